@@ -1,4 +1,18 @@
+using SalesFlow.Functions.Apis;
+using SalesFlow.Functions.Extensions;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.AddSalesFlow();
+
 var app = builder.Build();
-app.MapGet("/health", () => Results.Ok(new { status = "healthy" }));
-app.Run();
+app.UseSalesFlowErrors();
+app.MapHealthApi();
+app.MapWebhooksApi();
+app.MapConversationsApi();
+app.MapLeadsApi();
+app.MapOutboxApi();
+app.MapIntelligenceApi();
+await app.RunAsync();
+
+/// <summary>Entry point marker for tests that host the app.</summary>
+public partial class Program;

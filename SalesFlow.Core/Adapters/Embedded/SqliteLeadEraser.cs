@@ -1,0 +1,45 @@
+using SalesFlow.Core.Privacy;
+
+namespace SalesFlow.Core.Adapters.Embedded;
+
+/// <summary>
+/// Deletes the lead and everything that names it in one transaction, then checkpoints the WAL
+/// and vacuums (rows are overwritten by secure_delete), so the erased text is not left behind in free pages or the log.
+/// </summary>
+public sealed class SqliteLeadEraser(SqliteDatabase db) : ILeadEraser
+{
+    public async Task<ErasureReport?> EraseAsync(string clientId, string leadId, CancellationToken ct)
+    {
+        var removed = await db.WriteAsync(async (c, t) =>
+        {
+            var exists = await c.Command("SELECT 1 FROM leads WHERE client_id = $c AND id = $l", t, ("$c", clientId), ("$l", leadId)).ScalarAsync();
+            if (exists is null)
+            {
+                return null;
+            }
+
+            var counts = new Dictionary<string, int>();
+            foreach (var table in new[] { "messages", "outbox", "conversations", "identities" })
+            {
+                counts[table] = await c.Command($"DELETE FROM {table} WHERE client_id = $c AND lead_id = $l", t, ("$c", clientId), ("$l", leadId)).ExecAsync();
+            }
+
+            // Queued work for the lead (payloads are JSON naming client and lead).
+            counts["jobs"] = await c.Command(
+                "DELETE FROM jobs WHERE json_extract(payload, '$.clientId') = $c AND (json_extract(payload, '$.leadId') = $l OR instr(payload, $l) > 0)",
+                t,
+                ("$c", clientId),
+                ("$l", leadId)).ExecAsync();
+            counts["leads"] = await c.Command("DELETE FROM leads WHERE client_id = $c AND id = $l", t, ("$c", clientId), ("$l", leadId)).ExecAsync();
+            return counts;
+        }, ct);
+        if (removed is null)
+        {
+            return null;
+        }
+
+        // secure_delete overwrote the rows; VACUUM and a truncating checkpoint leave no copy in free pages or the WAL.
+        await db.MaintainAsync("VACUUM; PRAGMA wal_checkpoint(TRUNCATE);", ct);
+        return new ErasureReport(leadId, removed);
+    }
+}

@@ -1,0 +1,112 @@
+using Microsoft.Data.Sqlite;
+using SalesFlow.Core.Channels;
+using SalesFlow.Core.Delivery;
+
+namespace SalesFlow.Core.Adapters.Embedded;
+
+public sealed class SqliteOutboxStore(SqliteDatabase db) : IOutboxStore
+{
+    private const string Columns = "client_id, id, lead_id, conversation_id, channel, recipient, text, idempotency_key, purpose, status, provider_message_id, error, created_at, updated_at";
+
+    public Task<(OutboxItem Item, bool Created)> AddAsync(OutboxItem item, CancellationToken ct) =>
+        db.WriteAsync(async (c, t) =>
+        {
+            var existing = (await c.Command($"SELECT {Columns} FROM outbox WHERE client_id = $c AND idempotency_key = $k", t, ("$c", item.ClientId), ("$k", item.IdempotencyKey)).QueryAsync(Map)).FirstOrDefault();
+            if (existing is not null)
+            {
+                return (existing, false);
+            }
+
+            await c.Command(
+                $"INSERT INTO outbox ({Columns}) VALUES ($c, $id, $l, $conv, $ch, $to, $text, $k, $purpose, $status, $p, $err, $cre, $upd)",
+                t,
+                ("$c", item.ClientId),
+                ("$id", item.Id),
+                ("$l", item.LeadId),
+                ("$conv", item.ConversationId),
+                ("$ch", item.Channel.ToWire()),
+                ("$to", item.Recipient),
+                ("$text", item.Text),
+                ("$k", item.IdempotencyKey),
+                ("$purpose", item.Purpose),
+                ("$status", item.Status),
+                ("$p", item.ProviderMessageId),
+                ("$err", item.Error),
+                ("$cre", item.CreatedAt.Ms()),
+                ("$upd", item.UpdatedAt.Ms())).ExecAsync();
+            return (item, true);
+        }, ct);
+
+    public Task<OutboxItem?> GetAsync(string clientId, string id, CancellationToken ct) =>
+        db.ReadAsync(async c => (await c.Command($"SELECT {Columns} FROM outbox WHERE client_id = $c AND id = $id", null, ("$c", clientId), ("$id", id)).QueryAsync(Map)).FirstOrDefault());
+
+    public Task<IReadOnlyList<OutboxItem>> ListAsync(string clientId, string? leadId, string? status, int limit, CancellationToken ct) =>
+        db.ReadAsync<IReadOnlyList<OutboxItem>>(async c => await c.Command(
+            $"""
+            SELECT {Columns} FROM outbox
+            WHERE client_id = $c AND ($l IS NULL OR lead_id = $l) AND ($s IS NULL OR status = $s)
+            ORDER BY created_at, id LIMIT $n
+            """,
+            null,
+            ("$c", clientId),
+            ("$l", leadId),
+            ("$s", status),
+            ("$n", limit)).QueryAsync(Map));
+
+    public Task<bool> MarkAsync(string clientId, string id, string status, string? providerMessageId, string? error, DateTimeOffset now, CancellationToken ct) =>
+        db.WriteAsync(async (c, t) => await c.Command(
+            "UPDATE outbox SET status = $s, provider_message_id = COALESCE($p, provider_message_id), error = $e, updated_at = $now WHERE client_id = $c AND id = $id",
+            t,
+            ("$s", status),
+            ("$p", providerMessageId),
+            ("$e", error),
+            ("$now", now.Ms()),
+            ("$c", clientId),
+            ("$id", id)).ExecAsync() == 1, ct);
+
+    public Task<bool> ApplyProviderStatusAsync(string clientId, string providerMessageId, string status, string? error, DateTimeOffset now, CancellationToken ct) =>
+        db.WriteAsync(async (c, t) =>
+        {
+            var item = (await c.Command($"SELECT {Columns} FROM outbox WHERE client_id = $c AND provider_message_id = $p", t, ("$c", clientId), ("$p", providerMessageId)).QueryAsync(Map)).FirstOrDefault();
+            if (item is null)
+            {
+                return false;
+            }
+
+            if (OutboxStatus.Rank(status) > OutboxStatus.Rank(item.Status))
+            {
+                await c.Command(
+                    "UPDATE outbox SET status = $s, error = COALESCE($e, error), updated_at = $now WHERE client_id = $c AND id = $id",
+                    t,
+                    ("$s", status),
+                    ("$e", error),
+                    ("$now", now.Ms()),
+                    ("$c", clientId),
+                    ("$id", item.Id)).ExecAsync();
+            }
+
+            return true;
+        }, ct);
+
+    private static OutboxItem Map(SqliteDataReader r)
+    {
+        ChannelKindNames.TryParse(r.GetString(4), out var channel);
+        return new OutboxItem
+        {
+            ClientId = r.GetString(0),
+            Id = r.GetString(1),
+            LeadId = r.GetString(2),
+            ConversationId = r.GetString(3),
+            Channel = channel,
+            Recipient = r.GetString(5),
+            Text = r.GetString(6),
+            IdempotencyKey = r.GetString(7),
+            Purpose = r.GetString(8),
+            Status = r.GetString(9),
+            ProviderMessageId = r.NullableString("provider_message_id"),
+            Error = r.NullableString("error"),
+            CreatedAt = r.Time("created_at"),
+            UpdatedAt = r.Time("updated_at"),
+        };
+    }
+}

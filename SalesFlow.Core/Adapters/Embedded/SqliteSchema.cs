@@ -1,0 +1,108 @@
+namespace SalesFlow.Core.Adapters.Embedded;
+
+/// <summary>
+/// The embedded schema. Every table carries client_id and every query filters by it
+/// (tenant isolation); times are Unix milliseconds.
+/// </summary>
+internal static class SqliteSchema
+{
+    public const string Ddl = """
+        CREATE TABLE IF NOT EXISTS clients (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            api_key_hash TEXT NOT NULL UNIQUE,
+            secrets_json TEXT NOT NULL,
+            default_country_code TEXT NOT NULL,
+            time_zone TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS leads (
+            client_id TEXT NOT NULL,
+            id TEXT NOT NULL,
+            name TEXT, email TEXT, phone TEXT, language TEXT,
+            escalated INTEGER NOT NULL DEFAULT 0,
+            escalation_reason TEXT,
+            opted_out INTEGER NOT NULL DEFAULT 0,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            etag TEXT NOT NULL,
+            PRIMARY KEY (client_id, id)
+        );
+        CREATE TABLE IF NOT EXISTS identities (
+            client_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            value TEXT NOT NULL,
+            lead_id TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            PRIMARY KEY (client_id, kind, value)
+        );
+        CREATE INDEX IF NOT EXISTS ix_identities_lead ON identities (client_id, lead_id);
+        CREATE TABLE IF NOT EXISTS conversations (
+            client_id TEXT NOT NULL,
+            id TEXT NOT NULL,
+            lead_id TEXT NOT NULL,
+            state TEXT NOT NULL,
+            history_json TEXT NOT NULL,
+            answered_through_seq INTEGER NOT NULL DEFAULT 0,
+            turn_count INTEGER NOT NULL DEFAULT 0,
+            last_channel TEXT NOT NULL,
+            last_inbound_at INTEGER,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            etag TEXT NOT NULL,
+            PRIMARY KEY (client_id, id),
+            UNIQUE (client_id, lead_id)
+        );
+        CREATE TABLE IF NOT EXISTS messages (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            id TEXT NOT NULL UNIQUE,
+            client_id TEXT NOT NULL,
+            lead_id TEXT NOT NULL,
+            conversation_id TEXT NOT NULL,
+            direction TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            text TEXT NOT NULL,
+            provider_message_id TEXT,
+            answerable INTEGER NOT NULL,
+            metadata_json TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+        );
+        CREATE UNIQUE INDEX IF NOT EXISTS ux_messages_provider ON messages (client_id, channel, provider_message_id) WHERE provider_message_id IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS ix_messages_conversation ON messages (client_id, conversation_id, seq);
+        CREATE INDEX IF NOT EXISTS ix_messages_lead ON messages (client_id, lead_id);
+        CREATE TABLE IF NOT EXISTS outbox (
+            client_id TEXT NOT NULL,
+            id TEXT NOT NULL,
+            lead_id TEXT NOT NULL,
+            conversation_id TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            recipient TEXT NOT NULL,
+            text TEXT NOT NULL,
+            idempotency_key TEXT NOT NULL,
+            purpose TEXT NOT NULL,
+            status TEXT NOT NULL,
+            provider_message_id TEXT,
+            error TEXT,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            PRIMARY KEY (client_id, id),
+            UNIQUE (client_id, idempotency_key)
+        );
+        CREATE INDEX IF NOT EXISTS ix_outbox_lead ON outbox (client_id, lead_id, created_at);
+        CREATE INDEX IF NOT EXISTS ix_outbox_provider ON outbox (client_id, provider_message_id);
+        CREATE TABLE IF NOT EXISTS jobs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            queue TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            coalesce_key TEXT,
+            due_at INTEGER NOT NULL,
+            dequeue_count INTEGER NOT NULL DEFAULT 0,
+            locked_until INTEGER,
+            last_error TEXT,
+            created_at INTEGER NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS ix_jobs_due ON jobs (queue, due_at);
+        CREATE INDEX IF NOT EXISTS ix_jobs_coalesce ON jobs (queue, coalesce_key);
+        """;
+}

@@ -1,0 +1,16 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace SalesFlow.Core.Conversations;
+
+public sealed class ConversationOptions
+{
+    public const string Section = "Conversation";
+
+    /// <summary>How long to wait for more messages of a burst before answering them all at once.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00", ErrorMessage = "Conversation:BurstWindow must be between 0 and 60 seconds.")]
+    public TimeSpan BurstWindow { get; set; } = TimeSpan.FromMilliseconds(1500);
+
+    /// <summary>How many recent messages the brain sees.</summary>
+    [Range(1, 200, ErrorMessage = "Conversation:HotWindow must be between 1 and 200.")]
+    public int HotWindow { get; set; } = 20;
+}

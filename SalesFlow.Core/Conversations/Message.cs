@@ -1,0 +1,29 @@
+using SalesFlow.Core.Channels;
+
+namespace SalesFlow.Core.Conversations;
+
+public enum MessageDirection
+{
+    Inbound,
+    Outbound,
+}
+
+/// <summary>A message in a lead's conversation. Inbound ones carry a store-assigned <see cref="Seq"/>.</summary>
+public sealed record Message
+{
+    public required string Id { get; init; }
+    public required string ClientId { get; init; }
+    public required string LeadId { get; init; }
+    public required string ConversationId { get; init; }
+    public MessageDirection Direction { get; init; }
+    public ChannelKind Channel { get; init; }
+    public string Kind { get; init; } = "text";
+    public string Text { get; init; } = "";
+    public string? ProviderMessageId { get; init; }
+    public bool Answerable { get; init; } = true;
+    public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
+    public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>Order of arrival, assigned by the store on insert.</summary>
+    public long Seq { get; init; }
+}

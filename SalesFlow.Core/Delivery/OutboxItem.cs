@@ -1,0 +1,78 @@
+using SalesFlow.Core.Channels;
+
+namespace SalesFlow.Core.Delivery;
+
+public static class OutboxStatus
+{
+    public const string Pending = "pending";
+    public const string Sent = "sent";
+    public const string Delivered = "delivered";
+    public const string Read = "read";
+    public const string Failed = "failed";
+    /// <summary>Not sent on purpose (the lead opted out meanwhile).</summary>
+    public const string Suppressed = "suppressed";
+
+    /// <summary>Provider reports arrive out of order; a later stage never goes back.</summary>
+    public static int Rank(string status) => status switch
+    {
+        Pending => 0,
+        Sent => 1,
+        Delivered => 2,
+        Read => 3,
+        Failed => 4,
+        Suppressed => 4,
+        _ => -1,
+    };
+}
+
+public static class OutboxPurpose
+{
+    public const string Reply = "reply";
+    /// <summary>The one message a lead who said STOP still gets.</summary>
+    public const string OptOutConfirmation = "opt_out_confirmation";
+    public const string Handover = "handover";
+}
+
+/// <summary>A message SalesFlow will send (or has sent) to a lead, keyed for exactly-once effect.</summary>
+public sealed record OutboxItem
+{
+    public required string Id { get; init; }
+    public required string ClientId { get; init; }
+    public required string LeadId { get; init; }
+    public required string ConversationId { get; init; }
+    public ChannelKind Channel { get; init; }
+    /// <summary>The lead's address on that channel (E.164 phone or e-mail).</summary>
+    public required string Recipient { get; init; }
+    public required string Text { get; init; }
+    /// <summary>The same effect always carries the same key; a second insert with it is a no-op.</summary>
+    public required string IdempotencyKey { get; init; }
+    /// <summary>Why it is sent: <see cref="OutboxPurpose"/>.</summary>
+    public string Purpose { get; init; } = OutboxPurpose.Reply;
+    public string Status { get; init; } = OutboxStatus.Pending;
+    public string? ProviderMessageId { get; init; }
+    public string? Error { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
+}
+
+public interface IOutboxStore
+{
+    /// <summary>Inserts unless an item with the same idempotency key exists; returns the stored item.</summary>
+    Task<(OutboxItem Item, bool Created)> AddAsync(OutboxItem item, CancellationToken ct);
+
+    Task<OutboxItem?> GetAsync(string clientId, string id, CancellationToken ct);
+
+    Task<IReadOnlyList<OutboxItem>> ListAsync(string clientId, string? leadId, string? status, int limit, CancellationToken ct);
+
+    /// <summary>Marks a send outcome; returns false when the item is missing.</summary>
+    Task<bool> MarkAsync(string clientId, string id, string status, string? providerMessageId, string? error, DateTimeOffset now, CancellationToken ct);
+
+    /// <summary>Applies a provider status report to the item with that provider id; never moves a status backwards.</summary>
+    Task<bool> ApplyProviderStatusAsync(string clientId, string providerMessageId, string status, string? error, DateTimeOffset now, CancellationToken ct);
+}
+
+/// <summary>Sends one outbox item through the lead's channel; returns the provider's message id.</summary>
+public interface IChannelSender
+{
+    Task<string> SendAsync(OutboxItem item, CancellationToken ct);
+}

@@ -1,0 +1,122 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SalesFlow.Core.Channels;
+using SalesFlow.Core.Clients;
+using SalesFlow.Core.Common;
+using SalesFlow.Core.Conversations;
+using SalesFlow.Core.Delivery;
+using SalesFlow.Core.Leads;
+using SalesFlow.Core.Queue;
+
+namespace SalesFlow.Core.Intake;
+
+/// <param name="Duplicate">The provider delivered this message before; nothing new was stored.</param>
+public sealed record IntakeResult(string LeadId, string ConversationId, string MessageId, bool Duplicate, bool Queued);
+
+/// <summary>
+/// Turns a verified, parsed delivery into stored facts: the lead (resolved through its channel
+/// identity), the message (deduplicated by provider id) and a queued turn. Stores before it
+/// acknowledges, so nothing accepted is lost; a retried delivery finds its message and only
+/// makes sure the turn is queued.
+/// </summary>
+public sealed class IntakeService(
+    ILeadStore leads,
+    IConversationStore conversations,
+    IOutboxStore outbox,
+    IWorkQueue queue,
+    IOptions<ConversationOptions> options,
+    TimeProvider clock,
+    ILogger<IntakeService> logger)
+{
+    public async Task<IntakeResult> AcceptAsync(Client client, InboundMessage inbound, CancellationToken ct)
+    {
+        var (kind, address) = ResolveAddress(client, inbound.Channel, inbound.From);
+        var now = clock.GetUtcNow();
+        var (lead, created) = await leads.GetOrCreateByIdentityAsync(client.Id, kind, address, () => new Lead
+        {
+            Id = Ids.New("lead"),
+            ClientId = client.Id,
+            Name = string.IsNullOrWhiteSpace(inbound.FromName) ? null : inbound.FromName.Trim(),
+            Phone = kind == IdentityKind.Phone ? address : null,
+            Email = kind == IdentityKind.Email ? address : null,
+            CreatedAt = now,
+            UpdatedAt = now,
+        }, ct);
+        var conversation = await conversations.GetOrCreateForLeadAsync(client.Id, lead.Id, inbound.Channel, now, ct);
+
+        var metadata = new Dictionary<string, string>(inbound.Metadata ?? new Dictionary<string, string>()) { ["from"] = address };
+        var message = new Message
+        {
+            Id = inbound.ProviderMessageId is { Length: > 0 } providerId
+                ? Ids.Deterministic("msg", client.Id, inbound.Channel.ToWire(), providerId)
+                : Ids.New("msg"),
+            ClientId = client.Id,
+            LeadId = lead.Id,
+            ConversationId = conversation.Id,
+            Direction = MessageDirection.Inbound,
+            Channel = inbound.Channel,
+            Kind = inbound.Kind,
+            Text = inbound.Text,
+            ProviderMessageId = string.IsNullOrEmpty(inbound.ProviderMessageId) ? null : inbound.ProviderMessageId,
+            Answerable = inbound.Answerable,
+            Metadata = metadata,
+            CreatedAt = now,
+        };
+        var (stored, duplicate) = await conversations.AddInboundAsync(message, ct);
+
+        // A duplicate whose turn may have been lost in a crash is queued again; the turn itself is idempotent.
+        var queued = stored.Answerable && stored.Seq > conversation.AnsweredThroughSeq;
+        if (queued)
+        {
+            await queue.EnqueueAsync(
+                Queues.ProcessInbound,
+                ProcessInboundWork.Serialize(new ProcessInboundWork(client.Id, lead.Id)),
+                options.Value.BurstWindow,
+                coalesceKey: $"{client.Id}/{lead.Id}",
+                ct);
+        }
+
+        logger.LogInformation(
+            "Inbound {Channel} message {MessageId} for lead {LeadId} in conversation {ConversationId}: {Outcome}",
+            inbound.Channel.ToWire(),
+            stored.Id,
+            lead.Id,
+            conversation.Id,
+            duplicate ? "duplicate" : created ? "new lead" : "stored");
+        return new IntakeResult(lead.Id, conversation.Id, stored.Id, duplicate, queued);
+    }
+
+    /// <summary>Applies a provider's delivery report to the outbound message it names.</summary>
+    public async Task<bool> ApplyStatusAsync(Client client, DeliveryStatusUpdate update, CancellationToken ct)
+    {
+        var status = update.Status.ToLowerInvariant() switch
+        {
+            "sent" or "queued" or "accepted" or "sending" => OutboxStatus.Sent,
+            "delivered" => OutboxStatus.Delivered,
+            "read" => OutboxStatus.Read,
+            "failed" or "undelivered" => OutboxStatus.Failed,
+            var other => other,
+        };
+        var applied = await outbox.ApplyProviderStatusAsync(client.Id, update.ProviderMessageId, status, update.Error, clock.GetUtcNow(), ct);
+        if (!applied)
+        {
+            logger.LogInformation("Status {Status} for unknown outbound message {ProviderMessageId} ignored", status, update.ProviderMessageId);
+        }
+
+        return applied;
+    }
+
+    public static (IdentityKind Kind, string Address) ResolveAddress(Client client, ChannelKind channel, string from)
+    {
+        if (channel == ChannelKind.Email || (channel == ChannelKind.Web && from.Contains('@', StringComparison.Ordinal)))
+        {
+            return ContactAddresses.NormalizeEmail(from) is { } email
+                ? (IdentityKind.Email, email)
+                : throw new ValidationException("from", $"'{from}' is not a valid e-mail address.");
+        }
+
+        return ContactAddresses.NormalizePhone(from, client.DefaultCountryCode) is { } phone
+            ? (IdentityKind.Phone, phone)
+            : throw new ValidationException("from", $"'{from}' is not a valid phone number (E.164, e.g. +491701234567).");
+    }
+}

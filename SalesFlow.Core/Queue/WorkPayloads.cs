@@ -1,0 +1,30 @@
+using System.Text.Json;
+
+namespace SalesFlow.Core.Queue;
+
+/// <summary>Payload of <see cref="Queues.ProcessInbound"/>: answer whatever the lead has sent.</summary>
+public sealed record ProcessInboundWork(string ClientId, string LeadId)
+{
+    public static string Serialize(ProcessInboundWork work) => JsonSerializer.Serialize(work, WorkJson.Options);
+
+    public static ProcessInboundWork Parse(string payload) =>
+        JsonSerializer.Deserialize<ProcessInboundWork>(payload, WorkJson.Options) is { ClientId.Length: > 0, LeadId.Length: > 0 } work
+            ? work
+            : throw new FormatException("process-inbound payload needs clientId and leadId.");
+}
+
+/// <summary>Payload of <see cref="Queues.Deliver"/>: send one outbox item.</summary>
+public sealed record DeliverWork(string ClientId, string OutboxId)
+{
+    public static string Serialize(DeliverWork work) => JsonSerializer.Serialize(work, WorkJson.Options);
+
+    public static DeliverWork Parse(string payload) =>
+        JsonSerializer.Deserialize<DeliverWork>(payload, WorkJson.Options) is { ClientId.Length: > 0, OutboxId.Length: > 0 } work
+            ? work
+            : throw new FormatException("deliver payload needs clientId and outboxId.");
+}
+
+internal static class WorkJson
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
+}

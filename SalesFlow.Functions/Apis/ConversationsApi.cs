@@ -1,0 +1,125 @@
+using SalesFlow.Core.Brain;
+using SalesFlow.Core.Channels;
+using SalesFlow.Core.Clients;
+using SalesFlow.Core.Conversations;
+using SalesFlow.Core.Delivery;
+using SalesFlow.Core.Intake;
+using SalesFlow.Core.Leads;
+using SalesFlow.Functions.Extensions;
+using SalesFlow.Functions.Security;
+
+namespace SalesFlow.Functions.Apis;
+
+/// <summary>Talk to SalesFlow as a lead without a provider: the same intake and engine as a webhook, answered inline.</summary>
+public static class ConversationsApi
+{
+    public const int MaxMessageLength = 4000;
+    public const int MaxNameLength = 100;
+
+    public static IEndpointRouteBuilder MapConversationsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/conversations").WithTags("Conversations").RequireClientKey();
+        api.MapPost("/", StartAsync).WithName("StartConversation").WithSummary("A lead writes on a channel; returns the conversation and SalesFlow's reply.");
+        api.MapGet("/{id}", GetAsync).WithName("GetConversation").WithSummary("State, state history and messages of a conversation.");
+        api.MapPost("/{id}/messages", PostMessageAsync).WithName("PostMessage").WithSummary("The lead writes again; returns the transition and the reply.");
+        return app;
+    }
+
+    private static async Task<IResult> StartAsync(StartConversationRequest? request, HttpContext http, IntakeService intake, ConversationEngine engine, IConversationStore conversations, IOutboxStore outbox, CancellationToken ct)
+    {
+        if (request is null)
+        {
+            return ErrorHandling.BadField(http, "body", "A JSON body {channel, from, name?, message} is required.");
+        }
+
+        if (!ChannelKindNames.TryParse(request.Channel, out var channel))
+        {
+            return ErrorHandling.BadField(http, "channel", "channel must be one of whatsapp, sms, email, web.");
+        }
+
+        if (string.IsNullOrWhiteSpace(request.From))
+        {
+            return ErrorHandling.BadField(http, "from", "from is required: the lead's phone number or e-mail address.");
+        }
+
+        if (request.Name is { Length: > MaxNameLength })
+        {
+            return ErrorHandling.BadField(http, "name", $"name must be at most {MaxNameLength} characters.");
+        }
+
+        if (ValidateMessage(http, request.Message) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var client = ClientAuthenticator.CurrentClient(http);
+        var inbound = new InboundMessage(channel, IdempotencyKey(http), request.From, request.Name, null, request.Message!.Trim(), "text", DateTimeOffset.UtcNow);
+        var turn = await TakeTurnAsync(client, inbound, intake, engine, conversations, outbox, ct);
+        return TypedResults.Ok(new { conversationId = turn.Conversation.Id, leadId = turn.Conversation.LeadId, state = turn.Conversation.State.ToWire(), reply = turn.Reply });
+    }
+
+    private static async Task<IResult> GetAsync(string id, HttpContext http, IConversationStore conversations, CancellationToken ct)
+    {
+        var client = ClientAuthenticator.CurrentClient(http);
+        var conversation = await conversations.GetAsync(client.Id, id, ct);
+        if (conversation is null)
+        {
+            return ErrorHandling.Problem(http, StatusCodes.Status404NotFound, $"Conversation '{id}' not found.", "id");
+        }
+
+        var messages = await conversations.ListMessagesAsync(client.Id, id, 500, ct);
+        return TypedResults.Ok(ConversationDto.From(conversation, messages));
+    }
+
+    private static async Task<IResult> PostMessageAsync(string id, PostMessageRequest? request, HttpContext http, IntakeService intake, ConversationEngine engine, IConversationStore conversations, ILeadStore leads, IOutboxStore outbox, IMessageAnalyzer analyzer, CancellationToken ct)
+    {
+        if (ValidateMessage(http, request?.Message) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var client = ClientAuthenticator.CurrentClient(http);
+        var conversation = await conversations.GetAsync(client.Id, id, ct);
+        var lead = conversation is null ? null : await leads.GetAsync(client.Id, conversation.LeadId, ct);
+        if (conversation is null || lead is null)
+        {
+            return ErrorHandling.Problem(http, StatusCodes.Status404NotFound, $"Conversation '{id}' not found.", "id");
+        }
+
+        var from = conversation.LastChannel == ChannelKind.Email ? lead.Email ?? lead.Phone : lead.Phone ?? lead.Email;
+        var inbound = new InboundMessage(conversation.LastChannel, IdempotencyKey(http), from!, null, null, request!.Message!.Trim(), "text", DateTimeOffset.UtcNow);
+        var turn = await TakeTurnAsync(client, inbound, intake, engine, conversations, outbox, ct);
+        var intent = (turn.Analysis ?? analyzer.Analyze(inbound.Text)).Intent.ToWire();
+        return TypedResults.Ok(new { state = turn.Conversation.State.ToWire(), previousState = turn.PreviousState.ToWire(), intent, reply = turn.Reply });
+    }
+
+    private sealed record Turn(Conversation Conversation, ConversationState PreviousState, MessageAnalysis? Analysis, string? Reply);
+
+    /// <summary>
+    /// Stores the message (which also queues the turn, so it survives a crash here) and runs the
+    /// turn inline. Whichever runs it, the reply is found under the id derived from the message.
+    /// </summary>
+    private static async Task<Turn> TakeTurnAsync(Client client, InboundMessage inbound, IntakeService intake, ConversationEngine engine, IConversationStore conversations, IOutboxStore outbox, CancellationToken ct)
+    {
+        var accepted = await intake.AcceptAsync(client, inbound, ct);
+        var before = await conversations.GetAsync(client.Id, accepted.ConversationId, ct);
+        var result = await engine.ProcessLeadAsync(client.Id, accepted.LeadId, ct);
+        var after = result?.Conversation ?? await conversations.GetAsync(client.Id, accepted.ConversationId, ct) ?? before!;
+        var reply = await outbox.GetAsync(client.Id, ConversationEngine.ReplyIdFor(client.Id, accepted.MessageId), ct);
+        return new Turn(after, result?.PreviousState ?? before!.State, result?.Analysis, reply?.Text);
+    }
+
+    private static IResult? ValidateMessage(HttpContext http, string? message)
+    {
+        if (string.IsNullOrWhiteSpace(message))
+        {
+            return ErrorHandling.BadField(http, "message", "message is required.");
+        }
+
+        return message.Length > MaxMessageLength ? ErrorHandling.BadField(http, "message", $"message must be at most {MaxMessageLength} characters.") : null;
+    }
+
+    /// <summary>An Idempotency-Key header makes a retried call land on the same message.</summary>
+    private static string IdempotencyKey(HttpContext http) =>
+        http.Request.Headers["Idempotency-Key"].ToString() is { Length: > 0 and <= 200 } key ? "api:" + key : "";
+}

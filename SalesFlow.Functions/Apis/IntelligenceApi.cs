@@ -1,0 +1,33 @@
+using SalesFlow.Core.Brain;
+using SalesFlow.Functions.Extensions;
+using SalesFlow.Functions.Security;
+
+namespace SalesFlow.Functions.Apis;
+
+public static class IntelligenceApi
+{
+    public const int MaxTextLength = 4000;
+
+    public static IEndpointRouteBuilder MapIntelligenceApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/intelligence").WithTags("Intelligence").RequireClientKey();
+        api.MapPost("/analyze", Analyze).WithName("AnalyzeMessage").WithSummary("Language, intent, sentiment and confidence of a text.");
+        return app;
+    }
+
+    private static IResult Analyze(AnalyzeRequest? request, IMessageAnalyzer analyzer, HttpContext http)
+    {
+        if (string.IsNullOrWhiteSpace(request?.Text))
+        {
+            return ErrorHandling.BadField(http, "text", "text is required.");
+        }
+
+        if (request.Text.Length > MaxTextLength)
+        {
+            return ErrorHandling.BadField(http, "text", $"text must be at most {MaxTextLength} characters.");
+        }
+
+        var a = analyzer.Analyze(request.Text);
+        return TypedResults.Ok(new { language = a.Language, intent = a.Intent.ToWire(), sentiment = a.Sentiment.ToWire(), sentimentScore = Math.Round(a.SentimentScore, 3), confidence = Math.Round(a.Confidence, 3) });
+    }
+}

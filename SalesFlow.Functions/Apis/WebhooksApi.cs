@@ -1,0 +1,184 @@
+using System.Net.Http.Headers;
+using System.Text;
+using Microsoft.AspNetCore.Http.Extensions;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Options;
+using SalesFlow.Core.Channels;
+using SalesFlow.Core.Channels.Parsing;
+using SalesFlow.Core.Channels.Signatures;
+using SalesFlow.Core.Clients;
+using SalesFlow.Core.Intake;
+using SalesFlow.Core.Observability;
+using SalesFlow.Functions.Extensions;
+using SalesFlow.Functions.Security;
+
+namespace SalesFlow.Functions.Apis;
+
+/// <summary>
+/// Provider webhooks. Each one: the client must exist, the signature must verify over the raw
+/// bytes (401 and nothing stored otherwise), the body must parse (400), then every message is
+/// stored and queued before the provider gets its 200.
+/// </summary>
+public static class WebhooksApi
+{
+    public static IEndpointRouteBuilder MapWebhooksApi(this IEndpointRouteBuilder app)
+    {
+        var hooks = app.MapGroup("/api/webhooks").WithTags("Webhooks");
+        hooks.MapGet("/whatsapp/{clientId}", VerifyWhatsAppAsync).WithName("WhatsAppVerify").WithSummary("Meta's subscription challenge.");
+        hooks.MapPost("/whatsapp/{clientId}", WhatsAppAsync).WithName("WhatsAppWebhook").WithSummary("WhatsApp Cloud API deliveries (X-Hub-Signature-256).");
+        hooks.MapPost("/twilio/{clientId}", TwilioAsync).WithName("TwilioWebhook").WithSummary("Twilio SMS and WhatsApp (X-Twilio-Signature).");
+        hooks.MapPost("/email/{clientId}", EmailAsync).WithName("EmailWebhook").WithSummary("SendGrid Inbound Parse (secret in the URL).");
+        return app;
+    }
+
+    private static async Task<IResult> VerifyWhatsAppAsync(string clientId, HttpContext http, IClientStore clients, CancellationToken ct)
+    {
+        var client = await clients.GetAsync(clientId, ct);
+        if (client is null)
+        {
+            return UnknownClient(http, clientId);
+        }
+
+        var query = http.Request.Query;
+        if (query["hub.mode"] != "subscribe" || !ClientAuthenticator.FixedTimeEquals(client.Secrets.WhatsAppVerifyToken, query["hub.verify_token"]))
+        {
+            return ErrorHandling.Problem(http, StatusCodes.Status403Forbidden, "hub.verify_token does not match.", "hub.verify_token");
+        }
+
+        return TypedResults.Text(query["hub.challenge"].ToString(), "text/plain");
+    }
+
+    private static async Task<IResult> WhatsAppAsync(string clientId, HttpContext http, IClientStore clients, IntakeService intake, CancellationToken ct)
+    {
+        var client = await clients.GetAsync(clientId, ct);
+        if (client is null)
+        {
+            return UnknownClient(http, clientId);
+        }
+
+        var body = await ReadBodyAsync(http, ct);
+        if (!MetaSignature.IsValid(client.Secrets.WhatsAppAppSecret, body, http.Request.Headers["X-Hub-Signature-256"]))
+        {
+            return BadSignature(http, "X-Hub-Signature-256");
+        }
+
+        return await AcceptAsync(http, client, WhatsAppWebhookParser.Parse(body), intake, ct);
+    }
+
+    private static async Task<IResult> TwilioAsync(string clientId, HttpContext http, IClientStore clients, IntakeService intake, IOptions<SalesFlowOptions> options, CancellationToken ct)
+    {
+        var client = await clients.GetAsync(clientId, ct);
+        if (client is null)
+        {
+            return UnknownClient(http, clientId);
+        }
+
+        var body = await ReadBodyAsync(http, ct);
+        var fields = QueryHelpers.ParseQuery(Encoding.UTF8.GetString(body));
+        var pairs = fields.SelectMany(f => f.Value.Select(v => new KeyValuePair<string, string>(f.Key, v ?? "")));
+        if (!TwilioSignature.IsValid(client.Secrets.TwilioAuthToken, PublicUrl(http, options.Value), pairs, http.Request.Headers["X-Twilio-Signature"]))
+        {
+            return BadSignature(http, "X-Twilio-Signature");
+        }
+
+        var form = fields.ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal);
+        await AcceptAsync(http, client, TwilioWebhookParser.Parse(form), intake, ct);
+
+        // Empty TwiML: the reply goes out through the REST API once the turn has run.
+        return TypedResults.Text("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>", "text/xml");
+    }
+
+    private static async Task<IResult> EmailAsync(string clientId, HttpContext http, IClientStore clients, IntakeService intake, CancellationToken ct)
+    {
+        var client = await clients.GetAsync(clientId, ct);
+        if (client is null)
+        {
+            return UnknownClient(http, clientId);
+        }
+
+        // Inbound Parse is unsigned; the URL configured in SendGrid carries the client's secret
+        // as ?key= or as the password of https://user:secret@host/… (Basic auth).
+        if (!ClientAuthenticator.FixedTimeEquals(client.Secrets.EmailWebhookSecret, EmailSecret(http)))
+        {
+            return BadSignature(http, "key");
+        }
+
+        var body = await ReadBodyAsync(http, ct);
+        var message = await SendGridInboundParser.ParseAsync(new MemoryStream(body), http.Request.ContentType ?? "", ct);
+        return await AcceptAsync(http, client, new WebhookBatch([message], []), intake, ct);
+    }
+
+    private static async Task<IResult> AcceptAsync(HttpContext http, Client client, WebhookBatch batch, IntakeService intake, CancellationToken ct)
+    {
+        var accepted = 0;
+        var duplicates = 0;
+        foreach (var message in batch.Messages)
+        {
+            var result = await intake.AcceptAsync(client, message, ct);
+            if (result.Duplicate)
+            {
+                duplicates++;
+                SalesFlowMetrics.DuplicateDeliveries.Add(1, new KeyValuePair<string, object?>("channel", message.Channel.ToWire()));
+            }
+            else
+            {
+                accepted++;
+                SalesFlowMetrics.InboundMessages.Add(1, new KeyValuePair<string, object?>("channel", message.Channel.ToWire()));
+            }
+        }
+
+        var statuses = 0;
+        foreach (var status in batch.Statuses)
+        {
+            statuses += await intake.ApplyStatusAsync(client, status, ct) ? 1 : 0;
+        }
+
+        return TypedResults.Ok(new { accepted, duplicates, statuses });
+    }
+
+    /// <summary>The raw bytes, buffered within the request size limit: signatures are over exactly these.</summary>
+    private static async Task<byte[]> ReadBodyAsync(HttpContext http, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        await http.Request.Body.CopyToAsync(buffer, ct);
+        return buffer.ToArray();
+    }
+
+    /// <summary>Twilio signs the URL it called: the configured public base URL when behind a proxy, else the request's own.</summary>
+    private static string PublicUrl(HttpContext http, SalesFlowOptions options) =>
+        options.PublicBaseUrl is { Length: > 0 } baseUrl
+            ? baseUrl.TrimEnd('/') + http.Request.PathBase + http.Request.Path + http.Request.QueryString
+            : http.Request.GetEncodedUrl();
+
+    private static string? EmailSecret(HttpContext http)
+    {
+        if (http.Request.Query["key"] is { Count: > 0 } key)
+        {
+            return key.ToString();
+        }
+
+        if (AuthenticationHeaderValue.TryParse(http.Request.Headers.Authorization, out var auth) && auth.Scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase) && auth.Parameter is not null)
+        {
+            try
+            {
+                var decoded = Encoding.UTF8.GetString(Convert.FromBase64String(auth.Parameter));
+                return decoded[(decoded.IndexOf(':', StringComparison.Ordinal) + 1)..];
+            }
+            catch (FormatException)
+            {
+                return null;
+            }
+        }
+
+        return null;
+    }
+
+    private static IResult UnknownClient(HttpContext http, string clientId) =>
+        ErrorHandling.Problem(http, StatusCodes.Status404NotFound, $"No client '{clientId}'.", "clientId");
+
+    private static IResult BadSignature(HttpContext http, string header)
+    {
+        SalesFlowMetrics.RejectedWebhooks.Add(1);
+        return ErrorHandling.Problem(http, StatusCodes.Status401Unauthorized, $"{header} does not verify.", header);
+    }
+}

@@ -1,0 +1,29 @@
+using SalesFlow.Core.Conversations;
+using SalesFlow.Core.Delivery;
+using SalesFlow.Core.Queue;
+
+namespace SalesFlow.Functions.Runners;
+
+/// <summary>process-inbound: answer whatever a lead has sent.</summary>
+public sealed class ProcessInboundHandler(ConversationEngine engine) : IWorkHandler
+{
+    public string Queue => Queues.ProcessInbound;
+
+    public async Task HandleAsync(WorkItem item, CancellationToken ct)
+    {
+        var work = ProcessInboundWork.Parse(item.Payload);
+        await engine.ProcessLeadAsync(work.ClientId, work.LeadId, ct);
+    }
+}
+
+/// <summary>deliver: send one outbox item through its channel.</summary>
+public sealed class DeliverHandler(DeliveryService delivery) : IWorkHandler
+{
+    public string Queue => Queues.Deliver;
+
+    public Task HandleAsync(WorkItem item, CancellationToken ct)
+    {
+        var work = DeliverWork.Parse(item.Payload);
+        return delivery.DeliverAsync(work.ClientId, work.OutboxId, ct);
+    }
+}
