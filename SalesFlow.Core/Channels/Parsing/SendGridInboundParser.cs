@@ -26,7 +26,7 @@ public static partial class SendGridInboundParser
     /// <summary>
     /// Reads an Inbound Parse POST. The text is the sender's new text only (<see cref="EmailReplyText.StripQuoted"/>);
     /// the message id is the Message-ID header without angle brackets or, when there is none, the lower-case hex SHA-256
-    /// of from address + subject + full text. The timestamp is the Date header, else the time of receipt from
+    /// of "from address \n subject \n full text" (each trimmed). The timestamp is the Date header, else the time of receipt from
     /// <paramref name="time"/>. Answerable when the stripped text is not empty.
     /// </summary>
     public static async Task<InboundMessage> ParseAsync(Stream body, string contentType, TimeProvider time, CancellationToken ct)
@@ -74,7 +74,7 @@ public static partial class SendGridInboundParser
         var messageId = headers.TryGetValue("message-id", out var mid) ? mid.Trim().Trim('<', '>').Trim() : null;
         if (messageId.IsBlank())
         {
-            messageId = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{fromAddress}\n{subject}\n{fullText}")));
+            messageId = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{fromAddress}\n{subject.Trim()}\n{fullText.Trim()}")));
         }
 
         var attachments = int.TryParse(Field("attachments"), NumberStyles.Integer, CultureInfo.InvariantCulture, out var declared)
