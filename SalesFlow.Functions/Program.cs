@@ -12,6 +12,7 @@ app.MapConversationsApi();
 app.MapLeadsApi();
 app.MapOutboxApi();
 app.MapIntelligenceApi();
+app.MapClientsApi();
 await app.RunAsync();
 
 /// <summary>Entry point marker for tests that host the app.</summary>

@@ -1,5 +1,5 @@
-using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
 using SalesFlow.Core.Channels;
 using SalesFlow.Core.Common;
 
@@ -10,20 +10,42 @@ public static class ErrorHandling
 {
     public static WebApplication UseSalesFlowErrors(this WebApplication app)
     {
-        app.UseExceptionHandler(errorApp => errorApp.Run(async context =>
+        var maxBody = app.Services.GetRequiredService<IOptions<SalesFlowOptions>>().Value.MaxRequestBodyBytes;
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SalesFlow.Errors");
+        app.Use(async (context, next) =>
         {
-            var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
-            var (status, title, field) = error switch
+            // Refuse a declared oversize body before anything reads it; a chunked one trips Kestrel's limit below.
+            if (context.Request.ContentLength > maxBody)
             {
-                ValidationException v => (StatusCodes.Status400BadRequest, v.Message, v.Field),
-                WebhookFormatException w => (StatusCodes.Status400BadRequest, w.Message, w.Field),
-                BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => (StatusCodes.Status413PayloadTooLarge, "The request body is larger than this endpoint accepts.", "body"),
-                BadHttpRequestException b when b.InnerException is System.Text.Json.JsonException => (StatusCodes.Status400BadRequest, "The body is not valid JSON.", "body"),
-                BadHttpRequestException b => (b.StatusCode, b.Message, "body"),
-                _ => (StatusCodes.Status500InternalServerError, "An unexpected error occurred; it has been logged.", (string?)null),
-            };
-            await Problem(context, status, title, field).ExecuteAsync(context);
-        }));
+                await TooLarge(context).ExecuteAsync(context);
+                return;
+            }
+
+            try
+            {
+                await next(context);
+            }
+            catch (Exception error) when (!context.Response.HasStarted && !context.RequestAborted.IsCancellationRequested)
+            {
+                var result = error switch
+                {
+                    ValidationException v => BadField(context, v.Field, v.Message),
+                    WebhookFormatException w => BadField(context, w.Field, w.Message),
+                    BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => TooLarge(context),
+                    BadHttpRequestException { InnerException: System.Text.Json.JsonException } => BadField(context, "body", "The body is not valid JSON for this endpoint."),
+                    BadHttpRequestException b => Problem(context, b.StatusCode, b.Message, "body"),
+                    _ => null,
+                };
+                if (result is null)
+                {
+                    logger.LogError(error, "Unhandled error on {Method} {Path}", context.Request.Method, context.Request.Path);
+                    result = Problem(context, StatusCodes.Status500InternalServerError, "An unexpected error occurred; it has been logged.", null);
+                }
+
+                context.Response.Clear();
+                await result.ExecuteAsync(context);
+            }
+        });
         app.UseStatusCodePages();
         return app;
     }
@@ -42,4 +64,7 @@ public static class ErrorHandling
     }
 
     public static IResult BadField(HttpContext context, string field, string message) => Problem(context, StatusCodes.Status400BadRequest, message, field);
+
+    private static IResult TooLarge(HttpContext context) =>
+        Problem(context, StatusCodes.Status413PayloadTooLarge, "The request body is larger than SalesFlow accepts (SalesFlow:MaxRequestBodyBytes).", "body");
 }

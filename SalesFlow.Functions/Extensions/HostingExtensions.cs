@@ -22,6 +22,8 @@ public static class HostingExtensions
         builder.AddSalesFlowConfiguration();
         var services = builder.Services;
         services.AddProblemDetails();
+        // Binding failures (bad JSON, wrong types) reach the exception handler, which names the field, in every environment.
+        services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddSingleton(TimeProvider.System);
         services.AddEmbeddedAdapters();
         services.AddRulesBrain();
@@ -52,6 +54,7 @@ public static class HostingExtensions
         }
 
         Map("SALESFLOW_DATA_DIR", "SalesFlow:DataDir");
+        Map("SALESFLOW_ADMIN_KEY", "SalesFlow:AdminKey");
         Map("SALESFLOW_DEMO_API_KEY", "DemoClient:ApiKey");
         Map("SALESFLOW_DEMO_WHATSAPP_APP_SECRET", "DemoClient:WhatsAppAppSecret");
         Map("SALESFLOW_DEMO_WHATSAPP_VERIFY_TOKEN", "DemoClient:WhatsAppVerifyToken");

@@ -22,6 +22,9 @@ public sealed class SalesFlowOptions
     [Range(1024, 64 * 1024 * 1024, ErrorMessage = "SalesFlow:MaxRequestBodyBytes must be between 1 KiB and 64 MiB.")]
     public long MaxRequestBodyBytes { get; set; } = 1024 * 1024;
 
+    /// <summary>Bearer key for the operator API (onboarding clients); the API is off while unset.</summary>
+    public string? AdminKey { get; set; }
+
     /// <summary>Worker loops per queue in standalone mode.</summary>
     [Range(1, 32, ErrorMessage = "SalesFlow:WorkersPerQueue must be between 1 and 32.")]
     public int WorkersPerQueue { get; set; } = 2;

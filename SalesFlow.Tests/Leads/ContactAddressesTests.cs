@@ -10,7 +10,8 @@ public class ContactAddressesTests
     [InlineData("whatsapp:+491701234567", "+491701234567")] // Twilio WhatsApp
     [InlineData("0049-170-1234567", "+491701234567")]
     [InlineData("0170 1234567", "+491701234567")] // national, client in Germany
-    [InlineData("(415) 867-5309", null)] // national without leading 0 cannot be told apart
+    [InlineData("4158675309", "+4158675309")] // digits without + or 0 are read as international (Meta's form)
+    [InlineData("12-34", null)]
     [InlineData("+1 (415) 867-5309", "+14158675309")]
     [InlineData("hello", null)]
     [InlineData("+12", null)]

@@ -122,7 +122,7 @@ public sealed class SqliteStoresTests : IDisposable
 
         Assert.True(created1);
         Assert.False(created2);
-        Assert.Equal(first, second);
+        Assert.Equal((first.Id, first.Text), (second.Id, second.Text));
         Assert.Equal("first", Assert.Single(await _outbox.ListAsync("acme", null, null, 10, default)).Text);
     }
 

@@ -1,0 +1,152 @@
+using System.Net;
+using System.Net.Http.Json;
+using SalesFlow.Tests.Support;
+using static SalesFlow.Tests.Support.SalesFlowAppProcess;
+
+namespace SalesFlow.Tests.EndToEnd;
+
+/// <summary>The whole message loop against the running app: webhook → intake → queue → engine → outbox → delivery.</summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class MessageLoopOverHttpTests(AppFixture fixture)
+{
+    private SalesFlowAppProcess App => fixture.App;
+
+    private static string NewWaId() => "49170" + Random.Shared.Next(1000000, 9999999);
+
+    [Fact]
+    public async Task WhatsAppTextGetsAReplyInTheOutbox()
+    {
+        var waId = NewWaId();
+        using var response = await App.Http.SendAsync(Webhooks.SignedWhatsApp("demo", Webhooks.WhatsAppText(waId, "wamid." + Guid.NewGuid().ToString("N"), "Hi, I'm interested in your product. Can you tell me more?"), WhatsAppAppSecret));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        var items = await Eventually.ReturnsAsync(async () => (await App.Http.OutboxAsync()).Where(i => i.Str("recipient") == "+" + waId).ToArray(), i => i.Length == 1 && i[0].Str("status") == "sent", because: "the reply is written and delivered");
+        var reply = items[0];
+        Assert.Equal("whatsapp", reply.Str("channel"));
+        Assert.InRange(reply.Str("text").Length, 10, 280);
+        Assert.Contains("Anna", reply.Str("text"), StringComparison.Ordinal);
+
+        var lead = await App.Http.GetJsonAsync($"/api/leads/{reply.Str("leadId")}");
+        Assert.Equal("Anna Meyer", lead.Str("name"));
+        Assert.Equal("interest_qualification", lead.Str("state"));
+    }
+
+    [Fact]
+    public async Task ADuplicateWebhookDeliveredTwentyTimesAtOnceMakesOneMessageAndOneReply()
+    {
+        var waId = NewWaId();
+        var body = Webhooks.WhatsAppText(waId, "wamid." + Guid.NewGuid().ToString("N"), "What does it cost?");
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => App.Http.SendAsync(Webhooks.SignedWhatsApp("demo", body, WhatsAppAppSecret))));
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        var accepted = 0;
+        foreach (var r in responses)
+        {
+            accepted += (await r.JsonAsync()).GetProperty("accepted").GetInt32();
+        }
+
+        Assert.Equal(1, accepted);
+        var items = await Eventually.ReturnsAsync(async () => (await App.Http.OutboxAsync()).Where(i => i.Str("recipient") == "+" + waId).ToArray(), i => i.Length == 1 && i[0].Str("status") == "sent");
+        await Task.Delay(1500); // any second turn would have run by now
+        Assert.Single((await App.Http.OutboxAsync(items[0].Str("leadId"))));
+
+        var lead = await App.Http.GetJsonAsync($"/api/leads/{items[0].Str("leadId")}");
+        var conversation = await App.Http.GetJsonAsync($"/api/conversations/{lead.Str("conversationId")}");
+        var messages = conversation.GetProperty("messages").EnumerateArray().ToArray();
+        Assert.Single(messages, m => m.Str("direction") == "inbound");
+        Assert.Single(messages, m => m.Str("direction") == "outbound");
+    }
+
+    [Fact]
+    public async Task TheSamePhoneOnSmsAndWhatsAppIsOneLead()
+    {
+        var waId = NewWaId();
+        await (await App.Http.SendAsync(Webhooks.SignedWhatsApp("demo", Webhooks.WhatsAppText(waId, "wamid." + Guid.NewGuid().ToString("N"), "Hello there"), WhatsAppAppSecret))).JsonAsync();
+        var first = await Eventually.ReturnsAsync(async () => (await App.Http.OutboxAsync()).Where(i => i.Str("recipient") == "+" + waId).ToArray(), i => i.Length == 1);
+
+        // The same person texts from the national format of the same number (client default country 49).
+        var national = "0" + waId[2..];
+        using var sms = await App.Http.SendAsync(Webhooks.SignedTwilio(App.BaseUrl, "demo", Webhooks.TwilioSms(national, "SM" + Guid.NewGuid().ToString("N"), "Do you also offer a demo call?"), TwilioAuthToken));
+        Assert.Equal(HttpStatusCode.OK, sms.StatusCode);
+
+        var items = await Eventually.ReturnsAsync(async () => await App.Http.OutboxAsync(first[0].Str("leadId")), i => i.Length == 2);
+        Assert.Equal(["whatsapp", "sms"], items.Select(i => i.Str("channel")));
+        var lead = await App.Http.GetJsonAsync($"/api/leads/{first[0].Str("leadId")}");
+        Assert.Single(lead.GetProperty("identities").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task ABurstOfMessagesIsAnsweredOnce()
+    {
+        var waId = NewWaId();
+        foreach (var text in new[] { "Hi", "I run a small bakery", "do you have something for online orders?" })
+        {
+            await (await App.Http.SendAsync(Webhooks.SignedWhatsApp("demo", Webhooks.WhatsAppText(waId, "wamid." + Guid.NewGuid().ToString("N"), text), WhatsAppAppSecret))).JsonAsync();
+        }
+
+        var items = await Eventually.ReturnsAsync(async () => (await App.Http.OutboxAsync()).Where(i => i.Str("recipient") == "+" + waId).ToArray(), i => i.Length >= 1);
+        await Task.Delay(1500);
+        Assert.Single((await App.Http.OutboxAsync(items[0].Str("leadId"))));
+    }
+
+    [Fact]
+    public async Task AStatusUpdateMarksTheOutboundMessageItRefersTo()
+    {
+        var waId = NewWaId();
+        await (await App.Http.SendAsync(Webhooks.SignedWhatsApp("demo", Webhooks.WhatsAppText(waId, "wamid." + Guid.NewGuid().ToString("N"), "Hello"), WhatsAppAppSecret))).JsonAsync();
+        var sent = (await Eventually.ReturnsAsync(async () => (await App.Http.OutboxAsync()).Where(i => i.Str("recipient") == "+" + waId).ToArray(), i => i.Length == 1 && i[0].Str("status") == "sent"))[0];
+
+        var status = await (await App.Http.SendAsync(Webhooks.SignedWhatsApp("demo", Webhooks.WhatsAppStatus(sent.Str("providerMessageId"), "read", waId), WhatsAppAppSecret))).JsonAsync();
+        Assert.Equal(1, status.GetProperty("statuses").GetInt32());
+        Assert.Equal("read", (await App.Http.OutboxAsync(sent.Str("leadId")))[0].Str("status"));
+    }
+
+    [Fact]
+    public async Task AnInboundEmailIsAnsweredByEmailWithoutTheQuotedHistory()
+    {
+        var address = $"lead{Guid.NewGuid():N}@example.com";
+        using var form = new MultipartFormDataContent();
+        form.Add(new StringContent($"Jonas Weber <{address}>"), "from");
+        form.Add(new StringContent("sales@demo.example"), "to");
+        form.Add(new StringContent("Angebot"), "subject");
+        form.Add(new StringContent("Guten Tag, was kostet Ihr Produkt für 5 Nutzer?\n\nAm Mo., 3. Nov. 2026 um 10:00 schrieb Sales <sales@demo.example>:\n> Vielen Dank für Ihr Interesse"), "text");
+        form.Add(new StringContent($"Message-ID: <{Guid.NewGuid():N}@mail.example.com>\nFrom: {address}\n"), "headers");
+        using var response = await App.Anonymous().PostAsync($"/api/webhooks/email/demo?key={EmailWebhookSecret}", form);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+
+        var reply = (await Eventually.ReturnsAsync(async () => (await App.Http.OutboxAsync()).Where(i => i.Str("recipient") == address).ToArray(), i => i.Length == 1))[0];
+        Assert.Equal("email", reply.Str("channel"));
+        var conversation = await App.Http.GetJsonAsync($"/api/conversations/{reply.Str("conversationId")}");
+        var inbound = conversation.GetProperty("messages").EnumerateArray().First(m => m.Str("direction") == "inbound");
+        Assert.DoesNotContain("Vielen Dank für Ihr Interesse", inbound.Str("text"), StringComparison.Ordinal);
+        Assert.Equal("price_negotiation", conversation.Str("state"));
+        Assert.Contains("Jonas", reply.Str("text"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AWhatsAppVerificationChallengeIsEchoedOnlyForTheRightToken()
+    {
+        using var anonymous = App.Anonymous();
+        using var ok = await anonymous.GetAsync($"/api/webhooks/whatsapp/demo?hub.mode=subscribe&hub.verify_token={WhatsAppVerifyToken}&hub.challenge=1158201444");
+        Assert.Equal("1158201444", await ok.Content.ReadAsStringAsync());
+        using var wrong = await anonymous.GetAsync("/api/webhooks/whatsapp/demo?hub.mode=subscribe&hub.verify_token=nope&hub.challenge=1158201444");
+        Assert.Equal(HttpStatusCode.Forbidden, wrong.StatusCode);
+    }
+
+    [Fact]
+    public async Task ALeadAskingForAHumanIsEscalatedAndLeftToThemUntilReleased()
+    {
+        var start = await App.Http.PostJsonAsync("/api/conversations", new { channel = "sms", from = "+4915112345678" + Random.Shared.Next(0, 9), message = "I want to talk to a real person, not a bot" });
+        var leadId = start.Str("leadId");
+        Assert.False(string.IsNullOrEmpty(start.Str("reply")));
+        Assert.True((await App.Http.GetJsonAsync($"/api/leads/{leadId}")).GetProperty("escalated").GetBoolean());
+
+        var silent = await App.Http.PostJsonAsync($"/api/conversations/{start.Str("conversationId")}/messages", new { message = "Hello? Anyone there?" });
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, silent.GetProperty("reply").ValueKind);
+
+        await (await App.Http.PostAsync($"/api/leads/{leadId}/release", null)).JsonAsync();
+        var answered = await App.Http.PostJsonAsync($"/api/conversations/{start.Str("conversationId")}/messages", new { message = "How much does the starter plan cost?" });
+        Assert.False(string.IsNullOrEmpty(answered.Str("reply")));
+        Assert.Equal("pricing", answered.Str("intent"));
+    }
+}

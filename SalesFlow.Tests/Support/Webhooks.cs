@@ -1,0 +1,98 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using SalesFlow.Core.Channels.Signatures;
+
+namespace SalesFlow.Tests.Support;
+
+/// <summary>Builds and signs provider deliveries the way the providers do.</summary>
+public static class Webhooks
+{
+    /// <summary>A WhatsApp Cloud API delivery of one text message, in Meta's shape.</summary>
+    public static byte[] WhatsAppText(string waId, string wamid, string text, string profileName = "Anna Meyer", long? timestamp = null) =>
+        Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new
+        {
+            @object = "whatsapp_business_account",
+            entry = new[]
+            {
+                new
+                {
+                    id = "102290129340398",
+                    changes = new[]
+                    {
+                        new
+                        {
+                            field = "messages",
+                            value = new
+                            {
+                                messaging_product = "whatsapp",
+                                metadata = new { display_phone_number = "15550783881", phone_number_id = "106540352242922" },
+                                contacts = new[] { new { profile = new { name = profileName }, wa_id = waId } },
+                                messages = new[] { new { from = waId, id = wamid, timestamp = (timestamp ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds()).ToString(), type = "text", text = new { body = text } } },
+                            },
+                        },
+                    },
+                },
+            },
+        }));
+
+    /// <summary>A WhatsApp status update (sent/delivered/read/failed) for a message we sent.</summary>
+    public static byte[] WhatsAppStatus(string wamid, string status, string recipient) =>
+        Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new
+        {
+            @object = "whatsapp_business_account",
+            entry = new[]
+            {
+                new
+                {
+                    id = "102290129340398",
+                    changes = new[]
+                    {
+                        new
+                        {
+                            field = "messages",
+                            value = new
+                            {
+                                messaging_product = "whatsapp",
+                                metadata = new { display_phone_number = "15550783881", phone_number_id = "106540352242922" },
+                                statuses = new[] { new { id = wamid, status, timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(), recipient_id = recipient } },
+                            },
+                        },
+                    },
+                },
+            },
+        }));
+
+    public static HttpRequestMessage SignedWhatsApp(string clientId, byte[] body, string appSecret)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/webhooks/whatsapp/{clientId}") { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.Add("X-Hub-Signature-256", MetaSignature.Compute(appSecret, body));
+        return request;
+    }
+
+    /// <summary>A Twilio inbound SMS (or WhatsApp with the whatsapp: prefix), signed over the exact URL.</summary>
+    public static HttpRequestMessage SignedTwilio(Uri baseUrl, string clientId, IReadOnlyDictionary<string, string> form, string authToken)
+    {
+        var url = new Uri(baseUrl, $"/api/webhooks/twilio/{clientId}").ToString();
+        var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(form) };
+        request.Headers.Add("X-Twilio-Signature", TwilioSignature.Compute(authToken, url, form));
+        return request;
+    }
+
+    public static Dictionary<string, string> TwilioSms(string from, string sid, string body) => new()
+    {
+        ["ToCountry"] = "US",
+        ["SmsMessageSid"] = sid,
+        ["NumMedia"] = "0",
+        ["SmsSid"] = sid,
+        ["SmsStatus"] = "received",
+        ["Body"] = body,
+        ["To"] = "+15005550006",
+        ["NumSegments"] = "1",
+        ["MessageSid"] = sid,
+        ["AccountSid"] = "AC00000000000000000000000000000000",
+        ["From"] = from,
+        ["ApiVersion"] = "2010-04-01",
+    };
+}
