@@ -293,8 +293,9 @@ internal static partial class MimeMessageText
         {
             return CodePagesEncodingProvider.Instance.GetEncoding(charset.Trim()) ?? Encoding.GetEncoding(charset.Trim());
         }
-        catch (ArgumentException)
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException)
         {
+            // Unknown or disabled charsets (utf-7, made-up names) fall back to UTF-8.
             return null;
         }
     }
