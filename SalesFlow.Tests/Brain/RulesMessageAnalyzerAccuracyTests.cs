@@ -54,8 +54,22 @@ public sealed class RulesMessageAnalyzerAccuracyTests(ITestOutputHelper output)
         Assert.True(accuracy >= 0.95, $"language accuracy {accuracy:P1}");
     }
 
-    private List<Result> Evaluate() =>
-        LeadUtterance.Load().Select(row => new Result(row, _analyzer.Analyze(row.Text))).ToList();
+    /// <summary>
+    /// The hold-out rows were written after the rules were tuned and never used to tune them; the figure is reported,
+    /// with only a loose floor, as the honest estimate for unseen messages.
+    /// </summary>
+    [Fact]
+    public void HoldOutAccuracyIsReported()
+    {
+        var results = Evaluate("lead_utterances_holdout.tsv");
+        var accuracy = results.Average(r => r.IntentCorrect ? 1.0 : 0.0);
+
+        output.WriteLine(Report(results));
+        Assert.True(accuracy >= 0.6, $"hold-out intent accuracy {accuracy:P1}");
+    }
+
+    private List<Result> Evaluate(string file = "lead_utterances.tsv") =>
+        LeadUtterance.Load(file).Select(row => new Result(row, _analyzer.Analyze(row.Text))).ToList();
 
     private static string Report(IReadOnlyList<Result> results)
     {
