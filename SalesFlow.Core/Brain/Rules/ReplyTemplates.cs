@@ -1,0 +1,174 @@
+using SalesFlow.Core.Conversations;
+
+namespace SalesFlow.Core.Brain.Rules;
+
+/// <summary>
+/// Reply building blocks. Placeholders: <c>{, name}</c> becomes ", Anna" or nothing; <c>{hi}</c> becomes
+/// "Hi Anna"/"Hallo Anna" or "Hi there"/"Hallo"; <c>{client}</c> is the business's name.
+/// No template states a price, discount, feature or date: those come from people, not from rules.
+/// </summary>
+internal static class ReplyTemplates
+{
+    public sealed record Variants(string[] En, string[] De)
+    {
+        public string[] For(bool german) => german ? De : En;
+    }
+
+    public static readonly Dictionary<Intent, Variants> Openers = new()
+    {
+        [Intent.Greeting] = new(
+            ["{hi}! Thanks for reaching out to {client}.", "{hi}, great to hear from you!", "{hi}! Nice to hear from you."],
+            ["{hi}! Danke, dass Sie sich bei {client} melden.", "{hi}, schön, von Ihnen zu hören!", "{hi}! Freut mich, dass Sie schreiben."]),
+        [Intent.Interest] = new(
+            ["Great to hear{, name}!", "Love that{, name}, thanks for your interest in {client}.", "Happy to help with that{, name}."],
+            ["Das freut mich{, name}!", "Schön zu hören{, name}, danke für Ihr Interesse an {client}.", "Gerne helfe ich Ihnen weiter{, name}."]),
+        [Intent.Question] = new(
+            [
+                "Good question{, name}! I'd rather give you an accurate answer than a guess, so I'm checking the details with the team.",
+                "Thanks for asking{, name}. I'll confirm the exact details with my colleagues so you get a reliable answer.",
+                "Fair question{, name}. Let me get you a precise answer from the {client} team rather than guess.",
+            ],
+            [
+                "Gute Frage{, name}! Ich möchte Ihnen eine verlässliche Antwort geben statt zu raten, daher kläre ich die Details mit dem Team.",
+                "Danke für Ihre Frage{, name}. Ich stimme die genauen Details mit meinen Kollegen ab, damit Sie eine verlässliche Antwort bekommen.",
+                "Berechtigte Frage{, name}. Ich hole Ihnen eine genaue Antwort vom {client}-Team ein, statt zu raten.",
+            ]),
+        [Intent.Pricing] = new(
+            [
+                "Happy to help with pricing{, name}! I'll share the exact pricing that fits your needs rather than a generic list.",
+                "Thanks for asking about pricing{, name}. It depends on your setup, so I'd like to give you the exact figures that fit you.",
+                "Glad you asked{, name}: I want to give you the exact pricing for your needs at {client}, not a ballpark.",
+            ],
+            [
+                "Gerne{, name}! Ich nenne Ihnen die genauen Preise, die zu Ihrem Bedarf passen, statt einer allgemeinen Liste.",
+                "Danke für Ihre Frage zu den Preisen{, name}. Das hängt von Ihrem Bedarf ab, daher möchte ich Ihnen ein passendes Angebot machen.",
+                "Gute Frage{, name}: Ich möchte Ihnen genau das anbieten, was zu Ihrem Bedarf passt, keine Pauschale.",
+            ]),
+        [Intent.Meeting] = new(
+            ["Great idea{, name}, let's book a short call.", "Happy to{, name}! A short call is the easiest way to go through everything.", "Sounds good{, name}, I'll set up a short call with you."],
+            ["Sehr gerne{, name}, lassen Sie uns ein kurzes Gespräch vereinbaren.", "Gute Idee{, name}! Ein kurzer Termin ist der einfachste Weg, alles durchzugehen.", "Gerne{, name}, ich richte ein kurzes Gespräch mit Ihnen ein."]),
+        [Intent.Purchase] = new(
+            ["Fantastic{, name}, thank you for choosing {client}!", "That's great news{, name}!", "Wonderful{, name}, welcome aboard!"],
+            ["Wunderbar{, name}, vielen Dank für Ihr Vertrauen in {client}!", "Das freut mich sehr{, name}!", "Großartig{, name}, willkommen an Bord!"]),
+        [Intent.Support] = new(
+            ["I'm sorry about the trouble{, name}! A colleague will look into it and get back to you shortly.", "Sorry to hear that{, name}. I've passed this on to a colleague who will look into it personally."],
+            ["Das tut mir leid{, name}! Ein Kollege schaut sich das an und meldet sich zeitnah bei Ihnen.", "Entschuldigen Sie die Umstände{, name}. Ich habe das an einen Kollegen weitergegeben, der sich persönlich darum kümmert."]),
+        [Intent.Human] = new(
+            ["Of course{, name}! A colleague will take over and get back to you personally.", "Sure{, name}, I'm handing you over to a colleague from the {client} team who will reach out shortly."],
+            ["Natürlich{, name}! Ein Kollege übernimmt und meldet sich persönlich bei Ihnen.", "Gerne{, name}, ich übergebe an einen Kollegen aus dem {client}-Team, der sich in Kürze meldet."]),
+        [Intent.OptOut] = new(
+            ["Understood{, name}. You won't receive any further messages from us. Sorry for the bother.", "Done{, name}: we've removed you and won't message you again. Have a good day."],
+            ["Verstanden{, name}. Sie erhalten keine weiteren Nachrichten von uns. Entschuldigen Sie die Störung.", "Erledigt{, name}: Wir haben Sie ausgetragen und schreiben Ihnen nicht mehr. Alles Gute!"]),
+        [Intent.Other] = new(
+            ["Thanks{, name}!", "Got it{, name}, thanks.", "Thanks for letting me know{, name}."],
+            ["Danke{, name}!", "Alles klar{, name}, danke.", "Danke für die Info{, name}."]),
+    };
+
+    /// <summary>Greeting openers for e-mail, where the salutation line already says hello.</summary>
+    public static readonly Variants EmailGreetingOpeners = new(
+        ["Thanks for reaching out to {client}.", "Great to hear from you.", "Thank you for your message."],
+        ["Danke, dass Sie sich bei {client} melden.", "Schön, von Ihnen zu hören.", "Vielen Dank für Ihre Nachricht."]);
+
+    public static readonly Variants PostPurchaseThanks = new(
+        ["Thanks{, name}, great to have you with {client}!", "Thank you{, name}, glad you're on board!"],
+        ["Danke{, name}, schön, dass Sie bei {client} dabei sind!", "Vielen Dank{, name}, wir freuen uns, dass Sie dabei sind!"]);
+
+    public static readonly Variants StronglyNegative = new(
+        ["I'm really sorry this has been so frustrating{, name}. A colleague will personally look into it and get back to you as soon as possible.", "I'm sorry{, name}, that's not the experience we want you to have. I've asked a colleague to take this over personally and contact you shortly."],
+        ["Es tut mir wirklich leid, dass Sie sich ärgern mussten{, name}. Ein Kollege kümmert sich persönlich darum und meldet sich so schnell wie möglich bei Ihnen.", "Das tut mir leid{, name}, so soll es nicht sein. Ich habe einen Kollegen gebeten, das persönlich zu übernehmen und sich in Kürze bei Ihnen zu melden."]);
+
+    /// <summary>The one question that moves the conversation on, per intent where the intent sets it.</summary>
+    public static readonly Dictionary<Intent, Variants> IntentQuestions = new()
+    {
+        [Intent.Pricing] = new(
+            ["How many people on your team would use it, and roughly how often?", "How big is your team, and what would you mainly use {client} for?", "Could you tell me your team size and expected usage?"],
+            ["Wie viele Personen in Ihrem Team würden es nutzen, und wie intensiv?", "Wie groß ist Ihr Team, und wofür möchten Sie {client} hauptsächlich nutzen?", "Können Sie mir Ihre Teamgröße und die geplante Nutzung nennen?"]),
+        [Intent.Meeting] = new(
+            ["Which day and time suit you best?", "When works best for you this week?", "What time would suit you, and do you prefer phone or video?"],
+            ["Welcher Tag und welche Uhrzeit passen Ihnen am besten?", "Wann passt es Ihnen diese Woche am besten?", "Welche Uhrzeit passt Ihnen, und lieber Telefon oder Video?"]),
+        [Intent.Purchase] = new(
+            ["Next, we'll send you the contract details to confirm. Which e-mail address should they go to?", "A colleague will send you everything you need to get started. Is there anything you'd like us to include?"],
+            ["Als Nächstes senden wir Ihnen die Vertragsunterlagen zur Bestätigung. An welche E-Mail-Adresse dürfen wir sie schicken?", "Ein Kollege schickt Ihnen alles, was Sie für den Start brauchen. Sollen wir dabei noch etwas berücksichtigen?"]),
+        [Intent.Support] = new(
+            ["Could you share any details, like an order number or a screenshot, to speed things up?", "Is there anything else we should know to sort it out quickly?"],
+            ["Können Sie mir noch Details schicken, zum Beispiel eine Bestellnummer oder einen Screenshot?", "Gibt es noch etwas, das wir wissen sollten, um es schnell zu lösen?"]),
+        [Intent.Human] = new(
+            ["Is there anything you'd like me to pass on in the meantime?"],
+            ["Gibt es etwas, das ich vorab weitergeben soll?"]),
+    };
+
+    /// <summary>Forward questions by stage, for greetings, interest, questions and everything else.</summary>
+    public static readonly Dictionary<ConversationState, Variants> StateQuestions = new()
+    {
+        [ConversationState.InitialContact] = new(
+            ["What brings you to {client} today?", "What can I help you with?", "What are you hoping to improve at the moment?"],
+            ["Was führt Sie zu {client}?", "Wobei kann ich Ihnen helfen?", "Was möchten Sie aktuell verbessern?"]),
+        [ConversationState.InterestQualification] = new(
+            ["What's the main challenge you'd like to solve?", "How are you handling this today?", "How big is the team that would use it?"],
+            ["Was ist die größte Herausforderung, die Sie lösen möchten?", "Wie lösen Sie das heute?", "Wie groß ist das Team, das es nutzen würde?"]),
+        [ConversationState.ValueProposition] = new(
+            ["What would make the biggest difference for you right now?", "Would it help to see how it works for a case like yours?"],
+            ["Was würde für Sie gerade den größten Unterschied machen?", "Wäre es hilfreich zu sehen, wie es in einem Fall wie Ihrem funktioniert?"]),
+        [ConversationState.ObjectionHandling] = new(
+            ["Is there anything still holding you back that I can clarify?", "What would you need to feel confident about this?"],
+            ["Gibt es noch etwas, das Sie zögern lässt und das ich klären kann?", "Was bräuchten Sie, um sich sicher zu fühlen?"]),
+        [ConversationState.PriceNegotiation] = new(
+            ["What team size and usage should I base the pricing on?", "Shall I put together the exact pricing for your setup?"],
+            ["Für welche Teamgröße und Nutzung soll ich die Preise berechnen?", "Soll ich Ihnen die genauen Preise für Ihr Setup zusammenstellen?"]),
+        [ConversationState.ClosingAttempt] = new(
+            ["Shall we go ahead with the next step?", "Would you like me to prepare everything so you can get started?"],
+            ["Sollen wir mit dem nächsten Schritt starten?", "Soll ich alles vorbereiten, damit Sie loslegen können?"]),
+        [ConversationState.PostPurchase] = new(
+            ["How is everything going so far?", "Is there anything we can help you with to get the most out of it?"],
+            ["Wie läuft es bisher?", "Gibt es etwas, womit wir Ihnen beim Start helfen können?"]),
+    };
+
+    public enum ObjectionKind
+    {
+        General,
+        Price,
+        Timing,
+        StatusQuo,
+        Undecided,
+        NotInterested,
+    }
+
+    /// <summary>Acknowledge + reframe, then a question, per kind of objection.</summary>
+    public static readonly Dictionary<ObjectionKind, (Variants Opener, Variants Question)> Objections = new()
+    {
+        [ObjectionKind.Price] = (
+            new(["Totally understandable{, name}, budget matters. It's worth weighing what it would save you, not just what it costs.", "Fair point{, name}. Price only makes sense next to the value, so let's make sure it fits what you need."],
+                ["Das verstehe ich{, name}, das Budget spielt natürlich eine Rolle. Entscheidend ist, was es Ihnen bringt, nicht nur der Preis.", "Berechtigter Punkt{, name}. Der Preis ergibt nur im Verhältnis zum Nutzen Sinn, deshalb sollte es genau zu Ihrem Bedarf passen."]),
+            new(["What would it need to deliver for the investment to make sense for you?", "Which part matters most to you, so I can suggest the right fit?"],
+                ["Was müsste es leisten, damit sich die Investition für Sie lohnt?", "Was ist Ihnen am wichtigsten, damit ich Ihnen das Passende vorschlagen kann?"])),
+        [ObjectionKind.Timing] = (
+            new(["No problem{, name}, I know timing matters.", "Completely understand{, name}, there's never a perfect moment."],
+                ["Kein Problem{, name}, das Timing muss passen.", "Verstehe ich gut{, name}, den perfekten Zeitpunkt gibt es selten."]),
+            new(["When would be a better time for me to check back?", "Would a short call later this month be easier for you?"],
+                ["Wann wäre ein besserer Zeitpunkt, um mich noch einmal zu melden?", "Wäre ein kurzes Gespräch später im Monat für Sie einfacher?"])),
+        [ObjectionKind.StatusQuo] = (
+            new(["Good to hear you already have something in place{, name}. It can still be worth checking whether there's a gap to close.", "Makes sense{, name}, switching only pays off if it's clearly better for you."],
+                ["Schön, dass Sie bereits eine Lösung haben{, name}. Es kann sich trotzdem lohnen zu prüfen, ob es noch Lücken gibt.", "Verständlich{, name}, ein Wechsel lohnt sich nur, wenn er Ihnen klar etwas bringt."]),
+            new(["What would you improve about your current setup if you could?", "Is there anything your current solution doesn't do as well as you'd like?"],
+                ["Was würden Sie an Ihrer aktuellen Lösung verbessern, wenn Sie könnten?", "Gibt es etwas, das Ihre aktuelle Lösung nicht so gut kann, wie Sie es sich wünschen?"])),
+        [ObjectionKind.Undecided] = (
+            new(["Of course{, name}, take the time you need. It's an important decision.", "Absolutely{, name}, it's good to think it through."],
+                ["Natürlich{, name}, nehmen Sie sich die Zeit, die Sie brauchen.", "Selbstverständlich{, name}, das sollte gut überlegt sein."]),
+            new(["Is there anything specific you're unsure about that I can clarify?", "What would help you decide: more details, or a short call with your team?"],
+                ["Gibt es etwas Bestimmtes, das ich Ihnen noch erklären kann?", "Was würde Ihnen bei der Entscheidung helfen: mehr Details oder ein kurzes Gespräch mit Ihrem Team?"])),
+        [ObjectionKind.NotInterested] = (
+            new(["Thanks for being upfront{, name}, I appreciate it.", "Understood{, name}, thanks for letting me know."],
+                ["Danke für Ihre offene Antwort{, name}.", "Verstanden{, name}, danke für die Rückmeldung."]),
+            new(["Just so I understand: is it the timing, or is it not a fit at all?", "May I ask what would have made it relevant for you?"],
+                ["Darf ich fragen, ob es am Zeitpunkt liegt oder ob es grundsätzlich nicht passt?", "Darf ich fragen, was es für Sie interessant gemacht hätte?"])),
+        [ObjectionKind.General] = (
+            new(["I understand{, name}, that's a fair point.", "Thanks for sharing that{, name}, it helps me understand where you stand."],
+                ["Ich verstehe{, name}, das ist ein berechtigter Punkt.", "Danke für die offene Einschätzung{, name}, das hilft mir weiter."]),
+            new(["What would need to be true for this to be worth it for you?", "What's your biggest concern at the moment?"],
+                ["Was müsste erfüllt sein, damit es für Sie passt?", "Was ist im Moment Ihre größte Sorge?"])),
+    };
+
+    public static readonly Variants EmailExtra = new(
+        ["If it's easier, just reply to this e-mail and I'll take it from there."],
+        ["Antworten Sie einfach auf diese E-Mail, dann kümmere ich mich um alles Weitere."]);
+}

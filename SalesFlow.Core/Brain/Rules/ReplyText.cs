@@ -1,0 +1,40 @@
+namespace SalesFlow.Core.Brain.Rules;
+
+/// <summary>Length guard for replies on short-form channels.</summary>
+public static class ReplyText
+{
+    /// <summary>The limit on WhatsApp, SMS and the web channel.</summary>
+    public const int ShortFormLimit = 280;
+
+    /// <summary>
+    /// Cuts <paramref name="text"/> to at most <paramref name="max"/> characters: at the last sentence end that keeps
+    /// at least a third of the room, otherwise at the last word boundary with an ellipsis.
+    /// </summary>
+    public static string FitToLength(string text, int max)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, 2);
+        text = text.Trim();
+        if (text.Length <= max)
+        {
+            return text;
+        }
+
+        var sentenceEnd = -1;
+        for (var i = 0; i < max; i++)
+        {
+            if (text[i] is '.' or '!' or '?' && (i + 1 == text.Length || char.IsWhiteSpace(text[i + 1])))
+            {
+                sentenceEnd = i + 1;
+            }
+        }
+
+        if (sentenceEnd >= max / 3)
+        {
+            return text[..sentenceEnd].TrimEnd();
+        }
+
+        var space = text.LastIndexOf(' ', max - 2);
+        var head = space > 0 ? text[..space] : text[..(max - 1)];
+        return head.TrimEnd(',', ';', ':', '-', '–', ' ') + "…";
+    }
+}

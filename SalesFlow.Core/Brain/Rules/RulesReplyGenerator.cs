@@ -1,0 +1,176 @@
+using System.Globalization;
+using SalesFlow.Core.Channels;
+using SalesFlow.Core.Conversations;
+using static SalesFlow.Core.Brain.Rules.ReplyTemplates;
+
+namespace SalesFlow.Core.Brain.Rules;
+
+/// <summary>
+/// Template replies per conversation state and lead intent, in English or German (Sie-form). The variant is picked
+/// from the turn number and a stable hash of the lead's text, so the same input always gives the same reply and
+/// the same text on consecutive turns gets a different variant. Short-form channels are held to 280 characters;
+/// e-mail gets a salutation, an extra line and a sign-off.
+/// </summary>
+public sealed class RulesReplyGenerator : IReplyGenerator
+{
+    public Task<string> GenerateAsync(ReplyRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(Generate(request));
+    }
+
+    /// <summary>The synchronous core of <see cref="GenerateAsync"/>.</summary>
+    public static string Generate(ReplyRequest request)
+    {
+        var german = string.Equals(request.Analysis.Language, "de", StringComparison.OrdinalIgnoreCase);
+        var name = CleanName(request.LeadName);
+        var client = string.IsNullOrWhiteSpace(request.ClientName) ? (german ? "uns" : "us") : request.ClientName.Trim();
+        var seed = StableHash(request.LeadText) + (uint)Math.Max(0, request.TurnNumber);
+        var email = !request.Channel.IsShortForm();
+        var (opener, question) = Choose(request, german, seed, email);
+
+        if (email)
+        {
+            var salutation = german
+                ? (name is null ? "Guten Tag," : $"Hallo {name},")
+                : (name is null ? "Hello," : $"Hi {name},");
+            var body = Render(Join(opener, question), name: null, client, german);
+            var extra = request.Analysis.Intent == Intent.OptOut ? string.Empty : "\n\n" + Render(Pick(EmailExtra, german, seed), null, client, german);
+            var signOff = german ? "Viele Grüße" : "Best regards,";
+            return $"{salutation}\n\n{body}{extra}\n\n{signOff}\n{client}";
+        }
+
+        var reply = Render(Join(opener, question), name, client, german);
+        if (reply.Length > ReplyText.ShortFormLimit && name is not null)
+        {
+            reply = Render(Join(opener, question), name: null, client, german); // a very long name goes first
+        }
+
+        if (reply.Length > ReplyText.ShortFormLimit)
+        {
+            var renderedQuestion = Render(question, null, client, german);
+            var room = ReplyText.ShortFormLimit - renderedQuestion.Length - 1;
+            var renderedOpener = Render(opener, null, client, german);
+            reply = room >= 40 && renderedQuestion.Length > 0
+                ? ReplyText.FitToLength(renderedOpener, room) + " " + renderedQuestion
+                : ReplyText.FitToLength(reply, ReplyText.ShortFormLimit);
+        }
+
+        return reply;
+    }
+
+    private static (string Opener, string Question) Choose(ReplyRequest request, bool german, uint seed, bool email)
+    {
+        var intent = request.Analysis.Intent;
+        var state = request.State;
+
+        if (intent == Intent.OptOut)
+        {
+            return (Pick(Openers[Intent.OptOut], german, seed), string.Empty);
+        }
+
+        if (request.Analysis.IsStronglyNegative)
+        {
+            return (Pick(ReplyTemplates.StronglyNegative, german, seed), string.Empty);
+        }
+
+        switch (intent)
+        {
+            case Intent.Human:
+            case Intent.Support:
+            case Intent.Pricing:
+            case Intent.Meeting:
+                return (Pick(Openers[intent], german, seed), Pick(IntentQuestions[intent], german, seed >> 3));
+
+            case Intent.Purchase when request.PreviousState == ConversationState.PostPurchase:
+                return (Pick(PostPurchaseThanks, german, seed), Pick(StateQuestions[ConversationState.PostPurchase], german, seed >> 3));
+
+            case Intent.Purchase:
+                return (Pick(Openers[intent], german, seed), Pick(IntentQuestions[intent], german, seed >> 3));
+
+            case Intent.Objection:
+                var (objectionOpener, objectionQuestion) = Objections[ClassifyObjection(request.LeadText)];
+                return (Pick(objectionOpener, german, seed), Pick(objectionQuestion, german, seed >> 3));
+
+            default:
+                var opener = intent == Intent.Greeting && email
+                    ? Pick(EmailGreetingOpeners, german, seed)
+                    : Pick(Openers.TryGetValue(intent, out var variants) ? variants : Openers[Intent.Other], german, seed);
+                return (opener, Pick(StateQuestions[state], german, seed >> 3));
+        }
+    }
+
+    private static ObjectionKind ClassifyObjection(string text)
+    {
+        var t = text.ToLower(CultureInfo.InvariantCulture);
+        bool Any(params string[] words) => words.Any(w => t.Contains(w, StringComparison.Ordinal));
+
+        if (Any("not interested", "no interest", "kein interesse", "nicht interessiert"))
+        {
+            return ObjectionKind.NotInterested;
+        }
+
+        if (Any("expensive", "price", "cost", "budget", "afford", "cheaper", "money", "teuer", "preis", "kosten", "günstiger", "leisten", "geld"))
+        {
+            return ObjectionKind.Price;
+        }
+
+        if (Any("already", "happy with", "satisfied", "current", "competitor", "provider", "bereits", "schon", "zufrieden", "anbieter", "konkurrenz", "aktuell", "jetzig"))
+        {
+            return ObjectionKind.StatusQuo;
+        }
+
+        if (Any("time", "busy", "later", "next year", "right now", "priority", "zeit", "später", "nächstes jahr", "moment", "gerade"))
+        {
+            return ObjectionKind.Timing;
+        }
+
+        return Any("think", "sure", "decide", "partner", "boss", "get back", "überleg", "sicher", "abklär", "entscheid", "chef")
+            ? ObjectionKind.Undecided
+            : ObjectionKind.General;
+    }
+
+    private static string Pick(Variants variants, bool german, uint seed)
+    {
+        var options = variants.For(german);
+        return options[(int)(seed % (uint)options.Length)];
+    }
+
+    private static string Join(string opener, string question) =>
+        question.Length == 0 ? opener : opener + " " + question;
+
+    private static string Render(string template, string? name, string client, bool german)
+    {
+        var hi = german
+            ? (name is null ? "Hallo" : $"Hallo {name}")
+            : (name is null ? "Hi there" : $"Hi {name}");
+        return template
+            .Replace("{hi}", hi, StringComparison.Ordinal)
+            .Replace("{, name}", name is null ? string.Empty : ", " + name, StringComparison.Ordinal)
+            .Replace("{client}", client, StringComparison.Ordinal);
+    }
+
+    private static string? CleanName(string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            return null;
+        }
+
+        var trimmed = string.Join(' ', name.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        return trimmed.Replace("{", string.Empty, StringComparison.Ordinal).Replace("}", string.Empty, StringComparison.Ordinal);
+    }
+
+    /// <summary>FNV-1a over the text: stable across processes, unlike <see cref="string.GetHashCode()"/>.</summary>
+    private static uint StableHash(string? text)
+    {
+        var hash = 2166136261u;
+        foreach (var c in text ?? string.Empty)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return hash;
+    }
+}

@@ -1,0 +1,202 @@
+namespace SalesFlow.Core.Brain.Rules;
+
+/// <summary>
+/// Lexicon sentiment with negation ("not good", "nicht gut"), intensifiers ("very", "sehr"), exclamation marks,
+/// shouting in capitals and emoji. Insults, threats and fraud accusations force the score to strongly negative.
+/// </summary>
+internal static class SentimentLexicon
+{
+    public const double PositiveThreshold = 0.2;
+    public const double NegativeThreshold = -0.2;
+
+    /// <summary>The score a message with an insult or threat gets at most.</summary>
+    public const double StronglyNegativeCeiling = -0.75;
+
+    private static readonly Dictionary<string, double> Words = new(StringComparer.Ordinal)
+    {
+        // English positive
+        ["good"] = 1, ["great"] = 1.5, ["love"] = 2, ["loved"] = 2, ["awesome"] = 2, ["perfect"] = 1.5,
+        ["thanks"] = 0.6, ["thank"] = 0.6, ["thx"] = 0.6, ["nice"] = 1, ["happy"] = 1, ["excellent"] = 2,
+        ["amazing"] = 2, ["cool"] = 0.8, ["interested"] = 0.8, ["useful"] = 1, ["glad"] = 1, ["excited"] = 1.5,
+        ["helpful"] = 1, ["fantastic"] = 2, ["wonderful"] = 2, ["convinced"] = 1, ["curious"] = 0.6,
+        ["brilliant"] = 2, ["impressive"] = 1.5, ["relevant"] = 0.6, ["exactly"] = 0.5,
+        ["deal"] = 0.5, ["yes"] = 0.4, ["love"] = 2, ["ready"] = 0.5, ["lets"] = 0.3,
+        // English negative
+        ["bad"] = -1, ["terrible"] = -2, ["awful"] = -2, ["hate"] = -2, ["annoying"] = -1.5, ["annoyed"] = -1.5,
+        ["frustrating"] = -1.5, ["frustrated"] = -1.5, ["angry"] = -2, ["problem"] = -0.3, ["issue"] = -0.3,
+        ["broken"] = -1, ["error"] = -0.3, ["crash"] = -1, ["crashing"] = -1, ["crashes"] = -1, ["useless"] = -2,
+        ["disappointed"] = -1.5, ["disappointing"] = -1.5, ["worse"] = -1.5, ["wrong"] = -0.3, ["expensive"] = -0.8,
+        ["unfortunately"] = -0.5, ["slow"] = -0.7, ["spam"] = -1.5, ["stupid"] = -2, ["ridiculous"] = -2,
+        ["horrible"] = -2, ["unacceptable"] = -2, ["locked"] = -0.6, ["twice"] = -0.3, ["sorry"] = -0.2,
+        ["never"] = -0.4, ["again"] = -0.2, ["nothing"] = -0.3, ["doesnt"] = -0.5, ["isnt"] = -0.5,
+        ["cant"] = -0.5, ["wont"] = -0.4, ["didnt"] = -0.4, ["hasnt"] = -0.4, ["dont"] = -0.3,
+        // German positive
+        ["gut"] = 1, ["super"] = 1.5, ["toll"] = 1.5, ["klasse"] = 1.5, ["prima"] = 1, ["perfekt"] = 1.5,
+        ["danke"] = 0.6, ["dank"] = 0.6, ["spannend"] = 1, ["interessant"] = 0.8, ["interessiert"] = 0.8,
+        ["gerne"] = 0.4, ["gern"] = 0.4, ["schön"] = 1, ["freue"] = 1.5, ["überzeugt"] = 1, ["passt"] = 0.4,
+        ["hilfreich"] = 1, ["genial"] = 2, ["froh"] = 1, ["nett"] = 1, ["nette"] = 1, ["nice"] = 1, ["frohe"] = 1.5,
+        ["dabei"] = 0.3, ["ja"] = 0.3, ["klingt"] = 0.3, ["gefällt"] = 1,
+        // German negative
+        ["schlecht"] = -1, ["schlimm"] = -1.5, ["schrecklich"] = -2, ["furchtbar"] = -2, ["ärgerlich"] = -1.5,
+        ["nervig"] = -1.5, ["genervt"] = -1.5, ["enttäuscht"] = -1.5, ["kaputt"] = -1, ["fehler"] = -0.3,
+        ["leider"] = -0.6, ["teuer"] = -0.6, ["interesse"] = 0.8, ["unverschämt"] = -2, ["frechheit"] = -2, ["nutzlos"] = -2,
+        ["sauer"] = -1.5, ["wütend"] = -2, ["ständig"] = -0.7, ["doppelt"] = -0.6, ["stürzt"] = -1,
+        ["nichts"] = -0.4, ["nie"] = -0.4, ["katastrophe"] = -2, ["ärger"] = -1.5, ["stimmt"] = 0,
+    };
+
+    /// <summary>Insults, threats and fraud accusations: a human should take over.</summary>
+    private static readonly PhraseRuleSet StronglyNegative = new(
+        "scam*", "fraud*", "worst", "furious", "lawyer*", "attorney", "sue", "suing", "lawsuit", "idiot*", "ripoff",
+        "rip off", "fuck*", "*fuck*", "shit*", "crap", "pathetic", "disgusting", "police", "report you", "liars",
+        "betrug*", "betrüger*", "abzocke*", "abzocker*", "anwalt", "anwältin", "anzeige erstatten|anzeige gegen", "verklagen", "polizei",
+        "schlechteste*", "scheiß*", "scheiss*", "idioten", "verarsch*", "unverschämt*", "frechheit");
+
+    /// <summary>Exasperation that carries no single negative word.</summary>
+    private static readonly PhraseRuleSet Exasperation = new(
+        "how many times", "never signed up", "sick of", "fed up", "leave me alone", "wie oft noch", "nie angemeldet",
+        "hören sie auf", "reicht jetzt", "nicht zu fassen");
+
+    /// <summary>Complaint and rejection phrases whose words are neutral on their own (−1 each).</summary>
+    private static readonly PhraseRuleSet NegativePhrases = new(
+        "doesnt work|does not work|not working|isnt working|stopped working|doesnt load",
+        "funktioniert nicht|geht nicht|geht gar nichts|nicht angekommen|stimmt nicht|nicht akzeptiert",
+        "funktioniert|funktionieren & nicht mehr",
+        "lot of money|waste of",
+        "stop texting|stop messaging|stop contacting|stop calling|dont contact|dont text|dont want any more",
+        "schreiben sie mir nicht");
+
+    /// <summary>Words that turn the following clause into the one that counts ("nice, but …").</summary>
+    private static readonly HashSet<string> Contrast = new(StringComparer.Ordinal)
+    {
+        "but", "however", "although", "though", "aber", "allerdings", "jedoch", "trotzdem",
+    };
+
+    /// <summary>Words that are not sentiment in these neighbourhoods: "good morning", "wie teuer", "ganz schön".</summary>
+    private static bool IsNeutralUse(List<string> tokens, int i) => tokens[i] switch
+    {
+        "good" => i + 1 < tokens.Count && tokens[i + 1] is "morning" or "afternoon" or "evening" or "night" or "day",
+        "teuer" => i > 0 && tokens[i - 1] is "wie",
+        "schön" => i > 0 && tokens[i - 1] is "ganz",
+        _ => false,
+    };
+
+    private static readonly HashSet<string> Negators = new(StringComparer.Ordinal)
+    {
+        "not", "no", "never", "dont", "doesnt", "isnt", "wasnt", "arent", "cant", "wont", "didnt", "nothing",
+        "nicht", "kein", "keine", "keinen", "keiner", "nie", "niemals", "nichts",
+    };
+
+    private static readonly HashSet<string> Intensifiers = new(StringComparer.Ordinal)
+    {
+        "very", "really", "so", "extremely", "absolutely", "totally", "super", "incredibly", "truly", "such",
+        "sehr", "echt", "total", "wirklich", "extrem", "mega", "absolut", "richtig", "voll", "ganz",
+    };
+
+    private static readonly (string Emoji, double Weight)[] Emoji =
+    [
+        ("😊", 1), ("🙂", 0.8), ("😀", 1), ("😃", 1), ("😁", 1), ("👍", 0.8), ("🙏", 0.4), ("❤", 1.5), ("🎉", 1.5),
+        ("👌", 0.8), ("🔥", 0.8), ("😍", 1.5), (":)", 0.8), (":-)", 0.8), (":D", 1),
+        ("😡", -2), ("😠", -2), ("🤬", -2.5), ("😤", -1.5), ("😞", -1), ("😢", -1), ("👎", -1.2), ("🙄", -1),
+        (":(", -1), (":-(", -1),
+    ];
+
+    public static double Score(LeadText lead, Intent intent)
+    {
+        var tokens = lead.Tokens;
+        var lastContrast = tokens.FindLastIndex(Contrast.Contains);
+        double sum = 0;
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            if (!Words.TryGetValue(tokens[i], out var weight) || weight == 0 || IsNeutralUse(tokens, i))
+            {
+                continue;
+            }
+
+            if (lastContrast >= 0)
+            {
+                weight *= i < lastContrast ? 0.5 : 1.3;
+            }
+
+            // Contractions like "doesnt" carry a small negative weight of their own but also act as negators.
+            var multiplier = 1.0;
+            for (var back = 1; back <= 3 && i - back >= 0; back++)
+            {
+                var previous = tokens[i - back];
+                var ganzSchön = previous == "schön" && i - back - 1 >= 0 && tokens[i - back - 1] == "ganz";
+                if ((Intensifiers.Contains(previous) || ganzSchön) && back == 1)
+                {
+                    multiplier *= 1.5;
+                }
+
+                if (Negators.Contains(previous))
+                {
+                    // "not good" is clearly negative; "not bad" is only mildly positive.
+                    multiplier *= weight > 0 ? -0.9 : -0.4;
+                    break;
+                }
+            }
+
+            // German negation follows the word: "gefällt mir nicht", "ist nicht gut" is handled above.
+            if (i + 1 < tokens.Count && tokens[i + 1] is "nicht" && weight > 0)
+            {
+                multiplier *= -0.9;
+            }
+
+            sum += weight * multiplier;
+        }
+
+        foreach (var (emoji, weight) in Emoji)
+        {
+            if (lead.Original.Contains(emoji, StringComparison.Ordinal))
+            {
+                sum += weight;
+            }
+        }
+
+        if (NegativePhrases.IsMatch(tokens))
+        {
+            sum -= 1;
+        }
+
+        // A decision to buy is good news; a problem report is a bad experience even when worded calmly.
+        sum += intent switch
+        {
+            Intent.Purchase => 0.5,
+            Intent.Support => -0.3,
+            _ => 0,
+        };
+
+        if (Exasperation.IsMatch(tokens))
+        {
+            sum -= 1.5;
+        }
+
+        // Shouting: two or more words of three or more capital letters (a lone "STOP" is not anger).
+        var shouted = 0;
+        foreach (var word in lead.OriginalTokens)
+        {
+            if (word.Length >= 3 && word.All(c => !char.IsLetter(c) || char.IsUpper(c)) && word.Any(char.IsLetter))
+            {
+                shouted++;
+            }
+        }
+
+        if (shouted >= 2 && shouted * 2 >= lead.OriginalTokens.Count)
+        {
+            sum -= 1;
+        }
+
+        if (sum != 0 && lead.ExclamationMarks > 0)
+        {
+            sum *= lead.ExclamationMarks >= 2 ? 1.4 : 1.2;
+        }
+
+        var score = Math.Tanh(sum / 2);
+        if (StronglyNegative.IsMatch(tokens))
+        {
+            score = Math.Min(score, StronglyNegativeCeiling) - 0.1;
+        }
+
+        return Math.Round(Math.Clamp(score, -1, 1), 3);
+    }
+}

@@ -1,0 +1,223 @@
+using SalesFlow.Core.Brain;
+using SalesFlow.Core.Brain.Rules;
+using SalesFlow.Core.Channels;
+using SalesFlow.Core.Conversations;
+
+namespace SalesFlow.Tests.Brain;
+
+public sealed class RulesReplyGeneratorTests
+{
+    private static readonly string[] GermanMarkers = ["Sie", "Ihnen", "Ihr", "anke", "erne", "Kollege", "Hallo", "Alles klar"];
+
+    private readonly RulesReplyGenerator _generator = new();
+
+    public static TheoryData<ConversationState, Intent, string> EveryStateIntentAndLanguage()
+    {
+        var data = new TheoryData<ConversationState, Intent, string>();
+        foreach (var state in Enum.GetValues<ConversationState>())
+        {
+            foreach (var intent in Enum.GetValues<Intent>())
+            {
+                data.Add(state, intent, "en");
+                data.Add(state, intent, "de");
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(EveryStateIntentAndLanguage))]
+    public async Task ShortFormRepliesFitIn280CharactersAndAreComplete(ConversationState state, Intent intent, string language)
+    {
+        foreach (var channel in new[] { ChannelKind.WhatsApp, ChannelKind.Sms, ChannelKind.Web })
+        {
+            for (var turn = 1; turn <= 4; turn++)
+            {
+                var reply = await Generate(state, intent, language, "Anna", channel, turn, "Some lead text " + turn);
+
+                Assert.False(string.IsNullOrWhiteSpace(reply));
+                Assert.True(reply.Length <= 280, $"{reply.Length}: {reply}");
+                Assert.DoesNotContain("{", reply);
+                Assert.DoesNotContain("}", reply);
+                Assert.Contains("Anna", reply);
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(EveryStateIntentAndLanguage))]
+    public async Task RepliesReadNaturallyWithoutAName(ConversationState state, Intent intent, string language)
+    {
+        var reply = await Generate(state, intent, language, null, ChannelKind.WhatsApp, 2, "hello?");
+
+        Assert.DoesNotContain("{", reply);
+        Assert.DoesNotContain(" ,", reply);
+        Assert.DoesNotContain(",,", reply);
+        Assert.DoesNotContain("  ", reply);
+        Assert.True(reply.Length <= 280);
+    }
+
+    [Theory]
+    [MemberData(nameof(EveryStateIntentAndLanguage))]
+    public async Task GermanLeadsGetGermanRepliesAndEnglishLeadsEnglish(ConversationState state, Intent intent, string language)
+    {
+        var reply = await Generate(state, intent, language, null, ChannelKind.Sms, 1, "x");
+
+        Assert.Equal(language, RulesMessageAnalyzer.DetectLanguage(reply));
+        Assert.Equal(language == "de", GermanMarkers.Any(marker => reply.Contains(marker, StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task TheSameInputGivesTheSameReply()
+    {
+        var first = await Generate(ConversationState.ValueProposition, Intent.Interest, "en", "Ben", ChannelKind.WhatsApp, 3, "Sounds good");
+        var second = await Generate(ConversationState.ValueProposition, Intent.Interest, "en", "Ben", ChannelKind.WhatsApp, 3, "Sounds good");
+
+        Assert.Equal(first, second);
+    }
+
+    [Theory]
+    [InlineData(Intent.Interest)]
+    [InlineData(Intent.Pricing)]
+    [InlineData(Intent.Objection)]
+    [InlineData(Intent.Other)]
+    [InlineData(Intent.OptOut)]
+    public async Task ConsecutiveTurnsWithTheSameTextDoNotRepeatVerbatim(Intent intent)
+    {
+        for (var turn = 1; turn <= 6; turn++)
+        {
+            var now = await Generate(ConversationState.InterestQualification, intent, "en", "Ben", ChannelKind.WhatsApp, turn, "ok sure");
+            var next = await Generate(ConversationState.InterestQualification, intent, "en", "Ben", ChannelKind.WhatsApp, turn + 1, "ok sure");
+
+            Assert.NotEqual(now, next);
+        }
+    }
+
+    [Theory]
+    [InlineData("en", "Hi Clara,", "Best regards,\nAcme GmbH")]
+    [InlineData("de", "Hallo Clara,", "Viele Grüße\nAcme GmbH")]
+    public async Task EmailRepliesHaveSalutationAndSignOff(string language, string salutation, string signOff)
+    {
+        var email = await Generate(ConversationState.InterestQualification, Intent.Interest, language, "Clara", ChannelKind.Email, 1, "Tell me more");
+        var whatsApp = await Generate(ConversationState.InterestQualification, Intent.Interest, language, "Clara", ChannelKind.WhatsApp, 1, "Tell me more");
+
+        Assert.StartsWith(salutation + "\n\n", email);
+        Assert.EndsWith(signOff, email);
+        Assert.True(email.Length > whatsApp.Length);
+        Assert.DoesNotContain("{", email);
+    }
+
+    [Fact]
+    public async Task EmailWithoutANameUsesAPoliteSalutation()
+    {
+        var english = await Generate(ConversationState.InitialContact, Intent.Greeting, "en", null, ChannelKind.Email, 1, "Hello");
+        var german = await Generate(ConversationState.InitialContact, Intent.Greeting, "de", null, ChannelKind.Email, 1, "Hallo");
+
+        Assert.StartsWith("Hello,\n\n", english);
+        Assert.StartsWith("Guten Tag,\n\n", german);
+    }
+
+    [Fact]
+    public async Task AVeryLongNameAndClientNameStillFitIn280()
+    {
+        var name = string.Concat(Enumerable.Repeat("Maximiliane-Alexandra ", 12));
+        var client = string.Concat(Enumerable.Repeat("Extraordinarily Long Company Name ", 8));
+        foreach (var intent in Enum.GetValues<Intent>())
+        {
+            foreach (var language in new[] { "en", "de" })
+            {
+                var request = Request(ConversationState.PriceNegotiation, intent, language, name, ChannelKind.Sms, 1, "text", client);
+                var reply = await _generator.GenerateAsync(request, CancellationToken.None);
+
+                Assert.True(reply.Length <= 280, $"{reply.Length}: {reply}");
+                Assert.False(string.IsNullOrWhiteSpace(reply));
+            }
+        }
+    }
+
+    [Fact]
+    public void FitToLengthCutsAtASentenceOrWordBoundary()
+    {
+        var sentences = "First sentence here. Second sentence is a bit longer than the first one. Third.";
+        Assert.Equal("First sentence here.", ReplyText.FitToLength(sentences, 40));
+
+        var words = "one two three four five six seven eight nine ten eleven twelve";
+        var cut = ReplyText.FitToLength(words, 20);
+        Assert.True(cut.Length <= 20);
+        Assert.EndsWith("…", cut);
+        Assert.DoesNotContain("thre…", cut);
+    }
+
+    [Fact]
+    public async Task OptOutConfirmsAndAsksNothing()
+    {
+        var en = await Generate(ConversationState.ValueProposition, Intent.OptOut, "en", "Tom", ChannelKind.Sms, 1, "STOP");
+        var de = await Generate(ConversationState.ValueProposition, Intent.OptOut, "de", "Tom", ChannelKind.Sms, 1, "STOPP");
+
+        Assert.DoesNotContain("?", en);
+        Assert.DoesNotContain("?", de);
+        Assert.Contains("message", en, StringComparison.OrdinalIgnoreCase);
+        Assert.True(de.Contains("Nachrichten", StringComparison.Ordinal) || de.Contains("schreiben", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(Intent.Human, "colleague")]
+    [InlineData(Intent.Support, "colleague")]
+    [InlineData(Intent.Meeting, "call")]
+    [InlineData(Intent.Pricing, "pricing")]
+    public async Task IntentRepliesDoWhatAGoodRepWould(Intent intent, string expected)
+    {
+        for (var turn = 1; turn <= 3; turn++)
+        {
+            var reply = await Generate(ConversationState.ValueProposition, intent, "en", "Tom", ChannelKind.WhatsApp, turn, "msg");
+            Assert.Contains(expected, reply, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(EveryStateIntentAndLanguage))]
+    public async Task RepliesInventNoPricesOrDiscounts(ConversationState state, Intent intent, string language)
+    {
+        var reply = await Generate(state, intent, language, "Tom", ChannelKind.WhatsApp, 1, "How much?");
+
+        Assert.DoesNotContain("$", reply);
+        Assert.DoesNotContain("€", reply);
+        Assert.DoesNotContain("%", reply);
+        Assert.DoesNotMatch(@"\d", reply);
+    }
+
+    [Fact]
+    public async Task StronglyNegativeLeadsAreHandedToAColleague()
+    {
+        var analysis = new MessageAnalysis("en", Intent.Support, Sentiment.Negative, -0.9, 0.8);
+        var request = new ReplyRequest(ConversationState.ValueProposition, ConversationState.ValueProposition, analysis, "Tom", ChannelKind.WhatsApp, "This is a scam", 2, "Acme");
+
+        var reply = await _generator.GenerateAsync(request, CancellationToken.None);
+
+        Assert.Contains("sorry", reply, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("colleague", reply, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [InlineData("That's too expensive", "budget")]
+    [InlineData("We already use HubSpot", "already")]
+    [InlineData("I need to think about it", "time you need")]
+    public async Task ObjectionRepliesAcknowledgeTheKindOfObjection(string leadText, string expected)
+    {
+        var replies = new List<string>();
+        for (var turn = 1; turn <= 4; turn++)
+        {
+            replies.Add(await Generate(ConversationState.ObjectionHandling, Intent.Objection, "en", "Tom", ChannelKind.WhatsApp, turn, leadText));
+        }
+
+        Assert.Contains(replies, reply => reply.Contains(expected, StringComparison.OrdinalIgnoreCase));
+        Assert.All(replies, reply => Assert.EndsWith("?", reply));
+    }
+
+    private Task<string> Generate(ConversationState state, Intent intent, string language, string? name, ChannelKind channel, int turn, string text) =>
+        _generator.GenerateAsync(Request(state, intent, language, name, channel, turn, text, "Acme GmbH"), CancellationToken.None);
+
+    private static ReplyRequest Request(ConversationState state, Intent intent, string language, string? name, ChannelKind channel, int turn, string text, string client) =>
+        new(state, state, new MessageAnalysis(language, intent, Sentiment.Neutral, 0, 0.8), name, channel, text, turn, client);
+}
