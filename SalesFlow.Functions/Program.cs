@@ -2,9 +2,11 @@ using SalesFlow.Functions.Apis;
 using SalesFlow.Functions.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.AddSalesFlowLogging();
 builder.AddSalesFlow();
 
 var app = builder.Build();
+app.UseCorrelation();
 app.UseSalesFlowErrors();
 app.MapHealthApi();
 app.MapWebhooksApi();

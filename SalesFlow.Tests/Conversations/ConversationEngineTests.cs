@@ -1,0 +1,145 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Moq;
+using SalesFlow.Core.Adapters.Embedded;
+using SalesFlow.Core.Brain;
+using SalesFlow.Core.Brain.Rules;
+using SalesFlow.Core.Channels;
+using SalesFlow.Core.Clients;
+using SalesFlow.Core.Conversations;
+using SalesFlow.Core.Delivery;
+using SalesFlow.Core.Intake;
+using SalesFlow.Core.Queue;
+using SalesFlow.Tests.Support;
+
+namespace SalesFlow.Tests.Conversations;
+
+/// <summary>The engine on the real embedded stores, with failures injected at the worst moments.</summary>
+public sealed class ConversationEngineTests : IDisposable
+{
+    private static readonly Client Acme = new("acme", "Acme", "hash", new ClientChannelSecrets("a", "b", "c", "d"), "49");
+
+    private readonly TempDatabase _temp = new();
+    private readonly ManualClock _clock = new();
+    private readonly SqliteLeadStore _leads;
+    private readonly SqliteConversationStore _conversations;
+    private readonly SqliteOutboxStore _outbox;
+    private readonly SqliteWorkQueue _queue;
+    private readonly IntakeService _intake;
+
+    public ConversationEngineTests()
+    {
+        _leads = new SqliteLeadStore(_temp.Db);
+        _conversations = new SqliteConversationStore(_temp.Db);
+        _outbox = new SqliteOutboxStore(_temp.Db);
+        _queue = new SqliteWorkQueue(_temp.Db, _clock);
+        _intake = new IntakeService(_leads, _conversations, _outbox, _queue, Options.Create(new ConversationOptions()), _clock, NullLogger<IntakeService>.Instance);
+    }
+
+    public void Dispose() => _temp.Dispose();
+
+    private ConversationEngine Engine(IConversationStore? conversations = null, IReplyGenerator? replies = null)
+    {
+        var clients = new Mock<IClientStore>();
+        clients.Setup(c => c.GetAsync("acme", It.IsAny<CancellationToken>())).ReturnsAsync(Acme);
+        return new ConversationEngine(clients.Object, _leads, conversations ?? _conversations, _outbox, _queue, new RulesMessageAnalyzer(), replies ?? new RulesReplyGenerator(), _clock, NullLogger<ConversationEngine>.Instance);
+    }
+
+    private Task<IntakeResult> Say(string text, string wamid) =>
+        _intake.AcceptAsync(Acme, new InboundMessage(ChannelKind.WhatsApp, wamid, "491701234567", "Anna", null, text, "text", _clock.GetUtcNow()), default);
+
+    [Fact]
+    public async Task ACrashBeforeTheCommitLeavesOneReplyAfterTheRetry()
+    {
+        var accepted = await Say("Hi, I'm interested in your product", "wamid.1");
+        var failingOnce = new FailingReplaceStore(_conversations);
+
+        await Assert.ThrowsAsync<IOException>(() => Engine(failingOnce).ProcessLeadAsync("acme", accepted.LeadId, default));
+        var retried = await Engine().ProcessLeadAsync("acme", accepted.LeadId, default);
+
+        Assert.NotNull(retried?.Reply);
+        var item = Assert.Single(await _outbox.ListAsync("acme", accepted.LeadId, null, 10, default));
+        Assert.Equal($"reply:{accepted.MessageId}", item.IdempotencyKey);
+        Assert.Equal(ConversationState.InterestQualification, retried!.Conversation.State);
+        Assert.Single(retried.Conversation.History);
+    }
+
+    [Fact]
+    public async Task ARerunAfterTheCommitDoesNothingButQueueTheDelivery()
+    {
+        var accepted = await Say("How much is it?", "wamid.1");
+        var first = await Engine().ProcessLeadAsync("acme", accepted.LeadId, default);
+        var second = await Engine().ProcessLeadAsync("acme", accepted.LeadId, default);
+
+        Assert.NotNull(first);
+        Assert.Null(second);
+        Assert.Single(await _outbox.ListAsync("acme", accepted.LeadId, null, 10, default));
+        Assert.Equal(1, await _queue.CountAsync(Queues.Deliver, default)); // coalesced: one delivery job for the one reply
+    }
+
+    [Fact]
+    public async Task ABurstIsAnsweredByOneReplyToTheLastMessage()
+    {
+        await Say("Hi", "wamid.1");
+        await Say("I run a bakery", "wamid.2");
+        var last = await Say("what does it cost?", "wamid.3");
+
+        var turn = await Engine().ProcessLeadAsync("acme", last.LeadId, default);
+
+        Assert.Equal(ConversationEngine.ReplyIdFor("acme", last.MessageId), turn!.Reply!.Id);
+        Assert.Equal(Intent.Pricing, turn.Analysis.Intent);
+        Assert.Single(await _outbox.ListAsync("acme", last.LeadId, null, 10, default));
+    }
+
+    [Fact]
+    public async Task MessagesThatCannotBeAnsweredAreMarkedHandledWithoutAReply()
+    {
+        var reaction = await _intake.AcceptAsync(Acme, new InboundMessage(ChannelKind.WhatsApp, "wamid.r", "491701234567", null, null, "[reaction] 👍", "reaction", _clock.GetUtcNow(), Answerable: false), default);
+        Assert.False(reaction.Queued);
+
+        await Say("Hello", "wamid.1");
+        var turn = await Engine().ProcessLeadAsync("acme", reaction.LeadId, default);
+        Assert.Equal(Intent.Greeting, turn!.Analysis.Intent); // the reaction's text did not reach the brain
+        Assert.Single(await _outbox.ListAsync("acme", reaction.LeadId, null, 10, default));
+    }
+
+    [Fact]
+    public async Task AStronglyNegativeMessageEscalatesWithOneHandoverThenSilence()
+    {
+        var replies = new Mock<IReplyGenerator>();
+        replies.Setup(r => r.GenerateAsync(It.IsAny<ReplyRequest>(), It.IsAny<CancellationToken>())).ReturnsAsync("A colleague will get back to you.");
+        var accepted = await Say("This is a SCAM, you are the worst company ever, I'll call my lawyer!!!", "wamid.1");
+
+        var turn = await Engine(replies: replies.Object).ProcessLeadAsync("acme", accepted.LeadId, default);
+        await Say("Hello??", "wamid.2");
+        var silent = await Engine(replies: replies.Object).ProcessLeadAsync("acme", accepted.LeadId, default);
+
+        Assert.Equal(OutboxPurpose.Handover, turn!.Reply!.Purpose);
+        replies.Verify(r => r.GenerateAsync(It.Is<ReplyRequest>(q => q.Analysis.Intent == Intent.Human), It.IsAny<CancellationToken>()), Times.Once);
+        Assert.Null(silent!.Reply);
+        Assert.True((await _leads.GetAsync("acme", accepted.LeadId, default))!.Escalated);
+    }
+
+    [Fact]
+    public async Task AnErasedLeadIsNotAnswered()
+    {
+        var accepted = await Say("Hi", "wamid.1");
+        await new SqliteLeadEraser(_temp.Db).EraseAsync("acme", accepted.LeadId, default);
+
+        Assert.Null(await Engine().ProcessLeadAsync("acme", accepted.LeadId, default));
+        Assert.Empty(await _outbox.ListAsync("acme", null, null, 10, default));
+    }
+
+    /// <summary>Simulates a crash at the commit point: everything before it has happened.</summary>
+    private sealed class FailingReplaceStore(IConversationStore inner) : IConversationStore
+    {
+        public Task<Conversation?> GetAsync(string clientId, string conversationId, CancellationToken ct) => inner.GetAsync(clientId, conversationId, ct);
+        public Task<Conversation?> FindForLeadAsync(string clientId, string leadId, CancellationToken ct) => inner.FindForLeadAsync(clientId, leadId, ct);
+        public Task<Conversation> GetOrCreateForLeadAsync(string clientId, string leadId, ChannelKind channel, DateTimeOffset now, CancellationToken ct) => inner.GetOrCreateForLeadAsync(clientId, leadId, channel, now, ct);
+        public Task<Conversation> ReplaceAsync(Conversation conversation, CancellationToken ct) => throw new IOException("power cut");
+        public Task<(Message Message, bool Duplicate)> AddInboundAsync(Message message, CancellationToken ct) => inner.AddInboundAsync(message, ct);
+        public Task AddOutboundAsync(Message message, CancellationToken ct) => inner.AddOutboundAsync(message, ct);
+        public Task<IReadOnlyList<Message>> ListMessagesAsync(string clientId, string conversationId, int limit, CancellationToken ct) => inner.ListMessagesAsync(clientId, conversationId, limit, ct);
+        public Task<IReadOnlyList<Message>> ListInboundAfterAsync(string clientId, string conversationId, long afterSeq, CancellationToken ct) => inner.ListInboundAfterAsync(clientId, conversationId, afterSeq, ct);
+    }
+}
