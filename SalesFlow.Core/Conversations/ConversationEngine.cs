@@ -43,7 +43,7 @@ public sealed class ConversationEngine(
 
     public async Task<TurnResult?> ProcessLeadAsync(string clientId, string leadId, CancellationToken ct)
     {
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["ClientId"] = clientId, ["LeadId"] = leadId });
+        using var scope = logger.BeginScope("client {ClientId} lead {LeadId}", clientId, leadId);
         var started = Stopwatch.GetTimestamp();
         for (var attempt = 1; ; attempt++)
         {

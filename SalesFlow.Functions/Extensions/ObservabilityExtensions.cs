@@ -37,13 +37,8 @@ public static class ObservabilityExtensions
         {
             var correlationId = context.Request.Headers[CorrelationHeader].ToString() is { Length: > 0 and <= 100 } given ? given : context.TraceIdentifier;
             context.Response.Headers[CorrelationHeader] = correlationId;
-            var scope = new Dictionary<string, object> { ["CorrelationId"] = correlationId };
-            if (context.Request.RouteValues.TryGetValue("clientId", out var clientId) && clientId is not null)
-            {
-                scope["ClientId"] = clientId;
-            }
-
-            using (logger.BeginScope(scope))
+            context.Request.RouteValues.TryGetValue("clientId", out var clientId);
+            using (logger.BeginScope("correlation {CorrelationId} client {ClientId}", correlationId, clientId ?? "-"))
             {
                 await next(context);
             }

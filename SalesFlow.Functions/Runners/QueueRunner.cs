@@ -94,7 +94,7 @@ public sealed class QueueRunner(
 
     private async Task RunAsync(IWorkHandler handler, WorkItem item, CancellationToken ct)
     {
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["InvocationId"] = $"{item.Queue}/{item.Id}/{item.DequeueCount}" });
+        using var scope = logger.BeginScope("invocation {InvocationId}", $"{item.Queue}/{item.Id}/{item.DequeueCount}");
         var started = Stopwatch.GetTimestamp();
         try
         {
