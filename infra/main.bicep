@@ -14,8 +14,8 @@ param environmentName string
 })
 param location string
 
-@description('Location of the Azure OpenAI account; defaults to location. Pick a region that offers gpt-4o-mini and text-embedding-3-small.')
-param openAiLocation string = location
+@description('Location of the Azure OpenAI account (azd: AZURE_OPENAI_LOCATION); empty means location. Pick a region that offers gpt-4o-mini (GlobalStandard) and text-embedding-3-small (Standard).')
+param openAiLocation string = ''
 
 @description('Object id of the user (or service principal) running azd; gets the same data-plane roles as the app, for debugging. Leave empty to skip.')
 param principalId string = ''
@@ -36,6 +36,7 @@ var tags = { 'azd-env-name': environmentName }
 var functionAppName = '${abbrs.webSitesFunctions}api-${resourceToken}'
 var deploymentStorageContainerName = 'app-package-${take(functionAppName, 32)}-${take(toLower(uniqueString(functionAppName, resourceToken)), 7)}'
 var cosmosDatabaseName = 'salesflow'
+var openAiAccountLocation = empty(openAiLocation) ? location : openAiLocation
 
 resource rg 'Microsoft.Resources/resourceGroups@2021-04-01' = {
   name: '${abbrs.resourcesResourceGroups}${environmentName}'
@@ -103,7 +104,7 @@ module openai 'app/openai.bicep' = {
   scope: rg
   params: {
     name: '${abbrs.cognitiveServicesAccounts}${resourceToken}'
-    location: openAiLocation
+    location: openAiAccountLocation
     tags: tags
     chatCapacity: chatCapacity
     embeddingCapacity: embeddingCapacity
@@ -164,7 +165,7 @@ output AZURE_RESOURCE_GROUP string = rg.name
 output AZURE_FUNCTION_APP_NAME string = api.outputs.name
 output SERVICE_API_NAME string = api.outputs.name
 output SERVICE_API_URI string = api.outputs.uri
-output AZURE_CLIENT_ID string = identity.outputs.clientId
+output AZURE_API_IDENTITY_CLIENT_ID string = identity.outputs.clientId
 output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output AZURE_STORAGE_QUEUE_ENDPOINT string = storage.outputs.queueEndpoint
 output AZURE_COSMOS_ENDPOINT string = cosmos.outputs.endpoint
