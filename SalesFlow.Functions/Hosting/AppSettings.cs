@@ -1,0 +1,118 @@
+namespace SalesFlow.Functions.Hosting;
+
+/// <summary>Where a setting is meant to be set.</summary>
+public enum SettingScope
+{
+    /// <summary>Only in Azure (set by infra/app/api.bicep); meaningless on a laptop.</summary>
+    Cloud,
+
+    /// <summary>Only on a laptop or under <c>func start</c> (local.settings.sample.json); never set by infra.</summary>
+    LocalOnly,
+
+    /// <summary>Meaningful everywhere; has a default that works in both places unless infra overrides it.</summary>
+    Both,
+}
+
+/// <summary>
+/// One setting the app reads, in environment-variable form (<c>Section__Key</c>; the Functions host and
+/// ASP.NET Core both map <c>__</c> to the <c>:</c> of configuration keys).
+/// </summary>
+/// <param name="Name">Environment form, e.g. <c>SalesFlow__Store</c>.</param>
+/// <param name="Description">What it does, one sentence.</param>
+/// <param name="Default">Value when unset; null when unset means "off" or "none".</param>
+/// <param name="Scope">Where it is meant to be set.</param>
+/// <param name="Secret">True when the value is a secret: never in source, never in a log.</param>
+/// <param name="RequiredInCloud">True when infra must set it for the cloud deployment to work as designed.</param>
+/// <param name="SetByHost">True when the Functions host sets it for the process; nobody configures it.</param>
+public sealed record AppSetting(
+    string Name,
+    string Description,
+    string? Default,
+    SettingScope Scope,
+    bool Secret = false,
+    bool RequiredInCloud = false,
+    bool SetByHost = false);
+
+/// <summary>
+/// The single list of settings SalesFlow reads. infra/app/api.bicep, local.settings.sample.json and
+/// docs/configuration.md are checked against it by AppSettingsDriftTests; add a setting here first.
+/// </summary>
+public static class AppSettings
+{
+    public static IReadOnlyList<AppSetting> All { get; } =
+    [
+        // ── Adapters ────────────────────────────────────────────────────────────────────────
+        new("SalesFlow__Store", "Which store adapter holds clients, leads, conversations and the outbox: embedded (SQLite file) or cosmos (Azure Cosmos DB).",
+            "embedded", SettingScope.Both, RequiredInCloud: true),
+        new("SalesFlow__Queue", "Which work queue carries process-inbound and deliver: embedded (SQLite, polled in-process) or storage (Azure Storage queues, triggered by the Functions host).",
+            "embedded", SettingScope.Both, RequiredInCloud: true),
+
+        // ── Host-wide options (SalesFlowOptions) ────────────────────────────────────────────
+        new("SalesFlow__DataDir", "Directory of the embedded SQLite store (salesflow.db).",
+            ".salesflow", SettingScope.LocalOnly),
+        new("SALESFLOW_DATA_DIR", "Short form of SalesFlow__DataDir; wins over it.",
+            null, SettingScope.LocalOnly),
+        new("SalesFlow__PublicBaseUrl", "Public base URL the providers call (https://…); needed behind a proxy because Twilio signs the exact URL it called.",
+            null, SettingScope.Both),
+        new("SalesFlow__MaxRequestBodyBytes", "Largest request body accepted, in bytes (1 KiB to 64 MiB).",
+            "1048576", SettingScope.Both),
+        new("SalesFlow__AdminKey", "Bearer key of the operator API (client onboarding); the API is off while unset.",
+            null, SettingScope.Both, Secret: true),
+        new("SALESFLOW_ADMIN_KEY", "Short form of SalesFlow__AdminKey; wins over it.",
+            null, SettingScope.LocalOnly, Secret: true),
+        new("SalesFlow__WorkersPerQueue", "Worker loops per queue when the app runs standalone (embedded queue); 1 to 32.",
+            "2", SettingScope.LocalOnly),
+        new("SalesFlow__MaxDequeueCount", "Tries before a queue message is parked in <queue>-poison; keep equal to host.json queues.maxDequeueCount.",
+            "5", SettingScope.Both),
+
+        // ── Conversation engine (ConversationOptions) ──────────────────────────────────────
+        new("Conversation__BurstWindow", "How long to wait for more messages of a burst before answering them together (0 to 60 s, hh:mm:ss).",
+            "00:00:01.5", SettingScope.Both),
+        new("Conversation__HotWindow", "How many recent messages the brain sees (1 to 200).",
+            "20", SettingScope.Both),
+
+        // ── Demo client (DemoClientOptions) ─────────────────────────────────────────────────
+        new("DemoClient__Enabled", "Create the demo client on first start and print its keys to the console once. Off in the cloud: the host forwards stdout to the logs.",
+            "true", SettingScope.Both, RequiredInCloud: true),
+        new("SALESFLOW_DEMO_API_KEY", "Fixes the demo client's API key (scripting, tests); random when unset.",
+            null, SettingScope.LocalOnly, Secret: true),
+        new("SALESFLOW_DEMO_WHATSAPP_APP_SECRET", "Fixes the demo client's WhatsApp app secret (X-Hub-Signature-256); random when unset.",
+            null, SettingScope.LocalOnly, Secret: true),
+        new("SALESFLOW_DEMO_WHATSAPP_VERIFY_TOKEN", "Fixes the demo client's WhatsApp webhook verify token; random when unset.",
+            null, SettingScope.LocalOnly, Secret: true),
+        new("SALESFLOW_DEMO_TWILIO_AUTH_TOKEN", "Fixes the demo client's Twilio auth token (X-Twilio-Signature); random when unset.",
+            null, SettingScope.LocalOnly, Secret: true),
+        new("SALESFLOW_DEMO_EMAIL_WEBHOOK_SECRET", "Fixes the demo client's e-mail (Inbound Parse) webhook secret; random when unset.",
+            null, SettingScope.LocalOnly, Secret: true),
+
+        // ── Cosmos DB (SalesFlow__Store=cosmos) ─────────────────────────────────────────────
+        new("CosmosDb__accountEndpoint", "Cosmos DB account endpoint (https://<account>.documents.azure.com:443/), used with an Entra credential.",
+            null, SettingScope.Cloud, RequiredInCloud: true),
+        new("CosmosDb__credential", "managedidentity: authenticate to Cosmos DB with the managed identity named by CosmosDb__clientId.",
+            null, SettingScope.Cloud, RequiredInCloud: true),
+        new("CosmosDb__clientId", "Client id of the user-assigned identity used for Cosmos DB.",
+            null, SettingScope.Cloud, RequiredInCloud: true),
+        new("CosmosDb__connectionString", "Connection string of a local Cosmos DB stand-in or emulator; wins over accountEndpoint. Never used in the cloud (keys are disabled there).",
+            null, SettingScope.LocalOnly, Secret: true),
+        new("CosmosDb__databaseName", "Cosmos DB database holding the clients, leads, conversations and outbox containers.",
+            "salesflow", SettingScope.Both, RequiredInCloud: true),
+
+        // ── Storage queues (SalesFlow__Queue=storage); shared with the Functions host ───────
+        new("AzureWebJobsStorage", "Storage connection string for local runs (UseDevelopmentStorage=true for Azurite). In the cloud the identity-based AzureWebJobsStorage__* settings replace it.",
+            null, SettingScope.LocalOnly, Secret: true),
+        new("AzureWebJobsStorage__queueServiceUri", "Queue endpoint (https://<account>.queue.core.windows.net/) for identity-based access.",
+            null, SettingScope.Cloud, RequiredInCloud: true),
+        new("AzureWebJobsStorage__credential", "managedidentity: reach storage with the managed identity named by AzureWebJobsStorage__clientId.",
+            null, SettingScope.Cloud, RequiredInCloud: true),
+        new("AzureWebJobsStorage__clientId", "Client id of the user-assigned identity used for storage.",
+            null, SettingScope.Cloud, RequiredInCloud: true),
+
+        // ── Set by the Functions host ───────────────────────────────────────────────────────
+        new("FUNCTIONS_CUSTOMHANDLER_PORT", "Port the Functions host expects the custom handler to listen on (127.0.0.1); standalone runs listen on http://localhost:7071.",
+            null, SettingScope.Both, SetByHost: true),
+    ];
+
+    /// <summary>The setting of that name (environment form, case-insensitive), or null.</summary>
+    public static AppSetting? Find(string name) =>
+        All.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase));
+}

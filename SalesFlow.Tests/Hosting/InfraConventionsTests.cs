@@ -1,0 +1,105 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace SalesFlow.Tests.Hosting;
+
+/// <summary>Security and azd conventions of infra/ and azure.yaml, checked on the text (no Bicep CLI here).</summary>
+public sealed partial class InfraConventionsTests
+{
+    [Fact]
+    public void StorageRefusesSharedKeys() =>
+        Assert.Matches(@"allowSharedKeyAccess:\s*false", RepoFiles.Read("infra", "app", "storage.bicep"));
+
+    [Fact]
+    public void StorageCreatesTheWorkQueuesAndTheirPoisonQueues()
+    {
+        var storage = RepoFiles.Read("infra", "app", "storage.bicep");
+        Assert.Contains("'process-inbound'", storage);
+        Assert.Contains("'deliver'", storage);
+        Assert.Contains("'${queue}-poison'", storage);
+    }
+
+    [Theory]
+    [InlineData("cosmos.bicep")]
+    [InlineData("openai.bicep")]
+    [InlineData("search.bicep")]
+    [InlineData("monitoring.bicep")]
+    public void ServiceDisablesLocalAuth(string file) =>
+        Assert.Matches(new Regex(@"disableLocalAuth:\s*true", RegexOptions.IgnoreCase), RepoFiles.Read("infra", "app", file));
+
+    [Fact]
+    public void KeyVaultUsesRbacAuthorization() =>
+        Assert.Matches(@"enableRbacAuthorization:\s*true", RepoFiles.Read("infra", "app", "keyvault.bicep"));
+
+    [Fact]
+    public void ExactlyOneUserAssignedIdentityIsDeclared()
+    {
+        var declarations = RepoFiles.Bicep().Values.Sum(text => IdentityDeclaration().Matches(text).Count(m => !m.Value.Contains("existing", StringComparison.Ordinal)));
+        Assert.Equal(1, declarations);
+    }
+
+    [Theory]
+    [InlineData("b7e6dc6d-f1e8-4753-8033-0f276bb0955b", "Storage Blob Data Owner")]
+    [InlineData("974c5e8b-45b9-4653-ba55-5f855dd0fb88", "Storage Queue Data Contributor")]
+    [InlineData("00000000-0000-0000-0000-000000000002", "Cosmos DB Built-in Data Contributor")]
+    [InlineData("8ebe5a00-799e-43f5-93ac-243d3dce84a7", "Search Index Data Contributor")]
+    [InlineData("7ca78c08-252a-4471-8644-bb5ff32d4ba0", "Search Service Contributor")]
+    [InlineData("5e0bd9bd-7b93-4f28-af87-19fc36ad61bd", "Cognitive Services OpenAI User")]
+    [InlineData("4633458b-17de-408a-b874-0445c86b69e6", "Key Vault Secrets User")]
+    [InlineData("3913510d-42f4-4e42-8a64-420c390055eb", "Monitoring Metrics Publisher")]
+    public void RbacGrantsRole(string roleDefinitionId, string role) =>
+        Assert.True(RepoFiles.Read("infra", "app", "rbac.bicep").Contains($"'{roleDefinitionId}'", StringComparison.OrdinalIgnoreCase), $"rbac.bicep does not grant {role} ({roleDefinitionId}).");
+
+    [Fact]
+    public void CosmosRoleIsADataPlaneSqlRoleAssignment() =>
+        Assert.Contains("Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments@", RepoFiles.Read("infra", "app", "rbac.bicep"));
+
+    [Fact]
+    public void FunctionAppIsTaggedAsTheApiService() =>
+        Assert.Matches(@"'azd-service-name':\s*'api'", RepoFiles.Read("infra", "app", "api.bicep"));
+
+    [Fact]
+    public void FunctionAppIsAFlexConsumptionCustomHandler()
+    {
+        var api = RepoFiles.Read("infra", "app", "api.bicep");
+        Assert.Matches(@"name:\s*'FC1'", api);
+        Assert.Matches(@"runtime:\s*\{\s*name:\s*'custom'\s*version:\s*'1\.0'\s*\}", api);
+        Assert.Matches(@"type:\s*'UserAssignedIdentity'", api);
+        // Flex Consumption rejects these: the runtime is functionAppConfig.runtime.
+        Assert.DoesNotContain(RepoFiles.BicepAppSettings(), s => s.Name is "FUNCTIONS_WORKER_RUNTIME" or "FUNCTIONS_EXTENSION_VERSION");
+    }
+
+    [Fact]
+    public void MainTemplateFollowsAzdConventions()
+    {
+        var main = RepoFiles.Read("infra", "main.bicep");
+        Assert.Contains("targetScope = 'subscription'", main);
+        Assert.Contains("toLower(uniqueString(subscription().id, environmentName, location))", main);
+        Assert.Matches(@"'azd-env-name':\s*environmentName", main);
+        Assert.Matches(@"output AZURE_FUNCTION_APP_NAME string", main);
+    }
+
+    [Fact]
+    public void ParametersMapTheAzdVariables()
+    {
+        using var json = JsonDocument.Parse(RepoFiles.Read("infra", "main.parameters.json"));
+        var parameters = json.RootElement.GetProperty("parameters");
+        Assert.Equal("${AZURE_ENV_NAME}", parameters.GetProperty("environmentName").GetProperty("value").GetString());
+        Assert.Equal("${AZURE_LOCATION}", parameters.GetProperty("location").GetProperty("value").GetString());
+        Assert.Equal("${AZURE_PRINCIPAL_ID}", parameters.GetProperty("principalId").GetProperty("value").GetString());
+    }
+
+    [Fact]
+    public void AzureYamlPublishesASelfContainedLinuxBuildIntoDist()
+    {
+        var yaml = RepoFiles.Read("azure.yaml");
+        Assert.Matches(@"(?m)^name:\s*salesflow\s*$", yaml);
+        Assert.Matches(@"(?m)^\s+host:\s*function\s*$", yaml);
+        var dist = Regex.Match(yaml, @"(?m)^\s+dist:\s*(\S+)\s*$").Groups[1].Value;
+        Assert.NotEmpty(dist);
+        Assert.Contains($"dotnet publish SalesFlow.Functions -c Release -r linux-x64 --self-contained -o {dist}", yaml);
+    }
+
+    [GeneratedRegex(@"resource\s+\w+\s+'Microsoft\.ManagedIdentity/userAssignedIdentities@[^']+'\s*(existing)?")]
+    private static partial Regex IdentityDeclaration();
+}

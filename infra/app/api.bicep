@@ -1,0 +1,163 @@
+// The SalesFlow function app: a Functions custom handler (a self-contained linux-x64 ASP.NET Core
+// app that the host starts) on the Flex Consumption plan, running as the one user-assigned identity.
+//
+// App settings: identity-based connections only, no keys. Keep every setting as one
+// `{ name: '…' value: … }` entry of siteConfig.appSettings below: SalesFlow.Tests/Hosting/
+// AppSettingsDriftTests reads the names from this file and compares them with the settings
+// catalogue (SalesFlow.Functions/Hosting/AppSettings.cs). Flex Consumption rejects
+// FUNCTIONS_WORKER_RUNTIME and FUNCTIONS_EXTENSION_VERSION: the runtime is functionAppConfig.runtime.
+
+param name string
+param planName string
+param location string = resourceGroup().location
+param tags object = {}
+
+@description('Resource id of the user-assigned identity the app runs as.')
+param identityId string
+
+@description('Client id of that identity (AZURE_CLIENT_ID, …__clientId settings).')
+param identityClientId string
+
+param storageAccountName string
+param deploymentContainerName string
+param applicationInsightsName string
+param cosmosEndpoint string
+param cosmosDatabaseName string = 'salesflow'
+
+@allowed([512, 2048, 4096])
+param instanceMemoryMB int = 2048
+
+@minValue(40)
+@maxValue(1000)
+param maximumInstanceCount int = 100
+
+resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' existing = {
+  name: storageAccountName
+}
+
+resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
+  name: applicationInsightsName
+}
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    tier: 'FlexConsumption'
+    name: 'FC1'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource api 'Microsoft.Web/sites@2024-04-01' = {
+  name: name
+  location: location
+  tags: union(tags, { 'azd-service-name': 'api' })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    // Key Vault references (@Microsoft.KeyVault(...)) in app settings resolve with the app's identity.
+    keyVaultReferenceIdentity: identityId
+    siteConfig: {
+      minTlsVersion: '1.2'
+      appSettings: [
+        // ── Host storage (AzureWebJobsStorage) and the app's work queues, by identity ──
+        {
+          name: 'AzureWebJobsStorage__blobServiceUri'
+          value: storage.properties.primaryEndpoints.blob
+        }
+        {
+          name: 'AzureWebJobsStorage__queueServiceUri'
+          value: storage.properties.primaryEndpoints.queue
+        }
+        {
+          name: 'AzureWebJobsStorage__credential'
+          value: 'managedidentity'
+        }
+        {
+          name: 'AzureWebJobsStorage__clientId'
+          value: identityClientId
+        }
+        // ── Telemetry, authenticated with the identity (local auth is off) ──
+        {
+          name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'
+          value: applicationInsights.properties.ConnectionString
+        }
+        {
+          name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING'
+          value: 'ClientId=${identityClientId};Authorization=AAD'
+        }
+        // ── DefaultAzureCredential picks the user-assigned identity ──
+        {
+          name: 'AZURE_CLIENT_ID'
+          value: identityClientId
+        }
+        // ── SalesFlow: adapters ──
+        {
+          name: 'SalesFlow__Store'
+          value: 'cosmos'
+        }
+        {
+          name: 'SalesFlow__Queue'
+          value: 'storage'
+        }
+        // The demo client prints its secrets to stdout, which the host forwards to the logs.
+        {
+          name: 'DemoClient__Enabled'
+          value: 'false'
+        }
+        // ── Cosmos DB, by identity ──
+        {
+          name: 'CosmosDb__accountEndpoint'
+          value: cosmosEndpoint
+        }
+        {
+          name: 'CosmosDb__credential'
+          value: 'managedidentity'
+        }
+        {
+          name: 'CosmosDb__clientId'
+          value: identityClientId
+        }
+        {
+          name: 'CosmosDb__databaseName'
+          value: cosmosDatabaseName
+        }
+      ]
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storage.properties.primaryEndpoints.blob}${deploymentContainerName}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        instanceMemoryMB: instanceMemoryMB
+        maximumInstanceCount: maximumInstanceCount
+      }
+      runtime: {
+        name: 'custom'
+        version: '1.0'
+      }
+    }
+  }
+}
+
+output name string = api.name
+output uri string = 'https://${api.properties.defaultHostName}'
