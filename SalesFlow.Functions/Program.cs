@@ -1,5 +1,11 @@
-using SalesFlow.Functions.Apis;
 using SalesFlow.Functions.Extensions;
+using SalesFlow.Functions.Hosting;
+
+// Publish runs `SalesFlow.Functions --write-function-metadata <dir>`: write function.json files and exit, no web host.
+if (FunctionMetadataWriter.TryRun(args, Console.Out, Console.Error) is { } exitCode)
+{
+    return exitCode;
+}
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddSalesFlowLogging();
@@ -8,14 +14,9 @@ builder.AddSalesFlow();
 var app = builder.Build();
 app.UseCorrelation();
 app.UseSalesFlowErrors();
-app.MapHealthApi();
-app.MapWebhooksApi();
-app.MapConversationsApi();
-app.MapLeadsApi();
-app.MapOutboxApi();
-app.MapIntelligenceApi();
-app.MapClientsApi();
+app.MapSalesFlow();
 await app.RunAsync();
+return 0;
 
 /// <summary>Entry point marker for tests that host the app.</summary>
 public partial class Program;

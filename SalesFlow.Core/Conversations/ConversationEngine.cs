@@ -242,7 +242,7 @@ public sealed class ConversationEngine(
     {
         foreach (var item in await outbox.ListAsync(clientId, leadId, OutboxStatus.Pending, 50, ct))
         {
-            await queue.EnqueueAsync(Queues.Deliver, DeliverWork.Serialize(new DeliverWork(clientId, item.Id)), TimeSpan.Zero, $"deliver/{item.Id}", ct);
+            await queue.EnqueueAsync(Queues.Deliver, DeliverWork.Serialize(new DeliverWork(clientId, item.Id)), TimeSpan.Zero, DeliverWork.CoalesceKey(item.Id), ct);
         }
     }
 }

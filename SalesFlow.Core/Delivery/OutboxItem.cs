@@ -67,6 +67,15 @@ public interface IOutboxStore
     /// <summary>Marks a send outcome; returns false when the item is missing.</summary>
     Task<bool> MarkAsync(string clientId, string id, string status, string? providerMessageId, string? error, DateTimeOffset now, CancellationToken ct);
 
+    /// <summary>
+    /// Pending items of every client last changed before <paramref name="olderThan"/> that no sweep has
+    /// re-dispatched yet (see <see cref="MarkRedispatchedAsync"/>), oldest first.
+    /// </summary>
+    Task<IReadOnlyList<OutboxItem>> ListStalePendingAsync(DateTimeOffset olderThan, int limit, CancellationToken ct);
+
+    /// <summary>Records that a sweep re-enqueued the item's delivery, so it is re-dispatched at most once.</summary>
+    Task MarkRedispatchedAsync(string clientId, string id, DateTimeOffset now, CancellationToken ct);
+
     /// <summary>Applies a provider status report to the item with that provider id; never moves a status backwards.</summary>
     Task<bool> ApplyProviderStatusAsync(string clientId, string providerMessageId, string status, string? error, DateTimeOffset now, CancellationToken ct);
 }

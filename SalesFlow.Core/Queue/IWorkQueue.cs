@@ -45,3 +45,10 @@ public interface IWorkHandler
 
     Task HandleAsync(WorkItem item, CancellationToken ct);
 }
+
+/// <summary>Retention of parked work: the embedded queue keeps poison items until they are this old.</summary>
+public interface IPoisonRetention
+{
+    /// <summary>Deletes poison items parked before <paramref name="parkedBefore"/>; returns how many.</summary>
+    Task<int> DeletePoisonOlderThanAsync(DateTimeOffset parkedBefore, CancellationToken ct);
+}

@@ -18,6 +18,9 @@ public sealed record DeliverWork(string ClientId, string OutboxId)
 {
     public static string Serialize(DeliverWork work) => JsonSerializer.Serialize(work, WorkJson.Options);
 
+    /// <summary>One delivery per outbox item waits in the queue at a time.</summary>
+    public static string CoalesceKey(string outboxId) => $"deliver/{outboxId}";
+
     public static DeliverWork Parse(string payload) =>
         JsonSerializer.Deserialize<DeliverWork>(payload, WorkJson.Options) is { ClientId.Length: > 0, OutboxId.Length: > 0 } work
             ? work

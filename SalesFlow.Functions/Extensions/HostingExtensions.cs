@@ -9,6 +9,8 @@ using SalesFlow.Core.Intake;
 using SalesFlow.Core.Leads;
 using SalesFlow.Core.Privacy;
 using SalesFlow.Core.Queue;
+using SalesFlow.Functions.Apis;
+using SalesFlow.Functions.Hosting;
 using SalesFlow.Functions.Runners;
 using SalesFlow.Functions.Security;
 
@@ -20,7 +22,9 @@ public static class HostingExtensions
     public static IHostApplicationBuilder AddSalesFlow(this IHostApplicationBuilder builder)
     {
         builder.AddSalesFlowConfiguration();
+        var mode = HostingMode.From(builder.Configuration);
         var services = builder.Services;
+        services.AddSingleton(mode);
         services.AddProblemDetails();
         // Binding failures (bad JSON, wrong types) reach the exception handler, which names the field, in every environment.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -30,13 +34,40 @@ public static class HostingExtensions
         services.AddSingleton<IntakeService>();
         services.AddSingleton<ConversationEngine>();
         services.AddSingleton<DeliveryService>();
+        services.AddSingleton<OutboxSweeper>();
         services.AddSingleton<ClientAuthenticator>();
         services.AddSingleton<IWorkHandler, ProcessInboundHandler>();
         services.AddSingleton<IWorkHandler, DeliverHandler>();
+        services.AddSingleton<ITimerHandler, OutboxSweepTimer>();
         services.AddHostedService<DemoClientSeeder>();
         services.AddSingleton<QueueRunner>();
-        services.AddHostedService(sp => sp.GetRequiredService<QueueRunner>());
+        if (!mode.UnderFunctionsHost)
+        {
+            // Standalone: do the Functions host's job. Under the host, it triggers queues and timers itself.
+            services.AddHostedService(sp => sp.GetRequiredService<QueueRunner>());
+            services.AddHostedService<TimerRunner>();
+        }
+
         return builder;
+    }
+
+    /// <summary>Every route: the HTTP APIs and, under the Functions host, the invocation endpoints of the queue and timer functions.</summary>
+    public static WebApplication MapSalesFlow(this WebApplication app)
+    {
+        app.MapHealthApi();
+        app.MapWebhooksApi();
+        app.MapConversationsApi();
+        app.MapLeadsApi();
+        app.MapOutboxApi();
+        app.MapIntelligenceApi();
+        app.MapClientsApi();
+        if (app.Services.GetRequiredService<HostingMode>().UnderFunctionsHost)
+        {
+            // Only the host reaches these: the app then listens on 127.0.0.1 and no HTTP function routes here.
+            app.MapCustomHandlerInvocations();
+        }
+
+        return app;
     }
 
     /// <summary>Binds and validates options at start-up so a bad setting fails fast with a clear message.</summary>
@@ -67,7 +98,7 @@ public static class HostingExtensions
         builder.Services.AddOptions<ConversationOptions>().BindConfiguration(ConversationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         // The Functions host tells a custom handler its port; standalone defaults to the Functions port 7071.
-        if (Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT") is { Length: > 0 } port)
+        if (env[HostingMode.PortSetting] is { Length: > 0 } port)
         {
             env["urls"] = $"http://127.0.0.1:{port}";
         }
@@ -95,7 +126,9 @@ public static class HostingExtensions
         services.AddSingleton<IWorkQueue>(sp => sp.GetRequiredService<SqliteWorkQueue>());
         services.AddSingleton<IWorkQueueConsumer>(sp => sp.GetRequiredService<SqliteWorkQueue>());
         services.AddSingleton<ILeadEraser, SqliteLeadEraser>();
+        services.AddSingleton<IPoisonRetention>(sp => sp.GetRequiredService<SqliteWorkQueue>());
         services.AddSingleton<IChannelSender, OutboxSink>();
+        services.AddSingleton<ITimerHandler, RetentionCleanupTimer>();
     }
 
     private static void AddRulesBrain(this IServiceCollection services)

@@ -53,6 +53,27 @@ public sealed class SqliteOutboxStore(SqliteDatabase db) : IOutboxStore
             ("$s", status),
             ("$n", limit)).QueryAsync(Map));
 
+    public Task<IReadOnlyList<OutboxItem>> ListStalePendingAsync(DateTimeOffset olderThan, int limit, CancellationToken ct) =>
+        db.ReadAsync<IReadOnlyList<OutboxItem>>(async c => await c.Command(
+            $"""
+            SELECT {Columns} FROM outbox o
+            WHERE status = $s AND updated_at < $before
+              AND NOT EXISTS (SELECT 1 FROM outbox_redispatch r WHERE r.client_id = o.client_id AND r.outbox_id = o.id)
+            ORDER BY updated_at, client_id, id LIMIT $n
+            """,
+            null,
+            ("$s", OutboxStatus.Pending),
+            ("$before", olderThan.Ms()),
+            ("$n", limit)).QueryAsync(Map));
+
+    public Task MarkRedispatchedAsync(string clientId, string id, DateTimeOffset now, CancellationToken ct) =>
+        db.WriteAsync((c, t) => c.Command(
+            "INSERT OR IGNORE INTO outbox_redispatch (client_id, outbox_id, at) VALUES ($c, $id, $now)",
+            t,
+            ("$c", clientId),
+            ("$id", id),
+            ("$now", now.Ms())).ExecAsync(), ct);
+
     public Task<bool> MarkAsync(string clientId, string id, string status, string? providerMessageId, string? error, DateTimeOffset now, CancellationToken ct) =>
         db.WriteAsync(async (c, t) => await c.Command(
             "UPDATE outbox SET status = $s, provider_message_id = COALESCE($p, provider_message_id), error = $e, updated_at = $now WHERE client_id = $c AND id = $id",

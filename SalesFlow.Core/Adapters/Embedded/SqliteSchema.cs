@@ -91,6 +91,13 @@ internal static class SqliteSchema
         );
         CREATE INDEX IF NOT EXISTS ix_outbox_lead ON outbox (client_id, lead_id, created_at);
         CREATE INDEX IF NOT EXISTS ix_outbox_provider ON outbox (client_id, provider_message_id);
+        CREATE INDEX IF NOT EXISTS ix_outbox_status ON outbox (status, updated_at);
+        CREATE TABLE IF NOT EXISTS outbox_redispatch (
+            client_id TEXT NOT NULL,
+            outbox_id TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            PRIMARY KEY (client_id, outbox_id)
+        );
         CREATE TABLE IF NOT EXISTS jobs (
             id INTEGER PRIMARY KEY AUTOINCREMENT,
             queue TEXT NOT NULL,

@@ -8,7 +8,7 @@ namespace SalesFlow.Core.Adapters.Embedded;
 /// crash is still there after the restart. A claim is a lease; an expired lease makes the job
 /// visible again, exactly like a Storage queue's visibility timeout.
 /// </summary>
-public sealed class SqliteWorkQueue(SqliteDatabase db, TimeProvider clock) : IWorkQueue, IWorkQueueConsumer
+public sealed class SqliteWorkQueue(SqliteDatabase db, TimeProvider clock) : IWorkQueue, IWorkQueueConsumer, IPoisonRetention
 {
     public event Action<string>? Enqueued;
 
@@ -90,4 +90,12 @@ public sealed class SqliteWorkQueue(SqliteDatabase db, TimeProvider clock) : IWo
     /// </summary>
     public Task ReleaseLeasesOfDeadProcessAsync(CancellationToken ct) =>
         db.WriteAsync((c, t) => c.Command("UPDATE jobs SET locked_until = NULL WHERE locked_until IS NOT NULL", t).ExecAsync(), ct);
+
+    /// <summary>A poison item's due time is the moment it was parked (see <see cref="FailAsync"/>).</summary>
+    public Task<int> DeletePoisonOlderThanAsync(DateTimeOffset parkedBefore, CancellationToken ct) =>
+        db.WriteAsync((c, t) => c.Command(
+            "DELETE FROM jobs WHERE queue LIKE '%' || $suffix AND due_at < $before",
+            t,
+            ("$suffix", Queues.Poison(string.Empty)),
+            ("$before", parkedBefore.Ms())).ExecAsync(), ct);
 }

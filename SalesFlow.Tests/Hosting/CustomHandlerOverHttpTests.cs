@@ -1,0 +1,171 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using SalesFlow.Core.Queue;
+using SalesFlow.Tests.Support;
+using static SalesFlow.Tests.Support.SalesFlowAppProcess;
+
+namespace SalesFlow.Tests.Hosting;
+
+/// <summary>The app started the way the Functions host starts it, driven with the host's own invocation requests.</summary>
+public sealed class FunctionsHostAppFixture : IAsyncLifetime
+{
+    public SalesFlowAppProcess App { get; private set; } = null!;
+
+    public async Task InitializeAsync() => App = await StartUnderFunctionsHostAsync();
+
+    public async Task DisposeAsync()
+    {
+        SqliteConnection.ClearAllPools();
+        await App.DisposeAsync();
+    }
+}
+
+public sealed class CustomHandlerOverHttpTests(FunctionsHostAppFixture fixture) : IClassFixture<FunctionsHostAppFixture>
+{
+    private SalesFlowAppProcess App => fixture.App;
+
+    private sealed record Job(long Id, string Queue, string Payload);
+
+    /// <summary>The embedded queue as the app left it (the host would hold these messages in Storage queues).</summary>
+    private async Task<Job[]> JobsAsync(string queue)
+    {
+        await using var connection = new SqliteConnection($"Data Source={Path.Combine(App.DataDir, "salesflow.db")}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id, queue, payload FROM jobs WHERE queue = $q ORDER BY id";
+        command.Parameters.AddWithValue("$q", queue);
+        var jobs = new List<Job>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            jobs.Add(new Job(reader.GetInt64(0), reader.GetString(1), reader.GetString(2)));
+        }
+
+        return [.. jobs];
+    }
+
+    /// <summary>The body the host POSTs for a queue trigger; <paramref name="message"/> is the raw JSON of Data.message.</summary>
+    private static StringContent Invocation(string messageJson, int dequeueCount = 1, string? id = null) => Json($$"""
+        {
+          "Data": { "message": {{messageJson}} },
+          "Metadata": {
+            "DequeueCount": {{dequeueCount}},
+            "ExpirationTime": "2030-10-16T17:58:31+00:00",
+            "Id": "{{id ?? Guid.NewGuid().ToString()}}",
+            "InsertionTime": "2030-10-09T17:58:31+00:00",
+            "NextVisibleTime": "2030-10-09T18:08:32+00:00",
+            "PopReceipt": "AgAAAAMAAAAAAAAAAgtnj8x+1QE=",
+            "sys": { "MethodName": "process-inbound", "UtcNow": "2030-10-09T17:58:32.2205399Z", "RandGuid": "24ad4c06-24ad-4e5b-8294-3da9714877e9" }
+          }
+        }
+        """);
+
+    private static StringContent Json(string json) => new(json, Encoding.UTF8, new MediaTypeHeaderValue("application/json"));
+
+    /// <summary>The queue message in each shape the host is known to deliver it.</summary>
+    private static string Shape(string shape, string payload) => shape switch
+    {
+        "double-encoded" => JsonSerializer.Serialize(JsonSerializer.Serialize(payload)),
+        "base64" => JsonSerializer.Serialize(Convert.ToBase64String(Encoding.UTF8.GetBytes(payload))),
+        "object" => payload,
+        "string" => JsonSerializer.Serialize(payload),
+        _ => throw new ArgumentOutOfRangeException(nameof(shape)),
+    };
+
+    private static async Task<JsonElement> ProtocolAnswerAsync(HttpResponseMessage response, HttpStatusCode expected)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == expected, $"{(int)response.StatusCode}: {text}");
+        var body = JsonDocument.Parse(text).RootElement.Clone();
+        Assert.Equal(JsonValueKind.Object, body.GetProperty("Outputs").ValueKind);
+        Assert.Equal(JsonValueKind.Array, body.GetProperty("Logs").ValueKind);
+        Assert.Equal(JsonValueKind.Null, body.GetProperty("ReturnValue").ValueKind);
+        return body;
+    }
+
+    [Theory]
+    [InlineData("double-encoded", "base64")]
+    [InlineData("base64", "object")]
+    [InlineData("object", "string")]
+    public async Task AQueuedMessageWaitsForTheHostAndIsHandledByItsInvocationInEveryShape(string inboundShape, string deliverShape)
+    {
+        var waId = "49171" + Random.Shared.Next(1000000, 9999999);
+        var before = (await JobsAsync(Queues.ProcessInbound)).Select(j => j.Id).ToHashSet();
+        using (var webhook = await App.Http.SendAsync(Webhooks.SignedWhatsApp("demo", Webhooks.WhatsAppText(waId, "wamid." + Guid.NewGuid().ToString("N"), "Hi, what does your product cost?"), WhatsAppAppSecret)))
+        {
+            Assert.Equal(HttpStatusCode.OK, webhook.StatusCode);
+        }
+
+        var job = Assert.Single(await JobsAsync(Queues.ProcessInbound), j => !before.Contains(j.Id));
+        await Task.Delay(1500); // past the 300 ms burst window: a standalone runner would have answered by now
+        Assert.Contains(await JobsAsync(Queues.ProcessInbound), j => j.Id == job.Id);
+        Assert.DoesNotContain(await App.Http.OutboxAsync(), i => i.Str("recipient") == "+" + waId);
+
+        using var invoked = await App.Http.PostAsync("/process-inbound", Invocation(Shape(inboundShape, job.Payload)));
+        var answer = await ProtocolAnswerAsync(invoked, HttpStatusCode.OK);
+        Assert.NotEmpty(answer.GetProperty("Logs").EnumerateArray());
+
+        var reply = Assert.Single(await App.Http.OutboxAsync(), i => i.Str("recipient") == "+" + waId);
+        Assert.Equal("pending", reply.Str("status"));
+        var deliver = Assert.Single(await JobsAsync(Queues.Deliver), j => DeliverWork.Parse(j.Payload).OutboxId == reply.Str("id"));
+        await Task.Delay(1000);
+        Assert.Equal("pending", Assert.Single(await App.Http.OutboxAsync(), i => i.Str("recipient") == "+" + waId).Str("status"));
+
+        using var delivered = await App.Http.PostAsync("/deliver", Invocation(Shape(deliverShape, deliver.Payload), dequeueCount: 2));
+        await ProtocolAnswerAsync(delivered, HttpStatusCode.OK);
+        Assert.Equal("sent", Assert.Single(await App.Http.OutboxAsync(), i => i.Str("recipient") == "+" + waId).Str("status"));
+    }
+
+    [Fact]
+    public async Task AFailingHandlerAnswers500WithTheErrorInLogsSoTheHostRetries()
+    {
+        using var response = await App.Http.PostAsync("/process-inbound", Invocation(Shape("double-encoded", """{"clientId":"demo"}"""), dequeueCount: 4, id: "msg-1"));
+
+        var answer = await ProtocolAnswerAsync(response, HttpStatusCode.InternalServerError);
+        var log = Assert.Single(answer.GetProperty("Logs").EnumerateArray()).GetString()!;
+        Assert.Contains("FormatException", log, StringComparison.Ordinal);
+        Assert.Contains("msg-1", log, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("not json at all")]
+    [InlineData("""{"Metadata":{"DequeueCount":1}}""")]
+    [InlineData("""{"Data":{"message":"not a work payload"},"Metadata":{}}""")]
+    public async Task ABodyTheHandlerCannotUseAnswers500(string body)
+    {
+        using var response = await App.Http.PostAsync("/deliver", Json(body));
+
+        await ProtocolAnswerAsync(response, HttpStatusCode.InternalServerError);
+    }
+
+    [Theory]
+    [InlineData("outbox-sweep")]
+    [InlineData("retention-cleanup")]
+    public async Task ATimerInvocationRunsItsHandlerAndAnswersTheProtocolShape(string timer)
+    {
+        var body = Json("""
+            {
+              "Data": { "timer": { "Schedule": { "AdjustForDST": true }, "ScheduleStatus": null, "IsPastDue": false } },
+              "Metadata": { "sys": { "MethodName": "timer", "UtcNow": "2030-10-09T17:58:32.2205399Z", "RandGuid": "24ad4c06-24ad-4e5b-8294-3da9714877e9" } }
+            }
+            """);
+
+        using var response = await App.Http.PostAsync("/" + timer, body);
+
+        await ProtocolAnswerAsync(response, HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task TheHostProbeHealthAndReadinessAnswerAndReadinessNamesTheMode()
+    {
+        using var anonymous = App.Anonymous();
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health")).StatusCode);
+        var ready = await anonymous.GetJsonAsync("/ready");
+        Assert.Equal("ready", ready.Str("status"));
+        Assert.Equal("functions-host", ready.Str("mode"));
+    }
+}
