@@ -15,7 +15,9 @@ namespace SalesFlow.Core.Adapters.Azure.Cosmos;
 /// <item>the conversation document, fixed id <c>conversation</c> (one per lead: creating it is the get-or-create claim);</item>
 /// <item>its messages (id = message id) with a store-assigned <c>seq</c>;</item>
 /// <item>the <c>counter</c> document whose atomic patch-increment hands out <c>seq</c>;</item>
-/// <item>inbound dedupe documents <c>dedupe:{channel}:{hash(providerMessageId)}</c> → message id.</item>
+/// <item>inbound dedupe documents <c>dedupe:{channel}:{hash(providerMessageId)}</c> → message id. The
+/// SQLite store dedupes per (client, channel, provider id); here the scope is the lead's partition,
+/// which is the same thing in practice: a provider message id has one sender, hence one lead.</item>
 /// </list>
 /// A conversation id is resolved to its lead through an immutable reference document in the
 /// partition <c>{clientId}/#{conversationId}</c> (cached in memory: the mapping never changes).
@@ -234,6 +236,10 @@ public sealed class CosmosConversationStore(CosmosContainers containers) : IConv
     /// <summary>
     /// The next number of the lead's sequence: an atomic server-side increment of the counter
     /// document (no read-modify-write race). Numbers are monotonic; a crash may leave a gap.
+    /// Unlike SQLite (number and row in one transaction), the number is handed out before the
+    /// message is written: a reader that runs in the few milliseconds between a concurrent
+    /// writer's two steps can see seq n+1 before seq n. (TransactionalBatch would close that
+    /// window on real Cosmos; the stand-in does not support it.)
     /// </summary>
     private async Task<long> NextSeqAsync(Message message, string leadKey, CancellationToken ct)
     {
