@@ -1,0 +1,396 @@
+using SalesFlow.Core.Channels;
+using SalesFlow.Core.Clients;
+using SalesFlow.Core.Common;
+using SalesFlow.Core.Conversations;
+using SalesFlow.Core.Delivery;
+using SalesFlow.Core.Leads;
+using SalesFlow.Core.Privacy;
+
+namespace SalesFlow.Tests.Adapters;
+
+/// <summary>One adapter set under contract test, and a way to look for a lead id in every place it stores.</summary>
+public sealed record StoreSet(
+    IClientStore Clients,
+    ILeadStore Leads,
+    IConversationStore Conversations,
+    IOutboxStore Outbox,
+    ILeadEraser Eraser,
+    Func<string, Task<IReadOnlyList<string>>> FindEverythingMentioning);
+
+/// <summary>
+/// The store ports' contract: the same assertions run against every adapter (subclasses say which).
+/// </summary>
+public abstract class StoreContractTests : IAsyncLifetime
+{
+    private const string Acme = "acme";
+    private const string Globex = "globex";
+
+    private StoreSet _s = null!;
+
+    protected abstract Task<StoreSet> CreateStoresAsync();
+
+    protected virtual Task DisposeStoresAsync() => Task.CompletedTask;
+
+    public async Task InitializeAsync() => _s = await CreateStoresAsync();
+
+    public Task DisposeAsync() => DisposeStoresAsync();
+
+    private static DateTimeOffset Now => DateTimeOffset.UtcNow;
+
+    private static Lead NewLead(string clientId) => new() { Id = Ids.New("lead"), ClientId = clientId, CreatedAt = Now, UpdatedAt = Now };
+
+    private static Client NewClient(string id, string keyHash) =>
+        new(id, $"Client {id}", keyHash, new ClientChannelSecrets("app-secret", "verify", "twilio", "email"), "49", "Europe/Berlin");
+
+    private static Message Inbound(Conversation c, string text, string? providerId = null, string? id = null) => new()
+    {
+        Id = id ?? Ids.New("msg"),
+        ClientId = c.ClientId,
+        LeadId = c.LeadId,
+        ConversationId = c.Id,
+        Direction = MessageDirection.Inbound,
+        Channel = ChannelKind.WhatsApp,
+        Text = text,
+        ProviderMessageId = providerId,
+        Metadata = new Dictionary<string, string> { ["from"] = "+491701234567" },
+        CreatedAt = Now,
+    };
+
+    private static Message Outbound(Conversation c, string text) => Inbound(c, text) with { Direction = MessageDirection.Outbound };
+
+    private static OutboxItem Item(string clientId, string leadId, string id, string key, string text = "hello") => new()
+    {
+        Id = id,
+        ClientId = clientId,
+        LeadId = leadId,
+        ConversationId = "conv_x",
+        Channel = ChannelKind.WhatsApp,
+        Recipient = "+491701234567",
+        Text = text,
+        IdempotencyKey = key,
+        CreatedAt = Now,
+        UpdatedAt = Now,
+    };
+
+    private async Task<(Lead Lead, Conversation Conversation)> LeadWithConversationAsync(string clientId, string phone)
+    {
+        var (lead, _) = await _s.Leads.GetOrCreateByIdentityAsync(clientId, IdentityKind.Phone, phone, () => NewLead(clientId), default);
+        var conversation = await _s.Conversations.GetOrCreateForLeadAsync(clientId, lead.Id, ChannelKind.WhatsApp, Now, default);
+        return (lead, conversation);
+    }
+
+    [Fact]
+    public async Task ClientsAreCreatedReadAndFoundByKeyHashAndAnIdIsTakenOnce()
+    {
+        var acme = NewClient(Acme, Ids.Sha256Hex("key-acme"));
+
+        Assert.True(await _s.Clients.TryCreateAsync(acme, default));
+        Assert.False(await _s.Clients.TryCreateAsync(acme with { Name = "Other", ApiKeyHash = Ids.Sha256Hex("key-other") }, default));
+
+        Assert.Equal(acme, await _s.Clients.GetAsync(Acme, default));
+        Assert.Equal(acme, await _s.Clients.FindByApiKeyHashAsync(Ids.Sha256Hex("key-acme"), default));
+        Assert.Null(await _s.Clients.FindByApiKeyHashAsync(Ids.Sha256Hex("key-other"), default));
+        Assert.Null(await _s.Clients.GetAsync(Globex, default));
+
+        // The losing duplicate did not take the other key hash: a new client can use it.
+        Assert.True(await _s.Clients.TryCreateAsync(NewClient(Globex, Ids.Sha256Hex("key-other")), default));
+        Assert.Equal(Globex, (await _s.Clients.FindByApiKeyHashAsync(Ids.Sha256Hex("key-other"), default))!.Id);
+    }
+
+    [Fact]
+    public async Task TwentyConcurrentGetOrCreatesForOneIdentityYieldOneLead()
+    {
+        var results = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => Task.Run(() =>
+            _s.Leads.GetOrCreateByIdentityAsync(Acme, IdentityKind.Phone, "+491701234567", () => NewLead(Acme), CancellationToken.None))));
+
+        var id = Assert.Single(results.Select(r => r.Lead.Id).Distinct());
+        Assert.Single(results, r => r.Created);
+        Assert.NotNull(await _s.Leads.GetAsync(Acme, id, default));
+        var identity = Assert.Single(await _s.Leads.ListIdentitiesAsync(Acme, id, default));
+        Assert.Equal((Acme, IdentityKind.Phone, "+491701234567", id), (identity.ClientId, identity.Kind, identity.Value, identity.LeadId));
+    }
+
+    [Fact]
+    public async Task LinkingAnIdentityKeepsTheFirstOwner()
+    {
+        var (a, _) = await _s.Leads.GetOrCreateByIdentityAsync(Acme, IdentityKind.Phone, "+491701111111", () => NewLead(Acme), default);
+        var (b, _) = await _s.Leads.GetOrCreateByIdentityAsync(Acme, IdentityKind.Phone, "+491702222222", () => NewLead(Acme), default);
+
+        Assert.Equal(a.Id, await _s.Leads.LinkIdentityAsync(Acme, IdentityKind.Email, "x/y?z#@example.com", a.Id, default));
+        Assert.Equal(a.Id, await _s.Leads.LinkIdentityAsync(Acme, IdentityKind.Email, "x/y?z#@example.com", b.Id, default));
+
+        var (found, created) = await _s.Leads.GetOrCreateByIdentityAsync(Acme, IdentityKind.Email, "x/y?z#@example.com", () => NewLead(Acme), default);
+        Assert.False(created);
+        Assert.Equal(a.Id, found.Id);
+        Assert.Equal(["+491701111111", "x/y?z#@example.com"], (await _s.Leads.ListIdentitiesAsync(Acme, a.Id, default)).Select(i => i.Value).Order(StringComparer.Ordinal));
+        Assert.Single(await _s.Leads.ListIdentitiesAsync(Acme, b.Id, default));
+    }
+
+    [Fact]
+    public async Task ALeadReplaceWithAStaleETagThrowsAndChangesNothing()
+    {
+        var (lead, _) = await _s.Leads.GetOrCreateByIdentityAsync(Acme, IdentityKind.Email, "a@example.com", () => NewLead(Acme) with { Name = "Anna" }, default);
+        var first = await _s.Leads.ReplaceAsync(lead with { Name = "Anna Meyer", OptedOut = true }, default);
+
+        await Assert.ThrowsAsync<ConcurrencyException>(() => _s.Leads.ReplaceAsync(lead with { Name = "Stale" }, default));
+
+        var stored = (await _s.Leads.GetAsync(Acme, lead.Id, default))!;
+        Assert.Equal(("Anna Meyer", true, first.ETag), (stored.Name, stored.OptedOut, stored.ETag));
+        Assert.NotEqual(lead.ETag, first.ETag);
+        var second = await _s.Leads.ReplaceAsync(stored.Escalate("wants a human", Now), default);
+        Assert.True((await _s.Leads.GetAsync(Acme, lead.Id, default))!.Escalated);
+        Assert.NotEqual(first.ETag, second.ETag);
+    }
+
+    [Fact]
+    public async Task AConversationIsOnePerLeadAndAStaleReplaceThrows()
+    {
+        var (lead, conversation) = await LeadWithConversationAsync(Acme, "+491701234567");
+        var again = await _s.Conversations.GetOrCreateForLeadAsync(Acme, lead.Id, ChannelKind.Sms, Now, default);
+        Assert.Equal(conversation.Id, again.Id);
+        Assert.Equal(conversation.Id, (await _s.Conversations.FindForLeadAsync(Acme, lead.Id, default))!.Id);
+
+        var moved = await _s.Conversations.ReplaceAsync(conversation.MoveTo(ConversationState.InterestQualification, "asked for price", Now) with { AnsweredThroughSeq = 3, TurnCount = 1 }, default);
+        await Assert.ThrowsAsync<ConcurrencyException>(() => _s.Conversations.ReplaceAsync(conversation with { TurnCount = 9 }, default));
+
+        var stored = (await _s.Conversations.GetAsync(Acme, conversation.Id, default))!;
+        Assert.Equal((ConversationState.InterestQualification, 3L, 1, moved.ETag), (stored.State, stored.AnsweredThroughSeq, stored.TurnCount, stored.ETag));
+        var change = Assert.Single(stored.History);
+        Assert.Equal((ConversationState.InitialContact, ConversationState.InterestQualification, "asked for price"), (change.From, change.To, change.Reason));
+        Assert.Equal(ChannelKind.WhatsApp, stored.LastChannel);
+    }
+
+    [Fact]
+    public async Task ConcurrentFirstContactsCreateOneConversation()
+    {
+        var (lead, _) = await _s.Leads.GetOrCreateByIdentityAsync(Acme, IdentityKind.Phone, "+491709999999", () => NewLead(Acme), default);
+        var conversations = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => Task.Run(() =>
+            _s.Conversations.GetOrCreateForLeadAsync(Acme, lead.Id, ChannelKind.Sms, Now, CancellationToken.None))));
+
+        var id = Assert.Single(conversations.Select(c => c.Id).Distinct());
+        Assert.NotNull(await _s.Conversations.GetAsync(Acme, id, default));
+    }
+
+    [Fact]
+    public async Task AnInboundMessageWithAKnownProviderIdIsADuplicateAndReturnsTheStoredOne()
+    {
+        var (_, conversation) = await LeadWithConversationAsync(Acme, "+491701234567");
+
+        var (first, firstDuplicate) = await _s.Conversations.AddInboundAsync(Inbound(conversation, "hi", "wamid.HBgL/1+=="), default);
+        var (second, secondDuplicate) = await _s.Conversations.AddInboundAsync(Inbound(conversation, "hi again", "wamid.HBgL/1+=="), default);
+        var (sms, smsDuplicate) = await _s.Conversations.AddInboundAsync(Inbound(conversation, "same id, other channel", "wamid.HBgL/1+==") with { Channel = ChannelKind.Sms }, default);
+
+        Assert.False(firstDuplicate);
+        Assert.True(secondDuplicate);
+        Assert.False(smsDuplicate);
+        Assert.Equal((first.Id, first.Text, first.Seq), (second.Id, second.Text, second.Seq));
+        Assert.Equal("+491701234567", second.Metadata["from"]);
+        Assert.NotEqual(first.Id, sms.Id);
+        Assert.Equal(["hi", "same id, other channel"], (await _s.Conversations.ListMessagesAsync(Acme, conversation.Id, 10, default)).Select(m => m.Text));
+    }
+
+    [Fact]
+    public async Task InboundMessagesGetIncreasingSeqsAndInboundAfterReturnsOnlyNewerOnesInOrder()
+    {
+        var (_, conversation) = await LeadWithConversationAsync(Acme, "+491701234567");
+        var seqs = new List<long>();
+        foreach (var text in new[] { "one", "two", "three" })
+        {
+            var (m, _) = await _s.Conversations.AddInboundAsync(Inbound(conversation, text), default);
+            seqs.Add(m.Seq);
+            await _s.Conversations.AddOutboundAsync(Outbound(conversation, "re: " + text), default);
+        }
+
+        Assert.True(seqs[0] > 0 && seqs[0] < seqs[1] && seqs[1] < seqs[2]);
+        Assert.Equal(["two", "three"], (await _s.Conversations.ListInboundAfterAsync(Acme, conversation.Id, seqs[0], default)).Select(m => m.Text));
+        Assert.Equal(["one", "two", "three"], (await _s.Conversations.ListInboundAfterAsync(Acme, conversation.Id, 0, default)).Select(m => m.Text));
+        Assert.Empty(await _s.Conversations.ListInboundAfterAsync(Acme, conversation.Id, seqs[2], default));
+    }
+
+    [Fact]
+    public async Task ConcurrentInboundMessagesGetDistinctSeqs()
+    {
+        var (_, conversation) = await LeadWithConversationAsync(Acme, "+491701234567");
+        var stored = await Task.WhenAll(Enumerable.Range(0, 15).Select(i => Task.Run(() =>
+            _s.Conversations.AddInboundAsync(Inbound(conversation, $"burst {i}"), CancellationToken.None))));
+
+        Assert.Equal(15, stored.Select(s => s.Message.Seq).Distinct().Count());
+        var listed = await _s.Conversations.ListInboundAfterAsync(Acme, conversation.Id, 0, default);
+        Assert.Equal(stored.Select(s => s.Message.Seq).Order(), listed.Select(m => m.Seq));
+    }
+
+    [Fact]
+    public async Task ListMessagesReturnsTheNewestNInChronologicalOrder()
+    {
+        var (_, conversation) = await LeadWithConversationAsync(Acme, "+491701234567");
+        for (var i = 1; i <= 6; i++)
+        {
+            if (i % 2 == 1)
+            {
+                await _s.Conversations.AddInboundAsync(Inbound(conversation, $"m{i}"), default);
+            }
+            else
+            {
+                var reply = Outbound(conversation, $"m{i}");
+                await _s.Conversations.AddOutboundAsync(reply, default);
+                await _s.Conversations.AddOutboundAsync(reply, default); // idempotent on its id
+            }
+        }
+
+        var last4 = await _s.Conversations.ListMessagesAsync(Acme, conversation.Id, 4, default);
+        Assert.Equal(["m3", "m4", "m5", "m6"], last4.Select(m => m.Text));
+        Assert.Equal([MessageDirection.Inbound, MessageDirection.Outbound, MessageDirection.Inbound, MessageDirection.Outbound], last4.Select(m => m.Direction));
+        Assert.Equal(6, (await _s.Conversations.ListMessagesAsync(Acme, conversation.Id, 50, default)).Count);
+    }
+
+    [Fact]
+    public async Task OutboxAddIsIdempotentOnItsKey()
+    {
+        var (first, created1) = await _s.Outbox.AddAsync(Item(Acme, "lead_1", "out_1", "reply:msg/1?#", "first"), default);
+        var (second, created2) = await _s.Outbox.AddAsync(Item(Acme, "lead_1", "out_2", "reply:msg/1?#", "second"), default);
+        var (other, created3) = await _s.Outbox.AddAsync(Item(Globex, "lead_9", "out_3", "reply:msg/1?#", "globex"), default);
+
+        Assert.True(created1);
+        Assert.False(created2);
+        Assert.True(created3);
+        Assert.Equal(("out_1", "first"), (second.Id, second.Text));
+        Assert.Equal("first", Assert.Single(await _s.Outbox.ListAsync(Acme, null, null, 10, default)).Text);
+        Assert.Equal("globex", (await _s.Outbox.GetAsync(Globex, other.Id, default))!.Text);
+        Assert.Equal(first.Id, (await _s.Outbox.GetAsync(Acme, "out_1", default))!.Id);
+        Assert.Null(await _s.Outbox.GetAsync(Acme, "out_2", default));
+    }
+
+    [Fact]
+    public async Task OutboxListFiltersByLeadAndStatusInCreationOrder()
+    {
+        var t0 = DateTimeOffset.UtcNow;
+        for (var i = 0; i < 5; i++)
+        {
+            await _s.Outbox.AddAsync(Item(Acme, i % 2 == 0 ? "lead_a" : "lead_b", $"out_{i}", $"k{i}") with { CreatedAt = t0.AddSeconds(i) }, default);
+        }
+
+        await _s.Outbox.MarkAsync(Acme, "out_2", OutboxStatus.Sent, "p2", null, Now, default);
+
+        Assert.Equal(["out_0", "out_1", "out_2"], (await _s.Outbox.ListAsync(Acme, null, null, 3, default)).Select(i => i.Id));
+        Assert.Equal(["out_0", "out_2", "out_4"], (await _s.Outbox.ListAsync(Acme, "lead_a", null, 10, default)).Select(i => i.Id));
+        Assert.Equal(["out_0", "out_4"], (await _s.Outbox.ListAsync(Acme, "lead_a", OutboxStatus.Pending, 10, default)).Select(i => i.Id));
+        Assert.Equal(["out_2"], (await _s.Outbox.ListAsync(Acme, null, OutboxStatus.Sent, 10, default)).Select(i => i.Id));
+    }
+
+    [Fact]
+    public async Task MarkRecordsTheSendOutcome()
+    {
+        await _s.Outbox.AddAsync(Item(Acme, "lead_1", "out_1", "k"), default);
+        var at = new DateTimeOffset(2026, 11, 22, 9, 30, 0, TimeSpan.Zero);
+
+        Assert.True(await _s.Outbox.MarkAsync(Acme, "out_1", OutboxStatus.Failed, null, "timeout", at, default));
+        Assert.True(await _s.Outbox.MarkAsync(Acme, "out_1", OutboxStatus.Sent, "SM123", null, at.AddMinutes(1), default));
+        Assert.False(await _s.Outbox.MarkAsync(Acme, "out_missing", OutboxStatus.Sent, "SM9", null, at, default));
+        Assert.False(await _s.Outbox.MarkAsync(Globex, "out_1", OutboxStatus.Sent, "SM9", null, at, default));
+
+        var item = (await _s.Outbox.GetAsync(Acme, "out_1", default))!;
+        Assert.Equal((OutboxStatus.Sent, "SM123", (string?)null, at.AddMinutes(1)), (item.Status, item.ProviderMessageId, item.Error, item.UpdatedAt));
+    }
+
+    [Fact]
+    public async Task ProviderStatusNeverMovesBackwards()
+    {
+        await _s.Outbox.AddAsync(Item(Acme, "lead_1", "out_1", "k"), default);
+        await _s.Outbox.MarkAsync(Acme, "out_1", OutboxStatus.Sent, "wamid.X/1", null, Now, default);
+
+        Assert.True(await _s.Outbox.ApplyProviderStatusAsync(Acme, "wamid.X/1", OutboxStatus.Read, null, Now, default));
+        Assert.True(await _s.Outbox.ApplyProviderStatusAsync(Acme, "wamid.X/1", OutboxStatus.Delivered, null, Now, default));
+        Assert.False(await _s.Outbox.ApplyProviderStatusAsync(Globex, "wamid.X/1", OutboxStatus.Failed, "x", Now, default));
+        Assert.False(await _s.Outbox.ApplyProviderStatusAsync(Acme, "wamid.unknown", OutboxStatus.Delivered, null, Now, default));
+        Assert.Equal(OutboxStatus.Read, (await _s.Outbox.GetAsync(Acme, "out_1", default))!.Status);
+
+        Assert.True(await _s.Outbox.ApplyProviderStatusAsync(Acme, "wamid.X/1", OutboxStatus.Failed, "expired", Now, default));
+        var item = (await _s.Outbox.GetAsync(Acme, "out_1", default))!;
+        Assert.Equal((OutboxStatus.Failed, "expired"), (item.Status, item.Error));
+    }
+
+    [Fact]
+    public async Task EveryReadWithAnotherClientIdFindsNothing()
+    {
+        await _s.Clients.TryCreateAsync(NewClient(Acme, Ids.Sha256Hex("key-acme")), default);
+        var (lead, conversation) = await LeadWithConversationAsync(Acme, "+491701234567");
+        await _s.Leads.LinkIdentityAsync(Acme, IdentityKind.Email, "anna@example.com", lead.Id, default);
+        await _s.Conversations.AddInboundAsync(Inbound(conversation, "hi", "wamid.1"), default);
+        await _s.Outbox.AddAsync(Item(Acme, lead.Id, "out_1", "k1"), default);
+        await _s.Outbox.MarkAsync(Acme, "out_1", OutboxStatus.Sent, "wamid.out", null, Now, default);
+
+        Assert.Null(await _s.Clients.GetAsync(Globex, default));
+        Assert.Null(await _s.Leads.GetAsync(Globex, lead.Id, default));
+        Assert.Empty(await _s.Leads.ListIdentitiesAsync(Globex, lead.Id, default));
+        Assert.Null(await _s.Conversations.GetAsync(Globex, conversation.Id, default));
+        Assert.Null(await _s.Conversations.FindForLeadAsync(Globex, lead.Id, default));
+        Assert.Empty(await _s.Conversations.ListMessagesAsync(Globex, conversation.Id, 10, default));
+        Assert.Empty(await _s.Conversations.ListInboundAfterAsync(Globex, conversation.Id, 0, default));
+        Assert.Null(await _s.Outbox.GetAsync(Globex, "out_1", default));
+        Assert.Empty(await _s.Outbox.ListAsync(Globex, null, null, 10, default));
+        Assert.Empty(await _s.Outbox.ListAsync(Globex, lead.Id, null, 10, default));
+        Assert.False(await _s.Outbox.ApplyProviderStatusAsync(Globex, "wamid.out", OutboxStatus.Read, null, Now, default));
+        Assert.Null(await _s.Eraser.EraseAsync(Globex, lead.Id, default));
+
+        // The same phone under another client is another lead, with its own conversation.
+        var (globexLead, created) = await _s.Leads.GetOrCreateByIdentityAsync(Globex, IdentityKind.Phone, "+491701234567", () => NewLead(Globex), default);
+        Assert.True(created);
+        Assert.NotEqual(lead.Id, globexLead.Id);
+        Assert.Null(await _s.Conversations.FindForLeadAsync(Globex, globexLead.Id, default));
+
+        // Nothing of acme changed.
+        Assert.NotNull(await _s.Leads.GetAsync(Acme, lead.Id, default));
+        Assert.Single(await _s.Conversations.ListMessagesAsync(Acme, conversation.Id, 10, default));
+        Assert.Equal(OutboxStatus.Sent, (await _s.Outbox.GetAsync(Acme, "out_1", default))!.Status);
+    }
+
+    [Fact]
+    public async Task ErasureRemovesEverythingOfTheLeadAndNothingOfAnother()
+    {
+        async Task<(Lead, Conversation)> Populate(string phone, string email)
+        {
+            var (lead, conversation) = await LeadWithConversationAsync(Acme, phone);
+            await _s.Leads.LinkIdentityAsync(Acme, IdentityKind.Email, email, lead.Id, default);
+            var (m, _) = await _s.Conversations.AddInboundAsync(Inbound(conversation, "hello from " + phone, "wamid." + phone), default);
+            await _s.Conversations.AddInboundAsync(Inbound(conversation, "no provider id"), default);
+            await _s.Conversations.AddOutboundAsync(Outbound(conversation, "hi there"), default);
+            await _s.Conversations.ReplaceAsync(conversation.MoveTo(ConversationState.InterestQualification, "t", Now) with { AnsweredThroughSeq = m.Seq }, default);
+            var (item, _) = await _s.Outbox.AddAsync(Item(Acme, lead.Id, Ids.New("out"), "reply:" + m.Id), default);
+            await _s.Outbox.MarkAsync(Acme, item.Id, OutboxStatus.Sent, "SM-" + lead.Id, null, Now, default);
+            return (lead, conversation);
+        }
+
+        var (erased, erasedConversation) = await Populate("+491701111111", "erase@example.com");
+        var (kept, keptConversation) = await Populate("+491702222222", "keep@example.com");
+        Assert.NotEmpty(await _s.FindEverythingMentioning(erased.Id));
+
+        var report = await _s.Eraser.EraseAsync(Acme, erased.Id, default);
+
+        Assert.NotNull(report);
+        Assert.Equal(erased.Id, report.LeadId);
+        Assert.Equal(1, report.Removed["leads"]);
+        Assert.Equal(3, report.Removed["messages"]);
+        Assert.Equal(2, report.Removed["identities"]);
+        Assert.Equal(1, report.Removed["outbox"]);
+        Assert.Equal(1, report.Removed["conversations"]);
+        Assert.Empty(await _s.FindEverythingMentioning(erased.Id));
+        Assert.Null(await _s.Leads.GetAsync(Acme, erased.Id, default));
+        Assert.Null(await _s.Conversations.GetAsync(Acme, erasedConversation.Id, default));
+        Assert.Empty(await _s.Conversations.ListMessagesAsync(Acme, erasedConversation.Id, 10, default));
+        Assert.False(await _s.Outbox.ApplyProviderStatusAsync(Acme, "SM-" + erased.Id, OutboxStatus.Read, null, Now, default));
+        Assert.Null(await _s.Eraser.EraseAsync(Acme, erased.Id, default));
+
+        // The identities are free again: the same phone is a new lead.
+        var (again, created) = await _s.Leads.GetOrCreateByIdentityAsync(Acme, IdentityKind.Phone, "+491701111111", () => NewLead(Acme), default);
+        Assert.True(created);
+        Assert.NotEqual(erased.Id, again.Id);
+
+        // The other lead is untouched.
+        Assert.NotNull(await _s.Leads.GetAsync(Acme, kept.Id, default));
+        Assert.Equal(2, (await _s.Leads.ListIdentitiesAsync(Acme, kept.Id, default)).Count);
+        Assert.Equal(3, (await _s.Conversations.ListMessagesAsync(Acme, keptConversation.Id, 10, default)).Count);
+        Assert.Single(await _s.Outbox.ListAsync(Acme, kept.Id, null, 10, default));
+        Assert.True(await _s.Outbox.ApplyProviderStatusAsync(Acme, "SM-" + kept.Id, OutboxStatus.Delivered, null, Now, default));
+        Assert.NotEmpty(await _s.FindEverythingMentioning(kept.Id));
+    }
+}

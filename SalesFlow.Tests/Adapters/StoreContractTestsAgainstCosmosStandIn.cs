@@ -1,0 +1,53 @@
+using System.Text.Json.Nodes;
+using Microsoft.Azure.Cosmos;
+using SalesFlow.Core.Adapters.Azure.Cosmos;
+using SalesFlow.Tests.Support;
+
+namespace SalesFlow.Tests.Adapters;
+
+/// <summary>
+/// The store contract against the Cosmos adapter, talking to the local Cosmos stand-in
+/// (<c>@vercel/cosmosdb-server</c>) through the real SDK; each test gets its own database.
+/// </summary>
+[Collection(CosmosStandInCollection.Name)]
+public sealed class StoreContractTestsAgainstCosmosStandIn(CosmosStandInFixture standIn) : StoreContractTests
+{
+    private CosmosStores? _stores;
+
+    protected override async Task<StoreSet> CreateStoresAsync()
+    {
+        _stores = await standIn.CreateStoresAsync();
+        return new StoreSet(_stores.Clients, _stores.Leads, _stores.Conversations, _stores.Outbox, _stores.Eraser, FindEverythingMentioningAsync);
+    }
+
+    protected override async Task DisposeStoresAsync()
+    {
+        if (_stores is not null)
+        {
+            await _stores.Client.GetDatabase(_stores.Options.DatabaseName).DeleteAsync();
+            _stores.Dispose();
+        }
+    }
+
+    /// <summary>Every document of every container whose JSON names the lead (a read feed over all partitions).</summary>
+    private async Task<IReadOnlyList<string>> FindEverythingMentioningAsync(string leadId)
+    {
+        var found = new List<string>();
+        foreach (var container in _stores!.Containers.All)
+        {
+            using var feed = container.GetItemQueryIterator<JsonObject>((string?)null);
+            while (feed.HasMoreResults)
+            {
+                foreach (var doc in await feed.ReadNextAsync())
+                {
+                    if (doc.ToJsonString().Contains(leadId, StringComparison.Ordinal))
+                    {
+                        found.Add($"{container.Id}:{doc["id"]}");
+                    }
+                }
+            }
+        }
+
+        return found;
+    }
+}

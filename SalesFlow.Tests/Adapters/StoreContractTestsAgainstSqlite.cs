@@ -1,0 +1,44 @@
+using SalesFlow.Core.Adapters.Embedded;
+using SalesFlow.Tests.Support;
+
+namespace SalesFlow.Tests.Adapters;
+
+/// <summary>The store contract against the embedded SQLite adapter (a real file in a temp directory).</summary>
+public sealed class StoreContractTestsAgainstSqlite : StoreContractTests
+{
+    private readonly TempDatabase _temp = new();
+
+    protected override Task<StoreSet> CreateStoresAsync() => Task.FromResult(new StoreSet(
+        new SqliteClientStore(_temp.Db, TimeProvider.System),
+        new SqliteLeadStore(_temp.Db),
+        new SqliteConversationStore(_temp.Db),
+        new SqliteOutboxStore(_temp.Db),
+        new SqliteLeadEraser(_temp.Db),
+        FindEverythingMentioningAsync));
+
+    protected override Task DisposeStoresAsync()
+    {
+        _temp.Dispose();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Every row of every table that names the lead.</summary>
+    private async Task<IReadOnlyList<string>> FindEverythingMentioningAsync(string leadId)
+    {
+        var found = new List<string>();
+        await using var connection = _temp.Db.Open();
+        foreach (var (table, column) in new[] { ("leads", "id"), ("identities", "lead_id"), ("conversations", "lead_id"), ("messages", "lead_id"), ("outbox", "lead_id") })
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT rowid FROM {table} WHERE {column} = $l";
+            command.Parameters.AddWithValue("$l", leadId);
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                found.Add($"{table}:{reader.GetInt64(0)}");
+            }
+        }
+
+        return found;
+    }
+}
