@@ -293,6 +293,24 @@ public abstract class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task StalePendingItemsAreListedAcrossClientsUntilRedispatched()
+    {
+        var old = DateTimeOffset.UtcNow.AddMinutes(-10);
+        await _s.Outbox.AddAsync(Item(Acme, "lead_1", "out_old", "k-old") with { CreatedAt = old, UpdatedAt = old }, default);
+        await _s.Outbox.AddAsync(Item(Globex, "lead_9", "out_old_g", "k-old-g") with { CreatedAt = old.AddSeconds(1), UpdatedAt = old.AddSeconds(1) }, default);
+        await _s.Outbox.AddAsync(Item(Acme, "lead_1", "out_new", "k-new"), default);
+        await _s.Outbox.AddAsync(Item(Acme, "lead_1", "out_sent", "k-sent") with { CreatedAt = old, UpdatedAt = old }, default);
+        await _s.Outbox.MarkAsync(Acme, "out_sent", OutboxStatus.Sent, "p", null, old, default);
+
+        var stale = await _s.Outbox.ListStalePendingAsync(DateTimeOffset.UtcNow.AddMinutes(-1), 10, default);
+        Assert.Equal(["out_old", "out_old_g"], stale.Select(i => i.Id));
+
+        await _s.Outbox.MarkRedispatchedAsync(Acme, "out_old", DateTimeOffset.UtcNow, default);
+        Assert.Equal(["out_old_g"], (await _s.Outbox.ListStalePendingAsync(DateTimeOffset.UtcNow.AddMinutes(-1), 10, default)).Select(i => i.Id));
+        Assert.Equal(OutboxStatus.Pending, (await _s.Outbox.GetAsync(Acme, "out_old", default))!.Status);
+    }
+
+    [Fact]
     public async Task ProviderStatusNeverMovesBackwards()
     {
         await _s.Outbox.AddAsync(Item(Acme, "lead_1", "out_1", "k"), default);

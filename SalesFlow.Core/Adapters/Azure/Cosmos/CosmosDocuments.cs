@@ -118,11 +118,12 @@ internal static class CosmosDocuments
     /// ignores the request's partition key) and drains every page. Optimistic direct execution
     /// sends a single-partition query straight to its partition, without a query-plan round trip.
     /// </summary>
-    public static async Task<List<JsonObject>> QueryAsync(this Container container, QueryDefinition query, string partitionKey, CancellationToken ct, int? maxItems = null)
+    /// <param name="partitionKey">Null only for the rare cross-partition sweeps (timers), never on a request path.</param>
+    public static async Task<List<JsonObject>> QueryAsync(this Container container, QueryDefinition query, string? partitionKey, CancellationToken ct, int? maxItems = null)
     {
         var options = new QueryRequestOptions
         {
-            PartitionKey = new PartitionKey(partitionKey),
+            PartitionKey = partitionKey is null ? null : new PartitionKey(partitionKey),
             EnableOptimisticDirectExecution = true,
             MaxItemCount = maxItems ?? 100,
         };

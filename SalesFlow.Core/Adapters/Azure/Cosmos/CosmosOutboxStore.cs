@@ -119,6 +119,43 @@ public sealed class CosmosOutboxStore(CosmosContainers containers) : IOutboxStor
             : null, ct);
     }
 
+    /// <summary>
+    /// A cross-partition query: it serves the minute sweep, not a request. Sorted here because a
+    /// cross-partition ORDER BY needs a query plan the stand-in cannot serve.
+    /// </summary>
+    public async Task<IReadOnlyList<OutboxItem>> ListStalePendingAsync(DateTimeOffset olderThan, int limit, CancellationToken ct)
+    {
+        var query = new QueryDefinition($"SELECT * FROM c WHERE c.type = '{ItemType}' AND c.status = @pending AND c.updatedAtMs < @before AND NOT IS_DEFINED(c.redispatchedAtMs)")
+            .WithParameter("@pending", OutboxStatus.Pending)
+            .WithParameter("@before", olderThan.Ms());
+        return (await Outbox.QueryAsync(query, null, ct))
+            .OrderBy(d => d["updatedAtMs"]!.GetValue<long>())
+            .Take(limit)
+            .Select(ToItem)
+            .ToList();
+    }
+
+    public async Task MarkRedispatchedAsync(string clientId, string id, DateTimeOffset now, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            if (await FindDocumentAsync(clientId, id, ct) is not { } doc || doc["redispatchedAtMs"] is not null)
+            {
+                return;
+            }
+
+            doc["redispatchedAtMs"] = now.Ms();
+            try
+            {
+                await Outbox.ReplaceGuardedAsync(doc, clientId, CosmosDocuments.ETagOf(doc), $"Outbox item {id}", ct);
+                return;
+            }
+            catch (ConcurrencyException) when (attempt < MaxAttempts)
+            {
+            }
+        }
+    }
+
     internal static string DocumentId(string idempotencyKey) => CosmosDocuments.KeyId(ItemType, idempotencyKey);
 
     internal static string ProviderId(string providerMessageId) => CosmosDocuments.KeyId("provider", providerMessageId);
@@ -163,6 +200,7 @@ public sealed class CosmosOutboxStore(CosmosContainers containers) : IOutboxStor
         var doc = CosmosDocuments.ToDocument(item, ItemType, DocumentId(item.IdempotencyKey));
         doc["outboxId"] = item.Id;
         doc["createdAtMs"] = item.CreatedAt.Ms();
+        doc["updatedAtMs"] = item.UpdatedAt.Ms();
         return doc;
     }
 
