@@ -10,11 +10,16 @@ namespace SalesFlow.Tests.Support;
 /// A real Azurite queue service for one test class: started from
 /// <c>tools/test-services/node_modules/.bin/azurite-queue</c> (installed by
 /// <c>bash tools/test-services.sh install</c> on first use) on a free 127.0.0.1 port, in memory,
-/// and killed with its process tree afterwards.
+/// and killed with its process tree afterwards. One instance serves the "Azurite" test collection
+/// (each test uses its own queue names), so a test run starts Node once.
+/// The start-up wait is 15 s; <c>SALESFLOW_AZURITE_START_SECONDS</c> lengthens it on a slow machine.
 /// </summary>
 public sealed class AzuriteFixture : IAsyncLifetime
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(15);
+    public const string Collection = "Azurite";
+
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(
+        int.TryParse(Environment.GetEnvironmentVariable("SALESFLOW_AZURITE_START_SECONDS"), out var seconds) && seconds > 0 ? seconds : 15);
     private static readonly SemaphoreSlim InstallGate = new(1, 1);
 
     private readonly StringBuilder _output = new();
@@ -61,10 +66,16 @@ public sealed class AzuriteFixture : IAsyncLifetime
                 await StartAsync(azurite);
                 return;
             }
-            catch (Exception e) when (e is TimeoutException or InvalidOperationException)
+            catch (InvalidOperationException e)
             {
+                // Exited early, most likely because the port was taken in the meantime: try another one.
                 last = e;
                 await KillAsync();
+            }
+            catch (TimeoutException e)
+            {
+                await KillAsync();
+                throw new InvalidOperationException($"{e.Message} (set SALESFLOW_AZURITE_START_SECONDS to wait longer)\n{Output}", e);
             }
         }
 
@@ -243,3 +254,6 @@ public sealed class AzuriteFixture : IAsyncLifetime
         throw new InvalidOperationException("SalesFlow.sln not found above " + AppContext.BaseDirectory);
     }
 }
+
+[CollectionDefinition(AzuriteFixture.Collection)]
+public sealed class AzuriteCollection : ICollectionFixture<AzuriteFixture>;

@@ -5,7 +5,8 @@ using SalesFlow.Tests.Support;
 
 namespace SalesFlow.Tests.Adapters.Azure;
 
-public sealed class StorageQueueClientAgainstAzuriteTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
+[Collection(AzuriteFixture.Collection)]
+public sealed class StorageQueueClientAgainstAzuriteTests(AzuriteFixture azurite)
 {
     private static readonly TimeSpan Lease = TimeSpan.FromSeconds(30);
     private readonly StorageQueueClient _client = azurite.NewClient();

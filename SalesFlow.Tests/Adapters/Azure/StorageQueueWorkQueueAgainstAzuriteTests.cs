@@ -6,7 +6,8 @@ using SalesFlow.Tests.Support;
 namespace SalesFlow.Tests.Adapters.Azure;
 
 /// <summary>The semantics of SqliteWorkQueueTests where a Storage queue has them, against a real Azurite.</summary>
-public sealed class StorageQueueWorkQueueAgainstAzuriteTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
+[Collection(AzuriteFixture.Collection)]
+public sealed class StorageQueueWorkQueueAgainstAzuriteTests(AzuriteFixture azurite)
 {
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(1);
     private readonly StorageQueueWorkQueue _queue = new(azurite.NewClient());
