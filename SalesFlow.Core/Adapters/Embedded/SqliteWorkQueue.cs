@@ -8,7 +8,7 @@ namespace SalesFlow.Core.Adapters.Embedded;
 /// crash is still there after the restart. A claim is a lease; an expired lease makes the job
 /// visible again, exactly like a Storage queue's visibility timeout.
 /// </summary>
-public sealed class SqliteWorkQueue(SqliteDatabase db, TimeProvider clock) : IWorkQueue, IWorkQueueConsumer, IPoisonRetention
+public sealed class SqliteWorkQueue(SqliteDatabase db, TimeProvider clock) : IWorkQueue, IWorkQueueConsumer, IPoisonRetention, IPoisonQueueAdmin
 {
     public event Action<string>? Enqueued;
 
@@ -83,6 +83,30 @@ public sealed class SqliteWorkQueue(SqliteDatabase db, TimeProvider clock) : IWo
 
     public Task<int> CountAsync(string queue, CancellationToken ct) =>
         db.ReadAsync(async c => Convert.ToInt32(await c.Command("SELECT COUNT(*) FROM jobs WHERE queue = $q", null, ("$q", queue)).ScalarAsync(), CultureInfo.InvariantCulture));
+
+    public Task<IReadOnlyList<PoisonMessage>> ListAsync(string queue, int max, CancellationToken ct) =>
+        db.ReadAsync<IReadOnlyList<PoisonMessage>>(async c => await c.Command(
+            "SELECT id, payload, dequeue_count, last_error FROM jobs WHERE queue = $pq ORDER BY id LIMIT $max",
+            null,
+            ("$pq", Queues.Poison(queue)),
+            ("$max", Math.Max(0, max))).QueryAsync(r => new PoisonMessage(
+                r.GetInt64(0).ToString(CultureInfo.InvariantCulture), queue, r.GetString(1), (int)r.GetInt64(2), r.IsDBNull(3) ? null : r.GetString(3))));
+
+    public async Task<int> ReplayAsync(string queue, CancellationToken ct)
+    {
+        var moved = await db.WriteAsync((c, t) => c.Command(
+            "UPDATE jobs SET queue = $q, dequeue_count = 0, due_at = $now, locked_until = NULL WHERE queue = $pq",
+            t,
+            ("$q", queue),
+            ("$pq", Queues.Poison(queue)),
+            ("$now", clock.GetUtcNow().Ms())).ExecAsync(), ct);
+        if (moved > 0)
+        {
+            Enqueued?.Invoke(queue);
+        }
+
+        return moved;
+    }
 
     /// <summary>
     /// One process owns the embedded data directory, so leases held at start-up belong to a

@@ -85,11 +85,54 @@ public sealed class SqliteWorkQueueTests : IDisposable
     }
 
     [Fact]
+    public async Task PoisonedWorkIsListedWithItsLastErrorWithoutChangingIt()
+    {
+        await ParkAsync("q", "p1", "boom 1");
+        await ParkAsync("q", "p2", "boom 2");
+        await ParkAsync("other", "p3", "boom 3");
+
+        var parked = await _queue.ListAsync("q", 10, default);
+
+        Assert.Equal(["p1", "p2"], parked.Select(p => p.Payload));
+        Assert.Equal(["boom 1", "boom 2"], parked.Select(p => p.LastError));
+        Assert.All(parked, p => Assert.Equal("q", p.Queue));
+        Assert.All(parked, p => Assert.Equal(1, p.DequeueCount));
+        Assert.Single(await _queue.ListAsync("q", 1, default));
+        Assert.Equal(2, await _queue.CountAsync(Queues.Poison("q"), default));
+    }
+
+    [Fact]
+    public async Task ReplayMovesPoisonedWorkBackDueNowWithItsTriesReset()
+    {
+        await ParkAsync("q", "p1", "boom");
+        await ParkAsync("other", "p2", "boom");
+        string? signalled = null;
+        _queue.Enqueued += q => signalled = q;
+
+        Assert.Equal(1, await _queue.ReplayAsync("q", default));
+
+        Assert.Equal("q", signalled);
+        Assert.Empty(await _queue.ListAsync("q", 10, default));
+        Assert.Single(await _queue.ListAsync("other", 10, default));
+        var replayed = await _queue.ClaimAsync("q", TimeSpan.FromMinutes(1), default);
+        Assert.Equal("p1", replayed!.Payload);
+        Assert.Equal(1, replayed.DequeueCount);
+        Assert.Equal(0, await _queue.ReplayAsync("q", default));
+    }
+
+    [Fact]
     public async Task EnqueueSignalsWaitingRunners()
     {
         string? signalled = null;
         _queue.Enqueued += q => signalled = q;
         await _queue.EnqueueAsync("deliver", "p", TimeSpan.Zero, null, default);
         Assert.Equal("deliver", signalled);
+    }
+
+    private async Task ParkAsync(string queue, string payload, string error)
+    {
+        await _queue.EnqueueAsync(queue, payload, TimeSpan.Zero, null, default);
+        var item = await _queue.ClaimAsync(queue, TimeSpan.FromMinutes(1), default);
+        await _queue.FailAsync(item!, error, TimeSpan.Zero, maxDequeueCount: 1, default);
     }
 }
