@@ -6,6 +6,9 @@ public static class Queues
     public const string ProcessInbound = "process-inbound";
     public const string Deliver = "deliver";
 
+    /// <summary>Every work queue, for sweeps that visit them all (poison retention, readiness).</summary>
+    public static IReadOnlyList<string> All { get; } = [ProcessInbound, Deliver];
+
     public static string Poison(string queue) => queue + "-poison";
 }
 

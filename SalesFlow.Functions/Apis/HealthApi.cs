@@ -1,4 +1,5 @@
-using SalesFlow.Core.Adapters.Embedded;
+using SalesFlow.Core.Clients;
+using SalesFlow.Functions.Extensions;
 using SalesFlow.Core.Queue;
 using SalesFlow.Functions.Hosting;
 using SalesFlow.Functions.Runners;
@@ -16,19 +17,21 @@ public static class HealthApi
         return app;
     }
 
-    private static async Task<IResult> ReadyAsync(SqliteDatabase db, QueueRunner runner, HostingMode mode, IWorkQueueConsumer queue, CancellationToken ct)
+    private static async Task<IResult> ReadyAsync(IClientStore clients, QueueRunner runner, HostingMode mode, AdapterChoice adapters, IWorkQueueConsumer queue, ILogger<QueueRunner> logger, CancellationToken ct)
     {
         try
         {
+            await clients.GetAsync("-readiness-probe-", ct); // one round trip to the store
             var backlog = await queue.CountAsync(Queues.ProcessInbound, ct);
             var poisoned = await queue.CountAsync(Queues.Poison(Queues.ProcessInbound), ct) + await queue.CountAsync(Queues.Poison(Queues.Deliver), ct);
             var ready = mode.UnderFunctionsHost || runner.Started;
-            var body = new { status = ready ? "ready" : "starting", mode = mode.Name, store = "sqlite", queue = new { processInbound = backlog, poison = poisoned } };
+            var body = new { status = ready ? "ready" : "starting", mode = mode.Name, store = adapters.Store, queueAdapter = adapters.Queue, queue = new { processInbound = backlog, poison = poisoned } };
             return ready ? TypedResults.Ok(body) : TypedResults.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
         }
-        catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or IOException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            return TypedResults.Json(new { status = "unavailable", error = "store unreachable" }, statusCode: StatusCodes.Status503ServiceUnavailable);
+            logger.LogWarning(ex, "Readiness check failed");
+            return TypedResults.Json(new { status = "unavailable", error = "store or queue unreachable" }, statusCode: StatusCodes.Status503ServiceUnavailable);
         }
     }
 }

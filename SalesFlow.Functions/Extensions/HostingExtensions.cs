@@ -18,7 +18,7 @@ namespace SalesFlow.Functions.Extensions;
 
 public static class HostingExtensions
 {
-    /// <summary>Everything SalesFlow needs, chosen by configuration. Today: the embedded adapters.</summary>
+    /// <summary>Everything SalesFlow needs; configuration picks the adapters (see <see cref="AdapterExtensions"/>).</summary>
     public static IHostApplicationBuilder AddSalesFlow(this IHostApplicationBuilder builder)
     {
         builder.AddSalesFlowConfiguration();
@@ -29,7 +29,8 @@ public static class HostingExtensions
         // Binding failures (bad JSON, wrong types) reach the exception handler, which names the field, in every environment.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddSingleton(TimeProvider.System);
-        services.AddEmbeddedAdapters();
+        services.AddSalesFlowAdapters(builder.Configuration, mode);
+        services.AddSingleton<ITimerHandler, RetentionCleanupTimer>();
         services.AddRulesBrain();
         services.AddSingleton<IntakeService>();
         services.AddSingleton<ConversationEngine>();
@@ -109,26 +110,6 @@ public static class HostingExtensions
 
         var maxBody = env.GetValue<long?>("SalesFlow:MaxRequestBodyBytes") ?? new SalesFlowOptions().MaxRequestBodyBytes;
         builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(k => k.Limits.MaxRequestBodySize = maxBody);
-    }
-
-    private static void AddEmbeddedAdapters(this IServiceCollection services)
-    {
-        services.AddSingleton(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<SalesFlowOptions>>().Value;
-            return new SqliteDatabase(Path.Combine(options.DataDir, "salesflow.db"));
-        });
-        services.AddSingleton<IClientStore, SqliteClientStore>();
-        services.AddSingleton<ILeadStore, SqliteLeadStore>();
-        services.AddSingleton<IConversationStore, SqliteConversationStore>();
-        services.AddSingleton<IOutboxStore, SqliteOutboxStore>();
-        services.AddSingleton<SqliteWorkQueue>();
-        services.AddSingleton<IWorkQueue>(sp => sp.GetRequiredService<SqliteWorkQueue>());
-        services.AddSingleton<IWorkQueueConsumer>(sp => sp.GetRequiredService<SqliteWorkQueue>());
-        services.AddSingleton<ILeadEraser, SqliteLeadEraser>();
-        services.AddSingleton<IPoisonRetention>(sp => sp.GetRequiredService<SqliteWorkQueue>());
-        services.AddSingleton<IChannelSender, OutboxSink>();
-        services.AddSingleton<ITimerHandler, RetentionCleanupTimer>();
     }
 
     private static void AddRulesBrain(this IServiceCollection services)

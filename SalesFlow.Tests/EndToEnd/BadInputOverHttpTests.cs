@@ -45,7 +45,14 @@ public sealed class BadInputOverHttpTests(AppFixture fixture)
     public async Task AnOversizeBodyIsRefused()
     {
         var huge = new string('a', 2 * 1024 * 1024);
-        using var response = await App.Http.PostAsync("/api/conversations", new StringContent($"{{\"channel\":\"sms\",\"from\":\"+491701234567\",\"message\":\"{huge}\"}}", Encoding.UTF8, "application/json"));
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/conversations")
+        {
+            Content = new StringContent($"{{\"channel\":\"sms\",\"from\":\"+491701234567\",\"message\":\"{huge}\"}}", Encoding.UTF8, "application/json"),
+        };
+
+        // As careful clients do: announce the body and wait, so the refusal arrives before the upload (no reset mid-upload).
+        request.Headers.ExpectContinue = true;
+        using var response = await App.Http.SendAsync(request);
         await AssertProblemAsync(response, HttpStatusCode.RequestEntityTooLarge, "body");
     }
 

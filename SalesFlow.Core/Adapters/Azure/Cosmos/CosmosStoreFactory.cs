@@ -55,7 +55,7 @@ public sealed class CosmosStores : IDisposable
 /// <item>cloud: <c>CosmosDb__accountEndpoint</c> + <c>CosmosDb__credential=managedidentity</c>
 /// (+ <c>CosmosDb__clientId</c> for a user-assigned identity) — Entra data-plane RBAC, no keys;</item>
 /// <item>emulator / local stand-in: <c>CosmosDb__connectionString</c> = <c>AccountEndpoint=…;AccountKey=…;</c>;</item>
-/// <item><c>CosmosDb__databaseName</c> (default <c>salesflow</c>), <c>CosmosDb__createIfMissing</c> (default true).</item>
+/// <item><c>CosmosDb__databaseName</c> (default <c>salesflow</c>), <c>CosmosDb__createIfMissing</c> (default: true with a connection string, false with managed identity).</item>
 /// </list>
 /// </summary>
 public static class CosmosStoreFactory
@@ -83,7 +83,9 @@ public static class CosmosStoreFactory
             ClientId = Blank(section["clientId"]),
             ConnectionString = Blank(section["connectionString"]),
             DatabaseName = Blank(section["databaseName"]) ?? CosmosOptions.DefaultDatabaseName,
-            CreateIfMissing = !bool.TryParse(section["createIfMissing"], out var create) || create,
+            // With keys (emulator, stand-in) SalesFlow may create its containers; with managed identity
+            // the data-plane role cannot, and infra/ creates them.
+            CreateIfMissing = bool.TryParse(section["createIfMissing"], out var create) ? create : !string.IsNullOrWhiteSpace(section["connectionString"]),
         };
     }
 

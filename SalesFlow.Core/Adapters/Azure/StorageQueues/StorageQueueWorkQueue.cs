@@ -24,7 +24,7 @@ namespace SalesFlow.Core.Adapters.Azure.StorageQueues;
 /// </list>
 /// </para>
 /// </summary>
-public sealed class StorageQueueWorkQueue(StorageQueueClient client) : IWorkQueue, IWorkQueueConsumer, IPoisonQueueAdmin
+public sealed class StorageQueueWorkQueue(StorageQueueClient client) : IWorkQueue, IWorkQueueConsumer, IPoisonQueueAdmin, IPoisonRetention
 {
     private const char IdSeparator = '|';
     private static readonly TimeSpan ReplayLease = TimeSpan.FromSeconds(30);
@@ -163,5 +163,34 @@ public sealed class StorageQueueWorkQueue(StorageQueueClient client) : IWorkQueu
         {
             // The lease ran out and the message was taken again (or is gone): its new owner decides.
         }
+    }
+
+    /// <summary>
+    /// Deletes poison messages parked before <paramref name="parkedBefore"/> (their insertion time
+    /// in the poison queue). Younger ones are taken for a moment and become visible again.
+    /// </summary>
+    public async Task<int> DeletePoisonOlderThanAsync(DateTimeOffset parkedBefore, CancellationToken ct)
+    {
+        var deleted = 0;
+        foreach (var poison in Queues.All.Select(Queues.Poison))
+        {
+            await EnsureQueueAsync(poison, ct);
+            while (true)
+            {
+                var batch = await client.GetMessagesAsync(poison, 32, ReplayLease, ct);
+                if (batch.Count == 0)
+                {
+                    break;
+                }
+
+                foreach (var message in batch.Where(m => m.InsertionTime < parkedBefore))
+                {
+                    await client.DeleteMessageAsync(poison, message.MessageId, message.PopReceipt, ct);
+                    deleted++;
+                }
+            }
+        }
+
+        return deleted;
     }
 }

@@ -1,0 +1,125 @@
+using Microsoft.Extensions.Options;
+using SalesFlow.Core.Adapters.Azure.Cosmos;
+using SalesFlow.Core.Adapters.Azure.StorageQueues;
+using SalesFlow.Core.Adapters.Embedded;
+using SalesFlow.Core.Clients;
+using SalesFlow.Core.Conversations;
+using SalesFlow.Core.Delivery;
+using SalesFlow.Core.Leads;
+using SalesFlow.Core.Privacy;
+using SalesFlow.Core.Queue;
+using SalesFlow.Functions.Hosting;
+
+namespace SalesFlow.Functions.Extensions;
+
+/// <summary>
+/// Configuration picks the adapter per concern: SalesFlow:Store (embedded | cosmos) and
+/// SalesFlow:Queue (embedded | storage). The embedded SQLite file is opened only when a
+/// concern uses it.
+/// </summary>
+public static class AdapterExtensions
+{
+    public const string Embedded = "embedded";
+    public const string Cosmos = "cosmos";
+    public const string Storage = "storage";
+
+    public static IServiceCollection AddSalesFlowAdapters(this IServiceCollection services, IConfiguration configuration, HostingMode mode)
+    {
+        var store = Choice(configuration, "SalesFlow:Store", Embedded, Cosmos);
+        var queue = Choice(configuration, "SalesFlow:Queue", Embedded, Storage);
+        if (mode.UnderFunctionsHost && queue != Storage)
+        {
+            throw new InvalidOperationException("SalesFlow:Queue must be 'storage' under the Functions host: the host triggers process-inbound and deliver from Storage queues, so work queued anywhere else would never run.");
+        }
+
+        services.AddSingleton(new AdapterChoice(store, queue));
+        services.AddSingleton(sp => new SqliteDatabase(Path.Combine(sp.GetRequiredService<IOptions<SalesFlowOptions>>().Value.DataDir, "salesflow.db")));
+        if (store == Cosmos)
+        {
+            AddCosmosStores(services, configuration);
+        }
+        else
+        {
+            AddEmbeddedStores(services);
+        }
+
+        if (queue == Storage)
+        {
+            AddStorageQueue(services, configuration);
+        }
+        else
+        {
+            AddEmbeddedQueue(services);
+        }
+
+        services.AddSingleton<IChannelSender, OutboxSink>();
+        return services;
+    }
+
+    private static void AddEmbeddedStores(IServiceCollection services)
+    {
+        services.AddSingleton<IClientStore, SqliteClientStore>();
+        services.AddSingleton<ILeadStore, SqliteLeadStore>();
+        services.AddSingleton<IConversationStore, SqliteConversationStore>();
+        services.AddSingleton<IOutboxStore, SqliteOutboxStore>();
+        services.AddSingleton<ILeadEraser, SqliteLeadEraser>();
+    }
+
+    private static void AddCosmosStores(IServiceCollection services, IConfiguration configuration)
+    {
+        // Fail at start-up, not on the first request, when the Cosmos settings are incomplete.
+        var options = CosmosStoreFactory.ReadOptions(configuration);
+        var stores = CosmosStoreFactory.Create(options);
+        services.AddSingleton(stores);
+        services.AddSingleton<IClientStore>(stores.Clients);
+        services.AddSingleton<ILeadStore>(stores.Leads);
+        services.AddSingleton<IConversationStore>(stores.Conversations);
+        services.AddSingleton<IOutboxStore>(stores.Outbox);
+        services.AddSingleton<ILeadEraser>(stores.Eraser);
+
+        // Registered before the demo seeder so the containers exist when it writes.
+        services.AddHostedService<CosmosInitializer>();
+    }
+
+    private static void AddEmbeddedQueue(IServiceCollection services)
+    {
+        services.AddSingleton<SqliteWorkQueue>();
+        services.AddSingleton<IWorkQueue>(sp => sp.GetRequiredService<SqliteWorkQueue>());
+        services.AddSingleton<IWorkQueueConsumer>(sp => sp.GetRequiredService<SqliteWorkQueue>());
+        services.AddSingleton<IPoisonQueueAdmin>(sp => sp.GetRequiredService<SqliteWorkQueue>());
+        services.AddSingleton<IPoisonRetention>(sp => sp.GetRequiredService<SqliteWorkQueue>());
+    }
+
+    private static void AddStorageQueue(IServiceCollection services, IConfiguration configuration)
+    {
+        var client = StorageQueueClient.FromConfiguration(configuration, new HttpClient { Timeout = TimeSpan.FromSeconds(30) });
+        var queue = new StorageQueueWorkQueue(client);
+        services.AddSingleton(queue);
+        services.AddSingleton<IWorkQueue>(queue);
+        services.AddSingleton<IWorkQueueConsumer>(queue);
+        services.AddSingleton<IPoisonQueueAdmin>(queue);
+        services.AddSingleton<IPoisonRetention>(queue);
+    }
+
+    private static string Choice(IConfiguration configuration, string key, params string[] allowed)
+    {
+        var value = (configuration[key] ?? allowed[0]).Trim().ToLowerInvariant();
+        return allowed.Contains(value)
+            ? value
+            : throw new InvalidOperationException($"{key} is '{configuration[key]}'; it must be one of: {string.Join(", ", allowed)}.");
+    }
+
+    private sealed class CosmosInitializer(CosmosStores stores, ILogger<CosmosInitializer> logger) : IHostedService
+    {
+        public async Task StartAsync(CancellationToken cancellationToken)
+        {
+            await stores.InitializeAsync(cancellationToken);
+            logger.LogInformation("Cosmos DB database {Database} ready (create if missing: {Create})", stores.Options.DatabaseName, stores.Options.CreateIfMissing);
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
+
+/// <summary>Which adapter serves each concern, for /ready and the logs.</summary>
+public sealed record AdapterChoice(string Store, string Queue);
