@@ -7,7 +7,7 @@ namespace SalesFlow.Core.Brain.Rules;
 /// objection &gt; meeting &gt; pricing &gt; support &gt; interest &gt; question &gt; greeting &gt; other).
 /// <para>On top of the keyword cues:</para>
 /// <list type="bullet">
-/// <item>Negation scope: an interest, purchase or meeting cue with a negator up to three words before it ("we don't
+/// <item>Negation scope: an interest, purchase or meeting cue with a negator up to four words before it ("we don't
 /// need", "no time for a call") — or, German-style, right after it ("brauchen wir nicht") — counts as an objection
 /// instead, unless the message is a question ("Können wir nicht morgen telefonieren?").</item>
 /// <item>Question form: a question mark, a leading question word or verb, or "quick question" makes a weak
@@ -43,7 +43,7 @@ internal static class IntentRules
             "nicht mehr kontaktier*", "=loesch* & nummer|daten|kontakt*", "=stopp", "mich in ruhe|uns in ruhe", "nie wieder",
             "nicht mehr bekommen|nicht mehr erhalten|nicht mehr zugeschickt", "verteiler", "zuspam*", "zugespamt",
             "widersprech* & daten|nutzung|werbung|verarbeitung", "zusendung* & ein|einstellen", "=newsletter & abmeld*|aus",
-            "hoer*|hoert & auf & schreib*|schick*|nachricht*|mail*|spam*|whatsapp*|nerv*", "woher haben sie meine nummer")),
+            "melde* & mich|uns & ab & !spaeter", "hoer*|hoert & auf & schreib*|schick*|nachricht*|mail*|spam*|whatsapp*|nerv*", "woher haben sie meine nummer")),
         // "hör auf": usually "stop messaging me", but "hören Sie auf mit dem Bot, ich will jemanden sprechen" is a hand-over.
         new(Intent.OptOut, 7.5, new("hoeren sie & auf", "hoer & auf", "hoert & auf", "how did you get my number", "spam")),
 
@@ -89,6 +89,7 @@ internal static class IntentRules
             "in rechnung stellen|stellen sie uns", "nehme* & angebot & an", "angebot & annehm*", "abgemacht",
             "fuer sie entschieden|fuer euch entschieden", "dazubuchen|dazu buchen|hinzubuchen", "freischalten",
             "abschliessen", "wie & melde* & an", "=anmelden & wie|wo")),
+        new(Intent.Purchase, 5, new("=anmelden", "registrieren", "register")),
         new(Intent.Purchase, 5, new(
             "deal", "upgrade*", "add & seat*|licen*|user*", "pay & credit card|card|paypal|invoice|now",
             "kreditkarte|paypal|ueberweisung & zahl*", "zahlen & direkt|sofort", "richte* & konto", "konto einrichten",
@@ -122,6 +123,9 @@ internal static class IntentRules
             "passt & gerade|momentan|aktuell & nicht", "zu klein", "im herbst|im fruehling|im sommer|naechstes quartal",
             "schon eine loesung|bereits eine loesung", "nicht ueberzeugt", "bringt nichts|nichts gebracht")),
         new(Intent.Objection, 3.5, new("spaeter")),
+        new(Intent.Objection, 4.5, new("in ruhe")),
+        new(Intent.Objection, 6, new(
+            "joke|ridiculous|absurd|laecherlich|wucher*|unverschaemt* & price*|pricing|preis*|kost*|teuer|cost*")),
 
         // ---------------------------------------------------------------- meeting
         new(Intent.Meeting, 6, new(
@@ -167,6 +171,9 @@ internal static class IntentRules
             "abzocke", "verspaetet", "beheben", "laesst sich nicht", "nicht autorisiert", "zugangsdaten", "gesperrt",
             "kommt nicht an|kommen nicht|kommt nicht", "keine & verschickt|versendet|gesendet", "nicht mehr & verschickt|versendet|gesendet",
             "zwei faktor|zweifaktor|2fa", "helfen", "seit dem update|since & update")),
+        new(Intent.Support, 5, new(
+            "cancel* & subscription|account|contract|plan|order|membership", "kuendig*", "stornier*",
+            "app|system|tool|dashboard|programm|software & stops|freez*|hangs|stuck|haengt|friert")),
         new(Intent.Support, 4, new(
             "invoice*", "billing", "receipt", "rechnung*", "add & new user|a user|new user", "hinzufueg*|fuege & hinzu",
             "neuen benutzer|neuen nutzer")),
@@ -310,6 +317,10 @@ internal static class IntentRules
         {
             Add(Intent.OptOut, words[0] == "end" ? 7 : 9);
         }
+        else if (words.Count <= 3 && (words.Contains("stop") || words.Contains("stopp")))
+        {
+            Add(Intent.OptOut, 9); // "pls stop", "bitte stopp"
+        }
 
         if (PastMeeting.IsMatch(words) && scores.TryGetValue(Intent.Meeting, out var meeting))
         {
@@ -382,10 +393,10 @@ internal static class IntentRules
         return (best, Math.Round(confidence, 2));
     }
 
-    /// <summary>A negator up to three words before the cue, or right after it ("brauchen wir nicht").</summary>
+    /// <summary>A negator up to four words before the cue, or right after it ("brauchen wir nicht").</summary>
     private static bool IsNegated(List<string> words, int start)
     {
-        for (var i = Math.Max(0, start - 3); i < start; i++)
+        for (var i = Math.Max(0, start - 4); i < start; i++)
         {
             if (Negators.Contains(words[i]))
             {

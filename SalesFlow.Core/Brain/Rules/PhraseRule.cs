@@ -152,14 +152,15 @@ internal sealed class PhraseRule
                     return true;
                 }
 
-                if (!Fuzzy || token.Length < Text.Length || token[0] != Text[0])
+                if (!Fuzzy || token.Length < Text.Length - 1 || token[0] != Text[0])
                 {
                     return false;
                 }
 
-                // A stem with one typo: compare it with the token's prefixes of equal length and one longer (a
-                // shorter prefix would let "zuspam*" match "zusammen").
-                for (var length = Text.Length; length <= Text.Length + 1 && length <= token.Length; length++)
+                // A stem with one typo: compare it with the token's prefixes of equal length and one longer; one
+                // shorter only for long stems (for short ones it would let "zuspam*" match "zusammen").
+                var shortest = Text.Length >= 7 ? Text.Length - 1 : Text.Length;
+                for (var length = shortest; length <= Text.Length + 1 && length <= token.Length; length++)
                 {
                     if (WithinOneEdit(Text, token.AsSpan(0, length)))
                     {
