@@ -65,11 +65,57 @@ public sealed class RulesMessageAnalyzerAccuracyTests(ITestOutputHelper output)
         var accuracy = results.Average(r => r.IntentCorrect ? 1.0 : 0.0);
 
         output.WriteLine(Report(results));
-        Assert.True(accuracy >= 0.6, $"hold-out intent accuracy {accuracy:P1}");
+        Assert.True(accuracy >= 0.7, $"hold-out intent accuracy {accuracy:P1}");
     }
 
-    private List<Result> Evaluate(string file = "lead_utterances.tsv") =>
-        LeadUtterance.Load(file).Select(row => new Result(row, _analyzer.Analyze(row.Text))).ToList();
+    [Fact]
+    public void BlindSetIsLargeBalancedAndBilingual()
+    {
+        var rows = LeadUtterance.Load(LeadUtterance.BlindFile);
+
+        Assert.True(rows.Count >= 400, $"{rows.Count} rows");
+        Assert.True(rows.Count(r => r.Language == "en") >= 180);
+        Assert.True(rows.Count(r => r.Language == "de") >= 180);
+        foreach (var intent in IntentNamesOnWire)
+        {
+            Assert.True(rows.Count(r => r.Intent == intent) >= 30, intent);
+        }
+
+        Assert.All(rows, r => Assert.Contains(r.Sentiment, new[] { "positive", "neutral", "negative" }));
+        Assert.Equal(rows.Count, LeadUtterance.LoadBlind(testHalf: false).Count + LeadUtterance.LoadBlind(testHalf: true).Count);
+    }
+
+    /// <summary>The dev half of the blind set was used to change rules (measured 100.0 %): a regression guard.</summary>
+    [Fact]
+    public void BlindDevHalfIntentAccuracyIsAtLeast95Percent()
+    {
+        var results = Evaluate(LeadUtterance.LoadBlind(testHalf: false));
+        var accuracy = results.Average(r => r.IntentCorrect ? 1.0 : 0.0);
+
+        output.WriteLine(Report(results));
+        Assert.True(accuracy >= 0.95, $"blind dev intent accuracy {accuracy:P1}");
+    }
+
+    /// <summary>
+    /// The test half of the blind set (even data rows) was never used to change a rule; it was measured once after
+    /// the rules were frozen: 93.9 % intent, 99.6 % language (docs/rules-brain-accuracy.md). The floor is 85 %.
+    /// </summary>
+    [Fact]
+    public void BlindTestHalfIntentAccuracyIsAtLeast85Percent()
+    {
+        var results = Evaluate(LeadUtterance.LoadBlind(testHalf: true));
+        var accuracy = results.Average(r => r.IntentCorrect ? 1.0 : 0.0);
+        var language = results.Average(r => r.LanguageCorrect ? 1.0 : 0.0);
+
+        output.WriteLine(Report(results));
+        Assert.True(accuracy >= 0.85, $"blind test intent accuracy {accuracy:P1}");
+        Assert.True(language >= 0.95, $"blind test language accuracy {language:P1}");
+    }
+
+    private List<Result> Evaluate(string file = "lead_utterances.tsv") => Evaluate(LeadUtterance.Load(file));
+
+    private List<Result> Evaluate(IEnumerable<LeadUtterance> rows) =>
+        rows.Select(row => new Result(row, _analyzer.Analyze(row.Text))).ToList();
 
     private static string Report(IReadOnlyList<Result> results)
     {

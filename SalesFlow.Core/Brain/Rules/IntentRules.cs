@@ -1,197 +1,439 @@
 namespace SalesFlow.Core.Brain.Rules;
 
 /// <summary>
-/// Intent by priority: opt_out &gt; human &gt; purchase &gt; price objections &gt; meeting &gt; pricing &gt; objection
-/// &gt; support &gt; explicit requests for information &gt; question &gt; interest &gt; proposed time slot &gt; greeting &gt; other.
-/// "Too expensive"/"zu teuer" and "not interested"/"kein Interesse" are checked before meeting and pricing because
-/// they contain pricing and interest words but are objections.
+/// Intent by weighted cues. Every intent has cue lists with a weight that says how reliable the cue is (an explicit
+/// "unsubscribe" is 10, a bare "budget" is 5.5, a bare question form is 3); an intent's score is its strongest cue
+/// plus a small bonus for every further cue, and the highest score wins (ties: opt_out &gt; human &gt; purchase &gt;
+/// objection &gt; meeting &gt; pricing &gt; support &gt; interest &gt; question &gt; greeting &gt; other).
+/// <para>On top of the keyword cues:</para>
+/// <list type="bullet">
+/// <item>Negation scope: an interest, purchase or meeting cue with a negator up to four words before it ("we don't
+/// need", "no time for a call") — or, German-style, right after it ("brauchen wir nicht") — counts as an objection
+/// instead, unless the message is a question ("Können wir nicht morgen telefonieren?").</item>
+/// <item>Question form: a question mark, a leading question word or verb, or "quick question" makes a weak
+/// <c>question</c> cue; a day or time in question form ("How about Friday?", "Passt Ihnen Donnerstag?") is a meeting
+/// proposal.</item>
+/// <item>Context cues that lower a score: a meeting word in a thank-you for a past meeting ("thanks for the demo
+/// yesterday"), an opt-out phrase that describes the product ("werden keine Nachrichten mehr verschickt").</item>
+/// </list>
+/// Matching runs on <see cref="LeadText.Words"/> (folded, typo-tolerant, dialect and shorthand normalised), so "kostet",
+/// "Kosten" and "koschtet" or "Grüezi" and "Gruezi" hit the same cue.
 /// </summary>
 internal static class IntentRules
 {
-    private static readonly PhraseRuleSet OptOut = new(
-        "unsubscribe*", "opt out", "optout", "remove me", "take me off", "dont contact me", "do not contact",
-        "dont text me", "dont message me", "dont email me", "no more text*|no more message*|no more email*|no more mails",
-        "dont want any more|do not want any more", "stop & text*|messag*|contact*|email*|writing|sending|spam*",
-        "leave me alone",
-        "abmeld*", "austragen", "sie mich aus", "keine nachrichten mehr", "keine werbung", "keine newsletter",
-        "keinen newsletter", "nicht mehr schreiben", "mir nicht mehr", "hören sie auf", "hör auf", "hört auf",
-        "lösch* & nummer|daten|kontakt*", "stopp");
+    private sealed record Cues(Intent Intent, double Weight, PhraseRuleSet Rules);
 
-    private static readonly PhraseRuleSet Human = new(
-        "human", "humans", "real person", "actual person", "real people", "live person", "live agent", "an agent",
-        "representative", "someone from your", "talk to someone|speak to someone|speak with someone|talk with someone",
-        "not a machine", "bot", "chatbot", "an ai", "person & speak*|talk*", "your manager", "your boss",
-        "mensch", "menschen", "echte person|echten person|einer echten", "ansprechpartner", "chatbot",
-        "mitarbeiter* & sprech*|red*|verbind*|weiterleit*", "kolleg* & sprech*|verbind*|weiterleit*",
-        "ihrem chef|ihren chef|ihre chefin", "persönlich & sprech*|red*", "jemand* & sprech*|red*");
+    /// <summary>Bonus per additional matching cue list of the same intent.</summary>
+    private const double ExtraCueBonus = 0.25;
 
-    private static readonly PhraseRuleSet Purchase = new(
-        "ill take it", "well take it", "lets do it", "lets do this", "where do i sign", "where can i sign",
-        "sign us up", "sign me up", "count me in", "count us in", "were in", "im in", "go ahead", "move forward",
-        "ready to start", "buy", "purchase", "place an order|place the order|place my order", "like to order",
-        "want to order", "how do i pay|how can i pay|where do i pay", "next step & get started|sign|start|buy",
-        "send*|email & contract|invoice|agreement",
-        "ich nehme es", "nehmen wir es", "wir nehmen es", "nehme ich", "machen wir so", "machen wir es",
-        "unterschreib*", "kaufen", "kaufe", "bestellen", "bestelle", "wir sind dabei", "ich bin dabei",
-        "legen wir los", "möchten starten|wollen starten|können starten",
-        "buchen & paket|*paket|lizenz*|tarif|abo|plan", "book & plan|package|license*",
-        "schick*|send* & vertrag|rechnung|auftragsbestätigung");
+    private static readonly Cues[] Table =
+    [
+        // ---------------------------------------------------------------- opt_out
+        new(Intent.OptOut, 10, new(
+            "unsubscrib*", "opt out", "optout", "remove me", "take me off", "dont contact me", "do not contact",
+            "dont text me", "dont message me", "dont email me", "dont call me again|dont call again|do not call",
+            "no more text*|no more message*|no more email*|no more mails", "no further message*|no further email*",
+            "dont want any more|do not want any more", "stop & text*|messag*|contact*|email*|writing|sending|spam*|offers|whatsapp*",
+            "leave me alone", "off your list|off your database|off your mailing*|from your list|from your database",
+            "remove & my number|my details|my data|it now", "delete & my details|my data|my number|my contact*",
+            "data & deleted & gdpr|dsgvo", "never signed up", "spamming", "dont want them|dont want these",
+            "=abmeld*", "austragen", "sie mich aus", "keine nachrichten mehr & !verschick*|versend*|gesend*|geschickt|ankomm*|update",
+            "keine weiteren nachrichten|keine weiteren mails", "keine werbung", "keine newsletter",
+            "keinen newsletter", "nicht mehr schreiben", "mir nicht mehr", "kontaktier* & nicht mehr",
+            "nicht mehr kontaktier*", "=loesch* & nummer|daten|kontakt*", "=stopp", "mich in ruhe|uns in ruhe", "nie wieder",
+            "nicht mehr bekommen|nicht mehr erhalten|nicht mehr zugeschickt", "verteiler", "zuspam*", "zugespamt",
+            "widersprech* & daten|nutzung|werbung|verarbeitung", "zusendung* & ein|einstellen", "=newsletter & abmeld*|aus",
+            "melde* & mich|uns & ab & !spaeter", "hoer*|hoert & auf & schreib*|schick*|nachricht*|mail*|spam*|whatsapp*|nerv*", "woher haben sie meine nummer")),
+        // "hör auf": usually "stop messaging me", but "hören Sie auf mit dem Bot, ich will jemanden sprechen" is a hand-over.
+        new(Intent.OptOut, 7.5, new("hoeren sie & auf", "hoer & auf", "hoert & auf", "how did you get my number", "spam")),
 
-    private static readonly PhraseRuleSet PriceObjection = new(
-        "too expensive", "too pricey", "too costly", "too much money", "lot of money", "cant afford",
-        "cannot afford", "not interested", "no interest", "not for us", "dont have the budget", "dont have a budget",
-        "no budget", "cheaper", "zu teuer", "ganz schön teuer", "ziemlich teuer", "recht teuer", "kein interesse",
-        "nicht interessiert", "kein budget", "keine budget", "günstiger", "nicht leisten");
+        // ---------------------------------------------------------------- human
+        new(Intent.Human, 9.5, new(
+            "talk to|speak to|speak with|talk with|deal with & a person|a human|someone|somebody|your team|your manager|an agent|a colleague|a rep|a representative|a real|an actual|real person|human*",
+            "mensch* & sprech*|red*|schreib*", "echten person|echte person|einer echten|jemand echtes|jemanden echtes|jemand echten",
+            "ihr team|ihrem team|euer team|eurem team & sprech*|red*", "wer & zustaendig & sprechen|reden")),
+        new(Intent.Human, 8, new(
+            "human", "humans", "real person", "actual person", "actual human", "real people", "live person",
+            "live agent", "an agent", "representative", "someone from your", "someone real", "somebody real",
+            "talk to someone|speak to someone|speak with someone|talk with someone", "not a machine", "not a robot",
+            "an ai", "person & speak*|talk*", "your manager", "your boss", "account manager", "transfer me",
+            "put me through", "connect me", "=colleague & take over", "someone on the phone",
+            "who am i & talking|chatting|speaking|writing", "is this & bot|robot|ai|automated|automatic",
+            "are you & bot|robot|ai|human|real", "written by & ai|bot|a machine", "anyone there|anybody there",
+            "is there & anyone|anybody|somebody|someone & help*",
+            "mensch", "menschen", "echte person|echten person|einer echten", "ansprechpartner*", "fleisch und blut",
+            "mitarbeiter* & sprech*|red*|verbind*|weiterleit*", "kolleg* & sprech*|verbind*|weiterleit*|uebernehm*",
+            "einen mitarbeiter|eine mitarbeiterin|einen berater|eine beraterin", "berater* & weiterleit*|sprech*|verbind*",
+            "ihrem chef|ihren chef|ihre chefin", "frau|herrn|herr & sprechen", "ihrem vorgesetzt*|ihren vorgesetzt*|vorgesetzt*", "persoenlich & sprech*|red*|anschreib*",
+            "jemand* & sprech*|red*|persoenlich|echt*", "verbinden sie mich", "stellen sie mich & durch", "durchstell*",
+            "mit wem & schreibe|spreche|chatte", "bist du & bot|ki|roboter|mensch|echt", "ist das & ki|bot|automatisch|roboter",
+            "irgendwer|irgendjemand & helfen", "kundendienst|kundenservice & durch|verbind*|sprech*", "keinen roboter|keine maschine")),
+        // A bare "bot"/"chatbot" mention is weak: "difference between you and a chatbot?" is a question.
+        new(Intent.Human, 2.9, new("bot", "chatbot", "robot", "roboter")),
 
-    private static readonly PhraseRuleSet Meeting = new(
-        "call", "over the phone|by phone|on the phone|phone call|phone me", "demo", "meeting", "meet", "schedule", "book", "appointment", "zoom", "hop on",
-        "calendar invite|invite", "per teams|via teams|on teams|teams call|teams meeting",
-        "minutes|mins|min & set up|go through|chat|talk",
-        "termin*", "rückruf", "zurückruf*", "ruf*|rufen & zurück", "anruf*", "anrufen", "telefon*", "gespräch",
-        "treffen", "zusammensetzen", "einladung", "videocall", "minuten & sprechen|durchgehen|austauschen");
+        // ---------------------------------------------------------------- purchase
+        new(Intent.Purchase, 7, new(
+            "ill take it", "well take it", "lets do it", "lets do this", "where do i sign", "where can i sign",
+            "sign us up", "sign me up", "count me in", "count us in", "were in", "im in", "go ahead", "move forward",
+            "ready to start|ready to sign|ready to buy|ready to go|ready to order", "buy", "purchase",
+            "place an order|place the order|place my order", "like to order", "want to order",
+            "how do i pay|how can i pay|where do i pay", "next step & get started|sign|start|buy",
+            "send*|email & contract|invoice|agreement|order form", "order form", "invoice us|bill us",
+            "accept* & quote|offer|proposal", "decided to go with|go with you|going with you", "ball rolling",
+            "sign up", "please proceed|proceed with",
+            "ich nehme es", "nehmen wir es", "wir nehmen es", "nehme ich", "nehme es", "machen wir so", "machen wir es",
+            "wir machen das|machen wir das", "unterschreib*", "kaufen", "kaufe", "bestellen", "bestelle", "wir sind dabei",
+            "ich bin dabei", "legen wir los", "loslegen", "moechten starten|wollen starten|koennen starten",
+            "buchen & paket|*paket|lizenz*|tarif|abo|plan", "book & plan|package|license*|licence*",
+            "schick*|send* & vertrag|rechnung|auftragsbestaetigung|bestellformular", "bestellformular",
+            "in rechnung stellen|stellen sie uns", "nehme* & angebot & an", "angebot & annehm*", "abgemacht",
+            "fuer sie entschieden|fuer euch entschieden", "dazubuchen|dazu buchen|hinzubuchen", "freischalten",
+            "abschliessen", "wie & melde* & an", "=anmelden & wie|wo")),
+        new(Intent.Purchase, 5, new("=anmelden", "registrieren", "register")),
+        new(Intent.Purchase, 5, new(
+            "deal", "upgrade*", "add & seat*|licen*|user*", "pay & credit card|card|paypal|invoice|now",
+            "kreditkarte|paypal|ueberweisung & zahl*", "zahlen & direkt|sofort", "richte* & konto", "konto einrichten",
+            "set up the account|set up our account", "get started")),
+        new(Intent.Purchase, 4.4, new("gekauft", "bought")),
 
-    private static readonly PhraseRuleSet Pricing = new(
-        "price*", "pricing", "cost", "costs", "how much", "discount*", "budget", "fee", "fees", "quote",
-        "per month", "per user", "per seat", "per year", "rates",
-        "preis*", "*preis", "kostet", "kosten", "wie teuer", "teuer", "rabatt*", "*rabatt", "angebot", "gebühr*",
-        "wie viel", "wieviel", "monatlich");
+        // ---------------------------------------------------------------- objection (price and rejection)
+        new(Intent.Objection, 6.5, new(
+            "too expensive", "too pricey", "too costly", "too much money", "lot of money", "cant afford",
+            "cannot afford", "not interested", "no interest", "not for us", "dont have the budget",
+            "dont have a budget", "no budget", "cheaper", "steep", "overpriced", "not worth", "half that|half the price",
+            "cant justify|cannot justify|hard to justify", "too much for",
+            "zu teuer", "ganz schoen teuer", "ziemlich teuer", "recht teuer", "kein interesse", "nicht interessiert",
+            "kein budget", "keine budget", "guenstiger", "nicht leisten", "zu viel geld|zu viel fuer", "nicht rechtfertigen",
+            "lohnt sich nicht|lohnt sich das nicht|rechnet sich nicht", "kein geld")),
+        new(Intent.Objection, 5, new(
+            "not sure", "unsure", "think about it", "think it over", "need to think", "competitor*", "no time",
+            "dont have time", "busy", "happy with", "satisfied with", "fine with", "already use", "already using",
+            "already have", "already work with", "not a priority", "maybe next year", "maybe later", "next year",
+            "not right now", "not now", "get back to you", "talk to my", "check with my", "discuss with my",
+            "run this past|run it past|run this by|run it by", "tried & before",
+            "dont see a reason", "no reason to switch", "not convinced", "doesnt fit", "not the right time",
+            "too complicated", "no need", "dont need", "dont see the need|dont really see the need", "dont trust",
+            "skeptic*", "sceptic*", "locked into|tied into|under contract", "too small", "next quarter", "autumn",
+            "manually|by hand",
+            "ueberleg*", "keine zeit", "nicht sicher", "abklaer*", "konkurrenz", "naechstes jahr", "lieber nicht",
+            "zufrieden", "passt nicht", "kein bedarf", "keinen bedarf", "brauchen wir nicht", "nicht ueberzeugt",
+            "jetzigen|aktuellen|bisherigen & anbieter|loesung|tool", "skeptisch", "vertraglich gebunden|gebunden",
+            "kein thema", "halte nichts|halten nichts", "lieber & selbst", "weiterhin selbst", "chef & besprech*|abstimm*|klaer*|reden|fragen",
+            "momentan nicht|derzeit nicht|aktuell nicht|im moment nicht & !funktion*|geht|laeuft|klappt|login|app",
+            "passt & gerade|momentan|aktuell & nicht", "zu klein", "im herbst|im fruehling|im sommer|naechstes quartal",
+            "schon eine loesung|bereits eine loesung", "nicht ueberzeugt", "bringt nichts|nichts gebracht")),
+        new(Intent.Objection, 3.5, new("spaeter")),
+        new(Intent.Objection, 4.5, new("in ruhe")),
+        new(Intent.Objection, 6, new(
+            "joke|ridiculous|absurd|laecherlich|wucher*|unverschaemt* & price*|pricing|preis*|kost*|teuer|cost*")),
 
-    private static readonly PhraseRuleSet Objection = new(
-        "not sure", "unsure", "think about it", "think it over", "need to think", "competitor*", "no time",
-        "dont have time", "busy", "happy with", "satisfied with", "already use", "already using", "already have",
-        "already work with", "not a priority", "maybe next year", "maybe later", "next year", "not right now",
-        "not now", "get back to you", "talk to my", "check with my", "discuss with my", "tried & before",
-        "dont see a reason", "no reason to switch", "not convinced", "doesnt fit", "not the right time",
-        "too complicated", "no need",
-        "überleg*", "keine zeit", "nicht sicher", "abklär*", "konkurrenz", "nächstes jahr", "lieber nicht",
-        "später", "zufrieden", "passt nicht", "kein bedarf", "brauchen wir nicht", "nicht überzeugt",
-        "jetzigen|aktuellen|bisherigen & anbieter|lösung|tool");
+        // ---------------------------------------------------------------- meeting
+        new(Intent.Meeting, 6, new(
+            "call", "over the phone|by phone|on the phone|phone call|phone me", "demo", "meeting", "meet", "schedule",
+            "book", "appointment", "zoom", "hop on", "calendar invite|invite", "per teams|via teams|on teams|teams call|teams meeting",
+            "minutes|mins|min & set up|go through|chat|talk", "ring me|give me a ring", "video call|videocall",
+            "walkthrough|walk through", "when suits you|when works for you|when are you free|are you free|when do you have time",
+            "book a slot|a slot", "quick chat", "in person",
+            "termin*", "rueckruf", "zurueckruf*", "ruf*|rufen & zurueck", "anruf*", "anrufen", "telefon*", "gespraech",
+            "treffen", "zusammensetzen", "einladung", "videocall", "minuten & sprechen|durchgehen|austauschen|fuer mich",
+            "ruf* & an", "vorfuehrung", "wann haben sie zeit|haetten sie & zeit", "besprechen & teams|zoom|telefon*",
+            "zeit fuer & gespraech|call|austausch")),
+        new(Intent.Meeting, 7, new("call me back|call back", "ruf* mich & zurueck", "rufen sie mich & zurueck")),
 
-    private static readonly PhraseRuleSet Support = new(
-        "problem", "problems", "issue", "issues", "broken", "doesnt work", "does not work", "not working",
-        "isnt working", "dont work", "didnt work", "wont work", "stopped working", "doesnt load", "wont load",
-        "not loading", "error*", "crash*", "bug", "bugs", "cant log in", "cant login", "cant access", "locked",
-        "charged twice", "double charged", "charged & without|twice|wrong", "refund*", "password", "reset",
-        "hasnt arrived", "not arrived", "never arrived", "where is my order", "help with my", "wrong with",
-        "went wrong", "wrong amount", "wrong item", "fix", "useless", "worst", "scam", "fraud", "complaint",
-        "not received", "customer support", "support team",
-        "funktioniert|funktionieren|geht|läuft & nicht|nichts", "fehler*", "*fehlermeldung", "problem*",
-        "absturz", "stürzt", "abgestürzt", "abgebucht", "abbuchung", "passwort", "login", "einloggen", "hilfe",
-        "konto", "lieferung", "nicht angekommen", "stimmt nicht", "kaputt", "reklamation", "betrug*", "störung",
-        "abzocke");
+        // ---------------------------------------------------------------- pricing
+        new(Intent.Pricing, 5.5, new(
+            "price*", "pricing", "cost", "costs", "how much", "discount*", "budget", "fee", "fees", "=quote",
+            "per month", "per user", "per seat", "per year", "rates", "rate", "=charge", "ballpark", "cheapest",
+            "free tier|free plan|free version", "special offer*|any offers|any deals",
+            "preis*", "*preis", "kostet", "kosten", "koscht*", "wie teuer", "teuer", "rabatt*", "*rabatt", "gebuehr*",
+            "wie viel", "wieviel", "monatlich", "kostenlos* & !test*|ausprobier*", "gratis", "aktion*")),
+        new(Intent.Pricing, 4.5, new(
+            "subscription", "one off", "paid", "vat", "tarif*", "pakete", "abo", "einmalzahlung",
+            "mwst", "lizenzen & angebot")),
+        new(Intent.Pricing, 3.5, new("angebot")),
+        new(Intent.Pricing, 5.5, new("angebot & zukommen|schicken|senden|machen|erstellen|zusenden")),
 
-    private static readonly PhraseRuleSet InformationRequest = new(
-        "tell me more", "more info*", "more detail*", "some info*", "learn more", "know more", "interested",
-        "erzählen sie mir mehr", "erzählen sie mehr", "erzähl mir mehr", "mehr erfahren", "mehr info*",
-        "mehr detail*", "interessiert", "interessieren");
+        // ---------------------------------------------------------------- support
+        new(Intent.Support, 4.5, new(
+            "problem", "problems", "issue", "issues", "broken", "doesnt work", "does not work", "not working",
+            "isnt working", "dont work", "didnt work", "wont work", "stopped working", "doesnt load", "wont load",
+            "not loading", "error*", "crash*", "bug", "bugs", "cant log in", "cant login", "cant access", "=locked",
+            "charged twice", "double charged", "charged & without|twice|wrong", "refund*", "password", "reset",
+            "hasnt arrived", "not arrived", "never arrived", "where is my order", "help with my", "wrong with",
+            "went wrong", "wrong amount", "wrong item", "fix", "useless", "worst", "scam", "fraud", "complaint",
+            "not received", "havent received", "still havent", "customer support", "support team", "delayed",
+            "unauthori*", "cant connect", "not syncing|arent syncing|isnt syncing|stopped syncing",
+            "arent being sent|not being sent|isnt being sent", "need help", "2fa", "two factor", "login", "log in",
+            "anymore & !interest*",
+            "funktioniert|funktionieren|geht|laeuft & nicht|nichts", "fehler*", "*fehlermeldung", "problem*",
+            "absturz", "stuerzt", "abgestuerzt", "abgebucht", "abbuchung", "passwort", "einloggen", "hilfe",
+            "konto", "lieferung", "nicht angekommen", "stimmt nicht", "kaputt", "reklamation", "betrug*", "stoerung",
+            "abzocke", "verspaetet", "beheben", "laesst sich nicht", "nicht autorisiert", "zugangsdaten", "gesperrt",
+            "kommt nicht an|kommen nicht|kommt nicht", "keine & verschickt|versendet|gesendet", "nicht mehr & verschickt|versendet|gesendet",
+            "zwei faktor|zweifaktor|2fa", "helfen", "seit dem update|since & update")),
+        new(Intent.Support, 5, new(
+            "cancel* & subscription|account|contract|plan|order|membership", "kuendig*", "stornier*",
+            "app|system|tool|dashboard|programm|software & stops|freez*|hangs|stuck|haengt|friert")),
+        new(Intent.Support, 4, new(
+            "invoice*", "billing", "receipt", "rechnung*", "add & new user|a user|new user", "hinzufueg*|fuege & hinzu",
+            "neuen benutzer|neuen nutzer")),
 
-    private static readonly PhraseRuleSet Interest = new(
-        "sounds good", "sounds great", "sounds interesting", "looking for", "need", "we need", "curious",
-        "relevant", "useful", "searching for", "exactly what", "looks great", "looks good", "yes please",
-        "klingt gut", "klingt super", "klingt spannend", "klingt interessant", "spannend", "interessant",
-        "suchen", "brauchen", "ja gerne", "ja bitte");
+        // ---------------------------------------------------------------- interest
+        new(Intent.Interest, 4, new(
+            "tell me more", "more info*", "more detail*", "some info*", "learn more", "know more", "hear more",
+            "more about", "interested", "intrigued", "keen", "promising", "curious", "brochure", "case study",
+            "something i could read", "overview", "next step*", "whats the scoop", "send details|send me details",
+            "erzaehlen sie mir mehr", "erzaehlen sie mehr", "erzaehl mir mehr", "erzaehl*", "mehr erfahren",
+            "mehr info*", "mehr detail*", "interessiert", "interessieren", "interesse", "mehr wissen", "mehr darueber",
+            "unterlagen", "broschuere", "datenblatt", "neugierig", "vielversprechend", "naechsten schritte|naechste schritt*",
+            "zum lesen", "was bieten sie|was bietet ihr")),
+        new(Intent.Interest, 2.5, new(
+            "sounds good", "sounds great", "sounds interesting", "looking for", "need", "we need", "relevant",
+            "useful", "searching for", "exactly what", "looks great", "looks good", "yes please", "could work",
+            "solve", "look into", "recommended", "why not",
+            "klingt gut", "klingt super", "klingt spannend", "klingt interessant", "spannend", "interessant",
+            "suchen", "brauchen", "ja gerne", "ja bitte", "koennte & passen", "empfohlen", "anschauen", "ich hoere")),
 
+        // ---------------------------------------------------------------- greeting
+        new(Intent.Greeting, 1.5, new(
+            "hi", "hello", "hey*", "howdy", "greetings", "good morning", "good afternoon", "good evening", "morning",
+            "evening", "yo", "hallo*", "hallihallo", "guten tag", "guten morgen", "guten abend", "moin", "servus",
+            "gruess gott", "gruss gott", "gruezi", "hi there", "salue", "hoi", "gruess di", "tach", "gude", "huhu",
+            "mahlzeit", "hola", "guete morge|guete tag|guete obig", "schoenen guten")),
+
+        // ---------------------------------------------------------------- other
+        new(Intent.Other, 6.5, new(
+            "vacation", "holiday", "out of office", "ooo", "urlaub", "abwesend", "nicht im buero",
+            "automatic reply|automated reply|auto reply|autoreply", "automatische antwort", "travelling|traveling",
+            "geschaeftsreise", "limited access|eingeschraenkt*", "in a meeting|in meetings", "im meeting|in einem meeting",
+            "wrong number", "falsche nummer", "meant to send|war fuer & gedacht", "back on|wieder da|zurueck am")),
+        new(Intent.Other, 6, new("no problem|no worries|kein problem|keine sorge*")),
+        new(Intent.Other, 5, new( "typo|tippfehler", "thanks for your patience|danke fuer ihre geduld")),
+        new(Intent.Other, 3, new(
+            "thanks for|thank you for|danke fuer|vielen dank fuer", "have a great|have a nice|schoenes wochenende|schoenen tag",
+            "bye", "tschuess", "ciao", "bis bald", "see you", "happy new year|gutes neues", "weather|wetter")),
+    ];
+
+    /// <summary>Priority for ties, highest first.</summary>
+    private static readonly Intent[] TieOrder =
+    [
+        Intent.OptOut, Intent.Human, Intent.Purchase, Intent.Objection, Intent.Meeting, Intent.Pricing, Intent.Support,
+        Intent.Interest, Intent.Question, Intent.Greeting, Intent.Other,
+    ];
+
+    /// <summary>Cues whose negation turns them into an objection.</summary>
+    private static readonly Intent[] NegatableIntents = [Intent.Interest, Intent.Purchase, Intent.Meeting];
+
+    private static readonly HashSet<string> Negators = new(StringComparer.Ordinal)
+    {
+        "not", "no", "never", "dont", "doesnt", "didnt", "wont", "cant", "isnt", "arent",
+        "nicht", "kein", "keine", "keinen", "keiner", "nie", "niemals",
+    };
+
+    /// <summary>Weekdays and times: on their own weak, as a question or with "works/passt" a meeting proposal.</summary>
     private static readonly PhraseRuleSet TimeSlot = new(
-        "monday", "tuesday", "wednesday", "thursday", "friday", "tomorrow", "tmrw", "tonight",
-        "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "uhr", "nächste woche");
+        "monday", "tuesday", "wednesday", "thursday", "friday", "tomorrow", "tonight", "next week", "this week",
+        "wed", "thu", "mon", "tue", "fri",
+        "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "uhr", "naechste woche", "diese woche", "morgen & !guten",
+        "*vormittag", "*nachmittag");
 
-    private static readonly PhraseRuleSet OutOfOffice = new(
-        "vacation", "holiday", "out of office", "ooo", "urlaub", "abwesend", "nicht im büro");
+    private static readonly PhraseRuleSet Availability = new(
+        "works for me|work for me|suits me|works", "how about|what about", "im around|im free|i am free", "available",
+        "passt mir|passt ihnen|passt es", "ginge|geht bei mir|geht es|ginge bei mir", "wie waere es", "haette zeit|haben sie zeit",
+        "koennen wir|could we|can we", "bei mir");
+
+    /// <summary>A meeting word in a thank-you for a meeting that already happened is no meeting request.</summary>
+    private static readonly PhraseRuleSet PastMeeting = new(
+        "thanks for the|thank you for the|danke fuer die|danke fuer das & demo|call|meeting|gespraech|termin|webinar|vorfuehrung",
+        "great call|good call|nice call|gutes gespraech|super gespraech|tolles gespraech",
+        "after the webinar|nach dem webinar", "demo yesterday|demo gestern|call yesterday|call today|gespraech heute");
 
     private static readonly PhraseRuleSet SmallTalk = new(
-        "how are you", "how r u", "hows it going", "how is it going", "whats up", "wie gehts", "wie geht es",
-        "alles gut");
+        "how are you", "how are ya", "hows it going", "how is it going", "whats up", "wie geht es", "wie geht es dir",
+        "alles gut", "wie laeufts", "hi na|hallo na|hey na|na du");
 
-    private static readonly PhraseRuleSet Greeting = new(
-        "hi", "hello", "hey", "hiya", "heya", "howdy", "greetings", "good morning", "good afternoon",
-        "good evening", "morning", "hallo", "hallihallo", "guten tag", "guten morgen", "guten abend", "moin",
-        "servus", "grüß gott", "grüezi", "hi there");
+    private static readonly HashSet<string> GreetingOpeners = new(StringComparer.Ordinal)
+    {
+        "hi", "hello", "hey", "hallo", "moin", "servus", "gruezi", "salue", "hoi", "howdy", "yo", "gude", "huhu",
+    };
 
     private static readonly HashSet<string> QuestionStarters = new(StringComparer.Ordinal)
     {
         "what", "whats", "how", "hows", "does", "do", "can", "could", "is", "are", "which", "where", "when", "why",
         "will", "would", "who", "wie", "was", "wo", "wann", "warum", "welche", "welcher", "welches", "gibt", "kann",
-        "können", "könnten", "ist", "sind", "hat", "haben", "funktioniert", "unterstützt", "bietet", "bieten",
+        "koennen", "koennten", "ist", "sind", "hat", "haben", "habt", "funktioniert", "unterstuetzt", "bietet", "bieten",
+        "geht", "laesst", "muss", "brauche", "woher", "wieso", "weshalb", "wer", "any", "question", "frage",
+        "beantwortet", "lassen", "darf", "duerfen", "werden", "wird",
     };
 
     private static readonly PhraseRuleSet Wondering = new(
-        "wondering", "i wonder", "like to know", "want to know", "würde gerne wissen", "möchte wissen", "frage mich");
+        "wondering", "i wonder", "like to know", "want to know", "wuerde gerne wissen", "moechte wissen", "frage mich",
+        "quick question", "kurze frage", "eine frage", "a question");
 
     public static (Intent Intent, double Confidence) Classify(LeadText lead)
     {
-        var tokens = lead.Tokens;
-        if (tokens.Count == 0)
+        var words = lead.Words;
+        if (words.Count == 0)
         {
             return (Intent.Other, 0.2);
         }
 
+        var scores = new Dictionary<Intent, double>();
+        var isQuestion = lead.QuestionMarks > 0 || QuestionStarters.Contains(words[0]) || Wondering.IsMatch(words);
+        var starts = new List<int>();
+
+        void Add(Intent intent, double weight, int cues = 1)
+        {
+            var bonus = ExtraCueBonus * Math.Min(cues - 1, 3);
+            scores[intent] = scores.TryGetValue(intent, out var current)
+                ? Math.Max(current, weight) + ExtraCueBonus + bonus
+                : weight + bonus;
+        }
+
+        foreach (var cues in Table)
+        {
+            starts.Clear();
+            cues.Rules.CollectMatches(words, starts);
+            if (starts.Count == 0)
+            {
+                continue;
+            }
+
+            if (!isQuestion && Array.IndexOf(NegatableIntents, cues.Intent) >= 0)
+            {
+                var negated = starts.Count(start => IsNegated(words, start));
+                if (negated == starts.Count)
+                {
+                    Add(Intent.Objection, Math.Max(5, cues.Weight - 1));
+                    continue;
+                }
+            }
+
+            Add(cues.Intent, cues.Weight, starts.Count);
+        }
+
         // "STOP", "Stopp!!!", "stop pls": a leading stop word is an opt-out on SMS/WhatsApp.
-        if (tokens[0] is "stop" or "stopp" or "unsubscribe" or "abmelden" || OptOut.IsMatch(tokens))
+        if (words[0] is "stop" or "stopp" or "unsubscribe" or "abmelden" or "end")
         {
-            return (Intent.OptOut, 0.95);
+            Add(Intent.OptOut, words[0] == "end" ? 7 : 9);
+        }
+        else if (words.Count <= 3 && (words.Contains("stop") || words.Contains("stopp")))
+        {
+            Add(Intent.OptOut, 9); // "pls stop", "bitte stopp"
         }
 
-        if (Human.IsMatch(tokens))
+        if (PastMeeting.IsMatch(words) && scores.TryGetValue(Intent.Meeting, out var meeting))
         {
-            return (Intent.Human, 0.9);
+            scores[Intent.Meeting] = meeting - 3.5;
         }
 
-        if (Purchase.IsMatch(tokens))
+        if (TimeSlot.IsMatch(words) || HasClockTime(words))
         {
-            return (Intent.Purchase, 0.85);
+            // "How about Friday?" proposes a slot; "What happens if a lead replies at 3am?" does not.
+            var openQuestion = words[0] is "what" or "whats" or "why" or "where" or "who" or "was" or "warum" or "wo" or "wer"
+                || (words[0] is "how" or "wie" && !Availability.IsMatch(words));
+            var proposal = Availability.IsMatch(words) || (isQuestion && !openQuestion);
+            Add(Intent.Meeting, proposal ? 5.8 : 1.6);
         }
 
-        if (PriceObjection.IsMatch(tokens))
+        // "Hi, thanks for reaching out": a short message that opens with a greeting is a greeting.
+        if (words.Count <= 6 && GreetingOpeners.Contains(words[0]))
         {
-            return (Intent.Objection, 0.85);
+            Add(Intent.Greeting, 3.1);
         }
 
-        if (Meeting.IsMatch(tokens))
+        var smallTalk = words.Count <= 8 && SmallTalk.IsMatch(words);
+        if (smallTalk)
         {
-            return (Intent.Meeting, 0.85);
+            Add(Intent.Greeting, 3.2);
+        }
+        else if (isQuestion)
+        {
+            Add(Intent.Question, lead.QuestionMarks > 0 ? 3 : 2.8);
         }
 
-        if (Pricing.IsMatch(tokens) || lead.HasCurrencySign)
+        var best = Intent.Other;
+        var bestScore = 0.0;
+        var second = 0.0;
+        foreach (var intent in TieOrder)
         {
-            return (Intent.Pricing, 0.85);
+            if (!scores.TryGetValue(intent, out var score))
+            {
+                continue;
+            }
+
+            if (score > bestScore)
+            {
+                second = bestScore;
+                best = intent;
+                bestScore = score;
+            }
+            else if (score > second)
+            {
+                second = score;
+            }
         }
 
-        if (Objection.IsMatch(tokens))
+        if (bestScore <= 0)
         {
-            return (Intent.Objection, 0.75);
+            return (Intent.Other, 0.3);
         }
 
-        if (Support.IsMatch(tokens))
+        var confidence = Math.Clamp(0.35 + 0.06 * bestScore, 0.4, 0.95);
+        if (bestScore - second < 1)
         {
-            return (Intent.Support, 0.8);
+            confidence -= 0.1;
         }
 
-        if (InformationRequest.IsMatch(tokens))
+        if (best == Intent.Greeting && words.Count <= 4)
         {
-            return (Intent.Interest, 0.8);
+            confidence = Math.Max(confidence, 0.85);
         }
 
-        var smallTalk = tokens.Count <= 8 && SmallTalk.IsMatch(tokens);
-        if (!smallTalk && (lead.QuestionMarks > 0 || QuestionStarters.Contains(tokens[0]) || Wondering.IsMatch(tokens)))
+        return (best, Math.Round(confidence, 2));
+    }
+
+    /// <summary>A negator up to four words before the cue, or right after it ("brauchen wir nicht").</summary>
+    private static bool IsNegated(List<string> words, int start)
+    {
+        for (var i = Math.Max(0, start - 4); i < start; i++)
         {
-            return (Intent.Question, lead.QuestionMarks > 0 ? 0.7 : 0.6);
+            if (Negators.Contains(words[i]))
+            {
+                return true;
+            }
         }
 
-        if (Interest.IsMatch(tokens))
+        for (var i = start + 1; i <= start + 2 && i < words.Count; i++)
         {
-            return (Intent.Interest, 0.7);
+            if (words[i] is "nicht" or "nie")
+            {
+                return true;
+            }
         }
 
-        if (TimeSlot.IsMatch(tokens) && !OutOfOffice.IsMatch(tokens))
+        return false;
+    }
+
+    /// <summary>"3pm", "10am", "at 5", "um 14".</summary>
+    private static bool HasClockTime(List<string> words)
+    {
+        for (var i = 0; i < words.Count; i++)
         {
-            return (Intent.Meeting, 0.55);
+            var word = words[i];
+            if (word.Length is >= 3 and <= 4 && (word.EndsWith("am", StringComparison.Ordinal) || word.EndsWith("pm", StringComparison.Ordinal))
+                && word[..^2].All(char.IsDigit))
+            {
+                return true;
+            }
+
+            if (word is "at" or "um" && i + 1 < words.Count && words[i + 1].Length <= 2 && words[i + 1].All(char.IsDigit)
+                && int.Parse(words[i + 1], System.Globalization.CultureInfo.InvariantCulture) is >= 1 and <= 23)
+            {
+                return true;
+            }
         }
 
-        if (smallTalk || Greeting.IsMatch(tokens))
-        {
-            return (Intent.Greeting, tokens.Count <= 4 ? 0.85 : 0.6);
-        }
-
-        return (Intent.Other, 0.3);
+        return false;
     }
 }

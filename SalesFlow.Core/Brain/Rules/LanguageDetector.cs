@@ -28,6 +28,20 @@ internal static class LanguageDetector
         "erzählen", "infos", "lösung", "suchen", "brauchen", "mitarbeiter", "mensch", "menschen", "echten",
         "ansprechpartner", "vertrag", "rechnung", "bestellen", "kaufen", "unterschreiben", "fehler", "hilfe",
         "konto", "passwort", "lieferung", "urlaub", "überlegen", "budget", "anbieter", "zufrieden", "einrichtung",
+        "um", "an", "ruf", "rufen", "gekauft", "kaufe", "nehme", "nehmen", "schicken", "senden", "melde", "melden",
+        "euer", "eure", "euch", "unsere", "uns", "sich", "sowas", "etwas", "grad", "gerade", "bisschen", "na", "jo",
+        "gude", "huhu", "tach", "mahlzeit", "tschüß", "ciao", "wiedersehen", "grüße", "gruß", "grüezi", "salü",
+        "hoi", "zäme", "mitenand", "merci", "vielmal", "nöd", "isch", "goht", "gohts", "chönd", "griaß", "baba",
+        "habt", "hast", "wäre", "wären", "lässt", "muss", "soll", "sollen", "wollen", "dürfen", "kein", "keine",
+        "frage", "kurze", "antwort", "nachricht", "mail", "mails", "bestellung", "zahlung", "abo", "vielen", "dank",
+        "woche", "monat", "jahr", "uhr", "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "später",
+    };
+
+    /// <summary>Words both languages use ("problem", "team", "demo"): no evidence either way.</summary>
+    private static readonly HashSet<string> Shared = new(StringComparer.Ordinal)
+    {
+        "problem", "team", "demo", "app", "login", "update", "name", "info", "meeting", "chat", "bot", "chatbot",
+        "support", "hi", "hey", "ok", "okay", "super", "top", "cool", "sorry", "so", "in", "online", 
     };
 
     private static readonly HashSet<string> English = new(StringComparer.Ordinal)
@@ -55,6 +69,11 @@ internal static class LanguageDetector
         double de = 0, en = 0;
         foreach (var token in lead.Tokens)
         {
+            if (Shared.Contains(token))
+            {
+                continue;
+            }
+
             var isGerman = German.Contains(token);
             var isEnglish = English.Contains(token);
             if (token.AsSpan().IndexOfAny("äöüß") >= 0)

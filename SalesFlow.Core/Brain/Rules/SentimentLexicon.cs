@@ -153,7 +153,7 @@ internal static class SentimentLexicon
             }
         }
 
-        if (NegativePhrases.IsMatch(tokens))
+        if (NegativePhrases.IsMatch(lead.Words))
         {
             sum -= 1;
         }
@@ -166,7 +166,7 @@ internal static class SentimentLexicon
             _ => 0,
         };
 
-        if (Exasperation.IsMatch(tokens))
+        if (Exasperation.IsMatch(lead.Words))
         {
             sum -= 1.5;
         }
@@ -192,7 +192,7 @@ internal static class SentimentLexicon
         }
 
         var score = Math.Tanh(sum / 2);
-        if (StronglyNegative.IsMatch(tokens))
+        if (StronglyNegative.IsMatch(lead.Words))
         {
             score = Math.Min(score, StronglyNegativeCeiling) - 0.1;
         }
