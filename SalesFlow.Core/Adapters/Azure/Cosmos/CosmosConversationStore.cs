@@ -183,6 +183,13 @@ public sealed class CosmosConversationStore(CosmosContainers containers) : IConv
         return newestFirst.Take(limit).Reverse().Select(ToMessage).ToList();
     }
 
+    /// <summary>
+    /// Inbound messages after <paramref name="afterSeq"/>, stopping before a sequence number that
+    /// was handed out but whose message is not written yet (a concurrent intake between its two
+    /// steps): the caller records how far it answered, so reading past such a hole would skip that
+    /// message for good. A hole that stays open past <see cref="HoleGrace"/> belongs to a writer
+    /// that died between the steps, and is passed over.
+    /// </summary>
     public async Task<IReadOnlyList<Message>> ListInboundAfterAsync(string clientId, string conversationId, long afterSeq, CancellationToken ct)
     {
         if (await ResolveLeadAsync(clientId, conversationId, ct) is not { } leadId)
@@ -191,14 +198,36 @@ public sealed class CosmosConversationStore(CosmosContainers containers) : IConv
         }
 
         var leadKey = LeadKey(clientId, leadId);
-        var query = new QueryDefinition(
-                "SELECT * FROM c WHERE c.leadKey = @leadKey AND c.clientId = @clientId AND c.type = 'message' AND c.conversationId = @conversationId AND c.direction = 'inbound' AND c.seq > @afterSeq ORDER BY c.seq")
-            .WithParameter("@leadKey", leadKey)
-            .WithParameter("@clientId", clientId)
-            .WithParameter("@conversationId", conversationId)
-            .WithParameter("@afterSeq", afterSeq);
-        return (await Conversations.QueryAsync(query, leadKey, ct)).Select(ToMessage).ToList();
+        var waited = TimeSpan.Zero;
+        while (true)
+        {
+            var query = new QueryDefinition(
+                    "SELECT * FROM c WHERE c.leadKey = @leadKey AND c.clientId = @clientId AND c.type = 'message' AND c.seq > @afterSeq ORDER BY c.seq")
+                .WithParameter("@leadKey", leadKey)
+                .WithParameter("@clientId", clientId)
+                .WithParameter("@afterSeq", afterSeq);
+            var after = (await Conversations.QueryAsync(query, leadKey, ct)).Select(ToMessage).ToList();
+            var contiguous = after.TakeWhile((m, i) => m.Seq == afterSeq + 1 + i).ToList();
+            var holeIsOld = contiguous.Count < after.Count && after[contiguous.Count].CreatedAt < DateTimeOffset.UtcNow - HoleGrace;
+            if (contiguous.Count == after.Count || holeIsOld || waited >= HoleGrace)
+            {
+                return after.Where(m => m.Direction == MessageDirection.Inbound && m.ConversationId == conversationId).ToList();
+            }
+
+            if (contiguous.Count > 0)
+            {
+                return contiguous.Where(m => m.Direction == MessageDirection.Inbound && m.ConversationId == conversationId).ToList();
+            }
+
+            await Task.Delay(HolePoll, ct);
+            waited += HolePoll;
+        }
     }
+
+    /// <summary>How long a hole in the sequence is waited for before it is taken for a dead writer's.</summary>
+    internal static readonly TimeSpan HoleGrace = TimeSpan.FromSeconds(2);
+
+    private static readonly TimeSpan HolePoll = TimeSpan.FromMilliseconds(100);
 
     internal static string DedupeId(ChannelKind channel, string providerMessageId) => CosmosDocuments.KeyId($"dedupe:{channel.ToWire()}", providerMessageId);
 
@@ -238,8 +267,8 @@ public sealed class CosmosConversationStore(CosmosContainers containers) : IConv
     /// document (no read-modify-write race). Numbers are monotonic; a crash may leave a gap.
     /// Unlike SQLite (number and row in one transaction), the number is handed out before the
     /// message is written: a reader that runs in the few milliseconds between a concurrent
-    /// writer's two steps can see seq n+1 before seq n. (TransactionalBatch would close that
-    /// window on real Cosmos; the stand-in does not support it.)
+    /// writer's two steps can see seq n+1 before seq n; <see cref="ListInboundAfterAsync"/> stops at
+    /// such a hole instead of reading past it.
     /// </summary>
     private async Task<long> NextSeqAsync(Message message, string leadKey, CancellationToken ct)
     {

@@ -1,0 +1,48 @@
+using System.Text.Json.Nodes;
+using Microsoft.Azure.Cosmos;
+using SalesFlow.Core.Adapters.Azure.Cosmos;
+using SalesFlow.Core.Channels;
+using SalesFlow.Core.Common;
+using SalesFlow.Core.Conversations;
+using SalesFlow.Tests.Support;
+
+namespace SalesFlow.Tests.Adapters;
+
+/// <summary>
+/// In Cosmos a message's sequence number is handed out before the message is written. A turn that
+/// reads in between must not answer past the hole, or the late message would never be answered.
+/// </summary>
+[Collection(CosmosStandInCollection.Name)]
+public sealed class CosmosSequenceHoleAgainstCosmosStandInTests(CosmosStandInFixture cosmos)
+{
+    private static Message Inbound(Conversation c, string text) => new()
+    {
+        Id = Ids.New("msg"),
+        ClientId = c.ClientId,
+        LeadId = c.LeadId,
+        ConversationId = c.Id,
+        Direction = MessageDirection.Inbound,
+        Channel = ChannelKind.Sms,
+        Text = text,
+        CreatedAt = DateTimeOffset.UtcNow,
+    };
+
+    [Fact]
+    public async Task AReaderStopsBeforeAHoleUntilTheLateMessageLands()
+    {
+        using var stores = await cosmos.CreateStoresAsync();
+        var conversation = await stores.Conversations.GetOrCreateForLeadAsync("acme", "lead_1", ChannelKind.Sms, DateTimeOffset.UtcNow, default);
+        var (first, _) = await stores.Conversations.AddInboundAsync(Inbound(conversation, "one"), default);
+
+        // A concurrent intake has taken the next number but not yet written its message.
+        await stores.Containers.Conversations.PatchItemAsync<JsonObject>(CosmosConversationStore.CounterDocId, new PartitionKey("acme/lead_1"), [PatchOperation.Increment("/seq", 1)]);
+        await stores.Conversations.AddInboundAsync(Inbound(conversation, "three"), default);
+
+        var beforeTheHole = await stores.Conversations.ListInboundAfterAsync("acme", conversation.Id, 0, default);
+        Assert.Equal(["one"], beforeTheHole.Select(m => m.Text));
+
+        // Past the grace time the hole counts as a dead writer's and is passed over.
+        var afterGrace = await stores.Conversations.ListInboundAfterAsync("acme", conversation.Id, first.Seq, default);
+        Assert.Equal(["three"], afterGrace.Select(m => m.Text));
+    }
+}

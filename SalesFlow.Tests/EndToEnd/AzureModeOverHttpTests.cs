@@ -1,0 +1,69 @@
+using System.Net;
+using SalesFlow.Tests.Support;
+using static SalesFlow.Tests.Support.SalesFlowAppProcess;
+
+namespace SalesFlow.Tests.EndToEnd;
+
+[CollectionDefinition(Name)]
+public sealed class AzureStandInsCollection : ICollectionFixture<AzuriteFixture>, ICollectionFixture<CosmosStandInFixture>
+{
+    public const string Name = "Azure stand-ins";
+}
+
+/// <summary>
+/// The app standalone in Azure mode: state in Cosmos DB (the stand-in), work on Storage queues
+/// (Azurite). The same message loop as on the embedded default.
+/// </summary>
+[Collection(AzureStandInsCollection.Name)]
+public sealed class AzureModeOverHttpTests(AzuriteFixture azurite, CosmosStandInFixture cosmos)
+{
+    private Task<SalesFlowAppProcess> StartAsync() => SalesFlowAppProcess.StartAsync(new()
+    {
+        ["SalesFlow__Store"] = "cosmos",
+        ["SalesFlow__Queue"] = "storage",
+        ["CosmosDb__connectionString"] = cosmos.ConnectionString,
+        ["CosmosDb__databaseName"] = "e2e" + Guid.NewGuid().ToString("N")[..12],
+        ["AzureWebJobsStorage"] = azurite.ConnectionString,
+    });
+
+    [Fact]
+    public async Task WhatsAppTextGetsAReplyThroughCosmosAndStorageQueues()
+    {
+        await using var app = await StartAsync();
+        var ready = await app.Http.GetJsonAsync("/ready");
+        Assert.Equal(("cosmos", "storage"), (ready.Str("store"), ready.Str("queueAdapter")));
+
+        var waId = "4917033" + Random.Shared.Next(100000, 999999);
+        var body = Webhooks.WhatsAppText(waId, "wamid.azure-" + waId, "Hi, I'm interested in your product. Can you tell me more?");
+        using var first = await app.Http.SendAsync(Webhooks.SignedWhatsApp("demo", body, WhatsAppAppSecret));
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        using var duplicate = await app.Http.SendAsync(Webhooks.SignedWhatsApp("demo", body, WhatsAppAppSecret));
+        Assert.Equal(1, (await duplicate.JsonAsync()).GetProperty("duplicates").GetInt32());
+
+        var items = await Eventually.ReturnsAsync(() => app.Http.OutboxAsync(), i => i.Length == 1 && i[0].Str("status") == "sent", TimeSpan.FromSeconds(30), "the reply is written to Cosmos and delivered through the deliver queue");
+        Assert.Equal("+" + waId, items[0].Str("recipient"));
+        Assert.Contains("Anna", items[0].Str("text"), StringComparison.Ordinal);
+
+        var lead = await app.Http.GetJsonAsync($"/api/leads/{items[0].Str("leadId")}");
+        Assert.Equal("interest_qualification", lead.Str("state"));
+        var conversation = await app.Http.GetJsonAsync($"/api/conversations/{lead.Str("conversationId")}");
+        Assert.Equal(2, conversation.GetProperty("messages").GetArrayLength());
+
+        await Task.Delay(2000);
+        Assert.Single(await app.Http.OutboxAsync());
+    }
+
+    [Fact]
+    public async Task GdprErasureWorksOnCosmos()
+    {
+        await using var app = await StartAsync();
+        var start = await app.Http.PostJsonAsync("/api/conversations", new { channel = "sms", from = "+4917012312312", message = "Hello, what does it cost?" });
+        Assert.False(string.IsNullOrEmpty(start.Str("reply")));
+
+        using var erase = await app.Http.DeleteAsync($"/api/leads/{start.Str("leadId")}");
+        Assert.Equal(HttpStatusCode.OK, erase.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await app.Http.GetAsync($"/api/leads/{start.Str("leadId")}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await app.Http.GetAsync($"/api/conversations/{start.Str("conversationId")}")).StatusCode);
+        Assert.Empty(await app.Http.OutboxAsync(start.Str("leadId")));
+    }
+}
