@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
-using Microsoft.Extensions.Options;
 using SalesFlow.Core.Clients;
 using SalesFlow.Functions.Extensions;
 using SalesFlow.Functions.Security;
@@ -17,19 +16,13 @@ public static partial class ClientsApi
 {
     public static IEndpointRouteBuilder MapClientsApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/admin/clients", CreateAsync).WithTags("Admin").WithName("CreateClient").WithSummary("Onboard a client (tenant); returns its API key and webhook secrets once.");
+        app.MapGroup("/api/admin").RequireAdminKey()
+            .MapPost("/clients", CreateAsync).WithTags("Admin").WithName("CreateClient").WithSummary("Onboard a client (tenant); returns its API key and webhook secrets once.");
         return app;
     }
 
-    private static async Task<IResult> CreateAsync(CreateClientRequest? request, HttpContext http, IClientStore clients, IOptions<SalesFlowOptions> options, CancellationToken ct)
+    private static async Task<IResult> CreateAsync(CreateClientRequest? request, HttpContext http, IClientStore clients, CancellationToken ct)
     {
-        var adminKey = options.Value.AdminKey;
-        var header = http.Request.Headers.Authorization.ToString();
-        if (string.IsNullOrEmpty(adminKey) || !header.StartsWith("Bearer ", StringComparison.Ordinal) || !ClientAuthenticator.FixedTimeEquals(adminKey, header["Bearer ".Length..]))
-        {
-            return ErrorHandling.Problem(http, StatusCodes.Status401Unauthorized, "The admin key is required (Authorization: Bearer <SalesFlow:AdminKey>).", "Authorization");
-        }
-
         if (request?.Id is not { } id || !ClientId().IsMatch(id))
         {
             return ErrorHandling.BadField(http, "id", "id is required: 2–40 lower-case letters, digits or dashes.");

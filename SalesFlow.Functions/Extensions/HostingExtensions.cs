@@ -62,6 +62,7 @@ public static class HostingExtensions
         app.MapOutboxApi();
         app.MapIntelligenceApi();
         app.MapClientsApi();
+        app.MapPoisonQueuesApi();
         if (app.Services.GetRequiredService<HostingMode>().UnderFunctionsHost)
         {
             // Only the host reaches these: the app then listens on 127.0.0.1 and no HTTP function routes here.

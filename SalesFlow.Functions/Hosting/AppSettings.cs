@@ -56,6 +56,8 @@ public static class AppSettings
             null, SettingScope.Both),
         new("SalesFlow__MaxRequestBodyBytes", "Largest request body accepted, in bytes (1 KiB to 64 MiB).",
             "1048576", SettingScope.Both),
+        new("SalesFlow__LogFormat", "Console log format: 'json' for one JSON object per line with scopes (correlation, client, lead, invocation); anything else is single-line text.",
+            "text", SettingScope.Both),
         new("SalesFlow__AdminKey", "Bearer key of the operator API (client onboarding); the API is off while unset.",
             null, SettingScope.Both, Secret: true),
         new("SALESFLOW_ADMIN_KEY", "Short form of SalesFlow__AdminKey; wins over it.",
@@ -96,6 +98,8 @@ public static class AppSettings
             null, SettingScope.LocalOnly, Secret: true),
         new("CosmosDb__databaseName", "Cosmos DB database holding the clients, leads, conversations and outbox containers.",
             "salesflow", SettingScope.Both, RequiredInCloud: true),
+        new("CosmosDb__createIfMissing", "Create the database and containers at start-up when missing. Defaults to true with a connection string and false with managed identity (infra/ creates them; the data-plane role cannot).",
+            null, SettingScope.LocalOnly),
 
         // ── Storage queues (SalesFlow__Queue=storage); shared with the Functions host ───────
         new("AzureWebJobsStorage", "Storage connection string for local runs (UseDevelopmentStorage=true for Azurite). In the cloud the identity-based AzureWebJobsStorage__* settings replace it.",

@@ -52,7 +52,7 @@ public static class FunctionCatalog
         new("leads", "api/leads/{*rest}", ["get", "post", "delete"], HttpAuthLevel.Function),
         new("outbox", "api/outbox/{*rest}", Get, HttpAuthLevel.Function),
         new("intelligence", "api/intelligence/{*rest}", Post, HttpAuthLevel.Function),
-        new("admin", "api/admin/{*rest}", Post, HttpAuthLevel.Function),
+        new("admin", "api/admin/{*rest}", GetPost, HttpAuthLevel.Function),
     ];
 
     public static IReadOnlyList<QueueFunction> Queues { get; } =

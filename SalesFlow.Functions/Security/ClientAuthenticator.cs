@@ -61,3 +61,25 @@ public static class ClientAuthenticationExtensions
         return group;
     }
 }
+
+public static class AdminAuthenticationExtensions
+{
+    /// <summary>Operator routes: "Authorization: Bearer &lt;SalesFlow:AdminKey&gt;"; refused outright while no admin key is configured.</summary>
+    public static RouteGroupBuilder RequireAdminKey(this RouteGroupBuilder group)
+    {
+        group.AddEndpointFilter(async (invocation, next) =>
+        {
+            var http = invocation.HttpContext;
+            var adminKey = http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<SalesFlowOptions>>().Value.AdminKey;
+            var header = http.Request.Headers.Authorization.ToString();
+            if (string.IsNullOrEmpty(adminKey) || !header.StartsWith("Bearer ", StringComparison.Ordinal) || !ClientAuthenticator.FixedTimeEquals(adminKey, header["Bearer ".Length..]))
+            {
+                http.Response.Headers.WWWAuthenticate = "Bearer";
+                return ErrorHandling.Problem(http, StatusCodes.Status401Unauthorized, "The admin key is required (Authorization: Bearer <SalesFlow:AdminKey>).", "Authorization");
+            }
+
+            return await next(invocation);
+        });
+        return group;
+    }
+}

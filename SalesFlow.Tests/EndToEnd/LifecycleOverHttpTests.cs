@@ -118,6 +118,33 @@ public sealed class LifecycleOverHttpTests
     }
 
     [Fact]
+    public async Task WorkThatKeepsFailingIsParkedListedAndReplayedByAnOperator()
+    {
+        await using var app = await SalesFlowAppProcess.StartAsync(new() { ["SALESFLOW_ADMIN_KEY"] = "admin-secret", ["SalesFlow__MaxDequeueCount"] = "1" });
+        using var admin = app.Anonymous();
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "admin-secret");
+
+        // A job the deliver handler cannot read (as after a bad deploy), written straight into the app's queue table.
+        await using (var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(app.DataDir, "salesflow.db")}"))
+        {
+            await db.OpenAsync();
+            await using var insert = db.CreateCommand();
+            insert.CommandText = "PRAGMA busy_timeout=5000; INSERT INTO jobs (queue, payload, due_at, created_at) VALUES ('deliver', '{\"clientId\":\"demo\"}', 0, 0)";
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        var parked = await Eventually.ReturnsAsync(async () => (await admin.GetJsonAsync("/api/admin/queues/deliver/poison")).GetProperty("items").EnumerateArray().ToArray(), i => i.Length == 1, because: "the job fails once and is parked");
+        Assert.Contains("outboxId", parked[0].Str("lastError"), StringComparison.Ordinal);
+
+        var replay = await (await admin.PostAsync("/api/admin/queues/deliver/poison/replay", null)).JsonAsync();
+        Assert.Equal(1, replay.GetProperty("replayed").GetInt32());
+        await Eventually.ReturnsAsync(async () => (await admin.GetJsonAsync("/api/admin/queues/deliver/poison")).GetProperty("items").GetArrayLength(), n => n == 1, because: "replayed, it fails again and is parked again");
+
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync("/api/admin/queues/nope/poison")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await app.Http.GetAsync("/api/admin/queues/deliver/poison")).StatusCode); // a client key is not an operator key
+    }
+
+    [Fact]
     public async Task HealthAndReadyAnswer()
     {
         await using var app = await SalesFlowAppProcess.StartAsync();

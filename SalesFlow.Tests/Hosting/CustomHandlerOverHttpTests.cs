@@ -2,49 +2,59 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using SalesFlow.Core.Queue;
 using SalesFlow.Tests.Support;
 using static SalesFlow.Tests.Support.SalesFlowAppProcess;
 
 namespace SalesFlow.Tests.Hosting;
 
-/// <summary>The app started the way the Functions host starts it, driven with the host's own invocation requests.</summary>
+/// <summary>The app started the way the Functions host starts it (work on Storage queues, here Azurite).</summary>
 public sealed class FunctionsHostAppFixture : IAsyncLifetime
 {
-    public SalesFlowAppProcess App { get; private set; } = null!;
+    private readonly SemaphoreSlim _start = new(1, 1);
+    private SalesFlowAppProcess? _app;
 
-    public async Task InitializeAsync() => App = await StartUnderFunctionsHostAsync();
+    public async Task<SalesFlowAppProcess> AppAsync(AzuriteFixture azurite)
+    {
+        await _start.WaitAsync();
+        try
+        {
+            return _app ??= await StartUnderFunctionsHostAsync(new() { ["SalesFlow__Queue"] = "storage", ["AzureWebJobsStorage"] = azurite.ConnectionString });
+        }
+        finally
+        {
+            _start.Release();
+        }
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
     {
-        SqliteConnection.ClearAllPools();
-        await App.DisposeAsync();
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
     }
 }
 
-public sealed class CustomHandlerOverHttpTests(FunctionsHostAppFixture fixture) : IClassFixture<FunctionsHostAppFixture>
+[Collection(AzuriteFixture.Collection)]
+public sealed class CustomHandlerOverHttpTests(AzuriteFixture azurite, FunctionsHostAppFixture fixture) : IClassFixture<FunctionsHostAppFixture>, IAsyncLifetime
 {
-    private SalesFlowAppProcess App => fixture.App;
+    private SalesFlowAppProcess App { get; set; } = null!;
 
-    private sealed record Job(long Id, string Queue, string Payload);
+    public async Task InitializeAsync() => App = await fixture.AppAsync(azurite);
 
-    /// <summary>The embedded queue as the app left it (the host would hold these messages in Storage queues).</summary>
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    private sealed record Job(string Id, string Queue, string Payload);
+
+    /// <summary>What waits in the Storage queue the host would trigger from (peeked: nothing is taken).</summary>
     private async Task<Job[]> JobsAsync(string queue)
     {
-        await using var connection = new SqliteConnection($"Data Source={Path.Combine(App.DataDir, "salesflow.db")}");
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, queue, payload FROM jobs WHERE queue = $q ORDER BY id";
-        command.Parameters.AddWithValue("$q", queue);
-        var jobs = new List<Job>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync())
-        {
-            jobs.Add(new Job(reader.GetInt64(0), reader.GetString(1), reader.GetString(2)));
-        }
-
-        return [.. jobs];
+        var client = azurite.NewClient();
+        await client.CreateIfNotExistsAsync(queue, default);
+        return [.. (await client.PeekMessagesAsync(queue, 32, default)).Select(m => new Job(m.MessageId, queue, m.Text))];
     }
 
     /// <summary>The body the host POSTs for a queue trigger; <paramref name="message"/> is the raw JSON of Data.message.</summary>
@@ -99,7 +109,8 @@ public sealed class CustomHandlerOverHttpTests(FunctionsHostAppFixture fixture) 
             Assert.Equal(HttpStatusCode.OK, webhook.StatusCode);
         }
 
-        var job = Assert.Single(await JobsAsync(Queues.ProcessInbound), j => !before.Contains(j.Id));
+        // The turn is queued with the burst window as visibility delay; peeking sees it once visible.
+        var job = Assert.Single(await Eventually.ReturnsAsync(async () => (await JobsAsync(Queues.ProcessInbound)).Where(j => !before.Contains(j.Id)).ToArray(), j => j.Length > 0));
         await Task.Delay(1500); // past the 300 ms burst window: a standalone runner would have answered by now
         Assert.Contains(await JobsAsync(Queues.ProcessInbound), j => j.Id == job.Id);
         Assert.DoesNotContain(await App.Http.OutboxAsync(), i => i.Str("recipient") == "+" + waId);

@@ -43,6 +43,12 @@ public sealed class FunctionCatalogContractTests : IAsyncLifetime
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
         builder.Configuration["SalesFlow:DataDir"] = Path.Combine(_dataDir, underFunctionsHost ? "host" : "standalone");
         builder.Configuration[HostingMode.PortSetting] = underFunctionsHost ? "7999" : "";
+        if (underFunctionsHost)
+        {
+            // Under the host the work queues are Storage queues (nothing is contacted while building the app).
+            builder.Configuration["SalesFlow:Queue"] = "storage";
+            builder.Configuration["AzureWebJobsStorage"] = "UseDevelopmentStorage=true";
+        }
         builder.AddSalesFlow();
         var app = builder.Build();
         app.MapSalesFlow();

@@ -1,0 +1,51 @@
+using SalesFlow.Core.Queue;
+using SalesFlow.Functions.Extensions;
+using SalesFlow.Functions.Security;
+
+namespace SalesFlow.Functions.Apis;
+
+/// <summary>
+/// Work that failed too often is parked, never lost: operators list it and, once the cause is
+/// fixed, replay it. Operator-only (admin key): a poison queue holds every client's work.
+/// </summary>
+public static class PoisonQueuesApi
+{
+    public static IEndpointRouteBuilder MapPoisonQueuesApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/admin/queues").WithTags("Admin").RequireAdminKey();
+        api.MapGet("/{queue}/poison", ListAsync).WithName("ListPoison").WithSummary("Work parked in <queue>-poison after too many failed tries.");
+        api.MapPost("/{queue}/poison/replay", ReplayAsync).WithName("ReplayPoison").WithSummary("Move every parked item back to its queue, due now, tries reset.");
+        return app;
+    }
+
+    private static async Task<IResult> ListAsync(string queue, int? max, HttpContext http, IPoisonQueueAdmin poison, CancellationToken ct)
+    {
+        if (UnknownQueue(http, queue) is { } bad)
+        {
+            return bad;
+        }
+
+        if (max is < 1 or > 32)
+        {
+            return ErrorHandling.BadField(http, "max", "max must be between 1 and 32.");
+        }
+
+        var items = await poison.ListAsync(queue, max ?? 32, ct);
+        return TypedResults.Ok(new { queue, items = items.Select(i => new { i.Id, i.Payload, i.DequeueCount, i.LastError }) });
+    }
+
+    private static async Task<IResult> ReplayAsync(string queue, HttpContext http, IPoisonQueueAdmin poison, ILogger<IPoisonQueueAdmin> logger, CancellationToken ct)
+    {
+        if (UnknownQueue(http, queue) is { } bad)
+        {
+            return bad;
+        }
+
+        var replayed = await poison.ReplayAsync(queue, ct);
+        logger.LogWarning("Operator replayed {Count} poison items of {Queue}", replayed, queue);
+        return TypedResults.Ok(new { queue, replayed });
+    }
+
+    private static IResult? UnknownQueue(HttpContext http, string queue) =>
+        Queues.All.Contains(queue) ? null : ErrorHandling.Problem(http, StatusCodes.Status404NotFound, $"No work queue '{queue}'; known: {string.Join(", ", Queues.All)}.", "queue");
+}
