@@ -19,7 +19,7 @@ public sealed class SqliteLeadEraser(SqliteDatabase db) : ILeadEraser
             }
 
             var counts = new Dictionary<string, int>();
-            foreach (var table in new[] { "messages", "outbox", "conversations", "identities" })
+            foreach (var table in new[] { "messages", "outbox", "conversations", "identities", "ai_usage" })
             {
                 counts[table] = await c.Command($"DELETE FROM {table} WHERE client_id = $c AND lead_id = $l", t, ("$c", clientId), ("$l", leadId)).ExecAsync();
             }
