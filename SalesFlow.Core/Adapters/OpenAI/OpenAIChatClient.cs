@@ -42,7 +42,7 @@ public sealed class OpenAIChatClient : IChatClient
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<MeaiChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var model = options?.ModelId ?? DefaultModel;
-        var (sdkMessages, sdkOptions) = ToSdk(messages, options);
+        var (sdkMessages, sdkOptions) = ToSdk(messages, options, this);
         ChatCompletion completion;
         try
         {
@@ -86,7 +86,7 @@ public sealed class OpenAIChatClient : IChatClient
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<MeaiChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var model = options?.ModelId ?? DefaultModel;
-        var (sdkMessages, sdkOptions) = ToSdk(messages, options);
+        var (sdkMessages, sdkOptions) = ToSdk(messages, options, this);
         IAsyncEnumerator<StreamingChatCompletionUpdate> updates;
         try
         {
@@ -214,7 +214,7 @@ public sealed class OpenAIChatClient : IChatClient
 
     private ChatClient ClientFor(string model) => _clients.GetOrAdd(model, m => _connection.Client.GetChatClient(m));
 
-    internal static (List<OpenAIChatMessage> Messages, ChatCompletionOptions Options) ToSdk(IEnumerable<MeaiChatMessage> messages, ChatOptions? options)
+    internal static (List<OpenAIChatMessage> Messages, ChatCompletionOptions Options) ToSdk(IEnumerable<MeaiChatMessage> messages, ChatOptions? options, IChatClient client)
     {
         var result = new List<OpenAIChatMessage>();
         if (!string.IsNullOrWhiteSpace(options?.Instructions))
@@ -270,19 +270,20 @@ public sealed class OpenAIChatClient : IChatClient
             }
         }
 
-        var sdk = new ChatCompletionOptions();
+        // RawRepresentationFactory (the Microsoft.Extensions.AI convention) may supply SDK options to start from.
+        var sdk = options?.RawRepresentationFactory?.Invoke(client) as ChatCompletionOptions ?? new ChatCompletionOptions();
         if (options is null)
         {
             return (result, sdk);
         }
 
-        sdk.Temperature = options.Temperature;
-        sdk.TopP = options.TopP;
-        sdk.MaxOutputTokenCount = options.MaxOutputTokens;
-        sdk.FrequencyPenalty = options.FrequencyPenalty;
-        sdk.PresencePenalty = options.PresencePenalty;
+        sdk.Temperature = options.Temperature ?? sdk.Temperature;
+        sdk.TopP = options.TopP ?? sdk.TopP;
+        sdk.MaxOutputTokenCount = options.MaxOutputTokens ?? sdk.MaxOutputTokenCount;
+        sdk.FrequencyPenalty = options.FrequencyPenalty ?? sdk.FrequencyPenalty;
+        sdk.PresencePenalty = options.PresencePenalty ?? sdk.PresencePenalty;
 #pragma warning disable OPENAI001 // Seed is marked experimental in the SDK
-        sdk.Seed = options.Seed;
+        sdk.Seed = options.Seed ?? sdk.Seed;
 #pragma warning restore OPENAI001
         foreach (var stop in options.StopSequences ?? [])
         {
@@ -291,7 +292,7 @@ public sealed class OpenAIChatClient : IChatClient
 
         sdk.ResponseFormat = options.ResponseFormat switch
         {
-            null => null,
+            null => sdk.ResponseFormat,
             ChatResponseFormatText => SdkResponseFormat.CreateTextFormat(),
             ChatResponseFormatJson { Schema: { } schema } json => SdkResponseFormat.CreateJsonSchemaFormat(
                 string.IsNullOrWhiteSpace(json.SchemaName) ? "response" : json.SchemaName,

@@ -30,7 +30,9 @@ public sealed class OpenAIEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     {
         var inputs = values.ToList();
         var model = options?.ModelId ?? DefaultModel;
-        var sdkOptions = new SdkEmbeddingOptions { Dimensions = options?.Dimensions };
+        // RawRepresentationFactory (the Microsoft.Extensions.AI convention) may supply SDK options to start from.
+        var sdkOptions = options?.RawRepresentationFactory?.Invoke(this) as SdkEmbeddingOptions ?? new SdkEmbeddingOptions();
+        sdkOptions.Dimensions = options?.Dimensions ?? sdkOptions.Dimensions;
         OpenAIEmbeddingCollection collection;
         try
         {
