@@ -84,6 +84,15 @@ public sealed class AiOptions
     /// <summary>How long an open breaker rejects calls at once (the rules brain answers meanwhile).</summary>
     public TimeSpan CircuitBreakerBreakDuration { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long a lead may wait for a model-written reply before the rules brain answers instead.</summary>
+    public TimeSpan ReplyDeadline { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Complexity score from which a turn goes to the large model (see ModelRouter).</summary>
+    public int LargeModelScore { get; set; } = 3;
+
+    /// <summary>Deal value (client currency) from which a deal counts as large for routing.</summary>
+    public decimal LargeDealValue { get; set; } = 10_000m;
+
     /// <summary>Spend limit per client and calendar month in US dollars; 0 = no limit.</summary>
     public decimal MonthlyBudgetUsd { get; set; }
 
@@ -222,6 +231,11 @@ public sealed class AiOptionsValidator : IValidateOptions<AiOptions>
         if (o.CircuitBreakerBreakDuration < TimeSpan.FromMilliseconds(500))
         {
             yield return "AI:CircuitBreakerBreakDuration must be at least 00:00:00.5.";
+        }
+
+        if (o.ReplyDeadline <= TimeSpan.Zero)
+        {
+            yield return "AI:ReplyDeadline must be positive.";
         }
 
         if (o.MonthlyBudgetUsd < 0)

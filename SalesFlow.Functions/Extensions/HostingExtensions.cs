@@ -26,7 +26,7 @@ public static class HostingExtensions
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddSingleton(TimeProvider.System);
         services.AddEmbeddedAdapters();
-        services.AddRulesBrain();
+        builder.AddAiBrain();
         services.AddSingleton<IntakeService>();
         services.AddSingleton<ConversationEngine>();
         services.AddSingleton<DeliveryService>();
@@ -96,11 +96,5 @@ public static class HostingExtensions
         services.AddSingleton<IWorkQueueConsumer>(sp => sp.GetRequiredService<SqliteWorkQueue>());
         services.AddSingleton<ILeadEraser, SqliteLeadEraser>();
         services.AddSingleton<IChannelSender, OutboxSink>();
-    }
-
-    private static void AddRulesBrain(this IServiceCollection services)
-    {
-        services.AddSingleton<IMessageAnalyzer, RulesMessageAnalyzer>();
-        services.AddSingleton<IReplyGenerator, RulesReplyGenerator>();
     }
 }
