@@ -7,7 +7,8 @@ namespace SalesFlow.Core.Common;
 /// for English and German prose) bills for a text, a chat request or a completion, without a tokenizer: the text is
 /// split with the o200k pre-tokenizer pattern (words with their leading space and contraction, digit groups of up to
 /// three, punctuation runs, whitespace runs) and each piece is priced: a word of up to nine letters is one token (a
-/// 200k vocabulary holds nearly every common word whole), a longer one one more per four further letters, a
+/// 200k vocabulary holds nearly every common word whole; a capitalised one of seven or more letters, mostly a name,
+/// counts two), a longer one one more per four further letters, a
 /// punctuation run one per three characters. Chat framing follows OpenAI's published counting: 3 tokens per message,
 /// 1 per name, 3 to prime the reply; function definitions are counted in the compact form the model sees them in.
 /// Checked against the usage figures of the recorded OpenAI exchanges (SalesFlow.Tests, TokenEstimatorTests): within 10 %.
@@ -124,6 +125,11 @@ public static partial class TokenEstimator
         if (letters > 0)
         {
             var word = letters <= LettersPerWholeWord ? 1 : 1 + ((letters - LettersPerWholeWord + LettersPerExtraToken - 1) / LettersPerExtraToken);
+            if (letters is >= 7 and <= LettersPerWholeWord && char.IsUpper(core[firstLetter]) && firstLetter + 1 < core.Length && char.IsLower(core[firstLetter + 1]))
+            {
+                word++; // a capitalised longer word is mostly a name or product ("Karachi", "Pepperoni"), which the vocabulary splits
+            }
+
             return word + (firstLetter > 0 ? 1 : 0); // "(word" or "-based": the leading symbol is a token of its own
         }
 
