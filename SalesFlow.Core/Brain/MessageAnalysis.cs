@@ -47,4 +47,7 @@ public static class IntentNames
 public interface IMessageAnalyzer
 {
     MessageAnalysis Analyze(string text);
+
+    /// <summary>The analysis a model may make (network, cost); by default the synchronous one.</summary>
+    Task<MessageAnalysis> AnalyzeAsync(string text, AnalysisContext? context, CancellationToken ct) => Task.FromResult(Analyze(text));
 }

@@ -12,6 +12,12 @@ namespace SalesFlow.Core.Brain;
 /// <param name="LeadText">What the lead wrote this turn (a burst joined with new lines).</param>
 /// <param name="TurnNumber">1 for the first reply to this lead.</param>
 /// <param name="ClientName">The business's display name.</param>
+/// <param name="ClientId">The tenant (usage accounting, per-client model and budget); null in tests of the rules brain.</param>
+/// <param name="LeadId">The lead (usage accounting).</param>
+/// <param name="History">Earlier messages, oldest first (the memory layer's hot window; empty until it lands).</param>
+/// <param name="Insights">What the analyser read from this turn (BANT, DISC, key facts), when it ran.</param>
+/// <param name="Knowledge">Passages from the client's knowledge base relevant to this turn (the RAG seam).</param>
+/// <param name="DealValue">Expected deal value in the client's currency, when known (model routing).</param>
 public sealed record ReplyRequest(
     ConversationState State,
     ConversationState PreviousState,
@@ -20,7 +26,17 @@ public sealed record ReplyRequest(
     ChannelKind Channel,
     string LeadText,
     int TurnNumber,
-    string ClientName);
+    string ClientName,
+    string? ClientId = null,
+    string? LeadId = null,
+    IReadOnlyList<HistoryMessage>? History = null,
+    LeadInsights? Insights = null,
+    IReadOnlyList<string>? Knowledge = null,
+    decimal? DealValue = null);
+
+/// <summary>One earlier message of the conversation as the brain sees it.</summary>
+/// <param name="FromLead">True for the lead's messages, false for replies sent to them.</param>
+public sealed record HistoryMessage(bool FromLead, string Text, ChannelKind Channel, DateTimeOffset At);
 
 /// <summary>Writes the reply a good sales rep would send.</summary>
 public interface IReplyGenerator

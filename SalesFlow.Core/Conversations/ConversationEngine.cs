@@ -93,7 +93,7 @@ public sealed class ConversationEngine(
         }
 
         var text = string.Join('\n', answerable.Select(m => m.Text));
-        var analysis = analyzer.Analyze(text);
+        var analysis = await analyzer.AnalyzeAsync(text, new AnalysisContext(clientId, leadId, conversation.State), ct);
         var wasEscalated = lead.Escalated;
         lead = await UpdateLeadAsync(lead, answerable, analysis, now, ct);
 
@@ -105,7 +105,7 @@ public sealed class ConversationEngine(
         {
             var replyAnalysis = purpose == OutboxPurpose.Handover ? analysis with { Intent = Intent.Human } : analysis;
             var replyText = await replies.GenerateAsync(
-                new ReplyRequest(turned.State, conversation.State, replyAnalysis, lead.FirstName, last.Channel, text, turned.TurnCount, client.Name),
+                new ReplyRequest(turned.State, conversation.State, replyAnalysis, lead.FirstName, last.Channel, text, turned.TurnCount, client.Name, ClientId: clientId, LeadId: leadId),
                 ct);
             reply = await WriteReplyAsync(lead, last, replyText, purpose, now, ct);
         }

@@ -16,5 +16,11 @@ public static class SalesFlowMetrics
     public static readonly Counter<long> RejectedWebhooks = Meter.CreateCounter<long>("salesflow.webhooks.rejected", description: "Webhook deliveries refused (bad signature or body).");
     public static readonly Counter<long> MessagesSent = Meter.CreateCounter<long>("salesflow.outbound.sent", description: "Outbound messages sent, per channel.");
     public static readonly Counter<long> Escalations = Meter.CreateCounter<long>("salesflow.escalations", description: "Leads handed to a human.");
+    public static readonly Counter<long> AiInputTokens = Meter.CreateCounter<long>("salesflow.ai.tokens.input", "{token}", "Prompt tokens billed, per model, purpose and client.");
+    public static readonly Counter<long> AiOutputTokens = Meter.CreateCounter<long>("salesflow.ai.tokens.output", "{token}", "Completion tokens billed, per model, purpose and client.");
+    public static readonly Counter<double> AiCostUsd = Meter.CreateCounter<double>("salesflow.ai.cost", "USD", "Model spend in US dollars, per model, purpose and client.");
+    public static readonly Histogram<double> AiCallDuration = Meter.CreateHistogram<double>("salesflow.ai.call.duration", "ms", "Model call latency, per model, purpose and outcome.");
+    public static readonly Counter<long> AiFallbacks = Meter.CreateCounter<long>("salesflow.ai.fallbacks", description: "Turns the rules brain answered because the model failed, timed out or its breaker was open.");
+    public static readonly Counter<long> AiRoutes = Meter.CreateCounter<long>("salesflow.ai.routes", description: "Model routing decisions, per tier and reason.");
     public static readonly Counter<long> WorkFailures = Meter.CreateCounter<long>("salesflow.work.failures", description: "Queue handler failures, per queue.");
 }

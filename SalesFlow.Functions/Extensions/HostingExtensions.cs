@@ -31,7 +31,7 @@ public static class HostingExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSalesFlowAdapters(builder.Configuration, mode);
         services.AddSingleton<ITimerHandler, RetentionCleanupTimer>();
-        services.AddRulesBrain();
+        builder.AddAiBrain();
         services.AddSingleton<IntakeService>();
         services.AddSingleton<ConversationEngine>();
         services.AddSingleton<DeliveryService>();
@@ -111,11 +111,5 @@ public static class HostingExtensions
 
         var maxBody = env.GetValue<long?>("SalesFlow:MaxRequestBodyBytes") ?? new SalesFlowOptions().MaxRequestBodyBytes;
         builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(k => k.Limits.MaxRequestBodySize = maxBody);
-    }
-
-    private static void AddRulesBrain(this IServiceCollection services)
-    {
-        services.AddSingleton<IMessageAnalyzer, RulesMessageAnalyzer>();
-        services.AddSingleton<IReplyGenerator, RulesReplyGenerator>();
     }
 }

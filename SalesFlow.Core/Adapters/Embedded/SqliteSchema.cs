@@ -111,5 +111,21 @@ internal static class SqliteSchema
         );
         CREATE INDEX IF NOT EXISTS ix_jobs_due ON jobs (queue, due_at);
         CREATE INDEX IF NOT EXISTS ix_jobs_coalesce ON jobs (queue, coalesce_key);
+        CREATE TABLE IF NOT EXISTS ai_usage (
+            client_id TEXT NOT NULL,
+            id TEXT NOT NULL,
+            lead_id TEXT,
+            model TEXT NOT NULL,
+            purpose TEXT NOT NULL,
+            input_tokens INTEGER NOT NULL,
+            output_tokens INTEGER NOT NULL,
+            cost_nano_usd INTEGER NOT NULL,
+            latency_ms REAL NOT NULL,
+            succeeded INTEGER NOT NULL,
+            created_at INTEGER NOT NULL,
+            PRIMARY KEY (client_id, id)
+        );
+        CREATE INDEX IF NOT EXISTS ix_ai_usage_client_time ON ai_usage (client_id, created_at);
+        CREATE INDEX IF NOT EXISTS ix_ai_usage_lead ON ai_usage (client_id, lead_id, created_at);
         """;
 }

@@ -1,0 +1,202 @@
+using System.Diagnostics;
+using System.Text;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SalesFlow.Core.Ai;
+using SalesFlow.Core.Ai.Usage;
+using SalesFlow.Core.Brain.Rules;
+using SalesFlow.Core.Channels;
+using SalesFlow.Core.Common;
+using SalesFlow.Core.Conversations;
+using SalesFlow.Core.Observability;
+
+namespace SalesFlow.Core.Brain.Llm;
+
+/// <summary>
+/// Writes the reply with a chat model: the system prompt for the turn's role (sales coach, deal medic, objection
+/// firefighter) with personality-aware phrasing, the stage goal, the lead's language and the channel's length
+/// (asked for ≤ 280 characters on WhatsApp/SMS/web and trimmed at a sentence boundary if the model overshoots; a short
+/// e-mail otherwise), then the context (facts, history, knowledge passages) and the lead's message. The model is picked
+/// by <see cref="ModelRouter"/>; every call is priced and recorded. Whenever the model fails, times out (AI:ReplyDeadline),
+/// refuses, answers empty or its breaker is open, the rules brain answers instead: the lead never waits in silence.
+/// Opt-out confirmations, hand-overs and strongly negative turns always use the rules brain's vetted templates.
+/// </summary>
+public sealed class LlmReplyGenerator(
+    IChatClient chat,
+    ModelRouter router,
+    AiUsageTracker usage,
+    IReplyGenerator fallback,
+    IOptions<AiOptions> options,
+    ILogger<LlmReplyGenerator> logger) : IReplyGenerator
+{
+    public const int EmailMaxChars = 1500;
+
+    public async Task<string> GenerateAsync(ReplyRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Analysis.Intent is Intent.OptOut or Intent.Human || request.Analysis.IsStronglyNegative)
+        {
+            return await fallback.GenerateAsync(request, cancellationToken);
+        }
+
+        var clientId = request.ClientId ?? "unknown";
+        ModelRoute route;
+        try
+        {
+            var budgetLeft = await usage.RemainingBudgetFractionAsync(clientId, cancellationToken);
+            route = router.Route(clientId, new RouteInput(
+                request.State,
+                request.Analysis.Intent,
+                request.Analysis.SentimentScore,
+                request.LeadText.Length,
+                request.Analysis.Intent == Intent.Objection,
+                request.DealValue,
+                budgetLeft));
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning(e, "Model routing failed; the rules brain answers");
+            return await FallbackAsync(request, "routing failed", cancellationToken);
+        }
+
+        SalesFlowMetrics.AiRoutes.Add(1, new TagList { { "tier", route.Tier.ToString().ToLowerInvariant() } });
+        if (route.Tier == ModelTier.Rules || route.Model is null)
+        {
+            logger.LogInformation("Client {ClientId} has spent its AI budget; the rules brain answers", clientId);
+            return await FallbackAsync(request, "budget spent", cancellationToken);
+        }
+
+        var messages = BuildMessages(request);
+        var shortForm = request.Channel.IsShortForm();
+        var chatOptions = new ChatOptions
+        {
+            ModelId = route.Model,
+            MaxOutputTokens = shortForm ? 160 : 600,
+            Temperature = 0.6f,
+        };
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(options.Value.ReplyDeadline);
+        var started = Stopwatch.GetTimestamp();
+        var context = new AiCallContext(clientId, request.LeadId, AiPurpose.Reply);
+        var estimatedInput = TokenEstimator.CountPrompt(messages.Select(m => new EstimatedMessage(m.Role.Value, m.Text)));
+        try
+        {
+            var response = await chat.GetResponseAsync(messages, chatOptions, deadline.Token);
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            await usage.RecordAsync(context, response.ModelId ?? route.Model, response.Usage, estimatedInput, TokenEstimator.Count(response.Text), elapsed, true, CancellationToken.None);
+
+            if (response.Messages.SelectMany(m => m.Contents).OfType<ErrorContent>().Any())
+            {
+                return await FallbackAsync(request, "model refused", cancellationToken);
+            }
+
+            var text = Clean(response.Text);
+            if (text.Length == 0)
+            {
+                return await FallbackAsync(request, "empty answer", cancellationToken);
+            }
+
+            logger.LogInformation("Reply by {Model} ({Route}) in {Ms} ms", route.Model, route.Reason, (int)elapsed.TotalMilliseconds);
+            return shortForm ? ReplyText.FitToLength(text, ReplyText.ShortFormLimit) : ReplyText.FitToLength(text, EmailMaxChars);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            var reason = e switch
+            {
+                AiException ai => ai.Failure.ToString(),
+                OperationCanceledException => "deadline",
+                _ => e.GetType().Name,
+            };
+            logger.LogWarning("Model reply failed ({Reason}: {Message}); the rules brain answers", reason, e.Message);
+            if (e is not AiException { Failure: AiFailure.CircuitOpen })
+            {
+                await usage.RecordAsync(context, route.Model, null, 0, 0, elapsed, false, CancellationToken.None);
+            }
+
+            return await FallbackAsync(request, reason, cancellationToken);
+        }
+    }
+
+    private async Task<string> FallbackAsync(ReplyRequest request, string reason, CancellationToken ct)
+    {
+        SalesFlowMetrics.AiFallbacks.Add(1, new TagList { { "reason", reason } });
+        return await fallback.GenerateAsync(request, ct);
+    }
+
+    /// <summary>The prompt: system (role, stage, language, length, personality, guardrails) and one user message with the context and the lead's words.</summary>
+    public static List<ChatMessage> BuildMessages(ReplyRequest request)
+    {
+        var role = SystemPrompts.RoleFor(request);
+        var system = new StringBuilder()
+            .AppendLine(SystemPrompts.For(role))
+            .AppendLine($"You write for {(string.IsNullOrWhiteSpace(request.ClientName) ? "the business" : request.ClientName)}.")
+            .AppendLine($"Current stage — {SystemPrompts.StageGoal(request.State)}")
+            .AppendLine($"Reply in {SystemPrompts.LanguageName(request.Analysis.Language)}.")
+            .AppendLine(request.Channel.IsShortForm()
+                ? $"Channel: {request.Channel.ToWire()}. At most {ReplyText.ShortFormLimit} characters, one or two sentences, no greeting line, no signature, no markdown."
+                : "Channel: e-mail. A short e-mail: salutation, two to four short paragraphs, a sign-off with the business's name; plain text, no markdown.");
+        if (SystemPrompts.PersonalityHint(request.Insights?.Disc.Primary) is { } hint)
+        {
+            system.AppendLine(hint);
+        }
+
+        system.Append(SystemPrompts.Guardrails);
+
+        var user = new StringBuilder();
+        user.AppendLine($"Lead: {request.LeadName ?? "unknown name"}; turn {request.TurnNumber}; stage moved {request.PreviousState.ToWire()} → {request.State.ToWire()}; intent {request.Analysis.Intent.ToWire()}; sentiment {request.Analysis.Sentiment.ToWire()}.");
+        if (request.Insights?.Facts is { } facts && facts != KeyFacts.None)
+        {
+            var known = new[]
+            {
+                ("company", facts.Company), ("role", facts.Role), ("budget", facts.Budget), ("timeline", facts.Timeline),
+                ("pain points", facts.PainPoints.Count == 0 ? null : string.Join("; ", facts.PainPoints)),
+            }.Where(f => !string.IsNullOrWhiteSpace(f.Item2)).Select(f => $"{f.Item1}: {f.Item2}");
+            user.AppendLine("Known facts: " + string.Join(", ", known));
+        }
+
+        if (request.Knowledge is { Count: > 0 } passages)
+        {
+            user.AppendLine("From our knowledge base (use only if relevant):");
+            foreach (var passage in passages)
+            {
+                user.AppendLine("- " + passage.Trim());
+            }
+        }
+
+        if (request.History is { Count: > 0 } history)
+        {
+            user.AppendLine("Conversation so far (oldest first):");
+            foreach (var m in history)
+            {
+                user.AppendLine($"{(m.FromLead ? "Lead" : "Us")} ({m.Channel.ToWire()}): {m.Text.Trim()}");
+            }
+        }
+
+        user.AppendLine("The lead just wrote:");
+        user.Append(request.LeadText.Trim());
+        return [new ChatMessage(ChatRole.System, system.ToString().Trim()), new ChatMessage(ChatRole.User, user.ToString())];
+    }
+
+    /// <summary>Strips what models add around a message: wrapping quotes, a "Reply:" label, surrounding space.</summary>
+    public static string Clean(string? text)
+    {
+        var t = (text ?? string.Empty).Trim();
+        foreach (var label in new[] { "Reply:", "Antwort:", "Message:", "Nachricht:" })
+        {
+            if (t.StartsWith(label, StringComparison.OrdinalIgnoreCase))
+            {
+                t = t[label.Length..].TrimStart();
+            }
+        }
+
+        if (t.Length >= 2 && ((t[0] == '"' && t[^1] == '"') || (t[0] == '“' && t[^1] == '”')))
+        {
+            t = t[1..^1].Trim();
+        }
+
+        return t;
+    }
+}

@@ -1,0 +1,64 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+using SalesFlow.Core.Adapters.Embedded;
+using SalesFlow.Core.Adapters.OpenAI;
+using SalesFlow.Core.Ai;
+using SalesFlow.Core.Ai.Usage;
+using SalesFlow.Core.Brain;
+using SalesFlow.Core.Brain.Llm;
+using SalesFlow.Core.Brain.Rules;
+
+namespace SalesFlow.Functions.Extensions;
+
+public static class AiBrainExtensions
+{
+    /// <summary>
+    /// The brain. Always: the rules analyser and generator, the usage store and tracker, the model router. With
+    /// AI:Provider = openai or azureopenai (validated at start-up): the OpenAI connection, <see cref="IChatClient"/>,
+    /// the embedding generator, and the LLM analyser and reply generator, each falling back to its rules twin.
+    /// With AI:Provider = none (the default) the rules brain answers exactly as before.
+    /// </summary>
+    public static IHostApplicationBuilder AddAiBrain(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<AiOptions>().BindConfiguration(AiOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AiOptions>, AiOptionsValidator>();
+        services.AddSingleton<RulesMessageAnalyzer>();
+        services.AddSingleton<RulesReplyGenerator>();
+        services.AddSingleton<IUsageStore, SqliteUsageStore>();
+        services.AddSingleton<AiUsageTracker>();
+        services.AddSingleton<ModelRouter>();
+
+        var provider = builder.Configuration.GetValue<AiProvider?>($"{AiOptions.Section}:{nameof(AiOptions.Provider)}") ?? AiProvider.None;
+        if (provider == AiProvider.None)
+        {
+            services.AddSingleton<IMessageAnalyzer>(sp => sp.GetRequiredService<RulesMessageAnalyzer>());
+            services.AddSingleton<IReplyGenerator>(sp => sp.GetRequiredService<RulesReplyGenerator>());
+            services.AddSingleton<ILeadInsightsExtractor>(sp => new RulesInsightsExtractor(sp.GetRequiredService<RulesMessageAnalyzer>()));
+            return builder;
+        }
+
+        services.AddSingleton(sp => new OpenAIConnection(
+            sp.GetRequiredService<IOptions<AiOptions>>().Value,
+            sp.GetRequiredService<ILoggerFactory>(),
+            time: sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IChatClient>(sp => new OpenAIChatClient(sp.GetRequiredService<OpenAIConnection>()));
+        services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(sp => new OpenAIEmbeddingGenerator(sp.GetRequiredService<OpenAIConnection>()));
+        services.AddSingleton(sp => new LlmMessageAnalyzer(
+            sp.GetRequiredService<IChatClient>(),
+            sp.GetRequiredService<RulesMessageAnalyzer>(),
+            sp.GetRequiredService<AiUsageTracker>(),
+            sp.GetRequiredService<IOptions<AiOptions>>(),
+            sp.GetRequiredService<ILogger<LlmMessageAnalyzer>>()));
+        services.AddSingleton<IMessageAnalyzer>(sp => sp.GetRequiredService<LlmMessageAnalyzer>());
+        services.AddSingleton<ILeadInsightsExtractor>(sp => sp.GetRequiredService<LlmMessageAnalyzer>());
+        services.AddSingleton<IReplyGenerator>(sp => new LlmReplyGenerator(
+            sp.GetRequiredService<IChatClient>(),
+            sp.GetRequiredService<ModelRouter>(),
+            sp.GetRequiredService<AiUsageTracker>(),
+            sp.GetRequiredService<RulesReplyGenerator>(),
+            sp.GetRequiredService<IOptions<AiOptions>>(),
+            sp.GetRequiredService<ILogger<LlmReplyGenerator>>()));
+        return builder;
+    }
+}

@@ -1,0 +1,73 @@
+using Microsoft.Extensions.Options;
+using SalesFlow.Core.Ai;
+using SalesFlow.Core.Brain;
+using SalesFlow.Core.Conversations;
+
+namespace SalesFlow.Tests.Ai;
+
+public sealed class ModelRouterTests
+{
+    private static readonly ModelRouter Router = new(Options.Create(new AiOptions
+    {
+        Provider = AiProvider.OpenAI,
+        ChatModel = "gpt-4o",
+        SmallChatModel = "gpt-4o-mini",
+        Clients = { ["vip"] = new ClientAiOptions { ChatModel = "gpt-4.1", SmallChatModel = "gpt-4.1-mini" } },
+    }));
+
+    private static RouteInput Turn(
+        ConversationState state = ConversationState.InitialContact,
+        Intent intent = Intent.Greeting,
+        double sentiment = 0,
+        int length = 40,
+        bool objection = false,
+        decimal? deal = null,
+        double? budget = null) => new(state, intent, sentiment, length, objection, deal, budget);
+
+    public static TheoryData<string, RouteInput, ModelTier> Table() => new()
+    {
+        { "greeting", Turn(), ModelTier.Small },
+        { "qualification question", Turn(ConversationState.InterestQualification, Intent.Question), ModelTier.Small },
+        { "value proposition, short", Turn(ConversationState.ValueProposition, Intent.Interest), ModelTier.Small },
+        { "value proposition, long message", Turn(ConversationState.ValueProposition, Intent.Interest, length: 500), ModelTier.Large },
+        { "objection handling", Turn(ConversationState.ObjectionHandling, Intent.Objection, objection: true), ModelTier.Large },
+        { "objection in qualification", Turn(ConversationState.InterestQualification, Intent.Objection), ModelTier.Small },
+        { "price negotiation", Turn(ConversationState.PriceNegotiation, Intent.Pricing), ModelTier.Small },
+        { "price negotiation, annoyed", Turn(ConversationState.PriceNegotiation, Intent.Pricing, sentiment: -0.4), ModelTier.Large },
+        { "closing", Turn(ConversationState.ClosingAttempt, Intent.Meeting), ModelTier.Large },
+        { "angry lead early", Turn(sentiment: -0.7), ModelTier.Large },
+        { "large deal, routine turn", Turn(ConversationState.InterestQualification, Intent.Question, deal: 50_000m), ModelTier.Large },
+        { "mid deal, routine turn", Turn(ConversationState.InterestQualification, Intent.Question, deal: 2_000m), ModelTier.Small },
+        { "post purchase", Turn(ConversationState.PostPurchase, Intent.Support), ModelTier.Small },
+        { "objection, budget low", Turn(ConversationState.ObjectionHandling, Intent.Objection, budget: 0.1), ModelTier.Small },
+        { "objection, angry, big deal, budget low", Turn(ConversationState.ObjectionHandling, Intent.Objection, sentiment: -0.7, deal: 20_000m, budget: 0.1), ModelTier.Large },
+        { "budget spent", Turn(ConversationState.ClosingAttempt, Intent.Purchase, budget: 0), ModelTier.Rules },
+        { "budget plenty", Turn(ConversationState.ClosingAttempt, Intent.Meeting, budget: 0.9), ModelTier.Large },
+    };
+
+    [Theory]
+    [MemberData(nameof(Table))]
+    public void Routes_by_complexity_and_budget(string turn, RouteInput input, ModelTier expected)
+    {
+        var route = Router.Route("acme", input);
+
+        Assert.True(expected == route.Tier, $"{turn}: {route.Reason} (score {route.Score})");
+        Assert.Equal(expected switch { ModelTier.Large => "gpt-4o", ModelTier.Small => "gpt-4o-mini", _ => null }, route.Model);
+    }
+
+    [Fact]
+    public void Per_client_models_override_the_defaults()
+    {
+        Assert.Equal("gpt-4.1", Router.Route("vip", Turn(ConversationState.ClosingAttempt)).Model);
+        Assert.Equal("gpt-4.1-mini", Router.Route("vip", Turn()).Model);
+    }
+
+    [Fact]
+    public void The_reason_names_what_made_a_turn_hard()
+    {
+        var route = Router.Route("acme", Turn(ConversationState.ObjectionHandling, Intent.Objection));
+
+        Assert.Equal(5, route.Score);
+        Assert.Equal("objection_handling+3 objection+2 → large", route.Reason);
+    }
+}
