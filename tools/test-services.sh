@@ -17,11 +17,17 @@ case "${1:-}" in
   install)
     command -v npm >/dev/null 2>&1 || { echo "npm is required (Node.js 20+)" >&2; exit 1; }
     cd "$dir"
+    # Skip when node_modules already holds exactly what package-lock.json pins (npm ci always starts over).
+    stamp="node_modules/.salesflow-lock.sha256"
+    if [[ -f "$stamp" ]] && sha256sum --status -c "$stamp" 2>/dev/null; then
+      exit 0
+    fi
     if [[ -f package-lock.json ]]; then
       npm ci --no-audit --no-fund
     else
       npm install --no-audit --no-fund
     fi
+    sha256sum package-lock.json > "$stamp"
     ;;
   *)
     usage

@@ -5,7 +5,7 @@ namespace SalesFlow.Tests.Hosting;
 /// <summary>Files of this repository, found by walking up from the test binaries to SalesFlow.sln.</summary>
 internal static partial class RepoFiles
 {
-    public static string Root { get; } = FindRoot();
+    public static string Root { get; } = Support.RepoPaths.Root;
 
     public static string PathOf(params string[] parts) => Path.Combine([Root, .. parts]);
 
@@ -41,19 +41,6 @@ internal static partial class RepoFiles
         var entries = AppSettingEntry().Matches(block).Select(m => (m.Groups["name"].Value, m.Groups["value"].Value.Trim())).ToList();
         Assert.Equal(NameEntry().Matches(block).Count, entries.Count);
         return entries;
-    }
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "SalesFlow.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"SalesFlow.sln not found above {AppContext.BaseDirectory}.");
     }
 
     [GeneratedRegex(@"\{\s*name:\s*'(?<name>[^']+)'\s*value:\s*(?<value>[^\r\n]+)\s*\}")]

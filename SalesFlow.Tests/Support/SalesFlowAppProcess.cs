@@ -27,7 +27,7 @@ public sealed class SalesFlowAppProcess : IAsyncDisposable
     {
         DataDir = dataDir;
         _environment = environment;
-        Port = FreePort();
+        Port = LocalServerProcess.FreePort();
         BaseUrl = new Uri($"http://127.0.0.1:{Port}");
         Http = new HttpClient { BaseAddress = BaseUrl, Timeout = TimeSpan.FromSeconds(30) };
         Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", ApiKey);
@@ -173,20 +173,7 @@ public sealed class SalesFlowAppProcess : IAsyncDisposable
         // The app's own build output, next to the test project's (same configuration).
         var testDir = new DirectoryInfo(AppContext.BaseDirectory);
         var configuration = testDir.Parent!.Name;
-        var root = testDir;
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "SalesFlow.sln")))
-        {
-            root = root.Parent;
-        }
-
-        var dll = Path.Combine(root?.FullName ?? throw new DirectoryNotFoundException("SalesFlow.sln not found above " + AppContext.BaseDirectory), "SalesFlow.Functions", "bin", configuration, "net10.0", "SalesFlow.Functions.dll");
+        var dll = Path.Combine(RepoPaths.Root, "SalesFlow.Functions", "bin", configuration, "net10.0", "SalesFlow.Functions.dll");
         return File.Exists(dll) ? dll : throw new FileNotFoundException("Build SalesFlow.Functions first.", dll);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -10,57 +10,31 @@ public static class Webhooks
 {
     /// <summary>A WhatsApp Cloud API delivery of one text message, in Meta's shape.</summary>
     public static byte[] WhatsAppText(string waId, string wamid, string text, string profileName = "Anna Meyer", long? timestamp = null) =>
-        Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new
+        WhatsAppDelivery(new
         {
-            @object = "whatsapp_business_account",
-            entry = new[]
-            {
-                new
-                {
-                    id = "102290129340398",
-                    changes = new[]
-                    {
-                        new
-                        {
-                            field = "messages",
-                            value = new
-                            {
-                                messaging_product = "whatsapp",
-                                metadata = new { display_phone_number = "15550783881", phone_number_id = "106540352242922" },
-                                contacts = new[] { new { profile = new { name = profileName }, wa_id = waId } },
-                                messages = new[] { new { from = waId, id = wamid, timestamp = (timestamp ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds()).ToString(), type = "text", text = new { body = text } } },
-                            },
-                        },
-                    },
-                },
-            },
-        }));
+            messaging_product = "whatsapp",
+            metadata = WhatsAppMetadata,
+            contacts = new[] { new { profile = new { name = profileName }, wa_id = waId } },
+            messages = new[] { new { from = waId, id = wamid, timestamp = (timestamp ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds()).ToString(), type = "text", text = new { body = text } } },
+        });
 
     /// <summary>A WhatsApp status update (sent/delivered/read/failed) for a message we sent.</summary>
     public static byte[] WhatsAppStatus(string wamid, string status, string recipient) =>
+        WhatsAppDelivery(new
+        {
+            messaging_product = "whatsapp",
+            metadata = WhatsAppMetadata,
+            statuses = new[] { new { id = wamid, status, timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(), recipient_id = recipient } },
+        });
+
+    private static readonly object WhatsAppMetadata = new { display_phone_number = "15550783881", phone_number_id = "106540352242922" };
+
+    /// <summary>Meta's envelope around one change value.</summary>
+    private static byte[] WhatsAppDelivery(object value) =>
         Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new
         {
             @object = "whatsapp_business_account",
-            entry = new[]
-            {
-                new
-                {
-                    id = "102290129340398",
-                    changes = new[]
-                    {
-                        new
-                        {
-                            field = "messages",
-                            value = new
-                            {
-                                messaging_product = "whatsapp",
-                                metadata = new { display_phone_number = "15550783881", phone_number_id = "106540352242922" },
-                                statuses = new[] { new { id = wamid, status, timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(), recipient_id = recipient } },
-                            },
-                        },
-                    },
-                },
-            },
+            entry = new[] { new { id = "102290129340398", changes = new[] { new { field = "messages", value } } } },
         }));
 
     public static HttpRequestMessage SignedWhatsApp(string clientId, byte[] body, string appSecret)
