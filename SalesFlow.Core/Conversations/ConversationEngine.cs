@@ -143,7 +143,8 @@ public sealed class ConversationEngine(
         return lead.Escalated ? OutboxPurpose.Handover : OutboxPurpose.Reply;
     }
 
-    private static bool IsEscalationTurn(MessageAnalysis analysis) => analysis.Intent == Intent.Human || analysis.IsStronglyNegative;
+    /// <summary>A turn that hands the lead to a human: they asked for one, or wrote something strongly negative.</summary>
+    public static bool IsEscalationTurn(MessageAnalysis analysis) => analysis.Intent == Intent.Human || analysis.IsStronglyNegative;
 
     private async Task<Lead> UpdateLeadAsync(Lead lead, IReadOnlyList<Message> messages, MessageAnalysis analysis, DateTimeOffset now, CancellationToken ct)
     {
@@ -197,7 +198,8 @@ public sealed class ConversationEngine(
         }
     }
 
-    private static bool IsOptIn(string text) => text.Trim().ToUpperInvariant() is "START" or "UNSTOP" or "YES" or "ANMELDEN";
+    /// <summary>A message that takes an opt-out back.</summary>
+    public static bool IsOptIn(string text) => text.Trim().ToUpperInvariant() is "START" or "UNSTOP" or "YES" or "ANMELDEN";
 
     private async Task<OutboxItem> WriteReplyAsync(Lead lead, Message answered, string text, string purpose, DateTimeOffset now, CancellationToken ct)
     {

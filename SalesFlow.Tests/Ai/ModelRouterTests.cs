@@ -22,7 +22,8 @@ public sealed class ModelRouterTests
         int length = 40,
         bool objection = false,
         decimal? deal = null,
-        double? budget = null) => new(state, intent, sentiment, length, objection, deal, budget);
+        double? budget = null,
+        double confidence = 0.9) => new(state, intent, sentiment, length, objection, deal, budget, confidence);
 
     public static TheoryData<string, RouteInput, ModelTier> Table() => new()
     {
@@ -31,12 +32,21 @@ public sealed class ModelRouterTests
         { "value proposition, short", Turn(ConversationState.ValueProposition, Intent.Interest), ModelTier.Small },
         { "value proposition, long message", Turn(ConversationState.ValueProposition, Intent.Interest, length: 500), ModelTier.Large },
         { "objection handling", Turn(ConversationState.ObjectionHandling, Intent.Objection, objection: true), ModelTier.Large },
-        { "objection in qualification", Turn(ConversationState.InterestQualification, Intent.Objection), ModelTier.Small },
+        // Was Small: the routing guard (tools/SalesFlow.RoutingEval) requires every objection on the large model.
+        { "objection in qualification", Turn(ConversationState.InterestQualification, Intent.Objection), ModelTier.Large },
         { "price negotiation", Turn(ConversationState.PriceNegotiation, Intent.Pricing), ModelTier.Small },
         { "price negotiation, annoyed", Turn(ConversationState.PriceNegotiation, Intent.Pricing, sentiment: -0.4), ModelTier.Large },
         { "closing", Turn(ConversationState.ClosingAttempt, Intent.Meeting), ModelTier.Large },
         { "angry lead early", Turn(sentiment: -0.7), ModelTier.Large },
-        { "large deal, routine turn", Turn(ConversationState.InterestQualification, Intent.Question, deal: 50_000m), ModelTier.Large },
+        // Was Large: a large deal alone no longer buys the large model for routine turns (see ModelRouter, "deal").
+        { "large deal, routine turn", Turn(ConversationState.InterestQualification, Intent.Question, deal: 50_000m), ModelTier.Small },
+        { "large deal, price negotiation", Turn(ConversationState.PriceNegotiation, Intent.Pricing, deal: 50_000m), ModelTier.Large },
+        { "mid deal, price negotiation", Turn(ConversationState.PriceNegotiation, Intent.Pricing, deal: 5_000m), ModelTier.Small },
+        { "mildly negative question", Turn(ConversationState.InterestQualification, Intent.Support, sentiment: -0.15), ModelTier.Large },
+        { "the yes turn after closing", Turn(ConversationState.PostPurchase, Intent.Purchase, sentiment: 0.5), ModelTier.Large },
+        { "unread sentence", Turn(ConversationState.InterestQualification, Intent.Other, length: 60, confidence: 0.3), ModelTier.Large },
+        { "unread short reply", Turn(ConversationState.InterestQualification, Intent.Other, length: 12, confidence: 0.3), ModelTier.Small },
+        { "other, read with confidence", Turn(ConversationState.InterestQualification, Intent.Other, length: 60, confidence: 0.7), ModelTier.Small },
         { "mid deal, routine turn", Turn(ConversationState.InterestQualification, Intent.Question, deal: 2_000m), ModelTier.Small },
         { "post purchase", Turn(ConversationState.PostPurchase, Intent.Support), ModelTier.Small },
         { "objection, budget low", Turn(ConversationState.ObjectionHandling, Intent.Objection, budget: 0.1), ModelTier.Small },
@@ -67,7 +77,7 @@ public sealed class ModelRouterTests
     {
         var route = Router.Route("acme", Turn(ConversationState.ObjectionHandling, Intent.Objection));
 
-        Assert.Equal(5, route.Score);
-        Assert.Equal("objection_handling+3 objection+2 → large", route.Reason);
+        Assert.Equal(6, route.Score);
+        Assert.Equal("objection_handling+3 objection+3 → large", route.Reason);
     }
 }

@@ -35,7 +35,7 @@ public sealed class LlmReplyGenerator(
     public async Task<string> GenerateAsync(ReplyRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (request.Analysis.Intent is Intent.OptOut or Intent.Human || request.Analysis.IsStronglyNegative)
+        if (AnswersWithRules(request.Analysis))
         {
             return await fallback.GenerateAsync(request, cancellationToken);
         }
@@ -45,14 +45,7 @@ public sealed class LlmReplyGenerator(
         try
         {
             var budgetLeft = await usage.RemainingBudgetFractionAsync(clientId, cancellationToken);
-            route = router.Route(clientId, new RouteInput(
-                request.State,
-                request.Analysis.Intent,
-                request.Analysis.SentimentScore,
-                request.LeadText.Length,
-                request.Analysis.Intent == Intent.Objection,
-                request.DealValue,
-                budgetLeft));
+            route = router.Route(clientId, RouteInputFor(request, budgetLeft));
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -68,13 +61,7 @@ public sealed class LlmReplyGenerator(
         }
 
         var messages = BuildMessages(request);
-        var shortForm = request.Channel.IsShortForm();
-        var chatOptions = new ChatOptions
-        {
-            ModelId = route.Model,
-            MaxOutputTokens = shortForm ? 160 : 600,
-            Temperature = 0.6f,
-        };
+        var chatOptions = ReplyChatOptions(route.Model, request.Channel);
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(options.Value.ReplyDeadline);
@@ -99,7 +86,7 @@ public sealed class LlmReplyGenerator(
             }
 
             logger.LogInformation("Reply by {Model} ({Route}) in {Ms} ms", route.Model, route.Reason, (int)elapsed.TotalMilliseconds);
-            return shortForm ? ReplyText.FitToLength(text, ReplyText.ShortFormLimit) : ReplyText.FitToLength(text, EmailMaxChars);
+            return FitToChannel(text, request.Channel);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -119,6 +106,36 @@ public sealed class LlmReplyGenerator(
             return await FallbackAsync(request, reason, cancellationToken);
         }
     }
+
+    /// <summary>Opt-out confirmations, hand-overs and strongly negative turns: the rules brain's vetted templates, no model call.</summary>
+    public static bool AnswersWithRules(MessageAnalysis analysis) =>
+        analysis.Intent is Intent.OptOut or Intent.Human || analysis.IsStronglyNegative;
+
+    /// <summary>What the router sees of a turn (also used by the routing evaluation, tools/SalesFlow.RoutingEval).</summary>
+    public static RouteInput RouteInputFor(ReplyRequest request, double? remainingBudgetFraction) => new(
+        request.State,
+        request.Analysis.Intent,
+        request.Analysis.SentimentScore,
+        request.LeadText.Length,
+        request.Analysis.Intent == Intent.Objection,
+        request.DealValue,
+        remainingBudgetFraction,
+        request.Analysis.Confidence);
+
+    /// <summary>The options of a reply call: the routed model, the channel's output cap, temperature 0.6.</summary>
+    public static ChatOptions ReplyChatOptions(string model, ChannelKind channel) => new()
+    {
+        ModelId = model,
+        MaxOutputTokens = MaxOutputTokensFor(channel),
+        Temperature = 0.6f,
+    };
+
+    /// <summary>The reply's output token cap: 160 on WhatsApp/SMS/web (280 characters), 600 on e-mail.</summary>
+    public static int MaxOutputTokensFor(ChannelKind channel) => channel.IsShortForm() ? 160 : 600;
+
+    /// <summary>The model's text held to the channel's length: 280 characters on WhatsApp/SMS/web, <see cref="EmailMaxChars"/> on e-mail, cut at a sentence.</summary>
+    public static string FitToChannel(string text, ChannelKind channel) =>
+        ReplyText.FitToLength(text, channel.IsShortForm() ? ReplyText.ShortFormLimit : EmailMaxChars);
 
     private async Task<string> FallbackAsync(ReplyRequest request, string reason, CancellationToken ct)
     {

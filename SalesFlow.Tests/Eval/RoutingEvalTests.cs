@@ -1,0 +1,253 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Configuration;
+using SalesFlow.Core.Ai;
+using SalesFlow.Core.Brain;
+using SalesFlow.Core.Brain.Llm;
+using SalesFlow.Core.Channels;
+using SalesFlow.Core.Common;
+using SalesFlow.Core.Conversations;
+using SalesFlow.RoutingEval;
+using SalesFlow.Tests.Support;
+
+namespace SalesFlow.Tests.Eval;
+
+/// <summary>The routing evaluation (tools/SalesFlow.RoutingEval): cost arithmetic, the guard's rubric, the replay set's figures, the judge mode.</summary>
+public sealed class RoutingEvalTests
+{
+    private static readonly AiOptions Defaults = new();
+
+    private static RoutingTurn Gold(string intent = "question", string sentiment = "neutral") => new("text", intent, sentiment);
+
+    private static MessageAnalysis Read(Intent intent = Intent.Question, double score = 0) =>
+        new("en", intent, score >= 0.2 ? Sentiment.Positive : score <= -0.2 ? Sentiment.Negative : Sentiment.Neutral, score, 0.7);
+
+    private static EvaluatedTurn Priced(TurnHandler handler, int input, int output, HighStakes stakes = HighStakes.None)
+    {
+        var large = RoutingEvaluator.Cost(Defaults, "gpt-4o", input, output);
+        var small = RoutingEvaluator.Cost(Defaults, "gpt-4o-mini", input, output);
+        return new EvaluatedTurn(
+            "c", 0, "en", ChannelKind.WhatsApp, "client", null, Gold(), Read(), ConversationState.InitialContact, ConversationState.InitialContact,
+            stakes, stakes, handler, null, null, input, output, handler == TurnHandler.Large ? large : small, large, small);
+    }
+
+    [Fact]
+    public void Prices_a_call_from_the_list_prices_per_million_tokens()
+    {
+        // gpt-4o: $2.50 in, $10.00 out per 1M → 1,000 × 2.5 / 1e6 + 100 × 10 / 1e6 = 0.0025 + 0.0010.
+        Assert.Equal(0.0035m, RoutingEvaluator.Cost(Defaults, "gpt-4o", 1_000, 100));
+
+        // gpt-4o-mini: $0.15 in, $0.60 out → 0.00015 + 0.00006.
+        Assert.Equal(0.00021m, RoutingEvaluator.Cost(Defaults, "gpt-4o-mini", 1_000, 100));
+        Assert.Equal(0m, RoutingEvaluator.Cost(Defaults, "unknown-model", 1_000, 100));
+    }
+
+    [Fact]
+    public void Sums_the_strategies_and_the_savings_by_hand()
+    {
+        // A: large, 1,000 in / 100 out: 0.0035 large, 0.00021 small. B: small, 2,000 in / 75 out: 0.005 + 0.00075 = 0.00575
+        // large, 0.0003 + 0.000045 = 0.000345 small. Rules and silent turns cost nothing in every strategy.
+        var turns = new[]
+        {
+            Priced(TurnHandler.Large, 1_000, 100, HighStakes.Objection),
+            Priced(TurnHandler.Small, 2_000, 75),
+            Priced(TurnHandler.Rules, 0, 0, HighStakes.StronglyNegative) with { RoutedCost = 0, AlwaysLargeCost = 0, AlwaysSmallCost = 0 },
+        };
+
+        var s = RoutingSummary.From(turns);
+
+        Assert.Equal(0.003845m, s.RoutedCost);
+        Assert.Equal(0.00925m, s.AlwaysLargeCost);
+        Assert.Equal(0.000555m, s.AlwaysSmallCost);
+        Assert.Equal(1 - (0.003845 / 0.00925), s.SavingsVsLarge, 6); // 58.43 %
+        Assert.Equal(0.003845m, s.OracleCost); // large exactly on the one high-stakes model turn
+        Assert.Equal((1, 1, 1, 0), (s.SmallTurns, s.LargeTurns, s.RulesTurns, s.SilentTurns));
+        Assert.Equal((2_000L, 75L, 1_000L, 100L), (s.SmallInputTokens, s.SmallOutputTokens, s.LargeInputTokens, s.LargeOutputTokens));
+        Assert.Equal(1.0, s.GuardRecall);
+        Assert.Equal(0.0, s.SmallHighStakesShare);
+        Assert.Equal(1, s.HighStakesRules);
+    }
+
+    [Fact]
+    public void Prices_a_replayed_turn_from_the_apps_prompt_and_the_channels_output_budget()
+    {
+        var conversation = new RoutingConversation("t", "en", "email", "Acme", "Anna", null, [new RoutingTurn("Hi, do you install solar panels in Leeds?", "question", "neutral")]);
+
+        var turn = new RoutingEvaluator(Defaults).Replay(conversation).Single();
+
+        var request = new ReplyRequest(turn.To, turn.From, turn.Analysis, "Anna", ChannelKind.Email, conversation.Turns[0].Text, 1, "Acme", ClientId: "Acme", LeadId: "t");
+        var expectedInput = TokenEstimator.CountPrompt(LlmReplyGenerator.BuildMessages(request).Select(m => new EstimatedMessage(m.Role.Value, m.Text)));
+        Assert.Equal(TurnHandler.Small, turn.Handler);
+        Assert.Equal(expectedInput, turn.InputTokens);
+        Assert.Equal(250, turn.OutputTokens);
+        Assert.Equal(((expectedInput * 0.15m) + (250 * 0.60m)) / 1_000_000m, turn.RoutedCost);
+        Assert.Equal(((expectedInput * 2.50m) + (250 * 10.00m)) / 1_000_000m, turn.AlwaysLargeCost);
+    }
+
+    public static TheoryData<string, RoutingTurn, MessageAnalysis, ConversationState, ConversationState, decimal?, HighStakes> Rubric() => new()
+    {
+        { "greeting", Gold("greeting"), Read(Intent.Greeting), ConversationState.InitialContact, ConversationState.InitialContact, null, HighStakes.None },
+        { "gold objection the analyser missed", Gold("objection"), Read(Intent.Other), ConversationState.InterestQualification, ConversationState.InterestQualification, null, HighStakes.Objection },
+        { "analyser objection", Gold("question"), Read(Intent.Objection), ConversationState.ValueProposition, ConversationState.ObjectionHandling, null, HighStakes.Objection },
+        { "angry", Gold("support", "angry"), Read(Intent.Support, -0.7), ConversationState.InitialContact, ConversationState.InitialContact, null, HighStakes.StronglyNegative | HighStakes.EscalationRisk },
+        { "frustrated (gold)", Gold("other", "negative"), Read(Intent.Other), ConversationState.InitialContact, ConversationState.InitialContact, null, HighStakes.EscalationRisk },
+        { "asks for a human", Gold("human"), Read(Intent.Human), ConversationState.InitialContact, ConversationState.InitialContact, null, HighStakes.EscalationRisk },
+        { "price on a big deal", Gold("pricing"), Read(Intent.Pricing), ConversationState.InterestQualification, ConversationState.PriceNegotiation, 50_000m, HighStakes.BigDealPrice },
+        { "price on a small deal", Gold("pricing"), Read(Intent.Pricing), ConversationState.InterestQualification, ConversationState.PriceNegotiation, 5_000m, HighStakes.None },
+        { "question while negotiating a big deal", Gold("question"), Read(Intent.Question), ConversationState.PriceNegotiation, ConversationState.PriceNegotiation, 10_000m, HighStakes.BigDealPrice },
+        { "meeting that opens closing", Gold("meeting"), Read(Intent.Meeting), ConversationState.ValueProposition, ConversationState.ClosingAttempt, null, HighStakes.Closing },
+        { "the yes", Gold("purchase", "positive"), Read(Intent.Purchase, 0.5), ConversationState.ClosingAttempt, ConversationState.PostPurchase, null, HighStakes.Closing },
+        { "after-sales question", Gold("support"), Read(Intent.Support), ConversationState.PostPurchase, ConversationState.PostPurchase, 50_000m, HighStakes.None },
+    };
+
+    [Theory]
+    [MemberData(nameof(Rubric))]
+    public void The_rubric_marks_high_stakes_turns(string name, RoutingTurn gold, MessageAnalysis read, ConversationState from, ConversationState to, decimal? deal, HighStakes expected)
+    {
+        Assert.True(expected == HighStakesRubric.Classify(gold, read, from, to, deal, Defaults), name);
+    }
+
+    [Fact]
+    public void The_turn_scope_counts_only_the_turn_that_enters_the_stage()
+    {
+        Assert.Equal(HighStakes.None, HighStakesRubric.Classify(Gold("meeting"), Read(Intent.Other), ConversationState.ClosingAttempt, ConversationState.ClosingAttempt, null, Defaults, RubricScope.Turn));
+        Assert.Equal(HighStakes.Closing, HighStakesRubric.Classify(Gold("meeting"), Read(Intent.Other), ConversationState.ClosingAttempt, ConversationState.ClosingAttempt, null, Defaults, RubricScope.Stage));
+        Assert.Equal(HighStakes.Closing, HighStakesRubric.Classify(Gold("meeting"), Read(Intent.Meeting), ConversationState.ValueProposition, ConversationState.ClosingAttempt, null, Defaults, RubricScope.Turn));
+    }
+
+    [Fact]
+    public void The_replay_set_is_what_its_readme_says()
+    {
+        var data = RoutingDataSet.Load(RoutingDataSet.Locate());
+
+        Assert.True(data.Count >= 60, $"{data.Count} conversations");
+        Assert.All(data, c => Assert.InRange(c.Turns.Count, 4, 12));
+        Assert.Contains(data, c => c.Language == "en");
+        Assert.Contains(data, c => c.Language == "de");
+        Assert.Equal(data.Count, data.Select(c => c.Id).Distinct().Count());
+    }
+
+    /// <summary>
+    /// The figures of docs/benchmarks.md ("Model routing and cost"), recomputed: deterministic, no model. The issue's
+    /// ≥ 60 % is NOT asserted because it is not true on this set: high-stakes turns carry 55 % of the always-large cost,
+    /// so even a perfect router saves at most 42.3 % without putting a high-stakes turn on the small model (asserted below).
+    /// </summary>
+    [Fact]
+    public void Routing_on_the_replay_set_keeps_high_stakes_turns_large_and_comes_close_to_the_best_possible_savings()
+    {
+        var data = RoutingDataSet.Load(RoutingDataSet.Locate());
+
+        var s = new RoutingEvaluator(Defaults).Evaluate(data).Summary;
+
+        // The router's own guard: every turn the pipeline itself reads as high-stakes goes to the large model.
+        Assert.Equal(0, s.PipelineHighStakesSmall);
+        Assert.Equal(1.0, s.PipelineGuardRecall);
+
+        // Against the gold labels: the only high-stakes turns on the small model are ones the rules analyser misread
+        // (purchase read as interest/other), which no router fed by it can see.
+        Assert.All(s.GuardMisses, t => Assert.True(t.PipelineStakes == HighStakes.None && HighStakesRubric.GoldOnly(t.Gold, t.Analysis), $"{t.ConversationId}#{t.TurnIndex + 1}"));
+        Assert.True(s.HighStakesSmall <= 2, $"{s.HighStakesSmall} high-stakes turns on the small model");
+        Assert.True(s.GuardRecall >= 0.98, $"gold guard recall {s.GuardRecall:P1}");
+
+        // Savings: measured 39.3 % (oracle 42.3 %); the floor guards against regressions of the tuning.
+        Assert.True(s.SavingsVsLarge >= 0.39, $"savings {s.SavingsVsLarge:P1}");
+        Assert.True(s.SavingsVsLarge <= s.OracleSavingsVsLarge + 0.02, $"savings {s.SavingsVsLarge:P1} vs oracle {s.OracleSavingsVsLarge:P1}");
+        Assert.True(s.OracleSavingsVsLarge < RoutingReport.SavingsTarget, $"oracle {s.OracleSavingsVsLarge:P1}: if this fails, the 60 % target became reachable — update docs/benchmarks.md");
+        Assert.True(s.LargeShare < 0.5, $"large share {s.LargeShare:P1}");
+    }
+
+    [Fact]
+    public async Task The_offline_report_says_the_judge_was_not_run()
+    {
+        var stdout = new StringWriter();
+
+        var code = await RoutingEvalCommand.RunAsync([], stdout, new StringWriter(), new ConfigurationBuilder().Build());
+
+        Assert.Equal(1, code); // the 60 % target is not met on this set (see above)
+        var report = stdout.ToString();
+        Assert.StartsWith("## Model routing and cost", report);
+        Assert.Contains("**Not run here**", report);
+        Assert.Contains("| high-stakes turns answered by a model that go to the large model (recall) |", report);
+    }
+
+    [Fact]
+    public async Task The_judge_needs_a_configured_model()
+    {
+        var stderr = new StringWriter();
+
+        var code = await RoutingEvalCommand.RunAsync(["--judge"], new StringWriter(), stderr, new ConfigurationBuilder().Build());
+
+        Assert.Equal(2, code);
+        Assert.Contains("AI__Provider is none", stderr.ToString());
+    }
+
+    private static ReplayResponse Answer(string content, string model, int promptTokens, int completionTokens)
+    {
+        var body = JsonNode.Parse(OpenAIReplayServer.FromRecord("ChatTests_HelloWorldChat.json").Body)!;
+        body["model"] = model;
+        body["choices"]![0]!["message"]!["content"] = content;
+        body["usage"]!["prompt_tokens"] = promptTokens;
+        body["usage"]!["completion_tokens"] = completionTokens;
+        body["usage"]!["total_tokens"] = promptTokens + completionTokens;
+        return ReplayResponse.Json(200, body.ToJsonString());
+    }
+
+    [Fact]
+    public async Task The_judge_compares_small_and_large_replies_blind_against_a_scripted_server()
+    {
+        await using var server = await OpenAIReplayServer.StartAsync();
+
+        // Per sampled turn, in order: the small reply, the large reply, the verdict. The small reply is A on even turns, B on odd.
+        server.Script(
+            "/chat/completions",
+            Answer("Small reply one.", "gpt-4o-mini", 400, 30), Answer("Large reply one.", "gpt-4o", 400, 40), Answer("""{"winner":"A","reason":"clearer"}""", "gpt-4o", 900, 12),
+            Answer("Small reply two.", "gpt-4o-mini", 400, 30), Answer("Large reply two.", "gpt-4o", 400, 40), Answer("""{"winner":"A","reason":"more concrete"}""", "gpt-4o", 900, 12),
+            Answer("Small reply three.", "gpt-4o-mini", 400, 30), Answer("Large reply three.", "gpt-4o", 400, 40), Answer("""{"winner":"tie","reason":"both fine"}""", "gpt-4o", 900, 12));
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AI:Provider"] = "openai",
+            ["AI:Endpoint"] = server.BaseUrl.ToString(),
+            ["AI:ApiKey"] = "test-key",
+            ["AI:MaxRetries"] = "0",
+        }).Build();
+        var stdout = new StringWriter();
+
+        var code = await RoutingEvalCommand.RunAsync(["--judge", "--sample", "3"], stdout, new StringWriter(), config);
+
+        Assert.Equal(1, code);
+        var report = stdout.ToString();
+        Assert.DoesNotContain("Not run here", report);
+
+        // small better 1 (turn 1: A = small), large better 1 (turn 2: A = large), tie 1 → small at least as good in 2 of 3.
+        // Cost: 3 × (400 × 0.15 + 30 × 0.6) + 3 × (400 × 2.5 + 40 × 10) + 3 × (900 × 2.5 + 12 × 10) per 1M = 0.011544.
+        Assert.Contains("| 1 | 1 | 1 | 0 | **66.7 %** | 0.0115 |", report);
+
+        var sent = server.Received.Select(r => r.Json!).ToList();
+        Assert.Equal(9, sent.Count);
+        Assert.Equal(
+            ["gpt-4o-mini", "gpt-4o", "gpt-4o", "gpt-4o-mini", "gpt-4o", "gpt-4o", "gpt-4o-mini", "gpt-4o", "gpt-4o"],
+            sent.Select(j => j["model"]!.GetValue<string>()));
+
+        // Both replies are written from the app's own prompt, with the app's call options.
+        Assert.Equal(sent[0]["messages"]!.ToJsonString(), sent[1]["messages"]!.ToJsonString());
+        Assert.Contains("Reply in", sent[0]["messages"]![0]!["content"]!.GetValue<string>());
+        Assert.Equal(0.6, sent[0]["temperature"]!.GetValue<double>(), 3);
+
+        // The judge sees both replies in the alternating positions and must answer JSON.
+        var judge1 = sent[2]["messages"]![1]!["content"]!.GetValue<string>();
+        Assert.True(judge1.IndexOf("Small reply one.", StringComparison.Ordinal) < judge1.IndexOf("Large reply one.", StringComparison.Ordinal));
+        var judge2 = sent[5]["messages"]![1]!["content"]!.GetValue<string>();
+        Assert.True(judge2.IndexOf("Large reply two.", StringComparison.Ordinal) < judge2.IndexOf("Small reply two.", StringComparison.Ordinal));
+        Assert.Equal("json_object", sent[2]["response_format"]!["type"]!.GetValue<string>());
+        Assert.Contains("\"winner\"", sent[2]["messages"]![0]!["content"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData("""{"winner":"B","reason":"x"}""", "B")]
+    [InlineData("""{"winner":"Tie"}""", "tie")]
+    [InlineData("""{"winner":"C"}""", "invalid")]
+    [InlineData("not json", "invalid")]
+    public void Reads_the_judges_verdict(string json, string expected)
+    {
+        Assert.Equal(expected, RoutingJudge.Parse(json).Winner);
+    }
+}

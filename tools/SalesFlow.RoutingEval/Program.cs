@@ -1,0 +1,3 @@
+using SalesFlow.RoutingEval;
+
+return await RoutingEvalCommand.RunAsync(args, Console.Out, Console.Error);

@@ -1,0 +1,130 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using SalesFlow.Core.Adapters.OpenAI;
+using SalesFlow.Core.Ai;
+
+namespace SalesFlow.RoutingEval;
+
+/// <summary>
+/// The command line: replays the conversation set, prints the Markdown report and exits 0 when routing saves at least
+/// 60 % against always-large with no high-stakes turn on the small model (1 otherwise, 2 on bad arguments).
+/// </summary>
+public static class RoutingEvalCommand
+{
+    public const string Usage = """
+        SalesFlow.RoutingEval — model routing cost and quality report.
+
+          --data <path>          conversation set (default: bench/data/routing-conversations.jsonl, searched upwards)
+          --history <n>          earlier messages in the prompt (default 20, the hot window; 0 = none)
+          --short-output <n>     expected output tokens on WhatsApp/SMS/web (default 75)
+          --email-output <n>     expected output tokens on e-mail (default 250)
+          --markdown <path>      also write the report to this file
+          --scope stage|turn     rubric: every turn in price_negotiation/closing_attempt (stage, default) or only the entering turn
+          --turns                also print every turn: stage, route, reason, high-stakes signals
+          --judge                online quality check: needs AI__Provider (openai|azureopenai), AI__ApiKey and/or AI__Endpoint
+          --sample <n>           routine small-model turns the judge compares (default 30)
+
+        Model names, prices (AI__Prices__<model>__InputPerMillion …) and routing settings (AI__LargeModelScore,
+        AI__LargeDealValue) are read from the AI__* environment settings, else the app's defaults.
+        """;
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, IConfiguration? configuration = null, CancellationToken ct = default)
+    {
+        string? dataPath = null, markdownPath = null;
+        var settings = new EvaluationSettings();
+        var judge = false;
+        var turnsList = false;
+        var sample = 30;
+        try
+        {
+            for (var i = 0; i < args.Length; i++)
+            {
+                switch (args[i])
+                {
+                    case "--data": dataPath = Value(ref i); break;
+                    case "--markdown": markdownPath = Value(ref i); break;
+                    case "--history": settings = settings with { HistoryWindow = Number(ref i) }; break;
+                    case "--short-output": settings = settings with { ShortFormOutputTokens = Number(ref i) }; break;
+                    case "--email-output": settings = settings with { EmailOutputTokens = Number(ref i) }; break;
+                    case "--judge": judge = true; break;
+                    case "--turns": turnsList = true; break;
+                    case "--scope": settings = settings with { Scope = Enum.Parse<RubricScope>(Value(ref i), ignoreCase: true) }; break;
+                    case "--sample": sample = Number(ref i); break;
+                    case "-h" or "--help": await stdout.WriteLineAsync(Usage); return 0;
+                    default: throw new ArgumentException($"Unknown argument '{args[i]}'.");
+                }
+            }
+        }
+        catch (ArgumentException e)
+        {
+            await stderr.WriteLineAsync(e.Message);
+            await stderr.WriteLineAsync(Usage);
+            return 2;
+        }
+
+        configuration ??= new ConfigurationBuilder().AddEnvironmentVariables().Build();
+        var options = new AiOptions();
+        configuration.GetSection(AiOptions.Section).Bind(options);
+
+        var path = RoutingDataSet.Locate(dataPath);
+        var data = RoutingDataSet.Load(path);
+        var evaluation = new RoutingEvaluator(options, settings).Evaluate(data);
+        var sensitivity = new List<(string, RoutingSummary)>
+        {
+            ($"as reported (history {settings.HistoryWindow}, output {settings.ShortFormOutputTokens}/{settings.EmailOutputTokens})", evaluation.Summary),
+            ("no history in the prompt (what ConversationEngine sends today)", new RoutingEvaluator(options, settings with { HistoryWindow = 0 }).Evaluate(data).Summary),
+            ("output twice as long", new RoutingEvaluator(options, settings with { ShortFormOutputTokens = settings.ShortFormOutputTokens * 2, EmailOutputTokens = settings.EmailOutputTokens * 2 }).Evaluate(data).Summary),
+            ("rubric counts only the turn that enters price_negotiation / closing_attempt (not every turn in the stage)", new RoutingEvaluator(options, settings with { Scope = settings.Scope == RubricScope.Stage ? RubricScope.Turn : RubricScope.Stage }).Evaluate(data).Summary),
+            ("output half as long", new RoutingEvaluator(options, settings with { ShortFormOutputTokens = settings.ShortFormOutputTokens / 2, EmailOutputTokens = settings.EmailOutputTokens / 2 }).Evaluate(data).Summary),
+        };
+
+        JudgeReport? judgeReport = null;
+        string? notRun = null;
+        if (judge)
+        {
+            var errors = AiOptionsValidator.Errors(options).ToList();
+            if (!options.Enabled || errors.Count > 0)
+            {
+                await stderr.WriteLineAsync("--judge needs a configured model: " + (options.Enabled ? string.Join(" ", errors) : "AI__Provider is none."));
+                return 2;
+            }
+
+            using var connection = new OpenAIConnection(options);
+            var chat = new OpenAIChatClient(connection);
+            judgeReport = await new RoutingJudge(chat, options).RunAsync(RoutingJudge.Sample(evaluation.Turns, sample), ct);
+        }
+        else
+        {
+            notRun = "no model is reachable from where this report was made, and --judge was not given";
+        }
+
+        var relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), path).Replace('\\', '/');
+        var report = RoutingReport.Markdown(evaluation, data, relative.StartsWith("..", StringComparison.Ordinal) ? RoutingDataSet.DefaultRelativePath : relative, sensitivity, judgeReport, notRun);
+        await stdout.WriteAsync(report);
+        if (turnsList)
+        {
+            await stdout.WriteLineAsync("| turn | gold | analyser | stage | high-stakes | handler | reason |");
+            await stdout.WriteLineAsync("| --- | --- | --- | --- | --- | --- | --- |");
+            foreach (var t in evaluation.Turns)
+            {
+                await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                    $"| {t.ConversationId}#{t.TurnIndex + 1} | {t.Gold.Intent}/{t.Gold.Sentiment} | {t.Analysis.Intent}/{t.Analysis.SentimentScore:0.00}/c{t.Analysis.Confidence:0.00} | {t.From}→{t.To} | {HighStakesRubric.Describe(t.Stakes)} | {t.Handler} | {t.Route?.Reason} |"));
+            }
+        }
+
+        if (markdownPath is not null)
+        {
+            await File.WriteAllTextAsync(markdownPath, report, ct);
+        }
+
+        return RoutingReport.Passes(evaluation.Summary) ? 0 : 1;
+
+        string Value(ref int i) => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+
+        int Number(ref int i)
+        {
+            var name = args[i];
+            return int.TryParse(Value(ref i), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : throw new ArgumentException($"{name} needs a non-negative number.");
+        }
+    }
+}

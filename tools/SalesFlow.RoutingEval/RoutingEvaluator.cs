@@ -1,0 +1,278 @@
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+using SalesFlow.Core.Ai;
+using SalesFlow.Core.Brain;
+using SalesFlow.Core.Brain.Llm;
+using SalesFlow.Core.Brain.Rules;
+using SalesFlow.Core.Channels;
+using SalesFlow.Core.Common;
+using SalesFlow.Core.Conversations;
+
+namespace SalesFlow.RoutingEval;
+
+/// <summary>Who answered a replayed turn.</summary>
+public enum TurnHandler
+{
+    /// <summary>The small model (routed).</summary>
+    Small,
+
+    /// <summary>The large model (routed).</summary>
+    Large,
+
+    /// <summary>The rules brain's vetted template (opt-out confirmation, hand-over, strongly negative): no model call.</summary>
+    Rules,
+
+    /// <summary>No reply at all: the lead has opted out or a human has taken over (as ConversationEngine does).</summary>
+    Silent,
+}
+
+/// <summary>Knobs of the replay that are not app settings.</summary>
+/// <param name="HistoryWindow">Earlier messages put into the prompt (the memory layer's hot window, Conversation:HotWindow's default 20); 0 = none, as ConversationEngine sends today.</param>
+/// <param name="ShortFormOutputTokens">Expected completion tokens on WhatsApp/SMS/web: a reply of up to 280 characters is about 70 tokens (≈ 4 characters per token).</param>
+/// <param name="EmailOutputTokens">Expected completion tokens on e-mail: the prompt asks for two to four short paragraphs (≈ 1,000 characters of the 1,500 allowed).</param>
+public sealed record EvaluationSettings(int HistoryWindow = 20, int ShortFormOutputTokens = 75, int EmailOutputTokens = 250, RubricScope Scope = RubricScope.Stage)
+{
+    public int OutputTokensFor(ChannelKind channel) => channel.IsShortForm() ? ShortFormOutputTokens : EmailOutputTokens;
+}
+
+/// <summary>One replayed lead turn: what the pipeline read, where it routed, what it costs under each strategy.</summary>
+public sealed record EvaluatedTurn(
+    string ConversationId,
+    int TurnIndex,
+    string Language,
+    ChannelKind Channel,
+    string ClientId,
+    decimal? DealValue,
+    RoutingTurn Gold,
+    MessageAnalysis Analysis,
+    ConversationState From,
+    ConversationState To,
+    HighStakes Stakes,
+    HighStakes PipelineStakes,
+    TurnHandler Handler,
+    ModelRoute? Route,
+    IReadOnlyList<ChatMessage>? Prompt,
+    int InputTokens,
+    int OutputTokens,
+    decimal RoutedCost,
+    decimal AlwaysLargeCost,
+    decimal AlwaysSmallCost)
+{
+    public bool IsHighStakes => Stakes != HighStakes.None;
+
+    public bool UsesModel => Handler is TurnHandler.Small or TurnHandler.Large;
+}
+
+/// <summary>
+/// Replays every lead turn through the pieces the app uses for a reply, without calling a model: the rules analyser
+/// (intent, sentiment, language: what ConversationEngine gets with AI:Provider = none; with a model configured the
+/// LLM analyser reads them instead), the escalation and opt-out handling of ConversationEngine, SalesStateMachine,
+/// LlmReplyGenerator's rules bypass and route input, <see cref="ModelRouter"/> with the given AiOptions (the app's
+/// defaults unless configured), LlmReplyGenerator.BuildMessages for the prompt, TokenEstimator for its input tokens
+/// and a fixed expected output per channel, priced with AiOptions.CostOf. Each model turn is priced three ways: as
+/// routed, always-large and always-small; turns the rules brain answers or that stay silent cost nothing in all three.
+/// Our earlier replies in the history are the rules brain's replies, standing in for the model's (similar length).
+/// </summary>
+public sealed class RoutingEvaluator(AiOptions options, EvaluationSettings? settings = null)
+{
+    private readonly RulesMessageAnalyzer _analyzer = new();
+    private readonly ModelRouter _router = new(Options.Create(options));
+
+    public EvaluationSettings Settings { get; } = settings ?? new EvaluationSettings();
+
+    public AiOptions AiOptions => options;
+
+    /// <summary>USD for one call: (input × input price + output × output price) / 1,000,000; 0 for an unpriced model.</summary>
+    public static decimal Cost(AiOptions options, string model, long inputTokens, long outputTokens) => options.CostOf(model, inputTokens, outputTokens);
+
+    public RoutingEvaluation Evaluate(IReadOnlyList<RoutingConversation> conversations)
+    {
+        var turns = new List<EvaluatedTurn>();
+        foreach (var conversation in conversations)
+        {
+            turns.AddRange(Replay(conversation));
+        }
+
+        return new RoutingEvaluation(conversations.Count, turns, RoutingSummary.From(turns), options, Settings);
+    }
+
+    public IEnumerable<EvaluatedTurn> Replay(RoutingConversation conversation)
+    {
+        var channel = conversation.ChannelKind;
+        var clientId = conversation.Client;
+        var state = ConversationState.InitialContact;
+        var escalated = false;
+        var optedOut = false;
+        var history = new List<HistoryMessage>();
+        var at = new DateTimeOffset(2025, 1, 6, 9, 0, 0, TimeSpan.Zero);
+        for (var i = 0; i < conversation.Turns.Count; i++)
+        {
+            var gold = conversation.Turns[i];
+            var analysis = _analyzer.Analyze(gold.Text);
+
+            // ConversationEngine.UpdateLeadAsync / ReplyPurpose, in the same order.
+            var wasEscalated = escalated;
+            if (analysis.Intent == Intent.OptOut)
+            {
+                optedOut = true;
+            }
+            else if (optedOut && ConversationEngine.IsOptIn(gold.Text))
+            {
+                optedOut = false;
+            }
+
+            if (!escalated && ConversationEngine.IsEscalationTurn(analysis) && analysis.Intent != Intent.OptOut)
+            {
+                escalated = true;
+            }
+
+            var (next, _) = SalesStateMachine.Next(state, analysis);
+            var stakes = HighStakesRubric.Classify(gold, analysis, state, next, conversation.DealValue, options, Settings.Scope);
+            var pipelineStakes = HighStakesRubric.Classify(HighStakesRubric.AsRead(gold.Text, analysis), analysis, state, next, conversation.DealValue, options, Settings.Scope);
+            var silent = analysis.Intent != Intent.OptOut && (optedOut || wasEscalated);
+            var handover = !silent && analysis.Intent != Intent.OptOut && escalated;
+            var replyAnalysis = handover ? analysis with { Intent = Intent.Human } : analysis;
+            var request = new ReplyRequest(
+                next,
+                state,
+                replyAnalysis,
+                conversation.LeadName,
+                channel,
+                gold.Text,
+                i + 1,
+                conversation.Client,
+                ClientId: clientId,
+                LeadId: conversation.Id,
+                History: Settings.HistoryWindow > 0 ? history.TakeLast(Settings.HistoryWindow).ToList() : null,
+                DealValue: conversation.DealValue);
+
+            EvaluatedTurn turn;
+            if (silent)
+            {
+                turn = Unpriced(TurnHandler.Silent);
+            }
+            else if (LlmReplyGenerator.AnswersWithRules(replyAnalysis))
+            {
+                turn = Unpriced(TurnHandler.Rules);
+            }
+            else
+            {
+                var route = _router.Route(clientId, LlmReplyGenerator.RouteInputFor(request, remainingBudgetFraction: null));
+                var prompt = LlmReplyGenerator.BuildMessages(request);
+                var input = TokenEstimator.CountPrompt(prompt.Select(m => new EstimatedMessage(m.Role.Value, m.Text)));
+                var output = Settings.OutputTokensFor(channel);
+                var large = options.ChatModelFor(clientId);
+                var small = options.SmallChatModelFor(clientId);
+                turn = new EvaluatedTurn(
+                    conversation.Id, i, conversation.Language, channel, clientId, conversation.DealValue, gold, analysis, state, next, stakes, pipelineStakes,
+                    route.Tier == ModelTier.Large ? TurnHandler.Large : TurnHandler.Small,
+                    route,
+                    prompt,
+                    input,
+                    output,
+                    Cost(options, route.Model ?? small, input, output),
+                    Cost(options, large, input, output),
+                    Cost(options, small, input, output));
+            }
+
+            yield return turn;
+
+            history.Add(new HistoryMessage(true, gold.Text, channel, at));
+            at = at.AddMinutes(7);
+            if (turn.Handler != TurnHandler.Silent)
+            {
+                history.Add(new HistoryMessage(false, RulesReplyGenerator.Generate(request), channel, at));
+                at = at.AddMinutes(1);
+            }
+
+            state = next;
+
+            EvaluatedTurn Unpriced(TurnHandler handler) => new(
+                conversation.Id, i, conversation.Language, channel, clientId, conversation.DealValue, gold, analysis, state, next, stakes, pipelineStakes, handler, null, null, 0, 0, 0m, 0m, 0m);
+        }
+    }
+}
+
+public sealed record RoutingEvaluation(int Conversations, IReadOnlyList<EvaluatedTurn> Turns, RoutingSummary Summary, AiOptions Options, EvaluationSettings Settings);
+
+/// <summary>The figures of a replay: cost per strategy, model shares, and the quality guard.</summary>
+public sealed record RoutingSummary(
+    int Turns,
+    int SmallTurns,
+    int LargeTurns,
+    int RulesTurns,
+    int SilentTurns,
+    long SmallInputTokens,
+    long SmallOutputTokens,
+    long LargeInputTokens,
+    long LargeOutputTokens,
+    decimal RoutedCost,
+    decimal AlwaysLargeCost,
+    decimal AlwaysSmallCost,
+    int HighStakesTurns,
+    int HighStakesLarge,
+    int HighStakesSmall,
+    int HighStakesRules,
+    int HighStakesSilent,
+    int HighStakesGoldOnly,
+    int GoldIntentAgreement,
+    int PipelineHighStakesLarge,
+    int PipelineHighStakesSmall,
+    decimal OracleCost,
+    IReadOnlyList<EvaluatedTurn> GuardMisses)
+{
+    /// <summary>The best any router can do under the rubric: large on exactly the high-stakes model turns, small elsewhere.</summary>
+    public double OracleSavingsVsLarge => AlwaysLargeCost == 0 ? 0 : (double)(1m - (OracleCost / AlwaysLargeCost));
+
+    public int ModelTurns => SmallTurns + LargeTurns;
+
+    /// <summary>1 − routed / always-large.</summary>
+    public double SavingsVsLarge => AlwaysLargeCost == 0 ? 0 : (double)(1m - (RoutedCost / AlwaysLargeCost));
+
+    /// <summary>Routed / always-small − 1: what routing costs on top of the cheapest strategy.</summary>
+    public double PremiumVsSmall => AlwaysSmallCost == 0 ? 0 : (double)((RoutedCost / AlwaysSmallCost) - 1m);
+
+    public double LargeShare => ModelTurns == 0 ? 0 : (double)LargeTurns / ModelTurns;
+
+    /// <summary>High-stakes turns a model answers that go to the large model (target 1).</summary>
+    public double GuardRecall => HighStakesLarge + HighStakesSmall == 0 ? 1 : (double)HighStakesLarge / (HighStakesLarge + HighStakesSmall);
+
+    /// <summary>Small-model turns that are high-stakes (target 0).</summary>
+    public double SmallHighStakesShare => SmallTurns == 0 ? 0 : (double)HighStakesSmall / SmallTurns;
+
+    /// <summary>The guard on what the pipeline itself read (no gold labels): the router's own recall.</summary>
+    public double PipelineGuardRecall => PipelineHighStakesLarge + PipelineHighStakesSmall == 0 ? 1 : (double)PipelineHighStakesLarge / (PipelineHighStakesLarge + PipelineHighStakesSmall);
+
+    public double GoldIntentAccuracy => Turns == 0 ? 0 : (double)GoldIntentAgreement / Turns;
+
+    public static RoutingSummary From(IReadOnlyList<EvaluatedTurn> turns)
+    {
+        var small = turns.Where(t => t.Handler == TurnHandler.Small).ToList();
+        var large = turns.Where(t => t.Handler == TurnHandler.Large).ToList();
+        var high = turns.Where(t => t.IsHighStakes).ToList();
+        return new RoutingSummary(
+            turns.Count,
+            small.Count,
+            large.Count,
+            turns.Count(t => t.Handler == TurnHandler.Rules),
+            turns.Count(t => t.Handler == TurnHandler.Silent),
+            small.Sum(t => (long)t.InputTokens),
+            small.Sum(t => (long)t.OutputTokens),
+            large.Sum(t => (long)t.InputTokens),
+            large.Sum(t => (long)t.OutputTokens),
+            turns.Sum(t => t.RoutedCost),
+            turns.Sum(t => t.AlwaysLargeCost),
+            turns.Sum(t => t.AlwaysSmallCost),
+            high.Count,
+            high.Count(t => t.Handler == TurnHandler.Large),
+            high.Count(t => t.Handler == TurnHandler.Small),
+            high.Count(t => t.Handler == TurnHandler.Rules),
+            high.Count(t => t.Handler == TurnHandler.Silent),
+            high.Count(t => HighStakesRubric.GoldOnly(t.Gold, t.Analysis)),
+            turns.Count(t => t.Analysis.Intent.ToWire() == t.Gold.Intent),
+            turns.Count(t => t.PipelineStakes != HighStakes.None && t.Handler == TurnHandler.Large),
+            turns.Count(t => t.PipelineStakes != HighStakes.None && t.Handler == TurnHandler.Small),
+            turns.Sum(t => t.IsHighStakes ? t.AlwaysLargeCost : t.AlwaysSmallCost),
+            high.Where(t => t.Handler == TurnHandler.Small).ToList());
+    }
+}

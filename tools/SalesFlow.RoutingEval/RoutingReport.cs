@@ -1,0 +1,140 @@
+using System.Globalization;
+using System.Text;
+using SalesFlow.Core.Ai;
+
+namespace SalesFlow.RoutingEval;
+
+/// <summary>The report as Markdown (the "Model routing and cost" section of docs/benchmarks.md).</summary>
+public static class RoutingReport
+{
+    public const double SavingsTarget = 0.60;
+
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    /// <summary>True when routing saves at least 60 % against always-large and no high-stakes turn reaches the small model.</summary>
+    public static bool Passes(RoutingSummary s) => s.SavingsVsLarge >= SavingsTarget && s.HighStakesSmall == 0;
+
+    public static string Markdown(
+        RoutingEvaluation evaluation,
+        IReadOnlyList<RoutingConversation> data,
+        string dataPath,
+        IReadOnlyList<(string Label, RoutingSummary Summary)> sensitivity,
+        JudgeReport? judge,
+        string? judgeNotRunBecause)
+    {
+        var s = evaluation.Summary;
+        var o = evaluation.Options;
+        var settings = evaluation.Settings;
+        var large = Price(o, o.ChatModel);
+        var small = Price(o, o.SmallChatModel);
+        var sb = new StringBuilder();
+        sb.AppendLine("## Model routing and cost").AppendLine();
+        sb.AppendLine("Reproduce (offline, deterministic, no model or network needed):").AppendLine();
+        sb.AppendLine("```sh").AppendLine("dotnet run --project tools/SalesFlow.RoutingEval -c Release").AppendLine("```").AppendLine();
+        sb.AppendLine(Inv, $"Data: `{dataPath}`, {evaluation.Conversations} hand-written conversations "
+            + $"({data.Count(c => c.Language == "en")} en / {data.Count(c => c.Language == "de")} de), {s.Turns} lead turns "
+            + $"({data.Min(c => c.Turns.Count)}–{data.Max(c => c.Turns.Count)} per conversation); provenance and labels in `bench/data/README.md`. ");
+        sb.AppendLine(Inv, $"Every turn goes through the app's pieces: rules analyser → ConversationEngine's escalation/opt-out handling → "
+            + $"SalesStateMachine → LlmReplyGenerator's rules bypass and route input → ModelRouter → LlmReplyGenerator.BuildMessages → "
+            + $"TokenEstimator (prompt, with the last {settings.HistoryWindow} messages as history) + a fixed expected output of "
+            + $"{settings.ShortFormOutputTokens} tokens on WhatsApp/SMS/web and {settings.EmailOutputTokens} on e-mail, priced with AiOptions.CostOf.").AppendLine();
+        sb.AppendLine(Inv, $"Settings: the app's AiOptions defaults — large `{o.ChatModel}` ({large}), small `{o.SmallChatModel}` ({small}) per 1M tokens in/out; "
+            + $"AI:LargeModelScore {o.LargeModelScore}, AI:LargeDealValue {o.LargeDealValue.ToString("#,0", Inv)}; no monthly budget.").AppendLine();
+
+        sb.AppendLine("| strategy | reply cost (USD) | per model turn (USD) | vs always-large |");
+        sb.AppendLine("| --- | ---: | ---: | ---: |");
+        Row("**routed (ModelRouter)**", s.RoutedCost, $"**−{Pct(s.SavingsVsLarge)}**");
+        Row("always large", s.AlwaysLargeCost, "—");
+        Row("oracle (large on exactly the rubric's high-stakes turns)", s.OracleCost, $"−{Pct(s.OracleSavingsVsLarge)}");
+        Row("always small", s.AlwaysSmallCost, $"−{Pct(1 - (double)(s.AlwaysSmallCost / Math.Max(s.AlwaysLargeCost, 1e-12m)))}");
+        sb.AppendLine();
+        var ratio = (double)(s.AlwaysSmallCost / Math.Max(s.AlwaysLargeCost, 1e-12m));
+        var highShare = (double)(evaluation.Turns.Where(t => t.IsHighStakes).Sum(t => t.AlwaysLargeCost) / Math.Max(s.AlwaysLargeCost, 1e-12m));
+        var maxShare = 1 - (SavingsTarget / (1 - ratio));
+        sb.AppendLine(Inv, $"Routing costs {Pct(s.PremiumVsSmall)} more than always-small. Target ≥ {Pct(SavingsTarget)} savings against always-large with the guard at 100 %: "
+            + $"**{(Passes(s) ? "met" : "NOT met")}**.").AppendLine();
+        sb.AppendLine(Inv, $"What bounds it: the small model costs {Pct(ratio)} of the large one per token, so even a perfect router (the oracle row) saves "
+            + $"(1 − {Pct(ratio)}) × (1 − the high-stakes turns' share of the always-large cost). On this set that share is {Pct(highShare)}, so no router that "
+            + $"keeps every high-stakes turn on the large model can save more than {Pct(s.OracleSavingsVsLarge)}. {Pct(SavingsTarget)} needs traffic in which high-stakes "
+            + $"turns make up at most {Pct(maxShare)} of the always-large cost.").AppendLine();
+
+        sb.AppendLine("| who answers | turns | share of model turns | prompt tokens | output tokens |");
+        sb.AppendLine("| --- | ---: | ---: | ---: | ---: |");
+        sb.AppendLine(Inv, $"| small model | {s.SmallTurns} | {Pct(1 - s.LargeShare)} | {s.SmallInputTokens:#,0} | {s.SmallOutputTokens:#,0} |");
+        sb.AppendLine(Inv, $"| large model | {s.LargeTurns} | {Pct(s.LargeShare)} | {s.LargeInputTokens:#,0} | {s.LargeOutputTokens:#,0} |");
+        sb.AppendLine(Inv, $"| rules brain template (opt-out, hand-over, strongly negative; no model) | {s.RulesTurns} | — | 0 | 0 |");
+        sb.AppendLine(Inv, $"| no reply (after a hand-over or opt-out) | {s.SilentTurns} | — | 0 | 0 |");
+        sb.AppendLine();
+
+        sb.AppendLine("### Quality guard").AppendLine();
+        sb.AppendLine("A rubric (`tools/SalesFlow.RoutingEval/HighStakesRubric.cs`) marks a turn high-stakes when the author's gold labels OR the "
+            + "pipeline's own reading show an objection, strongly negative sentiment, escalation risk (negative sentiment, a request for a human), "
+            + "price talk on a deal ≥ AI:LargeDealValue, or a closing attempt (purchase intent or the closing_attempt stage). Such turns must never be "
+            + "answered by the small model.").AppendLine();
+        sb.AppendLine("| check | result | target |");
+        sb.AppendLine("| --- | ---: | ---: |");
+        sb.AppendLine(Inv, $"| high-stakes turns answered by a model that go to the large model (recall) | **{s.HighStakesLarge}/{s.HighStakesLarge + s.HighStakesSmall} = {Pct(s.GuardRecall)}** | 100 % |");
+        sb.AppendLine(Inv, $"| the same on the pipeline's own reading only (no gold labels): the router's recall | {s.PipelineHighStakesLarge}/{s.PipelineHighStakesLarge + s.PipelineHighStakesSmall} = {Pct(s.PipelineGuardRecall)} | 100 % |");
+        sb.AppendLine(Inv, $"| small-model turns that are high-stakes | **{s.HighStakesSmall}/{s.SmallTurns} = {Pct(s.SmallHighStakesShare)}** | 0 % |");
+        sb.AppendLine(Inv, $"| high-stakes turns answered by the rules brain's vetted templates instead (no model, by design) | {s.HighStakesRules} | — |");
+        sb.AppendLine(Inv, $"| high-stakes turns with no reply (a human has taken over) | {s.HighStakesSilent} | — |");
+        sb.AppendLine(Inv, $"| high-stakes turns of all turns | {s.HighStakesTurns}/{s.Turns} = {Pct((double)s.HighStakesTurns / Math.Max(1, s.Turns))} | — |");
+        sb.AppendLine(Inv, $"| high-stakes turns the analyser alone would have missed (caught by the gold labels) | {s.HighStakesGoldOnly} | — |");
+        sb.AppendLine(Inv, $"| rules analyser intent agreement with the gold labels on this set | {s.GoldIntentAgreement}/{s.Turns} = {Pct(s.GoldIntentAccuracy)} | — |");
+        sb.AppendLine();
+        var byReason = Enum.GetValues<HighStakes>().Where(r => r != HighStakes.None)
+            .Select(r => $"{HighStakesRubric.Describe(r)} {evaluation.Turns.Count(t => t.Stakes.HasFlag(r))}");
+        sb.AppendLine("High-stakes turns by signal (a turn can have several): " + string.Join(", ", byReason) + ".").AppendLine();
+        if (s.GuardMisses.Count > 0)
+        {
+            sb.AppendLine("Guard misses (high-stakes turns the small model would answer):").AppendLine();
+            foreach (var t in s.GuardMisses)
+            {
+                sb.AppendLine(Inv, $"- {t.ConversationId} turn {t.TurnIndex + 1} ({HighStakesRubric.Describe(t.Stakes)}; {t.Route?.Reason}): \"{t.Gold.Text}\"");
+            }
+
+            sb.AppendLine();
+        }
+
+        sb.AppendLine("### Judge (online quality check)").AppendLine();
+        if (judge is null)
+        {
+            sb.AppendLine(Inv, $"**Not run here**: {judgeNotRunBecause ?? "--judge was not given"}. The offline guard above says which turns reach the small model, not how good "
+                + $"its replies are. With a model configured (`AI__Provider`, `AI__ApiKey`, `AI__Endpoint` for Azure/compatible servers), "
+                + $"`dotnet run --project tools/SalesFlow.RoutingEval -c Release -- --judge --sample 40` lets both models answer a sample of routine small-model turns "
+                + $"with the app's prompt and has the large model judge each pair blind (A/B alternating, JSON verdict); it reports how often the small reply is at least as good.").AppendLine();
+        }
+        else
+        {
+            sb.AppendLine(Inv, $"Small `{judge.SmallModel}` vs large `{judge.LargeModel}`, judged by `{judge.JudgeModel}` on {judge.Sampled} routine small-model turns:").AppendLine();
+            sb.AppendLine("| small reply better | tie | large reply better | no usable verdict | small at least as good | judge run cost (USD) |");
+            sb.AppendLine("| ---: | ---: | ---: | ---: | ---: | ---: |");
+            sb.AppendLine(Inv, $"| {judge.SmallWins} | {judge.Ties} | {judge.LargeWins} | {judge.Unusable} | **{Pct(judge.AsGoodRate)}** | {judge.Cost:0.0000} |");
+            sb.AppendLine();
+        }
+
+        if (sensitivity.Count > 0)
+        {
+            sb.AppendLine("### Sensitivity to the replay's assumptions").AppendLine();
+            sb.AppendLine("| assumption | routed (USD) | always large (USD) | routed savings | oracle savings | guard recall (gold) |");
+            sb.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: |");
+            foreach (var (label, summary) in sensitivity)
+            {
+                sb.AppendLine(Inv, $"| {label} | {summary.RoutedCost:0.0000} | {summary.AlwaysLargeCost:0.0000} | {Pct(summary.SavingsVsLarge)} | {Pct(summary.OracleSavingsVsLarge)} | {Pct(summary.GuardRecall)} |");
+            }
+
+            sb.AppendLine();
+        }
+
+        return sb.ToString();
+
+        void Row(string name, decimal cost, string vs) =>
+            sb.AppendLine(Inv, $"| {name} | {cost:0.0000} | {(s.ModelTurns == 0 ? 0 : cost / s.ModelTurns):0.000000} | {vs} |");
+    }
+
+    public static string Pct(double fraction) => (fraction * 100).ToString("0.0", Inv) + " %";
+
+    private static string Price(AiOptions o, string model) => o.PriceOf(model) is { } p
+        ? string.Create(Inv, $"${p.InputPerMillion:0.00} / ${p.OutputPerMillion:0.00}")
+        : "no price";
+}
