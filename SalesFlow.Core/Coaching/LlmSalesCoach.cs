@@ -93,6 +93,7 @@ public sealed class LlmSalesCoach(
         finally
         {
             await updates.DisposeAsync();
+            timeline?.MarkUpstreamDone();
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started);

@@ -23,6 +23,9 @@ public sealed class StreamTimeline
 
     public long? LastUpstreamTokenAt { get; private set; }
 
+    /// <summary>The upstream stream ended (its usage chunk and end marker read).</summary>
+    public long? UpstreamDoneAt { get; private set; }
+
     public long? FirstTokenAt { get; private set; }
 
     public long? DoneAt { get; private set; }
@@ -45,6 +48,8 @@ public sealed class StreamTimeline
         LastUpstreamTokenAt = now;
     }
 
+    public void MarkUpstreamDone() => UpstreamDoneAt = Stopwatch.GetTimestamp();
+
     public void MarkFirstToken() => FirstTokenAt ??= Stopwatch.GetTimestamp();
 
     public void MarkDone() => DoneAt ??= Stopwatch.GetTimestamp();
@@ -55,8 +60,8 @@ public sealed class StreamTimeline
     /// <summary>Request → the reply's upstream request (intake, analysis, state machine); the whole request when no model was asked.</summary>
     public double? PreUpstreamMs => Ms(StartedAt, UpstreamRequestedAt ?? DoneAt);
 
-    /// <summary>Last upstream token → done (compliance, outbox, commit); 0 when no model streamed.</summary>
-    public double? PostUpstreamMs => LastUpstreamTokenAt is null ? (DoneAt is null ? null : 0) : Ms(LastUpstreamTokenAt.Value, DoneAt);
+    /// <summary>End of the upstream stream → done (compliance, outbox, audit, commit); 0 when no model streamed.</summary>
+    public double? PostUpstreamMs => (UpstreamDoneAt ?? LastUpstreamTokenAt) is { } upstreamEnd ? Ms(upstreamEnd, DoneAt) : (DoneAt is null ? null : 0);
 
     /// <summary>SalesFlow's own share: <see cref="PreUpstreamMs"/> + <see cref="PostUpstreamMs"/>.</summary>
     public double? AddedLatencyMs => PreUpstreamMs is { } pre && PostUpstreamMs is { } post ? pre + post : null;

@@ -191,6 +191,7 @@ public sealed class LlmReplyGenerator(
         finally
         {
             await updates.DisposeAsync();
+            timeline?.MarkUpstreamDone();
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started);
