@@ -137,7 +137,7 @@ static string Report(List<(string Name, Stats Stats)> results, int requests, str
     }
 
     md.AppendLine();
-    md.AppendLine(CultureInfo.InvariantCulture, $"With a model, the caller's TTFT is the stand-in's {ttft.TotalMilliseconds:0} ms plus SalesFlow's pre-upstream share; everything a real model adds on top (hundreds of ms) is the model's, not SalesFlow's.");
+    md.AppendLine(CultureInfo.InvariantCulture, $"With a model, the caller's TTFT is the stand-in's {ttft.TotalMilliseconds:0} ms plus SalesFlow's pre-upstream share plus the two loopback HTTP hops (caller → app, and app → model through the OpenAI SDK, which the app counts as upstream time) and SSE parsing on both; everything a real model adds on top (hundreds of ms) is the model's, not SalesFlow's.");
     md.AppendLine("Reproduce: `dotnet run -c Release --project bench/SalesFlow.Bench -- --requests 100 --write docs/benchmarks.md`.");
     return md.ToString();
 }
