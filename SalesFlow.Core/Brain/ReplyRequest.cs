@@ -42,4 +42,8 @@ public sealed record HistoryMessage(bool FromLead, string Text, ChannelKind Chan
 public interface IReplyGenerator
 {
     Task<string> GenerateAsync(ReplyRequest request, CancellationToken cancellationToken);
+
+    /// <summary>The reply as it is written, ending with one final chunk; by default the finished reply word by word.</summary>
+    IAsyncEnumerable<ReplyChunk> StreamAsync(ReplyRequest request, CancellationToken cancellationToken) =>
+        ReplyStreaming.WordByWord(GenerateAsync(request, cancellationToken), cancellationToken);
 }

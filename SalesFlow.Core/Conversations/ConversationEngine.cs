@@ -1,26 +1,38 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using SalesFlow.Core.Brain;
+using SalesFlow.Core.Brain.Rules;
 using SalesFlow.Core.Channels;
 using SalesFlow.Core.Clients;
 using SalesFlow.Core.Common;
+using SalesFlow.Core.Compliance;
 using SalesFlow.Core.Delivery;
 using SalesFlow.Core.Leads;
 using SalesFlow.Core.Observability;
+using SalesFlow.Core.Qualification;
 using SalesFlow.Core.Queue;
 
 namespace SalesFlow.Core.Conversations;
 
 /// <summary>What one turn did.</summary>
+/// <param name="Compliance">The verdict on the reply, when there was one.</param>
 public sealed record TurnResult(
     Conversation Conversation,
     ConversationState PreviousState,
     MessageAnalysis Analysis,
-    OutboxItem? Reply);
+    OutboxItem? Reply,
+    LeadInsights? Insights = null,
+    LeadProfile? Profile = null,
+    ComplianceResult? Compliance = null);
+
+/// <summary>Receives the reply's tokens as they are written (the streaming API); the stored reply follows in the <see cref="TurnResult"/>.</summary>
+public delegate ValueTask ReplyTokenSink(string token, CancellationToken ct);
 
 /// <summary>
-/// Answers everything a lead has sent since the last turn: analyse, move the state machine,
-/// write the reply to the outbox. The ETag-guarded write of the conversation (which records
+/// Answers everything a lead has sent since the last turn: read the insights (intent, BANT, DISC, facts) and merge
+/// them into the lead's profile, move the state machine (the brain's suggestion only along allowed edges and above
+/// the confidence threshold), write the reply, pass it through the compliance filter, store it in the outbox. The ETag-guarded write of the conversation (which records
 /// how far the inbound messages are answered) is the commit point; the reply's idempotency
 /// key is derived from the last message it answers, so a turn re-run after a crash finds the
 /// reply it already wrote instead of making a second one.
@@ -31,8 +43,11 @@ public sealed class ConversationEngine(
     IConversationStore conversations,
     IOutboxStore outbox,
     IWorkQueue queue,
-    IMessageAnalyzer analyzer,
+    ILeadInsightsExtractor extractor,
     IReplyGenerator replies,
+    LeadProfileService profiles,
+    ComplianceGate compliance,
+    IOptions<ConversationOptions> options,
     TimeProvider clock,
     ILogger<ConversationEngine> logger)
 {
@@ -41,7 +56,10 @@ public sealed class ConversationEngine(
     /// <summary>The id the reply to a message gets (whichever turn answers it).</summary>
     public static string ReplyIdFor(string clientId, string messageId) => Ids.Deterministic("out", clientId, messageId);
 
-    public async Task<TurnResult?> ProcessLeadAsync(string clientId, string leadId, CancellationToken ct)
+    public Task<TurnResult?> ProcessLeadAsync(string clientId, string leadId, CancellationToken ct) => ProcessLeadAsync(clientId, leadId, null, ct);
+
+    /// <param name="onToken">Gets the reply's tokens as they are written; only the first attempt streams (a retried turn's reply arrives whole in the result).</param>
+    public async Task<TurnResult?> ProcessLeadAsync(string clientId, string leadId, ReplyTokenSink? onToken, CancellationToken ct)
     {
         using var scope = logger.BeginScope("client {ClientId} lead {LeadId}", clientId, leadId);
         var started = Stopwatch.GetTimestamp();
@@ -49,7 +67,7 @@ public sealed class ConversationEngine(
         {
             try
             {
-                var result = await TryTurnAsync(clientId, leadId, ct);
+                var result = await TryTurnAsync(clientId, leadId, attempt == 1 ? onToken : null, ct);
                 if (result is not null)
                 {
                     SalesFlowMetrics.TurnDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, new KeyValuePair<string, object?>("state", result.Conversation.State.ToWire()));
@@ -65,7 +83,7 @@ public sealed class ConversationEngine(
         }
     }
 
-    private async Task<TurnResult?> TryTurnAsync(string clientId, string leadId, CancellationToken ct)
+    private async Task<TurnResult?> TryTurnAsync(string clientId, string leadId, ReplyTokenSink? onToken, CancellationToken ct)
     {
         var client = await clients.GetAsync(clientId, ct);
         var lead = await leads.GetAsync(clientId, leadId, ct);
@@ -93,21 +111,29 @@ public sealed class ConversationEngine(
         }
 
         var text = string.Join('\n', answerable.Select(m => m.Text));
-        var analysis = await analyzer.AnalyzeAsync(text, new AnalysisContext(clientId, leadId, conversation.State), ct);
+        var insights = await extractor.ExtractAsync(text, new AnalysisContext(clientId, leadId, conversation.State), ct);
+        var analysis = insights.Analysis;
         var wasEscalated = lead.Escalated;
         lead = await UpdateLeadAsync(lead, answerable, analysis, now, ct);
+        var profile = await profiles.MergeAsync(clientId, leadId, insights, last.Seq, now, ct);
 
-        var (next, reason) = SalesStateMachine.Next(conversation.State, analysis);
+        var (next, reason) = SalesStateMachine.Next(conversation.State, insights, options.Value.SuggestionConfidence);
         var turned = handled.MoveTo(next, reason, now) with { TurnCount = conversation.TurnCount + 1 };
 
         OutboxItem? reply = null;
+        ComplianceResult? verdict = null;
         if (ReplyPurpose(lead, wasEscalated, analysis) is { } purpose)
         {
             var replyAnalysis = purpose == OutboxPurpose.Handover ? analysis with { Intent = Intent.Human } : analysis;
-            var replyText = await replies.GenerateAsync(
-                new ReplyRequest(turned.State, conversation.State, replyAnalysis, lead.FirstName, last.Channel, text, turned.TurnCount, client.Name, ClientId: clientId, LeadId: leadId),
-                ct);
-            reply = await WriteReplyAsync(lead, last, replyText, purpose, now, ct);
+            var request = new ReplyRequest(turned.State, conversation.State, replyAnalysis, lead.FirstName, last.Channel, text, turned.TurnCount, client.Name, ClientId: clientId, LeadId: leadId, Insights: insights);
+            var written = onToken is null ? await replies.GenerateAsync(request, ct) : await StreamReplyAsync(request, onToken, ct);
+
+            // The rules brain is deterministic: its reply is both the safe fallback and the test of who wrote this one.
+            var vetted = RulesReplyGenerator.Generate(request);
+            var input = new ComplianceInput(written, last.Channel, purpose, text, request.Knowledge ?? [], ContactsOf(lead, last), vetted);
+            verdict = compliance.Check(input);
+            reply = await WriteReplyAsync(lead, last, verdict.Text, purpose, now, ct);
+            await compliance.RecordAsync(reply, input, verdict, written == vetted ? "rules" : "llm", now, ct);
         }
 
         var committed = await conversations.ReplaceAsync(turned, ct);
@@ -123,7 +149,37 @@ public sealed class ConversationEngine(
             conversation.State.ToWire(),
             committed.State.ToWire(),
             reply?.Id ?? "none");
-        return new TurnResult(committed, conversation.State, analysis, reply);
+        return new TurnResult(committed, conversation.State, analysis, reply, insights, profile, verdict);
+    }
+
+    private async Task<string> StreamReplyAsync(ReplyRequest request, ReplyTokenSink onToken, CancellationToken ct)
+    {
+        string? final = null;
+        await foreach (var chunk in replies.StreamAsync(request, ct))
+        {
+            if (chunk.IsFinal)
+            {
+                final = chunk.Text;
+            }
+            else
+            {
+                await onToken(chunk.Text, ct);
+            }
+        }
+
+        return final ?? throw new InvalidOperationException("The reply stream ended without its final chunk.");
+    }
+
+    /// <summary>The lead's own addresses: the compliance filter lets a reply repeat these, and no others.</summary>
+    private static List<string> ContactsOf(Lead lead, Message answered)
+    {
+        List<string> contacts = [.. new[] { lead.Email, lead.Phone }.OfType<string>()];
+        if (answered.Metadata.TryGetValue("from", out var from))
+        {
+            contacts.Add(from);
+        }
+
+        return contacts;
     }
 
     /// <summary>Null when this turn must stay silent: the lead opted out, or a human has taken over.</summary>

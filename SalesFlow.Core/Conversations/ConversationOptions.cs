@@ -13,4 +13,8 @@ public sealed class ConversationOptions
     /// <summary>How many recent messages the brain sees.</summary>
     [Range(1, 200, ErrorMessage = "Conversation:HotWindow must be between 1 and 200.")]
     public int HotWindow { get; set; } = 20;
+
+    /// <summary>How sure the brain must be (0 … 1) before its suggested next state is taken over the rules' transition.</summary>
+    [Range(0.0, 1.0, ErrorMessage = "Conversation:SuggestionConfidence must be between 0 and 1.")]
+    public double SuggestionConfidence { get; set; } = 0.7;
 }

@@ -34,6 +34,22 @@ public static class SalesStateMachine
         return to > from || BackEdges.Contains((from, to));
     }
 
+    /// <summary>
+    /// Decides the next state from the brain's insights: its suggested state when it is confident enough
+    /// (<paramref name="minConfidence"/>) and an allowed edge (<see cref="LeadInsights.AllowedSuggestion"/>), else the
+    /// rules below. Opt-outs and requests for a human never move the funnel, whatever the suggestion.
+    /// </summary>
+    public static (ConversationState Next, string Reason) Next(ConversationState current, LeadInsights insights, double minConfidence)
+    {
+        ArgumentNullException.ThrowIfNull(insights);
+        if (insights.Analysis.Intent is not (Intent.OptOut or Intent.Human) && insights.AllowedSuggestion(current, minConfidence) is { } suggested)
+        {
+            return (suggested, $"suggested by {insights.Source} ({insights.SuggestedStateConfidence:0.00})");
+        }
+
+        return Next(current, insights.Analysis);
+    }
+
     /// <summary>Decides the next state from what the lead just said.</summary>
     public static (ConversationState Next, string Reason) Next(ConversationState current, MessageAnalysis analysis)
     {

@@ -22,5 +22,9 @@ public static class SalesFlowMetrics
     public static readonly Histogram<double> AiCallDuration = Meter.CreateHistogram<double>("salesflow.ai.call.duration", "ms", "Model call latency, per model, purpose and outcome.");
     public static readonly Counter<long> AiFallbacks = Meter.CreateCounter<long>("salesflow.ai.fallbacks", description: "Turns the rules brain answered because the model failed, timed out or its breaker was open.");
     public static readonly Counter<long> AiRoutes = Meter.CreateCounter<long>("salesflow.ai.routes", description: "Model routing decisions, per tier and reason.");
+    public static readonly Counter<long> ComplianceVerdicts = Meter.CreateCounter<long>("salesflow.compliance.verdicts", description: "Replies judged by the compliance filter, per verdict.");
+    public static readonly Histogram<double> ChatTimeToFirstToken = Meter.CreateHistogram<double>("salesflow.chat.ttft", "ms", "Streaming: request received to first token written, per mode and brain.");
+    public static readonly Histogram<double> ChatAddedLatency = Meter.CreateHistogram<double>("salesflow.chat.added_latency", "ms", "Streaming: SalesFlow's own time (request to the upstream request, plus end of the upstream stream to done), per mode and brain.");
+    public static readonly Histogram<double> ChatDuration = Meter.CreateHistogram<double>("salesflow.chat.duration", "ms", "Streaming: request received to the done event, per mode and brain.");
     public static readonly Counter<long> WorkFailures = Meter.CreateCounter<long>("salesflow.work.failures", description: "Queue handler failures, per queue.");
 }

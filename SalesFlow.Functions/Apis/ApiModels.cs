@@ -1,7 +1,10 @@
+using SalesFlow.Core.Ai.Usage;
 using SalesFlow.Core.Channels;
+using SalesFlow.Core.Compliance;
 using SalesFlow.Core.Conversations;
 using SalesFlow.Core.Delivery;
 using SalesFlow.Core.Leads;
+using SalesFlow.Core.Qualification;
 
 namespace SalesFlow.Functions.Apis;
 
@@ -42,12 +45,57 @@ public sealed record LeadDto(
     string? State,
     IReadOnlyList<IdentityDto> Identities,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt)
+    DateTimeOffset UpdatedAt,
+    LeadProfileDto? Profile,
+    UsageTotalsDto Usage)
 {
-    public static LeadDto From(Lead l, Conversation? c, IReadOnlyList<ChannelIdentity> identities) =>
+    public static LeadDto From(Lead l, Conversation? c, IReadOnlyList<ChannelIdentity> identities, LeadProfile? profile, UsageTotals usage) =>
         new(l.Id, l.Name, l.Email, l.Phone, l.Language, l.Escalated, l.EscalationReason, l.OptedOut, c?.Id, c?.State.ToWire(),
-            identities.Select(i => new IdentityDto(i.Kind.ToString().ToLowerInvariant(), i.Value)).ToList(), l.CreatedAt, l.UpdatedAt);
+            identities.Select(i => new IdentityDto(i.Kind.ToString().ToLowerInvariant(), i.Value)).ToList(), l.CreatedAt, l.UpdatedAt,
+            LeadProfileDto.From(profile), UsageTotalsDto.From(usage));
 }
+
+public sealed record BantDimensionDto(double Score, IReadOnlyList<string> Evidence)
+{
+    public static BantDimensionDto From(BantDimension d) => new(d.Score, d.Evidence);
+}
+
+public sealed record BantDto(BantDimensionDto Budget, BantDimensionDto Authority, BantDimensionDto Need, BantDimensionDto Timeline, double Overall, string Temperature);
+
+public sealed record DiscDto(double Dominance, double Influence, double Steadiness, double Conscientiousness, string? Primary, double Confidence, int Samples);
+
+public sealed record KeyFactsDto(string? Name, string? Company, string? Role, string? Budget, string? Timeline, IReadOnlyList<string> PainPoints, string? Email);
+
+public sealed record SentimentDto(string Label, double Latest, double Trend, DateTimeOffset? At);
+
+/// <summary>What SalesFlow has learned about a lead (BANT with evidence, DISC with confidence, key facts, sentiment).</summary>
+public sealed record LeadProfileDto(BantDto Bant, DiscDto Disc, KeyFactsDto KeyFacts, SentimentDto Sentiment, int Turns, string? LastSource, DateTimeOffset UpdatedAt)
+{
+    public static LeadProfileDto? From(LeadProfile? p) => p is null ? null : new(
+        new BantDto(BantDimensionDto.From(p.Bant.Budget), BantDimensionDto.From(p.Bant.Authority), BantDimensionDto.From(p.Bant.Need), BantDimensionDto.From(p.Bant.Timeline), Math.Round(p.Bant.Overall, 3), p.Bant.Temperature),
+        new DiscDto(p.Disc.Dominance, p.Disc.Influence, p.Disc.Steadiness, p.Disc.Conscientiousness, p.Disc.Primary, p.Disc.Confidence, p.Disc.Samples),
+        new KeyFactsDto(p.Facts.Name, p.Facts.Company, p.Facts.Role, p.Facts.Budget, p.Facts.Timeline, p.Facts.PainPoints, p.Facts.Email),
+        new SentimentDto(p.Sentiment.Label, p.Sentiment.Latest, p.Sentiment.Trend, p.Sentiment.At),
+        p.Turns,
+        p.LastSource,
+        p.UpdatedAt);
+}
+
+public sealed record UsageTotalsDto(long Calls, long InputTokens, long OutputTokens, long TotalTokens, decimal CostUsd)
+{
+    public static UsageTotalsDto From(UsageTotals t) => new(t.Calls, t.InputTokens, t.OutputTokens, t.TotalTokens, Math.Round(t.CostUsd, 9));
+
+    public static IReadOnlyDictionary<string, UsageTotalsDto> From(IReadOnlyDictionary<string, UsageTotals> byKey) =>
+        byKey.OrderBy(k => k.Key, StringComparer.Ordinal).ToDictionary(k => k.Key, k => From(k.Value));
+}
+
+public sealed record ComplianceAuditDto(string Id, string LeadId, string OutboxId, string Verdict, IReadOnlyList<string> RuleIds, string Source, string Purpose, string OriginalHash, string FinalHash, string FinalText, DateTimeOffset CreatedAt)
+{
+    public static ComplianceAuditDto From(ComplianceAuditEntry e) =>
+        new(e.Id, e.LeadId, e.OutboxId, e.Verdict.ToWire(), e.RuleIds, e.Source, e.Purpose, e.OriginalHash, e.FinalHash, e.FinalText, e.CreatedAt);
+}
+
+public sealed record ChatStreamRequest(string? ConversationId, string? Message, string? Mode);
 
 public sealed record OutboxItemDto(string Id, string LeadId, string ConversationId, string Channel, string Recipient, string Text, string Status, string Purpose, string IdempotencyKey, string? ProviderMessageId, string? Error, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt)
 {

@@ -1,6 +1,8 @@
+using SalesFlow.Core.Ai.Usage;
 using SalesFlow.Core.Conversations;
 using SalesFlow.Core.Leads;
 using SalesFlow.Core.Privacy;
+using SalesFlow.Core.Qualification;
 using SalesFlow.Functions.Extensions;
 using SalesFlow.Functions.Security;
 
@@ -11,14 +13,14 @@ public static class LeadsApi
     public static IEndpointRouteBuilder MapLeadsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/leads").WithTags("Leads").RequireClientKey();
-        api.MapGet("/{id}", GetAsync).WithName("GetLead").WithSummary("A lead with its channel identities and conversation state.");
+        api.MapGet("/{id}", GetAsync).WithName("GetLead").WithSummary("A lead with its channel identities, conversation state, profile (BANT, DISC, key facts, sentiment) and AI usage totals.");
         api.MapGet("/{id}/memory", GetMemoryAsync).WithName("GetLeadMemory").WithSummary("The context the brain sees for this lead.");
         api.MapPost("/{id}/release", ReleaseAsync).WithName("ReleaseLead").WithSummary("A human hands the lead back to SalesFlow after an escalation.");
         api.MapDelete("/{id}", EraseAsync).WithName("EraseLead").WithSummary("GDPR erasure: every trace of the lead is removed from every store.");
         return app;
     }
 
-    private static async Task<IResult> GetAsync(string id, HttpContext http, ILeadStore leads, IConversationStore conversations, CancellationToken ct)
+    private static async Task<IResult> GetAsync(string id, HttpContext http, ILeadStore leads, IConversationStore conversations, ILeadProfileStore profiles, IUsageStore usage, CancellationToken ct)
     {
         var client = ClientAuthenticator.CurrentClient(http);
         var lead = await leads.GetAsync(client.Id, id, ct);
@@ -28,10 +30,12 @@ public static class LeadsApi
         }
 
         var conversation = await conversations.FindForLeadAsync(client.Id, id, ct);
-        return TypedResults.Ok(LeadDto.From(lead, conversation, await leads.ListIdentitiesAsync(client.Id, id, ct)));
+        var profile = await profiles.GetAsync(client.Id, id, ct);
+        var spent = await usage.SummarizeLeadAsync(client.Id, id, ct);
+        return TypedResults.Ok(LeadDto.From(lead, conversation, await leads.ListIdentitiesAsync(client.Id, id, ct), profile, spent.Total));
     }
 
-    private static async Task<IResult> GetMemoryAsync(string id, HttpContext http, ILeadStore leads, IConversationStore conversations, Microsoft.Extensions.Options.IOptions<ConversationOptions> options, CancellationToken ct)
+    private static async Task<IResult> GetMemoryAsync(string id, HttpContext http, ILeadStore leads, IConversationStore conversations, ILeadProfileStore profiles, Microsoft.Extensions.Options.IOptions<ConversationOptions> options, CancellationToken ct)
     {
         var client = ClientAuthenticator.CurrentClient(http);
         var lead = await leads.GetAsync(client.Id, id, ct);
@@ -50,6 +54,7 @@ public static class LeadsApi
             flags = new { escalated = lead.Escalated, escalationReason = lead.EscalationReason, optedOut = lead.OptedOut },
             identities = (await leads.ListIdentitiesAsync(client.Id, id, ct)).Select(i => new IdentityDto(i.Kind.ToString().ToLowerInvariant(), i.Value)),
             hot = new { window = options.Value.HotWindow, messages = recent.Select(MessageDto.From) },
+            profile = LeadProfileDto.From(await profiles.GetAsync(client.Id, id, ct)),
         });
     }
 

@@ -2,18 +2,22 @@ using Microsoft.Extensions.Options;
 using SalesFlow.Core.Adapters.Azure.Cosmos;
 using SalesFlow.Core.Adapters.Azure.StorageQueues;
 using SalesFlow.Core.Adapters.Embedded;
+using SalesFlow.Core.Ai.Usage;
 using SalesFlow.Core.Clients;
+using SalesFlow.Core.Compliance;
 using SalesFlow.Core.Conversations;
 using SalesFlow.Core.Delivery;
 using SalesFlow.Core.Leads;
 using SalesFlow.Core.Privacy;
+using SalesFlow.Core.Qualification;
 using SalesFlow.Core.Queue;
 using SalesFlow.Functions.Hosting;
 
 namespace SalesFlow.Functions.Extensions;
 
 /// <summary>
-/// Configuration picks the adapter per concern: SalesFlow:Store (embedded | cosmos) and
+/// Configuration picks the adapter per concern: SalesFlow:Store (embedded | cosmos: clients, leads,
+/// conversations, outbox, lead profiles, the compliance audit log and AI usage) and
 /// SalesFlow:Queue (embedded | storage). The embedded SQLite file is opened only when a
 /// concern uses it.
 /// </summary>
@@ -63,6 +67,9 @@ public static class AdapterExtensions
         services.AddSingleton<IConversationStore, SqliteConversationStore>();
         services.AddSingleton<IOutboxStore, SqliteOutboxStore>();
         services.AddSingleton<ILeadEraser, SqliteLeadEraser>();
+        services.AddSingleton<ILeadProfileStore, SqliteLeadProfileStore>();
+        services.AddSingleton<IComplianceAuditLog, SqliteComplianceAuditLog>();
+        services.AddSingleton<IUsageStore, SqliteUsageStore>();
     }
 
     private static void AddCosmosStores(IServiceCollection services, IConfiguration configuration)
@@ -76,6 +83,9 @@ public static class AdapterExtensions
         services.AddSingleton<IConversationStore>(stores.Conversations);
         services.AddSingleton<IOutboxStore>(stores.Outbox);
         services.AddSingleton<ILeadEraser>(stores.Eraser);
+        services.AddSingleton<ILeadProfileStore>(stores.Profiles);
+        services.AddSingleton<IComplianceAuditLog>(stores.ComplianceAudit);
+        services.AddSingleton<IUsageStore>(stores.Usage);
 
         // Registered before the demo seeder so the containers exist when it writes.
         services.AddHostedService<CosmosInitializer>();

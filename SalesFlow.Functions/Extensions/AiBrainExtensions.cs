@@ -1,4 +1,5 @@
 using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using SalesFlow.Core.Adapters.Embedded;
 using SalesFlow.Core.Adapters.OpenAI;
@@ -7,6 +8,7 @@ using SalesFlow.Core.Ai.Usage;
 using SalesFlow.Core.Brain;
 using SalesFlow.Core.Brain.Llm;
 using SalesFlow.Core.Brain.Rules;
+using SalesFlow.Core.Coaching;
 
 namespace SalesFlow.Functions.Extensions;
 
@@ -25,9 +27,11 @@ public static class AiBrainExtensions
         services.AddSingleton<IValidateOptions<AiOptions>, AiOptionsValidator>();
         services.AddSingleton<RulesMessageAnalyzer>();
         services.AddSingleton<RulesReplyGenerator>();
-        services.AddSingleton<IUsageStore, SqliteUsageStore>();
+        // The store adapters register the usage store of SalesFlow:Store; this default serves hosts without them.
+        services.TryAddSingleton<IUsageStore, SqliteUsageStore>();
         services.AddSingleton<AiUsageTracker>();
         services.AddSingleton<ModelRouter>();
+        services.AddSingleton<RulesSalesCoach>();
 
         var provider = builder.Configuration.GetValue<AiProvider?>($"{AiOptions.Section}:{nameof(AiOptions.Provider)}") ?? AiProvider.None;
         if (provider == AiProvider.None)
@@ -35,6 +39,7 @@ public static class AiBrainExtensions
             services.AddSingleton<IMessageAnalyzer>(sp => sp.GetRequiredService<RulesMessageAnalyzer>());
             services.AddSingleton<IReplyGenerator>(sp => sp.GetRequiredService<RulesReplyGenerator>());
             services.AddSingleton<ILeadInsightsExtractor>(sp => new RulesInsightsExtractor(sp.GetRequiredService<RulesMessageAnalyzer>()));
+            services.AddSingleton<ISalesCoach>(sp => sp.GetRequiredService<RulesSalesCoach>());
             return builder;
         }
 
@@ -59,6 +64,7 @@ public static class AiBrainExtensions
             sp.GetRequiredService<RulesReplyGenerator>(),
             sp.GetRequiredService<IOptions<AiOptions>>(),
             sp.GetRequiredService<ILogger<LlmReplyGenerator>>()));
+        services.AddSingleton<ISalesCoach, LlmSalesCoach>();
         return builder;
     }
 }

@@ -3,11 +3,13 @@ using SalesFlow.Core.Adapters.Embedded;
 using SalesFlow.Core.Brain;
 using SalesFlow.Core.Brain.Rules;
 using SalesFlow.Core.Clients;
+using SalesFlow.Core.Compliance;
 using SalesFlow.Core.Conversations;
 using SalesFlow.Core.Delivery;
 using SalesFlow.Core.Intake;
 using SalesFlow.Core.Leads;
 using SalesFlow.Core.Privacy;
+using SalesFlow.Core.Qualification;
 using SalesFlow.Core.Queue;
 using SalesFlow.Functions.Apis;
 using SalesFlow.Functions.Hosting;
@@ -32,6 +34,9 @@ public static class HostingExtensions
         services.AddSalesFlowAdapters(builder.Configuration, mode);
         services.AddSingleton<ITimerHandler, RetentionCleanupTimer>();
         builder.AddAiBrain();
+        services.AddSingleton<IComplianceFilter, RulesComplianceFilter>();
+        services.AddSingleton<ComplianceGate>();
+        services.AddSingleton<LeadProfileService>();
         services.AddSingleton<IntakeService>();
         services.AddSingleton<ConversationEngine>();
         services.AddSingleton<DeliveryService>();
@@ -61,6 +66,9 @@ public static class HostingExtensions
         app.MapLeadsApi();
         app.MapOutboxApi();
         app.MapIntelligenceApi();
+        app.MapComplianceApi();
+        app.MapUsageApi();
+        app.MapChatApi();
         app.MapClientsApi();
         app.MapPoisonQueuesApi();
         if (app.Services.GetRequiredService<HostingMode>().UnderFunctionsHost)

@@ -72,6 +72,8 @@ public static class AppSettings
             "00:00:01.5", SettingScope.Both),
         new("Conversation__HotWindow", "How many recent messages the brain sees (1 to 200).",
             "20", SettingScope.Both),
+        new("Conversation__SuggestionConfidence", "How sure the brain must be (0 to 1) before its suggested next sales stage is taken instead of the rules' transition; only allowed edges are ever taken.",
+            "0.7", SettingScope.Both),
 
         // ── Demo client (DemoClientOptions) ─────────────────────────────────────────────────
         new("DemoClient__Enabled", "Create the demo client on first start and print its keys to the console once. Off in the cloud: the host forwards stdout to the logs.",

@@ -52,6 +52,10 @@ public static class FunctionCatalog
         new("leads", "api/leads/{*rest}", ["get", "post", "delete"], HttpAuthLevel.Function),
         new("outbox", "api/outbox/{*rest}", Get, HttpAuthLevel.Function),
         new("intelligence", "api/intelligence/{*rest}", Post, HttpAuthLevel.Function),
+        new("compliance", "api/compliance/{*rest}", Get, HttpAuthLevel.Function),
+        new("usage", "api/usage/{*rest}", Get, HttpAuthLevel.Function),
+        // Server-sent events: the host proxies the response as it is written (enableProxyingHttpRequest).
+        new("chat", "api/chat/{*rest}", Post, HttpAuthLevel.Function),
         new("admin", "api/admin/{*rest}", GetPost, HttpAuthLevel.Function),
     ];
 

@@ -1,10 +1,14 @@
+using SalesFlow.Core.Ai.Usage;
+using SalesFlow.Core.Brain;
 using SalesFlow.Core.Channels;
 using SalesFlow.Core.Clients;
 using SalesFlow.Core.Common;
+using SalesFlow.Core.Compliance;
 using SalesFlow.Core.Conversations;
 using SalesFlow.Core.Delivery;
 using SalesFlow.Core.Leads;
 using SalesFlow.Core.Privacy;
+using SalesFlow.Core.Qualification;
 
 namespace SalesFlow.Tests.Adapters;
 
@@ -15,6 +19,9 @@ public sealed record StoreSet(
     IConversationStore Conversations,
     IOutboxStore Outbox,
     ILeadEraser Eraser,
+    ILeadProfileStore Profiles,
+    IComplianceAuditLog ComplianceAudit,
+    IUsageStore Usage,
     Func<string, Task<IReadOnlyList<string>>> FindEverythingMentioning);
 
 /// <summary>
@@ -375,6 +382,9 @@ public abstract class StoreContractTests : IAsyncLifetime
             await _s.Conversations.ReplaceAsync(conversation.MoveTo(ConversationState.InterestQualification, "t", Now) with { AnsweredThroughSeq = m.Seq }, default);
             var (item, _) = await _s.Outbox.AddAsync(Item(Acme, lead.Id, Ids.New("out"), "reply:" + m.Id), default);
             await _s.Outbox.MarkAsync(Acme, item.Id, OutboxStatus.Sent, "SM-" + lead.Id, null, Now, default);
+            await _s.Profiles.SaveAsync(Profile(Acme, lead.Id), default);
+            await _s.ComplianceAudit.AddAsync(Audit(Acme, lead.Id, item.Id, ComplianceVerdict.Pass), default);
+            await _s.Usage.AddAsync(Usage(Acme, lead.Id, "gpt-4o-mini", 100, 20, 0.0001m, Now), default);
             return (lead, conversation);
         }
 
@@ -391,7 +401,13 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.Equal(2, report.Removed["identities"]);
         Assert.Equal(1, report.Removed["outbox"]);
         Assert.Equal(1, report.Removed["conversations"]);
+        Assert.Equal(1, report.Removed["lead_profiles"]);
+        Assert.Equal(1, report.Removed["compliance_audit"]);
+        Assert.Equal(1, report.Removed["ai_usage"]);
         Assert.Empty(await _s.FindEverythingMentioning(erased.Id));
+        Assert.Null(await _s.Profiles.GetAsync(Acme, erased.Id, default));
+        Assert.Empty(await _s.ComplianceAudit.ListAsync(Acme, erased.Id, null, 10, default));
+        Assert.Equal(0, (await _s.Usage.ReportAsync(Acme, erased.Id, null, null, default)).Total.Calls);
         Assert.Null(await _s.Leads.GetAsync(Acme, erased.Id, default));
         Assert.Null(await _s.Conversations.GetAsync(Acme, erasedConversation.Id, default));
         Assert.Empty(await _s.Conversations.ListMessagesAsync(Acme, erasedConversation.Id, 10, default));
@@ -408,7 +424,108 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.Equal(2, (await _s.Leads.ListIdentitiesAsync(Acme, kept.Id, default)).Count);
         Assert.Equal(3, (await _s.Conversations.ListMessagesAsync(Acme, keptConversation.Id, 10, default)).Count);
         Assert.Single(await _s.Outbox.ListAsync(Acme, kept.Id, null, 10, default));
+        Assert.NotNull(await _s.Profiles.GetAsync(Acme, kept.Id, default));
+        Assert.Single(await _s.ComplianceAudit.ListAsync(Acme, kept.Id, null, 10, default));
+        Assert.Equal(1, (await _s.Usage.ReportAsync(Acme, kept.Id, null, null, default)).Total.Calls);
         Assert.True(await _s.Outbox.ApplyProviderStatusAsync(Acme, "SM-" + kept.Id, OutboxStatus.Delivered, null, Now, default));
         Assert.NotEmpty(await _s.FindEverythingMentioning(kept.Id));
+    }
+
+    private static LeadProfile Profile(string clientId, string leadId) =>
+        LeadProfileMerger.Merge(
+            LeadProfile.New(clientId, leadId),
+            new LeadInsights(
+                new MessageAnalysis("en", Intent.Pricing, Sentiment.Positive, 0.4, 0.9),
+                null,
+                0,
+                new BantSignals(new BantSignal(0.8, "our budget is 5,000 €"), BantSignal.None, new BantSignal(0.6, "orders take too long"), BantSignal.None),
+                new DiscSignals(0, 0, 0, 0.7),
+                new KeyFacts("Anna", "Bakery Meyer", "CEO", "5,000 €", null, ["orders take too long"], null),
+                "llm"),
+            Now);
+
+    private static ComplianceAuditEntry Audit(string clientId, string leadId, string outboxId, ComplianceVerdict verdict, DateTimeOffset? at = null) =>
+        new(ComplianceGate.EntryIdFor(clientId, outboxId), clientId, leadId, outboxId, verdict, verdict == ComplianceVerdict.Pass ? [] : [ComplianceRules.Guarantee], "llm", OutboxPurpose.Reply, "h1", "h2", "final text", at ?? Now);
+
+    private static AiUsageRecord Usage(string clientId, string? leadId, string model, long input, long output, decimal cost, DateTimeOffset at) =>
+        new(Ids.New("ai"), clientId, leadId, model, AiPurpose.Reply, input, output, cost, 120, true, at);
+
+    [Fact]
+    public async Task AProfileIsCreatedOnceAndReplacedOnlyAtItsETag()
+    {
+        var created = await _s.Profiles.SaveAsync(Profile(Acme, "lead_1"), default);
+        await Assert.ThrowsAsync<ConcurrencyException>(() => _s.Profiles.SaveAsync(Profile(Acme, "lead_1"), default));
+
+        var stored = (await _s.Profiles.GetAsync(Acme, "lead_1", default))!;
+        Assert.Equal(created.ETag, stored.ETag);
+        Assert.NotEmpty(stored.ETag);
+        Assert.Equal(("Bakery Meyer", 0.8, "our budget is 5,000 €", "C"), (stored.Facts.Company, stored.Bant.Budget.Score, stored.Bant.Budget.Evidence[0], stored.Disc.Primary));
+        Assert.Equal((0.7, 1), (stored.Disc.Conscientiousness, stored.Disc.Samples));
+        Assert.Equal(["orders take too long"], stored.Facts.PainPoints);
+
+        var replaced = await _s.Profiles.SaveAsync(stored with { Turns = 7 }, default);
+        await Assert.ThrowsAsync<ConcurrencyException>(() => _s.Profiles.SaveAsync(stored with { Turns = 9 }, default));
+        Assert.Equal(7, (await _s.Profiles.GetAsync(Acme, "lead_1", default))!.Turns);
+        Assert.NotEqual(stored.ETag, replaced.ETag);
+
+        Assert.Null(await _s.Profiles.GetAsync(Globex, "lead_1", default));
+        Assert.Null(await _s.Profiles.GetAsync(Acme, "lead_2", default));
+    }
+
+    [Fact]
+    public async Task TheComplianceAuditIsIdempotentPerReplyFilteredAndNewestFirst()
+    {
+        Assert.True(await _s.ComplianceAudit.AddAsync(Audit(Acme, "lead_1", "out_1", ComplianceVerdict.Pass, Now.AddMinutes(-2)), default));
+        Assert.False(await _s.ComplianceAudit.AddAsync(Audit(Acme, "lead_1", "out_1", ComplianceVerdict.Blocked), default));
+        await _s.ComplianceAudit.AddAsync(Audit(Acme, "lead_1", "out_2", ComplianceVerdict.Blocked, Now.AddMinutes(-1)), default);
+        await _s.ComplianceAudit.AddAsync(Audit(Acme, "lead_2", "out_3", ComplianceVerdict.Rewritten, Now), default);
+        await _s.ComplianceAudit.AddAsync(Audit(Globex, "lead_9", "out_9", ComplianceVerdict.Blocked, Now), default);
+
+        var all = await _s.ComplianceAudit.ListAsync(Acme, null, null, 10, default);
+        Assert.Equal(["out_3", "out_2", "out_1"], all.Select(e => e.OutboxId));
+        Assert.Equal(ComplianceVerdict.Pass, all[^1].Verdict); // the first write stands
+        Assert.Equal(["out_2", "out_1"], (await _s.ComplianceAudit.ListAsync(Acme, "lead_1", null, 10, default)).Select(e => e.OutboxId));
+        var blocked = Assert.Single(await _s.ComplianceAudit.ListAsync(Acme, null, ComplianceVerdict.Blocked, 10, default));
+        Assert.Equal([ComplianceRules.Guarantee], blocked.RuleIds);
+        Assert.Equal(("final text", "h1", "h2", "llm", OutboxPurpose.Reply), (blocked.FinalText, blocked.OriginalHash, blocked.FinalHash, blocked.Source, blocked.Purpose));
+        Assert.Single(await _s.ComplianceAudit.ListAsync(Acme, null, null, 1, default));
+        Assert.Equal(["out_9"], (await _s.ComplianceAudit.ListAsync(Globex, null, null, 10, default)).Select(e => e.OutboxId));
+        Assert.Empty(await _s.ComplianceAudit.ListAsync(Globex, "lead_1", null, 10, default));
+    }
+
+    [Fact]
+    public async Task UsageIsReportedPerModelPurposeAndLeadWithinTheRangeAndPerClient()
+    {
+        var t0 = new DateTimeOffset(2025, 3, 1, 0, 0, 0, TimeSpan.Zero);
+        await _s.Usage.AddAsync(Usage(Acme, "lead_1", "gpt-4o-mini", 1000, 100, 0.000210m, t0.AddHours(1)), default);
+        await _s.Usage.AddAsync(Usage(Acme, "lead_1", "gpt-4o", 2000, 200, 0.007m, t0.AddHours(2)), default);
+        await _s.Usage.AddAsync(Usage(Acme, "lead_2", "gpt-4o-mini", 500, 50, 0.000105m, t0.AddDays(2)), default);
+        await _s.Usage.AddAsync(Usage(Acme, null, "gpt-4o", 100, 10, 0.00035m, t0.AddHours(3)), default);
+        await _s.Usage.AddAsync(Usage(Globex, "lead_9", "gpt-4o", 9999, 999, 1m, t0.AddHours(1)), default);
+
+        var all = await _s.Usage.ReportAsync(Acme, null, null, null, default);
+        Assert.Equal(new UsageTotals(4, 3600, 360, 0.007665m), all.Total);
+        Assert.Equal(new UsageTotals(2, 1500, 150, 0.000315m), all.ByModel["gpt-4o-mini"]);
+        Assert.Equal(new UsageTotals(2, 2100, 210, 0.00735m), all.ByModel["gpt-4o"]);
+        Assert.Equal(new UsageTotals(2, 3000, 300, 0.00721m), all.ByLead["lead_1"]);
+        Assert.Equal(new UsageTotals(1, 100, 10, 0.00035m), all.ByLead[""]);
+        Assert.Equal(4, all.ByPurpose[AiPurpose.Reply].Calls);
+
+        var firstDay = await _s.Usage.ReportAsync(Acme, null, t0, t0.AddDays(1), default);
+        Assert.Equal(3, firstDay.Total.Calls);
+        Assert.False(firstDay.ByLead.ContainsKey("lead_2"));
+        var lead1Late = await _s.Usage.ReportAsync(Acme, "lead_1", t0.AddHours(2), null, default);
+        Assert.Equal(new UsageTotals(1, 2000, 200, 0.007m), lead1Late.Total);
+        Assert.Equal(["gpt-4o"], lead1Late.ByModel.Keys);
+
+        Assert.Equal(0, (await _s.Usage.ReportAsync(Globex, "lead_1", null, null, default)).Total.Calls);
+        Assert.Equal(1, (await _s.Usage.ReportAsync(Globex, null, null, null, default)).Total.Calls);
+        Assert.Equal(2, (await _s.Usage.SummarizeLeadAsync(Acme, "lead_1", default)).Total.Calls);
+        Assert.Equal(1, (await _s.Usage.SummarizeClientAsync(Acme, t0.AddDays(1), default)).Total.Calls);
+        Assert.Equal(4, (await _s.Usage.ListAsync(Acme, null, 10, default)).Count);
+
+        Assert.Equal(2, await _s.Usage.EraseLeadAsync(Acme, "lead_1", default));
+        Assert.Equal(2, (await _s.Usage.ReportAsync(Acme, null, null, null, default)).Total.Calls);
+        Assert.Equal(1, (await _s.Usage.ReportAsync(Globex, null, null, null, default)).Total.Calls);
     }
 }

@@ -14,6 +14,9 @@ public sealed class StoreContractTestsAgainstSqlite : StoreContractTests
         new SqliteConversationStore(_temp.Db),
         new SqliteOutboxStore(_temp.Db),
         new SqliteLeadEraser(_temp.Db),
+        new SqliteLeadProfileStore(_temp.Db),
+        new SqliteComplianceAuditLog(_temp.Db),
+        new SqliteUsageStore(_temp.Db),
         FindEverythingMentioningAsync));
 
     protected override Task DisposeStoresAsync()
@@ -27,7 +30,7 @@ public sealed class StoreContractTestsAgainstSqlite : StoreContractTests
     {
         var found = new List<string>();
         await using var connection = _temp.Db.Open();
-        foreach (var (table, column) in new[] { ("leads", "id"), ("identities", "lead_id"), ("conversations", "lead_id"), ("messages", "lead_id"), ("outbox", "lead_id") })
+        foreach (var (table, column) in new[] { ("leads", "id"), ("identities", "lead_id"), ("conversations", "lead_id"), ("messages", "lead_id"), ("outbox", "lead_id"), ("lead_profiles", "lead_id"), ("compliance_audit", "lead_id"), ("ai_usage", "lead_id") })
         {
             await using var command = connection.CreateCommand();
             command.CommandText = $"SELECT rowid FROM {table} WHERE {column} = $l";

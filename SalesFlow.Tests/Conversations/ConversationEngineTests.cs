@@ -6,9 +6,11 @@ using SalesFlow.Core.Brain;
 using SalesFlow.Core.Brain.Rules;
 using SalesFlow.Core.Channels;
 using SalesFlow.Core.Clients;
+using SalesFlow.Core.Compliance;
 using SalesFlow.Core.Conversations;
 using SalesFlow.Core.Delivery;
 using SalesFlow.Core.Intake;
+using SalesFlow.Core.Qualification;
 using SalesFlow.Core.Queue;
 using SalesFlow.Tests.Support;
 
@@ -26,6 +28,8 @@ public sealed class ConversationEngineTests : IDisposable
     private readonly SqliteOutboxStore _outbox;
     private readonly SqliteWorkQueue _queue;
     private readonly IntakeService _intake;
+    private readonly SqliteLeadProfileStore _profiles;
+    private readonly SqliteComplianceAuditLog _audit;
 
     public ConversationEngineTests()
     {
@@ -33,16 +37,30 @@ public sealed class ConversationEngineTests : IDisposable
         _conversations = new SqliteConversationStore(_temp.Db);
         _outbox = new SqliteOutboxStore(_temp.Db);
         _queue = new SqliteWorkQueue(_temp.Db, _clock);
+        _profiles = new SqliteLeadProfileStore(_temp.Db);
+        _audit = new SqliteComplianceAuditLog(_temp.Db);
         _intake = new IntakeService(_leads, _conversations, _outbox, _queue, Options.Create(new ConversationOptions()), _clock, NullLogger<IntakeService>.Instance);
     }
 
     public void Dispose() => _temp.Dispose();
 
-    private ConversationEngine Engine(IConversationStore? conversations = null, IReplyGenerator? replies = null)
+    private ConversationEngine Engine(IConversationStore? conversations = null, IReplyGenerator? replies = null, ILeadInsightsExtractor? extractor = null)
     {
         var clients = new Mock<IClientStore>();
         clients.Setup(c => c.GetAsync("acme", It.IsAny<CancellationToken>())).ReturnsAsync(Acme);
-        return new ConversationEngine(clients.Object, _leads, conversations ?? _conversations, _outbox, _queue, new RulesMessageAnalyzer(), replies ?? new RulesReplyGenerator(), _clock, NullLogger<ConversationEngine>.Instance);
+        return new ConversationEngine(
+            clients.Object,
+            _leads,
+            conversations ?? _conversations,
+            _outbox,
+            _queue,
+            extractor ?? new RulesInsightsExtractor(new RulesMessageAnalyzer()),
+            replies ?? new RulesReplyGenerator(),
+            new LeadProfileService(_profiles),
+            new ComplianceGate(new RulesComplianceFilter(), _audit, NullLogger<ComplianceGate>.Instance),
+            Options.Create(new ConversationOptions()),
+            _clock,
+            NullLogger<ConversationEngine>.Instance);
     }
 
     private Task<IntakeResult> Say(string text, string wamid) =>

@@ -107,6 +107,12 @@ public sealed class LifecycleOverHttpTests
         Assert.Equal(HttpStatusCode.NotFound, (await globex.DeleteAsync($"/api/leads/{demoLead.Str("leadId")}")).StatusCode);
         Assert.Empty(await globex.OutboxAsync(demoLead.Str("leadId")));
         Assert.All(await globex.OutboxAsync(), i => Assert.Equal(globexLead.Str("leadId"), i.Str("leadId")));
+        Assert.Empty((await globex.GetJsonAsync($"/api/compliance/audit?leadId={demoLead.Str("leadId")}")).GetProperty("items").EnumerateArray());
+        Assert.All((await globex.GetJsonAsync("/api/compliance/audit")).GetProperty("items").EnumerateArray(), i => Assert.Equal(globexLead.Str("leadId"), i.Str("leadId")));
+        Assert.NotEmpty((await app.Http.GetJsonAsync($"/api/compliance/audit?leadId={demoLead.Str("leadId")}")).GetProperty("items").EnumerateArray());
+        Assert.Equal("globex", (await globex.GetJsonAsync("/api/usage")).Str("clientId"));
+        Assert.False((await globex.GetJsonAsync("/api/usage")).GetProperty("byLead").TryGetProperty(demoLead.Str("leadId"), out _));
+        Assert.Equal(HttpStatusCode.NotFound, (await globex.PostAsJsonAsync("/api/chat/stream", new { conversationId = demoLead.Str("conversationId"), message = "sneaky", mode = "coach" })).StatusCode);
 
         // The demo tenant's data is untouched by all of that.
         var conversation = await app.Http.GetJsonAsync($"/api/conversations/{demoLead.Str("conversationId")}");

@@ -13,8 +13,8 @@ using Microsoft.Extensions.Logging;
 
 namespace SalesFlow.Tests.Support;
 
-/// <summary>One scripted answer: status, content type, body, extra headers; SSE bodies are written in pieces.</summary>
-public sealed record ReplayResponse(int Status, string ContentType, string Body, IReadOnlyDictionary<string, string>? Headers = null, TimeSpan Delay = default)
+/// <summary>One scripted answer: status, content type, body, extra headers; SSE bodies are written in pieces, <see cref="EventDelay"/> apart.</summary>
+public sealed record ReplayResponse(int Status, string ContentType, string Body, IReadOnlyDictionary<string, string>? Headers = null, TimeSpan Delay = default, TimeSpan EventDelay = default)
 {
     public static ReplayResponse Json(int status, string body, IReadOnlyDictionary<string, string>? headers = null) => new(status, "application/json", body, headers);
 }
@@ -118,6 +118,48 @@ public sealed class OpenAIReplayServer : IAsyncDisposable
         return ReplayResponse.Json(status, body.ToJsonString());
     }
 
+    /// <summary>
+    /// A streamed chat completion in the recorded wire format (role chunk, one chunk per piece, finish chunk, the final
+    /// usage chunk with no choices, [DONE]), for answers the recordings do not hold.
+    /// </summary>
+    public static ReplayResponse StreamOf(IEnumerable<string> pieces, int promptTokens, int completionTokens, string model = "gpt-4o-mini-2024-07-18", TimeSpan eventDelay = default)
+    {
+        static string Chunk(string model, JsonNode choices, JsonNode? usage) => "data: " + new JsonObject
+        {
+            ["id"] = "chatcmpl-replay",
+            ["object"] = "chat.completion.chunk",
+            ["created"] = 1770950778,
+            ["model"] = model,
+            ["choices"] = choices,
+            ["usage"] = usage,
+        }.ToJsonString() + "\n\n";
+
+        static JsonArray Delta(JsonObject delta, string? finish) =>
+            [new JsonObject { ["index"] = 0, ["delta"] = delta, ["logprobs"] = null, ["finish_reason"] = finish }];
+
+        var body = new StringBuilder(Chunk(model, Delta(new JsonObject { ["role"] = "assistant", ["content"] = "" }, null), null));
+        foreach (var piece in pieces)
+        {
+            body.Append(Chunk(model, Delta(new JsonObject { ["content"] = piece }, null), null));
+        }
+
+        body.Append(Chunk(model, Delta(new JsonObject(), "stop"), null));
+        body.Append(Chunk(model, new JsonArray(), new JsonObject { ["prompt_tokens"] = promptTokens, ["completion_tokens"] = completionTokens, ["total_tokens"] = promptTokens + completionTokens }));
+        body.Append("data: [DONE]\n\n");
+        return new ReplayResponse(200, "text/event-stream", body.ToString(), EventDelay: eventDelay);
+    }
+
+    /// <summary>A chat completion (non-streamed) answering <paramref name="content"/>, in the recorded format.</summary>
+    public static ReplayResponse CompletionOf(string content, int promptTokens, int completionTokens)
+    {
+        var body = JsonNode.Parse(FromRecord("ChatTests_HelloWorldChat.json").Body)!;
+        body["choices"]![0]!["message"]!["content"] = content;
+        body["usage"]!["prompt_tokens"] = promptTokens;
+        body["usage"]!["completion_tokens"] = completionTokens;
+        body["usage"]!["total_tokens"] = promptTokens + completionTokens;
+        return ReplayResponse.Json(200, body.ToJsonString());
+    }
+
     /// <summary>A raw .sse recording served as text/event-stream.</summary>
     public static ReplayResponse FromSse(string file) => new(200, "text/event-stream", File.ReadAllText(Path.Combine(FixtureDir, file)));
 
@@ -179,6 +221,10 @@ public sealed class OpenAIReplayServer : IAsyncDisposable
             {
                 await context.Response.WriteAsync(evt + "\n\n", context.RequestAborted);
                 await context.Response.Body.FlushAsync(context.RequestAborted);
+                if (response.EventDelay > TimeSpan.Zero)
+                {
+                    await Task.Delay(response.EventDelay, context.RequestAborted);
+                }
             }
 
             return;

@@ -127,5 +127,30 @@ internal static class SqliteSchema
         );
         CREATE INDEX IF NOT EXISTS ix_ai_usage_client_time ON ai_usage (client_id, created_at);
         CREATE INDEX IF NOT EXISTS ix_ai_usage_lead ON ai_usage (client_id, lead_id, created_at);
+        CREATE TABLE IF NOT EXISTS lead_profiles (
+            client_id TEXT NOT NULL,
+            lead_id TEXT NOT NULL,
+            profile_json TEXT NOT NULL,
+            updated_at INTEGER NOT NULL,
+            etag TEXT NOT NULL,
+            PRIMARY KEY (client_id, lead_id)
+        );
+        CREATE TABLE IF NOT EXISTS compliance_audit (
+            client_id TEXT NOT NULL,
+            id TEXT NOT NULL,
+            lead_id TEXT NOT NULL,
+            outbox_id TEXT NOT NULL,
+            verdict TEXT NOT NULL,
+            rule_ids TEXT NOT NULL,
+            source TEXT NOT NULL,
+            purpose TEXT NOT NULL,
+            original_hash TEXT NOT NULL,
+            final_hash TEXT NOT NULL,
+            final_text TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            PRIMARY KEY (client_id, id)
+        );
+        CREATE INDEX IF NOT EXISTS ix_compliance_audit_time ON compliance_audit (client_id, created_at);
+        CREATE INDEX IF NOT EXISTS ix_compliance_audit_lead ON compliance_audit (client_id, lead_id, created_at);
         """;
 }

@@ -38,6 +38,24 @@ public sealed class SqliteUsageStore(SqliteDatabase db) : IUsageStore
     public Task<UsageSummary> SummarizeClientAsync(string clientId, DateTimeOffset? since, CancellationToken ct) =>
         SummarizeAsync(clientId, null, since);
 
+    public Task<UsageReport> ReportAsync(string clientId, string? leadId, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct) =>
+        db.ReadAsync(async c =>
+        {
+            var rows = await c.Command(
+                """
+                SELECT model, purpose, lead_id, COUNT(*) AS calls, SUM(input_tokens) AS input, SUM(output_tokens) AS output, SUM(cost_nano_usd) AS cost
+                FROM ai_usage
+                WHERE client_id = $c AND ($l IS NULL OR lead_id = $l) AND ($from IS NULL OR created_at >= $from) AND ($to IS NULL OR created_at < $to)
+                GROUP BY model, purpose, lead_id
+                """,
+                null,
+                ("$c", clientId),
+                ("$l", leadId),
+                ("$from", from?.Ms()),
+                ("$to", to?.Ms())).QueryAsync(r => (r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), new UsageTotals(r.GetInt64(3), r.GetInt64(4), r.GetInt64(5), FromNano(r.GetInt64(6)))));
+            return UsageReport.Build(clientId, leadId, from, to, rows);
+        });
+
     public Task<int> EraseLeadAsync(string clientId, string leadId, CancellationToken ct) =>
         db.WriteAsync(async (c, t) => await c.Command("DELETE FROM ai_usage WHERE client_id = $c AND lead_id = $l", t, ("$c", clientId), ("$l", leadId)).ExecAsync(), ct);
 

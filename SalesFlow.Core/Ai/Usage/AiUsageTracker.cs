@@ -37,6 +37,7 @@ public sealed class AiUsageTracker(IUsageStore store, IOptions<AiOptions> option
             succeeded,
             clock.GetUtcNow());
 
+        AiUsageScope.Current?.Add(record);
         var tags = new TagList { { "model", model }, { "purpose", context.Purpose }, { "client", context.ClientId } };
         SalesFlowMetrics.AiInputTokens.Add(input, tags);
         SalesFlowMetrics.AiOutputTokens.Add(output, tags);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Text;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
@@ -41,23 +42,10 @@ public sealed class LlmReplyGenerator(
         }
 
         var clientId = request.ClientId ?? "unknown";
-        ModelRoute route;
-        try
+        var (route, fallbackReason) = await RouteAsync(request, clientId, cancellationToken);
+        if (route?.Model is null)
         {
-            var budgetLeft = await usage.RemainingBudgetFractionAsync(clientId, cancellationToken);
-            route = router.Route(clientId, RouteInputFor(request, budgetLeft));
-        }
-        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            logger.LogWarning(e, "Model routing failed; the rules brain answers");
-            return await FallbackAsync(request, "routing failed", cancellationToken);
-        }
-
-        SalesFlowMetrics.AiRoutes.Add(1, new TagList { { "tier", route.Tier.ToString().ToLowerInvariant() } });
-        if (route.Tier == ModelTier.Rules || route.Model is null)
-        {
-            logger.LogInformation("Client {ClientId} has spent its AI budget; the rules brain answers", clientId);
-            return await FallbackAsync(request, "budget spent", cancellationToken);
+            return await FallbackAsync(request, fallbackReason ?? "no model", cancellationToken);
         }
 
         var messages = BuildMessages(request);
@@ -136,6 +124,154 @@ public sealed class LlmReplyGenerator(
     /// <summary>The model's text held to the channel's length: 280 characters on WhatsApp/SMS/web, <see cref="EmailMaxChars"/> on e-mail, cut at a sentence.</summary>
     public static string FitToChannel(string text, ChannelKind channel) =>
         ReplyText.FitToLength(text, channel.IsShortForm() ? ReplyText.ShortFormLimit : EmailMaxChars);
+
+    /// <summary>
+    /// Streams the model's reply token by token, then a final chunk with the cleaned and length-fitted text. Before the
+    /// first token the same fallbacks hold as for <see cref="GenerateAsync"/>; when the model fails mid-stream the final
+    /// chunk carries the rules brain's reply, so what was shown live is replaced, never half-sent.
+    /// </summary>
+    public async IAsyncEnumerable<ReplyChunk> StreamAsync(ReplyRequest request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var clientId = request.ClientId ?? "unknown";
+        ModelRoute? route = null;
+        string? fallbackReason = "vetted template";
+        if (!AnswersWithRules(request.Analysis))
+        {
+            (route, fallbackReason) = await RouteAsync(request, clientId, cancellationToken);
+        }
+
+        if (route?.Model is not { } model)
+        {
+            var text = fallbackReason == "vetted template" ? fallback.GenerateAsync(request, cancellationToken) : FallbackAsync(request, fallbackReason ?? "no model", cancellationToken);
+            await foreach (var chunk in ReplyStreaming.WordByWord(text, cancellationToken))
+            {
+                yield return chunk;
+            }
+
+            yield break;
+        }
+
+        var messages = BuildMessages(request);
+        var chatOptions = ReplyChatOptions(model, request.Channel);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(options.Value.ReplyDeadline);
+        var context = new AiCallContext(clientId, request.LeadId, AiPurpose.Reply);
+        var estimatedInput = TokenEstimator.CountPrompt(messages.Select(m => new EstimatedMessage(m.Role.Value, m.Text)));
+        var timeline = StreamTimeline.Current;
+        var started = Stopwatch.GetTimestamp();
+        var written = new StringBuilder();
+        UsageDetails? reported = null;
+        string? modelId = null;
+        var refused = false;
+        Exception? failure = null;
+
+        timeline?.MarkUpstreamRequest();
+        var updates = chat.GetStreamingResponseAsync(messages, chatOptions, deadline.Token).GetAsyncEnumerator(deadline.Token);
+        try
+        {
+            while (true)
+            {
+                ChatResponseUpdate update;
+                try
+                {
+                    if (!await updates.MoveNextAsync())
+                    {
+                        break;
+                    }
+
+                    update = updates.Current;
+                }
+                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+                {
+                    failure = e;
+                    break;
+                }
+
+                modelId ??= update.ModelId;
+                foreach (var content in update.Contents)
+                {
+                    switch (content)
+                    {
+                        case UsageContent u:
+                            reported = u.Details;
+                            break;
+                        case ErrorContent:
+                            refused = true;
+                            break;
+                    }
+                }
+
+                var text = string.Concat(update.Contents.OfType<TextContent>().Select(t => t.Text));
+                if (text.Length > 0)
+                {
+                    timeline?.MarkUpstreamToken();
+                    written.Append(text);
+                    yield return ReplyChunk.Token(text);
+                }
+            }
+        }
+        finally
+        {
+            await updates.DisposeAsync();
+            timeline?.MarkUpstreamDone();
+        }
+
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        if (failure is not null)
+        {
+            var reason = failure switch
+            {
+                AiException ai => ai.Failure.ToString(),
+                OperationCanceledException => "deadline",
+                _ => failure.GetType().Name,
+            };
+            logger.LogWarning("Streamed model reply failed ({Reason}: {Message}); the rules brain answers", reason, failure.Message);
+            if (failure is not AiException { Failure: AiFailure.CircuitOpen })
+            {
+                await usage.RecordAsync(context, model, null, 0, 0, elapsed, false, CancellationToken.None);
+            }
+
+            yield return ReplyChunk.Final(await FallbackAsync(request, reason, cancellationToken));
+            yield break;
+        }
+
+        await usage.RecordAsync(context, modelId ?? model, reported, estimatedInput, TokenEstimator.Count(written.ToString()), elapsed, true, CancellationToken.None);
+        var reply = Clean(written.ToString());
+        if (refused || reply.Length == 0)
+        {
+            yield return ReplyChunk.Final(await FallbackAsync(request, refused ? "model refused" : "empty answer", cancellationToken));
+            yield break;
+        }
+
+        logger.LogInformation("Streamed reply by {Model} ({Route}) in {Ms} ms", model, route.Reason, (int)elapsed.TotalMilliseconds);
+        yield return ReplyChunk.Final(FitToChannel(reply, request.Channel));
+    }
+
+    /// <summary>The model for this turn, or null and why the rules brain answers instead (routing failed, budget spent).</summary>
+    private async Task<(ModelRoute? Route, string? FallbackReason)> RouteAsync(ReplyRequest request, string clientId, CancellationToken cancellationToken)
+    {
+        ModelRoute route;
+        try
+        {
+            var budgetLeft = await usage.RemainingBudgetFractionAsync(clientId, cancellationToken);
+            route = router.Route(clientId, RouteInputFor(request, budgetLeft));
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning(e, "Model routing failed; the rules brain answers");
+            return (null, "routing failed");
+        }
+
+        SalesFlowMetrics.AiRoutes.Add(1, new TagList { { "tier", route.Tier.ToString().ToLowerInvariant() } });
+        if (route.Tier == ModelTier.Rules || route.Model is null)
+        {
+            logger.LogInformation("Client {ClientId} has spent its AI budget; the rules brain answers", clientId);
+            return (null, "budget spent");
+        }
+
+        return (route, null);
+    }
 
     private async Task<string> FallbackAsync(ReplyRequest request, string reason, CancellationToken ct)
     {

@@ -101,7 +101,7 @@ public sealed class RulesReplyGenerator : IReplyGenerator
         }
     }
 
-    private static ObjectionKind ClassifyObjection(string text)
+    internal static ObjectionKind ClassifyObjection(string text)
     {
         var t = text.ToLower(CultureInfo.InvariantCulture);
         bool Any(params string[] words) => words.Any(w => t.Contains(w, StringComparison.Ordinal));

@@ -13,7 +13,10 @@ namespace SalesFlow.Core.Adapters.Azure.Cosmos;
 /// <item><c>leads</c>, pk <c>/clientId</c>: identity resolution (phone/e-mail → lead) must be unique
 /// per client, which Cosmos can only guarantee inside one logical partition: the identity document
 /// <c>identity:{kind}:{hash}</c> lives next to the lead document, and creating it is the atomic
-/// "claim" of get-or-create. Leads and identities are small (a client stays far below 20 GB).</item>
+/// "claim" of get-or-create. Leads and identities are small (a client stays far below 20 GB).
+/// The lead's profile (<c>profile:{leadId}</c>), the compliance audit entries (<c>compliance:{id}</c>) and the AI usage
+/// records (<c>usage:{id}</c>) live here too: each is read per client (a single-partition query) and erased by lead
+/// id within the partition, so no further container (and no infra change) is needed.</item>
 /// <item><c>conversations</c>, pk <c>/leadKey</c> = <c>{clientId}/{leadId}</c>: the conversation
 /// document (fixed id <c>conversation</c>), its messages, the per-conversation sequence counter and
 /// the inbound dedupe documents share one partition, so a lead's history is one single-partition

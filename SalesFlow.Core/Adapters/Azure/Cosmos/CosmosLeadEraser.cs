@@ -7,7 +7,7 @@ namespace SalesFlow.Core.Adapters.Azure.Cosmos;
 /// <summary>
 /// GDPR erasure over the Cosmos containers: the lead's whole conversation partition (conversation,
 /// messages, counter, dedupe documents), its conversation reference, its identities, its outbox
-/// items with their provider indexes, then the lead document itself — last, so an interrupted
+/// items with their provider indexes, its profile, compliance audit entries and AI usage records, then the lead document itself — last, so an interrupted
 /// erasure is found again and finished by a retry. Deleted documents are gone from Cosmos (no
 /// soft delete); continuous backup keeps them until its retention ends, which the privacy notice states.
 /// </summary>
@@ -52,6 +52,9 @@ public sealed class CosmosLeadEraser(CosmosContainers containers) : ILeadEraser
         // Identities, outbox items and their provider indexes: single-partition queries by lead id.
         counts["identities"] = await DeleteWhereLeadAsync(containers.Leads, clientId, leadId, "c.type = 'identity'", ct);
         counts["outbox"] = await DeleteWhereLeadAsync(containers.Outbox, clientId, leadId, "c.type = 'outbox'", ct);
+        counts["lead_profiles"] = await DeleteWhereLeadAsync(containers.Leads, clientId, leadId, "c.type = 'profile'", ct);
+        counts["compliance_audit"] = await DeleteWhereLeadAsync(containers.Leads, clientId, leadId, "c.type = 'complianceAudit'", ct);
+        counts["ai_usage"] = await DeleteWhereLeadAsync(containers.Leads, clientId, leadId, "c.type = 'usage'", ct);
         await DeleteWhereLeadAsync(containers.Outbox, clientId, leadId, "c.type = 'outboxProvider'", ct);
 
         counts["leads"] = await containers.Leads.TryDeleteAsync(leadId, clientId, ct) ? 1 : 0;

@@ -18,6 +18,9 @@ public sealed class CosmosStores : IDisposable
         Conversations = new CosmosConversationStore(Containers);
         Outbox = new CosmosOutboxStore(Containers);
         Eraser = new CosmosLeadEraser(Containers);
+        Profiles = new CosmosLeadProfileStore(Containers);
+        ComplianceAudit = new CosmosComplianceAuditLog(Containers);
+        Usage = new CosmosUsageStore(Containers);
     }
 
     public CosmosClient Client { get; }
@@ -35,6 +38,12 @@ public sealed class CosmosStores : IDisposable
     public CosmosOutboxStore Outbox { get; }
 
     public CosmosLeadEraser Eraser { get; }
+
+    public CosmosLeadProfileStore Profiles { get; }
+
+    public CosmosComplianceAuditLog ComplianceAudit { get; }
+
+    public CosmosUsageStore Usage { get; }
 
     /// <summary>Creates the database and containers when missing (when <see cref="CosmosOptions.CreateIfMissing"/>); call once at start-up.</summary>
     public async Task InitializeAsync(CancellationToken ct)

@@ -1,0 +1,253 @@
+using Microsoft.Extensions.Options;
+using SalesFlow.Core.Ai.Usage;
+using SalesFlow.Core.Brain;
+using SalesFlow.Core.Channels;
+using SalesFlow.Core.Coaching;
+using SalesFlow.Core.Compliance;
+using SalesFlow.Core.Conversations;
+using SalesFlow.Core.Delivery;
+using SalesFlow.Core.Intake;
+using SalesFlow.Core.Leads;
+using SalesFlow.Core.Observability;
+using SalesFlow.Core.Qualification;
+using SalesFlow.Functions.Extensions;
+using SalesFlow.Functions.Security;
+
+namespace SalesFlow.Functions.Apis;
+
+/// <summary>
+/// Streaming chat for the dashboard, as server-sent events: <c>event: token</c> per piece of text, then one
+/// <c>event: done</c> (or <c>event: error</c>). Mode "lead": the lead writes, with exactly the intake and turn of
+/// POST /api/conversations/{id}/messages; the streamed tokens are the draft as it is written, the done event carries the
+/// reply as stored after the compliance filter. Mode "coach": a sales rep asks about the conversation; the answer is
+/// for the rep only (no outbox, not stored).
+/// </summary>
+public static class ChatApi
+{
+    public const string LeadMode = "lead";
+    public const string CoachMode = "coach";
+
+    public static IEndpointRouteBuilder MapChatApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/chat").WithTags("Chat").RequireClientKey();
+        api.MapPost("/stream", StreamAsync)
+            .WithName("ChatStream")
+            .WithSummary("Server-sent events: a lead's message answered token by token (mode lead), or a rep's question to the coach (mode coach).")
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
+        return app;
+    }
+
+    private static async Task<IResult> StreamAsync(
+        ChatStreamRequest? request,
+        HttpContext http,
+        IConversationStore conversations,
+        ILeadStore leads,
+        IServiceProvider services,
+        ILogger<ChatStreamRequest> logger,
+        CancellationToken ct)
+    {
+        if (request is null)
+        {
+            return ErrorHandling.BadField(http, "body", "A JSON body {conversationId, message, mode?} is required.");
+        }
+
+        if (string.IsNullOrWhiteSpace(request.ConversationId))
+        {
+            return ErrorHandling.BadField(http, "conversationId", "conversationId is required.");
+        }
+
+        if (string.IsNullOrWhiteSpace(request.Message))
+        {
+            return ErrorHandling.BadField(http, "message", "message is required.");
+        }
+
+        if (request.Message.Length > ConversationsApi.MaxMessageLength)
+        {
+            return ErrorHandling.BadField(http, "message", $"message must be at most {ConversationsApi.MaxMessageLength} characters.");
+        }
+
+        var mode = string.IsNullOrWhiteSpace(request.Mode) ? LeadMode : request.Mode.Trim().ToLowerInvariant();
+        if (mode is not (LeadMode or CoachMode))
+        {
+            return ErrorHandling.BadField(http, "mode", "mode must be lead or coach.");
+        }
+
+        var client = ClientAuthenticator.CurrentClient(http);
+        var conversation = await conversations.GetAsync(client.Id, request.ConversationId, ct);
+        var lead = conversation is null ? null : await leads.GetAsync(client.Id, conversation.LeadId, ct);
+        if (conversation is null || lead is null)
+        {
+            return ErrorHandling.Problem(http, StatusCodes.Status404NotFound, $"Conversation '{request.ConversationId}' not found.", "conversationId");
+        }
+
+        var timeline = StreamTimeline.Start();
+        var usage = AiUsageScope.Begin();
+        var events = ServerSentEvents.Start(http);
+        async ValueTask Token(string text, CancellationToken token)
+        {
+            timeline.MarkFirstToken();
+            await events.WriteAsync("token", new { text }, token);
+        }
+
+        try
+        {
+            var done = mode == LeadMode
+                ? await LeadTurnAsync(client, conversation, lead, request.Message.Trim(), Token, http, services, ct)
+                : await CoachAsync(client, conversation, request.Message.Trim(), Token, services, ct);
+            timeline.MarkDone();
+            var brain = timeline.UpstreamRequestedAt is null ? "rules" : "llm";
+            Record(timeline, mode, brain);
+            done["usage"] = UsageOf(usage);
+            done["timing"] = TimingOf(timeline, brain);
+            await events.WriteAsync("done", done, ct);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested)
+        {
+            // The status line is sent: the failure can only be told as an event.
+            logger.LogError(e, "Chat stream for conversation {ConversationId} failed", conversation.Id);
+            await events.WriteAsync("error", new { message = "The answer could not be completed; it has been logged.", traceId = http.TraceIdentifier }, CancellationToken.None);
+        }
+
+        return Results.Empty;
+    }
+
+    /// <summary>The lead writes: stored (and queued, so a crash here loses nothing), then the turn runs inline and streams its reply.</summary>
+    private static async Task<Dictionary<string, object?>> LeadTurnAsync(Core.Clients.Client client, Conversation conversation, Lead lead, string message, ReplyTokenSink onToken, HttpContext http, IServiceProvider services, CancellationToken ct)
+    {
+        var intake = services.GetRequiredService<IntakeService>();
+        var engine = services.GetRequiredService<ConversationEngine>();
+        var conversations = services.GetRequiredService<IConversationStore>();
+        var outbox = services.GetRequiredService<IOutboxStore>();
+        var analyzer = services.GetRequiredService<IMessageAnalyzer>();
+
+        var from = conversation.LastChannel == ChannelKind.Email ? lead.Email ?? lead.Phone : lead.Phone ?? lead.Email;
+        var key = http.Request.Headers["Idempotency-Key"].ToString() is { Length: > 0 and <= 200 } k ? "api:" + k : "";
+        var inbound = new InboundMessage(conversation.LastChannel, key, from!, null, null, message, "text", DateTimeOffset.UtcNow);
+        var accepted = await intake.AcceptAsync(client, inbound, ct);
+        var streamed = false;
+        var result = await engine.ProcessLeadAsync(client.Id, accepted.LeadId, async (token, c) =>
+        {
+            streamed = true;
+            await onToken(token, c);
+        }, ct);
+
+        var after = result?.Conversation ?? await conversations.GetAsync(client.Id, accepted.ConversationId, ct) ?? conversation;
+        var reply = await outbox.GetAsync(client.Id, ConversationEngine.ReplyIdFor(client.Id, accepted.MessageId), ct);
+        if (!streamed && reply is not null)
+        {
+            // Another worker answered this message first (a retry, the queue): show its stored reply all the same.
+            foreach (var word in ReplyStreaming.Words(reply.Text))
+            {
+                await onToken(word, ct);
+            }
+        }
+
+        return new Dictionary<string, object?>
+        {
+            ["mode"] = LeadMode,
+            ["conversationId"] = after.Id,
+            ["state"] = after.State.ToWire(),
+            ["previousState"] = (result?.PreviousState ?? conversation.State).ToWire(),
+            ["intent"] = (result?.Analysis ?? analyzer.Analyze(message)).Intent.ToWire(),
+            ["reply"] = reply?.Text,
+            ["outboxId"] = reply?.Id,
+            ["compliance"] = result?.Compliance is { } verdict ? new { verdict = verdict.Verdict.ToWire(), ruleIds = verdict.RuleIds } : null,
+        };
+    }
+
+    /// <summary>A rep asks the coach: answered from the conversation and the lead's profile; nothing is stored or sent.</summary>
+    private static async Task<Dictionary<string, object?>> CoachAsync(Core.Clients.Client client, Conversation conversation, string question, ReplyTokenSink onToken, IServiceProvider services, CancellationToken ct)
+    {
+        var conversations = services.GetRequiredService<IConversationStore>();
+        var profiles = services.GetRequiredService<ILeadProfileStore>();
+        var coach = services.GetRequiredService<ISalesCoach>();
+        var analyzer = services.GetRequiredService<IMessageAnalyzer>();
+        var window = services.GetRequiredService<IOptions<ConversationOptions>>().Value.HotWindow;
+
+        var messages = await conversations.ListMessagesAsync(client.Id, conversation.Id, 500, ct);
+        var recent = messages.TakeLast(window).ToList();
+        var lastLead = recent.LastOrDefault(m => m.Direction == MessageDirection.Inbound)?.Text ?? "";
+        var request = new CoachRequest(
+            client.Id,
+            conversation.LeadId,
+            client.Name,
+            conversation.State,
+            await profiles.GetAsync(client.Id, conversation.LeadId, ct),
+            recent.Select(m => new HistoryMessage(m.Direction == MessageDirection.Inbound, m.Text, m.Channel, m.CreatedAt)).ToList(),
+            lastLead,
+            question);
+
+        string? answer = null;
+        await foreach (var chunk in coach.AskAsync(request, ct))
+        {
+            if (chunk.IsFinal)
+            {
+                answer = chunk.Text;
+            }
+            else
+            {
+                await onToken(chunk.Text, ct);
+            }
+        }
+
+        return new Dictionary<string, object?>
+        {
+            ["mode"] = CoachMode,
+            ["conversationId"] = conversation.Id,
+            ["state"] = conversation.State.ToWire(),
+            ["intent"] = lastLead.Length == 0 ? null : analyzer.Analyze(lastLead).Intent.ToWire(),
+            ["answer"] = answer,
+        };
+    }
+
+    private static object UsageOf(AiUsageScope usage)
+    {
+        var total = usage.Total;
+        return new
+        {
+            calls = total.Calls,
+            inputTokens = total.InputTokens,
+            outputTokens = total.OutputTokens,
+            totalTokens = total.TotalTokens,
+            costUsd = Math.Round(total.CostUsd, 9),
+            models = usage.Records.GroupBy(r => r.Model).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new
+            {
+                model = g.Key,
+                calls = g.Count(),
+                inputTokens = g.Sum(r => r.InputTokens),
+                outputTokens = g.Sum(r => r.OutputTokens),
+                costUsd = Math.Round(g.Sum(r => r.CostUsd), 9),
+            }),
+        };
+    }
+
+    private static object TimingOf(StreamTimeline t, string brain) => new
+    {
+        brain,
+        ttftMs = t.TimeToFirstTokenMs,
+        addedLatencyMs = t.AddedLatencyMs,
+        preUpstreamMs = t.PreUpstreamMs,
+        postUpstreamMs = t.PostUpstreamMs,
+        upstreamTtftMs = t.UpstreamTimeToFirstTokenMs,
+        totalMs = t.TotalMs,
+    };
+
+    private static void Record(StreamTimeline t, string mode, string brain)
+    {
+        var tags = new System.Diagnostics.TagList { { "mode", mode }, { "brain", brain } };
+        if (t.TimeToFirstTokenMs is { } ttft)
+        {
+            SalesFlowMetrics.ChatTimeToFirstToken.Record(ttft, tags);
+        }
+
+        if (t.AddedLatencyMs is { } added)
+        {
+            SalesFlowMetrics.ChatAddedLatency.Record(added, tags);
+        }
+
+        if (t.TotalMs is { } total)
+        {
+            SalesFlowMetrics.ChatDuration.Record(total, tags);
+        }
+    }
+}
