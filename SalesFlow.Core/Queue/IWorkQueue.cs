@@ -5,6 +5,7 @@ public static class Queues
 {
     public const string ProcessInbound = "process-inbound";
     public const string Deliver = "deliver";
+    public const string IngestKnowledge = "ingest-knowledge";
 
     public static string Poison(string queue) => queue + "-poison";
 }

@@ -1,0 +1,251 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using SalesFlow.Core.Knowledge;
+
+namespace SalesFlow.Core.Adapters.Embedded.Knowledge;
+
+/// <summary>
+/// The embedded index: chunks and their vectors in SQLite, keywords in FTS5 (BM25), vectors held in
+/// memory per client and base (loaded on first search, dropped on any write to that base), and
+/// the two rankings fused by reciprocal rank fusion. Every query filters by client id.
+/// </summary>
+public sealed class SqliteKnowledgeIndex : IKnowledgeIndex
+{
+    /// <summary>The usual RRF constant: damps the head of each list so neither ranking dominates.</summary>
+    private const int RrfK = 60;
+
+    private readonly SqliteDatabase _db;
+    private readonly object _gate = new();
+    private readonly Dictionary<(string Client, string Base), VectorSlab> _slabs = [];
+    private readonly Dictionary<(string Client, string Base), long> _versions = [];
+
+    public SqliteKnowledgeIndex(SqliteDatabase db)
+    {
+        _db = db;
+        SqliteKnowledgeSchema.Ensure(db);
+    }
+
+    public async Task ReplaceSourceAsync(ChunkSource source, IReadOnlyList<IndexedChunk> chunks, CancellationToken ct)
+    {
+        var scope = Scope(source.ClientId, source.KnowledgeBaseId);
+        await _db.WriteAsync(async (c, t) =>
+        {
+            await DeleteAsync(c, t, "base_id = $b AND source_id = $s", source.ClientId, ("$b", source.KnowledgeBaseId), ("$s", source.SourceId));
+            await using var insert = c.Command(
+                "INSERT INTO knowledge_chunks (client_id, base_id, source_id, kind, title, ordinal, text, tokens, vector) VALUES ($c, $b, $s, $kind, $title, $ordinal, $text, $tokens, $vector) RETURNING id",
+                t, ("$c", source.ClientId), ("$b", source.KnowledgeBaseId), ("$s", source.SourceId), ("$kind", source.Kind.ToWire()), ("$title", source.Title), ("$ordinal", 0), ("$text", ""), ("$tokens", 0));
+            var vector = insert.Parameters.Add("$vector", Microsoft.Data.Sqlite.SqliteType.Blob);
+            await using var fts = c.Command("INSERT INTO knowledge_fts (rowid, text, scope) VALUES ($id, $text, $scope)", t, ("$id", 0L), ("$text", ""), ("$scope", scope));
+            foreach (var chunk in chunks)
+            {
+                insert.Parameters["$ordinal"].Value = chunk.Ordinal;
+                insert.Parameters["$text"].Value = chunk.Text;
+                insert.Parameters["$tokens"].Value = chunk.Tokens;
+                vector.Value = MemoryMarshal.AsBytes(chunk.Vector.Span).ToArray();
+                var id = (long)(await insert.ExecuteScalarAsync(ct))!;
+                fts.Parameters["$id"].Value = id;
+                fts.Parameters["$text"].Value = IndexText(source, chunk.Text);
+                await fts.ExecuteNonQueryAsync(ct);
+            }
+        }, ct);
+        Invalidate(source.ClientId, source.KnowledgeBaseId);
+    }
+
+    public async Task DeleteSourceAsync(string clientId, string knowledgeBaseId, string sourceId, CancellationToken ct)
+    {
+        await _db.WriteAsync((c, t) => DeleteAsync(c, t, "base_id = $b AND source_id = $s", clientId, ("$b", knowledgeBaseId), ("$s", sourceId)), ct);
+        Invalidate(clientId, knowledgeBaseId);
+    }
+
+    public async Task DeleteBaseAsync(string clientId, string knowledgeBaseId, CancellationToken ct)
+    {
+        await _db.WriteAsync((c, t) => DeleteAsync(c, t, "base_id = $b", clientId, ("$b", knowledgeBaseId)), ct);
+        Invalidate(clientId, knowledgeBaseId);
+    }
+
+    public async Task<IReadOnlyList<IndexHit>> SearchAsync(IndexQuery query, CancellationToken ct)
+    {
+        var bases = query.KnowledgeBaseIds ?? await BasesOfAsync(query.ClientId);
+        if (bases.Count == 0 || query.Top <= 0)
+        {
+            return [];
+        }
+
+        // Each list reaches deeper than the answer so that fusion has material to work with.
+        var depth = Math.Max(query.Top * 4, 40);
+        var slabs = new List<VectorSlab>();
+        foreach (var b in bases)
+        {
+            slabs.Add(await SlabAsync(query.ClientId, b));
+        }
+
+        List<(long Id, float Score)> byVector = [];
+        if (query.Mode != SearchMode.Keyword)
+        {
+            byVector = slabs.SelectMany(s => s.Top(query.Vector.Span, depth)).OrderByDescending(h => h.Score).Take(depth).ToList();
+        }
+
+        List<(long Id, double Bm25)> byKeyword = query.Mode == SearchMode.Vector ? [] : await KeywordAsync(query.ClientId, bases, query.Text, depth);
+
+        List<(long Id, double Score)> ranked;
+        switch (query.Mode)
+        {
+            case SearchMode.Vector:
+                ranked = byVector.Take(query.Top).Select(h => (h.Id, (double)h.Score)).ToList();
+                break;
+            case SearchMode.Keyword:
+                // BM25 is unbounded; s/(s+k) maps it to 0..1 monotonically so a threshold can be set.
+                ranked = byKeyword.Take(query.Top).Select(h => (h.Id, -h.Bm25 / (-h.Bm25 + 5.0))).ToList();
+                break;
+            default:
+                var fused = new Dictionary<long, double>();
+                for (var i = 0; i < byVector.Count; i++)
+                {
+                    fused[byVector[i].Id] = 1.0 / (RrfK + i + 1);
+                }
+
+                for (var i = 0; i < byKeyword.Count; i++)
+                {
+                    fused[byKeyword[i].Id] = fused.GetValueOrDefault(byKeyword[i].Id) + (1.0 / (RrfK + i + 1));
+                }
+
+                // Ranked by fusion; the score shown (and thresholded) is the cosine, which has a meaning across queries.
+                var known = byVector.ToDictionary(h => h.Id, h => (double)h.Score);
+                ranked = fused.OrderByDescending(f => f.Value).Take(query.Top)
+                    .Select(f => (f.Key, known.TryGetValue(f.Key, out var s) ? s : slabs.Select(slab => slab.Score(f.Key, query.Vector.Span)).FirstOrDefault(x => x is not null) ?? 0))
+                    .ToList();
+                break;
+        }
+
+        return await LoadHitsAsync(query.ClientId, ranked);
+    }
+
+    /// <summary>How many vectors are held in memory (for tests and diagnostics).</summary>
+    internal int CachedSlabs
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _slabs.Count;
+            }
+        }
+    }
+
+    /// <summary>The title and heading words are searchable too ("Refund policy" finds its chunks).</summary>
+    private static string IndexText(ChunkSource source, string text) => source.Title is { Length: > 0 } title ? title + "\n" + text : text;
+
+    private static string Scope(string clientId, string knowledgeBaseId) =>
+        SqliteKnowledgeSchema.ScopeToken('t', clientId) + " " + SqliteKnowledgeSchema.ScopeToken('b', clientId, knowledgeBaseId);
+
+    private static async Task DeleteAsync(Microsoft.Data.Sqlite.SqliteConnection c, Microsoft.Data.Sqlite.SqliteTransaction t, string where, string clientId, params (string, object?)[] parameters)
+    {
+        var all = parameters.Append(("$c", clientId)).ToArray();
+        await c.Command($"DELETE FROM knowledge_fts WHERE rowid IN (SELECT id FROM knowledge_chunks WHERE client_id = $c AND {where})", t, all).ExecAsync();
+        await c.Command($"DELETE FROM knowledge_chunks WHERE client_id = $c AND {where}", t, all).ExecAsync();
+    }
+
+    private async Task<List<string>> BasesOfAsync(string clientId) =>
+        await _db.ReadAsync(c => c.Command("SELECT id FROM knowledge_bases WHERE client_id = $c", null, ("$c", clientId)).QueryAsync(r => r.GetString(0)));
+
+    private async Task<List<(long Id, double Bm25)>> KeywordAsync(string clientId, IReadOnlyList<string> bases, string text, int depth)
+    {
+        var terms = TextTerms.Words(text, stem: false).Distinct().Take(32).ToList();
+        if (terms.Count == 0)
+        {
+            return [];
+        }
+
+        // The tenant token narrows inside the index; the join on client_id below checks it again.
+        var match = new StringBuilder();
+        match.Append("scope : ").Append(SqliteKnowledgeSchema.ScopeToken('t', clientId));
+        match.Append(" AND scope : (").Append(string.Join(" OR ", bases.Select(b => SqliteKnowledgeSchema.ScopeToken('b', clientId, b)))).Append(')');
+        match.Append(" AND text : (").Append(string.Join(" OR ", terms.Select(t => '"' + t + '"'))).Append(')');
+        return await _db.ReadAsync(c => c.Command(
+            """
+            SELECT k.id, f.rank FROM knowledge_fts f JOIN knowledge_chunks k ON k.id = f.rowid
+            WHERE knowledge_fts MATCH $match AND k.client_id = $c AND f.rank MATCH 'bm25(1.0, 0.0)'
+            ORDER BY f.rank LIMIT $depth
+            """, null, ("$match", match.ToString()), ("$c", clientId), ("$depth", depth)).QueryAsync(r => (r.GetInt64(0), r.GetDouble(1))));
+    }
+
+    private async Task<List<IndexHit>> LoadHitsAsync(string clientId, List<(long Id, double Score)> ranked)
+    {
+        if (ranked.Count == 0)
+        {
+            return [];
+        }
+
+        var ids = string.Join(',', ranked.Select(r => r.Id));
+        var rows = await _db.ReadAsync(c => c.Command(
+            $"SELECT id, base_id, source_id, kind, title, ordinal, text FROM knowledge_chunks WHERE client_id = $c AND id IN ({ids})", null, ("$c", clientId))
+            .QueryAsync(r => (Id: r.GetInt64(0), Hit: new IndexHit(
+                new ChunkSource(clientId, r.GetString(1), r.GetString(2), KnowledgeWire.ParseKind(r.GetString(3)), r.IsDBNull(4) ? null : r.GetString(4)), r.GetInt32(5), r.GetString(6), 0))));
+        var byId = rows.ToDictionary(r => r.Id, r => r.Hit);
+        return ranked.Where(r => byId.ContainsKey(r.Id)).Select(r => byId[r.Id] with { Score = Math.Clamp(r.Score, 0, 1) }).ToList();
+    }
+
+    private async Task<VectorSlab> SlabAsync(string clientId, string knowledgeBaseId)
+    {
+        var key = (clientId, knowledgeBaseId);
+        long version;
+        lock (_gate)
+        {
+            if (_slabs.TryGetValue(key, out var cached))
+            {
+                return cached;
+            }
+
+            version = _versions.GetValueOrDefault(key);
+        }
+
+        var ids = new List<long>();
+        var data = new List<float>();
+        var dimensions = 0;
+        await _db.ReadAsync(async c =>
+        {
+            await using var command = c.Command("SELECT id, vector FROM knowledge_chunks WHERE client_id = $c AND base_id = $b ORDER BY id", null, ("$c", clientId), ("$b", knowledgeBaseId));
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                var bytes = (byte[])reader.GetValue(1);
+                var vector = MemoryMarshal.Cast<byte, float>(bytes);
+                if (dimensions == 0)
+                {
+                    dimensions = vector.Length;
+                }
+
+                // A vector of another width (the embedder changed) cannot be compared; it waits for a re-ingest.
+                if (vector.Length == dimensions)
+                {
+                    ids.Add(reader.GetInt64(0));
+                    data.AddRange(vector);
+                }
+            }
+
+            return true;
+        });
+
+        var slab = new VectorSlab(dimensions, ids, data.ToArray());
+        lock (_gate)
+        {
+            // A write that landed while this was loading made it stale: use it once, do not keep it.
+            if (_versions.GetValueOrDefault(key) == version)
+            {
+                _slabs[key] = slab;
+            }
+        }
+
+        return slab;
+    }
+
+    private void Invalidate(string clientId, string knowledgeBaseId)
+    {
+        lock (_gate)
+        {
+            var key = (clientId, knowledgeBaseId);
+            _versions[key] = _versions.GetValueOrDefault(key) + 1;
+            _slabs.Remove(key);
+        }
+    }
+}
