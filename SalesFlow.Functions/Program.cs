@@ -15,6 +15,7 @@ app.MapLeadsApi();
 app.MapOutboxApi();
 app.MapIntelligenceApi();
 app.MapClientsApi();
+app.MapKnowledgeApi();
 await app.RunAsync();
 
 /// <summary>Entry point marker for tests that host the app.</summary>

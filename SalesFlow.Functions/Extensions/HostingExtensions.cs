@@ -33,6 +33,7 @@ public static class HostingExtensions
         services.AddSingleton<ClientAuthenticator>();
         services.AddSingleton<IWorkHandler, ProcessInboundHandler>();
         services.AddSingleton<IWorkHandler, DeliverHandler>();
+        builder.AddKnowledge();
         services.AddHostedService<DemoClientSeeder>();
         services.AddSingleton<QueueRunner>();
         services.AddHostedService(sp => sp.GetRequiredService<QueueRunner>());
