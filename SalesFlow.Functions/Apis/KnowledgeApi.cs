@@ -218,8 +218,7 @@ public static class KnowledgeApi
         }
         catch (JsonException e)
         {
-            var field = e.Path is { Length: > 2 } path ? path.TrimStart('$', '.') : "body";
-            throw new ValidationException(string.IsNullOrEmpty(field) ? "body" : field, "The body is not valid JSON for this endpoint.");
+            throw new ValidationException("body", $"The body is not valid JSON for this endpoint ({e.Path ?? "$"}).");
         }
     }
 
