@@ -13,9 +13,11 @@ namespace SalesFlow.Core.Knowledge;
 public sealed class HashedEmbedder(int dimensions = HashedEmbedder.DefaultDimensions) : IEmbeddingGenerator<string, Embedding<float>>
 {
     public const int DefaultDimensions = 384;
+
+    // Weights chosen on the Python FAQ evaluation (docs/benchmarks.md): character n-grams carry as much as the word itself.
     private const float WordWeight = 1.0f;
-    private const float PairWeight = 0.5f;
-    private const float GramWeight = 0.35f;
+    private const float PairWeight = 0.25f;
+    private const float GramWeight = 1.0f;
 
     private readonly EmbeddingGeneratorMetadata _metadata = new("salesflow-hashed", null, $"hashed-ngrams-{dimensions}", dimensions);
 

@@ -35,7 +35,7 @@ public sealed class KnowledgeOptions
     /// unrelated questions below. A different embedder needs its own calibration.
     /// </summary>
     [Range(0.0, 1.0, ErrorMessage = "Knowledge:HybridMinScore must be between 0 and 1.")]
-    public double HybridMinScore { get; set; } = 0.2;
+    public double HybridMinScore { get; set; } = 0.35;
 
     /// <summary>Default threshold for keyword-only search (normalised BM25).</summary>
     [Range(0.0, 1.0, ErrorMessage = "Knowledge:KeywordMinScore must be between 0 and 1.")]

@@ -46,6 +46,18 @@ public static class TextTerms
         return words;
     }
 
+    /// <summary>The share of the query's distinct content words (stemmed) that occur in <paramref name="text"/>: 0..1.</summary>
+    public static double Coverage(IReadOnlyCollection<string> queryWords, string text)
+    {
+        if (queryWords.Count == 0)
+        {
+            return 0;
+        }
+
+        var words = Words(text).ToHashSet(StringComparer.Ordinal);
+        return queryWords.Count(words.Contains) / (double)queryWords.Count;
+    }
+
     private static void Take(List<string> words, StringBuilder current, bool stem)
     {
         if (current.Length == 0)

@@ -14,6 +14,12 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeIndex
     /// <summary>The usual RRF constant: damps the head of each list so neither ranking dominates.</summary>
     private const int RrfK = 60;
 
+    /// <summary>
+    /// The vector list counts half in the fusion: the hashed embedder knows no word rarity (BM25's IDF
+    /// does), and at equal weight it pulled hybrid below BM25 on the evaluation set (docs/benchmarks.md).
+    /// </summary>
+    private const double VectorWeight = 0.5;
+
     private readonly SqliteDatabase _db;
     private readonly object _gate = new();
     private readonly Dictionary<(string Client, string Base), VectorSlab> _slabs = [];
@@ -101,7 +107,7 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeIndex
                 var fused = new Dictionary<long, double>();
                 for (var i = 0; i < byVector.Count; i++)
                 {
-                    fused[byVector[i].Id] = 1.0 / (RrfK + i + 1);
+                    fused[byVector[i].Id] = VectorWeight / (RrfK + i + 1);
                 }
 
                 for (var i = 0; i < byKeyword.Count; i++)
@@ -109,16 +115,24 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeIndex
                     fused[byKeyword[i].Id] = fused.GetValueOrDefault(byKeyword[i].Id) + (1.0 / (RrfK + i + 1));
                 }
 
-                // Ranked by fusion; the score shown (and thresholded) is the cosine, which has a meaning across queries.
+                // Ranked by fusion; the score shown (and thresholded) is absolute, so one threshold holds across queries.
                 var known = byVector.ToDictionary(h => h.Id, h => (double)h.Score);
                 ranked = fused.OrderByDescending(f => f.Value).Take(query.Top)
                     .Select(f => (f.Key, known.TryGetValue(f.Key, out var s) ? s : slabs.Select(slab => slab.Score(f.Key, query.Vector.Span)).FirstOrDefault(x => x is not null) ?? 0))
                     .ToList();
-                break;
+                var queryWords = TextTerms.Words(query.Text).Distinct().ToList();
+                return (await LoadHitsAsync(query.ClientId, ranked)).Select(h => h with { Score = HybridScore(h.Score, TextTerms.Coverage(queryWords, (h.Source.Title ?? "") + " " + h.Text)) }).ToList();
         }
 
         return await LoadHitsAsync(query.ClientId, ranked);
     }
+
+    /// <summary>
+    /// Hybrid relevance: the mean of the cosine and the share of the query's content words found in
+    /// the passage. A short FAQ ("When are you open?") has a low cosine to a wordier question that
+    /// still names its words; an unrelated question shares almost no words with any passage.
+    /// </summary>
+    internal static double HybridScore(double cosine, double coverage) => (Math.Max(0, cosine) + coverage) / 2;
 
     /// <summary>How many vectors are held in memory (for tests and diagnostics).</summary>
     internal int CachedSlabs
