@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Text;
 using SalesFlow.Core.Knowledge;
 
 namespace SalesFlow.Core.Adapters.Embedded.Knowledge;
@@ -20,6 +19,9 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeIndex
     /// </summary>
     private const double VectorWeight = 0.5;
 
+    /// <summary>Bound on the rows one keyword query scores (see <see cref="SelectiveTermsAsync"/>).</summary>
+    internal const int MaxKeywordRows = 2000;
+
     private readonly SqliteDatabase _db;
     private readonly object _gate = new();
     private readonly Dictionary<(string Client, string Base), VectorSlab> _slabs = [];
@@ -33,7 +35,6 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeIndex
 
     public async Task ReplaceSourceAsync(ChunkSource source, IReadOnlyList<IndexedChunk> chunks, CancellationToken ct)
     {
-        var scope = Scope(source.ClientId, source.KnowledgeBaseId);
         await _db.WriteAsync(async (c, t) =>
         {
             await DeleteAsync(c, t, "base_id = $b AND source_id = $s", source.ClientId, ("$b", source.KnowledgeBaseId), ("$s", source.SourceId));
@@ -41,7 +42,7 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeIndex
                 "INSERT INTO knowledge_chunks (client_id, base_id, source_id, kind, title, ordinal, text, tokens, vector) VALUES ($c, $b, $s, $kind, $title, $ordinal, $text, $tokens, $vector) RETURNING id",
                 t, ("$c", source.ClientId), ("$b", source.KnowledgeBaseId), ("$s", source.SourceId), ("$kind", source.Kind.ToWire()), ("$title", source.Title), ("$ordinal", 0), ("$text", ""), ("$tokens", 0));
             var vector = insert.Parameters.Add("$vector", Microsoft.Data.Sqlite.SqliteType.Blob);
-            await using var fts = c.Command("INSERT INTO knowledge_fts (rowid, text, scope) VALUES ($id, $text, $scope)", t, ("$id", 0L), ("$text", ""), ("$scope", scope));
+            await using var fts = c.Command("INSERT INTO knowledge_fts (rowid, terms) VALUES ($id, $terms)", t, ("$id", 0L), ("$terms", ""));
             foreach (var chunk in chunks)
             {
                 insert.Parameters["$ordinal"].Value = chunk.Ordinal;
@@ -50,7 +51,7 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeIndex
                 vector.Value = MemoryMarshal.AsBytes(chunk.Vector.Span).ToArray();
                 var id = (long)(await insert.ExecuteScalarAsync(ct))!;
                 fts.Parameters["$id"].Value = id;
-                fts.Parameters["$text"].Value = IndexText(source, chunk.Text);
+                fts.Parameters["$terms"].Value = IndexTerms(source, chunk.Text);
                 await fts.ExecuteNonQueryAsync(ct);
             }
         }, ct);
@@ -146,11 +147,8 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeIndex
         }
     }
 
-    /// <summary>The title and heading words are searchable too ("Refund policy" finds its chunks).</summary>
-    private static string IndexText(ChunkSource source, string text) => source.Title is { Length: > 0 } title ? title + "\n" + text : text;
-
-    private static string Scope(string clientId, string knowledgeBaseId) =>
-        SqliteKnowledgeSchema.ScopeToken('t', clientId) + " " + SqliteKnowledgeSchema.ScopeToken('b', clientId, knowledgeBaseId);
+    /// <summary>The chunk's terms as the search sees them; the title is searchable too ("Refund policy" finds its chunks).</summary>
+    private static string IndexTerms(ChunkSource source, string text) => string.Join(' ', TextTerms.Words(source.Title is { Length: > 0 } title ? title + "\n" + text : text));
 
     private static async Task DeleteAsync(Microsoft.Data.Sqlite.SqliteConnection c, Microsoft.Data.Sqlite.SqliteTransaction t, string where, string clientId, params (string, object?)[] parameters)
     {
@@ -164,23 +162,58 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeIndex
 
     private async Task<List<(long Id, double Bm25)>> KeywordAsync(string clientId, IReadOnlyList<string> bases, string text, int depth)
     {
-        var terms = TextTerms.Words(text, stem: false).Distinct().Take(32).ToList();
-        if (terms.Count == 0)
+        var words = TextTerms.Words(text).Distinct().Take(32).ToList();
+        if (words.Count == 0)
         {
             return [];
         }
 
-        // The tenant token narrows inside the index; the join on client_id below checks it again.
-        var match = new StringBuilder();
-        match.Append("scope : ").Append(SqliteKnowledgeSchema.ScopeToken('t', clientId));
-        match.Append(" AND scope : (").Append(string.Join(" OR ", bases.Select(b => SqliteKnowledgeSchema.ScopeToken('b', clientId, b)))).Append(')');
-        match.Append(" AND text : (").Append(string.Join(" OR ", terms.Select(t => '"' + t + '"'))).Append(')');
-        return await _db.ReadAsync(c => c.Command(
-            """
-            SELECT k.id, f.rank FROM knowledge_fts f JOIN knowledge_chunks k ON k.id = f.rowid
-            WHERE knowledge_fts MATCH $match AND k.client_id = $c AND f.rank MATCH 'bm25(1.0, 0.0)'
-            ORDER BY f.rank LIMIT $depth
-            """, null, ("$match", match.ToString()), ("$c", clientId), ("$depth", depth)).QueryAsync(r => (r.GetInt64(0), r.GetDouble(1))));
+        return await _db.ReadAsync(async c =>
+        {
+            var terms = await SelectiveTermsAsync(c, words);
+            if (terms.Count == 0)
+            {
+                return [];
+            }
+
+            // Tenant isolation is the join's filter on client and base; the full-text match sees terms only.
+            var baseParameters = bases.Select((b, i) => ($"$b{i}", (object?)b)).ToList();
+            var match = string.Join(" OR ", terms.Select(t => '"' + t + '"'));
+            return await c.Command(
+                $"""
+                SELECT k.id, f.rank FROM knowledge_fts f JOIN knowledge_chunks k ON k.id = f.rowid
+                WHERE knowledge_fts MATCH $match AND k.client_id = $c AND k.base_id IN ({string.Join(", ", baseParameters.Select(p => p.Item1))})
+                ORDER BY f.rank LIMIT $depth
+                """, null, [("$match", match), ("$c", clientId), ("$depth", depth), .. baseParameters]).QueryAsync(r => (r.GetInt64(0), r.GetDouble(1)));
+        });
+    }
+
+    /// <summary>
+    /// The query terms worth matching, rarest first, while the rows they match stay within
+    /// <see cref="MaxKeywordRows"/> (the rarest term always counts). BM25 must score every row a term
+    /// matches; a term found in a large share of the chunks costs the most and weighs the least
+    /// (its IDF is near zero), so it is left out like a stop word. Document counts come from the
+    /// FTS5 vocabulary (all tenants together: an estimate of cost, not part of any result).
+    /// </summary>
+    private static async Task<List<string>> SelectiveTermsAsync(Microsoft.Data.Sqlite.SqliteConnection c, List<string> words)
+    {
+        var parameters = words.Select((w, i) => ($"$t{i}", (object?)w)).ToArray();
+        var counts = await c.Command($"SELECT term, doc FROM knowledge_fts_vocab WHERE term IN ({string.Join(", ", parameters.Select(p => p.Item1))})", null, parameters)
+            .QueryAsync(r => (Term: r.GetString(0), Docs: r.GetInt64(1)));
+        var chosen = new List<string>();
+        long rows = 0;
+        foreach (var (term, docs) in counts.OrderBy(t => t.Docs))
+        {
+            if (chosen.Count > 0 && rows + docs > MaxKeywordRows)
+            {
+                break;
+            }
+
+            chosen.Add(term);
+            rows += docs;
+        }
+
+        return chosen;
     }
 
     private async Task<List<IndexHit>> LoadHitsAsync(string clientId, List<(long Id, double Score)> ranked)

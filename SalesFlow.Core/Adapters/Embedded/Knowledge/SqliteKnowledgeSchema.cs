@@ -1,12 +1,11 @@
-using Microsoft.Data.Sqlite;
-
 namespace SalesFlow.Core.Adapters.Embedded.Knowledge;
 
 /// <summary>
 /// Knowledge tables in the embedded store (created on first use, beside the core schema). Chunks
-/// carry client and base ids; the FTS5 table is contentless (the text lives in knowledge_chunks)
-/// and its "scope" column holds a tenant token and a base token, so a keyword query is narrowed
-/// to one client inside the full-text index itself.
+/// carry client and base ids. The FTS5 table is contentless (the text lives in knowledge_chunks) and
+/// indexes the chunk's terms as <see cref="Knowledge.TextTerms"/> makes them (stop words out, stemmed),
+/// so the keyword side and the embedder agree on words and the vocabulary table can tell how
+/// common a query term is before it is searched.
 /// </summary>
 internal static class SqliteKnowledgeSchema
 {
@@ -50,7 +49,8 @@ internal static class SqliteKnowledgeSchema
         );
         CREATE INDEX IF NOT EXISTS ix_knowledge_chunks_source ON knowledge_chunks (client_id, base_id, source_id);
         CREATE VIRTUAL TABLE IF NOT EXISTS knowledge_fts USING fts5(
-            text, scope, content='', contentless_delete=1, tokenize='porter unicode61 remove_diacritics 2');
+            terms, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2');
+        CREATE VIRTUAL TABLE IF NOT EXISTS knowledge_fts_vocab USING fts5vocab(knowledge_fts, 'row');
         """;
 
     private static readonly HashSet<string> Ready = [];
@@ -71,9 +71,4 @@ internal static class SqliteKnowledgeSchema
         }
     }
 
-    /// <summary>A full-text token naming a tenant (or a tenant's base): hex, so the tokenizer keeps it whole.</summary>
-    public static string ScopeToken(char prefix, params string[] parts) => prefix + Common.Ids.Sha256Hex(string.Join('\u001f', parts))[..20];
-
-    public static SqliteParameter Blob(string name, ReadOnlySpan<float> vector) =>
-        new(name, SqliteType.Blob) { Value = System.Runtime.InteropServices.MemoryMarshal.AsBytes(vector).ToArray() };
 }
