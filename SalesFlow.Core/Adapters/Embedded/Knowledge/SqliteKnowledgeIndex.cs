@@ -170,6 +170,8 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeIndex
 
         return await _db.ReadAsync(async c =>
         {
+            // The default 2 MB page cache cannot hold the full-text index of a large base; pooled connections keep this one.
+            await c.Command("PRAGMA cache_size = -65536").ExecAsync();
             var terms = await SelectiveTermsAsync(c, words);
             if (terms.Count == 0)
             {
@@ -192,14 +194,25 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeIndex
     /// The query terms worth matching, rarest first, while the rows they match stay within
     /// <see cref="MaxKeywordRows"/> (the rarest term always counts). BM25 must score every row a term
     /// matches; a term found in a large share of the chunks costs the most and weighs the least
-    /// (its IDF is near zero), so it is left out like a stop word. Document counts come from the
-    /// FTS5 vocabulary (all tenants together: an estimate of cost, not part of any result).
+    /// (its IDF is near zero), so it is left out like a stop word. Document counts are over all tenants
+    /// together: an estimate of cost, never part of a result.
     /// </summary>
     private static async Task<List<string>> SelectiveTermsAsync(Microsoft.Data.Sqlite.SqliteConnection c, List<string> words)
     {
-        var parameters = words.Select((w, i) => ($"$t{i}", (object?)w)).ToArray();
-        var counts = await c.Command($"SELECT term, doc FROM knowledge_fts_vocab WHERE term IN ({string.Join(", ", parameters.Select(p => p.Item1))})", null, parameters)
-            .QueryAsync(r => (Term: r.GetString(0), Docs: r.GetInt64(1)));
+        // Counting stops at the budget, so a common term costs no more than the budget to count
+        // (the fts5vocab table would scan whole doclists, or the whole index for several terms).
+        var counts = new List<(string Term, long Docs)>();
+        await using var count = c.Command("SELECT COUNT(*) FROM (SELECT rowid FROM knowledge_fts WHERE knowledge_fts MATCH $term LIMIT $cap)", null, ("$term", ""), ("$cap", MaxKeywordRows + 1));
+        foreach (var word in words)
+        {
+            count.Parameters["$term"].Value = '"' + word + '"';
+            var docs = (long)(await count.ExecuteScalarAsync())!;
+            if (docs > 0)
+            {
+                counts.Add((word, docs));
+            }
+        }
+
         var chosen = new List<string>();
         long rows = 0;
         foreach (var (term, docs) in counts.OrderBy(t => t.Docs))

@@ -4,8 +4,8 @@ namespace SalesFlow.Core.Adapters.Embedded.Knowledge;
 /// Knowledge tables in the embedded store (created on first use, beside the core schema). Chunks
 /// carry client and base ids. The FTS5 table is contentless (the text lives in knowledge_chunks) and
 /// indexes the chunk's terms as <see cref="Knowledge.TextTerms"/> makes them (stop words out, stemmed),
-/// so the keyword side and the embedder agree on words and the vocabulary table can tell how
-/// common a query term is before it is searched.
+/// so the keyword side and the embedder agree on words and how common a query term is can be
+/// counted before it is scored.
 /// </summary>
 internal static class SqliteKnowledgeSchema
 {
@@ -48,9 +48,10 @@ internal static class SqliteKnowledgeSchema
             vector BLOB NOT NULL
         );
         CREATE INDEX IF NOT EXISTS ix_knowledge_chunks_source ON knowledge_chunks (client_id, base_id, source_id);
+        -- Covers the keyword join's tenant check: a few bytes per chunk instead of rows that carry text and a vector.
+        CREATE INDEX IF NOT EXISTS ix_knowledge_chunks_scope ON knowledge_chunks (id, client_id, base_id);
         CREATE VIRTUAL TABLE IF NOT EXISTS knowledge_fts USING fts5(
             terms, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2');
-        CREATE VIRTUAL TABLE IF NOT EXISTS knowledge_fts_vocab USING fts5vocab(knowledge_fts, 'row');
         """;
 
     private static readonly HashSet<string> Ready = [];
