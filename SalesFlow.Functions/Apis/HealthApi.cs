@@ -20,7 +20,8 @@ public static class HealthApi
         try
         {
             var backlog = await queue.CountAsync(Queues.ProcessInbound, ct);
-            var poisoned = await queue.CountAsync(Queues.Poison(Queues.ProcessInbound), ct) + await queue.CountAsync(Queues.Poison(Queues.Deliver), ct);
+            var poisoned = await queue.CountAsync(Queues.Poison(Queues.ProcessInbound), ct) + await queue.CountAsync(Queues.Poison(Queues.Deliver), ct)
+                + await queue.CountAsync(Queues.Poison(Queues.IngestKnowledge), ct);
             var body = new { status = runner.Started ? "ready" : "starting", store = "sqlite", queue = new { processInbound = backlog, poison = poisoned } };
             return runner.Started ? TypedResults.Ok(body) : TypedResults.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
         }
