@@ -86,13 +86,12 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeIndex
             slabs.Add(await SlabAsync(query.ClientId, b));
         }
 
-        List<(long Id, float Score)> byVector = [];
-        if (query.Mode != SearchMode.Keyword)
-        {
-            byVector = slabs.SelectMany(s => s.Top(query.Vector.Span, depth)).OrderByDescending(h => h.Score).Take(depth).ToList();
-        }
-
+        // The vector scan (CPU and memory bound) runs on another core while SQLite answers the keyword query.
+        var vectorTask = query.Mode == SearchMode.Keyword
+            ? Task.FromResult(new List<(long Id, float Score)>())
+            : Task.Run(() => slabs.SelectMany(s => s.Top(query.Vector.Span, depth)).OrderByDescending(h => h.Score).Take(depth).ToList(), ct);
         List<(long Id, double Bm25)> byKeyword = query.Mode == SearchMode.Vector ? [] : await KeywordAsync(query.ClientId, bases, query.Text, depth);
+        List<(long Id, float Score)> byVector = await vectorTask;
 
         List<(long Id, double Score)> ranked;
         switch (query.Mode)
