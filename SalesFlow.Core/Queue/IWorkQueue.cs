@@ -5,9 +5,10 @@ public static class Queues
 {
     public const string ProcessInbound = "process-inbound";
     public const string Deliver = "deliver";
+    public const string IngestKnowledge = "ingest-knowledge";
 
     /// <summary>Every work queue, for sweeps that visit them all (poison retention, readiness).</summary>
-    public static IReadOnlyList<string> All { get; } = [ProcessInbound, Deliver];
+    public static IReadOnlyList<string> All { get; } = [ProcessInbound, Deliver, IngestKnowledge];
 
     public static string Poison(string queue) => queue + "-poison";
 }

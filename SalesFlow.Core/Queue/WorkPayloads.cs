@@ -31,3 +31,14 @@ internal static class WorkJson
 {
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web);
 }
+
+/// <summary>Payload of <see cref="Queues.IngestKnowledge"/>: chunk, embed and index one knowledge source.</summary>
+public sealed record IngestKnowledgeWork(string ClientId, string KnowledgeBaseId, string SourceId)
+{
+    public static string Serialize(IngestKnowledgeWork work) => JsonSerializer.Serialize(work, WorkJson.Options);
+
+    public static IngestKnowledgeWork Parse(string payload) =>
+        JsonSerializer.Deserialize<IngestKnowledgeWork>(payload, WorkJson.Options) is { ClientId.Length: > 0, KnowledgeBaseId.Length: > 0, SourceId.Length: > 0 } work
+            ? work
+            : throw new FormatException("ingest-knowledge payload needs clientId, knowledgeBaseId and sourceId.");
+}

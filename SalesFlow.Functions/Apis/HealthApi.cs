@@ -23,7 +23,8 @@ public static class HealthApi
         {
             await clients.GetAsync("-readiness-probe-", ct); // one round trip to the store
             var backlog = await queue.CountAsync(Queues.ProcessInbound, ct);
-            var poisoned = await queue.CountAsync(Queues.Poison(Queues.ProcessInbound), ct) + await queue.CountAsync(Queues.Poison(Queues.Deliver), ct);
+            var poisoned = await queue.CountAsync(Queues.Poison(Queues.ProcessInbound), ct) + await queue.CountAsync(Queues.Poison(Queues.Deliver), ct)
+                + await queue.CountAsync(Queues.Poison(Queues.IngestKnowledge), ct);
             var ready = mode.UnderFunctionsHost || runner.Started;
             var body = new { status = ready ? "ready" : "starting", mode = mode.Name, store = adapters.Store, queueAdapter = adapters.Queue, queue = new { processInbound = backlog, poison = poisoned } };
             return ready ? TypedResults.Ok(body) : TypedResults.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);

@@ -45,6 +45,7 @@ public static class HostingExtensions
         services.AddSingleton<IWorkHandler, ProcessInboundHandler>();
         services.AddSingleton<IWorkHandler, DeliverHandler>();
         services.AddSingleton<ITimerHandler, OutboxSweepTimer>();
+        builder.AddKnowledge();
         services.AddHostedService<DemoClientSeeder>();
         services.AddSingleton<QueueRunner>();
         if (!mode.UnderFunctionsHost)
@@ -71,6 +72,7 @@ public static class HostingExtensions
         app.MapChatApi();
         app.MapClientsApi();
         app.MapPoisonQueuesApi();
+        app.MapKnowledgeApi();
         if (app.Services.GetRequiredService<HostingMode>().UnderFunctionsHost)
         {
             // Only the host reaches these: the app then listens on 127.0.0.1 and no HTTP function routes here.

@@ -57,12 +57,14 @@ public static class FunctionCatalog
         // Server-sent events: the host proxies the response as it is written (enableProxyingHttpRequest).
         new("chat", "api/chat/{*rest}", Post, HttpAuthLevel.Function),
         new("admin", "api/admin/{*rest}", GetPost, HttpAuthLevel.Function),
+        new("knowledge", "api/knowledge/{*rest}", ["get", "post", "delete"], HttpAuthLevel.Function),
     ];
 
     public static IReadOnlyList<QueueFunction> Queues { get; } =
     [
         new(Core.Queue.Queues.ProcessInbound, Core.Queue.Queues.ProcessInbound),
         new(Core.Queue.Queues.Deliver, Core.Queue.Queues.Deliver),
+        new(Core.Queue.Queues.IngestKnowledge, Core.Queue.Queues.IngestKnowledge),
     ];
 
     public static IReadOnlyList<TimerFunction> Timers { get; } =

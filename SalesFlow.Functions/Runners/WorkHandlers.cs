@@ -27,3 +27,11 @@ public sealed class DeliverHandler(DeliveryService delivery) : IWorkHandler
         return delivery.DeliverAsync(work.ClientId, work.OutboxId, ct);
     }
 }
+
+/// <summary>ingest-knowledge: chunk, embed and index a large document (status pending → ingesting → ready).</summary>
+public sealed class IngestKnowledgeHandler(SalesFlow.Core.Knowledge.KnowledgeService knowledge) : IWorkHandler
+{
+    public string Queue => Queues.IngestKnowledge;
+
+    public Task HandleAsync(WorkItem item, CancellationToken ct) => knowledge.IngestQueuedAsync(IngestKnowledgeWork.Parse(item.Payload), ct);
+}

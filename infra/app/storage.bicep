@@ -9,6 +9,7 @@ param deploymentContainerName string
 param queueNames array = [
   'process-inbound'
   'deliver'
+  'ingest-knowledge'
 ]
 
 var poisonQueueNames = [for queue in queueNames: '${queue}-poison']

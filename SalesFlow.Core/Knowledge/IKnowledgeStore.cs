@@ -1,0 +1,29 @@
+namespace SalesFlow.Core.Knowledge;
+
+/// <summary>Bases and sources (metadata, content, progress). Every call is scoped by client id.</summary>
+public interface IKnowledgeStore
+{
+    Task CreateBaseAsync(KnowledgeBase knowledgeBase, CancellationToken ct);
+
+    Task<KnowledgeBase?> GetBaseAsync(string clientId, string id, CancellationToken ct);
+
+    Task<IReadOnlyList<KnowledgeBase>> ListBasesAsync(string clientId, CancellationToken ct);
+
+    /// <summary>Deletes the base and its sources; false when it did not exist.</summary>
+    Task<bool> DeleteBaseAsync(string clientId, string id, CancellationToken ct);
+
+    /// <summary>Inserts or replaces a source (same id replaces) and touches the base's update time.</summary>
+    Task UpsertSourceAsync(KnowledgeSource source, CancellationToken ct);
+
+    Task<KnowledgeSource?> GetSourceAsync(string clientId, string knowledgeBaseId, string id, CancellationToken ct);
+
+    /// <summary>Sources without their content, newest first.</summary>
+    Task<IReadOnlyList<KnowledgeSource>> ListSourcesAsync(string clientId, string knowledgeBaseId, int limit, CancellationToken ct);
+
+    /// <summary>Records progress; ignored when the source's content changed since <paramref name="expectedUpdatedAt"/> (a newer import owns it).</summary>
+    Task<bool> SetStatusAsync(string clientId, string knowledgeBaseId, string id, DateTimeOffset expectedUpdatedAt, IngestStatus status, int chunks, int tokens, string? error, CancellationToken ct);
+
+    Task<int> ClearBaseAsync(string clientId, string knowledgeBaseId, CancellationToken ct);
+
+    Task<KnowledgeStats> GetStatsAsync(string clientId, string knowledgeBaseId, CancellationToken ct);
+}

@@ -1,0 +1,53 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace SalesFlow.Core.Knowledge;
+
+/// <summary>Section "Knowledge": limits, chunking, thresholds and the index choice.</summary>
+public sealed class KnowledgeOptions
+{
+    public const string Section = "Knowledge";
+
+    /// <summary>embedded (SQLite FTS5 + in-memory vectors) or azuresearch (Azure AI Search; needs Search:Endpoint).</summary>
+    [RegularExpression("^(embedded|azuresearch)$", ErrorMessage = "Knowledge:Index must be 'embedded' or 'azuresearch'.")]
+    public string Index { get; set; } = "embedded";
+
+    /// <summary>Largest document accepted, in bytes of UTF-8 text; beyond it the API answers 413.</summary>
+    [Range(1024, 16 * 1024 * 1024, ErrorMessage = "Knowledge:MaxDocumentBytes must be between 1 KiB and 16 MiB.")]
+    public int MaxDocumentBytes { get; set; } = 512 * 1024;
+
+    /// <summary>Documents estimated above this many tokens are ingested as queue work (202) rather than inline (201).</summary>
+    [Range(0, 1_000_000, ErrorMessage = "Knowledge:InlineIngestTokens must be between 0 and 1,000,000.")]
+    public int InlineIngestTokens { get; set; } = 4000;
+
+    [Range(64, 8000, ErrorMessage = "Knowledge:ChunkTokens must be between 64 and 8000.")]
+    public int ChunkTokens { get; set; } = 500;
+
+    [Range(0, 1000, ErrorMessage = "Knowledge:ChunkOverlapTokens must be between 0 and 1000.")]
+    public int ChunkOverlapTokens { get; set; } = 50;
+
+    /// <summary>Default threshold for vector-only search (cosine).</summary>
+    [Range(0.0, 1.0, ErrorMessage = "Knowledge:VectorMinScore must be between 0 and 1.")]
+    public double VectorMinScore { get; set; } = 0.75;
+
+    /// <summary>
+    /// Default threshold for hybrid search, on the cosine of the fused hits. Calibrated with the
+    /// hashed embedder on the evaluation set (docs/benchmarks.md): relevant top hits score above it,
+    /// unrelated questions below. A different embedder needs its own calibration.
+    /// </summary>
+    [Range(0.0, 1.0, ErrorMessage = "Knowledge:HybridMinScore must be between 0 and 1.")]
+    public double HybridMinScore { get; set; } = 0.35;
+
+    /// <summary>Default threshold for keyword-only search (normalised BM25).</summary>
+    [Range(0.0, 1.0, ErrorMessage = "Knowledge:KeywordMinScore must be between 0 and 1.")]
+    public double KeywordMinScore { get; set; }
+
+    [Range(1, 50, ErrorMessage = "Knowledge:DefaultTop must be between 1 and 50.")]
+    public int DefaultTop { get; set; } = 5;
+
+    public double DefaultMinScore(SearchMode mode) => mode switch
+    {
+        SearchMode.Vector => VectorMinScore,
+        SearchMode.Keyword => KeywordMinScore,
+        _ => HybridMinScore,
+    };
+}

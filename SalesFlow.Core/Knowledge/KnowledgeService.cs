@@ -1,0 +1,286 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.Options;
+using SalesFlow.Core.Common;
+using SalesFlow.Core.Knowledge.Chunking;
+using SalesFlow.Core.Queue;
+
+namespace SalesFlow.Core.Knowledge;
+
+/// <summary>
+/// Knowledge bases of a client: import (inline for small documents and FAQs, queued for large
+/// documents), chunking, embedding, indexing and search. The caller has authenticated the client;
+/// every call takes its id and passes it down to every store and index query.
+/// </summary>
+public sealed partial class KnowledgeService(
+    IKnowledgeStore store,
+    IKnowledgeIndex index,
+    IEmbeddingGenerator<string, Embedding<float>> embedder,
+    IWorkQueue queue,
+    IOptions<KnowledgeOptions> options,
+    TimeProvider clock) : IKnowledgeRetriever
+{
+    public const int MaxNameLength = 100;
+    public const int MaxDescriptionLength = 1000;
+    public const int MaxQuestionLength = 1000;
+    public const int MaxAnswerLength = 8000;
+    public const int MaxQueryLength = 2000;
+    public const int MaxFaqsPerImport = 5000;
+    private const int EmbedBatch = 64;
+
+    private KnowledgeOptions Options => options.Value;
+
+    public async Task<KnowledgeBase> CreateBaseAsync(string clientId, string? name, string? description, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > MaxNameLength)
+        {
+            throw new ValidationException("name", $"name is required (at most {MaxNameLength} characters).");
+        }
+
+        if (description is { Length: > MaxDescriptionLength })
+        {
+            throw new ValidationException("description", $"description must be at most {MaxDescriptionLength} characters.");
+        }
+
+        var now = clock.GetUtcNow();
+        var created = new KnowledgeBase(clientId, Ids.New("kb"), name.Trim(), description?.Trim(), now, now);
+        await store.CreateBaseAsync(created, ct);
+        return created;
+    }
+
+    public Task<KnowledgeBase?> GetBaseAsync(string clientId, string id, CancellationToken ct) => store.GetBaseAsync(clientId, id, ct);
+
+    public Task<IReadOnlyList<KnowledgeBase>> ListBasesAsync(string clientId, CancellationToken ct) => store.ListBasesAsync(clientId, ct);
+
+    public async Task<bool> DeleteBaseAsync(string clientId, string id, CancellationToken ct)
+    {
+        if (!await store.DeleteBaseAsync(clientId, id, ct))
+        {
+            return false;
+        }
+
+        await index.DeleteBaseAsync(clientId, id, ct);
+        return true;
+    }
+
+    public Task<KnowledgeStats> GetStatsAsync(string clientId, string knowledgeBaseId, CancellationToken ct) => store.GetStatsAsync(clientId, knowledgeBaseId, ct);
+
+    public Task<IReadOnlyList<KnowledgeSource>> ListSourcesAsync(string clientId, string knowledgeBaseId, CancellationToken ct) => store.ListSourcesAsync(clientId, knowledgeBaseId, 1000, ct);
+
+    public Task<KnowledgeSource?> GetSourceAsync(string clientId, string knowledgeBaseId, string id, CancellationToken ct) => store.GetSourceAsync(clientId, knowledgeBaseId, id, ct);
+
+    public async Task<int> ClearAsync(string clientId, string knowledgeBaseId, CancellationToken ct)
+    {
+        var removed = await store.ClearBaseAsync(clientId, knowledgeBaseId, ct);
+        await index.DeleteBaseAsync(clientId, knowledgeBaseId, ct);
+        return removed;
+    }
+
+    /// <summary>True when the document is too large to accept at all (the API answers 413).</summary>
+    public bool IsTooLarge(string? content) => content is not null && Encoding.UTF8.GetByteCount(content) > Options.MaxDocumentBytes;
+
+    /// <summary>
+    /// Stores a document (same id replaces) and indexes it: inline when small, else as
+    /// <see cref="Queues.IngestKnowledge"/> work whose progress shows in the source's status.
+    /// </summary>
+    public async Task<KnowledgeSource> AddDocumentAsync(string clientId, string knowledgeBaseId, DocumentInput input, CancellationToken ct)
+    {
+        var contentType = DocumentBlocks.Normalize(input.ContentType)
+            ?? throw new ValidationException("contentType", $"contentType must be one of {string.Join(", ", DocumentBlocks.ContentTypes)}.");
+        if (string.IsNullOrWhiteSpace(input.Content))
+        {
+            throw new ValidationException("content", "content is required: the document's text, Markdown or HTML.");
+        }
+
+        if (IsTooLarge(input.Content))
+        {
+            throw new ValidationException("content", $"content is larger than {Options.MaxDocumentBytes} bytes (Knowledge:MaxDocumentBytes).");
+        }
+
+        var id = ValidId(input.Id) ?? Ids.New("doc");
+        if (input.Title is { Length: > MaxNameLength * 2 })
+        {
+            throw new ValidationException("title", $"title must be at most {MaxNameLength * 2} characters.");
+        }
+
+        var queued = TokenEstimator.Count(input.Content) > Options.InlineIngestTokens;
+        var source = await SaveSourceAsync(clientId, knowledgeBaseId, id, SourceKind.Document, input.Title?.Trim(), contentType, input.Content, ct);
+        if (queued)
+        {
+            await queue.EnqueueAsync(Queues.IngestKnowledge, IngestKnowledgeWork.Serialize(new(clientId, knowledgeBaseId, id)), TimeSpan.Zero, $"ingest:{clientId}:{knowledgeBaseId}:{id}", ct);
+            return source;
+        }
+
+        return await IngestAsync(source, ct) ?? source;
+    }
+
+    public async Task<KnowledgeSource> AddFaqAsync(string clientId, string knowledgeBaseId, FaqInput faq, CancellationToken ct)
+    {
+        var (id, question, answer) = ValidFaq(faq, "");
+        var source = await SaveSourceAsync(clientId, knowledgeBaseId, id, SourceKind.Faq, question, DocumentBlocks.PlainText, FaqText(question, answer), ct);
+        return await IngestAsync(source, ct) ?? source;
+    }
+
+    /// <summary>Validates every FAQ before storing any (bad input changes nothing), then imports them; same id replaces.</summary>
+    public async Task<IReadOnlyList<KnowledgeSource>> ImportFaqsAsync(string clientId, string knowledgeBaseId, IReadOnlyList<FaqInput>? faqs, CancellationToken ct)
+    {
+        if (faqs is null || faqs.Count == 0)
+        {
+            throw new ValidationException("faqs", "faqs must hold at least one {question, answer}.");
+        }
+
+        if (faqs.Count > MaxFaqsPerImport)
+        {
+            throw new ValidationException("faqs", $"At most {MaxFaqsPerImport} FAQs per import.");
+        }
+
+        var valid = faqs.Select((f, i) => ValidFaq(f, $"faqs[{i}].")).ToList();
+        var imported = new List<KnowledgeSource>();
+        // The last of several rows with the same id wins, as if they had been imported one after another.
+        foreach (var (id, question, answer) in valid.GroupBy(f => f.Id).Select(g => g.Last()))
+        {
+            var source = await SaveSourceAsync(clientId, knowledgeBaseId, id, SourceKind.Faq, question, DocumentBlocks.PlainText, FaqText(question, answer), ct);
+            imported.Add(await IngestAsync(source, ct) ?? source);
+        }
+
+        return imported;
+    }
+
+    /// <summary>The queue handler's entry: (re-)index a stored source. Idempotent; a stale run yields to the newer import.</summary>
+    public async Task IngestQueuedAsync(IngestKnowledgeWork work, CancellationToken ct)
+    {
+        if (await store.GetSourceAsync(work.ClientId, work.KnowledgeBaseId, work.SourceId, ct) is { } source)
+        {
+            await IngestAsync(source, ct);
+        }
+    }
+
+    public async Task<IReadOnlyList<Passage>> SearchAsync(string clientId, KnowledgeQuery query, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(query.Query))
+        {
+            throw new ValidationException("query", "query is required.");
+        }
+
+        if (query.Query.Length > MaxQueryLength)
+        {
+            throw new ValidationException("query", $"query must be at most {MaxQueryLength} characters.");
+        }
+
+        if (query.Top is < 1 or > 50)
+        {
+            throw new ValidationException("top", "top must be between 1 and 50.");
+        }
+
+        if (query.MinScore is < 0 or > 1 || query.MinScore is double.NaN)
+        {
+            throw new ValidationException("minScore", "minScore must be between 0 and 1.");
+        }
+
+        IReadOnlyList<string>? bases = null;
+        if (query.KnowledgeBaseId is { } baseId)
+        {
+            // Another client's base id is indistinguishable from a missing one.
+            if (await store.GetBaseAsync(clientId, baseId, ct) is null)
+            {
+                throw new KnowledgeBaseNotFoundException(baseId);
+            }
+
+            bases = [baseId];
+        }
+
+        var vector = query.Mode == SearchMode.Keyword ? ReadOnlyMemory<float>.Empty : (await embedder.GenerateAsync([query.Query], cancellationToken: ct))[0].Vector;
+        var hits = await index.SearchAsync(new IndexQuery(clientId, bases, query.Query, vector, query.Top ?? Options.DefaultTop, query.Mode), ct);
+        var minScore = query.MinScore ?? Options.DefaultMinScore(query.Mode);
+        return hits.Where(h => h.Score >= minScore && h.Source.ClientId == clientId)
+            .Select(h => new Passage(h.Source.SourceId, h.Source.KnowledgeBaseId, h.Source.Kind, h.Source.Title, h.Text, Math.Round(h.Score, 4)))
+            .ToList();
+    }
+
+    public async Task<KnowledgeContext> RetrieveAsync(string clientId, string query, int top, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(query))
+        {
+            return KnowledgeContext.Empty;
+        }
+
+        var text = query.Length > MaxQueryLength ? query[..MaxQueryLength] : query;
+        var passages = await SearchAsync(clientId, new KnowledgeQuery(text, Top: Math.Clamp(top, 1, 50)), ct);
+        return passages.Count == 0 ? KnowledgeContext.Empty : new KnowledgeContext(passages);
+    }
+
+    /// <summary>An FAQ is one chunk: the question and its answer together, so either side finds it.</summary>
+    public static string FaqText(string question, string answer) => $"Q: {question}\nA: {answer}";
+
+    private async Task<KnowledgeSource> SaveSourceAsync(string clientId, string knowledgeBaseId, string id, SourceKind kind, string? title, string contentType, string content, CancellationToken ct)
+    {
+        var existing = await store.GetSourceAsync(clientId, knowledgeBaseId, id, ct);
+        var now = clock.GetUtcNow();
+        // The update time is the content's version (a stale queued run must not overwrite a newer import), so it always moves forward.
+        var updatedAt = existing is not null && now <= existing.UpdatedAt ? existing.UpdatedAt.AddMilliseconds(1) : now;
+        var source = new KnowledgeSource(clientId, knowledgeBaseId, id, kind, title, contentType, content, IngestStatus.Pending, 0, 0, null, existing?.CreatedAt ?? now, updatedAt);
+        await store.UpsertSourceAsync(source, ct);
+        return source;
+    }
+
+    private async Task<KnowledgeSource?> IngestAsync(KnowledgeSource source, CancellationToken ct)
+    {
+        if (!await store.SetStatusAsync(source.ClientId, source.KnowledgeBaseId, source.Id, source.UpdatedAt, IngestStatus.Ingesting, 0, 0, null, ct))
+        {
+            return null;
+        }
+
+        try
+        {
+            var chunks = source.Kind == SourceKind.Faq
+                ? [new TextChunk(0, source.Content, TokenEstimator.Count(source.Content))]
+                : new TextChunker(Options.ChunkTokens, Options.ChunkOverlapTokens).Chunk(source.Content, source.ContentType);
+            var indexed = new List<IndexedChunk>(chunks.Count);
+            foreach (var batch in chunks.Chunk(EmbedBatch))
+            {
+                var embeddings = await embedder.GenerateAsync(batch.Select(c => c.Text), cancellationToken: ct);
+                indexed.AddRange(batch.Select((c, i) => new IndexedChunk(c.Ordinal, c.Text, c.Tokens, embeddings[i].Vector)));
+            }
+
+            await index.ReplaceSourceAsync(new ChunkSource(source.ClientId, source.KnowledgeBaseId, source.Id, source.Kind, source.Title), indexed, ct);
+            var tokens = chunks.Sum(c => c.Tokens);
+            await store.SetStatusAsync(source.ClientId, source.KnowledgeBaseId, source.Id, source.UpdatedAt, IngestStatus.Ready, chunks.Count, tokens, null, ct);
+            return source with { Status = IngestStatus.Ready, ChunkCount = chunks.Count, TokenCount = tokens };
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            await store.SetStatusAsync(source.ClientId, source.KnowledgeBaseId, source.Id, source.UpdatedAt, IngestStatus.Failed, 0, 0, e.Message, CancellationToken.None);
+            throw;
+        }
+    }
+
+    private static (string Id, string Question, string Answer) ValidFaq(FaqInput? faq, string prefix)
+    {
+        if (string.IsNullOrWhiteSpace(faq?.Question) || faq.Question.Length > MaxQuestionLength)
+        {
+            throw new ValidationException(prefix + "question", $"{prefix}question is required (at most {MaxQuestionLength} characters).");
+        }
+
+        if (string.IsNullOrWhiteSpace(faq.Answer) || faq.Answer.Length > MaxAnswerLength)
+        {
+            throw new ValidationException(prefix + "answer", $"{prefix}answer is required (at most {MaxAnswerLength} characters).");
+        }
+
+        var question = faq.Question.Trim();
+        var id = ValidId(faq.Id, prefix + "id") ?? Ids.Deterministic("faq", TextTerms.Words(question, stem: false) is { Count: > 0 } words ? string.Join(' ', words) : question.ToLowerInvariant());
+        return (id, question, faq.Answer.Trim());
+    }
+
+    private static string? ValidId(string? id, string field = "id") =>
+        id is null ? null : IdPattern().IsMatch(id) ? id : throw new ValidationException(field, $"{field} must be 1–128 letters, digits or . _ : - (starting with a letter or digit).");
+
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")]
+    private static partial Regex IdPattern();
+}
+
+/// <summary>The knowledge base does not exist for this client (the API answers 404).</summary>
+public sealed class KnowledgeBaseNotFoundException(string id) : Exception($"Knowledge base '{id}' not found.")
+{
+    public string KnowledgeBaseId { get; } = id;
+}

@@ -1,0 +1,251 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using SalesFlow.Core.Common;
+using SalesFlow.Core.Knowledge;
+using SalesFlow.Core.Knowledge.Chunking;
+using SalesFlow.Functions.Extensions;
+using SalesFlow.Functions.Security;
+
+namespace SalesFlow.Functions.Apis;
+
+public sealed record CreateKnowledgeBaseRequest(string? Name, string? Description);
+
+public sealed record DocumentRequest(string? Id, string? Title, string? ContentType, string? Content);
+
+public sealed record FaqRequest(string? Id, string? Question, string? Answer);
+
+public sealed record FaqBulkRequest(List<FaqRequest?>? Faqs);
+
+public sealed record KnowledgeSearchRequest(string? Query, string? KnowledgeBaseId, int? Top, double? MinScore, string? Mode);
+
+/// <summary>A client's knowledge bases: import documents and FAQs, watch ingestion, search. Never another client's.</summary>
+public static class KnowledgeApi
+{
+    public static IEndpointRouteBuilder MapKnowledgeApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/knowledge").WithTags("Knowledge").RequireClientKey();
+        api.MapPost("/bases", CreateBaseAsync).WithName("CreateKnowledgeBase").WithSummary("Create a knowledge base {name, description?}.");
+        api.MapGet("/bases", ListBasesAsync).WithName("ListKnowledgeBases").WithSummary("The client's knowledge bases with their stats.");
+        api.MapGet("/bases/{id}", GetBaseAsync).WithName("GetKnowledgeBase").WithSummary("A base, its stats and its sources with ingestion status.");
+        api.MapDelete("/bases/{id}", DeleteBaseAsync).WithName("DeleteKnowledgeBase").WithSummary("Delete a base with everything in it.");
+        api.MapPost("/bases/{id}/documents", AddDocumentAsync).WithName("AddKnowledgeDocument").WithSummary("Add or replace a document: JSON {id?, title?, contentType, content} or a text/plain, text/markdown or text/html body (?id=&title=). Large documents are ingested as queue work (202).");
+        api.MapGet("/bases/{id}/documents/{sourceId}", GetSourceAsync).WithName("GetKnowledgeSource").WithSummary("One document or FAQ with its ingestion status and chunk count.");
+        api.MapPost("/bases/{id}/faqs", AddFaqAsync).WithName("AddKnowledgeFaq").WithSummary("Add or replace one FAQ {id?, question, answer}.");
+        api.MapPost("/bases/{id}/faqs/bulk", ImportFaqsAsync).WithName("ImportKnowledgeFaqs").WithSummary("Import FAQs: JSON {faqs:[{id?, question, answer}]} or CSV (question,answer[,id]); the same id replaces.");
+        api.MapPost("/bases/{id}/clear", ClearAsync).WithName("ClearKnowledgeBase").WithSummary("Remove every document and FAQ, keep the base.");
+        api.MapGet("/bases/{id}/stats", StatsAsync).WithName("KnowledgeBaseStats").WithSummary("Documents, FAQs, chunks, tokens, pending and last update.");
+        api.MapPost("/search", SearchAsync).WithName("SearchKnowledge").WithSummary("Search {query, knowledgeBaseId?, top?, minScore?, mode?}: passages with score and sourceId.");
+        return app;
+    }
+
+    private static async Task<IResult> CreateBaseAsync(CreateKnowledgeBaseRequest? request, HttpContext http, KnowledgeService knowledge, CancellationToken ct)
+    {
+        var client = ClientAuthenticator.CurrentClient(http);
+        var created = await knowledge.CreateBaseAsync(client.Id, request?.Name, request?.Description, ct);
+        return TypedResults.Created($"/api/knowledge/bases/{created.Id}", BaseDto(created, new KnowledgeStats(0, 0, 0, 0, 0, 0, created.UpdatedAt)));
+    }
+
+    private static async Task<IResult> ListBasesAsync(HttpContext http, KnowledgeService knowledge, CancellationToken ct)
+    {
+        var client = ClientAuthenticator.CurrentClient(http);
+        var items = new List<object>();
+        foreach (var b in await knowledge.ListBasesAsync(client.Id, ct))
+        {
+            items.Add(BaseDto(b, await knowledge.GetStatsAsync(client.Id, b.Id, ct)));
+        }
+
+        return TypedResults.Ok(new { items });
+    }
+
+    private static async Task<IResult> GetBaseAsync(string id, HttpContext http, KnowledgeService knowledge, CancellationToken ct)
+    {
+        var client = ClientAuthenticator.CurrentClient(http);
+        if (await knowledge.GetBaseAsync(client.Id, id, ct) is not { } found)
+        {
+            return NotFound(http, id);
+        }
+
+        var sources = await knowledge.ListSourcesAsync(client.Id, id, ct);
+        return TypedResults.Ok(new { knowledgeBase = BaseDto(found, await knowledge.GetStatsAsync(client.Id, id, ct)), sources = sources.Select(SourceDto) });
+    }
+
+    private static async Task<IResult> DeleteBaseAsync(string id, HttpContext http, KnowledgeService knowledge, CancellationToken ct)
+    {
+        var client = ClientAuthenticator.CurrentClient(http);
+        return await knowledge.DeleteBaseAsync(client.Id, id, ct) ? TypedResults.NoContent() : NotFound(http, id);
+    }
+
+    private static async Task<IResult> AddDocumentAsync(string id, HttpContext http, KnowledgeService knowledge, CancellationToken ct)
+    {
+        var client = ClientAuthenticator.CurrentClient(http);
+        if (await knowledge.GetBaseAsync(client.Id, id, ct) is null)
+        {
+            return NotFound(http, id);
+        }
+
+        DocumentInput input;
+        var media = http.Request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
+        if (media == "application/json")
+        {
+            var request = await ReadJsonAsync<DocumentRequest>(http, ct);
+            input = new DocumentInput(request?.Id, request?.Title, request?.ContentType ?? DocumentBlocks.PlainText, request?.Content);
+        }
+        else if (DocumentBlocks.Normalize(media) is { } contentType)
+        {
+            input = new DocumentInput(Query(http, "id"), Query(http, "title"), contentType, await ReadTextAsync(http, ct));
+        }
+        else
+        {
+            return ErrorHandling.Problem(http, StatusCodes.Status415UnsupportedMediaType, "Send JSON {contentType, content} or a text/plain, text/markdown or text/html body.", "Content-Type");
+        }
+
+        if (knowledge.IsTooLarge(input.Content))
+        {
+            var limit = http.RequestServices.GetRequiredService<IOptions<KnowledgeOptions>>().Value.MaxDocumentBytes;
+            return ErrorHandling.Problem(http, StatusCodes.Status413PayloadTooLarge, $"The document is larger than {limit} bytes (Knowledge:MaxDocumentBytes); split it into several documents.", "content");
+        }
+
+        var source = await knowledge.AddDocumentAsync(client.Id, id, input, ct);
+        var location = $"/api/knowledge/bases/{id}/documents/{source.Id}";
+        return source.Status == IngestStatus.Ready ? TypedResults.Created(location, SourceDto(source)) : TypedResults.Accepted(location, SourceDto(source));
+    }
+
+    private static async Task<IResult> GetSourceAsync(string id, string sourceId, HttpContext http, KnowledgeService knowledge, CancellationToken ct)
+    {
+        var client = ClientAuthenticator.CurrentClient(http);
+        var source = await knowledge.GetSourceAsync(client.Id, id, sourceId, ct);
+        return source is null
+            ? ErrorHandling.Problem(http, StatusCodes.Status404NotFound, $"Source '{sourceId}' not found in knowledge base '{id}'.", "sourceId")
+            : TypedResults.Ok(SourceDto(source));
+    }
+
+    private static async Task<IResult> AddFaqAsync(string id, FaqRequest? request, HttpContext http, KnowledgeService knowledge, CancellationToken ct)
+    {
+        var client = ClientAuthenticator.CurrentClient(http);
+        if (await knowledge.GetBaseAsync(client.Id, id, ct) is null)
+        {
+            return NotFound(http, id);
+        }
+
+        var source = await knowledge.AddFaqAsync(client.Id, id, new FaqInput(request?.Id, request?.Question, request?.Answer), ct);
+        return TypedResults.Created($"/api/knowledge/bases/{id}/documents/{source.Id}", SourceDto(source));
+    }
+
+    private static async Task<IResult> ImportFaqsAsync(string id, HttpContext http, KnowledgeService knowledge, CancellationToken ct)
+    {
+        var client = ClientAuthenticator.CurrentClient(http);
+        if (await knowledge.GetBaseAsync(client.Id, id, ct) is null)
+        {
+            return NotFound(http, id);
+        }
+
+        var media = http.Request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
+        IReadOnlyList<FaqInput>? faqs = media switch
+        {
+            "application/json" => (await ReadJsonAsync<FaqBulkRequest>(http, ct))?.Faqs?.Select(f => new FaqInput(f?.Id, f?.Question, f?.Answer)).ToList(),
+            "text/csv" or "application/csv" or "text/plain" => FaqCsv.Parse(await ReadTextAsync(http, ct)),
+            _ => null,
+        };
+        if (faqs is null && media is not "application/json")
+        {
+            return ErrorHandling.Problem(http, StatusCodes.Status415UnsupportedMediaType, "Send JSON {faqs:[{id?, question, answer}]} or text/csv with a question,answer[,id] header.", "Content-Type");
+        }
+
+        var imported = await knowledge.ImportFaqsAsync(client.Id, id, faqs, ct);
+        return TypedResults.Ok(new { imported = imported.Count, ids = imported.Select(s => s.Id), stats = StatsDto(await knowledge.GetStatsAsync(client.Id, id, ct)) });
+    }
+
+    private static async Task<IResult> ClearAsync(string id, HttpContext http, KnowledgeService knowledge, CancellationToken ct)
+    {
+        var client = ClientAuthenticator.CurrentClient(http);
+        if (await knowledge.GetBaseAsync(client.Id, id, ct) is null)
+        {
+            return NotFound(http, id);
+        }
+
+        var removed = await knowledge.ClearAsync(client.Id, id, ct);
+        return TypedResults.Ok(new { removed, stats = StatsDto(await knowledge.GetStatsAsync(client.Id, id, ct)) });
+    }
+
+    private static async Task<IResult> StatsAsync(string id, HttpContext http, KnowledgeService knowledge, CancellationToken ct)
+    {
+        var client = ClientAuthenticator.CurrentClient(http);
+        return await knowledge.GetBaseAsync(client.Id, id, ct) is null ? NotFound(http, id) : TypedResults.Ok(StatsDto(await knowledge.GetStatsAsync(client.Id, id, ct)));
+    }
+
+    private static async Task<IResult> SearchAsync(KnowledgeSearchRequest? request, HttpContext http, KnowledgeService knowledge, CancellationToken ct)
+    {
+        if (request is null)
+        {
+            return ErrorHandling.BadField(http, "body", "A JSON body {query, knowledgeBaseId?, top?, minScore?, mode?} is required.");
+        }
+
+        SearchMode mode;
+        if (request.Mode is null)
+        {
+            mode = SearchMode.Hybrid;
+        }
+        else if (!Enum.TryParse(request.Mode, ignoreCase: true, out mode) || int.TryParse(request.Mode, out _))
+        {
+            return ErrorHandling.BadField(http, "mode", "mode must be one of hybrid, keyword, vector.");
+        }
+
+        var client = ClientAuthenticator.CurrentClient(http);
+        try
+        {
+            var passages = await knowledge.SearchAsync(client.Id, new KnowledgeQuery(request.Query ?? "", request.KnowledgeBaseId, request.Top, request.MinScore, mode), ct);
+            return TypedResults.Ok(new
+            {
+                passages = passages.Select(p => new { sourceId = p.SourceId, knowledgeBaseId = p.KnowledgeBaseId, kind = p.Kind.ToWire(), title = p.Title, text = p.Text, score = p.Score }),
+            });
+        }
+        catch (KnowledgeBaseNotFoundException e)
+        {
+            return ErrorHandling.Problem(http, StatusCodes.Status404NotFound, e.Message, "knowledgeBaseId");
+        }
+    }
+
+    private static IResult NotFound(HttpContext http, string id) => ErrorHandling.Problem(http, StatusCodes.Status404NotFound, $"Knowledge base '{id}' not found.", "id");
+
+    private static string? Query(HttpContext http, string name) => http.Request.Query[name].ToString() is { Length: > 0 } value ? value : null;
+
+    private static async Task<T?> ReadJsonAsync<T>(HttpContext http, CancellationToken ct)
+    {
+        try
+        {
+            return await JsonSerializer.DeserializeAsync<T>(http.Request.Body, JsonSerializerOptions.Web, ct);
+        }
+        catch (JsonException e)
+        {
+            throw new ValidationException("body", $"The body is not valid JSON for this endpoint ({e.Path ?? "$"}).");
+        }
+    }
+
+    private static async Task<string> ReadTextAsync(HttpContext http, CancellationToken ct)
+    {
+        using var reader = new StreamReader(http.Request.Body, Encoding.UTF8);
+        return await reader.ReadToEndAsync(ct);
+    }
+
+    private static object BaseDto(KnowledgeBase b, KnowledgeStats stats) =>
+        new { id = b.Id, name = b.Name, description = b.Description, createdAt = b.CreatedAt, updatedAt = b.UpdatedAt, stats = StatsDto(stats) };
+
+    private static object StatsDto(KnowledgeStats s) =>
+        new { documents = s.Documents, faqs = s.Faqs, chunks = s.Chunks, tokens = s.Tokens, pending = s.Pending, failed = s.Failed, lastUpdate = s.LastUpdate };
+
+    private static object SourceDto(KnowledgeSource s) => new
+    {
+        id = s.Id,
+        knowledgeBaseId = s.KnowledgeBaseId,
+        kind = s.Kind.ToWire(),
+        title = s.Title,
+        contentType = s.ContentType,
+        status = s.Status.ToWire(),
+        chunks = s.ChunkCount,
+        tokens = s.TokenCount,
+        error = s.Error,
+        createdAt = s.CreatedAt,
+        updatedAt = s.UpdatedAt,
+    };
+}

@@ -1,0 +1,55 @@
+using Azure.Identity;
+using Microsoft.Extensions.AI;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using SalesFlow.Core.Adapters.Azure.Search;
+using SalesFlow.Core.Adapters.Embedded.Knowledge;
+using SalesFlow.Core.Knowledge;
+using SalesFlow.Core.Queue;
+using SalesFlow.Functions.Runners;
+
+namespace SalesFlow.Functions.Extensions;
+
+public static class KnowledgeExtensions
+{
+    /// <summary>
+    /// Knowledge bases and RAG. Knowledge:Index picks the index (embedded | azuresearch); the
+    /// embedder is whatever IEmbeddingGenerator is registered (Azure OpenAI when configured), else
+    /// the offline hashed embedder. Settings are validated at start-up with the setting's name.
+    /// </summary>
+    public static IHostApplicationBuilder AddKnowledge(this IHostApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<KnowledgeOptions>().BindConfiguration(KnowledgeOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.ChunkOverlapTokens < o.ChunkTokens / 2, "Knowledge:ChunkOverlapTokens must be less than half of Knowledge:ChunkTokens.")
+            .ValidateOnStart();
+        services.AddOptions<AzureSearchOptions>().BindConfiguration(AzureSearchOptions.Section);
+
+        var index = builder.Configuration["Knowledge:Index"] ?? "embedded";
+        if (index.Equals("azuresearch", StringComparison.OrdinalIgnoreCase))
+        {
+            var search = builder.Configuration.GetSection(AzureSearchOptions.Section).Get<AzureSearchOptions>() ?? new AzureSearchOptions();
+            if (search.Problems().ToList() is { Count: > 0 } problems)
+            {
+                throw new OptionsValidationException(AzureSearchOptions.Section, typeof(AzureSearchOptions), problems);
+            }
+
+            services.AddHttpClient(nameof(AzureSearchKnowledgeIndex));
+            services.AddSingleton<IKnowledgeIndex>(sp => new AzureSearchKnowledgeIndex(
+                sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(AzureSearchKnowledgeIndex)),
+                sp.GetRequiredService<IOptions<AzureSearchOptions>>().Value,
+                new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = search.ManagedIdentityClientId })));
+        }
+        else
+        {
+            services.AddSingleton<IKnowledgeIndex, SqliteKnowledgeIndex>();
+        }
+
+        services.AddSingleton<IKnowledgeStore, SqliteKnowledgeStore>();
+        services.TryAddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(_ => new HashedEmbedder());
+        services.AddSingleton<KnowledgeService>();
+        services.AddSingleton<IKnowledgeRetriever>(sp => sp.GetRequiredService<KnowledgeService>());
+        services.AddSingleton<IWorkHandler, IngestKnowledgeHandler>();
+        return builder;
+    }
+}
