@@ -8,6 +8,7 @@ using SalesFlow.Core.Clients;
 using SalesFlow.Core.Common;
 using SalesFlow.Core.Compliance;
 using SalesFlow.Core.Delivery;
+using SalesFlow.Core.Knowledge;
 using SalesFlow.Core.Leads;
 using SalesFlow.Core.Observability;
 using SalesFlow.Core.Qualification;
@@ -49,9 +50,34 @@ public sealed class ConversationEngine(
     ComplianceGate compliance,
     IOptions<ConversationOptions> options,
     TimeProvider clock,
-    ILogger<ConversationEngine> logger)
+    ILogger<ConversationEngine> logger,
+    IKnowledgeRetriever? knowledge = null)
 {
     private const int MaxAttempts = 5;
+    private const int KnowledgePassages = 3;
+
+    /// <summary>
+    /// The client's knowledge for this turn as "[sourceId] text" lines: the passages the reply may
+    /// draw on and the compliance filter checks figures against. A failing index never blocks a reply.
+    /// </summary>
+    private async Task<IReadOnlyList<string>> KnowledgeForAsync(string clientId, string leadText, CancellationToken ct)
+    {
+        if (knowledge is null)
+        {
+            return [];
+        }
+
+        try
+        {
+            var context = await knowledge.RetrieveAsync(clientId, leadText, KnowledgePassages, ct);
+            return context.Passages.Select(p => $"[{p.SourceId}] {p.Text}").ToList();
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Knowledge retrieval failed; the reply is written without it");
+            return [];
+        }
+    }
 
     /// <summary>The id the reply to a message gets (whichever turn answers it).</summary>
     public static string ReplyIdFor(string clientId, string messageId) => Ids.Deterministic("out", clientId, messageId);
@@ -125,7 +151,8 @@ public sealed class ConversationEngine(
         if (ReplyPurpose(lead, wasEscalated, analysis) is { } purpose)
         {
             var replyAnalysis = purpose == OutboxPurpose.Handover ? analysis with { Intent = Intent.Human } : analysis;
-            var request = new ReplyRequest(turned.State, conversation.State, replyAnalysis, lead.FirstName, last.Channel, text, turned.TurnCount, client.Name, ClientId: clientId, LeadId: leadId, Insights: insights);
+            var knowledge = purpose == OutboxPurpose.Reply ? await KnowledgeForAsync(clientId, text, ct) : [];
+            var request = new ReplyRequest(turned.State, conversation.State, replyAnalysis, lead.FirstName, last.Channel, text, turned.TurnCount, client.Name, ClientId: clientId, LeadId: leadId, Insights: insights, Knowledge: knowledge);
             var written = onToken is null ? await replies.GenerateAsync(request, ct) : await StreamReplyAsync(request, onToken, ct);
 
             // The rules brain is deterministic: its reply is both the safe fallback and the test of who wrote this one.

@@ -159,4 +159,24 @@ public sealed class KnowledgeApiOverHttpTests(AppFixture fixture)
         var mine = await App.Http.PostJsonAsync("/api/knowledge/search", new { query = "partner discount code ZEBRA", knowledgeBaseId = kb });
         Assert.Equal("secret-discount", mine.GetProperty("passages")[0].Str("sourceId"));
     }
+
+    [Fact]
+    public async Task ARepliesAnswersFromTheClientsKnowledgeAndNothingElse()
+    {
+        // A client of its own, so no other test's knowledge is in reach.
+        using var admin = App.Anonymous();
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", AppFixture.AdminKey);
+        var created = await (await admin.PostAsJsonAsync("/api/admin/clients", new { id = "rag-" + Guid.NewGuid().ToString("N")[..8], name = "Shopline" })).JsonAsync();
+        using var client = App.Anonymous();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", created.Str("apiKey"));
+        var kb = await NewBaseAsync(client);
+        await client.PostJsonAsync($"/api/knowledge/bases/{kb}/faqs", new { id = "faq-shopify", question = "Do you integrate with Shopify?", answer = "Yes, orders from Shopify are synced every 5 minutes." });
+
+        var answered = await client.PostJsonAsync("/api/conversations", new { channel = "whatsapp", from = "+4917055512345", message = "Hi, do you integrate with Shopify?" });
+        Assert.Contains("orders from Shopify are synced every 5 minutes", answered.Str("reply"), StringComparison.Ordinal);
+        Assert.True(answered.Str("reply").Length <= 280);
+
+        var unrelated = await client.PostJsonAsync("/api/conversations", new { channel = "whatsapp", from = "+4917055512346", message = "Can you repair the engine of my tractor?" });
+        Assert.DoesNotContain("Shopify", unrelated.Str("reply"), StringComparison.Ordinal);
+    }
 }

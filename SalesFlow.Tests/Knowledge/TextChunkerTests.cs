@@ -80,7 +80,7 @@ public sealed class TextChunkerTests
     [Theory]
     [InlineData("", 0)]
     [InlineData("hello world", 2)]
-    [InlineData("The price is 1234567 EUR.", 8)]
+    [InlineData("The price is 1234567 EUR.", 9)] // cl100k cuts digits in groups of three: 123|456|7
     [InlineData("internationalization", 4)]
     public void TokenEstimatesAreCl100kLike(string text, int expected) => Assert.Equal(expected, TokenEstimator.Count(text));
 }

@@ -75,6 +75,13 @@ public sealed class RulesReplyGenerator : IReplyGenerator
             return (Pick(ReplyTemplates.StronglyNegative, german, seed), string.Empty);
         }
 
+        // A question the client's knowledge base answers: say what it says (the only facts the rules brain states), then move on.
+        if (intent is Intent.Question or Intent.Pricing or Intent.Interest or Intent.Greeting or Intent.Other or Intent.Support && KnowledgeAnswer.From(request.Knowledge, email ? 600 : 200) is { } answer)
+        {
+            var follow = intent == Intent.Pricing ? IntentQuestions[Intent.Pricing] : StateQuestions[state];
+            return (answer.Replace("{", "(", StringComparison.Ordinal).Replace("}", ")", StringComparison.Ordinal), Pick(follow, german, seed >> 3));
+        }
+
         switch (intent)
         {
             case Intent.Human:

@@ -44,7 +44,7 @@ public sealed class TextChunker(int maxTokens = 500, int overlapTokens = 50)
             if (hasBody)
             {
                 var text = string.Join("\n\n", current.Select(u => u.Text));
-                chunks.Add(new TextChunk(chunks.Count, text, current.Sum(u => u.Tokens)));
+                chunks.Add(new TextChunk(chunks.Count, text, TokenEstimator.Count(text)));
             }
 
             current.Clear();
