@@ -77,7 +77,7 @@ public sealed class FunctionMetadataWriterTests : IDisposable
     {
         FunctionMetadataWriter.Write(_dir);
 
-        Assert.Equal([Queues.ProcessInbound, Queues.Deliver], FunctionCatalog.Queues.Select(q => q.QueueName).ToArray());
+        Assert.Equal([Queues.ProcessInbound, Queues.Deliver, Queues.IngestKnowledge], FunctionCatalog.Queues.Select(q => q.QueueName).ToArray());
         foreach (var function in FunctionCatalog.Queues)
         {
             var trigger = Assert.Single(Bindings(function.Name));
