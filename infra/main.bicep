@@ -152,6 +152,10 @@ module api 'app/api.bicep' = {
     applicationInsightsName: monitoring.outputs.applicationInsightsName
     cosmosEndpoint: cosmos.outputs.endpoint
     cosmosDatabaseName: cosmosDatabaseName
+    openAiEndpoint: openai.outputs.endpoint
+    openAiChatDeploymentName: openai.outputs.chatDeploymentName
+    openAiEmbeddingDeploymentName: openai.outputs.embeddingDeploymentName
+    searchEndpoint: search.outputs.endpoint
   }
   // The host starts with identity-based storage and telemetry: give it its roles first.
   dependsOn: [

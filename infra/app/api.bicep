@@ -24,6 +24,18 @@ param applicationInsightsName string
 param cosmosEndpoint string
 param cosmosDatabaseName string = 'salesflow'
 
+@description('Azure OpenAI endpoint (https://<account>.openai.azure.com/), reached with the identity.')
+param openAiEndpoint string
+
+@description('Azure OpenAI chat deployment: the large and the small model both use it.')
+param openAiChatDeploymentName string
+
+@description('Azure OpenAI embedding deployment.')
+param openAiEmbeddingDeploymentName string
+
+@description('AI Search endpoint (https://<service>.search.windows.net), reached with the identity.')
+param searchEndpoint string
+
 @allowed([512, 2048, 4096])
 param instanceMemoryMB int = 2048
 
@@ -133,6 +145,41 @@ resource api 'Microsoft.Web/sites@2024-04-01' = {
         {
           name: 'CosmosDb__databaseName'
           value: cosmosDatabaseName
+        }
+        // ── Azure OpenAI, by identity (keys are disabled on the account) ──
+        {
+          name: 'AI__Provider'
+          value: 'azureopenai'
+        }
+        {
+          name: 'AI__Endpoint'
+          value: openAiEndpoint
+        }
+        {
+          name: 'AI__ManagedIdentityClientId'
+          value: identityClientId
+        }
+        {
+          name: 'AI__ChatModel'
+          value: openAiChatDeploymentName
+        }
+        {
+          name: 'AI__SmallChatModel'
+          value: openAiChatDeploymentName
+        }
+        {
+          name: 'AI__EmbeddingModel'
+          value: openAiEmbeddingDeploymentName
+        }
+        // ── Azure AI Search, by identity. Knowledge__Index stays 'embedded' (not set) until the
+        // knowledge metadata store has a cloud adapter: it is SQLite only for now. ──
+        {
+          name: 'Search__Endpoint'
+          value: searchEndpoint
+        }
+        {
+          name: 'Search__ManagedIdentityClientId'
+          value: identityClientId
         }
       ]
     }
