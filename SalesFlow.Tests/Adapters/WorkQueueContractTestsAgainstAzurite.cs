@@ -1,0 +1,15 @@
+using SalesFlow.Core.Adapters.Azure.StorageQueues;
+using SalesFlow.Tests.Support;
+
+namespace SalesFlow.Tests.Adapters;
+
+/// <summary>The work queue contract against the Storage queue adapter, talking to a real Azurite (shared by the collection).</summary>
+[Collection(AzuriteFixture.Collection)]
+public sealed class WorkQueueContractTestsAgainstAzurite(AzuriteFixture azurite) : WorkQueueContractTests
+{
+    protected override Task<WorkQueueSet> CreateQueueAsync()
+    {
+        var queue = new StorageQueueWorkQueue(azurite.NewClient());
+        return Task.FromResult(new WorkQueueSet(queue, queue, queue));
+    }
+}
