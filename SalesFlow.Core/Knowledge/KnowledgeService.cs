@@ -55,13 +55,15 @@ public sealed partial class KnowledgeService(
 
     public async Task<bool> DeleteBaseAsync(string clientId, string id, CancellationToken ct)
     {
-        if (!await store.DeleteBaseAsync(clientId, id, ct))
+        if (await store.GetBaseAsync(clientId, id, ct) is null)
         {
             return false;
         }
 
+        // The chunks go first: an index that fails leaves the base in place, so a retry finds it and finishes (searches
+        // over "every base" read the index alone and would otherwise keep finding a deleted base's chunks).
         await index.DeleteBaseAsync(clientId, id, ct);
-        return true;
+        return await store.DeleteBaseAsync(clientId, id, ct);
     }
 
     public Task<KnowledgeStats> GetStatsAsync(string clientId, string knowledgeBaseId, CancellationToken ct) => store.GetStatsAsync(clientId, knowledgeBaseId, ct);

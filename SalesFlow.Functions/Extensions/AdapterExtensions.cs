@@ -17,7 +17,8 @@ namespace SalesFlow.Functions.Extensions;
 
 /// <summary>
 /// Configuration picks the adapter per concern: SalesFlow:Store (embedded | cosmos: clients, leads,
-/// conversations, outbox, lead profiles, the compliance audit log and AI usage) and
+/// conversations, outbox, lead profiles, the compliance audit log, AI usage and, registered by
+/// <see cref="KnowledgeExtensions"/>, the knowledge store) and
 /// SalesFlow:Queue (embedded | storage). The embedded SQLite file is opened only when a
 /// concern uses it.
 /// </summary>

@@ -2,6 +2,7 @@ using Azure.Identity;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using SalesFlow.Core.Adapters.Azure.Cosmos;
 using SalesFlow.Core.Adapters.Azure.Search;
 using SalesFlow.Core.Adapters.Embedded.Knowledge;
 using SalesFlow.Core.Knowledge;
@@ -13,7 +14,8 @@ namespace SalesFlow.Functions.Extensions;
 public static class KnowledgeExtensions
 {
     /// <summary>
-    /// Knowledge bases and RAG. Knowledge:Index picks the index (embedded | azuresearch); the
+    /// Knowledge bases and RAG. SalesFlow:Store picks where bases and sources are kept (embedded | cosmos);
+    /// Knowledge:Index picks the index (embedded | azuresearch); the
     /// embedder is whatever IEmbeddingGenerator is registered (Azure OpenAI when configured), else
     /// the offline hashed embedder. Settings are validated at start-up with the setting's name.
     /// </summary>
@@ -45,7 +47,12 @@ public static class KnowledgeExtensions
             services.AddSingleton<IKnowledgeIndex, SqliteKnowledgeIndex>();
         }
 
-        services.AddSingleton<IKnowledgeStore, SqliteKnowledgeStore>();
+        // Bases and sources live where the other state lives (SalesFlow:Store): with cosmos in the Cosmos `leads`
+        // container, so a read-only app folder needs no SQLite file for them. The embedded index (Knowledge:Index=embedded)
+        // keeps its chunks in the SQLite file either way; it reads nothing of the store's tables.
+        services.AddSingleton<IKnowledgeStore>(sp => sp.GetRequiredService<AdapterChoice>().Store == AdapterExtensions.Cosmos
+            ? sp.GetRequiredService<CosmosStores>().Knowledge
+            : ActivatorUtilities.CreateInstance<SqliteKnowledgeStore>(sp));
         services.TryAddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(_ => new HashedEmbedder());
         services.AddSingleton<KnowledgeService>();
         services.AddSingleton<IKnowledgeRetriever>(sp => sp.GetRequiredService<KnowledgeService>());

@@ -17,14 +17,48 @@ public sealed class AzureStandInsCollection : ICollectionFixture<AzuriteFixture>
 [Collection(AzureStandInsCollection.Name)]
 public sealed class AzureModeOverHttpTests(AzuriteFixture azurite, CosmosStandInFixture cosmos)
 {
-    private Task<SalesFlowAppProcess> StartAsync() => SalesFlowAppProcess.StartAsync(new()
+    private Task<SalesFlowAppProcess> StartAsync(string? databaseName = null) => SalesFlowAppProcess.StartAsync(new()
     {
         ["SalesFlow__Store"] = "cosmos",
         ["SalesFlow__Queue"] = "storage",
         ["CosmosDb__connectionString"] = cosmos.ConnectionString,
-        ["CosmosDb__databaseName"] = "e2e" + Guid.NewGuid().ToString("N")[..12],
+        ["CosmosDb__databaseName"] = databaseName ?? "e2e" + Guid.NewGuid().ToString("N")[..12],
         ["AzureWebJobsStorage"] = azurite.ConnectionString,
     });
+
+    [Fact]
+    public async Task KnowledgeBasesAndSourcesLiveInCosmosAndAreSearchable()
+    {
+        var databaseName = "e2e" + Guid.NewGuid().ToString("N")[..12];
+        await using var app = await StartAsync(databaseName);
+        var kb = (await app.Http.PostJsonAsync("/api/knowledge/bases", new { name = "Products", description = "What we sell" })).Str("id");
+        var faq = await app.Http.PostJsonAsync($"/api/knowledge/bases/{kb}/faqs", new { id = "faq:hours", question = "When are you open?", answer = "Monday to Friday, 9:00 to 17:00." });
+        Assert.Equal(("faq:hours", "ready"), (faq.Str("id"), faq.Str("status")));
+
+        // Every base of the client (no base id): the embedded index finds the base from its own chunks.
+        var search = await app.Http.PostJsonAsync("/api/knowledge/search", new { query = "opening hours when are you open", top = 1 });
+        Assert.Equal("faq:hours", Assert.Single(search.GetProperty("passages").EnumerateArray()).Str("sourceId"));
+        var stats = await app.Http.GetJsonAsync($"/api/knowledge/bases/{kb}/stats");
+        Assert.Equal((1, 1), (stats.GetProperty("faqs").GetInt32(), stats.GetProperty("chunks").GetInt32()));
+
+        using (var stores = await cosmos.CreateStoresAsync(databaseName))
+        {
+            var types = new List<string>();
+            // A read feed over every partition (the stand-in answers no cross-partition query).
+            using var feed = stores.Containers.Leads.GetItemQueryIterator<System.Text.Json.Nodes.JsonObject>((string?)null);
+            while (feed.HasMoreResults)
+            {
+                types.AddRange((await feed.ReadNextAsync()).Select(d => d["type"]?.GetValue<string>() ?? "").Where(t => t is "kbase" or "ksource"));
+            }
+
+            Assert.Equal(["kbase", "ksource"], types.Order());
+        }
+
+        Assert.Equal(HttpStatusCode.NoContent, (await app.Http.DeleteAsync($"/api/knowledge/bases/{kb}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await app.Http.GetAsync($"/api/knowledge/bases/{kb}")).StatusCode);
+        var after = await app.Http.PostJsonAsync("/api/knowledge/search", new { query = "opening hours when are you open" });
+        Assert.Equal(0, after.GetProperty("passages").GetArrayLength());
+    }
 
     [Fact]
     public async Task WhatsAppTextGetsAReplyThroughCosmosAndStorageQueues()

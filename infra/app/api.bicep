@@ -171,8 +171,8 @@ resource api 'Microsoft.Web/sites@2024-04-01' = {
           name: 'AI__EmbeddingModel'
           value: openAiEmbeddingDeploymentName
         }
-        // ── Azure AI Search, by identity. Knowledge__Index stays 'embedded' (not set) until the
-        // knowledge metadata store has a cloud adapter: it is SQLite only for now. ──
+        // ── Azure AI Search, by identity. Knowledge__Index is 'embedded' (not set); the knowledge metadata
+        // store is in Cosmos (SalesFlow__Store=cosmos), so 'azuresearch' needs only that setting. ──
         {
           name: 'Search__Endpoint'
           value: searchEndpoint

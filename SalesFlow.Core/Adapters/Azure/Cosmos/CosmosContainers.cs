@@ -16,7 +16,9 @@ namespace SalesFlow.Core.Adapters.Azure.Cosmos;
 /// "claim" of get-or-create. Leads and identities are small (a client stays far below 20 GB).
 /// The lead's profile (<c>profile:{leadId}</c>), the compliance audit entries (<c>compliance:{id}</c>) and the AI usage
 /// records (<c>usage:{id}</c>) live here too: each is read per client (a single-partition query) and erased by lead
-/// id within the partition, so no further container (and no infra change) is needed.</item>
+/// id within the partition, so no further container (and no infra change) is needed. Knowledge bases
+/// (<c>kbase:{hash}</c>) and their sources (<c>ksource:{hash}</c>, content included) live here for the same reason: every
+/// knowledge call is scoped by client, so it is a point read or a single-partition query (see <see cref="CosmosKnowledgeStore"/>).</item>
 /// <item><c>conversations</c>, pk <c>/leadKey</c> = <c>{clientId}/{leadId}</c>: the conversation
 /// document (fixed id <c>conversation</c>), its messages, the per-conversation sequence counter and
 /// the inbound dedupe documents share one partition, so a lead's history is one single-partition

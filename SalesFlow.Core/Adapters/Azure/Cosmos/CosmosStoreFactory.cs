@@ -21,6 +21,7 @@ public sealed class CosmosStores : IDisposable
         Profiles = new CosmosLeadProfileStore(Containers);
         ComplianceAudit = new CosmosComplianceAuditLog(Containers);
         Usage = new CosmosUsageStore(Containers);
+        Knowledge = new CosmosKnowledgeStore(Containers);
     }
 
     public CosmosClient Client { get; }
@@ -44,6 +45,8 @@ public sealed class CosmosStores : IDisposable
     public CosmosComplianceAuditLog ComplianceAudit { get; }
 
     public CosmosUsageStore Usage { get; }
+
+    public CosmosKnowledgeStore Knowledge { get; }
 
     /// <summary>Creates the database and containers when missing (when <see cref="CosmosOptions.CreateIfMissing"/>); call once at start-up.</summary>
     public async Task InitializeAsync(CancellationToken ct)

@@ -156,8 +156,12 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeIndex
         await c.Command($"DELETE FROM knowledge_chunks WHERE client_id = $c AND {where}", t, all).ExecAsync();
     }
 
+    /// <summary>
+    /// The client's bases that have chunks, from the index's own table: the bases themselves may live in another store
+    /// (SalesFlow:Store=cosmos), and, as in Azure AI Search, "every base" means every chunk of the client.
+    /// </summary>
     private async Task<List<string>> BasesOfAsync(string clientId) =>
-        await _db.ReadAsync(c => c.Command("SELECT id FROM knowledge_bases WHERE client_id = $c", null, ("$c", clientId)).QueryAsync(r => r.GetString(0)));
+        await _db.ReadAsync(c => c.Command("SELECT DISTINCT base_id FROM knowledge_chunks WHERE client_id = $c", null, ("$c", clientId)).QueryAsync(r => r.GetString(0)));
 
     private async Task<List<(long Id, double Bm25)>> KeywordAsync(string clientId, IReadOnlyList<string> bases, string text, int depth)
     {
