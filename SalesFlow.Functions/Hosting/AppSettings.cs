@@ -150,8 +150,8 @@ public static class AppSettings
             "0", SettingScope.Both),
 
         // ── Knowledge bases and RAG (KnowledgeOptions, section Knowledge) ───────────────────
-        new("Knowledge__Index", "Knowledge index: embedded (SQLite FTS5 + in-memory vectors) or azuresearch (Azure AI Search; needs Search__Endpoint). Not azuresearch in the cloud yet: the knowledge metadata store is SQLite only.",
-            "embedded", SettingScope.Both),
+        new("Knowledge__Index", "Knowledge index: embedded (SQLite FTS5 + in-memory vectors) or azuresearch (Azure AI Search; needs Search__Endpoint). azuresearch in the cloud, where bases and sources live in Cosmos DB.",
+            "embedded", SettingScope.Both, RequiredInCloud: true),
         new("Knowledge__MaxDocumentBytes", "Largest document accepted, in bytes of UTF-8 text (1 KiB to 16 MiB); beyond it the API answers 413.",
             "524288", SettingScope.Both),
         new("Knowledge__InlineIngestTokens", "Documents estimated above this many tokens are ingested as queue work (202) rather than inline (201); 0 to 1,000,000.",

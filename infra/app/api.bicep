@@ -171,8 +171,12 @@ resource api 'Microsoft.Web/sites@2024-04-01' = {
           name: 'AI__EmbeddingModel'
           value: openAiEmbeddingDeploymentName
         }
-        // ── Azure AI Search, by identity. Knowledge__Index is 'embedded' (not set); the knowledge metadata
-        // store is in Cosmos (SalesFlow__Store=cosmos), so 'azuresearch' needs only that setting. ──
+        // ── Knowledge: chunks in Azure AI Search (by identity), bases and sources in Cosmos (SalesFlow__Store);
+        // no SQLite file in the read-only app folder. ──
+        {
+          name: 'Knowledge__Index'
+          value: 'azuresearch'
+        }
         {
           name: 'Search__Endpoint'
           value: searchEndpoint
