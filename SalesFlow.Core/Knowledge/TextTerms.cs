@@ -1,0 +1,114 @@
+using System.Globalization;
+using System.Text;
+
+namespace SalesFlow.Core.Knowledge;
+
+/// <summary>Shared word handling for the embedder and the keyword query: lower-case, diacritics off, stop words out, light stemming.</summary>
+public static class TextTerms
+{
+    // English and German function words: they match everything and so carry no evidence.
+    private static readonly HashSet<string> StopWords = new(
+        """
+        a an the and or but if then else of to in on at by for with from as into onto about over under than so such
+        is are was were be been being am do does did doing have has had having will would shall should can could may might must
+        i me my mine we us our ours you your yours he him his she her hers it its they them their theirs this that these those
+        what which who whom whose when where why how there here all any each few more most other some no nor not only own same
+        too very just also s t don now up down out off again further once both between through during before after above below
+        please hi hello hey thanks thank ok okay get got want need know tell let like
+        der die das den dem des ein eine einen einem einer und oder aber wenn dann von zu im in am an auf mit für ist sind war
+        ich du er sie es wir ihr mein dein sein unser euer was wer wie wo warum nicht kein keine auch nur noch schon bitte hallo
+        """.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries),
+        StringComparer.Ordinal);
+
+    /// <summary>Content words of <paramref name="text"/>, in order, normalised and (unless told otherwise) stemmed.</summary>
+    public static List<string> Words(string text, bool stem = true)
+    {
+        var words = new List<string>();
+        var current = new StringBuilder();
+        foreach (var c in text.Normalize(NormalizationForm.FormD))
+        {
+            if (CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark)
+            {
+                continue;
+            }
+
+            if (char.IsLetterOrDigit(c))
+            {
+                current.Append(char.ToLowerInvariant(c));
+            }
+            else
+            {
+                Take(words, current, stem);
+            }
+        }
+
+        Take(words, current, stem);
+        return words;
+    }
+
+    /// <summary>The share of the query's distinct content words (stemmed) that occur in <paramref name="text"/>: 0..1.</summary>
+    public static double Coverage(IReadOnlyCollection<string> queryWords, string text)
+    {
+        if (queryWords.Count == 0)
+        {
+            return 0;
+        }
+
+        var words = Words(text).ToHashSet(StringComparer.Ordinal);
+        return queryWords.Count(words.Contains) / (double)queryWords.Count;
+    }
+
+    private static void Take(List<string> words, StringBuilder current, bool stem)
+    {
+        if (current.Length == 0)
+        {
+            return;
+        }
+
+        var word = current.ToString();
+        current.Clear();
+        if (!StopWords.Contains(word))
+        {
+            words.Add(stem ? Stem(word) : word);
+        }
+    }
+
+    /// <summary>Strips the commonest English inflections so "prices"/"price" and "shipping"/"ship" meet.</summary>
+    internal static string Stem(string word)
+    {
+        if (word.Length <= 3 || char.IsDigit(word[0]))
+        {
+            return word;
+        }
+
+        if (word.EndsWith("ies", StringComparison.Ordinal) && word.Length > 4)
+        {
+            return word[..^3] + "y";
+        }
+
+        if (word.EndsWith("ing", StringComparison.Ordinal) && word.Length > 5)
+        {
+            return Undouble(word[..^3]);
+        }
+
+        if (word.EndsWith("ed", StringComparison.Ordinal) && word.Length > 4)
+        {
+            return Undouble(word[..^2]);
+        }
+
+        if (word.EndsWith("es", StringComparison.Ordinal) && word.Length > 4 && word[^3] is 's' or 'x' or 'z' or 'h')
+        {
+            return word[..^2];
+        }
+
+        if (word.EndsWith('s') && !word.EndsWith("ss", StringComparison.Ordinal) && !word.EndsWith("us", StringComparison.Ordinal))
+        {
+            return word[..^1];
+        }
+
+        return word;
+    }
+
+    private static string Undouble(string stem) =>
+        stem.Length > 2 && stem[^1] == stem[^2] && stem[^1] is not ('l' or 's' or 'z') ? stem[..^1] : stem;
+}
