@@ -18,39 +18,61 @@ public static class VectorScoring
     public static List<(int Index, float Score)> Top(float[] query, IReadOnlyList<float[]> vectors, Func<int, bool> eligible, int top, float floor)
     {
         var best = new List<(int Index, float Score)>(top + 1);
-        if (top <= 0)
-        {
-            return best;
-        }
-
         var queryNorm = TensorPrimitives.Norm(query);
-        if (queryNorm == 0)
+        if (top <= 0 || queryNorm == 0)
         {
             return best;
         }
 
         for (var i = 0; i < vectors.Count; i++)
         {
-            var v = vectors[i];
-            if (v.Length != query.Length || !eligible(i))
+            if (vectors[i].Length == query.Length && eligible(i))
             {
-                continue; // written by another embedder (dimensions differ): not comparable
-            }
-
-            var score = TensorPrimitives.Dot(query, v) / queryNorm;
-            if (score < floor || (best.Count == top && score <= best[^1].Score))
-            {
-                continue;
-            }
-
-            var at = best.FindIndex(b => b.Score < score);
-            best.Insert(at < 0 ? best.Count : at, (i, score));
-            if (best.Count > top)
-            {
-                best.RemoveAt(best.Count - 1);
+                Offer(best, top, floor, i, TensorPrimitives.Dot(query, vectors[i]) / queryNorm);
             }
         }
 
         return best;
+    }
+
+    /// <summary>
+    /// The same over vectors stored back to back in one array (row i at <c>i * query.Length</c>): one sequential sweep
+    /// through memory instead of a pointer per vector, which is what keeps 10,000 vectors under a millisecond.
+    /// Rows with a sequence number at or above <paramref name="beforeSeq"/> are skipped.
+    /// </summary>
+    public static List<(int Index, float Score)> Top(float[] query, ReadOnlySpan<float> matrix, ReadOnlySpan<long> seqs, long beforeSeq, int top, float floor)
+    {
+        var best = new List<(int Index, float Score)>(top + 1);
+        var queryNorm = TensorPrimitives.Norm(query);
+        if (top <= 0 || queryNorm == 0)
+        {
+            return best;
+        }
+
+        var dims = query.Length;
+        for (var i = 0; i < seqs.Length; i++)
+        {
+            if (seqs[i] < beforeSeq)
+            {
+                Offer(best, top, floor, i, TensorPrimitives.Dot(query, matrix.Slice(i * dims, dims)) / queryNorm);
+            }
+        }
+
+        return best;
+    }
+
+    private static void Offer(List<(int Index, float Score)> best, int top, float floor, int index, float score)
+    {
+        if (score < floor || (best.Count == top && score <= best[^1].Score))
+        {
+            return;
+        }
+
+        var at = best.FindIndex(b => b.Score < score);
+        best.Insert(at < 0 ? best.Count : at, (index, score));
+        if (best.Count > top)
+        {
+            best.RemoveAt(best.Count - 1);
+        }
     }
 }

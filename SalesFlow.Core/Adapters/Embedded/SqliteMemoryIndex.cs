@@ -46,7 +46,12 @@ public sealed class SqliteMemoryIndex(SqliteDatabase db) : IMemoryIndex
         var lead = await CurrentAsync(clientId, leadId);
         lock (lead)
         {
-            return VectorScoring.Top(query, lead.Vectors, i => lead.Rows[i].Seq < beforeSeq, top, floor)
+            if (lead.Dimensions != query.Length)
+            {
+                return []; // written by another embedder: not comparable
+            }
+
+            return VectorScoring.Top(query, lead.Matrix.AsSpan(0, lead.Rows.Count * query.Length), lead.Seqs.AsSpan(0, lead.Rows.Count), beforeSeq, top, floor)
                 .Select(b => lead.Rows[b.Index] with { Score = b.Score })
                 .ToList();
         }
@@ -57,7 +62,15 @@ public sealed class SqliteMemoryIndex(SqliteDatabase db) : IMemoryIndex
         var key = (clientId, leadId);
         return await db.ReadAsync(async c =>
         {
-            var bounds = await c.Command("SELECT MIN(id), MAX(id) FROM memory_vectors WHERE client_id = $c AND lead_id = $l", null, ("$c", clientId), ("$l", leadId))
+            // Two subqueries, not MIN and MAX in one: SQLite answers a lone MIN or MAX with one index seek, both together with a range scan.
+            var bounds = await c.Command(
+                    """
+                    SELECT (SELECT MIN(id) FROM memory_vectors WHERE client_id = $c AND lead_id = $l),
+                           (SELECT MAX(id) FROM memory_vectors WHERE client_id = $c AND lead_id = $l)
+                    """,
+                    null,
+                    ("$c", clientId),
+                    ("$l", leadId))
                 .QueryAsync(r => (Min: r.IsDBNull(0) ? 0L : r.GetInt64(0), Max: r.IsDBNull(1) ? 0L : r.GetInt64(1)));
             var (min, max) = bounds[0];
             if (!_cache.TryGetValue(key, out var lead) || lead.MinId != min || lead.MaxId > max)
@@ -82,8 +95,7 @@ public sealed class SqliteMemoryIndex(SqliteDatabase db) : IMemoryIndex
                 {
                     foreach (var row in rows.Where(row => row.Id > lead.MaxId))
                     {
-                        lead.Rows.Add(row.Recall);
-                        lead.Vectors.Add(row.Vector);
+                        lead.Add(row.Recall, row.Vector);
                         lead.MaxId = row.Id;
                     }
                 }
@@ -93,14 +105,46 @@ public sealed class SqliteMemoryIndex(SqliteDatabase db) : IMemoryIndex
         });
     }
 
+    /// <summary>A lead's entries with their vectors back to back in one growing array.</summary>
     private sealed class LeadVectors(long minId)
     {
         public long MinId { get; } = minId;
 
         public long MaxId { get; set; }
 
+        public int Dimensions { get; private set; }
+
         public List<Recall> Rows { get; } = [];
 
-        public List<float[]> Vectors { get; } = [];
+        public float[] Matrix { get; private set; } = [];
+
+        public long[] Seqs { get; private set; } = [];
+
+        public void Add(Recall row, float[] vector)
+        {
+            if (Rows.Count == 0)
+            {
+                Dimensions = vector.Length;
+            }
+
+            if (vector.Length != Dimensions)
+            {
+                return; // a vector of another embedder cannot share the matrix; it is never recalled
+            }
+
+            if (Seqs.Length == Rows.Count)
+            {
+                var capacity = Math.Max(64, Rows.Count * 2);
+                var seqs = Seqs;
+                var matrix = Matrix;
+                Array.Resize(ref seqs, capacity);
+                Array.Resize(ref matrix, capacity * Dimensions);
+                (Seqs, Matrix) = (seqs, matrix);
+            }
+
+            vector.CopyTo(Matrix, Rows.Count * Dimensions);
+            Seqs[Rows.Count] = row.Seq;
+            Rows.Add(row);
+        }
     }
 }
