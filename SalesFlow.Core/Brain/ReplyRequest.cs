@@ -14,10 +14,13 @@ namespace SalesFlow.Core.Brain;
 /// <param name="ClientName">The business's display name.</param>
 /// <param name="ClientId">The tenant (usage accounting, per-client model and budget); null in tests of the rules brain.</param>
 /// <param name="LeadId">The lead (usage accounting).</param>
-/// <param name="History">Earlier messages, oldest first (the memory layer's hot window; empty until it lands).</param>
+/// <param name="History">Earlier messages, oldest first (the memory layer's hot window, fitted to the token budget; this turn's messages are in <paramref name="LeadText"/>).</param>
 /// <param name="Insights">What the analyser read from this turn (BANT, DISC, key facts), when it ran.</param>
 /// <param name="Knowledge">Passages from the client's knowledge base relevant to this turn (the RAG seam).</param>
 /// <param name="DealValue">Expected deal value in the client's currency, when known (model routing).</param>
+/// <param name="Summary">The warm layer: a rolling summary of what left the hot window, when there is one.</param>
+/// <param name="Recalled">The cold layer: older messages relevant to this turn, oldest first.</param>
+/// <param name="KeyFacts">What the lead profile knows, as short "label: value" lines.</param>
 public sealed record ReplyRequest(
     ConversationState State,
     ConversationState PreviousState,
@@ -32,7 +35,10 @@ public sealed record ReplyRequest(
     IReadOnlyList<HistoryMessage>? History = null,
     LeadInsights? Insights = null,
     IReadOnlyList<string>? Knowledge = null,
-    decimal? DealValue = null);
+    decimal? DealValue = null,
+    string? Summary = null,
+    IReadOnlyList<HistoryMessage>? Recalled = null,
+    IReadOnlyList<string>? KeyFacts = null);
 
 /// <summary>One earlier message of the conversation as the brain sees it.</summary>
 /// <param name="FromLead">True for the lead's messages, false for replies sent to them.</param>

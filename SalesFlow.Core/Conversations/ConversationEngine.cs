@@ -10,6 +10,7 @@ using SalesFlow.Core.Compliance;
 using SalesFlow.Core.Delivery;
 using SalesFlow.Core.Knowledge;
 using SalesFlow.Core.Leads;
+using SalesFlow.Core.Memory;
 using SalesFlow.Core.Observability;
 using SalesFlow.Core.Qualification;
 using SalesFlow.Core.Queue;
@@ -51,6 +52,9 @@ public sealed class ConversationEngine(
     IOptions<ConversationOptions> options,
     TimeProvider clock,
     ILogger<ConversationEngine> logger,
+    ContextBuilder? memoryContext = null,
+    MemoryService? memory = null,
+    IOptions<MemoryOptions>? memoryOptions = null,
     IKnowledgeRetriever? knowledge = null)
 {
     private const int MaxAttempts = 5;
@@ -153,6 +157,7 @@ public sealed class ConversationEngine(
             var replyAnalysis = purpose == OutboxPurpose.Handover ? analysis with { Intent = Intent.Human } : analysis;
             var knowledge = purpose == OutboxPurpose.Reply ? await KnowledgeForAsync(clientId, text, ct) : [];
             var request = new ReplyRequest(turned.State, conversation.State, replyAnalysis, lead.FirstName, last.Channel, text, turned.TurnCount, client.Name, ClientId: clientId, LeadId: leadId, Insights: insights, Knowledge: knowledge);
+            request = await WithMemoryAsync(request, conversation.Id, pending[0].Seq, ct);
             var written = onToken is null ? await replies.GenerateAsync(request, ct) : await StreamReplyAsync(request, onToken, ct);
 
             // The rules brain is deterministic: its reply is both the safe fallback and the test of who wrote this one.
@@ -165,6 +170,7 @@ public sealed class ConversationEngine(
 
         var committed = await conversations.ReplaceAsync(turned, ct);
         await EnqueuePendingDeliveriesAsync(clientId, leadId, ct);
+        await UpdateMemoryAsync(clientId, leadId, committed.Id, ct);
 
         logger.LogInformation(
             "Turn {Turn} of conversation {ConversationId}: {Intent} ({Language}, {Sentiment}) {From} → {To}; reply {ReplyId}",
@@ -177,6 +183,45 @@ public sealed class ConversationEngine(
             committed.State.ToWire(),
             reply?.Id ?? "none");
         return new TurnResult(committed, conversation.State, analysis, reply, insights, profile, verdict);
+    }
+
+    /// <summary>The three memory layers fitted to the budget: the prompt's reserve and this turn's text come off it first.</summary>
+    private async Task<ReplyRequest> WithMemoryAsync(ReplyRequest request, string conversationId, long firstPendingSeq, CancellationToken ct)
+    {
+        if (memoryContext is null)
+        {
+            return request;
+        }
+
+        var budget = (memoryOptions?.Value.TokenBudget ?? 6000) - MemoryOptions.PromptReserve - TokenEstimator.Count(request.LeadText);
+        var context = await memoryContext.BuildAsync(request.ClientId!, request.LeadId!, conversationId, request.LeadText, Math.Max(0, budget), ct);
+        return request with
+        {
+            History = context.Messages.Where(m => m.Seq < firstPendingSeq).Select(ToHistory).ToList(),
+            Summary = context.Summary,
+            Recalled = context.Recalls.Where(r => r.Kind == MemoryKinds.Message).OrderBy(r => r.Seq).Select(r => new HistoryMessage(r.FromLead, r.Text, request.Channel, r.At)).ToList(),
+            KeyFacts = context.KeyFacts,
+        };
+    }
+
+    public static HistoryMessage ToHistory(Message m) => new(m.Direction == MessageDirection.Inbound, m.Text, m.Channel, m.CreatedAt);
+
+    /// <summary>After the commit: the turn stands whatever memory does, so a failure here is logged, not retried.</summary>
+    private async Task UpdateMemoryAsync(string clientId, string leadId, string conversationId, CancellationToken ct)
+    {
+        if (memory is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await memory.AfterTurnAsync(clientId, leadId, conversationId, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Memory update for lead {LeadId} failed; the next turn or the summary-refresh timer catches up", leadId);
+        }
     }
 
     private async Task<string> StreamReplyAsync(ReplyRequest request, ReplyTokenSink onToken, CancellationToken ct)

@@ -10,10 +10,6 @@ public sealed class ConversationOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00", ErrorMessage = "Conversation:BurstWindow must be between 0 and 60 seconds.")]
     public TimeSpan BurstWindow { get; set; } = TimeSpan.FromMilliseconds(1500);
 
-    /// <summary>How many recent messages the brain sees.</summary>
-    [Range(1, 200, ErrorMessage = "Conversation:HotWindow must be between 1 and 200.")]
-    public int HotWindow { get; set; } = 20;
-
     /// <summary>How sure the brain must be (0 … 1) before its suggested next state is taken over the rules' transition.</summary>
     [Range(0.0, 1.0, ErrorMessage = "Conversation:SuggestionConfidence must be between 0 and 1.")]
     public double SuggestionConfidence { get; set; } = 0.7;

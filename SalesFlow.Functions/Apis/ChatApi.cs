@@ -162,7 +162,7 @@ public static class ChatApi
         var profiles = services.GetRequiredService<ILeadProfileStore>();
         var coach = services.GetRequiredService<ISalesCoach>();
         var analyzer = services.GetRequiredService<IMessageAnalyzer>();
-        var window = services.GetRequiredService<IOptions<ConversationOptions>>().Value.HotWindow;
+        var window = services.GetRequiredService<IOptions<Core.Memory.MemoryOptions>>().Value.HotWindow;
 
         var messages = await conversations.ListMessagesAsync(client.Id, conversation.Id, 500, ct);
         var recent = messages.TakeLast(window).ToList();

@@ -1,6 +1,7 @@
 using SalesFlow.Core.Ai.Usage;
 using SalesFlow.Core.Conversations;
 using SalesFlow.Core.Leads;
+using SalesFlow.Core.Memory;
 using SalesFlow.Core.Privacy;
 using SalesFlow.Core.Qualification;
 using SalesFlow.Functions.Extensions;
@@ -35,7 +36,21 @@ public static class LeadsApi
         return TypedResults.Ok(LeadDto.From(lead, conversation, await leads.ListIdentitiesAsync(client.Id, id, ct), profile, spent.Total));
     }
 
-    private static async Task<IResult> GetMemoryAsync(string id, HttpContext http, ILeadStore leads, IConversationStore conversations, ILeadProfileStore profiles, Microsoft.Extensions.Options.IOptions<ConversationOptions> options, CancellationToken ct)
+    /// <summary>
+    /// The three layers as the brain sees them: hot (newest messages), warm (summary with its key-facts and sentiment
+    /// snapshot) and cold (how many entries are indexed, and what the lead's latest message recalls).
+    /// </summary>
+    private static async Task<IResult> GetMemoryAsync(
+        string id,
+        HttpContext http,
+        ILeadStore leads,
+        IConversationStore conversations,
+        ILeadProfileStore profiles,
+        IMemoryStore memory,
+        IMemoryIndex index,
+        MemoryService memoryService,
+        Microsoft.Extensions.Options.IOptions<MemoryOptions> options,
+        CancellationToken ct)
     {
         var client = ClientAuthenticator.CurrentClient(http);
         var lead = await leads.GetAsync(client.Id, id, ct);
@@ -44,8 +59,14 @@ public static class LeadsApi
             return NotFound(http, id);
         }
 
+        var window = options.Value.HotWindow;
         var conversation = await conversations.FindForLeadAsync(client.Id, id, ct);
-        var recent = conversation is null ? [] : await conversations.ListMessagesAsync(client.Id, conversation.Id, options.Value.HotWindow, ct);
+        var recent = conversation is null ? [] : await conversations.ListMessagesAsync(client.Id, conversation.Id, window, ct);
+        var summary = await memory.GetSummaryAsync(client.Id, id, ct);
+        var latest = recent.LastOrDefault(m => m.Direction == Core.Conversations.MessageDirection.Inbound && !string.IsNullOrWhiteSpace(m.Text));
+        IReadOnlyList<Recall> recalls = latest is null || options.Value.RecallTop == 0
+            ? []
+            : await index.SearchAsync(client.Id, id, await memoryService.EmbedAsync(latest.Text, ct), options.Value.RecallTop, MemoryOptions.RecallFloor, recent[0].Seq, ct);
         return TypedResults.Ok(new
         {
             leadId = lead.Id,
@@ -53,7 +74,21 @@ public static class LeadsApi
             keyFacts = new { name = lead.Name, email = lead.Email, phone = lead.Phone, language = lead.Language },
             flags = new { escalated = lead.Escalated, escalationReason = lead.EscalationReason, optedOut = lead.OptedOut },
             identities = (await leads.ListIdentitiesAsync(client.Id, id, ct)).Select(i => new IdentityDto(i.Kind.ToString().ToLowerInvariant(), i.Value)),
-            hot = new { window = options.Value.HotWindow, messages = recent.Select(MessageDto.From) },
+            hot = new { window, messages = recent.Select(MessageDto.From) },
+            warm = summary is null ? null : new
+            {
+                summary = summary.Text,
+                coversThroughSeq = summary.CoversThroughSeq,
+                updatedAt = summary.UpdatedAt,
+                keyFacts = summary.KeyFacts,
+                sentiment = summary.Sentiment,
+            },
+            cold = new
+            {
+                indexed = await index.CountAsync(client.Id, id, ct),
+                query = latest?.Text,
+                recalls = recalls.Select(r => new { kind = r.Kind, seq = r.Seq, text = r.Text, fromLead = r.FromLead, at = r.At, score = Math.Round(r.Score, 3) }),
+            },
             profile = LeadProfileDto.From(await profiles.GetAsync(client.Id, id, ct)),
         });
     }

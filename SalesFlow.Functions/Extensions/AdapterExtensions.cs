@@ -8,6 +8,7 @@ using SalesFlow.Core.Compliance;
 using SalesFlow.Core.Conversations;
 using SalesFlow.Core.Delivery;
 using SalesFlow.Core.Leads;
+using SalesFlow.Core.Memory;
 using SalesFlow.Core.Privacy;
 using SalesFlow.Core.Qualification;
 using SalesFlow.Core.Queue;
@@ -17,7 +18,7 @@ namespace SalesFlow.Functions.Extensions;
 
 /// <summary>
 /// Configuration picks the adapter per concern: SalesFlow:Store (embedded | cosmos: clients, leads,
-/// conversations, outbox, lead profiles, the compliance audit log, AI usage and, registered by
+/// conversations, outbox, lead profiles, the compliance audit log, AI usage, the memory summaries and vectors and, registered by
 /// <see cref="KnowledgeExtensions"/>, the knowledge store) and
 /// SalesFlow:Queue (embedded | storage). The embedded SQLite file is opened only when a
 /// concern uses it.
@@ -71,6 +72,8 @@ public static class AdapterExtensions
         services.AddSingleton<ILeadProfileStore, SqliteLeadProfileStore>();
         services.AddSingleton<IComplianceAuditLog, SqliteComplianceAuditLog>();
         services.AddSingleton<IUsageStore, SqliteUsageStore>();
+        services.AddSingleton<IMemoryStore, SqliteMemoryStore>();
+        services.AddSingleton<IMemoryIndex, SqliteMemoryIndex>();
     }
 
     private static void AddCosmosStores(IServiceCollection services, IConfiguration configuration)
@@ -87,6 +90,8 @@ public static class AdapterExtensions
         services.AddSingleton<ILeadProfileStore>(stores.Profiles);
         services.AddSingleton<IComplianceAuditLog>(stores.ComplianceAudit);
         services.AddSingleton<IUsageStore>(stores.Usage);
+        services.AddSingleton<IMemoryStore>(stores.Memory);
+        services.AddSingleton<IMemoryIndex>(stores.MemoryIndex);
 
         // Registered before the demo seeder so the containers exist when it writes.
         services.AddHostedService<CosmosInitializer>();

@@ -38,6 +38,7 @@ public static class HostingExtensions
         services.AddSingleton<ComplianceGate>();
         services.AddSingleton<LeadProfileService>();
         services.AddSingleton<IntakeService>();
+        services.AddSalesFlowMemory();
         services.AddSingleton<ConversationEngine>();
         services.AddSingleton<DeliveryService>();
         services.AddSingleton<OutboxSweeper>();
@@ -46,6 +47,7 @@ public static class HostingExtensions
         services.AddSingleton<IWorkHandler, DeliverHandler>();
         services.AddSingleton<ITimerHandler, OutboxSweepTimer>();
         builder.AddKnowledge();
+        services.AddSingleton<ITimerHandler, SummaryRefreshTimer>();
         services.AddHostedService<DemoClientSeeder>();
         services.AddSingleton<QueueRunner>();
         if (!mode.UnderFunctionsHost)
@@ -108,6 +110,7 @@ public static class HostingExtensions
         builder.Services.AddOptions<SalesFlowOptions>().BindConfiguration(SalesFlowOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<DemoClientOptions>().BindConfiguration("DemoClient");
         builder.Services.AddOptions<ConversationOptions>().BindConfiguration(ConversationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<Core.Memory.MemoryOptions>().BindConfiguration(Core.Memory.MemoryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         // The Functions host tells a custom handler its port; standalone defaults to the Functions port 7071.
         if (env[HostingMode.PortSetting] is { Length: > 0 } port)

@@ -70,10 +70,16 @@ public static class AppSettings
         // ── Conversation engine (ConversationOptions) ──────────────────────────────────────
         new("Conversation__BurstWindow", "How long to wait for more messages of a burst before answering them together (0 to 60 s, hh:mm:ss).",
             "00:00:01.5", SettingScope.Both),
-        new("Conversation__HotWindow", "How many recent messages the brain sees (1 to 200).",
-            "20", SettingScope.Both),
         new("Conversation__SuggestionConfidence", "How sure the brain must be (0 to 1) before its suggested next sales stage is taken instead of the rules' transition; only allowed edges are ever taken.",
             "0.7", SettingScope.Both),
+
+        // ── Memory (MemoryOptions) ──────────────────────────────────────────────────────────
+        new("Memory__HotWindow", "How many of the newest messages (all channels) the brain sees verbatim (1 to 200); older ones reach it through the summary and recall.",
+            "20", SettingScope.Both),
+        new("Memory__TokenBudget", "Tokens the reply prompt may take in all (system prompt, key facts, summary, recalls, newest messages); 500 to 200000.",
+            "6000", SettingScope.Both),
+        new("Memory__RecallTop", "How many older messages semantic recall adds at most (0 to 50; 0 turns recall off).",
+            "5", SettingScope.Both),
 
         // ── Demo client (DemoClientOptions) ─────────────────────────────────────────────────
         new("DemoClient__Enabled", "Create the demo client on first start and print its keys to the console once. Off in the cloud: the host forwards stdout to the logs.",

@@ -71,6 +71,8 @@ public static class FunctionCatalog
     [
         new(TimerNames.OutboxSweep, "0 */1 * * * *"),
         new(TimerNames.RetentionCleanup, "0 30 3 * * *"),
+        // Turns refresh summaries as the hot window overflows; this tidies up leads whose last turns did not.
+        new(TimerNames.SummaryRefresh, "0 */15 * * * *"),
     ];
 
     public static IEnumerable<FunctionDefinition> All => Http.Cast<FunctionDefinition>().Concat(Queues).Concat(Timers);
@@ -80,4 +82,5 @@ public static class TimerNames
 {
     public const string OutboxSweep = "outbox-sweep";
     public const string RetentionCleanup = "retention-cleanup";
+    public const string SummaryRefresh = "summary-refresh";
 }

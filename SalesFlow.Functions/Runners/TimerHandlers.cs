@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Options;
 using SalesFlow.Core.Delivery;
+using SalesFlow.Core.Memory;
 using SalesFlow.Core.Queue;
 using SalesFlow.Functions.Hosting;
 
@@ -33,6 +35,37 @@ public sealed class RetentionCleanupTimer(IPoisonRetention poison, TimeProvider 
         if (deleted > 0)
         {
             logger.LogInformation("Deleted {Count} poison items parked more than {Days} days ago", deleted, KeepPoisonFor.TotalDays);
+        }
+    }
+}
+
+/// <summary>summary-refresh: folds messages that left the hot window into the summary of leads whose turns have not (yet).</summary>
+public sealed class SummaryRefreshTimer(IMemoryStore store, MemoryService memory, IOptions<MemoryOptions> options, ILogger<SummaryRefreshTimer> logger) : ITimerHandler
+{
+    /// <summary>Leads per run: a backlog drains over a few runs instead of one long one.</summary>
+    public const int MaxLeadsPerRun = 200;
+
+    public string Name => TimerNames.SummaryRefresh;
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        var refreshed = 0;
+        foreach (var lead in await store.ListStaleLeadsAsync(options.Value.HotWindow, MaxLeadsPerRun, ct))
+        {
+            try
+            {
+                refreshed += await memory.RefreshAsync(lead.ClientId, lead.LeadId, ct) ? 1 : 0;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // One lead's failure must not starve the others; it is found again next run.
+                logger.LogWarning(e, "Summary refresh of lead {LeadId} failed", lead.LeadId);
+            }
+        }
+
+        if (refreshed > 0)
+        {
+            logger.LogInformation("Refreshed {Count} conversation summaries", refreshed);
         }
     }
 }

@@ -7,6 +7,7 @@ using SalesFlow.Core.Compliance;
 using SalesFlow.Core.Conversations;
 using SalesFlow.Core.Delivery;
 using SalesFlow.Core.Leads;
+using SalesFlow.Core.Memory;
 using SalesFlow.Core.Privacy;
 using SalesFlow.Core.Qualification;
 
@@ -22,12 +23,14 @@ public sealed record StoreSet(
     ILeadProfileStore Profiles,
     IComplianceAuditLog ComplianceAudit,
     IUsageStore Usage,
+    IMemoryStore Memory,
+    IMemoryIndex MemoryIndex,
     Func<string, Task<IReadOnlyList<string>>> FindEverythingMentioning);
 
 /// <summary>
 /// The store ports' contract: the same assertions run against every adapter (subclasses say which).
 /// </summary>
-public abstract class StoreContractTests : IAsyncLifetime
+public abstract partial class StoreContractTests : IAsyncLifetime
 {
     private const string Acme = "acme";
     private const string Globex = "globex";
@@ -385,6 +388,8 @@ public abstract class StoreContractTests : IAsyncLifetime
             await _s.Profiles.SaveAsync(Profile(Acme, lead.Id), default);
             await _s.ComplianceAudit.AddAsync(Audit(Acme, lead.Id, item.Id, ComplianceVerdict.Pass), default);
             await _s.Usage.AddAsync(Usage(Acme, lead.Id, "gpt-4o-mini", 100, 20, 0.0001m, Now), default);
+            await _s.Memory.SaveSummaryAsync(Summary(Acme, lead.Id, "need: a CRM for " + phone, m.Seq), default);
+            await _s.MemoryIndex.AddAsync(Acme, lead.Id, [Entry(MemoryKinds.Message, m.Seq, "hello from " + phone), Entry(MemoryKinds.Summary, m.Seq, "need: a CRM")], default);
             return (lead, conversation);
         }
 
@@ -404,6 +409,11 @@ public abstract class StoreContractTests : IAsyncLifetime
         Assert.Equal(1, report.Removed["lead_profiles"]);
         Assert.Equal(1, report.Removed["compliance_audit"]);
         Assert.Equal(1, report.Removed["ai_usage"]);
+        Assert.Equal(1, report.Removed["memory_summaries"]);
+        Assert.Equal(2, report.Removed["memory_vectors"]);
+        Assert.Null(await _s.Memory.GetSummaryAsync(Acme, erased.Id, default));
+        Assert.Equal(0, await _s.MemoryIndex.CountAsync(Acme, erased.Id, default));
+        Assert.Empty(await _s.MemoryIndex.SearchAsync(Acme, erased.Id, Embedder.Embed("hello"), 5, 0f, long.MaxValue, default));
         Assert.Empty(await _s.FindEverythingMentioning(erased.Id));
         Assert.Null(await _s.Profiles.GetAsync(Acme, erased.Id, default));
         Assert.Empty(await _s.ComplianceAudit.ListAsync(Acme, erased.Id, null, 10, default));

@@ -17,6 +17,8 @@ public sealed class StoreContractTestsAgainstSqlite : StoreContractTests
         new SqliteLeadProfileStore(_temp.Db),
         new SqliteComplianceAuditLog(_temp.Db),
         new SqliteUsageStore(_temp.Db),
+        new SqliteMemoryStore(_temp.Db),
+        new SqliteMemoryIndex(_temp.Db),
         FindEverythingMentioningAsync));
 
     protected override Task DisposeStoresAsync()
@@ -30,7 +32,7 @@ public sealed class StoreContractTestsAgainstSqlite : StoreContractTests
     {
         var found = new List<string>();
         await using var connection = _temp.Db.Open();
-        foreach (var (table, column) in new[] { ("leads", "id"), ("identities", "lead_id"), ("conversations", "lead_id"), ("messages", "lead_id"), ("outbox", "lead_id"), ("lead_profiles", "lead_id"), ("compliance_audit", "lead_id"), ("ai_usage", "lead_id") })
+        foreach (var (table, column) in new[] { ("leads", "id"), ("identities", "lead_id"), ("conversations", "lead_id"), ("messages", "lead_id"), ("outbox", "lead_id"), ("lead_profiles", "lead_id"), ("compliance_audit", "lead_id"), ("ai_usage", "lead_id"), ("memory_summaries", "lead_id"), ("memory_vectors", "lead_id") })
         {
             await using var command = connection.CreateCommand();
             command.CommandText = $"SELECT rowid FROM {table} WHERE {column} = $l";

@@ -27,7 +27,7 @@ public enum TurnHandler
 }
 
 /// <summary>Knobs of the replay that are not app settings.</summary>
-/// <param name="HistoryWindow">Earlier messages put into the prompt (the memory layer's hot window, Conversation:HotWindow's default 20); 0 = none, as ConversationEngine sends today.</param>
+/// <param name="HistoryWindow">Earlier messages put into the prompt (the memory layer's hot window, Memory:HotWindow's default 20); 0 = none.</param>
 /// <param name="ShortFormOutputTokens">Expected completion tokens on WhatsApp/SMS/web: a reply of up to 280 characters is about 70 tokens (≈ 4 characters per token).</param>
 /// <param name="EmailOutputTokens">Expected completion tokens on e-mail: the prompt asks for two to four short paragraphs (≈ 1,000 characters of the 1,500 allowed).</param>
 public sealed record EvaluationSettings(int HistoryWindow = 20, int ShortFormOutputTokens = 75, int EmailOutputTokens = 250, RubricScope Scope = RubricScope.Stage)

@@ -152,5 +152,29 @@ internal static class SqliteSchema
         );
         CREATE INDEX IF NOT EXISTS ix_compliance_audit_time ON compliance_audit (client_id, created_at);
         CREATE INDEX IF NOT EXISTS ix_compliance_audit_lead ON compliance_audit (client_id, lead_id, created_at);
+        CREATE TABLE IF NOT EXISTS memory_summaries (
+            client_id TEXT NOT NULL,
+            lead_id TEXT NOT NULL,
+            text TEXT NOT NULL,
+            key_facts_json TEXT NOT NULL,
+            sentiment_json TEXT NOT NULL,
+            covers_through_seq INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            etag TEXT NOT NULL,
+            PRIMARY KEY (client_id, lead_id)
+        );
+        CREATE TABLE IF NOT EXISTS memory_vectors (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            client_id TEXT NOT NULL,
+            lead_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            from_lead INTEGER NOT NULL,
+            at INTEGER NOT NULL,
+            vector BLOB NOT NULL,
+            UNIQUE (client_id, lead_id, kind, seq)
+        );
+        CREATE INDEX IF NOT EXISTS ix_memory_vectors_lead ON memory_vectors (client_id, lead_id, id);
         """;
 }

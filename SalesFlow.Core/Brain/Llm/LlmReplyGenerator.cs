@@ -319,6 +319,26 @@ public sealed class LlmReplyGenerator(
             }
         }
 
+        if (request.KeyFacts is { Count: > 0 } profileFacts)
+        {
+            user.AppendLine("What we know about the lead: " + string.Join("; ", profileFacts));
+        }
+
+        if (!string.IsNullOrWhiteSpace(request.Summary))
+        {
+            user.AppendLine("Summary of the earlier conversation:");
+            user.AppendLine(request.Summary.Trim());
+        }
+
+        if (request.Recalled is { Count: > 0 } recalled)
+        {
+            user.AppendLine("Earlier messages that may matter now:");
+            foreach (var m in recalled)
+            {
+                user.AppendLine($"{(m.FromLead ? "Lead" : "Us")} ({m.At:yyyy-MM-dd}): {m.Text.Trim()}");
+            }
+        }
+
         if (request.History is { Count: > 0 } history)
         {
             user.AppendLine("Conversation so far (oldest first):");

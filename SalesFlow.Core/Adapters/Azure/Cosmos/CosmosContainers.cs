@@ -21,7 +21,7 @@ namespace SalesFlow.Core.Adapters.Azure.Cosmos;
 /// knowledge call is scoped by client, so it is a point read or a single-partition query (see <see cref="CosmosKnowledgeStore"/>).</item>
 /// <item><c>conversations</c>, pk <c>/leadKey</c> = <c>{clientId}/{leadId}</c>: the conversation
 /// document (fixed id <c>conversation</c>), its messages, the per-conversation sequence counter and
-/// the inbound dedupe documents share one partition, so a lead's history is one single-partition
+/// the inbound dedupe documents (and the memory layer's <c>summary</c> and <c>vec:{kind}:{seq}</c> vector documents) share one partition, so a lead's history is one single-partition
 /// query, Seq assignment is an ETag-guarded write in the same partition, and the (large, unbounded)
 /// message volume of a client spreads over one partition per lead. A conversation id is resolved
 /// through an immutable reference document in partition <c>{clientId}/#{conversationId}</c>.</item>

@@ -6,7 +6,7 @@ namespace SalesFlow.Core.Adapters.Azure.Cosmos;
 
 /// <summary>
 /// GDPR erasure over the Cosmos containers: the lead's whole conversation partition (conversation,
-/// messages, counter, dedupe documents), its conversation reference, its identities, its outbox
+/// messages, counter, dedupe documents, memory summary and vectors), its conversation reference, its identities, its outbox
 /// items with their provider indexes, its profile, compliance audit entries and AI usage records, then the lead document itself — last, so an interrupted
 /// erasure is found again and finished by a retry. Deleted documents are gone from Cosmos (no
 /// soft delete); continuous backup keeps them until its retention ends, which the privacy notice states.
@@ -21,7 +21,7 @@ public sealed class CosmosLeadEraser(CosmosContainers containers) : ILeadEraser
             return null;
         }
 
-        var counts = new Dictionary<string, int> { ["messages"] = 0, ["outbox"] = 0, ["conversations"] = 0, ["identities"] = 0 };
+        var counts = new Dictionary<string, int> { ["messages"] = 0, ["outbox"] = 0, ["conversations"] = 0, ["identities"] = 0, ["memory_summaries"] = 0, ["memory_vectors"] = 0 };
 
         // Everything in the lead's conversation partition.
         var leadKey = CosmosConversationStore.LeadKey(clientId, leadId);
@@ -44,6 +44,8 @@ public sealed class CosmosLeadEraser(CosmosContainers containers) : ILeadEraser
                 {
                     "message" => "messages",
                     "conversation" => "conversations",
+                    CosmosMemoryStore.SummaryType => "memory_summaries",
+                    CosmosMemoryIndex.VectorType => "memory_vectors",
                     _ => null,
                 });
             }

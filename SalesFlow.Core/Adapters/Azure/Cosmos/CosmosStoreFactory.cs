@@ -19,6 +19,8 @@ public sealed class CosmosStores : IDisposable
         Outbox = new CosmosOutboxStore(Containers);
         Eraser = new CosmosLeadEraser(Containers);
         Profiles = new CosmosLeadProfileStore(Containers);
+        Memory = new CosmosMemoryStore(Containers);
+        MemoryIndex = new CosmosMemoryIndex(Containers);
         ComplianceAudit = new CosmosComplianceAuditLog(Containers);
         Usage = new CosmosUsageStore(Containers);
         Knowledge = new CosmosKnowledgeStore(Containers);
@@ -41,6 +43,10 @@ public sealed class CosmosStores : IDisposable
     public CosmosLeadEraser Eraser { get; }
 
     public CosmosLeadProfileStore Profiles { get; }
+
+    public CosmosMemoryStore Memory { get; }
+
+    public CosmosMemoryIndex MemoryIndex { get; }
 
     public CosmosComplianceAuditLog ComplianceAudit { get; }
 
