@@ -4,7 +4,7 @@ namespace SalesFlow.Tests.Channels.Signatures;
 
 /// <summary>
 /// Reads the vendor vectors copied into the test output (Fixtures/Signatures/&lt;vendor&gt;). Never reads
-/// ../shared: a user's clone only has what the test project copies.
+/// the design folder outside the repository: a clone only has what the test project copies.
 /// </summary>
 internal static class SignatureFixtures
 {
