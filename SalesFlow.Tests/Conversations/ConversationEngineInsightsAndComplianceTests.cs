@@ -19,52 +19,16 @@ namespace SalesFlow.Tests.Conversations;
 /// <summary>The turn's insights (profile, suggested state) and its compliance gate, on the real embedded stores.</summary>
 public sealed class ConversationEngineInsightsAndComplianceTests : IDisposable
 {
-    private static readonly Client Acme = new("acme", "Acme", "hash", new ClientChannelSecrets("a", "b", "c", "d"), "49");
+    private readonly EngineTestBed _bed = new();
 
-    private readonly TempDatabase _temp = new();
-    private readonly ManualClock _clock = new();
-    private readonly SqliteLeadStore _leads;
-    private readonly SqliteConversationStore _conversations;
-    private readonly SqliteOutboxStore _outbox;
-    private readonly SqliteWorkQueue _queue;
-    private readonly SqliteLeadProfileStore _profiles;
-    private readonly SqliteComplianceAuditLog _audit;
-    private readonly IntakeService _intake;
+    private static Client Acme => EngineTestBed.Acme;
 
-    public ConversationEngineInsightsAndComplianceTests()
-    {
-        _leads = new SqliteLeadStore(_temp.Db);
-        _conversations = new SqliteConversationStore(_temp.Db);
-        _outbox = new SqliteOutboxStore(_temp.Db);
-        _queue = new SqliteWorkQueue(_temp.Db, _clock);
-        _profiles = new SqliteLeadProfileStore(_temp.Db);
-        _audit = new SqliteComplianceAuditLog(_temp.Db);
-        _intake = new IntakeService(_leads, _conversations, _outbox, _queue, Options.Create(new ConversationOptions()), _clock, NullLogger<IntakeService>.Instance);
-    }
+    public void Dispose() => _bed.Dispose();
 
-    public void Dispose() => _temp.Dispose();
+    private ConversationEngine Engine(IReplyGenerator? replies = null, ILeadInsightsExtractor? extractor = null, double suggestionConfidence = 0.7) =>
+        _bed.Engine(replies: replies, extractor: extractor, options: new ConversationOptions { SuggestionConfidence = suggestionConfidence });
 
-    private ConversationEngine Engine(IReplyGenerator? replies = null, ILeadInsightsExtractor? extractor = null, double suggestionConfidence = 0.7)
-    {
-        var clients = new Mock<IClientStore>();
-        clients.Setup(c => c.GetAsync("acme", It.IsAny<CancellationToken>())).ReturnsAsync(Acme);
-        return new ConversationEngine(
-            clients.Object,
-            _leads,
-            _conversations,
-            _outbox,
-            _queue,
-            extractor ?? new RulesInsightsExtractor(new RulesMessageAnalyzer()),
-            replies ?? new RulesReplyGenerator(),
-            new LeadProfileService(_profiles),
-            new ComplianceGate(new RulesComplianceFilter(), _audit, NullLogger<ComplianceGate>.Instance),
-            Options.Create(new ConversationOptions { SuggestionConfidence = suggestionConfidence }),
-            _clock,
-            NullLogger<ConversationEngine>.Instance);
-    }
-
-    private Task<IntakeResult> Say(string text, string wamid) =>
-        _intake.AcceptAsync(Acme, new InboundMessage(ChannelKind.WhatsApp, wamid, "491701234567", "Anna", null, text, "text", _clock.GetUtcNow()), default);
+    private Task<IntakeResult> Say(string text, string wamid) => _bed.Say(text, wamid);
 
     private static Mock<IReplyGenerator> Writes(string text)
     {
@@ -89,12 +53,12 @@ public sealed class ConversationEngineInsightsAndComplianceTests : IDisposable
 
         var turn = await Engine(Writes(Reckless).Object).ProcessLeadAsync("acme", accepted.LeadId, default);
 
-        var item = Assert.Single(await _outbox.ListAsync("acme", accepted.LeadId, null, 10, default));
+        var item = Assert.Single(await _bed.Outbox.ListAsync("acme", accepted.LeadId, null, 10, default));
         Assert.DoesNotContain("Guaranteed", item.Text, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("50%", item.Text, StringComparison.Ordinal);
         Assert.Equal(ComplianceVerdict.Blocked, turn!.Compliance!.Verdict);
         Assert.Equal(item.Text, turn.Compliance.Text);
-        var entry = Assert.Single(await _audit.ListAsync("acme", accepted.LeadId, null, 10, default));
+        var entry = Assert.Single(await _bed.Audit.ListAsync("acme", accepted.LeadId, null, 10, default));
         Assert.Equal((ComplianceVerdict.Blocked, item.Id, "llm", item.Text), (entry.Verdict, entry.OutboxId, entry.Source, entry.FinalText));
         Assert.Contains(ComplianceRules.Guarantee, entry.RuleIds);
         Assert.Contains(ComplianceRules.Pressure, entry.RuleIds);
@@ -123,7 +87,7 @@ public sealed class ConversationEngineInsightsAndComplianceTests : IDisposable
         var turn = await Engine().ProcessLeadAsync("acme", accepted.LeadId, default);
 
         Assert.Equal(ComplianceVerdict.Pass, turn!.Compliance!.Verdict);
-        var entry = Assert.Single(await _audit.ListAsync("acme", null, ComplianceVerdict.Pass, 10, default));
+        var entry = Assert.Single(await _bed.Audit.ListAsync("acme", null, ComplianceVerdict.Pass, 10, default));
         Assert.Equal(("rules", entry.OriginalHash), (entry.Source, entry.FinalHash));
     }
 
@@ -136,7 +100,7 @@ public sealed class ConversationEngineInsightsAndComplianceTests : IDisposable
         await Engine().ProcessLeadAsync("acme", second.LeadId, default);
         await Engine().ProcessLeadAsync("acme", second.LeadId, default); // nothing new: no second merge
 
-        var profile = (await _profiles.GetAsync("acme", first.LeadId, default))!;
+        var profile = (await _bed.Profiles.GetAsync("acme", first.LeadId, default))!;
         Assert.Equal(2, profile.Turns);
         Assert.Equal("Anna Meyer", profile.Facts.Name);
         Assert.Equal("CEO", profile.Facts.Role);

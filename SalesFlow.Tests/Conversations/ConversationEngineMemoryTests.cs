@@ -21,59 +21,15 @@ namespace SalesFlow.Tests.Conversations;
 /// <summary>The turn with the memory layers (hot window 4) on the real embedded stores: what the brain is given.</summary>
 public sealed class ConversationEngineMemoryTests : IDisposable
 {
-    private static readonly Client Acme = new("acme", "Acme", "hash", new ClientChannelSecrets("a", "b", "c", "d"), "49");
+    private readonly EngineTestBed _bed = new();
 
-    private readonly TempDatabase _temp = new();
-    private readonly ManualClock _clock = new();
-    private readonly SqliteLeadStore _leads;
-    private readonly SqliteConversationStore _conversations;
-    private readonly SqliteOutboxStore _outbox;
-    private readonly SqliteWorkQueue _queue;
-    private readonly SqliteLeadProfileStore _profiles;
-    private readonly SqliteComplianceAuditLog _audit;
-    private readonly IntakeService _intake;
+    private static Client Acme => EngineTestBed.Acme;
 
-    public ConversationEngineMemoryTests()
-    {
-        _leads = new SqliteLeadStore(_temp.Db);
-        _conversations = new SqliteConversationStore(_temp.Db);
-        _outbox = new SqliteOutboxStore(_temp.Db);
-        _queue = new SqliteWorkQueue(_temp.Db, _clock);
-        _profiles = new SqliteLeadProfileStore(_temp.Db);
-        _audit = new SqliteComplianceAuditLog(_temp.Db);
-        _intake = new IntakeService(_leads, _conversations, _outbox, _queue, Options.Create(new ConversationOptions()), _clock, NullLogger<IntakeService>.Instance);
-    }
+    public void Dispose() => _bed.Dispose();
 
-    public void Dispose() => _temp.Dispose();
+    private ConversationEngine Engine(IReplyGenerator replies) => _bed.Engine(replies: replies, memory: new MemoryOptions { HotWindow = 4 });
 
-    private ConversationEngine Engine(IReplyGenerator replies)
-    {
-        var clients = new Mock<IClientStore>();
-        clients.Setup(c => c.GetAsync("acme", It.IsAny<CancellationToken>())).ReturnsAsync(Acme);
-        var options = Options.Create(new MemoryOptions { HotWindow = 4 });
-        var store = new SqliteMemoryStore(_temp.Db);
-        var index = new SqliteMemoryIndex(_temp.Db);
-        var embedder = new HashedEmbedder();
-        return new ConversationEngine(
-            clients.Object,
-            _leads,
-            _conversations,
-            _outbox,
-            _queue,
-            new RulesInsightsExtractor(new RulesMessageAnalyzer()),
-            replies,
-            new LeadProfileService(_profiles),
-            new ComplianceGate(new RulesComplianceFilter(), _audit, NullLogger<ComplianceGate>.Instance),
-            Options.Create(new ConversationOptions()),
-            _clock,
-            NullLogger<ConversationEngine>.Instance,
-            new ContextBuilder(_conversations, _profiles, store, index, embedder, options),
-            new MemoryService(_conversations, _profiles, store, index, new RulesSummarizer(), embedder, options, _clock, NullLogger<MemoryService>.Instance),
-            options);
-    }
-
-    private Task<IntakeResult> Say(string text, string wamid) =>
-        _intake.AcceptAsync(Acme, new InboundMessage(ChannelKind.WhatsApp, wamid, "491701234567", "Anna", null, text, "text", _clock.GetUtcNow()), default);
+    private Task<IntakeResult> Say(string text, string wamid) => _bed.Say(text, wamid);
 
     [Fact]
     public async Task TheBrainGetsTheHotWindowTheSummaryAndTheRelevantOlderMessage()
@@ -90,7 +46,7 @@ public sealed class ConversationEngineMemoryTests : IDisposable
         {
             leadId = (await Say(said[i], "wamid." + i)).LeadId;
             await engine.ProcessLeadAsync("acme", leadId, default);
-            _clock.Advance(TimeSpan.FromMinutes(1));
+            _bed.Clock.Advance(TimeSpan.FromMinutes(1));
         }
 
         var first = requests[0];

@@ -19,64 +19,28 @@ namespace SalesFlow.Tests.Conversations;
 /// <summary>The engine on the real embedded stores, with failures injected at the worst moments.</summary>
 public sealed class ConversationEngineTests : IDisposable
 {
-    private static readonly Client Acme = new("acme", "Acme", "hash", new ClientChannelSecrets("a", "b", "c", "d"), "49");
+    private readonly EngineTestBed _bed = new();
 
-    private readonly TempDatabase _temp = new();
-    private readonly ManualClock _clock = new();
-    private readonly SqliteLeadStore _leads;
-    private readonly SqliteConversationStore _conversations;
-    private readonly SqliteOutboxStore _outbox;
-    private readonly SqliteWorkQueue _queue;
-    private readonly IntakeService _intake;
-    private readonly SqliteLeadProfileStore _profiles;
-    private readonly SqliteComplianceAuditLog _audit;
+    private static Client Acme => EngineTestBed.Acme;
 
-    public ConversationEngineTests()
-    {
-        _leads = new SqliteLeadStore(_temp.Db);
-        _conversations = new SqliteConversationStore(_temp.Db);
-        _outbox = new SqliteOutboxStore(_temp.Db);
-        _queue = new SqliteWorkQueue(_temp.Db, _clock);
-        _profiles = new SqliteLeadProfileStore(_temp.Db);
-        _audit = new SqliteComplianceAuditLog(_temp.Db);
-        _intake = new IntakeService(_leads, _conversations, _outbox, _queue, Options.Create(new ConversationOptions()), _clock, NullLogger<IntakeService>.Instance);
-    }
+    public void Dispose() => _bed.Dispose();
 
-    public void Dispose() => _temp.Dispose();
+    private ConversationEngine Engine(IConversationStore? conversations = null, IReplyGenerator? replies = null, ILeadInsightsExtractor? extractor = null) =>
+        _bed.Engine(conversations, replies, extractor);
 
-    private ConversationEngine Engine(IConversationStore? conversations = null, IReplyGenerator? replies = null, ILeadInsightsExtractor? extractor = null)
-    {
-        var clients = new Mock<IClientStore>();
-        clients.Setup(c => c.GetAsync("acme", It.IsAny<CancellationToken>())).ReturnsAsync(Acme);
-        return new ConversationEngine(
-            clients.Object,
-            _leads,
-            conversations ?? _conversations,
-            _outbox,
-            _queue,
-            extractor ?? new RulesInsightsExtractor(new RulesMessageAnalyzer()),
-            replies ?? new RulesReplyGenerator(),
-            new LeadProfileService(_profiles),
-            new ComplianceGate(new RulesComplianceFilter(), _audit, NullLogger<ComplianceGate>.Instance),
-            Options.Create(new ConversationOptions()),
-            _clock,
-            NullLogger<ConversationEngine>.Instance);
-    }
-
-    private Task<IntakeResult> Say(string text, string wamid) =>
-        _intake.AcceptAsync(Acme, new InboundMessage(ChannelKind.WhatsApp, wamid, "491701234567", "Anna", null, text, "text", _clock.GetUtcNow()), default);
+    private Task<IntakeResult> Say(string text, string wamid) => _bed.Say(text, wamid);
 
     [Fact]
     public async Task ACrashBeforeTheCommitLeavesOneReplyAfterTheRetry()
     {
         var accepted = await Say("Hi, I'm interested in your product", "wamid.1");
-        var failingOnce = new FailingReplaceStore(_conversations);
+        var failingOnce = new FailingReplaceStore(_bed.Conversations);
 
         await Assert.ThrowsAsync<IOException>(() => Engine(failingOnce).ProcessLeadAsync("acme", accepted.LeadId, default));
         var retried = await Engine().ProcessLeadAsync("acme", accepted.LeadId, default);
 
         Assert.NotNull(retried?.Reply);
-        var item = Assert.Single(await _outbox.ListAsync("acme", accepted.LeadId, null, 10, default));
+        var item = Assert.Single(await _bed.Outbox.ListAsync("acme", accepted.LeadId, null, 10, default));
         Assert.Equal($"reply:{accepted.MessageId}", item.IdempotencyKey);
         Assert.Equal(ConversationState.InterestQualification, retried!.Conversation.State);
         Assert.Single(retried.Conversation.History);
@@ -91,8 +55,8 @@ public sealed class ConversationEngineTests : IDisposable
 
         Assert.NotNull(first);
         Assert.Null(second);
-        Assert.Single(await _outbox.ListAsync("acme", accepted.LeadId, null, 10, default));
-        Assert.Equal(1, await _queue.CountAsync(Queues.Deliver, default)); // coalesced: one delivery job for the one reply
+        Assert.Single(await _bed.Outbox.ListAsync("acme", accepted.LeadId, null, 10, default));
+        Assert.Equal(1, await _bed.Queue.CountAsync(Queues.Deliver, default)); // coalesced: one delivery job for the one reply
     }
 
     [Fact]
@@ -106,19 +70,19 @@ public sealed class ConversationEngineTests : IDisposable
 
         Assert.Equal(ConversationEngine.ReplyIdFor("acme", last.MessageId), turn!.Reply!.Id);
         Assert.Equal(Intent.Pricing, turn.Analysis.Intent);
-        Assert.Single(await _outbox.ListAsync("acme", last.LeadId, null, 10, default));
+        Assert.Single(await _bed.Outbox.ListAsync("acme", last.LeadId, null, 10, default));
     }
 
     [Fact]
     public async Task MessagesThatCannotBeAnsweredAreMarkedHandledWithoutAReply()
     {
-        var reaction = await _intake.AcceptAsync(Acme, new InboundMessage(ChannelKind.WhatsApp, "wamid.r", "491701234567", null, null, "[reaction] 👍", "reaction", _clock.GetUtcNow(), Answerable: false), default);
+        var reaction = await _bed.Intake.AcceptAsync(Acme, new InboundMessage(ChannelKind.WhatsApp, "wamid.r", "491701234567", null, null, "[reaction] 👍", "reaction", _bed.Clock.GetUtcNow(), Answerable: false), default);
         Assert.False(reaction.Queued);
 
         await Say("Hello", "wamid.1");
         var turn = await Engine().ProcessLeadAsync("acme", reaction.LeadId, default);
         Assert.Equal(Intent.Greeting, turn!.Analysis.Intent); // the reaction's text did not reach the brain
-        Assert.Single(await _outbox.ListAsync("acme", reaction.LeadId, null, 10, default));
+        Assert.Single(await _bed.Outbox.ListAsync("acme", reaction.LeadId, null, 10, default));
     }
 
     [Fact]
@@ -135,17 +99,17 @@ public sealed class ConversationEngineTests : IDisposable
         Assert.Equal(OutboxPurpose.Handover, turn!.Reply!.Purpose);
         replies.Verify(r => r.GenerateAsync(It.Is<ReplyRequest>(q => q.Analysis.Intent == Intent.Human), It.IsAny<CancellationToken>()), Times.Once);
         Assert.Null(silent!.Reply);
-        Assert.True((await _leads.GetAsync("acme", accepted.LeadId, default))!.Escalated);
+        Assert.True((await _bed.Leads.GetAsync("acme", accepted.LeadId, default))!.Escalated);
     }
 
     [Fact]
     public async Task AnErasedLeadIsNotAnswered()
     {
         var accepted = await Say("Hi", "wamid.1");
-        await new SqliteLeadEraser(_temp.Db).EraseAsync("acme", accepted.LeadId, default);
+        await new SqliteLeadEraser(_bed.Temp.Db).EraseAsync("acme", accepted.LeadId, default);
 
         Assert.Null(await Engine().ProcessLeadAsync("acme", accepted.LeadId, default));
-        Assert.Empty(await _outbox.ListAsync("acme", null, null, 10, default));
+        Assert.Empty(await _bed.Outbox.ListAsync("acme", null, null, 10, default));
     }
 
     /// <summary>Simulates a crash at the commit point: everything before it has happened.</summary>

@@ -1,0 +1,89 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Moq;
+using SalesFlow.Core.Adapters.Embedded;
+using SalesFlow.Core.Brain;
+using SalesFlow.Core.Brain.Rules;
+using SalesFlow.Core.Channels;
+using SalesFlow.Core.Clients;
+using SalesFlow.Core.Compliance;
+using SalesFlow.Core.Conversations;
+using SalesFlow.Core.Intake;
+using SalesFlow.Core.Memory;
+using SalesFlow.Core.Qualification;
+
+namespace SalesFlow.Tests.Support;
+
+/// <summary>The conversation engine on the real embedded stores of one temp database, as the engine tests use it.</summary>
+public sealed class EngineTestBed : IDisposable
+{
+    public static readonly Client Acme = new("acme", "Acme", "hash", new ClientChannelSecrets("a", "b", "c", "d"), "49");
+
+    public EngineTestBed()
+    {
+        Leads = new SqliteLeadStore(Temp.Db);
+        Conversations = new SqliteConversationStore(Temp.Db);
+        Outbox = new SqliteOutboxStore(Temp.Db);
+        Queue = new SqliteWorkQueue(Temp.Db, Clock);
+        Profiles = new SqliteLeadProfileStore(Temp.Db);
+        Audit = new SqliteComplianceAuditLog(Temp.Db);
+        Intake = new IntakeService(Leads, Conversations, Outbox, Queue, Options.Create(new ConversationOptions()), Clock, NullLogger<IntakeService>.Instance);
+    }
+
+    public TempDatabase Temp { get; } = new();
+    public ManualClock Clock { get; } = new();
+    public SqliteLeadStore Leads { get; }
+    public SqliteConversationStore Conversations { get; }
+    public SqliteOutboxStore Outbox { get; }
+    public SqliteWorkQueue Queue { get; }
+    public SqliteLeadProfileStore Profiles { get; }
+    public SqliteComplianceAuditLog Audit { get; }
+    public IntakeService Intake { get; }
+
+    /// <summary>The engine with the rules brain unless told otherwise; <paramref name="memory"/> switches the memory layers on.</summary>
+    public ConversationEngine Engine(
+        IConversationStore? conversations = null,
+        IReplyGenerator? replies = null,
+        ILeadInsightsExtractor? extractor = null,
+        ConversationOptions? options = null,
+        MemoryOptions? memory = null)
+    {
+        var clients = new Mock<IClientStore>();
+        clients.Setup(c => c.GetAsync("acme", It.IsAny<CancellationToken>())).ReturnsAsync(Acme);
+        ContextBuilder? context = null;
+        MemoryService? memoryService = null;
+        IOptions<MemoryOptions>? memoryOptions = null;
+        if (memory is not null)
+        {
+            memoryOptions = Options.Create(memory);
+            var store = new SqliteMemoryStore(Temp.Db);
+            var index = new SqliteMemoryIndex(Temp.Db);
+            var embedder = new Core.Knowledge.HashedEmbedder();
+            context = new ContextBuilder(Conversations, Profiles, store, index, embedder, memoryOptions);
+            memoryService = new MemoryService(Conversations, Profiles, store, index, new RulesSummarizer(), embedder, memoryOptions, Clock, NullLogger<MemoryService>.Instance);
+        }
+
+        return new ConversationEngine(
+            clients.Object,
+            Leads,
+            conversations ?? Conversations,
+            Outbox,
+            Queue,
+            extractor ?? new RulesInsightsExtractor(new RulesMessageAnalyzer()),
+            replies ?? new RulesReplyGenerator(),
+            new LeadProfileService(Profiles),
+            new ComplianceGate(new RulesComplianceFilter(), Audit, NullLogger<ComplianceGate>.Instance),
+            Options.Create(options ?? new ConversationOptions()),
+            Clock,
+            NullLogger<ConversationEngine>.Instance,
+            context,
+            memoryService,
+            memoryOptions);
+    }
+
+    /// <summary>Anna writes on WhatsApp.</summary>
+    public Task<IntakeResult> Say(string text, string wamid) =>
+        Intake.AcceptAsync(Acme, new InboundMessage(ChannelKind.WhatsApp, wamid, "491701234567", "Anna", null, text, "text", Clock.GetUtcNow()), default);
+
+    public void Dispose() => Temp.Dispose();
+}
