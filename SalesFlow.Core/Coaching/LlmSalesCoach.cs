@@ -52,61 +52,25 @@ public sealed class LlmSalesCoach(
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(options.Value.ReplyDeadline);
         var context = new AiCallContext(request.ClientId, request.LeadId, AiPurpose.Coach);
-        var timeline = StreamTimeline.Current;
         var started = Stopwatch.GetTimestamp();
-        var written = new StringBuilder();
-        UsageDetails? reported = null;
-        Exception? failure = null;
-
-        timeline?.MarkUpstreamRequest();
-        var updates = chat.GetStreamingResponseAsync(messages, new ChatOptions { ModelId = model, MaxOutputTokens = 400, Temperature = 0.4f }, deadline.Token).GetAsyncEnumerator(deadline.Token);
-        try
+        var stream = new ModelStream(chat.GetStreamingResponseAsync(messages, new ChatOptions { ModelId = model, MaxOutputTokens = 400, Temperature = 0.4f }, deadline.Token));
+        await foreach (var token in stream.TokensAsync(ct))
         {
-            while (true)
-            {
-                ChatResponseUpdate update;
-                try
-                {
-                    if (!await updates.MoveNextAsync())
-                    {
-                        break;
-                    }
-
-                    update = updates.Current;
-                }
-                catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
-                {
-                    failure = e;
-                    break;
-                }
-
-                reported = update.Contents.OfType<UsageContent>().LastOrDefault()?.Details ?? reported;
-                var text = string.Concat(update.Contents.OfType<TextContent>().Select(t => t.Text));
-                if (text.Length > 0)
-                {
-                    timeline?.MarkUpstreamToken();
-                    written.Append(text);
-                    yield return ReplyChunk.Token(text);
-                }
-            }
-        }
-        finally
-        {
-            await updates.DisposeAsync();
-            timeline?.MarkUpstreamDone();
+            yield return ReplyChunk.Token(token);
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started);
-        if (failure is not null || written.Length == 0)
+        var written = stream.Text;
+        if (stream.Failure is { } || written.Length == 0)
         {
+            var failure = stream.Failure;
             logger.LogWarning("Coach model failed ({Message}); the playbook answers", failure?.Message ?? "empty answer");
             SalesFlowMetrics.AiFallbacks.Add(1, new TagList { { "reason", "coach" } });
             if (failure is not AiException { Failure: AiFailure.CircuitOpen })
             {
-                await usage.RecordAsync(context, model, reported, 0, 0, elapsed, false, CancellationToken.None);
+                await usage.RecordAsync(context, model, stream.Usage, 0, 0, elapsed, false, CancellationToken.None);
             }
 
-            var fallback = new StringBuilder();
             await foreach (var chunk in rules.AskAsync(request, ct))
             {
                 if (chunk.IsFinal)
@@ -123,8 +87,8 @@ public sealed class LlmSalesCoach(
         }
 
         var estimatedInput = TokenEstimator.CountPrompt(messages.Select(m => new EstimatedMessage(m.Role.Value, m.Text)));
-        await usage.RecordAsync(context, model, reported, estimatedInput, TokenEstimator.Count(written.ToString()), elapsed, true, CancellationToken.None);
-        yield return ReplyChunk.Final(written.ToString().Trim());
+        await usage.RecordAsync(context, model, stream.Usage, estimatedInput, TokenEstimator.Count(written), elapsed, true, CancellationToken.None);
+        yield return ReplyChunk.Final(written.Trim());
     }
 
     public static List<ChatMessage> BuildMessages(CoachRequest request)

@@ -158,67 +158,15 @@ public sealed class LlmReplyGenerator(
         deadline.CancelAfter(options.Value.ReplyDeadline);
         var context = new AiCallContext(clientId, request.LeadId, AiPurpose.Reply);
         var estimatedInput = TokenEstimator.CountPrompt(messages.Select(m => new EstimatedMessage(m.Role.Value, m.Text)));
-        var timeline = StreamTimeline.Current;
         var started = Stopwatch.GetTimestamp();
-        var written = new StringBuilder();
-        UsageDetails? reported = null;
-        string? modelId = null;
-        var refused = false;
-        Exception? failure = null;
-
-        timeline?.MarkUpstreamRequest();
-        var updates = chat.GetStreamingResponseAsync(messages, chatOptions, deadline.Token).GetAsyncEnumerator(deadline.Token);
-        try
+        var stream = new ModelStream(chat.GetStreamingResponseAsync(messages, chatOptions, deadline.Token));
+        await foreach (var token in stream.TokensAsync(cancellationToken))
         {
-            while (true)
-            {
-                ChatResponseUpdate update;
-                try
-                {
-                    if (!await updates.MoveNextAsync())
-                    {
-                        break;
-                    }
-
-                    update = updates.Current;
-                }
-                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-                {
-                    failure = e;
-                    break;
-                }
-
-                modelId ??= update.ModelId;
-                foreach (var content in update.Contents)
-                {
-                    switch (content)
-                    {
-                        case UsageContent u:
-                            reported = u.Details;
-                            break;
-                        case ErrorContent:
-                            refused = true;
-                            break;
-                    }
-                }
-
-                var text = string.Concat(update.Contents.OfType<TextContent>().Select(t => t.Text));
-                if (text.Length > 0)
-                {
-                    timeline?.MarkUpstreamToken();
-                    written.Append(text);
-                    yield return ReplyChunk.Token(text);
-                }
-            }
-        }
-        finally
-        {
-            await updates.DisposeAsync();
-            timeline?.MarkUpstreamDone();
+            yield return ReplyChunk.Token(token);
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started);
-        if (failure is not null)
+        if (stream.Failure is { } failure)
         {
             var reason = failure switch
             {
@@ -236,11 +184,11 @@ public sealed class LlmReplyGenerator(
             yield break;
         }
 
-        await usage.RecordAsync(context, modelId ?? model, reported, estimatedInput, TokenEstimator.Count(written.ToString()), elapsed, true, CancellationToken.None);
-        var reply = Clean(written.ToString());
-        if (refused || reply.Length == 0)
+        await usage.RecordAsync(context, stream.ModelId ?? model, stream.Usage, estimatedInput, TokenEstimator.Count(stream.Text), elapsed, true, CancellationToken.None);
+        var reply = Clean(stream.Text);
+        if (stream.Refused || reply.Length == 0)
         {
-            yield return ReplyChunk.Final(await FallbackAsync(request, refused ? "model refused" : "empty answer", cancellationToken));
+            yield return ReplyChunk.Final(await FallbackAsync(request, stream.Refused ? "model refused" : "empty answer", cancellationToken));
             yield break;
         }
 
