@@ -240,8 +240,10 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeIndex
         }
 
         var ids = string.Join(',', ranked.Select(r => r.Id));
+        // The unary plus keeps SQLite on the primary key: left to itself it walks the client's whole source index
+        // (every chunk of the client, ~10 ms at 100,000 chunks) to find five rows. The client check still applies to each row.
         var rows = await _db.ReadAsync(c => c.Command(
-            $"SELECT id, base_id, source_id, kind, title, ordinal, text FROM knowledge_chunks WHERE client_id = $c AND id IN ({ids})", null, ("$c", clientId))
+            $"SELECT id, base_id, source_id, kind, title, ordinal, text FROM knowledge_chunks WHERE id IN ({ids}) AND +client_id = $c", null, ("$c", clientId))
             .QueryAsync(r => (Id: r.GetInt64(0), Hit: new IndexHit(
                 new ChunkSource(clientId, r.GetString(1), r.GetString(2), KnowledgeWire.ParseKind(r.GetString(3)), r.IsDBNull(4) ? null : r.GetString(4)), r.GetInt32(5), r.GetString(6), 0))));
         var byId = rows.ToDictionary(r => r.Id, r => r.Hit);
