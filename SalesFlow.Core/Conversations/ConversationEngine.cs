@@ -156,7 +156,7 @@ public sealed class ConversationEngine(
         {
             var replyAnalysis = purpose == OutboxPurpose.Handover ? analysis with { Intent = Intent.Human } : analysis;
             var knowledge = purpose == OutboxPurpose.Reply ? await KnowledgeForAsync(clientId, text, ct) : [];
-            var request = new ReplyRequest(turned.State, conversation.State, replyAnalysis, lead.FirstName, last.Channel, text, turned.TurnCount, client.Name, ClientId: clientId, LeadId: leadId, Insights: insights, Knowledge: knowledge);
+            var request = new ReplyRequest(turned.State, conversation.State, replyAnalysis, lead.FirstName, last.Channel, text, turned.TurnCount, client.Name, ClientId: clientId, LeadId: leadId, Insights: insights, Knowledge: knowledge, DealValue: BudgetAmount.Parse(profile.Facts.Budget));
             request = await WithMemoryAsync(request, conversation.Id, pending[0].Seq, ct);
             var written = onToken is null ? await replies.GenerateAsync(request, ct) : await StreamReplyAsync(request, onToken, ct);
 

@@ -92,6 +92,26 @@ public sealed class ConversationEngineInsightsAndComplianceTests : IDisposable
     }
 
     [Fact]
+    public async Task TheBudgetTheLeadStatedReachesTheReplyAsTheDealValueOnLaterTurnsToo()
+    {
+        var seen = new List<decimal?>();
+        var replies = new Mock<IReplyGenerator>();
+        replies.Setup(r => r.GenerateAsync(It.IsAny<ReplyRequest>(), It.IsAny<CancellationToken>()))
+            .Callback<ReplyRequest, CancellationToken>((request, _) => seen.Add(request.DealValue))
+            .ReturnsAsync("Thanks, noted. What matters most to you?");
+        var engine = Engine(replies.Object);
+
+        var first = await Say("Hi, do you install solar panels?", "wamid.1");
+        await engine.ProcessLeadAsync("acme", first.LeadId, default);
+        var second = await Say("Our budget is around 25.000 € for the whole roof.", "wamid.2");
+        await engine.ProcessLeadAsync("acme", second.LeadId, default);
+        var third = await Say("When could you come by?", "wamid.3");
+        await engine.ProcessLeadAsync("acme", third.LeadId, default);
+
+        Assert.Equal([null, 25_000m, 25_000m], seen);
+    }
+
+    [Fact]
     public async Task KeyFactsBantAndDiscAreMergedIntoTheProfileOncePerTurn()
     {
         var first = await Say("My name is Anna Meyer, I'm the CEO of a bakery. We need a faster ordering system, our budget is 5,000 €.", "wamid.1");
