@@ -14,7 +14,7 @@ param environmentName string
 })
 param location string
 
-@description('Location of the Azure OpenAI account (azd: AZURE_OPENAI_LOCATION); empty means location. Pick a region that offers gpt-4o-mini (GlobalStandard) and text-embedding-3-small (Standard).')
+@description('Location of the Azure OpenAI account (azd: AZURE_OPENAI_LOCATION); empty means location. Pick a region that offers gpt-4o-mini and gpt-4o (GlobalStandard) and text-embedding-3-small (Standard).')
 param openAiLocation string = ''
 
 @description('Object id of the user (or service principal) running azd; gets the same data-plane roles as the app, for debugging. Leave empty to skip.')
@@ -24,8 +24,11 @@ param principalId string = ''
 @description('Kind of principalId: User for an interactive azd session, ServicePrincipal in CI.')
 param principalType string = 'User'
 
-@description('Tokens per minute (thousands) for the chat deployment.')
+@description('Tokens per minute (thousands) for the small chat deployment (routine turns).')
 param chatCapacity int = 30
+
+@description('Tokens per minute (thousands) for the large chat deployment (hard turns: objections, price, closing).')
+param largeChatCapacity int = 30
 
 @description('Tokens per minute (thousands) for the embedding deployment.')
 param embeddingCapacity int = 30
@@ -107,6 +110,7 @@ module openai 'app/openai.bicep' = {
     location: openAiAccountLocation
     tags: tags
     chatCapacity: chatCapacity
+    largeChatCapacity: largeChatCapacity
     embeddingCapacity: embeddingCapacity
   }
 }
@@ -154,6 +158,7 @@ module api 'app/api.bicep' = {
     cosmosDatabaseName: cosmosDatabaseName
     openAiEndpoint: openai.outputs.endpoint
     openAiChatDeploymentName: openai.outputs.chatDeploymentName
+    openAiLargeChatDeploymentName: openai.outputs.largeChatDeploymentName
     openAiEmbeddingDeploymentName: openai.outputs.embeddingDeploymentName
     searchEndpoint: search.outputs.endpoint
   }
@@ -177,6 +182,7 @@ output AZURE_COSMOS_DATABASE_NAME string = cosmosDatabaseName
 output AZURE_SEARCH_ENDPOINT string = search.outputs.endpoint
 output AZURE_OPENAI_ENDPOINT string = openai.outputs.endpoint
 output AZURE_OPENAI_CHAT_DEPLOYMENT string = openai.outputs.chatDeploymentName
+output AZURE_OPENAI_LARGE_CHAT_DEPLOYMENT string = openai.outputs.largeChatDeploymentName
 output AZURE_OPENAI_EMBEDDING_DEPLOYMENT string = openai.outputs.embeddingDeploymentName
 output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
 output AZURE_KEY_VAULT_ENDPOINT string = keyVault.outputs.uri

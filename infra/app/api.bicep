@@ -27,8 +27,11 @@ param cosmosDatabaseName string = 'salesflow'
 @description('Azure OpenAI endpoint (https://<account>.openai.azure.com/), reached with the identity.')
 param openAiEndpoint string
 
-@description('Azure OpenAI chat deployment: the large and the small model both use it.')
+@description('Azure OpenAI chat deployment for routine turns (AI__SmallChatModel).')
 param openAiChatDeploymentName string
+
+@description('Azure OpenAI chat deployment for hard turns (AI__ChatModel).')
+param openAiLargeChatDeploymentName string
 
 @description('Azure OpenAI embedding deployment.')
 param openAiEmbeddingDeploymentName string
@@ -161,7 +164,7 @@ resource api 'Microsoft.Web/sites@2024-04-01' = {
         }
         {
           name: 'AI__ChatModel'
-          value: openAiChatDeploymentName
+          value: openAiLargeChatDeploymentName
         }
         {
           name: 'AI__SmallChatModel'
