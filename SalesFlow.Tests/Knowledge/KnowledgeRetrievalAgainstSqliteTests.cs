@@ -1,3 +1,4 @@
+using SalesFlow.Core.Adapters.Embedded;
 using SalesFlow.Core.Common;
 using SalesFlow.Core.Knowledge;
 using SalesFlow.Core.Knowledge.Chunking;
@@ -67,6 +68,17 @@ public sealed class KnowledgeRetrievalAgainstSqliteTests : IDisposable
         var exact = await _h.Service.SearchAsync(ClientA, new KnowledgeQuery("Q: What is your refund policy?\nA: You can cancel within 30 days of purchase and get a full refund", Mode: SearchMode.Vector), default);
         Assert.Equal("faq-refund", Assert.Single(exact).SourceId);
         Assert.True(exact[0].Score >= 0.75);
+    }
+
+    [Fact]
+    public async Task HitsAreFetchedByPrimaryKeyNotByWalkingTheClientsChunks()
+    {
+        await SeededBaseAsync();
+
+        // SQLite once chose the (client, base, source) index here and read every chunk of the client per search.
+        var plan = await _h.Database.ReadAsync(c => c.Command("EXPLAIN QUERY PLAN " + SalesFlow.Core.Adapters.Embedded.Knowledge.SqliteKnowledgeIndex.HitsSql([1, 2, 3]), null, ("$c", "acme")).QueryAsync(r => r.GetString(3)));
+
+        Assert.Equal(["SEARCH knowledge_chunks USING INTEGER PRIMARY KEY (rowid=?)"], plan);
     }
 
     [Fact]

@@ -232,6 +232,14 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeIndex
         return chosen;
     }
 
+    /// <summary>
+    /// The chunks behind the ranked ids, of client $c only. The unary plus keeps SQLite on the primary key: left to
+    /// itself it walks the client's source index (every chunk of the client, ~10 ms at 100,000 chunks) to find five
+    /// rows. The client check still applies to each row.
+    /// </summary>
+    internal static string HitsSql(IEnumerable<long> ids) =>
+        $"SELECT id, base_id, source_id, kind, title, ordinal, text FROM knowledge_chunks WHERE id IN ({string.Join(',', ids)}) AND +client_id = $c";
+
     private async Task<List<IndexHit>> LoadHitsAsync(string clientId, List<(long Id, double Score)> ranked)
     {
         if (ranked.Count == 0)
@@ -239,11 +247,7 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeIndex
             return [];
         }
 
-        var ids = string.Join(',', ranked.Select(r => r.Id));
-        // The unary plus keeps SQLite on the primary key: left to itself it walks the client's whole source index
-        // (every chunk of the client, ~10 ms at 100,000 chunks) to find five rows. The client check still applies to each row.
-        var rows = await _db.ReadAsync(c => c.Command(
-            $"SELECT id, base_id, source_id, kind, title, ordinal, text FROM knowledge_chunks WHERE id IN ({ids}) AND +client_id = $c", null, ("$c", clientId))
+        var rows = await _db.ReadAsync(c => c.Command(HitsSql(ranked.Select(r => r.Id)), null, ("$c", clientId))
             .QueryAsync(r => (Id: r.GetInt64(0), Hit: new IndexHit(
                 new ChunkSource(clientId, r.GetString(1), r.GetString(2), KnowledgeWire.ParseKind(r.GetString(3)), r.IsDBNull(4) ? null : r.GetString(4)), r.GetInt32(5), r.GetString(6), 0))));
         var byId = rows.ToDictionary(r => r.Id, r => r.Hit);
