@@ -11,7 +11,7 @@ using SalesFlow.Tests.Support;
 
 namespace SalesFlow.Tests.Eval;
 
-/// <summary>The routing evaluation (tools/SalesFlow.RoutingEval): cost arithmetic, the guard's rubric, the replay set's figures, the judge mode.</summary>
+/// <summary>The routing evaluation (tools/SalesFlow.RoutingEval): cost arithmetic, the guard's rubric, the replay sets' figures, the judge mode.</summary>
 public sealed class RoutingEvalTests
 {
     private static readonly AiOptions Defaults = new();
@@ -126,6 +126,51 @@ public sealed class RoutingEvalTests
         Assert.Equal(data.Count, data.Select(c => c.Id).Distinct().Count());
     }
 
+    /// <summary>The inbound-mix set's shape, fixed before it was measured (bench/data/README.md): the bucket is the id number.</summary>
+    [Fact]
+    public void The_inbound_set_is_what_its_readme_says()
+    {
+        var data = RoutingDataSet.Load(RoutingDataSet.Locate(null, RoutingDataSet.InboundRelativePath));
+
+        Assert.Equal(120, data.Count);
+        Assert.Equal(60, data.Count(c => c.Language == "en"));
+        Assert.Equal(60, data.Count(c => c.Language == "de"));
+        Assert.Equal(data.Count, data.Select(c => c.Id).Distinct().Count());
+        Assert.Equal(433, data.Sum(c => c.Turns.Count));
+        Assert.Equal((54, 24, 24, 18), (data.Count(c => c.Channel == "whatsapp"), data.Count(c => c.Channel == "web"), data.Count(c => c.Channel == "email"), data.Count(c => c.Channel == "sms")));
+        Assert.Equal(24, data.Count(c => c.DealValue is null));
+        Assert.Equal(38, data.Count(c => c.DealValue >= 10_000m));
+        foreach (var c in data)
+        {
+            var n = int.Parse(c.Id[(c.Id.LastIndexOf('-') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+            var intents = c.Turns.Select(t => t.Intent).ToHashSet();
+            switch (n)
+            {
+                case <= 27: // one question and gone
+                    Assert.InRange(c.Turns.Count, 1, 3);
+                    Assert.DoesNotContain(intents, i => i is "objection" or "purchase" or "meeting" or "human" or "opt_out");
+                    break;
+                case <= 42: // qualification and Q&A
+                    Assert.InRange(c.Turns.Count, 3, 6);
+                    Assert.DoesNotContain(intents, i => i is "objection" or "purchase");
+                    break;
+                case <= 51: // value and price: at most one objection, no close
+                    Assert.InRange(c.Turns.Count, 4, 8);
+                    Assert.Contains("pricing", intents);
+                    Assert.True(c.Turns.Count(t => t.Intent == "objection") <= 1, c.Id);
+                    Assert.DoesNotContain("purchase", intents);
+                    break;
+                case <= 57: // full funnel
+                    Assert.InRange(c.Turns.Count, 6, 12);
+                    Assert.Contains("pricing", intents);
+                    break;
+                default: // support and trouble
+                    Assert.InRange(n, 58, 60);
+                    break;
+            }
+        }
+    }
+
     /// <summary>
     /// The figures of docs/benchmarks.md ("Model routing and cost"), recomputed: deterministic, no model. The issue's
     /// ≥ 60 % is NOT asserted because it is not true on this set: high-stakes turns carry 55 % of the always-large cost,
@@ -155,18 +200,70 @@ public sealed class RoutingEvalTests
         Assert.True(s.LargeShare < 0.5, $"large share {s.LargeShare:P1}");
     }
 
+    /// <summary>
+    /// The inbound-mix set was written after the router's tuning and not used for it (held out). Only the router's own
+    /// guard (the pipeline's reading) and a savings floor are asserted; against the gold labels some high-stakes turns
+    /// the rules analyser misreads reach the small model (listed in the report), which this test does not hide.
+    /// </summary>
     [Fact]
-    public async Task The_offline_report_says_the_judge_was_not_run()
+    public void Routing_on_the_inbound_set_keeps_what_the_pipeline_reads_as_high_stakes_large()
+    {
+        var data = RoutingDataSet.Load(RoutingDataSet.Locate(null, RoutingDataSet.InboundRelativePath));
+
+        var s = new RoutingEvaluator(Defaults).Evaluate(data).Summary;
+
+        Assert.Equal(0, s.PipelineHighStakesSmall);
+        Assert.All(s.GuardMisses, t => Assert.True(t.PipelineStakes == HighStakes.None, $"{t.ConversationId}#{t.TurnIndex + 1}"));
+
+        // Measured 47.9 % (oracle 52.3 %).
+        Assert.True(s.SavingsVsLarge >= 0.47, $"savings {s.SavingsVsLarge:P1}");
+        Assert.True(s.SavingsVsLarge <= s.OracleSavingsVsLarge + 0.02, $"savings {s.SavingsVsLarge:P1} vs oracle {s.OracleSavingsVsLarge:P1}");
+        Assert.True(s.OracleSavingsVsLarge < RoutingReport.SavingsTarget, $"oracle {s.OracleSavingsVsLarge:P1}: if this fails, the 60 % target became reachable — update docs/benchmarks.md");
+    }
+
+    [Fact]
+    public async Task The_offline_report_has_a_section_per_default_set_and_says_the_judge_was_not_run()
     {
         var stdout = new StringWriter();
 
         var code = await RoutingEvalCommand.RunAsync([], stdout, new StringWriter(), new ConfigurationBuilder().Build());
 
-        Assert.Equal(1, code); // the 60 % target is not met on this set (see above)
+        Assert.Equal(1, code); // the 60 % target is not met on either set (see above)
         var report = stdout.ToString();
         Assert.StartsWith("## Model routing and cost", report);
-        Assert.Contains("**Not run here**", report);
-        Assert.Contains("| high-stakes turns answered by a model that go to the large model (recall) |", report);
+        Assert.Contains("### `bench/data/routing-conversations.jsonl`", report);
+        Assert.Contains("### `bench/data/routing-inbound.jsonl`", report);
+        Assert.True(report.IndexOf("### `bench/data/routing-conversations.jsonl`", StringComparison.Ordinal) < report.IndexOf("### `bench/data/routing-inbound.jsonl`", StringComparison.Ordinal));
+        Assert.Equal(2, report.Split("**Not run here**").Length - 1);
+        Assert.Equal(2, report.Split("| high-stakes turns answered by a model that go to the large model (recall) |").Length - 1);
+    }
+
+    [Fact]
+    public async Task Exits_0_only_when_every_set_meets_the_target_with_the_guard()
+    {
+        // One routine question: the small model answers, nothing is high-stakes, savings ≈ 94 % → this set passes.
+        var easy = Path.Combine(Path.GetTempPath(), $"routing-easy-{Guid.NewGuid():N}.jsonl");
+        await File.WriteAllTextAsync(easy, """
+            {"id":"easy-01","language":"en","channel":"email","client":"Acme","leadName":"Anna","dealValue":null,"turns":[{"text":"Hi, do you install solar panels in Leeds?","intent":"question","sentiment":"neutral"}]}
+            """);
+        try
+        {
+            var alone = new StringWriter();
+            var both = new StringWriter();
+
+            var easyOnly = await RoutingEvalCommand.RunAsync(["--data", easy], alone, new StringWriter(), new ConfigurationBuilder().Build());
+            var easyAndHard = await RoutingEvalCommand.RunAsync(["--data", easy, "--data", RoutingDataSet.Locate()], both, new StringWriter(), new ConfigurationBuilder().Build());
+
+            Assert.Equal(0, easyOnly);
+            Assert.Contains("on every set: **met**", alone.ToString());
+            Assert.Equal(1, easyAndHard);
+            Assert.Contains("on every set: **NOT met**", both.ToString());
+            Assert.Equal(2, both.ToString().Split("\n### `").Length - 1);
+        }
+        finally
+        {
+            File.Delete(easy);
+        }
     }
 
     [Fact]
@@ -211,7 +308,7 @@ public sealed class RoutingEvalTests
         }).Build();
         var stdout = new StringWriter();
 
-        var code = await RoutingEvalCommand.RunAsync(["--judge", "--sample", "3"], stdout, new StringWriter(), config);
+        var code = await RoutingEvalCommand.RunAsync(["--judge", "--sample", "3", "--data", RoutingDataSet.Locate()], stdout, new StringWriter(), config);
 
         Assert.Equal(1, code);
         var report = stdout.ToString();

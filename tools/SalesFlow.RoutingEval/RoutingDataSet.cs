@@ -29,10 +29,17 @@ public sealed record RoutingConversation(
     };
 }
 
-/// <summary>Reads bench/data/routing-conversations.jsonl (one conversation per line).</summary>
+/// <summary>Reads a replay set such as bench/data/routing-conversations.jsonl (one conversation per line).</summary>
 public static class RoutingDataSet
 {
+    /// <summary>The hard set: most conversations run the whole funnel (the router was tuned on it).</summary>
     public const string DefaultRelativePath = "bench/data/routing-conversations.jsonl";
+
+    /// <summary>The inbound-mix set: mostly short question-and-gone conversations (held out from the tuning).</summary>
+    public const string InboundRelativePath = "bench/data/routing-inbound.jsonl";
+
+    /// <summary>The sets evaluated when no --data is given, in report order.</summary>
+    public static readonly IReadOnlyList<string> DefaultRelativePaths = [DefaultRelativePath, InboundRelativePath];
 
     public static readonly IReadOnlySet<string> GoldIntents = new HashSet<string>(StringComparer.Ordinal)
     {
@@ -64,8 +71,8 @@ public static class RoutingDataSet
         return list;
     }
 
-    /// <summary>Finds the data set: the path given, else bench/data/… in the current directory or any parent, else next to the tool.</summary>
-    public static string Locate(string? path = null)
+    /// <summary>Finds a data set: the path given, else <paramref name="relativePath"/> in the current directory or any parent, else next to the tool.</summary>
+    public static string Locate(string? path = null, string relativePath = DefaultRelativePath)
     {
         if (!string.IsNullOrWhiteSpace(path))
         {
@@ -76,7 +83,7 @@ public static class RoutingDataSet
         {
             for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
             {
-                var candidate = Path.Combine(dir.FullName, DefaultRelativePath);
+                var candidate = Path.Combine(dir.FullName, relativePath);
                 if (File.Exists(candidate))
                 {
                     return candidate;
@@ -84,7 +91,20 @@ public static class RoutingDataSet
             }
         }
 
-        throw new FileNotFoundException($"{DefaultRelativePath} not found from {Directory.GetCurrentDirectory()}; pass --data.");
+        throw new FileNotFoundException($"{relativePath} not found from {Directory.GetCurrentDirectory()}; pass --data.");
+    }
+
+    /// <summary>How the report names a located set: relative to the current directory, or bench/data/… when it lies outside it.</summary>
+    public static string Display(string fullPath)
+    {
+        var relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), fullPath).Replace('\\', '/');
+        if (!relative.StartsWith("..", StringComparison.Ordinal))
+        {
+            return relative;
+        }
+
+        var slashed = fullPath.Replace('\\', '/');
+        return DefaultRelativePaths.FirstOrDefault(d => slashed.EndsWith("/" + d, StringComparison.Ordinal)) ?? slashed;
     }
 
     private static void Validate(RoutingConversation c, string where)

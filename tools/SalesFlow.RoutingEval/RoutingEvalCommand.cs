@@ -6,15 +6,17 @@ using SalesFlow.Core.Ai;
 namespace SalesFlow.RoutingEval;
 
 /// <summary>
-/// The command line: replays the conversation set, prints the Markdown report and exits 0 when routing saves at least
-/// 60 % against always-large with no high-stakes turn on the small model (1 otherwise, 2 on bad arguments).
+/// The command line: replays each conversation set, prints the Markdown report (one section per set) and exits 0 when
+/// routing saves at least 60 % against always-large with no high-stakes turn on the small model on every set (1
+/// otherwise, 2 on bad arguments).
 /// </summary>
 public static class RoutingEvalCommand
 {
     public const string Usage = """
         SalesFlow.RoutingEval — model routing cost and quality report.
 
-          --data <path>          conversation set (default: bench/data/routing-conversations.jsonl, searched upwards)
+          --data <path>          conversation set; repeat for several (default: bench/data/routing-conversations.jsonl
+                                 and bench/data/routing-inbound.jsonl, searched upwards)
           --history <n>          earlier messages in the prompt (default 20, the hot window; 0 = none)
           --short-output <n>     expected output tokens on WhatsApp/SMS/web (default 75)
           --email-output <n>     expected output tokens on e-mail (default 250)
@@ -22,7 +24,7 @@ public static class RoutingEvalCommand
           --scope stage|turn     rubric: every turn in price_negotiation/closing_attempt (stage, default) or only the entering turn
           --turns                also print every turn: stage, route, reason, high-stakes signals
           --judge                online quality check: needs AI__Provider (openai|azureopenai), AI__ApiKey and/or AI__Endpoint
-          --sample <n>           routine small-model turns the judge compares (default 30)
+          --sample <n>           routine small-model turns the judge compares, per set (default 30)
 
         Model names, prices (AI__Prices__<model>__InputPerMillion …) and routing settings (AI__LargeModelScore,
         AI__LargeDealValue) are read from the AI__* environment settings, else the app's defaults.
@@ -30,7 +32,8 @@ public static class RoutingEvalCommand
 
     public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, IConfiguration? configuration = null, CancellationToken ct = default)
     {
-        string? dataPath = null, markdownPath = null;
+        var dataPaths = new List<string>();
+        string? markdownPath = null;
         var settings = new EvaluationSettings();
         var judge = false;
         var turnsList = false;
@@ -41,7 +44,7 @@ public static class RoutingEvalCommand
             {
                 switch (args[i])
                 {
-                    case "--data": dataPath = Value(ref i); break;
+                    case "--data": dataPaths.Add(Value(ref i)); break;
                     case "--markdown": markdownPath = Value(ref i); break;
                     case "--history": settings = settings with { HistoryWindow = Number(ref i) }; break;
                     case "--short-output": settings = settings with { ShortFormOutputTokens = Number(ref i) }; break;
@@ -66,7 +69,64 @@ public static class RoutingEvalCommand
         var options = new AiOptions();
         configuration.GetSection(AiOptions.Section).Bind(options);
 
-        var path = RoutingDataSet.Locate(dataPath);
+        if (judge)
+        {
+            var errors = AiOptionsValidator.Errors(options).ToList();
+            if (!options.Enabled || errors.Count > 0)
+            {
+                await stderr.WriteLineAsync("--judge needs a configured model: " + (options.Enabled ? string.Join(" ", errors) : "AI__Provider is none."));
+                return 2;
+            }
+        }
+
+        var paths = dataPaths.Count > 0
+            ? dataPaths.Select(p => RoutingDataSet.Locate(p)).ToList()
+            : RoutingDataSet.DefaultRelativePaths.Select(d => RoutingDataSet.Locate(null, d)).ToList();
+        var sets = new List<SetReport>();
+        foreach (var path in paths)
+        {
+            sets.Add(await EvaluateAsync(path, options, settings, judge, sample, ct));
+        }
+
+        var report = RoutingReport.Markdown(sets);
+        await stdout.WriteAsync(report);
+        if (turnsList)
+        {
+            foreach (var set in sets)
+            {
+                await stdout.WriteLineAsync($"Turns of `{set.DataPath}`:");
+                await stdout.WriteLineAsync();
+                await stdout.WriteLineAsync("| turn | gold | analyser | stage | high-stakes | handler | reason |");
+                await stdout.WriteLineAsync("| --- | --- | --- | --- | --- | --- | --- |");
+                foreach (var t in set.Evaluation.Turns)
+                {
+                    await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                        $"| {t.ConversationId}#{t.TurnIndex + 1} | {t.Gold.Intent}/{t.Gold.Sentiment} | {t.Analysis.Intent}/{t.Analysis.SentimentScore:0.00}/c{t.Analysis.Confidence:0.00} | {t.From}→{t.To} | {HighStakesRubric.Describe(t.Stakes)} | {t.Handler} | {t.Route?.Reason} |"));
+                }
+
+                await stdout.WriteLineAsync();
+            }
+        }
+
+        if (markdownPath is not null)
+        {
+            await File.WriteAllTextAsync(markdownPath, report, ct);
+        }
+
+        return RoutingReport.Passes(sets) ? 0 : 1;
+
+        string Value(ref int i) => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
+
+        int Number(ref int i)
+        {
+            var name = args[i];
+            return int.TryParse(Value(ref i), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : throw new ArgumentException($"{name} needs a non-negative number.");
+        }
+    }
+
+    /// <summary>Replays one set: the figures, the sensitivity rows and, with <paramref name="judge"/>, the online check.</summary>
+    private static async Task<SetReport> EvaluateAsync(string path, AiOptions options, EvaluationSettings settings, bool judge, int sample, CancellationToken ct)
+    {
         var data = RoutingDataSet.Load(path);
         var evaluation = new RoutingEvaluator(options, settings).Evaluate(data);
         var sensitivity = new List<(string, RoutingSummary)>
@@ -78,53 +138,14 @@ public static class RoutingEvalCommand
             ("output half as long", new RoutingEvaluator(options, settings with { ShortFormOutputTokens = settings.ShortFormOutputTokens / 2, EmailOutputTokens = settings.EmailOutputTokens / 2 }).Evaluate(data).Summary),
         };
 
-        JudgeReport? judgeReport = null;
-        string? notRun = null;
-        if (judge)
+        if (!judge)
         {
-            var errors = AiOptionsValidator.Errors(options).ToList();
-            if (!options.Enabled || errors.Count > 0)
-            {
-                await stderr.WriteLineAsync("--judge needs a configured model: " + (options.Enabled ? string.Join(" ", errors) : "AI__Provider is none."));
-                return 2;
-            }
-
-            using var connection = new OpenAIConnection(options);
-            var chat = new OpenAIChatClient(connection);
-            judgeReport = await new RoutingJudge(chat, options).RunAsync(RoutingJudge.Sample(evaluation.Turns, sample), ct);
-        }
-        else
-        {
-            notRun = "no model is reachable from where this report was made, and --judge was not given";
+            return new SetReport(RoutingDataSet.Display(path), data, evaluation, sensitivity, null, "no model is reachable from where this report was made, and --judge was not given");
         }
 
-        var relative = Path.GetRelativePath(Directory.GetCurrentDirectory(), path).Replace('\\', '/');
-        var report = RoutingReport.Markdown(evaluation, data, relative.StartsWith("..", StringComparison.Ordinal) ? RoutingDataSet.DefaultRelativePath : relative, sensitivity, judgeReport, notRun);
-        await stdout.WriteAsync(report);
-        if (turnsList)
-        {
-            await stdout.WriteLineAsync("| turn | gold | analyser | stage | high-stakes | handler | reason |");
-            await stdout.WriteLineAsync("| --- | --- | --- | --- | --- | --- | --- |");
-            foreach (var t in evaluation.Turns)
-            {
-                await stdout.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                    $"| {t.ConversationId}#{t.TurnIndex + 1} | {t.Gold.Intent}/{t.Gold.Sentiment} | {t.Analysis.Intent}/{t.Analysis.SentimentScore:0.00}/c{t.Analysis.Confidence:0.00} | {t.From}→{t.To} | {HighStakesRubric.Describe(t.Stakes)} | {t.Handler} | {t.Route?.Reason} |"));
-            }
-        }
-
-        if (markdownPath is not null)
-        {
-            await File.WriteAllTextAsync(markdownPath, report, ct);
-        }
-
-        return RoutingReport.Passes(evaluation.Summary) ? 0 : 1;
-
-        string Value(ref int i) => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
-
-        int Number(ref int i)
-        {
-            var name = args[i];
-            return int.TryParse(Value(ref i), NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : throw new ArgumentException($"{name} needs a non-negative number.");
-        }
+        using var connection = new OpenAIConnection(options);
+        var chat = new OpenAIChatClient(connection);
+        var judgeReport = await new RoutingJudge(chat, options).RunAsync(RoutingJudge.Sample(evaluation.Turns, sample), ct);
+        return new SetReport(RoutingDataSet.Display(path), data, evaluation, sensitivity, judgeReport, null);
     }
 }

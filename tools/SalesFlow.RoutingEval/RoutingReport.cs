@@ -4,7 +4,16 @@ using SalesFlow.Core.Ai;
 
 namespace SalesFlow.RoutingEval;
 
-/// <summary>The report as Markdown (the "Model routing and cost" section of docs/benchmarks.md).</summary>
+/// <summary>One evaluated data set: its figures, the sensitivity rows and the judge's result (null when not run).</summary>
+public sealed record SetReport(
+    string DataPath,
+    IReadOnlyList<RoutingConversation> Data,
+    RoutingEvaluation Evaluation,
+    IReadOnlyList<(string Label, RoutingSummary Summary)> Sensitivity,
+    JudgeReport? Judge,
+    string? JudgeNotRunBecause);
+
+/// <summary>The report as Markdown (the "Model routing and cost" section of docs/benchmarks.md): a summary, then one section per data set.</summary>
 public static class RoutingReport
 {
     public const double SavingsTarget = 0.60;
@@ -14,32 +23,57 @@ public static class RoutingReport
     /// <summary>True when routing saves at least 60 % against always-large and no high-stakes turn reaches the small model.</summary>
     public static bool Passes(RoutingSummary s) => s.SavingsVsLarge >= SavingsTarget && s.HighStakesSmall == 0;
 
-    public static string Markdown(
-        RoutingEvaluation evaluation,
-        IReadOnlyList<RoutingConversation> data,
-        string dataPath,
-        IReadOnlyList<(string Label, RoutingSummary Summary)> sensitivity,
-        JudgeReport? judge,
-        string? judgeNotRunBecause)
+    /// <summary>True when every set passes (what the exit code reports).</summary>
+    public static bool Passes(IEnumerable<SetReport> sets) => sets.All(r => Passes(r.Evaluation.Summary));
+
+    public static string Markdown(IReadOnlyList<SetReport> sets)
     {
-        var s = evaluation.Summary;
-        var o = evaluation.Options;
-        var settings = evaluation.Settings;
+        ArgumentOutOfRangeException.ThrowIfZero(sets.Count);
+        var o = sets[0].Evaluation.Options;
+        var settings = sets[0].Evaluation.Settings;
         var large = Price(o, o.ChatModel);
         var small = Price(o, o.SmallChatModel);
         var sb = new StringBuilder();
         sb.AppendLine("## Model routing and cost").AppendLine();
-        sb.AppendLine("Reproduce (offline, deterministic, no model or network needed):").AppendLine();
+        sb.AppendLine("Reproduce (offline, deterministic, no model or network needed; without `--data` both sets in `bench/data` are evaluated, "
+            + "`--data <path>` can be given more than once):").AppendLine();
         sb.AppendLine("```sh").AppendLine("dotnet run --project tools/SalesFlow.RoutingEval -c Release").AppendLine("```").AppendLine();
-        sb.AppendLine(Inv, $"Data: `{dataPath}`, {evaluation.Conversations} hand-written conversations "
-            + $"({data.Count(c => c.Language == "en")} en / {data.Count(c => c.Language == "de")} de), {s.Turns} lead turns "
-            + $"({data.Min(c => c.Turns.Count)}–{data.Max(c => c.Turns.Count)} per conversation); provenance and labels in `bench/data/README.md`. ");
         sb.AppendLine(Inv, $"Every turn goes through the app's pieces: rules analyser → ConversationEngine's escalation/opt-out handling → "
             + $"SalesStateMachine → LlmReplyGenerator's rules bypass and route input → ModelRouter → LlmReplyGenerator.BuildMessages → "
             + $"TokenEstimator (prompt, with the last {settings.HistoryWindow} messages as history) + a fixed expected output of "
             + $"{settings.ShortFormOutputTokens} tokens on WhatsApp/SMS/web and {settings.EmailOutputTokens} on e-mail, priced with AiOptions.CostOf.").AppendLine();
         sb.AppendLine(Inv, $"Settings: the app's AiOptions defaults — large `{o.ChatModel}` ({large}), small `{o.SmallChatModel}` ({small}) per 1M tokens in/out; "
             + $"AI:LargeModelScore {o.LargeModelScore}, AI:LargeDealValue {o.LargeDealValue.ToString("#,0", Inv)}; no monthly budget.").AppendLine();
+
+        sb.AppendLine("| data set | conversations | turns | routed savings | oracle bound | guard recall (gold) | guard recall (pipeline) | small-model turns that are high-stakes | target met |");
+        sb.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :---: |");
+        foreach (var r in sets)
+        {
+            var s = r.Evaluation.Summary;
+            sb.AppendLine(Inv, $"| `{r.DataPath}` | {r.Evaluation.Conversations} | {s.Turns} | {Pct(s.SavingsVsLarge)} | {Pct(s.OracleSavingsVsLarge)} | "
+                + $"{s.HighStakesLarge}/{s.HighStakesLarge + s.HighStakesSmall} = {Pct(s.GuardRecall)} | {Pct(s.PipelineGuardRecall)} | "
+                + $"{s.HighStakesSmall}/{s.SmallTurns} = {Pct(s.SmallHighStakesShare)} | {(Passes(s) ? "yes" : "no")} |");
+        }
+
+        sb.AppendLine();
+        sb.AppendLine(Inv, $"Target ≥ {Pct(SavingsTarget)} savings against always-large with the guard at 100 %, on every set: **{(Passes(sets) ? "met" : "NOT met")}**.").AppendLine();
+        foreach (var r in sets)
+        {
+            Section(sb, r);
+        }
+
+        return sb.ToString();
+    }
+
+    private static void Section(StringBuilder sb, SetReport report)
+    {
+        var (dataPath, data, evaluation) = (report.DataPath, report.Data, report.Evaluation);
+        var (sensitivity, judge, judgeNotRunBecause) = (report.Sensitivity, report.Judge, report.JudgeNotRunBecause);
+        var s = evaluation.Summary;
+        sb.AppendLine(Inv, $"### `{dataPath}`").AppendLine();
+        sb.AppendLine(Inv, $"Data: `{dataPath}`, {evaluation.Conversations} hand-written conversations "
+            + $"({data.Count(c => c.Language == "en")} en / {data.Count(c => c.Language == "de")} de), {s.Turns} lead turns "
+            + $"({data.Min(c => c.Turns.Count)}–{data.Max(c => c.Turns.Count)} per conversation); provenance and labels in `bench/data/README.md`.").AppendLine();
 
         sb.AppendLine("| strategy | reply cost (USD) | per model turn (USD) | vs always-large |");
         sb.AppendLine("| --- | ---: | ---: | ---: |");
@@ -66,7 +100,7 @@ public static class RoutingReport
         sb.AppendLine(Inv, $"| no reply (after a hand-over or opt-out) | {s.SilentTurns} | — | 0 | 0 |");
         sb.AppendLine();
 
-        sb.AppendLine("### Quality guard").AppendLine();
+        sb.AppendLine("#### Quality guard").AppendLine();
         sb.AppendLine("A rubric (`tools/SalesFlow.RoutingEval/HighStakesRubric.cs`) marks a turn high-stakes when the author's gold labels OR the "
             + "pipeline's own reading show an objection, strongly negative sentiment, escalation risk (negative sentiment, a request for a human), "
             + "price talk on a deal ≥ AI:LargeDealValue, or a closing attempt (purchase intent or the closing_attempt stage). Such turns must never be "
@@ -96,7 +130,7 @@ public static class RoutingReport
             sb.AppendLine();
         }
 
-        sb.AppendLine("### Judge (online quality check)").AppendLine();
+        sb.AppendLine("#### Judge (online quality check)").AppendLine();
         if (judge is null)
         {
             sb.AppendLine(Inv, $"**Not run here**: {judgeNotRunBecause ?? "--judge was not given"}. The offline guard above says which turns reach the small model, not how good "
@@ -115,7 +149,7 @@ public static class RoutingReport
 
         if (sensitivity.Count > 0)
         {
-            sb.AppendLine("### Sensitivity to the replay's assumptions").AppendLine();
+            sb.AppendLine("#### Sensitivity to the replay's assumptions").AppendLine();
             sb.AppendLine("| assumption | routed (USD) | always large (USD) | routed savings | oracle savings | guard recall (gold) |");
             sb.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: |");
             foreach (var (label, summary) in sensitivity)
@@ -125,8 +159,6 @@ public static class RoutingReport
 
             sb.AppendLine();
         }
-
-        return sb.ToString();
 
         void Row(string name, decimal cost, string vs) =>
             sb.AppendLine(Inv, $"| {name} | {cost:0.0000} | {(s.ModelTurns == 0 ? 0 : cost / s.ModelTurns):0.000000} | {vs} |");
