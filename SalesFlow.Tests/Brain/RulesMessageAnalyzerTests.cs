@@ -103,6 +103,29 @@ public sealed class RulesMessageAnalyzerTests
     }
 
     [Theory]
+    [InlineData("Hallo, ich bin Anwältin und mache mich gerade selbstständig")]
+    [InlineData("I'm a lawyer with a small practice, do you have a plan for two seats?")]
+    [InlineData("Wir sind eine Kanzlei mit drei Anwälten")]
+    [InlineData("Our lawyers need access from home too")]
+    public void ALeadWhoIsALawyerIsNotAThreat(string text) =>
+        Assert.False(_analyzer.Analyze(text).IsStronglyNegative);
+
+    [Theory]
+    [InlineData("You'll hear from our attorney")]
+    [InlineData("I will get a lawyer involved if this isn't fixed")]
+    [InlineData("Das gebe ich meinem Anwalt")]
+    [InlineData("Dann gehe ich zum Anwalt")]
+    [InlineData("Wir behalten uns rechtliche Schritte vor")]
+    public void BringingInALawyerIsAThreat(string text) =>
+        Assert.True(_analyzer.Analyze(text).IsStronglyNegative, text);
+
+    [Theory]
+    [InlineData("Could I talk to someone who did the course?")]
+    [InlineData("Can we speak with a customer who already uses it?")]
+    public void AskingForAReferenceIsNotAHandOver(string text) =>
+        Assert.NotEqual(Intent.Human, _analyzer.Analyze(text).Intent);
+
+    [Theory]
     [InlineData("not bad")]
     [InlineData("Not bad at all, actually")]
     [InlineData("gar nicht schlecht")]

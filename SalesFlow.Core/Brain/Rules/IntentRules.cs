@@ -49,13 +49,13 @@ internal static class IntentRules
 
         // ---------------------------------------------------------------- human
         new(Intent.Human, 9.5, new(
-            "talk to|speak to|speak with|talk with|deal with & a person|a human|someone|somebody|your team|your manager|an agent|a colleague|a rep|a representative|a real|an actual|real person|human*",
+            "talk to|speak to|speak with|talk with|deal with & a person|a human|someone|somebody|your team|your manager|an agent|a colleague|a rep|a representative|a real|an actual|real person|human* & !someone who|somebody who|customer*|client*|student*|alumni|reference*|graduate*",
             "mensch* & sprech*|red*|schreib*", "echten person|echte person|einer echten|jemand echtes|jemanden echtes|jemand echten",
             "ihr team|ihrem team|euer team|eurem team & sprech*|red*", "wer & zustaendig & sprechen|reden")),
         new(Intent.Human, 8, new(
             "human", "humans", "real person", "actual person", "actual human", "real people", "live person",
             "live agent", "an agent", "representative", "someone from your", "someone real", "somebody real",
-            "talk to someone|speak to someone|speak with someone|talk with someone", "not a machine", "not a robot",
+            "talk to someone|speak to someone|speak with someone|talk with someone & !someone who|customer*|client*|student*|alumni|reference*|graduate*", "not a machine", "not a robot",
             "an ai", "person & speak*|talk*", "your manager", "your boss", "account manager", "transfer me",
             "put me through", "connect me", "=colleague & take over", "someone on the phone",
             "who am i & talking|chatting|speaking|writing", "is this & bot|robot|ai|automated|automatic",

@@ -44,11 +44,19 @@ internal static class SentimentLexicon
         ["nichts"] = -0.4, ["nie"] = -0.4, ["katastrophe"] = -2, ["ärger"] = -1.5, ["stimmt"] = 0,
     };
 
-    /// <summary>Insults, threats and fraud accusations: a human should take over.</summary>
+    /// <summary>
+    /// Insults, threats and fraud accusations: a human should take over. A lawyer is a threat only when the lead brings
+    /// one in ("my lawyer will…", "ich schalte meinen Anwalt ein"): "I'm a lawyer" and "ich bin Anwältin" are leads
+    /// (law-firm software sells to them).
+    /// </summary>
     private static readonly PhraseRuleSet StronglyNegative = new(
-        "scam*", "fraud*", "worst", "furious", "lawyer*", "attorney", "sue", "suing", "lawsuit", "idiot*", "ripoff",
+        "scam*", "fraud*", "worst", "furious", "idiot*", "ripoff",
+        "my|our|a|the & lawyer*|attorney*|solicitor* & will|hear|involved|call*|contact*|get|gets|getting|take|handle*|letter|know|inform*",
+        "legal action|legal steps|take you to court|see you in court", "sue", "suing", "lawsuit",
         "rip off", "fuck*", "*fuck*", "shit*", "crap", "pathetic", "disgusting", "police", "report you", "liars",
-        "betrug*", "betrüger*", "abzocke*", "abzocker*", "anwalt", "anwältin", "anzeige erstatten|anzeige gegen", "verklagen", "polizei",
+        "betrug*", "betrüger*", "abzocke*", "abzocker*",
+        "mein|meinen|meinem|meine|unser|unseren|unserem|unsere|einen|den|dem|zum & anwalt|anwaeltin|rechtsanwalt|rechtsanwaeltin & ein*|einschalt*|einge*|informier*|uebergeb*|geb*|hoer*|kuemmer*|schreib*|meld*|geh*|wend*",
+        "anwaltlich*|rechtliche schritte|gerichtlich*|vor gericht", "anzeige erstatten|anzeige gegen", "verklagen", "polizei",
         "schlechteste*", "scheiß*", "scheiss*", "idioten", "verarsch*", "unverschämt*", "frechheit");
 
     /// <summary>Exasperation that carries no single negative word.</summary>
