@@ -215,7 +215,7 @@ public sealed class RoutingEvalTests
         Assert.Equal(0, s.PipelineHighStakesSmall);
         Assert.All(s.GuardMisses, t => Assert.True(t.PipelineStakes == HighStakes.None, $"{t.ConversationId}#{t.TurnIndex + 1}"));
 
-        // Measured 47.9 % (oracle 52.3 %).
+        // Measured 48.1 % (oracle 52.9 %); 47.9 % / 52.3 % before the analyser fixes of 2026-11-22.
         Assert.True(s.SavingsVsLarge >= 0.47, $"savings {s.SavingsVsLarge:P1}");
         Assert.True(s.SavingsVsLarge <= s.OracleSavingsVsLarge + 0.02, $"savings {s.SavingsVsLarge:P1} vs oracle {s.OracleSavingsVsLarge:P1}");
         Assert.True(s.OracleSavingsVsLarge < RoutingReport.SavingsTarget, $"oracle {s.OracleSavingsVsLarge:P1}: if this fails, the 60 % target became reachable — update docs/benchmarks.md");

@@ -132,7 +132,7 @@ public static class RoutingEvalCommand
         var sensitivity = new List<(string, RoutingSummary)>
         {
             ($"as reported (history {settings.HistoryWindow}, output {settings.ShortFormOutputTokens}/{settings.EmailOutputTokens})", evaluation.Summary),
-            ("no history in the prompt (what ConversationEngine sends today)", new RoutingEvaluator(options, settings with { HistoryWindow = 0 }).Evaluate(data).Summary),
+            ("no history in the prompt (as on a first turn, or with the memory layer off)", new RoutingEvaluator(options, settings with { HistoryWindow = 0 }).Evaluate(data).Summary),
             ("output twice as long", new RoutingEvaluator(options, settings with { ShortFormOutputTokens = settings.ShortFormOutputTokens * 2, EmailOutputTokens = settings.EmailOutputTokens * 2 }).Evaluate(data).Summary),
             ("rubric counts only the turn that enters price_negotiation / closing_attempt (not every turn in the stage)", new RoutingEvaluator(options, settings with { Scope = settings.Scope == RubricScope.Stage ? RubricScope.Turn : RubricScope.Stage }).Evaluate(data).Summary),
             ("output half as long", new RoutingEvaluator(options, settings with { ShortFormOutputTokens = settings.ShortFormOutputTokens / 2, EmailOutputTokens = settings.EmailOutputTokens / 2 }).Evaluate(data).Summary),
