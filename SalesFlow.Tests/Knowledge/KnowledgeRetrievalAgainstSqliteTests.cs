@@ -106,6 +106,28 @@ public sealed class KnowledgeRetrievalAgainstSqliteTests : IDisposable
     }
 
     [Fact]
+    public async Task ASearchWithoutABaseReachesEveryBaseOfTheClientAndNoOther()
+    {
+        var bases = new List<string>();
+        foreach (var (name, answer) in new[] { ("Bikes", "City bikes cost €499."), ("Helmets", "Helmets cost €59."), ("Locks", "Locks cost €25.") })
+        {
+            var kb = await _h.Service.CreateBaseAsync(ClientA, name, null, default);
+            await _h.Service.AddFaqAsync(ClientA, kb.Id, new FaqInput(name.ToLowerInvariant(), $"What do {name.ToLowerInvariant()} cost?", answer), default);
+            bases.Add(kb.Id);
+        }
+
+        var other = await _h.Service.CreateBaseAsync(ClientB, "Scooters", null, default);
+        await _h.Service.AddFaqAsync(ClientB, other.Id, new FaqInput("scooters", "What do scooters cost?", "Scooters cost €899."), default);
+        await _h.Service.ClearAsync(ClientA, bases[2], default);
+
+        var found = await _h.Service.SearchAsync(ClientA, new KnowledgeQuery("What do bikes helmets locks scooters cost?", Top: 10, MinScore: 0, Mode: SearchMode.Keyword), default);
+        var ids = await _h.Database.ReadAsync(c => c.Command(SalesFlow.Core.Adapters.Embedded.Knowledge.SqliteKnowledgeIndex.DistinctBasesSql, null, ("$c", ClientA)).QueryAsync(r => r.GetString(0)));
+
+        Assert.Equal(["bikes", "helmets"], found.Select(p => p.SourceId).Order().ToList());
+        Assert.Equal(bases.Take(2).Order().ToList(), ids.Order().ToList());
+    }
+
+    [Fact]
     public async Task ReIngestingADocumentReplacesItsChunks()
     {
         var kb = await _h.Service.CreateBaseAsync(ClientA, "Docs", null, default);

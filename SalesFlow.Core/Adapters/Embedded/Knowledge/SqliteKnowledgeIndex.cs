@@ -161,7 +161,20 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeIndex
     /// (SalesFlow:Store=cosmos), and, as in Azure AI Search, "every base" means every chunk of the client.
     /// </summary>
     private async Task<List<string>> BasesOfAsync(string clientId) =>
-        await _db.ReadAsync(c => c.Command("SELECT DISTINCT base_id FROM knowledge_chunks WHERE client_id = $c", null, ("$c", clientId)).QueryAsync(r => r.GetString(0)));
+        await _db.ReadAsync(c => c.Command(DistinctBasesSql, null, ("$c", clientId)).QueryAsync(r => r.GetString(0)));
+
+    /// <summary>
+    /// The client's distinct base ids by skipping through the (client, base, source) index, one seek per base. A plain
+    /// SELECT DISTINCT reads every index entry of the client (~10 ms at 100,000 chunks), and every reply's retrieval
+    /// searches all of the client's bases.
+    /// </summary>
+    internal const string DistinctBasesSql = """
+        WITH RECURSIVE bases(id) AS (
+            SELECT MIN(base_id) FROM knowledge_chunks WHERE client_id = $c
+            UNION ALL
+            SELECT (SELECT MIN(base_id) FROM knowledge_chunks WHERE client_id = $c AND base_id > bases.id) FROM bases WHERE bases.id IS NOT NULL)
+        SELECT id FROM bases WHERE id IS NOT NULL
+        """;
 
     private async Task<List<(long Id, double Bm25)>> KeywordAsync(string clientId, IReadOnlyList<string> bases, string text, int depth)
     {
