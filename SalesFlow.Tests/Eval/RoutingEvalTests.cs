@@ -193,7 +193,8 @@ public sealed class RoutingEvalTests
         Assert.True(s.HighStakesSmall <= 2, $"{s.HighStakesSmall} high-stakes turns on the small model");
         Assert.True(s.GuardRecall >= 0.98, $"gold guard recall {s.GuardRecall:P1}");
 
-        // Savings: measured 39.3 % (oracle 42.3 %); the floor guards against regressions of the tuning.
+        // Savings: measured 40.5 % (oracle 43.6 %; 39.3 % / 42.3 % before the analyser categories of 2026-11-22, which
+        // removed false objections/purchases); the floor guards against regressions of the tuning.
         Assert.True(s.SavingsVsLarge >= 0.39, $"savings {s.SavingsVsLarge:P1}");
         Assert.True(s.SavingsVsLarge <= s.OracleSavingsVsLarge + 0.02, $"savings {s.SavingsVsLarge:P1} vs oracle {s.OracleSavingsVsLarge:P1}");
         Assert.True(s.OracleSavingsVsLarge < RoutingReport.SavingsTarget, $"oracle {s.OracleSavingsVsLarge:P1}: if this fails, the 60 % target became reachable — update docs/benchmarks.md");
@@ -215,7 +216,9 @@ public sealed class RoutingEvalTests
         Assert.Equal(0, s.PipelineHighStakesSmall);
         Assert.All(s.GuardMisses, t => Assert.True(t.PipelineStakes == HighStakes.None, $"{t.ConversationId}#{t.TurnIndex + 1}"));
 
-        // Measured 48.1 % (oracle 52.9 %); 47.9 % / 52.3 % before the analyser fixes of 2026-11-22.
+        // Measured 48.5 % (oracle 54.9 %, gold guard recall 143/143): after the analyser categories of 2026-11-22 that were
+        // written for this set's eight guard misses (so its guard figure is now a training figure); 48.1 % / 52.9 % /
+        // 146/154 before them, 47.9 % / 52.3 % before the earlier analyser fixes of the same day.
         Assert.True(s.SavingsVsLarge >= 0.47, $"savings {s.SavingsVsLarge:P1}");
         Assert.True(s.SavingsVsLarge <= s.OracleSavingsVsLarge + 0.02, $"savings {s.SavingsVsLarge:P1} vs oracle {s.OracleSavingsVsLarge:P1}");
         Assert.True(s.OracleSavingsVsLarge < RoutingReport.SavingsTarget, $"oracle {s.OracleSavingsVsLarge:P1}: if this fails, the 60 % target became reachable — update docs/benchmarks.md");

@@ -74,54 +74,102 @@ internal static class IntentRules
         // ---------------------------------------------------------------- purchase
         new(Intent.Purchase, 7, new(
             "ill take it", "well take it", "lets do it", "lets do this", "where do i sign", "where can i sign",
-            "sign us up", "sign me up", "count me in", "count us in", "were in", "im in", "go ahead", "move forward",
-            "ready to start|ready to sign|ready to buy|ready to go|ready to order", "buy", "purchase",
+            "sign us up", "sign me up", "count me in", "count us in", "go ahead", "move forward",
+            // "We're in!" is a yes; "we're in the middle of a restructuring" is not.
+            "were in & !were in the|were in a|were in an|were in talks|were in touch|were in contact",
+            "im in & !im in the|im in a|im in an|im in touch",
+            "ready to start|ready to sign|ready to buy|ready to go|ready to order", "purchase",
             "place an order|place the order|place my order", "like to order", "want to order",
             "how do i pay|how can i pay|where do i pay", "next step & get started|sign|start|buy",
             "send*|email & contract|invoice|agreement|order form", "order form", "invoice us|bill us",
             "accept* & quote|offer|proposal", "decided to go with|go with you|going with you", "ball rolling",
             "sign up", "please proceed|proceed with",
             "ich nehme es", "nehmen wir es", "wir nehmen es", "nehme ich", "nehme es", "machen wir so", "machen wir es",
-            "wir machen das|machen wir das", "unterschreib*", "kaufen", "kaufe", "bestellen", "bestelle", "wir sind dabei",
+            "wir machen das|machen wir das", "das machen wir & !nicht|kein*|wenn|falls|ob|lieber|selbst|weiterhin|intern|erst|spaeter", "unterschreib*", "bestellen", "bestelle", "wir sind dabei",
             "ich bin dabei", "legen wir los", "loslegen", "moechten starten|wollen starten|koennen starten",
             "buchen & paket|*paket|lizenz*|tarif|abo|plan", "book & plan|package|license*|licence*",
             "schick*|send* & vertrag|rechnung|auftragsbestaetigung|bestellformular", "bestellformular",
             "in rechnung stellen|stellen sie uns", "nehme* & angebot & an", "angebot & annehm*", "abgemacht",
             "fuer sie entschieden|fuer euch entschieden", "dazubuchen|dazu buchen|hinzubuchen", "freischalten",
-            "abschliessen", "wie & melde* & an", "=anmelden & wie|wo")),
+            "abschliessen", "wie & melde* & an", "=anmelden & wie|wo",
+            // German commitments without a purchase word: "ich möchte es machen", "nehmen wir die zwei", "ich buche den Kurs".
+            "moechte*|will|wollen|wuerde*|werde*|werden & es machen|das machen|es gerne machen|das gerne machen|es gern machen|das gern machen|das so machen|es so machen & !wenn|falls|ob|bevor|nicht",
+            "nehmen wir & den|die|das|ihn|beide|alle|zwei|drei|vier|fuenf & !mit|wenn|falls|ob|an",
+            "wir nehmen|ich nehme & den|die|das|ihn|beide|alle|zwei|drei|vier|fuenf & !mit|wenn|falls|ob|an|zurueck|ab|ernst|teil|kontakt|bezug",
+            "ich buche|wir buchen|buche ich|buchen wir & !wenn|falls|ob|termin*|call|gespraech|beratung*|rueckruf|demo|probe*",
+            "melde mich|melden uns|melde ich mich|melden wir uns & an & !wenn|falls|ob|wie|wo|kann|muss|spaeter|bei|zurueck|wieder|sobald|nochmal",
+            "auftrag & erteil*|geben|vergeben & !wenn|falls|ob", "beauftragen & !wenn|falls|ob|mit", "kaufvertrag & !wenn|falls|ob",
+            "lets go for it|well go for it|ill go for it|go for it", "lets sign|well sign|ill sign|happy to sign|can sign",
+            "well go with|ill go with|were going with|we are going with|go ahead with & plan|package|option|tier|offer|quote|proposal|annual|monthly & !competitor*|another|other|someone else|elsewhere")),
+        // Bare "buy"/"kaufen": a commitment, but not in a condition, a comparison or an availability question ("mieten statt
+        // kaufen", "the cheap ones you can buy online", "if we buy 20 licences, is there a discount?", "kann ich auch … kaufen?").
+        new(Intent.Purchase, 7, new(
+            "buy|kaufen|kaufe & !if|wenn|falls|statt|anstatt|instead|rather|than|oder|or|auch|also|online|cheap*|billig*|guenstig*|selbst|myself|ourselves|elsewhere|woanders|you can|kann man|man kann|lohnt|store|shop|laden|baumarkt")),
         new(Intent.Purchase, 5, new("=anmelden", "registrieren", "register")),
         new(Intent.Purchase, 5, new(
             "deal", "upgrade*", "add & seat*|licen*|user*", "pay & credit card|card|paypal|invoice|now",
-            "kreditkarte|paypal|ueberweisung & zahl*", "zahlen & direkt|sofort", "richte* & konto", "konto einrichten",
+            "kreditkarte|paypal|ueberweisung & zahl*", "zahlen & direkt|sofort & !wenn|falls|ob", "richte* & konto", "konto einrichten",
             "set up the account|set up our account", "get started")),
-        new(Intent.Purchase, 4.4, new("gekauft", "bought")),
+        // Past tense: "Gekauft!" is a yes, "we just bought a house" or "vor zwei Monaten einen Wagen gekauft" is context.
+        new(Intent.Purchase, 4.4, new(
+            "gekauft|bought & !haus|house|home|flat|apartment|property|wohnung|immobilie|grundstueck|car|wagen|auto|fahrzeug|ago|vor|last year|letztes jahr|geerbt")),
 
         // ---------------------------------------------------------------- objection (price and rejection)
+        // "=": exact where a look-alike is common ("steep" ≈ "steel", "unsure" ≈ "unsere", "Bedenken" ≈ "bedanken").
         new(Intent.Objection, 6.5, new(
             "too expensive", "too pricey", "too costly", "too much money", "lot of money", "cant afford",
             "cannot afford", "not interested", "no interest", "not for us", "dont have the budget",
-            "dont have a budget", "no budget", "cheaper", "steep", "overpriced", "not worth", "half that|half the price",
+            "dont have a budget", "no budget", "cheaper", "=steep", "overpriced", "not worth", "half that|half the price",
             "cant justify|cannot justify|hard to justify", "too much for",
             "zu teuer", "ganz schoen teuer", "ziemlich teuer", "recht teuer", "kein interesse", "nicht interessiert",
             "kein budget", "keine budget", "guenstiger", "nicht leisten", "zu viel geld|zu viel fuer", "nicht rechtfertigen",
-            "lohnt sich nicht|lohnt sich das nicht|rechnet sich nicht", "kein geld")),
+            "lohnt sich nicht|lohnt sich das nicht|rechnet sich nicht", "kein geld",
+            // Price pushback without a price word: compared with what they pay or expected, or "a lot for …".
+            "well above|way above|far above|well over|way over|far over|way more|a lot more|big jump|quite a jump & what we|what i|we pay|we spend|we paid|our budget|we had|we budgeted|planned",
+            "more than we|more than i & pay|spend|paid|expected|thought|budgeted|planned|had in mind|can afford",
+            "over our budget|over budget|above our budget|exceeds our budget|beyond our budget|outside our budget",
+            "thats a lot|that is a lot|its a lot|thats quite a lot|thats a bit much|bit much for & !of|thanks|thank",
+            "more expensive than|pricier",
+            "=happig*", "schluck", "viel fuer|viel geld & !wie viel|wieviel|wie|vielen", "bisschen viel|etwas viel|ganz schoen viel|ziemlich viel|recht viel",
+            "mehr & als wir bisher|als wir jetzt|als wir zahlen|als wir ausgeben|als wir bezahlen|als bisher|als gedacht|als erwartet|als geplant|als ich dachte|als ich gedacht|als wir gedacht",
+            "ueber unserem budget|ueber dem budget|ueber budget|uebersteigt & budget|rahmen", "sprengt|sprengen & budget|rahmen",
+            "teurer als", "billiger", "schwer zu stemmen", "liegt|liegen & ueber & wettbewerb*|mitbewerb*|anbieter|konkurrenz|budget|dem des|dem von",
+            // A competitor's lower offer, or a request to match it.
+            "came in & lower|cheaper|under|below|less", "quoted|offered|offering|offers|angeboten & less|lower|cheaper|half|weniger|billiger|guenstiger|haelfte",
+            "undercut*", "beat their|beat that|match that|match their|match the price|can you match|could you match|price match",
+            "another|other|different|andere|anderer|anderes|anderen & installer|supplier|provider|vendor|agency|clinic|company|dealer|anbieter|betrieb|autohaus|klinik|haendler|firma|praxis & cheaper|less|lower|half|billiger|guenstiger|weniger|haelfte|nachlass|rabatt",
+            "da mitgehen|mitgehen & sie|ihr|da", "fuer die haelfte")),
         new(Intent.Objection, 5, new(
-            "not sure", "unsure", "think about it", "think it over", "need to think", "competitor*", "no time",
+            "not sure", "=unsure", "think about it", "think it over", "need to think", "competitor*", "no time",
             "dont have time", "busy", "happy with", "satisfied with", "fine with", "already use", "already using",
-            "already have", "already work with", "not a priority", "maybe next year", "maybe later", "next year",
+            "already have", "already work with", "not a priority", "maybe next year", "maybe later",
             "not right now", "not now", "get back to you", "talk to my", "check with my", "discuss with my",
             "run this past|run it past|run this by|run it by", "tried & before",
-            "dont see a reason", "no reason to switch", "not convinced", "doesnt fit", "not the right time",
+            "dont see a reason", "no reason to switch", "mitbewerber*", "wettbewerber*", "=bedenken", "concerns about|concerned about", "too risky|zu riskant", "not convinced", "doesnt fit", "not the right time",
             "too complicated", "no need", "dont need", "dont see the need|dont really see the need", "dont trust",
-            "skeptic*", "sceptic*", "locked into|tied into|under contract", "too small", "next quarter", "autumn",
+            "skeptic*", "sceptic*", "locked into|tied into|under contract", "too small",
             "manually|by hand",
-            "ueberleg*", "keine zeit", "nicht sicher", "abklaer*", "konkurrenz", "naechstes jahr", "lieber nicht",
+            "ueberleg*", "keine zeit", "nicht sicher", "abklaer*", "konkurrenz", "lieber nicht",
             "zufrieden", "passt nicht", "kein bedarf", "keinen bedarf", "brauchen wir nicht", "nicht ueberzeugt",
             "jetzigen|aktuellen|bisherigen & anbieter|loesung|tool", "skeptisch", "vertraglich gebunden|gebunden",
             "kein thema", "halte nichts|halten nichts", "lieber & selbst", "weiterhin selbst", "chef & besprech*|abstimm*|klaer*|reden|fragen",
             "momentan nicht|derzeit nicht|aktuell nicht|im moment nicht & !funktion*|geht|laeuft|klappt|login|app",
-            "passt & gerade|momentan|aktuell & nicht", "zu klein", "im herbst|im fruehling|im sommer|naechstes quartal",
-            "schon eine loesung|bereits eine loesung", "nicht ueberzeugt", "bringt nichts|nichts gebracht")),
+            "passt & gerade|momentan|aktuell & nicht", "zu klein",
+            "schon eine loesung|bereits eine loesung",
+            "nicht ueberzeugt", "bringt nichts|nichts gebracht")),
+        // Commitment and timing: refusing a long tie-in or saying it is the wrong moment is as clear as "too expensive",
+        // and must outweigh a price word in the same turn ("5 € Rabatt ist nett, aber … nicht binden").
+        new(Intent.Objection, 6, new(
+            "long contract|lengthy contract|long commitment|big commitment|long term commitment|tie ourselves|tie myself|tie us|tied down|lock ourselves|lock myself|lock us in|locked in",
+            "too long & contract|term|commitment|months|years|tie*",
+            "=binden|festlegen & nicht|ungern|lange|langfristig|zu lang*", "mindestlaufzeit|laufzeit|=bindung|vertrag & zu lang*|zu lange|nicht in frage",
+            "nicht in frage|out of the question|non starter|nonstarter|deal breaker|dealbreaker|ausschlusskriterium",
+            "timing & isnt|not|bad|wrong|off|tough|difficult|awkward", "bad timing",
+            "zeitpunkt & nicht|unguenstig*|schlecht*|falsch*")),
+        // A season or "next year/quarter" is a stall only with a deferral ("try me in the autumn", "melden Sie sich im
+        // Herbst wieder"); as a plain fact ("wir ziehen im Herbst um", "contract renewal in the autumn") it is context.
+        new(Intent.Objection, 5, new(
+            "autumn|next quarter|next year|im herbst|im fruehling|im sommer|naechstes quartal|naechstes jahr|naechsten jahr & try|again|back|reach out|contact|ping|check in|revisit|circle|maybe|perhaps|later|wait|postpone|melden|wieder|nochmal|erst|vielleicht|eventuell|warten|verschieben|spaeter|angehen|zurueck*|schauen|fruehestens & !umzug|umziehen|ziehen|ziehe|zieh|einzug|moving|move|renewal")),
         new(Intent.Objection, 3.5, new("spaeter")),
         new(Intent.Objection, 4.5, new("in ruhe")),
         new(Intent.Objection, 6, new(
@@ -141,17 +189,31 @@ internal static class IntentRules
         new(Intent.Meeting, 7, new("call me back|call back", "ruf* mich & zurueck", "rufen sie mich & zurueck")),
 
         // ---------------------------------------------------------------- pricing
+        // "=price*": with typo tolerance the stem matched "process", "procedure" and "PRINCE2".
         new(Intent.Pricing, 5.5, new(
-            "price*", "pricing", "cost", "costs", "how much", "discount*", "budget", "fee", "fees", "=quote",
+            "=price*", "pricing", "cost", "costs", "how much", "discount*", "budget", "fee", "fees", "=quote",
             "per month", "per user", "per seat", "per year", "rates", "rate", "=charge", "ballpark", "cheapest",
             "free tier|free plan|free version", "special offer*|any offers|any deals",
             "preis*", "*preis", "kostet", "kosten", "koscht*", "wie teuer", "teuer", "rabatt*", "*rabatt", "gebuehr*",
-            "wie viel", "wieviel", "monatlich", "kostenlos* & !test*|ausprobier*", "gratis", "aktion*")),
+            "wie viel", "wieviel", "monatlich*", "kostenlos* & !test*|ausprobier*", "gratis", "aktion*",
+            // Amounts on payment terms: "Leasingrate", "Monatsrate", "monthly payment", a cost estimate.
+            "*leasingrate*|*monatsrate*|leasingangebot*|leasingkondition*|kostenvoranschlag",
+            "monthly payment*|monthly cost*|monthly fee*|monthly price|pro monat",
+            // Negotiation asks: the best price, room to move, a discount for paying up front.
+            "best you can do|best price|best offer|best deal|bestes angebot|besten preis|bester preis|letzter preis|letztes angebot",
+            "wiggle room|any flexibility|some flexibility|flexibility on|flexible on|room on the price|room to move",
+            "spielraum", "entgegenkommen|entgegen kommen", "nachlass*", "was geht da noch|geht da noch was|was geht da preislich|am preis noch was",
+            "=prepay*|pay upfront|pay up front|paying annually|pay annually|annual billing|annual prepayment|*vorauszahlung|vorkasse",
+            "haette gern* ein angebot|haetten gern* ein angebot|bitte um ein angebot|um ein angebot")),
+        // Whether financing, leasing or instalments exist is a question in form ("Do you offer financing?", "Gibt es
+        // Ratenzahlung?"), so these only decide a statement ("Finanzierung wäre uns wichtig"), below the question cue.
+        new(Intent.Pricing, 2.9, new(
+            "ratenzahlung*|=raten|finanzier*|financing|finance|instalment*|installment*|pay monthly & !approved|genehmigt|bewilligt|department|team|abteilung|director|officer|manager")),
         new(Intent.Pricing, 4.5, new(
             "subscription", "one off", "paid", "vat", "tarif*", "pakete", "abo", "einmalzahlung",
             "mwst", "lizenzen & angebot")),
         new(Intent.Pricing, 3.5, new("angebot")),
-        new(Intent.Pricing, 5.5, new("angebot & zukommen|schicken|senden|machen|erstellen|zusenden")),
+        new(Intent.Pricing, 5.5, new("angebot & zukommen|schicken|senden|machen|erstellen|zusenden|uebersend*|uebermitteln")),
 
         // ---------------------------------------------------------------- support
         new(Intent.Support, 4.5, new(
@@ -167,7 +229,7 @@ internal static class IntentRules
             "anymore & !interest*",
             "funktioniert|funktionieren|geht|laeuft & nicht|nichts", "fehler*", "*fehlermeldung", "problem*",
             "absturz", "stuerzt", "abgestuerzt", "abgebucht", "abbuchung", "passwort", "einloggen", "hilfe",
-            "konto", "lieferung", "nicht angekommen", "stimmt nicht", "kaputt", "reklamation", "betrug*", "stoerung",
+            "konto", "lieferung", "nicht angekommen", "stimmt nicht", "kaputt", "reklamation", "=betrug*" /* not "Betrag" */, "stoerung",
             "abzocke", "verspaetet", "beheben", "laesst sich nicht", "nicht autorisiert", "zugangsdaten", "gesperrt",
             "kommt nicht an|kommen nicht|kommt nicht", "keine & verschickt|versendet|gesendet", "nicht mehr & verschickt|versendet|gesendet",
             "zwei faktor|zweifaktor|2fa", "helfen", "seit dem update|since & update")),
@@ -211,7 +273,7 @@ internal static class IntentRules
         new(Intent.Other, 5, new( "typo|tippfehler", "thanks for your patience|danke fuer ihre geduld")),
         new(Intent.Other, 3, new(
             "thanks for|thank you for|danke fuer|vielen dank fuer", "have a great|have a nice|schoenes wochenende|schoenen tag",
-            "bye", "tschuess", "ciao", "bis bald", "see you", "happy new year|gutes neues", "weather|wetter")),
+            "bye", "tschuess", "ciao", "bis bald", "see you", "happy new year|gutes neues", "weather|=wetter" /* not "weiter" */)),
     ];
 
     /// <summary>Priority for ties, highest first.</summary>
@@ -228,6 +290,12 @@ internal static class IntentRules
     {
         "not", "no", "never", "dont", "doesnt", "didnt", "wont", "cant", "isnt", "arent",
         "nicht", "kein", "keine", "keinen", "keiner", "nie", "niemals",
+    };
+
+    /// <summary>Negative words that a negator turns into praise ("not bad", "nicht schlecht"): no negation scope.</summary>
+    private static readonly HashSet<string> NegatedPraise = new(StringComparer.Ordinal)
+    {
+        "bad", "wrong", "terrible", "schlecht", "falsch", "uebel", "verkehrt",
     };
 
     /// <summary>Weekdays and times: on their own weak, as a question or with "works/passt" a meeting proposal.</summary>
@@ -393,12 +461,15 @@ internal static class IntentRules
         return (best, Math.Round(confidence, 2));
     }
 
-    /// <summary>A negator up to four words before the cue, or right after it ("brauchen wir nicht").</summary>
+    /// <summary>
+    /// A negator up to four words before the cue, or right after it ("brauchen wir nicht"). A negated negative word is
+    /// praise, not a negation of what follows: "not bad. do I need to bring anything?".
+    /// </summary>
     private static bool IsNegated(List<string> words, int start)
     {
         for (var i = Math.Max(0, start - 4); i < start; i++)
         {
-            if (Negators.Contains(words[i]))
+            if (Negators.Contains(words[i]) && !(i + 1 < start && NegatedPraise.Contains(words[i + 1])))
             {
                 return true;
             }

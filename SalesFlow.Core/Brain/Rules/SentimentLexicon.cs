@@ -54,7 +54,7 @@ internal static class SentimentLexicon
         "my|our|a|the & lawyer*|attorney*|solicitor* & will|hear|involved|call*|contact*|get|gets|getting|take|handle*|letter|know|inform*",
         "legal action|legal steps|take you to court|see you in court", "sue", "suing", "lawsuit",
         "rip off", "fuck*", "*fuck*", "shit*", "crap", "pathetic", "disgusting", "police", "report you", "liars",
-        "betrug*", "betrüger*", "abzocke*", "abzocker*",
+        "=betrug*", "betrüger*", "abzocke*", "abzocker*", // "=": not "Betrag" (amount)
         "mein|meinen|meinem|meine|unser|unseren|unserem|unsere|einen|den|dem|zum & anwalt|anwaeltin|rechtsanwalt|rechtsanwaeltin & ein*|einschalt*|einge*|informier*|uebergeb*|geb*|hoer*|kuemmer*|schreib*|meld*|geh*|wend*",
         "anwaltlich*|rechtliche schritte|gerichtlich*|vor gericht", "anzeige erstatten|anzeige gegen", "verklagen", "polizei",
         "schlechteste*", "scheiß*", "scheiss*", "idioten", "verarsch*", "unverschämt*", "frechheit");
@@ -73,6 +73,23 @@ internal static class SentimentLexicon
         "stop texting|stop messaging|stop contacting|stop calling|dont contact|dont text|dont want any more",
         "schreiben sie mir nicht");
 
+    /// <summary>
+    /// Fear, worry and pain: an anxious lead (a patient afraid of the dentist, a buyer worried about the migration) needs
+    /// a careful reply, so the message is negative — but only mildly (<see cref="DistressScore"/>): fear is not anger,
+    /// and on its own it must not reach the strongly negative range that hands the conversation to a human. Negated
+    /// ("no worries", "keine Sorge", "don't worry") it does not count.
+    /// </summary>
+    private static readonly HashSet<string> Distress = new(StringComparer.Ordinal)
+    {
+        "nervous", "scared", "afraid", "frightened", "terrified", "anxious", "anxiety", "fear", "fears", "worried",
+        "worry", "worries", "concerned", "concern", "concerns", "painful",
+        "angst", "ängste", "ängstlich", "nervös", "sorge", "sorgen", "besorgt", "bedenken", "befürchte", "befürchten",
+        "beunruhigt", "mulmig", "panik", "unsicher", "schmerzen",
+    };
+
+    /// <summary>The score a message with a distress word gets at most (unless other words make it lower).</summary>
+    private const double DistressScore = -0.4;
+
     /// <summary>Words that turn the following clause into the one that counts ("nice, but …").</summary>
     private static readonly HashSet<string> Contrast = new(StringComparer.Ordinal)
     {
@@ -85,6 +102,8 @@ internal static class SentimentLexicon
         "good" => i + 1 < tokens.Count && tokens[i + 1] is "morning" or "afternoon" or "evening" or "night" or "day",
         "teuer" => i > 0 && tokens[i - 1] is "wie",
         "schön" => i > 0 && tokens[i - 1] is "ganz",
+        // "wir sorgen dafür", "sorgt für": the verb (to take care of), not the noun (worry).
+        "sorge" or "sorgen" => (i + 1 < tokens.Count && tokens[i + 1] is "dafür" or "für") || (i > 0 && tokens[i - 1] is "dafür" or "zu"),
         _ => false,
     };
 
@@ -107,6 +126,25 @@ internal static class SentimentLexicon
         ("😡", -2), ("😠", -2), ("🤬", -2.5), ("😤", -1.5), ("😞", -1), ("😢", -1), ("👎", -1.2), ("🙄", -1),
         (":(", -1), (":-(", -1),
     ];
+
+    private static bool HasDistress(List<string> tokens)
+    {
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            if (!Distress.Contains(tokens[i]) || IsNeutralUse(tokens, i))
+            {
+                continue;
+            }
+
+            var negated = (i > 0 && Negators.Contains(tokens[i - 1])) || (i > 1 && Negators.Contains(tokens[i - 2]));
+            if (!negated)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     public static double Score(LeadText lead, Intent intent)
     {
@@ -200,6 +238,10 @@ internal static class SentimentLexicon
         }
 
         var score = Math.Tanh(sum / 2);
+        if (HasDistress(tokens))
+        {
+            score = Math.Min(score, DistressScore);
+        }
         if (StronglyNegative.IsMatch(lead.Words))
         {
             score = Math.Min(score, StronglyNegativeCeiling) - 0.1;
