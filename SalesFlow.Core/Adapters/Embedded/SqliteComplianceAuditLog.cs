@@ -25,18 +25,14 @@ public sealed class SqliteComplianceAuditLog(SqliteDatabase db) : IComplianceAud
             ("$ft", entry.FinalText),
             ("$at", entry.CreatedAt.Ms())).ExecAsync() == 1, ct);
 
-    public Task<IReadOnlyList<ComplianceAuditEntry>> ListAsync(string clientId, string? leadId, ComplianceVerdict? verdict, int limit, CancellationToken ct) =>
-        db.ReadAsync<IReadOnlyList<ComplianceAuditEntry>>(async c => await c.Command(
-            $"""
-            SELECT {Columns} FROM compliance_audit
-            WHERE client_id = $c AND ($l IS NULL OR lead_id = $l) AND ($v IS NULL OR verdict = $v)
-            ORDER BY created_at DESC, id DESC LIMIT $n
-            """,
+    public Task<IReadOnlyList<ComplianceAuditEntry>> ListAsync(string clientId, string? leadId, ComplianceVerdict? verdict, int limit, CancellationToken ct)
+    {
+        var filter = new SqlFilter("client_id = $c", ("$c", clientId)).WhereGiven("lead_id = $l", "$l", leadId).WhereGiven("verdict = $v", "$v", verdict?.ToWire());
+        return db.ReadAsync<IReadOnlyList<ComplianceAuditEntry>>(async c => await c.Command(
+            $"SELECT {Columns} FROM compliance_audit WHERE {filter.Sql} ORDER BY created_at DESC, id DESC LIMIT $n",
             null,
-            ("$c", clientId),
-            ("$l", leadId),
-            ("$v", verdict?.ToWire()),
-            ("$n", Math.Clamp(limit, 1, 1000))).QueryAsync(Map));
+            filter.With(("$n", Math.Clamp(limit, 1, 1000)))).QueryAsync(Map));
+    }
 
     private static ComplianceAuditEntry Map(SqliteDataReader r)
     {

@@ -24,13 +24,14 @@ public sealed class SqliteUsageStore(SqliteDatabase db) : IUsageStore
             ("$ok", record.Succeeded ? 1 : 0),
             ("$at", record.CreatedAt.Ms())).ExecAsync(), ct);
 
-    public Task<IReadOnlyList<AiUsageRecord>> ListAsync(string clientId, string? leadId, int limit, CancellationToken ct) =>
-        db.ReadAsync<IReadOnlyList<AiUsageRecord>>(async c => await c.Command(
-            $"SELECT {Columns} FROM ai_usage WHERE client_id = $c AND ($l IS NULL OR lead_id = $l) ORDER BY created_at DESC, id DESC LIMIT $n",
+    public Task<IReadOnlyList<AiUsageRecord>> ListAsync(string clientId, string? leadId, int limit, CancellationToken ct)
+    {
+        var filter = Scope(clientId, leadId);
+        return db.ReadAsync<IReadOnlyList<AiUsageRecord>>(async c => await c.Command(
+            $"SELECT {Columns} FROM ai_usage WHERE {filter.Sql} ORDER BY created_at DESC, id DESC LIMIT $n",
             null,
-            ("$c", clientId),
-            ("$l", leadId),
-            ("$n", Math.Clamp(limit, 1, 1000))).QueryAsync(Map));
+            filter.With(("$n", Math.Clamp(limit, 1, 1000)))).QueryAsync(Map));
+    }
 
     public Task<UsageSummary> SummarizeLeadAsync(string clientId, string leadId, CancellationToken ct) =>
         SummarizeAsync(clientId, leadId, null);
@@ -38,41 +39,44 @@ public sealed class SqliteUsageStore(SqliteDatabase db) : IUsageStore
     public Task<UsageSummary> SummarizeClientAsync(string clientId, DateTimeOffset? since, CancellationToken ct) =>
         SummarizeAsync(clientId, null, since);
 
-    public Task<UsageReport> ReportAsync(string clientId, string? leadId, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct) =>
-        db.ReadAsync(async c =>
+    public Task<UsageReport> ReportAsync(string clientId, string? leadId, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct)
+    {
+        var filter = Scope(clientId, leadId).WhereGiven("created_at >= $from", "$from", from?.Ms()).WhereGiven("created_at < $to", "$to", to?.Ms());
+        return db.ReadAsync(async c =>
         {
             var rows = await c.Command(
-                """
+                $"""
                 SELECT model, purpose, lead_id, COUNT(*) AS calls, SUM(input_tokens) AS input, SUM(output_tokens) AS output, SUM(cost_nano_usd) AS cost
-                FROM ai_usage
-                WHERE client_id = $c AND ($l IS NULL OR lead_id = $l) AND ($from IS NULL OR created_at >= $from) AND ($to IS NULL OR created_at < $to)
+                FROM ai_usage WHERE {filter.Sql}
                 GROUP BY model, purpose, lead_id
                 """,
                 null,
-                ("$c", clientId),
-                ("$l", leadId),
-                ("$from", from?.Ms()),
-                ("$to", to?.Ms())).QueryAsync(r => (r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), new UsageTotals(r.GetInt64(3), r.GetInt64(4), r.GetInt64(5), FromNano(r.GetInt64(6)))));
+                filter.Parameters).QueryAsync(r => (r.GetString(0), r.GetString(1), r.IsDBNull(2) ? null : r.GetString(2), new UsageTotals(r.GetInt64(3), r.GetInt64(4), r.GetInt64(5), FromNano(r.GetInt64(6)))));
             return UsageReport.Build(clientId, leadId, from, to, rows);
         });
+    }
 
     public Task<int> EraseLeadAsync(string clientId, string leadId, CancellationToken ct) =>
         db.WriteAsync(async (c, t) => await c.Command("DELETE FROM ai_usage WHERE client_id = $c AND lead_id = $l", t, ("$c", clientId), ("$l", leadId)).ExecAsync(), ct);
 
+    /// <summary>The statement behind the summaries; with a start time it reads the (client, created) index from there (the budget check before every model call).</summary>
+    internal static (string Sql, (string Name, object? Value)[] Parameters) SummaryQuery(string clientId, string? leadId, DateTimeOffset? since)
+    {
+        var filter = Scope(clientId, leadId).WhereGiven("created_at >= $since", "$since", since?.Ms());
+        return ($"""
+            SELECT model, purpose, COUNT(*) AS calls, SUM(input_tokens) AS input, SUM(output_tokens) AS output, SUM(cost_nano_usd) AS cost
+            FROM ai_usage WHERE {filter.Sql}
+            GROUP BY model, purpose
+            """, filter.Parameters);
+    }
+
+    private static SqlFilter Scope(string clientId, string? leadId) => new SqlFilter("client_id = $c", ("$c", clientId)).WhereGiven("lead_id = $l", "$l", leadId);
+
     private Task<UsageSummary> SummarizeAsync(string clientId, string? leadId, DateTimeOffset? since) =>
         db.ReadAsync(async c =>
         {
-            var rows = await c.Command(
-                """
-                SELECT model, purpose, COUNT(*) AS calls, SUM(input_tokens) AS input, SUM(output_tokens) AS output, SUM(cost_nano_usd) AS cost
-                FROM ai_usage
-                WHERE client_id = $c AND ($l IS NULL OR lead_id = $l) AND ($since IS NULL OR created_at >= $since)
-                GROUP BY model, purpose
-                """,
-                null,
-                ("$c", clientId),
-                ("$l", leadId),
-                ("$since", since?.Ms())).QueryAsync(r => new UsageRow(r.GetString(0), r.GetString(1), new UsageTotals(r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), FromNano(r.GetInt64(5)))));
+            var (sql, parameters) = SummaryQuery(clientId, leadId, since);
+            var rows = await c.Command(sql, null, parameters).QueryAsync(r => new UsageRow(r.GetString(0), r.GetString(1), new UsageTotals(r.GetInt64(2), r.GetInt64(3), r.GetInt64(4), FromNano(r.GetInt64(5)))));
 
             static UsageTotals Sum(IEnumerable<UsageTotals> all) => all.Aggregate(UsageTotals.Zero, (a, b) => new UsageTotals(a.Calls + b.Calls, a.InputTokens + b.InputTokens, a.OutputTokens + b.OutputTokens, a.CostUsd + b.CostUsd));
             return new UsageSummary(

@@ -1,0 +1,44 @@
+using SalesFlow.Core.Adapters.Embedded;
+using SalesFlow.Tests.Support;
+
+namespace SalesFlow.Tests.Adapters.Embedded;
+
+/// <summary>
+/// The hot statements whose cost must not grow with a client's history stay on their indexes. SQLite chooses the plan
+/// from the statement's shape, so an empty database shows the plan a large one gets.
+/// </summary>
+public sealed class SqliteQueryPlanTests : IDisposable
+{
+    private readonly TempDatabase _db = new();
+
+    public void Dispose() => _db.Dispose();
+
+    private async Task<string> PlanAsync((string Sql, (string Name, object? Value)[] Parameters) query) =>
+        string.Join(" | ", await _db.Db.ReadAsync(c => c.Command("EXPLAIN QUERY PLAN " + query.Sql, null, query.Parameters).QueryAsync(r => r.GetString(3))));
+
+    [Fact]
+    public async Task EachTurnsPendingOutboxLookupSeeksTheLeadInsteadOfWalkingTheClientsOutbox()
+    {
+        var plan = await PlanAsync(SqliteOutboxStore.ListQuery("acme", "lead_1", "pending", 50));
+
+        // An index that serves the client's whole outbox in creation order (for the admin listing) was tried: SQLite then
+        // preferred it here too, to skip sorting, and walked the client's outbox again. The admin listing sorts instead.
+        Assert.StartsWith("SEARCH outbox USING INDEX ix_outbox_lead (client_id=? AND lead_id=?)", plan);
+    }
+
+    [Fact]
+    public async Task TheMonthlyBudgetCheckReadsOnlyThisMonthsUsage()
+    {
+        var plan = await PlanAsync(SqliteUsageStore.SummaryQuery("acme", null, new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero)));
+
+        Assert.StartsWith("SEARCH ai_usage USING INDEX ix_ai_usage_client_time (client_id=? AND created_at>?)", plan);
+    }
+
+    [Fact]
+    public async Task ALeadsUsageSummarySeeksTheLead()
+    {
+        var plan = await PlanAsync(SqliteUsageStore.SummaryQuery("acme", "lead_1", null));
+
+        Assert.StartsWith("SEARCH ai_usage USING INDEX ix_ai_usage_lead (client_id=? AND lead_id=?)", plan);
+    }
+}
