@@ -59,6 +59,49 @@ public sealed class SqliteUsageStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task The_budget_check_reads_the_store_once_per_cache_period_and_counts_this_instances_calls_at_once()
+    {
+        var options = new AiOptions { MonthlyBudgetUsd = 1m };
+        var store = new SqliteUsageStore(_db.Db);
+        var counting = new CountingUsageStore(store);
+        var tracker = new AiUsageTracker(counting, Options.Create(options), _clock, NullLogger<AiUsageTracker>.Instance);
+        var fiftyCents = new Microsoft.Extensions.AI.UsageDetails { InputTokenCount = 200_000, OutputTokenCount = 0 }; // gpt-4o: $0.50
+
+        Assert.Equal(1m, await tracker.RemainingBudgetAsync("c1", default));
+        await tracker.RecordAsync(new AiCallContext("c1", null, AiPurpose.Reply), "gpt-4o", fiftyCents, 0, 0, TimeSpan.Zero, true, default);
+        Assert.Equal(0.5m, await tracker.RemainingBudgetAsync("c1", default));
+        Assert.Equal(1, counting.Summaries);
+
+        // Another instance spends too: seen once the cached figure is older than the cache period.
+        await store.AddAsync(new AiUsageRecord("ai_other", "c1", null, "gpt-4o", AiPurpose.Reply, 200_000, 0, 0.5m, 0, true, _clock.GetUtcNow()), default);
+        Assert.Equal(0.5m, await tracker.RemainingBudgetAsync("c1", default));
+        _clock.Advance(AiUsageTracker.SpendCacheTime);
+        Assert.Equal(0m, await tracker.RemainingBudgetAsync("c1", default));
+        Assert.Equal(2, counting.Summaries);
+    }
+
+    private sealed class CountingUsageStore(IUsageStore inner) : IUsageStore
+    {
+        public int Summaries { get; private set; }
+
+        public Task AddAsync(AiUsageRecord record, CancellationToken ct) => inner.AddAsync(record, ct);
+
+        public Task<IReadOnlyList<AiUsageRecord>> ListAsync(string clientId, string? leadId, int limit, CancellationToken ct) => inner.ListAsync(clientId, leadId, limit, ct);
+
+        public Task<UsageSummary> SummarizeLeadAsync(string clientId, string leadId, CancellationToken ct) => inner.SummarizeLeadAsync(clientId, leadId, ct);
+
+        public Task<UsageSummary> SummarizeClientAsync(string clientId, DateTimeOffset? since, CancellationToken ct)
+        {
+            Summaries++;
+            return inner.SummarizeClientAsync(clientId, since, ct);
+        }
+
+        public Task<UsageReport> ReportAsync(string clientId, string? leadId, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct) => inner.ReportAsync(clientId, leadId, from, to, ct);
+
+        public Task<int> EraseLeadAsync(string clientId, string leadId, CancellationToken ct) => inner.EraseLeadAsync(clientId, leadId, ct);
+    }
+
+    [Fact]
     public async Task The_monthly_budget_counts_this_month_only()
     {
         var options = new AiOptions { MonthlyBudgetUsd = 1m, Clients = { ["rich"] = new ClientAiOptions { MonthlyBudgetUsd = 100m } } };

@@ -16,6 +16,16 @@ public sealed record AiCallContext(string ClientId, string? LeadId, string Purpo
 /// </summary>
 public sealed class AiUsageTracker(IUsageStore store, IOptions<AiOptions> options, TimeProvider clock, ILogger<AiUsageTracker> logger)
 {
+    /// <summary>
+    /// How long a client's month-to-date spend read from the store is trusted. The budget is asked before every model
+    /// call, and summing a month of usage each time costs a busy client dearly (Cosmos reads every record). This
+    /// instance adds its own calls to the cached figure at once; other instances' calls show after at most this long,
+    /// so a budget can be overrun by that much spending, as with any soft limit.
+    /// </summary>
+    public static readonly TimeSpan SpendCacheTime = TimeSpan.FromSeconds(15);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, MonthSpend> _spent = new(StringComparer.Ordinal);
+
     private AiOptions Options => options.Value;
 
     /// <summary>Records a call; when the provider reported no usage the tokens are estimated.</summary>
@@ -53,6 +63,16 @@ public sealed class AiUsageTracker(IUsageStore store, IOptions<AiOptions> option
             logger.LogWarning(e, "Could not record AI usage for client {ClientId}", context.ClientId);
         }
 
+        // Counted even when the store failed: the money was spent.
+        var month = MonthStart(record.CreatedAt);
+        while (_spent.TryGetValue(context.ClientId, out var cached) && cached.Month == month)
+        {
+            if (_spent.TryUpdate(context.ClientId, cached with { Usd = cached.Usd + cost }, cached))
+            {
+                break;
+            }
+        }
+
         return record;
     }
 
@@ -66,10 +86,21 @@ public sealed class AiUsageTracker(IUsageStore store, IOptions<AiOptions> option
         }
 
         var now = clock.GetUtcNow();
-        var monthStart = new DateTimeOffset(now.Year, now.Month, 1, 0, 0, 0, TimeSpan.Zero);
-        var spent = await store.SummarizeClientAsync(clientId, monthStart, ct);
+        var month = MonthStart(now);
+        if (_spent.TryGetValue(clientId, out var cached) && cached.Month == month && now - cached.ReadAt < SpendCacheTime)
+        {
+            return budget - cached.Usd;
+        }
+
+        var spent = await store.SummarizeClientAsync(clientId, month, ct);
+        _spent[clientId] = new MonthSpend(month, spent.Total.CostUsd, now);
         return budget - spent.Total.CostUsd;
     }
+
+    private static DateTimeOffset MonthStart(DateTimeOffset at) => new(at.Year, at.Month, 1, 0, 0, 0, TimeSpan.Zero);
+
+    /// <summary>A client's spend in the month that starts at <paramref name="Month"/>, as read at <paramref name="ReadAt"/> plus this instance's calls since.</summary>
+    private sealed record MonthSpend(DateTimeOffset Month, decimal Usd, DateTimeOffset ReadAt);
 
     /// <summary>Fraction of the monthly budget left, 0 … 1; null without a budget.</summary>
     public async Task<double?> RemainingBudgetFractionAsync(string clientId, CancellationToken ct)
