@@ -19,6 +19,19 @@ public sealed partial class InfraConventionsTests
         Assert.Contains("'${queue}-poison'", storage);
     }
 
+    [Fact]
+    public void TheOutboxContainerHasTheCompositeIndexItsOrderedListingNeeds()
+    {
+        // The app's identity cannot change container settings in the cloud, so Bicep must create what the code creates locally.
+        var cosmos = RepoFiles.Read("infra", "app", "cosmos.bicep");
+        var outbox = cosmos[cosmos.IndexOf("name: 'outbox'", StringComparison.Ordinal)..cosmos.IndexOf("]\n\nresource", StringComparison.Ordinal)];
+        Assert.Matches(@"path: '/createdAtMs'\s+order: 'ascending'\s+\}\s+\{\s+path: '/outboxId'\s+order: 'ascending'", outbox);
+        Assert.Contains("compositeIndexes: container.compositeIndexes", cosmos);
+        var code = RepoFiles.Read("SalesFlow.Core", "Adapters", "Azure", "Cosmos", "CosmosContainers.cs");
+        Assert.Contains("Path = \"/createdAtMs\", Order = CompositePathSortOrder.Ascending", code);
+        Assert.Contains("Path = \"/outboxId\", Order = CompositePathSortOrder.Ascending", code);
+    }
+
     [Theory]
     [InlineData("cosmos.bicep")]
     [InlineData("openai.bicep")]

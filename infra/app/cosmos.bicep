@@ -3,23 +3,40 @@ param location string = resourceGroup().location
 param tags object = {}
 param databaseName string = 'salesflow'
 
-@description('Containers of the app and their partition keys.')
+@description('Containers of the app, their partition keys and composite indexes (as CosmosContainers.EnsureCreatedAsync creates them locally).')
 param containers array = [
   {
     name: 'clients'
     partitionKey: '/id'
+    compositeIndexes: []
   }
   {
     name: 'leads'
     partitionKey: '/clientId'
+    compositeIndexes: []
   }
   {
     name: 'conversations'
     partitionKey: '/leadKey'
+    compositeIndexes: []
   }
   {
     name: 'outbox'
     partitionKey: '/clientId'
+    // Every turn lists the lead's pending items ordered by (createdAtMs, outboxId): a two-property ORDER BY is refused
+    // without this index. The app cannot add it later: metadata writes are off for its identity.
+    compositeIndexes: [
+      [
+        {
+          path: '/createdAtMs'
+          order: 'ascending'
+        }
+        {
+          path: '/outboxId'
+          order: 'ascending'
+        }
+      ]
+    ]
   }
 ]
 
@@ -74,6 +91,21 @@ resource sqlContainers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/conta
           container.partitionKey
         ]
         kind: 'Hash'
+      }
+      indexingPolicy: {
+        indexingMode: 'consistent'
+        automatic: true
+        includedPaths: [
+          {
+            path: '/*'
+          }
+        ]
+        excludedPaths: [
+          {
+            path: '/"_etag"/?'
+          }
+        ]
+        compositeIndexes: container.compositeIndexes
       }
     }
   }
