@@ -50,4 +50,33 @@ public sealed class StoreContractTestsAgainstCosmosStandIn(CosmosStandInFixture 
 
         return found;
     }
+    [Fact]
+    public async Task TheStaleLeadSweepLooksOnlyAtLeadsWithMessagesWithinItsWindow()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var (lead, _) = await _stores!.Leads.GetOrCreateByIdentityAsync("acme", Core.Leads.IdentityKind.Phone, "+491703333333", () => new Core.Leads.Lead { Id = Core.Common.Ids.New("lead"), ClientId = "acme", CreatedAt = now, UpdatedAt = now }, default);
+        var conversation = await _stores.Conversations.GetOrCreateForLeadAsync("acme", lead.Id, Core.Channels.ChannelKind.WhatsApp, now, default);
+        for (var i = 0; i < 5; i++)
+        {
+            await _stores.Conversations.AddInboundAsync(
+                new Core.Conversations.Message
+                {
+                    Id = Core.Common.Ids.New("msg"),
+                    ClientId = "acme",
+                    LeadId = lead.Id,
+                    ConversationId = conversation.Id,
+                    Direction = Core.Conversations.MessageDirection.Inbound,
+                    Channel = Core.Channels.ChannelKind.WhatsApp,
+                    Text = "message " + i,
+                    CreatedAt = now,
+                },
+                default);
+        }
+
+        var today = new CosmosMemoryStore(_stores.Containers);
+        var later = new CosmosMemoryStore(_stores.Containers, new ManualClock(now + CosmosMemoryStore.SweepWindow + TimeSpan.FromHours(1)));
+
+        Assert.Equal([new Core.Memory.StaleLead("acme", lead.Id)], await today.ListStaleLeadsAsync(3, 10, default));
+        Assert.Empty(await later.ListStaleLeadsAsync(3, 10, default));
+    }
 }
