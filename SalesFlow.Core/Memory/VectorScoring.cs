@@ -61,6 +61,8 @@ public static class VectorScoring
         return best;
     }
 
+    // Called for every row of a lead: a loop, not FindIndex with a lambda, whose closure over score was allocated on
+    // every call (240 KB per recall at 10,000 vectors, and with it the collections that made the p99).
     private static void Offer(List<(int Index, float Score)> best, int top, float floor, int index, float score)
     {
         if (score < floor || (best.Count == top && score <= best[^1].Score))
@@ -68,8 +70,13 @@ public static class VectorScoring
             return;
         }
 
-        var at = best.FindIndex(b => b.Score < score);
-        best.Insert(at < 0 ? best.Count : at, (index, score));
+        var at = 0;
+        while (at < best.Count && best[at].Score >= score)
+        {
+            at++;
+        }
+
+        best.Insert(at, (index, score));
         if (best.Count > top)
         {
             best.RemoveAt(best.Count - 1);

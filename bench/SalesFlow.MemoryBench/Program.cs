@@ -42,6 +42,7 @@ try
         foreach (var (name, part) in bench.Parts)
         {
             var times = new double[1000];
+            var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
             for (var i = 0; i < times.Length; i++)
             {
                 var t0 = Stopwatch.GetTimestamp();
@@ -49,8 +50,9 @@ try
                 times[i] = Stopwatch.GetElapsedTime(t0).TotalMilliseconds;
             }
 
+            var allocatedKb = (GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore) / 1024.0 / times.Length;
             Array.Sort(times);
-            Console.WriteLine($"  {name}: p50 {times[499]:0.000} ms, p99 {times[989]:0.000} ms");
+            Console.WriteLine($"  {name}: p50 {times[499]:0.000} ms, p99 {times[989]:0.000} ms, {allocatedKb:0.0} KB allocated per call");
         }
     }
 }
