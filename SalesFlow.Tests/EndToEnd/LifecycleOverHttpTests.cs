@@ -11,6 +11,24 @@ namespace SalesFlow.Tests.EndToEnd;
 public sealed class LifecycleOverHttpTests
 {
     [Fact]
+    public async Task BehindAProxyTwilioSignaturesAreCheckedAgainstThePublicUrl()
+    {
+        // In the cloud the Functions host forwards https://<app>.azurewebsites.net/… to the handler on http://127.0.0.1;
+        // Twilio signs the public URL, so the handler must check that one, not the URL it was reached on.
+        const string PublicBase = "https://salesflow.example.com";
+        await using var app = await SalesFlowAppProcess.StartAsync(new() { ["SalesFlow__PublicBaseUrl"] = PublicBase });
+        var form = Webhooks.TwilioSms("+15551230001", "SM" + Guid.NewGuid().ToString("N"), "Hi, do you deliver?");
+
+        var signedForPublic = new HttpRequestMessage(HttpMethod.Post, new Uri(app.BaseUrl, "/api/webhooks/twilio/demo")) { Content = new FormUrlEncodedContent(form) };
+        signedForPublic.Headers.Add("X-Twilio-Signature", Core.Channels.Signatures.TwilioSignature.Compute(TwilioAuthToken, PublicBase + "/api/webhooks/twilio/demo", form));
+        using var accepted = await app.Http.SendAsync(signedForPublic);
+        using var signedForLocal = await app.Http.SendAsync(Webhooks.SignedTwilio(app.BaseUrl, "demo", form, TwilioAuthToken));
+
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, signedForLocal.StatusCode);
+    }
+
+    [Fact]
     public async Task AJobQueuedBeforeACrashIsAnsweredOnceAfterTheRestart()
     {
         // A long burst window holds the turn in the queue long enough to kill the app in between.

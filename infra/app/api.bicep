@@ -118,6 +118,12 @@ resource api 'Microsoft.Web/sites@2024-04-01' = {
           name: 'AZURE_CLIENT_ID'
           value: identityClientId
         }
+        // ── SalesFlow: the public URL. The host proxies each request to the handler on http://127.0.0.1, and Twilio
+        // signs the URL it called: without this every Twilio webhook fails its signature check. ──
+        {
+          name: 'SalesFlow__PublicBaseUrl'
+          value: 'https://${name}.azurewebsites.net'
+        }
         // ── SalesFlow: adapters ──
         {
           name: 'SalesFlow__Store'
