@@ -17,6 +17,20 @@ param location string
 @description('Location of the Azure OpenAI account (azd: AZURE_OPENAI_LOCATION); empty means location. Pick a region that offers gpt-4o-mini and gpt-4o (GlobalStandard) and text-embedding-3-small (Standard).')
 param openAiLocation string = ''
 
+// Model versions are retired on a schedule (see docs/deploy.md): pick ones your region still offers for new deployments
+// with `az cognitiveservices model list -l <location>` and set them with `azd env set`; empty keeps the default.
+@description('Small chat model (routine turns, extraction; azd: AZURE_OPENAI_CHAT_MODEL); empty means gpt-4o-mini.')
+param chatModelName string = ''
+
+@description('Version of the small chat model (azd: AZURE_OPENAI_CHAT_MODEL_VERSION); empty means 2024-07-18.')
+param chatModelVersion string = ''
+
+@description('Large chat model (objections, price, closing; azd: AZURE_OPENAI_LARGE_CHAT_MODEL); empty means gpt-4o.')
+param largeChatModelName string = ''
+
+@description('Version of the large chat model (azd: AZURE_OPENAI_LARGE_CHAT_MODEL_VERSION); empty means 2024-11-20.')
+param largeChatModelVersion string = ''
+
 @description('Object id of the user (or service principal) running azd; gets the same data-plane roles as the app, for debugging. Leave empty to skip.')
 param principalId string = ''
 
@@ -109,6 +123,10 @@ module openai 'app/openai.bicep' = {
     name: '${abbrs.cognitiveServicesAccounts}${resourceToken}'
     location: openAiAccountLocation
     tags: tags
+    chatModelName: empty(chatModelName) ? 'gpt-4o-mini' : chatModelName
+    chatModelVersion: empty(chatModelVersion) ? '2024-07-18' : chatModelVersion
+    largeChatModelName: empty(largeChatModelName) ? 'gpt-4o' : largeChatModelName
+    largeChatModelVersion: empty(largeChatModelVersion) ? '2024-11-20' : largeChatModelVersion
     chatCapacity: chatCapacity
     largeChatCapacity: largeChatCapacity
     embeddingCapacity: embeddingCapacity

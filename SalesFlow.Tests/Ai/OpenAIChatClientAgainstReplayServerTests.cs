@@ -292,6 +292,38 @@ public sealed class OpenAIChatClientAgainstReplayServerTests : IAsyncLifetime
         Assert.True(JsonNode.DeepEquals(JsonNode.Parse(schema.GetRawText()), sent["response_format"]!["json_schema"]!["schema"]));
     }
 
+    [Theory]
+    [InlineData("gpt-5-mini")]
+    [InlineData("gpt-6-luna")]
+    [InlineData("o4-mini")]
+    public async Task Reasoning_models_get_no_temperature_which_they_would_refuse(string model)
+    {
+        _server.Script(Chat, OpenAIReplayServer.FromRecord("ChatTests_HelloWorldChat.json"));
+        using var connection = new OpenAIConnection(OptionsFor(_server));
+
+        await new OpenAIChatClient(connection, model).GetResponseAsync([new ChatMessage(ChatRole.User, "Hello")], new ChatOptions { MaxOutputTokens = 50, Temperature = 0.6f });
+
+        var sent = _server.Received.Single().Json!;
+        Assert.Equal(model, sent["model"]!.GetValue<string>());
+        Assert.Null(sent["temperature"]);
+        Assert.Equal(50, sent["max_completion_tokens"]!.GetValue<int>());
+    }
+
+    [Theory]
+    [InlineData("gpt-4o", false)]
+    [InlineData("gpt-4o-mini-2024-07-18", false)]
+    [InlineData("gpt-4.1-mini", false)]
+    [InlineData("gpt-35-turbo", false)]
+    [InlineData("gpt-5", true)]
+    [InlineData("GPT-5.1", true)]
+    [InlineData("gpt-6-luna", true)]
+    [InlineData("o1", true)]
+    [InlineData("o3-mini", true)]
+    [InlineData("omni-moderation", false)]
+    [InlineData("my-chat-deployment", false)]
+    public void Reasoning_models_are_told_by_their_name(string model, bool reasoning) =>
+        Assert.Equal(reasoning, OpenAIChatClient.IsReasoningModel(model));
+
     [Fact]
     public async Task Azure_uses_the_v1_endpoint_with_the_api_key()
     {

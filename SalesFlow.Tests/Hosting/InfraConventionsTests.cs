@@ -100,6 +100,15 @@ public sealed partial class InfraConventionsTests
         Assert.Equal("${AZURE_ENV_NAME}", parameters.GetProperty("environmentName").GetProperty("value").GetString());
         Assert.Equal("${AZURE_LOCATION}", parameters.GetProperty("location").GetProperty("value").GetString());
         Assert.Equal("${AZURE_PRINCIPAL_ID}", parameters.GetProperty("principalId").GetProperty("value").GetString());
+        // Model versions retire: they are chosen per environment, not by editing Bicep.
+        Assert.Equal("${AZURE_OPENAI_CHAT_MODEL_VERSION}", parameters.GetProperty("chatModelVersion").GetProperty("value").GetString());
+        Assert.Equal("${AZURE_OPENAI_LARGE_CHAT_MODEL_VERSION}", parameters.GetProperty("largeChatModelVersion").GetProperty("value").GetString());
+        var main = RepoFiles.Read("infra", "main.bicep");
+        foreach (var name in new[] { "chatModelName", "chatModelVersion", "largeChatModelName", "largeChatModelVersion" })
+        {
+            Assert.Contains($"param {name} string = ''", main);
+            Assert.Contains($"{name}: empty({name}) ?", main);
+        }
     }
 
     [Fact]

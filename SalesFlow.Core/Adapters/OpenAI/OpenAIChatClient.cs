@@ -42,7 +42,7 @@ public sealed class OpenAIChatClient : IChatClient
     public async Task<ChatResponse> GetResponseAsync(IEnumerable<MeaiChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
     {
         var model = options?.ModelId ?? DefaultModel;
-        var (sdkMessages, sdkOptions) = ToSdk(messages, options, this);
+        var (sdkMessages, sdkOptions) = ToSdk(messages, options, this, model);
         ChatCompletion completion;
         try
         {
@@ -86,7 +86,7 @@ public sealed class OpenAIChatClient : IChatClient
     public async IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<MeaiChatMessage> messages, ChatOptions? options = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         var model = options?.ModelId ?? DefaultModel;
-        var (sdkMessages, sdkOptions) = ToSdk(messages, options, this);
+        var (sdkMessages, sdkOptions) = ToSdk(messages, options, this, model);
         IAsyncEnumerator<StreamingChatCompletionUpdate> updates;
         try
         {
@@ -214,7 +214,30 @@ public sealed class OpenAIChatClient : IChatClient
 
     private ChatClient ClientFor(string model) => _clients.GetOrAdd(model, m => _connection.Client.GetChatClient(m));
 
-    internal static (List<OpenAIChatMessage> Messages, ChatCompletionOptions Options) ToSdk(IEnumerable<MeaiChatMessage> messages, ChatOptions? options, IChatClient client)
+    /// <summary>
+    /// Reasoning models (the o-series, gpt-5 and later) refuse any temperature but their default with a 400, so none is
+    /// sent to them; the prompts do not depend on it. A deployment name that hides the model (Azure lets you name it
+    /// anything) is treated as the model it looks like; name deployments after their model.
+    /// </summary>
+    internal static bool IsReasoningModel(string model)
+    {
+        var name = model.Trim().ToLowerInvariant();
+        if (name.Length >= 2 && name[0] == 'o' && char.IsAsciiDigit(name[1]))
+        {
+            return true; // o1, o3-mini, o4-mini …
+        }
+
+        if (!name.StartsWith("gpt-", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        // Azure writes GPT-3.5 as "gpt-35".
+        var digits = new string(name.Skip(4).TakeWhile(char.IsAsciiDigit).ToArray());
+        return digits != "35" && int.TryParse(digits, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var generation) && generation >= 5;
+    }
+
+    internal static (List<OpenAIChatMessage> Messages, ChatCompletionOptions Options) ToSdk(IEnumerable<MeaiChatMessage> messages, ChatOptions? options, IChatClient client, string model)
     {
         var result = new List<OpenAIChatMessage>();
         if (!string.IsNullOrWhiteSpace(options?.Instructions))
@@ -277,7 +300,7 @@ public sealed class OpenAIChatClient : IChatClient
             return (result, sdk);
         }
 
-        sdk.Temperature = options.Temperature ?? sdk.Temperature;
+        sdk.Temperature = IsReasoningModel(model) ? null : options.Temperature ?? sdk.Temperature;
         sdk.TopP = options.TopP ?? sdk.TopP;
         sdk.MaxOutputTokenCount = options.MaxOutputTokens ?? sdk.MaxOutputTokenCount;
         sdk.FrequencyPenalty = options.FrequencyPenalty ?? sdk.FrequencyPenalty;
