@@ -45,6 +45,8 @@ public sealed class AzureSearchKnowledgeIndexAgainstStandInTests : IAsyncLifetim
         Assert.True((bool)fields["id"]["key"]!);
         Assert.True((bool)fields["clientId"]["filterable"]! && (bool)fields["knowledgeBaseId"]["filterable"]!);
         Assert.True((bool)fields["content"]["searchable"]!);
+        // Left to the service's defaults, string fields would be sortable and facetable: 32,766 bytes per value at most.
+        Assert.All(fields.Values.Where(f => (string)f["type"]! == "Edm.String"), f => Assert.False((bool)f["sortable"]! || (bool)f["facetable"]!));
         Assert.Equal(("Collection(Edm.Single)", 16, "knowledge-hnsw"), ((string)fields["contentVector"]["type"]!, (int)fields["contentVector"]["dimensions"]!, (string)fields["contentVector"]["vectorSearchProfile"]!));
         var algorithm = _server.IndexDefinition["vectorSearch"]!["algorithms"]![0]!;
         Assert.Equal(("hnsw", "cosine"), ((string)algorithm["kind"]!, (string)algorithm["hnswParameters"]!["metric"]!));

@@ -167,6 +167,10 @@ public sealed class AzureSearchKnowledgeIndex(HttpClient http, AzureSearchOption
         },
     };
 
+    /// <summary>
+    /// Sortable and facetable are off unless asked for: the service defaults them to true where it can, which limits a
+    /// string value to 32,766 bytes (a long chunk's content would be refused) and stores the values twice.
+    /// </summary>
     private static JsonObject Field(string name, string type, bool key = false, bool filterable = false, bool searchable = false) => new()
     {
         ["name"] = name,
@@ -174,6 +178,8 @@ public sealed class AzureSearchKnowledgeIndex(HttpClient http, AzureSearchOption
         ["key"] = key,
         ["filterable"] = filterable,
         ["searchable"] = searchable,
+        ["sortable"] = false,
+        ["facetable"] = false,
         ["retrievable"] = true,
     };
 
