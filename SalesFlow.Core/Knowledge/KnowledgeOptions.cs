@@ -15,6 +15,9 @@ public sealed class KnowledgeOptions
     [Range(1024, 16 * 1024 * 1024, ErrorMessage = "Knowledge:MaxDocumentBytes must be between 1 KiB and 16 MiB.")]
     public int MaxDocumentBytes { get; set; } = 512 * 1024;
 
+    /// <summary>The largest MaxDocumentBytes allowed with the Cosmos store: 1.5 MiB of text leaves room in a 2 MB item for the JSON around it.</summary>
+    public const int MaxDocumentBytesInCosmos = 1536 * 1024;
+
     /// <summary>Documents estimated above this many tokens are ingested as queue work (202) rather than inline (201).</summary>
     [Range(0, 1_000_000, ErrorMessage = "Knowledge:InlineIngestTokens must be between 0 and 1,000,000.")]
     public int InlineIngestTokens { get; set; } = 4000;

@@ -22,8 +22,11 @@ public static class KnowledgeExtensions
     public static IHostApplicationBuilder AddKnowledge(this IHostApplicationBuilder builder)
     {
         var services = builder.Services;
+        // With Cosmos a source's content sits in one item, and an item holds at most 2 MB of JSON (escapes included).
+        var inCosmos = string.Equals(builder.Configuration["SalesFlow:Store"], "cosmos", StringComparison.OrdinalIgnoreCase);
         services.AddOptions<KnowledgeOptions>().BindConfiguration(KnowledgeOptions.Section).ValidateDataAnnotations()
             .Validate(o => o.ChunkOverlapTokens < o.ChunkTokens / 2, "Knowledge:ChunkOverlapTokens must be less than half of Knowledge:ChunkTokens.")
+            .Validate(o => !inCosmos || o.MaxDocumentBytes <= KnowledgeOptions.MaxDocumentBytesInCosmos, $"Knowledge:MaxDocumentBytes must be at most {KnowledgeOptions.MaxDocumentBytesInCosmos} with SalesFlow:Store=cosmos (a Cosmos item holds at most 2 MB).")
             .ValidateOnStart();
         services.AddOptions<AzureSearchOptions>().BindConfiguration(AzureSearchOptions.Section);
 

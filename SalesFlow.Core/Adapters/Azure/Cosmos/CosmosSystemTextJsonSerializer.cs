@@ -13,6 +13,9 @@ public sealed class CosmosSystemTextJsonSerializer(JsonSerializerOptions? option
 {
     public static readonly JsonSerializerOptions DefaultOptions = new(JsonSerializerDefaults.Web)
     {
+        // The default encoder writes every non-ASCII character and <>&'" as \uXXXX: 512 KiB of Cyrillic or HTML became
+        // 1.6–1.8 MB of JSON, near the 2 MB item limit. These are stored documents, never embedded in HTML.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase) },
     };
