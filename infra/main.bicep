@@ -44,8 +44,8 @@ param chatCapacity int = 30
 @description('Tokens per minute (thousands) for the large chat deployment (hard turns: objections, price, closing).')
 param largeChatCapacity int = 30
 
-@description('Tokens per minute (thousands) for the embedding deployment.')
-param embeddingCapacity int = 30
+@description('Tokens per minute (thousands) for the embedding deployment. Ingesting a 512 KiB document embeds about 130K tokens; at 30K TPM that takes over four minutes of quota, close to the function timeout.')
+param embeddingCapacity int = 120
 
 var abbrs = loadJsonContent('./abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))

@@ -29,6 +29,13 @@ public sealed partial class KnowledgeService(
     public const int MaxFaqsPerImport = 5000;
     private const int EmbedBatch = 64;
 
+    /// <summary>
+    /// Tokens per embedding request. Azure OpenAI counts a deployment's tokens-per-minute quota in windows of a few
+    /// seconds: 64 chunks of 500 tokens (32K) in one request exceed a whole minute of a 30K-TPM deployment and are
+    /// refused however often they are retried.
+    /// </summary>
+    internal const int EmbedBatchTokens = 4000;
+
     private KnowledgeOptions Options => options.Value;
 
     public async Task<KnowledgeBase> CreateBaseAsync(string clientId, string? name, string? description, CancellationToken ct)
@@ -212,6 +219,30 @@ public sealed partial class KnowledgeService(
         return passages.Count == 0 ? KnowledgeContext.Empty : new KnowledgeContext(passages);
     }
 
+    /// <summary>Consecutive chunks, at most <see cref="EmbedBatch"/> and <see cref="EmbedBatchTokens"/> per batch (a larger chunk goes alone).</summary>
+    internal static IEnumerable<IReadOnlyList<TextChunk>> EmbeddingBatches(IReadOnlyList<TextChunk> chunks)
+    {
+        var batch = new List<TextChunk>();
+        var tokens = 0;
+        foreach (var chunk in chunks)
+        {
+            if (batch.Count > 0 && (batch.Count == EmbedBatch || tokens + chunk.Tokens > EmbedBatchTokens))
+            {
+                yield return batch;
+                batch = [];
+                tokens = 0;
+            }
+
+            batch.Add(chunk);
+            tokens += chunk.Tokens;
+        }
+
+        if (batch.Count > 0)
+        {
+            yield return batch;
+        }
+    }
+
     /// <summary>An FAQ is one chunk: the question and its answer together, so either side finds it.</summary>
     public static string FaqText(string question, string answer) => $"Q: {question}\nA: {answer}";
 
@@ -239,7 +270,7 @@ public sealed partial class KnowledgeService(
                 ? [new TextChunk(0, source.Content, TokenEstimator.Count(source.Content))]
                 : new TextChunker(Options.ChunkTokens, Options.ChunkOverlapTokens).Chunk(source.Content, source.ContentType);
             var indexed = new List<IndexedChunk>(chunks.Count);
-            foreach (var batch in chunks.Chunk(EmbedBatch))
+            foreach (var batch in EmbeddingBatches(chunks))
             {
                 var embeddings = await embedder.GenerateAsync(batch.Select(c => c.Text), cancellationToken: ct);
                 indexed.AddRange(batch.Select((c, i) => new IndexedChunk(c.Ordinal, c.Text, c.Tokens, embeddings[i].Vector)));

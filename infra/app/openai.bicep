@@ -14,7 +14,7 @@ param largeChatCapacity int = 30
 
 param embeddingModelName string = 'text-embedding-3-small'
 param embeddingModelVersion string = '1'
-param embeddingCapacity int = 30
+param embeddingCapacity int = 120
 
 resource account 'Microsoft.CognitiveServices/accounts@2023-05-01' = {
   name: name
