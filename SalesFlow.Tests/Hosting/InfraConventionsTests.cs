@@ -32,6 +32,13 @@ public sealed partial class InfraConventionsTests
         Assert.Contains("Path = \"/outboxId\", Order = CompositePathSortOrder.Ascending", code);
     }
 
+    [Fact]
+    public void BicepLeavesTheSameLargeValuesUnindexedAsTheApp()
+    {
+        var cosmos = RepoFiles.Read("infra", "app", "cosmos.bicep");
+        Assert.All(Core.Adapters.Azure.Cosmos.CosmosContainers.NotIndexed, path => Assert.Contains($"path: '{path}'", cosmos));
+    }
+
     [Theory]
     [InlineData("cosmos.bicep")]
     [InlineData("openai.bicep")]

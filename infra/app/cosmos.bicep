@@ -100,9 +100,23 @@ resource sqlContainers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/conta
             path: '/*'
           }
         ]
+        // Large values no query filters or sorts on: indexing them costs RU on every write (a 384-number vector is
+        // 384 index terms). Keep in step with CosmosContainers.NotIndexed.
         excludedPaths: [
           {
             path: '/"_etag"/?'
+          }
+          {
+            path: '/vector/*'
+          }
+          {
+            path: '/text/?'
+          }
+          {
+            path: '/content/?'
+          }
+          {
+            path: '/finalText/?'
           }
         ]
         compositeIndexes: container.compositeIndexes

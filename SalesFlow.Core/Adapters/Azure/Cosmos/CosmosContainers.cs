@@ -49,14 +49,30 @@ public sealed class CosmosContainers(Database database)
 
     public IEnumerable<Container> All => [Clients, Leads, Conversations, Outbox];
 
+    /// <summary>
+    /// Large values that no query filters or sorts on (vectors, message and document text, audited replies): indexing
+    /// them costs RU on every write, a 384-number vector being 384 index terms. infra/app/cosmos.bicep excludes the same.
+    /// </summary>
+    public static readonly string[] NotIndexed = ["/vector/*", "/text/?", "/content/?", "/finalText/?"];
+
+    private static ContainerProperties WithoutLargeValuesIndexed(ContainerProperties container)
+    {
+        foreach (var path in NotIndexed)
+        {
+            container.IndexingPolicy.ExcludedPaths.Add(new ExcludedPath { Path = path });
+        }
+
+        return container;
+    }
+
     /// <summary>Creates the database and the containers when missing (idempotent).</summary>
     public static async Task<CosmosContainers> EnsureCreatedAsync(CosmosClient client, string databaseName, CancellationToken ct)
     {
         Database database = await client.CreateDatabaseIfNotExistsAsync(databaseName, cancellationToken: ct);
-        await database.CreateContainerIfNotExistsAsync(new ContainerProperties(ClientsName, "/id"), cancellationToken: ct);
-        await database.CreateContainerIfNotExistsAsync(new ContainerProperties(LeadsName, "/clientId"), cancellationToken: ct);
-        await database.CreateContainerIfNotExistsAsync(new ContainerProperties(ConversationsName, "/leadKey"), cancellationToken: ct);
-        var outbox = new ContainerProperties(OutboxName, "/clientId");
+        await database.CreateContainerIfNotExistsAsync(WithoutLargeValuesIndexed(new ContainerProperties(ClientsName, "/id")), cancellationToken: ct);
+        await database.CreateContainerIfNotExistsAsync(WithoutLargeValuesIndexed(new ContainerProperties(LeadsName, "/clientId")), cancellationToken: ct);
+        await database.CreateContainerIfNotExistsAsync(WithoutLargeValuesIndexed(new ContainerProperties(ConversationsName, "/leadKey")), cancellationToken: ct);
+        var outbox = WithoutLargeValuesIndexed(new ContainerProperties(OutboxName, "/clientId"));
         // The outbox list is ordered by (createdAtMs, outboxId): two-property ORDER BY needs a composite index.
         outbox.IndexingPolicy.CompositeIndexes.Add(new Collection<CompositePath>
         {
