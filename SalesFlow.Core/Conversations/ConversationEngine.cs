@@ -57,6 +57,9 @@ public sealed class ConversationEngine(
     IOptions<MemoryOptions>? memoryOptions = null,
     IKnowledgeRetriever? knowledge = null)
 {
+    /// <summary>The most characters of a turn (one message or a burst) the brain reads; the chat API takes messages of this size.</summary>
+    public const int MaxTurnText = 4000;
+
     private const int MaxAttempts = 5;
     private const int KnowledgePassages = 3;
 
@@ -140,7 +143,10 @@ public sealed class ConversationEngine(
             return null;
         }
 
-        var text = string.Join('\n', answerable.Select(m => m.Text));
+        // The brain reads at most MaxTurnText characters (the message itself is stored whole): the rules' regexes and a
+        // model's prompt have no business with a megabyte an e-mail sender chose to send.
+        var joined = string.Join('\n', answerable.Select(m => m.Text));
+        var text = joined.Length > MaxTurnText ? joined[..MaxTurnText] : joined;
         var insights = await extractor.ExtractAsync(text, new AnalysisContext(clientId, leadId, conversation.State), ct);
         var analysis = insights.Analysis;
         var wasEscalated = lead.Escalated;

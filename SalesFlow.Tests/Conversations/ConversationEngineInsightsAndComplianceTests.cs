@@ -92,6 +92,24 @@ public sealed class ConversationEngineInsightsAndComplianceTests : IDisposable
     }
 
     [Fact]
+    public async Task TheBrainReadsAtMostTheTurnLimitOfAHugeMessageWhichIsStoredWhole()
+    {
+        string? read = null;
+        var extractor = Suggests(ConversationState.InterestQualification, 0.1);
+        extractor.Setup(e => e.ExtractAsync(It.IsAny<string>(), It.IsAny<AnalysisContext>(), It.IsAny<CancellationToken>()))
+            .Callback<string, AnalysisContext, CancellationToken>((text, _, _) => read = text)
+            .ReturnsAsync(new LeadInsights(new MessageAnalysis("en", Intent.Question, Sentiment.Neutral, 0, 0.9), null, 0, BantSignals.None, DiscSignals.None, KeyFacts.None, "llm"));
+        var huge = "Tell me about pricing. " + new string('x', 50_000);
+        var accepted = await Say(huge, "wamid.huge");
+
+        await Engine(extractor: extractor.Object).ProcessLeadAsync("acme", accepted.LeadId, default);
+
+        Assert.Equal(huge[..ConversationEngine.MaxTurnText], read);
+        var stored = await _bed.Conversations.ListMessagesAsync("acme", (await _bed.Conversations.GetOrCreateForLeadAsync("acme", accepted.LeadId, Core.Channels.ChannelKind.WhatsApp, DateTimeOffset.UtcNow, default)).Id, 10, default);
+        Assert.Contains(stored, m => m.Text == huge);
+    }
+
+    [Fact]
     public async Task TheBudgetTheLeadStatedReachesTheReplyAsTheDealValueOnLaterTurnsToo()
     {
         var seen = new List<decimal?>();

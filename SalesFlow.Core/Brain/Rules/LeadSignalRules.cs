@@ -71,7 +71,9 @@ public static partial class LeadSignalRules
     [GeneratedRegex(@"\bbudget\w*|\bwe can (?:spend|afford)\b|\bkönnen (?:wir )?(?:ausgeben|investieren)\b|\binvestieren\b|\bspend up to\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex BudgetWord();
 
-    [GeneratedRegex(@"(?:[€$£]\s?\d[\d.,]*\s?[kK]?)|(?:\d[\d.,]*\s?(?:[kK]\b|€|\$|£|EUR\b|euros?\b|USD\b|dollars?\b|Tsd\.?|tausend\b))", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    // A number is tried only from the start of its run of digits and separators ((?<![\d.,])): from every position
+    // inside "1.1.1.…" the scan to the run's end made a long run quadratic (16 s for 80 KB).
+    [GeneratedRegex(@"(?:[€$£]\s?\d[\d.,]*\s?[kK]?)|(?:(?<![\d.,])\d[\d.,]*\s?(?:[kK]\b|€|\$|£|EUR\b|euros?\b|USD\b|dollars?\b|Tsd\.?|tausend\b))", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex AmountPattern();
 
     [GeneratedRegex(@"\b(?:by|before|within|until|in|bis|innerhalb|in den nächsten|zum|ab)\s+(?:the\s+|der\s+|dem\s+|den\s+)?(?:end of\s+(?:the\s+)?|ende\s+)?(?:next\s+|this\s+|nächste[nmrs]?\s+|diese[nmrs]?\s+|\d+\s+|two\s+|three\s+|zwei\s+|drei\s+)?(?:weeks?|months?|quarter|Q[1-4]|year|days?|Wochen?|Monat(?:e|en|s)?|Quartal(?:s)?|Jahr(?:es)?|Tage?n?|January|February|March|April|May|June|July|August|September|October|November|December|Januar|Februar|März|Juni|Juli|Oktober|Dezember)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]

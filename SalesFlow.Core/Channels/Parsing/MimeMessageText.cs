@@ -328,16 +328,66 @@ internal static partial class MimeMessageText
         });
     }
 
-    /// <summary>Crude HTML to text: drops head/script/style, turns block ends into line breaks, strips tags, decodes entities.</summary>
+    /// <summary>
+    /// HTML to text: drops head/script/style/title, breaks lines at &lt;br&gt;, block ends and list items, decodes
+    /// entities. An HTML parser, not regexes: the sender controls the markup, and patterns such as
+    /// "&lt;style&gt;.*?&lt;/style&gt;" take quadratic time on unclosed tags (seconds for a few dozen KB).
+    /// </summary>
     public static string HtmlToText(string html)
     {
-        var text = InvisibleBlocks().Replace(html, string.Empty);
-        text = LineBreakTags().Replace(text, "\n");
-        text = Tags().Replace(text, string.Empty);
-        text = WebUtility.HtmlDecode(text).Replace('\u00A0', ' ');
-        var lines = text.Replace("\r\n", "\n").Split('\n').Select(line => SpaceRun().Replace(line, " ").Trim());
+        var document = new AngleSharp.Html.Parser.HtmlParser().ParseDocument(html);
+        foreach (var hidden in document.QuerySelectorAll("head, script, style, title, noscript, template").ToList())
+        {
+            hidden.Remove();
+        }
+
+        var text = new StringBuilder();
+        // Depth-first with an explicit stack: the nesting depth is the sender's choice too.
+        var pending = new Stack<(AngleSharp.Dom.INode Node, bool End)>();
+        pending.Push((document.Body ?? (AngleSharp.Dom.INode)document, false));
+        while (pending.TryPop(out var item))
+        {
+            if (item.End)
+            {
+                text.Append('\n');
+                continue;
+            }
+
+            switch (item.Node)
+            {
+                case AngleSharp.Dom.IText textNode:
+                    text.Append(textNode.Data);
+                    break;
+                case AngleSharp.Dom.IElement element when element.LocalName == "br":
+                    text.Append('\n');
+                    break;
+                default:
+                    var name = (item.Node as AngleSharp.Dom.IElement)?.LocalName;
+                    if (name is "li" or "tr")
+                    {
+                        text.Append('\n');
+                    }
+
+                    if (name is not null && BlockEnds.Contains(name))
+                    {
+                        pending.Push((item.Node, true));
+                    }
+
+                    for (var i = item.Node.ChildNodes.Length - 1; i >= 0; i--)
+                    {
+                        pending.Push((item.Node.ChildNodes[i], false));
+                    }
+
+                    break;
+            }
+        }
+
+        var lines = text.ToString().Replace('\u00A0', ' ').Replace("\r\n", "\n").Split('\n').Select(line => SpaceRun().Replace(line, " ").Trim());
         return ManyBlankLines().Replace(string.Join('\n', lines), "\n\n").Trim();
     }
+
+    /// <summary>Elements whose end is a line break.</summary>
+    private static readonly HashSet<string> BlockEnds = new(StringComparer.Ordinal) { "p", "div", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "table" };
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex WhitespaceRun();
@@ -347,15 +397,6 @@ internal static partial class MimeMessageText
 
     [GeneratedRegex(@"\n{3,}")]
     private static partial Regex ManyBlankLines();
-
-    [GeneratedRegex(@"<(head|script|style|title)\b[^>]*>.*?</\1\s*>", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
-    private static partial Regex InvisibleBlocks();
-
-    [GeneratedRegex(@"<\s*br\s*/?\s*>|</\s*(p|div|tr|li|h[1-6]|blockquote|table)\s*>|<\s*(li|tr)\b[^>]*>", RegexOptions.IgnoreCase)]
-    private static partial Regex LineBreakTags();
-
-    [GeneratedRegex(@"<!--.*?-->|<[^>]*>", RegexOptions.Singleline)]
-    private static partial Regex Tags();
 
     [GeneratedRegex(@"\?=\s+=\?")]
     private static partial Regex BetweenEncodedWords();
