@@ -81,7 +81,9 @@ public static class WebhooksApi
             return BadSignature(http, "X-Twilio-Signature");
         }
 
-        var form = fields.ToDictionary(f => f.Key, f => f.Value.ToString(), StringComparer.Ordinal);
+        // A repeated field is signed like a single one (Twilio's own check drops duplicate pairs), so taking all values
+        // ("SM1,SM1") would turn a replayed request into a new message id; Twilio never repeats a field, the first counts.
+        var form = fields.ToDictionary(f => f.Key, f => f.Value.Count > 0 ? f.Value[0] ?? "" : "", StringComparer.Ordinal);
         await AcceptAsync(http, client, TwilioWebhookParser.Parse(form), intake, ct);
 
         // Empty TwiML: the reply goes out through the REST API once the turn has run.

@@ -22,12 +22,14 @@ public sealed class DemoClientSeeder(IClientStore clients, IOptions<DemoClientOp
             return;
         }
 
-        var apiKey = o.ApiKey ?? "sf_" + Secret();
+        // An empty setting counts as unset: an empty secret would guard nothing.
+        static string Given(string? value, Func<string> otherwise) => string.IsNullOrEmpty(value) ? otherwise() : value;
+        var apiKey = Given(o.ApiKey, () => "sf_" + Secret());
         var secrets = new ClientChannelSecrets(
-            o.WhatsAppAppSecret ?? Secret(),
-            o.WhatsAppVerifyToken ?? Secret(),
-            o.TwilioAuthToken ?? Secret(),
-            o.EmailWebhookSecret ?? Secret());
+            Given(o.WhatsAppAppSecret, Secret),
+            Given(o.WhatsAppVerifyToken, Secret),
+            Given(o.TwilioAuthToken, Secret),
+            Given(o.EmailWebhookSecret, Secret));
         var created = await clients.TryCreateAsync(new Client(DemoClientId, "SalesFlow Demo", ClientAuthenticator.HashKey(apiKey), secrets, "49", "Europe/Berlin"), cancellationToken);
         if (!created)
         {

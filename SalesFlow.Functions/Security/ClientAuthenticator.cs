@@ -36,8 +36,9 @@ public sealed class ClientAuthenticator(IClientStore clients)
 
     internal static void SetCurrent(HttpContext context, Client client) => context.Items[ItemKey] = client;
 
+    /// <summary>Constant-time equality of two secrets; an empty secret never matches (not even another empty one).</summary>
     public static bool FixedTimeEquals(string? a, string? b) =>
-        a is not null && b is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(a), Encoding.UTF8.GetBytes(b));
+        a is { Length: > 0 } && b is { Length: > 0 } && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(a), Encoding.UTF8.GetBytes(b));
 }
 
 public static class ClientAuthenticationExtensions

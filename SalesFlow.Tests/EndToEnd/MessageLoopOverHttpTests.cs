@@ -76,6 +76,26 @@ public sealed class MessageLoopOverHttpTests(AppFixture fixture)
     }
 
     [Fact]
+    public async Task AReplayedTwilioRequestWithItsMessageIdsRepeatedIsStillADuplicate()
+    {
+        var sid = "SM" + Guid.NewGuid().ToString("N");
+        var from = "+1555" + Random.Shared.Next(1_000_000, 9_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var form = Webhooks.TwilioSms(from, sid, "Do you ship to Canada?");
+        using var first = await App.Http.SendAsync(Webhooks.SignedTwilio(App.BaseUrl, "demo", form, TwilioAuthToken));
+
+        // The captured request again with its message ids repeated: Twilio's check drops duplicate pairs, so the signature holds.
+        var url = new Uri(App.BaseUrl, "/api/webhooks/twilio/demo").ToString();
+        using var replay = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent(form.Concat([new("MessageSid", sid), new("SmsSid", sid), new("SmsMessageSid", sid)])) };
+        replay.Headers.Add("X-Twilio-Signature", Core.Channels.Signatures.TwilioSignature.Compute(TwilioAuthToken, url, form));
+        using var second = await App.Http.SendAsync(replay);
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (first.StatusCode, second.StatusCode));
+        var items = await Eventually.ReturnsAsync(async () => (await App.Http.OutboxAsync()).Where(i => i.Str("recipient") == from).ToArray(), i => i.Length >= 1);
+        var conversation = await App.Http.GetJsonAsync($"/api/conversations/{items[0].Str("conversationId")}");
+        Assert.Single(conversation.GetProperty("messages").EnumerateArray(), m => m.GetProperty("direction").GetString() == "inbound");
+    }
+
+    [Fact]
     public async Task ABurstOfMessagesIsAnsweredOnce()
     {
         var waId = NewWaId();
