@@ -68,12 +68,13 @@ public static class AdapterExtensions
         services.AddSingleton<ILeadStore, SqliteLeadStore>();
         services.AddSingleton<IConversationStore, SqliteConversationStore>();
         services.AddSingleton<IOutboxStore, SqliteOutboxStore>();
-        services.AddSingleton<ILeadEraser, SqliteLeadEraser>();
+        services.AddSingleton<ILeadEraser>(sp => new SqliteLeadEraser(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<SqliteMemoryIndex>()));
         services.AddSingleton<ILeadProfileStore, SqliteLeadProfileStore>();
         services.AddSingleton<IComplianceAuditLog, SqliteComplianceAuditLog>();
         services.AddSingleton<IUsageStore, SqliteUsageStore>();
         services.AddSingleton<IMemoryStore, SqliteMemoryStore>();
-        services.AddSingleton<IMemoryIndex, SqliteMemoryIndex>();
+        services.AddSingleton<SqliteMemoryIndex>();
+        services.AddSingleton<IMemoryIndex>(sp => sp.GetRequiredService<SqliteMemoryIndex>());
     }
 
     private static void AddCosmosStores(IServiceCollection services, IConfiguration configuration)

@@ -7,19 +7,40 @@ namespace SalesFlow.Tests.Adapters;
 public sealed class StoreContractTestsAgainstSqlite : StoreContractTests
 {
     private readonly TempDatabase _temp = new();
+    private SqliteMemoryIndex? _memoryIndex;
 
-    protected override Task<StoreSet> CreateStoresAsync() => Task.FromResult(new StoreSet(
-        new SqliteClientStore(_temp.Db, TimeProvider.System),
-        new SqliteLeadStore(_temp.Db),
-        new SqliteConversationStore(_temp.Db),
-        new SqliteOutboxStore(_temp.Db),
-        new SqliteLeadEraser(_temp.Db),
-        new SqliteLeadProfileStore(_temp.Db),
-        new SqliteComplianceAuditLog(_temp.Db),
-        new SqliteUsageStore(_temp.Db),
-        new SqliteMemoryStore(_temp.Db),
-        new SqliteMemoryIndex(_temp.Db),
-        FindEverythingMentioningAsync));
+    protected override Task<StoreSet> CreateStoresAsync()
+    {
+        _memoryIndex = new SqliteMemoryIndex(_temp.Db);
+        return Task.FromResult(new StoreSet(
+            new SqliteClientStore(_temp.Db, TimeProvider.System),
+            new SqliteLeadStore(_temp.Db),
+            new SqliteConversationStore(_temp.Db),
+            new SqliteOutboxStore(_temp.Db),
+            new SqliteLeadEraser(_temp.Db, _memoryIndex),
+            new SqliteLeadProfileStore(_temp.Db),
+            new SqliteComplianceAuditLog(_temp.Db),
+            new SqliteUsageStore(_temp.Db),
+            new SqliteMemoryStore(_temp.Db),
+            _memoryIndex,
+            FindEverythingMentioningAsync));
+    }
+
+    [Fact]
+    public async Task ErasureAlsoDropsTheLeadsRecallTextsFromTheProcessMemory()
+    {
+        var now = DateTimeOffset.UtcNow;
+        var leads = new SqliteLeadStore(_temp.Db);
+        var (lead, _) = await leads.GetOrCreateByIdentityAsync("acme", Core.Leads.IdentityKind.Phone, "+491709999999", () => new Core.Leads.Lead { Id = Core.Common.Ids.New("lead"), ClientId = "acme", CreatedAt = now, UpdatedAt = now }, default);
+        var vector = new Core.Knowledge.HashedEmbedder().Embed("barcode scanning in the warehouse");
+        await _memoryIndex!.AddAsync("acme", lead.Id, [new Core.Memory.MemoryEntry(Core.Memory.MemoryKinds.Message, 1, "barcode scanning in the warehouse", true, now, vector)], default);
+        Assert.NotEmpty(await _memoryIndex.SearchAsync("acme", lead.Id, vector, 3, 0, long.MaxValue, default));
+        Assert.True(_memoryIndex.Holds("acme", lead.Id));
+
+        Assert.NotNull(await new SqliteLeadEraser(_temp.Db, _memoryIndex).EraseAsync("acme", lead.Id, default));
+
+        Assert.False(_memoryIndex.Holds("acme", lead.Id));
+    }
 
     protected override Task DisposeStoresAsync()
     {

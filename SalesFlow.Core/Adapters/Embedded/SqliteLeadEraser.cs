@@ -5,8 +5,9 @@ namespace SalesFlow.Core.Adapters.Embedded;
 /// <summary>
 /// Deletes the lead and everything that names it in one transaction, then checkpoints the WAL
 /// and vacuums (rows are overwritten by secure_delete), so the erased text is not left behind in free pages or the log.
+/// The memory index's in-process cache of the lead's recall texts is dropped too.
 /// </summary>
-public sealed class SqliteLeadEraser(SqliteDatabase db) : ILeadEraser
+public sealed class SqliteLeadEraser(SqliteDatabase db, SqliteMemoryIndex? memoryIndex = null) : ILeadEraser
 {
     public async Task<ErasureReport?> EraseAsync(string clientId, string leadId, CancellationToken ct)
     {
@@ -39,6 +40,7 @@ public sealed class SqliteLeadEraser(SqliteDatabase db) : ILeadEraser
             return null;
         }
 
+        memoryIndex?.Forget(clientId, leadId);
         // secure_delete overwrote the rows; VACUUM and a truncating checkpoint leave no copy in free pages or the WAL.
         await db.MaintainAsync("VACUUM; PRAGMA wal_checkpoint(TRUNCATE);", ct);
         return new ErasureReport(leadId, removed);

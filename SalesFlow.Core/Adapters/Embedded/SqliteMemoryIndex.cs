@@ -15,6 +15,12 @@ public sealed class SqliteMemoryIndex(SqliteDatabase db) : IMemoryIndex
 
     private readonly ConcurrentDictionary<(string ClientId, string LeadId), LeadVectors> _cache = new();
 
+    /// <summary>Drops the lead's cached texts and vectors (after an erasure: nothing of the lead stays in memory either).</summary>
+    public void Forget(string clientId, string leadId) => _cache.TryRemove((clientId, leadId), out _);
+
+    /// <summary>Whether the lead's vectors are held in memory (for tests).</summary>
+    internal bool Holds(string clientId, string leadId) => _cache.ContainsKey((clientId, leadId));
+
     public Task AddAsync(string clientId, string leadId, IReadOnlyList<MemoryEntry> entries, CancellationToken ct) =>
         db.WriteAsync(async (c, t) =>
         {
