@@ -54,23 +54,11 @@ public sealed class StoreContractTestsAgainstCosmosStandIn(CosmosStandInFixture 
     public async Task TheStaleLeadSweepLooksOnlyAtLeadsWithMessagesWithinItsWindow()
     {
         var now = DateTimeOffset.UtcNow;
-        var (lead, _) = await _stores!.Leads.GetOrCreateByIdentityAsync("acme", Core.Leads.IdentityKind.Phone, "+491703333333", () => new Core.Leads.Lead { Id = Core.Common.Ids.New("lead"), ClientId = "acme", CreatedAt = now, UpdatedAt = now }, default);
+        var (lead, _) = await _stores!.Leads.GetOrCreateByIdentityAsync("acme", Core.Leads.IdentityKind.Phone, "+491703333333", () => NewLead("acme"), default);
         var conversation = await _stores.Conversations.GetOrCreateForLeadAsync("acme", lead.Id, Core.Channels.ChannelKind.WhatsApp, now, default);
         for (var i = 0; i < 5; i++)
         {
-            await _stores.Conversations.AddInboundAsync(
-                new Core.Conversations.Message
-                {
-                    Id = Core.Common.Ids.New("msg"),
-                    ClientId = "acme",
-                    LeadId = lead.Id,
-                    ConversationId = conversation.Id,
-                    Direction = Core.Conversations.MessageDirection.Inbound,
-                    Channel = Core.Channels.ChannelKind.WhatsApp,
-                    Text = "message " + i,
-                    CreatedAt = now,
-                },
-                default);
+            await _stores.Conversations.AddInboundAsync(Inbound(conversation, "message " + i), default);
         }
 
         var today = new CosmosMemoryStore(_stores.Containers);

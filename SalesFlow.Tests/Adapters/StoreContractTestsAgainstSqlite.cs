@@ -31,7 +31,7 @@ public sealed class StoreContractTestsAgainstSqlite : StoreContractTests
     {
         var now = DateTimeOffset.UtcNow;
         var leads = new SqliteLeadStore(_temp.Db);
-        var (lead, _) = await leads.GetOrCreateByIdentityAsync("acme", Core.Leads.IdentityKind.Phone, "+491709999999", () => new Core.Leads.Lead { Id = Core.Common.Ids.New("lead"), ClientId = "acme", CreatedAt = now, UpdatedAt = now }, default);
+        var (lead, _) = await leads.GetOrCreateByIdentityAsync("acme", Core.Leads.IdentityKind.Phone, "+491709999999", () => NewLead("acme"), default);
         var vector = new Core.Knowledge.HashedEmbedder().Embed("barcode scanning in the warehouse");
         await _memoryIndex!.AddAsync("acme", lead.Id, [new Core.Memory.MemoryEntry(Core.Memory.MemoryKinds.Message, 1, "barcode scanning in the warehouse", true, now, vector)], default);
         Assert.NotEmpty(await _memoryIndex.SearchAsync("acme", lead.Id, vector, 3, 0, long.MaxValue, default));

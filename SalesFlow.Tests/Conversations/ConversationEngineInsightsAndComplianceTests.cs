@@ -95,7 +95,7 @@ public sealed class ConversationEngineInsightsAndComplianceTests : IDisposable
     public async Task TheBrainReadsAtMostTheTurnLimitOfAHugeMessageWhichIsStoredWhole()
     {
         string? read = null;
-        var extractor = Suggests(ConversationState.InterestQualification, 0.1);
+        var extractor = new Mock<ILeadInsightsExtractor>();
         extractor.Setup(e => e.ExtractAsync(It.IsAny<string>(), It.IsAny<AnalysisContext>(), It.IsAny<CancellationToken>()))
             .Callback<string, AnalysisContext, CancellationToken>((text, _, _) => read = text)
             .ReturnsAsync(new LeadInsights(new MessageAnalysis("en", Intent.Question, Sentiment.Neutral, 0, 0.9), null, 0, BantSignals.None, DiscSignals.None, KeyFacts.None, "llm"));

@@ -71,17 +71,6 @@ public sealed class KnowledgeRetrievalAgainstSqliteTests : IDisposable
     }
 
     [Fact]
-    public async Task HitsAreFetchedByPrimaryKeyNotByWalkingTheClientsChunks()
-    {
-        await SeededBaseAsync();
-
-        // SQLite once chose the (client, base, source) index here and read every chunk of the client per search.
-        var plan = await _h.Database.ReadAsync(c => c.Command("EXPLAIN QUERY PLAN " + SalesFlow.Core.Adapters.Embedded.Knowledge.SqliteKnowledgeIndex.HitsSql([1, 2, 3]), null, ("$c", "acme")).QueryAsync(r => r.GetString(3)));
-
-        Assert.Equal(["SEARCH knowledge_chunks USING INTEGER PRIMARY KEY (rowid=?)"], plan);
-    }
-
-    [Fact]
     public async Task ClientBNeverSeesClientAsPassagesOrBases()
     {
         var baseOfA = await SeededBaseAsync(ClientA);

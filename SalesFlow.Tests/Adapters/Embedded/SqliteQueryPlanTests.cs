@@ -1,4 +1,5 @@
 using SalesFlow.Core.Adapters.Embedded;
+using SalesFlow.Core.Adapters.Embedded.Knowledge;
 using SalesFlow.Tests.Support;
 
 namespace SalesFlow.Tests.Adapters.Embedded;
@@ -10,6 +11,8 @@ namespace SalesFlow.Tests.Adapters.Embedded;
 public sealed class SqliteQueryPlanTests : IDisposable
 {
     private readonly TempDatabase _db = new();
+
+    public SqliteQueryPlanTests() => _ = new SqliteKnowledgeIndex(_db.Db); // creates the knowledge tables
 
     public void Dispose() => _db.Dispose();
 
@@ -40,5 +43,14 @@ public sealed class SqliteQueryPlanTests : IDisposable
         var plan = await PlanAsync(SqliteUsageStore.SummaryQuery("acme", "lead_1", null));
 
         Assert.StartsWith("SEARCH ai_usage USING INDEX ix_ai_usage_lead (client_id=? AND lead_id=?)", plan);
+    }
+
+    [Fact]
+    public async Task KnowledgeHitsAreFetchedByPrimaryKeyNotByWalkingTheClientsChunks()
+    {
+        // SQLite once chose the (client, base, source) index here and read every chunk of the client per search.
+        var plan = await PlanAsync((SqliteKnowledgeIndex.HitsSql([1, 2, 3]), [("$c", "acme")]));
+
+        Assert.Equal("SEARCH knowledge_chunks USING INTEGER PRIMARY KEY (rowid=?)", plan);
     }
 }
