@@ -6,7 +6,9 @@ namespace SalesFlow.Core.Memory;
 public sealed record SummarizedMessage(long Seq, bool FromLead, string Text, string Stage, DateTimeOffset At);
 
 /// <param name="Previous">The summary so far (empty for the first one); the new one extends it.</param>
-public sealed record SummaryInput(string Previous, IReadOnlyList<SummarizedMessage> Messages, LeadProfile? Profile);
+/// <param name="ClientId">The tenant (model choice, budget and usage accounting of a model summary).</param>
+/// <param name="LeadId">The lead the summary is of (usage accounting).</param>
+public sealed record SummaryInput(string Previous, IReadOnlyList<SummarizedMessage> Messages, LeadProfile? Profile, string? ClientId = null, string? LeadId = null);
 
 /// <summary>Folds messages that left the hot window into the rolling summary.</summary>
 public interface ISummarizer

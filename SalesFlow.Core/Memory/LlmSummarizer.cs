@@ -1,22 +1,44 @@
+using System.Diagnostics;
 using System.Text;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SalesFlow.Core.Ai;
+using SalesFlow.Core.Ai.Usage;
+using SalesFlow.Core.Common;
 
 namespace SalesFlow.Core.Memory;
 
 /// <summary>
-/// Summarises with the chat model when one is configured; any failure (timeout, budget, empty answer) falls back to
-/// the rules summarizer, so a refresh never leaves messages unsummarised because the model was down.
+/// Summarises with the client's small chat model when one is configured: folding a few messages into bullet notes is
+/// routine work, and a summary refresh runs for every active lead, so the large model would multiply its cost for no
+/// gain. Every call is priced and recorded (purpose "summary"); a spent budget skips the model. Any failure (timeout,
+/// budget, empty answer) falls back to the rules summarizer, so a refresh never leaves messages unsummarised because
+/// the model was down.
 /// </summary>
-public sealed class LlmSummarizer(IChatClient chat, RulesSummarizer rules, ILogger<LlmSummarizer> logger) : ISummarizer
+public sealed class LlmSummarizer(IChatClient chat, RulesSummarizer rules, AiUsageTracker usage, IOptions<AiOptions> options, ILogger<LlmSummarizer> logger) : ISummarizer
 {
-    private const int MaxOutputTokens = 400;
+    public const int MaxOutputTokens = 400;
 
     public async Task<string> SummarizeAsync(SummaryInput input, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(input);
+        var clientId = input.ClientId ?? "unknown";
+        if (await usage.RemainingBudgetAsync(clientId, ct) is <= 0)
+        {
+            logger.LogInformation("Client {ClientId} has spent its AI budget; the rules summary is used", clientId);
+            return await rules.SummarizeAsync(input, ct);
+        }
+
+        var model = options.Value.SmallChatModelFor(clientId);
+        var messages = BuildMessages(input);
+        var call = new AiCallContext(clientId, input.LeadId, AiPurpose.Summary);
+        var started = Stopwatch.GetTimestamp();
         try
         {
-            var response = await chat.GetResponseAsync(BuildMessages(input), new ChatOptions { MaxOutputTokens = MaxOutputTokens, Temperature = 0 }, ct);
+            var response = await chat.GetResponseAsync(messages, new ChatOptions { ModelId = model, MaxOutputTokens = MaxOutputTokens, Temperature = 0 }, ct);
+            var estimatedInput = TokenEstimator.CountPrompt(messages.Select(m => new EstimatedMessage(m.Role.Value, m.Text)));
+            await usage.RecordAsync(call, response.ModelId ?? model, response.Usage, estimatedInput, TokenEstimator.Count(response.Text), Stopwatch.GetElapsedTime(started), true, CancellationToken.None);
             var text = response.Text?.Trim();
             if (!string.IsNullOrEmpty(text))
             {
@@ -26,13 +48,19 @@ public sealed class LlmSummarizer(IChatClient chat, RulesSummarizer rules, ILogg
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             logger.LogWarning(e, "LLM summary failed; using the rules summary");
+            if (e is not AiException { Failure: AiFailure.CircuitOpen })
+            {
+                await usage.RecordAsync(call, model, null, 0, 0, Stopwatch.GetElapsedTime(started), false, CancellationToken.None);
+            }
         }
 
         return await rules.SummarizeAsync(input, ct);
     }
 
-    internal static List<ChatMessage> BuildMessages(SummaryInput input)
+    /// <summary>The summary prompt (also priced by the routing evaluation, tools/SalesFlow.RoutingEval).</summary>
+    public static List<ChatMessage> BuildMessages(SummaryInput input)
     {
+        ArgumentNullException.ThrowIfNull(input);
         var user = new StringBuilder();
         if (input.Previous.Length > 0)
         {

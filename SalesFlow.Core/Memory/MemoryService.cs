@@ -70,7 +70,9 @@ public sealed class MemoryService(
         var input = new SummaryInput(
             summary?.Text ?? "",
             leaving.Select(m => new SummarizedMessage(m.Seq, m.Direction == MessageDirection.Inbound, m.Text, StageAt(conversation, m.CreatedAt), m.CreatedAt)).ToList(),
-            profile);
+            profile,
+            clientId,
+            leadId);
         var text = await summarizer.SummarizeAsync(input, ct);
         var next = new ConversationSummary(
             clientId,

@@ -1,22 +1,40 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using SalesFlow.Core.Adapters.Embedded;
+using SalesFlow.Core.Ai;
+using SalesFlow.Core.Ai.Usage;
 using SalesFlow.Core.Memory;
+using SalesFlow.Tests.Support;
 
 namespace SalesFlow.Tests.Memory;
 
-public sealed class LlmSummarizerTests
+public sealed class LlmSummarizerTests : IDisposable
 {
     private static readonly SummaryInput Input = new(
         "[initial_contact] need: A CRM for 12 reps.",
         [new SummarizedMessage(4, true, "Is there a discount for annual billing?", "price_negotiation", DateTimeOffset.UnixEpoch)],
-        null);
+        null,
+        "c1",
+        "l1");
+
+    private readonly TempDatabase _db = new();
+
+    public void Dispose() => _db.Dispose();
+
+    private LlmSummarizer Summarizer(IChatClient chat, AiOptions? options = null)
+    {
+        var o = Options.Create(options ?? new AiOptions { ChatModel = "gpt-4o", SmallChatModel = "gpt-4o-mini" });
+        var tracker = new AiUsageTracker(new SqliteUsageStore(_db.Db), o, TimeProvider.System, NullLogger<AiUsageTracker>.Instance);
+        return new LlmSummarizer(chat, new RulesSummarizer(), tracker, o, NullLogger<LlmSummarizer>.Instance);
+    }
 
     [Fact]
     public async Task TheModelsSummaryIsUsedAndItSeesThePreviousSummaryAndTheStages()
     {
         var chat = new FakeChat(_ => "- Needs a CRM for 12 reps\n- Asked about an annual discount");
 
-        var summary = await new LlmSummarizer(chat, new RulesSummarizer(), NullLogger<LlmSummarizer>.Instance).SummarizeAsync(Input, default);
+        var summary = await Summarizer(chat).SummarizeAsync(Input, default);
 
         Assert.Equal("- Needs a CRM for 12 reps\n- Asked about an annual discount", summary);
         var prompt = chat.LastPrompt!;
@@ -25,24 +43,63 @@ public sealed class LlmSummarizerTests
     }
 
     [Fact]
-    public async Task AFailingModelFallsBackToTheRulesSummary()
+    public async Task TheSummaryIsWrittenByTheClientsSmallModelAndItsCostIsRecordedForTheLead()
+    {
+        var chat = new FakeChat(_ => "- Asked about an annual discount", new UsageDetails { InputTokenCount = 1200, OutputTokenCount = 80 });
+        var options = new AiOptions { ChatModel = "gpt-4o", SmallChatModel = "gpt-4o-mini" };
+        options.Clients["c1"] = new ClientAiOptions { SmallChatModel = "acme-mini" };
+        options.Prices["acme-mini"] = new ModelPrice { InputPerMillion = 1m, OutputPerMillion = 2m };
+
+        await Summarizer(chat, options).SummarizeAsync(Input, default);
+
+        Assert.Equal("acme-mini", chat.LastOptions!.ModelId);
+        var lead = await new SqliteUsageStore(_db.Db).SummarizeLeadAsync("c1", "l1", default);
+        var call = Assert.Single(await new SqliteUsageStore(_db.Db).ListAsync("c1", "l1", 10, default));
+        Assert.Equal(AiPurpose.Summary, call.Purpose);
+        Assert.Equal("acme-mini", call.Model);
+        Assert.Equal(1200, lead.Total.InputTokens);
+        Assert.Equal(0.00136m, lead.Total.CostUsd); // 1,200 × $1 + 80 × $2 per 1M
+    }
+
+    [Fact]
+    public async Task AFailingModelFallsBackToTheRulesSummaryAndTheFailedCallIsRecorded()
     {
         var chat = new FakeChat(_ => throw new HttpRequestException("model down"));
 
-        var summary = await new LlmSummarizer(chat, new RulesSummarizer(), NullLogger<LlmSummarizer>.Instance).SummarizeAsync(Input, default);
+        var summary = await Summarizer(chat).SummarizeAsync(Input, default);
 
         Assert.Equal(RulesSummarizer.Summarize(Input), summary);
+        var call = Assert.Single(await new SqliteUsageStore(_db.Db).ListAsync("c1", "l1", 10, default));
+        Assert.False(call.Succeeded);
     }
 
-    private sealed class FakeChat(Func<IEnumerable<ChatMessage>, string> answer) : IChatClient
+    [Fact]
+    public async Task ASpentBudgetSkipsTheModelAndTheRulesSummaryIsUsed()
+    {
+        var options = new AiOptions { ChatModel = "gpt-4o", SmallChatModel = "gpt-4o-mini", MonthlyBudgetUsd = 0.001m };
+        var o = Options.Create(options);
+        var tracker = new AiUsageTracker(new SqliteUsageStore(_db.Db), o, TimeProvider.System, NullLogger<AiUsageTracker>.Instance);
+        await tracker.RecordAsync(new AiCallContext("c1", "l1", AiPurpose.Reply), "gpt-4o", new UsageDetails { InputTokenCount = 1000, OutputTokenCount = 100 }, 0, 0, TimeSpan.Zero, true, default);
+        var chat = new FakeChat(_ => "- should not be asked");
+
+        var summary = await new LlmSummarizer(chat, new RulesSummarizer(), tracker, o, NullLogger<LlmSummarizer>.Instance).SummarizeAsync(Input, default);
+
+        Assert.Equal(RulesSummarizer.Summarize(Input), summary);
+        Assert.Null(chat.LastPrompt);
+    }
+
+    private sealed class FakeChat(Func<IEnumerable<ChatMessage>, string> answer, UsageDetails? usage = null) : IChatClient
     {
         public string? LastPrompt { get; private set; }
+
+        public ChatOptions? LastOptions { get; private set; }
 
         public Task<ChatResponse> GetResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default)
         {
             var list = messages.ToList();
             LastPrompt = string.Join('\n', list.Select(m => m.Text));
-            return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, answer(list))));
+            LastOptions = options;
+            return Task.FromResult(new ChatResponse(new ChatMessage(ChatRole.Assistant, answer(list))) { Usage = usage, ModelId = options?.ModelId });
         }
 
         public IAsyncEnumerable<ChatResponseUpdate> GetStreamingResponseAsync(IEnumerable<ChatMessage> messages, ChatOptions? options = null, CancellationToken cancellationToken = default) =>
