@@ -42,6 +42,8 @@ public sealed record KeyFacts(string? Name, string? Company, string? Role, strin
 /// returns it only along an edge the state machine allows.
 /// </summary>
 /// <param name="Source">"llm" or "rules".</param>
+/// <param name="RulesReading">When a model did the analysis: the rules analyser's reading of the same text. The model
+/// router takes the harder of the two readings, so a (small) model's misreading never makes a hard turn cheap.</param>
 public sealed record LeadInsights(
     MessageAnalysis Analysis,
     ConversationState? SuggestedState,
@@ -49,7 +51,8 @@ public sealed record LeadInsights(
     BantSignals Bant,
     DiscSignals Disc,
     KeyFacts Facts,
-    string Source)
+    string Source,
+    MessageAnalysis? RulesReading = null)
 {
     /// <summary>The suggested state when it is confident enough and an allowed move from <paramref name="current"/>; else null.</summary>
     public ConversationState? AllowedSuggestion(ConversationState current, double minConfidence = 0.7) =>

@@ -227,6 +227,32 @@ public sealed class LlmBrainAgainstReplayServerTests : IAsyncLifetime, IDisposab
     }
 
     [Fact]
+    public async Task When_the_small_model_reads_an_objection_as_a_question_the_rules_reading_still_sends_the_reply_to_the_large_model()
+    {
+        // The extraction (small model) calls a clear price objection a neutral question; the rules analyser reads it as
+        // an objection, and the harder of the two readings routes the reply.
+        var misread = """
+            {"language":"en","intent":"question","intent_confidence":0.9,"sentiment":"neutral","sentiment_score":0.0,
+             "suggested_state":null,"suggested_state_confidence":0.0,
+             "bant":{"budget":{"score":0,"evidence":null},"authority":{"score":0,"evidence":null},"need":{"score":0,"evidence":null},"timeline":{"score":0,"evidence":null}},
+             "disc":{"dominance":0,"influence":0,"steadiness":0,"conscientiousness":0},
+             "facts":{"name":null,"company":null,"role":null,"budget":null,"timeline":null,"pain_points":[],"email":null}}
+            """;
+        _server.Script(Chat, Answer(misread), Answer("I understand, price matters. What would make it worth it for you?"));
+        var (replies, analyzer, connection, _) = Brain();
+        using var _ = connection;
+        const string text = "That is way too expensive for us, honestly.";
+
+        var insights = await analyzer.ExtractAsync(text, new AnalysisContext("c1", "l1", ConversationState.InterestQualification), default);
+        await replies.GenerateAsync(Request(text, intent: insights.Analysis.Intent) with { Analysis = insights.Analysis, Insights = insights }, default);
+
+        Assert.Equal(Intent.Question, insights.Analysis.Intent);
+        Assert.Equal(Intent.Objection, insights.RulesReading!.Intent);
+        var sent = _server.Received.Select(r => r.Json!["model"]!.GetValue<string>()).ToList();
+        Assert.Equal(["gpt-4o-mini", "gpt-4o"], sent);
+    }
+
+    [Fact]
     public async Task The_analyser_falls_back_to_the_rules_on_failure_or_bad_json()
     {
         _server.Script(Chat, Answer("this is not json"), OpenAIReplayServer.Error(500));

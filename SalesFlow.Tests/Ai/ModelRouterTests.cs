@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Options;
 using SalesFlow.Core.Ai;
 using SalesFlow.Core.Brain;
+using SalesFlow.Core.Brain.Llm;
+using SalesFlow.Core.Channels;
 using SalesFlow.Core.Conversations;
 
 namespace SalesFlow.Tests.Ai;
@@ -79,5 +81,43 @@ public sealed class ModelRouterTests
 
         Assert.Equal(6, route.Score);
         Assert.Equal("objection_handling+3 objection+3 → large", route.Reason);
+    }
+
+    private static ReplyRequest Reply(MessageAnalysis modelReading, MessageAnalysis? rulesReading, string text = "That is way too expensive for us.") =>
+        new(ConversationState.InterestQualification, ConversationState.InitialContact, modelReading, "Anna", ChannelKind.WhatsApp, text, 2, "Acme",
+            ClientId: "acme", Insights: new LeadInsights(modelReading, null, 0, BantSignals.None, DiscSignals.None, KeyFacts.None, "llm", rulesReading));
+
+    [Fact]
+    public void A_turn_the_model_reads_as_routine_but_the_rules_read_as_an_objection_goes_large()
+    {
+        var model = new MessageAnalysis("en", Intent.Question, Sentiment.Neutral, 0, 0.9);
+        var rules = new MessageAnalysis("en", Intent.Objection, Sentiment.Negative, -0.3, 0.8);
+
+        var route = LlmReplyGenerator.Route(Router, "acme", Reply(model, rules), null);
+
+        Assert.Equal(ModelTier.Large, route.Tier);
+        Assert.StartsWith("rules reading: objection+3", route.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_turn_the_model_reads_as_hard_goes_large_even_when_the_rules_read_it_as_routine()
+    {
+        var model = new MessageAnalysis("en", Intent.Objection, Sentiment.Neutral, 0, 0.9);
+        var rules = new MessageAnalysis("en", Intent.Question, Sentiment.Neutral, 0, 0.8);
+
+        var route = LlmReplyGenerator.Route(Router, "acme", Reply(model, rules), null);
+
+        Assert.Equal(ModelTier.Large, route.Tier);
+        Assert.Equal("objection+3 → large", route.Reason);
+    }
+
+    [Fact]
+    public void Two_routine_readings_stay_on_the_small_model_and_the_budget_still_decides_first()
+    {
+        var model = new MessageAnalysis("en", Intent.Question, Sentiment.Neutral, 0, 0.9);
+        var rules = new MessageAnalysis("en", Intent.Pricing, Sentiment.Neutral, 0, 0.8);
+
+        Assert.Equal(ModelTier.Small, LlmReplyGenerator.Route(Router, "acme", Reply(model, rules, "What does it cost?"), null).Tier);
+        Assert.Equal(ModelTier.Rules, LlmReplyGenerator.Route(Router, "acme", Reply(model, new MessageAnalysis("en", Intent.Objection, Sentiment.Negative, -0.5, 0.8)), 0).Tier);
     }
 }

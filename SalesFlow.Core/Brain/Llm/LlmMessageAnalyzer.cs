@@ -123,7 +123,7 @@ public sealed class LlmMessageAnalyzer(
                 facts = new KeyFacts(Str(f, "name"), Str(f, "company"), Str(f, "role"), Str(f, "budget"), Str(f, "timeline"), pains, email);
             }
 
-            return new LeadInsights(analysis, suggested, Math.Clamp(Num(root, "suggested_state_confidence") ?? 0, 0, 1), bant, disc, facts, "llm");
+            return new LeadInsights(analysis, suggested, Math.Clamp(Num(root, "suggested_state_confidence") ?? 0, 0, 1), bant, disc, facts, "llm", rules);
         }
         catch (JsonException e)
         {

@@ -110,6 +110,26 @@ public sealed class LlmReplyGenerator(
         remainingBudgetFraction,
         request.Analysis.Confidence);
 
+    /// <summary>
+    /// The route of a turn. When a model read the turn, the rules analyser's reading of it is routed too and the harder
+    /// route wins (the higher complexity score): the extraction runs on the small model, and a misreading there (an
+    /// objection read as a question, a complaint as neutral) must not send a hard turn to the small model. So routing is
+    /// never cheaper than on the rules reading alone, which is what tools/SalesFlow.RoutingEval measures.
+    /// </summary>
+    public static ModelRoute Route(ModelRouter router, string clientId, ReplyRequest request, double? remainingBudgetFraction)
+    {
+        ArgumentNullException.ThrowIfNull(router);
+        ArgumentNullException.ThrowIfNull(request);
+        var route = router.Route(clientId, RouteInputFor(request, remainingBudgetFraction));
+        if (request.Insights?.RulesReading is not { } rules || rules == request.Analysis)
+        {
+            return route;
+        }
+
+        var byRules = router.Route(clientId, RouteInputFor(request with { Analysis = rules }, remainingBudgetFraction));
+        return byRules.Score > route.Score ? byRules with { Reason = "rules reading: " + byRules.Reason } : route;
+    }
+
     /// <summary>The options of a reply call: the routed model, the channel's output cap, temperature 0.6.</summary>
     public static ChatOptions ReplyChatOptions(string model, ChannelKind channel) => new()
     {
@@ -203,7 +223,7 @@ public sealed class LlmReplyGenerator(
         try
         {
             var budgetLeft = await usage.RemainingBudgetFractionAsync(clientId, cancellationToken);
-            route = router.Route(clientId, RouteInputFor(request, budgetLeft));
+            route = Route(router, clientId, request, budgetLeft);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
