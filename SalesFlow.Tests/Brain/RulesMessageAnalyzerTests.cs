@@ -56,6 +56,8 @@ public sealed class RulesMessageAnalyzerTests
     [InlineData("Can I talk to a human?", Intent.Human)]
     [InlineData("Kann ich mit einem Mitarbeiter sprechen?", Intent.Human)]
     [InlineData("Where do I sign?", Intent.Purchase)]
+    [InlineData("Perfect, how can we order the starter kit?", Intent.Purchase)]
+    [InlineData("Great. Where do I order?", Intent.Purchase)]
     [InlineData("Ich nehme es", Intent.Purchase)]
     [InlineData("Can we book a demo on Tuesday?", Intent.Meeting)]
     [InlineData("Bitte um Rückruf", Intent.Meeting)]

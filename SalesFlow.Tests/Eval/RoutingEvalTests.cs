@@ -27,7 +27,7 @@ public sealed class RoutingEvalTests
         var small = RoutingEvaluator.Cost(Defaults, "gpt-4o-mini", input, output);
         return new EvaluatedTurn(
             "c", 0, "en", ChannelKind.WhatsApp, "client", null, Gold(), Read(), ConversationState.InitialContact, ConversationState.InitialContact,
-            stakes, stakes, handler, null, null, input, output, handler == TurnHandler.Large ? large : small, large, small);
+            stakes, stakes, handler, null, null, input, output, handler == TurnHandler.Large ? large : small, large, small, TurnExtraction.None, 0m);
     }
 
     [Fact]
@@ -65,6 +65,48 @@ public sealed class RoutingEvalTests
         Assert.Equal(1.0, s.GuardRecall);
         Assert.Equal(0.0, s.SmallHighStakesShare);
         Assert.Equal(1, s.HighStakesRules);
+    }
+
+    [Fact]
+    public void Whole_turns_add_the_extraction_on_the_small_model_and_the_same_embedding_to_every_strategy()
+    {
+        // Extraction of each turn: 1,000 in / 150 out → small 0.00015 + 0.00009 = 0.00024, large 0.0025 + 0.0015 = 0.004.
+        // Embedding: 0.00001 per turn in every strategy. Replies as in the test above.
+        var extraction = new TurnExtraction(1_000, 150, 0.00024m, 0.004m);
+        var turns = new[]
+        {
+            Priced(TurnHandler.Large, 1_000, 100, HighStakes.Objection) with { Extraction = extraction, EmbeddingCost = 0.00001m },
+            Priced(TurnHandler.Small, 2_000, 75) with { Extraction = extraction, EmbeddingCost = 0.00001m },
+            Priced(TurnHandler.Silent, 0, 0) with { RoutedCost = 0, AlwaysLargeCost = 0, AlwaysSmallCost = 0, Extraction = extraction },
+        };
+
+        var t = RoutingSummary.From(turns).Turn;
+
+        Assert.Equal(0.003845m + (3 * 0.00024m) + 0.00002m, t.RoutedCost);
+        Assert.Equal(0.00925m + (3 * 0.004m) + 0.00002m, t.AlwaysLargeCost);
+        Assert.Equal(0.000555m + (3 * 0.00024m) + 0.00002m, t.AlwaysSmallCost);
+        Assert.Equal(0.00925m + (3 * 0.00024m) + 0.00002m, t.RepliesLargeCost);
+        Assert.Equal(0.003845m + (3 * 0.00024m) + 0.00002m, t.OracleCost);
+        Assert.Equal(1 - (0.004585 / 0.02127), t.SavingsVsLarge, 6); // 78.4 %
+        Assert.Equal((3_000L, 450L), (t.ExtractionInputTokens, t.ExtractionOutputTokens));
+    }
+
+    [Fact]
+    public void Prices_the_extraction_of_every_turn_from_the_apps_extraction_prompt_and_the_json_answer()
+    {
+        var conversation = new RoutingConversation("t", "en", "whatsapp", "Acme", "Anna", null, [new RoutingTurn("Hi, do you install solar panels in Leeds?", "question", "neutral")]);
+
+        var turn = new RoutingEvaluator(Defaults).Replay(conversation).Single();
+        var withSchema = new RoutingEvaluator(Defaults, new EvaluationSettings(CountExtractionSchema: true)).Replay(conversation).Single();
+
+        var prompt = LlmMessageAnalyzer.BuildMessages(conversation.Turns[0].Text, ConversationState.InitialContact);
+        Assert.Equal(TokenEstimator.CountPrompt(prompt.Select(m => new EstimatedMessage(m.Role.Value, m.Text))), turn.Extraction.InputTokens);
+        Assert.True(withSchema.Extraction.InputTokens > turn.Extraction.InputTokens + 300, $"{withSchema.Extraction.InputTokens} vs {turn.Extraction.InputTokens}");
+        Assert.InRange(turn.Extraction.OutputTokens, 100, 250); // the schema's JSON with every property, mostly nulls and zeros
+        Assert.Equal(((turn.Extraction.InputTokens * 0.15m) + (turn.Extraction.OutputTokens * 0.60m)) / 1_000_000m, turn.Extraction.SmallCost);
+        Assert.Equal(((turn.Extraction.InputTokens * 2.50m) + (turn.Extraction.OutputTokens * 10.00m)) / 1_000_000m, turn.Extraction.LargeCost);
+        Assert.Equal(turn.RoutedCost + turn.Extraction.SmallCost + turn.EmbeddingCost, turn.TurnRoutedCost);
+        Assert.True(turn.EmbeddingCost > 0);
     }
 
     [Fact]
@@ -173,8 +215,9 @@ public sealed class RoutingEvalTests
 
     /// <summary>
     /// The figures of docs/benchmarks.md ("Model routing and cost"), recomputed: deterministic, no model. The issue's
-    /// ≥ 60 % is NOT asserted because it is not true on this set: high-stakes turns carry 55 % of the always-large cost,
-    /// so even a perfect router saves at most 42.3 % without putting a high-stakes turn on the small model (asserted below).
+    /// ≥ 60 % holds for whole turns (reply and extraction calls, as the app makes them); the replies alone cannot reach
+    /// it: high-stakes turns carry 54 % of the always-large reply cost, so even a perfect router saves at most 43 % of it
+    /// without putting a high-stakes turn on the small model (asserted below).
     /// </summary>
     [Fact]
     public void Routing_on_the_replay_set_keeps_high_stakes_turns_large_and_comes_close_to_the_best_possible_savings()
@@ -187,17 +230,21 @@ public sealed class RoutingEvalTests
         Assert.Equal(0, s.PipelineHighStakesSmall);
         Assert.Equal(1.0, s.PipelineGuardRecall);
 
-        // Against the gold labels: the only high-stakes turns on the small model are ones the rules analyser misread
-        // (purchase read as interest/other), which no router fed by it can see.
-        Assert.All(s.GuardMisses, t => Assert.True(t.PipelineStakes == HighStakes.None && HighStakesRubric.GoldOnly(t.Gold, t.Analysis), $"{t.ConversationId}#{t.TurnIndex + 1}"));
-        Assert.True(s.HighStakesSmall <= 2, $"{s.HighStakesSmall} high-stakes turns on the small model");
-        Assert.True(s.GuardRecall >= 0.98, $"gold guard recall {s.GuardRecall:P1}");
+        // Against the gold labels too (the last miss, "how do I order", was read as interest until the analyser learned it).
+        Assert.Empty(s.GuardMisses);
+        Assert.Equal(1.0, s.GuardRecall);
 
-        // Savings: measured 40.5 % (oracle 43.6 %; 39.3 % / 42.3 % before the analyser categories of 2026-11-22, which
-        // removed false objections/purchases); the floor guards against regressions of the tuning.
+        // Whole turns: measured 66.2 % (74.2 % with the extraction's schema counted as prompt input), of which 45.6 points
+        // come from the extraction on the small model and 20.5 from the router; the floors guard against regressions.
+        Assert.True(s.Turn.SavingsVsLarge >= RoutingReport.SavingsTarget, $"whole-turn savings {s.Turn.SavingsVsLarge:P1}");
+        Assert.True(s.Turn.SavingsVsLarge - s.Turn.RepliesLargeSavingsVsLarge >= 0.19, $"the router's own share {s.Turn.SavingsVsLarge - s.Turn.RepliesLargeSavingsVsLarge:P1}");
+        Assert.True(RoutingReport.Passes(s));
+
+        // Replies only: measured 39.9 % (oracle 43.1 %; 40.5 % before "how do I order" went large, 39.3 % / 42.3 % before
+        // the analyser categories of 2026-11-22, which removed false objections/purchases).
         Assert.True(s.SavingsVsLarge >= 0.39, $"savings {s.SavingsVsLarge:P1}");
         Assert.True(s.SavingsVsLarge <= s.OracleSavingsVsLarge + 0.02, $"savings {s.SavingsVsLarge:P1} vs oracle {s.OracleSavingsVsLarge:P1}");
-        Assert.True(s.OracleSavingsVsLarge < RoutingReport.SavingsTarget, $"oracle {s.OracleSavingsVsLarge:P1}: if this fails, the 60 % target became reachable — update docs/benchmarks.md");
+        Assert.True(s.OracleSavingsVsLarge < RoutingReport.SavingsTarget, $"oracle {s.OracleSavingsVsLarge:P1}: if this fails, the replies alone reach 60 % — update docs/benchmarks.md");
         Assert.True(s.LargeShare < 0.5, $"large share {s.LargeShare:P1}");
     }
 
@@ -221,7 +268,11 @@ public sealed class RoutingEvalTests
         // 146/154 before them, 47.9 % / 52.3 % before the earlier analyser fixes of the same day.
         Assert.True(s.SavingsVsLarge >= 0.47, $"savings {s.SavingsVsLarge:P1}");
         Assert.True(s.SavingsVsLarge <= s.OracleSavingsVsLarge + 0.02, $"savings {s.SavingsVsLarge:P1} vs oracle {s.OracleSavingsVsLarge:P1}");
-        Assert.True(s.OracleSavingsVsLarge < RoutingReport.SavingsTarget, $"oracle {s.OracleSavingsVsLarge:P1}: if this fails, the 60 % target became reachable — update docs/benchmarks.md");
+        Assert.True(s.OracleSavingsVsLarge < RoutingReport.SavingsTarget, $"oracle {s.OracleSavingsVsLarge:P1}: if this fails, the replies alone reach 60 % — update docs/benchmarks.md");
+
+        // Whole turns: measured 71.0 % (77.7 % with the schema counted), 24.5 points of it from the router.
+        Assert.True(s.Turn.SavingsVsLarge >= RoutingReport.SavingsTarget, $"whole-turn savings {s.Turn.SavingsVsLarge:P1}");
+        Assert.True(s.Turn.SavingsVsLarge - s.Turn.RepliesLargeSavingsVsLarge >= 0.2, $"the router's own share {s.Turn.SavingsVsLarge - s.Turn.RepliesLargeSavingsVsLarge:P1}");
     }
 
     [Fact]
@@ -231,7 +282,7 @@ public sealed class RoutingEvalTests
 
         var code = await RoutingEvalCommand.RunAsync([], stdout, new StringWriter(), new ConfigurationBuilder().Build());
 
-        Assert.Equal(1, code); // the 60 % target is not met on either set (see above)
+        Assert.Equal(0, code); // whole turns save ≥ 60 % with the guard at 100 % on both sets (see above)
         var report = stdout.ToString();
         Assert.StartsWith("## Model routing and cost", report);
         Assert.Contains("### `bench/data/routing-conversations.jsonl`", report);
@@ -249,13 +300,19 @@ public sealed class RoutingEvalTests
         await File.WriteAllTextAsync(easy, """
             {"id":"easy-01","language":"en","channel":"email","client":"Acme","leadName":"Anna","dealValue":null,"turns":[{"text":"Hi, do you install solar panels in Leeds?","intent":"question","sentiment":"neutral"}]}
             """);
+
+        // Only objections: every reply must go large, and the extraction on the small model alone saves about half (54 %).
+        var hard = Path.Combine(Path.GetTempPath(), $"routing-hard-{Guid.NewGuid():N}.jsonl");
+        await File.WriteAllTextAsync(hard, """
+            {"id":"hard-01","language":"en","channel":"whatsapp","client":"Acme","leadName":"Anna","dealValue":null,"turns":[{"text":"That is way too expensive for us, honestly.","intent":"objection","sentiment":"negative"},{"text":"Your competitor offers the same for half the price.","intent":"objection","sentiment":"negative"},{"text":"I'm not convinced it's worth the money.","intent":"objection","sentiment":"negative"}]}
+            """);
         try
         {
             var alone = new StringWriter();
             var both = new StringWriter();
 
             var easyOnly = await RoutingEvalCommand.RunAsync(["--data", easy], alone, new StringWriter(), new ConfigurationBuilder().Build());
-            var easyAndHard = await RoutingEvalCommand.RunAsync(["--data", easy, "--data", RoutingDataSet.Locate()], both, new StringWriter(), new ConfigurationBuilder().Build());
+            var easyAndHard = await RoutingEvalCommand.RunAsync(["--data", easy, "--data", hard], both, new StringWriter(), new ConfigurationBuilder().Build());
 
             Assert.Equal(0, easyOnly);
             Assert.Contains("on every set: **met**", alone.ToString());
@@ -266,6 +323,7 @@ public sealed class RoutingEvalTests
         finally
         {
             File.Delete(easy);
+            File.Delete(hard);
         }
     }
 
@@ -292,16 +350,27 @@ public sealed class RoutingEvalTests
     }
 
     [Fact]
-    public async Task The_judge_compares_small_and_large_replies_blind_against_a_scripted_server()
+    public async Task The_judge_compares_small_and_large_replies_blind_and_both_models_extractions_against_a_scripted_server()
     {
         await using var server = await OpenAIReplayServer.StartAsync();
+        var routine = Path.Combine(Path.GetTempPath(), $"routing-routine-{Guid.NewGuid():N}.jsonl");
+        await File.WriteAllTextAsync(routine, """
+            {"id":"r-01","language":"en","channel":"whatsapp","client":"Acme","leadName":"Anna","dealValue":null,"turns":[{"text":"Hi, do you install solar panels in Leeds?","intent":"question","sentiment":"neutral"},{"text":"How long does an installation take?","intent":"question","sentiment":"neutral"},{"text":"Do you also do heat pumps?","intent":"question","sentiment":"neutral"}]}
+            """);
+        static ReplayResponse Reading(string intent, string sentiment, double score, string model, string? state = null) =>
+            Answer($$"""{"language":"en","intent":"{{intent}}","intent_confidence":0.9,"sentiment":"{{sentiment}}","sentiment_score":{{score.ToString(System.Globalization.CultureInfo.InvariantCulture)}},"suggested_state":{{(state is null ? "null" : $"\"{state}\"")}},"suggested_state_confidence":0.9}""", model, 300, 60);
 
         // Per sampled turn, in order: the small reply, the large reply, the verdict. The small reply is A on even turns, B on odd.
         server.Script(
             "/chat/completions",
             Answer("Small reply one.", "gpt-4o-mini", 400, 30), Answer("Large reply one.", "gpt-4o", 400, 40), Answer("""{"winner":"A","reason":"clearer"}""", "gpt-4o", 900, 12),
             Answer("Small reply two.", "gpt-4o-mini", 400, 30), Answer("Large reply two.", "gpt-4o", 400, 40), Answer("""{"winner":"A","reason":"more concrete"}""", "gpt-4o", 900, 12),
-            Answer("Small reply three.", "gpt-4o-mini", 400, 30), Answer("Large reply three.", "gpt-4o", 400, 40), Answer("""{"winner":"tie","reason":"both fine"}""", "gpt-4o", 900, 12));
+            Answer("Small reply three.", "gpt-4o-mini", 400, 30), Answer("Large reply three.", "gpt-4o", 400, 40), Answer("""{"winner":"tie","reason":"both fine"}""", "gpt-4o", 900, 12),
+            // Then per turn the small and the large model's extraction: the same reading; an objection only the large model
+            // sees (its reading would route large, the small one's small: the rules read a plain question); a stage only the large suggests.
+            Reading("question", "neutral", 0, "gpt-4o-mini"), Reading("question", "neutral", 0, "gpt-4o"),
+            Reading("question", "neutral", 0, "gpt-4o-mini"), Reading("objection", "negative", -0.5, "gpt-4o"),
+            Reading("interest", "positive", 0.4, "gpt-4o-mini"), Reading("interest", "positive", 0.4, "gpt-4o", "value_proposition"));
         var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["AI:Provider"] = "openai",
@@ -311,9 +380,17 @@ public sealed class RoutingEvalTests
         }).Build();
         var stdout = new StringWriter();
 
-        var code = await RoutingEvalCommand.RunAsync(["--judge", "--sample", "3", "--data", RoutingDataSet.Locate()], stdout, new StringWriter(), config);
+        int code;
+        try
+        {
+            code = await RoutingEvalCommand.RunAsync(["--judge", "--sample", "3", "--data", routine], stdout, new StringWriter(), config);
+        }
+        finally
+        {
+            File.Delete(routine);
+        }
 
-        Assert.Equal(1, code);
+        Assert.Equal(0, code);
         var report = stdout.ToString();
         Assert.DoesNotContain("Not run here", report);
 
@@ -321,11 +398,20 @@ public sealed class RoutingEvalTests
         // Cost: 3 × (400 × 0.15 + 30 × 0.6) + 3 × (400 × 2.5 + 40 × 10) + 3 × (900 × 2.5 + 12 × 10) per 1M = 0.011544.
         Assert.Contains("| 1 | 1 | 1 | 0 | **66.7 %** | 0.0115 |", report);
 
+        // Extraction: 3 compared; intent and sentiment agree on 2, the stage on 2, the route on 2; 1 turn the small reading
+        // routes cheaper. Cost: 3 × (300 × 0.15 + 60 × 0.6) + 3 × (300 × 2.5 + 60 × 10) per 1M = 0.004293.
+        Assert.Contains("| 3 | 2/3 = 66.7 % | 2/3 = 66.7 % | 2/3 = 66.7 % | 2/3 = 66.7 % | **1** | 0 | 0.0043 |", report);
+
         var sent = server.Received.Select(r => r.Json!).ToList();
-        Assert.Equal(9, sent.Count);
+        Assert.Equal(15, sent.Count);
         Assert.Equal(
-            ["gpt-4o-mini", "gpt-4o", "gpt-4o", "gpt-4o-mini", "gpt-4o", "gpt-4o", "gpt-4o-mini", "gpt-4o", "gpt-4o"],
+            ["gpt-4o-mini", "gpt-4o", "gpt-4o", "gpt-4o-mini", "gpt-4o", "gpt-4o", "gpt-4o-mini", "gpt-4o", "gpt-4o", "gpt-4o-mini", "gpt-4o", "gpt-4o-mini", "gpt-4o", "gpt-4o-mini", "gpt-4o"],
             sent.Select(j => j["model"]!.GetValue<string>()));
+
+        // Both extractions are the app's call: its prompt and its strict JSON schema.
+        Assert.Equal(sent[9]["messages"]!.ToJsonString(), sent[10]["messages"]!.ToJsonString());
+        Assert.Contains("MEMORY_EXTRACTION", sent[9]["messages"]![0]!["content"]!.GetValue<string>());
+        Assert.Equal("json_schema", sent[10]["response_format"]!["type"]!.GetValue<string>());
 
         // Both replies are written from the app's own prompt, with the app's call options.
         Assert.Equal(sent[0]["messages"]!.ToJsonString(), sent[1]["messages"]!.ToJsonString());

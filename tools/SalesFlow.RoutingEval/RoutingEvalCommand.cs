@@ -24,7 +24,8 @@ public static class RoutingEvalCommand
           --scope stage|turn     rubric: every turn in price_negotiation/closing_attempt (stage, default) or only the entering turn
           --turns                also print every turn: stage, route, reason, high-stakes signals
           --judge                online quality check: needs AI__Provider (openai|azureopenai), AI__ApiKey and/or AI__Endpoint
-          --sample <n>           routine small-model turns the judge compares, per set (default 30)
+          --sample <n>           routine small-model turns the judge compares, per set (default 30); as many
+                                 turns of every kind are read by both models to compare the extraction
 
         Model names, prices (AI__Prices__<model>__InputPerMillion …) and routing settings (AI__LargeModelScore,
         AI__LargeDealValue) are read from the AI__* environment settings, else the app's defaults.
@@ -136,6 +137,9 @@ public static class RoutingEvalCommand
             ("output twice as long", new RoutingEvaluator(options, settings with { ShortFormOutputTokens = settings.ShortFormOutputTokens * 2, EmailOutputTokens = settings.EmailOutputTokens * 2 }).Evaluate(data).Summary),
             ("rubric counts only the turn that enters price_negotiation / closing_attempt (not every turn in the stage)", new RoutingEvaluator(options, settings with { Scope = settings.Scope == RubricScope.Stage ? RubricScope.Turn : RubricScope.Stage }).Evaluate(data).Summary),
             ("output half as long", new RoutingEvaluator(options, settings with { ShortFormOutputTokens = settings.ShortFormOutputTokens / 2, EmailOutputTokens = settings.EmailOutputTokens / 2 }).Evaluate(data).Summary),
+            (settings.CountExtractionSchema ? "extraction schema not counted as prompt input (the lower bound)" : "extraction schema counted as prompt input, as JSON text (the upper bound: OpenAI injects it in a more compact form)", new RoutingEvaluator(options, settings with { CountExtractionSchema = !settings.CountExtractionSchema }).Evaluate(data).Summary),
+            ("extraction answers half as long", new RoutingEvaluator(options, settings with { ExtractionOutputScale = settings.ExtractionOutputScale / 2 }).Evaluate(data).Summary),
+            ("extraction answers twice as long", new RoutingEvaluator(options, settings with { ExtractionOutputScale = settings.ExtractionOutputScale * 2 }).Evaluate(data).Summary),
         };
 
         if (!judge)
@@ -145,7 +149,9 @@ public static class RoutingEvalCommand
 
         using var connection = new OpenAIConnection(options);
         var chat = new OpenAIChatClient(connection);
-        var judgeReport = await new RoutingJudge(chat, options).RunAsync(RoutingJudge.Sample(evaluation.Turns, sample), ct);
-        return new SetReport(RoutingDataSet.Display(path), data, evaluation, sensitivity, judgeReport, null);
+        var judgeRun = new RoutingJudge(chat, options);
+        var judgeReport = await judgeRun.RunAsync(RoutingJudge.Sample(evaluation.Turns, sample), ct);
+        var extraction = await judgeRun.CompareExtractionAsync(RoutingJudge.SampleForExtraction(evaluation.Turns, sample), ct);
+        return new SetReport(RoutingDataSet.Display(path), data, evaluation, sensitivity, judgeReport, null, extraction);
     }
 }

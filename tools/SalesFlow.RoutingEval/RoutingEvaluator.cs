@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using SalesFlow.Core.Ai;
@@ -30,7 +31,17 @@ public enum TurnHandler
 /// <param name="HistoryWindow">Earlier messages put into the prompt (the memory layer's hot window, Memory:HotWindow's default 20); 0 = none.</param>
 /// <param name="ShortFormOutputTokens">Expected completion tokens on WhatsApp/SMS/web: a reply of up to 280 characters is about 70 tokens (≈ 4 characters per token).</param>
 /// <param name="EmailOutputTokens">Expected completion tokens on e-mail: the prompt asks for two to four short paragraphs (≈ 1,000 characters of the 1,500 allowed).</param>
-public sealed record EvaluationSettings(int HistoryWindow = 20, int ShortFormOutputTokens = 75, int EmailOutputTokens = 250, RubricScope Scope = RubricScope.Stage)
+/// <param name="CountExtractionSchema">Count the extraction call's JSON schema, as JSON text, as prompt input. OpenAI puts a response_format
+/// schema into the prompt in its own, more compact form, so the truth lies between off (the default: the lower bound of the saving)
+/// and on (the upper bound).</param>
+/// <param name="ExtractionOutputScale">Multiplies the extraction answer's tokens (the answer is priced as the JSON of what the rules read; a model adds evidence).</param>
+public sealed record EvaluationSettings(
+    int HistoryWindow = 20,
+    int ShortFormOutputTokens = 75,
+    int EmailOutputTokens = 250,
+    RubricScope Scope = RubricScope.Stage,
+    bool CountExtractionSchema = false,
+    double ExtractionOutputScale = 1.0)
 {
     public int OutputTokensFor(ChannelKind channel) => channel.IsShortForm() ? ShortFormOutputTokens : EmailOutputTokens;
 }
@@ -56,11 +67,27 @@ public sealed record EvaluatedTurn(
     int OutputTokens,
     decimal RoutedCost,
     decimal AlwaysLargeCost,
-    decimal AlwaysSmallCost)
+    decimal AlwaysSmallCost,
+    TurnExtraction Extraction,
+    decimal EmbeddingCost)
 {
     public bool IsHighStakes => Stakes != HighStakes.None;
 
+    /// <summary>What the turn costs as the app runs it: the routed reply, the extraction on the small model, the knowledge query embedding.</summary>
+    public decimal TurnRoutedCost => RoutedCost + Extraction.SmallCost + EmbeddingCost;
+
+    /// <summary>The same turn with every call on the large model.</summary>
+    public decimal TurnAlwaysLargeCost => AlwaysLargeCost + Extraction.LargeCost + EmbeddingCost;
+
+    public decimal TurnAlwaysSmallCost => AlwaysSmallCost + Extraction.SmallCost + EmbeddingCost;
+
     public bool UsesModel => Handler is TurnHandler.Small or TurnHandler.Large;
+}
+
+/// <summary>The turn's extraction call (LlmMessageAnalyzer): it runs on every turn, the small model's in the app.</summary>
+public sealed record TurnExtraction(int InputTokens, int OutputTokens, decimal SmallCost, decimal LargeCost)
+{
+    public static TurnExtraction None { get; } = new(0, 0, 0m, 0m);
 }
 
 /// <summary>
@@ -72,6 +99,10 @@ public sealed record EvaluatedTurn(
 /// and a fixed expected output per channel, priced with AiOptions.CostOf. Each model turn is priced three ways: as
 /// routed, always-large and always-small; turns the rules brain answers or that stay silent cost nothing in all three.
 /// Our earlier replies in the history are the rules brain's replies, standing in for the model's (similar length).
+/// Besides the reply, the app makes one more model call on every turn, silent and template turns included: the
+/// structured extraction (LlmMessageAnalyzer, always the small model), priced here with its real prompt, the JSON
+/// schema it sends and the JSON of what the rules read as its answer; and every reply looks the knowledge base up with
+/// one query embedding (the same in every strategy).
 /// </summary>
 public sealed class RoutingEvaluator(AiOptions options, EvaluationSettings? settings = null)
 {
@@ -146,6 +177,8 @@ public sealed class RoutingEvaluator(AiOptions options, EvaluationSettings? sett
                 History: Settings.HistoryWindow > 0 ? history.TakeLast(Settings.HistoryWindow).ToList() : null,
                 DealValue: conversation.DealValue);
 
+            var extraction = Extraction(gold.Text, analysis, state, next, clientId);
+            var embedding = silent ? 0m : Cost(options, options.EmbeddingModel, TokenEstimator.Count(gold.Text), 0);
             EvaluatedTurn turn;
             if (silent)
             {
@@ -172,7 +205,9 @@ public sealed class RoutingEvaluator(AiOptions options, EvaluationSettings? sett
                     output,
                     Cost(options, route.Model ?? small, input, output),
                     Cost(options, large, input, output),
-                    Cost(options, small, input, output));
+                    Cost(options, small, input, output),
+                    extraction,
+                    embedding);
             }
 
             yield return turn;
@@ -188,9 +223,29 @@ public sealed class RoutingEvaluator(AiOptions options, EvaluationSettings? sett
             state = next;
 
             EvaluatedTurn Unpriced(TurnHandler handler) => new(
-                conversation.Id, i, conversation.Language, channel, clientId, conversation.DealValue, gold, analysis, state, next, stakes, pipelineStakes, handler, null, null, 0, 0, 0m, 0m, 0m);
+                conversation.Id, i, conversation.Language, channel, clientId, conversation.DealValue, gold, analysis, state, next, stakes, pipelineStakes, handler, null, null, 0, 0, 0m, 0m, 0m, extraction, embedding);
         }
     }
+
+    /// <summary>The extraction call of a turn: LlmMessageAnalyzer's prompt and schema in, the JSON of what the rules read out.</summary>
+    private TurnExtraction Extraction(string text, MessageAnalysis analysis, ConversationState state, ConversationState next, string clientId)
+    {
+        var prompt = LlmMessageAnalyzer.BuildMessages(text, state);
+        var input = TokenEstimator.CountPrompt(prompt.Select(m => new EstimatedMessage(m.Role.Value, m.Text)))
+            + (Settings.CountExtractionSchema ? SchemaTokens : 0);
+        var read = RulesInsightsExtractor.Extract(analysis, text);
+        var answer = next == state ? read : read with { SuggestedState = next, SuggestedStateConfidence = 0.8 };
+        var output = (int)Math.Round(TokenEstimator.Count(LlmMessageAnalyzer.ToJson(answer)) * Settings.ExtractionOutputScale);
+        return new TurnExtraction(
+            input,
+            output,
+            Cost(options, options.SmallChatModelFor(clientId), input, output),
+            Cost(options, options.ChatModelFor(clientId), input, output));
+    }
+
+    /// <summary>The response_format the extraction sends: name, description, strict flag and the schema itself.</summary>
+    private static readonly int SchemaTokens = TokenEstimator.Count(
+        JsonSerializer.Serialize(new { type = "json_schema", json_schema = new { name = LlmMessageAnalyzer.SchemaName, description = LlmMessageAnalyzer.SchemaDescription, schema = LlmMessageAnalyzer.Schema, strict = true } }));
 }
 
 public sealed record RoutingEvaluation(int Conversations, IReadOnlyList<EvaluatedTurn> Turns, RoutingSummary Summary, AiOptions Options, EvaluationSettings Settings);
@@ -219,7 +274,8 @@ public sealed record RoutingSummary(
     int PipelineHighStakesLarge,
     int PipelineHighStakesSmall,
     decimal OracleCost,
-    IReadOnlyList<EvaluatedTurn> GuardMisses)
+    IReadOnlyList<EvaluatedTurn> GuardMisses,
+    WholeTurnCost Turn)
 {
     /// <summary>The best any router can do under the rubric: large on exactly the high-stakes model turns, small elsewhere.</summary>
     public double OracleSavingsVsLarge => AlwaysLargeCost == 0 ? 0 : (double)(1m - (OracleCost / AlwaysLargeCost));
@@ -273,6 +329,46 @@ public sealed record RoutingSummary(
             turns.Count(t => t.PipelineStakes != HighStakes.None && t.Handler == TurnHandler.Large),
             turns.Count(t => t.PipelineStakes != HighStakes.None && t.Handler == TurnHandler.Small),
             turns.Sum(t => t.IsHighStakes ? t.AlwaysLargeCost : t.AlwaysSmallCost),
-            high.Where(t => t.Handler == TurnHandler.Small).ToList());
+            high.Where(t => t.Handler == TurnHandler.Small).ToList(),
+            WholeTurnCost.From(turns));
     }
+}
+
+/// <summary>
+/// What the turns cost as the app runs them: the reply (routed / large / small), plus the extraction call of every turn
+/// (small when routed, large in always-large) and the knowledge query embeddings (the same in every strategy).
+/// </summary>
+public sealed record WholeTurnCost(
+    decimal ExtractionSmallCost,
+    decimal ExtractionLargeCost,
+    long ExtractionInputTokens,
+    long ExtractionOutputTokens,
+    decimal EmbeddingCost,
+    decimal RoutedCost,
+    decimal AlwaysLargeCost,
+    decimal AlwaysSmallCost,
+    decimal OracleCost)
+{
+    /// <summary>1 − routed / always-large, whole turns.</summary>
+    public double SavingsVsLarge => AlwaysLargeCost == 0 ? 0 : (double)(1m - (RoutedCost / AlwaysLargeCost));
+
+    public double OracleSavingsVsLarge => AlwaysLargeCost == 0 ? 0 : (double)(1m - (OracleCost / AlwaysLargeCost));
+
+    public double AlwaysSmallSavingsVsLarge => AlwaysLargeCost == 0 ? 0 : (double)(1m - (AlwaysSmallCost / AlwaysLargeCost));
+
+    /// <summary>Every reply on the large model, the extraction on the small one: what the saving is without ModelRouter.</summary>
+    public decimal RepliesLargeCost => AlwaysLargeCost - ExtractionLargeCost + ExtractionSmallCost;
+
+    public double RepliesLargeSavingsVsLarge => AlwaysLargeCost == 0 ? 0 : (double)(1m - (RepliesLargeCost / AlwaysLargeCost));
+
+    public static WholeTurnCost From(IReadOnlyList<EvaluatedTurn> turns) => new(
+        turns.Sum(t => t.Extraction.SmallCost),
+        turns.Sum(t => t.Extraction.LargeCost),
+        turns.Sum(t => (long)t.Extraction.InputTokens),
+        turns.Sum(t => (long)t.Extraction.OutputTokens),
+        turns.Sum(t => t.EmbeddingCost),
+        turns.Sum(t => t.TurnRoutedCost),
+        turns.Sum(t => t.TurnAlwaysLargeCost),
+        turns.Sum(t => t.TurnAlwaysSmallCost),
+        turns.Sum(t => (t.IsHighStakes ? t.AlwaysLargeCost : t.AlwaysSmallCost) + t.Extraction.SmallCost + t.EmbeddingCost));
 }

@@ -1,7 +1,10 @@
 using System.Text.Json;
 using Microsoft.Extensions.AI;
 using SalesFlow.Core.Ai;
+using SalesFlow.Core.Brain;
 using SalesFlow.Core.Brain.Llm;
+using SalesFlow.Core.Common;
+using SalesFlow.Core.Conversations;
 
 namespace SalesFlow.RoutingEval;
 
@@ -31,6 +34,41 @@ public sealed record JudgeReport(
 
     /// <summary>Share of judged pairs where the small reply is at least as good (win or tie).</summary>
     public double AsGoodRate => Sampled - Unusable == 0 ? 0 : (double)(SmallWins + Ties) / (Sampled - Unusable);
+}
+
+/// <summary>One turn read by both models with the app's extraction call, and where each reading would route the reply.</summary>
+/// <param name="SmallRoutesCheaper">The small model's reading (with the rules reading, as the app routes) sends the reply to a
+/// cheaper model than the large model's reading would: the harm a small extractor can do to routing.</param>
+public sealed record ExtractionComparison(
+    string ConversationId,
+    int TurnIndex,
+    string SmallIntent,
+    string LargeIntent,
+    string SmallSentiment,
+    string LargeSentiment,
+    string? SmallState,
+    string? LargeState,
+    ModelTier SmallRoute,
+    ModelTier LargeRoute,
+    bool SmallRoutesCheaper,
+    string? Error);
+
+/// <summary>How often the small model's extraction reads a turn as the large model's does.</summary>
+public sealed record ExtractionReport(IReadOnlyList<ExtractionComparison> Turns, long InputTokens, long OutputTokens, decimal Cost)
+{
+    public int Compared => Turns.Count(t => t.Error is null);
+
+    public int Failed => Turns.Count - Compared;
+
+    public int IntentAgrees => Turns.Count(t => t.Error is null && t.SmallIntent == t.LargeIntent);
+
+    public int SentimentAgrees => Turns.Count(t => t.Error is null && t.SmallSentiment == t.LargeSentiment);
+
+    public int StateAgrees => Turns.Count(t => t.Error is null && t.SmallState == t.LargeState);
+
+    public int RouteAgrees => Turns.Count(t => t.Error is null && t.SmallRoute == t.LargeRoute);
+
+    public int SmallRoutesCheaper => Turns.Count(t => t.Error is null && t.SmallRoutesCheaper);
 }
 
 /// <summary>
@@ -130,11 +168,76 @@ public sealed class RoutingJudge(IChatClient chat, AiOptions options)
 
         void Account(ChatResponse response, string model, IEnumerable<ChatMessage> prompt)
         {
-            var inTokens = response.Usage?.InputTokenCount ?? Core.Common.TokenEstimator.CountPrompt(prompt.Select(m => new Core.Common.EstimatedMessage(m.Role.Value, m.Text)));
-            var outTokens = response.Usage?.OutputTokenCount ?? Core.Common.TokenEstimator.Count(response.Text);
+            var inTokens = response.Usage?.InputTokenCount ?? TokenEstimator.CountPrompt(prompt.Select(m => new EstimatedMessage(m.Role.Value, m.Text)));
+            var outTokens = response.Usage?.OutputTokenCount ?? TokenEstimator.Count(response.Text);
             input += inTokens;
             output += outTokens;
             cost += options.CostOf(response.ModelId ?? model, inTokens, outTokens);
+        }
+    }
+
+    /// <summary>Turns of every kind (the extraction runs on every turn), evenly spread over the set.</summary>
+    public static IReadOnlyList<EvaluatedTurn> SampleForExtraction(IReadOnlyList<EvaluatedTurn> turns, int size) =>
+        size <= 0 || turns.Count == 0 ? []
+        : size >= turns.Count ? turns
+        : Enumerable.Range(0, size).Select(k => turns[(int)((long)k * turns.Count / size)]).ToList();
+
+    /// <summary>
+    /// The check of the extraction's model: both models read each sampled turn with the app's extraction call
+    /// (LlmMessageAnalyzer's prompt, options and schema, parsed by LlmMessageAnalyzer.Parse), and each reading is routed
+    /// as the app routes it (LlmReplyGenerator.Route: the harder of that reading and the rules reading).
+    /// </summary>
+    public async Task<ExtractionReport> CompareExtractionAsync(IReadOnlyList<EvaluatedTurn> sample, CancellationToken ct)
+    {
+        var router = new ModelRouter(Microsoft.Extensions.Options.Options.Create(options));
+        var compared = new List<ExtractionComparison>();
+        long input = 0, output = 0;
+        var cost = 0m;
+        foreach (var turn in sample)
+        {
+            try
+            {
+                var small = await ReadAsync(turn, options.SmallChatModelFor(turn.ClientId), ct);
+                var large = await ReadAsync(turn, options.ChatModelFor(turn.ClientId), ct);
+                var smallRoute = RouteOf(turn, small).Tier;
+                var largeRoute = RouteOf(turn, large).Tier;
+                compared.Add(new ExtractionComparison(
+                    turn.ConversationId, turn.TurnIndex,
+                    small.Analysis.Intent.ToWire(), large.Analysis.Intent.ToWire(),
+                    small.Analysis.Sentiment.ToWire(), large.Analysis.Sentiment.ToWire(),
+                    small.SuggestedState?.ToWire(), large.SuggestedState?.ToWire(),
+                    smallRoute, largeRoute, smallRoute < largeRoute, null));
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                compared.Add(new ExtractionComparison(turn.ConversationId, turn.TurnIndex, "", "", "", "", null, null, ModelTier.Rules, ModelTier.Rules, false, e.Message));
+                if (e is AiException { Failure: AiFailure.Unauthorized or AiFailure.BadRequest })
+                {
+                    break;
+                }
+            }
+        }
+
+        return new ExtractionReport(compared, input, output, cost);
+
+        async Task<LeadInsights> ReadAsync(EvaluatedTurn turn, string model, CancellationToken token)
+        {
+            var prompt = LlmMessageAnalyzer.BuildMessages(turn.Gold.Text, turn.From);
+            var response = await chat.GetResponseAsync(prompt, LlmMessageAnalyzer.ExtractionOptions(model), token);
+            var inTokens = response.Usage?.InputTokenCount ?? TokenEstimator.CountPrompt(prompt.Select(m => new EstimatedMessage(m.Role.Value, m.Text)));
+            var outTokens = response.Usage?.OutputTokenCount ?? TokenEstimator.Count(response.Text);
+            input += inTokens;
+            output += outTokens;
+            cost += options.CostOf(response.ModelId ?? model, inTokens, outTokens);
+            return LlmMessageAnalyzer.Parse(response.Text, turn.Analysis, turn.Gold.Text);
+        }
+
+        ModelRoute RouteOf(EvaluatedTurn turn, LeadInsights reading)
+        {
+            var request = new ReplyRequest(
+                turn.To, turn.From, reading.Analysis, null, turn.Channel, turn.Gold.Text, turn.TurnIndex + 1, turn.ClientId,
+                ClientId: turn.ClientId, Insights: reading, DealValue: turn.DealValue);
+            return LlmReplyGenerator.Route(router, turn.ClientId, request, null);
         }
     }
 

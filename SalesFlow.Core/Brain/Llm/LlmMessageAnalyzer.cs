@@ -39,18 +39,8 @@ public sealed class LlmMessageAnalyzer(
         }
 
         var model = options.Value.SmallChatModelFor(context.ClientId);
-        List<ChatMessage> messages =
-        [
-            new(ChatRole.System, SystemPrompts.Extraction),
-            new(ChatRole.User, $"Current stage: {context.State.ToWire()}\nLead message(s):\n{text.Trim()}"),
-        ];
-        var chatOptions = new ChatOptions
-        {
-            ModelId = model,
-            Temperature = 0,
-            MaxOutputTokens = 500,
-            ResponseFormat = ChatResponseFormat.ForJsonSchema(Schema, "lead_insights", "What a lead's message says about intent, sentiment, stage, BANT, DISC and facts."),
-        };
+        var messages = BuildMessages(text, context.State);
+        var chatOptions = ExtractionOptions(model);
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
         deadline.CancelAfter(options.Value.ReplyDeadline);
@@ -69,6 +59,54 @@ public sealed class LlmMessageAnalyzer(
             return RulesInsightsExtractor.Extract(fallback, text);
         }
     }
+
+    /// <summary>The extraction prompt (also priced by the routing evaluation, tools/SalesFlow.RoutingEval).</summary>
+    public static List<ChatMessage> BuildMessages(string text, ConversationState state) =>
+    [
+        new(ChatRole.System, SystemPrompts.Extraction),
+        new(ChatRole.User, $"Current stage: {state.ToWire()}\nLead message(s):\n{text.Trim()}"),
+    ];
+
+    /// <summary>The extraction call's options: the small model, temperature 0, at most 500 tokens, the strict JSON schema.</summary>
+    public static ChatOptions ExtractionOptions(string model) => new()
+    {
+        ModelId = model,
+        Temperature = 0,
+        MaxOutputTokens = 500,
+        ResponseFormat = ChatResponseFormat.ForJsonSchema(Schema, SchemaName, SchemaDescription),
+    };
+
+    public const string SchemaName = "lead_insights";
+
+    public const string SchemaDescription = "What a lead's message says about intent, sentiment, stage, BANT, DISC and facts.";
+
+    /// <summary>
+    /// Insights as the JSON the schema asks the model for (compact, every property present): what
+    /// <see cref="Parse"/> reads back. The routing evaluation prices an extraction answer with it.
+    /// </summary>
+    public static string ToJson(LeadInsights insights)
+    {
+        ArgumentNullException.ThrowIfNull(insights);
+        var a = insights.Analysis;
+        static object Signal(BantSignal s) => new { score = s.Score, evidence = s.Evidence };
+        var f = insights.Facts;
+        return JsonSerializer.Serialize(new
+        {
+            language = a.Language,
+            intent = a.Intent.ToWire(),
+            intent_confidence = a.Confidence,
+            sentiment = a.Sentiment.ToWire(),
+            sentiment_score = a.SentimentScore,
+            suggested_state = insights.SuggestedState?.ToWire(),
+            suggested_state_confidence = insights.SuggestedStateConfidence,
+            bant = new { budget = Signal(insights.Bant.Budget), authority = Signal(insights.Bant.Authority), need = Signal(insights.Bant.Need), timeline = Signal(insights.Bant.Timeline) },
+            disc = new { dominance = insights.Disc.Dominance, influence = insights.Disc.Influence, steadiness = insights.Disc.Steadiness, conscientiousness = insights.Disc.Conscientiousness },
+            facts = new { name = f.Name, company = f.Company, role = f.Role, budget = f.Budget, timeline = f.Timeline, pain_points = f.PainPoints, email = f.Email },
+        }, AnswerJson);
+    }
+
+    // A model writes "Müller", not "M\u00FCller": relaxed escaping keeps the text (and its token count) as a model sends it.
+    private static readonly JsonSerializerOptions AnswerJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>Reads the model's JSON; throws <see cref="AiException"/> (InvalidResponse) when it is not the object asked for.</summary>
     public static LeadInsights Parse(string json, MessageAnalysis rules, string text)

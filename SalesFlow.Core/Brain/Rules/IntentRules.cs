@@ -80,7 +80,7 @@ internal static class IntentRules
             "im in & !im in the|im in a|im in an|im in touch",
             "ready to start|ready to sign|ready to buy|ready to go|ready to order", "purchase",
             "place an order|place the order|place my order", "like to order", "want to order",
-            "how do i pay|how can i pay|where do i pay", "next step & get started|sign|start|buy",
+            "how do i pay|how can i pay|where do i pay|how do i order|how can i order|how do we order|how can we order|where do i order|where can i order", "next step & get started|sign|start|buy",
             "send*|email & contract|invoice|agreement|order form", "order form", "invoice us|bill us",
             "accept* & quote|offer|proposal", "decided to go with|go with you|going with you", "ball rolling",
             "sign up", "please proceed|proceed with",
