@@ -107,6 +107,23 @@ public sealed class ChatStreamAgainstReplayServerOverHttpTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnObjectionTheSmallModelReadsAsAQuestionIsStillAnsweredByTheLargeModel()
+    {
+        _server.Script("/chat/completions", Analysis("interest", null, 0), OpenAIReplayServer.CompletionOf("Hi Lena, welcome! What brings you to us?", 200, 12));
+        var start = await _app.Http.PostJsonAsync("/api/conversations", new { channel = "whatsapp", from = "+4917055555555", name = "Lena", message = "Hi, we might need a CRM" });
+        _server.Script("/chat/completions", Analysis("question", null, 0), OpenAIReplayServer.CompletionOf("I hear you. What would make it worth it for your team?", 380, 14));
+
+        var turn = await _app.Http.PostJsonAsync($"/api/conversations/{start.Str("conversationId")}/messages", new { message = "That is way too expensive for us, honestly." });
+
+        Assert.Equal("I hear you. What would make it worth it for your team?", turn.Str("reply"));
+        var models = _server.Received.Where(r => r.Path.EndsWith("/chat/completions", StringComparison.Ordinal)).Select(r => r.Json!["model"]!.GetValue<string>()).ToList();
+        Assert.Equal(["gpt-4o-mini", "gpt-4o-mini", "gpt-4o-mini", "gpt-4o"], models); // analysis, reply, analysis, reply
+        var report = await _app.Http.GetJsonAsync($"/api/usage?leadId={start.Str("leadId")}");
+        Assert.Equal(2, report.GetProperty("byPurpose").GetProperty("analysis").GetProperty("calls").GetInt64());
+        Assert.Equal(2, report.GetProperty("byPurpose").GetProperty("reply").GetProperty("calls").GetInt64());
+    }
+
+    [Fact]
     public async Task TheCoachStreamsTheModelsAdviceAndStoresNothing()
     {
         _server.Script("/chat/completions", Analysis("interest", null, 0), OpenAIReplayServer.CompletionOf("Hi Lena, welcome! What brings you to us?", 200, 12));
