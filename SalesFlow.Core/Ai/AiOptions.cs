@@ -62,7 +62,7 @@ public sealed class AiOptions
     /// <summary>The large model (Azure: the deployment name) for hard turns.</summary>
     public string ChatModel { get; set; } = "gpt-4o";
 
-    /// <summary>The small model for routine turns and extraction.</summary>
+    /// <summary>The small model for routine turns, extraction and memory summaries.</summary>
     public string SmallChatModel { get; set; } = "gpt-4o-mini";
 
     public string EmbeddingModel { get; set; } = "text-embedding-3-small";

@@ -130,7 +130,7 @@ public static class AppSettings
             null, SettingScope.Cloud, RequiredInCloud: true),
         new("AI__ChatModel", "The large model (Azure: the deployment name) for hard turns.",
             "gpt-4o", SettingScope.Both, RequiredInCloud: true),
-        new("AI__SmallChatModel", "The small model (Azure: the deployment name) for routine turns and extraction.",
+        new("AI__SmallChatModel", "The small model (Azure: the deployment name) for routine turns, extraction and memory summaries.",
             "gpt-4o-mini", SettingScope.Both, RequiredInCloud: true),
         new("AI__EmbeddingModel", "The embedding model (Azure: the deployment name) for knowledge-base vectors.",
             "text-embedding-3-small", SettingScope.Both, RequiredInCloud: true),
