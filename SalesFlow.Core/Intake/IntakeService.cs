@@ -35,11 +35,17 @@ public sealed class IntakeService(
     {
         var (kind, address) = ResolveAddress(client, inbound.Channel, inbound.From);
         var now = clock.GetUtcNow();
+
+        // Only the parser's negative verdict counts: messages from the API (key-authenticated) carry none.
+        var untrusted = inbound.Channel == ChannelKind.Email
+            && emailOptions.Value.RequireSenderAuthentication
+            && EmailAuthentication.IsUnauthenticated(inbound.Metadata);
         var (lead, created) = await leads.GetOrCreateByIdentityAsync(client.Id, kind, address, () => new Lead
         {
             Id = Ids.New("lead"),
             ClientId = client.Id,
-            Name = string.IsNullOrWhiteSpace(inbound.FromName) ? null : inbound.FromName.Trim(),
+            // A forger's display name would greet the real owner of the address and reach the brain as the lead's name.
+            Name = untrusted || string.IsNullOrWhiteSpace(inbound.FromName) ? null : inbound.FromName.Trim(),
             Phone = kind == IdentityKind.Phone ? address : null,
             Email = kind == IdentityKind.Email ? address : null,
             CreatedAt = now,
@@ -49,10 +55,6 @@ public sealed class IntakeService(
 
         var metadata = new Dictionary<string, string>(inbound.Metadata ?? new Dictionary<string, string>()) { ["from"] = address };
 
-        // Only the parser's negative verdict counts: messages from the API (key-authenticated) carry none.
-        var untrusted = inbound.Channel == ChannelKind.Email
-            && emailOptions.Value.RequireSenderAuthentication
-            && EmailAuthentication.IsUnauthenticated(inbound.Metadata);
         if (untrusted)
         {
             metadata[SenderTrust.UntrustedKey] = SenderTrust.SenderNotAuthenticated;
