@@ -136,9 +136,9 @@ public sealed class ConversationEngine(
 
         var last = pending[^1];
 
-        // An untrusted message (a forged e-mail sender) is stored unanswerable; the second test keeps it out of the brain
-        // even if it was stored answerable before enforcement was switched on. It is passed over (AnsweredThroughSeq),
-        // but it neither picks the reply's channel nor counts as the lead's latest contact.
+        // An untrusted message (a forged e-mail sender) is stored unanswerable; the flag is tested as well, so no other
+        // path that stores one answerable can let it into the brain. It is passed over (AnsweredThroughSeq), but it
+        // neither picks the reply's channel nor counts as the lead's latest contact.
         var answerable = pending.Where(m => m.Answerable && !m.IsUntrusted() && !string.IsNullOrWhiteSpace(m.Text)).ToList();
         var latestTrusted = pending.LastOrDefault(m => !m.IsUntrusted());
         var handled = conversation with
