@@ -135,13 +135,27 @@ public sealed class ConversationEngine(
         }
 
         var last = pending[^1];
-        var answerable = pending.Where(m => m.Answerable && !string.IsNullOrWhiteSpace(m.Text)).ToList();
-        var handled = conversation with { AnsweredThroughSeq = last.Seq, LastChannel = last.Channel, LastInboundAt = last.CreatedAt, UpdatedAt = now };
+
+        // An untrusted message (a forged e-mail sender) is stored unanswerable; the flag is tested as well, so no other
+        // path that stores one answerable can let it into the brain. It is passed over (AnsweredThroughSeq), but it
+        // neither picks the reply's channel nor counts as the lead's latest contact.
+        var answerable = pending.Where(m => m.Answerable && !m.IsUntrusted() && !string.IsNullOrWhiteSpace(m.Text)).ToList();
+        var latestTrusted = pending.LastOrDefault(m => !m.IsUntrusted());
+        var handled = conversation with
+        {
+            AnsweredThroughSeq = last.Seq,
+            LastChannel = latestTrusted?.Channel ?? conversation.LastChannel,
+            LastInboundAt = latestTrusted?.CreatedAt ?? conversation.LastInboundAt,
+            UpdatedAt = now,
+        };
         if (answerable.Count == 0)
         {
             await conversations.ReplaceAsync(handled, ct);
             return null;
         }
+
+        // The reply answers the newest message it read, on that message's channel and address.
+        var answered = answerable[^1];
 
         // The brain reads at most MaxTurnText characters (the message itself is stored whole): the rules' regexes and a
         // model's prompt have no business with a megabyte an e-mail sender chose to send.
@@ -162,15 +176,15 @@ public sealed class ConversationEngine(
         {
             var replyAnalysis = purpose == OutboxPurpose.Handover ? analysis with { Intent = Intent.Human } : analysis;
             var knowledge = purpose == OutboxPurpose.Reply ? await KnowledgeForAsync(clientId, text, ct) : [];
-            var request = new ReplyRequest(turned.State, conversation.State, replyAnalysis, lead.FirstName, last.Channel, text, turned.TurnCount, client.Name, ClientId: clientId, LeadId: leadId, Insights: insights, Knowledge: knowledge, DealValue: BudgetAmount.Parse(profile.Facts.Budget));
+            var request = new ReplyRequest(turned.State, conversation.State, replyAnalysis, lead.FirstName, answered.Channel, text, turned.TurnCount, client.Name, ClientId: clientId, LeadId: leadId, Insights: insights, Knowledge: knowledge, DealValue: BudgetAmount.Parse(profile.Facts.Budget));
             request = await WithMemoryAsync(request, conversation.Id, pending[0].Seq, ct);
             var written = onToken is null ? await replies.GenerateAsync(request, ct) : await StreamReplyAsync(request, onToken, ct);
 
             // The rules brain is deterministic: its reply is both the safe fallback and the test of who wrote this one.
             var vetted = RulesReplyGenerator.Generate(request);
-            var input = new ComplianceInput(written, last.Channel, purpose, text, request.Knowledge ?? [], ContactsOf(lead, last), vetted);
+            var input = new ComplianceInput(written, answered.Channel, purpose, text, request.Knowledge ?? [], ContactsOf(lead, answered), vetted);
             verdict = compliance.Check(input);
-            reply = await WriteReplyAsync(lead, last, verdict.Text, purpose, now, ct);
+            reply = await WriteReplyAsync(lead, answered, verdict.Text, purpose, now, ct);
             await compliance.RecordAsync(reply, input, verdict, written == vetted ? "rules" : "llm", now, ct);
         }
 

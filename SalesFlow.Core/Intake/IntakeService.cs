@@ -6,6 +6,7 @@ using SalesFlow.Core.Common;
 using SalesFlow.Core.Conversations;
 using SalesFlow.Core.Delivery;
 using SalesFlow.Core.Leads;
+using SalesFlow.Core.Observability;
 using SalesFlow.Core.Queue;
 
 namespace SalesFlow.Core.Intake;
@@ -17,7 +18,8 @@ public sealed record IntakeResult(string LeadId, string ConversationId, string M
 /// Turns a verified, parsed delivery into stored facts: the lead (resolved through its channel
 /// identity), the message (deduplicated by provider id) and a queued turn. Stores before it
 /// acknowledges, so nothing accepted is lost; a retried delivery finds its message and only
-/// makes sure the turn is queued.
+/// makes sure the turn is queued. An e-mail whose sender is not authenticated (<see cref="EmailAuthentication"/>) is
+/// stored as untrusted and not answerable while <see cref="EmailIntakeOptions.RequireSenderAuthentication"/> is on.
 /// </summary>
 public sealed class IntakeService(
     ILeadStore leads,
@@ -25,6 +27,7 @@ public sealed class IntakeService(
     IOutboxStore outbox,
     IWorkQueue queue,
     IOptions<ConversationOptions> options,
+    IOptions<EmailIntakeOptions> emailOptions,
     TimeProvider clock,
     ILogger<IntakeService> logger)
 {
@@ -32,11 +35,17 @@ public sealed class IntakeService(
     {
         var (kind, address) = ResolveAddress(client, inbound.Channel, inbound.From);
         var now = clock.GetUtcNow();
+
+        // Only the parser's negative verdict counts: messages from the API (key-authenticated) carry none.
+        var untrusted = inbound.Channel == ChannelKind.Email
+            && emailOptions.Value.RequireSenderAuthentication
+            && EmailAuthentication.IsUnauthenticated(inbound.Metadata);
         var (lead, created) = await leads.GetOrCreateByIdentityAsync(client.Id, kind, address, () => new Lead
         {
             Id = Ids.New("lead"),
             ClientId = client.Id,
-            Name = string.IsNullOrWhiteSpace(inbound.FromName) ? null : inbound.FromName.Trim(),
+            // A forger's display name would greet the real owner of the address and reach the brain as the lead's name.
+            Name = untrusted || string.IsNullOrWhiteSpace(inbound.FromName) ? null : inbound.FromName.Trim(),
             Phone = kind == IdentityKind.Phone ? address : null,
             Email = kind == IdentityKind.Email ? address : null,
             CreatedAt = now,
@@ -45,6 +54,12 @@ public sealed class IntakeService(
         var conversation = await conversations.GetOrCreateForLeadAsync(client.Id, lead.Id, inbound.Channel, now, ct);
 
         var metadata = new Dictionary<string, string>(inbound.Metadata ?? new Dictionary<string, string>()) { ["from"] = address };
+
+        if (untrusted)
+        {
+            metadata[SenderTrust.UntrustedKey] = SenderTrust.SenderNotAuthenticated;
+        }
+
         var message = new Message
         {
             Id = inbound.ProviderMessageId is { Length: > 0 } providerId
@@ -58,11 +73,21 @@ public sealed class IntakeService(
             Kind = inbound.Kind,
             Text = inbound.Text,
             ProviderMessageId = string.IsNullOrEmpty(inbound.ProviderMessageId) ? null : inbound.ProviderMessageId,
-            Answerable = inbound.Answerable,
+            Answerable = inbound.Answerable && !untrusted,
             Metadata = metadata,
             CreatedAt = now,
         };
         var (stored, duplicate) = await conversations.AddInboundAsync(message, ct);
+        if (untrusted && !duplicate)
+        {
+            // The ids, never the text or the address: the text is the forger's and may be anything.
+            logger.LogWarning(
+                "Inbound e-mail {MessageId} (provider id {ProviderMessageId}) for lead {LeadId}: neither DKIM nor SPF vouches for the sender's domain; stored, not acted on",
+                stored.Id,
+                inbound.ProviderMessageId,
+                lead.Id);
+            SalesFlowMetrics.UnauthenticatedSenders.Add(1, new KeyValuePair<string, object?>("channel", inbound.Channel.ToWire()));
+        }
 
         // A duplicate whose turn may have been lost in a crash is queued again; the turn itself is idempotent.
         var queued = stored.Answerable && stored.Seq > conversation.AnsweredThroughSeq;

@@ -52,7 +52,8 @@ public sealed class ContextBuilder(
         var summary = await summaryTask;
         // The current summary is in the context already; an older copy of it recalled would say the same twice.
         recalls = recalls.Where(r => r.Kind != MemoryKinds.Summary || r.Text != summary?.Text).ToList();
-        return Fit(KeyFactLines(profile, summary), summary?.Text, recalls, hot, budgetTokens);
+        // An untrusted message (a forged e-mail sender) stays out of the prompt: the brain would read it as the lead's words.
+        return Fit(KeyFactLines(profile, summary), summary?.Text, recalls, hot.Where(m => !m.IsUntrusted()).ToList(), budgetTokens);
     }
 
     /// <summary>

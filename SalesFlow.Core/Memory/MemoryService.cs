@@ -55,7 +55,8 @@ public sealed class MemoryService(
         var covers = summary?.CoversThroughSeq ?? 0;
         var messages = await ListAfterAsync(clientId, conversationId, Math.Min(indexed, covers), ct);
 
-        await IndexAsync(clientId, leadId, messages.Where(m => m.Seq > indexed && !string.IsNullOrWhiteSpace(m.Text)).ToList(), ct);
+        // An untrusted message (a forged e-mail sender) is never recalled or summarised as the lead's words.
+        await IndexAsync(clientId, leadId, messages.Where(m => m.Seq > indexed && !m.IsUntrusted() && !string.IsNullOrWhiteSpace(m.Text)).ToList(), ct);
 
         var uncovered = messages.Where(m => m.Seq > covers).ToList();
         var overflow = uncovered.Count - HotWindow;
@@ -69,7 +70,7 @@ public sealed class MemoryService(
         var profile = await profiles.GetAsync(clientId, leadId, ct);
         var input = new SummaryInput(
             summary?.Text ?? "",
-            leaving.Select(m => new SummarizedMessage(m.Seq, m.Direction == MessageDirection.Inbound, m.Text, StageAt(conversation, m.CreatedAt), m.CreatedAt)).ToList(),
+            leaving.Where(m => !m.IsUntrusted()).Select(m => new SummarizedMessage(m.Seq, m.Direction == MessageDirection.Inbound, m.Text, StageAt(conversation, m.CreatedAt), m.CreatedAt)).ToList(),
             profile,
             clientId,
             leadId);

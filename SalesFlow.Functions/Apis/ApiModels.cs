@@ -14,9 +14,11 @@ public sealed record PostMessageRequest(string? Message);
 
 public sealed record AnalyzeRequest(string? Text);
 
-public sealed record MessageDto(string Id, string Direction, string Channel, string Kind, string Text, DateTimeOffset CreatedAt)
+/// <param name="Untrusted">Why the message is shown but was not acted on (e.g. sender_not_authenticated); null for ordinary messages.</param>
+public sealed record MessageDto(string Id, string Direction, string Channel, string Kind, string Text, DateTimeOffset CreatedAt, string? Untrusted = null)
 {
-    public static MessageDto From(Message m) => new(m.Id, m.Direction == MessageDirection.Inbound ? "inbound" : "outbound", m.Channel.ToWire(), m.Kind, m.Text, m.CreatedAt);
+    public static MessageDto From(Message m) =>
+        new(m.Id, m.Direction == MessageDirection.Inbound ? "inbound" : "outbound", m.Channel.ToWire(), m.Kind, m.Text, m.CreatedAt, m.Metadata.GetValueOrDefault(SenderTrust.UntrustedKey));
 }
 
 public sealed record StateChangeDto(string From, string To, string Reason, DateTimeOffset At)

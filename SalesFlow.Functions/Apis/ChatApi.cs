@@ -165,7 +165,8 @@ public static class ChatApi
         var window = services.GetRequiredService<IOptions<Core.Memory.MemoryOptions>>().Value.HotWindow;
 
         var messages = await conversations.ListMessagesAsync(client.Id, conversation.Id, 500, ct);
-        var recent = messages.TakeLast(window).ToList();
+        // The coach is a model too: a forged e-mail sender's text must not reach it as the lead's words.
+        var recent = messages.Where(m => !m.IsUntrusted()).TakeLast(window).ToList();
         var lastLead = recent.LastOrDefault(m => m.Direction == MessageDirection.Inbound)?.Text ?? "";
         var request = new CoachRequest(
             client.Id,

@@ -61,7 +61,8 @@ public static class LeadsApi
 
         var window = options.Value.HotWindow;
         var conversation = await conversations.FindForLeadAsync(client.Id, id, ct);
-        var recent = conversation is null ? [] : await conversations.ListMessagesAsync(client.Id, conversation.Id, window, ct);
+        // What the brain sees (ContextBuilder): untrusted messages (forged e-mail senders) are not part of it.
+        var recent = conversation is null ? [] : (await conversations.ListMessagesAsync(client.Id, conversation.Id, window, ct)).Where(m => !m.IsUntrusted()).ToList();
         var summary = await memory.GetSummaryAsync(client.Id, id, ct);
         var latest = recent.LastOrDefault(m => m.Direction == Core.Conversations.MessageDirection.Inbound && !string.IsNullOrWhiteSpace(m.Text));
         IReadOnlyList<Recall> recalls = latest is null || options.Value.RecallTop == 0

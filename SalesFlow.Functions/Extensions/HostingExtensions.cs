@@ -110,6 +110,7 @@ public static class HostingExtensions
         builder.Services.AddOptions<SalesFlowOptions>().BindConfiguration(SalesFlowOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<DemoClientOptions>().BindConfiguration("DemoClient");
         builder.Services.AddOptions<ConversationOptions>().BindConfiguration(ConversationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<EmailIntakeOptions>().BindConfiguration(EmailIntakeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<Core.Memory.MemoryOptions>().BindConfiguration(Core.Memory.MemoryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         // The Functions host tells a custom handler its port; standalone defaults to the Functions port 7071.

@@ -73,6 +73,10 @@ public static class AppSettings
         new("Conversation__SuggestionConfidence", "How sure the brain must be (0 to 1) before its suggested next sales stage is taken instead of the rules' transition; only allowed edges are ever taken.",
             "0.7", SettingScope.Both),
 
+        // ── Inbound e-mail (EmailIntakeOptions) ─────────────────────────────────────────────
+        new("Email__RequireSenderAuthentication", "true: an inbound e-mail whose From domain neither DKIM nor SPF (as SendGrid reports them) vouches for is stored but never answered or acted on; false only behind a relay that runs neither check.",
+            "true", SettingScope.Both),
+
         // ── Memory (MemoryOptions) ──────────────────────────────────────────────────────────
         new("Memory__HotWindow", "How many of the newest messages (all channels) the brain sees verbatim (1 to 200); older ones reach it through the summary and recall.",
             "20", SettingScope.Both),

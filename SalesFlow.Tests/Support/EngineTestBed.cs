@@ -27,7 +27,7 @@ public sealed class EngineTestBed : IDisposable
         Queue = new SqliteWorkQueue(Temp.Db, Clock);
         Profiles = new SqliteLeadProfileStore(Temp.Db);
         Audit = new SqliteComplianceAuditLog(Temp.Db);
-        Intake = new IntakeService(Leads, Conversations, Outbox, Queue, Options.Create(new ConversationOptions()), Clock, NullLogger<IntakeService>.Instance);
+        Intake = new IntakeService(Leads, Conversations, Outbox, Queue, Options.Create(new ConversationOptions()), Options.Create(new EmailIntakeOptions()), Clock, NullLogger<IntakeService>.Instance);
     }
 
     public TempDatabase Temp { get; } = new();

@@ -54,6 +54,49 @@ public static class Webhooks
         return request;
     }
 
+    /// <summary>
+    /// A SendGrid Inbound Parse POST (default mode) of one plain-text e-mail, with the SPF, dkim and envelope fields
+    /// SendGrid adds; a null field is left out, as SendGrid does when its check is off. <paramref name="fromAddress"/>
+    /// is the From header's address, <paramref name="envelopeFrom"/> the Return-Path.
+    /// </summary>
+    public static MultipartFormDataContent SendGridEmail(
+        string fromAddress,
+        string text,
+        string? spf,
+        string? dkim,
+        string? envelopeFrom,
+        string? messageId = null,
+        string fromName = "Jonas Weber",
+        string subject = "Anfrage")
+    {
+        var form = new MultipartFormDataContent();
+        form.Add(new StringContent($"{fromName} <{fromAddress}>"), "from");
+        form.Add(new StringContent("sales@demo.example"), "to");
+        form.Add(new StringContent(subject), "subject");
+        form.Add(new StringContent(text), "text");
+        form.Add(new StringContent($"Message-ID: <{messageId ?? Guid.NewGuid().ToString("N")}@mail.example.com>\nFrom: {fromName} <{fromAddress}>\n"), "headers");
+        form.Add(new StringContent(JsonSerializer.Serialize(new { to = new[] { "sales@demo.example" }, from = envelopeFrom ?? "" })), "envelope");
+        if (spf is not null)
+        {
+            form.Add(new StringContent(spf), "SPF");
+        }
+
+        if (dkim is not null)
+        {
+            form.Add(new StringContent(dkim), "dkim");
+        }
+
+        return form;
+    }
+
+    /// <summary>What SendGrid reports for mail its author's domain signed and sent: SPF and DKIM pass for the From domain.</summary>
+    public static MultipartFormDataContent AuthenticSendGridEmail(string fromAddress, string text, string? messageId = null, string fromName = "Jonas Weber") =>
+        SendGridEmail(fromAddress, text, "pass", $"{{@{fromAddress[(fromAddress.IndexOf('@') + 1)..]} : pass}}", fromAddress, messageId, fromName);
+
+    /// <summary>What SendGrid reports for mail that only claims the From address: sent from elsewhere, SPF fails, no signature of the From domain.</summary>
+    public static MultipartFormDataContent ForgedSendGridEmail(string fromAddress, string text, string? messageId = null, string fromName = "Jonas Weber") =>
+        SendGridEmail(fromAddress, text, "fail", "none", fromAddress, messageId, fromName);
+
     public static Dictionary<string, string> TwilioSms(string from, string sid, string body) => new()
     {
         ["ToCountry"] = "US",

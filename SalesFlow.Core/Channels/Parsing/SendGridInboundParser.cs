@@ -27,7 +27,8 @@ public static partial class SendGridInboundParser
     /// Reads an Inbound Parse POST. The text is the sender's new text only (<see cref="EmailReplyText.StripQuoted"/>);
     /// the message id is the Message-ID header without angle brackets or, when there is none, the lower-case hex SHA-256
     /// of "from address \n subject \n full text" (each trimmed). The timestamp is the Date header, else the time of receipt from
-    /// <paramref name="time"/>. Answerable when the stripped text is not empty.
+    /// <paramref name="time"/>. Answerable when the stripped text is not empty. The metadata carries the sender
+    /// authentication verdict (<see cref="EmailAuthentication"/>: "sender_authenticated" true or false, "dkim" raw).
     /// </summary>
     public static async Task<InboundMessage> ParseAsync(Stream body, string contentType, TimeProvider time, CancellationToken ct)
     {
@@ -93,6 +94,11 @@ public static partial class SendGridInboundParser
         Put(meta, "envelope_from", envelope.From);
         Put(meta, "spf", Field("SPF"));
         Put(meta, "spam_score", Field("spam_score"));
+
+        // The From header picks the lead and costs nothing to forge: record whether SendGrid's DKIM or SPF check vouches
+        // for its domain; intake decides what an unauthenticated sender may do.
+        var dkim = Field("dkim");
+        EmailAuthentication.Evaluate(fromAddress, envelope.From, Field("SPF"), dkim).WriteTo(meta, dkim);
 
         var timestamp = headers.TryGetValue("date", out var date) && ParseRfc5322Date(date) is { } sent ? sent : time.GetUtcNow();
 

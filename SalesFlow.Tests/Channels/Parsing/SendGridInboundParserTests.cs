@@ -191,4 +191,49 @@ public class SendGridInboundParserTests
 
         Assert.Equal("from", ex.Field);
     }
+
+    [Fact]
+    public async Task SendGridsOwnFixtureIsAuthenticatedBySpfForTheEnvelopeSenderNotByTheRelaysSignature()
+    {
+        // From test@example.com, envelope test@example.com, SPF pass; the only DKIM signature is sendgrid.com's.
+        var message = await ParseFixture("sendgrid-csharp_inbound_parse_default_data.txt");
+
+        Assert.Equal("true", message.Metadata![EmailAuthentication.AuthenticatedKey]);
+        Assert.Equal("spf", message.Metadata[EmailAuthentication.MethodKey]);
+        Assert.Equal("{@sendgrid.com : pass}", message.Metadata[EmailAuthentication.DkimKey]);
+        Assert.Equal("pass", message.Metadata["spf"]);
+    }
+
+    [Fact]
+    public async Task AGmailSendersFixtureIsAuthenticatedByDkim()
+    {
+        var message = await ParseFixture("sendgrid-nodejs_inbound_parse_example.txt");
+
+        Assert.Equal("aroach@gmail.com", message.From);
+        Assert.Equal("dkim", message.Metadata![EmailAuthentication.MethodKey]);
+    }
+
+    [Fact]
+    public async Task AnEmailWithoutSpfOrDkimFieldsIsMarkedUnauthenticatedButStaysAnswerableForIntakeToDecide()
+    {
+        var message = await ParseForm(("from", "Anna <anna@example.com>"), ("text", "STOP"));
+
+        Assert.Equal("false", message.Metadata![EmailAuthentication.AuthenticatedKey]);
+        Assert.False(message.Metadata.ContainsKey(EmailAuthentication.MethodKey));
+        Assert.True(message.Answerable);
+    }
+
+    [Fact]
+    public async Task ALookAlikeDomainsSignatureDoesNotAuthenticateTheFromAddress()
+    {
+        var message = await ParseForm(
+            ("from", "Anna <anna@example.com>"),
+            ("text", "Hello"),
+            ("SPF", "softfail"),
+            ("dkim", "{@evilexample.com : pass}"),
+            ("envelope", "{\"to\":[\"sales@demo.example\"],\"from\":\"anna@evilexample.com\"}"));
+
+        Assert.Equal("false", message.Metadata![EmailAuthentication.AuthenticatedKey]);
+        Assert.Equal("{@evilexample.com : pass}", message.Metadata[EmailAuthentication.DkimKey]);
+    }
 }
