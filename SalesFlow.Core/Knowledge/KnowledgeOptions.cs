@@ -65,6 +65,15 @@ public sealed class KnowledgeOptions
     [Range(1, 10_000_000, ErrorMessage = "Knowledge:MaxChunksPerClient must be between 1 and 10,000,000.")]
     public int MaxChunksPerClient { get; set; } = 100_000;
 
+    /// <summary>
+    /// Memory the embedded index may keep for vectors between searches, over all clients and bases; the least
+    /// recently searched bases are dropped first. 0 keeps nothing (every search loads its vectors from SQLite).
+    /// </summary>
+    [Range(0, 1_048_576, ErrorMessage = "Knowledge:VectorCacheMegabytes must be between 0 and 1,048,576.")]
+    public int VectorCacheMegabytes { get; set; } = 512;
+
+    public long VectorCacheBytes => VectorCacheMegabytes * 1024L * 1024L;
+
     public double DefaultMinScore(SearchMode mode) => mode switch
     {
         SearchMode.Vector => VectorMinScore,

@@ -41,7 +41,8 @@ public sealed class KnowledgeOptionsAtStartupTests
     {
         var options = Resolve([]);
 
-        Assert.Equal((20, 2000, 100_000), (options.MaxBasesPerClient, options.MaxDocumentsPerClient, options.MaxChunksPerClient));
+        Assert.Equal((20, 2000, 100_000, 512), (options.MaxBasesPerClient, options.MaxDocumentsPerClient, options.MaxChunksPerClient, options.VectorCacheMegabytes));
+        Assert.Equal(512L * 1024 * 1024, options.VectorCacheBytes);
     }
 
     [Theory]
@@ -49,6 +50,7 @@ public sealed class KnowledgeOptionsAtStartupTests
     [InlineData("Knowledge:MaxDocumentsPerClient", "0")]
     [InlineData("Knowledge:MaxChunksPerClient", "-1")]
     [InlineData("Knowledge:MaxChunksPerClient", "10000001")]
+    [InlineData("Knowledge:VectorCacheMegabytes", "-1")]
     public void AQuotaOrCacheBudgetOutOfRangeIsRefusedAtStartUpByName(string setting, string value)
     {
         var error = Assert.Throws<OptionsValidationException>(() => Resolve(new() { [setting] = value }));
