@@ -86,7 +86,7 @@ public sealed class KnowledgeQuotaOverHttpTests(KnowledgeQuotaAppFixture fixture
         Assert.Equal(HttpStatusCode.Created, (await http.PostAsJsonAsync("/api/knowledge/bases", new { name = "Second" })).StatusCode);
         await AssertQuotaProblemAsync(await http.PostAsJsonAsync("/api/knowledge/bases", new { name = "Third" }), "Knowledge:MaxBasesPerClient", 2, "name");
         var bases = await http.GetJsonAsync("/api/knowledge/bases");
-        Assert.Equal(["Products", "Second"], bases.GetProperty("items").EnumerateArray().Select(b => b.Str("name")).ToArray());
+        Assert.Equal(["Products", "Second"], bases.GetProperty("items").EnumerateArray().Select(b => b.Str("name")).Order().ToArray());
 
         // Another client's quota is its own.
         using var other = await fixture.NewClientAsync();
