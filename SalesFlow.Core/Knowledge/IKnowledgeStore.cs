@@ -26,4 +26,10 @@ public interface IKnowledgeStore
     Task<int> ClearBaseAsync(string clientId, string knowledgeBaseId, CancellationToken ct);
 
     Task<KnowledgeStats> GetStatsAsync(string clientId, string knowledgeBaseId, CancellationToken ct);
+
+    /// <summary>
+    /// The client's bases, documents and chunks over all its bases, for the quota check before every import. Read from
+    /// indexes (never the sources' content): it runs on every write.
+    /// </summary>
+    Task<KnowledgeUsage> GetUsageAsync(string clientId, CancellationToken ct);
 }

@@ -40,6 +40,9 @@ public sealed record KnowledgeSource(
 /// <summary>What GET …/stats reports for one base.</summary>
 public sealed record KnowledgeStats(int Documents, int Faqs, int Chunks, int Tokens, int Pending, int Failed, DateTimeOffset? LastUpdate);
 
+/// <summary>What one client holds over all its bases, as the quotas count it (documents exclude FAQs; chunks are the sources' recorded chunk counts).</summary>
+public sealed record KnowledgeUsage(int Bases, int Documents, long Chunks);
+
 public static class KnowledgeWire
 {
     public static string ToWire(this IngestStatus status) => status.ToString().ToLowerInvariant();

@@ -47,6 +47,33 @@ public sealed class KnowledgeOptions
     [Range(1, 50, ErrorMessage = "Knowledge:DefaultTop must be between 1 and 50.")]
     public int DefaultTop { get; set; } = 5;
 
+    /// <summary>Knowledge bases one client may hold; creating one more is refused (409).</summary>
+    [Range(1, 10_000, ErrorMessage = "Knowledge:MaxBasesPerClient must be between 1 and 10,000.")]
+    public int MaxBasesPerClient { get; set; } = 20;
+
+    /// <summary>
+    /// Documents one client may hold over all its bases (FAQs are not documents: each is one chunk and counts
+    /// against <see cref="MaxChunksPerClient"/>). Replacing a document by id does not add one.
+    /// </summary>
+    [Range(1, 1_000_000, ErrorMessage = "Knowledge:MaxDocumentsPerClient must be between 1 and 1,000,000.")]
+    public int MaxDocumentsPerClient { get; set; } = 2000;
+
+    /// <summary>
+    /// Chunks (document chunks and FAQs) one client may hold over all its bases. 100,000 is the size the embedded
+    /// index is benchmarked at (docs/benchmarks.md); a replaced source's chunks are freed by its replacement.
+    /// </summary>
+    [Range(1, 10_000_000, ErrorMessage = "Knowledge:MaxChunksPerClient must be between 1 and 10,000,000.")]
+    public int MaxChunksPerClient { get; set; } = 100_000;
+
+    /// <summary>
+    /// Memory the embedded index may keep for vectors between searches, over all clients and bases; the least
+    /// recently searched bases are dropped first. 0 keeps nothing (every search loads its vectors from SQLite).
+    /// </summary>
+    [Range(0, 1_048_576, ErrorMessage = "Knowledge:VectorCacheMegabytes must be between 0 and 1,048,576.")]
+    public int VectorCacheMegabytes { get; set; } = 512;
+
+    public long VectorCacheBytes => VectorCacheMegabytes * 1024L * 1024L;
+
     public double DefaultMinScore(SearchMode mode) => mode switch
     {
         SearchMode.Vector => VectorMinScore,

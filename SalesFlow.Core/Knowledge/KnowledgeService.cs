@@ -50,6 +50,7 @@ public sealed partial class KnowledgeService(
             throw new ValidationException("description", $"description must be at most {MaxDescriptionLength} characters.");
         }
 
+        await EnsureQuotaAsync(clientId, new QuotaChange(Bases: 1, Documents: 0, Chunks: 0), "name", ct);
         var now = clock.GetUtcNow();
         var created = new KnowledgeBase(clientId, Ids.New("kb"), name.Trim(), description?.Trim(), now, now);
         await store.CreateBaseAsync(created, ct);
@@ -91,7 +92,8 @@ public sealed partial class KnowledgeService(
 
     /// <summary>
     /// Stores a document (same id replaces) and indexes it: inline when small, else as
-    /// <see cref="Queues.IngestKnowledge"/> work whose progress shows in the source's status.
+    /// <see cref="Queues.IngestKnowledge"/> work whose progress shows in the source's status. The quotas are checked
+    /// before anything is stored; a queued document's chunk count is known only once the work has chunked it.
     /// </summary>
     public async Task<KnowledgeSource> AddDocumentAsync(string clientId, string knowledgeBaseId, DocumentInput input, CancellationToken ct)
     {
@@ -114,24 +116,35 @@ public sealed partial class KnowledgeService(
         }
 
         var queued = TokenEstimator.Count(input.Content) > Options.InlineIngestTokens;
-        var source = await SaveSourceAsync(clientId, knowledgeBaseId, id, SourceKind.Document, input.Title?.Trim(), contentType, input.Content, ct);
-        if (queued)
+        var existing = await ExistingAsync(clientId, knowledgeBaseId, id, ct);
+        // Inline: chunked now, so the exact count is checked. Queued: only whether there is room for one chunk at all.
+        var chunks = queued ? null : Chunk(SourceKind.Document, input.Content, contentType);
+        await EnsureQuotaAsync(clientId, Change(existing, SourceKind.Document, chunks?.Count ?? 1), "content", ct);
+        var source = await SaveSourceAsync(clientId, knowledgeBaseId, id, SourceKind.Document, input.Title?.Trim(), contentType, input.Content, existing, ct);
+        if (chunks is null)
         {
             await queue.EnqueueAsync(Queues.IngestKnowledge, IngestKnowledgeWork.Serialize(new(clientId, knowledgeBaseId, id)), TimeSpan.Zero, $"ingest:{clientId}:{knowledgeBaseId}:{id}", ct);
             return source;
         }
 
-        return await IngestAsync(source, ct) ?? source;
+        return await IngestAsync(source, chunks, ct) ?? source;
     }
 
     public async Task<KnowledgeSource> AddFaqAsync(string clientId, string knowledgeBaseId, FaqInput faq, CancellationToken ct)
     {
         var (id, question, answer) = ValidFaq(faq, "");
-        var source = await SaveSourceAsync(clientId, knowledgeBaseId, id, SourceKind.Faq, question, DocumentBlocks.PlainText, FaqText(question, answer), ct);
-        return await IngestAsync(source, ct) ?? source;
+        var text = FaqText(question, answer);
+        var existing = await ExistingAsync(clientId, knowledgeBaseId, id, ct);
+        var chunks = Chunk(SourceKind.Faq, text, DocumentBlocks.PlainText);
+        await EnsureQuotaAsync(clientId, Change(existing, SourceKind.Faq, chunks.Count), "question", ct);
+        var source = await SaveSourceAsync(clientId, knowledgeBaseId, id, SourceKind.Faq, question, DocumentBlocks.PlainText, text, existing, ct);
+        return await IngestAsync(source, chunks, ct) ?? source;
     }
 
-    /// <summary>Validates every FAQ before storing any (bad input changes nothing), then imports them; same id replaces.</summary>
+    /// <summary>
+    /// Validates every FAQ and checks the quotas for the whole import before storing any (bad input or an import
+    /// beyond a quota changes nothing), then imports them; same id replaces.
+    /// </summary>
     public async Task<IReadOnlyList<KnowledgeSource>> ImportFaqsAsync(string clientId, string knowledgeBaseId, IReadOnlyList<FaqInput>? faqs, CancellationToken ct)
     {
         if (faqs is null || faqs.Count == 0)
@@ -145,12 +158,24 @@ public sealed partial class KnowledgeService(
         }
 
         var valid = faqs.Select((f, i) => ValidFaq(f, $"faqs[{i}].")).ToList();
-        var imported = new List<KnowledgeSource>();
         // The last of several rows with the same id wins, as if they had been imported one after another.
+        var rows = new List<(string Id, string Question, string Text, KnowledgeSource? Existing, IReadOnlyList<TextChunk> Chunks)>();
+        var change = new QuotaChange(0, 0, 0);
         foreach (var (id, question, answer) in valid.GroupBy(f => f.Id).Select(g => g.Last()))
         {
-            var source = await SaveSourceAsync(clientId, knowledgeBaseId, id, SourceKind.Faq, question, DocumentBlocks.PlainText, FaqText(question, answer), ct);
-            imported.Add(await IngestAsync(source, ct) ?? source);
+            var text = FaqText(question, answer);
+            var existing = await ExistingAsync(clientId, knowledgeBaseId, id, ct);
+            var chunks = Chunk(SourceKind.Faq, text, DocumentBlocks.PlainText);
+            change += Change(existing, SourceKind.Faq, chunks.Count);
+            rows.Add((id, question, text, existing, chunks));
+        }
+
+        await EnsureQuotaAsync(clientId, change, "faqs", ct);
+        var imported = new List<KnowledgeSource>();
+        foreach (var (id, question, text, existing, chunks) in rows)
+        {
+            var source = await SaveSourceAsync(clientId, knowledgeBaseId, id, SourceKind.Faq, question, DocumentBlocks.PlainText, text, existing, ct);
+            imported.Add(await IngestAsync(source, chunks, ct) ?? source);
         }
 
         return imported;
@@ -161,7 +186,7 @@ public sealed partial class KnowledgeService(
     {
         if (await store.GetSourceAsync(work.ClientId, work.KnowledgeBaseId, work.SourceId, ct) is { } source)
         {
-            await IngestAsync(source, ct);
+            await IngestAsync(source, chunked: null, ct);
         }
     }
 
@@ -246,9 +271,55 @@ public sealed partial class KnowledgeService(
     /// <summary>An FAQ is one chunk: the question and its answer together, so either side finds it.</summary>
     public static string FaqText(string question, string answer) => $"Q: {question}\nA: {answer}";
 
-    private async Task<KnowledgeSource> SaveSourceAsync(string clientId, string knowledgeBaseId, string id, SourceKind kind, string? title, string contentType, string content, CancellationToken ct)
+    /// <summary>
+    /// Refuses a change that would take the client beyond a quota. The one place every import and every new base
+    /// passes through. Only growth is checked: a replacement no larger than what it replaces always goes through, even
+    /// when the limit was lowered below what the client already holds. Concurrent imports of one client may each pass
+    /// before the other is recorded, so the limits can be overrun by what is in flight at once (as the AI budget can).
+    /// </summary>
+    private async Task EnsureQuotaAsync(string clientId, QuotaChange change, string field, CancellationToken ct)
     {
-        var existing = await store.GetSourceAsync(clientId, knowledgeBaseId, id, ct);
+        if (change is { Bases: <= 0, Documents: <= 0, Chunks: <= 0 })
+        {
+            return;
+        }
+
+        var usage = await store.GetUsageAsync(clientId, ct);
+        if (change.Bases > 0 && usage.Bases + change.Bases > Options.MaxBasesPerClient)
+        {
+            throw new KnowledgeQuotaExceededException("Knowledge:MaxBasesPerClient", field, Options.MaxBasesPerClient,
+                $"This client already has {usage.Bases} knowledge bases; Knowledge:MaxBasesPerClient allows {Options.MaxBasesPerClient}. Delete a base first.");
+        }
+
+        if (change.Documents > 0 && usage.Documents + change.Documents > Options.MaxDocumentsPerClient)
+        {
+            throw new KnowledgeQuotaExceededException("Knowledge:MaxDocumentsPerClient", field, Options.MaxDocumentsPerClient,
+                $"This client already has {usage.Documents} documents; Knowledge:MaxDocumentsPerClient allows {Options.MaxDocumentsPerClient}. Delete or replace a document (same id) instead.");
+        }
+
+        if (change.Chunks > 0 && usage.Chunks + change.Chunks > Options.MaxChunksPerClient)
+        {
+            throw new KnowledgeQuotaExceededException("Knowledge:MaxChunksPerClient", field, Options.MaxChunksPerClient,
+                $"This would take the client to {usage.Chunks + change.Chunks} chunks (it has {usage.Chunks}); Knowledge:MaxChunksPerClient allows {Options.MaxChunksPerClient}. Remove documents or FAQs first.");
+        }
+    }
+
+    /// <summary>What storing a source of <paramref name="kind"/> with <paramref name="chunks"/> chunks adds, net of the source it replaces.</summary>
+    private static QuotaChange Change(KnowledgeSource? existing, SourceKind kind, int chunks) => new(
+        Bases: 0,
+        Documents: (kind == SourceKind.Document ? 1 : 0) - (existing?.Kind == SourceKind.Document ? 1 : 0),
+        Chunks: chunks - (existing?.ChunkCount ?? 0));
+
+    /// <summary>The source an import would replace, without its content (only its kind, chunk count and times are needed; a bulk import holds thousands).</summary>
+    private async Task<KnowledgeSource?> ExistingAsync(string clientId, string knowledgeBaseId, string id, CancellationToken ct) =>
+        await store.GetSourceAsync(clientId, knowledgeBaseId, id, ct) is { } found ? found with { Content = "" } : null;
+
+    private IReadOnlyList<TextChunk> Chunk(SourceKind kind, string content, string contentType) => kind == SourceKind.Faq
+        ? [new TextChunk(0, content, TokenEstimator.Count(content))]
+        : new TextChunker(Options.ChunkTokens, Options.ChunkOverlapTokens).Chunk(content, contentType);
+
+    private async Task<KnowledgeSource> SaveSourceAsync(string clientId, string knowledgeBaseId, string id, SourceKind kind, string? title, string contentType, string content, KnowledgeSource? existing, CancellationToken ct)
+    {
         var now = clock.GetUtcNow();
         // The update time is the content's version (a stale queued run must not overwrite a newer import), so it always moves forward.
         var updatedAt = existing is not null && now <= existing.UpdatedAt ? existing.UpdatedAt.AddMilliseconds(1) : now;
@@ -257,7 +328,14 @@ public sealed partial class KnowledgeService(
         return source;
     }
 
-    private async Task<KnowledgeSource?> IngestAsync(KnowledgeSource source, CancellationToken ct)
+    /// <summary>
+    /// Chunks (unless the caller has: <paramref name="chunked"/>, already checked against the quota), embeds and indexes
+    /// a stored source. Queued work checks the chunk quota here, once the count is known; beyond it the source is
+    /// marked failed with the reason, its older version's chunks are removed (the source holds the refused content
+    /// now, and chunks no source counts would escape the quota), and the work ends without a retry: more tries cannot
+    /// help.
+    /// </summary>
+    private async Task<KnowledgeSource?> IngestAsync(KnowledgeSource source, IReadOnlyList<TextChunk>? chunked, CancellationToken ct)
     {
         if (!await store.SetStatusAsync(source.ClientId, source.KnowledgeBaseId, source.Id, source.UpdatedAt, IngestStatus.Ingesting, 0, 0, null, ct))
         {
@@ -266,9 +344,13 @@ public sealed partial class KnowledgeService(
 
         try
         {
-            var chunks = source.Kind == SourceKind.Faq
-                ? [new TextChunk(0, source.Content, TokenEstimator.Count(source.Content))]
-                : new TextChunker(Options.ChunkTokens, Options.ChunkOverlapTokens).Chunk(source.Content, source.ContentType);
+            var chunks = chunked ?? Chunk(source.Kind, source.Content, source.ContentType);
+            if (chunked is null)
+            {
+                // The source's recorded chunks were reset to 0 above, so the usage no longer counts the version it replaces.
+                await EnsureQuotaAsync(source.ClientId, new QuotaChange(0, 0, chunks.Count), "content", ct);
+            }
+
             var indexed = new List<IndexedChunk>(chunks.Count);
             foreach (var batch in EmbeddingBatches(chunks))
             {
@@ -280,6 +362,12 @@ public sealed partial class KnowledgeService(
             var tokens = chunks.Sum(c => c.Tokens);
             await store.SetStatusAsync(source.ClientId, source.KnowledgeBaseId, source.Id, source.UpdatedAt, IngestStatus.Ready, chunks.Count, tokens, null, ct);
             return source with { Status = IngestStatus.Ready, ChunkCount = chunks.Count, TokenCount = tokens };
+        }
+        catch (KnowledgeQuotaExceededException e)
+        {
+            await index.DeleteSourceAsync(source.ClientId, source.KnowledgeBaseId, source.Id, CancellationToken.None);
+            await store.SetStatusAsync(source.ClientId, source.KnowledgeBaseId, source.Id, source.UpdatedAt, IngestStatus.Failed, 0, 0, e.Message, CancellationToken.None);
+            return source with { Status = IngestStatus.Failed, Error = e.Message };
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -310,6 +398,12 @@ public sealed partial class KnowledgeService(
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")]
     private static partial Regex IdPattern();
+}
+
+/// <summary>What an import or a new base adds to a client's usage (negative where a replaced source was larger).</summary>
+internal readonly record struct QuotaChange(int Bases, int Documents, long Chunks)
+{
+    public static QuotaChange operator +(QuotaChange a, QuotaChange b) => new(a.Bases + b.Bases, a.Documents + b.Documents, a.Chunks + b.Chunks);
 }
 
 /// <summary>The knowledge base does not exist for this client (the API answers 404).</summary>

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using SalesFlow.Core.Channels;
 using SalesFlow.Core.Common;
+using SalesFlow.Core.Knowledge;
 
 namespace SalesFlow.Functions.Extensions;
 
@@ -30,6 +31,7 @@ public static class ErrorHandling
                 var result = error switch
                 {
                     ValidationException v => BadField(context, v.Field, v.Message),
+                    KnowledgeQuotaExceededException q => QuotaExceeded(context, q),
                     WebhookFormatException w => BadField(context, w.Field, w.Message),
                     BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => TooLarge(context),
                     BadHttpRequestException { InnerException: System.Text.Json.JsonException } => BadField(context, "body", "The body is not valid JSON for this endpoint."),
@@ -50,9 +52,16 @@ public static class ErrorHandling
         return app;
     }
 
-    public static IResult Problem(HttpContext context, int status, string title, string? field)
+    public static IResult Problem(HttpContext context, int status, string title, string? field) => Problem(context, status, title, field, []);
+
+    private static IResult Problem(HttpContext context, int status, string title, string? field, IEnumerable<KeyValuePair<string, object?>> extensions)
     {
         var problem = new ProblemDetails { Status = status, Title = title, Instance = context.Request.Path };
+        foreach (var (key, value) in extensions)
+        {
+            problem.Extensions[key] = value;
+        }
+
         if (field is not null)
         {
             problem.Extensions["field"] = field;
@@ -64,6 +73,14 @@ public static class ErrorHandling
     }
 
     public static IResult BadField(HttpContext context, string field, string message) => Problem(context, StatusCodes.Status400BadRequest, message, field);
+
+    /// <summary>
+    /// 409: the request is valid and within the size limits, but the client's stored knowledge leaves no room for it
+    /// (it conflicts with what the client already holds and succeeds once something is deleted or replaced). 413
+    /// stays for a request that is too large by itself. The problem names the setting (<c>limit</c>) and its value.
+    /// </summary>
+    private static IResult QuotaExceeded(HttpContext context, KnowledgeQuotaExceededException quota) =>
+        Problem(context, StatusCodes.Status409Conflict, quota.Message, quota.Field, [new("limit", quota.Limit), new("maximum", quota.Maximum)]);
 
     private static IResult TooLarge(HttpContext context) =>
         Problem(context, StatusCodes.Status413PayloadTooLarge, "The request body is larger than SalesFlow accepts (SalesFlow:MaxRequestBodyBytes).", "body");

@@ -47,7 +47,9 @@ public static class KnowledgeExtensions
         }
         else
         {
-            services.AddSingleton<IKnowledgeIndex, SqliteKnowledgeIndex>();
+            services.AddSingleton<IKnowledgeIndex>(sp => new SqliteKnowledgeIndex(
+                sp.GetRequiredService<SalesFlow.Core.Adapters.Embedded.SqliteDatabase>(),
+                sp.GetRequiredService<IOptions<KnowledgeOptions>>().Value.VectorCacheBytes));
         }
 
         // Bases and sources live where the other state lives (SalesFlow:Store): with cosmos in the Cosmos `leads`

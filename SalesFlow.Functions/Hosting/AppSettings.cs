@@ -178,6 +178,14 @@ public static class AppSettings
             "0", SettingScope.Both),
         new("Knowledge__DefaultTop", "Default number of hits a search returns (1 to 50).",
             "5", SettingScope.Both),
+        new("Knowledge__MaxBasesPerClient", "Knowledge bases one client may hold (1 to 10,000); one more is refused with 409.",
+            "20", SettingScope.Both),
+        new("Knowledge__MaxDocumentsPerClient", "Documents one client may hold over all its bases (1 to 1,000,000; FAQs count as chunks only); one more is refused with 409, replacing one by id is not one more.",
+            "2000", SettingScope.Both),
+        new("Knowledge__MaxChunksPerClient", "Chunks (document chunks and FAQs) one client may hold over all its bases (1 to 10,000,000); beyond it an import is refused with 409, or a queued document fails with the reason in its status.",
+            "100000", SettingScope.Both),
+        new("Knowledge__VectorCacheMegabytes", "Memory the embedded index keeps for vectors between searches, over all clients (0 to 1,048,576 MB); least recently searched bases are dropped first.",
+            "512", SettingScope.Both),
 
         // ── Azure AI Search (AzureSearchOptions; read when Knowledge__Index=azuresearch) ────
         new("Search__Endpoint", "AI Search service URL, https://<service>.search.windows.net; required when Knowledge__Index is azuresearch.",

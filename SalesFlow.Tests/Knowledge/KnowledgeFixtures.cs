@@ -11,11 +11,11 @@ namespace SalesFlow.Tests.Knowledge;
 /// <summary>A knowledge service on a real SQLite file with the embedded index and the hashed embedder; the queue is recorded.</summary>
 public sealed class KnowledgeHarness : IDisposable
 {
-    public KnowledgeHarness(KnowledgeOptions? options = null)
+    public KnowledgeHarness(KnowledgeOptions? options = null, long? vectorCacheBytes = null)
     {
         Db = new TempDatabase();
         Store = new SqliteKnowledgeStore(Db.Db);
-        Index = new SqliteKnowledgeIndex(Db.Db);
+        Index = vectorCacheBytes is { } budget ? new SqliteKnowledgeIndex(Db.Db, budget) : new SqliteKnowledgeIndex(Db.Db);
         Queue.Setup(q => q.EnqueueAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<TimeSpan>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
             .Callback((string queue, string payload, TimeSpan _, string? _, CancellationToken _) => Enqueued.Add((queue, payload)))
             .Returns(Task.CompletedTask);

@@ -36,6 +36,28 @@ public sealed class KnowledgeOptionsAtStartupTests
         Assert.Equal(KnowledgeOptions.MaxDocumentBytesInCosmos, Resolve(new() { ["SalesFlow:Store"] = "cosmos", ["Knowledge:MaxDocumentBytes"] = KnowledgeOptions.MaxDocumentBytesInCosmos.ToString(System.Globalization.CultureInfo.InvariantCulture) }).MaxDocumentBytes);
     }
 
+    [Fact]
+    public void TheQuotasAndTheVectorCacheDefaultToTheDocumentedValues()
+    {
+        var options = Resolve([]);
+
+        Assert.Equal((20, 2000, 100_000, 512), (options.MaxBasesPerClient, options.MaxDocumentsPerClient, options.MaxChunksPerClient, options.VectorCacheMegabytes));
+        Assert.Equal(512L * 1024 * 1024, options.VectorCacheBytes);
+    }
+
+    [Theory]
+    [InlineData("Knowledge:MaxBasesPerClient", "0")]
+    [InlineData("Knowledge:MaxDocumentsPerClient", "0")]
+    [InlineData("Knowledge:MaxChunksPerClient", "-1")]
+    [InlineData("Knowledge:MaxChunksPerClient", "10000001")]
+    [InlineData("Knowledge:VectorCacheMegabytes", "-1")]
+    public void AQuotaOrCacheBudgetOutOfRangeIsRefusedAtStartUpByName(string setting, string value)
+    {
+        var error = Assert.Throws<OptionsValidationException>(() => Resolve(new() { [setting] = value }));
+
+        Assert.Contains(setting, error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("Привет, это документ о ценах и условиях доставки. ")]
     [InlineData("<p class=\"price\">Starter & Pro: 'from' 39 €</p> ")]

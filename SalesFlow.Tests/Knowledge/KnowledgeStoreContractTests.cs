@@ -180,6 +180,34 @@ public abstract class KnowledgeStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Usage_counts_the_clients_bases_documents_and_recorded_chunks_over_all_its_bases_and_no_other_clients()
+    {
+        Assert.Equal(new KnowledgeUsage(0, 0, 0), await _store.GetUsageAsync(Acme, default));
+        await _store.CreateBaseAsync(Base(Acme, "kb_1", T0), default);
+        await _store.CreateBaseAsync(Base(Acme, "kb_2", T0), default);
+        await _store.UpsertSourceAsync(Source(Acme, "kb_1", "doc-ready", T0.AddSeconds(1), status: IngestStatus.Ready, chunks: 4, tokens: 400), default);
+        await _store.UpsertSourceAsync(Source(Acme, "kb_2", "doc-pending", T0.AddSeconds(2)), default);
+        await _store.UpsertSourceAsync(Source(Acme, "kb_2", "faq-1", T0.AddSeconds(3), SourceKind.Faq, IngestStatus.Ready, 1, 25), default);
+        await _store.CreateBaseAsync(Base(Globex, "kb_1", T0), default);
+        await _store.UpsertSourceAsync(Source(Globex, "kb_1", "doc-ready", T0.AddSeconds(1), status: IngestStatus.Ready, chunks: 50, tokens: 5000), default);
+
+        Assert.Equal(new KnowledgeUsage(2, 2, 5), await _store.GetUsageAsync(Acme, default));
+        Assert.Equal(new KnowledgeUsage(1, 1, 50), await _store.GetUsageAsync(Globex, default));
+
+        // A re-import resets the source's chunks until it is indexed again; clearing and deleting free what they removed.
+        var reimport = Source(Acme, "kb_1", "doc-ready", T0.AddSeconds(4));
+        await _store.UpsertSourceAsync(reimport, default);
+        Assert.Equal(new KnowledgeUsage(2, 2, 1), await _store.GetUsageAsync(Acme, default));
+        await _store.SetStatusAsync(Acme, "kb_1", "doc-ready", reimport.UpdatedAt, IngestStatus.Ready, 7, 700, null, default);
+        Assert.Equal(new KnowledgeUsage(2, 2, 8), await _store.GetUsageAsync(Acme, default));
+        await _store.ClearBaseAsync(Acme, "kb_2", default);
+        Assert.Equal(new KnowledgeUsage(2, 1, 7), await _store.GetUsageAsync(Acme, default));
+        await _store.DeleteBaseAsync(Acme, "kb_1", default);
+        Assert.Equal(new KnowledgeUsage(1, 0, 0), await _store.GetUsageAsync(Acme, default));
+        Assert.Equal(new KnowledgeUsage(1, 1, 50), await _store.GetUsageAsync(Globex, default));
+    }
+
+    [Fact]
     public async Task Each_client_sees_only_its_own_bases_and_sources()
     {
         await _store.CreateBaseAsync(Base(Acme, "kb_1", T0), default);

@@ -27,7 +27,9 @@ public sealed class SyntheticKnowledge : IDisposable
         _dir = Path.Combine(Path.GetTempPath(), "salesflow-bench-" + Guid.NewGuid().ToString("N"));
         Db = new SqliteDatabase(Path.Combine(_dir, "bench.db"));
         Index = new SqliteKnowledgeIndex(Db);
-        Service = new KnowledgeService(new SqliteKnowledgeStore(Db), Index, new HashedEmbedder(), new NoQueue(), Options.Create(new KnowledgeOptions { InlineIngestTokens = int.MaxValue }), TimeProvider.System);
+        // One synthetic client holds the whole corpus (100,000 chunks are ~10,000 documents): the per-client quotas stay out of the way.
+        var options = new KnowledgeOptions { InlineIngestTokens = int.MaxValue, MaxDocumentsPerClient = 1_000_000, MaxChunksPerClient = 10_000_000 };
+        Service = new KnowledgeService(new SqliteKnowledgeStore(Db), Index, new HashedEmbedder(), new NoQueue(), Options.Create(options), TimeProvider.System);
         _vocabulary = Enumerable.Range(0, VocabularySize).Select(Word).ToArray();
         _cumulative = new double[VocabularySize];
         var sum = 0.0;

@@ -26,7 +26,8 @@ public static class RetrievalEvaluation
         try
         {
             using var db = new SqliteDatabase(Path.Combine(dir, "eval.db"));
-            var options = new KnowledgeOptions { InlineIngestTokens = int.MaxValue };
+            // The whole evaluation corpus belongs to one client: the per-client quotas must not cut it short.
+            var options = new KnowledgeOptions { InlineIngestTokens = int.MaxValue, MaxDocumentsPerClient = 1_000_000, MaxChunksPerClient = 10_000_000 };
             var service = new KnowledgeService(new SqliteKnowledgeStore(db), new SqliteKnowledgeIndex(db), new HashedEmbedder(), new NoQueue(), Options.Create(options), TimeProvider.System);
             var kb = await service.CreateBaseAsync(ClientId, "eval", null, default);
             var started = Stopwatch.StartNew();

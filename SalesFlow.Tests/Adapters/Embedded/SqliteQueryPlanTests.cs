@@ -46,6 +46,19 @@ public sealed class SqliteQueryPlanTests : IDisposable
     }
 
     [Fact]
+    public async Task TheKnowledgeQuotaCheckCountsFromIndexesWithoutReadingAnySourcesContent()
+    {
+        _ = new SqliteKnowledgeStore(_db.Db);
+        var plan = await PlanAsync((SqliteKnowledgeStore.UsageSql, [("$c", "acme")]));
+
+        // Every import runs this; a source row holds the whole document, so reading rows would read documents.
+        Assert.Contains("SEARCH knowledge_bases USING COVERING INDEX sqlite_autoindex_knowledge_bases_1 (client_id=?)", plan, StringComparison.Ordinal);
+        Assert.Contains("SEARCH knowledge_sources USING COVERING INDEX ix_knowledge_sources_usage (client_id=? AND kind=?)", plan, StringComparison.Ordinal);
+        Assert.Contains("SEARCH knowledge_sources USING COVERING INDEX ix_knowledge_sources_usage (client_id=?)", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain("SCAN knowledge", plan, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task KnowledgeHitsAreFetchedByPrimaryKeyNotByWalkingTheClientsChunks()
     {
         // SQLite once chose the (client, base, source) index here and read every chunk of the client per search.

@@ -174,6 +174,35 @@ public sealed class CosmosKnowledgeStore(CosmosContainers containers) : IKnowled
         return new KnowledgeStats(documents, faqs, chunkTotal, tokenTotal, pending, failed, lastUpdate);
     }
 
+    /// <summary>
+    /// Three aggregates in the client's partition, each answered from the index (type, kind and chunkCount are indexed;
+    /// no document is loaded): the quota check runs before every import.
+    /// </summary>
+    public async Task<KnowledgeUsage> GetUsageAsync(string clientId, CancellationToken ct)
+    {
+        var bases = await ScalarAsync($"SELECT VALUE COUNT(1) FROM c WHERE c.clientId = @clientId AND c.type = '{BaseType}'", clientId, ct);
+        var documents = await ScalarAsync($"SELECT VALUE COUNT(1) FROM c WHERE c.clientId = @clientId AND c.type = '{SourceType}' AND c.kind = 'document'", clientId, ct);
+        var chunks = await ScalarAsync($"SELECT VALUE SUM(c.chunkCount) FROM c WHERE c.clientId = @clientId AND c.type = '{SourceType}'", clientId, ct);
+        return new KnowledgeUsage((int)bases, (int)documents, chunks);
+    }
+
+    /// <summary>A single-partition aggregate; an aggregate over no documents (SUM of nothing is undefined) is 0.</summary>
+    private async Task<long> ScalarAsync(string sql, string clientId, CancellationToken ct)
+    {
+        var options = new QueryRequestOptions { PartitionKey = new PartitionKey(clientId), EnableOptimisticDirectExecution = true };
+        using var iterator = Leads.GetItemQueryIterator<long?>(new QueryDefinition(sql).WithParameter("@clientId", clientId), requestOptions: options);
+        long total = 0;
+        while (iterator.HasMoreResults)
+        {
+            foreach (var value in await iterator.ReadNextAsync(ct))
+            {
+                total += value ?? 0;
+            }
+        }
+
+        return total;
+    }
+
     /// <summary>The base's update time is the last change to any of its sources ("last update" in stats); it never moves back. No base: nothing to touch.</summary>
     private async Task TouchAsync(string clientId, string knowledgeBaseId, DateTimeOffset at, CancellationToken ct)
     {

@@ -5,8 +5,9 @@ namespace SalesFlow.Core.Adapters.Embedded.Knowledge;
 
 /// <summary>
 /// The embedded index: chunks and their vectors in SQLite, keywords in FTS5 (BM25), vectors held in
-/// memory per client and base (loaded on first search, dropped on any write to that base), and
-/// the two rankings fused by reciprocal rank fusion. Every query filters by client id.
+/// memory per client and base (loaded on first search, dropped on any write to that base, and, when the
+/// cache would exceed its byte budget, dropped least recently searched first), and the two rankings fused
+/// by reciprocal rank fusion. Every query filters by client id.
 /// </summary>
 public sealed class SqliteKnowledgeIndex : IKnowledgeIndex
 {
@@ -23,13 +24,28 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeIndex
     internal const int MaxKeywordRows = 2000;
 
     private readonly SqliteDatabase _db;
+    private readonly long _cacheBudgetBytes;
     private readonly object _gate = new();
-    private readonly Dictionary<(string Client, string Base), VectorSlab> _slabs = [];
-    private readonly Dictionary<(string Client, string Base), long> _versions = [];
 
-    public SqliteKnowledgeIndex(SqliteDatabase db)
+    /// <summary>Cached slabs by (client, base); each node sits in <see cref="_recency"/>. Guarded by <see cref="_gate"/>.</summary>
+    private readonly Dictionary<(string Client, string Base), LinkedListNode<CachedSlab>> _slabs = [];
+
+    /// <summary>The cached slabs, most recently searched first: eviction takes from the end. Guarded by <see cref="_gate"/>.</summary>
+    private readonly LinkedList<CachedSlab> _recency = new();
+
+    private readonly Dictionary<(string Client, string Base), long> _versions = [];
+    private long _cachedBytes;
+
+    /// <param name="db">The SQLite file holding the chunks.</param>
+    /// <param name="vectorCacheBytes">
+    /// Most bytes of vectors kept between searches over all clients (Knowledge:VectorCacheMegabytes): many tenants on
+    /// one process would otherwise keep every base they ever searched.
+    /// </param>
+    public SqliteKnowledgeIndex(SqliteDatabase db, long vectorCacheBytes = 512L * 1024 * 1024)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(vectorCacheBytes);
         _db = db;
+        _cacheBudgetBytes = vectorCacheBytes;
         SqliteKnowledgeSchema.Ensure(db);
     }
 
@@ -134,7 +150,7 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeIndex
     /// </summary>
     internal static double HybridScore(double cosine, double coverage) => (Math.Max(0, cosine) + coverage) / 2;
 
-    /// <summary>How many vectors are held in memory (for tests and diagnostics).</summary>
+    /// <summary>How many bases' vectors are held in memory (for tests and diagnostics).</summary>
     internal int CachedSlabs
     {
         get
@@ -142,6 +158,30 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeIndex
             lock (_gate)
             {
                 return _slabs.Count;
+            }
+        }
+    }
+
+    /// <summary>The bytes the cached slabs hold (<see cref="VectorSlab.Bytes"/>); never above the budget.</summary>
+    internal long CachedBytes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _cachedBytes;
+            }
+        }
+    }
+
+    /// <summary>The cached (client, base) keys, most recently searched first (for tests and diagnostics).</summary>
+    internal IReadOnlyList<(string Client, string Base)> CachedBases
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _recency.Select(c => c.Key).ToList();
             }
         }
     }
@@ -275,7 +315,9 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeIndex
         {
             if (_slabs.TryGetValue(key, out var cached))
             {
-                return cached;
+                _recency.Remove(cached);
+                _recency.AddFirst(cached);
+                return cached.Value.Slab;
             }
 
             version = _versions.GetValueOrDefault(key);
@@ -311,14 +353,38 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeIndex
         var slab = new VectorSlab(dimensions, ids, data.ToArray());
         lock (_gate)
         {
-            // A write that landed while this was loading made it stale: use it once, do not keep it.
-            if (_versions.GetValueOrDefault(key) == version)
+            // A write that landed while this was loading made it stale: use it once, do not keep it. A slab larger than
+            // the whole budget is used for this search only: keeping it would evict everything else and still not fit.
+            if (_versions.GetValueOrDefault(key) == version && slab.Bytes <= _cacheBudgetBytes)
             {
-                _slabs[key] = slab;
+                Keep(key, slab);
             }
         }
 
         return slab;
+    }
+
+    /// <summary>Caches the slab as the most recently used and evicts from the least recently used end until the budget holds. Under <see cref="_gate"/>.</summary>
+    private void Keep((string Client, string Base) key, VectorSlab slab)
+    {
+        // Two searches may load the same base at once; the later one replaces the earlier (same version, same vectors).
+        Forget(key);
+        _slabs[key] = _recency.AddFirst(new CachedSlab(key, slab));
+        _cachedBytes += slab.Bytes;
+        while (_cachedBytes > _cacheBudgetBytes && _recency.Last is { } oldest)
+        {
+            Forget(oldest.Value.Key);
+        }
+    }
+
+    /// <summary>Drops a cached slab if there is one. Under <see cref="_gate"/>.</summary>
+    private void Forget((string Client, string Base) key)
+    {
+        if (_slabs.Remove(key, out var node))
+        {
+            _recency.Remove(node);
+            _cachedBytes -= node.Value.Slab.Bytes;
+        }
     }
 
     private void Invalidate(string clientId, string knowledgeBaseId)
@@ -327,7 +393,9 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeIndex
         {
             var key = (clientId, knowledgeBaseId);
             _versions[key] = _versions.GetValueOrDefault(key) + 1;
-            _slabs.Remove(key);
+            Forget(key);
         }
     }
+
+    private sealed record CachedSlab((string Client, string Base) Key, VectorSlab Slab);
 }

@@ -35,6 +35,8 @@ internal static class SqliteKnowledgeSchema
             updated_at INTEGER NOT NULL,
             PRIMARY KEY (client_id, base_id, id)
         );
+        -- The per-client quota counts (documents, chunks) from the index alone: a source row carries its whole content.
+        CREATE INDEX IF NOT EXISTS ix_knowledge_sources_usage ON knowledge_sources (client_id, kind, chunk_count);
         CREATE TABLE IF NOT EXISTS knowledge_chunks (
             id INTEGER PRIMARY KEY,
             client_id TEXT NOT NULL,

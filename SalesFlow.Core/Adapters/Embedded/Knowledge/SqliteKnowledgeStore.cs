@@ -84,6 +84,21 @@ public sealed class SqliteKnowledgeStore : IKnowledgeStore
             """, null, ("$c", clientId), ("$b", knowledgeBaseId)).QueryAsync(r => new KnowledgeStats(
                 r.GetInt32(0), r.GetInt32(1), r.GetInt32(2), r.GetInt32(3), r.GetInt32(4), r.GetInt32(5), r.NullableTime("last_update")))).Single());
 
+    public Task<KnowledgeUsage> GetUsageAsync(string clientId, CancellationToken ct) =>
+        _db.ReadAsync(async c => (await c.Command(UsageSql, null, ("$c", clientId))
+            .QueryAsync(r => new KnowledgeUsage(r.GetInt32(0), r.GetInt32(1), r.GetInt64(2)))).Single());
+
+    /// <summary>
+    /// The quota check's counts, each from an index alone: the bases' primary key and ix_knowledge_sources_usage,
+    /// which carries kind and chunk count so that no source row (and none of its content's overflow pages) is read.
+    /// </summary>
+    internal const string UsageSql = """
+        SELECT
+            (SELECT COUNT(*) FROM knowledge_bases WHERE client_id = $c),
+            (SELECT COUNT(*) FROM knowledge_sources WHERE client_id = $c AND kind = 'document'),
+            (SELECT COALESCE(SUM(chunk_count), 0) FROM knowledge_sources WHERE client_id = $c)
+        """;
+
     /// <summary>The base's update time is the last change to any of its sources ("last update" in stats).</summary>
     private static Task<int> TouchAsync(SqliteConnection c, SqliteTransaction t, string clientId, string knowledgeBaseId, DateTimeOffset at) =>
         c.Command("UPDATE knowledge_bases SET updated_at = MAX(updated_at, $at) WHERE client_id = $c AND id = $b", t, ("$at", at.Ms()), ("$c", clientId), ("$b", knowledgeBaseId)).ExecAsync();

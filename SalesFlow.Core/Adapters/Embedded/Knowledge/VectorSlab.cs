@@ -39,6 +39,16 @@ internal sealed class VectorSlab
     public List<long> ChunkIds { get; }
     public int Count => ChunkIds.Count;
 
+    /// <summary>
+    /// What the slab holds in memory, per row: the float vector (4 bytes a dimension), its int8 copy (1 byte a
+    /// dimension), its scale (4), its chunk id (8) and its entry in the id → row map (<see cref="RowMapEntryBytes"/>).
+    /// 384 dimensions: 1,956 bytes a chunk, 196 MB for 100,000 chunks.
+    /// </summary>
+    public long Bytes => (long)Count * ((Dimensions * (sizeof(float) + sizeof(sbyte))) + sizeof(float) + sizeof(long) + RowMapEntryBytes);
+
+    /// <summary>A Dictionary&lt;long, int&gt; entry (key, value, hash code, next index: 20 bytes) and its bucket (4).</summary>
+    internal const int RowMapEntryBytes = 24;
+
     /// <summary>The <paramref name="k"/> most similar chunks, best first, with exact cosine.</summary>
     public List<(long ChunkId, float Score)> Top(ReadOnlySpan<float> query, int k)
     {
