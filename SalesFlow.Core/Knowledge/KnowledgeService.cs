@@ -371,6 +371,9 @@ public sealed partial class KnowledgeService(
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            // A failed source has no chunks, as its status says: its stored content is already the new version, so the
+            // old version's chunks would answer with text the client replaced, uncounted by the quota. The queue retries.
+            await index.DeleteSourceAsync(source.ClientId, source.KnowledgeBaseId, source.Id, CancellationToken.None);
             await store.SetStatusAsync(source.ClientId, source.KnowledgeBaseId, source.Id, source.UpdatedAt, IngestStatus.Failed, 0, 0, e.Message, CancellationToken.None);
             throw;
         }

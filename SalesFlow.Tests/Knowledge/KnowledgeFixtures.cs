@@ -1,3 +1,4 @@
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using Moq;
 using SalesFlow.Core.Adapters.Embedded;
@@ -11,7 +12,7 @@ namespace SalesFlow.Tests.Knowledge;
 /// <summary>A knowledge service on a real SQLite file with the embedded index and the hashed embedder; the queue is recorded.</summary>
 public sealed class KnowledgeHarness : IDisposable
 {
-    public KnowledgeHarness(KnowledgeOptions? options = null, long? vectorCacheBytes = null)
+    public KnowledgeHarness(KnowledgeOptions? options = null, long? vectorCacheBytes = null, IEmbeddingGenerator<string, Embedding<float>>? embedder = null)
     {
         Db = new TempDatabase();
         Store = new SqliteKnowledgeStore(Db.Db);
@@ -19,7 +20,7 @@ public sealed class KnowledgeHarness : IDisposable
         Queue.Setup(q => q.EnqueueAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<TimeSpan>(), It.IsAny<string?>(), It.IsAny<CancellationToken>()))
             .Callback((string queue, string payload, TimeSpan _, string? _, CancellationToken _) => Enqueued.Add((queue, payload)))
             .Returns(Task.CompletedTask);
-        Service = new KnowledgeService(Store, Index, new HashedEmbedder(), Queue.Object, Options.Create(options ?? new KnowledgeOptions()), TimeProvider.System);
+        Service = new KnowledgeService(Store, Index, embedder ?? new HashedEmbedder(), Queue.Object, Options.Create(options ?? new KnowledgeOptions()), TimeProvider.System);
     }
 
     public TempDatabase Db { get; }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.AI;
 using SalesFlow.Core.Knowledge;
 using SalesFlow.Core.Knowledge.Chunking;
 using SalesFlow.Core.Queue;
@@ -254,6 +255,52 @@ public sealed class KnowledgeQuotaAgainstSqliteTests : IDisposable
         Assert.Equal(IngestStatus.Failed, (await _h.Service.GetSourceAsync(ClientA, kb.Id, "doc", default))!.Status);
         Assert.Equal(0, ChunkRows(ClientA));
         Assert.Equal(new KnowledgeUsage(1, 1, 0), await UsageAsync());
+    }
+
+    [Fact]
+    public async Task AReplacementWhoseIndexingFailsLeavesNoChunksOfTheOldVersionAndTheRetryIndexesTheNewOne()
+    {
+        var embedder = new SwitchableEmbedder();
+        _h.Dispose();
+        _h = new KnowledgeHarness(new KnowledgeOptions { ChunkTokens = ChunkTokens, ChunkOverlapTokens = 0, InlineIngestTokens = 50 }, embedder: embedder);
+        var (old, oldChunks) = Document("warranty", 2);
+        var (replacement, newChunks) = Document("catalogue", 3);
+        var kb = await _h.Service.CreateBaseAsync(ClientA, "Docs", null, default);
+        await AddAsync(ClientA, kb.Id, "doc", old);
+        await _h.Service.IngestQueuedAsync(IngestKnowledgeWork.Parse(Assert.Single(_h.Enqueued).Payload), default);
+        Assert.Equal(oldChunks, ChunkRows(ClientA));
+        _h.Enqueued.Clear();
+
+        await AddAsync(ClientA, kb.Id, "doc", replacement);
+        var work = IngestKnowledgeWork.Parse(Assert.Single(_h.Enqueued).Payload);
+        embedder.Failing = true;
+        await Assert.ThrowsAsync<HttpRequestException>(() => _h.Service.IngestQueuedAsync(work, default));
+
+        // Failed with no chunks, and none of the replaced text left to answer searches or escape the quota.
+        Assert.Equal((IngestStatus.Failed, 0), ((await _h.Service.GetSourceAsync(ClientA, kb.Id, "doc", default))!.Status, ChunkRows(ClientA)));
+        Assert.Equal(new KnowledgeUsage(1, 1, 0), await UsageAsync());
+
+        embedder.Failing = false;
+        await _h.Service.IngestQueuedAsync(work, default);
+        Assert.Equal((IngestStatus.Ready, newChunks), ((await _h.Service.GetSourceAsync(ClientA, kb.Id, "doc", default))!.Status, ChunkRows(ClientA)));
+        Assert.Equal(new KnowledgeUsage(1, 1, newChunks), await UsageAsync());
+    }
+
+    /// <summary>The offline embedder that fails while <see cref="Failing"/> is set, as a model endpoint does when it is down.</summary>
+    private sealed class SwitchableEmbedder : IEmbeddingGenerator<string, Embedding<float>>
+    {
+        private readonly HashedEmbedder _inner = new();
+
+        public bool Failing { get; set; }
+
+        public Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default) =>
+            Failing ? throw new HttpRequestException("embedding endpoint down") : _inner.GenerateAsync(values, options, cancellationToken);
+
+        public object? GetService(Type serviceType, object? serviceKey = null) => null;
+
+        public void Dispose()
+        {
+        }
     }
 
     [Fact]
