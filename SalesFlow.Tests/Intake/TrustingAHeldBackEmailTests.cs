@@ -161,6 +161,26 @@ public sealed class TrustingAHeldBackEmailTests : IDisposable
     }
 
     [Fact]
+    public async Task AnOlderEmailTrustedAfterANewerOneWasAnsweredIsAnsweredWithoutMovingTheLastContactBack()
+    {
+        var engine = _bed.Engine();
+        var held = await ForgedAsync("Hello, do you offer a demo call?");
+        _bed.Clock.Advance(TimeSpan.FromHours(2));
+        var newer = await EmailAsync(Webhooks.AuthenticSendGridEmail(Address, "What does your CRM cost for 5 users?"));
+        await RunQueuedTurnsAsync(engine);
+        var before = (await _bed.Conversations.GetAsync("acme", held.ConversationId, default))!;
+        Assert.Equal((await StoredAsync(newer)).CreatedAt, before.LastInboundAt);
+
+        await TrustAsync(held);
+        Assert.Equal(1, await RunQueuedTurnsAsync(engine));
+
+        var after = (await _bed.Conversations.GetAsync("acme", held.ConversationId, default))!;
+        Assert.Equal(before.LastInboundAt, after.LastInboundAt);
+        Assert.Equal(before.TurnCount + 1, after.TurnCount);
+        Assert.Contains(await RepliesAsync(held.LeadId), r => r.Id == ConversationEngine.ReplyIdFor("acme", held.MessageId));
+    }
+
+    [Fact]
     public async Task AMessageThatWasNeverHeldBackCannotBeTrusted()
     {
         var engine = _bed.Engine();
