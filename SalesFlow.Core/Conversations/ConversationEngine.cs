@@ -145,7 +145,8 @@ public sealed class ConversationEngine(
         {
             AnsweredThroughSeq = last.Seq,
             LastChannel = latestTrusted?.Channel ?? conversation.LastChannel,
-            LastInboundAt = latestTrusted?.CreatedAt ?? conversation.LastInboundAt,
+            // A message readmitted after a human vouched for it comes last but may be older than what was answered before.
+            LastInboundAt = latestTrusted is null || latestTrusted.CreatedAt < conversation.LastInboundAt ? conversation.LastInboundAt : latestTrusted.CreatedAt,
             UpdatedAt = now,
         };
         if (answerable.Count == 0)

@@ -23,6 +23,19 @@ public interface IConversationStore
     /// <summary>Stores an outbound message (idempotent on its id).</summary>
     Task AddOutboundAsync(Message message, CancellationToken ct);
 
+    /// <summary>One message of the conversation; null when the conversation has none with that id for this client.</summary>
+    Task<Message?> GetMessageAsync(string clientId, string conversationId, string messageId, CancellationToken ct);
+
+    /// <summary>
+    /// Stores a changed verdict on an inbound message, its <see cref="Message.Answerable"/> flag and
+    /// <see cref="Message.Metadata"/> (everything else about a message is immutable), and gives it the next
+    /// <see cref="Message.Seq"/>, as if it arrived now: turns, memory and summaries read forward from how far they got,
+    /// so a message a turn has already passed over would otherwise never be read. Optimistic: only while the stored
+    /// message still has <paramref name="current"/>'s flag and metadata; otherwise, or when it is gone, throws
+    /// <see cref="Common.ConcurrencyException"/> and changes nothing.
+    /// </summary>
+    Task<Message> ReadmitInboundAsync(Message current, bool answerable, IReadOnlyDictionary<string, string> metadata, CancellationToken ct);
+
     Task<IReadOnlyList<Message>> ListMessagesAsync(string clientId, string conversationId, int limit, CancellationToken ct);
 
     /// <summary>Inbound messages with a sequence number above <paramref name="afterSeq"/>, oldest first.</summary>

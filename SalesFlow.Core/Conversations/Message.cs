@@ -24,6 +24,15 @@ public sealed record Message
     public IReadOnlyDictionary<string, string> Metadata { get; init; } = new Dictionary<string, string>();
     public DateTimeOffset CreatedAt { get; init; }
 
-    /// <summary>Order of arrival, assigned by the store on insert.</summary>
+    /// <summary>Order of arrival, assigned by the store on insert, and anew when a held-back message is readmitted (<see cref="IConversationStore.ReadmitInboundAsync"/>).</summary>
     public long Seq { get; init; }
+
+    /// <summary>Whether another read of this message carries the same verdict (answerable flag and metadata): the guard of a readmit.</summary>
+    public bool HasSameVerdictAs(Message other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        return Answerable == other.Answerable
+            && Metadata.Count == other.Metadata.Count
+            && Metadata.All(m => other.Metadata.TryGetValue(m.Key, out var value) && value == m.Value);
+    }
 }

@@ -14,12 +14,32 @@ namespace SalesFlow.Core.Intake;
 /// <param name="Duplicate">The provider delivered this message before; nothing new was stored.</param>
 public sealed record IntakeResult(string LeadId, string ConversationId, string MessageId, bool Duplicate, bool Queued);
 
+public enum TrustOutcome
+{
+    /// <summary>The message was untrusted; it is now trusted, answerable as its text allows, and its turn is queued.</summary>
+    Trusted,
+
+    /// <summary>A human vouched for it before: nothing changed (its turn is queued again if it is still unanswered).</summary>
+    AlreadyTrusted,
+
+    ConversationNotFound,
+
+    MessageNotFound,
+
+    /// <summary>The message was never held back (an ordinary or an outbound message): there is nothing to vouch for.</summary>
+    NotUntrusted,
+}
+
+/// <param name="Message">The message as stored now, for <see cref="TrustOutcome.Trusted"/> and <see cref="TrustOutcome.AlreadyTrusted"/>.</param>
+public sealed record TrustResult(TrustOutcome Outcome, Message? Message = null, bool Queued = false);
+
 /// <summary>
 /// Turns a verified, parsed delivery into stored facts: the lead (resolved through its channel
 /// identity), the message (deduplicated by provider id) and a queued turn. Stores before it
 /// acknowledges, so nothing accepted is lost; a retried delivery finds its message and only
 /// makes sure the turn is queued. An e-mail whose sender is not authenticated (<see cref="EmailAuthentication"/>) is
-/// stored as untrusted and not answerable while <see cref="EmailIntakeOptions.RequireSenderAuthentication"/> is on.
+/// stored as untrusted and not answerable while <see cref="EmailIntakeOptions.RequireSenderAuthentication"/> is on,
+/// until a human vouches for it (<see cref="TrustAsync"/>).
 /// </summary>
 public sealed class IntakeService(
     ILeadStore leads,
@@ -31,6 +51,8 @@ public sealed class IntakeService(
     TimeProvider clock,
     ILogger<IntakeService> logger)
 {
+    private const int MaxTrustAttempts = 5;
+
     public async Task<IntakeResult> AcceptAsync(Client client, InboundMessage inbound, CancellationToken ct)
     {
         var (kind, address) = ResolveAddress(client, inbound.Channel, inbound.From);
@@ -90,16 +112,7 @@ public sealed class IntakeService(
         }
 
         // A duplicate whose turn may have been lost in a crash is queued again; the turn itself is idempotent.
-        var queued = stored.Answerable && stored.Seq > conversation.AnsweredThroughSeq;
-        if (queued)
-        {
-            await queue.EnqueueAsync(
-                Queues.ProcessInbound,
-                ProcessInboundWork.Serialize(new ProcessInboundWork(client.Id, lead.Id)),
-                options.Value.BurstWindow,
-                coalesceKey: $"{client.Id}/{lead.Id}",
-                ct);
-        }
+        var queued = await QueueTurnAsync(stored, conversation, ct);
 
         logger.LogInformation(
             "Inbound {Channel} message {MessageId} for lead {LeadId} in conversation {ConversationId}: {Outcome}",
@@ -109,6 +122,84 @@ public sealed class IntakeService(
             conversation.Id,
             duplicate ? "duplicate" : created ? "new lead" : "stored");
         return new IntakeResult(lead.Id, conversation.Id, stored.Id, duplicate, queued);
+    }
+
+    /// <summary>
+    /// A human vouches for a message held back as untrusted (an e-mail whose sender's domain neither DKIM nor SPF
+    /// vouched for; small businesses often send such mail): the flag is cleared with an audit trail (who, when), the
+    /// message is readmitted at the end of the conversation's sequence (so a turn that already passed over it reads it
+    /// now), made answerable as its text allows, and its turn is queued exactly as for a new message. Idempotent: a
+    /// second call changes nothing and at most re-queues a turn a crash lost; the turn itself writes one reply per message.
+    /// </summary>
+    public async Task<TrustResult> TrustAsync(Client client, string conversationId, string messageId, string trustedBy, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var conversation = await conversations.GetAsync(client.Id, conversationId, ct);
+            if (conversation is null)
+            {
+                return new TrustResult(TrustOutcome.ConversationNotFound);
+            }
+
+            var message = await conversations.GetMessageAsync(client.Id, conversationId, messageId, ct);
+            if (message is null)
+            {
+                return new TrustResult(TrustOutcome.MessageNotFound);
+            }
+
+            if (!message.IsUntrusted())
+            {
+                return message.WasTrustedByHuman()
+                    ? new TrustResult(TrustOutcome.AlreadyTrusted, message, await QueueTurnAsync(message, conversation, ct))
+                    : new TrustResult(TrustOutcome.NotUntrusted);
+            }
+
+            var metadata = new Dictionary<string, string>(message.Metadata)
+            {
+                [SenderTrust.TrustedByKey] = trustedBy,
+                [SenderTrust.TrustedAtKey] = clock.GetUtcNow().ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            };
+            metadata.Remove(SenderTrust.UntrustedKey);
+            Message trusted;
+            try
+            {
+                // Answerable as the e-mail parser would have made it had the sender been authenticated: text left after stripping.
+                trusted = await conversations.ReadmitInboundAsync(message, !string.IsNullOrWhiteSpace(message.Text), metadata, ct);
+            }
+            catch (ConcurrencyException) when (attempt < MaxTrustAttempts)
+            {
+                // A concurrent call vouched first (or the message changed): reload; the next pass answers as a repeat.
+                continue;
+            }
+
+            logger.LogInformation(
+                "Message {MessageId} of lead {LeadId} vouched for by {TrustedBy}; no longer untrusted (was {Reason})",
+                trusted.Id,
+                trusted.LeadId,
+                trustedBy,
+                message.Metadata[SenderTrust.UntrustedKey]);
+            return new TrustResult(TrustOutcome.Trusted, trusted, await QueueTurnAsync(trusted, conversation, ct));
+        }
+    }
+
+    /// <summary>
+    /// Queues the lead's turn when the message waits for one (answerable, not yet answered); the burst window lets a
+    /// few quick messages share one turn, and the coalesce key keeps one queued turn per lead. Queueing again is harmless.
+    /// </summary>
+    private async Task<bool> QueueTurnAsync(Message stored, Conversation conversation, CancellationToken ct)
+    {
+        if (!stored.Answerable || stored.Seq <= conversation.AnsweredThroughSeq)
+        {
+            return false;
+        }
+
+        await queue.EnqueueAsync(
+            Queues.ProcessInbound,
+            ProcessInboundWork.Serialize(new ProcessInboundWork(stored.ClientId, stored.LeadId)),
+            options.Value.BurstWindow,
+            coalesceKey: $"{stored.ClientId}/{stored.LeadId}",
+            ct);
+        return true;
     }
 
     /// <summary>Applies a provider's delivery report to the outbound message it names.</summary>

@@ -74,7 +74,12 @@ public sealed class MemoryService(
             profile,
             clientId,
             leadId);
-        var text = await summarizer.SummarizeAsync(input, ct);
+
+        // Only untrusted messages leave (forged e-mail, perhaps a flood of it to an address nobody wrote from): there is
+        // nothing to summarise, so no model call is spent or recorded against that lead; the coverage still moves on,
+        // so the refresh timer does not come back for them.
+        var summarised = input.Messages.Count > 0;
+        var text = summarised ? await summarizer.SummarizeAsync(input, ct) : summary?.Text ?? "";
         var next = new ConversationSummary(
             clientId,
             leadId,
@@ -95,7 +100,7 @@ public sealed class MemoryService(
             return false;
         }
 
-        if (text.Length > 0)
+        if (summarised && text.Length > 0)
         {
             await index.AddAsync(clientId, leadId, [new MemoryEntry(MemoryKinds.Summary, next.CoversThroughSeq, text, false, next.UpdatedAt, await EmbedAsync(text, ct))], ct);
         }

@@ -15,10 +15,14 @@ public sealed record PostMessageRequest(string? Message);
 public sealed record AnalyzeRequest(string? Text);
 
 /// <param name="Untrusted">Why the message is shown but was not acted on (e.g. sender_not_authenticated); null for ordinary messages.</param>
-public sealed record MessageDto(string Id, string Direction, string Channel, string Kind, string Text, DateTimeOffset CreatedAt, string? Untrusted = null)
+/// <param name="TrustedBy">Who vouched for a message that was held back as untrusted (<c>api</c>); null otherwise.</param>
+/// <param name="TrustedAt">When they did.</param>
+public sealed record MessageDto(string Id, string Direction, string Channel, string Kind, string Text, DateTimeOffset CreatedAt, string? Untrusted = null, string? TrustedBy = null, DateTimeOffset? TrustedAt = null)
 {
     public static MessageDto From(Message m) =>
-        new(m.Id, m.Direction == MessageDirection.Inbound ? "inbound" : "outbound", m.Channel.ToWire(), m.Kind, m.Text, m.CreatedAt, m.Metadata.GetValueOrDefault(SenderTrust.UntrustedKey));
+        new(m.Id, m.Direction == MessageDirection.Inbound ? "inbound" : "outbound", m.Channel.ToWire(), m.Kind, m.Text, m.CreatedAt, m.Metadata.GetValueOrDefault(SenderTrust.UntrustedKey),
+            m.Metadata.GetValueOrDefault(SenderTrust.TrustedByKey),
+            DateTimeOffset.TryParse(m.Metadata.GetValueOrDefault(SenderTrust.TrustedAtKey), System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.RoundtripKind, out var at) ? at : null);
 }
 
 public sealed record StateChangeDto(string From, string To, string Reason, DateTimeOffset At)

@@ -22,6 +22,7 @@ public static class ConversationsApi
         api.MapPost("/", StartAsync).WithName("StartConversation").WithSummary("A lead writes on a channel; returns the conversation and SalesFlow's reply.");
         api.MapGet("/{id}", GetAsync).WithName("GetConversation").WithSummary("State, state history and messages of a conversation.");
         api.MapPost("/{id}/messages", PostMessageAsync).WithName("PostMessage").WithSummary("The lead writes again; returns the transition and the reply.");
+        api.MapPost("/{id}/messages/{messageId}/trust", TrustMessageAsync).WithName("TrustMessage").WithSummary("A human vouches for a message held back as untrusted (an unauthenticated e-mail sender); it is answered as if it arrived now.");
         return app;
     }
 
@@ -91,6 +92,23 @@ public static class ConversationsApi
         var turn = await TakeTurnAsync(client, inbound, intake, engine, conversations, outbox, ct);
         var intent = (turn.Analysis ?? analyzer.Analyze(inbound.Text)).Intent.ToWire();
         return TypedResults.Ok(new { state = turn.Conversation.State.ToWire(), previousState = turn.PreviousState.ToWire(), intent, reply = turn.Reply });
+    }
+
+    /// <summary>
+    /// 200 with the message as stored now, the same for a repeated call (nothing changes, no second reply); 404 for a
+    /// conversation or message this client does not have; 409 for a message that was never held back.
+    /// </summary>
+    private static async Task<IResult> TrustMessageAsync(string id, string messageId, HttpContext http, IntakeService intake, CancellationToken ct)
+    {
+        var client = ClientAuthenticator.CurrentClient(http);
+        var result = await intake.TrustAsync(client, id, messageId, SenderTrust.TrustedByApi, ct);
+        return result.Outcome switch
+        {
+            TrustOutcome.ConversationNotFound => ErrorHandling.Problem(http, StatusCodes.Status404NotFound, $"Conversation '{id}' not found.", "id"),
+            TrustOutcome.MessageNotFound => ErrorHandling.Problem(http, StatusCodes.Status404NotFound, $"Message '{messageId}' not found in conversation '{id}'.", "messageId"),
+            TrustOutcome.NotUntrusted => ErrorHandling.Problem(http, StatusCodes.Status409Conflict, $"Message '{messageId}' was not held back as untrusted; there is nothing to vouch for.", "messageId"),
+            _ => TypedResults.Ok(new { conversationId = id, message = MessageDto.From(result.Message!) }),
+        };
     }
 
     private sealed record Turn(Conversation Conversation, ConversationState PreviousState, MessageAnalysis? Analysis, string? Reply);

@@ -253,6 +253,87 @@ public abstract partial class StoreContractTests : IAsyncLifetime
         Assert.Equal(6, (await _s.Conversations.ListMessagesAsync(Acme, conversation.Id, 50, default)).Count);
     }
 
+    private static Message Held(Conversation c, string text) => Inbound(c, text) with
+    {
+        Channel = ChannelKind.Email,
+        Answerable = false,
+        Metadata = new Dictionary<string, string> { ["from"] = "jonas@weber-bau.example", [SenderTrust.UntrustedKey] = SenderTrust.SenderNotAuthenticated },
+    };
+
+    private static Dictionary<string, string> Vouched => new() { ["from"] = "jonas@weber-bau.example", [SenderTrust.TrustedByKey] = "api", [SenderTrust.TrustedAtKey] = "2026-11-22T08:00:00.0000000+00:00" };
+
+    [Fact]
+    public async Task GetMessageFindsAMessageOnlyInItsOwnClientAndConversation()
+    {
+        var (_, conversation) = await LeadWithConversationAsync(Acme, "+491701234567");
+        var (_, other) = await LeadWithConversationAsync(Acme, "+491707654321");
+        var (stored, _) = await _s.Conversations.AddInboundAsync(Inbound(conversation, "hello"), default);
+
+        var found = await _s.Conversations.GetMessageAsync(Acme, conversation.Id, stored.Id, default);
+
+        Assert.Equal((stored.Id, "hello", stored.Seq, MessageDirection.Inbound), (found!.Id, found.Text, found.Seq, found.Direction));
+        Assert.Null(await _s.Conversations.GetMessageAsync(Globex, conversation.Id, stored.Id, default));
+        Assert.Null(await _s.Conversations.GetMessageAsync(Acme, other.Id, stored.Id, default));
+        Assert.Null(await _s.Conversations.GetMessageAsync(Acme, conversation.Id, "msg_unknown", default));
+    }
+
+    [Fact]
+    public async Task AReadmittedMessageKeepsItsTextTakesTheNewVerdictAndComesAfterEveryEarlierMessage()
+    {
+        var (_, conversation) = await LeadWithConversationAsync(Acme, "+491701234567");
+        var (held, _) = await _s.Conversations.AddInboundAsync(Held(conversation, "Please send the offer"), default);
+        var (later, _) = await _s.Conversations.AddInboundAsync(Inbound(conversation, "later"), default);
+        await _s.Conversations.AddOutboundAsync(Outbound(conversation, "re: later"), default);
+
+        var readmitted = await _s.Conversations.ReadmitInboundAsync(held, true, Vouched, default);
+
+        Assert.True(readmitted.Seq > later.Seq);
+        var stored = (await _s.Conversations.GetMessageAsync(Acme, conversation.Id, held.Id, default))!;
+        Assert.Equal((readmitted.Seq, true, "Please send the offer", held.CreatedAt.ToUnixTimeMilliseconds()), (stored.Seq, stored.Answerable, stored.Text, stored.CreatedAt.ToUnixTimeMilliseconds()));
+        Assert.Equal(Vouched.OrderBy(m => m.Key), stored.Metadata.OrderBy(m => m.Key));
+        Assert.Equal([held.Id], (await _s.Conversations.ListInboundAfterAsync(Acme, conversation.Id, later.Seq, default)).Select(m => m.Id));
+        Assert.Equal(["later", "re: later", "Please send the offer"], (await _s.Conversations.ListMessagesAsync(Acme, conversation.Id, 10, default)).Select(m => m.Text));
+        var (next, _) = await _s.Conversations.AddInboundAsync(Inbound(conversation, "next"), default);
+        Assert.True(next.Seq > readmitted.Seq);
+    }
+
+    [Fact]
+    public async Task AReadmitFromAStaleReadThrowsAndChangesNothing()
+    {
+        var (_, conversation) = await LeadWithConversationAsync(Acme, "+491701234567");
+        var (held, _) = await _s.Conversations.AddInboundAsync(Held(conversation, "Please send the offer"), default);
+        var first = await _s.Conversations.ReadmitInboundAsync(held, true, Vouched, default);
+
+        await Assert.ThrowsAsync<ConcurrencyException>(() => _s.Conversations.ReadmitInboundAsync(held, true, new Dictionary<string, string> { ["from"] = "x" }, default));
+        await Assert.ThrowsAsync<ConcurrencyException>(() => _s.Conversations.ReadmitInboundAsync(held with { ClientId = Globex }, true, Vouched, default));
+
+        var stored = (await _s.Conversations.GetMessageAsync(Acme, conversation.Id, held.Id, default))!;
+        Assert.Equal((first.Seq, "api"), (stored.Seq, stored.Metadata[SenderTrust.TrustedByKey]));
+    }
+
+    [Fact]
+    public async Task OfConcurrentReadmitsOfOneReadExactlyOneWins()
+    {
+        var (_, conversation) = await LeadWithConversationAsync(Acme, "+491701234567");
+        var (held, _) = await _s.Conversations.AddInboundAsync(Held(conversation, "Please send the offer"), default);
+
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Task.Run(async () =>
+        {
+            try
+            {
+                return (Message?)await _s.Conversations.ReadmitInboundAsync(held, true, Vouched, CancellationToken.None);
+            }
+            catch (ConcurrencyException)
+            {
+                return null;
+            }
+        })));
+
+        var winner = Assert.Single(outcomes, o => o is not null);
+        Assert.Equal(winner!.Seq, (await _s.Conversations.GetMessageAsync(Acme, conversation.Id, held.Id, default))!.Seq);
+        Assert.Single(await _s.Conversations.ListMessagesAsync(Acme, conversation.Id, 10, default));
+    }
+
     [Fact]
     public async Task OutboxAddIsIdempotentOnItsKey()
     {

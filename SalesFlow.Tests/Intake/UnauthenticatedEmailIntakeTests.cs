@@ -12,6 +12,7 @@ using SalesFlow.Core.Intake;
 using SalesFlow.Core.Leads;
 using SalesFlow.Core.Memory;
 using SalesFlow.Core.Observability;
+using SalesFlow.Core.Queue;
 using SalesFlow.Tests.Support;
 
 namespace SalesFlow.Tests.Intake;
@@ -224,6 +225,39 @@ public sealed class UnauthenticatedEmailIntakeTests : IDisposable
         Assert.DoesNotContain(recalls, r => r.Text.Contains("attacker", StringComparison.Ordinal));
         var profile = await _bed.Profiles.GetAsync("acme", leadId, default);
         Assert.Null(profile!.Facts.Budget);
+    }
+
+    [Fact]
+    public async Task ALeadKnownOnlyFromForgedEmailsIsSentNothingAndCostsNoModelCallWhateverRunsForIt()
+    {
+        // Whoever forged these wrote from an address of someone who never wrote in: SalesFlow must not write to them.
+        var summarizer = new Mock<ISummarizer>();
+        summarizer.Setup(s => s.SummarizeAsync(It.IsAny<SummaryInput>(), It.IsAny<CancellationToken>())).ReturnsAsync("The lead asked about prices.");
+        var memoryOptions = Options.Create(new MemoryOptions { HotWindow = 2 });
+        var memoryStore = new Core.Adapters.Embedded.SqliteMemoryStore(_bed.Temp.Db);
+        var memory = new MemoryService(
+            _bed.Conversations, _bed.Profiles, memoryStore, new Core.Adapters.Embedded.SqliteMemoryIndex(_bed.Temp.Db), summarizer.Object,
+            new Core.Knowledge.HashedEmbedder(), memoryOptions, _bed.Clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<MemoryService>.Instance);
+        string? leadId = null;
+        foreach (var text in new[] { "Hello, what does it cost?", "Please call me back on +49 170 1234567", "Send the offer to my colleague", "Are you there?" })
+        {
+            leadId = (await ForgedAsync(text)).LeadId;
+            _bed.Clock.Advance(TimeSpan.FromMinutes(10));
+        }
+
+        // A turn for the lead (as a queued one would run), the outbox sweep and the summary refresh all run.
+        Assert.Null(await _bed.Engine().ProcessLeadAsync("acme", leadId!, default));
+        Assert.Equal(0, await new OutboxSweeper(_bed.Outbox, _bed.Queue, _bed.Clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<OutboxSweeper>.Instance).SweepAsync(default));
+        Assert.Contains(new StaleLead("acme", leadId!), await memoryStore.ListStaleLeadsAsync(2, 10, default));
+        await memory.RefreshAsync("acme", leadId!, default);
+
+        Assert.Empty(await _bed.Outbox.ListAsync("acme", leadId, null, 50, default));
+        Assert.Equal(0, await _bed.Queue.CountAsync(Queues.ProcessInbound, default));
+        Assert.Equal(0, await _bed.Queue.CountAsync(Queues.Deliver, default));
+        summarizer.Verify(s => s.SummarizeAsync(It.IsAny<SummaryInput>(), It.IsAny<CancellationToken>()), Times.Never);
+        Assert.DoesNotContain(new StaleLead("acme", leadId!), await memoryStore.ListStaleLeadsAsync(2, 10, default));
+        var conversation = await _bed.Conversations.FindForLeadAsync("acme", leadId!, default);
+        Assert.Equal((0, null), (conversation!.TurnCount, conversation.LastInboundAt));
     }
 
     [Fact]

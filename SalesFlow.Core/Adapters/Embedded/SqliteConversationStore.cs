@@ -105,6 +105,43 @@ public sealed class SqliteConversationStore(SqliteDatabase db) : IConversationSt
             }
         }, ct);
 
+    public Task<Message?> GetMessageAsync(string clientId, string conversationId, string messageId, CancellationToken ct) =>
+        db.ReadAsync(async c => (await c.Command(
+            $"SELECT {MessageColumns} FROM messages WHERE client_id = $c AND conversation_id = $conv AND id = $id",
+            null,
+            ("$c", clientId),
+            ("$conv", conversationId),
+            ("$id", messageId)).QueryAsync(MapMessage)).FirstOrDefault());
+
+    public Task<Message> ReadmitInboundAsync(Message current, bool answerable, IReadOnlyDictionary<string, string> metadata, CancellationToken ct) =>
+        db.WriteAsync(async (c, t) =>
+        {
+            var stored = (await c.Command(
+                $"SELECT {MessageColumns} FROM messages WHERE client_id = $c AND id = $id AND direction = 'inbound'",
+                t,
+                ("$c", current.ClientId),
+                ("$id", current.Id)).QueryAsync(MapMessage)).FirstOrDefault();
+            if (stored is null || !stored.HasSameVerdictAs(current))
+            {
+                throw new ConcurrencyException($"Message {current.Id} changed meanwhile.");
+            }
+
+            // seq is the AUTOINCREMENT rowid: the new one lies above every seq in the table and every one ever handed
+            // out (sqlite_sequence), and sqlite_sequence is moved along so no later insert can be given it again.
+            var seq = (long)(await c.Command(
+                "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'messages'), 0), COALESCE((SELECT MAX(seq) FROM messages), 0)) + 1",
+                t).ScalarAsync())!;
+            await c.Command(
+                "UPDATE messages SET seq = $new, answerable = $ans, metadata_json = $meta WHERE seq = $old",
+                t,
+                ("$new", seq),
+                ("$ans", answerable ? 1 : 0),
+                ("$meta", JsonSerializer.Serialize(metadata)),
+                ("$old", stored.Seq)).ExecAsync();
+            await c.Command("UPDATE sqlite_sequence SET seq = $new WHERE name = 'messages'", t, ("$new", seq)).ExecAsync();
+            return stored with { Seq = seq, Answerable = answerable, Metadata = new Dictionary<string, string>(metadata) };
+        }, ct);
+
     public Task<IReadOnlyList<Message>> ListMessagesAsync(string clientId, string conversationId, int limit, CancellationToken ct) =>
         db.ReadAsync<IReadOnlyList<Message>>(async c =>
         {

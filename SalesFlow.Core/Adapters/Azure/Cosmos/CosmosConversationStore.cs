@@ -166,6 +166,33 @@ public sealed class CosmosConversationStore(CosmosContainers containers) : IConv
         }
     }
 
+    public async Task<Message?> GetMessageAsync(string clientId, string conversationId, string messageId, CancellationToken ct) =>
+        await ResolveLeadAsync(clientId, conversationId, ct) is { } leadId
+        && await ReadMessageAsync(clientId, LeadKey(clientId, leadId), messageId, ct) is { } message
+        && message.ConversationId == conversationId
+            ? message
+            : null;
+
+    public async Task<Message> ReadmitInboundAsync(Message current, bool answerable, IReadOnlyDictionary<string, string> metadata, CancellationToken ct)
+    {
+        var leadKey = LeadKey(current.ClientId, current.LeadId);
+        var doc = await Conversations.ReadOrNullAsync(current.Id, leadKey, ct);
+        if (doc is null || doc.String("type") != MessageType || doc.String("clientId") != current.ClientId
+            || ToMessage(doc) is not { Direction: MessageDirection.Inbound } stored || !stored.HasSameVerdictAs(current))
+        {
+            throw new ConcurrencyException($"Message {current.Id} changed meanwhile.");
+        }
+
+        // A lost race below leaves the handed-out number unused: a hole, which readers treat as a dead writer's.
+        var readmitted = stored with { Answerable = answerable, Metadata = new Dictionary<string, string>(metadata), Seq = await NextSeqAsync(stored, leadKey, ct) };
+        var next = CosmosDocuments.ToDocument(readmitted, MessageType, readmitted.Id);
+        next["leadKey"] = leadKey;
+        next[SequencedAtProperty] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        next[ReadmittedFromProperty] = stored.Seq;
+        await Conversations.ReplaceGuardedAsync(next, leadKey, CosmosDocuments.ETagOf(doc), $"Message {current.Id}", ct);
+        return readmitted;
+    }
+
     public async Task<IReadOnlyList<Message>> ListMessagesAsync(string clientId, string conversationId, int limit, CancellationToken ct)
     {
         if (limit <= 0 || await ResolveLeadAsync(clientId, conversationId, ct) is not { } leadId)
@@ -206,9 +233,10 @@ public sealed class CosmosConversationStore(CosmosContainers containers) : IConv
                 .WithParameter("@leadKey", leadKey)
                 .WithParameter("@clientId", clientId)
                 .WithParameter("@afterSeq", afterSeq);
-            var after = (await Conversations.QueryAsync(query, leadKey, ct)).Select(ToMessage).ToList();
-            var contiguous = after.TakeWhile((m, i) => m.Seq == afterSeq + 1 + i).ToList();
-            var holeIsOld = contiguous.Count < after.Count && after[contiguous.Count].CreatedAt < DateTimeOffset.UtcNow - HoleGrace;
+            var docs = await Conversations.QueryAsync(query, leadKey, ct);
+            var after = docs.Select(ToMessage).ToList();
+            var contiguous = after.Take(ContiguousCount(docs, afterSeq)).ToList();
+            var holeIsOld = contiguous.Count < after.Count && SequencedAt(docs[contiguous.Count]) < DateTimeOffset.UtcNow - HoleGrace;
             if (contiguous.Count == after.Count || holeIsOld || waited >= HoleGrace)
             {
                 return after.Where(m => m.Direction == MessageDirection.Inbound && m.ConversationId == conversationId).ToList();
@@ -228,6 +256,46 @@ public sealed class CosmosConversationStore(CosmosContainers containers) : IConv
     internal static readonly TimeSpan HoleGrace = TimeSpan.FromSeconds(2);
 
     private static readonly TimeSpan HolePoll = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The number a readmitted message had before: vacated for good, so not a hole to wait for.</summary>
+    private const string ReadmittedFromProperty = "readmittedFrom";
+
+    /// <summary>How many of the messages (ordered by seq) follow <paramref name="afterSeq"/> without a gap, numbers vacated by a readmit aside.</summary>
+    private static int ContiguousCount(List<JsonObject> docs, long afterSeq)
+    {
+        // A readmit moves a message from its old number to a higher one, so a vacated number above afterSeq always
+        // belongs to a message in this very result.
+        var vacated = docs.Select(d => d[ReadmittedFromProperty]?.GetValue<long>()).OfType<long>().ToHashSet();
+        var expected = afterSeq + 1;
+        var count = 0;
+        foreach (var doc in docs)
+        {
+            while (vacated.Contains(expected))
+            {
+                expected++;
+            }
+
+            if (doc["seq"]?.GetValue<long>() != expected)
+            {
+                break;
+            }
+
+            count++;
+            expected++;
+        }
+
+        return count;
+    }
+
+    /// <summary>When a readmitted message got its number (<see cref="ReadmitInboundAsync"/>), in Unix milliseconds.</summary>
+    private const string SequencedAtProperty = "sequencedAt";
+
+    /// <summary>
+    /// When the message got its sequence number: its creation, or its readmission. The age of a hole is judged by the
+    /// message after it, and a readmitted message's old creation time would make a fresh hole look old.
+    /// </summary>
+    private static DateTimeOffset SequencedAt(JsonObject doc) =>
+        doc[SequencedAtProperty] is { } at ? DateTimeOffset.FromUnixTimeMilliseconds(at.GetValue<long>()) : ToMessage(doc).CreatedAt;
 
     internal static string DedupeId(ChannelKind channel, string providerMessageId) => CosmosDocuments.KeyId($"dedupe:{channel.ToWire()}", providerMessageId);
 
