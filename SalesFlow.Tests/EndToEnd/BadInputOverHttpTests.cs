@@ -13,14 +13,6 @@ public sealed class BadInputOverHttpTests(AppFixture fixture)
 {
     private SalesFlowAppProcess App => fixture.App;
 
-    private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string field)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(status == response.StatusCode, $"expected {status}, got {(int)response.StatusCode}: {body}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Contains($"\"field\":\"{field}\"", body, StringComparison.Ordinal);
-    }
-
     private async Task<int> OutboxCountAsync() => (await App.Http.OutboxAsync()).Length;
 
     [Theory]
@@ -37,7 +29,7 @@ public sealed class BadInputOverHttpTests(AppFixture fixture)
     {
         var before = await OutboxCountAsync();
         using var response = await App.Http.PostAsync("/api/conversations", new StringContent(json, Encoding.UTF8, "application/json"));
-        await AssertProblemAsync(response, HttpStatusCode.BadRequest, field);
+        await ApiJson.AssertProblemAsync(response, HttpStatusCode.BadRequest, field);
         Assert.Equal(before, await OutboxCountAsync());
     }
 
@@ -53,23 +45,23 @@ public sealed class BadInputOverHttpTests(AppFixture fixture)
         // As careful clients do: announce the body and wait, so the refusal arrives before the upload (no reset mid-upload).
         request.Headers.ExpectContinue = true;
         using var response = await App.Http.SendAsync(request);
-        await AssertProblemAsync(response, HttpStatusCode.RequestEntityTooLarge, "body");
+        await ApiJson.AssertProblemAsync(response, HttpStatusCode.RequestEntityTooLarge, "body");
     }
 
     [Fact]
     public async Task ATooLongMessageIsRefused()
     {
         using var response = await App.Http.PostAsJsonAsync("/api/conversations", new { channel = "sms", from = "+491701234567", message = new string('x', 5000) });
-        await AssertProblemAsync(response, HttpStatusCode.BadRequest, "message");
+        await ApiJson.AssertProblemAsync(response, HttpStatusCode.BadRequest, "message");
     }
 
     [Fact]
     public async Task ManagementCallsWithoutAValidKeyAreRefused()
     {
         using var anonymous = App.Anonymous();
-        await AssertProblemAsync(await anonymous.GetAsync("/api/outbox"), HttpStatusCode.Unauthorized, "Authorization");
+        await ApiJson.AssertProblemAsync(await anonymous.GetAsync("/api/outbox"), HttpStatusCode.Unauthorized, "Authorization");
         anonymous.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "sf_wrong");
-        await AssertProblemAsync(await anonymous.PostAsJsonAsync("/api/conversations", new { channel = "sms", from = "+491701234567", message = "hi" }), HttpStatusCode.Unauthorized, "Authorization");
+        await ApiJson.AssertProblemAsync(await anonymous.PostAsJsonAsync("/api/conversations", new { channel = "sms", from = "+491701234567", message = "hi" }), HttpStatusCode.Unauthorized, "Authorization");
     }
 
     [Fact]
@@ -78,16 +70,16 @@ public sealed class BadInputOverHttpTests(AppFixture fixture)
         var before = await OutboxCountAsync();
         var body = Webhooks.WhatsAppText("491709999999", "wamid.bad-signature", "hi");
         using var wrongSecret = await App.Http.SendAsync(Webhooks.SignedWhatsApp("demo", body, "not-the-secret"));
-        await AssertProblemAsync(wrongSecret, HttpStatusCode.Unauthorized, "X-Hub-Signature-256");
+        await ApiJson.AssertProblemAsync(wrongSecret, HttpStatusCode.Unauthorized, "X-Hub-Signature-256");
 
         var unsigned = new HttpRequestMessage(HttpMethod.Post, "/api/webhooks/whatsapp/demo") { Content = new ByteArrayContent(body) };
-        await AssertProblemAsync(await App.Http.SendAsync(unsigned), HttpStatusCode.Unauthorized, "X-Hub-Signature-256");
+        await ApiJson.AssertProblemAsync(await App.Http.SendAsync(unsigned), HttpStatusCode.Unauthorized, "X-Hub-Signature-256");
 
         var form = Webhooks.TwilioSms("+491709999999", "SMbadsignature", "hi");
         var twilio = Webhooks.SignedTwilio(App.BaseUrl, "demo", form, "wrong-token");
-        await AssertProblemAsync(await App.Http.SendAsync(twilio), HttpStatusCode.Unauthorized, "X-Twilio-Signature");
+        await ApiJson.AssertProblemAsync(await App.Http.SendAsync(twilio), HttpStatusCode.Unauthorized, "X-Twilio-Signature");
 
-        await AssertProblemAsync(await App.Anonymous().PostAsync("/api/webhooks/email/demo?key=wrong", new MultipartFormDataContent { { new StringContent("a@b.example"), "from" } }), HttpStatusCode.Unauthorized, "key");
+        await ApiJson.AssertProblemAsync(await App.Anonymous().PostAsync("/api/webhooks/email/demo?key=wrong", new MultipartFormDataContent { { new StringContent("a@b.example"), "from" } }), HttpStatusCode.Unauthorized, "key");
 
         await Task.Delay(800);
         Assert.Equal(before, await OutboxCountAsync());
@@ -97,28 +89,28 @@ public sealed class BadInputOverHttpTests(AppFixture fixture)
     public async Task ASignedWebhookThatIsNotInTheProviderFormatIsABadRequest()
     {
         var body = Encoding.UTF8.GetBytes("{\"object\":\"whatsapp_business_acc");
-        await AssertProblemAsync(await App.Http.SendAsync(Webhooks.SignedWhatsApp("demo", body, WhatsAppAppSecret)), HttpStatusCode.BadRequest, "body");
+        await ApiJson.AssertProblemAsync(await App.Http.SendAsync(Webhooks.SignedWhatsApp("demo", body, WhatsAppAppSecret)), HttpStatusCode.BadRequest, "body");
     }
 
     [Fact]
     public async Task AWebhookForAnUnknownClientIsNotFound()
     {
         var body = Webhooks.WhatsAppText("491709999999", "wamid.unknown-client", "hi");
-        await AssertProblemAsync(await App.Http.SendAsync(Webhooks.SignedWhatsApp("nobody", body, WhatsAppAppSecret)), HttpStatusCode.NotFound, "clientId");
+        await ApiJson.AssertProblemAsync(await App.Http.SendAsync(Webhooks.SignedWhatsApp("nobody", body, WhatsAppAppSecret)), HttpStatusCode.NotFound, "clientId");
     }
 
     [Fact]
     public async Task UnknownResourcesAreNotFound()
     {
-        await AssertProblemAsync(await App.Http.GetAsync("/api/leads/lead_missing"), HttpStatusCode.NotFound, "id");
-        await AssertProblemAsync(await App.Http.GetAsync("/api/conversations/conv_missing"), HttpStatusCode.NotFound, "id");
-        await AssertProblemAsync(await App.Http.PostAsJsonAsync("/api/conversations/conv_missing/messages", new { message = "hi" }), HttpStatusCode.NotFound, "id");
-        await AssertProblemAsync(await App.Http.DeleteAsync("/api/leads/lead_missing"), HttpStatusCode.NotFound, "id");
+        await ApiJson.AssertProblemAsync(await App.Http.GetAsync("/api/leads/lead_missing"), HttpStatusCode.NotFound, "id");
+        await ApiJson.AssertProblemAsync(await App.Http.GetAsync("/api/conversations/conv_missing"), HttpStatusCode.NotFound, "id");
+        await ApiJson.AssertProblemAsync(await App.Http.PostAsJsonAsync("/api/conversations/conv_missing/messages", new { message = "hi" }), HttpStatusCode.NotFound, "id");
+        await ApiJson.AssertProblemAsync(await App.Http.DeleteAsync("/api/leads/lead_missing"), HttpStatusCode.NotFound, "id");
     }
 
     [Fact]
     public async Task AnalyzeNeedsText()
     {
-        await AssertProblemAsync(await App.Http.PostAsJsonAsync("/api/intelligence/analyze", new { }), HttpStatusCode.BadRequest, "text");
+        await ApiJson.AssertProblemAsync(await App.Http.PostAsJsonAsync("/api/intelligence/analyze", new { }), HttpStatusCode.BadRequest, "text");
     }
 }

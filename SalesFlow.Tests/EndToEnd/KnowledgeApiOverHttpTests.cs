@@ -16,14 +16,6 @@ public sealed class KnowledgeApiOverHttpTests(AppFixture fixture)
     private async Task<string> NewBaseAsync(HttpClient? http = null) =>
         (await (http ?? App.Http).PostJsonAsync("/api/knowledge/bases", new { name = "Products " + Guid.NewGuid().ToString("N")[..6], description = "What we sell" })).Str("id");
 
-    private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string field)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(status == response.StatusCode, $"expected {status}, got {(int)response.StatusCode}: {body}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Contains($"\"field\":\"{field}\"", body, StringComparison.Ordinal);
-    }
-
     [Fact]
     public async Task ABaseWithADocumentAndAnFaqIsSearchableWithSources()
     {
@@ -101,23 +93,23 @@ public sealed class KnowledgeApiOverHttpTests(AppFixture fixture)
     public async Task BadInputIsA4xxNamingTheFieldAndChangesNothing()
     {
         var kb = await NewBaseAsync();
-        await AssertProblemAsync(await App.Http.PostAsJsonAsync("/api/knowledge/bases", new { name = " " }), HttpStatusCode.BadRequest, "name");
-        await AssertProblemAsync(await App.Http.PostAsJsonAsync($"/api/knowledge/bases/{kb}/documents", new { contentType = "application/pdf", content = "x" }), HttpStatusCode.BadRequest, "contentType");
-        await AssertProblemAsync(await App.Http.PostAsJsonAsync($"/api/knowledge/bases/{kb}/documents", new { contentType = "text/plain", content = "" }), HttpStatusCode.BadRequest, "content");
-        await AssertProblemAsync(await App.Http.PostAsJsonAsync($"/api/knowledge/bases/{kb}/documents", new { id = "bad id!", contentType = "text/plain", content = "x" }), HttpStatusCode.BadRequest, "id");
-        await AssertProblemAsync(await App.Http.PostAsync($"/api/knowledge/bases/{kb}/documents", new StringContent("{\"content\":", Encoding.UTF8, "application/json")), HttpStatusCode.BadRequest, "body");
-        await AssertProblemAsync(await App.Http.PostAsync($"/api/knowledge/bases/{kb}/documents", new ByteArrayContent([1, 2, 3]) { Headers = { ContentType = new MediaTypeHeaderValue("application/pdf") } }), HttpStatusCode.UnsupportedMediaType, "Content-Type");
-        await AssertProblemAsync(await App.Http.PostAsJsonAsync($"/api/knowledge/bases/{kb}/faqs", new { question = "Why?" }), HttpStatusCode.BadRequest, "answer");
-        await AssertProblemAsync(await App.Http.PostAsJsonAsync($"/api/knowledge/bases/{kb}/faqs/bulk", new { faqs = new object[] { new { question = "Q?", answer = "A" }, new { question = "", answer = "A" } } }), HttpStatusCode.BadRequest, "faqs[1].question");
-        await AssertProblemAsync(await App.Http.PostAsync($"/api/knowledge/bases/{kb}/faqs/bulk", new StringContent("title,text\na,b\n", Encoding.UTF8, "text/csv")), HttpStatusCode.BadRequest, "body");
-        await AssertProblemAsync(await App.Http.PostAsJsonAsync("/api/knowledge/search", new { query = "" }), HttpStatusCode.BadRequest, "query");
-        await AssertProblemAsync(await App.Http.PostAsJsonAsync("/api/knowledge/search", new { query = "x", top = 500 }), HttpStatusCode.BadRequest, "top");
-        await AssertProblemAsync(await App.Http.PostAsJsonAsync("/api/knowledge/search", new { query = "x", minScore = -1 }), HttpStatusCode.BadRequest, "minScore");
-        await AssertProblemAsync(await App.Http.PostAsJsonAsync("/api/knowledge/search", new { query = "x", mode = "magic" }), HttpStatusCode.BadRequest, "mode");
-        await AssertProblemAsync(await App.Http.PostAsJsonAsync("/api/knowledge/search", new { query = "x", knowledgeBaseId = "kb_missing" }), HttpStatusCode.NotFound, "knowledgeBaseId");
-        await AssertProblemAsync(await App.Http.GetAsync("/api/knowledge/bases/kb_missing/stats"), HttpStatusCode.NotFound, "id");
-        await AssertProblemAsync(await App.Http.PostAsJsonAsync("/api/knowledge/bases/kb_missing/faqs", new { question = "Q?", answer = "A" }), HttpStatusCode.NotFound, "id");
-        await AssertProblemAsync(await App.Anonymous().GetAsync("/api/knowledge/bases"), HttpStatusCode.Unauthorized, "Authorization");
+        await ApiJson.AssertProblemAsync(await App.Http.PostAsJsonAsync("/api/knowledge/bases", new { name = " " }), HttpStatusCode.BadRequest, "name");
+        await ApiJson.AssertProblemAsync(await App.Http.PostAsJsonAsync($"/api/knowledge/bases/{kb}/documents", new { contentType = "application/pdf", content = "x" }), HttpStatusCode.BadRequest, "contentType");
+        await ApiJson.AssertProblemAsync(await App.Http.PostAsJsonAsync($"/api/knowledge/bases/{kb}/documents", new { contentType = "text/plain", content = "" }), HttpStatusCode.BadRequest, "content");
+        await ApiJson.AssertProblemAsync(await App.Http.PostAsJsonAsync($"/api/knowledge/bases/{kb}/documents", new { id = "bad id!", contentType = "text/plain", content = "x" }), HttpStatusCode.BadRequest, "id");
+        await ApiJson.AssertProblemAsync(await App.Http.PostAsync($"/api/knowledge/bases/{kb}/documents", new StringContent("{\"content\":", Encoding.UTF8, "application/json")), HttpStatusCode.BadRequest, "body");
+        await ApiJson.AssertProblemAsync(await App.Http.PostAsync($"/api/knowledge/bases/{kb}/documents", new ByteArrayContent([1, 2, 3]) { Headers = { ContentType = new MediaTypeHeaderValue("application/pdf") } }), HttpStatusCode.UnsupportedMediaType, "Content-Type");
+        await ApiJson.AssertProblemAsync(await App.Http.PostAsJsonAsync($"/api/knowledge/bases/{kb}/faqs", new { question = "Why?" }), HttpStatusCode.BadRequest, "answer");
+        await ApiJson.AssertProblemAsync(await App.Http.PostAsJsonAsync($"/api/knowledge/bases/{kb}/faqs/bulk", new { faqs = new object[] { new { question = "Q?", answer = "A" }, new { question = "", answer = "A" } } }), HttpStatusCode.BadRequest, "faqs[1].question");
+        await ApiJson.AssertProblemAsync(await App.Http.PostAsync($"/api/knowledge/bases/{kb}/faqs/bulk", new StringContent("title,text\na,b\n", Encoding.UTF8, "text/csv")), HttpStatusCode.BadRequest, "body");
+        await ApiJson.AssertProblemAsync(await App.Http.PostAsJsonAsync("/api/knowledge/search", new { query = "" }), HttpStatusCode.BadRequest, "query");
+        await ApiJson.AssertProblemAsync(await App.Http.PostAsJsonAsync("/api/knowledge/search", new { query = "x", top = 500 }), HttpStatusCode.BadRequest, "top");
+        await ApiJson.AssertProblemAsync(await App.Http.PostAsJsonAsync("/api/knowledge/search", new { query = "x", minScore = -1 }), HttpStatusCode.BadRequest, "minScore");
+        await ApiJson.AssertProblemAsync(await App.Http.PostAsJsonAsync("/api/knowledge/search", new { query = "x", mode = "magic" }), HttpStatusCode.BadRequest, "mode");
+        await ApiJson.AssertProblemAsync(await App.Http.PostAsJsonAsync("/api/knowledge/search", new { query = "x", knowledgeBaseId = "kb_missing" }), HttpStatusCode.NotFound, "knowledgeBaseId");
+        await ApiJson.AssertProblemAsync(await App.Http.GetAsync("/api/knowledge/bases/kb_missing/stats"), HttpStatusCode.NotFound, "id");
+        await ApiJson.AssertProblemAsync(await App.Http.PostAsJsonAsync("/api/knowledge/bases/kb_missing/faqs", new { question = "Q?", answer = "A" }), HttpStatusCode.NotFound, "id");
+        await ApiJson.AssertProblemAsync(await App.Anonymous().GetAsync("/api/knowledge/bases"), HttpStatusCode.Unauthorized, "Authorization");
 
         var stats = await App.Http.GetJsonAsync($"/api/knowledge/bases/{kb}/stats");
         Assert.Equal((0, 0, 0), (stats.GetProperty("documents").GetInt32(), stats.GetProperty("faqs").GetInt32(), stats.GetProperty("chunks").GetInt32()));
@@ -128,7 +120,7 @@ public sealed class KnowledgeApiOverHttpTests(AppFixture fixture)
     {
         var kb = await NewBaseAsync();
         var tooBig = new string('a', 600 * 1024) + " end";
-        await AssertProblemAsync(await App.Http.PostAsync($"/api/knowledge/bases/{kb}/documents", new StringContent(tooBig, Encoding.UTF8, "text/plain")), HttpStatusCode.RequestEntityTooLarge, "content");
+        await ApiJson.AssertProblemAsync(await App.Http.PostAsync($"/api/knowledge/bases/{kb}/documents", new StringContent(tooBig, Encoding.UTF8, "text/plain")), HttpStatusCode.RequestEntityTooLarge, "content");
         Assert.Equal(0, (await App.Http.GetJsonAsync($"/api/knowledge/bases/{kb}/stats")).GetProperty("documents").GetInt32());
     }
 
@@ -144,12 +136,12 @@ public sealed class KnowledgeApiOverHttpTests(AppFixture fixture)
         var kb = await NewBaseAsync();
         await App.Http.PostJsonAsync($"/api/knowledge/bases/{kb}/faqs", new { id = "secret-discount", question = "Is there a partner discount?", answer = "Partners get 35% off with code ZEBRA." });
 
-        await AssertProblemAsync(await intruder.GetAsync($"/api/knowledge/bases/{kb}"), HttpStatusCode.NotFound, "id");
-        await AssertProblemAsync(await intruder.GetAsync($"/api/knowledge/bases/{kb}/stats"), HttpStatusCode.NotFound, "id");
-        await AssertProblemAsync(await intruder.GetAsync($"/api/knowledge/bases/{kb}/documents/secret-discount"), HttpStatusCode.NotFound, "sourceId");
-        await AssertProblemAsync(await intruder.PostAsJsonAsync($"/api/knowledge/bases/{kb}/clear", new { }), HttpStatusCode.NotFound, "id");
-        await AssertProblemAsync(await intruder.DeleteAsync($"/api/knowledge/bases/{kb}"), HttpStatusCode.NotFound, "id");
-        await AssertProblemAsync(await intruder.PostAsJsonAsync("/api/knowledge/search", new { query = "partner discount", knowledgeBaseId = kb }), HttpStatusCode.NotFound, "knowledgeBaseId");
+        await ApiJson.AssertProblemAsync(await intruder.GetAsync($"/api/knowledge/bases/{kb}"), HttpStatusCode.NotFound, "id");
+        await ApiJson.AssertProblemAsync(await intruder.GetAsync($"/api/knowledge/bases/{kb}/stats"), HttpStatusCode.NotFound, "id");
+        await ApiJson.AssertProblemAsync(await intruder.GetAsync($"/api/knowledge/bases/{kb}/documents/secret-discount"), HttpStatusCode.NotFound, "sourceId");
+        await ApiJson.AssertProblemAsync(await intruder.PostAsJsonAsync($"/api/knowledge/bases/{kb}/clear", new { }), HttpStatusCode.NotFound, "id");
+        await ApiJson.AssertProblemAsync(await intruder.DeleteAsync($"/api/knowledge/bases/{kb}"), HttpStatusCode.NotFound, "id");
+        await ApiJson.AssertProblemAsync(await intruder.PostAsJsonAsync("/api/knowledge/search", new { query = "partner discount", knowledgeBaseId = kb }), HttpStatusCode.NotFound, "knowledgeBaseId");
         var own = await NewBaseAsync(intruder);
         var search = await intruder.PostJsonAsync("/api/knowledge/search", new { query = "partner discount code ZEBRA", minScore = 0, mode = "keyword" });
         Assert.Equal(0, search.GetProperty("passages").GetArrayLength());

@@ -192,14 +192,6 @@ public sealed class MessageLoopOverHttpTests(AppFixture fixture)
         Assert.DoesNotContain(lead.GetProperty("identities").EnumerateArray(), i => i.Str("value").Contains("attacker", StringComparison.Ordinal));
     }
 
-    private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string field)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(status == response.StatusCode, $"expected {status}, got {(int)response.StatusCode}: {body}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Contains($"\"field\":\"{field}\"", body, StringComparison.Ordinal);
-    }
-
     [Fact]
     public async Task AForgedLookingEmailIsAnsweredOnceAfterARepTrustsItAndASecondTrustChangesNothing()
     {
@@ -258,14 +250,14 @@ public sealed class MessageLoopOverHttpTests(AppFixture fixture)
         var other = await (await admin.PostAsJsonAsync("/api/admin/clients", new { id = "trust-tenant-" + Guid.NewGuid().ToString("N")[..8], name = "Other" })).JsonAsync();
         using var intruder = App.Anonymous();
         intruder.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", other.Str("apiKey"));
-        await AssertProblemAsync(await intruder.PostAsync($"/api/conversations/{conversationId}/messages/{held.Str("id")}/trust", null), HttpStatusCode.NotFound, "id");
+        await ApiJson.AssertProblemAsync(await intruder.PostAsync($"/api/conversations/{conversationId}/messages/{held.Str("id")}/trust", null), HttpStatusCode.NotFound, "id");
         using var anonymous = App.Anonymous();
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsync($"/api/conversations/{conversationId}/messages/{held.Str("id")}/trust", null)).StatusCode);
 
-        await AssertProblemAsync(await App.Http.PostAsync($"/api/conversations/{conversationId}/messages/msg_unknown/trust", null), HttpStatusCode.NotFound, "messageId");
-        await AssertProblemAsync(await App.Http.PostAsync($"/api/conversations/conv_unknown/messages/{held.Str("id")}/trust", null), HttpStatusCode.NotFound, "id");
-        await AssertProblemAsync(await App.Http.PostAsync($"/api/conversations/{conversationId}/messages/{authentic.Str("id")}/trust", null), HttpStatusCode.Conflict, "messageId");
-        await AssertProblemAsync(await App.Http.PostAsync($"/api/conversations/{conversationId}/messages/{first.Str("id")}/trust", null), HttpStatusCode.Conflict, "messageId");
+        await ApiJson.AssertProblemAsync(await App.Http.PostAsync($"/api/conversations/{conversationId}/messages/msg_unknown/trust", null), HttpStatusCode.NotFound, "messageId");
+        await ApiJson.AssertProblemAsync(await App.Http.PostAsync($"/api/conversations/conv_unknown/messages/{held.Str("id")}/trust", null), HttpStatusCode.NotFound, "id");
+        await ApiJson.AssertProblemAsync(await App.Http.PostAsync($"/api/conversations/{conversationId}/messages/{authentic.Str("id")}/trust", null), HttpStatusCode.Conflict, "messageId");
+        await ApiJson.AssertProblemAsync(await App.Http.PostAsync($"/api/conversations/{conversationId}/messages/{first.Str("id")}/trust", null), HttpStatusCode.Conflict, "messageId");
 
         // Nothing of the above vouched for the forgery.
         var after = (await App.Http.GetJsonAsync($"/api/conversations/{conversationId}")).GetProperty("messages").EnumerateArray().Single(m => m.Str("id") == held.Str("id"));

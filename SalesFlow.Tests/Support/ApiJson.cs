@@ -20,4 +20,13 @@ public static class ApiJson
         (await http.GetJsonAsync("/api/outbox" + (leadId is null ? "" : "?leadId=" + Uri.EscapeDataString(leadId)))).GetProperty("items").EnumerateArray().ToArray();
 
     public static string Str(this JsonElement element, string name) => element.GetProperty(name).GetString()!;
+
+    /// <summary>Bad input's answer: the status, an application/problem+json body, and the field it names.</summary>
+    public static async Task AssertProblemAsync(HttpResponseMessage response, System.Net.HttpStatusCode status, string field)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(status == response.StatusCode, $"expected {status}, got {(int)response.StatusCode}: {body}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains($"\"field\":\"{field}\"", body, StringComparison.Ordinal);
+    }
 }
