@@ -12,6 +12,9 @@ public sealed record StartConversationRequest(string? Channel, string? From, str
 
 public sealed record PostMessageRequest(string? Message);
 
+/// <param name="By">Who vouches (a rep's e-mail or name) for the audit trail; the API key only names the client.</param>
+public sealed record TrustMessageRequest(string? By);
+
 public sealed record AnalyzeRequest(string? Text);
 
 /// <param name="Untrusted">Why the message is shown but was not acted on (e.g. sender_not_authenticated); null for ordinary messages.</param>

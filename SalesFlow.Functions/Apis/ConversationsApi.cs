@@ -96,12 +96,19 @@ public static class ConversationsApi
 
     /// <summary>
     /// 200 with the message as stored now, the same for a repeated call (nothing changes, no second reply); 404 for a
-    /// conversation or message this client does not have; 409 for a message that was never held back.
+    /// conversation or message this client does not have; 409 for a message that was never held back; 400 for a `by`
+    /// that is not a short single line. The optional body {by} names who vouches; without it the audit says "api".
     /// </summary>
-    private static async Task<IResult> TrustMessageAsync(string id, string messageId, HttpContext http, IntakeService intake, CancellationToken ct)
+    private static async Task<IResult> TrustMessageAsync(string id, string messageId, TrustMessageRequest? request, HttpContext http, IntakeService intake, CancellationToken ct)
     {
+        var by = request?.By?.Trim();
+        if (by is { Length: > 0 } && (by.Length > MaxTrustedByLength || by.Any(char.IsControl)))
+        {
+            return ErrorHandling.BadField(http, "by", $"by names who vouches: one line of at most {MaxTrustedByLength} characters.");
+        }
+
         var client = ClientAuthenticator.CurrentClient(http);
-        var result = await intake.TrustAsync(client, id, messageId, SenderTrust.TrustedByApi, ct);
+        var result = await intake.TrustAsync(client, id, messageId, string.IsNullOrEmpty(by) ? SenderTrust.TrustedByApi : by, ct);
         return result.Outcome switch
         {
             TrustOutcome.ConversationNotFound => ErrorHandling.Problem(http, StatusCodes.Status404NotFound, $"Conversation '{id}' not found.", "id"),
@@ -110,6 +117,8 @@ public static class ConversationsApi
             _ => TypedResults.Ok(new { conversationId = id, message = MessageDto.From(result.Message!) }),
         };
     }
+
+    private const int MaxTrustedByLength = 200;
 
     private sealed record Turn(Conversation Conversation, ConversationState PreviousState, MessageAnalysis? Analysis, string? Reply);
 

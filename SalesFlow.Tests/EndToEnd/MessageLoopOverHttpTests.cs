@@ -232,6 +232,31 @@ public sealed class MessageLoopOverHttpTests(AppFixture fixture)
     }
 
     [Fact]
+    public async Task TheRepWhoVouchesIsKeptInTheAuditTrailAndABadNameChangesNothing()
+    {
+        var address = $"lead{Guid.NewGuid():N}@kleinbetrieb.example";
+        await PostEmailAsync(Webhooks.AuthenticSendGridEmail(address, "Hello, do you offer a demo call?"));
+        var first = (await Eventually.ReturnsAsync(async () => (await App.Http.OutboxAsync()).Where(i => i.Str("recipient") == address).ToArray(), i => i.Length == 1))[0];
+        var conversationId = first.Str("conversationId");
+        await PostEmailAsync(Webhooks.ForgedSendGridEmail(address, "Can we start next month?"));
+        var held = (await Eventually.ReturnsAsync(
+            () => App.Http.GetJsonAsync($"/api/conversations/{conversationId}"),
+            c => c.GetProperty("messages").EnumerateArray().Any(m => m.GetProperty("untrusted").ValueKind == JsonValueKind.String)))
+            .GetProperty("messages").EnumerateArray().Single(m => m.GetProperty("untrusted").ValueKind == JsonValueKind.String);
+        var url = $"/api/conversations/{conversationId}/messages/{held.Str("id")}/trust";
+
+        await ApiJson.AssertProblemAsync(await App.Http.PostAsJsonAsync(url, new { by = new string('x', 201) }), HttpStatusCode.BadRequest, "by");
+        await ApiJson.AssertProblemAsync(await App.Http.PostAsJsonAsync(url, new { by = "anna\nroot" }), HttpStatusCode.BadRequest, "by");
+        var still = (await App.Http.GetJsonAsync($"/api/conversations/{conversationId}")).GetProperty("messages").EnumerateArray().Single(m => m.Str("id") == held.Str("id"));
+        Assert.Equal("sender_not_authenticated", still.Str("untrusted"));
+
+        var trusted = await App.Http.PostJsonAsync(url, new { by = " anna@acme.example " });
+
+        Assert.Equal("anna@acme.example", trusted.GetProperty("message").Str("trustedBy"));
+        await Eventually.ReturnsAsync(() => App.Http.OutboxAsync(first.Str("leadId")), i => i.Length == 2, because: "the trusted e-mail is answered");
+    }
+
+    [Fact]
     public async Task TrustingAnswers404ForAnotherClientsOrAnUnknownMessageAnd409ForOneThatWasNeverHeldBack()
     {
         var address = $"lead{Guid.NewGuid():N}@kleinbetrieb.example";
