@@ -45,10 +45,8 @@ public sealed class KnowledgeQuotaOverHttpTests(KnowledgeQuotaAppFixture fixture
 {
     private static async Task AssertQuotaProblemAsync(HttpResponseMessage response, string limit, long maximum, string field)
     {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.Conflict, $"expected 409, got {(int)response.StatusCode}: {body}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        var problem = JsonDocument.Parse(body).RootElement;
+        await ApiJson.AssertProblemAsync(response, HttpStatusCode.Conflict, field);
+        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
         Assert.Equal(409, problem.GetProperty("status").GetInt32());
         Assert.Equal((limit, maximum, field), (problem.Str("limit"), problem.GetProperty("maximum").GetInt64(), problem.Str("field")));
         Assert.Contains(limit, problem.Str("title"), StringComparison.Ordinal);
