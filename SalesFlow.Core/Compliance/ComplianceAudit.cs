@@ -1,3 +1,5 @@
+using SalesFlow.Core.Common;
+
 namespace SalesFlow.Core.Compliance;
 
 /// <summary>
@@ -29,4 +31,7 @@ public interface IComplianceAuditLog
 
     /// <summary>Newest first, optionally for one lead and one verdict.</summary>
     Task<IReadOnlyList<ComplianceAuditEntry>> ListAsync(string clientId, string? leadId, ComplianceVerdict? verdict, int limit, CancellationToken ct);
+
+    /// <summary>One page, newest first (time, then id), starting after <paramref name="after"/> (null for the first page).</summary>
+    Task<Page<ComplianceAuditEntry>> ListPageAsync(string clientId, string? leadId, ComplianceVerdict? verdict, PagePosition? after, int limit, CancellationToken ct);
 }

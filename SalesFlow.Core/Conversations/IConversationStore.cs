@@ -1,4 +1,5 @@
 using SalesFlow.Core.Channels;
+using SalesFlow.Core.Common;
 
 namespace SalesFlow.Core.Conversations;
 
@@ -36,7 +37,15 @@ public interface IConversationStore
     /// </summary>
     Task<Message> ReadmitInboundAsync(Message current, bool answerable, IReadOnlyDictionary<string, string> metadata, CancellationToken ct);
 
+    /// <summary>The newest <paramref name="limit"/> messages, oldest of them first.</summary>
     Task<IReadOnlyList<Message>> ListMessagesAsync(string clientId, string conversationId, int limit, CancellationToken ct);
+
+    /// <summary>
+    /// One page of the conversation's messages, newest first (by <see cref="Message.Seq"/>; the position's key is a seq),
+    /// starting after <paramref name="after"/> (null for the first page). A message readmitted meanwhile takes a new seq
+    /// and so moves to the newest end, above a walk already under way.
+    /// </summary>
+    Task<Page<Message>> ListMessagesPageAsync(string clientId, string conversationId, PagePosition? after, int limit, CancellationToken ct);
 
     /// <summary>Inbound messages with a sequence number above <paramref name="afterSeq"/>, oldest first.</summary>
     Task<IReadOnlyList<Message>> ListInboundAfterAsync(string clientId, string conversationId, long afterSeq, CancellationToken ct);

@@ -1,4 +1,5 @@
 using SalesFlow.Core.Channels;
+using SalesFlow.Core.Common;
 
 namespace SalesFlow.Core.Delivery;
 
@@ -62,7 +63,14 @@ public interface IOutboxStore
 
     Task<OutboxItem?> GetAsync(string clientId, string id, CancellationToken ct);
 
+    /// <summary>Oldest first (the pending items a turn looks at); see <see cref="ListPageAsync"/> for the listing people page through.</summary>
     Task<IReadOnlyList<OutboxItem>> ListAsync(string clientId, string? leadId, string? status, int limit, CancellationToken ct);
+
+    /// <summary>
+    /// One page of the client's items, newest first (creation time, then id), optionally for one lead and one status,
+    /// starting after <paramref name="after"/> (a position of an earlier page; null for the first page).
+    /// </summary>
+    Task<Page<OutboxItem>> ListPageAsync(string clientId, string? leadId, string? status, PagePosition? after, int limit, CancellationToken ct);
 
     /// <summary>Marks a send outcome; returns false when the item is missing.</summary>
     Task<bool> MarkAsync(string clientId, string id, string status, string? providerMessageId, string? error, DateTimeOffset now, CancellationToken ct);

@@ -33,10 +33,12 @@ public sealed record StateChangeDto(string From, string To, string Reason, DateT
     public static StateChangeDto Of(StateChange c) => new(c.From.ToWire(), c.To.ToWire(), c.Reason, c.At);
 }
 
-public sealed record ConversationDto(string Id, string LeadId, string State, int TurnCount, string LastChannel, IReadOnlyList<StateChangeDto> History, IReadOnlyList<MessageDto> Messages)
+/// <param name="Messages">One page of messages, oldest of them first; the first page holds the newest.</param>
+/// <param name="Next">The cursor of the page of older messages; null when these reach back to the first message.</param>
+public sealed record ConversationDto(string Id, string LeadId, string State, int TurnCount, string LastChannel, IReadOnlyList<StateChangeDto> History, IReadOnlyList<MessageDto> Messages, string? Next)
 {
-    public static ConversationDto From(Conversation c, IReadOnlyList<Message> messages) =>
-        new(c.Id, c.LeadId, c.State.ToWire(), c.TurnCount, c.LastChannel.ToWire(), c.History.Select(StateChangeDto.Of).ToList(), messages.Select(MessageDto.From).ToList());
+    public static ConversationDto From(Conversation c, IReadOnlyList<Message> messages, string? next) =>
+        new(c.Id, c.LeadId, c.State.ToWire(), c.TurnCount, c.LastChannel.ToWire(), c.History.Select(StateChangeDto.Of).ToList(), messages.Select(MessageDto.From).ToList(), next);
 }
 
 public sealed record IdentityDto(string Kind, string Value);

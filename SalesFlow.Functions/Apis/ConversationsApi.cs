@@ -15,12 +15,15 @@ public static class ConversationsApi
 {
     public const int MaxMessageLength = 4000;
     public const int MaxNameLength = 100;
+    public const int DefaultMessageLimit = 500;
+    public const int MaxMessageLimit = 1000;
 
     public static IEndpointRouteBuilder MapConversationsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/conversations").WithTags("Conversations").RequireClientKey();
         api.MapPost("/", StartAsync).WithName("StartConversation").WithSummary("A lead writes on a channel; returns the conversation and SalesFlow's reply.");
-        api.MapGet("/{id}", GetAsync).WithName("GetConversation").WithSummary("State, state history and messages of a conversation.");
+        api.MapGet("/{id}", GetAsync).WithName("GetConversation")
+            .WithSummary($"State, state history and messages of a conversation. Messages page from the newest back: each page holds the newest {DefaultMessageLimit} (limit 1..{MaxMessageLimit}) not yet shown, oldest of them first (chat order); ?cursor=<next> fetches the older ones until next is null.");
         api.MapPost("/{id}/messages", PostMessageAsync).WithName("PostMessage").WithSummary("The lead writes again; returns the transition and the reply.");
         api.MapPost("/{id}/messages/{messageId}/trust", TrustMessageAsync).WithName("TrustMessage").WithSummary("A human vouches for a message held back as untrusted (an unauthenticated e-mail sender); it is answered as if it arrived now.");
         return app;
@@ -59,8 +62,14 @@ public static class ConversationsApi
         return TypedResults.Ok(new { conversationId = turn.Conversation.Id, leadId = turn.Conversation.LeadId, state = turn.Conversation.State.ToWire(), reply = turn.Reply });
     }
 
-    private static async Task<IResult> GetAsync(string id, HttpContext http, IConversationStore conversations, CancellationToken ct)
+    private static async Task<IResult> GetAsync(string id, string? cursor, string? limit, HttpContext http, IConversationStore conversations, CancellationToken ct)
     {
+        var listing = Paging.Listing("conversation-messages", id);
+        if (Paging.TryRead(http, listing, cursor, limit, DefaultMessageLimit, MaxMessageLimit, out var page) is { } bad)
+        {
+            return bad;
+        }
+
         var client = ClientAuthenticator.CurrentClient(http);
         var conversation = await conversations.GetAsync(client.Id, id, ct);
         if (conversation is null)
@@ -68,8 +77,8 @@ public static class ConversationsApi
             return ErrorHandling.Problem(http, StatusCodes.Status404NotFound, $"Conversation '{id}' not found.", "id");
         }
 
-        var messages = await conversations.ListMessagesAsync(client.Id, id, 500, ct);
-        return TypedResults.Ok(ConversationDto.From(conversation, messages));
+        var messages = await conversations.ListMessagesPageAsync(client.Id, id, page.After, page.Limit, ct);
+        return TypedResults.Ok(ConversationDto.From(conversation, messages.Items.Reverse().ToList(), Paging.Cursor(http, listing, messages.Next)));
     }
 
     private static async Task<IResult> PostMessageAsync(string id, PostMessageRequest? request, HttpContext http, IntakeService intake, ConversationEngine engine, IConversationStore conversations, ILeadStore leads, IOutboxStore outbox, IMessageAnalyzer analyzer, CancellationToken ct)

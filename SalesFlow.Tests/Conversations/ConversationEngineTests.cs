@@ -124,6 +124,7 @@ public sealed class ConversationEngineTests : IDisposable
         public Task<Message?> GetMessageAsync(string clientId, string conversationId, string messageId, CancellationToken ct) => inner.GetMessageAsync(clientId, conversationId, messageId, ct);
         public Task<Message> ReadmitInboundAsync(Message current, bool answerable, IReadOnlyDictionary<string, string> metadata, CancellationToken ct) => inner.ReadmitInboundAsync(current, answerable, metadata, ct);
         public Task<IReadOnlyList<Message>> ListMessagesAsync(string clientId, string conversationId, int limit, CancellationToken ct) => inner.ListMessagesAsync(clientId, conversationId, limit, ct);
+        public Task<Core.Common.Page<Message>> ListMessagesPageAsync(string clientId, string conversationId, Core.Common.PagePosition? after, int limit, CancellationToken ct) => inner.ListMessagesPageAsync(clientId, conversationId, after, limit, ct);
         public Task<IReadOnlyList<Message>> ListInboundAfterAsync(string clientId, string conversationId, long afterSeq, CancellationToken ct) => inner.ListInboundAfterAsync(clientId, conversationId, afterSeq, ct);
     }
 }

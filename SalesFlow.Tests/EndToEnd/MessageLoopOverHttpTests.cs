@@ -73,7 +73,7 @@ public sealed class MessageLoopOverHttpTests(AppFixture fixture)
         Assert.Equal(HttpStatusCode.OK, sms.StatusCode);
 
         var items = await Eventually.ReturnsAsync(async () => await App.Http.OutboxAsync(first[0].Str("leadId")), i => i.Length == 2);
-        Assert.Equal(["whatsapp", "sms"], items.Select(i => i.Str("channel")));
+        Assert.Equal(["sms", "whatsapp"], items.Select(i => i.Str("channel"))); // newest first
         var lead = await App.Http.GetJsonAsync($"/api/leads/{first[0].Str("leadId")}");
         Assert.Single(lead.GetProperty("identities").EnumerateArray());
     }

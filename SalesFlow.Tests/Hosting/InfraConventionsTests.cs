@@ -33,6 +33,19 @@ public sealed partial class InfraConventionsTests
     }
 
     [Fact]
+    public void TheNewestFirstListingsHaveTheirDescendingCompositeIndexesInBicepAsInTheCode()
+    {
+        var cosmos = RepoFiles.Read("infra", "app", "cosmos.bicep");
+        var leads = cosmos[cosmos.IndexOf("name: 'leads'", StringComparison.Ordinal)..cosmos.IndexOf("name: 'conversations'", StringComparison.Ordinal)];
+        var outbox = cosmos[cosmos.IndexOf("name: 'outbox'", StringComparison.Ordinal)..cosmos.IndexOf("]\n\nresource", StringComparison.Ordinal)];
+        Assert.Matches(@"path: '/createdAtMs'\s+order: 'descending'\s+\}\s+\{\s+path: '/entryId'\s+order: 'descending'", leads);
+        Assert.Matches(@"path: '/createdAtMs'\s+order: 'descending'\s+\}\s+\{\s+path: '/outboxId'\s+order: 'descending'", outbox);
+        var code = RepoFiles.Read("SalesFlow.Core", "Adapters", "Azure", "Cosmos", "CosmosContainers.cs");
+        Assert.Contains("leads.IndexingPolicy.CompositeIndexes.Add(Descending(\"/createdAtMs\", \"/entryId\"))", code);
+        Assert.Contains("outbox.IndexingPolicy.CompositeIndexes.Add(Descending(\"/createdAtMs\", \"/outboxId\"))", code);
+    }
+
+    [Fact]
     public void BicepLeavesTheSameLargeValuesUnindexedAsTheApp()
     {
         var cosmos = RepoFiles.Read("infra", "app", "cosmos.bicep");

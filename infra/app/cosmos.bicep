@@ -13,7 +13,19 @@ param containers array = [
   {
     name: 'leads'
     partitionKey: '/clientId'
-    compositeIndexes: []
+    // The compliance audit pages newest first by (createdAtMs, entryId).
+    compositeIndexes: [
+      [
+        {
+          path: '/createdAtMs'
+          order: 'descending'
+        }
+        {
+          path: '/entryId'
+          order: 'descending'
+        }
+      ]
+    ]
   }
   {
     name: 'conversations'
@@ -23,8 +35,9 @@ param containers array = [
   {
     name: 'outbox'
     partitionKey: '/clientId'
-    // Every turn lists the lead's pending items ordered by (createdAtMs, outboxId): a two-property ORDER BY is refused
-    // without this index. The app cannot add it later: metadata writes are off for its identity.
+    // Every turn lists the lead's pending items ordered by (createdAtMs, outboxId), the paged listing by the same pair
+    // newest first (as CosmosContainers declares both): a two-property ORDER BY is refused without its index. The app
+    // cannot add them later: metadata writes are off for its identity.
     compositeIndexes: [
       [
         {
@@ -34,6 +47,16 @@ param containers array = [
         {
           path: '/outboxId'
           order: 'ascending'
+        }
+      ]
+      [
+        {
+          path: '/createdAtMs'
+          order: 'descending'
+        }
+        {
+          path: '/outboxId'
+          order: 'descending'
         }
       ]
     ]

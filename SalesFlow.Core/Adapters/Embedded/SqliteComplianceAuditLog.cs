@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using SalesFlow.Core.Common;
 using SalesFlow.Core.Compliance;
 
 namespace SalesFlow.Core.Adapters.Embedded;
@@ -25,13 +26,26 @@ public sealed class SqliteComplianceAuditLog(SqliteDatabase db) : IComplianceAud
             ("$ft", entry.FinalText),
             ("$at", entry.CreatedAt.Ms())).ExecAsync() == 1, ct);
 
-    public Task<IReadOnlyList<ComplianceAuditEntry>> ListAsync(string clientId, string? leadId, ComplianceVerdict? verdict, int limit, CancellationToken ct)
+    public async Task<IReadOnlyList<ComplianceAuditEntry>> ListAsync(string clientId, string? leadId, ComplianceVerdict? verdict, int limit, CancellationToken ct) =>
+        (await ListPageAsync(clientId, leadId, verdict, null, Math.Clamp(limit, 1, 1000), ct)).Items;
+
+    public async Task<Page<ComplianceAuditEntry>> ListPageAsync(string clientId, string? leadId, ComplianceVerdict? verdict, PagePosition? after, int limit, CancellationToken ct)
+    {
+        var (sql, parameters) = PageQuery(clientId, leadId, verdict, after, limit);
+        var entries = await db.ReadAsync<IReadOnlyList<ComplianceAuditEntry>>(async c => await c.Command(sql, null, parameters).QueryAsync(Map));
+        return Page<ComplianceAuditEntry>.From(entries, limit, e => new PagePosition(e.CreatedAt.Ms(), e.Id));
+    }
+
+    /// <summary>The statement behind <see cref="ListPageAsync"/>: a keyset seek on the client's (or the lead's) time index, one entry more than the page.</summary>
+    internal static (string Sql, (string Name, object? Value)[] Parameters) PageQuery(string clientId, string? leadId, ComplianceVerdict? verdict, PagePosition? after, int limit)
     {
         var filter = new SqlFilter("client_id = $c", ("$c", clientId)).WhereGiven("lead_id = $l", "$l", leadId).WhereGiven("verdict = $v", "$v", verdict?.ToWire());
-        return db.ReadAsync<IReadOnlyList<ComplianceAuditEntry>>(async c => await c.Command(
-            $"SELECT {Columns} FROM compliance_audit WHERE {filter.Sql} ORDER BY created_at DESC, id DESC LIMIT $n",
-            null,
-            filter.With(("$n", Math.Clamp(limit, 1, 1000)))).QueryAsync(Map));
+        if (after is { } position)
+        {
+            filter.Where("(created_at, id) < ($at, $id)", ("$at", position.Key), ("$id", position.Id));
+        }
+
+        return ($"SELECT {Columns} FROM compliance_audit WHERE {filter.Sql} ORDER BY created_at DESC, id DESC LIMIT $n", filter.With(("$n", limit + 1)));
     }
 
     private static ComplianceAuditEntry Map(SqliteDataReader r)

@@ -142,18 +142,20 @@ public sealed class SqliteConversationStore(SqliteDatabase db) : IConversationSt
             return stored with { Seq = seq, Answerable = answerable, Metadata = new Dictionary<string, string>(metadata) };
         }, ct);
 
-    public Task<IReadOnlyList<Message>> ListMessagesAsync(string clientId, string conversationId, int limit, CancellationToken ct) =>
-        db.ReadAsync<IReadOnlyList<Message>>(async c =>
-        {
-            var newestFirst = await c.Command(
-                $"SELECT {MessageColumns} FROM messages WHERE client_id = $c AND conversation_id = $conv ORDER BY seq DESC LIMIT $n",
-                null,
-                ("$c", clientId),
-                ("$conv", conversationId),
-                ("$n", limit)).QueryAsync(MapMessage);
-            newestFirst.Reverse();
-            return newestFirst;
-        });
+    public async Task<IReadOnlyList<Message>> ListMessagesAsync(string clientId, string conversationId, int limit, CancellationToken ct) =>
+        limit <= 0 ? [] : (await ListMessagesPageAsync(clientId, conversationId, null, limit, ct)).Items.Reverse().ToList();
+
+    public async Task<Page<Message>> ListMessagesPageAsync(string clientId, string conversationId, PagePosition? after, int limit, CancellationToken ct)
+    {
+        var (sql, parameters) = MessagesPageQuery(clientId, conversationId, after, limit);
+        var newestFirst = await db.ReadAsync<IReadOnlyList<Message>>(async c => await c.Command(sql, null, parameters).QueryAsync(MapMessage));
+        return Page<Message>.From(newestFirst, limit, m => new PagePosition(m.Seq, m.Id));
+    }
+
+    /// <summary>The statement behind <see cref="ListMessagesPageAsync"/>: a seek on the (client, conversation, seq) index below the last seq seen.</summary>
+    internal static (string Sql, (string Name, object? Value)[] Parameters) MessagesPageQuery(string clientId, string conversationId, PagePosition? after, int limit) =>
+        ($"SELECT {MessageColumns} FROM messages WHERE client_id = $c AND conversation_id = $conv AND seq < $before ORDER BY seq DESC LIMIT $n",
+            [("$c", clientId), ("$conv", conversationId), ("$before", after?.Key ?? long.MaxValue), ("$n", limit + 1)]);
 
     public Task<IReadOnlyList<Message>> ListInboundAfterAsync(string clientId, string conversationId, long afterSeq, CancellationToken ct) =>
         db.ReadAsync<IReadOnlyList<Message>>(async c => await c.Command(

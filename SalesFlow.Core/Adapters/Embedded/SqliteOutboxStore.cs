@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using SalesFlow.Core.Channels;
+using SalesFlow.Core.Common;
 using SalesFlow.Core.Delivery;
 
 namespace SalesFlow.Core.Adapters.Embedded;
@@ -50,8 +51,38 @@ public sealed class SqliteOutboxStore(SqliteDatabase db) : IOutboxStore
     internal static (string Sql, (string Name, object? Value)[] Parameters) ListQuery(string clientId, string? leadId, string? status, int limit)
     {
         var filter = new SqlFilter("client_id = $c", ("$c", clientId)).WhereGiven("lead_id = $l", "$l", leadId).WhereGiven("status = $s", "$s", status);
-        return ($"SELECT {Columns} FROM outbox WHERE {filter.Sql} ORDER BY created_at, id LIMIT $n", filter.With(("$n", limit)));
+        return ($"SELECT {Columns} FROM {Source(leadId)} WHERE {filter.Sql} ORDER BY created_at, id LIMIT $n", filter.With(("$n", limit)));
     }
+
+    public async Task<Page<OutboxItem>> ListPageAsync(string clientId, string? leadId, string? status, PagePosition? after, int limit, CancellationToken ct)
+    {
+        var (sql, parameters) = PageQuery(clientId, leadId, status, after, limit);
+        var items = await db.ReadAsync<IReadOnlyList<OutboxItem>>(async c => await c.Command(sql, null, parameters).QueryAsync(Map));
+        return Page<OutboxItem>.From(items, limit, PositionOf);
+    }
+
+    /// <summary>
+    /// The statement behind <see cref="ListPageAsync"/>: a keyset seek on the (client, created, id) index, reading one item
+    /// more than the page to know whether another follows; with a lead it seeks the lead's index instead.
+    /// </summary>
+    internal static (string Sql, (string Name, object? Value)[] Parameters) PageQuery(string clientId, string? leadId, string? status, PagePosition? after, int limit)
+    {
+        var filter = new SqlFilter("client_id = $c", ("$c", clientId)).WhereGiven("lead_id = $l", "$l", leadId).WhereGiven("status = $s", "$s", status);
+        if (after is { } position)
+        {
+            filter.Where("(created_at, id) < ($at, $id)", ("$at", position.Key), ("$id", position.Id));
+        }
+
+        return ($"SELECT {Columns} FROM {Source(leadId)} WHERE {filter.Sql} ORDER BY created_at DESC, id DESC LIMIT $n", filter.With(("$n", limit + 1)));
+    }
+
+    /// <summary>
+    /// A lead's items are found on the lead's index. Left to itself SQLite prefers the (client, created, id) index, which
+    /// spares it a sort, and walks the client's whole outbox to find one lead's few items.
+    /// </summary>
+    private static string Source(string? leadId) => leadId is null ? "outbox" : "outbox INDEXED BY ix_outbox_lead";
+
+    private static PagePosition PositionOf(OutboxItem item) => new(item.CreatedAt.Ms(), item.Id);
 
     public Task<IReadOnlyList<OutboxItem>> ListStalePendingAsync(DateTimeOffset olderThan, int limit, CancellationToken ct) =>
         db.ReadAsync<IReadOnlyList<OutboxItem>>(async c => await c.Command(

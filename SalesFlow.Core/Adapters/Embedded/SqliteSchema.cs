@@ -90,6 +90,7 @@ internal static class SqliteSchema
             UNIQUE (client_id, idempotency_key)
         );
         CREATE INDEX IF NOT EXISTS ix_outbox_lead ON outbox (client_id, lead_id, created_at);
+        CREATE INDEX IF NOT EXISTS ix_outbox_time ON outbox (client_id, created_at, id);
         CREATE INDEX IF NOT EXISTS ix_outbox_provider ON outbox (client_id, provider_message_id);
         CREATE INDEX IF NOT EXISTS ix_outbox_status ON outbox (status, updated_at);
         CREATE TABLE IF NOT EXISTS outbox_redispatch (

@@ -24,9 +24,44 @@ public sealed class SqliteQueryPlanTests : IDisposable
     {
         var plan = await PlanAsync(SqliteOutboxStore.ListQuery("acme", "lead_1", "pending", 50));
 
-        // An index that serves the client's whole outbox in creation order (for the admin listing) was tried: SQLite then
-        // preferred it here too, to skip sorting, and walked the client's outbox again. The admin listing sorts instead.
+        // The index that serves the client's whole outbox in creation order (for the paged listing) tempts SQLite here too,
+        // to skip sorting, and it then walks the client's outbox: the statement names the lead's index.
         Assert.StartsWith("SEARCH outbox USING INDEX ix_outbox_lead (client_id=? AND lead_id=?)", plan);
+    }
+
+    [Fact]
+    public async Task EveryOutboxPageSeeksTheClientsTimeIndexFromWhereThePreviousPageEnded()
+    {
+        var first = await PlanAsync(SqliteOutboxStore.PageQuery("acme", null, null, null, 200));
+        var next = await PlanAsync(SqliteOutboxStore.PageQuery("acme", null, null, new(1_700_000_000_000, "out_1"), 200));
+
+        // Walked backwards on the index, already in page order: no sort, and a later page reads no row of an earlier one.
+        Assert.Equal("SEARCH outbox USING INDEX ix_outbox_time (client_id=?)", first);
+        Assert.Equal("SEARCH outbox USING INDEX ix_outbox_time (client_id=? AND (created_at,id)<(?,?))", next);
+    }
+
+    [Fact]
+    public async Task ALeadsOutboxPagesSeekTheLeadsIndex()
+    {
+        var plan = await PlanAsync(SqliteOutboxStore.PageQuery("acme", "lead_1", null, new(1_700_000_000_000, "out_1"), 200));
+
+        Assert.StartsWith("SEARCH outbox USING INDEX ix_outbox_lead (client_id=? AND lead_id=? AND created_at<?)", plan);
+    }
+
+    [Fact]
+    public async Task EveryPageOfAConversationSeeksItsMessagesBySeq()
+    {
+        var plan = await PlanAsync(SqliteConversationStore.MessagesPageQuery("acme", "conv_1", new(500, "msg_1"), 500));
+
+        Assert.Equal("SEARCH messages USING INDEX ix_messages_conversation (client_id=? AND conversation_id=? AND seq<?)", plan);
+    }
+
+    [Fact]
+    public async Task EveryComplianceAuditPageSeeksTheClientsTimeIndex()
+    {
+        var plan = await PlanAsync(SqliteComplianceAuditLog.PageQuery("acme", null, null, new(1_700_000_000_000, "aud_1"), 100));
+
+        Assert.StartsWith("SEARCH compliance_audit USING INDEX ix_compliance_audit_time (client_id=? AND created_at<?)", plan);
     }
 
     [Fact]

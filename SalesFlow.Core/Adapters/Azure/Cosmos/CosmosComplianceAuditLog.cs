@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Azure.Cosmos;
+using SalesFlow.Core.Common;
 using SalesFlow.Core.Compliance;
 
 namespace SalesFlow.Core.Adapters.Azure.Cosmos;
@@ -36,10 +37,13 @@ public sealed class CosmosComplianceAuditLog(CosmosContainers containers) : ICom
             entry.ClientId,
             ct);
 
-    public async Task<IReadOnlyList<ComplianceAuditEntry>> ListAsync(string clientId, string? leadId, ComplianceVerdict? verdict, int limit, CancellationToken ct)
+    public async Task<IReadOnlyList<ComplianceAuditEntry>> ListAsync(string clientId, string? leadId, ComplianceVerdict? verdict, int limit, CancellationToken ct) =>
+        (await ListPageAsync(clientId, leadId, verdict, null, Math.Clamp(limit, 1, 1000), ct)).Items;
+
+    /// <summary>A keyset filter on (createdAtMs, entryId), served in both directions by the leads container's composite index.</summary>
+    public async Task<Page<ComplianceAuditEntry>> ListPageAsync(string clientId, string? leadId, ComplianceVerdict? verdict, PagePosition? after, int limit, CancellationToken ct)
     {
-        limit = Math.Clamp(limit, 1, 1000);
-        var sql = new StringBuilder($"SELECT TOP {limit.ToString(CultureInfo.InvariantCulture)} * FROM c WHERE c.clientId = @clientId AND c.type = '{AuditType}'");
+        var sql = new StringBuilder($"SELECT TOP {(limit + 1).ToString(CultureInfo.InvariantCulture)} * FROM c WHERE c.clientId = @clientId AND c.type = '{AuditType}'");
         if (leadId is not null)
         {
             sql.Append(" AND c.leadId = @leadId");
@@ -50,7 +54,12 @@ public sealed class CosmosComplianceAuditLog(CosmosContainers containers) : ICom
             sql.Append(" AND c.verdict = @verdict");
         }
 
-        sql.Append(" ORDER BY c.createdAtMs DESC");
+        if (after is not null)
+        {
+            sql.Append(" AND (c.createdAtMs < @at OR (c.createdAtMs = @at AND c.entryId < @id))");
+        }
+
+        sql.Append(" ORDER BY c.createdAtMs DESC, c.entryId DESC");
         var query = new QueryDefinition(sql.ToString()).WithParameter("@clientId", clientId);
         if (leadId is not null)
         {
@@ -62,11 +71,17 @@ public sealed class CosmosComplianceAuditLog(CosmosContainers containers) : ICom
             query = query.WithParameter("@verdict", verdict.Value.ToWire());
         }
 
-        return (await containers.Leads.QueryAsync(query, clientId, ct, limit))
+        if (after is { } position)
+        {
+            query = query.WithParameter("@at", position.Key).WithParameter("@id", position.Id);
+        }
+
+        var entries = (await containers.Leads.QueryAsync(query, clientId, ct, limit + 1))
             .Select(Map)
             .OrderByDescending(e => e.CreatedAt).ThenByDescending(e => e.Id, StringComparer.Ordinal)
-            .Take(limit)
+            .Take(limit + 1)
             .ToList();
+        return Page<ComplianceAuditEntry>.From(entries, limit, e => new PagePosition(e.CreatedAt.ToUnixTimeMilliseconds(), e.Id));
     }
 
     private static ComplianceAuditEntry Map(JsonObject d)

@@ -65,12 +65,18 @@ public sealed class CosmosContainers(Database database)
         return container;
     }
 
+    private static Collection<CompositePath> Descending(params string[] paths) =>
+        [.. paths.Select(path => new CompositePath { Path = path, Order = CompositePathSortOrder.Descending })];
+
     /// <summary>Creates the database and the containers when missing (idempotent).</summary>
     public static async Task<CosmosContainers> EnsureCreatedAsync(CosmosClient client, string databaseName, CancellationToken ct)
     {
         Database database = await client.CreateDatabaseIfNotExistsAsync(databaseName, cancellationToken: ct);
         await database.CreateContainerIfNotExistsAsync(WithoutLargeValuesIndexed(new ContainerProperties(ClientsName, "/id")), cancellationToken: ct);
-        await database.CreateContainerIfNotExistsAsync(WithoutLargeValuesIndexed(new ContainerProperties(LeadsName, "/clientId")), cancellationToken: ct);
+        var leads = WithoutLargeValuesIndexed(new ContainerProperties(LeadsName, "/clientId"));
+        // The compliance audit pages newest first by (createdAtMs, entryId).
+        leads.IndexingPolicy.CompositeIndexes.Add(Descending("/createdAtMs", "/entryId"));
+        await database.CreateContainerIfNotExistsAsync(leads, cancellationToken: ct);
         await database.CreateContainerIfNotExistsAsync(WithoutLargeValuesIndexed(new ContainerProperties(ConversationsName, "/leadKey")), cancellationToken: ct);
         var outbox = WithoutLargeValuesIndexed(new ContainerProperties(OutboxName, "/clientId"));
         // The outbox list is ordered by (createdAtMs, outboxId): two-property ORDER BY needs a composite index.
@@ -79,6 +85,9 @@ public sealed class CosmosContainers(Database database)
             new() { Path = "/createdAtMs", Order = CompositePathSortOrder.Ascending },
             new() { Path = "/outboxId", Order = CompositePathSortOrder.Ascending },
         });
+        // The paged listing runs newest first. Cosmos could serve it from the reverse of the one above; the stand-in the
+        // contract tests run on only accepts an index of the same directions, so both are declared.
+        outbox.IndexingPolicy.CompositeIndexes.Add(Descending("/createdAtMs", "/outboxId"));
         await database.CreateContainerIfNotExistsAsync(outbox, cancellationToken: ct);
         return new CosmosContainers(database);
     }

@@ -193,21 +193,26 @@ public sealed class CosmosConversationStore(CosmosContainers containers) : IConv
         return readmitted;
     }
 
-    public async Task<IReadOnlyList<Message>> ListMessagesAsync(string clientId, string conversationId, int limit, CancellationToken ct)
+    public async Task<IReadOnlyList<Message>> ListMessagesAsync(string clientId, string conversationId, int limit, CancellationToken ct) =>
+        limit <= 0 ? [] : (await ListMessagesPageAsync(clientId, conversationId, null, limit, ct)).Items.Reverse().ToList();
+
+    /// <summary>A keyset filter on seq within the lead's partition (a continuation token would not survive the stand-in or another instance).</summary>
+    public async Task<Page<Message>> ListMessagesPageAsync(string clientId, string conversationId, PagePosition? after, int limit, CancellationToken ct)
     {
-        if (limit <= 0 || await ResolveLeadAsync(clientId, conversationId, ct) is not { } leadId)
+        if (await ResolveLeadAsync(clientId, conversationId, ct) is not { } leadId)
         {
-            return [];
+            return new Page<Message>([], null);
         }
 
         var leadKey = LeadKey(clientId, leadId);
         var query = new QueryDefinition(
-                $"SELECT TOP {limit} * FROM c WHERE c.leadKey = @leadKey AND c.clientId = @clientId AND c.type = 'message' AND c.conversationId = @conversationId ORDER BY c.seq DESC")
+                $"SELECT TOP {limit + 1} * FROM c WHERE c.leadKey = @leadKey AND c.clientId = @clientId AND c.type = 'message' AND c.conversationId = @conversationId AND c.seq < @before ORDER BY c.seq DESC")
             .WithParameter("@leadKey", leadKey)
             .WithParameter("@clientId", clientId)
-            .WithParameter("@conversationId", conversationId);
-        var newestFirst = await Conversations.QueryAsync(query, leadKey, ct, limit);
-        return newestFirst.Take(limit).Reverse().Select(ToMessage).ToList();
+            .WithParameter("@conversationId", conversationId)
+            .WithParameter("@before", after?.Key ?? long.MaxValue);
+        var newestFirst = (await Conversations.QueryAsync(query, leadKey, ct, limit + 1)).Take(limit + 1).Select(ToMessage).ToList();
+        return Page<Message>.From(newestFirst, limit, m => new PagePosition(m.Seq, m.Id));
     }
 
     /// <summary>

@@ -70,6 +70,51 @@ public sealed class CosmosOutboxStore(CosmosContainers containers) : IOutboxStor
         return (await Outbox.QueryAsync(query, clientId, ct, limit)).Take(limit).Select(ToItem).ToList();
     }
 
+    public async Task<Page<OutboxItem>> ListPageAsync(string clientId, string? leadId, string? status, PagePosition? after, int limit, CancellationToken ct)
+    {
+        // A keyset filter rather than a continuation token: the position stays valid across instances and restarts, and
+        // the (createdAtMs, outboxId) composite index serves the descending order too.
+        var sql = new StringBuilder($"SELECT TOP {limit + 1} * FROM c WHERE c.clientId = @clientId AND c.type = '{ItemType}'");
+        if (leadId is not null)
+        {
+            sql.Append(" AND c.leadId = @leadId");
+        }
+
+        if (status is not null)
+        {
+            sql.Append(" AND c.status = @status");
+        }
+
+        if (after is not null)
+        {
+            sql.Append(" AND (c.createdAtMs < @at OR (c.createdAtMs = @at AND c.outboxId < @id))");
+        }
+
+        sql.Append(" ORDER BY c.createdAtMs DESC, c.outboxId DESC");
+        var query = new QueryDefinition(sql.ToString()).WithParameter("@clientId", clientId);
+        if (leadId is not null)
+        {
+            query = query.WithParameter("@leadId", leadId);
+        }
+
+        if (status is not null)
+        {
+            query = query.WithParameter("@status", status);
+        }
+
+        if (after is { } position)
+        {
+            query = query.WithParameter("@at", position.Key).WithParameter("@id", position.Id);
+        }
+
+        var items = (await Outbox.QueryAsync(query, clientId, ct, limit + 1))
+            .Select(ToItem)
+            .OrderByDescending(i => i.CreatedAt).ThenByDescending(i => i.Id, StringComparer.Ordinal)
+            .Take(limit + 1)
+            .ToList();
+        return Page<OutboxItem>.From(items, limit, i => new PagePosition(i.CreatedAt.ToUnixTimeMilliseconds(), i.Id));
+    }
+
     public async Task<bool> MarkAsync(string clientId, string id, string status, string? providerMessageId, string? error, DateTimeOffset now, CancellationToken ct)
     {
         var doc = await FindDocumentAsync(clientId, id, ct);
