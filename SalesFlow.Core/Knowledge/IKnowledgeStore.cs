@@ -1,3 +1,5 @@
+using SalesFlow.Core.Common;
+
 namespace SalesFlow.Core.Knowledge;
 
 /// <summary>Bases and sources (metadata, content, progress). Every call is scoped by client id.</summary>
@@ -17,8 +19,11 @@ public interface IKnowledgeStore
 
     Task<KnowledgeSource?> GetSourceAsync(string clientId, string knowledgeBaseId, string id, CancellationToken ct);
 
-    /// <summary>Sources without their content, newest first.</summary>
-    Task<IReadOnlyList<KnowledgeSource>> ListSourcesAsync(string clientId, string knowledgeBaseId, int limit, CancellationToken ct);
+    /// <summary>
+    /// One page of the base's sources without their content, newest first by creation (then id), starting after
+    /// <paramref name="after"/> (null for the first page). A replaced source keeps its creation time, so it keeps its place.
+    /// </summary>
+    Task<Page<KnowledgeSource>> ListSourcesAsync(string clientId, string knowledgeBaseId, PagePosition? after, int limit, CancellationToken ct);
 
     /// <summary>Records progress; ignored when the source's content changed since <paramref name="expectedUpdatedAt"/> (a newer import owns it).</summary>
     Task<bool> SetStatusAsync(string clientId, string knowledgeBaseId, string id, DateTimeOffset expectedUpdatedAt, IngestStatus status, int chunks, int tokens, string? error, CancellationToken ct);

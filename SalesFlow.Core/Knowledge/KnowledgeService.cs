@@ -61,6 +61,19 @@ public sealed partial class KnowledgeService(
 
     public Task<IReadOnlyList<KnowledgeBase>> ListBasesAsync(string clientId, CancellationToken ct) => store.ListBasesAsync(clientId, ct);
 
+    /// <summary>
+    /// One page of the client's bases in creation order (then id), after <paramref name="after"/>. The quota
+    /// (<see cref="KnowledgeOptions.MaxBasesPerClient"/>) bounds how many there are, so the page is cut from the whole list.
+    /// </summary>
+    public async Task<Page<KnowledgeBase>> ListBasesAsync(string clientId, PagePosition? after, int limit, CancellationToken ct)
+    {
+        var bases = (await store.ListBasesAsync(clientId, ct))
+            .Where(b => after is not { } p || b.CreatedAt.ToUnixTimeMilliseconds() > p.Key || (b.CreatedAt.ToUnixTimeMilliseconds() == p.Key && string.CompareOrdinal(b.Id, p.Id) > 0))
+            .Take(limit + 1)
+            .ToList();
+        return Page<KnowledgeBase>.From(bases, limit, b => new PagePosition(b.CreatedAt.ToUnixTimeMilliseconds(), b.Id));
+    }
+
     public async Task<bool> DeleteBaseAsync(string clientId, string id, CancellationToken ct)
     {
         if (await store.GetBaseAsync(clientId, id, ct) is null)
@@ -76,7 +89,8 @@ public sealed partial class KnowledgeService(
 
     public Task<KnowledgeStats> GetStatsAsync(string clientId, string knowledgeBaseId, CancellationToken ct) => store.GetStatsAsync(clientId, knowledgeBaseId, ct);
 
-    public Task<IReadOnlyList<KnowledgeSource>> ListSourcesAsync(string clientId, string knowledgeBaseId, CancellationToken ct) => store.ListSourcesAsync(clientId, knowledgeBaseId, 1000, ct);
+    public Task<Page<KnowledgeSource>> ListSourcesAsync(string clientId, string knowledgeBaseId, PagePosition? after, int limit, CancellationToken ct) =>
+        store.ListSourcesAsync(clientId, knowledgeBaseId, after, limit, ct);
 
     public Task<KnowledgeSource?> GetSourceAsync(string clientId, string knowledgeBaseId, string id, CancellationToken ct) => store.GetSourceAsync(clientId, knowledgeBaseId, id, ct);
 

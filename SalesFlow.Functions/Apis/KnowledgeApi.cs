@@ -22,12 +22,17 @@ public sealed record KnowledgeSearchRequest(string? Query, string? KnowledgeBase
 /// <summary>A client's knowledge bases: import documents and FAQs, watch ingestion, search. Never another client's.</summary>
 public static class KnowledgeApi
 {
+    public const int MaxBaseLimit = 100;
+    public const int MaxSourceLimit = 1000;
+
     public static IEndpointRouteBuilder MapKnowledgeApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/knowledge").WithTags("Knowledge").RequireClientKey();
         api.MapPost("/bases", CreateBaseAsync).WithName("CreateKnowledgeBase").WithSummary("Create a knowledge base {name, description?}.");
-        api.MapGet("/bases", ListBasesAsync).WithName("ListKnowledgeBases").WithSummary("The client's knowledge bases with their stats.");
-        api.MapGet("/bases/{id}", GetBaseAsync).WithName("GetKnowledgeBase").WithSummary("A base, its stats and its sources with ingestion status.");
+        api.MapGet("/bases", ListBasesAsync).WithName("ListKnowledgeBases")
+            .WithSummary($"The client's knowledge bases with their stats, in creation order. Paged: limit 1..{MaxBaseLimit} (default {MaxBaseLimit}), then ?cursor=<next> until next is null.");
+        api.MapGet("/bases/{id}", GetBaseAsync).WithName("GetKnowledgeBase")
+            .WithSummary($"A base, its stats and its sources with ingestion status, newest first. Sources are paged: limit 1..{MaxSourceLimit} (default {MaxSourceLimit}), then ?cursor=<next> until next is null.");
         api.MapDelete("/bases/{id}", DeleteBaseAsync).WithName("DeleteKnowledgeBase").WithSummary("Delete a base with everything in it.");
         api.MapPost("/bases/{id}/documents", AddDocumentAsync).WithName("AddKnowledgeDocument").WithSummary("Add or replace a document: JSON {id?, title?, contentType, content} or a text/plain, text/markdown or text/html body (?id=&title=). Large documents are ingested as queue work (202).");
         api.MapGet("/bases/{id}/documents/{sourceId}", GetSourceAsync).WithName("GetKnowledgeSource").WithSummary("One document or FAQ with its ingestion status and chunk count.");
@@ -46,28 +51,46 @@ public static class KnowledgeApi
         return TypedResults.Created($"/api/knowledge/bases/{created.Id}", BaseDto(created, new KnowledgeStats(0, 0, 0, 0, 0, 0, created.UpdatedAt)));
     }
 
-    private static async Task<IResult> ListBasesAsync(HttpContext http, KnowledgeService knowledge, CancellationToken ct)
+    private static async Task<IResult> ListBasesAsync(string? cursor, string? limit, HttpContext http, KnowledgeService knowledge, CancellationToken ct)
     {
+        var listing = Paging.Listing("knowledge-bases");
+        if (Paging.TryRead(http, listing, cursor, limit, MaxBaseLimit, MaxBaseLimit, out var page) is { } bad)
+        {
+            return bad;
+        }
+
         var client = ClientAuthenticator.CurrentClient(http);
+        var bases = await knowledge.ListBasesAsync(client.Id, page.After, page.Limit, ct);
         var items = new List<object>();
-        foreach (var b in await knowledge.ListBasesAsync(client.Id, ct))
+        foreach (var b in bases.Items)
         {
             items.Add(BaseDto(b, await knowledge.GetStatsAsync(client.Id, b.Id, ct)));
         }
 
-        return TypedResults.Ok(new { items });
+        return TypedResults.Ok(new { items, next = Paging.Cursor(http, listing, bases.Next) });
     }
 
-    private static async Task<IResult> GetBaseAsync(string id, HttpContext http, KnowledgeService knowledge, CancellationToken ct)
+    private static async Task<IResult> GetBaseAsync(string id, string? cursor, string? limit, HttpContext http, KnowledgeService knowledge, CancellationToken ct)
     {
+        var listing = Paging.Listing("knowledge-sources", id);
+        if (Paging.TryRead(http, listing, cursor, limit, MaxSourceLimit, MaxSourceLimit, out var page) is { } bad)
+        {
+            return bad;
+        }
+
         var client = ClientAuthenticator.CurrentClient(http);
         if (await knowledge.GetBaseAsync(client.Id, id, ct) is not { } found)
         {
             return NotFound(http, id);
         }
 
-        var sources = await knowledge.ListSourcesAsync(client.Id, id, ct);
-        return TypedResults.Ok(new { knowledgeBase = BaseDto(found, await knowledge.GetStatsAsync(client.Id, id, ct)), sources = sources.Select(SourceDto) });
+        var sources = await knowledge.ListSourcesAsync(client.Id, id, page.After, page.Limit, ct);
+        return TypedResults.Ok(new
+        {
+            knowledgeBase = BaseDto(found, await knowledge.GetStatsAsync(client.Id, id, ct)),
+            sources = sources.Items.Select(SourceDto),
+            next = Paging.Cursor(http, listing, sources.Next),
+        });
     }
 
     private static async Task<IResult> DeleteBaseAsync(string id, HttpContext http, KnowledgeService knowledge, CancellationToken ct)

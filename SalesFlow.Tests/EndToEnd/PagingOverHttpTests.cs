@@ -187,6 +187,29 @@ public sealed class PagingOverHttpTests(PagingApp fixture) : IClassFixture<Pagin
         Assert.Equal(all, pages.SelectMany(p => p).Select(e => e.Str("id")));
     }
 
+    [Fact]
+    public async Task KnowledgeBasesAndABasesSourcesArePagedToTheLastOne()
+    {
+        var bases = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            bases.Add((await App.Http.PostJsonAsync("/api/knowledge/bases", new { name = $"Paged base {i}" })).Str("id"));
+        }
+
+        var faqs = Enumerable.Range(0, 5).Select(i => new { id = $"faq-{i}", question = $"Question {i}?", answer = $"Answer {i}." }).ToArray();
+        Assert.True((await App.Http.PostAsJsonAsync($"/api/knowledge/bases/{bases[0]}/faqs/bulk", new { faqs })).IsSuccessStatusCode);
+
+        var basePages = await WalkAsync(App.Http, "/api/knowledge/bases?limit=1", "items");
+        var listedBases = basePages.SelectMany(p => p).Select(b => b.Str("id")).ToList();
+        Assert.Equal(listedBases.Count, listedBases.Distinct().Count());
+        Assert.Equal(bases.Order(), listedBases.Where(bases.Contains).Order());
+        Assert.All(basePages, p => Assert.Single(p));
+
+        var sourcePages = await WalkAsync(App.Http, $"/api/knowledge/bases/{bases[0]}?limit=2", "sources");
+        Assert.Equal([2, 2, 1], sourcePages.Select(p => p.Count));
+        Assert.Equal(faqs.Select(f => f.id).Order(), sourcePages.SelectMany(p => p).Select(s => s.Str("id")).Order());
+    }
+
     [Theory]
     [InlineData("/api/outbox", "0")]
     [InlineData("/api/outbox", "1001")]
@@ -197,6 +220,8 @@ public sealed class PagingOverHttpTests(PagingApp fixture) : IClassFixture<Pagin
     [InlineData("/api/conversations/{id}", "0")]
     [InlineData("/api/conversations/{id}", "1001")]
     [InlineData("/api/conversations/{id}", "1e3")]
+    [InlineData("/api/knowledge/bases", "101")]
+    [InlineData("/api/knowledge/bases", "0")]
     public async Task ALimitOutOfRangeIsRefusedNamingLimit(string route, string limit)
     {
         using var response = await App.Http.GetAsync(route.Replace("{id}", fixture.ConversationId, StringComparison.Ordinal) + "?limit=" + limit);
@@ -221,6 +246,7 @@ public sealed class PagingOverHttpTests(PagingApp fixture) : IClassFixture<Pagin
             "/api/outbox?cursor=" + messagesNext, // another route's
             "/api/compliance/audit?cursor=" + outboxNext,
             $"/api/conversations/{fixture.ConversationId}?cursor=" + outboxNext,
+            "/api/knowledge/bases?cursor=" + outboxNext,
         ];
         foreach (var url in bad)
         {

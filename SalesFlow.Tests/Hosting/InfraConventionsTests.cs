@@ -39,9 +39,11 @@ public sealed partial class InfraConventionsTests
         var leads = cosmos[cosmos.IndexOf("name: 'leads'", StringComparison.Ordinal)..cosmos.IndexOf("name: 'conversations'", StringComparison.Ordinal)];
         var outbox = cosmos[cosmos.IndexOf("name: 'outbox'", StringComparison.Ordinal)..cosmos.IndexOf("]\n\nresource", StringComparison.Ordinal)];
         Assert.Matches(@"path: '/createdAtMs'\s+order: 'descending'\s+\}\s+\{\s+path: '/entryId'\s+order: 'descending'", leads);
+        Assert.Matches(@"path: '/createdAtMs'\s+order: 'descending'\s+\}\s+\{\s+path: '/sourceId'\s+order: 'descending'", leads);
         Assert.Matches(@"path: '/createdAtMs'\s+order: 'descending'\s+\}\s+\{\s+path: '/outboxId'\s+order: 'descending'", outbox);
         var code = RepoFiles.Read("SalesFlow.Core", "Adapters", "Azure", "Cosmos", "CosmosContainers.cs");
         Assert.Contains("leads.IndexingPolicy.CompositeIndexes.Add(Descending(\"/createdAtMs\", \"/entryId\"))", code);
+        Assert.Contains("leads.IndexingPolicy.CompositeIndexes.Add(Descending(\"/createdAtMs\", \"/sourceId\"))", code);
         Assert.Contains("outbox.IndexingPolicy.CompositeIndexes.Add(Descending(\"/createdAtMs\", \"/outboxId\"))", code);
     }
 

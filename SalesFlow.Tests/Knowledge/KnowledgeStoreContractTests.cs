@@ -1,5 +1,6 @@
 using SalesFlow.Core.Adapters.Azure.Cosmos;
 using SalesFlow.Core.Adapters.Embedded.Knowledge;
+using SalesFlow.Core.Common;
 using SalesFlow.Core.Knowledge;
 using SalesFlow.Tests.Support;
 
@@ -61,7 +62,7 @@ public abstract class KnowledgeStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Sources_are_upserted_read_with_content_and_listed_newest_first_without_content()
+    public async Task Sources_are_upserted_read_with_content_and_listed_newest_first_without_content_page_by_page()
     {
         await _store.CreateBaseAsync(Base(Acme, "kb_1", T0), default);
         var doc = Source(Acme, "kb_1", "doc:1/a?b#c", T0.AddSeconds(1), content: "Refunds within 30 days.");
@@ -76,14 +77,47 @@ public abstract class KnowledgeStoreContractTests : IAsyncLifetime
         Assert.Null(await _store.GetSourceAsync(Acme, "kb_1", "missing", default));
         Assert.Null(await _store.GetSourceAsync(Acme, "kb_other", "faq-price", default));
 
-        var listed = await _store.ListSourcesAsync(Acme, "kb_1", 10, default);
-        Assert.Equal(["doc-0", "faq-price", "doc:1/a?b#c"], listed.Select(s => s.Id));
+        var listed = (await _store.ListSourcesAsync(Acme, "kb_1", null, 10, default)).Items;
+        Assert.Equal(["faq-price", "doc-0", "doc:1/a?b#c"], listed.Select(s => s.Id));
         Assert.All(listed, s => Assert.Equal("", s.Content));
-        Assert.Equal(faq with { Content = "" }, listed[1]);
-        Assert.Equal(["doc-0", "faq-price"], (await _store.ListSourcesAsync(Acme, "kb_1", 2, default)).Select(s => s.Id));
+        Assert.Equal(faq with { Content = "" }, listed[0]);
+        var firstTwo = await _store.ListSourcesAsync(Acme, "kb_1", null, 2, default);
+        Assert.Equal(["faq-price", "doc-0"], firstTwo.Items.Select(s => s.Id));
+        Assert.Equal(["doc:1/a?b#c"], (await _store.ListSourcesAsync(Acme, "kb_1", firstTwo.Next, 2, default)).Items.Select(s => s.Id));
 
         // The base's update time follows its newest source.
         Assert.Equal(T0.AddSeconds(3), (await _store.GetBaseAsync(Acme, "kb_1", default))!.UpdatedAt);
+    }
+
+    [Fact]
+    public async Task A_walk_through_the_sources_reaches_each_once_while_sources_are_replaced_or_added()
+    {
+        await _store.CreateBaseAsync(Base(Acme, "kb_1", T0), default);
+        for (var i = 0; i < 7; i++)
+        {
+            await _store.UpsertSourceAsync(Source(Acme, "kb_1", $"doc-{i}", T0.AddSeconds(i / 2)), default);
+        }
+
+        var seen = new List<string>();
+        PagePosition? after = null;
+        var pages = 0;
+        do
+        {
+            var page = await _store.ListSourcesAsync(Acme, "kb_1", after, 3, default);
+            seen.AddRange(page.Items.Select(s => s.Id));
+            after = page.Next;
+            if (++pages == 1)
+            {
+                // A replacement keeps its creation time and so its place; a new source is newer than the walk.
+                await _store.UpsertSourceAsync(Source(Acme, "kb_1", "doc-0", T0.AddMinutes(1)) with { CreatedAt = T0.AddMinutes(1) }, default);
+                await _store.UpsertSourceAsync(Source(Acme, "kb_1", "doc-6", T0.AddMinutes(1)) with { CreatedAt = T0.AddMinutes(1) }, default);
+                await _store.UpsertSourceAsync(Source(Acme, "kb_1", "doc-new", T0.AddMinutes(1)), default);
+            }
+        }
+        while (after is not null);
+
+        Assert.Equal(["doc-6", "doc-5", "doc-4", "doc-3", "doc-2", "doc-1", "doc-0"], seen);
+        Assert.Equal(3, pages);
     }
 
     [Fact]
@@ -96,7 +130,7 @@ public abstract class KnowledgeStoreContractTests : IAsyncLifetime
 
         var stored = await _store.GetSourceAsync(Acme, "kb_1", "doc-1", default);
         Assert.Equal(replacement with { CreatedAt = T0.AddSeconds(5) }, stored);
-        Assert.Single(await _store.ListSourcesAsync(Acme, "kb_1", 10, default));
+        Assert.Single((await _store.ListSourcesAsync(Acme, "kb_1", null, 10, default)).Items);
 
         // An older write does not move the base's update time back.
         await _store.UpsertSourceAsync(Source(Acme, "kb_1", "doc-2", T0.AddSeconds(1)), default);
@@ -136,12 +170,12 @@ public abstract class KnowledgeStoreContractTests : IAsyncLifetime
         await _store.UpsertSourceAsync(Source(Acme, "kb_2", "doc-1", T0.AddSeconds(1)), default);
 
         Assert.Equal(2, await _store.ClearBaseAsync(Acme, "kb_1", default));
-        Assert.Empty(await _store.ListSourcesAsync(Acme, "kb_1", 10, default));
+        Assert.Empty((await _store.ListSourcesAsync(Acme, "kb_1", null, 10, default)).Items);
         Assert.Null(await _store.GetSourceAsync(Acme, "kb_1", "doc-1", default));
         var cleared = await _store.GetBaseAsync(Acme, "kb_1", default);
         Assert.NotNull(cleared);
         Assert.True(cleared.UpdatedAt > T0.AddSeconds(2));
-        Assert.Single(await _store.ListSourcesAsync(Acme, "kb_2", 10, default));
+        Assert.Single((await _store.ListSourcesAsync(Acme, "kb_2", null, 10, default)).Items);
         Assert.Equal(0, await _store.ClearBaseAsync(Acme, "kb_1", default));
     }
 
@@ -158,7 +192,7 @@ public abstract class KnowledgeStoreContractTests : IAsyncLifetime
 
         // A base created again under the same id starts empty.
         await _store.CreateBaseAsync(Base(Acme, "kb_1", T0.AddSeconds(5)), default);
-        Assert.Empty(await _store.ListSourcesAsync(Acme, "kb_1", 10, default));
+        Assert.Empty((await _store.ListSourcesAsync(Acme, "kb_1", null, 10, default)).Items);
         Assert.Equal(new KnowledgeStats(0, 0, 0, 0, 0, 0, T0.AddSeconds(5)), await _store.GetStatsAsync(Acme, "kb_1", default));
         Assert.NotNull(await _store.GetSourceAsync(Acme, "kb_2", "doc-1", default));
     }
@@ -223,7 +257,7 @@ public abstract class KnowledgeStoreContractTests : IAsyncLifetime
         Assert.Single(await _store.ListBasesAsync(Globex, default));
         Assert.Empty(await _store.ListBasesAsync("initech", default));
         Assert.Null(await _store.GetSourceAsync("initech", "kb_1", "doc-1", default));
-        Assert.Empty(await _store.ListSourcesAsync("initech", "kb_1", 10, default));
+        Assert.Empty((await _store.ListSourcesAsync("initech", "kb_1", null, 10, default)).Items);
 
         // Another client's calls never reach acme's documents.
         Assert.False(await _store.SetStatusAsync("initech", "kb_1", "doc-1", T0.AddSeconds(1), IngestStatus.Failed, 0, 0, "x", default));

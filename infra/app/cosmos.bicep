@@ -13,7 +13,7 @@ param containers array = [
   {
     name: 'leads'
     partitionKey: '/clientId'
-    // The compliance audit pages newest first by (createdAtMs, entryId).
+    // The compliance audit pages newest first by (createdAtMs, entryId), a base's sources by (createdAtMs, sourceId).
     compositeIndexes: [
       [
         {
@@ -22,6 +22,16 @@ param containers array = [
         }
         {
           path: '/entryId'
+          order: 'descending'
+        }
+      ]
+      [
+        {
+          path: '/createdAtMs'
+          order: 'descending'
+        }
+        {
+          path: '/sourceId'
           order: 'descending'
         }
       ]

@@ -65,6 +65,15 @@ public sealed class SqliteQueryPlanTests : IDisposable
     }
 
     [Fact]
+    public async Task EveryPageOfABasesSourcesSeeksItsCreationIndexWithoutReadingContent()
+    {
+        _ = new SqliteKnowledgeStore(_db.Db);
+        var plan = await PlanAsync(SqliteKnowledgeStore.SourcesPageQuery("acme", "kb_1", new(1_700_000_000_000, "doc-1"), 1000));
+
+        Assert.StartsWith("SEARCH knowledge_sources USING INDEX ix_knowledge_sources_created (client_id=? AND base_id=? AND (created_at,id)<(?,?))", plan);
+    }
+
+    [Fact]
     public async Task TheMonthlyBudgetCheckReadsOnlyThisMonthsUsage()
     {
         var plan = await PlanAsync(SqliteUsageStore.SummaryQuery("acme", null, new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero)));

@@ -74,8 +74,9 @@ public sealed class CosmosContainers(Database database)
         Database database = await client.CreateDatabaseIfNotExistsAsync(databaseName, cancellationToken: ct);
         await database.CreateContainerIfNotExistsAsync(WithoutLargeValuesIndexed(new ContainerProperties(ClientsName, "/id")), cancellationToken: ct);
         var leads = WithoutLargeValuesIndexed(new ContainerProperties(LeadsName, "/clientId"));
-        // The compliance audit pages newest first by (createdAtMs, entryId).
+        // The compliance audit pages newest first by (createdAtMs, entryId), a base's sources by (createdAtMs, sourceId).
         leads.IndexingPolicy.CompositeIndexes.Add(Descending("/createdAtMs", "/entryId"));
+        leads.IndexingPolicy.CompositeIndexes.Add(Descending("/createdAtMs", "/sourceId"));
         await database.CreateContainerIfNotExistsAsync(leads, cancellationToken: ct);
         await database.CreateContainerIfNotExistsAsync(WithoutLargeValuesIndexed(new ContainerProperties(ConversationsName, "/leadKey")), cancellationToken: ct);
         var outbox = WithoutLargeValuesIndexed(new ContainerProperties(OutboxName, "/clientId"));

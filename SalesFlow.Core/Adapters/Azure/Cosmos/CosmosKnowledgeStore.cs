@@ -108,13 +108,22 @@ public sealed class CosmosKnowledgeStore(CosmosContainers containers) : IKnowled
     public async Task<KnowledgeSource?> GetSourceAsync(string clientId, string knowledgeBaseId, string id, CancellationToken ct) =>
         await ReadSourceDocAsync(clientId, knowledgeBaseId, id, ct) is { } doc ? MapSource(doc) : null;
 
-    public async Task<IReadOnlyList<KnowledgeSource>> ListSourcesAsync(string clientId, string knowledgeBaseId, int limit, CancellationToken ct)
+    /// <summary>A keyset filter on (createdAtMs, sourceId), served by the leads container's composite index.</summary>
+    public async Task<Page<KnowledgeSource>> ListSourcesAsync(string clientId, string knowledgeBaseId, PagePosition? after, int limit, CancellationToken ct)
     {
-        var sorted = (await QuerySourcesAsync(SourceListColumns, clientId, knowledgeBaseId, ct))
+        var query = new QueryDefinition(
+                $"SELECT TOP {limit + 1} {SourceListColumns} FROM c WHERE c.clientId = @clientId AND c.type = '{SourceType}' AND c.baseId = @baseId"
+                + " AND (c.createdAtMs < @at OR (c.createdAtMs = @at AND c.sourceId < @id)) ORDER BY c.createdAtMs DESC, c.sourceId DESC")
+            .WithParameter("@clientId", clientId)
+            .WithParameter("@baseId", knowledgeBaseId)
+            .WithParameter("@at", after?.Key ?? long.MaxValue)
+            .WithParameter("@id", after?.Id ?? "");
+        var sources = (await Leads.QueryAsync(query, clientId, ct, limit + 1))
             .Select(MapSource)
-            .OrderByDescending(s => s.UpdatedAt).ThenBy(s => s.Id, StringComparer.Ordinal);
-        // SQLite's LIMIT: a negative limit is no limit.
-        return (limit < 0 ? sorted : sorted.Take(limit)).ToList();
+            .OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id, StringComparer.Ordinal)
+            .Take(limit + 1)
+            .ToList();
+        return Page<KnowledgeSource>.From(sources, limit, s => new PagePosition(s.CreatedAt.Ms(), s.Id));
     }
 
     public async Task<bool> SetStatusAsync(string clientId, string knowledgeBaseId, string id, DateTimeOffset expectedUpdatedAt, IngestStatus status, int chunks, int tokens, string? error, CancellationToken ct)

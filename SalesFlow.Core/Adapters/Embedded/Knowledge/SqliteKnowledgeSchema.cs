@@ -35,6 +35,8 @@ internal static class SqliteKnowledgeSchema
             updated_at INTEGER NOT NULL,
             PRIMARY KEY (client_id, base_id, id)
         );
+        -- A base's sources page newest first from here.
+        CREATE INDEX IF NOT EXISTS ix_knowledge_sources_created ON knowledge_sources (client_id, base_id, created_at, id);
         -- The per-client quota counts (documents, chunks) from the index alone: a source row carries its whole content.
         CREATE INDEX IF NOT EXISTS ix_knowledge_sources_usage ON knowledge_sources (client_id, kind, chunk_count);
         CREATE TABLE IF NOT EXISTS knowledge_chunks (

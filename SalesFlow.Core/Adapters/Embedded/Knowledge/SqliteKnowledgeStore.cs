@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using SalesFlow.Core.Common;
 using SalesFlow.Core.Knowledge;
 
 namespace SalesFlow.Core.Adapters.Embedded.Knowledge;
@@ -54,10 +55,21 @@ public sealed class SqliteKnowledgeStore : IKnowledgeStore
     public async Task<KnowledgeSource?> GetSourceAsync(string clientId, string knowledgeBaseId, string id, CancellationToken ct) =>
         (await _db.ReadAsync(c => c.Command($"SELECT {SourceColumns} FROM knowledge_sources WHERE client_id = $c AND base_id = $b AND id = $id", null, ("$c", clientId), ("$b", knowledgeBaseId), ("$id", id)).QueryAsync(MapSource))).FirstOrDefault();
 
-    public async Task<IReadOnlyList<KnowledgeSource>> ListSourcesAsync(string clientId, string knowledgeBaseId, int limit, CancellationToken ct) =>
-        await _db.ReadAsync(c => c.Command(
-            $"SELECT {SourceColumns.Replace("content,", "'' AS content,", StringComparison.Ordinal)} FROM knowledge_sources WHERE client_id = $c AND base_id = $b ORDER BY updated_at DESC, id LIMIT $limit",
-            null, ("$c", clientId), ("$b", knowledgeBaseId), ("$limit", limit)).QueryAsync(MapSource));
+    public async Task<Page<KnowledgeSource>> ListSourcesAsync(string clientId, string knowledgeBaseId, PagePosition? after, int limit, CancellationToken ct)
+    {
+        var (sql, parameters) = SourcesPageQuery(clientId, knowledgeBaseId, after, limit);
+        var sources = await _db.ReadAsync(c => c.Command(sql, null, parameters).QueryAsync(MapSource));
+        return Page<KnowledgeSource>.From(sources, limit, s => new PagePosition(s.CreatedAt.Ms(), s.Id));
+    }
+
+    /// <summary>The statement behind <see cref="ListSourcesAsync"/>: a keyset seek on the (client, base, created, id) index, without the content.</summary>
+    internal static (string Sql, (string Name, object? Value)[] Parameters) SourcesPageQuery(string clientId, string knowledgeBaseId, PagePosition? after, int limit) =>
+        ($"""
+          SELECT {SourceColumns.Replace("content,", "'' AS content,", StringComparison.Ordinal)} FROM knowledge_sources
+          WHERE client_id = $c AND base_id = $b AND (created_at, id) < ($at, $id)
+          ORDER BY created_at DESC, id DESC LIMIT $limit
+          """,
+            [("$c", clientId), ("$b", knowledgeBaseId), ("$at", after?.Key ?? long.MaxValue), ("$id", after?.Id ?? ""), ("$limit", limit + 1)]);
 
     public Task<bool> SetStatusAsync(string clientId, string knowledgeBaseId, string id, DateTimeOffset expectedUpdatedAt, IngestStatus status, int chunks, int tokens, string? error, CancellationToken ct) =>
         _db.WriteAsync(async (c, t) => await c.Command(
