@@ -10,28 +10,33 @@ namespace SalesFlow.Functions.Apis;
 /// </summary>
 public static class PoisonQueuesApi
 {
+    /// <summary>The most a Storage queue peek returns; a queue has no cursor to read further without taking messages.</summary>
+    public const int MaxListed = 32;
+
     public static IEndpointRouteBuilder MapPoisonQueuesApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/admin/queues").WithTags("Admin").RequireAdminKey();
-        api.MapGet("/{queue}/poison", ListAsync).WithName("ListPoison").WithSummary("Work parked in <queue>-poison after too many failed tries.");
+        api.MapGet("/{queue}/poison", ListAsync).WithName("ListPoison")
+            .WithSummary($"Work parked in <queue>-poison after too many failed tries: the oldest max (1..{MaxListed}, default {MaxListed}) items and how many are parked. Not paged: Storage queues can only peek at the front {MaxListed}; replay moves them all.");
         api.MapPost("/{queue}/poison/replay", ReplayAsync).WithName("ReplayPoison").WithSummary("Move every parked item back to its queue, due now, tries reset.");
         return app;
     }
 
-    private static async Task<IResult> ListAsync(string queue, int? max, HttpContext http, IPoisonQueueAdmin poison, CancellationToken ct)
+    private static async Task<IResult> ListAsync(string queue, int? max, HttpContext http, IPoisonQueueAdmin poison, IWorkQueueConsumer queues, CancellationToken ct)
     {
         if (UnknownQueue(http, queue) is { } bad)
         {
             return bad;
         }
 
-        if (max is < 1 or > 32)
+        if (max is < 1 or > MaxListed)
         {
-            return ErrorHandling.BadField(http, "max", "max must be between 1 and 32.");
+            return ErrorHandling.BadField(http, "max", $"max must be between 1 and {MaxListed}.");
         }
 
-        var items = await poison.ListAsync(queue, max ?? 32, ct);
-        return TypedResults.Ok(new { queue, items = items.Select(i => new { i.Id, i.Payload, i.DequeueCount, i.LastError }) });
+        var items = await poison.ListAsync(queue, max ?? MaxListed, ct);
+        var parked = await queues.CountAsync(Queues.Poison(queue), ct); // approximate on Storage queues
+        return TypedResults.Ok(new { queue, parked, items = items.Select(i => new { i.Id, i.Payload, i.DequeueCount, i.LastError }) });
     }
 
     private static async Task<IResult> ReplayAsync(string queue, HttpContext http, IPoisonQueueAdmin poison, ILogger<IPoisonQueueAdmin> logger, CancellationToken ct)

@@ -210,6 +210,28 @@ public sealed class PagingOverHttpTests(PagingApp fixture) : IClassFixture<Pagin
         Assert.Equal(faqs.Select(f => f.id).Order(), sourcePages.SelectMany(p => p).Select(s => s.Str("id")).Order());
     }
 
+    [Fact]
+    public async Task APoisonQueueListsItsOldestItemsUpToItsDocumentedMaximumAndSaysHowManyAreParked()
+    {
+        // Parked work written straight into the app's queue table, as the lifecycle test does.
+        await using (var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(App.DataDir, "salesflow.db")}"))
+        {
+            await db.OpenAsync();
+            await using var insert = db.CreateCommand();
+            insert.CommandText = "PRAGMA busy_timeout=5000; WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 40) "
+                + "INSERT INTO jobs (queue, payload, due_at, dequeue_count, created_at) SELECT 'ingest-knowledge-poison', '{\"n\":' || i || '}', 0, 5, 0 FROM n";
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        using var admin = App.Anonymous();
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", PagingApp.AdminKey);
+        var listed = await admin.GetJsonAsync("/api/admin/queues/ingest-knowledge/poison");
+
+        Assert.Equal(40, listed.GetProperty("parked").GetInt32());
+        Assert.Equal(Enumerable.Range(1, 32).Select(i => $"{{\"n\":{i}}}"), listed.GetProperty("items").EnumerateArray().Select(i => i.Str("payload")));
+        await ApiJson.AssertProblemAsync(await admin.GetAsync("/api/admin/queues/ingest-knowledge/poison?max=33"), HttpStatusCode.BadRequest, "max");
+    }
+
     [Theory]
     [InlineData("/api/outbox", "0")]
     [InlineData("/api/outbox", "1001")]
