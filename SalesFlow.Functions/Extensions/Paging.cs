@@ -36,7 +36,7 @@ public static class Paging
     {
         request = new PageRequest(null, defaultLimit);
         var take = defaultLimit;
-        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out take) || take < 1 || take > maxLimit))
+        if (!string.IsNullOrEmpty(limit) && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out take) || take < 1 || take > maxLimit))
         {
             return ErrorHandling.BadField(http, "limit", $"limit must be a whole number between 1 and {maxLimit}.");
         }

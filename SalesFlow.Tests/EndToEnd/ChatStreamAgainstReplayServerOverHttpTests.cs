@@ -94,7 +94,7 @@ public sealed class ChatStreamAgainstReplayServerOverHttpTests : IAsyncLifetime
         // Stored once, as streamed; the profile took the model's reading; the usage API and the lead show the spend.
         var outbox = await _app.Http.OutboxAsync(start.Str("leadId"));
         Assert.Equal(2, outbox.Length);
-        Assert.Equal(string.Concat(Pieces), outbox[^1].Str("text"));
+        Assert.Equal(string.Concat(Pieces), outbox[0].Str("text")); // newest first
         var lead = await _app.Http.GetJsonAsync($"/api/leads/{start.Str("leadId")}");
         Assert.Equal("Fischer GmbH", lead.GetProperty("profile").GetProperty("keyFacts").Str("company"));
         Assert.Equal("I", lead.GetProperty("profile").GetProperty("disc").Str("primary"));

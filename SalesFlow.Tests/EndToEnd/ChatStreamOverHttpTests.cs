@@ -40,7 +40,7 @@ public sealed class ChatStreamOverHttpTests(AppFixture fixture)
 
         var outbox = await App.Http.OutboxAsync(leadId);
         Assert.Equal(before + 1, outbox.Length);
-        Assert.Equal(done.Str("reply"), outbox[^1].Str("text"));
+        Assert.Equal(done.Str("reply"), outbox[0].Str("text")); // newest first
         var audit = (await App.Http.GetJsonAsync($"/api/compliance/audit?leadId={leadId}")).GetProperty("items").EnumerateArray().ToArray();
         Assert.Equal(2, audit.Length); // the opening reply and this one
         Assert.Equal(done.Str("outboxId"), audit[0].Str("outboxId"));
