@@ -15,6 +15,12 @@ public static class ErrorHandling
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SalesFlow.Errors");
         app.Use(async (context, next) =>
         {
+            if (UnreadableHeader(context.Request.Headers) is { } header)
+            {
+                await BadField(context, header, $"The header {header} holds a NUL or bytes that are not UTF-8 text.").ExecuteAsync(context);
+                return;
+            }
+
             // Refuse a declared oversize body before anything reads it; a chunked one trips Kestrel's limit below.
             if (context.Request.ContentLength > maxBody)
             {
@@ -50,6 +56,23 @@ public static class ErrorHandling
         });
         app.UseStatusCodePages();
         return app;
+    }
+
+    /// <summary>The name of the first header whose value Kestrel could not read as text (see <see cref="RequestHeaderEncoding"/>).</summary>
+    private static string? UnreadableHeader(IHeaderDictionary headers)
+    {
+        foreach (var (name, values) in headers)
+        {
+            foreach (var value in values)
+            {
+                if (value is not null && value.Contains(RequestHeaderEncoding.Unreadable, StringComparison.Ordinal))
+                {
+                    return name;
+                }
+            }
+        }
+
+        return null;
     }
 
     public static IResult Problem(HttpContext context, int status, string title, string? field) => Problem(context, status, title, field, []);
