@@ -46,24 +46,6 @@ public static class ReadableText
     public static bool IsReadableProse(string? text) =>
         text is null || (!(text.Length > 0 && IsEmptyLooking(text)) && !text.Any(c => char.IsControl(c) && c is not ('\n' or '\r' or '\t')));
 
-    /// <summary>True when the string holds an unpaired UTF-16 surrogate (what a JSON <c>\ud800</c> escape decodes to): no character at all.</summary>
-    public static bool HasLoneSurrogate(string text)
-    {
-        for (var i = 0; i < text.Length; i++)
-        {
-            if (char.IsHighSurrogate(text[i]) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
-            {
-                i++;
-            }
-            else if (char.IsSurrogate(text[i]))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
     /// <summary>The bytes as UTF-8 text, or null when they are not valid UTF-8.</summary>
     public static string? TryDecodeUtf8(ReadOnlySpan<byte> bytes)
     {

@@ -47,23 +47,10 @@ public static partial class SendGridInboundParser
                 ? MimeMessageText.DecodeCharset(bytes, charsets.GetValueOrDefault(name)).Trim('\r', '\n')
                 : null;
 
+        // Null when absent or not text in its charset: treated as absent (no envelope, no SPF or DKIM verdict, so never
+        // authenticated by it).
         string? StrictField(string name) =>
-            fields.TryGetValue(name, out var bytes)
-                ? MimeMessageText.TryDecodeCharsetStrictly(bytes, charsets.GetValueOrDefault(name))?.Trim('\r', '\n')
-                    ?? throw new WebhookFormatException($"The field '{name}' is not text in its charset.", name)
-                : null;
-
-        string? OptionalStrictField(string name)
-        {
-            try
-            {
-                return StrictField(name);
-            }
-            catch (WebhookFormatException)
-            {
-                return null; // treated as absent: no envelope, no SPF or DKIM verdict (so never authenticated by it)
-            }
-        }
+            fields.TryGetValue(name, out var bytes) ? MimeMessageText.TryDecodeCharsetStrictly(bytes, charsets.GetValueOrDefault(name))?.Trim('\r', '\n') : null;
 
         var rawFrom = Field("from");
         if (rawFrom.IsBlank())
@@ -72,7 +59,7 @@ public static partial class SendGridInboundParser
         }
 
         var (fromAddress, fromName) = ParseAddress(rawFrom!) ?? throw new WebhookFormatException($"The field 'from' holds no e-mail address: '{rawFrom}'.", "from");
-        if (fromAddress.Contains('\uFFFD', StringComparison.Ordinal) && OptionalStrictField("from") is null)
+        if (fromAddress.Contains('\uFFFD', StringComparison.Ordinal) && StrictField("from") is null)
         {
             // The address picks the lead: bytes that are not text must not make two senders one.
             throw new WebhookFormatException("The address in the field 'from' is not valid text.", "from");
@@ -99,7 +86,7 @@ public static partial class SendGridInboundParser
         var reply = EmailReplyText.StripQuoted(fullText);
 
         var messageId = headers.TryGetValue("message-id", out var mid) ? mid.Trim().Trim('<', '>').Trim() : null;
-        if (raw is null && messageId is not null && messageId.Contains('\uFFFD', StringComparison.Ordinal) && OptionalStrictField("headers") is null)
+        if (raw is null && messageId is not null && messageId.Contains('\uFFFD', StringComparison.Ordinal) && StrictField("headers") is null)
         {
             // Two ids that differ only in bytes that are not text would read the same: one would be taken for the other's duplicate.
             throw new WebhookFormatException("The Message-ID in the field 'headers' is not valid text.", "headers");
@@ -114,8 +101,8 @@ public static partial class SendGridInboundParser
             ? declared
             : Math.Max(fileCount, raw?.Attachments ?? 0);
 
-        var envelope = ReadEnvelope(OptionalStrictField("envelope"));
-        var to = envelope.To ?? (OptionalStrictField("to") is { } toField ? ParseAddress(toField.Split(',')[0])?.Address : null);
+        var envelope = ReadEnvelope(StrictField("envelope"));
+        var to = envelope.To ?? (StrictField("to") is { } toField ? ParseAddress(toField.Split(',')[0])?.Address : null);
 
         var meta = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -124,13 +111,13 @@ public static partial class SendGridInboundParser
         };
         Put(meta, "in_reply_to", headers.GetValueOrDefault("in-reply-to")?.Trim().Trim('<', '>'));
         Put(meta, "envelope_from", envelope.From);
-        var spf = OptionalStrictField("SPF");
+        var spf = StrictField("SPF");
         Put(meta, "spf", spf);
         Put(meta, "spam_score", Field("spam_score"));
 
         // The From header picks the lead and costs nothing to forge: record whether SendGrid's DKIM or SPF check vouches
         // for its domain; intake decides what an unauthenticated sender may do.
-        var dkim = OptionalStrictField("dkim");
+        var dkim = StrictField("dkim");
         EmailAuthentication.Evaluate(fromAddress, envelope.From, spf, dkim).WriteTo(meta, dkim);
 
         var timestamp = headers.TryGetValue("date", out var date) && ParseRfc5322Date(date) is { } sent ? sent : time.GetUtcNow();
