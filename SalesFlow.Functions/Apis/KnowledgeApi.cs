@@ -216,10 +216,10 @@ public static class KnowledgeApi
         {
             return await JsonSerializer.DeserializeAsync<T>(http.Request.Body, JsonSerializerOptions.Web, ct);
         }
-        catch (JsonException e) when (e.InnerException is InvalidOperationException && e.Path is ['$', '.', ..] path)
+        catch (JsonException e) when (ErrorHandling.UnreadableJsonField(e) is { } field)
         {
-            // A string that is not text (invalid UTF-8 bytes, a lone surrogate escape): named by its field, never stored with U+FFFD.
-            throw new ValidationException(path[2..], $"{path[2..]} is not valid UTF-8 text.");
+            // A string that is not text: named by its field, never stored with U+FFFD.
+            throw new ValidationException(field, $"{field} is not valid UTF-8 text.");
         }
         catch (JsonException e)
         {

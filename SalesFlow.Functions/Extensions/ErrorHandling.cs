@@ -40,6 +40,7 @@ public static class ErrorHandling
                     KnowledgeQuotaExceededException q => QuotaExceeded(context, q),
                     WebhookFormatException w => BadField(context, w.Field, w.Message),
                     BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => TooLarge(context),
+                    BadHttpRequestException { InnerException: System.Text.Json.JsonException j } when UnreadableJsonField(j) is { } field => BadField(context, field, $"{field} is not valid UTF-8 text."),
                     BadHttpRequestException { InnerException: System.Text.Json.JsonException } => BadField(context, "body", "The body is not valid JSON for this endpoint."),
                     BadHttpRequestException b => Problem(context, b.StatusCode, b.Message, "body"),
                     _ => null,
@@ -74,6 +75,17 @@ public static class ErrorHandling
 
         return null;
     }
+
+    /// <summary>
+    /// The top-level property whose string is not text (invalid UTF-8 bytes or a lone surrogate escape), or null for
+    /// other errors. System.Text.Json has no type for it: an InvalidOperationException inside the JsonException, like a
+    /// wrong token type, but whose message names the UTF-8 or UTF-16 text it could not read.
+    /// </summary>
+    public static string? UnreadableJsonField(System.Text.Json.JsonException error) =>
+        error.InnerException is InvalidOperationException inner && inner.Message.Contains("UTF-", StringComparison.Ordinal)
+            && error.Path is ['$', '.', .. var name] && name.Length > 0
+            ? name
+            : null;
 
     public static IResult Problem(HttpContext context, int status, string title, string? field) => Problem(context, status, title, field, []);
 

@@ -173,6 +173,20 @@ public sealed class UnreadableInputOverHttpTests(AppFixture fixture)
         Assert.Single(await App.Http.OutboxAsync(start.Str("leadId")));
     }
 
+    [Fact]
+    public async Task AMessageThatIsNotUtf8TextIsRefusedNamingMessage()
+    {
+        var from = "+4915112" + Random.Shared.Next(100000, 999999);
+        foreach (var body in new[] { Utf8($"{{\"channel\":\"sms\",\"from\":\"{from}\",\"message\":\"hi\\ud800\"}}"), Concat($"{{\"channel\":\"sms\",\"from\":\"{from}\",\"message\":\"hi", new byte[] { 0xFF }, "\"}") })
+        {
+            using var content = new ByteArrayContent(body);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            await ApiJson.AssertProblemAsync(await App.Http.PostAsync("/api/conversations", content), HttpStatusCode.BadRequest, "message");
+        }
+
+        Assert.DoesNotContain(await App.Http.OutboxAsync(), i => i.Str("recipient") == from);
+    }
+
     [Theory]
     [MemberData(nameof(EmptyLooking))]
     public async Task AnEmptyLookingWebhookMessageIsStoredButGetsNoReply(string text)
