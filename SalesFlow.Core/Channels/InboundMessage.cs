@@ -38,7 +38,18 @@ public sealed record DeliveryStatusUpdate(
 public sealed record WebhookBatch(IReadOnlyList<InboundMessage> Messages, IReadOnlyList<DeliveryStatusUpdate> Statuses)
 {
     public static WebhookBatch Empty { get; } = new([], []);
+
+    /// <summary>Fields whose bytes were not text: the items they belong to were skipped, or the field was left out.</summary>
+    public IReadOnlyList<UnreadableField> Unreadable { get; init; } = [];
 }
+
+/// <summary>
+/// A field of a delivery whose bytes are not text (invalid UTF-8, an overlong sequence, a lone surrogate escape).
+/// </summary>
+/// <param name="Field">Where it was, e.g. <c>messages[].text.body</c>.</param>
+/// <param name="Id">The provider id of the message or status it belongs to, when that id is readable; never the content.</param>
+/// <param name="Skipped">True when the whole message or status was skipped; false when only this optional field was left out.</param>
+public sealed record UnreadableField(string Field, string? Id, bool Skipped);
 
 /// <summary>The delivery is not in the provider's format; answered with 400 and nothing stored.</summary>
 public sealed class WebhookFormatException(string message, string field = "body") : Exception(message)

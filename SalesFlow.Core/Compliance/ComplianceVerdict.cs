@@ -19,20 +19,7 @@ public static class ComplianceVerdictNames
 {
     public static string ToWire(this ComplianceVerdict verdict) => verdict.ToString().ToLowerInvariant();
 
-    public static bool TryParse(string? value, out ComplianceVerdict verdict)
-    {
-        foreach (var v in Enum.GetValues<ComplianceVerdict>())
-        {
-            if (string.Equals(v.ToWire(), value, StringComparison.OrdinalIgnoreCase))
-            {
-                verdict = v;
-                return true;
-            }
-        }
-
-        verdict = default;
-        return false;
-    }
+    public static bool TryParse(string? value, out ComplianceVerdict verdict) => Common.WireNames.TryParse(value, out verdict);
 }
 
 /// <summary>The rule ids the audit log records.</summary>

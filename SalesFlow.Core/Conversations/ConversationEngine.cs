@@ -139,7 +139,8 @@ public sealed class ConversationEngine(
         // An untrusted message (a forged e-mail sender) is stored unanswerable; the flag is tested as well, so no other
         // path that stores one answerable can let it into the brain. It is passed over (AnsweredThroughSeq), but it
         // neither picks the reply's channel nor counts as the lead's latest contact.
-        var answerable = pending.Where(m => m.Answerable && !m.IsUntrusted() && !string.IsNullOrWhiteSpace(m.Text)).ToList();
+        // A message with nothing visible in it (zero-width spaces, NUL, direction marks) is stored but never answered.
+        var answerable = pending.Where(m => m.Answerable && !m.IsUntrusted() && !ReadableText.IsEmptyLooking(m.Text)).ToList();
         var latestTrusted = pending.LastOrDefault(m => !m.IsUntrusted());
         var handled = conversation with
         {

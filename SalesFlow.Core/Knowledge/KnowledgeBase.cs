@@ -49,7 +49,8 @@ public static class KnowledgeWire
 
     public static string ToWire(this SourceKind kind) => kind == SourceKind.Faq ? "faq" : "document";
 
-    public static IngestStatus ParseStatus(string value) => Enum.Parse<IngestStatus>(value, ignoreCase: true);
+    public static IngestStatus ParseStatus(string value) =>
+        Common.WireNames.TryParse(value, out IngestStatus status) ? status : throw new FormatException($"Unknown ingest status '{value}'.");
 
     public static SourceKind ParseKind(string value) => value == "faq" ? SourceKind.Faq : SourceKind.Document;
 }

@@ -40,14 +40,14 @@ public sealed partial class KnowledgeService(
 
     public async Task<KnowledgeBase> CreateBaseAsync(string clientId, string? name, string? description, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(name) || name.Trim().Length > MaxNameLength)
+        if (!ReadableText.IsReadableLabel(name) || name!.Trim().Length > MaxNameLength)
         {
-            throw new ValidationException("name", $"name is required (at most {MaxNameLength} characters).");
+            throw new ValidationException("name", $"name is required: one readable line of at most {MaxNameLength} characters (no control characters).");
         }
 
-        if (description is { Length: > MaxDescriptionLength })
+        if (description is { Length: > MaxDescriptionLength } || !ReadableText.IsReadableProse(description))
         {
-            throw new ValidationException("description", $"description must be at most {MaxDescriptionLength} characters.");
+            throw new ValidationException("description", $"description must be readable text of at most {MaxDescriptionLength} characters (no control characters but line breaks and tabs).");
         }
 
         await EnsureQuotaAsync(clientId, new QuotaChange(Bases: 1, Documents: 0, Chunks: 0), "name", ct);
@@ -124,9 +124,9 @@ public sealed partial class KnowledgeService(
         }
 
         var id = ValidId(input.Id) ?? Ids.New("doc");
-        if (input.Title is { Length: > MaxNameLength * 2 })
+        if (input.Title is { Length: > MaxNameLength * 2 } || (input.Title is { Length: > 0 } && !ReadableText.IsReadableLabel(input.Title)))
         {
-            throw new ValidationException("title", $"title must be at most {MaxNameLength * 2} characters.");
+            throw new ValidationException("title", $"title must be one readable line of at most {MaxNameLength * 2} characters.");
         }
 
         var queued = TokenEstimator.Count(input.Content) > Options.InlineIngestTokens;

@@ -56,14 +56,9 @@ public static class ChatApi
             return ErrorHandling.BadField(http, "conversationId", "conversationId is required.");
         }
 
-        if (string.IsNullOrWhiteSpace(request.Message))
+        if (ConversationsApi.ValidateMessage(http, request.Message) is { } invalid)
         {
-            return ErrorHandling.BadField(http, "message", "message is required.");
-        }
-
-        if (request.Message.Length > ConversationsApi.MaxMessageLength)
-        {
-            return ErrorHandling.BadField(http, "message", $"message must be at most {ConversationsApi.MaxMessageLength} characters.");
+            return invalid;
         }
 
         var mode = string.IsNullOrWhiteSpace(request.Mode) ? LeadMode : request.Mode.Trim().ToLowerInvariant();
@@ -92,8 +87,8 @@ public static class ChatApi
         try
         {
             var done = mode == LeadMode
-                ? await LeadTurnAsync(client, conversation, lead, request.Message.Trim(), Token, http, services, ct)
-                : await CoachAsync(client, conversation, request.Message.Trim(), Token, services, ct);
+                ? await LeadTurnAsync(client, conversation, lead, request.Message!.Trim(), Token, http, services, ct)
+                : await CoachAsync(client, conversation, request.Message!.Trim(), Token, services, ct);
             timeline.MarkDone();
             var brain = timeline.UpstreamRequestedAt is null ? "rules" : "llm";
             Record(timeline, mode, brain);

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using SalesFlow.Core.Clients;
+using SalesFlow.Core.Common;
 using SalesFlow.Functions.Extensions;
 using SalesFlow.Functions.Security;
 
@@ -28,9 +29,9 @@ public static partial class ClientsApi
             return ErrorHandling.BadField(http, "id", "id is required: 2–40 lower-case letters, digits or dashes.");
         }
 
-        if (string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 100)
+        if (!ReadableText.IsReadableLabel(request.Name) || request.Name!.Length > 100)
         {
-            return ErrorHandling.BadField(http, "name", "name is required (at most 100 characters).");
+            return ErrorHandling.BadField(http, "name", "name is required: one readable line of at most 100 characters.");
         }
 
         if (request.DefaultCountryCode is { } cc && !CountryCode().IsMatch(cc))

@@ -1,6 +1,7 @@
 using SalesFlow.Core.Brain;
 using SalesFlow.Core.Channels;
 using SalesFlow.Core.Clients;
+using SalesFlow.Core.Common;
 using SalesFlow.Core.Conversations;
 using SalesFlow.Core.Delivery;
 using SalesFlow.Core.Intake;
@@ -46,9 +47,9 @@ public static class ConversationsApi
             return ErrorHandling.BadField(http, "from", "from is required: the lead's phone number or e-mail address.");
         }
 
-        if (request.Name is { Length: > MaxNameLength })
+        if (request.Name is { Length: > MaxNameLength } || (request.Name is { Length: > 0 } && !ReadableText.IsReadableLabel(request.Name)))
         {
-            return ErrorHandling.BadField(http, "name", $"name must be at most {MaxNameLength} characters.");
+            return ErrorHandling.BadField(http, "name", $"name must be one readable line of at most {MaxNameLength} characters.");
         }
 
         if (ValidateMessage(http, request.Message) is { } invalid)
@@ -111,7 +112,7 @@ public static class ConversationsApi
     private static async Task<IResult> TrustMessageAsync(string id, string messageId, TrustMessageRequest? request, HttpContext http, IntakeService intake, CancellationToken ct)
     {
         var by = request?.By?.Trim();
-        if (by is { Length: > 0 } && (by.Length > MaxTrustedByLength || by.Any(char.IsControl)))
+        if (by is { Length: > 0 } && (by.Length > MaxTrustedByLength || !ReadableText.IsReadableLabel(by)))
         {
             return ErrorHandling.BadField(http, "by", $"by names who vouches: one line of at most {MaxTrustedByLength} characters.");
         }
@@ -145,11 +146,11 @@ public static class ConversationsApi
         return new Turn(after, result?.PreviousState ?? before!.State, result?.Analysis, reply?.Text);
     }
 
-    private static IResult? ValidateMessage(HttpContext http, string? message)
+    internal static IResult? ValidateMessage(HttpContext http, string? message)
     {
-        if (string.IsNullOrWhiteSpace(message))
+        if (ReadableText.IsEmptyLooking(message))
         {
-            return ErrorHandling.BadField(http, "message", "message is required.");
+            return ErrorHandling.BadField(http, "message", "message is required: something a person can read (not only spaces, invisible or control characters).");
         }
 
         return message.Length > MaxMessageLength ? ErrorHandling.BadField(http, "message", $"message must be at most {MaxMessageLength} characters.") : null;

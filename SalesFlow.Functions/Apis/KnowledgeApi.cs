@@ -167,7 +167,7 @@ public static class KnowledgeApi
         IReadOnlyList<FaqInput>? faqs = media switch
         {
             "application/json" => (await ReadJsonAsync<FaqBulkRequest>(http, ct))?.Faqs?.Select(f => new FaqInput(f?.Id, f?.Question, f?.Answer)).ToList(),
-            "text/csv" or "application/csv" or "text/plain" => FaqCsv.Parse(await ReadTextAsync(http, ct)),
+            "text/csv" or "application/csv" or "text/plain" => FaqCsv.Parse(await ReadTextAsync(http, ct, "body")),
             _ => null,
         };
         if (faqs is null && media is not "application/json")
@@ -209,9 +209,9 @@ public static class KnowledgeApi
         {
             mode = SearchMode.Hybrid;
         }
-        else if (!Enum.TryParse(request.Mode, ignoreCase: true, out mode) || int.TryParse(request.Mode, out _))
+        else if (!WireNames.TryParse(request.Mode, out mode))
         {
-            return ErrorHandling.BadField(http, "mode", "mode must be one of hybrid, keyword, vector.");
+            return ErrorHandling.BadField(http, "mode", $"mode must be one of {WireNames.List<SearchMode>()}.");
         }
 
         var client = ClientAuthenticator.CurrentClient(http);
@@ -239,16 +239,26 @@ public static class KnowledgeApi
         {
             return await JsonSerializer.DeserializeAsync<T>(http.Request.Body, JsonSerializerOptions.Web, ct);
         }
+        catch (JsonException e) when (ErrorHandling.UnreadableJsonField(e) is { } field)
+        {
+            // A string that is not text: named by its field, never stored with U+FFFD.
+            throw new ValidationException(field, $"{field} is not valid UTF-8 text.");
+        }
         catch (JsonException e)
         {
             throw new ValidationException("body", $"The body is not valid JSON for this endpoint ({e.Path ?? "$"}).");
         }
     }
 
-    private static async Task<string> ReadTextAsync(HttpContext http, CancellationToken ct)
+    /// <summary>A text body read strictly as UTF-8 (a leading BOM dropped): bytes that are not text are a 400 naming <paramref name="field"/>.</summary>
+    private static async Task<string> ReadTextAsync(HttpContext http, CancellationToken ct, string field = "content")
     {
-        using var reader = new StreamReader(http.Request.Body, Encoding.UTF8);
-        return await reader.ReadToEndAsync(ct);
+        using var buffer = new MemoryStream();
+        await http.Request.Body.CopyToAsync(buffer, ct);
+        var bytes = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+        var text = ReadableText.TryDecodeUtf8(bytes.StartsWith(Encoding.UTF8.Preamble) ? bytes[3..] : bytes)
+            ?? throw new ValidationException(field, $"The {field} is not valid UTF-8 text; send it as UTF-8.");
+        return text;
     }
 
     private static object BaseDto(KnowledgeBase b, KnowledgeStats stats) =>

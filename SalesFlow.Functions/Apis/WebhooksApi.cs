@@ -83,8 +83,8 @@ public static class WebhooksApi
 
         // A repeated field is signed like a single one (Twilio's own check drops duplicate pairs), so taking all values
         // ("SM1,SM1") would turn a replayed request into a new message id; Twilio never repeats a field, the first counts.
-        var form = fields.ToDictionary(f => f.Key, f => f.Value.Count > 0 ? f.Value[0] ?? "" : "", StringComparer.Ordinal);
-        await AcceptAsync(http, client, TwilioWebhookParser.Parse(form), intake, ct);
+        // The fields are read again strictly: the lenient reading above keeps an escape that is not UTF-8 as text.
+        await AcceptAsync(http, client, TwilioWebhookParser.ParseForm(body, TimeProvider.System), intake, ct);
 
         // Empty TwiML: the reply goes out through the REST API once the turn has run.
         return TypedResults.Text("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>", "text/xml");
@@ -112,6 +112,20 @@ public static class WebhooksApi
 
     private static async Task<IResult> AcceptAsync(HttpContext http, Client client, WebhookBatch batch, IntakeService intake, CancellationToken ct)
     {
+        var skipped = 0;
+        foreach (var field in batch.Unreadable)
+        {
+            // Which field and whose id, never the content: the bytes are whatever the sender put there.
+            skipped += field.Skipped ? 1 : 0;
+            Log(http).LogWarning(
+                "Webhook {Path} for client {ClientId}: {Field} of {ProviderMessageId} is not valid UTF-8 text; {Outcome}",
+                http.Request.Path.Value,
+                client.Id,
+                field.Field,
+                field.Id ?? "(no readable id)",
+                field.Skipped ? "skipped" : "left out");
+        }
+
         var accepted = 0;
         var duplicates = 0;
         foreach (var message in batch.Messages)
@@ -135,8 +149,10 @@ public static class WebhooksApi
             statuses += await intake.ApplyStatusAsync(client, status, ct) ? 1 : 0;
         }
 
-        return TypedResults.Ok(new { accepted, duplicates, statuses });
+        return TypedResults.Ok(new { accepted, duplicates, statuses, skipped });
     }
+
+    private static ILogger Log(HttpContext http) => http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("SalesFlow.Webhooks");
 
     /// <summary>The raw bytes, buffered within the request size limit: signatures are over exactly these.</summary>
     private static async Task<byte[]> ReadBodyAsync(HttpContext http, CancellationToken ct)

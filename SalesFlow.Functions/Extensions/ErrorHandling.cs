@@ -15,6 +15,12 @@ public static class ErrorHandling
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SalesFlow.Errors");
         app.Use(async (context, next) =>
         {
+            if (UnreadableHeader(context.Request.Headers) is { } header)
+            {
+                await BadField(context, header, $"The header {header} holds a NUL or bytes that are not UTF-8 text.").ExecuteAsync(context);
+                return;
+            }
+
             // Refuse a declared oversize body before anything reads it; a chunked one trips Kestrel's limit below.
             if (context.Request.ContentLength > maxBody)
             {
@@ -34,6 +40,7 @@ public static class ErrorHandling
                     KnowledgeQuotaExceededException q => QuotaExceeded(context, q),
                     WebhookFormatException w => BadField(context, w.Field, w.Message),
                     BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => TooLarge(context),
+                    BadHttpRequestException { InnerException: System.Text.Json.JsonException j } when UnreadableJsonField(j) is { } field => BadField(context, field, $"{field} is not valid UTF-8 text."),
                     BadHttpRequestException { InnerException: System.Text.Json.JsonException } => BadField(context, "body", "The body is not valid JSON for this endpoint."),
                     BadHttpRequestException b => Problem(context, b.StatusCode, b.Message, "body"),
                     _ => null,
@@ -51,6 +58,34 @@ public static class ErrorHandling
         app.UseStatusCodePages();
         return app;
     }
+
+    /// <summary>The name of the first header whose value Kestrel could not read as text (see <see cref="RequestHeaderEncoding"/>).</summary>
+    private static string? UnreadableHeader(IHeaderDictionary headers)
+    {
+        foreach (var (name, values) in headers)
+        {
+            foreach (var value in values)
+            {
+                if (value is not null && value.Contains(RequestHeaderEncoding.Unreadable, StringComparison.Ordinal))
+                {
+                    return name;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The top-level property whose string is not text (invalid UTF-8 bytes or a lone surrogate escape), or null for
+    /// other errors. System.Text.Json has no type for it: an InvalidOperationException inside the JsonException, like a
+    /// wrong token type, but whose message names the UTF-8 or UTF-16 text it could not read.
+    /// </summary>
+    public static string? UnreadableJsonField(System.Text.Json.JsonException error) =>
+        error.InnerException is InvalidOperationException inner && inner.Message.Contains("UTF-", StringComparison.Ordinal)
+            && error.Path is ['$', '.', .. var name] && name.Length > 0
+            ? name
+            : null;
 
     public static IResult Problem(HttpContext context, int status, string title, string? field) => Problem(context, status, title, field, []);
 

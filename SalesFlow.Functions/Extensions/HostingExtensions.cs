@@ -124,6 +124,13 @@ public static class HostingExtensions
         }
 
         var maxBody = env.GetValue<long?>("SalesFlow:MaxRequestBodyBytes") ?? new SalesFlowOptions().MaxRequestBodyBytes;
-        builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(k => k.Limits.MaxRequestBodySize = maxBody);
+        builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(k =>
+        {
+            k.Limits.MaxRequestBodySize = maxBody;
+
+            // Kestrel's own header decoding refuses a NUL or invalid UTF-8 with a bare 400 before the app sees the request;
+            // this one marks such a value, and ErrorHandling answers problem+json naming the header.
+            k.RequestHeaderEncodingSelector = _ => RequestHeaderEncoding.Instance;
+        });
     }
 }

@@ -35,7 +35,10 @@ public static class ObservabilityExtensions
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SalesFlow.Requests");
         app.Use(async (context, next) =>
         {
-            var correlationId = context.Request.Headers[CorrelationHeader].ToString() is { Length: > 0 and <= 100 } given ? given : context.TraceIdentifier;
+            // Echoed in a response header, so only printable ASCII is taken (anything else would make Kestrel throw).
+            var correlationId = context.Request.Headers[CorrelationHeader].ToString() is { Length: > 0 and <= 100 } given && given.All(c => c is > ' ' and < '\u007f')
+                ? given
+                : context.TraceIdentifier;
             context.Response.Headers[CorrelationHeader] = correlationId;
             context.Request.RouteValues.TryGetValue("clientId", out var clientId);
             using (logger.BeginScope("correlation {CorrelationId} client {ClientId}", correlationId, clientId ?? "-"))

@@ -54,7 +54,7 @@ internal static class JsonFields
 
         return value.ValueKind switch
         {
-            JsonValueKind.String => value.GetString(),
+            JsonValueKind.String => ReadString(value, name),
             JsonValueKind.Number => value.GetRawText(),
             JsonValueKind.True => "true",
             JsonValueKind.False => "false",
@@ -63,6 +63,86 @@ internal static class JsonFields
     }
 
     public static string? Str(this JsonElement? element, string name) => element is { } e ? e.Str(name) : null;
+
+    /// <summary>
+    /// The path of the first string value or property name inside <paramref name="element"/> that is not text (invalid
+    /// UTF-8 bytes or a lone surrogate escape, which the reader only notices when the string is read), or null.
+    /// </summary>
+    public static string? FirstUnreadable(JsonElement element, string path)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                return IsReadable(element) ? null : path;
+
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    string name;
+                    try
+                    {
+                        name = property.Name;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        return path + ".(name)";
+                    }
+
+                    if (FirstUnreadable(property.Value, path + "." + name) is { } bad)
+                    {
+                        return bad;
+                    }
+                }
+
+                return null;
+
+            case JsonValueKind.Array:
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (FirstUnreadable(item, path + "[]") is { } bad)
+                    {
+                        return bad;
+                    }
+                }
+
+                return null;
+
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>A string property when it is readable text; null when absent, not a string or not text.</summary>
+    public static string? ReadableStr(this JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String && IsReadable(value)
+            ? value.GetString()
+            : null;
+
+    private static bool IsReadable(JsonElement text)
+    {
+        try
+        {
+            _ = text.GetString();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Reads a string; bytes that are not text make the delivery unreadable at this field (400, never a 500).</summary>
+    private static string? ReadString(JsonElement value, string name)
+    {
+        try
+        {
+            return value.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            throw new WebhookFormatException($"The field '{name}' is not valid UTF-8 text.", name);
+        }
+    }
 
     public static bool Flag(this JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.True;

@@ -282,6 +282,30 @@ internal static partial class MimeMessageText
         return text.Length > 0 && text[0] == '\uFEFF' ? text[1..] : text;
     }
 
+    /// <summary>
+    /// The bytes in their charset, or null when they are not text in it (invalid UTF-8, a byte the charset does not
+    /// define): for fields that identify (addresses, ids), where U+FFFD would let two different values read the same.
+    /// </summary>
+    internal static string? TryDecodeCharsetStrictly(byte[] bytes, string? charset)
+    {
+        var encoding = Common.ReadableText.StrictUtf8 as Encoding;
+        if (GetEncoding(charset) is { } named)
+        {
+            encoding = (Encoding)named.Clone();
+            encoding.DecoderFallback = DecoderFallback.ExceptionFallback;
+        }
+
+        try
+        {
+            var text = encoding.GetString(bytes);
+            return text.Length > 0 && text[0] == '\uFEFF' ? text[1..] : text;
+        }
+        catch (DecoderFallbackException)
+        {
+            return null;
+        }
+    }
+
     internal static Encoding? GetEncoding(string? charset)
     {
         if (string.IsNullOrWhiteSpace(charset))

@@ -39,10 +39,18 @@ public static partial class SendGridInboundParser
         var (fields, fileCount) = await ReadFormAsync(body, boundary, ct).ConfigureAwait(false);
         var charsets = ReadCharsets(fields);
 
+        // Prose (text, html, subject, the display name) is read leniently: mail in the wild often carries a wrong
+        // charset label, and a stray U+FFFD in a sentence beats losing the lead's e-mail. What identifies (addresses,
+        // the Message-ID) or authenticates is read strictly: U+FFFD there could make two different values one.
         string? Field(string name) =>
             fields.TryGetValue(name, out var bytes)
                 ? MimeMessageText.DecodeCharset(bytes, charsets.GetValueOrDefault(name)).Trim('\r', '\n')
                 : null;
+
+        // Null when absent or not text in its charset: treated as absent (no envelope, no SPF or DKIM verdict, so never
+        // authenticated by it).
+        string? StrictField(string name) =>
+            fields.TryGetValue(name, out var bytes) ? MimeMessageText.TryDecodeCharsetStrictly(bytes, charsets.GetValueOrDefault(name))?.Trim('\r', '\n') : null;
 
         var rawFrom = Field("from");
         if (rawFrom.IsBlank())
@@ -51,6 +59,11 @@ public static partial class SendGridInboundParser
         }
 
         var (fromAddress, fromName) = ParseAddress(rawFrom!) ?? throw new WebhookFormatException($"The field 'from' holds no e-mail address: '{rawFrom}'.", "from");
+        if (fromAddress.Contains('\uFFFD', StringComparison.Ordinal) && StrictField("from") is null)
+        {
+            // The address picks the lead: bytes that are not text must not make two senders one.
+            throw new WebhookFormatException("The address in the field 'from' is not valid text.", "from");
+        }
 
         MimeMessageText.Result? raw = fields.TryGetValue("email", out var emailBytes) ? MimeMessageText.Read(emailBytes) : null;
         var headers = raw?.Headers
@@ -73,6 +86,12 @@ public static partial class SendGridInboundParser
         var reply = EmailReplyText.StripQuoted(fullText);
 
         var messageId = headers.TryGetValue("message-id", out var mid) ? mid.Trim().Trim('<', '>').Trim() : null;
+        if (raw is null && messageId is not null && messageId.Contains('\uFFFD', StringComparison.Ordinal) && StrictField("headers") is null)
+        {
+            // Two ids that differ only in bytes that are not text would read the same: one would be taken for the other's duplicate.
+            throw new WebhookFormatException("The Message-ID in the field 'headers' is not valid text.", "headers");
+        }
+
         if (messageId.IsBlank())
         {
             messageId = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{fromAddress}\n{subject.Trim()}\n{fullText.Trim()}")));
@@ -82,8 +101,8 @@ public static partial class SendGridInboundParser
             ? declared
             : Math.Max(fileCount, raw?.Attachments ?? 0);
 
-        var envelope = ReadEnvelope(Field("envelope"));
-        var to = envelope.To ?? (Field("to") is { } toField ? ParseAddress(toField.Split(',')[0])?.Address : null);
+        var envelope = ReadEnvelope(StrictField("envelope"));
+        var to = envelope.To ?? (StrictField("to") is { } toField ? ParseAddress(toField.Split(',')[0])?.Address : null);
 
         var meta = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -92,13 +111,14 @@ public static partial class SendGridInboundParser
         };
         Put(meta, "in_reply_to", headers.GetValueOrDefault("in-reply-to")?.Trim().Trim('<', '>'));
         Put(meta, "envelope_from", envelope.From);
-        Put(meta, "spf", Field("SPF"));
+        var spf = StrictField("SPF");
+        Put(meta, "spf", spf);
         Put(meta, "spam_score", Field("spam_score"));
 
         // The From header picks the lead and costs nothing to forge: record whether SendGrid's DKIM or SPF check vouches
         // for its domain; intake decides what an unauthenticated sender may do.
-        var dkim = Field("dkim");
-        EmailAuthentication.Evaluate(fromAddress, envelope.From, Field("SPF"), dkim).WriteTo(meta, dkim);
+        var dkim = StrictField("dkim");
+        EmailAuthentication.Evaluate(fromAddress, envelope.From, spf, dkim).WriteTo(meta, dkim);
 
         var timestamp = headers.TryGetValue("date", out var date) && ParseRfc5322Date(date) is { } sent ? sent : time.GetUtcNow();
 
@@ -250,9 +270,10 @@ public static partial class SendGridInboundParser
                 }
             }
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
-            // Unreadable charsets: every field is read as UTF-8.
+            // Unreadable charsets (not JSON, or names or values that are not text): every field is read as UTF-8.
+            charsets.Clear();
         }
 
         return charsets;
@@ -272,8 +293,9 @@ public static partial class SendGridInboundParser
             var to = root.Arr("to").Select(t => t.ValueKind == JsonValueKind.String ? t.GetString() : null).FirstOrDefault(t => !t.IsBlank());
             return (root.Str("from")?.Trim().ToLowerInvariant(), to?.Trim().ToLowerInvariant());
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or WebhookFormatException)
         {
+            // Not JSON, or addresses that are not text (a lone surrogate escape): as if SendGrid had sent no envelope.
             return (null, null);
         }
     }

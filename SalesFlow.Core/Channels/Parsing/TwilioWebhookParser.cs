@@ -15,7 +15,49 @@ public static class TwilioWebhookParser
 {
     private const string WhatsAppPrefix = "whatsapp:";
 
+    /// <summary>Fields whose bytes may be left out when they are not text: they describe, they do not identify or say anything.</summary>
+    private static readonly HashSet<string> OptionalFields = new(StringComparer.Ordinal)
+    {
+        "ProfileName", "FromCountry", "FromState", "FromCity", "FromZip", "ToCountry", "ToState", "ToCity", "ToZip", "Address", "Label", "ErrorMessage",
+    };
+
     public static WebhookBatch Parse(IReadOnlyDictionary<string, string> form) => Parse(form, TimeProvider.System);
+
+    /// <summary>
+    /// Reads the raw <c>application/x-www-form-urlencoded</c> body strictly (percent escapes decoded to bytes, the bytes
+    /// read as UTF-8) and parses it. A Twilio delivery is one message, so a field that is not text and that identifies
+    /// or carries the message (MessageSid, From, Body, ...) makes the delivery unreadable: 400 naming it, never a
+    /// mangled id that could collide with another. A descriptive field (ProfileName, FromCity, ...) is left out.
+    /// The first value of a repeated field counts.
+    /// </summary>
+    public static WebhookBatch ParseForm(ReadOnlySpan<byte> body, TimeProvider time)
+    {
+        var form = new Dictionary<string, string>(StringComparer.Ordinal);
+        var leftOut = new List<UnreadableField>();
+        foreach (var (key, value) in FormUrlEncoded.Read(body))
+        {
+            if (key is null)
+            {
+                continue; // a field name that is not text is no field Twilio sends
+            }
+
+            if (value is null)
+            {
+                if (!OptionalFields.Contains(key))
+                {
+                    throw new WebhookFormatException($"The field '{key}' is not valid UTF-8 text.", key);
+                }
+
+                leftOut.Add(new UnreadableField(key, null, Skipped: false));
+                continue;
+            }
+
+            form.TryAdd(key, value);
+        }
+
+        var batch = Parse(form, time);
+        return leftOut.Count == 0 ? batch : batch with { Unreadable = [.. leftOut.Select(u => u with { Id = batch.Messages.FirstOrDefault()?.ProviderMessageId })] };
+    }
 
     public static WebhookBatch Parse(IReadOnlyDictionary<string, string> form, TimeProvider time)
     {

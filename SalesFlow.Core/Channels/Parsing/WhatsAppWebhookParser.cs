@@ -54,6 +54,7 @@ public static class WhatsAppWebhookParser
 
         var messages = new List<InboundMessage>();
         var statuses = new List<DeliveryStatusUpdate>();
+        var unreadable = new List<UnreadableField>();
         foreach (var entry in entries.EnumerateArray())
         {
             foreach (var change in entry.Arr("changes"))
@@ -63,14 +64,22 @@ public static class WhatsAppWebhookParser
                     continue;
                 }
 
-                ParseValue(value, messages, statuses);
+                ParseValue(value, messages, statuses, unreadable);
             }
         }
 
-        return messages.Count == 0 && statuses.Count == 0 ? WebhookBatch.Empty : new WebhookBatch(messages, statuses);
+        if (messages.Count == 0 && statuses.Count == 0)
+        {
+            // Nothing in the delivery can be read at all: a 400 naming the first field that is not text.
+            return unreadable.FirstOrDefault(u => u.Skipped) is { } first
+                ? throw new WebhookFormatException($"The field '{first.Field}' is not valid UTF-8 text; nothing in the delivery is readable.", first.Field)
+                : WebhookBatch.Empty;
+        }
+
+        return new WebhookBatch(messages, statuses) { Unreadable = unreadable };
     }
 
-    private static void ParseValue(JsonElement value, List<InboundMessage> messages, List<DeliveryStatusUpdate> statuses)
+    private static void ParseValue(JsonElement value, List<InboundMessage> messages, List<DeliveryStatusUpdate> statuses, List<UnreadableField> unreadable)
     {
         var metadata = value.Obj("metadata");
         var phoneNumberId = metadata.Str("phone_number_id");
@@ -82,6 +91,14 @@ public static class WhatsAppWebhookParser
         foreach (var contact in value.Arr("contacts"))
         {
             contactCount++;
+            if (JsonFields.FirstUnreadable(contact, "contacts[]") is { } badField)
+            {
+                // A display name that is not text is left out; the sender's message is still read.
+                unreadable.Add(new UnreadableField(badField, null, Skipped: false));
+                onlyName = null;
+                continue;
+            }
+
             var name = contact.Obj("profile").Str("name");
             onlyName = name;
             if (contact.Str("wa_id") is { } waId && name is not null)
@@ -95,6 +112,14 @@ public static class WhatsAppWebhookParser
 
         foreach (var message in value.Arr("messages"))
         {
+            // A message with any field that is not text is skipped whole (by id, never its content): storing it with
+            // U+FFFD in place of its bytes would answer words the lead never wrote or let two ids collide.
+            if (JsonFields.FirstUnreadable(message, "messages[]") is { } badField)
+            {
+                unreadable.Add(new UnreadableField(badField, message.ReadableStr("id"), Skipped: true));
+                continue;
+            }
+
             var from = Required(message, "from", "messages[].from");
             // With one contact and one sender the contact is the sender even when the ids are formatted differently.
             var fromName = names.TryGetValue(from, out var n) ? n : contactCount == 1 ? onlyName : null;
@@ -103,6 +128,12 @@ public static class WhatsAppWebhookParser
 
         foreach (var status in value.Arr("statuses"))
         {
+            if (JsonFields.FirstUnreadable(status, "statuses[]") is { } badField)
+            {
+                unreadable.Add(new UnreadableField(badField, status.ReadableStr("id"), Skipped: true));
+                continue;
+            }
+
             var id = Required(status, "id", "statuses[].id");
             var state = Required(status, "status", "statuses[].status").ToLowerInvariant();
             var timestamp = status.UnixSeconds("timestamp")
@@ -273,8 +304,9 @@ public static class WhatsAppWebhookParser
 
             return string.Join(", ", parts);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException or WebhookFormatException)
         {
+            // Not JSON, or JSON whose strings are not text (a lone surrogate escape): the form's answers are not shown.
             return string.Empty;
         }
     }
