@@ -63,16 +63,21 @@ public sealed record LeadDto(
     IReadOnlyList<EmailClaimDto> EmailClaims,
     IReadOnlyList<MergedLeadDto> MergedLeads)
 {
-    public static LeadDto From(Lead l, Conversation? c, IReadOnlyList<ChannelIdentity> identities, LeadProfile? profile, UsageTotals usage, IReadOnlyList<EmailClaim> claims, IReadOnlyList<MergedLeadDto> merged) =>
+    public static LeadDto From(Lead l, Conversation? c, IReadOnlyList<ChannelIdentity> identities, LeadProfile? profile, UsageTotals usage, IReadOnlyList<EmailClaim> claims, IReadOnlyList<MergedLeadDto> merged, DateTimeOffset now) =>
         new(l.Id, l.Name, l.Email, l.Phone, l.Language, l.Escalated, l.EscalationReason, l.OptedOut, c?.Id, c?.State.ToWire(),
             identities.Select(i => new IdentityDto(i.Kind.ToString().ToLowerInvariant(), i.Value)).ToList(), l.CreatedAt, l.UpdatedAt,
-            LeadProfileDto.From(profile), UsageTotalsDto.From(usage), claims.Select(EmailClaimDto.From).ToList(), merged);
+            LeadProfileDto.From(profile), UsageTotalsDto.From(usage), claims.Select(c => EmailClaimDto.From(c, now)).ToList(), merged);
 }
 
-/// <summary>An e-mail address the lead typed in chat: <c>pending</c> until proved, <c>verified</c>, or <c>conflict</c> (another lead owns it: a rep can merge). Code and token are never shown.</summary>
-public sealed record EmailClaimDto(string Address, string Status, string? ConflictLeadId, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, DateTimeOffset? VerifiedAt)
+/// <summary>
+/// An e-mail address the lead typed in chat: <c>pending</c> until proved, <c>expired</c> (its code and link ran out of
+/// time or attempts; typing the address again sends a new one), <c>verified</c>, or <c>conflict</c> (another lead owns
+/// it: a rep can merge). Code and token are never shown.
+/// </summary>
+public sealed record EmailClaimDto(string Address, string Status, int Attempts, string? ConflictLeadId, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, DateTimeOffset? VerifiedAt)
 {
-    public static EmailClaimDto From(EmailClaim c) => new(c.Address, c.Status, c.ConflictLeadId, c.CreatedAt, c.ExpiresAt, c.VerifiedAt);
+    public static EmailClaimDto From(EmailClaim c, DateTimeOffset now) =>
+        new(c.Address, c.Status == EmailClaimStatus.Pending && !c.IsOpen(now) ? "expired" : c.Status, c.Attempts, c.ConflictLeadId, c.CreatedAt, c.ExpiresAt, c.VerifiedAt);
 }
 
 /// <summary>A lead a rep merged into this one: its conversation stays readable under its own id.</summary>

@@ -22,7 +22,7 @@ public static class LeadsApi
         return app;
     }
 
-    private static async Task<IResult> GetAsync(string id, HttpContext http, ILeadStore leads, IConversationStore conversations, ILeadProfileStore profiles, IUsageStore usage, CancellationToken ct)
+    private static async Task<IResult> GetAsync(string id, HttpContext http, ILeadStore leads, IConversationStore conversations, ILeadProfileStore profiles, IUsageStore usage, TimeProvider clock, CancellationToken ct)
     {
         var client = ClientAuthenticator.CurrentClient(http);
         var lead = await leads.GetAsync(client.Id, id, ct);
@@ -45,7 +45,7 @@ public static class LeadsApi
             merged.Add(new MergedLeadDto(m.LeadId, (await conversations.FindForLeadAsync(client.Id, m.LeadId, ct))?.Id, m.MergedBy, m.MergedAt));
         }
 
-        return TypedResults.Ok(LeadDto.From(lead, conversation, await leads.ListIdentitiesAsync(client.Id, id, ct), profile, spent.Total, await leads.ListEmailClaimsAsync(client.Id, id, ct), merged));
+        return TypedResults.Ok(LeadDto.From(lead, conversation, await leads.ListIdentitiesAsync(client.Id, id, ct), profile, spent.Total, await leads.ListEmailClaimsAsync(client.Id, id, ct), merged, clock.GetUtcNow()));
     }
 
     /// <summary>
