@@ -163,9 +163,10 @@ public static class LeadsApi
         return TypedResults.Ok(new { leadId = released.Id, escalated = released.Escalated });
     }
 
-    private static async Task<IResult> EraseAsync(string id, HttpContext http, ILeadEraser eraser, ILogger<ILeadEraser> logger, CancellationToken ct)
+    private static async Task<IResult> EraseAsync(string id, HttpContext http, ILeadEraser eraser, ILeadStore leads, ILogger<ILeadEraser> logger, CancellationToken ct)
     {
         var client = ClientAuthenticator.CurrentClient(http);
+        await EraseMergedIntoAsync(client.Id, id, eraser, leads, ct);
         var report = await eraser.EraseAsync(client.Id, id, ct);
         if (report is null)
         {
@@ -174,6 +175,19 @@ public static class LeadsApi
 
         logger.LogInformation("Lead {LeadId} of client {ClientId} erased on request", id, client.Id);
         return TypedResults.Ok(new { leadId = id, erased = true, removed = report.Removed });
+    }
+
+    /// <summary>
+    /// Leads a rep merged into this one (and into those) are the same person: they are erased too, before it, so a retry
+    /// after a crash still finds them through their merge records.
+    /// </summary>
+    private static async Task EraseMergedIntoAsync(string clientId, string id, ILeadEraser eraser, ILeadStore leads, CancellationToken ct)
+    {
+        foreach (var merged in await leads.ListMergedIntoAsync(clientId, id, ct))
+        {
+            await EraseMergedIntoAsync(clientId, merged.LeadId, eraser, leads, ct);
+            await eraser.EraseAsync(clientId, merged.LeadId, ct);
+        }
     }
 
     private static IResult NotFound(HttpContext http, string id) => ErrorHandling.Problem(http, StatusCodes.Status404NotFound, $"Lead '{id}' not found.", "id");

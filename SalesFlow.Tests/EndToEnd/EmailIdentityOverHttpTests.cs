@@ -170,6 +170,13 @@ public sealed partial class EmailIdentityOverHttpTests(AppFixture fixture)
         // The address's next e-mail lands on the survivor.
         await PostEmailAsync(Webhooks.AuthenticSendGridEmail(address, "Is there a free trial?", fromName: "Clara Klein"));
         await Eventually.ReturnsAsync(async () => (await App.Http.OutboxAsync(chatLeadId)).Where(i => i.Str("recipient") == address).ToArray(), i => i.Length == 1, because: "the merged address routes to the survivor");
+
+        // Erasing the survivor erases the lead merged into it: one person.
+        using var erase = await App.Http.DeleteAsync($"/api/leads/{chatLeadId}");
+        Assert.Equal(HttpStatusCode.OK, erase.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await App.Http.GetAsync($"/api/conversations/{emailLead.Str("conversationId")}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await App.Http.GetAsync($"/api/leads/{emailLead.Str("leadId")}")).StatusCode);
+        Assert.Empty(await App.Http.OutboxAsync(emailLead.Str("leadId")));
     }
 
     private async Task<JsonElement> ConfirmationAsync(string leadId, string address)
