@@ -150,7 +150,7 @@ public sealed partial class EmailVerification(ILeadStore leads, IOutboxStore out
         }
 
         var claims = await leads.ListEmailClaimsAsync(lead.ClientId, lead.Id, ct);
-        if (claims.FirstOrDefault(c => (c.IsOpen(now) || c.Status == EmailClaimStatus.Verified) && codes.Any(code => CryptographicOperations.FixedTimeEquals(System.Text.Encoding.ASCII.GetBytes(code), System.Text.Encoding.ASCII.GetBytes(c.Code)))) is { } match)
+        if (claims.FirstOrDefault(c => (c.IsOpen(now) || c.Status == EmailClaimStatus.Verified) && codes.Contains(c.Code)) is { } match)
         {
             return match.Status == EmailClaimStatus.Verified ? match.Address : await CompleteAsync(match, now, ct);
         }
