@@ -169,7 +169,7 @@ public sealed class ConversationEngine(
         var insights = await extractor.ExtractAsync(text, new AnalysisContext(clientId, leadId, conversation.State), ct);
         var analysis = insights.Analysis;
         var wasEscalated = lead.Escalated;
-        var verifiedEmail = await _emailVerification.HandleTurnAsync(client.Name, lead, conversation.Id, answerable.Select(m => m.Text).ToList(), now, ct);
+        var verifiedEmail = await _emailVerification.HandleTurnAsync(client.Name, lead, conversation.Id, answerable, now, ct);
         lead = await UpdateLeadAsync(lead, answerable, analysis, verifiedEmail, now, ct);
         var profile = await profiles.MergeAsync(clientId, leadId, insights, last.Seq, now, ct);
 

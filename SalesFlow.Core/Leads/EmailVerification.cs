@@ -42,13 +42,16 @@ public sealed partial class EmailVerification(ILeadStore leads, IOutboxStore out
     private readonly ILogger _logger = logger ?? NullLogger<EmailVerification>.Instance;
 
     /// <summary>
-    /// One turn's part: codes the lead returned verify their claim (the address verified this turn is returned, for the
-    /// lead's record), and a new address the lead wrote becomes a claim with its confirmation e-mail.
+    /// One turn's part: codes the lead returned on any channel verify their claim (the address verified this turn is
+    /// returned, for the lead's record), and a new address the lead wrote in chat becomes a claim with its confirmation
+    /// e-mail. Addresses in an e-mail's body are not read as claims: its sender is proved by its own channel, and the
+    /// body's addresses are mostly other people's (signatures, colleagues in copy).
     /// </summary>
-    public async Task<string?> HandleTurnAsync(string clientName, Lead lead, string conversationId, IReadOnlyList<string> texts, DateTimeOffset now, CancellationToken ct)
+    public async Task<string?> HandleTurnAsync(string clientName, Lead lead, string conversationId, IReadOnlyList<Conversations.Message> messages, DateTimeOffset now, CancellationToken ct)
     {
-        var verified = await VerifyCodesAsync(lead, texts, now, ct);
-        if (texts.Select(ContactAddresses.FindEmailIn).FirstOrDefault(e => e is not null) is { } address && address != verified)
+        var verified = await VerifyCodesAsync(lead, messages.Select(m => m.Text).ToList(), now, ct);
+        var chat = messages.Where(m => m.Channel != ChannelKind.Email).Select(m => ContactAddresses.FindEmailIn(m.Text));
+        if (chat.FirstOrDefault(e => e is not null) is { } address && address != verified)
         {
             await ClaimAsync(clientName, lead, conversationId, address, now, ct);
         }

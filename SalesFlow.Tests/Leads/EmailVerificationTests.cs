@@ -147,6 +147,22 @@ public sealed class EmailVerificationTests : IDisposable
     }
 
     [Fact]
+    public async Task AnAddressInAnEmailsBodyIsNotClaimedButACodeSentByEmailCounts()
+    {
+        var leadId = await TurnAsync($"my e-mail is {Address}");
+        var code = (await ClaimAsync(leadId)).Code;
+        await TurnAsync($"my code is {code}");
+
+        // The lead now writes from the proved address; its body names a colleague: nobody is e-mailed, nothing is claimed.
+        var mail = await _bed.Intake.AcceptAsync(EngineTestBed.Acme, new InboundMessage(ChannelKind.Email, "mail-2", Address, "Anna", "Re", "Please copy my colleague bob@bakery.example", "text", _bed.Clock.GetUtcNow()), default);
+        await _bed.Engine().ProcessLeadAsync("acme", mail.LeadId, default);
+
+        Assert.Equal(leadId, mail.LeadId);
+        Assert.Single(await _bed.Leads.ListEmailClaimsAsync("acme", leadId, default));
+        Assert.Single(await ConfirmationsAsync(leadId));
+    }
+
+    [Fact]
     public async Task TheLinkVerifiesOnceWithinItsLifetimeAndOnlyUnderItsOwnClient()
     {
         var verification = new EmailVerification(_bed.Leads, _bed.Outbox);
