@@ -55,8 +55,12 @@ public sealed class ConversationEngine(
     ContextBuilder? memoryContext = null,
     MemoryService? memory = null,
     IOptions<MemoryOptions>? memoryOptions = null,
-    IKnowledgeRetriever? knowledge = null)
+    IKnowledgeRetriever? knowledge = null,
+    EmailVerification? emailVerification = null)
 {
+    // Without one configured (tests), codes and links go without a public base URL: the rules stay the same.
+    private readonly EmailVerification _emailVerification = emailVerification ?? new EmailVerification(leads, outbox);
+
     /// <summary>The most characters of a turn (one message or a burst) the brain reads; the chat API takes messages of this size.</summary>
     public const int MaxTurnText = 4000;
 
@@ -166,7 +170,8 @@ public sealed class ConversationEngine(
         var insights = await extractor.ExtractAsync(text, new AnalysisContext(clientId, leadId, conversation.State), ct);
         var analysis = insights.Analysis;
         var wasEscalated = lead.Escalated;
-        lead = await UpdateLeadAsync(lead, answerable, analysis, now, ct);
+        var verifiedEmail = await _emailVerification.HandleTurnAsync(client.Name, lead, conversation.Id, answerable, now, ct);
+        lead = await UpdateLeadAsync(lead, answerable, analysis, verifiedEmail, now, ct);
         var profile = await profiles.MergeAsync(clientId, leadId, insights, last.Seq, now, ct);
 
         var (next, reason) = SalesStateMachine.Next(conversation.State, insights, options.Value.SuggestionConfidence);
@@ -296,7 +301,8 @@ public sealed class ConversationEngine(
     /// <summary>A turn that hands the lead to a human: they asked for one, or wrote something strongly negative.</summary>
     public static bool IsEscalationTurn(MessageAnalysis analysis) => analysis.Intent == Intent.Human || analysis.IsStronglyNegative;
 
-    private async Task<Lead> UpdateLeadAsync(Lead lead, IReadOnlyList<Message> messages, MessageAnalysis analysis, DateTimeOffset now, CancellationToken ct)
+    /// <param name="verifiedEmail">An address the lead proved in this turn (the code of its confirmation e-mail): the lead's e-mail from now on.</param>
+    private async Task<Lead> UpdateLeadAsync(Lead lead, IReadOnlyList<Message> messages, MessageAnalysis analysis, string? verifiedEmail, DateTimeOffset now, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -306,14 +312,10 @@ public sealed class ConversationEngine(
                 updated = updated with { Name = name };
             }
 
-            if (messages.Select(m => ContactAddresses.FindEmailIn(m.Text)).FirstOrDefault(e => e is not null) is { } email)
+            // An address typed in chat is only a claim (EmailVerification): it becomes the lead's e-mail once proved.
+            if (verifiedEmail is not null)
             {
-                // An address given in chat links the e-mail channel to this lead, unless another lead already owns it.
-                var owner = await leads.LinkIdentityAsync(lead.ClientId, IdentityKind.Email, email, lead.Id, ct);
-                if (owner == lead.Id)
-                {
-                    updated = updated with { Email = email };
-                }
+                updated = updated with { Email = verifiedEmail };
             }
 
             if (analysis.Intent == Intent.OptOut)

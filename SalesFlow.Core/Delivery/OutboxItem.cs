@@ -32,6 +32,8 @@ public static class OutboxPurpose
     /// <summary>The one message a lead who said STOP still gets.</summary>
     public const string OptOutConfirmation = "opt_out_confirmation";
     public const string Handover = "handover";
+    /// <summary>The confirmation e-mail to an address a lead typed in chat (its code and link), written by SalesFlow, not the brain.</summary>
+    public const string EmailVerification = "email_verification";
 }
 
 /// <summary>A message SalesFlow will send (or has sent) to a lead, keyed for exactly-once effect.</summary>

@@ -52,8 +52,38 @@ public interface ILeadStore
     /// <summary>Links an identity to a lead if no lead owns it yet; returns the owner.</summary>
     Task<string> LinkIdentityAsync(string clientId, IdentityKind kind, string value, string leadId, CancellationToken ct);
 
+    /// <summary>The lead that owns the identity, or null.</summary>
+    Task<string?> FindIdentityOwnerAsync(string clientId, IdentityKind kind, string value, CancellationToken ct);
+
     Task<IReadOnlyList<ChannelIdentity>> ListIdentitiesAsync(string clientId, string leadId, CancellationToken ct);
 
     /// <summary>ETag-guarded replace; throws <see cref="Common.ConcurrencyException"/> when the lead changed meanwhile.</summary>
     Task<Lead> ReplaceAsync(Lead lead, CancellationToken ct);
+
+    Task<EmailClaim?> GetEmailClaimAsync(string clientId, string leadId, string address, CancellationToken ct);
+
+    /// <summary>The lead's claims, oldest first.</summary>
+    Task<IReadOnlyList<EmailClaim>> ListEmailClaimsAsync(string clientId, string leadId, CancellationToken ct);
+
+    /// <summary>The claim whose link carries this token, within the client only.</summary>
+    Task<EmailClaim?> FindEmailClaimByTokenAsync(string clientId, string token, CancellationToken ct);
+
+    /// <summary>
+    /// Inserts a claim (empty ETag) or replaces the stored one at its ETag; throws <see cref="Common.ConcurrencyException"/>
+    /// when another writer got there first. Returns the claim with its new ETag.
+    /// </summary>
+    Task<EmailClaim> SaveEmailClaimAsync(EmailClaim claim, CancellationToken ct);
+
+    /// <summary>
+    /// Merges <paramref name="otherLeadId"/> into <paramref name="intoLeadId"/>: the other lead's identities move over and
+    /// the merge is recorded (its audit record). Both leads' records, conversations and messages stay as they are. A
+    /// repeated call returns the first record and finishes moving identities an interrupted call left behind.
+    /// </summary>
+    Task<LeadMerge> MergeAsync(string clientId, string intoLeadId, string otherLeadId, string mergedBy, DateTimeOffset at, CancellationToken ct);
+
+    /// <summary>Where the lead was merged into, or null.</summary>
+    Task<LeadMerge?> FindMergeAsync(string clientId, string leadId, CancellationToken ct);
+
+    /// <summary>The leads merged into this one, oldest first.</summary>
+    Task<IReadOnlyList<LeadMerge>> ListMergedIntoAsync(string clientId, string intoLeadId, CancellationToken ct);
 }

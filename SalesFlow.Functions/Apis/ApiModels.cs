@@ -15,6 +15,9 @@ public sealed record PostMessageRequest(string? Message);
 /// <param name="By">Who vouches (a rep's e-mail or name) for the audit trail; the API key only names the client.</param>
 public sealed record TrustMessageRequest(string? By);
 
+/// <summary>Body of POST /api/leads/{id}/merge: the lead merged into {id}; <c>by</c> names the rep for the audit trail.</summary>
+public sealed record MergeLeadsRequest(string? OtherLeadId, string? By);
+
 public sealed record AnalyzeRequest(string? Text);
 
 /// <param name="Untrusted">Why the message is shown but was not acted on (e.g. sender_not_authenticated); null for ordinary messages.</param>
@@ -58,13 +61,29 @@ public sealed record LeadDto(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     LeadProfileDto? Profile,
-    UsageTotalsDto Usage)
+    UsageTotalsDto Usage,
+    IReadOnlyList<EmailClaimDto> EmailClaims,
+    IReadOnlyList<MergedLeadDto> MergedLeads)
 {
-    public static LeadDto From(Lead l, Conversation? c, IReadOnlyList<ChannelIdentity> identities, LeadProfile? profile, UsageTotals usage) =>
+    public static LeadDto From(Lead l, Conversation? c, IReadOnlyList<ChannelIdentity> identities, LeadProfile? profile, UsageTotals usage, IReadOnlyList<EmailClaim> claims, IReadOnlyList<MergedLeadDto> merged, DateTimeOffset now) =>
         new(l.Id, l.Name, l.Email, l.Phone, l.Language, l.Escalated, l.EscalationReason, l.OptedOut, c?.Id, c?.State.ToWire(),
             identities.Select(i => new IdentityDto(i.Kind.ToString().ToLowerInvariant(), i.Value)).ToList(), l.CreatedAt, l.UpdatedAt,
-            LeadProfileDto.From(profile), UsageTotalsDto.From(usage));
+            LeadProfileDto.From(profile), UsageTotalsDto.From(usage), claims.Select(c => EmailClaimDto.From(c, now)).ToList(), merged);
 }
+
+/// <summary>
+/// An e-mail address the lead typed in chat: <c>pending</c> until proved, <c>expired</c> (its code and link ran out of
+/// time or attempts; typing the address again sends a new one), <c>verified</c>, or <c>conflict</c> (another lead owns
+/// it: a rep can merge). Code and token are never shown.
+/// </summary>
+public sealed record EmailClaimDto(string Address, string Status, int Attempts, string? ConflictLeadId, DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, DateTimeOffset? VerifiedAt)
+{
+    public static EmailClaimDto From(EmailClaim c, DateTimeOffset now) =>
+        new(c.Address, c.Status == EmailClaimStatus.Pending && !c.IsOpen(now) ? "expired" : c.Status, c.Attempts, c.ConflictLeadId, c.CreatedAt, c.ExpiresAt, c.VerifiedAt);
+}
+
+/// <summary>A lead a rep merged into this one: its conversation stays readable under its own id.</summary>
+public sealed record MergedLeadDto(string LeadId, string? ConversationId, string MergedBy, DateTimeOffset MergedAt);
 
 public sealed record BantDimensionDto(double Score, IReadOnlyList<string> Evidence)
 {

@@ -16,12 +16,13 @@ public static class LeadsApi
         var api = app.MapGroup("/api/leads").WithTags("Leads").RequireClientKey();
         api.MapGet("/{id}", GetAsync).WithName("GetLead").WithSummary("A lead with its channel identities, conversation state, profile (BANT, DISC, key facts, sentiment) and AI usage totals.");
         api.MapGet("/{id}/memory", GetMemoryAsync).WithName("GetLeadMemory").WithSummary("The context the brain sees for this lead.");
+        api.MapPost("/{id}/merge", MergeAsync).WithName("MergeLeads").WithSummary("A rep merges another lead (otherLeadId) into this one: its identities move here, both histories are kept, the merge is audited.");
         api.MapPost("/{id}/release", ReleaseAsync).WithName("ReleaseLead").WithSummary("A human hands the lead back to SalesFlow after an escalation.");
         api.MapDelete("/{id}", EraseAsync).WithName("EraseLead").WithSummary("GDPR erasure: every trace of the lead is removed from every store.");
         return app;
     }
 
-    private static async Task<IResult> GetAsync(string id, HttpContext http, ILeadStore leads, IConversationStore conversations, ILeadProfileStore profiles, IUsageStore usage, CancellationToken ct)
+    private static async Task<IResult> GetAsync(string id, HttpContext http, ILeadStore leads, IConversationStore conversations, ILeadProfileStore profiles, IUsageStore usage, TimeProvider clock, CancellationToken ct)
     {
         var client = ClientAuthenticator.CurrentClient(http);
         var lead = await leads.GetAsync(client.Id, id, ct);
@@ -30,11 +31,66 @@ public static class LeadsApi
             return NotFound(http, id);
         }
 
+        if (await leads.FindMergeAsync(client.Id, id, ct) is { } mergedAway)
+        {
+            return MergedAway(http, mergedAway);
+        }
+
         var conversation = await conversations.FindForLeadAsync(client.Id, id, ct);
         var profile = await profiles.GetAsync(client.Id, id, ct);
         var spent = await usage.SummarizeLeadAsync(client.Id, id, ct);
-        return TypedResults.Ok(LeadDto.From(lead, conversation, await leads.ListIdentitiesAsync(client.Id, id, ct), profile, spent.Total));
+        List<MergedLeadDto> merged = [];
+        foreach (var m in await leads.ListMergedIntoAsync(client.Id, id, ct))
+        {
+            merged.Add(new MergedLeadDto(m.LeadId, (await conversations.FindForLeadAsync(client.Id, m.LeadId, ct))?.Id, m.MergedBy, m.MergedAt));
+        }
+
+        return TypedResults.Ok(LeadDto.From(lead, conversation, await leads.ListIdentitiesAsync(client.Id, id, ct), profile, spent.Total, await leads.ListEmailClaimsAsync(client.Id, id, ct), merged, clock.GetUtcNow()));
     }
+
+    /// <summary>
+    /// 200 with the merge record (the same on a repeat); 400 naming otherLeadId when it is missing or {id} itself, or by
+    /// when it is not one short line; 404 naming id or otherLeadId for a lead this client does not have (or one merged away).
+    /// </summary>
+    private static async Task<IResult> MergeAsync(string id, MergeLeadsRequest? request, HttpContext http, LeadMergeService merger, CancellationToken ct)
+    {
+        var otherLeadId = request?.OtherLeadId?.Trim();
+        if (string.IsNullOrEmpty(otherLeadId))
+        {
+            return ErrorHandling.BadField(http, "otherLeadId", "otherLeadId is required: the id of the lead to merge into this one.");
+        }
+
+        if (otherLeadId == id)
+        {
+            return ErrorHandling.BadField(http, "otherLeadId", "otherLeadId must be another lead: a lead cannot be merged into itself.");
+        }
+
+        var by = request?.By?.Trim();
+        if (by is { Length: > 0 } && (by.Length > MaxMergedByLength || by.Any(char.IsControl)))
+        {
+            return ErrorHandling.BadField(http, "by", $"by names who merges: one line of at most {MaxMergedByLength} characters.");
+        }
+
+        var client = ClientAuthenticator.CurrentClient(http);
+        var (outcome, merge) = await merger.MergeAsync(client.Id, id, otherLeadId, string.IsNullOrEmpty(by) ? Core.Conversations.SenderTrust.TrustedByApi : by, ct);
+        return outcome switch
+        {
+            LeadMergeOutcome.LeadNotFound => NotFound(http, id),
+            LeadMergeOutcome.OtherNotFound => ErrorHandling.Problem(
+                http,
+                StatusCodes.Status404NotFound,
+                merge is null ? $"Lead '{otherLeadId}' not found." : $"Lead '{otherLeadId}' was merged into lead '{merge.IntoLeadId}'.",
+                "otherLeadId",
+                merge is null ? [] : [new("mergedInto", merge.IntoLeadId)]),
+            _ => TypedResults.Ok(new { leadId = merge!.IntoLeadId, mergedLeadId = merge.LeadId, mergedBy = merge.MergedBy, mergedAt = merge.MergedAt }),
+        };
+    }
+
+    private const int MaxMergedByLength = 200;
+
+    /// <summary>A lead merged into another answers 404 and names the lead it lives on in.</summary>
+    private static IResult MergedAway(HttpContext http, LeadMerge merge) =>
+        ErrorHandling.Problem(http, StatusCodes.Status404NotFound, $"Lead '{merge.LeadId}' was merged into lead '{merge.IntoLeadId}'.", "id", [new("mergedInto", merge.IntoLeadId)]);
 
     /// <summary>
     /// The three layers as the brain sees them: hot (newest messages), warm (summary with its key-facts and sentiment
@@ -107,9 +163,10 @@ public static class LeadsApi
         return TypedResults.Ok(new { leadId = released.Id, escalated = released.Escalated });
     }
 
-    private static async Task<IResult> EraseAsync(string id, HttpContext http, ILeadEraser eraser, ILogger<ILeadEraser> logger, CancellationToken ct)
+    private static async Task<IResult> EraseAsync(string id, HttpContext http, ILeadEraser eraser, ILeadStore leads, ILogger<ILeadEraser> logger, CancellationToken ct)
     {
         var client = ClientAuthenticator.CurrentClient(http);
+        await EraseMergedIntoAsync(client.Id, id, eraser, leads, ct);
         var report = await eraser.EraseAsync(client.Id, id, ct);
         if (report is null)
         {
@@ -118,6 +175,19 @@ public static class LeadsApi
 
         logger.LogInformation("Lead {LeadId} of client {ClientId} erased on request", id, client.Id);
         return TypedResults.Ok(new { leadId = id, erased = true, removed = report.Removed });
+    }
+
+    /// <summary>
+    /// Leads a rep merged into this one (and into those) are the same person: they are erased too, before it, so a retry
+    /// after a crash still finds them through their merge records.
+    /// </summary>
+    private static async Task EraseMergedIntoAsync(string clientId, string id, ILeadEraser eraser, ILeadStore leads, CancellationToken ct)
+    {
+        foreach (var merged in await leads.ListMergedIntoAsync(clientId, id, ct))
+        {
+            await EraseMergedIntoAsync(clientId, merged.LeadId, eraser, leads, ct);
+            await eraser.EraseAsync(clientId, merged.LeadId, ct);
+        }
     }
 
     private static IResult NotFound(HttpContext http, string id) => ErrorHandling.Problem(http, StatusCodes.Status404NotFound, $"Lead '{id}' not found.", "id");

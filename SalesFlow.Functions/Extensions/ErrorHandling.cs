@@ -89,7 +89,7 @@ public static class ErrorHandling
 
     public static IResult Problem(HttpContext context, int status, string title, string? field) => Problem(context, status, title, field, []);
 
-    private static IResult Problem(HttpContext context, int status, string title, string? field, IEnumerable<KeyValuePair<string, object?>> extensions)
+    public static IResult Problem(HttpContext context, int status, string title, string? field, IEnumerable<KeyValuePair<string, object?>> extensions)
     {
         var problem = new ProblemDetails { Status = status, Title = title, Instance = context.Request.Path };
         foreach (var (key, value) in extensions)

@@ -39,6 +39,13 @@ public static class HostingExtensions
         services.AddSingleton<LeadProfileService>();
         services.AddSingleton<IntakeService>();
         services.AddSalesFlowMemory();
+        // The confirmation link of an address typed in chat points at the app's public address.
+        services.AddSingleton(sp => new EmailVerification(
+            sp.GetRequiredService<ILeadStore>(),
+            sp.GetRequiredService<IOutboxStore>(),
+            sp.GetRequiredService<IOptions<SalesFlowOptions>>().Value.PublicBaseUrl ?? sp.GetRequiredService<IConfiguration>()["urls"]?.Split(';')[0],
+            sp.GetRequiredService<ILogger<EmailVerification>>()));
+        services.AddSingleton<LeadMergeService>();
         services.AddSingleton<ConversationEngine>();
         services.AddSingleton<DeliveryService>();
         services.AddSingleton<OutboxSweeper>();
@@ -67,6 +74,7 @@ public static class HostingExtensions
         app.MapWebhooksApi();
         app.MapConversationsApi();
         app.MapLeadsApi();
+        app.MapVerificationApi();
         app.MapOutboxApi();
         app.MapIntelligenceApi();
         app.MapComplianceApi();

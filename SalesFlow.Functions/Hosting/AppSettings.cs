@@ -52,7 +52,7 @@ public static class AppSettings
             ".salesflow", SettingScope.LocalOnly),
         new("SALESFLOW_DATA_DIR", "Short form of SalesFlow__DataDir; wins over it.",
             null, SettingScope.LocalOnly),
-        new("SalesFlow__PublicBaseUrl", "Public base URL the providers call (https://…); needed behind a proxy because Twilio signs the exact URL it called (the Functions host is one: it forwards to the handler on http://127.0.0.1).",
+        new("SalesFlow__PublicBaseUrl", "Public base URL the providers call (https://…); needed behind a proxy because Twilio signs the exact URL it called (the Functions host is one: it forwards to the handler on http://127.0.0.1); also the base of the link in the confirmation e-mail to an address a lead types in chat.",
             null, SettingScope.Both, RequiredInCloud: true),
         new("SalesFlow__MaxRequestBodyBytes", "Largest request body accepted, in bytes (1 KiB to 64 MiB).",
             "1048576", SettingScope.Both),

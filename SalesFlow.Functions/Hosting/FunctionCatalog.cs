@@ -48,6 +48,8 @@ public static class FunctionCatalog
         new("ready", "ready", Get, HttpAuthLevel.Anonymous),
         // Providers cannot send a function key; every webhook verifies the provider's signature instead.
         new("webhooks", "api/webhooks/{*rest}", GetPost, HttpAuthLevel.Anonymous),
+        // The confirmation link of an e-mail address is opened from a mailbox; its token is the credential.
+        new("verify", "api/verify/{*rest}", Get, HttpAuthLevel.Anonymous),
         new("conversations", "api/conversations/{*rest}", GetPost, HttpAuthLevel.Function),
         new("leads", "api/leads/{*rest}", ["get", "post", "delete"], HttpAuthLevel.Function),
         new("outbox", "api/outbox/{*rest}", Get, HttpAuthLevel.Function),

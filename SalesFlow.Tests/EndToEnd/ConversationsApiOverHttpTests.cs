@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json;
 using SalesFlow.Tests.Support;
 
 namespace SalesFlow.Tests.EndToEnd;
@@ -48,12 +49,22 @@ public sealed class ConversationsApiOverHttpTests(AppFixture fixture)
     }
 
     [Fact]
-    public async Task AnEmailAddressGivenInChatLinksTheEmailChannel()
+    public async Task AnEmailAddressGivenInChatLinksTheEmailChannelOnceTheConfirmationCodeComesBack()
     {
         var address = $"max{Guid.NewGuid():N}@firma.de";
         var start = await App.Http.PostJsonAsync("/api/conversations", new { channel = "whatsapp", from = NewPhone(), message = $"Please send details to {address}" });
         var lead = await App.Http.GetJsonAsync($"/api/leads/{start.Str("leadId")}");
-        Assert.Equal(address, lead.Str("email"));
+        Assert.Equal(JsonValueKind.Null, lead.GetProperty("email").ValueKind);
+        Assert.Equal((address, "pending"), (lead.GetProperty("emailClaims")[0].Str("address"), lead.GetProperty("emailClaims")[0].Str("status")));
+
+        // Until it is proved, the address is its own lead.
+        var unproved = await App.Http.PostJsonAsync("/api/conversations", new { channel = "email", from = $"other-{address}", message = "Hello" });
+        Assert.NotEqual(start.Str("leadId"), unproved.Str("leadId"));
+
+        var confirmation = Assert.Single(await App.Http.OutboxAsync(start.Str("leadId")), i => i.Str("purpose") == "email_verification");
+        var code = System.Text.RegularExpressions.Regex.Match(confirmation.Str("text"), @"\b\d{6}\b").Value;
+        await App.Http.PostJsonAsync($"/api/conversations/{start.Str("conversationId")}/messages", new { message = $"The code is {code}" });
+        Assert.Equal(address, (await App.Http.GetJsonAsync($"/api/leads/{start.Str("leadId")}")).Str("email"));
 
         var byEmail = await App.Http.PostJsonAsync("/api/conversations", new { channel = "email", from = address, message = "Following up by e-mail: what does onboarding look like?" });
         Assert.Equal(start.Str("leadId"), byEmail.Str("leadId"));

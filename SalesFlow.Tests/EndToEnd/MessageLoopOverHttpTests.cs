@@ -142,7 +142,8 @@ public sealed class MessageLoopOverHttpTests(AppFixture fixture)
         using var response = await App.Anonymous().PostAsync($"/api/webhooks/email/demo?key={EmailWebhookSecret}", form);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
 
-        var reply = (await Eventually.ReturnsAsync(async () => (await App.Http.OutboxAsync()).Where(i => i.Str("recipient") == address).ToArray(), i => i.Length == 1))[0];
+        // Sent: delivery is queued after the turn's commit, so the conversation's state is the turn's.
+        var reply = (await Eventually.ReturnsAsync(async () => (await App.Http.OutboxAsync()).Where(i => i.Str("recipient") == address).ToArray(), i => i.Length == 1 && i[0].Str("status") == "sent"))[0];
         Assert.Equal("email", reply.Str("channel"));
         var conversation = await App.Http.GetJsonAsync($"/api/conversations/{reply.Str("conversationId")}");
         var inbound = conversation.GetProperty("messages").EnumerateArray().First(m => m.Str("direction") == "inbound");
@@ -167,7 +168,7 @@ public sealed class MessageLoopOverHttpTests(AppFixture fixture)
     {
         var address = $"lead{Guid.NewGuid():N}@weber-bau.example";
         await PostEmailAsync(Webhooks.AuthenticSendGridEmail(address, "Hello, what does your CRM cost for 5 users?"));
-        var first = (await Eventually.ReturnsAsync(async () => (await App.Http.OutboxAsync()).Where(i => i.Str("recipient") == address).ToArray(), i => i.Length == 1))[0];
+        var first = (await Eventually.ReturnsAsync(async () => (await App.Http.OutboxAsync()).Where(i => i.Str("recipient") == address).ToArray(), i => i.Length == 1 && i[0].Str("status") == "sent"))[0];
         var leadId = first.Str("leadId");
         var stateBefore = (await App.Http.GetJsonAsync($"/api/conversations/{first.Str("conversationId")}")).Str("state");
 

@@ -63,6 +63,7 @@ public sealed class FunctionMetadataWriterTests : IDisposable
 
         string AuthLevel(string name) => Bindings(name)[0].GetProperty("authLevel").GetString()!;
         Assert.Equal("anonymous", AuthLevel("webhooks"));
+        Assert.Equal("anonymous", AuthLevel("verify"));
         Assert.Equal("anonymous", AuthLevel("health"));
         Assert.Equal("anonymous", AuthLevel("ready"));
         foreach (var management in new[] { "conversations", "leads", "outbox", "intelligence", "admin" })

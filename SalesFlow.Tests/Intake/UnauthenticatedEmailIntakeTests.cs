@@ -181,6 +181,9 @@ public sealed class UnauthenticatedEmailIntakeTests : IDisposable
         var engine = _bed.Engine();
         var hello = await _bed.Say($"Hi, I'm Anna, my e-mail is {Address}", "wamid.1");
         await engine.ProcessLeadAsync("acme", hello.LeadId, default);
+        var claim = Assert.Single(await _bed.Leads.ListEmailClaimsAsync("acme", hello.LeadId, default));
+        await _bed.Say($"my code is {claim.Code}", "wamid.code");
+        await engine.ProcessLeadAsync("acme", hello.LeadId, default);
 
         var question = await _bed.Say("How much is the starter plan?", "wamid.2");
         var forged = await ForgedAsync("Never mind, cancel everything.");

@@ -21,10 +21,13 @@ public sealed class SqliteLeadEraser(SqliteDatabase db, SqliteMemoryIndex? memor
 
             var counts = new Dictionary<string, int>();
             await c.Command("DELETE FROM outbox_redispatch WHERE client_id = $c AND outbox_id IN (SELECT id FROM outbox WHERE client_id = $c AND lead_id = $l)", t, ("$c", clientId), ("$l", leadId)).ExecAsync();
-            foreach (var table in new[] { "messages", "outbox", "conversations", "identities", "ai_usage", "lead_profiles", "compliance_audit", "memory_summaries", "memory_vectors" })
+            foreach (var table in new[] { "messages", "outbox", "conversations", "identities", "ai_usage", "lead_profiles", "compliance_audit", "memory_summaries", "memory_vectors", "email_claims", "lead_merges" })
             {
                 counts[table] = await c.Command($"DELETE FROM {table} WHERE client_id = $c AND lead_id = $l", t, ("$c", clientId), ("$l", leadId)).ExecAsync();
             }
+
+            // The records of leads merged into this one name it (and who merged them).
+            counts["lead_merges"] += await c.Command("DELETE FROM lead_merges WHERE client_id = $c AND into_lead_id = $l", t, ("$c", clientId), ("$l", leadId)).ExecAsync();
 
             // Queued work for the lead (payloads are JSON naming client and lead).
             counts["jobs"] = await c.Command(

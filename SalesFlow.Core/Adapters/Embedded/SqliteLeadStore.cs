@@ -53,6 +53,9 @@ public sealed class SqliteLeadStore(SqliteDatabase db) : ILeadStore
             return (await OwnerAsync(c, t, clientId, kind, value))!;
         }, ct);
 
+    public Task<string?> FindIdentityOwnerAsync(string clientId, IdentityKind kind, string value, CancellationToken ct) =>
+        db.ReadAsync(c => OwnerAsync(c, null, clientId, kind, value));
+
     public Task<IReadOnlyList<ChannelIdentity>> ListIdentitiesAsync(string clientId, string leadId, CancellationToken ct) =>
         db.ReadAsync<IReadOnlyList<ChannelIdentity>>(async c => await c.Command(
             "SELECT client_id, kind, value, lead_id, created_at FROM identities WHERE client_id = $c AND lead_id = $l ORDER BY created_at",
@@ -86,7 +89,105 @@ public sealed class SqliteLeadStore(SqliteDatabase db) : ILeadStore
             return changed == 1 ? next : throw new ConcurrencyException($"Lead {lead.Id} changed meanwhile.");
         }, ct);
 
-    private static async Task<string?> OwnerAsync(SqliteConnection c, SqliteTransaction t, string clientId, IdentityKind kind, string value) =>
+    private const string ClaimColumns = "client_id, lead_id, address, id, code, token, status, attempts, conflict_lead_id, created_at, expires_at, verified_at, etag";
+
+    public Task<EmailClaim?> GetEmailClaimAsync(string clientId, string leadId, string address, CancellationToken ct) =>
+        db.ReadAsync(async c => (await c.Command(
+            $"SELECT {ClaimColumns} FROM email_claims WHERE client_id = $c AND lead_id = $l AND address = $a",
+            null,
+            ("$c", clientId),
+            ("$l", leadId),
+            ("$a", address)).QueryAsync(MapClaim)).FirstOrDefault());
+
+    public Task<IReadOnlyList<EmailClaim>> ListEmailClaimsAsync(string clientId, string leadId, CancellationToken ct) =>
+        db.ReadAsync<IReadOnlyList<EmailClaim>>(async c => await c.Command(
+            $"SELECT {ClaimColumns} FROM email_claims WHERE client_id = $c AND lead_id = $l ORDER BY created_at, address",
+            null,
+            ("$c", clientId),
+            ("$l", leadId)).QueryAsync(MapClaim));
+
+    public Task<EmailClaim?> FindEmailClaimByTokenAsync(string clientId, string token, CancellationToken ct) =>
+        db.ReadAsync(async c => (await c.Command(
+            $"SELECT {ClaimColumns} FROM email_claims WHERE client_id = $c AND token = $t",
+            null,
+            ("$c", clientId),
+            ("$t", token)).QueryAsync(MapClaim)).FirstOrDefault());
+
+    public Task<EmailClaim> SaveEmailClaimAsync(EmailClaim claim, CancellationToken ct) =>
+        db.WriteAsync(async (c, t) =>
+        {
+            var next = claim with { ETag = Ids.New("e") };
+            (string, object?)[] values =
+            [
+                ("$c", claim.ClientId), ("$l", claim.LeadId), ("$a", claim.Address), ("$id", next.Id), ("$code", next.Code), ("$token", next.Token),
+                ("$status", next.Status), ("$attempts", next.Attempts), ("$conflict", next.ConflictLeadId), ("$cre", next.CreatedAt.Ms()),
+                ("$exp", next.ExpiresAt.Ms()), ("$ver", next.VerifiedAt?.Ms()), ("$new", next.ETag), ("$old", claim.ETag),
+            ];
+            var sql = claim.ETag.Length == 0
+                ? $"INSERT OR IGNORE INTO email_claims ({ClaimColumns}) VALUES ($c, $l, $a, $id, $code, $token, $status, $attempts, $conflict, $cre, $exp, $ver, $new)"
+                : """
+                  UPDATE email_claims SET id = $id, code = $code, token = $token, status = $status, attempts = $attempts, conflict_lead_id = $conflict,
+                      created_at = $cre, expires_at = $exp, verified_at = $ver, etag = $new
+                  WHERE client_id = $c AND lead_id = $l AND address = $a AND etag = $old
+                  """;
+            var changed = await c.Command(sql, t, values).ExecAsync();
+            return changed == 1 ? next : throw new ConcurrencyException($"E-mail claim of lead {claim.LeadId} changed meanwhile.");
+        }, ct);
+
+    public Task<LeadMerge> MergeAsync(string clientId, string intoLeadId, string otherLeadId, string mergedBy, DateTimeOffset at, CancellationToken ct) =>
+        db.WriteAsync(async (c, t) =>
+        {
+            await c.Command(
+                "INSERT OR IGNORE INTO lead_merges (client_id, lead_id, into_lead_id, merged_by, merged_at) VALUES ($c, $l, $into, $by, $at)",
+                t,
+                ("$c", clientId),
+                ("$l", otherLeadId),
+                ("$into", intoLeadId),
+                ("$by", mergedBy),
+                ("$at", at.Ms())).ExecAsync();
+            // The first record stands (a race between two merges of the same lead): its survivor gets the identities.
+            var merge = (await FindMergeAsync(c, t, clientId, otherLeadId))!;
+            await c.Command("UPDATE identities SET lead_id = $into WHERE client_id = $c AND lead_id = $l", t, ("$c", clientId), ("$l", otherLeadId), ("$into", merge.IntoLeadId)).ExecAsync();
+            return merge;
+        }, ct);
+
+    public Task<LeadMerge?> FindMergeAsync(string clientId, string leadId, CancellationToken ct) =>
+        db.ReadAsync(c => FindMergeAsync(c, null, clientId, leadId));
+
+    public Task<IReadOnlyList<LeadMerge>> ListMergedIntoAsync(string clientId, string intoLeadId, CancellationToken ct) =>
+        db.ReadAsync<IReadOnlyList<LeadMerge>>(async c => await c.Command(
+            "SELECT client_id, lead_id, into_lead_id, merged_by, merged_at FROM lead_merges WHERE client_id = $c AND into_lead_id = $l ORDER BY merged_at, lead_id",
+            null,
+            ("$c", clientId),
+            ("$l", intoLeadId)).QueryAsync(MapMerge));
+
+    private static async Task<LeadMerge?> FindMergeAsync(SqliteConnection c, SqliteTransaction? t, string clientId, string leadId) =>
+        (await c.Command(
+            "SELECT client_id, lead_id, into_lead_id, merged_by, merged_at FROM lead_merges WHERE client_id = $c AND lead_id = $l",
+            t,
+            ("$c", clientId),
+            ("$l", leadId)).QueryAsync(MapMerge)).FirstOrDefault();
+
+    private static LeadMerge MapMerge(SqliteDataReader r) => new(r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3), r.Time("merged_at"));
+
+    private static EmailClaim MapClaim(SqliteDataReader r) => new()
+    {
+        ClientId = r.GetString(0),
+        LeadId = r.GetString(1),
+        Address = r.GetString(2),
+        Id = r.GetString(3),
+        Code = r.GetString(4),
+        Token = r.GetString(5),
+        Status = r.GetString(6),
+        Attempts = r.GetInt32(7),
+        ConflictLeadId = r.NullableString("conflict_lead_id"),
+        CreatedAt = r.Time("created_at"),
+        ExpiresAt = r.Time("expires_at"),
+        VerifiedAt = r.NullableTime("verified_at"),
+        ETag = r.GetString(12),
+    };
+
+    private static async Task<string?> OwnerAsync(SqliteConnection c, SqliteTransaction? t, string clientId, IdentityKind kind, string value) =>
         (string?)await c.Command(
             "SELECT lead_id FROM identities WHERE client_id = $c AND kind = $k AND value = $v",
             t,

@@ -37,6 +37,32 @@ internal static class SqliteSchema
             PRIMARY KEY (client_id, kind, value)
         );
         CREATE INDEX IF NOT EXISTS ix_identities_lead ON identities (client_id, lead_id);
+        CREATE TABLE IF NOT EXISTS email_claims (
+            client_id TEXT NOT NULL,
+            lead_id TEXT NOT NULL,
+            address TEXT NOT NULL,
+            id TEXT NOT NULL,
+            code TEXT NOT NULL,
+            token TEXT NOT NULL,
+            status TEXT NOT NULL,
+            attempts INTEGER NOT NULL,
+            conflict_lead_id TEXT,
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            verified_at INTEGER,
+            etag TEXT NOT NULL,
+            PRIMARY KEY (client_id, lead_id, address)
+        );
+        CREATE UNIQUE INDEX IF NOT EXISTS ux_email_claims_token ON email_claims (client_id, token);
+        CREATE TABLE IF NOT EXISTS lead_merges (
+            client_id TEXT NOT NULL,
+            lead_id TEXT NOT NULL,
+            into_lead_id TEXT NOT NULL,
+            merged_by TEXT NOT NULL,
+            merged_at INTEGER NOT NULL,
+            PRIMARY KEY (client_id, lead_id)
+        );
+        CREATE INDEX IF NOT EXISTS ix_lead_merges_into ON lead_merges (client_id, into_lead_id);
         CREATE TABLE IF NOT EXISTS conversations (
             client_id TEXT NOT NULL,
             id TEXT NOT NULL,

@@ -58,6 +58,13 @@ public sealed class CosmosLeadEraser(CosmosContainers containers) : ILeadEraser
         counts["compliance_audit"] = await DeleteWhereLeadAsync(containers.Leads, clientId, leadId, "c.type = 'complianceAudit'", ct);
         counts["ai_usage"] = await DeleteWhereLeadAsync(containers.Leads, clientId, leadId, "c.type = 'usage'", ct);
         await DeleteWhereLeadAsync(containers.Outbox, clientId, leadId, "c.type = 'outboxProvider'", ct);
+        counts["email_claims"] = await DeleteWhereLeadAsync(containers.Leads, clientId, leadId, $"c.type = '{CosmosLeadStore.EmailClaimType}'", ct);
+        counts["lead_merges"] = await DeleteWhereLeadAsync(containers.Leads, clientId, leadId, $"c.type = '{CosmosLeadStore.MergeType}'", ct);
+        // The records of leads merged into this one name it too.
+        foreach (var merge in await new CosmosLeadStore(containers).ListMergedIntoAsync(clientId, leadId, ct))
+        {
+            counts["lead_merges"] += await containers.Leads.TryDeleteAsync(CosmosLeadStore.MergeId(merge.LeadId), clientId, ct) ? 1 : 0;
+        }
 
         counts["leads"] = await containers.Leads.TryDeleteAsync(leadId, clientId, ct) ? 1 : 0;
         return new ErasureReport(leadId, counts);
