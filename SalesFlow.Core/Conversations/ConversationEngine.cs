@@ -52,14 +52,12 @@ public sealed class ConversationEngine(
     IOptions<ConversationOptions> options,
     TimeProvider clock,
     ILogger<ConversationEngine> logger,
+    EmailVerification emailVerification,
     ContextBuilder? memoryContext = null,
     MemoryService? memory = null,
     IOptions<MemoryOptions>? memoryOptions = null,
-    IKnowledgeRetriever? knowledge = null,
-    EmailVerification? emailVerification = null)
+    IKnowledgeRetriever? knowledge = null)
 {
-    // Without one configured (tests), codes and links go without a public base URL: the rules stay the same.
-    private readonly EmailVerification _emailVerification = emailVerification ?? new EmailVerification(leads, outbox);
 
     /// <summary>The most characters of a turn (one message or a burst) the brain reads; the chat API takes messages of this size.</summary>
     public const int MaxTurnText = 4000;
@@ -170,7 +168,7 @@ public sealed class ConversationEngine(
         var insights = await extractor.ExtractAsync(text, new AnalysisContext(clientId, leadId, conversation.State), ct);
         var analysis = insights.Analysis;
         var wasEscalated = lead.Escalated;
-        var verifiedEmail = await _emailVerification.HandleTurnAsync(client.Name, lead, conversation.Id, answerable, now, ct);
+        var verifiedEmail = await emailVerification.HandleTurnAsync(client.Name, lead, conversation.Id, answerable, now, ct);
         lead = await UpdateLeadAsync(lead, answerable, analysis, verifiedEmail, now, ct);
         var profile = await profiles.MergeAsync(clientId, leadId, insights, last.Seq, now, ct);
 

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using SalesFlow.Core.Channels;
 using SalesFlow.Core.Common;
 using SalesFlow.Core.Delivery;
@@ -33,13 +32,11 @@ public enum EmailLinkOutcome
 /// is marked as a conflict for a rep, who can merge the two leads.
 /// </summary>
 /// <param name="linkBase">The app's public base URL for the link; without one the e-mail carries the link's path.</param>
-public sealed partial class EmailVerification(ILeadStore leads, IOutboxStore outbox, string? linkBase = null, ILogger<EmailVerification>? logger = null)
+public sealed partial class EmailVerification(ILeadStore leads, IOutboxStore outbox, string? linkBase, ILogger<EmailVerification> logger)
 {
     /// <summary>Candidate codes read from one turn: a brute force gets a handful of guesses per turn, and five turns per claim.</summary>
     private const int MaxCodesPerTurn = 3;
     private const int MaxAttempts = 5;
-
-    private readonly ILogger _logger = logger ?? NullLogger<EmailVerification>.Instance;
 
     /// <summary>
     /// One turn's part: codes the lead returned on any channel verify their claim (the address verified this turn is
@@ -91,7 +88,7 @@ public sealed partial class EmailVerification(ILeadStore leads, IOutboxStore out
                 return existing;
             }
 
-            _logger.LogWarning("Lead {LeadId} claims an e-mail address lead {OwnerId} already owns; not linked, a rep can merge the two leads", lead.Id, owner);
+            logger.LogWarning("Lead {LeadId} claims an e-mail address lead {OwnerId} already owns; not linked, a rep can merge the two leads", lead.Id, owner);
             return await leads.SaveEmailClaimAsync((existing ?? NewClaim(lead, address, now)) with { Status = EmailClaimStatus.Conflict, ConflictLeadId = owner }, ct);
         }
 
@@ -102,7 +99,7 @@ public sealed partial class EmailVerification(ILeadStore leads, IOutboxStore out
         }
 
         var claim = await leads.SaveEmailClaimAsync(NewClaim(lead, address, now) with { ETag = existing?.ETag ?? "" }, ct);
-        _logger.LogInformation("Lead {LeadId} gave an e-mail address in chat; confirmation e-mail {ClaimId} written", lead.Id, claim.Id);
+        logger.LogInformation("Lead {LeadId} gave an e-mail address in chat; confirmation e-mail {ClaimId} written", lead.Id, claim.Id);
         return await SendAsync(clientName, claim, conversationId, ct);
     }
 
@@ -209,13 +206,13 @@ public sealed partial class EmailVerification(ILeadStore leads, IOutboxStore out
         var owner = await leads.LinkIdentityAsync(claim.ClientId, IdentityKind.Email, claim.Address, claim.LeadId, ct);
         if (owner != claim.LeadId)
         {
-            _logger.LogWarning("Lead {LeadId} proved an e-mail address lead {OwnerId} already owns; not linked, a rep can merge the two leads", claim.LeadId, owner);
+            logger.LogWarning("Lead {LeadId} proved an e-mail address lead {OwnerId} already owns; not linked, a rep can merge the two leads", claim.LeadId, owner);
             await leads.SaveEmailClaimAsync(claim with { Status = EmailClaimStatus.Conflict, ConflictLeadId = owner }, ct);
             return null;
         }
 
         await leads.SaveEmailClaimAsync(claim with { Status = EmailClaimStatus.Verified, VerifiedAt = now }, ct);
-        _logger.LogInformation("Lead {LeadId} verified the e-mail address of claim {ClaimId}", claim.LeadId, claim.Id);
+        logger.LogInformation("Lead {LeadId} verified the e-mail address of claim {ClaimId}", claim.LeadId, claim.Id);
         return claim.Address;
     }
 

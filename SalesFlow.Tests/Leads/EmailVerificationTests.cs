@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using System.Text.RegularExpressions;
 using SalesFlow.Core.Channels;
 using SalesFlow.Core.Delivery;
@@ -63,7 +64,7 @@ public sealed class EmailVerificationTests : IDisposable
         Assert.Equal(leadId, await _bed.Leads.FindIdentityOwnerAsync("acme", IdentityKind.Email, Address, default));
         var claim = await ClaimAsync(leadId);
         Assert.Equal(EmailClaimStatus.Verified, claim.Status);
-        var verification = new EmailVerification(_bed.Leads, _bed.Outbox);
+        var verification = new EmailVerification(_bed.Leads, _bed.Outbox, null, NullLogger<EmailVerification>.Instance);
         Assert.Equal(Address, await verification.VerifyCodesAsync((await _bed.Leads.GetAsync("acme", leadId, default))!, [code], _bed.Clock.GetUtcNow(), default));
         Assert.Equal(claim, await ClaimAsync(leadId));
     }
@@ -165,7 +166,7 @@ public sealed class EmailVerificationTests : IDisposable
     [Fact]
     public async Task TheLinkVerifiesOnceWithinItsLifetimeAndOnlyUnderItsOwnClient()
     {
-        var verification = new EmailVerification(_bed.Leads, _bed.Outbox);
+        var verification = new EmailVerification(_bed.Leads, _bed.Outbox, null, NullLogger<EmailVerification>.Instance);
         var leadId = await TurnAsync($"my e-mail is {Address}");
         var claim = await ClaimAsync(leadId);
         var now = _bed.Clock.GetUtcNow();

@@ -9,6 +9,7 @@ using SalesFlow.Core.Clients;
 using SalesFlow.Core.Compliance;
 using SalesFlow.Core.Conversations;
 using SalesFlow.Core.Intake;
+using SalesFlow.Core.Leads;
 using SalesFlow.Core.Memory;
 using SalesFlow.Core.Qualification;
 
@@ -76,6 +77,7 @@ public sealed class EngineTestBed : IDisposable
             Options.Create(options ?? new ConversationOptions()),
             Clock,
             NullLogger<ConversationEngine>.Instance,
+            new EmailVerification(Leads, Outbox, null, NullLogger<EmailVerification>.Instance),
             context,
             memoryService,
             memoryOptions);
