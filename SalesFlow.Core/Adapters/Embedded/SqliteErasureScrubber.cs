@@ -7,7 +7,7 @@ namespace SalesFlow.Core.Adapters.Embedded;
 /// Removes what an erasure leaves in the file after its rows are deleted (with <c>secure_delete</c>): the WAL's older
 /// frames and bytes that b-tree rebalancing left in pages' unused space (<see cref="SqliteFreeSpace"/>). It replaces a
 /// full <c>VACUUM</c>, which held the write lock for as long as rewriting the whole file takes (a second at 100 MB) and
-/// so stopped intake. Instead it walks the file in slices of <see cref="SlicePages"/> pages; each slice holds the write
+/// so stopped intake. Instead it walks the file in slices of <see cref="SlicePages"/> pages (1 MB); each slice holds the write
 /// lock only to checkpoint, zero the slice's unused bytes in the file itself and record how far it got.
 /// <para>
 /// Pending erasures are rows of <c>erasure_scrubs</c> (written in the erasure's own transaction, naming nothing of the
@@ -17,7 +17,7 @@ namespace SalesFlow.Core.Adapters.Embedded;
 /// </summary>
 public sealed class SqliteErasureScrubber : IDisposable
 {
-    internal const int SlicePages = 1024;
+    internal const int SlicePages = 256;
 
     private readonly SqliteDatabase _db;
     private readonly SemaphoreSlim _pass = new(1, 1);
@@ -127,13 +127,15 @@ public sealed class SqliteErasureScrubber : IDisposable
             }
         }
 
-        if (changed)
+        if (!changed)
         {
-            RandomAccess.FlushToDisk(_file!);
+            return true; // nothing written: no cache is stale, and a resume merely reads these pages again
         }
 
+        RandomAccess.FlushToDisk(_file!);
+
         // A commit, from a connection that has cached no page, both records the progress and makes every pooled
-        // connection drop the pages it cached before the scrub (SQLite rereads when the WAL changed).
+        // connection drop the pages it cached before the scrub (SQLite rereads them when the WAL changed).
         await using (var connection = _db.OpenUnpooled())
         {
             await connection.Command("UPDATE erasure_scrubs SET scrubbed_through = $p WHERE id <= $id", null, ("$p", last), ("$id", throughId)).ExecAsync();
