@@ -30,10 +30,18 @@ public sealed class SqliteErasureScrubber : IDisposable
     internal Func<long, Task>? AfterSlice { get; set; }
 
     /// <summary>
-    /// Scrubs until no erasure is pending. The work goes on when the caller stops waiting (it is not the caller's to cancel);
-    /// only disposing the database stops it, and the next start resumes it.
+    /// Scrubs until every erasure pending now is done (later ones do not keep the caller waiting). The work goes on when
+    /// the caller stops waiting (it is not the caller's to cancel); only disposing the database stops it, and the next
+    /// start resumes it.
     /// </summary>
-    public Task ScrubPendingAsync(CancellationToken ct) => Task.Run(() => RunAsync(_stopping.Token), CancellationToken.None).WaitAsync(ct);
+    public async Task ScrubPendingAsync(CancellationToken ct)
+    {
+        var through = await _db.ReadAsync(async c => await c.Command("SELECT MAX(id) FROM erasure_scrubs").ScalarAsync() as long?);
+        if (through is { } id)
+        {
+            await Task.Run(() => RunAsync(id, _stopping.Token), CancellationToken.None).WaitAsync(ct);
+        }
+    }
 
     /// <summary>Whether an erasure still waits for its scrub.</summary>
     public Task<bool> AnyPendingAsync() =>
@@ -45,14 +53,16 @@ public sealed class SqliteErasureScrubber : IDisposable
         _file?.Dispose();
     }
 
-    private async Task RunAsync(CancellationToken ct)
+    private async Task RunAsync(long through, CancellationToken ct)
     {
         await _pass.WaitAsync(ct);
         try
         {
-            while (await _db.ReadAsync(c => c.Command("SELECT MAX(id), MIN(scrubbed_through) FROM erasure_scrubs").QueryAsync(r => r.IsDBNull(0) ? ((long, long)?)null : (r.GetInt64(0), r.GetInt64(1)))) is [{ } pending])
+            // A pass covers every erasure pending when it starts, and resumes from the least progress among them.
+            while (await _db.ReadAsync(c => c.Command("SELECT MAX(id), MIN(scrubbed_through) FROM erasure_scrubs HAVING MIN(id) <= $through", null, ("$through", through))
+                       .QueryAsync(r => (Id: r.GetInt64(0), ScrubbedThrough: r.GetInt64(1)))) is [var pending])
             {
-                await PassAsync(pending.Item1, pending.Item2, ct);
+                await PassAsync(pending.Id, pending.ScrubbedThrough, ct);
             }
         }
         finally
