@@ -86,7 +86,9 @@ public sealed class LifecycleOverHttpTests
         Assert.Empty(await app.Http.OutboxAsync(start.Str("leadId")));
 
         // Search every byte the store keeps on disk (database, WAL, shared memory) for the lead's data.
-        foreach (var file in Directory.GetFiles(app.DataDir, "*", SearchOption.AllDirectories))
+        var files = Directory.GetFiles(app.DataDir, "*", SearchOption.AllDirectories);
+        Assert.Contains(files, f => f.EndsWith("salesflow.db-wal", StringComparison.Ordinal));
+        foreach (var file in files)
         {
             byte[] bytes;
             using (var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
