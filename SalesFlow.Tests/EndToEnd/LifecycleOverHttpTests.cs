@@ -82,6 +82,7 @@ public sealed class LifecycleOverHttpTests
         Assert.Equal(HttpStatusCode.OK, erase.StatusCode);
 
         Assert.Equal(HttpStatusCode.NotFound, (await app.Http.GetAsync($"/api/leads/{start.Str("leadId")}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await app.Http.DeleteAsync($"/api/leads/{start.Str("leadId")}")).StatusCode); // a repeat changes nothing
         Assert.Equal(HttpStatusCode.NotFound, (await app.Http.GetAsync($"/api/conversations/{start.Str("conversationId")}")).StatusCode);
         Assert.Empty(await app.Http.OutboxAsync(start.Str("leadId")));
 
