@@ -13,6 +13,7 @@ using SalesFlow.Core.Privacy;
 using SalesFlow.Core.Qualification;
 using SalesFlow.Core.Queue;
 using SalesFlow.Functions.Hosting;
+using SalesFlow.Functions.Runners;
 
 namespace SalesFlow.Functions.Extensions;
 
@@ -75,6 +76,7 @@ public static class AdapterExtensions
         services.AddSingleton<IMemoryStore, SqliteMemoryStore>();
         services.AddSingleton<SqliteMemoryIndex>();
         services.AddSingleton<IMemoryIndex>(sp => sp.GetRequiredService<SqliteMemoryIndex>());
+        services.AddHostedService<ErasureScrubResumer>();
     }
 
     private static void AddCosmosStores(IServiceCollection services, IConfiguration configuration)

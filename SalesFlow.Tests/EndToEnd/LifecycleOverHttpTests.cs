@@ -83,11 +83,14 @@ public sealed class LifecycleOverHttpTests
         Assert.Equal(HttpStatusCode.OK, erase.StatusCode);
 
         Assert.Equal(HttpStatusCode.NotFound, (await app.Http.GetAsync($"/api/leads/{start.Str("leadId")}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await app.Http.DeleteAsync($"/api/leads/{start.Str("leadId")}")).StatusCode); // a repeat changes nothing
         Assert.Equal(HttpStatusCode.NotFound, (await app.Http.GetAsync($"/api/conversations/{start.Str("conversationId")}")).StatusCode);
         Assert.Empty(await app.Http.OutboxAsync(start.Str("leadId")));
 
         // Search every byte the store keeps on disk (database, WAL, shared memory) for the lead's data.
-        foreach (var file in Directory.GetFiles(app.DataDir, "*", SearchOption.AllDirectories))
+        var files = Directory.GetFiles(app.DataDir, "*", SearchOption.AllDirectories);
+        Assert.Contains(files, f => f.EndsWith("salesflow.db-wal", StringComparison.Ordinal));
+        foreach (var file in files)
         {
             byte[] bytes;
             using (var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))

@@ -11,6 +11,8 @@ public sealed class SqliteDatabase : IDisposable
 {
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly string _connectionString;
+    private readonly string _unpooledConnectionString;
+    private readonly Lazy<SqliteErasureScrubber> _scrubber;
 
     public SqliteDatabase(string path)
     {
@@ -24,6 +26,8 @@ public sealed class SqliteDatabase : IDisposable
             Pooling = true,
             DefaultTimeout = 30,
         }.ToString();
+        _unpooledConnectionString = new SqliteConnectionStringBuilder(_connectionString) { Pooling = false }.ToString();
+        _scrubber = new(() => new SqliteErasureScrubber(this));
         using var connection = Open();
         Execute(connection, "PRAGMA journal_mode=WAL;");
         Execute(connection, SqliteSchema.Ddl);
@@ -31,9 +35,17 @@ public sealed class SqliteDatabase : IDisposable
 
     public string Path { get; }
 
-    public SqliteConnection Open()
+    /// <summary>The one scrubber of this file (see <see cref="SqliteErasureScrubber"/>).</summary>
+    public SqliteErasureScrubber Scrubber => _scrubber.Value;
+
+    public SqliteConnection Open() => Open(_connectionString);
+
+    /// <summary>A connection with an empty page cache, closed for good when disposed (for the erasure scrub).</summary>
+    internal SqliteConnection OpenUnpooled() => Open(_unpooledConnectionString);
+
+    private static SqliteConnection Open(string connectionString)
     {
-        var connection = new SqliteConnection(_connectionString);
+        var connection = new SqliteConnection(connectionString);
         connection.Open();
         Execute(connection, "PRAGMA busy_timeout=10000; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;");
         return connection;
@@ -62,16 +74,13 @@ public sealed class SqliteDatabase : IDisposable
         }
     }
 
-    /// <summary>Runs a statement that cannot run inside a transaction (VACUUM, checkpoints) with writers held off.</summary>
-    public async Task MaintainAsync(string sql, CancellationToken ct)
+    /// <summary>Runs work that is not one transaction (checkpoints, writing the file itself) with writers held off.</summary>
+    internal async Task<T> ExclusiveAsync<T>(Func<Task<T>> work, CancellationToken ct)
     {
         await _writeLock.WaitAsync(ct);
         try
         {
-            await using var connection = Open();
-            await using var command = connection.CreateCommand();
-            command.CommandText = sql;
-            await command.ExecuteNonQueryAsync(ct);
+            return await work();
         }
         finally
         {
@@ -88,6 +97,11 @@ public sealed class SqliteDatabase : IDisposable
 
     public void Dispose()
     {
+        if (_scrubber.IsValueCreated)
+        {
+            _scrubber.Value.Dispose();
+        }
+
         _writeLock.Dispose();
         SqliteConnection.ClearAllPools();
     }

@@ -3,8 +3,10 @@ using SalesFlow.Core.Privacy;
 namespace SalesFlow.Core.Adapters.Embedded;
 
 /// <summary>
-/// Deletes the lead and everything that names it in one transaction, then checkpoints the WAL
-/// and vacuums (rows are overwritten by secure_delete), so the erased text is not left behind in free pages or the log.
+/// Deletes the lead and everything that names it in one transaction (secure_delete overwrites the rows and freed pages),
+/// which also records a pending scrub; then waits for <see cref="SqliteErasureScrubber"/> to clear the copies SQLite
+/// leaves in the WAL and in pages' unused space, without holding the write lock for more than a slice at a time.
+/// Answering only then, the erasure is complete when it returns; one interrupted by a crash is finished at the next start.
 /// The memory index's in-process cache of the lead's recall texts is dropped too.
 /// </summary>
 public sealed class SqliteLeadEraser(SqliteDatabase db, SqliteMemoryIndex? memoryIndex = null) : ILeadEraser
@@ -36,6 +38,7 @@ public sealed class SqliteLeadEraser(SqliteDatabase db, SqliteMemoryIndex? memor
                 ("$c", clientId),
                 ("$l", leadId)).ExecAsync();
             counts["leads"] = await c.Command("DELETE FROM leads WHERE client_id = $c AND id = $l", t, ("$c", clientId), ("$l", leadId)).ExecAsync();
+            await c.Command("INSERT INTO erasure_scrubs (requested_at) VALUES ($now)", t, ("$now", DateTimeOffset.UtcNow.Ms())).ExecAsync();
             return counts;
         }, ct);
         if (removed is null)
@@ -44,8 +47,7 @@ public sealed class SqliteLeadEraser(SqliteDatabase db, SqliteMemoryIndex? memor
         }
 
         memoryIndex?.Forget(clientId, leadId);
-        // secure_delete overwrote the rows; VACUUM and a truncating checkpoint leave no copy in free pages or the WAL.
-        await db.MaintainAsync("VACUUM; PRAGMA wal_checkpoint(TRUNCATE);", ct);
+        await db.Scrubber.ScrubPendingAsync(ct);
         return new ErasureReport(leadId, removed);
     }
 }

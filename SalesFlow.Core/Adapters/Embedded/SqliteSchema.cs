@@ -203,5 +203,12 @@ internal static class SqliteSchema
             UNIQUE (client_id, lead_id, kind, seq)
         );
         CREATE INDEX IF NOT EXISTS ix_memory_vectors_lead ON memory_vectors (client_id, lead_id, id);
+        -- Erasures whose rows are deleted but whose leftovers in the file are not yet scrubbed (SqliteErasureScrubber).
+        -- The one table without client_id: it names no client and no lead, only how far the scrub got.
+        CREATE TABLE IF NOT EXISTS erasure_scrubs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            requested_at INTEGER NOT NULL,
+            scrubbed_through INTEGER NOT NULL DEFAULT 0
+        );
         """;
 }
