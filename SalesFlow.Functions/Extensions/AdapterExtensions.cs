@@ -9,6 +9,7 @@ using SalesFlow.Core.Conversations;
 using SalesFlow.Core.Delivery;
 using SalesFlow.Core.Leads;
 using SalesFlow.Core.Memory;
+using SalesFlow.Core.Observability;
 using SalesFlow.Core.Privacy;
 using SalesFlow.Core.Qualification;
 using SalesFlow.Core.Queue;
@@ -39,7 +40,7 @@ public static class AdapterExtensions
         }
 
         services.AddSingleton(new AdapterChoice(store, queue));
-        services.AddSingleton(sp => new SqliteDatabase(Path.Combine(sp.GetRequiredService<IOptions<SalesFlowOptions>>().Value.DataDir, "salesflow.db")));
+        services.AddSingleton(sp => new SqliteDatabase(Path.Combine(sp.GetRequiredService<IOptions<SalesFlowOptions>>().Value.DataDir, "salesflow.db"), sp.GetRequiredService<RuntimeHealth>()));
         if (store == Cosmos)
         {
             AddCosmosStores(services, configuration);
@@ -67,6 +68,7 @@ public static class AdapterExtensions
         services.AddSingleton<IClientStore, SqliteClientStore>();
         services.AddSingleton<ILeadStore, SqliteLeadStore>();
         services.AddSingleton<IConversationStore, SqliteConversationStore>();
+        services.AddSingleton<IUnansweredInbound, SqliteUnansweredInbound>();
         services.AddSingleton<IOutboxStore, SqliteOutboxStore>();
         services.AddSingleton<ILeadEraser>(sp => new SqliteLeadEraser(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<SqliteMemoryIndex>()));
         services.AddSingleton<ILeadProfileStore, SqliteLeadProfileStore>();
@@ -86,6 +88,7 @@ public static class AdapterExtensions
         services.AddSingleton<IClientStore>(stores.Clients);
         services.AddSingleton<ILeadStore>(stores.Leads);
         services.AddSingleton<IConversationStore>(stores.Conversations);
+        services.AddSingleton<IUnansweredInbound>(stores.Unanswered);
         services.AddSingleton<IOutboxStore>(stores.Outbox);
         services.AddSingleton<ILeadEraser>(stores.Eraser);
         services.AddSingleton<ILeadProfileStore>(stores.Profiles);

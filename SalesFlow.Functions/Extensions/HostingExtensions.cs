@@ -31,6 +31,7 @@ public static class HostingExtensions
         // Binding failures (bad JSON, wrong types) reach the exception handler, which names the field, in every environment.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new Core.Observability.RuntimeHealth(sp.GetRequiredService<TimeProvider>(), Core.Observability.RuntimeHealth.DefaultFailureWindow));
         services.AddSalesFlowAdapters(builder.Configuration, mode);
         services.AddSingleton<ITimerHandler, RetentionCleanupTimer>();
         builder.AddAiBrain();
@@ -46,6 +47,8 @@ public static class HostingExtensions
         services.AddSingleton<IWorkHandler, ProcessInboundHandler>();
         services.AddSingleton<IWorkHandler, DeliverHandler>();
         services.AddSingleton<ITimerHandler, OutboxSweepTimer>();
+        services.AddSingleton<InboundSweeper>();
+        services.AddSingleton<ITimerHandler, InboundSweepTimer>();
         builder.AddKnowledge();
         services.AddSingleton<ITimerHandler, SummaryRefreshTimer>();
         services.AddHostedService<DemoClientSeeder>();

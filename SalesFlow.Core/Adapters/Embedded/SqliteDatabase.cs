@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using SalesFlow.Core.Observability;
 
 namespace SalesFlow.Core.Adapters.Embedded;
 
@@ -11,9 +12,12 @@ public sealed class SqliteDatabase : IDisposable
 {
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly string _connectionString;
+    private readonly RuntimeHealth? _health;
 
-    public SqliteDatabase(string path)
+    /// <param name="health">Told the outcome of every write, so readiness sees a full or read-only disk.</param>
+    public SqliteDatabase(string path, RuntimeHealth? health = null)
     {
+        _health = health;
         Path = System.IO.Path.GetFullPath(path);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
         _connectionString = new SqliteConnectionStringBuilder
@@ -54,7 +58,13 @@ public sealed class SqliteDatabase : IDisposable
             await using var transaction = connection.BeginTransaction();
             var result = await work(connection, transaction);
             await transaction.CommitAsync(ct);
+            _health?.WriteSucceeded();
             return result;
+        }
+        catch (SqliteException e)
+        {
+            _health?.WriteFailed("sqlite", e);
+            throw;
         }
         finally
         {
@@ -72,6 +82,11 @@ public sealed class SqliteDatabase : IDisposable
             await using var command = connection.CreateCommand();
             command.CommandText = sql;
             await command.ExecuteNonQueryAsync(ct);
+        }
+        catch (SqliteException e)
+        {
+            _health?.WriteFailed("sqlite", e);
+            throw;
         }
         finally
         {

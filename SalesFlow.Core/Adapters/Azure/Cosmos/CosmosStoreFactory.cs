@@ -24,6 +24,7 @@ public sealed class CosmosStores : IDisposable
         ComplianceAudit = new CosmosComplianceAuditLog(Containers);
         Usage = new CosmosUsageStore(Containers);
         Knowledge = new CosmosKnowledgeStore(Containers);
+        Unanswered = new CosmosUnansweredInbound(Containers, Conversations);
     }
 
     public CosmosClient Client { get; }
@@ -53,6 +54,7 @@ public sealed class CosmosStores : IDisposable
     public CosmosUsageStore Usage { get; }
 
     public CosmosKnowledgeStore Knowledge { get; }
+    public CosmosUnansweredInbound Unanswered { get; }
 
     /// <summary>Creates the database and containers when missing (when <see cref="CosmosOptions.CreateIfMissing"/>); call once at start-up.</summary>
     public async Task InitializeAsync(CancellationToken ct)
