@@ -51,11 +51,16 @@ public sealed class RuntimeHealth(TimeProvider clock, TimeSpan failureWindow)
     public void WriteFailed(string source, Exception error)
     {
         ArgumentNullException.ThrowIfNull(error);
+        WriteFailed(source, $"{error.GetType().Name}: {error.Message}");
+    }
+
+    public void WriteFailed(string source, string error)
+    {
         var now = clock.GetUtcNow();
         lock (_writes)
         {
             var since = _failure is { } previous && (_latestFailed || now - previous.At < failureWindow) ? previous.Since : now;
-            _failure = new WriteFailure(source, $"{error.GetType().Name}: {error.Message}", now, since);
+            _failure = new WriteFailure(source, error, now, since);
             _latestFailed = true;
         }
     }

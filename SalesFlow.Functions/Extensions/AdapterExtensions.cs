@@ -30,7 +30,7 @@ public static class AdapterExtensions
     public const string Cosmos = "cosmos";
     public const string Storage = "storage";
 
-    public static IServiceCollection AddSalesFlowAdapters(this IServiceCollection services, IConfiguration configuration, HostingMode mode)
+    public static IServiceCollection AddSalesFlowAdapters(this IServiceCollection services, IConfiguration configuration, HostingMode mode, RuntimeHealth health)
     {
         var store = Choice(configuration, "SalesFlow:Store", Embedded, Cosmos);
         var queue = Choice(configuration, "SalesFlow:Queue", Embedded, Storage);
@@ -40,10 +40,10 @@ public static class AdapterExtensions
         }
 
         services.AddSingleton(new AdapterChoice(store, queue));
-        services.AddSingleton(sp => new SqliteDatabase(Path.Combine(sp.GetRequiredService<IOptions<SalesFlowOptions>>().Value.DataDir, "salesflow.db"), sp.GetRequiredService<RuntimeHealth>()));
+        services.AddSingleton(sp => new SqliteDatabase(Path.Combine(sp.GetRequiredService<IOptions<SalesFlowOptions>>().Value.DataDir, "salesflow.db"), health));
         if (store == Cosmos)
         {
-            AddCosmosStores(services, configuration);
+            AddCosmosStores(services, configuration, health);
         }
         else
         {
@@ -79,11 +79,11 @@ public static class AdapterExtensions
         services.AddSingleton<IMemoryIndex>(sp => sp.GetRequiredService<SqliteMemoryIndex>());
     }
 
-    private static void AddCosmosStores(IServiceCollection services, IConfiguration configuration)
+    private static void AddCosmosStores(IServiceCollection services, IConfiguration configuration, RuntimeHealth health)
     {
         // Fail at start-up, not on the first request, when the Cosmos settings are incomplete.
         var options = CosmosStoreFactory.ReadOptions(configuration);
-        var stores = CosmosStoreFactory.Create(options);
+        var stores = CosmosStoreFactory.Create(options, health);
         services.AddSingleton(stores);
         services.AddSingleton<IClientStore>(stores.Clients);
         services.AddSingleton<ILeadStore>(stores.Leads);
