@@ -9,11 +9,12 @@ namespace SalesFlow.Tests.Hosting;
 public sealed class SupervisedLoopTests
 {
     [Fact]
-    public async Task ALoopThatThrowsIsReportedDownWithTheReasonAndStartedAgain()
+    public async Task ALoopThatThrowsIsReportedDownWithTheReasonAndStartedAgainAfterItsBackoff()
     {
         var health = new RuntimeHealth();
+        var delays = new ManualDelays();
         var runs = 0;
-        var secondRun = new TaskCompletionSource();
+        var secondRun = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var stop = new CancellationTokenSource();
 
         var supervised = SupervisedLoop.RunAsync(
@@ -30,11 +31,14 @@ public sealed class SupervisedLoopTests
             },
             health,
             NullLogger.Instance,
-            TimeProvider.System,
+            delays,
             stop.Token);
 
-        var problems = await Eventually.ReturnsAsync(() => Task.FromResult(health.Problems()), p => p.Count > 0, because: "the loop is down during its backoff");
-        Assert.Equal(["worker process-inbound#1 is down: InvalidOperationException: database or disk is full"], problems);
+        Assert.Equal(TimeSpan.FromSeconds(1), await delays.Started.Task.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.Equal(["worker process-inbound#1 is down: InvalidOperationException: database or disk is full"], health.Problems());
+        Assert.Equal(1, runs);
+
+        delays.Elapse();
         await secondRun.Task.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Empty(health.Problems());
 
@@ -47,31 +51,34 @@ public sealed class SupervisedLoopTests
     [Fact]
     public async Task ALoopThatReturnsBeforeShutdownIsStartedAgain()
     {
+        var delays = new ManualDelays();
         var runs = 0;
-        var thirdRun = new TaskCompletionSource();
+        var secondRun = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var stop = new CancellationTokenSource();
 
         var supervised = SupervisedLoop.RunAsync(
             "timer outbox-sweep",
             async ct =>
             {
-                if (Interlocked.Increment(ref runs) < 3)
+                if (Interlocked.Increment(ref runs) == 1)
                 {
                     return;
                 }
 
-                thirdRun.TrySetResult();
+                secondRun.TrySetResult();
                 await Task.Delay(Timeout.Infinite, ct);
             },
             new RuntimeHealth(),
             NullLogger.Instance,
-            TimeProvider.System,
+            delays,
             stop.Token);
 
-        await thirdRun.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await delays.Started.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        delays.Elapse();
+        await secondRun.Task.WaitAsync(TimeSpan.FromSeconds(30));
         await stop.CancelAsync();
         await supervised;
-        Assert.Equal(3, runs);
+        Assert.Equal(2, runs);
     }
 
     [Fact]
@@ -107,5 +114,51 @@ public sealed class SupervisedLoopTests
         Assert.NotNull(health.FailingWrites);
         clock.Advance(TimeSpan.FromSeconds(31));
         Assert.Null(health.FailingWrites);
+    }
+
+    /// <summary>A clock whose delays end only when the test says so (Task.Delay waits on the provider's timers).</summary>
+    private sealed class ManualDelays : TimeProvider
+    {
+        private readonly List<(TimerCallback Callback, object? State)> _pending = [];
+
+        /// <summary>Completes with the length of the first delay asked for.</summary>
+        public TaskCompletionSource<TimeSpan> Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            lock (_pending)
+            {
+                _pending.Add((callback, state));
+            }
+
+            Started.TrySetResult(dueTime);
+            return new Held();
+        }
+
+        public void Elapse()
+        {
+            List<(TimerCallback Callback, object? State)> due;
+            lock (_pending)
+            {
+                due = [.. _pending];
+                _pending.Clear();
+            }
+
+            foreach (var (callback, state) in due)
+            {
+                callback(state);
+            }
+        }
+
+        private sealed class Held : ITimer
+        {
+            public bool Change(TimeSpan dueTime, TimeSpan period) => true;
+
+            public void Dispose()
+            {
+            }
+
+            public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+        }
     }
 }
