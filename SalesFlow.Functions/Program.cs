@@ -10,6 +10,11 @@ if (FunctionMetadataWriter.TryRun(args, Console.Out, Console.Error) is { } exitC
 var builder = WebApplication.CreateBuilder(args);
 builder.AddSalesFlowLogging();
 builder.AddSalesFlow();
+if (DataDirectoryCheck.Problem(builder.Configuration) is { } problem)
+{
+    await Console.Error.WriteLineAsync(problem);
+    return DataDirectoryCheck.ExitCode;
+}
 
 var app = builder.Build();
 app.UseCorrelation();

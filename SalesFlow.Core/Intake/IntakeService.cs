@@ -197,7 +197,7 @@ public sealed class IntakeService(
             Queues.ProcessInbound,
             ProcessInboundWork.Serialize(new ProcessInboundWork(stored.ClientId, stored.LeadId)),
             options.Value.BurstWindow,
-            coalesceKey: $"{stored.ClientId}/{stored.LeadId}",
+            coalesceKey: ProcessInboundWork.CoalesceKey(stored.ClientId, stored.LeadId),
             ct);
         return true;
     }

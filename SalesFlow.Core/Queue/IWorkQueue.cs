@@ -39,6 +39,9 @@ public interface IWorkQueueConsumer
 
     Task<int> CountAsync(string queue, CancellationToken ct);
 
+    /// <summary>When the oldest item still in <paramref name="queue"/> was enqueued (waiting, retrying or running); null when it is empty.</summary>
+    Task<DateTimeOffset?> OldestEnqueuedAtAsync(string queue, CancellationToken ct);
+
     /// <summary>Signalled when work is enqueued, so runners need not poll fast.</summary>
     event Action<string>? Enqueued;
 }

@@ -7,6 +7,9 @@ public sealed record ProcessInboundWork(string ClientId, string LeadId)
 {
     public static string Serialize(ProcessInboundWork work) => JsonSerializer.Serialize(work, WorkJson.Options);
 
+    /// <summary>One queued turn per lead: work not yet started under this key is merged (where the queue can).</summary>
+    public static string CoalesceKey(string clientId, string leadId) => $"{clientId}/{leadId}";
+
     public static ProcessInboundWork Parse(string payload) =>
         JsonSerializer.Deserialize<ProcessInboundWork>(payload, WorkJson.Options) is { ClientId.Length: > 0, LeadId.Length: > 0 } work
             ? work

@@ -1,6 +1,7 @@
 using SalesFlow.Core.Clients;
-using SalesFlow.Functions.Extensions;
+using SalesFlow.Core.Observability;
 using SalesFlow.Core.Queue;
+using SalesFlow.Functions.Extensions;
 using SalesFlow.Functions.Hosting;
 using SalesFlow.Functions.Runners;
 
@@ -12,27 +13,55 @@ public static class HealthApi
     {
         // The Functions host probes GET / before it forwards anything to a custom handler.
         app.MapGet("/", () => TypedResults.Ok(new { service = "SalesFlow" })).ExcludeFromDescription().WithMetadata(new CustomHandlerEndpoint("/"));
-        app.MapGet("/health", () => TypedResults.Ok(new { status = "healthy" })).WithName("Health").WithSummary("Liveness: the process answers.");
-        app.MapGet("/ready", ReadyAsync).WithName("Ready").WithSummary("Readiness: the store answers and the queue runners are up (or the Functions host runs the queues).");
+        app.MapGet("/health", HealthAsync).WithName("Health").WithSummary("Liveness: the process answers; with each work queue's length and the age of its oldest item.");
+        app.MapGet("/ready", ReadyAsync).WithName("Ready").WithSummary("Readiness: the store answers, storage takes writes and every worker loop runs (or the Functions host runs the queues); 503 with the reasons otherwise.");
         return app;
     }
 
-    private static async Task<IResult> ReadyAsync(IClientStore clients, QueueRunner runner, HostingMode mode, AdapterChoice adapters, IWorkQueueConsumer queue, ILogger<QueueRunner> logger, CancellationToken ct)
+    /// <summary>Always 200 while the process answers: a queue that cannot be read is reported, not turned into a failed liveness probe.</summary>
+    private static async Task<IResult> HealthAsync(IWorkQueueConsumer queue, TimeProvider clock, ILogger<QueueRunner> logger, CancellationToken ct)
+    {
+        try
+        {
+            var now = clock.GetUtcNow();
+            var queues = new Dictionary<string, object>();
+            foreach (var name in Queues.All)
+            {
+                var oldest = await queue.OldestEnqueuedAtAsync(name, ct);
+                queues[name] = new { length = await queue.CountAsync(name, ct), oldestAgeSeconds = oldest is { } at ? Math.Max(0, Math.Round((now - at).TotalSeconds, 1)) : (double?)null };
+            }
+
+            return TypedResults.Ok(new { status = "healthy", queues });
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Reading the queues for /health failed");
+            return TypedResults.Ok(new { status = "healthy", queues = (object?)null, queuesError = "queue unreachable" });
+        }
+    }
+
+    private static async Task<IResult> ReadyAsync(IClientStore clients, QueueRunner runner, HostingMode mode, AdapterChoice adapters, IWorkQueueConsumer queue, RuntimeHealth health, ILogger<QueueRunner> logger, CancellationToken ct)
     {
         try
         {
             await clients.GetAsync("-readiness-probe-", ct); // one round trip to the store
             var backlog = await queue.CountAsync(Queues.ProcessInbound, ct);
-            var poisoned = await queue.CountAsync(Queues.Poison(Queues.ProcessInbound), ct) + await queue.CountAsync(Queues.Poison(Queues.Deliver), ct)
-                + await queue.CountAsync(Queues.Poison(Queues.IngestKnowledge), ct);
-            var ready = mode.UnderFunctionsHost || runner.Started;
-            var body = new { status = ready ? "ready" : "starting", mode = mode.Name, store = adapters.Store, queueAdapter = adapters.Queue, queue = new { processInbound = backlog, poison = poisoned } };
-            return ready ? TypedResults.Ok(body) : TypedResults.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
+            var poisoned = 0;
+            foreach (var name in Queues.All)
+            {
+                poisoned += await queue.CountAsync(Queues.Poison(name), ct);
+            }
+
+            var reasons = health.Problems();
+            var started = mode.UnderFunctionsHost || runner.Started;
+            var status = reasons.Count > 0 ? "unavailable" : started ? "ready" : "starting";
+            var body = new { status, reasons, mode = mode.Name, store = adapters.Store, queueAdapter = adapters.Queue, queue = new { processInbound = backlog, poison = poisoned } };
+            return status == "ready" ? TypedResults.Ok(body) : TypedResults.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             logger.LogWarning(ex, "Readiness check failed");
-            return TypedResults.Json(new { status = "unavailable", error = "store or queue unreachable" }, statusCode: StatusCodes.Status503ServiceUnavailable);
+            return TypedResults.Json(new { status = "unavailable", reasons = new[] { "store or queue unreachable" }, error = "store or queue unreachable" }, statusCode: StatusCodes.Status503ServiceUnavailable);
         }
     }
 }

@@ -9,6 +9,7 @@ using SalesFlow.Core.Conversations;
 using SalesFlow.Core.Delivery;
 using SalesFlow.Core.Leads;
 using SalesFlow.Core.Memory;
+using SalesFlow.Core.Observability;
 using SalesFlow.Core.Privacy;
 using SalesFlow.Core.Qualification;
 using SalesFlow.Core.Queue;
@@ -30,7 +31,7 @@ public static class AdapterExtensions
     public const string Cosmos = "cosmos";
     public const string Storage = "storage";
 
-    public static IServiceCollection AddSalesFlowAdapters(this IServiceCollection services, IConfiguration configuration, HostingMode mode)
+    public static IServiceCollection AddSalesFlowAdapters(this IServiceCollection services, IConfiguration configuration, HostingMode mode, RuntimeHealth health)
     {
         var store = Choice(configuration, "SalesFlow:Store", Embedded, Cosmos);
         var queue = Choice(configuration, "SalesFlow:Queue", Embedded, Storage);
@@ -40,10 +41,10 @@ public static class AdapterExtensions
         }
 
         services.AddSingleton(new AdapterChoice(store, queue));
-        services.AddSingleton(sp => new SqliteDatabase(Path.Combine(sp.GetRequiredService<IOptions<SalesFlowOptions>>().Value.DataDir, "salesflow.db")));
+        services.AddSingleton(sp => new SqliteDatabase(Path.Combine(sp.GetRequiredService<IOptions<SalesFlowOptions>>().Value.DataDir, "salesflow.db"), health));
         if (store == Cosmos)
         {
-            AddCosmosStores(services, configuration);
+            AddCosmosStores(services, configuration, health);
         }
         else
         {
@@ -68,6 +69,7 @@ public static class AdapterExtensions
         services.AddSingleton<IClientStore, SqliteClientStore>();
         services.AddSingleton<ILeadStore, SqliteLeadStore>();
         services.AddSingleton<IConversationStore, SqliteConversationStore>();
+        services.AddSingleton<IUnansweredInbound, SqliteUnansweredInbound>();
         services.AddSingleton<IOutboxStore, SqliteOutboxStore>();
         services.AddSingleton<ILeadEraser>(sp => new SqliteLeadEraser(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<SqliteMemoryIndex>()));
         services.AddSingleton<ILeadProfileStore, SqliteLeadProfileStore>();
@@ -79,15 +81,16 @@ public static class AdapterExtensions
         services.AddHostedService<ErasureScrubResumer>();
     }
 
-    private static void AddCosmosStores(IServiceCollection services, IConfiguration configuration)
+    private static void AddCosmosStores(IServiceCollection services, IConfiguration configuration, RuntimeHealth health)
     {
         // Fail at start-up, not on the first request, when the Cosmos settings are incomplete.
         var options = CosmosStoreFactory.ReadOptions(configuration);
-        var stores = CosmosStoreFactory.Create(options);
+        var stores = CosmosStoreFactory.Create(options, health);
         services.AddSingleton(stores);
         services.AddSingleton<IClientStore>(stores.Clients);
         services.AddSingleton<ILeadStore>(stores.Leads);
         services.AddSingleton<IConversationStore>(stores.Conversations);
+        services.AddSingleton<IUnansweredInbound>(stores.Unanswered);
         services.AddSingleton<IOutboxStore>(stores.Outbox);
         services.AddSingleton<ILeadEraser>(stores.Eraser);
         services.AddSingleton<ILeadProfileStore>(stores.Profiles);

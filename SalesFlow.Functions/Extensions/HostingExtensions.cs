@@ -31,7 +31,10 @@ public static class HostingExtensions
         // Binding failures (bad JSON, wrong types) reach the exception handler, which names the field, in every environment.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddSingleton(TimeProvider.System);
-        services.AddSalesFlowAdapters(builder.Configuration, mode);
+        // Created here, not by the container: the Cosmos client is built at registration and reports to it too.
+        var health = new Core.Observability.RuntimeHealth();
+        services.AddSingleton(health);
+        services.AddSalesFlowAdapters(builder.Configuration, mode, health);
         services.AddSingleton<ITimerHandler, RetentionCleanupTimer>();
         builder.AddAiBrain();
         services.AddSingleton<IComplianceFilter, RulesComplianceFilter>();
@@ -53,6 +56,8 @@ public static class HostingExtensions
         services.AddSingleton<IWorkHandler, ProcessInboundHandler>();
         services.AddSingleton<IWorkHandler, DeliverHandler>();
         services.AddSingleton<ITimerHandler, OutboxSweepTimer>();
+        services.AddSingleton<InboundSweeper>();
+        services.AddSingleton<ITimerHandler, InboundSweepTimer>();
         builder.AddKnowledge();
         services.AddSingleton<ITimerHandler, SummaryRefreshTimer>();
         services.AddHostedService<DemoClientSeeder>();

@@ -72,6 +72,8 @@ public static class FunctionCatalog
     public static IReadOnlyList<TimerFunction> Timers { get; } =
     [
         new(TimerNames.OutboxSweep, "0 */1 * * * *"),
+        // Half a minute after the outbox sweep, so the two do not query at the same moment.
+        new(TimerNames.InboundSweep, "30 */1 * * * *"),
         new(TimerNames.RetentionCleanup, "0 30 3 * * *"),
         // Turns refresh summaries as the hot window overflows; this tidies up leads whose last turns did not.
         new(TimerNames.SummaryRefresh, "0 */15 * * * *"),
@@ -83,6 +85,7 @@ public static class FunctionCatalog
 public static class TimerNames
 {
     public const string OutboxSweep = "outbox-sweep";
+    public const string InboundSweep = "inbound-sweep";
     public const string RetentionCleanup = "retention-cleanup";
     public const string SummaryRefresh = "summary-refresh";
 }

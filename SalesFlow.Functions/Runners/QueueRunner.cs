@@ -11,12 +11,16 @@ namespace SalesFlow.Functions.Runners;
 /// Standalone mode does the Functions host's job: drains each work queue and calls the same
 /// handler the host would invoke. A failure makes the item visible again after a backoff and,
 /// after MaxDequeueCount tries, parks it in "&lt;queue&gt;-poison" (the host's behaviour).
+/// A worker never dies of a failure, not even of the queue's own (a full or read-only disk): it logs, backs off and
+/// goes on, and <see cref="SupervisedLoop"/> restarts one that ends anyway.
 /// </summary>
 public sealed class QueueRunner(
     IEnumerable<IWorkHandler> handlers,
     IWorkQueueConsumer consumer,
     IServiceProvider services,
     IOptions<SalesFlowOptions> options,
+    RuntimeHealth health,
+    TimeProvider clock,
     ILogger<QueueRunner> logger) : BackgroundService
 {
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(2);
@@ -29,7 +33,7 @@ public sealed class QueueRunner(
     {
         if (services.GetService<SqliteWorkQueue>() is { } embedded && ReferenceEquals(embedded, consumer))
         {
-            await embedded.ReleaseLeasesOfDeadProcessAsync(stoppingToken);
+            await ReleaseLeasesOfDeadProcessAsync(embedded, stoppingToken);
         }
 
         var loops = new List<Task>();
@@ -39,7 +43,8 @@ public sealed class QueueRunner(
             _signals[handler.Queue] = signal;
             for (var i = 0; i < options.Value.WorkersPerQueue; i++)
             {
-                loops.Add(Task.Run(() => DrainAsync(handler, signal, stoppingToken), stoppingToken));
+                var name = $"{handler.Queue}#{i + 1}";
+                loops.Add(Task.Run(() => SupervisedLoop.RunAsync(name, ct => DrainAsync(handler, signal, ct), health, logger, clock, stoppingToken), stoppingToken));
             }
         }
 
@@ -58,6 +63,25 @@ public sealed class QueueRunner(
         }
     }
 
+    /// <summary>Tried until it works: claiming before it would leave a dead process's work waiting out its lease.</summary>
+    private async Task ReleaseLeasesOfDeadProcessAsync(SqliteWorkQueue embedded, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await embedded.ReleaseLeasesOfDeadProcessAsync(ct);
+                return;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                var wait = Backoff.Delay(attempt);
+                logger.LogError(ex, "Releasing the leases of a dead process failed; next try in {Wait}", wait);
+                await Task.Delay(wait, clock, ct);
+            }
+        }
+    }
+
     private void OnEnqueued(string queue)
     {
         if (_signals.TryGetValue(queue, out var signal))
@@ -68,17 +92,22 @@ public sealed class QueueRunner(
 
     private async Task DrainAsync(IWorkHandler handler, SemaphoreSlim signal, CancellationToken ct)
     {
+        var failures = 0;
         while (!ct.IsCancellationRequested)
         {
             WorkItem? item;
             try
             {
                 item = await consumer.ClaimAsync(handler.Queue, Lease, ct);
+                health.WriteSucceeded();
+                failures = 0;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
             {
-                logger.LogError(ex, "Claiming from {Queue} failed", handler.Queue);
-                await Task.Delay(TimeSpan.FromSeconds(1), ct);
+                health.WriteFailed($"queue {handler.Queue}", ex);
+                var wait = Backoff.Delay(++failures);
+                logger.LogError(ex, "Claiming from {Queue} failed; next try in {Wait}", handler.Queue, wait);
+                await Task.Delay(wait, clock, ct);
                 continue;
             }
 
@@ -96,25 +125,64 @@ public sealed class QueueRunner(
     {
         using var scope = logger.BeginScope("invocation {InvocationId}", $"{item.Queue}/{item.Id}/{item.DequeueCount}");
         var started = Stopwatch.GetTimestamp();
+        Exception? failure = null;
         try
         {
             await handler.HandleAsync(item, ct);
-            await consumer.CompleteAsync(item, CancellationToken.None);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
-            // Shutting down: the lease runs out and the item is taken up again.
+            return; // Shutting down: the lease runs out and the item is taken up again.
         }
         catch (Exception ex)
         {
-            SalesFlowMetrics.WorkFailures.Add(1, new KeyValuePair<string, object?>("queue", item.Queue));
-            var retryAfter = TimeSpan.FromSeconds(Math.Min(60, Math.Pow(2, item.DequeueCount)));
-            logger.LogError(ex, "{Queue} item {ItemId} failed on try {Try}; retry in {RetryAfter}", item.Queue, item.Id, item.DequeueCount, retryAfter);
-            await consumer.FailAsync(item, ex.GetType().Name + ": " + ex.Message, retryAfter, options.Value.MaxDequeueCount, CancellationToken.None);
+            failure = ex;
         }
         finally
         {
             SalesFlowMetrics.WorkDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, new KeyValuePair<string, object?>("queue", item.Queue));
+        }
+
+        if (failure is null)
+        {
+            await SettleAsync(item, "complete", () => consumer.CompleteAsync(item, CancellationToken.None), ct);
+            return;
+        }
+
+        SalesFlowMetrics.WorkFailures.Add(1, new KeyValuePair<string, object?>("queue", item.Queue));
+        var retryAfter = TimeSpan.FromSeconds(Math.Min(60, Math.Pow(2, item.DequeueCount)));
+        logger.LogError(failure, "{Queue} item {ItemId} failed on try {Try}; retry in {RetryAfter}", item.Queue, item.Id, item.DequeueCount, retryAfter);
+        await SettleAsync(item, "fail", () => consumer.FailAsync(item, failure.GetType().Name + ": " + failure.Message, retryAfter, options.Value.MaxDequeueCount, CancellationToken.None), ct);
+    }
+
+    /// <summary>
+    /// Completes or fails the item, trying again with backoff while the queue refuses (its storage is down) and the
+    /// lease lasts; after that the lease runs out and the item is taken up again, so nothing is lost either way.
+    /// </summary>
+    private async Task SettleAsync(WorkItem item, string what, Func<Task> settle, CancellationToken ct)
+    {
+        var claimed = clock.GetUtcNow();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await settle();
+                health.WriteSucceeded();
+                return;
+            }
+            catch (Exception ex)
+            {
+                health.WriteFailed($"queue {item.Queue}", ex);
+                var wait = Backoff.Delay(attempt);
+                if (ct.IsCancellationRequested || clock.GetUtcNow() + wait - claimed > Lease)
+                {
+                    logger.LogError(ex, "Could not {What} {Queue} item {ItemId}; it is taken up again when its lease runs out", what, item.Queue, item.Id);
+                    return;
+                }
+
+                logger.LogError(ex, "Could not {What} {Queue} item {ItemId}; next try in {Wait}", what, item.Queue, item.Id, wait);
+                await Task.Delay(wait, clock, ct);
+            }
         }
     }
 }

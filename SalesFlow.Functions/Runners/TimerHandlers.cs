@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using SalesFlow.Core.Conversations;
 using SalesFlow.Core.Delivery;
 using SalesFlow.Core.Memory;
 using SalesFlow.Core.Queue;
@@ -18,6 +19,14 @@ public interface ITimerHandler
 public sealed class OutboxSweepTimer(OutboxSweeper sweeper) : ITimerHandler
 {
     public string Name => TimerNames.OutboxSweep;
+
+    public Task RunAsync(CancellationToken ct) => sweeper.SweepAsync(ct);
+}
+
+/// <summary>inbound-sweep: queues the turn again of conversations whose stored messages have waited too long for an answer.</summary>
+public sealed class InboundSweepTimer(InboundSweeper sweeper) : ITimerHandler
+{
+    public string Name => TimerNames.InboundSweep;
 
     public Task RunAsync(CancellationToken ct) => sweeper.SweepAsync(ct);
 }

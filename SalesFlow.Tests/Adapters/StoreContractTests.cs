@@ -25,7 +25,8 @@ public sealed record StoreSet(
     IUsageStore Usage,
     IMemoryStore Memory,
     IMemoryIndex MemoryIndex,
-    Func<string, Task<IReadOnlyList<string>>> FindEverythingMentioning);
+    Func<string, Task<IReadOnlyList<string>>> FindEverythingMentioning,
+    IUnansweredInbound? Unanswered = null);
 
 /// <summary>
 /// The store ports' contract: the same assertions run against every adapter (subclasses say which).

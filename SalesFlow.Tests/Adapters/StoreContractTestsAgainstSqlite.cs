@@ -23,7 +23,8 @@ public sealed class StoreContractTestsAgainstSqlite : StoreContractTests
             new SqliteUsageStore(_temp.Db),
             new SqliteMemoryStore(_temp.Db),
             _memoryIndex,
-            FindEverythingMentioningAsync));
+            FindEverythingMentioningAsync,
+            new SqliteUnansweredInbound(_temp.Db)));
     }
 
     [Fact]

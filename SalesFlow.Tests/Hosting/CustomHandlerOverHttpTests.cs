@@ -155,6 +155,7 @@ public sealed class CustomHandlerOverHttpTests(AzuriteFixture azurite, Functions
     [Theory]
     [InlineData("outbox-sweep")]
     [InlineData("retention-cleanup")]
+    [InlineData("inbound-sweep")]
     public async Task ATimerInvocationRunsItsHandlerAndAnswersTheProtocolShape(string timer)
     {
         var body = Json("""

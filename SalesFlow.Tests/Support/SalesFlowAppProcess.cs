@@ -98,31 +98,31 @@ public sealed class SalesFlowAppProcess : IAsyncDisposable
         }
     }
 
-    private async Task StartProcessAsync()
+    /// <summary>Starts the app and waits for it to exit by itself (a start-up it refuses); its exit code and everything it wrote.</summary>
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(string dataDir, Dictionary<string, string>? environment = null)
     {
-        var info = new ProcessStartInfo("dotnet", $"\"{AppDll()}\"")
+        var app = new SalesFlowAppProcess(dataDir, environment ?? []);
+        using var process = Process.Start(app.StartInfo()) ?? throw new InvalidOperationException("Could not start SalesFlow.");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(AppDll())!,
-        };
-        info.Environment["ASPNETCORE_URLS"] = BaseUrl.ToString().TrimEnd('/');
-        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
-        info.Environment["SALESFLOW_DATA_DIR"] = DataDir;
-        info.Environment["SALESFLOW_DEMO_API_KEY"] = ApiKey;
-        info.Environment["SALESFLOW_DEMO_WHATSAPP_APP_SECRET"] = WhatsAppAppSecret;
-        info.Environment["SALESFLOW_DEMO_WHATSAPP_VERIFY_TOKEN"] = WhatsAppVerifyToken;
-        info.Environment["SALESFLOW_DEMO_TWILIO_AUTH_TOKEN"] = TwilioAuthToken;
-        info.Environment["SALESFLOW_DEMO_EMAIL_WEBHOOK_SECRET"] = EmailWebhookSecret;
-        info.Environment["Conversation__BurstWindow"] = "00:00:00.300";
-        info.Environment.Remove("FUNCTIONS_CUSTOMHANDLER_PORT");
-        foreach (var (key, value) in _environment)
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
         {
-            info.Environment[key] = value;
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("SalesFlow did not exit by itself:\n" + await stdout + await stderr);
         }
 
-        _process = Process.Start(info) ?? throw new InvalidOperationException("Could not start SalesFlow.");
+        app.Http.Dispose();
+        return (process.ExitCode, await stdout + await stderr);
+    }
+
+    private async Task StartProcessAsync()
+    {
+        _process = Process.Start(StartInfo()) ?? throw new InvalidOperationException("Could not start SalesFlow.");
         _process.OutputDataReceived += (_, e) => Append(e.Data);
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
         _process.BeginOutputReadLine();
@@ -153,6 +153,33 @@ public sealed class SalesFlowAppProcess : IAsyncDisposable
         }
 
         throw new TimeoutException($"SalesFlow did not become ready:\n{Output}");
+    }
+
+    private ProcessStartInfo StartInfo()
+    {
+        var info = new ProcessStartInfo("dotnet", $"\"{AppDll()}\"")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(AppDll())!,
+        };
+        info.Environment["ASPNETCORE_URLS"] = BaseUrl.ToString().TrimEnd('/');
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        info.Environment["SALESFLOW_DATA_DIR"] = DataDir;
+        info.Environment["SALESFLOW_DEMO_API_KEY"] = ApiKey;
+        info.Environment["SALESFLOW_DEMO_WHATSAPP_APP_SECRET"] = WhatsAppAppSecret;
+        info.Environment["SALESFLOW_DEMO_WHATSAPP_VERIFY_TOKEN"] = WhatsAppVerifyToken;
+        info.Environment["SALESFLOW_DEMO_TWILIO_AUTH_TOKEN"] = TwilioAuthToken;
+        info.Environment["SALESFLOW_DEMO_EMAIL_WEBHOOK_SECRET"] = EmailWebhookSecret;
+        info.Environment["Conversation__BurstWindow"] = "00:00:00.300";
+        info.Environment.Remove("FUNCTIONS_CUSTOMHANDLER_PORT");
+        foreach (var (key, value) in _environment)
+        {
+            info.Environment[key] = value;
+        }
+
+        return info;
     }
 
     private void Append(string? line)

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using SalesFlow.Core.Observability;
 
 namespace SalesFlow.Core.Adapters.Embedded;
 
@@ -13,9 +14,12 @@ public sealed class SqliteDatabase : IDisposable
     private readonly string _connectionString;
     private readonly string _unpooledConnectionString;
     private readonly Lazy<SqliteErasureScrubber> _scrubber;
+    private readonly RuntimeHealth? _health;
 
-    public SqliteDatabase(string path)
+    /// <param name="health">Told the outcome of every write, so readiness sees a full or read-only disk.</param>
+    public SqliteDatabase(string path, RuntimeHealth? health = null)
     {
+        _health = health;
         Path = System.IO.Path.GetFullPath(path);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
         _connectionString = new SqliteConnectionStringBuilder
@@ -66,7 +70,13 @@ public sealed class SqliteDatabase : IDisposable
             await using var transaction = connection.BeginTransaction();
             var result = await work(connection, transaction);
             await transaction.CommitAsync(ct);
+            _health?.WriteSucceeded();
             return result;
+        }
+        catch (SqliteException e)
+        {
+            _health?.WriteFailed("sqlite", e);
+            throw;
         }
         finally
         {
@@ -81,6 +91,11 @@ public sealed class SqliteDatabase : IDisposable
         try
         {
             return await work();
+        }
+        catch (SqliteException e)
+        {
+            _health?.WriteFailed("sqlite", e);
+            throw;
         }
         finally
         {

@@ -84,6 +84,12 @@ public sealed class SqliteWorkQueue(SqliteDatabase db, TimeProvider clock) : IWo
     public Task<int> CountAsync(string queue, CancellationToken ct) =>
         db.ReadAsync(async c => Convert.ToInt32(await c.Command("SELECT COUNT(*) FROM jobs WHERE queue = $q", null, ("$q", queue)).ScalarAsync(), CultureInfo.InvariantCulture));
 
+    /// <summary>A coalesced item keeps the creation time of its first enqueue: the oldest work it carries.</summary>
+    public Task<DateTimeOffset?> OldestEnqueuedAtAsync(string queue, CancellationToken ct) =>
+        db.ReadAsync(async c => await c.Command("SELECT MIN(created_at) FROM jobs WHERE queue = $q", null, ("$q", queue)).ScalarAsync() is long ms
+            ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
+            : (DateTimeOffset?)null);
+
     public Task<IReadOnlyList<PoisonMessage>> ListAsync(string queue, int max, CancellationToken ct) =>
         db.ReadAsync<IReadOnlyList<PoisonMessage>>(async c => await c.Command(
             "SELECT id, payload, dequeue_count, last_error FROM jobs WHERE queue = $pq ORDER BY id LIMIT $max",

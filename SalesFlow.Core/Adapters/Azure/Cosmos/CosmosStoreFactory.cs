@@ -2,6 +2,7 @@ using Azure.Core;
 using Azure.Identity;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Configuration;
+using SalesFlow.Core.Observability;
 
 namespace SalesFlow.Core.Adapters.Azure.Cosmos;
 
@@ -24,6 +25,7 @@ public sealed class CosmosStores : IDisposable
         ComplianceAudit = new CosmosComplianceAuditLog(Containers);
         Usage = new CosmosUsageStore(Containers);
         Knowledge = new CosmosKnowledgeStore(Containers);
+        Unanswered = new CosmosUnansweredInbound(Containers, Conversations);
     }
 
     public CosmosClient Client { get; }
@@ -53,6 +55,7 @@ public sealed class CosmosStores : IDisposable
     public CosmosUsageStore Usage { get; }
 
     public CosmosKnowledgeStore Knowledge { get; }
+    public CosmosUnansweredInbound Unanswered { get; }
 
     /// <summary>Creates the database and containers when missing (when <see cref="CosmosOptions.CreateIfMissing"/>); call once at start-up.</summary>
     public async Task InitializeAsync(CancellationToken ct)
@@ -109,13 +112,19 @@ public static class CosmosStoreFactory
 
     public static CosmosStores Create(IConfiguration configuration) => Create(ReadOptions(configuration));
 
-    public static CosmosStores Create(CosmosOptions options)
+    /// <param name="health">Told the outcome of every write, so readiness sees an account that refuses them.</param>
+    public static CosmosStores Create(CosmosOptions options, RuntimeHealth? health = null)
     {
         var clientOptions = new CosmosClientOptions
         {
             Serializer = new CosmosSystemTextJsonSerializer(),
             ApplicationName = "SalesFlow",
         };
+        if (health is not null)
+        {
+            clientOptions.CustomHandlers.Add(new CosmosWriteHealthHandler(health));
+        }
+
 
         CosmosClient client;
         if (options.ConnectionString is { } connectionString)

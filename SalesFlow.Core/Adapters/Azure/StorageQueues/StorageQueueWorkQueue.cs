@@ -20,7 +20,8 @@ namespace SalesFlow.Core.Adapters.Azure.StorageQueues;
 /// took the message, completing or failing it is a no-op (the new owner decides).</item>
 /// <item>Parking in the poison queue copies the message text to "&lt;queue&gt;-poison" (as the Functions
 /// host does) and then deletes the original; the error text is not kept.</item>
-/// <item><see cref="CountAsync"/> is the service's approximate count (visible and invisible messages).</item>
+/// <item><see cref="CountAsync"/> is the service's approximate count (visible and invisible messages);
+/// <see cref="OldestEnqueuedAtAsync"/> sees only visible ones (what a peek returns).</item>
 /// </list>
 /// </para>
 /// </summary>
@@ -85,6 +86,13 @@ public sealed class StorageQueueWorkQueue(StorageQueueClient client) : IWorkQueu
     {
         await EnsureQueueAsync(queue, ct);
         return await client.GetApproximateMessageCountAsync(queue, ct);
+    }
+
+    /// <summary>The oldest visible message (a peek sees no message that is delayed or being worked on).</summary>
+    public async Task<DateTimeOffset?> OldestEnqueuedAtAsync(string queue, CancellationToken ct)
+    {
+        await EnsureQueueAsync(queue, ct);
+        return (await client.PeekMessagesAsync(queue, 1, ct)) is [var oldest, ..] ? oldest.InsertionTime : null;
     }
 
     /// <summary>Peeks at most 32 messages (the service's limit for a peek); visible messages only.</summary>
