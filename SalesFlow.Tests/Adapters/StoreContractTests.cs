@@ -48,12 +48,12 @@ public abstract partial class StoreContractTests : IAsyncLifetime
 
     private static DateTimeOffset Now => DateTimeOffset.UtcNow;
 
-    protected static Lead NewLead(string clientId) => new() { Id = Ids.New("lead"), ClientId = clientId, CreatedAt = Now, UpdatedAt = Now };
+    internal static Lead NewLead(string clientId) => new() { Id = Ids.New("lead"), ClientId = clientId, CreatedAt = Now, UpdatedAt = Now };
 
     private static Client NewClient(string id, string keyHash) =>
         new(id, $"Client {id}", keyHash, new ClientChannelSecrets("app-secret", "verify", "twilio", "email"), "49", "Europe/Berlin");
 
-    protected static Message Inbound(Conversation c, string text, string? providerId = null, string? id = null) => new()
+    internal static Message Inbound(Conversation c, string text, string? providerId = null, string? id = null) => new()
     {
         Id = id ?? Ids.New("msg"),
         ClientId = c.ClientId,

@@ -143,20 +143,9 @@ public sealed class SqliteErasureTests : IDisposable
         Assert.Equal("ok", await TextAsync("PRAGMA integrity_check"));
     }
 
-    private static Lead NewLead() => new() { Id = Ids.New("lead"), ClientId = "acme", CreatedAt = Now, UpdatedAt = Now };
+    private static Lead NewLead() => StoreContractTests.NewLead("acme");
 
-    private static Message Inbound(Conversation c, string text) => new()
-    {
-        Id = Ids.New("msg"),
-        ClientId = c.ClientId,
-        LeadId = c.LeadId,
-        ConversationId = c.Id,
-        Direction = MessageDirection.Inbound,
-        Channel = ChannelKind.WhatsApp,
-        Text = text,
-        Metadata = new Dictionary<string, string>(),
-        CreatedAt = Now,
-    };
+    private static Message Inbound(Conversation c, string text) => StoreContractTests.Inbound(c, text);
 
     private static string Words(Random random, int count) =>
         string.Join(' ', Enumerable.Range(0, count).Select(_ => new string((char)('a' + random.Next(26)), random.Next(1, 9))));
@@ -229,20 +218,38 @@ public sealed class SqliteErasureTests : IDisposable
     /// <summary>Every byte of the database and its WAL, searched for the lead's strings.</summary>
     private void AssertNoTrace(params string[] needles)
     {
-        foreach (var file in Directory.GetFiles(_temp.Directory))
+        foreach (var (file, bytes) in ReadDataFolder())
         {
-            byte[] bytes;
-            using (var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
-            {
-                using var copy = new MemoryStream();
-                stream.CopyTo(copy);
-                bytes = copy.ToArray();
-            }
-
             foreach (var needle in needles)
             {
                 Assert.True(bytes.AsSpan().IndexOf(Encoding.UTF8.GetBytes(needle)) < 0, $"'{needle}' still in {Path.GetFileName(file)}");
             }
         }
+    }
+
+    /// <summary>
+    /// The folder's files as one snapshot. Other tests clear SQLite's global connection pool; when the last connection
+    /// to this file closes, SQLite checkpoints and deletes the WAL and shm, so a vanished file means: read them all again.
+    /// </summary>
+    private List<(string File, byte[] Bytes)> ReadDataFolder()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return Directory.GetFiles(_temp.Directory).Select(file => (file, ReadShared(file))).ToList();
+            }
+            catch (FileNotFoundException) when (attempt < 5)
+            {
+            }
+        }
+    }
+
+    private static byte[] ReadShared(string file)
+    {
+        using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
     }
 }
