@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 
 namespace SalesFlow.Tests.Hosting;
 
-/// <summary>Security and azd conventions of infra/ and azure.yaml, checked on the text (no Bicep CLI here).</summary>
+/// <summary>Security and azd conventions of infra/ and azure.yaml, checked on the text (BicepTemplatesCompileTests compiles and lints them).</summary>
 public sealed partial class InfraConventionsTests
 {
     [Fact]
