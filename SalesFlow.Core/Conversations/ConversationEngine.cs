@@ -53,10 +53,10 @@ public sealed class ConversationEngine(
     TimeProvider clock,
     ILogger<ConversationEngine> logger,
     EmailVerification emailVerification,
-    ContextBuilder? memoryContext = null,
-    MemoryService? memory = null,
-    IOptions<MemoryOptions>? memoryOptions = null,
-    IKnowledgeRetriever? knowledge = null)
+    ContextBuilder memoryContext,
+    MemoryService memory,
+    IOptions<MemoryOptions> memoryOptions,
+    IKnowledgeRetriever knowledge)
 {
 
     /// <summary>The most characters of a turn (one message or a burst) the brain reads; the chat API takes messages of this size.</summary>
@@ -71,11 +71,6 @@ public sealed class ConversationEngine(
     /// </summary>
     private async Task<IReadOnlyList<string>> KnowledgeForAsync(string clientId, string leadText, CancellationToken ct)
     {
-        if (knowledge is null)
-        {
-            return [];
-        }
-
         try
         {
             var context = await knowledge.RetrieveAsync(clientId, leadText, KnowledgePassages, ct);
@@ -213,12 +208,7 @@ public sealed class ConversationEngine(
     /// <summary>The three memory layers fitted to the budget: the prompt's reserve and this turn's text come off it first.</summary>
     private async Task<ReplyRequest> WithMemoryAsync(ReplyRequest request, string conversationId, long firstPendingSeq, CancellationToken ct)
     {
-        if (memoryContext is null)
-        {
-            return request;
-        }
-
-        var budget = (memoryOptions?.Value.TokenBudget ?? 6000) - MemoryOptions.PromptReserve - TokenEstimator.Count(request.LeadText);
+        var budget = memoryOptions.Value.TokenBudget - MemoryOptions.PromptReserve - TokenEstimator.Count(request.LeadText);
         var context = await memoryContext.BuildAsync(request.ClientId!, request.LeadId!, conversationId, request.LeadText, Math.Max(0, budget), ct);
         return request with
         {
@@ -234,11 +224,6 @@ public sealed class ConversationEngine(
     /// <summary>After the commit: the turn stands whatever memory does, so a failure here is logged, not retried.</summary>
     private async Task UpdateMemoryAsync(string clientId, string leadId, string conversationId, CancellationToken ct)
     {
-        if (memory is null)
-        {
-            return;
-        }
-
         try
         {
             await memory.AfterTurnAsync(clientId, leadId, conversationId, ct);

@@ -106,7 +106,7 @@ public sealed class ConversationEngineTests : IDisposable
     public async Task AnErasedLeadIsNotAnswered()
     {
         var accepted = await Say("Hi", "wamid.1");
-        await new SqliteLeadEraser(_bed.Temp.Db).EraseAsync("acme", accepted.LeadId, default);
+        await new SqliteLeadEraser(_bed.Temp.Db, new SqliteMemoryIndex(_bed.Temp.Db)).EraseAsync("acme", accepted.LeadId, default);
 
         Assert.Null(await Engine().ProcessLeadAsync("acme", accepted.LeadId, default));
         Assert.Empty(await _bed.Outbox.ListAsync("acme", null, null, 10, default));
