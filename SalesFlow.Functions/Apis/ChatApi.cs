@@ -127,7 +127,7 @@ public static class ChatApi
         }, ct);
 
         var after = result?.Conversation ?? await conversations.GetAsync(client.Id, accepted.ConversationId, ct) ?? conversation;
-        var reply = await outbox.GetAsync(client.Id, ConversationEngine.ReplyIdFor(client.Id, accepted.MessageId), ct);
+        var reply = await outbox.GetAsync(client.Id, ReplyWriter.IdFor(client.Id, accepted.MessageId), ct);
         if (!streamed && reply is not null)
         {
             // Another worker answered this message first (a retry, the queue): show its stored reply all the same.

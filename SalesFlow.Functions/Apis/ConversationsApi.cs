@@ -142,7 +142,7 @@ public static class ConversationsApi
         var before = await conversations.GetAsync(client.Id, accepted.ConversationId, ct);
         var result = await engine.ProcessLeadAsync(client.Id, accepted.LeadId, ct);
         var after = result?.Conversation ?? await conversations.GetAsync(client.Id, accepted.ConversationId, ct) ?? before!;
-        var reply = await outbox.GetAsync(client.Id, ConversationEngine.ReplyIdFor(client.Id, accepted.MessageId), ct);
+        var reply = await outbox.GetAsync(client.Id, ReplyWriter.IdFor(client.Id, accepted.MessageId), ct);
         return new Turn(after, result?.PreviousState ?? before!.State, result?.Analysis, reply?.Text);
     }
 

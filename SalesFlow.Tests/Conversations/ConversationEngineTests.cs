@@ -68,7 +68,7 @@ public sealed class ConversationEngineTests : IDisposable
 
         var turn = await Engine().ProcessLeadAsync("acme", last.LeadId, default);
 
-        Assert.Equal(ConversationEngine.ReplyIdFor("acme", last.MessageId), turn!.Reply!.Id);
+        Assert.Equal(ReplyWriter.IdFor("acme", last.MessageId), turn!.Reply!.Id);
         Assert.Equal(Intent.Pricing, turn.Analysis.Intent);
         Assert.Single(await _bed.Outbox.ListAsync("acme", last.LeadId, null, 10, default));
     }

@@ -54,6 +54,7 @@ public sealed class EngineTestBed : IDisposable
         clients.Setup(c => c.GetAsync("acme", It.IsAny<CancellationToken>())).ReturnsAsync(Acme);
         var knowledge = new Mock<IKnowledgeRetriever>();
         knowledge.Setup(k => k.RetrieveAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(KnowledgeContext.Empty);
+        var turnStore = conversations ?? Conversations;
         var memoryOptions = Options.Create(memory ?? new MemoryOptions());
         var store = new SqliteMemoryStore(Temp.Db);
         var index = new SqliteMemoryIndex(Temp.Db);
@@ -62,21 +63,24 @@ public sealed class EngineTestBed : IDisposable
         return new ConversationEngine(
             clients.Object,
             Leads,
-            conversations ?? Conversations,
-            Outbox,
-            Queue,
+            turnStore,
             extractor ?? new RulesInsightsExtractor(new RulesMessageAnalyzer()),
-            replies ?? new RulesReplyGenerator(),
-            new LeadProfileService(Profiles),
-            new ComplianceGate(new RulesComplianceFilter(), Audit, NullLogger<ComplianceGate>.Instance),
+            new LeadTurnUpdater(Leads, new EmailVerification(Leads, Outbox, null, NullLogger<EmailVerification>.Instance), new LeadProfileService(Profiles), NullLogger<LeadTurnUpdater>.Instance),
+            new TurnKnowledge(knowledge.Object, NullLogger<TurnKnowledge>.Instance),
+            new TurnMemory(
+                new ContextBuilder(Conversations, Profiles, store, index, embedder, memoryOptions),
+                new MemoryService(Conversations, Profiles, store, index, new RulesSummarizer(), embedder, memoryOptions, Clock, NullLogger<MemoryService>.Instance),
+                memoryOptions,
+                NullLogger<TurnMemory>.Instance),
+            new ReplyWriter(
+                replies ?? new RulesReplyGenerator(),
+                new ComplianceGate(new RulesComplianceFilter(), Audit, NullLogger<ComplianceGate>.Instance),
+                Outbox,
+                turnStore,
+                Queue),
             Options.Create(options ?? new ConversationOptions()),
             Clock,
-            NullLogger<ConversationEngine>.Instance,
-            new EmailVerification(Leads, Outbox, null, NullLogger<EmailVerification>.Instance),
-            new ContextBuilder(Conversations, Profiles, store, index, embedder, memoryOptions),
-            new MemoryService(Conversations, Profiles, store, index, new RulesSummarizer(), embedder, memoryOptions, Clock, NullLogger<MemoryService>.Instance),
-            memoryOptions,
-            knowledge.Object);
+            NullLogger<ConversationEngine>.Instance);
     }
 
     /// <summary>Anna writes on WhatsApp.</summary>
