@@ -54,6 +54,7 @@ public static class HostingExtensions
         services.AddSingleton<TurnMemory>();
         services.AddSingleton<ReplyWriter>();
         services.AddSingleton<ConversationEngine>();
+        services.AddSingleton<InlineTurns>();
         services.AddSingleton<DeliveryService>();
         services.AddSingleton<OutboxSweeper>();
         services.AddSingleton<ClientAuthenticator>();
