@@ -106,47 +106,20 @@ public static class ChatApi
         return Results.Empty;
     }
 
-    /// <summary>The lead writes: stored (and queued, so a crash here loses nothing), then the turn runs inline and streams its reply.</summary>
+    /// <summary>The lead writes: exactly the turn of POST /api/conversations/{id}/messages (<see cref="InlineTurns"/>), its reply streamed.</summary>
     private static async Task<Dictionary<string, object?>> LeadTurnAsync(Core.Clients.Client client, Conversation conversation, Lead lead, string message, ReplyTokenSink onToken, HttpContext http, IServiceProvider services, CancellationToken ct)
     {
-        var intake = services.GetRequiredService<IntakeService>();
-        var engine = services.GetRequiredService<ConversationEngine>();
-        var conversations = services.GetRequiredService<IConversationStore>();
-        var outbox = services.GetRequiredService<IOutboxStore>();
-        var analyzer = services.GetRequiredService<IMessageAnalyzer>();
-
-        var from = conversation.LastChannel == ChannelKind.Email ? lead.Email ?? lead.Phone : lead.Phone ?? lead.Email;
-        var key = http.Request.Headers["Idempotency-Key"].ToString() is { Length: > 0 and <= 200 } k ? "api:" + k : "";
-        var inbound = new InboundMessage(conversation.LastChannel, key, from!, null, null, message, "text", DateTimeOffset.UtcNow);
-        var accepted = await intake.AcceptAsync(client, inbound, ct);
-        var streamed = false;
-        var result = await engine.ProcessLeadAsync(client.Id, accepted.LeadId, async (token, c) =>
-        {
-            streamed = true;
-            await onToken(token, c);
-        }, ct);
-
-        var after = result?.Conversation ?? await conversations.GetAsync(client.Id, accepted.ConversationId, ct) ?? conversation;
-        var reply = await outbox.GetAsync(client.Id, ConversationEngine.ReplyIdFor(client.Id, accepted.MessageId), ct);
-        if (!streamed && reply is not null)
-        {
-            // Another worker answered this message first (a retry, the queue): show its stored reply all the same.
-            foreach (var word in ReplyStreaming.Words(reply.Text))
-            {
-                await onToken(word, ct);
-            }
-        }
-
+        var turn = await services.GetRequiredService<InlineTurns>().ContinueAsync(client, conversation, lead, message, ConversationsApi.IdempotencyKey(http), onToken, ct);
         return new Dictionary<string, object?>
         {
             ["mode"] = LeadMode,
-            ["conversationId"] = after.Id,
-            ["state"] = after.State.ToWire(),
-            ["previousState"] = (result?.PreviousState ?? conversation.State).ToWire(),
-            ["intent"] = (result?.Analysis ?? analyzer.Analyze(message)).Intent.ToWire(),
-            ["reply"] = reply?.Text,
-            ["outboxId"] = reply?.Id,
-            ["compliance"] = result?.Compliance is { } verdict ? new { verdict = verdict.Verdict.ToWire(), ruleIds = verdict.RuleIds } : null,
+            ["conversationId"] = turn.Conversation.Id,
+            ["state"] = turn.Conversation.State.ToWire(),
+            ["previousState"] = turn.PreviousState.ToWire(),
+            ["intent"] = turn.Analysis!.Intent.ToWire(),
+            ["reply"] = turn.Reply?.Text,
+            ["outboxId"] = turn.Reply?.Id,
+            ["compliance"] = turn.Compliance is { } verdict ? new { verdict = verdict.Verdict.ToWire(), ruleIds = verdict.RuleIds } : null,
         };
     }
 

@@ -30,7 +30,7 @@ public static class ConversationsApi
         return app;
     }
 
-    private static async Task<IResult> StartAsync(StartConversationRequest? request, HttpContext http, IntakeService intake, ConversationEngine engine, IConversationStore conversations, IOutboxStore outbox, CancellationToken ct)
+    private static async Task<IResult> StartAsync(StartConversationRequest? request, HttpContext http, InlineTurns turns, CancellationToken ct)
     {
         if (request is null)
         {
@@ -59,8 +59,8 @@ public static class ConversationsApi
 
         var client = ClientAuthenticator.CurrentClient(http);
         var inbound = new InboundMessage(channel, IdempotencyKey(http), request.From, request.Name, null, request.Message!.Trim(), "text", DateTimeOffset.UtcNow);
-        var turn = await TakeTurnAsync(client, inbound, intake, engine, conversations, outbox, ct);
-        return TypedResults.Ok(new { conversationId = turn.Conversation.Id, leadId = turn.Conversation.LeadId, state = turn.Conversation.State.ToWire(), reply = turn.Reply });
+        var turn = await turns.AnswerAsync(client, inbound, null, ct);
+        return TypedResults.Ok(new { conversationId = turn.Conversation.Id, leadId = turn.Conversation.LeadId, state = turn.Conversation.State.ToWire(), reply = turn.Reply?.Text });
     }
 
     private static async Task<IResult> GetAsync(string id, string? cursor, string? limit, HttpContext http, IConversationStore conversations, CancellationToken ct)
@@ -82,7 +82,7 @@ public static class ConversationsApi
         return TypedResults.Ok(ConversationDto.From(conversation, messages.Items.Reverse().ToList(), Paging.Cursor(http, listing, messages.Next)));
     }
 
-    private static async Task<IResult> PostMessageAsync(string id, PostMessageRequest? request, HttpContext http, IntakeService intake, ConversationEngine engine, IConversationStore conversations, ILeadStore leads, IOutboxStore outbox, IMessageAnalyzer analyzer, CancellationToken ct)
+    private static async Task<IResult> PostMessageAsync(string id, PostMessageRequest? request, HttpContext http, InlineTurns turns, IConversationStore conversations, ILeadStore leads, CancellationToken ct)
     {
         if (ValidateMessage(http, request?.Message) is { } invalid)
         {
@@ -97,11 +97,8 @@ public static class ConversationsApi
             return ErrorHandling.Problem(http, StatusCodes.Status404NotFound, $"Conversation '{id}' not found.", "id");
         }
 
-        var from = conversation.LastChannel == ChannelKind.Email ? lead.Email ?? lead.Phone : lead.Phone ?? lead.Email;
-        var inbound = new InboundMessage(conversation.LastChannel, IdempotencyKey(http), from!, null, null, request!.Message!.Trim(), "text", DateTimeOffset.UtcNow);
-        var turn = await TakeTurnAsync(client, inbound, intake, engine, conversations, outbox, ct);
-        var intent = (turn.Analysis ?? analyzer.Analyze(inbound.Text)).Intent.ToWire();
-        return TypedResults.Ok(new { state = turn.Conversation.State.ToWire(), previousState = turn.PreviousState.ToWire(), intent, reply = turn.Reply });
+        var turn = await turns.ContinueAsync(client, conversation, lead, request!.Message!.Trim(), IdempotencyKey(http), null, ct);
+        return TypedResults.Ok(new { state = turn.Conversation.State.ToWire(), previousState = turn.PreviousState.ToWire(), intent = turn.Analysis!.Intent.ToWire(), reply = turn.Reply?.Text });
     }
 
     /// <summary>
@@ -130,22 +127,6 @@ public static class ConversationsApi
 
     private const int MaxTrustedByLength = 200;
 
-    private sealed record Turn(Conversation Conversation, ConversationState PreviousState, MessageAnalysis? Analysis, string? Reply);
-
-    /// <summary>
-    /// Stores the message (which also queues the turn, so it survives a crash here) and runs the
-    /// turn inline. Whichever runs it, the reply is found under the id derived from the message.
-    /// </summary>
-    private static async Task<Turn> TakeTurnAsync(Client client, InboundMessage inbound, IntakeService intake, ConversationEngine engine, IConversationStore conversations, IOutboxStore outbox, CancellationToken ct)
-    {
-        var accepted = await intake.AcceptAsync(client, inbound, ct);
-        var before = await conversations.GetAsync(client.Id, accepted.ConversationId, ct);
-        var result = await engine.ProcessLeadAsync(client.Id, accepted.LeadId, ct);
-        var after = result?.Conversation ?? await conversations.GetAsync(client.Id, accepted.ConversationId, ct) ?? before!;
-        var reply = await outbox.GetAsync(client.Id, ConversationEngine.ReplyIdFor(client.Id, accepted.MessageId), ct);
-        return new Turn(after, result?.PreviousState ?? before!.State, result?.Analysis, reply?.Text);
-    }
-
     internal static IResult? ValidateMessage(HttpContext http, string? message)
     {
         if (ReadableText.IsEmptyLooking(message))
@@ -157,6 +138,6 @@ public static class ConversationsApi
     }
 
     /// <summary>An Idempotency-Key header makes a retried call land on the same message.</summary>
-    private static string IdempotencyKey(HttpContext http) =>
+    internal static string IdempotencyKey(HttpContext http) =>
         http.Request.Headers["Idempotency-Key"].ToString() is { Length: > 0 and <= 200 } key ? "api:" + key : "";
 }

@@ -49,7 +49,12 @@ public static class HostingExtensions
             sp.GetRequiredService<IOptions<SalesFlowOptions>>().Value.PublicBaseUrl ?? sp.GetRequiredService<IConfiguration>()["urls"]?.Split(';')[0],
             sp.GetRequiredService<ILogger<EmailVerification>>()));
         services.AddSingleton<LeadMergeService>();
+        services.AddSingleton<LeadTurnUpdater>();
+        services.AddSingleton<TurnKnowledge>();
+        services.AddSingleton<TurnMemory>();
+        services.AddSingleton<ReplyWriter>();
         services.AddSingleton<ConversationEngine>();
+        services.AddSingleton<InlineTurns>();
         services.AddSingleton<DeliveryService>();
         services.AddSingleton<OutboxSweeper>();
         services.AddSingleton<ClientAuthenticator>();

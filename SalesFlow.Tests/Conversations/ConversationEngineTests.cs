@@ -68,7 +68,7 @@ public sealed class ConversationEngineTests : IDisposable
 
         var turn = await Engine().ProcessLeadAsync("acme", last.LeadId, default);
 
-        Assert.Equal(ConversationEngine.ReplyIdFor("acme", last.MessageId), turn!.Reply!.Id);
+        Assert.Equal(ReplyWriter.IdFor("acme", last.MessageId), turn!.Reply!.Id);
         Assert.Equal(Intent.Pricing, turn.Analysis.Intent);
         Assert.Single(await _bed.Outbox.ListAsync("acme", last.LeadId, null, 10, default));
     }
@@ -106,7 +106,7 @@ public sealed class ConversationEngineTests : IDisposable
     public async Task AnErasedLeadIsNotAnswered()
     {
         var accepted = await Say("Hi", "wamid.1");
-        await new SqliteLeadEraser(_bed.Temp.Db).EraseAsync("acme", accepted.LeadId, default);
+        await new SqliteLeadEraser(_bed.Temp.Db, new SqliteMemoryIndex(_bed.Temp.Db)).EraseAsync("acme", accepted.LeadId, default);
 
         Assert.Null(await Engine().ProcessLeadAsync("acme", accepted.LeadId, default));
         Assert.Empty(await _bed.Outbox.ListAsync("acme", null, null, 10, default));

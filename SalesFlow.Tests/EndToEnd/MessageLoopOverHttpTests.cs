@@ -219,7 +219,7 @@ public sealed class MessageLoopOverHttpTests(AppFixture fixture)
         Assert.Equal((held.Str("id"), "api"), (message.Str("id"), message.Str("trustedBy")));
         Assert.Equal(JsonValueKind.Null, message.GetProperty("untrusted").ValueKind);
         var replies = await Eventually.ReturnsAsync(() => App.Http.OutboxAsync(leadId), i => i.Length == 2, because: "the trusted e-mail is answered");
-        var reply = replies.Single(i => i.Str("id") == ConversationEngine.ReplyIdFor("demo", held.Str("id")));
+        var reply = replies.Single(i => i.Str("id") == ReplyWriter.IdFor("demo", held.Str("id")));
         Assert.Equal(("email", address, "reply"), (reply.Str("channel"), reply.Str("recipient"), reply.Str("purpose")));
         Assert.Equal("price_negotiation", (await App.Http.GetJsonAsync($"/api/conversations/{conversationId}")).Str("state"));
 

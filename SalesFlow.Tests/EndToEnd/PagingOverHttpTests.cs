@@ -6,6 +6,7 @@ using SalesFlow.Core.Adapters.Embedded;
 using SalesFlow.Core.Channels;
 using SalesFlow.Core.Conversations;
 using SalesFlow.Core.Delivery;
+using SalesFlow.Core.Observability;
 using SalesFlow.Tests.Support;
 
 namespace SalesFlow.Tests.EndToEnd;
@@ -38,7 +39,7 @@ public sealed class PagingApp : IAsyncLifetime
         ConversationId = start.Str("conversationId");
         var leadId = start.Str("leadId");
 
-        using var db = new SqliteDatabase(Path.Combine(App.DataDir, "salesflow.db"));
+        using var db = new SqliteDatabase(Path.Combine(App.DataDir, "salesflow.db"), new RuntimeHealth());
         var outbox = new SqliteOutboxStore(db);
         var t0 = DateTimeOffset.UtcNow.AddDays(-3);
         for (var i = 0; i < OutboxItems; i++)

@@ -79,7 +79,7 @@ public sealed class TrustingAHeldBackEmailTests : IDisposable
         Assert.Equal("false", stored.Metadata[EmailAuthentication.AuthenticatedKey]); // the verdict itself stays on record
         Assert.Equal(1, await RunQueuedTurnsAsync(engine));
         var reply = Assert.Single(await RepliesAsync(held.LeadId));
-        Assert.Equal(ConversationEngine.ReplyIdFor("acme", held.MessageId), reply.Id);
+        Assert.Equal(ReplyWriter.IdFor("acme", held.MessageId), reply.Id);
         Assert.Equal((ChannelKind.Email, Address, OutboxPurpose.Reply), (reply.Channel, reply.Recipient, reply.Purpose));
         Assert.Equal(ConversationState.PriceNegotiation, (await _bed.Conversations.GetAsync("acme", held.ConversationId, default))!.State);
     }
@@ -156,7 +156,7 @@ public sealed class TrustingAHeldBackEmailTests : IDisposable
         Assert.True(result.Queued);
         Assert.Equal(1, await RunQueuedTurnsAsync(engine));
         Assert.Equal(
-            new[] { first.MessageId, second.MessageId }.Select(id => ConversationEngine.ReplyIdFor("acme", id)).Order(),
+            new[] { first.MessageId, second.MessageId }.Select(id => ReplyWriter.IdFor("acme", id)).Order(),
             (await RepliesAsync(first.LeadId)).Select(r => r.Id).Order());
     }
 
@@ -177,7 +177,7 @@ public sealed class TrustingAHeldBackEmailTests : IDisposable
         var after = (await _bed.Conversations.GetAsync("acme", held.ConversationId, default))!;
         Assert.Equal(before.LastInboundAt, after.LastInboundAt);
         Assert.Equal(before.TurnCount + 1, after.TurnCount);
-        Assert.Contains(await RepliesAsync(held.LeadId), r => r.Id == ConversationEngine.ReplyIdFor("acme", held.MessageId));
+        Assert.Contains(await RepliesAsync(held.LeadId), r => r.Id == ReplyWriter.IdFor("acme", held.MessageId));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using SalesFlow.Core.Adapters.Azure.Cosmos;
+using SalesFlow.Core.Observability;
 
 namespace SalesFlow.Tests.Support;
 
@@ -27,7 +28,7 @@ public sealed class CosmosStandInFixture : IAsyncLifetime
         {
             ConnectionString = ConnectionString,
             DatabaseName = databaseName ?? "test-" + Guid.NewGuid().ToString("N")[..12],
-        });
+        }, new RuntimeHealth());
         await stores.InitializeAsync(CancellationToken.None);
         return stores;
     }

@@ -9,6 +9,7 @@ using SalesFlow.Core.Clients;
 using SalesFlow.Core.Compliance;
 using SalesFlow.Core.Conversations;
 using SalesFlow.Core.Intake;
+using SalesFlow.Core.Knowledge;
 using SalesFlow.Core.Leads;
 using SalesFlow.Core.Memory;
 using SalesFlow.Core.Qualification;
@@ -41,7 +42,7 @@ public sealed class EngineTestBed : IDisposable
     public SqliteComplianceAuditLog Audit { get; }
     public IntakeService Intake { get; }
 
-    /// <summary>The engine with the rules brain unless told otherwise; <paramref name="memory"/> switches the memory layers on.</summary>
+    /// <summary>The engine with the rules brain and the memory layers (default options) unless told otherwise; the client has no knowledge.</summary>
     public ConversationEngine Engine(
         IConversationStore? conversations = null,
         IReplyGenerator? replies = null,
@@ -51,36 +52,35 @@ public sealed class EngineTestBed : IDisposable
     {
         var clients = new Mock<IClientStore>();
         clients.Setup(c => c.GetAsync("acme", It.IsAny<CancellationToken>())).ReturnsAsync(Acme);
-        ContextBuilder? context = null;
-        MemoryService? memoryService = null;
-        IOptions<MemoryOptions>? memoryOptions = null;
-        if (memory is not null)
-        {
-            memoryOptions = Options.Create(memory);
-            var store = new SqliteMemoryStore(Temp.Db);
-            var index = new SqliteMemoryIndex(Temp.Db);
-            var embedder = new Core.Knowledge.HashedEmbedder();
-            context = new ContextBuilder(Conversations, Profiles, store, index, embedder, memoryOptions);
-            memoryService = new MemoryService(Conversations, Profiles, store, index, new RulesSummarizer(), embedder, memoryOptions, Clock, NullLogger<MemoryService>.Instance);
-        }
+        var knowledge = new Mock<IKnowledgeRetriever>();
+        knowledge.Setup(k => k.RetrieveAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(KnowledgeContext.Empty);
+        var turnStore = conversations ?? Conversations;
+        var memoryOptions = Options.Create(memory ?? new MemoryOptions());
+        var store = new SqliteMemoryStore(Temp.Db);
+        var index = new SqliteMemoryIndex(Temp.Db);
+        var embedder = new HashedEmbedder();
 
         return new ConversationEngine(
             clients.Object,
             Leads,
-            conversations ?? Conversations,
-            Outbox,
-            Queue,
+            turnStore,
             extractor ?? new RulesInsightsExtractor(new RulesMessageAnalyzer()),
-            replies ?? new RulesReplyGenerator(),
-            new LeadProfileService(Profiles),
-            new ComplianceGate(new RulesComplianceFilter(), Audit, NullLogger<ComplianceGate>.Instance),
+            new LeadTurnUpdater(Leads, new EmailVerification(Leads, Outbox, null, NullLogger<EmailVerification>.Instance), new LeadProfileService(Profiles), NullLogger<LeadTurnUpdater>.Instance),
+            new TurnKnowledge(knowledge.Object, NullLogger<TurnKnowledge>.Instance),
+            new TurnMemory(
+                new ContextBuilder(Conversations, Profiles, store, index, embedder, memoryOptions),
+                new MemoryService(Conversations, Profiles, store, index, new RulesSummarizer(), embedder, memoryOptions, Clock, NullLogger<MemoryService>.Instance),
+                memoryOptions,
+                NullLogger<TurnMemory>.Instance),
+            new ReplyWriter(
+                replies ?? new RulesReplyGenerator(),
+                new ComplianceGate(new RulesComplianceFilter(), Audit, NullLogger<ComplianceGate>.Instance),
+                Outbox,
+                turnStore,
+                Queue),
             Options.Create(options ?? new ConversationOptions()),
             Clock,
-            NullLogger<ConversationEngine>.Instance,
-            new EmailVerification(Leads, Outbox, null, NullLogger<EmailVerification>.Instance),
-            context,
-            memoryService,
-            memoryOptions);
+            NullLogger<ConversationEngine>.Instance);
     }
 
     /// <summary>Anna writes on WhatsApp.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using SalesFlow.Core.Adapters.Embedded;
+using SalesFlow.Core.Observability;
 
 namespace SalesFlow.Tests.Support;
 
@@ -9,7 +10,7 @@ public sealed class TempDatabase : IDisposable
     public TempDatabase()
     {
         Directory = Path.Combine(Path.GetTempPath(), "salesflow-test-" + Guid.NewGuid().ToString("N"));
-        Db = new SqliteDatabase(Path.Combine(Directory, "salesflow.db"));
+        Db = new SqliteDatabase(Path.Combine(Directory, "salesflow.db"), new RuntimeHealth());
     }
 
     public string Directory { get; }

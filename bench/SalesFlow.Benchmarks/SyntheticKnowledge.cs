@@ -3,6 +3,7 @@ using SalesFlow.Core.Adapters.Embedded;
 using SalesFlow.Core.Adapters.Embedded.Knowledge;
 using SalesFlow.Core.Knowledge;
 using SalesFlow.Core.Knowledge.Chunking;
+using SalesFlow.Core.Observability;
 using SalesFlow.Core.Queue;
 
 namespace SalesFlow.Benchmarks;
@@ -25,7 +26,7 @@ public sealed class SyntheticKnowledge : IDisposable
     public SyntheticKnowledge()
     {
         _dir = Path.Combine(Path.GetTempPath(), "salesflow-bench-" + Guid.NewGuid().ToString("N"));
-        Db = new SqliteDatabase(Path.Combine(_dir, "bench.db"));
+        Db = new SqliteDatabase(Path.Combine(_dir, "bench.db"), new RuntimeHealth());
         Index = new SqliteKnowledgeIndex(Db);
         // One synthetic client holds the whole corpus (100,000 chunks are ~10,000 documents): the per-client quotas stay out of the way.
         var options = new KnowledgeOptions { InlineIngestTokens = int.MaxValue, MaxDocumentsPerClient = 1_000_000, MaxChunksPerClient = 10_000_000 };

@@ -5,6 +5,7 @@ using SalesFlow.Core.Channels;
 using SalesFlow.Core.Common;
 using SalesFlow.Core.Conversations;
 using SalesFlow.Core.Leads;
+using SalesFlow.Core.Observability;
 
 // Erasure beside intake on the embedded store: fills a database to --megabytes (default 100) with 2,000 leads' messages,
 // then erases --erasures leads (default 10) one after another while an intake loop stores a message every few
@@ -15,10 +16,10 @@ var megabytes = Arg("--megabytes", 100);
 var erasures = Arg("--erasures", 10);
 var now = DateTimeOffset.UtcNow;
 var dir = Path.Combine(Path.GetTempPath(), "salesflow-erasure-bench-" + Guid.NewGuid().ToString("N"));
-using var db = new SqliteDatabase(Path.Combine(dir, "salesflow.db"));
+using var db = new SqliteDatabase(Path.Combine(dir, "salesflow.db"), new RuntimeHealth());
 var leads = new SqliteLeadStore(db);
 var conversations = new SqliteConversationStore(db);
-var eraser = new SqliteLeadEraser(db);
+var eraser = new SqliteLeadEraser(db, new SqliteMemoryIndex(db));
 try
 {
     var all = new List<Conversation>();

@@ -6,6 +6,7 @@ using SalesFlow.Core.Channels;
 using SalesFlow.Core.Conversations;
 using SalesFlow.Core.Knowledge;
 using SalesFlow.Core.Memory;
+using SalesFlow.Core.Observability;
 using SalesFlow.Core.Qualification;
 
 namespace SalesFlow.MemoryBench;
@@ -45,7 +46,7 @@ public class ContextAssemblyBenchmark
     public async Task SetupAsync()
     {
         _directory = Path.Combine(Path.GetTempPath(), "salesflow-memorybench-" + Guid.NewGuid().ToString("N"));
-        _db = new SqliteDatabase(Path.Combine(_directory, "salesflow.db"));
+        _db = new SqliteDatabase(Path.Combine(_directory, "salesflow.db"), new RuntimeHealth());
         var conversations = new SqliteConversationStore(_db);
         var profiles = new SqliteLeadProfileStore(_db);
         var store = new SqliteMemoryStore(_db);

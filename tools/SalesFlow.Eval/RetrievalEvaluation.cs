@@ -6,6 +6,7 @@ using SalesFlow.Core.Adapters.Embedded;
 using SalesFlow.Core.Adapters.Embedded.Knowledge;
 using SalesFlow.Core.Knowledge;
 using SalesFlow.Core.Knowledge.Chunking;
+using SalesFlow.Core.Observability;
 using SalesFlow.Core.Queue;
 
 namespace SalesFlow.Eval;
@@ -25,7 +26,7 @@ public static class RetrievalEvaluation
         var dir = Path.Combine(Path.GetTempPath(), "salesflow-eval-" + Guid.NewGuid().ToString("N"));
         try
         {
-            using var db = new SqliteDatabase(Path.Combine(dir, "eval.db"));
+            using var db = new SqliteDatabase(Path.Combine(dir, "eval.db"), new RuntimeHealth());
             // The whole evaluation corpus belongs to one client: the per-client quotas must not cut it short.
             var options = new KnowledgeOptions { InlineIngestTokens = int.MaxValue, MaxDocumentsPerClient = 1_000_000, MaxChunksPerClient = 10_000_000 };
             var service = new KnowledgeService(new SqliteKnowledgeStore(db), new SqliteKnowledgeIndex(db), new HashedEmbedder(), new NoQueue(), Options.Create(options), TimeProvider.System);

@@ -141,18 +141,18 @@ public sealed class RoutingEvaluator(AiOptions options, EvaluationSettings? sett
             var gold = conversation.Turns[i];
             var analysis = _analyzer.Analyze(gold.Text);
 
-            // ConversationEngine.UpdateLeadAsync / ReplyPurpose, in the same order.
+            // LeadTurnUpdater.ApplyAsync / ReplyWriter.PurposeOf, in the same order.
             var wasEscalated = escalated;
             if (analysis.Intent == Intent.OptOut)
             {
                 optedOut = true;
             }
-            else if (optedOut && ConversationEngine.IsOptIn(gold.Text))
+            else if (optedOut && LeadTurnUpdater.IsOptIn(gold.Text))
             {
                 optedOut = false;
             }
 
-            if (!escalated && ConversationEngine.IsEscalationTurn(analysis) && analysis.Intent != Intent.OptOut)
+            if (!escalated && LeadTurnUpdater.IsEscalationTurn(analysis) && analysis.Intent != Intent.OptOut)
             {
                 escalated = true;
             }

@@ -14,10 +14,10 @@ public sealed class SqliteDatabase : IDisposable
     private readonly string _connectionString;
     private readonly string _unpooledConnectionString;
     private readonly Lazy<SqliteErasureScrubber> _scrubber;
-    private readonly RuntimeHealth? _health;
+    private readonly RuntimeHealth _health;
 
     /// <param name="health">Told the outcome of every write, so readiness sees a full or read-only disk.</param>
-    public SqliteDatabase(string path, RuntimeHealth? health = null)
+    public SqliteDatabase(string path, RuntimeHealth health)
     {
         _health = health;
         Path = System.IO.Path.GetFullPath(path);
@@ -70,12 +70,12 @@ public sealed class SqliteDatabase : IDisposable
             await using var transaction = connection.BeginTransaction();
             var result = await work(connection, transaction);
             await transaction.CommitAsync(ct);
-            _health?.WriteSucceeded();
+            _health.WriteSucceeded();
             return result;
         }
         catch (SqliteException e)
         {
-            _health?.WriteFailed("sqlite", e);
+            _health.WriteFailed("sqlite", e);
             throw;
         }
         finally
@@ -94,7 +94,7 @@ public sealed class SqliteDatabase : IDisposable
         }
         catch (SqliteException e)
         {
-            _health?.WriteFailed("sqlite", e);
+            _health.WriteFailed("sqlite", e);
             throw;
         }
         finally

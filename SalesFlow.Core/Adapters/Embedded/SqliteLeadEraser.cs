@@ -9,7 +9,7 @@ namespace SalesFlow.Core.Adapters.Embedded;
 /// Answering only then, the erasure is complete when it returns; one interrupted by a crash is finished at the next start.
 /// The memory index's in-process cache of the lead's recall texts is dropped too.
 /// </summary>
-public sealed class SqliteLeadEraser(SqliteDatabase db, SqliteMemoryIndex? memoryIndex = null) : ILeadEraser
+public sealed class SqliteLeadEraser(SqliteDatabase db, SqliteMemoryIndex memoryIndex) : ILeadEraser
 {
     public async Task<ErasureReport?> EraseAsync(string clientId, string leadId, CancellationToken ct)
     {
@@ -46,7 +46,7 @@ public sealed class SqliteLeadEraser(SqliteDatabase db, SqliteMemoryIndex? memor
             return null;
         }
 
-        memoryIndex?.Forget(clientId, leadId);
+        memoryIndex.Forget(clientId, leadId);
         await db.Scrubber.ScrubPendingAsync(ct);
         return new ErasureReport(leadId, removed);
     }

@@ -1,6 +1,7 @@
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Configuration;
 using SalesFlow.Core.Adapters.Azure.Cosmos;
+using SalesFlow.Core.Observability;
 
 namespace SalesFlow.Tests.Adapters.Azure;
 
@@ -12,10 +13,12 @@ public sealed class CosmosStoreFactoryTests
             .AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key.Replace("__", ":", StringComparison.Ordinal), s.Value)))
             .Build();
 
+    private static CosmosStores Create(IConfiguration configuration) => CosmosStoreFactory.Create(configuration, new RuntimeHealth());
+
     [Fact]
     public void NothingConfiguredNamesBothWaysToConfigure()
     {
-        var e = Assert.Throws<InvalidOperationException>(() => CosmosStoreFactory.Create(Config()));
+        var e = Assert.Throws<InvalidOperationException>(() => Create(Config()));
 
         Assert.Contains("CosmosDb__accountEndpoint", e.Message);
         Assert.Contains("CosmosDb__connectionString", e.Message);
@@ -25,7 +28,7 @@ public sealed class CosmosStoreFactoryTests
     [Fact]
     public void AnEndpointWithoutManagedIdentityNamesTheCredentialSetting()
     {
-        var e = Assert.Throws<InvalidOperationException>(() => CosmosStoreFactory.Create(Config(("CosmosDb__accountEndpoint", "https://acct.documents.azure.com:443/"))));
+        var e = Assert.Throws<InvalidOperationException>(() => Create(Config(("CosmosDb__accountEndpoint", "https://acct.documents.azure.com:443/"))));
 
         Assert.Contains("CosmosDb__credential", e.Message);
     }
@@ -33,7 +36,7 @@ public sealed class CosmosStoreFactoryTests
     [Fact]
     public void AConnectionStringWithoutAnEndpointIsRejected()
     {
-        var e = Assert.Throws<InvalidOperationException>(() => CosmosStoreFactory.Create(Config(("CosmosDb__connectionString", "AccountKey=abc;"))));
+        var e = Assert.Throws<InvalidOperationException>(() => Create(Config(("CosmosDb__connectionString", "AccountKey=abc;"))));
 
         Assert.Contains("CosmosDb__connectionString", e.Message);
     }
@@ -41,7 +44,7 @@ public sealed class CosmosStoreFactoryTests
     [Fact]
     public void ManagedIdentitySettingsBuildAClientForTheEndpoint()
     {
-        using var stores = CosmosStoreFactory.Create(Config(
+        using var stores = Create(Config(
             ("CosmosDb__accountEndpoint", "https://acct.documents.azure.com:443/"),
             ("CosmosDb__credential", "managedidentity"),
             ("CosmosDb__clientId", "00000000-0000-0000-0000-000000000001"),
@@ -56,7 +59,7 @@ public sealed class CosmosStoreFactoryTests
     [Fact]
     public void AnHttpConnectionStringSelectsGatewayModeOnThatEndpointOnly()
     {
-        using var stores = CosmosStoreFactory.Create(Config(("CosmosDb__connectionString", "AccountEndpoint=http://127.0.0.1:8081/;AccountKey=C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==;")));
+        using var stores = Create(Config(("CosmosDb__connectionString", "AccountEndpoint=http://127.0.0.1:8081/;AccountKey=C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==;")));
 
         Assert.Equal(ConnectionMode.Gateway, stores.Client.ClientOptions.ConnectionMode);
         Assert.True(stores.Client.ClientOptions.LimitToEndpoint);

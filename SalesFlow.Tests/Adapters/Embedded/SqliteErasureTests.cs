@@ -5,6 +5,7 @@ using SalesFlow.Core.Adapters.Embedded;
 using SalesFlow.Core.Channels;
 using SalesFlow.Core.Conversations;
 using SalesFlow.Core.Leads;
+using SalesFlow.Core.Observability;
 using SalesFlow.Tests.Support;
 
 namespace SalesFlow.Tests.Adapters.Embedded;
@@ -28,13 +29,15 @@ public sealed class SqliteErasureTests : IDisposable
 
     public void Dispose() => _temp.Dispose();
 
+    private SqliteLeadEraser Eraser() => new(_temp.Db, new SqliteMemoryIndex(_temp.Db));
+
     [Fact]
     public async Task AnErasureDoesNotRebuildTheFileButLeavesItsFreedPagesZeroed()
     {
         await LeadWithMessagesAsync("+491701000001", "keeper", 20, 300);
         var erased = await LeadWithMessagesAsync("+491701000002", "Zeppelin", 5, 20_000); // overflow pages, freed by the erasure
 
-        Assert.NotNull(await new SqliteLeadEraser(_temp.Db).EraseAsync("acme", erased, default));
+        Assert.NotNull(await Eraser().EraseAsync("acme", erased, default));
 
         // A VACUUM would have rebuilt the file, taking every free page out of it, while holding the write lock throughout.
         Assert.True(await ScalarAsync("PRAGMA freelist_count") > 0, "the erasure rebuilt the whole file (VACUUM)");
@@ -54,7 +57,7 @@ public sealed class SqliteErasureTests : IDisposable
             await goOn.Task;
         };
 
-        var erasure = new SqliteLeadEraser(_temp.Db).EraseAsync("acme", erased, default);
+        var erasure = Eraser().EraseAsync("acme", erased, default);
         await scrubbing.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
         // The scrub is paused in the middle; a new lead writes its first message meanwhile.
@@ -82,7 +85,7 @@ public sealed class SqliteErasureTests : IDisposable
         var planted = PlantInUnusedSpace("Zeppelin left behind by " + erased);
         Assert.Equal("ok", await TextAsync("PRAGMA integrity_check"));
 
-        Assert.NotNull(await new SqliteLeadEraser(_temp.Db).EraseAsync("acme", erased, default));
+        Assert.NotNull(await Eraser().EraseAsync("acme", erased, default));
 
         AssertNoTrace("Zeppelin", erased);
         Assert.Equal("ok", await TextAsync("PRAGMA integrity_check"));
@@ -96,13 +99,13 @@ public sealed class SqliteErasureTests : IDisposable
         var erased = await LeadWithMessagesAsync("+491701000002", "Zeppelin", 20, 300);
         _temp.Db.Scrubber.AfterSlice = _ => throw new IOException("the process dies here");
 
-        await Assert.ThrowsAsync<IOException>(() => new SqliteLeadEraser(_temp.Db).EraseAsync("acme", erased, default));
+        await Assert.ThrowsAsync<IOException>(() => Eraser().EraseAsync("acme", erased, default));
         Assert.Null(await _leads.GetAsync("acme", erased, default));
 
         // Restart: a new database object over the same file finds the erasure pending and finishes it.
         var path = _temp.Db.Path;
         _temp.Db.Dispose();
-        using var restarted = new SqliteDatabase(path);
+        using var restarted = new SqliteDatabase(path, new RuntimeHealth());
         Assert.True(await restarted.Scrubber.AnyPendingAsync());
         await restarted.Scrubber.ScrubPendingAsync(default);
 
@@ -137,7 +140,7 @@ public sealed class SqliteErasureTests : IDisposable
             }
         }
 
-        Assert.NotNull(await new SqliteLeadEraser(_temp.Db).EraseAsync("acme", target.LeadId, default));
+        Assert.NotNull(await Eraser().EraseAsync("acme", target.LeadId, default));
 
         AssertNoTrace("Zeppelin", target.LeadId, target.Id);
         Assert.Equal("ok", await TextAsync("PRAGMA integrity_check"));

@@ -110,21 +110,17 @@ public static class CosmosStoreFactory
         };
     }
 
-    public static CosmosStores Create(IConfiguration configuration) => Create(ReadOptions(configuration));
+    public static CosmosStores Create(IConfiguration configuration, RuntimeHealth health) => Create(ReadOptions(configuration), health);
 
     /// <param name="health">Told the outcome of every write, so readiness sees an account that refuses them.</param>
-    public static CosmosStores Create(CosmosOptions options, RuntimeHealth? health = null)
+    public static CosmosStores Create(CosmosOptions options, RuntimeHealth health)
     {
         var clientOptions = new CosmosClientOptions
         {
             Serializer = new CosmosSystemTextJsonSerializer(),
             ApplicationName = "SalesFlow",
         };
-        if (health is not null)
-        {
-            clientOptions.CustomHandlers.Add(new CosmosWriteHealthHandler(health));
-        }
-
+        clientOptions.CustomHandlers.Add(new CosmosWriteHealthHandler(health));
 
         CosmosClient client;
         if (options.ConnectionString is { } connectionString)

@@ -1,0 +1,131 @@
+using SalesFlow.Core.Brain;
+using SalesFlow.Core.Brain.Rules;
+using SalesFlow.Core.Common;
+using SalesFlow.Core.Compliance;
+using SalesFlow.Core.Delivery;
+using SalesFlow.Core.Leads;
+using SalesFlow.Core.Queue;
+
+namespace SalesFlow.Core.Conversations;
+
+/// <summary>
+/// A turn's reply on its way out: written by the brain (streamed when asked), passed through the compliance filter,
+/// stored in the outbox and the conversation under an id derived from the message it answers (a re-run turn finds
+/// the reply it already wrote), and queued for delivery.
+/// </summary>
+public sealed class ReplyWriter(IReplyGenerator replies, ComplianceGate compliance, IOutboxStore outbox, IConversationStore conversations, IWorkQueue queue)
+{
+    /// <summary>The id the reply to a message gets (whichever turn answers it).</summary>
+    public static string IdFor(string clientId, string messageId) => Ids.Deterministic("out", clientId, messageId);
+
+    /// <summary>Null when this turn must stay silent: the lead opted out, or a human has taken over.</summary>
+    /// <param name="lead">The lead as this turn left it.</param>
+    /// <param name="wasEscalated">Whether a human had taken over before this turn.</param>
+    public static string? PurposeOf(Lead lead, bool wasEscalated, MessageAnalysis analysis)
+    {
+        if (analysis.Intent == Intent.OptOut)
+        {
+            return OutboxPurpose.OptOutConfirmation;
+        }
+
+        if (lead.OptedOut || wasEscalated)
+        {
+            return null;
+        }
+
+        // Escalated in this very turn: the lead is told a person takes over; afterwards silence.
+        return lead.Escalated ? OutboxPurpose.Handover : OutboxPurpose.Reply;
+    }
+
+    /// <summary>Writes, vets and stores the reply to <paramref name="answered"/>, the newest message the turn read.</summary>
+    /// <param name="onToken">Gets the reply's tokens as they are written; null writes it whole.</param>
+    public async Task<(OutboxItem Reply, ComplianceResult Verdict)> WriteAsync(ReplyRequest request, Lead lead, Message answered, string purpose, ReplyTokenSink? onToken, DateTimeOffset now, CancellationToken ct)
+    {
+        var written = onToken is null ? await replies.GenerateAsync(request, ct) : await StreamAsync(request, onToken, ct);
+
+        // The rules brain is deterministic: its reply is both the safe fallback and the test of who wrote this one.
+        var vetted = RulesReplyGenerator.Generate(request);
+        var input = new ComplianceInput(written, answered.Channel, purpose, request.LeadText, request.Knowledge ?? [], ContactsOf(lead, answered), vetted);
+        var verdict = compliance.Check(input);
+        var reply = await StoreAsync(lead, answered, verdict.Text, purpose, now, ct);
+        await compliance.RecordAsync(reply, input, verdict, written == vetted ? "rules" : "llm", now, ct);
+        return (reply, verdict);
+    }
+
+    /// <summary>Queues the lead's pending replies; also completes a turn that committed but crashed before queueing its delivery.</summary>
+    public async Task EnqueuePendingDeliveriesAsync(string clientId, string leadId, CancellationToken ct)
+    {
+        foreach (var item in await outbox.ListAsync(clientId, leadId, OutboxStatus.Pending, 50, ct))
+        {
+            await queue.EnqueueAsync(Queues.Deliver, DeliverWork.Serialize(new DeliverWork(clientId, item.Id)), TimeSpan.Zero, DeliverWork.CoalesceKey(item.Id), ct);
+        }
+    }
+
+    private async Task<string> StreamAsync(ReplyRequest request, ReplyTokenSink onToken, CancellationToken ct)
+    {
+        string? final = null;
+        await foreach (var chunk in replies.StreamAsync(request, ct))
+        {
+            if (chunk.IsFinal)
+            {
+                final = chunk.Text;
+            }
+            else
+            {
+                await onToken(chunk.Text, ct);
+            }
+        }
+
+        return final ?? throw new InvalidOperationException("The reply stream ended without its final chunk.");
+    }
+
+    /// <summary>The lead's own addresses: the compliance filter lets a reply repeat these, and no others.</summary>
+    private static List<string> ContactsOf(Lead lead, Message answered)
+    {
+        List<string> contacts = [.. new[] { lead.Email, lead.Phone }.OfType<string>()];
+        if (answered.Metadata.TryGetValue("from", out var from))
+        {
+            contacts.Add(from);
+        }
+
+        return contacts;
+    }
+
+    private async Task<OutboxItem> StoreAsync(Lead lead, Message answered, string text, string purpose, DateTimeOffset now, CancellationToken ct)
+    {
+        var recipient = answered.Metadata.TryGetValue("from", out var from) ? from : lead.Phone ?? lead.Email ?? lead.Id;
+        var (item, _) = await outbox.AddAsync(
+            new OutboxItem
+            {
+                Id = IdFor(lead.ClientId, answered.Id),
+                ClientId = lead.ClientId,
+                LeadId = lead.Id,
+                ConversationId = answered.ConversationId,
+                Channel = answered.Channel,
+                Recipient = recipient,
+                Text = text,
+                IdempotencyKey = $"reply:{answered.Id}",
+                Purpose = purpose,
+                CreatedAt = now,
+                UpdatedAt = now,
+            },
+            ct);
+        await conversations.AddOutboundAsync(
+            new Message
+            {
+                Id = item.Id,
+                ClientId = item.ClientId,
+                LeadId = item.LeadId,
+                ConversationId = item.ConversationId,
+                Direction = MessageDirection.Outbound,
+                Channel = item.Channel,
+                Kind = "text",
+                Text = item.Text,
+                Answerable = false,
+                Metadata = new Dictionary<string, string> { ["to"] = item.Recipient, ["purpose"] = item.Purpose },
+                CreatedAt = item.CreatedAt,
+            },
+            ct);
+        return item;
+    }
+}
