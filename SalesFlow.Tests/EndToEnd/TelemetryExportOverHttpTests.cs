@@ -1,4 +1,5 @@
 using System.Net;
+using SalesFlow.Functions.Extensions;
 using SalesFlow.Tests.Support;
 using static SalesFlow.Tests.Support.SalesFlowAppProcess;
 
@@ -6,7 +7,7 @@ namespace SalesFlow.Tests.EndToEnd;
 
 /// <summary>
 /// The real app, with OTEL_EXPORTER_OTLP_ENDPOINT pointed at an in-test OTLP/HTTP receiver, exports SalesFlow's
-/// metrics, the request spans and logs under its service name, and never a webhook secret.
+/// metrics, the request spans and logs (with the correlation id) under its service name, and never a webhook secret.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
 public sealed class TelemetryExportOverHttpTests
@@ -27,7 +28,8 @@ public sealed class TelemetryExportOverHttpTests
         await using var receiver = await OtlpReceiver.StartAsync();
         await using var app = await StartAsync(OtlpSettings(receiver));
 
-        await PostEmailAsync(app, Webhooks.AuthenticSendGridEmail($"otel{Guid.NewGuid():N}@buyer-corp.example", "Hello, we need 20 licences by next month."));
+        var correlationId = "otel-" + Guid.NewGuid().ToString("N");
+        await PostEmailAsync(app, Webhooks.AuthenticSendGridEmail($"otel{Guid.NewGuid():N}@buyer-corp.example", "Hello, we need 20 licences by next month."), correlationId);
 
         await Eventually.ReturnsAsync(
             () => Task.FromResult(receiver.Exports("metrics").Any(e => e.Contains("salesflow.inbound.messages"))),
@@ -37,6 +39,10 @@ public sealed class TelemetryExportOverHttpTests
             () => Task.FromResult(receiver.Exports("traces").Any(e => e.Contains("/api/webhooks/email/{clientId}"))),
             found => found,
             because: "the webhook request's span is exported");
+        await Eventually.ReturnsAsync(
+            () => Task.FromResult(receiver.Exports("logs").Any(e => e.Contains(correlationId) && e.Contains("CorrelationId"))),
+            found => found,
+            because: "the intake's log line is exported with the request's correlation id as an attribute");
         Assert.All(receiver.Received, e => Assert.Equal("application/x-protobuf", e.ContentType));
         Assert.Contains(receiver.Exports("metrics"), e => e.Contains("salesflow") && e.Contains("service.name"));
         Assert.Contains(receiver.Exports("traces"), e => e.Contains("salesflow") && e.Contains("service.version"));
@@ -67,11 +73,16 @@ public sealed class TelemetryExportOverHttpTests
         Assert.DoesNotContain(receiver.Received, e => e.Contains("key="));
     }
 
-    private static async Task PostEmailAsync(SalesFlowAppProcess app, MultipartFormDataContent form)
+    private static async Task PostEmailAsync(SalesFlowAppProcess app, MultipartFormDataContent form, string? correlationId = null)
     {
         using (form)
         {
             using var anonymous = app.Anonymous();
+            if (correlationId is not null)
+            {
+                anonymous.DefaultRequestHeaders.Add(ObservabilityExtensions.CorrelationHeader, correlationId);
+            }
+
             using var response = await anonymous.PostAsync($"/api/webhooks/email/demo?key={EmailWebhookSecret}", form);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
