@@ -9,6 +9,7 @@ if (FunctionMetadataWriter.TryRun(args, Console.Out, Console.Error) is { } exitC
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddSalesFlowLogging();
+builder.AddSalesFlowTelemetry();
 builder.AddSalesFlow();
 if (DataDirectoryCheck.Problem(builder.Configuration) is { } problem)
 {
