@@ -1,17 +1,24 @@
 using System.Net.Mail;
-using System.Text;
 using System.Text.RegularExpressions;
+using PhoneNumbers;
 
 namespace SalesFlow.Core.Leads;
 
 /// <summary>
-/// Normalises the addresses leads write from, so the same person on SMS and WhatsApp is one lead.
-/// libphonenumber is not available here; the rules below cover what providers actually send
-/// (Meta: digits with country code, no plus; Twilio: E.164; people: spaces, dashes, 00 and national 0).
+/// Normalises the addresses leads write from, so the same person on SMS and WhatsApp is one lead. Phone numbers go
+/// through Google's libphonenumber: only numbers it knows as valid become an E.164 identity key.
 /// </summary>
 public static partial class ContactAddresses
 {
-    /// <summary>Normalises to E.164 (+ and 8–15 digits) or returns null when it is not a phone number.</summary>
+    private static readonly PhoneNumberUtil Phones = PhoneNumberUtil.GetInstance();
+    private static readonly PhoneNumberToTimeZonesMapper TimeZones = PhoneNumberToTimeZonesMapper.GetInstance();
+
+    /// <summary>
+    /// Normalises to E.164 or returns null when it is not a valid phone number. Providers send E.164 with '+' (Twilio,
+    /// also as <c>whatsapp:+…</c>) or without (Meta's wa_id), so bare digits are first read as international; anything
+    /// else a lead typed is read in the client's country (trunk '0', the country's international prefix, and '00').
+    /// </summary>
+    /// <param name="defaultCountryCode">The client's calling code ("49"): its main region reads national numbers.</param>
     public static string? NormalizePhone(string? raw, string defaultCountryCode)
     {
         if (string.IsNullOrWhiteSpace(raw))
@@ -22,44 +29,62 @@ public static partial class ContactAddresses
         var value = raw.Trim();
         if (value.StartsWith("whatsapp:", StringComparison.OrdinalIgnoreCase))
         {
-            value = value["whatsapp:".Length..];
+            value = value["whatsapp:".Length..].Trim();
         }
 
-        var digits = new StringBuilder(value.Length);
-        var plus = false;
-        foreach (var c in value)
+        // libphonenumber leniently digs a number out of any text ("call me at …", letters as on a keypad): a sender
+        // address must be the number itself, written with the usual separators.
+        if (!value.All(c => char.IsAsciiDigit(c) || c is '+' or ' ' or '-' or '(' or ')' or '.' or '/' or '\u00a0'))
         {
-            if (char.IsAsciiDigit(c))
-            {
-                digits.Append(c);
-            }
-            else if (c == '+' && digits.Length == 0)
-            {
-                plus = true;
-            }
-            else if (c is not (' ' or '-' or '(' or ')' or '.' or '/' or '\u00a0'))
-            {
-                return null;
-            }
+            return null;
         }
 
-        var d = digits.ToString();
-        if (!plus)
+        var region = int.TryParse(defaultCountryCode, out var code) ? Phones.GetRegionCodeForCountryCode(code) : UnknownRegion;
+        var bareInternational = value.Length > 0 && value.All(char.IsAsciiDigit) && value[0] != '0';
+        return (bareInternational ? E164("+" + value, UnknownRegion) : null)
+            ?? E164(value, region)
+            // '00' is the international prefix almost everywhere, also where the client's country dials another (US: 011).
+            ?? (value.StartsWith("00", StringComparison.Ordinal) ? E164("+" + value[2..], UnknownRegion) : null);
+    }
+
+    /// <summary>True when the calling code belongs to a country (49, 1, 44), so national numbers can be read in it.</summary>
+    public static bool IsCountryCallingCode(string code) =>
+        int.TryParse(code, out var c) && Phones.GetSupportedRegions().Contains(Phones.GetRegionCodeForCountryCode(c));
+
+    /// <summary>
+    /// What a normalised number tells about its owner: the ISO country (region) and the IANA time zones it may be in
+    /// (one for most countries; several for large ones when the number is not tied to an area).
+    /// </summary>
+    public static PhoneFacts? DescribePhone(string? e164)
+    {
+        if (e164 is null || !TryParse(e164, UnknownRegion, out var number) || !Phones.IsValidNumber(number))
         {
-            if (d.StartsWith("00", StringComparison.Ordinal))
-            {
-                d = d[2..];
-            }
-            else if (d.StartsWith('0'))
-            {
-                // A national number: the client's country tells the calling code.
-                d = defaultCountryCode + d[1..];
-            }
-
-            // Otherwise digits already carrying the country code (Meta's wa_id form).
+            return null;
         }
 
-        return d.Length is >= 8 and <= 15 && d[0] != '0' ? "+" + d : null;
+        var zones = TimeZones.GetTimeZonesForNumber(number)
+            .Where(z => z != TimeZones.GetUnknownTimeZone())
+            .ToList();
+        return new PhoneFacts(Phones.GetRegionCodeForNumber(number), zones);
+    }
+
+    private const string UnknownRegion = "ZZ";
+
+    private static string? E164(string value, string region) =>
+        TryParse(value, region, out var number) && Phones.IsValidNumber(number) ? Phones.Format(number, PhoneNumberFormat.E164) : null;
+
+    private static bool TryParse(string value, string region, out PhoneNumber number)
+    {
+        try
+        {
+            number = Phones.Parse(value, region);
+            return true;
+        }
+        catch (NumberParseException)
+        {
+            number = null!;
+            return false;
+        }
     }
 
     /// <summary>Lower-cased bare address, or null when it is not a valid e-mail address.</summary>
@@ -83,4 +108,11 @@ public static partial class ContactAddresses
 
     [GeneratedRegex(@"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}", RegexOptions.CultureInvariant)]
     private static partial Regex EmailPattern();
+}
+
+/// <summary>What a phone number tells: its ISO country and the time zones it may be in (empty when unknown).</summary>
+public sealed record PhoneFacts(string Country, IReadOnlyList<string> TimeZones)
+{
+    /// <summary>The time zone when the number names exactly one, else null.</summary>
+    public string? TimeZone => TimeZones.Count == 1 ? TimeZones[0] : null;
 }

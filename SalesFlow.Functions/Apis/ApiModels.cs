@@ -46,6 +46,8 @@ public sealed record ConversationDto(string Id, string LeadId, string State, int
 
 public sealed record IdentityDto(string Kind, string Value);
 
+/// <param name="PhoneCountry">ISO country of the lead's phone number (by libphonenumber); null without a valid phone.</param>
+/// <param name="PhoneTimeZone">IANA time zone of the phone number when it names exactly one; null when it spans several (US toll-free).</param>
 public sealed record LeadDto(
     string Id,
     string? Name,
@@ -63,12 +65,18 @@ public sealed record LeadDto(
     LeadProfileDto? Profile,
     UsageTotalsDto Usage,
     IReadOnlyList<EmailClaimDto> EmailClaims,
-    IReadOnlyList<MergedLeadDto> MergedLeads)
+    IReadOnlyList<MergedLeadDto> MergedLeads,
+    string? PhoneCountry,
+    string? PhoneTimeZone)
 {
-    public static LeadDto From(Lead l, Conversation? c, IReadOnlyList<ChannelIdentity> identities, LeadProfile? profile, UsageTotals usage, IReadOnlyList<EmailClaim> claims, IReadOnlyList<MergedLeadDto> merged, DateTimeOffset now) =>
-        new(l.Id, l.Name, l.Email, l.Phone, l.Language, l.Escalated, l.EscalationReason, l.OptedOut, c?.Id, c?.State.ToWire(),
+    public static LeadDto From(Lead l, Conversation? c, IReadOnlyList<ChannelIdentity> identities, LeadProfile? profile, UsageTotals usage, IReadOnlyList<EmailClaim> claims, IReadOnlyList<MergedLeadDto> merged, DateTimeOffset now)
+    {
+        var phone = ContactAddresses.DescribePhone(l.Phone);
+        return new(l.Id, l.Name, l.Email, l.Phone, l.Language, l.Escalated, l.EscalationReason, l.OptedOut, c?.Id, c?.State.ToWire(),
             identities.Select(i => new IdentityDto(i.Kind.ToString().ToLowerInvariant(), i.Value)).ToList(), l.CreatedAt, l.UpdatedAt,
-            LeadProfileDto.From(profile), UsageTotalsDto.From(usage), claims.Select(c => EmailClaimDto.From(c, now)).ToList(), merged);
+            LeadProfileDto.From(profile), UsageTotalsDto.From(usage), claims.Select(c => EmailClaimDto.From(c, now)).ToList(), merged,
+            phone?.Country, phone?.TimeZone);
+    }
 }
 
 /// <summary>

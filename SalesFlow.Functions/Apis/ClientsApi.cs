@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using SalesFlow.Core.Clients;
 using SalesFlow.Core.Common;
+using SalesFlow.Core.Leads;
 using SalesFlow.Functions.Extensions;
 using SalesFlow.Functions.Security;
 
@@ -34,9 +35,9 @@ public static partial class ClientsApi
             return ErrorHandling.BadField(http, "name", "name is required: one readable line of at most 100 characters.");
         }
 
-        if (request.DefaultCountryCode is { } cc && !CountryCode().IsMatch(cc))
+        if (request.DefaultCountryCode is { } cc && (!CountryCode().IsMatch(cc) || !ContactAddresses.IsCountryCallingCode(cc)))
         {
-            return ErrorHandling.BadField(http, "defaultCountryCode", "defaultCountryCode is a calling code of 1–3 digits, e.g. 49.");
+            return ErrorHandling.BadField(http, "defaultCountryCode", "defaultCountryCode is a country's calling code of 1–3 digits, e.g. 49.");
         }
 
         if (request.TimeZone is { } tz && !TimeZoneInfo.TryFindSystemTimeZoneById(tz, out _))

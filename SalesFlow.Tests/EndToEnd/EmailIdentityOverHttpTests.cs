@@ -142,7 +142,7 @@ public sealed partial class EmailIdentityOverHttpTests(AppFixture fixture)
         using var intruder = App.Anonymous();
         intruder.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", other.Str("apiKey"));
         await ApiJson.AssertProblemAsync(await intruder.PostAsJsonAsync(url, new { otherLeadId = emailLead.Str("leadId") }), HttpStatusCode.NotFound, "id");
-        var theirs = await intruder.PostJsonAsync("/api/conversations", new { channel = "sms", from = "+15550" + Random.Shared.Next(100000, 999999), message = "Hello" });
+        var theirs = await intruder.PostJsonAsync("/api/conversations", new { channel = "sms", from = "+14158" + Random.Shared.Next(200000, 999999), message = "Hello" });
         await ApiJson.AssertProblemAsync(await App.Http.PostAsJsonAsync(url, new { otherLeadId = theirs.Str("leadId") }), HttpStatusCode.NotFound, "otherLeadId");
         using var anonymous = App.Anonymous();
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.PostAsJsonAsync(url, new { otherLeadId = emailLead.Str("leadId") })).StatusCode);

@@ -17,7 +17,7 @@ public sealed class LifecycleOverHttpTests
         // Twilio signs the public URL, so the handler must check that one, not the URL it was reached on.
         const string PublicBase = "https://salesflow.example.com";
         await using var app = await SalesFlowAppProcess.StartAsync(new() { ["SalesFlow__PublicBaseUrl"] = PublicBase });
-        var form = Webhooks.TwilioSms("+15551230001", "SM" + Guid.NewGuid().ToString("N"), "Hi, do you deliver?");
+        var form = Webhooks.TwilioSms("+14158675309", "SM" + Guid.NewGuid().ToString("N"), "Hi, do you deliver?");
 
         var signedForPublic = new HttpRequestMessage(HttpMethod.Post, new Uri(app.BaseUrl, "/api/webhooks/twilio/demo")) { Content = new FormUrlEncodedContent(form) };
         signedForPublic.Headers.Add("X-Twilio-Signature", Core.Channels.Signatures.TwilioSignature.Compute(TwilioAuthToken, PublicBase + "/api/webhooks/twilio/demo", form));

@@ -82,7 +82,7 @@ public sealed class MessageLoopOverHttpTests(AppFixture fixture)
     public async Task AReplayedTwilioRequestWithItsMessageIdsRepeatedIsStillADuplicate()
     {
         var sid = "SM" + Guid.NewGuid().ToString("N");
-        var from = "+1555" + Random.Shared.Next(1_000_000, 9_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var from = "+1415" + Random.Shared.Next(2_000_000, 9_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var form = Webhooks.TwilioSms(from, sid, "Do you ship to Canada?");
         using var first = await App.Http.SendAsync(Webhooks.SignedTwilio(App.BaseUrl, "demo", form, TwilioAuthToken));
 
@@ -322,7 +322,7 @@ public sealed class MessageLoopOverHttpTests(AppFixture fixture)
     [Fact]
     public async Task ALeadAskingForAHumanIsEscalatedAndLeftToThemUntilReleased()
     {
-        var start = await App.Http.PostJsonAsync("/api/conversations", new { channel = "sms", from = "+4915112345678" + Random.Shared.Next(0, 9), message = "I want to talk to a real person, not a bot" });
+        var start = await App.Http.PostJsonAsync("/api/conversations", new { channel = "sms", from = "+491511234567" + Random.Shared.Next(0, 9), message = "I want to talk to a real person, not a bot" });
         var leadId = start.Str("leadId");
         Assert.False(string.IsNullOrEmpty(start.Str("reply")));
         Assert.True((await App.Http.GetJsonAsync($"/api/leads/{leadId}")).GetProperty("escalated").GetBoolean());

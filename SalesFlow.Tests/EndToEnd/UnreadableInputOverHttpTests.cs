@@ -98,7 +98,7 @@ public sealed class UnreadableInputOverHttpTests(AppFixture fixture)
     [Fact]
     public async Task ATwilioMessageWithPercentEncodedInvalidBytesInItsBodyIsABadRequestAndStoresNothing()
     {
-        var from = "+1555" + Random.Shared.Next(1_000_000, 9_999_999);
+        var from = "+1415" + Random.Shared.Next(2_000_000, 9_999_999);
         var raw = $"MessageSid=SM{Guid.NewGuid():N}&From={Uri.EscapeDataString(from)}&To=%2B15005550006&NumMedia=0&Body=hi%FF%FE";
 
         await ApiJson.AssertProblemAsync(await App.Http.SendAsync(SignedTwilioRaw(raw)), HttpStatusCode.BadRequest, "Body");
@@ -108,7 +108,7 @@ public sealed class UnreadableInputOverHttpTests(AppFixture fixture)
     [Fact]
     public async Task TwoTwilioMessageIdsThatDifferOnlyInAnInvalidByteAndItsEscapeDoNotCollide()
     {
-        var from = "+1555" + Random.Shared.Next(1_000_000, 9_999_999);
+        var from = "+1415" + Random.Shared.Next(2_000_000, 9_999_999);
         var sid = "SM" + Guid.NewGuid().ToString("N");
 
         // "%25FF" is the readable text "%FF"; "%FF" alone is the byte 0xFF. Read leniently both would be the id "SM…%FF".
