@@ -43,10 +43,8 @@ public static class AiBrainExtensions
             return builder;
         }
 
-        services.AddSingleton(sp => new OpenAIConnection(
-            sp.GetRequiredService<IOptions<AiOptions>>().Value,
-            sp.GetRequiredService<ILoggerFactory>(),
-            time: sp.GetRequiredService<TimeProvider>()));
+        services.AddModelHttpClient(sp => sp.GetRequiredService<IOptions<AiOptions>>().Value);
+        services.AddSingleton(sp => new OpenAIConnection(sp.GetRequiredService<IOptions<AiOptions>>().Value, sp));
         services.AddSingleton<IChatClient>(sp => new OpenAIChatClient(sp.GetRequiredService<OpenAIConnection>()));
         services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(sp => new OpenAIEmbeddingGenerator(sp.GetRequiredService<OpenAIConnection>()));
         services.AddSingleton(sp => new LlmMessageAnalyzer(

@@ -39,9 +39,9 @@ public static class KnowledgeExtensions
                 throw new OptionsValidationException(AzureSearchOptions.Section, typeof(AzureSearchOptions), problems);
             }
 
-            services.AddHttpClient(nameof(AzureSearchKnowledgeIndex));
+            services.AddAzureSearchHttpClient();
             services.AddSingleton<IKnowledgeIndex>(sp => new AzureSearchKnowledgeIndex(
-                sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(AzureSearchKnowledgeIndex)),
+                sp.GetRequiredService<IHttpClientFactory>().CreateClient(AzureSearchHttpClient.Name),
                 sp.GetRequiredService<IOptions<AzureSearchOptions>>().Value,
                 new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = search.ManagedIdentityClientId })));
         }

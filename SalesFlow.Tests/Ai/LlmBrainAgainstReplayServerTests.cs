@@ -137,6 +137,22 @@ public sealed class LlmBrainAgainstReplayServerTests : IAsyncLifetime, IDisposab
     }
 
     [Fact]
+    public async Task When_every_retry_of_a_503_fails_the_rules_reply_answers_and_the_failed_call_is_recorded()
+    {
+        _server.Script(Chat, OpenAIReplayServer.Error(503));
+        var (replies, _, connection, usage) = Brain(o => o.MaxRetries = 2);
+        using var _ = connection;
+        var request = Request("Hi, I'm interested in solar panels for my house");
+
+        var reply = await replies.GenerateAsync(request, default);
+
+        Assert.Equal(RulesReplyGenerator.Generate(request), reply);
+        Assert.Equal(3, _server.Count(Chat));
+        var calls = await usage.ListAsync("c1", "l1", 10, default);
+        Assert.False(Assert.Single(calls).Succeeded);
+    }
+
+    [Fact]
     public async Task With_the_breaker_open_the_rules_brain_answers_without_calling_the_model()
     {
         _server.Script(Chat, OpenAIReplayServer.Error(500));

@@ -199,7 +199,7 @@ public sealed class OpenAIChatClientAgainstReplayServerTests : IAsyncLifetime
         var open = await Assert.ThrowsAsync<AiException>(() => client.GetResponseAsync([new ChatMessage(ChatRole.User, "hi")]));
         Assert.Equal(AiFailure.CircuitOpen, open.Failure);
         Assert.Contains("circuit breaker is open", open.Message);
-        Assert.Equal(CircuitState.Open, connection.Resilience.CircuitState);
+        Assert.Equal(CircuitState.Open, connection.CircuitState);
         Assert.Equal(3, _server.Count(Chat));
     }
 

@@ -2,9 +2,10 @@ using System.ClientModel;
 using System.ClientModel.Primitives;
 using Azure.Core;
 using Azure.Identity;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using OpenAI;
+using Polly.CircuitBreaker;
 using SalesFlow.Core.Ai;
 
 namespace SalesFlow.Core.Adapters.OpenAI;
@@ -12,32 +13,47 @@ namespace SalesFlow.Core.Adapters.OpenAI;
 /// <summary>
 /// One configured OpenAI SDK client for OpenAI, Azure OpenAI (its v1 endpoint, https://&lt;resource&gt;.openai.azure.com/openai/v1/,
 /// with the API key or an Entra token for https://cognitiveservices.azure.com/.default from the managed identity) or any
-/// OpenAI-compatible base URL. The SDK's transport is our HttpClient whose <see cref="ResilienceHandler"/> does the
-/// retries, the breaker and the attempt timeout; the SDK's own retry policy is off.
+/// OpenAI-compatible base URL. The SDK's transport is the named HttpClient of <see cref="ModelResilience"/>, whose
+/// resilience handler does the retries, the breaker and the attempt timeout; the SDK's own retry policy is off.
 /// </summary>
 public sealed class OpenAIConnection : IDisposable
 {
     public const string AzureScope = "https://cognitiveservices.azure.com/.default";
 
     private readonly HttpClient _http;
+    private readonly CircuitBreakerStateProvider _breakerState;
+    private readonly ServiceProvider? _ownServices;
 
+    /// <summary>With a container where <see cref="ModelResilience.AddModelHttpClient"/> registered the model's HttpClient (the app).</summary>
+    /// <param name="credential">Entra credential for Azure without an API key; default the managed identity.</param>
+    public OpenAIConnection(AiOptions options, IServiceProvider services, TokenCredential? credential = null)
+        : this(options, services, null, credential)
+    {
+    }
+
+    /// <summary>Standalone (tests, the routing eval tool): the same client and pipeline in a container of its own.</summary>
     /// <param name="innerHandler">The network handler (tests may pass their own); default a SocketsHttpHandler.</param>
     /// <param name="credential">Entra credential for Azure without an API key; default the managed identity.</param>
     public OpenAIConnection(AiOptions options, ILoggerFactory? loggers = null, HttpMessageHandler? innerHandler = null, TimeProvider? time = null, TokenCredential? credential = null)
+        : this(options, null, OwnServices(options, loggers, innerHandler, time), credential)
+    {
+    }
+
+    private OpenAIConnection(AiOptions options, IServiceProvider? services, ServiceProvider? ownServices, TokenCredential? credential)
     {
         ArgumentNullException.ThrowIfNull(options);
         var errors = AiOptionsValidator.Errors(options).ToList();
         if (!options.Enabled || errors.Count > 0)
         {
+            ownServices?.Dispose();
             throw new InvalidOperationException(options.Enabled ? string.Join(" ", errors) : "AI:Provider is none: no model connection to make.");
         }
 
         Options = options;
-        Resilience = new ResilienceHandler(options, (loggers ?? NullLoggerFactory.Instance).CreateLogger("SalesFlow.Ai.Resilience"), time)
-        {
-            InnerHandler = innerHandler ?? new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) },
-        };
-        _http = new HttpClient(Resilience) { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+        _ownServices = ownServices;
+        services ??= ownServices!;
+        _http = services.GetRequiredService<IHttpClientFactory>().CreateClient(ModelResilience.HttpClientName);
+        _breakerState = services.GetRequiredKeyedService<CircuitBreakerStateProvider>(ModelResilience.HttpClientName);
         Endpoint = ResolveEndpoint(options);
 
         var clientOptions = new OpenAIClientOptions
@@ -77,7 +93,8 @@ public sealed class OpenAIConnection : IDisposable
 
     public OpenAIClient Client { get; }
 
-    public ResilienceHandler Resilience { get; }
+    /// <summary>The model breaker: Closed, Open, HalfOpen or Isolated.</summary>
+    public CircuitState CircuitState => _breakerState.CircuitState;
 
     /// <summary>Where requests go; null means api.openai.com.</summary>
     public Uri? Endpoint { get; }
@@ -111,7 +128,30 @@ public sealed class OpenAIConnection : IDisposable
         return TimeSpan.FromTicks(o.Timeout.Ticks * (o.MaxRetries + 1)) + delays + TimeSpan.FromSeconds(5);
     }
 
-    public void Dispose() => _http.Dispose();
+    public void Dispose()
+    {
+        _http.Dispose();
+        _ownServices?.Dispose();
+    }
+
+    private static ServiceProvider OwnServices(AiOptions options, ILoggerFactory? loggers, HttpMessageHandler? innerHandler, TimeProvider? time)
+    {
+        var services = new ServiceCollection();
+        if (loggers is not null)
+        {
+            services.AddSingleton(loggers);
+        }
+
+        // Polly times its delays and timeouts with the container's TimeProvider.
+        services.AddSingleton(time ?? TimeProvider.System);
+        services.AddModelHttpClient(_ => options);
+        if (innerHandler is not null)
+        {
+            services.AddHttpClient(ModelResilience.HttpClientName).ConfigurePrimaryHttpMessageHandler(() => innerHandler);
+        }
+
+        return services.BuildServiceProvider();
+    }
 
     private sealed class HeaderPolicy(string name, string value) : PipelinePolicy
     {

@@ -6,7 +6,11 @@ using SalesFlow.Core.Ai;
 
 namespace SalesFlow.Core.Adapters.OpenAI;
 
-/// <summary>Turns SDK, HTTP and Polly failures into an <see cref="AiException"/> whose message says what happened and what to fix.</summary>
+/// <summary>
+/// Turns SDK, HTTP and Polly failures (from the resilience handler of <see cref="ModelResilience"/>) into an
+/// <see cref="AiException"/> whose message says what happened and what to fix. Ours because no library knows the
+/// OpenAI error body or our setting names, and the brain decides on the <see cref="AiFailure"/> whether to fall back.
+/// </summary>
 internal static class OpenAIErrors
 {
     public static bool IsMappable(Exception e, CancellationToken callerToken) =>

@@ -130,7 +130,7 @@ public sealed class AzureSearchKnowledgeIndexAgainstStandInTests : IAsyncLifetim
     public void BadSettingsAreNamed(string? endpoint, string setting) =>
         Assert.Contains(new AzureSearchOptions { Endpoint = endpoint }.Problems(), p => p.StartsWith(setting, StringComparison.Ordinal));
 
-    private sealed class StaticToken(string token) : TokenCredential
+    internal sealed class StaticToken(string token) : TokenCredential
     {
         public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken) => new(token, DateTimeOffset.UtcNow.AddHours(1));
 

@@ -32,6 +32,9 @@ public sealed class AzureSearchStandIn : IAsyncDisposable
     public ConcurrentDictionary<string, JsonObject> Documents { get; } = new();
     public ConcurrentQueue<(string Method, string Path, string Query, string Authorization, JsonNode? Body)> Requests { get; } = new();
 
+    /// <summary>Statuses the next requests get instead of an answer (recorded all the same), to prove the client retries.</summary>
+    public ConcurrentQueue<int> FailNext { get; } = new();
+
     /// <summary>Extra documents slipped into query answers (to prove the adapter drops other tenants' hits).</summary>
     public List<JsonObject> Intruders { get; } = [];
 
@@ -61,6 +64,12 @@ public sealed class AzureSearchStandIn : IAsyncDisposable
         }
 
         Requests.Enqueue((context.Request.Method, path, context.Request.QueryString.Value ?? "", context.Request.Headers.Authorization.ToString(), body));
+        if (FailNext.TryDequeue(out var failure))
+        {
+            await Reply(context, failure, new JsonObject { ["error"] = new JsonObject { ["message"] = "scripted failure" } });
+            return;
+        }
+
         if (context.Request.Query["api-version"] != "2024-07-01")
         {
             await Reply(context, 400, new JsonObject { ["error"] = new JsonObject { ["message"] = "api-version missing" } });
