@@ -29,6 +29,25 @@ public static class ReplyStreaming
         yield return ReplyChunk.Final(reply);
     }
 
+    /// <summary>Passes each token to <paramref name="onToken"/> as it comes and returns the final chunk's text.</summary>
+    public static async Task<string> ForwardTokensAsync(IAsyncEnumerable<ReplyChunk> chunks, Func<string, CancellationToken, ValueTask> onToken, CancellationToken ct)
+    {
+        string? final = null;
+        await foreach (var chunk in chunks.WithCancellation(ct))
+        {
+            if (chunk.IsFinal)
+            {
+                final = chunk.Text;
+            }
+            else
+            {
+                await onToken(chunk.Text, ct);
+            }
+        }
+
+        return final ?? throw new InvalidOperationException("The reply stream ended without its final chunk.");
+    }
+
     /// <summary>"Hi Anna, how" → "Hi", " Anna,", " how": concatenated they give the text back exactly.</summary>
     public static IEnumerable<string> Words(string text)
     {

@@ -61,23 +61,8 @@ public sealed class ReplyWriter(IReplyGenerator replies, ComplianceGate complian
         }
     }
 
-    private async Task<string> StreamAsync(ReplyRequest request, ReplyTokenSink onToken, CancellationToken ct)
-    {
-        string? final = null;
-        await foreach (var chunk in replies.StreamAsync(request, ct))
-        {
-            if (chunk.IsFinal)
-            {
-                final = chunk.Text;
-            }
-            else
-            {
-                await onToken(chunk.Text, ct);
-            }
-        }
-
-        return final ?? throw new InvalidOperationException("The reply stream ended without its final chunk.");
-    }
+    private Task<string> StreamAsync(ReplyRequest request, ReplyTokenSink onToken, CancellationToken ct) =>
+        ReplyStreaming.ForwardTokensAsync(replies.StreamAsync(request, ct), (token, c) => onToken(token, c), ct);
 
     /// <summary>The lead's own addresses: the compliance filter lets a reply repeat these, and no others.</summary>
     private static List<string> ContactsOf(Lead lead, Message answered)

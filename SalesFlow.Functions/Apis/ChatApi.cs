@@ -146,18 +146,7 @@ public static class ChatApi
             lastLead,
             question);
 
-        string? answer = null;
-        await foreach (var chunk in coach.AskAsync(request, ct))
-        {
-            if (chunk.IsFinal)
-            {
-                answer = chunk.Text;
-            }
-            else
-            {
-                await onToken(chunk.Text, ct);
-            }
-        }
+        var answer = await ReplyStreaming.ForwardTokensAsync(coach.AskAsync(request, ct), (token, c) => onToken(token, c), ct);
 
         return new Dictionary<string, object?>
         {
