@@ -18,6 +18,16 @@ if (DataDirectoryCheck.Problem(builder.Configuration) is { } problem)
 }
 
 var app = builder.Build();
+if (SettingsCheck.Problems(app.Services) is { Count: > 0 } invalid)
+{
+    foreach (var line in invalid)
+    {
+        await Console.Error.WriteLineAsync(line);
+    }
+
+    return SettingsCheck.ExitCode;
+}
+
 app.UseCorrelation();
 app.UseSalesFlowErrors();
 app.MapSalesFlow();

@@ -106,6 +106,20 @@ public sealed class StorageFailureOverHttpTests
         }
     }
 
+    [Fact]
+    public async Task AnInvalidSettingStopsTheStartWithOneLineNamingIt()
+    {
+        var dataDir = Path.Combine(Path.GetTempPath(), "salesflow-e2e-" + Guid.NewGuid().ToString("N"));
+
+        var (exitCode, output) = await SalesFlowAppProcess.RunToExitAsync(dataDir, new() { ["Conversation__BurstWindow"] = "00:02:00" });
+
+        Assert.Equal(2, exitCode);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.True(lines.Length == 1, "one line, not a dump:\n" + output);
+        Assert.Contains("Conversation:BurstWindow", lines[0], StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", output, StringComparison.OrdinalIgnoreCase);
+    }
+
     private static int CountOf(string text, string needle)
     {
         var count = 0;
