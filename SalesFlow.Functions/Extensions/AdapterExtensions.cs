@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
-using SalesFlow.Core.Adapters.Azure.Cosmos;
-using SalesFlow.Core.Adapters.Azure.StorageQueues;
-using SalesFlow.Core.Adapters.Embedded;
+using SalesFlow.Infrastructure.Azure.Cosmos;
+using SalesFlow.Infrastructure.Azure.StorageQueues;
+using SalesFlow.Infrastructure.Embedded;
 using SalesFlow.Core.Ai.Usage;
 using SalesFlow.Core.Clients;
 using SalesFlow.Core.Compliance;

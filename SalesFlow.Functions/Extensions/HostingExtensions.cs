@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using SalesFlow.Core.Adapters.Embedded;
+using SalesFlow.Infrastructure.Embedded;
 using SalesFlow.Core.Brain;
 using SalesFlow.Core.Brain.Rules;
 using SalesFlow.Core.Clients;

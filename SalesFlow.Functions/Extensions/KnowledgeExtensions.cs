@@ -2,9 +2,9 @@ using Azure.Identity;
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using SalesFlow.Core.Adapters.Azure.Cosmos;
-using SalesFlow.Core.Adapters.Azure.Search;
-using SalesFlow.Core.Adapters.Embedded.Knowledge;
+using SalesFlow.Infrastructure.Azure.Cosmos;
+using SalesFlow.Infrastructure.Azure.Search;
+using SalesFlow.Infrastructure.Embedded.Knowledge;
 using SalesFlow.Core.Knowledge;
 using SalesFlow.Core.Queue;
 using SalesFlow.Functions.Runners;
@@ -48,7 +48,7 @@ public static class KnowledgeExtensions
         else
         {
             services.AddSingleton<IKnowledgeIndex>(sp => new SqliteKnowledgeIndex(
-                sp.GetRequiredService<SalesFlow.Core.Adapters.Embedded.SqliteDatabase>(),
+                sp.GetRequiredService<SalesFlow.Infrastructure.Embedded.SqliteDatabase>(),
                 sp.GetRequiredService<IOptions<KnowledgeOptions>>().Value.VectorCacheBytes));
         }
 

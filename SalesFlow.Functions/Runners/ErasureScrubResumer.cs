@@ -1,4 +1,4 @@
-using SalesFlow.Core.Adapters.Embedded;
+using SalesFlow.Infrastructure.Embedded;
 
 namespace SalesFlow.Functions.Runners;
 

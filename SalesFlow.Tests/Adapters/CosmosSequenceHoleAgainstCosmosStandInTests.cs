@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Azure.Cosmos;
-using SalesFlow.Core.Adapters.Azure.Cosmos;
+using SalesFlow.Infrastructure.Azure.Cosmos;
 using SalesFlow.Core.Channels;
 using SalesFlow.Core.Common;
 using SalesFlow.Core.Conversations;

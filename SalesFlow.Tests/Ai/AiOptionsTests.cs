@@ -51,9 +51,9 @@ public sealed class AiOptionsTests
     [Fact]
     public void Azure_endpoints_get_the_v1_path()
     {
-        Assert.Equal(new Uri("https://acme.openai.azure.com/openai/v1/"), Core.Adapters.OpenAI.OpenAIConnection.ResolveEndpoint(new AiOptions { Provider = AiProvider.AzureOpenAI, Endpoint = "https://acme.openai.azure.com" }));
-        Assert.Equal(new Uri("https://acme.openai.azure.com/openai/v1/"), Core.Adapters.OpenAI.OpenAIConnection.ResolveEndpoint(new AiOptions { Provider = AiProvider.AzureOpenAI, Endpoint = "https://acme.openai.azure.com/openai/v1" }));
-        Assert.Null(Core.Adapters.OpenAI.OpenAIConnection.ResolveEndpoint(new AiOptions { Provider = AiProvider.OpenAI, ApiKey = "k" }));
+        Assert.Equal(new Uri("https://acme.openai.azure.com/openai/v1/"), Infrastructure.OpenAI.OpenAIConnection.ResolveEndpoint(new AiOptions { Provider = AiProvider.AzureOpenAI, Endpoint = "https://acme.openai.azure.com" }));
+        Assert.Equal(new Uri("https://acme.openai.azure.com/openai/v1/"), Infrastructure.OpenAI.OpenAIConnection.ResolveEndpoint(new AiOptions { Provider = AiProvider.AzureOpenAI, Endpoint = "https://acme.openai.azure.com/openai/v1" }));
+        Assert.Null(Infrastructure.OpenAI.OpenAIConnection.ResolveEndpoint(new AiOptions { Provider = AiProvider.OpenAI, ApiKey = "k" }));
     }
 
     [Fact]

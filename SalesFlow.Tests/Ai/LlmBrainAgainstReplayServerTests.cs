@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using SalesFlow.Core.Adapters.Embedded;
-using SalesFlow.Core.Adapters.OpenAI;
+using SalesFlow.Infrastructure.Embedded;
+using SalesFlow.Infrastructure.OpenAI;
 using SalesFlow.Core.Ai;
 using SalesFlow.Core.Ai.Usage;
 using SalesFlow.Core.Brain;

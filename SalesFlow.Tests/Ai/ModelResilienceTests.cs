@@ -1,5 +1,5 @@
 using Microsoft.Extensions.AI;
-using SalesFlow.Core.Adapters.OpenAI;
+using SalesFlow.Infrastructure.OpenAI;
 using SalesFlow.Core.Ai;
 using SalesFlow.Tests.Support;
 

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Azure.Core;
 using Microsoft.Extensions.AI;
 using Polly.CircuitBreaker;
-using SalesFlow.Core.Adapters.OpenAI;
+using SalesFlow.Infrastructure.OpenAI;
 using SalesFlow.Core.Ai;
 using SalesFlow.Tests.Support;
 

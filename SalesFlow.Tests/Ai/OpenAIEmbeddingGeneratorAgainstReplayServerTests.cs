@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
-using SalesFlow.Core.Adapters.OpenAI;
+using SalesFlow.Infrastructure.OpenAI;
 using SalesFlow.Core.Ai;
 using SalesFlow.Tests.Support;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Moq;
-using SalesFlow.Core.Adapters.Embedded;
+using SalesFlow.Infrastructure.Embedded;
 using SalesFlow.Core.Brain;
 using SalesFlow.Core.Brain.Rules;
 using SalesFlow.Core.Channels;

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using SalesFlow.Core.Adapters.Embedded;
+using SalesFlow.Infrastructure.Embedded;
 using SalesFlow.Core.Channels;
 using SalesFlow.Core.Conversations;
 using SalesFlow.Core.Intake;

@@ -27,7 +27,7 @@ public sealed partial class InfraConventionsTests
         var outbox = cosmos[cosmos.IndexOf("name: 'outbox'", StringComparison.Ordinal)..cosmos.IndexOf("]\n\nresource", StringComparison.Ordinal)];
         Assert.Matches(@"path: '/createdAtMs'\s+order: 'ascending'\s+\}\s+\{\s+path: '/outboxId'\s+order: 'ascending'", outbox);
         Assert.Contains("compositeIndexes: container.compositeIndexes", cosmos);
-        var code = RepoFiles.Read("SalesFlow.Core", "Adapters", "Azure", "Cosmos", "CosmosContainers.cs");
+        var code = RepoFiles.Read("SalesFlow.Infrastructure", "Azure", "Cosmos", "CosmosContainers.cs");
         Assert.Contains("Path = \"/createdAtMs\", Order = CompositePathSortOrder.Ascending", code);
         Assert.Contains("Path = \"/outboxId\", Order = CompositePathSortOrder.Ascending", code);
     }
@@ -41,7 +41,7 @@ public sealed partial class InfraConventionsTests
         Assert.Matches(@"path: '/createdAtMs'\s+order: 'descending'\s+\}\s+\{\s+path: '/entryId'\s+order: 'descending'", leads);
         Assert.Matches(@"path: '/createdAtMs'\s+order: 'descending'\s+\}\s+\{\s+path: '/sourceId'\s+order: 'descending'", leads);
         Assert.Matches(@"path: '/createdAtMs'\s+order: 'descending'\s+\}\s+\{\s+path: '/outboxId'\s+order: 'descending'", outbox);
-        var code = RepoFiles.Read("SalesFlow.Core", "Adapters", "Azure", "Cosmos", "CosmosContainers.cs");
+        var code = RepoFiles.Read("SalesFlow.Infrastructure", "Azure", "Cosmos", "CosmosContainers.cs");
         Assert.Contains("leads.IndexingPolicy.CompositeIndexes.Add(Descending(\"/createdAtMs\", \"/entryId\"))", code);
         Assert.Contains("leads.IndexingPolicy.CompositeIndexes.Add(Descending(\"/createdAtMs\", \"/sourceId\"))", code);
         Assert.Contains("outbox.IndexingPolicy.CompositeIndexes.Add(Descending(\"/createdAtMs\", \"/outboxId\"))", code);
@@ -51,7 +51,7 @@ public sealed partial class InfraConventionsTests
     public void BicepLeavesTheSameLargeValuesUnindexedAsTheApp()
     {
         var cosmos = RepoFiles.Read("infra", "app", "cosmos.bicep");
-        Assert.All(Core.Adapters.Azure.Cosmos.CosmosContainers.NotIndexed, path => Assert.Contains($"path: '{path}'", cosmos));
+        Assert.All(Infrastructure.Azure.Cosmos.CosmosContainers.NotIndexed, path => Assert.Contains($"path: '{path}'", cosmos));
     }
 
     [Theory]

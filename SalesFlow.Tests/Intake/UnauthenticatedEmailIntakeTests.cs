@@ -222,7 +222,7 @@ public sealed class UnauthenticatedEmailIntakeTests : IDisposable
             Assert.DoesNotContain("attacker", r.Summary ?? "", StringComparison.Ordinal);
             Assert.DoesNotContain("attacker", r.LeadText, StringComparison.Ordinal);
         });
-        var index = new Core.Adapters.Embedded.SqliteMemoryIndex(_bed.Temp.Db);
+        var index = new Infrastructure.Embedded.SqliteMemoryIndex(_bed.Temp.Db);
         var query = (await new Core.Knowledge.HashedEmbedder().GenerateAsync([Forged]))[0].Vector.ToArray();
         var recalls = await index.SearchAsync("acme", leadId, query, 50, -1f, long.MaxValue, default);
         Assert.DoesNotContain(recalls, r => r.Text.Contains("attacker", StringComparison.Ordinal));
@@ -237,9 +237,9 @@ public sealed class UnauthenticatedEmailIntakeTests : IDisposable
         var summarizer = new Mock<ISummarizer>();
         summarizer.Setup(s => s.SummarizeAsync(It.IsAny<SummaryInput>(), It.IsAny<CancellationToken>())).ReturnsAsync("The lead asked about prices.");
         var memoryOptions = Options.Create(new MemoryOptions { HotWindow = 2 });
-        var memoryStore = new Core.Adapters.Embedded.SqliteMemoryStore(_bed.Temp.Db);
+        var memoryStore = new Infrastructure.Embedded.SqliteMemoryStore(_bed.Temp.Db);
         var memory = new MemoryService(
-            _bed.Conversations, _bed.Profiles, memoryStore, new Core.Adapters.Embedded.SqliteMemoryIndex(_bed.Temp.Db), summarizer.Object,
+            _bed.Conversations, _bed.Profiles, memoryStore, new Infrastructure.Embedded.SqliteMemoryIndex(_bed.Temp.Db), summarizer.Object,
             new Core.Knowledge.HashedEmbedder(), memoryOptions, _bed.Clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<MemoryService>.Instance);
         string? leadId = null;
         foreach (var text in new[] { "Hello, what does it cost?", "Please call me back on +49 170 1234567", "Send the offer to my colleague", "Are you there?" })

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Options;
 using Moq;
-using SalesFlow.Core.Adapters.Embedded;
-using SalesFlow.Core.Adapters.Embedded.Knowledge;
+using SalesFlow.Infrastructure.Embedded;
+using SalesFlow.Infrastructure.Embedded.Knowledge;
 using SalesFlow.Core.Knowledge;
 using SalesFlow.Core.Queue;
 using SalesFlow.Tests.Support;

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using SalesFlow.Core.Adapters.Azure.Cosmos;
+using SalesFlow.Infrastructure.Azure.Cosmos;
 using SalesFlow.Core.Knowledge;
 using SalesFlow.Functions.Extensions;
 

@@ -1,4 +1,4 @@
-using SalesFlow.Core.Adapters.Embedded;
+using SalesFlow.Infrastructure.Embedded;
 using SalesFlow.Core.Common;
 using SalesFlow.Core.Knowledge;
 using SalesFlow.Core.Knowledge.Chunking;
@@ -110,7 +110,7 @@ public sealed class KnowledgeRetrievalAgainstSqliteTests : IDisposable
         await _h.Service.ClearAsync(ClientA, bases[2], default);
 
         var found = await _h.Service.SearchAsync(ClientA, new KnowledgeQuery("What do bikes helmets locks scooters cost?", Top: 10, MinScore: 0, Mode: SearchMode.Keyword), default);
-        var ids = await _h.Database.ReadAsync(c => c.Command(SalesFlow.Core.Adapters.Embedded.Knowledge.SqliteKnowledgeIndex.DistinctBasesSql, null, ("$c", ClientA)).QueryAsync(r => r.GetString(0)));
+        var ids = await _h.Database.ReadAsync(c => c.Command(SalesFlow.Infrastructure.Embedded.Knowledge.SqliteKnowledgeIndex.DistinctBasesSql, null, ("$c", ClientA)).QueryAsync(r => r.GetString(0)));
 
         Assert.Equal(["bikes", "helmets"], found.Select(p => p.SourceId).Order().ToList());
         Assert.Equal(bases.Take(2).Order().ToList(), ids.Order().ToList());

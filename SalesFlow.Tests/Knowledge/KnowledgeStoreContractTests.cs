@@ -1,5 +1,5 @@
-using SalesFlow.Core.Adapters.Azure.Cosmos;
-using SalesFlow.Core.Adapters.Embedded.Knowledge;
+using SalesFlow.Infrastructure.Azure.Cosmos;
+using SalesFlow.Infrastructure.Embedded.Knowledge;
 using SalesFlow.Core.Common;
 using SalesFlow.Core.Knowledge;
 using SalesFlow.Tests.Support;

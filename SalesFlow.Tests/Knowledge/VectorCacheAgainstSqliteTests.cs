@@ -1,4 +1,4 @@
-using SalesFlow.Core.Adapters.Embedded.Knowledge;
+using SalesFlow.Infrastructure.Embedded.Knowledge;
 using SalesFlow.Core.Knowledge;
 
 namespace SalesFlow.Tests.Knowledge;

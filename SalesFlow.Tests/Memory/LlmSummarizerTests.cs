@@ -1,7 +1,7 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using SalesFlow.Core.Adapters.Embedded;
+using SalesFlow.Infrastructure.Embedded;
 using SalesFlow.Core.Ai;
 using SalesFlow.Core.Ai.Usage;
 using SalesFlow.Core.Memory;

@@ -1,4 +1,4 @@
-using SalesFlow.Core.Adapters.Azure.StorageQueues;
+using SalesFlow.Infrastructure.Azure.StorageQueues;
 
 namespace SalesFlow.Tests.Support;
 

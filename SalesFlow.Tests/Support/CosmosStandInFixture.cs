@@ -1,4 +1,4 @@
-using SalesFlow.Core.Adapters.Azure.Cosmos;
+using SalesFlow.Infrastructure.Azure.Cosmos;
 using SalesFlow.Core.Observability;
 
 namespace SalesFlow.Tests.Support;

@@ -1,5 +1,5 @@
 using Microsoft.Data.Sqlite;
-using SalesFlow.Core.Adapters.Embedded;
+using SalesFlow.Infrastructure.Embedded;
 using SalesFlow.Core.Observability;
 
 namespace SalesFlow.Tests.Support;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
-using SalesFlow.Core.Adapters.Embedded;
-using SalesFlow.Core.Adapters.Embedded.Knowledge;
+using SalesFlow.Infrastructure.Embedded;
+using SalesFlow.Infrastructure.Embedded.Knowledge;
 using SalesFlow.Core.Knowledge;
 using SalesFlow.Core.Knowledge.Chunking;
 using SalesFlow.Core.Observability;

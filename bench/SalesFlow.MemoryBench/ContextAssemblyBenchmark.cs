@@ -1,7 +1,7 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using SalesFlow.Core.Adapters.Embedded;
+using SalesFlow.Infrastructure.Embedded;
 using SalesFlow.Core.Channels;
 using SalesFlow.Core.Conversations;
 using SalesFlow.Core.Knowledge;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
-using SalesFlow.Core.Adapters.OpenAI;
+using SalesFlow.Infrastructure.OpenAI;
 using SalesFlow.Core.Ai;
 
 namespace SalesFlow.RoutingEval;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
-using SalesFlow.Core.Adapters.Azure.Search;
+using SalesFlow.Infrastructure.Azure.Search;
 using SalesFlow.Core.Knowledge;
 
 namespace SalesFlow.Tests.Adapters.Azure;

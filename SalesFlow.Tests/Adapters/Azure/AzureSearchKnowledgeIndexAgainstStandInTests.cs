@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Azure.Core;
-using SalesFlow.Core.Adapters.Azure.Search;
+using SalesFlow.Infrastructure.Azure.Search;
 using SalesFlow.Core.Knowledge;
 
 namespace SalesFlow.Tests.Adapters.Azure;

@@ -1,6 +1,6 @@
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Configuration;
-using SalesFlow.Core.Adapters.Azure.Cosmos;
+using SalesFlow.Infrastructure.Azure.Cosmos;
 using SalesFlow.Core.Observability;
 
 namespace SalesFlow.Tests.Adapters.Azure;

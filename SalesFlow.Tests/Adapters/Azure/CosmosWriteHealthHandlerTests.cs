@@ -1,6 +1,6 @@
 using System.Net;
 using Microsoft.Azure.Cosmos;
-using SalesFlow.Core.Adapters.Azure.Cosmos;
+using SalesFlow.Infrastructure.Azure.Cosmos;
 using SalesFlow.Core.Observability;
 
 namespace SalesFlow.Tests.Adapters.Azure;

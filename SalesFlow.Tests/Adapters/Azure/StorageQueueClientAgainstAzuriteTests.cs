@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text;
-using SalesFlow.Core.Adapters.Azure.StorageQueues;
+using SalesFlow.Infrastructure.Azure.StorageQueues;
 using SalesFlow.Tests.Support;
 
 namespace SalesFlow.Tests.Adapters.Azure;

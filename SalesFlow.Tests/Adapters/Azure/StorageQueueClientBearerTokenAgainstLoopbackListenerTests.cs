@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Azure.Core;
 using Microsoft.Extensions.Configuration;
-using SalesFlow.Core.Adapters.Azure.StorageQueues;
+using SalesFlow.Infrastructure.Azure.StorageQueues;
 
 namespace SalesFlow.Tests.Adapters.Azure;
 

@@ -1,6 +1,6 @@
 using Azure.Identity;
 using Microsoft.Extensions.Configuration;
-using SalesFlow.Core.Adapters.Azure.StorageQueues;
+using SalesFlow.Infrastructure.Azure.StorageQueues;
 
 namespace SalesFlow.Tests.Adapters.Azure;
 

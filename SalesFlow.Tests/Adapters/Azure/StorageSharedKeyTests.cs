@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using SalesFlow.Core.Adapters.Azure.StorageQueues;
+using SalesFlow.Infrastructure.Azure.StorageQueues;
 
 namespace SalesFlow.Tests.Adapters.Azure;
 

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using SalesFlow.Core.Common;
-using SalesFlow.Core.Adapters.Embedded;
+using SalesFlow.Infrastructure.Embedded;
 using SalesFlow.Core.Channels;
 using SalesFlow.Core.Conversations;
 using SalesFlow.Core.Leads;

@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using SalesFlow.Core.Adapters.Embedded;
+using SalesFlow.Infrastructure.Embedded;
 
 namespace SalesFlow.Tests.Adapters.Embedded;
 

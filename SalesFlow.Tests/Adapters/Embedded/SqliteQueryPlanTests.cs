@@ -1,5 +1,5 @@
-using SalesFlow.Core.Adapters.Embedded;
-using SalesFlow.Core.Adapters.Embedded.Knowledge;
+using SalesFlow.Infrastructure.Embedded;
+using SalesFlow.Infrastructure.Embedded.Knowledge;
 using SalesFlow.Tests.Support;
 
 namespace SalesFlow.Tests.Adapters.Embedded;

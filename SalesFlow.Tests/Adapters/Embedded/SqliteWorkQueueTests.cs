@@ -1,4 +1,4 @@
-using SalesFlow.Core.Adapters.Embedded;
+using SalesFlow.Infrastructure.Embedded;
 using SalesFlow.Tests.Support;
 
 namespace SalesFlow.Tests.Adapters.Embedded;

@@ -1,0 +1,190 @@
+using Microsoft.Data.Sqlite;
+using SalesFlow.Core.Observability;
+
+namespace SalesFlow.Infrastructure.Embedded;
+
+/// <summary>
+/// The embedded store: one SQLite file. Writes are serialised in-process (one writer is what
+/// SQLite allows anyway, and it makes get-or-create races impossible); reads run in parallel
+/// thanks to WAL. One process owns a data directory.
+/// </summary>
+public sealed class SqliteDatabase : IDisposable
+{
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly string _connectionString;
+    private readonly string _unpooledConnectionString;
+    private readonly Lazy<SqliteErasureScrubber> _scrubber;
+    private readonly RuntimeHealth _health;
+
+    /// <param name="health">Told the outcome of every write, so readiness sees a full or read-only disk.</param>
+    public SqliteDatabase(string path, RuntimeHealth health)
+    {
+        _health = health;
+        Path = System.IO.Path.GetFullPath(path);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+        _unpooledConnectionString = new SqliteConnectionStringBuilder(_connectionString) { Pooling = false }.ToString();
+        _scrubber = new(() => new SqliteErasureScrubber(this));
+        using var connection = Open();
+        Execute(connection, "PRAGMA journal_mode=WAL;");
+        Execute(connection, SqliteSchema.Ddl);
+    }
+
+    public string Path { get; }
+
+    /// <summary>The one scrubber of this file (see <see cref="SqliteErasureScrubber"/>).</summary>
+    public SqliteErasureScrubber Scrubber => _scrubber.Value;
+
+    public SqliteConnection Open() => Open(_connectionString);
+
+    /// <summary>A connection with an empty page cache, closed for good when disposed (for the erasure scrub).</summary>
+    internal SqliteConnection OpenUnpooled() => Open(_unpooledConnectionString);
+
+    private static SqliteConnection Open(string connectionString)
+    {
+        var connection = new SqliteConnection(connectionString);
+        connection.Open();
+        Execute(connection, "PRAGMA busy_timeout=10000; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;");
+        return connection;
+    }
+
+    public async Task<T> ReadAsync<T>(Func<SqliteConnection, Task<T>> work)
+    {
+        await using var connection = Open();
+        return await work(connection);
+    }
+
+    public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken ct)
+    {
+        await _writeLock.WaitAsync(ct);
+        try
+        {
+            await using var connection = Open();
+            await using var transaction = connection.BeginTransaction();
+            var result = await work(connection, transaction);
+            await transaction.CommitAsync(ct);
+            _health.WriteSucceeded();
+            return result;
+        }
+        catch (SqliteException e)
+        {
+            _health.WriteFailed("sqlite", e);
+            throw;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>Runs work that is not one transaction (checkpoints, writing the file itself) with writers held off.</summary>
+    internal async Task<T> ExclusiveAsync<T>(Func<Task<T>> work, CancellationToken ct)
+    {
+        await _writeLock.WaitAsync(ct);
+        try
+        {
+            return await work();
+        }
+        catch (SqliteException e)
+        {
+            _health.WriteFailed("sqlite", e);
+            throw;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    public Task WriteAsync(Func<SqliteConnection, SqliteTransaction, Task> work, CancellationToken ct) =>
+        WriteAsync(async (c, t) =>
+        {
+            await work(c, t);
+            return true;
+        }, ct);
+
+    public void Dispose()
+    {
+        if (_scrubber.IsValueCreated)
+        {
+            _scrubber.Value.Dispose();
+        }
+
+        _writeLock.Dispose();
+        SqliteConnection.ClearAllPools();
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}
+
+/// <summary>Small helpers that keep the stores' SQL readable.</summary>
+internal static class SqliteCommandExtensions
+{
+    public static SqliteCommand Command(this SqliteConnection connection, string sql, SqliteTransaction? transaction = null, params (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return command;
+    }
+
+    public static async Task<List<T>> QueryAsync<T>(this SqliteCommand command, Func<SqliteDataReader, T> map)
+    {
+        await using var _ = command;
+        await using var reader = await command.ExecuteReaderAsync();
+        var results = new List<T>();
+        while (await reader.ReadAsync())
+        {
+            results.Add(map(reader));
+        }
+
+        return results;
+    }
+
+    public static async Task<int> ExecAsync(this SqliteCommand command)
+    {
+        await using var _ = command;
+        return await command.ExecuteNonQueryAsync();
+    }
+
+    public static async Task<object?> ScalarAsync(this SqliteCommand command)
+    {
+        await using var _ = command;
+        var value = await command.ExecuteScalarAsync();
+        return value is DBNull ? null : value;
+    }
+
+    public static string? NullableString(this SqliteDataReader reader, string column)
+    {
+        var ordinal = reader.GetOrdinal(column);
+        return reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+    }
+
+    public static DateTimeOffset Time(this SqliteDataReader reader, string column) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(reader.GetOrdinal(column)));
+
+    public static DateTimeOffset? NullableTime(this SqliteDataReader reader, string column)
+    {
+        var ordinal = reader.GetOrdinal(column);
+        return reader.IsDBNull(ordinal) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(ordinal));
+    }
+
+    public static long Ms(this DateTimeOffset time) => time.ToUnixTimeMilliseconds();
+}

@@ -1,0 +1,214 @@
+namespace SalesFlow.Infrastructure.Embedded;
+
+/// <summary>
+/// The embedded schema. Every table carries client_id and every query filters by it
+/// (tenant isolation); times are Unix milliseconds.
+/// </summary>
+internal static class SqliteSchema
+{
+    public const string Ddl = """
+        CREATE TABLE IF NOT EXISTS clients (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            api_key_hash TEXT NOT NULL UNIQUE,
+            secrets_json TEXT NOT NULL,
+            default_country_code TEXT NOT NULL,
+            time_zone TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS leads (
+            client_id TEXT NOT NULL,
+            id TEXT NOT NULL,
+            name TEXT, email TEXT, phone TEXT, language TEXT,
+            escalated INTEGER NOT NULL DEFAULT 0,
+            escalation_reason TEXT,
+            opted_out INTEGER NOT NULL DEFAULT 0,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            etag TEXT NOT NULL,
+            PRIMARY KEY (client_id, id)
+        );
+        CREATE TABLE IF NOT EXISTS identities (
+            client_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            value TEXT NOT NULL,
+            lead_id TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            PRIMARY KEY (client_id, kind, value)
+        );
+        CREATE INDEX IF NOT EXISTS ix_identities_lead ON identities (client_id, lead_id);
+        CREATE TABLE IF NOT EXISTS email_claims (
+            client_id TEXT NOT NULL,
+            lead_id TEXT NOT NULL,
+            address TEXT NOT NULL,
+            id TEXT NOT NULL,
+            code TEXT NOT NULL,
+            token TEXT NOT NULL,
+            status TEXT NOT NULL,
+            attempts INTEGER NOT NULL,
+            conflict_lead_id TEXT,
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            verified_at INTEGER,
+            etag TEXT NOT NULL,
+            PRIMARY KEY (client_id, lead_id, address)
+        );
+        CREATE UNIQUE INDEX IF NOT EXISTS ux_email_claims_token ON email_claims (client_id, token);
+        CREATE TABLE IF NOT EXISTS lead_merges (
+            client_id TEXT NOT NULL,
+            lead_id TEXT NOT NULL,
+            into_lead_id TEXT NOT NULL,
+            merged_by TEXT NOT NULL,
+            merged_at INTEGER NOT NULL,
+            PRIMARY KEY (client_id, lead_id)
+        );
+        CREATE INDEX IF NOT EXISTS ix_lead_merges_into ON lead_merges (client_id, into_lead_id);
+        CREATE TABLE IF NOT EXISTS conversations (
+            client_id TEXT NOT NULL,
+            id TEXT NOT NULL,
+            lead_id TEXT NOT NULL,
+            state TEXT NOT NULL,
+            history_json TEXT NOT NULL,
+            answered_through_seq INTEGER NOT NULL DEFAULT 0,
+            turn_count INTEGER NOT NULL DEFAULT 0,
+            last_channel TEXT NOT NULL,
+            last_inbound_at INTEGER,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            etag TEXT NOT NULL,
+            PRIMARY KEY (client_id, id),
+            UNIQUE (client_id, lead_id)
+        );
+        CREATE TABLE IF NOT EXISTS messages (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            id TEXT NOT NULL UNIQUE,
+            client_id TEXT NOT NULL,
+            lead_id TEXT NOT NULL,
+            conversation_id TEXT NOT NULL,
+            direction TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            text TEXT NOT NULL,
+            provider_message_id TEXT,
+            answerable INTEGER NOT NULL,
+            metadata_json TEXT NOT NULL,
+            created_at INTEGER NOT NULL
+        );
+        CREATE UNIQUE INDEX IF NOT EXISTS ux_messages_provider ON messages (client_id, channel, provider_message_id) WHERE provider_message_id IS NOT NULL;
+        CREATE INDEX IF NOT EXISTS ix_messages_conversation ON messages (client_id, conversation_id, seq);
+        CREATE INDEX IF NOT EXISTS ix_messages_lead ON messages (client_id, lead_id);
+        CREATE TABLE IF NOT EXISTS outbox (
+            client_id TEXT NOT NULL,
+            id TEXT NOT NULL,
+            lead_id TEXT NOT NULL,
+            conversation_id TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            recipient TEXT NOT NULL,
+            text TEXT NOT NULL,
+            idempotency_key TEXT NOT NULL,
+            purpose TEXT NOT NULL,
+            status TEXT NOT NULL,
+            provider_message_id TEXT,
+            error TEXT,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            PRIMARY KEY (client_id, id),
+            UNIQUE (client_id, idempotency_key)
+        );
+        CREATE INDEX IF NOT EXISTS ix_outbox_lead ON outbox (client_id, lead_id, created_at);
+        CREATE INDEX IF NOT EXISTS ix_outbox_time ON outbox (client_id, created_at, id);
+        CREATE INDEX IF NOT EXISTS ix_outbox_provider ON outbox (client_id, provider_message_id);
+        CREATE INDEX IF NOT EXISTS ix_outbox_status ON outbox (status, updated_at);
+        CREATE TABLE IF NOT EXISTS outbox_redispatch (
+            client_id TEXT NOT NULL,
+            outbox_id TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            PRIMARY KEY (client_id, outbox_id)
+        );
+        CREATE TABLE IF NOT EXISTS jobs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            queue TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            coalesce_key TEXT,
+            due_at INTEGER NOT NULL,
+            dequeue_count INTEGER NOT NULL DEFAULT 0,
+            locked_until INTEGER,
+            last_error TEXT,
+            created_at INTEGER NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS ix_jobs_due ON jobs (queue, due_at);
+        CREATE INDEX IF NOT EXISTS ix_jobs_coalesce ON jobs (queue, coalesce_key);
+        CREATE TABLE IF NOT EXISTS ai_usage (
+            client_id TEXT NOT NULL,
+            id TEXT NOT NULL,
+            lead_id TEXT,
+            model TEXT NOT NULL,
+            purpose TEXT NOT NULL,
+            input_tokens INTEGER NOT NULL,
+            output_tokens INTEGER NOT NULL,
+            cost_nano_usd INTEGER NOT NULL,
+            latency_ms REAL NOT NULL,
+            succeeded INTEGER NOT NULL,
+            created_at INTEGER NOT NULL,
+            PRIMARY KEY (client_id, id)
+        );
+        CREATE INDEX IF NOT EXISTS ix_ai_usage_client_time ON ai_usage (client_id, created_at);
+        CREATE INDEX IF NOT EXISTS ix_ai_usage_lead ON ai_usage (client_id, lead_id, created_at);
+        CREATE TABLE IF NOT EXISTS lead_profiles (
+            client_id TEXT NOT NULL,
+            lead_id TEXT NOT NULL,
+            profile_json TEXT NOT NULL,
+            updated_at INTEGER NOT NULL,
+            etag TEXT NOT NULL,
+            PRIMARY KEY (client_id, lead_id)
+        );
+        CREATE TABLE IF NOT EXISTS compliance_audit (
+            client_id TEXT NOT NULL,
+            id TEXT NOT NULL,
+            lead_id TEXT NOT NULL,
+            outbox_id TEXT NOT NULL,
+            verdict TEXT NOT NULL,
+            rule_ids TEXT NOT NULL,
+            source TEXT NOT NULL,
+            purpose TEXT NOT NULL,
+            original_hash TEXT NOT NULL,
+            final_hash TEXT NOT NULL,
+            final_text TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            PRIMARY KEY (client_id, id)
+        );
+        CREATE INDEX IF NOT EXISTS ix_compliance_audit_time ON compliance_audit (client_id, created_at);
+        CREATE INDEX IF NOT EXISTS ix_compliance_audit_lead ON compliance_audit (client_id, lead_id, created_at);
+        CREATE TABLE IF NOT EXISTS memory_summaries (
+            client_id TEXT NOT NULL,
+            lead_id TEXT NOT NULL,
+            text TEXT NOT NULL,
+            key_facts_json TEXT NOT NULL,
+            sentiment_json TEXT NOT NULL,
+            covers_through_seq INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            etag TEXT NOT NULL,
+            PRIMARY KEY (client_id, lead_id)
+        );
+        CREATE TABLE IF NOT EXISTS memory_vectors (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            client_id TEXT NOT NULL,
+            lead_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            from_lead INTEGER NOT NULL,
+            at INTEGER NOT NULL,
+            vector BLOB NOT NULL,
+            UNIQUE (client_id, lead_id, kind, seq)
+        );
+        CREATE INDEX IF NOT EXISTS ix_memory_vectors_lead ON memory_vectors (client_id, lead_id, id);
+        -- Erasures whose rows are deleted but whose leftovers in the file are not yet scrubbed (SqliteErasureScrubber).
+        -- The one table without client_id: it names no client and no lead, only how far the scrub got.
+        CREATE TABLE IF NOT EXISTS erasure_scrubs (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            requested_at INTEGER NOT NULL,
+            scrubbed_through INTEGER NOT NULL DEFAULT 0
+        );
+        """;
+}

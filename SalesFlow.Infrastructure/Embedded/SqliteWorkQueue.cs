@@ -1,0 +1,131 @@
+using System.Globalization;
+using SalesFlow.Core.Queue;
+
+namespace SalesFlow.Infrastructure.Embedded;
+
+/// <summary>
+/// The embedded work queue: a jobs table in the same SQLite file, so a job enqueued before a
+/// crash is still there after the restart. A claim is a lease; an expired lease makes the job
+/// visible again, exactly like a Storage queue's visibility timeout.
+/// </summary>
+public sealed class SqliteWorkQueue(SqliteDatabase db, TimeProvider clock) : IWorkQueue, IWorkQueueConsumer, IPoisonRetention, IPoisonQueueAdmin
+{
+    public event Action<string>? Enqueued;
+
+    public async Task EnqueueAsync(string queue, string payload, TimeSpan delay, string? coalesceKey, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var due = now + delay;
+        await db.WriteAsync(async (c, t) =>
+        {
+            if (coalesceKey is not null)
+            {
+                // Merge into work not yet started; a steady stream cannot postpone it beyond 4× the delay.
+                var merged = await c.Command(
+                    """
+                    UPDATE jobs SET due_at = MAX(due_at, MIN($due, created_at + $cap))
+                    WHERE id = (SELECT id FROM jobs WHERE queue = $q AND coalesce_key = $k AND (locked_until IS NULL OR locked_until < $now) ORDER BY id LIMIT 1)
+                    """,
+                    t,
+                    ("$due", due.Ms()),
+                    ("$cap", (long)(delay.TotalMilliseconds * 4)),
+                    ("$q", queue),
+                    ("$k", coalesceKey),
+                    ("$now", now.Ms())).ExecAsync();
+                if (merged == 1)
+                {
+                    return;
+                }
+            }
+
+            await c.Command(
+                "INSERT INTO jobs (queue, payload, coalesce_key, due_at, created_at) VALUES ($q, $p, $k, $due, $now)",
+                t,
+                ("$q", queue),
+                ("$p", payload),
+                ("$k", coalesceKey),
+                ("$due", due.Ms()),
+                ("$now", now.Ms())).ExecAsync();
+        }, ct);
+        Enqueued?.Invoke(queue);
+    }
+
+    public Task<WorkItem?> ClaimAsync(string queue, TimeSpan lease, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        return db.WriteAsync(async (c, t) => (await c.Command(
+            """
+            UPDATE jobs SET locked_until = $until, dequeue_count = dequeue_count + 1
+            WHERE id = (SELECT id FROM jobs WHERE queue = $q AND due_at <= $now AND (locked_until IS NULL OR locked_until < $now) ORDER BY due_at, id LIMIT 1)
+            RETURNING id, queue, payload, dequeue_count
+            """,
+            t,
+            ("$until", (now + lease).Ms()),
+            ("$q", queue),
+            ("$now", now.Ms())).QueryAsync(r => new WorkItem(r.GetInt64(0).ToString(CultureInfo.InvariantCulture), r.GetString(1), r.GetString(2), (int)r.GetInt64(3)))).FirstOrDefault(), ct);
+    }
+
+    public Task CompleteAsync(WorkItem item, CancellationToken ct) =>
+        db.WriteAsync((c, t) => c.Command("DELETE FROM jobs WHERE id = $id", t, ("$id", long.Parse(item.Id, CultureInfo.InvariantCulture))).ExecAsync(), ct);
+
+    public Task FailAsync(WorkItem item, string error, TimeSpan retryAfter, int maxDequeueCount, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var poison = item.DequeueCount >= maxDequeueCount;
+        return db.WriteAsync((c, t) => c.Command(
+            "UPDATE jobs SET queue = $q, due_at = $due, locked_until = NULL, last_error = $err WHERE id = $id",
+            t,
+            ("$q", poison ? Queues.Poison(item.Queue) : item.Queue),
+            ("$due", (poison ? now : now + retryAfter).Ms()),
+            ("$err", error),
+            ("$id", long.Parse(item.Id, CultureInfo.InvariantCulture))).ExecAsync(), ct);
+    }
+
+    public Task<int> CountAsync(string queue, CancellationToken ct) =>
+        db.ReadAsync(async c => Convert.ToInt32(await c.Command("SELECT COUNT(*) FROM jobs WHERE queue = $q", null, ("$q", queue)).ScalarAsync(), CultureInfo.InvariantCulture));
+
+    /// <summary>A coalesced item keeps the creation time of its first enqueue: the oldest work it carries.</summary>
+    public Task<DateTimeOffset?> OldestEnqueuedAtAsync(string queue, CancellationToken ct) =>
+        db.ReadAsync(async c => await c.Command("SELECT MIN(created_at) FROM jobs WHERE queue = $q", null, ("$q", queue)).ScalarAsync() is long ms
+            ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
+            : (DateTimeOffset?)null);
+
+    public Task<IReadOnlyList<PoisonMessage>> ListAsync(string queue, int max, CancellationToken ct) =>
+        db.ReadAsync<IReadOnlyList<PoisonMessage>>(async c => await c.Command(
+            "SELECT id, payload, dequeue_count, last_error FROM jobs WHERE queue = $pq ORDER BY id LIMIT $max",
+            null,
+            ("$pq", Queues.Poison(queue)),
+            ("$max", Math.Max(0, max))).QueryAsync(r => new PoisonMessage(
+                r.GetInt64(0).ToString(CultureInfo.InvariantCulture), queue, r.GetString(1), (int)r.GetInt64(2), r.IsDBNull(3) ? null : r.GetString(3))));
+
+    public async Task<int> ReplayAsync(string queue, CancellationToken ct)
+    {
+        var moved = await db.WriteAsync((c, t) => c.Command(
+            "UPDATE jobs SET queue = $q, dequeue_count = 0, due_at = $now, locked_until = NULL WHERE queue = $pq",
+            t,
+            ("$q", queue),
+            ("$pq", Queues.Poison(queue)),
+            ("$now", clock.GetUtcNow().Ms())).ExecAsync(), ct);
+        if (moved > 0)
+        {
+            Enqueued?.Invoke(queue);
+        }
+
+        return moved;
+    }
+
+    /// <summary>
+    /// One process owns the embedded data directory, so leases held at start-up belong to a
+    /// process that died: their work is made visible at once instead of after the lease.
+    /// </summary>
+    public Task ReleaseLeasesOfDeadProcessAsync(CancellationToken ct) =>
+        db.WriteAsync((c, t) => c.Command("UPDATE jobs SET locked_until = NULL WHERE locked_until IS NOT NULL", t).ExecAsync(), ct);
+
+    /// <summary>A poison item's due time is the moment it was parked (see <see cref="FailAsync"/>).</summary>
+    public Task<int> DeletePoisonOlderThanAsync(DateTimeOffset parkedBefore, CancellationToken ct) =>
+        db.WriteAsync((c, t) => c.Command(
+            "DELETE FROM jobs WHERE queue LIKE '%' || $suffix AND due_at < $before",
+            t,
+            ("$suffix", Queues.Poison(string.Empty)),
+            ("$before", parkedBefore.Ms())).ExecAsync(), ct);
+}
