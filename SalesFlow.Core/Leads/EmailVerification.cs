@@ -138,12 +138,14 @@ public sealed partial class EmailVerification(ILeadStore leads, IOutboxStore out
         """;
 
     /// <summary>
-    /// The codes in the lead's messages: a matching open claim is verified (a wrong code costs every open claim of the
+    /// The codes the lead sent back: a matching open claim is verified (a wrong code costs every open claim of the
     /// lead one attempt); a code already used returns its address again, so a re-run turn sees the same result.
+    /// Only a message that is essentially a code counts (<see cref="CodeReply"/>): a budget or an order number in a
+    /// sentence is not a guess and must not burn the lead's attempts.
     /// </summary>
     public async Task<string?> VerifyCodesAsync(Lead lead, IReadOnlyList<string> texts, DateTimeOffset now, CancellationToken ct)
     {
-        var codes = texts.SelectMany(t => CodePattern().Matches(t)).Select(m => m.Groups[1].Value + m.Groups[2].Value).Distinct().Take(MaxCodesPerTurn).ToList();
+        var codes = texts.Select(CodeReply).OfType<string>().Distinct().Take(MaxCodesPerTurn).ToList();
         if (codes.Count == 0)
         {
             return null;
@@ -249,6 +251,35 @@ public sealed partial class EmailVerification(ILeadStore leads, IOutboxStore out
         CreatedAt = now,
         ExpiresAt = now + EmailClaim.Lifetime,
     };
+
+    /// <summary>
+    /// The code of a message that is essentially a code: exactly one six-digit group and, around it, only the few
+    /// words people put around a code ("ok, my code is 123 456", "Mein Code lautet 123456, danke"). Anything else
+    /// (a sentence that happens to hold a six-digit number, several numbers) is not read as a code.
+    /// </summary>
+    public static string? CodeReply(string text)
+    {
+        var matches = CodePattern().Matches(text);
+        if (matches.Count != 1)
+        {
+            return null;
+        }
+
+        var rest = text.Remove(matches[0].Index, matches[0].Length);
+        var words = WordPattern().Matches(rest).Select(w => w.Value.ToLowerInvariant());
+        return words.All(CodeFillerWords.Contains) ? matches[0].Groups[1].Value + matches[0].Groups[2].Value : null;
+    }
+
+    private static readonly HashSet<string> CodeFillerWords =
+    [
+        "ok", "okay", "yes", "sure", "so", "hi", "hello", "here", "here's", "heres", "it", "it's", "its", "is", "my", "the", "this", "that",
+        "code", "verification", "confirmation", "pin", "number", "e-mail", "email", "mail", "thanks", "thank", "you", "please", "and",
+        "ja", "hallo", "hier", "ist", "mein", "meine", "der", "die", "das", "lautet", "code:", "bestätigungscode", "verifizierungscode",
+        "danke", "bitte", "also", "gerne", "und",
+    ];
+
+    [GeneratedRegex(@"[\p{L}][\p{L}'’\-]*", RegexOptions.CultureInvariant)]
+    private static partial Regex WordPattern();
 
     /// <summary>Six digits, also written "123 456" or "123-456", not part of a longer number.</summary>
     [GeneratedRegex(@"(?<!\d)(\d{3})[ \-]?(\d{3})(?!\d)", RegexOptions.CultureInvariant)]

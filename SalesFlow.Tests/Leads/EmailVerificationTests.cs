@@ -97,8 +97,7 @@ public sealed class EmailVerificationTests : IDisposable
         var code = (await ClaimAsync(leadId)).Code;
         for (var i = 0; i < EmailClaim.MaxAttempts; i++)
         {
-            // Several guesses in one message count once, and only three are read.
-            await TurnAsync($"is it {WrongCode(code)} or {WrongCode(WrongCode(code))}?");
+            await TurnAsync($"my code is {WrongCode(code)}");
         }
 
         var claim = await ClaimAsync(leadId);
@@ -108,6 +107,32 @@ public sealed class EmailVerificationTests : IDisposable
         Assert.Null(await _bed.Leads.FindIdentityOwnerAsync("acme", IdentityKind.Email, Address, default));
         Assert.False((await ClaimAsync(leadId)).IsOpen(_bed.Clock.GetUtcNow()));
     }
+
+    [Fact]
+    public async Task ASixDigitNumberInASentenceOrSeveralGuessesInOneMessageCostNoAttempt()
+    {
+        var leadId = await TurnAsync($"my e-mail is {Address}");
+        var code = (await ClaimAsync(leadId)).Code;
+
+        await TurnAsync($"Our budget is {WrongCode(code)} euros for the whole year");
+        await TurnAsync($"is it {WrongCode(code)} or {WrongCode(WrongCode(code))}?");
+        await TurnAsync($"Order {WrongCode(code)} arrived, thanks");
+
+        Assert.Equal(0, (await ClaimAsync(leadId)).Attempts);
+        await TurnAsync($"Mein Code lautet {Spaced(code)}, danke");
+        Assert.Equal(Address, (await _bed.Leads.GetAsync("acme", leadId, default))!.Email);
+    }
+
+    [Theory]
+    [InlineData("123456", "123456")]
+    [InlineData("ok, my code is 123 456", "123456")]
+    [InlineData("Here's the verification code: 123-456. Thanks!", "123456")]
+    [InlineData("Mein Code lautet 123456, danke", "123456")]
+    [InlineData("We have 123456 customers", null)]
+    [InlineData("123456 or 654321", null)]
+    [InlineData("my number is 1234567", null)]
+    public void OnlyAMessageThatIsEssentiallyACodeIsReadAsOne(string text, string? expected) =>
+        Assert.Equal(expected, EmailVerification.CodeReply(text));
 
     [Fact]
     public async Task ACodeWorksOnlyForTheLeadWhoseClaimItIs()
