@@ -42,7 +42,7 @@ public static class RoutingReport
         sb.AppendLine("Reproduce (offline, deterministic, no model or network needed; without `--data` both sets in `bench/data` are evaluated, "
             + "`--data <path>` can be given more than once):").AppendLine();
         sb.AppendLine("```sh").AppendLine("dotnet run --project tools/SalesFlow.RoutingEval -c Release").AppendLine("```").AppendLine();
-        sb.AppendLine(Inv, $"Every turn goes through the app's pieces: rules analyser → ConversationEngine's escalation/opt-out handling → "
+        sb.AppendLine(Inv, $"Every turn goes through the app's pieces: rules analyser → LeadTurnUpdater's escalation/opt-out handling → "
             + $"SalesStateMachine → LlmReplyGenerator's rules bypass and route input → ModelRouter → LlmReplyGenerator.BuildMessages → "
             + $"TokenEstimator (prompt, with the last {settings.HistoryWindow} messages as history) + a fixed expected output of "
             + $"{settings.ShortFormOutputTokens} tokens on WhatsApp/SMS/web and {settings.EmailOutputTokens} on e-mail, priced with AiOptions.CostOf.").AppendLine();
