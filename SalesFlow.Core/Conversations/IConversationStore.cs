@@ -24,6 +24,12 @@ public interface IConversationStore
     /// <summary>Stores an outbound message (idempotent on its id).</summary>
     Task AddOutboundAsync(Message message, CancellationToken ct);
 
+    /// <summary>
+    /// Stores an outbound message the caller knows to be new (it mirrors an outbox item created just now), without the
+    /// existence check first; a message with its id already there is still never stored twice.
+    /// </summary>
+    Task AddNewOutboundAsync(Message message, CancellationToken ct);
+
     /// <summary>One message of the conversation; null when the conversation has none with that id for this client.</summary>
     Task<Message?> GetMessageAsync(string clientId, string conversationId, string messageId, CancellationToken ct);
 

@@ -105,6 +105,9 @@ public sealed class SqliteConversationStore(SqliteDatabase db) : IConversationSt
             }
         }, ct);
 
+    /// <summary>The check runs inside the insert's transaction, in-process: there is no round trip to save here.</summary>
+    public Task AddNewOutboundAsync(Message message, CancellationToken ct) => AddOutboundAsync(message, ct);
+
     public Task<Message?> GetMessageAsync(string clientId, string conversationId, string messageId, CancellationToken ct) =>
         db.ReadAsync(async c => (await c.Command(
             $"SELECT {MessageColumns} FROM messages WHERE client_id = $c AND conversation_id = $conv AND id = $id",

@@ -121,6 +121,7 @@ public sealed class ConversationEngineTests : IDisposable
         public Task<Conversation> ReplaceAsync(Conversation conversation, CancellationToken ct) => throw new IOException("power cut");
         public Task<(Message Message, bool Duplicate)> AddInboundAsync(Message message, CancellationToken ct) => inner.AddInboundAsync(message, ct);
         public Task AddOutboundAsync(Message message, CancellationToken ct) => inner.AddOutboundAsync(message, ct);
+        public Task AddNewOutboundAsync(Message message, CancellationToken ct) => inner.AddNewOutboundAsync(message, ct);
         public Task<Message?> GetMessageAsync(string clientId, string conversationId, string messageId, CancellationToken ct) => inner.GetMessageAsync(clientId, conversationId, messageId, ct);
         public Task<Message> ReadmitInboundAsync(Message current, bool answerable, IReadOnlyDictionary<string, string> metadata, CancellationToken ct) => inner.ReadmitInboundAsync(current, answerable, metadata, ct);
         public Task<IReadOnlyList<Message>> ListMessagesAsync(string clientId, string conversationId, int limit, CancellationToken ct) => inner.ListMessagesAsync(clientId, conversationId, limit, ct);
