@@ -12,6 +12,12 @@ public interface IConversationStore
     /// <summary>The lead's conversation, created on first contact (one per lead, across channels).</summary>
     Task<Conversation> GetOrCreateForLeadAsync(string clientId, string leadId, ChannelKind channel, DateTimeOffset now, CancellationToken ct);
 
+    /// <summary>
+    /// The conversation of a lead the caller has just created: there is none to look up first, so it is created at once;
+    /// a racer that created it meanwhile still wins (its conversation is returned), as in <see cref="GetOrCreateForLeadAsync"/>.
+    /// </summary>
+    Task<Conversation> CreateForNewLeadAsync(string clientId, string leadId, ChannelKind channel, DateTimeOffset now, CancellationToken ct);
+
     /// <summary>ETag-guarded replace; throws <see cref="Common.ConcurrencyException"/> on a lost race.</summary>
     Task<Conversation> ReplaceAsync(Conversation conversation, CancellationToken ct);
 

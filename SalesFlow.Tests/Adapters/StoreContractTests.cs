@@ -255,6 +255,18 @@ public abstract partial class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CreatingTheConversationOfANewLeadThatARacerCreatedReturnsTheRacersConversation()
+    {
+        var (lead, racers) = await LeadWithConversationAsync(Acme, "+491701234569");
+
+        var mine = await _s.Conversations.CreateForNewLeadAsync(Acme, lead.Id, ChannelKind.WhatsApp, Now, default);
+
+        Assert.Equal(racers.Id, mine.Id);
+        Assert.Equal(racers.Id, (await _s.Conversations.FindForLeadAsync(Acme, lead.Id, default))!.Id);
+        Assert.Equal(lead.Id, (await _s.Conversations.GetAsync(Acme, racers.Id, default))!.LeadId);
+    }
+
+    [Fact]
     public async Task ANewOutboundMessageWrittenWithoutTheExistenceCheckIsStillStoredOnce()
     {
         var (_, conversation) = await LeadWithConversationAsync(Acme, "+491701234568");

@@ -118,6 +118,7 @@ public sealed class ConversationEngineTests : IDisposable
         public Task<Conversation?> GetAsync(string clientId, string conversationId, CancellationToken ct) => inner.GetAsync(clientId, conversationId, ct);
         public Task<Conversation?> FindForLeadAsync(string clientId, string leadId, CancellationToken ct) => inner.FindForLeadAsync(clientId, leadId, ct);
         public Task<Conversation> GetOrCreateForLeadAsync(string clientId, string leadId, ChannelKind channel, DateTimeOffset now, CancellationToken ct) => inner.GetOrCreateForLeadAsync(clientId, leadId, channel, now, ct);
+        public Task<Conversation> CreateForNewLeadAsync(string clientId, string leadId, ChannelKind channel, DateTimeOffset now, CancellationToken ct) => inner.CreateForNewLeadAsync(clientId, leadId, channel, now, ct);
         public Task<Conversation> ReplaceAsync(Conversation conversation, CancellationToken ct) => throw new IOException("power cut");
         public Task<(Message Message, bool Duplicate)> AddInboundAsync(Message message, CancellationToken ct) => inner.AddInboundAsync(message, ct);
         public Task AddOutboundAsync(Message message, CancellationToken ct) => inner.AddOutboundAsync(message, ct);

@@ -67,13 +67,11 @@ public sealed class CosmosConversationStore(CosmosContainers containers) : IConv
         return conversation;
     }
 
-    public async Task<Conversation> GetOrCreateForLeadAsync(string clientId, string leadId, ChannelKind channel, DateTimeOffset now, CancellationToken ct)
-    {
-        if (await FindForLeadAsync(clientId, leadId, ct) is { } existing)
-        {
-            return existing;
-        }
+    public async Task<Conversation> GetOrCreateForLeadAsync(string clientId, string leadId, ChannelKind channel, DateTimeOffset now, CancellationToken ct) =>
+        await FindForLeadAsync(clientId, leadId, ct) ?? await CreateForNewLeadAsync(clientId, leadId, channel, now, ct);
 
+    public async Task<Conversation> CreateForNewLeadAsync(string clientId, string leadId, ChannelKind channel, DateTimeOffset now, CancellationToken ct)
+    {
         var conversation = new Conversation
         {
             Id = Ids.New("conv"),
