@@ -62,7 +62,10 @@ public sealed record LeadInsights(
 /// <summary>Who the analysis is for (usage accounting, model choice) and where the conversation stands.</summary>
 public sealed record AnalysisContext(string ClientId, string? LeadId, ConversationState State);
 
-/// <summary>Reads <see cref="LeadInsights"/> from what a lead wrote.</summary>
+/// <summary>
+/// Reads <see cref="LeadInsights"/> from what a lead wrote: the one port of message understanding (the rules, and a
+/// model that falls back to them).
+/// </summary>
 public interface ILeadInsightsExtractor
 {
     Task<LeadInsights> ExtractAsync(string text, AnalysisContext context, CancellationToken ct);

@@ -23,6 +23,7 @@ public enum Sentiment
     Positive,
 }
 
+/// <summary>The language, intent and sentiment of a message: the part of <see cref="LeadInsights"/> the state machine reads.</summary>
 /// <param name="Language">ISO 639-1 code ("en", "de").</param>
 /// <param name="SentimentScore">-1 (furious) … +1 (delighted).</param>
 /// <param name="Confidence">0 … 1, how sure the analyser is of the intent.</param>
@@ -41,13 +42,4 @@ public static class IntentNames
     };
 
     public static string ToWire(this Sentiment sentiment) => sentiment.ToString().ToLowerInvariant();
-}
-
-/// <summary>Reads language, intent and sentiment from a lead's message.</summary>
-public interface IMessageAnalyzer
-{
-    MessageAnalysis Analyze(string text);
-
-    /// <summary>The analysis a model may make (network, cost); by default the synchronous one.</summary>
-    Task<MessageAnalysis> AnalyzeAsync(string text, AnalysisContext? context, CancellationToken ct) => Task.FromResult(Analyze(text));
 }

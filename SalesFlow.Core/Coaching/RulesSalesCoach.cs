@@ -10,18 +10,18 @@ namespace SalesFlow.Core.Coaching;
 /// The offline coach: a playbook per sales stage and kind of objection, tuned by what the profile knows (the lead's DISC
 /// style, the BANT criteria still open). In German when the rep asks in German, else English.
 /// </summary>
-public sealed class RulesSalesCoach(IMessageAnalyzer analyzer) : ISalesCoach
+public sealed class RulesSalesCoach : ISalesCoach
 {
     public IAsyncEnumerable<ReplyChunk> AskAsync(CoachRequest request, CancellationToken ct) =>
-        ReplyStreaming.WordByWord(Task.FromResult(Answer(request, analyzer)), ct);
+        ReplyStreaming.WordByWord(Task.FromResult(Answer(request)), ct);
 
-    public static string Answer(CoachRequest request, IMessageAnalyzer analyzer)
+    public static string Answer(CoachRequest request)
     {
-        var german = RulesMessageAnalyzer.DetectLanguage(request.Question) == "de";
+        var german = RulesInsightsExtractor.DetectLanguage(request.Question) == "de";
         var answer = new StringBuilder();
         answer.Append(german ? "Phase " : "Stage ").Append(request.State.ToWire()).Append(": ").Append(StagePlay(request.State, german));
 
-        if (request.LastLeadText.Length > 0 && analyzer.Analyze(request.LastLeadText).Intent == Intent.Objection)
+        if (request.LastLeadText.Length > 0 && RulesInsightsExtractor.Analyze(request.LastLeadText).Intent == Intent.Objection)
         {
             answer.Append(' ').Append(ObjectionPlay(RulesReplyGenerator.ClassifyObjection(request.LastLeadText), german));
         }

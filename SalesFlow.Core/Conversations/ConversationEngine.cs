@@ -143,7 +143,7 @@ public sealed class ConversationEngine(
             var replyAnalysis = purpose == OutboxPurpose.Handover ? analysis with { Intent = Intent.Human } : analysis;
             var passages = purpose == OutboxPurpose.Reply ? await knowledge.ForAsync(clientId, text, ct) : [];
             var request = new ReplyRequest(turned.State, conversation.State, replyAnalysis, lead.FirstName, answered.Channel, text, turned.TurnCount, client.Name, ClientId: clientId, LeadId: leadId, Insights: insights, Knowledge: passages, DealValue: BudgetAmount.Parse(profile.Facts.Budget));
-            request = await memory.WithMemoryAsync(request, conversation.Id, pending[0].Seq, ct);
+            request = await memory.WithMemoryAsync(request, conversation.Id, pending[0].Seq, profile, ct);
             (reply, verdict) = await replies.WriteAsync(request, lead, answered, purpose, onToken, now, ct);
         }
 

@@ -12,6 +12,12 @@ public interface IConversationStore
     /// <summary>The lead's conversation, created on first contact (one per lead, across channels).</summary>
     Task<Conversation> GetOrCreateForLeadAsync(string clientId, string leadId, ChannelKind channel, DateTimeOffset now, CancellationToken ct);
 
+    /// <summary>
+    /// The conversation of a lead the caller has just created: there is none to look up first, so it is created at once;
+    /// a racer that created it meanwhile still wins (its conversation is returned), as in <see cref="GetOrCreateForLeadAsync"/>.
+    /// </summary>
+    Task<Conversation> CreateForNewLeadAsync(string clientId, string leadId, ChannelKind channel, DateTimeOffset now, CancellationToken ct);
+
     /// <summary>ETag-guarded replace; throws <see cref="Common.ConcurrencyException"/> on a lost race.</summary>
     Task<Conversation> ReplaceAsync(Conversation conversation, CancellationToken ct);
 
@@ -23,6 +29,12 @@ public interface IConversationStore
 
     /// <summary>Stores an outbound message (idempotent on its id).</summary>
     Task AddOutboundAsync(Message message, CancellationToken ct);
+
+    /// <summary>
+    /// Stores an outbound message the caller knows to be new (it mirrors an outbox item created just now), without the
+    /// existence check first; a message with its id already there is still never stored twice.
+    /// </summary>
+    Task AddNewOutboundAsync(Message message, CancellationToken ct);
 
     /// <summary>One message of the conversation; null when the conversation has none with that id for this client.</summary>
     Task<Message?> GetMessageAsync(string clientId, string conversationId, string messageId, CancellationToken ct);

@@ -79,7 +79,7 @@ public sealed class ReplyWriter(IReplyGenerator replies, ComplianceGate complian
     private async Task<OutboxItem> StoreAsync(Lead lead, Message answered, string text, string purpose, DateTimeOffset now, CancellationToken ct)
     {
         var recipient = answered.Metadata.TryGetValue("from", out var from) ? from : lead.Phone ?? lead.Email ?? lead.Id;
-        var (item, _) = await outbox.AddAsync(
+        var (item, created) = await outbox.AddAsync(
             new OutboxItem
             {
                 Id = IdFor(lead.ClientId, answered.Id),
@@ -95,22 +95,23 @@ public sealed class ReplyWriter(IReplyGenerator replies, ComplianceGate complian
                 UpdatedAt = now,
             },
             ct);
-        await conversations.AddOutboundAsync(
-            new Message
-            {
-                Id = item.Id,
-                ClientId = item.ClientId,
-                LeadId = item.LeadId,
-                ConversationId = item.ConversationId,
-                Direction = MessageDirection.Outbound,
-                Channel = item.Channel,
-                Kind = "text",
-                Text = item.Text,
-                Answerable = false,
-                Metadata = new Dictionary<string, string> { ["to"] = item.Recipient, ["purpose"] = item.Purpose },
-                CreatedAt = item.CreatedAt,
-            },
-            ct);
+        // The conversation's copy has the outbox item's id and is written only after it: a reply created just now has
+        // none yet (a re-run that finds its reply stored checks first).
+        var copy = new Message
+        {
+            Id = item.Id,
+            ClientId = item.ClientId,
+            LeadId = item.LeadId,
+            ConversationId = item.ConversationId,
+            Direction = MessageDirection.Outbound,
+            Channel = item.Channel,
+            Kind = "text",
+            Text = item.Text,
+            Answerable = false,
+            Metadata = new Dictionary<string, string> { ["to"] = item.Recipient, ["purpose"] = item.Purpose },
+            CreatedAt = item.CreatedAt,
+        };
+        await (created ? conversations.AddNewOutboundAsync(copy, ct) : conversations.AddOutboundAsync(copy, ct));
         return item;
     }
 }

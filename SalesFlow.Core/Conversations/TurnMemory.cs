@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using SalesFlow.Core.Brain;
 using SalesFlow.Core.Common;
 using SalesFlow.Core.Memory;
+using SalesFlow.Core.Qualification;
 
 namespace SalesFlow.Core.Conversations;
 
@@ -11,10 +12,11 @@ public sealed class TurnMemory(ContextBuilder context, MemoryService memory, IOp
 {
     /// <summary>The three memory layers fitted to the budget: the prompt's reserve and this turn's text come off it first.</summary>
     /// <param name="firstPendingSeq">The first message this turn answers: history is what came before it.</param>
-    public async Task<ReplyRequest> WithMemoryAsync(ReplyRequest request, string conversationId, long firstPendingSeq, CancellationToken ct)
+    /// <param name="profile">The lead's profile as this turn merged it.</param>
+    public async Task<ReplyRequest> WithMemoryAsync(ReplyRequest request, string conversationId, long firstPendingSeq, LeadProfile profile, CancellationToken ct)
     {
         var budget = options.Value.TokenBudget - MemoryOptions.PromptReserve - TokenEstimator.Count(request.LeadText);
-        var built = await context.BuildAsync(request.ClientId!, request.LeadId!, conversationId, request.LeadText, Math.Max(0, budget), ct);
+        var built = await context.BuildAsync(request.ClientId!, request.LeadId!, conversationId, request.LeadText, Math.Max(0, budget), profile, ct);
         return request with
         {
             History = built.Messages.Where(m => m.Seq < firstPendingSeq).Select(ToHistory).ToList(),

@@ -73,7 +73,10 @@ public sealed class IntakeService(
             CreatedAt = now,
             UpdatedAt = now,
         }, ct);
-        var conversation = await conversations.GetOrCreateForLeadAsync(client.Id, lead.Id, inbound.Channel, now, ct);
+        // A lead created just now has no conversation to look up yet (on Cosmos DB that look-up is a billed read).
+        var conversation = created
+            ? await conversations.CreateForNewLeadAsync(client.Id, lead.Id, inbound.Channel, now, ct)
+            : await conversations.GetOrCreateForLeadAsync(client.Id, lead.Id, inbound.Channel, now, ct);
 
         var metadata = new Dictionary<string, string>(inbound.Metadata ?? new Dictionary<string, string>()) { ["from"] = address };
 

@@ -34,10 +34,16 @@ public sealed class ContextBuilder(
     [FromKeyedServices(MemoryService.EmbedderKey)] IEmbeddingGenerator<string, Embedding<float>> embedder,
     IOptions<MemoryOptions> options)
 {
-    public async Task<ConversationContext> BuildAsync(string clientId, string leadId, string conversationId, string query, int budgetTokens, CancellationToken ct)
+    public async Task<ConversationContext> BuildAsync(string clientId, string leadId, string conversationId, string query, int budgetTokens, CancellationToken ct) =>
+        await BuildAsync(clientId, leadId, conversationId, query, budgetTokens, profiles.GetAsync(clientId, leadId, ct), ct);
+
+    /// <summary>The context around a profile the caller has just written (a turn): read again it would only cost a round trip.</summary>
+    public Task<ConversationContext> BuildAsync(string clientId, string leadId, string conversationId, string query, int budgetTokens, LeadProfile profile, CancellationToken ct) =>
+        BuildAsync(clientId, leadId, conversationId, query, budgetTokens, Task.FromResult<LeadProfile?>(profile), ct);
+
+    private async Task<ConversationContext> BuildAsync(string clientId, string leadId, string conversationId, string query, int budgetTokens, Task<LeadProfile?> profileTask, CancellationToken ct)
     {
         var o = options.Value;
-        var profileTask = profiles.GetAsync(clientId, leadId, ct);
         var summaryTask = store.GetSummaryAsync(clientId, leadId, ct);
         var hot = await conversations.ListMessagesAsync(clientId, conversationId, o.HotWindow, ct);
         IReadOnlyList<Recall> recalls = [];

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using SalesFlow.Core.Ai.Usage;
 using SalesFlow.Core.Brain;
+using SalesFlow.Core.Brain.Rules;
 using SalesFlow.Core.Channels;
 using SalesFlow.Core.Coaching;
 using SalesFlow.Core.Compliance;
@@ -129,7 +130,6 @@ public static class ChatApi
         var conversations = services.GetRequiredService<IConversationStore>();
         var profiles = services.GetRequiredService<ILeadProfileStore>();
         var coach = services.GetRequiredService<ISalesCoach>();
-        var analyzer = services.GetRequiredService<IMessageAnalyzer>();
         var window = services.GetRequiredService<IOptions<Core.Memory.MemoryOptions>>().Value.HotWindow;
 
         var messages = await conversations.ListMessagesAsync(client.Id, conversation.Id, 500, ct);
@@ -153,7 +153,7 @@ public static class ChatApi
             ["mode"] = CoachMode,
             ["conversationId"] = conversation.Id,
             ["state"] = conversation.State.ToWire(),
-            ["intent"] = lastLead.Length == 0 ? null : analyzer.Analyze(lastLead).Intent.ToWire(),
+            ["intent"] = lastLead.Length == 0 ? null : RulesInsightsExtractor.Analyze(lastLead).Intent.ToWire(),
             ["answer"] = answer,
         };
     }

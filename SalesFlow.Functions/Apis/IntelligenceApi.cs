@@ -1,4 +1,5 @@
 using SalesFlow.Core.Brain;
+using SalesFlow.Core.Brain.Rules;
 using SalesFlow.Functions.Extensions;
 using SalesFlow.Functions.Security;
 
@@ -15,7 +16,7 @@ public static class IntelligenceApi
         return app;
     }
 
-    private static IResult Analyze(AnalyzeRequest? request, IMessageAnalyzer analyzer, HttpContext http)
+    private static IResult Analyze(AnalyzeRequest? request, HttpContext http)
     {
         if (string.IsNullOrWhiteSpace(request?.Text))
         {
@@ -27,7 +28,8 @@ public static class IntelligenceApi
             return ErrorHandling.BadField(http, "text", $"text must be at most {MaxTextLength} characters.");
         }
 
-        var a = analyzer.Analyze(request.Text);
+        // The rules, never a model: this endpoint is a free, deterministic reading.
+        var a = RulesInsightsExtractor.Analyze(request.Text);
         return TypedResults.Ok(new { language = a.Language, intent = a.Intent.ToWire(), sentiment = a.Sentiment.ToWire(), sentimentScore = Math.Round(a.SentimentScore, 3), confidence = Math.Round(a.Confidence, 3) });
     }
 }

@@ -25,7 +25,7 @@ public static class AiBrainExtensions
         var services = builder.Services;
         services.AddOptions<AiOptions>().BindConfiguration(AiOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AiOptions>, AiOptionsValidator>();
-        services.AddSingleton<RulesMessageAnalyzer>();
+        services.AddSingleton<RulesInsightsExtractor>();
         services.AddSingleton<RulesReplyGenerator>();
         // The store adapters register the usage store of SalesFlow:Store; this default serves hosts without them.
         services.TryAddSingleton<IUsageStore, SqliteUsageStore>();
@@ -36,9 +36,8 @@ public static class AiBrainExtensions
         var provider = builder.Configuration.GetValue<AiProvider?>($"{AiOptions.Section}:{nameof(AiOptions.Provider)}") ?? AiProvider.None;
         if (provider == AiProvider.None)
         {
-            services.AddSingleton<IMessageAnalyzer>(sp => sp.GetRequiredService<RulesMessageAnalyzer>());
             services.AddSingleton<IReplyGenerator>(sp => sp.GetRequiredService<RulesReplyGenerator>());
-            services.AddSingleton<ILeadInsightsExtractor>(sp => new RulesInsightsExtractor(sp.GetRequiredService<RulesMessageAnalyzer>()));
+            services.AddSingleton<ILeadInsightsExtractor>(sp => sp.GetRequiredService<RulesInsightsExtractor>());
             services.AddSingleton<ISalesCoach>(sp => sp.GetRequiredService<RulesSalesCoach>());
             return builder;
         }
@@ -47,14 +46,12 @@ public static class AiBrainExtensions
         services.AddSingleton(sp => new OpenAIConnection(sp.GetRequiredService<IOptions<AiOptions>>().Value, sp));
         services.AddSingleton<IChatClient>(sp => new OpenAIChatClient(sp.GetRequiredService<OpenAIConnection>()));
         services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(sp => new OpenAIEmbeddingGenerator(sp.GetRequiredService<OpenAIConnection>()));
-        services.AddSingleton(sp => new LlmMessageAnalyzer(
+        services.AddSingleton<ILeadInsightsExtractor>(sp => new LlmInsightsExtractor(
             sp.GetRequiredService<IChatClient>(),
-            sp.GetRequiredService<RulesMessageAnalyzer>(),
+            sp.GetRequiredService<RulesInsightsExtractor>(),
             sp.GetRequiredService<AiUsageTracker>(),
             sp.GetRequiredService<IOptions<AiOptions>>(),
-            sp.GetRequiredService<ILogger<LlmMessageAnalyzer>>()));
-        services.AddSingleton<IMessageAnalyzer>(sp => sp.GetRequiredService<LlmMessageAnalyzer>());
-        services.AddSingleton<ILeadInsightsExtractor>(sp => sp.GetRequiredService<LlmMessageAnalyzer>());
+            sp.GetRequiredService<ILogger<LlmInsightsExtractor>>()));
         services.AddSingleton<IReplyGenerator>(sp => new LlmReplyGenerator(
             sp.GetRequiredService<IChatClient>(),
             sp.GetRequiredService<ModelRouter>(),

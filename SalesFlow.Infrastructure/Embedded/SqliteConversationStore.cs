@@ -17,6 +17,10 @@ public sealed class SqliteConversationStore(SqliteDatabase db) : IConversationSt
     public Task<Conversation?> FindForLeadAsync(string clientId, string leadId, CancellationToken ct) =>
         db.ReadAsync(async c => (await c.Command($"SELECT {ConversationColumns} FROM conversations WHERE client_id = $c AND lead_id = $l", null, ("$c", clientId), ("$l", leadId)).QueryAsync(MapConversation)).FirstOrDefault());
 
+    /// <summary>The look-up runs inside the insert's transaction, in-process: there is no round trip to save here.</summary>
+    public Task<Conversation> CreateForNewLeadAsync(string clientId, string leadId, ChannelKind channel, DateTimeOffset now, CancellationToken ct) =>
+        GetOrCreateForLeadAsync(clientId, leadId, channel, now, ct);
+
     public Task<Conversation> GetOrCreateForLeadAsync(string clientId, string leadId, ChannelKind channel, DateTimeOffset now, CancellationToken ct) =>
         db.WriteAsync(async (c, t) =>
         {
@@ -104,6 +108,9 @@ public sealed class SqliteConversationStore(SqliteDatabase db) : IConversationSt
                 await InsertMessageAsync(c, t, message with { Direction = MessageDirection.Outbound });
             }
         }, ct);
+
+    /// <summary>The check runs inside the insert's transaction, in-process: there is no round trip to save here.</summary>
+    public Task AddNewOutboundAsync(Message message, CancellationToken ct) => AddOutboundAsync(message, ct);
 
     public Task<Message?> GetMessageAsync(string clientId, string conversationId, string messageId, CancellationToken ct) =>
         db.ReadAsync(async c => (await c.Command(

@@ -51,7 +51,16 @@ public sealed class SqliteDatabase : IDisposable
     {
         var connection = new SqliteConnection(connectionString);
         connection.Open();
-        Execute(connection, "PRAGMA busy_timeout=10000; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;");
+        // A pooled connection keeps its native handle, and with it these settings and the hook: set them once per
+        // handle, not on every checkout (three statements each time before).
+        var handle = connection.Handle!;
+        if (!Configured.TryGetValue(handle, out _))
+        {
+            SQLitePCL.raw.sqlite3_trace(handle, CountStatement, null);
+            Execute(connection, "PRAGMA busy_timeout=10000; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;");
+            Configured.AddOrUpdate(handle, Marker);
+        }
+
         return connection;
     }
 
@@ -120,6 +129,15 @@ public sealed class SqliteDatabase : IDisposable
         _writeLock.Dispose();
         SqliteConnection.ClearAllPools();
     }
+
+    // Microsoft.Data.Sqlite has no diagnostic events; SQLite's own trace hook sees every statement that runs.
+    private static readonly SQLitePCL.delegate_trace CountStatement = (_, _) => SalesFlowMetrics.StoreRequests.Add(1, StatementTag);
+
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<SQLitePCL.sqlite3, object> Configured = new();
+
+    private static readonly object Marker = new();
+
+    private static readonly KeyValuePair<string, object?> StatementTag = new("store", "sqlite");
 
     private static void Execute(SqliteConnection connection, string sql)
     {

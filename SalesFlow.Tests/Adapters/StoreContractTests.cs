@@ -254,6 +254,32 @@ public abstract partial class StoreContractTests : IAsyncLifetime
         Assert.Equal(6, (await _s.Conversations.ListMessagesAsync(Acme, conversation.Id, 50, default)).Count);
     }
 
+    [Fact]
+    public async Task CreatingTheConversationOfANewLeadThatARacerCreatedReturnsTheRacersConversation()
+    {
+        var (lead, racers) = await LeadWithConversationAsync(Acme, "+491701234569");
+
+        var mine = await _s.Conversations.CreateForNewLeadAsync(Acme, lead.Id, ChannelKind.WhatsApp, Now, default);
+
+        Assert.Equal(racers.Id, mine.Id);
+        Assert.Equal(racers.Id, (await _s.Conversations.FindForLeadAsync(Acme, lead.Id, default))!.Id);
+        Assert.Equal(lead.Id, (await _s.Conversations.GetAsync(Acme, racers.Id, default))!.LeadId);
+    }
+
+    [Fact]
+    public async Task ANewOutboundMessageWrittenWithoutTheExistenceCheckIsStillStoredOnce()
+    {
+        var (_, conversation) = await LeadWithConversationAsync(Acme, "+491701234568");
+        var reply = Outbound(conversation, "only once");
+        await _s.Conversations.AddNewOutboundAsync(reply, default);
+        await _s.Conversations.AddNewOutboundAsync(reply, default); // a caller that was wrong about "new"
+        await _s.Conversations.AddOutboundAsync(reply, default);
+
+        var stored = await _s.Conversations.ListMessagesAsync(Acme, conversation.Id, 50, default);
+        Assert.Equal(["only once"], stored.Select(m => m.Text));
+        Assert.Equal(MessageDirection.Outbound, Assert.Single(stored).Direction);
+    }
+
     private static Message Held(Conversation c, string text) => Inbound(c, text) with
     {
         Channel = ChannelKind.Email,

@@ -36,7 +36,6 @@ public sealed class AiBrainWiringTests : IDisposable
         using var services = Build([]);
 
         Assert.IsType<RulesReplyGenerator>(services.GetRequiredService<IReplyGenerator>());
-        Assert.IsType<RulesMessageAnalyzer>(services.GetRequiredService<IMessageAnalyzer>());
         Assert.IsType<RulesInsightsExtractor>(services.GetRequiredService<ILeadInsightsExtractor>());
         Assert.Null(services.GetService<IChatClient>());
     }
@@ -47,7 +46,7 @@ public sealed class AiBrainWiringTests : IDisposable
         using var services = Build(new() { ["AI:Provider"] = "openai", ["AI:ApiKey"] = "sk-test", ["AI:ChatModel"] = "gpt-4o" });
 
         Assert.IsType<LlmReplyGenerator>(services.GetRequiredService<IReplyGenerator>());
-        Assert.IsType<LlmMessageAnalyzer>(services.GetRequiredService<IMessageAnalyzer>());
+        Assert.IsType<LlmInsightsExtractor>(services.GetRequiredService<ILeadInsightsExtractor>());
         Assert.NotNull(services.GetRequiredService<IChatClient>());
         Assert.NotNull(services.GetRequiredService<IEmbeddingGenerator<string, Embedding<float>>>());
     }

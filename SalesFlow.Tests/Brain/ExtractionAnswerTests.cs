@@ -20,7 +20,7 @@ public sealed class ExtractionAnswerTests
     public void The_answer_json_reads_back_as_the_same_insights()
     {
         const string text = "Ich bin Jonas Müller von der Müller GmbH, jonas@example.com";
-        var back = LlmMessageAnalyzer.Parse(LlmMessageAnalyzer.ToJson(Insights), new MessageAnalysis("de", Intent.Other, Sentiment.Neutral, 0, 0.3), text);
+        var back = LlmInsightsExtractor.Parse(LlmInsightsExtractor.ToJson(Insights), new MessageAnalysis("de", Intent.Other, Sentiment.Neutral, 0, 0.3), text);
 
         Assert.Equal(Insights.Analysis, back.Analysis);
         Assert.Equal(Insights.SuggestedState, back.SuggestedState);
@@ -34,12 +34,12 @@ public sealed class ExtractionAnswerTests
     [Fact]
     public void The_answer_json_has_exactly_the_properties_the_schema_requires_and_keeps_umlauts_unescaped()
     {
-        var json = LlmMessageAnalyzer.ToJson(Insights);
+        var json = LlmInsightsExtractor.ToJson(Insights);
         using var answer = JsonDocument.Parse(json);
 
         static string[] Required(JsonElement schema) => schema.GetProperty("required").EnumerateArray().Select(e => e.GetString()!).Order().ToArray();
         static string[] Names(JsonElement obj) => obj.EnumerateObject().Select(p => p.Name).Order().ToArray();
-        var schema = LlmMessageAnalyzer.Schema;
+        var schema = LlmInsightsExtractor.Schema;
         Assert.Equal(Required(schema), Names(answer.RootElement));
         foreach (var nested in new[] { "bant", "disc", "facts" })
         {

@@ -64,7 +64,7 @@ public sealed class RulesReplyGeneratorTests
     {
         var reply = await Generate(state, intent, language, null, ChannelKind.Sms, 1, "x");
 
-        Assert.Equal(language, RulesMessageAnalyzer.DetectLanguage(reply));
+        Assert.Equal(language, RulesInsightsExtractor.DetectLanguage(reply));
         Assert.Equal(language == "de", GermanMarkers.Any(marker => reply.Contains(marker, StringComparison.Ordinal)));
     }
 

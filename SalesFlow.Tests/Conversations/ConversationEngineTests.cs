@@ -118,9 +118,11 @@ public sealed class ConversationEngineTests : IDisposable
         public Task<Conversation?> GetAsync(string clientId, string conversationId, CancellationToken ct) => inner.GetAsync(clientId, conversationId, ct);
         public Task<Conversation?> FindForLeadAsync(string clientId, string leadId, CancellationToken ct) => inner.FindForLeadAsync(clientId, leadId, ct);
         public Task<Conversation> GetOrCreateForLeadAsync(string clientId, string leadId, ChannelKind channel, DateTimeOffset now, CancellationToken ct) => inner.GetOrCreateForLeadAsync(clientId, leadId, channel, now, ct);
+        public Task<Conversation> CreateForNewLeadAsync(string clientId, string leadId, ChannelKind channel, DateTimeOffset now, CancellationToken ct) => inner.CreateForNewLeadAsync(clientId, leadId, channel, now, ct);
         public Task<Conversation> ReplaceAsync(Conversation conversation, CancellationToken ct) => throw new IOException("power cut");
         public Task<(Message Message, bool Duplicate)> AddInboundAsync(Message message, CancellationToken ct) => inner.AddInboundAsync(message, ct);
         public Task AddOutboundAsync(Message message, CancellationToken ct) => inner.AddOutboundAsync(message, ct);
+        public Task AddNewOutboundAsync(Message message, CancellationToken ct) => inner.AddNewOutboundAsync(message, ct);
         public Task<Message?> GetMessageAsync(string clientId, string conversationId, string messageId, CancellationToken ct) => inner.GetMessageAsync(clientId, conversationId, messageId, ct);
         public Task<Message> ReadmitInboundAsync(Message current, bool answerable, IReadOnlyDictionary<string, string> metadata, CancellationToken ct) => inner.ReadmitInboundAsync(current, answerable, metadata, ct);
         public Task<IReadOnlyList<Message>> ListMessagesAsync(string clientId, string conversationId, int limit, CancellationToken ct) => inner.ListMessagesAsync(clientId, conversationId, limit, ct);

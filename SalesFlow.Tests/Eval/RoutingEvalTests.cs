@@ -99,7 +99,7 @@ public sealed class RoutingEvalTests
         var turn = new RoutingEvaluator(Defaults).Replay(conversation).Single();
         var withSchema = new RoutingEvaluator(Defaults, new EvaluationSettings(CountExtractionSchema: true)).Replay(conversation).Single();
 
-        var prompt = LlmMessageAnalyzer.BuildMessages(conversation.Turns[0].Text, ConversationState.InitialContact);
+        var prompt = LlmInsightsExtractor.BuildMessages(conversation.Turns[0].Text, ConversationState.InitialContact);
         Assert.Equal(TokenEstimator.CountPrompt(prompt.Select(m => new EstimatedMessage(m.Role.Value, m.Text))), turn.Extraction.InputTokens);
         Assert.True(withSchema.Extraction.InputTokens > turn.Extraction.InputTokens + 300, $"{withSchema.Extraction.InputTokens} vs {turn.Extraction.InputTokens}");
         Assert.InRange(turn.Extraction.OutputTokens, 100, 250); // the schema's JSON with every property, mostly nulls and zeros

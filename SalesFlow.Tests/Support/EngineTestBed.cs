@@ -64,7 +64,7 @@ public sealed class EngineTestBed : IDisposable
             clients.Object,
             Leads,
             turnStore,
-            extractor ?? new RulesInsightsExtractor(new RulesMessageAnalyzer()),
+            extractor ?? new RulesInsightsExtractor(),
             new LeadTurnUpdater(Leads, new EmailVerification(Leads, Outbox, null, NullLogger<EmailVerification>.Instance), new LeadProfileService(Profiles), NullLogger<LeadTurnUpdater>.Instance),
             new TurnKnowledge(knowledge.Object, NullLogger<TurnKnowledge>.Instance),
             new TurnMemory(

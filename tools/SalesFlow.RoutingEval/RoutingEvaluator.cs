@@ -84,7 +84,7 @@ public sealed record EvaluatedTurn(
     public bool UsesModel => Handler is TurnHandler.Small or TurnHandler.Large;
 }
 
-/// <summary>The turn's extraction call (LlmMessageAnalyzer): it runs on every turn, the small model's in the app.</summary>
+/// <summary>The turn's extraction call (LlmInsightsExtractor): it runs on every turn, the small model's in the app.</summary>
 public sealed record TurnExtraction(int InputTokens, int OutputTokens, decimal SmallCost, decimal LargeCost)
 {
     public static TurnExtraction None { get; } = new(0, 0, 0m, 0m);
@@ -100,13 +100,12 @@ public sealed record TurnExtraction(int InputTokens, int OutputTokens, decimal S
 /// routed, always-large and always-small; turns the rules brain answers or that stay silent cost nothing in all three.
 /// Our earlier replies in the history are the rules brain's replies, standing in for the model's (similar length).
 /// Besides the reply, the app makes one more model call on every turn, silent and template turns included: the
-/// structured extraction (LlmMessageAnalyzer, always the small model), priced here with its real prompt, the JSON
+/// structured extraction (LlmInsightsExtractor, always the small model), priced here with its real prompt, the JSON
 /// schema it sends and the JSON of what the rules read as its answer; and every reply looks the knowledge base up with
 /// one query embedding (the same in every strategy).
 /// </summary>
 public sealed class RoutingEvaluator(AiOptions options, EvaluationSettings? settings = null)
 {
-    private readonly RulesMessageAnalyzer _analyzer = new();
     private readonly ModelRouter _router = new(Options.Create(options));
 
     public EvaluationSettings Settings { get; } = settings ?? new EvaluationSettings();
@@ -139,7 +138,7 @@ public sealed class RoutingEvaluator(AiOptions options, EvaluationSettings? sett
         for (var i = 0; i < conversation.Turns.Count; i++)
         {
             var gold = conversation.Turns[i];
-            var analysis = _analyzer.Analyze(gold.Text);
+            var analysis = RulesInsightsExtractor.Analyze(gold.Text);
 
             // LeadTurnUpdater.ApplyAsync / ReplyWriter.PurposeOf, in the same order.
             var wasEscalated = escalated;
@@ -227,15 +226,15 @@ public sealed class RoutingEvaluator(AiOptions options, EvaluationSettings? sett
         }
     }
 
-    /// <summary>The extraction call of a turn: LlmMessageAnalyzer's prompt and schema in, the JSON of what the rules read out.</summary>
+    /// <summary>The extraction call of a turn: LlmInsightsExtractor's prompt and schema in, the JSON of what the rules read out.</summary>
     private TurnExtraction Extraction(string text, MessageAnalysis analysis, ConversationState state, ConversationState next, string clientId)
     {
-        var prompt = LlmMessageAnalyzer.BuildMessages(text, state);
+        var prompt = LlmInsightsExtractor.BuildMessages(text, state);
         var input = TokenEstimator.CountPrompt(prompt.Select(m => new EstimatedMessage(m.Role.Value, m.Text)))
             + (Settings.CountExtractionSchema ? SchemaTokens : 0);
         var read = RulesInsightsExtractor.Extract(analysis, text);
         var answer = next == state ? read : read with { SuggestedState = next, SuggestedStateConfidence = 0.8 };
-        var output = (int)Math.Round(TokenEstimator.Count(LlmMessageAnalyzer.ToJson(answer)) * Settings.ExtractionOutputScale);
+        var output = (int)Math.Round(TokenEstimator.Count(LlmInsightsExtractor.ToJson(answer)) * Settings.ExtractionOutputScale);
         return new TurnExtraction(
             input,
             output,
@@ -245,7 +244,7 @@ public sealed class RoutingEvaluator(AiOptions options, EvaluationSettings? sett
 
     /// <summary>The response_format the extraction sends: name, description, strict flag and the schema itself.</summary>
     private static readonly int SchemaTokens = TokenEstimator.Count(
-        JsonSerializer.Serialize(new { type = "json_schema", json_schema = new { name = LlmMessageAnalyzer.SchemaName, description = LlmMessageAnalyzer.SchemaDescription, schema = LlmMessageAnalyzer.Schema, strict = true } }));
+        JsonSerializer.Serialize(new { type = "json_schema", json_schema = new { name = LlmInsightsExtractor.SchemaName, description = LlmInsightsExtractor.SchemaDescription, schema = LlmInsightsExtractor.Schema, strict = true } }));
 }
 
 public sealed record RoutingEvaluation(int Conversations, IReadOnlyList<EvaluatedTurn> Turns, RoutingSummary Summary, AiOptions Options, EvaluationSettings Settings);

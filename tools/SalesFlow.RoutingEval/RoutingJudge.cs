@@ -184,7 +184,7 @@ public sealed class RoutingJudge(IChatClient chat, AiOptions options)
 
     /// <summary>
     /// The check of the extraction's model: both models read each sampled turn with the app's extraction call
-    /// (LlmMessageAnalyzer's prompt, options and schema, parsed by LlmMessageAnalyzer.Parse), and each reading is routed
+    /// (LlmInsightsExtractor's prompt, options and schema, parsed by LlmInsightsExtractor.Parse), and each reading is routed
     /// as the app routes it (LlmReplyGenerator.Route: the harder of that reading and the rules reading).
     /// </summary>
     public async Task<ExtractionReport> CompareExtractionAsync(IReadOnlyList<EvaluatedTurn> sample, CancellationToken ct)
@@ -222,14 +222,14 @@ public sealed class RoutingJudge(IChatClient chat, AiOptions options)
 
         async Task<LeadInsights> ReadAsync(EvaluatedTurn turn, string model, CancellationToken token)
         {
-            var prompt = LlmMessageAnalyzer.BuildMessages(turn.Gold.Text, turn.From);
-            var response = await chat.GetResponseAsync(prompt, LlmMessageAnalyzer.ExtractionOptions(model), token);
+            var prompt = LlmInsightsExtractor.BuildMessages(turn.Gold.Text, turn.From);
+            var response = await chat.GetResponseAsync(prompt, LlmInsightsExtractor.ExtractionOptions(model), token);
             var inTokens = response.Usage?.InputTokenCount ?? TokenEstimator.CountPrompt(prompt.Select(m => new EstimatedMessage(m.Role.Value, m.Text)));
             var outTokens = response.Usage?.OutputTokenCount ?? TokenEstimator.Count(response.Text);
             input += inTokens;
             output += outTokens;
             cost += options.CostOf(response.ModelId ?? model, inTokens, outTokens);
-            return LlmMessageAnalyzer.Parse(response.Text, turn.Analysis, turn.Gold.Text);
+            return LlmInsightsExtractor.Parse(response.Text, turn.Analysis, turn.Gold.Text);
         }
 
         ModelRoute RouteOf(EvaluatedTurn turn, LeadInsights reading)

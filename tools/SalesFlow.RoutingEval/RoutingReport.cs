@@ -47,7 +47,7 @@ public static class RoutingReport
             + $"TokenEstimator (prompt, with the last {settings.HistoryWindow} messages as history) + a fixed expected output of "
             + $"{settings.ShortFormOutputTokens} tokens on WhatsApp/SMS/web and {settings.EmailOutputTokens} on e-mail, priced with AiOptions.CostOf.").AppendLine();
         sb.AppendLine("A turn is more than its reply. On every turn, silent and template turns included, ConversationEngine first calls "
-            + "LlmMessageAnalyzer: the structured extraction (intent, sentiment, next stage, BANT, DISC, key facts) with a strict JSON schema, on the "
+            + "LlmInsightsExtractor: the structured extraction (intent, sentiment, next stage, BANT, DISC, key facts) with a strict JSON schema, on the "
             + "small model by design (a reading task; the router also reads the turn with the rules analyser and takes the harder reading, so a "
             + "misreading there cannot send a hard turn to the small model). It is priced with its real prompt"
             + (settings.CountExtractionSchema

@@ -18,7 +18,7 @@ public enum BrainRole
 /// <summary>
 /// System prompts adapted from the original design's AI_COACH, DEAL_MEDIC, FEUERLÖSCHER and NEURO_PROFILER prompts
 /// (seeds/002.md names them; their text was not kept, so these are written from the roles they describe), plus the
-/// extraction prompt (MEMORY_EXTRACTION) used by <see cref="LlmMessageAnalyzer"/>.
+/// extraction prompt (MEMORY_EXTRACTION) used by <see cref="LlmInsightsExtractor"/>.
 /// </summary>
 public static class SystemPrompts
 {

@@ -1,17 +1,39 @@
 namespace SalesFlow.Core.Brain.Rules;
 
 /// <summary>
-/// The offline insights: the rules analysis plus BANT, DISC and key facts from explicit phrases
-/// (<see cref="LeadSignalRules"/>); no state suggestion (the state machine's own rules decide offline).
+/// The offline reading of a lead's message, deterministic and keyword-based: language (en/de), intent by priority rules
+/// and a lexicon sentiment score, plus BANT, DISC and key facts from explicit phrases (<see cref="LeadSignalRules"/>);
+/// no state suggestion (the state machine's own rules decide offline). Needs no model or network; rules are compiled
+/// once into static tables. It is also what the model's reading falls back to, and what callers use that must never
+/// spend a model call (the analyze API, the coach).
 /// </summary>
-public sealed class RulesInsightsExtractor(IMessageAnalyzer analyzer) : ILeadInsightsExtractor
+public sealed class RulesInsightsExtractor : ILeadInsightsExtractor
 {
     public Task<LeadInsights> ExtractAsync(string text, AnalysisContext context, CancellationToken ct) =>
-        Task.FromResult(Extract(analyzer.Analyze(text), text));
+        Task.FromResult(Extract(text));
 
+    public LeadInsights Extract(string text) => Extract(Analyze(text), text);
+
+    /// <summary>The insights around an analysis already made (the routing evaluation reads each turn once).</summary>
     public static LeadInsights Extract(MessageAnalysis analysis, string text)
     {
         var (bant, disc, facts) = LeadSignalRules.Read(text);
         return new LeadInsights(analysis, null, 0, bant, disc, facts, "rules");
     }
+
+    /// <summary>Language, intent and sentiment only.</summary>
+    public static MessageAnalysis Analyze(string text)
+    {
+        var lead = LeadText.Parse(text);
+        var language = LanguageDetector.Detect(lead);
+        var (intent, confidence) = IntentRules.Classify(lead);
+        var score = SentimentLexicon.Score(lead, intent);
+        var sentiment = score >= SentimentLexicon.PositiveThreshold ? Sentiment.Positive
+            : score <= SentimentLexicon.NegativeThreshold ? Sentiment.Negative
+            : Sentiment.Neutral;
+        return new MessageAnalysis(language, intent, sentiment, score, confidence);
+    }
+
+    /// <summary>Only the language, for callers that need nothing else.</summary>
+    public static string DetectLanguage(string text) => LanguageDetector.Detect(LeadText.Parse(text));
 }

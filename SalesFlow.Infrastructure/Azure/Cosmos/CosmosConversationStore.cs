@@ -55,16 +55,23 @@ public sealed class CosmosConversationStore(CosmosContainers containers) : IConv
     public async Task<Conversation?> FindForLeadAsync(string clientId, string leadId, CancellationToken ct)
     {
         var doc = await Conversations.ReadOrNullAsync(ConversationDocId, LeadKey(clientId, leadId), ct);
-        return doc is not null && doc.String("clientId") == clientId ? ToConversation(doc) : null;
-    }
-
-    public async Task<Conversation> GetOrCreateForLeadAsync(string clientId, string leadId, ChannelKind channel, DateTimeOffset now, CancellationToken ct)
-    {
-        if (await FindForLeadAsync(clientId, leadId, ct) is { } existing)
+        if (doc is null || doc.String("clientId") != clientId)
         {
-            return existing;
+            return null;
         }
 
+        // The conversation document names its lead as the reference does: the turn that found it by lead needs no
+        // second read to go from its id back to the lead.
+        var conversation = ToConversation(doc);
+        RememberLead(clientId, conversation.Id, leadId);
+        return conversation;
+    }
+
+    public async Task<Conversation> GetOrCreateForLeadAsync(string clientId, string leadId, ChannelKind channel, DateTimeOffset now, CancellationToken ct) =>
+        await FindForLeadAsync(clientId, leadId, ct) ?? await CreateForNewLeadAsync(clientId, leadId, channel, now, ct);
+
+    public async Task<Conversation> CreateForNewLeadAsync(string clientId, string leadId, ChannelKind channel, DateTimeOffset now, CancellationToken ct)
+    {
         var conversation = new Conversation
         {
             Id = Ids.New("conv"),
@@ -95,6 +102,7 @@ public sealed class CosmosConversationStore(CosmosContainers containers) : IConv
         try
         {
             var response = await Conversations.CreateItemAsync(ToDocument(conversation), new PartitionKey(LeadKey(clientId, leadId)), cancellationToken: ct);
+            RememberLead(clientId, conversation.Id, leadId);
             return conversation with { ETag = response.ETag };
         }
         catch (CosmosException e) when (e.StatusCode == HttpStatusCode.Conflict)
@@ -165,6 +173,10 @@ public sealed class CosmosConversationStore(CosmosContainers containers) : IConv
             await InsertMessageAsync(message with { Direction = MessageDirection.Outbound }, leadKey, ct);
         }
     }
+
+    /// <summary>The create alone: a message already there is a conflict, which leaves one copy (and an unused seq, a hole readers pass over).</summary>
+    public Task AddNewOutboundAsync(Message message, CancellationToken ct) =>
+        InsertMessageAsync(message with { Direction = MessageDirection.Outbound }, LeadKey(message.ClientId, message.LeadId), ct);
 
     public async Task<Message?> GetMessageAsync(string clientId, string conversationId, string messageId, CancellationToken ct) =>
         await ResolveLeadAsync(clientId, conversationId, ct) is { } leadId
@@ -317,13 +329,19 @@ public sealed class CosmosConversationStore(CosmosContainers containers) : IConv
             return null;
         }
 
+        RememberLead(clientId, conversationId, leadId);
+        return leadId;
+    }
+
+    /// <summary>The mapping never changes, so it is cached; bounded by clearing (a miss costs one point read).</summary>
+    private void RememberLead(string clientId, string conversationId, string leadId)
+    {
         if (_leadOfConversation.Count >= CacheLimit)
         {
             _leadOfConversation.Clear();
         }
 
         _leadOfConversation[(clientId, conversationId)] = leadId;
-        return leadId;
     }
 
     /// <summary>Stores the message with the next sequence number; null when a message with its id exists.</summary>

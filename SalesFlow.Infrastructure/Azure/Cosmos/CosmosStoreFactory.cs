@@ -121,6 +121,7 @@ public static class CosmosStoreFactory
             ApplicationName = "SalesFlow",
         };
         clientOptions.CustomHandlers.Add(new CosmosWriteHealthHandler(health));
+        clientOptions.CustomHandlers.Add(new CosmosRequestMetricsHandler());
 
         CosmosClient client;
         if (options.ConnectionString is { } connectionString)

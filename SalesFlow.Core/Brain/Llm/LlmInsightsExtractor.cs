@@ -14,28 +14,23 @@ namespace SalesFlow.Core.Brain.Llm;
 
 /// <summary>
 /// Structured extraction with the small model and a strict JSON schema: language, intent, sentiment, a suggested next
-/// state with confidence, BANT and DISC signals and key facts, as <see cref="LeadInsights"/>. Falls back to the rules
-/// analyser (and <see cref="RulesInsightsExtractor"/>) when the model fails, times out, its breaker is open, the budget
-/// is spent or the answer is not the JSON asked for. The synchronous <see cref="Analyze"/> is the rules analysis.
+/// state with confidence, BANT and DISC signals and key facts, as <see cref="LeadInsights"/>. Falls back to the rules'
+/// reading (<see cref="RulesInsightsExtractor"/>) when the model fails, times out, its breaker is open, the budget
+/// is spent or the answer is not the JSON asked for.
 /// </summary>
-public sealed class LlmMessageAnalyzer(
+public sealed class LlmInsightsExtractor(
     IChatClient chat,
-    IMessageAnalyzer rules,
+    RulesInsightsExtractor rules,
     AiUsageTracker usage,
     IOptions<AiOptions> options,
-    ILogger<LlmMessageAnalyzer> logger) : IMessageAnalyzer, ILeadInsightsExtractor
+    ILogger<LlmInsightsExtractor> logger) : ILeadInsightsExtractor
 {
-    public MessageAnalysis Analyze(string text) => rules.Analyze(text);
-
-    public async Task<MessageAnalysis> AnalyzeAsync(string text, AnalysisContext? context, CancellationToken ct) =>
-        context is null ? rules.Analyze(text) : (await ExtractAsync(text, context, ct)).Analysis;
-
     public async Task<LeadInsights> ExtractAsync(string text, AnalysisContext context, CancellationToken ct)
     {
-        var fallback = rules.Analyze(text);
+        var fallback = rules.Extract(text);
         if (await usage.RemainingBudgetAsync(context.ClientId, ct) is <= 0)
         {
-            return RulesInsightsExtractor.Extract(fallback, text);
+            return fallback;
         }
 
         var model = options.Value.SmallChatModelFor(context.ClientId);
@@ -50,13 +45,13 @@ public sealed class LlmMessageAnalyzer(
         {
             var response = await chat.GetResponseAsync(messages, chatOptions, deadline.Token);
             await usage.RecordAsync(call, response.ModelId ?? model, response.Usage, TokenEstimator.CountPrompt(messages.Select(m => new EstimatedMessage(m.Role.Value, m.Text))), TokenEstimator.Count(response.Text), Stopwatch.GetElapsedTime(started), true, CancellationToken.None);
-            return Parse(response.Text, fallback, text);
+            return Parse(response.Text, fallback.Analysis, text);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            logger.LogWarning("Model analysis failed ({Message}); the rules analyser answers", e.Message);
+            logger.LogWarning("Model analysis failed ({Message}); the rules answer", e.Message);
             SalesFlowMetrics.AiFallbacks.Add(1, new TagList { { "reason", "analysis" } });
-            return RulesInsightsExtractor.Extract(fallback, text);
+            return fallback;
         }
     }
 

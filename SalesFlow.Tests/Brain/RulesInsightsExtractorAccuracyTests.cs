@@ -6,12 +6,10 @@ using Xunit.Abstractions;
 
 namespace SalesFlow.Tests.Brain;
 
-public sealed class RulesMessageAnalyzerAccuracyTests(ITestOutputHelper output)
+public sealed class RulesInsightsExtractorAccuracyTests(ITestOutputHelper output)
 {
     private static readonly string[] IntentNamesOnWire =
         Enum.GetValues<Intent>().Select(intent => intent.ToWire()).ToArray();
-
-    private readonly RulesMessageAnalyzer _analyzer = new();
 
     [Fact]
     public void DataSetCoversEveryIntentInBothLanguages()
@@ -115,7 +113,7 @@ public sealed class RulesMessageAnalyzerAccuracyTests(ITestOutputHelper output)
     private List<Result> Evaluate(string file = "lead_utterances.tsv") => Evaluate(LeadUtterance.Load(file));
 
     private List<Result> Evaluate(IEnumerable<LeadUtterance> rows) =>
-        rows.Select(row => new Result(row, _analyzer.Analyze(row.Text))).ToList();
+        rows.Select(row => new Result(row, RulesInsightsExtractor.Analyze(row.Text))).ToList();
 
     private static string Report(IReadOnlyList<Result> results)
     {

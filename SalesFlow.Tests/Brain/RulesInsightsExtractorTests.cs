@@ -3,10 +3,8 @@ using SalesFlow.Core.Brain.Rules;
 
 namespace SalesFlow.Tests.Brain;
 
-public sealed class RulesMessageAnalyzerTests
+public sealed class RulesInsightsExtractorTests
 {
-    private readonly RulesMessageAnalyzer _analyzer = new();
-
     [Theory]
     [InlineData("STOP")]
     [InlineData("stop")]
@@ -16,12 +14,12 @@ public sealed class RulesMessageAnalyzerTests
     [InlineData("Abmelden")]
     [InlineData("Bitte keine Nachrichten mehr")]
     [InlineData("Bitte tragen Sie mich aus")]
-    public void OptOutWordsAreOptOut(string text) => Assert.Equal(Intent.OptOut, _analyzer.Analyze(text).Intent);
+    public void OptOutWordsAreOptOut(string text) => Assert.Equal(Intent.OptOut, RulesInsightsExtractor.Analyze(text).Intent);
 
     [Fact]
     public void OptOutWinsOverEveryOtherIntent()
     {
-        var analysis = _analyzer.Analyze("Too expensive, unsubscribe me and don't call again");
+        var analysis = RulesInsightsExtractor.Analyze("Too expensive, unsubscribe me and don't call again");
 
         Assert.Equal(Intent.OptOut, analysis.Intent);
         Assert.True(analysis.Confidence >= 0.9);
@@ -30,7 +28,7 @@ public sealed class RulesMessageAnalyzerTests
     [Fact]
     public void ZuTeuerIsAGermanObjection()
     {
-        var analysis = _analyzer.Analyze("Das ist mir zu teuer");
+        var analysis = RulesInsightsExtractor.Analyze("Das ist mir zu teuer");
 
         Assert.Equal("de", analysis.Language);
         Assert.Equal(Intent.Objection, analysis.Intent);
@@ -42,7 +40,7 @@ public sealed class RulesMessageAnalyzerTests
     [InlineData("Kein Interesse")]
     [InlineData("We don't have the budget for this")]
     public void PriceAndInterestRejectionsAreObjectionsNotPricingOrInterest(string text) =>
-        Assert.Equal(Intent.Objection, _analyzer.Analyze(text).Intent);
+        Assert.Equal(Intent.Objection, RulesInsightsExtractor.Analyze(text).Intent);
 
     [Theory]
     [InlineData("How much is it?")]
@@ -50,7 +48,7 @@ public sealed class RulesMessageAnalyzerTests
     [InlineData("Was kostet das?")]
     [InlineData("Gibt es Rabatt?")]
     public void PriceQuestionsArePricingEvenWithAQuestionMark(string text) =>
-        Assert.Equal(Intent.Pricing, _analyzer.Analyze(text).Intent);
+        Assert.Equal(Intent.Pricing, RulesInsightsExtractor.Analyze(text).Intent);
 
     [Theory]
     [InlineData("Can I talk to a human?", Intent.Human)]
@@ -69,7 +67,7 @@ public sealed class RulesMessageAnalyzerTests
     [InlineData("Hey, how are you?", Intent.Greeting)]
     [InlineData("ok", Intent.Other)]
     public void KeywordsMapToTheirIntent(string text, Intent expected) =>
-        Assert.Equal(expected, _analyzer.Analyze(text).Intent);
+        Assert.Equal(expected, RulesInsightsExtractor.Analyze(text).Intent);
 
     // The categories below come from the routing evaluation's guard misses on the inbound replay set
     // (docs/benchmarks.md, "Model routing and cost"); the sentences are new, not the set's turns.
@@ -84,7 +82,7 @@ public sealed class RulesMessageAnalyzerTests
     [InlineData("Ist das nicht ein bisschen viel für so eine kleine Praxis?")]
     [InlineData("Das ist deutlich mehr, als wir bisher ausgeben.")]
     public void PricePushbackWithoutAPriceWordIsAnObjection(string text) =>
-        Assert.Equal(Intent.Objection, _analyzer.Analyze(text).Intent);
+        Assert.Equal(Intent.Objection, RulesInsightsExtractor.Analyze(text).Intent);
 
     [Theory]
     [InlineData("HubSpot came in a fair bit lower when we asked them last week.")]
@@ -97,7 +95,7 @@ public sealed class RulesMessageAnalyzerTests
     [InlineData("Bei einem Mitbewerber bekomme ich das billiger.")]
     [InlineData("Der andere Betrieb war um einiges billiger, können Sie da mitgehen?")]
     public void ACompetitorsLowerOfferIsAnObjection(string text) =>
-        Assert.Equal(Intent.Objection, _analyzer.Analyze(text).Intent);
+        Assert.Equal(Intent.Objection, RulesInsightsExtractor.Analyze(text).Intent);
 
     [Theory]
     [InlineData("What's the best price you can give us for 40 seats?")]
@@ -109,7 +107,7 @@ public sealed class RulesMessageAnalyzerTests
     [InlineData("Da ist doch sicher noch Spielraum drin, oder?")]
     [InlineData("Was können Sie uns bei Jahresvorauszahlung noch entgegenkommen?")]
     public void NegotiationAsksArePricing(string text) =>
-        Assert.Equal(Intent.Pricing, _analyzer.Analyze(text).Intent);
+        Assert.Equal(Intent.Pricing, RulesInsightsExtractor.Analyze(text).Intent);
 
     [Theory]
     [InlineData("What would the monthly payment be over three years?")]
@@ -121,7 +119,7 @@ public sealed class RulesMessageAnalyzerTests
     [InlineData("Was würde die Finanzierung monatlich kosten?")]
     [InlineData("Wie hoch ist die Monatsrate bei 60 Monaten?")]
     public void PaymentTermsArePricing(string text) =>
-        Assert.Equal(Intent.Pricing, _analyzer.Analyze(text).Intent);
+        Assert.Equal(Intent.Pricing, RulesInsightsExtractor.Analyze(text).Intent);
 
     /// <summary>
     /// Whether financing or instalments exist is a plain question (as the replay sets label it), and words one typo away
@@ -134,7 +132,7 @@ public sealed class RulesMessageAnalyzerTests
     [InlineData("We're preparing a tender for next spring, can you send general information?")]
     [InlineData("Is the course PRINCE2 accredited?")]
     public void AvailabilityQuestionsAndLookAlikesAreNotPricing(string text) =>
-        Assert.NotEqual(Intent.Pricing, _analyzer.Analyze(text).Intent);
+        Assert.NotEqual(Intent.Pricing, RulesInsightsExtractor.Analyze(text).Intent);
 
     [Theory]
     [InlineData("Gut, dann machen wir das so.")]
@@ -147,7 +145,7 @@ public sealed class RulesMessageAnalyzerTests
     [InlineData("Alright, we'll go with the premium package.")]
     [InlineData("Let's go for it.")]
     public void CommitmentsWithoutAPurchaseWordArePurchase(string text) =>
-        Assert.Equal(Intent.Purchase, _analyzer.Analyze(text).Intent);
+        Assert.Equal(Intent.Purchase, RulesInsightsExtractor.Analyze(text).Intent);
 
     [Theory]
     [InlineData("I don't want to be locked into a long contract.")]
@@ -161,7 +159,7 @@ public sealed class RulesMessageAnalyzerTests
     [InlineData("Der Rabatt ist nett, aber auf 36 Monate möchte ich mich ungern binden.")]
     [InlineData("The discount helps, but we can't lock ourselves in for three years.")]
     public void CommitmentAndTimingPushbackIsAnObjection(string text) =>
-        Assert.Equal(Intent.Objection, _analyzer.Analyze(text).Intent);
+        Assert.Equal(Intent.Objection, RulesInsightsExtractor.Analyze(text).Intent);
 
     [Theory]
     [InlineData("I'm really nervous about the procedure.")]
@@ -174,7 +172,7 @@ public sealed class RulesMessageAnalyzerTests
     [InlineData("Wir haben Bedenken wegen des Datenschutzes.")]
     public void FearAndWorryAreNegative(string text)
     {
-        var analysis = _analyzer.Analyze(text);
+        var analysis = RulesInsightsExtractor.Analyze(text);
 
         Assert.Equal(Sentiment.Negative, analysis.Sentiment);
 
@@ -184,14 +182,14 @@ public sealed class RulesMessageAnalyzerTests
 
     [Fact]
     public void FearWithABadExperienceIsStillNotStronglyNegative() =>
-        Assert.False(_analyzer.Analyze("I am honestly terrified of needles, I had a bad experience last time.").IsStronglyNegative);
+        Assert.False(RulesInsightsExtractor.Analyze("I am honestly terrified of needles, I had a bad experience last time.").IsStronglyNegative);
 
     [Theory]
     [InlineData("No worries, take your time.")]
     [InlineData("Keine Sorge, das eilt nicht.")]
     [InlineData("Wir sorgen dafür, dass der Zugang zum Dach frei ist.")]
     public void ReassuranceIsNotWorry(string text) =>
-        Assert.NotEqual(Sentiment.Negative, _analyzer.Analyze(text).Sentiment);
+        Assert.NotEqual(Sentiment.Negative, RulesInsightsExtractor.Analyze(text).Sentiment);
 
     /// <summary>
     /// Routine turns that used to read as objection or purchase (false alarms send them to the large model): buying in a
@@ -220,7 +218,7 @@ public sealed class RulesMessageAnalyzerTests
     [InlineData("Können Sie auch die Wartung übernehmen, wenn wir Sie mit der Montage beauftragen?")]
     public void RoutineTurnsAreNeitherObjectionNorPurchase(string text)
     {
-        var analysis = _analyzer.Analyze(text);
+        var analysis = RulesInsightsExtractor.Analyze(text);
 
         Assert.NotEqual(Intent.Objection, analysis.Intent);
         Assert.NotEqual(Intent.Purchase, analysis.Intent);
@@ -231,11 +229,11 @@ public sealed class RulesMessageAnalyzerTests
     [InlineData("Try me again in the autumn, we're swamped.")]
     [InlineData("Melden Sie sich bitte im Herbst wieder.")]
     public void ASeasonWithADeferralIsStillAStall(string text) =>
-        Assert.Equal(Intent.Objection, _analyzer.Analyze(text).Intent);
+        Assert.Equal(Intent.Objection, RulesInsightsExtractor.Analyze(text).Intent);
 
     [Fact]
     public void AnEmployeeCountIsNotARequestForAHuman() =>
-        Assert.Equal(Intent.Question, _analyzer.Analyze("Können mehrere Mitarbeiter gleichzeitig darauf zugreifen?").Intent);
+        Assert.Equal(Intent.Question, RulesInsightsExtractor.Analyze("Können mehrere Mitarbeiter gleichzeitig darauf zugreifen?").Intent);
 
     [Theory]
     [InlineData("Hallo", "de")]
@@ -250,7 +248,7 @@ public sealed class RulesMessageAnalyzerTests
     [InlineData("", "en")]
     [InlineData("Can you send me the details?", "en")]
     public void LanguageIsGermanOnEvidenceAndEnglishByDefault(string text, string expected) =>
-        Assert.Equal(expected, _analyzer.Analyze(text).Language);
+        Assert.Equal(expected, RulesInsightsExtractor.Analyze(text).Language);
 
     [Theory]
     [InlineData("This is a scam")]
@@ -260,7 +258,7 @@ public sealed class RulesMessageAnalyzerTests
     [InlineData("THIS IS RIDICULOUS GIVE ME MY MONEY BACK")]
     public void InsultsAndThreatsAreStronglyNegative(string text)
     {
-        var analysis = _analyzer.Analyze(text);
+        var analysis = RulesInsightsExtractor.Analyze(text);
 
         Assert.True(analysis.IsStronglyNegative, $"score {analysis.SentimentScore}");
         Assert.Equal(Sentiment.Negative, analysis.Sentiment);
@@ -272,7 +270,7 @@ public sealed class RulesMessageAnalyzerTests
     [InlineData("Wir sind eine Kanzlei mit drei Anwälten")]
     [InlineData("Our lawyers need access from home too")]
     public void ALeadWhoIsALawyerIsNotAThreat(string text) =>
-        Assert.False(_analyzer.Analyze(text).IsStronglyNegative);
+        Assert.False(RulesInsightsExtractor.Analyze(text).IsStronglyNegative);
 
     [Theory]
     [InlineData("You'll hear from our attorney")]
@@ -281,33 +279,33 @@ public sealed class RulesMessageAnalyzerTests
     [InlineData("Dann gehe ich zum Anwalt")]
     [InlineData("Wir behalten uns rechtliche Schritte vor")]
     public void BringingInALawyerIsAThreat(string text) =>
-        Assert.True(_analyzer.Analyze(text).IsStronglyNegative, text);
+        Assert.True(RulesInsightsExtractor.Analyze(text).IsStronglyNegative, text);
 
     [Theory]
     [InlineData("Could I talk to someone who did the course?")]
     [InlineData("Can we speak with a customer who already uses it?")]
     public void AskingForAReferenceIsNotAHandOver(string text) =>
-        Assert.NotEqual(Intent.Human, _analyzer.Analyze(text).Intent);
+        Assert.NotEqual(Intent.Human, RulesInsightsExtractor.Analyze(text).Intent);
 
     [Theory]
     [InlineData("not bad")]
     [InlineData("Not bad at all, actually")]
     [InlineData("gar nicht schlecht")]
     public void NegatedNegativeWordsAreNotNegative(string text) =>
-        Assert.NotEqual(Sentiment.Negative, _analyzer.Analyze(text).Sentiment);
+        Assert.NotEqual(Sentiment.Negative, RulesInsightsExtractor.Analyze(text).Sentiment);
 
     [Theory]
     [InlineData("not good")]
     [InlineData("This is not good at all")]
     [InlineData("Das ist nicht gut")]
     public void NegatedPositiveWordsAreNegative(string text) =>
-        Assert.Equal(Sentiment.Negative, _analyzer.Analyze(text).Sentiment);
+        Assert.Equal(Sentiment.Negative, RulesInsightsExtractor.Analyze(text).Sentiment);
 
     [Fact]
     public void IntensifiersAndExclamationsStrengthenTheScore()
     {
-        var plain = _analyzer.Analyze("good").SentimentScore;
-        var strong = _analyzer.Analyze("really good!").SentimentScore;
+        var plain = RulesInsightsExtractor.Analyze("good").SentimentScore;
+        var strong = RulesInsightsExtractor.Analyze("really good!").SentimentScore;
 
         Assert.True(strong > plain, $"{strong} <= {plain}");
     }
@@ -318,7 +316,7 @@ public sealed class RulesMessageAnalyzerTests
     [InlineData("Hallo, ich habe eine Frage zu Ihrem Angebot und würde gern wissen, ob es auch für kleine Teams geht")]
     public void ScoresStayInRange(string text)
     {
-        var analysis = _analyzer.Analyze(text);
+        var analysis = RulesInsightsExtractor.Analyze(text);
 
         Assert.InRange(analysis.SentimentScore, -1, 1);
         Assert.InRange(analysis.Confidence, 0, 1);
@@ -327,12 +325,12 @@ public sealed class RulesMessageAnalyzerTests
     [Fact]
     public void StrongKeywordsAreMoreConfidentThanTheFallback()
     {
-        Assert.True(_analyzer.Analyze("STOP").Confidence > _analyzer.Analyze("hmm").Confidence);
-        Assert.Equal(Intent.Other, _analyzer.Analyze("hmm").Intent);
-        Assert.True(_analyzer.Analyze("hmm").Confidence < 0.5);
+        Assert.True(RulesInsightsExtractor.Analyze("STOP").Confidence > RulesInsightsExtractor.Analyze("hmm").Confidence);
+        Assert.Equal(Intent.Other, RulesInsightsExtractor.Analyze("hmm").Intent);
+        Assert.True(RulesInsightsExtractor.Analyze("hmm").Confidence < 0.5);
     }
 
     [Fact]
     public void SameTextGivesTheSameAnalysis() =>
-        Assert.Equal(_analyzer.Analyze("Wie viel kostet das?"), _analyzer.Analyze("Wie viel kostet das?"));
+        Assert.Equal(RulesInsightsExtractor.Analyze("Wie viel kostet das?"), RulesInsightsExtractor.Analyze("Wie viel kostet das?"));
 }
