@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using SalesFlow.Core.Channels;
 using SalesFlow.Core.Channels.Parsing;
-using SalesFlow.Core.Channels.Signatures;
+using SalesFlow.Infrastructure.Signatures;
 using SalesFlow.Core.Clients;
 using SalesFlow.Core.Intake;
 using SalesFlow.Core.Observability;

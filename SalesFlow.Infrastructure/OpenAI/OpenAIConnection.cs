@@ -4,6 +4,7 @@ using Azure.Core;
 using Azure.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Azure.AI.OpenAI;
 using OpenAI;
 using Polly.CircuitBreaker;
 using SalesFlow.Core.Ai;
@@ -11,10 +12,11 @@ using SalesFlow.Core.Ai;
 namespace SalesFlow.Infrastructure.OpenAI;
 
 /// <summary>
-/// One configured OpenAI SDK client for OpenAI, Azure OpenAI (its v1 endpoint, https://&lt;resource&gt;.openai.azure.com/openai/v1/,
-/// with the API key or an Entra token for https://cognitiveservices.azure.com/.default from the managed identity) or any
-/// OpenAI-compatible base URL. The SDK's transport is the named HttpClient of <see cref="ModelResilience"/>, whose
-/// resilience handler does the retries, the breaker and the attempt timeout; the SDK's own retry policy is off.
+/// One configured SDK client: Azure.AI.OpenAI's <see cref="AzureOpenAIClient"/> for Azure OpenAI (deployment names, the
+/// API key or an Entra token for https://cognitiveservices.azure.com/.default from the managed identity), the OpenAI
+/// SDK's <see cref="OpenAIClient"/> for api.openai.com or any OpenAI-compatible base URL (a setting: proxies, tests).
+/// The SDK's transport is the named HttpClient of <see cref="ModelResilience"/>, whose resilience handler does the
+/// retries, the breaker and the attempt timeout; the SDK's own retry policy is off.
 /// </summary>
 public sealed class OpenAIConnection : IDisposable
 {
@@ -56,47 +58,46 @@ public sealed class OpenAIConnection : IDisposable
         _breakerState = services.GetRequiredKeyedService<CircuitBreakerStateProvider>(ModelResilience.HttpClientName);
         Endpoint = ResolveEndpoint(options);
 
-        var clientOptions = new OpenAIClientOptions
+        if (options.Provider == AiProvider.AzureOpenAI)
         {
-            Endpoint = Endpoint,
-            Transport = new HttpClientPipelineTransport(_http),
-            RetryPolicy = new ClientRetryPolicy(maxRetries: 0),
-            NetworkTimeout = OverallTimeout(options),
-            UserAgentApplicationId = "SalesFlow",
-        };
-
-        if (options.Provider == AiProvider.AzureOpenAI && string.IsNullOrWhiteSpace(options.ApiKey))
-        {
-            credential ??= string.IsNullOrWhiteSpace(options.ManagedIdentityClientId)
-                ? new DefaultAzureCredential()
-                : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(options.ManagedIdentityClientId));
-#pragma warning disable OPENAI001 // the AuthenticationPolicy constructor is the SDK's documented way to use Entra ID tokens
-            Client = new OpenAIClient(new BearerTokenPolicy(credential, AzureScope), clientOptions);
-#pragma warning restore OPENAI001
-            Authentication = "entra";
+            // Azure.AI.OpenAI: deployments addressed as {endpoint}/openai/deployments/{name}/…?api-version=…, the key in
+            // the api-key header or an Entra token for https://cognitiveservices.azure.com/.default.
+            var azureOptions = new AzureOpenAIClientOptions { UserAgentApplicationId = "SalesFlow" };
+            UseOurTransport(azureOptions, options);
+            if (string.IsNullOrWhiteSpace(options.ApiKey))
+            {
+                credential ??= string.IsNullOrWhiteSpace(options.ManagedIdentityClientId)
+                    ? new DefaultAzureCredential()
+                    : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(options.ManagedIdentityClientId));
+                Client = new AzureOpenAIClient(Endpoint!, credential, azureOptions);
+                Authentication = "entra";
+            }
+            else
+            {
+                Client = new AzureOpenAIClient(Endpoint!, new ApiKeyCredential(options.ApiKey), azureOptions);
+                Authentication = "api-key";
+            }
         }
         else
         {
-            if (options.Provider == AiProvider.AzureOpenAI)
-            {
-                // The v1 endpoint takes the key as a bearer token; the api-key header is the form every Azure OpenAI version accepts.
-                clientOptions.AddPolicy(new HeaderPolicy("api-key", options.ApiKey!), PipelinePosition.PerCall);
-            }
+            var openAIOptions = new OpenAIClientOptions { Endpoint = Endpoint, UserAgentApplicationId = "SalesFlow" };
+            UseOurTransport(openAIOptions, options);
 
             // A local OpenAI-compatible server may need no key; the SDK needs one, so a placeholder is sent.
-            Client = new OpenAIClient(new ApiKeyCredential(string.IsNullOrWhiteSpace(options.ApiKey) ? "unused" : options.ApiKey), clientOptions);
+            Client = new OpenAIClient(new ApiKeyCredential(string.IsNullOrWhiteSpace(options.ApiKey) ? "unused" : options.ApiKey), openAIOptions);
             Authentication = "api-key";
         }
     }
 
     public AiOptions Options { get; }
 
+    /// <summary>The SDK client: an <see cref="AzureOpenAIClient"/> for Azure OpenAI, else an <see cref="OpenAIClient"/>.</summary>
     public OpenAIClient Client { get; }
 
     /// <summary>The model breaker: Closed, Open, HalfOpen or Isolated.</summary>
     public CircuitState CircuitState => _breakerState.CircuitState;
 
-    /// <summary>Where requests go; null means api.openai.com.</summary>
+    /// <summary>Where requests go: the Azure resource, or the OpenAI base URL (null means api.openai.com).</summary>
     public Uri? Endpoint { get; }
 
     /// <summary>"api-key" or "entra".</summary>
@@ -104,7 +105,10 @@ public sealed class OpenAIConnection : IDisposable
 
     public string ProviderName => Options.Provider == AiProvider.AzureOpenAI ? "Azure OpenAI" : Endpoint is null ? "OpenAI" : $"OpenAI-compatible server {Endpoint.Host}";
 
-    /// <summary>Azure: the resource URL with /openai/v1/ added when missing. OpenAI: the configured base URL, or null for api.openai.com.</summary>
+    /// <summary>
+    /// Azure: the resource URL (a trailing /openai or /openai/v1 from the older setting form is dropped: the SDK adds the
+    /// deployment path). OpenAI: the configured base URL, or null for api.openai.com.
+    /// </summary>
     public static Uri? ResolveEndpoint(AiOptions options)
     {
         if (string.IsNullOrWhiteSpace(options.Endpoint))
@@ -112,13 +116,31 @@ public sealed class OpenAIConnection : IDisposable
             return null;
         }
 
-        var text = options.Endpoint.Trim();
-        if (options.Provider == AiProvider.AzureOpenAI && !text.Contains("/openai/v1", StringComparison.OrdinalIgnoreCase))
+        var text = options.Endpoint.Trim().TrimEnd('/');
+        if (options.Provider == AiProvider.AzureOpenAI)
         {
-            text = text.TrimEnd('/') + "/openai/v1";
+            foreach (var suffix in (string[])["/openai/v1", "/openai"])
+            {
+                if (text.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
+                {
+                    text = text[..^suffix.Length];
+                    break;
+                }
+            }
         }
 
-        return new Uri(text.TrimEnd('/') + "/");
+        return new Uri(text + "/");
+    }
+
+    /// <summary>
+    /// The SDK sends through the named HttpClient of <see cref="ModelResilience"/> (the only retry layer: the SDK's own
+    /// retry policy is off so that attempts do not multiply) and its network timeout bounds the whole call.
+    /// </summary>
+    private void UseOurTransport(ClientPipelineOptions clientOptions, AiOptions options)
+    {
+        clientOptions.Transport = new HttpClientPipelineTransport(_http);
+        clientOptions.RetryPolicy = new ClientRetryPolicy(maxRetries: 0);
+        clientOptions.NetworkTimeout = OverallTimeout(options);
     }
 
     /// <summary>The SDK's network timeout bounds the whole call, our retries included.</summary>
@@ -151,20 +173,5 @@ public sealed class OpenAIConnection : IDisposable
         }
 
         return services.BuildServiceProvider();
-    }
-
-    private sealed class HeaderPolicy(string name, string value) : PipelinePolicy
-    {
-        public override void Process(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex)
-        {
-            message.Request.Headers.Set(name, value);
-            ProcessNext(message, pipeline, currentIndex);
-        }
-
-        public override ValueTask ProcessAsync(PipelineMessage message, IReadOnlyList<PipelinePolicy> pipeline, int currentIndex)
-        {
-            message.Request.Headers.Set(name, value);
-            return ProcessNextAsync(message, pipeline, currentIndex);
-        }
     }
 }

@@ -1,19 +1,18 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.AI;
-using OpenAI.Embeddings;
-using MeaiEmbeddingOptions = Microsoft.Extensions.AI.EmbeddingGenerationOptions;
-using SdkEmbeddingOptions = OpenAI.Embeddings.EmbeddingGenerationOptions;
 
 namespace SalesFlow.Infrastructure.OpenAI;
 
 /// <summary>
-/// <see cref="IEmbeddingGenerator{TInput,TEmbedding}"/> over the SDK's EmbeddingClient. The SDK asks for base64 and
-/// decodes the little-endian float32 vectors; dimensions and the model can be chosen per call.
+/// SalesFlow's embedding generator: the official adapter (Microsoft.Extensions.AI.OpenAI's
+/// <c>EmbeddingClient.AsIEmbeddingGenerator()</c>, which asks for base64 and decodes the float32 vectors) over the SDK
+/// client of <see cref="OpenAIConnection"/>. Ours: one SDK client per model (an Azure deployment is part of the URL, which
+/// the adapter's per-call model override cannot change) and the mapping of failures to <see cref="Core.Ai.AiException"/>.
 /// </summary>
 public sealed class OpenAIEmbeddingGenerator : IEmbeddingGenerator<string, Embedding<float>>
 {
     private readonly OpenAIConnection _connection;
-    private readonly ConcurrentDictionary<string, EmbeddingClient> _clients = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, IEmbeddingGenerator<string, Embedding<float>>> _generators = new(StringComparer.Ordinal);
 
     public OpenAIEmbeddingGenerator(OpenAIConnection connection, string? defaultModel = null)
     {
@@ -26,30 +25,17 @@ public sealed class OpenAIEmbeddingGenerator : IEmbeddingGenerator<string, Embed
 
     public EmbeddingGeneratorMetadata Metadata { get; }
 
-    public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, MeaiEmbeddingOptions? options = null, CancellationToken cancellationToken = default)
+    public async Task<GeneratedEmbeddings<Embedding<float>>> GenerateAsync(IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
-        var inputs = values.ToList();
         var model = options?.ModelId ?? DefaultModel;
-        // RawRepresentationFactory (the Microsoft.Extensions.AI convention) may supply SDK options to start from.
-        var sdkOptions = options?.RawRepresentationFactory?.Invoke(this) as SdkEmbeddingOptions ?? new SdkEmbeddingOptions();
-        sdkOptions.Dimensions = options?.Dimensions ?? sdkOptions.Dimensions;
-        OpenAIEmbeddingCollection collection;
         try
         {
-            collection = (await ClientFor(model).GenerateEmbeddingsAsync(inputs, sdkOptions, cancellationToken)).Value;
+            return await GeneratorFor(model).GenerateAsync(values, options, cancellationToken);
         }
         catch (Exception e) when (OpenAIErrors.IsMappable(e, cancellationToken))
         {
             throw OpenAIErrors.Map(e, _connection.ProviderName, "embeddings", model);
         }
-
-        var result = new GeneratedEmbeddings<Embedding<float>>(collection.OrderBy(e => e.Index).Select(e => new Embedding<float>(e.ToFloats()) { ModelId = collection.Model }));
-        if (collection.Usage is { } usage)
-        {
-            result.Usage = new UsageDetails { InputTokenCount = usage.InputTokenCount, TotalTokenCount = usage.TotalTokenCount };
-        }
-
-        return result;
     }
 
     public object? GetService(Type serviceType, object? serviceKey = null)
@@ -58,13 +44,14 @@ public sealed class OpenAIEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         return serviceKey is not null ? null
             : serviceType == typeof(EmbeddingGeneratorMetadata) ? Metadata
             : serviceType.IsInstanceOfType(this) ? this
-            : null;
+            : GeneratorFor(DefaultModel).GetService(serviceType);
     }
 
     public void Dispose()
     {
-        // The connection is shared and owned by the container.
+        // The connection is shared and owned by the container; the adapters hold nothing of their own.
     }
 
-    private EmbeddingClient ClientFor(string model) => _clients.GetOrAdd(model, m => _connection.Client.GetEmbeddingClient(m));
+    private IEmbeddingGenerator<string, Embedding<float>> GeneratorFor(string model) =>
+        _generators.GetOrAdd(model, m => _connection.Client.GetEmbeddingClient(m).AsIEmbeddingGenerator());
 }

@@ -49,10 +49,13 @@ public sealed class AiOptionsTests
     }
 
     [Fact]
-    public void Azure_endpoints_get_the_v1_path()
+    public void Azure_endpoints_are_the_resource_url_the_sdk_adds_the_deployment_path_to()
     {
-        Assert.Equal(new Uri("https://acme.openai.azure.com/openai/v1/"), Infrastructure.OpenAI.OpenAIConnection.ResolveEndpoint(new AiOptions { Provider = AiProvider.AzureOpenAI, Endpoint = "https://acme.openai.azure.com" }));
-        Assert.Equal(new Uri("https://acme.openai.azure.com/openai/v1/"), Infrastructure.OpenAI.OpenAIConnection.ResolveEndpoint(new AiOptions { Provider = AiProvider.AzureOpenAI, Endpoint = "https://acme.openai.azure.com/openai/v1" }));
+        Assert.Equal(new Uri("https://acme.openai.azure.com/"), Infrastructure.OpenAI.OpenAIConnection.ResolveEndpoint(new AiOptions { Provider = AiProvider.AzureOpenAI, Endpoint = "https://acme.openai.azure.com" }));
+        // The older setting form (the v1 path) still works.
+        Assert.Equal(new Uri("https://acme.openai.azure.com/"), Infrastructure.OpenAI.OpenAIConnection.ResolveEndpoint(new AiOptions { Provider = AiProvider.AzureOpenAI, Endpoint = "https://acme.openai.azure.com/openai/v1/" }));
+        // A gateway in front of the resource keeps its own path.
+        Assert.Equal(new Uri("https://gateway.example.com/sales/"), Infrastructure.OpenAI.OpenAIConnection.ResolveEndpoint(new AiOptions { Provider = AiProvider.AzureOpenAI, Endpoint = "https://gateway.example.com/sales/openai" }));
         Assert.Null(Infrastructure.OpenAI.OpenAIConnection.ResolveEndpoint(new AiOptions { Provider = AiProvider.OpenAI, ApiKey = "k" }));
     }
 

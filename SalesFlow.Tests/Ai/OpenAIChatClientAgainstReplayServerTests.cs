@@ -75,7 +75,9 @@ public sealed class OpenAIChatClientAgainstReplayServerTests : IAsyncLifetime
         var text = string.Concat(updates.Select(u => u.Text));
         Assert.Equal(expected["expected_content"]!.GetValue<string>(), text);
         Assert.True(updates.Count > 700, $"streamed in {updates.Count} updates");
-        Assert.Equal(ChatFinishReason.Stop, updates.Single(u => u.FinishReason is not null).FinishReason);
+        // The finish reason arrives with the finish chunk; the adapter repeats it on the usage chunk that follows.
+        Assert.Equal([ChatFinishReason.Stop], updates.Where(u => u.FinishReason is not null).Select(u => u.FinishReason!.Value).Distinct());
+        Assert.Equal(ChatFinishReason.Stop, updates.ToChatResponse().FinishReason);
 
         // The last chunk has choices: [] and carries the usage.
         var usage = Assert.Single(updates.SelectMany(u => u.Contents).OfType<UsageContent>()).Details;
@@ -160,8 +162,40 @@ public sealed class OpenAIChatClientAgainstReplayServerTests : IAsyncLifetime
         Assert.Equal("The current weather is as follows:\n- Santiago: Rainy\n- Karachi: Sunny", second.Text);
         var sent = _server.Received.ToArray();
         Assert.Equal(2, sent.Length);
-        Assert.True(ReplayJson.SameJson(OpenAIReplayServer.RecordedRequest(record, 0), sent[0].Json), ReplayJson.Pretty(sent[0].Json));
-        Assert.True(ReplayJson.SameJson(OpenAIReplayServer.RecordedRequest(record, 1), sent[1].Json), ReplayJson.Pretty(sent[1].Json));
+        Assert.True(ReplayJson.SameJson(AsTheAdapterSendsTools(OpenAIReplayServer.RecordedRequest(record, 0)), WithParsedArguments(sent[0].Json!)), ReplayJson.Pretty(sent[0].Json));
+        Assert.True(ReplayJson.SameJson(AsTheAdapterSendsTools(OpenAIReplayServer.RecordedRequest(record, 1)), WithParsedArguments(sent[1].Json!)), ReplayJson.Pretty(sent[1].Json));
+    }
+
+    /// <summary>
+    /// The recorded request as Microsoft.Extensions.AI.OpenAI words it: the same call, with the API's defaults said
+    /// out loud (tool_choice "auto", a closed parameters object) and the tool-call arguments re-serialised from the
+    /// parsed call (so compared as JSON, not as text). All of it is the real wire format.
+    /// </summary>
+    private static JsonNode AsTheAdapterSendsTools(JsonNode recorded)
+    {
+        var request = WithParsedArguments(recorded);
+        request["tool_choice"] = "auto";
+        foreach (var tool in request["tools"]!.AsArray())
+        {
+            tool!["function"]!["parameters"]!["additionalProperties"] = false;
+        }
+
+        return request;
+    }
+
+    private static JsonNode WithParsedArguments(JsonNode request)
+    {
+        var copy = request.DeepClone();
+        foreach (var message in copy["messages"]!.AsArray())
+        {
+            foreach (var call in message!["tool_calls"]?.AsArray() ?? [])
+            {
+                var function = call!["function"]!;
+                function["arguments"] = JsonNode.Parse(function["arguments"]!.GetValue<string>());
+            }
+        }
+
+        return copy;
     }
 
     [Fact]
@@ -325,7 +359,7 @@ public sealed class OpenAIChatClientAgainstReplayServerTests : IAsyncLifetime
         Assert.Equal(reasoning, OpenAIChatClient.IsReasoningModel(model));
 
     [Fact]
-    public async Task Azure_uses_the_v1_endpoint_with_the_api_key()
+    public async Task Azure_sends_to_the_deployment_with_the_api_version_and_the_api_key()
     {
         _server.Script(Chat, OpenAIReplayServer.FromRecord("ChatTests_HelloWorldChat.json"));
         var root = new Uri(_server.BaseUrl, "/").ToString();
@@ -336,13 +370,41 @@ public sealed class OpenAIChatClientAgainstReplayServerTests : IAsyncLifetime
             o.ApiKey = "azure-key";
         }));
 
-        Assert.Equal(new Uri(root + "openai/v1/"), connection.Endpoint);
-        await new OpenAIChatClient(connection, "my-gpt-4o-mini-deployment").GetResponseAsync([new ChatMessage(ChatRole.User, "Hello, world!")]);
+        Assert.IsType<Azure.AI.OpenAI.AzureOpenAIClient>(connection.Client);
+        Assert.Equal(new Uri(root), connection.Endpoint);
+        var response = await new OpenAIChatClient(connection, "my-gpt-4o-mini-deployment").GetResponseAsync([new ChatMessage(ChatRole.User, "Hello, world!")]);
 
+        Assert.Equal("Hello! How can I assist you today?", response.Text);
+        Assert.Equal(20, response.Usage!.TotalTokenCount);
         var sent = _server.Received.Single();
-        Assert.Equal("/openai/v1/chat/completions", sent.Path);
+        Assert.Equal("/openai/deployments/my-gpt-4o-mini-deployment/chat/completions", sent.Path);
+        Assert.Equal("?api-version=2024-10-21", sent.Query);
         Assert.Equal("azure-key", sent.Headers["api-key"]);
-        Assert.Equal("my-gpt-4o-mini-deployment", sent.Json!["model"]!.GetValue<string>());
+        Assert.False(sent.Headers.ContainsKey("Authorization"));
+    }
+
+    [Fact]
+    public async Task Azure_streams_from_the_routed_deployment_and_asks_for_the_final_usage_chunk()
+    {
+        _server.Script(Chat, OpenAIReplayServer.StreamOf(["Hi", " there", "!"], promptTokens: 12, completionTokens: 3));
+        using var connection = new OpenAIConnection(OptionsFor(_server, o =>
+        {
+            o.Provider = AiProvider.AzureOpenAI;
+            o.Endpoint = new Uri(_server.BaseUrl, "/").ToString();
+            o.ApiKey = "azure-key";
+        }));
+        var client = new OpenAIChatClient(connection, "chat-large");
+
+        // The model router picks the model per call; on Azure that is the deployment in the URL.
+        var response = await client.GetStreamingResponseAsync([new ChatMessage(ChatRole.User, "Hello")], new ChatOptions { ModelId = "chat-small" }).ToChatResponseAsync();
+
+        Assert.Equal("Hi there!", response.Text);
+        Assert.Equal(12, response.Usage!.InputTokenCount);
+        Assert.Equal(3, response.Usage.OutputTokenCount);
+        var sent = _server.Received.Single();
+        Assert.Equal("/openai/deployments/chat-small/chat/completions", sent.Path);
+        Assert.True(sent.Json!["stream"]!.GetValue<bool>());
+        Assert.True(sent.Json["stream_options"]!["include_usage"]!.GetValue<bool>());
     }
 
     [Fact]
@@ -366,7 +428,7 @@ public sealed class OpenAIChatClientAgainstReplayServerTests : IAsyncLifetime
 
         Assert.Equal("entra", connection.Authentication);
         var sent = tls.Received.Single();
-        Assert.Equal("/openai/v1/chat/completions", sent.Path);
+        Assert.Equal("/openai/deployments/gpt-4o-mini/chat/completions", sent.Path);
         Assert.Equal("Bearer entra-token", sent.Headers["Authorization"]);
         Assert.False(sent.Headers.ContainsKey("api-key"));
         Assert.Equal([OpenAIConnection.AzureScope], credential.Scopes);

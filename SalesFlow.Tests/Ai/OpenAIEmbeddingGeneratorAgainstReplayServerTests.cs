@@ -64,6 +64,27 @@ public sealed class OpenAIEmbeddingGeneratorAgainstReplayServerTests : IAsyncLif
     }
 
     [Fact]
+    public async Task Azure_sends_to_the_embedding_deployment_and_decodes_the_recorded_vector()
+    {
+        const string record = "EmbeddingsTests_GenerateSingleEmbedding.json";
+        _server.Script(Embeddings, OpenAIReplayServer.FromRecord(record));
+        using var connection = new OpenAIConnection(OpenAIChatClientAgainstReplayServerTests.OptionsFor(_server, o =>
+        {
+            o.Provider = AiProvider.AzureOpenAI;
+            o.Endpoint = new Uri(_server.BaseUrl, "/").ToString();
+            o.ApiKey = "azure-key";
+        }));
+
+        var result = await new OpenAIEmbeddingGenerator(connection).GenerateAsync(["Hello, world!"]);
+
+        Assert.Equal(RecordedVectors(record).Single(), Assert.Single(result).Vector.ToArray());
+        var sent = _server.Received.Single();
+        Assert.Equal("/openai/deployments/text-embedding-3-small/embeddings", sent.Path);
+        Assert.Equal("?api-version=2024-10-21", sent.Query);
+        Assert.Equal("azure-key", sent.Headers["api-key"]);
+    }
+
+    [Fact]
     public async Task Bad_options_are_a_clear_bad_request_that_is_not_retried()
     {
         const string record = "EmbeddingsTests_BadOptions.json";

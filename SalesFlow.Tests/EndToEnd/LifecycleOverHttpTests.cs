@@ -20,7 +20,7 @@ public sealed class LifecycleOverHttpTests
         var form = Webhooks.TwilioSms("+14158675309", "SM" + Guid.NewGuid().ToString("N"), "Hi, do you deliver?");
 
         var signedForPublic = new HttpRequestMessage(HttpMethod.Post, new Uri(app.BaseUrl, "/api/webhooks/twilio/demo")) { Content = new FormUrlEncodedContent(form) };
-        signedForPublic.Headers.Add("X-Twilio-Signature", Core.Channels.Signatures.TwilioSignature.Compute(TwilioAuthToken, PublicBase + "/api/webhooks/twilio/demo", form));
+        signedForPublic.Headers.Add("X-Twilio-Signature", Webhooks.TwilioSignatureFor(TwilioAuthToken, PublicBase + "/api/webhooks/twilio/demo", form));
         using var accepted = await app.Http.SendAsync(signedForPublic);
         using var signedForLocal = await app.Http.SendAsync(Webhooks.SignedTwilio(app.BaseUrl, "demo", form, TwilioAuthToken));
 

@@ -4,7 +4,7 @@ using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using SalesFlow.Core.Channels.Signatures;
+using SalesFlow.Infrastructure.Signatures;
 using SalesFlow.Tests.Support;
 using static SalesFlow.Tests.Support.SalesFlowAppProcess;
 
@@ -293,7 +293,7 @@ public sealed class UnreadableInputOverHttpTests(AppFixture fixture)
         var fields = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(rawForm).Select(f => new KeyValuePair<string, string>(f.Key, f.Value.ToString()));
         var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(rawForm, Encoding.ASCII, "application/x-www-form-urlencoded") };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/x-www-form-urlencoded");
-        request.Headers.Add("X-Twilio-Signature", TwilioSignature.Compute(TwilioAuthToken, url, fields));
+        request.Headers.Add("X-Twilio-Signature", Webhooks.TwilioSignatureFor(TwilioAuthToken, url, fields));
         return request;
     }
 

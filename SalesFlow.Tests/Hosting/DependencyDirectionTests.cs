@@ -39,4 +39,14 @@ public sealed class DependencyDirectionTests
         Assert.All(SdkAssemblyPrefixes, prefix => Assert.DoesNotContain($"Include=\"{prefix}", project, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void WebhookSignaturesAreVerifiedInTheAdaptersWithTheVendorsValidators()
+    {
+        var adapters = typeof(Infrastructure.Signatures.TwilioSignature).Assembly;
+        var names = adapters.GetReferencedAssemblies().Select(a => a.Name).ToList();
+
+        Assert.Contains("Twilio", names);
+        Assert.Contains("SendGrid", names);
+        Assert.DoesNotContain(typeof(Core.Leads.Lead).Assembly.GetTypes(), t => t.Namespace?.EndsWith(".Signatures", StringComparison.Ordinal) == true);
+    }
 }

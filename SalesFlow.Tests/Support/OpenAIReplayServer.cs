@@ -22,6 +22,9 @@ public sealed record ReplayResponse(int Status, string ContentType, string Body,
 /// <summary>A request the server received.</summary>
 public sealed record ReceivedRequest(string Method, string Path, IReadOnlyDictionary<string, string> Headers, string Body)
 {
+    /// <summary>The query string, "?api-version=…" for Azure OpenAI.</summary>
+    public string Query { get; init; } = string.Empty;
+
     public JsonNode? Json => Body.Length == 0 ? null : JsonNode.Parse(Body);
 }
 
@@ -177,7 +180,7 @@ public sealed class OpenAIReplayServer : IAsyncDisposable
         var body = await reader.ReadToEndAsync();
         var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
         var path = context.Request.Path.Value ?? "/";
-        Received.Enqueue(new ReceivedRequest(context.Request.Method, path, headers, body));
+        Received.Enqueue(new ReceivedRequest(context.Request.Method, path, headers, body) { Query = context.Request.QueryString.Value ?? string.Empty });
 
         var key = _scripts.Keys.Where(k => path.EndsWith(k, StringComparison.Ordinal)).OrderByDescending(k => k.Length).FirstOrDefault();
         ReplayResponse? response = null;

@@ -1,6 +1,6 @@
 using System.Text;
 using System.Text.Json;
-using SalesFlow.Core.Channels.Signatures;
+using SalesFlow.Infrastructure.Signatures;
 
 namespace SalesFlow.Tests.Channels.Signatures;
 

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using SalesFlow.Core.Channels.Signatures;
+using SalesFlow.Infrastructure.Signatures;
 
 namespace SalesFlow.Tests.Channels.Signatures;
 

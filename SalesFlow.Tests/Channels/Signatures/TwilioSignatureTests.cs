@@ -1,7 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using SalesFlow.Core.Channels.Signatures;
+using SalesFlow.Infrastructure.Signatures;
+using SalesFlow.Tests.Support;
 
 namespace SalesFlow.Tests.Channels.Signatures;
 
@@ -67,11 +68,11 @@ public class TwilioSignatureTests
 
     [Theory]
     [MemberData(nameof(AsReceivedFormVectorNames))]
-    public void ComputeMatchesVendorSignatureForTheUrlAsReceived(string vector)
+    public void TheTestSignerMatchesTheVendorSignatureForTheUrlAsReceived(string vector)
     {
         var v = FormVectors[vector];
 
-        Assert.Equal(v.RequiredString("x_twilio_signature"), TwilioSignature.Compute(v.RequiredString("auth_token"), v.RequiredString("url"), Params(v)));
+        Assert.Equal(v.RequiredString("x_twilio_signature"), Webhooks.TwilioSignatureFor(v.RequiredString("auth_token"), v.RequiredString("url"), Params(v)));
     }
 
     [Fact]
@@ -116,7 +117,7 @@ public class TwilioSignatureTests
     public void RejectsSignatureForAnotherHostCase()
     {
         // Host case is part of what Twilio signs; the validator must not lower-case it to be lenient.
-        var lower = TwilioSignature.Compute("12345", "https://mycompany.com/a?x=1", []);
+        var lower = Webhooks.TwilioSignatureFor("12345", "https://mycompany.com/a?x=1", []);
 
         Assert.False(TwilioSignature.IsValid("12345", "https://MyCompany.com/a?x=1", [], lower));
     }
@@ -132,7 +133,7 @@ public class TwilioSignatureTests
     public void AcceptsSignatureMadeForThePortVariant(string received, string signed)
     {
         var form = new[] { KeyValuePair.Create("MessageSid", "SM1") };
-        var signature = TwilioSignature.Compute("secret", signed, form);
+        var signature = Webhooks.TwilioSignatureFor("secret", signed, form);
 
         Assert.True(TwilioSignature.IsValid("secret", received, form, signature));
         Assert.False(TwilioSignature.IsValid("other", received, form, signature));
@@ -142,18 +143,27 @@ public class TwilioSignatureTests
     public void DoesNotAcceptAnArbitraryPort()
     {
         var form = new[] { KeyValuePair.Create("MessageSid", "SM1") };
-        var signature = TwilioSignature.Compute("secret", "https://example.com:8443/sms", form);
+        var signature = Webhooks.TwilioSignatureFor("secret", "https://example.com:8443/sms", form);
 
         Assert.False(TwilioSignature.IsValid("secret", "https://example.com/sms", form, signature));
     }
 
     [Fact]
-    public void SortsRepeatedKeysByValueOrdinal()
+    public void RepeatedKeysAreSignedValueByValueInOrdinalOrder()
     {
-        var signature = TwilioSignature.Compute("secret", "https://example.com/a", [KeyValuePair.Create("K", "b"), KeyValuePair.Create("K", "a")]);
-        var expected = Convert.ToBase64String(HMACSHA1.HashData(Encoding.UTF8.GetBytes("secret"), Encoding.UTF8.GetBytes("https://example.com/aKaKb")));
+        // Twilio's .NET validator takes one value per key; twilio-node signs K=[b,a] as "KaKb" and so must we.
+        var signature = Convert.ToBase64String(HMACSHA1.HashData(Encoding.UTF8.GetBytes("secret"), Encoding.UTF8.GetBytes("https://example.com/aKaKbZz")));
 
-        Assert.Equal(expected, signature);
+        Assert.True(TwilioSignature.IsValid("secret", "https://example.com/a", [KeyValuePair.Create("K", "b"), KeyValuePair.Create("Z", "z"), KeyValuePair.Create("K", "a")], signature));
+        Assert.False(TwilioSignature.IsValid("secret", "https://example.com/a", [KeyValuePair.Create("K", "b"), KeyValuePair.Create("Z", "z")], signature));
+    }
+
+    [Fact]
+    public void TheTestSignerMakesWhatTheValidatorAccepts()
+    {
+        var form = new[] { KeyValuePair.Create("K", "b"), KeyValuePair.Create("K", "a"), KeyValuePair.Create("Body", "It's") };
+
+        Assert.True(TwilioSignature.IsValid("secret", "https://example.com/a?x=1", form, Webhooks.TwilioSignatureFor("secret", "https://example.com/a?x=1", form)));
     }
 
     [Fact]
@@ -183,7 +193,7 @@ public class TwilioSignatureTests
         var body = Encoding.UTF8.GetBytes("{\"a\":1}");
         var otherHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("{\"a\":2}")));
         var url = "https://example.com/hook?bodySHA256=" + otherHash;
-        var signature = TwilioSignature.Compute("secret", url, []);
+        var signature = Webhooks.TwilioSignatureFor("secret", url, []);
 
         Assert.False(TwilioSignature.IsValidJsonBody("secret", url, body, signature));
         Assert.True(TwilioSignature.IsValidJsonBody("secret", url, Encoding.UTF8.GetBytes("{\"a\":2}"), signature));

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace SalesFlow.Core.Channels.Signatures;
+namespace SalesFlow.Infrastructure.Signatures;
 
 /// <summary>
 /// HubSpot request signatures. v1 and v2 (<c>X-HubSpot-Signature</c>, version in
@@ -13,7 +13,8 @@ namespace SalesFlow.Core.Channels.Signatures;
 /// <remarks>
 /// v1/v2 carry no timestamp, so a captured request can be replayed forever; v3 is preferred whenever HubSpot
 /// sends it and is checked against a clock with a five-minute window, as HubSpot's SDKs do. The clock is a
-/// <see cref="TimeProvider"/> so tests can pin "now" to the vendor vector's moment.
+/// <see cref="TimeProvider"/> so tests can pin "now" to the vendor vector's moment. Ours because HubSpot ships no
+/// .NET client with a signature validator (its Node and Python SDKs have one; their vectors are our tests).
 /// </remarks>
 public static class HubSpotSignature
 {

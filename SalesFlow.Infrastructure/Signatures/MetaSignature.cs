@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace SalesFlow.Core.Channels.Signatures;
+namespace SalesFlow.Infrastructure.Signatures;
 
 /// <summary>
 /// Meta (WhatsApp Cloud API) webhook signatures: <c>X-Hub-Signature-256: sha256=&lt;hex HMAC-SHA256&gt;</c>
@@ -10,6 +10,7 @@ namespace SalesFlow.Core.Channels.Signatures;
 /// <remarks>
 /// The HMAC covers the exact bytes Meta sent. Parsing the JSON and serialising it again changes escapes,
 /// key order and whitespace, so callers must hand over the body as received, before any model binding.
+/// Ours because Meta publishes no .NET validator (only the algorithm and Node/Python samples).
 /// </remarks>
 public static class MetaSignature
 {

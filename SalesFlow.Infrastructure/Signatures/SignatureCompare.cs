@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace SalesFlow.Core.Channels.Signatures;
+namespace SalesFlow.Infrastructure.Signatures;
 
 /// <summary>
 /// Constant-time comparisons shared by the webhook verifiers. An ordinary string compare stops at the
