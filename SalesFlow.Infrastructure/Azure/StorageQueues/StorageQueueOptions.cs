@@ -1,5 +1,6 @@
 using Azure.Core;
 using Azure.Identity;
+using Azure.Storage.Queues;
 using Microsoft.Extensions.Configuration;
 
 namespace SalesFlow.Infrastructure.Azure.StorageQueues;
@@ -18,6 +19,7 @@ namespace SalesFlow.Infrastructure.Azure.StorageQueues;
 /// DefaultAzureCredential is used (developer sign-in locally, managed identity in Azure).</item>
 /// </list>
 /// The identity needs the "Storage Queue Data Contributor" role on the account.
+/// <see cref="CreateServiceClient"/> turns the settings into the SDK's <see cref="QueueServiceClient"/>.
 /// </summary>
 public sealed record StorageQueueOptions
 {
@@ -113,6 +115,38 @@ public sealed record StorageQueueOptions
 
         return new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = ClientId });
     }
+
+    /// <summary>
+    /// The SDK client for these settings: from the connection string (account key or
+    /// <c>UseDevelopmentStorage=true</c>, which the SDK maps to Azurite's well-known account), or
+    /// for <see cref="QueueServiceUri"/> with a token credential.
+    /// </summary>
+    /// <param name="credential">Overrides the credential built from the settings (tests, or a host that already has one).</param>
+    /// <param name="clientOptions">Overrides <see cref="ClientOptions"/> (tests: another transport); its message encoding must stay base64.</param>
+    /// <exception cref="InvalidOperationException">The connection string is not valid; the message names the setting.</exception>
+    public QueueServiceClient CreateServiceClient(TokenCredential? credential = null, QueueClientOptions? clientOptions = null)
+    {
+        var options = clientOptions ?? ClientOptions();
+        if (ConnectionString is not { } connectionString)
+        {
+            return new QueueServiceClient(QueueServiceUri!, credential ?? CreateCredential(), options);
+        }
+
+        try
+        {
+            return new QueueServiceClient(connectionString, options);
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
+        {
+            throw new InvalidOperationException($"The setting '{ConnectionName}' is not a valid Storage connection string: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// Messages travel as base64 UTF-8: the Functions Storage Queues trigger expects that by default
+    /// (host.json <c>extensions.queues.messageEncoding = base64</c>), so work enqueued by either side runs on the other.
+    /// </summary>
+    public static QueueClientOptions ClientOptions() => new() { MessageEncoding = QueueMessageEncoding.Base64 };
 
     /// <summary>The environment-variable spelling of a connection's sub-setting, e.g. <c>AzureWebJobsStorage__queueServiceUri</c>.</summary>
     public static string Name(string connectionName, string setting) => connectionName + "__" + setting;
