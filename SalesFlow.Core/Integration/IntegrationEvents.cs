@@ -38,8 +38,10 @@ public sealed record LeadBecameHot(string ClientId, string LeadId, DateTimeOffse
 {
     public const string Type = "lead.became_hot";
 
+    [JsonIgnore]
     public override string EventType => Type;
 
+    [JsonIgnore]
     public override string Occurrence => ThroughSeq.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
 
@@ -49,8 +51,10 @@ public sealed record LeadStateChanged(string ClientId, string LeadId, DateTimeOf
 {
     public const string Type = "lead.state_changed";
 
+    [JsonIgnore]
     public override string EventType => Type;
 
+    [JsonIgnore]
     public override string Occurrence => $"{ConversationId}/{Turn.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
 }
 
@@ -60,8 +64,10 @@ public sealed record LeadOptedOut(string ClientId, string LeadId, DateTimeOffset
 {
     public const string Type = "lead.opted_out";
 
+    [JsonIgnore]
     public override string EventType => Type;
 
+    [JsonIgnore]
     public override string Occurrence => ThroughSeq.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
 
@@ -71,8 +77,10 @@ public sealed record LeadEscalated(string ClientId, string LeadId, DateTimeOffse
 {
     public const string Type = "lead.escalated";
 
+    [JsonIgnore]
     public override string EventType => Type;
 
+    [JsonIgnore]
     public override string Occurrence => ThroughSeq.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
 

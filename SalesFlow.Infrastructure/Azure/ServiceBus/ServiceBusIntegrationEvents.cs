@@ -30,7 +30,8 @@ public sealed class ServiceBusIntegrationEvents(ServiceBusSender sender) : IInte
     public static ServiceBusMessage ToMessage(IntegrationEvent integrationEvent)
     {
         var body = JsonSerializer.SerializeToNode(integrationEvent, Json)!.AsObject();
-        body.Insert(0, "schemaVersion", IntegrationEvent.SchemaVersion);
+        // After the eventType discriminator, which System.Text.Json readers expect first.
+        body.Insert(1, "schemaVersion", IntegrationEvent.SchemaVersion);
         var message = new ServiceBusMessage(BinaryData.FromString(body.ToJsonString(Json)))
         {
             MessageId = MessageIdOf(integrationEvent.IdempotencyKey),
