@@ -1,7 +1,9 @@
 using Azure.Core;
 using Azure.Identity;
 using Azure.Storage.Queues;
+using Azure.Storage.Queues.Specialized;
 using Microsoft.Extensions.Configuration;
+using SalesFlow.Core.Queue;
 
 namespace SalesFlow.Infrastructure.Azure.StorageQueues;
 
@@ -146,7 +148,31 @@ public sealed record StorageQueueOptions
     /// Messages travel as base64 UTF-8: the Functions Storage Queues trigger expects that by default
     /// (host.json <c>extensions.queues.messageEncoding = base64</c>), so work enqueued by either side runs on the other.
     /// </summary>
-    public static QueueClientOptions ClientOptions() => new() { MessageEncoding = QueueMessageEncoding.Base64 };
+    public static QueueClientOptions ClientOptions()
+    {
+        var options = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        options.MessageDecodingFailed += ParkUndecodableAsync;
+        return options;
+    }
+
+    /// <summary>
+    /// A received message that is not base64 (put there by another tool) can never be read, so it is parked in
+    /// "&lt;queue&gt;-poison" with its text as it is, where an operator can see it, instead of coming back after every
+    /// lease. Without this handler every receive that meets it throws FormatException. Peeks skip it, and a message already in a
+    /// poison queue stays there. SalesFlow calls only the SDK's async methods.
+    /// </summary>
+    private static async Task ParkUndecodableAsync(QueueMessageDecodingFailedEventArgs args)
+    {
+        if (args.ReceivedMessage is not { } message || args.IsRunningSynchronously || args.Queue.Name.EndsWith(Queues.Poison(""), StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        var poison = args.Queue.GetParentQueueServiceClient().GetQueueClient(Queues.Poison(args.Queue.Name));
+        await poison.CreateIfNotExistsAsync(cancellationToken: args.CancellationToken);
+        await poison.SendMessageAsync(message.Body.ToString(), null, TimeSpan.FromSeconds(-1), args.CancellationToken);
+        await args.Queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, args.CancellationToken);
+    }
 
     /// <summary>The environment-variable spelling of a connection's sub-setting, e.g. <c>AzureWebJobsStorage__queueServiceUri</c>.</summary>
     public static string Name(string connectionName, string setting) => connectionName + "__" + setting;

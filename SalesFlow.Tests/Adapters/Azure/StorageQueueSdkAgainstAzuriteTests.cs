@@ -44,6 +44,20 @@ public sealed class StorageQueueSdkAgainstAzuriteTests(AzuriteFixture azurite)
     }
 
     [Fact]
+    public async Task AMessageThatIsNotBase64IsParkedInThePoisonQueueAsItIsInsteadOfComingBack()
+    {
+        var raw = azurite.NewRawServiceClient().GetQueueClient(_q);
+        await raw.CreateIfNotExistsAsync();
+        await raw.SendMessageAsync("plain text, not base64 <ü>");
+
+        Assert.Null(await _queue.ClaimAsync(_q, TimeSpan.FromSeconds(1), default));
+
+        var parked = Assert.Single(await _queue.ListAsync(_q, 10, default));
+        Assert.Equal("plain text, not base64 <ü>", parked.Payload);
+        Assert.Equal(0, await _queue.CountAsync(_q, default));
+    }
+
+    [Fact]
     public async Task EnqueuedAndParkedWorkNeverExpires()
     {
         await _queue.EnqueueAsync(_q, "forever", TimeSpan.Zero, null, default);
