@@ -151,6 +151,9 @@ public sealed class ConversationEngine(
         }
 
         var committed = await conversations.ReplaceAsync(turned, ct);
+        await replies.EnqueuePendingDeliveriesAsync(clientId, leadId, ct);
+
+        // After the reply's delivery is queued: a slow broker delays the event, not the lead's answer.
         if (committed.State != conversation.State)
         {
             await integrationEvents.PublishBestEffortAsync(
@@ -159,7 +162,6 @@ public sealed class ConversationEngine(
                 ct);
         }
 
-        await replies.EnqueuePendingDeliveriesAsync(clientId, leadId, ct);
         await memory.AfterTurnAsync(clientId, leadId, committed.Id, ct);
 
         logger.LogInformation(
