@@ -48,8 +48,6 @@ public sealed class StorageQueueWorkQueue(QueueServiceClient service) : IWorkQue
 
     public event Action<string>? Enqueued;
 
-    public QueueServiceClient Service => service;
-
     public async Task EnqueueAsync(string queue, string payload, TimeSpan delay, string? coalesceKey, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(payload);
