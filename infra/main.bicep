@@ -47,6 +47,9 @@ param largeChatCapacity int = 30
 @description('Tokens per minute (thousands) for the embedding deployment. Ingesting a 512 KiB document embeds about 130K tokens; at 30K TPM that takes over four minutes of quota, close to the function timeout.')
 param embeddingCapacity int = 120
 
+@description('Deploy a Service Bus namespace and topic and publish integration events (lead became hot, state changed, opted out, escalated) to it; off by default.')
+param integrationEventsEnabled bool = false
+
 var abbrs = loadJsonContent('./abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = { 'azd-env-name': environmentName }
@@ -116,6 +119,17 @@ module search 'app/search.bicep' = {
   }
 }
 
+module serviceBus 'app/servicebus.bicep' = if (integrationEventsEnabled) {
+  name: 'servicebus'
+  scope: rg
+  params: {
+    name: '${abbrs.serviceBusNamespaces}${resourceToken}'
+    location: location
+    tags: tags
+    identityPrincipalId: identity.outputs.principalId
+  }
+}
+
 module openai 'app/openai.bicep' = {
   name: 'openai'
   scope: rg
@@ -179,6 +193,8 @@ module api 'app/api.bicep' = {
     openAiLargeChatDeploymentName: openai.outputs.largeChatDeploymentName
     openAiEmbeddingDeploymentName: openai.outputs.embeddingDeploymentName
     searchEndpoint: search.outputs.endpoint
+    integrationEventsNamespace: serviceBus.?outputs.fullyQualifiedNamespace ?? ''
+    integrationEventsTopic: serviceBus.?outputs.topicName ?? ''
   }
   // The host starts with identity-based storage and telemetry: give it its roles first.
   dependsOn: [
@@ -198,6 +214,7 @@ output AZURE_STORAGE_QUEUE_ENDPOINT string = storage.outputs.queueEndpoint
 output AZURE_COSMOS_ENDPOINT string = cosmos.outputs.endpoint
 output AZURE_COSMOS_DATABASE_NAME string = cosmosDatabaseName
 output AZURE_SEARCH_ENDPOINT string = search.outputs.endpoint
+output AZURE_SERVICEBUS_NAMESPACE string = serviceBus.?outputs.fullyQualifiedNamespace ?? ''
 output AZURE_OPENAI_ENDPOINT string = openai.outputs.endpoint
 output AZURE_OPENAI_CHAT_DEPLOYMENT string = openai.outputs.chatDeploymentName
 output AZURE_OPENAI_LARGE_CHAT_DEPLOYMENT string = openai.outputs.largeChatDeploymentName

@@ -7,6 +7,7 @@ using SalesFlow.Core.Clients;
 using SalesFlow.Core.Common;
 using SalesFlow.Core.Compliance;
 using SalesFlow.Core.Delivery;
+using SalesFlow.Core.Integration;
 using SalesFlow.Core.Leads;
 using SalesFlow.Core.Observability;
 using SalesFlow.Core.Qualification;
@@ -34,7 +35,8 @@ public delegate ValueTask ReplyTokenSink(string token, CancellationToken ct);
 /// and the lead's memory (<see cref="TurnKnowledge"/>, <see cref="TurnMemory"/>, <see cref="ReplyWriter"/>). The
 /// ETag-guarded write of the conversation (which records how far the inbound messages are answered) is the commit
 /// point; the reply's idempotency key is derived from the last message it answers, so a turn re-run after a crash
-/// finds the reply it already wrote instead of making a second one.
+/// finds the reply it already wrote instead of making a second one. A committed move to another sales stage is
+/// published as an integration event.
 /// </summary>
 public sealed class ConversationEngine(
     IClientStore clients,
@@ -45,6 +47,7 @@ public sealed class ConversationEngine(
     TurnKnowledge knowledge,
     TurnMemory memory,
     ReplyWriter replies,
+    IIntegrationEvents integrationEvents,
     IOptions<ConversationOptions> options,
     TimeProvider clock,
     ILogger<ConversationEngine> logger)
@@ -149,6 +152,16 @@ public sealed class ConversationEngine(
 
         var committed = await conversations.ReplaceAsync(turned, ct);
         await replies.EnqueuePendingDeliveriesAsync(clientId, leadId, ct);
+
+        // After the reply's delivery is queued: a slow broker delays the event, not the lead's answer.
+        if (committed.State != conversation.State)
+        {
+            await integrationEvents.PublishBestEffortAsync(
+                new LeadStateChanged(clientId, leadId, now, committed.Id, committed.TurnCount, conversation.State.ToWire(), committed.State.ToWire(), reason),
+                logger,
+                ct);
+        }
+
         await memory.AfterTurnAsync(clientId, leadId, committed.Id, ct);
 
         logger.LogInformation(

@@ -27,6 +27,8 @@ public static class SalesFlowMetrics
     public static readonly Histogram<double> ChatTimeToFirstToken = Meter.CreateHistogram<double>("salesflow.chat.ttft", "ms", "Streaming: request received to first token written, per mode and brain.");
     public static readonly Histogram<double> ChatAddedLatency = Meter.CreateHistogram<double>("salesflow.chat.added_latency", "ms", "Streaming: SalesFlow's own time (request to the upstream request, plus end of the upstream stream to done), per mode and brain.");
     public static readonly Histogram<double> ChatDuration = Meter.CreateHistogram<double>("salesflow.chat.duration", "ms", "Streaming: request received to the done event, per mode and brain.");
+    public static readonly Counter<long> IntegrationEventsPublished = Meter.CreateCounter<long>("salesflow.integration_events.published", description: "Integration events handed to the broker, per event type.");
+    public static readonly Counter<long> IntegrationEventFailures = Meter.CreateCounter<long>("salesflow.integration_events.failures", description: "Integration events not published (the broker failed after its retries), per event type.");
     public static readonly Counter<long> WorkFailures = Meter.CreateCounter<long>("salesflow.work.failures", description: "Queue handler failures, per queue.");
     public static readonly Counter<long> StoreRequests = Meter.CreateCounter<long>("salesflow.store.requests", "{request}", "Round trips to the store: Cosmos DB requests per operation and container; SQLite statements executed.");
     public static readonly Counter<double> StoreRequestUnits = Meter.CreateCounter<double>("salesflow.store.request_units", "RU", "Request units Cosmos DB charged, per operation and container.");

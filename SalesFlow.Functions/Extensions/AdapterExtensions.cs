@@ -114,8 +114,7 @@ public static class AdapterExtensions
 
     private static void AddStorageQueue(IServiceCollection services, IConfiguration configuration)
     {
-        var client = StorageQueueClient.FromConfiguration(configuration, new HttpClient { Timeout = TimeSpan.FromSeconds(30) });
-        var queue = new StorageQueueWorkQueue(client);
+        var queue = new StorageQueueWorkQueue(StorageQueueOptions.FromConfiguration(configuration).CreateServiceClient());
         services.AddSingleton(queue);
         services.AddSingleton<IWorkQueue>(queue);
         services.AddSingleton<IWorkQueueConsumer>(queue);

@@ -35,6 +35,7 @@ public static class HostingExtensions
         var health = new Core.Observability.RuntimeHealth();
         services.AddSingleton(health);
         services.AddSalesFlowAdapters(builder.Configuration, mode, health);
+        services.AddIntegrationEvents(builder.Configuration);
         services.AddSingleton<ITimerHandler, RetentionCleanupTimer>();
         builder.AddAiBrain();
         services.AddSingleton<IComplianceFilter, RulesComplianceFilter>();

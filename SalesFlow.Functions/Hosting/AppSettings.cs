@@ -134,6 +134,16 @@ public static class AppSettings
         new("AzureWebJobsStorage__clientId", "Client id of the user-assigned identity used for storage.",
             null, SettingScope.Cloud, RequiredInCloud: true),
 
+        // ── Integration events (optional Service Bus topic, section IntegrationEvents) ──────
+        new("IntegrationEvents__ServiceBusNamespace", "Fully qualified Service Bus namespace (<namespace>.servicebus.windows.net) of the topic integration events are published to, reached with the identity (Azure Service Bus Data Sender); empty: events are not published.",
+            null, SettingScope.Both),
+        new("IntegrationEvents__Topic", "The integration-events topic (lead.became_hot, lead.state_changed, lead.opted_out, lead.escalated); required when a namespace or connection string is set.",
+            null, SettingScope.Both),
+        new("IntegrationEvents__ManagedIdentityClientId", "Client id of the user-assigned identity used for Service Bus; empty: DefaultAzureCredential.",
+            null, SettingScope.Cloud),
+        new("IntegrationEvents__ConnectionString", "Service Bus connection string (a local emulator); wins over IntegrationEvents__ServiceBusNamespace. Never used in the cloud (local auth is off there).",
+            null, SettingScope.LocalOnly, Secret: true),
+
         // ── Model access (AiOptions, section AI) ────────────────────────────────────────────
         new("AI__Provider", "Which model service answers: none (the embedded rules brain answers everything), openai (api.openai.com or an OpenAI-compatible server) or azureopenai (Azure OpenAI /openai/v1/).",
             "none", SettingScope.Both, RequiredInCloud: true),

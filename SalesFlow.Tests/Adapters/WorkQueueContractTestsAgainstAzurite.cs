@@ -9,7 +9,7 @@ public sealed class WorkQueueContractTestsAgainstAzurite(AzuriteFixture azurite)
 {
     protected override Task<WorkQueueSet> CreateQueueAsync()
     {
-        var queue = new StorageQueueWorkQueue(azurite.NewClient());
+        var queue = new StorageQueueWorkQueue(azurite.NewServiceClient());
         return Task.FromResult(new WorkQueueSet(queue, queue, queue));
     }
 }

@@ -52,9 +52,9 @@ public sealed class CustomHandlerOverHttpTests(AzuriteFixture azurite, Functions
     /// <summary>What waits in the Storage queue the host would trigger from (peeked: nothing is taken).</summary>
     private async Task<Job[]> JobsAsync(string queue)
     {
-        var client = azurite.NewClient();
-        await client.CreateIfNotExistsAsync(queue, default);
-        return [.. (await client.PeekMessagesAsync(queue, 32, default)).Select(m => new Job(m.MessageId, queue, m.Text))];
+        var client = azurite.NewServiceClient().GetQueueClient(queue);
+        await client.CreateIfNotExistsAsync();
+        return [.. (await client.PeekMessagesAsync(32)).Value.Select(m => new Job(m.MessageId, queue, m.Body.ToString()))];
     }
 
     /// <summary>The body the host POSTs for a queue trigger; <paramref name="message"/> is the raw JSON of Data.message.</summary>

@@ -59,8 +59,21 @@ public sealed partial class InfraConventionsTests
     [InlineData("openai.bicep")]
     [InlineData("search.bicep")]
     [InlineData("monitoring.bicep")]
+    [InlineData("servicebus.bicep")]
     public void ServiceDisablesLocalAuth(string file) =>
         Assert.Matches(new Regex(@"disableLocalAuth:\s*true", RegexOptions.IgnoreCase), RepoFiles.Read("infra", "app", file));
+
+    [Fact]
+    public void TheIntegrationEventsTopicIsOptionalDropsDuplicatesAndOnlyTheAppMaySendToIt()
+    {
+        var serviceBus = RepoFiles.Read("infra", "app", "servicebus.bicep");
+        Assert.Contains("'69a216fc-b8fb-44d8-bc22-1f3c2cd27a39'", serviceBus); // Azure Service Bus Data Sender
+        Assert.Matches(@"scope:\s*topic", serviceBus);
+        Assert.Matches(@"requiresDuplicateDetection:\s*true", serviceBus);
+        var main = RepoFiles.Read("infra", "main.bicep");
+        Assert.Contains("param integrationEventsEnabled bool = false", main);
+        Assert.Matches(@"module serviceBus 'app/servicebus.bicep' = if \(integrationEventsEnabled\)", main);
+    }
 
     [Fact]
     public void KeyVaultUsesRbacAuthorization() =>

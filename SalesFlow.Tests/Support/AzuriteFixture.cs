@@ -1,3 +1,4 @@
+using Azure.Storage.Queues;
 using SalesFlow.Infrastructure.Azure.StorageQueues;
 
 namespace SalesFlow.Tests.Support;
@@ -18,17 +19,22 @@ public sealed class AzuriteFixture : IAsyncLifetime
 
     public int Port => _server?.Port ?? throw new InvalidOperationException("Azurite is not started.");
 
-    /// <summary>Shared Key connection string of Azurite's well-known account on this instance.</summary>
-    public string ConnectionString => StorageConnectionString.ForAzurite(Port);
+    /// <summary>Azurite's well-known account (public, documented; it protects nothing).</summary>
+    public const string AccountName = "devstoreaccount1";
 
-    public Uri QueueEndpoint => new($"http://127.0.0.1:{Port}/{StorageConnectionString.DevelopmentAccountName}");
+    public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
-    public HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(30) };
+    /// <summary>Connection string of Azurite's well-known account on this instance (UseDevelopmentStorage=true means port 10001).</summary>
+    public string ConnectionString =>
+        $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};QueueEndpoint=http://127.0.0.1:{Port}/{AccountName};";
 
     public string Output => _server?.Output ?? "";
 
-    /// <summary>A client of this Azurite, authorized with the well-known account key.</summary>
-    public StorageQueueClient NewClient() => StorageQueueClient.FromConnectionString(ConnectionString, Http);
+    /// <summary>An SDK client of this Azurite, configured as the app configures it (base64 messages).</summary>
+    public QueueServiceClient NewServiceClient() => new(ConnectionString, StorageQueueOptions.ClientOptions());
+
+    /// <summary>An SDK client that neither encodes nor decodes: it sees the message text as it is on the wire.</summary>
+    public QueueServiceClient NewRawServiceClient() => new(ConnectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.None });
 
     /// <summary>A fresh queue name nobody else uses.</summary>
     public static string NewQueueName(string prefix = "t") => prefix + Guid.NewGuid().ToString("N")[..20];
@@ -50,8 +56,6 @@ public sealed class AzuriteFixture : IAsyncLifetime
         {
             await _server.DisposeAsync();
         }
-
-        Http.Dispose();
     }
 }
 

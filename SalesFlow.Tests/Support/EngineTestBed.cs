@@ -9,6 +9,7 @@ using SalesFlow.Core.Clients;
 using SalesFlow.Core.Compliance;
 using SalesFlow.Core.Conversations;
 using SalesFlow.Core.Intake;
+using SalesFlow.Core.Integration;
 using SalesFlow.Core.Knowledge;
 using SalesFlow.Core.Leads;
 using SalesFlow.Core.Memory;
@@ -42,6 +43,9 @@ public sealed class EngineTestBed : IDisposable
     public SqliteComplianceAuditLog Audit { get; }
     public IntakeService Intake { get; }
 
+    /// <summary>The integration events port the engine publishes to (a mock: what was published, and failures on demand).</summary>
+    public Mock<IIntegrationEvents> IntegrationEvents { get; } = new();
+
     /// <summary>The engine with the rules brain and the memory layers (default options) unless told otherwise; the client has no knowledge.</summary>
     public ConversationEngine Engine(
         IConversationStore? conversations = null,
@@ -65,7 +69,7 @@ public sealed class EngineTestBed : IDisposable
             Leads,
             turnStore,
             extractor ?? new RulesInsightsExtractor(),
-            new LeadTurnUpdater(Leads, new EmailVerification(Leads, Outbox, null, NullLogger<EmailVerification>.Instance), new LeadProfileService(Profiles), NullLogger<LeadTurnUpdater>.Instance),
+            new LeadTurnUpdater(Leads, new EmailVerification(Leads, Outbox, null, NullLogger<EmailVerification>.Instance), new LeadProfileService(Profiles), IntegrationEvents.Object, NullLogger<LeadTurnUpdater>.Instance),
             new TurnKnowledge(knowledge.Object, NullLogger<TurnKnowledge>.Instance),
             new TurnMemory(
                 new ContextBuilder(Conversations, Profiles, store, index, embedder, memoryOptions),
@@ -78,6 +82,7 @@ public sealed class EngineTestBed : IDisposable
                 Outbox,
                 turnStore,
                 Queue),
+            IntegrationEvents.Object,
             Options.Create(options ?? new ConversationOptions()),
             Clock,
             NullLogger<ConversationEngine>.Instance);

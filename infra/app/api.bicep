@@ -39,6 +39,12 @@ param openAiEmbeddingDeploymentName string
 @description('AI Search endpoint (https://<service>.search.windows.net), reached with the identity.')
 param searchEndpoint string
 
+@description('Fully qualified Service Bus namespace of the integration-events topic; empty: events are not published.')
+param integrationEventsNamespace string = ''
+
+@description('Name of the integration-events topic; empty with an empty namespace.')
+param integrationEventsTopic string = ''
+
 @allowed([512, 2048, 4096])
 param instanceMemoryMB int = 2048
 
@@ -192,6 +198,19 @@ resource api 'Microsoft.Web/sites@2024-04-01' = {
         }
         {
           name: 'Search__ManagedIdentityClientId'
+          value: identityClientId
+        }
+        // ── Integration events: a Service Bus topic (by identity, Data Sender), when main.bicep deploys one. ──
+        {
+          name: 'IntegrationEvents__ServiceBusNamespace'
+          value: integrationEventsNamespace
+        }
+        {
+          name: 'IntegrationEvents__Topic'
+          value: integrationEventsTopic
+        }
+        {
+          name: 'IntegrationEvents__ManagedIdentityClientId'
           value: identityClientId
         }
       ]

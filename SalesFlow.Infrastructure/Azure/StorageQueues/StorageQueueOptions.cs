@@ -1,6 +1,9 @@
 using Azure.Core;
 using Azure.Identity;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Specialized;
 using Microsoft.Extensions.Configuration;
+using SalesFlow.Core.Queue;
 
 namespace SalesFlow.Infrastructure.Azure.StorageQueues;
 
@@ -18,6 +21,7 @@ namespace SalesFlow.Infrastructure.Azure.StorageQueues;
 /// DefaultAzureCredential is used (developer sign-in locally, managed identity in Azure).</item>
 /// </list>
 /// The identity needs the "Storage Queue Data Contributor" role on the account.
+/// <see cref="CreateServiceClient"/> turns the settings into the SDK's <see cref="QueueServiceClient"/>.
 /// </summary>
 public sealed record StorageQueueOptions
 {
@@ -112,6 +116,62 @@ public sealed record StorageQueueOptions
         }
 
         return new DefaultAzureCredential(new DefaultAzureCredentialOptions { ManagedIdentityClientId = ClientId });
+    }
+
+    /// <summary>
+    /// The SDK client for these settings: from the connection string (account key or
+    /// <c>UseDevelopmentStorage=true</c>, which the SDK maps to Azurite's well-known account), or
+    /// for <see cref="QueueServiceUri"/> with a token credential.
+    /// </summary>
+    /// <param name="credential">Overrides the credential built from the settings (tests, or a host that already has one).</param>
+    /// <param name="clientOptions">Overrides <see cref="ClientOptions"/> (tests: another transport); its message encoding must stay base64.</param>
+    /// <exception cref="InvalidOperationException">The connection string is not valid; the message names the setting.</exception>
+    public QueueServiceClient CreateServiceClient(TokenCredential? credential = null, QueueClientOptions? clientOptions = null)
+    {
+        var options = clientOptions ?? ClientOptions();
+        if (ConnectionString is not { } connectionString)
+        {
+            return new QueueServiceClient(QueueServiceUri!, credential ?? CreateCredential(), options);
+        }
+
+        try
+        {
+            return new QueueServiceClient(connectionString, options);
+        }
+        catch (Exception e) when (e is FormatException or ArgumentException or InvalidOperationException)
+        {
+            throw new InvalidOperationException($"The setting '{ConnectionName}' is not a valid Storage connection string: {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// Messages travel as base64 UTF-8: the Functions Storage Queues trigger expects that by default
+    /// (host.json <c>extensions.queues.messageEncoding = base64</c>), so work enqueued by either side runs on the other.
+    /// </summary>
+    public static QueueClientOptions ClientOptions()
+    {
+        var options = new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 };
+        options.MessageDecodingFailed += ParkUndecodableAsync;
+        return options;
+    }
+
+    /// <summary>
+    /// A received message that is not base64 (put there by another tool) can never be read, so it is parked in
+    /// "&lt;queue&gt;-poison" with its text as it is, where an operator can see it, instead of coming back after every
+    /// lease. Without this handler every receive that meets it throws FormatException. Peeks skip it, and a message already in a
+    /// poison queue stays there. SalesFlow calls only the SDK's async methods.
+    /// </summary>
+    private static async Task ParkUndecodableAsync(QueueMessageDecodingFailedEventArgs args)
+    {
+        if (args.ReceivedMessage is not { } message || args.IsRunningSynchronously || args.Queue.Name.EndsWith(Queues.Poison(""), StringComparison.Ordinal))
+        {
+            return;
+        }
+
+        var poison = args.Queue.GetParentQueueServiceClient().GetQueueClient(Queues.Poison(args.Queue.Name));
+        await poison.CreateIfNotExistsAsync(cancellationToken: args.CancellationToken);
+        await poison.SendMessageAsync(message.Body.ToString(), null, TimeSpan.FromSeconds(-1), args.CancellationToken);
+        await args.Queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, args.CancellationToken);
     }
 
     /// <summary>The environment-variable spelling of a connection's sub-setting, e.g. <c>AzureWebJobsStorage__queueServiceUri</c>.</summary>

@@ -1,4 +1,7 @@
 using System.Collections.Concurrent;
+using Azure;
+using Azure.Storage.Queues;
+using Azure.Storage.Queues.Models;
 using SalesFlow.Core.Queue;
 
 namespace SalesFlow.Infrastructure.Azure.StorageQueues;
@@ -6,8 +9,10 @@ namespace SalesFlow.Infrastructure.Azure.StorageQueues;
 /// <summary>
 /// The work queue on Azure Queue Storage: the same queues the Functions host's queue triggers
 /// listen to, so work enqueued here runs under the host in the cloud, or under the standalone
-/// runner (through <see cref="IWorkQueueConsumer"/>) anywhere else. Messages are base64 UTF-8, as
-/// the queue trigger expects by default; queues are created on first use.
+/// runner (through <see cref="IWorkQueueConsumer"/>) anywhere else. It talks to the service through the
+/// <c>Azure.Storage.Queues</c> SDK (<see cref="QueueServiceClient"/>, built by
+/// <see cref="StorageQueueOptions.CreateServiceClient"/>): messages are base64 UTF-8, as the queue trigger
+/// expects by default, and never expire; queues are created on first use.
 /// <para>
 /// Differences from the embedded queue:
 /// <list type="bullet">
@@ -25,74 +30,84 @@ namespace SalesFlow.Infrastructure.Azure.StorageQueues;
 /// </list>
 /// </para>
 /// </summary>
-public sealed class StorageQueueWorkQueue(StorageQueueClient client) : IWorkQueue, IWorkQueueConsumer, IPoisonQueueAdmin, IPoisonRetention
+public sealed class StorageQueueWorkQueue(QueueServiceClient service) : IWorkQueue, IWorkQueueConsumer, IPoisonQueueAdmin, IPoisonRetention
 {
+    /// <summary>The largest visibility timeout (delay or lease) the service accepts.</summary>
+    public static readonly TimeSpan MaxVisibilityTimeout = TimeSpan.FromDays(7);
+
+    /// <summary>The most messages one receive or peek returns.</summary>
+    private const int MaxBatch = 32;
+
+    /// <summary>The service's spelling of "never expires" (messagettl=-1); the SDK's default would drop work after 7 days.</summary>
+    private static readonly TimeSpan NeverExpires = TimeSpan.FromSeconds(-1);
+
     private const char IdSeparator = '|';
     private static readonly TimeSpan ReplayLease = TimeSpan.FromSeconds(30);
 
-    private readonly ConcurrentDictionary<string, bool> _existing = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, QueueClient> _existing = new(StringComparer.Ordinal);
 
     public event Action<string>? Enqueued;
-
-    public StorageQueueClient Client => client;
 
     public async Task EnqueueAsync(string queue, string payload, TimeSpan delay, string? coalesceKey, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(payload);
-        if (delay > StorageQueueClient.MaxVisibilityTimeout)
+        if (delay > MaxVisibilityTimeout)
         {
             throw new ArgumentOutOfRangeException(nameof(delay), delay, "A Storage queue message can be delayed by at most 7 days; schedule longer waits as persisted follow-ups.");
         }
 
         // coalesceKey is ignored on purpose: see the class remarks.
-        await EnsureQueueAsync(queue, ct);
-        await client.PutMessageAsync(queue, payload, delay > TimeSpan.Zero ? delay : null, null, ct);
+        var client = await QueueAsync(queue, ct);
+        await client.SendMessageAsync(payload, delay > TimeSpan.Zero ? WholeSeconds(delay) : null, NeverExpires, ct);
         Enqueued?.Invoke(queue);
     }
 
     public async Task<WorkItem?> ClaimAsync(string queue, TimeSpan lease, CancellationToken ct)
     {
-        await EnsureQueueAsync(queue, ct);
-        var messages = await client.GetMessagesAsync(queue, 1, lease, ct);
-        return messages.Count == 0
-            ? null
-            : new WorkItem(messages[0].MessageId + IdSeparator + messages[0].PopReceipt, queue, messages[0].Text, messages[0].DequeueCount);
+        var client = await QueueAsync(queue, ct);
+        QueueMessage[] messages = (await client.ReceiveMessagesAsync(1, AtLeastOneSecond(lease), ct)).Value;
+        return messages is [var message, ..]
+            ? new WorkItem(message.MessageId + IdSeparator + message.PopReceipt, queue, message.Body.ToString(), (int)message.DequeueCount)
+            : null;
     }
 
     public async Task CompleteAsync(WorkItem item, CancellationToken ct)
     {
         var (messageId, popReceipt) = ParseId(item);
-        await IgnoringLostLeaseAsync(() => client.DeleteMessageAsync(item.Queue, messageId, popReceipt, ct));
+        var client = await QueueAsync(item.Queue, ct);
+        await IgnoringLostLeaseAsync(() => client.DeleteMessageAsync(messageId, popReceipt, ct));
     }
 
     public async Task FailAsync(WorkItem item, string error, TimeSpan retryAfter, int maxDequeueCount, CancellationToken ct)
     {
         var (messageId, popReceipt) = ParseId(item);
+        var client = await QueueAsync(item.Queue, ct);
         if (item.DequeueCount >= maxDequeueCount)
         {
             // Copy first, then delete: a crash in between leaves a duplicate (handlers are idempotent), never a loss.
-            var poison = Queues.Poison(item.Queue);
-            await EnsureQueueAsync(poison, ct);
-            await client.PutMessageAsync(poison, item.Payload, null, null, ct);
-            await IgnoringLostLeaseAsync(() => client.DeleteMessageAsync(item.Queue, messageId, popReceipt, ct));
+            var poison = await QueueAsync(Queues.Poison(item.Queue), ct);
+            await poison.SendMessageAsync(item.Payload, null, NeverExpires, ct);
+            await IgnoringLostLeaseAsync(() => client.DeleteMessageAsync(messageId, popReceipt, ct));
             return;
         }
 
-        var visibleIn = retryAfter < TimeSpan.Zero ? TimeSpan.Zero : retryAfter > StorageQueueClient.MaxVisibilityTimeout ? StorageQueueClient.MaxVisibilityTimeout : retryAfter;
-        await IgnoringLostLeaseAsync(() => client.UpdateMessageAsync(item.Queue, messageId, popReceipt, visibleIn, ct));
+        var visibleIn = retryAfter < TimeSpan.Zero ? TimeSpan.Zero : retryAfter > MaxVisibilityTimeout ? MaxVisibilityTimeout : WholeSeconds(retryAfter);
+        await IgnoringLostLeaseAsync(() => client.UpdateMessageAsync(messageId, popReceipt, visibilityTimeout: visibleIn, cancellationToken: ct));
     }
 
+    /// <summary>The service's approximate count (visible and invisible messages).</summary>
     public async Task<int> CountAsync(string queue, CancellationToken ct)
     {
-        await EnsureQueueAsync(queue, ct);
-        return await client.GetApproximateMessageCountAsync(queue, ct);
+        var client = await QueueAsync(queue, ct);
+        return (await client.GetPropertiesAsync(ct)).Value.ApproximateMessagesCount;
     }
 
     /// <summary>The oldest visible message (a peek sees no message that is delayed or being worked on).</summary>
     public async Task<DateTimeOffset?> OldestEnqueuedAtAsync(string queue, CancellationToken ct)
     {
-        await EnsureQueueAsync(queue, ct);
-        return (await client.PeekMessagesAsync(queue, 1, ct)) is [var oldest, ..] ? oldest.InsertionTime : null;
+        var client = await QueueAsync(queue, ct);
+        PeekedMessage[] peeked = (await client.PeekMessagesAsync(1, ct)).Value;
+        return peeked is [var oldest, ..] ? oldest.InsertedOn : null;
     }
 
     /// <summary>Peeks at most 32 messages (the service's limit for a peek); visible messages only.</summary>
@@ -103,30 +118,22 @@ public sealed class StorageQueueWorkQueue(StorageQueueClient client) : IWorkQueu
             return [];
         }
 
-        var poison = Queues.Poison(queue);
-        await EnsureQueueAsync(poison, ct);
-        var peeked = await client.PeekMessagesAsync(poison, Math.Min(max, 32), ct);
-        return [.. peeked.Select(m => new PoisonMessage(m.MessageId, queue, m.Text, m.DequeueCount, null))];
+        var poison = await QueueAsync(Queues.Poison(queue), ct);
+        PeekedMessage[] peeked = (await poison.PeekMessagesAsync(Math.Min(max, MaxBatch), ct)).Value;
+        return [.. peeked.Select(m => new PoisonMessage(m.MessageId, queue, m.Body.ToString(), (int)m.DequeueCount, null))];
     }
 
     public async Task<int> ReplayAsync(string queue, CancellationToken ct)
     {
-        var poison = Queues.Poison(queue);
-        await EnsureQueueAsync(poison, ct);
-        await EnsureQueueAsync(queue, ct);
+        var poison = await QueueAsync(Queues.Poison(queue), ct);
+        var target = await QueueAsync(queue, ct);
         var moved = 0;
-        while (true)
+        while ((await poison.ReceiveMessagesAsync(MaxBatch, ReplayLease, ct)).Value is { Length: > 0 } batch)
         {
-            var batch = await client.GetMessagesAsync(poison, 32, ReplayLease, ct);
-            if (batch.Count == 0)
-            {
-                break;
-            }
-
             foreach (var message in batch)
             {
-                await client.PutMessageAsync(queue, message.Text, null, null, ct);
-                await IgnoringLostLeaseAsync(() => client.DeleteMessageAsync(poison, message.MessageId, message.PopReceipt, ct));
+                await target.SendMessageAsync(message.Body.ToString(), null, NeverExpires, ct);
+                await IgnoringLostLeaseAsync(() => poison.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct));
                 moved++;
             }
         }
@@ -139,18 +146,42 @@ public sealed class StorageQueueWorkQueue(StorageQueueClient client) : IWorkQueu
         return moved;
     }
 
+    /// <summary>
+    /// Deletes poison messages parked before <paramref name="parkedBefore"/> (their insertion time
+    /// in the poison queue). Younger ones are taken for a moment and become visible again.
+    /// </summary>
+    public async Task<int> DeletePoisonOlderThanAsync(DateTimeOffset parkedBefore, CancellationToken ct)
+    {
+        var deleted = 0;
+        foreach (var name in Queues.All.Select(Queues.Poison))
+        {
+            var poison = await QueueAsync(name, ct);
+            while ((await poison.ReceiveMessagesAsync(MaxBatch, ReplayLease, ct)).Value is { Length: > 0 } batch)
+            {
+                foreach (var message in batch.Where(m => m.InsertedOn < parkedBefore))
+                {
+                    await IgnoringLostLeaseAsync(() => poison.DeleteMessageAsync(message.MessageId, message.PopReceipt, ct));
+                    deleted++;
+                }
+            }
+        }
+
+        return deleted;
+    }
+
     /// <summary>The Storage message id of a claimed item (its <see cref="WorkItem.Id"/> also carries the claim's pop receipt).</summary>
     public static string MessageIdOf(WorkItem item) => ParseId(item).MessageId;
 
-    private async Task EnsureQueueAsync(string queue, CancellationToken ct)
+    private async ValueTask<QueueClient> QueueAsync(string queue, CancellationToken ct)
     {
-        if (_existing.ContainsKey(queue))
+        if (_existing.TryGetValue(queue, out var known))
         {
-            return;
+            return known;
         }
 
-        await client.CreateIfNotExistsAsync(queue, ct);
-        _existing[queue] = true;
+        var client = service.GetQueueClient(queue);
+        await client.CreateIfNotExistsAsync(cancellationToken: ct);
+        return _existing[queue] = client;
     }
 
     private static (string MessageId, string PopReceipt) ParseId(WorkItem item)
@@ -161,44 +192,22 @@ public sealed class StorageQueueWorkQueue(StorageQueueClient client) : IWorkQueu
             : throw new ArgumentException($"'{item.Id}' is not the id of an item claimed from a Storage queue (expected messageId|popReceipt).", nameof(item));
     }
 
+    /// <summary>The service counts visibility in whole seconds; rounding up never makes work due early.</summary>
+    private static TimeSpan WholeSeconds(TimeSpan value) => TimeSpan.FromSeconds(Math.Ceiling(value.TotalSeconds));
+
+    /// <summary>A lease (visibility timeout of a receive) must be at least one second.</summary>
+    private static TimeSpan AtLeastOneSecond(TimeSpan lease) =>
+        lease > MaxVisibilityTimeout ? MaxVisibilityTimeout : TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling(lease.TotalSeconds)));
+
     private static async Task IgnoringLostLeaseAsync(Func<Task> operation)
     {
         try
         {
             await operation();
         }
-        catch (StorageQueueException e) when (e.ErrorCode is StorageQueueErrorCodes.MessageNotFound or StorageQueueErrorCodes.PopReceiptMismatch)
+        catch (RequestFailedException e) when (e.ErrorCode == QueueErrorCode.MessageNotFound || e.ErrorCode == QueueErrorCode.PopReceiptMismatch)
         {
             // The lease ran out and the message was taken again (or is gone): its new owner decides.
         }
-    }
-
-    /// <summary>
-    /// Deletes poison messages parked before <paramref name="parkedBefore"/> (their insertion time
-    /// in the poison queue). Younger ones are taken for a moment and become visible again.
-    /// </summary>
-    public async Task<int> DeletePoisonOlderThanAsync(DateTimeOffset parkedBefore, CancellationToken ct)
-    {
-        var deleted = 0;
-        foreach (var poison in Queues.All.Select(Queues.Poison))
-        {
-            await EnsureQueueAsync(poison, ct);
-            while (true)
-            {
-                var batch = await client.GetMessagesAsync(poison, 32, ReplayLease, ct);
-                if (batch.Count == 0)
-                {
-                    break;
-                }
-
-                foreach (var message in batch.Where(m => m.InsertionTime < parkedBefore))
-                {
-                    await client.DeleteMessageAsync(poison, message.MessageId, message.PopReceipt, ct);
-                    deleted++;
-                }
-            }
-        }
-
-        return deleted;
     }
 }

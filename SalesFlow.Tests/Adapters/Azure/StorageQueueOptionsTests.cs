@@ -10,13 +10,13 @@ public sealed class StorageQueueOptionsTests
         new ConfigurationBuilder().AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))).Build();
 
     [Fact]
-    public void AConnectionStringSettingMakesASharedKeyClient()
+    public void UseDevelopmentStorageMeansAzuritesWellKnownAccount()
     {
-        using var http = new HttpClient();
-        var client = StorageQueueClient.FromConfiguration(Config(("AzureWebJobsStorage", "UseDevelopmentStorage=true")), http);
+        var client = StorageQueueOptions.FromConfiguration(Config(("AzureWebJobsStorage", "UseDevelopmentStorage=true"))).CreateServiceClient();
 
-        Assert.Equal("SharedKey", client.AuthorizationScheme);
-        Assert.Equal(new Uri("http://127.0.0.1:10001/devstoreaccount1"), client.ServiceUri);
+        Assert.Equal(new Uri("http://127.0.0.1:10001/devstoreaccount1"), client.Uri);
+        Assert.Equal("devstoreaccount1", client.AccountName);
+        Assert.True(client.CanGenerateAccountSasUri); // holds the account key
     }
 
     [Fact]
@@ -29,15 +29,14 @@ public sealed class StorageQueueOptionsTests
             ("AzureWebJobsStorage:clientId", "00000000-0000-0000-0000-000000000001"));
 
         var options = StorageQueueOptions.FromConfiguration(config);
-        using var http = new HttpClient();
-        var client = StorageQueueClient.FromConfiguration(config, http);
+        var client = options.CreateServiceClient();
 
         Assert.True(options.IsIdentityBased);
         Assert.Equal("managedidentity", options.Credential);
         Assert.Equal("00000000-0000-0000-0000-000000000001", options.ClientId);
         Assert.IsType<ManagedIdentityCredential>(options.CreateCredential());
-        Assert.Equal("Bearer", client.AuthorizationScheme);
-        Assert.Equal(new Uri("https://acme.queue.core.windows.net"), client.ServiceUri);
+        Assert.False(client.CanGenerateAccountSasUri); // no key: a token credential
+        Assert.Equal(new Uri("https://acme.queue.core.windows.net"), client.Uri);
     }
 
     [Fact]
@@ -71,8 +70,7 @@ public sealed class StorageQueueOptionsTests
     [Fact]
     public void NothingConfiguredNamesTheSettingsToSet()
     {
-        using var http = new HttpClient();
-        var error = Assert.Throws<InvalidOperationException>(() => StorageQueueClient.FromConfiguration(Config(), http));
+        var error = Assert.Throws<InvalidOperationException>(() => StorageQueueOptions.FromConfiguration(Config()));
 
         Assert.Contains("'AzureWebJobsStorage'", error.Message);
         Assert.Contains("AzureWebJobsStorage__queueServiceUri", error.Message);
@@ -83,10 +81,10 @@ public sealed class StorageQueueOptionsTests
     [Theory]
     [InlineData("AzureWebJobsStorage:queueServiceUri", "acme.queue.core.windows.net", "AzureWebJobsStorage__queueServiceUri")]
     [InlineData("AzureWebJobsStorage", "AccountName=acme", "AzureWebJobsStorage")]
+    [InlineData("AzureWebJobsStorage", "garbage", "AzureWebJobsStorage")]
     public void AnInvalidSettingIsNamed(string key, string value, string named)
     {
-        using var http = new HttpClient();
-        var error = Assert.Throws<InvalidOperationException>(() => StorageQueueClient.FromConfiguration(Config((key, value)), http));
+        var error = Assert.Throws<InvalidOperationException>(() => StorageQueueOptions.FromConfiguration(Config((key, value))).CreateServiceClient());
 
         Assert.Contains($"'{named}'", error.Message);
     }

@@ -11,7 +11,7 @@ namespace SalesFlow.Tests.Adapters.Azure;
 public sealed class StorageQueueWorkQueueAgainstAzuriteTests(AzuriteFixture azurite)
 {
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(1);
-    private readonly StorageQueueWorkQueue _queue = new(azurite.NewClient());
+    private readonly StorageQueueWorkQueue _queue = new(azurite.NewServiceClient());
     private readonly string _q = AzuriteFixture.NewQueueName("w");
 
     [Fact]
