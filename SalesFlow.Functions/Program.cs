@@ -11,7 +11,8 @@ static async Task<int> RunUnderFunctionsHostAsync(string[] args, HostingMode mod
 {
     var builder = FunctionsApplication.CreateBuilder(args);
     builder.ConfigureFunctionsWebApplication();
-    builder.AddSalesFlowLogging();
+    // No AddSalesFlowLogging here: it clears the providers, and the worker's own provider (WorkerLoggerProvider) sends
+    // the logs to the host, which already records the worker's console output too.
     builder.AddSalesFlowTelemetry();
     builder.AddSalesFlow(mode);
     if (DataDirectoryCheck.Problem(builder.Configuration) is { } problem)
