@@ -1,25 +1,66 @@
+using Microsoft.Azure.Functions.Worker.Builder;
 using SalesFlow.Functions.Extensions;
 using SalesFlow.Functions.Hosting;
 
-// Publish runs `SalesFlow.Functions --write-function-metadata <dir>`: write function.json files and exit, no web host.
-if (FunctionMetadataWriter.TryRun(args, Console.Out, Console.Error) is { } exitCode)
+// Started by the Functions host (it passes --functions-uri, see HostingMode): the isolated worker with ASP.NET Core
+// integration runs the [Function] classes in Triggers/. Otherwise: standalone, exactly as `dotnet run` always did.
+var mode = HostingMode.FromStartup(args);
+return mode.UnderFunctionsHost ? await RunUnderFunctionsHostAsync(args, mode) : await RunStandaloneAsync(args, mode);
+
+static async Task<int> RunUnderFunctionsHostAsync(string[] args, HostingMode mode)
 {
-    return exitCode;
+    var builder = FunctionsApplication.CreateBuilder(args);
+    builder.ConfigureFunctionsWebApplication();
+    // No AddSalesFlowLogging here: it clears the providers, and the worker's own provider (WorkerLoggerProvider) sends
+    // the logs to the host, which already records the worker's console output too.
+    builder.AddSalesFlowTelemetry();
+    builder.AddSalesFlow(mode);
+    if (DataDirectoryCheck.Problem(builder.Configuration) is { } problem)
+    {
+        await Console.Error.WriteLineAsync(problem);
+        return DataDirectoryCheck.ExitCode;
+    }
+
+    using var host = builder.Build();
+    if (await StartupProblemsAsync(host.Services) is { } exitCode)
+    {
+        return exitCode;
+    }
+
+    await host.RunAsync();
+    return 0;
 }
 
-var builder = WebApplication.CreateBuilder(args);
-builder.AddSalesFlowLogging();
-builder.AddSalesFlowTelemetry();
-builder.AddSalesFlow();
-if (DataDirectoryCheck.Problem(builder.Configuration) is { } problem)
+static async Task<int> RunStandaloneAsync(string[] args, HostingMode mode)
 {
-    await Console.Error.WriteLineAsync(problem);
-    return DataDirectoryCheck.ExitCode;
+    var builder = WebApplication.CreateBuilder(args);
+    builder.AddSalesFlowLogging();
+    builder.AddSalesFlowTelemetry();
+    builder.AddSalesFlow(mode);
+    if (DataDirectoryCheck.Problem(builder.Configuration) is { } problem)
+    {
+        await Console.Error.WriteLineAsync(problem);
+        return DataDirectoryCheck.ExitCode;
+    }
+
+    await using var app = builder.Build();
+    if (await StartupProblemsAsync(app.Services) is { } exitCode)
+    {
+        return exitCode;
+    }
+
+    app.UseSalesFlowPipeline();
+    await app.RunAsync();
+    return 0;
 }
 
-var app = builder.Build();
-if (SettingsCheck.Problems(app.Services) is { Count: > 0 } invalid)
+static async Task<int?> StartupProblemsAsync(IServiceProvider services)
 {
+    if (SettingsCheck.Problems(services) is not { Count: > 0 } invalid)
+    {
+        return null;
+    }
+
     foreach (var line in invalid)
     {
         await Console.Error.WriteLineAsync(line);
@@ -27,12 +68,6 @@ if (SettingsCheck.Problems(app.Services) is { Count: > 0 } invalid)
 
     return SettingsCheck.ExitCode;
 }
-
-app.UseCorrelation();
-app.UseSalesFlowErrors();
-app.MapSalesFlow();
-await app.RunAsync();
-return 0;
 
 /// <summary>Entry point marker for tests that host the app.</summary>
 public partial class Program;

@@ -9,10 +9,10 @@ namespace SalesFlow.Functions.Extensions;
 /// <summary>Every error is problem+json naming the field; bad input is never a 500.</summary>
 public static class ErrorHandling
 {
-    public static WebApplication UseSalesFlowErrors(this WebApplication app)
+    public static IApplicationBuilder UseSalesFlowErrors(this IApplicationBuilder app)
     {
-        var maxBody = app.Services.GetRequiredService<IOptions<SalesFlowOptions>>().Value.MaxRequestBodyBytes;
-        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SalesFlow.Errors");
+        var maxBody = app.ApplicationServices.GetRequiredService<IOptions<SalesFlowOptions>>().Value.MaxRequestBodyBytes;
+        var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("SalesFlow.Errors");
         app.Use(async (context, next) =>
         {
             if (UnreadableHeader(context.Request.Headers) is { } header)

@@ -21,10 +21,9 @@ namespace SalesFlow.Functions.Extensions;
 public static class HostingExtensions
 {
     /// <summary>Everything SalesFlow needs; configuration picks the adapters (see <see cref="AdapterExtensions"/>).</summary>
-    public static IHostApplicationBuilder AddSalesFlow(this IHostApplicationBuilder builder)
+    public static IHostApplicationBuilder AddSalesFlow(this IHostApplicationBuilder builder, HostingMode mode)
     {
-        builder.AddSalesFlowConfiguration();
-        var mode = HostingMode.From(builder.Configuration);
+        builder.AddSalesFlowConfiguration(mode);
         var services = builder.Services;
         services.AddSingleton(mode);
         services.AddProblemDetails();
@@ -68,6 +67,9 @@ public static class HostingExtensions
         services.AddSingleton<ITimerHandler, SummaryRefreshTimer>();
         services.AddHostedService<DemoClientSeeder>();
         services.AddSingleton<QueueRunner>();
+        services.AddSingleton<WorkDispatcher>();
+        services.AddSingleton<TimerDispatcher>();
+        services.AddSingleton<HttpFunctionDispatcher>();
         if (!mode.UnderFunctionsHost)
         {
             // Standalone: do the Functions host's job. Under the host, it triggers queues and timers itself.
@@ -78,8 +80,22 @@ public static class HostingExtensions
         return builder;
     }
 
-    /// <summary>Every route: the HTTP APIs and, under the Functions host, the invocation endpoints of the queue and timer functions.</summary>
-    public static WebApplication MapSalesFlow(this WebApplication app)
+    /// <summary>
+    /// The request pipeline and its one route table, for both ways to run: standalone on the WebApplication, under the
+    /// Functions host inside the HTTP functions (<see cref="HttpFunctionDispatcher"/>). Routing first, so the correlation
+    /// scope sees the route's clientId (WebApplication put it first implicitly before).
+    /// </summary>
+    public static IApplicationBuilder UseSalesFlowPipeline(this IApplicationBuilder app)
+    {
+        app.UseRouting();
+        app.UseCorrelation();
+        app.UseSalesFlowErrors();
+        app.UseEndpoints(endpoints => endpoints.MapSalesFlow());
+        return app;
+    }
+
+    /// <summary>Every route of the HTTP APIs.</summary>
+    public static IEndpointRouteBuilder MapSalesFlow(this IEndpointRouteBuilder app)
     {
         app.MapHealthApi();
         app.MapWebhooksApi();
@@ -94,17 +110,11 @@ public static class HostingExtensions
         app.MapClientsApi();
         app.MapPoisonQueuesApi();
         app.MapKnowledgeApi();
-        if (app.Services.GetRequiredService<HostingMode>().UnderFunctionsHost)
-        {
-            // Only the host reaches these: the app then listens on 127.0.0.1 and no HTTP function routes here.
-            app.MapCustomHandlerInvocations();
-        }
-
         return app;
     }
 
     /// <summary>Binds and validates options at start-up so a bad setting fails fast with a clear message.</summary>
-    private static void AddSalesFlowConfiguration(this IHostApplicationBuilder builder)
+    private static void AddSalesFlowConfiguration(this IHostApplicationBuilder builder, HostingMode mode)
     {
         // Short environment names promised in the README win over the section form.
         var env = builder.Configuration;
@@ -132,12 +142,9 @@ public static class HostingExtensions
         builder.Services.AddOptions<EmailIntakeOptions>().BindConfiguration(EmailIntakeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<Core.Memory.MemoryOptions>().BindConfiguration(Core.Memory.MemoryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
-        // The Functions host tells a custom handler its port; standalone defaults to the Functions port 7071.
-        if (env[HostingMode.PortSetting] is { Length: > 0 } port)
-        {
-            env["urls"] = $"http://127.0.0.1:{port}";
-        }
-        else if (string.IsNullOrEmpty(env["urls"]))
+        // Standalone defaults to the Functions port 7071. Under the host the worker's ASP.NET Core integration picks
+        // its own loopback address (HttpUriProvider) and tells the host, which proxies HTTP triggers to it.
+        if (!mode.UnderFunctionsHost && string.IsNullOrEmpty(env["urls"]))
         {
             env["urls"] = "http://localhost:7071";
         }

@@ -30,9 +30,9 @@ public static class ObservabilityExtensions
     }
 
     /// <summary>Every log line of a request carries its correlation id (the caller's, or a new one) and client id.</summary>
-    public static WebApplication UseCorrelation(this WebApplication app)
+    public static IApplicationBuilder UseCorrelation(this IApplicationBuilder app)
     {
-        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("SalesFlow.Requests");
+        var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger("SalesFlow.Requests");
         app.Use(async (context, next) =>
         {
             // Echoed in a response header, so only printable ASCII is taken (anything else would make Kestrel throw).

@@ -217,10 +217,6 @@ public static class AppSettings
             null, SettingScope.Cloud, RequiredInCloud: true),
         new("Search__ApiVersion", "AI Search REST API version.",
             "2024-07-01", SettingScope.Both),
-
-        // ── Set by the Functions host ───────────────────────────────────────────────────────
-        new("FUNCTIONS_CUSTOMHANDLER_PORT", "Port the Functions host expects the custom handler to listen on (127.0.0.1); standalone runs listen on http://localhost:7071.",
-            null, SettingScope.Both, SetByHost: true),
     ];
 
     /// <summary>The setting of that name (environment form, case-insensitive), or null.</summary>

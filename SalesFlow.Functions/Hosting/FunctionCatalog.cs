@@ -1,8 +1,10 @@
+using System.Reflection;
+using Microsoft.Azure.Functions.Worker;
 using SalesFlow.Core.Queue;
 
 namespace SalesFlow.Functions.Hosting;
 
-/// <summary>How the Functions host guards an HTTP function (function.json <c>authLevel</c>).</summary>
+/// <summary>How the Functions host guards an HTTP function (the trigger's <c>authLevel</c>).</summary>
 public enum HttpAuthLevel
 {
     /// <summary>No key: the endpoint verifies its caller itself (webhook signatures, health probes).</summary>
@@ -12,74 +14,69 @@ public enum HttpAuthLevel
     Function,
 }
 
-/// <summary>One function the Functions host knows; its name is its folder and the custom handler's invocation path.</summary>
-public abstract record FunctionDefinition(string Name);
+/// <summary>One function of the app, as its <c>[Function]</c> method declares it.</summary>
+public abstract record FunctionDefinition(string Name, MethodInfo Method);
 
-/// <summary>Proxied to the app's own routes (enableProxyingHttpRequest); <see cref="Route"/> is relative to the host's routePrefix ("").</summary>
-public sealed record HttpFunction(string Name, string Route, IReadOnlyList<string> Methods, HttpAuthLevel AuthLevel) : FunctionDefinition(Name);
+/// <summary>An HTTP trigger; <see cref="Route"/> is relative to the host's routePrefix ("").</summary>
+public sealed record HttpFunction(string Name, MethodInfo Method, string Route, IReadOnlyList<string> Methods, HttpAuthLevel AuthLevel) : FunctionDefinition(Name, Method);
 
-/// <summary>A Storage queue trigger, invoked as <c>POST /{Name}</c>; the same <see cref="IWorkHandler"/> the standalone QueueRunner calls.</summary>
-public sealed record QueueFunction(string Name, string QueueName, string Connection = QueueFunction.StorageConnection) : FunctionDefinition(Name)
+/// <summary>A Storage queue trigger; standalone, the QueueRunner drains <see cref="QueueName"/> into the same <see cref="IWorkHandler"/>.</summary>
+public sealed record QueueFunction(string Name, MethodInfo Method, string QueueName, string? Connection) : FunctionDefinition(Name, Method)
 {
     public const string StorageConnection = "AzureWebJobsStorage";
 }
 
-/// <summary>A timer trigger (6-field NCRONTAB, UTC), invoked as <c>POST /{Name}</c>; the same <see cref="Runners.ITimerHandler"/> the standalone TimerRunner calls.</summary>
-public sealed record TimerFunction(string Name, string Schedule) : FunctionDefinition(Name);
+/// <summary>A timer trigger (6-field NCRONTAB, UTC); standalone, the TimerRunner runs the same <see cref="Runners.ITimerHandler"/> on it.</summary>
+public sealed record TimerFunction(string Name, MethodInfo Method, string Schedule) : FunctionDefinition(Name, Method);
 
 /// <summary>
-/// The one source of truth for function metadata: function.json files are generated from it
-/// (<see cref="FunctionMetadataWriter"/>), the invocation endpoints are mapped from it
-/// (<see cref="CustomHandlerApi"/>) and the standalone TimerRunner reads its schedules.
+/// The one source of truth for functions: read by reflection from the <c>[Function]</c> methods and their trigger
+/// attributes, the same attributes the Worker SDK's source generator turns into functions.metadata for the host.
+/// Standalone, Kestrel serves the routes (the HTTP functions dispatch into the same route table), the QueueRunner
+/// drains <see cref="Queues"/> and the TimerRunner runs <see cref="Timers"/>. Functions of other triggers
+/// (Durable orchestrations and activities) are in <see cref="All"/> only: they run only under the host.
 /// </summary>
 public static class FunctionCatalog
 {
-    private static readonly string[] Get = ["get"];
-    private static readonly string[] Post = ["post"];
-    private static readonly string[] GetPost = ["get", "post"];
+    public static IReadOnlyList<FunctionDefinition> All { get; } = Read(typeof(FunctionCatalog).Assembly);
 
-    /// <summary>
-    /// host.json sets <c>extensions.http.routePrefix</c> to "" so /health and /ready stay at the root;
-    /// the API routes therefore spell out "api/". One function per API group, so each keeps its own auth level.
-    /// </summary>
-    public static IReadOnlyList<HttpFunction> Http { get; } =
+    public static IReadOnlyList<HttpFunction> Http { get; } = [.. All.OfType<HttpFunction>()];
+
+    public static IReadOnlyList<QueueFunction> Queues { get; } = [.. All.OfType<QueueFunction>()];
+
+    public static IReadOnlyList<TimerFunction> Timers { get; } = [.. All.OfType<TimerFunction>()];
+
+    /// <summary>A function whose trigger standalone mode does not run (e.g. orchestrationTrigger, activityTrigger).</summary>
+    public sealed record OtherFunction(string Name, MethodInfo Method, string Trigger) : FunctionDefinition(Name, Method);
+
+    public static IReadOnlyList<FunctionDefinition> Read(Assembly assembly) =>
     [
-        new("health", "health", Get, HttpAuthLevel.Anonymous),
-        new("ready", "ready", Get, HttpAuthLevel.Anonymous),
-        // Providers cannot send a function key; every webhook verifies the provider's signature instead.
-        new("webhooks", "api/webhooks/{*rest}", GetPost, HttpAuthLevel.Anonymous),
-        // The confirmation link of an e-mail address is opened from a mailbox; its token is the credential.
-        new("verify", "api/verify/{*rest}", Get, HttpAuthLevel.Anonymous),
-        new("conversations", "api/conversations/{*rest}", GetPost, HttpAuthLevel.Function),
-        new("leads", "api/leads/{*rest}", ["get", "post", "delete"], HttpAuthLevel.Function),
-        new("outbox", "api/outbox/{*rest}", Get, HttpAuthLevel.Function),
-        new("intelligence", "api/intelligence/{*rest}", Post, HttpAuthLevel.Function),
-        new("compliance", "api/compliance/{*rest}", Get, HttpAuthLevel.Function),
-        new("usage", "api/usage/{*rest}", Get, HttpAuthLevel.Function),
-        // Server-sent events: the host proxies the response as it is written (enableProxyingHttpRequest).
-        new("chat", "api/chat/{*rest}", Post, HttpAuthLevel.Function),
-        new("admin", "api/admin/{*rest}", GetPost, HttpAuthLevel.Function),
-        new("knowledge", "api/knowledge/{*rest}", ["get", "post", "delete"], HttpAuthLevel.Function),
+        .. assembly.GetTypes()
+            .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly))
+            .Select(m => (Method: m, Function: m.GetCustomAttribute<FunctionAttribute>()))
+            .Where(f => f.Function is not null)
+            .Select(f => Describe(f.Function!.Name, f.Method))
+            .OrderBy(f => f.Name, StringComparer.Ordinal),
     ];
 
-    public static IReadOnlyList<QueueFunction> Queues { get; } =
-    [
-        new(Core.Queue.Queues.ProcessInbound, Core.Queue.Queues.ProcessInbound),
-        new(Core.Queue.Queues.Deliver, Core.Queue.Queues.Deliver),
-        new(Core.Queue.Queues.IngestKnowledge, Core.Queue.Queues.IngestKnowledge),
-    ];
-
-    public static IReadOnlyList<TimerFunction> Timers { get; } =
-    [
-        new(TimerNames.OutboxSweep, "0 */1 * * * *"),
-        // Half a minute after the outbox sweep, so the two do not query at the same moment.
-        new(TimerNames.InboundSweep, "30 */1 * * * *"),
-        new(TimerNames.RetentionCleanup, "0 30 3 * * *"),
-        // Turns refresh summaries as the hot window overflows; this tidies up leads whose last turns did not.
-        new(TimerNames.SummaryRefresh, "0 */15 * * * *"),
-    ];
-
-    public static IEnumerable<FunctionDefinition> All => Http.Cast<FunctionDefinition>().Concat(Queues).Concat(Timers);
+    private static FunctionDefinition Describe(string name, MethodInfo method)
+    {
+        var trigger = method.GetParameters()
+            .SelectMany(p => p.GetCustomAttributes())
+            .Single(a => a.GetType().Name.EndsWith("TriggerAttribute", StringComparison.Ordinal));
+        return trigger switch
+        {
+            HttpTriggerAttribute http => new HttpFunction(
+                name,
+                method,
+                http.Route ?? name,
+                [.. (http.Methods ?? []).Select(m => m.ToLowerInvariant())],
+                http.AuthLevel == AuthorizationLevel.Anonymous ? HttpAuthLevel.Anonymous : HttpAuthLevel.Function),
+            QueueTriggerAttribute queue => new QueueFunction(name, method, queue.QueueName, queue.Connection),
+            TimerTriggerAttribute timer => new TimerFunction(name, method, timer.Schedule),
+            _ => new OtherFunction(name, method, trigger.GetType().Name[..^"Attribute".Length]),
+        };
+    }
 }
 
 public static class TimerNames
@@ -88,4 +85,18 @@ public static class TimerNames
     public const string InboundSweep = "inbound-sweep";
     public const string RetentionCleanup = "retention-cleanup";
     public const string SummaryRefresh = "summary-refresh";
+}
+
+/// <summary>The timers' schedules (6-field NCRONTAB, UTC): the trigger attributes use them, so the host and the TimerRunner agree.</summary>
+public static class TimerSchedules
+{
+    public const string OutboxSweep = "0 */1 * * * *";
+
+    /// <summary>Half a minute after the outbox sweep, so the two do not query at the same moment.</summary>
+    public const string InboundSweep = "30 */1 * * * *";
+
+    public const string RetentionCleanup = "0 30 3 * * *";
+
+    /// <summary>Turns refresh summaries as the hot window overflows; this tidies up leads whose last turns did not.</summary>
+    public const string SummaryRefresh = "0 */15 * * * *";
 }

@@ -1,21 +1,21 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using SalesFlow.Infrastructure.Embedded;
 using SalesFlow.Core.Observability;
 using SalesFlow.Core.Queue;
 using SalesFlow.Functions.Extensions;
+using SalesFlow.Functions.Hosting;
 
 namespace SalesFlow.Functions.Runners;
 
 /// <summary>
-/// Standalone mode does the Functions host's job: drains each work queue and calls the same
-/// handler the host would invoke. A failure makes the item visible again after a backoff and,
+/// Standalone mode does the Functions host's job: drains the queue of each queue function of the
+/// <see cref="FunctionCatalog"/> and runs it through the same <see cref="WorkDispatcher"/> the queue functions call. A failure makes the item visible again after a backoff and,
 /// after MaxDequeueCount tries, parks it in "&lt;queue&gt;-poison" (the host's behaviour).
 /// A worker never dies of a failure, not even of the queue's own (a full or read-only disk): it logs, backs off and
 /// goes on, and <see cref="SupervisedLoop"/> restarts one that ends anyway.
 /// </summary>
 public sealed class QueueRunner(
-    IEnumerable<IWorkHandler> handlers,
+    WorkDispatcher work,
     IWorkQueueConsumer consumer,
     IServiceProvider services,
     IOptions<SalesFlowOptions> options,
@@ -37,14 +37,16 @@ public sealed class QueueRunner(
         }
 
         var loops = new List<Task>();
-        foreach (var handler in handlers)
+        foreach (var function in FunctionCatalog.Queues)
         {
+            var queue = function.QueueName;
+            work.HandlerOf(queue); // a queue function without its handler fails the start, not the first message
             var signal = new SemaphoreSlim(0);
-            _signals[handler.Queue] = signal;
+            _signals[queue] = signal;
             for (var i = 0; i < options.Value.WorkersPerQueue; i++)
             {
-                var name = $"{handler.Queue}#{i + 1}";
-                loops.Add(Task.Run(() => SupervisedLoop.RunAsync(name, ct => DrainAsync(handler, signal, ct), health, logger, clock, stoppingToken), stoppingToken));
+                var name = $"{queue}#{i + 1}";
+                loops.Add(Task.Run(() => SupervisedLoop.RunAsync(name, ct => DrainAsync(queue, signal, ct), health, logger, clock, stoppingToken), stoppingToken));
             }
         }
 
@@ -90,7 +92,7 @@ public sealed class QueueRunner(
         }
     }
 
-    private async Task DrainAsync(IWorkHandler handler, SemaphoreSlim signal, CancellationToken ct)
+    private async Task DrainAsync(string queue, SemaphoreSlim signal, CancellationToken ct)
     {
         var failures = 0;
         while (!ct.IsCancellationRequested)
@@ -98,15 +100,15 @@ public sealed class QueueRunner(
             WorkItem? item;
             try
             {
-                item = await consumer.ClaimAsync(handler.Queue, Lease, ct);
+                item = await consumer.ClaimAsync(queue, Lease, ct);
                 health.WriteSucceeded();
                 failures = 0;
             }
             catch (Exception ex) when (ex is not OperationCanceledException || !ct.IsCancellationRequested)
             {
-                health.WriteFailed($"queue {handler.Queue}", ex);
+                health.WriteFailed($"queue {queue}", ex);
                 var wait = Backoff.Delay(++failures);
-                logger.LogError(ex, "Claiming from {Queue} failed; next try in {Wait}", handler.Queue, wait);
+                logger.LogError(ex, "Claiming from {Queue} failed; next try in {Wait}", queue, wait);
                 await Task.Delay(wait, clock, ct);
                 continue;
             }
@@ -117,18 +119,17 @@ public sealed class QueueRunner(
                 continue;
             }
 
-            await RunAsync(handler, item, ct);
+            await RunAsync(item, ct);
         }
     }
 
-    private async Task RunAsync(IWorkHandler handler, WorkItem item, CancellationToken ct)
+    private async Task RunAsync(WorkItem item, CancellationToken ct)
     {
         using var scope = logger.BeginScope("invocation {InvocationId}", $"{item.Queue}/{item.Id}/{item.DequeueCount}");
-        var started = Stopwatch.GetTimestamp();
         Exception? failure = null;
         try
         {
-            await handler.HandleAsync(item, ct);
+            await work.RunAsync(item, ct);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -138,10 +139,6 @@ public sealed class QueueRunner(
         {
             failure = ex;
         }
-        finally
-        {
-            SalesFlowMetrics.WorkDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, new KeyValuePair<string, object?>("queue", item.Queue));
-        }
 
         if (failure is null)
         {
@@ -149,7 +146,6 @@ public sealed class QueueRunner(
             return;
         }
 
-        SalesFlowMetrics.WorkFailures.Add(1, new KeyValuePair<string, object?>("queue", item.Queue));
         var retryAfter = TimeSpan.FromSeconds(Math.Min(60, Math.Pow(2, item.DequeueCount)));
         logger.LogError(failure, "{Queue} item {ItemId} failed on try {Try}; retry in {RetryAfter}", item.Queue, item.Id, item.DequeueCount, retryAfter);
         await SettleAsync(item, "fail", () => consumer.FailAsync(item, failure.GetType().Name + ": " + failure.Message, retryAfter, options.Value.MaxDequeueCount, CancellationToken.None), ct);

@@ -5,12 +5,12 @@ using SalesFlow.Functions.Hosting;
 namespace SalesFlow.Functions.Runners;
 
 /// <summary>
-/// Standalone mode runs the timer functions itself, on the catalog's schedules (6-field NCRONTAB, UTC,
-/// like the Functions host), calling the same <see cref="ITimerHandler"/>s. A run never overlaps the
+/// Standalone mode runs the timer functions of the <see cref="FunctionCatalog"/> itself, on their trigger schedules
+/// (6-field NCRONTAB, UTC, like the Functions host), through the same <see cref="TimerDispatcher"/> the timer functions call. A run never overlaps the
 /// previous one of the same timer; a failure is logged and the next occurrence runs as usual, and a loop that ends
 /// anyway is restarted by <see cref="SupervisedLoop"/>.
 /// </summary>
-public sealed class TimerRunner(IEnumerable<ITimerHandler> handlers, RuntimeHealth health, TimeProvider clock, ILogger<TimerRunner> logger) : BackgroundService
+public sealed class TimerRunner(TimerDispatcher timers, RuntimeHealth health, TimeProvider clock, ILogger<TimerRunner> logger) : BackgroundService
 {
     private static readonly CrontabSchedule.ParseOptions WithSeconds = new() { IncludingSeconds = true };
 
@@ -18,10 +18,9 @@ public sealed class TimerRunner(IEnumerable<ITimerHandler> handlers, RuntimeHeal
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var loops = handlers.Select(handler =>
+        var loops = FunctionCatalog.Timers.Select(function =>
         {
-            var function = FunctionCatalog.Timers.FirstOrDefault(t => t.Name == handler.Name)
-                ?? throw new InvalidOperationException($"Timer handler '{handler.Name}' has no timer function in the FunctionCatalog.");
+            var handler = timers.HandlerOf(function.Name);
             var schedule = ScheduleOf(function);
             return Task.Run(() => SupervisedLoop.RunAsync($"timer {handler.Name}", ct => LoopAsync(handler, schedule, ct), health, logger, clock, stoppingToken), stoppingToken);
         }).ToList();

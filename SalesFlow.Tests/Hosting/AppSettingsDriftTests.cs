@@ -78,7 +78,7 @@ public sealed partial class AppSettingsDriftTests
             .Where(s => !sample.ContainsKey(s.Name))
             .Select(s => s.Name);
         Assert.Empty(missing);
-        Assert.Equal("custom", sample["FUNCTIONS_WORKER_RUNTIME"]);
+        Assert.Equal("dotnet-isolated", sample["FUNCTIONS_WORKER_RUNTIME"]);
         Assert.Equal("UseDevelopmentStorage=true", sample["AzureWebJobsStorage"]);
     }
 

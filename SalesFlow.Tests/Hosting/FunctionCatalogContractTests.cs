@@ -1,7 +1,5 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.AspNetCore.Routing.Template;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,8 +12,8 @@ using SalesFlow.Functions.Runners;
 namespace SalesFlow.Tests.Hosting;
 
 /// <summary>
-/// The catalog against the app's own DI container and route table, built with the same
-/// <c>AddSalesFlow</c>/<c>MapSalesFlow</c> calls as Program.cs: every function has a handler or route, and back.
+/// The catalog (read from the [Function] methods' trigger attributes) against the app's own DI container and route
+/// table, built with the same <c>AddSalesFlow</c>/<c>UseSalesFlowPipeline</c> calls as Program.cs.
 /// </summary>
 public sealed class FunctionCatalogContractTests : IAsyncLifetime
 {
@@ -42,37 +40,48 @@ public sealed class FunctionCatalogContractTests : IAsyncLifetime
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Development" });
         builder.Configuration["SalesFlow:DataDir"] = Path.Combine(_dataDir, underFunctionsHost ? "host" : "standalone");
-        builder.Configuration[HostingMode.PortSetting] = underFunctionsHost ? "7999" : "";
         if (underFunctionsHost)
         {
             // Under the host the work queues are Storage queues (nothing is contacted while building the app).
             builder.Configuration["SalesFlow:Queue"] = "storage";
             builder.Configuration["AzureWebJobsStorage"] = "UseDevelopmentStorage=true";
         }
-        builder.AddSalesFlow();
+
+        builder.AddSalesFlow(new HostingMode(underFunctionsHost));
         var app = builder.Build();
-        app.MapSalesFlow();
+        app.UseSalesFlowPipeline();
         _apps.Add(app);
         return app;
     }
 
+    /// <summary>The route table, without the root page the Functions host answers itself.</summary>
     private static RouteEndpoint[] Endpoints(WebApplication app) =>
-        ((IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>().ToArray();
+        ((IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<SalesFlow.Functions.Apis.AnsweredByTheFunctionsHost>() is null).ToArray();
+
+    [Fact]
+    public void TheCatalogIsReadFromTheTriggerAttributesOfTheFunctionMethods()
+    {
+        Assert.Equal(
+            ["admin", "chat", "compliance", "conversations", "health", "intelligence", "knowledge", "leads", "outbox", "ready", "usage", "verify", "webhooks"],
+            FunctionCatalog.Http.Select(f => f.Name).Order(StringComparer.Ordinal));
+        var webhooks = Assert.Single(FunctionCatalog.Http, f => f.Name == "webhooks");
+        Assert.Equal(("api/webhooks/{*rest}", HttpAuthLevel.Anonymous), (webhooks.Route, webhooks.AuthLevel));
+        Assert.Equal(["get", "post"], webhooks.Methods);
+        Assert.Equal(HttpAuthLevel.Function, Assert.Single(FunctionCatalog.Http, f => f.Name == "leads").AuthLevel);
+
+        Assert.Equal([Queues.Deliver, Queues.IngestKnowledge, Queues.ProcessInbound], FunctionCatalog.Queues.Select(q => q.QueueName).Order(StringComparer.Ordinal));
+        Assert.All(FunctionCatalog.Queues, q => Assert.Equal((q.Name, QueueFunction.StorageConnection), (q.QueueName, q.Connection)));
+        Assert.Equal(TimerSchedules.OutboxSweep, Assert.Single(FunctionCatalog.Timers, t => t.Name == TimerNames.OutboxSweep).Schedule);
+        Assert.Equal(TimerSchedules.InboundSweep, Assert.Single(FunctionCatalog.Timers, t => t.Name == TimerNames.InboundSweep).Schedule);
+    }
 
     [Fact]
     public void EveryQueueFunctionHasTheHandlerOfItsQueueAndEveryWorkHandlerHasAQueueFunction()
     {
         var handlers = BuildApp(underFunctionsHost: false).Services.GetServices<IWorkHandler>().ToArray();
 
-        foreach (var function in FunctionCatalog.Queues)
-        {
-            Assert.Single(handlers, h => h.Queue == function.QueueName);
-        }
-
-        foreach (var handler in handlers)
-        {
-            Assert.Single(FunctionCatalog.Queues, f => f.QueueName == handler.Queue);
-        }
+        Assert.Equal(FunctionCatalog.Queues.Select(f => f.QueueName).Order(StringComparer.Ordinal), handlers.Select(h => h.Queue).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -80,73 +89,57 @@ public sealed class FunctionCatalogContractTests : IAsyncLifetime
     {
         var handlers = BuildApp(underFunctionsHost: false).Services.GetServices<ITimerHandler>().ToArray();
 
-        Assert.Equal(FunctionCatalog.Timers.Select(t => t.Name).Order(), handlers.Select(h => h.Name).Order());
+        Assert.Equal(FunctionCatalog.Timers.Select(t => t.Name).Order(StringComparer.Ordinal), handlers.Select(h => h.Name).Order(StringComparer.Ordinal));
         Assert.All(FunctionCatalog.Timers, t => Assert.NotNull(TimerRunner.ScheduleOf(t)));
     }
 
     [Fact]
-    public void EveryHttpRouteOfTheAppIsProxiedByAnHttpFunctionThatAllowsItsMethods()
+    public void EveryHttpRouteOfTheAppIsCoveredByExactlyOneHttpFunctionThatAllowsItsMethods()
     {
-        var app = BuildApp(underFunctionsHost: true);
+        var routes = Endpoints(BuildApp(underFunctionsHost: true));
 
-        var routes = Endpoints(app).Where(e => e.Metadata.GetMetadata<CustomHandlerEndpoint>() is null).ToArray();
         Assert.NotEmpty(routes);
         foreach (var endpoint in routes)
         {
-            var path = SamplePath(endpoint.RoutePattern);
+            var path = HttpFunctionDispatchTests.SamplePath(endpoint.RoutePattern);
             var methods = endpoint.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? [];
-            var covering = FunctionCatalog.Http.Where(f => Matches(f.Route, path)).ToArray();
-            var function = Assert.Single(covering);
+            var function = Assert.Single(FunctionCatalog.Http, f => Matches(f.Route, path));
             Assert.All(methods, m => Assert.Contains(m.ToLowerInvariant(), function.Methods));
         }
     }
 
     [Fact]
-    public void EveryHttpFunctionProxiesAtLeastOneRouteOfTheApp()
+    public void EveryHttpFunctionCoversAtLeastOneRouteOfTheApp()
     {
-        var paths = Endpoints(BuildApp(underFunctionsHost: true)).Where(e => e.Metadata.GetMetadata<CustomHandlerEndpoint>() is null).Select(e => SamplePath(e.RoutePattern)).ToArray();
+        var paths = Endpoints(BuildApp(underFunctionsHost: true)).Select(e => HttpFunctionDispatchTests.SamplePath(e.RoutePattern)).ToArray();
 
         Assert.All(FunctionCatalog.Http, f => Assert.Contains(paths, p => Matches(f.Route, p)));
     }
 
     [Fact]
-    public void UnderTheFunctionsHostEveryQueueAndTimerFunctionIsAnInvocationEndpointAndTheRunnersAreOff()
+    public void UnderTheFunctionsHostTheRunnersAreOff()
     {
-        var app = BuildApp(underFunctionsHost: true);
+        var hosted = BuildApp(underFunctionsHost: true).Services.GetServices<IHostedService>().ToArray();
 
-        var invocations = Endpoints(app).Where(e => e.Metadata.GetMetadata<CustomHandlerEndpoint>() is { FunctionName: not "/" }).ToArray();
-        var expected = FunctionCatalog.Queues.Select(f => f.Name).Concat(FunctionCatalog.Timers.Select(f => f.Name)).Order().ToArray();
-        Assert.Equal(expected, invocations.Select(e => e.Metadata.GetMetadata<CustomHandlerEndpoint>()!.FunctionName).Order().ToArray());
-        Assert.All(invocations, e =>
-        {
-            Assert.Equal("/" + e.Metadata.GetMetadata<CustomHandlerEndpoint>()!.FunctionName, e.RoutePattern.RawText);
-            Assert.Equal(["POST"], e.Metadata.GetMetadata<IHttpMethodMetadata>()!.HttpMethods);
-        });
-
-        var hosted = app.Services.GetServices<IHostedService>().ToArray();
         Assert.DoesNotContain(hosted, s => s is QueueRunner or TimerRunner);
     }
 
     [Fact]
-    public void StandaloneTheRunnersRunAndNoInvocationEndpointIsExposed()
+    public void StandaloneTheRunnersRun()
     {
-        var app = BuildApp(underFunctionsHost: false);
+        var hosted = BuildApp(underFunctionsHost: false).Services.GetServices<IHostedService>().ToArray();
 
-        var hosted = app.Services.GetServices<IHostedService>().ToArray();
         Assert.Contains(hosted, s => s is QueueRunner);
         Assert.Contains(hosted, s => s is TimerRunner);
-        Assert.DoesNotContain(Endpoints(app), e => e.Metadata.GetMetadata<CustomHandlerEndpoint>() is { FunctionName: not "/" });
     }
 
-    /// <summary>A concrete path the endpoint answers: every parameter filled with a sample segment.</summary>
-    private static string SamplePath(RoutePattern pattern) =>
-        string.Join('/', pattern.PathSegments.Select(s => string.Concat(s.Parts.Select(p => p switch
-        {
-            RoutePatternLiteralPart literal => literal.Content,
-            RoutePatternParameterPart => "x1",
-            RoutePatternSeparatorPart separator => separator.Content,
-            _ => "",
-        }))));
+    [Theory]
+    [InlineData(new[] { "--functions-uri", "http://127.0.0.1:51234/", "--functions-worker-id", "w1" }, true)]
+    [InlineData(new[] { "--host", "127.0.0.1", "--functions-uri=http://127.0.0.1:51234/" }, true)]
+    [InlineData(new string[0], false)]
+    [InlineData(new[] { "--urls", "http://127.0.0.1:7071" }, false)]
+    public void OnlyAStartByTheFunctionsHostRunsTheWorker(string[] args, bool underHost) =>
+        Assert.Equal(underHost, HostingMode.FromStartup(args).UnderFunctionsHost);
 
     /// <summary>Whether the host's route template (same ASP.NET Core template syntax) matches the path.</summary>
     private static bool Matches(string functionRoute, string path) =>

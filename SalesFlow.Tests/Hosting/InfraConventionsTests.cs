@@ -89,6 +89,7 @@ public sealed partial class InfraConventionsTests
     [Theory]
     [InlineData("b7e6dc6d-f1e8-4753-8033-0f276bb0955b", "Storage Blob Data Owner")]
     [InlineData("974c5e8b-45b9-4653-ba55-5f855dd0fb88", "Storage Queue Data Contributor")]
+    [InlineData("0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3", "Storage Table Data Contributor")]
     [InlineData("00000000-0000-0000-0000-000000000002", "Cosmos DB Built-in Data Contributor")]
     [InlineData("8ebe5a00-799e-43f5-93ac-243d3dce84a7", "Search Index Data Contributor")]
     [InlineData("7ca78c08-252a-4471-8644-bb5ff32d4ba0", "Search Service Contributor")]
@@ -107,11 +108,13 @@ public sealed partial class InfraConventionsTests
         Assert.Matches(@"'azd-service-name':\s*'api'", RepoFiles.Read("infra", "app", "api.bicep"));
 
     [Fact]
-    public void FunctionAppIsAFlexConsumptionCustomHandler()
+    public void FunctionAppIsAFlexConsumptionDotnetIsolatedApp()
     {
         var api = RepoFiles.Read("infra", "app", "api.bicep");
         Assert.Matches(@"name:\s*'FC1'", api);
-        Assert.Matches(@"runtime:\s*\{\s*name:\s*'custom'\s*version:\s*'1\.0'\s*\}", api);
+        Assert.Matches(@"runtime:\s*\{\s*name:\s*'dotnet-isolated'\s*version:\s*'10\.0'\s*\}", api);
+        // The Durable Task hub's tables, by identity.
+        Assert.Contains(RepoFiles.BicepAppSettings(), s => s.Name == "AzureWebJobsStorage__tableServiceUri");
         Assert.Matches(@"type:\s*'UserAssignedIdentity'", api);
         // Flex Consumption rejects these: the runtime is functionAppConfig.runtime.
         Assert.DoesNotContain(RepoFiles.BicepAppSettings(), s => s.Name is "FUNCTIONS_WORKER_RUNTIME" or "FUNCTIONS_EXTENSION_VERSION");
@@ -147,14 +150,15 @@ public sealed partial class InfraConventionsTests
     }
 
     [Fact]
-    public void AzureYamlPublishesASelfContainedLinuxBuildIntoDist()
+    public void AzureYamlDeploysTheFunctionsProjectAsADotnetFunctionApp()
     {
         var yaml = RepoFiles.Read("azure.yaml");
         Assert.Matches(@"(?m)^name:\s*salesflow\s*$", yaml);
         Assert.Matches(@"(?m)^\s+host:\s*function\s*$", yaml);
-        var dist = Regex.Match(yaml, @"(?m)^\s+dist:\s*(\S+)\s*$").Groups[1].Value;
-        Assert.NotEmpty(dist);
-        Assert.Contains($"dotnet publish SalesFlow.Functions -c Release -r linux-x64 --self-contained -o {dist}", yaml);
+        Assert.Matches(@"(?m)^\s+language:\s*dotnet\s*$", yaml);
+        Assert.Matches(@"(?m)^\s+project:\s*\./SalesFlow\.Functions\s*$", yaml);
+        // azd's own `dotnet publish` output is the package: no hook, no dist folder of our own.
+        Assert.DoesNotMatch(@"(?m)^\s+(hooks|dist):", yaml);
     }
 
     [GeneratedRegex(@"resource\s+\w+\s+'Microsoft\.ManagedIdentity/userAssignedIdentities@[^']+'\s*(existing)?")]

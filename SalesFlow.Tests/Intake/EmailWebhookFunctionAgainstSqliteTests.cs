@@ -53,7 +53,7 @@ public sealed class EmailWebhookFunctionAgainstSqliteTests : IAsyncDisposable
             builder.Configuration["Email:RequireSenderAuthentication"] = requireSenderAuthentication;
         }
 
-        builder.AddSalesFlow();
+        builder.AddSalesFlow(new SalesFlow.Functions.Hosting.HostingMode(UnderFunctionsHost: false));
         var app = builder.Build();
         app.MapSalesFlow();
         _apps.Add(app);

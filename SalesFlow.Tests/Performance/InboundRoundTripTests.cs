@@ -1,3 +1,4 @@
+using SalesFlow.Functions.Hosting;
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Net;
@@ -105,7 +106,7 @@ public sealed class InboundRoundTripTests(AzuriteFixture azurite, CosmosStandInF
             // The turn's job is visible at once, so it is claimed without polling an empty queue.
             ["Conversation:BurstWindow"] = "00:00:00",
         });
-        builder.AddSalesFlow();
+        builder.AddSalesFlow(new HostingMode(UnderFunctionsHost: false));
         RunQueuesByHand(builder.Services);
         CountQueueCalls(builder.Services, queueCalls);
 

@@ -58,18 +58,6 @@ public sealed class SalesFlowAppProcess : IAsyncDisposable
         return app;
     }
 
-    /// <summary>
-    /// Starts the app as the Functions host would: FUNCTIONS_CUSTOMHANDLER_PORT set to its port, so it listens on
-    /// 127.0.0.1 there, the standalone queue and timer runners stay off and the invocation endpoints are mapped.
-    /// </summary>
-    public static async Task<SalesFlowAppProcess> StartUnderFunctionsHostAsync(Dictionary<string, string>? environment = null)
-    {
-        var app = new SalesFlowAppProcess(Path.Combine(Path.GetTempPath(), "salesflow-e2e-" + Guid.NewGuid().ToString("N")), environment ?? []);
-        app._environment["FUNCTIONS_CUSTOMHANDLER_PORT"] = app.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        await app.StartProcessAsync();
-        return app;
-    }
-
     /// <summary>Starts the app again on the same data directory and port (after <see cref="KillAsync"/>).</summary>
     public Task RestartAsync() => StartProcessAsync();
 
@@ -173,7 +161,8 @@ public sealed class SalesFlowAppProcess : IAsyncDisposable
         info.Environment["SALESFLOW_DEMO_TWILIO_AUTH_TOKEN"] = TwilioAuthToken;
         info.Environment["SALESFLOW_DEMO_EMAIL_WEBHOOK_SECRET"] = EmailWebhookSecret;
         info.Environment["Conversation__BurstWindow"] = "00:00:00.300";
-        info.Environment.Remove("FUNCTIONS_CUSTOMHANDLER_PORT");
+        // Standalone, as `dotnet run`: never the worker started by a Functions host.
+        info.Environment.Remove("Functions__Worker__HostEndpoint");
         foreach (var (key, value) in _environment)
         {
             info.Environment[key] = value;

@@ -1,5 +1,5 @@
-// The SalesFlow function app: a Functions custom handler (a self-contained linux-x64 ASP.NET Core
-// app that the host starts) on the Flex Consumption plan, running as the one user-assigned identity.
+// The SalesFlow function app: a .NET isolated-worker Functions app (runtime dotnet-isolated, .NET 10) on the
+// Flex Consumption plan, running as the one user-assigned identity.
 //
 // App settings: identity-based connections only, no keys. Keep every setting as one
 // `{ name: '…' value: … }` entry of siteConfig.appSettings below: SalesFlow.Tests/Hosting/
@@ -101,6 +101,11 @@ resource api 'Microsoft.Web/sites@2024-04-01' = {
         {
           name: 'AzureWebJobsStorage__queueServiceUri'
           value: storage.properties.primaryEndpoints.queue
+        }
+        // The Durable Task hub (Azure Storage provider) keeps its instances and history in tables.
+        {
+          name: 'AzureWebJobsStorage__tableServiceUri'
+          value: storage.properties.primaryEndpoints.table
         }
         {
           name: 'AzureWebJobsStorage__credential'
@@ -230,9 +235,10 @@ resource api 'Microsoft.Web/sites@2024-04-01' = {
         instanceMemoryMB: instanceMemoryMB
         maximumInstanceCount: maximumInstanceCount
       }
+      // Flex Consumption lists dotnet-isolated 8.0, 9.0 and 10.0; the app targets net10.0.
       runtime: {
-        name: 'custom'
-        version: '1.0'
+        name: 'dotnet-isolated'
+        version: '10.0'
       }
     }
   }

@@ -21,6 +21,7 @@ param applicationInsightsName string
 var roles = {
   storageBlobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
   storageQueueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
+  storageTableDataContributor: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
   searchIndexDataContributor: '8ebe5a00-799e-43f5-93ac-243d3dce84a7'
   searchServiceContributor: '7ca78c08-252a-4471-8644-bb5ff32d4ba0'
   cognitiveServicesOpenAIUser: '5e0bd9bd-7b93-4f28-af87-19fc36ad61bd'
@@ -34,9 +35,12 @@ var cosmosDataContributorRoleId = '00000000-0000-0000-0000-000000000002'
 
 // The roles each kind of principal gets, per resource. The user gets Secrets Officer (read and
 // write) so that they can set the vendor secrets; the app only reads them.
+// Blob (host locks, timer state, deployment package, Durable leases), Queue (work queues, Durable control and work-item
+// queues) and Table (Durable instances and history): what the host and the Durable Task hub need by identity.
 var storageRoles = [
   roles.storageBlobDataOwner
   roles.storageQueueDataContributor
+  roles.storageTableDataContributor
 ]
 var searchRoles = [
   roles.searchIndexDataContributor

@@ -1,0 +1,62 @@
+using Microsoft.Azure.Functions.Worker;
+using SalesFlow.Functions.Hosting;
+
+namespace SalesFlow.Functions.Triggers;
+
+// The HTTP functions: one catch-all per API area, so each keeps its own auth level and methods. The routes behind
+// them are the app's one route table (Apis/*.cs), run by HttpFunctionDispatcher; standalone, Kestrel serves that same
+// table directly. host.json sets routePrefix "", so /health and /ready stay at the root and API routes spell out "api/".
+
+/// <summary>Liveness and readiness probes (no key: load balancers and uptime checks call them).</summary>
+public sealed class ProbeFunctions(HttpFunctionDispatcher dispatcher)
+{
+    [Function("health")]
+    public Task<IResult> Health([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
+
+    [Function("ready")]
+    public Task<IResult> Ready([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ready")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
+}
+
+/// <summary>Callers that cannot send a function key: they prove themselves by signature or token.</summary>
+public sealed class WebhookFunctions(HttpFunctionDispatcher dispatcher)
+{
+    /// <summary>Providers cannot send a function key; every webhook verifies the provider's signature instead.</summary>
+    [Function("webhooks")]
+    public Task<IResult> Webhooks([HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", Route = "api/webhooks/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
+
+    /// <summary>The confirmation link of an e-mail address is opened from a mailbox; its token is the credential.</summary>
+    [Function("verify")]
+    public Task<IResult> Verify([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/verify/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
+}
+
+/// <summary>The client and admin APIs: a function key on top of the app's own API-key auth.</summary>
+public sealed class ApiFunctions(HttpFunctionDispatcher dispatcher)
+{
+    [Function("conversations")]
+    public Task<IResult> Conversations([HttpTrigger(AuthorizationLevel.Function, "get", "post", Route = "api/conversations/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
+
+    [Function("leads")]
+    public Task<IResult> Leads([HttpTrigger(AuthorizationLevel.Function, "get", "post", "delete", Route = "api/leads/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
+
+    [Function("outbox")]
+    public Task<IResult> Outbox([HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/outbox/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
+
+    [Function("intelligence")]
+    public Task<IResult> Intelligence([HttpTrigger(AuthorizationLevel.Function, "post", Route = "api/intelligence/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
+
+    [Function("compliance")]
+    public Task<IResult> Compliance([HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/compliance/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
+
+    [Function("usage")]
+    public Task<IResult> Usage([HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/usage/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
+
+    /// <summary>Server-sent events: with ASP.NET Core integration the host proxies the response as the worker writes it.</summary>
+    [Function("chat")]
+    public Task<IResult> Chat([HttpTrigger(AuthorizationLevel.Function, "post", Route = "api/chat/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
+
+    [Function("admin")]
+    public Task<IResult> Admin([HttpTrigger(AuthorizationLevel.Function, "get", "post", Route = "api/admin/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
+
+    [Function("knowledge")]
+    public Task<IResult> Knowledge([HttpTrigger(AuthorizationLevel.Function, "get", "post", "delete", Route = "api/knowledge/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
+}

@@ -1,0 +1,21 @@
+using Microsoft.Azure.Functions.Worker;
+using SalesFlow.Functions.Hosting;
+using SalesFlow.Functions.Runners;
+
+namespace SalesFlow.Functions.Triggers;
+
+/// <summary>The timer triggers (schedules in <see cref="TimerSchedules"/>); standalone, the TimerRunner runs the same handlers on them.</summary>
+public sealed class TimerFunctions(TimerDispatcher timers)
+{
+    [Function(TimerNames.OutboxSweep)]
+    public Task OutboxSweep([TimerTrigger(TimerSchedules.OutboxSweep)] TimerInfo timer, CancellationToken ct) => timers.RunAsync(TimerNames.OutboxSweep, ct);
+
+    [Function(TimerNames.InboundSweep)]
+    public Task InboundSweep([TimerTrigger(TimerSchedules.InboundSweep)] TimerInfo timer, CancellationToken ct) => timers.RunAsync(TimerNames.InboundSweep, ct);
+
+    [Function(TimerNames.RetentionCleanup)]
+    public Task RetentionCleanup([TimerTrigger(TimerSchedules.RetentionCleanup)] TimerInfo timer, CancellationToken ct) => timers.RunAsync(TimerNames.RetentionCleanup, ct);
+
+    [Function(TimerNames.SummaryRefresh)]
+    public Task SummaryRefresh([TimerTrigger(TimerSchedules.SummaryRefresh)] TimerInfo timer, CancellationToken ct) => timers.RunAsync(TimerNames.SummaryRefresh, ct);
+}
