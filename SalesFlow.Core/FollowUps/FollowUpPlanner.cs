@@ -4,8 +4,8 @@ namespace SalesFlow.Core.FollowUps;
 
 /// <summary>
 /// What the planner needs to know about one lead, read from the stores by the caller (a store timer sweep or a
-/// Durable activity). A cycle is one unanswered reply: <see cref="Cycle"/> names it (the sequence number of the last
-/// inbound message it answered), <see cref="RepliedAt"/> is when it was written.
+/// Durable activity). A cycle is one unanswered reply: <see cref="Cycle"/> names it (the reply's outbox id),
+/// <see cref="RepliedAt"/> is when it was written.
 /// </summary>
 /// <param name="StepsSent">How many steps of this cycle are done (sent or recorded as needing a template).</param>
 /// <param name="LastStepAt">When the last of them was done; null before the first.</param>
@@ -13,7 +13,7 @@ namespace SalesFlow.Core.FollowUps;
 /// <param name="Won">The conversation reached a won outcome (post-purchase): no more selling.</param>
 /// <param name="TimeZone">The lead's IANA time zone (from the phone number); null reads the quiet hours in UTC.</param>
 public sealed record FollowUpFacts(
-    long Cycle,
+    string Cycle,
     DateTimeOffset RepliedAt,
     int StepsSent,
     DateTimeOffset? LastStepAt,

@@ -14,7 +14,7 @@ public sealed class FollowUpPlannerTests
     private static DateTimeOffset At(string iso) => DateTimeOffset.Parse(iso, System.Globalization.CultureInfo.InvariantCulture);
 
     private static FollowUpFacts Facts(DateTimeOffset? repliedAt = null, int stepsSent = 0, DateTimeOffset? lastStepAt = null, DateTimeOffset? leadWroteAt = null, string? zone = Berlin) =>
-        new(Cycle: 3, repliedAt ?? RepliedAt, stepsSent, lastStepAt, leadWroteAt ?? (repliedAt ?? RepliedAt).AddMinutes(-5), OptedOut: false, Escalated: false, Won: false, zone);
+        new(Cycle: "out_reply", repliedAt ?? RepliedAt, stepsSent, lastStepAt, leadWroteAt ?? (repliedAt ?? RepliedAt).AddMinutes(-5), OptedOut: false, Escalated: false, Won: false, zone);
 
     private static FollowUpDecision Decide(FollowUpFacts facts, DateTimeOffset now, QuietHours? quiet = null) =>
         FollowUpPlanner.Decide(facts, FollowUpCadence.Default, quiet ?? QuietHours.Default, now);

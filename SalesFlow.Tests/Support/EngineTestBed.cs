@@ -14,6 +14,8 @@ using SalesFlow.Core.Leads;
 using SalesFlow.Core.Memory;
 using SalesFlow.Core.Qualification;
 
+using SalesFlow.Core.FollowUps;
+
 namespace SalesFlow.Tests.Support;
 
 /// <summary>The conversation engine on the real embedded stores of one temp database, as the engine tests use it.</summary>
@@ -81,6 +83,22 @@ public sealed class EngineTestBed : IDisposable
             Options.Create(options ?? new ConversationOptions()),
             Clock,
             NullLogger<ConversationEngine>.Instance);
+    }
+
+    /// <summary>The follow-up service on the same stores (rules texts, real compliance gate).</summary>
+    public FollowUpService FollowUps(FollowUpOptions? options = null)
+    {
+        var clients = new Mock<IClientStore>();
+        clients.Setup(c => c.GetAsync("acme", It.IsAny<CancellationToken>())).ReturnsAsync(Acme);
+        return new FollowUpService(
+            clients.Object,
+            Leads,
+            Conversations,
+            Outbox,
+            new ComplianceGate(new RulesComplianceFilter(), Audit, NullLogger<ComplianceGate>.Instance),
+            Queue,
+            Options.Create(options ?? new FollowUpOptions()),
+            NullLogger<FollowUpService>.Instance);
     }
 
     /// <summary>Anna writes on WhatsApp.</summary>
