@@ -6,6 +6,7 @@ using SalesFlow.Core.Clients;
 using SalesFlow.Core.Compliance;
 using SalesFlow.Core.Conversations;
 using SalesFlow.Core.Delivery;
+using SalesFlow.Core.FollowUps;
 using SalesFlow.Core.Intake;
 using SalesFlow.Core.Leads;
 using SalesFlow.Core.Privacy;
@@ -65,6 +66,11 @@ public static class HostingExtensions
         services.AddSingleton<ITimerHandler, InboundSweepTimer>();
         builder.AddKnowledge();
         services.AddSingleton<ITimerHandler, SummaryRefreshTimer>();
+        services.AddSingleton<FollowUpService>();
+        services.AddSingleton<StoreFollowUpDriver>();
+        services.AddSingleton<ITimerHandler, FollowUpSweepTimer>();
+        // Standalone: the queue and the store timers drive a lead's conversation (AddDurableFollowUps replaces this under the host).
+        services.AddSingleton<ILeadConversationSignals, StoreTimerConversationSignals>();
         services.AddHostedService<DemoClientSeeder>();
         services.AddSingleton<QueueRunner>();
         if (!mode.UnderFunctionsHost)
@@ -129,6 +135,7 @@ public static class HostingExtensions
         builder.Services.AddOptions<DemoClientOptions>().BindConfiguration("DemoClient");
         builder.Services.AddOptions<ConversationOptions>().BindConfiguration(ConversationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<EmailIntakeOptions>().BindConfiguration(EmailIntakeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<FollowUpOptions>().BindConfiguration(FollowUpOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<Core.Memory.MemoryOptions>().BindConfiguration(Core.Memory.MemoryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         // The Functions host tells a custom handler its port; standalone defaults to the Functions port 7071.

@@ -77,6 +77,8 @@ public static class FunctionCatalog
         new(TimerNames.RetentionCleanup, "0 30 3 * * *"),
         // Turns refresh summaries as the hot window overflows; this tidies up leads whose last turns did not.
         new(TimerNames.SummaryRefresh, "0 */15 * * * *"),
+        // The standalone follow-up driver's sweep (store timers); under the host with Durable follow-ups it finds none.
+        new(TimerNames.FollowUps, "*/30 * * * * *"),
     ];
 
     public static IEnumerable<FunctionDefinition> All => Http.Cast<FunctionDefinition>().Concat(Queues).Concat(Timers);
@@ -88,4 +90,5 @@ public static class TimerNames
     public const string InboundSweep = "inbound-sweep";
     public const string RetentionCleanup = "retention-cleanup";
     public const string SummaryRefresh = "summary-refresh";
+    public const string FollowUps = "follow-ups";
 }

@@ -31,7 +31,9 @@ public sealed class EngineTestBed : IDisposable
         Queue = new SqliteWorkQueue(Temp.Db, Clock);
         Profiles = new SqliteLeadProfileStore(Temp.Db);
         Audit = new SqliteComplianceAuditLog(Temp.Db);
-        Intake = new IntakeService(Leads, Conversations, Outbox, Queue, Options.Create(new ConversationOptions()), Options.Create(new EmailIntakeOptions()), Clock, NullLogger<IntakeService>.Instance);
+        FollowUpTimers = new SqliteFollowUpTimerStore(Temp.Db);
+        Signals = new StoreTimerConversationSignals(Queue, FollowUpDriver());
+        Intake = new IntakeService(Leads, Conversations, Outbox, Signals, Options.Create(new ConversationOptions()), Options.Create(new EmailIntakeOptions()), Clock, NullLogger<IntakeService>.Instance);
     }
 
     public TempDatabase Temp { get; } = new();
@@ -42,7 +44,13 @@ public sealed class EngineTestBed : IDisposable
     public SqliteWorkQueue Queue { get; }
     public SqliteLeadProfileStore Profiles { get; }
     public SqliteComplianceAuditLog Audit { get; }
+    public SqliteFollowUpTimerStore FollowUpTimers { get; }
+    public StoreTimerConversationSignals Signals { get; }
     public IntakeService Intake { get; }
+
+    /// <summary>The standalone follow-up driver on the same stores and clock.</summary>
+    public StoreFollowUpDriver FollowUpDriver(FollowUpOptions? options = null) =>
+        new(FollowUpTimers, FollowUps(options), Clock, NullLogger<StoreFollowUpDriver>.Instance);
 
     /// <summary>The engine with the rules brain and the memory layers (default options) unless told otherwise; the client has no knowledge.</summary>
     public ConversationEngine Engine(
