@@ -109,6 +109,22 @@ public sealed class LeadConversationOrchestrationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_message_after_the_orchestration_finished_starts_the_lead_s_next_one()
+    {
+        await StartAsync(new FollowUpOptions { Cadence = "PT1S", QuietFrom = TimeOnly.MinValue, QuietUntil = TimeOnly.MinValue });
+        var leadId = await SayAsync("Hi, I am interested in your product");
+        var first = await CompletionAsync(leadId);
+        Assert.Equal("cadence_done", first.ReadOutputAs<string>());
+
+        await SayAsync("Sorry for the silence, what does it cost?");
+        var second = await CompletionAsync(leadId);
+
+        Assert.Equal("cadence_done", second.ReadOutputAs<string>());
+        Assert.Equal(2, (await OutboxAsync(leadId, OutboxPurpose.Reply)).Count);
+        Assert.Equal(2, (await OutboxAsync(leadId, OutboxPurpose.FollowUp)).Count);
+    }
+
+    [Fact]
     public async Task A_reply_from_the_lead_before_the_timer_cancels_the_follow_up_and_starts_a_new_cycle()
     {
         await StartAsync(new FollowUpOptions { Cadence = "PT30S,PT60S", QuietFrom = TimeOnly.MinValue, QuietUntil = TimeOnly.MinValue });
