@@ -12,6 +12,11 @@ public static class OutboxStatus
     public const string Failed = "failed";
     /// <summary>Not sent on purpose (the lead opted out meanwhile).</summary>
     public const string Suppressed = "suppressed";
+    /// <summary>
+    /// Not sent: a WhatsApp follow-up outside the 24-hour window, where only an approved template may go (issue 12 adds
+    /// templates). Recorded so the step is visible and never sent as free text.
+    /// </summary>
+    public const string NeedsTemplate = "needs_template";
 
     /// <summary>Provider reports arrive out of order; a later stage never goes back.</summary>
     public static int Rank(string status) => status switch
@@ -22,6 +27,7 @@ public static class OutboxStatus
         Read => 3,
         Failed => 4,
         Suppressed => 4,
+        NeedsTemplate => 4,
         _ => -1,
     };
 }
@@ -34,6 +40,8 @@ public static class OutboxPurpose
     public const string Handover = "handover";
     /// <summary>The confirmation e-mail to an address a lead typed in chat (its code and link), written by SalesFlow, not the brain.</summary>
     public const string EmailVerification = "email_verification";
+    /// <summary>A step of the follow-up cadence after a reply the lead did not answer.</summary>
+    public const string FollowUp = "follow_up";
 }
 
 /// <summary>A message SalesFlow will send (or has sent) to a lead, keyed for exactly-once effect.</summary>

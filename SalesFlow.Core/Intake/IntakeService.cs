@@ -7,7 +7,6 @@ using SalesFlow.Core.Conversations;
 using SalesFlow.Core.Delivery;
 using SalesFlow.Core.Leads;
 using SalesFlow.Core.Observability;
-using SalesFlow.Core.Queue;
 
 namespace SalesFlow.Core.Intake;
 
@@ -45,7 +44,7 @@ public sealed class IntakeService(
     ILeadStore leads,
     IConversationStore conversations,
     IOutboxStore outbox,
-    IWorkQueue queue,
+    ILeadConversationSignals signals,
     IOptions<ConversationOptions> options,
     IOptions<EmailIntakeOptions> emailOptions,
     TimeProvider clock,
@@ -186,8 +185,9 @@ public sealed class IntakeService(
     }
 
     /// <summary>
-    /// Queues the lead's turn when the message waits for one (answerable, not yet answered); the burst window lets a
-    /// few quick messages share one turn, and the coalesce key keeps one queued turn per lead. Queueing again is harmless.
+    /// Signals the lead's turn when the message waits for one (answerable, not yet answered): standalone that queues it
+    /// (the burst window lets a few quick messages share one turn, one queued turn per lead), under the Functions host it
+    /// raises the event the lead's orchestration waits for. Signalling again is harmless.
     /// </summary>
     private async Task<bool> QueueTurnAsync(Message stored, Conversation conversation, CancellationToken ct)
     {
@@ -196,12 +196,7 @@ public sealed class IntakeService(
             return false;
         }
 
-        await queue.EnqueueAsync(
-            Queues.ProcessInbound,
-            ProcessInboundWork.Serialize(new ProcessInboundWork(stored.ClientId, stored.LeadId)),
-            options.Value.BurstWindow,
-            coalesceKey: ProcessInboundWork.CoalesceKey(stored.ClientId, stored.LeadId),
-            ct);
+        await signals.MessageArrivedAsync(stored.ClientId, stored.LeadId, options.Value.BurstWindow, ct);
         return true;
     }
 

@@ -7,6 +7,7 @@ using SalesFlow.Core.Clients;
 using SalesFlow.Core.Compliance;
 using SalesFlow.Core.Conversations;
 using SalesFlow.Core.Delivery;
+using SalesFlow.Core.FollowUps;
 using SalesFlow.Core.Leads;
 using SalesFlow.Core.Memory;
 using SalesFlow.Core.Observability;
@@ -71,6 +72,7 @@ public static class AdapterExtensions
         services.AddSingleton<IConversationStore, SqliteConversationStore>();
         services.AddSingleton<IUnansweredInbound, SqliteUnansweredInbound>();
         services.AddSingleton<IOutboxStore, SqliteOutboxStore>();
+        services.AddSingleton<IFollowUpTimerStore, SqliteFollowUpTimerStore>();
         services.AddSingleton<ILeadEraser>(sp => new SqliteLeadEraser(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<SqliteMemoryIndex>()));
         services.AddSingleton<ILeadProfileStore, SqliteLeadProfileStore>();
         services.AddSingleton<IComplianceAuditLog, SqliteComplianceAuditLog>();
@@ -92,6 +94,7 @@ public static class AdapterExtensions
         services.AddSingleton<IConversationStore>(stores.Conversations);
         services.AddSingleton<IUnansweredInbound>(stores.Unanswered);
         services.AddSingleton<IOutboxStore>(stores.Outbox);
+        services.AddSingleton<IFollowUpTimerStore>(stores.FollowUpTimers);
         services.AddSingleton<ILeadEraser>(stores.Eraser);
         services.AddSingleton<ILeadProfileStore>(stores.Profiles);
         services.AddSingleton<IComplianceAuditLog>(stores.ComplianceAudit);

@@ -6,6 +6,7 @@ using SalesFlow.Core.Clients;
 using SalesFlow.Core.Compliance;
 using SalesFlow.Core.Conversations;
 using SalesFlow.Core.Delivery;
+using SalesFlow.Core.FollowUps;
 using SalesFlow.Core.Intake;
 using SalesFlow.Core.Leads;
 using SalesFlow.Core.Privacy;
@@ -13,6 +14,7 @@ using SalesFlow.Core.Qualification;
 using SalesFlow.Core.Queue;
 using SalesFlow.Functions.Apis;
 using SalesFlow.Functions.Hosting;
+using SalesFlow.Functions.Orchestrations;
 using SalesFlow.Functions.Runners;
 using SalesFlow.Functions.Security;
 
@@ -65,6 +67,18 @@ public static class HostingExtensions
         services.AddSingleton<ITimerHandler, InboundSweepTimer>();
         builder.AddKnowledge();
         services.AddSingleton<ITimerHandler, SummaryRefreshTimer>();
+        services.AddSingleton<FollowUpService>();
+        services.AddSingleton<StoreFollowUpDriver>();
+        services.AddSingleton<ITimerHandler, FollowUpSweepTimer>();
+        // Standalone: the queue and the store timers drive a lead's conversation (AddDurableFollowUps replaces this under the host).
+        services.AddSingleton<ILeadConversationSignals, StoreTimerConversationSignals>();
+        services.AddSingleton<DurableClientAccessor>();
+        if (mode.UnderFunctionsHost)
+        {
+            // Under the host a lead's Durable orchestration drives its conversation: turns and follow-ups.
+            services.AddDurableFollowUps();
+        }
+
         services.AddHostedService<DemoClientSeeder>();
         services.AddSingleton<QueueRunner>();
         services.AddSingleton<WorkDispatcher>();
@@ -140,6 +154,7 @@ public static class HostingExtensions
         builder.Services.AddOptions<DemoClientOptions>().BindConfiguration("DemoClient");
         builder.Services.AddOptions<ConversationOptions>().BindConfiguration(ConversationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<EmailIntakeOptions>().BindConfiguration(EmailIntakeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<FollowUpOptions>().BindConfiguration(FollowUpOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<Core.Memory.MemoryOptions>().BindConfiguration(Core.Memory.MemoryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         // Standalone defaults to the Functions port 7071. Under the host the worker's ASP.NET Core integration picks

@@ -96,6 +96,16 @@ public static class AppSettings
         new("Memory__RecallTop", "How many older messages semantic recall adds at most (0 to 50; 0 turns recall off).",
             "5", SettingScope.Both),
 
+        // ── Follow-ups (FollowUpOptions) ────────────────────────────────────────────────────
+        new("FollowUps__Cadence", "When the follow-ups of an unanswered reply are due, as ISO-8601 durations after it, comma-separated and increasing (short steps such as PT10S are fine for demos and tests).",
+            "PT1H,P1D,P3D,P7D", SettingScope.Both),
+        new("FollowUps__QuietFrom", "Local time (the lead's time zone, from the phone number, else the client's) from which no follow-up is sent.",
+            "21:00", SettingScope.Both),
+        new("FollowUps__QuietUntil", "Local time until which no follow-up is sent; a step due in the quiet hours moves to this time.",
+            "08:00", SettingScope.Both),
+        new("FollowUps__QuietOnWeekends", "true: no follow-ups on Saturdays and Sundays (local); a step due then moves to Monday at QuietUntil.",
+            "false", SettingScope.Both),
+
         // ── Demo client (DemoClientOptions) ─────────────────────────────────────────────────
         new("DemoClient__Enabled", "Create the demo client on first start and print its keys to the console once. Off in the cloud: the host forwards stdout to the logs.",
             "true", SettingScope.Both, RequiredInCloud: true),

@@ -85,6 +85,7 @@ public static class TimerNames
     public const string InboundSweep = "inbound-sweep";
     public const string RetentionCleanup = "retention-cleanup";
     public const string SummaryRefresh = "summary-refresh";
+    public const string FollowUps = "follow-ups";
 }
 
 /// <summary>The timers' schedules (6-field NCRONTAB, UTC): the trigger attributes use them, so the host and the TimerRunner agree.</summary>
@@ -99,4 +100,7 @@ public static class TimerSchedules
 
     /// <summary>Turns refresh summaries as the hot window overflows; this tidies up leads whose last turns did not.</summary>
     public const string SummaryRefresh = "0 */15 * * * *";
+
+    /// <summary>The standalone follow-up driver's sweep (store timers); under the host with Durable follow-ups it finds none.</summary>
+    public const string FollowUps = "*/30 * * * * *";
 }

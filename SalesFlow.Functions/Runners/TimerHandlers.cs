@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using SalesFlow.Core.Conversations;
 using SalesFlow.Core.Delivery;
+using SalesFlow.Core.FollowUps;
 using SalesFlow.Core.Memory;
 using SalesFlow.Core.Queue;
 using SalesFlow.Functions.Hosting;
@@ -77,4 +78,12 @@ public sealed class SummaryRefreshTimer(IMemoryStore store, MemoryService memory
             logger.LogInformation("Refreshed {Count} conversation summaries", refreshed);
         }
     }
+}
+
+/// <summary>follow-ups: runs the follow-up steps whose store timers are due (the standalone driver).</summary>
+public sealed class FollowUpSweepTimer(StoreFollowUpDriver driver) : ITimerHandler
+{
+    public string Name => TimerNames.FollowUps;
+
+    public Task RunAsync(CancellationToken ct) => driver.SweepAsync(ct);
 }

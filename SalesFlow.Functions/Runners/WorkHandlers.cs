@@ -5,7 +5,7 @@ using SalesFlow.Core.Queue;
 namespace SalesFlow.Functions.Runners;
 
 /// <summary>process-inbound: answer whatever a lead has sent.</summary>
-public sealed class ProcessInboundHandler(ConversationEngine engine) : IWorkHandler
+public sealed class ProcessInboundHandler(ConversationEngine engine, ILeadConversationSignals signals) : IWorkHandler
 {
     public string Queue => Queues.ProcessInbound;
 
@@ -13,6 +13,10 @@ public sealed class ProcessInboundHandler(ConversationEngine engine) : IWorkHand
     {
         var work = ProcessInboundWork.Parse(item.Payload);
         await engine.ProcessLeadAsync(work.ClientId, work.LeadId, ct);
+
+        // Also when the turn found nothing to do: a re-run after a crash between the turn and this plan must still plan
+        // (the job is completed only after this returns). Planning again is harmless.
+        await signals.TurnCompletedAsync(work.ClientId, work.LeadId, ct);
     }
 }
 

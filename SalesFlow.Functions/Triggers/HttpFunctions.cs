@@ -1,11 +1,15 @@
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
 using SalesFlow.Functions.Hosting;
+using SalesFlow.Functions.Orchestrations;
 
 namespace SalesFlow.Functions.Triggers;
 
 // The HTTP functions: one catch-all per API area, so each keeps its own auth level and methods. The routes behind
 // them are the app's one route table (Apis/*.cs), run by HttpFunctionDispatcher; standalone, Kestrel serves that same
 // table directly. host.json sets routePrefix "", so /health and /ready stay at the root and API routes spell out "api/".
+// The functions whose requests can store a lead's message (webhooks, conversations, chat) bind the Durable client: intake
+// wakes the lead's orchestration through it (DurableLeadConversationSignals), and the worker hands it out only as a binding.
 
 /// <summary>Liveness and readiness probes (no key: load balancers and uptime checks call them).</summary>
 public sealed class ProbeFunctions(HttpFunctionDispatcher dispatcher)
@@ -18,11 +22,15 @@ public sealed class ProbeFunctions(HttpFunctionDispatcher dispatcher)
 }
 
 /// <summary>Callers that cannot send a function key: they prove themselves by signature or token.</summary>
-public sealed class WebhookFunctions(HttpFunctionDispatcher dispatcher)
+public sealed class WebhookFunctions(HttpFunctionDispatcher dispatcher, DurableClientAccessor durableClients)
 {
     /// <summary>Providers cannot send a function key; every webhook verifies the provider's signature instead.</summary>
     [Function("webhooks")]
-    public Task<IResult> Webhooks([HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", Route = "api/webhooks/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
+    public Task<IResult> Webhooks([HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", Route = "api/webhooks/{*rest}")] HttpRequest request, [DurableClient] DurableTaskClient durable)
+    {
+        durableClients.Use(durable);
+        return dispatcher.DispatchAsync(request.HttpContext);
+    }
 
     /// <summary>The confirmation link of an e-mail address is opened from a mailbox; its token is the credential.</summary>
     [Function("verify")]
@@ -30,10 +38,14 @@ public sealed class WebhookFunctions(HttpFunctionDispatcher dispatcher)
 }
 
 /// <summary>The client and admin APIs: a function key on top of the app's own API-key auth.</summary>
-public sealed class ApiFunctions(HttpFunctionDispatcher dispatcher)
+public sealed class ApiFunctions(HttpFunctionDispatcher dispatcher, DurableClientAccessor durableClients)
 {
     [Function("conversations")]
-    public Task<IResult> Conversations([HttpTrigger(AuthorizationLevel.Function, "get", "post", Route = "api/conversations/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
+    public Task<IResult> Conversations([HttpTrigger(AuthorizationLevel.Function, "get", "post", Route = "api/conversations/{*rest}")] HttpRequest request, [DurableClient] DurableTaskClient durable)
+    {
+        durableClients.Use(durable);
+        return dispatcher.DispatchAsync(request.HttpContext);
+    }
 
     [Function("leads")]
     public Task<IResult> Leads([HttpTrigger(AuthorizationLevel.Function, "get", "post", "delete", Route = "api/leads/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
@@ -52,7 +64,11 @@ public sealed class ApiFunctions(HttpFunctionDispatcher dispatcher)
 
     /// <summary>Server-sent events: with ASP.NET Core integration the host proxies the response as the worker writes it.</summary>
     [Function("chat")]
-    public Task<IResult> Chat([HttpTrigger(AuthorizationLevel.Function, "post", Route = "api/chat/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
+    public Task<IResult> Chat([HttpTrigger(AuthorizationLevel.Function, "post", Route = "api/chat/{*rest}")] HttpRequest request, [DurableClient] DurableTaskClient durable)
+    {
+        durableClients.Use(durable);
+        return dispatcher.DispatchAsync(request.HttpContext);
+    }
 
     [Function("admin")]
     public Task<IResult> Admin([HttpTrigger(AuthorizationLevel.Function, "get", "post", Route = "api/admin/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);

@@ -1,6 +1,8 @@
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
 using SalesFlow.Core.Queue;
 using SalesFlow.Functions.Hosting;
+using SalesFlow.Functions.Orchestrations;
 using SalesFlow.Functions.Runners;
 
 namespace SalesFlow.Functions.Triggers;
@@ -11,11 +13,20 @@ namespace SalesFlow.Functions.Triggers;
 /// metadata by name. A throw makes the host retry the message and, after maxDequeueCount, move it to "&lt;queue&gt;-poison".
 /// Standalone, the QueueRunner drains the same queues into the same handlers.
 /// </summary>
-public sealed class QueueFunctions(WorkDispatcher work)
+public sealed class QueueFunctions(WorkDispatcher work, DurableClientAccessor durableClients)
 {
     [Function(Queues.ProcessInbound)]
-    public Task ProcessInbound([QueueTrigger(Queues.ProcessInbound, Connection = QueueFunction.StorageConnection)] string message, string id, long dequeueCount, CancellationToken ct) =>
-        work.RunAsync(new WorkItem(id, Queues.ProcessInbound, message, (int)dequeueCount), ct);
+    public Task ProcessInbound(
+        [QueueTrigger(Queues.ProcessInbound, Connection = QueueFunction.StorageConnection)] string message,
+        string id,
+        long dequeueCount,
+        [DurableClient] DurableTaskClient durable,
+        CancellationToken ct)
+    {
+        // The turn tells the lead's orchestration it ran (it re-plans the follow-up): that takes the Durable client.
+        durableClients.Use(durable);
+        return work.RunAsync(new WorkItem(id, Queues.ProcessInbound, message, (int)dequeueCount), ct);
+    }
 
     [Function(Queues.Deliver)]
     public Task Deliver([QueueTrigger(Queues.Deliver, Connection = QueueFunction.StorageConnection)] string message, string id, long dequeueCount, CancellationToken ct) =>

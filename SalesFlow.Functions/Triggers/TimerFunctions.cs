@@ -18,4 +18,7 @@ public sealed class TimerFunctions(TimerDispatcher timers)
 
     [Function(TimerNames.SummaryRefresh)]
     public Task SummaryRefresh([TimerTrigger(TimerSchedules.SummaryRefresh)] TimerInfo timer, CancellationToken ct) => timers.RunAsync(TimerNames.SummaryRefresh, ct);
+
+    [Function(TimerNames.FollowUps)]
+    public Task FollowUps([TimerTrigger(TimerSchedules.FollowUps)] TimerInfo timer, CancellationToken ct) => timers.RunAsync(TimerNames.FollowUps, ct);
 }

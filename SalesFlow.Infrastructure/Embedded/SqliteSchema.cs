@@ -203,6 +203,18 @@ internal static class SqliteSchema
             UNIQUE (client_id, lead_id, kind, seq)
         );
         CREATE INDEX IF NOT EXISTS ix_memory_vectors_lead ON memory_vectors (client_id, lead_id, id);
+        -- The standalone follow-up driver's timers, one per lead; a sweep claims one by moving due_at at its etag.
+        CREATE TABLE IF NOT EXISTS follow_up_timers (
+            client_id TEXT NOT NULL,
+            lead_id TEXT NOT NULL,
+            cycle TEXT NOT NULL,
+            steps_sent INTEGER NOT NULL,
+            last_step_at INTEGER,
+            due_at INTEGER NOT NULL,
+            etag TEXT NOT NULL,
+            PRIMARY KEY (client_id, lead_id)
+        );
+        CREATE INDEX IF NOT EXISTS ix_follow_up_timers_due ON follow_up_timers (due_at);
         -- Erasures whose rows are deleted but whose leftovers in the file are not yet scrubbed (SqliteErasureScrubber).
         -- The one table without client_id: it names no client and no lead, only how far the scrub got.
         CREATE TABLE IF NOT EXISTS erasure_scrubs (

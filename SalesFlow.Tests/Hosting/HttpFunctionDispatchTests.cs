@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Extensions.DependencyInjection;
 using SalesFlow.Core.Queue;
 using SalesFlow.Functions.Hosting;
+using SalesFlow.Functions.Orchestrations;
 using SalesFlow.Functions.Triggers;
 using SalesFlow.Tests.Support;
 
@@ -31,12 +32,8 @@ public sealed class HttpFunctionDispatchTests(AzuriteFixture azurite) : IAsyncLi
     private static string NewPhone() => "49171" + Random.Shared.Next(1000000, 9999999);
 
     [Fact]
-    public async Task ASignedWhatsAppWebhookIsVerifiedOnTheRawBodyThroughTheWebhooksFunctionAndItsQueuedTurnIsAnsweredByTheQueueFunction()
+    public async Task ASignedWhatsAppWebhookIsVerifiedOnTheRawBodyThroughTheWebhooksFunctionAndTheLeadsOrchestrationAnswersIt()
     {
-        // Tests of the Azurite collection run one at a time: what other tests left in the queue is not this turn.
-        var queue = azurite.NewServiceClient().GetQueueClient(Queues.ProcessInbound);
-        await queue.CreateIfNotExistsAsync();
-        await queue.ClearMessagesAsync();
         var phone = NewPhone();
         var body = Webhooks.WhatsAppText(phone, "wamid." + Guid.NewGuid().ToString("N"), "Hi, what does your CRM cost per user?");
 
@@ -53,13 +50,12 @@ public sealed class HttpFunctionDispatchTests(AzuriteFixture azurite) : IAsyncLi
         Assert.Equal("webhooks", _functions.ReceivedBy["POST /api/webhooks/whatsapp/demo"]);
         Assert.Equal("/api/webhooks/whatsapp/{clientId}", _functions.Answered["POST /api/webhooks/whatsapp/demo"]);
 
-        // What the app enqueued, as the queue trigger reads it (host.json messageEncoding base64: the text decoded).
-        var message = (await Eventually.ReturnsAsync(async () => (await queue.ReceiveMessagesAsync(1, TimeSpan.FromMinutes(1))).Value, m => m.Length == 1, because: "the turn is queued")).Single();
-        var functions = ActivatorUtilities.CreateInstance<QueueFunctions>(_functions.Services);
-        await functions.ProcessInbound(message.MessageText, message.MessageId, message.DequeueCount, CancellationToken.None);
-
-        var outbox = await _functions.Http.OutboxAsync();
-        Assert.True(outbox.Any(o => o.GetProperty("text").GetString() is { Length: > 0 }), string.Join("\n", outbox.Select(o => o.GetRawText())));
+        // Under the host intake wakes the lead's Durable orchestration (through the function's [DurableClient]), whose
+        // turn activity writes the reply: no process-inbound message is involved.
+        var outbox = await Eventually.ReturnsAsync(() => _functions.Http.OutboxAsync(), o => o.Any(i => i.GetProperty("text").GetString() is { Length: > 0 }), because: "the orchestration's turn answers");
+        var leadId = outbox.First().GetProperty("leadId").GetString()!;
+        var instance = await _functions.Durable!.Client.GetInstanceAsync(LeadConversationNames.InstanceIdFor("demo", leadId));
+        Assert.NotNull(instance);
         Assert.Equal("outbox", _functions.ReceivedBy["GET /api/outbox"]);
     }
 

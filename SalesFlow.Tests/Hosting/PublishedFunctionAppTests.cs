@@ -100,10 +100,19 @@ public sealed class PublishedFunctionAppTests : IClassFixture<PublishedFunctionA
             Assert.Equal(("timerTrigger", timer.Schedule), (trigger.GetProperty("type").GetString(), trigger.GetProperty("schedule").GetString()));
         }
 
-        // Durable orchestrations and activities (when the app has them) are in the metadata too, run only by the host.
-        foreach (var other in FunctionCatalog.All.OfType<FunctionCatalog.OtherFunction>())
+        // The lead orchestration and its activities are in the metadata too, run only by the host.
+        var others = FunctionCatalog.All.OfType<FunctionCatalog.OtherFunction>().ToList();
+        Assert.Contains(others, f => f.Trigger == "OrchestrationTrigger");
+        Assert.Contains(others, f => f.Trigger == "ActivityTrigger");
+        foreach (var other in others)
         {
             Assert.Equal(char.ToLowerInvariant(other.Trigger[0]) + other.Trigger[1..], Trigger(metadata[other.Name]).GetProperty("type").GetString());
+        }
+
+        // The functions whose requests can store a lead's message bind the Durable client that wakes its orchestration.
+        foreach (var name in new[] { "webhooks", "conversations", "chat", Core.Queue.Queues.ProcessInbound })
+        {
+            Assert.Contains(metadata[name].GetProperty("bindings").EnumerateArray(), b => b.GetProperty("type").GetString() == "durableClient");
         }
     }
 
@@ -146,9 +155,6 @@ public sealed class PublishedFunctionAppTests : IClassFixture<PublishedFunctionA
         Assert.Contains(extensions, e => e.GetProperty("name").GetString() == "AzureStorageQueues");
         Assert.All(extensions, e => Assert.True(File.Exists(_published.PathOf(e.GetProperty("hintPath").GetString()!)), e.GetProperty("hintPath").GetString()));
         Assert.True(System.IO.Directory.Exists(_published.PathOf(".azurefunctions")));
-        if (FunctionCatalog.All.OfType<FunctionCatalog.OtherFunction>().Any(f => f.Trigger is "OrchestrationTrigger" or "ActivityTrigger"))
-        {
-            Assert.Contains(extensions, e => e.GetProperty("name").GetString()!.Contains("DurableTask", StringComparison.Ordinal));
-        }
+        Assert.Contains(extensions, e => e.GetProperty("name").GetString()!.Contains("DurableTask", StringComparison.Ordinal));
     }
 }

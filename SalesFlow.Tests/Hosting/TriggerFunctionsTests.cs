@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using SalesFlow.Functions.Orchestrations;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -42,12 +44,35 @@ public sealed class TriggerFunctionsTests
     {
         var function = Assert.Single(FunctionCatalog.Queues, q => q.Name == name);
         var handlers = FunctionCatalog.Queues.ToDictionary(q => q.QueueName, q => WorkHandler(q.QueueName));
-        var functions = new QueueFunctions(new WorkDispatcher(handlers.Values.Select(h => h.Object)));
+        var durable = new Mock<DurableTaskClient>("durable").Object;
+        var accessor = new DurableClientAccessor();
+        var functions = new QueueFunctions(new WorkDispatcher(handlers.Values.Select(h => h.Object)), accessor);
 
-        await (Task)function.Method.Invoke(functions, ["{\"clientId\":\"c1\"}", "message-7", 3L, CancellationToken.None])!;
+        await (Task)function.Method.Invoke(functions, [.. function.Method.GetParameters().Select(p => p.ParameterType switch
+        {
+            _ when p.ParameterType == typeof(DurableTaskClient) => durable,
+            _ when p.ParameterType == typeof(long) => 3L,
+            _ when p.ParameterType == typeof(CancellationToken) => CancellationToken.None,
+            _ when p.Name == "id" => "message-7",
+            _ => (object)"{\"clientId\":\"c1\"}",
+        })])!;
 
         handlers[function.QueueName].Verify(h => h.HandleAsync(new WorkItem("message-7", function.QueueName, "{\"clientId\":\"c1\"}", 3), It.IsAny<CancellationToken>()), Times.Once);
         Assert.All(handlers.Where(h => h.Key != function.QueueName), h => h.Value.Verify(x => x.HandleAsync(It.IsAny<WorkItem>(), It.IsAny<CancellationToken>()), Times.Never));
+    }
+
+    [Fact]
+    public async Task TheProcessInboundFunctionHandsItsDurableClientToTheTurnSoTheTurnCanWakeTheLeadsOrchestration()
+    {
+        var handler = WorkHandler(Queues.ProcessInbound);
+        var accessor = new DurableClientAccessor();
+        var durable = new Mock<DurableTaskClient>("durable").Object;
+        DurableTaskClient? seenByTheTurn = null;
+        handler.Setup(h => h.HandleAsync(It.IsAny<WorkItem>(), It.IsAny<CancellationToken>())).Callback(() => seenByTheTurn = accessor.Client).Returns(Task.CompletedTask);
+
+        await new QueueFunctions(new WorkDispatcher([handler.Object]), accessor).ProcessInbound("{}", "m1", 1, durable, CancellationToken.None);
+
+        Assert.Same(durable, seenByTheTurn);
     }
 
     [Fact]
@@ -55,7 +80,7 @@ public sealed class TriggerFunctionsTests
     {
         var handler = WorkHandler(Queues.Deliver);
         handler.Setup(h => h.HandleAsync(It.IsAny<WorkItem>(), It.IsAny<CancellationToken>())).ThrowsAsync(new InvalidOperationException("vendor down"));
-        var functions = new QueueFunctions(new WorkDispatcher([handler.Object]));
+        var functions = new QueueFunctions(new WorkDispatcher([handler.Object]), new DurableClientAccessor());
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => functions.Deliver("{}", "m1", 1, CancellationToken.None));
 

@@ -48,7 +48,7 @@ public sealed class UnauthenticatedEmailIntakeTests : IDisposable
         _bed.Leads,
         _bed.Conversations,
         _bed.Outbox,
-        _bed.Queue,
+        _bed.Signals,
         Options.Create(new ConversationOptions()),
         Options.Create(new EmailIntakeOptions { RequireSenderAuthentication = requireSenderAuthentication }),
         _bed.Clock,

@@ -15,6 +15,8 @@ using SalesFlow.Core.Leads;
 using SalesFlow.Core.Memory;
 using SalesFlow.Core.Qualification;
 
+using SalesFlow.Core.FollowUps;
+
 namespace SalesFlow.Tests.Support;
 
 /// <summary>The conversation engine on the real embedded stores of one temp database, as the engine tests use it.</summary>
@@ -30,7 +32,9 @@ public sealed class EngineTestBed : IDisposable
         Queue = new SqliteWorkQueue(Temp.Db, Clock);
         Profiles = new SqliteLeadProfileStore(Temp.Db);
         Audit = new SqliteComplianceAuditLog(Temp.Db);
-        Intake = new IntakeService(Leads, Conversations, Outbox, Queue, Options.Create(new ConversationOptions()), Options.Create(new EmailIntakeOptions()), Clock, NullLogger<IntakeService>.Instance);
+        FollowUpTimers = new SqliteFollowUpTimerStore(Temp.Db);
+        Signals = new StoreTimerConversationSignals(Queue, FollowUpDriver());
+        Intake = new IntakeService(Leads, Conversations, Outbox, Signals, Options.Create(new ConversationOptions()), Options.Create(new EmailIntakeOptions()), Clock, NullLogger<IntakeService>.Instance);
     }
 
     public TempDatabase Temp { get; } = new();
@@ -41,10 +45,16 @@ public sealed class EngineTestBed : IDisposable
     public SqliteWorkQueue Queue { get; }
     public SqliteLeadProfileStore Profiles { get; }
     public SqliteComplianceAuditLog Audit { get; }
+    public SqliteFollowUpTimerStore FollowUpTimers { get; }
+    public StoreTimerConversationSignals Signals { get; }
     public IntakeService Intake { get; }
 
     /// <summary>The integration events port the engine publishes to (a mock: what was published, and failures on demand).</summary>
     public Mock<IIntegrationEvents> IntegrationEvents { get; } = new();
+
+    /// <summary>The standalone follow-up driver on the same stores and clock.</summary>
+    public StoreFollowUpDriver FollowUpDriver(FollowUpOptions? options = null) =>
+        new(FollowUpTimers, FollowUps(options), Clock, NullLogger<StoreFollowUpDriver>.Instance);
 
     /// <summary>The engine with the rules brain and the memory layers (default options) unless told otherwise; the client has no knowledge.</summary>
     public ConversationEngine Engine(
@@ -86,6 +96,22 @@ public sealed class EngineTestBed : IDisposable
             Options.Create(options ?? new ConversationOptions()),
             Clock,
             NullLogger<ConversationEngine>.Instance);
+    }
+
+    /// <summary>The follow-up service on the same stores (rules texts, real compliance gate).</summary>
+    public FollowUpService FollowUps(FollowUpOptions? options = null)
+    {
+        var clients = new Mock<IClientStore>();
+        clients.Setup(c => c.GetAsync("acme", It.IsAny<CancellationToken>())).ReturnsAsync(Acme);
+        return new FollowUpService(
+            clients.Object,
+            Leads,
+            Conversations,
+            Outbox,
+            new ComplianceGate(new RulesComplianceFilter(), Audit, NullLogger<ComplianceGate>.Instance),
+            Queue,
+            Options.Create(options ?? new FollowUpOptions()),
+            NullLogger<FollowUpService>.Instance);
     }
 
     /// <summary>Anna writes on WhatsApp.</summary>

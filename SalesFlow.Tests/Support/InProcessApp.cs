@@ -8,10 +8,13 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Data.Sqlite;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using SalesFlow.Functions.Extensions;
 using SalesFlow.Functions.Hosting;
+using SalesFlow.Functions.Orchestrations;
 
 namespace SalesFlow.Tests.Support;
 
@@ -30,11 +33,13 @@ public sealed class InProcessApp : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly string _dataDir;
+    private readonly DurableTaskTestHost? _durable;
 
-    private InProcessApp(WebApplication app, string dataDir, Uri baseUrl)
+    private InProcessApp(WebApplication app, string dataDir, Uri baseUrl, DurableTaskTestHost? durable)
     {
         _app = app;
         _dataDir = dataDir;
+        _durable = durable;
         BaseUrl = baseUrl;
         Http = new HttpClient { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(30) };
         Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", SalesFlowAppProcess.ApiKey);
@@ -45,6 +50,9 @@ public sealed class InProcessApp : IAsyncDisposable
     public HttpClient Http { get; }
 
     public IServiceProvider Services => _app.Services;
+
+    /// <summary>Behind functions: the Durable test host that runs the lead orchestrations.</summary>
+    public DurableTaskTestHost? Durable => _durable;
 
     /// <summary>"METHOD path" → the route pattern of the endpoint that answered (null: none matched).</summary>
     public ConcurrentDictionary<string, string?> Answered { get; } = new();
@@ -80,9 +88,13 @@ public sealed class InProcessApp : IAsyncDisposable
             await next(context);
             self!.Answered[Key(context.Request)] = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText;
         });
+        DurableTaskTestHost? durable = null;
         if (underFunctionsHost)
         {
-            MapHttpFunctionsLikeTheWorker(app, r => self!.ReceivedBy[Key(r.Request)] = r.Function);
+            // The Durable extension's part of the host: lead orchestrations run in the in-process test host, and the
+            // functions that bind [DurableClient] get its client.
+            durable = await LeadConversationTestHost.StartAsync(() => app.Services.GetRequiredService<LeadConversationActivities>());
+            MapHttpFunctionsLikeTheWorker(app, durable.Client, r => self!.ReceivedBy[Key(r.Request)] = r.Function);
         }
         else
         {
@@ -91,13 +103,13 @@ public sealed class InProcessApp : IAsyncDisposable
 
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        self = new InProcessApp(app, dataDir, new Uri(address));
+        self = new InProcessApp(app, dataDir, new Uri(address), durable);
         return self;
     }
 
     private static string Key(HttpRequest request) => $"{request.Method} {request.Path}";
 
-    private static void MapHttpFunctionsLikeTheWorker(WebApplication app, Action<(HttpRequest Request, string Function)> received)
+    private static void MapHttpFunctionsLikeTheWorker(WebApplication app, DurableTaskClient durable, Action<(HttpRequest Request, string Function)> received)
     {
         app.UseRouting();
         app.UseEndpoints(endpoints =>
@@ -110,7 +122,7 @@ public sealed class InProcessApp : IAsyncDisposable
                     {
                         received((context.Request, function.Name));
                         var instance = ActivatorUtilities.CreateInstance(context.RequestServices, function.Method.DeclaringType!);
-                        var result = await (Task<IResult>)function.Method.Invoke(instance, [context.Request])!;
+                        var result = await (Task<IResult>)function.Method.Invoke(instance, [.. function.Method.GetParameters().Select(p => p.ParameterType == typeof(DurableTaskClient) ? (object)durable : context.Request)])!;
                         await result.ExecuteAsync(context);
                     },
                     RoutePatternFactory.Parse(function.Route),
@@ -134,6 +146,11 @@ public sealed class InProcessApp : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
+        if (_durable is not null)
+        {
+            await _durable.DisposeAsync();
+        }
+
         await _app.StopAsync();
         await _app.DisposeAsync();
         SqliteConnection.ClearAllPools();

@@ -26,6 +26,7 @@ public sealed class CosmosStores : IDisposable
         Usage = new CosmosUsageStore(Containers);
         Knowledge = new CosmosKnowledgeStore(Containers);
         Unanswered = new CosmosUnansweredInbound(Containers, Conversations);
+        FollowUpTimers = new CosmosFollowUpTimerStore(Containers);
     }
 
     public CosmosClient Client { get; }
@@ -56,6 +57,8 @@ public sealed class CosmosStores : IDisposable
 
     public CosmosKnowledgeStore Knowledge { get; }
     public CosmosUnansweredInbound Unanswered { get; }
+
+    public CosmosFollowUpTimerStore FollowUpTimers { get; }
 
     /// <summary>Creates the database and containers when missing (when <see cref="CosmosOptions.CreateIfMissing"/>); call once at start-up.</summary>
     public async Task InitializeAsync(CancellationToken ct)

@@ -1,0 +1,202 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SalesFlow.Core.Clients;
+using SalesFlow.Core.Common;
+using SalesFlow.Core.Compliance;
+using SalesFlow.Core.Conversations;
+using SalesFlow.Core.Delivery;
+using SalesFlow.Core.Leads;
+using SalesFlow.Core.Queue;
+
+namespace SalesFlow.Core.FollowUps;
+
+/// <summary>Where a lead's follow-ups stand: the cycle (the unanswered reply's outbox id) and how many of its steps are done.</summary>
+public sealed record FollowUpProgress(string Cycle, int StepsSent, DateTimeOffset? LastStepAt)
+{
+    public static FollowUpProgress None { get; } = new("", 0, null);
+}
+
+/// <summary>A decision with the progress it was made for (serialisable: a Durable activity returns it).</summary>
+public sealed record FollowUpPlan(FollowUpProgress Progress, FollowUpDecision Decision);
+
+public enum FollowUpStepOutcome
+{
+    /// <summary>Stored in the outbox and queued for delivery (or found there from an earlier run of the same step).</summary>
+    Written,
+
+    /// <summary>WhatsApp outside the 24-hour window: recorded with status needs_template, not sent.</summary>
+    NeedsTemplate,
+
+    /// <summary>No longer due when it ran (the lead wrote back, opted out, …): nothing written.</summary>
+    Skipped,
+}
+
+/// <param name="Progress">The progress after the step (unchanged when skipped).</param>
+/// <param name="OutboxId">The step's outbox item, when one was written.</param>
+public sealed record FollowUpStepResult(FollowUpStepOutcome Outcome, FollowUpProgress Progress, string Reason, string? OutboxId = null);
+
+/// <summary>
+/// The follow-up work both drivers share (the Durable orchestrator through its activities, the store timer sweep
+/// directly): read a lead's facts and ask <see cref="FollowUpPlanner"/> what comes next, and write a due step through
+/// the compliance gate into the outbox under a key of (client, lead, cycle, step), so a step never lands twice.
+/// </summary>
+public sealed class FollowUpService(
+    IClientStore clients,
+    ILeadStore leads,
+    IConversationStore conversations,
+    IOutboxStore outbox,
+    ComplianceGate compliance,
+    IWorkQueue queue,
+    IOptions<FollowUpOptions> options,
+    ILogger<FollowUpService> logger)
+{
+    /// <summary>How far back the latest reply is looked for among the lead's newest outbox items (follow-ups and e-mail checks sit between).</summary>
+    private const int RecentOutboxItems = 20;
+
+    public const string NeedsTemplateError = "WhatsApp 24-hour window closed: a follow-up needs an approved template";
+
+    public static string IdFor(string clientId, string leadId, string cycle, int step) =>
+        Ids.Deterministic("out", clientId, leadId, "follow-up", cycle, step.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    public static string IdempotencyKeyFor(string leadId, string cycle, int step) => $"follow-up:{leadId}:{cycle}:{step}";
+
+    /// <summary>What comes next for the lead, at <paramref name="now"/>; <paramref name="progress"/> counts only when it is about the current cycle.</summary>
+    public async Task<FollowUpPlan> PlanAsync(string clientId, string leadId, FollowUpProgress progress, DateTimeOffset now, CancellationToken ct)
+    {
+        var read = await ReadAsync(clientId, leadId, progress, ct);
+        if (read is null)
+        {
+            return new(progress, new FollowUpDecision(FollowUpAction.Finish, progress.StepsSent, null, "no_reply"));
+        }
+
+        var settings = options.Value;
+        var decision = FollowUpPlanner.Decide(read.Facts, settings.ParsedCadence, settings.QuietHours, now);
+        return new(new FollowUpProgress(read.Facts.Cycle, read.Facts.StepsSent, read.Facts.LastStepAt), decision);
+    }
+
+    /// <summary>
+    /// Runs step <c>progress.StepsSent</c> of <c>progress.Cycle</c> if it is still due at <paramref name="now"/> (decided
+    /// again on fresh facts: an opt-out or a message since the plan skips it). Idempotent: a re-run finds the stored item.
+    /// </summary>
+    public async Task<FollowUpStepResult> RunStepAsync(string clientId, string leadId, FollowUpProgress progress, DateTimeOffset now, CancellationToken ct)
+    {
+        var read = await ReadAsync(clientId, leadId, progress, ct);
+        var step = progress.StepsSent;
+        if (read is null || read.Facts.Cycle != progress.Cycle)
+        {
+            return new(FollowUpStepOutcome.Skipped, progress, "cycle_changed");
+        }
+
+        var id = IdFor(clientId, leadId, progress.Cycle, step);
+        if (await outbox.GetAsync(clientId, id, ct) is { } done)
+        {
+            // Written by an earlier run that crashed before recording its progress: the same step, not a second one.
+            await EnqueueIfPendingAsync(done, ct);
+            return Done(done, progress);
+        }
+
+        var settings = options.Value;
+        var decision = FollowUpPlanner.Decide(read.Facts with { StepsSent = step, LastStepAt = progress.LastStepAt }, settings.ParsedCadence, settings.QuietHours, now);
+        if (decision.Action != FollowUpAction.Send)
+        {
+            return new(FollowUpStepOutcome.Skipped, progress, decision.Reason);
+        }
+
+        var (client, lead, reply) = (read.Client, read.Lead, read.Reply);
+        var needsTemplate = FollowUpPlanner.NeedsTemplate(reply.Channel, read.Facts.LeadWroteAt, now);
+        var text = FollowUpTemplates.For(step, lead.Language, lead.FirstName, client.Name);
+        var input = new ComplianceInput(text, reply.Channel, OutboxPurpose.FollowUp, "", [], new[] { lead.Email, lead.Phone, reply.Recipient }.OfType<string>().ToList(), text);
+        var verdict = compliance.Check(input);
+        var (stored, created) = await outbox.AddAsync(
+            new OutboxItem
+            {
+                Id = id,
+                ClientId = clientId,
+                LeadId = leadId,
+                ConversationId = reply.ConversationId,
+                Channel = reply.Channel,
+                Recipient = reply.Recipient,
+                Text = verdict.Text,
+                IdempotencyKey = IdempotencyKeyFor(leadId, progress.Cycle, step),
+                Purpose = OutboxPurpose.FollowUp,
+                Status = needsTemplate ? OutboxStatus.NeedsTemplate : OutboxStatus.Pending,
+                Error = needsTemplate ? NeedsTemplateError : null,
+                CreatedAt = now,
+                UpdatedAt = now,
+            },
+            ct);
+        await compliance.RecordAsync(stored, input, verdict, "rules", now, ct);
+        if (stored.Status != OutboxStatus.NeedsTemplate)
+        {
+            await conversations.AddOutboundAsync(
+                new Message
+                {
+                    Id = stored.Id,
+                    ClientId = clientId,
+                    LeadId = leadId,
+                    ConversationId = stored.ConversationId,
+                    Direction = MessageDirection.Outbound,
+                    Channel = stored.Channel,
+                    Kind = "text",
+                    Text = stored.Text,
+                    Answerable = false,
+                    Metadata = new Dictionary<string, string> { ["to"] = stored.Recipient, ["purpose"] = stored.Purpose, ["followUpStep"] = (step + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) },
+                    CreatedAt = stored.CreatedAt,
+                },
+                ct);
+        }
+
+        await EnqueueIfPendingAsync(stored, ct);
+        logger.LogInformation("Follow-up step {Step} of cycle {Cycle} for lead {LeadId}: {Status}{Created}", step + 1, progress.Cycle, leadId, stored.Status, created ? "" : " (already stored)");
+        return Done(stored, progress);
+    }
+
+    private static FollowUpStepResult Done(OutboxItem stored, FollowUpProgress progress) =>
+        new(
+            stored.Status == OutboxStatus.NeedsTemplate ? FollowUpStepOutcome.NeedsTemplate : FollowUpStepOutcome.Written,
+            // The stored item's time, not this run's: a re-run reports the same progress as the first.
+            progress with { StepsSent = progress.StepsSent + 1, LastStepAt = stored.CreatedAt },
+            stored.Status,
+            stored.Id);
+
+    private Task EnqueueIfPendingAsync(OutboxItem item, CancellationToken ct) =>
+        item.Status == OutboxStatus.Pending
+            ? queue.EnqueueAsync(Queues.Deliver, DeliverWork.Serialize(new DeliverWork(item.ClientId, item.Id)), TimeSpan.Zero, DeliverWork.CoalesceKey(item.Id), ct)
+            : Task.CompletedTask;
+
+    private sealed record LeadFacts(Client Client, Lead Lead, OutboxItem Reply, FollowUpFacts Facts);
+
+    private async Task<LeadFacts?> ReadAsync(string clientId, string leadId, FollowUpProgress progress, CancellationToken ct)
+    {
+        var client = await clients.GetAsync(clientId, ct);
+        var lead = await leads.GetAsync(clientId, leadId, ct);
+        var conversation = await conversations.FindForLeadAsync(clientId, leadId, ct);
+        if (client is null || lead is null || conversation is null)
+        {
+            return null;
+        }
+
+        var recent = await outbox.ListPageAsync(clientId, leadId, null, null, RecentOutboxItems, ct);
+        var reply = recent.Items.FirstOrDefault(i => i.Purpose == OutboxPurpose.Reply);
+        if (reply is null)
+        {
+            return null;
+        }
+
+        // A message the next turn has not answered yet counts as the lead writing back (LastInboundAt moves only in the turn).
+        var waiting = await conversations.ListInboundAfterAsync(clientId, conversation.Id, conversation.AnsweredThroughSeq, ct);
+        var leadWroteAt = waiting.Where(m => !m.IsUntrusted()).Select(m => (DateTimeOffset?)m.CreatedAt).Append(conversation.LastInboundAt).Max();
+        var sameCycle = progress.Cycle == reply.Id;
+        var facts = new FollowUpFacts(
+            reply.Id,
+            reply.CreatedAt,
+            sameCycle ? progress.StepsSent : 0,
+            sameCycle ? progress.LastStepAt : null,
+            leadWroteAt,
+            lead.OptedOut,
+            lead.Escalated,
+            Won: conversation.State == ConversationState.PostPurchase,
+            ContactAddresses.DescribePhone(lead.Phone)?.TimeZone ?? client.TimeZone);
+        return new(client, lead, reply, facts);
+    }
+}

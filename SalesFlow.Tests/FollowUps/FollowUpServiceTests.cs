@@ -1,0 +1,119 @@
+using SalesFlow.Core.Delivery;
+using SalesFlow.Core.FollowUps;
+using SalesFlow.Core.Queue;
+using SalesFlow.Tests.Support;
+
+namespace SalesFlow.Tests.FollowUps;
+
+/// <summary>A follow-up step written by the rules brain through the compliance gate into the outbox, on the real embedded stores.</summary>
+public sealed class FollowUpServiceTests : IDisposable
+{
+    private readonly EngineTestBed _bed = new();
+
+    public void Dispose() => _bed.Dispose();
+
+    /// <summary>Anna (a Berlin number) writes on WhatsApp and gets the turn's reply; returns the reply's outbox item.</summary>
+    private async Task<OutboxItem> RepliedAsync(string text = "Hi, I am interested in your product")
+    {
+        var intake = await _bed.Say(text, "wamid." + Guid.NewGuid().ToString("N"));
+        var turn = await _bed.Engine().ProcessLeadAsync("acme", intake.LeadId, default);
+        return turn!.Reply!;
+    }
+
+    private async Task<List<OutboxItem>> FollowUpsOfAsync(string leadId) =>
+        [.. (await _bed.Outbox.ListAsync("acme", leadId, null, 50, default)).Where(i => i.Purpose == OutboxPurpose.FollowUp)];
+
+    [Fact]
+    public async Task A_quiet_lead_gets_the_first_step_an_hour_after_the_reply_in_the_outbox_and_queued_for_delivery()
+    {
+        var reply = await RepliedAsync();
+        var followUps = _bed.FollowUps();
+
+        var plan = await followUps.PlanAsync("acme", reply.LeadId, FollowUpProgress.None, reply.CreatedAt, default);
+        Assert.Equal(new FollowUpProgress(reply.Id, 0, null), plan.Progress);
+        Assert.Equal((FollowUpAction.Wait, reply.CreatedAt.AddHours(1)), (plan.Decision.Action, plan.Decision.DueAt));
+
+        var deliveriesBefore = await _bed.Queue.CountAsync(Queues.Deliver, default);
+        var step = await followUps.RunStepAsync("acme", reply.LeadId, plan.Progress, reply.CreatedAt.AddHours(1), default);
+
+        Assert.Equal(FollowUpStepOutcome.Written, step.Outcome);
+        var item = Assert.Single(await FollowUpsOfAsync(reply.LeadId));
+        Assert.Equal((OutboxStatus.Pending, reply.Channel, reply.Recipient, step.OutboxId), (item.Status, item.Channel, item.Recipient, item.Id));
+        Assert.Equal(FollowUpService.IdempotencyKeyFor(reply.LeadId, reply.Id, 0), item.IdempotencyKey);
+        Assert.Contains("Anna", item.Text);
+        Assert.Equal(deliveriesBefore + 1, await _bed.Queue.CountAsync(Queues.Deliver, default));
+        Assert.Equal(new FollowUpProgress(reply.Id, 1, item.CreatedAt), step.Progress);
+    }
+
+    [Fact]
+    public async Task A_step_run_twice_lands_once_and_reports_the_same_progress()
+    {
+        var reply = await RepliedAsync();
+        var followUps = _bed.FollowUps();
+        var progress = new FollowUpProgress(reply.Id, 0, null);
+
+        var first = await followUps.RunStepAsync("acme", reply.LeadId, progress, reply.CreatedAt.AddHours(1), default);
+        var again = await followUps.RunStepAsync("acme", reply.LeadId, progress, reply.CreatedAt.AddHours(2), default);
+
+        Assert.Single(await FollowUpsOfAsync(reply.LeadId));
+        Assert.Equal(first, again);
+    }
+
+    [Fact]
+    public async Task A_german_lead_gets_the_german_text()
+    {
+        var reply = await RepliedAsync("Hallo, ich interessiere mich für Ihr Angebot und hätte gerne mehr Informationen");
+        var step = await _bed.FollowUps().RunStepAsync("acme", reply.LeadId, new FollowUpProgress(reply.Id, 0, null), reply.CreatedAt.AddHours(1), default);
+
+        var item = await _bed.Outbox.GetAsync("acme", step.OutboxId!, default);
+        Assert.StartsWith("Kurze Nachfrage, Anna", item!.Text);
+    }
+
+    [Fact]
+    public async Task On_whatsapp_after_24_hours_the_step_is_recorded_as_needing_a_template_and_not_queued()
+    {
+        var reply = await RepliedAsync();
+        var followUps = _bed.FollowUps();
+        var first = await followUps.RunStepAsync("acme", reply.LeadId, new FollowUpProgress(reply.Id, 0, null), reply.CreatedAt.AddHours(1), default);
+        var deliveriesBefore = await _bed.Queue.CountAsync(Queues.Deliver, default);
+
+        var second = await followUps.RunStepAsync("acme", reply.LeadId, first.Progress, reply.CreatedAt.AddDays(1), default);
+
+        Assert.Equal(FollowUpStepOutcome.NeedsTemplate, second.Outcome);
+        var item = await _bed.Outbox.GetAsync("acme", second.OutboxId!, default);
+        Assert.Equal((OutboxStatus.NeedsTemplate, FollowUpService.NeedsTemplateError), (item!.Status, item.Error));
+        Assert.Equal(deliveriesBefore, await _bed.Queue.CountAsync(Queues.Deliver, default));
+        Assert.Equal(2, second.Progress.StepsSent);
+    }
+
+    [Fact]
+    public async Task A_message_from_the_lead_before_the_step_skips_it_and_the_plan_cancels_the_cycle()
+    {
+        var reply = await RepliedAsync();
+        _bed.Clock.Advance(TimeSpan.FromMinutes(10));
+        await _bed.Say("Let me think about it", "wamid.later");
+        var followUps = _bed.FollowUps();
+
+        var step = await followUps.RunStepAsync("acme", reply.LeadId, new FollowUpProgress(reply.Id, 0, null), reply.CreatedAt.AddHours(1), default);
+        var plan = await followUps.PlanAsync("acme", reply.LeadId, step.Progress, reply.CreatedAt.AddHours(1), default);
+
+        Assert.Equal((FollowUpStepOutcome.Skipped, "lead_replied"), (step.Outcome, step.Reason));
+        Assert.Equal(FollowUpAction.Cancel, plan.Decision.Action);
+        Assert.Empty(await FollowUpsOfAsync(reply.LeadId));
+    }
+
+    [Fact]
+    public async Task An_opted_out_lead_finishes()
+    {
+        var reply = await RepliedAsync();
+        var lead = await _bed.Leads.GetAsync("acme", reply.LeadId, default);
+        await _bed.Leads.ReplaceAsync(lead! with { OptedOut = true }, default);
+
+        var plan = await _bed.FollowUps().PlanAsync("acme", reply.LeadId, FollowUpProgress.None, reply.CreatedAt.AddHours(1), default);
+        var step = await _bed.FollowUps().RunStepAsync("acme", reply.LeadId, plan.Progress, reply.CreatedAt.AddHours(1), default);
+
+        Assert.Equal((FollowUpAction.Finish, "opted_out"), (plan.Decision.Action, plan.Decision.Reason));
+        Assert.Equal(FollowUpStepOutcome.Skipped, step.Outcome);
+        Assert.Empty(await FollowUpsOfAsync(reply.LeadId));
+    }
+}
