@@ -5,7 +5,8 @@ namespace SalesFlow.Tests.Support;
 
 /// <summary>
 /// A real Azurite queue service (tools/test-services, in memory) on a free loopback port, shared by
-/// a test collection (each test uses its own queue names). The start-up wait is 15 s;
+/// a test collection (each test uses its own queue names). The start-up wait is 60 s (Node starts Azurite in a few
+/// seconds, but a loaded 2-core CI machine took more than 15; waiting longer costs nothing when it is quick);
 /// <c>SALESFLOW_AZURITE_START_SECONDS</c> lengthens it on a slow machine.
 /// </summary>
 public sealed class AzuriteFixture : IAsyncLifetime
@@ -13,7 +14,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
     public const string Collection = "Azurite";
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(
-        int.TryParse(Environment.GetEnvironmentVariable("SALESFLOW_AZURITE_START_SECONDS"), out var seconds) && seconds > 0 ? seconds : 15);
+        int.TryParse(Environment.GetEnvironmentVariable("SALESFLOW_AZURITE_START_SECONDS"), out var seconds) && seconds > 0 ? seconds : 60);
 
     private LocalServerProcess? _server;
 
