@@ -16,8 +16,8 @@ public sealed class StoreFollowUpDriverTests : IDisposable
     private async Task<string> TurnAsync(string text, string wamid)
     {
         var intake = await _bed.Say(text, wamid);
-        await _bed.Engine().ProcessLeadAsync("acme", intake.LeadId, default);
-        await _bed.Signals.TurnCompletedAsync("acme", intake.LeadId, default);
+        var turn = await _bed.Engine().ProcessLeadAsync("acme", intake.LeadId, default);
+        await _bed.Signals.TurnCompletedAsync("acme", intake.LeadId, turn, default);
         return intake.LeadId;
     }
 
@@ -73,8 +73,8 @@ public sealed class StoreFollowUpDriverTests : IDisposable
         _bed.Clock.Advance(TimeSpan.FromMinutes(40)); // past the first cycle's due time
         Assert.Equal(0, await _bed.FollowUpDriver().SweepAsync(default));
 
-        await _bed.Engine().ProcessLeadAsync("acme", leadId, default);
-        await _bed.Signals.TurnCompletedAsync("acme", leadId, default);
+        var turn = await _bed.Engine().ProcessLeadAsync("acme", leadId, default);
+        await _bed.Signals.TurnCompletedAsync("acme", leadId, turn, default);
         var second = await _bed.FollowUpTimers.GetAsync("acme", leadId, default);
         Assert.NotEqual(first!.Cycle, second!.Cycle);
         Assert.Equal(_bed.Clock.GetUtcNow().AddHours(1), second.DueAt);
