@@ -15,12 +15,16 @@ using SalesFlow.Core.Qualification;
 namespace SalesFlow.Core.Conversations;
 
 /// <summary>What one turn did.</summary>
+/// <param name="Lead">The lead as the turn left it (opt-out, escalation and profile fields updated).</param>
+/// <param name="Client">The client the turn read (what comes after the turn, e.g. the follow-up plan, need not read it again).</param>
 /// <param name="Compliance">The verdict on the reply, when there was one.</param>
 public sealed record TurnResult(
     Conversation Conversation,
     ConversationState PreviousState,
     MessageAnalysis Analysis,
     OutboxItem? Reply,
+    Lead Lead,
+    Client Client,
     LeadInsights? Insights = null,
     LeadProfile? Profile = null,
     ComplianceResult? Compliance = null);
@@ -174,6 +178,6 @@ public sealed class ConversationEngine(
             conversation.State.ToWire(),
             committed.State.ToWire(),
             reply?.Id ?? "none");
-        return new TurnResult(committed, conversation.State, analysis, reply, insights, profile, verdict);
+        return new TurnResult(committed, conversation.State, analysis, reply, lead, client, insights, profile, verdict);
     }
 }

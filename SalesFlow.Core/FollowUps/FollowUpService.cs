@@ -75,6 +75,26 @@ public sealed class FollowUpService(
     }
 
     /// <summary>
+    /// The plan right after a turn that wrote a reply, from the turn's own lead, conversation and reply (no reads): the
+    /// reply starts a new cycle at step 0. Null when the turn wrote no sales reply (a handover, an opt-out confirmation):
+    /// then the latest reply is an older one and <see cref="PlanAsync"/> reads it. Messages that arrived during the turn
+    /// are not looked for: each queued its own turn, whose plan replaces this one, and <see cref="RunStepAsync"/> decides
+    /// again on fresh facts (unanswered messages included) before it writes a step.
+    /// </summary>
+    public FollowUpPlan? PlanAfterTurn(TurnResult turn, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(turn);
+        if (turn.Reply is not { Purpose: OutboxPurpose.Reply } reply)
+        {
+            return null;
+        }
+
+        var facts = FactsOf(turn.Client, turn.Lead, turn.Conversation, reply, FollowUpProgress.None, turn.Conversation.LastInboundAt);
+        var settings = options.Value;
+        return new(new FollowUpProgress(facts.Cycle, facts.StepsSent, facts.LastStepAt), FollowUpPlanner.Decide(facts, settings.ParsedCadence, settings.QuietHours, now));
+    }
+
+    /// <summary>
     /// Runs step <c>progress.StepsSent</c> of <c>progress.Cycle</c> if it is still due at <paramref name="now"/> (decided
     /// again on fresh facts: an opt-out or a message since the plan skips it). Idempotent: a re-run finds the stored item.
     /// </summary>
@@ -186,8 +206,14 @@ public sealed class FollowUpService(
         // A message the next turn has not answered yet counts as the lead writing back (LastInboundAt moves only in the turn).
         var waiting = await conversations.ListInboundAfterAsync(clientId, conversation.Id, conversation.AnsweredThroughSeq, ct);
         var leadWroteAt = waiting.Where(m => !m.IsUntrusted()).Select(m => (DateTimeOffset?)m.CreatedAt).Append(conversation.LastInboundAt).Max();
+        var facts = FactsOf(client, lead, conversation, reply, progress, leadWroteAt);
+        return new(client, lead, reply, facts);
+    }
+
+    private static FollowUpFacts FactsOf(Client client, Lead lead, Conversation conversation, OutboxItem reply, FollowUpProgress progress, DateTimeOffset? leadWroteAt)
+    {
         var sameCycle = progress.Cycle == reply.Id;
-        var facts = new FollowUpFacts(
+        return new FollowUpFacts(
             reply.Id,
             reply.CreatedAt,
             sameCycle ? progress.StepsSent : 0,
@@ -197,6 +223,5 @@ public sealed class FollowUpService(
             lead.Escalated,
             Won: conversation.State == ConversationState.PostPurchase,
             ContactAddresses.DescribePhone(lead.Phone)?.TimeZone ?? client.TimeZone);
-        return new(client, lead, reply, facts);
     }
 }

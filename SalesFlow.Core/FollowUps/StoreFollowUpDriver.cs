@@ -1,3 +1,4 @@
+using SalesFlow.Core.Conversations;
 using Microsoft.Extensions.Logging;
 
 namespace SalesFlow.Core.FollowUps;
@@ -15,19 +16,46 @@ public sealed class StoreFollowUpDriver(IFollowUpTimerStore timers, FollowUpServ
     public const int MaxTimersPerSweep = 100;
 
     /// <summary>Plans the lead's next follow-up (after a turn) and sets or removes the timer.</summary>
-    public async Task PlanAsync(string clientId, string leadId, CancellationToken ct)
+    /// <param name="turn">The turn that just ran, when it answered something: its facts plan a reply's new cycle without reading the stores.</param>
+    public async Task PlanAsync(string clientId, string leadId, TurnResult? turn, CancellationToken ct)
     {
+        var now = clock.GetUtcNow();
+        if (turn is not null && followUps.PlanAfterTurn(turn, now) is { } fresh)
+        {
+            // A reply written by this turn starts a new cycle: whatever timer the lead had belongs to an older one and is replaced.
+            await SetOrCancelAsync(clientId, leadId, fresh, timerRead: false, existing: null, ct);
+            return;
+        }
+
         var existing = await timers.GetAsync(clientId, leadId, ct);
-        var plan = await followUps.PlanAsync(clientId, leadId, existing?.Progress ?? FollowUpProgress.None, clock.GetUtcNow(), ct);
+        var plan = await followUps.PlanAsync(clientId, leadId, existing?.Progress ?? FollowUpProgress.None, now, ct);
+        await SetOrCancelAsync(clientId, leadId, plan, timerRead: true, existing, ct);
+    }
+
+    /// <param name="timerRead">Whether <paramref name="existing"/> was read before planning: then an unchanged timer is not
+    /// written again and a missing one not cancelled (a plan read back from the stores after a crash often says what the timer says).</param>
+    private async Task SetOrCancelAsync(string clientId, string leadId, FollowUpPlan plan, bool timerRead, FollowUpTimer? existing, CancellationToken ct)
+    {
         if (DueAtOf(plan) is { } due)
         {
-            await timers.SetAsync(new FollowUpTimer { ClientId = clientId, LeadId = leadId, Cycle = plan.Progress.Cycle, StepsSent = plan.Progress.StepsSent, LastStepAt = plan.Progress.LastStepAt, DueAt = due }, ct);
+            var timer = new FollowUpTimer { ClientId = clientId, LeadId = leadId, Cycle = plan.Progress.Cycle, StepsSent = plan.Progress.StepsSent, LastStepAt = plan.Progress.LastStepAt, DueAt = due };
+            if (existing is null || !SameAsStored(existing, timer))
+            {
+                await timers.SetAsync(timer, ct);
+            }
         }
-        else
+        else if (existing is not null || !timerRead)
         {
             await timers.CancelAsync(clientId, leadId, ct);
         }
     }
+
+    /// <summary>The stores keep times to the millisecond.</summary>
+    private static bool SameAsStored(FollowUpTimer stored, FollowUpTimer planned) =>
+        stored.Cycle == planned.Cycle
+        && stored.StepsSent == planned.StepsSent
+        && stored.LastStepAt?.ToUnixTimeMilliseconds() == planned.LastStepAt?.ToUnixTimeMilliseconds()
+        && stored.DueAt.ToUnixTimeMilliseconds() == planned.DueAt.ToUnixTimeMilliseconds();
 
     /// <summary>The lead wrote: no follow-up until their reply's turn plans a new cycle.</summary>
     public Task CancelAsync(string clientId, string leadId, CancellationToken ct) => timers.CancelAsync(clientId, leadId, ct);

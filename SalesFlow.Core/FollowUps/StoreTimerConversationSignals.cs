@@ -9,9 +9,14 @@ namespace SalesFlow.Core.FollowUps;
 /// </summary>
 public sealed class StoreTimerConversationSignals(IWorkQueue queue, StoreFollowUpDriver followUps) : ILeadConversationSignals
 {
-    public async Task MessageArrivedAsync(string clientId, string leadId, TimeSpan burstWindow, CancellationToken ct)
+    public async Task MessageArrivedAsync(string clientId, string leadId, TimeSpan burstWindow, bool leadIsNew, CancellationToken ct)
     {
-        await followUps.CancelAsync(clientId, leadId, ct);
+        // A lead created by this message has had no turn, so no timer: the cancel would be a write (a billed delete) of nothing.
+        if (!leadIsNew)
+        {
+            await followUps.CancelAsync(clientId, leadId, ct);
+        }
+
         await queue.EnqueueAsync(
             Queues.ProcessInbound,
             ProcessInboundWork.Serialize(new ProcessInboundWork(clientId, leadId)),
@@ -20,5 +25,5 @@ public sealed class StoreTimerConversationSignals(IWorkQueue queue, StoreFollowU
             ct);
     }
 
-    public Task TurnCompletedAsync(string clientId, string leadId, CancellationToken ct) => followUps.PlanAsync(clientId, leadId, ct);
+    public Task TurnCompletedAsync(string clientId, string leadId, TurnResult? turn, CancellationToken ct) => followUps.PlanAsync(clientId, leadId, turn, ct);
 }

@@ -114,7 +114,7 @@ public sealed class IntakeService(
         }
 
         // A duplicate whose turn may have been lost in a crash is queued again; the turn itself is idempotent.
-        var queued = await QueueTurnAsync(stored, conversation, ct);
+        var queued = await QueueTurnAsync(stored, conversation, leadIsNew: created, ct);
 
         logger.LogInformation(
             "Inbound {Channel} message {MessageId} for lead {LeadId} in conversation {ConversationId}: {Outcome}",
@@ -152,7 +152,7 @@ public sealed class IntakeService(
             if (!message.IsUntrusted())
             {
                 return message.WasTrustedByHuman()
-                    ? new TrustResult(TrustOutcome.AlreadyTrusted, message, await QueueTurnAsync(message, conversation, ct))
+                    ? new TrustResult(TrustOutcome.AlreadyTrusted, message, await QueueTurnAsync(message, conversation, leadIsNew: false, ct))
                     : new TrustResult(TrustOutcome.NotUntrusted);
             }
 
@@ -180,7 +180,7 @@ public sealed class IntakeService(
                 trusted.LeadId,
                 trustedBy,
                 message.Metadata[SenderTrust.UntrustedKey]);
-            return new TrustResult(TrustOutcome.Trusted, trusted, await QueueTurnAsync(trusted, conversation, ct));
+            return new TrustResult(TrustOutcome.Trusted, trusted, await QueueTurnAsync(trusted, conversation, leadIsNew: false, ct));
         }
     }
 
@@ -189,14 +189,14 @@ public sealed class IntakeService(
     /// (the burst window lets a few quick messages share one turn, one queued turn per lead), under the Functions host it
     /// raises the event the lead's orchestration waits for. Signalling again is harmless.
     /// </summary>
-    private async Task<bool> QueueTurnAsync(Message stored, Conversation conversation, CancellationToken ct)
+    private async Task<bool> QueueTurnAsync(Message stored, Conversation conversation, bool leadIsNew, CancellationToken ct)
     {
         if (!stored.Answerable || stored.Seq <= conversation.AnsweredThroughSeq)
         {
             return false;
         }
 
-        await signals.MessageArrivedAsync(stored.ClientId, stored.LeadId, options.Value.BurstWindow, ct);
+        await signals.MessageArrivedAsync(stored.ClientId, stored.LeadId, options.Value.BurstWindow, leadIsNew, ct);
         return true;
     }
 

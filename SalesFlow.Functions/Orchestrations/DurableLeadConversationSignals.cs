@@ -26,10 +26,10 @@ public sealed class DurableClientAccessor
 /// </summary>
 public sealed class DurableLeadConversationSignals(DurableClientAccessor durable) : ILeadConversationSignals
 {
-    public Task MessageArrivedAsync(string clientId, string leadId, TimeSpan burstWindow, CancellationToken ct) => SignalAsync(clientId, leadId, ct);
+    public Task MessageArrivedAsync(string clientId, string leadId, TimeSpan burstWindow, bool leadIsNew, CancellationToken ct) => SignalAsync(clientId, leadId, ct);
 
     /// <summary>A turn ran elsewhere (the inbound sweep): the orchestration re-plans (its turn activity then finds nothing to do).</summary>
-    public Task TurnCompletedAsync(string clientId, string leadId, CancellationToken ct) => SignalAsync(clientId, leadId, ct);
+    public Task TurnCompletedAsync(string clientId, string leadId, TurnResult? turn, CancellationToken ct) => SignalAsync(clientId, leadId, ct);
 
     private async Task SignalAsync(string clientId, string leadId, CancellationToken ct)
     {

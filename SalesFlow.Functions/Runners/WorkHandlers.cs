@@ -12,11 +12,11 @@ public sealed class ProcessInboundHandler(ConversationEngine engine, ILeadConver
     public async Task HandleAsync(WorkItem item, CancellationToken ct)
     {
         var work = ProcessInboundWork.Parse(item.Payload);
-        await engine.ProcessLeadAsync(work.ClientId, work.LeadId, ct);
+        var turn = await engine.ProcessLeadAsync(work.ClientId, work.LeadId, ct);
 
         // Also when the turn found nothing to do: a re-run after a crash between the turn and this plan must still plan
-        // (the job is completed only after this returns). Planning again is harmless.
-        await signals.TurnCompletedAsync(work.ClientId, work.LeadId, ct);
+        // (the job is completed only after this returns). Planning again is harmless. The turn's own facts spare the plan its reads.
+        await signals.TurnCompletedAsync(work.ClientId, work.LeadId, turn, ct);
     }
 }
 

@@ -93,6 +93,19 @@ public sealed class SqliteDatabase : IDisposable
         }
     }
 
+    /// <summary>
+    /// One write statement without an explicit transaction: SQLite runs a lone statement atomically in its own implicit
+    /// one, so BEGIN and COMMIT would only add two statements. Writers are serialised as in <see cref="WriteAsync{T}"/>.
+    /// </summary>
+    public Task<T> WriteStatementAsync<T>(Func<SqliteConnection, Task<T>> statement, CancellationToken ct) =>
+        ExclusiveAsync(async () =>
+        {
+            await using var connection = Open();
+            var result = await statement(connection);
+            _health.WriteSucceeded();
+            return result;
+        }, ct);
+
     /// <summary>Runs work that is not one transaction (checkpoints, writing the file itself) with writers held off.</summary>
     internal async Task<T> ExclusiveAsync<T>(Func<Task<T>> work, CancellationToken ct)
     {

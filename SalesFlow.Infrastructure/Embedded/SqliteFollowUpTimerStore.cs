@@ -4,13 +4,16 @@ using SalesFlow.Core.FollowUps;
 
 namespace SalesFlow.Infrastructure.Embedded;
 
-/// <summary>Follow-up timers in the embedded store; guarded writes compare the row's etag in the UPDATE/DELETE itself.</summary>
+/// <summary>
+/// Follow-up timers in the embedded store; guarded writes compare the row's etag in the UPDATE/DELETE itself. Every
+/// write is one statement, run without BEGIN/COMMIT (<see cref="SqliteDatabase.WriteStatementAsync{T}"/>).
+/// </summary>
 public sealed class SqliteFollowUpTimerStore(SqliteDatabase db) : IFollowUpTimerStore
 {
     private const string Columns = "client_id, lead_id, cycle, steps_sent, last_step_at, due_at, etag";
 
     public Task<FollowUpTimer> SetAsync(FollowUpTimer timer, CancellationToken ct) =>
-        db.WriteAsync(async (c, t) =>
+        db.WriteStatementAsync(async c =>
         {
             var next = timer with { ETag = Ids.New("e") };
             await c.Command(
@@ -18,7 +21,7 @@ public sealed class SqliteFollowUpTimerStore(SqliteDatabase db) : IFollowUpTimer
                 INSERT INTO follow_up_timers ({Columns}) VALUES ($c, $l, $cycle, $steps, $last, $due, $etag)
                 ON CONFLICT (client_id, lead_id) DO UPDATE SET cycle = $cycle, steps_sent = $steps, last_step_at = $last, due_at = $due, etag = $etag
                 """,
-                t,
+                null,
                 Parameters(next)).ExecAsync();
             return next;
         }, ct);
@@ -27,14 +30,14 @@ public sealed class SqliteFollowUpTimerStore(SqliteDatabase db) : IFollowUpTimer
         db.ReadAsync(async c => (await c.Command($"SELECT {Columns} FROM follow_up_timers WHERE client_id = $c AND lead_id = $l", null, ("$c", clientId), ("$l", leadId)).QueryAsync(Map)).FirstOrDefault());
 
     public Task<bool> CancelAsync(string clientId, string leadId, CancellationToken ct) =>
-        db.WriteAsync(async (c, t) => await c.Command("DELETE FROM follow_up_timers WHERE client_id = $c AND lead_id = $l", t, ("$c", clientId), ("$l", leadId)).ExecAsync() > 0, ct);
+        db.WriteStatementAsync(async c => await c.Command("DELETE FROM follow_up_timers WHERE client_id = $c AND lead_id = $l", null, ("$c", clientId), ("$l", leadId)).ExecAsync() > 0, ct);
 
     public Task<IReadOnlyList<FollowUpTimer>> ListDueAsync(DateTimeOffset now, int limit, CancellationToken ct) =>
         db.ReadAsync<IReadOnlyList<FollowUpTimer>>(async c =>
             await c.Command($"SELECT {Columns} FROM follow_up_timers WHERE due_at <= $now ORDER BY due_at LIMIT $n", null, ("$now", now.Ms()), ("$n", limit)).QueryAsync(Map));
 
     public Task<FollowUpTimer?> TryReplaceAsync(FollowUpTimer timer, CancellationToken ct) =>
-        db.WriteAsync(async (c, t) =>
+        db.WriteStatementAsync(async c =>
         {
             var next = timer with { ETag = Ids.New("e") };
             var changed = await c.Command(
@@ -42,14 +45,14 @@ public sealed class SqliteFollowUpTimerStore(SqliteDatabase db) : IFollowUpTimer
                 UPDATE follow_up_timers SET cycle = $cycle, steps_sent = $steps, last_step_at = $last, due_at = $due, etag = $etag
                 WHERE client_id = $c AND lead_id = $l AND etag = $old
                 """,
-                t,
+                null,
                 [.. Parameters(next), ("$old", timer.ETag)]).ExecAsync();
             return changed == 1 ? next : null;
         }, ct);
 
     public Task<bool> TryRemoveAsync(FollowUpTimer timer, CancellationToken ct) =>
-        db.WriteAsync(async (c, t) => await c.Command(
-            "DELETE FROM follow_up_timers WHERE client_id = $c AND lead_id = $l AND etag = $old", t, ("$c", timer.ClientId), ("$l", timer.LeadId), ("$old", timer.ETag)).ExecAsync() == 1, ct);
+        db.WriteStatementAsync(async c => await c.Command(
+            "DELETE FROM follow_up_timers WHERE client_id = $c AND lead_id = $l AND etag = $old", null, ("$c", timer.ClientId), ("$l", timer.LeadId), ("$old", timer.ETag)).ExecAsync() == 1, ct);
 
     private static (string, object?)[] Parameters(FollowUpTimer timer) =>
     [

@@ -53,20 +53,21 @@ public sealed class SqliteWorkQueue(SqliteDatabase db, TimeProvider clock) : IWo
     public Task<WorkItem?> ClaimAsync(string queue, TimeSpan lease, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        return db.WriteAsync(async (c, t) => (await c.Command(
+        // One statement (claiming and reading back in RETURNING), so no BEGIN/COMMIT around it: SQLite runs it atomically.
+        return db.WriteStatementAsync(async c => (await c.Command(
             """
             UPDATE jobs SET locked_until = $until, dequeue_count = dequeue_count + 1
             WHERE id = (SELECT id FROM jobs WHERE queue = $q AND due_at <= $now AND (locked_until IS NULL OR locked_until < $now) ORDER BY due_at, id LIMIT 1)
             RETURNING id, queue, payload, dequeue_count
             """,
-            t,
+            null,
             ("$until", (now + lease).Ms()),
             ("$q", queue),
             ("$now", now.Ms())).QueryAsync(r => new WorkItem(r.GetInt64(0).ToString(CultureInfo.InvariantCulture), r.GetString(1), r.GetString(2), (int)r.GetInt64(3)))).FirstOrDefault(), ct);
     }
 
     public Task CompleteAsync(WorkItem item, CancellationToken ct) =>
-        db.WriteAsync((c, t) => c.Command("DELETE FROM jobs WHERE id = $id", t, ("$id", long.Parse(item.Id, CultureInfo.InvariantCulture))).ExecAsync(), ct);
+        db.WriteStatementAsync(c => c.Command("DELETE FROM jobs WHERE id = $id", null, ("$id", long.Parse(item.Id, CultureInfo.InvariantCulture))).ExecAsync(), ct);
 
     public Task FailAsync(WorkItem item, string error, TimeSpan retryAfter, int maxDequeueCount, CancellationToken ct)
     {

@@ -1,5 +1,11 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Moq;
+using SalesFlow.Core.Channels;
+using SalesFlow.Core.Conversations;
 using SalesFlow.Core.Delivery;
 using SalesFlow.Core.FollowUps;
+using SalesFlow.Core.Intake;
 using SalesFlow.Infrastructure.Embedded;
 using SalesFlow.Tests.Support;
 
@@ -16,8 +22,8 @@ public sealed class StoreFollowUpDriverTests : IDisposable
     private async Task<string> TurnAsync(string text, string wamid)
     {
         var intake = await _bed.Say(text, wamid);
-        await _bed.Engine().ProcessLeadAsync("acme", intake.LeadId, default);
-        await _bed.Signals.TurnCompletedAsync("acme", intake.LeadId, default);
+        var turn = await _bed.Engine().ProcessLeadAsync("acme", intake.LeadId, default);
+        await _bed.Signals.TurnCompletedAsync("acme", intake.LeadId, turn, default);
         return intake.LeadId;
     }
 
@@ -73,8 +79,8 @@ public sealed class StoreFollowUpDriverTests : IDisposable
         _bed.Clock.Advance(TimeSpan.FromMinutes(40)); // past the first cycle's due time
         Assert.Equal(0, await _bed.FollowUpDriver().SweepAsync(default));
 
-        await _bed.Engine().ProcessLeadAsync("acme", leadId, default);
-        await _bed.Signals.TurnCompletedAsync("acme", leadId, default);
+        var turn = await _bed.Engine().ProcessLeadAsync("acme", leadId, default);
+        await _bed.Signals.TurnCompletedAsync("acme", leadId, turn, default);
         var second = await _bed.FollowUpTimers.GetAsync("acme", leadId, default);
         Assert.NotEqual(first!.Cycle, second!.Cycle);
         Assert.Equal(_bed.Clock.GetUtcNow().AddHours(1), second.DueAt);
@@ -115,6 +121,41 @@ public sealed class StoreFollowUpDriverTests : IDisposable
 
         Assert.Single(await FollowUpsOfAsync(leadId));
         Assert.Equal(1, (await _bed.FollowUpTimers.GetAsync("acme", leadId, default))!.StepsSent);
+    }
+
+    [Fact]
+    public async Task The_plan_from_the_turn_s_own_facts_is_the_timer_a_plan_read_from_the_stores_leaves_unwritten()
+    {
+        var leadId = await TurnAsync("Hi, I am interested in your product", "wamid.1");
+        var fromTurn = await _bed.FollowUpTimers.GetAsync("acme", leadId, default);
+        Assert.NotNull(fromTurn);
+
+        // A re-run of the job after the turn committed: nothing to answer, so the plan reads the lead, conversation and
+        // latest reply from the stores; it comes to the same timer, which is therefore not written again (same version).
+        Assert.Null(await _bed.Engine().ProcessLeadAsync("acme", leadId, default));
+        await _bed.Signals.TurnCompletedAsync("acme", leadId, null, default);
+        var fromStores = await _bed.FollowUpTimers.GetAsync("acme", leadId, default);
+        Assert.Equal(fromTurn, fromStores);
+    }
+
+    [Fact]
+    public async Task A_message_that_creates_its_lead_queues_the_turn_without_touching_the_timers_and_a_known_lead_s_message_cancels()
+    {
+        var timers = new Mock<IFollowUpTimerStore>(MockBehavior.Strict);
+        timers.Setup(t => t.CancelAsync("acme", It.IsAny<string>(), It.IsAny<CancellationToken>())).ReturnsAsync(false);
+        var signals = new StoreTimerConversationSignals(_bed.Queue, new StoreFollowUpDriver(timers.Object, _bed.FollowUps(), _bed.Clock, NullLogger<StoreFollowUpDriver>.Instance));
+        var intake = new IntakeService(_bed.Leads, _bed.Conversations, _bed.Outbox, signals, Options.Create(new ConversationOptions()), Options.Create(new EmailIntakeOptions()), _bed.Clock, NullLogger<IntakeService>.Instance);
+        Task<IntakeResult> Say(string text, string wamid) =>
+            intake.AcceptAsync(EngineTestBed.Acme, new InboundMessage(ChannelKind.WhatsApp, wamid, "491701234567", "Anna", null, text, "text", _bed.Clock.GetUtcNow()), default);
+
+        var first = await Say("Hi, I am interested in your product", "wamid.1");
+        Assert.True(first.Queued);
+        timers.Verify(t => t.CancelAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
+
+        var second = await Say("What does it cost?", "wamid.2");
+        Assert.True(second.Queued);
+        timers.Verify(t => t.CancelAsync("acme", first.LeadId, It.IsAny<CancellationToken>()), Times.Once);
+        timers.VerifyNoOtherCalls();
     }
 
     [Fact]

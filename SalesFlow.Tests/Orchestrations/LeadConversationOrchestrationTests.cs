@@ -67,7 +67,7 @@ public sealed class LeadConversationOrchestrationTests : IAsyncLifetime
     private Task TurnCompletedAsync(string leadId)
     {
         _accessor.Use(_host.Client);
-        return _signals.TurnCompletedAsync("acme", leadId, default);
+        return _signals.TurnCompletedAsync("acme", leadId, null, default);
     }
 
     /// <summary>The plan the orchestration is waiting on, once it matches.</summary>
