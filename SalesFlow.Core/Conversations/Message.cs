@@ -1,4 +1,5 @@
 using SalesFlow.Core.Channels;
+using SalesFlow.Core.Delivery;
 
 namespace SalesFlow.Core.Conversations;
 
@@ -11,6 +12,34 @@ public enum MessageDirection
 /// <summary>A message in a lead's conversation. Inbound ones carry a store-assigned <see cref="Seq"/>.</summary>
 public sealed record Message
 {
+    /// <summary>
+    /// The conversation's copy of an outbound outbox item (a reply, a follow-up step): same id as the item, so a re-run
+    /// that finds the item finds its copy too; <paramref name="extraMetadata"/> adds to "to" and "purpose".
+    /// </summary>
+    public static Message OutboundCopyOf(OutboxItem item, IReadOnlyDictionary<string, string>? extraMetadata = null)
+    {
+        var metadata = new Dictionary<string, string> { ["to"] = item.Recipient, ["purpose"] = item.Purpose };
+        foreach (var (key, value) in extraMetadata ?? new Dictionary<string, string>())
+        {
+            metadata[key] = value;
+        }
+
+        return new Message
+        {
+            Id = item.Id,
+            ClientId = item.ClientId,
+            LeadId = item.LeadId,
+            ConversationId = item.ConversationId,
+            Direction = MessageDirection.Outbound,
+            Channel = item.Channel,
+            Kind = "text",
+            Text = item.Text,
+            Answerable = false,
+            Metadata = metadata,
+            CreatedAt = item.CreatedAt,
+        };
+    }
+
     public required string Id { get; init; }
     public required string ClientId { get; init; }
     public required string LeadId { get; init; }

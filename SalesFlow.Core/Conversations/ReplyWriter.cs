@@ -97,20 +97,7 @@ public sealed class ReplyWriter(IReplyGenerator replies, ComplianceGate complian
             ct);
         // The conversation's copy has the outbox item's id and is written only after it: a reply created just now has
         // none yet (a re-run that finds its reply stored checks first).
-        var copy = new Message
-        {
-            Id = item.Id,
-            ClientId = item.ClientId,
-            LeadId = item.LeadId,
-            ConversationId = item.ConversationId,
-            Direction = MessageDirection.Outbound,
-            Channel = item.Channel,
-            Kind = "text",
-            Text = item.Text,
-            Answerable = false,
-            Metadata = new Dictionary<string, string> { ["to"] = item.Recipient, ["purpose"] = item.Purpose },
-            CreatedAt = item.CreatedAt,
-        };
+        var copy = Message.OutboundCopyOf(item);
         await (created ? conversations.AddNewOutboundAsync(copy, ct) : conversations.AddOutboundAsync(copy, ct));
         return item;
     }

@@ -148,22 +148,8 @@ public sealed class FollowUpService(
         await compliance.RecordAsync(stored, input, verdict, "rules", now, ct);
         if (stored.Status != OutboxStatus.NeedsTemplate)
         {
-            await conversations.AddOutboundAsync(
-                new Message
-                {
-                    Id = stored.Id,
-                    ClientId = clientId,
-                    LeadId = leadId,
-                    ConversationId = stored.ConversationId,
-                    Direction = MessageDirection.Outbound,
-                    Channel = stored.Channel,
-                    Kind = "text",
-                    Text = stored.Text,
-                    Answerable = false,
-                    Metadata = new Dictionary<string, string> { ["to"] = stored.Recipient, ["purpose"] = stored.Purpose, ["followUpStep"] = (step + 1).ToString(System.Globalization.CultureInfo.InvariantCulture) },
-                    CreatedAt = stored.CreatedAt,
-                },
-                ct);
+            var stepNumber = (step + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await conversations.AddOutboundAsync(Message.OutboundCopyOf(stored, new Dictionary<string, string> { ["followUpStep"] = stepNumber }), ct);
         }
 
         await EnqueueIfPendingAsync(stored, ct);
