@@ -169,12 +169,23 @@ internal static partial class ClientConfigRules
             return new ConfigError("followUps.cadence", $"followUps.cadence: 1–{MaxCadenceSteps} ISO-8601 durations, e.g. [\"PT1H\",\"P1D\"].");
         }
 
+        // Like FollowUps:Cadence: each step is counted from the unanswered reply, so the steps must increase.
+        var previous = TimeSpan.Zero;
         for (var i = 0; i < cadence.Count; i++)
         {
-            if (Check($"followUps.cadence[{i}]", cadence[i] ?? "", IsPositiveDuration, "a positive ISO-8601 duration, e.g. PT1H, P1D or PT30S") is { } error)
+            var path = $"followUps.cadence[{i}]";
+            if (Check(path, cadence[i] ?? "", IsPositiveDuration, "a positive ISO-8601 duration, e.g. PT1H, P1D or PT30S") is { } error)
             {
                 return error;
             }
+
+            var step = XmlConvert.ToTimeSpan(cadence[i]);
+            if (step <= previous)
+            {
+                return new ConfigError(path, $"{path} must come later than the step before it (each step counts from the unanswered reply).");
+            }
+
+            previous = step;
         }
 
         return null;

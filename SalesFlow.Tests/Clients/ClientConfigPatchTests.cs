@@ -62,6 +62,7 @@ public sealed class ClientConfigPatchTests
     [InlineData("""{ "email": { "fromAddress": "not an address" } }""", "email.fromAddress")]
     [InlineData("""{ "followUps": { "cadence": ["PT1H", "tomorrow"] } }""", "followUps.cadence[1]")]
     [InlineData("""{ "followUps": { "cadence": [] } }""", "followUps.cadence")]
+    [InlineData("""{ "followUps": { "cadence": ["P1D", "PT1H"] } }""", "followUps.cadence[1]")]
     [InlineData("""{ "quietHours": { "start": "25:00", "end": "08:00" } }""", "quietHours.start")]
     [InlineData("""{ "quietHours": { "start": "21:00" } }""", "quietHours.end")]
     [InlineData("""{ "timeZone": "Mars/Olympus" }""", "timeZone")]
