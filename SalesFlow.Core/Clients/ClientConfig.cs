@@ -38,7 +38,7 @@ public sealed record ClientConfig(
         Email = Email is null ? null : Email with { SendGridApiKey = Map(Email.SendGridApiKey, map), WebhookSecret = Map(Email.WebhookSecret, map) },
     };
 
-    /// <summary>"••••" and the last four characters: enough to tell two secrets apart, not to use one.</summary>
+    /// <summary>"••••" and the last four characters (none of a secret of 8 or fewer): enough to tell two secrets apart, not to use one.</summary>
     public static string Mask(string secret) => Masked + (secret.Length > 8 ? secret[^4..] : "");
 
     public const string Masked = "••••";
@@ -144,11 +144,11 @@ internal static partial class ClientConfigRules
     }
 
     private static ConfigError? Twilio(TwilioConfig? t) => t is null ? null :
-        Check("twilio.accountSid", t.AccountSid, v => Sid("AC").IsMatch(v), "a Twilio account SID (AC + 32 hex digits)")
+        Check("twilio.accountSid", t.AccountSid, v => AccountSid().IsMatch(v), "a Twilio account SID (AC + 32 hex digits)")
         ?? Secret("twilio.authToken", t.AuthToken)
         ?? Check("twilio.smsFrom", t.SmsFrom, IsE164, "a phone number in E.164 form, e.g. +4915112345678")
         ?? Check("twilio.whatsAppFrom", t.WhatsAppFrom, IsE164, "a phone number in E.164 form, e.g. +4915112345678")
-        ?? Check("twilio.messagingServiceSid", t.MessagingServiceSid, v => Sid("MG").IsMatch(v), "a messaging service SID (MG + 32 hex digits)");
+        ?? Check("twilio.messagingServiceSid", t.MessagingServiceSid, v => ServiceSid().IsMatch(v), "a messaging service SID (MG + 32 hex digits)");
 
     private static ConfigError? Email(EmailConfig? e) => e is null ? null :
         Check("email.fromAddress", e.FromAddress, v => ContactAddresses.NormalizeEmail(v) is not null, "an e-mail address")
@@ -255,8 +255,6 @@ internal static partial class ClientConfigRules
             return false;
         }
     }
-
-    private static Regex Sid(string prefix) => prefix == "AC" ? AccountSid() : ServiceSid();
 
     [GeneratedRegex("^[0-9]{1,32}$")]
     private static partial Regex Digits();

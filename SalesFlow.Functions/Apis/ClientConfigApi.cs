@@ -53,6 +53,12 @@ public static class ClientConfigApi
             return ErrorHandling.Problem(http, StatusCodes.Status415UnsupportedMediaType, $"Send the patch as {MergePatchContentType} (RFC 7396).", "Content-Type");
         }
 
+        // Optional optimistic concurrency for callers that read, edit and write back: If-Match with GET's ETag.
+        if (http.Request.Headers.IfMatch is { Count: > 0 } ifMatch && ifMatch.ToString() != "*" && ifMatch.ToString() != Quoted(client!.ETag))
+        {
+            return ErrorHandling.Problem(http, StatusCodes.Status412PreconditionFailed, "The configuration changed since it was read (If-Match); read it again.", "If-Match");
+        }
+
         JsonNode? patch;
         try
         {
@@ -119,6 +125,8 @@ public static class ClientConfigApi
             : (client, null);
     }
 
+    private static string Quoted(string? etag) => $"\"{etag}\"";
+
     /// <summary>What GET and PATCH answer: secrets masked, defaults filled in.</summary>
     private static IResult View(HttpContext http, Client client)
     {
@@ -128,7 +136,7 @@ public static class ClientConfigApi
             FollowUps = new FollowUpConfig(config.FollowUps?.Cadence ?? ClientConfig.DefaultCadence),
             TimeZone = config.TimeZone ?? client.TimeZone,
         };
-        http.Response.Headers.ETag = $"\"{client.ETag}\"";
+        http.Response.Headers.ETag = Quoted(client.ETag);
         return TypedResults.Content(JsonSerializer.Serialize(config, ClientConfigPatch.Json), "application/json; charset=utf-8");
     }
 }

@@ -2,10 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
-using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using SalesFlow.Core.Clients;
-using SalesFlow.Core.Common;
 using SalesFlow.Functions.Security;
 using SalesFlow.Infrastructure.Embedded;
 using SalesFlow.Tests.Channels.Signatures;
@@ -35,10 +33,8 @@ public sealed class ClientConfigOverHttpTests : IAsyncLifetime
         return http;
     }
 
-    private static Task<HttpResponseMessage> PatchAsync(HttpClient http, string clientId, string json, string contentType = ClientConfigApiContentType) =>
+    private static Task<HttpResponseMessage> PatchAsync(HttpClient http, string clientId, string json, string contentType = Functions.Apis.ClientConfigApi.MergePatchContentType) =>
         http.PatchAsync($"/api/clients/{clientId}/config", new StringContent(json, Encoding.UTF8, contentType));
-
-    private const string ClientConfigApiContentType = "application/merge-patch+json";
 
     private async Task<(string Id, string ApiKey)> NewClientAsync()
     {
@@ -124,6 +120,23 @@ public sealed class ClientConfigOverHttpTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Unauthorized, old.StatusCode);
         Assert.Equal(HttpStatusCode.OK, configured.StatusCode);
+    }
+
+    [Fact]
+    public async Task APatchWithAnOutdatedIfMatchIsRefusedAndOneWithTheCurrentETagLands()
+    {
+        var read = await _app.Http.GetAsync($"/api/clients/{Demo}/config");
+        var etag = read.Headers.ETag!.ToString();
+        Assert.Equal(HttpStatusCode.OK, (await PatchAsync(_app.Http, Demo, """{ "language": "de" }""")).StatusCode);
+
+        using var stale = new HttpRequestMessage(HttpMethod.Patch, $"/api/clients/{Demo}/config") { Content = new StringContent("""{ "language": "fr" }""", Encoding.UTF8, "application/merge-patch+json") };
+        stale.Headers.TryAddWithoutValidation("If-Match", etag);
+        await ApiJson.AssertProblemAsync(await _app.Http.SendAsync(stale), HttpStatusCode.PreconditionFailed, "If-Match");
+
+        using var current = new HttpRequestMessage(HttpMethod.Patch, $"/api/clients/{Demo}/config") { Content = new StringContent("""{ "language": "fr" }""", Encoding.UTF8, "application/merge-patch+json") };
+        current.Headers.TryAddWithoutValidation("If-Match", (await _app.Http.GetAsync($"/api/clients/{Demo}/config")).Headers.ETag!.ToString());
+        Assert.Equal(HttpStatusCode.OK, (await _app.Http.SendAsync(current)).StatusCode);
+        Assert.Equal("fr", (await _app.Http.GetJsonAsync($"/api/clients/{Demo}/config")).Str("language"));
     }
 
     [Fact]
