@@ -40,7 +40,7 @@ public static class WebhooksApi
         }
 
         var query = http.Request.Query;
-        if (query["hub.mode"] != "subscribe" || !ClientAuthenticator.FixedTimeEquals(client.Secrets.WhatsAppVerifyToken, query["hub.verify_token"]))
+        if (query["hub.mode"] != "subscribe" || !ClientAuthenticator.FixedTimeEquals(client.WebhookSecrets().WhatsAppVerifyToken, query["hub.verify_token"]))
         {
             return ErrorHandling.Problem(http, StatusCodes.Status403Forbidden, "hub.verify_token does not match.", "hub.verify_token");
         }
@@ -57,7 +57,7 @@ public static class WebhooksApi
         }
 
         var body = await ReadBodyAsync(http, ct);
-        if (!MetaSignature.IsValid(client.Secrets.WhatsAppAppSecret, body, http.Request.Headers["X-Hub-Signature-256"]))
+        if (!MetaSignature.IsValid(client.WebhookSecrets().WhatsAppAppSecret, body, http.Request.Headers["X-Hub-Signature-256"]))
         {
             return BadSignature(http, "X-Hub-Signature-256");
         }
@@ -76,7 +76,7 @@ public static class WebhooksApi
         var body = await ReadBodyAsync(http, ct);
         var fields = QueryHelpers.ParseQuery(Encoding.UTF8.GetString(body));
         var pairs = fields.SelectMany(f => f.Value.Select(v => new KeyValuePair<string, string>(f.Key, v ?? "")));
-        if (!TwilioSignature.IsValid(client.Secrets.TwilioAuthToken, PublicUrl(http, options.Value), pairs, http.Request.Headers["X-Twilio-Signature"]))
+        if (!TwilioSignature.IsValid(client.WebhookSecrets().TwilioAuthToken, PublicUrl(http, options.Value), pairs, http.Request.Headers["X-Twilio-Signature"]))
         {
             return BadSignature(http, "X-Twilio-Signature");
         }
@@ -100,7 +100,7 @@ public static class WebhooksApi
 
         // Inbound Parse is unsigned; the URL configured in SendGrid carries the client's secret
         // as ?key= or as the password of https://user:secret@host/… (Basic auth).
-        if (!ClientAuthenticator.FixedTimeEquals(client.Secrets.EmailWebhookSecret, EmailSecret(http)))
+        if (!ClientAuthenticator.FixedTimeEquals(client.WebhookSecrets().EmailWebhookSecret, EmailSecret(http)))
         {
             return BadSignature(http, "key");
         }

@@ -1,4 +1,8 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.Extensions.Options;
+using SalesFlow.Infrastructure.Security;
 using SalesFlow.Infrastructure.Azure.Cosmos;
 using SalesFlow.Infrastructure.Azure.StorageQueues;
 using SalesFlow.Infrastructure.Embedded;
@@ -62,12 +66,26 @@ public static class AdapterExtensions
         }
 
         services.AddSingleton<IChannelSender, OutboxSink>();
+        AddSecretProtection(services);
         return services;
+    }
+
+    /// <summary>
+    /// Client secrets are encrypted at rest with Data Protection; its key ring lives in the data folder
+    /// (SalesFlow:DataDir/keys), so it survives restarts next to the data it decrypts.
+    /// </summary>
+    private static void AddSecretProtection(IServiceCollection services)
+    {
+        services.AddDataProtection().SetApplicationName("SalesFlow");
+        services.AddOptions<KeyManagementOptions>().Configure<IOptions<SalesFlowOptions>, ILoggerFactory>((options, salesFlow, logs) =>
+            options.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(salesFlow.Value.DataDir, "keys")), logs));
+        services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();
     }
 
     private static void AddEmbeddedStores(IServiceCollection services)
     {
-        services.AddSingleton<IClientStore, SqliteClientStore>();
+        services.AddSingleton<SqliteClientStore>();
+        services.AddSingleton<IClientStore>(sp => new ProtectedClientStore(sp.GetRequiredService<SqliteClientStore>(), sp.GetRequiredService<ISecretProtector>()));
         services.AddSingleton<ILeadStore, SqliteLeadStore>();
         services.AddSingleton<IConversationStore, SqliteConversationStore>();
         services.AddSingleton<IUnansweredInbound, SqliteUnansweredInbound>();
@@ -89,7 +107,7 @@ public static class AdapterExtensions
         var options = CosmosStoreFactory.ReadOptions(configuration);
         var stores = CosmosStoreFactory.Create(options, health);
         services.AddSingleton(stores);
-        services.AddSingleton<IClientStore>(stores.Clients);
+        services.AddSingleton<IClientStore>(sp => new ProtectedClientStore(stores.Clients, sp.GetRequiredService<ISecretProtector>()));
         services.AddSingleton<ILeadStore>(stores.Leads);
         services.AddSingleton<IConversationStore>(stores.Conversations);
         services.AddSingleton<IUnansweredInbound>(stores.Unanswered);

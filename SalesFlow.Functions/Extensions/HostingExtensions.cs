@@ -122,6 +122,7 @@ public static class HostingExtensions
         app.MapUsageApi();
         app.MapChatApi();
         app.MapClientsApi();
+        app.MapClientConfigApi();
         app.MapPoisonQueuesApi();
         app.MapKnowledgeApi();
         return app;

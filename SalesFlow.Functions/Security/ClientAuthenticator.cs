@@ -7,7 +7,7 @@ using SalesFlow.Functions.Extensions;
 namespace SalesFlow.Functions.Security;
 
 /// <summary>Management calls carry "Authorization: Bearer &lt;client api key&gt;"; the key picks the tenant.</summary>
-public sealed class ClientAuthenticator(IClientStore clients)
+public sealed class ClientAuthenticator(IClientStore clients, TimeProvider clock)
 {
     private const string ItemKey = "salesflow.client";
 
@@ -28,7 +28,10 @@ public sealed class ClientAuthenticator(IClientStore clients)
         }
 
         // Looked up by hash: the key itself is never stored, and the lookup does not leak its bytes by timing.
-        return await clients.FindByApiKeyHashAsync(HashKey(key), context.RequestAborted);
+        // A rotated-out key matches until its grace period ends.
+        var hash = HashKey(key);
+        var client = await clients.FindByApiKeyHashAsync(hash, context.RequestAborted);
+        return client is not null && client.AcceptsApiKeyHash(hash, clock.GetUtcNow()) ? client : null;
     }
 
     public static Client CurrentClient(HttpContext context) =>
@@ -65,15 +68,21 @@ public static class ClientAuthenticationExtensions
 
 public static class AdminAuthenticationExtensions
 {
+    /// <summary>True when the request carries the operator key (SalesFlow:AdminKey, when one is configured).</summary>
+    public static bool HasAdminKey(HttpContext http)
+    {
+        var adminKey = http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<SalesFlowOptions>>().Value.AdminKey;
+        var header = http.Request.Headers.Authorization.ToString();
+        return !string.IsNullOrEmpty(adminKey) && header.StartsWith("Bearer ", StringComparison.Ordinal) && ClientAuthenticator.FixedTimeEquals(adminKey, header["Bearer ".Length..]);
+    }
+
     /// <summary>Operator routes: "Authorization: Bearer &lt;SalesFlow:AdminKey&gt;"; refused outright while no admin key is configured.</summary>
     public static RouteGroupBuilder RequireAdminKey(this RouteGroupBuilder group)
     {
         group.AddEndpointFilter(async (invocation, next) =>
         {
             var http = invocation.HttpContext;
-            var adminKey = http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<SalesFlowOptions>>().Value.AdminKey;
-            var header = http.Request.Headers.Authorization.ToString();
-            if (string.IsNullOrEmpty(adminKey) || !header.StartsWith("Bearer ", StringComparison.Ordinal) || !ClientAuthenticator.FixedTimeEquals(adminKey, header["Bearer ".Length..]))
+            if (!HasAdminKey(http))
             {
                 http.Response.Headers.WWWAuthenticate = "Bearer";
                 return ErrorHandling.Problem(http, StatusCodes.Status401Unauthorized, "The admin key is required (Authorization: Bearer <SalesFlow:AdminKey>).", "Authorization");

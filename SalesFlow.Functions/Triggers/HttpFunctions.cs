@@ -73,6 +73,9 @@ public sealed class ApiFunctions(HttpFunctionDispatcher dispatcher, DurableClien
     [Function("admin")]
     public Task<IResult> Admin([HttpTrigger(AuthorizationLevel.Function, "get", "post", Route = "api/admin/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
 
+    [Function("clients")]
+    public Task<IResult> Clients([HttpTrigger(AuthorizationLevel.Function, "get", "patch", Route = "api/clients/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
+
     [Function("knowledge")]
     public Task<IResult> Knowledge([HttpTrigger(AuthorizationLevel.Function, "get", "post", "delete", Route = "api/knowledge/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
 }

@@ -34,6 +34,7 @@ public sealed class SqliteDatabase : IDisposable
         _scrubber = new(() => new SqliteErasureScrubber(this));
         using var connection = Open();
         Execute(connection, "PRAGMA journal_mode=WAL;");
+        AddMissingColumns(connection);
         Execute(connection, SqliteSchema.Ddl);
     }
 
@@ -151,6 +152,24 @@ public sealed class SqliteDatabase : IDisposable
     private static readonly object Marker = new();
 
     private static readonly KeyValuePair<string, object?> StatementTag = new("store", "sqlite");
+
+    private static void AddMissingColumns(SqliteConnection connection)
+    {
+        foreach (var (table, column, definition) in SqliteSchema.AddedColumns)
+        {
+            using var exists = connection.CreateCommand();
+            exists.CommandText = "SELECT (SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $t), (SELECT COUNT(*) FROM pragma_table_info($t) WHERE name = $c)";
+            exists.Parameters.AddWithValue("$t", table);
+            exists.Parameters.AddWithValue("$c", column);
+            using var reader = exists.ExecuteReader();
+            reader.Read();
+            if (reader.GetInt64(0) == 1 && reader.GetInt64(1) == 0)
+            {
+                reader.Close();
+                Execute(connection, $"ALTER TABLE {table} ADD COLUMN {column} {definition}");
+            }
+        }
+    }
 
     private static void Execute(SqliteConnection connection, string sql)
     {

@@ -6,6 +6,15 @@ namespace SalesFlow.Infrastructure.Embedded;
 /// </summary>
 internal static class SqliteSchema
 {
+    /// <summary>Columns added after the first release: ALTERed into an older file (CREATE TABLE IF NOT EXISTS leaves it as it was).</summary>
+    public static readonly (string Table, string Column, string Definition)[] AddedColumns =
+    [
+        ("clients", "config_json", "TEXT"),
+        ("clients", "previous_api_key_hash", "TEXT"),
+        ("clients", "previous_api_key_expires_at", "INTEGER"),
+        ("clients", "etag", "TEXT NOT NULL DEFAULT ''"),
+    ];
+
     public const string Ddl = """
         CREATE TABLE IF NOT EXISTS clients (
             id TEXT PRIMARY KEY,
@@ -14,8 +23,13 @@ internal static class SqliteSchema
             secrets_json TEXT NOT NULL,
             default_country_code TEXT NOT NULL,
             time_zone TEXT NOT NULL,
-            created_at INTEGER NOT NULL
+            created_at INTEGER NOT NULL,
+            config_json TEXT,
+            previous_api_key_hash TEXT,
+            previous_api_key_expires_at INTEGER,
+            etag TEXT NOT NULL DEFAULT ''
         );
+        CREATE INDEX IF NOT EXISTS ix_clients_previous_key ON clients (previous_api_key_hash);
         CREATE TABLE IF NOT EXISTS leads (
             client_id TEXT NOT NULL,
             id TEXT NOT NULL,

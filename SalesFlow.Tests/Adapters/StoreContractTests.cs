@@ -98,8 +98,8 @@ public abstract partial class StoreContractTests : IAsyncLifetime
         Assert.True(await _s.Clients.TryCreateAsync(acme, default));
         Assert.False(await _s.Clients.TryCreateAsync(acme with { Name = "Other", ApiKeyHash = Ids.Sha256Hex("key-other") }, default));
 
-        Assert.Equal(acme, await _s.Clients.GetAsync(Acme, default));
-        Assert.Equal(acme, await _s.Clients.FindByApiKeyHashAsync(Ids.Sha256Hex("key-acme"), default));
+        Assert.Equal(acme, (await _s.Clients.GetAsync(Acme, default))! with { ETag = null });
+        Assert.Equal(acme, (await _s.Clients.FindByApiKeyHashAsync(Ids.Sha256Hex("key-acme"), default))! with { ETag = null });
         Assert.Null(await _s.Clients.FindByApiKeyHashAsync(Ids.Sha256Hex("key-other"), default));
         Assert.Null(await _s.Clients.GetAsync(Globex, default));
 

@@ -20,6 +20,12 @@ public sealed class StoreContractTestsAgainstCosmosStandIn(CosmosStandInFixture 
         return new StoreSet(_stores.Clients, _stores.Leads, _stores.Conversations, _stores.Outbox, _stores.Eraser, _stores.Profiles, _stores.ComplianceAudit, _stores.Usage, _stores.Memory, _stores.MemoryIndex, FindEverythingMentioningAsync, _stores.Unanswered);
     }
 
+    protected override async Task<string> ReadRawClientAsync(string clientId)
+    {
+        var response = await _stores!.Containers.Clients.ReadItemAsync<JsonObject>(clientId, new PartitionKey(clientId));
+        return response.Resource.ToJsonString();
+    }
+
     protected override async Task DisposeStoresAsync()
     {
         if (_stores is not null)

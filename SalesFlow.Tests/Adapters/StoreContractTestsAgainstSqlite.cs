@@ -43,6 +43,17 @@ public sealed class StoreContractTestsAgainstSqlite : StoreContractTests
         Assert.False(_memoryIndex.Holds("acme", lead.Id));
     }
 
+    protected override async Task<string> ReadRawClientAsync(string clientId)
+    {
+        await using var connection = _temp.Db.Open();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT * FROM clients WHERE id = $id";
+        command.Parameters.AddWithValue("$id", clientId);
+        await using var reader = await command.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        return string.Join('\n', Enumerable.Range(0, reader.FieldCount).Select(i => reader.IsDBNull(i) ? "" : Convert.ToString(reader.GetValue(i), System.Globalization.CultureInfo.InvariantCulture)));
+    }
+
     protected override Task DisposeStoresAsync()
     {
         _temp.Dispose();

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using SalesFlow.Core.Clients;
+using SalesFlow.Core.Common;
 
 namespace SalesFlow.Infrastructure.Azure.Cosmos;
 
@@ -28,8 +29,37 @@ public sealed class CosmosClientStore(CosmosContainers containers) : IClientStor
             return null;
         }
 
+        // The index outlives a rotation: the client itself says whether the hash is (still) one of its keys;
+        // whether a previous key is within its grace period is the caller's check (Client.AcceptsApiKeyHash).
         var client = await GetAsync(clientId, ct);
-        return client?.ApiKeyHash == apiKeyHash ? client : null;
+        return client is not null && (client.ApiKeyHash == apiKeyHash || client.PreviousApiKeyHash == apiKeyHash) ? client : null;
+    }
+
+    public async Task<Client> ReplaceAsync(Client client, CancellationToken ct)
+    {
+        var stored = await containers.Clients.ReadOrNullAsync(client.Id, client.Id, ct);
+        if (stored is null || CosmosDocuments.ETagOf(stored) != client.ETag)
+        {
+            throw new ConcurrencyException($"Client {client.Id} changed meanwhile.");
+        }
+
+        if (stored.String("apiKeyHash") != client.ApiKeyHash && !await ClaimKeyAsync(client))
+        {
+            throw new ConcurrencyException($"API key hash of client {client.Id} is taken.");
+        }
+
+        var doc = CosmosDocuments.ToDocument(client, ClientType, client.Id);
+        doc["clientId"] = client.Id;
+        var written = await containers.Clients.ReplaceGuardedAsync(doc, client.Id, client.ETag!, $"Client {client.Id}", ct);
+        return client with { ETag = CosmosDocuments.ETagOf(written) };
+    }
+
+    private async Task<bool> ClaimKeyAsync(Client client)
+    {
+        var indexId = ApiKeyId(client.ApiKeyHash);
+        var index = new JsonObject { ["id"] = indexId, ["type"] = ApiKeyType, ["clientId"] = client.Id, ["apiKeyHash"] = client.ApiKeyHash };
+        return await containers.Clients.TryCreateAsync(index, indexId, CancellationToken.None)
+            || (await containers.Clients.ReadOrNullAsync(indexId, indexId, CancellationToken.None))?.String("clientId") == client.Id;
     }
 
     public async Task<bool> TryCreateAsync(Client client, CancellationToken ct)
