@@ -60,6 +60,26 @@ public sealed class FollowUpService(
 
     public static string IdempotencyKeyFor(string leadId, string cycle, int step) => $"follow-up:{leadId}:{cycle}:{step}";
 
+    /// <summary>
+    /// The client's own cadence and quiet hours (config API: <c>followUps</c>, <c>quietHours</c>), field by field over
+    /// the deployment's FollowUps:* settings.
+    /// </summary>
+    public (FollowUpCadence Cadence, QuietHours Quiet) RulesFor(Client client)
+    {
+        var settings = options.Value;
+        var cadence = client.Config?.FollowUps?.Cadence is { Count: > 0 } ? new FollowUpCadence(client.Config.FollowUps.CadenceSteps()) : settings.ParsedCadence;
+        var quiet = settings.QuietHours;
+        if (client.Config?.QuietHours is { } own)
+        {
+            quiet = new QuietHours(
+                own.Start is { } start ? TimeOnly.ParseExact(start, "HH:mm", System.Globalization.CultureInfo.InvariantCulture) : quiet.Start,
+                own.End is { } end ? TimeOnly.ParseExact(end, "HH:mm", System.Globalization.CultureInfo.InvariantCulture) : quiet.End,
+                own.Weekends ?? quiet.SkipWeekends);
+        }
+
+        return (cadence, quiet);
+    }
+
     /// <summary>What comes next for the lead, at <paramref name="now"/>; <paramref name="progress"/> counts only when it is about the current cycle.</summary>
     public async Task<FollowUpPlan> PlanAsync(string clientId, string leadId, FollowUpProgress progress, DateTimeOffset now, CancellationToken ct)
     {
@@ -69,8 +89,8 @@ public sealed class FollowUpService(
             return new(progress, new FollowUpDecision(FollowUpAction.Finish, progress.StepsSent, null, "no_reply"));
         }
 
-        var settings = options.Value;
-        var decision = FollowUpPlanner.Decide(read.Facts, settings.ParsedCadence, settings.QuietHours, now);
+        var (cadence, quiet) = RulesFor(read.Client);
+        var decision = FollowUpPlanner.Decide(read.Facts, cadence, quiet, now);
         return new(new FollowUpProgress(read.Facts.Cycle, read.Facts.StepsSent, read.Facts.LastStepAt), decision);
     }
 
@@ -90,8 +110,8 @@ public sealed class FollowUpService(
         }
 
         var facts = FactsOf(turn.Client, turn.Lead, turn.Conversation, reply, FollowUpProgress.None, turn.Conversation.LastInboundAt);
-        var settings = options.Value;
-        return new(new FollowUpProgress(facts.Cycle, facts.StepsSent, facts.LastStepAt), FollowUpPlanner.Decide(facts, settings.ParsedCadence, settings.QuietHours, now));
+        var (cadence, quiet) = RulesFor(turn.Client);
+        return new(new FollowUpProgress(facts.Cycle, facts.StepsSent, facts.LastStepAt), FollowUpPlanner.Decide(facts, cadence, quiet, now));
     }
 
     /// <summary>
@@ -115,8 +135,8 @@ public sealed class FollowUpService(
             return Done(done, progress);
         }
 
-        var settings = options.Value;
-        var decision = FollowUpPlanner.Decide(read.Facts with { StepsSent = step, LastStepAt = progress.LastStepAt }, settings.ParsedCadence, settings.QuietHours, now);
+        var (cadence, quiet) = RulesFor(read.Client);
+        var decision = FollowUpPlanner.Decide(read.Facts with { StepsSent = step, LastStepAt = progress.LastStepAt }, cadence, quiet, now);
         if (decision.Action != FollowUpAction.Send)
         {
             return new(FollowUpStepOutcome.Skipped, progress, decision.Reason);

@@ -1,3 +1,4 @@
+using SalesFlow.Core.Clients;
 using SalesFlow.Core.Delivery;
 using SalesFlow.Core.FollowUps;
 using SalesFlow.Core.Queue;
@@ -43,6 +44,30 @@ public sealed class FollowUpServiceTests : IDisposable
         Assert.Contains("Anna", item.Text);
         Assert.Equal(deliveriesBefore + 1, await _bed.Queue.CountAsync(Queues.Deliver, default));
         Assert.Equal(new FollowUpProgress(reply.Id, 1, item.CreatedAt), step.Progress);
+    }
+
+    [Fact]
+    public async Task A_client_s_own_cadence_and_quiet_hours_from_the_config_api_win_over_the_deployment_s_settings()
+    {
+        var reply = await RepliedAsync();
+        var configured = EngineTestBed.Acme with
+        {
+            Config = new ClientConfig(FollowUps: new FollowUpConfig(["PT10M", "PT30M"]), QuietHours: new QuietHoursConfig(Start: "22:30", Weekends: true)),
+        };
+        var followUps = _bed.FollowUps(acme: configured);
+
+        var plan = await followUps.PlanAsync("acme", reply.LeadId, FollowUpProgress.None, reply.CreatedAt, default);
+        var (cadence, quiet) = followUps.RulesFor(configured);
+        var (defaultCadence, defaultQuiet) = followUps.RulesFor(EngineTestBed.Acme);
+
+        Assert.Equal(new FollowUpCadence([TimeSpan.FromMinutes(10), TimeSpan.FromMinutes(30)]), cadence);
+        Assert.Equal(new QuietHours(new TimeOnly(22, 30), QuietHours.Default.End, SkipWeekends: true), quiet);
+        Assert.Equal((FollowUpCadence.Default, QuietHours.Default), (defaultCadence, defaultQuiet));
+        // The reply is on Sunday 22 Nov 2026 at 10:00 in Berlin (the lead's number): the client's quiet weekends move the
+        // first step to Monday 08:00 local; without them it is due after the client's 10 minutes, not the default hour.
+        Assert.Equal(new DateTimeOffset(2026, 11, 23, 7, 0, 0, TimeSpan.Zero), plan.Decision.DueAt);
+        var weekdays = _bed.FollowUps(acme: configured with { Config = configured.Config! with { QuietHours = new QuietHoursConfig(Start: "22:30") } });
+        Assert.Equal(reply.CreatedAt.AddMinutes(10), (await weekdays.PlanAsync("acme", reply.LeadId, FollowUpProgress.None, reply.CreatedAt, default)).Decision.DueAt);
     }
 
     [Fact]

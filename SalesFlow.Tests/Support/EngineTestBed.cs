@@ -99,10 +99,10 @@ public sealed class EngineTestBed : IDisposable
     }
 
     /// <summary>The follow-up service on the same stores (rules texts, real compliance gate).</summary>
-    public FollowUpService FollowUps(FollowUpOptions? options = null)
+    public FollowUpService FollowUps(FollowUpOptions? options = null, Client? acme = null)
     {
         var clients = new Mock<IClientStore>();
-        clients.Setup(c => c.GetAsync("acme", It.IsAny<CancellationToken>())).ReturnsAsync(Acme);
+        clients.Setup(c => c.GetAsync("acme", It.IsAny<CancellationToken>())).ReturnsAsync(acme ?? Acme);
         return new FollowUpService(
             clients.Object,
             Leads,
