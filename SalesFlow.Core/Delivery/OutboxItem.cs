@@ -62,8 +62,40 @@ public sealed record OutboxItem
     public string Status { get; init; } = OutboxStatus.Pending;
     public string? ProviderMessageId { get; init; }
     public string? Error { get; init; }
+
+    /// <summary>Set when an approved WhatsApp template goes out instead of <see cref="Text"/> (outside the 24-hour window).</summary>
+    public TemplateMessage? Template { get; init; }
+
+    /// <summary>Set on e-mail: the subject and headers that thread the message into the lead's conversation.</summary>
+    public EmailThread? Thread { get; init; }
+
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
+}
+
+/// <summary>An approved WhatsApp message template with the values of its body placeholders ({{1}}, {{2}}, …) in order.</summary>
+public sealed record TemplateMessage(string Name, string Language, IReadOnlyList<string> BodyParameters);
+
+/// <summary>
+/// How an outbound e-mail threads into the lead's conversation: "Re: " + their subject, <c>In-Reply-To</c> their last
+/// Message-ID and <c>References</c> the chain (RFC 5322 §3.6.4). Message ids are stored without angle brackets.
+/// </summary>
+public sealed record EmailThread(string Subject, string? InReplyTo, IReadOnlyList<string> References);
+
+/// <summary>
+/// A send the vendor did not accept. <see cref="Permanent"/>: retrying cannot help (bad number, blocked, 4xx) and the
+/// item is marked failed with <see cref="VendorCode"/> and the message; otherwise (429, 5xx, timeout, connection reset)
+/// it is retried with backoff, no sooner than <see cref="RetryAfter"/> when the vendor named one.
+/// </summary>
+public sealed class DeliveryException(string message, bool permanent, string? vendorCode = null, TimeSpan? retryAfter = null, Exception? inner = null)
+    : Exception(message, inner)
+{
+    public bool Permanent { get; } = permanent;
+
+    /// <summary>The vendor's own error code (Graph error code, Twilio error code, HTTP status for SendGrid).</summary>
+    public string? VendorCode { get; } = vendorCode;
+
+    public TimeSpan? RetryAfter { get; } = retryAfter;
 }
 
 public interface IOutboxStore
@@ -98,7 +130,10 @@ public interface IOutboxStore
     Task<bool> ApplyProviderStatusAsync(string clientId, string providerMessageId, string status, string? error, DateTimeOffset now, CancellationToken ct);
 }
 
-/// <summary>Sends one outbox item through the lead's channel; returns the provider's message id.</summary>
+/// <summary>
+/// Sends one outbox item through the lead's channel; returns the provider's message id. Throws
+/// <see cref="DeliveryException"/> when the vendor refuses or cannot be reached.
+/// </summary>
 public interface IChannelSender
 {
     Task<string> SendAsync(OutboxItem item, CancellationToken ct);

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using SalesFlow.Core.Channels;
 using SalesFlow.Core.Common;
@@ -7,7 +8,7 @@ namespace SalesFlow.Infrastructure.Embedded;
 
 public sealed class SqliteOutboxStore(SqliteDatabase db) : IOutboxStore
 {
-    private const string Columns = "client_id, id, lead_id, conversation_id, channel, recipient, text, idempotency_key, purpose, status, provider_message_id, error, created_at, updated_at";
+    private const string Columns = "client_id, id, lead_id, conversation_id, channel, recipient, text, idempotency_key, purpose, status, provider_message_id, error, created_at, updated_at, template_json, thread_json";
 
     public Task<(OutboxItem Item, bool Created)> AddAsync(OutboxItem item, CancellationToken ct) =>
         db.WriteAsync(async (c, t) =>
@@ -19,7 +20,7 @@ public sealed class SqliteOutboxStore(SqliteDatabase db) : IOutboxStore
             }
 
             await c.Command(
-                $"INSERT INTO outbox ({Columns}) VALUES ($c, $id, $l, $conv, $ch, $to, $text, $k, $purpose, $status, $p, $err, $cre, $upd)",
+                $"INSERT INTO outbox ({Columns}) VALUES ($c, $id, $l, $conv, $ch, $to, $text, $k, $purpose, $status, $p, $err, $cre, $upd, $template, $thread)",
                 t,
                 ("$c", item.ClientId),
                 ("$id", item.Id),
@@ -34,7 +35,9 @@ public sealed class SqliteOutboxStore(SqliteDatabase db) : IOutboxStore
                 ("$p", item.ProviderMessageId),
                 ("$err", item.Error),
                 ("$cre", item.CreatedAt.Ms()),
-                ("$upd", item.UpdatedAt.Ms())).ExecAsync();
+                ("$upd", item.UpdatedAt.Ms()),
+                ("$template", item.Template is null ? null : JsonSerializer.Serialize(item.Template)),
+                ("$thread", item.Thread is null ? null : JsonSerializer.Serialize(item.Thread))).ExecAsync();
             return (item, true);
         }, ct);
 
@@ -159,6 +162,8 @@ public sealed class SqliteOutboxStore(SqliteDatabase db) : IOutboxStore
             Error = r.NullableString("error"),
             CreatedAt = r.Time("created_at"),
             UpdatedAt = r.Time("updated_at"),
+            Template = r.NullableString("template_json") is { } template ? JsonSerializer.Deserialize<TemplateMessage>(template) : null,
+            Thread = r.NullableString("thread_json") is { } thread ? JsonSerializer.Deserialize<EmailThread>(thread) : null,
         };
     }
 }

@@ -13,6 +13,8 @@ internal static class SqliteSchema
         ("clients", "previous_api_key_hash", "TEXT"),
         ("clients", "previous_api_key_expires_at", "INTEGER"),
         ("clients", "etag", "TEXT NOT NULL DEFAULT ''"),
+        ("outbox", "template_json", "TEXT"),
+        ("outbox", "thread_json", "TEXT"),
     ];
 
     public const string Ddl = """
@@ -126,6 +128,8 @@ internal static class SqliteSchema
             error TEXT,
             created_at INTEGER NOT NULL,
             updated_at INTEGER NOT NULL,
+            template_json TEXT,
+            thread_json TEXT,
             PRIMARY KEY (client_id, id),
             UNIQUE (client_id, idempotency_key)
         );

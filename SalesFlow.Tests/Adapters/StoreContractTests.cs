@@ -379,6 +379,26 @@ public abstract partial class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OutboxKeepsTheTemplateAndTheEmailThreadOfAnItem()
+    {
+        var template = new TemplateMessage("follow_up_1", "de", ["Anna", "SalesFlow"]);
+        var thread = new EmailThread("Re: Pricing", "abc@mail.example", ["root@mail.example", "abc@mail.example"]);
+        await _s.Outbox.AddAsync(Item(Acme, "lead_1", "out_t", "k-template") with { Template = template }, default);
+        await _s.Outbox.AddAsync(Item(Acme, "lead_1", "out_e", "k-thread") with { Thread = thread }, default);
+
+        var withTemplate = await _s.Outbox.GetAsync(Acme, "out_t", default);
+        var withThread = await _s.Outbox.GetAsync(Acme, "out_e", default);
+
+        Assert.Equal(template.Name, withTemplate!.Template!.Name);
+        Assert.Equal(template.BodyParameters, withTemplate.Template.BodyParameters);
+        Assert.Null(withTemplate.Thread);
+        Assert.Equal(thread.Subject, withThread!.Thread!.Subject);
+        Assert.Equal(thread.InReplyTo, withThread.Thread.InReplyTo);
+        Assert.Equal(thread.References, withThread.Thread.References);
+        Assert.Null(withThread.Template);
+    }
+
+    [Fact]
     public async Task OutboxListFiltersByLeadAndStatusInCreationOrder()
     {
         var t0 = DateTimeOffset.UtcNow;
