@@ -50,6 +50,10 @@ param embeddingCapacity int = 120
 @description('Deploy a Service Bus namespace and topic and publish integration events (lead became hot, state changed, opted out, escalated) to it; off by default.')
 param integrationEventsEnabled bool = false
 
+@secure()
+@description('Key that encrypts the Data Protection key ring (see app/keyvault.bicep); azd reads it from Key Vault or generates it once.')
+param keyEncryptionKey string
+
 var abbrs = loadJsonContent('./abbreviations.json')
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
 var tags = { 'azd-env-name': environmentName }
@@ -154,6 +158,7 @@ module keyVault 'app/keyvault.bicep' = {
     name: '${abbrs.keyVaultVaults}${resourceToken}'
     location: location
     tags: tags
+    keyEncryptionKey: keyEncryptionKey
   }
 }
 
@@ -195,6 +200,8 @@ module api 'app/api.bicep' = {
     searchEndpoint: search.outputs.endpoint
     integrationEventsNamespace: serviceBus.?outputs.fullyQualifiedNamespace ?? ''
     integrationEventsTopic: serviceBus.?outputs.topicName ?? ''
+    keyVaultName: keyVault.outputs.name
+    keyEncryptionKeySecretName: keyVault.outputs.keyEncryptionKeySecretName
   }
   // The host starts with identity-based storage and telemetry: give it its roles first.
   dependsOn: [

@@ -66,19 +66,42 @@ public static class AdapterExtensions
         }
 
         services.AddSingleton<IChannelSender, OutboxSink>();
-        AddSecretProtection(services);
+        AddSecretProtection(services, configuration, store);
         return services;
     }
 
     /// <summary>
-    /// Client secrets are encrypted at rest with Data Protection; its key ring lives in the data folder
-    /// (SalesFlow:DataDir/keys), so it survives restarts next to the data it decrypts.
+    /// Client secrets are encrypted at rest with Data Protection. Its key ring lives next to the data it decrypts: in the
+    /// data folder (SalesFlow:DataDir/keys) with the embedded store, in Cosmos with the cosmos store (every instance of a
+    /// scaled-out app must read the same keys). With DataProtection:KeyEncryptionKey (in Azure a Key Vault reference) the
+    /// ring itself is encrypted; the cosmos store requires it, so what Cosmos holds is useless without Key Vault.
     /// </summary>
-    private static void AddSecretProtection(IServiceCollection services)
+    private static void AddSecretProtection(IServiceCollection services, IConfiguration configuration, string store)
     {
+        var secret = configuration[KeyRingEncryptionKey.Setting];
+        KeyRingEncryptionKey? key = string.IsNullOrWhiteSpace(secret) ? null : new KeyRingEncryptionKey(secret);
+        if (key is null && store == Cosmos)
+        {
+            throw new InvalidOperationException(
+                $"{KeyRingEncryptionKey.Setting} must be set with SalesFlow:Store=cosmos: the key ring that encrypts client secrets is kept in Cosmos and is encrypted with this key (in Azure a Key Vault reference; see docs/configuration.md).");
+        }
+
         services.AddDataProtection().SetApplicationName("SalesFlow");
-        services.AddOptions<KeyManagementOptions>().Configure<IOptions<SalesFlowOptions>, ILoggerFactory>((options, salesFlow, logs) =>
-            options.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(salesFlow.Value.DataDir, "keys")), logs));
+        if (key is not null)
+        {
+            services.AddSingleton(key);
+        }
+
+        services.AddOptions<KeyManagementOptions>().Configure<IServiceProvider>((options, sp) =>
+        {
+            options.XmlRepository = store == Cosmos
+                ? new CosmosKeyRingRepository(sp.GetRequiredService<CosmosStores>().Containers.Clients)
+                : new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(sp.GetRequiredService<IOptions<SalesFlowOptions>>().Value.DataDir, "keys")), sp.GetRequiredService<ILoggerFactory>());
+            if (key is not null)
+            {
+                options.XmlEncryptor = new AesGcmXmlEncryptor(key);
+            }
+        });
         services.AddSingleton<ISecretProtector, DataProtectionSecretProtector>();
     }
 

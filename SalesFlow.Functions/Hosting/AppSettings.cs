@@ -47,6 +47,9 @@ public static class AppSettings
         new("SalesFlow__Queue", "Which work queue carries process-inbound and deliver: embedded (SQLite, polled in-process) or storage (Azure Storage queues, triggered by the Functions host).",
             "embedded", SettingScope.Both, RequiredInCloud: true),
 
+        new("DataProtection__KeyEncryptionKey", "Secret (16+ characters) that encrypts the Data Protection key ring, which encrypts client secrets at rest; required with SalesFlow__Store=cosmos (the ring then lives in Cosmos), optional on the embedded store (the ring in the data folder is then encrypted too). In Azure a Key Vault reference.",
+            null, SettingScope.Both, Secret: true, RequiredInCloud: true),
+
         // ── Host-wide options (SalesFlowOptions) ────────────────────────────────────────────
         new("SalesFlow__DataDir", "Directory of the embedded SQLite store (salesflow.db).",
             ".salesflow", SettingScope.LocalOnly),

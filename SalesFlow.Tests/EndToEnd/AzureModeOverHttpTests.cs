@@ -20,6 +20,7 @@ public sealed class AzureModeOverHttpTests(AzuriteFixture azurite, CosmosStandIn
     private Task<SalesFlowAppProcess> StartAsync(string? databaseName = null) => SalesFlowAppProcess.StartAsync(new()
     {
         ["SalesFlow__Store"] = "cosmos",
+        ["DataProtection__KeyEncryptionKey"] = "azure-mode-test-key-encryption-key",
         ["SalesFlow__Queue"] = "storage",
         ["CosmosDb__connectionString"] = cosmos.ConnectionString,
         ["CosmosDb__databaseName"] = databaseName ?? "e2e" + Guid.NewGuid().ToString("N")[..12],

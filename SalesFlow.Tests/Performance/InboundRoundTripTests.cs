@@ -71,6 +71,7 @@ public sealed class InboundRoundTripTests(AzuriteFixture azurite, CosmosStandInF
         var steps = await MeasureAsync(new()
         {
             ["SalesFlow:Store"] = "cosmos",
+            ["DataProtection:KeyEncryptionKey"] = "round-trip-test-key-encryption-key",
             ["SalesFlow:Queue"] = "storage",
             ["CosmosDb:connectionString"] = cosmos.ConnectionString,
             ["CosmosDb:databaseName"] = "rt" + Guid.NewGuid().ToString("N")[..12],

@@ -18,6 +18,12 @@ param identityId string
 @description('Client id of that identity (AZURE_CLIENT_ID, …__clientId settings).')
 param identityClientId string
 
+@description('Key Vault holding the key that encrypts the Data Protection key ring.')
+param keyVaultName string
+
+@description('Name of that secret in the vault.')
+param keyEncryptionKeySecretName string
+
 param storageAccountName string
 param deploymentContainerName string
 param applicationInsightsName string
@@ -139,6 +145,12 @@ resource api 'Microsoft.Web/sites@2024-04-01' = {
         {
           name: 'SalesFlow__Store'
           value: 'cosmos'
+        }
+        // The key ring that encrypts client secrets lives in Cosmos, encrypted with this key from Key Vault (a Key Vault
+        // reference, resolved by the platform with keyVaultReferenceIdentity: the key never appears in app settings).
+        {
+          name: 'DataProtection__KeyEncryptionKey'
+          value: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${keyEncryptionKeySecretName})'
         }
         {
           name: 'SalesFlow__Queue'
