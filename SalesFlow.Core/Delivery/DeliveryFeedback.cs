@@ -20,6 +20,9 @@ public interface IDeliveryFeedbackStore
     /// <summary>The client's suppression of <paramref name="address"/> (compared case-insensitively), or null.</summary>
     Task<EmailSuppression?> FindEmailSuppressionAsync(string clientId, string address, CancellationToken ct);
 
+    /// <summary>True when the vendor event id was recorded for the client (its event was applied).</summary>
+    Task<bool> HasEventAsync(string clientId, string eventId, CancellationToken ct);
+
     /// <summary>Records a vendor event id (e.g. SendGrid's sg_event_id) for the client; false when it was recorded before.</summary>
     Task<bool> TryRecordEventAsync(string clientId, string eventId, DateTimeOffset now, CancellationToken ct);
 }

@@ -47,6 +47,19 @@ public static class OutboxStatus
         _ => -1,
     };
 
+    /// <summary>
+    /// A vendor's report in our statuses: the vendor has it (queued, accepted, sending, sent, processed) is sent; failed,
+    /// undelivered, canceled are failed; anything else passes through (and an unknown status never moves an item).
+    /// </summary>
+    public static string FromReport(string reported) => reported.Trim().ToLowerInvariant() switch
+    {
+        "sent" or "queued" or "accepted" or "scheduled" or "sending" or "processed" => Sent,
+        "delivered" => Delivered,
+        "read" or "open" => Read,
+        "failed" or "undelivered" or "canceled" => Failed,
+        var other => other,
+    };
+
     /// <summary>Every status, for validation messages.</summary>
     public static IReadOnlyList<string> All { get; } = [Pending, Sending, InDoubt, Sent, Delivered, Read, Failed, Suppressed, NeedsTemplate];
 }

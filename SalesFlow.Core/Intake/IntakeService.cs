@@ -203,14 +203,7 @@ public sealed class IntakeService(
     /// <summary>Applies a provider's delivery report to the outbound message it names.</summary>
     public async Task<bool> ApplyStatusAsync(Client client, DeliveryStatusUpdate update, CancellationToken ct)
     {
-        var status = update.Status.ToLowerInvariant() switch
-        {
-            "sent" or "queued" or "accepted" or "sending" => OutboxStatus.Sent,
-            "delivered" => OutboxStatus.Delivered,
-            "read" => OutboxStatus.Read,
-            "failed" or "undelivered" => OutboxStatus.Failed,
-            var other => other,
-        };
+        var status = OutboxStatus.FromReport(update.Status);
         var applied = await outbox.ApplyProviderStatusAsync(client.Id, update.ProviderMessageId, status, update.Error, clock.GetUtcNow(), ct);
         if (!applied)
         {

@@ -20,6 +20,9 @@ public sealed class SqliteDeliveryFeedbackStore(SqliteDatabase db) : IDeliveryFe
             ("$c", clientId),
             ("$a", EmailSuppression.Normalize(address))).QueryAsync(r => new EmailSuppression(r.GetString(0), r.GetString(1), r.GetString(2), r.Time("created_at")))).FirstOrDefault());
 
+    public Task<bool> HasEventAsync(string clientId, string eventId, CancellationToken ct) =>
+        db.ReadAsync(async c => await c.Command("SELECT 1 FROM delivery_events WHERE client_id = $c AND event_id = $e", null, ("$c", clientId), ("$e", eventId)).ScalarAsync() is not null);
+
     public Task<bool> TryRecordEventAsync(string clientId, string eventId, DateTimeOffset now, CancellationToken ct) =>
         db.WriteAsync(async (c, t) => await c.Command(
             "INSERT OR IGNORE INTO delivery_events (client_id, event_id, at) VALUES ($c, $e, $at)",

@@ -38,6 +38,9 @@ public sealed class CosmosDeliveryFeedbackStore(CosmosContainers containers) : I
             : new EmailSuppression(clientId, doc.String("address")!, doc.String("reason")!, DateTimeOffset.FromUnixTimeMilliseconds(doc["createdAtMs"]!.GetValue<long>()));
     }
 
+    public async Task<bool> HasEventAsync(string clientId, string eventId, CancellationToken ct) =>
+        await containers.Outbox.ReadOrNullAsync(CosmosDocuments.KeyId(EventType, eventId), clientId, ct) is not null;
+
     public Task<bool> TryRecordEventAsync(string clientId, string eventId, DateTimeOffset now, CancellationToken ct) =>
         containers.Outbox.TryCreateAsync(
             new JsonObject
