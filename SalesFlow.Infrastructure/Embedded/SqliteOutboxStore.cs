@@ -146,49 +146,49 @@ public sealed class SqliteOutboxStore(SqliteDatabase db) : IOutboxStore
             return true;
         }, ct);
 
+    /// <summary>
+    /// One statement, so no BEGIN/COMMIT around it: the rank comparison runs in SQL (<see cref="RankSql"/>), and SET
+    /// expressions see the row as it was, so status and error move together or not at all.
+    /// </summary>
     public Task<bool> ApplyStatusAsync(string clientId, string id, string? providerMessageId, string status, string? error, DateTimeOffset now, CancellationToken ct) =>
-        db.WriteAsync(async (c, t) =>
-        {
-            var item = (await c.Command($"SELECT {Columns} FROM outbox WHERE client_id = $c AND id = $id", t, ("$c", clientId), ("$id", id)).QueryAsync(Map)).FirstOrDefault();
-            if (item is null)
-            {
-                return false;
-            }
+        db.WriteStatementAsync(async c => await c.Command(
+            $"""
+            UPDATE outbox SET
+                status = CASE WHEN $rank > {RankSql} THEN $s ELSE status END,
+                error = CASE WHEN $rank > {RankSql} THEN $e ELSE error END,
+                provider_message_id = COALESCE(provider_message_id, $p),
+                updated_at = $now
+            WHERE client_id = $c AND id = $id
+            """,
+            null,
+            ("$rank", OutboxStatus.Rank(status)),
+            ("$s", status),
+            ("$e", error),
+            ("$p", providerMessageId),
+            ("$now", now.Ms()),
+            ("$c", clientId),
+            ("$id", id)).ExecAsync() == 1, ct);
 
-            var forward = OutboxStatus.Rank(status) > OutboxStatus.Rank(item.Status);
-            await c.Command(
-                "UPDATE outbox SET status = $s, provider_message_id = COALESCE(provider_message_id, $p), error = $e, updated_at = $now WHERE client_id = $c AND id = $id",
-                t,
-                ("$s", forward ? status : item.Status),
-                ("$p", providerMessageId),
-                ("$e", forward ? error : item.Error),
-                ("$now", now.Ms()),
-                ("$c", clientId),
-                ("$id", id)).ExecAsync();
-            return true;
-        }, ct);
+    /// <summary><see cref="OutboxStatus.Rank"/> of the row's status, in SQL.</summary>
+    private static readonly string RankSql =
+        "(CASE status " + string.Concat(OutboxStatus.All.Select(s => $"WHEN '{s}' THEN {OutboxStatus.Rank(s)} ")) + "ELSE -1 END)";
 
+    /// <summary>One statement (the status condition makes it the conditional write; RETURNING reads the claimed row back).</summary>
     public Task<OutboxItem?> TryClaimAsync(string clientId, string id, DateTimeOffset now, CancellationToken ct) =>
-        db.WriteAsync(async (c, t) =>
-        {
-            // One statement: the status condition makes it the conditional write (SQLite serialises writers).
-            var claimed = await c.Command(
-                "UPDATE outbox SET status = $sending, claimed_at = $now, attempts = attempts + 1, updated_at = $now WHERE client_id = $c AND id = $id AND status = $pending",
-                t,
-                ("$sending", OutboxStatus.Sending),
-                ("$pending", OutboxStatus.Pending),
-                ("$now", now.Ms()),
-                ("$c", clientId),
-                ("$id", id)).ExecAsync() == 1;
-            return claimed
-                ? (await c.Command($"SELECT {Columns} FROM outbox WHERE client_id = $c AND id = $id", t, ("$c", clientId), ("$id", id)).QueryAsync(Map)).FirstOrDefault()
-                : null;
-        }, ct);
+        db.WriteStatementAsync(async c => (await c.Command(
+            $"UPDATE outbox SET status = $sending, claimed_at = $now, attempts = attempts + 1, updated_at = $now WHERE client_id = $c AND id = $id AND status = $pending RETURNING {Columns}",
+            null,
+            ("$sending", OutboxStatus.Sending),
+            ("$pending", OutboxStatus.Pending),
+            ("$now", now.Ms()),
+            ("$c", clientId),
+            ("$id", id)).QueryAsync(Map)).FirstOrDefault(), ct);
 
+    /// <summary>One statement, conditional on the claim (status and claim time).</summary>
     public Task<bool> ReleaseClaimAsync(string clientId, string id, DateTimeOffset claimedAt, string status, string? error, DateTimeOffset? nextAttemptAt, DateTimeOffset now, CancellationToken ct) =>
-        db.WriteAsync(async (c, t) => await c.Command(
+        db.WriteStatementAsync(async c => await c.Command(
             "UPDATE outbox SET status = $s, error = $e, next_attempt_at = $next, updated_at = $now WHERE client_id = $c AND id = $id AND status = $sending AND claimed_at = $claimed",
-            t,
+            null,
             ("$s", status),
             ("$e", error),
             ("$next", nextAttemptAt?.Ms()),
