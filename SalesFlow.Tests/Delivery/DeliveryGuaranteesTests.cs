@@ -348,17 +348,7 @@ public sealed class DeliveryGuaranteesAgainstSqliteTests : DeliveryGuaranteesTes
     }
 }
 
-/// <summary>
-/// Its own stand-in process: in one shared with the store contract's many databases, the stand-in answered a query of
-/// this class with "stale cache" (404) after a few dozen databases had come and gone; alone it never did.
-/// </summary>
-[CollectionDefinition(Name)]
-public sealed class DeliveryCosmosStandInCollection : ICollectionFixture<CosmosStandInFixture>
-{
-    public const string Name = "Cosmos stand-in (delivery)";
-}
-
-[Collection(DeliveryCosmosStandInCollection.Name)]
+[Collection(CosmosStandInCollection.Name)]
 public sealed class DeliveryGuaranteesAgainstCosmosStandInTests(CosmosStandInFixture standIn) : DeliveryGuaranteesTests
 {
     private Infrastructure.Azure.Cosmos.CosmosStores? _stores;
