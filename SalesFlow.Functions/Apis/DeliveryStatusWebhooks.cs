@@ -25,7 +25,7 @@ public static class DeliveryStatusWebhooks
     /// <summary>The custom argument (custom_args) a SendGrid send carries and every event of it echoes.</summary>
     public const string SendGridOutboxIdArgument = "outbox_id";
 
-    public static async Task<IResult> TwilioStatusAsync(string clientId, HttpContext http, IClientStore clients, IOutboxStore outbox, IntakeService intake, IOptions<SalesFlowOptions> options, TimeProvider clock, CancellationToken ct)
+    public static async Task<IResult> TwilioStatusAsync(string clientId, HttpContext http, IClientStore clients, IntakeService intake, IOptions<SalesFlowOptions> options, TimeProvider clock, CancellationToken ct)
     {
         var client = await clients.GetAsync(clientId, ct);
         if (client is null)
@@ -46,10 +46,8 @@ public static class DeliveryStatusWebhooks
             throw new WebhookFormatException("A status callback carries MessageStatus and no Body.", "MessageStatus");
         }
 
-        var status = OutboxStatus.FromReport(update.Status);
-        var applied = http.Request.Query[OutboxIdParameter] is { Count: > 0 } outboxId
-            ? await outbox.ApplyStatusAsync(client.Id, outboxId.ToString(), update.ProviderMessageId, status, update.Error, clock.GetUtcNow(), ct)
-            : await intake.ApplyStatusAsync(client, update, ct);
+        var outboxId = http.Request.Query[OutboxIdParameter].ToString();
+        var applied = await intake.ApplyStatusAsync(client, update with { OutboxId = outboxId.Length > 0 ? outboxId : null }, ct);
         CountReport("twilio", applied ? "applied" : "unmatched");
         return TypedResults.Ok(new { applied });
     }

@@ -217,3 +217,57 @@ public sealed class DeliveryStatusWebhooksOverHttpTests : IAsyncLifetime
         Assert.Null(await _app.Services.GetRequiredService<IDeliveryFeedbackStore>().FindEmailSuppressionAsync(Demo, "lead@example.com", default));
     }
 }
+
+/// <summary>A WhatsApp status that echoes our outbox id (biz_opaque_callback_data) settles an item whose send was never recorded.</summary>
+public sealed class WhatsAppStatusCorrelationOverHttpTests : IAsyncLifetime
+{
+    private InProcessApp _app = null!;
+
+    public async Task InitializeAsync() => _app = await InProcessApp.StandaloneAsync();
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    [Fact]
+    public async Task AWhatsAppStatusEchoingOurOutboxIdSettlesAnInDoubtMessageAndRecordsItsWamid()
+    {
+        var outbox = _app.Services.GetRequiredService<IOutboxStore>();
+        var (lead, _) = await _app.Services.GetRequiredService<ILeadStore>().GetOrCreateByIdentityAsync("demo", IdentityKind.Phone, "+491705550123", () => StoreContractTests.NewLead("demo"), default);
+        var id = Ids.New("out");
+        await outbox.AddAsync(new OutboxItem
+        {
+            Id = id, ClientId = "demo", LeadId = lead.Id, ConversationId = "conv_1", Channel = ChannelKind.WhatsApp, Recipient = "+491705550123",
+            Text = "Hi", IdempotencyKey = "key-" + id, Status = OutboxStatus.InDoubt, CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow,
+        }, default);
+        var wamid = "wamid." + Guid.NewGuid().ToString("N");
+        var body = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new
+        {
+            @object = "whatsapp_business_account",
+            entry = new[]
+            {
+                new
+                {
+                    id = "102290129340398",
+                    changes = new[]
+                    {
+                        new
+                        {
+                            field = "messages",
+                            value = new
+                            {
+                                messaging_product = "whatsapp",
+                                metadata = new { display_phone_number = "15550783881", phone_number_id = "106540352242922" },
+                                statuses = new[] { new { id = wamid, status = "delivered", timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture), recipient_id = "491705550123", biz_opaque_callback_data = id } },
+                            },
+                        },
+                    },
+                },
+            },
+        }));
+
+        var response = await _app.Http.SendAsync(Webhooks.SignedWhatsApp("demo", body, SalesFlowAppProcess.WhatsAppAppSecret));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var settled = (await outbox.GetAsync("demo", id, default))!;
+        Assert.Equal((OutboxStatus.Delivered, wamid), (settled.Status, settled.ProviderMessageId));
+    }
+}
