@@ -141,6 +141,26 @@ public sealed class DeliveryStatusWebhooksOverHttpTests : IAsyncLifetime
         Assert.Equal(OutboxStatus.Sent, (await StoredAsync(item)).Status);
     }
 
+    [Fact]
+    public async Task AFailedMessageIsResentThroughTheQueueWhileASentOneIs409AndAnUnknownOne404()
+    {
+        var failed = await SeedAsync(OutboxStatus.Failed, null);
+        var sent = await SeedAsync(OutboxStatus.Sent, "SM" + Guid.NewGuid().ToString("N"));
+
+        var resent = await _app.Http.PostAsync($"/api/outbox/{failed.Id}/resend", null);
+        var conflict = await _app.Http.PostAsync($"/api/outbox/{sent.Id}/resend", null);
+        var missing = await _app.Http.PostAsync("/api/outbox/out_missing/resend", null);
+
+        Assert.Equal(HttpStatusCode.OK, resent.StatusCode);
+        await ApiJson.AssertProblemAsync(conflict, HttpStatusCode.Conflict, "status");
+        await ApiJson.AssertProblemAsync(missing, HttpStatusCode.NotFound, "outboxId");
+
+        // The standalone queue runner delivers it through the embedded sender.
+        var delivered = await Eventually.ReturnsAsync(() => StoredAsync(failed), i => i.Status == OutboxStatus.Sent, because: "the resent item is delivered");
+        Assert.Equal(1, delivered.Attempts);
+        Assert.NotNull(delivered.ProviderMessageId);
+    }
+
     private static readonly JsonElement SendGridMultiEventVector = SignatureFixtures.Json("sendgrid", "sendgrid_event_webhook_vectors.json").GetProperty("vectors")
         .EnumerateArray().First(v => v.GetProperty("expected_valid").GetBoolean() && v.GetProperty("payload_file").GetString() == "payload_multi_event.bin");
 
