@@ -27,12 +27,17 @@ public sealed record InboundMessage(
     IReadOnlyDictionary<string, string>? Metadata = null);
 
 /// <summary>A provider's report about a message we sent (sent, delivered, read, failed).</summary>
+/// <param name="OutboxId">
+/// Our outbox id when the vendor echoes what the send attached (WhatsApp <c>biz_opaque_callback_data</c>, the Twilio
+/// status callback URL's <c>outboxId</c>): it finds an item whose send was never recorded (in doubt).
+/// </param>
 public sealed record DeliveryStatusUpdate(
     ChannelKind Channel,
     string ProviderMessageId,
     string Status,
     DateTimeOffset Timestamp,
-    string? Error = null);
+    string? Error = null,
+    string? OutboxId = null);
 
 /// <summary>Everything one webhook delivery carried.</summary>
 public sealed record WebhookBatch(IReadOnlyList<InboundMessage> Messages, IReadOnlyList<DeliveryStatusUpdate> Statuses)

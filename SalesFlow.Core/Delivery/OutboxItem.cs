@@ -6,6 +6,17 @@ namespace SalesFlow.Core.Delivery;
 public static class OutboxStatus
 {
     public const string Pending = "pending";
+    /// <summary>
+    /// Claimed by one delivery run for its vendor call (<see cref="OutboxItem.ClaimedAt"/>). A second run leaves it alone;
+    /// a claim older than the delivery lease (the run died after or during the call) is never sent again blindly: a vendor
+    /// report that names the item settles it, else it becomes <see cref="InDoubt"/>.
+    /// </summary>
+    public const string Sending = "sending";
+    /// <summary>
+    /// The vendor may or may not have the message: a run died between the vendor call and recording its answer. Not
+    /// resent automatically (that could send twice); a later vendor report still moves it on; an operator can resend it.
+    /// </summary>
+    public const string InDoubt = "in_doubt";
     public const string Sent = "sent";
     public const string Delivered = "delivered";
     public const string Read = "read";
@@ -18,18 +29,39 @@ public static class OutboxStatus
     /// </summary>
     public const string NeedsTemplate = "needs_template";
 
-    /// <summary>Provider reports arrive out of order; a later stage never goes back.</summary>
+    /// <summary>
+    /// Provider reports arrive out of order; a later stage never goes back. Sending and in-doubt rank below sent, so a
+    /// vendor report that names the item resolves a claim whose run never recorded the vendor's answer.
+    /// </summary>
     public static int Rank(string status) => status switch
     {
         Pending => 0,
-        Sent => 1,
-        Delivered => 2,
-        Read => 3,
-        Failed => 4,
-        Suppressed => 4,
-        NeedsTemplate => 4,
+        Sending => 1,
+        InDoubt => 1,
+        Sent => 2,
+        Delivered => 3,
+        Read => 4,
+        Failed => 5,
+        Suppressed => 5,
+        NeedsTemplate => 5,
         _ => -1,
     };
+
+    /// <summary>
+    /// A vendor's report in our statuses: the vendor has it (queued, accepted, sending, sent, processed) is sent; failed,
+    /// undelivered, canceled are failed; anything else passes through (and an unknown status never moves an item).
+    /// </summary>
+    public static string FromReport(string reported) => reported.Trim().ToLowerInvariant() switch
+    {
+        "sent" or "queued" or "accepted" or "scheduled" or "sending" or "processed" => Sent,
+        "delivered" => Delivered,
+        "read" or "open" => Read,
+        "failed" or "undelivered" or "canceled" => Failed,
+        var other => other,
+    };
+
+    /// <summary>Every status, for validation messages.</summary>
+    public static IReadOnlyList<string> All { get; } = [Pending, Sending, InDoubt, Sent, Delivered, Read, Failed, Suppressed, NeedsTemplate];
 }
 
 public static class OutboxPurpose
@@ -62,6 +94,15 @@ public sealed record OutboxItem
     public string Status { get; init; } = OutboxStatus.Pending;
     public string? ProviderMessageId { get; init; }
     public string? Error { get; init; }
+
+    /// <summary>How many delivery runs claimed the item (each claim is one vendor call at most).</summary>
+    public int Attempts { get; init; }
+
+    /// <summary>When the current (or last) claim was taken; with <see cref="OutboxStatus.Sending"/> it dates the vendor call.</summary>
+    public DateTimeOffset? ClaimedAt { get; init; }
+
+    /// <summary>After a retryable failure: no new attempt before this time (backoff, the vendor's Retry-After).</summary>
+    public DateTimeOffset? NextAttemptAt { get; init; }
 
     /// <summary>Set when an approved WhatsApp template goes out instead of <see cref="Text"/> (outside the 24-hour window).</summary>
     public TemplateMessage? Template { get; init; }
@@ -128,6 +169,33 @@ public interface IOutboxStore
 
     /// <summary>Applies a provider status report to the item with that provider id; never moves a status backwards.</summary>
     Task<bool> ApplyProviderStatusAsync(string clientId, string providerMessageId, string status, string? error, DateTimeOffset now, CancellationToken ct);
+
+    /// <summary>
+    /// Applies a status to the item with our own id (the vendor's answer to our send, or a vendor report that echoes the
+    /// outbox id): records <paramref name="providerMessageId"/> when given (a report by provider id then finds the item)
+    /// and moves the status only forwards (<see cref="OutboxStatus.Rank"/>). False when the item is missing.
+    /// </summary>
+    Task<bool> ApplyStatusAsync(string clientId, string id, string? providerMessageId, string status, string? error, DateTimeOffset now, CancellationToken ct);
+
+    /// <summary>
+    /// Claims a pending item for one vendor call in one conditional write: pending → <see cref="OutboxStatus.Sending"/>,
+    /// <see cref="OutboxItem.ClaimedAt"/> = <paramref name="now"/>, <see cref="OutboxItem.Attempts"/> + 1. Of concurrent
+    /// claims exactly one wins; the others (and a claim of an item that is not pending) get null.
+    /// </summary>
+    Task<OutboxItem?> TryClaimAsync(string clientId, string id, DateTimeOffset now, CancellationToken ct);
+
+    /// <summary>
+    /// Ends the claim taken at <paramref name="claimedAt"/> without a send (retry later: pending with
+    /// <paramref name="nextAttemptAt"/>; failed; in doubt; suppressed), in one conditional write that succeeds only while
+    /// the item is still sending under that claim. False when it is not (a vendor report or another run settled it).
+    /// </summary>
+    Task<bool> ReleaseClaimAsync(string clientId, string id, DateTimeOffset claimedAt, string status, string? error, DateTimeOffset? nextAttemptAt, DateTimeOffset now, CancellationToken ct);
+
+    /// <summary>
+    /// An operator's resend of a <see cref="OutboxStatus.Failed"/> or <see cref="OutboxStatus.InDoubt"/> item: back to
+    /// pending with its attempts reset, in one conditional write from those statuses only. Returns the item, or null.
+    /// </summary>
+    Task<OutboxItem?> ResendAsync(string clientId, string id, string note, DateTimeOffset now, CancellationToken ct);
 }
 
 /// <summary>

@@ -203,15 +203,11 @@ public sealed class IntakeService(
     /// <summary>Applies a provider's delivery report to the outbound message it names.</summary>
     public async Task<bool> ApplyStatusAsync(Client client, DeliveryStatusUpdate update, CancellationToken ct)
     {
-        var status = update.Status.ToLowerInvariant() switch
-        {
-            "sent" or "queued" or "accepted" or "sending" => OutboxStatus.Sent,
-            "delivered" => OutboxStatus.Delivered,
-            "read" => OutboxStatus.Read,
-            "failed" or "undelivered" => OutboxStatus.Failed,
-            var other => other,
-        };
-        var applied = await outbox.ApplyProviderStatusAsync(client.Id, update.ProviderMessageId, status, update.Error, clock.GetUtcNow(), ct);
+        var status = OutboxStatus.FromReport(update.Status);
+        // Our own id first when the vendor echoes it: it also finds an item whose vendor id was never recorded (in doubt).
+        var now = clock.GetUtcNow();
+        var applied = (update.OutboxId is { Length: > 0 } outboxId && await outbox.ApplyStatusAsync(client.Id, outboxId, update.ProviderMessageId, status, update.Error, now, ct))
+            || await outbox.ApplyProviderStatusAsync(client.Id, update.ProviderMessageId, status, update.Error, now, ct);
         if (!applied)
         {
             logger.LogInformation("Status {Status} for unknown outbound message {ProviderMessageId} ignored", status, update.ProviderMessageId);

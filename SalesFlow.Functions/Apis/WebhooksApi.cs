@@ -28,6 +28,10 @@ public static class WebhooksApi
         hooks.MapPost("/whatsapp/{clientId}", WhatsAppAsync).WithName("WhatsAppWebhook").WithSummary("WhatsApp Cloud API deliveries (X-Hub-Signature-256).");
         hooks.MapPost("/twilio/{clientId}", TwilioAsync).WithName("TwilioWebhook").WithSummary("Twilio SMS and WhatsApp (X-Twilio-Signature).");
         hooks.MapPost("/email/{clientId}", EmailAsync).WithName("EmailWebhook").WithSummary("SendGrid Inbound Parse (secret in the URL).");
+        hooks.MapPost("/twilio/{clientId}/status", DeliveryStatusWebhooks.TwilioStatusAsync).WithName("TwilioStatusCallback")
+            .WithSummary("Twilio message status callback (X-Twilio-Signature): queued/sent → sent, delivered, read, undelivered/failed → failed with ErrorCode. ?outboxId= in the callback URL names the item.");
+        hooks.MapPost("/sendgrid/{clientId}/events", DeliveryStatusWebhooks.SendGridEventsAsync).WithName("SendGridEventWebhook")
+            .WithSummary("SendGrid Event Webhook (ECDSA signed): processed/delivered/open move the item on; bounce, dropped, spamreport fail it and suppress the address. Deduplicated on sg_event_id.");
         return app;
     }
 
@@ -73,10 +77,8 @@ public static class WebhooksApi
             return UnknownClient(http, clientId);
         }
 
-        var body = await ReadBodyAsync(http, ct);
-        var fields = QueryHelpers.ParseQuery(Encoding.UTF8.GetString(body));
-        var pairs = fields.SelectMany(f => f.Value.Select(v => new KeyValuePair<string, string>(f.Key, v ?? "")));
-        if (!TwilioSignature.IsValid(client.WebhookSecrets().TwilioAuthToken, PublicUrl(http, options.Value), pairs, http.Request.Headers["X-Twilio-Signature"]))
+        var (body, signed) = await ReadTwilioSignedAsync(http, client, options.Value, ct);
+        if (!signed)
         {
             return BadSignature(http, "X-Twilio-Signature");
         }
@@ -152,10 +154,22 @@ public static class WebhooksApi
         return TypedResults.Ok(new { accepted, duplicates, statuses, skipped });
     }
 
+    /// <summary>
+    /// A Twilio request's raw form body and whether X-Twilio-Signature verifies with the client's auth token over the URL
+    /// Twilio called and the form fields: inbound messages and status callbacks alike.
+    /// </summary>
+    internal static async Task<(byte[] Body, bool Signed)> ReadTwilioSignedAsync(HttpContext http, Client client, SalesFlowOptions options, CancellationToken ct)
+    {
+        var body = await ReadBodyAsync(http, ct);
+        var fields = QueryHelpers.ParseQuery(Encoding.UTF8.GetString(body));
+        var pairs = fields.SelectMany(f => f.Value.Select(v => new KeyValuePair<string, string>(f.Key, v ?? "")));
+        return (body, TwilioSignature.IsValid(client.WebhookSecrets().TwilioAuthToken, PublicUrl(http, options), pairs, http.Request.Headers["X-Twilio-Signature"]));
+    }
+
     private static ILogger Log(HttpContext http) => http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("SalesFlow.Webhooks");
 
     /// <summary>The raw bytes, buffered within the request size limit: signatures are over exactly these.</summary>
-    private static async Task<byte[]> ReadBodyAsync(HttpContext http, CancellationToken ct)
+    internal static async Task<byte[]> ReadBodyAsync(HttpContext http, CancellationToken ct)
     {
         using var buffer = new MemoryStream();
         await http.Request.Body.CopyToAsync(buffer, ct);
@@ -191,10 +205,10 @@ public static class WebhooksApi
         return null;
     }
 
-    private static IResult UnknownClient(HttpContext http, string clientId) =>
+    internal static IResult UnknownClient(HttpContext http, string clientId) =>
         ErrorHandling.Problem(http, StatusCodes.Status404NotFound, $"No client '{clientId}'.", "clientId");
 
-    private static IResult BadSignature(HttpContext http, string header)
+    internal static IResult BadSignature(HttpContext http, string header)
     {
         SalesFlowMetrics.RejectedWebhooks.Add(1);
         return ErrorHandling.Problem(http, StatusCodes.Status401Unauthorized, $"{header} does not verify.", header);

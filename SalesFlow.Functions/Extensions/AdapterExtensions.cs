@@ -113,6 +113,7 @@ public static class AdapterExtensions
         services.AddSingleton<IConversationStore, SqliteConversationStore>();
         services.AddSingleton<IUnansweredInbound, SqliteUnansweredInbound>();
         services.AddSingleton<IOutboxStore, SqliteOutboxStore>();
+        services.AddSingleton<IDeliveryFeedbackStore, SqliteDeliveryFeedbackStore>();
         services.AddSingleton<IFollowUpTimerStore, SqliteFollowUpTimerStore>();
         services.AddSingleton<ILeadEraser>(sp => new SqliteLeadEraser(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<SqliteMemoryIndex>()));
         services.AddSingleton<ILeadProfileStore, SqliteLeadProfileStore>();
@@ -135,6 +136,7 @@ public static class AdapterExtensions
         services.AddSingleton<IConversationStore>(stores.Conversations);
         services.AddSingleton<IUnansweredInbound>(stores.Unanswered);
         services.AddSingleton<IOutboxStore>(stores.Outbox);
+        services.AddSingleton<IDeliveryFeedbackStore>(stores.DeliveryFeedback);
         services.AddSingleton<IFollowUpTimerStore>(stores.FollowUpTimers);
         services.AddSingleton<ILeadEraser>(stores.Eraser);
         services.AddSingleton<ILeadProfileStore>(stores.Profiles);

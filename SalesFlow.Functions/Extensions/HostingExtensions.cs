@@ -57,6 +57,7 @@ public static class HostingExtensions
         services.AddSingleton<ReplyWriter>();
         services.AddSingleton<ConversationEngine>();
         services.AddSingleton<InlineTurns>();
+        services.AddSingleton<DeliveryRateLimiter>();
         services.AddSingleton<DeliveryService>();
         services.AddSingleton<OutboxSweeper>();
         services.AddSingleton<ClientAuthenticator>();
@@ -156,6 +157,7 @@ public static class HostingExtensions
         builder.Services.AddOptions<ConversationOptions>().BindConfiguration(ConversationOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<EmailIntakeOptions>().BindConfiguration(EmailIntakeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<FollowUpOptions>().BindConfiguration(FollowUpOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<DeliveryOptions>().BindConfiguration(DeliveryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddOptions<Core.Memory.MemoryOptions>().BindConfiguration(Core.Memory.MemoryOptions.Section).ValidateDataAnnotations().ValidateOnStart();
 
         // Standalone defaults to the Functions port 7071. Under the host the worker's ASP.NET Core integration picks

@@ -109,6 +109,20 @@ public static class AppSettings
         new("FollowUps__QuietOnWeekends", "true: no follow-ups on Saturdays and Sundays (local); a step due then moves to Monday at QuietUntil.",
             "false", SettingScope.Both),
 
+        // ── Delivery (DeliveryOptions) ──────────────────────────────────────────────────────
+        new("Delivery__MaxAttempts", "Vendor calls per outbound message before a retryable failure (429, 5xx, timeout) marks it failed with the reason (1 to 50); resend through POST /api/outbox/{id}/resend.",
+            "6", SettingScope.Both),
+        new("Delivery__RetryBaseDelay", "Backoff before the second attempt; it doubles per attempt with jitter, and is never shorter than the vendor's Retry-After (00:00:00.1 to 01:00:00).",
+            "00:00:05", SettingScope.Both),
+        new("Delivery__RetryMaxDelay", "Longest backoff between two attempts (at least RetryBaseDelay, at most 1.00:00:00).",
+            "00:10:00", SettingScope.Both),
+        new("Delivery__SendingLease", "How long a claimed message (status sending) is left to its delivery run; after that, without a recorded vendor answer it is marked in_doubt and not resent (00:00:10 to 01:00:00).",
+            "00:02:00", SettingScope.Both),
+        new("Delivery__PerSenderPerSecond", "Messages per second from one client's sender on one channel, per instance (WhatsApp Cloud API allows about 80 per number); more wait in the queue.",
+            "80", SettingScope.Both),
+        new("Delivery__PerRecipientInterval", "Least time between two messages to the same recipient on one channel, per instance (WhatsApp: about one per 6 s to a user); 00:00:00 turns it off.",
+            "00:00:06", SettingScope.Both),
+
         // ── Demo client (DemoClientOptions) ─────────────────────────────────────────────────
         new("DemoClient__Enabled", "Create the demo client on first start and print its keys to the console once. Off in the cloud: the host forwards stdout to the logs.",
             "true", SettingScope.Both, RequiredInCloud: true),

@@ -51,7 +51,7 @@ public sealed class ApiFunctions(HttpFunctionDispatcher dispatcher, DurableClien
     public Task<IResult> Leads([HttpTrigger(AuthorizationLevel.Function, "get", "post", "delete", Route = "api/leads/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
 
     [Function("outbox")]
-    public Task<IResult> Outbox([HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/outbox/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
+    public Task<IResult> Outbox([HttpTrigger(AuthorizationLevel.Function, "get", "post", Route = "api/outbox/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
 
     [Function("intelligence")]
     public Task<IResult> Intelligence([HttpTrigger(AuthorizationLevel.Function, "post", Route = "api/intelligence/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);

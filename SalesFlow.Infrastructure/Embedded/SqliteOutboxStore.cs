@@ -8,7 +8,7 @@ namespace SalesFlow.Infrastructure.Embedded;
 
 public sealed class SqliteOutboxStore(SqliteDatabase db) : IOutboxStore
 {
-    private const string Columns = "client_id, id, lead_id, conversation_id, channel, recipient, text, idempotency_key, purpose, status, provider_message_id, error, created_at, updated_at, template_json, thread_json";
+    private const string Columns = "client_id, id, lead_id, conversation_id, channel, recipient, text, idempotency_key, purpose, status, provider_message_id, error, created_at, updated_at, template_json, thread_json, attempts, claimed_at, next_attempt_at";
 
     public Task<(OutboxItem Item, bool Created)> AddAsync(OutboxItem item, CancellationToken ct) =>
         db.WriteAsync(async (c, t) =>
@@ -20,7 +20,7 @@ public sealed class SqliteOutboxStore(SqliteDatabase db) : IOutboxStore
             }
 
             await c.Command(
-                $"INSERT INTO outbox ({Columns}) VALUES ($c, $id, $l, $conv, $ch, $to, $text, $k, $purpose, $status, $p, $err, $cre, $upd, $template, $thread)",
+                $"INSERT INTO outbox ({Columns}) VALUES ($c, $id, $l, $conv, $ch, $to, $text, $k, $purpose, $status, $p, $err, $cre, $upd, $template, $thread, $attempts, $claimed, $next)",
                 t,
                 ("$c", item.ClientId),
                 ("$id", item.Id),
@@ -37,7 +37,10 @@ public sealed class SqliteOutboxStore(SqliteDatabase db) : IOutboxStore
                 ("$cre", item.CreatedAt.Ms()),
                 ("$upd", item.UpdatedAt.Ms()),
                 ("$template", item.Template is null ? null : JsonSerializer.Serialize(item.Template)),
-                ("$thread", item.Thread is null ? null : JsonSerializer.Serialize(item.Thread))).ExecAsync();
+                ("$thread", item.Thread is null ? null : JsonSerializer.Serialize(item.Thread)),
+                ("$attempts", item.Attempts),
+                ("$claimed", item.ClaimedAt?.Ms()),
+                ("$next", item.NextAttemptAt?.Ms())).ExecAsync();
             return (item, true);
         }, ct);
 
@@ -143,6 +146,76 @@ public sealed class SqliteOutboxStore(SqliteDatabase db) : IOutboxStore
             return true;
         }, ct);
 
+    /// <summary>
+    /// One statement, so no BEGIN/COMMIT around it: the rank comparison runs in SQL (<see cref="RankSql"/>), and SET
+    /// expressions see the row as it was, so status and error move together or not at all.
+    /// </summary>
+    public Task<bool> ApplyStatusAsync(string clientId, string id, string? providerMessageId, string status, string? error, DateTimeOffset now, CancellationToken ct) =>
+        db.WriteStatementAsync(async c => await c.Command(
+            $"""
+            UPDATE outbox SET
+                status = CASE WHEN $rank > {RankSql} THEN $s ELSE status END,
+                error = CASE WHEN $rank > {RankSql} THEN $e ELSE error END,
+                provider_message_id = COALESCE(provider_message_id, $p),
+                updated_at = $now
+            WHERE client_id = $c AND id = $id
+            """,
+            null,
+            ("$rank", OutboxStatus.Rank(status)),
+            ("$s", status),
+            ("$e", error),
+            ("$p", providerMessageId),
+            ("$now", now.Ms()),
+            ("$c", clientId),
+            ("$id", id)).ExecAsync() == 1, ct);
+
+    /// <summary><see cref="OutboxStatus.Rank"/> of the row's status, in SQL.</summary>
+    private static readonly string RankSql =
+        "(CASE status " + string.Concat(OutboxStatus.All.Select(s => $"WHEN '{s}' THEN {OutboxStatus.Rank(s)} ")) + "ELSE -1 END)";
+
+    /// <summary>One statement (the status condition makes it the conditional write; RETURNING reads the claimed row back).</summary>
+    public Task<OutboxItem?> TryClaimAsync(string clientId, string id, DateTimeOffset now, CancellationToken ct) =>
+        db.WriteStatementAsync(async c => (await c.Command(
+            $"UPDATE outbox SET status = $sending, claimed_at = $now, attempts = attempts + 1, updated_at = $now WHERE client_id = $c AND id = $id AND status = $pending RETURNING {Columns}",
+            null,
+            ("$sending", OutboxStatus.Sending),
+            ("$pending", OutboxStatus.Pending),
+            ("$now", now.Ms()),
+            ("$c", clientId),
+            ("$id", id)).QueryAsync(Map)).FirstOrDefault(), ct);
+
+    /// <summary>One statement, conditional on the claim (status and claim time).</summary>
+    public Task<bool> ReleaseClaimAsync(string clientId, string id, DateTimeOffset claimedAt, string status, string? error, DateTimeOffset? nextAttemptAt, DateTimeOffset now, CancellationToken ct) =>
+        db.WriteStatementAsync(async c => await c.Command(
+            "UPDATE outbox SET status = $s, error = $e, next_attempt_at = $next, updated_at = $now WHERE client_id = $c AND id = $id AND status = $sending AND claimed_at = $claimed",
+            null,
+            ("$s", status),
+            ("$e", error),
+            ("$next", nextAttemptAt?.Ms()),
+            ("$now", now.Ms()),
+            ("$c", clientId),
+            ("$id", id),
+            ("$sending", OutboxStatus.Sending),
+            ("$claimed", claimedAt.Ms())).ExecAsync() == 1, ct);
+
+    public Task<OutboxItem?> ResendAsync(string clientId, string id, string note, DateTimeOffset now, CancellationToken ct) =>
+        db.WriteAsync(async (c, t) =>
+        {
+            var resent = await c.Command(
+                "UPDATE outbox SET status = $pending, attempts = 0, claimed_at = NULL, next_attempt_at = NULL, error = $note, updated_at = $now WHERE client_id = $c AND id = $id AND status IN ($failed, $doubt)",
+                t,
+                ("$pending", OutboxStatus.Pending),
+                ("$failed", OutboxStatus.Failed),
+                ("$doubt", OutboxStatus.InDoubt),
+                ("$note", note),
+                ("$now", now.Ms()),
+                ("$c", clientId),
+                ("$id", id)).ExecAsync() == 1;
+            return resent
+                ? (await c.Command($"SELECT {Columns} FROM outbox WHERE client_id = $c AND id = $id", t, ("$c", clientId), ("$id", id)).QueryAsync(Map)).FirstOrDefault()
+                : null;
+        }, ct);
+
     private static OutboxItem Map(SqliteDataReader r)
     {
         ChannelKindNames.TryParse(r.GetString(4), out var channel);
@@ -164,6 +237,9 @@ public sealed class SqliteOutboxStore(SqliteDatabase db) : IOutboxStore
             UpdatedAt = r.Time("updated_at"),
             Template = r.NullableString("template_json") is { } template ? JsonSerializer.Deserialize<TemplateMessage>(template) : null,
             Thread = r.NullableString("thread_json") is { } thread ? JsonSerializer.Deserialize<EmailThread>(thread) : null,
+            Attempts = r.GetInt32(r.GetOrdinal("attempts")),
+            ClaimedAt = r.NullableTime("claimed_at"),
+            NextAttemptAt = r.NullableTime("next_attempt_at"),
         };
     }
 }

@@ -15,6 +15,9 @@ internal static class SqliteSchema
         ("clients", "etag", "TEXT NOT NULL DEFAULT ''"),
         ("outbox", "template_json", "TEXT"),
         ("outbox", "thread_json", "TEXT"),
+        ("outbox", "attempts", "INTEGER NOT NULL DEFAULT 0"),
+        ("outbox", "claimed_at", "INTEGER"),
+        ("outbox", "next_attempt_at", "INTEGER"),
     ];
 
     public const string Ddl = """
@@ -130,6 +133,9 @@ internal static class SqliteSchema
             updated_at INTEGER NOT NULL,
             template_json TEXT,
             thread_json TEXT,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            claimed_at INTEGER,
+            next_attempt_at INTEGER,
             PRIMARY KEY (client_id, id),
             UNIQUE (client_id, idempotency_key)
         );
@@ -142,6 +148,20 @@ internal static class SqliteSchema
             outbox_id TEXT NOT NULL,
             at INTEGER NOT NULL,
             PRIMARY KEY (client_id, outbox_id)
+        );
+        -- A client's e-mail suppression list (bounces, drops, spam reports) and the vendor events already applied.
+        CREATE TABLE IF NOT EXISTS email_suppressions (
+            client_id TEXT NOT NULL,
+            address TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            PRIMARY KEY (client_id, address)
+        );
+        CREATE TABLE IF NOT EXISTS delivery_events (
+            client_id TEXT NOT NULL,
+            event_id TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            PRIMARY KEY (client_id, event_id)
         );
         CREATE TABLE IF NOT EXISTS jobs (
             id INTEGER PRIMARY KEY AUTOINCREMENT,

@@ -26,7 +26,8 @@ public sealed record StoreSet(
     IMemoryStore Memory,
     IMemoryIndex MemoryIndex,
     Func<string, Task<IReadOnlyList<string>>> FindEverythingMentioning,
-    IUnansweredInbound? Unanswered = null);
+    IUnansweredInbound? Unanswered = null,
+    IDeliveryFeedbackStore? DeliveryFeedback = null);
 
 /// <summary>
 /// The store ports' contract: the same assertions run against every adapter (subclasses say which).

@@ -17,7 +17,7 @@ public sealed class StoreContractTestsAgainstCosmosStandIn(CosmosStandInFixture 
     protected override async Task<StoreSet> CreateStoresAsync()
     {
         _stores = await standIn.CreateStoresAsync();
-        return new StoreSet(_stores.Clients, _stores.Leads, _stores.Conversations, _stores.Outbox, _stores.Eraser, _stores.Profiles, _stores.ComplianceAudit, _stores.Usage, _stores.Memory, _stores.MemoryIndex, FindEverythingMentioningAsync, _stores.Unanswered);
+        return new StoreSet(_stores.Clients, _stores.Leads, _stores.Conversations, _stores.Outbox, _stores.Eraser, _stores.Profiles, _stores.ComplianceAudit, _stores.Usage, _stores.Memory, _stores.MemoryIndex, FindEverythingMentioningAsync, _stores.Unanswered, _stores.DeliveryFeedback);
     }
 
     protected override async Task<string> ReadRawClientAsync(string clientId)

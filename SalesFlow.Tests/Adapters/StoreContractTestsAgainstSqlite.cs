@@ -24,7 +24,8 @@ public sealed class StoreContractTestsAgainstSqlite : StoreContractTests
             new SqliteMemoryStore(_temp.Db),
             _memoryIndex,
             FindEverythingMentioningAsync,
-            new SqliteUnansweredInbound(_temp.Db)));
+            new SqliteUnansweredInbound(_temp.Db),
+            new SqliteDeliveryFeedbackStore(_temp.Db)));
     }
 
     [Fact]

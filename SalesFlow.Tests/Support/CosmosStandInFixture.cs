@@ -24,13 +24,29 @@ public sealed class CosmosStandInFixture : IAsyncLifetime
     /// <summary>A fresh database of the adapter (created with its containers) in the running stand-in.</summary>
     public async Task<CosmosStores> CreateStoresAsync(string? databaseName = null)
     {
-        var stores = CosmosStoreFactory.Create(new CosmosOptions
+        while (true)
         {
-            ConnectionString = ConnectionString,
-            DatabaseName = databaseName ?? "test-" + Guid.NewGuid().ToString("N")[..12],
-        }, new RuntimeHealth());
-        await stores.InitializeAsync(CancellationToken.None);
-        return stores;
+            var stores = CosmosStoreFactory.Create(new CosmosOptions
+            {
+                ConnectionString = ConnectionString,
+                DatabaseName = databaseName ?? "test-" + Guid.NewGuid().ToString("N")[..12],
+            }, new RuntimeHealth());
+            await stores.InitializeAsync(CancellationToken.None);
+
+            // The stand-in numbers databases in order and base64-encodes the number into the resource id; every 64th
+            // (the 63rd, 127th, …) gets a '/' in it, and the stand-in's router then answers its partition key ranges
+            // with 404, so every query fails ("stale cache"). Such a database is dropped and another one made; a
+            // caller that named its database gets it anyway (a second one of that name cannot be made).
+            var database = stores.Client.GetDatabase(stores.Options.DatabaseName);
+            var selfLink = (await database.ReadAsync()).Resource.SelfLink;
+            if (databaseName is not null || selfLink.Count(c => c == '/') <= 2)
+            {
+                return stores;
+            }
+
+            await database.DeleteAsync();
+            stores.Dispose();
+        }
     }
 
     public async Task InitializeAsync()

@@ -138,7 +138,7 @@ public static class WhatsAppWebhookParser
             var state = Required(status, "status", "statuses[].status").ToLowerInvariant();
             var timestamp = status.UnixSeconds("timestamp")
                 ?? throw new WebhookFormatException("A status has no valid 'timestamp'.", "statuses[].timestamp");
-            statuses.Add(new DeliveryStatusUpdate(ChannelKind.WhatsApp, id, state, timestamp, FormatErrors(status)));
+            statuses.Add(new DeliveryStatusUpdate(ChannelKind.WhatsApp, id, state, timestamp, FormatErrors(status), status.Str("biz_opaque_callback_data")));
         }
     }
 

@@ -115,6 +115,75 @@ public sealed class CosmosOutboxStore(CosmosContainers containers) : IOutboxStor
         return Page<OutboxItem>.From(items, limit, i => new PagePosition(i.CreatedAt.ToUnixTimeMilliseconds(), i.Id));
     }
 
+    public async Task<bool> ApplyStatusAsync(string clientId, string id, string? providerMessageId, string status, string? error, DateTimeOffset now, CancellationToken ct)
+    {
+        var doc = await FindDocumentAsync(clientId, id, ct);
+        if (doc is null)
+        {
+            return false;
+        }
+
+        if (providerMessageId is not null)
+        {
+            await IndexProviderIdAsync(clientId, doc, providerMessageId, ct);
+        }
+
+        return await UpdateAsync(clientId, doc, item =>
+        {
+            var forward = OutboxStatus.Rank(status) > OutboxStatus.Rank(item.Status);
+            var recordsId = providerMessageId is not null && item.ProviderMessageId is null;
+            return forward || recordsId
+                ? item with
+                {
+                    Status = forward ? status : item.Status,
+                    Error = forward ? error : item.Error,
+                    ProviderMessageId = item.ProviderMessageId ?? providerMessageId,
+                    UpdatedAt = now,
+                }
+                : null;
+        }, ct);
+    }
+
+    public async Task<OutboxItem?> TryClaimAsync(string clientId, string id, DateTimeOffset now, CancellationToken ct) =>
+        await ChangeAsync(clientId, id, item => item.Status == OutboxStatus.Pending
+            ? item with { Status = OutboxStatus.Sending, ClaimedAt = now, Attempts = item.Attempts + 1, UpdatedAt = now }
+            : null, ct);
+
+    public async Task<bool> ReleaseClaimAsync(string clientId, string id, DateTimeOffset claimedAt, string status, string? error, DateTimeOffset? nextAttemptAt, DateTimeOffset now, CancellationToken ct) =>
+        await ChangeAsync(clientId, id, item => item.Status == OutboxStatus.Sending && item.ClaimedAt?.Ms() == claimedAt.Ms()
+            ? item with { Status = status, Error = error, NextAttemptAt = nextAttemptAt, UpdatedAt = now }
+            : null, ct) is not null;
+
+    public Task<OutboxItem?> ResendAsync(string clientId, string id, string note, DateTimeOffset now, CancellationToken ct) =>
+        ChangeAsync(clientId, id, item => item.Status is OutboxStatus.Failed or OutboxStatus.InDoubt
+            ? item with { Status = OutboxStatus.Pending, Attempts = 0, ClaimedAt = null, NextAttemptAt = null, Error = note, UpdatedAt = now }
+            : null, ct);
+
+    /// <summary>
+    /// A conditional write: <paramref name="change"/> decides on the item as stored (null: the condition does not hold)
+    /// and the replace is guarded by the ETag it read, so of concurrent writers one wins and the others decide again on
+    /// what it wrote. Returns the written item, or null when the condition does not hold (or the item is missing).
+    /// </summary>
+    private async Task<OutboxItem?> ChangeAsync(string clientId, string id, Func<OutboxItem, OutboxItem?> change, CancellationToken ct)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            if (await FindDocumentAsync(clientId, id, ct) is not { } doc || change(ToItem(doc)) is not { } next)
+            {
+                return null;
+            }
+
+            try
+            {
+                await Outbox.ReplaceGuardedAsync(ToDocument(next), clientId, CosmosDocuments.ETagOf(doc), $"Outbox item {id}", ct);
+                return next;
+            }
+            catch (ConcurrencyException) when (attempt < MaxAttempts)
+            {
+            }
+        }
+    }
+
     public async Task<bool> MarkAsync(string clientId, string id, string status, string? providerMessageId, string? error, DateTimeOffset now, CancellationToken ct)
     {
         var doc = await FindDocumentAsync(clientId, id, ct);
@@ -125,21 +194,7 @@ public sealed class CosmosOutboxStore(CosmosContainers containers) : IOutboxStor
 
         if (providerMessageId is not null)
         {
-            // The index first: a provider report may arrive before the mark lands.
-            var indexId = ProviderId(providerMessageId);
-            await Outbox.UpsertItemAsync(
-                new JsonObject
-                {
-                    ["id"] = indexId,
-                    ["type"] = ProviderType,
-                    ["clientId"] = clientId,
-                    ["leadId"] = doc.String("leadId"),
-                    ["providerMessageId"] = providerMessageId,
-                    ["outboxDocId"] = doc.String("id"),
-                },
-                new PartitionKey(clientId),
-                new ItemRequestOptions { EnableContentResponseOnWrite = false },
-                ct);
+            await IndexProviderIdAsync(clientId, doc, providerMessageId, ct);
         }
 
         return await UpdateAsync(clientId, doc, item => item with
@@ -200,6 +255,22 @@ public sealed class CosmosOutboxStore(CosmosContainers containers) : IOutboxStor
             }
         }
     }
+
+    /// <summary>The index first: a provider report may arrive before the mark lands.</summary>
+    private Task IndexProviderIdAsync(string clientId, JsonObject doc, string providerMessageId, CancellationToken ct) =>
+        Outbox.UpsertItemAsync(
+            new JsonObject
+            {
+                ["id"] = ProviderId(providerMessageId),
+                ["type"] = ProviderType,
+                ["clientId"] = clientId,
+                ["leadId"] = doc.String("leadId"),
+                ["providerMessageId"] = providerMessageId,
+                ["outboxDocId"] = doc.String("id"),
+            },
+            new PartitionKey(clientId),
+            new ItemRequestOptions { EnableContentResponseOnWrite = false },
+            ct);
 
     internal static string DocumentId(string idempotencyKey) => CosmosDocuments.KeyId(ItemType, idempotencyKey);
 

@@ -27,6 +27,7 @@ public sealed class CosmosStores : IDisposable
         Knowledge = new CosmosKnowledgeStore(Containers);
         Unanswered = new CosmosUnansweredInbound(Containers, Conversations);
         FollowUpTimers = new CosmosFollowUpTimerStore(Containers);
+        DeliveryFeedback = new CosmosDeliveryFeedbackStore(Containers);
     }
 
     public CosmosClient Client { get; }
@@ -42,6 +43,8 @@ public sealed class CosmosStores : IDisposable
     public CosmosConversationStore Conversations { get; }
 
     public CosmosOutboxStore Outbox { get; }
+
+    public CosmosDeliveryFeedbackStore DeliveryFeedback { get; }
 
     public CosmosLeadEraser Eraser { get; }
 
