@@ -113,6 +113,18 @@ public sealed class SendGridEmailSenderTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnAnswerThatTakesLongerThanTheTimeoutIsRetryableAndSentOnce()
+    {
+        await using var host = SenderTestHost.Create(new() { ["SendGrid:ApiBaseUrl"] = _sendGrid.BaseUrlSetting }, vendorCallTimeout: TimeSpan.FromMilliseconds(300));
+        _sendGrid.Enqueue(new VendorResponse(202, Delay: TimeSpan.FromSeconds(30)));
+
+        var e = await Assert.ThrowsAsync<DeliveryException>(() => host.Get<SendGridEmailSender>().SendAsync(SenderTestHost.Item(ChannelKind.Email, "jonas@kunde.example"), Config, "Acme", CancellationToken.None));
+
+        Assert.False(e.Permanent);
+        Assert.Single(_sendGrid.Sends);
+    }
+
+    [Fact]
     public async Task AServerErrorIsRetryable()
     {
         _sendGrid.Enqueue(new VendorResponse(503));
@@ -121,5 +133,6 @@ public sealed class SendGridEmailSenderTests : IAsyncLifetime
 
         Assert.False(e.Permanent);
         Assert.Equal("503", e.VendorCode);
+        Assert.Single(_sendGrid.Sends); // no HTTP-level retry: the delivery service retries, after its backoff
     }
 }

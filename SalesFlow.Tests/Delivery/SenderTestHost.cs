@@ -25,7 +25,8 @@ internal sealed class SenderTestHost : IAsyncDisposable
     public T Get<T>()
         where T : notnull => Provider.GetRequiredService<T>();
 
-    public static SenderTestHost Create(Dictionary<string, string?> settings, IClientStore? clients = null)
+    /// <param name="vendorCallTimeout">Replaces the senders' HttpClient timeout (30 s in the app), for timeout tests.</param>
+    public static SenderTestHost Create(Dictionary<string, string?> settings, IClientStore? clients = null, TimeSpan? vendorCallTimeout = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var logs = new CapturedLogs();
@@ -35,6 +36,13 @@ internal sealed class SenderTestHost : IAsyncDisposable
         services.AddSingleton(TimeProvider.System);
         services.AddOptions<SalesFlowOptions>().BindConfiguration(SalesFlowOptions.Section);
         services.AddChannelSenders();
+        if (vendorCallTimeout is { } timeout)
+        {
+            foreach (var name in new[] { Infrastructure.Delivery.WhatsAppCloudSender.HttpClientName, Infrastructure.Delivery.TwilioMessageSender.HttpClientName, Infrastructure.Delivery.SendGridEmailSender.HttpClientName })
+            {
+                services.AddHttpClient(name, http => http.Timeout = timeout);
+            }
+        }
         if (clients is not null)
         {
             services.AddSingleton(clients);

@@ -129,6 +129,7 @@ public sealed class TwilioMessageSenderTests : IAsyncLifetime
 
         Assert.False(e.Permanent);
         Assert.Equal("20500", e.VendorCode);
+        Assert.Single(_twilio.Sends); // no HTTP-level retry: the delivery service retries, after its backoff
     }
 
     [Fact]
@@ -140,6 +141,18 @@ public sealed class TwilioMessageSenderTests : IAsyncLifetime
 
         Assert.False(e.Permanent);
         Assert.Equal("502", e.VendorCode);
+    }
+
+    [Fact]
+    public async Task AnAnswerThatTakesLongerThanTheTimeoutIsRetryableAndSentOnce()
+    {
+        await using var host = SenderTestHost.Create(new() { ["Twilio:ApiBaseUrl"] = _twilio.BaseUrlSetting }, vendorCallTimeout: TimeSpan.FromMilliseconds(300));
+        _twilio.Enqueue(new VendorResponse(201, "{}", Delay: TimeSpan.FromSeconds(30)));
+
+        var e = await Assert.ThrowsAsync<DeliveryException>(() => host.Get<TwilioMessageSender>().SendAsync(SenderTestHost.Item(ChannelKind.Sms, "+4915112345678"), Sms, CancellationToken.None));
+
+        Assert.False(e.Permanent);
+        Assert.Single(_twilio.Sends);
     }
 
     [Fact]

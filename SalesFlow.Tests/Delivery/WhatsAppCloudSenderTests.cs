@@ -115,6 +115,7 @@ public sealed class WhatsAppCloudSenderTests : IAsyncLifetime
         Assert.False(e.Permanent);
         Assert.Equal("131000", e.VendorCode);
         Assert.Null(e.RetryAfter);
+        Assert.Single(_graph.Sends); // no HTTP-level retry: the delivery service retries, after its backoff
     }
 
     [Fact]
@@ -126,6 +127,19 @@ public sealed class WhatsAppCloudSenderTests : IAsyncLifetime
 
         Assert.False(e.Permanent);
         Assert.Equal(TimeSpan.FromSeconds(17), e.RetryAfter);
+    }
+
+    [Fact]
+    public async Task AnAnswerThatTakesLongerThanTheTimeoutIsRetryableAndSentOnce()
+    {
+        await using var host = SenderTestHost.Create(new() { ["WhatsApp:GraphBaseUrl"] = _graph.BaseUrlSetting }, vendorCallTimeout: TimeSpan.FromMilliseconds(300));
+        _graph.Enqueue(new VendorResponse(200, "{}", Delay: TimeSpan.FromSeconds(30)));
+
+        var e = await Assert.ThrowsAsync<DeliveryException>(() => host.Get<WhatsAppCloudSender>().SendAsync(SenderTestHost.Item(ChannelKind.WhatsApp, "+4915112345678"), Config, CancellationToken.None));
+
+        Assert.False(e.Permanent);
+        Assert.Contains("did not answer in time", e.Message, StringComparison.Ordinal);
+        Assert.Single(_graph.Sends);
     }
 
     [Fact]

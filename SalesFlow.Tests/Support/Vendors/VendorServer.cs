@@ -11,8 +11,8 @@ using Microsoft.Extensions.Logging;
 
 namespace SalesFlow.Tests.Support.Vendors;
 
-/// <summary>One scripted answer of a vendor server: status, JSON body (null: empty) and extra headers.</summary>
-public sealed record VendorResponse(int Status, string? Json = null, IReadOnlyDictionary<string, string>? Headers = null);
+/// <summary>One scripted answer of a vendor server: status, JSON body (null: empty), extra headers, and how long it takes.</summary>
+public sealed record VendorResponse(int Status, string? Json = null, IReadOnlyDictionary<string, string>? Headers = null, TimeSpan Delay = default);
 
 /// <summary>
 /// A real Kestrel server on 127.0.0.1 that speaks one vendor's API: the subclass routes and authenticates like the
@@ -69,6 +69,18 @@ public abstract class VendorServer : IAsyncDisposable
         Received.Enqueue(request);
 
         var answer = Reject(request) ?? (_scripted.TryDequeue(out var scripted) ? scripted : Success(request));
+        if (answer.Delay > TimeSpan.Zero)
+        {
+            try
+            {
+                await Task.Delay(answer.Delay, context.RequestAborted);
+            }
+            catch (OperationCanceledException)
+            {
+                return; // The caller gave up (its timeout): nothing to answer.
+            }
+        }
+
         context.Response.StatusCode = answer.Status;
         foreach (var (name, value) in answer.Headers ?? new Dictionary<string, string>())
         {
