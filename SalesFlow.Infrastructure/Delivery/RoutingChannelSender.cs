@@ -12,7 +12,7 @@ namespace SalesFlow.Infrastructure.Delivery;
 /// Cloud API when the client set whatsapp.phoneNumberId and accessToken, else through Twilio when it set
 /// twilio.whatsAppFrom and credentials; SMS through Twilio; e-mail through SendGrid. The client comes from the
 /// <see cref="IClientStore"/> registered for the app, the <see cref="ProtectedClientStore"/> that decrypts its secrets.
-/// Logs name the vendor and ids only: never a secret, a recipient or a message text.
+/// Its log names the route and ids only; no sender logs a secret or a message text.
 /// </summary>
 public sealed class RoutingChannelSender(
     IClientStore clients,
