@@ -1,5 +1,6 @@
 using SalesFlow.Core.Brain;
 using SalesFlow.Core.Brain.Rules;
+using SalesFlow.Core.Channels;
 using SalesFlow.Core.Common;
 using SalesFlow.Core.Compliance;
 using SalesFlow.Core.Delivery;
@@ -91,6 +92,7 @@ public sealed class ReplyWriter(IReplyGenerator replies, ComplianceGate complian
                 Text = text,
                 IdempotencyKey = $"reply:{answered.Id}",
                 Purpose = purpose,
+                Thread = answered.Channel == ChannelKind.Email ? EmailThreading.ReplyTo(answered) : null,
                 CreatedAt = now,
                 UpdatedAt = now,
             },

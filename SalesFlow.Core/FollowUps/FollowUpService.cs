@@ -159,6 +159,8 @@ public sealed class FollowUpService(
                 Text = verdict.Text,
                 IdempotencyKey = IdempotencyKeyFor(leadId, progress.Cycle, step),
                 Purpose = OutboxPurpose.FollowUp,
+                // An e-mail step stays in the thread of the reply it follows up.
+                Thread = reply.Thread,
                 Status = needsTemplate ? OutboxStatus.NeedsTemplate : OutboxStatus.Pending,
                 Error = needsTemplate ? NeedsTemplateError : null,
                 CreatedAt = now,

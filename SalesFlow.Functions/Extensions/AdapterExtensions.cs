@@ -65,7 +65,7 @@ public static class AdapterExtensions
             AddEmbeddedQueue(services);
         }
 
-        services.AddSingleton<IChannelSender, OutboxSink>();
+        services.AddChannelSenders();
         AddSecretProtection(services, configuration, store);
         return services;
     }

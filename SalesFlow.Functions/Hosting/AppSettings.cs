@@ -122,6 +122,15 @@ public static class AppSettings
             "80", SettingScope.Both),
         new("Delivery__PerRecipientInterval", "Least time between two messages to the same recipient on one channel, per instance (WhatsApp: about one per 6 s to a user); 00:00:00 turns it off.",
             "00:00:06", SettingScope.Both),
+        // ── Outbound delivery: the vendors' API base URLs (Infrastructure/Delivery) ─────────
+        new("WhatsApp__GraphBaseUrl", "Base URL of Meta's Graph API for WhatsApp Cloud API sends (a proxy or a test server); absolute http(s) URL.",
+            "https://graph.facebook.com", SettingScope.Both),
+        new("WhatsApp__GraphVersion", "Graph API version in the send path ({base}/{version}/{phone-number-id}/messages), e.g. v23.0.",
+            "v23.0", SettingScope.Both),
+        new("Twilio__ApiBaseUrl", "Base URL of the Twilio REST API for SMS and Twilio WhatsApp sends (a proxy or a test server); absolute http(s) URL.",
+            "https://api.twilio.com", SettingScope.Both),
+        new("SendGrid__ApiBaseUrl", "Base URL of the SendGrid v3 API for e-mail sends (https://api.eu.sendgrid.com for EU subusers, a proxy or a test server); absolute http(s) URL.",
+            "https://api.sendgrid.com", SettingScope.Both),
 
         // ── Demo client (DemoClientOptions) ─────────────────────────────────────────────────
         new("DemoClient__Enabled", "Create the demo client on first start and print its keys to the console once. Off in the cloud: the host forwards stdout to the logs.",

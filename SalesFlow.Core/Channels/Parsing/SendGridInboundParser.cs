@@ -110,6 +110,8 @@ public static partial class SendGridInboundParser
             ["attachment_count"] = attachments.ToString(CultureInfo.InvariantCulture),
         };
         Put(meta, "in_reply_to", headers.GetValueOrDefault("in-reply-to")?.Trim().Trim('<', '>'));
+        // Kept so a reply can carry the chain on (EmailThreading): References of theirs, then their Message-ID.
+        Put(meta, Conversations.EmailThreading.ReferencesKey, string.Join(' ', Conversations.EmailThreading.MessageIds(headers.GetValueOrDefault("references"))));
         Put(meta, "envelope_from", envelope.From);
         var spf = StrictField("SPF");
         Put(meta, "spf", spf);
