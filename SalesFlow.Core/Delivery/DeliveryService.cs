@@ -9,7 +9,7 @@ namespace SalesFlow.Core.Delivery;
 /// Sends one outbox item. Idempotent: an item that is no longer pending is never sent again,
 /// and the sender receives the item's idempotency key for providers that honour one.
 /// </summary>
-public sealed class DeliveryService(IOutboxStore outbox, ILeadStore leads, IChannelSender sender, TimeProvider clock, ILogger<DeliveryService> logger)
+public sealed class DeliveryService(IOutboxStore outbox, ILeadStore leads, Reach.IOptOutLedger optOuts, IChannelSender sender, TimeProvider clock, ILogger<DeliveryService> logger)
 {
     public async Task DeliverAsync(string clientId, string outboxId, CancellationToken ct)
     {
@@ -20,7 +20,9 @@ public sealed class DeliveryService(IOutboxStore outbox, ILeadStore leads, IChan
         }
 
         var lead = await leads.GetAsync(clientId, item.LeadId, ct);
-        if (lead is null || (lead.OptedOut && item.Purpose != OutboxPurpose.OptOutConfirmation))
+        // The ledger also holds opt-outs of the recipient's address given as another lead (or before an erasure).
+        var confirmation = item.Purpose is OutboxPurpose.OptOutConfirmation or OutboxPurpose.OptInConfirmation;
+        if (lead is null || (!confirmation && (lead.OptedOut || await optOuts.IsOptedOutAsync(clientId, item.Recipient, ct))))
         {
             await outbox.MarkAsync(clientId, item.Id, OutboxStatus.Suppressed, null, lead is null ? "lead erased" : "lead opted out", clock.GetUtcNow(), ct);
             logger.LogInformation("Outbox item {OutboxId} suppressed", item.Id);

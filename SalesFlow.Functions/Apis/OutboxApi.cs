@@ -21,7 +21,7 @@ public static class OutboxApi
     {
         if (status is not null && OutboxStatus.Rank(status) < 0)
         {
-            return ErrorHandling.BadField(http, "status", "status must be one of pending, sent, delivered, read, failed, suppressed, needs_template.");
+            return ErrorHandling.BadField(http, "status", "status must be one of pending, sent, delivered, read, failed, suppressed, skipped, needs_template.");
         }
 
         var listing = Paging.Listing("outbox", leadId, status);

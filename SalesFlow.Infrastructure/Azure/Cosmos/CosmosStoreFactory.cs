@@ -27,6 +27,7 @@ public sealed class CosmosStores : IDisposable
         Knowledge = new CosmosKnowledgeStore(Containers);
         Unanswered = new CosmosUnansweredInbound(Containers, Conversations);
         FollowUpTimers = new CosmosFollowUpTimerStore(Containers);
+        OptOuts = new CosmosOptOutLedger(Containers);
     }
 
     public CosmosClient Client { get; }
@@ -59,6 +60,8 @@ public sealed class CosmosStores : IDisposable
     public CosmosUnansweredInbound Unanswered { get; }
 
     public CosmosFollowUpTimerStore FollowUpTimers { get; }
+
+    public CosmosOptOutLedger OptOuts { get; }
 
     /// <summary>Creates the database and containers when missing (when <see cref="CosmosOptions.CreateIfMissing"/>); call once at start-up.</summary>
     public async Task InitializeAsync(CancellationToken ct)
