@@ -81,13 +81,9 @@ public sealed class LeadTurnUpdater(ILeadStore leads, IOptOutLedger optOuts, Ema
     /// </summary>
     private async Task<ConsentDecision> ApplyConsentAsync(Lead lead, IReadOnlyList<Message> messages, MessageAnalysis analysis, DateTimeOffset now, CancellationToken ct)
     {
-        var identities = await leads.ListIdentitiesAsync(lead.ClientId, lead.Id, ct);
-        List<string> addresses =
-        [
-            .. new[] { lead.Phone, lead.Email }.OfType<string>(),
-            .. identities.Select(i => i.Value),
-            .. messages.Select(m => m.Metadata.GetValueOrDefault("from")).OfType<string>(),
-        ];
+        // The lead's own addresses and the turn's senders are read on every turn (one point read per address, mostly
+        // one); the identities of a merged lead only when a change is written for all of them.
+        List<string> addresses = [.. new[] { lead.Phone, lead.Email }.OfType<string>(), .. messages.Select(m => m.Metadata.GetValueOrDefault("from")).OfType<string>()];
         var entries = await optOuts.FindAsync(lead.ClientId, addresses, ct);
         if (entries.FirstOrDefault(e => e.MessageId is { } id && messages.Any(m => m.Id == id)) is { } own)
         {
@@ -107,8 +103,11 @@ public sealed class LeadTurnUpdater(ILeadStore leads, IOptOutLedger optOuts, Ema
         return decision;
     }
 
-    private Task RecordAsync(Lead lead, IReadOnlyList<string> addresses, ConsentDecision decision, DateTimeOffset now, CancellationToken ct) =>
-        optOuts.RecordAsync(lead.ClientId, addresses, decision.OptedOut, decision.By!.Channel, decision.Keyword!, now, lead.Id, decision.By.Id, ct);
+    private async Task RecordAsync(Lead lead, IReadOnlyList<string> addresses, ConsentDecision decision, DateTimeOffset now, CancellationToken ct)
+    {
+        var identities = await leads.ListIdentitiesAsync(lead.ClientId, lead.Id, ct);
+        await optOuts.RecordAsync(lead.ClientId, [.. addresses, .. identities.Select(i => i.Value)], decision.OptedOut, decision.By!.Channel, decision.Keyword!, now, lead.Id, decision.By.Id, ct);
+    }
 
     /// <param name="verifiedEmail">An address the lead proved in this turn (the code of its confirmation e-mail): the lead's e-mail from now on.</param>
     private async Task<Lead> UpdateLeadAsync(Lead lead, IReadOnlyList<Message> messages, MessageAnalysis analysis, string? verifiedEmail, ConsentDecision consent, long throughSeq, DateTimeOffset now, CancellationToken ct)

@@ -20,9 +20,11 @@ public sealed class DeliveryService(IOutboxStore outbox, ILeadStore leads, Reach
         }
 
         var lead = await leads.GetAsync(clientId, item.LeadId, ct);
-        // The ledger also holds opt-outs of the recipient's address given as another lead (or before an erasure).
+        // A message that answers none (follow-up, first contact) also asks the ledger: the address may have opted out
+        // as another lead, or before an erasure. A reply's turn has already read the ledger into the lead's flag.
         var confirmation = item.Purpose is OutboxPurpose.OptOutConfirmation or OutboxPurpose.OptInConfirmation;
-        if (lead is null || (!confirmation && (lead.OptedOut || await optOuts.IsOptedOutAsync(clientId, item.Recipient, ct))))
+        var unprompted = item.Purpose is not (OutboxPurpose.Reply or OutboxPurpose.Handover or OutboxPurpose.EmailVerification) && !confirmation;
+        if (lead is null || (!confirmation && lead.OptedOut) || (unprompted && await optOuts.IsOptedOutAsync(clientId, item.Recipient, ct)))
         {
             await outbox.MarkAsync(clientId, item.Id, OutboxStatus.Suppressed, null, lead is null ? "lead erased" : "lead opted out", clock.GetUtcNow(), ct);
             logger.LogInformation("Outbox item {OutboxId} suppressed", item.Id);
