@@ -111,6 +111,22 @@ public sealed class OptOutAcrossChannelsTests : IDisposable
     }
 
     [Fact]
+    public async Task Delivery_suppresses_a_follow_up_to_an_address_the_ledger_holds_as_opted_out_even_if_the_lead_is_not_flagged()
+    {
+        var (leadId, reply) = await TurnAsync("Hi, I am interested in your product", "wamid.1");
+        var step = await _bed.FollowUps().RunStepAsync("acme", leadId, new FollowUpProgress(reply!.Id, 0, null), reply.CreatedAt.AddHours(1), default);
+        // Said STOP as another lead of this address (since erased): only the ledger knows.
+        await _bed.OptOuts.RecordAsync("acme", [Phone], true, ChannelKind.Sms, "STOP", _bed.Clock.GetUtcNow(), null, null, default);
+        var sender = new Mock<IChannelSender>();
+
+        await new DeliveryService(_bed.Outbox, _bed.Leads, _bed.OptOuts, sender.Object, _bed.Clock, NullLogger<DeliveryService>.Instance).DeliverAsync("acme", step.OutboxId!, default);
+
+        Assert.False((await _bed.Leads.GetAsync("acme", leadId, default))!.OptedOut);
+        Assert.Equal(OutboxStatus.Suppressed, (await _bed.Outbox.GetAsync("acme", step.OutboxId!, default))!.Status);
+        sender.Verify(s => s.SendAsync(It.IsAny<OutboxItem>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
     public async Task A_lead_created_again_from_an_opted_out_address_after_an_erasure_stays_opted_out_and_silent()
     {
         var (leadId, _) = await TurnAsync("STOP", "wamid.1");
