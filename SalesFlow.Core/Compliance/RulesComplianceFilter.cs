@@ -23,7 +23,7 @@ public sealed partial class RulesComplianceFilter : IComplianceFilter
     {
         ArgumentNullException.ThrowIfNull(input);
         var text = input.Text.Trim();
-        var protectedPurpose = input.Purpose is OutboxPurpose.OptOutConfirmation or OutboxPurpose.Handover;
+        var protectedPurpose = input.Purpose is OutboxPurpose.OptOutConfirmation or OutboxPurpose.OptInConfirmation or OutboxPurpose.Handover;
         var allowedNumbers = NumbersIn(input.Knowledge.Append(input.LeadText));
         var discountsKnown = input.Knowledge.Any(k => DiscountWord().IsMatch(k));
         var allowedContacts = ContactsIn(input.Knowledge.Append(input.LeadText).Concat(input.LeadContacts));

@@ -11,6 +11,7 @@ using SalesFlow.Core.Integration;
 using SalesFlow.Core.Leads;
 using SalesFlow.Core.Observability;
 using SalesFlow.Core.Qualification;
+using SalesFlow.Core.Reach;
 
 namespace SalesFlow.Core.Conversations;
 
@@ -136,16 +137,26 @@ public sealed class ConversationEngine(
         var joined = string.Join('\n', answerable.Select(m => m.Text));
         var text = joined.Length > MaxTurnText ? joined[..MaxTurnText] : joined;
         var insights = await extractor.ExtractAsync(text, new AnalysisContext(clientId, leadId, conversation.State), ct);
-        var analysis = insights.Analysis;
         var wasEscalated = lead.Escalated;
-        (lead, var profile) = await leadUpdates.ApplyAsync(client.Name, lead, conversation.Id, answerable, insights, last.Seq, now, ct);
+        (lead, var profile, var consent) = await leadUpdates.ApplyAsync(client.Name, lead, conversation.Id, answerable, insights, last.Seq, now, ct);
+        if (consent == ConsentChange.OptedOut && insights.Analysis.Intent != Intent.OptOut)
+        {
+            // A carrier keyword the brain read otherwise ("CANCEL", "END"): the state machine and the reply treat it as the opt-out it is.
+            insights = insights with { Analysis = insights.Analysis with { Intent = Intent.OptOut } };
+        }
+
+        var analysis = insights.Analysis;
 
         var (next, reason) = SalesStateMachine.Next(conversation.State, insights, options.Value.SuggestionConfidence);
         var turned = handled.MoveTo(next, reason, now) with { TurnCount = conversation.TurnCount + 1 };
 
         OutboxItem? reply = null;
         ComplianceResult? verdict = null;
-        if (ReplyWriter.PurposeOf(lead, wasEscalated, analysis) is { } purpose)
+        if (ReplyWriter.PurposeOf(lead, wasEscalated, consent) is OutboxPurpose.OptInConfirmation)
+        {
+            (reply, verdict) = await replies.WriteFixedAsync(lead, answered, OutboxPurpose.OptInConfirmation, ConsentTexts.OptIn(lead.Language, lead.FirstName, client.Name), now, ct);
+        }
+        else if (ReplyWriter.PurposeOf(lead, wasEscalated, consent) is { } purpose)
         {
             var replyAnalysis = purpose == OutboxPurpose.Handover ? analysis with { Intent = Intent.Human } : analysis;
             var passages = purpose == OutboxPurpose.Reply ? await knowledge.ForAsync(clientId, text, ct) : [];

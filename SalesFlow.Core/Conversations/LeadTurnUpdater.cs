@@ -5,6 +5,7 @@ using SalesFlow.Core.Integration;
 using SalesFlow.Core.Leads;
 using SalesFlow.Core.Observability;
 using SalesFlow.Core.Qualification;
+using SalesFlow.Core.Reach;
 
 namespace SalesFlow.Core.Conversations;
 
@@ -13,33 +14,103 @@ namespace SalesFlow.Core.Conversations;
 /// an opt-out or opt-in, an escalation to a human, and the insights merged into the lead's profile. An opt-out, an
 /// escalation and a lead turning hot are published as integration events once written.
 /// </summary>
-public sealed class LeadTurnUpdater(ILeadStore leads, EmailVerification emailVerification, LeadProfileService profiles, IIntegrationEvents integrationEvents, ILogger<LeadTurnUpdater> logger)
+public sealed class LeadTurnUpdater(ILeadStore leads, IOptOutLedger optOuts, EmailVerification emailVerification, LeadProfileService profiles, IIntegrationEvents integrationEvents, ILogger<LeadTurnUpdater> logger)
 {
     private const int MaxAttempts = 5;
 
     /// <param name="answerable">The messages the turn answers.</param>
     /// <param name="throughSeq">The last message the turn reads: the profile records how far it is merged.</param>
-    public async Task<(Lead Lead, LeadProfile Profile)> ApplyAsync(string clientName, Lead lead, string conversationId, IReadOnlyList<Message> answerable, LeadInsights insights, long throughSeq, DateTimeOffset now, CancellationToken ct)
+    /// <returns>The lead as written, its profile, and whether this turn opted the lead out or back in (each confirmed once).</returns>
+    public async Task<(Lead Lead, LeadProfile Profile, ConsentChange Consent)> ApplyAsync(string clientName, Lead lead, string conversationId, IReadOnlyList<Message> answerable, LeadInsights insights, long throughSeq, DateTimeOffset now, CancellationToken ct)
     {
         var verifiedEmail = await emailVerification.HandleTurnAsync(clientName, lead, conversationId, answerable, now, ct);
-        var updated = await UpdateLeadAsync(lead, answerable, insights.Analysis, verifiedEmail, throughSeq, now, ct);
+        var consent = await ApplyConsentAsync(lead, answerable, insights.Analysis, now, ct);
+        var updated = await UpdateLeadAsync(lead, answerable, insights.Analysis, verifiedEmail, consent, throughSeq, now, ct);
         var (before, profile) = await profiles.MergeTurnAsync(lead.ClientId, lead.Id, insights, throughSeq, now, ct);
         if (profile.Bant.Temperature == "hot" && before.Bant.Temperature != "hot")
         {
             await integrationEvents.PublishBestEffortAsync(new LeadBecameHot(lead.ClientId, lead.Id, now, throughSeq, profile.Bant.Overall), logger, ct);
         }
 
-        return (updated, profile);
+        return (updated, profile, consent.Change);
     }
 
     /// <summary>A turn that hands the lead to a human: they asked for one, or wrote something strongly negative.</summary>
     public static bool IsEscalationTurn(MessageAnalysis analysis) => analysis.Intent == Intent.Human || analysis.IsStronglyNegative;
 
-    /// <summary>A message that takes an opt-out back.</summary>
-    public static bool IsOptIn(string text) => text.Trim().ToUpperInvariant() is "START" or "UNSTOP" or "YES" or "ANMELDEN";
+    /// <summary>
+    /// Whether the person is opted out after these messages, read in order: an opt-out keyword opts out, an opt-in
+    /// keyword opts back in only someone opted out ("yes" is otherwise an answer). A sentence the intent rules read as
+    /// an opt-out ("please stop texting me") counts when no message of the turn is a keyword. Only a change is a
+    /// <see cref="ConsentChange"/>: a second STOP changes nothing and gets no second confirmation.
+    /// </summary>
+    public static ConsentDecision DecideConsent(bool optedOutBefore, IReadOnlyList<Message> messages, bool intentIsOptOut)
+    {
+        var optedOut = optedOutBefore;
+        var anyKeyword = false;
+        (Message Message, string Keyword)? by = null;
+        foreach (var message in messages)
+        {
+            if (OptOutKeywords.OptOutIn(message.Text) is { } stop)
+            {
+                anyKeyword = true;
+                by = optedOut ? by : (message, stop);
+                optedOut = true;
+            }
+            else if (optedOut && OptOutKeywords.OptInIn(message.Text) is { } start)
+            {
+                anyKeyword = true;
+                by = (message, start);
+                optedOut = false;
+            }
+        }
+
+        if (!anyKeyword && intentIsOptOut && !optedOut && messages.Count > 0)
+        {
+            (optedOut, by) = (true, (messages[^1], OptOutEntry.PhraseKeyword));
+        }
+
+        var change = optedOut == optedOutBefore ? ConsentChange.None : optedOut ? ConsentChange.OptedOut : ConsentChange.OptedIn;
+        return new ConsentDecision(optedOut, change, change == ConsentChange.None ? null : by?.Message, change == ConsentChange.None ? null : by?.Keyword);
+    }
+
+    /// <summary>
+    /// Reads the ledger for every address of the lead, decides, and records a change there first (for all of them): a
+    /// turn re-run after a crash finds the entry its own message wrote and takes the same decision again, so its
+    /// confirmation is written exactly once and not taken for a repeated STOP.
+    /// </summary>
+    private async Task<ConsentDecision> ApplyConsentAsync(Lead lead, IReadOnlyList<Message> messages, MessageAnalysis analysis, DateTimeOffset now, CancellationToken ct)
+    {
+        // The lead's own addresses and the turn's senders are read on every turn (one point read per address, mostly
+        // one); the identities of a merged lead only when a change is written for all of them.
+        List<string> addresses = [.. new[] { lead.Phone, lead.Email }.OfType<string>(), .. messages.Select(m => m.Metadata.GetValueOrDefault("from")).OfType<string>()];
+        var entries = await optOuts.FindAsync(lead.ClientId, addresses, ct);
+        if (entries.FirstOrDefault(e => e.MessageId is { } id && messages.Any(m => m.Id == id)) is { } own)
+        {
+            var change = own.OptedOut ? ConsentChange.OptedOut : ConsentChange.OptedIn;
+            var decided = new ConsentDecision(own.OptedOut, change, messages.First(m => m.Id == own.MessageId), own.Keyword);
+            await RecordAsync(lead, addresses, decided, now, ct); // addresses a crash left out
+            return decided;
+        }
+
+        var decision = DecideConsent(lead.OptedOut || entries.Any(e => e.OptedOut), messages, analysis.Intent == Intent.OptOut);
+        if (decision.Change != ConsentChange.None)
+        {
+            await RecordAsync(lead, addresses, decision, now, ct);
+            logger.LogInformation("Lead {LeadId} {Change} with '{Keyword}' on {Channel}", lead.Id, decision.Change == ConsentChange.OptedOut ? "opted out" : "opted back in", decision.Keyword, decision.By!.Channel);
+        }
+
+        return decision;
+    }
+
+    private async Task RecordAsync(Lead lead, IReadOnlyList<string> addresses, ConsentDecision decision, DateTimeOffset now, CancellationToken ct)
+    {
+        var identities = await leads.ListIdentitiesAsync(lead.ClientId, lead.Id, ct);
+        await optOuts.RecordAsync(lead.ClientId, [.. addresses, .. identities.Select(i => i.Value)], decision.OptedOut, decision.By!.Channel, decision.Keyword!, now, lead.Id, decision.By.Id, ct);
+    }
 
     /// <param name="verifiedEmail">An address the lead proved in this turn (the code of its confirmation e-mail): the lead's e-mail from now on.</param>
-    private async Task<Lead> UpdateLeadAsync(Lead lead, IReadOnlyList<Message> messages, MessageAnalysis analysis, string? verifiedEmail, long throughSeq, DateTimeOffset now, CancellationToken ct)
+    private async Task<Lead> UpdateLeadAsync(Lead lead, IReadOnlyList<Message> messages, MessageAnalysis analysis, string? verifiedEmail, ConsentDecision consent, long throughSeq, DateTimeOffset now, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
@@ -55,16 +126,10 @@ public sealed class LeadTurnUpdater(ILeadStore leads, EmailVerification emailVer
                 updated = updated with { Email = verifiedEmail };
             }
 
-            if (analysis.Intent == Intent.OptOut)
-            {
-                updated = updated with { OptedOut = true };
-            }
-            else if (updated.OptedOut && messages.Any(m => IsOptIn(m.Text)))
-            {
-                updated = updated with { OptedOut = false };
-            }
+            // The ledger's word: also an opt-out another lead of the same address gave, or one from before an erasure.
+            updated = updated with { OptedOut = consent.OptedOut };
 
-            if (!updated.Escalated && IsEscalationTurn(analysis) && analysis.Intent != Intent.OptOut)
+            if (!updated.Escalated && IsEscalationTurn(analysis) && analysis.Intent != Intent.OptOut && !consent.OptedOut)
             {
                 updated = updated.Escalate(analysis.Intent == Intent.Human ? "lead asked for a human" : "strongly negative sentiment", now);
                 SalesFlowMetrics.Escalations.Add(1);
@@ -102,3 +167,14 @@ public sealed class LeadTurnUpdater(ILeadStore leads, EmailVerification emailVer
         }
     }
 }
+
+/// <summary>What a turn did to the lead's consent to automatic messages.</summary>
+public enum ConsentChange
+{
+    None,
+    OptedOut,
+    OptedIn,
+}
+
+/// <summary>The consent after a turn; <see cref="By"/> and <see cref="Keyword"/> name the message and keyword of a change.</summary>
+public sealed record ConsentDecision(bool OptedOut, ConsentChange Change, Message? By, string? Keyword);

@@ -19,14 +19,20 @@ public sealed class ReplyWriter(IReplyGenerator replies, ComplianceGate complian
     /// <summary>The id the reply to a message gets (whichever turn answers it).</summary>
     public static string IdFor(string clientId, string messageId) => Ids.Deterministic("out", clientId, messageId);
 
-    /// <summary>Null when this turn must stay silent: the lead opted out, or a human has taken over.</summary>
+    /// <summary>Null when this turn must stay silent: the lead is opted out (and did not just opt out), or a human has taken over.</summary>
     /// <param name="lead">The lead as this turn left it.</param>
     /// <param name="wasEscalated">Whether a human had taken over before this turn.</param>
-    public static string? PurposeOf(Lead lead, bool wasEscalated, MessageAnalysis analysis)
+    /// <param name="consent">What this turn did to the lead's consent: a change is confirmed once, a repeated STOP is not.</param>
+    public static string? PurposeOf(Lead lead, bool wasEscalated, ConsentChange consent)
     {
-        if (analysis.Intent == Intent.OptOut)
+        if (consent == ConsentChange.OptedOut)
         {
             return OutboxPurpose.OptOutConfirmation;
+        }
+
+        if (consent == ConsentChange.OptedIn)
+        {
+            return OutboxPurpose.OptInConfirmation;
         }
 
         if (lead.OptedOut || wasEscalated)
@@ -36,6 +42,19 @@ public sealed class ReplyWriter(IReplyGenerator replies, ComplianceGate complian
 
         // Escalated in this very turn: the lead is told a person takes over; afterwards silence.
         return lead.Escalated ? OutboxPurpose.Handover : OutboxPurpose.Reply;
+    }
+
+    /// <summary>
+    /// Stores a fixed text SalesFlow writes itself (not the brain), such as the opt-in confirmation, through the
+    /// compliance filter, under the same id and key a brain reply to <paramref name="answered"/> would get.
+    /// </summary>
+    public async Task<(OutboxItem Reply, ComplianceResult Verdict)> WriteFixedAsync(Lead lead, Message answered, string purpose, string text, DateTimeOffset now, CancellationToken ct)
+    {
+        var input = new ComplianceInput(text, answered.Channel, purpose, answered.Text, [], ContactsOf(lead, answered), text);
+        var verdict = compliance.Check(input);
+        var reply = await StoreAsync(lead, answered, verdict.Text, purpose, now, ct);
+        await compliance.RecordAsync(reply, input, verdict, "rules", now, ct);
+        return (reply, verdict);
     }
 
     /// <summary>Writes, vets and stores the reply to <paramref name="answered"/>, the newest message the turn read.</summary>

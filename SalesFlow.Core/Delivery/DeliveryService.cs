@@ -25,6 +25,7 @@ namespace SalesFlow.Core.Delivery;
 public sealed class DeliveryService(
     IOutboxStore outbox,
     ILeadStore leads,
+    Reach.IOptOutLedger optOuts,
     IChannelSender sender,
     IDeliveryFeedbackStore feedback,
     IWorkQueue queue,
@@ -199,7 +200,11 @@ public sealed class DeliveryService(
             return "lead erased";
         }
 
-        if (lead.OptedOut && item.Purpose != OutboxPurpose.OptOutConfirmation)
+        // A message that answers none (follow-up, first contact) also asks the ledger: the address may have opted out
+        // as another lead, or before an erasure. A reply's turn has already read the ledger into the lead's flag.
+        var confirmation = item.Purpose is OutboxPurpose.OptOutConfirmation or OutboxPurpose.OptInConfirmation;
+        var unprompted = item.Purpose is not (OutboxPurpose.Reply or OutboxPurpose.Handover or OutboxPurpose.EmailVerification) && !confirmation;
+        if ((!confirmation && lead.OptedOut) || (unprompted && await optOuts.IsOptedOutAsync(item.ClientId, item.Recipient, ct)))
         {
             return "lead opted out";
         }

@@ -24,10 +24,15 @@ public static class OutboxStatus
     /// <summary>Not sent on purpose (the lead opted out meanwhile).</summary>
     public const string Suppressed = "suppressed";
     /// <summary>
-    /// Not sent: a WhatsApp follow-up outside the 24-hour window, where only an approved template may go (issue 12 adds
-    /// templates). Recorded so the step is visible and never sent as free text.
+    /// Not sent: a WhatsApp follow-up outside the 24-hour window. Written only before per-purpose templates and the
+    /// channel fallback existed (now <see cref="Skipped"/>); stored items still carry it.
     /// </summary>
     public const string NeedsTemplate = "needs_template";
+    /// <summary>
+    /// Not sent: no channel could carry the message (WhatsApp outside the 24-hour window without an approved template
+    /// for its purpose, and no phone for SMS or address for e-mail). <see cref="OutboxItem.Error"/> says why.
+    /// </summary>
+    public const string Skipped = "skipped";
 
     /// <summary>
     /// Provider reports arrive out of order; a later stage never goes back. Sending and in-doubt rank below sent, so a
@@ -44,6 +49,7 @@ public static class OutboxStatus
         Failed => 5,
         Suppressed => 5,
         NeedsTemplate => 5,
+        Skipped => 5,
         _ => -1,
     };
 
@@ -61,7 +67,7 @@ public static class OutboxStatus
     };
 
     /// <summary>Every status, for validation messages.</summary>
-    public static IReadOnlyList<string> All { get; } = [Pending, Sending, InDoubt, Sent, Delivered, Read, Failed, Suppressed, NeedsTemplate];
+    public static IReadOnlyList<string> All { get; } = [Pending, Sending, InDoubt, Sent, Delivered, Read, Failed, Suppressed, Skipped, NeedsTemplate];
 }
 
 public static class OutboxPurpose
@@ -69,6 +75,8 @@ public static class OutboxPurpose
     public const string Reply = "reply";
     /// <summary>The one message a lead who said STOP still gets.</summary>
     public const string OptOutConfirmation = "opt_out_confirmation";
+    /// <summary>The one message confirming that a lead who said START (UNSTOP, ANMELDEN, YES) gets messages again.</summary>
+    public const string OptInConfirmation = "opt_in_confirmation";
     public const string Handover = "handover";
     /// <summary>The confirmation e-mail to an address a lead typed in chat (its code and link), written by SalesFlow, not the brain.</summary>
     public const string EmailVerification = "email_verification";

@@ -1,5 +1,3 @@
-using SalesFlow.Core.Channels;
-
 namespace SalesFlow.Core.FollowUps;
 
 /// <summary>
@@ -7,11 +5,11 @@ namespace SalesFlow.Core.FollowUps;
 /// Durable activity). A cycle is one unanswered reply: <see cref="Cycle"/> names it (the reply's outbox id),
 /// <see cref="RepliedAt"/> is when it was written.
 /// </summary>
-/// <param name="StepsSent">How many steps of this cycle are done (sent or recorded as needing a template).</param>
+/// <param name="StepsSent">How many steps of this cycle are done (sent, or recorded as skipped for want of a channel).</param>
 /// <param name="LastStepAt">When the last of them was done; null before the first.</param>
 /// <param name="LeadWroteAt">The lead's latest message (the conversation's last inbound time).</param>
 /// <param name="Won">The conversation reached a won outcome (post-purchase): no more selling.</param>
-/// <param name="TimeZone">The lead's IANA time zone (from the phone number); null reads the quiet hours in UTC.</param>
+/// <param name="TimeZone">The lead's IANA time zone (<see cref="Reach.LeadTimeZone"/>); null reads the quiet hours in UTC.</param>
 public sealed record FollowUpFacts(
     string Cycle,
     DateTimeOffset RepliedAt,
@@ -107,15 +105,6 @@ public static class FollowUpPlanner
 
         return quiet.MoveOut(due, ZoneOf(facts.TimeZone));
     }
-
-    /// <summary>
-    /// WhatsApp allows free text only within 24 hours of the lead's last message; later, only an approved template.
-    /// A follow-up outside that window is recorded as needing a template (issue 12 adds them), not sent.
-    /// </summary>
-    public static bool NeedsTemplate(ChannelKind channel, DateTimeOffset? leadWroteAt, DateTimeOffset now) =>
-        channel == ChannelKind.WhatsApp && (leadWroteAt is not { } wrote || now - wrote >= WhatsAppSessionWindow);
-
-    public static readonly TimeSpan WhatsAppSessionWindow = TimeSpan.FromHours(24);
 
     /// <summary>The IANA zone, or UTC when it is unknown or not on this machine.</summary>
     public static TimeZoneInfo ZoneOf(string? id) =>

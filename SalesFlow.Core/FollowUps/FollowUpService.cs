@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SalesFlow.Core.Channels;
 using SalesFlow.Core.Clients;
 using SalesFlow.Core.Common;
 using SalesFlow.Core.Compliance;
@@ -7,6 +8,7 @@ using SalesFlow.Core.Conversations;
 using SalesFlow.Core.Delivery;
 using SalesFlow.Core.Leads;
 using SalesFlow.Core.Queue;
+using SalesFlow.Core.Reach;
 
 namespace SalesFlow.Core.FollowUps;
 
@@ -24,8 +26,8 @@ public enum FollowUpStepOutcome
     /// <summary>Stored in the outbox and queued for delivery (or found there from an earlier run of the same step).</summary>
     Written,
 
-    /// <summary>WhatsApp outside the 24-hour window: recorded with status needs_template, not sent.</summary>
-    NeedsTemplate,
+    /// <summary>No channel could carry it (<see cref="OutboundRoute"/>): recorded with status skipped and the reason, not sent; the step counts as done.</summary>
+    NotSent,
 
     /// <summary>No longer due when it ran (the lead wrote back, opted out, …): nothing written.</summary>
     Skipped,
@@ -45,6 +47,7 @@ public sealed class FollowUpService(
     ILeadStore leads,
     IConversationStore conversations,
     IOutboxStore outbox,
+    IOptOutLedger optOuts,
     ComplianceGate compliance,
     IWorkQueue queue,
     IOptions<FollowUpOptions> options,
@@ -53,7 +56,11 @@ public sealed class FollowUpService(
     /// <summary>How far back the latest reply is looked for among the lead's newest outbox items (follow-ups and e-mail checks sit between).</summary>
     private const int RecentOutboxItems = 20;
 
-    public const string NeedsTemplateError = "WhatsApp 24-hour window closed: a follow-up needs an approved template";
+    /// <summary>
+    /// How many of the newest messages are read for the lead's last message per channel. A WhatsApp message further
+    /// back counts as none: the window is then taken as closed, which only ever makes a template of free text.
+    /// </summary>
+    private const int RecentMessages = 50;
 
     public static string IdFor(string clientId, string leadId, string cycle, int step) =>
         Ids.Deterministic("out", clientId, leadId, "follow-up", cycle, step.ToString(System.Globalization.CultureInfo.InvariantCulture));
@@ -143,9 +150,10 @@ public sealed class FollowUpService(
         }
 
         var (client, lead, reply) = (read.Client, read.Lead, read.Reply);
-        var needsTemplate = FollowUpPlanner.NeedsTemplate(reply.Channel, read.Facts.LeadWroteAt, now);
+        var route = await RouteAsync(client, lead, reply, now, ct);
         var text = FollowUpTemplates.For(step, lead.Language, lead.FirstName, client.Name);
-        var input = new ComplianceInput(text, reply.Channel, OutboxPurpose.FollowUp, "", [], new[] { lead.Email, lead.Phone, reply.Recipient }.OfType<string>().ToList(), text);
+        var channel = route.Channel ?? reply.Channel;
+        var input = new ComplianceInput(text, channel, OutboxPurpose.FollowUp, "", [], new[] { lead.Email, lead.Phone, reply.Recipient, route.Recipient }.OfType<string>().ToList(), text);
         var verdict = compliance.Check(input);
         var (stored, created) = await outbox.AddAsync(
             new OutboxItem
@@ -154,34 +162,58 @@ public sealed class FollowUpService(
                 ClientId = clientId,
                 LeadId = leadId,
                 ConversationId = reply.ConversationId,
-                Channel = reply.Channel,
-                Recipient = reply.Recipient,
-                Text = verdict.Text,
+                Channel = channel,
+                Recipient = route.Recipient ?? reply.Recipient,
+                // What goes out: the template's name and values when one does (the conversation shows what the lead got).
+                Text = route.Template is { } template ? Describe(template) : verdict.Text,
+                Template = route.Template,
                 IdempotencyKey = IdempotencyKeyFor(leadId, progress.Cycle, step),
                 Purpose = OutboxPurpose.FollowUp,
-                // An e-mail step stays in the thread of the reply it follows up.
-                Thread = reply.Thread,
-                Status = needsTemplate ? OutboxStatus.NeedsTemplate : OutboxStatus.Pending,
-                Error = needsTemplate ? NeedsTemplateError : null,
+                // An e-mail step stays in the thread of the reply it follows up (a step moved to another channel has none).
+                Thread = channel == reply.Channel ? reply.Thread : null,
+                Status = route.Skipped ? OutboxStatus.Skipped : OutboxStatus.Pending,
+                Error = route.SkipReason,
                 CreatedAt = now,
                 UpdatedAt = now,
             },
             ct);
         await compliance.RecordAsync(stored, input, verdict, "rules", now, ct);
-        if (stored.Status != OutboxStatus.NeedsTemplate)
+        if (!IsNotSent(stored))
         {
             var stepNumber = (step + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
             await conversations.AddOutboundAsync(Message.OutboundCopyOf(stored, new Dictionary<string, string> { ["followUpStep"] = stepNumber }), ct);
         }
 
         await EnqueueIfPendingAsync(stored, ct);
-        logger.LogInformation("Follow-up step {Step} of cycle {Cycle} for lead {LeadId}: {Status}{Created}", step + 1, progress.Cycle, leadId, stored.Status, created ? "" : " (already stored)");
+        logger.LogInformation("Follow-up step {Step} of cycle {Cycle} for lead {LeadId}: {Status} on {Channel}{Created}", step + 1, progress.Cycle, leadId, stored.Status, stored.Channel.ToWire(), created ? "" : " (already stored)");
         return Done(stored, progress);
     }
 
+    /// <summary>
+    /// The step's channel: the conversation's (the unanswered reply's), else SMS, else e-mail (issue 12: "the next
+    /// channel the lead has"), chosen by <see cref="OutboundRoute.Choose"/> with the lead's last message per channel.
+    /// </summary>
+    private async Task<OutboundRoute> RouteAsync(Client client, Lead lead, OutboxItem reply, DateTimeOffset now, CancellationToken ct)
+    {
+        var identities = await leads.ListIdentitiesAsync(client.Id, lead.Id, ct);
+        var messages = await conversations.ListMessagesAsync(client.Id, reply.ConversationId, RecentMessages, ct);
+        var lastInbound = messages
+            .Where(m => m.Direction == MessageDirection.Inbound && !m.IsUntrusted())
+            .GroupBy(m => m.Channel)
+            .Select(g => g.MaxBy(m => m.CreatedAt)!)
+            .ToDictionary(m => m.Channel, m => new LastInbound(m.CreatedAt, m.Metadata.GetValueOrDefault("from")));
+        return OutboundRoute.Choose(lead, identities, client, TemplatePurpose.FollowUp, [reply.Channel, ChannelKind.Sms, ChannelKind.Email], lastInbound, now);
+    }
+
+    private static string Describe(TemplateMessage template) =>
+        $"[WhatsApp template {template.Name} ({template.Language}): {string.Join(" | ", template.BodyParameters)}]";
+
+    /// <summary>Recorded but not sent: skipped for want of a channel, or (items of older versions) waiting for a template.</summary>
+    private static bool IsNotSent(OutboxItem item) => item.Status is OutboxStatus.Skipped or OutboxStatus.NeedsTemplate;
+
     private static FollowUpStepResult Done(OutboxItem stored, FollowUpProgress progress) =>
         new(
-            stored.Status == OutboxStatus.NeedsTemplate ? FollowUpStepOutcome.NeedsTemplate : FollowUpStepOutcome.Written,
+            IsNotSent(stored) ? FollowUpStepOutcome.NotSent : FollowUpStepOutcome.Written,
             // The stored item's time, not this run's: a re-run reports the same progress as the first.
             progress with { StepsSent = progress.StepsSent + 1, LastStepAt = stored.CreatedAt },
             stored.Status,
@@ -214,6 +246,14 @@ public sealed class FollowUpService(
         // A message the next turn has not answered yet counts as the lead writing back (LastInboundAt moves only in the turn).
         var waiting = await conversations.ListInboundAfterAsync(clientId, conversation.Id, conversation.AnsweredThroughSeq, ct);
         var leadWroteAt = waiting.Where(m => !m.IsUntrusted()).Select(m => (DateTimeOffset?)m.CreatedAt).Append(conversation.LastInboundAt).Max();
+        // The ledger's word counts too: the same person may have opted out as another lead, or before an erasure.
+        if (!lead.OptedOut)
+        {
+            var identities = await leads.ListIdentitiesAsync(clientId, leadId, ct);
+            var addresses = new[] { lead.Phone, lead.Email, reply.Recipient }.OfType<string>().Concat(identities.Select(i => i.Value));
+            lead = (await optOuts.FindAsync(clientId, addresses, ct)).Any(e => e.OptedOut) ? lead with { OptedOut = true } : lead;
+        }
+
         var facts = FactsOf(client, lead, conversation, reply, progress, leadWroteAt);
         return new(client, lead, reply, facts);
     }
@@ -230,6 +270,6 @@ public sealed class FollowUpService(
             lead.OptedOut,
             lead.Escalated,
             Won: conversation.State == ConversationState.PostPurchase,
-            ContactAddresses.DescribePhone(lead.Phone)?.TimeZone ?? client.TimeZone);
+            LeadTimeZone.For(lead, client));
     }
 }

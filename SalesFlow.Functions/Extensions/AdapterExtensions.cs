@@ -18,6 +18,7 @@ using SalesFlow.Core.Observability;
 using SalesFlow.Core.Privacy;
 using SalesFlow.Core.Qualification;
 using SalesFlow.Core.Queue;
+using SalesFlow.Core.Reach;
 using SalesFlow.Functions.Hosting;
 using SalesFlow.Functions.Runners;
 
@@ -115,6 +116,7 @@ public static class AdapterExtensions
         services.AddSingleton<IOutboxStore, SqliteOutboxStore>();
         services.AddSingleton<IDeliveryFeedbackStore, SqliteDeliveryFeedbackStore>();
         services.AddSingleton<IFollowUpTimerStore, SqliteFollowUpTimerStore>();
+        services.AddSingleton<IOptOutLedger, SqliteOptOutLedger>();
         services.AddSingleton<ILeadEraser>(sp => new SqliteLeadEraser(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<SqliteMemoryIndex>()));
         services.AddSingleton<ILeadProfileStore, SqliteLeadProfileStore>();
         services.AddSingleton<IComplianceAuditLog, SqliteComplianceAuditLog>();
@@ -138,6 +140,7 @@ public static class AdapterExtensions
         services.AddSingleton<IOutboxStore>(stores.Outbox);
         services.AddSingleton<IDeliveryFeedbackStore>(stores.DeliveryFeedback);
         services.AddSingleton<IFollowUpTimerStore>(stores.FollowUpTimers);
+        services.AddSingleton<IOptOutLedger>(stores.OptOuts);
         services.AddSingleton<ILeadEraser>(stores.Eraser);
         services.AddSingleton<ILeadProfileStore>(stores.Profiles);
         services.AddSingleton<IComplianceAuditLog>(stores.ComplianceAudit);

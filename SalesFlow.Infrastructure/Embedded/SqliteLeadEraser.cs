@@ -7,7 +7,8 @@ namespace SalesFlow.Infrastructure.Embedded;
 /// which also records a pending scrub; then waits for <see cref="SqliteErasureScrubber"/> to clear the copies SQLite
 /// leaves in the WAL and in pages' unused space, without holding the write lock for more than a slice at a time.
 /// Answering only then, the erasure is complete when it returns; one interrupted by a crash is finished at the next start.
-/// The memory index's in-process cache of the lead's recall texts is dropped too.
+/// The memory index's in-process cache of the lead's recall texts is dropped too. The opt-out ledger's entries stay,
+/// unlinked from the lead (see <see cref="Core.Reach.OptOutAddress"/>).
 /// </summary>
 public sealed class SqliteLeadEraser(SqliteDatabase db, SqliteMemoryIndex memoryIndex) : ILeadEraser
 {
@@ -27,6 +28,9 @@ public sealed class SqliteLeadEraser(SqliteDatabase db, SqliteMemoryIndex memory
             {
                 counts[table] = await c.Command($"DELETE FROM {table} WHERE client_id = $c AND lead_id = $l", t, ("$c", clientId), ("$l", leadId)).ExecAsync();
             }
+
+            // The opt-out ledger keeps its suppression (hashed addresses, when, channel, keyword) but no longer names the lead.
+            counts["opt_outs_unlinked"] = await c.Command("UPDATE opt_outs SET lead_id = NULL, message_id = NULL WHERE client_id = $c AND lead_id = $l", t, ("$c", clientId), ("$l", leadId)).ExecAsync();
 
             // The records of leads merged into this one name it (and who merged them).
             counts["lead_merges"] += await c.Command("DELETE FROM lead_merges WHERE client_id = $c AND into_lead_id = $l", t, ("$c", clientId), ("$l", leadId)).ExecAsync();

@@ -253,6 +253,20 @@ internal static class SqliteSchema
             PRIMARY KEY (client_id, lead_id)
         );
         CREATE INDEX IF NOT EXISTS ix_follow_up_timers_due ON follow_up_timers (due_at);
+        -- The opt-out ledger: the latest opt-out or opt-in per (client, address hash). Kept when the lead is erased,
+        -- with lead_id and message_id cleared: the suppression outlives the person's other data (OptOutAddress says why).
+        CREATE TABLE IF NOT EXISTS opt_outs (
+            client_id TEXT NOT NULL,
+            address_hash TEXT NOT NULL,
+            opted_out INTEGER NOT NULL,
+            channel TEXT NOT NULL,
+            keyword TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            lead_id TEXT,
+            message_id TEXT,
+            PRIMARY KEY (client_id, address_hash)
+        );
+        CREATE INDEX IF NOT EXISTS ix_opt_outs_lead ON opt_outs (client_id, lead_id);
         -- Erasures whose rows are deleted but whose leftovers in the file are not yet scrubbed (SqliteErasureScrubber).
         -- The one table without client_id: it names no client and no lead, only how far the scrub got.
         CREATE TABLE IF NOT EXISTS erasure_scrubs (

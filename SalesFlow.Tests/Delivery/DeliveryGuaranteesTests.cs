@@ -1,3 +1,4 @@
+using Moq;
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -41,11 +42,14 @@ public abstract class DeliveryGuaranteesTests : IAsyncLifetime
 
     public Task DisposeAsync() => DisposeStoresAsync();
 
+    /// <summary>Nobody opted out here: the opt-out ledger has tests of its own (OptOutAcrossChannelsTests).</summary>
+    private static readonly SalesFlow.Core.Reach.IOptOutLedger NoOptOuts = new Mock<SalesFlow.Core.Reach.IOptOutLedger>().Object;
+
     private DeliveryService Service(DeliveryOptions? options = null)
     {
         // No recipient limit unless a test sets one: the claim, not the limiter, must be what stops a second send.
         var o = Options.Create(options ?? new DeliveryOptions { PerRecipientInterval = TimeSpan.Zero });
-        return new DeliveryService(_outbox, _leads, _sender, _feedback, _queue, new DeliveryRateLimiter(o, _clock), o, _clock, NullLogger<DeliveryService>.Instance);
+        return new DeliveryService(_outbox, _leads, NoOptOuts, _sender, _feedback, _queue, new DeliveryRateLimiter(o, _clock), o, _clock, NullLogger<DeliveryService>.Instance);
     }
 
     private async Task<OutboxItem> PendingAsync(string recipient = "+491701234567", ChannelKind channel = ChannelKind.WhatsApp)

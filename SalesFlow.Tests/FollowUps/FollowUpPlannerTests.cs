@@ -1,4 +1,3 @@
-using SalesFlow.Core.Channels;
 using SalesFlow.Core.FollowUps;
 
 namespace SalesFlow.Tests.FollowUps;
@@ -176,16 +175,5 @@ public sealed class FollowUpPlannerTests
         Assert.Equal([TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4)], FollowUpCadence.Parse("PT2S,PT4S").Offsets);
         Assert.Throws<FormatException>(() => FollowUpCadence.Parse("1 hour"));
         Assert.Throws<ArgumentException>(() => FollowUpCadence.Parse("P1D,PT1H"));
-    }
-
-    [Theory]
-    [InlineData(ChannelKind.WhatsApp, 23, false)]
-    [InlineData(ChannelKind.WhatsApp, 24, true)]
-    [InlineData(ChannelKind.WhatsApp, 72, true)]
-    [InlineData(ChannelKind.Sms, 72, false)]
-    [InlineData(ChannelKind.Email, 72, false)]
-    public void WhatsApp_free_text_is_allowed_only_within_24_hours_of_the_lead_s_last_message(ChannelKind channel, int hoursSince, bool needsTemplate)
-    {
-        Assert.Equal(needsTemplate, FollowUpPlanner.NeedsTemplate(channel, RepliedAt, RepliedAt.AddHours(hoursSince)));
     }
 }

@@ -1,3 +1,4 @@
+using SalesFlow.Core.Channels;
 using SalesFlow.Core.Clients;
 using SalesFlow.Core.Delivery;
 using SalesFlow.Core.FollowUps;
@@ -71,6 +72,22 @@ public sealed class FollowUpServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task The_quiet_hours_are_those_of_the_lead_s_phone_country_not_the_client_s()
+    {
+        // Sunday 22 Nov 2026, 09:00 UTC (the bed's clock): 10:00 in Berlin, 04:00 in New York. Acme is a Berlin client.
+        var berlin = await RepliedAsync();
+        var intake = await _bed.Intake.AcceptAsync(EngineTestBed.Acme, new InboundMessage(ChannelKind.Sms, "SM" + Guid.NewGuid().ToString("N"), "+12125550123", "Joe", null, "Hi, I am interested in your product", "text", _bed.Clock.GetUtcNow()), default);
+        var newYork = (await _bed.Engine().ProcessLeadAsync("acme", intake.LeadId, default))!.Reply!;
+        var acme = EngineTestBed.Acme with { TimeZone = "Europe/Berlin" };
+
+        var berlinPlan = await _bed.FollowUps(acme: acme).PlanAsync("acme", berlin.LeadId, FollowUpProgress.None, _bed.Clock.GetUtcNow(), default);
+        var newYorkPlan = await _bed.FollowUps(acme: acme).PlanAsync("acme", newYork.LeadId, FollowUpProgress.None, _bed.Clock.GetUtcNow(), default);
+
+        Assert.Equal(berlin.CreatedAt.AddHours(1), berlinPlan.Decision.DueAt); // 11:00 in Berlin
+        Assert.Equal(new DateTimeOffset(2026, 11, 22, 13, 0, 0, TimeSpan.Zero), newYorkPlan.Decision.DueAt); // 05:00 in New York moves to 08:00 EST
+    }
+
+    [Fact]
     public async Task A_step_run_twice_lands_once_and_reports_the_same_progress()
     {
         var reply = await RepliedAsync();
@@ -94,21 +111,60 @@ public sealed class FollowUpServiceTests : IDisposable
         Assert.StartsWith("Kurze Nachfrage, Anna", item!.Text);
     }
 
-    [Fact]
-    public async Task On_whatsapp_after_24_hours_the_step_is_recorded_as_needing_a_template_and_not_queued()
+    /// <summary>Runs step 1 within the window, then step 2 a day after the reply (outside WhatsApp's 24 hours).</summary>
+    private async Task<(FollowUpStepResult Step, OutboxItem Item, int Queued)> SecondStepAsync(Client acme)
     {
         var reply = await RepliedAsync();
-        var followUps = _bed.FollowUps();
+        var followUps = _bed.FollowUps(acme: acme);
         var first = await followUps.RunStepAsync("acme", reply.LeadId, new FollowUpProgress(reply.Id, 0, null), reply.CreatedAt.AddHours(1), default);
         var deliveriesBefore = await _bed.Queue.CountAsync(Queues.Deliver, default);
-
         var second = await followUps.RunStepAsync("acme", reply.LeadId, first.Progress, reply.CreatedAt.AddDays(1), default);
-
-        Assert.Equal(FollowUpStepOutcome.NeedsTemplate, second.Outcome);
         var item = await _bed.Outbox.GetAsync("acme", second.OutboxId!, default);
-        Assert.Equal((OutboxStatus.NeedsTemplate, FollowUpService.NeedsTemplateError), (item!.Status, item.Error));
-        Assert.Equal(deliveriesBefore, await _bed.Queue.CountAsync(Queues.Deliver, default));
-        Assert.Equal(2, second.Progress.StepsSent);
+        return (second, item!, await _bed.Queue.CountAsync(Queues.Deliver, default) - deliveriesBefore);
+    }
+
+    [Fact]
+    public async Task On_whatsapp_after_24_hours_the_step_goes_out_as_the_client_s_approved_follow_up_template()
+    {
+        var acme = EngineTestBed.Acme with
+        {
+            Config = new ClientConfig(new WhatsAppConfig(Templates: new Dictionary<string, WhatsAppTemplate> { ["followUp"] = new("sales_follow_up", "de") })),
+        };
+
+        var (step, item, queued) = await SecondStepAsync(acme);
+
+        Assert.Equal(FollowUpStepOutcome.Written, step.Outcome);
+        Assert.Equal((OutboxStatus.Pending, ChannelKind.WhatsApp, "+491701234567"), (item.Status, item.Channel, item.Recipient));
+        Assert.Equal(("sales_follow_up", "de"), (item.Template!.Name, item.Template.Language));
+        Assert.Equal(["Anna", "Acme"], item.Template.BodyParameters);
+        Assert.Equal(1, queued);
+    }
+
+    [Fact]
+    public async Task On_whatsapp_after_24_hours_without_a_template_the_step_falls_back_to_sms_on_the_lead_s_phone()
+    {
+        var (step, item, queued) = await SecondStepAsync(EngineTestBed.Acme);
+
+        Assert.Equal(FollowUpStepOutcome.Written, step.Outcome);
+        Assert.Equal((OutboxStatus.Pending, ChannelKind.Sms, "+491701234567", null), (item.Status, item.Channel, item.Recipient, item.Template));
+        Assert.StartsWith("Hi again, Anna", item.Text);
+        Assert.Equal(1, queued);
+    }
+
+    [Fact]
+    public async Task A_step_no_channel_can_carry_is_recorded_as_skipped_with_the_reason_and_not_queued()
+    {
+        // WhatsApp is the client's only channel and it has no template for follow-ups; Anna has no e-mail address.
+        var acme = EngineTestBed.Acme with { Config = new ClientConfig(new WhatsAppConfig(PhoneNumberId: "1234567890", AccessToken: "token")) };
+
+        var (step, item, queued) = await SecondStepAsync(acme);
+
+        Assert.Equal(FollowUpStepOutcome.NotSent, step.Outcome);
+        Assert.Equal(OutboxStatus.Skipped, item.Status);
+        Assert.Contains("no approved template for 'followUp'", item.Error);
+        Assert.Contains("sms: the client has no sms sender configured", item.Error);
+        Assert.Equal(0, queued);
+        Assert.Equal(2, step.Progress.StepsSent);
     }
 
     [Fact]

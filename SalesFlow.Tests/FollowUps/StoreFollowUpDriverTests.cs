@@ -62,8 +62,9 @@ public sealed class StoreFollowUpDriverTests : IDisposable
         var steps = await FollowUpsOfAsync(leadId);
         Assert.Equal(4, steps.Count);
         Assert.Equal(4, steps.Select(s => s.IdempotencyKey).Distinct().Count());
-        // Step 1 went out within WhatsApp's 24 hours; the later ones are recorded as needing a template, not sent.
-        Assert.Equal([OutboxStatus.Pending, OutboxStatus.NeedsTemplate, OutboxStatus.NeedsTemplate, OutboxStatus.NeedsTemplate], steps.Select(s => s.Status));
+        // Step 1 went out within WhatsApp's 24 hours; the client has no template, so the later ones go by SMS to the same phone.
+        Assert.All(steps, s => Assert.Equal(OutboxStatus.Pending, s.Status));
+        Assert.Equal([ChannelKind.WhatsApp, ChannelKind.Sms, ChannelKind.Sms, ChannelKind.Sms], steps.Select(s => s.Channel));
         Assert.Null(await _bed.FollowUpTimers.GetAsync("acme", leadId, default));
     }
 

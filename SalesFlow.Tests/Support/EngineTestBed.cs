@@ -33,6 +33,7 @@ public sealed class EngineTestBed : IDisposable
         Profiles = new SqliteLeadProfileStore(Temp.Db);
         Audit = new SqliteComplianceAuditLog(Temp.Db);
         FollowUpTimers = new SqliteFollowUpTimerStore(Temp.Db);
+        OptOuts = new SqliteOptOutLedger(Temp.Db);
         Signals = new StoreTimerConversationSignals(Queue, FollowUpDriver());
         Intake = new IntakeService(Leads, Conversations, Outbox, Signals, Options.Create(new ConversationOptions()), Options.Create(new EmailIntakeOptions()), Clock, NullLogger<IntakeService>.Instance);
     }
@@ -46,6 +47,7 @@ public sealed class EngineTestBed : IDisposable
     public SqliteLeadProfileStore Profiles { get; }
     public SqliteComplianceAuditLog Audit { get; }
     public SqliteFollowUpTimerStore FollowUpTimers { get; }
+    public SqliteOptOutLedger OptOuts { get; }
     public StoreTimerConversationSignals Signals { get; }
     public IntakeService Intake { get; }
 
@@ -79,7 +81,7 @@ public sealed class EngineTestBed : IDisposable
             Leads,
             turnStore,
             extractor ?? new RulesInsightsExtractor(),
-            new LeadTurnUpdater(Leads, new EmailVerification(Leads, Outbox, null, NullLogger<EmailVerification>.Instance), new LeadProfileService(Profiles), IntegrationEvents.Object, NullLogger<LeadTurnUpdater>.Instance),
+            new LeadTurnUpdater(Leads, OptOuts, new EmailVerification(Leads, Outbox, null, NullLogger<EmailVerification>.Instance), new LeadProfileService(Profiles), IntegrationEvents.Object, NullLogger<LeadTurnUpdater>.Instance),
             new TurnKnowledge(knowledge.Object, NullLogger<TurnKnowledge>.Instance),
             new TurnMemory(
                 new ContextBuilder(Conversations, Profiles, store, index, embedder, memoryOptions),
@@ -108,10 +110,18 @@ public sealed class EngineTestBed : IDisposable
             Leads,
             Conversations,
             Outbox,
+            OptOuts,
             new ComplianceGate(new RulesComplianceFilter(), Audit, NullLogger<ComplianceGate>.Instance),
             Queue,
             Options.Create(options ?? new FollowUpOptions()),
             NullLogger<FollowUpService>.Instance);
+    }
+
+    /// <summary>The delivery service on the same stores, sending through <paramref name="sender"/> (no rate limits).</summary>
+    public SalesFlow.Core.Delivery.DeliveryService Delivery(SalesFlow.Core.Delivery.IChannelSender sender)
+    {
+        var options = Options.Create(new SalesFlow.Core.Delivery.DeliveryOptions { PerRecipientInterval = TimeSpan.Zero });
+        return new(Outbox, Leads, OptOuts, sender, new SqliteDeliveryFeedbackStore(Temp.Db), Queue, new SalesFlow.Core.Delivery.DeliveryRateLimiter(options, Clock), options, Clock, NullLogger<SalesFlow.Core.Delivery.DeliveryService>.Instance);
     }
 
     /// <summary>Anna writes on WhatsApp.</summary>

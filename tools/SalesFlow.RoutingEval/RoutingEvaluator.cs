@@ -142,16 +142,15 @@ public sealed class RoutingEvaluator(AiOptions options, EvaluationSettings? sett
 
             // LeadTurnUpdater.ApplyAsync / ReplyWriter.PurposeOf, in the same order.
             var wasEscalated = escalated;
-            if (analysis.Intent == Intent.OptOut)
+            var said = new Message { Id = $"{conversation.Id}-{i}", ClientId = clientId, LeadId = conversation.Id, ConversationId = conversation.Id, Channel = channel, Text = gold.Text };
+            var consent = LeadTurnUpdater.DecideConsent(optedOut, [said], analysis.Intent == Intent.OptOut);
+            optedOut = consent.OptedOut;
+            if (consent.Change == ConsentChange.OptedOut)
             {
-                optedOut = true;
-            }
-            else if (optedOut && LeadTurnUpdater.IsOptIn(gold.Text))
-            {
-                optedOut = false;
+                analysis = analysis with { Intent = Intent.OptOut };
             }
 
-            if (!escalated && LeadTurnUpdater.IsEscalationTurn(analysis) && analysis.Intent != Intent.OptOut)
+            if (!escalated && LeadTurnUpdater.IsEscalationTurn(analysis) && analysis.Intent != Intent.OptOut && !optedOut)
             {
                 escalated = true;
             }
@@ -159,8 +158,8 @@ public sealed class RoutingEvaluator(AiOptions options, EvaluationSettings? sett
             var (next, _) = SalesStateMachine.Next(state, analysis);
             var stakes = HighStakesRubric.Classify(gold, analysis, state, next, conversation.DealValue, options, Settings.Scope);
             var pipelineStakes = HighStakesRubric.Classify(HighStakesRubric.AsRead(gold.Text, analysis), analysis, state, next, conversation.DealValue, options, Settings.Scope);
-            var silent = analysis.Intent != Intent.OptOut && (optedOut || wasEscalated);
-            var handover = !silent && analysis.Intent != Intent.OptOut && escalated;
+            var silent = consent.Change == ConsentChange.None && (optedOut || wasEscalated);
+            var handover = !silent && consent.Change == ConsentChange.None && escalated;
             var replyAnalysis = handover ? analysis with { Intent = Intent.Human } : analysis;
             var request = new ReplyRequest(
                 next,

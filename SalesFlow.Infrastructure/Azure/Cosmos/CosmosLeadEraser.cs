@@ -7,7 +7,8 @@ namespace SalesFlow.Infrastructure.Azure.Cosmos;
 /// <summary>
 /// GDPR erasure over the Cosmos containers: the lead's whole conversation partition (conversation,
 /// messages, counter, dedupe documents, memory summary and vectors), its conversation reference, its identities, its outbox
-/// items with their provider indexes, its profile, compliance audit entries and AI usage records, then the lead document itself — last, so an interrupted
+/// items with their provider indexes, its profile, compliance audit entries and AI usage records (opt-out ledger entries stay,
+/// unlinked from the lead), then the lead document itself — last, so an interrupted
 /// erasure is found again and finished by a retry. Deleted documents are gone from Cosmos (no
 /// soft delete); continuous backup keeps them until its retention ends, which the privacy notice states.
 /// </summary>
@@ -66,6 +67,8 @@ public sealed class CosmosLeadEraser(CosmosContainers containers) : ILeadEraser
             counts["lead_merges"] += await containers.Leads.TryDeleteAsync(CosmosLeadStore.MergeId(merge.LeadId), clientId, ct) ? 1 : 0;
         }
 
+        // The opt-out ledger keeps its suppressions (hashed addresses), no longer naming the lead.
+        counts["opt_outs_unlinked"] = await new CosmosOptOutLedger(containers).UnlinkLeadAsync(clientId, leadId, ct);
         counts["leads"] = await containers.Leads.TryDeleteAsync(leadId, clientId, ct) ? 1 : 0;
         return new ErasureReport(leadId, counts);
     }

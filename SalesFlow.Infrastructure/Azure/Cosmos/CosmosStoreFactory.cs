@@ -28,6 +28,7 @@ public sealed class CosmosStores : IDisposable
         Unanswered = new CosmosUnansweredInbound(Containers, Conversations);
         FollowUpTimers = new CosmosFollowUpTimerStore(Containers);
         DeliveryFeedback = new CosmosDeliveryFeedbackStore(Containers);
+        OptOuts = new CosmosOptOutLedger(Containers);
     }
 
     public CosmosClient Client { get; }
@@ -62,6 +63,8 @@ public sealed class CosmosStores : IDisposable
     public CosmosUnansweredInbound Unanswered { get; }
 
     public CosmosFollowUpTimerStore FollowUpTimers { get; }
+
+    public CosmosOptOutLedger OptOuts { get; }
 
     /// <summary>Creates the database and containers when missing (when <see cref="CosmosOptions.CreateIfMissing"/>); call once at start-up.</summary>
     public async Task InitializeAsync(CancellationToken ct)
