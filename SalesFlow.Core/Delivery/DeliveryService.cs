@@ -27,6 +27,8 @@ public sealed class DeliveryService(IOutboxStore outbox, ILeadStore leads, IChan
             return;
         }
 
+        // Speed to lead: a first contact is dated when it was accepted (or when its quiet hours end).
+        if (item.Purpose == OutboxPurpose.FirstContact) SalesFlowMetrics.SpeedToLead.Record((clock.GetUtcNow() - item.CreatedAt).TotalMilliseconds, new KeyValuePair<string, object?>("channel", item.Channel.ToWire()));
         var providerId = await sender.SendAsync(item, ct);
         await outbox.MarkAsync(clientId, item.Id, OutboxStatus.Sent, providerId, null, clock.GetUtcNow(), ct);
         SalesFlowMetrics.MessagesSent.Add(1, new KeyValuePair<string, object?>("channel", item.Channel.ToWire()));

@@ -6,6 +6,7 @@ using SalesFlow.Core.Compliance;
 using SalesFlow.Core.Conversations;
 using SalesFlow.Core.Delivery;
 using SalesFlow.Core.Leads;
+using SalesFlow.Core.Outreach;
 using SalesFlow.Core.Queue;
 
 namespace SalesFlow.Core.FollowUps;
@@ -46,6 +47,7 @@ public sealed class FollowUpService(
     IConversationStore conversations,
     IOutboxStore outbox,
     ComplianceGate compliance,
+    IOutreachWriter writer,
     IWorkQueue queue,
     IOptions<FollowUpOptions> options,
     ILogger<FollowUpService> logger)
@@ -79,6 +81,10 @@ public sealed class FollowUpService(
 
         return (cadence, quiet);
     }
+
+    /// <summary>How many steps the client's cadence has (0 for a client that is gone).</summary>
+    public async Task<int> CadenceLengthAsync(string clientId, CancellationToken ct) =>
+        await clients.GetAsync(clientId, ct) is { } client ? RulesFor(client).Cadence.Count : 0;
 
     /// <summary>What comes next for the lead, at <paramref name="now"/>; <paramref name="progress"/> counts only when it is about the current cycle.</summary>
     public async Task<FollowUpPlan> PlanAsync(string clientId, string leadId, FollowUpProgress progress, DateTimeOffset now, CancellationToken ct)
@@ -144,8 +150,22 @@ public sealed class FollowUpService(
 
         var (client, lead, reply) = (read.Client, read.Lead, read.Reply);
         var needsTemplate = FollowUpPlanner.NeedsTemplate(reply.Channel, read.Facts.LeadWroteAt, now);
-        var text = FollowUpTemplates.For(step, lead.Language, lead.FirstName, client.Name);
-        var input = new ComplianceInput(text, reply.Channel, OutboxPurpose.FollowUp, "", [], new[] { lead.Email, lead.Phone, reply.Recipient }.OfType<string>().ToList(), text);
+        var request = new OutreachRequest(
+            clientId,
+            client.Name,
+            leadId,
+            reply.ConversationId,
+            lead.FirstName,
+            lead.Language ?? client.Config?.Language ?? "en",
+            reply.Channel,
+            OutboxPurpose.FollowUp,
+            step,
+            cadence.Count,
+            read.Conversation.State);
+
+        // A step that cannot go out as text (it needs a template) is recorded with the rules text: no model is paid for it.
+        var written = needsTemplate ? new OutreachText(RulesOutreachWriter.Write(request), RulesOutreachWriter.Source) : await writer.WriteAsync(request, ct);
+        var input = new ComplianceInput(written.Text, reply.Channel, OutboxPurpose.FollowUp, "", [], new[] { lead.Email, lead.Phone, reply.Recipient }.OfType<string>().ToList(), RulesOutreachWriter.Write(request));
         var verdict = compliance.Check(input);
         var (stored, created) = await outbox.AddAsync(
             new OutboxItem
@@ -165,7 +185,7 @@ public sealed class FollowUpService(
                 UpdatedAt = now,
             },
             ct);
-        await compliance.RecordAsync(stored, input, verdict, "rules", now, ct);
+        await compliance.RecordAsync(stored, input, verdict, written.Source, now, ct);
         if (stored.Status != OutboxStatus.NeedsTemplate)
         {
             var stepNumber = (step + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -190,7 +210,7 @@ public sealed class FollowUpService(
             ? queue.EnqueueAsync(Queues.Deliver, DeliverWork.Serialize(new DeliverWork(item.ClientId, item.Id)), TimeSpan.Zero, DeliverWork.CoalesceKey(item.Id), ct)
             : Task.CompletedTask;
 
-    private sealed record LeadFacts(Client Client, Lead Lead, OutboxItem Reply, FollowUpFacts Facts);
+    private sealed record LeadFacts(Client Client, Lead Lead, Conversation Conversation, OutboxItem Reply, FollowUpFacts Facts);
 
     private async Task<LeadFacts?> ReadAsync(string clientId, string leadId, FollowUpProgress progress, CancellationToken ct)
     {
@@ -203,7 +223,8 @@ public sealed class FollowUpService(
         }
 
         var recent = await outbox.ListPageAsync(clientId, leadId, null, null, RecentOutboxItems, ct);
-        var reply = recent.Items.FirstOrDefault(i => i.Purpose == OutboxPurpose.Reply);
+        // A cycle starts with a reply the lead did not answer, or with a first contact (speed to lead) they did not answer.
+        var reply = recent.Items.FirstOrDefault(i => i.Purpose is OutboxPurpose.Reply or OutboxPurpose.FirstContact);
         if (reply is null)
         {
             return null;
@@ -213,7 +234,7 @@ public sealed class FollowUpService(
         var waiting = await conversations.ListInboundAfterAsync(clientId, conversation.Id, conversation.AnsweredThroughSeq, ct);
         var leadWroteAt = waiting.Where(m => !m.IsUntrusted()).Select(m => (DateTimeOffset?)m.CreatedAt).Append(conversation.LastInboundAt).Max();
         var facts = FactsOf(client, lead, conversation, reply, progress, leadWroteAt);
-        return new(client, lead, reply, facts);
+        return new(client, lead, conversation, reply, facts);
     }
 
     private static FollowUpFacts FactsOf(Client client, Lead lead, Conversation conversation, OutboxItem reply, FollowUpProgress progress, DateTimeOffset? leadWroteAt)

@@ -15,6 +15,7 @@ public static class SalesFlowMetrics
     public static readonly Counter<long> DuplicateDeliveries = Meter.CreateCounter<long>("salesflow.inbound.duplicates", description: "Webhook deliveries dropped as duplicates.");
     public static readonly Counter<long> UnauthenticatedSenders = Meter.CreateCounter<long>("salesflow.inbound.unauthenticated", description: "Inbound messages stored but not acted on because their sender is not authenticated (e-mail without aligned DKIM or SPF), per channel.");
     public static readonly Counter<long> RejectedWebhooks = Meter.CreateCounter<long>("salesflow.webhooks.rejected", description: "Webhook deliveries refused (bad signature or body).");
+    public static readonly Histogram<double> SpeedToLead = Meter.CreateHistogram<double>("salesflow.speed_to_lead", "ms", "A first contact: form accepted (or, held by quiet hours, the window opening) to the vendor call, per channel.");
     public static readonly Counter<long> MessagesSent = Meter.CreateCounter<long>("salesflow.outbound.sent", description: "Outbound messages sent, per channel.");
     public static readonly Counter<long> Escalations = Meter.CreateCounter<long>("salesflow.escalations", description: "Leads handed to a human.");
     public static readonly Counter<long> AiInputTokens = Meter.CreateCounter<long>("salesflow.ai.tokens.input", "{token}", "Prompt tokens billed, per model, purpose and client.");

@@ -109,6 +109,7 @@ public sealed class EngineTestBed : IDisposable
             Conversations,
             Outbox,
             new ComplianceGate(new RulesComplianceFilter(), Audit, NullLogger<ComplianceGate>.Instance),
+            new SalesFlow.Core.Outreach.RulesOutreachWriter(),
             Queue,
             Options.Create(options ?? new FollowUpOptions()),
             NullLogger<FollowUpService>.Instance);
