@@ -27,7 +27,7 @@ public static class LeadIntakeApi
     {
         var api = app.MapGroup("/api/leads").WithTags("Leads").RequireClientKey();
         api.MapPost("/", CreateAsync).WithName("CreateLead").WithSummary("Speed to lead: creates or finds the lead and queues a personalised first message on the best consented channel; 201, or 200 for a repeat within 24 hours (no second greeting) and for a lead who opted out (nothing sent).");
-        api.MapPost("/import", ImportAsync).WithName("ImportLeads").Accepts<string>("text/csv").WithSummary("Each CSV row as POST /api/leads; per-row results and errors (row number, field, message).");
+        api.MapPost("/import", ImportAsync).WithName("ImportLeads").WithSummary("Each CSV row as POST /api/leads; per-row results and errors (row number, field, message).");
         api.MapGet("/{id}/followups", FollowUpsAsync).WithName("GetLeadFollowUps").WithSummary("What is scheduled (the next step and when) and what was sent (step, channel, status, time); nurture once the cadence ran out unanswered.");
         return app;
     }
