@@ -99,7 +99,7 @@ public sealed class EngineTestBed : IDisposable
     }
 
     /// <summary>The follow-up service on the same stores (rules texts, real compliance gate).</summary>
-    public FollowUpService FollowUps(FollowUpOptions? options = null, Client? acme = null)
+    public FollowUpService FollowUps(FollowUpOptions? options = null, Client? acme = null, SalesFlow.Core.Outreach.IOutreachWriter? writer = null)
     {
         var clients = new Mock<IClientStore>();
         clients.Setup(c => c.GetAsync("acme", It.IsAny<CancellationToken>())).ReturnsAsync(acme ?? Acme);
@@ -109,7 +109,7 @@ public sealed class EngineTestBed : IDisposable
             Conversations,
             Outbox,
             new ComplianceGate(new RulesComplianceFilter(), Audit, NullLogger<ComplianceGate>.Instance),
-            new SalesFlow.Core.Outreach.RulesOutreachWriter(),
+            writer ?? new SalesFlow.Core.Outreach.RulesOutreachWriter(),
             Queue,
             Options.Create(options ?? new FollowUpOptions()),
             NullLogger<FollowUpService>.Instance);
