@@ -174,6 +174,7 @@ public sealed class SpeedToLeadOverHttpTests : IAsyncLifetime
         Assert.Equal(("scheduled", 1, 2, 0), (scheduled.Str("status"), scheduled.GetProperty("next").GetProperty("step").GetInt32(), scheduled.GetProperty("steps").GetInt32(), scheduled.GetProperty("sent").GetArrayLength()));
         Assert.Equal(created.Str("outboxId"), scheduled.Str("cycle"));
         Assert.False(scheduled.GetProperty("nurture").GetBoolean());
+        Assert.False((await _app.Http.GetJsonAsync($"/api/leads/{leadId}")).GetProperty("nurture").GetBoolean());
 
         // The follow-ups timer sweeps every 30 s; the test sweeps as soon as the seconds-long steps are due.
         var driver = _app.Services.GetRequiredService<StoreFollowUpDriver>();
@@ -187,6 +188,7 @@ public sealed class SpeedToLeadOverHttpTests : IAsyncLifetime
             because: "both steps go out and the cadence ends unanswered");
 
         Assert.True(done.GetProperty("nurture").GetBoolean());
+        Assert.True((await _app.Http.GetJsonAsync($"/api/leads/{leadId}")).GetProperty("nurture").GetBoolean());
         Assert.Equal(JsonValueKind.Null, done.GetProperty("next").ValueKind);
         var sent = done.GetProperty("sent").EnumerateArray().ToArray();
         Assert.Equal([2, 1], sent.Select(s => s.GetProperty("step").GetInt32())); // newest first
