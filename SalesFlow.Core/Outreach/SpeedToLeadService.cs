@@ -212,7 +212,9 @@ public sealed class SpeedToLeadService(
         // A template goes out instead of the text (outside the 24-hour window): no model is paid to write what is not sent.
         var written = route.Template is null ? await writer.WriteAsync(request, ct) : await rules.WriteAsync(request, ct);
         var fallback = RulesOutreachWriter.Write(request);
-        var input = new ComplianceInput(written.Text, route.Channel, OutboxPurpose.FirstContact, valid.Message ?? "", [], new[] { lead.Email, lead.Phone, route.Recipient }.OfType<string>().ToList(), fallback);
+        // What the lead wrote on the form is theirs to repeat (a number in "10 kWp system" is not an invented figure).
+        var leadText = string.Join('\n', new[] { valid.Interest, valid.Message }.OfType<string>());
+        var input = new ComplianceInput(written.Text, route.Channel, OutboxPurpose.FirstContact, leadText, [], new[] { lead.Email, lead.Phone, route.Recipient }.OfType<string>().ToList(), fallback);
         var verdict = compliance.Check(input);
         var (stored, added) = await outbox.AddAsync(
             new OutboxItem

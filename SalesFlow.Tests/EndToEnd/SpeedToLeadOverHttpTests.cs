@@ -36,7 +36,7 @@ public sealed class SpeedToLeadOverHttpTests : IAsyncLifetime
     public async Task A_form_lead_gets_a_personalised_first_message_on_sms_that_the_sink_delivers_at_once()
     {
         var phone = NewPhone();
-        using var response = await PostLeadAsync(new { name = "Anna Berger", phone, consent = new { sms = true, email = true }, email = "anna@example.com", source = "website", interest = "solar panels" });
+        using var response = await PostLeadAsync(new { name = "Anna Berger", phone, consent = new { sms = true, email = true }, email = "anna@example.com", source = "website", interest = "solar panels under €15,000" });
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var body = await response.JsonAsync();
@@ -50,7 +50,7 @@ public sealed class SpeedToLeadOverHttpTests : IAsyncLifetime
         Assert.Equal((outboxId, phone), (item.Str("id"), item.Str("recipient")));
         var text = item.Str("text");
         Assert.Contains("Anna", text, StringComparison.Ordinal);
-        Assert.Contains("solar panels", text, StringComparison.Ordinal);
+        Assert.Contains("solar panels under €15,000", text, StringComparison.Ordinal);
         Assert.Contains("SalesFlow Demo", text, StringComparison.Ordinal);
         Assert.DoesNotContain("Berger", text, StringComparison.Ordinal);
 
