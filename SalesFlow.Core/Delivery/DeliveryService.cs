@@ -95,6 +95,12 @@ public sealed class DeliveryService(
     {
         var channel = claimed.Channel.ToWire();
         var started = clock.GetTimestamp();
+        if (claimed.Purpose == OutboxPurpose.FirstContact)
+        {
+            // Speed to lead: from the form accepted (or the end of the quiet hours it waited for) to the vendor call.
+            SalesFlowMetrics.SpeedToLead.Record((clock.GetUtcNow() - claimed.CreatedAt).TotalMilliseconds, new KeyValuePair<string, object?>("channel", channel));
+        }
+
         string providerId;
         try
         {

@@ -82,6 +82,8 @@ public static class OutboxPurpose
     public const string EmailVerification = "email_verification";
     /// <summary>A step of the follow-up cadence after a reply the lead did not answer.</summary>
     public const string FollowUp = "follow_up";
+    /// <summary>The personalised first message to a lead who came in through POST /api/leads (a form, an ad, an import).</summary>
+    public const string FirstContact = "first_contact";
 }
 
 /// <summary>A message SalesFlow will send (or has sent) to a lead, keyed for exactly-once effect.</summary>

@@ -7,6 +7,7 @@ using SalesFlow.Core.Compliance;
 using SalesFlow.Core.Conversations;
 using SalesFlow.Core.Delivery;
 using SalesFlow.Core.Leads;
+using SalesFlow.Core.Outreach;
 using SalesFlow.Core.Queue;
 using SalesFlow.Core.Reach;
 
@@ -49,6 +50,7 @@ public sealed class FollowUpService(
     IOutboxStore outbox,
     IOptOutLedger optOuts,
     ComplianceGate compliance,
+    IOutreachWriter writer,
     IWorkQueue queue,
     IOptions<FollowUpOptions> options,
     ILogger<FollowUpService> logger)
@@ -86,6 +88,10 @@ public sealed class FollowUpService(
 
         return (cadence, quiet);
     }
+
+    /// <summary>How many steps the client's cadence has (0 for a client that is gone).</summary>
+    public async Task<int> CadenceLengthAsync(string clientId, CancellationToken ct) =>
+        await clients.GetAsync(clientId, ct) is { } client ? RulesFor(client).Cadence.Count : 0;
 
     /// <summary>What comes next for the lead, at <paramref name="now"/>; <paramref name="progress"/> counts only when it is about the current cycle.</summary>
     public async Task<FollowUpPlan> PlanAsync(string clientId, string leadId, FollowUpProgress progress, DateTimeOffset now, CancellationToken ct)
@@ -151,9 +157,24 @@ public sealed class FollowUpService(
 
         var (client, lead, reply) = (read.Client, read.Lead, read.Reply);
         var route = await RouteAsync(client, lead, reply, now, ct);
-        var text = FollowUpTemplates.For(step, lead.Language, lead.FirstName, client.Name);
         var channel = route.Channel ?? reply.Channel;
-        var input = new ComplianceInput(text, channel, OutboxPurpose.FollowUp, "", [], new[] { lead.Email, lead.Phone, reply.Recipient, route.Recipient }.OfType<string>().ToList(), text);
+        var request = new OutreachRequest(
+            clientId,
+            client.Name,
+            leadId,
+            reply.ConversationId,
+            lead.FirstName,
+            lead.Language ?? client.Config?.Language ?? "en",
+            channel,
+            OutboxPurpose.FollowUp,
+            step,
+            cadence.Count,
+            read.Conversation.State);
+
+        // A step that goes out as a template, or not at all, is recorded with the rules text: no model is paid for it.
+        var rules = RulesOutreachWriter.Write(request);
+        var written = route.Template is not null || route.Skipped ? new OutreachText(rules, RulesOutreachWriter.Source) : await writer.WriteAsync(request, ct);
+        var input = new ComplianceInput(written.Text, channel, OutboxPurpose.FollowUp, "", [], new[] { lead.Email, lead.Phone, reply.Recipient, route.Recipient }.OfType<string>().ToList(), rules);
         var verdict = compliance.Check(input);
         var (stored, created) = await outbox.AddAsync(
             new OutboxItem
@@ -177,7 +198,7 @@ public sealed class FollowUpService(
                 UpdatedAt = now,
             },
             ct);
-        await compliance.RecordAsync(stored, input, verdict, "rules", now, ct);
+        await compliance.RecordAsync(stored, input, verdict, written.Source, now, ct);
         if (!IsNotSent(stored))
         {
             var stepNumber = (step + 1).ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -224,7 +245,7 @@ public sealed class FollowUpService(
             ? queue.EnqueueAsync(Queues.Deliver, DeliverWork.Serialize(new DeliverWork(item.ClientId, item.Id)), TimeSpan.Zero, DeliverWork.CoalesceKey(item.Id), ct)
             : Task.CompletedTask;
 
-    private sealed record LeadFacts(Client Client, Lead Lead, OutboxItem Reply, FollowUpFacts Facts);
+    private sealed record LeadFacts(Client Client, Lead Lead, Conversation Conversation, OutboxItem Reply, FollowUpFacts Facts);
 
     private async Task<LeadFacts?> ReadAsync(string clientId, string leadId, FollowUpProgress progress, CancellationToken ct)
     {
@@ -237,7 +258,8 @@ public sealed class FollowUpService(
         }
 
         var recent = await outbox.ListPageAsync(clientId, leadId, null, null, RecentOutboxItems, ct);
-        var reply = recent.Items.FirstOrDefault(i => i.Purpose == OutboxPurpose.Reply);
+        // A cycle starts with a reply the lead did not answer, or with a first contact (speed to lead) they did not answer.
+        var reply = recent.Items.FirstOrDefault(i => i.Purpose is OutboxPurpose.Reply or OutboxPurpose.FirstContact);
         if (reply is null)
         {
             return null;
@@ -255,7 +277,7 @@ public sealed class FollowUpService(
         }
 
         var facts = FactsOf(client, lead, conversation, reply, progress, leadWroteAt);
-        return new(client, lead, reply, facts);
+        return new(client, lead, conversation, reply, facts);
     }
 
     private static FollowUpFacts FactsOf(Client client, Lead lead, Conversation conversation, OutboxItem reply, FollowUpProgress progress, DateTimeOffset? leadWroteAt)

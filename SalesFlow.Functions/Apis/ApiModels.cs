@@ -69,6 +69,9 @@ public sealed record LeadDto(
     string? PhoneCountry,
     string? PhoneTimeZone)
 {
+    /// <summary>The lead went cold: the follow-up cadence ran out unanswered (see GET /api/leads/{id}/followups).</summary>
+    public bool Nurture { get; init; }
+
     public static LeadDto From(Lead l, Conversation? c, IReadOnlyList<ChannelIdentity> identities, LeadProfile? profile, UsageTotals usage, IReadOnlyList<EmailClaim> claims, IReadOnlyList<MergedLeadDto> merged, DateTimeOffset now)
     {
         var phone = ContactAddresses.DescribePhone(l.Phone);

@@ -1,5 +1,6 @@
 using SalesFlow.Core.Ai.Usage;
 using SalesFlow.Core.Conversations;
+using SalesFlow.Core.FollowUps;
 using SalesFlow.Core.Leads;
 using SalesFlow.Core.Memory;
 using SalesFlow.Core.Privacy;
@@ -22,7 +23,7 @@ public static class LeadsApi
         return app;
     }
 
-    private static async Task<IResult> GetAsync(string id, HttpContext http, ILeadStore leads, IConversationStore conversations, ILeadProfileStore profiles, IUsageStore usage, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> GetAsync(string id, HttpContext http, ILeadStore leads, IConversationStore conversations, ILeadProfileStore profiles, IUsageStore usage, FollowUpOverviewReader followUps, TimeProvider clock, CancellationToken ct)
     {
         var client = ClientAuthenticator.CurrentClient(http);
         var lead = await leads.GetAsync(client.Id, id, ct);
@@ -45,7 +46,8 @@ public static class LeadsApi
             merged.Add(new MergedLeadDto(m.LeadId, (await conversations.FindForLeadAsync(client.Id, m.LeadId, ct))?.Id, m.MergedBy, m.MergedAt));
         }
 
-        return TypedResults.Ok(LeadDto.From(lead, conversation, await leads.ListIdentitiesAsync(client.Id, id, ct), profile, spent.Total, await leads.ListEmailClaimsAsync(client.Id, id, ct), merged, clock.GetUtcNow()));
+        var nurture = (await followUps.ReadAsync(client.Id, id, ct)).Nurture;
+        return TypedResults.Ok(LeadDto.From(lead, conversation, await leads.ListIdentitiesAsync(client.Id, id, ct), profile, spent.Total, await leads.ListEmailClaimsAsync(client.Id, id, ct), merged, clock.GetUtcNow()) with { Nurture = nurture });
     }
 
     /// <summary>

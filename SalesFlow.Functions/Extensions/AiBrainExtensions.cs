@@ -9,6 +9,7 @@ using SalesFlow.Core.Brain;
 using SalesFlow.Core.Brain.Llm;
 using SalesFlow.Core.Brain.Rules;
 using SalesFlow.Core.Coaching;
+using SalesFlow.Core.Outreach;
 
 namespace SalesFlow.Functions.Extensions;
 
@@ -32,6 +33,7 @@ public static class AiBrainExtensions
         services.AddSingleton<AiUsageTracker>();
         services.AddSingleton<ModelRouter>();
         services.AddSingleton<RulesSalesCoach>();
+        services.AddSingleton<RulesOutreachWriter>();
 
         var provider = builder.Configuration.GetValue<AiProvider?>($"{AiOptions.Section}:{nameof(AiOptions.Provider)}") ?? AiProvider.None;
         if (provider == AiProvider.None)
@@ -39,6 +41,7 @@ public static class AiBrainExtensions
             services.AddSingleton<IReplyGenerator>(sp => sp.GetRequiredService<RulesReplyGenerator>());
             services.AddSingleton<ILeadInsightsExtractor>(sp => sp.GetRequiredService<RulesInsightsExtractor>());
             services.AddSingleton<ISalesCoach>(sp => sp.GetRequiredService<RulesSalesCoach>());
+            services.AddSingleton<IOutreachWriter>(sp => sp.GetRequiredService<RulesOutreachWriter>());
             return builder;
         }
 
@@ -60,6 +63,7 @@ public static class AiBrainExtensions
             sp.GetRequiredService<IOptions<AiOptions>>(),
             sp.GetRequiredService<ILogger<LlmReplyGenerator>>()));
         services.AddSingleton<ISalesCoach, LlmSalesCoach>();
+        services.AddSingleton<IOutreachWriter, LlmOutreachWriter>();
         return builder;
     }
 }

@@ -9,6 +9,7 @@ using SalesFlow.Core.Delivery;
 using SalesFlow.Core.FollowUps;
 using SalesFlow.Core.Intake;
 using SalesFlow.Core.Leads;
+using SalesFlow.Core.Outreach;
 using SalesFlow.Core.Privacy;
 using SalesFlow.Core.Qualification;
 using SalesFlow.Core.Queue;
@@ -70,6 +71,8 @@ public static class HostingExtensions
         services.AddSingleton<ITimerHandler, SummaryRefreshTimer>();
         services.AddSingleton<FollowUpService>();
         services.AddSingleton<StoreFollowUpDriver>();
+        services.AddSingleton<FollowUpOverviewReader>();
+        services.AddSingleton<SpeedToLeadService>();
         services.AddSingleton<ITimerHandler, FollowUpSweepTimer>();
         // Standalone: the queue and the store timers drive a lead's conversation (AddDurableFollowUps replaces this under the host).
         services.AddSingleton<ILeadConversationSignals, StoreTimerConversationSignals>();
@@ -116,6 +119,7 @@ public static class HostingExtensions
         app.MapWebhooksApi();
         app.MapConversationsApi();
         app.MapLeadsApi();
+        app.MapLeadIntakeApi();
         app.MapVerificationApi();
         app.MapOutboxApi();
         app.MapIntelligenceApi();

@@ -47,8 +47,13 @@ public sealed class ApiFunctions(HttpFunctionDispatcher dispatcher, DurableClien
         return dispatcher.DispatchAsync(request.HttpContext);
     }
 
+    /// <summary>POST /api/leads starts the lead's follow-up cadence, which under the host is the lead's orchestration.</summary>
     [Function("leads")]
-    public Task<IResult> Leads([HttpTrigger(AuthorizationLevel.Function, "get", "post", "delete", Route = "api/leads/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
+    public Task<IResult> Leads([HttpTrigger(AuthorizationLevel.Function, "get", "post", "delete", Route = "api/leads/{*rest}")] HttpRequest request, [DurableClient] DurableTaskClient durable)
+    {
+        durableClients.Use(durable);
+        return dispatcher.DispatchAsync(request.HttpContext);
+    }
 
     [Function("outbox")]
     public Task<IResult> Outbox([HttpTrigger(AuthorizationLevel.Function, "get", "post", Route = "api/outbox/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);

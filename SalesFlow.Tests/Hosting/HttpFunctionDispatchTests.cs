@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Routing;
@@ -57,6 +58,25 @@ public sealed class HttpFunctionDispatchTests(AzuriteFixture azurite) : IAsyncLi
         var instance = await _functions.Durable!.Client.GetInstanceAsync(LeadConversationNames.InstanceIdFor("demo", leadId));
         Assert.NotNull(instance);
         Assert.Equal("outbox", _functions.ReceivedBy["GET /api/outbox"]);
+    }
+
+    [Fact]
+    public async Task APostedLeadStartsItsOrchestrationThroughTheLeadsFunctionWhichWaitsForTheFirstFollowUp()
+    {
+        var created = await (await _functions.Http.PostAsJsonAsync("/api/leads", new { name = "Nora Weiss", phone = "+" + NewPhone(), consent = new { sms = true } })).JsonAsync();
+        Assert.Equal("leads", _functions.ReceivedBy["POST /api/leads"]);
+
+        // Under the host the cadence after the first contact is the lead's Durable orchestration, started through the
+        // leads function's [DurableClient]: it plans the first step from the first contact.
+        var instanceId = LeadConversationNames.InstanceIdFor("demo", created.Str("leadId"));
+        var status = await Eventually.ReturnsAsync(
+            async () => (await _functions.Durable!.Client.GetInstanceAsync(instanceId, getInputsAndOutputs: true))?.SerializedCustomStatus,
+            s => s is not null && s.Contains(created.Str("outboxId"), StringComparison.Ordinal),
+            because: "the orchestration plans the follow-up of the first contact");
+        Assert.Contains("\"Action\":0", status!.Replace(" ", "", StringComparison.Ordinal), StringComparison.Ordinal); // Wait
+
+        var followUps = await _functions.Http.GetJsonAsync($"/api/leads/{created.Str("leadId")}/followups");
+        Assert.Equal(("scheduled", created.Str("outboxId"), 1), (followUps.Str("status"), followUps.Str("cycle"), followUps.GetProperty("next").GetProperty("step").GetInt32()));
     }
 
     [Fact]

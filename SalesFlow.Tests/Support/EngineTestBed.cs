@@ -101,7 +101,7 @@ public sealed class EngineTestBed : IDisposable
     }
 
     /// <summary>The follow-up service on the same stores (rules texts, real compliance gate).</summary>
-    public FollowUpService FollowUps(FollowUpOptions? options = null, Client? acme = null)
+    public FollowUpService FollowUps(FollowUpOptions? options = null, Client? acme = null, SalesFlow.Core.Outreach.IOutreachWriter? writer = null)
     {
         var clients = new Mock<IClientStore>();
         clients.Setup(c => c.GetAsync("acme", It.IsAny<CancellationToken>())).ReturnsAsync(acme ?? Acme);
@@ -112,6 +112,7 @@ public sealed class EngineTestBed : IDisposable
             Outbox,
             OptOuts,
             new ComplianceGate(new RulesComplianceFilter(), Audit, NullLogger<ComplianceGate>.Instance),
+            writer ?? new SalesFlow.Core.Outreach.RulesOutreachWriter(),
             Queue,
             Options.Create(options ?? new FollowUpOptions()),
             NullLogger<FollowUpService>.Instance);

@@ -9,11 +9,25 @@ using SalesFlow.Bench;
 // recorded OpenAI stream, and the offline rules brain. Reports time to first token as the caller sees it and
 // SalesFlow's own added latency (request → upstream request, plus last upstream token → done) as the app measures it.
 // Usage: dotnet run -c Release --project bench/SalesFlow.Bench -- [--requests N] [--write docs/benchmarks.md]
+// Speed to lead: dotnet run -c Release --project bench/SalesFlow.Bench -- --speed-to-lead [--requests N] [--concurrency C] [--write docs/benchmarks.md]
 var requests = ArgValue("--requests") is { } n ? int.Parse(n, CultureInfo.InvariantCulture) : 100;
 var write = ArgValue("--write");
 var root = RepoRoot();
 var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
 var appDll = Path.Combine(root, "SalesFlow.Functions", "bin", configuration, "net10.0", "SalesFlow.Functions.dll");
+if (args.Contains("--speed-to-lead"))
+{
+    var concurrency = ArgValue("--concurrency") is { } c ? int.Parse(c, CultureInfo.InvariantCulture) : 8;
+    var speedReport = await SpeedToLeadBench.RunAsync(appDll, requests, concurrency, configuration);
+    Console.WriteLine(speedReport);
+    if (write is not null)
+    {
+        WriteSection(Path.IsPathRooted(write) ? write : Path.Combine(root, write), speedReport, SpeedToLeadBench.Section);
+        Console.WriteLine($"Written to {write}");
+    }
+
+    return 0;
+}
 var fixture = Path.Combine(root, "SalesFlow.Tests", "Fixtures", "Api", "openai", "chat_stream_long_gpt-4o-mini.sse");
 var upstreamTtft = TimeSpan.FromMilliseconds(200);
 var upstreamGap = TimeSpan.FromMilliseconds(15);
@@ -44,7 +58,7 @@ var report = Report(results, requests, configuration, upstreamTtft, upstreamGap,
 Console.WriteLine(report);
 if (write is not null)
 {
-    WriteSection(Path.IsPathRooted(write) ? write : Path.Combine(root, write), report);
+    WriteSection(Path.IsPathRooted(write) ? write : Path.Combine(root, write), report, "## Streaming");
     Console.WriteLine($"Written to {write}");
 }
 
@@ -142,10 +156,10 @@ static string Report(List<(string Name, Stats Stats)> results, int requests, str
     return md.ToString();
 }
 
-static void WriteSection(string path, string section)
+static void WriteSection(string path, string section, string heading)
 {
     var text = File.Exists(path) ? File.ReadAllText(path) : "# Benchmarks\n\n";
-    var start = text.IndexOf("## Streaming", StringComparison.Ordinal);
+    var start = text.IndexOf(heading, StringComparison.Ordinal);
     if (start < 0)
     {
         text = text.TrimEnd() + "\n\n" + section;

@@ -8,6 +8,8 @@ public static class AiPurpose
     public const string Summary = "summary";
     public const string Embedding = "embedding";
     public const string Coach = "coach";
+    /// <summary>A message SalesFlow starts: a lead's first contact or a follow-up step.</summary>
+    public const string Outreach = "outreach";
 }
 
 /// <summary>One model call: who it was for, what it cost and how long it took.</summary>
