@@ -1,6 +1,7 @@
 using System.Globalization;
 using CsvHelper;
 using CsvHelper.Configuration;
+using SalesFlow.Core.Common;
 using ValidationException = SalesFlow.Core.Common.ValidationException;
 
 namespace SalesFlow.Core.Knowledge;
@@ -16,15 +17,7 @@ public static class FaqCsv
 {
     public static IReadOnlyList<FaqInput> Parse(string csv)
     {
-        var config = new CsvConfiguration(CultureInfo.InvariantCulture)
-        {
-            PrepareHeaderForMatch = a => a.Header.Trim().ToLowerInvariant(),
-            DetectDelimiter = true,
-            BadDataFound = null,
-            MissingFieldFound = null,
-            TrimOptions = TrimOptions.Trim,
-        };
-        using var reader = new CsvReader(new StringReader(csv), config);
+        using var reader = UploadedCsv.Open(csv);
         try
         {
             if (!reader.Read() || !reader.ReadHeader())

@@ -1,6 +1,7 @@
 using System.Globalization;
 using CsvHelper;
 using CsvHelper.Configuration;
+using SalesFlow.Core.Common;
 using ValidationException = SalesFlow.Core.Common.ValidationException;
 
 namespace SalesFlow.Core.Outreach;
@@ -21,15 +22,7 @@ public static class LeadCsv
     /// <param name="maxRows">More data rows than this is a <see cref="TooManyRowsException"/> (413).</param>
     public static IReadOnlyList<LeadCsvRow> Parse(string csv, int maxRows)
     {
-        var config = new CsvConfiguration(CultureInfo.InvariantCulture)
-        {
-            PrepareHeaderForMatch = a => a.Header.Trim().ToLowerInvariant(),
-            DetectDelimiter = true,
-            BadDataFound = null,
-            MissingFieldFound = null,
-            TrimOptions = TrimOptions.Trim,
-        };
-        using var reader = new CsvReader(new StringReader(csv), config);
+        using var reader = UploadedCsv.Open(csv);
         try
         {
             if (!reader.Read() || !reader.ReadHeader())
