@@ -120,6 +120,12 @@ public sealed class LeadTurnUpdater(ILeadStore leads, IOptOutLedger optOuts, Ema
                 updated = updated with { Name = name };
             }
 
+            // Where the lead says they are: the zone their quiet hours are read in (the latest statement wins).
+            if (messages.Select(m => StatedTimeZone.Find(m.Text)).LastOrDefault(z => z is not null) is { } zone)
+            {
+                updated = updated with { TimeZone = zone };
+            }
+
             // An address typed in chat is only a claim (EmailVerification): it becomes the lead's e-mail once proved.
             if (verifiedEmail is not null)
             {

@@ -10,6 +10,9 @@ public sealed record Lead
     public string? Phone { get; init; }
     public string? Language { get; init; }
 
+    /// <summary>The IANA zone the lead said they are in (<see cref="StatedTimeZone"/>); null until they say.</summary>
+    public string? TimeZone { get; init; }
+
     /// <summary>A human must take over: no automatic replies until released.</summary>
     public bool Escalated { get; init; }
     public string? EscalationReason { get; init; }

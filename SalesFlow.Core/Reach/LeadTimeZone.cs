@@ -4,10 +4,10 @@ using SalesFlow.Core.Leads;
 namespace SalesFlow.Core.Reach;
 
 /// <summary>
-/// The time zone the quiet hours are read in for one lead: the phone number's (libphonenumber's zone map; a number
-/// of a country with several zones and no area-specific zone takes the client's zone when it is one of them, else the
-/// first), else the client's <c>timeZone</c> (config API, or the one set at onboarding, which defaults to UTC).
-/// The lead's own words are not used: no turn extracts a location or time zone yet.
+/// The time zone the quiet hours are read in for one lead: the zone the lead said they are in (<see cref="Lead.TimeZone"/>,
+/// the most specific word there is: a German number may travel), else the phone number's (libphonenumber's zone map; a
+/// number of a country with several zones and no area-specific zone takes the client's zone when it is one of them,
+/// else the first), else the client's <c>timeZone</c> (config API, or the one set at onboarding, which defaults to UTC).
 /// </summary>
 public static class LeadTimeZone
 {
@@ -15,6 +15,11 @@ public static class LeadTimeZone
     {
         ArgumentNullException.ThrowIfNull(lead);
         ArgumentNullException.ThrowIfNull(client);
+        if (lead.TimeZone is { } stated)
+        {
+            return stated;
+        }
+
         var clientZone = client.Config?.TimeZone ?? client.TimeZone;
         var zones = ContactAddresses.DescribePhone(lead.Phone)?.TimeZones ?? [];
         return zones.Count == 0 ? clientZone

@@ -72,13 +72,19 @@ public sealed record LeadDto(
     /// <summary>The lead went cold: the follow-up cadence ran out unanswered (see GET /api/leads/{id}/followups).</summary>
     public bool Nurture { get; init; }
 
+    /// <summary>The zone the lead said they are in ("I'm in Chicago"); it wins over <see cref="PhoneTimeZone"/> for quiet hours.</summary>
+    public string? StatedTimeZone { get; init; }
+
     public static LeadDto From(Lead l, Conversation? c, IReadOnlyList<ChannelIdentity> identities, LeadProfile? profile, UsageTotals usage, IReadOnlyList<EmailClaim> claims, IReadOnlyList<MergedLeadDto> merged, DateTimeOffset now)
     {
         var phone = ContactAddresses.DescribePhone(l.Phone);
         return new(l.Id, l.Name, l.Email, l.Phone, l.Language, l.Escalated, l.EscalationReason, l.OptedOut, c?.Id, c?.State.ToWire(),
             identities.Select(i => new IdentityDto(i.Kind.ToString().ToLowerInvariant(), i.Value)).ToList(), l.CreatedAt, l.UpdatedAt,
             LeadProfileDto.From(profile), UsageTotalsDto.From(usage), claims.Select(c => EmailClaimDto.From(c, now)).ToList(), merged,
-            phone?.Country, phone?.TimeZone);
+            phone?.Country, phone?.TimeZone)
+        {
+            StatedTimeZone = l.TimeZone,
+        };
     }
 }
 

@@ -6,7 +6,7 @@ namespace SalesFlow.Infrastructure.Embedded;
 
 public sealed class SqliteLeadStore(SqliteDatabase db) : ILeadStore
 {
-    private const string Columns = "client_id, id, name, email, phone, language, escalated, escalation_reason, opted_out, created_at, updated_at, etag";
+    private const string Columns = "client_id, id, name, email, phone, language, escalated, escalation_reason, opted_out, created_at, updated_at, etag, time_zone";
 
     public Task<Lead?> GetAsync(string clientId, string leadId, CancellationToken ct) =>
         db.ReadAsync(c => GetAsync(c, null, clientId, leadId));
@@ -69,7 +69,7 @@ public sealed class SqliteLeadStore(SqliteDatabase db) : ILeadStore
             var next = lead with { ETag = Ids.New("e") };
             var changed = await c.Command(
                 """
-                UPDATE leads SET name = $name, email = $email, phone = $phone, language = $lang, escalated = $esc,
+                UPDATE leads SET name = $name, email = $email, phone = $phone, language = $lang, time_zone = $tz, escalated = $esc,
                     escalation_reason = $reason, opted_out = $opt, updated_at = $upd, etag = $new
                 WHERE client_id = $c AND id = $id AND etag = $old
                 """,
@@ -78,6 +78,7 @@ public sealed class SqliteLeadStore(SqliteDatabase db) : ILeadStore
                 ("$email", next.Email),
                 ("$phone", next.Phone),
                 ("$lang", next.Language),
+                ("$tz", next.TimeZone),
                 ("$esc", next.Escalated ? 1 : 0),
                 ("$reason", next.EscalationReason),
                 ("$opt", next.OptedOut ? 1 : 0),
@@ -200,7 +201,7 @@ public sealed class SqliteLeadStore(SqliteDatabase db) : ILeadStore
 
     private static Task<int> InsertAsync(SqliteConnection c, SqliteTransaction t, Lead lead) =>
         c.Command(
-            $"INSERT INTO leads ({Columns}) VALUES ($c, $id, $name, $email, $phone, $lang, $esc, $reason, $opt, $cre, $upd, $etag)",
+            $"INSERT INTO leads ({Columns}) VALUES ($c, $id, $name, $email, $phone, $lang, $esc, $reason, $opt, $cre, $upd, $etag, $tz)",
             t,
             ("$c", lead.ClientId),
             ("$id", lead.Id),
@@ -213,7 +214,8 @@ public sealed class SqliteLeadStore(SqliteDatabase db) : ILeadStore
             ("$opt", lead.OptedOut ? 1 : 0),
             ("$cre", lead.CreatedAt.Ms()),
             ("$upd", lead.UpdatedAt.Ms()),
-            ("$etag", lead.ETag)).ExecAsync();
+            ("$etag", lead.ETag),
+            ("$tz", lead.TimeZone)).ExecAsync();
 
     private static Lead Map(SqliteDataReader r) => new()
     {
@@ -229,5 +231,6 @@ public sealed class SqliteLeadStore(SqliteDatabase db) : ILeadStore
         CreatedAt = r.Time("created_at"),
         UpdatedAt = r.Time("updated_at"),
         ETag = r.GetString(11),
+        TimeZone = r.NullableString("time_zone"),
     };
 }

@@ -14,6 +14,7 @@ internal static class SqliteSchema
         ("clients", "previous_api_key_expires_at", "INTEGER"),
         ("clients", "etag", "TEXT NOT NULL DEFAULT ''"),
         ("outbox", "template_json", "TEXT"),
+        ("leads", "time_zone", "TEXT"),
         ("outbox", "thread_json", "TEXT"),
         ("outbox", "attempts", "INTEGER NOT NULL DEFAULT 0"),
         ("outbox", "claimed_at", "INTEGER"),
@@ -45,6 +46,7 @@ internal static class SqliteSchema
             created_at INTEGER NOT NULL,
             updated_at INTEGER NOT NULL,
             etag TEXT NOT NULL,
+            time_zone TEXT,
             PRIMARY KEY (client_id, id)
         );
         CREATE TABLE IF NOT EXISTS identities (

@@ -155,6 +155,17 @@ public abstract partial class StoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ALeadKeepsTheTimeZoneItStatedFromCreationAndReplace()
+    {
+        var (created, _) = await _s.Leads.GetOrCreateByIdentityAsync(Acme, IdentityKind.Phone, "+491709876543", () => NewLead(Acme) with { TimeZone = "Europe/Vienna" }, default);
+        Assert.Equal("Europe/Vienna", (await _s.Leads.GetAsync(Acme, created.Id, default))!.TimeZone);
+
+        await _s.Leads.ReplaceAsync(created with { TimeZone = "America/Chicago" }, default);
+
+        Assert.Equal("America/Chicago", (await _s.Leads.GetAsync(Acme, created.Id, default))!.TimeZone);
+    }
+
+    [Fact]
     public async Task AConversationIsOnePerLeadAndAStaleReplaceThrows()
     {
         var (lead, conversation) = await LeadWithConversationAsync(Acme, "+491701234567");

@@ -31,6 +31,18 @@ public sealed class ConversationEngineTests : IDisposable
     private Task<IntakeResult> Say(string text, string wamid) => _bed.Say(text, wamid);
 
     [Fact]
+    public async Task A_lead_who_says_where_they_are_has_their_quiet_hours_read_in_that_zone()
+    {
+        var accepted = await Say("Hi, I'm interested. I'm in Chicago, so please only text me in my afternoon", "wamid.tz");
+
+        await Engine().ProcessLeadAsync("acme", accepted.LeadId, default);
+
+        var lead = (await _bed.Leads.GetAsync("acme", accepted.LeadId, default))!;
+        Assert.Equal("America/Chicago", lead.TimeZone);
+        Assert.Equal("America/Chicago", SalesFlow.Core.Reach.LeadTimeZone.For(lead, EngineTestBed.Acme));
+    }
+
+    [Fact]
     public async Task ACrashBeforeTheCommitLeavesOneReplyAfterTheRetry()
     {
         var accepted = await Say("Hi, I'm interested in your product", "wamid.1");
