@@ -27,6 +27,15 @@ public static class Webhooks
             statuses = new[] { new { id = wamid, status, timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(), recipient_id = recipient } },
         });
 
+    /// <summary>A WhatsApp status update that echoes the <c>biz_opaque_callback_data</c> our send attached (the outbox id).</summary>
+    public static byte[] WhatsAppStatus(string wamid, string status, string recipient, string outboxId) =>
+        WhatsAppDelivery(new
+        {
+            messaging_product = "whatsapp",
+            metadata = WhatsAppMetadata,
+            statuses = new[] { new { id = wamid, status, timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(), recipient_id = recipient, biz_opaque_callback_data = outboxId } },
+        });
+
     private static readonly object WhatsAppMetadata = new { display_phone_number = "15550783881", phone_number_id = "106540352242922" };
 
     /// <summary>Meta's envelope around one change value.</summary>

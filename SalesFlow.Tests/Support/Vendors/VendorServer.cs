@@ -31,6 +31,9 @@ public abstract class VendorServer : IAsyncDisposable
 
     public ConcurrentQueue<ReceivedRequest> Received { get; } = new();
 
+    /// <summary>How long every success answer takes (a slow vendor widens the window a crash can hit mid-call).</summary>
+    public TimeSpan SuccessDelay { get; set; }
+
     /// <summary>The next answers to authenticated calls, in order; afterwards the vendor's success again.</summary>
     public void Enqueue(params VendorResponse[] responses)
     {
@@ -68,7 +71,7 @@ public abstract class VendorServer : IAsyncDisposable
         var request = new ReceivedRequest(context.Request.Method, context.Request.Path.Value ?? "", headers, body) { Query = context.Request.QueryString.Value ?? "" };
         Received.Enqueue(request);
 
-        var answer = Reject(request) ?? (_scripted.TryDequeue(out var scripted) ? scripted : Success(request));
+        var answer = Reject(request) ?? (_scripted.TryDequeue(out var scripted) ? scripted : Success(request) with { Delay = SuccessDelay });
         if (answer.Delay > TimeSpan.Zero)
         {
             try
