@@ -115,6 +115,16 @@ public sealed class DeliveryService(
             logger.LogWarning("Outbox item {OutboxId} refused by the vendor on {Channel}: {Error}", claimed.Id, channel, error);
             return;
         }
+        catch (Exception e) when (IsUnanswered(e, ct))
+        {
+            RecordVendorCall(channel, "unanswered", started);
+            var error = $"in doubt: the request went out but no answer came ({e.Message}); not resent automatically to avoid a duplicate. " +
+                $"A vendor report that names it settles it; resend it through POST /api/outbox/{claimed.Id}/resend if it never arrived.";
+            await outbox.ReleaseClaimAsync(claimed.ClientId, claimed.Id, claimedAt, OutboxStatus.InDoubt, error, null, clock.GetUtcNow(), ct);
+            Count(claimed, "in_doubt");
+            logger.LogWarning("Outbox item {OutboxId} is in doubt after attempt {Attempt} on {Channel}: {Error}", claimed.Id, claimed.Attempts, channel, e.Message);
+            return;
+        }
         catch (Exception e) when (IsRetryable(e, ct))
         {
             RecordVendorCall(channel, "transient", started);
@@ -226,12 +236,21 @@ public sealed class DeliveryService(
     private Task EnqueueAgainAsync(OutboxItem item, TimeSpan delay, CancellationToken ct) =>
         queue.EnqueueAsync(Queues.Deliver, DeliverWork.Serialize(new DeliverWork(item.ClientId, item.Id)), delay, DeliverWork.CoalesceKey(item.Id), ct);
 
-    /// <summary>A vendor failure that may pass: the vendor said so, or the call timed out or could not connect.</summary>
+    /// <summary>A vendor failure that may pass and where a retry cannot send twice: the vendor refused for now (429, 5xx) or was never reached.</summary>
     private static bool IsRetryable(Exception e, CancellationToken ct) => e switch
     {
-        DeliveryException vendor => !vendor.Permanent,
-        TimeoutException or HttpRequestException => true,
+        DeliveryException vendor => !vendor.Permanent && !vendor.OutcomeUnknown,
+        HttpRequestException http => http.HttpRequestError is HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError,
+        _ => false,
+    };
+
+    /// <summary>The request may have reached the vendor but no answer came (a timeout): resending could send twice.</summary>
+    private static bool IsUnanswered(Exception e, CancellationToken ct) => e switch
+    {
+        DeliveryException vendor => vendor.OutcomeUnknown,
+        TimeoutException => true,
         OperationCanceledException => !ct.IsCancellationRequested, // an HTTP client's timeout, not our shutdown
+        HttpRequestException http => http.HttpRequestError is not (HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError),
         _ => false,
     };
 

@@ -135,8 +135,10 @@ public sealed record EmailThread(string Subject, string? InReplyTo, IReadOnlyLis
 
 /// <summary>
 /// A send the vendor did not accept. <see cref="Permanent"/>: retrying cannot help (bad number, blocked, 4xx) and the
-/// item is marked failed with <see cref="VendorCode"/> and the message; otherwise (429, 5xx, timeout, connection reset)
-/// it is retried with backoff, no sooner than <see cref="RetryAfter"/> when the vendor named one.
+/// item is marked failed with <see cref="VendorCode"/> and the message; otherwise (429, 5xx, a connection that never
+/// opened) it is retried with backoff, no sooner than <see cref="RetryAfter"/> when the vendor named one.
+/// <see cref="OutcomeUnknown"/>: the request went out but no answer came (a timeout, a connection cut mid-answer); the
+/// vendor may have the message, and none of them takes an idempotency key, so it is not retried: it is in doubt.
 /// </summary>
 public sealed class DeliveryException(string message, bool permanent, string? vendorCode = null, TimeSpan? retryAfter = null, Exception? inner = null)
     : Exception(message, inner)
@@ -147,6 +149,11 @@ public sealed class DeliveryException(string message, bool permanent, string? ve
     public string? VendorCode { get; } = vendorCode;
 
     public TimeSpan? RetryAfter { get; } = retryAfter;
+
+    public bool OutcomeUnknown { get; private init; }
+
+    /// <summary>The request went out and no answer came back: the vendor may have sent the message.</summary>
+    public static DeliveryException Unanswered(string message, Exception inner) => new(message, permanent: false, inner: inner) { OutcomeUnknown = true };
 }
 
 public interface IOutboxStore

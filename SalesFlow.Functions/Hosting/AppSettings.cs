@@ -110,7 +110,7 @@ public static class AppSettings
             "false", SettingScope.Both),
 
         // ── Delivery (DeliveryOptions) ──────────────────────────────────────────────────────
-        new("Delivery__MaxAttempts", "Vendor calls per outbound message before a retryable failure (429, 5xx, timeout) marks it failed with the reason (1 to 50); resend through POST /api/outbox/{id}/resend.",
+        new("Delivery__MaxAttempts", "Vendor calls per outbound message before a retryable failure (429, 5xx, a connection that never opened) marks it failed with the reason (1 to 50); resend through POST /api/outbox/{id}/resend.",
             "6", SettingScope.Both),
         new("Delivery__RetryBaseDelay", "Backoff before the second attempt; it doubles per attempt with jitter, and is never shorter than the vendor's Retry-After (00:00:00.1 to 01:00:00).",
             "00:00:05", SettingScope.Both),

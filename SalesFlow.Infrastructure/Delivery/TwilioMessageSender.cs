@@ -72,7 +72,8 @@ public sealed class TwilioMessageSender(IHttpClientFactory httpClients, TimeProv
         }
         catch (ApiConnectionException e)
         {
-            throw new DeliveryException($"{Vendor} could not be reached: {e.Message}", permanent: false, inner: e);
+            // A connection failure the SDK does not tell apart: the request may have gone out, so it is not retried.
+            throw DeliveryException.Unanswered($"{Vendor} gave no answer: {e.Message}", e);
         }
     }
 

@@ -30,14 +30,18 @@ internal static class VendorErrors
     }
 
     /// <summary>
-    /// A failure to get any answer (connection refused or reset, DNS, TLS, the client's timeout) is transient. The caller's
-    /// own cancellation is not a vendor failure and is left to propagate.
+    /// A call that got no answer. When the request never left (DNS, connection refused, TLS) a retry cannot send twice:
+    /// transient. When it went out (the client's timeout, a connection cut while the answer was awaited) the vendor may
+    /// have the message, and none of these vendors takes an idempotency key: in doubt, not retried. The caller's own
+    /// cancellation is not a vendor failure and is left to propagate.
     /// </summary>
     public static DeliveryException? Unreachable(string vendor, Exception e, CancellationToken ct) => e switch
     {
         OperationCanceledException when ct.IsCancellationRequested => null,
-        OperationCanceledException => new DeliveryException($"{vendor} did not answer in time.", permanent: false, inner: e),
-        HttpRequestException http => new DeliveryException($"{vendor} could not be reached: {http.HttpRequestError}.", permanent: false, inner: e),
+        OperationCanceledException => DeliveryException.Unanswered($"{vendor} did not answer in time; it may have the message.", e),
+        HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError or HttpRequestError.SecureConnectionError or HttpRequestError.ProxyTunnelError } http =>
+            new DeliveryException($"{vendor} could not be reached: {http.HttpRequestError}.", permanent: false, inner: e),
+        HttpRequestException http => DeliveryException.Unanswered($"{vendor} gave no complete answer ({http.HttpRequestError}); it may have the message.", e),
         _ => null,
     };
 

@@ -201,13 +201,13 @@ public abstract class DeliveryGuaranteesTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task RetryableFailuresAndTimeoutsStopAfterMaxAttemptsAndParkTheItemAsFailed()
+    public async Task RetryableFailuresStopAfterMaxAttemptsAndParkTheItemAsFailed()
     {
         var item = await PendingAsync();
         var service = Service(new DeliveryOptions { MaxAttempts = 3, PerRecipientInterval = TimeSpan.Zero });
         _sender.Failures.Enqueue(new DeliveryException("Service Unavailable", permanent: false, vendorCode: "503"));
-        _sender.Failures.Enqueue(new TaskCanceledException("The request was canceled due to the configured HttpClient.Timeout"));
-        _sender.Failures.Enqueue(new TimeoutException("vendor did not answer"));
+        _sender.Failures.Enqueue(new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused"));
+        _sender.Failures.Enqueue(new DeliveryException("Too Many Requests", permanent: false, vendorCode: "429"));
 
         for (var run = 0; run < 5; run++)
         {
@@ -218,7 +218,35 @@ public abstract class DeliveryGuaranteesTests : IAsyncLifetime
         Assert.Equal(3, _sender.Calls);
         var failed = await StoredAsync(item);
         Assert.Equal((OutboxStatus.Failed, 3), (failed.Status, failed.Attempts));
-        Assert.StartsWith("gave up after 3 attempts; last: TimeoutException", failed.Error, StringComparison.Ordinal);
+        Assert.StartsWith("gave up after 3 attempts; last: 429", failed.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("timeout")]
+    [InlineData("client-timeout")]
+    [InlineData("unanswered")]
+    public async Task ARequestThatWentOutWithoutAnAnswerIsInDoubtAndNeverResent(string failure)
+    {
+        var item = await PendingAsync();
+        var service = Service(new DeliveryOptions { MaxAttempts = 3, PerRecipientInterval = TimeSpan.Zero });
+        _sender.Failures.Enqueue(failure switch
+        {
+            "timeout" => new TimeoutException("vendor did not answer"),
+            "client-timeout" => new TaskCanceledException("The request was canceled due to the configured HttpClient.Timeout"),
+            _ => DeliveryException.Unanswered("Graph did not answer in time; it may have the message.", new TimeoutException()),
+        });
+
+        for (var run = 0; run < 3; run++)
+        {
+            await service.DeliverAsync(Client, item.Id, default);
+            _clock.Advance(TimeSpan.FromMinutes(15));
+        }
+
+        Assert.Equal(1, _sender.Calls);
+        Assert.Empty(_queue.Enqueued);
+        var stored = await StoredAsync(item);
+        Assert.Equal(OutboxStatus.InDoubt, stored.Status);
+        Assert.StartsWith("in doubt: the request went out but no answer came", stored.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -113,7 +113,7 @@ public sealed class SendGridEmailSenderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AnAnswerThatTakesLongerThanTheTimeoutIsRetryableAndSentOnce()
+    public async Task AnAnswerThatTakesLongerThanTheTimeoutLeavesTheOutcomeUnknownAndWasSentOnce()
     {
         await using var host = SenderTestHost.Create(new() { ["SendGrid:ApiBaseUrl"] = _sendGrid.BaseUrlSetting }, vendorCallTimeout: TimeSpan.FromMilliseconds(300));
         _sendGrid.Enqueue(new VendorResponse(202, Delay: TimeSpan.FromSeconds(30)));
@@ -121,6 +121,7 @@ public sealed class SendGridEmailSenderTests : IAsyncLifetime
         var e = await Assert.ThrowsAsync<DeliveryException>(() => host.Get<SendGridEmailSender>().SendAsync(SenderTestHost.Item(ChannelKind.Email, "jonas@kunde.example"), Config, "Acme", CancellationToken.None));
 
         Assert.False(e.Permanent);
+        Assert.True(e.OutcomeUnknown);
         Assert.Single(_sendGrid.Sends);
     }
 

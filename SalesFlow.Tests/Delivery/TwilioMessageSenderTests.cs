@@ -144,7 +144,7 @@ public sealed class TwilioMessageSenderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AnAnswerThatTakesLongerThanTheTimeoutIsRetryableAndSentOnce()
+    public async Task AnAnswerThatTakesLongerThanTheTimeoutLeavesTheOutcomeUnknownAndWasSentOnce()
     {
         await using var host = SenderTestHost.Create(new() { ["Twilio:ApiBaseUrl"] = _twilio.BaseUrlSetting }, vendorCallTimeout: TimeSpan.FromMilliseconds(300));
         _twilio.Enqueue(new VendorResponse(201, "{}", Delay: TimeSpan.FromSeconds(30)));
@@ -152,6 +152,7 @@ public sealed class TwilioMessageSenderTests : IAsyncLifetime
         var e = await Assert.ThrowsAsync<DeliveryException>(() => host.Get<TwilioMessageSender>().SendAsync(SenderTestHost.Item(ChannelKind.Sms, "+4915112345678"), Sms, CancellationToken.None));
 
         Assert.False(e.Permanent);
+        Assert.True(e.OutcomeUnknown);
         Assert.Single(_twilio.Sends);
     }
 
@@ -163,6 +164,7 @@ public sealed class TwilioMessageSenderTests : IAsyncLifetime
         var e = await Assert.ThrowsAsync<DeliveryException>(() => host.Get<TwilioMessageSender>().SendAsync(SenderTestHost.Item(ChannelKind.Sms, "+4915112345678"), Sms, CancellationToken.None));
 
         Assert.False(e.Permanent);
+        Assert.False(e.OutcomeUnknown); // never reached: a retry cannot send twice
     }
 
     [Fact]

@@ -131,7 +131,7 @@ public sealed class WhatsAppCloudSenderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AnAnswerThatTakesLongerThanTheTimeoutIsRetryableAndSentOnce()
+    public async Task AnAnswerThatTakesLongerThanTheTimeoutLeavesTheOutcomeUnknownAndWasSentOnce()
     {
         await using var host = SenderTestHost.Create(new() { ["WhatsApp:GraphBaseUrl"] = _graph.BaseUrlSetting }, vendorCallTimeout: TimeSpan.FromMilliseconds(300));
         _graph.Enqueue(new VendorResponse(200, "{}", Delay: TimeSpan.FromSeconds(30)));
@@ -139,6 +139,7 @@ public sealed class WhatsAppCloudSenderTests : IAsyncLifetime
         var e = await Assert.ThrowsAsync<DeliveryException>(() => host.Get<WhatsAppCloudSender>().SendAsync(SenderTestHost.Item(ChannelKind.WhatsApp, "+4915112345678"), Config, CancellationToken.None));
 
         Assert.False(e.Permanent);
+        Assert.True(e.OutcomeUnknown);
         Assert.Contains("did not answer in time", e.Message, StringComparison.Ordinal);
         Assert.Single(_graph.Sends);
     }
@@ -152,6 +153,7 @@ public sealed class WhatsAppCloudSenderTests : IAsyncLifetime
 
         Assert.False(e.Permanent);
         Assert.IsType<HttpRequestException>(e.InnerException);
+        Assert.False(e.OutcomeUnknown); // never reached: a retry cannot send twice
     }
 }
 
