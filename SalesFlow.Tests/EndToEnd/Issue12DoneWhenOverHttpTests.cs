@@ -141,28 +141,33 @@ public sealed class Issue12DoneWhenOverHttpTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task STOP_gets_exactly_one_confirmation_at_Twilio_and_then_silence()
+    public async Task STOP_gets_exactly_one_confirmation_at_Twilio_and_then_silence_and_a_pending_follow_up_is_suppressed()
     {
-        // A step long enough that the app's own 30 s sweep cannot send it before the STOP below has been handled.
-        await PatchConfigAsync("""{ "followUps": { "cadence": ["PT4S", "PT1H"] } }""");
         var phone = NewGermanMobile();
         Task<HttpResponseMessage> SmsAsync(string text) =>
             _app.Http.SendAsync(Webhooks.SignedTwilio(_app.BaseUrl, "demo", Webhooks.TwilioSms(phone, "SM" + Guid.NewGuid().ToString("N"), text), AuthToken));
+        async Task<JsonElement[]> ItemsAsync(string leadId, string purpose) => [.. (await _app.Http.OutboxAsync(leadId)).Where(i => i.Str("purpose") == purpose)];
 
         Assert.Equal(HttpStatusCode.OK, (await SmsAsync("Do you ship to Canada?")).StatusCode);
         await Eventually.ReturnsAsync(() => Task.FromResult(TwilioSendsTo(phone)), s => s.Length == 1, because: "the question is answered through Twilio");
-        var answeredAt = DateTimeOffset.UtcNow;
         var leadId = (await _app.Http.OutboxAsync()).Single(i => i.Str("recipient") == phone).Str("leadId");
-        Assert.Equal("scheduled", (await _app.Http.GetJsonAsync($"/api/leads/{leadId}/followups")).Str("status"));
+
+        // The lead stays quiet: the first step is written and its first attempt is throttled by Twilio (429, Retry-After
+        // 10 s), so it is pending in the outbox when the lead says STOP.
+        _twilio.Enqueue(TwilioApiServer.TooManyRequests(retryAfter: "10"));
+        var pending = (await Eventually.ReturnsAsync(
+            async () =>
+            {
+                await SweepFollowUpsAsync();
+                return await ItemsAsync(leadId, "follow_up");
+            },
+            i => i.Length == 1 && i[0].Str("status") == "pending" && i[0].GetProperty("attempts").GetInt32() == 1,
+            because: "the follow-up step is written and its first attempt throttled"))[0];
 
         Assert.Equal(HttpStatusCode.OK, (await SmsAsync("STOP")).StatusCode);
-        var confirmation = (await Eventually.ReturnsAsync(
-            async () => (await _app.Http.OutboxAsync(leadId)).Where(i => i.Str("purpose") == "opt_out_confirmation" && i.Str("status") == "sent").ToArray(),
-            i => i.Length == 1,
-            because: "STOP is confirmed once"))[0];
-        var sends = TwilioSendsTo(phone);
-        Assert.Equal(2, sends.Length);
-        Assert.Equal(confirmation.Str("text"), TwilioApiServer.Form(sends[1])["Body"]);
+        var confirmation = (await Eventually.ReturnsAsync(() => ItemsAsync(leadId, "opt_out_confirmation"), i => i.Length == 1 && i[0].Str("status") == "sent", because: "STOP is confirmed"))[0];
+        var followUp = (await Eventually.ReturnsAsync(() => ItemsAsync(leadId, "follow_up"), i => i.Single().Str("status") != "pending", timeout: TimeSpan.FromSeconds(30), because: "the throttled step is retried"))[0];
+        Assert.Equal((pending.Str("id"), "suppressed"), (followUp.Str("id"), followUp.Str("status")));
         var followUps = await _app.Http.GetJsonAsync($"/api/leads/{leadId}/followups");
         Assert.Equal(("finished", "opted_out"), (followUps.Str("status"), followUps.Str("reason")));
 
@@ -174,14 +179,6 @@ public sealed class Issue12DoneWhenOverHttpTests : IAsyncLifetime
             () => _app.Http.GetJsonAsync($"/api/conversations/{conversationId}"),
             c => c.GetProperty("turnCount").GetInt32() == turns + 1,
             because: "the second STOP's turn has run");
-
-        // The step that was pending is due by now: a sweep writes nothing for it.
-        var due = answeredAt + TimeSpan.FromSeconds(4.5);
-        if (due > DateTimeOffset.UtcNow)
-        {
-            await Task.Delay(due - DateTimeOffset.UtcNow);
-        }
-
         await SweepFollowUpsAsync();
 
         // The same phone posted again as a form lead is found opted out and written nothing.
@@ -191,11 +188,14 @@ public sealed class Issue12DoneWhenOverHttpTests : IAsyncLifetime
         Assert.Equal((leadId, "opted_out"), (body.Str("leadId"), body.Str("status")));
         Assert.Equal(JsonValueKind.Null, body.GetProperty("outboxId").ValueKind);
 
-        // Silence: the outbox holds nothing to send beyond the reply and the one confirmation (an item written but not
-        // yet delivered counts too: the per-recipient send interval may still hold it back), and Twilio got just those two.
+        // Silence: nothing to send beyond the reply and the one confirmation (an item written but not yet delivered
+        // counts too: the per-recipient send interval may hold it back), and at Twilio the follow-up's only call is the
+        // throttled one.
         var items = await _app.Http.OutboxAsync(leadId);
         Assert.Equal(["opt_out_confirmation", "reply"], items.Where(i => i.Str("status") != "suppressed").Select(i => i.Str("purpose")).Order(StringComparer.Ordinal));
-        Assert.Equal(2, TwilioSendsTo(phone).Length);
+        var bodies = TwilioSendsTo(phone).Select(s => TwilioApiServer.Form(s)["Body"]).ToArray();
+        Assert.Equal(3, bodies.Length);
+        Assert.Equal([pending.Str("text"), confirmation.Str("text")], bodies[1..]);
     }
 
     [Fact]
