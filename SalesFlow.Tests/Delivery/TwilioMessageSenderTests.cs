@@ -146,7 +146,8 @@ public sealed class TwilioMessageSenderTests : IAsyncLifetime
     [Fact]
     public async Task AnAnswerThatTakesLongerThanTheTimeoutLeavesTheOutcomeUnknownAndWasSentOnce()
     {
-        await using var host = SenderTestHost.Create(new() { ["Twilio:ApiBaseUrl"] = _twilio.BaseUrlSetting }, vendorCallTimeout: TimeSpan.FromMilliseconds(300));
+        // 2 s, not less: on a loaded machine a shorter timeout can expire before the in-test server has even read the call.
+        await using var host = SenderTestHost.Create(new() { ["Twilio:ApiBaseUrl"] = _twilio.BaseUrlSetting }, vendorCallTimeout: TimeSpan.FromSeconds(2));
         _twilio.Enqueue(new VendorResponse(201, "{}", Delay: TimeSpan.FromSeconds(30)));
 
         var e = await Assert.ThrowsAsync<DeliveryException>(() => host.Get<TwilioMessageSender>().SendAsync(SenderTestHost.Item(ChannelKind.Sms, "+4915112345678"), Sms, CancellationToken.None));

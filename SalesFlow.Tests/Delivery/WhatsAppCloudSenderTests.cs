@@ -133,7 +133,8 @@ public sealed class WhatsAppCloudSenderTests : IAsyncLifetime
     [Fact]
     public async Task AnAnswerThatTakesLongerThanTheTimeoutLeavesTheOutcomeUnknownAndWasSentOnce()
     {
-        await using var host = SenderTestHost.Create(new() { ["WhatsApp:GraphBaseUrl"] = _graph.BaseUrlSetting }, vendorCallTimeout: TimeSpan.FromMilliseconds(300));
+        // 2 s, not less: on a loaded machine a shorter timeout can expire before the in-test server has even read the call.
+        await using var host = SenderTestHost.Create(new() { ["WhatsApp:GraphBaseUrl"] = _graph.BaseUrlSetting }, vendorCallTimeout: TimeSpan.FromSeconds(2));
         _graph.Enqueue(new VendorResponse(200, "{}", Delay: TimeSpan.FromSeconds(30)));
 
         var e = await Assert.ThrowsAsync<DeliveryException>(() => host.Get<WhatsAppCloudSender>().SendAsync(SenderTestHost.Item(ChannelKind.WhatsApp, "+4915112345678"), Config, CancellationToken.None));
