@@ -94,10 +94,6 @@ public sealed class OptOutLedgerContractTestsAgainstCosmosStandIn(CosmosStandInF
 
     protected override async Task DisposeStoresAsync()
     {
-        if (_stores is not null)
-        {
-            await _stores.Client.GetDatabase(_stores.Options.DatabaseName).DeleteAsync();
-            _stores.Dispose();
-        }
+        await CosmosStandInFixture.DropAsync(_stores);
     }
 }

@@ -28,11 +28,7 @@ public sealed class StoreContractTestsAgainstCosmosStandIn(CosmosStandInFixture 
 
     protected override async Task DisposeStoresAsync()
     {
-        if (_stores is not null)
-        {
-            await _stores.Client.GetDatabase(_stores.Options.DatabaseName).DeleteAsync();
-            _stores.Dispose();
-        }
+        await CosmosStandInFixture.DropAsync(_stores);
     }
 
     /// <summary>Every document of every container whose JSON names the lead (a read feed over all partitions).</summary>

@@ -393,10 +393,6 @@ public sealed class DeliveryGuaranteesAgainstCosmosStandInTests(CosmosStandInFix
 
     protected override async Task DisposeStoresAsync()
     {
-        if (_stores is not null)
-        {
-            await _stores.Client.GetDatabase(_stores.Options.DatabaseName).DeleteAsync();
-            _stores.Dispose();
-        }
+        await CosmosStandInFixture.DropAsync(_stores);
     }
 }

@@ -299,10 +299,6 @@ public sealed class KnowledgeStoreContractTestsAgainstCosmosStandIn(CosmosStandI
 
     protected override async Task DisposeStoreAsync()
     {
-        if (_stores is not null)
-        {
-            await _stores.Client.GetDatabase(_stores.Options.DatabaseName).DeleteAsync();
-            _stores.Dispose();
-        }
+        await CosmosStandInFixture.DropAsync(_stores);
     }
 }

@@ -21,6 +21,16 @@ public sealed class CosmosStandInFixture : IAsyncLifetime
 
     public string ConnectionString => $"AccountEndpoint=http://127.0.0.1:{Port}/;AccountKey={WellKnownKey};";
 
+    /// <summary>Deletes a test's database and disposes its client (nothing when the test never created one).</summary>
+    public static async Task DropAsync(CosmosStores? stores)
+    {
+        if (stores is not null)
+        {
+            await stores.Client.GetDatabase(stores.Options.DatabaseName).DeleteAsync();
+            stores.Dispose();
+        }
+    }
+
     /// <summary>A fresh database of the adapter (created with its containers) in the running stand-in.</summary>
     public async Task<CosmosStores> CreateStoresAsync(string? databaseName = null)
     {
