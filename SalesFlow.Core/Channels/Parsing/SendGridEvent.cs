@@ -3,12 +3,10 @@ using SalesFlow.Core.Delivery;
 
 namespace SalesFlow.Core.Channels.Parsing;
 
-/// <remarks>
-/// Read for the Event Webhook route rather than with <see cref="SendGridInboundParser.ParseEvents"/>, which keeps only the
-/// status and vendor id: dedupe needs <c>sg_event_id</c>, suppression the address, settling an item our own id, and a
-/// malformed event must be refused naming its field.
-/// </remarks>
-/// <summary>One event of SendGrid's Event Webhook, as far as delivery state needs it.</summary>
+/// <summary>
+/// One event of SendGrid's Event Webhook, as far as delivery state needs it: the status, <c>sg_event_id</c> for dedupe,
+/// the address for suppression and our own id for settling an item; a malformed event is refused naming its field.
+/// </summary>
 /// <param name="XMessageId">The part of <c>sg_message_id</c> before the first '.': the X-Message-Id the send returned.</param>
 /// <param name="OutboxId">The <c>outbox_id</c> custom argument, when the send carried it.</param>
 public sealed record SendGridEvent(string EventId, string Event, string? Email, string? XMessageId, string? OutboxId, string? Reason)

@@ -128,58 +128,6 @@ public static partial class SendGridInboundParser
             ChannelKind.Email, messageId!, fromAddress, fromName, to, reply, "email", timestamp, Answerable: reply.Length > 0, Metadata: meta);
     }
 
-    /// <summary>
-    /// Reads an Event Webhook POST body: a JSON array of events (a leading UTF-8 BOM is allowed).
-    /// </summary>
-    /// <remarks>
-    /// <para>ProviderMessageId is the full <c>sg_message_id</c>, e.g. <c>14c5d75ce93.dfd.64b469.filter0001.16648.5515E0B88.0</c>.
-    /// The part before the first '.' is the <c>X-Message-Id</c> header SendGrid returns when we send; match on that
-    /// prefix (<see cref="SendGridXMessageId"/>) when looking the message up.</para>
-    /// <para>Status mapping: processed and deferred → sent; delivered → delivered; open → read; bounce and dropped
-    /// → failed (Error = reason). Engagement and subscription events (click, spamreport, unsubscribe,
-    /// group_unsubscribe, group_resubscribe) are not delivery states and produce nothing, nor do events without
-    /// <c>sg_message_id</c> (nothing to match them to). Dedupe by <c>sg_event_id</c> is the caller's job; the
-    /// record has no place for it.</para>
-    /// </remarks>
-    public static WebhookBatch ParseEvents(ReadOnlySpan<byte> json)
-    {
-        using var document = JsonFields.ParseDocument(json);
-        if (document.RootElement.ValueKind != JsonValueKind.Array)
-        {
-            throw new WebhookFormatException("A SendGrid event webhook body must be a JSON array.", "body");
-        }
-
-        var updates = new List<DeliveryStatusUpdate>();
-        foreach (var item in document.RootElement.EnumerateArray())
-        {
-            if (item.ValueKind != JsonValueKind.Object)
-            {
-                throw new WebhookFormatException("Every SendGrid event must be a JSON object.", "body");
-            }
-
-            var status = item.Str("event")?.ToLowerInvariant() switch
-            {
-                "processed" or "deferred" => "sent",
-                "delivered" => "delivered",
-                "open" => "read",
-                "bounce" or "dropped" => "failed",
-                _ => null,
-            };
-            var id = item.Str("sg_message_id");
-            if (status is null || id.IsBlank())
-            {
-                continue;
-            }
-
-            var timestamp = item.UnixSeconds("timestamp")
-                ?? throw new WebhookFormatException("A SendGrid event has no valid 'timestamp'.", "timestamp");
-            var error = status == "failed" ? item.Str("reason") ?? item.Str("response") ?? item.Str("type") : null;
-            updates.Add(new DeliveryStatusUpdate(ChannelKind.Email, id!, status, timestamp, error));
-        }
-
-        return updates.Count == 0 ? WebhookBatch.Empty : new WebhookBatch([], updates);
-    }
-
     /// <summary>The X-Message-Id SendGrid returned when sending: the part of an <c>sg_message_id</c> before the first '.'.</summary>
     public static string SendGridXMessageId(string sgMessageId)
     {

@@ -25,6 +25,14 @@ public class SendGridEventTests
         Assert.Equal("sendgrid bounce: 500 unknown recipient", byType["bounce"].Describe());
     }
 
+    [Fact]
+    public void TheXMessageIdIsTheFullSgMessageIdsPartBeforeTheFirstDot()
+    {
+        const string json = """[{"email":"a@b.c","timestamp":1539462305,"event":"delivered","sg_event_id":"e1","sg_message_id":"14c5d75ce93.dfd.64b469.filter0001.16648.5515E0B88.0"}]""";
+
+        Assert.Equal("14c5d75ce93", Assert.Single(SendGridEvent.ParseBatch(Encoding.UTF8.GetBytes(json))).XMessageId);
+    }
+
     [Theory]
     [InlineData("""{"event":"delivered"}""", "body")]
     [InlineData("not json", "body")]
