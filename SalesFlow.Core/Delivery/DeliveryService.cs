@@ -125,7 +125,7 @@ public sealed class DeliveryService(
             logger.LogWarning("Outbox item {OutboxId} is in doubt after attempt {Attempt} on {Channel}: {Error}", claimed.Id, claimed.Attempts, channel, e.Message);
             return;
         }
-        catch (Exception e) when (IsRetryable(e, ct))
+        catch (Exception e) when (IsRetryable(e))
         {
             RecordVendorCall(channel, "transient", started);
             await RetryOrGiveUpAsync(claimed, claimedAt, e, ct);
@@ -237,7 +237,7 @@ public sealed class DeliveryService(
         queue.EnqueueAsync(Queues.Deliver, DeliverWork.Serialize(new DeliverWork(item.ClientId, item.Id)), delay, DeliverWork.CoalesceKey(item.Id), ct);
 
     /// <summary>A vendor failure that may pass and where a retry cannot send twice: the vendor refused for now (429, 5xx) or was never reached.</summary>
-    private static bool IsRetryable(Exception e, CancellationToken ct) => e switch
+    private static bool IsRetryable(Exception e) => e switch
     {
         DeliveryException vendor => !vendor.Permanent && !vendor.OutcomeUnknown,
         HttpRequestException http => http.HttpRequestError is HttpRequestError.NameResolutionError or HttpRequestError.ConnectionError,

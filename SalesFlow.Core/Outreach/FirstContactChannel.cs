@@ -30,14 +30,22 @@ public static class FirstContactChannel
     /// <param name="phone">The lead's E.164 number, or null.</param>
     /// <param name="email">The lead's normalised address, or null.</param>
     /// <param name="name">The lead's name (its first word is the template's {{1}}; the client's name is {{2}}).</param>
-    public static FirstContactRoute? Choose(ContactConsent consent, string? phone, string? email, Client client, string? name)
+    public static FirstContactRoute? Choose(ContactConsent consent, string? phone, string? email, Client client, string? name) =>
+        Route(consent, phone, email, client, name) is { Channel: { } channel, Recipient: { } recipient } route ? new(channel, recipient, route.Template) : null;
+
+    /// <summary>Why <see cref="Choose"/> found no channel: what each consented channel lacks, as the routing rule says it.</summary>
+    public static string WhyNone(ContactConsent consent, string? phone, string? email, Client client, string? name) =>
+        consent.Any
+            ? "consent: no consented channel can reach the lead (" + Route(consent, phone, email, client, name).SkipReason + ")."
+            : "consent: the lead consented to no channel (whatsapp, sms or email); nothing may be sent.";
+
+    private static OutboundRoute Route(ContactConsent consent, string? phone, string? email, Client client, string? name)
     {
         ArgumentNullException.ThrowIfNull(consent);
         ArgumentNullException.ThrowIfNull(client);
         var preference = new[] { (consent.WhatsApp, ChannelKind.WhatsApp), (consent.Sms, ChannelKind.Sms), (consent.Email, ChannelKind.Email) }
             .Where(c => c.Item1).Select(c => c.Item2).ToList();
         var lead = new Lead { Id = "", ClientId = client.Id, Name = name, Phone = phone, Email = email };
-        var route = OutboundRoute.Choose(lead, [], client, TemplatePurpose, preference, new Dictionary<ChannelKind, LastInbound>(), DateTimeOffset.MinValue);
-        return route is { Channel: { } channel, Recipient: { } recipient } ? new(channel, recipient, route.Template) : null;
+        return OutboundRoute.Choose(lead, [], client, TemplatePurpose, preference, new Dictionary<ChannelKind, LastInbound>(), DateTimeOffset.MinValue);
     }
 }

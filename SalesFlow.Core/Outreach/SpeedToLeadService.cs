@@ -123,31 +123,8 @@ public sealed class SpeedToLeadService(
         FirstContactChannel.Choose(valid.Consent, valid.Phone, valid.Email, client, valid.Name);
 
     /// <summary>Why no channel fits, naming what is missing (422 naming consent).</summary>
-    public static string NoRouteReason(Client client, LeadSubmission valid)
-    {
-        if (!valid.Consent.Any)
-        {
-            return "consent: the lead consented to no channel (whatsapp, sms or email); nothing may be sent.";
-        }
-
-        var why = new List<string>();
-        if (valid.Consent.WhatsApp)
-        {
-            why.Add(valid.Phone is null ? "whatsapp needs a phone number" : $"whatsapp needs an approved template for purpose '{FirstContactChannel.TemplatePurpose}' in the client's whatsapp.templates");
-        }
-
-        if (valid.Consent.Sms)
-        {
-            why.Add("sms needs a phone number");
-        }
-
-        if (valid.Consent.Email)
-        {
-            why.Add("email needs an address");
-        }
-
-        return "consent: no consented channel can reach the lead (" + string.Join("; ", why) + ").";
-    }
+    public static string NoRouteReason(Client client, LeadSubmission valid) =>
+        FirstContactChannel.WhyNone(valid.Consent, valid.Phone, valid.Email, client, valid.Name);
 
     /// <summary>Creates or finds the lead and queues its first contact; <paramref name="valid"/> passed <see cref="Validate"/> and has a route.</summary>
     public async Task<FirstContactResult> AcceptAsync(Client client, LeadSubmission valid, FirstContactRoute route, CancellationToken ct)
