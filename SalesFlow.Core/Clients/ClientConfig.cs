@@ -19,7 +19,9 @@ public sealed record ClientConfig(
     QuietHoursConfig? QuietHours = null,
     string? TimeZone = null,
     string? Language = null,
-    AlertsConfig? Alerts = null)
+    AlertsConfig? Alerts = null,
+    [property: JsonPropertyName("calcom")] CalComConfig? CalCom = null,
+    [property: JsonPropertyName("hubspot")] HubSpotConfig? HubSpot = null)
 {
     public static readonly ClientConfig Empty = new();
 
@@ -28,7 +30,10 @@ public sealed record ClientConfig(
 
     /// <summary>The JSON paths of the secrets (for masking and for the "never echo a mask back" rule).</summary>
     public static readonly IReadOnlyList<string> SecretPaths =
-        ["whatsapp.accessToken", "whatsapp.appSecret", "whatsapp.verifyToken", "twilio.authToken", "email.sendGridApiKey", "email.webhookSecret"];
+        [
+            "whatsapp.accessToken", "whatsapp.appSecret", "whatsapp.verifyToken", "twilio.authToken", "email.sendGridApiKey", "email.webhookSecret",
+            "calcom.apiKey", "calcom.webhookSecret", "hubspot.accessToken", "hubspot.clientSecret",
+        ];
 
     /// <summary>The same config with every secret passed through <paramref name="map"/> (encrypt, decrypt, mask).</summary>
     public ClientConfig MapSecrets(Func<string, string> map) => this with
@@ -36,6 +41,8 @@ public sealed record ClientConfig(
         WhatsApp = WhatsApp is null ? null : WhatsApp with { AccessToken = Map(WhatsApp.AccessToken, map), AppSecret = Map(WhatsApp.AppSecret, map), VerifyToken = Map(WhatsApp.VerifyToken, map) },
         Twilio = Twilio is null ? null : Twilio with { AuthToken = Map(Twilio.AuthToken, map) },
         Email = Email is null ? null : Email with { SendGridApiKey = Map(Email.SendGridApiKey, map), WebhookSecret = Map(Email.WebhookSecret, map) },
+        CalCom = CalCom is null ? null : CalCom with { ApiKey = Map(CalCom.ApiKey, map), WebhookSecret = Map(CalCom.WebhookSecret, map) },
+        HubSpot = HubSpot is null ? null : HubSpot with { AccessToken = Map(HubSpot.AccessToken, map), ClientSecret = Map(HubSpot.ClientSecret, map) },
     };
 
     /// <summary>"••••" and the last four characters (none of a secret of 8 or fewer): enough to tell two secrets apart, not to use one.</summary>
@@ -87,6 +94,34 @@ public sealed record QuietHoursConfig(string? Start = null, string? End = null, 
 
 public sealed record AlertsConfig(IReadOnlyList<string>? Emails = null, string? OnCallNumber = null);
 
+/// <summary>Cal.com API v2: where the client's meetings are booked. Without it meetings are booked in SalesFlow's own calendar.</summary>
+/// <param name="ApiKey">The client's Cal.com API key ("cal_live_…"), sent as a bearer token.</param>
+/// <param name="EventTypeId">The event type leads are booked into (its slots are offered).</param>
+/// <param name="DurationMinutes">The meeting length; also the length of the slots offered.</param>
+/// <param name="WebhookSecret">The secret of the client's Cal.com booking webhook (X-Cal-Signature-256).</param>
+public sealed record CalComConfig(string? ApiKey = null, long? EventTypeId = null, int? DurationMinutes = null, string? WebhookSecret = null)
+{
+    public const int DefaultDurationMinutes = 30;
+
+    /// <summary>True when bookings go to Cal.com (key and event type set).</summary>
+    [JsonIgnore]
+    public bool IsComplete => ApiKey is not null && EventTypeId is not null;
+}
+
+/// <summary>HubSpot CRM v3: where the client's contacts, deals and notes are kept in sync. Without it nothing is synced.</summary>
+/// <param name="AccessToken">A private app's access token ("pat-…"), sent as a bearer token.</param>
+/// <param name="PipelineId">The deal pipeline deals are created in ("default" when unset).</param>
+/// <param name="StageMap">Our conversation states (wire names, e.g. "closing_attempt") and the outcomes "won"/"lost" → the pipeline's deal stage ids.</param>
+/// <param name="ClientSecret">The HubSpot app's client secret, which signs its webhooks (X-HubSpot-Signature-v3).</param>
+public sealed record HubSpotConfig(string? AccessToken = null, string? PipelineId = null, IReadOnlyDictionary<string, string>? StageMap = null, string? ClientSecret = null)
+{
+    public const string Won = "won";
+    public const string Lost = "lost";
+
+    [JsonIgnore]
+    public bool IsComplete => AccessToken is not null;
+}
+
 /// <summary>A config problem: the JSON path of the field ("whatsapp.phoneNumberId") and what is wrong.</summary>
 public sealed record ConfigError(string Field, string Message);
 
@@ -104,7 +139,9 @@ internal static partial class ClientConfigRules
         ?? QuietHours(c.QuietHours)
         ?? Check("timeZone", c.TimeZone, tz => TimeZoneInfo.TryFindSystemTimeZoneById(tz, out _), "an IANA time zone, e.g. Europe/Berlin")
         ?? Check("language", c.Language, l => Language().IsMatch(l), "a language tag, e.g. de or en-US")
-        ?? Alerts(c.Alerts);
+        ?? Alerts(c.Alerts)
+        ?? CalCom(c.CalCom)
+        ?? HubSpot(c.HubSpot);
 
     private static ConfigError? WhatsApp(WhatsAppConfig? w)
     {
@@ -223,6 +260,48 @@ internal static partial class ClientConfigRules
         return Check("alerts.onCallNumber", a.OnCallNumber, IsE164, "a phone number in E.164 form, e.g. +4915112345678");
     }
 
+    private static ConfigError? CalCom(CalComConfig? c) => c is null ? null :
+        Secret("calcom.apiKey", c.ApiKey)
+        ?? (c.EventTypeId is { } id && id <= 0 ? new ConfigError("calcom.eventTypeId", "calcom.eventTypeId must be the positive id of a Cal.com event type.") : null)
+        ?? (c.DurationMinutes is { } d && d is < 5 or > 480 ? new ConfigError("calcom.durationMinutes", "calcom.durationMinutes must be between 5 and 480.") : null)
+        ?? Secret("calcom.webhookSecret", c.WebhookSecret);
+
+    private static ConfigError? HubSpot(HubSpotConfig? h)
+    {
+        if (h is null)
+        {
+            return null;
+        }
+
+        var error = Secret("hubspot.accessToken", h.AccessToken)
+            ?? Check("hubspot.pipelineId", h.PipelineId, v => HubSpotId().IsMatch(v), "a HubSpot pipeline id, e.g. default")
+            ?? Secret("hubspot.clientSecret", h.ClientSecret);
+        if (error is not null || h.StageMap is null)
+        {
+            return error;
+        }
+
+        foreach (var (state, stage) in h.StageMap)
+        {
+            var path = $"hubspot.stageMap.{state}";
+            if (!ConversationStates.Contains(state))
+            {
+                return new ConfigError(path, $"{path}: '{state}' is not a conversation state; use one of {string.Join(", ", ConversationStates)}.");
+            }
+
+            if (Check(path, stage ?? "", v => HubSpotId().IsMatch(v), "a HubSpot deal stage id, e.g. appointmentscheduled") is { } stageError)
+            {
+                return stageError;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>What a stage map may name: the conversation states' wire names, and the outcomes "won" and "lost".</summary>
+    private static readonly string[] ConversationStates =
+        [.. Enum.GetValues<Conversations.ConversationState>().Select(s => Conversations.ConversationStateNames.ToWire(s)), HubSpotConfig.Won, HubSpotConfig.Lost];
+
     private static ConfigError? Secret(string path, string? value) =>
         Check(path, value, v => v.Length <= MaxSecretLength && !v.StartsWith(ClientConfig.Masked, StringComparison.Ordinal) && ReadableText.IsReadableLabel(v), "a secret of one line (not the masked value GET shows)");
 
@@ -273,6 +352,9 @@ internal static partial class ClientConfigRules
 
     [GeneratedRegex(@"^\+[1-9][0-9]{6,14}$")]
     private static partial Regex E164();
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,100}$")]
+    private static partial Regex HubSpotId();
 
     [GeneratedRegex("^AC[0-9a-f]{32}$")]
     private static partial Regex AccountSid();

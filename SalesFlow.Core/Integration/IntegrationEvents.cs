@@ -15,6 +15,8 @@ namespace SalesFlow.Core.Integration;
 [JsonDerivedType(typeof(LeadStateChanged), LeadStateChanged.Type)]
 [JsonDerivedType(typeof(LeadOptedOut), LeadOptedOut.Type)]
 [JsonDerivedType(typeof(LeadEscalated), LeadEscalated.Type)]
+[JsonDerivedType(typeof(MeetingBooked), MeetingBooked.Type)]
+[JsonDerivedType(typeof(MeetingCancelled), MeetingCancelled.Type)]
 public abstract record IntegrationEvent(string ClientId, string LeadId, DateTimeOffset OccurredAt)
 {
     /// <summary>The version of the JSON body; bump when a field changes meaning or goes (adding one is compatible).</summary>
@@ -84,6 +86,77 @@ public sealed record LeadEscalated(string ClientId, string LeadId, DateTimeOffse
     public override string Occurrence => ThroughSeq.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
 
+/// <summary>A meeting was booked (or rescheduled: the new booking is a new occurrence) for the lead.</summary>
+public sealed record MeetingBooked(string ClientId, string LeadId, DateTimeOffset OccurredAt, string MeetingId, string? ExternalId, DateTimeOffset Start, DateTimeOffset End, string TimeZone)
+    : IntegrationEvent(ClientId, LeadId, OccurredAt)
+{
+    public const string Type = "meeting.booked";
+
+    [JsonIgnore]
+    public override string EventType => Type;
+
+    [JsonIgnore]
+    public override string Occurrence => $"{MeetingId}/{Start.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+}
+
+/// <summary>A meeting was cancelled (by the lead in the conversation, or in the calendar).</summary>
+public sealed record MeetingCancelled(string ClientId, string LeadId, DateTimeOffset OccurredAt, string MeetingId, string? Reason)
+    : IntegrationEvent(ClientId, LeadId, OccurredAt)
+{
+    public const string Type = "meeting.cancelled";
+
+    [JsonIgnore]
+    public override string EventType => Type;
+
+    [JsonIgnore]
+    public override string Occurrence => MeetingId;
+}
+
+/// <summary>
+/// Something inside SalesFlow that acts on integration events (queue a CRM sync, send an alert). Runs before the event
+/// leaves for the topic; it must be quick and local (a queue or outbox write, never a vendor call) and idempotent: the
+/// same event (same <see cref="IntegrationEvent.IdempotencyKey"/>) may arrive more than once.
+/// </summary>
+public interface IIntegrationEventReaction
+{
+    Task ReactAsync(IntegrationEvent integrationEvent, CancellationToken ct);
+}
+
+/// <summary>
+/// The <see cref="IIntegrationEvents"/> the services use: every reaction first (each on its own, so one failing does not
+/// starve the others; failures are thrown together afterwards), then the configured publisher.
+/// </summary>
+public sealed class ReactingIntegrationEvents(IEnumerable<IIntegrationEventReaction> reactions, IIntegrationEventPublisher publisher) : IIntegrationEvents
+{
+    public async Task PublishAsync(IntegrationEvent integrationEvent, CancellationToken ct)
+    {
+        List<Exception>? failures = null;
+        foreach (var reaction in reactions)
+        {
+            try
+            {
+                await reaction.ReactAsync(integrationEvent, ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                (failures ??= []).Add(e);
+            }
+        }
+
+        await publisher.PublishAsync(integrationEvent, ct);
+        if (failures is not null)
+        {
+            throw new AggregateException($"{failures.Count} reaction(s) to {integrationEvent.EventType} failed", failures);
+        }
+    }
+}
+
+/// <summary>Where integration events leave SalesFlow: a Service Bus topic when configured, nowhere otherwise.</summary>
+public interface IIntegrationEventPublisher
+{
+    Task PublishAsync(IntegrationEvent integrationEvent, CancellationToken ct);
+}
+
 /// <summary>Where integration events go (a Service Bus topic, when a deployment configures one).</summary>
 public interface IIntegrationEvents
 {
@@ -95,7 +168,7 @@ public interface IIntegrationEvents
 /// A deployment without an integration-events topic: events are not published anywhere (not stored, not queued).
 /// Registered so the services need no "is it configured" branch.
 /// </summary>
-public sealed class UnpublishedIntegrationEvents : IIntegrationEvents
+public sealed class UnpublishedIntegrationEvents : IIntegrationEventPublisher
 {
     public Task PublishAsync(IntegrationEvent integrationEvent, CancellationToken ct) => Task.CompletedTask;
 }

@@ -7,7 +7,8 @@ namespace SalesFlow.Functions.Extensions;
 
 /// <summary>
 /// Integration events (lead became hot, state changed, opted out, escalated) go to the Service Bus topic of
-/// section IntegrationEvents when a deployment configures one; otherwise they are not published anywhere.
+/// section IntegrationEvents when a deployment configures one; otherwise they are not published anywhere. Either way
+/// SalesFlow's own reactions (<see cref="IIntegrationEventReaction"/>) see them first.
 /// </summary>
 public static class IntegrationEventsExtensions
 {
@@ -16,17 +17,19 @@ public static class IntegrationEventsExtensions
         services.AddOptions<IntegrationEventsOptions>().BindConfiguration(IntegrationEventsOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<IntegrationEventsOptions>, IntegrationEventsOptionsValidator>();
 
+        // The services publish through the reactions (CRM sync, alerts); the publisher is where events then leave.
+        services.AddSingleton<IIntegrationEvents, ReactingIntegrationEvents>();
         var options = configuration.GetSection(IntegrationEventsOptions.Section).Get<IntegrationEventsOptions>() ?? new IntegrationEventsOptions();
         if (!options.IsConfigured)
         {
-            services.AddSingleton<IIntegrationEvents, UnpublishedIntegrationEvents>();
+            services.AddSingleton<IIntegrationEventPublisher, UnpublishedIntegrationEvents>();
             return services;
         }
 
         // Built on first use, after the start-up check has vetted the settings; the container disposes both (async).
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<IntegrationEventsOptions>>().Value.CreateClient());
         services.AddSingleton(sp => sp.GetRequiredService<ServiceBusClient>().CreateSender(sp.GetRequiredService<IOptions<IntegrationEventsOptions>>().Value.Topic!.Trim()));
-        services.AddSingleton<IIntegrationEvents, ServiceBusIntegrationEvents>();
+        services.AddSingleton<IIntegrationEventPublisher, ServiceBusIntegrationEvents>();
         return services;
     }
 

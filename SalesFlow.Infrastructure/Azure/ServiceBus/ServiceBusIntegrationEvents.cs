@@ -14,7 +14,7 @@ namespace SalesFlow.Infrastructure.Azure.ServiceBus;
 /// <c>clientId</c>, <c>leadId</c> and <c>eventType</c> (subscriptions filter on them without reading the body).
 /// <c>MessageId</c> is the event's idempotency key, so a topic with duplicate detection drops a repeat.
 /// </summary>
-public sealed class ServiceBusIntegrationEvents(ServiceBusSender sender) : IIntegrationEvents
+public sealed class ServiceBusIntegrationEvents(ServiceBusSender sender) : IIntegrationEventPublisher
 {
     /// <summary>Service Bus accepts message ids of at most 128 characters.</summary>
     private const int MaxMessageIdLength = 128;

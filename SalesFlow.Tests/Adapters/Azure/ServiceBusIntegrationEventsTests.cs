@@ -101,7 +101,7 @@ public sealed class ServiceBusIntegrationEventsTests
         var evt = new LeadOptedOut("acme", "lead_1", At, 7);
 
         await Assert.ThrowsAsync<ServiceBusException>(() => adapter.PublishAsync(evt, default));
-        await adapter.PublishBestEffortAsync(evt, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, default);
+        await new ReactingIntegrationEvents([], adapter).PublishBestEffortAsync(evt, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, default);
     }
 
     [Fact]
@@ -153,7 +153,7 @@ public sealed class ServiceBusIntegrationEventsTests
     {
         using var provider = ServicesFor([]).BuildServiceProvider();
 
-        Assert.IsType<UnpublishedIntegrationEvents>(provider.GetRequiredService<IIntegrationEvents>());
+        Assert.IsType<UnpublishedIntegrationEvents>(provider.GetRequiredService<IIntegrationEventPublisher>());
         Assert.Empty(SettingsCheck.Problems(provider));
     }
 
