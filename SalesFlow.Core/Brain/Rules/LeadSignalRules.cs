@@ -15,14 +15,18 @@ public static partial class LeadSignalRules
     public static (BantSignals Bant, DiscSignals Disc, KeyFacts Facts) Read(string text)
     {
         var sentences = Sentences(text);
-        var company = CompanyPattern().Match(text) is { Success: true } c ? c.Groups["c"].Value.Trim().TrimEnd('.', ',') : null;
-        var role = RolePattern().Match(text) is { Success: true } r ? r.Groups["r"].Value.Trim() : null;
+        // "Head of Sales at Acme GmbH" names both; a role and company stated apart are read on their own.
+        var roleAt = RoleAtCompanyPattern().Match(text);
+        var company = CompanyPattern().Match(text) is { Success: true } c ? c.Groups["c"].Value.Trim().TrimEnd('.', ',')
+            : roleAt.Success ? roleAt.Groups["c"].Value.Trim().TrimEnd('.', ',') : null;
+        var role = RolePattern().Match(text) is { Success: true } r ? r.Groups["r"].Value.Trim()
+            : roleAt.Success ? roleAt.Groups["r"].Value.Trim() : null;
 
         var budgetSentence = sentences.FirstOrDefault(s => BudgetWord().IsMatch(s));
         var amount = budgetSentence is null ? null : AmountPattern().Match(budgetSentence) is { Success: true } a ? a.Value.Trim() : null;
         var budget = budgetSentence is null ? BantSignal.None : new BantSignal(amount is null ? 0.5 : 0.8, Evidence(budgetSentence));
 
-        var timelineMatch = TimelinePattern().Match(text);
+        var timelineMatch = TimelinePattern().Match(text) is { Success: true } within ? within : NextPeriodPattern().Match(text);
         var urgent = UrgentPattern().Match(text);
         var timelineText = timelineMatch.Success ? timelineMatch.Value.Trim() : urgent.Success ? urgent.Value.Trim() : null;
         var timeline = timelineText is null ? BantSignal.None : new BantSignal(urgent.Success ? 0.9 : 0.7, Evidence(SentenceWith(sentences, timelineText)));
@@ -62,8 +66,15 @@ public static partial class LeadSignalRules
     [GeneratedRegex(@"\b(?:I work (?:at|for)|I'm (?:with|from)|I am (?:with|from)|our company(?: is)?|we are|company:|ich arbeite (?:bei|für)|wir sind|unsere firma(?: ist)?|firma:)\s+(?<c>\p{Lu}[\w&.\-]*(?:\s+(?:\p{Lu}[\w&.\-]*|&))*)", RegexOptions.CultureInvariant)]
     private static partial Regex CompanyPattern();
 
-    [GeneratedRegex(@"\b(?:I'm|I am|as|ich bin|als)\s+(?:the\s+|a\s+|an\s+|der\s+|die\s+)?(?<r>CEO|CTO|CFO|COO|CMO|co-founder|founder|owner|managing director|head of \w+|director of \w+|(?:sales|marketing|purchasing|IT|office|project|product|operations) manager|procurement lead|Geschäftsführer\w*|Inhaber\w*|Gründer\w*|Einkaufsleiter\w*|Vertriebsleiter\w*|Leiter\w* (?:der |des )?\w+|Vorstand)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    // The role may follow the name: "I'm Anna Schmidt, Head of Sales", "ich bin Jonas Weber, Vertriebsleiter".
+    [GeneratedRegex(@"\b(?:I'm|I am|as|ich bin|als)\s+(?:\p{Lu}[\p{L}'-]+(?:\s+\p{Lu}[\p{L}'-]+){0,2}\s*,\s*(?:and\s+|und\s+)?)?(?:the\s+|a\s+|an\s+|der\s+|die\s+)?(?<r>CEO|CTO|CFO|COO|CMO|co-founder|founder|owner|managing director|head of \w+|director of \w+|(?:sales|marketing|purchasing|IT|office|project|product|operations) manager|procurement lead|Geschäftsführer\w*|Inhaber\w*|Gründer\w*|Einkaufsleiter\w*|Vertriebsleiter\w*|Leiter\w* (?:der |des )?\w+|Vorstand)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex RolePattern();
+
+    [GeneratedRegex(@"(?<r>\b(?i:CEO|CTO|CFO|COO|CMO|co-founder|founder|owner|managing director|head of \w+|director of \w+|(?:sales|marketing|purchasing|IT|office|project|product|operations) manager|Geschäftsführer\w*|Inhaber\w*|Gründer\w*|Einkaufsleiter\w*|Vertriebsleiter\w*|Leiter\w* (?:der |des )?\w+))\s+(?i:at|of|bei|von)\s+(?<c>\p{Lu}[\w&.\-]*(?:\s+(?:\p{Lu}[\w&.\-]*|&))*)", RegexOptions.CultureInvariant)]
+    private static partial Regex RoleAtCompanyPattern();
+
+    [GeneratedRegex(@"\b(?:next|this|coming|nächste[nmrs]?|diese[nmrs]?|kommende[nmrs]?)\s+(?:week|month|quarter|year|Woche|Monat|Quartal|Jahr)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex NextPeriodPattern();
 
     [GeneratedRegex(@"CEO|CTO|CFO|COO|CMO|founder|owner|managing director|head of|director|Geschäftsführer|Inhaber|Gründer|Leiter|Vorstand", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex SeniorRole();
@@ -88,7 +99,7 @@ public static partial class LeadSignalRules
     [GeneratedRegex(@"\b(?:ask|check with|talk to|discuss (?:it )?with) (?:my|our) (?:boss|manager|partner|team|CEO|board)|\bnot my decision\b|\bmit (?:meinem|meiner|unserem|unserer) (?:Chef|Chefin|Partner|Partnerin|Team|Geschäftsführung) (?:abstimmen|besprechen|klären)|\b(?:Chef|Chefin|Geschäftsführung) entscheidet\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex NotDeciderPattern();
 
-    [GeneratedRegex(@"\bproblem\w*|\bstruggl\w*|\bissue\w*|\bpain\b|\bwe need\b|\bwe're looking for\b|\bwe are looking for\b|\blooking for a\b|\btoo (?:slow|expensive|complicated|manual)\b|\bwast(?:e|ing)\b|\bfrustrat\w*|\bSchwierigkeit\w*|\bwir brauchen\b|\bwir suchen\b|\bzu (?:langsam|teuer|kompliziert|aufwendig)\b|\bverschwend\w*|\bärger\w*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\bproblem\w*|\bstruggl\w*|\bissue\w*|\bpain\b|\bwe need\b|\bwe're looking for\b|\bwe are looking for\b|\blooking for a\b|\btoo (?:slow|expensive|complicated|manual)\b|\bwast(?:e|ing)\b|\bfrustrat\w*|\bSchwierigkeit\w*|\bwir brauchen\b|\bwir suchen\b|\bwe (?:want|plan|would like|'d like|need) to\b|\blooking to\b|\bwir (?:wollen|möchten|planen|müssen)\b|\bfor (?:our\s+)?\d+\s+(?:users|reps|seats|people|employees|agents|sales\s?reps|salespeople)\b|\bfür (?:unsere\s+)?\d+\s+(?:Nutzer|Mitarbeiter\w*|Vertriebler\w*|Personen|Lizenzen)\b|\bzu (?:langsam|teuer|kompliziert|aufwendig)\b|\bverschwend\w*|\bärger\w*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex NeedPattern();
 
     [GeneratedRegex(@"\bbottom line\b|\bget to the point\b|\bjust tell me\b|\bquickly\b|\bresults?\b|\bbriefly\b|\bkurz und knapp\b|\bauf den punkt\b|\bergebnis\w*|\bsofort\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]

@@ -1,0 +1,56 @@
+using SalesFlow.Core.Brain.Rules;
+
+namespace SalesFlow.Tests.Brain;
+
+public class LeadSignalRulesTests
+{
+    [Theory]
+    [InlineData("I'm Anna Schmidt, Head of Sales at Acme GmbH.", "Head of Sales", "Acme GmbH")]
+    [InlineData("Hi, Tom here, CEO of Brightline Labs", "CEO", "Brightline Labs")]
+    [InlineData("Ich bin Jonas Weber, Vertriebsleiter bei Müller Logistik.", "Vertriebsleiter", "Müller Logistik")]
+    [InlineData("I am the CTO and I work at Nordwind AG.", "CTO", "Nordwind AG")]
+    public void ARoleAndCompanyStatedTogetherAreBothRead(string text, string role, string company)
+    {
+        var (bant, _, facts) = LeadSignalRules.Read(text);
+
+        Assert.Equal((role, company), (facts.Role, facts.Company));
+        Assert.True(bant.Authority.Score >= 0.7, $"a senior role is authority: {bant.Authority.Score}");
+    }
+
+    [Theory]
+    [InlineData("We want to roll out next month.", "next month")]
+    [InlineData("Wir wollen nächsten Monat starten.", "nächsten Monat")]
+    [InlineData("Go-live this quarter would be ideal.", "this quarter")]
+    public void ANextPeriodWithoutAPrepositionIsATimeline(string text, string timeline)
+    {
+        var (bant, _, facts) = LeadSignalRules.Read(text);
+
+        Assert.Equal(timeline, facts.Timeline);
+        Assert.True(bant.Timeline.Score > 0);
+    }
+
+    [Theory]
+    [InlineData("We want to roll it out for 40 reps.")]
+    [InlineData("Wir möchten das für 25 Mitarbeiter einführen.")]
+    public void APlanForATeamIsANeed(string text) =>
+        Assert.True(LeadSignalRules.Read(text).Bant.Need.Score > 0);
+
+    [Theory]
+    [InlineData("Thanks, see you next week!")]
+    [InlineData("The weather is nice this year.")]
+    public void ASmallTalkMentionOfAPeriodIsNoNeedOrAuthority(string text)
+    {
+        var (bant, _, facts) = LeadSignalRules.Read(text);
+
+        Assert.Equal((0d, 0d, null, null), (bant.Need.Score, bant.Authority.Score, facts.Role, facts.Company));
+    }
+
+    [Fact]
+    public void AQualifiedLeadStatingAllFourIsHot()
+    {
+        var (bant, _, _) = LeadSignalRules.Read("I'm Anna Schmidt, Head of Sales at Acme GmbH. We have a budget of 20,000 EUR and want to roll out next month for 40 reps.");
+
+        var overall = (bant.Budget.Score + bant.Authority.Score + bant.Need.Score + bant.Timeline.Score) / 4;
+        Assert.True(overall >= 0.6, $"overall {overall}");
+    }
+}
