@@ -24,6 +24,8 @@ COMMITS = {
     'robo-ai+roboai-demo-faq-chatbot': '0990ab17b13eef7a1bc34ec400d0d9822ecc31c9',
     'monologg+GoEmotions-pytorch': 'b75f9d3a8b76bc1060687925b04ca98a1b8ea66b',
     'Helsinki-NLP+XED': '76666d251f147cf518071bef4f8415dab6b96115',
+    'PolyAI-LDN+task-specific-datasets': '57ec275d8078af65b7731c2a98be812d844a6d6b',
+    'google-research-datasets+dstc8-schema-guided-dialogue': 'e852981ae34990f4358979625854259302feaa78',
 }
 INTENT_HELDOUT = {'robo-ai-faq'}
 SENTIMENT_HELDOUT = {'xed'}
@@ -61,7 +63,7 @@ def clean(t):
 CLINC_OTHER_DOMAINS = ['kitchen_and_dining', 'auto_and_commute', 'travel', 'utility', 'home', 'work', 'small_talk']
 CLINC_SKIP = {'meeting_schedule', 'calendar', 'calendar_update', 'order', 'order_status', 'make_call', 'text',
               'what_can_i_ask_you', 'schedule_meeting', 'greeting', 'are_you_a_bot'}
-CLINC_OTHER_PER_INTENT = 3
+CLINC_OTHER_PER_INTENT = 2
 
 
 def clinc(mirror):
@@ -80,8 +82,68 @@ def clinc(mirror):
             if lab in CLINC_SKIP:
                 continue
             out += [(t, 'en', 'other') for t in take(by[lab], CLINC_OTHER_PER_INTENT)]
-    out += [(t, 'en', 'other') for t in take(by['oos'], 100)]
+    out += [(t, 'en', 'other') for t in take(by['oos'], 80)]
     return [dict(text=t, language=l, intent=i, source='clinc150') for t, l, i in out]
+
+
+# ---------------------------------------------------------------- BANKING77 (en, CC BY 4.0)
+BANKING_SUPPORT = ['card_not_working', 'pin_blocked', 'contactless_not_working', 'passcode_forgotten',
+                   'transfer_not_received_by_recipient', 'top_up_failed', 'declined_card_payment', 'declined_transfer',
+                   'card_payment_not_recognised', 'transaction_charged_twice', 'Refund_not_showing_up',
+                   'balance_not_updated_after_bank_transfer', 'virtual_card_not_working', 'card_swallowed',
+                   'failed_transfer', 'wrong_amount_of_cash_received', 'unable_to_verify_identity',
+                   'extra_charge_on_statement', 'card_arrival']
+BANKING_QUESTION = ['country_support', 'supported_cards_and_currencies', 'age_limit', 'fiat_currency_support',
+                    'visa_or_mastercard', 'apple_pay_or_google_pay']
+
+
+def banking77(mirror):
+    by = collections.defaultdict(list)
+    for part in ('train', 'test'):
+        for r in csv.DictReader(io.StringIO(git_show(mirror, 'PolyAI-LDN+task-specific-datasets',
+                                                     f'banking_data/{part}.csv'))):
+            by[r['category']].append(r['text'])
+    out = []
+    for lab in BANKING_SUPPORT:
+        out += [(t, 'support') for t in take(by[lab], 6)]
+    for lab in BANKING_QUESTION:
+        out += [(t, 'question') for t in take(by[lab], 4)]
+    return [dict(text=t, language='en', intent=i, source='banking77') for t, i in out]
+
+
+# ---------------------------------------------------------------- Schema-Guided Dialogue (en, CC BY-SA 4.0)
+SGD_MEETING = {'Homes:ScheduleVisit': 60, 'Services:BookAppointment': 50}
+SGD_MEETING_WORDS = re.compile(r'visit|appointment|schedul|book|tour|see (the|this|that) (place|property|apartment)',
+                               re.I)
+
+
+def sgd(mirror):
+    repo = 'google-research-datasets+dstc8-schema-guided-dialogue'
+    d = os.path.join(mirror, repo, 'repo')
+    files = subprocess.run(['git', '-C', d, 'ls-tree', '-r', '--name-only', COMMITS[repo]], check=True,
+                           capture_output=True, text=True).stdout.split()
+    first = collections.defaultdict(list)
+    for f in sorted(files):
+        if not re.match(r'(train|dev|test)/dialogues_\d+\.json$', f):
+            continue
+        p = subprocess.run(['git', '-C', d, 'show', f'{COMMITS[repo]}:{f}'], capture_output=True)
+        if p.returncode:   # files of 4 MiB and more are absent from the snapshot; the rest is used
+            continue
+        for dia in json.loads(p.stdout):
+            prev = set()
+            for t in dia['turns']:
+                if t['speaker'] != 'USER':
+                    continue
+                cur = {fr['service'].split('_')[0] + ':' + fr['state']['active_intent'] for fr in t['frames']
+                       if fr['state']['active_intent'] != 'NONE'}
+                for x in cur - prev:    # the user turn that opens this intent
+                    first[x].append(t['utterance'])
+                prev = cur
+    out = []
+    for lab, cap in SGD_MEETING.items():
+        texts = [t for t in first[lab] if SGD_MEETING_WORDS.search(t)]
+        out += [dict(text=t, language='en', intent='meeting', source='sgd') for t in take(texts, cap)]
+    return out
 
 
 # ---------------------------------------------------------------- HCLC-GDPR-Bot (de/en, MIT)
@@ -318,7 +380,7 @@ def main():
     fixtures = fixture_texts()
     own_i, own_s = own()
     st_i, st_s = collections.Counter(), collections.Counter()
-    ints = finish(own_i + clinc(a.mirror) + hclc(a.mirror) + robo_intents(a.mirror), 'intent', INTENT_HELDOUT,
+    ints = finish(own_i + clinc(a.mirror) + banking77(a.mirror) + sgd(a.mirror) + hclc(a.mirror) + robo_intents(a.mirror), 'intent', INTENT_HELDOUT,
                   fixtures, st_i)
     sents = finish(own_s + robo_sentiment(a.mirror) + goemotions(a.mirror) + xed(a.mirror), 'sentiment',
                    SENTIMENT_HELDOUT, fixtures, st_s)
