@@ -208,6 +208,12 @@ HANDOVER_Q = re.compile(r'feature|funktion|function|gibt es|is there|does|do you
                         r'support|möglich|possible|option', re.I)
 
 
+DEMO_REQ = re.compile(r'zeig|show|see|sehen|möchte|würde|would|like|want|book|buch|can i|kann ich|could i|könnte ich|'
+                      r'ich hätte gern', re.I)
+DEMO_Q = re.compile(r'gibt es|is there|are there|have you|haben sie|habt ihr|do you have|irgendwo|vorgefertigt|pre.?built',
+                    re.I)
+
+
 def robo_rows(mirror):
     rows = collections.defaultdict(lambda: collections.defaultdict(list))
     for lang in ('en', 'de'):
@@ -237,6 +243,8 @@ def robo_intents(mirror):
             intent, cap = m
             if lab == 'features_handover':
                 texts = [t for t in texts if HANDOVER_REQ.match(t) and not HANDOVER_Q.search(t)]
+            if lab.startswith('demo_'):   # a wish to see a demo, not a question whether demos exist
+                texts = [t for t in texts if DEMO_REQ.search(t) and not DEMO_Q.search(t)]
             if lab == 'robo_registration':
                 texts = [t for t in texts if not re.search(r'sign[- ]?in|log[- ]?in|einlogg', t, re.I)]
             out += [dict(text=t, language=lang, intent=intent, source='robo-ai-faq') for t in take(texts, cap)]
@@ -260,6 +268,8 @@ def goemotions(mirror):
     for part in ('train', 'dev', 'test'):
         for line in git_show(mirror, 'monologg+GoEmotions-pytorch', f'data/ekman/{part}.tsv').splitlines():
             t, labs, _ = line.split('\t')
+            if len(t) > 1 and t.startswith('"') and t.rstrip().endswith('"'):   # CSV-style quoting in the file
+                t = t.strip()[1:-1].replace('""', '"')
             labs = [int(x) for x in labs.split(',')]
             ss = {GOEMO.get(x) for x in labs}
             if len(ss) == 1 and None not in ss and len(t) >= 8:
@@ -280,6 +290,12 @@ def xed_label(labs):
     return None
 
 
+def xed_clean(t):
+    t = re.sub(r'\([^)]*\)|♪|<[^>]*>', ' ', t)          # speaker tags, music notes, markup
+    t = re.sub(r'(^|\s)-\s+', ' ', t)                   # subtitle dialogue dashes
+    return re.sub(r'\s+', ' ', t).strip()
+
+
 def xed(mirror):
     out = []
     for lang, path in (('en', 'AnnotatedData/en-annotated.tsv'), ('de', 'Projections/de-projections.tsv')):
@@ -288,15 +304,15 @@ def xed(mirror):
             if '\t' not in line:
                 continue
             t, labs = line.rsplit('\t', 1)
-            t = t.strip()
+            t = xed_clean(t)
             s = xed_label(labs)
             if s and len(re.findall(r'\w+', t)) >= 3:
                 by[s].append(t)
         if lang == 'en':
             for line in git_show(mirror, 'Helsinki-NLP+XED', 'AnnotatedData/neu_en.txt').splitlines():
                 p = line.split('\t', 1)
-                if len(p) == 2 and len(re.findall(r'\w+', p[1])) >= 3:
-                    by['neutral'].append(p[1].strip())
+                if len(p) == 2 and len(re.findall(r'\w+', xed_clean(p[1]))) >= 3:
+                    by['neutral'].append(xed_clean(p[1]))
         for s, texts in by.items():
             out += [dict(text=t, language=lang, sentiment=s, source='xed') for t in take(texts, 300)]
     return out
@@ -384,6 +400,14 @@ def main():
                   fixtures, st_i)
     sents = finish(own_s + robo_sentiment(a.mirror) + goemotions(a.mirror) + xed(a.mirror), 'sentiment',
                    SENTIMENT_HELDOUT, fixtures, st_s)
+    # cross-file guard: no text of one file's held-out source may be a training/blind text of the other file
+    held_i = {norm(r['text']) for r in ints if r['split'] == 'other_source'}
+    held_s = {norm(r['text']) for r in sents if r['split'] == 'other_source'}
+    n_s, n_i = len(sents), len(ints)
+    sents = [r for r in sents if r['split'] == 'other_source' or norm(r['text']) not in held_i]
+    ints = [r for r in ints if r['split'] == 'other_source' or norm(r['text']) not in held_s]
+    st_s['dropped: text of the intents held-out source'] += n_s - len(sents)
+    st_i['dropped: text of the sentiment held-out source'] += n_i - len(ints)
     out = os.path.join(ROOT, 'data', 'brain')
     write(os.path.join(out, 'intents.tsv'), ints, ['text', 'language', 'intent', 'source', 'split'])
     write(os.path.join(out, 'sentiment.tsv'), sents, ['text', 'language', 'sentiment', 'source', 'split'])
@@ -398,8 +422,11 @@ def main():
             print(f'| {lab} | ' + ' | '.join(map(str, cells)) + f' | {sum(cells)} |')
         cells = [sum(v for (x, l, s), v in c.items() if l == L and s == S) for L in ('en', 'de') for S in splits]
         print('| **all** | ' + ' | '.join(map(str, cells)) + f' | {sum(cells)} |')
-        src = collections.Counter((r['source'], r['split']) for r in rows)
-        print('sources: ' + ', '.join(f'{k[0]}/{k[1]} {v}' for k, v in sorted(src.items())))
+        src = collections.Counter((r['source'], r['language'], r['split']) for r in rows)
+        print('| source | language | train | blind | other_source |')
+        print('|---|---|---|---|---|')
+        for so, la in sorted({(k[0], k[1]) for k in src}):
+            print(f'| {so} | {la} | ' + ' | '.join(str(src[(so, la, sp)]) for sp in splits) + ' |')
 
 
 if __name__ == '__main__':
