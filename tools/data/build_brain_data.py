@@ -56,6 +56,8 @@ def take(rows, n):
 def clean(t):
     t = re.sub(r'\[([^\]]*)\]\{[^}]*\}', r'\1', t)      # rasa entity markup [x]{"entity":...}
     t = re.sub(r'\[([^\]]*)\]\([^)]*\)', r'\1', t)      # rasa entity markup [x](entity)
+    t = re.sub(r'\$\w+|\{\w+\}', '', t)                 # template placeholders ($bot_name, {bot_name})
+    t = re.sub(r'\s+([,.!?])', r'\1', t)
     return re.sub(r'\s+', ' ', t).strip()
 
 
