@@ -6,9 +6,10 @@ public static class Queues
     public const string ProcessInbound = "process-inbound";
     public const string Deliver = "deliver";
     public const string IngestKnowledge = "ingest-knowledge";
+    public const string SyncCrm = "sync-crm";
 
     /// <summary>Every work queue, for sweeps that visit them all (poison retention, readiness).</summary>
-    public static IReadOnlyList<string> All { get; } = [ProcessInbound, Deliver, IngestKnowledge];
+    public static IReadOnlyList<string> All { get; } = [ProcessInbound, Deliver, IngestKnowledge, SyncCrm];
 
     public static string Poison(string queue) => queue + "-poison";
 }

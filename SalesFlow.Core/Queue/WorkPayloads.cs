@@ -45,3 +45,17 @@ public sealed record IngestKnowledgeWork(string ClientId, string KnowledgeBaseId
             ? work
             : throw new FormatException("ingest-knowledge payload needs clientId, knowledgeBaseId and sourceId.");
 }
+
+/// <summary>Payload of <see cref="Queues.SyncCrm"/>: bring the lead's CRM contact, deal and notes up to date.</summary>
+public sealed record SyncCrmWork(string ClientId, string LeadId)
+{
+    public static string Serialize(SyncCrmWork work) => JsonSerializer.Serialize(work, WorkJson.Options);
+
+    /// <summary>One queued sync per lead: a burst of events (hot, state change, meeting) is one sync of the latest state.</summary>
+    public static string CoalesceKey(string clientId, string leadId) => $"crm/{clientId}/{leadId}";
+
+    public static SyncCrmWork Parse(string payload) =>
+        JsonSerializer.Deserialize<SyncCrmWork>(payload, WorkJson.Options) is { ClientId.Length: > 0, LeadId.Length: > 0 } work
+            ? work
+            : throw new FormatException("sync-crm payload needs clientId and leadId.");
+}

@@ -177,7 +177,7 @@ public static class WebhooksApi
     }
 
     /// <summary>Twilio signs the URL it called: the configured public base URL when behind a proxy, else the request's own.</summary>
-    private static string PublicUrl(HttpContext http, SalesFlowOptions options) =>
+    internal static string PublicUrl(HttpContext http, SalesFlowOptions options) =>
         options.PublicBaseUrl is { Length: > 0 } baseUrl
             ? baseUrl.TrimEnd('/') + http.Request.PathBase + http.Request.Path + http.Request.QueryString
             : http.Request.GetEncodedUrl();

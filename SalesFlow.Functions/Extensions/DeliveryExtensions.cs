@@ -41,7 +41,7 @@ public static class DeliveryExtensions
     }
 
     /// <summary>Binds the section and fails the start with one line per problem, naming the setting.</summary>
-    private static void AddVendorOptions<T>(IServiceCollection services, string section, Func<T, IEnumerable<string>> problems)
+    internal static void AddVendorOptions<T>(IServiceCollection services, string section, Func<T, IEnumerable<string>> problems)
         where T : class
     {
         services.AddOptions<T>().BindConfiguration(section).ValidateOnStart();

@@ -74,6 +74,7 @@ public static class HostingExtensions
         services.AddSingleton<FollowUpOverviewReader>();
         services.AddSingleton<SpeedToLeadService>();
         services.AddSingleton<ITimerHandler, FollowUpSweepTimer>();
+        services.AddCrm();
         // Standalone: the queue and the store timers drive a lead's conversation (AddDurableFollowUps replaces this under the host).
         services.AddSingleton<ILeadConversationSignals, StoreTimerConversationSignals>();
         services.AddSingleton<DurableClientAccessor>();
@@ -130,6 +131,7 @@ public static class HostingExtensions
         app.MapClientConfigApi();
         app.MapPoisonQueuesApi();
         app.MapKnowledgeApi();
+        app.MapCrmApi();
         return app;
     }
 

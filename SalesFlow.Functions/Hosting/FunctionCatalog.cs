@@ -86,6 +86,7 @@ public static class TimerNames
     public const string RetentionCleanup = "retention-cleanup";
     public const string SummaryRefresh = "summary-refresh";
     public const string FollowUps = "follow-ups";
+    public const string CrmRetry = "crm-retry";
 }
 
 /// <summary>The timers' schedules (6-field NCRONTAB, UTC): the trigger attributes use them, so the host and the TimerRunner agree.</summary>
@@ -103,4 +104,7 @@ public static class TimerSchedules
 
     /// <summary>The standalone follow-up driver's sweep (store timers); under the host with Durable follow-ups it finds none.</summary>
     public const string FollowUps = "*/30 * * * * *";
+
+    /// <summary>A safety net: a failed sync queues its own retry; this finds those whose re-queue was lost.</summary>
+    public const string CrmRetry = "0 */5 * * * *";
 }

@@ -87,3 +87,11 @@ public sealed class FollowUpSweepTimer(StoreFollowUpDriver driver) : ITimerHandl
 
     public Task RunAsync(CancellationToken ct) => driver.SweepAsync(ct);
 }
+
+/// <summary>crm-retry: queues again the CRM syncs whose last attempt failed transiently and whose retry is due.</summary>
+public sealed class CrmRetryTimer(SalesFlow.Core.Crm.CrmRetrySweeper sweeper) : ITimerHandler
+{
+    public string Name => TimerNames.CrmRetry;
+
+    public Task RunAsync(CancellationToken ct) => sweeper.SweepAsync(ct);
+}

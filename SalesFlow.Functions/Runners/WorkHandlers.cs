@@ -39,3 +39,11 @@ public sealed class IngestKnowledgeHandler(SalesFlow.Core.Knowledge.KnowledgeSer
 
     public Task HandleAsync(WorkItem item, CancellationToken ct) => knowledge.IngestQueuedAsync(IngestKnowledgeWork.Parse(item.Payload), ct);
 }
+
+/// <summary>sync-crm: brings the lead's HubSpot contact, deal and notes up to date; a transient failure is recorded and queued again with a delay, not thrown.</summary>
+public sealed class SyncCrmHandler(SalesFlow.Core.Crm.CrmSyncService sync) : IWorkHandler
+{
+    public string Queue => Queues.SyncCrm;
+
+    public Task HandleAsync(WorkItem item, CancellationToken ct) => sync.RunQueuedAsync(SyncCrmWork.Parse(item.Payload), ct);
+}

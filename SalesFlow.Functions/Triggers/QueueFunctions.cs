@@ -35,4 +35,8 @@ public sealed class QueueFunctions(WorkDispatcher work, DurableClientAccessor du
     [Function(Queues.IngestKnowledge)]
     public Task IngestKnowledge([QueueTrigger(Queues.IngestKnowledge, Connection = QueueFunction.StorageConnection)] string message, string id, long dequeueCount, CancellationToken ct) =>
         work.RunAsync(new WorkItem(id, Queues.IngestKnowledge, message, (int)dequeueCount), ct);
+
+    [Function(Queues.SyncCrm)]
+    public Task SyncCrm([QueueTrigger(Queues.SyncCrm, Connection = QueueFunction.StorageConnection)] string message, string id, long dequeueCount, CancellationToken ct) =>
+        work.RunAsync(new WorkItem(id, Queues.SyncCrm, message, (int)dequeueCount), ct);
 }

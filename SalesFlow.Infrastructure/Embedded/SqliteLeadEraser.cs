@@ -29,6 +29,11 @@ public sealed class SqliteLeadEraser(SqliteDatabase db, SqliteMemoryIndex memory
                 counts[table] = await c.Command($"DELETE FROM {table} WHERE client_id = $c AND lead_id = $l", t, ("$c", clientId), ("$l", leadId)).ExecAsync();
             }
 
+            foreach (var table in new[] { "crm_links", "lead_outcomes" })
+            {
+                counts[table] = await c.Command($"DELETE FROM {table} WHERE client_id = $c AND lead_id = $l", t, ("$c", clientId), ("$l", leadId)).ExecAsync();
+            }
+
             // The opt-out ledger keeps its suppression (hashed addresses, when, channel, keyword) but no longer names the lead.
             counts["opt_outs_unlinked"] = await c.Command("UPDATE opt_outs SET lead_id = NULL, message_id = NULL WHERE client_id = $c AND lead_id = $l", t, ("$c", clientId), ("$l", leadId)).ExecAsync();
 

@@ -269,6 +269,25 @@ internal static class SqliteSchema
             PRIMARY KEY (client_id, address_hash)
         );
         CREATE INDEX IF NOT EXISTS ix_opt_outs_lead ON opt_outs (client_id, lead_id);
+        -- Where each lead stands in the client's CRM (CrmLink as JSON); deal_id for the CRM's webhooks, next_retry_at for the retry timer.
+        CREATE TABLE IF NOT EXISTS crm_links (
+            client_id TEXT NOT NULL,
+            lead_id TEXT NOT NULL,
+            deal_id TEXT,
+            next_retry_at INTEGER,
+            link_json TEXT NOT NULL,
+            etag TEXT NOT NULL,
+            PRIMARY KEY (client_id, lead_id)
+        );
+        CREATE INDEX IF NOT EXISTS ix_crm_links_deal ON crm_links (client_id, deal_id);
+        CREATE INDEX IF NOT EXISTS ix_crm_links_retry ON crm_links (next_retry_at);
+        -- How a lead ended (won/lost), one per lead; the latest word wins.
+        CREATE TABLE IF NOT EXISTS lead_outcomes (
+            client_id TEXT NOT NULL,
+            lead_id TEXT NOT NULL,
+            outcome_json TEXT NOT NULL,
+            PRIMARY KEY (client_id, lead_id)
+        );
         -- Erasures whose rows are deleted but whose leftovers in the file are not yet scrubbed (SqliteErasureScrubber).
         -- The one table without client_id: it names no client and no lead, only how far the scrub got.
         CREATE TABLE IF NOT EXISTS erasure_scrubs (

@@ -70,7 +70,7 @@ public sealed class FunctionCatalogContractTests : IAsyncLifetime
         Assert.Equal(["get", "post"], webhooks.Methods);
         Assert.Equal(HttpAuthLevel.Function, Assert.Single(FunctionCatalog.Http, f => f.Name == "leads").AuthLevel);
 
-        Assert.Equal([Queues.Deliver, Queues.IngestKnowledge, Queues.ProcessInbound], FunctionCatalog.Queues.Select(q => q.QueueName).Order(StringComparer.Ordinal));
+        Assert.Equal([Queues.Deliver, Queues.IngestKnowledge, Queues.ProcessInbound, Queues.SyncCrm], FunctionCatalog.Queues.Select(q => q.QueueName).Order(StringComparer.Ordinal));
         Assert.All(FunctionCatalog.Queues, q => Assert.Equal((q.Name, QueueFunction.StorageConnection), (q.QueueName, q.Connection)));
         Assert.Equal(TimerSchedules.OutboxSweep, Assert.Single(FunctionCatalog.Timers, t => t.Name == TimerNames.OutboxSweep).Schedule);
         Assert.Equal(TimerSchedules.InboundSweep, Assert.Single(FunctionCatalog.Timers, t => t.Name == TimerNames.InboundSweep).Schedule);

@@ -10,6 +10,7 @@ param queueNames array = [
   'process-inbound'
   'deliver'
   'ingest-knowledge'
+  'sync-crm'
 ]
 
 var poisonQueueNames = [for queue in queueNames: '${queue}-poison']

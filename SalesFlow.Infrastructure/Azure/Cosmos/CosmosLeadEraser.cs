@@ -59,6 +59,9 @@ public sealed class CosmosLeadEraser(CosmosContainers containers) : ILeadEraser
         counts["compliance_audit"] = await DeleteWhereLeadAsync(containers.Leads, clientId, leadId, "c.type = 'complianceAudit'", ct);
         counts["ai_usage"] = await DeleteWhereLeadAsync(containers.Leads, clientId, leadId, "c.type = 'usage'", ct);
         await DeleteWhereLeadAsync(containers.Outbox, clientId, leadId, "c.type = 'outboxProvider'", ct);
+        counts["crm_links"] = await DeleteWhereLeadAsync(containers.Leads, clientId, leadId, $"c.type = '{CosmosCrmLinkStore.LinkType}'", ct);
+        counts["lead_outcomes"] = await DeleteWhereLeadAsync(containers.Leads, clientId, leadId, $"c.type = '{CosmosLeadOutcomeStore.OutcomeType}'", ct);
+
         counts["email_claims"] = await DeleteWhereLeadAsync(containers.Leads, clientId, leadId, $"c.type = '{CosmosLeadStore.EmailClaimType}'", ct);
         counts["lead_merges"] = await DeleteWhereLeadAsync(containers.Leads, clientId, leadId, $"c.type = '{CosmosLeadStore.MergeType}'", ct);
         // The records of leads merged into this one name it too.

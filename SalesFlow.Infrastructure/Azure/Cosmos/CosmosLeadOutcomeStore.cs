@@ -1,0 +1,25 @@
+using Microsoft.Azure.Cosmos;
+using SalesFlow.Core.Leads;
+
+namespace SalesFlow.Infrastructure.Azure.Cosmos;
+
+/// <summary>Lead outcomes in the <c>leads</c> container (pk <c>/clientId</c>) as the document <c>outcome:{leadId}</c>; a set upserts it (the latest word wins).</summary>
+public sealed class CosmosLeadOutcomeStore(CosmosContainers containers) : ILeadOutcomeStore
+{
+    internal const string OutcomeType = "leadOutcome";
+
+    internal static string DocId(string leadId) => $"outcome:{leadId}";
+
+    public async Task<LeadOutcome?> GetAsync(string clientId, string leadId, CancellationToken ct)
+    {
+        var doc = await containers.Leads.ReadOrNullAsync(DocId(leadId), clientId, ct);
+        return doc is not null && doc.String("type") == OutcomeType ? CosmosDocuments.FromDocument<LeadOutcome>(doc) : null;
+    }
+
+    public async Task SetAsync(LeadOutcome outcome, CancellationToken ct) =>
+        await containers.Leads.UpsertItemAsync(
+            CosmosDocuments.ToDocument(outcome, OutcomeType, DocId(outcome.LeadId)),
+            new PartitionKey(outcome.ClientId),
+            new ItemRequestOptions { EnableContentResponseOnWrite = false },
+            ct);
+}
