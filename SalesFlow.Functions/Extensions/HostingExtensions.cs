@@ -45,6 +45,7 @@ public static class HostingExtensions
         services.AddSingleton<LeadProfileService>();
         services.AddSingleton<IntakeService>();
         services.AddSalesFlowMemory();
+        services.AddMeetingCalendar();
         // The confirmation link of an address typed in chat points at the app's public address.
         services.AddSingleton(sp => new EmailVerification(
             sp.GetRequiredService<ILeadStore>(),
@@ -130,6 +131,7 @@ public static class HostingExtensions
         app.MapClientConfigApi();
         app.MapPoisonQueuesApi();
         app.MapKnowledgeApi();
+        app.MapMeetingsApi();
         return app;
     }
 
