@@ -22,13 +22,13 @@ public sealed class CrmSyncService(
     ILeadProfileStore profiles,
     IMemoryStore memory,
     IConversationStore conversations,
+    IMeetingStore meetings,
     ICrmLinkStore links,
     ICrmGateway gateway,
     ILeadOutcomeStore outcomes,
     IWorkQueue queue,
     TimeProvider clock,
-    ILogger<CrmSyncService> logger,
-    IMeetingStore? meetings = null)
+    ILogger<CrmSyncService> logger)
 {
     /// <summary>HubSpot's stock pipeline.</summary>
     public const string DefaultPipeline = "default";
@@ -114,7 +114,7 @@ public sealed class CrmSyncService(
             await memory.GetSummaryAsync(clientId, leadId, ct),
             await conversations.FindForLeadAsync(clientId, leadId, ct),
             client.Config?.Language);
-        var leadMeetings = meetings is null ? [] : await meetings.ListForLeadAsync(clientId, leadId, ct);
+        var leadMeetings = await meetings.ListForLeadAsync(clientId, leadId, ct);
         var link = await links.GetAsync(clientId, leadId, ct) ?? CrmLink.New(clientId, leadId);
 
         await gateway.EnsureContactPropertiesAsync(account, CrmContactProperties.Custom, ct);

@@ -13,6 +13,7 @@ using SalesFlow.Core.Conversations;
 using SalesFlow.Core.Delivery;
 using SalesFlow.Core.FollowUps;
 using SalesFlow.Core.Leads;
+using SalesFlow.Core.Meetings;
 using SalesFlow.Core.Memory;
 using SalesFlow.Core.Observability;
 using SalesFlow.Core.Privacy;
@@ -117,6 +118,7 @@ public static class AdapterExtensions
         services.AddSingleton<IDeliveryFeedbackStore, SqliteDeliveryFeedbackStore>();
         services.AddSingleton<IFollowUpTimerStore, SqliteFollowUpTimerStore>();
         services.AddSingleton<IOptOutLedger, SqliteOptOutLedger>();
+        services.AddSingleton<IMeetingStore, SqliteMeetingStore>();
         services.AddSingleton<ILeadEraser>(sp => new SqliteLeadEraser(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<SqliteMemoryIndex>()));
         services.AddSingleton<ILeadProfileStore, SqliteLeadProfileStore>();
         services.AddSingleton<IComplianceAuditLog, SqliteComplianceAuditLog>();
@@ -141,6 +143,7 @@ public static class AdapterExtensions
         services.AddSingleton<IDeliveryFeedbackStore>(stores.DeliveryFeedback);
         services.AddSingleton<IFollowUpTimerStore>(stores.FollowUpTimers);
         services.AddSingleton<IOptOutLedger>(stores.OptOuts);
+        services.AddSingleton<IMeetingStore>(stores.Meetings);
         services.AddSingleton<ILeadEraser>(stores.Eraser);
         services.AddSingleton<ILeadProfileStore>(stores.Profiles);
         services.AddSingleton<IComplianceAuditLog>(stores.ComplianceAudit);

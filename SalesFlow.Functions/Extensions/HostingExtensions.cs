@@ -45,6 +45,7 @@ public static class HostingExtensions
         services.AddSingleton<LeadProfileService>();
         services.AddSingleton<IntakeService>();
         services.AddSalesFlowMemory();
+        services.AddMeetingCalendar();
         // The confirmation link of an address typed in chat points at the app's public address.
         services.AddSingleton(sp => new EmailVerification(
             sp.GetRequiredService<ILeadStore>(),
@@ -132,6 +133,7 @@ public static class HostingExtensions
         app.MapPoisonQueuesApi();
         app.MapKnowledgeApi();
         app.MapCrmApi();
+        app.MapMeetingsApi();
         return app;
     }
 

@@ -133,6 +133,8 @@ public static class AppSettings
             "https://api.sendgrid.com", SettingScope.Both),
         new("HubSpot__ApiBaseUrl", "Base URL of HubSpot's CRM API for the CRM sync (contacts, deals, notes, properties; bearer = the client's hubspot.accessToken); a proxy or a test server; absolute http(s) URL.",
             "https://api.hubapi.com", SettingScope.Both),
+        new("CalCom__ApiBaseUrl", "Base URL of Cal.com API v2 for the clients that configured calcom (a self-hosted Cal.com, a proxy or a test server); absolute http(s) URL.",
+            "https://api.cal.com", SettingScope.Both),
 
         // ── Demo client (DemoClientOptions) ─────────────────────────────────────────────────
         new("DemoClient__Enabled", "Create the demo client on first start and print its keys to the console once. Off in the cloud: the host forwards stdout to the logs.",

@@ -288,6 +288,44 @@ internal static class SqliteSchema
             outcome_json TEXT NOT NULL,
             PRIMARY KEY (client_id, lead_id)
         );
+        -- Meetings booked for leads (Cal.com or the embedded calendar); one row per booking intent (idempotency key).
+        CREATE TABLE IF NOT EXISTS meetings (
+            client_id TEXT NOT NULL,
+            id TEXT NOT NULL,
+            lead_id TEXT NOT NULL,
+            provider TEXT NOT NULL,
+            external_id TEXT,
+            start_at INTEGER NOT NULL,
+            end_at INTEGER NOT NULL,
+            time_zone TEXT NOT NULL,
+            language TEXT NOT NULL,
+            status TEXT NOT NULL,
+            attendee_name TEXT, attendee_email TEXT, attendee_phone TEXT,
+            location TEXT,
+            idempotency_key TEXT NOT NULL,
+            cancel_reason TEXT,
+            error TEXT,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            etag TEXT NOT NULL,
+            PRIMARY KEY (client_id, id),
+            UNIQUE (client_id, idempotency_key)
+        );
+        CREATE INDEX IF NOT EXISTS ix_meetings_lead ON meetings (client_id, lead_id, start_at);
+        CREATE INDEX IF NOT EXISTS ix_meetings_external ON meetings (client_id, external_id);
+        CREATE INDEX IF NOT EXISTS ix_meetings_start ON meetings (client_id, start_at);
+        CREATE INDEX IF NOT EXISTS ix_meetings_created ON meetings (client_id, created_at);
+        -- The slots last offered to a lead (one offer per lead).
+        CREATE TABLE IF NOT EXISTS slot_offers (
+            client_id TEXT NOT NULL,
+            lead_id TEXT NOT NULL,
+            slots_json TEXT NOT NULL,
+            time_zone TEXT NOT NULL,
+            language TEXT NOT NULL,
+            offered_at INTEGER NOT NULL,
+            through_seq INTEGER NOT NULL,
+            PRIMARY KEY (client_id, lead_id)
+        );
         -- Erasures whose rows are deleted but whose leftovers in the file are not yet scrubbed (SqliteErasureScrubber).
         -- The one table without client_id: it names no client and no lead, only how far the scrub got.
         CREATE TABLE IF NOT EXISTS erasure_scrubs (

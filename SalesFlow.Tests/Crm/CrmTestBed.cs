@@ -42,7 +42,7 @@ public sealed class CrmTestBed : IAsyncDisposable
         Outcomes = new SqliteLeadOutcomeStore(Temp.Db);
         Links = new FlakyLinkStore(new SqliteCrmLinkStore(Temp.Db));
         Gateway = new HubSpotCrmGateway(_http.GetRequiredService<IHttpClientFactory>(), Options.Create(new HubSpotApiOptions { ApiBaseUrl = server.BaseUrlSetting }), new HubSpotRateLimits(), Clock);
-        Sync = new CrmSyncService(Clients, Leads, Profiles, Memory, Conversations, Links, Gateway, Outcomes, Queue, Clock, NullLogger<CrmSyncService>.Instance, meetings);
+        Sync = new CrmSyncService(Clients, Leads, Profiles, Memory, Conversations, meetings ?? new SqliteMeetingStore(Temp.Db), Links, Gateway, Outcomes, Queue, Clock, NullLogger<CrmSyncService>.Instance);
         Handler = new SyncCrmHandler(Sync);
     }
 

@@ -7,7 +7,7 @@ namespace SalesFlow.Infrastructure.Azure.Cosmos;
 /// <summary>
 /// GDPR erasure over the Cosmos containers: the lead's whole conversation partition (conversation,
 /// messages, counter, dedupe documents, memory summary and vectors), its conversation reference, its identities, its outbox
-/// items with their provider indexes, its profile, compliance audit entries and AI usage records (opt-out ledger entries stay,
+/// items with their provider indexes, its profile, compliance audit entries, AI usage records, meetings and slot offer (opt-out ledger entries stay,
 /// unlinked from the lead), then the lead document itself — last, so an interrupted
 /// erasure is found again and finished by a retry. Deleted documents are gone from Cosmos (no
 /// soft delete); continuous backup keeps them until its retention ends, which the privacy notice states.
@@ -64,6 +64,8 @@ public sealed class CosmosLeadEraser(CosmosContainers containers) : ILeadEraser
 
         counts["email_claims"] = await DeleteWhereLeadAsync(containers.Leads, clientId, leadId, $"c.type = '{CosmosLeadStore.EmailClaimType}'", ct);
         counts["lead_merges"] = await DeleteWhereLeadAsync(containers.Leads, clientId, leadId, $"c.type = '{CosmosLeadStore.MergeType}'", ct);
+        counts["meetings"] = await DeleteWhereLeadAsync(containers.Leads, clientId, leadId, $"c.type = '{CosmosMeetingStore.MeetingType}'", ct);
+        counts["slot_offers"] = await DeleteWhereLeadAsync(containers.Leads, clientId, leadId, $"c.type = '{CosmosMeetingStore.OfferType}'", ct);
         // The records of leads merged into this one name it too.
         foreach (var merge in await new CosmosLeadStore(containers).ListMergedIntoAsync(clientId, leadId, ct))
         {

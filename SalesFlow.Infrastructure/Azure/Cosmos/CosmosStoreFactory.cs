@@ -29,6 +29,7 @@ public sealed class CosmosStores : IDisposable
         FollowUpTimers = new CosmosFollowUpTimerStore(Containers);
         DeliveryFeedback = new CosmosDeliveryFeedbackStore(Containers);
         OptOuts = new CosmosOptOutLedger(Containers);
+        Meetings = new CosmosMeetingStore(Containers);
     }
 
     public CosmosClient Client { get; }
@@ -65,6 +66,8 @@ public sealed class CosmosStores : IDisposable
     public CosmosFollowUpTimerStore FollowUpTimers { get; }
 
     public CosmosOptOutLedger OptOuts { get; }
+
+    public CosmosMeetingStore Meetings { get; }
 
     /// <summary>Creates the database and containers when missing (when <see cref="CosmosOptions.CreateIfMissing"/>); call once at start-up.</summary>
     public async Task InitializeAsync(CancellationToken ct)
