@@ -86,6 +86,7 @@ public static class TimerNames
     public const string RetentionCleanup = "retention-cleanup";
     public const string SummaryRefresh = "summary-refresh";
     public const string FollowUps = "follow-ups";
+    public const string DailySummary = "daily-summary";
 }
 
 /// <summary>The timers' schedules (6-field NCRONTAB, UTC): the trigger attributes use them, so the host and the TimerRunner agree.</summary>
@@ -103,4 +104,7 @@ public static class TimerSchedules
 
     /// <summary>The standalone follow-up driver's sweep (store timers); under the host with Durable follow-ups it finds none.</summary>
     public const string FollowUps = "*/30 * * * * *";
+
+    /// <summary>Every 15 minutes: each client's 08:00 falls in some run, whatever its zone's offset (a run that finds it sent does nothing).</summary>
+    public const string DailySummary = "0 5,20,35,50 * * * *";
 }

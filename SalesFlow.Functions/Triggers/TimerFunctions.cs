@@ -21,4 +21,7 @@ public sealed class TimerFunctions(TimerDispatcher timers)
 
     [Function(TimerNames.FollowUps)]
     public Task FollowUps([TimerTrigger(TimerSchedules.FollowUps)] TimerInfo timer, CancellationToken ct) => timers.RunAsync(TimerNames.FollowUps, ct);
+
+    [Function(TimerNames.DailySummary)]
+    public Task DailySummary([TimerTrigger(TimerSchedules.DailySummary)] TimerInfo timer, CancellationToken ct) => timers.RunAsync(TimerNames.DailySummary, ct);
 }
