@@ -49,10 +49,9 @@ public static class AlertMessages
 
     public static StaffEmail MeetingBooked(MeetingBooked booked, AlertLead lead, TimeZoneInfo clientZone, string clientName, bool german)
     {
-        var culture = CultureInfo.GetCultureInfo(german ? "de-DE" : "en-GB");
         var start = TimeZoneInfo.ConvertTime(booked.Start, clientZone);
         var end = TimeZoneInfo.ConvertTime(booked.End, clientZone);
-        var when = $"{start.ToString("ddd d MMM yyyy, HH:mm", culture)}–{end.ToString("HH:mm", culture)} ({clientZone.Id})";
+        var when = $"{StaffDates.Short(DateOnly.FromDateTime(start.DateTime), german)}, {StaffDates.Time(start)}–{StaffDates.Time(end)} ({clientZone.Id})";
         var email = new StaffEmail(
             german ? $"📅 Termin gebucht: {lead.Title}" : $"📅 Meeting booked: {lead.Title}",
             german ? $"{lead.DisplayName} hat einen Termin gebucht" : $"{lead.DisplayName} booked a meeting")

@@ -124,10 +124,9 @@ public static class DailySummaryMessage
 {
     public static StaffEmail Compose(DailyFigures figures, string clientName, TimeZoneInfo zone, bool german)
     {
-        var culture = CultureInfo.GetCultureInfo(german ? "de-DE" : "en-GB");
-        var day = figures.Day.ToString(german ? "dddd, d. MMMM yyyy" : "dddd d MMMM yyyy", culture);
+        var day = StaffDates.Long(figures.Day, german);
         var a = figures.Activity;
-        string Count(int? n) => n?.ToString(culture) ?? (german ? "nicht erfasst" : "not tracked");
+        string Count(int? n) => n?.ToString(CultureInfo.InvariantCulture) ?? (german ? "nicht erfasst" : "not tracked");
         return new StaffEmail(
                 german ? $"📊 Tagesbericht {clientName}: {day}" : $"📊 Daily summary {clientName}: {day}",
                 german ? $"Ihr Tag mit SalesFlow: {day}" : $"Your day with SalesFlow: {day}")
