@@ -210,6 +210,12 @@ public sealed class DeliveryService(
 
     private async Task<string?> SuppressionReasonAsync(OutboxItem item, CancellationToken ct)
     {
+        if (OutboxPurpose.IsToStaff(item.Purpose))
+        {
+            // To the client's own people: the lead's opt-out or erasure is about the lead's address, not theirs.
+            return await EmailSuppressionAsync(item, ct);
+        }
+
         var lead = await leads.GetAsync(item.ClientId, item.LeadId, ct);
         if (lead is null)
         {
@@ -225,13 +231,13 @@ public sealed class DeliveryService(
             return "lead opted out";
         }
 
-        if (item.Channel == ChannelKind.Email && await feedback.FindEmailSuppressionAsync(item.ClientId, item.Recipient, ct) is { } suppression)
-        {
-            return $"address on the e-mail suppression list since {suppression.CreatedAt:O} ({suppression.Reason})";
-        }
-
-        return null;
+        return await EmailSuppressionAsync(item, ct);
     }
+
+    private async Task<string?> EmailSuppressionAsync(OutboxItem item, CancellationToken ct) =>
+        item.Channel == ChannelKind.Email && await feedback.FindEmailSuppressionAsync(item.ClientId, item.Recipient, ct) is { } suppression
+            ? $"address on the e-mail suppression list since {suppression.CreatedAt:O} ({suppression.Reason})"
+            : null;
 
     private Task EnqueueAgainAsync(OutboxItem item, TimeSpan delay, CancellationToken ct) =>
         queue.EnqueueAsync(Queues.Deliver, DeliverWork.Serialize(new DeliverWork(item.ClientId, item.Id)), delay, DeliverWork.CoalesceKey(item.Id), ct);

@@ -84,11 +84,27 @@ public static class OutboxPurpose
     public const string FollowUp = "follow_up";
     /// <summary>The personalised first message to a lead who came in through POST /api/leads (a form, an ad, an import).</summary>
     public const string FirstContact = "first_contact";
+    /// <summary>An alert to the client's staff about a lead (hot, escalated, meeting booked): to a staff address, never the lead.</summary>
+    public const string Alert = "alert";
+    /// <summary>The client's daily activity summary to its staff; about no lead (<see cref="OutboxItem.NoLead"/>).</summary>
+    public const string DailySummary = "daily_summary";
+
+    /// <summary>
+    /// Items addressed to the client's own people rather than the lead: the lead's opt-out or erasure does not stop
+    /// them, and a lead's listing of its messages leaves them out.
+    /// </summary>
+    public static bool IsToStaff(string purpose) => purpose is Alert or DailySummary;
+
+    /// <summary>The staff purposes, for stores that filter them out of a lead's listing.</summary>
+    public static IReadOnlyList<string> ToStaff { get; } = [Alert, DailySummary];
 }
 
-/// <summary>A message SalesFlow will send (or has sent) to a lead, keyed for exactly-once effect.</summary>
+/// <summary>A message SalesFlow will send (or has sent) to a lead, or to the client's staff about one, keyed for exactly-once effect.</summary>
 public sealed record OutboxItem
 {
+    /// <summary>The <see cref="LeadId"/> and <see cref="ConversationId"/> of an item about no lead (a daily summary); no lead id has this form.</summary>
+    public const string NoLead = "-";
+
     public required string Id { get; init; }
     public required string ClientId { get; init; }
     public required string LeadId { get; init; }
@@ -119,6 +135,12 @@ public sealed record OutboxItem
 
     /// <summary>Set on e-mail: the subject and headers that thread the message into the lead's conversation.</summary>
     public EmailThread? Thread { get; init; }
+
+    /// <summary>
+    /// E-mail only: a written HTML body sent with <see cref="Text"/> as its plain-text alternative (staff alerts and
+    /// summaries); null: the HTML part is derived from the text.
+    /// </summary>
+    public string? HtmlBody { get; init; }
 
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
@@ -163,12 +185,16 @@ public interface IOutboxStore
 
     Task<OutboxItem?> GetAsync(string clientId, string id, CancellationToken ct);
 
-    /// <summary>Oldest first (the pending items a turn looks at); see <see cref="ListPageAsync"/> for the listing people page through.</summary>
+    /// <summary>
+    /// Oldest first (the pending items a turn looks at); see <see cref="ListPageAsync"/> for the listing people page through.
+    /// With a lead: the messages to the lead; staff items about it (<see cref="OutboxPurpose.IsToStaff"/>) are listed only client-wide.
+    /// </summary>
     Task<IReadOnlyList<OutboxItem>> ListAsync(string clientId, string? leadId, string? status, int limit, CancellationToken ct);
 
     /// <summary>
     /// One page of the client's items, newest first (creation time, then id), optionally for one lead and one status,
-    /// starting after <paramref name="after"/> (a position of an earlier page; null for the first page).
+    /// starting after <paramref name="after"/> (a position of an earlier page; null for the first page). With a lead, staff
+    /// items about it are left out, as in <see cref="ListAsync"/>.
     /// </summary>
     Task<Page<OutboxItem>> ListPageAsync(string clientId, string? leadId, string? status, PagePosition? after, int limit, CancellationToken ct);
 

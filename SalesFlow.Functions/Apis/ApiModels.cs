@@ -144,8 +144,9 @@ public sealed record ComplianceAuditDto(string Id, string LeadId, string OutboxI
 
 public sealed record ChatStreamRequest(string? ConversationId, string? Message, string? Mode);
 
-public sealed record OutboxItemDto(string Id, string LeadId, string ConversationId, string Channel, string Recipient, string Text, string Status, string Purpose, string IdempotencyKey, string? ProviderMessageId, string? Error, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, int Attempts = 0, DateTimeOffset? NextAttemptAt = null)
+/// <param name="LeadId">Null for an item about no lead (a daily summary).</param>
+public sealed record OutboxItemDto(string Id, string? LeadId, string ConversationId, string Channel, string Recipient, string Text, string Status, string Purpose, string IdempotencyKey, string? ProviderMessageId, string? Error, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, int Attempts = 0, DateTimeOffset? NextAttemptAt = null)
 {
     public static OutboxItemDto From(OutboxItem o) =>
-        new(o.Id, o.LeadId, o.ConversationId, o.Channel.ToWire(), o.Recipient, o.Text, o.Status, o.Purpose, o.IdempotencyKey, o.ProviderMessageId, o.Error, o.CreatedAt, o.UpdatedAt, o.Attempts, o.NextAttemptAt);
+        new(o.Id, o.LeadId == OutboxItem.NoLead ? null : o.LeadId, o.ConversationId, o.Channel.ToWire(), o.Recipient, o.Text, o.Status, o.Purpose, o.IdempotencyKey, o.ProviderMessageId, o.Error, o.CreatedAt, o.UpdatedAt, o.Attempts, o.NextAttemptAt);
 }

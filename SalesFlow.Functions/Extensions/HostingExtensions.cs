@@ -38,6 +38,7 @@ public static class HostingExtensions
         services.AddSingleton(health);
         services.AddSalesFlowAdapters(builder.Configuration, mode, health);
         services.AddIntegrationEvents(builder.Configuration);
+        services.AddAlerts();
         services.AddSingleton<ITimerHandler, RetentionCleanupTimer>();
         builder.AddAiBrain();
         services.AddSingleton<IComplianceFilter, RulesComplianceFilter>();

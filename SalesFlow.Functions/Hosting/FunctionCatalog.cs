@@ -87,6 +87,7 @@ public static class TimerNames
     public const string SummaryRefresh = "summary-refresh";
     public const string FollowUps = "follow-ups";
     public const string CrmRetry = "crm-retry";
+    public const string DailySummary = "daily-summary";
 }
 
 /// <summary>The timers' schedules (6-field NCRONTAB, UTC): the trigger attributes use them, so the host and the TimerRunner agree.</summary>
@@ -107,4 +108,7 @@ public static class TimerSchedules
 
     /// <summary>A safety net: a failed sync queues its own retry; this finds those whose re-queue was lost.</summary>
     public const string CrmRetry = "0 */5 * * * *";
+
+    /// <summary>Every 15 minutes: each client's 08:00 falls in some run, whatever its zone's offset (a run that finds it sent does nothing).</summary>
+    public const string DailySummary = "0 5,20,35,50 * * * *";
 }

@@ -24,4 +24,7 @@ public sealed class TimerFunctions(TimerDispatcher timers)
 
     [Function(TimerNames.CrmRetry)]
     public Task CrmRetry([TimerTrigger(TimerSchedules.CrmRetry)] TimerInfo timer, CancellationToken ct) => timers.RunAsync(TimerNames.CrmRetry, ct);
+
+    [Function(TimerNames.DailySummary)]
+    public Task DailySummary([TimerTrigger(TimerSchedules.DailySummary)] TimerInfo timer, CancellationToken ct) => timers.RunAsync(TimerNames.DailySummary, ct);
 }

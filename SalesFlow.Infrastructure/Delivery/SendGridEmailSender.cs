@@ -72,7 +72,8 @@ public sealed class SendGridEmailSender(IHttpClientFactory httpClients, IOptions
         message.AddTo(new EmailAddress(item.Recipient));
         message.SetGlobalSubject(item.Thread?.Subject ?? DefaultSubject(item, clientName));
         message.AddContent(MimeType.Text, item.Text);
-        message.AddContent(MimeType.Html, Html(item.Text));
+        // Staff alerts carry their own HTML; every other e-mail's HTML part is its text, encoded.
+        message.AddContent(MimeType.Html, item.HtmlBody ?? Html(item.Text));
         if (item.Thread is { } thread)
         {
             // RFC 5322 §3.6.4: message ids in angle brackets; References lists the chain, oldest first.

@@ -8,7 +8,7 @@ namespace SalesFlow.Infrastructure.Embedded;
 
 public sealed class SqliteOutboxStore(SqliteDatabase db) : IOutboxStore
 {
-    private const string Columns = "client_id, id, lead_id, conversation_id, channel, recipient, text, idempotency_key, purpose, status, provider_message_id, error, created_at, updated_at, template_json, thread_json, attempts, claimed_at, next_attempt_at";
+    private const string Columns = "client_id, id, lead_id, conversation_id, channel, recipient, text, idempotency_key, purpose, status, provider_message_id, error, created_at, updated_at, template_json, thread_json, attempts, claimed_at, next_attempt_at, html_body";
 
     public Task<(OutboxItem Item, bool Created)> AddAsync(OutboxItem item, CancellationToken ct) =>
         db.WriteAsync(async (c, t) =>
@@ -20,7 +20,7 @@ public sealed class SqliteOutboxStore(SqliteDatabase db) : IOutboxStore
             }
 
             await c.Command(
-                $"INSERT INTO outbox ({Columns}) VALUES ($c, $id, $l, $conv, $ch, $to, $text, $k, $purpose, $status, $p, $err, $cre, $upd, $template, $thread, $attempts, $claimed, $next)",
+                $"INSERT INTO outbox ({Columns}) VALUES ($c, $id, $l, $conv, $ch, $to, $text, $k, $purpose, $status, $p, $err, $cre, $upd, $template, $thread, $attempts, $claimed, $next, $html)",
                 t,
                 ("$c", item.ClientId),
                 ("$id", item.Id),
@@ -40,7 +40,8 @@ public sealed class SqliteOutboxStore(SqliteDatabase db) : IOutboxStore
                 ("$thread", item.Thread is null ? null : JsonSerializer.Serialize(item.Thread)),
                 ("$attempts", item.Attempts),
                 ("$claimed", item.ClaimedAt?.Ms()),
-                ("$next", item.NextAttemptAt?.Ms())).ExecAsync();
+                ("$next", item.NextAttemptAt?.Ms()),
+                ("$html", item.HtmlBody)).ExecAsync();
             return (item, true);
         }, ct);
 
@@ -56,7 +57,7 @@ public sealed class SqliteOutboxStore(SqliteDatabase db) : IOutboxStore
     /// <summary>The statement behind <see cref="ListAsync"/>: with a lead it runs on the (client, lead, created) index (every turn asks for its lead's pending items).</summary>
     internal static (string Sql, (string Name, object? Value)[] Parameters) ListQuery(string clientId, string? leadId, string? status, int limit)
     {
-        var filter = new SqlFilter("client_id = $c", ("$c", clientId)).WhereGiven("lead_id = $l", "$l", leadId).WhereGiven("status = $s", "$s", status);
+        var filter = LeadFilter(clientId, leadId).WhereGiven("status = $s", "$s", status);
         return ($"SELECT {Columns} FROM {Source(leadId)} WHERE {filter.Sql} ORDER BY created_at, id LIMIT $n", filter.With(("$n", limit)));
     }
 
@@ -73,13 +74,20 @@ public sealed class SqliteOutboxStore(SqliteDatabase db) : IOutboxStore
     /// </summary>
     internal static (string Sql, (string Name, object? Value)[] Parameters) PageQuery(string clientId, string? leadId, string? status, PagePosition? after, int limit)
     {
-        var filter = new SqlFilter("client_id = $c", ("$c", clientId)).WhereGiven("lead_id = $l", "$l", leadId).WhereGiven("status = $s", "$s", status);
+        var filter = LeadFilter(clientId, leadId).WhereGiven("status = $s", "$s", status);
         if (after is { } position)
         {
             filter.Where("(created_at, id) < ($at, $id)", ("$at", position.Key), ("$id", position.Id));
         }
 
         return ($"SELECT {Columns} FROM {Source(leadId)} WHERE {filter.Sql} ORDER BY created_at DESC, id DESC LIMIT $n", filter.With(("$n", limit + 1)));
+    }
+
+    /// <summary>A lead's listing holds the messages to the lead: staff alerts about it are listed client-wide only.</summary>
+    private static SqlFilter LeadFilter(string clientId, string? leadId)
+    {
+        var filter = new SqlFilter("client_id = $c", ("$c", clientId));
+        return leadId is null ? filter : filter.Where("lead_id = $l AND purpose NOT IN ($staff1, $staff2)", ("$l", leadId), ("$staff1", OutboxPurpose.ToStaff[0]), ("$staff2", OutboxPurpose.ToStaff[1]));
     }
 
     /// <summary>
@@ -240,6 +248,7 @@ public sealed class SqliteOutboxStore(SqliteDatabase db) : IOutboxStore
             Attempts = r.GetInt32(r.GetOrdinal("attempts")),
             ClaimedAt = r.NullableTime("claimed_at"),
             NextAttemptAt = r.NullableTime("next_attempt_at"),
+            HtmlBody = r.NullableString("html_body"),
         };
     }
 }

@@ -19,6 +19,7 @@ internal static class SqliteSchema
         ("outbox", "attempts", "INTEGER NOT NULL DEFAULT 0"),
         ("outbox", "claimed_at", "INTEGER"),
         ("outbox", "next_attempt_at", "INTEGER"),
+        ("outbox", "html_body", "TEXT"),
     ];
 
     public const string Ddl = """
@@ -138,6 +139,7 @@ internal static class SqliteSchema
             attempts INTEGER NOT NULL DEFAULT 0,
             claimed_at INTEGER,
             next_attempt_at INTEGER,
+            html_body TEXT,
             PRIMARY KEY (client_id, id),
             UNIQUE (client_id, idempotency_key)
         );
@@ -145,6 +147,17 @@ internal static class SqliteSchema
         CREATE INDEX IF NOT EXISTS ix_outbox_time ON outbox (client_id, created_at, id);
         CREATE INDEX IF NOT EXISTS ix_outbox_provider ON outbox (client_id, provider_message_id);
         CREATE INDEX IF NOT EXISTS ix_outbox_status ON outbox (status, updated_at);
+        -- Lead events the daily summary counts (hot, escalated, opted out): the kind and time only, keyed by a hash of
+        -- the event's idempotency key (once per event), nothing that names the lead.
+        CREATE TABLE IF NOT EXISTS activity_events (
+            client_id TEXT NOT NULL,
+            event_hash TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            PRIMARY KEY (client_id, event_hash)
+        );
+        CREATE INDEX IF NOT EXISTS ix_activity_events_time ON activity_events (client_id, kind, at);
+        CREATE INDEX IF NOT EXISTS ix_leads_created ON leads (client_id, created_at);
         CREATE TABLE IF NOT EXISTS outbox_redispatch (
             client_id TEXT NOT NULL,
             outbox_id TEXT NOT NULL,

@@ -151,6 +151,9 @@ resource sqlContainers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/conta
           {
             path: '/finalText/?'
           }
+          {
+            path: '/htmlBody/?'
+          }
         ]
         compositeIndexes: container.compositeIndexes
       }

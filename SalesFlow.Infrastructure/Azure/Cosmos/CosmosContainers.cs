@@ -53,7 +53,7 @@ public sealed class CosmosContainers(Database database)
     /// Large values that no query filters or sorts on (vectors, message and document text, audited replies): indexing
     /// them costs RU on every write, a 384-number vector being 384 index terms. infra/app/cosmos.bicep excludes the same.
     /// </summary>
-    public static readonly string[] NotIndexed = ["/vector/*", "/text/?", "/content/?", "/finalText/?"];
+    public static readonly string[] NotIndexed = ["/vector/*", "/text/?", "/content/?", "/finalText/?", "/htmlBody/?"];
 
     private static ContainerProperties WithoutLargeValuesIndexed(ContainerProperties container)
     {

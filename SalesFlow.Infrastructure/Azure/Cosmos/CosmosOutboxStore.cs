@@ -47,7 +47,7 @@ public sealed class CosmosOutboxStore(CosmosContainers containers) : IOutboxStor
         var sql = new StringBuilder($"SELECT TOP {limit} * FROM c WHERE c.clientId = @clientId AND c.type = '{ItemType}'");
         if (leadId is not null)
         {
-            sql.Append(" AND c.leadId = @leadId");
+            sql.Append(LeadCondition);
         }
 
         if (status is not null)
@@ -77,7 +77,7 @@ public sealed class CosmosOutboxStore(CosmosContainers containers) : IOutboxStor
         var sql = new StringBuilder($"SELECT TOP {limit + 1} * FROM c WHERE c.clientId = @clientId AND c.type = '{ItemType}'");
         if (leadId is not null)
         {
-            sql.Append(" AND c.leadId = @leadId");
+            sql.Append(LeadCondition);
         }
 
         if (status is not null)
@@ -302,6 +302,10 @@ public sealed class CosmosOutboxStore(CosmosContainers containers) : IOutboxStor
             }
         }
     }
+
+    /// <summary>A lead's listing holds the messages to the lead: staff alerts about it are listed client-wide only.</summary>
+    private static readonly string LeadCondition =
+        " AND c.leadId = @leadId" + string.Concat(OutboxPurpose.ToStaff.Select(p => $" AND c.purpose != '{p}'"));
 
     private async Task<JsonObject?> FindDocumentAsync(string clientId, string id, CancellationToken ct)
     {
