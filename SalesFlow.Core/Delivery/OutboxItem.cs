@@ -84,6 +84,8 @@ public static class OutboxPurpose
     public const string FollowUp = "follow_up";
     /// <summary>The personalised first message to a lead who came in through POST /api/leads (a form, an ad, an import).</summary>
     public const string FirstContact = "first_contact";
+    /// <summary>The e-mail confirming a meeting booked (or moved) in the conversation, written by SalesFlow, once per meeting and start.</summary>
+    public const string MeetingConfirmation = "meeting_confirmation";
 }
 
 /// <summary>A message SalesFlow will send (or has sent) to a lead, keyed for exactly-once effect.</summary>
