@@ -122,6 +122,12 @@ public sealed partial record SlotChoice(
             return index < fitting.Count ? new(SlotChoiceKind.Pick, fitting[index]) : new(SlotChoiceKind.Ambiguous, Candidates: fitting.Count > 1 ? fitting : offeredSlots);
         }
 
+        if (!mention.NamesDay && !mention.NamesTime && fitting.Count > 0)
+        {
+            // Only a part of the day ("mornings are better"): a preference, not a pick; the lead confirms which.
+            return new(SlotChoiceKind.Ambiguous, Candidates: fitting);
+        }
+
         return fitting.Count switch
         {
             1 => new(SlotChoiceKind.Pick, fitting[0]),
@@ -150,8 +156,9 @@ public sealed partial record SlotChoice(
         if (mention.Weekdays.Count > 0)
         {
             var weekday = mention.Weekdays[^1];
+            // Today's weekday named means next week's: "today" says today.
             var ahead = ((int)weekday - (int)today.DayOfWeek + 7) % 7;
-            var next = today.AddDays(ahead);
+            var next = today.AddDays(ahead == 0 ? 7 : ahead);
             if (mention.NextWeek)
             {
                 // The weekday of the week after this one (weeks start on Monday).
@@ -197,7 +204,7 @@ public sealed partial record SlotChoice(
         };
     }
 
-    [GeneratedRegex(@"\b(?:cancel\w*|call (?:it|the \w+) off|can'?t make it|cannot make it|won'?t make it|can'?t come|won'?t be able to (?:make|attend|come|join)|unable to (?:make|attend|come|join)|can'?t attend|not able to (?:make|attend|come)|absagen|absage|sage\w* \w+ ab|storn\w*|nicht kommen|nicht teilnehmen|kann nicht dabei sein|schaffe? (?:es|das|den termin) nicht|schaff'?s nicht)\b")]
+    [GeneratedRegex(@"\b(?:cancel\w*|call (?:it|the \w+) off|can'?t make it|cannot make it|won'?t make it|can'?t come|won'?t be able to (?:make|attend|come|join)|unable to (?:make|attend|come|join)|can'?t attend|not able to (?:make|attend|come)|absagen|absage|sag\w*(?: \w+){0,3} ab|storn\w*|nicht kommen|nicht teilnehmen|kann nicht dabei sein|schaffe? (?:es|das|den termin) nicht|schaff'?s nicht)\b")]
     private static partial Regex Cancel();
 
     [GeneratedRegex(@"\b(?:re-?schedul\w*|re-?book\w*|move (?:it|the|our|my)|push (?:it|the|our|my)|postpone\w*|another (?:time|day|slot|date)|different (?:time|day|slot|date)|change the (?:time|date|day)|other time|verschieb\w*|verleg\w*|umbuch\w*|umleg\w*|andere[nr]? (?:termin|zeit|tag|uhrzeit)|neue[nr]? (?:termin|zeit))\b")]

@@ -236,7 +236,7 @@ public sealed partial record SlotMention
     private static partial Regex Noon();
 
     /// <summary>Ordinal words that are no choice: "first of all", "at first", "one second".</summary>
-    [GeneratedRegex(@"\b(?:first of all|at first|first things first|(?:a|one|just a) (?:second|sec)|zum ersten mal|erst mal|erstmal)\b")]
+    [GeneratedRegex(@"\b(?:first of all|at first|first things first|first,? (?:i|we|let|you|i'll|i'd)|(?:a|one|just a) (?:second|sec)|zum ersten mal|erst mal|erstmal)\b")]
     private static partial Regex NotAPosition();
 
     [GeneratedRegex(@"\b(?<o>first|1st|second|2nd|third|3rd|last|latter|former|erste[nrsm]?|zweite[nrsm]?|dritte[nrsm]?|letzte[nrsm]?)\b")]

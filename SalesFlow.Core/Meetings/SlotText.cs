@@ -56,9 +56,13 @@ public static class SlotText
         : $"Sorry, that time was just taken. How about {Offer(slots, zone, language)} (Times in {zone.Id})";
 
     /// <summary>Two or more offered slots fit what the lead said: ask which.</summary>
-    public static string WhichReply(IReadOnlyList<MeetingSlot> slots, TimeZoneInfo zone, string? language) => IsGerman(language)
-        ? $"Welcher Termin soll es sein: {Offer(slots, zone, language)}"
-        : $"Which one would you like: {Offer(slots, zone, language)}";
+    public static string WhichReply(IReadOnlyList<MeetingSlot> slots, TimeZoneInfo zone, string? language) => (slots.Count, IsGerman(language)) switch
+    {
+        (1, true) => $"Passt Ihnen {Choice(slots, zone, language)}?",
+        (1, false) => $"Would {Choice(slots, zone, language)} work?",
+        (_, true) => $"Welcher Termin soll es sein: {Offer(slots, zone, language)}",
+        _ => $"Which one would you like: {Offer(slots, zone, language)}",
+    };
 
     /// <summary>"Booked: Tue 3 Dec 14:00 (Europe/Berlin).", with the e-mail note when a confirmation e-mail goes out.</summary>
     public static string Confirmation(Meeting meeting, TimeZoneInfo zone, bool emailSent)
