@@ -46,11 +46,14 @@ public sealed class MeetingDialogue(MeetingService meetings, IMeetingStore store
             settled = outcome.Status == BookingStatus.Booked ? outcome : settled;
         }
 
-        var active = (await meetings.ActiveAsync(client.Id, lead.Id, ct)).FirstOrDefault(m => m.Status == MeetingStatus.Booked);
+        // Booked is what can be moved; a meeting still being confirmed can be cancelled too (the calendar is asked what it holds).
+        var current = await meetings.ActiveAsync(client.Id, lead.Id, ct);
+        var active = current.FirstOrDefault(m => m.Status == MeetingStatus.Booked);
+        var cancellable = active ?? current.FirstOrDefault();
         var now = clock.GetUtcNow();
         var offer = await store.GetOfferAsync(client.Id, lead.Id, ct);
         var open = offer is not null && offer.ThroughSeq < answered.Seq ? offer.Slots.Where(s => s.Start > now).ToList() : [];
-        var choice = SlotChoice.Read(turn.Text, open, active is not null, now, party.Zone);
+        var choice = SlotChoice.Read(turn.Text, open, cancellable is not null, now, party.Zone);
         var wantsMeeting = turn.Analysis.Intent == Intent.Meeting
             || (turn.To == ConversationState.ClosingAttempt && turn.From != ConversationState.ClosingAttempt);
 
@@ -64,7 +67,7 @@ public sealed class MeetingDialogue(MeetingService meetings, IMeetingStore store
                 SlotChoiceKind.Requested when active is not null && wantsMeeting => await RequestedAsync(turn, party, active, choice, ct),
                 SlotChoiceKind.Requested when active is null && (open.Count > 0 || wantsMeeting) => await RequestedAsync(turn, party, active: null, choice, ct),
                 SlotChoiceKind.OtherTimes => await OfferAsync(turn, party, choice.NextWeek, [.. open.Select(s => s.Start)], moving: false, ct),
-                SlotChoiceKind.Cancel when active is not null => await CancelAsync(turn, party, active, ct),
+                SlotChoiceKind.Cancel when cancellable is not null => await CancelAsync(turn, party, cancellable, ct),
                 SlotChoiceKind.Reschedule when active is not null => choice.Date is not null || choice.Time is not null
                     ? await RequestedAsync(turn, party, active, choice, ct)
                     : await OfferAsync(turn, party, choice.NextWeek, [active.Start], moving: true, ct),

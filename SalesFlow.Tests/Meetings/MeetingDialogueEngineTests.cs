@@ -193,6 +193,36 @@ public sealed class MeetingDialogueEngineTests : IDisposable
     }
 
     [Fact]
+    public async Task A_booking_left_pending_is_settled_and_confirmed_on_the_next_turn()
+    {
+        await Turn("Can we book a demo?");
+        _bed.Calendar.Setup(c => c.BookAsync(EngineTestBed.Acme, It.IsAny<BookingRequest>(), It.IsAny<CancellationToken>())).ThrowsAsync(new SchedulingException("timeout", permanent: false));
+        await Turn("the first one works");
+        _bed.Calendar.Setup(c => c.BookAsync(EngineTestBed.Acme, It.IsAny<BookingRequest>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((Core.Clients.Client _, BookingRequest r, CancellationToken _) => new BookedMeeting(MeetingProviders.CalCom, "uid-late", r.Slot.Start, r.Slot.End, null));
+
+        var turn = await Turn("Thanks!");
+
+        Assert.Equal("Booked: Tue 8 Dec 14:00 (Europe/Berlin).", turn.Reply!.Text);
+        Assert.Equal(ConversationState.ClosingAttempt, turn.Conversation.State);
+        Assert.Equal((MeetingStatus.Booked, "uid-late"), (_bed.Meetings.All.Single().Status, _bed.Meetings.All.Single().ExternalId));
+        _bed.Calendar.Verify(c => c.FindBookingAsync(EngineTestBed.Acme, It.IsAny<BookingRequest>(), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task A_booking_still_pending_can_be_cancelled()
+    {
+        await Turn("Can we book a demo?");
+        _bed.Calendar.Setup(c => c.BookAsync(EngineTestBed.Acme, It.IsAny<BookingRequest>(), It.IsAny<CancellationToken>())).ThrowsAsync(new SchedulingException("timeout", permanent: false));
+        await Turn("the first one works");
+
+        var turn = await Turn("Actually please cancel the meeting");
+
+        Assert.StartsWith("Your meeting on Tue 8 Dec 14:00 is cancelled.", turn.Reply!.Text, StringComparison.Ordinal);
+        Assert.Equal(MeetingStatus.Cancelled, _bed.Meetings.All.Single().Status);
+    }
+
+    [Fact]
     public async Task A_slot_taken_meanwhile_gets_new_times_offered()
     {
         await Turn("Can we book a demo?");
