@@ -9,6 +9,7 @@ using SalesFlow.Core.Compliance;
 using SalesFlow.Core.Delivery;
 using SalesFlow.Core.Integration;
 using SalesFlow.Core.Leads;
+using SalesFlow.Core.Meetings;
 using SalesFlow.Core.Observability;
 using SalesFlow.Core.Qualification;
 using SalesFlow.Core.Reach;
@@ -55,7 +56,8 @@ public sealed class ConversationEngine(
     IIntegrationEvents integrationEvents,
     IOptions<ConversationOptions> options,
     TimeProvider clock,
-    ILogger<ConversationEngine> logger)
+    ILogger<ConversationEngine> logger,
+    MeetingDialogue meetings)
 {
     /// <summary>The most characters of a turn (one message or a burst) the brain reads; the chat API takes messages of this size.</summary>
     public const int MaxTurnText = 4000;
@@ -152,7 +154,21 @@ public sealed class ConversationEngine(
 
         OutboxItem? reply = null;
         ComplianceResult? verdict = null;
-        if (ReplyWriter.PurposeOf(lead, wasEscalated, consent) is OutboxPurpose.OptInConfirmation)
+
+        // Meetings first (offer, book, cancel, move), only where a normal reply would be written; a booking closes.
+        var meetingTurn = ReplyWriter.PurposeOf(lead, wasEscalated, consent) is OutboxPurpose.Reply
+            ? await meetings.TryHandleAsync(new MeetingTurnContext(client, lead, answered, text, analysis, conversation.State, turned.State), ct)
+            : null;
+        if (meetingTurn is not null)
+        {
+            (reply, verdict) = await replies.WriteFixedAsync(lead, answered, OutboxPurpose.Reply, meetingTurn.Text, now, ct);
+            if (meetingTurn.Booked && turned.State != ConversationState.ClosingAttempt && SalesStateMachine.IsAllowed(turned.State, ConversationState.ClosingAttempt))
+            {
+                (next, reason) = (ConversationState.ClosingAttempt, "meeting booked");
+                turned = turned.MoveTo(next, reason, now);
+            }
+        }
+        else if (ReplyWriter.PurposeOf(lead, wasEscalated, consent) is OutboxPurpose.OptInConfirmation)
         {
             (reply, verdict) = await replies.WriteFixedAsync(lead, answered, OutboxPurpose.OptInConfirmation, ConsentTexts.OptIn(lead.Language, lead.FirstName, client.Name), now, ct);
         }

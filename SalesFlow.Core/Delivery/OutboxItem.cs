@@ -84,6 +84,8 @@ public static class OutboxPurpose
     public const string FollowUp = "follow_up";
     /// <summary>The personalised first message to a lead who came in through POST /api/leads (a form, an ad, an import).</summary>
     public const string FirstContact = "first_contact";
+    /// <summary>The e-mail confirming a meeting booked (or moved) in the conversation, written by SalesFlow, once per meeting and start.</summary>
+    public const string MeetingConfirmation = "meeting_confirmation";
     /// <summary>An alert to the client's staff about a lead (hot, escalated, meeting booked): to a staff address, never the lead.</summary>
     public const string Alert = "alert";
     /// <summary>The client's daily activity summary to its staff; about no lead (<see cref="OutboxItem.NoLead"/>).</summary>

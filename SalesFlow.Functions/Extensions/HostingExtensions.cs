@@ -59,6 +59,7 @@ public static class HostingExtensions
         services.AddSingleton<TurnMemory>();
         services.AddSingleton<ReplyWriter>();
         services.AddSingleton<ConversationEngine>();
+        services.AddMeetingDialogue();
         services.AddSingleton<InlineTurns>();
         services.AddSingleton<DeliveryRateLimiter>();
         services.AddSingleton<DeliveryService>();

@@ -12,6 +12,7 @@ using SalesFlow.Core.Intake;
 using SalesFlow.Core.Integration;
 using SalesFlow.Core.Knowledge;
 using SalesFlow.Core.Leads;
+using SalesFlow.Core.Meetings;
 using SalesFlow.Core.Memory;
 using SalesFlow.Core.Qualification;
 
@@ -26,6 +27,8 @@ public sealed class EngineTestBed : IDisposable
 
     public EngineTestBed()
     {
+        // A calendar with nothing free unless a test opens slots: a meeting wish is then answered "no times, shall we call?".
+        Calendar.SetReturnsDefault(Task.FromResult<IReadOnlyList<MeetingSlot>>([]));
         Leads = new SqliteLeadStore(Temp.Db);
         Conversations = new SqliteConversationStore(Temp.Db);
         Outbox = new SqliteOutboxStore(Temp.Db);
@@ -54,6 +57,20 @@ public sealed class EngineTestBed : IDisposable
     /// <summary>The integration events port the engine publishes to (a mock: what was published, and failures on demand).</summary>
     public Mock<IIntegrationEvents> IntegrationEvents { get; } = new();
 
+    /// <summary>The calendar port the meeting dialogue books through (a mock: slots, bookings and failures on demand).</summary>
+    public Mock<IMeetingScheduler> Calendar { get; } = new();
+
+    /// <summary>The meetings and slot offers of the meeting dialogue.</summary>
+    public InMemoryMeetingStore Meetings { get; } = new();
+
+    /// <summary>The meeting side of the turn on <see cref="Calendar"/> and <see cref="Meetings"/>; pass it to <see cref="Engine"/>.</summary>
+    public MeetingDialogue MeetingDialogue() => new(
+        new MeetingService(Calendar.Object, Meetings, Outbox, IntegrationEvents.Object, Clock, NullLogger<MeetingService>.Instance),
+        Meetings,
+        Leads,
+        Clock,
+        NullLogger<MeetingDialogue>.Instance);
+
     /// <summary>The standalone follow-up driver on the same stores and clock.</summary>
     public StoreFollowUpDriver FollowUpDriver(FollowUpOptions? options = null) =>
         new(FollowUpTimers, FollowUps(options), Clock, NullLogger<StoreFollowUpDriver>.Instance);
@@ -64,7 +81,8 @@ public sealed class EngineTestBed : IDisposable
         IReplyGenerator? replies = null,
         ILeadInsightsExtractor? extractor = null,
         ConversationOptions? options = null,
-        MemoryOptions? memory = null)
+        MemoryOptions? memory = null,
+        MeetingDialogue? meetings = null)
     {
         var clients = new Mock<IClientStore>();
         clients.Setup(c => c.GetAsync("acme", It.IsAny<CancellationToken>())).ReturnsAsync(Acme);
@@ -97,7 +115,8 @@ public sealed class EngineTestBed : IDisposable
             IntegrationEvents.Object,
             Options.Create(options ?? new ConversationOptions()),
             Clock,
-            NullLogger<ConversationEngine>.Instance);
+            NullLogger<ConversationEngine>.Instance,
+            meetings ?? MeetingDialogue());
     }
 
     /// <summary>The follow-up service on the same stores (rules texts, real compliance gate).</summary>

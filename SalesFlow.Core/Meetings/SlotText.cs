@@ -1,0 +1,146 @@
+using System.Globalization;
+
+namespace SalesFlow.Core.Meetings;
+
+/// <summary>
+/// Slots as the lead reads them: in the lead's zone and language, day and month names from the framework's culture
+/// data ("Tue 3 Dec 14:00", "Di., 3. Dez. 14:00"). Everything not German is written in English.
+/// </summary>
+public static class SlotText
+{
+    private static readonly CultureInfo English = CultureInfo.GetCultureInfo("en-GB");
+    private static readonly CultureInfo German = CultureInfo.GetCultureInfo("de-DE");
+
+    public static bool IsGerman(string? language) => string.Equals(language, "de", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>One slot's start: "Tue 3 Dec 14:00" / "Di., 3. Dez. 14:00".</summary>
+    public static string Format(DateTimeOffset start, TimeZoneInfo zone, string? language)
+    {
+        var local = TimeZoneInfo.ConvertTime(start, zone).DateTime;
+        // ICU writes the German weekday abbreviation without its dot ("Di"); the month's format form has one ("Dez.").
+        return IsGerman(language)
+            ? local.ToString("ddd'.', d. MMM HH:mm", German)
+            : local.ToString("ddd d MMM HH:mm", English);
+    }
+
+    /// <summary>The choice as a question: "Tue 3 Dec 14:00 or Wed 4 Dec 10:30?", "A, B oder C?".</summary>
+    public static string Offer(IReadOnlyList<MeetingSlot> slots, TimeZoneInfo zone, string? language) => Choice(slots, zone, language) + "?";
+
+    /// <summary>"A or B", "A, B oder C".</summary>
+    public static string Choice(IReadOnlyList<MeetingSlot> slots, TimeZoneInfo zone, string? language)
+    {
+        ArgumentNullException.ThrowIfNull(slots);
+        if (slots.Count == 0)
+        {
+            throw new ArgumentException("An offer needs at least one slot.", nameof(slots));
+        }
+
+        var texts = slots.Select(s => Format(s.Start, zone, language)).ToList();
+        var or = IsGerman(language) ? " oder " : " or ";
+        return texts.Count == 1 ? texts[0] : string.Join(", ", texts[..^1]) + or + texts[^1];
+    }
+
+    /// <summary>The reply that offers slots: a short lead-in and the choice.</summary>
+    public static string OfferReply(IReadOnlyList<MeetingSlot> slots, TimeZoneInfo zone, string? language) => IsGerman(language)
+        ? $"Gerne richte ich eine Demo ein. Passt Ihnen {Choice(slots, zone, language)}? (Zeiten in {zone.Id})"
+        : $"Happy to set up a demo. Would {Choice(slots, zone, language)} work? (Times in {zone.Id})";
+
+    /// <summary>New slots after the lead turned the last ones down, or a time they asked for was taken.</summary>
+    public static string OtherSlotsReply(IReadOnlyList<MeetingSlot> slots, TimeZoneInfo zone, string? language, bool requestedTaken) => IsGerman(language)
+        ? $"{(requestedTaken ? "Diese Zeit ist leider nicht frei. " : "")}Wie wäre es mit {Offer(slots, zone, language)} (Zeiten in {zone.Id})"
+        : $"{(requestedTaken ? "Sorry, that time isn't free. " : "")}How about {Offer(slots, zone, language)} (Times in {zone.Id})";
+
+    /// <summary>The calendar refused the picked slot (taken meanwhile): new times.</summary>
+    public static string TakenReply(IReadOnlyList<MeetingSlot> slots, TimeZoneInfo zone, string? language) => IsGerman(language)
+        ? $"Dieser Termin ist leider gerade vergeben worden. Wie wäre es mit {Offer(slots, zone, language)} (Zeiten in {zone.Id})"
+        : $"Sorry, that time was just taken. How about {Offer(slots, zone, language)} (Times in {zone.Id})";
+
+    /// <summary>Two or more offered slots fit what the lead said: ask which.</summary>
+    public static string WhichReply(IReadOnlyList<MeetingSlot> slots, TimeZoneInfo zone, string? language) => (slots.Count, IsGerman(language)) switch
+    {
+        (1, true) => $"Passt Ihnen {Choice(slots, zone, language)}?",
+        (1, false) => $"Would {Choice(slots, zone, language)} work?",
+        (_, true) => $"Welcher Termin soll es sein: {Offer(slots, zone, language)}",
+        _ => $"Which one would you like: {Offer(slots, zone, language)}",
+    };
+
+    /// <summary>"Booked: Tue 3 Dec 14:00 (Europe/Berlin).", with the e-mail note when a confirmation e-mail goes out.</summary>
+    public static string Confirmation(Meeting meeting, TimeZoneInfo zone, bool emailSent)
+    {
+        ArgumentNullException.ThrowIfNull(meeting);
+        var when = $"{Format(meeting.Start, zone, meeting.Language)} ({zone.Id})";
+        var german = IsGerman(meeting.Language);
+        var line = german ? $"Gebucht: {when}." : $"Booked: {when}.";
+        if (meeting.Location is { Length: > 0 } location)
+        {
+            line += german ? $" Link: {location}" : $" Join: {location}";
+        }
+
+        if (emailSent)
+        {
+            line += german ? " Die Bestätigung kommt auch per E-Mail." : " You'll also get a confirmation by e-mail.";
+        }
+
+        return line;
+    }
+
+    public static string Rescheduled(Meeting meeting, TimeZoneInfo zone) => IsGerman(meeting.Language)
+        ? $"Verschoben auf {Format(meeting.Start, zone, meeting.Language)} ({zone.Id})."
+        : $"Moved to {Format(meeting.Start, zone, meeting.Language)} ({zone.Id}).";
+
+    public static string Cancelled(Meeting meeting, TimeZoneInfo zone) => IsGerman(meeting.Language)
+        ? $"Der Termin am {Format(meeting.Start, zone, meeting.Language)} ist abgesagt. Melden Sie sich gern, wenn Sie einen neuen möchten."
+        : $"Your meeting on {Format(meeting.Start, zone, meeting.Language)} is cancelled. Just let me know if you'd like a new time.";
+
+    /// <summary>The calendar did not answer yet: the booking is recorded and confirmed later, never claimed as done.</summary>
+    public static string Pending(MeetingSlot slot, TimeZoneInfo zone, string? language) => IsGerman(language)
+        ? $"Ich bestätige gerade den Termin {Format(slot.Start, zone, language)} ({zone.Id}) im Kalender und melde mich, sobald er fest ist."
+        : $"I'm confirming {Format(slot.Start, zone, language)} ({zone.Id}) with the calendar and will let you know as soon as it's booked.";
+
+    public static string NoSlots(string? language) => IsGerman(language)
+        ? "In den nächsten Tagen ist im Kalender leider nichts frei. Soll Sie jemand aus dem Team anrufen, um einen Termin zu finden?"
+        : "There are no free times in the calendar over the next few days. Would you like someone from the team to call you to find a time?";
+
+    public static string CalendarDown(string? language) => IsGerman(language)
+        ? "Ich erreiche den Kalender gerade nicht. Ich melde mich gleich mit freien Terminen, oder jemand aus dem Team ruft Sie an."
+        : "I can't reach the calendar right now. I'll come back to you with free times shortly, or someone from the team can call you.";
+
+    public static string AlreadyBooked(Meeting meeting, TimeZoneInfo zone) => IsGerman(meeting.Language)
+        ? $"Sie haben bereits einen Termin: {Format(meeting.Start, zone, meeting.Language)} ({zone.Id}). Möchten Sie ihn verschieben?"
+        : $"You're already booked for {Format(meeting.Start, zone, meeting.Language)} ({zone.Id}). Would you like to move it?";
+
+    public static string MoveOffer(IReadOnlyList<MeetingSlot> slots, TimeZoneInfo zone, string? language) => IsGerman(language)
+        ? $"Kein Problem. Passt Ihnen stattdessen {Choice(slots, zone, language)}? (Zeiten in {zone.Id})"
+        : $"No problem. Would {Choice(slots, zone, language)} work instead? (Times in {zone.Id})";
+
+    public static string CalendarDownForChange(string? language) => IsGerman(language)
+        ? "Ich erreiche den Kalender gerade nicht und konnte den Termin noch nicht ändern. Bitte versuchen Sie es in ein paar Minuten noch einmal, oder jemand aus dem Team hilft Ihnen."
+        : "I can't reach the calendar right now, so the meeting isn't changed yet. Please try again in a few minutes, or someone from the team can help.";
+
+    public static string NoActiveMeeting(string? language) => IsGerman(language)
+        ? "Ich finde keinen gebuchten Termin. Möchten Sie einen vereinbaren?"
+        : "I can't find a booked meeting for you. Would you like to set one up?";
+
+    /// <summary>The confirmation e-mail's text.</summary>
+    public static string ConfirmationEmail(string clientName, Meeting meeting, TimeZoneInfo zone)
+    {
+        ArgumentNullException.ThrowIfNull(meeting);
+        var when = $"{Format(meeting.Start, zone, meeting.Language)}–{TimeZoneInfo.ConvertTime(meeting.End, zone):HH:mm} ({zone.Id})";
+        var where = meeting.Location is { Length: > 0 } l ? l : null;
+        return IsGerman(meeting.Language)
+            ? $"""
+              Hallo {meeting.AttendeeName},
+
+              Ihr Termin mit {clientName} ist gebucht: {when}.{(where is null ? "" : $"\nLink: {where}")}
+
+              Wenn Sie verschieben oder absagen möchten, antworten Sie einfach im Chat.
+              """
+            : $"""
+              Hello {meeting.AttendeeName},
+
+              your meeting with {clientName} is booked: {when}.{(where is null ? "" : $"\nJoin: {where}")}
+
+              If you need to move or cancel it, just reply in the chat.
+              """;
+    }
+}

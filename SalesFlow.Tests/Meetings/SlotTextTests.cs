@@ -1,0 +1,70 @@
+using SalesFlow.Core.Meetings;
+using static SalesFlow.Tests.Meetings.MeetingTestData;
+
+namespace SalesFlow.Tests.Meetings;
+
+public sealed class SlotTextTests
+{
+    [Fact]
+    public void Two_slots_read_as_a_question_in_English_in_the_leads_zone() =>
+        Assert.Equal("Tue 8 Dec 14:00 or Wed 9 Dec 10:30?", SlotText.Offer([At(8, 14), At(9, 10, 30)], Berlin, "en"));
+
+    [Fact]
+    public void Two_slots_read_as_a_question_in_German_with_German_day_and_month_names() =>
+        Assert.Equal("Di., 8. Dez. 14:00 oder Mi., 9. Dez. 10:30?", SlotText.Offer([At(8, 14), At(9, 10, 30)], Berlin, "de"));
+
+    [Fact]
+    public void Three_slots_are_a_list_with_or_before_the_last()
+    {
+        Assert.Equal("Tue 8 Dec 14:00, Wed 9 Dec 10:30 or Thu 10 Dec 16:00?", SlotText.Offer(Offer, Berlin, "en"));
+        Assert.Equal("Di., 8. Dez. 14:00, Mi., 9. Dez. 10:30 oder Do., 10. Dez. 16:00?", SlotText.Offer(Offer, Berlin, "DE"));
+    }
+
+    [Fact]
+    public void The_same_instant_is_shown_in_another_zone_as_that_zones_wall_clock()
+    {
+        var newYork = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
+        Assert.Equal("Tue 8 Dec 08:00?", SlotText.Offer([At(8, 14)], newYork, "en"));
+    }
+
+    [Fact]
+    public void A_language_other_than_German_is_written_in_English() =>
+        Assert.Equal("Tue 8 Dec 14:00?", SlotText.Offer([At(8, 14)], Berlin, "fr"));
+
+    [Fact]
+    public void The_confirmation_names_the_time_and_the_zone_in_the_meetings_language()
+    {
+        var meeting = new Meeting { Id = "m", ClientId = "acme", LeadId = "l", Provider = MeetingProviders.Embedded, TimeZone = "Europe/Berlin", Language = "en", IdempotencyKey = "k", Start = At(8, 14).Start, End = At(8, 14).End, Status = MeetingStatus.Booked };
+
+        Assert.Equal("Booked: Tue 8 Dec 14:00 (Europe/Berlin). You'll also get a confirmation by e-mail.", SlotText.Confirmation(meeting, Berlin, emailSent: true));
+        Assert.Equal("Gebucht: Di., 8. Dez. 14:00 (Europe/Berlin).", SlotText.Confirmation(meeting with { Language = "de" }, Berlin, emailSent: false));
+        Assert.Contains("Join: https://cal.example/v/1", SlotText.Confirmation(meeting with { Location = "https://cal.example/v/1" }, Berlin, false), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_offer_reply_leads_in_and_asks_about_the_real_slots()
+    {
+        Assert.Equal("Happy to set up a demo. Would Tue 8 Dec 14:00 or Wed 9 Dec 10:30 work? (Times in Europe/Berlin)", SlotText.OfferReply([At(8, 14), At(9, 10, 30)], Berlin, "en"));
+        Assert.StartsWith("Gerne richte ich eine Demo ein. Passt Ihnen Di., 8. Dez. 14:00 oder Mi., 9. Dez. 10:30?", SlotText.OfferReply([At(8, 14), At(9, 10, 30)], Berlin, "de"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Slot_picker_spreads_the_offer_over_days_and_times_of_day()
+    {
+        // Tuesday has three morning slots, Wednesday a morning and an afternoon, Thursday one afternoon.
+        IReadOnlyList<MeetingSlot> free = [At(8, 9), At(8, 9, 30), At(8, 10), At(9, 9), At(9, 15), At(10, 14)];
+
+        var offered = SlotPicker.Spread(free, Berlin);
+
+        Assert.Equal([At(8, 9), At(9, 15), At(10, 14)], offered);
+    }
+
+    [Fact]
+    public void Slot_picker_on_a_single_day_takes_times_far_apart()
+    {
+        IReadOnlyList<MeetingSlot> free = [At(8, 9), At(8, 9, 30), At(8, 10), At(8, 16)];
+
+        Assert.Equal([At(8, 9), At(8, 10), At(8, 16)], SlotPicker.Spread(free, Berlin));
+        Assert.Equal([At(8, 9)], SlotPicker.Spread([At(8, 9)], Berlin));
+    }
+}
