@@ -40,14 +40,17 @@ public sealed class MeetingDialogue(MeetingService meetings, IMeetingStore store
 
         // A booking an earlier turn left requested (the calendar was down): settle it now.
         BookingOutcome? settled = null;
+        var waitingAny = false;
         foreach (var waiting in all.Where(m => m.Status == MeetingStatus.Requested))
         {
+            waitingAny = true;
             var outcome = await meetings.CompleteAsync(client, party, waiting, reconcile: true, answered.ConversationId, ct);
             settled = outcome.Status == BookingStatus.Booked ? outcome : settled;
         }
 
-        // Booked is what can be moved; a meeting still being confirmed can be cancelled too (the calendar is asked what it holds).
-        var current = await meetings.ActiveAsync(client.Id, lead.Id, ct);
+        // Booked is what can be moved; a meeting still being confirmed can be cancelled too (the calendar is asked what it
+        // holds). Read again only when settling changed what was read (every turn passes here: one read less per turn).
+        var current = waitingAny ? await meetings.ActiveAsync(client.Id, lead.Id, ct) : MeetingService.Active(all);
         var active = current.FirstOrDefault(m => m.Status == MeetingStatus.Booked);
         var cancellable = active ?? current.FirstOrDefault();
         var now = clock.GetUtcNow();

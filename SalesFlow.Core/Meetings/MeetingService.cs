@@ -234,7 +234,10 @@ public sealed class MeetingService(
 
     /// <summary>The lead's meetings that are requested or booked, soonest first.</summary>
     public async Task<IReadOnlyList<Meeting>> ActiveAsync(string clientId, string leadId, CancellationToken ct) =>
-        (await store.ListForLeadAsync(clientId, leadId, ct)).Where(m => m.IsActive).OrderBy(m => m.Start).ToList();
+        Active(await store.ListForLeadAsync(clientId, leadId, ct));
+
+    /// <summary>The active meetings of a lead's list, earliest first.</summary>
+    public static IReadOnlyList<Meeting> Active(IReadOnlyList<Meeting> meetings) => meetings.Where(m => m.IsActive).OrderBy(m => m.Start).ToList();
 
     private async Task<IReadOnlyList<MeetingSlot>> FreeSlotsAsync(Client client, MeetingParty party, DateTimeOffset? from, CancellationToken ct)
     {

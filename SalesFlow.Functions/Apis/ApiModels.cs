@@ -72,6 +72,9 @@ public sealed record LeadDto(
     /// <summary>The lead went cold: the follow-up cadence ran out unanswered (see GET /api/leads/{id}/followups).</summary>
     public bool Nurture { get; init; }
 
+    /// <summary>The lead's next meeting that is booked (or being booked) and not over; null when none (all: GET …/meetings).</summary>
+    public MeetingDto? NextMeeting { get; init; }
+
     /// <summary>The zone the lead said they are in ("I'm in Chicago"); it wins over <see cref="PhoneTimeZone"/> for quiet hours.</summary>
     public string? StatedTimeZone { get; init; }
 

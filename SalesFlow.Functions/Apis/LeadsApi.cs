@@ -23,7 +23,7 @@ public static class LeadsApi
         return app;
     }
 
-    private static async Task<IResult> GetAsync(string id, HttpContext http, ILeadStore leads, IConversationStore conversations, ILeadProfileStore profiles, IUsageStore usage, FollowUpOverviewReader followUps, TimeProvider clock, CancellationToken ct)
+    private static async Task<IResult> GetAsync(string id, HttpContext http, ILeadStore leads, IConversationStore conversations, ILeadProfileStore profiles, IUsageStore usage, FollowUpOverviewReader followUps, Core.Meetings.IMeetingStore meetings, TimeProvider clock, CancellationToken ct)
     {
         var client = ClientAuthenticator.CurrentClient(http);
         var lead = await leads.GetAsync(client.Id, id, ct);
@@ -47,7 +47,13 @@ public static class LeadsApi
         }
 
         var nurture = (await followUps.ReadAsync(client.Id, id, ct)).Nurture;
-        return TypedResults.Ok(LeadDto.From(lead, conversation, await leads.ListIdentitiesAsync(client.Id, id, ct), profile, spent.Total, await leads.ListEmailClaimsAsync(client.Id, id, ct), merged, clock.GetUtcNow()) with { Nurture = nurture });
+        var now = clock.GetUtcNow();
+        var next = (await meetings.ListForLeadAsync(client.Id, id, ct)).Where(m => m.IsActive && m.End > now).MinBy(m => m.Start);
+        return TypedResults.Ok(LeadDto.From(lead, conversation, await leads.ListIdentitiesAsync(client.Id, id, ct), profile, spent.Total, await leads.ListEmailClaimsAsync(client.Id, id, ct), merged, now) with
+        {
+            Nurture = nurture,
+            NextMeeting = next is null ? null : MeetingDto.From(next),
+        });
     }
 
     /// <summary>

@@ -167,6 +167,8 @@ public sealed class Issue13DoneWhenOverHttpTests : IAsyncLifetime
         var meeting = Assert.Single(meetings.GetProperty("items").EnumerateArray());
         Assert.Equal(("booked", "calcom", booking["uid"]!.GetValue<string>()), (meeting.Str("status"), meeting.Str("provider"), meeting.Str("externalId")));
         Assert.Equal(slot.Start, meeting.GetProperty("start").GetDateTimeOffset());
+        var lead = await _app.Http.GetJsonAsync($"/api/leads/{leadId}");
+        Assert.Equal(meeting.Str("id"), lead.GetProperty("nextMeeting").Str("id"));
 
         // HubSpot: one contact and one deal, reached with the configured token (the server refuses any other).
         await Eventually.ReturnsAsync(

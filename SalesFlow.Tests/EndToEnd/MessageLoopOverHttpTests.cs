@@ -221,7 +221,11 @@ public sealed class MessageLoopOverHttpTests(AppFixture fixture)
         var replies = await Eventually.ReturnsAsync(() => App.Http.OutboxAsync(leadId), i => i.Length == 2, because: "the trusted e-mail is answered");
         var reply = replies.Single(i => i.Str("id") == ReplyWriter.IdFor("demo", held.Str("id")));
         Assert.Equal(("email", address, "reply"), (reply.Str("channel"), reply.Str("recipient"), reply.Str("purpose")));
-        Assert.Equal("price_negotiation", (await App.Http.GetJsonAsync($"/api/conversations/{conversationId}")).Str("state"));
+        // The reply is stored just before the turn commits the conversation: its state follows a moment later.
+        await Eventually.ReturnsAsync(
+            () => App.Http.GetJsonAsync($"/api/conversations/{conversationId}"),
+            c => c.Str("state") == "price_negotiation",
+            because: "the trusted pricing question moves the conversation");
 
         using var again = await App.Http.PostAsync($"/api/conversations/{conversationId}/messages/{held.Str("id")}/trust", null);
         Assert.Equal(HttpStatusCode.OK, again.StatusCode);
