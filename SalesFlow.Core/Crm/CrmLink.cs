@@ -37,6 +37,12 @@ public sealed record CrmLink
     /// <summary>When the retry timer may queue a failed sync again (transient failures only).</summary>
     public DateTimeOffset? NextRetryAt { get; init; }
 
+    /// <summary>
+    /// A sync of this lead is running until then (a lease taken by an ETag-guarded write): two syncs of one lead at once
+    /// (the hot event's and the state change's) would both search, find nothing and create two contacts.
+    /// </summary>
+    public DateTimeOffset? SyncingUntil { get; init; }
+
     public string ETag { get; init; } = "";
 
     public static CrmLink New(string clientId, string leadId) => new() { ClientId = clientId, LeadId = leadId };

@@ -78,6 +78,18 @@ public sealed class CrmSyncService(
     /// <summary>The queue's entry: syncs, and on failure records it on the link; a transient one is queued again (never waited out).</summary>
     public async Task RunQueuedAsync(SyncCrmWork work, CancellationToken ct)
     {
+        if ((await clients.GetAsync(work.ClientId, ct))?.Config?.HubSpot is not { IsComplete: true })
+        {
+            return; // nothing to sync for this client (it removed HubSpot after the work was queued): no lease, no link
+        }
+
+        // One sync per lead at a time: a second one comes back when the running one's lease ends (or it finished).
+        if (await TryLeaseAsync(work, ct) is { } busyFor)
+        {
+            await queue.EnqueueAsync(Queues.SyncCrm, SyncCrmWork.Serialize(work), busyFor, SyncCrmWork.CoalesceKey(work.ClientId, work.LeadId), ct);
+            return;
+        }
+
         try
         {
             await SyncAsync(work.ClientId, work.LeadId, ct);
@@ -88,6 +100,55 @@ public sealed class CrmSyncService(
             if (failed?.NextRetryAt is { } retryAt)
             {
                 await queue.EnqueueAsync(Queues.SyncCrm, SyncCrmWork.Serialize(work), retryAt - clock.GetUtcNow(), SyncCrmWork.CoalesceKey(work.ClientId, work.LeadId), ct);
+            }
+        }
+        finally
+        {
+            await ReleaseLeaseAsync(work, CancellationToken.None);
+        }
+    }
+
+    /// <summary>How long a sync may hold its lead's lease; a run that dies holding it is replaced after this.</summary>
+    public static readonly TimeSpan SyncLease = TimeSpan.FromMinutes(2);
+
+    /// <summary>Null when this run now holds the lead's lease; else how long to wait before trying again.</summary>
+    private async Task<TimeSpan?> TryLeaseAsync(SyncCrmWork work, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var link = await links.GetAsync(work.ClientId, work.LeadId, ct) ?? CrmLink.New(work.ClientId, work.LeadId);
+        if (link.SyncingUntil is { } until && until > now)
+        {
+            return until - now;
+        }
+
+        try
+        {
+            await links.SaveAsync(link with { SyncingUntil = now + SyncLease }, ct);
+            return null;
+        }
+        catch (Common.ConcurrencyException)
+        {
+            return TimeSpan.FromSeconds(2); // another run took it (or wrote) just now: look again shortly
+        }
+    }
+
+    private async Task ReleaseLeaseAsync(SyncCrmWork work, CancellationToken ct)
+    {
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            if (await links.GetAsync(work.ClientId, work.LeadId, ct) is not { SyncingUntil: not null } link)
+            {
+                return;
+            }
+
+            try
+            {
+                await links.SaveAsync(link with { SyncingUntil = null }, ct);
+                return;
+            }
+            catch (Common.ConcurrencyException)
+            {
+                // written meanwhile (the retry timer's sweep reads only): read again
             }
         }
     }

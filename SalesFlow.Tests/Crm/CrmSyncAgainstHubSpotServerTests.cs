@@ -2,6 +2,7 @@ using SalesFlow.Core.Clients;
 using SalesFlow.Core.Conversations;
 using SalesFlow.Core.Crm;
 using SalesFlow.Core.Leads;
+using SalesFlow.Core.Queue;
 using SalesFlow.Tests.Support.Vendors;
 
 namespace SalesFlow.Tests.Crm;
@@ -74,6 +75,20 @@ public sealed class CrmSyncAgainstHubSpotServerTests : IAsyncLifetime
         // The second run knows the ids: it updates, it does not search or create again.
         Assert.Single(Server.Calls("PATCH", "/crm/v3/objects/contacts/"));
         Assert.Equal(searchesBefore, Server.Calls("POST", "/crm/v3/objects/contacts/search").Count);
+    }
+
+    [Fact]
+    public async Task Two_syncs_of_one_phone_only_lead_at_once_create_one_contact_and_the_later_one_comes_back_after_the_first()
+    {
+        // A phone-only lead: HubSpot has no unique e-mail to refuse a second contact with, so only our lease prevents it.
+        var lead = await _bed.AddLeadAsync(ConversationState.ValueProposition, 0.7, email: null);
+
+        await Task.WhenAll(_bed.HandleAsync(lead), _bed.HandleAsync(lead));
+
+        Assert.Single(Server.Contacts.Values);
+        Assert.Single(Server.Deals.Values);
+        Assert.Equal(1, await _bed.Queue.CountAsync(Queues.SyncCrm, default)); // the run that found the lease taken, queued again
+        Assert.Null((await _bed.Links.GetAsync(CrmTestBed.ClientId, lead.Id, default))!.SyncingUntil);
     }
 
     [Fact]

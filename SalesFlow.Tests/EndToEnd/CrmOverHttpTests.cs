@@ -83,7 +83,19 @@ public sealed class CrmOverHttpTests : IAsyncLifetime
             "Hi, I'm Anna, CTO at Acme GmbH. Our budget is 50k EUR, we need a CRM this quarter and I decide. Can we book a demo?"), SalesFlowAppProcess.WhatsAppAppSecret));
         Assert.Equal(HttpStatusCode.OK, webhook.StatusCode);
 
-        var contact = (await Eventually.ReturnsAsync(() => Task.FromResult(_hubspot.Contacts.Values.ToArray()), c => c.Length == 1, because: "the sync-crm queue upserts the contact"))[0];
+        HubSpotApiServer.CrmObject contact;
+        try
+        {
+            contact = (await Eventually.ReturnsAsync(() => Task.FromResult(_hubspot.Contacts.Values.ToArray()), c => c.Length == 1, because: "the sync-crm queue upserts the contact"))[0];
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            var outbox = await _app.Http.OutboxAsync();
+            var lead = outbox.FirstOrDefault(i => i.Str("recipient") == "+" + waId);
+            var crmState = lead.ValueKind == System.Text.Json.JsonValueKind.Undefined ? "no reply" : (await _app.Http.GetJsonAsync($"/api/leads/{lead.Str("leadId")}/crm")).ToString();
+            throw new Xunit.Sdk.XunitException($"{e.Message}; HubSpot calls: {string.Join(", ", _hubspot.Received.Select(r => $"{r.Method} {r.Path}"))}; crm: {crmState}");
+        }
+
         Assert.Equal("+" + waId, contact.Properties["phone"]);
         Assert.Contains("ai_next_best_action", contact.Properties.Keys);
         Assert.All(_hubspot.Received, r => Assert.Equal($"Bearer {Token}", r.Headers["Authorization"]));
