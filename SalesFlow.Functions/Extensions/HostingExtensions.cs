@@ -138,6 +138,7 @@ public static class HostingExtensions
         app.MapCrmApi();
         app.MapMeetingsApi();
         app.MapQualificationApi();
+        app.MapLeadIntelligenceApi();
         return app;
     }
 

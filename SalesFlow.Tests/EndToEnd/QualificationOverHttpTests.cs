@@ -146,4 +146,32 @@ public sealed class QualificationOverHttpTests : IAsyncLifetime
 
         Assert.Null(await Get<ILeadOutcomeStore>().GetAsync("demo", lead, default));
     }
+
+    [Fact]
+    public async Task Intelligence_brings_profile_BANT_DISC_score_advice_meetings_and_CRM_ids_in_one_call()
+    {
+        var lead = await LeadAsync();
+        await _app.Http.PostAsync($"/api/leads/{lead}/bant", Json("""{"need": {"score": 8, "evidence": "orders are slow"}}"""));
+        var meeting = (await Get<Core.Meetings.IMeetingStore>().AddAsync(Adapters.MeetingStoreContractTests.NewMeeting("demo", lead, new DateTimeOffset(2030, 3, 12, 10, 0, 0, TimeSpan.Zero), externalId: "bk_intel"), default)).Meeting;
+        await Get<Core.Crm.ICrmLinkStore>().SaveAsync(new Core.Crm.CrmLink { ClientId = "demo", LeadId = lead, ContactId = "hs_contact_1", DealId = "hs_deal_1" }, default);
+
+        var intel = await _app.Http.GetJsonAsync($"/api/leads/{lead}/intelligence");
+
+        Assert.Equal(lead, intel.Str("leadId"));
+        Assert.Equal(8, intel.GetProperty("bant").GetProperty("need").GetProperty("score").GetDouble());
+        Assert.Equal(0.8, intel.GetProperty("profile").GetProperty("bant").GetProperty("need").GetProperty("score").GetDouble());
+        Assert.True(intel.TryGetProperty("disc", out _));
+        Assert.Equal(intel.GetProperty("score").GetProperty("probability").GetDouble(), intel.GetProperty("probability").GetDouble());
+        Assert.False(string.IsNullOrWhiteSpace(intel.GetProperty("recommendations")[0].Str("text")));
+        Assert.Equal(meeting.Id, intel.GetProperty("meetings")[0].Str("id"));
+        Assert.Equal(("hs_contact_1", "hs_deal_1"), (intel.GetProperty("crm").Str("contactId"), intel.GetProperty("crm").Str("dealId")));
+    }
+
+    [Fact]
+    public async Task Intelligence_on_another_clients_lead_is_404()
+    {
+        var globex = await LeadAsync("globex");
+
+        await ApiJson.AssertProblemAsync(await _app.Http.GetAsync($"/api/leads/{globex}/intelligence"), HttpStatusCode.NotFound, "id");
+    }
 }
