@@ -1,8 +1,11 @@
 namespace SalesFlow.Core.Qualification;
 
 /// <summary>One BANT criterion: how strongly the lead has shown it (0 … 1) and the lead's own words that show it, newest first.</summary>
-public sealed record BantDimension(double Score, IReadOnlyList<string> Evidence)
+/// <param name="SetBy">Null when read from the conversation; "rep" when a person set it (a later turn then leaves it alone).</param>
+public sealed record BantDimension(double Score, IReadOnlyList<string> Evidence, string? SetBy = null)
 {
+    public const string Rep = "rep";
+
     public static BantDimension Empty { get; } = new(0, []);
 }
 

@@ -4,7 +4,7 @@ namespace SalesFlow.Core.Qualification;
 
 /// <summary>
 /// Folds one turn's <see cref="LeadInsights"/> into a <see cref="LeadProfile"/>. Pure, so the store's ETag retry can
-/// re-apply it to a fresher copy. BANT scores only rise (a criterion once shown stays shown; a later "no budget" is an
+/// re-apply it to a fresher copy. BANT scores only rise, and one a rep set stays as set (a criterion once shown stays shown; a later "no budget" is an
 /// objection, which the state machine handles); DISC is a running mean, so one odd message cannot flip the style.
 /// </summary>
 public static class LeadProfileMerger
@@ -43,6 +43,11 @@ public static class LeadProfileMerger
 
     private static BantDimension Merge(BantDimension current, BantSignal signal)
     {
+        if (current.SetBy is not null)
+        {
+            return current; // a rep's judgement outranks what a turn reads
+        }
+
         var score = Math.Clamp(signal.Score, 0, 1);
         var evidence = current.Evidence;
         if (Clean(signal.Evidence) is { } said && !evidence.Contains(said, StringComparer.OrdinalIgnoreCase))

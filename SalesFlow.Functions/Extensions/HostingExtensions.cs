@@ -60,6 +60,7 @@ public static class HostingExtensions
         services.AddSingleton<ReplyWriter>();
         services.AddSingleton<ConversationEngine>();
         services.AddMeetingDialogue();
+        services.AddQualification();
         services.AddSingleton<InlineTurns>();
         services.AddSingleton<DeliveryRateLimiter>();
         services.AddSingleton<DeliveryService>();
@@ -136,6 +137,8 @@ public static class HostingExtensions
         app.MapKnowledgeApi();
         app.MapCrmApi();
         app.MapMeetingsApi();
+        app.MapQualificationApi();
+        app.MapLeadIntelligenceApi();
         return app;
     }
 

@@ -52,4 +52,20 @@ public sealed class LeadProfileMergerTests
         Assert.Equal(("negative", -0.4, 0.2), (profile.Sentiment.Label, profile.Sentiment.Latest, profile.Sentiment.Trend));
         Assert.Equal((2, "llm", Now.AddMinutes(1)), (profile.Turns, profile.LastSource, profile.UpdatedAt));
     }
+
+    [Fact]
+    public void ABantDimensionSetByARepIsNotOverwrittenByLaterTurnsWhileTheOthersStillMerge()
+    {
+        var profile = LeadProfile.New("acme", "lead_1") with
+        {
+            Bant = BantAssessment.Empty with { Budget = new BantDimension(0.2, ["rep: budget frozen until Q3"], BantDimension.Rep) },
+        };
+
+        profile = LeadProfileMerger.Merge(profile, Turn(bant: BantSignals.None with { Budget = new BantSignal(0.9, "we have 50k"), Need = new BantSignal(0.7, "orders are slow") }), Now);
+
+        Assert.Equal((0.2, BantDimension.Rep), (profile.Bant.Budget.Score, profile.Bant.Budget.SetBy));
+        Assert.Equal(["rep: budget frozen until Q3"], profile.Bant.Budget.Evidence);
+        Assert.Equal(0.7, profile.Bant.Need.Score);
+        Assert.Null(profile.Bant.Need.SetBy);
+    }
 }

@@ -1,0 +1,245 @@
+using System.Text.Json;
+using SalesFlow.Core.Common;
+using SalesFlow.Core.Leads;
+using SalesFlow.Core.Qualification;
+using SalesFlow.Functions.Extensions;
+using SalesFlow.Functions.Security;
+
+namespace SalesFlow.Functions.Apis;
+
+/// <summary>
+/// The rep's view of qualification: BANT on a 0–10 scale (readable and settable), the lead score with its features and
+/// weights, and the won/lost outcome. BANT is stored 0 … 1 in the profile; the API speaks 0–10 as reps do.
+/// </summary>
+public static class QualificationApi
+{
+    private static readonly string[] Dimensions = ["budget", "authority", "need", "timeline"];
+    private const int MaxEvidenceLength = 500;
+    private const int MaxReasonLength = 500;
+    private const int MaxAttempts = 5;
+
+    public static IEndpointRouteBuilder MapQualificationApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/leads").WithTags("Qualification").RequireClientKey();
+        api.MapGet("/{id}/bant", GetBantAsync).WithName("GetLeadBant").WithSummary("BANT per dimension (score 0–10 with evidence and who set it), overall 0–10 and a traffic light.");
+        api.MapPost("/{id}/bant", SetBantAsync).WithName("SetLeadBant").WithSummary("A rep sets one or more BANT dimensions ({budget: {score, evidence?}, …}); later turns leave them as set. If-Match optional.");
+        api.MapGet("/{id}/score", GetScoreAsync).WithName("GetLeadScore").WithSummary("HOT/WARM/COLD, a 0–100 health score and a conversion probability, with the features and weights used.");
+        api.MapPost("/{id}/outcome", SetOutcomeAsync).WithName("SetLeadOutcome").WithSummary("A rep records how the lead ended: {outcome: won|lost, value?, reason?}.");
+        api.MapGet("/{id}/outcome", GetOutcomeAsync).WithName("GetLeadOutcome").WithSummary("How the lead ended (won/lost, value, reason, source), 404 while open.");
+        return app;
+    }
+
+    internal static object BantView(BantAssessment bant) => new
+    {
+        budget = DimensionView(bant.Budget),
+        authority = DimensionView(bant.Authority),
+        need = DimensionView(bant.Need),
+        timeline = DimensionView(bant.Timeline),
+        overall = Math.Round(bant.Overall * 10, 1),
+        trafficLight = TrafficLight(bant.Overall),
+    };
+
+    /// <summary>Green from 6/10 (the HOT line), amber from 3/10, red below.</summary>
+    internal static string TrafficLight(double overall) => overall >= 0.6 ? "green" : overall >= 0.3 ? "amber" : "red";
+
+    private static object DimensionView(BantDimension d) => new { score = Math.Round(d.Score * 10, 1), evidence = d.Evidence, setBy = d.SetBy ?? "conversation" };
+
+    private static async Task<IResult> GetBantAsync(string id, HttpContext http, ILeadStore leads, ILeadProfileStore profiles, CancellationToken ct)
+    {
+        var client = ClientAuthenticator.CurrentClient(http);
+        if (await leads.GetAsync(client.Id, id, ct) is null)
+        {
+            return NotFound(http, id);
+        }
+
+        var profile = await profiles.GetAsync(client.Id, id, ct) ?? LeadProfile.New(client.Id, id);
+        if (profile.ETag.Length > 0)
+        {
+            http.Response.Headers.ETag = Quoted(profile.ETag);
+        }
+
+        return TypedResults.Ok(new { leadId = id, bant = BantView(profile.Bant) });
+    }
+
+    /// <summary>
+    /// 200 with the new BANT; 400 naming the first bad field (nothing stored); 404 for a lead this client does not have;
+    /// 412 when If-Match names a profile version that is no longer current. Without If-Match a lost race re-applies the change.
+    /// </summary>
+    private static async Task<IResult> SetBantAsync(string id, JsonElement? body, HttpContext http, ILeadStore leads, ILeadProfileStore profiles, TimeProvider clock, CancellationToken ct)
+    {
+        if (body is not { ValueKind: JsonValueKind.Object } request)
+        {
+            return ErrorHandling.BadField(http, "body", "Send an object such as {\"budget\": {\"score\": 7, \"evidence\": \"…\"}}.");
+        }
+
+        Dictionary<string, BantDimension> set = [];
+        foreach (var property in request.EnumerateObject())
+        {
+            var (dimension, error) = ReadDimension(property);
+            if (error is not null)
+            {
+                return ErrorHandling.BadField(http, error.Value.Field, error.Value.Message);
+            }
+
+            set[property.Name] = dimension!;
+        }
+
+        if (set.Count == 0)
+        {
+            return ErrorHandling.BadField(http, "body", "Set at least one of budget, authority, need, timeline.");
+        }
+
+        var client = ClientAuthenticator.CurrentClient(http);
+        if (await leads.GetAsync(client.Id, id, ct) is null)
+        {
+            return NotFound(http, id);
+        }
+
+        var ifMatch = http.Request.Headers.IfMatch is { Count: > 0 } h && h.ToString() != "*" ? h.ToString() : null;
+        for (var attempt = 1; ; attempt++)
+        {
+            var current = await profiles.GetAsync(client.Id, id, ct) ?? LeadProfile.New(client.Id, id);
+            if (ifMatch is not null && ifMatch != Quoted(current.ETag))
+            {
+                return ErrorHandling.Problem(http, StatusCodes.Status412PreconditionFailed, "The lead's profile changed since it was read (If-Match); read it again.", "If-Match");
+            }
+
+            var b = current.Bant;
+            var next = current with
+            {
+                Bant = new BantAssessment(
+                    set.GetValueOrDefault("budget", b.Budget),
+                    set.GetValueOrDefault("authority", b.Authority),
+                    set.GetValueOrDefault("need", b.Need),
+                    set.GetValueOrDefault("timeline", b.Timeline)),
+                UpdatedAt = clock.GetUtcNow(),
+            };
+            try
+            {
+                var saved = await profiles.SaveAsync(next, ct);
+                http.Response.Headers.ETag = Quoted(saved.ETag);
+                return TypedResults.Ok(new { leadId = id, bant = BantView(saved.Bant) });
+            }
+            catch (ConcurrencyException) when (ifMatch is null && attempt < MaxAttempts)
+            {
+                // A turn merged meanwhile: apply the rep's values to its result.
+            }
+            catch (ConcurrencyException) when (ifMatch is not null)
+            {
+                return ErrorHandling.Problem(http, StatusCodes.Status412PreconditionFailed, "The lead's profile changed since it was read (If-Match); read it again.", "If-Match");
+            }
+        }
+    }
+
+    private static (BantDimension? Dimension, (string Field, string Message)? Error) ReadDimension(JsonProperty property)
+    {
+        var name = property.Name;
+        if (!Dimensions.Contains(name, StringComparer.Ordinal))
+        {
+            return (null, (name, $"'{name}' is not a BANT dimension: use budget, authority, need or timeline."));
+        }
+
+        if (property.Value.ValueKind != JsonValueKind.Object)
+        {
+            return (null, (name, $"{name} must be an object {{score, evidence?}}."));
+        }
+
+        if (!property.Value.TryGetProperty("score", out var scoreElement) || scoreElement.ValueKind != JsonValueKind.Number
+            || !scoreElement.TryGetDouble(out var score) || !double.IsFinite(score) || score is < 0 or > 10)
+        {
+            return (null, ($"{name}.score", $"{name}.score must be a number from 0 to 10."));
+        }
+
+        List<string> evidence = [];
+        if (property.Value.TryGetProperty("evidence", out var evidenceElement) && evidenceElement.ValueKind != JsonValueKind.Null)
+        {
+            var text = evidenceElement.ValueKind == JsonValueKind.String ? evidenceElement.GetString()!.Trim() : null;
+            if (text is null || text.Length > MaxEvidenceLength || text.Any(char.IsControl))
+            {
+                return (null, ($"{name}.evidence", $"{name}.evidence must be one line of text of at most {MaxEvidenceLength} characters."));
+            }
+
+            if (text.Length > 0)
+            {
+                evidence.Add(text);
+            }
+        }
+
+        return (new BantDimension(Math.Round(score / 10, 3), evidence, BantDimension.Rep), null);
+    }
+
+    private static async Task<IResult> GetScoreAsync(string id, HttpContext http, ILeadStore leads, ILeadProfileStore profiles, LeadScoreReader scores, CancellationToken ct)
+    {
+        var client = ClientAuthenticator.CurrentClient(http);
+        var lead = await leads.GetAsync(client.Id, id, ct);
+        if (lead is null)
+        {
+            return NotFound(http, id);
+        }
+
+        var (_, score) = await scores.ReadAsync(client.Id, id, await profiles.GetAsync(client.Id, id, ct), lead.CreatedAt, ct);
+        return TypedResults.Ok(new { leadId = id, score = ScoreView(score) });
+    }
+
+    internal static object ScoreView(LeadScoreResult score) => new
+    {
+        temperature = score.Temperature,
+        health = score.Health,
+        probability = score.Probability,
+        model = "prior",
+        bias = score.Bias,
+        features = score.Terms.Select(t => new { feature = t.Feature, value = t.Raw, scaled = t.Scaled, weight = t.Weight, contribution = t.Contribution }),
+    };
+
+    /// <summary>200 with the stored outcome; 400 naming outcome, value or reason (nothing stored); 404 for another client's lead.</summary>
+    private static async Task<IResult> SetOutcomeAsync(string id, OutcomeRequest? request, HttpContext http, ILeadStore leads, ILeadOutcomeStore outcomes, TimeProvider clock, CancellationToken ct)
+    {
+        var outcome = request?.Outcome?.Trim().ToLowerInvariant();
+        if (outcome is not (LeadOutcomes.Won or LeadOutcomes.Lost))
+        {
+            return ErrorHandling.BadField(http, "outcome", "outcome must be \"won\" or \"lost\".");
+        }
+
+        if (request!.Value is < 0)
+        {
+            return ErrorHandling.BadField(http, "value", "value is the deal value: a number of at least 0.");
+        }
+
+        var reason = request.Reason?.Trim();
+        if (reason is { Length: > MaxReasonLength } || (reason?.Any(char.IsControl) ?? false))
+        {
+            return ErrorHandling.BadField(http, "reason", $"reason must be one line of at most {MaxReasonLength} characters.");
+        }
+
+        var client = ClientAuthenticator.CurrentClient(http);
+        if (await leads.GetAsync(client.Id, id, ct) is null)
+        {
+            return NotFound(http, id);
+        }
+
+        var stored = new LeadOutcome(client.Id, id, outcome, request.Value, string.IsNullOrEmpty(reason) ? null : reason, "api", clock.GetUtcNow());
+        await outcomes.SetAsync(stored, ct);
+        return TypedResults.Ok(OutcomeView(stored));
+    }
+
+    private static async Task<IResult> GetOutcomeAsync(string id, HttpContext http, ILeadStore leads, ILeadOutcomeStore outcomes, CancellationToken ct)
+    {
+        var client = ClientAuthenticator.CurrentClient(http);
+        if (await leads.GetAsync(client.Id, id, ct) is null)
+        {
+            return NotFound(http, id);
+        }
+
+        return await outcomes.GetAsync(client.Id, id, ct) is { } outcome
+            ? TypedResults.Ok(OutcomeView(outcome))
+            : ErrorHandling.Problem(http, StatusCodes.Status404NotFound, $"Lead '{id}' has no outcome yet.", "outcome");
+    }
+
+    internal static object OutcomeView(LeadOutcome o) => new { leadId = o.LeadId, outcome = o.Outcome, value = o.Value, reason = o.Reason, source = o.Source, at = o.At };
+
+    private static string Quoted(string etag) => $"\"{etag}\"";
+
+    private static IResult NotFound(HttpContext http, string id) => ErrorHandling.Problem(http, StatusCodes.Status404NotFound, $"Lead '{id}' not found.", "id");
+}
+
+public sealed record OutcomeRequest(string? Outcome, decimal? Value, string? Reason);
