@@ -66,7 +66,7 @@ public sealed class MisreadKindsTests(ITestOutputHelper output)
         Assert.True(correct >= HeldOutFloor, $"{correct}/{rows.Count}");
     }
 
-    private const int HeldOutFloor = 0;
+    private const int HeldOutFloor = 29; // measured: 14/40 before the rules change, 29/40 after
 
     private static Intent Read(string text) => RulesInsightsExtractor.Analyze(text).Intent;
 }
