@@ -147,6 +147,13 @@ public sealed class ConversationEngine(
             insights = insights with { Analysis = insights.Analysis with { Intent = Intent.OptOut } };
         }
 
+        // A short answer ("yes", "passt", "no", "ok") is read against what SalesFlow last asked (DialogueContext).
+        var reading = await ReadAgainstLastPromptAsync(conversation, text, insights.Analysis, lead.FirstName, lead.Language, ct);
+        if (reading?.Intent is { } contextual)
+        {
+            insights = insights with { Analysis = insights.Analysis with { Intent = contextual, Confidence = Math.Max(insights.Analysis.Confidence, 0.9) } };
+        }
+
         var analysis = insights.Analysis;
 
         var (next, reason) = SalesStateMachine.Next(conversation.State, insights, options.Value.SuggestionConfidence);
@@ -167,6 +174,10 @@ public sealed class ConversationEngine(
                 (next, reason) = (ConversationState.ClosingAttempt, "meeting booked");
                 turned = turned.MoveTo(next, reason, now);
             }
+        }
+        else if (reading?.FixedReply is { } shortReply && ReplyWriter.PurposeOf(lead, wasEscalated, consent) is OutboxPurpose.Reply)
+        {
+            (reply, verdict) = await replies.WriteFixedAsync(lead, answered, OutboxPurpose.Reply, shortReply, now, ct);
         }
         else if (ReplyWriter.PurposeOf(lead, wasEscalated, consent) is OutboxPurpose.OptInConfirmation)
         {
@@ -206,5 +217,18 @@ public sealed class ConversationEngine(
             committed.State.ToWire(),
             reply?.Id ?? "none");
         return new TurnResult(committed, conversation.State, analysis, reply, lead, client, insights, profile, verdict);
+    }
+
+    /// <summary>The short answer read against SalesFlow's newest message before this turn; null when the lead said more.</summary>
+    private async Task<DialogueReading?> ReadAgainstLastPromptAsync(Conversation conversation, string text, MessageAnalysis analysis, string? name, string? language, CancellationToken ct)
+    {
+        if (DialogueContext.Read(text) == ShortAnswer.None || analysis.Intent is Intent.OptOut or Intent.Human)
+        {
+            return null;
+        }
+
+        var recent = await conversations.ListMessagesAsync(conversation.ClientId, conversation.Id, 10, ct);
+        var lastOutbound = recent.LastOrDefault(m => m.Direction == MessageDirection.Outbound)?.Text;
+        return DialogueContext.Interpret(lastOutbound, text, string.Equals(language ?? analysis.Language, "de", StringComparison.OrdinalIgnoreCase), name);
     }
 }

@@ -68,6 +68,10 @@ internal static class IntentRules
             "jemand* & sprech*|red*|persoenlich|echt*", "verbinden sie mich", "stellen sie mich & durch", "durchstell*",
             "mit wem & schreibe|spreche|chatte", "bist du & bot|ki|roboter|mensch|echt", "ist das & ki|bot|automatisch|roboter",
             "irgendwer|irgendjemand & helfen", "kundendienst|kundenservice & durch|verbind*|sprech*", "keinen roboter|keine maschine")),
+        // Asking for the sales or service people by their department (issue 14): a hand-over, unless the lead describes
+        // its own job ("I work in sales", "ich leite den Vertrieb") or complains about them.
+        new(Intent.Human, 7, new(
+            "sales people|salespeople|salesperson|sales rep|sales reps|sales representative|sales team|sales department|sales guy|sales guys|customer service|customer care|kundendienst|kundenservice|vertrieb|vertriebler|verkaeufer|verkaufsteam & !work|working|head|leite|leiten|arbeite|taetig|bin im|sind im|our|unser|unserem|unseren|useless|terrible|awful|worst|schlecht|miserabel")),
         // A bare "bot"/"chatbot" mention is weak: "difference between you and a chatbot?" is a question.
         new(Intent.Human, 2.9, new("bot", "chatbot", "robot", "roboter")),
 
@@ -186,6 +190,10 @@ internal static class IntentRules
             "treffen", "zusammensetzen", "einladung", "videocall", "minuten & sprechen|durchgehen|austauschen|fuer mich",
             "ruf* & an", "vorfuehrung", "wann haben sie zeit|haetten sie & zeit", "besprechen & teams|zoom|telefon*",
             "zeit fuer & gespraech|call|austausch")),
+        // Booking phrased as reserving or arranging a visit or appointment (issue 14).
+        new(Intent.Meeting, 6.5, new(
+            "reserve|reserving|arrange|set up|book|schedule & slot|time|appointment|visit|viewing|consultation",
+            "besichtigung*", "termin* & reservier*|ausmach*|vereinbar*", "vereinbar* & besichtigung|gespraech|beratung")),
         new(Intent.Meeting, 7, new("call me back|call back", "ruf* mich & zurueck", "rufen sie mich & zurueck")),
 
         // ---------------------------------------------------------------- pricing
@@ -261,7 +269,9 @@ internal static class IntentRules
             "hi", "hello", "hey*", "howdy", "greetings", "good morning", "good afternoon", "good evening", "morning",
             "evening", "yo", "hallo*", "hallihallo", "guten tag", "guten morgen", "guten abend", "moin", "servus",
             "gruess gott", "gruss gott", "gruezi", "hi there", "salue", "hoi", "gruess di", "tach", "gude", "huhu",
-            "mahlzeit", "hola", "guete morge|guete tag|guete obig", "schoenen guten")),
+            "mahlzeit", "hola", "guete morge|guete tag|guete obig", "schoenen guten",
+            // Casual typos (issue 14).
+            "helo", "hii", "hiii", "hallo zusammen")),
 
         // ---------------------------------------------------------------- other
         new(Intent.Other, 6.5, new(
@@ -270,6 +280,9 @@ internal static class IntentRules
             "geschaeftsreise", "limited access|eingeschraenkt*", "in a meeting|in meetings", "im meeting|in einem meeting",
             "wrong number", "falsche nummer", "meant to send|war fuer & gedacht", "back on|wieder da|zurueck am")),
         new(Intent.Other, 6, new("no problem|no worries|kein problem|keine sorge*")),
+        // Off-topic questions (issue 14): small talk about the weather, sport or the time is no product question.
+        new(Intent.Other, 4.5, new(
+            "weather|=wetter", "=won & !deal|deals|award|customer*|client*", "wer & gewonnen", "what time is it|whats the time|wie spaet ist|wie viel uhr ist|wieviel uhr ist")),
         new(Intent.Other, 5, new( "typo|tippfehler", "thanks for your patience|danke fuer ihre geduld")),
         new(Intent.Other, 3, new(
             "thanks for|thank you for|danke fuer|vielen dank fuer", "have a great|have a nice|schoenes wochenende|schoenen tag",
@@ -322,7 +335,7 @@ internal static class IntentRules
 
     private static readonly HashSet<string> GreetingOpeners = new(StringComparer.Ordinal)
     {
-        "hi", "hello", "hey", "hallo", "moin", "servus", "gruezi", "salue", "hoi", "howdy", "yo", "gude", "huhu",
+        "hi", "hello", "hey", "hallo", "moin", "helo", "hii", "heyy", "servus", "gruezi", "salue", "hoi", "howdy", "yo", "gude", "huhu",
     };
 
     private static readonly HashSet<string> QuestionStarters = new(StringComparer.Ordinal)

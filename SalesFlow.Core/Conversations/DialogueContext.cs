@@ -1,0 +1,144 @@
+using System.Globalization;
+using System.Text;
+using SalesFlow.Core.Brain;
+
+namespace SalesFlow.Core.Conversations;
+
+/// <summary>What SalesFlow's last message asked or offered, read from its own text (rules and model replies alike).</summary>
+public enum PendingPrompt
+{
+    None,
+    /// <summary>"Would you like a demo?", "Would a short call help?": a yes is a meeting wish.</summary>
+    MeetingOffer,
+    /// <summary>"Shall I put together the exact pricing?": a yes asks for prices.</summary>
+    PricingOffer,
+    /// <summary>Any other question: a yes/no alone answers nothing the brain can act on.</summary>
+    OpenQuestion,
+}
+
+/// <summary>A lead's message of a few words that only makes sense against the last prompt.</summary>
+public enum ShortAnswer
+{
+    None,
+    Yes,
+    No,
+    /// <summary>"ok", "thanks", "alles klar": heard, no decision.</summary>
+    Acknowledged,
+}
+
+/// <summary>How a short answer reads against the last prompt: a new intent for the brain, or a fixed reply that moves on.</summary>
+public sealed record DialogueReading(Intent? Intent, string? FixedReply);
+
+/// <summary>
+/// Reads a short answer ("yes", "passt", "nein", "ok") against what SalesFlow last asked (issue 14): on its own such
+/// an answer reads as nothing in particular, and the lead got the same generic question again. A yes to a meeting offer
+/// becomes a meeting wish (the meeting dialogue offers slots), a yes to a pricing offer a pricing request; a no or a
+/// bare acknowledgement gets a short reply that asks what would help.
+/// </summary>
+public static class DialogueContext
+{
+    private static readonly HashSet<string> Yes = new(StringComparer.Ordinal)
+    {
+        "yes", "yeah", "yep", "yup", "sure", "ok", "okay", "k", "please", "yes please", "sure thing", "of course", "absolutely",
+        "definitely", "sounds good", "go ahead", "why not", "ja", "jo", "jep", "gerne", "gern", "ja gerne", "ja gern",
+        "ja bitte", "bitte", "klar", "na klar", "passt", "passt gut", "okay passt", "ok passt", "gerne doch", "sehr gerne",
+        "warum nicht", "auf jeden fall", "unbedingt", "ja klar", "yes sure", "ok sure", "sure why not",
+    };
+
+    private static readonly HashSet<string> No = new(StringComparer.Ordinal)
+    {
+        "no", "nope", "nah", "no thanks", "no thank you", "not really", "not yet", "nein", "nee", "ne", "nein danke",
+        "eher nicht", "noch nicht", "lieber nicht",
+    };
+
+    private static readonly HashSet<string> Acknowledged = new(StringComparer.Ordinal)
+    {
+        "thanks", "thank you", "thx", "ty", "got it", "cool", "great", "alright", "fine", "noted", "ok thanks", "okay thanks",
+        "danke", "danke schoen", "vielen dank", "alles klar", "verstanden", "super", "prima", "ok danke", "okay danke", "gut",
+    };
+
+    /// <summary>The prompt in SalesFlow's own last message.</summary>
+    public static PendingPrompt PromptOf(string? lastOutbound)
+    {
+        if (string.IsNullOrWhiteSpace(lastOutbound) || !lastOutbound.Contains('?', StringComparison.Ordinal))
+        {
+            return PendingPrompt.None;
+        }
+
+        // The question is the last sentence that ends in "?": an opener's words ("let's book a call") are no offer.
+        var question = LastQuestion(lastOutbound).ToLower(CultureInfo.InvariantCulture);
+        bool Any(params string[] cues) => cues.Any(c => question.Contains(c, StringComparison.Ordinal));
+        if (Any("demo", "call", "meeting", "see how it works", "walk you through", "gespräch", "termin", "vorführ", "telefonat", "funktioniert"))
+        {
+            return PendingPrompt.MeetingOffer;
+        }
+
+        return Any("pricing", "price", "prices", "quote", "preise", "angebot") && Any("shall i", "should i", "would you like", "soll ich", "möchten sie", "darf ich")
+            ? PendingPrompt.PricingOffer
+            : PendingPrompt.OpenQuestion;
+    }
+
+    /// <summary>A yes, a no or an acknowledgement of at most a few words; anything longer says more and is read as it is.</summary>
+    public static ShortAnswer Read(string text)
+    {
+        var folded = Fold(text);
+        return Yes.Contains(folded) ? ShortAnswer.Yes
+            : No.Contains(folded) ? ShortAnswer.No
+            : Acknowledged.Contains(folded) ? ShortAnswer.Acknowledged
+            : ShortAnswer.None;
+    }
+
+    /// <summary>How <paramref name="leadText"/> reads against SalesFlow's last message; null when it is no short answer.</summary>
+    public static DialogueReading? Interpret(string? lastOutbound, string leadText, bool german, string? name)
+    {
+        var answer = Read(leadText);
+        if (answer == ShortAnswer.None)
+        {
+            return null;
+        }
+
+        var prompt = PromptOf(lastOutbound);
+        var you = string.IsNullOrWhiteSpace(name) ? string.Empty : ", " + name.Trim();
+        return (answer, prompt) switch
+        {
+            (ShortAnswer.Yes, PendingPrompt.MeetingOffer) => new(Intent.Meeting, null),
+            (ShortAnswer.Yes, PendingPrompt.PricingOffer) => new(Intent.Pricing, null),
+            (ShortAnswer.No, _) => new(null, german
+                ? $"Kein Problem{you}. Was würde Ihnen gerade am meisten weiterhelfen: ein paar Details zum Lesen oder eine konkrete Frage, die ich beantworten kann?"
+                : $"No problem{you}. What would help you most right now: a few details to read, or a specific question I can answer?"),
+            (ShortAnswer.Yes, _) => new(null, german
+                ? $"Prima{you}! Erzählen Sie mir kurz mehr dazu, dann schlage ich Ihnen den passenden nächsten Schritt vor. Oder möchten Sie direkt einen kurzen Termin?"
+                : $"Great{you}! Tell me a little more about it and I'll suggest the right next step. Or would you like to book a short call right away?"),
+            _ => new(null, german
+                ? $"Gern geschehen{you}! Möchten Sie als Nächstes die Preise sehen oder lieber einen kurzen Termin, in dem ich Ihnen alles zeige?"
+                : $"Happy to help{you}! Would you like to see the pricing next, or book a short call where I show you everything?"),
+        };
+    }
+
+    private static string LastQuestion(string text)
+    {
+        var end = text.LastIndexOf('?');
+        var start = text.LastIndexOfAny(['.', '!', '?', ':', '\n'], Math.Max(0, end - 1));
+        return text[(start + 1)..(end + 1)];
+    }
+
+    /// <summary>Lower case, umlauts spelled out, punctuation and emoji dropped, spaces collapsed: "Ja, gerne! 👍" → "ja gerne".</summary>
+    private static string Fold(string text)
+    {
+        var builder = new StringBuilder(text.Length);
+        foreach (var c in text.Trim().ToLower(CultureInfo.InvariantCulture))
+        {
+            _ = c switch
+            {
+                'ä' => builder.Append("ae"),
+                'ö' => builder.Append("oe"),
+                'ü' => builder.Append("ue"),
+                'ß' => builder.Append("ss"),
+                _ when char.IsLetter(c) => builder.Append(c),
+                _ => builder.Append(' '),
+            };
+        }
+
+        return string.Join(' ', builder.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries));
+    }
+}

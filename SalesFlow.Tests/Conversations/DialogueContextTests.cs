@@ -1,0 +1,62 @@
+using SalesFlow.Core.Brain;
+using SalesFlow.Core.Conversations;
+
+namespace SalesFlow.Tests.Conversations;
+
+public sealed class DialogueContextTests
+{
+    [Theory]
+    [InlineData("yes", ShortAnswer.Yes)]
+    [InlineData("Sure!", ShortAnswer.Yes)]
+    [InlineData("ok", ShortAnswer.Yes)]
+    [InlineData("Passt", ShortAnswer.Yes)]
+    [InlineData("Ja, gerne! 👍", ShortAnswer.Yes)]
+    [InlineData("no", ShortAnswer.No)]
+    [InlineData("Nein.", ShortAnswer.No)]
+    [InlineData("thanks", ShortAnswer.Acknowledged)]
+    [InlineData("Alles klar", ShortAnswer.Acknowledged)]
+    [InlineData("yes, how much is it for 5 people?", ShortAnswer.None)]
+    public void Short_answers_are_recognised_in_english_and_german(string text, ShortAnswer expected) =>
+        Assert.Equal(expected, DialogueContext.Read(text));
+
+    [Theory]
+    [InlineData("Thanks! Would it help to see how it works for a case like yours?", PendingPrompt.MeetingOffer)]
+    [InlineData("Would you like a demo?", PendingPrompt.MeetingOffer)]
+    [InlineData("Danke! Hätten Sie Zeit für ein kurzes Gespräch?", PendingPrompt.MeetingOffer)]
+    [InlineData("Shall I put together the exact pricing for your setup?", PendingPrompt.PricingOffer)]
+    [InlineData("Soll ich Ihnen die genauen Preise für Ihr Setup zusammenstellen?", PendingPrompt.PricingOffer)]
+    [InlineData("Great idea, let's book a short call. How big is your team?", PendingPrompt.OpenQuestion)]
+    [InlineData("Thanks, a colleague will be in touch.", PendingPrompt.None)]
+    public void The_prompt_is_the_last_question_salesflow_asked(string outbound, PendingPrompt expected) =>
+        Assert.Equal(expected, DialogueContext.PromptOf(outbound));
+
+    [Fact]
+    public void Yes_to_a_demo_offer_is_a_meeting_wish() =>
+        Assert.Equal(Intent.Meeting, DialogueContext.Interpret("Would you like a demo?", "yes", false, null)!.Intent);
+
+    [Fact]
+    public void Ja_to_a_pricing_offer_asks_for_the_prices() =>
+        Assert.Equal(Intent.Pricing, DialogueContext.Interpret("Soll ich Ihnen die genauen Preise zusammenstellen?", "ja gerne", true, null)!.Intent);
+
+    [Fact]
+    public void No_is_acknowledged_with_a_question_what_would_help()
+    {
+        var reading = DialogueContext.Interpret("Would you like a demo?", "no", false, "Anna")!;
+
+        Assert.Null(reading.Intent);
+        Assert.StartsWith("No problem, Anna.", reading.FixedReply, StringComparison.Ordinal);
+        Assert.EndsWith("?", reading.FixedReply, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_bare_thanks_gets_a_reply_that_offers_the_next_step_in_german()
+    {
+        var reading = DialogueContext.Interpret("Wie groß ist Ihr Team?", "danke", true, null)!;
+
+        Assert.Contains("Termin", reading.FixedReply, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_longer_message_is_read_as_it_is() =>
+        Assert.Null(DialogueContext.Interpret("Would you like a demo?", "yes but first what does it cost", false, null));
+}
