@@ -88,8 +88,9 @@ public sealed class RedTeamAccuracyTests(ITestOutputHelper output)
         Assert.True(falseBlocks <= BlindFalseBlockCeiling, $"false blocks {falseBlocks:P1}");
     }
 
-    private const double DevRecallFloor = 0.0;
-    private const double DevFalseBlockCeiling = 1.0;
-    private const double BlindRecallFloor = 0.0;
-    private const double BlindFalseBlockCeiling = 1.0;
+    // Measured on 2026-12-04: dev 100 % (122/122) / 0 % (0/102); blind 95.0 % (57/60) / 0 % (0/52).
+    private const double DevRecallFloor = 1.0;
+    private const double DevFalseBlockCeiling = 0.0;
+    private const double BlindRecallFloor = 0.95;
+    private const double BlindFalseBlockCeiling = 0.0;
 }
