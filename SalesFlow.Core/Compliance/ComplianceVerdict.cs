@@ -37,6 +37,18 @@ public static class ComplianceRules
     /// <summary>An e-mail address or phone number that is neither the lead's nor in the client's knowledge.</summary>
     public const string ThirdPartyContact = "third_party_contact";
 
+    /// <summary>Legal, tax, medical or financial advice presented as fact ("legally you don't need consent", "cures").</summary>
+    public const string AdviceClaim = "advice_claim";
+
+    /// <summary>Insults, discriminating remarks and unfounded claims about competitors.</summary>
+    public const string Disparaging = "disparaging";
+
+    /// <summary>Fake scarcity ("only 2 spots left", "nur noch 3 Lizenzen").</summary>
+    public const string Scarcity = "scarcity";
+
+    /// <summary>A phrase the client banned in its config (compliance.bannedPhrases).</summary>
+    public const string BannedPhrase = "banned_phrase";
+
     /// <summary>Longer than the channel allows.</summary>
     public const string Length = "length";
 

@@ -24,7 +24,8 @@ public sealed partial class RulesComplianceFilter : IComplianceFilter
         ArgumentNullException.ThrowIfNull(input);
         var text = input.Text.Trim();
         var protectedPurpose = input.Purpose is OutboxPurpose.OptOutConfirmation or OutboxPurpose.OptInConfirmation or OutboxPurpose.Handover;
-        var allowedNumbers = NumbersIn(input.Knowledge.Append(input.LeadText));
+        // Phone numbers are not prices: "+49 30 …" must not make "30 %" a known figure.
+        var allowedNumbers = NumbersIn(input.Knowledge.Append(input.LeadText).Select(t => PhonePattern().Replace(t ?? "", " ")));
         var discountsKnown = input.Knowledge.Any(k => DiscountWord().IsMatch(k));
         var allowedContacts = ContactsIn(input.Knowledge.Append(input.LeadText).Concat(input.LeadContacts));
 
@@ -83,13 +84,16 @@ public sealed partial class RulesComplianceFilter : IComplianceFilter
 
     private static IEnumerable<string> RulesBrokenBy(string sentence, HashSet<string> allowedNumbers, bool discountsKnown, HashSet<string> allowedContacts)
     {
-        if (GuaranteeWords().IsMatch(sentence))
+        if (Unnegated(GuaranteeWords(), sentence))
         {
             yield return ComplianceRules.Guarantee;
         }
 
         var inventedFigure = Figures().Matches(sentence).Any(m => !allowedNumbers.Contains(Digits(m.Value)))
-            || (DiscountWord().IsMatch(sentence) && (!discountsKnown || NumberPattern().Matches(sentence).Any(m => !allowedNumbers.Contains(Digits(m.Value)))));
+            || (DiscountWord().IsMatch(sentence) && (!discountsKnown || NumberPattern().Matches(sentence).Any(m => !allowedNumbers.Contains(Digits(m.Value)))))
+            || FreeOffer().IsMatch(sentence)
+            // A discount the knowledge names has its figure; one without a figure is a new offer.
+            || (DiscountWord().IsMatch(sentence) && !NumberPattern().IsMatch(sentence));
         if (inventedFigure)
         {
             yield return ComplianceRules.InventedFigure;
@@ -100,11 +104,34 @@ public sealed partial class RulesComplianceFilter : IComplianceFilter
             yield return ComplianceRules.Pressure;
         }
 
+        if (Scarcity().IsMatch(sentence))
+        {
+            yield return ComplianceRules.Scarcity;
+        }
+
+        if (AdviceClaim().IsMatch(sentence))
+        {
+            yield return ComplianceRules.AdviceClaim;
+        }
+
+        if (Disparaging().IsMatch(sentence))
+        {
+            yield return ComplianceRules.Disparaging;
+        }
+
         if (ContactsIn([sentence]).Any(c => !allowedContacts.Contains(c)))
         {
             yield return ComplianceRules.ThirdPartyContact;
         }
     }
+
+    /// <summary>A match counts unless its own clause negates it ("we can't guarantee results, but …").</summary>
+    private static bool Unnegated(Regex rule, string sentence) =>
+        rule.Matches(sentence).Any(m =>
+        {
+            var clauseStart = sentence.LastIndexOfAny([',', ';', ':', '—', '('], Math.Max(0, m.Index - 1)) + 1;
+            return !Negation().IsMatch(sentence[clauseStart..m.Index]);
+        });
 
     /// <summary>Every number written anywhere in the texts, as bare digits ("1.500 €" and "1500 EUR" are the same figure).</summary>
     private static HashSet<string> NumbersIn(IEnumerable<string> texts) =>
@@ -189,8 +216,23 @@ public sealed partial class RulesComplianceFilter : IComplianceFilter
     [GeneratedRegex(@"(?<=[.!?…])\s+(?=\S)", RegexOptions.CultureInvariant)]
     private static partial Regex SentenceBreak();
 
-    [GeneratedRegex(@"\bguarantee[sd]?\b|\bguaranteeing\b|\b100\s?%|\b100\s?(?:percent|per cent|prozent)\b|\brisk[\s-]?free\b|\bno risk\b|\bwithout any risk\b|\bgarantiert\w*|\bgarantie\w*|\bgewährleist\w*|\brisikofrei\w*|\bohne (?:jedes |jegliches )?risiko\b|\bzero risk\b|\bcan(?:no|')t lose\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\bguarantee[sd]?\b|\bguaranteeing\b|\b100\s?%|\b100\s?(?:percent|per cent|prozent)\b|\brisk[\s-]?free\b|\bno risk\b|\bwithout any risk\b|\bgarantiert\w*|\bgarantie\w*|\bgewährleist\w*|\brisikofrei\w*|\bohne (?:jedes |jegliches )?risiko\b|\bzero risk\b|\bcan(?:no|')t lose\b|\bpromise[sd]?\b|\bcertain(?:ly|ty)\b|\bis certain\b|\bdefinitely\b|\bno way (?:this|it) (?:can|could|will) fail\b|\bnever fails?\b|\bworks every time\b|\bassured\b|\bensure you\b|\b(?:drop|fall)s? to zero\b|\bzero downtime\b|\btrust me\b|\b(?:every|all) (?:single )?(?:customers?|clients?)\b[^.]*\b(?:results?|success)|\bversprochen\b|\bversprech\w*|\bverspreche\b|\bganz sicher\b|\bauf jeden fall\b|\bmit sicherheit\b|\bnichts schief\w*|\bkein(?:erlei)? risiko\b|\bsicher[nt]? (?:ihnen )?zu\b|\bzusicher\w*|\bnie wieder\b|\bjeder kunde\b[^.]*\bergebnis\w*|\bohne ausnahme\b|\b(?:klappt|funktioniert) immer\b|\bnull ausfall\w*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex GuaranteeWords();
+
+    [GeneratedRegex(@"\b(?:not|no|nobody|cannot|can'?t|can’t|won'?t|wouldn'?t|unable|nicht|nichts|keine?[nrs]?|niemand)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex Negation();
+
+    [GeneratedRegex(@"\b(?:months?|weeks?|upgrade\w*) (?:for )?free\b|\bare free\b|\bfree (?:upgrade|months?)\b|\bmonths free\b|\bgratis\b|\bkostenlos\b|\bschenken wir\b|\bhalf (?:price|off)\b|\bhalben preis\b|\bdie hälfte\b|\bwaive\b|\berlasse\w*|\bsonderpreis\w*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex FreeOffer();
+
+    [GeneratedRegex(@"\bonly (?:\w+ )?(?:spots?|seats?|licen[cs]es?|units?|places?|slots?) (?:left|remaining)\b|\b(?:licen[cs]es?|spots?|seats?|units?|places?) (?:left|remaining|remain)\b|\bsold out\b|\bfully booked\b|\bhandful of\b|\bfirst (?:\w+ )?customers only\b|\bgoing fast\b|\bsecure your (?:place|spot|seat)\b|\bbefore someone else\b|\bnur noch (?:\w+ )?(?:plätze|platz|lizenzen|stück|termine?|onboarding-termin)\b|\bübrig\b|\bausverkauft\b|\bausgebucht\b|\bnur wenige\b|\bnur für die ersten\b|\bkaum noch\b|\bgehen schnell weg\b|\bsichern sie sich (?:jetzt )?ihren platz\b|\bbevor ihn jemand\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex Scarcity();
+
+    [GeneratedRegex(@"\blegally\b|\blegal advice\b|\bno lawyer\b|\bfully (?:gdpr )?compliant\b|\bdeduct\w*|\btax[- ]deductible\b|\bcures?\b|\bheals?\b|\bmedication\b|\bfinancial advis[oe]r\b|\bsafe (?:financial )?bet\b|\bsure investment\b|\bhigh returns\b|\btake out a loan\b|\bnot enforceable\b|\bwithout notice\b|\bdon'?t need consent\b|\brechtlich\b|\bkeine einwilligung\b|\bdsgvo-konform\b|\bkeinen anwalt\b|\banwalt brauchen sie nicht\b|\bvon der steuer absetz\w*|\bheilt\b|\bmedikamente? ab\b|\bgeldanlage\b|\bfinanzberater\w*|\bunwirksam\b|\bfristlos\b|\bkredit\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex AdviceClaim();
+
+    [GeneratedRegex(@"\bstupid\b|\bidiot\w*|\bfoolish\b|\bincompetent\b|\bdumb\b|\byour age\b|\bwomen (?:usually|always|often)\b|\btalk to a man\b|\bforeigners?\b|\bfrom that country\b|\bscam\w*|\bsteals?\b|\bout of business\b|\bbankrupt\b|\bsued\b|\bsecurity holes\b|\bbeat any\b|\btwice as (?:fast|good) as\b|\bcrush you\b|\bdumm\w*|\bunfähig\w*|\bin ihrem alter\b|\bfrauen brauchen\b|\bmit einem mann\b|\bausländer\w*|\baus diesem land\b|\bbetrug\w*|\bklaut\b|\bstiehlt\b|\bpleite\b|\bverklagt\b|\bsicherheitslücken\b|\bunterbieten jeden\b|\bdoppelt so \w+ wie\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex Disparaging();
 
     [GeneratedRegex(@"(?:[€$£]\s?\d[\d.,']*)|(?:\d[\d.,']*\s?(?:€|\$|£|%|eur\b|euros?\b|usd\b|dollars?\b|chf\b|gbp\b|pounds?\b|percent\b|per cent\b|prozent\b|k€))", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Figures();
@@ -201,7 +243,7 @@ public sealed partial class RulesComplianceFilter : IComplianceFilter
     [GeneratedRegex(@"\bdiscount\w*|\brebate\w*|\bspecial (?:price|offer|deal)\b|\bcoupon\w*|\bpromo code\b|\brabatt\w*|\bnachlass\w*|\bpreisnachlass\w*|\bsonderpreis\w*|\bsonderangebot\w*|\bgutschein\w*|\b\d+\s?% off\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex DiscountWord();
 
-    [GeneratedRegex(@"\bonly today\b|\btoday only\b|\bact (?:now|fast|quickly)\b|\blast chance\b|\blimited[- ]time\b|\bbefore it'?s too late\b|\bexpires? (?:today|tonight|soon)\b|\bdon'?t miss (?:out|this)\b|\bhurry\b|\bonly \w+ (?:left|spots? left|places? left)\b|\bnow or never\b|\bdecide (?:now|today)\b|\bsign (?:now|today)\b|\bnur (?:noch )?heute\b|\bletzte chance\b|\bsofort zuschlagen\b|\bschnell sein\b|\bzeitlich begrenzt\w*\b|\bnur noch \w+ (?:plätze|stück|verfügbar)\b|\bjetzt oder nie\b|\bverpassen sie nicht\b|\bläuft heute ab\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\bonly today\b|\btoday only\b|\bact (?:now|fast|quickly)\b|\blast chance\b|\blimited[- ]time\b|\bbefore it'?s too late\b|\bexpires? (?:today|tonight|soon)\b|\bdon'?t miss (?:out|this)\b|\bhurry\b|\bonly \w+ (?:left|spots? left|places? left)\b|\bnow or never\b|\bdecide (?:now|today)\b|\bsign (?:now|today)\b|\bnur (?:noch )?heute\b|\bletzte chance\b|\bsofort zuschlagen\b|\bschnell sein\b|\bzeitlich begrenzt\w*\b|\bnur noch \w+ (?:plätze|stück|verfügbar)\b|\bjetzt oder nie\b|\bverpassen sie nicht\b|\bläuft heute ab\b|\bwithin the next (?:hour|\w+ minutes)\b|\bwithin (?:\w+ )?minutes\b|\bif you don'?t (?:buy|sign|act) now\b|\bevery day you wait\b|\bprice goes up\b|\bbefore it'?s gone\b|\bexpires? tonight\b|\bjetzt entscheiden\b|\bsofort\b|\bbeeil\w*|\bjetzt[- ]oder[- ]nie\b|\bjetzt nicht kaufen\b|\binnerhalb der nächsten (?:stunde|\w+ minuten)\b|\bunterschreiben sie (?:jetzt|heute|sofort)\b|\bjeder tag warten\b|\bsonst ist das angebot weg\b|\bzugreifen\b|\bsonst vergebe\b|\bsteigt der preis\b|\bin \w+ minuten\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex PressureWords();
 
     [GeneratedRegex(@"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}", RegexOptions.CultureInvariant)]

@@ -1,4 +1,7 @@
+using SalesFlow.Core.Channels;
 using SalesFlow.Core.Compliance;
+using SalesFlow.Core.Delivery;
+using SalesFlow.Core.Leads;
 using SalesFlow.Functions.Extensions;
 using SalesFlow.Functions.Security;
 
@@ -14,7 +17,78 @@ public static class ComplianceApi
         var api = app.MapGroup("/api/compliance").WithTags("Compliance").RequireClientKey();
         api.MapGet("/audit", ListAuditAsync).WithName("ListComplianceAudit")
             .WithSummary($"The compliance filter's verdicts on replies, newest first; filter by lead and verdict. Paged: limit 1..{MaxLimit} (default {DefaultLimit}), then ?cursor=<next> until next is null.");
+        api.MapPost("/check", CheckAsync).WithName("CheckCompliance")
+            .WithSummary($"A dry run of the compliance filter the replies go through: {{text (1..{MaxCheckLength} chars), leadId?, channel?}} → {{verdict: allow|rewrite|block, rules, safeText}}. Nothing is written to the audit log.");
         return app;
+    }
+
+    public const int MaxCheckLength = 4000;
+
+    public sealed record CheckRequest(string? Text, string? LeadId, string? Channel);
+
+    private static readonly Dictionary<string, string> RuleDescriptions = new(StringComparer.Ordinal)
+    {
+        [ComplianceRules.Guarantee] = "Guarantees and absolute promises.",
+        [ComplianceRules.InventedFigure] = "A price, discount, free offer or percentage that neither the client's knowledge nor the lead wrote.",
+        [ComplianceRules.Pressure] = "False urgency and pressure.",
+        [ComplianceRules.Scarcity] = "Fake scarcity.",
+        [ComplianceRules.AdviceClaim] = "Legal, tax, medical or financial advice presented as fact.",
+        [ComplianceRules.Disparaging] = "Insults, discriminating remarks or unfounded claims about competitors.",
+        [ComplianceRules.ThirdPartyContact] = "An e-mail address or phone number that is neither the lead's nor the client's.",
+        [ComplianceRules.BannedPhrase] = "A phrase the client banned.",
+        [ComplianceRules.Length] = "Longer than the channel allows.",
+        [ComplianceRules.ProtectedWording] = "Opt-out or hand-over wording would have changed.",
+    };
+
+    /// <summary>
+    /// The filter's verdict on a text, as a reply to the lead would get it: with a leadId the lead's own e-mail address and
+    /// phone number may be repeated. A dry run: the audit log records only what is sent.
+    /// </summary>
+    private static async Task<IResult> CheckAsync(CheckRequest? request, HttpContext http, IComplianceFilter filter, ILeadStore leads, CancellationToken ct)
+    {
+        var text = request?.Text;
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return ErrorHandling.BadField(http, "text", "text is required: the message to check.");
+        }
+
+        if (text.Length > MaxCheckLength || text.Contains('\0'))
+        {
+            return ErrorHandling.BadField(http, "text", $"text must be readable text of at most {MaxCheckLength} characters.");
+        }
+
+        var channel = ChannelKind.Email;
+        if (request!.Channel is not null && !ChannelKind.TryParse(request.Channel, out channel))
+        {
+            return ErrorHandling.BadField(http, "channel", "channel must be one of the channel names (whatsapp, sms, email, …).");
+        }
+
+        var contacts = new List<string>();
+        if (!string.IsNullOrWhiteSpace(request.LeadId))
+        {
+            var client = ClientAuthenticator.CurrentClient(http);
+            var lead = await leads.GetAsync(client.Id, request.LeadId, ct);
+            if (lead is null)
+            {
+                return ErrorHandling.Problem(http, StatusCodes.Status404NotFound, $"Lead '{request.LeadId}' was not found.", "leadId");
+            }
+
+            contacts.AddRange(new[] { lead.Email, lead.Phone }.OfType<string>());
+        }
+
+        var result = filter.Check(new ComplianceInput(text, channel, OutboxPurpose.Reply, "", [], contacts, ""));
+        var verdict = result.Verdict switch
+        {
+            ComplianceVerdict.Pass => "allow",
+            ComplianceVerdict.Rewritten => "rewrite",
+            _ => "block",
+        };
+        return TypedResults.Ok(new
+        {
+            verdict,
+            rules = result.RuleIds.Select(id => new { id, description = RuleDescriptions.GetValueOrDefault(id, id) }),
+            safeText = result.Verdict == ComplianceVerdict.Blocked ? "" : result.Text,
+        });
     }
 
     private static async Task<IResult> ListAuditAsync(HttpContext http, IComplianceAuditLog audit, string? leadId, string? verdict, string? cursor, string? limit, CancellationToken ct)
