@@ -58,7 +58,7 @@ public static class ComplianceApi
         }
 
         var channel = ChannelKind.Email;
-        if (request!.Channel is not null && !ChannelKind.TryParse(request.Channel, out channel))
+        if (request!.Channel is not null && !ChannelKindNames.TryParse(request.Channel, out channel))
         {
             return ErrorHandling.BadField(http, "channel", "channel must be one of the channel names (whatsapp, sms, email, …).");
         }

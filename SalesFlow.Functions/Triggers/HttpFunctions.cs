@@ -62,7 +62,7 @@ public sealed class ApiFunctions(HttpFunctionDispatcher dispatcher, DurableClien
     public Task<IResult> Intelligence([HttpTrigger(AuthorizationLevel.Function, "post", Route = "api/intelligence/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
 
     [Function("compliance")]
-    public Task<IResult> Compliance([HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/compliance/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
+    public Task<IResult> Compliance([HttpTrigger(AuthorizationLevel.Function, "get", "post", Route = "api/compliance/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
 
     [Function("usage")]
     public Task<IResult> Usage([HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/usage/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
