@@ -28,7 +28,7 @@ public static class CrmApi
         var client = await clients.GetAsync(ClientAuthenticator.CurrentClient(http).Id, ct) ?? ClientAuthenticator.CurrentClient(http);
         if (await leads.GetAsync(client.Id, id, ct) is null)
         {
-            return ErrorHandling.Problem(http, StatusCodes.Status404NotFound, $"No lead '{id}'.", "id");
+            return ErrorHandling.LeadNotFound(http, id);
         }
 
         var configured = client.Config?.HubSpot is { IsComplete: true };

@@ -145,7 +145,7 @@ public static class LeadIntakeApi
         var client = ClientAuthenticator.CurrentClient(http);
         if (await leads.GetAsync(client.Id, id, ct) is null)
         {
-            return ErrorHandling.Problem(http, StatusCodes.Status404NotFound, $"Lead '{id}' not found.", "id");
+            return ErrorHandling.LeadNotFound(http, id);
         }
 
         var overview = await reader.ReadAsync(client.Id, id, ct);

@@ -35,7 +35,7 @@ public static class LeadIntelligenceApi
         var lead = await leads.GetAsync(client.Id, id, ct);
         if (lead is null)
         {
-            return ErrorHandling.Problem(http, StatusCodes.Status404NotFound, $"Lead '{id}' not found.", "id");
+            return ErrorHandling.LeadNotFound(http, id);
         }
 
         var profile = await profiles.GetAsync(client.Id, id, ct);

@@ -29,7 +29,7 @@ public static class LeadsApi
         var lead = await leads.GetAsync(client.Id, id, ct);
         if (lead is null)
         {
-            return NotFound(http, id);
+            return ErrorHandling.LeadNotFound(http, id);
         }
 
         if (await leads.FindMergeAsync(client.Id, id, ct) is { } mergedAway)
@@ -83,7 +83,7 @@ public static class LeadsApi
         var (outcome, merge) = await merger.MergeAsync(client.Id, id, otherLeadId, string.IsNullOrEmpty(by) ? Core.Conversations.SenderTrust.TrustedByApi : by, ct);
         return outcome switch
         {
-            LeadMergeOutcome.LeadNotFound => NotFound(http, id),
+            LeadMergeOutcome.LeadNotFound => ErrorHandling.LeadNotFound(http, id),
             LeadMergeOutcome.OtherNotFound => ErrorHandling.Problem(
                 http,
                 StatusCodes.Status404NotFound,
@@ -120,7 +120,7 @@ public static class LeadsApi
         var lead = await leads.GetAsync(client.Id, id, ct);
         if (lead is null)
         {
-            return NotFound(http, id);
+            return ErrorHandling.LeadNotFound(http, id);
         }
 
         var window = options.Value.HotWindow;
@@ -164,7 +164,7 @@ public static class LeadsApi
         var lead = await leads.GetAsync(client.Id, id, ct);
         if (lead is null)
         {
-            return NotFound(http, id);
+            return ErrorHandling.LeadNotFound(http, id);
         }
 
         var released = lead.Escalated ? await leads.ReplaceAsync(lead.Release(clock.GetUtcNow()), ct) : lead;
@@ -178,7 +178,7 @@ public static class LeadsApi
         var report = await eraser.EraseAsync(client.Id, id, ct);
         if (report is null)
         {
-            return NotFound(http, id);
+            return ErrorHandling.LeadNotFound(http, id);
         }
 
         logger.LogInformation("Lead {LeadId} of client {ClientId} erased on request", id, client.Id);
@@ -198,5 +198,4 @@ public static class LeadsApi
         }
     }
 
-    private static IResult NotFound(HttpContext http, string id) => ErrorHandling.Problem(http, StatusCodes.Status404NotFound, $"Lead '{id}' not found.", "id");
 }

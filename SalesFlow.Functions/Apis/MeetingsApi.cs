@@ -29,7 +29,7 @@ public static class MeetingsApi
         var client = ClientAuthenticator.CurrentClient(http);
         if (await leads.GetAsync(client.Id, id, ct) is null)
         {
-            return ErrorHandling.Problem(http, StatusCodes.Status404NotFound, $"No lead '{id}'.", "id");
+            return ErrorHandling.LeadNotFound(http, id);
         }
 
         var found = await meetings.ListForLeadAsync(client.Id, id, ct);

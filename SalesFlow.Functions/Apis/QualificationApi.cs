@@ -49,7 +49,7 @@ public static class QualificationApi
         var client = ClientAuthenticator.CurrentClient(http);
         if (await leads.GetAsync(client.Id, id, ct) is null)
         {
-            return NotFound(http, id);
+            return ErrorHandling.LeadNotFound(http, id);
         }
 
         var profile = await profiles.GetAsync(client.Id, id, ct) ?? LeadProfile.New(client.Id, id);
@@ -92,7 +92,7 @@ public static class QualificationApi
         var client = ClientAuthenticator.CurrentClient(http);
         if (await leads.GetAsync(client.Id, id, ct) is null)
         {
-            return NotFound(http, id);
+            return ErrorHandling.LeadNotFound(http, id);
         }
 
         var ifMatch = http.Request.Headers.IfMatch is { Count: > 0 } h && h.ToString() != "*" ? h.ToString() : null;
@@ -174,7 +174,7 @@ public static class QualificationApi
         var lead = await leads.GetAsync(client.Id, id, ct);
         if (lead is null)
         {
-            return NotFound(http, id);
+            return ErrorHandling.LeadNotFound(http, id);
         }
 
         var (_, score) = await scores.ReadAsync(client.Id, id, await profiles.GetAsync(client.Id, id, ct), lead.CreatedAt, ct);
@@ -214,7 +214,7 @@ public static class QualificationApi
         var client = ClientAuthenticator.CurrentClient(http);
         if (await leads.GetAsync(client.Id, id, ct) is null)
         {
-            return NotFound(http, id);
+            return ErrorHandling.LeadNotFound(http, id);
         }
 
         var stored = new LeadOutcome(client.Id, id, outcome, request.Value, string.IsNullOrEmpty(reason) ? null : reason, "api", clock.GetUtcNow());
@@ -227,7 +227,7 @@ public static class QualificationApi
         var client = ClientAuthenticator.CurrentClient(http);
         if (await leads.GetAsync(client.Id, id, ct) is null)
         {
-            return NotFound(http, id);
+            return ErrorHandling.LeadNotFound(http, id);
         }
 
         return await outcomes.GetAsync(client.Id, id, ct) is { } outcome
@@ -239,7 +239,6 @@ public static class QualificationApi
 
     private static string Quoted(string etag) => $"\"{etag}\"";
 
-    private static IResult NotFound(HttpContext http, string id) => ErrorHandling.Problem(http, StatusCodes.Status404NotFound, $"Lead '{id}' not found.", "id");
 }
 
 public sealed record OutcomeRequest(string? Outcome, decimal? Value, string? Reason);

@@ -109,6 +109,9 @@ public static class ErrorHandling
 
     public static IResult BadField(HttpContext context, string field, string message) => Problem(context, StatusCodes.Status400BadRequest, message, field);
 
+    /// <summary>The 404 of every /api/leads/{id}/… route: an unknown lead and another client's lead look the same.</summary>
+    public static IResult LeadNotFound(HttpContext context, string id) => Problem(context, StatusCodes.Status404NotFound, $"Lead '{id}' not found.", "id");
+
     /// <summary>
     /// 409: the request is valid and within the size limits, but the client's stored knowledge leaves no room for it
     /// (it conflicts with what the client already holds and succeeds once something is deleted or replaced). 413
