@@ -46,9 +46,6 @@ public static class ComplianceRules
     /// <summary>Fake scarcity ("only 2 spots left", "nur noch 3 Lizenzen").</summary>
     public const string Scarcity = "scarcity";
 
-    /// <summary>A phrase the client banned in its config (compliance.bannedPhrases).</summary>
-    public const string BannedPhrase = "banned_phrase";
-
     /// <summary>Longer than the channel allows.</summary>
     public const string Length = "length";
 

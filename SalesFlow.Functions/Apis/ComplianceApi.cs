@@ -35,7 +35,6 @@ public static class ComplianceApi
         [ComplianceRules.AdviceClaim] = "Legal, tax, medical or financial advice presented as fact.",
         [ComplianceRules.Disparaging] = "Insults, discriminating remarks or unfounded claims about competitors.",
         [ComplianceRules.ThirdPartyContact] = "An e-mail address or phone number that is neither the lead's nor the client's.",
-        [ComplianceRules.BannedPhrase] = "A phrase the client banned.",
         [ComplianceRules.Length] = "Longer than the channel allows.",
         [ComplianceRules.ProtectedWording] = "Opt-out or hand-over wording would have changed.",
     };
