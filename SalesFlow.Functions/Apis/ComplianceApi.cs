@@ -91,19 +91,23 @@ public static class ComplianceApi
         var passages = await knowledge.ForAsync(client.Id, leadText.Length > 0 ? leadText : text, ct);
         var policy = CompliancePolicy.For(client, firstMessage);
         var result = filter.Check(new ComplianceInput(text, channel, OutboxPurpose.Reply, leadText, passages, contacts, "", policy));
-        var verdict = result.Verdict switch
-        {
-            ComplianceVerdict.Pass => "allow",
-            ComplianceVerdict.Rewritten => "rewrite",
-            _ => "block",
-        };
         return TypedResults.Ok(new
         {
-            verdict,
-            rules = result.RuleIds.Select(id => new { id, description = RuleDescriptions.GetValueOrDefault(id, id) }),
+            verdict = CheckVerdict(result.Verdict),
+            rules = RuleViews(result.RuleIds),
             safeText = result.Verdict == ComplianceVerdict.Blocked ? "" : result.Text,
         });
     }
+
+    /// <summary>The check's names for the verdicts: what happens to the text (the audit log keeps the stored names).</summary>
+    public static string CheckVerdict(ComplianceVerdict verdict) => verdict switch
+    {
+        ComplianceVerdict.Pass => "allow",
+        ComplianceVerdict.Rewritten => "rewrite",
+        _ => "block",
+    };
+
+    public static object RuleViews(IEnumerable<string> ruleIds) => ruleIds.Select(id => new { id, description = RuleDescriptions.GetValueOrDefault(id, id) });
 
     /// <summary>Messages read to find what the lead last wrote.</summary>
     private const int RecentMessages = 20;

@@ -139,6 +139,7 @@ public static class HostingExtensions
         app.MapMeetingsApi();
         app.MapQualificationApi();
         app.MapLeadIntelligenceApi();
+        app.MapScriptsApi();
         return app;
     }
 
