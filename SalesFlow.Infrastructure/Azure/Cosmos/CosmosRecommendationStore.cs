@@ -112,10 +112,10 @@ public sealed class CosmosRecommendationStore(CosmosContainers containers) : IRe
                 .WithParameter("@type", RecommendationType)
                 .WithParameter("@now", now.Ms()),
             null,
-            ct,
-            Math.Max(1, max));
+            ct);
         var expired = 0;
-        foreach (var recommendation in due.Take(Math.Max(0, max)).Select(Read))
+        // Oldest expiry first, at most max per run (a cross-partition ORDER BY would need a query plan).
+        foreach (var recommendation in due.Select(Read).OrderBy(r => r.ExpiresAt).Take(Math.Max(0, max)))
         {
             try
             {
