@@ -102,9 +102,23 @@ public sealed class RecommendationService(
     private async Task PlanAsync(Client client, Lead lead, LeadProfile? profile, Conversation? conversation, IReadOnlyList<Message> messages, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var booked = (await meetings.ListForLeadAsync(client.Id, lead.Id, ct)).Any(m => m.Status == MeetingStatus.Booked);
-        var outcome = (await outcomes.GetAsync(client.Id, lead.Id, ct))?.Outcome;
-        var plan = RecommendationPlanner.Plan(Input(client, lead, profile, conversation, messages, booked, outcome, now));
+        var input = Input(client, lead, profile, conversation, messages, false, null, now);
+        var plan = RecommendationPlanner.Plan(input);
+
+        // The meetings and the outcome are read only when they can change the plan, to keep the turn's round trips few:
+        // a booked meeting only matters for the kinds it suppresses or brings; an outcome only empties a plan, and an
+        // empty plan already expires whatever is open.
+        var ifBooked = RecommendationPlanner.Plan(input with { MeetingBooked = true });
+        if (!ifBooked.Select(r => r.Id).SequenceEqual(plan.Select(r => r.Id)) && (await meetings.ListForLeadAsync(client.Id, lead.Id, ct)).Any(m => m.Status == MeetingStatus.Booked))
+        {
+            plan = ifBooked;
+        }
+
+        if (plan.Count > 0 && await outcomes.GetAsync(client.Id, lead.Id, ct) is { } outcome)
+        {
+            plan = RecommendationPlanner.Plan(input with { Outcome = outcome.Outcome });
+        }
+
         var created = await store.ApplyPlanAsync(client.Id, lead.Id, plan, now, now + RevisitEvery, ct);
         if (created.Count > 0)
         {

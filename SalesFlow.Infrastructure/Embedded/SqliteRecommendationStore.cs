@@ -8,8 +8,9 @@ namespace SalesFlow.Infrastructure.Embedded;
 
 /// <summary>
 /// Recommendations as one JSON row per deterministic id; status, kind, lead and times are columns for the lists. A plan
-/// is one transaction of three statements: an INSERT OR IGNORE of every planned row (RETURNING the new ones), an
-/// UPDATE expiring the lead's stale open planner rows, and the lead's revisit time.
+/// is at most three statements, each idempotent on its own (so no BEGIN/COMMIT: a crash between them is repaired by
+/// the next plan; writers are still serialised): an INSERT OR IGNORE of every planned row (RETURNING the new ones),
+/// an UPDATE expiring the lead's stale open planner rows, and the lead's revisit time.
 /// </summary>
 public sealed class SqliteRecommendationStore(SqliteDatabase db) : IRecommendationStore
 {
@@ -45,8 +46,9 @@ public sealed class SqliteRecommendationStore(SqliteDatabase db) : IRecommendati
     }
 
     public Task<IReadOnlyList<Recommendation>> ApplyPlanAsync(string clientId, string leadId, IReadOnlyList<Recommendation> planned, DateTimeOffset now, DateTimeOffset revisitAt, CancellationToken ct) =>
-        db.WriteAsync<IReadOnlyList<Recommendation>>(async (c, t) =>
+        db.WriteStatementAsync<IReadOnlyList<Recommendation>>(async c =>
         {
+            SqliteTransaction? t = null;
             List<Recommendation> created = [];
             if (planned.Count > 0)
             {
