@@ -243,4 +243,19 @@ public sealed class RecommendationsOverHttpTests : IAsyncLifetime
         await ApiJson.AssertProblemAsync(await other.PostAsync($"/api/leads/{lead}/playbooks/{theirs.Str("id")}/start", null), HttpStatusCode.NotFound, "id");
         Assert.Empty((await _app.Http.GetJsonAsync("/api/playbooks")).GetProperty("items").EnumerateArray());
     }
+    [Fact]
+    public async Task Erasing_the_lead_removes_its_recommendations_and_playbook_runs()
+    {
+        var lead = await EscalatedLeadAsync();
+        var playbook = await (await _app.Http.PostAsync("/api/playbooks", Json("""{"name": "Demo", "steps": [{"name": "Demo", "action": "book_meeting"}]}"""))).JsonAsync();
+        await (await _app.Http.PostAsync($"/api/leads/{lead}/playbooks/{playbook.Str("id")}/start", null)).JsonAsync();
+        Assert.Equal(3, (await _app.Http.GetJsonAsync($"/api/recommendations?leadId={lead}")).GetProperty("items").GetArrayLength());
+
+        var erased = await (await _app.Http.DeleteAsync($"/api/leads/{lead}")).JsonAsync();
+
+        Assert.Equal(3, erased.GetProperty("removed").GetProperty("recommendations").GetInt32());
+        Assert.Empty(await Get<IRecommendationStore>().ListAsync("demo", new RecommendationFilter(LeadId: lead), 100, default));
+        Assert.Empty(await Get<IPlaybookStore>().ListRunsAsync("demo", lead, default));
+        Assert.Empty((await _app.Http.GetJsonAsync("/api/recommendations")).GetProperty("items").EnumerateArray());
+    }
 }
