@@ -4,6 +4,12 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using SalesFlow.Core.Conversations;
+using SalesFlow.Core.Leads;
+using SalesFlow.Core.Meetings;
+using SalesFlow.Core.Qualification;
 using SalesFlow.Core.Clients;
 using SalesFlow.Core.Recommendations;
 using SalesFlow.Functions.Security;
@@ -257,5 +263,37 @@ public sealed class RecommendationsOverHttpTests : IAsyncLifetime
         Assert.Empty(await Get<IRecommendationStore>().ListAsync("demo", new RecommendationFilter(LeadId: lead), 100, default));
         Assert.Empty(await Get<IPlaybookStore>().ListRunsAsync("demo", lead, default));
         Assert.Empty((await _app.Http.GetJsonAsync("/api/recommendations")).GetProperty("items").EnumerateArray());
+    }
+    [Fact]
+    public async Task The_sweep_plans_a_silent_lead_follow_up_then_nurture_then_close_as_lost_and_expires_what_lapsed()
+    {
+        var start = await _app.Http.PostJsonAsync("/api/conversations", new { channel = "sms", from = NewPhone(), message = "Hi, what does the solar package cost?" });
+        var lead = start.Str("leadId");
+        var store = Get<IRecommendationStore>();
+        var lapsing = await store.AddAsync(Recommendation.Create("demo", lead, RecommendationKinds.Call, "hot", 70, "Hot lead", DateTimeOffset.UtcNow), default);
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var service = new RecommendationService(store, Get<IConversationStore>(), Get<ILeadProfileStore>(), Get<ILeadStore>(), Get<IClientStore>(), Get<IMeetingStore>(), Get<ILeadOutcomeStore>(), clock, NullLogger<RecommendationService>.Instance);
+        var sweeper = new RecommendationSweeper(store, service, clock, NullLogger<RecommendationSweeper>.Instance);
+        async Task<IReadOnlyList<string>> OpenKindsAsync() => [.. (await store.ListAsync("demo", new RecommendationFilter(RecommendationStatuses.Open, null, lead), 100, default)).Select(r => r.Kind).Order()];
+
+        clock.Advance(TimeSpan.FromDays(3) + TimeSpan.FromHours(1));
+        var (expired, planned) = await sweeper.SweepAsync(default);
+        Assert.True(expired >= 1 && planned >= 1, $"expired {expired}, planned {planned}");
+        Assert.Equal(RecommendationStatuses.Expired, (await store.GetAsync("demo", lapsing.Id, default))!.Status); // a call lives three days
+        Assert.Contains(RecommendationKinds.FollowUp, await OpenKindsAsync());
+
+        // Not due again until its revisit: a second run in the same hour plans nothing for the lead.
+        Assert.Equal(0, (await sweeper.SweepAsync(default)).Planned);
+
+        clock.Advance(TimeSpan.FromDays(7));
+        await sweeper.SweepAsync(default);
+        var nurture = await OpenKindsAsync();
+        Assert.Contains(RecommendationKinds.Nurture, nurture);
+        Assert.DoesNotContain(RecommendationKinds.FollowUp, nurture);
+
+        clock.Advance(TimeSpan.FromDays(25));
+        await sweeper.SweepAsync(default);
+        Assert.Contains(RecommendationKinds.CloseAsLost, await OpenKindsAsync());
+        Assert.DoesNotContain(RecommendationKinds.Nurture, await OpenKindsAsync());
     }
 }
