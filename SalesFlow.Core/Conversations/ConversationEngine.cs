@@ -57,7 +57,8 @@ public sealed class ConversationEngine(
     IOptions<ConversationOptions> options,
     TimeProvider clock,
     ILogger<ConversationEngine> logger,
-    MeetingDialogue meetings)
+    MeetingDialogue meetings,
+    Recommendations.RecommendationService recommendations)
 {
     /// <summary>The most characters of a turn (one message or a burst) the brain reads; the chat API takes messages of this size.</summary>
     public const int MaxTurnText = 4000;
@@ -218,7 +219,11 @@ public sealed class ConversationEngine(
             conversation.State.ToWire(),
             committed.State.ToWire(),
             reply?.Id ?? "none");
-        return new TurnResult(committed, conversation.State, analysis, reply, lead, client, insights, profile, verdict);
+        var result = new TurnResult(committed, conversation.State, analysis, reply, lead, client, insights, profile, verdict);
+        // After the commit, best effort: next best actions are derived state the timer plans again.
+        await recommendations.AfterTurnAsync(result, ct);
+
+        return result;
     }
 
     /// <summary>The short answer read against SalesFlow's newest message before this turn; null when the lead said more.</summary>

@@ -29,6 +29,9 @@ public static class LeadIntelligenceApi
         LeadScoreReader scores,
         IMeetingStore meetings,
         ICrmLinkStore crmLinks,
+        Core.Recommendations.IRecommendationStore nextActions,
+        Core.Recommendations.RecommendationService nextActionService,
+        TimeProvider clock,
         CancellationToken ct)
     {
         var client = ClientAuthenticator.CurrentClient(http);
@@ -58,9 +61,30 @@ public static class LeadIntelligenceApi
             disc = profile is null ? null : new DiscDto(profile.Disc.Dominance, profile.Disc.Influence, profile.Disc.Steadiness, profile.Disc.Conscientiousness, profile.Disc.Primary, profile.Disc.Confidence, profile.Disc.Samples),
             score = QualificationApi.ScoreView(score),
             probability = score.Probability,
-            recommendations = new[] { new { source = "coach", text = advice } },
+            recommendations = await RecommendationsAsync(client.Id, id, advice, nextActions, nextActionService, clock, ct),
             meetings = (await meetings.ListForLeadAsync(client.Id, id, ct)).Select(MeetingDto.From),
             crm = link is null ? null : new { contactId = link.ContactId, dealId = link.DealId, dealStage = link.DealStage, lastSyncedAt = link.LastSyncedAt },
         });
+    }
+
+    /// <summary>The coach's advice first, then the lead's open next best actions, highest priority first.</summary>
+    private static async Task<IReadOnlyList<object>> RecommendationsAsync(string clientId, string leadId, string advice, Core.Recommendations.IRecommendationStore store, Core.Recommendations.RecommendationService service, TimeProvider clock, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var open = await store.ListAsync(clientId, new Core.Recommendations.RecommendationFilter(Core.Recommendations.RecommendationStatuses.Open, null, leadId), RecommendationsApi.MaxRanked, ct);
+        var feedback = await service.FeedbackAsync(clientId, ct);
+        return
+        [
+            new { source = "coach", text = advice },
+            .. RecommendationsApi.Rank(open.Where(r => r.IsOpenAt(now)), feedback, now).Select(x => new
+            {
+                source = x.Recommendation.Source,
+                text = x.Recommendation.Reason,
+                id = x.Recommendation.Id,
+                kind = x.Recommendation.Kind,
+                priority = x.Priority.Effective,
+                dueAt = x.Recommendation.DueAt,
+            }),
+        ];
     }
 }

@@ -79,6 +79,7 @@ public static class HostingExtensions
         services.AddSingleton<SpeedToLeadService>();
         services.AddSingleton<ITimerHandler, FollowUpSweepTimer>();
         services.AddCrm();
+        services.AddRecommendations();
         // Standalone: the queue and the store timers drive a lead's conversation (AddDurableFollowUps replaces this under the host).
         services.AddSingleton<ILeadConversationSignals, StoreTimerConversationSignals>();
         services.AddSingleton<DurableClientAccessor>();
@@ -140,6 +141,8 @@ public static class HostingExtensions
         app.MapQualificationApi();
         app.MapLeadIntelligenceApi();
         app.MapScriptsApi();
+        app.MapRecommendationsApi();
+        app.MapPlaybooksApi();
         return app;
     }
 

@@ -81,6 +81,12 @@ public sealed class ApiFunctions(HttpFunctionDispatcher dispatcher, DurableClien
     [Function("clients")]
     public Task<IResult> Clients([HttpTrigger(AuthorizationLevel.Function, "get", "patch", Route = "api/clients/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
 
+    [Function("recommendations")]
+    public Task<IResult> Recommendations([HttpTrigger(AuthorizationLevel.Function, "get", "patch", Route = "api/recommendations/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
+
+    [Function("playbooks")]
+    public Task<IResult> Playbooks([HttpTrigger(AuthorizationLevel.Function, "get", "post", Route = "api/playbooks/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
+
     [Function("knowledge")]
     public Task<IResult> Knowledge([HttpTrigger(AuthorizationLevel.Function, "get", "post", "delete", Route = "api/knowledge/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
 }

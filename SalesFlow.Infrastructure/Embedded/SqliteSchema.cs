@@ -339,6 +339,50 @@ internal static class SqliteSchema
             through_seq INTEGER NOT NULL,
             PRIMARY KEY (client_id, lead_id)
         );
+        -- Next best actions (issue 14): one row per deterministic id (client, lead, kind, trigger); the JSON holds the record,
+        -- the columns what lists filter and sort on.
+        CREATE TABLE IF NOT EXISTS recommendations (
+            client_id TEXT NOT NULL,
+            id TEXT NOT NULL,
+            lead_id TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            status TEXT NOT NULL,
+            source TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL,
+            decided_at INTEGER,
+            rec_json TEXT NOT NULL,
+            etag TEXT NOT NULL,
+            PRIMARY KEY (client_id, id)
+        );
+        CREATE INDEX IF NOT EXISTS ix_recommendations_lead ON recommendations (client_id, lead_id, status);
+        CREATE INDEX IF NOT EXISTS ix_recommendations_list ON recommendations (client_id, status, created_at);
+        CREATE INDEX IF NOT EXISTS ix_recommendations_expiry ON recommendations (status, expires_at);
+        CREATE INDEX IF NOT EXISTS ix_recommendations_decided ON recommendations (client_id, decided_at);
+        -- When the recommendations timer plans a lead again (silence makes follow-up, nurture, close-as-lost due).
+        CREATE TABLE IF NOT EXISTS recommendation_revisits (
+            client_id TEXT NOT NULL,
+            lead_id TEXT NOT NULL,
+            revisit_at INTEGER NOT NULL,
+            PRIMARY KEY (client_id, lead_id)
+        );
+        CREATE INDEX IF NOT EXISTS ix_recommendation_revisits_due ON recommendation_revisits (revisit_at);
+        -- A client's playbooks (step sequences) and each lead's run through one.
+        CREATE TABLE IF NOT EXISTS playbooks (
+            client_id TEXT NOT NULL,
+            id TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            playbook_json TEXT NOT NULL,
+            PRIMARY KEY (client_id, id)
+        );
+        CREATE TABLE IF NOT EXISTS playbook_runs (
+            client_id TEXT NOT NULL,
+            lead_id TEXT NOT NULL,
+            playbook_id TEXT NOT NULL,
+            run_json TEXT NOT NULL,
+            etag TEXT NOT NULL,
+            PRIMARY KEY (client_id, lead_id, playbook_id)
+        );
         -- Erasures whose rows are deleted but whose leftovers in the file are not yet scrubbed (SqliteErasureScrubber).
         -- The one table without client_id: it names no client and no lead, only how far the scrub got.
         CREATE TABLE IF NOT EXISTS erasure_scrubs (

@@ -90,8 +90,10 @@ public sealed class InboundRoundTripTests(AzuriteFixture azurite, CosmosStandInF
     // SQLite the claim and the recording of the vendor's id are one statement each, so the total did not grow).
     // Real delivery (issue 12) adds one more on each: the client's read at delivery, for its channel credentials; and the
     // opt-out ledger one point read per turn on both stores (an opt-out given as an erased or another lead holds).
-    private const int MaxSqliteStatements = 76;
-    private const int MaxCosmosRequests = 45;
+    // Next best actions (issue 14) add three on each after the turn: the recent messages (score, contact window), the
+    // plan's write (SQLite: expire stale + revisit, no BEGIN/COMMIT; Cosmos: the lead's open ones + the revisit upsert).
+    private const int MaxSqliteStatements = 79;
+    private const int MaxCosmosRequests = 48;
     private const int MaxQueueCalls = 6;
 
     private async Task<Steps> MeasureAsync(Dictionary<string, string?> settings)

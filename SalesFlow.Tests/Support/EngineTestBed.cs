@@ -116,7 +116,9 @@ public sealed class EngineTestBed : IDisposable
             Options.Create(options ?? new ConversationOptions()),
             Clock,
             NullLogger<ConversationEngine>.Instance,
-            meetings ?? MeetingDialogue());
+            meetings ?? MeetingDialogue(),
+            new SalesFlow.Core.Recommendations.RecommendationService(
+                new SqliteRecommendationStore(Temp.Db), turnStore, Profiles, Leads, clients.Object, Meetings, new SqliteLeadOutcomeStore(Temp.Db), Clock, NullLogger<SalesFlow.Core.Recommendations.RecommendationService>.Instance));
     }
 
     /// <summary>The follow-up service on the same stores (rules texts, real compliance gate).</summary>

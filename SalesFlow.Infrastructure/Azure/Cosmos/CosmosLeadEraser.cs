@@ -66,6 +66,9 @@ public sealed class CosmosLeadEraser(CosmosContainers containers) : ILeadEraser
         counts["lead_merges"] = await DeleteWhereLeadAsync(containers.Leads, clientId, leadId, $"c.type = '{CosmosLeadStore.MergeType}'", ct);
         counts["meetings"] = await DeleteWhereLeadAsync(containers.Leads, clientId, leadId, $"c.type = '{CosmosMeetingStore.MeetingType}'", ct);
         counts["slot_offers"] = await DeleteWhereLeadAsync(containers.Leads, clientId, leadId, $"c.type = '{CosmosMeetingStore.OfferType}'", ct);
+        counts["recommendations"] = await DeleteWhereLeadAsync(containers.Leads, clientId, leadId, $"c.type = '{CosmosRecommendationStore.RecommendationType}'", ct);
+        counts["recommendation_revisits"] = await DeleteWhereLeadAsync(containers.Leads, clientId, leadId, $"c.type = '{CosmosRecommendationStore.RevisitType}'", ct);
+        counts["playbook_runs"] = await DeleteWhereLeadAsync(containers.Leads, clientId, leadId, $"c.type = '{CosmosPlaybookStore.RunType}'", ct);
         // The records of leads merged into this one name it too.
         foreach (var merge in await new CosmosLeadStore(containers).ListMergedIntoAsync(clientId, leadId, ct))
         {
