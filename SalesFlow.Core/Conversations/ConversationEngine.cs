@@ -57,7 +57,8 @@ public sealed class ConversationEngine(
     IOptions<ConversationOptions> options,
     TimeProvider clock,
     ILogger<ConversationEngine> logger,
-    MeetingDialogue meetings)
+    MeetingDialogue meetings,
+    LeadScoreRefresher scores)
 {
     /// <summary>The most characters of a turn (one message or a burst) the brain reads; the chat API takes messages of this size.</summary>
     public const int MaxTurnText = 4000;
@@ -205,6 +206,8 @@ public sealed class ConversationEngine(
         }
 
         await memory.AfterTurnAsync(clientId, leadId, committed.Id, ct);
+        // The stored score (and the lead list row) reflects the committed turn; publishes LeadBecameHot when it turns hot.
+        await scores.RefreshAfterTurnAsync(clientId, leadId, ct);
 
         logger.LogInformation(
             "Turn {Turn} of conversation {ConversationId}: {Intent} ({Language}, {Sentiment}) {From} → {To}; reply {ReplyId}",

@@ -139,6 +139,8 @@ public static class HostingExtensions
         app.MapMeetingsApi();
         app.MapQualificationApi();
         app.MapLeadIntelligenceApi();
+        app.MapPersonalityApi();
+        app.MapLeadListApi();
         return app;
     }
 

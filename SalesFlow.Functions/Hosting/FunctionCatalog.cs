@@ -88,6 +88,7 @@ public static class TimerNames
     public const string FollowUps = "follow-ups";
     public const string CrmRetry = "crm-retry";
     public const string DailySummary = "daily-summary";
+    public const string ScoreRefresh = "score-refresh";
 }
 
 /// <summary>The timers' schedules (6-field NCRONTAB, UTC): the trigger attributes use them, so the host and the TimerRunner agree.</summary>
@@ -111,4 +112,7 @@ public static class TimerSchedules
 
     /// <summary>Every 15 minutes: each client's 08:00 falls in some run, whatever its zone's offset (a run that finds it sent does nothing).</summary>
     public const string DailySummary = "0 5,20,35,50 * * * *";
+
+    /// <summary>Hourly: a lead's score decays by days, and turns refresh active leads anyway.</summary>
+    public const string ScoreRefresh = "0 10 * * * *";
 }

@@ -27,4 +27,7 @@ public sealed class TimerFunctions(TimerDispatcher timers)
 
     [Function(TimerNames.DailySummary)]
     public Task DailySummary([TimerTrigger(TimerSchedules.DailySummary)] TimerInfo timer, CancellationToken ct) => timers.RunAsync(TimerNames.DailySummary, ct);
+
+    [Function(TimerNames.ScoreRefresh)]
+    public Task ScoreRefresh([TimerTrigger(TimerSchedules.ScoreRefresh)] TimerInfo timer, CancellationToken ct) => timers.RunAsync(TimerNames.ScoreRefresh, ct);
 }

@@ -48,6 +48,7 @@ public sealed class EngineTestBed : IDisposable
     public SqliteOutboxStore Outbox { get; }
     public SqliteWorkQueue Queue { get; }
     public SqliteLeadProfileStore Profiles { get; }
+    public SqliteLeadScoreStore Scores => new(Temp.Db);
     public SqliteComplianceAuditLog Audit { get; }
     public SqliteFollowUpTimerStore FollowUpTimers { get; }
     public SqliteOptOutLedger OptOuts { get; }
@@ -116,7 +117,8 @@ public sealed class EngineTestBed : IDisposable
             Options.Create(options ?? new ConversationOptions()),
             Clock,
             NullLogger<ConversationEngine>.Instance,
-            meetings ?? MeetingDialogue());
+            meetings ?? MeetingDialogue(),
+            new LeadScoreRefresher(Leads, turnStore, Profiles, Scores, new SqliteLeadScoreModelStore(Temp.Db), IntegrationEvents.Object, Clock, NullLogger<LeadScoreRefresher>.Instance));
     }
 
     /// <summary>The follow-up service on the same stores (rules texts, real compliance gate).</summary>
