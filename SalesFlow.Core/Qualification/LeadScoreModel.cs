@@ -28,7 +28,7 @@ public static class LogisticFit
     public static bool Enough(int won, int lost) => won + lost >= MinOutcomes && won >= MinPerClass && lost >= MinPerClass;
 
     /// <summary>Fits weights (by feature name) and a bias; <paramref name="lambda"/> pulls weights towards the priors' scale of 0 (the bias is not penalised).</summary>
-    public static (IReadOnlyDictionary<string, double> Weights, double Bias) Fit(IReadOnlyList<(IReadOnlyDictionary<string, double> X, bool Won)> samples, double lambda = 0.05, int epochs = 3000, double rate = 0.5)
+    public static (IReadOnlyDictionary<string, double> Weights, double Bias) Fit(IReadOnlyList<(IReadOnlyDictionary<string, double> X, bool Won)> samples, double lambda = 0.01, int epochs = 3000, double rate = 0.5)
     {
         ArgumentNullException.ThrowIfNull(samples);
         if (samples.Count == 0)

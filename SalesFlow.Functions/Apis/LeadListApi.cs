@@ -21,8 +21,9 @@ public static class LeadListApi
 
     public static IEndpointRouteBuilder MapLeadListApi(this IEndpointRouteBuilder app)
     {
-        app.MapGroup("/api/leads").WithTags("Leads").RequireClientKey()
-            .MapGet("", ListAsync).WithName("ListLeads")
+        // Grouped under /api, not /api/leads: the route is then exactly /api/leads (no trailing slash in the route table and OpenAPI).
+        app.MapGroup("/api").WithTags("Leads").RequireClientKey()
+            .MapGet("/leads", ListAsync).WithName("ListLeads")
             .WithSummary($"The lead list: temperature (hot|warm|cold), state (wire name), q (name, e-mail or phone contains), sort ({string.Join('|', Sorts)}; default -updated). Paged: limit 1..{MaxLimit} (default {DefaultLimit}), then ?cursor=<next> until next is null.");
         return app;
     }
