@@ -30,11 +30,11 @@ public sealed class LeadListOverHttpTests : IAsyncLifetime
     private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
 
     /// <summary>A lead with a stored score of the given probability (as a turn would have stored it).</summary>
-    private async Task<string> LeadAsync(string? name, double probability, string clientId = "demo", string state = "value_proposition", int createdDaysAgo = 1, string? language = null)
+    private async Task<string> LeadAsync(string? name, double probability, string clientId = "demo", string state = "value_proposition", int createdDaysAgo = 1, string? language = null, DateTimeOffset? computedAt = null)
     {
         var phone = "+49170" + Random.Shared.Next(1_000_000, 9_999_999);
         var (lead, _) = await Get<ILeadStore>().GetOrCreateByIdentityAsync(clientId, IdentityKind.Phone, phone, () => new Lead { Id = Ids.New("lead"), ClientId = clientId, Name = name, Phone = phone, Language = language, CreatedAt = T0.AddDays(-createdDaysAgo), UpdatedAt = T0 }, default);
-        await Get<ILeadScoreStore>().SaveAsync(LeadScoreStoreContractTests.Snapshot(clientId, lead.Id, probability, DateTimeOffset.UtcNow, name, state, created: lead.CreatedAt, phone: phone), default);
+        await Get<ILeadScoreStore>().SaveAsync(LeadScoreStoreContractTests.Snapshot(clientId, lead.Id, probability, computedAt ?? DateTimeOffset.UtcNow, name, state, created: lead.CreatedAt, phone: phone), default);
         return lead.Id;
     }
 
@@ -156,6 +156,34 @@ public sealed class LeadListOverHttpTests : IAsyncLifetime
         var intelligence = await _app.Http.GetJsonAsync($"/api/leads/{lead}/intelligence");
         Assert.Equal(0.9, intelligence.GetProperty("probability").GetDouble());
         Assert.Equal("conversation", intelligence.GetProperty("disc").Str("setBy"));
+    }
+
+    [Fact]
+    public async Task Outcomes_posted_by_reps_make_the_score_learnt_after_the_timer_runs()
+    {
+        // 24 quiet leads (scored 7 hours ago), half won: the stronger their scored features, the likelier won.
+        var store = Get<ILeadScoreStore>();
+        List<string> leads = [];
+        for (var i = 0; i < 24; i++)
+        {
+            var won = i % 2 == 0;
+            var old = DateTimeOffset.UtcNow.AddHours(-7);
+            var lead = await LeadAsync($"Outcome {i}", 0.5, computedAt: old);
+            var features = new LeadScoreFeatures(won ? 0.8 : 0.1, won ? 8 : 1, 30, won ? 0.5 : -0.3, won ? ConversationState.ClosingAttempt : ConversationState.InitialContact, won ? 1 : 20);
+            Assert.True(await store.SaveAsync((await store.GetAsync("demo", lead, default))! with { Features = features }, default));
+            var posted = await _app.Http.PostAsync($"/api/leads/{lead}/outcome", Json(won ? """{"outcome": "won", "value": 1200}""" : """{"outcome": "lost", "reason": "price"}"""));
+            Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
+            leads.Add(lead);
+        }
+
+        Assert.Equal("prior", (await _app.Http.GetJsonAsync($"/api/leads/{leads[0]}/score")).GetProperty("score").Str("model"));
+
+        await _app.Services.GetServices<Functions.Runners.ITimerHandler>().Single(t => t.Name == Functions.Hosting.TimerNames.ScoreRefresh).RunAsync(default);
+
+        var score = (await _app.Http.GetJsonAsync($"/api/leads/{leads[0]}/score")).GetProperty("score");
+        Assert.Equal(("learnt", 24), (score.Str("model"), score.GetProperty("outcomes").GetInt32()));
+        var bant = score.GetProperty("features").EnumerateArray().Single(f => f.Str("feature") == "bant");
+        Assert.True(bant.GetProperty("weight").GetDouble() > 0);
     }
 
     [Fact]
