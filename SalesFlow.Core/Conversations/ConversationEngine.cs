@@ -207,7 +207,7 @@ public sealed class ConversationEngine(
 
         await memory.AfterTurnAsync(clientId, leadId, committed.Id, ct);
         // The stored score (and the lead list row) reflects the committed turn; publishes LeadBecameHot when it turns hot.
-        await scores.RefreshAfterTurnAsync(clientId, leadId, ct);
+        await scores.RefreshAfterTurnAsync(lead, committed, profile, ct);
 
         logger.LogInformation(
             "Turn {Turn} of conversation {ConversationId}: {Intent} ({Language}, {Sentiment}) {From} → {To}; reply {ReplyId}",

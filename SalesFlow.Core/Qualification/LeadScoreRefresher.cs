@@ -31,33 +31,40 @@ public sealed class LeadScoreRefresher(
             return null;
         }
 
-        var before = await scores.GetAsync(clientId, leadId, ct);
         var conversation = await conversations.FindForLeadAsync(clientId, leadId, ct);
-        IReadOnlyList<Message> messages = conversation is null ? [] : await conversations.ListMessagesAsync(clientId, conversation.Id, LeadScoreReader.MessageWindow, ct);
-        var profile = await profiles.GetAsync(clientId, leadId, ct);
-        var model = await models.GetAsync(clientId, ct);
+        return await RefreshAsync(lead, conversation, await profiles.GetAsync(clientId, leadId, ct), ct);
+    }
+
+    /// <summary>
+    /// As <see cref="RefreshAsync(string, string, CancellationToken)"/> after a committed turn, from the lead, conversation
+    /// and profile the turn just wrote (no second read of them). A failure is logged, never the turn's: the timer catches up.
+    /// </summary>
+    public async Task RefreshAfterTurnAsync(Lead lead, Conversation conversation, LeadProfile? profile, CancellationToken ct)
+    {
+        try
+        {
+            await RefreshAsync(lead, conversation, profile, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Score refresh of lead {LeadId} after its turn failed", lead.Id);
+        }
+    }
+
+    private async Task<LeadScoreSnapshot> RefreshAsync(Lead lead, Conversation? conversation, LeadProfile? profile, CancellationToken ct)
+    {
+        var before = await scores.GetAsync(lead.ClientId, lead.Id, ct);
+        IReadOnlyList<Message> messages = conversation is null ? [] : await conversations.ListMessagesAsync(lead.ClientId, conversation.Id, LeadScoreReader.MessageWindow, ct);
+        var model = await models.GetAsync(lead.ClientId, ct);
         var snapshot = Compute(lead, conversation, messages, profile, model, clock.GetUtcNow());
         await scores.SaveAsync(snapshot, ct);
         if (snapshot.Score.Temperature == "hot" && before?.Score.Temperature != "hot")
         {
             var throughSeq = messages.Count == 0 ? 0 : messages.Max(m => m.Seq);
-            await integrationEvents.PublishBestEffortAsync(new LeadBecameHot(clientId, leadId, snapshot.ComputedAt, throughSeq, snapshot.Score.Probability), logger, ct);
+            await integrationEvents.PublishBestEffortAsync(new LeadBecameHot(lead.ClientId, lead.Id, snapshot.ComputedAt, throughSeq, snapshot.Score.Probability), logger, ct);
         }
 
         return snapshot;
-    }
-
-    /// <summary>As <see cref="RefreshAsync"/> after a committed turn: a failure is logged, never the turn's failure (the timer catches up).</summary>
-    public async Task RefreshAfterTurnAsync(string clientId, string leadId, CancellationToken ct)
-    {
-        try
-        {
-            await RefreshAsync(clientId, leadId, ct);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            logger.LogWarning(e, "Score refresh of lead {LeadId} after its turn failed", leadId);
-        }
     }
 
     public static LeadScoreSnapshot Compute(Lead lead, Conversation? conversation, IReadOnlyList<Message> messages, LeadProfile? profile, LeadScoreModel? model, DateTimeOffset now)

@@ -70,7 +70,8 @@ public sealed class CosmosLeadScoreStore(CosmosContainers containers) : ILeadSco
 
     public async Task<IReadOnlyList<LeadScoreSnapshot>> ListStaleAsync(DateTimeOffset computedBefore, int limit, CancellationToken ct)
     {
-        // Sorted here rather than with ORDER BY: a cross-partition ORDER BY needs a query plan; the batch is bounded.
+        // No cross-partition ORDER BY (it needs a query plan): any `limit` stale snapshots, oldest of those first. Each run
+        // refreshes what it read, so the backlog still drains.
         var stale = await containers.Leads.QueryAsync(
             new QueryDefinition($"SELECT TOP {Math.Max(0, limit)} * FROM c WHERE c.type = @type AND c.computedAtMs < @before")
                 .WithParameter("@type", ScoreType)
