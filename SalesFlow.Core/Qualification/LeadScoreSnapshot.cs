@@ -38,9 +38,10 @@ public sealed record LeadScoreSnapshot(
     /// <summary>The sort key of this row for <paramref name="sort"/>: fixed-width and ending in the lead id, so an ordinal string order is the list order and no two rows tie.</summary>
     public string SortKey(LeadSort sort) => sort switch
     {
-        LeadSort.Score => $"{Score.Probability:0.000000}\u0001{LeadId}",
-        LeadSort.Updated => $"{LastActivityAt.ToUnixTimeMilliseconds():D15}\u0001{LeadId}",
-        LeadSort.Created => $"{LeadCreatedAt.ToUnixTimeMilliseconds():D15}\u0001{LeadId}",
+        // Invariant: the key is stored, so it must not depend on the culture of the process that wrote it.
+        LeadSort.Score => FormattableString.Invariant($"{Score.Probability:0.000000}\u0001{LeadId}"),
+        LeadSort.Updated => FormattableString.Invariant($"{LastActivityAt.ToUnixTimeMilliseconds():D15}\u0001{LeadId}"),
+        LeadSort.Created => FormattableString.Invariant($"{LeadCreatedAt.ToUnixTimeMilliseconds():D15}\u0001{LeadId}"),
         // Nameless leads after every name.
         _ => $"{(string.IsNullOrWhiteSpace(Name) ? "\uffff" : Truncated(Name.Trim().ToLowerInvariant()))}\u0001{LeadId}",
     };
