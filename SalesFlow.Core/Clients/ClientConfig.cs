@@ -21,7 +21,8 @@ public sealed record ClientConfig(
     string? Language = null,
     AlertsConfig? Alerts = null,
     [property: JsonPropertyName("calcom")] CalComConfig? CalCom = null,
-    [property: JsonPropertyName("hubspot")] HubSpotConfig? HubSpot = null)
+    [property: JsonPropertyName("hubspot")] HubSpotConfig? HubSpot = null,
+    ComplianceConfig? Compliance = null)
 {
     public static readonly ClientConfig Empty = new();
 
@@ -122,6 +123,16 @@ public sealed record HubSpotConfig(string? AccessToken = null, string? PipelineI
     public bool IsComplete => AccessToken is not null;
 }
 
+/// <summary>The client's own compliance rules, on top of SalesFlow's (see <see cref="Compliance.CompliancePolicy"/>).</summary>
+/// <param name="BannedPhrases">Words or phrases no message to a lead may contain (case-insensitive, whole words); a sentence with one is removed.</param>
+/// <param name="AiDisclosure">A sentence that tells the lead it writes with an AI ("I'm Acme's AI assistant."); when set, the first message of every conversation starts with it.</param>
+public sealed record ComplianceConfig(IReadOnlyList<string>? BannedPhrases = null, string? AiDisclosure = null)
+{
+    public const int MaxBannedPhrases = 200;
+    public const int MaxPhraseLength = 100;
+    public const int MaxDisclosureLength = 120;
+}
+
 /// <summary>A config problem: the JSON path of the field ("whatsapp.phoneNumberId") and what is wrong.</summary>
 public sealed record ConfigError(string Field, string Message);
 
@@ -141,7 +152,8 @@ internal static partial class ClientConfigRules
         ?? Check("language", c.Language, l => Language().IsMatch(l), "a language tag, e.g. de or en-US")
         ?? Alerts(c.Alerts)
         ?? CalCom(c.CalCom)
-        ?? HubSpot(c.HubSpot);
+        ?? HubSpot(c.HubSpot)
+        ?? Compliance(c.Compliance);
 
     private static ConfigError? WhatsApp(WhatsAppConfig? w)
     {
@@ -296,6 +308,33 @@ internal static partial class ClientConfigRules
         }
 
         return null;
+    }
+
+    private static ConfigError? Compliance(ComplianceConfig? c)
+    {
+        if (c is null)
+        {
+            return null;
+        }
+
+        if (c.BannedPhrases is { } phrases)
+        {
+            if (phrases.Count > ComplianceConfig.MaxBannedPhrases)
+            {
+                return new ConfigError("compliance.bannedPhrases", $"compliance.bannedPhrases: at most {ComplianceConfig.MaxBannedPhrases} phrases.");
+            }
+
+            for (var i = 0; i < phrases.Count; i++)
+            {
+                var path = $"compliance.bannedPhrases[{i}]";
+                if (Check(path, phrases[i] ?? "", v => v.Trim().Length >= 2 && v.Length <= ComplianceConfig.MaxPhraseLength && ReadableText.IsReadableLabel(v) && v.Any(char.IsLetterOrDigit), $"a word or phrase of 2–{ComplianceConfig.MaxPhraseLength} characters on one line") is { } error)
+                {
+                    return error;
+                }
+            }
+        }
+
+        return Check("compliance.aiDisclosure", c.AiDisclosure, v => v.Trim().Length >= 10 && v.Length <= ComplianceConfig.MaxDisclosureLength && ReadableText.IsReadableLabel(v), $"one sentence of 10–{ComplianceConfig.MaxDisclosureLength} characters, e.g. \"I'm Acme's AI assistant.\"");
     }
 
     /// <summary>What a stage map may name: the conversation states' wire names, and the outcomes "won" and "lost".</summary>

@@ -51,6 +51,12 @@ public static class ComplianceRules
 
     /// <summary>Opt-out or hand-over wording would have been altered: such text is sent verbatim or not at all.</summary>
     public const string ProtectedWording = "protected_wording";
+
+    /// <summary>A phrase the client banned (config <c>compliance.bannedPhrases</c>).</summary>
+    public const string BannedPhrase = "banned_phrase";
+
+    /// <summary>The client's AI disclosure (config <c>compliance.aiDisclosure</c>) was added to the first message.</summary>
+    public const string AiDisclosure = "ai_disclosure";
 }
 
 /// <summary>A reply on its way to the outbox, with what the filter needs to judge it.</summary>
@@ -60,6 +66,7 @@ public static class ComplianceRules
 /// <param name="Knowledge">The client's knowledge passages the reply was written from.</param>
 /// <param name="LeadContacts">The lead's own e-mail addresses and phone numbers.</param>
 /// <param name="FallbackText">The rules brain's vetted reply, sent when the verdict is <see cref="ComplianceVerdict.Blocked"/>.</param>
+/// <param name="Policy">The client's own rules: banned phrases and, on a conversation's first message, the AI disclosure.</param>
 public sealed record ComplianceInput(
     string Text,
     ChannelKind Channel,
@@ -67,7 +74,8 @@ public sealed record ComplianceInput(
     string LeadText,
     IReadOnlyList<string> Knowledge,
     IReadOnlyList<string> LeadContacts,
-    string FallbackText);
+    string FallbackText,
+    CompliancePolicy Policy);
 
 /// <summary>One sentence a rule objected to.</summary>
 public sealed record ComplianceFinding(string RuleId, string Sentence);

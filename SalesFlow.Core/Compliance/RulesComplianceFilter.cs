@@ -12,7 +12,8 @@ namespace SalesFlow.Core.Compliance;
 /// rule is removed; a reply over the channel's length is trimmed at a sentence boundary. When nothing substantial is
 /// left, or when opt-out or hand-over wording would change (those are sent verbatim or not at all), the verdict is
 /// <see cref="ComplianceVerdict.Blocked"/> and the rules brain's vetted reply goes out instead. Rules only ever remove
-/// text, so a rewritten reply can never say more than the model did.
+/// text, so a rewritten reply can never say more than the model did; the one addition is the client's own AI disclosure,
+/// put in front of a conversation's first message when the client configured one.
 /// </summary>
 public sealed partial class RulesComplianceFilter : IComplianceFilter
 {
@@ -22,8 +23,25 @@ public sealed partial class RulesComplianceFilter : IComplianceFilter
     public ComplianceResult Check(ComplianceInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var text = input.Text.Trim();
         var protectedPurpose = input.Purpose is OutboxPurpose.OptOutConfirmation or OutboxPurpose.OptInConfirmation or OutboxPurpose.Handover;
+        // Opt-out and hand-over wording goes out verbatim: nothing is put in front of it.
+        var disclosure = protectedPurpose || input.Policy.IsDisclosedIn(input.Text) ? null : input.Policy.Disclosure;
+        var result = Judge(input, protectedPurpose, disclosure is null ? 0 : disclosure.Length + 1);
+        return disclosure is null || result.Text.Length == 0 || input.Policy.IsDisclosedIn(result.Text)
+            ? result
+            : result with
+            {
+                Verdict = result.Verdict == ComplianceVerdict.Pass ? ComplianceVerdict.Rewritten : result.Verdict,
+                Text = disclosure + "\n" + result.Text,
+                RuleIds = [.. result.RuleIds, ComplianceRules.AiDisclosure],
+                Findings = [.. result.Findings, new ComplianceFinding(ComplianceRules.AiDisclosure, disclosure)],
+            };
+    }
+
+    /// <param name="reserved">Characters the disclosure will take in front of the text.</param>
+    private static ComplianceResult Judge(ComplianceInput input, bool protectedPurpose, int reserved)
+    {
+        var text = input.Text.Trim();
         // Phone numbers are not prices: "+49 30 …" must not make "30 %" a known figure.
         var allowedNumbers = NumbersIn(input.Knowledge.Append(input.LeadText).Select(t => PhonePattern().Replace(t ?? "", " ")));
         var discountsKnown = input.Knowledge.Any(k => DiscountWord().IsMatch(k));
@@ -37,7 +55,7 @@ public sealed partial class RulesComplianceFilter : IComplianceFilter
             var kept = new List<string>();
             foreach (var sentence in SentenceBreak().Split(line.Trim()).Where(s => s.Length > 0))
             {
-                var broken = RulesBrokenBy(sentence, allowedNumbers, discountsKnown, allowedContacts).ToList();
+                var broken = RulesBrokenBy(sentence, allowedNumbers, discountsKnown, allowedContacts, input.Policy).ToList();
                 if (broken.Count == 0)
                 {
                     kept.Add(sentence);
@@ -52,7 +70,7 @@ public sealed partial class RulesComplianceFilter : IComplianceFilter
         }
 
         var rewritten = Join(lines);
-        var limit = input.Channel.IsShortForm() ? ReplyText.ShortFormLimit : LlmReplyGenerator.EmailMaxChars;
+        var limit = (input.Channel.IsShortForm() ? ReplyText.ShortFormLimit : LlmReplyGenerator.EmailMaxChars) - reserved;
         if (rewritten.Length > limit)
         {
             var trimmed = ReplyText.FitToLength(rewritten, limit);
@@ -82,8 +100,13 @@ public sealed partial class RulesComplianceFilter : IComplianceFilter
 
     private static List<string> RuleIds(IEnumerable<ComplianceFinding> findings) => findings.Select(f => f.RuleId).Distinct().ToList();
 
-    private static IEnumerable<string> RulesBrokenBy(string sentence, HashSet<string> allowedNumbers, bool discountsKnown, HashSet<string> allowedContacts)
+    private static IEnumerable<string> RulesBrokenBy(string sentence, HashSet<string> allowedNumbers, bool discountsKnown, HashSet<string> allowedContacts, CompliancePolicy policy)
     {
+        if (policy.BannedPhraseIn(sentence) is not null)
+        {
+            yield return ComplianceRules.BannedPhrase;
+        }
+
         if (Unnegated(GuaranteeWords(), sentence))
         {
             yield return ComplianceRules.Guarantee;

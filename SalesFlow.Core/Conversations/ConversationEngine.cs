@@ -162,6 +162,8 @@ public sealed class ConversationEngine(
 
         OutboxItem? reply = null;
         ComplianceResult? verdict = null;
+        // The conversation's first reply carries the client's AI disclosure, if it set one.
+        var policy = CompliancePolicy.For(client, firstMessage: conversation.TurnCount == 0);
 
         // Meetings first (offer, book, cancel, move), only where a normal reply would be written; a booking closes.
         var meetingTurn = ReplyWriter.PurposeOf(lead, wasEscalated, consent) is OutboxPurpose.Reply
@@ -169,7 +171,7 @@ public sealed class ConversationEngine(
             : null;
         if (meetingTurn is not null)
         {
-            (reply, verdict) = await replies.WriteFixedAsync(lead, answered, OutboxPurpose.Reply, meetingTurn.Text, now, ct);
+            (reply, verdict) = await replies.WriteFixedAsync(lead, answered, OutboxPurpose.Reply, meetingTurn.Text, policy, now, ct);
             if (meetingTurn.Booked && turned.State != ConversationState.ClosingAttempt && SalesStateMachine.IsAllowed(turned.State, ConversationState.ClosingAttempt))
             {
                 (next, reason) = (ConversationState.ClosingAttempt, "meeting booked");
@@ -178,11 +180,11 @@ public sealed class ConversationEngine(
         }
         else if (reading?.FixedReply is { } shortReply && ReplyWriter.PurposeOf(lead, wasEscalated, consent) is OutboxPurpose.Reply)
         {
-            (reply, verdict) = await replies.WriteFixedAsync(lead, answered, OutboxPurpose.Reply, shortReply, now, ct);
+            (reply, verdict) = await replies.WriteFixedAsync(lead, answered, OutboxPurpose.Reply, shortReply, policy, now, ct);
         }
         else if (ReplyWriter.PurposeOf(lead, wasEscalated, consent) is OutboxPurpose.OptInConfirmation)
         {
-            (reply, verdict) = await replies.WriteFixedAsync(lead, answered, OutboxPurpose.OptInConfirmation, ConsentTexts.OptIn(lead.Language, lead.FirstName, client.Name), now, ct);
+            (reply, verdict) = await replies.WriteFixedAsync(lead, answered, OutboxPurpose.OptInConfirmation, ConsentTexts.OptIn(lead.Language, lead.FirstName, client.Name), policy, now, ct);
         }
         else if (ReplyWriter.PurposeOf(lead, wasEscalated, consent) is { } purpose)
         {
@@ -190,7 +192,7 @@ public sealed class ConversationEngine(
             var passages = purpose == OutboxPurpose.Reply ? await knowledge.ForAsync(clientId, text, ct) : [];
             var request = new ReplyRequest(turned.State, conversation.State, replyAnalysis, lead.FirstName, answered.Channel, text, turned.TurnCount, client.Name, ClientId: clientId, LeadId: leadId, Insights: insights, Knowledge: passages, DealValue: BudgetAmount.Parse(profile.Facts.Budget));
             request = await memory.WithMemoryAsync(request, conversation.Id, pending[0].Seq, profile, ct);
-            (reply, verdict) = await replies.WriteAsync(request, lead, answered, purpose, onToken, now, ct);
+            (reply, verdict) = await replies.WriteAsync(request, lead, answered, purpose, policy, onToken, now, ct);
         }
 
         var committed = await conversations.ReplaceAsync(turned, ct);

@@ -48,9 +48,9 @@ public sealed class ReplyWriter(IReplyGenerator replies, ComplianceGate complian
     /// Stores a fixed text SalesFlow writes itself (not the brain), such as the opt-in confirmation, through the
     /// compliance filter, under the same id and key a brain reply to <paramref name="answered"/> would get.
     /// </summary>
-    public async Task<(OutboxItem Reply, ComplianceResult Verdict)> WriteFixedAsync(Lead lead, Message answered, string purpose, string text, DateTimeOffset now, CancellationToken ct)
+    public async Task<(OutboxItem Reply, ComplianceResult Verdict)> WriteFixedAsync(Lead lead, Message answered, string purpose, string text, CompliancePolicy policy, DateTimeOffset now, CancellationToken ct)
     {
-        var input = new ComplianceInput(text, answered.Channel, purpose, answered.Text, [], ContactsOf(lead, answered), text);
+        var input = new ComplianceInput(text, answered.Channel, purpose, answered.Text, [], ContactsOf(lead, answered), text, policy);
         var verdict = compliance.Check(input);
         var reply = await StoreAsync(lead, answered, verdict.Text, purpose, now, ct);
         await compliance.RecordAsync(reply, input, verdict, "rules", now, ct);
@@ -59,13 +59,13 @@ public sealed class ReplyWriter(IReplyGenerator replies, ComplianceGate complian
 
     /// <summary>Writes, vets and stores the reply to <paramref name="answered"/>, the newest message the turn read.</summary>
     /// <param name="onToken">Gets the reply's tokens as they are written; null writes it whole.</param>
-    public async Task<(OutboxItem Reply, ComplianceResult Verdict)> WriteAsync(ReplyRequest request, Lead lead, Message answered, string purpose, ReplyTokenSink? onToken, DateTimeOffset now, CancellationToken ct)
+    public async Task<(OutboxItem Reply, ComplianceResult Verdict)> WriteAsync(ReplyRequest request, Lead lead, Message answered, string purpose, CompliancePolicy policy, ReplyTokenSink? onToken, DateTimeOffset now, CancellationToken ct)
     {
         var written = onToken is null ? await replies.GenerateAsync(request, ct) : await StreamAsync(request, onToken, ct);
 
         // The rules brain is deterministic: its reply is both the safe fallback and the test of who wrote this one.
         var vetted = RulesReplyGenerator.Generate(request);
-        var input = new ComplianceInput(written, answered.Channel, purpose, request.LeadText, request.Knowledge ?? [], ContactsOf(lead, answered), vetted);
+        var input = new ComplianceInput(written, answered.Channel, purpose, request.LeadText, request.Knowledge ?? [], ContactsOf(lead, answered), vetted, policy);
         var verdict = compliance.Check(input);
         var reply = await StoreAsync(lead, answered, verdict.Text, purpose, now, ct);
         await compliance.RecordAsync(reply, input, verdict, written == vetted ? "rules" : "llm", now, ct);

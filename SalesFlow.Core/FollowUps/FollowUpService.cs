@@ -174,7 +174,7 @@ public sealed class FollowUpService(
         // A step that goes out as a template, or not at all, is recorded with the rules text: no model is paid for it.
         var rules = RulesOutreachWriter.Write(request);
         var written = route.Template is not null || route.Skipped ? new OutreachText(rules, RulesOutreachWriter.Source) : await writer.WriteAsync(request, ct);
-        var input = new ComplianceInput(written.Text, channel, OutboxPurpose.FollowUp, "", [], new[] { lead.Email, lead.Phone, reply.Recipient, route.Recipient }.OfType<string>().ToList(), rules);
+        var input = new ComplianceInput(written.Text, channel, OutboxPurpose.FollowUp, "", [], new[] { lead.Email, lead.Phone, reply.Recipient, route.Recipient }.OfType<string>().ToList(), rules, CompliancePolicy.For(client, firstMessage: false));
         var verdict = compliance.Check(input);
         var (stored, created) = await outbox.AddAsync(
             new OutboxItem

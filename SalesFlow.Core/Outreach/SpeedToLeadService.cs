@@ -192,7 +192,7 @@ public sealed class SpeedToLeadService(
         var fallback = RulesOutreachWriter.Write(request);
         // What the lead wrote on the form is theirs to repeat (a number in "10 kWp system" is not an invented figure).
         var leadText = string.Join('\n', new[] { valid.Interest, valid.Message }.OfType<string>());
-        var input = new ComplianceInput(written.Text, route.Channel, OutboxPurpose.FirstContact, leadText, [], new[] { lead.Email, lead.Phone, route.Recipient }.OfType<string>().ToList(), fallback);
+        var input = new ComplianceInput(written.Text, route.Channel, OutboxPurpose.FirstContact, leadText, [], new[] { lead.Email, lead.Phone, route.Recipient }.OfType<string>().ToList(), fallback, CompliancePolicy.For(client, firstMessage: true));
         var verdict = compliance.Check(input);
         var (stored, added) = await outbox.AddAsync(
             new OutboxItem

@@ -1,5 +1,6 @@
 using SalesFlow.Core.Channels;
 using SalesFlow.Core.Compliance;
+using SalesFlow.Core.Conversations;
 using SalesFlow.Core.Delivery;
 using SalesFlow.Core.Leads;
 using SalesFlow.Functions.Extensions;
@@ -37,13 +38,17 @@ public static class ComplianceApi
         [ComplianceRules.ThirdPartyContact] = "An e-mail address or phone number that is neither the lead's nor the client's.",
         [ComplianceRules.Length] = "Longer than the channel allows.",
         [ComplianceRules.ProtectedWording] = "Opt-out or hand-over wording would have changed.",
+        [ComplianceRules.BannedPhrase] = "A phrase the client banned (compliance.bannedPhrases).",
+        [ComplianceRules.AiDisclosure] = "The client's AI disclosure was put in front of the conversation's first message (compliance.aiDisclosure).",
     };
 
     /// <summary>
-    /// The filter's verdict on a text, as a reply to the lead would get it: with a leadId the lead's own e-mail address and
-    /// phone number may be repeated. A dry run: the audit log records only what is sent.
+    /// The filter's verdict on a text, as a reply to the lead would get it: with the client's own rules (banned phrases;
+    /// the AI disclosure when the text would be the conversation's first message: always without a lead), the figures
+    /// of the client's knowledge found for what the lead last wrote (for the text itself without a lead) and, with a
+    /// leadId, the lead's own words, e-mail address and phone number. A dry run: the audit log records only what is sent.
     /// </summary>
-    private static async Task<IResult> CheckAsync(CheckRequest? request, HttpContext http, IComplianceFilter filter, ILeadStore leads, CancellationToken ct)
+    private static async Task<IResult> CheckAsync(CheckRequest? request, HttpContext http, IComplianceFilter filter, ILeadStore leads, IConversationStore conversations, TurnKnowledge knowledge, CancellationToken ct)
     {
         var text = request?.Text;
         if (string.IsNullOrWhiteSpace(text))
@@ -62,10 +67,12 @@ public static class ComplianceApi
             return ErrorHandling.BadField(http, "channel", "channel must be one of the channel names (whatsapp, sms, email, …).");
         }
 
+        var client = ClientAuthenticator.CurrentClient(http);
         var contacts = new List<string>();
+        var leadText = "";
+        var firstMessage = true;
         if (!string.IsNullOrWhiteSpace(request.LeadId))
         {
-            var client = ClientAuthenticator.CurrentClient(http);
             var lead = await leads.GetAsync(client.Id, request.LeadId, ct);
             if (lead is null)
             {
@@ -73,22 +80,37 @@ public static class ComplianceApi
             }
 
             contacts.AddRange(new[] { lead.Email, lead.Phone }.OfType<string>());
+            if (await conversations.FindForLeadAsync(client.Id, lead.Id, ct) is { } conversation)
+            {
+                firstMessage = conversation.TurnCount == 0;
+                var recent = await conversations.ListMessagesAsync(client.Id, conversation.Id, RecentMessages, ct);
+                leadText = recent.LastOrDefault(m => m.Direction == MessageDirection.Inbound && !m.IsUntrusted())?.Text ?? "";
+            }
         }
 
-        var result = filter.Check(new ComplianceInput(text, channel, OutboxPurpose.Reply, "", [], contacts, ""));
-        var verdict = result.Verdict switch
-        {
-            ComplianceVerdict.Pass => "allow",
-            ComplianceVerdict.Rewritten => "rewrite",
-            _ => "block",
-        };
+        var passages = await knowledge.ForAsync(client.Id, leadText.Length > 0 ? leadText : text, ct);
+        var policy = CompliancePolicy.For(client, firstMessage);
+        var result = filter.Check(new ComplianceInput(text, channel, OutboxPurpose.Reply, leadText, passages, contacts, "", policy));
         return TypedResults.Ok(new
         {
-            verdict,
-            rules = result.RuleIds.Select(id => new { id, description = RuleDescriptions.GetValueOrDefault(id, id) }),
+            verdict = CheckVerdict(result.Verdict),
+            rules = RuleViews(result.RuleIds),
             safeText = result.Verdict == ComplianceVerdict.Blocked ? "" : result.Text,
         });
     }
+
+    /// <summary>The check's names for the verdicts: what happens to the text (the audit log keeps the stored names).</summary>
+    public static string CheckVerdict(ComplianceVerdict verdict) => verdict switch
+    {
+        ComplianceVerdict.Pass => "allow",
+        ComplianceVerdict.Rewritten => "rewrite",
+        _ => "block",
+    };
+
+    public static object RuleViews(IEnumerable<string> ruleIds) => ruleIds.Select(id => new { id, description = RuleDescriptions.GetValueOrDefault(id, id) });
+
+    /// <summary>Messages read to find what the lead last wrote.</summary>
+    private const int RecentMessages = 20;
 
     private static async Task<IResult> ListAuditAsync(HttpContext http, IComplianceAuditLog audit, string? leadId, string? verdict, string? cursor, string? limit, CancellationToken ct)
     {

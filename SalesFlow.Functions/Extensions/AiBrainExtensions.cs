@@ -33,6 +33,7 @@ public static class AiBrainExtensions
         services.AddSingleton<AiUsageTracker>();
         services.AddSingleton<ModelRouter>();
         services.AddSingleton<RulesSalesCoach>();
+        services.AddSingleton<SalesScriptService>();
         services.AddSingleton<RulesOutreachWriter>();
 
         var provider = builder.Configuration.GetValue<AiProvider?>($"{AiOptions.Section}:{nameof(AiOptions.Provider)}") ?? AiProvider.None;

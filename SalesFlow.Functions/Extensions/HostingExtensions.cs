@@ -141,6 +141,7 @@ public static class HostingExtensions
         app.MapLeadIntelligenceApi();
         app.MapPersonalityApi();
         app.MapLeadListApi();
+        app.MapScriptsApi();
         return app;
     }
 

@@ -70,6 +70,9 @@ public sealed class ClientConfigPatchTests
     [InlineData("""{ "alerts": { "onCallNumber": "12345" } }""", "alerts.onCallNumber")]
     [InlineData("""{ "whatsapp": { "templates": { "followUp": { "name": "Follow Up", "language": "de" } } } }""", "whatsapp.templates.followUp.name")]
     [InlineData("""{ "whatsapp": { "appSecret": "••••abcd" } }""", "whatsapp.appSecret")]
+    [InlineData("""{ "compliance": { "bannedPhrases": ["cheap", "x"] } }""", "compliance.bannedPhrases[1]")]
+    [InlineData("""{ "compliance": { "bannedPhrases": ["ok phrase", "line\nbreak"] } }""", "compliance.bannedPhrases[1]")]
+    [InlineData("""{ "compliance": { "aiDisclosure": "AI" } }""", "compliance.aiDisclosure")]
     public void AnInvalidValueIsRefusedNamingItsJsonPath(string patch, string field)
     {
         var (config, error) = Apply(ClientConfig.Empty, patch);

@@ -36,7 +36,7 @@ public sealed class RedTeamAccuracyTests(ITestOutputHelper output)
     }
 
     private static bool Caught(Row row) =>
-        Filter.Check(new ComplianceInput(row.Text, ChannelKind.Email, OutboxPurpose.Reply, LeadText, Knowledge, ["+491701234567"], "Thanks!"))
+        Filter.Check(new ComplianceInput(row.Text, ChannelKind.Email, OutboxPurpose.Reply, LeadText, Knowledge, ["+491701234567"], "Thanks!", CompliancePolicy.None))
             .Verdict != ComplianceVerdict.Pass;
 
     private (double Recall, double FalseBlocks) Measure(string part, IEnumerable<Row> rows, bool listRows)

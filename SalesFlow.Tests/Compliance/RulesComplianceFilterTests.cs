@@ -18,7 +18,7 @@ public sealed class RulesComplianceFilterTests
         string leadText = "Hi, tell me more",
         string[]? knowledge = null,
         string[]? contacts = null) =>
-        Filter.Check(new ComplianceInput(text, channel, purpose, leadText, knowledge ?? [], contacts ?? ["+491701234567"], Fallback));
+        Filter.Check(new ComplianceInput(text, channel, purpose, leadText, knowledge ?? [], contacts ?? ["+491701234567"], Fallback, CompliancePolicy.None));
 
     [Fact]
     public void AnHonestReplyPassesUnchanged()
