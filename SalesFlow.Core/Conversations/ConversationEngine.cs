@@ -58,7 +58,8 @@ public sealed class ConversationEngine(
     TimeProvider clock,
     ILogger<ConversationEngine> logger,
     MeetingDialogue meetings,
-    Recommendations.RecommendationService recommendations)
+    Recommendations.RecommendationService recommendations,
+    LeadScoreRefresher scores)
 {
     /// <summary>The most characters of a turn (one message or a burst) the brain reads; the chat API takes messages of this size.</summary>
     public const int MaxTurnText = 4000;
@@ -208,6 +209,8 @@ public sealed class ConversationEngine(
         }
 
         await memory.AfterTurnAsync(clientId, leadId, committed.Id, ct);
+        // The stored score (and the lead list row) reflects the committed turn; publishes LeadBecameHot when it turns hot.
+        await scores.RefreshAfterTurnAsync(lead, committed, profile, ct);
 
         logger.LogInformation(
             "Turn {Turn} of conversation {ConversationId}: {Intent} ({Language}, {Sentiment}) {From} → {To}; reply {ReplyId}",

@@ -11,8 +11,8 @@ namespace SalesFlow.Core.Conversations;
 
 /// <summary>
 /// What a turn learned about the lead, written back before the reply: a proved e-mail address, the name, the language,
-/// an opt-out or opt-in, an escalation to a human, and the insights merged into the lead's profile. An opt-out, an
-/// escalation and a lead turning hot are published as integration events once written.
+/// an opt-out or opt-in, an escalation to a human, and the insights merged into the lead's profile. An opt-out and an
+/// escalation are published as integration events once written.
 /// </summary>
 public sealed class LeadTurnUpdater(ILeadStore leads, IOptOutLedger optOuts, EmailVerification emailVerification, LeadProfileService profiles, IIntegrationEvents integrationEvents, ILogger<LeadTurnUpdater> logger)
 {
@@ -26,12 +26,8 @@ public sealed class LeadTurnUpdater(ILeadStore leads, IOptOutLedger optOuts, Ema
         var verifiedEmail = await emailVerification.HandleTurnAsync(clientName, lead, conversationId, answerable, now, ct);
         var consent = await ApplyConsentAsync(lead, answerable, insights.Analysis, now, ct);
         var updated = await UpdateLeadAsync(lead, answerable, insights.Analysis, verifiedEmail, consent, throughSeq, now, ct);
-        var (before, profile) = await profiles.MergeTurnAsync(lead.ClientId, lead.Id, insights, throughSeq, now, ct);
-        if (profile.Bant.Temperature == "hot" && before.Bant.Temperature != "hot")
-        {
-            await integrationEvents.PublishBestEffortAsync(new LeadBecameHot(lead.ClientId, lead.Id, now, throughSeq, profile.Bant.Overall), logger, ct);
-        }
-
+        // The lead turning hot is published by LeadScoreRefresher after the turn commits: the stored score's temperature is the lead's.
+        var (_, profile) = await profiles.MergeTurnAsync(lead.ClientId, lead.Id, insights, throughSeq, now, ct);
         return (updated, profile, consent.Change);
     }
 

@@ -20,4 +20,7 @@ public interface ILeadOutcomeStore
 
     /// <summary>Replaces the lead's outcome.</summary>
     Task SetAsync(LeadOutcome outcome, CancellationToken ct);
+
+    /// <summary>Up to <paramref name="limit"/> of the client's outcomes (the learnt score's labels).</summary>
+    Task<IReadOnlyList<LeadOutcome>> ListAsync(string clientId, int limit, CancellationToken ct);
 }

@@ -17,14 +17,19 @@ public sealed record BantAssessment(BantDimension Budget, BantDimension Authorit
     /// <summary>Mean of the four scores, 0 … 1.</summary>
     public double Overall => (Budget.Score + Authority.Score + Need.Score + Timeline.Score) / 4;
 
-    /// <summary>HOT (≥ 0.6), WARM (≥ 0.3) or COLD, the lead temperature of the original design.</summary>
+    /// <summary>
+    /// BANT's own band (hot ≥ 0.6, warm ≥ 0.3, cold): what the CRM property and the brain's context show of BANT. The
+    /// lead's temperature (lead list, LeadBecameHot, score API) is the stored score's, <see cref="LeadScoreSnapshot"/>.
+    /// </summary>
     public string Temperature => Overall >= 0.6 ? "hot" : Overall >= 0.3 ? "warm" : "cold";
 }
 
 /// <summary>DISC style as a running mean over the turns that showed any style, with how sure that reading is.</summary>
 /// <param name="Samples">Turns that contributed.</param>
 /// <param name="Confidence">0 … 1: grows with samples and with how clearly one style leads.</param>
-public sealed record DiscProfile(double Dominance, double Influence, double Steadiness, double Conscientiousness, int Samples, double Confidence)
+/// <param name="SetBy">Null when read from the conversation; "rep" when a person set it (turns and re-analysis then leave it alone).</param>
+/// <param name="Signals">What the reading rests on (the lead's words per style, or the rep's note), newest first; null before any analysis.</param>
+public sealed record DiscProfile(double Dominance, double Influence, double Steadiness, double Conscientiousness, int Samples, double Confidence, string? SetBy = null, IReadOnlyList<string>? Signals = null)
 {
     public static DiscProfile Empty { get; } = new(0, 0, 0, 0, 0, 0);
 
@@ -35,7 +40,7 @@ public sealed record DiscProfile(double Dominance, double Influence, double Stea
         {
             var styles = new (string Style, double Score)[] { ("D", Dominance), ("I", Influence), ("S", Steadiness), ("C", Conscientiousness) };
             var top = styles.MaxBy(s => s.Score);
-            return Samples > 0 && top.Score >= 0.4 && Confidence >= 0.3 ? top.Style : null;
+            return (Samples > 0 || SetBy is not null) && top.Score >= 0.4 && Confidence >= 0.3 ? top.Style : null;
         }
     }
 }

@@ -58,8 +58,14 @@ public static class LeadProfileMerger
         return new BantDimension(Round(Math.Max(current.Score, score)), evidence);
     }
 
-    private static DiscProfile Merge(DiscProfile current, DiscSignals signals)
+    /// <summary>One turn's DISC signals folded into the running mean; a rep-set reading stays as set.</summary>
+    public static DiscProfile Merge(DiscProfile current, DiscSignals signals)
     {
+        if (current.SetBy is not null)
+        {
+            return current;
+        }
+
         double[] next = [Unit(signals.Dominance), Unit(signals.Influence), Unit(signals.Steadiness), Unit(signals.Conscientiousness)];
         if (next.Sum() <= 0)
         {
@@ -72,7 +78,7 @@ public static class LeadProfileMerger
         var ordered = merged.OrderDescending().ToArray();
         var samples = n + 1;
         var confidence = samples / (samples + 2.0) * Math.Clamp(0.5 + (ordered[0] - ordered[1]), 0, 1);
-        return new DiscProfile(merged[0], merged[1], merged[2], merged[3], samples, Round(confidence));
+        return new DiscProfile(merged[0], merged[1], merged[2], merged[3], samples, Round(confidence), null, current.Signals);
     }
 
     private static ProfileFacts Merge(ProfileFacts current, KeyFacts facts)

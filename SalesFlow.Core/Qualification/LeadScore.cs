@@ -36,28 +36,34 @@ public static class LeadScore
         ["recency"] = 1.0,
     };
 
-    public static LeadScoreResult Compute(LeadScoreFeatures f, IReadOnlyDictionary<string, double>? weights = null)
+    public static LeadScoreResult Compute(LeadScoreFeatures f, IReadOnlyDictionary<string, double>? weights = null, double? bias = null)
     {
         ArgumentNullException.ThrowIfNull(f);
         var w = weights ?? PriorWeights;
-        List<(string Name, double? Raw, double Scaled)> scaled =
-        [
-            ("bant", f.BantOverall, Math.Clamp(f.BantOverall, 0, 1)),
-            // Saturates: the tenth message says less than the second.
-            ("engagement", f.LeadMessages, 1 - Math.Exp(-Math.Max(0, f.LeadMessages) / 4.0)),
-            // Answers within minutes → 1, after a day → ~0; unknown counts as neutral (0.5).
-            ("responseSpeed", f.ResponseLatencyMinutes, f.ResponseLatencyMinutes is { } m ? Math.Exp(-Math.Max(0, m) / 240.0) : 0.5),
-            ("sentiment", f.SentimentTrend, Math.Clamp(f.SentimentTrend, -1, 1)),
-            ("stage", f.State is null ? null : (int)f.State, Stage(f.State)),
-            // Halves every week of silence.
-            ("recency", f.DaysSinceActivity, Math.Pow(0.5, Math.Max(0, f.DaysSinceActivity) / 7.0)),
-        ];
+        var b = bias ?? Bias;
+        var scaled = ScaleAll(f);
         var terms = scaled.Select(s => new LeadScoreTerm(s.Name, s.Raw, Round(s.Scaled), w[s.Name], Round(w[s.Name] * s.Scaled))).ToList();
-        var z = Bias + terms.Sum(t => t.Weight * t.Scaled);
+        var z = b + terms.Sum(t => t.Weight * t.Scaled);
         var probability = Round(1 / (1 + Math.Exp(-z)));
         var health = (int)Math.Round(100 * scaled.Average(s => s.Name == "sentiment" ? (s.Scaled + 1) / 2 : s.Scaled));
-        return new LeadScoreResult(Temperature(probability), health, probability, Bias, terms);
+        return new LeadScoreResult(Temperature(probability), health, probability, b, terms);
     }
+
+    /// <summary>Each feature scaled as the model reads it (the input of the learnt weights' fit).</summary>
+    public static IReadOnlyDictionary<string, double> Scale(LeadScoreFeatures f) => ScaleAll(f).ToDictionary(s => s.Name, s => s.Scaled);
+
+    private static List<(string Name, double? Raw, double Scaled)> ScaleAll(LeadScoreFeatures f) =>
+    [
+        ("bant", f.BantOverall, Math.Clamp(f.BantOverall, 0, 1)),
+        // Saturates: the tenth message says less than the second.
+        ("engagement", f.LeadMessages, 1 - Math.Exp(-Math.Max(0, f.LeadMessages) / 4.0)),
+        // Answers within minutes → 1, after a day → ~0; unknown counts as neutral (0.5).
+        ("responseSpeed", f.ResponseLatencyMinutes, f.ResponseLatencyMinutes is { } m ? Math.Exp(-Math.Max(0, m) / 240.0) : 0.5),
+        ("sentiment", f.SentimentTrend, Math.Clamp(f.SentimentTrend, -1, 1)),
+        ("stage", f.State is null ? null : (int)f.State, Stage(f.State)),
+        // Halves every week of silence: the time decay the score-refresh timer applies to quiet leads.
+        ("recency", f.DaysSinceActivity, Math.Pow(0.5, Math.Max(0, f.DaysSinceActivity) / 7.0)),
+    ];
 
     /// <summary>HOT from a 60 % chance, WARM from 30 %.</summary>
     public static string Temperature(double probability) => probability >= 0.6 ? "hot" : probability >= 0.3 ? "warm" : "cold";

@@ -2,7 +2,11 @@ using SalesFlow.Core.Conversations;
 
 namespace SalesFlow.Core.Qualification;
 
-/// <summary>Reads a lead's score features from the stores (its profile, conversation and recent messages) and scores them.</summary>
+/// <summary>
+/// Reads a lead's score features from the stores (its profile, conversation and recent messages) and scores them with the
+/// priors. The routes read the stored score instead (<see cref="ILeadScoreStore"/>, written by <see cref="LeadScoreRefresher"/>,
+/// which uses <see cref="Features"/>); this stays for callers that want a fresh prior reading.
+/// </summary>
 public sealed class LeadScoreReader(IConversationStore conversations, TimeProvider clock)
 {
     /// <summary>Messages read for engagement and latency: enough for any live conversation, bounded for a long one.</summary>

@@ -26,7 +26,8 @@ public static class LeadIntelligenceApi
         ILeadStore leads,
         ILeadProfileStore profiles,
         IConversationStore conversations,
-        LeadScoreReader scores,
+        ILeadScoreStore scores,
+        LeadScoreRefresher refresher,
         IMeetingStore meetings,
         ICrmLinkStore crmLinks,
         Core.Recommendations.IRecommendationStore nextActions,
@@ -42,7 +43,7 @@ public static class LeadIntelligenceApi
         }
 
         var profile = await profiles.GetAsync(client.Id, id, ct);
-        var (_, score) = await scores.ReadAsync(client.Id, id, profile, lead.CreatedAt, ct);
+        var score = await scores.GetAsync(client.Id, id, ct) ?? await refresher.RefreshAsync(client.Id, id, ct);
         var conversation = await conversations.FindForLeadAsync(client.Id, id, ct);
         var recent = conversation is null ? [] : await conversations.ListMessagesAsync(client.Id, conversation.Id, 20, ct);
         var lastLeadText = recent.LastOrDefault(m => m.Direction == MessageDirection.Inbound && !m.IsUntrusted())?.Text ?? "";
@@ -58,9 +59,9 @@ public static class LeadIntelligenceApi
             state = conversation?.State.ToWire(),
             profile = LeadProfileDto.From(profile),
             bant = QualificationApi.BantView((profile ?? LeadProfile.New(client.Id, id)).Bant),
-            disc = profile is null ? null : new DiscDto(profile.Disc.Dominance, profile.Disc.Influence, profile.Disc.Steadiness, profile.Disc.Conscientiousness, profile.Disc.Primary, profile.Disc.Confidence, profile.Disc.Samples),
-            score = QualificationApi.ScoreView(score),
-            probability = score.Probability,
+            disc = PersonalityApi.DiscView((profile ?? LeadProfile.New(client.Id, id)).Disc),
+            score = score is null ? null : QualificationApi.ScoreView(score),
+            probability = score?.Score.Probability,
             recommendations = await RecommendationsAsync(client.Id, id, advice, nextActions, nextActionService, clock, ct),
             meetings = (await meetings.ListForLeadAsync(client.Id, id, ct)).Select(MeetingDto.From),
             crm = link is null ? null : new { contactId = link.ContactId, dealId = link.DealId, dealStage = link.DealStage, lastSyncedAt = link.LastSyncedAt },

@@ -168,27 +168,34 @@ public static class QualificationApi
         return (new BantDimension(Math.Round(score / 10, 3), evidence, BantDimension.Rep), null);
     }
 
-    private static async Task<IResult> GetScoreAsync(string id, HttpContext http, ILeadStore leads, ILeadProfileStore profiles, LeadScoreReader scores, CancellationToken ct)
+    private static async Task<IResult> GetScoreAsync(string id, HttpContext http, ILeadStore leads, ILeadScoreStore scores, LeadScoreRefresher refresher, CancellationToken ct)
     {
         var client = ClientAuthenticator.CurrentClient(http);
-        var lead = await leads.GetAsync(client.Id, id, ct);
-        if (lead is null)
-        {
-            return ErrorHandling.LeadNotFound(http, id);
-        }
-
-        var (_, score) = await scores.ReadAsync(client.Id, id, await profiles.GetAsync(client.Id, id, ct), lead.CreatedAt, ct);
-        return TypedResults.Ok(new { leadId = id, score = ScoreView(score) });
+        var snapshot = await StoredScoreAsync(client.Id, id, leads, scores, refresher, ct);
+        return snapshot is null ? ErrorHandling.LeadNotFound(http, id) : TypedResults.Ok(new { leadId = id, score = ScoreView(snapshot) });
     }
 
-    internal static object ScoreView(LeadScoreResult score) => new
+    /// <summary>The lead's stored score; scored now (and stored) when the lead never had one. Null for a lead this client does not have.</summary>
+    internal static async Task<LeadScoreSnapshot?> StoredScoreAsync(string clientId, string id, ILeadStore leads, ILeadScoreStore scores, LeadScoreRefresher refresher, CancellationToken ct)
     {
-        temperature = score.Temperature,
-        health = score.Health,
-        probability = score.Probability,
-        model = "prior",
-        bias = score.Bias,
-        features = score.Terms.Select(t => new { feature = t.Feature, value = t.Raw, scaled = t.Scaled, weight = t.Weight, contribution = t.Contribution }),
+        if (await leads.GetAsync(clientId, id, ct) is null)
+        {
+            return null;
+        }
+
+        return await scores.GetAsync(clientId, id, ct) ?? await refresher.RefreshAsync(clientId, id, ct);
+    }
+
+    internal static object ScoreView(LeadScoreSnapshot snapshot) => new
+    {
+        temperature = snapshot.Score.Temperature,
+        health = snapshot.Score.Health,
+        probability = snapshot.Score.Probability,
+        model = snapshot.Model,
+        outcomes = snapshot.ModelOutcomes,
+        computedAt = snapshot.ComputedAt,
+        bias = snapshot.Score.Bias,
+        features = snapshot.Score.Terms.Select(t => new { feature = t.Feature, value = t.Raw, scaled = t.Scaled, weight = t.Weight, contribution = t.Contribution }),
     };
 
     /// <summary>200 with the stored outcome; 400 naming outcome, value or reason (nothing stored); 404 for another client's lead.</summary>

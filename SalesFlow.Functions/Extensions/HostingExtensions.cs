@@ -140,6 +140,8 @@ public static class HostingExtensions
         app.MapMeetingsApi();
         app.MapQualificationApi();
         app.MapLeadIntelligenceApi();
+        app.MapPersonalityApi();
+        app.MapLeadListApi();
         app.MapScriptsApi();
         app.MapRecommendationsApi();
         app.MapPlaybooksApi();

@@ -89,6 +89,7 @@ public static class TimerNames
     public const string CrmRetry = "crm-retry";
     public const string DailySummary = "daily-summary";
     public const string Recommendations = "recommendations-sweep";
+    public const string ScoreRefresh = "score-refresh";
 }
 
 /// <summary>The timers' schedules (6-field NCRONTAB, UTC): the trigger attributes use them, so the host and the TimerRunner agree.</summary>
@@ -115,4 +116,6 @@ public static class TimerSchedules
 
     /// <summary>Every 10 minutes: expiry and silence are measured in hours and days, and each run is a bounded batch.</summary>
     public const string Recommendations = "0 3,13,23,33,43,53 * * * *";
+    /// <summary>Hourly: a lead's score decays by days, and turns refresh active leads anyway.</summary>
+    public const string ScoreRefresh = "0 10 * * * *";
 }

@@ -30,4 +30,6 @@ public sealed class TimerFunctions(TimerDispatcher timers)
 
     [Function(TimerNames.Recommendations)]
     public Task Recommendations([TimerTrigger(TimerSchedules.Recommendations)] TimerInfo timer, CancellationToken ct) => timers.RunAsync(TimerNames.Recommendations, ct);
+    [Function(TimerNames.ScoreRefresh)]
+    public Task ScoreRefresh([TimerTrigger(TimerSchedules.ScoreRefresh)] TimerInfo timer, CancellationToken ct) => timers.RunAsync(TimerNames.ScoreRefresh, ct);
 }

@@ -29,7 +29,7 @@ public sealed class SqliteLeadEraser(SqliteDatabase db, SqliteMemoryIndex memory
                 counts[table] = await c.Command($"DELETE FROM {table} WHERE client_id = $c AND lead_id = $l", t, ("$c", clientId), ("$l", leadId)).ExecAsync();
             }
 
-            foreach (var table in new[] { "crm_links", "lead_outcomes", "recommendations", "recommendation_revisits", "playbook_runs" })
+            foreach (var table in new[] { "crm_links", "lead_outcomes", "recommendations", "recommendation_revisits", "playbook_runs", "lead_scores" })
             {
                 counts[table] = await c.Command($"DELETE FROM {table} WHERE client_id = $c AND lead_id = $l", t, ("$c", clientId), ("$l", leadId)).ExecAsync();
             }

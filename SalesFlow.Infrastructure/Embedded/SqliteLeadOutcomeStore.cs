@@ -23,4 +23,12 @@ public sealed class SqliteLeadOutcomeStore(SqliteDatabase db) : ILeadOutcomeStor
             ("$c", outcome.ClientId),
             ("$l", outcome.LeadId),
             ("$j", JsonSerializer.Serialize(outcome, Json))).ExecAsync(), ct);
+
+    public Task<IReadOnlyList<LeadOutcome>> ListAsync(string clientId, int limit, CancellationToken ct) =>
+        db.ReadAsync<IReadOnlyList<LeadOutcome>>(async c => (await c.Command(
+                "SELECT outcome_json FROM lead_outcomes WHERE client_id = $c LIMIT $n",
+                null,
+                ("$c", clientId),
+                ("$n", limit)).QueryAsync(r => JsonSerializer.Deserialize<LeadOutcome>(r.GetString(0), Json)!))
+            .OrderByDescending(o => o.At).ToList());
 }

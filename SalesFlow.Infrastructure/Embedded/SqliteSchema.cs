@@ -301,6 +301,33 @@ internal static class SqliteSchema
             outcome_json TEXT NOT NULL,
             PRIMARY KEY (client_id, lead_id)
         );
+        -- Each lead's stored score (LeadScoreSnapshot as JSON) and what the lead list filters and sorts on: one sort key per
+        -- order (value and lead id, so keyset pages never tie), each indexed per client; computed_at for the refresh timer.
+        CREATE TABLE IF NOT EXISTS lead_scores (
+            client_id TEXT NOT NULL,
+            lead_id TEXT NOT NULL,
+            temperature TEXT NOT NULL,
+            state TEXT,
+            search TEXT NOT NULL,
+            sk_score TEXT NOT NULL,
+            sk_updated TEXT NOT NULL,
+            sk_created TEXT NOT NULL,
+            sk_name TEXT NOT NULL,
+            computed_at INTEGER NOT NULL,
+            snapshot_json TEXT NOT NULL,
+            PRIMARY KEY (client_id, lead_id)
+        );
+        CREATE INDEX IF NOT EXISTS ix_lead_scores_score ON lead_scores (client_id, sk_score);
+        CREATE INDEX IF NOT EXISTS ix_lead_scores_updated ON lead_scores (client_id, sk_updated);
+        CREATE INDEX IF NOT EXISTS ix_lead_scores_created ON lead_scores (client_id, sk_created);
+        CREATE INDEX IF NOT EXISTS ix_lead_scores_name ON lead_scores (client_id, sk_name);
+        CREATE INDEX IF NOT EXISTS ix_lead_scores_temperature ON lead_scores (client_id, temperature, sk_score);
+        CREATE INDEX IF NOT EXISTS ix_lead_scores_computed ON lead_scores (computed_at);
+        -- Each client's learnt score weights (LeadScoreModel as JSON), replaced by every refit.
+        CREATE TABLE IF NOT EXISTS lead_score_models (
+            client_id TEXT PRIMARY KEY,
+            model_json TEXT NOT NULL
+        );
         -- Meetings booked for leads (Cal.com or the embedded calendar); one row per booking intent (idempotency key).
         CREATE TABLE IF NOT EXISTS meetings (
             client_id TEXT NOT NULL,

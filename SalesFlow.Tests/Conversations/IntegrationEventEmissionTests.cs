@@ -57,16 +57,19 @@ public sealed class IntegrationEventEmissionTests : IDisposable
     }
 
     [Fact]
-    public async Task ALeadIsPublishedHotOnceWhenItsBantTemperatureReachesHot()
+    public async Task ALeadIsPublishedHotOnceWhenItsStoredScoreTurnsHot()
     {
-        var leadId = await TurnAsync("My name is Anna Meyer, I'm the CEO of a bakery. We need a faster ordering system, our budget is 5,000 €.", "wamid.1");
+        var leadId = await TurnAsync("Hi there.", "wamid.1");
         Assert.Empty(Published().OfType<LeadBecameHot>());
+        Assert.NotEqual("hot", (await _bed.Scores.GetAsync("acme", leadId, default))!.Score.Temperature);
 
-        await TurnAsync("We want it by the end of next month. Can you send details and a comparison?", "wamid.2");
-        await TurnAsync("Great, thanks.", "wamid.3");
+        await TurnAsync("My name is Anna Meyer, I'm the CEO of a bakery. We need a faster ordering system, our budget is 5,000 €.", "wamid.2");
+        await TurnAsync("We want it by the end of next month. Can you send details and a comparison?", "wamid.3");
+        await TurnAsync("Great, thanks.", "wamid.4");
 
         var hot = Assert.Single(Published().OfType<LeadBecameHot>());
-        Assert.Equal("hot", (await _bed.Profiles.GetAsync("acme", leadId, default))!.Bant.Temperature);
+        var stored = (await _bed.Scores.GetAsync("acme", leadId, default))!;
+        Assert.Equal("hot", stored.Score.Temperature);
         Assert.True(hot.Score >= 0.6);
     }
 

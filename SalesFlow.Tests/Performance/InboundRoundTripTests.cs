@@ -92,8 +92,10 @@ public sealed class InboundRoundTripTests(AzuriteFixture azurite, CosmosStandInF
     // opt-out ledger one point read per turn on both stores (an opt-out given as an erased or another lead holds).
     // Next best actions (issue 14) add three on each after the turn: the recent messages (score, contact window), the
     // plan's write (SQLite: expire stale + revisit, no BEGIN/COMMIT; Cosmos: the lead's open ones + the revisit upsert).
-    private const int MaxSqliteStatements = 79;
-    private const int MaxCosmosRequests = 48;
+    // The stored lead score (issue 14) adds its refresh after the turn: the previous snapshot, the messages, the learnt
+    // weights and the write (Cosmos: read and guarded write): SQLite 76 → 85, Cosmos 45 → 53 (docs/benchmarks.md).
+    private const int MaxSqliteStatements = 85;
+    private const int MaxCosmosRequests = 53;
     private const int MaxQueueCalls = 6;
 
     private async Task<Steps> MeasureAsync(Dictionary<string, string?> settings)

@@ -48,6 +48,7 @@ public sealed class EngineTestBed : IDisposable
     public SqliteOutboxStore Outbox { get; }
     public SqliteWorkQueue Queue { get; }
     public SqliteLeadProfileStore Profiles { get; }
+    public SqliteLeadScoreStore Scores => new(Temp.Db);
     public SqliteComplianceAuditLog Audit { get; }
     public SqliteFollowUpTimerStore FollowUpTimers { get; }
     public SqliteOptOutLedger OptOuts { get; }
@@ -118,7 +119,8 @@ public sealed class EngineTestBed : IDisposable
             NullLogger<ConversationEngine>.Instance,
             meetings ?? MeetingDialogue(),
             new SalesFlow.Core.Recommendations.RecommendationService(
-                new SqliteRecommendationStore(Temp.Db), turnStore, Profiles, Leads, clients.Object, Meetings, new SqliteLeadOutcomeStore(Temp.Db), Clock, NullLogger<SalesFlow.Core.Recommendations.RecommendationService>.Instance));
+                new SqliteRecommendationStore(Temp.Db), turnStore, Profiles, Leads, clients.Object, Meetings, new SqliteLeadOutcomeStore(Temp.Db), Clock, NullLogger<SalesFlow.Core.Recommendations.RecommendationService>.Instance),
+            new LeadScoreRefresher(Leads, turnStore, Profiles, Scores, new SqliteLeadScoreModelStore(Temp.Db), IntegrationEvents.Object, Clock, NullLogger<LeadScoreRefresher>.Instance));
     }
 
     /// <summary>The follow-up service on the same stores (rules texts, real compliance gate).</summary>

@@ -61,6 +61,7 @@ public sealed class CosmosLeadEraser(CosmosContainers containers) : ILeadEraser
         await DeleteWhereLeadAsync(containers.Outbox, clientId, leadId, "c.type = 'outboxProvider'", ct);
         counts["crm_links"] = await DeleteWhereLeadAsync(containers.Leads, clientId, leadId, $"c.type = '{CosmosCrmLinkStore.LinkType}'", ct);
         counts["lead_outcomes"] = await DeleteWhereLeadAsync(containers.Leads, clientId, leadId, $"c.type = '{CosmosLeadOutcomeStore.OutcomeType}'", ct);
+        counts["lead_scores"] = await DeleteWhereLeadAsync(containers.Leads, clientId, leadId, $"c.type = '{CosmosLeadScoreStore.ScoreType}'", ct);
 
         counts["email_claims"] = await DeleteWhereLeadAsync(containers.Leads, clientId, leadId, $"c.type = '{CosmosLeadStore.EmailClaimType}'", ct);
         counts["lead_merges"] = await DeleteWhereLeadAsync(containers.Leads, clientId, leadId, $"c.type = '{CosmosLeadStore.MergeType}'", ct);

@@ -22,4 +22,15 @@ public sealed class CosmosLeadOutcomeStore(CosmosContainers containers) : ILeadO
             new PartitionKey(outcome.ClientId),
             new ItemRequestOptions { EnableContentResponseOnWrite = false },
             ct);
+
+    public async Task<IReadOnlyList<LeadOutcome>> ListAsync(string clientId, int limit, CancellationToken ct)
+    {
+        var docs = await containers.Leads.QueryAsync(
+            new QueryDefinition($"SELECT TOP {Math.Max(0, limit)} * FROM c WHERE c.clientId = @clientId AND c.type = @type")
+                .WithParameter("@clientId", clientId)
+                .WithParameter("@type", OutcomeType),
+            clientId,
+            ct);
+        return [.. docs.Select(d => CosmosDocuments.FromDocument<LeadOutcome>(d)).OrderByDescending(o => o.At)];
+    }
 }
