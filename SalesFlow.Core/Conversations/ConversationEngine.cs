@@ -57,7 +57,8 @@ public sealed class ConversationEngine(
     IOptions<ConversationOptions> options,
     TimeProvider clock,
     ILogger<ConversationEngine> logger,
-    MeetingDialogue meetings)
+    MeetingDialogue meetings,
+    Analytics.ITurnObserver? turnObserver = null)
 {
     /// <summary>The most characters of a turn (one message or a burst) the brain reads; the chat API takes messages of this size.</summary>
     public const int MaxTurnText = 4000;
@@ -206,6 +207,13 @@ public sealed class ConversationEngine(
 
         await memory.AfterTurnAsync(clientId, leadId, committed.Id, ct);
 
+        var result = new TurnResult(committed, conversation.State, analysis, reply, lead, client, insights, profile, verdict);
+        if (turnObserver is not null)
+        {
+            // Analytics: one store call per turn; it logs its own failures and never fails the turn.
+            await turnObserver.ObserveAsync(result, answerable, ct);
+        }
+
         logger.LogInformation(
             "Turn {Turn} of conversation {ConversationId}: {Intent} ({Language}, {Sentiment}) {From} → {To}; reply {ReplyId}",
             committed.TurnCount,
@@ -216,7 +224,7 @@ public sealed class ConversationEngine(
             conversation.State.ToWire(),
             committed.State.ToWire(),
             reply?.Id ?? "none");
-        return new TurnResult(committed, conversation.State, analysis, reply, lead, client, insights, profile, verdict);
+        return result;
     }
 
     /// <summary>The short answer read against SalesFlow's newest message before this turn; null when the lead said more.</summary>

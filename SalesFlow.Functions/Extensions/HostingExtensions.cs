@@ -79,6 +79,7 @@ public static class HostingExtensions
         services.AddSingleton<SpeedToLeadService>();
         services.AddSingleton<ITimerHandler, FollowUpSweepTimer>();
         services.AddCrm();
+        services.AddAnalytics();
         // Standalone: the queue and the store timers drive a lead's conversation (AddDurableFollowUps replaces this under the host).
         services.AddSingleton<ILeadConversationSignals, StoreTimerConversationSignals>();
         services.AddSingleton<DurableClientAccessor>();
@@ -139,6 +140,7 @@ public static class HostingExtensions
         app.MapMeetingsApi();
         app.MapQualificationApi();
         app.MapLeadIntelligenceApi();
+        app.MapAnalyticsApi();
         return app;
     }
 

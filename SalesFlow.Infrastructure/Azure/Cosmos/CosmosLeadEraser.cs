@@ -66,6 +66,7 @@ public sealed class CosmosLeadEraser(CosmosContainers containers) : ILeadEraser
         counts["lead_merges"] = await DeleteWhereLeadAsync(containers.Leads, clientId, leadId, $"c.type = '{CosmosLeadStore.MergeType}'", ct);
         counts["meetings"] = await DeleteWhereLeadAsync(containers.Leads, clientId, leadId, $"c.type = '{CosmosMeetingStore.MeetingType}'", ct);
         counts["slot_offers"] = await DeleteWhereLeadAsync(containers.Leads, clientId, leadId, $"c.type = '{CosmosMeetingStore.OfferType}'", ct);
+        counts["analytics_leads"] = await containers.Leads.TryDeleteAsync(CosmosAnalyticsStore.LeadDocId(leadId), clientId, ct) ? 1 : 0;
         // The records of leads merged into this one name it too.
         foreach (var merge in await new CosmosLeadStore(containers).ListMergedIntoAsync(clientId, leadId, ct))
         {
