@@ -100,7 +100,7 @@ public static class AnalyticsReports
                 n,
                 (long)Sum(AnalyticsMetrics.AiInputTokens),
                 (long)Sum(AnalyticsMetrics.AiOutputTokens),
-                Math.Round((decimal)Sum(AnalyticsMetrics.AiCostUsd), 6),
+                Math.Round((decimal)Sum(AnalyticsMetrics.AiCostUsd), 10),
                 LatencyBuckets.Percentile(LatencyBuckets.AiMilliseconds, histogram, 0.5),
                 LatencyBuckets.Percentile(LatencyBuckets.AiMilliseconds, histogram, 0.95),
                 failed,
