@@ -90,8 +90,10 @@ public sealed class InboundRoundTripTests(AzuriteFixture azurite, CosmosStandInF
     // SQLite the claim and the recording of the vendor's id are one statement each, so the total did not grow).
     // Real delivery (issue 12) adds one more on each: the client's read at delivery, for its channel credentials; and the
     // opt-out ledger one point read per turn on both stores (an opt-out given as an erased or another lead holds).
-    private const int MaxSqliteStatements = 76;
-    private const int MaxCosmosRequests = 45;
+    // Analytics (issue 14): one record per turn, 6 SQLite statements (one transaction), 4 Cosmos requests (the day's
+    // counter document is created on the client's first record of the day); docs/benchmarks.md says why.
+    private const int MaxSqliteStatements = 82;
+    private const int MaxCosmosRequests = 49;
     private const int MaxQueueCalls = 6;
 
     private async Task<Steps> MeasureAsync(Dictionary<string, string?> settings)
