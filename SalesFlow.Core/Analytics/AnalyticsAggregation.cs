@@ -26,7 +26,8 @@ public static class AnalyticsAggregation
             var where = AnalyticsMetrics.Dimension(pending.Channel, Hour(pending.LocalHour));
             var bucket = LatencyBuckets.IndexOf(LatencyBuckets.ReplySeconds, (inbound - pending.At).TotalSeconds);
             deltas.Add(new(day, AnalyticsMetrics.Replied, where, 1));
-            deltas.Add(new(day, AnalyticsMetrics.ReplyTime, AnalyticsMetrics.Dimension(pending.Channel, Hour(pending.LocalHour), Bucket(bucket)), 1));
+            deltas.Add(new(day, AnalyticsMetrics.ReplyTimeByChannel, AnalyticsMetrics.Dimension(pending.Channel, Bucket(bucket)), 1));
+            deltas.Add(new(day, AnalyticsMetrics.ReplyTimeByHour, AnalyticsMetrics.Dimension(Hour(pending.LocalHour), Bucket(bucket)), 1));
             after = after with { Pending = null };
         }
 

@@ -31,8 +31,10 @@ public static class AnalyticsMetrics
     // Per event, counted on the UTC day it happened; dimension "channel|hour" (hour of day in the client's zone).
     public const string Sent = "sent";
     public const string Replied = "replied";
-    /// <summary>Dimension "channel|hour|bucket" (<see cref="LatencyBuckets.ReplySeconds"/>).</summary>
-    public const string ReplyTime = "reply_time";
+    /// <summary>The lead's reply time histogram by channel: dimension "channel|bucket" (<see cref="LatencyBuckets.ReplySeconds"/>).</summary>
+    public const string ReplyTimeByChannel = "reply_time_channel";
+    /// <summary>The same by hour of day of SalesFlow's message: dimension "hour|bucket". Two histograms, not one per channel and hour: far fewer counters to sum.</summary>
+    public const string ReplyTimeByHour = "reply_time_hour";
 
     // Per model call, on the UTC day of the call; dimension the model ("model|bucket" for the latency).
     public const string AiCalls = "ai_calls";
@@ -45,7 +47,7 @@ public static class AnalyticsMetrics
     public static IReadOnlyList<string> FunnelSet { get; } = [Funnel];
     public static IReadOnlyList<string> PersonalitySet { get; } = [DiscLeads, DiscWon];
     public static IReadOnlyList<string> AutonomySet { get; } = [Conversations, Escalated, EscalationReason];
-    public static IReadOnlyList<string> ChannelSet { get; } = [Sent, Replied, ReplyTime];
+    public static IReadOnlyList<string> ChannelSet { get; } = [Sent, Replied, ReplyTimeByChannel, ReplyTimeByHour];
     public static IReadOnlyList<string> AiSet { get; } = [AiCalls, AiFailed, AiInputTokens, AiOutputTokens, AiCostUsd, AiLatency];
 
     /// <summary>Joins dimension parts with '|' (a part's own '|' becomes '/': the separator stays unambiguous).</summary>

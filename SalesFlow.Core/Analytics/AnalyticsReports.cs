@@ -50,21 +50,21 @@ public static class AnalyticsReports
 
     public static ChannelsReport Channels(AnalyticsRange range, string timeZone, IReadOnlyList<CounterTotal> totals)
     {
-        // Dimensions: sent/replied "channel|hour", reply_time "channel|hour|bucket".
-        var rows = totals.Select(t => (t.Metric, Parts: t.Dimension.Split('|'), t.Value)).Where(r => r.Parts.Length >= 2).ToList();
-        ReplyFigure Figure(string key, Func<string[], bool> match)
+        // sent/replied: "channel|hour"; reply_time_channel: "channel|bucket"; reply_time_hour: "hour|bucket".
+        var rows = totals.Select(t => (t.Metric, Parts: t.Dimension.Split('|'), t.Value)).Where(r => r.Parts.Length == 2).ToList();
+        ReplyFigure Figure(string key, int part, string histogram)
         {
-            var sent = (long)rows.Where(r => r.Metric == AnalyticsMetrics.Sent && match(r.Parts)).Sum(r => r.Value);
-            var replied = (long)rows.Where(r => r.Metric == AnalyticsMetrics.Replied && match(r.Parts)).Sum(r => r.Value);
-            var histogram = rows.Where(r => r.Metric == AnalyticsMetrics.ReplyTime && r.Parts.Length == 3 && match(r.Parts))
-                .GroupBy(r => int.Parse(r.Parts[2], System.Globalization.CultureInfo.InvariantCulture))
+            double Sum(string metric) => rows.Where(r => r.Metric == metric && r.Parts[part] == key).Sum(r => r.Value);
+            var counts = rows.Where(r => r.Metric == histogram && r.Parts[0] == key)
+                .GroupBy(r => int.Parse(r.Parts[1], System.Globalization.CultureInfo.InvariantCulture))
                 .ToDictionary(g => g.Key, g => g.Sum(r => r.Value));
-            return new(key, sent, replied, Rate(replied, sent), LatencyBuckets.Percentile(LatencyBuckets.ReplySeconds, histogram, 0.5), LatencyBuckets.Percentile(LatencyBuckets.ReplySeconds, histogram, 0.9));
+            var (sent, replied) = ((long)Sum(AnalyticsMetrics.Sent), (long)Sum(AnalyticsMetrics.Replied));
+            return new(key, sent, replied, Rate(replied, sent), LatencyBuckets.Percentile(LatencyBuckets.ReplySeconds, counts, 0.5), LatencyBuckets.Percentile(LatencyBuckets.ReplySeconds, counts, 0.9));
         }
 
-        var channels = rows.Select(r => r.Parts[0]).Distinct().Order(StringComparer.Ordinal);
-        var byChannel = channels.Select(c => Figure(c, p => p[0] == c)).ToList();
-        var byHour = Enumerable.Range(0, 24).Select(AnalyticsAggregation.Hour).Select(h => Figure(h, p => p[1] == h)).ToList();
+        var channels = rows.Where(r => r.Metric == AnalyticsMetrics.Sent || r.Metric == AnalyticsMetrics.Replied).Select(r => r.Parts[0]).Distinct().Order(StringComparer.Ordinal);
+        var byChannel = channels.Select(c => Figure(c, 0, AnalyticsMetrics.ReplyTimeByChannel)).ToList();
+        var byHour = Enumerable.Range(0, 24).Select(AnalyticsAggregation.Hour).Select(h => Figure(h, 1, AnalyticsMetrics.ReplyTimeByHour)).ToList();
         return new(range, timeZone, byChannel, byHour);
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Data.Sqlite;
 using SalesFlow.Core.Analytics;
 
 namespace SalesFlow.Infrastructure.Embedded;
@@ -50,42 +51,85 @@ public sealed class SqliteAnalyticsStore(SqliteDatabase db, TimeProvider clock) 
                 }
             }
 
-            await AddAsync(c, t, record.ClientId, AnalyticsAggregation.Combine(deltas));
+            await AddCountersAsync(c, t, record.ClientId, AnalyticsAggregation.Combine(deltas));
             return true;
         }, ct);
 
-    /// <summary>Adds counter changes with one statement (a multi-row upsert).</summary>
-    internal static async Task AddAsync(Microsoft.Data.Sqlite.SqliteConnection c, Microsoft.Data.Sqlite.SqliteTransaction t, string clientId, IReadOnlyList<CounterDelta> deltas)
+    /// <summary>
+    /// Adds counter changes with one statement (a multi-row upsert), each to its day (grain 'd') and to its month
+    /// (grain 'm', day = the month's first day): a long range then sums whole months and only its edge days.
+    /// </summary>
+    public static async Task AddCountersAsync(SqliteConnection c, SqliteTransaction t, string clientId, IReadOnlyList<CounterDelta> deltas)
     {
         if (deltas.Count == 0)
         {
             return;
         }
 
-        var sql = new StringBuilder("INSERT INTO analytics_counters (client_id, metric, day, dimension, value) VALUES ");
+        var rows = deltas.Select(d => (Grain: "d", d.Metric, Day: d.Day.DayNumber, d.Dimension, d.Value))
+            .Concat(deltas.Select(d => (Grain: "m", d.Metric, Day: MonthStart(d.Day).DayNumber, d.Dimension, d.Value)))
+            .GroupBy(r => (r.Grain, r.Metric, r.Day, r.Dimension))
+            .Select(g => (g.Key.Grain, g.Key.Metric, g.Key.Day, g.Key.Dimension, Value: g.Sum(r => r.Value)))
+            .ToList();
+        var sql = new StringBuilder("INSERT INTO analytics_counters (client_id, grain, metric, day, dimension, value) VALUES ");
         var parameters = new List<(string, object?)> { ("$c", clientId) };
-        for (var i = 0; i < deltas.Count; i++)
+        for (var i = 0; i < rows.Count; i++)
         {
             var n = i.ToString(CultureInfo.InvariantCulture);
-            sql.Append(i == 0 ? "" : ", ").Append($"($c, $m{n}, $d{n}, $x{n}, $v{n})");
-            parameters.Add(($"$m{n}", deltas[i].Metric));
-            parameters.Add(($"$d{n}", deltas[i].Day.DayNumber));
-            parameters.Add(($"$x{n}", deltas[i].Dimension));
-            parameters.Add(($"$v{n}", deltas[i].Value));
+            sql.Append(i == 0 ? "" : ", ").Append($"($c, $g{n}, $m{n}, $d{n}, $x{n}, $v{n})");
+            parameters.Add(($"$g{n}", rows[i].Grain));
+            parameters.Add(($"$m{n}", rows[i].Metric));
+            parameters.Add(($"$d{n}", rows[i].Day));
+            parameters.Add(($"$x{n}", rows[i].Dimension));
+            parameters.Add(($"$v{n}", rows[i].Value));
         }
 
-        sql.Append(" ON CONFLICT (client_id, metric, day, dimension) DO UPDATE SET value = value + excluded.value");
+        sql.Append(" ON CONFLICT (client_id, grain, metric, day, dimension) DO UPDATE SET value = value + excluded.value");
         await c.Command(sql.ToString(), t, [.. parameters]).ExecAsync();
     }
 
+    private static DateOnly MonthStart(DateOnly day) => new(day.Year, day.Month, 1);
+
+    /// <summary>
+    /// The whole months inside [from, to] from the month rows, the days before and after them from the day rows; summed
+    /// here, not by GROUP BY (SQLite would sort every row first, which cost more than reading them).
+    /// </summary>
     public Task<IReadOnlyList<CounterTotal>> TotalsAsync(string clientId, IReadOnlyCollection<string> metrics, DateOnly from, DateOnly to, CancellationToken ct) =>
         db.ReadAsync<IReadOnlyList<CounterTotal>>(async c =>
         {
+            var firstMonth = from.Day == 1 ? from : MonthStart(from).AddMonths(1);
+            var afterLastMonth = MonthStart(to.AddDays(1)); // the first month start after the whole months
+            var hasMonths = firstMonth < afterLastMonth;
             var names = metrics.Select((m, i) => ($"$m{i.ToString(CultureInfo.InvariantCulture)}", (object?)m)).ToList();
-            return await c.Command(
-                $"SELECT metric, dimension, SUM(value) FROM analytics_counters WHERE client_id = $c AND metric IN ({string.Join(", ", names.Select(n => n.Item1))}) AND day BETWEEN $from AND $to GROUP BY metric, dimension",
+            var inMetrics = $"metric IN ({string.Join(", ", names.Select(n => n.Item1))})";
+            var sums = new Dictionary<(string, string), double>();
+            await using var command = c.Command(
+                $"""
+                SELECT metric, dimension, value FROM analytics_counters WHERE client_id = $c AND grain = 'm' AND {inMetrics} AND day >= $ms AND day < $me
+                UNION ALL
+                SELECT metric, dimension, value FROM analytics_counters WHERE client_id = $c AND grain = 'd' AND {inMetrics} AND day >= $from AND day < $d1
+                UNION ALL
+                SELECT metric, dimension, value FROM analytics_counters WHERE client_id = $c AND grain = 'd' AND {inMetrics} AND day >= $d2 AND day <= $to
+                """,
                 null,
-                [("$c", clientId), ("$from", from.DayNumber), ("$to", to.DayNumber), .. names]).QueryAsync(r => new CounterTotal(r.GetString(0), r.GetString(1), r.GetDouble(2)));
+                [
+                    ("$c", clientId),
+                    ("$ms", hasMonths ? firstMonth.DayNumber : 0),
+                    ("$me", hasMonths ? afterLastMonth.DayNumber : 0),
+                    ("$from", from.DayNumber),
+                    ("$d1", hasMonths ? firstMonth.DayNumber : to.DayNumber + 1),
+                    ("$d2", hasMonths ? afterLastMonth.DayNumber : int.MaxValue),
+                    ("$to", to.DayNumber),
+                    .. names,
+                ]);
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
+            {
+                var key = (reader.GetString(0), reader.GetString(1));
+                sums[key] = sums.GetValueOrDefault(key) + reader.GetDouble(2);
+            }
+
+            return [.. sums.Select(s => new CounterTotal(s.Key.Item1, s.Key.Item2, s.Value))];
         });
 
     public Task<LeadAnalytics?> GetLeadAsync(string clientId, string leadId, CancellationToken ct) =>

@@ -151,11 +151,12 @@ internal static class SqliteSchema
         -- the event's idempotency key (once per event), nothing that names the lead.
         CREATE TABLE IF NOT EXISTS analytics_counters (
             client_id TEXT NOT NULL,
+            grain TEXT NOT NULL,
             metric TEXT NOT NULL,
             day INTEGER NOT NULL,
             dimension TEXT NOT NULL,
             value REAL NOT NULL,
-            PRIMARY KEY (client_id, metric, day, dimension)
+            PRIMARY KEY (client_id, grain, metric, day, dimension)
         ) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS analytics_leads (
             client_id TEXT NOT NULL,

@@ -94,8 +94,9 @@ public abstract class AnalyticsStoreContractTests : IAsyncLifetime
         Assert.Equal(1, totals["sent|whatsapp|00"]);
         Assert.Equal(1, totals["replied|whatsapp|00"]);
         var bucket = LatencyBuckets.IndexOf(LatencyBuckets.ReplySeconds, 90);
-        Assert.Equal(1, totals[$"reply_time|whatsapp|00|{bucket}"]);
-        Assert.Equal(3, totals.Count);
+        Assert.Equal(1, totals[$"reply_time_channel|whatsapp|{bucket}"]);
+        Assert.Equal(1, totals[$"reply_time_hour|00|{bucket}"]);
+        Assert.Equal(4, totals.Count);
         Assert.Null((await _s.Analytics.GetLeadAsync("acme", "lead_1", default))!.Pending);
     }
 
@@ -112,6 +113,32 @@ public abstract class AnalyticsStoreContractTests : IAsyncLifetime
         Assert.Empty(await _s.Analytics.TotalsAsync("acme", [AnalyticsMetrics.Funnel], Day1, Day2, default));
         Assert.Empty(await _s.Analytics.TotalsAsync("acme", [AnalyticsMetrics.AiCalls], Day2.AddDays(1), Day2.AddDays(30), default));
         Assert.Null(await _s.Analytics.GetLeadAsync("acme", "lead_g", default));
+    }
+
+    [Theory]
+    [InlineData("2026-01-01", "2026-12-31")]
+    [InlineData("2026-01-15", "2026-03-14")]
+    [InlineData("2026-01-31", "2026-02-01")]
+    [InlineData("2026-02-01", "2026-02-28")]
+    [InlineData("2026-02-10", "2026-02-20")]
+    [InlineData("2025-12-20", "2026-04-30")]
+    [InlineData("2026-03-01", "2026-03-01")]
+    public async Task Any_range_sums_exactly_its_days_across_month_boundaries(string from, string to)
+    {
+        // One count per day, the day number as the value of a second metric: any range's sums are known exactly.
+        var first = new DateOnly(2025, 12, 1);
+        var deltas = Enumerable.Range(0, 160).Select(first.AddDays).SelectMany(d => new CounterDelta[] { new(d, AnalyticsMetrics.Sent, "web|10", 1), new(d, AnalyticsMetrics.Replied, "web|10", d.Day) }).ToList();
+        foreach (var chunk in deltas.Chunk(40))
+        {
+            await _s.Analytics.RecordAsync(new AnalyticsRecord("acme", Guid.NewGuid().ToString("N"), null, chunk), default);
+        }
+
+        var (f, t) = (DateOnly.Parse(from, System.Globalization.CultureInfo.InvariantCulture), DateOnly.Parse(to, System.Globalization.CultureInfo.InvariantCulture));
+        var inRange = deltas.Where(d => d.Day >= f && d.Day <= t).ToList();
+        var totals = await TotalsAsync("acme", AnalyticsMetrics.ChannelSet, f, t);
+
+        Assert.Equal(inRange.Where(d => d.Metric == AnalyticsMetrics.Sent).Sum(d => d.Value), totals.GetValueOrDefault("sent|web|10"));
+        Assert.Equal(inRange.Where(d => d.Metric == AnalyticsMetrics.Replied).Sum(d => d.Value), totals.GetValueOrDefault("replied|web|10"));
     }
 
     [Fact]

@@ -174,17 +174,10 @@ public static class AnalyticsBench
         }
 
         await using var transaction = connection.BeginTransaction();
-        using (var insert = connection.CreateCommand())
+        // The store's own counter write (day and month rows), in chunks that stay under SQLite's parameter limit.
+        foreach (var chunk in store.Counters.Select(kv => new CounterDelta(kv.Key.Day, kv.Key.Metric, kv.Key.Dimension, kv.Value)).Chunk(2000))
         {
-            insert.Transaction = transaction;
-            insert.CommandText = "INSERT INTO analytics_counters (client_id, metric, day, dimension, value) VALUES ($c, $m, $d, $x, $v)";
-            var (c, m, d, x, v) = (insert.Parameters.Add("$c", SqliteType.Text), insert.Parameters.Add("$m", SqliteType.Text), insert.Parameters.Add("$d", SqliteType.Integer), insert.Parameters.Add("$x", SqliteType.Text), insert.Parameters.Add("$v", SqliteType.Real));
-            c.Value = client;
-            foreach (var ((day, metric, dimension), value) in store.Counters)
-            {
-                (m.Value, d.Value, x.Value, v.Value) = (metric, day.DayNumber, dimension, value);
-                await insert.ExecuteNonQueryAsync();
-            }
+            await SalesFlow.Infrastructure.Embedded.SqliteAnalyticsStore.AddCountersAsync(connection, transaction, client, chunk);
         }
 
         using (var insert = connection.CreateCommand())
@@ -217,7 +210,7 @@ public static class AnalyticsBench
         s.AppendLine("dotnet run -c Release --no-build --project bench/SalesFlow.Bench -- --analytics [--requests N] [--write docs/benchmarks.md]");
         s.AppendLine("```");
         s.AppendLine();
-        s.AppendLine(CultureInfo.InvariantCulture, $"Seed: a simulated year ({Days} days) of {Leads:N0} leads (1–6 turns each, replies on four channels after seconds to days, two model calls per turn on two models, 15 % escalated, some meetings and wins), turned into counters by the product's own aggregation (`AnalyticsAggregation`, `AnalyticsRecorder.ModelCalledAsync`): {records:N0} records → {rows:N0} counter rows (client × UTC day × metric × dimension) plus {Leads:N0} per-lead rows, written into the app's SQLite file in {seeding.TotalSeconds:0.0} s. The year's funnel answers {firstReply:N0} leads at its first step (the seed, read back through the API).");
+        s.AppendLine(CultureInfo.InvariantCulture, $"Seed: a simulated year ({Days} days) of {Leads:N0} leads (1–6 turns each, replies on four channels after seconds to days, two model calls per turn on two models, 15 % escalated, some meetings and wins), turned into counters by the product's own aggregation (`AnalyticsAggregation`, `AnalyticsRecorder.ModelCalledAsync`): {records:N0} records → {rows:N0} day counters (client × UTC day × metric × dimension, each also added to its month's counter) plus {Leads:N0} per-lead rows, written into the app's SQLite file in {seeding.TotalSeconds:0.0} s. The year's funnel answers {firstReply:N0} leads at its first step (the seed, read back through the API).");
         s.AppendLine();
         s.AppendLine(CultureInfo.InvariantCulture, $"{requests} timed requests per route and range after 20 warm-up requests; {configuration} build; {Environment.ProcessorCount} cores; {DateTime.UtcNow:yyyy-MM-dd}.");
         s.AppendLine();

@@ -159,7 +159,9 @@ public sealed class CosmosAnalyticsStore(CosmosContainers containers) : IAnalyti
                 .WithParameter("@clientId", clientId).WithParameter("@from", from.DayNumber).WithParameter("@to", to.DayNumber),
             clientId,
             ct,
-            null);
+            // One page for the at most 401 day documents of a range (the stand-in cannot continue a query; Cosmos still
+            // pages by response size and the loop follows).
+            AnalyticsRange.MaxDays + 1);
         var wanted = metrics.ToHashSet(StringComparer.Ordinal);
         var sums = new Dictionary<(string, string), double>();
         foreach (var counters in docs.Select(d => d["c"] as JsonObject).OfType<JsonObject>())
