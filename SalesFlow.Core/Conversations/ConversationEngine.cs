@@ -59,7 +59,8 @@ public sealed class ConversationEngine(
     ILogger<ConversationEngine> logger,
     MeetingDialogue meetings,
     Recommendations.RecommendationService recommendations,
-    LeadScoreRefresher scores)
+    LeadScoreRefresher scores,
+    Analytics.ITurnObserver turnObserver)
 {
     /// <summary>The most characters of a turn (one message or a burst) the brain reads; the chat API takes messages of this size.</summary>
     public const int MaxTurnText = 4000;
@@ -212,6 +213,10 @@ public sealed class ConversationEngine(
         // The stored score (and the lead list row) reflects the committed turn; publishes LeadBecameHot when it turns hot.
         await scores.RefreshAfterTurnAsync(lead, committed, profile, ct);
 
+        var result = new TurnResult(committed, conversation.State, analysis, reply, lead, client, insights, profile, verdict);
+        // Analytics: one store call per turn; it logs its own failures and never fails the turn.
+        await turnObserver.ObserveAsync(result, answerable, ct);
+
         logger.LogInformation(
             "Turn {Turn} of conversation {ConversationId}: {Intent} ({Language}, {Sentiment}) {From} → {To}; reply {ReplyId}",
             committed.TurnCount,
@@ -222,7 +227,6 @@ public sealed class ConversationEngine(
             conversation.State.ToWire(),
             committed.State.ToWire(),
             reply?.Id ?? "none");
-        var result = new TurnResult(committed, conversation.State, analysis, reply, lead, client, insights, profile, verdict);
         // After the commit, best effort: next best actions are derived state the timer plans again.
         await recommendations.AfterTurnAsync(result, ct);
 

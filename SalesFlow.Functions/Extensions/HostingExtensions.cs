@@ -80,6 +80,7 @@ public static class HostingExtensions
         services.AddSingleton<ITimerHandler, FollowUpSweepTimer>();
         services.AddCrm();
         services.AddRecommendations();
+        services.AddAnalytics();
         // Standalone: the queue and the store timers drive a lead's conversation (AddDurableFollowUps replaces this under the host).
         services.AddSingleton<ILeadConversationSignals, StoreTimerConversationSignals>();
         services.AddSingleton<DurableClientAccessor>();
@@ -145,6 +146,7 @@ public static class HostingExtensions
         app.MapScriptsApi();
         app.MapRecommendationsApi();
         app.MapPlaybooksApi();
+        app.MapAnalyticsApi();
         return app;
     }
 

@@ -64,6 +64,9 @@ public sealed class ApiFunctions(HttpFunctionDispatcher dispatcher, DurableClien
     [Function("compliance")]
     public Task<IResult> Compliance([HttpTrigger(AuthorizationLevel.Function, "get", "post", Route = "api/compliance/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
 
+    [Function("analytics")]
+    public Task<IResult> Analytics([HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/analytics/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
+
     [Function("usage")]
     public Task<IResult> Usage([HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/usage/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
 

@@ -24,7 +24,7 @@ public sealed class SqliteLeadEraser(SqliteDatabase db, SqliteMemoryIndex memory
 
             var counts = new Dictionary<string, int>();
             await c.Command("DELETE FROM outbox_redispatch WHERE client_id = $c AND outbox_id IN (SELECT id FROM outbox WHERE client_id = $c AND lead_id = $l)", t, ("$c", clientId), ("$l", leadId)).ExecAsync();
-            foreach (var table in new[] { "messages", "outbox", "conversations", "identities", "ai_usage", "lead_profiles", "compliance_audit", "memory_summaries", "memory_vectors", "email_claims", "lead_merges", "follow_up_timers", "meetings", "slot_offers" })
+            foreach (var table in new[] { "messages", "outbox", "conversations", "identities", "ai_usage", "lead_profiles", "compliance_audit", "memory_summaries", "memory_vectors", "email_claims", "lead_merges", "follow_up_timers", "meetings", "slot_offers", "analytics_leads" })
             {
                 counts[table] = await c.Command($"DELETE FROM {table} WHERE client_id = $c AND lead_id = $l", t, ("$c", clientId), ("$l", leadId)).ExecAsync();
             }

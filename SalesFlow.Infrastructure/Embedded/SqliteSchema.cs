@@ -149,6 +149,27 @@ internal static class SqliteSchema
         CREATE INDEX IF NOT EXISTS ix_outbox_status ON outbox (status, updated_at);
         -- Lead events the daily summary counts (hot, escalated, opted out): the kind and time only, keyed by a hash of
         -- the event's idempotency key (once per event), nothing that names the lead.
+        CREATE TABLE IF NOT EXISTS analytics_counters (
+            client_id TEXT NOT NULL,
+            grain TEXT NOT NULL,
+            metric TEXT NOT NULL,
+            day INTEGER NOT NULL,
+            dimension TEXT NOT NULL,
+            value REAL NOT NULL,
+            PRIMARY KEY (client_id, grain, metric, day, dimension)
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS analytics_leads (
+            client_id TEXT NOT NULL,
+            lead_id TEXT NOT NULL,
+            row_json TEXT NOT NULL,
+            PRIMARY KEY (client_id, lead_id)
+        );
+        CREATE TABLE IF NOT EXISTS analytics_keys (
+            client_id TEXT NOT NULL,
+            key_hash TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            PRIMARY KEY (client_id, key_hash)
+        ) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS activity_events (
             client_id TEXT NOT NULL,
             event_hash TEXT NOT NULL,

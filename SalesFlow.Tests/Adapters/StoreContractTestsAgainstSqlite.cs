@@ -66,7 +66,7 @@ public sealed class StoreContractTestsAgainstSqlite : StoreContractTests
     {
         var found = new List<string>();
         await using var connection = _temp.Db.Open();
-        foreach (var (table, column) in new[] { ("leads", "id"), ("identities", "lead_id"), ("conversations", "lead_id"), ("messages", "lead_id"), ("outbox", "lead_id"), ("lead_profiles", "lead_id"), ("compliance_audit", "lead_id"), ("ai_usage", "lead_id"), ("memory_summaries", "lead_id"), ("memory_vectors", "lead_id"), ("email_claims", "lead_id"), ("lead_merges", "lead_id"), ("lead_merges", "into_lead_id"), ("meetings", "lead_id"), ("slot_offers", "lead_id") })
+        foreach (var (table, column) in new[] { ("leads", "id"), ("identities", "lead_id"), ("conversations", "lead_id"), ("messages", "lead_id"), ("outbox", "lead_id"), ("lead_profiles", "lead_id"), ("compliance_audit", "lead_id"), ("ai_usage", "lead_id"), ("memory_summaries", "lead_id"), ("memory_vectors", "lead_id"), ("email_claims", "lead_id"), ("lead_merges", "lead_id"), ("lead_merges", "into_lead_id"), ("meetings", "lead_id"), ("slot_offers", "lead_id"), ("analytics_leads", "lead_id") })
         {
             await using var command = connection.CreateCommand();
             command.CommandText = $"SELECT rowid FROM {table} WHERE {column} = $l";

@@ -39,3 +39,34 @@ public sealed class MeetingRoutesThroughFunctionsTests(AzuriteFixture azurite) :
         Assert.Equal("/api/leads/{id}/meetings", _functions.Answered["GET " + path]);
     }
 }
+
+/// <summary>The analytics routes under the Functions host's shape: the "analytics" HTTP function serves them.</summary>
+[Collection(AzuriteFixture.Collection)]
+public sealed class AnalyticsRoutesThroughFunctionsTests(AzuriteFixture azurite) : IAsyncLifetime
+{
+    private InProcessApp _functions = null!;
+
+    public async Task InitializeAsync() => _functions = await InProcessApp.BehindHttpFunctionsAsync(new()
+    {
+        ["SalesFlow:Queue"] = "storage",
+        ["AzureWebJobsStorage"] = azurite.ConnectionString,
+    });
+
+    public async Task DisposeAsync() => await _functions.DisposeAsync();
+
+    [Theory]
+    [InlineData("funnel")]
+    [InlineData("personality")]
+    [InlineData("channels")]
+    [InlineData("autonomy")]
+    [InlineData("ai-usage")]
+    public async Task EachAnalyticsRouteIsServedThroughTheAnalyticsFunction(string route)
+    {
+        var path = "/api/analytics/" + route;
+        var response = await _functions.Http.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("analytics", _functions.ReceivedBy["GET " + path]);
+        Assert.Equal(path, _functions.Answered["GET " + path]);
+    }
+}

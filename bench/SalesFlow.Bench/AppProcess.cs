@@ -23,6 +23,9 @@ public sealed class AppProcess : IAsyncDisposable
 
     public HttpClient Http { get; }
 
+    /// <summary>The app's data directory (its SQLite file is salesflow.db there).</summary>
+    public string DataDir => _dataDir;
+
     public static async Task<AppProcess> StartAsync(string appDll, IReadOnlyDictionary<string, string> environment)
     {
         var port = FreePort();

@@ -9,12 +9,26 @@ using SalesFlow.Bench;
 // recorded OpenAI stream, and the offline rules brain. Reports time to first token as the caller sees it and
 // SalesFlow's own added latency (request → upstream request, plus last upstream token → done) as the app measures it.
 // Usage: dotnet run -c Release --project bench/SalesFlow.Bench -- [--requests N] [--write docs/benchmarks.md]
+// Analytics: dotnet run -c Release --project bench/SalesFlow.Bench -- --analytics [--requests N] [--write docs/benchmarks.md]
 // Speed to lead: dotnet run -c Release --project bench/SalesFlow.Bench -- --speed-to-lead [--requests N] [--concurrency C] [--write docs/benchmarks.md]
 var requests = ArgValue("--requests") is { } n ? int.Parse(n, CultureInfo.InvariantCulture) : 100;
 var write = ArgValue("--write");
 var root = RepoRoot();
 var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
 var appDll = Path.Combine(root, "SalesFlow.Functions", "bin", configuration, "net10.0", "SalesFlow.Functions.dll");
+if (args.Contains("--analytics"))
+{
+    var analyticsReport = await AnalyticsBench.RunAsync(appDll, ArgValue("--requests") is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : 200, configuration);
+    Console.WriteLine(analyticsReport);
+    if (write is not null)
+    {
+        WriteSection(Path.IsPathRooted(write) ? write : Path.Combine(root, write), analyticsReport, AnalyticsBench.Section);
+        Console.WriteLine($"Written to {write}");
+    }
+
+    return 0;
+}
+
 if (args.Contains("--speed-to-lead"))
 {
     var concurrency = ArgValue("--concurrency") is { } c ? int.Parse(c, CultureInfo.InvariantCulture) : 8;

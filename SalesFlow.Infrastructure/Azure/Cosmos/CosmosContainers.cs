@@ -18,7 +18,7 @@ namespace SalesFlow.Infrastructure.Azure.Cosmos;
 /// records (<c>usage:{id}</c>) live here too: each is read per client (a single-partition query) and erased by lead
 /// id within the partition, so no further container (and no infra change) is needed. Knowledge bases
 /// (<c>kbase:{hash}</c>) and their sources (<c>ksource:{hash}</c>, content included) live here for the same reason: every
-/// knowledge call is scoped by client, so it is a point read or a single-partition query (see <see cref="CosmosKnowledgeStore"/>). Meetings (<c>meeting:{hash of idempotency key}</c>) and slot offers (<c>offer:{hash}</c>) too (see <see cref="CosmosMeetingStore"/>).</item>
+/// knowledge call is scoped by client, so it is a point read or a single-partition query (see <see cref="CosmosKnowledgeStore"/>). Meetings (<c>meeting:{hash of idempotency key}</c>) and slot offers (<c>offer:{hash}</c>) too (see <see cref="CosmosMeetingStore"/>). Analytics too: per-lead rows <c>analytics-lead:{leadId}</c>, counter documents <c>analytics-day:{day}</c> and record claims <c>analytics-key:{hash}</c> (see <see cref="CosmosAnalyticsStore"/>).</item>
 /// <item><c>conversations</c>, pk <c>/leadKey</c> = <c>{clientId}/{leadId}</c>: the conversation
 /// document (fixed id <c>conversation</c>), its messages, the per-conversation sequence counter and
 /// the inbound dedupe documents (and the memory layer's <c>summary</c> and <c>vec:{kind}:{seq}</c> vector documents) share one partition, so a lead's history is one single-partition

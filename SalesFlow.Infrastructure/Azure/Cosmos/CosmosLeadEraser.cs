@@ -70,6 +70,7 @@ public sealed class CosmosLeadEraser(CosmosContainers containers) : ILeadEraser
         counts["recommendations"] = await DeleteWhereLeadAsync(containers.Leads, clientId, leadId, $"c.type = '{CosmosRecommendationStore.RecommendationType}'", ct);
         counts["recommendation_revisits"] = await DeleteWhereLeadAsync(containers.Leads, clientId, leadId, $"c.type = '{CosmosRecommendationStore.RevisitType}'", ct);
         counts["playbook_runs"] = await DeleteWhereLeadAsync(containers.Leads, clientId, leadId, $"c.type = '{CosmosPlaybookStore.RunType}'", ct);
+        counts["analytics_leads"] = await containers.Leads.TryDeleteAsync(CosmosAnalyticsStore.LeadDocId(leadId), clientId, ct) ? 1 : 0;
         // The records of leads merged into this one name it too.
         foreach (var merge in await new CosmosLeadStore(containers).ListMergedIntoAsync(clientId, leadId, ct))
         {
