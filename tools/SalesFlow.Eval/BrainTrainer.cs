@@ -34,8 +34,8 @@ public static class BrainTrainer
     public static int Run(TextWriter log)
     {
         var root = BrainData.Root();
-        var intents = BrainData.Load(Path.Combine(root, "data/brain/intents.tsv")).Where(r => r.Split == "train").ToList();
-        var sentiment = BrainData.Load(Path.Combine(root, "data/brain/sentiment.tsv")).Where(r => r.Split == "train").ToList();
+        var intents = TrainingRows(root, "data/brain/intents.tsv", sentimentTask: false);
+        var sentiment = TrainingRows(root, "data/brain/sentiment.tsv", sentimentTask: true);
         var ml = new MLContext(seed: 1);
 
         var (intentModel, intentConfig, intentCv, intentT, intentCombined) = Choose(ml, intents, sentimentTask: false, log);
@@ -54,6 +54,20 @@ public static class BrainTrainer
         File.WriteAllText(Path.Combine(dir, "models.json"), JsonSerializer.Serialize(manifest, new JsonSerializerOptions { WriteIndented = true }) + "\n");
         log.WriteLine($"wrote {dir}");
         return 0;
+    }
+
+    /// <summary>
+    /// split=train of the data file plus the rules' own tuning set (SalesFlow.Tests/Fixtures/Brain/lead_utterances.tsv,
+    /// in-domain lead messages; added in the second training run, see docs/brain-accuracy.md). The fixture sets
+    /// lead_utterances_blind/holdout are never read here.
+    /// </summary>
+    private static List<BrainRow> TrainingRows(string root, string file, bool sentimentTask)
+    {
+        var rows = BrainData.Load(Path.Combine(root, file)).Where(r => r.Split == "train").ToList();
+        var seen = rows.Select(r => r.Text.Trim().ToLowerInvariant()).ToHashSet();
+        var tuning = BrainData.LoadFixture(Path.Combine(root, "SalesFlow.Tests/Fixtures/Brain/lead_utterances.tsv"), sentimentTask);
+        rows.AddRange(tuning.Where(r => seen.Add(r.Text.Trim().ToLowerInvariant())));
+        return rows;
     }
 
     private static (ITransformer Model, UtteranceModelConfig Config, double Cv, double Threshold, double Combined) Choose(
