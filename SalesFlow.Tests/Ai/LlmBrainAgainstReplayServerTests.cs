@@ -49,7 +49,7 @@ public sealed class LlmBrainAgainstReplayServerTests : IAsyncLifetime, IDisposab
         var usage = new SqliteUsageStore(_db.Db);
         var tracker = new AiUsageTracker(usage, Options.Create(options), TimeProvider.System, NullLogger<AiUsageTracker>.Instance);
         var replies = new LlmReplyGenerator(chat, new ModelRouter(Options.Create(options)), tracker, new RulesReplyGenerator(), Options.Create(options), NullLogger<LlmReplyGenerator>.Instance);
-        var analyzer = new LlmInsightsExtractor(chat, new RulesInsightsExtractor(), tracker, Options.Create(options), NullLogger<LlmInsightsExtractor>.Instance);
+        var analyzer = new LlmInsightsExtractor(chat, TestBrain.Extractor(), tracker, Options.Create(options), NullLogger<LlmInsightsExtractor>.Instance);
         return (replies, analyzer, connection, usage);
     }
 

@@ -53,6 +53,23 @@ public static class BrainEvaluation
         return report.ToString();
     }
 
+    /// <summary>The rules', the model's and the combined reading of each text, one line each.</summary>
+    public static string Explain(IEnumerable<string> texts)
+    {
+        var classifier = MlNetUtteranceClassifier.LoadEmbedded();
+        var lines = new StringBuilder();
+        foreach (var text in texts)
+        {
+            var rules = RulesInsightsExtractor.Analyze(text);
+            var learnt = classifier.Classify(text, rules);
+            var both = MessageReader.Combine(rules, learnt, text, classifier.Thresholds);
+            lines.AppendLine(CultureInfo.InvariantCulture,
+                $"{text}\trules {rules.Intent.ToWire()}/{rules.Sentiment.ToWire()} ({rules.Confidence:F2})\tmodel {learnt.Intent.ToWire()} {learnt.IntentProbability:F2}/{learnt.Sentiment.ToWire()} {learnt.SentimentProbability:F2}\tcombined {both.Intent.ToWire()}/{both.Sentiment.ToWire()} {both.SentimentScore:F2}");
+        }
+
+        return lines.ToString();
+    }
+
     private static void Score(StringBuilder report, MlNetUtteranceClassifier classifier, bool sentimentTask, string set, string language, List<BrainRow> rows)
     {
         int rules = 0, model = 0, combined = 0;

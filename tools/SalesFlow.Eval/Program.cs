@@ -2,6 +2,7 @@ using SalesFlow.Eval;
 
 // dotnet run --project tools/SalesFlow.Eval -c Release -- retrieval <corpus.jsonl> <queries.jsonl> <qrels.tsv> [unrelated.txt]
 // dotnet run --project tools/SalesFlow.Eval -c Release -- brain-train   (retrains the models in SalesFlow.Infrastructure/Brain/Models)
+// dotnet run --project tools/SalesFlow.Eval -c Release -- brain-explain "text" …  (rules, model and combined reading of each text)
 // dotnet run --project tools/SalesFlow.Eval -c Release -- brain-eval    (accuracy on blind, other_source and the rule-brain fixtures)
 switch (args)
 {
@@ -9,6 +10,9 @@ switch (args)
         return BrainTrainer.Run(Console.Error);
     case ["brain-eval", ..]:
         Console.WriteLine(BrainEvaluation.Run());
+        return 0;
+    case ["brain-explain", .. var texts]:
+        Console.WriteLine(BrainEvaluation.Explain(texts.Length > 0 ? texts : Console.In.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries)));
         return 0;
     case ["retrieval", var corpus, var queries, var qrels, ..]:
         var set = EvalSet.Load(corpus, queries, qrels, args.Length > 4 ? args[4] : null);
