@@ -5,7 +5,7 @@ namespace SalesFlow.Infrastructure.Brain;
 
 /// <summary>
 /// What the shipped models were trained from (models.json beside the zips): the hash of each data file, so a test fails
-/// when data/brain changed and the models were not retrained; the chosen configs and blend thresholds with their
+/// when data/brain (or the rules' tuning set, also trained on) changed and the models were not retrained; the chosen configs and blend thresholds with their
 /// cross-validation accuracy.
 /// </summary>
 public sealed record BrainModelManifest(
@@ -18,7 +18,8 @@ public sealed record BrainModelManifest(
     double IntentCvAccuracy,
     double SentimentCvAccuracy,
     double IntentCvCombinedAccuracy,
-    double SentimentCvCombinedAccuracy)
+    double SentimentCvCombinedAccuracy,
+    string RulesTuningSetSha256)
 {
     /// <summary>SHA-256 of a data file with line endings normalised (a Windows checkout gives the same hash).</summary>
     public static string HashOf(string path)

@@ -15,6 +15,20 @@ public static class TestBrain
 
     public static RulesInsightsExtractor Extractor() => new(Reader);
 
+    /// <summary>The repository root (the folder with data/brain), found upwards from the test binaries.</summary>
+    public static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (Directory.Exists(Path.Combine(dir.FullName, "data", "brain")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException("data/brain not found above " + AppContext.BaseDirectory);
+    }
+
     /// <summary>Loads the models on the first reading, not when a test bed is built.</summary>
     private sealed class LazyClassifier : IUtteranceClassifier
     {

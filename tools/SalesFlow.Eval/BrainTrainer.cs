@@ -18,6 +18,8 @@ public static class BrainTrainer
 {
     private const int Folds = 5;
 
+    public const string TuningSet = "SalesFlow.Tests/Fixtures/Brain/lead_utterances.tsv";
+
     /// <summary>The grid searched (SDCA and coarser grids were tried first and scored below L-BFGS; see docs/brain-accuracy.md).</summary>
     public static readonly UtteranceModelConfig[] Candidates =
     [
@@ -50,7 +52,8 @@ public static class BrainTrainer
             BrainModelManifest.HashOf(Path.Combine(root, "data/brain/intents.tsv")),
             BrainModelManifest.HashOf(Path.Combine(root, "data/brain/sentiment.tsv")),
             intentConfig.ToString(), sentimentConfig.ToString(), intentT, sentimentT,
-            Math.Round(intentCv, 4), Math.Round(sentimentCv, 4), Math.Round(intentCombined, 4), Math.Round(sentimentCombined, 4));
+            Math.Round(intentCv, 4), Math.Round(sentimentCv, 4), Math.Round(intentCombined, 4), Math.Round(sentimentCombined, 4),
+            BrainModelManifest.HashOf(Path.Combine(root, TuningSet)));
         File.WriteAllText(Path.Combine(dir, "models.json"), JsonSerializer.Serialize(manifest, new JsonSerializerOptions { WriteIndented = true }) + "\n");
         log.WriteLine($"wrote {dir}");
         return 0;
@@ -65,7 +68,7 @@ public static class BrainTrainer
     {
         var rows = BrainData.Load(Path.Combine(root, file)).Where(r => r.Split == "train").ToList();
         var seen = rows.Select(r => r.Text.Trim().ToLowerInvariant()).ToHashSet();
-        var tuning = BrainData.LoadFixture(Path.Combine(root, "SalesFlow.Tests/Fixtures/Brain/lead_utterances.tsv"), sentimentTask);
+        var tuning = BrainData.LoadFixture(Path.Combine(root, TuningSet), sentimentTask);
         rows.AddRange(tuning.Where(r => seen.Add(r.Text.Trim().ToLowerInvariant())));
         return rows;
     }

@@ -6,8 +6,8 @@ namespace SalesFlow.Core.Brain.Learnt;
 /// <summary>
 /// The one place that reads a lead's message offline: the rules and the learnt model together (issue 14). The rules keep
 /// the final word where they are certain — an opt-out, an explicit hand-over, a threat or insult (strong negativity
-/// escalates), a bare short answer that only the dialogue context can interpret; elsewhere the model decides when it
-/// is at least as sure as <see cref="BlendThresholds"/>, the rules otherwise.
+/// escalates), a bare short answer that only the dialogue context can interpret — and only they can read an opt-out;
+/// elsewhere the model decides when it is at least as sure as <see cref="BlendThresholds"/>, the rules otherwise.
 /// </summary>
 public sealed class MessageReader(IUtteranceClassifier model)
 {
@@ -31,7 +31,7 @@ public sealed class MessageReader(IUtteranceClassifier model)
             return rules;
         }
 
-        var (intent, confidence) = RulesAreCertain(rules) || learnt.IntentProbability < thresholds.Intent
+        var (intent, confidence) = RulesAreCertain(rules) || learnt.IntentProbability < thresholds.Intent || learnt.Intent == Intent.OptOut
             ? (rules.Intent, rules.Confidence)
             : (learnt.Intent, Math.Round(learnt.IntentProbability, 2));
 
@@ -42,8 +42,12 @@ public sealed class MessageReader(IUtteranceClassifier model)
         return rules with { Intent = intent, Confidence = confidence, Sentiment = sentiment, SentimentScore = score };
     }
 
+    /// <summary>
+    /// An opt-out, an explicit hand-over, or a threat or insult (a lawyer, "scam"): the rules' reading stands. The model
+    /// alone never opts a lead out (that silences the lead for good) — only the rules' explicit cues do.
+    /// </summary>
     private static bool RulesAreCertain(MessageAnalysis rules) =>
-        rules.Intent == Intent.OptOut || (rules.Intent == Intent.Human && rules.Confidence >= CertainHandOver);
+        rules.Intent == Intent.OptOut || (rules.Intent == Intent.Human && rules.Confidence >= CertainHandOver) || rules.IsStronglyNegative;
 
     /// <summary>P(positive) − P(negative), kept inside the band of the model's label so label and score agree.</summary>
     private static double ScoreIn(LearntReading learnt)
