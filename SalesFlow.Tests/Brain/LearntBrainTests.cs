@@ -118,6 +118,13 @@ public sealed class LearntBrainTests
     }
 
     [Fact]
+    public void TheModelAloneHandsOverOnlyWhenVerySure()
+    {
+        Assert.Equal(Intent.Other, MessageReader.Combine(Rules(Intent.Other, confidence: 0.3), Model(Intent.Human, 0.79), "Den zweiten bitte", Blend).Intent);
+        Assert.Equal(Intent.Human, MessageReader.Combine(Rules(Intent.Other, confidence: 0.3), Model(Intent.Human, 0.98), "ich möchte mit Ihrem Außendienst sprechen", Blend).Intent);
+    }
+
+    [Fact]
     public void AShortAnswerIsLeftToTheDialogueContext()
     {
         var rules = Rules(Intent.Other, confidence: 0.3);

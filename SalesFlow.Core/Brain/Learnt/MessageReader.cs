@@ -14,6 +14,12 @@ public sealed class MessageReader(IUtteranceClassifier model)
     /// <summary>A hand-over read by the rules below this confidence came from a weak cue (a bare "bot").</summary>
     private const double CertainHandOver = 0.6;
 
+    /// <summary>
+    /// A hand-over silences the bot until a rep releases the lead, so the model alone needs to be very sure of one
+    /// ("Den zweiten bitte", picking an offered slot, read 0.79 human). Set by hand for safety, not tuned on any split.
+    /// </summary>
+    private const double ModelHandOver = 0.9;
+
     /// <summary>A model can move a reading into the negative band, never into the strongly negative one that escalates.</summary>
     private const double ModelNegativeFloor = -0.55;
 
@@ -32,6 +38,7 @@ public sealed class MessageReader(IUtteranceClassifier model)
         }
 
         var (intent, confidence) = RulesAreCertain(rules) || learnt.IntentProbability < thresholds.Intent || learnt.Intent == Intent.OptOut
+                || (learnt.Intent == Intent.Human && learnt.IntentProbability < ModelHandOver)
             ? (rules.Intent, rules.Confidence)
             : (learnt.Intent, Math.Round(learnt.IntentProbability, 2));
 
