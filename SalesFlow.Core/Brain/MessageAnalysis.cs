@@ -42,4 +42,8 @@ public static class IntentNames
     };
 
     public static string ToWire(this Sentiment sentiment) => sentiment.ToString().ToLowerInvariant();
+
+    /// <summary>The intent of a wire name ("opt_out", "meeting"); throws on an unknown name.</summary>
+    public static Intent IntentFromWire(string wire) =>
+        Enum.Parse<Intent>(wire.Replace("_", string.Empty, StringComparison.Ordinal), ignoreCase: true);
 }

@@ -1,5 +1,5 @@
 using SalesFlow.Core.Brain;
-using SalesFlow.Core.Brain.Rules;
+using SalesFlow.Core.Brain.Learnt;
 using SalesFlow.Core.Channels;
 using SalesFlow.Core.Clients;
 using SalesFlow.Core.Compliance;
@@ -18,7 +18,7 @@ public sealed record LeadTurn(Conversation Conversation, ConversationState Previ
 /// message is stored as a webhook's would be (which also queues the turn, so a crash here loses nothing) and the turn
 /// runs inline. Whichever runs it, the reply is found under the id derived from the message.
 /// </summary>
-public sealed class InlineTurns(IntakeService intake, ConversationEngine engine, IConversationStore conversations, IOutboxStore outbox)
+public sealed class InlineTurns(IntakeService intake, ConversationEngine engine, IConversationStore conversations, IOutboxStore outbox, MessageReader reader)
 {
     /// <summary>
     /// The lead of a conversation writes again, on its last channel from their address there. The analysis is always
@@ -30,7 +30,7 @@ public sealed class InlineTurns(IntakeService intake, ConversationEngine engine,
         var from = conversation.LastChannel == ChannelKind.Email ? lead.Email ?? lead.Phone : lead.Phone ?? lead.Email;
         var inbound = new InboundMessage(conversation.LastChannel, idempotencyKey, from!, null, null, text, "text", DateTimeOffset.UtcNow);
         var turn = await AnswerAsync(client, inbound, onToken, ct);
-        return turn.Analysis is null ? turn with { Analysis = RulesInsightsExtractor.Analyze(text) } : turn;
+        return turn.Analysis is null ? turn with { Analysis = reader.Read(text) } : turn;
     }
 
     /// <summary>Stores the message and runs the turn inline.</summary>

@@ -1,5 +1,5 @@
 using SalesFlow.Core.Brain;
-using SalesFlow.Core.Brain.Rules;
+using SalesFlow.Core.Brain.Learnt;
 using SalesFlow.Functions.Extensions;
 using SalesFlow.Functions.Security;
 
@@ -16,7 +16,7 @@ public static class IntelligenceApi
         return app;
     }
 
-    private static IResult Analyze(AnalyzeRequest? request, HttpContext http)
+    private static IResult Analyze(AnalyzeRequest? request, HttpContext http, MessageReader reader)
     {
         if (string.IsNullOrWhiteSpace(request?.Text))
         {
@@ -28,8 +28,8 @@ public static class IntelligenceApi
             return ErrorHandling.BadField(http, "text", $"text must be at most {MaxTextLength} characters.");
         }
 
-        // The rules, never a model: this endpoint is a free, deterministic reading.
-        var a = RulesInsightsExtractor.Analyze(request.Text);
+        // The rules with the local learnt model, never an LLM: this endpoint is a free, deterministic reading.
+        var a = reader.Read(request.Text);
         return TypedResults.Ok(new { language = a.Language, intent = a.Intent.ToWire(), sentiment = a.Sentiment.ToWire(), sentimentScore = Math.Round(a.SentimentScore, 3), confidence = Math.Round(a.Confidence, 3) });
     }
 }

@@ -1,11 +1,13 @@
 using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using SalesFlow.Infrastructure.Brain;
 using SalesFlow.Infrastructure.Embedded;
 using SalesFlow.Infrastructure.OpenAI;
 using SalesFlow.Core.Ai;
 using SalesFlow.Core.Ai.Usage;
 using SalesFlow.Core.Brain;
+using SalesFlow.Core.Brain.Learnt;
 using SalesFlow.Core.Brain.Llm;
 using SalesFlow.Core.Brain.Rules;
 using SalesFlow.Core.Coaching;
@@ -26,6 +28,9 @@ public static class AiBrainExtensions
         var services = builder.Services;
         services.AddOptions<AiOptions>().BindConfiguration(AiOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AiOptions>, AiOptionsValidator>();
+        // The learnt intent/sentiment model beside the rules (issue 14): loaded once, on first use.
+        services.AddSingleton<IUtteranceClassifier>(_ => MlNetUtteranceClassifier.LoadEmbedded());
+        services.AddSingleton<MessageReader>();
         services.AddSingleton<RulesInsightsExtractor>();
         services.AddSingleton<RulesReplyGenerator>();
         // The store adapters register the usage store of SalesFlow:Store; this default serves hosts without them.

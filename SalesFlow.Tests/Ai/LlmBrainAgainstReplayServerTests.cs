@@ -49,7 +49,7 @@ public sealed class LlmBrainAgainstReplayServerTests : IAsyncLifetime, IDisposab
         var usage = new SqliteUsageStore(_db.Db);
         var tracker = new AiUsageTracker(usage, Options.Create(options), TimeProvider.System, NullLogger<AiUsageTracker>.Instance);
         var replies = new LlmReplyGenerator(chat, new ModelRouter(Options.Create(options)), tracker, new RulesReplyGenerator(), Options.Create(options), NullLogger<LlmReplyGenerator>.Instance);
-        var analyzer = new LlmInsightsExtractor(chat, new RulesInsightsExtractor(), tracker, Options.Create(options), NullLogger<LlmInsightsExtractor>.Instance);
+        var analyzer = new LlmInsightsExtractor(chat, TestBrain.Extractor(), tracker, Options.Create(options), NullLogger<LlmInsightsExtractor>.Instance);
         return (replies, analyzer, connection, usage);
     }
 
@@ -275,7 +275,8 @@ public sealed class LlmBrainAgainstReplayServerTests : IAsyncLifetime, IDisposab
         var (_, analyzer, connection, _) = Brain();
         using var _ = connection;
         const string text = "What does it cost? My name is Anna Meyer";
-        var rules = RulesInsightsExtractor.Analyze(text);
+        // The fallback is the embedded brain's offline reading: the rules combined with the learnt model (issue 14).
+        var rules = TestBrain.Reader.Read(text);
         var context = new AnalysisContext("c1", "l1", ConversationState.InitialContact);
 
         var bad = await analyzer.ExtractAsync(text, context, default);

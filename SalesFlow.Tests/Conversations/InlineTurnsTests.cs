@@ -13,7 +13,7 @@ public sealed class InlineTurnsTests : IDisposable
 
     public void Dispose() => _bed.Dispose();
 
-    private InlineTurns Turns() => new(_bed.Intake, _bed.Engine(), _bed.Conversations, _bed.Outbox);
+    private InlineTurns Turns() => new(_bed.Intake, _bed.Engine(), _bed.Conversations, _bed.Outbox, TestBrain.Reader);
 
     private async Task<(Conversation Conversation, Core.Leads.Lead Lead)> AnnaAsync()
     {

@@ -99,7 +99,7 @@ public sealed class EngineTestBed : IDisposable
             clients.Object,
             Leads,
             turnStore,
-            extractor ?? new RulesInsightsExtractor(),
+            extractor ?? TestBrain.Extractor(),
             new LeadTurnUpdater(Leads, OptOuts, new EmailVerification(Leads, Outbox, null, NullLogger<EmailVerification>.Instance), new LeadProfileService(Profiles), IntegrationEvents.Object, NullLogger<LeadTurnUpdater>.Instance),
             new TurnKnowledge(knowledge.Object, NullLogger<TurnKnowledge>.Instance),
             new TurnMemory(

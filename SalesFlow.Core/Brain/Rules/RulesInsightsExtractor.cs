@@ -1,3 +1,5 @@
+using SalesFlow.Core.Brain.Learnt;
+
 namespace SalesFlow.Core.Brain.Rules;
 
 /// <summary>
@@ -6,13 +8,16 @@ namespace SalesFlow.Core.Brain.Rules;
 /// no state suggestion (the state machine's own rules decide offline). Needs no model or network; rules are compiled
 /// once into static tables. It is also what the model's reading falls back to, and what callers use that must never
 /// spend a model call (the analyze API, the coach).
+/// <para>As the embedded brain (no LLM), its intent and sentiment are the <see cref="MessageReader"/>'s: these rules
+/// combined with the local learnt model (issue 14). <see cref="Analyze"/> stays the rules alone.</para>
 /// </summary>
-public sealed class RulesInsightsExtractor : ILeadInsightsExtractor
+public sealed class RulesInsightsExtractor(MessageReader reader) : ILeadInsightsExtractor
 {
     public Task<LeadInsights> ExtractAsync(string text, AnalysisContext context, CancellationToken ct) =>
         Task.FromResult(Extract(text));
 
-    public LeadInsights Extract(string text) => Extract(Analyze(text), text);
+    /// <summary>The combined reading (rules + learnt model) with the rules' BANT, DISC and facts.</summary>
+    public LeadInsights Extract(string text) => Extract(reader.Read(text), text);
 
     /// <summary>The insights around an analysis already made (the routing evaluation reads each turn once).</summary>
     public static LeadInsights Extract(MessageAnalysis analysis, string text)
@@ -21,7 +26,7 @@ public sealed class RulesInsightsExtractor : ILeadInsightsExtractor
         return new LeadInsights(analysis, null, 0, bant, disc, facts, "rules");
     }
 
-    /// <summary>Language, intent and sentiment only.</summary>
+    /// <summary>Language, intent and sentiment by the rules alone (what <see cref="MessageReader"/> combines with the model).</summary>
     public static MessageAnalysis Analyze(string text)
     {
         var lead = LeadText.Parse(text);

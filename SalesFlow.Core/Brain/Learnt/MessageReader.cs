@@ -1,0 +1,70 @@
+using SalesFlow.Core.Brain.Rules;
+using SalesFlow.Core.Conversations;
+
+namespace SalesFlow.Core.Brain.Learnt;
+
+/// <summary>
+/// The one place that reads a lead's message offline: the rules and the learnt model together (issue 14). The rules keep
+/// the final word where they are certain — an opt-out, an explicit hand-over, a threat or insult (strong negativity
+/// escalates), a bare short answer that only the dialogue context can interpret — and only they can read an opt-out;
+/// elsewhere the model decides when it is at least as sure as <see cref="BlendThresholds"/>, the rules otherwise.
+/// </summary>
+public sealed class MessageReader(IUtteranceClassifier model)
+{
+    /// <summary>A hand-over read by the rules below this confidence came from a weak cue (a bare "bot").</summary>
+    private const double CertainHandOver = 0.6;
+
+    /// <summary>
+    /// A hand-over silences the bot until a rep releases the lead, so the model alone needs to be very sure of one
+    /// ("Den zweiten bitte", picking an offered slot, read 0.79 human). Set by hand for safety, not tuned on any split.
+    /// </summary>
+    private const double ModelHandOver = 0.9;
+
+    /// <summary>A model can move a reading into the negative band, never into the strongly negative one that escalates.</summary>
+    private const double ModelNegativeFloor = -0.55;
+
+    public MessageAnalysis Read(string text)
+    {
+        var rules = RulesInsightsExtractor.Analyze(text);
+        return Combine(rules, model.Classify(text, rules), text, model.Thresholds);
+    }
+
+    /// <summary>The combined reading from both halves (also what the trainer's cross-validation scores).</summary>
+    public static MessageAnalysis Combine(MessageAnalysis rules, LearntReading learnt, string text, BlendThresholds thresholds)
+    {
+        if (DialogueContext.Read(text) != ShortAnswer.None)
+        {
+            return rules;
+        }
+
+        var (intent, confidence) = RulesAreCertain(rules) || learnt.IntentProbability < thresholds.Intent || learnt.Intent == Intent.OptOut
+                || (learnt.Intent == Intent.Human && learnt.IntentProbability < ModelHandOver)
+            ? (rules.Intent, rules.Confidence)
+            : (learnt.Intent, Math.Round(learnt.IntentProbability, 2));
+
+        var (sentiment, score) = rules.IsStronglyNegative || learnt.SentimentProbability < thresholds.Sentiment || learnt.Sentiment == rules.Sentiment
+            ? (rules.Sentiment, rules.SentimentScore)
+            : (learnt.Sentiment, ScoreIn(learnt));
+
+        return rules with { Intent = intent, Confidence = confidence, Sentiment = sentiment, SentimentScore = score };
+    }
+
+    /// <summary>
+    /// An opt-out, an explicit hand-over, or a threat or insult (a lawyer, "scam"): the rules' reading stands. The model
+    /// alone never opts a lead out (that silences the lead for good) — only the rules' explicit cues do.
+    /// </summary>
+    private static bool RulesAreCertain(MessageAnalysis rules) =>
+        rules.Intent == Intent.OptOut || (rules.Intent == Intent.Human && rules.Confidence >= CertainHandOver) || rules.IsStronglyNegative;
+
+    /// <summary>P(positive) − P(negative), kept inside the band of the model's label so label and score agree.</summary>
+    private static double ScoreIn(LearntReading learnt)
+    {
+        var score = learnt.PositiveProbability - learnt.NegativeProbability;
+        return Math.Round(learnt.Sentiment switch
+        {
+            Sentiment.Positive => Math.Clamp(score, SentimentLexicon.PositiveThreshold, 1),
+            Sentiment.Negative => Math.Clamp(score, ModelNegativeFloor, SentimentLexicon.NegativeThreshold),
+            _ => Math.Clamp(score, SentimentLexicon.NegativeThreshold + 0.01, SentimentLexicon.PositiveThreshold - 0.01),
+        }, 3);
+    }
+}

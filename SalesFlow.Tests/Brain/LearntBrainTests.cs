@@ -1,0 +1,144 @@
+using SalesFlow.Core.Brain;
+using SalesFlow.Core.Brain.Learnt;
+using SalesFlow.Core.Brain.Rules;
+using SalesFlow.Infrastructure.Brain;
+using SalesFlow.Tests.Support;
+
+namespace SalesFlow.Tests.Brain;
+
+/// <summary>The learnt intent/sentiment models shipped in SalesFlow.Infrastructure and their combination with the rules.</summary>
+public sealed class LearntBrainTests
+{
+    [Fact]
+    public void TheShippedModelsWereTrainedOnTheCurrentDataFiles()
+    {
+        var manifest = MlNetUtteranceClassifier.Manifest();
+
+        // Fails when data/brain changed without `dotnet run --project tools/SalesFlow.Eval -c Release -- brain-train`.
+        Assert.Equal(BrainModelManifest.HashOf(Path.Combine(TestBrain.RepositoryRoot(), "data/brain/intents.tsv")), manifest.IntentsSha256);
+        Assert.Equal(BrainModelManifest.HashOf(Path.Combine(TestBrain.RepositoryRoot(), "data/brain/sentiment.tsv")), manifest.SentimentSha256);
+        Assert.Equal(BrainModelManifest.HashOf(Path.Combine(TestBrain.RepositoryRoot(), "SalesFlow.Tests/Fixtures/Brain/lead_utterances.tsv")), manifest.RulesTuningSetSha256);
+    }
+
+    [Theory]
+    [InlineData("hi there", Intent.Greeting)]
+    [InlineData("Guten Morgen", Intent.Greeting)]
+    [InlineData("I'd love to learn more about your product", Intent.Interest)]
+    [InlineData("Das klingt interessant, erzählen Sie mehr", Intent.Interest)]
+    [InlineData("Does it integrate with Salesforce?", Intent.Question)]
+    [InlineData("Unterstützt ihr Tool auch HubSpot?", Intent.Question)]
+    [InlineData("What does it cost per month?", Intent.Pricing)]
+    [InlineData("Wie viel kostet das?", Intent.Pricing)]
+    [InlineData("we already use another tool and are happy with it", Intent.Objection)]
+    [InlineData("Kein Interesse, danke", Intent.Objection)]
+    [InlineData("I'd like to make an appointment", Intent.Meeting)]
+    [InlineData("Können wir einen Termin vereinbaren?", Intent.Meeting)]
+    [InlineData("I want to buy the premium plan", Intent.Purchase)]
+    [InlineData("Wir nehmen das Paket", Intent.Purchase)]
+    [InlineData("my login does not work", Intent.Support)]
+    [InlineData("Mein Konto ist gesperrt", Intent.Support)]
+    [InlineData("I want to talk to a human", Intent.Human)]
+    [InlineData("Ich möchte mit einem Mitarbeiter sprechen", Intent.Human)]
+    [InlineData("please stop messaging me", Intent.OptOut)]
+    [InlineData("Abmelden", Intent.OptOut)]
+    [InlineData("How's the weather in Berlin?", Intent.Other)]
+    public void TheModelReadsClearUtterancesOfEveryIntentInEnglishAndGerman(string text, Intent expected)
+    {
+        var reading = TestBrain.Classifier.Classify(text, RulesInsightsExtractor.Analyze(text));
+
+        Assert.Equal(expected, reading.Intent);
+        Assert.InRange(reading.IntentProbability, 0.5, 1);
+    }
+
+    [Theory]
+    [InlineData("This is amazing, thank you so much!", Sentiment.Positive)]
+    [InlineData("Das ist eine absolute Katastrophe", Sentiment.Negative)]
+    [InlineData("Mein Konto ist gesperrt", Sentiment.Negative)]
+    [InlineData("Können wir einen Termin vereinbaren?", Sentiment.Neutral)]
+    public void TheModelReadsClearSentiment(string text, Sentiment expected) =>
+        Assert.Equal(expected, TestBrain.Classifier.Classify(text, RulesInsightsExtractor.Analyze(text)).Sentiment);
+
+    [Theory]
+    [InlineData("STOP", Intent.OptOut)]
+    [InlineData("Abmelden", Intent.OptOut)]
+    [InlineData("I want to talk to a human", Intent.Human)]
+    public void TheCombinedReadingKeepsTheRulesOptOutAndHandOver(string text, Intent expected) =>
+        Assert.Equal(expected, TestBrain.Reader.Read(text).Intent);
+
+    [Theory]
+    [InlineData("My lawyer will hear about this")]
+    [InlineData("Ich schalte meinen Anwalt ein")]
+    public void ALegalThreatKeepsTheRulesReadingAndStaysStronglyNegative(string text)
+    {
+        var rules = RulesInsightsExtractor.Analyze(text);
+
+        var read = TestBrain.Reader.Read(text);
+
+        Assert.Equal(rules, read);
+        Assert.True(read.IsStronglyNegative);
+    }
+
+    private static readonly BlendThresholds Blend = new(0.4, 0.5);
+
+    private static MessageAnalysis Rules(Intent intent, Sentiment sentiment = Sentiment.Neutral, double score = 0, double confidence = 0.9) =>
+        new("en", intent, sentiment, score, confidence);
+
+    private static LearntReading Model(Intent intent, double p, Sentiment sentiment = Sentiment.Neutral, double sp = 0, double positive = 0, double negative = 0) =>
+        new(intent, p, sentiment, sp, positive, negative);
+
+    [Fact]
+    public void ASureModelOverrulesTheRulesOutsideTheirCertainCases()
+    {
+        var read = MessageReader.Combine(Rules(Intent.Other, confidence: 0.3), Model(Intent.Meeting, 0.8), "could we find a slot to chat next week", Blend);
+
+        Assert.Equal(Intent.Meeting, read.Intent);
+        Assert.Equal(0.8, read.Confidence);
+    }
+
+    [Fact]
+    public void AnUnsureModelLeavesTheRulesReading()
+    {
+        var rules = Rules(Intent.Question, confidence: 0.5);
+
+        Assert.Equal(rules, MessageReader.Combine(rules, Model(Intent.Interest, 0.39), "what else do you do", Blend));
+    }
+
+    [Fact]
+    public void TheModelNeitherOverrulesAnOptOutNorOptsALeadOutOnItsOwn()
+    {
+        Assert.Equal(Intent.OptOut, MessageReader.Combine(Rules(Intent.OptOut), Model(Intent.Meeting, 0.99), "stop", Blend).Intent);
+        Assert.Equal(Intent.Objection, MessageReader.Combine(Rules(Intent.Objection, confidence: 0.5), Model(Intent.OptOut, 0.99), "not now", Blend).Intent);
+    }
+
+    [Fact]
+    public void AnExplicitHandOverStandsButAWeakBotMentionDoesNot()
+    {
+        Assert.Equal(Intent.Human, MessageReader.Combine(Rules(Intent.Human, confidence: 0.95), Model(Intent.Question, 0.99), "a human please", Blend).Intent);
+        Assert.Equal(Intent.Question, MessageReader.Combine(Rules(Intent.Human, confidence: 0.52), Model(Intent.Question, 0.99), "how is your bot different", Blend).Intent);
+    }
+
+    [Fact]
+    public void TheModelAloneHandsOverOnlyWhenVerySure()
+    {
+        Assert.Equal(Intent.Other, MessageReader.Combine(Rules(Intent.Other, confidence: 0.3), Model(Intent.Human, 0.79), "Den zweiten bitte", Blend).Intent);
+        Assert.Equal(Intent.Human, MessageReader.Combine(Rules(Intent.Other, confidence: 0.3), Model(Intent.Human, 0.98), "ich möchte mit Ihrem Außendienst sprechen", Blend).Intent);
+    }
+
+    [Fact]
+    public void AShortAnswerIsLeftToTheDialogueContext()
+    {
+        var rules = Rules(Intent.Other, confidence: 0.3);
+
+        Assert.Equal(rules, MessageReader.Combine(rules, Model(Intent.Interest, 0.99, Sentiment.Positive, 0.99, 0.99, 0), "passt", Blend));
+    }
+
+    [Fact]
+    public void AModelsNegativeReadingNeverReachesTheEscalatingRange()
+    {
+        var read = MessageReader.Combine(Rules(Intent.Support, Sentiment.Neutral, 0), Model(Intent.Support, 0.9, Sentiment.Negative, 0.99, 0, 0.99), "it keeps logging me out", Blend);
+
+        Assert.Equal(Sentiment.Negative, read.Sentiment);
+        Assert.False(read.IsStronglyNegative);
+        Assert.InRange(read.SentimentScore, -0.55, -0.2);
+    }
+}

@@ -1,0 +1,39 @@
+using SalesFlow.Core.Brain.Learnt;
+using SalesFlow.Core.Brain.Rules;
+using SalesFlow.Infrastructure.Brain;
+
+namespace SalesFlow.Tests.Support;
+
+/// <summary>The embedded brain as production wires it (rules + the shipped learnt models), loaded once per test run.</summary>
+public static class TestBrain
+{
+    private static readonly Lazy<MlNetUtteranceClassifier> Models = new(MlNetUtteranceClassifier.LoadEmbedded);
+
+    public static IUtteranceClassifier Classifier => Models.Value;
+
+    public static MessageReader Reader { get; } = new(new LazyClassifier());
+
+    public static RulesInsightsExtractor Extractor() => new(Reader);
+
+    /// <summary>The repository root (the folder with data/brain), found upwards from the test binaries.</summary>
+    public static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (Directory.Exists(Path.Combine(dir.FullName, "data", "brain")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new DirectoryNotFoundException("data/brain not found above " + AppContext.BaseDirectory);
+    }
+
+    /// <summary>Loads the models on the first reading, not when a test bed is built.</summary>
+    private sealed class LazyClassifier : IUtteranceClassifier
+    {
+        public BlendThresholds Thresholds => Models.Value.Thresholds;
+
+        public LearntReading Classify(string text, SalesFlow.Core.Brain.MessageAnalysis rules) => Models.Value.Classify(text, rules);
+    }
+}
