@@ -79,6 +79,7 @@ public sealed class ReplayedDialoguesTests(ITestOutputHelper output) : IAsyncLif
             tally.Turns++;
             var reply = answer.GetProperty("reply") is { ValueKind: JsonValueKind.String } r ? r.GetString()!.Trim() : "";
             replies.Add(reply);
+            output.WriteLine($"{dialogueId}.{i + 1} [{answer.Str("state")}] {turns[i]} => {reply}");
             if (reply.Length > 0)
             {
                 tally.Answered++;
