@@ -13,6 +13,9 @@ namespace SalesFlow.Core.Brain.Rules;
 /// </summary>
 public sealed class RulesReplyGenerator : IReplyGenerator
 {
+    /// <summary>Enough to leave every two- or three-variant template pair.</summary>
+    private const uint MaxReseeds = 8;
+
     public Task<string> GenerateAsync(ReplyRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -20,13 +23,33 @@ public sealed class RulesReplyGenerator : IReplyGenerator
         return Task.FromResult(Generate(request));
     }
 
-    /// <summary>The synchronous core of <see cref="GenerateAsync"/>.</summary>
+    /// <summary>
+    /// The synchronous core of <see cref="GenerateAsync"/>. Two different lead texts can still land on the same
+    /// variants; when the result is word for word the reply SalesFlow sent last, the next seeds are tried, so a lead
+    /// never reads the same answer twice in a row (replayed dialogues showed it looks like a looping bot).
+    /// </summary>
     public static string Generate(ReplyRequest request)
+    {
+        var seed = StableHash(request.LeadText) + (uint)Math.Max(0, request.TurnNumber);
+        var reply = Generate(request, seed);
+        var lastReply = request.History?.LastOrDefault(m => !m.FromLead)?.Text.Trim();
+        for (var shift = 1u; shift <= MaxReseeds && lastReply is not null && SameText(reply, lastReply); shift++)
+        {
+            reply = Generate(request, seed + shift);
+        }
+
+        return reply;
+    }
+
+    private static bool SameText(string reply, string lastReply) =>
+        string.Equals(reply.Trim(), lastReply, StringComparison.Ordinal)
+        || lastReply.EndsWith(reply.Trim(), StringComparison.Ordinal); // a stored reply may carry a prefix (AI disclosure)
+
+    private static string Generate(ReplyRequest request, uint seed)
     {
         var german = string.Equals(request.Analysis.Language, "de", StringComparison.OrdinalIgnoreCase);
         var name = CleanName(request.LeadName);
         var client = string.IsNullOrWhiteSpace(request.ClientName) ? (german ? "uns" : "us") : request.ClientName.Trim();
-        var seed = StableHash(request.LeadText) + (uint)Math.Max(0, request.TurnNumber);
         var email = !request.Channel.IsShortForm();
         var (opener, question) = Choose(request, german, seed, email);
 
