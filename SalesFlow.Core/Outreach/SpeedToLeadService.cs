@@ -60,6 +60,7 @@ public sealed class SpeedToLeadService(
     FollowUpService followUps,
     ILeadConversationSignals signals,
     IWorkQueue queue,
+    Qualification.LeadScoreRefresher scores,
     TimeProvider clock,
     ILogger<SpeedToLeadService> logger)
 {
@@ -154,6 +155,12 @@ public sealed class SpeedToLeadService(
         var conversation = created
             ? await conversations.CreateForNewLeadAsync(client.Id, lead.Id, route.Channel, now, ct)
             : await conversations.GetOrCreateForLeadAsync(client.Id, lead.Id, route.Channel, now, ct);
+        if (created)
+        {
+            // The team's lead list shows a lead from its first score: a submitted lead has one before its first turn.
+            await scores.RefreshAfterTurnAsync(lead, conversation, null, ct);
+        }
+
         // The ledger's word counts too: the same person may have said STOP as another lead, or before an erasure.
         if (lead.OptedOut || (await optOuts.FindAsync(client.Id, new[] { valid.Phone, valid.Email, lead.Phone, lead.Email }.OfType<string>().Distinct().ToList(), ct)).Any(e => e.OptedOut))
         {

@@ -42,6 +42,18 @@ public sealed class LeadListOverHttpTests : IAsyncLifetime
         [.. (await _app.Http.GetJsonAsync("/api/leads" + query)).GetProperty("items").EnumerateArray().Select(i => i.Str("id"))];
 
     [Fact]
+    public async Task A_lead_submitted_through_the_api_is_on_the_list_before_its_first_turn()
+    {
+        using var created = await _app.Http.PostAsync("/api/leads", Json("""{ "name": "Nora Submitted", "phone": "+4917077788899", "consent": { "sms": true } }"""));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var leadId = (await created.JsonAsync()).Str("leadId");
+
+        var row = Assert.Single((await _app.Http.GetJsonAsync("/api/leads?q=nora")).GetProperty("items").EnumerateArray());
+
+        Assert.Equal((leadId, "Nora Submitted", "cold"), (row.Str("id"), row.Str("name"), row.Str("temperature")));
+    }
+
+    [Fact]
     public async Task The_list_filters_by_temperature_state_and_text_and_sorts()
     {
         var hot = await LeadAsync("Zoe Hot", 0.9, createdDaysAgo: 3);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Moq;
 using SalesFlow.Core.Channels;
 using SalesFlow.Core.Clients;
 using SalesFlow.Core.Compliance;
@@ -76,6 +77,15 @@ public abstract class SpeedToLeadCadenceTests : IAsyncLifetime
             followUps,
             new StoreTimerConversationSignals(_queue, driver),
             _queue,
+            new SalesFlow.Core.Qualification.LeadScoreRefresher(
+                _stores.Leads,
+                _stores.Conversations,
+                new SqliteLeadProfileStore(_queueDb.Db),
+                new SqliteLeadScoreStore(_queueDb.Db),
+                new SqliteLeadScoreModelStore(_queueDb.Db),
+                new Mock<SalesFlow.Core.Integration.IIntegrationEvents>().Object,
+                _clock,
+                NullLogger<SalesFlow.Core.Qualification.LeadScoreRefresher>.Instance),
             _clock,
             NullLogger<SpeedToLeadService>.Instance);
         return (speed, driver, new FollowUpOverviewReader(followUps, _stores.Outbox, _stores.Timers, _clock));
