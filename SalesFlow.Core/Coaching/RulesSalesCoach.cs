@@ -87,16 +87,6 @@ public sealed class RulesSalesCoach : ISalesCoach
         (_, true) => "Der Lead hat Bedenken: Fragen Sie nach, was genau ihn beschäftigt, bevor Sie antworten.",
     };
 
-    private static string StylePlay(string style, bool german) => (style, german) switch
-    {
-        ("D", false) => "They are direct (DISC D): be brief, lead with results, offer a clear choice.",
-        ("D", true) => "Der Lead ist direkt (DISG D): kurz fassen, mit Ergebnissen beginnen, klare Wahl anbieten.",
-        ("I", false) => "They are enthusiastic (DISC I): be warm, use a short success story.",
-        ("I", true) => "Der Lead ist begeisterungsfähig (DISG I): herzlich sein, eine kurze Erfolgsgeschichte erzählen.",
-        ("S", false) => "They value safety (DISC S): be patient, stress support and an easy start.",
-        ("S", true) => "Der Lead sucht Sicherheit (DISG S): geduldig sein, Unterstützung und einen leichten Einstieg betonen.",
-        ("C", false) => "They are analytical (DISC C): bring facts, specs and numbers from your material.",
-        ("C", true) => "Der Lead ist analytisch (DISG G): Fakten, Spezifikationen und Zahlen aus Ihren Unterlagen liefern.",
-        _ => string.Empty,
-    };
+    private static string StylePlay(string style, bool german) =>
+        (german ? "DISG-Stil " : "DISC style ") + style + ": " + Qualification.DiscAdvisor.For(style, german).Style;
 }

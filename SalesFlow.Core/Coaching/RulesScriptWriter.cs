@@ -90,19 +90,12 @@ public static class RulesScriptWriter
         return $"{who} {line}";
     }
 
-    private static string Pace(string? style, bool de) => (style, de) switch
+    /// <summary>The pace and manner for the lead's style, from the one DISC guidance (<see cref="DiscAdvisor"/>).</summary>
+    private static string Pace(string? style, bool de)
     {
-        ("D", false) => "Pace: brisk. Lead with the result, give a clear choice, don't over-explain.",
-        ("D", true) => "Tempo: zügig. Mit dem Ergebnis beginnen, klare Wahl anbieten, nicht zu viel erklären.",
-        ("I", false) => "Pace: lively. Let them talk, share a short customer story, keep it personal.",
-        ("I", true) => "Tempo: lebhaft. Den Lead reden lassen, eine kurze Kundengeschichte erzählen, persönlich bleiben.",
-        ("S", false) => "Pace: calm. One step at a time, stress support and an easy start, no pressure.",
-        ("S", true) => "Tempo: ruhig. Schritt für Schritt, Unterstützung und leichten Einstieg betonen, kein Druck.",
-        ("C", false) => "Pace: thorough. Bring facts and documents, answer precisely, offer written follow-up.",
-        ("C", true) => "Tempo: gründlich. Fakten und Unterlagen mitbringen, präzise antworten, schriftliche Zusammenfassung anbieten.",
-        (_, false) => "Pace: listen more than you talk; ask one open question at a time.",
-        (_, true) => "Tempo: mehr zuhören als reden; eine offene Frage nach der anderen.",
-    };
+        var advice = DiscAdvisor.For(style, de);
+        return $"{(de ? "Tempo" : "Pace")}: {advice.Pace}. {advice.Style}";
+    }
 
     private static string Question(string gap, bool de) => (gap, de) switch
     {

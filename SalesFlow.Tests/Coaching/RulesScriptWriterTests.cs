@@ -42,7 +42,7 @@ public sealed class RulesScriptWriterTests
         Assert.Equal("D", direct.Style);
         Assert.Equal("S", steady.Style);
         Assert.Contains("short", Section(direct, "opener"), StringComparison.OrdinalIgnoreCase);
-        Assert.Contains("step at a time", Section(steady, "opener"), StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("step-by-step", Section(steady, "opener"), StringComparison.OrdinalIgnoreCase);
         Assert.NotEqual(Section(direct, "ask"), Section(steady, "ask"));
     }
 
