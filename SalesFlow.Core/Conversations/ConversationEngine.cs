@@ -210,8 +210,11 @@ public sealed class ConversationEngine(
         }
 
         await memory.AfterTurnAsync(clientId, leadId, committed.Id, ct);
+        // After the commit, best effort: the score and the next best actions are derived state their timers refresh too.
+        // They read the lead's recent messages from one read; a failed read leaves both to the timers.
+        var recent = await RecentMessagesAsync(committed, ct);
         // The stored score (and the lead list row) reflects the committed turn; publishes LeadBecameHot when it turns hot.
-        await scores.RefreshAfterTurnAsync(lead, committed, profile, ct);
+        var score = recent is null ? null : await scores.RefreshAfterTurnAsync(lead, committed, profile, recent, ct);
 
         var result = new TurnResult(committed, conversation.State, analysis, reply, lead, client, insights, profile, verdict);
         // Analytics: one store call per turn; it logs its own failures and never fails the turn.
@@ -227,10 +230,26 @@ public sealed class ConversationEngine(
             conversation.State.ToWire(),
             committed.State.ToWire(),
             reply?.Id ?? "none");
-        // After the commit, best effort: next best actions are derived state the timer plans again.
-        await recommendations.AfterTurnAsync(result, ct);
+        if (recent is not null)
+        {
+            await recommendations.AfterTurnAsync(result, recent, score, ct);
+        }
 
         return result;
+    }
+
+    /// <summary>The committed conversation's recent messages for what follows the turn; null (logged) when the read fails.</summary>
+    private async Task<IReadOnlyList<Message>?> RecentMessagesAsync(Conversation committed, CancellationToken ct)
+    {
+        try
+        {
+            return await conversations.ListMessagesAsync(committed.ClientId, committed.Id, LeadScoreReader.MessageWindow, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Reading conversation {ConversationId} after its turn failed; score and recommendations wait for their timers", committed.Id);
+            return null;
+        }
     }
 
     /// <summary>The short answer read against SalesFlow's newest message before this turn; null when the lead said more.</summary>

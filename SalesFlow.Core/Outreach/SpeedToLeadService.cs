@@ -158,7 +158,7 @@ public sealed class SpeedToLeadService(
         if (created)
         {
             // The team's lead list shows a lead from its first score: a submitted lead has one before its first turn.
-            await scores.RefreshAfterTurnAsync(lead, conversation, null, ct);
+            await scores.RefreshAfterTurnAsync(lead, conversation, null, [], ct);
         }
 
         // The ledger's word counts too: the same person may have said STOP as another lead, or before an erasure.

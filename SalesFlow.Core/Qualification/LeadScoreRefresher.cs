@@ -32,29 +32,31 @@ public sealed class LeadScoreRefresher(
         }
 
         var conversation = await conversations.FindForLeadAsync(clientId, leadId, ct);
-        return await RefreshAsync(lead, conversation, await profiles.GetAsync(clientId, leadId, ct), ct);
+        return await RefreshAsync(lead, conversation, await profiles.GetAsync(clientId, leadId, ct), null, ct);
     }
 
     /// <summary>
-    /// As <see cref="RefreshAsync(string, string, CancellationToken)"/> after a committed turn, from the lead, conversation
-    /// and profile the turn just wrote (no second read of them). A failure is logged, never the turn's: the timer catches up.
+    /// As <see cref="RefreshAsync(string, string, CancellationToken)"/> after a committed turn (or a submission), from the
+    /// lead, conversation, profile and recent messages the caller already holds (no second read of them). Returns the
+    /// score, or null when the refresh failed: a failure is logged, never the turn's, and the timer catches up.
     /// </summary>
-    public async Task RefreshAfterTurnAsync(Lead lead, Conversation conversation, LeadProfile? profile, CancellationToken ct)
+    public async Task<LeadScoreResult?> RefreshAfterTurnAsync(Lead lead, Conversation conversation, LeadProfile? profile, IReadOnlyList<Message> messages, CancellationToken ct)
     {
         try
         {
-            await RefreshAsync(lead, conversation, profile, ct);
+            return (await RefreshAsync(lead, conversation, profile, messages, ct)).Score;
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             logger.LogWarning(e, "Score refresh of lead {LeadId} after its turn failed", lead.Id);
+            return null;
         }
     }
 
-    private async Task<LeadScoreSnapshot> RefreshAsync(Lead lead, Conversation? conversation, LeadProfile? profile, CancellationToken ct)
+    private async Task<LeadScoreSnapshot> RefreshAsync(Lead lead, Conversation? conversation, LeadProfile? profile, IReadOnlyList<Message>? messages, CancellationToken ct)
     {
         var before = await scores.GetAsync(lead.ClientId, lead.Id, ct);
-        IReadOnlyList<Message> messages = conversation is null ? [] : await conversations.ListMessagesAsync(lead.ClientId, conversation.Id, LeadScoreReader.MessageWindow, ct);
+        messages ??= conversation is null ? [] : await conversations.ListMessagesAsync(lead.ClientId, conversation.Id, LeadScoreReader.MessageWindow, ct);
         var model = await models.GetAsync(lead.ClientId, ct);
         var snapshot = Compute(lead, conversation, messages, profile, model, clock.GetUtcNow());
         await scores.SaveAsync(snapshot, ct);

@@ -33,13 +33,15 @@ public sealed class RecommendationService(
     /// <summary>How often the timer plans a lead again when nothing happens (silence is what makes follow-up, nurture, close-as-lost due).</summary>
     public static readonly TimeSpan RevisitEvery = TimeSpan.FromHours(12);
 
-    /// <summary>After a committed turn: the turn already holds the lead, client, profile and conversation.</summary>
-    public async Task AfterTurnAsync(TurnResult turn, CancellationToken ct)
+    /// <summary>
+    /// After a committed turn: the turn already holds the lead, client, profile and conversation, the engine the recent
+    /// messages and the lead's score as just stored (null when its refresh failed: then the priors score it here).
+    /// </summary>
+    public async Task AfterTurnAsync(TurnResult turn, IReadOnlyList<Message> messages, LeadScoreResult? score, CancellationToken ct)
     {
         try
         {
-            var messages = await conversations.ListMessagesAsync(turn.Client.Id, turn.Conversation.Id, MessageWindow, ct);
-            await PlanAsync(turn.Client, turn.Lead, turn.Profile, turn.Conversation, messages, ct);
+            await PlanAsync(turn.Client, turn.Lead, turn.Profile, turn.Conversation, messages, score, ct);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -60,7 +62,8 @@ public sealed class RecommendationService(
         var profile = await profiles.GetAsync(clientId, leadId, ct);
         var conversation = await conversations.FindForLeadAsync(clientId, leadId, ct);
         IReadOnlyList<Message> messages = conversation is null ? [] : await conversations.ListMessagesAsync(clientId, conversation.Id, MessageWindow, ct);
-        await PlanAsync(client, lead, profile, conversation, messages, ct);
+        // Scored here with the priors, decayed to now (a stored snapshot may be hours old; the turn path passes a fresh one).
+        await PlanAsync(client, lead, profile, conversation, messages, null, ct);
         return true;
     }
 
@@ -72,14 +75,15 @@ public sealed class RecommendationService(
         FeedbackAdjustments.From(await store.ListDecisionsAsync(clientId, FeedbackWindow, ct));
 
     /// <summary>What the planner reads, from what is loaded.</summary>
-    public static PlannerInput Input(Client client, Lead lead, LeadProfile? profile, Conversation? conversation, IReadOnlyList<Message> messages, bool meetingBooked, string? outcome, DateTimeOffset now)
+    /// <param name="score">The lead's stored score; null scores the loaded features with the priors.</param>
+    public static PlannerInput Input(Client client, Lead lead, LeadProfile? profile, Conversation? conversation, IReadOnlyList<Message> messages, LeadScoreResult? score, bool meetingBooked, string? outcome, DateTimeOffset now)
     {
         var ordered = messages.OrderBy(m => m.CreatedAt).ToList();
         var trusted = ordered.Where(m => m.Direction == MessageDirection.Outbound || !m.IsUntrusted()).ToList();
         var last = trusted.LastOrDefault();
         var lastInbound = trusted.LastOrDefault(m => m.Direction == MessageDirection.Inbound);
         var lastOutbound = trusted.LastOrDefault(m => m.Direction == MessageDirection.Outbound);
-        var score = LeadScore.Compute(LeadScoreReader.Features(profile, conversation, ordered, lead.CreatedAt, now));
+        score ??= LeadScore.Compute(LeadScoreReader.Features(profile, conversation, ordered, lead.CreatedAt, now));
         return new PlannerInput(
             client.Id,
             lead.Id,
@@ -99,10 +103,10 @@ public sealed class RecommendationService(
             WindowFor(client, lead, ordered));
     }
 
-    private async Task PlanAsync(Client client, Lead lead, LeadProfile? profile, Conversation? conversation, IReadOnlyList<Message> messages, CancellationToken ct)
+    private async Task PlanAsync(Client client, Lead lead, LeadProfile? profile, Conversation? conversation, IReadOnlyList<Message> messages, LeadScoreResult? score, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
-        var input = Input(client, lead, profile, conversation, messages, false, null, now);
+        var input = Input(client, lead, profile, conversation, messages, score, false, null, now);
         var plan = RecommendationPlanner.Plan(input);
 
         // The meetings and the outcome are read only when they can change the plan, to keep the turn's round trips few:
