@@ -18,6 +18,9 @@ public sealed record DiscSignals(double Dominance, double Influence, double Stea
 {
     public static DiscSignals None { get; } = new(0, 0, 0, 0);
 
+    /// <summary>The lead's words that showed the style (kept as the profile's DISC signals); null when none did.</summary>
+    public string? Said { get; init; }
+
     /// <summary>"D", "I", "S" or "C" when one style stands out (≥ 0.5), else null.</summary>
     public string? Primary
     {

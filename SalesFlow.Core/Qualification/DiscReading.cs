@@ -17,24 +17,27 @@ public static class DiscReading
     public static DiscProfile Analyze(IEnumerable<Message> messages)
     {
         ArgumentNullException.ThrowIfNull(messages);
-        var disc = DiscProfile.Empty;
-        List<string> signals = [];
+        var disc = DiscProfile.Empty with { Signals = [] };
         foreach (var m in messages.Where(m => m.Direction == MessageDirection.Inbound && !m.IsUntrusted() && !string.IsNullOrWhiteSpace(m.Text)).OrderBy(m => m.Seq))
         {
-            var (_, read, _) = LeadSignalRules.Read(m.Text);
-            double[] scores = [read.Dominance, read.Influence, read.Steadiness, read.Conscientiousness];
-            if (scores.Sum() <= 0)
-            {
-                continue;
-            }
-
-            disc = LeadProfileMerger.Merge(disc, read);
-            var shown = string.Concat(Styles.Where((_, i) => scores[i] > 0));
-            var text = m.Text.Trim().ReplaceLineEndings(" ");
-            signals.Insert(0, $"{shown}: \"{(text.Length <= MaxSignalLength ? text : text[..MaxSignalLength] + "…")}\"");
+            // The merge keeps the message as a signal when it showed a style, as in a turn.
+            disc = LeadProfileMerger.Merge(disc, LeadSignalRules.Read(m.Text).Disc);
         }
 
-        return disc with { Signals = [.. signals.Take(MaxSignals)] };
+        return disc;
+    }
+
+    /// <summary>The signals with the lead's words that showed the styles scored in front ("DI: \"…\""), at most <see cref="MaxSignals"/>.</summary>
+    public static IReadOnlyList<string>? WithSignal(IReadOnlyList<string>? signals, IReadOnlyList<double> scores, string? said)
+    {
+        if (string.IsNullOrWhiteSpace(said))
+        {
+            return signals;
+        }
+
+        var shown = string.Concat(Styles.Where((_, i) => scores[i] > 0));
+        var text = said.Trim().ReplaceLineEndings(" ");
+        return [$"{shown}: \"{(text.Length <= MaxSignalLength ? text : text[..MaxSignalLength] + "…")}\"", .. (signals ?? []).Take(MaxSignals - 1)];
     }
 
     /// <summary>A rep's reading: the named style leads fully and with full confidence; later turns and analyses keep it.</summary>

@@ -78,7 +78,7 @@ public static class LeadProfileMerger
         var ordered = merged.OrderDescending().ToArray();
         var samples = n + 1;
         var confidence = samples / (samples + 2.0) * Math.Clamp(0.5 + (ordered[0] - ordered[1]), 0, 1);
-        return new DiscProfile(merged[0], merged[1], merged[2], merged[3], samples, Round(confidence), null, current.Signals);
+        return new DiscProfile(merged[0], merged[1], merged[2], merged[3], samples, Round(confidence), null, DiscReading.WithSignal(current.Signals, next, signals.Said));
     }
 
     private static ProfileFacts Merge(ProfileFacts current, KeyFacts facts)

@@ -25,7 +25,8 @@ public sealed class ExtractionAnswerTests
         Assert.Equal(Insights.Analysis, back.Analysis);
         Assert.Equal(Insights.SuggestedState, back.SuggestedState);
         Assert.Equal(Insights.Bant, back.Bant);
-        Assert.Equal(Insights.Disc, back.Disc);
+        // The scores come back; the words that showed them are the lead's message itself (kept as the DISC signal).
+        Assert.Equal(Insights.Disc with { Said = text }, back.Disc);
         Assert.Equal(Insights.Facts.Company, back.Facts.Company);
         Assert.Equal(Insights.Facts.PainPoints, back.Facts.PainPoints);
         Assert.Equal("jonas@example.com", back.Facts.Email);

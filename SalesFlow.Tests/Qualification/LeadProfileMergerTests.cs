@@ -42,6 +42,24 @@ public sealed class LeadProfileMergerTests
     }
 
     [Fact]
+    public void EachTurnThatShowsAStyleKeepsTheLeadsWordsAsASignalNewestFirst()
+    {
+        var profile = LeadProfile.New("acme", "lead_1");
+        profile = LeadProfileMerger.Merge(profile, Turn(disc: new DiscSignals(0.6, 0, 0, 0) { Said = "Price. Now." }), Now);
+        profile = LeadProfileMerger.Merge(profile, Turn(), Now);
+        profile = LeadProfileMerger.Merge(profile, Turn(disc: new DiscSignals(0, 0.6, 0, 0.6) { Said = "Love it!! How exactly does the API work?" }), Now);
+
+        Assert.Equal(["IC: \"Love it!! How exactly does the API work?\"", "D: \"Price. Now.\""], profile.Disc.Signals);
+        for (var i = 0; i < 15; i++)
+        {
+            profile = LeadProfileMerger.Merge(profile, Turn(disc: new DiscSignals(0.6, 0, 0, 0) { Said = $"Decide {i}." }), Now);
+        }
+
+        Assert.Equal(DiscReading.MaxSignals, profile.Disc.Signals!.Count);
+        Assert.Equal("D: \"Decide 14.\"", profile.Disc.Signals[0]);
+    }
+
+    [Fact]
     public void LaterFactsWinPainPointsAccumulateAndSentimentTrends()
     {
         var profile = LeadProfileMerger.Merge(LeadProfile.New("acme", "lead_1"), Turn(0.8, facts: KeyFacts.None with { Company = "Acme", PainPoints = ["slow orders"] }), Now);

@@ -143,7 +143,7 @@ public sealed class LlmInsightsExtractor(
                 ? new BantSignals(Signal(b, "budget"), Signal(b, "authority"), Signal(b, "need"), Signal(b, "timeline"))
                 : BantSignals.None;
             var disc = root.TryGetProperty("disc", out var d) && d.ValueKind == JsonValueKind.Object
-                ? new DiscSignals(Unit(d, "dominance"), Unit(d, "influence"), Unit(d, "steadiness"), Unit(d, "conscientiousness"))
+                ? new DiscSignals(Unit(d, "dominance"), Unit(d, "influence"), Unit(d, "steadiness"), Unit(d, "conscientiousness")) { Said = text }
                 : DiscSignals.None;
             var facts = KeyFacts.None;
             if (root.TryGetProperty("facts", out var f) && f.ValueKind == JsonValueKind.Object)

@@ -46,6 +46,7 @@ public static partial class LeadSignalRules
             InfluencePattern().IsMatch(text) || text.Count(c => c == '!') >= 2 ? 0.6 : 0,
             SteadinessPattern().IsMatch(text) ? 0.6 : 0,
             ConscientiousnessPattern().IsMatch(text) || text.Count(c => c == '?') >= 2 ? 0.6 : 0);
+        disc = disc with { Said = disc == DiscSignals.None ? null : text };
 
         var facts = new KeyFacts(LeadFacts.FindName(text), company, role, amount, timelineText, pains, ContactAddresses.FindEmailIn(text));
         return (new BantSignals(budget, authority, need, timeline), disc, facts);
