@@ -49,7 +49,7 @@ public static class PersonalityApi
         }
 
         var profile = await profiles.GetAsync(client.Id, id, ct) ?? LeadProfile.New(client.Id, id);
-        WithETag(http, profile);
+        RepProfileEdit.WithETag(http, profile);
         return TypedResults.Ok(new { leadId = id, disc = DiscView(profile.Disc) });
     }
 
@@ -83,30 +83,14 @@ public static class PersonalityApi
             return ErrorHandling.LeadNotFound(http, id);
         }
 
-        var ifMatch = http.Request.Headers.IfMatch is { Count: > 0 } h && h.ToString() != "*" ? h.ToString() : null;
-        for (var attempt = 1; ; attempt++)
-        {
-            var current = await profiles.GetAsync(client.Id, id, ct) ?? LeadProfile.New(client.Id, id);
-            if (ifMatch is not null && ifMatch != Quoted(current.ETag))
-            {
-                return Stale(http);
-            }
-
-            try
-            {
-                var saved = await profiles.SaveAsync(current with { Disc = DiscReading.SetByRep(current.Disc, primary, string.IsNullOrEmpty(note) ? null : note), UpdatedAt = clock.GetUtcNow() }, ct);
-                WithETag(http, saved);
-                return TypedResults.Ok(new { leadId = id, disc = DiscView(saved.Disc) });
-            }
-            catch (ConcurrencyException) when (ifMatch is null && attempt < MaxAttempts)
-            {
-                // A turn merged meanwhile: set the rep's reading on its result.
-            }
-            catch (ConcurrencyException) when (ifMatch is not null)
-            {
-                return Stale(http);
-            }
-        }
+        return await RepProfileEdit.SaveAsync(
+            http,
+            profiles,
+            client.Id,
+            id,
+            current => current with { Disc = DiscReading.SetByRep(current.Disc, primary, string.IsNullOrEmpty(note) ? null : note), UpdatedAt = clock.GetUtcNow() },
+            saved => TypedResults.Ok(new { leadId = id, disc = DiscView(saved.Disc) }),
+            ct);
     }
 
     /// <summary>200 with the stored reading and the fresh one; <c>stored</c> is false when a rep's reading was kept.</summary>
@@ -126,14 +110,14 @@ public static class PersonalityApi
             var current = await profiles.GetAsync(client.Id, id, ct) ?? LeadProfile.New(client.Id, id);
             if (current.Disc.SetBy is not null)
             {
-                WithETag(http, current);
+                RepProfileEdit.WithETag(http, current);
                 return TypedResults.Ok(new { leadId = id, disc = DiscView(current.Disc), analyzed = DiscView(reading), stored = false });
             }
 
             try
             {
                 var saved = await profiles.SaveAsync(current with { Disc = reading, UpdatedAt = clock.GetUtcNow() }, ct);
-                WithETag(http, saved);
+                RepProfileEdit.WithETag(http, saved);
                 return TypedResults.Ok(new { leadId = id, disc = DiscView(saved.Disc), analyzed = DiscView(reading), stored = true });
             }
             catch (ConcurrencyException) when (attempt < MaxAttempts)
@@ -166,17 +150,4 @@ public static class PersonalityApi
             pace = advice.Pace,
         });
     }
-
-    private static void WithETag(HttpContext http, LeadProfile profile)
-    {
-        if (profile.ETag.Length > 0)
-        {
-            http.Response.Headers.ETag = Quoted(profile.ETag);
-        }
-    }
-
-    private static IResult Stale(HttpContext http) =>
-        ErrorHandling.Problem(http, StatusCodes.Status412PreconditionFailed, "The lead's profile changed since it was read (If-Match); read it again.", "If-Match");
-
-    private static string Quoted(string etag) => $"\"{etag}\"";
 }

@@ -16,7 +16,6 @@ public static class QualificationApi
     private static readonly string[] Dimensions = ["budget", "authority", "need", "timeline"];
     private const int MaxEvidenceLength = 500;
     private const int MaxReasonLength = 500;
-    private const int MaxAttempts = 5;
 
     public static IEndpointRouteBuilder MapQualificationApi(this IEndpointRouteBuilder app)
     {
@@ -53,10 +52,7 @@ public static class QualificationApi
         }
 
         var profile = await profiles.GetAsync(client.Id, id, ct) ?? LeadProfile.New(client.Id, id);
-        if (profile.ETag.Length > 0)
-        {
-            http.Response.Headers.ETag = Quoted(profile.ETag);
-        }
+        RepProfileEdit.WithETag(http, profile);
 
         return TypedResults.Ok(new { leadId = id, bant = BantView(profile.Bant) });
     }
@@ -95,40 +91,22 @@ public static class QualificationApi
             return ErrorHandling.LeadNotFound(http, id);
         }
 
-        var ifMatch = http.Request.Headers.IfMatch is { Count: > 0 } h && h.ToString() != "*" ? h.ToString() : null;
-        for (var attempt = 1; ; attempt++)
-        {
-            var current = await profiles.GetAsync(client.Id, id, ct) ?? LeadProfile.New(client.Id, id);
-            if (ifMatch is not null && ifMatch != Quoted(current.ETag))
-            {
-                return ErrorHandling.Problem(http, StatusCodes.Status412PreconditionFailed, "The lead's profile changed since it was read (If-Match); read it again.", "If-Match");
-            }
-
-            var b = current.Bant;
-            var next = current with
+        return await RepProfileEdit.SaveAsync(
+            http,
+            profiles,
+            client.Id,
+            id,
+            current => current with
             {
                 Bant = new BantAssessment(
-                    set.GetValueOrDefault("budget", b.Budget),
-                    set.GetValueOrDefault("authority", b.Authority),
-                    set.GetValueOrDefault("need", b.Need),
-                    set.GetValueOrDefault("timeline", b.Timeline)),
+                    set.GetValueOrDefault("budget", current.Bant.Budget),
+                    set.GetValueOrDefault("authority", current.Bant.Authority),
+                    set.GetValueOrDefault("need", current.Bant.Need),
+                    set.GetValueOrDefault("timeline", current.Bant.Timeline)),
                 UpdatedAt = clock.GetUtcNow(),
-            };
-            try
-            {
-                var saved = await profiles.SaveAsync(next, ct);
-                http.Response.Headers.ETag = Quoted(saved.ETag);
-                return TypedResults.Ok(new { leadId = id, bant = BantView(saved.Bant) });
-            }
-            catch (ConcurrencyException) when (ifMatch is null && attempt < MaxAttempts)
-            {
-                // A turn merged meanwhile: apply the rep's values to its result.
-            }
-            catch (ConcurrencyException) when (ifMatch is not null)
-            {
-                return ErrorHandling.Problem(http, StatusCodes.Status412PreconditionFailed, "The lead's profile changed since it was read (If-Match); read it again.", "If-Match");
-            }
-        }
+            },
+            saved => TypedResults.Ok(new { leadId = id, bant = BantView(saved.Bant) }),
+            ct);
     }
 
     private static (BantDimension? Dimension, (string Field, string Message)? Error) ReadDimension(JsonProperty property)
@@ -244,7 +222,6 @@ public static class QualificationApi
 
     internal static object OutcomeView(LeadOutcome o) => new { leadId = o.LeadId, outcome = o.Outcome, value = o.Value, reason = o.Reason, source = o.Source, at = o.At };
 
-    private static string Quoted(string etag) => $"\"{etag}\"";
 
 }
 
