@@ -30,6 +30,7 @@ public static class HostingExtensions
         var services = builder.Services;
         services.AddSingleton(mode);
         services.AddProblemDetails();
+        services.AddSalesFlowOpenApi();
         // Binding failures (bad JSON, wrong types) reach the exception handler, which names the field, in every environment.
         services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddSingleton(TimeProvider.System);
@@ -147,6 +148,7 @@ public static class HostingExtensions
         app.MapRecommendationsApi();
         app.MapPlaybooksApi();
         app.MapAnalyticsApi();
+        app.MapSalesFlowOpenApi();
         return app;
     }
 

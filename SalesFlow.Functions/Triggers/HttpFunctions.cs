@@ -21,6 +21,16 @@ public sealed class ProbeFunctions(HttpFunctionDispatcher dispatcher)
     public Task<IResult> Ready([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "ready")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
 }
 
+/// <summary>The OpenAPI document and the API reference page: they describe the API and open no data, so no key.</summary>
+public sealed class ApiDescriptionFunctions(HttpFunctionDispatcher dispatcher)
+{
+    [Function("openapi")]
+    public Task<IResult> OpenApi([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "openapi/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
+
+    [Function("api-reference")]
+    public Task<IResult> ApiReference([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api-reference/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
+}
+
 /// <summary>Callers that cannot send a function key: they prove themselves by signature or token.</summary>
 public sealed class WebhookFunctions(HttpFunctionDispatcher dispatcher, DurableClientAccessor durableClients)
 {
