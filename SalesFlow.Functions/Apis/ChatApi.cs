@@ -34,7 +34,7 @@ public static class ChatApi
         api.MapPost("/stream", StreamAsync)
             .WithName("ChatStream")
             .WithSummary("Server-sent events: a lead's message answered token by token (mode lead), or a rep's question to the coach (mode coach).")
-            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .Produces<string>(StatusCodes.Status200OK, "text/event-stream") // events token, done, error: ChatContracts.cs
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
         return app;

@@ -34,6 +34,18 @@ public static class OpenApiExtensions
                 };
                 return Task.CompletedTask;
             });
+            o.AddSchemaTransformer((schema, context, _) =>
+            {
+                // A polymorphic type whose variants carry no $type on the wire (told apart by their properties): the
+                // generator still names a $type discriminator, which no variant has. Left as a plain anyOf.
+                if (schema.Discriminator is not null && context.JsonTypeInfo.PolymorphismOptions is { } polymorphism
+                    && polymorphism.DerivedTypes.All(d => d.TypeDiscriminator is null))
+                {
+                    schema.Discriminator = null;
+                }
+
+                return Task.CompletedTask;
+            });
             o.AddOperationTransformer((operation, context, _) =>
             {
                 // Only the routes whose group (or own metadata) demands a key: webhooks, health and verify stay open.
