@@ -1,3 +1,5 @@
+using Microsoft.OpenApi;
+using SalesFlow.Functions.Security;
 using Scalar.AspNetCore;
 
 namespace SalesFlow.Functions.Extensions;
@@ -11,14 +13,52 @@ public static class OpenApiExtensions
     public const string DocumentPath = "/openapi/{documentName}.json";
     public const string ReferencePath = "/api-reference";
 
+    /// <summary>The security scheme's name in the document: a bearer token, the client's API key or the admin key.</summary>
+    public const string BearerScheme = "bearer";
+
     public static IServiceCollection AddSalesFlowOpenApi(this IServiceCollection services)
     {
-        services.AddOpenApi("v1", o => o.AddDocumentTransformer((document, _, _) =>
+        services.AddOpenApi("v1", o =>
         {
-            document.Info.Title = "SalesFlow API";
-            document.Info.Description = "The AI sales assistant's HTTP API: webhooks, leads, conversations, qualification, knowledge, analytics and operations. Management routes take the client's API key as a bearer token.";
-            return Task.CompletedTask;
-        }));
+            o.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info.Title = "SalesFlow API";
+                document.Info.Description = "The AI sales assistant's HTTP API: webhooks, leads, conversations, qualification, knowledge, analytics and operations. Management routes take the client's API key as a bearer token.";
+                document.Components ??= new OpenApiComponents();
+                document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+                document.Components.SecuritySchemes[BearerScheme] = new OpenApiSecurityScheme
+                {
+                    Type = SecuritySchemeType.Http,
+                    Scheme = "bearer",
+                    Description = "Authorization: Bearer <key>. Management routes take the client's API key (returned once by POST /api/admin/clients); /api/admin routes take the operator's SalesFlow:AdminKey. Webhooks are signed by their vendor instead; health and verification links need no key.",
+                };
+                return Task.CompletedTask;
+            });
+            o.AddSchemaTransformer((schema, context, _) =>
+            {
+                // A polymorphic type whose variants carry no $type on the wire (told apart by their properties): the
+                // generator still names a $type discriminator, which no variant has. Left as a plain anyOf.
+                if (schema.Discriminator is not null && context.JsonTypeInfo.PolymorphismOptions is { } polymorphism
+                    && polymorphism.DerivedTypes.All(d => d.TypeDiscriminator is null))
+                {
+                    schema.Discriminator = null;
+                }
+
+                return Task.CompletedTask;
+            });
+            o.AddOperationTransformer((operation, context, _) =>
+            {
+                // Only the routes whose group (or own metadata) demands a key: webhooks, health and verify stay open.
+                if (context.Description.ActionDescriptor.EndpointMetadata.OfType<BearerKeyRequirement>().LastOrDefault() is { } key)
+                {
+                    operation.Security ??= [];
+                    operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [] });
+                    operation.Description = string.IsNullOrEmpty(operation.Description) ? $"Bearer key: {key.Accepts}." : $"{operation.Description}\n\nBearer key: {key.Accepts}.";
+                }
+
+                return Task.CompletedTask;
+            });
+        });
         return services;
     }
 
