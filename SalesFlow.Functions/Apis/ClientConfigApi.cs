@@ -32,7 +32,7 @@ public static class ClientConfigApi
         config.MapGet("", GetAsync).WithName("GetClientConfig").WithSummary("The client's configuration; secrets masked.")
             .Produces<ClientConfig>();
         config.MapPatch("", PatchAsync).WithName("PatchClientConfig").WithSummary("JSON merge patch (RFC 7396) of the client's configuration; null removes a field.")
-            .Accepts<ClientConfig>(MergePatchContentType)
+            .DescribesBody(typeof(ClientConfig), MergePatchContentType)
             .Produces<ClientConfig>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status409Conflict)

@@ -44,7 +44,7 @@ public static class KnowledgeApi
             .Produces(StatusCodes.Status204NoContent)
             .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("/bases/{id}/documents", AddDocumentAsync).WithName("AddKnowledgeDocument").WithSummary("Add or replace a document: JSON {id?, title?, contentType, content} or a text/plain, text/markdown or text/html body (?id=&title=). Large documents are ingested as queue work (202).")
-            .Accepts<DocumentRequest>("application/json", "text/plain", "text/markdown", "text/html")
+            .DescribesBody(typeof(DocumentRequest), "application/json", "text/plain", "text/markdown", "text/html")
             .Produces<KnowledgeSourceDto>(StatusCodes.Status201Created)
             .Produces<KnowledgeSourceDto>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest)
@@ -59,7 +59,7 @@ public static class KnowledgeApi
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("/bases/{id}/faqs/bulk", ImportFaqsAsync).WithName("ImportKnowledgeFaqs").WithSummary("Import FAQs: JSON {faqs:[{id?, question, answer}]} or CSV (question,answer[,id]); the same id replaces.")
-            .Accepts<FaqBulkRequest>("application/json", "text/csv")
+            .DescribesBody(typeof(FaqBulkRequest), "application/json", "text/csv")
             .Produces<FaqImportDto>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)

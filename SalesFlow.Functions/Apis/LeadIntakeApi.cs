@@ -32,7 +32,7 @@ public static class LeadIntakeApi
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
         api.MapPost("/import", ImportAsync).WithName("ImportLeads").WithSummary("Each CSV row as POST /api/leads; per-row results and errors (row number, field, message).")
-            .Accepts<string>("text/csv")
+            .DescribesBody(typeof(string), "text/csv")
             .Produces<LeadImportDto>()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);

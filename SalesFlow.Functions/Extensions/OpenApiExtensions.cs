@@ -46,21 +46,39 @@ public static class OpenApiExtensions
 
                 return Task.CompletedTask;
             });
-            o.AddOperationTransformer((operation, context, _) =>
+            o.AddOperationTransformer(async (operation, context, ct) =>
             {
+                var metadata = context.Description.ActionDescriptor.EndpointMetadata;
+                if (metadata.OfType<DescribedRequestBody>().LastOrDefault() is { } body && operation.RequestBody is null)
+                {
+                    var content = new Dictionary<string, OpenApiMediaType>();
+                    foreach (var mediaType in body.ContentTypes)
+                    {
+                        var type = mediaType.Contains("json", StringComparison.Ordinal) ? body.Type : typeof(string);
+                        content[mediaType] = new OpenApiMediaType { Schema = await context.GetOrCreateSchemaAsync(type, null, ct) };
+                    }
+
+                    operation.RequestBody = new OpenApiRequestBody { Required = true, Content = content };
+                }
+
                 // Only the routes whose group (or own metadata) demands a key: webhooks, health and verify stay open.
-                if (context.Description.ActionDescriptor.EndpointMetadata.OfType<BearerKeyRequirement>().LastOrDefault() is { } key)
+                if (metadata.OfType<BearerKeyRequirement>().LastOrDefault() is { } key)
                 {
                     operation.Security ??= [];
                     operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [] });
                     operation.Description = string.IsNullOrEmpty(operation.Description) ? $"Bearer key: {key.Accepts}." : $"{operation.Description}\n\nBearer key: {key.Accepts}.";
                 }
-
-                return Task.CompletedTask;
             });
         });
         return services;
     }
+
+    /// <summary>
+    /// Documents a body the handler reads itself (JSON of <paramref name="type"/>; text for the other media types).
+    /// Not <c>Accepts</c>: routing would enforce that with its own 415, and these handlers name the field in theirs.
+    /// </summary>
+    public static TBuilder DescribesBody<TBuilder>(this TBuilder builder, Type type, params string[] contentTypes)
+        where TBuilder : IEndpointConventionBuilder => builder.WithMetadata(new DescribedRequestBody(type, contentTypes));
 
     public static IEndpointRouteBuilder MapSalesFlowOpenApi(this IEndpointRouteBuilder app)
     {
@@ -69,3 +87,6 @@ public static class OpenApiExtensions
         return app;
     }
 }
+
+/// <summary>Endpoint metadata for the OpenAPI document only: the request body a handler reads itself.</summary>
+public sealed record DescribedRequestBody(Type Type, IReadOnlyList<string> ContentTypes);

@@ -113,6 +113,17 @@ public sealed partial class OpenApiDocumentTests : IAsyncLifetime
     }
 
     [Fact]
+    public void BodiesTheHandlersReadThemselvesAreDescribedWithTheirMediaTypes()
+    {
+        var patch = Operations().Single(o => o.Method == "PATCH" && o.Path == "/api/clients/{clientId}/config").Operation;
+        var document = Operations().Single(o => o.Method == "POST" && o.Path == "/api/knowledge/bases/{id}/documents").Operation;
+
+        Assert.True(IsTyped(patch.GetProperty("requestBody").GetProperty("content").GetProperty("application/merge-patch+json").GetProperty("schema")));
+        var media = document.GetProperty("requestBody").GetProperty("content").EnumerateObject().Select(m => m.Name).ToList();
+        Assert.Equal(["application/json", "text/plain", "text/markdown", "text/html"], media);
+    }
+
+    [Fact]
     public void KeyProtectedOperationsCarryTheBearerRequirementAndOpenOnesDoNot()
     {
         var requiresKey = RouteTable().Where(r => !r.Excluded)
