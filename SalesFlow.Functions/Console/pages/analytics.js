@@ -123,7 +123,7 @@ function sections({ funnel, scores, personality, channels, autonomy, ai }, t, h)
       h('p', { class: 'muted' }, t('analytics.scores.total', { n: fmtNumber(scores.leads) })),
       h('div', { class: 'chart-pair' }, temperatureChart, healthChart)),
     section(h, 'analytics-disc', t('analytics.disc'), discChart),
-    section(h, 'analytics-channels', t('analytics.channels'), h('p', { class: 'muted' }, t('analytics.channels.zone', { zone: channels.timeZone })), channelChart),
+    section(h, 'analytics-channels', t('analytics.channels'), channelChart),
     section(h, 'analytics-autonomy', t('analytics.autonomy'),
       h('div', { class: 'stats' },
         stat(t('analytics.conversations'), fmtNumber(autonomy.conversations), 'stat-conv'),

@@ -34,9 +34,16 @@ function errorText(t, e) {
   return e?.status === 0 ? t('operations.unreachable') : (e?.title || String(e));
 }
 
+/** A lead's name, else its id shortened to its tail (ids are long and alike at the start); the full id as a tooltip. */
 function leadLink(h, t, leadId, name) {
-  return leadId ? h('a', { href: `#/leads/${encodeURIComponent(leadId)}` }, name || leadId) : h('span', { class: 'muted' }, t('operations.noLead'));
+  if (!leadId) {
+    return h('span', { class: 'muted' }, t('operations.noLead'));
+  }
+  const text = name || (leadId.length > 14 ? `…${leadId.slice(-10)}` : leadId);
+  return h('a', { href: `#/leads/${encodeURIComponent(leadId)}`, title: leadId }, text);
 }
+
+const when = (value) => fmtDate(value, { dateStyle: 'short', timeStyle: 'short' });
 
 function outbox({ api, t, h, signal, announce }) {
   const select = h('select', { id: 'outbox-status', name: 'status' },
@@ -63,7 +70,7 @@ function outbox({ api, t, h, signal, announce }) {
       } }, t('operations.outbox.resend')));
     }
     const tr = h('tr', { 'data-id': item.id },
-      h('td', {}, fmtDate(item.createdAt)),
+      h('td', { class: 'ops-time' }, when(item.createdAt)),
       h('td', {}, leadLink(h, t, item.leadId)),
       h('td', {}, t(`operations.channel.${item.channel}`)),
       h('td', {}, item.recipient),
@@ -166,9 +173,9 @@ function followUps({ api, t, h, signal }) {
         ? grid(h, [{ text: t('operations.lead') }, { text: t('operations.followups.due') }, { text: t('operations.followups.steps'), num: true }, { text: t('operations.followups.last') }, { text: t('operations.status') }],
           items.map((f) => h('tr', {},
             h('td', {}, leadLink(h, t, f.leadId, f.leadName)),
-            h('td', {}, fmtDate(f.dueAt)),
+            h('td', { class: 'ops-time' }, when(f.dueAt)),
             h('td', { class: 'num' }, fmtNumber(f.stepsSent)),
-            h('td', {}, f.lastStepAt ? fmtDate(f.lastStepAt) : '–'),
+            h('td', {}, f.lastStepAt ? when(f.lastStepAt) : '–'),
             h('td', {}, h('span', { class: ['badge', f.due ? 'warn' : null] }, f.due ? t('operations.followups.isDue') : t('operations.followups.scheduled'))))))
         : h('p', { class: 'muted' }, t('operations.followups.empty')));
     } catch (e) {
@@ -196,7 +203,7 @@ function audit({ api, t, h, signal }) {
         body.replaceChildren();
       }
       body.append(...page.items.map((a) => h('tr', {},
-        h('td', {}, fmtDate(a.createdAt)),
+        h('td', { class: 'ops-time' }, when(a.createdAt)),
         h('td', {}, leadLink(h, t, a.leadId)),
         h('td', {}, h('span', { class: ['badge', statusClass(a.verdict)] }, t(`operations.verdict.${a.verdict}`))),
         h('td', {}, a.ruleIds.length ? a.ruleIds.join(', ') : '–'),

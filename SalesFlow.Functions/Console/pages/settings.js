@@ -99,7 +99,7 @@ export async function render(main, { api, t, h, signal }) {
     if (kind === 'bool') {
       input = h('input', { id, name: path, type: 'checkbox', 'aria-describedby': describedBy });
     } else if (kind === 'list' || kind === 'map') {
-      input = h('textarea', { id, name: path, rows: 3, spellcheck: 'false', 'aria-describedby': describedBy });
+      input = h('textarea', { id, name: path, rows: 4, spellcheck: 'false', 'aria-describedby': describedBy });
     } else {
       input = h('input', {
         id, name: path, type: kind === 'secret' ? 'password' : kind === 'number' ? 'number' : 'text',
