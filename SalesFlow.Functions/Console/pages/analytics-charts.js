@@ -37,13 +37,16 @@ export function barChart({ id, title, rows, columns, emptyText, numbersText }) {
   }
   figure.append(h('details', { class: 'chart-numbers' },
     h('summary', {}, numbersText),
-    table(columns, rows.map((r) => [r.label, r.display, ...(r.extra ?? [])]))));
+    table(columns, rows.map((r) => [r.label, r.display, ...(r.extra ?? [])]), title)));
   return figure;
 }
 
-/** A plain data table: the first column is the row header, the others are numbers. */
-export function table(columns, rows) {
-  return h('div', { class: 'table-wrap' }, h('table', {},
+/**
+ * A plain data table: the first column is the row header, the others are numbers. Its wrapper scrolls sideways on a
+ * phone, so it is a labelled region that takes the keyboard focus (arrow keys scroll it).
+ */
+export function table(columns, rows, label) {
+  return h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': label }, h('table', {},
     h('thead', {}, h('tr', {}, columns.map((c, i) => h('th', { scope: 'col', class: i > 0 ? 'num' : null }, c)))),
     h('tbody', {}, rows.map((cells) => h('tr', {}, cells.map((c, i) => (i === 0 ? h('th', { scope: 'row' }, c) : h('td', { class: 'num' }, c))))))));
 }

@@ -130,7 +130,7 @@ function sections({ funnel, scores, personality, channels, autonomy, ai }, t, h)
         stat(t('analytics.handled'), fmtNumber(autonomy.handledWithoutHuman), 'stat-handled'),
         stat(t('analytics.autonomyRate'), percent(autonomy.autonomyRate), 'stat-rate')),
       autonomy.escalationReasons.length
-        ? table([t('analytics.reason'), t('analytics.count')], autonomy.escalationReasons.map((r) => [r.reason, fmtNumber(r.count)]))
+        ? table([t('analytics.reason'), t('analytics.count')], autonomy.escalationReasons.map((r) => [r.reason, fmtNumber(r.count)]), t('analytics.reason'))
         : h('p', { class: 'muted' }, t('analytics.noEscalations'))),
     section(h, 'analytics-ai', t('analytics.ai'),
       h('div', { class: 'stats' },

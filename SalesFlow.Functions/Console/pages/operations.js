@@ -24,8 +24,9 @@ function card(h, id, title, ...content) {
   return h('section', { class: 'card ops-section', id, 'aria-labelledby': `${id}-h` }, h('h2', { id: `${id}-h` }, title), ...content);
 }
 
-function grid(h, columns, rows) {
-  return h('div', { class: 'table-wrap' }, h('table', {},
+/** A table whose wrapper scrolls sideways on a phone: a labelled region that takes the keyboard focus. */
+function grid(h, label, columns, rows) {
+  return h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': label }, h('table', {},
     h('thead', {}, h('tr', {}, columns.map((c) => h('th', { scope: 'col', class: c.num ? 'num' : null }, c.text)))),
     h('tbody', {}, rows)));
 }
@@ -112,7 +113,7 @@ function outbox({ api, t, h, signal, announce }) {
 
   const element = card(h, 'ops-outbox', t('operations.outbox'),
     h('div', { class: 'field ops-filter' }, h('label', { for: 'outbox-status' }, t('operations.outbox.filter')), select),
-    h('div', { class: 'table-wrap' }, h('table', {},
+    h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': t('operations.table', { name: t('operations.outbox') }) }, h('table', {},
       h('thead', {}, h('tr', {}, [t('operations.created'), t('operations.lead'), t('operations.channel'), t('operations.recipient'), t('operations.purpose'), t('operations.status'), t('operations.attempts'), t('operations.action')]
         .map((c, i) => h('th', { scope: 'col', class: i === 6 ? 'num' : null }, c)))),
       body)),
@@ -132,7 +133,7 @@ function poison({ api, t, h, signal, announce }) {
         holder.replaceChildren(h('p', { class: 'muted' }, t('operations.poison.empty')));
         return;
       }
-      holder.replaceChildren(grid(h,
+      holder.replaceChildren(grid(h, t('operations.table', { name: t('operations.poison') }),
         [{ text: t('operations.poison.queue') }, { text: t('operations.poison.work') }, { text: t('operations.attempts'), num: true }, { text: t('operations.poison.error') }, { text: t('operations.action') }],
         items.map((item) => h('tr', { 'data-id': item.id },
           h('td', {}, t(`operations.queue.${item.queue}`) === `operations.queue.${item.queue}` ? item.queue : t(`operations.queue.${item.queue}`)),
@@ -170,7 +171,7 @@ function followUps({ api, t, h, signal }) {
     try {
       const { items } = await api.get('/api/operations/followups', { signal });
       holder.replaceChildren(items.length
-        ? grid(h, [{ text: t('operations.lead') }, { text: t('operations.followups.due') }, { text: t('operations.followups.steps'), num: true }, { text: t('operations.followups.last') }, { text: t('operations.status') }],
+        ? grid(h, t('operations.table', { name: t('operations.followups') }), [{ text: t('operations.lead') }, { text: t('operations.followups.due') }, { text: t('operations.followups.steps'), num: true }, { text: t('operations.followups.last') }, { text: t('operations.status') }],
           items.map((f) => h('tr', {},
             h('td', {}, leadLink(h, t, f.leadId, f.leadName)),
             h('td', { class: 'ops-time' }, when(f.dueAt)),
@@ -222,7 +223,7 @@ function audit({ api, t, h, signal }) {
   };
   more.addEventListener('click', () => load(true));
   const element = card(h, 'ops-audit', t('operations.audit'),
-    h('div', { class: 'table-wrap' }, h('table', {},
+    h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': t('operations.table', { name: t('operations.audit') }) }, h('table', {},
       h('thead', {}, h('tr', {}, [t('operations.created'), t('operations.lead'), t('operations.audit.verdict'), t('operations.audit.rules'), t('operations.purpose'), t('operations.audit.text')].map((c) => h('th', { scope: 'col' }, c)))),
       body)),
     message, h('div', { class: 'actions' }, more));
@@ -241,9 +242,9 @@ function usage({ api, t, h, signal }) {
       holder.replaceChildren(
         h('p', { id: 'usage-total' }, t('operations.usage.total', { calls: fmtNumber(report.total.calls), tokens: fmtNumber(report.total.totalTokens), cost: money(report.total.costUsd) })),
         h('h3', {}, t('operations.usage.byModel')),
-        Object.keys(report.byModel).length ? grid(h, columns(t('operations.usage.model')), rows(report.byModel)) : h('p', { class: 'muted' }, t('operations.usage.empty')),
+        Object.keys(report.byModel).length ? grid(h, t('operations.usage.byModel'), columns(t('operations.usage.model')), rows(report.byModel)) : h('p', { class: 'muted' }, t('operations.usage.empty')),
         h('h3', {}, t('operations.usage.byPurpose')),
-        Object.keys(report.byPurpose).length ? grid(h, columns(t('operations.usage.purpose')), rows(report.byPurpose)) : h('p', { class: 'muted' }, t('operations.usage.empty')));
+        Object.keys(report.byPurpose).length ? grid(h, t('operations.usage.byPurpose'), columns(t('operations.usage.purpose')), rows(report.byPurpose)) : h('p', { class: 'muted' }, t('operations.usage.empty')));
     } catch (e) {
       if (e?.name !== 'AbortError') {
         holder.replaceChildren(h('p', { class: 'form-error', role: 'alert' }, errorText(t, e)));
