@@ -2,11 +2,11 @@
 // with the same numbers sits under it (a text alternative for screen readers and for copying).
 import { h, svg } from '../dom.js';
 
-// Widths in per cent of the chart (labels, bars, values), heights in pixels: the text keeps its size at any width.
-const LABEL = 30;
-const BARS = 55;
-const ROW = 30;
-const BAR = 18;
+// Each row: its label on one line, the bar under it (width in per cent of the chart, so the text keeps its size and
+// nothing is clipped at any width, down to a phone), the value right after the bar.
+const BARS = 85;
+const ROW = 44;
+const BAR = 16;
 
 let next = 0;
 
@@ -29,9 +29,9 @@ export function barChart({ id, title, rows, columns, emptyText, numbersText }) {
       const y = i * ROW;
       const length = Math.max(row.value > 0 ? 0.5 : 0, ((Number(row.value) || 0) / max) * BARS);
       image.append(
-        svg('text', { x: `${LABEL - 1}%`, y: y + ROW / 2, class: 'chart-label', 'text-anchor': 'end', 'dominant-baseline': 'middle' }, shorten(row.label)),
-        svg('rect', { x: `${LABEL}%`, y: y + (ROW - BAR) / 2, width: `${length.toFixed(2)}%`, height: BAR, rx: 3, class: ['chart-bar', row.cls] }),
-        svg('text', { x: `${(LABEL + length + 1).toFixed(2)}%`, y: y + ROW / 2, class: 'chart-value', 'dominant-baseline': 'middle' }, row.display));
+        svg('text', { x: 0, y: y + 14, class: 'chart-label' }, shorten(row.label)),
+        svg('rect', { x: 0, y: y + 20, width: `${length.toFixed(2)}%`, height: BAR, rx: 3, class: ['chart-bar', row.cls] }),
+        svg('text', { x: `${(length + 1).toFixed(2)}%`, y: y + 20 + BAR / 2, class: 'chart-value', 'dominant-baseline': 'middle' }, row.display));
     });
     figure.append(image);
   }
@@ -53,5 +53,5 @@ export function table(columns, rows, label) {
 
 function shorten(text) {
   const s = String(text ?? '');
-  return s.length > 24 ? `${s.slice(0, 23)}…` : s;
+  return s.length > 48 ? `${s.slice(0, 47)}…` : s;
 }
