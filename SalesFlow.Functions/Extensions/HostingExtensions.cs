@@ -150,6 +150,7 @@ public static class HostingExtensions
         app.MapAnalyticsApi();
         app.MapScoreDistributionApi();
         app.MapOperationsApi();
+        app.MapConsoleApi();
         app.MapSalesFlowOpenApi();
         return app;
     }
