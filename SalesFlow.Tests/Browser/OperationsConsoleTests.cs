@@ -19,10 +19,16 @@ public sealed class OperationsConsoleTests(ConsoleBrowserFixture browser)
 
     private static string NewPhone() => "+4917055" + Random.Shared.Next(100000, 999999).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    private async Task<string> SeedConversationAsync()
+    private async Task<string> SeedConversationAsync(string? answer = null)
     {
         var phone = NewPhone();
-        await Api.PostJsonAsync("/api/conversations", new { channel = "sms", from = phone, message = "Hi, I run sales at a company of 20 people. What does it cost?" });
+        var started = await Api.PostJsonAsync("/api/conversations", new { channel = "sms", from = phone, message = "Hi, I run sales at a company of 20 people. What does it cost?" });
+        if (answer is not null)
+        {
+            // The lead answers the reply: the channel report counts a reply.
+            await Api.PostJsonAsync($"/api/conversations/{started.Str("conversationId")}/messages", new { message = answer });
+        }
+
         return phone;
     }
 
@@ -49,7 +55,8 @@ public sealed class OperationsConsoleTests(ConsoleBrowserFixture browser)
     [Fact]
     public async Task AnalyticsDrawsTheDemoClientsFunnelAndScoresAsChartsThatCarryTheirNumbers()
     {
-        await SeedConversationAsync();
+        await SeedConversationAsync("We are 20 reps and want to start next month, budget is about 500 euros a month.");
+        await SeedConversationAsync("I am the head of sales. Can we book a demo call this week?");
         var scores = await Api.GetJsonAsync("/api/analytics/scores");
         var funnel = await Api.GetJsonAsync("/api/analytics/funnel");
         Assert.True(scores.GetProperty("leads").GetInt32() >= 1);
@@ -74,6 +81,7 @@ public sealed class OperationsConsoleTests(ConsoleBrowserFixture browser)
         await page.Locator("#analytics-to").FillAsync("2020-01-31");
         await page.GetByRole(AriaRole.Button, new() { Name = "Show" }).ClickAsync();
         await Assertions.Expect(page.Locator("#chart-temperature")).ToContainTextAsync("No data in this range yet.");
+        await Assertions.Expect(page.Locator("#analytics-scores")).ToContainTextAsync("Leads with a score, created in this range: 0.");
 
         await page.ReloadAsync();
         await page.Locator("#chart-funnel svg").WaitForAsync();

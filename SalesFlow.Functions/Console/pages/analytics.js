@@ -73,7 +73,7 @@ export async function render(main, { api, t, h, signal }) {
 }
 
 function section(h, id, title, ...content) {
-  return h('section', { class: 'card analytics-section', 'aria-labelledby': `${id}-h` }, h('h2', { id: `${id}-h` }, title), ...content);
+  return h('section', { class: 'card analytics-section', id, 'aria-labelledby': `${id}-h` }, h('h2', { id: `${id}-h` }, title), ...content);
 }
 
 function sections({ funnel, scores, personality, channels, autonomy, ai }, t, h) {
