@@ -23,9 +23,9 @@ public static class OperationsApi
         var api = app.MapGroup("/api/operations").WithTags("Operations").RequireClientKey();
         api.MapGet("/poison", ListPoisonAsync).WithName("ListClientPoison").Produces<ClientPoisonList>()
             .WithSummary($"This client's work parked after too many failed tries, per queue oldest first (at most {MaxPoisonPerQueue} per queue; on Storage queues only among the front {MaxPoisonPerQueue} of each).");
-        api.MapPost("/poison/{queue}/{id}/replay", ReplayPoisonAsync).WithName("ReplayClientPoison").Produces<ClientPoisonReplay>()
+        api.MapPost("/poison/{queue}/{id}/replay", ReplayPoisonAsync).WithName("ReplayClientPoison").Produces<ClientPoisonReplay>().ProducesProblem(StatusCodes.Status404NotFound)
             .WithSummary("Moves one of this client's parked items back to its queue, due now, tries reset. 404 for an item that is not this client's.");
-        api.MapGet("/followups", ListFollowUpsAsync).WithName("ListClientFollowUps").Produces<ScheduledFollowUpList>()
+        api.MapGet("/followups", ListFollowUpsAsync).WithName("ListClientFollowUps").Produces<ScheduledFollowUpList>().ProducesProblem(StatusCodes.Status400BadRequest)
             .WithSummary($"This client's scheduled follow-ups (standalone driver), earliest due first; limit 1..{MaxFollowUps} (default {DefaultFollowUps}). Under the Functions host the cadence runs in durable orchestrations and this list is empty.");
         return app;
     }

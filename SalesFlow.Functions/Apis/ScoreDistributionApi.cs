@@ -22,7 +22,7 @@ public static class ScoreDistributionApi
     public static IEndpointRouteBuilder MapScoreDistributionApi(this IEndpointRouteBuilder app)
     {
         app.MapGroup("/api/analytics").WithTags("Analytics").RequireClientKey()
-            .MapGet("/scores", GetAsync).WithName("GetAnalyticsScores").Produces<ScoreDistribution>()
+            .MapGet("/scores", GetAsync).WithName("GetAnalyticsScores").Produces<ScoreDistribution>().ProducesProblem(StatusCodes.Status400BadRequest)
             .WithSummary("Leads created in the range by temperature (HOT/WARM/COLD) and by health score (0–100 in fifths), from their latest stored scores. from/to: ISO dates or date-times (UTC days; default the last 30 days, at most 400).");
         return app;
     }
