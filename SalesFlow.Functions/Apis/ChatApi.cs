@@ -34,7 +34,8 @@ public static class ChatApi
         api.MapPost("/stream", StreamAsync)
             .WithName("ChatStream")
             .WithSummary("Server-sent events: a lead's message answered token by token (mode lead), or a rep's question to the coach (mode coach).")
-            .Produces<string>(StatusCodes.Status200OK, "text/event-stream") // events token, done, error: ChatContracts.cs
+            .WithDescription("Each event is one `event:` line and one JSON `data:` line. `token` {text} per piece of text; then one `done`: mode lead {mode, conversationId, state, previousState, intent, reply, outboxId, compliance {verdict, ruleIds}, usage, timing}, mode coach {mode, conversationId, state, intent, answer, usage, timing}; or `error` {message, traceId} when the answer fails after the stream began. `usage` {calls, inputTokens, outputTokens, totalTokens, costUsd, models[]}; `timing` {brain, ttftMs, addedLatencyMs, preUpstreamMs, postUpstreamMs, upstreamTtftMs, totalMs}.")
+            .Produces<string>(StatusCodes.Status200OK, "text/event-stream") // the events' records: ChatContracts.cs
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
         return app;

@@ -30,6 +30,7 @@ public static class KnowledgeApi
         var api = app.MapGroup("/api/knowledge").WithTags("Knowledge").RequireClientKey();
         api.MapPost("/bases", CreateBaseAsync).WithName("CreateKnowledgeBase").WithSummary("Create a knowledge base {name, description?}.")
             .Produces<KnowledgeBaseDto>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status409Conflict) // a knowledge quota (Knowledge:Max…) is reached
             .ProducesProblem(StatusCodes.Status400BadRequest);
         api.MapGet("/bases", ListBasesAsync).WithName("ListKnowledgeBases")
             .WithSummary($"The client's knowledge bases with their stats, in creation order. Paged: limit 1..{MaxBaseLimit} (default {MaxBaseLimit}), then ?cursor=<next> until next is null.")
@@ -47,6 +48,7 @@ public static class KnowledgeApi
             .DescribesBody(typeof(DocumentRequest), "application/json", "text/plain", "text/markdown", "text/html")
             .Produces<KnowledgeSourceDto>(StatusCodes.Status201Created)
             .Produces<KnowledgeSourceDto>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status409Conflict) // a knowledge quota (Knowledge:Max…) is reached
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
@@ -56,11 +58,13 @@ public static class KnowledgeApi
             .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("/bases/{id}/faqs", AddFaqAsync).WithName("AddKnowledgeFaq").WithSummary("Add or replace one FAQ {id?, question, answer}.")
             .Produces<KnowledgeSourceDto>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status409Conflict) // a knowledge quota (Knowledge:Max…) is reached
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("/bases/{id}/faqs/bulk", ImportFaqsAsync).WithName("ImportKnowledgeFaqs").WithSummary("Import FAQs: JSON {faqs:[{id?, question, answer}]} or CSV (question,answer[,id]); the same id replaces.")
             .DescribesBody(typeof(FaqBulkRequest), "application/json", "text/csv")
             .Produces<FaqImportDto>()
+            .ProducesProblem(StatusCodes.Status409Conflict) // a knowledge quota (Knowledge:Max…) is reached
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
