@@ -85,6 +85,12 @@ public sealed class InProcessApp : IAsyncDisposable
         InProcessApp? self = null;
         app.Use(async (context, next) =>
         {
+            // Recorded as the response starts, not after it: a file response can reach the client before next returns.
+            context.Response.OnStarting(() =>
+            {
+                self!.Answered[Key(context.Request)] = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText;
+                return Task.CompletedTask;
+            });
             await next(context);
             self!.Answered[Key(context.Request)] = (context.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText;
         });
