@@ -2,6 +2,7 @@ using SalesFlow.Core.Common;
 using SalesFlow.Core.Conversations;
 using SalesFlow.Core.Leads;
 using SalesFlow.Core.Qualification;
+using SalesFlow.Core.Recommendations;
 using SalesFlow.Functions.Extensions;
 using SalesFlow.Functions.Security;
 
@@ -28,7 +29,7 @@ public static class LeadListApi
         return app;
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, ILeadScoreStore scores, ILeadStore leads, string? temperature, string? state, string? q, string? sort, string? cursor, string? limit, CancellationToken ct)
+    private static async Task<IResult> ListAsync(HttpContext http, ILeadScoreStore scores, ILeadStore leads, IRecommendationStore recommendations, RecommendationService recommender, TimeProvider clock, string? temperature, string? state, string? q, string? sort, string? cursor, string? limit, CancellationToken ct)
     {
         var temp = temperature?.Trim().ToLowerInvariant();
         if (temperature is not null && !Temperatures.Contains(temp))
@@ -64,19 +65,30 @@ public static class LeadListApi
         var query = new LeadListQuery(temp, state, string.IsNullOrEmpty(text) ? null : text, by, order.StartsWith('-'), page.After?.Id, page.Limit + 1);
         var found = Page<LeadScoreSnapshot>.From(await scores.ListAsync(client.Id, query, ct), page.Limit, s => new PagePosition(0, s.SortKey(by)));
         List<object> items = [];
+        var feedback = await recommender.FeedbackAsync(client.Id, ct);
         foreach (var row in found.Items)
         {
             // Name and flags as they are now (a release or an erasure since the last score); a lead erased meanwhile is left out.
             if (await leads.GetAsync(client.Id, row.LeadId, ct) is { } lead)
             {
-                items.Add(Row(row, lead));
+                items.Add(Row(row, lead, await NextActionAsync(recommendations, feedback, client.Id, row.LeadId, clock.GetUtcNow(), ct)));
             }
         }
 
         return TypedResults.Ok(new { items, next = Paging.Cursor(http, listing, found.Next) });
     }
 
-    private static object Row(LeadScoreSnapshot s, Lead lead) => new
+    /// <summary>The lead's top open recommendation, ranked as GET /api/leads/{id}/suggestions ranks them.</summary>
+    private static async Task<LeadRowNextAction?> NextActionAsync(IRecommendationStore store, FeedbackAdjustments feedback, string clientId, string leadId, DateTimeOffset now, CancellationToken ct)
+    {
+        var open = await store.ListAsync(clientId, new RecommendationFilter(RecommendationStatuses.Open, null, leadId), MaxOpenPerLead, ct);
+        var top = RecommendationsApi.Rank(open.Where(r => r.IsOpenAt(now)), feedback, now).FirstOrDefault();
+        return top.Recommendation is not { } r ? null : new LeadRowNextAction(r.Id, r.Kind, r.Reason, top.Priority.Effective, r.DueAt);
+    }
+
+    private const int MaxOpenPerLead = 50;
+
+    private static object Row(LeadScoreSnapshot s, Lead lead, LeadRowNextAction? next) => new
     {
         id = s.LeadId,
         name = lead.Name,
@@ -86,7 +98,8 @@ public static class LeadListApi
         state = s.State,
         temperature = s.Score.Temperature,
         score = new { probability = s.Score.Probability, health = s.Score.Health, model = s.Model, computedAt = s.ComputedAt },
-        lastMessage = s.LastMessageAt is null ? null : new { text = s.LastMessageText, at = s.LastMessageAt },
+        lastMessage = s.LastMessageAt is null ? null : new LeadRowLastMessage(s.LastMessageText, s.LastMessageDirection, s.LastMessageAt),
+        nextAction = next,
         escalated = lead.Escalated,
         optedOut = lead.OptedOut,
         createdAt = lead.CreatedAt,
