@@ -150,6 +150,7 @@ public static class HostingExtensions
         app.MapPlaybooksApi();
         app.MapAnalyticsApi();
         app.MapLeadConsoleApis();
+        app.MapConsoleApi();
         app.MapSalesFlowOpenApi();
         return app;
     }
