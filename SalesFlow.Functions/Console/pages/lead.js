@@ -102,13 +102,13 @@ export async function render(main, ctx) {
       } else {
         list.replaceChildren(...(items.length ? items : [h('li', { class: 'muted' }, t('leads.timeline.empty'))]));
       }
-      more.replaceChildren(page.next ? h('button', { type: 'button', class: 'button secondary', onclick: async () => {
+      more.replaceChildren(...(page.next ? [h('button', { type: 'button', class: 'button secondary', onclick: async () => {
         try {
           show(await api.get(`/api/leads/${id}/timeline?cursor=${encodeURIComponent(page.next)}`), true);
         } catch (e) {
           fail(e);
         }
-      } }, t('leads.timeline.more')) : null);
+      } }, t('leads.timeline.more'))] : []));
     }
 
     async function reload() {
@@ -321,13 +321,19 @@ export async function render(main, ctx) {
 
   // Memory -----------------------------------------------------------------------------------------------------------
 
+  /** A key fact's name in the console's language when it is a known one, else as stored. */
+  function factName(key) {
+    const text = t(`leads.fact.${key}`);
+    return text === `leads.fact.${key}` ? key : text;
+  }
+
   function facts(value) {
     if (Array.isArray(value)) {
       return value.length ? h('ul', { class: 'facts' }, value.map((x) => h('li', {}, typeof x === 'string' ? x : JSON.stringify(x)))) : null;
     }
     if (value && typeof value === 'object') {
       const entries = Object.entries(value).filter(([, v]) => v !== null && v !== '' && !(Array.isArray(v) && v.length === 0));
-      return entries.length ? h('dl', { class: 'facts' }, entries.map(([k, v]) => [h('dt', {}, k), h('dd', {}, Array.isArray(v) ? v.join(', ') : typeof v === 'object' ? JSON.stringify(v) : String(v))])) : null;
+      return entries.length ? h('dl', { class: 'facts' }, entries.map(([k, v]) => [h('dt', {}, factName(k)), h('dd', {}, Array.isArray(v) ? v.join(', ') : typeof v === 'object' ? JSON.stringify(v) : String(v))])) : null;
     }
     return null;
   }
