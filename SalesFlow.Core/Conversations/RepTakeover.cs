@@ -74,8 +74,7 @@ public sealed class RepTakeover(ILeadStore leads, IConversationStore conversatio
         }
 
         var lead = await leads.GetAsync(client.Id, leadId, ct);
-        var conversation = lead is null ? null : await conversations.FindForLeadAsync(client.Id, leadId, ct);
-        if (lead is null || conversation is null)
+        if (lead is null)
         {
             return new(RepReplyOutcome.LeadNotFound, null, false, null);
         }
@@ -88,6 +87,12 @@ public sealed class RepTakeover(ILeadStore leads, IConversationStore conversatio
         if (lead.OptedOut)
         {
             return new(RepReplyOutcome.OptedOut, null, false, "the lead opted out: nothing more is sent until they opt back in");
+        }
+
+        // A lead submitted through POST /api/leads has no conversation until the first message either way.
+        if (await conversations.FindForLeadAsync(client.Id, leadId, ct) is not { } conversation)
+        {
+            return new(RepReplyOutcome.ChannelUnavailable, null, false, "the lead has no conversation yet (the first contact has not gone out)");
         }
 
         var now = clock.GetUtcNow();

@@ -93,6 +93,22 @@ public sealed class LeadsConsoleTests(ConsoleBrowserFixture browser)
         Assert.Equal(HttpStatusCode.NotFound, (await browser.App.Http.GetAsync($"/api/leads/{id}")).StatusCode);
     }
 
+    [Fact]
+    public async Task Accepting_a_recommendation_records_it_and_takes_it_off_the_page()
+    {
+        var (id, _) = await SeedLeadAsync("Amira");
+        var page = await browser.SignedInPageAsync("de", $"#/leads/{id}");
+        var first = page.Locator(".recommendation").First;
+        var recommendation = await first.GetAttributeAsync("data-id");
+
+        await first.GetByRole(AriaRole.Button, new() { Name = "annehmen" }).ClickAsync();
+
+        await Assertions.Expect(page.Locator($".recommendation[data-id='{recommendation}']")).ToHaveCountAsync(0);
+        await Assertions.Expect(page.Locator("#lead-live")).ToContainTextAsync("Angenommen");
+        var accepted = (await browser.App.Http.GetJsonAsync($"/api/recommendations?leadId={id}&status=accepted")).GetProperty("items").EnumerateArray();
+        Assert.Contains(accepted, r => r.Str("id") == recommendation);
+    }
+
     [Theory]
     [InlineData("en")]
     [InlineData("de")]

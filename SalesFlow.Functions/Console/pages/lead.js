@@ -264,7 +264,7 @@ export async function render(main, ctx) {
     };
     for (const rec of items) {
       const kind = t(`leads.kind.${rec.kind}`);
-      const li = h('li', { class: 'recommendation' },
+      const li = h('li', { class: 'recommendation', 'data-id': rec.id },
         h('p', {}, h('strong', {}, kind), ' ', h('span', { class: 'muted' }, rec.reason)));
       li.append(h('div', { class: 'actions' },
         h('button', { type: 'button', class: 'button', 'aria-label': t('leads.acceptLabel', { kind }), onclick: () => decide(rec, 'accepted', li) }, t('leads.accept')),
