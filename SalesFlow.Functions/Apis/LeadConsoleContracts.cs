@@ -1,8 +1,5 @@
 namespace SalesFlow.Functions.Apis;
 
-/// <summary>The last message of a lead-list row: its start, who wrote it (inbound: the lead; outbound: SalesFlow or a rep) and when.</summary>
-public sealed record LeadRowLastMessage(string? Text, string? Direction, DateTimeOffset? At);
-
 /// <summary>The lead's top open recommendation (highest effective priority), shown as the row's next action.</summary>
 public sealed record LeadRowNextAction(string Id, string Kind, string Reason, int Priority, DateTimeOffset DueAt);
 

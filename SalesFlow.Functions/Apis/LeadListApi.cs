@@ -25,7 +25,8 @@ public static class LeadListApi
         // Grouped under /api, not /api/leads: the route is then exactly /api/leads (no trailing slash in the route table and OpenAPI).
         app.MapGroup("/api").WithTags("Leads").RequireClientKey()
             .MapGet("/leads", ListAsync).WithName("ListLeads")
-            .WithSummary($"The lead list: temperature (hot|warm|cold), state (wire name), q (name, e-mail or phone contains), sort ({string.Join('|', Sorts)}; default -updated). Paged: limit 1..{MaxLimit} (default {DefaultLimit}), then ?cursor=<next> until next is null.");
+            .WithSummary($"The lead list: temperature (hot|warm|cold), state (wire name), q (name, e-mail or phone contains), sort ({string.Join('|', Sorts)}; default -updated). Paged: limit 1..{MaxLimit} (default {DefaultLimit}), then ?cursor=<next> until next is null.")
+            .Produces<LeadListPageDto>().ProducesProblem(StatusCodes.Status400BadRequest);
         return app;
     }
 
@@ -64,7 +65,7 @@ public static class LeadListApi
         var by = Enum.Parse<LeadSort>(order.TrimStart('-'), ignoreCase: true);
         var query = new LeadListQuery(temp, state, string.IsNullOrEmpty(text) ? null : text, by, order.StartsWith('-'), page.After?.Id, page.Limit + 1);
         var found = Page<LeadScoreSnapshot>.From(await scores.ListAsync(client.Id, query, ct), page.Limit, s => new PagePosition(0, s.SortKey(by)));
-        List<object> items = [];
+        List<LeadListRowDto> items = [];
         var feedback = await recommender.FeedbackAsync(client.Id, ct);
         foreach (var row in found.Items)
         {
@@ -75,7 +76,7 @@ public static class LeadListApi
             }
         }
 
-        return TypedResults.Ok(new { items, next = Paging.Cursor(http, listing, found.Next) });
+        return TypedResults.Ok(new LeadListPageDto(items, Paging.Cursor(http, listing, found.Next)));
     }
 
     /// <summary>The lead's top open recommendation, ranked as GET /api/leads/{id}/suggestions ranks them.</summary>
@@ -88,20 +89,18 @@ public static class LeadListApi
 
     private const int MaxOpenPerLead = 50;
 
-    private static object Row(LeadScoreSnapshot s, Lead lead, LeadRowNextAction? next) => new
-    {
-        id = s.LeadId,
-        name = lead.Name,
-        email = lead.Email,
-        phone = lead.Phone,
-        channels = s.Channels,
-        state = s.State,
-        temperature = s.Score.Temperature,
-        score = new { probability = s.Score.Probability, health = s.Score.Health, model = s.Model, computedAt = s.ComputedAt },
-        lastMessage = s.LastMessageAt is null ? null : new LeadRowLastMessage(s.LastMessageText, s.LastMessageDirection, s.LastMessageAt),
-        nextAction = next,
-        escalated = lead.Escalated,
-        optedOut = lead.OptedOut,
-        createdAt = lead.CreatedAt,
-    };
+    private static LeadListRowDto Row(LeadScoreSnapshot s, Lead lead, LeadRowNextAction? next) => new(
+        s.LeadId,
+        lead.Name,
+        lead.Email,
+        lead.Phone,
+        s.Channels,
+        s.State,
+        s.Score.Temperature,
+        new LeadListScoreDto(s.Score.Probability, s.Score.Health, s.Model, s.ComputedAt),
+        s.LastMessageAt is null ? null : new LeadListMessageDto(s.LastMessageText, s.LastMessageAt, s.LastMessageDirection),
+        lead.Escalated,
+        lead.OptedOut,
+        lead.CreatedAt,
+        next);
 }

@@ -20,10 +20,10 @@ public static class LeadTakeoverApi
         var api = app.MapGroup("/api/leads").WithTags("Leads").RequireClientKey();
         api.MapPost("/{id}/takeover", TakeOverAsync).WithName("TakeOverLead")
             .WithSummary("A rep takes the lead over {by}: it is escalated with reason taken_over, the AI answers nothing and follow-ups stop until POST /api/leads/{id}/release.")
-            .Produces<TakeoverResult>();
+            .Produces<TakeoverResult>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         api.MapPost("/{id}/replies", ReplyAsync).WithName("WriteRepReply")
             .WithSummary("The rep who took the lead over writes to it {text, by, channel?, id?} through the outbox, on the conversation's last channel unless channel says otherwise. Idempotent by the Idempotency-Key header or id. 409 when not taken over, opted out, or the channel cannot carry it (WhatsApp outside 24 hours).")
-            .Produces<RepReplyResponse>();
+            .Produces<RepReplyResponse>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return app;
     }
 

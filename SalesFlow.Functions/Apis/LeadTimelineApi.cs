@@ -33,7 +33,7 @@ public static class LeadTimelineApi
         app.MapGroup("/api/leads").WithTags("Leads").RequireClientKey()
             .MapGet("/{id}/timeline", GetAsync).WithName("GetLeadTimeline")
             .WithSummary($"The lead's events across WhatsApp, SMS and e-mail, newest first: messages (delivery status, compliance verdict, author lead|ai|rep), state changes, the next follow-up, meetings, the last CRM sync. Paged: limit 1..{MaxLimit} (default {DefaultLimit}), then ?cursor=<next>.")
-            .Produces<LeadTimelinePage>();
+            .Produces<LeadTimelinePage>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 

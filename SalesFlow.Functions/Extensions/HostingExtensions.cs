@@ -150,6 +150,8 @@ public static class HostingExtensions
         app.MapPlaybooksApi();
         app.MapAnalyticsApi();
         app.MapLeadConsoleApis();
+        app.MapScoreDistributionApi();
+        app.MapOperationsApi();
         app.MapConsoleApi();
         app.MapSalesFlowOpenApi();
         return app;
