@@ -90,6 +90,8 @@ public static class OutboxPurpose
     public const string Alert = "alert";
     /// <summary>The client's daily activity summary to its staff; about no lead (<see cref="OutboxItem.NoLead"/>).</summary>
     public const string DailySummary = "daily_summary";
+    /// <summary>A rep's own message to a lead they took over (POST /api/leads/{id}/replies): written by a person, not the brain.</summary>
+    public const string RepReply = "rep_reply";
 
     /// <summary>
     /// Items addressed to the client's own people rather than the lead: the lead's opt-out or erasure does not stop

@@ -93,7 +93,10 @@ public sealed class LeadScoreRefresher(
             lead.Escalated,
             lead.OptedOut,
             lead.CreatedAt,
-            ordered.Count > 0 ? ordered[^1].CreatedAt : conversation?.LastInboundAt ?? lead.CreatedAt);
+            ordered.Count > 0 ? ordered[^1].CreatedAt : conversation?.LastInboundAt ?? lead.CreatedAt)
+        {
+            LastMessageDirection = last is null ? null : last.Direction == MessageDirection.Inbound ? "inbound" : "outbound",
+        };
     }
 
     /// <summary>The list shows the start of the last message, not all of it.</summary>

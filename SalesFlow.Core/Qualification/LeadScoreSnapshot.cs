@@ -29,6 +29,9 @@ public sealed record LeadScoreSnapshot(
     DateTimeOffset LeadCreatedAt,
     DateTimeOffset LastActivityAt)
 {
+    /// <summary>inbound (the lead wrote last) or outbound; null in snapshots stored before it was kept.</summary>
+    public string? LastMessageDirection { get; init; }
+
     public const string Prior = "prior";
     public const string Learnt = "learnt";
 

@@ -2,6 +2,7 @@ using SalesFlow.Core.Common;
 using SalesFlow.Core.Conversations;
 using SalesFlow.Core.Leads;
 using SalesFlow.Core.Qualification;
+using SalesFlow.Core.Recommendations;
 using SalesFlow.Functions.Extensions;
 using SalesFlow.Functions.Security;
 
@@ -29,7 +30,7 @@ public static class LeadListApi
         return app;
     }
 
-    private static async Task<IResult> ListAsync(HttpContext http, ILeadScoreStore scores, ILeadStore leads, string? temperature, string? state, string? q, string? sort, string? cursor, string? limit, CancellationToken ct)
+    private static async Task<IResult> ListAsync(HttpContext http, ILeadScoreStore scores, ILeadStore leads, IRecommendationStore recommendations, RecommendationService recommender, TimeProvider clock, string? temperature, string? state, string? q, string? sort, string? cursor, string? limit, CancellationToken ct)
     {
         var temp = temperature?.Trim().ToLowerInvariant();
         if (temperature is not null && !Temperatures.Contains(temp))
@@ -65,19 +66,30 @@ public static class LeadListApi
         var query = new LeadListQuery(temp, state, string.IsNullOrEmpty(text) ? null : text, by, order.StartsWith('-'), page.After?.Id, page.Limit + 1);
         var found = Page<LeadScoreSnapshot>.From(await scores.ListAsync(client.Id, query, ct), page.Limit, s => new PagePosition(0, s.SortKey(by)));
         List<LeadListRowDto> items = [];
+        var feedback = await recommender.FeedbackAsync(client.Id, ct);
         foreach (var row in found.Items)
         {
             // Name and flags as they are now (a release or an erasure since the last score); a lead erased meanwhile is left out.
             if (await leads.GetAsync(client.Id, row.LeadId, ct) is { } lead)
             {
-                items.Add(Row(row, lead));
+                items.Add(Row(row, lead, await NextActionAsync(recommendations, feedback, client.Id, row.LeadId, clock.GetUtcNow(), ct)));
             }
         }
 
         return TypedResults.Ok(new LeadListPageDto(items, Paging.Cursor(http, listing, found.Next)));
     }
 
-    private static LeadListRowDto Row(LeadScoreSnapshot s, Lead lead) => new(
+    /// <summary>The lead's top open recommendation, ranked as GET /api/leads/{id}/suggestions ranks them.</summary>
+    private static async Task<LeadRowNextAction?> NextActionAsync(IRecommendationStore store, FeedbackAdjustments feedback, string clientId, string leadId, DateTimeOffset now, CancellationToken ct)
+    {
+        var open = await store.ListAsync(clientId, new RecommendationFilter(RecommendationStatuses.Open, null, leadId), MaxOpenPerLead, ct);
+        var top = RecommendationsApi.Rank(open.Where(r => r.IsOpenAt(now)), feedback, now).FirstOrDefault();
+        return top.Recommendation is not { } r ? null : new LeadRowNextAction(r.Id, r.Kind, r.Reason, top.Priority.Effective, r.DueAt);
+    }
+
+    private const int MaxOpenPerLead = 50;
+
+    private static LeadListRowDto Row(LeadScoreSnapshot s, Lead lead, LeadRowNextAction? next) => new(
         s.LeadId,
         lead.Name,
         lead.Email,
@@ -86,8 +98,9 @@ public static class LeadListApi
         s.State,
         s.Score.Temperature,
         new LeadListScoreDto(s.Score.Probability, s.Score.Health, s.Model, s.ComputedAt),
-        s.LastMessageAt is null ? null : new LeadListMessageDto(s.LastMessageText, s.LastMessageAt),
+        s.LastMessageAt is null ? null : new LeadListMessageDto(s.LastMessageText, s.LastMessageAt, s.LastMessageDirection),
         lead.Escalated,
         lead.OptedOut,
-        lead.CreatedAt);
+        lead.CreatedAt,
+        next);
 }

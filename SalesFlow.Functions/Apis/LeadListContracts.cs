@@ -8,6 +8,7 @@ public sealed record LeadListPageDto(IReadOnlyList<LeadListRowDto> Items, string
 /// <param name="State">The conversation state's wire name; null before the first turn.</param>
 /// <param name="Temperature">hot, warm or cold.</param>
 /// <param name="LastMessage">Null while the lead has no message.</param>
+/// <param name="NextAction">The lead's top open recommendation; null when none is open.</param>
 public sealed record LeadListRowDto(
     string Id,
     string? Name,
@@ -20,10 +21,12 @@ public sealed record LeadListRowDto(
     LeadListMessageDto? LastMessage,
     bool Escalated,
     bool OptedOut,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    LeadRowNextAction? NextAction = null);
 
 /// <param name="Health">0–100.</param>
 /// <param name="Model">"prior" or "learnt".</param>
 public sealed record LeadListScoreDto(double Probability, int Health, string Model, DateTimeOffset ComputedAt);
 
-public sealed record LeadListMessageDto(string? Text, DateTimeOffset? At);
+/// <param name="Direction">inbound (the lead wrote last) or outbound; null in scores stored before it was kept.</param>
+public sealed record LeadListMessageDto(string? Text, DateTimeOffset? At, string? Direction = null);

@@ -82,6 +82,7 @@ public static class HostingExtensions
         services.AddCrm();
         services.AddRecommendations();
         services.AddAnalytics();
+        services.AddLeadConsole();
         // Standalone: the queue and the store timers drive a lead's conversation (AddDurableFollowUps replaces this under the host).
         services.AddSingleton<ILeadConversationSignals, StoreTimerConversationSignals>();
         services.AddSingleton<DurableClientAccessor>();
@@ -148,6 +149,7 @@ public static class HostingExtensions
         app.MapRecommendationsApi();
         app.MapPlaybooksApi();
         app.MapAnalyticsApi();
+        app.MapLeadConsoleApis();
         app.MapScoreDistributionApi();
         app.MapOperationsApi();
         app.MapConsoleApi();
