@@ -52,9 +52,9 @@ public static class ChatApi
             return ErrorHandling.BadField(http, "body", "A JSON body {conversationId, message, mode?} is required.");
         }
 
-        if (string.IsNullOrWhiteSpace(request.ConversationId))
+        if (string.IsNullOrWhiteSpace(request.ConversationId) && !ChatStreamStart.Wants(request))
         {
-            return ErrorHandling.BadField(http, "conversationId", "conversationId is required.");
+            return ErrorHandling.BadField(http, "conversationId", "conversationId is required (or, in mode lead, channel and from to start a new lead).");
         }
 
         if (ConversationsApi.ValidateMessage(http, request.Message) is { } invalid)
@@ -68,10 +68,16 @@ public static class ChatApi
             return ErrorHandling.BadField(http, "mode", "mode must be lead or coach.");
         }
 
+        InboundMessage? first = null;
+        if (ChatStreamStart.Wants(request) && ChatStreamStart.Read(http, request, mode, out first) is { } badStart)
+        {
+            return badStart;
+        }
+
         var client = ClientAuthenticator.CurrentClient(http);
-        var conversation = await conversations.GetAsync(client.Id, request.ConversationId, ct);
+        var conversation = first is null ? await conversations.GetAsync(client.Id, request.ConversationId!, ct) : null;
         var lead = conversation is null ? null : await leads.GetAsync(client.Id, conversation.LeadId, ct);
-        if (conversation is null || lead is null)
+        if (first is null && (conversation is null || lead is null))
         {
             return ErrorHandling.Problem(http, StatusCodes.Status404NotFound, $"Conversation '{request.ConversationId}' not found.", "conversationId");
         }
@@ -87,9 +93,11 @@ public static class ChatApi
 
         try
         {
-            var done = mode == LeadMode
-                ? await LeadTurnAsync(client, conversation, lead, request.Message!.Trim(), Token, http, services, ct)
-                : await CoachAsync(client, conversation, request.Message!.Trim(), Token, services, ct);
+            var done = first is not null
+                ? LeadDone(await ChatStreamStart.AnswerAsync(services, client, first, Token, ct))
+                : mode == LeadMode
+                ? await LeadTurnAsync(client, conversation!, lead!, request.Message!.Trim(), Token, http, services, ct)
+                : await CoachAsync(client, conversation!, request.Message!.Trim(), Token, services, ct);
             timeline.MarkDone();
             var brain = timeline.UpstreamRequestedAt is null ? "rules" : "llm";
             Record(timeline, mode, brain);
@@ -100,7 +108,7 @@ public static class ChatApi
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
             // The status line is sent: the failure can only be told as an event.
-            logger.LogError(e, "Chat stream for conversation {ConversationId} failed", conversation.Id);
+            logger.LogError(e, "Chat stream for conversation {ConversationId} failed", conversation?.Id ?? "(new lead)");
             await events.WriteAsync("error", new { message = "The answer could not be completed; it has been logged.", traceId = http.TraceIdentifier }, CancellationToken.None);
         }
 
@@ -111,10 +119,16 @@ public static class ChatApi
     private static async Task<Dictionary<string, object?>> LeadTurnAsync(Core.Clients.Client client, Conversation conversation, Lead lead, string message, ReplyTokenSink onToken, HttpContext http, IServiceProvider services, CancellationToken ct)
     {
         var turn = await services.GetRequiredService<InlineTurns>().ContinueAsync(client, conversation, lead, message, ConversationsApi.IdempotencyKey(http), onToken, ct);
+        return LeadDone(turn);
+    }
+
+    private static Dictionary<string, object?> LeadDone(LeadTurn turn)
+    {
         return new Dictionary<string, object?>
         {
             ["mode"] = LeadMode,
             ["conversationId"] = turn.Conversation.Id,
+            ["leadId"] = turn.Conversation.LeadId,
             ["state"] = turn.Conversation.State.ToWire(),
             ["previousState"] = turn.PreviousState.ToWire(),
             ["intent"] = turn.Analysis!.Intent.ToWire(),

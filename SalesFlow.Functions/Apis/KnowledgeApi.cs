@@ -164,10 +164,11 @@ public static class KnowledgeApi
         }
 
         var media = http.Request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
+        IReadOnlyList<int>? csvRows = null;
         IReadOnlyList<FaqInput>? faqs = media switch
         {
             "application/json" => (await ReadJsonAsync<FaqBulkRequest>(http, ct))?.Faqs?.Select(f => new FaqInput(f?.Id, f?.Question, f?.Answer)).ToList(),
-            "text/csv" or "application/csv" or "text/plain" => FaqCsv.Parse(await ReadTextAsync(http, ct, "body")),
+            "text/csv" or "application/csv" or "text/plain" => FaqCsv.Parse(await ReadTextAsync(http, ct, "body"), out csvRows),
             _ => null,
         };
         if (faqs is null && media is not "application/json")
@@ -175,7 +176,16 @@ public static class KnowledgeApi
             return ErrorHandling.Problem(http, StatusCodes.Status415UnsupportedMediaType, "Send JSON {faqs:[{id?, question, answer}]} or text/csv with a question,answer[,id] header.", "Content-Type");
         }
 
-        var imported = await knowledge.ImportFaqsAsync(client.Id, id, faqs, ct);
+        IReadOnlyList<KnowledgeSource> imported;
+        try
+        {
+            imported = await knowledge.ImportFaqsAsync(client.Id, id, faqs, ct);
+        }
+        catch (ValidationException e) when (csvRows is not null && FaqCsv.AtRow(e, csvRows) is { } atRow)
+        {
+            throw atRow;
+        }
+
         return TypedResults.Ok(new { imported = imported.Count, ids = imported.Select(s => s.Id), stats = StatsDto(await knowledge.GetStatsAsync(client.Id, id, ct)) });
     }
 
