@@ -87,9 +87,9 @@ public sealed class ConsoleToolsOverHttpTests(AppFixture fixture)
         using var response = await App.Http.PostAsync($"/api/knowledge/bases/{kb}/faqs/bulk", new StringContent(csv, Encoding.UTF8, "text/csv"));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        var problem = await response.JsonAsync();
+        var problem = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
         Assert.Equal("row 4.answer", problem.Str("field")); // the header is row 1; the quoted question spans two lines of row 3
-        Assert.StartsWith("CSV row 4, column answer: answer is required", problem.Str("detail"), StringComparison.Ordinal);
+        Assert.StartsWith("CSV row 4, column answer: answer is required", problem.Str("title"), StringComparison.Ordinal);
         Assert.Equal(0, (await App.Http.GetJsonAsync($"/api/knowledge/bases/{kb}/stats")).GetProperty("faqs").GetInt32());
     }
 }
