@@ -1,6 +1,6 @@
 export default {
   en: {
-    'coach.title': 'Sales coach',
+    'coach.title': 'Coach',
     'coach.intro': 'Pick a lead and ask the coach how to move them forward. The answer is for you only: nothing is sent to the lead or saved.',
     'coach.pick': 'Choose a lead',
     'coach.search': 'Search leads',
@@ -42,7 +42,7 @@ export default {
     'coach.stateName.post_purchase': 'After the purchase',
   },
   de: {
-    'coach.title': 'Verkaufscoach',
+    'coach.title': 'Coach',
     'coach.intro': 'Wählen Sie einen Lead und fragen Sie den Coach, wie Sie ihn weiterbringen. Die Antwort ist nur für Sie: Dem Lead wird nichts gesendet, und nichts wird gespeichert.',
     'coach.pick': 'Lead auswählen',
     'coach.search': 'Leads suchen',

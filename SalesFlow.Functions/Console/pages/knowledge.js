@@ -254,7 +254,7 @@ export async function render(main, { api, t, h, signal }) {
 
   detail.append(
     detailTitle,
-    h('div', { class: 'table-wrap' }, h('table', {},
+    h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': t('knowledge.sources') }, h('table', {},
       h('caption', { class: 'visually-hidden' }, t('knowledge.sources')),
       h('thead', {}, h('tr', {}, ['title', 'kind', 'status', 'chunks', 'updated'].map((c) => h('th', { scope: 'col', class: c === 'chunks' ? 'num' : null }, t(`knowledge.col.${c}`))))),
       sourcesBody)),

@@ -67,7 +67,7 @@ export default {
     'playground.intentName.other': 'Other',
   },
   de: {
-    'playground.title': 'Spielwiese',
+    'playground.title': 'Testumgebung',
     'playground.intro': 'Schreiben Sie wie ein Lead und sehen Sie zu, wie SalesFlow antwortet: Die Antwort erscheint, während sie geschrieben wird, danach werden Gesprächsphase und Bewertungen aktualisiert. Es wird nichts an ein echtes Telefon oder Postfach gesendet.',
     'playground.chat': 'Gespräch',
     'playground.channel': 'Kanal',

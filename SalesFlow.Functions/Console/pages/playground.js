@@ -25,7 +25,8 @@ export async function render(main, { api, t, h, lang, signal }) {
     h('option', { value: 'de', selected: lang === 'de' }, t('playground.language.de')));
   const name = h('input', { id: 'pg-name', name: 'name', type: 'text', autocomplete: 'off', maxlength: '100', value: t('playground.defaultName') });
 
-  const log = h('ol', { id: 'pg-log', class: 'pg-log', 'aria-label': t('playground.log') });
+  // Focusable: it scrolls, and a keyboard user must be able to scroll it.
+  const log = h('ol', { id: 'pg-log', class: 'pg-log', tabindex: '0', 'aria-label': t('playground.log') });
   const streaming = h('p', { id: 'pg-stream', class: 'pg-stream', 'aria-live': 'polite', 'aria-atomic': 'false' });
   const empty = h('p', { class: 'muted pg-empty' }, t('playground.empty'));
   const message = h('textarea', { id: 'pg-message', name: 'message', rows: '3', maxlength: '4000', required: true, 'aria-describedby': 'pg-error' });
