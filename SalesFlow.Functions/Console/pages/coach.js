@@ -77,11 +77,12 @@ export async function render(main, { api, t, h, params, signal, lang }) {
         [t('coach.lead.state'), lead.state ? t(`coach.stateName.${lead.state}`) : '–'],
         [t('coach.lead.language'), lead.language ? languageName(lead.language, lang) : '–'],
       ];
-      selected.replaceChildren(
+      selected.replaceChildren(...[
         h('h3', {}, t('coach.selected')),
         h('dl', { class: 'coach-facts' }, facts.map(([label, value]) => [h('dt', {}, label), h('dd', {}, value)])),
         h('p', {}, h('a', { href: `#/leads/${encodeURIComponent(lead.id)}` }, t('coach.openLead'))),
-        lead.conversationId ? null : h('p', { class: 'notice warn' }, t('coach.noConversation')));
+        lead.conversationId ? null : h('p', { class: 'notice warn' }, t('coach.noConversation')),
+      ].filter(Boolean));
       ask.disabled = !lead.conversationId;
       answer.replaceChildren();
       answerStatus.textContent = '';

@@ -166,7 +166,7 @@ export async function render(main, { api, t, h, signal }) {
         } else {
           throw new Error(t('knowledge.upload.faqType'));
         }
-        uploadStatus.textContent = t('knowledge.upload.faqsDone', { n: result.imported });
+        uploadStatus.textContent = t(result.imported === 1 ? 'knowledge.upload.faqDone' : 'knowledge.upload.faqsDone', { n: result.imported });
       } else {
         const contentType = DOCUMENT_TYPES[extension];
         if (!contentType) {
@@ -254,7 +254,7 @@ export async function render(main, { api, t, h, signal }) {
 
   detail.append(
     detailTitle,
-    h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': t('knowledge.sources') }, h('table', {},
+    h('div', { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': t('knowledge.sources') }, h('table', { class: 'kb-table' },
       h('caption', { class: 'visually-hidden' }, t('knowledge.sources')),
       h('thead', {}, h('tr', {}, ['title', 'kind', 'status', 'chunks', 'updated'].map((c) => h('th', { scope: 'col', class: c === 'chunks' ? 'num' : null }, t(`knowledge.col.${c}`))))),
       sourcesBody)),
@@ -282,7 +282,7 @@ export async function render(main, { api, t, h, signal }) {
     h('p', { class: 'muted' }, t('knowledge.intro')),
     h('section', { class: 'card', 'aria-labelledby': 'kb-bases-title' },
       h('h2', { id: 'kb-bases-title' }, t('knowledge.bases')),
-      h('div', { class: 'table-wrap' }, h('table', {},
+      h('div', { class: 'table-wrap' }, h('table', { class: 'kb-table' },
         h('caption', { class: 'visually-hidden' }, t('knowledge.bases')),
         h('thead', {}, h('tr', {}, ['name', 'description', 'documents', 'faqs', 'chunks', 'ingestion', 'updated'].map((c) =>
           h('th', { scope: 'col', class: ['documents', 'faqs', 'chunks'].includes(c) ? 'num' : null }, t(`knowledge.col.${c}`))))),
