@@ -11,6 +11,17 @@ if [ -f tools/test-services.sh ]; then
   bash tools/test-services.sh install
 fi
 
+# The console's browser tests drive Debian's chromium (Playwright is told its path and never downloads a browser).
+if [ ! -x /usr/bin/chromium ]; then
+  sudo=""
+  if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+  if ! { $sudo apt-get update -qq && $sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >/dev/null; then
+    echo "tools/test.sh: could not install chromium with apt-get (needed by the browser tests in SalesFlow.Tests/Browser);" >&2
+    echo "install it yourself: sudo apt-get install -y chromium (it must end up at /usr/bin/chromium)" >&2
+    exit 1
+  fi
+fi
+
 dotnet build SalesFlow.sln -c Release --nologo -v quiet
 log="$(mktemp)"
 set +e

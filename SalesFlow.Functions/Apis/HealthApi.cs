@@ -11,8 +11,6 @@ public static class HealthApi
 {
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
-        // Under the Functions host, / is the host's own page (no function can take it); standalone it answers here.
-        app.MapGet("/", () => TypedResults.Ok(new { service = "SalesFlow" })).ExcludeFromDescription().WithMetadata(new AnsweredByTheFunctionsHost());
         app.MapGet("/health", HealthAsync).WithName("Health").WithSummary("Liveness: the process answers; with each work queue's length and the age of its oldest item.");
         app.MapGet("/ready", ReadyAsync).WithName("Ready").WithSummary("Readiness: the store answers, storage takes writes and every worker loop runs (or the Functions host runs the queues); 503 with the reasons otherwise.");
         return app;
@@ -65,6 +63,3 @@ public static class HealthApi
         }
     }
 }
-
-/// <summary>Marks a route that, under the Functions host, the host answers itself; no HTTP function covers it.</summary>
-public sealed record AnsweredByTheFunctionsHost;

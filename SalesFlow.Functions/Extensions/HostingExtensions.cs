@@ -148,6 +148,7 @@ public static class HostingExtensions
         app.MapRecommendationsApi();
         app.MapPlaybooksApi();
         app.MapAnalyticsApi();
+        app.MapConsoleApi();
         app.MapSalesFlowOpenApi();
         return app;
     }

@@ -57,6 +57,8 @@ public static class AppSettings
             null, SettingScope.LocalOnly),
         new("SalesFlow__PublicBaseUrl", "Public base URL the providers call (https://…); needed behind a proxy because Twilio signs the exact URL it called (the Functions host is one: it forwards to the handler on http://127.0.0.1); also the base of the link in the confirmation e-mail to an address a lead types in chat.",
             null, SettingScope.Both, RequiredInCloud: true),
+        new("AzureWebJobsDisableHomepage", "true: the Functions host leaves the site root to the web console (the \"home\" function) instead of its own \"your Functions app is running\" page; read by the host, meaningless standalone.",
+            "false", SettingScope.Both, RequiredInCloud: true),
         new("SalesFlow__MaxRequestBodyBytes", "Largest request body accepted, in bytes (1 KiB to 64 MiB).",
             "1048576", SettingScope.Both),
         new("SalesFlow__LogFormat", "Console log format: 'json' for one JSON object per line with scopes (correlation, client, lead, invocation); anything else is single-line text.",

@@ -31,6 +31,21 @@ public sealed class ApiDescriptionFunctions(HttpFunctionDispatcher dispatcher)
     public Task<IResult> ApiReference([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api-reference/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
 }
 
+/// <summary>
+/// The web console: static files, no data (the pages call the APIs with the client's key), so no function key.
+/// "home" takes the site root: a function's route cannot be empty, and a plain optional parameter would take every
+/// one-segment path; an optional parameter of length 0 matches only "/" (workaround from Azure/Azure-Functions#2473;
+/// the host still needs routePrefix "" and AzureWebJobsDisableHomepage=true so its own homepage stays out of the way).
+/// </summary>
+public sealed class ConsoleFunctions(HttpFunctionDispatcher dispatcher)
+{
+    [Function("home")]
+    public Task<IResult> Home([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "{ignored:maxlength(0)?}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
+
+    [Function("console")]
+    public Task<IResult> Console([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
+}
+
 /// <summary>Callers that cannot send a function key: they prove themselves by signature or token.</summary>
 public sealed class WebhookFunctions(HttpFunctionDispatcher dispatcher, DurableClientAccessor durableClients)
 {
@@ -90,6 +105,10 @@ public sealed class ApiFunctions(HttpFunctionDispatcher dispatcher, DurableClien
 
     [Function("admin")]
     public Task<IResult> Admin([HttpTrigger(AuthorizationLevel.Function, "get", "post", Route = "api/admin/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
+
+    /// <summary>GET /api/me: which client the key belongs to (the console asks after sign-in).</summary>
+    [Function("me")]
+    public Task<IResult> Me([HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/me/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
 
     [Function("clients")]
     public Task<IResult> Clients([HttpTrigger(AuthorizationLevel.Function, "get", "patch", Route = "api/clients/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);

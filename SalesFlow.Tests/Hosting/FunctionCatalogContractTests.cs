@@ -54,16 +54,15 @@ public sealed class FunctionCatalogContractTests : IAsyncLifetime
         return app;
     }
 
-    /// <summary>The route table, without the root page the Functions host answers itself.</summary>
+    /// <summary>The route table (the console's root page included: the "home" function takes it).</summary>
     private static RouteEndpoint[] Endpoints(WebApplication app) =>
-        ((IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>()
-            .Where(e => e.Metadata.GetMetadata<SalesFlow.Functions.Apis.AnsweredByTheFunctionsHost>() is null).ToArray();
+        ((IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>().ToArray();
 
     [Fact]
     public void TheCatalogIsReadFromTheTriggerAttributesOfTheFunctionMethods()
     {
         Assert.Equal(
-            ["admin", "analytics", "api-reference", "chat", "clients", "compliance", "conversations", "health", "intelligence", "knowledge", "leads", "openapi", "outbox", "playbooks", "ready", "recommendations", "usage", "verify", "webhooks"],
+            ["admin", "analytics", "api-reference", "chat", "clients", "compliance", "console", "conversations", "health", "home", "intelligence", "knowledge", "leads", "me", "openapi", "outbox", "playbooks", "ready", "recommendations", "usage", "verify", "webhooks"],
             FunctionCatalog.Http.Select(f => f.Name).Order(StringComparer.Ordinal));
         var webhooks = Assert.Single(FunctionCatalog.Http, f => f.Name == "webhooks");
         Assert.Equal(("api/webhooks/{*rest}", HttpAuthLevel.Anonymous), (webhooks.Route, webhooks.AuthLevel));
@@ -141,7 +140,34 @@ public sealed class FunctionCatalogContractTests : IAsyncLifetime
     public void OnlyAStartByTheFunctionsHostRunsTheWorker(string[] args, bool underHost) =>
         Assert.Equal(underHost, HostingMode.FromStartup(args).UnderFunctionsHost);
 
-    /// <summary>Whether the host's route template (same ASP.NET Core template syntax) matches the path.</summary>
-    private static bool Matches(string functionRoute, string path) =>
-        new TemplateMatcher(TemplateParser.Parse(functionRoute), new RouteValueDictionary()).TryMatch("/" + path.TrimStart('/'), new RouteValueDictionary());
+    /// <summary>
+    /// Whether the host's route template (same ASP.NET Core template syntax) matches the path, inline constraints
+    /// included (the "home" function's {ignored:maxlength(0)?} matches only the root).
+    /// </summary>
+    private static bool Matches(string functionRoute, string path)
+    {
+        var template = TemplateParser.Parse(functionRoute);
+        var values = new RouteValueDictionary();
+        if (!new TemplateMatcher(template, new RouteValueDictionary()).TryMatch("/" + path.TrimStart('/'), values))
+        {
+            return false;
+        }
+
+        var resolver = new DefaultInlineConstraintResolver(Microsoft.Extensions.Options.Options.Create(new RouteOptions()), new ServiceCollection().BuildServiceProvider());
+        var constraints = new RouteConstraintBuilder(resolver, functionRoute);
+        foreach (var parameter in template.Parameters)
+        {
+            foreach (var inline in parameter.InlineConstraints)
+            {
+                constraints.AddResolvedConstraint(parameter.Name!, inline.Constraint);
+            }
+
+            if (parameter.IsOptional)
+            {
+                constraints.SetOptional(parameter.Name!);
+            }
+        }
+
+        return constraints.Build().All(c => c.Value.Match(null, null, c.Key, values, RouteDirection.IncomingRequest));
+    }
 }

@@ -141,6 +141,11 @@ resource api 'Microsoft.Web/sites@2024-04-01' = {
           name: 'SalesFlow__PublicBaseUrl'
           value: 'https://${name}.azurewebsites.net'
         }
+        // ── The web console takes the site root (the "home" function), not the host's own homepage ──
+        {
+          name: 'AzureWebJobsDisableHomepage'
+          value: 'true'
+        }
         // ── SalesFlow: adapters ──
         {
           name: 'SalesFlow__Store'

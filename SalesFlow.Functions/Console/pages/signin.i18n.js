@@ -1,0 +1,26 @@
+export default {
+  en: {
+    'signin.title': 'Sign in to SalesFlow',
+    'signin.intro': 'Sign in with your company’s API key. It stays in this browser tab only and is forgotten when you close it.',
+    'signin.key': 'API key',
+    'signin.hint': 'Running SalesFlow on your computer? The demo client’s key is printed when the app starts (or set it with SALESFLOW_DEMO_API_KEY).',
+    'signin.submit': 'Sign in',
+    'signin.checking': 'Checking the key …',
+    'signin.empty': 'Enter your API key.',
+    'signin.wrong': 'This API key is not valid. Check it and try again.',
+    'signin.unreachable': 'SalesFlow cannot be reached. Is the app running? Try again in a moment.',
+    'signin.failed': 'Signing in failed ({status}). Try again in a moment.',
+  },
+  de: {
+    'signin.title': 'Bei SalesFlow anmelden',
+    'signin.intro': 'Melden Sie sich mit dem API-Schlüssel Ihres Unternehmens an. Er bleibt nur in diesem Browser-Tab und wird beim Schließen vergessen.',
+    'signin.key': 'API-Schlüssel',
+    'signin.hint': 'Läuft SalesFlow auf Ihrem Rechner? Der Schlüssel des Demo-Kunden steht in der Ausgabe beim Start (oder setzen Sie ihn mit SALESFLOW_DEMO_API_KEY).',
+    'signin.submit': 'Anmelden',
+    'signin.checking': 'Schlüssel wird geprüft …',
+    'signin.empty': 'Geben Sie Ihren API-Schlüssel ein.',
+    'signin.wrong': 'Dieser API-Schlüssel ist ungültig. Bitte prüfen Sie ihn und versuchen Sie es erneut.',
+    'signin.unreachable': 'SalesFlow ist nicht erreichbar. Läuft die App? Versuchen Sie es gleich noch einmal.',
+    'signin.failed': 'Die Anmeldung ist fehlgeschlagen ({status}). Versuchen Sie es gleich noch einmal.',
+  },
+};
