@@ -13,6 +13,9 @@ namespace SalesFlow.Tests.Browser;
 [Collection(ConsoleBrowserFixture.Collection)]
 public sealed class ToolsConsoleTests(ConsoleBrowserFixture browser)
 {
+    /// <summary>A turn or a coach answer on a loaded machine can take longer than Playwright's default 5 s.</summary>
+    private const float Slow = 60_000;
+
     private static string Unique() => Guid.NewGuid().ToString("N")[..8];
 
     [Fact]
@@ -27,14 +30,14 @@ public sealed class ToolsConsoleTests(ConsoleBrowserFixture browser)
         await page.Locator("#pg-send").ClickAsync();
 
         var reply = page.Locator(".pg-msg.ai").Last;
-        await Assertions.Expect(reply).Not.ToHaveClassAsync(new Regex("streaming"));
+        await Assertions.Expect(reply).Not.ToHaveClassAsync(new Regex("streaming"), new() { Timeout = Slow });
         var tokens = int.Parse(await reply.GetAttributeAsync("data-tokens") ?? "0");
         Assert.True(tokens > 1, $"the reply came in {tokens} token event(s)");
         var state = page.Locator("#pg-state");
         await Assertions.Expect(state).Not.ToHaveTextAsync("Not started");
         var firstState = await state.GetAttributeAsync("data-state");
         Assert.False(string.IsNullOrEmpty(firstState));
-        await Assertions.Expect(page.Locator("#pg-temperature")).ToHaveTextAsync(new Regex("^(HOT|WARM|COLD)$"));
+        await Assertions.Expect(page.Locator("#pg-temperature")).ToHaveTextAsync(new Regex("^(HOT|WARM|COLD)$"), new() { Timeout = Slow });
         await Assertions.Expect(page.Locator("#pg-health")).ToHaveTextAsync(new Regex(@"^\d"));
 
         // The streamed text is the reply SalesFlow stored for this lead.
@@ -49,9 +52,9 @@ public sealed class ToolsConsoleTests(ConsoleBrowserFixture browser)
         // The second message continues the same lead; the budget and timeline show in BANT.
         await page.Locator("#pg-message").FillAsync("I'm the CEO. Our budget is 20,000 € and we need it by next quarter.");
         await page.Locator("#pg-send").ClickAsync();
-        await Assertions.Expect(page.Locator(".pg-msg.ai")).ToHaveCountAsync(2);
-        await Assertions.Expect(page.Locator(".pg-msg.ai").Last).Not.ToHaveClassAsync(new Regex("streaming"));
-        await Assertions.Expect(page.Locator("#pg-bant-budget")).Not.ToHaveJSPropertyAsync("value", 0);
+        await Assertions.Expect(page.Locator(".pg-msg.ai")).ToHaveCountAsync(2, new() { Timeout = Slow });
+        await Assertions.Expect(page.Locator(".pg-msg.ai").Last).Not.ToHaveClassAsync(new Regex("streaming"), new() { Timeout = Slow });
+        await Assertions.Expect(page.Locator("#pg-bant-budget")).Not.ToHaveJSPropertyAsync("value", 0, new() { Timeout = Slow });
         Assert.Equal(4, (await browser.App.Http.GetJsonAsync($"/api/conversations/{lead.Str("conversationId")}")).GetProperty("messages").GetArrayLength());
         Assert.Equal("polite", await page.Locator("#pg-stream").GetAttributeAsync("aria-live"));
         Assert.False(string.IsNullOrWhiteSpace(await page.Locator("#pg-stream").TextContentAsync()));
@@ -65,7 +68,7 @@ public sealed class ToolsConsoleTests(ConsoleBrowserFixture browser)
         await Assertions.Expect(state).ToHaveTextAsync("Not started");
         await page.Locator("#pg-message").FillAsync("Hello, do you offer a free trial?");
         await page.Locator("#pg-send").ClickAsync();
-        await Assertions.Expect(page.Locator("#pg-lead a")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#pg-lead a")).ToBeVisibleAsync(new() { Timeout = Slow });
         Assert.NotEqual(leadHref, await page.Locator("#pg-lead a").GetAttributeAsync("href"));
     }
 
@@ -88,7 +91,7 @@ public sealed class ToolsConsoleTests(ConsoleBrowserFixture browser)
 
         await page.Locator("#coach-ask").ClickAsync();
 
-        await Assertions.Expect(page.Locator("#coach-status")).ToHaveTextAsync("The coach has answered.");
+        await Assertions.Expect(page.Locator("#coach-status")).ToHaveTextAsync("The coach has answered.", new() { Timeout = Slow });
         var answer = page.Locator("#coach-answer");
         Assert.True(int.Parse(await answer.GetAttributeAsync("data-tokens") ?? "0") > 1);
         Assert.Contains("price", await answer.InnerTextAsync(), StringComparison.OrdinalIgnoreCase);
@@ -114,7 +117,7 @@ public sealed class ToolsConsoleTests(ConsoleBrowserFixture browser)
         await page.Locator("#kb-upload-file").SetInputFilesAsync(new FilePayload { Name = "faqs.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes(csv) });
         await page.Locator("#kb-upload").ClickAsync();
 
-        await Assertions.Expect(page.Locator("#kb-upload-status")).ToHaveTextAsync("2 FAQs imported.");
+        await Assertions.Expect(page.Locator("#kb-upload-status")).ToHaveTextAsync("2 FAQs imported.", new() { Timeout = Slow });
         await Assertions.Expect(page.Locator("#kb-sources tr")).ToHaveCountAsync(2);
         await Assertions.Expect(page.Locator("#kb-sources")).ToContainTextAsync("Is there a partner discount?");
 
@@ -123,13 +126,13 @@ public sealed class ToolsConsoleTests(ConsoleBrowserFixture browser)
         await page.Locator("#kb-search").ClickAsync();
 
         var first = page.Locator("#kb-passages li").First;
-        await Assertions.Expect(first).ToContainTextAsync("ZEBRA");
+        await Assertions.Expect(first).ToContainTextAsync("ZEBRA", new() { Timeout = Slow });
         await Assertions.Expect(first.Locator(".kb-score")).ToHaveTextAsync(new Regex(@"^Score \d"));
 
         // A CSV with an empty answer is refused by row and column, and nothing is imported.
         await page.Locator("#kb-upload-file").SetInputFilesAsync(new FilePayload { Name = "bad.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes("question,answer\nDo you ship abroad?,\n") });
         await page.Locator("#kb-upload").ClickAsync();
-        await Assertions.Expect(page.Locator("#kb-upload-error")).ToContainTextAsync("CSV row 2, column answer");
+        await Assertions.Expect(page.Locator("#kb-upload-error")).ToContainTextAsync("CSV row 2, column answer", new() { Timeout = Slow });
         await Assertions.Expect(page.Locator("#kb-sources tr")).ToHaveCountAsync(2);
 
         await ConsoleBrowserFixture.AssertNoAxeViolationsAsync(page);
