@@ -55,7 +55,7 @@ export async function render(main, { api, t, h, params, signal, lang }) {
         ' ',
         lead.temperature ? h('span', { class: `badge ${lead.temperature}` }, t(`coach.temperature.${lead.temperature}`)) : null,
         lead.lastMessage?.text ? h('span', { class: 'coach-pick-last muted' }, lead.lastMessage.text) : null))));
-      resultStatus.textContent = page.items.length ? t('coach.found', { n: page.items.length }) : t('coach.none');
+      resultStatus.textContent = page.items.length === 1 ? t('coach.foundOne') : page.items.length ? t('coach.found', { n: page.items.length }) : t('coach.none');
     } catch (e) {
       if (e?.name !== 'AbortError') {
         resultStatus.textContent = e?.detail || e?.message || t('coach.failed');

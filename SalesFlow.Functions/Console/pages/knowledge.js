@@ -128,7 +128,7 @@ export async function render(main, { api, t, h, signal }) {
         s.error ? h('span', { class: 'kb-error' }, ` ${s.error}`) : null),
       h('td', { class: 'num' }, fmtNumber(s.chunks)),
       h('td', {}, fmtDate(s.updatedAt)))));
-    sourcesStatus.textContent = page.sources.length ? t('knowledge.sourcesCount', { n: page.sources.length }) : t('knowledge.noSources');
+    sourcesStatus.textContent = page.sources.length === 1 ? t('knowledge.sourcesOne') : page.sources.length ? t('knowledge.sourcesCount', { n: page.sources.length }) : t('knowledge.noSources');
     const stats = page.knowledgeBase.stats;
     if (stats.pending > 0) {
       // Large documents are ingested as queue work: look again until they are ready or failed.
@@ -245,7 +245,7 @@ export async function render(main, { api, t, h, signal }) {
           names[p.knowledgeBaseId] ? h('span', { class: 'muted' }, names[p.knowledgeBaseId]) : null),
         h('meter', { min: '0', max: '1', value: String(Math.min(1, Math.max(0, p.score))), 'aria-label': t('knowledge.search.scoreLabel', { title: p.title || p.sourceId }) }),
         h('p', { class: 'kb-passage-text' }, p.text))));
-      searchStatus.textContent = result.passages.length ? t('knowledge.search.found', { n: result.passages.length }) : t('knowledge.search.none');
+      searchStatus.textContent = result.passages.length === 1 ? t('knowledge.search.foundOne') : result.passages.length ? t('knowledge.search.found', { n: result.passages.length }) : t('knowledge.search.none');
     } catch (e) {
       searchStatus.textContent = '';
       fail(searchError, e);
