@@ -52,6 +52,19 @@ public static class FaqCsv
         }
     }
 
+    /// <summary>The parsed rows as an import checks them, a bad cell told by its row and column (see <see cref="AtRow"/>); nothing is imported.</summary>
+    public static void Check(IReadOnlyList<FaqInput> faqs, IReadOnlyList<int> rows)
+    {
+        try
+        {
+            KnowledgeService.ValidateFaqs(faqs);
+        }
+        catch (ValidationException e) when (AtRow(e, rows) is { } atRow)
+        {
+            throw atRow;
+        }
+    }
+
     /// <summary>
     /// An import's complaint about faqs[i].column told as the CSV's row and column ("row 3.answer"), so whoever fixes
     /// the file finds the cell; null for a complaint about no single row.

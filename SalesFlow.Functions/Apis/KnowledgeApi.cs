@@ -176,16 +176,12 @@ public static class KnowledgeApi
             return ErrorHandling.Problem(http, StatusCodes.Status415UnsupportedMediaType, "Send JSON {faqs:[{id?, question, answer}]} or text/csv with a question,answer[,id] header.", "Content-Type");
         }
 
-        IReadOnlyList<KnowledgeSource> imported;
-        try
+        if (csvRows is not null)
         {
-            imported = await knowledge.ImportFaqsAsync(client.Id, id, faqs, ct);
-        }
-        catch (ValidationException e) when (csvRows is not null && FaqCsv.AtRow(e, csvRows) is { } atRow)
-        {
-            throw atRow;
+            FaqCsv.Check(faqs!, csvRows);
         }
 
+        var imported = await knowledge.ImportFaqsAsync(client.Id, id, faqs, ct);
         return TypedResults.Ok(new { imported = imported.Count, ids = imported.Select(s => s.Id), stats = StatsDto(await knowledge.GetStatsAsync(client.Id, id, ct)) });
     }
 
