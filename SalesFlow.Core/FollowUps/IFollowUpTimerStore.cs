@@ -34,6 +34,9 @@ public interface IFollowUpTimerStore
     /// <summary>Timers of every client due at or before <paramref name="now"/>, earliest first.</summary>
     Task<IReadOnlyList<FollowUpTimer>> ListDueAsync(DateTimeOffset now, int limit, CancellationToken ct);
 
+    /// <summary>The timers of one client (due or scheduled), earliest first: what the console's operations page lists.</summary>
+    Task<IReadOnlyList<FollowUpTimer>> ListForClientAsync(string clientId, int limit, CancellationToken ct);
+
     /// <summary>Replaces the timer only if it is still at <c>timer.ETag</c>; null when it changed or went meanwhile.</summary>
     Task<FollowUpTimer?> TryReplaceAsync(FollowUpTimer timer, CancellationToken ct);
 

@@ -17,4 +17,31 @@ public interface IPoisonQueueAdmin
 
     /// <summary>Moves every item of the poison queue of <paramref name="queue"/> back to <paramref name="queue"/>, due now, with its tries reset; returns how many moved.</summary>
     Task<int> ReplayAsync(string queue, CancellationToken ct);
+
+    /// <summary>Up to <paramref name="max"/> parked items of <paramref name="queue"/> whose payload names <paramref name="clientId"/>, oldest first.</summary>
+    Task<IReadOnlyList<PoisonMessage>> ListForClientAsync(string queue, string clientId, int max, CancellationToken ct);
+
+    /// <summary>Moves the one parked item <paramref name="id"/> back to <paramref name="queue"/> if its payload names <paramref name="clientId"/>; false when there is no such item of that client.</summary>
+    Task<bool> ReplayForClientAsync(string queue, string clientId, string id, CancellationToken ct);
+}
+
+/// <summary>Every work payload carries the client it belongs to: what scopes a client's view of the poison queues.</summary>
+public static class WorkPayloadClient
+{
+    /// <summary>The payload's <c>clientId</c>; null for a payload that is not a JSON object with one.</summary>
+    public static string? Of(string payload)
+    {
+        try
+        {
+            using var doc = System.Text.Json.JsonDocument.Parse(payload);
+            return doc.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object
+                && doc.RootElement.TryGetProperty("clientId", out var id) && id.ValueKind == System.Text.Json.JsonValueKind.String
+                ? id.GetString()
+                : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
 }

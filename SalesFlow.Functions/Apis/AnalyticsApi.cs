@@ -13,26 +13,36 @@ public static class AnalyticsApi
     {
         var api = app.MapGroup("/api/analytics").WithTags("Analytics").RequireClientKey();
         api.MapGet("/funnel", FunnelAsync).WithName("GetAnalyticsFunnel")
-            .WithSummary("Leads created in the range that reached each micro-step (first reply … won), with the conversion from the step before." + RangeHelp);
+            .WithSummary("Leads created in the range that reached each micro-step (first reply … won), with the conversion from the step before." + RangeHelp)
+            .Produces<AnalyticsFunnelDto>();
         api.MapGet("/personality", PersonalityAsync).WithName("GetAnalyticsPersonality")
-            .WithSummary("Per DISC type: leads created in the range with that primary type, how many were won, and the conversion." + RangeHelp);
+            .WithSummary("Per DISC type: leads created in the range with that primary type, how many were won, and the conversion." + RangeHelp)
+            .Produces<AnalyticsPersonalityDto>();
         api.MapGet("/channels", ChannelsAsync).WithName("GetAnalyticsChannels")
-            .WithSummary("The leads' reply rate and median/p90 reply time to SalesFlow's replies, by channel and by hour of day in the client's zone." + RangeHelp);
+            .WithSummary("The leads' reply rate and median/p90 reply time to SalesFlow's replies, by channel and by hour of day in the client's zone." + RangeHelp)
+            .Produces<AnalyticsChannelsDto>();
         api.MapGet("/autonomy", AutonomyAsync).WithName("GetAnalyticsAutonomy")
-            .WithSummary("The share of conversations (leads created in the range) handled without a human, and the escalation reasons with counts." + RangeHelp);
+            .WithSummary("The share of conversations (leads created in the range) handled without a human, and the escalation reasons with counts." + RangeHelp)
+            .Produces<AnalyticsAutonomyDto>();
         api.MapGet("/ai-usage", AiUsageAsync).WithName("GetAnalyticsAiUsage")
-            .WithSummary("Model tokens, cost, latency p50/p95 and fallback rate (failed calls) by model." + RangeHelp);
+            .WithSummary("Model tokens, cost, latency p50/p95 and fallback rate (failed calls) by model." + RangeHelp)
+            .Produces<AnalyticsAiUsageDto>();
+        api.ProducesProblem(StatusCodes.Status400BadRequest); // from/to that are not dates, or a range too long
         return app;
     }
 
     private static Task<IResult> FunnelAsync(HttpContext http, IAnalyticsStore store, TimeProvider clock, string? from, string? to, CancellationToken ct) =>
-        ReportAsync(http, store, clock, from, to, AnalyticsMetrics.FunnelSet, (range, totals) => FunnelDto(AnalyticsReports.Funnel(range, totals)), ct);
+        ReportAsync(http, store, clock, from, to, AnalyticsMetrics.FunnelSet, (range, totals) =>
+        {
+            var report = AnalyticsReports.Funnel(range, totals);
+            return new AnalyticsFunnelDto(Day(range.From), Day(range.To), [.. report.Steps.Select(s => new FunnelStepDto(s.Step, s.Leads, s.Conversion))]);
+        }, ct);
 
     private static Task<IResult> PersonalityAsync(HttpContext http, IAnalyticsStore store, TimeProvider clock, string? from, string? to, CancellationToken ct) =>
         ReportAsync(http, store, clock, from, to, AnalyticsMetrics.PersonalitySet, (range, totals) =>
         {
             var report = AnalyticsReports.Personality(range, totals);
-            return new { from = Day(range.From), to = Day(range.To), types = report.Types.Select(t => new { type = t.Type, leads = t.Leads, won = t.Won, conversion = t.Conversion }) };
+            return new AnalyticsPersonalityDto(Day(range.From), Day(range.To), [.. report.Types.Select(t => new DiscTypeFigureDto(t.Type, t.Leads, t.Won, t.Conversion))]);
         }, ct);
 
     private static Task<IResult> ChannelsAsync(HttpContext http, IAnalyticsStore store, TimeProvider clock, string? from, string? to, CancellationToken ct)
@@ -42,14 +52,7 @@ public static class AnalyticsApi
         return ReportAsync(http, store, clock, from, to, AnalyticsMetrics.ChannelSet, (range, totals) =>
         {
             var report = AnalyticsReports.Channels(range, zone.Id, totals);
-            return new
-            {
-                from = Day(range.From),
-                to = Day(range.To),
-                timeZone = report.TimeZone,
-                byChannel = report.ByChannel.Select(f => ReplyDto("channel", f)),
-                byHour = report.ByHour.Select(f => ReplyDto("hour", f)),
-            };
+            return new AnalyticsChannelsDto(Day(range.From), Day(range.To), report.TimeZone, [.. report.ByChannel.Select(ChannelReplyDto.From)], [.. report.ByHour.Select(HourReplyDto.From)]);
         }, ct);
     }
 
@@ -57,26 +60,17 @@ public static class AnalyticsApi
         ReportAsync(http, store, clock, from, to, AnalyticsMetrics.AutonomySet, (range, totals) =>
         {
             var r = AnalyticsReports.Autonomy(range, totals);
-            return new
-            {
-                from = Day(range.From),
-                to = Day(range.To),
-                conversations = r.Conversations,
-                escalated = r.Escalated,
-                handledWithoutHuman = r.HandledWithoutHuman,
-                autonomyRate = r.AutonomyRate,
-                escalationReasons = r.EscalationReasons.Select(x => new { reason = x.Reason, count = x.Count }),
-            };
+            return new AnalyticsAutonomyDto(Day(range.From), Day(range.To), r.Conversations, r.Escalated, r.HandledWithoutHuman, r.AutonomyRate, [.. r.EscalationReasons.Select(x => new EscalationReasonDto(x.Reason, x.Count))]);
         }, ct);
 
     private static Task<IResult> AiUsageAsync(HttpContext http, IAnalyticsStore store, TimeProvider clock, string? from, string? to, CancellationToken ct) =>
         ReportAsync(http, store, clock, from, to, AnalyticsMetrics.AiSet, (range, totals) =>
         {
             var r = AnalyticsReports.AiUsage(range, totals);
-            return new { from = Day(range.From), to = Day(range.To), total = ModelDto(r.Total), byModel = r.ByModel.Select(ModelDto) };
+            return new AnalyticsAiUsageDto(Day(range.From), Day(range.To), ModelUsageDto.From(r.Total), [.. r.ByModel.Select(ModelUsageDto.From)]);
         }, ct);
 
-    private static async Task<IResult> ReportAsync(HttpContext http, IAnalyticsStore store, TimeProvider clock, string? from, string? to, IReadOnlyList<string> metrics, Func<AnalyticsRange, IReadOnlyList<CounterTotal>, object> build, CancellationToken ct)
+    private static async Task<IResult> ReportAsync<T>(HttpContext http, IAnalyticsStore store, TimeProvider clock, string? from, string? to, IReadOnlyList<string> metrics, Func<AnalyticsRange, IReadOnlyList<CounterTotal>, T> build, CancellationToken ct)
     {
         var (range, field, error) = AnalyticsRange.Parse(from, to, clock.GetUtcNow());
         if (range is null)
@@ -88,37 +82,6 @@ public static class AnalyticsApi
         var totals = await store.TotalsAsync(client.Id, metrics, range.From, range.To, ct);
         return TypedResults.Ok(build(range, totals));
     }
-
-    private static object FunnelDto(FunnelReport report) => new
-    {
-        from = Day(report.Range.From),
-        to = Day(report.Range.To),
-        steps = report.Steps.Select(s => new { step = s.Step, leads = s.Leads, conversion = s.Conversion }),
-    };
-
-    private static object ReplyDto(string keyName, ReplyFigure f) => new Dictionary<string, object?>
-    {
-        [keyName] = keyName == "hour" ? int.Parse(f.Key, System.Globalization.CultureInfo.InvariantCulture) : f.Key,
-        ["sent"] = f.Sent,
-        ["replied"] = f.Replied,
-        ["replyRate"] = f.ReplyRate,
-        ["medianReplySeconds"] = f.MedianReplySeconds,
-        ["p90ReplySeconds"] = f.P90ReplySeconds,
-    };
-
-    private static object ModelDto(ModelFigure m) => new
-    {
-        model = m.Model,
-        calls = m.Calls,
-        inputTokens = m.InputTokens,
-        outputTokens = m.OutputTokens,
-        totalTokens = m.InputTokens + m.OutputTokens,
-        costUsd = m.CostUsd,
-        p50LatencyMs = m.P50LatencyMs,
-        p95LatencyMs = m.P95LatencyMs,
-        failed = m.Failed,
-        fallbackRate = m.FallbackRate,
-    };
 
     private static string Day(DateOnly day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -34,7 +34,9 @@ public static class ChatApi
         api.MapPost("/stream", StreamAsync)
             .WithName("ChatStream")
             .WithSummary("Server-sent events: a lead's message answered token by token (mode lead), or a rep's question to the coach (mode coach).")
-            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream");
+            .Produces<string>(StatusCodes.Status200OK, "text/event-stream") // events token, done, error: ChatContracts.cs
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
@@ -88,58 +90,56 @@ public static class ChatApi
         async ValueTask Token(string text, CancellationToken token)
         {
             timeline.MarkFirstToken();
-            await events.WriteAsync("token", new { text }, token);
+            await events.WriteAsync("token", new ChatTokenEvent(text), token);
         }
 
         try
         {
-            var done = first is not null
+            var leadDone = first is not null
                 ? LeadDone(await ChatStreamStart.AnswerAsync(services, client, first, Token, ct))
-                : mode == LeadMode
-                ? await LeadTurnAsync(client, conversation!, lead!, request.Message!.Trim(), Token, http, services, ct)
-                : await CoachAsync(client, conversation!, request.Message!.Trim(), Token, services, ct);
+                : mode == LeadMode ? await LeadTurnAsync(client, conversation!, lead!, request.Message!.Trim(), Token, http, services, ct) : null;
+            var coachDone = first is null && mode == CoachMode ? await CoachAsync(client, conversation!, request.Message!.Trim(), Token, services, ct) : null;
             timeline.MarkDone();
             var brain = timeline.UpstreamRequestedAt is null ? "rules" : "llm";
             Record(timeline, mode, brain);
-            done["usage"] = UsageOf(usage);
-            done["timing"] = TimingOf(timeline, brain);
+            var (spent, timing) = (UsageOf(usage), TimingOf(timeline, brain));
+            object done = leadDone is not null ? leadDone with { Usage = spent, Timing = timing } : coachDone! with { Usage = spent, Timing = timing };
             await events.WriteAsync("done", done, ct);
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
             // The status line is sent: the failure can only be told as an event.
             logger.LogError(e, "Chat stream for conversation {ConversationId} failed", conversation?.Id ?? "(new lead)");
-            await events.WriteAsync("error", new { message = "The answer could not be completed; it has been logged.", traceId = http.TraceIdentifier }, CancellationToken.None);
+            await events.WriteAsync("error", new ChatErrorEvent("The answer could not be completed; it has been logged.", http.TraceIdentifier), CancellationToken.None);
         }
 
         return Results.Empty;
     }
 
     /// <summary>The lead writes: exactly the turn of POST /api/conversations/{id}/messages (<see cref="InlineTurns"/>), its reply streamed.</summary>
-    private static async Task<Dictionary<string, object?>> LeadTurnAsync(Core.Clients.Client client, Conversation conversation, Lead lead, string message, ReplyTokenSink onToken, HttpContext http, IServiceProvider services, CancellationToken ct)
+    private static async Task<ChatLeadDoneEvent> LeadTurnAsync(Core.Clients.Client client, Conversation conversation, Lead lead, string message, ReplyTokenSink onToken, HttpContext http, IServiceProvider services, CancellationToken ct)
     {
         var turn = await services.GetRequiredService<InlineTurns>().ContinueAsync(client, conversation, lead, message, ConversationsApi.IdempotencyKey(http), onToken, ct);
         return LeadDone(turn);
     }
 
-    private static Dictionary<string, object?> LeadDone(LeadTurn turn)
-    {
-        return new Dictionary<string, object?>
+    private static ChatLeadDoneEvent LeadDone(LeadTurn turn) =>
+        new(
+            LeadMode,
+            turn.Conversation.Id,
+            turn.Conversation.State.ToWire(),
+            turn.PreviousState.ToWire(),
+            turn.Analysis!.Intent.ToWire(),
+            turn.Reply?.Text,
+            turn.Reply?.Id,
+            turn.Compliance is { } verdict ? new ChatComplianceDto(verdict.Verdict.ToWire(), verdict.RuleIds) : null)
         {
-            ["mode"] = LeadMode,
-            ["conversationId"] = turn.Conversation.Id,
-            ["leadId"] = turn.Conversation.LeadId,
-            ["state"] = turn.Conversation.State.ToWire(),
-            ["previousState"] = turn.PreviousState.ToWire(),
-            ["intent"] = turn.Analysis!.Intent.ToWire(),
-            ["reply"] = turn.Reply?.Text,
-            ["outboxId"] = turn.Reply?.Id,
-            ["compliance"] = turn.Compliance is { } verdict ? new { verdict = verdict.Verdict.ToWire(), ruleIds = verdict.RuleIds } : null,
+            LeadId = turn.Conversation.LeadId,
         };
     }
 
     /// <summary>A rep asks the coach: answered from the conversation and the lead's profile; nothing is stored or sent.</summary>
-    private static async Task<Dictionary<string, object?>> CoachAsync(Core.Clients.Client client, Conversation conversation, string question, ReplyTokenSink onToken, IServiceProvider services, CancellationToken ct)
+    private static async Task<ChatCoachDoneEvent> CoachAsync(Core.Clients.Client client, Conversation conversation, string question, ReplyTokenSink onToken, IServiceProvider services, CancellationToken ct)
     {
         var conversations = services.GetRequiredService<IConversationStore>();
         var profiles = services.GetRequiredService<ILeadProfileStore>();
@@ -162,47 +162,33 @@ public static class ChatApi
 
         var answer = await ReplyStreaming.ForwardTokensAsync(coach.AskAsync(request, ct), (token, c) => onToken(token, c), ct);
 
-        return new Dictionary<string, object?>
-        {
-            ["mode"] = CoachMode,
-            ["conversationId"] = conversation.Id,
-            ["state"] = conversation.State.ToWire(),
-            ["intent"] = lastLead.Length == 0 ? null : RulesInsightsExtractor.Analyze(lastLead).Intent.ToWire(),
-            ["answer"] = answer,
-        };
+        return new ChatCoachDoneEvent(
+            CoachMode,
+            conversation.Id,
+            conversation.State.ToWire(),
+            lastLead.Length == 0 ? null : RulesInsightsExtractor.Analyze(lastLead).Intent.ToWire(),
+            answer);
     }
 
-    private static object UsageOf(AiUsageScope usage)
+    private static ChatUsageDto UsageOf(AiUsageScope usage)
     {
         var total = usage.Total;
-        return new
-        {
-            calls = total.Calls,
-            inputTokens = total.InputTokens,
-            outputTokens = total.OutputTokens,
-            totalTokens = total.TotalTokens,
-            costUsd = Math.Round(total.CostUsd, 9),
-            models = usage.Records.GroupBy(r => r.Model).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new
-            {
-                model = g.Key,
-                calls = g.Count(),
-                inputTokens = g.Sum(r => r.InputTokens),
-                outputTokens = g.Sum(r => r.OutputTokens),
-                costUsd = Math.Round(g.Sum(r => r.CostUsd), 9),
-            }),
-        };
+        return new ChatUsageDto(
+            total.Calls,
+            total.InputTokens,
+            total.OutputTokens,
+            total.TotalTokens,
+            Math.Round(total.CostUsd, 9),
+            [.. usage.Records.GroupBy(r => r.Model).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => new ChatModelUsageDto(
+                g.Key,
+                g.Count(),
+                g.Sum(r => r.InputTokens),
+                g.Sum(r => r.OutputTokens),
+                Math.Round(g.Sum(r => r.CostUsd), 9)))]);
     }
 
-    private static object TimingOf(StreamTimeline t, string brain) => new
-    {
-        brain,
-        ttftMs = t.TimeToFirstTokenMs,
-        addedLatencyMs = t.AddedLatencyMs,
-        preUpstreamMs = t.PreUpstreamMs,
-        postUpstreamMs = t.PostUpstreamMs,
-        upstreamTtftMs = t.UpstreamTimeToFirstTokenMs,
-        totalMs = t.TotalMs,
-    };
+    private static ChatTimingDto TimingOf(StreamTimeline t, string brain) =>
+        new(brain, t.TimeToFirstTokenMs, t.AddedLatencyMs, t.PreUpstreamMs, t.PostUpstreamMs, t.UpstreamTimeToFirstTokenMs, t.TotalMs);
 
     private static void Record(StreamTimeline t, string mode, string brain)
     {

@@ -26,11 +26,23 @@ public static class ClientConfigApi
     public static IEndpointRouteBuilder MapClientConfigApi(this IEndpointRouteBuilder app)
     {
         var config = app.MapGroup("/api/clients/{clientId}/config").WithTags("Client configuration");
-        config.MapGet("", GetAsync).WithName("GetClientConfig").WithSummary("The client's configuration; secrets masked.");
-        config.MapPatch("", PatchAsync).WithName("PatchClientConfig").WithSummary("JSON merge patch (RFC 7396) of the client's configuration; null removes a field.");
+        config.WithMetadata(BearerKeyRequirement.ClientOrAdminKey)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        config.MapGet("", GetAsync).WithName("GetClientConfig").WithSummary("The client's configuration; secrets masked.")
+            .Produces<ClientConfig>();
+        config.MapPatch("", PatchAsync).WithName("PatchClientConfig").WithSummary("JSON merge patch (RFC 7396) of the client's configuration; null removes a field.")
+            .DescribesBody(typeof(ClientConfig), MergePatchContentType)
+            .Produces<ClientConfig>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
         app.MapGroup("/api/admin").RequireAdminKey()
             .MapPost("/clients/{clientId}/keys/rotate", RotateKeyAsync).WithTags("Admin").WithName("RotateClientKey")
-            .WithSummary("A new API key for the client, returned once; the previous key keeps working for 24 hours.");
+            .WithSummary("A new API key for the client, returned once; the previous key keeps working for 24 hours.")
+            .Produces<RotatedKeyDto>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
@@ -105,7 +117,7 @@ public static class ClientConfigApi
         var apiKey = "sf_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
         var validUntil = clock.GetUtcNow() + ApiKeyGracePeriod;
         await clients.ReplaceAsync(client with { ApiKeyHash = ClientAuthenticator.HashKey(apiKey), PreviousApiKeyHash = client.ApiKeyHash, PreviousApiKeyExpiresAt = validUntil }, ct);
-        return TypedResults.Ok(new { id = clientId, apiKey, previousKeyValidUntil = validUntil });
+        return TypedResults.Ok(new RotatedKeyDto(clientId, apiKey, validUntil));
     }
 
     /// <summary>The client when the caller may see its config; otherwise the refusal (401 without a valid key, 404 for any other client).</summary>

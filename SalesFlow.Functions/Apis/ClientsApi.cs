@@ -19,7 +19,10 @@ public static partial class ClientsApi
     public static IEndpointRouteBuilder MapClientsApi(this IEndpointRouteBuilder app)
     {
         app.MapGroup("/api/admin").RequireAdminKey()
-            .MapPost("/clients", CreateAsync).WithTags("Admin").WithName("CreateClient").WithSummary("Onboard a client (tenant); returns its API key and webhook secrets once.");
+            .MapPost("/clients", CreateAsync).WithTags("Admin").WithName("CreateClient").WithSummary("Onboard a client (tenant); returns its API key and webhook secrets once.")
+            .Produces<CreatedClientDto>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         return app;
     }
 
@@ -53,15 +56,13 @@ public static partial class ClientsApi
             return ErrorHandling.Problem(http, StatusCodes.Status409Conflict, $"Client '{id}' already exists.", "id");
         }
 
-        return TypedResults.Created($"/api/admin/clients/{id}", new
-        {
+        return TypedResults.Created($"/api/admin/clients/{id}", new CreatedClientDto(
             id,
-            name = client.Name,
+            client.Name,
             apiKey,
-            whatsApp = new { webhook = $"/api/webhooks/whatsapp/{id}", appSecret = secrets.WhatsAppAppSecret, verifyToken = secrets.WhatsAppVerifyToken },
-            twilio = new { webhook = $"/api/webhooks/twilio/{id}", authToken = secrets.TwilioAuthToken },
-            email = new { webhook = $"/api/webhooks/email/{id}?key={secrets.EmailWebhookSecret}" },
-        });
+            new WhatsAppWebhookDto($"/api/webhooks/whatsapp/{id}", secrets.WhatsAppAppSecret, secrets.WhatsAppVerifyToken),
+            new TwilioWebhookDto($"/api/webhooks/twilio/{id}", secrets.TwilioAuthToken),
+            new EmailWebhookDto($"/api/webhooks/email/{id}?key={secrets.EmailWebhookSecret}")));
     }
 
     private static string Secret() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));

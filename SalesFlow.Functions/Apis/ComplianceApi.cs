@@ -17,9 +17,14 @@ public static class ComplianceApi
     {
         var api = app.MapGroup("/api/compliance").WithTags("Compliance").RequireClientKey();
         api.MapGet("/audit", ListAuditAsync).WithName("ListComplianceAudit")
-            .WithSummary($"The compliance filter's verdicts on replies, newest first; filter by lead and verdict. Paged: limit 1..{MaxLimit} (default {DefaultLimit}), then ?cursor=<next> until next is null.");
+            .WithSummary($"The compliance filter's verdicts on replies, newest first; filter by lead and verdict. Paged: limit 1..{MaxLimit} (default {DefaultLimit}), then ?cursor=<next> until next is null.")
+            .Produces<ComplianceAuditPageDto>()
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         api.MapPost("/check", CheckAsync).WithName("CheckCompliance")
-            .WithSummary($"A dry run of the compliance filter the replies go through: {{text (1..{MaxCheckLength} chars), leadId?, channel?}} → {{verdict: allow|rewrite|block, rules, safeText}}. Nothing is written to the audit log.");
+            .WithSummary($"A dry run of the compliance filter the replies go through: {{text (1..{MaxCheckLength} chars), leadId?, channel?}} → {{verdict: allow|rewrite|block, rules, safeText}}. Nothing is written to the audit log.")
+            .Produces<ComplianceCheckDto>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
@@ -91,12 +96,7 @@ public static class ComplianceApi
         var passages = await knowledge.ForAsync(client.Id, leadText.Length > 0 ? leadText : text, ct);
         var policy = CompliancePolicy.For(client, firstMessage);
         var result = filter.Check(new ComplianceInput(text, channel, OutboxPurpose.Reply, leadText, passages, contacts, "", policy));
-        return TypedResults.Ok(new
-        {
-            verdict = CheckVerdict(result.Verdict),
-            rules = RuleViews(result.RuleIds),
-            safeText = result.Verdict == ComplianceVerdict.Blocked ? "" : result.Text,
-        });
+        return TypedResults.Ok(new ComplianceCheckDto(CheckVerdict(result.Verdict), RuleViews(result.RuleIds), result.Verdict == ComplianceVerdict.Blocked ? "" : result.Text));
     }
 
     /// <summary>The check's names for the verdicts: what happens to the text (the audit log keeps the stored names).</summary>
@@ -107,7 +107,7 @@ public static class ComplianceApi
         _ => "block",
     };
 
-    public static object RuleViews(IEnumerable<string> ruleIds) => ruleIds.Select(id => new { id, description = RuleDescriptions.GetValueOrDefault(id, id) });
+    public static IReadOnlyList<ComplianceRuleDto> RuleViews(IEnumerable<string> ruleIds) => [.. ruleIds.Select(id => new ComplianceRuleDto(id, RuleDescriptions.GetValueOrDefault(id, id)))];
 
     /// <summary>Messages read to find what the lead last wrote.</summary>
     private const int RecentMessages = 20;
@@ -134,6 +134,6 @@ public static class ComplianceApi
 
         var client = ClientAuthenticator.CurrentClient(http);
         var found = await audit.ListPageAsync(client.Id, leadId, wanted, page.After, page.Limit, ct);
-        return TypedResults.Ok(new { items = found.Items.Select(ComplianceAuditDto.From), next = Paging.Cursor(http, listing, found.Next) });
+        return TypedResults.Ok(new ComplianceAuditPageDto([.. found.Items.Select(ComplianceAuditDto.From)], Paging.Cursor(http, listing, found.Next)));
     }
 }

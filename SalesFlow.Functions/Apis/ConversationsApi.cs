@@ -22,11 +22,23 @@ public static class ConversationsApi
     public static IEndpointRouteBuilder MapConversationsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/conversations").WithTags("Conversations").RequireClientKey();
-        api.MapPost("/", StartAsync).WithName("StartConversation").WithSummary("A lead writes on a channel; returns the conversation and SalesFlow's reply.");
+        api.MapPost("/", StartAsync).WithName("StartConversation").WithSummary("A lead writes on a channel; returns the conversation and SalesFlow's reply.")
+            .Produces<StartedConversationDto>()
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         api.MapGet("/{id}", GetAsync).WithName("GetConversation")
-            .WithSummary($"State, state history and messages of a conversation. Messages page from the newest back: each page holds the newest {DefaultMessageLimit} (limit 1..{MaxMessageLimit}) not yet shown, oldest of them first (chat order); ?cursor=<next> fetches the older ones until next is null.");
-        api.MapPost("/{id}/messages", PostMessageAsync).WithName("PostMessage").WithSummary("The lead writes again; returns the transition and the reply.");
-        api.MapPost("/{id}/messages/{messageId}/trust", TrustMessageAsync).WithName("TrustMessage").WithSummary("A human vouches for a message held back as untrusted (an unauthenticated e-mail sender); it is answered as if it arrived now.");
+            .WithSummary($"State, state history and messages of a conversation. Messages page from the newest back: each page holds the newest {DefaultMessageLimit} (limit 1..{MaxMessageLimit}) not yet shown, oldest of them first (chat order); ?cursor=<next> fetches the older ones until next is null.")
+            .Produces<ConversationDto>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPost("/{id}/messages", PostMessageAsync).WithName("PostMessage").WithSummary("The lead writes again; returns the transition and the reply.")
+            .Produces<ConversationTurnDto>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPost("/{id}/messages/{messageId}/trust", TrustMessageAsync).WithName("TrustMessage").WithSummary("A human vouches for a message held back as untrusted (an unauthenticated e-mail sender); it is answered as if it arrived now.")
+            .Produces<TrustedMessageDto>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
         return app;
     }
 
@@ -60,7 +72,7 @@ public static class ConversationsApi
         var client = ClientAuthenticator.CurrentClient(http);
         var inbound = new InboundMessage(channel, IdempotencyKey(http), request.From, request.Name, null, request.Message!.Trim(), "text", DateTimeOffset.UtcNow);
         var turn = await turns.AnswerAsync(client, inbound, null, ct);
-        return TypedResults.Ok(new { conversationId = turn.Conversation.Id, leadId = turn.Conversation.LeadId, state = turn.Conversation.State.ToWire(), reply = turn.Reply?.Text });
+        return TypedResults.Ok(new StartedConversationDto(turn.Conversation.Id, turn.Conversation.LeadId, turn.Conversation.State.ToWire(), turn.Reply?.Text));
     }
 
     private static async Task<IResult> GetAsync(string id, string? cursor, string? limit, HttpContext http, IConversationStore conversations, CancellationToken ct)
@@ -98,7 +110,7 @@ public static class ConversationsApi
         }
 
         var turn = await turns.ContinueAsync(client, conversation, lead, request!.Message!.Trim(), IdempotencyKey(http), null, ct);
-        return TypedResults.Ok(new { state = turn.Conversation.State.ToWire(), previousState = turn.PreviousState.ToWire(), intent = turn.Analysis!.Intent.ToWire(), reply = turn.Reply?.Text });
+        return TypedResults.Ok(new ConversationTurnDto(turn.Conversation.State.ToWire(), turn.PreviousState.ToWire(), turn.Analysis!.Intent.ToWire(), turn.Reply?.Text));
     }
 
     /// <summary>
@@ -121,7 +133,7 @@ public static class ConversationsApi
             TrustOutcome.ConversationNotFound => ErrorHandling.Problem(http, StatusCodes.Status404NotFound, $"Conversation '{id}' not found.", "id"),
             TrustOutcome.MessageNotFound => ErrorHandling.Problem(http, StatusCodes.Status404NotFound, $"Message '{messageId}' not found in conversation '{id}'.", "messageId"),
             TrustOutcome.NotUntrusted => ErrorHandling.Problem(http, StatusCodes.Status409Conflict, $"Message '{messageId}' was not held back as untrusted; there is nothing to vouch for.", "messageId"),
-            _ => TypedResults.Ok(new { conversationId = id, message = MessageDto.From(result.Message!) }),
+            _ => TypedResults.Ok(new TrustedMessageDto(id, MessageDto.From(result.Message!))),
         };
     }
 

@@ -16,10 +16,16 @@ public static class CrmApi
     {
         app.MapGroup("/api/leads").WithTags("Leads").RequireClientKey()
             .MapGet("/{id}/crm", GetAsync).WithName("GetLeadCrm")
-            .WithSummary("The lead's HubSpot sync: configured?, contact and deal ids, the last sync and the last error, and the outcome (won/lost).");
+            .WithSummary("The lead's HubSpot sync: configured?, contact and deal ids, the last sync and the last error, and the outcome (won/lost).")
+            .Produces<LeadCrmDto>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
         app.MapGroup("/api/webhooks").WithTags("Webhooks")
             .MapPost("/hubspot/{clientId}", HubSpotAsync).WithName("HubSpotWebhook")
-            .WithSummary("HubSpot webhook events (X-HubSpot-Signature-v3): a deal moved to the stage mapped as won or lost sets the lead's outcome. Duplicates change nothing; unknown deals are ignored.");
+            .WithSummary("HubSpot webhook events (X-HubSpot-Signature-v3): a deal moved to the stage mapped as won or lost sets the lead's outcome. Duplicates change nothing; unknown deals are ignored.")
+            .Produces<HubSpotWebhookResultDto>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
@@ -88,7 +94,7 @@ public static class CrmApi
             applied += await ApplyAsync(client.Id, config, e, links, outcomes, ct) ? 1 : 0;
         }
 
-        return TypedResults.Ok(new { applied, ignored = events.Count - applied });
+        return TypedResults.Ok(new HubSpotWebhookResultDto(applied, events.Count - applied));
     }
 
     /// <summary>A deal stage change to won or lost, of a deal SalesFlow opened, newer than the outcome stored: the outcome. Anything else changes nothing.</summary>

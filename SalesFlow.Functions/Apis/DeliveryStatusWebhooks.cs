@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using SalesFlow.Core.Channels;
 using SalesFlow.Core.Channels.Parsing;
@@ -21,6 +22,11 @@ public static class DeliveryStatusWebhooks
     /// <summary>The query parameter of a status callback URL that names our outbox item (Twilio signs the whole URL).</summary>
     public const string OutboxIdParameter = "outboxId";
 
+    // The responses are declared here: WebhooksApi maps these handlers, and minimal APIs read the handler's attributes.
+    [ProducesResponseType<TwilioStatusResultDto>(StatusCodes.Status200OK, "application/json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public static async Task<IResult> TwilioStatusAsync(string clientId, HttpContext http, IClientStore clients, IntakeService intake, IOptions<SalesFlowOptions> options, TimeProvider clock, CancellationToken ct)
     {
         var client = await clients.GetAsync(clientId, ct);
@@ -45,9 +51,13 @@ public static class DeliveryStatusWebhooks
         var outboxId = http.Request.Query[OutboxIdParameter].ToString();
         var applied = await intake.ApplyStatusAsync(client, update with { OutboxId = outboxId.Length > 0 ? outboxId : null }, ct);
         CountReport("twilio", applied ? "applied" : "unmatched");
-        return TypedResults.Ok(new { applied });
+        return TypedResults.Ok(new TwilioStatusResultDto(applied));
     }
 
+    [ProducesResponseType<SendGridEventsResultDto>(StatusCodes.Status200OK, "application/json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status400BadRequest, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status401Unauthorized, "application/problem+json")]
+    [ProducesResponseType<ProblemDetails>(StatusCodes.Status404NotFound, "application/problem+json")]
     public static async Task<IResult> SendGridEventsAsync(string clientId, HttpContext http, IClientStore clients, IOutboxStore outbox, IDeliveryFeedbackStore feedback, TimeProvider clock, CancellationToken ct)
     {
         var client = await clients.GetAsync(clientId, ct);
@@ -94,7 +104,7 @@ public static class DeliveryStatusWebhooks
             await feedback.TryRecordEventAsync(client.Id, e.EventId, now, ct);
         }
 
-        return TypedResults.Ok(new { applied, duplicates, unmatched, ignored, suppressed });
+        return TypedResults.Ok(new SendGridEventsResultDto(applied, duplicates, unmatched, ignored, suppressed));
     }
 
     /// <summary>By our id first (custom_args outbox_id: it also finds an item whose send was never recorded), then by SendGrid's.</summary>

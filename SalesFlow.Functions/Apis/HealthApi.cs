@@ -11,8 +11,13 @@ public static class HealthApi
 {
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/health", HealthAsync).WithName("Health").WithSummary("Liveness: the process answers; with each work queue's length and the age of its oldest item.");
-        app.MapGet("/ready", ReadyAsync).WithName("Ready").WithSummary("Readiness: the store answers, storage takes writes and every worker loop runs (or the Functions host runs the queues); 503 with the reasons otherwise.");
+        app.MapGet("/health", HealthAsync).WithName("Health").WithSummary("Liveness: the process answers; with each work queue's length and the age of its oldest item.")
+            .WithTags("Health")
+            .Produces<HealthDto>();
+        app.MapGet("/ready", ReadyAsync).WithName("Ready").WithSummary("Readiness: the store answers, storage takes writes and every worker loop runs (or the Functions host runs the queues); 503 with the reasons otherwise.")
+            .WithTags("Health")
+            .Produces<ReadyDto>()
+            .Produces<ReadyDto>(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
 
@@ -22,19 +27,19 @@ public static class HealthApi
         try
         {
             var now = clock.GetUtcNow();
-            var queues = new Dictionary<string, object>();
+            var queues = new Dictionary<string, QueueHealthDto>();
             foreach (var name in Queues.All)
             {
                 var oldest = await queue.OldestEnqueuedAtAsync(name, ct);
-                queues[name] = new { length = await queue.CountAsync(name, ct), oldestAgeSeconds = oldest is { } at ? Math.Max(0, Math.Round((now - at).TotalSeconds, 1)) : (double?)null };
+                queues[name] = new QueueHealthDto(await queue.CountAsync(name, ct), oldest is { } at ? Math.Max(0, Math.Round((now - at).TotalSeconds, 1)) : null);
             }
 
-            return TypedResults.Ok(new { status = "healthy", queues });
+            return TypedResults.Ok(new HealthDto("healthy", queues));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             logger.LogWarning(ex, "Reading the queues for /health failed");
-            return TypedResults.Ok(new { status = "healthy", queues = (object?)null, queuesError = "queue unreachable" });
+            return TypedResults.Ok(new HealthDto("healthy", null, "queue unreachable"));
         }
     }
 
@@ -53,13 +58,13 @@ public static class HealthApi
             var reasons = health.Problems();
             var started = mode.UnderFunctionsHost || runner.Started;
             var status = reasons.Count > 0 ? "unavailable" : started ? "ready" : "starting";
-            var body = new { status, reasons, mode = mode.Name, store = adapters.Store, queueAdapter = adapters.Queue, queue = new { processInbound = backlog, poison = poisoned } };
+            var body = new ReadyDto(status, reasons, mode.Name, adapters.Store, adapters.Queue, new ReadyQueueDto(backlog, poisoned));
             return status == "ready" ? TypedResults.Ok(body) : TypedResults.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             logger.LogWarning(ex, "Readiness check failed");
-            return TypedResults.Json(new { status = "unavailable", reasons = new[] { "store or queue unreachable" }, error = "store or queue unreachable" }, statusCode: StatusCodes.Status503ServiceUnavailable);
+            return TypedResults.Json(new ReadyDto("unavailable", ["store or queue unreachable"], Error: "store or queue unreachable"), statusCode: StatusCodes.Status503ServiceUnavailable);
         }
     }
 }

@@ -12,7 +12,9 @@ public static class IntelligenceApi
     public static IEndpointRouteBuilder MapIntelligenceApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/intelligence").WithTags("Intelligence").RequireClientKey();
-        api.MapPost("/analyze", Analyze).WithName("AnalyzeMessage").WithSummary("Language, intent, sentiment and confidence of a text.");
+        api.MapPost("/analyze", Analyze).WithName("AnalyzeMessage").WithSummary("Language, intent, sentiment and confidence of a text.")
+            .Produces<MessageAnalysisDto>()
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         return app;
     }
 
@@ -30,6 +32,6 @@ public static class IntelligenceApi
 
         // The rules with the local learnt model, never an LLM: this endpoint is a free, deterministic reading.
         var a = reader.Read(request.Text);
-        return TypedResults.Ok(new { language = a.Language, intent = a.Intent.ToWire(), sentiment = a.Sentiment.ToWire(), sentimentScore = Math.Round(a.SentimentScore, 3), confidence = Math.Round(a.Confidence, 3) });
+        return TypedResults.Ok(new MessageAnalysisDto(a.Language, a.Intent.ToWire(), a.Sentiment.ToWire(), Math.Round(a.SentimentScore, 3), Math.Round(a.Confidence, 3)));
     }
 }

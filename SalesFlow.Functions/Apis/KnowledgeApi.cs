@@ -28,19 +28,52 @@ public static class KnowledgeApi
     public static IEndpointRouteBuilder MapKnowledgeApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/knowledge").WithTags("Knowledge").RequireClientKey();
-        api.MapPost("/bases", CreateBaseAsync).WithName("CreateKnowledgeBase").WithSummary("Create a knowledge base {name, description?}.");
+        api.MapPost("/bases", CreateBaseAsync).WithName("CreateKnowledgeBase").WithSummary("Create a knowledge base {name, description?}.")
+            .Produces<KnowledgeBaseDto>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         api.MapGet("/bases", ListBasesAsync).WithName("ListKnowledgeBases")
-            .WithSummary($"The client's knowledge bases with their stats, in creation order. Paged: limit 1..{MaxBaseLimit} (default {MaxBaseLimit}), then ?cursor=<next> until next is null.");
+            .WithSummary($"The client's knowledge bases with their stats, in creation order. Paged: limit 1..{MaxBaseLimit} (default {MaxBaseLimit}), then ?cursor=<next> until next is null.")
+            .Produces<KnowledgeBasePageDto>()
+            .ProducesProblem(StatusCodes.Status400BadRequest);
         api.MapGet("/bases/{id}", GetBaseAsync).WithName("GetKnowledgeBase")
-            .WithSummary($"A base, its stats and its sources with ingestion status, newest first. Sources are paged: limit 1..{MaxSourceLimit} (default {MaxSourceLimit}), then ?cursor=<next> until next is null.");
-        api.MapDelete("/bases/{id}", DeleteBaseAsync).WithName("DeleteKnowledgeBase").WithSummary("Delete a base with everything in it.");
-        api.MapPost("/bases/{id}/documents", AddDocumentAsync).WithName("AddKnowledgeDocument").WithSummary("Add or replace a document: JSON {id?, title?, contentType, content} or a text/plain, text/markdown or text/html body (?id=&title=). Large documents are ingested as queue work (202).");
-        api.MapGet("/bases/{id}/documents/{sourceId}", GetSourceAsync).WithName("GetKnowledgeSource").WithSummary("One document or FAQ with its ingestion status and chunk count.");
-        api.MapPost("/bases/{id}/faqs", AddFaqAsync).WithName("AddKnowledgeFaq").WithSummary("Add or replace one FAQ {id?, question, answer}.");
-        api.MapPost("/bases/{id}/faqs/bulk", ImportFaqsAsync).WithName("ImportKnowledgeFaqs").WithSummary("Import FAQs: JSON {faqs:[{id?, question, answer}]} or CSV (question,answer[,id]); the same id replaces.");
-        api.MapPost("/bases/{id}/clear", ClearAsync).WithName("ClearKnowledgeBase").WithSummary("Remove every document and FAQ, keep the base.");
-        api.MapGet("/bases/{id}/stats", StatsAsync).WithName("KnowledgeBaseStats").WithSummary("Documents, FAQs, chunks, tokens, pending and last update.");
-        api.MapPost("/search", SearchAsync).WithName("SearchKnowledge").WithSummary("Search {query, knowledgeBaseId?, top?, minScore?, mode?}: passages with score and sourceId.");
+            .WithSummary($"A base, its stats and its sources with ingestion status, newest first. Sources are paged: limit 1..{MaxSourceLimit} (default {MaxSourceLimit}), then ?cursor=<next> until next is null.")
+            .Produces<KnowledgeBaseDetailDto>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapDelete("/bases/{id}", DeleteBaseAsync).WithName("DeleteKnowledgeBase").WithSummary("Delete a base with everything in it.")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPost("/bases/{id}/documents", AddDocumentAsync).WithName("AddKnowledgeDocument").WithSummary("Add or replace a document: JSON {id?, title?, contentType, content} or a text/plain, text/markdown or text/html body (?id=&title=). Large documents are ingested as queue work (202).")
+            .DescribesBody(typeof(DocumentRequest), "application/json", "text/plain", "text/markdown", "text/html")
+            .Produces<KnowledgeSourceDto>(StatusCodes.Status201Created)
+            .Produces<KnowledgeSourceDto>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        api.MapGet("/bases/{id}/documents/{sourceId}", GetSourceAsync).WithName("GetKnowledgeSource").WithSummary("One document or FAQ with its ingestion status and chunk count.")
+            .Produces<KnowledgeSourceDto>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPost("/bases/{id}/faqs", AddFaqAsync).WithName("AddKnowledgeFaq").WithSummary("Add or replace one FAQ {id?, question, answer}.")
+            .Produces<KnowledgeSourceDto>(StatusCodes.Status201Created)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPost("/bases/{id}/faqs/bulk", ImportFaqsAsync).WithName("ImportKnowledgeFaqs").WithSummary("Import FAQs: JSON {faqs:[{id?, question, answer}]} or CSV (question,answer[,id]); the same id replaces.")
+            .DescribesBody(typeof(FaqBulkRequest), "application/json", "text/csv")
+            .Produces<FaqImportDto>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        api.MapPost("/bases/{id}/clear", ClearAsync).WithName("ClearKnowledgeBase").WithSummary("Remove every document and FAQ, keep the base.")
+            .Produces<KnowledgeClearedDto>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/bases/{id}/stats", StatsAsync).WithName("KnowledgeBaseStats").WithSummary("Documents, FAQs, chunks, tokens, pending and last update.")
+            .Produces<KnowledgeStatsDto>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPost("/search", SearchAsync).WithName("SearchKnowledge").WithSummary("Search {query, knowledgeBaseId?, top?, minScore?, mode?}: passages with score and sourceId.")
+            .Produces<KnowledgeSearchResultDto>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
@@ -61,13 +94,13 @@ public static class KnowledgeApi
 
         var client = ClientAuthenticator.CurrentClient(http);
         var bases = await knowledge.ListBasesAsync(client.Id, page.After, page.Limit, ct);
-        var items = new List<object>();
+        var items = new List<KnowledgeBaseDto>();
         foreach (var b in bases.Items)
         {
             items.Add(BaseDto(b, await knowledge.GetStatsAsync(client.Id, b.Id, ct)));
         }
 
-        return TypedResults.Ok(new { items, next = Paging.Cursor(http, listing, bases.Next) });
+        return TypedResults.Ok(new KnowledgeBasePageDto(items, Paging.Cursor(http, listing, bases.Next)));
     }
 
     private static async Task<IResult> GetBaseAsync(string id, string? cursor, string? limit, HttpContext http, KnowledgeService knowledge, CancellationToken ct)
@@ -85,12 +118,10 @@ public static class KnowledgeApi
         }
 
         var sources = await knowledge.ListSourcesAsync(client.Id, id, page.After, page.Limit, ct);
-        return TypedResults.Ok(new
-        {
-            knowledgeBase = BaseDto(found, await knowledge.GetStatsAsync(client.Id, id, ct)),
-            sources = sources.Items.Select(SourceDto),
-            next = Paging.Cursor(http, listing, sources.Next),
-        });
+        return TypedResults.Ok(new KnowledgeBaseDetailDto(
+            BaseDto(found, await knowledge.GetStatsAsync(client.Id, id, ct)),
+            [.. sources.Items.Select(SourceDto)],
+            Paging.Cursor(http, listing, sources.Next)));
     }
 
     private static async Task<IResult> DeleteBaseAsync(string id, HttpContext http, KnowledgeService knowledge, CancellationToken ct)
@@ -182,7 +213,7 @@ public static class KnowledgeApi
         }
 
         var imported = await knowledge.ImportFaqsAsync(client.Id, id, faqs, ct);
-        return TypedResults.Ok(new { imported = imported.Count, ids = imported.Select(s => s.Id), stats = StatsDto(await knowledge.GetStatsAsync(client.Id, id, ct)) });
+        return TypedResults.Ok(new FaqImportDto(imported.Count, [.. imported.Select(s => s.Id)], StatsDto(await knowledge.GetStatsAsync(client.Id, id, ct))));
     }
 
     private static async Task<IResult> ClearAsync(string id, HttpContext http, KnowledgeService knowledge, CancellationToken ct)
@@ -194,7 +225,7 @@ public static class KnowledgeApi
         }
 
         var removed = await knowledge.ClearAsync(client.Id, id, ct);
-        return TypedResults.Ok(new { removed, stats = StatsDto(await knowledge.GetStatsAsync(client.Id, id, ct)) });
+        return TypedResults.Ok(new KnowledgeClearedDto(removed, StatsDto(await knowledge.GetStatsAsync(client.Id, id, ct))));
     }
 
     private static async Task<IResult> StatsAsync(string id, HttpContext http, KnowledgeService knowledge, CancellationToken ct)
@@ -224,10 +255,7 @@ public static class KnowledgeApi
         try
         {
             var passages = await knowledge.SearchAsync(client.Id, new KnowledgeQuery(request.Query ?? "", request.KnowledgeBaseId, request.Top, request.MinScore, mode), ct);
-            return TypedResults.Ok(new
-            {
-                passages = passages.Select(p => new { sourceId = p.SourceId, knowledgeBaseId = p.KnowledgeBaseId, kind = p.Kind.ToWire(), title = p.Title, text = p.Text, score = p.Score }),
-            });
+            return TypedResults.Ok(new KnowledgeSearchResultDto([.. passages.Select(PassageDto.From)]));
         }
         catch (KnowledgeBaseNotFoundException e)
         {
@@ -267,24 +295,9 @@ public static class KnowledgeApi
         return text;
     }
 
-    private static object BaseDto(KnowledgeBase b, KnowledgeStats stats) =>
-        new { id = b.Id, name = b.Name, description = b.Description, createdAt = b.CreatedAt, updatedAt = b.UpdatedAt, stats = StatsDto(stats) };
+    private static KnowledgeBaseDto BaseDto(KnowledgeBase b, KnowledgeStats stats) => KnowledgeBaseDto.From(b, stats);
 
-    private static object StatsDto(KnowledgeStats s) =>
-        new { documents = s.Documents, faqs = s.Faqs, chunks = s.Chunks, tokens = s.Tokens, pending = s.Pending, failed = s.Failed, lastUpdate = s.LastUpdate };
+    private static KnowledgeStatsDto StatsDto(KnowledgeStats s) => KnowledgeStatsDto.From(s);
 
-    private static object SourceDto(KnowledgeSource s) => new
-    {
-        id = s.Id,
-        knowledgeBaseId = s.KnowledgeBaseId,
-        kind = s.Kind.ToWire(),
-        title = s.Title,
-        contentType = s.ContentType,
-        status = s.Status.ToWire(),
-        chunks = s.ChunkCount,
-        tokens = s.TokenCount,
-        error = s.Error,
-        createdAt = s.CreatedAt,
-        updatedAt = s.UpdatedAt,
-    };
+    private static KnowledgeSourceDto SourceDto(KnowledgeSource s) => KnowledgeSourceDto.From(s);
 }

@@ -26,9 +26,19 @@ public static class LeadIntakeApi
     public static IEndpointRouteBuilder MapLeadIntakeApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/leads").WithTags("Leads").RequireClientKey();
-        api.MapPost("/", CreateAsync).WithName("CreateLead").WithSummary("Speed to lead: creates or finds the lead and queues a personalised first message on the best consented channel; 201, or 200 for a repeat within 24 hours (no second greeting) and for a lead who opted out (nothing sent).");
-        api.MapPost("/import", ImportAsync).WithName("ImportLeads").WithSummary("Each CSV row as POST /api/leads; per-row results and errors (row number, field, message).");
-        api.MapGet("/{id}/followups", FollowUpsAsync).WithName("GetLeadFollowUps").WithSummary("What is scheduled (the next step and when) and what was sent (step, channel, status, time); nurture once the cadence ran out unanswered.");
+        api.MapPost("/", CreateAsync).WithName("CreateLead").WithSummary("Speed to lead: creates or finds the lead and queues a personalised first message on the best consented channel; 201, or 200 for a repeat within 24 hours (no second greeting) and for a lead who opted out (nothing sent).")
+            .Produces<LeadIntakeDto>(StatusCodes.Status201Created)
+            .Produces<LeadIntakeDto>()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        api.MapPost("/import", ImportAsync).WithName("ImportLeads").WithSummary("Each CSV row as POST /api/leads; per-row results and errors (row number, field, message).")
+            .DescribesBody(typeof(string), "text/csv")
+            .Produces<LeadImportDto>()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        api.MapGet("/{id}/followups", FollowUpsAsync).WithName("GetLeadFollowUps").WithSummary("What is scheduled (the next step and when) and what was sent (step, channel, status, time); nurture once the cadence ran out unanswered.")
+            .Produces<FollowUpsDto>()
+            .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
@@ -72,22 +82,20 @@ public static class LeadIntakeApi
     private static LeadSubmission Submission(CreateLeadRequest r) =>
         new(r.Name, r.Phone, r.Email, new ContactConsent(r.Consent?.WhatsApp ?? false, r.Consent?.Sms ?? false, r.Consent?.Email ?? false), r.Source, r.Interest, r.Message);
 
-    private static object Body(FirstContactResult r) => new
-    {
-        leadId = r.LeadId,
-        conversationId = r.ConversationId,
-        channel = r.Channel?.ToWire(),
-        outboxId = r.OutboxId,
-        status = StatusOf(r.Outcome),
-        leadCreated = r.LeadCreated,
-        sendAt = r.SendAt,
-        message = r.Outcome switch
+    private static LeadIntakeDto Body(FirstContactResult r) => new(
+        r.LeadId,
+        r.ConversationId,
+        r.Channel?.ToWire(),
+        r.OutboxId,
+        StatusOf(r.Outcome),
+        r.LeadCreated,
+        r.SendAt,
+        r.Outcome switch
         {
             FirstContactOutcome.Repeat => "The lead got a first message less than 24 hours ago; no second greeting was written.",
             FirstContactOutcome.OptedOut => "The lead opted out earlier; no message was written.",
             _ => null,
-        },
-    };
+        });
 
     private static string StatusOf(FirstContactOutcome outcome) => outcome switch
     {
@@ -123,7 +131,7 @@ public static class LeadIntakeApi
         }
 
         var client = ClientAuthenticator.CurrentClient(http);
-        var results = new List<object>(rows.Count);
+        var results = new List<LeadImportRowDto>(rows.Count);
         var failed = 0;
         foreach (var row in rows)
         {
@@ -131,13 +139,13 @@ public static class LeadIntakeApi
             failed += outcome.Error is null ? 0 : 1;
             results.Add(outcome switch
             {
-                { Error: { } e } => new { row = row.Row, status = "error", errors = new[] { new { field = e.Field, message = e.Message } } },
-                { Result: { } r } => (object)new { row = row.Row, status = StatusOf(r.Outcome), leadId = r.LeadId, conversationId = r.ConversationId, channel = r.Channel?.ToWire(), outboxId = r.OutboxId, leadCreated = r.LeadCreated },
+                { Error: { } e } => new LeadImportRowErrorDto(row.Row, "error", [new FieldErrorDto(e.Field, e.Message)]),
+                { Result: { } r } => (LeadImportRowDto)new LeadImportRowAcceptedDto(row.Row, StatusOf(r.Outcome), r.LeadId, r.ConversationId, r.Channel?.ToWire(), r.OutboxId, r.LeadCreated),
                 _ => throw new InvalidOperationException("A lead submission has a result or an error."),
             });
         }
 
-        return TypedResults.Ok(new { rows = rows.Count, accepted = rows.Count - failed, failed, results });
+        return TypedResults.Ok(new LeadImportDto(rows.Count, rows.Count - failed, failed, results));
     }
 
     private static async Task<IResult> FollowUpsAsync(string id, HttpContext http, ILeadStore leads, FollowUpOverviewReader reader, CancellationToken ct)
@@ -149,17 +157,15 @@ public static class LeadIntakeApi
         }
 
         var overview = await reader.ReadAsync(client.Id, id, ct);
-        return TypedResults.Ok(new
-        {
-            leadId = id,
-            status = overview.Status,
-            reason = overview.Reason,
-            nurture = overview.Nurture,
-            cycle = overview.Cycle,
-            steps = overview.Steps,
-            stepsDone = overview.StepsDone,
-            next = overview.Next is { } n ? new { step = n.Step, dueAt = n.DueAt } : null,
-            sent = overview.Sent.Select(s => new { step = s.Step, cycle = s.Cycle, outboxId = s.OutboxId, channel = s.Channel.ToWire(), status = s.Status, error = s.Error, at = s.At, updatedAt = s.UpdatedAt }),
-        });
+        return TypedResults.Ok(new FollowUpsDto(
+            id,
+            overview.Status,
+            overview.Reason,
+            overview.Nurture,
+            overview.Cycle,
+            overview.Steps,
+            overview.StepsDone,
+            overview.Next is { } n ? new FollowUpNextDto(n.Step, n.DueAt) : null,
+            [.. overview.Sent.Select(s => new FollowUpSentDto(s.Step, s.Cycle, s.OutboxId, s.Channel.ToWire(), s.Status, s.Error, s.At, s.UpdatedAt))]));
     }
 }

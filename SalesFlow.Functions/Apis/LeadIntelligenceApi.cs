@@ -16,7 +16,8 @@ public static class LeadIntelligenceApi
     {
         app.MapGroup("/api/leads").WithTags("Qualification").RequireClientKey()
             .MapGet("/{id}/intelligence", GetAsync).WithName("GetLeadIntelligence")
-            .WithSummary("Profile, BANT (0–10, traffic light), DISC, score with features and weights, probability, the coach's recommendation, meetings and CRM ids in one call.");
+            .WithSummary("Profile, BANT (0–10, traffic light), DISC, score with features and weights, probability, the coach's recommendation, meetings and CRM ids in one call.")
+            .Produces<LeadIntelligenceDto>().ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
@@ -53,38 +54,34 @@ public static class LeadIntelligenceApi
             client.Id, id, client.Name, conversation?.State ?? ConversationState.InitialContact, profile, [], lastLeadText,
             german ? "Was soll ich als Nächstes tun?" : "What should I do next?"));
         var link = await crmLinks.GetAsync(client.Id, id, ct);
-        return TypedResults.Ok(new
-        {
-            leadId = id,
-            state = conversation?.State.ToWire(),
-            profile = LeadProfileDto.From(profile),
-            bant = QualificationApi.BantView((profile ?? LeadProfile.New(client.Id, id)).Bant),
-            disc = PersonalityApi.DiscView((profile ?? LeadProfile.New(client.Id, id)).Disc),
-            score = score is null ? null : QualificationApi.ScoreView(score),
-            probability = score?.Score.Probability,
-            recommendations = await RecommendationsAsync(client.Id, id, advice, nextActions, nextActionService, clock, ct),
-            meetings = (await meetings.ListForLeadAsync(client.Id, id, ct)).Select(MeetingDto.From),
-            crm = link is null ? null : new { contactId = link.ContactId, dealId = link.DealId, dealStage = link.DealStage, lastSyncedAt = link.LastSyncedAt },
-        });
+        return TypedResults.Ok(new LeadIntelligenceDto(
+            id,
+            conversation?.State.ToWire(),
+            LeadProfileDto.From(profile),
+            QualificationApi.BantView((profile ?? LeadProfile.New(client.Id, id)).Bant),
+            PersonalityApi.DiscView((profile ?? LeadProfile.New(client.Id, id)).Disc),
+            score is null ? null : QualificationApi.ScoreView(score),
+            score?.Score.Probability,
+            await RecommendationsAsync(client.Id, id, advice, nextActions, nextActionService, clock, ct),
+            [.. (await meetings.ListForLeadAsync(client.Id, id, ct)).Select(MeetingDto.From)],
+            link is null ? null : new IntelligenceCrmDto(link.ContactId, link.DealId, link.DealStage, link.LastSyncedAt)));
     }
 
     /// <summary>The coach's advice first, then the lead's open next best actions, highest priority first.</summary>
-    private static async Task<IReadOnlyList<object>> RecommendationsAsync(string clientId, string leadId, string advice, Core.Recommendations.IRecommendationStore store, Core.Recommendations.RecommendationService service, TimeProvider clock, CancellationToken ct)
+    private static async Task<IReadOnlyList<LeadAdviceDto>> RecommendationsAsync(string clientId, string leadId, string advice, Core.Recommendations.IRecommendationStore store, Core.Recommendations.RecommendationService service, TimeProvider clock, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var open = await store.ListAsync(clientId, new Core.Recommendations.RecommendationFilter(Core.Recommendations.RecommendationStatuses.Open, null, leadId), RecommendationsApi.MaxRanked, ct);
         var feedback = await service.FeedbackAsync(clientId, ct);
         return
         [
-            new { source = "coach", text = advice },
-            .. RecommendationsApi.Rank(open.Where(r => r.IsOpenAt(now)), feedback, now).Select(x => new
+            new LeadAdviceDto("coach", advice),
+            .. RecommendationsApi.Rank(open.Where(r => r.IsOpenAt(now)), feedback, now).Select(x => new LeadAdviceDto(x.Recommendation.Source, x.Recommendation.Reason)
             {
-                source = x.Recommendation.Source,
-                text = x.Recommendation.Reason,
-                id = x.Recommendation.Id,
-                kind = x.Recommendation.Kind,
-                priority = x.Priority.Effective,
-                dueAt = x.Recommendation.DueAt,
+                Id = x.Recommendation.Id,
+                Kind = x.Recommendation.Kind,
+                Priority = x.Priority.Effective,
+                DueAt = x.Recommendation.DueAt,
             }),
         ];
     }

@@ -24,7 +24,8 @@ public static class LeadListApi
         // Grouped under /api, not /api/leads: the route is then exactly /api/leads (no trailing slash in the route table and OpenAPI).
         app.MapGroup("/api").WithTags("Leads").RequireClientKey()
             .MapGet("/leads", ListAsync).WithName("ListLeads")
-            .WithSummary($"The lead list: temperature (hot|warm|cold), state (wire name), q (name, e-mail or phone contains), sort ({string.Join('|', Sorts)}; default -updated). Paged: limit 1..{MaxLimit} (default {DefaultLimit}), then ?cursor=<next> until next is null.");
+            .WithSummary($"The lead list: temperature (hot|warm|cold), state (wire name), q (name, e-mail or phone contains), sort ({string.Join('|', Sorts)}; default -updated). Paged: limit 1..{MaxLimit} (default {DefaultLimit}), then ?cursor=<next> until next is null.")
+            .Produces<LeadListPageDto>().ProducesProblem(StatusCodes.Status400BadRequest);
         return app;
     }
 
@@ -63,7 +64,7 @@ public static class LeadListApi
         var by = Enum.Parse<LeadSort>(order.TrimStart('-'), ignoreCase: true);
         var query = new LeadListQuery(temp, state, string.IsNullOrEmpty(text) ? null : text, by, order.StartsWith('-'), page.After?.Id, page.Limit + 1);
         var found = Page<LeadScoreSnapshot>.From(await scores.ListAsync(client.Id, query, ct), page.Limit, s => new PagePosition(0, s.SortKey(by)));
-        List<object> items = [];
+        List<LeadListRowDto> items = [];
         foreach (var row in found.Items)
         {
             // Name and flags as they are now (a release or an erasure since the last score); a lead erased meanwhile is left out.
@@ -73,22 +74,20 @@ public static class LeadListApi
             }
         }
 
-        return TypedResults.Ok(new { items, next = Paging.Cursor(http, listing, found.Next) });
+        return TypedResults.Ok(new LeadListPageDto(items, Paging.Cursor(http, listing, found.Next)));
     }
 
-    private static object Row(LeadScoreSnapshot s, Lead lead) => new
-    {
-        id = s.LeadId,
-        name = lead.Name,
-        email = lead.Email,
-        phone = lead.Phone,
-        channels = s.Channels,
-        state = s.State,
-        temperature = s.Score.Temperature,
-        score = new { probability = s.Score.Probability, health = s.Score.Health, model = s.Model, computedAt = s.ComputedAt },
-        lastMessage = s.LastMessageAt is null ? null : new { text = s.LastMessageText, at = s.LastMessageAt },
-        escalated = lead.Escalated,
-        optedOut = lead.OptedOut,
-        createdAt = lead.CreatedAt,
-    };
+    private static LeadListRowDto Row(LeadScoreSnapshot s, Lead lead) => new(
+        s.LeadId,
+        lead.Name,
+        lead.Email,
+        lead.Phone,
+        s.Channels,
+        s.State,
+        s.Score.Temperature,
+        new LeadListScoreDto(s.Score.Probability, s.Score.Health, s.Model, s.ComputedAt),
+        s.LastMessageAt is null ? null : new LeadListMessageDto(s.LastMessageText, s.LastMessageAt),
+        lead.Escalated,
+        lead.OptedOut,
+        lead.CreatedAt);
 }

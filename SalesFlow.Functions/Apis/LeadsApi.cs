@@ -15,11 +15,16 @@ public static class LeadsApi
     public static IEndpointRouteBuilder MapLeadsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/leads").WithTags("Leads").RequireClientKey();
-        api.MapGet("/{id}", GetAsync).WithName("GetLead").WithSummary("A lead with its channel identities, conversation state, profile (BANT, DISC, key facts, sentiment) and AI usage totals.");
-        api.MapGet("/{id}/memory", GetMemoryAsync).WithName("GetLeadMemory").WithSummary("The context the brain sees for this lead.");
-        api.MapPost("/{id}/merge", MergeAsync).WithName("MergeLeads").WithSummary("A rep merges another lead (otherLeadId) into this one: its identities move here, both histories are kept, the merge is audited.");
-        api.MapPost("/{id}/release", ReleaseAsync).WithName("ReleaseLead").WithSummary("A human hands the lead back to SalesFlow after an escalation.");
-        api.MapDelete("/{id}", EraseAsync).WithName("EraseLead").WithSummary("GDPR erasure: every trace of the lead is removed from every store.");
+        api.MapGet("/{id}", GetAsync).WithName("GetLead").WithSummary("A lead with its channel identities, conversation state, profile (BANT, DISC, key facts, sentiment) and AI usage totals.")
+            .Produces<LeadDto>().ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/{id}/memory", GetMemoryAsync).WithName("GetLeadMemory").WithSummary("The context the brain sees for this lead.")
+            .Produces<LeadMemoryDto>().ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPost("/{id}/merge", MergeAsync).WithName("MergeLeads").WithSummary("A rep merges another lead (otherLeadId) into this one: its identities move here, both histories are kept, the merge is audited.")
+            .Produces<LeadMergeResultDto>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPost("/{id}/release", ReleaseAsync).WithName("ReleaseLead").WithSummary("A human hands the lead back to SalesFlow after an escalation.")
+            .Produces<LeadReleaseDto>().ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapDelete("/{id}", EraseAsync).WithName("EraseLead").WithSummary("GDPR erasure: every trace of the lead is removed from every store.")
+            .Produces<LeadErasureDto>().ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
@@ -90,7 +95,7 @@ public static class LeadsApi
                 merge is null ? $"Lead '{otherLeadId}' not found." : $"Lead '{otherLeadId}' was merged into lead '{merge.IntoLeadId}'.",
                 "otherLeadId",
                 merge is null ? [] : [new("mergedInto", merge.IntoLeadId)]),
-            _ => TypedResults.Ok(new { leadId = merge!.IntoLeadId, mergedLeadId = merge.LeadId, mergedBy = merge.MergedBy, mergedAt = merge.MergedAt }),
+            _ => TypedResults.Ok(new LeadMergeResultDto(merge!.IntoLeadId, merge.LeadId, merge.MergedBy, merge.MergedAt)),
         };
     }
 
@@ -132,30 +137,19 @@ public static class LeadsApi
         IReadOnlyList<Recall> recalls = latest is null || options.Value.RecallTop == 0
             ? []
             : await index.SearchAsync(client.Id, id, await memoryService.EmbedAsync(latest.Text, ct), options.Value.RecallTop, MemoryOptions.RecallFloor, recent[0].Seq, ct);
-        return TypedResults.Ok(new
-        {
-            leadId = lead.Id,
-            state = conversation?.State.ToWire(),
-            keyFacts = new { name = lead.Name, email = lead.Email, phone = lead.Phone, language = lead.Language },
-            flags = new { escalated = lead.Escalated, escalationReason = lead.EscalationReason, optedOut = lead.OptedOut },
-            identities = (await leads.ListIdentitiesAsync(client.Id, id, ct)).Select(i => new IdentityDto(i.Kind.ToString().ToLowerInvariant(), i.Value)),
-            hot = new { window, messages = recent.Select(MessageDto.From) },
-            warm = summary is null ? null : new
-            {
-                summary = summary.Text,
-                coversThroughSeq = summary.CoversThroughSeq,
-                updatedAt = summary.UpdatedAt,
-                keyFacts = summary.KeyFacts,
-                sentiment = summary.Sentiment,
-            },
-            cold = new
-            {
-                indexed = await index.CountAsync(client.Id, id, ct),
-                query = latest?.Text,
-                recalls = recalls.Select(r => new { kind = r.Kind, seq = r.Seq, text = r.Text, fromLead = r.FromLead, at = r.At, score = Math.Round(r.Score, 3) }),
-            },
-            profile = LeadProfileDto.From(await profiles.GetAsync(client.Id, id, ct)),
-        });
+        return TypedResults.Ok(new LeadMemoryDto(
+            lead.Id,
+            conversation?.State.ToWire(),
+            new MemoryKeyFactsDto(lead.Name, lead.Email, lead.Phone, lead.Language),
+            new MemoryFlagsDto(lead.Escalated, lead.EscalationReason, lead.OptedOut),
+            [.. (await leads.ListIdentitiesAsync(client.Id, id, ct)).Select(i => new IdentityDto(i.Kind.ToString().ToLowerInvariant(), i.Value))],
+            new MemoryHotDto(window, [.. recent.Select(MessageDto.From)]),
+            summary is null ? null : new MemoryWarmDto(summary.Text, summary.CoversThroughSeq, summary.UpdatedAt, summary.KeyFacts, summary.Sentiment),
+            new MemoryColdDto(
+                await index.CountAsync(client.Id, id, ct),
+                latest?.Text,
+                [.. recalls.Select(r => new MemoryRecallDto(r.Kind, r.Seq, r.Text, r.FromLead, r.At, Math.Round(r.Score, 3)))]),
+            LeadProfileDto.From(await profiles.GetAsync(client.Id, id, ct))));
     }
 
     private static async Task<IResult> ReleaseAsync(string id, HttpContext http, ILeadStore leads, TimeProvider clock, CancellationToken ct)
@@ -168,7 +162,7 @@ public static class LeadsApi
         }
 
         var released = lead.Escalated ? await leads.ReplaceAsync(lead.Release(clock.GetUtcNow()), ct) : lead;
-        return TypedResults.Ok(new { leadId = released.Id, escalated = released.Escalated });
+        return TypedResults.Ok(new LeadReleaseDto(released.Id, released.Escalated));
     }
 
     private static async Task<IResult> EraseAsync(string id, HttpContext http, ILeadEraser eraser, ILeadStore leads, ILogger<ILeadEraser> logger, CancellationToken ct)
@@ -182,7 +176,7 @@ public static class LeadsApi
         }
 
         logger.LogInformation("Lead {LeadId} of client {ClientId} erased on request", id, client.Id);
-        return TypedResults.Ok(new { leadId = id, erased = true, removed = report.Removed });
+        return TypedResults.Ok(new LeadErasureDto(id, true, report.Removed));
     }
 
     /// <summary>

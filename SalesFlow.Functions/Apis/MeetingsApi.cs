@@ -17,10 +17,12 @@ public static class MeetingsApi
     public static IEndpointRouteBuilder MapMeetingsApi(this IEndpointRouteBuilder app)
     {
         app.MapGroup("/api/leads").WithTags("Leads").RequireClientKey()
-            .MapGet("/{id}/meetings", ListForLeadAsync).WithName("GetLeadMeetings").WithSummary("The lead's meetings (Cal.com or SalesFlow's own calendar), newest start first.");
+            .MapGet("/{id}/meetings", ListForLeadAsync).WithName("GetLeadMeetings").WithSummary("The lead's meetings (Cal.com or SalesFlow's own calendar), newest start first.")
+            .Produces<LeadMeetingsDto>().ProducesProblem(StatusCodes.Status404NotFound);
         app.MapGroup("/api/webhooks").WithTags("Webhooks")
             .MapPost("/calcom/{clientId}", CalComAsync).WithName("CalComWebhook")
-            .WithSummary("Cal.com booking webhook (X-Cal-Signature-256, the client's calcom.webhookSecret): BOOKING_CREATED, BOOKING_RESCHEDULED and BOOKING_CANCELLED update the meeting they name; a repeat changes nothing; an unknown booking is ignored.");
+            .WithSummary("Cal.com booking webhook (X-Cal-Signature-256, the client's calcom.webhookSecret): BOOKING_CREATED, BOOKING_RESCHEDULED and BOOKING_CANCELLED update the meeting they name; a repeat changes nothing; an unknown booking is ignored.")
+            .Produces<CalendarWebhookOutcomeDto>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
@@ -33,7 +35,7 @@ public static class MeetingsApi
         }
 
         var found = await meetings.ListForLeadAsync(client.Id, id, ct);
-        return TypedResults.Ok(new { leadId = id, items = found.Select(MeetingDto.From) });
+        return TypedResults.Ok(new LeadMeetingsDto(id, [.. found.Select(MeetingDto.From)]));
     }
 
     private static async Task<IResult> CalComAsync(string clientId, HttpContext http, IClientStore clients, CalendarBookingUpdater updater, ILoggerFactory loggers, CancellationToken ct)
@@ -53,7 +55,7 @@ public static class MeetingsApi
         var change = CalComWebhookPayload.Parse(body);
         if (change is null)
         {
-            return TypedResults.Ok(new { outcome = "ignored" });
+            return TypedResults.Ok(new CalendarWebhookOutcomeDto("ignored"));
         }
 
         var outcome = await updater.ApplyAsync(client.Id, change, ct);
@@ -62,7 +64,7 @@ public static class MeetingsApi
             loggers.CreateLogger("SalesFlow.Webhooks").LogInformation("Cal.com reported {Change} of booking {BookingUid}, which is no meeting of client {ClientId}; ignored", change.Kind, change.ExternalId, client.Id);
         }
 
-        return TypedResults.Ok(new { outcome = outcome.ToString().ToLowerInvariant() });
+        return TypedResults.Ok(new CalendarWebhookOutcomeDto(outcome.ToString().ToLowerInvariant()));
     }
 }
 

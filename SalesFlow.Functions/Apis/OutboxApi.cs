@@ -14,9 +14,11 @@ public static class OutboxApi
     {
         var api = app.MapGroup("/api/outbox").WithTags("Outbox").RequireClientKey();
         api.MapGet("/", ListAsync).WithName("ListOutbox")
-            .WithSummary($"Outbound messages with their delivery status, newest first; optionally one lead (leadId) and status. Paged: limit 1..{MaxLimit} (default {DefaultLimit}), then ?cursor=<next> until next is null.");
+            .WithSummary($"Outbound messages with their delivery status, newest first; optionally one lead (leadId) and status. Paged: limit 1..{MaxLimit} (default {DefaultLimit}), then ?cursor=<next> until next is null.")
+            .Produces<OutboxPageDto>().ProducesProblem(StatusCodes.Status400BadRequest);
         api.MapPost("/{outboxId}/resend", ResendAsync).WithName("ResendOutboxItem")
-            .WithSummary("Sends a failed or in-doubt item again (an operator's decision after checking the vendor's log): back to pending with its attempts reset, and delivered. 409 for any other status.");
+            .WithSummary("Sends a failed or in-doubt item again (an operator's decision after checking the vendor's log): back to pending with its attempts reset, and delivered. 409 for any other status.")
+            .Produces<OutboxItemDto>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return app;
     }
 
@@ -54,6 +56,6 @@ public static class OutboxApi
 
         var client = ClientAuthenticator.CurrentClient(http);
         var found = await outbox.ListPageAsync(client.Id, leadId, status, page.After, page.Limit, ct);
-        return TypedResults.Ok(new { items = found.Items.Select(OutboxItemDto.From), next = Paging.Cursor(http, listing, found.Next) });
+        return TypedResults.Ok(new OutboxPageDto([.. found.Items.Select(OutboxItemDto.From)], Paging.Cursor(http, listing, found.Next)));
     }
 }

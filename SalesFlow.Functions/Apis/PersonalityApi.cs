@@ -20,25 +20,19 @@ public static class PersonalityApi
     public static IEndpointRouteBuilder MapPersonalityApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/leads").WithTags("Qualification").RequireClientKey();
-        api.MapGet("/{id}/personality", GetAsync).WithName("GetLeadPersonality").WithSummary("DISC scores (0–1), the primary style, confidence, the signals used and who set it.");
-        api.MapPost("/{id}/personality", SetAsync).WithName("SetLeadPersonality").WithSummary("A rep sets the style ({primary: D|I|S|C, note?}); turns and analyses keep it. If-Match optional (412 when stale).");
-        api.MapPost("/{id}/personality/analyze", AnalyzeAsync).WithName("AnalyzeLeadPersonality").WithSummary("Re-reads DISC from all the lead's messages (rules reader); stored unless a rep set it.");
-        api.MapGet("/{id}/personality/recommendations", RecommendAsync).WithName("GetLeadPersonalityRecommendations").WithSummary("How to talk to this person: style, do and don't, pace; in the lead's language (en/de).");
+        api.MapGet("/{id}/personality", GetAsync).WithName("GetLeadPersonality").WithSummary("DISC scores (0–1), the primary style, confidence, the signals used and who set it.")
+            .Produces<LeadDiscDto>().ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPost("/{id}/personality", SetAsync).WithName("SetLeadPersonality").WithSummary("A rep sets the style ({primary: D|I|S|C, note?}); turns and analyses keep it. If-Match optional (412 when stale).")
+            .Produces<LeadDiscDto>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        api.MapPost("/{id}/personality/analyze", AnalyzeAsync).WithName("AnalyzeLeadPersonality").WithSummary("Re-reads DISC from all the lead's messages (rules reader); stored unless a rep set it.")
+            .Produces<LeadDiscAnalysisDto>().ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/{id}/personality/recommendations", RecommendAsync).WithName("GetLeadPersonalityRecommendations").WithSummary("How to talk to this person: style, do and don't, pace; in the lead's language (en/de).")
+            .Produces<DiscAdviceDto>().ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
-    internal static object DiscView(DiscProfile d) => new
-    {
-        dominance = d.Dominance,
-        influence = d.Influence,
-        steadiness = d.Steadiness,
-        conscientiousness = d.Conscientiousness,
-        primary = d.Primary,
-        confidence = d.Confidence,
-        samples = d.Samples,
-        signals = d.Signals ?? [],
-        setBy = d.SetBy ?? "conversation",
-    };
+    internal static DiscViewDto DiscView(DiscProfile d) =>
+        new(d.Dominance, d.Influence, d.Steadiness, d.Conscientiousness, d.Primary, d.Confidence, d.Samples, d.Signals ?? [], d.SetBy ?? "conversation");
 
     private static async Task<IResult> GetAsync(string id, HttpContext http, ILeadStore leads, ILeadProfileStore profiles, CancellationToken ct)
     {
@@ -50,7 +44,7 @@ public static class PersonalityApi
 
         var profile = await profiles.GetAsync(client.Id, id, ct) ?? LeadProfile.New(client.Id, id);
         RepProfileEdit.WithETag(http, profile);
-        return TypedResults.Ok(new { leadId = id, disc = DiscView(profile.Disc) });
+        return TypedResults.Ok(new LeadDiscDto(id, DiscView(profile.Disc)));
     }
 
     /// <summary>200 with the rep's reading; 400 naming primary or note (nothing stored); 404 for another client's lead; 412 for a stale If-Match.</summary>
@@ -89,7 +83,7 @@ public static class PersonalityApi
             client.Id,
             id,
             current => current with { Disc = DiscReading.SetByRep(current.Disc, primary, string.IsNullOrEmpty(note) ? null : note), UpdatedAt = clock.GetUtcNow() },
-            saved => TypedResults.Ok(new { leadId = id, disc = DiscView(saved.Disc) }),
+            saved => TypedResults.Ok(new LeadDiscDto(id, DiscView(saved.Disc))),
             ct);
     }
 
@@ -111,14 +105,14 @@ public static class PersonalityApi
             if (current.Disc.SetBy is not null)
             {
                 RepProfileEdit.WithETag(http, current);
-                return TypedResults.Ok(new { leadId = id, disc = DiscView(current.Disc), analyzed = DiscView(reading), stored = false });
+                return TypedResults.Ok(new LeadDiscAnalysisDto(id, DiscView(current.Disc), DiscView(reading), false));
             }
 
             try
             {
                 var saved = await profiles.SaveAsync(current with { Disc = reading, UpdatedAt = clock.GetUtcNow() }, ct);
                 RepProfileEdit.WithETag(http, saved);
-                return TypedResults.Ok(new { leadId = id, disc = DiscView(saved.Disc), analyzed = DiscView(reading), stored = true });
+                return TypedResults.Ok(new LeadDiscAnalysisDto(id, DiscView(saved.Disc), DiscView(reading), true));
             }
             catch (ConcurrencyException) when (attempt < MaxAttempts)
             {
@@ -138,16 +132,6 @@ public static class PersonalityApi
 
         var disc = (await profiles.GetAsync(client.Id, id, ct))?.Disc ?? DiscProfile.Empty;
         var advice = DiscAdvisor.For(disc.Primary, string.Equals(lead.Language, "de", StringComparison.OrdinalIgnoreCase));
-        return TypedResults.Ok(new
-        {
-            leadId = id,
-            primary = advice.Primary,
-            confidence = disc.Confidence,
-            language = advice.Language,
-            style = advice.Style,
-            @do = advice.Do,
-            dont = advice.Dont,
-            pace = advice.Pace,
-        });
+        return TypedResults.Ok(new DiscAdviceDto(id, advice.Primary, disc.Confidence, advice.Language, advice.Style, advice.Do, advice.Dont, advice.Pace));
     }
 }

@@ -19,12 +19,16 @@ public static class PlaybooksApi
     public static IEndpointRouteBuilder MapPlaybooksApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/playbooks").WithTags("Recommendations").RequireClientKey();
-        api.MapPost("/", CreateAsync).WithName("CreatePlaybook").WithSummary("Defines a playbook: {name, steps: [{name, action (a recommendation kind), dueAfterDays?}]}.");
-        api.MapGet("/", ListAsync).WithName("ListPlaybooks").WithSummary("The client's playbooks, oldest first.");
+        api.MapPost("/", CreateAsync).WithName("CreatePlaybook").WithSummary("Defines a playbook: {name, steps: [{name, action (a recommendation kind), dueAfterDays?}]}.")
+            .Produces<PlaybookDto>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status400BadRequest);
+        api.MapGet("/", ListAsync).WithName("ListPlaybooks").WithSummary("The client's playbooks, oldest first.")
+            .Produces<PlaybookListDto>();
         var leads = app.MapGroup("/api/leads").WithTags("Recommendations").RequireClientKey();
         leads.MapPost("/{id}/playbooks/{playbookId}/start", StartAsync).WithName("StartLeadPlaybook")
-            .WithSummary("Starts the playbook for the lead (201), or returns the run already started (200); its open step is an open recommendation.");
-        leads.MapGet("/{id}/playbooks", RunsAsync).WithName("ListLeadPlaybooks").WithSummary("The lead's playbook runs with each step's progress.");
+            .WithSummary("Starts the playbook for the lead (201), or returns the run already started (200); its open step is an open recommendation.")
+            .Produces<PlaybookRunDto>(StatusCodes.Status201Created).Produces<PlaybookRunDto>().ProducesProblem(StatusCodes.Status404NotFound);
+        leads.MapGet("/{id}/playbooks", RunsAsync).WithName("ListLeadPlaybooks").WithSummary("The lead's playbook runs with each step's progress.")
+            .Produces<LeadPlaybookRunsDto>().ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
@@ -75,7 +79,7 @@ public static class PlaybooksApi
     private static async Task<IResult> ListAsync(HttpContext http, IPlaybookStore store, CancellationToken ct)
     {
         var client = ClientAuthenticator.CurrentClient(http);
-        return TypedResults.Ok(new { items = (await store.ListAsync(client.Id, ct)).Select(View) });
+        return TypedResults.Ok(new PlaybookListDto([.. (await store.ListAsync(client.Id, ct)).Select(View)]));
     }
 
     private static async Task<IResult> StartAsync(string id, string playbookId, HttpContext http, ILeadStore leads, IPlaybookStore store, PlaybookService playbooks, IRecommendationStore recommendations, CancellationToken ct)
@@ -104,7 +108,7 @@ public static class PlaybooksApi
             return ErrorHandling.LeadNotFound(http, id);
         }
 
-        List<object> items = [];
+        List<PlaybookRunDto> items = [];
         foreach (var run in await store.ListRunsAsync(client.Id, id, ct))
         {
             if (await store.GetAsync(client.Id, run.PlaybookId, ct) is { } playbook)
@@ -113,42 +117,34 @@ public static class PlaybooksApi
             }
         }
 
-        return TypedResults.Ok(new { leadId = id, items });
+        return TypedResults.Ok(new LeadPlaybookRunsDto(id, items));
     }
 
-    private static async Task<object> RunViewAsync(Playbook playbook, PlaybookRun run, IRecommendationStore recommendations, CancellationToken ct)
+    private static async Task<PlaybookRunDto> RunViewAsync(Playbook playbook, PlaybookRun run, IRecommendationStore recommendations, CancellationToken ct)
     {
         var open = run.CompletedAt is null
             ? await recommendations.GetAsync(playbook.ClientId, Recommendation.IdFor(playbook.ClientId, run.LeadId, playbook.Steps[run.CurrentStep].Action, PlaybookRun.StepTrigger(playbook.Id, run.CurrentStep)), ct)
             : null;
-        return new
-        {
-            playbookId = playbook.Id,
-            name = playbook.Name,
-            startedAt = run.StartedAt,
-            completedAt = run.CompletedAt,
-            completed = run.CompletedAt is not null,
-            currentStep = run.CurrentStep,
-            steps = playbook.Steps.Select((s, i) => new
-            {
-                index = i,
-                name = s.Name,
-                action = s.Action,
-                status = i < run.CurrentStep ? "done" : i == run.CurrentStep ? "open" : "pending",
-                doneAt = i < run.StepsDone.Count ? run.StepsDone[i] : (DateTimeOffset?)null,
-                recommendationId = Recommendation.IdFor(playbook.ClientId, run.LeadId, s.Action, PlaybookRun.StepTrigger(playbook.Id, i)),
-                dueAt = i == run.CurrentStep ? open?.DueAt : null,
-            }),
-        };
+        return new PlaybookRunDto(
+            playbook.Id,
+            playbook.Name,
+            run.StartedAt,
+            run.CompletedAt,
+            run.CompletedAt is not null,
+            run.CurrentStep,
+            [
+                .. playbook.Steps.Select((s, i) => new PlaybookRunStepDto(
+                    i,
+                    s.Name,
+                    s.Action,
+                    i < run.CurrentStep ? "done" : i == run.CurrentStep ? "open" : "pending",
+                    i < run.StepsDone.Count ? run.StepsDone[i] : null,
+                    Recommendation.IdFor(playbook.ClientId, run.LeadId, s.Action, PlaybookRun.StepTrigger(playbook.Id, i)),
+                    i == run.CurrentStep ? open?.DueAt : null)),
+            ]);
     }
 
-    private static object View(Playbook p) => new
-    {
-        id = p.Id,
-        name = p.Name,
-        createdAt = p.CreatedAt,
-        steps = p.Steps.Select(s => new { name = s.Name, action = s.Action, dueAfterDays = s.DueAfterDays }),
-    };
+    private static PlaybookDto View(Playbook p) => new(p.Id, p.Name, p.CreatedAt, [.. p.Steps.Select(s => new PlaybookStepDto(s.Name, s.Action, s.DueAfterDays))]);
 }
 
 public sealed record PlaybookStepRequest(string? Name, string? Action, int? DueAfterDays);

@@ -17,8 +17,10 @@ public static class PoisonQueuesApi
     {
         var api = app.MapGroup("/api/admin/queues").WithTags("Admin").RequireAdminKey();
         api.MapGet("/{queue}/poison", ListAsync).WithName("ListPoison")
-            .WithSummary($"Work parked in <queue>-poison after too many failed tries: the oldest max (1..{MaxListed}, default {MaxListed}) items and how many are parked. Not paged: Storage queues can only peek at the front {MaxListed}; replay moves them all.");
-        api.MapPost("/{queue}/poison/replay", ReplayAsync).WithName("ReplayPoison").WithSummary("Move every parked item back to its queue, due now, tries reset.");
+            .WithSummary($"Work parked in <queue>-poison after too many failed tries: the oldest max (1..{MaxListed}, default {MaxListed}) items and how many are parked. Not paged: Storage queues can only peek at the front {MaxListed}; replay moves them all.")
+            .Produces<PoisonQueueDto>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPost("/{queue}/poison/replay", ReplayAsync).WithName("ReplayPoison").WithSummary("Move every parked item back to its queue, due now, tries reset.")
+            .Produces<PoisonReplayDto>().ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
@@ -36,7 +38,7 @@ public static class PoisonQueuesApi
 
         var items = await poison.ListAsync(queue, max ?? MaxListed, ct);
         var parked = await queues.CountAsync(Queues.Poison(queue), ct); // approximate on Storage queues
-        return TypedResults.Ok(new { queue, parked, items = items.Select(i => new { i.Id, i.Payload, i.DequeueCount, i.LastError }) });
+        return TypedResults.Ok(new PoisonQueueDto(queue, parked, [.. items.Select(i => new PoisonItemDto(i.Id, i.Payload, i.DequeueCount, i.LastError))]));
     }
 
     private static async Task<IResult> ReplayAsync(string queue, HttpContext http, IPoisonQueueAdmin poison, ILogger<IPoisonQueueAdmin> logger, CancellationToken ct)
@@ -48,7 +50,7 @@ public static class PoisonQueuesApi
 
         var replayed = await poison.ReplayAsync(queue, ct);
         logger.LogWarning("Operator replayed {Count} poison items of {Queue}", replayed, queue);
-        return TypedResults.Ok(new { queue, replayed });
+        return TypedResults.Ok(new PoisonReplayDto(queue, replayed));
     }
 
     private static IResult? UnknownQueue(HttpContext http, string queue) =>

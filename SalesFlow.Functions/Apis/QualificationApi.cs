@@ -20,28 +20,31 @@ public static class QualificationApi
     public static IEndpointRouteBuilder MapQualificationApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/leads").WithTags("Qualification").RequireClientKey();
-        api.MapGet("/{id}/bant", GetBantAsync).WithName("GetLeadBant").WithSummary("BANT per dimension (score 0–10 with evidence and who set it), overall 0–10 and a traffic light.");
-        api.MapPost("/{id}/bant", SetBantAsync).WithName("SetLeadBant").WithSummary("A rep sets one or more BANT dimensions ({budget: {score, evidence?}, …}); later turns leave them as set. If-Match optional.");
-        api.MapGet("/{id}/score", GetScoreAsync).WithName("GetLeadScore").WithSummary("HOT/WARM/COLD, a 0–100 health score and a conversion probability, with the features and weights used.");
-        api.MapPost("/{id}/outcome", SetOutcomeAsync).WithName("SetLeadOutcome").WithSummary("A rep records how the lead ended: {outcome: won|lost, value?, reason?}.");
-        api.MapGet("/{id}/outcome", GetOutcomeAsync).WithName("GetLeadOutcome").WithSummary("How the lead ended (won/lost, value, reason, source), 404 while open.");
+        api.MapGet("/{id}/bant", GetBantAsync).WithName("GetLeadBant").WithSummary("BANT per dimension (score 0–10 with evidence and who set it), overall 0–10 and a traffic light.")
+            .Produces<LeadBantDto>().ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPost("/{id}/bant", SetBantAsync).WithName("SetLeadBant").WithSummary("A rep sets one or more BANT dimensions ({budget: {score, evidence?}, …}); later turns leave them as set. If-Match optional.")
+            .Produces<LeadBantDto>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status412PreconditionFailed);
+        api.MapGet("/{id}/score", GetScoreAsync).WithName("GetLeadScore").WithSummary("HOT/WARM/COLD, a 0–100 health score and a conversion probability, with the features and weights used.")
+            .Produces<LeadScoreDto>().ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapPost("/{id}/outcome", SetOutcomeAsync).WithName("SetLeadOutcome").WithSummary("A rep records how the lead ended: {outcome: won|lost, value?, reason?}.")
+            .Produces<LeadOutcomeDto>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        api.MapGet("/{id}/outcome", GetOutcomeAsync).WithName("GetLeadOutcome").WithSummary("How the lead ended (won/lost, value, reason, source), 404 while open.")
+            .Produces<LeadOutcomeDto>().ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
-    internal static object BantView(BantAssessment bant) => new
-    {
-        budget = DimensionView(bant.Budget),
-        authority = DimensionView(bant.Authority),
-        need = DimensionView(bant.Need),
-        timeline = DimensionView(bant.Timeline),
-        overall = Math.Round(bant.Overall * 10, 1),
-        trafficLight = TrafficLight(bant.Overall),
-    };
+    internal static BantViewDto BantView(BantAssessment bant) => new(
+        DimensionView(bant.Budget),
+        DimensionView(bant.Authority),
+        DimensionView(bant.Need),
+        DimensionView(bant.Timeline),
+        Math.Round(bant.Overall * 10, 1),
+        TrafficLight(bant.Overall));
 
     /// <summary>Green from 6/10 (the HOT line), amber from 3/10, red below.</summary>
     internal static string TrafficLight(double overall) => overall >= 0.6 ? "green" : overall >= 0.3 ? "amber" : "red";
 
-    private static object DimensionView(BantDimension d) => new { score = Math.Round(d.Score * 10, 1), evidence = d.Evidence, setBy = d.SetBy ?? "conversation" };
+    private static BantDimensionViewDto DimensionView(BantDimension d) => new(Math.Round(d.Score * 10, 1), d.Evidence, d.SetBy ?? "conversation");
 
     private static async Task<IResult> GetBantAsync(string id, HttpContext http, ILeadStore leads, ILeadProfileStore profiles, CancellationToken ct)
     {
@@ -54,7 +57,7 @@ public static class QualificationApi
         var profile = await profiles.GetAsync(client.Id, id, ct) ?? LeadProfile.New(client.Id, id);
         RepProfileEdit.WithETag(http, profile);
 
-        return TypedResults.Ok(new { leadId = id, bant = BantView(profile.Bant) });
+        return TypedResults.Ok(new LeadBantDto(id, BantView(profile.Bant)));
     }
 
     /// <summary>
@@ -105,7 +108,7 @@ public static class QualificationApi
                     set.GetValueOrDefault("timeline", current.Bant.Timeline)),
                 UpdatedAt = clock.GetUtcNow(),
             },
-            saved => TypedResults.Ok(new { leadId = id, bant = BantView(saved.Bant) }),
+            saved => TypedResults.Ok(new LeadBantDto(id, BantView(saved.Bant))),
             ct);
     }
 
@@ -150,7 +153,7 @@ public static class QualificationApi
     {
         var client = ClientAuthenticator.CurrentClient(http);
         var snapshot = await StoredScoreAsync(client.Id, id, leads, scores, refresher, ct);
-        return snapshot is null ? ErrorHandling.LeadNotFound(http, id) : TypedResults.Ok(new { leadId = id, score = ScoreView(snapshot) });
+        return snapshot is null ? ErrorHandling.LeadNotFound(http, id) : TypedResults.Ok(new LeadScoreDto(id, ScoreView(snapshot)));
     }
 
     /// <summary>The lead's stored score; scored now (and stored) when the lead never had one. Null for a lead this client does not have.</summary>
@@ -164,17 +167,15 @@ public static class QualificationApi
         return await scores.GetAsync(clientId, id, ct) ?? await refresher.RefreshAsync(clientId, id, ct);
     }
 
-    internal static object ScoreView(LeadScoreSnapshot snapshot) => new
-    {
-        temperature = snapshot.Score.Temperature,
-        health = snapshot.Score.Health,
-        probability = snapshot.Score.Probability,
-        model = snapshot.Model,
-        outcomes = snapshot.ModelOutcomes,
-        computedAt = snapshot.ComputedAt,
-        bias = snapshot.Score.Bias,
-        features = snapshot.Score.Terms.Select(t => new { feature = t.Feature, value = t.Raw, scaled = t.Scaled, weight = t.Weight, contribution = t.Contribution }),
-    };
+    internal static ScoreViewDto ScoreView(LeadScoreSnapshot snapshot) => new(
+        snapshot.Score.Temperature,
+        snapshot.Score.Health,
+        snapshot.Score.Probability,
+        snapshot.Model,
+        snapshot.ModelOutcomes,
+        snapshot.ComputedAt,
+        snapshot.Score.Bias,
+        [.. snapshot.Score.Terms.Select(t => new ScoreFeatureDto(t.Feature, t.Raw, t.Scaled, t.Weight, t.Contribution))]);
 
     /// <summary>200 with the stored outcome; 400 naming outcome, value or reason (nothing stored); 404 for another client's lead.</summary>
     private static async Task<IResult> SetOutcomeAsync(string id, OutcomeRequest? request, HttpContext http, ILeadStore leads, ILeadOutcomeStore outcomes, TimeProvider clock, CancellationToken ct)
@@ -220,7 +221,7 @@ public static class QualificationApi
             : ErrorHandling.Problem(http, StatusCodes.Status404NotFound, $"Lead '{id}' has no outcome yet.", "outcome");
     }
 
-    internal static object OutcomeView(LeadOutcome o) => new { leadId = o.LeadId, outcome = o.Outcome, value = o.Value, reason = o.Reason, source = o.Source, at = o.At };
+    internal static LeadOutcomeDto OutcomeView(LeadOutcome o) => new(o.LeadId, o.Outcome, o.Value, o.Reason, o.Source, o.At);
 
 
 }

@@ -24,12 +24,16 @@ public static class RecommendationsApi
     {
         var api = app.MapGroup("/api/recommendations").WithTags("Recommendations").RequireClientKey();
         api.MapGet("/", ListAsync).WithName("ListRecommendations")
-            .WithSummary("The client's recommendations (status=open by default; kind, leadId filters), highest effective priority first, paged (cursor, limit).");
+            .WithSummary("The client's recommendations (status=open by default; kind, leadId filters), highest effective priority first, paged (cursor, limit).")
+            .Produces<RecommendationPageDto>().ProducesProblem(StatusCodes.Status400BadRequest);
         api.MapPatch("/{id}", DecideAsync).WithName("DecideRecommendation")
-            .WithSummary("A rep's feedback: {status: accepted|dismissed|done, note?}; If-Match optional (412 on mismatch). A playbook step done or accepted advances its run.");
+            .WithSummary("A rep's feedback: {status: accepted|dismissed|done, note?}; If-Match optional (412 on mismatch). A playbook step done or accepted advances its run.")
+            .Produces<RecommendationDecisionDto>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status412PreconditionFailed);
         app.MapGroup("/api/leads").WithTags("Recommendations").RequireClientKey()
             .MapGet("/{id}/suggestions", SuggestionsAsync).WithName("GetLeadSuggestions")
-            .WithSummary("The lead's open recommendations, highest priority first, and its best contact window (when it answers fastest, in its time zone).");
+            .WithSummary("The lead's open recommendations, highest priority first, and its best contact window (when it answers fastest, in its time zone).")
+            .Produces<LeadSuggestionsDto>().ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
@@ -61,11 +65,7 @@ public static class RecommendationsApi
         // Keyset over the ranking (effective priority, then id): the next page starts strictly after the last one shown.
         var after = page.After is { } p ? ranked.SkipWhile(x => x.Priority.Effective > p.Key || (x.Priority.Effective == p.Key && string.CompareOrdinal(x.Recommendation.Id, p.Id) <= 0)) : ranked;
         var result = Page<(Recommendation Recommendation, RecommendationPriority Priority)>.From([.. after.Take(page.Limit + 1)], page.Limit, x => new PagePosition(x.Priority.Effective, x.Recommendation.Id));
-        return TypedResults.Ok(new
-        {
-            items = result.Items.Select(x => View(x.Recommendation, x.Priority, feedback, now)),
-            next = Paging.Cursor(http, listing, result.Next),
-        });
+        return TypedResults.Ok(new RecommendationPageDto([.. result.Items.Select(x => View(x.Recommendation, x.Priority, feedback, now))], Paging.Cursor(http, listing, result.Next)));
     }
 
     /// <summary>200 with the decided recommendation; 400 naming status or note; 404 for another client's; 409 once expired; 412 on an If-Match mismatch.</summary>
@@ -125,11 +125,9 @@ public static class RecommendationsApi
             var run = RecommendationStatuses.IsPositive(decided.Status) ? await playbooks.AdvanceAsync(decided, ct) : null;
             var feedback = await service.FeedbackAsync(client.Id, ct);
             http.Response.Headers.ETag = Quoted(decided.ETag);
-            return TypedResults.Ok(new
-            {
-                recommendation = View(decided, RecommendationPriority.Of(decided, feedback, now), feedback, now),
-                playbook = run is null ? null : new { playbookId = run.PlaybookId, currentStep = run.CurrentStep, completedAt = run.CompletedAt },
-            });
+            return TypedResults.Ok(new RecommendationDecisionDto(
+                View(decided, RecommendationPriority.Of(decided, feedback, now), feedback, now),
+                run is null ? null : new PlaybookProgressDto(run.PlaybookId, run.CurrentStep, run.CompletedAt)));
         }
     }
 
@@ -148,13 +146,7 @@ public static class RecommendationsApi
         var window = RecommendationService.WindowFor(client, lead, messages);
         var feedback = await service.FeedbackAsync(client.Id, ct);
         var open = await store.ListAsync(client.Id, new RecommendationFilter(RecommendationStatuses.Open, null, id), MaxRanked, ct);
-        return TypedResults.Ok(new
-        {
-            leadId = id,
-            optedOut = lead.OptedOut,
-            contactWindow = WindowView(window),
-            recommendations = Rank(open.Where(r => r.IsOpenAt(now)), feedback, now).Select(x => View(x.Recommendation, x.Priority, feedback, now)),
-        });
+        return TypedResults.Ok(new LeadSuggestionsDto(id, lead.OptedOut, WindowView(window), [.. Rank(open.Where(r => r.IsOpenAt(now)), feedback, now).Select(x => View(x.Recommendation, x.Priority, feedback, now))]));
     }
 
     /// <summary>Highest effective priority first, then by id (a stable order for paging).</summary>
@@ -165,43 +157,39 @@ public static class RecommendationsApi
             .ThenBy(x => x.Recommendation.Id, StringComparer.Ordinal),
     ];
 
-    internal static object View(Recommendation r, RecommendationPriority priority, FeedbackAdjustments feedback, DateTimeOffset now)
+    internal static RecommendationDto View(Recommendation r, RecommendationPriority priority, FeedbackAdjustments feedback, DateTimeOffset now)
     {
         var kindFeedback = feedback.For(r.Kind);
-        return new
-        {
-            id = r.Id,
-            leadId = r.LeadId,
-            kind = r.Kind,
-            status = r.StatusAt(now),
-            source = r.Source,
-            reason = r.Reason,
-            priority = priority.Effective,
-            basePriority = priority.Base,
-            decayedPriority = priority.Decayed,
-            feedbackAdjustment = priority.FeedbackAdjustment,
-            feedback = new { positive = kindFeedback.Positive, dismissed = kindFeedback.Dismissed },
-            createdAt = r.CreatedAt,
-            dueAt = r.DueAt,
-            expiresAt = r.ExpiresAt,
-            decidedAt = r.DecidedAt,
-            note = r.Note,
-            playbookId = r.PlaybookId,
-            playbookStep = r.PlaybookStep,
-            etag = Quoted(r.ETag),
-        };
+        return new RecommendationDto(
+            r.Id,
+            r.LeadId,
+            r.Kind,
+            r.StatusAt(now),
+            r.Source,
+            r.Reason,
+            priority.Effective,
+            priority.Base,
+            priority.Decayed,
+            priority.FeedbackAdjustment,
+            new RecommendationFeedbackDto(kindFeedback.Positive, kindFeedback.Dismissed),
+            r.CreatedAt,
+            r.DueAt,
+            r.ExpiresAt,
+            r.DecidedAt,
+            r.Note,
+            r.PlaybookId,
+            r.PlaybookStep,
+            Quoted(r.ETag));
     }
 
-    internal static object? WindowView(ContactWindow? w) => w is null ? null : new
-    {
-        timeZone = w.TimeZone,
-        startHour = w.StartHour,
-        endHour = w.EndHour,
-        days = w.Days.Select(d => d.ToString().ToLowerInvariant()),
-        medianReplyMinutes = w.MedianReplyMinutes,
-        samples = w.Samples,
-        text = $"{w.StartHour:00}:00–{w.EndHour:00}:00 {w.TimeZone}" + (w.Days.Count > 0 ? $", best on {string.Join(" and ", w.Days)}" : ""),
-    };
+    internal static ContactWindowDto? WindowView(ContactWindow? w) => w is null ? null : new(
+        w.TimeZone,
+        w.StartHour,
+        w.EndHour,
+        [.. w.Days.Select(d => d.ToString().ToLowerInvariant())],
+        w.MedianReplyMinutes,
+        w.Samples,
+        $"{w.StartHour:00}:00–{w.EndHour:00}:00 {w.TimeZone}" + (w.Days.Count > 0 ? $", best on {string.Join(" and ", w.Days)}" : ""));
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 

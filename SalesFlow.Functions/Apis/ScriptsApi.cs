@@ -13,7 +13,8 @@ public static class ScriptsApi
     {
         app.MapGroup("/api/leads").WithTags("Qualification").RequireClientKey()
             .MapPost("/{id}/scripts", WriteAsync).WithName("WriteLeadScript")
-            .WithSummary($"A call or message script for this lead: {{goal ({string.Join(", ", ScriptNames.Goals)}), channel ({WireNames.List<ScriptChannel>()})}} → sections of lines in the lead's language, personalised by its DISC style, the BANT criteria still open and the objections in its latest messages, every line through the compliance filter (verdict and rules shown).");
+            .WithSummary($"A call or message script for this lead: {{goal ({string.Join(", ", ScriptNames.Goals)}), channel ({WireNames.List<ScriptChannel>()})}} → sections of lines in the lead's language, personalised by its DISC style, the BANT criteria still open and the objections in its latest messages, every line through the compliance filter (verdict and rules shown).")
+            .Produces<LeadScriptDto>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
@@ -40,21 +41,14 @@ public static class ScriptsApi
 
         var vetted = await scripts.WriteAsync(client, lead, goal, channel, ct);
         var script = vetted.Script;
-        return TypedResults.Ok(new
-        {
-            leadId = id,
-            goal = script.Goal.ToWire(),
-            channel = script.Channel.ToWire(),
-            language = script.Language,
-            basedOn = new
-            {
-                disc = script.Style,
-                bantGaps = script.BantGaps,
-                objections = script.Objections,
-            },
-            sections = script.Sections.Select(s => new { name = s.Name, lines = s.Lines }),
-            text = string.Join("\n", script.Sections.SelectMany(s => s.Lines)),
-            compliance = new { verdict = ComplianceApi.CheckVerdict(vetted.Verdict), rules = ComplianceApi.RuleViews(vetted.RuleIds) },
-        });
+        return TypedResults.Ok(new LeadScriptDto(
+            id,
+            script.Goal.ToWire(),
+            script.Channel.ToWire(),
+            script.Language,
+            new ScriptBasisDto(script.Style, script.BantGaps, script.Objections),
+            [.. script.Sections.Select(s => new ScriptSectionDto(s.Name, s.Lines))],
+            string.Join("\n", script.Sections.SelectMany(s => s.Lines)),
+            new ScriptComplianceDto(ComplianceApi.CheckVerdict(vetted.Verdict), ComplianceApi.RuleViews(vetted.RuleIds))));
     }
 }

@@ -9,7 +9,8 @@ public static class UsageApi
     public static IEndpointRouteBuilder MapUsageApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/usage").WithTags("Usage").RequireClientKey();
-        api.MapGet("/", GetAsync).WithName("GetUsage").WithSummary("Model tokens and cost of this client per model, purpose and lead; optionally one lead and a time range [from, to).");
+        api.MapGet("/", GetAsync).WithName("GetUsage").WithSummary("Model tokens and cost of this client per model, purpose and lead; optionally one lead and a time range [from, to).")
+            .Produces<UsageReportDto>().ProducesProblem(StatusCodes.Status400BadRequest);
         return app;
     }
 
@@ -32,17 +33,15 @@ public static class UsageApi
 
         var client = ClientAuthenticator.CurrentClient(http);
         var report = await usage.ReportAsync(client.Id, string.IsNullOrWhiteSpace(leadId) ? null : leadId, since, until, ct);
-        return TypedResults.Ok(new
-        {
-            clientId = report.ClientId,
-            leadId = report.LeadId,
-            from = report.From,
-            to = report.To,
-            total = UsageTotalsDto.From(report.Total),
-            byModel = UsageTotalsDto.From(report.ByModel),
-            byPurpose = UsageTotalsDto.From(report.ByPurpose),
-            byLead = UsageTotalsDto.From(report.ByLead),
-        });
+        return TypedResults.Ok(new UsageReportDto(
+            report.ClientId,
+            report.LeadId,
+            report.From,
+            report.To,
+            UsageTotalsDto.From(report.Total),
+            UsageTotalsDto.From(report.ByModel),
+            UsageTotalsDto.From(report.ByPurpose),
+            UsageTotalsDto.From(report.ByLead)));
     }
 
     /// <summary>An absent value is no bound; a date without a time zone is UTC.</summary>

@@ -12,7 +12,8 @@ public static class VerificationApi
     public static IEndpointRouteBuilder MapVerificationApi(this IEndpointRouteBuilder app)
     {
         app.MapGet("/api/verify/email/{clientId}/{token}", VerifyEmailAsync).WithTags("Verification").WithName("VerifyEmail")
-            .WithSummary("Opens the confirmation link of an e-mail address a lead gave in chat: the address becomes the lead's e-mail channel.");
+            .WithSummary("Opens the confirmation link of an e-mail address a lead gave in chat: the address becomes the lead's e-mail channel.")
+            .Produces<EmailVerifiedDto>().ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).ProducesProblem(StatusCodes.Status410Gone);
         return app;
     }
 
@@ -22,7 +23,7 @@ public static class VerificationApi
         var (outcome, address) = await verification.VerifyLinkAsync(clientId, token, clock.GetUtcNow(), ct);
         return outcome switch
         {
-            EmailLinkOutcome.Verified => TypedResults.Ok(new { verified = true, address }),
+            EmailLinkOutcome.Verified => TypedResults.Ok(new EmailVerifiedDto(true, address)),
             EmailLinkOutcome.Gone => ErrorHandling.Problem(http, StatusCodes.Status410Gone, "This confirmation link was used already or has expired.", "token"),
             EmailLinkOutcome.Conflict => ErrorHandling.Problem(http, StatusCodes.Status409Conflict, "This address belongs to another conversation; a sales rep will sort it out.", "token"),
             _ => ErrorHandling.Problem(http, StatusCodes.Status404NotFound, "Unknown confirmation link.", "token"),

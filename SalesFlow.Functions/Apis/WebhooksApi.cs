@@ -23,11 +23,17 @@ public static class WebhooksApi
 {
     public static IEndpointRouteBuilder MapWebhooksApi(this IEndpointRouteBuilder app)
     {
+        // Each answers 404 for an unknown client and 401 for a signature (or secret) that does not verify. The delivery
+        // status webhooks declare their responses on their handlers (DeliveryStatusWebhooks).
         var hooks = app.MapGroup("/api/webhooks").WithTags("Webhooks");
-        hooks.MapGet("/whatsapp/{clientId}", VerifyWhatsAppAsync).WithName("WhatsAppVerify").WithSummary("Meta's subscription challenge.");
-        hooks.MapPost("/whatsapp/{clientId}", WhatsAppAsync).WithName("WhatsAppWebhook").WithSummary("WhatsApp Cloud API deliveries (X-Hub-Signature-256).");
-        hooks.MapPost("/twilio/{clientId}", TwilioAsync).WithName("TwilioWebhook").WithSummary("Twilio SMS and WhatsApp (X-Twilio-Signature).");
-        hooks.MapPost("/email/{clientId}", EmailAsync).WithName("EmailWebhook").WithSummary("SendGrid Inbound Parse (secret in the URL).");
+        hooks.MapGet("/whatsapp/{clientId}", VerifyWhatsAppAsync).WithName("WhatsAppVerify").WithSummary("Meta's subscription challenge: answers hub.challenge as text/plain.")
+            .Produces<string>(StatusCodes.Status200OK, "text/plain").ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound);
+        hooks.MapPost("/whatsapp/{clientId}", WhatsAppAsync).WithName("WhatsAppWebhook").WithSummary("WhatsApp Cloud API deliveries (X-Hub-Signature-256).")
+            .Produces<WebhookAcceptedDto>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
+        hooks.MapPost("/twilio/{clientId}", TwilioAsync).WithName("TwilioWebhook").WithSummary("Twilio SMS and WhatsApp (X-Twilio-Signature): answers empty TwiML (text/xml); the reply goes out through Twilio's REST API.")
+            .Produces<string>(StatusCodes.Status200OK, "text/xml").ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
+        hooks.MapPost("/email/{clientId}", EmailAsync).WithName("EmailWebhook").WithSummary("SendGrid Inbound Parse (secret in the URL).")
+            .Produces<WebhookAcceptedDto>().ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized).ProducesProblem(StatusCodes.Status404NotFound);
         hooks.MapPost("/twilio/{clientId}/status", DeliveryStatusWebhooks.TwilioStatusAsync).WithName("TwilioStatusCallback")
             .WithSummary("Twilio message status callback (X-Twilio-Signature): queued/sent → sent, delivered, read, undelivered/failed → failed with ErrorCode. ?outboxId= in the callback URL names the item.");
         hooks.MapPost("/sendgrid/{clientId}/events", DeliveryStatusWebhooks.SendGridEventsAsync).WithName("SendGridEventWebhook")
@@ -151,7 +157,7 @@ public static class WebhooksApi
             statuses += await intake.ApplyStatusAsync(client, status, ct) ? 1 : 0;
         }
 
-        return TypedResults.Ok(new { accepted, duplicates, statuses, skipped });
+        return TypedResults.Ok(new WebhookAcceptedDto(accepted, duplicates, statuses, skipped));
     }
 
     /// <summary>

@@ -148,6 +148,8 @@ public static class HostingExtensions
         app.MapRecommendationsApi();
         app.MapPlaybooksApi();
         app.MapAnalyticsApi();
+        app.MapScoreDistributionApi();
+        app.MapOperationsApi();
         app.MapConsoleApi();
         app.MapSalesFlowOpenApi();
         return app;

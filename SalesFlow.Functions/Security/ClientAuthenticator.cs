@@ -62,7 +62,7 @@ public static class ClientAuthenticationExtensions
             ClientAuthenticator.SetCurrent(http, client);
             return await next(invocation);
         });
-        return group;
+        return group.WithMetadata(BearerKeyRequirement.ClientKey).ProducesProblem(StatusCodes.Status401Unauthorized);
     }
 }
 
@@ -90,6 +90,6 @@ public static class AdminAuthenticationExtensions
 
             return await next(invocation);
         });
-        return group;
+        return group.WithMetadata(BearerKeyRequirement.AdminKey).ProducesProblem(StatusCodes.Status401Unauthorized);
     }
 }

@@ -92,6 +92,9 @@ public sealed class ApiFunctions(HttpFunctionDispatcher dispatcher, DurableClien
     [Function("analytics")]
     public Task<IResult> Analytics([HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/analytics/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
 
+    [Function("operations")]
+    public Task<IResult> Operations([HttpTrigger(AuthorizationLevel.Function, "get", "post", Route = "api/operations/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
+
     [Function("usage")]
     public Task<IResult> Usage([HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/usage/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
 

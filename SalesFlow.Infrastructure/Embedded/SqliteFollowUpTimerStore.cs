@@ -36,6 +36,10 @@ public sealed class SqliteFollowUpTimerStore(SqliteDatabase db) : IFollowUpTimer
         db.ReadAsync<IReadOnlyList<FollowUpTimer>>(async c =>
             await c.Command($"SELECT {Columns} FROM follow_up_timers WHERE due_at <= $now ORDER BY due_at LIMIT $n", null, ("$now", now.Ms()), ("$n", limit)).QueryAsync(Map));
 
+    public Task<IReadOnlyList<FollowUpTimer>> ListForClientAsync(string clientId, int limit, CancellationToken ct) =>
+        db.ReadAsync<IReadOnlyList<FollowUpTimer>>(async c =>
+            await c.Command($"SELECT {Columns} FROM follow_up_timers WHERE client_id = $c ORDER BY due_at LIMIT $n", null, ("$c", clientId), ("$n", Math.Max(0, limit))).QueryAsync(Map));
+
     public Task<FollowUpTimer?> TryReplaceAsync(FollowUpTimer timer, CancellationToken ct) =>
         db.WriteStatementAsync(async c =>
         {

@@ -115,6 +115,41 @@ public sealed class SqliteWorkQueue(SqliteDatabase db, TimeProvider clock) : IWo
         return moved;
     }
 
+    public Task<IReadOnlyList<PoisonMessage>> ListForClientAsync(string queue, string clientId, int max, CancellationToken ct) =>
+        db.ReadAsync<IReadOnlyList<PoisonMessage>>(async c => await c.Command(
+            "SELECT id, payload, dequeue_count, last_error FROM jobs WHERE queue = $pq AND json_valid(payload) AND json_extract(payload, '$.clientId') = $c ORDER BY id LIMIT $max",
+            null,
+            ("$pq", Queues.Poison(queue)),
+            ("$c", clientId),
+            ("$max", Math.Max(0, max))).QueryAsync(r => new PoisonMessage(
+                r.GetInt64(0).ToString(CultureInfo.InvariantCulture), queue, r.GetString(1), (int)r.GetInt64(2), r.IsDBNull(3) ? null : r.GetString(3))));
+
+    public async Task<bool> ReplayForClientAsync(string queue, string clientId, string id, CancellationToken ct)
+    {
+        if (!long.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var rowId))
+        {
+            return false;
+        }
+
+        var moved = await db.WriteAsync((c, t) => c.Command(
+            """
+            UPDATE jobs SET queue = $q, dequeue_count = 0, due_at = $now, locked_until = NULL
+            WHERE id = $id AND queue = $pq AND json_valid(payload) AND json_extract(payload, '$.clientId') = $c
+            """,
+            t,
+            ("$q", queue),
+            ("$pq", Queues.Poison(queue)),
+            ("$id", rowId),
+            ("$c", clientId),
+            ("$now", clock.GetUtcNow().Ms())).ExecAsync(), ct);
+        if (moved > 0)
+        {
+            Enqueued?.Invoke(queue);
+        }
+
+        return moved > 0;
+    }
+
     /// <summary>
     /// One process owns the embedded data directory, so leases held at start-up belong to a
     /// process that died: their work is made visible at once instead of after the lease.

@@ -55,6 +55,19 @@ public abstract class FollowUpTimerStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_client_s_listing_holds_only_its_own_timers_due_or_not_earliest_first()
+    {
+        await _timers.SetAsync(Timer("lead_later", Now.AddDays(1)), default);
+        await _timers.SetAsync(Timer("lead_due", Now.AddMinutes(-5)), default);
+        await _timers.SetAsync(Timer("lead_other", Now.AddMinutes(-10), clientId: "globex"), default);
+
+        Assert.Equal(["lead_due", "lead_later"], (await _timers.ListForClientAsync("acme", 10, default)).Select(t => t.LeadId));
+        Assert.Equal(["lead_due"], (await _timers.ListForClientAsync("acme", 1, default)).Select(t => t.LeadId));
+        Assert.Equal(["lead_other"], (await _timers.ListForClientAsync("globex", 10, default)).Select(t => t.LeadId));
+        Assert.Empty(await _timers.ListForClientAsync("initech", 10, default));
+    }
+
+    [Fact]
     public async Task Of_two_claims_at_the_same_version_only_the_first_wins()
     {
         var timer = await _timers.SetAsync(Timer("lead_a", Now), default);

@@ -203,6 +203,32 @@ public abstract class WorkQueueContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_client_s_poison_view_lists_and_replays_only_the_items_whose_payload_names_it()
+    {
+        await ParkAsync(_q, """{"clientId":"acme","n":1}""");
+        await ParkAsync(_q, """{"clientId":"globex","n":2}""");
+        await ParkAsync(_q, "not json");
+        await ParkAsync(_q, """{"clientId":"acme","n":3}""");
+
+        var acme = await _s.Poison.ListForClientAsync(_q, "acme", 10, default);
+        Assert.Equal(["""{"clientId":"acme","n":1}""", """{"clientId":"acme","n":3}"""], acme.Select(p => p.Payload));
+        Assert.Single(await _s.Poison.ListForClientAsync(_q, "acme", 1, default));
+        var globex = Assert.Single(await _s.Poison.ListForClientAsync(_q, "globex", 10, default));
+
+        Assert.False(await _s.Poison.ReplayForClientAsync(_q, "acme", globex.Id, default)); // not acme's
+        Assert.False(await _s.Poison.ReplayForClientAsync(_q, "acme", "no-such-id", default));
+        Assert.Equal(4, await _s.Consumer.CountAsync(Queues.Poison(_q), default));
+
+        Assert.True(await _s.Poison.ReplayForClientAsync(_q, "acme", acme[0].Id, default));
+
+        Assert.Equal(["""{"clientId":"acme","n":3}"""], (await _s.Poison.ListForClientAsync(_q, "acme", 10, default)).Select(p => p.Payload));
+        Assert.Single(await _s.Poison.ListForClientAsync(_q, "globex", 10, default));
+        var replayed = await EventuallyClaimAsync();
+        Assert.Equal(("""{"clientId":"acme","n":1}""", 1), (replayed!.Payload, replayed.DequeueCount));
+        Assert.False(await _s.Poison.ReplayForClientAsync(_q, "acme", acme[0].Id, default)); // gone from the poison queue
+    }
+
+    [Fact]
     public async Task EnqueueRaisesEnqueuedWithTheQueueName()
     {
         var signalled = new List<string>();

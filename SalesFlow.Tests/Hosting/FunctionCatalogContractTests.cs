@@ -62,7 +62,7 @@ public sealed class FunctionCatalogContractTests : IAsyncLifetime
     public void TheCatalogIsReadFromTheTriggerAttributesOfTheFunctionMethods()
     {
         Assert.Equal(
-            ["admin", "analytics", "api-reference", "chat", "clients", "compliance", "console", "conversations", "health", "home", "intelligence", "knowledge", "leads", "me", "openapi", "outbox", "playbooks", "ready", "recommendations", "usage", "verify", "webhooks"],
+            ["admin", "analytics", "api-reference", "chat", "clients", "compliance", "console", "conversations", "health", "home", "intelligence", "knowledge", "leads", "me", "openapi", "operations", "outbox", "playbooks", "ready", "recommendations", "usage", "verify", "webhooks"],
             FunctionCatalog.Http.Select(f => f.Name).Order(StringComparer.Ordinal));
         var webhooks = Assert.Single(FunctionCatalog.Http, f => f.Name == "webhooks");
         Assert.Equal(("api/webhooks/{*rest}", HttpAuthLevel.Anonymous), (webhooks.Route, webhooks.AuthLevel));

@@ -40,6 +40,16 @@ public sealed class CosmosFollowUpTimerStore(CosmosContainers containers) : IFol
         return [.. due.Select(FromDocument).OrderBy(t => t.DueAt).Take(Math.Max(0, limit))];
     }
 
+    public async Task<IReadOnlyList<FollowUpTimer>> ListForClientAsync(string clientId, int limit, CancellationToken ct)
+    {
+        // Cross-partition like the due listing (a client's leads are many partitions); sorted here for the same reason.
+        var query = new QueryDefinition("SELECT * FROM c WHERE c.type = @type AND c.clientId = @client")
+            .WithParameter("@type", Type)
+            .WithParameter("@client", clientId);
+        var timers = await Conversations.QueryAsync(query, null, ct);
+        return [.. timers.Select(FromDocument).OrderBy(t => t.DueAt).Take(Math.Max(0, limit))];
+    }
+
     public async Task<FollowUpTimer?> TryReplaceAsync(FollowUpTimer timer, CancellationToken ct)
     {
         try

@@ -146,6 +146,53 @@ public sealed class StorageQueueWorkQueue(QueueServiceClient service) : IWorkQue
         return moved;
     }
 
+    /// <summary>A peek sees only the front 32 messages, so another client's parked work ahead can hide this client's.</summary>
+    public async Task<IReadOnlyList<PoisonMessage>> ListForClientAsync(string queue, string clientId, int max, CancellationToken ct) =>
+        [.. (await ListAsync(queue, MaxBatch, ct)).Where(m => WorkPayloadClient.Of(m.Payload) == clientId).Take(Math.Max(0, max))];
+
+    /// <summary>Takes the parked messages batch by batch; the one asked for moves, every other is made visible again at once.</summary>
+    public async Task<bool> ReplayForClientAsync(string queue, string clientId, string id, CancellationToken ct)
+    {
+        var poison = await QueueAsync(Queues.Poison(queue), ct);
+        var taken = new List<QueueMessage>();
+        QueueMessage? found = null;
+        try
+        {
+            while (found is null && (await poison.ReceiveMessagesAsync(MaxBatch, ReplayLease, ct)).Value is { Length: > 0 } batch)
+            {
+                foreach (var message in batch)
+                {
+                    if (found is null && message.MessageId == id && WorkPayloadClient.Of(message.Body.ToString()) == clientId)
+                    {
+                        found = message;
+                    }
+                    else
+                    {
+                        taken.Add(message);
+                    }
+                }
+            }
+
+            if (found is null)
+            {
+                return false;
+            }
+
+            var target = await QueueAsync(queue, ct);
+            await target.SendMessageAsync(found.Body.ToString(), null, NeverExpires, ct);
+            await IgnoringLostLeaseAsync(() => poison.DeleteMessageAsync(found.MessageId, found.PopReceipt, ct));
+            Enqueued?.Invoke(queue);
+            return true;
+        }
+        finally
+        {
+            foreach (var message in taken)
+            {
+                await IgnoringLostLeaseAsync(() => poison.UpdateMessageAsync(message.MessageId, message.PopReceipt, visibilityTimeout: TimeSpan.Zero, cancellationToken: CancellationToken.None));
+            }
+        }
+    }
+
     /// <summary>
     /// Deletes poison messages parked before <paramref name="parkedBefore"/> (their insertion time
     /// in the poison queue). Younger ones are taken for a moment and become visible again.
