@@ -136,7 +136,6 @@ public static class ChatApi
         {
             LeadId = turn.Conversation.LeadId,
         };
-    }
 
     /// <summary>A rep asks the coach: answered from the conversation and the lead's profile; nothing is stored or sent.</summary>
     private static async Task<ChatCoachDoneEvent> CoachAsync(Core.Clients.Client client, Conversation conversation, string question, ReplyTokenSink onToken, IServiceProvider services, CancellationToken ct)
