@@ -155,6 +155,15 @@ public sealed partial class KnowledgeService(
         return await IngestAsync(source, chunks, ct) ?? source;
     }
 
+    /// <summary>Every FAQ of an import as <see cref="ImportFaqsAsync"/> checks it: a 400 names faqs[i].question, .answer or .id.</summary>
+    public static void ValidateFaqs(IReadOnlyList<FaqInput> faqs)
+    {
+        for (var i = 0; i < faqs.Count; i++)
+        {
+            ValidFaq(faqs[i], $"faqs[{i}].");
+        }
+    }
+
     /// <summary>
     /// Validates every FAQ and checks the quotas for the whole import before storing any (bad input or an import
     /// beyond a quota changes nothing), then imports them; same id replaces.

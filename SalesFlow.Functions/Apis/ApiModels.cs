@@ -145,7 +145,8 @@ public sealed record ComplianceAuditDto(string Id, string LeadId, string OutboxI
         new(e.Id, e.LeadId, e.OutboxId, e.Verdict.ToWire(), e.RuleIds, e.Source, e.Purpose, e.OriginalHash, e.FinalHash, e.FinalText, e.CreatedAt);
 }
 
-public sealed record ChatStreamRequest(string? ConversationId, string? Message, string? Mode);
+/// <param name="Channel">With From (and Name) instead of ConversationId, in mode lead: a new simulated lead writes its first message.</param>
+public sealed record ChatStreamRequest(string? ConversationId, string? Message, string? Mode, string? Channel = null, string? From = null, string? Name = null);
 
 /// <param name="LeadId">Null for an item about no lead (a daily summary).</param>
 public sealed record OutboxItemDto(string Id, string? LeadId, string ConversationId, string Channel, string Recipient, string Text, string Status, string Purpose, string IdempotencyKey, string? ProviderMessageId, string? Error, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, int Attempts = 0, DateTimeOffset? NextAttemptAt = null)

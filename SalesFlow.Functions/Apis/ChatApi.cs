@@ -55,9 +55,9 @@ public static class ChatApi
             return ErrorHandling.BadField(http, "body", "A JSON body {conversationId, message, mode?} is required.");
         }
 
-        if (string.IsNullOrWhiteSpace(request.ConversationId))
+        if (string.IsNullOrWhiteSpace(request.ConversationId) && !ChatStreamStart.Wants(request))
         {
-            return ErrorHandling.BadField(http, "conversationId", "conversationId is required.");
+            return ErrorHandling.BadField(http, "conversationId", "conversationId is required (or, in mode lead, channel and from to start a new lead).");
         }
 
         if (ConversationsApi.ValidateMessage(http, request.Message) is { } invalid)
@@ -71,10 +71,16 @@ public static class ChatApi
             return ErrorHandling.BadField(http, "mode", "mode must be lead or coach.");
         }
 
+        InboundMessage? first = null;
+        if (ChatStreamStart.Wants(request) && ChatStreamStart.Read(http, request, mode, out first) is { } badStart)
+        {
+            return badStart;
+        }
+
         var client = ClientAuthenticator.CurrentClient(http);
-        var conversation = await conversations.GetAsync(client.Id, request.ConversationId, ct);
+        var conversation = first is null ? await conversations.GetAsync(client.Id, request.ConversationId!, ct) : null;
         var lead = conversation is null ? null : await leads.GetAsync(client.Id, conversation.LeadId, ct);
-        if (conversation is null || lead is null)
+        if (first is null && (conversation is null || lead is null))
         {
             return ErrorHandling.Problem(http, StatusCodes.Status404NotFound, $"Conversation '{request.ConversationId}' not found.", "conversationId");
         }
@@ -90,8 +96,10 @@ public static class ChatApi
 
         try
         {
-            var leadDone = mode == LeadMode ? await LeadTurnAsync(client, conversation, lead, request.Message!.Trim(), Token, http, services, ct) : null;
-            var coachDone = mode == CoachMode ? await CoachAsync(client, conversation, request.Message!.Trim(), Token, services, ct) : null;
+            var leadDone = first is not null
+                ? LeadDone(await ChatStreamStart.AnswerAsync(services, client, first, Token, ct))
+                : mode == LeadMode ? await LeadTurnAsync(client, conversation!, lead!, request.Message!.Trim(), Token, http, services, ct) : null;
+            var coachDone = first is null && mode == CoachMode ? await CoachAsync(client, conversation!, request.Message!.Trim(), Token, services, ct) : null;
             timeline.MarkDone();
             var brain = timeline.UpstreamRequestedAt is null ? "rules" : "llm";
             Record(timeline, mode, brain);
@@ -102,7 +110,7 @@ public static class ChatApi
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
             // The status line is sent: the failure can only be told as an event.
-            logger.LogError(e, "Chat stream for conversation {ConversationId} failed", conversation.Id);
+            logger.LogError(e, "Chat stream for conversation {ConversationId} failed", conversation?.Id ?? "(new lead)");
             await events.WriteAsync("error", new ChatErrorEvent("The answer could not be completed; it has been logged.", http.TraceIdentifier), CancellationToken.None);
         }
 
@@ -113,7 +121,11 @@ public static class ChatApi
     private static async Task<ChatLeadDoneEvent> LeadTurnAsync(Core.Clients.Client client, Conversation conversation, Lead lead, string message, ReplyTokenSink onToken, HttpContext http, IServiceProvider services, CancellationToken ct)
     {
         var turn = await services.GetRequiredService<InlineTurns>().ContinueAsync(client, conversation, lead, message, ConversationsApi.IdempotencyKey(http), onToken, ct);
-        return new ChatLeadDoneEvent(
+        return LeadDone(turn);
+    }
+
+    private static ChatLeadDoneEvent LeadDone(LeadTurn turn) =>
+        new(
             LeadMode,
             turn.Conversation.Id,
             turn.Conversation.State.ToWire(),
@@ -121,8 +133,10 @@ public static class ChatApi
             turn.Analysis!.Intent.ToWire(),
             turn.Reply?.Text,
             turn.Reply?.Id,
-            turn.Compliance is { } verdict ? new ChatComplianceDto(verdict.Verdict.ToWire(), verdict.RuleIds) : null);
-    }
+            turn.Compliance is { } verdict ? new ChatComplianceDto(verdict.Verdict.ToWire(), verdict.RuleIds) : null)
+        {
+            LeadId = turn.Conversation.LeadId,
+        };
 
     /// <summary>A rep asks the coach: answered from the conversation and the lead's profile; nothing is stored or sent.</summary>
     private static async Task<ChatCoachDoneEvent> CoachAsync(Core.Clients.Client client, Conversation conversation, string question, ReplyTokenSink onToken, IServiceProvider services, CancellationToken ct)

@@ -17,7 +17,11 @@ public sealed record ChatLeadDoneEvent(
     string? OutboxId,
     ChatComplianceDto? Compliance,
     ChatUsageDto? Usage = null,
-    ChatTimingDto? Timing = null);
+    ChatTimingDto? Timing = null)
+{
+    /// <summary>The lead who wrote: the playground reads its score and BANT after the turn (a new lead's id is only known here).</summary>
+    public string? LeadId { get; init; }
+}
 
 /// <summary>The data of <c>event: done</c> in mode coach: the answer for the rep (nothing stored or sent).</summary>
 public sealed record ChatCoachDoneEvent(string Mode, string ConversationId, string State, string? Intent, string Answer, ChatUsageDto? Usage = null, ChatTimingDto? Timing = null);

@@ -199,15 +199,21 @@ public static class KnowledgeApi
         }
 
         var media = http.Request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
+        IReadOnlyList<int>? csvRows = null;
         IReadOnlyList<FaqInput>? faqs = media switch
         {
             "application/json" => (await ReadJsonAsync<FaqBulkRequest>(http, ct))?.Faqs?.Select(f => new FaqInput(f?.Id, f?.Question, f?.Answer)).ToList(),
-            "text/csv" or "application/csv" or "text/plain" => FaqCsv.Parse(await ReadTextAsync(http, ct, "body")),
+            "text/csv" or "application/csv" or "text/plain" => FaqCsv.Parse(await ReadTextAsync(http, ct, "body"), out csvRows),
             _ => null,
         };
         if (faqs is null && media is not "application/json")
         {
             return ErrorHandling.Problem(http, StatusCodes.Status415UnsupportedMediaType, "Send JSON {faqs:[{id?, question, answer}]} or text/csv with a question,answer[,id] header.", "Content-Type");
+        }
+
+        if (csvRows is not null)
+        {
+            FaqCsv.Check(faqs!, csvRows);
         }
 
         var imported = await knowledge.ImportFaqsAsync(client.Id, id, faqs, ct);
