@@ -62,11 +62,15 @@ public sealed class WebhookFunctions(HttpFunctionDispatcher dispatcher, DurableC
     public Task<IResult> Verify([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/verify/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
 }
 
-/// <summary>The client and admin APIs: a function key on top of the app's own API-key auth.</summary>
+/// <summary>
+/// The client and admin APIs. Anonymous at the host: the web console served from this app calls them from the browser
+/// with the client's API key only (a function key cannot be handed to a sales rep's browser), and every route checks
+/// that key itself (RequireClientKey/RequireAdminKey; the tenant isolation tests cover every route).
+/// </summary>
 public sealed class ApiFunctions(HttpFunctionDispatcher dispatcher, DurableClientAccessor durableClients)
 {
     [Function("conversations")]
-    public Task<IResult> Conversations([HttpTrigger(AuthorizationLevel.Function, "get", "post", Route = "api/conversations/{*rest}")] HttpRequest request, [DurableClient] DurableTaskClient durable)
+    public Task<IResult> Conversations([HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", Route = "api/conversations/{*rest}")] HttpRequest request, [DurableClient] DurableTaskClient durable)
     {
         durableClients.Use(durable);
         return dispatcher.DispatchAsync(request.HttpContext);
@@ -74,54 +78,54 @@ public sealed class ApiFunctions(HttpFunctionDispatcher dispatcher, DurableClien
 
     /// <summary>POST /api/leads starts the lead's follow-up cadence, which under the host is the lead's orchestration.</summary>
     [Function("leads")]
-    public Task<IResult> Leads([HttpTrigger(AuthorizationLevel.Function, "get", "post", "delete", Route = "api/leads/{*rest}")] HttpRequest request, [DurableClient] DurableTaskClient durable)
+    public Task<IResult> Leads([HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", "delete", Route = "api/leads/{*rest}")] HttpRequest request, [DurableClient] DurableTaskClient durable)
     {
         durableClients.Use(durable);
         return dispatcher.DispatchAsync(request.HttpContext);
     }
 
     [Function("outbox")]
-    public Task<IResult> Outbox([HttpTrigger(AuthorizationLevel.Function, "get", "post", Route = "api/outbox/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
+    public Task<IResult> Outbox([HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", Route = "api/outbox/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
 
     [Function("intelligence")]
-    public Task<IResult> Intelligence([HttpTrigger(AuthorizationLevel.Function, "post", Route = "api/intelligence/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
+    public Task<IResult> Intelligence([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/intelligence/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
 
     [Function("compliance")]
-    public Task<IResult> Compliance([HttpTrigger(AuthorizationLevel.Function, "get", "post", Route = "api/compliance/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
+    public Task<IResult> Compliance([HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", Route = "api/compliance/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
 
     [Function("analytics")]
-    public Task<IResult> Analytics([HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/analytics/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
+    public Task<IResult> Analytics([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/analytics/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
 
     [Function("operations")]
-    public Task<IResult> Operations([HttpTrigger(AuthorizationLevel.Function, "get", "post", Route = "api/operations/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
+    public Task<IResult> Operations([HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", Route = "api/operations/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
 
     [Function("usage")]
-    public Task<IResult> Usage([HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/usage/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
+    public Task<IResult> Usage([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/usage/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
 
     /// <summary>Server-sent events: with ASP.NET Core integration the host proxies the response as the worker writes it.</summary>
     [Function("chat")]
-    public Task<IResult> Chat([HttpTrigger(AuthorizationLevel.Function, "post", Route = "api/chat/{*rest}")] HttpRequest request, [DurableClient] DurableTaskClient durable)
+    public Task<IResult> Chat([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "api/chat/{*rest}")] HttpRequest request, [DurableClient] DurableTaskClient durable)
     {
         durableClients.Use(durable);
         return dispatcher.DispatchAsync(request.HttpContext);
     }
 
     [Function("admin")]
-    public Task<IResult> Admin([HttpTrigger(AuthorizationLevel.Function, "get", "post", Route = "api/admin/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
+    public Task<IResult> Admin([HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", Route = "api/admin/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
 
     /// <summary>GET /api/me: which client the key belongs to (the console asks after sign-in).</summary>
     [Function("me")]
-    public Task<IResult> Me([HttpTrigger(AuthorizationLevel.Function, "get", Route = "api/me/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
+    public Task<IResult> Me([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "api/me/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
 
     [Function("clients")]
-    public Task<IResult> Clients([HttpTrigger(AuthorizationLevel.Function, "get", "patch", Route = "api/clients/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
+    public Task<IResult> Clients([HttpTrigger(AuthorizationLevel.Anonymous, "get", "patch", Route = "api/clients/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
 
     [Function("recommendations")]
-    public Task<IResult> Recommendations([HttpTrigger(AuthorizationLevel.Function, "get", "patch", Route = "api/recommendations/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
+    public Task<IResult> Recommendations([HttpTrigger(AuthorizationLevel.Anonymous, "get", "patch", Route = "api/recommendations/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
 
     [Function("playbooks")]
-    public Task<IResult> Playbooks([HttpTrigger(AuthorizationLevel.Function, "get", "post", Route = "api/playbooks/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
+    public Task<IResult> Playbooks([HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", Route = "api/playbooks/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
 
     [Function("knowledge")]
-    public Task<IResult> Knowledge([HttpTrigger(AuthorizationLevel.Function, "get", "post", "delete", Route = "api/knowledge/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
+    public Task<IResult> Knowledge([HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", "delete", Route = "api/knowledge/{*rest}")] HttpRequest request) => dispatcher.DispatchAsync(request.HttpContext);
 }

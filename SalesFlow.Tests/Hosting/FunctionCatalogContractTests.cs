@@ -67,7 +67,7 @@ public sealed class FunctionCatalogContractTests : IAsyncLifetime
         var webhooks = Assert.Single(FunctionCatalog.Http, f => f.Name == "webhooks");
         Assert.Equal(("api/webhooks/{*rest}", HttpAuthLevel.Anonymous), (webhooks.Route, webhooks.AuthLevel));
         Assert.Equal(["get", "post"], webhooks.Methods);
-        Assert.Equal(HttpAuthLevel.Function, Assert.Single(FunctionCatalog.Http, f => f.Name == "leads").AuthLevel);
+        Assert.Equal(HttpAuthLevel.Anonymous, Assert.Single(FunctionCatalog.Http, f => f.Name == "leads").AuthLevel);
 
         Assert.Equal([Queues.Deliver, Queues.IngestKnowledge, Queues.ProcessInbound, Queues.SyncCrm], FunctionCatalog.Queues.Select(q => q.QueueName).Order(StringComparer.Ordinal));
         Assert.All(FunctionCatalog.Queues, q => Assert.Equal((q.Name, QueueFunction.StorageConnection), (q.QueueName, q.Connection)));

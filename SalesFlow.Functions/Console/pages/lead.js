@@ -64,6 +64,7 @@ export async function render(main, ctx) {
   main.append(
     h('p', { class: 'back' }, h('a', { href: '#/leads' }, t('leads.back'))),
     h('h1', { id: 'lead-name' }, name),
+    h('p', {}, h('a', { href: `#/coach/${id}` }, t('leads.lead.askCoach'))),
     header(),
     live,
     h('div', { class: 'lead-grid' },

@@ -66,6 +66,7 @@ export default {
     'leads.none': '—',
 
     'leads.back': 'Back to the leads',
+    'leads.lead.askCoach': 'Ask the coach how to convince this lead',
     'leads.lead.contact': 'Contact',
     'leads.lead.notFound': 'This lead does not exist (any more).',
     'leads.timeline': 'Timeline',
@@ -210,6 +211,7 @@ export default {
     'leads.none': '—',
 
     'leads.back': 'Zurück zu den Leads',
+    'leads.lead.askCoach': 'Den Coach fragen, wie dieser Lead zu überzeugen ist',
     'leads.lead.contact': 'Kontakt',
     'leads.lead.notFound': 'Diesen Lead gibt es nicht (mehr).',
     'leads.timeline': 'Verlauf',
