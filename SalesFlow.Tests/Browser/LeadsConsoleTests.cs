@@ -137,4 +137,26 @@ public sealed class LeadsConsoleTests(ConsoleBrowserFixture browser)
             await ConsoleBrowserFixture.ScreenshotAsync(page, "lead");
         }
     }
+
+    [Fact]
+    public async Task The_lead_page_fits_a_phone_375_pixels_wide_without_sideways_scrolling_and_has_no_axe_violations()
+    {
+        // A long unbroken word and a long name are the usual causes of a page wider than the phone.
+        var (id, name) = await SeedLeadAsync("Maximiliane-Theresia-Wilhelmine", "Hi, we need licences for https://example.com/a/very/long/path/without/any/breaks/in/it/at/all/whatsoever and our budget is 5000 euros.");
+        await browser.App.Http.PostAsJsonAsync($"/api/leads/{id}/takeover", new { by = "Rita Rep" });
+        await browser.App.Http.PostAsJsonAsync($"/api/leads/{id}/replies", new { text = "Hi, Rita here. When can I call you?", by = "Rita Rep", id = "phone-" + id });
+
+        var page = await browser.SignedInPageAsync("en", $"#/leads/{id}", width: 375, height: 740);
+
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync(name);
+        await Assertions.Expect(page.Locator("#timeline .message.author-rep")).ToHaveCountAsync(1);
+        // Names the elements that stick out, so a failure says what to fix.
+        var wider = await page.EvaluateAsync<string>("""
+            () => document.documentElement.scrollWidth <= window.innerWidth ? '' :
+              [...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)
+                .slice(0, 8).map(e => `${e.tagName.toLowerCase()}#${e.id}.${[...e.classList].join('.')} right=${Math.round(e.getBoundingClientRect().right)}`).join(', ')
+            """);
+        Assert.True(wider == "", $"the lead page scrolls sideways at 375 px: {wider}");
+        await ConsoleBrowserFixture.AssertNoAxeViolationsAsync(page);
+    }
 }

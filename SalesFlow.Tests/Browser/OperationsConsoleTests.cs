@@ -59,6 +59,7 @@ public sealed class OperationsConsoleTests(ConsoleBrowserFixture browser)
         await SeedConversationAsync("I am the head of sales. Can we book a demo call this week?");
         var scores = await Api.GetJsonAsync("/api/analytics/scores");
         var funnel = await Api.GetJsonAsync("/api/analytics/funnel");
+        var channels = await Api.GetJsonAsync("/api/analytics/channels");
         Assert.True(scores.GetProperty("leads").GetInt32() >= 1);
 
         var page = await browser.SignedInPageAsync("en", "#/analytics");
@@ -76,6 +77,25 @@ public sealed class OperationsConsoleTests(ConsoleBrowserFixture browser)
         var firstRow = page.Locator("#chart-funnel table tbody tr").First;
         await Assertions.Expect(firstRow.Locator("th")).ToHaveTextAsync("First reply");
         await Assertions.Expect(firstRow.Locator("td").First).ToHaveTextAsync(firstReply.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        // Reply time by channel: the SMS leads answered, so SMS has a median reply time and its replies counted.
+        var sms = channels.GetProperty("byChannel").EnumerateArray().Single(c => c.Str("channel") == "sms");
+        Assert.True(sms.GetProperty("replied").GetInt32() >= 2);
+        await page.Locator("#chart-reply-time summary").ClickAsync();
+        var smsRow = page.Locator("#chart-reply-time table tbody tr", new() { HasText = "SMS" });
+        await Assertions.Expect(smsRow.Locator("td").Nth(0)).Not.ToHaveTextAsync("–");
+        await Assertions.Expect(smsRow.Locator("td").Nth(2)).ToHaveTextAsync(sms.GetProperty("replied").GetInt32().ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Assert.StartsWith("Median reply time by channel: ", await page.Locator("#chart-reply-time svg[role=img]").GetAttributeAsync("aria-label"), StringComparison.Ordinal);
+
+        // Replies by hour of day: all 24 hours in the client's time zone, each with the count the API gives.
+        var replied = channels.GetProperty("byHour").EnumerateArray().ToDictionary(x => x.GetProperty("hour").GetInt32(), x => x.GetProperty("replied").GetInt32());
+        Assert.True(replied.Values.Sum() >= 2);
+        var hours = Enumerable.Range(0, 24).Select(hour => $"{hour:00}:00 {replied.GetValueOrDefault(hour)}");
+        var hourChart = page.Locator("#chart-hours svg[role=img]");
+        await Assertions.Expect(hourChart).ToHaveAttributeAsync("aria-label", $"Replies by hour of day ({channels.Str("timeZone")}): " + string.Join("; ", hours));
+        Assert.Equal(24, await hourChart.Locator("rect.chart-bar").CountAsync());
+        await page.Locator("#chart-hours summary").ClickAsync();
+        await Assertions.Expect(page.Locator("#chart-hours table tbody tr")).ToHaveCountAsync(24);
 
         await page.Locator("#analytics-from").FillAsync("2020-01-01");
         await page.Locator("#analytics-to").FillAsync("2020-01-31");
@@ -139,14 +159,14 @@ public sealed class OperationsConsoleTests(ConsoleBrowserFixture browser)
             await Assertions.Expect(page.Locator("#settings-error")).ToHaveTextAsync("Please correct “Quiet from”.");
 
             await from.FillAsync("22:00");
-            await page.GetByLabel("Cal.com webhook secret").FillAsync(secret);
+            await page.GetByLabel("Cal.com webhook secret", new() { Exact = true }).FillAsync(secret);
             await page.GetByRole(AriaRole.Button, new() { Name = "Save settings" }).ClickAsync();
             await Assertions.Expect(page.Locator("#settings-status")).ToHaveTextAsync("Settings saved.");
 
             await page.ReloadAsync();
             await Assertions.Expect(page.GetByLabel("Quiet from")).ToHaveValueAsync("22:00");
             await Assertions.Expect(page.GetByLabel("Quiet until")).ToHaveValueAsync("07:00");
-            await Assertions.Expect(page.GetByLabel("Cal.com webhook secret")).ToHaveValueAsync("");
+            await Assertions.Expect(page.GetByLabel("Cal.com webhook secret", new() { Exact = true })).ToHaveValueAsync("");
             await Assertions.Expect(page.Locator("#cfg-calcom-webhookSecret-hint")).ToContainTextAsync("••••5678");
             Assert.DoesNotContain(secret, await page.ContentAsync(), StringComparison.Ordinal);
             await ConsoleBrowserFixture.ScreenshotAsync(page, "settings");
@@ -166,6 +186,49 @@ public sealed class OperationsConsoleTests(ConsoleBrowserFixture browser)
             restore.Headers.ContentType = new MediaTypeHeaderValue("application/merge-patch+json");
             (await Api.PatchAsync("/api/clients/demo/config", restore)).EnsureSuccessStatusCode();
         }
+    }
+
+    [Fact]
+    public async Task SettingsRemovesAStoredSecretWhenItsRemoveBoxIsTickedAndOffersNoRemoveBoxWithoutOne()
+    {
+        await PatchDemoConfigAsync("""{"calcom":{"webhookSecret":"whsec_to_remove_4321"}}""");
+        try
+        {
+            var page = await browser.SignedInPageAsync("en", "#/settings");
+            await Assertions.Expect(page.Locator("#cfg-calcom-webhookSecret-hint")).ToContainTextAsync("••••4321");
+            var remove = page.GetByLabel("Remove the stored Cal.com webhook secret");
+            await Assertions.Expect(remove).ToBeVisibleAsync();
+            // A secret that is not stored has nothing to remove: no box for it.
+            var before = await Api.GetJsonAsync("/api/clients/demo/config");
+            Assert.False(before.TryGetProperty("whatsapp", out var wa) && wa.ValueKind == JsonValueKind.Object
+                && wa.TryGetProperty("appSecret", out var app) && app.ValueKind == JsonValueKind.String, "the demo client stores a WhatsApp app secret");
+            await Assertions.Expect(page.GetByLabel("Remove the stored WhatsApp app secret")).ToBeHiddenAsync();
+
+            await remove.CheckAsync();
+            await Assertions.Expect(page.GetByLabel("Cal.com webhook secret", new() { Exact = true })).ToBeDisabledAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Save settings" }).ClickAsync();
+            await Assertions.Expect(page.Locator("#settings-status")).ToHaveTextAsync("Settings saved.");
+
+            await page.ReloadAsync();
+            await Assertions.Expect(page.Locator("#cfg-calcom-webhookSecret-hint")).ToHaveTextAsync("Not set.");
+            await Assertions.Expect(page.GetByLabel("Remove the stored Cal.com webhook secret")).ToBeHiddenAsync();
+            await Assertions.Expect(page.GetByLabel("Cal.com webhook secret", new() { Exact = true })).ToBeEnabledAsync();
+            var config = await Api.GetJsonAsync("/api/clients/demo/config");
+            Assert.False(config.TryGetProperty("calcom", out var calcom) && calcom.ValueKind == JsonValueKind.Object
+                && calcom.TryGetProperty("webhookSecret", out var stored) && stored.ValueKind != JsonValueKind.Null, "the webhook secret is still stored");
+        }
+        finally
+        {
+            // The other browser tests share the demo client: its config goes back to how it was.
+            await PatchDemoConfigAsync("""{"calcom":null}""");
+        }
+    }
+
+    private async Task PatchDemoConfigAsync(string mergePatch)
+    {
+        using var body = new StringContent(mergePatch, Encoding.UTF8);
+        body.Headers.ContentType = new MediaTypeHeaderValue("application/merge-patch+json");
+        (await Api.PatchAsync("/api/clients/demo/config", body)).EnsureSuccessStatusCode();
     }
 
     [Theory]

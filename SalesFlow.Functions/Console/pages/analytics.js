@@ -109,6 +109,24 @@ function sections({ funnel, scores, personality, channels, autonomy, ai }, t, h)
     rows: channels.byChannel.map((c) => ({ label: t(`analytics.channel.${c.channel}`) === `analytics.channel.${c.channel}` ? c.channel : t(`analytics.channel.${c.channel}`), value: c.replyRate ?? 0, display: percent(c.replyRate), extra: [fmtNumber(c.sent), fmtNumber(c.replied), seconds(c.medianReplySeconds, t), seconds(c.p90ReplySeconds, t)] })),
   });
 
+  const channelLabel = (c) => (t(`analytics.channel.${c}`) === `analytics.channel.${c}` ? c : t(`analytics.channel.${c}`));
+  const replyTimeChart = barChart({
+    id: 'chart-reply-time', title: t('analytics.replyTime.chart'), numbersText: numbers, emptyText: empty,
+    columns: [t('analytics.channel'), t('analytics.median'), t('analytics.p90'), t('analytics.replied')],
+    rows: channels.byChannel.map((c) => ({ label: channelLabel(c.channel), value: c.medianReplySeconds ?? 0, display: seconds(c.medianReplySeconds, t), extra: [seconds(c.p90ReplySeconds, t), fmtNumber(c.replied)] })),
+  });
+
+  // All 24 hours, in the client's time zone (the API counts them there), hours without a reply too.
+  const byHour = new Map(channels.byHour.map((x) => [x.hour, x]));
+  const hourChart = barChart({
+    id: 'chart-hours', title: t('analytics.hours.chart', { tz: channels.timeZone }), numbersText: numbers, emptyText: empty,
+    columns: [t('analytics.hour'), t('analytics.replied'), t('analytics.sent'), t('analytics.median')],
+    rows: Array.from({ length: 24 }, (_, hour) => {
+      const x = byHour.get(hour);
+      return { label: `${String(hour).padStart(2, '0')}:00`, value: x?.replied ?? 0, display: fmtNumber(x?.replied ?? 0), extra: [fmtNumber(x?.sent ?? 0), seconds(x?.medianReplySeconds, t)] };
+    }),
+  });
+
   const costChart = barChart({
     id: 'chart-ai', title: t('analytics.ai.chart'), numbersText: numbers, emptyText: empty,
     columns: [t('analytics.model'), t('analytics.cost'), t('analytics.calls'), t('analytics.tokens'), t('analytics.p95'), t('analytics.fallback')],
@@ -123,7 +141,7 @@ function sections({ funnel, scores, personality, channels, autonomy, ai }, t, h)
       h('p', { class: 'muted' }, t('analytics.scores.total', { n: fmtNumber(scores.leads) })),
       h('div', { class: 'chart-pair' }, temperatureChart, healthChart)),
     section(h, 'analytics-disc', t('analytics.disc'), discChart),
-    section(h, 'analytics-channels', t('analytics.channels'), channelChart),
+    section(h, 'analytics-channels', t('analytics.channels'), channelChart, h('div', { class: 'chart-pair' }, replyTimeChart, hourChart)),
     section(h, 'analytics-autonomy', t('analytics.autonomy'),
       h('div', { class: 'stats' },
         stat(t('analytics.conversations'), fmtNumber(autonomy.conversations), 'stat-conv'),

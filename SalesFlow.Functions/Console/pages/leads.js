@@ -89,16 +89,22 @@ async function renderList(main, ctx) {
     load();
   }
 
+  // Only the newest load shows: a search sent while the first page is still loading must not be overwritten by it.
+  let latest = 0;
   async function load() {
+    const mine = ++latest;
     status.textContent = t('shell.loading');
     let data;
     try {
       data = await api.get(query(), { signal: ctx.signal });
     } catch (e) {
-      if (e?.name === 'AbortError') {
+      if (e?.name === 'AbortError' || mine !== latest) {
         return;
       }
       status.textContent = t('leads.error', { message: e.detail || e.title || e.message });
+      return;
+    }
+    if (mine !== latest) {
       return;
     }
     view.cursors[view.page + 1] = data.next;

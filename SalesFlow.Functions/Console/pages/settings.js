@@ -1,5 +1,6 @@
 // Settings: the client's configuration as a form. Saves a JSON merge patch of what changed (RFC 7396). Secrets are
-// write-only: GET masks them, the form never shows or sends the mask; an empty secret field leaves the secret as is.
+// write-only: GET masks them, the form never shows or sends the mask; an empty secret field leaves the secret as is,
+// and a stored secret has a "remove" checkbox that sends null for it.
 const MERGE_PATCH = 'application/merge-patch+json';
 
 /** kind: text | secret | list (one per line) | number | time | bool | map (key=value per line). */
@@ -107,9 +108,16 @@ export async function render(main, { api, t, h, signal }) {
         inputmode: kind === 'number' ? 'numeric' : null, placeholder: kind === 'time' ? 'HH:mm' : null,
       });
     }
-    const field = { path, kind, input, error, hint, initial: null };
+    const field = { path, kind, input, error, hint, initial: null, remove: null };
     fields.push(field);
     const label = h('label', { for: id }, t(`settings.f.${path}`));
+    if (kind === 'secret') {
+      // Shown only while a secret is stored (fill() toggles it); checked, the save removes the secret.
+      field.remove = h('input', { id: `${id}-remove`, type: 'checkbox', onchange: () => { input.disabled = field.remove.checked; } });
+      field.removeRow = h('div', { class: 'check-row secret-remove', hidden: true }, field.remove,
+        h('label', { for: `${id}-remove` }, t('settings.secret.remove', { field: t(`settings.f.${path}`) })));
+      return h('div', { class: 'field' }, label, input, hint, field.removeRow, error);
+    }
     return kind === 'bool'
       ? h('div', { class: 'field field-check' }, h('div', { class: 'check-row' }, input, label), hint, error)
       : h('div', { class: 'field' }, label, input, hint, error);
@@ -127,6 +135,9 @@ export async function render(main, { api, t, h, signal }) {
       }
       if (f.kind === 'secret') {
         f.hint.textContent = value ? t('settings.secret.set', { mask: value }) : t('settings.secret.unset');
+        f.remove.checked = false;
+        f.input.disabled = false;
+        f.removeRow.hidden = !value;
       }
       f.input.removeAttribute('aria-invalid');
       f.error.textContent = '';
@@ -138,7 +149,9 @@ export async function render(main, { api, t, h, signal }) {
     for (const f of fields) {
       const raw = f.kind === 'bool' ? f.input.checked : f.input.value;
       if (f.kind === 'secret') {
-        if (raw.trim() !== '') {
+        if (f.remove.checked && !f.removeRow.hidden) {
+          setPath(body, f.path, null); // merge patch: null removes the stored secret
+        } else if (raw.trim() !== '') {
           setPath(body, f.path, raw.trim()); // a new secret replaces the stored one; empty leaves it unchanged
         }
       } else if (raw !== f.initial) {
