@@ -197,6 +197,8 @@ public static class ConsoleBench
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"First view, cold: {s.Requests} requests, {s.KiloBytes:0.0} kB transferred, {s.Chain} requests deep (each waiting for the one before it); warm: {s.WarmRequests} requests, {s.WarmKiloBytes:0.0} kB.");
         md.AppendLine();
+        md.AppendLine("How the first view loads: index.html → `app.js` and `app.css`, with the shell's four imports (`api.js`, `dom.js`, `i18n.js`, `app.i18n.js`) preloaded from index.html (`<link rel=\"modulepreload\">`) → `GET /api/me` and the page's strings, module and style side by side (app.js starts them together) → `GET /api/leads`. Before the bench these were 7 requests in a row: the shell's imports were found only once app.js was parsed, and the page's strings, its module and `/api/me` waited for each other. `--verbose` prints the last cold load's waterfall.");
+        md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"`console: first view p50 {s.ColdP50:0} ms, p95 {s.ColdP95:0} ms (cold), p50 {s.WarmP50:0} ms (warm), {s.Requests} requests, {s.KiloBytes:0.0} kB`");
         return md.ToString();
     }
