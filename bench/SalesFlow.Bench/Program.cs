@@ -10,6 +10,7 @@ using SalesFlow.Bench;
 // SalesFlow's own added latency (request → upstream request, plus last upstream token → done) as the app measures it.
 // Usage: dotnet run -c Release --project bench/SalesFlow.Bench -- [--requests N] [--write docs/benchmarks.md]
 // Analytics: dotnet run -c Release --project bench/SalesFlow.Bench -- --analytics [--requests N] [--write docs/benchmarks.md]
+// Console first view: dotnet run -c Release --project bench/SalesFlow.Bench -- --console [--loads N] [--verbose] [--write docs/benchmarks.md]
 // Speed to lead: dotnet run -c Release --project bench/SalesFlow.Bench -- --speed-to-lead [--requests N] [--concurrency C] [--write docs/benchmarks.md]
 var requests = ArgValue("--requests") is { } n ? int.Parse(n, CultureInfo.InvariantCulture) : 100;
 var write = ArgValue("--write");
@@ -23,6 +24,19 @@ if (args.Contains("--analytics"))
     if (write is not null)
     {
         WriteSection(Path.IsPathRooted(write) ? write : Path.Combine(root, write), analyticsReport, AnalyticsBench.Section);
+        Console.WriteLine($"Written to {write}");
+    }
+
+    return 0;
+}
+
+if (args.Contains("--console"))
+{
+    var loads = ArgValue("--loads") is { } l ? int.Parse(l, CultureInfo.InvariantCulture) : 20;
+    var consoleReport = await ConsoleBench.RunAsync(appDll, loads, configuration, args.Contains("--verbose"));
+    if (write is not null)
+    {
+        WriteSection(Path.IsPathRooted(write) ? write : Path.Combine(root, write), consoleReport, ConsoleBench.Section);
         Console.WriteLine($"Written to {write}");
     }
 
