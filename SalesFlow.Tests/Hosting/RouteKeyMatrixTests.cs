@@ -76,6 +76,32 @@ public sealed class RouteKeyMatrixTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AKeyRotatedOutTwiceIsRevokedOnEveryClientRoute()
+    {
+        // One rotation leaves the old key a 24-hour grace period; the next rotation replaces that slot, so the first
+        // key is then revoked at once.
+        using var admin = Client(AdminKey);
+        using var revoked = Client(_globex.DefaultRequestHeaders.Authorization!.Parameter);
+        for (var i = 0; i < 2; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync("/api/admin/clients/globex/keys/rotate", null)).StatusCode);
+        }
+
+        List<string> failures = [];
+        foreach (var route in Routes().Where(r => r.Key == BearerKeyRequirement.ClientKey || r.Key == BearerKeyRequirement.ClientOrAdminKey))
+        {
+            var response = await revoked.SendAsync(Request(route.Method, route.Path.Replace("/x1/config", "/globex/config", StringComparison.Ordinal)));
+            if (response.StatusCode != HttpStatusCode.Unauthorized)
+            {
+                failures.Add($"{route.Method} {route.Pattern}: {(int)response.StatusCode}");
+            }
+        }
+
+        Assert.Contains(Routes(), r => r.Key == BearerKeyRequirement.ClientKey);
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+
+    [Fact]
     public async Task TheClientKeyDoesNotOpenAdminRoutes()
     {
         List<string> failures = [];
