@@ -34,18 +34,8 @@ public static class PersonalityApi
     internal static DiscViewDto DiscView(DiscProfile d) =>
         new(d.Dominance, d.Influence, d.Steadiness, d.Conscientiousness, d.Primary, d.Confidence, d.Samples, d.Signals ?? [], d.SetBy ?? "conversation");
 
-    private static async Task<IResult> GetAsync(string id, HttpContext http, ILeadStore leads, ILeadProfileStore profiles, CancellationToken ct)
-    {
-        var client = ClientAuthenticator.CurrentClient(http);
-        if (await leads.GetAsync(client.Id, id, ct) is null)
-        {
-            return ErrorHandling.LeadNotFound(http, id);
-        }
-
-        var profile = await profiles.GetAsync(client.Id, id, ct) ?? LeadProfile.New(client.Id, id);
-        RepProfileEdit.WithETag(http, profile);
-        return TypedResults.Ok(new LeadDiscDto(id, DiscView(profile.Disc)));
-    }
+    private static Task<IResult> GetAsync(string id, HttpContext http, ILeadStore leads, ILeadProfileStore profiles, CancellationToken ct) =>
+        RepProfileEdit.ReadAsync(http, leads, profiles, id, profile => TypedResults.Ok(new LeadDiscDto(id, DiscView(profile.Disc))), ct);
 
     /// <summary>200 with the rep's reading; 400 naming primary or note (nothing stored); 404 for another client's lead; 412 for a stale If-Match.</summary>
     private static async Task<IResult> SetAsync(string id, JsonElement? body, HttpContext http, ILeadStore leads, ILeadProfileStore profiles, TimeProvider clock, CancellationToken ct)

@@ -46,19 +46,8 @@ public static class QualificationApi
 
     private static BantDimensionViewDto DimensionView(BantDimension d) => new(Math.Round(d.Score * 10, 1), d.Evidence, d.SetBy ?? "conversation");
 
-    private static async Task<IResult> GetBantAsync(string id, HttpContext http, ILeadStore leads, ILeadProfileStore profiles, CancellationToken ct)
-    {
-        var client = ClientAuthenticator.CurrentClient(http);
-        if (await leads.GetAsync(client.Id, id, ct) is null)
-        {
-            return ErrorHandling.LeadNotFound(http, id);
-        }
-
-        var profile = await profiles.GetAsync(client.Id, id, ct) ?? LeadProfile.New(client.Id, id);
-        RepProfileEdit.WithETag(http, profile);
-
-        return TypedResults.Ok(new LeadBantDto(id, BantView(profile.Bant)));
-    }
+    private static Task<IResult> GetBantAsync(string id, HttpContext http, ILeadStore leads, ILeadProfileStore profiles, CancellationToken ct) =>
+        RepProfileEdit.ReadAsync(http, leads, profiles, id, profile => TypedResults.Ok(new LeadBantDto(id, BantView(profile.Bant))), ct);
 
     /// <summary>
     /// 200 with the new BANT; 400 naming the first bad field (nothing stored); 404 for a lead this client does not have;

@@ -1,4 +1,5 @@
 using SalesFlow.Core.Common;
+using SalesFlow.Core.Leads;
 using SalesFlow.Core.Qualification;
 using SalesFlow.Functions.Extensions;
 
@@ -11,6 +12,23 @@ namespace SalesFlow.Functions.Apis;
 internal static class RepProfileEdit
 {
     private const int MaxAttempts = 5;
+
+    /// <summary>
+    /// GET of a lead's profile section: 404 for a lead this client does not have; otherwise the profile (a new one
+    /// before the first turn) with its ETag header set, shaped by <paramref name="answer"/>.
+    /// </summary>
+    public static async Task<IResult> ReadAsync(HttpContext http, ILeadStore leads, ILeadProfileStore profiles, string leadId, Func<LeadProfile, IResult> answer, CancellationToken ct)
+    {
+        var client = Security.ClientAuthenticator.CurrentClient(http);
+        if (await leads.GetAsync(client.Id, leadId, ct) is null)
+        {
+            return ErrorHandling.LeadNotFound(http, leadId);
+        }
+
+        var profile = await profiles.GetAsync(client.Id, leadId, ct) ?? LeadProfile.New(client.Id, leadId);
+        WithETag(http, profile);
+        return answer(profile);
+    }
 
     public static async Task<IResult> SaveAsync(
         HttpContext http,

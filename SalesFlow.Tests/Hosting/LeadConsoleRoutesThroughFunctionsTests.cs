@@ -6,18 +6,8 @@ namespace SalesFlow.Tests.Hosting;
 
 /// <summary>The timeline, take-over and rep-reply routes under the Functions host: the leads function's catch-all route serves them.</summary>
 [Collection(AzuriteFixture.Collection)]
-public sealed class LeadConsoleRoutesThroughFunctionsTests(AzuriteFixture azurite) : IAsyncLifetime
+public sealed class LeadConsoleRoutesThroughFunctionsTests(AzuriteFixture azurite) : BehindHttpFunctionsTests(azurite)
 {
-    private InProcessApp _functions = null!;
-
-    public async Task InitializeAsync() => _functions = await InProcessApp.BehindHttpFunctionsAsync(new()
-    {
-        ["SalesFlow:Queue"] = "storage",
-        ["AzureWebJobsStorage"] = azurite.ConnectionString,
-    });
-
-    public async Task DisposeAsync() => await _functions.DisposeAsync();
-
     [Theory]
     [InlineData("GET", "/api/leads/lead_unknown/timeline", "/api/leads/{id}/timeline")]
     [InlineData("POST", "/api/leads/lead_unknown/takeover", "/api/leads/{id}/takeover")]
@@ -30,8 +20,8 @@ public sealed class LeadConsoleRoutesThroughFunctionsTests(AzuriteFixture azurit
             request.Content = JsonContent.Create(new { text = "Hi", by = "Rita", id = "k1" });
         }
 
-        await ApiJson.AssertProblemAsync(await _functions.Http.SendAsync(request), HttpStatusCode.NotFound, "id");
-        Assert.Equal("leads", _functions.ReceivedBy[$"{method} {path}"]);
-        Assert.Equal(route, _functions.Answered[$"{method} {path}"]);
+        await ApiJson.AssertProblemAsync(await Functions.Http.SendAsync(request), HttpStatusCode.NotFound, "id");
+        Assert.Equal("leads", Functions.ReceivedBy[$"{method} {path}"]);
+        Assert.Equal(route, Functions.Answered[$"{method} {path}"]);
     }
 }
