@@ -19,6 +19,14 @@ public sealed class FollowUpOptions : IValidatableObject
     /// <summary>No follow-ups on Saturdays and Sundays (local).</summary>
     public bool QuietOnWeekends { get; set; } = QuietHours.Default.SkipWeekends;
 
+    public static readonly TimeSpan DefaultClaimLease = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// How long the standalone sweep hides a timer it claimed from other sweeps: a step cut off by a crash is run again
+    /// after it (its outbox key keeps it from landing twice). Short leases are for crash tests; a step must finish within it.
+    /// </summary>
+    public TimeSpan ClaimLease { get; set; } = DefaultClaimLease;
+
     public FollowUpCadence ParsedCadence => FollowUpCadence.Parse(Cadence);
 
     public QuietHours QuietHours => new(QuietFrom, QuietUntil, QuietOnWeekends);
@@ -38,6 +46,11 @@ public sealed class FollowUpOptions : IValidatableObject
         if (error is not null)
         {
             yield return new ValidationResult(error, [nameof(Cadence)]);
+        }
+
+        if (ClaimLease < TimeSpan.FromSeconds(5) || ClaimLease > TimeSpan.FromHours(1))
+        {
+            yield return new ValidationResult("FollowUps:ClaimLease must be between 00:00:05 and 01:00:00.", [nameof(ClaimLease)]);
         }
     }
 }

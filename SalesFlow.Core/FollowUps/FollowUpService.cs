@@ -69,6 +69,9 @@ public sealed class FollowUpService(
 
     public static string IdempotencyKeyFor(string leadId, string cycle, int step) => $"follow-up:{leadId}:{cycle}:{step}";
 
+    /// <summary>The standalone sweep's claim on a due timer (FollowUps:ClaimLease).</summary>
+    public TimeSpan ClaimLease => options.Value.ClaimLease;
+
     /// <summary>
     /// The client's own cadence and quiet hours (config API: <c>followUps</c>, <c>quietHours</c>), field by field over
     /// the deployment's FollowUps:* settings.

@@ -10,9 +10,6 @@ namespace SalesFlow.Core.FollowUps;
 /// </summary>
 public sealed class StoreFollowUpDriver(IFollowUpTimerStore timers, FollowUpService followUps, TimeProvider clock, ILogger<StoreFollowUpDriver> logger)
 {
-    /// <summary>How long a claimed timer is hidden from other sweeps; a sweep that crashed is retried after it.</summary>
-    public static readonly TimeSpan ClaimLease = TimeSpan.FromMinutes(2);
-
     public const int MaxTimersPerSweep = 100;
 
     /// <summary>Plans the lead's next follow-up (after a turn) and sets or removes the timer.</summary>
@@ -67,7 +64,7 @@ public sealed class StoreFollowUpDriver(IFollowUpTimerStore timers, FollowUpServ
         foreach (var timer in await timers.ListDueAsync(clock.GetUtcNow(), MaxTimersPerSweep, ct))
         {
             var now = clock.GetUtcNow();
-            if (await timers.TryReplaceAsync(timer with { DueAt = now + ClaimLease }, ct) is not { } claimed)
+            if (await timers.TryReplaceAsync(timer with { DueAt = now + followUps.ClaimLease }, ct) is not { } claimed)
             {
                 continue; // another sweep claimed it, or a message or a turn changed it meanwhile
             }

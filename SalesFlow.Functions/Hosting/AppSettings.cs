@@ -110,6 +110,8 @@ public static class AppSettings
             "08:00", SettingScope.Both),
         new("FollowUps__QuietOnWeekends", "true: no follow-ups on Saturdays and Sundays (local); a step due then moves to Monday at QuietUntil.",
             "false", SettingScope.Both),
+        new("FollowUps__ClaimLease", "How long the standalone follow-up sweep holds a due step it claimed; a step cut off by a crash runs again after it, never twice (00:00:05 to 01:00:00).",
+            "00:02:00", SettingScope.Both),
 
         // ── Delivery (DeliveryOptions) ──────────────────────────────────────────────────────
         new("Delivery__MaxAttempts", "Vendor calls per outbound message before a retryable failure (429, 5xx, a connection that never opened) marks it failed with the reason (1 to 50); resend through POST /api/outbox/{id}/resend.",

@@ -111,13 +111,13 @@ public sealed class StoreFollowUpDriverTests : IDisposable
         var timer = await _bed.FollowUpTimers.GetAsync("acme", leadId, default);
 
         // The crashed sweep: it claimed the timer and wrote the step, but never recorded the progress.
-        await _bed.FollowUpTimers.TryReplaceAsync(timer! with { DueAt = _bed.Clock.GetUtcNow() + StoreFollowUpDriver.ClaimLease }, default);
+        await _bed.FollowUpTimers.TryReplaceAsync(timer! with { DueAt = _bed.Clock.GetUtcNow() + FollowUpOptions.DefaultClaimLease }, default);
         await _bed.FollowUps().RunStepAsync("acme", leadId, timer!.Progress, _bed.Clock.GetUtcNow(), default);
 
         // After a restart (a new driver on the same file) the timer is still there and comes back after the lease.
         var restarted = new StoreFollowUpDriver(new SqliteFollowUpTimerStore(_bed.Temp.Db), _bed.FollowUps(), _bed.Clock, Microsoft.Extensions.Logging.Abstractions.NullLogger<StoreFollowUpDriver>.Instance);
         Assert.Equal(0, await restarted.SweepAsync(default));
-        _bed.Clock.Advance(StoreFollowUpDriver.ClaimLease);
+        _bed.Clock.Advance(FollowUpOptions.DefaultClaimLease);
         await restarted.SweepAsync(default);
 
         Assert.Single(await FollowUpsOfAsync(leadId));

@@ -27,6 +27,7 @@ public sealed class LeadConversationOrchestrationTests : IAsyncLifetime
     private readonly DurableClientAccessor _accessor = new();
     private DurableLeadConversationSignals _signals = null!;
     private IntakeService _intake = null!;
+    private LeadConversationActivities _activities = null!;
 
     public Task InitializeAsync() => Task.CompletedTask;
 
@@ -43,6 +44,7 @@ public sealed class LeadConversationOrchestrationTests : IAsyncLifetime
     private async Task StartAsync(FollowUpOptions options)
     {
         var activities = new LeadConversationActivities(_bed.Engine(), _bed.FollowUps(options));
+        _activities = activities;
         _host = await LeadConversationTestHost.StartAsync(() => activities);
         _signals = new DurableLeadConversationSignals(_accessor);
         _intake = new IntakeService(_bed.Leads, _bed.Conversations, _bed.Outbox, _signals, Options.Create(new ConversationOptions()), Options.Create(new EmailIntakeOptions()), _bed.Clock, NullLogger<IntakeService>.Instance);
@@ -199,6 +201,45 @@ public sealed class LeadConversationOrchestrationTests : IAsyncLifetime
         Assert.Single(await OutboxAsync(leadId, OutboxPurpose.Reply));
         var step = Assert.Single(await OutboxAsync(leadId, OutboxPurpose.FollowUp));
         Assert.Equal(FollowUpService.IdempotencyKeyFor(leadId, before.Progress.Cycle, 0), step.IdempotencyKey);
+    }
+
+    [Fact]
+    public async Task The_same_message_signalled_twice_more_at_once_runs_one_turn_and_one_follow_up()
+    {
+        await StartAsync(new FollowUpOptions { Cadence = "PT2S", QuietFrom = TimeOnly.MinValue, QuietUntil = TimeOnly.MinValue });
+        var leadId = await SayAsync("Hi, I am interested in your product");
+
+        // Intake's signal again, twice at once, while the first is starting the orchestration (a webhook retried by its vendor).
+        _accessor.Use(_host.Client);
+        await Task.WhenAll(
+            _signals.MessageArrivedAsync("acme", leadId, TimeSpan.Zero, leadIsNew: false, default),
+            _signals.MessageArrivedAsync("acme", leadId, TimeSpan.Zero, leadIsNew: false, default));
+        var done = await CompletionAsync(leadId);
+
+        Assert.Equal((OrchestrationRuntimeStatus.Completed, "cadence_done"), (done.RuntimeStatus, done.ReadOutputAs<string>()));
+        Assert.Single(await OutboxAsync(leadId, OutboxPurpose.Reply));
+        Assert.Single(await OutboxAsync(leadId, OutboxPurpose.FollowUp));
+    }
+
+    [Fact]
+    public async Task Each_activity_run_twice_at_once_has_one_effect()
+    {
+        // Durable Task runs an activity at least once: a worker that dies before its result is recorded runs it again.
+        await StartAsync(new FollowUpOptions { Cadence = "PT1H", QuietFrom = TimeOnly.MinValue, QuietUntil = TimeOnly.MinValue });
+        var leadId = await SayAsync("Hi, I am interested in your product");
+        var waiting = await PlanAsync(leadId, p => p.Decision.Action == FollowUpAction.Wait);
+        await _host.Client.TerminateInstanceAsync(Names.InstanceIdFor("acme", leadId));
+        var lead = new LeadRef("acme", leadId);
+
+        var turns = await Task.WhenAll(_activities.RunTurnAsync(lead, default), _activities.RunTurnAsync(lead, default));
+        var step = new FollowUpRequest("acme", leadId, waiting.Progress, waiting.Decision.DueAt!.Value);
+        var steps = await Task.WhenAll(_activities.RunFollowUpStepAsync(step, default), _activities.RunFollowUpStepAsync(step, default));
+
+        Assert.Equal([false, false], turns); // the orchestration's own turn answered the message already
+        Assert.Single(await OutboxAsync(leadId, OutboxPurpose.Reply));
+        var followUp = Assert.Single(await OutboxAsync(leadId, OutboxPurpose.FollowUp));
+        Assert.Equal(FollowUpService.IdempotencyKeyFor(leadId, waiting.Progress.Cycle, 0), followUp.IdempotencyKey);
+        Assert.Equal(steps[0].Progress, steps[1].Progress);
     }
 
     [Fact]
