@@ -21,6 +21,13 @@ public interface ILeadOutcomeStore
     /// <summary>Replaces the lead's outcome.</summary>
     Task SetAsync(LeadOutcome outcome, CancellationToken ct);
 
+    /// <summary>
+    /// Stores the outcome unless the stored one is at least as recent (<see cref="LeadOutcome.At"/>); true when it was
+    /// stored. Atomic: of concurrent copies of one vendor event exactly one stores it, and an older event never
+    /// overwrites a newer one that raced it.
+    /// </summary>
+    Task<bool> SetIfNewerAsync(LeadOutcome outcome, CancellationToken ct);
+
     /// <summary>Up to <paramref name="limit"/> of the client's outcomes (the learnt score's labels).</summary>
     Task<IReadOnlyList<LeadOutcome>> ListAsync(string clientId, int limit, CancellationToken ct);
 }

@@ -107,14 +107,8 @@ public static class CrmApi
             return false;
         }
 
-        var current = await outcomes.GetAsync(clientId, link.LeadId, ct);
-        if (current is not null && current.At >= e.OccurredAt)
-        {
-            return false; // The same event again, or one older than what is stored.
-        }
-
-        await outcomes.SetAsync(new LeadOutcome(clientId, link.LeadId, outcome, null, $"HubSpot deal {e.ObjectId} moved to stage {e.PropertyValue}", "hubspot", e.OccurredAt), ct);
-        return true;
+        // False for the same event again (also a copy racing this one) or one older than what is stored.
+        return await outcomes.SetIfNewerAsync(new LeadOutcome(clientId, link.LeadId, outcome, null, $"HubSpot deal {e.ObjectId} moved to stage {e.PropertyValue}", "hubspot", e.OccurredAt), ct);
     }
 
     private static string? OutcomeOf(HubSpotConfig config, string stage) =>

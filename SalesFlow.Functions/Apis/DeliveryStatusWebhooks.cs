@@ -92,16 +92,24 @@ public static class DeliveryStatusWebhooks
             if (e.SuppressesAddress)
             {
                 await feedback.SuppressEmailAsync(new EmailSuppression(client.Id, e.Email!, e.Describe(), now), ct);
-                suppressed++;
             }
 
             // An event that changes no status (deferred, click, unsubscribe, …) is only recorded.
             var outcome = e.Status is not { } status ? "ignored" : await ApplyAsync(outbox, client.Id, e, status, now, ct) ? "applied" : "unmatched";
+
+            // A copy of this delivery running at the same moment applied it too (to the same effect): the one that records it counts it.
+            if (!await feedback.TryRecordEventAsync(client.Id, e.EventId, now, ct))
+            {
+                duplicates++;
+                CountReport("sendgrid", "duplicate");
+                continue;
+            }
+
+            suppressed += e.SuppressesAddress ? 1 : 0;
             applied += outcome == "applied" ? 1 : 0;
             unmatched += outcome == "unmatched" ? 1 : 0;
             ignored += outcome == "ignored" ? 1 : 0;
             CountReport("sendgrid", outcome);
-            await feedback.TryRecordEventAsync(client.Id, e.EventId, now, ct);
         }
 
         return TypedResults.Ok(new SendGridEventsResultDto(applied, duplicates, unmatched, ignored, suppressed));

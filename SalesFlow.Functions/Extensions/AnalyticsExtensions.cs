@@ -50,6 +50,18 @@ internal sealed class AnalyticsOutcomeStore(ILeadOutcomeStore inner, AnalyticsRe
         await inner.SetAsync(outcome, ct);
         await analytics.OutcomeSetAsync(outcome, ct);
     }
+
+    /// <summary>Recorded only when stored: a duplicate of a vendor's event is not a second outcome.</summary>
+    public async Task<bool> SetIfNewerAsync(LeadOutcome outcome, CancellationToken ct)
+    {
+        if (!await inner.SetIfNewerAsync(outcome, ct))
+        {
+            return false;
+        }
+
+        await analytics.OutcomeSetAsync(outcome, ct);
+        return true;
+    }
 }
 
 /// <summary>Adds every model call recorded to analytics (tokens, cost, latency, failures by model).</summary>

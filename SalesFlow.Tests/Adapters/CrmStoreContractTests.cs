@@ -82,6 +82,21 @@ public abstract class CrmStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Of_concurrent_copies_of_one_outcome_one_stores_it_and_an_older_one_never_replaces_a_newer()
+    {
+        var won = new LeadOutcome("acme", "lead_2", LeadOutcomes.Won, null, "deal 802 won", "hubspot", Now);
+        var lost = won with { Outcome = LeadOutcomes.Lost, Reason = "deal 802 lost", At = Now.AddMinutes(1) };
+
+        var stored = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => _outcomes.SetIfNewerAsync(won, default)));
+        var newer = await Task.WhenAll(_outcomes.SetIfNewerAsync(lost, default), _outcomes.SetIfNewerAsync(won, default));
+
+        Assert.Single(stored, s => s);
+        Assert.Equal([true, false], newer);
+        Assert.Equal(lost, await _outcomes.GetAsync("acme", "lead_2", default));
+        Assert.False(await _outcomes.SetIfNewerAsync(won with { At = Now.AddSeconds(30) }, default));
+    }
+
+    [Fact]
     public async Task Erasing_the_lead_deletes_its_crm_link_and_outcome()
     {
         var (lead, _) = await _leads.GetOrCreateByIdentityAsync("acme", IdentityKind.Phone, "+491701112244", () => new Lead { Id = Ids.New("lead"), ClientId = "acme", CreatedAt = Now, UpdatedAt = Now }, default);

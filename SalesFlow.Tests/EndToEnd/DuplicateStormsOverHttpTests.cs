@@ -34,7 +34,7 @@ public sealed class DuplicateStormsOverHttpTests : IAsyncLifetime
         ["api/webhooks/whatsapp/{clientId}"] = nameof(FiftyCopiesOfAWhatsAppMessageStoreOneMessageAndOneReply),
         ["api/webhooks/twilio/{clientId}"] = nameof(FiftyCopiesOfATwilioSmsStoreOneMessageAndOneReply),
         ["api/webhooks/email/{clientId}"] = nameof(FiftyCopiesOfAnInboundEmailStoreOneMessageAndOneReply),
-        ["api/webhooks/twilio/{clientId}/status"] = nameof(FiftyCopiesOfATwilioStatusCallbackApplyItOnce),
+        ["api/webhooks/twilio/{clientId}/status"] = nameof(FiftyCopiesOfATwilioStatusCallbackSettleTheMessageOnce),
         ["api/webhooks/sendgrid/{clientId}/events"] = nameof(FiftyCopiesOfASendGridEventBatchApplyEachEventOnce),
         ["api/webhooks/calcom/{clientId}"] = nameof(FiftyCopiesOfACalComBookingCancellationCancelTheMeetingOnce),
         ["api/webhooks/hubspot/{clientId}"] = nameof(FiftyCopiesOfAHubSpotDealEventSetTheOutcomeOnce),
@@ -187,7 +187,7 @@ public sealed class DuplicateStormsOverHttpTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task FiftyCopiesOfATwilioStatusCallbackApplyItOnce()
+    public async Task FiftyCopiesOfATwilioStatusCallbackSettleTheMessageOnce()
     {
         var item = await SeedAsync(OutboxStatus.InDoubt, providerId: null, ChannelKind.Sms, "+491701234567");
         var sid = "SM" + Guid.NewGuid().ToString("N");
@@ -205,13 +205,12 @@ public sealed class DuplicateStormsOverHttpTests : IAsyncLifetime
 
         var responses = await StormAsync(() => SignedTwilio($"/api/webhooks/twilio/{Demo}/status?outboxId={item.Id}", form));
 
-        var applied = 0;
+        // "applied" says the report matched our message (a repeat matches too); the status moves forward only, once.
         foreach (var response in responses)
         {
-            applied += (await response.JsonAsync()).GetProperty("applied").GetBoolean() ? 1 : 0;
+            Assert.True((await response.JsonAsync()).GetProperty("applied").GetBoolean());
         }
 
-        Assert.Equal(1, applied);
         var settled = (await Outbox.GetAsync(Demo, item.Id, default))!;
         Assert.Equal((OutboxStatus.Delivered, sid), (settled.Status, settled.ProviderMessageId));
     }

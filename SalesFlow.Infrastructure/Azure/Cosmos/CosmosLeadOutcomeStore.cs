@@ -23,6 +23,40 @@ public sealed class CosmosLeadOutcomeStore(CosmosContainers containers) : ILeadO
             new ItemRequestOptions { EnableContentResponseOnWrite = false },
             ct);
 
+    /// <summary>Create when absent, else replace at the read ETag; a lost race reads again and compares again.</summary>
+    public async Task<bool> SetIfNewerAsync(LeadOutcome outcome, CancellationToken ct)
+    {
+        var doc = CosmosDocuments.ToDocument(outcome, OutcomeType, DocId(outcome.LeadId));
+        while (true)
+        {
+            var stored = await containers.Leads.ReadOrNullAsync(DocId(outcome.LeadId), outcome.ClientId, ct);
+            if (stored is null)
+            {
+                if (await containers.Leads.TryCreateAsync(doc, outcome.ClientId, ct))
+                {
+                    return true;
+                }
+
+                continue; // a concurrent writer created it first
+            }
+
+            if (CosmosDocuments.FromDocument<LeadOutcome>(stored).At >= outcome.At)
+            {
+                return false;
+            }
+
+            try
+            {
+                await containers.Leads.ReplaceGuardedAsync(doc, outcome.ClientId, CosmosDocuments.ETagOf(stored), "The lead's outcome", ct);
+                return true;
+            }
+            catch (SalesFlow.Core.Common.ConcurrencyException)
+            {
+                // Another writer replaced it meanwhile: compare with what it stored.
+            }
+        }
+    }
+
     public async Task<IReadOnlyList<LeadOutcome>> ListAsync(string clientId, int limit, CancellationToken ct)
     {
         var docs = await containers.Leads.QueryAsync(
