@@ -15,17 +15,11 @@ public sealed class KillNineFollowUpRoundsOverHttpTests(ITestOutputHelper output
 
     private static readonly TimeSpan SweepEvery = TimeSpan.FromSeconds(30);
 
-    /// <summary>Time before a sweep for the round's replies to be sent and their follow-ups (1 s later) to fall due.</summary>
-    private static readonly TimeSpan Lead = TimeSpan.FromSeconds(8);
-
     private static readonly Dictionary<string, int> OneReplyAndOneFollowUpEach = new() { ["reply"] = 1, ["follow_up"] = 1 };
 
-    /// <summary>The standalone follow-up sweep's next run (TimerSchedules.FollowUps: every :00 and :30) at least <see cref="Lead"/> away.</summary>
-    private static DateTimeOffset NextSweepAfter(DateTimeOffset now)
-    {
-        var next = new DateTimeOffset(now.Ticks - now.Ticks % SweepEvery.Ticks, TimeSpan.Zero) + SweepEvery;
-        return next - now < Lead ? next + SweepEvery : next;
-    }
+    /// <summary>The standalone follow-up sweep's next run (TimerSchedules.FollowUps: every :00 and :30) after <paramref name="at"/>.</summary>
+    private static DateTimeOffset NextSweepAfter(DateTimeOffset at) =>
+        new DateTimeOffset(at.Ticks - at.Ticks % SweepEvery.Ticks, TimeSpan.Zero) + SweepEvery;
 
     private static async Task WaitUntilAsync(DateTimeOffset at)
     {
@@ -48,10 +42,9 @@ public sealed class KillNineFollowUpRoundsOverHttpTests(ITestOutputHelper output
         });
         // A slow vendor keeps the sweep's sends in flight for about a second and a half after it.
         rounds.Graph.SuccessDelay = TimeSpan.FromMilliseconds(300);
+        var atKills = new List<string>();
         for (var round = 1; round <= KillRounds.Rounds(1); round++)
         {
-            var sweep = NextSweepAfter(DateTimeOffset.UtcNow);
-            await WaitUntilAsync(sweep - Lead);
             var webhooks = rounds.NewWebhooks(LeadsPerRound, $"Hi, round {round}: I'm interested in your product.");
             var posting = rounds.PostAsync(webhooks, spreadMs: 0);
             await posting;
@@ -59,13 +52,19 @@ public sealed class KillNineFollowUpRoundsOverHttpTests(ITestOutputHelper output
             await Eventually.ReturnsAsync(
                 rounds.OutboxAsync,
                 items => items.Count(i => recipients.Contains(i.Str("recipient")) && i.Str("purpose") == "reply" && i.Str("status") == "sent") == webhooks.Count,
-                Lead,
-                "the round's replies are sent before the sweep");
+                TimeSpan.FromSeconds(60),
+                "the round's replies are sent");
 
+            // Their follow-ups are due a second after the last reply: the first sweep after that runs them all.
+            var sweep = NextSweepAfter(DateTimeOffset.UtcNow + TimeSpan.FromSeconds(1.2));
             await WaitUntilAsync(sweep);
             await Task.Delay(rounds.Random.Next(0, 1500));
+            var followUps = (await rounds.OutboxAsync()).Where(i => recipients.Contains(i.Str("recipient")) && i.Str("purpose") == "follow_up").ToArray();
+            atKills.Add($"{followUps.Length} written/{followUps.Count(f => f.Str("status") == "sent")} sent");
             await rounds.KillAndRestartAsync(posting);
         }
+
+        output.WriteLine($"follow-up: the round's follow-ups at each kill (of {LeadsPerRound}): {string.Join(", ", atKills)}");
 
         // The next sweep (30 s) runs what the kill left due or claimed (the claim's 5 s lease is over by then).
         output.WriteLine($"follow-up: seed {rounds.Seed}");
