@@ -15,8 +15,9 @@ namespace SalesFlow.Tests.Hosting;
 /// out; Storage queues may hand it to two workers) has one effect, for every queue function of the catalog: the app
 /// (in-process, SQLite, embedded queue, in-test vendors) does the work once, then the same message runs twice at once
 /// through the <see cref="WorkDispatcher"/> both hosts use, and nothing more happens. A queue without a scenario here fails.
+/// Run on the embedded default and on the Azure stand-ins (Cosmos store, Storage queues on Azurite).
 /// </summary>
-public sealed class DuplicateWorkRunsTests : IAsyncLifetime
+public abstract class DuplicateWorkRunsTests : IAsyncLifetime
 {
     private const string PhoneNumberId = "106540352242922"; // the phone_number_id in the webhooks' metadata
     private const string GraphToken = "EAAG-duplicate-runs-token-3b3b";
@@ -28,11 +29,14 @@ public sealed class DuplicateWorkRunsTests : IAsyncLifetime
 
     public static TheoryData<string> QueueNames() => [.. FunctionCatalog.Queues.Select(q => q.QueueName)];
 
+    /// <summary>Where state and work live: nothing for the embedded default.</summary>
+    protected abstract Dictionary<string, string?> StorageSettings();
+
     public async Task InitializeAsync()
     {
         _graph = await WhatsAppGraphServer.StartAsync(PhoneNumberId, GraphToken);
         _hubspot = await HubSpotApiServer.StartAsync(HubSpotToken);
-        _app = await InProcessApp.StandaloneAsync(new()
+        _app = await InProcessApp.StandaloneAsync(new(StorageSettings())
         {
             ["WhatsApp:GraphBaseUrl"] = _graph.BaseUrlSetting,
             ["WhatsApp:GraphVersion"] = "v23.0",
@@ -154,4 +158,23 @@ public sealed class DuplicateWorkRunsTests : IAsyncLifetime
         Assert.Equal(("ready", ready.GetProperty("chunks").GetInt32()), (again.Str("status"), again.GetProperty("chunks").GetInt32()));
         Assert.Equal(stats, (await _app.Http.GetJsonAsync($"/api/knowledge/bases/{kb}/stats")).ToString());
     }
+}
+
+public sealed class DuplicateWorkRunsAgainstSqliteTests : DuplicateWorkRunsTests
+{
+    protected override Dictionary<string, string?> StorageSettings() => [];
+}
+
+[Collection(SalesFlow.Tests.EndToEnd.AzureStandInsCollection.Name)]
+public sealed class DuplicateWorkRunsAgainstCosmosTests(AzuriteFixture azurite, CosmosStandInFixture cosmos) : DuplicateWorkRunsTests
+{
+    protected override Dictionary<string, string?> StorageSettings() => new()
+    {
+        ["SalesFlow:Store"] = "cosmos",
+        ["SalesFlow:Queue"] = "storage",
+        ["DataProtection:KeyEncryptionKey"] = "duplicate-runs-test-key-encryption-key",
+        ["CosmosDb:connectionString"] = cosmos.ConnectionString,
+        ["CosmosDb:databaseName"] = "dup" + Guid.NewGuid().ToString("N")[..12],
+        ["AzureWebJobsStorage"] = azurite.ConnectionString,
+    };
 }
