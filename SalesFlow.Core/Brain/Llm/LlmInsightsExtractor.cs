@@ -58,8 +58,8 @@ public sealed class LlmInsightsExtractor(
     /// <summary>The extraction prompt (also priced by the routing evaluation, tools/SalesFlow.RoutingEval).</summary>
     public static List<ChatMessage> BuildMessages(string text, ConversationState state) =>
     [
-        new(ChatRole.System, SystemPrompts.Extraction),
-        new(ChatRole.User, $"Current stage: {state.ToWire()}\nLead message(s):\n{text.Trim()}"),
+        new(ChatRole.System, SystemPrompts.Extraction.Trim() + "\n" + PromptFence.DataRule),
+        new(ChatRole.User, $"Current stage: {state.ToWire()}\nLead message(s):\n{PromptFence.Fence("lead_message", text)}"),
     ];
 
     /// <summary>The extraction call's options: the small model, temperature 0, at most 500 tokens, the strict JSON schema.</summary>
