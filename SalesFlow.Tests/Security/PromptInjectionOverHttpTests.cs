@@ -182,6 +182,13 @@ public abstract class PromptInjectionOverHttpTests(PromptInjectionFixture fixtur
         var lostAttacks = lost.Select(l => l.Split(':')[0]).Distinct().Count();
         var notObeyed = brain == "llm" ? string.Join(", ", tags.Where(t => !answered.Any(a => a.Obeyed && a.Prompt.Contains(t.Key, StringComparison.Ordinal))).Select(t => t.Value).Order()) : "";
         output.WriteLine($"injection: brain={brain} channel={channel} tried={attacks.Count} reachedModel={reached} modelObeyed={obeyed} leakedWithoutGuard={leaking.Count} held={attacks.Count - lostAttacks} lost={lostAttacks}{(notObeyed.Length > 0 ? " notObeyed=" + notObeyed : "")}");
+        foreach (var source in attacks.Select(a => a.Source).Distinct())
+        {
+            var ofSource = tags.Where(t => attacks.First(a => a.Id == t.Value).Source == source).ToList();
+            var lostOfSource = lost.Select(l => l.Split(':')[0]).Distinct().Count(id => attacks.Any(a => a.Id == id && a.Source == source));
+            output.WriteLine($"  source={source} tried={ofSource.Count} modelObeyed={ofSource.Count(t => answered.Any(a => a.Obeyed && a.Prompt.Contains(t.Key, StringComparison.Ordinal)))} leakedWithoutGuard={ofSource.Count(t => leaking.Any(l => l.Key == t.Key))} held={ofSource.Count - lostOfSource} lost={lostOfSource}");
+        }
+
         foreach (var line in lost.Order())
         {
             output.WriteLine("  " + line);
