@@ -69,11 +69,12 @@ public sealed class LlmSalesCoach(
 
         var elapsed = Stopwatch.GetElapsedTime(started);
         var written = stream.Text;
+        var estimatedInput = TokenEstimator.CountPrompt(messages.Select(m => new EstimatedMessage(m.Role.Value, m.Text)));
         if (stream.Failure is null && PromptLeak.Find(written, secrets.Values) is { Count: > 0 } leaks)
         {
             logger.LogWarning("Coach answer withheld ({Rules}); the playbook answers", string.Join(", ", leaks.Select(l => l.RuleId)));
             SalesFlowMetrics.ComplianceVerdicts.Add(1, new TagList { { "verdict", "blocked" } });
-            await usage.RecordAsync(context, stream.ModelId ?? model, stream.Usage, 0, TokenEstimator.Count(written), elapsed, true, CancellationToken.None);
+            await usage.RecordAsync(context, stream.ModelId ?? model, stream.Usage, estimatedInput, TokenEstimator.Count(written), elapsed, true, CancellationToken.None);
             await foreach (var chunk in rules.AskAsync(request, ct))
             {
                 if (chunk.IsFinal || !shown)
@@ -110,7 +111,6 @@ public sealed class LlmSalesCoach(
             yield break;
         }
 
-        var estimatedInput = TokenEstimator.CountPrompt(messages.Select(m => new EstimatedMessage(m.Role.Value, m.Text)));
         await usage.RecordAsync(context, model, stream.Usage, estimatedInput, TokenEstimator.Count(written), elapsed, true, CancellationToken.None);
         yield return ReplyChunk.Final(written.Trim());
     }
