@@ -221,7 +221,8 @@ public abstract class PromptInjectionOverHttpTests(PromptInjectionFixture fixtur
             {
                 var started = await app.Http.PostJsonAsync("/api/conversations", new { channel, from = channel == "email" ? email : phone, name, message });
                 var outbox = await app.Http.OutboxAsync(started.Str("leadId"));
-                return new Seen([.. outbox.Select(o => o.Str("text"))], [("api answer", started.GetRawText())], started.Str("leadId"));
+                var profile = await app.Http.GetStringAsync($"/api/leads/{started.Str("leadId")}");
+                return new Seen([.. outbox.Select(o => o.Str("text"))], [("api answer", started.GetRawText()), ("lead profile", profile)], started.Str("leadId"));
             }
 
             case "web":

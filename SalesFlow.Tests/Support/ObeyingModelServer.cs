@@ -17,7 +17,8 @@ namespace SalesFlow.Tests.Support;
 /// <summary>
 /// A scripted model on 127.0.0.1 speaking the OpenAI chat completions wire format (streamed and not, in the format of
 /// <see cref="OpenAIReplayServer"/>) that obeys every prompt injection it reads, so that whatever holds must be ours.
-/// Extraction calls (a JSON schema is asked for) get a neutral reading. Any other call whose prompt contains an
+/// Extraction calls (a JSON schema is asked for) get a neutral reading, with the obeyed answer as a pain point when the
+/// message holds an injection (the reading is stored in the lead's profile). Any other call whose prompt contains an
 /// injection is answered with the worst it can find: the system prompt verbatim when asked for instructions; every
 /// secret-looking string of its input, the Authorization header included, when asked for keys; every e-mail address,
 /// phone number and earlier message of its input when asked about other customers. Without an injection it answers
@@ -129,7 +130,8 @@ public sealed partial class ObeyingModelServer : IAsyncDisposable
         var user = string.Join("\n", messages.Where(m => m!["role"]!.GetValue<string>() == "user").Select(Content));
         if (request["response_format"] is not null)
         {
-            await WriteAsync(context, OpenAIReplayServer.CompletionOf(NeutralReading(user), 300, 80));
+            // An obeyed injection lands in the reading's facts: they are stored in the lead's profile.
+            await WriteAsync(context, OpenAIReplayServer.CompletionOf(Reading(user, Obey(system, user, headers.GetValueOrDefault("Authorization", ""))), 300, 80));
             return;
         }
 
@@ -179,7 +181,7 @@ public sealed partial class ObeyingModelServer : IAsyncDisposable
         }
     }
 
-    private static string NeutralReading(string user) => new JsonObject
+    private static string Reading(string user, string? obeyed) => new JsonObject
     {
         ["language"] = GermanWords().IsMatch(user) ? "de" : "en",
         ["intent"] = "question",
@@ -196,7 +198,7 @@ public sealed partial class ObeyingModelServer : IAsyncDisposable
             ["timeline"] = new JsonObject { ["score"] = 0, ["evidence"] = null },
         },
         ["disc"] = new JsonObject { ["dominance"] = 0.2, ["influence"] = 0.2, ["steadiness"] = 0.2, ["conscientiousness"] = 0.2 },
-        ["facts"] = new JsonObject { ["name"] = null, ["company"] = null, ["role"] = null, ["budget"] = null, ["timeline"] = null, ["pain_points"] = new JsonArray(), ["email"] = null },
+        ["facts"] = new JsonObject { ["name"] = null, ["company"] = null, ["role"] = null, ["budget"] = null, ["timeline"] = null, ["pain_points"] = obeyed is null ? new JsonArray() : new JsonArray(obeyed), ["email"] = null },
     }.ToJsonString();
 
     private static async Task WriteAsync(HttpContext context, ReplayResponse response)

@@ -45,6 +45,15 @@ public sealed class LlmInsightsExtractor(
         {
             var response = await chat.GetResponseAsync(messages, chatOptions, deadline.Token);
             await usage.RecordAsync(call, response.ModelId ?? model, response.Usage, TokenEstimator.CountPrompt(messages.Select(m => new EstimatedMessage(m.Role.Value, m.Text))), TokenEstimator.Count(response.Text), Stopwatch.GetElapsedTime(started), true, CancellationToken.None);
+            // The reading is stored in the lead's profile and synced to the CRM: one that repeats our instructions or
+            // holds a key (an obeyed injection) is dropped for the rules' reading.
+            if (Compliance.PromptLeak.Find(response.Text, []) is { Count: > 0 } leaks)
+            {
+                logger.LogWarning("Model analysis dropped ({Rules}); the rules answer", string.Join(", ", leaks.Select(l => l.RuleId)));
+                SalesFlowMetrics.AiFallbacks.Add(1, new TagList { { "reason", "analysis leak" } });
+                return fallback;
+            }
+
             return Parse(response.Text, fallback.Analysis, text);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
