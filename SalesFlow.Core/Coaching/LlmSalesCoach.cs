@@ -10,6 +10,7 @@ using SalesFlow.Core.Brain;
 using SalesFlow.Core.Brain.Llm;
 using SalesFlow.Core.Channels;
 using SalesFlow.Core.Common;
+using SalesFlow.Core.Compliance;
 using SalesFlow.Core.Conversations;
 using SalesFlow.Core.Observability;
 
@@ -18,12 +19,14 @@ namespace SalesFlow.Core.Coaching;
 /// <summary>
 /// The coach with a chat model (the large one: a rep's question is rare and worth it), streamed. Before the first token
 /// any failure (budget spent, breaker open, error) hands the question to the rules playbook; a failure mid-stream ends
-/// with the playbook's answer as the final chunk.
+/// with the playbook's answer as the final chunk. The answer is streamed a sentence at a time through the output guard
+/// (<see cref="PromptLeak"/>): an answer that repeats our instructions or a secret is cut off and the playbook answers.
 /// </summary>
 public sealed class LlmSalesCoach(
     IChatClient chat,
     RulesSalesCoach rules,
     AiUsageTracker usage,
+    ProcessSecrets secrets,
     IOptions<AiOptions> options,
     ILogger<LlmSalesCoach> logger) : ISalesCoach
 {
@@ -54,13 +57,35 @@ public sealed class LlmSalesCoach(
         var context = new AiCallContext(request.ClientId, request.LeadId, AiPurpose.Coach);
         var started = Stopwatch.GetTimestamp();
         var stream = new ModelStream(chat.GetStreamingResponseAsync(messages, new ChatOptions { ModelId = model, MaxOutputTokens = 400, Temperature = 0.4f }, deadline.Token));
-        await foreach (var token in stream.TokensAsync(ct))
+        var shown = false;
+        await foreach (var chunk in SentenceHoldBack.Guard(WithFinal(stream, ct), soFar => PromptLeak.IsClean(soFar, secrets.Values), ct))
         {
-            yield return ReplyChunk.Token(token);
+            if (!chunk.IsFinal)
+            {
+                shown = true;
+                yield return chunk;
+            }
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started);
         var written = stream.Text;
+        var estimatedInput = TokenEstimator.CountPrompt(messages.Select(m => new EstimatedMessage(m.Role.Value, m.Text)));
+        if (stream.Failure is null && PromptLeak.Find(written, secrets.Values) is { Count: > 0 } leaks)
+        {
+            logger.LogWarning("Coach answer withheld ({Rules}); the playbook answers", string.Join(", ", leaks.Select(l => l.RuleId)));
+            SalesFlowMetrics.ComplianceVerdicts.Add(1, new TagList { { "verdict", "blocked" } });
+            await usage.RecordAsync(context, stream.ModelId ?? model, stream.Usage, estimatedInput, TokenEstimator.Count(written), elapsed, true, CancellationToken.None);
+            await foreach (var chunk in rules.AskAsync(request, ct))
+            {
+                if (chunk.IsFinal || !shown)
+                {
+                    yield return chunk;
+                }
+            }
+
+            yield break;
+        }
+
         if (stream.Failure is { } || written.Length == 0)
         {
             var failure = stream.Failure;
@@ -86,9 +111,18 @@ public sealed class LlmSalesCoach(
             yield break;
         }
 
-        var estimatedInput = TokenEstimator.CountPrompt(messages.Select(m => new EstimatedMessage(m.Role.Value, m.Text)));
         await usage.RecordAsync(context, model, stream.Usage, estimatedInput, TokenEstimator.Count(written), elapsed, true, CancellationToken.None);
         yield return ReplyChunk.Final(written.Trim());
+    }
+
+    private static async IAsyncEnumerable<ReplyChunk> WithFinal(ModelStream stream, [EnumeratorCancellation] CancellationToken ct)
+    {
+        await foreach (var token in stream.TokensAsync(ct))
+        {
+            yield return ReplyChunk.Token(token);
+        }
+
+        yield return ReplyChunk.Final(stream.Text);
     }
 
     public static List<ChatMessage> BuildMessages(CoachRequest request)
@@ -118,13 +152,11 @@ public sealed class LlmSalesCoach(
             context.AppendLine($"Sentiment: {p.Sentiment.Label} (trend {p.Sentiment.Trend:0.00}).");
         }
 
+        // The lead's words are data, fenced (PromptFence): an injection in them must not steer the coach.
         context.AppendLine("Conversation (oldest first):");
-        foreach (var m in request.History)
-        {
-            context.AppendLine($"{(m.FromLead ? "Lead" : "SalesFlow")} ({m.Channel.ToWire()}): {m.Text.Trim()}");
-        }
+        context.AppendLine(PromptFence.Fence("history", string.Join("\n", request.History.Select(m => $"{(m.FromLead ? "Lead" : "SalesFlow")} ({m.Channel.ToWire()}): {m.Text.Trim()}"))));
 
         context.AppendLine().AppendLine("The rep asks:").Append(request.Question.Trim());
-        return [new ChatMessage(ChatRole.System, SystemPrompt), new ChatMessage(ChatRole.User, context.ToString())];
+        return [new ChatMessage(ChatRole.System, SystemPrompt.Trim() + "\n" + PromptFence.DataRule), new ChatMessage(ChatRole.User, context.ToString())];
     }
 }

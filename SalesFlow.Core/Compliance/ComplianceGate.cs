@@ -6,12 +6,15 @@ using SalesFlow.Core.Observability;
 
 namespace SalesFlow.Core.Compliance;
 
-/// <summary>The filter and its audit log, as the conversation engine uses them: judge a reply, then record the verdict for the stored item.</summary>
-public sealed class ComplianceGate(IComplianceFilter filter, IComplianceAuditLog audit, ILogger<ComplianceGate> logger)
+/// <summary>
+/// The filter and its audit log, as the conversation engine uses them: judge a reply, then record the verdict for the
+/// stored item. Every judgement also looks for this process's own secrets (<see cref="ProcessSecrets"/>).
+/// </summary>
+public sealed class ComplianceGate(IComplianceFilter filter, IComplianceAuditLog audit, ProcessSecrets processSecrets, ILogger<ComplianceGate> logger)
 {
     public ComplianceResult Check(ComplianceInput input)
     {
-        var result = filter.Check(input);
+        var result = filter.Check(WithProcessSecrets(input));
         SalesFlowMetrics.ComplianceVerdicts.Add(1, new TagList { { "verdict", result.Verdict.ToWire() } });
         if (result.Verdict != ComplianceVerdict.Pass)
         {
@@ -19,6 +22,17 @@ public sealed class ComplianceGate(IComplianceFilter filter, IComplianceAuditLog
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The reply's tokens held back sentence by sentence (<see cref="SentenceHoldBack"/>): a sentence is released only when
+    /// the text so far breaks no rule but the channel's length (the stored reply is trimmed to it anyway), so a streamed
+    /// token never shows what the filter would remove.
+    /// </summary>
+    public IAsyncEnumerable<Brain.ReplyChunk> HoldBack(IAsyncEnumerable<Brain.ReplyChunk> chunks, ComplianceInput input, CancellationToken ct)
+    {
+        var judged = WithProcessSecrets(input) with { Policy = input.Policy with { Disclosure = null } };
+        return SentenceHoldBack.Guard(chunks, soFar => filter.Check(judged with { Text = soFar }).RuleIds.All(r => r == ComplianceRules.Length), ct);
     }
 
     /// <summary>The audit entry id of an outbox item's verdict.</summary>
@@ -33,7 +47,7 @@ public sealed class ComplianceGate(IComplianceFilter filter, IComplianceAuditLog
         var original = input.Text;
         if (stored.Text != result.Text)
         {
-            result = filter.Check(input with { Text = stored.Text });
+            result = filter.Check(WithProcessSecrets(input) with { Text = stored.Text });
             original = stored.Text;
         }
 
@@ -53,4 +67,7 @@ public sealed class ComplianceGate(IComplianceFilter filter, IComplianceAuditLog
                 now),
             ct);
     }
+
+    private ComplianceInput WithProcessSecrets(ComplianceInput input) =>
+        processSecrets.Values.Count == 0 ? input : input with { Policy = input.Policy with { Secrets = [.. input.Policy.Secrets, .. processSecrets.Values] } };
 }

@@ -13,8 +13,28 @@ public sealed record CompliancePolicy(IReadOnlyList<string> BannedPhrases, strin
 {
     public static CompliancePolicy None { get; } = new([], null);
 
+    /// <summary>The client's secrets (webhook secrets, vendor tokens) and this process's: no message may contain one (<see cref="PromptLeak"/>).</summary>
+    public IReadOnlyList<string> Secrets { get; init; } = [];
+
     /// <param name="firstMessage">True for the first message SalesFlow sends in a conversation: the disclosure is due.</param>
-    public static CompliancePolicy For(Client client, bool firstMessage) => For(client.Config, firstMessage);
+    public static CompliancePolicy For(Client client, bool firstMessage) => For(client.Config, firstMessage) with { Secrets = SecretsOf(client) };
+
+    /// <summary>Every secret the client has (channel secrets and the config's vendor tokens), as the running service holds them.</summary>
+    public static IReadOnlyList<string> SecretsOf(Client client)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var secrets = new List<string>();
+        client.MapSecrets(secret =>
+        {
+            if (secret.Length >= PromptLeak.MinimumSecretLength && !secret.StartsWith(ClientConfig.Masked, StringComparison.Ordinal))
+            {
+                secrets.Add(secret);
+            }
+
+            return secret;
+        });
+        return secrets.Distinct(StringComparer.Ordinal).ToList();
+    }
 
     public static CompliancePolicy For(ClientConfig? config, bool firstMessage)
     {

@@ -55,6 +55,12 @@ public static class ComplianceRules
     /// <summary>A phrase the client banned (config <c>compliance.bannedPhrases</c>).</summary>
     public const string BannedPhrase = "banned_phrase";
 
+    /// <summary>Our instructions repeated (the prompt canary, an internal role name, a run of words from a system prompt): the reply is blocked.</summary>
+    public const string PromptLeak = "prompt_leak";
+
+    /// <summary>A key, token or password (by its shape or as configured for the client or this process): the reply is blocked.</summary>
+    public const string Secret = "secret";
+
     /// <summary>The client's AI disclosure (config <c>compliance.aiDisclosure</c>) was added to the first message.</summary>
     public const string AiDisclosure = "ai_disclosure";
 }

@@ -13,7 +13,8 @@ namespace SalesFlow.Core.Compliance;
 /// left, or when opt-out or hand-over wording would change (those are sent verbatim or not at all), the verdict is
 /// <see cref="ComplianceVerdict.Blocked"/> and the rules brain's vetted reply goes out instead. Rules only ever remove
 /// text, so a rewritten reply can never say more than the model did; the one addition is the client's own AI disclosure,
-/// put in front of a conversation's first message when the client configured one.
+/// put in front of a conversation's first message when the client configured one. Before any of that,
+/// <see cref="PromptLeak"/> looks for our instructions and for secrets in the whole text: either blocks the reply.
 /// </summary>
 public sealed partial class RulesComplianceFilter : IComplianceFilter
 {
@@ -42,6 +43,14 @@ public sealed partial class RulesComplianceFilter : IComplianceFilter
     private static ComplianceResult Judge(ComplianceInput input, bool protectedPurpose, int reserved)
     {
         var text = input.Text.Trim();
+        // A leak is judged on the whole text (it may span sentences) and blocks the whole reply: what surrounds a
+        // repeated instruction or a key is the injection's work too.
+        var leaks = PromptLeak.Find(text, input.Policy.Secrets);
+        if (leaks.Count > 0)
+        {
+            return Blocked(input, [.. leaks]);
+        }
+
         // Phone numbers are not prices: "+49 30 …" must not make "30 %" a known figure.
         var allowedNumbers = NumbersIn(input.Knowledge.Append(input.LeadText).Select(t => PhonePattern().Replace(t ?? "", " ")));
         var discountsKnown = input.Knowledge.Any(k => DiscountWord().IsMatch(k));

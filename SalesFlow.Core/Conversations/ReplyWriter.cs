@@ -61,11 +61,11 @@ public sealed class ReplyWriter(IReplyGenerator replies, ComplianceGate complian
     /// <param name="onToken">Gets the reply's tokens as they are written; null writes it whole.</param>
     public async Task<(OutboxItem Reply, ComplianceResult Verdict)> WriteAsync(ReplyRequest request, Lead lead, Message answered, string purpose, CompliancePolicy policy, ReplyTokenSink? onToken, DateTimeOffset now, CancellationToken ct)
     {
-        var written = onToken is null ? await replies.GenerateAsync(request, ct) : await StreamAsync(request, onToken, ct);
-
         // The rules brain is deterministic: its reply is both the safe fallback and the test of who wrote this one.
         var vetted = RulesReplyGenerator.Generate(request);
-        var input = new ComplianceInput(written, answered.Channel, purpose, request.LeadText, request.Knowledge ?? [], ContactsOf(lead, answered), vetted, policy);
+        var input = new ComplianceInput("", answered.Channel, purpose, request.LeadText, request.Knowledge ?? [], ContactsOf(lead, answered), vetted, policy);
+        var written = onToken is null ? await replies.GenerateAsync(request, ct) : await StreamAsync(request, input, onToken, ct);
+        input = input with { Text = written };
         var verdict = compliance.Check(input);
         var reply = await StoreAsync(lead, answered, verdict.Text, purpose, now, ct);
         await compliance.RecordAsync(reply, input, verdict, written == vetted ? "rules" : "llm", now, ct);
@@ -81,8 +81,9 @@ public sealed class ReplyWriter(IReplyGenerator replies, ComplianceGate complian
         }
     }
 
-    private Task<string> StreamAsync(ReplyRequest request, ReplyTokenSink onToken, CancellationToken ct) =>
-        ReplyStreaming.ForwardTokensAsync(replies.StreamAsync(request, ct), (token, c) => onToken(token, c), ct);
+    /// <summary>Streamed tokens pass the compliance filter a sentence at a time before they reach <paramref name="onToken"/> (a streamed leak is a leak).</summary>
+    private Task<string> StreamAsync(ReplyRequest request, ComplianceInput input, ReplyTokenSink onToken, CancellationToken ct) =>
+        ReplyStreaming.ForwardTokensAsync(compliance.HoldBack(replies.StreamAsync(request, ct), input, ct), (token, c) => onToken(token, c), ct);
 
     /// <summary>The lead's own addresses: the compliance filter lets a reply repeat these, and no others.</summary>
     private static List<string> ContactsOf(Lead lead, Message answered)

@@ -19,8 +19,8 @@ namespace SalesFlow.Functions.Apis;
 /// <summary>
 /// Streaming chat for the dashboard, as server-sent events: <c>event: token</c> per piece of text, then one
 /// <c>event: done</c> (or <c>event: error</c>). Mode "lead": the lead writes, with exactly the intake and turn of
-/// POST /api/conversations/{id}/messages; the streamed tokens are the draft as it is written, the done event carries the
-/// reply as stored after the compliance filter. Mode "coach": a sales rep asks about the conversation; the answer is
+/// POST /api/conversations/{id}/messages; the streamed tokens are the draft as it is written, released a sentence at a
+/// time once the compliance filter passed it (a leak is never streamed), the done event carries the reply as stored. Mode "coach": a sales rep asks about the conversation; the answer is
 /// for the rep only (no outbox, not stored).
 /// </summary>
 public static class ChatApi

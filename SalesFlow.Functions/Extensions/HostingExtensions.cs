@@ -43,6 +43,7 @@ public static class HostingExtensions
         services.AddSingleton<ITimerHandler, RetentionCleanupTimer>();
         builder.AddAiBrain();
         services.AddSingleton<IComplianceFilter, RulesComplianceFilter>();
+        services.AddSingleton(sp => ProcessSecrets.From(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<ComplianceGate>();
         services.AddSingleton<LeadProfileService>();
         services.AddSingleton<IntakeService>();

@@ -109,7 +109,7 @@ public sealed class EngineTestBed : IDisposable
                 NullLogger<TurnMemory>.Instance),
             new ReplyWriter(
                 replies ?? new RulesReplyGenerator(),
-                new ComplianceGate(new RulesComplianceFilter(), Audit, NullLogger<ComplianceGate>.Instance),
+                new ComplianceGate(new RulesComplianceFilter(), Audit, ProcessSecrets.None, NullLogger<ComplianceGate>.Instance),
                 Outbox,
                 turnStore,
                 Queue),
@@ -135,7 +135,7 @@ public sealed class EngineTestBed : IDisposable
             Conversations,
             Outbox,
             OptOuts,
-            new ComplianceGate(new RulesComplianceFilter(), Audit, NullLogger<ComplianceGate>.Instance),
+            new ComplianceGate(new RulesComplianceFilter(), Audit, ProcessSecrets.None, NullLogger<ComplianceGate>.Instance),
             writer ?? new SalesFlow.Core.Outreach.RulesOutreachWriter(),
             Queue,
             Options.Create(options ?? new FollowUpOptions()),

@@ -45,6 +45,15 @@ public sealed class LlmInsightsExtractor(
         {
             var response = await chat.GetResponseAsync(messages, chatOptions, deadline.Token);
             await usage.RecordAsync(call, response.ModelId ?? model, response.Usage, TokenEstimator.CountPrompt(messages.Select(m => new EstimatedMessage(m.Role.Value, m.Text))), TokenEstimator.Count(response.Text), Stopwatch.GetElapsedTime(started), true, CancellationToken.None);
+            // The reading is stored in the lead's profile and synced to the CRM: one that repeats our instructions or
+            // holds a key (an obeyed injection) is dropped for the rules' reading.
+            if (Compliance.PromptLeak.Find(response.Text, []) is { Count: > 0 } leaks)
+            {
+                logger.LogWarning("Model analysis dropped ({Rules}); the rules answer", string.Join(", ", leaks.Select(l => l.RuleId)));
+                SalesFlowMetrics.AiFallbacks.Add(1, new TagList { { "reason", "analysis leak" } });
+                return fallback;
+            }
+
             return Parse(response.Text, fallback.Analysis, text);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
@@ -58,8 +67,8 @@ public sealed class LlmInsightsExtractor(
     /// <summary>The extraction prompt (also priced by the routing evaluation, tools/SalesFlow.RoutingEval).</summary>
     public static List<ChatMessage> BuildMessages(string text, ConversationState state) =>
     [
-        new(ChatRole.System, SystemPrompts.Extraction),
-        new(ChatRole.User, $"Current stage: {state.ToWire()}\nLead message(s):\n{text.Trim()}"),
+        new(ChatRole.System, SystemPrompts.Extraction.Trim() + "\n" + PromptFence.DataRule),
+        new(ChatRole.User, $"Current stage: {state.ToWire()}\nLead message(s):\n{PromptFence.Fence("lead_message", text)}"),
     ];
 
     /// <summary>The extraction call's options: the small model, temperature 0, at most 500 tokens, the strict JSON schema.</summary>

@@ -95,12 +95,12 @@ public sealed class LlmOutreachWriter(
             : $"Write follow-up {request.Step + 1} of {request.Steps}: the lead has not answered the last message.{(request.Step + 1 == request.Steps ? " This is the last one: leave the door open, no more follow-ups will come." : "")}");
         if (request.Interest is { Length: > 0 } interest)
         {
-            task.AppendLine($"They were interested in: {interest}");
+            task.AppendLine("They were interested in:").AppendLine(PromptFence.Fence("form", interest));
         }
 
         if (request.FormMessage is { Length: > 0 } said)
         {
-            task.AppendLine($"They wrote on the form: {said}");
+            task.AppendLine("They wrote on the form:").AppendLine(PromptFence.Fence("form", said));
         }
 
         task.AppendLine(request.Channel == ChannelKind.Email
@@ -110,12 +110,9 @@ public sealed class LlmOutreachWriter(
         if (history.Count > 0)
         {
             task.AppendLine("Conversation so far (oldest first):");
-            foreach (var m in history)
-            {
-                task.AppendLine($"{(m.Direction == MessageDirection.Inbound ? "Lead" : "SalesFlow")}: {m.Text.Trim()}");
-            }
+            task.AppendLine(PromptFence.Fence("history", string.Join("\n", history.Select(m => $"{(m.Direction == MessageDirection.Inbound ? "Lead" : "SalesFlow")}: {m.Text.Trim()}"))));
         }
 
-        return [new ChatMessage(ChatRole.System, SystemPrompt), new ChatMessage(ChatRole.User, task.ToString())];
+        return [new ChatMessage(ChatRole.System, SystemPrompt.Trim() + "\n" + PromptFence.DataRule), new ChatMessage(ChatRole.User, task.ToString())];
     }
 }

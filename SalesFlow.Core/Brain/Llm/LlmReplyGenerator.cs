@@ -264,10 +264,12 @@ public sealed class LlmReplyGenerator(
             system.AppendLine(hint);
         }
 
-        system.Append(SystemPrompts.Guardrails);
+        system.AppendLine(SystemPrompts.Guardrails.Trim());
+        system.Append(PromptFence.DataRule);
 
+        // Everything a lead, an e-mail sender or a document wrote is fenced as data (PromptFence); only our own labels are not.
         var user = new StringBuilder();
-        user.AppendLine($"Lead: {request.LeadName ?? "unknown name"}; turn {request.TurnNumber}; stage moved {request.PreviousState.ToWire()} → {request.State.ToWire()}; intent {request.Analysis.Intent.ToWire()}; sentiment {request.Analysis.Sentiment.ToWire()}.");
+        user.AppendLine($"Lead: {PromptFence.Neutralise(request.LeadName ?? "unknown name")}; turn {request.TurnNumber}; stage moved {request.PreviousState.ToWire()} → {request.State.ToWire()}; intent {request.Analysis.Intent.ToWire()}; sentiment {request.Analysis.Sentiment.ToWire()}.");
         if (request.Insights?.Facts is { } facts && facts != KeyFacts.None)
         {
             var known = new[]
@@ -275,49 +277,40 @@ public sealed class LlmReplyGenerator(
                 ("company", facts.Company), ("role", facts.Role), ("budget", facts.Budget), ("timeline", facts.Timeline),
                 ("pain points", facts.PainPoints.Count == 0 ? null : string.Join("; ", facts.PainPoints)),
             }.Where(f => !string.IsNullOrWhiteSpace(f.Item2)).Select(f => $"{f.Item1}: {f.Item2}");
-            user.AppendLine("Known facts: " + string.Join(", ", known));
+            user.AppendLine("Known facts:").AppendLine(PromptFence.Fence("facts", string.Join(", ", known)));
         }
 
         if (request.Knowledge is { Count: > 0 } passages)
         {
             user.AppendLine("From our knowledge base (use only if relevant):");
-            foreach (var passage in passages)
-            {
-                user.AppendLine("- " + passage.Trim());
-            }
+            user.AppendLine(PromptFence.Fence("knowledge", string.Join("\n", passages.Select(p => "- " + p.Trim()))));
         }
 
         if (request.KeyFacts is { Count: > 0 } profileFacts)
         {
-            user.AppendLine("What we know about the lead: " + string.Join("; ", profileFacts));
+            user.AppendLine("What we know about the lead:").AppendLine(PromptFence.Fence("profile", string.Join("; ", profileFacts)));
         }
 
         if (!string.IsNullOrWhiteSpace(request.Summary))
         {
             user.AppendLine("Summary of the earlier conversation:");
-            user.AppendLine(request.Summary.Trim());
+            user.AppendLine(PromptFence.Fence("summary", request.Summary));
         }
 
         if (request.Recalled is { Count: > 0 } recalled)
         {
             user.AppendLine("Earlier messages that may matter now:");
-            foreach (var m in recalled)
-            {
-                user.AppendLine($"{(m.FromLead ? "Lead" : "Us")} ({m.At:yyyy-MM-dd}): {m.Text.Trim()}");
-            }
+            user.AppendLine(PromptFence.Fence("history", string.Join("\n", recalled.Select(m => $"{(m.FromLead ? "Lead" : "Us")} ({m.At:yyyy-MM-dd}): {m.Text.Trim()}"))));
         }
 
         if (request.History is { Count: > 0 } history)
         {
             user.AppendLine("Conversation so far (oldest first):");
-            foreach (var m in history)
-            {
-                user.AppendLine($"{(m.FromLead ? "Lead" : "Us")} ({m.Channel.ToWire()}): {m.Text.Trim()}");
-            }
+            user.AppendLine(PromptFence.Fence("history", string.Join("\n", history.Select(m => $"{(m.FromLead ? "Lead" : "Us")} ({m.Channel.ToWire()}): {m.Text.Trim()}"))));
         }
 
         user.AppendLine("The lead just wrote:");
-        user.Append(request.LeadText.Trim());
+        user.Append(PromptFence.Fence("lead_message", request.LeadText));
         return [new ChatMessage(ChatRole.System, system.ToString().Trim()), new ChatMessage(ChatRole.User, user.ToString())];
     }
 
