@@ -90,7 +90,7 @@ public static partial class ErrorHandling
     /// JsonElement a handler holds: an InvalidOperationException whose message names UTF-8 or UTF-16.
     /// </summary>
     private static bool IsUnreadableJsonText(InvalidOperationException error) =>
-        error.Source == "System.Text.Json" && error.Message.Contains("UTF-", StringComparison.Ordinal);
+        error.TargetSite?.DeclaringType?.Assembly == typeof(System.Text.Json.JsonElement).Assembly && error.Message.Contains("UTF-", StringComparison.Ordinal);
 
     /// <summary>The string <paramref name="value"/> holds; a 400 naming <paramref name="field"/> when it is not text.</summary>
     public static string ReadText(System.Text.Json.JsonElement value, string field)

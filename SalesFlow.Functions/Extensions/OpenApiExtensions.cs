@@ -85,14 +85,17 @@ public static class OpenApiExtensions
 
     public static IEndpointRouteBuilder MapSalesFlowOpenApi(this IEndpointRouteBuilder app)
     {
-        // An unknown name is a 404 naming it, as problem+json like every other error (the generator answers text/plain).
-        app.MapOpenApi(DocumentPath).AddEndpointFilter(async (context, next) =>
-            context.HttpContext.GetRouteValue("documentName") as string == DocumentName
-                ? await next(context)
-                : ErrorHandling.Problem(context.HttpContext, StatusCodes.Status404NotFound, $"There is one OpenAPI document: {DocumentName}.", "documentName"));
-        app.MapScalarApiReference(ReferencePath, o => o.WithTitle("SalesFlow API reference").WithOpenApiRoutePattern(DocumentPath));
+        // An unknown name is a 404 naming it, as problem+json like every other error (the generator answers text/plain,
+        // the reference page would render for any name).
+        app.MapOpenApi(DocumentPath).AddEndpointFilter(OnlyTheDocument);
+        app.MapScalarApiReference(ReferencePath, o => o.WithTitle("SalesFlow API reference").WithOpenApiRoutePattern(DocumentPath)).AddEndpointFilter(OnlyTheDocument);
         return app;
     }
+
+    private static async ValueTask<object?> OnlyTheDocument(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        context.HttpContext.GetRouteValue("documentName") is null or DocumentName
+            ? await next(context)
+            : ErrorHandling.Problem(context.HttpContext, StatusCodes.Status404NotFound, $"There is one API document: {DocumentName}.", "documentName");
 }
 
 /// <summary>Endpoint metadata for the OpenAPI document only: the request body a handler reads itself.</summary>

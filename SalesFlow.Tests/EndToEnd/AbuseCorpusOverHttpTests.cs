@@ -170,6 +170,18 @@ public sealed class AbuseCorpusOverHttpTests(ITestOutputHelper output) : IAsyncL
             }
         }
 
+        foreach (var route in routes.Where(r => r.Method == "POST" && r.Pattern is "/api/conversations/" or "/api/conversations/{id}/messages" or "/api/chat/stream" or "/api/leads/{id}/replies"))
+        {
+            // A retry key the route cannot honour is refused, not ignored: ignored, the caller's retry writes twice.
+            var body = Utf8($"{{\"channel\":\"sms\",\"from\":\"+14155550177\",\"conversationId\":\"{_conversationId}\",\"message\":\"Hello again\",\"text\":\"Hi\",\"by\":\"rep@example.com\"}}");
+            foreach (var key in new[] { new string('k', 201), "key\tkey" })
+            {
+                var request = await RequestAsync(route, ValidPath(route), "application/json", body);
+                request.Headers.TryAddWithoutValidation("Idempotency-Key", key);
+                await ProbeAsync(route, $"Idempotency-Key it cannot honour: {Describe(key)}", request, Expect.Refused, field: "Idempotency-Key");
+            }
+        }
+
         foreach (var route in routes)
         {
             foreach (var (header, value) in BadHeaderValues)
@@ -244,7 +256,7 @@ public sealed class AbuseCorpusOverHttpTests(ITestOutputHelper output) : IAsyncL
             var status = response.Length >= 12 ? response[9..12] : response;
             var headers = response[..Math.Max(0, response.IndexOf("\r\n\r\n", StringComparison.Ordinal))];
             if (status.StartsWith('5') || headers.Contains("X-Injected", StringComparison.OrdinalIgnoreCase)
-                || (status.StartsWith('4') && StoreFingerprint.Of(_app.Services).ChangesSince(before, StoreFingerprint.Background).Length > 0))
+                || (status.StartsWith('4') && StoreFingerprint.Of(_app.Services).RequestChangesSince(before).Length > 0))
             {
                 _failures.Add($"{header} {Describe(raw)}: {response[..Math.Min(300, response.Length)]}");
             }
@@ -340,7 +352,7 @@ public sealed class AbuseCorpusOverHttpTests(ITestOutputHelper output) : IAsyncL
             }
             else if (code < 400)
             {
-                fault = expect == Expect.Refused ? "accepted" : readOnly && after.ChangesSince(before, StoreFingerprint.Background) is { Length: > 0 } wrote ? "stored: " + wrote : null;
+                fault = expect == Expect.Refused ? "accepted" : readOnly && after.RequestChangesSince(before) is { Length: > 0 } wrote ? "stored: " + wrote : null;
             }
             else if (status is not null && code != status)
             {
@@ -354,7 +366,7 @@ public sealed class AbuseCorpusOverHttpTests(ITestOutputHelper output) : IAsyncL
             {
                 fault = "names no field";
             }
-            else if (after.ChangesSince(before, StoreFingerprint.Background) is { Length: > 0 } changes)
+            else if (after.RequestChangesSince(before) is { Length: > 0 } changes)
             {
                 fault = "stored: " + changes;
             }

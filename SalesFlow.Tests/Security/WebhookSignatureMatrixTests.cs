@@ -110,7 +110,7 @@ public sealed class WebhookSignatureMatrixTests(ITestOutputHelper output) : IAsy
                 {
                     failures.Add($"{route} [{name}]: {(int)response.StatusCode} {body}");
                 }
-                else if (StoreFingerprint.Of(_app.Services).ChangesSince(before, StoreFingerprint.Background) is { Length: > 0 } changes)
+                else if (StoreFingerprint.Of(_app.Services).RequestChangesSince(before) is { Length: > 0 } changes)
                 {
                     failures.Add($"{route} [{name}]: stored {changes}");
                 }
@@ -167,7 +167,7 @@ public sealed class WebhookSignatureMatrixTests(ITestOutputHelper output) : IAsy
                 {
                     failures.Add($"{route} signed {skew} off: {(int)response.StatusCode} {body}");
                 }
-                else if (StoreFingerprint.Of(_app.Services).ChangesSince(before, StoreFingerprint.Background) is { Length: > 0 } changes)
+                else if (StoreFingerprint.Of(_app.Services).RequestChangesSince(before) is { Length: > 0 } changes)
                 {
                     failures.Add($"{route} signed {skew} off: stored {changes}");
                 }
@@ -192,7 +192,7 @@ public sealed class WebhookSignatureMatrixTests(ITestOutputHelper output) : IAsy
 
         await ApiJson.AssertProblemAsync(await _vendor.SendAsync(request), HttpStatusCode.Unauthorized, SendGridEventSignature.TimestampHeaderName);
 
-        Assert.Equal("", StoreFingerprint.Of(_app.Services).ChangesSince(before));
+        Assert.Equal("", StoreFingerprint.Of(_app.Services).RequestChangesSince(before));
     }
 
     [Fact]

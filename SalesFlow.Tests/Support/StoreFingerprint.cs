@@ -72,8 +72,13 @@ public sealed record StoreFingerprint(IReadOnlyDictionary<string, (long Rows, st
             .Where(t => countOnly.Contains(t) ? Tables.GetValueOrDefault(t).Rows != before.Tables.GetValueOrDefault(t).Rows : Tables.GetValueOrDefault(t) != before.Tables.GetValueOrDefault(t))
             .Select(t => $"{t} {before.Tables.GetValueOrDefault(t).Rows}→{Tables.GetValueOrDefault(t).Rows} rows"));
 
-    /// <summary>The tables background work writes to while the app is idle: the work queue and the outbox's delivery attempts.</summary>
-    public static readonly string[] Background = ["jobs", "outbox"];
+    /// <summary>
+    /// What a request stored, leaving out what background work does meanwhile: the work queue is not compared (the
+    /// runners take and finish jobs), and the outbox and follow-up timers by row count (delivery attempts and scheduling
+    /// update their rows).
+    /// </summary>
+    public string RequestChangesSince(StoreFingerprint before) =>
+        new StoreFingerprint(Tables.Where(t => t.Key != "jobs").ToDictionary()).ChangesSince(new StoreFingerprint(before.Tables.Where(t => t.Key != "jobs").ToDictionary()), "outbox", "follow_up_timers");
 
     /// <summary>The store once background work (turns, deliveries) has settled: the same fingerprint twice, half a second apart.</summary>
     public static async Task<StoreFingerprint> SettledAsync(IServiceProvider services)
