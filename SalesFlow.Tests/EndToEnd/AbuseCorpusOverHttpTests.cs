@@ -59,6 +59,8 @@ public sealed class AbuseCorpusOverHttpTests(ITestOutputHelper output) : IAsyncL
         var started = await _app.Http.PostJsonAsync("/api/conversations", new { channel = "sms", from = "+14155550188", name = "Corpus Lead", message = "Hi, what does it cost?" });
         (_leadId, _conversationId) = (started.Str("leadId"), started.Str("conversationId"));
         _baseId = (await _app.Http.PostJsonAsync("/api/knowledge/bases", new { name = "Corpus base" })).Str("id");
+
+
         await StoreFingerprint.SettledAsync(_app.Services);
     }
 
@@ -101,7 +103,7 @@ public sealed class AbuseCorpusOverHttpTests(ITestOutputHelper output) : IAsyncL
         ("RTL override", "\"abc\\u202Edcba\"", false),
         ("zero-width only", "\"\\u200B\\u200C\\u200D\\u2060\"", false),
         ("control characters", "\"\\u0007\\u001B[31m\"", false),
-        ("very long", "\"" + new string('x', 20_000) + "\"", false),
+        ("long", "\"" + new string('x', 1_000) + "\"", false), // every field at once stays within the body limit
     ];
 
     [Fact]
@@ -328,7 +330,9 @@ public sealed class AbuseCorpusOverHttpTests(ITestOutputHelper output) : IAsyncL
         HttpResponseMessage response;
         try
         {
-            response = await Client(route).SendAsync(request);
+            // An oversize body ends its connection (Kestrel does not read it): it goes on a connection of its own.
+            using var own = request.Content?.Headers.ContentLength > MaxBody || request.Headers.TransferEncodingChunked == true ? Client(KeyOf(route)) : null;
+            response = await (own ?? Client(route)).SendAsync(request);
         }
         catch (HttpRequestException e)
         {
@@ -475,6 +479,13 @@ public sealed class AbuseCorpusOverHttpTests(ITestOutputHelper output) : IAsyncL
         "id" when route.Pattern.StartsWith("/api/conversations/", StringComparison.Ordinal) => _conversationId,
         "id" when route.Pattern.StartsWith("/api/knowledge/bases/", StringComparison.Ordinal) => _baseId,
         _ => "x1",
+    };
+
+    private static string? KeyOf(RouteEntry route) => route.Key switch
+    {
+        BearerKeyRequirement k when k == BearerKeyRequirement.AdminKey => AdminKey,
+        null => null,
+        _ => SalesFlowAppProcess.ApiKey,
     };
 
     private HttpClient Client(RouteEntry route) => route.Key switch

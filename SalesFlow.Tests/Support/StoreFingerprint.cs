@@ -73,12 +73,16 @@ public sealed record StoreFingerprint(IReadOnlyDictionary<string, (long Rows, st
             .Select(t => $"{t} {before.Tables.GetValueOrDefault(t).Rows}→{Tables.GetValueOrDefault(t).Rows} rows"));
 
     /// <summary>
-    /// What a request stored, leaving out what background work does meanwhile: the work queue is not compared (the
-    /// runners take and finish jobs), and the outbox and follow-up timers by row count (delivery attempts and scheduling
-    /// update their rows).
+    /// What a request stored, leaving out what background work does meanwhile: the work queue and the follow-up timers
+    /// its jobs schedule are not compared (the runners take, finish and schedule them on their own time), and the
+    /// outbox by row count (delivery attempts update its rows).
     /// </summary>
     public string RequestChangesSince(StoreFingerprint before) =>
-        new StoreFingerprint(Tables.Where(t => t.Key != "jobs").ToDictionary()).ChangesSince(new StoreFingerprint(before.Tables.Where(t => t.Key != "jobs").ToDictionary()), "outbox", "follow_up_timers");
+        Without(BackgroundOnly).ChangesSince(before.Without(BackgroundOnly), "outbox");
+
+    private static readonly string[] BackgroundOnly = ["jobs", "follow_up_timers"];
+
+    private StoreFingerprint Without(string[] tables) => new(Tables.Where(t => !tables.Contains(t.Key)).ToDictionary());
 
     /// <summary>The store once background work (turns, deliveries) has settled: the same fingerprint twice, half a second apart.</summary>
     public static async Task<StoreFingerprint> SettledAsync(IServiceProvider services)
