@@ -60,7 +60,7 @@ public static class ChatApi
             return ErrorHandling.BadField(http, "conversationId", "conversationId is required (or, in mode lead, channel and from to start a new lead).");
         }
 
-        if (ConversationsApi.ValidateMessage(http, request.Message) is { } invalid)
+        if ((ConversationsApi.ValidateMessage(http, request.Message) ?? ConversationsApi.ValidateIdempotencyKey(http)) is { } invalid)
         {
             return invalid;
         }

@@ -64,7 +64,7 @@ public static class ConversationsApi
             return ErrorHandling.BadField(http, "name", $"name must be one readable line of at most {MaxNameLength} characters.");
         }
 
-        if (ValidateMessage(http, request.Message) is { } invalid)
+        if ((ValidateMessage(http, request.Message) ?? ValidateIdempotencyKey(http)) is { } invalid)
         {
             return invalid;
         }
@@ -96,7 +96,7 @@ public static class ConversationsApi
 
     private static async Task<IResult> PostMessageAsync(string id, PostMessageRequest? request, HttpContext http, InlineTurns turns, IConversationStore conversations, ILeadStore leads, CancellationToken ct)
     {
-        if (ValidateMessage(http, request?.Message) is { } invalid)
+        if ((ValidateMessage(http, request?.Message) ?? ValidateIdempotencyKey(http)) is { } invalid)
         {
             return invalid;
         }
@@ -138,6 +138,7 @@ public static class ConversationsApi
     }
 
     private const int MaxTrustedByLength = 200;
+    private const int MaxIdempotencyKeyLength = 200;
 
     internal static IResult? ValidateMessage(HttpContext http, string? message)
     {
@@ -149,7 +150,16 @@ public static class ConversationsApi
         return message.Length > MaxMessageLength ? ErrorHandling.BadField(http, "message", $"message must be at most {MaxMessageLength} characters.") : null;
     }
 
+    /// <summary>
+    /// 400 naming Idempotency-Key when the header is there but unusable (longer than 200 characters, or holding control
+    /// characters): ignoring it would turn the caller's retry into a second message.
+    /// </summary>
+    internal static IResult? ValidateIdempotencyKey(HttpContext http) =>
+        http.Request.Headers["Idempotency-Key"].ToString() is { Length: > 0 } key && (key.Length > MaxIdempotencyKeyLength || key.Any(char.IsControl))
+            ? ErrorHandling.BadField(http, "Idempotency-Key", $"Idempotency-Key must be one line of at most {MaxIdempotencyKeyLength} characters.")
+            : null;
+
     /// <summary>An Idempotency-Key header makes a retried call land on the same message.</summary>
     internal static string IdempotencyKey(HttpContext http) =>
-        http.Request.Headers["Idempotency-Key"].ToString() is { Length: > 0 and <= 200 } key ? "api:" + key : "";
+        http.Request.Headers["Idempotency-Key"].ToString() is { Length: > 0 and <= MaxIdempotencyKeyLength } key ? "api:" + key : "";
 }

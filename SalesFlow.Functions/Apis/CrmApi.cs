@@ -58,7 +58,7 @@ public static class CrmApi
 
     /// <summary>
     /// 404 for an unknown client; 401 problem+json when the client has no hubspot.clientSecret, the v3 signature does not
-    /// verify over the URL HubSpot called, or the timestamp is more than 5 minutes off; 400 naming the body when it is not
+    /// verify over the URL HubSpot called (naming the signature), or the timestamp is more than 5 minutes off (naming it); 400 naming the body when it is not
     /// an array of events; else 200 with how many events set an outcome and how many were ignored.
     /// </summary>
     private static async Task<IResult> HubSpotAsync(string clientId, HttpContext http, IClientStore clients, ICrmLinkStore links, ILeadOutcomeStore outcomes, IOptions<SalesFlowOptions> options, TimeProvider clock, CancellationToken ct)
@@ -72,10 +72,16 @@ public static class CrmApi
         var body = await WebhooksApi.ReadBodyAsync(http, ct);
         var config = client.Config?.HubSpot;
         var headers = http.Request.Headers;
+        var timestamp = headers[HubSpotSignature.TimestampHeaderName].ToString();
         if (config?.ClientSecret is not { } secret
-            || !HubSpotSignature.IsValidV3(secret, http.Request.Method, WebhooksApi.PublicUrl(http, options.Value), body, headers[HubSpotSignature.TimestampHeaderName], headers[HubSpotSignature.V3HeaderName], clock))
+            || !HubSpotSignature.VerifiesV3(secret, http.Request.Method, WebhooksApi.PublicUrl(http, options.Value), body, timestamp, headers[HubSpotSignature.V3HeaderName]))
         {
             return WebhooksApi.BadSignature(http, HubSpotSignature.V3HeaderName);
+        }
+
+        if (!HubSpotSignature.IsFresh(timestamp, clock))
+        {
+            return WebhooksApi.StaleSignature(http, HubSpotSignature.TimestampHeaderName, HubSpotSignature.MaxTimestampSkew);
         }
 
         IReadOnlyList<HubSpotWebhookEvent> events;

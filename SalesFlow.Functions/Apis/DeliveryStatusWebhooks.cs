@@ -14,7 +14,8 @@ namespace SalesFlow.Functions.Apis;
 /// <summary>
 /// The vendors' delivery reports for messages SalesFlow sent: Twilio's status callback and SendGrid's Event Webhook.
 /// Like every webhook: the client must exist, the signature must verify over the raw bytes (401, nothing stored), the
-/// body must parse (400 naming the field, nothing stored). Reports only move an item forwards, so a repeated report
+/// body must parse (400 naming the field, nothing stored). SendGrid signs a timestamp too: one more than five minutes
+/// from now is a replay (or a clock far off) and is refused like a bad signature, naming the timestamp. Reports only move an item forwards, so a repeated report
 /// changes nothing; SendGrid events are also deduplicated on <c>sg_event_id</c>.
 /// </summary>
 public static class DeliveryStatusWebhooks
@@ -74,6 +75,11 @@ public static class DeliveryStatusWebhooks
                 http.Request.Headers[SendGridEventSignature.SignatureHeaderName]))
         {
             return WebhooksApi.BadSignature(http, SendGridEventSignature.SignatureHeaderName);
+        }
+
+        if (!SendGridEventSignature.IsFresh(http.Request.Headers[SendGridEventSignature.TimestampHeaderName], clock))
+        {
+            return WebhooksApi.StaleSignature(http, SendGridEventSignature.TimestampHeaderName, SendGridEventSignature.MaxTimestampSkew);
         }
 
         var events = SendGridEvent.ParseBatch(body);

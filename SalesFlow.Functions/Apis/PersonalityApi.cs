@@ -45,7 +45,7 @@ public static class PersonalityApi
             return ErrorHandling.BadField(http, "body", "Send an object such as {\"primary\": \"D\", \"note\": \"…\"}.");
         }
 
-        var primary = request.TryGetProperty("primary", out var p) && p.ValueKind == JsonValueKind.String ? p.GetString()!.Trim().ToUpperInvariant() : null;
+        var primary = request.TryGetProperty("primary", out var p) && p.ValueKind == JsonValueKind.String ? ErrorHandling.ReadText(p, "primary").Trim().ToUpperInvariant() : null;
         if (primary is null || !DiscReading.Styles.Contains(primary))
         {
             return ErrorHandling.BadField(http, "primary", "primary must be one of D, I, S, C.");
@@ -54,7 +54,7 @@ public static class PersonalityApi
         string? note = null;
         if (request.TryGetProperty("note", out var n) && n.ValueKind != JsonValueKind.Null)
         {
-            note = n.ValueKind == JsonValueKind.String ? n.GetString()!.Trim() : null;
+            note = n.ValueKind == JsonValueKind.String ? ErrorHandling.ReadText(n, "note").Trim() : null;
             if (note is null || note.Length > MaxNoteLength || note.Any(char.IsControl))
             {
                 return ErrorHandling.BadField(http, "note", $"note must be one line of text of at most {MaxNoteLength} characters.");

@@ -123,7 +123,7 @@ public static class QualificationApi
         List<string> evidence = [];
         if (property.Value.TryGetProperty("evidence", out var evidenceElement) && evidenceElement.ValueKind != JsonValueKind.Null)
         {
-            var text = evidenceElement.ValueKind == JsonValueKind.String ? evidenceElement.GetString()!.Trim() : null;
+            var text = evidenceElement.ValueKind == JsonValueKind.String ? ErrorHandling.ReadText(evidenceElement, $"{name}.evidence").Trim() : null;
             if (text is null || text.Length > MaxEvidenceLength || text.Any(char.IsControl))
             {
                 return (null, ($"{name}.evidence", $"{name}.evidence must be one line of text of at most {MaxEvidenceLength} characters."));

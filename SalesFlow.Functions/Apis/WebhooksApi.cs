@@ -219,4 +219,11 @@ public static class WebhooksApi
         SalesFlowMetrics.RejectedWebhooks.Add(1);
         return ErrorHandling.Problem(http, StatusCodes.Status401Unauthorized, $"{header} does not verify.", header);
     }
+
+    /// <summary>401 for a delivery whose signature verifies but whose signed timestamp is too far from now.</summary>
+    internal static IResult StaleSignature(HttpContext http, string header, TimeSpan window)
+    {
+        SalesFlowMetrics.RejectedWebhooks.Add(1);
+        return ErrorHandling.Problem(http, StatusCodes.Status401Unauthorized, $"{header} is more than {window.TotalMinutes:0} minutes from now: a replayed or delayed delivery is refused.", header);
+    }
 }

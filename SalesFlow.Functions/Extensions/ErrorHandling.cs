@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
 using SalesFlow.Core.Channels;
 using SalesFlow.Core.Common;
@@ -7,7 +8,7 @@ using SalesFlow.Core.Knowledge;
 namespace SalesFlow.Functions.Extensions;
 
 /// <summary>Every error is problem+json naming the field; bad input is never a 500.</summary>
-public static class ErrorHandling
+public static partial class ErrorHandling
 {
     public static IApplicationBuilder UseSalesFlowErrors(this IApplicationBuilder app)
     {
@@ -42,7 +43,9 @@ public static class ErrorHandling
                     BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => TooLarge(context),
                     BadHttpRequestException { InnerException: System.Text.Json.JsonException j } when UnreadableJsonField(j) is { } field => BadField(context, field, $"{field} is not valid UTF-8 text."),
                     BadHttpRequestException { InnerException: System.Text.Json.JsonException } => BadField(context, "body", "The body is not valid JSON for this endpoint."),
-                    BadHttpRequestException b => Problem(context, b.StatusCode, b.Message, "body"),
+                    BadHttpRequestException { StatusCode: StatusCodes.Status415UnsupportedMediaType } b => Problem(context, b.StatusCode, b.Message, "Content-Type"),
+                    BadHttpRequestException b => Problem(context, b.StatusCode, b.Message, BoundParameter(b) ?? "body"),
+                    InvalidOperationException i when IsUnreadableJsonText(i) => BadField(context, "body", "The body holds text that is not valid UTF-8 (invalid bytes or a lone surrogate escape)."),
                     _ => null,
                 };
                 if (result is null)
@@ -55,8 +58,51 @@ public static class ErrorHandling
                 await result.ExecuteAsync(context);
             }
         });
-        app.UseStatusCodePages();
+        // A status set without a body (routing's 404, 405 and 415, Kestrel's 413 met while binding, static files' 412)
+        // gets the same problem+json, naming the field at fault where there is one.
+        app.UseStatusCodePages(async status => await StatusProblem(status.HttpContext).ExecuteAsync(status.HttpContext));
         return app;
+    }
+
+    private static IResult StatusProblem(HttpContext context) => context.Response.StatusCode switch
+    {
+        StatusCodes.Status404NotFound => Problem(context, StatusCodes.Status404NotFound, "No route matches this path.", null),
+        StatusCodes.Status405MethodNotAllowed => Problem(context, StatusCodes.Status405MethodNotAllowed, $"This route does not take {context.Request.Method}.", null),
+        StatusCodes.Status412PreconditionFailed => Problem(context, StatusCodes.Status412PreconditionFailed, "If-Match does not match the current version.", "If-Match"),
+        StatusCodes.Status413PayloadTooLarge => TooLarge(context),
+        StatusCodes.Status415UnsupportedMediaType => Problem(context, StatusCodes.Status415UnsupportedMediaType, "This route does not read a body of this Content-Type (see its OpenAPI description).", "Content-Type"),
+        StatusCodes.Status416RangeNotSatisfiable => Problem(context, StatusCodes.Status416RangeNotSatisfiable, "Range is outside the file.", "Range"),
+        var code => Problem(context, code, ReasonPhrases.GetReasonPhrase(code), null),
+    };
+
+    /// <summary>
+    /// The parameter a minimal API could not bind, from its BadHttpRequestException ("Failed to bind parameter
+    /// \"int? max\" from \"abc\"."); null for the body, whose errors name "body". The framework has no property for it.
+    /// </summary>
+    private static string? BoundParameter(BadHttpRequestException error) =>
+        !error.Message.Contains("request body", StringComparison.Ordinal) && BoundParameterName().Match(error.Message) is { Success: true } match ? match.Groups[1].Value : null;
+
+    [System.Text.RegularExpressions.GeneratedRegex("parameter \"(?:[^\"]* )?([^\" ]+)\"")]
+    private static partial System.Text.RegularExpressions.Regex BoundParameterName();
+
+    /// <summary>
+    /// System.Text.Json's refusal to read a string that is not text (a lone surrogate escape, invalid UTF-8) from a
+    /// JsonElement a handler holds: an InvalidOperationException whose message names UTF-8 or UTF-16.
+    /// </summary>
+    private static bool IsUnreadableJsonText(InvalidOperationException error) =>
+        error.TargetSite?.DeclaringType?.Assembly == typeof(System.Text.Json.JsonElement).Assembly && error.Message.Contains("UTF-", StringComparison.Ordinal);
+
+    /// <summary>The string <paramref name="value"/> holds; a 400 naming <paramref name="field"/> when it is not text.</summary>
+    public static string ReadText(System.Text.Json.JsonElement value, string field)
+    {
+        try
+        {
+            return value.GetString() ?? "";
+        }
+        catch (InvalidOperationException e) when (IsUnreadableJsonText(e))
+        {
+            throw new ValidationException(field, $"{field} is not valid UTF-8 text.");
+        }
     }
 
     /// <summary>The name of the first header whose value Kestrel could not read as text (see <see cref="RequestHeaderEncoding"/>).</summary>

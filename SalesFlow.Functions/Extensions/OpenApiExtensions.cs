@@ -13,12 +13,15 @@ public static class OpenApiExtensions
     public const string DocumentPath = "/openapi/{documentName}.json";
     public const string ReferencePath = "/api-reference";
 
+    /// <summary>The one document there is.</summary>
+    public const string DocumentName = "v1";
+
     /// <summary>The security scheme's name in the document: a bearer token, the client's API key or the admin key.</summary>
     public const string BearerScheme = "bearer";
 
     public static IServiceCollection AddSalesFlowOpenApi(this IServiceCollection services)
     {
-        services.AddOpenApi("v1", o =>
+        services.AddOpenApi(DocumentName, o =>
         {
             o.AddDocumentTransformer((document, _, _) =>
             {
@@ -82,10 +85,17 @@ public static class OpenApiExtensions
 
     public static IEndpointRouteBuilder MapSalesFlowOpenApi(this IEndpointRouteBuilder app)
     {
-        app.MapOpenApi(DocumentPath);
-        app.MapScalarApiReference(ReferencePath, o => o.WithTitle("SalesFlow API reference").WithOpenApiRoutePattern(DocumentPath));
+        // An unknown name is a 404 naming it, as problem+json like every other error (the generator answers text/plain,
+        // the reference page would render for any name).
+        app.MapOpenApi(DocumentPath).AddEndpointFilter(OnlyTheDocument);
+        app.MapScalarApiReference(ReferencePath, o => o.WithTitle("SalesFlow API reference").WithOpenApiRoutePattern(DocumentPath)).AddEndpointFilter(OnlyTheDocument);
         return app;
     }
+
+    private static async ValueTask<object?> OnlyTheDocument(EndpointFilterInvocationContext context, EndpointFilterDelegate next) =>
+        context.HttpContext.GetRouteValue("documentName") is null or DocumentName
+            ? await next(context)
+            : ErrorHandling.Problem(context.HttpContext, StatusCodes.Status404NotFound, $"There is one API document: {DocumentName}.", "documentName");
 }
 
 /// <summary>Endpoint metadata for the OpenAPI document only: the request body a handler reads itself.</summary>

@@ -156,7 +156,8 @@ public sealed class SqliteOutboxStore(SqliteDatabase db) : IOutboxStore
 
     /// <summary>
     /// One statement, so no BEGIN/COMMIT around it: the rank comparison runs in SQL (<see cref="RankSql"/>), and SET
-    /// expressions see the row as it was, so status and error move together or not at all.
+    /// expressions see the row as it was, so status and error move together or not at all. A report that moves nothing
+    /// (a vendor's retry, a replay) leaves the row as it was, updated_at included.
     /// </summary>
     public Task<bool> ApplyStatusAsync(string clientId, string id, string? providerMessageId, string status, string? error, DateTimeOffset now, CancellationToken ct) =>
         db.WriteStatementAsync(async c => await c.Command(
@@ -165,7 +166,7 @@ public sealed class SqliteOutboxStore(SqliteDatabase db) : IOutboxStore
                 status = CASE WHEN $rank > {RankSql} THEN $s ELSE status END,
                 error = CASE WHEN $rank > {RankSql} THEN $e ELSE error END,
                 provider_message_id = COALESCE(provider_message_id, $p),
-                updated_at = $now
+                updated_at = CASE WHEN $rank > {RankSql} OR (provider_message_id IS NULL AND $p IS NOT NULL) THEN $now ELSE updated_at END
             WHERE client_id = $c AND id = $id
             """,
             null,

@@ -53,13 +53,16 @@ public static class HubSpotSignature
         TimeProvider clock)
     {
         ArgumentNullException.ThrowIfNull(clock);
-        if (string.IsNullOrEmpty(clientSecret) || string.IsNullOrEmpty(signature) || !IsFresh(timestamp, clock))
-        {
-            return false;
-        }
-
-        return SignatureCompare.TextEquals(ComputeV3(clientSecret, method, uri, body, timestamp!), signature);
+        return IsFresh(timestamp, clock) && VerifiesV3(clientSecret, method, uri, body, timestamp, signature);
     }
+
+    /// <summary>
+    /// The v3 signature alone, whatever the timestamp's age: with <see cref="IsFresh"/> apart, a caller can tell a
+    /// forged request from a genuine one replayed too late.
+    /// </summary>
+    public static bool VerifiesV3(string clientSecret, string method, string uri, ReadOnlySpan<byte> body, string? timestamp, string? signature) =>
+        !string.IsNullOrEmpty(clientSecret) && !string.IsNullOrEmpty(signature) && !string.IsNullOrEmpty(timestamp)
+        && SignatureCompare.TextEquals(ComputeV3(clientSecret, method, uri, body, timestamp), signature);
 
     /// <summary>The v1 signature (lowercase hex) HubSpot would send.</summary>
     public static string ComputeV1(string clientSecret, ReadOnlySpan<byte> body) =>
@@ -82,7 +85,8 @@ public static class HubSpotSignature
     private static byte[] HashV2(string clientSecret, string method, string uri, ReadOnlySpan<byte> body) =>
         SHA256.HashData(Concat(Encoding.UTF8.GetBytes(clientSecret + method + uri), body, []));
 
-    private static bool IsFresh(string? timestamp, TimeProvider clock)
+    /// <summary>True when the v3 timestamp (Unix milliseconds) is within <see cref="MaxTimestampSkew"/> of now.</summary>
+    public static bool IsFresh(string? timestamp, TimeProvider clock)
     {
         // Digits only: a sign, spaces or a decimal point are not something HubSpot sends.
         if (!long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var unixMs))

@@ -21,6 +21,12 @@ public static class SendGridEventSignature
     public const string SignatureHeaderName = RequestValidator.SIGNATURE_HEADER;
     public const string TimestampHeaderName = RequestValidator.TIMESTAMP_HEADER;
 
+    /// <summary>
+    /// How far the signed timestamp may be from now. SendGrid documents no window; five minutes both ways is what
+    /// HubSpot's SDKs, Stripe and Standard Webhooks use, and SendGrid signs each delivery attempt when it makes it.
+    /// </summary>
+    public static readonly TimeSpan MaxTimestampSkew = TimeSpan.FromMinutes(5);
+
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     /// <summary>True when <paramref name="signatureBase64"/> is SendGrid's signature of timestamp + body. Never throws.</summary>
@@ -56,5 +62,16 @@ public static class SendGridEventSignature
             // an RSA key, an unsupported curve) with these; each means the request is not validly signed.
             return false;
         }
+    }
+
+    /// <summary>
+    /// True when <paramref name="timestamp"/> (Unix seconds, digits only, as SendGrid sends it) is within
+    /// <see cref="MaxTimestampSkew"/> of now: a captured delivery replayed later, or one signed for the future, is not.
+    /// </summary>
+    public static bool IsFresh(string? timestamp, TimeProvider clock)
+    {
+        ArgumentNullException.ThrowIfNull(clock);
+        return long.TryParse(timestamp, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var unixSeconds)
+            && Math.Abs((decimal)clock.GetUtcNow().ToUnixTimeSeconds() - unixSeconds) <= (decimal)MaxTimestampSkew.TotalSeconds;
     }
 }

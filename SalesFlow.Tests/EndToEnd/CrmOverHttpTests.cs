@@ -166,7 +166,7 @@ public sealed class CrmOverHttpTests : IAsyncLifetime
         var body = DealStageEvent("9001", "closedwon", DateTimeOffset.UtcNow);
 
         await ApiJson.AssertProblemAsync(await _app.Http.SendAsync(SignedWebhook(body, secret: "not-the-client-secret")), HttpStatusCode.Unauthorized, HubSpotSignature.V3HeaderName);
-        await ApiJson.AssertProblemAsync(await _app.Http.SendAsync(SignedWebhook(body, at: DateTimeOffset.UtcNow.AddMinutes(-6))), HttpStatusCode.Unauthorized, HubSpotSignature.V3HeaderName);
+        await ApiJson.AssertProblemAsync(await _app.Http.SendAsync(SignedWebhook(body, at: DateTimeOffset.UtcNow.AddMinutes(-6))), HttpStatusCode.Unauthorized, HubSpotSignature.TimestampHeaderName);
         var unsigned = new HttpRequestMessage(HttpMethod.Post, "/api/webhooks/hubspot/demo") { Content = new ByteArrayContent(body) };
         await ApiJson.AssertProblemAsync(await _app.Http.SendAsync(unsigned), HttpStatusCode.Unauthorized, HubSpotSignature.V3HeaderName);
 

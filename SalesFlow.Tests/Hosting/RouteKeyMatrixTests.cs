@@ -2,8 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
-using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
 using SalesFlow.Functions.Security;
 using SalesFlow.Tests.Support;
 
@@ -159,9 +157,5 @@ public sealed class RouteKeyMatrixTests : IAsyncLifetime
         new(new HttpMethod(method), path) { Content = method is "GET" or "DELETE" ? null : new StringContent("{}", Encoding.UTF8, "application/json") };
 
     private List<(string Pattern, string Method, string Path, BearerKeyRequirement? Key)> Routes() =>
-    [
-        .. _app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-            .SelectMany(e => (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.IHttpMethodMetadata>()?.HttpMethods ?? ["GET"])
-                .Select(m => ("/" + e.RoutePattern.RawText!.TrimStart('/'), m, "/" + HttpFunctionDispatchTests.SamplePath(e.RoutePattern), e.Metadata.GetMetadata<BearerKeyRequirement>()))),
-    ];
+        [.. RouteTable.Of(_app.Services).Select(r => (r.Pattern, r.Method, r.PathWith(_ => "x1"), r.Key))];
 }
