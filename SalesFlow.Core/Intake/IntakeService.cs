@@ -116,7 +116,9 @@ public sealed class IntakeService(
         // A duplicate whose turn may have been lost in a crash is queued again; the turn itself is idempotent.
         var queued = await QueueTurnAsync(stored, conversation, leadIsNew: created, ct);
 
-        logger.LogInformation(
+        // Debug: one line per inbound message is a console write per webhook under load; the counts are the metrics
+        // salesflow.inbound.messages and salesflow.inbound.duplicates.
+        logger.LogDebug(
             "Inbound {Channel} message {MessageId} for lead {LeadId} in conversation {ConversationId}: {Outcome}",
             inbound.Channel.ToWire(),
             stored.Id,

@@ -7,6 +7,7 @@ using SalesFlow.Core.Channels;
 using SalesFlow.Core.Channels.Parsing;
 using SalesFlow.Infrastructure.Signatures;
 using SalesFlow.Core.Clients;
+using SalesFlow.Core.Common;
 using SalesFlow.Core.Intake;
 using SalesFlow.Core.Observability;
 using SalesFlow.Functions.Extensions;
@@ -120,6 +121,7 @@ public static class WebhooksApi
 
     private static async Task<IResult> AcceptAsync(HttpContext http, Client client, WebhookBatch batch, IntakeService intake, CancellationToken ct)
     {
+        var units = http.RequestServices.GetRequiredService<IWriteUnits>();
         var skipped = 0;
         foreach (var field in batch.Unreadable)
         {
@@ -134,27 +136,40 @@ public static class WebhooksApi
                 field.Skipped ? "skipped" : "left out");
         }
 
+        // One unit: the delivery's messages, turns and statuses commit together (with the deliveries arriving at the same
+        // time on the embedded store) before the provider gets its 200.
+        var (results, statuses) = await units.RunAsync(async () =>
+        {
+            var stored = new List<IntakeResult>(batch.Messages.Count);
+            foreach (var message in batch.Messages)
+            {
+                stored.Add(await intake.AcceptAsync(client, message, ct));
+            }
+
+            var applied = 0;
+            foreach (var status in batch.Statuses)
+            {
+                applied += await intake.ApplyStatusAsync(client, status, ct) ? 1 : 0;
+            }
+
+            return (stored, applied);
+        }, ct);
+
         var accepted = 0;
         var duplicates = 0;
-        foreach (var message in batch.Messages)
+        for (var i = 0; i < results.Count; i++)
         {
-            var result = await intake.AcceptAsync(client, message, ct);
-            if (result.Duplicate)
+            var channel = new KeyValuePair<string, object?>("channel", batch.Messages[i].Channel.ToWire());
+            if (results[i].Duplicate)
             {
                 duplicates++;
-                SalesFlowMetrics.DuplicateDeliveries.Add(1, new KeyValuePair<string, object?>("channel", message.Channel.ToWire()));
+                SalesFlowMetrics.DuplicateDeliveries.Add(1, channel);
             }
             else
             {
                 accepted++;
-                SalesFlowMetrics.InboundMessages.Add(1, new KeyValuePair<string, object?>("channel", message.Channel.ToWire()));
+                SalesFlowMetrics.InboundMessages.Add(1, channel);
             }
-        }
-
-        var statuses = 0;
-        foreach (var status in batch.Statuses)
-        {
-            statuses += await intake.ApplyStatusAsync(client, status, ct) ? 1 : 0;
         }
 
         return TypedResults.Ok(new WebhookAcceptedDto(accepted, duplicates, statuses, skipped));

@@ -8,6 +8,7 @@ using SalesFlow.Infrastructure.Azure.StorageQueues;
 using SalesFlow.Infrastructure.Embedded;
 using SalesFlow.Core.Ai.Usage;
 using SalesFlow.Core.Clients;
+using SalesFlow.Core.Common;
 using SalesFlow.Core.Compliance;
 using SalesFlow.Core.Conversations;
 using SalesFlow.Core.Delivery;
@@ -67,6 +68,8 @@ public static class AdapterExtensions
             AddEmbeddedQueue(services);
         }
 
+        // Group commit only when the store and the queue are both the SQLite file (see SqliteWriteUnits).
+        services.AddSingleton<IWriteUnits>(sp => store == Embedded && queue == Embedded ? new SqliteWriteUnits(sp.GetRequiredService<SqliteDatabase>()) : new SeparateWriteUnits());
         services.AddChannelSenders();
         AddSecretProtection(services, configuration, store);
         return services;
