@@ -16,7 +16,8 @@ using SalesFlow.Functions.Security;
 namespace SalesFlow.Functions.Apis;
 
 /// <summary>
-/// Provider webhooks. Each one: the client must exist, the signature must verify over the raw
+/// Provider webhooks. Each one: the client must exist (read through <see cref="CachingClientStore.GetRecentAsync"/>: a
+/// secret changed through the config API counts on the next webhook), the signature must verify over the raw
 /// bytes (401 and nothing stored otherwise), the body must parse (400), then every message is
 /// stored and queued before the provider gets its 200.
 /// </summary>
@@ -42,9 +43,9 @@ public static class WebhooksApi
         return app;
     }
 
-    private static async Task<IResult> VerifyWhatsAppAsync(string clientId, HttpContext http, IClientStore clients, CancellationToken ct)
+    private static async Task<IResult> VerifyWhatsAppAsync(string clientId, HttpContext http, CachingClientStore clients, CancellationToken ct)
     {
-        var client = await clients.GetAsync(clientId, ct);
+        var client = await clients.GetRecentAsync(clientId, ct);
         if (client is null)
         {
             return UnknownClient(http, clientId);
@@ -59,9 +60,9 @@ public static class WebhooksApi
         return TypedResults.Text(query["hub.challenge"].ToString(), "text/plain");
     }
 
-    private static async Task<IResult> WhatsAppAsync(string clientId, HttpContext http, IClientStore clients, IntakeService intake, CancellationToken ct)
+    private static async Task<IResult> WhatsAppAsync(string clientId, HttpContext http, CachingClientStore clients, IntakeService intake, CancellationToken ct)
     {
-        var client = await clients.GetAsync(clientId, ct);
+        var client = await clients.GetRecentAsync(clientId, ct);
         if (client is null)
         {
             return UnknownClient(http, clientId);
@@ -76,9 +77,9 @@ public static class WebhooksApi
         return await AcceptAsync(http, client, WhatsAppWebhookParser.Parse(body), intake, ct);
     }
 
-    private static async Task<IResult> TwilioAsync(string clientId, HttpContext http, IClientStore clients, IntakeService intake, IOptions<SalesFlowOptions> options, CancellationToken ct)
+    private static async Task<IResult> TwilioAsync(string clientId, HttpContext http, CachingClientStore clients, IntakeService intake, IOptions<SalesFlowOptions> options, CancellationToken ct)
     {
-        var client = await clients.GetAsync(clientId, ct);
+        var client = await clients.GetRecentAsync(clientId, ct);
         if (client is null)
         {
             return UnknownClient(http, clientId);
@@ -99,9 +100,9 @@ public static class WebhooksApi
         return TypedResults.Text("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>", "text/xml");
     }
 
-    private static async Task<IResult> EmailAsync(string clientId, HttpContext http, IClientStore clients, IntakeService intake, CancellationToken ct)
+    private static async Task<IResult> EmailAsync(string clientId, HttpContext http, CachingClientStore clients, IntakeService intake, CancellationToken ct)
     {
-        var client = await clients.GetAsync(clientId, ct);
+        var client = await clients.GetRecentAsync(clientId, ct);
         if (client is null)
         {
             return UnknownClient(http, clientId);

@@ -113,7 +113,8 @@ public static class AdapterExtensions
     private static void AddEmbeddedStores(IServiceCollection services)
     {
         services.AddSingleton<SqliteClientStore>();
-        services.AddSingleton<IClientStore>(sp => new ProtectedClientStore(sp.GetRequiredService<SqliteClientStore>(), sp.GetRequiredService<ISecretProtector>()));
+        services.AddSingleton(sp => new CachingClientStore(new ProtectedClientStore(sp.GetRequiredService<SqliteClientStore>(), sp.GetRequiredService<ISecretProtector>()), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IClientStore>(sp => sp.GetRequiredService<CachingClientStore>());
         services.AddSingleton<ILeadStore, SqliteLeadStore>();
         services.AddSingleton<IConversationStore, SqliteConversationStore>();
         services.AddSingleton<IUnansweredInbound, SqliteUnansweredInbound>();
@@ -138,7 +139,8 @@ public static class AdapterExtensions
         var options = CosmosStoreFactory.ReadOptions(configuration);
         var stores = CosmosStoreFactory.Create(options, health);
         services.AddSingleton(stores);
-        services.AddSingleton<IClientStore>(sp => new ProtectedClientStore(stores.Clients, sp.GetRequiredService<ISecretProtector>()));
+        services.AddSingleton(sp => new CachingClientStore(new ProtectedClientStore(stores.Clients, sp.GetRequiredService<ISecretProtector>()), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IClientStore>(sp => sp.GetRequiredService<CachingClientStore>());
         services.AddSingleton<ILeadStore>(stores.Leads);
         services.AddSingleton<IConversationStore>(stores.Conversations);
         services.AddSingleton<IUnansweredInbound>(stores.Unanswered);
