@@ -116,9 +116,7 @@ public sealed class IntakeService(
         // A duplicate whose turn may have been lost in a crash is queued again; the turn itself is idempotent.
         var queued = await QueueTurnAsync(stored, conversation, leadIsNew: created, ct);
 
-        // Debug: one line per inbound message is a console write per webhook under load; the counts are the metrics
-        // salesflow.inbound.messages and salesflow.inbound.duplicates.
-        logger.LogDebug(
+        logger.LogInformation(
             "Inbound {Channel} message {MessageId} for lead {LeadId} in conversation {ConversationId}: {Outcome}",
             inbound.Channel.ToWire(),
             stored.Id,
