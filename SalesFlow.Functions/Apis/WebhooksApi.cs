@@ -144,7 +144,7 @@ public static class WebhooksApi
             var stored = new List<IntakeResult>(batch.Messages.Count);
             foreach (var message in batch.Messages)
             {
-                stored.Add(await intake.AcceptAsync(client, message, ct));
+                stored.Add(await intake.StoreAsync(client, message, ct));
             }
 
             var applied = 0;
@@ -160,7 +160,8 @@ public static class WebhooksApi
         var duplicates = 0;
         for (var i = 0; i < results.Count; i++)
         {
-            var channel = new KeyValuePair<string, object?>("channel", batch.Messages[i].Channel.ToWire());
+            intake.LogAccepted(results[i]);
+            var channel = new KeyValuePair<string, object?>("channel", results[i].Channel.ToWire());
             if (results[i].Duplicate)
             {
                 duplicates++;
