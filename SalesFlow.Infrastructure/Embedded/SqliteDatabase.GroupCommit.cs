@@ -95,7 +95,19 @@ public sealed partial class SqliteDatabase
                 }
             }
 
-            await CommitGroupAsync(group);
+            try
+            {
+                await CommitGroupAsync(group);
+            }
+            catch (Exception e)
+            {
+                // Never leave the drain flagged as running with callers waiting: whatever escaped fails the group's
+                // units not yet answered (those already committed keep their result).
+                foreach (var unit in group)
+                {
+                    unit.Fail(e);
+                }
+            }
         }
     }
 
