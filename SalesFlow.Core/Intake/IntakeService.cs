@@ -11,7 +11,8 @@ using SalesFlow.Core.Observability;
 namespace SalesFlow.Core.Intake;
 
 /// <param name="Duplicate">The provider delivered this message before; nothing new was stored.</param>
-public sealed record IntakeResult(string LeadId, string ConversationId, string MessageId, bool Duplicate, bool Queued);
+/// <param name="LeadCreated">The message created its lead.</param>
+public sealed record IntakeResult(string LeadId, string ConversationId, string MessageId, bool Duplicate, bool Queued, ChannelKind Channel, bool LeadCreated);
 
 public enum TrustOutcome
 {
@@ -53,6 +54,18 @@ public sealed class IntakeService(
     private const int MaxTrustAttempts = 5;
 
     public async Task<IntakeResult> AcceptAsync(Client client, InboundMessage inbound, CancellationToken ct)
+    {
+        var result = await StoreAsync(client, inbound, ct);
+        LogAccepted(result);
+        return result;
+    }
+
+    /// <summary>
+    /// <see cref="AcceptAsync"/> without its log line, for a caller that logs once the intake is durable: the webhooks
+    /// store inside a group-committed unit (<see cref="IWriteUnits"/>) and log after its commit, so the console write is
+    /// not made while the writer holds the file for the whole group.
+    /// </summary>
+    public async Task<IntakeResult> StoreAsync(Client client, InboundMessage inbound, CancellationToken ct)
     {
         var (kind, address) = ResolveAddress(client, inbound.Channel, inbound.From);
         var now = clock.GetUtcNow();
@@ -116,15 +129,18 @@ public sealed class IntakeService(
         // A duplicate whose turn may have been lost in a crash is queued again; the turn itself is idempotent.
         var queued = await QueueTurnAsync(stored, conversation, leadIsNew: created, ct);
 
+        return new IntakeResult(lead.Id, conversation.Id, stored.Id, duplicate, queued, inbound.Channel, created);
+    }
+
+    /// <summary>The one line per inbound message (ids only): how an operator finds a message by its correlation id.</summary>
+    public void LogAccepted(IntakeResult result) =>
         logger.LogInformation(
             "Inbound {Channel} message {MessageId} for lead {LeadId} in conversation {ConversationId}: {Outcome}",
-            inbound.Channel.ToWire(),
-            stored.Id,
-            lead.Id,
-            conversation.Id,
-            duplicate ? "duplicate" : created ? "new lead" : "stored");
-        return new IntakeResult(lead.Id, conversation.Id, stored.Id, duplicate, queued);
-    }
+            result.Channel.ToWire(),
+            result.MessageId,
+            result.LeadId,
+            result.ConversationId,
+            result.Duplicate ? "duplicate" : result.LeadCreated ? "new lead" : "stored");
 
     /// <summary>
     /// A human vouches for a message held back as untrusted (an e-mail whose sender's domain neither DKIM nor SPF

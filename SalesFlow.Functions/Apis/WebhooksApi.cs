@@ -7,6 +7,7 @@ using SalesFlow.Core.Channels;
 using SalesFlow.Core.Channels.Parsing;
 using SalesFlow.Infrastructure.Signatures;
 using SalesFlow.Core.Clients;
+using SalesFlow.Core.Common;
 using SalesFlow.Core.Intake;
 using SalesFlow.Core.Observability;
 using SalesFlow.Functions.Extensions;
@@ -15,7 +16,8 @@ using SalesFlow.Functions.Security;
 namespace SalesFlow.Functions.Apis;
 
 /// <summary>
-/// Provider webhooks. Each one: the client must exist, the signature must verify over the raw
+/// Provider webhooks. Each one: the client must exist (read through <see cref="CachingClientStore.GetRecentAsync"/>: a
+/// secret changed through the config API counts on the next webhook), the signature must verify over the raw
 /// bytes (401 and nothing stored otherwise), the body must parse (400), then every message is
 /// stored and queued before the provider gets its 200.
 /// </summary>
@@ -41,9 +43,9 @@ public static class WebhooksApi
         return app;
     }
 
-    private static async Task<IResult> VerifyWhatsAppAsync(string clientId, HttpContext http, IClientStore clients, CancellationToken ct)
+    private static async Task<IResult> VerifyWhatsAppAsync(string clientId, HttpContext http, CachingClientStore clients, CancellationToken ct)
     {
-        var client = await clients.GetAsync(clientId, ct);
+        var client = await clients.GetRecentAsync(clientId, ct);
         if (client is null)
         {
             return UnknownClient(http, clientId);
@@ -58,9 +60,9 @@ public static class WebhooksApi
         return TypedResults.Text(query["hub.challenge"].ToString(), "text/plain");
     }
 
-    private static async Task<IResult> WhatsAppAsync(string clientId, HttpContext http, IClientStore clients, IntakeService intake, CancellationToken ct)
+    private static async Task<IResult> WhatsAppAsync(string clientId, HttpContext http, CachingClientStore clients, IntakeService intake, CancellationToken ct)
     {
-        var client = await clients.GetAsync(clientId, ct);
+        var client = await clients.GetRecentAsync(clientId, ct);
         if (client is null)
         {
             return UnknownClient(http, clientId);
@@ -75,9 +77,9 @@ public static class WebhooksApi
         return await AcceptAsync(http, client, WhatsAppWebhookParser.Parse(body), intake, ct);
     }
 
-    private static async Task<IResult> TwilioAsync(string clientId, HttpContext http, IClientStore clients, IntakeService intake, IOptions<SalesFlowOptions> options, CancellationToken ct)
+    private static async Task<IResult> TwilioAsync(string clientId, HttpContext http, CachingClientStore clients, IntakeService intake, IOptions<SalesFlowOptions> options, CancellationToken ct)
     {
-        var client = await clients.GetAsync(clientId, ct);
+        var client = await clients.GetRecentAsync(clientId, ct);
         if (client is null)
         {
             return UnknownClient(http, clientId);
@@ -98,9 +100,9 @@ public static class WebhooksApi
         return TypedResults.Text("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>", "text/xml");
     }
 
-    private static async Task<IResult> EmailAsync(string clientId, HttpContext http, IClientStore clients, IntakeService intake, CancellationToken ct)
+    private static async Task<IResult> EmailAsync(string clientId, HttpContext http, CachingClientStore clients, IntakeService intake, CancellationToken ct)
     {
-        var client = await clients.GetAsync(clientId, ct);
+        var client = await clients.GetRecentAsync(clientId, ct);
         if (client is null)
         {
             return UnknownClient(http, clientId);
@@ -120,6 +122,7 @@ public static class WebhooksApi
 
     private static async Task<IResult> AcceptAsync(HttpContext http, Client client, WebhookBatch batch, IntakeService intake, CancellationToken ct)
     {
+        var units = http.RequestServices.GetRequiredService<IWriteUnits>();
         var skipped = 0;
         foreach (var field in batch.Unreadable)
         {
@@ -134,27 +137,41 @@ public static class WebhooksApi
                 field.Skipped ? "skipped" : "left out");
         }
 
+        // One unit: the delivery's messages, turns and statuses commit together (with the deliveries arriving at the same
+        // time on the embedded store) before the provider gets its 200.
+        var (results, statuses) = await units.RunAsync(async () =>
+        {
+            var stored = new List<IntakeResult>(batch.Messages.Count);
+            foreach (var message in batch.Messages)
+            {
+                stored.Add(await intake.StoreAsync(client, message, ct));
+            }
+
+            var applied = 0;
+            foreach (var status in batch.Statuses)
+            {
+                applied += await intake.ApplyStatusAsync(client, status, ct) ? 1 : 0;
+            }
+
+            return (stored, applied);
+        }, ct);
+
         var accepted = 0;
         var duplicates = 0;
-        foreach (var message in batch.Messages)
+        for (var i = 0; i < results.Count; i++)
         {
-            var result = await intake.AcceptAsync(client, message, ct);
-            if (result.Duplicate)
+            intake.LogAccepted(results[i]);
+            var channel = new KeyValuePair<string, object?>("channel", results[i].Channel.ToWire());
+            if (results[i].Duplicate)
             {
                 duplicates++;
-                SalesFlowMetrics.DuplicateDeliveries.Add(1, new KeyValuePair<string, object?>("channel", message.Channel.ToWire()));
+                SalesFlowMetrics.DuplicateDeliveries.Add(1, channel);
             }
             else
             {
                 accepted++;
-                SalesFlowMetrics.InboundMessages.Add(1, new KeyValuePair<string, object?>("channel", message.Channel.ToWire()));
+                SalesFlowMetrics.InboundMessages.Add(1, channel);
             }
-        }
-
-        var statuses = 0;
-        foreach (var status in batch.Statuses)
-        {
-            statuses += await intake.ApplyStatusAsync(client, status, ct) ? 1 : 0;
         }
 
         return TypedResults.Ok(new WebhookAcceptedDto(accepted, duplicates, statuses, skipped));

@@ -8,6 +8,7 @@ using SalesFlow.Infrastructure.Azure.StorageQueues;
 using SalesFlow.Infrastructure.Embedded;
 using SalesFlow.Core.Ai.Usage;
 using SalesFlow.Core.Clients;
+using SalesFlow.Core.Common;
 using SalesFlow.Core.Compliance;
 using SalesFlow.Core.Conversations;
 using SalesFlow.Core.Delivery;
@@ -67,6 +68,8 @@ public static class AdapterExtensions
             AddEmbeddedQueue(services);
         }
 
+        // Group commit only when the store and the queue are both the SQLite file (see SqliteWriteUnits).
+        services.AddSingleton<IWriteUnits>(sp => store == Embedded && queue == Embedded ? new SqliteWriteUnits(sp.GetRequiredService<SqliteDatabase>()) : new SeparateWriteUnits());
         services.AddChannelSenders();
         AddSecretProtection(services, configuration, store);
         return services;
@@ -110,7 +113,8 @@ public static class AdapterExtensions
     private static void AddEmbeddedStores(IServiceCollection services)
     {
         services.AddSingleton<SqliteClientStore>();
-        services.AddSingleton<IClientStore>(sp => new ProtectedClientStore(sp.GetRequiredService<SqliteClientStore>(), sp.GetRequiredService<ISecretProtector>()));
+        services.AddSingleton(sp => new CachingClientStore(new ProtectedClientStore(sp.GetRequiredService<SqliteClientStore>(), sp.GetRequiredService<ISecretProtector>()), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IClientStore>(sp => sp.GetRequiredService<CachingClientStore>());
         services.AddSingleton<ILeadStore, SqliteLeadStore>();
         services.AddSingleton<IConversationStore, SqliteConversationStore>();
         services.AddSingleton<IUnansweredInbound, SqliteUnansweredInbound>();
@@ -135,7 +139,8 @@ public static class AdapterExtensions
         var options = CosmosStoreFactory.ReadOptions(configuration);
         var stores = CosmosStoreFactory.Create(options, health);
         services.AddSingleton(stores);
-        services.AddSingleton<IClientStore>(sp => new ProtectedClientStore(stores.Clients, sp.GetRequiredService<ISecretProtector>()));
+        services.AddSingleton(sp => new CachingClientStore(new ProtectedClientStore(stores.Clients, sp.GetRequiredService<ISecretProtector>()), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IClientStore>(sp => sp.GetRequiredService<CachingClientStore>());
         services.AddSingleton<ILeadStore>(stores.Leads);
         services.AddSingleton<IConversationStore>(stores.Conversations);
         services.AddSingleton<IUnansweredInbound>(stores.Unanswered);

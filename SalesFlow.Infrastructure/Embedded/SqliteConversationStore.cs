@@ -81,22 +81,25 @@ public sealed class SqliteConversationStore(SqliteDatabase db) : IConversationSt
     public Task<(Message Message, bool Duplicate)> AddInboundAsync(Message message, CancellationToken ct) =>
         db.WriteAsync(async (c, t) =>
         {
-            if (message.ProviderMessageId is not null)
+            var inbound = message with { Direction = MessageDirection.Inbound };
+            if (message.ProviderMessageId is null)
             {
-                var existing = (await c.Command(
-                    $"SELECT {MessageColumns} FROM messages WHERE client_id = $c AND channel = $ch AND provider_message_id = $p",
-                    t,
-                    ("$c", message.ClientId),
-                    ("$ch", message.Channel.ToWire()),
-                    ("$p", message.ProviderMessageId)).QueryAsync(MapMessage)).FirstOrDefault();
-                if (existing is not null)
-                {
-                    return (existing, true);
-                }
+                return (inbound with { Seq = (long)(await InsertMessageAsync(c, t, inbound, ""))! }, false);
             }
 
-            var seq = (long)(await InsertMessageAsync(c, t, message with { Direction = MessageDirection.Inbound }))!;
-            return (message with { Direction = MessageDirection.Inbound, Seq = seq }, false);
+            // The insert is the duplicate check (the unique provider id): one statement for a new message, the common case.
+            if (await InsertMessageAsync(c, t, inbound, " ON CONFLICT DO NOTHING") is long seq)
+            {
+                return (inbound with { Seq = seq }, false);
+            }
+
+            var existing = (await c.Command(
+                $"SELECT {MessageColumns} FROM messages WHERE client_id = $c AND channel = $ch AND provider_message_id = $p",
+                t,
+                ("$c", message.ClientId),
+                ("$ch", message.Channel.ToWire()),
+                ("$p", message.ProviderMessageId)).QueryAsync(MapMessage)).FirstOrDefault();
+            return (existing ?? throw new InvalidOperationException($"Message {message.Id} conflicts with a stored message of another provider id."), true);
         }, ct);
 
     public Task AddOutboundAsync(Message message, CancellationToken ct) =>
@@ -105,7 +108,7 @@ public sealed class SqliteConversationStore(SqliteDatabase db) : IConversationSt
             var exists = await c.Command("SELECT 1 FROM messages WHERE id = $id", t, ("$id", message.Id)).ScalarAsync();
             if (exists is null)
             {
-                await InsertMessageAsync(c, t, message with { Direction = MessageDirection.Outbound });
+                await InsertMessageAsync(c, t, message with { Direction = MessageDirection.Outbound }, "");
             }
         }, ct);
 
@@ -172,11 +175,12 @@ public sealed class SqliteConversationStore(SqliteDatabase db) : IConversationSt
             ("$conv", conversationId),
             ("$seq", afterSeq)).QueryAsync(MapMessage));
 
-    private static Task<object?> InsertMessageAsync(SqliteConnection c, SqliteTransaction t, Message m) =>
+    /// <param name="onConflict">An upsert clause (" ON CONFLICT DO NOTHING": no row, so null, for a message already stored).</param>
+    private static Task<object?> InsertMessageAsync(SqliteConnection c, SqliteTransaction t, Message m, string onConflict) =>
         c.Command(
-            """
+            $"""
             INSERT INTO messages (id, client_id, lead_id, conversation_id, direction, channel, kind, text, provider_message_id, answerable, metadata_json, created_at)
-            VALUES ($id, $c, $l, $conv, $dir, $ch, $kind, $text, $p, $ans, $meta, $at) RETURNING seq
+            VALUES ($id, $c, $l, $conv, $dir, $ch, $kind, $text, $p, $ans, $meta, $at){onConflict} RETURNING seq
             """,
             t,
             ("$id", m.Id),

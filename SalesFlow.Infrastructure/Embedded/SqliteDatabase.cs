@@ -8,7 +8,7 @@ namespace SalesFlow.Infrastructure.Embedded;
 /// SQLite allows anyway, and it makes get-or-create races impossible); reads run in parallel
 /// thanks to WAL. One process owns a data directory.
 /// </summary>
-public sealed class SqliteDatabase : IDisposable
+public sealed partial class SqliteDatabase : IDisposable
 {
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly string _connectionString;
@@ -67,12 +67,24 @@ public sealed class SqliteDatabase : IDisposable
 
     public async Task<T> ReadAsync<T>(Func<SqliteConnection, Task<T>> work)
     {
+        if (AmbientFor(this) is { } ambient)
+        {
+            // Inside a grouped unit: read what the unit wrote so far, on its connection.
+            return await work(ambient.Connection);
+        }
+
         await using var connection = Open();
         return await work(connection);
     }
 
     public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken ct)
     {
+        if (AmbientFor(this) is { } ambient)
+        {
+            // Part of a grouped unit (GroupAsync): its transaction, committed with the unit's group.
+            return await work(ambient.Connection, ambient.Transaction);
+        }
+
         await _writeLock.WaitAsync(ct);
         try
         {
@@ -99,7 +111,7 @@ public sealed class SqliteDatabase : IDisposable
     /// one, so BEGIN and COMMIT would only add two statements. Writers are serialised as in <see cref="WriteAsync{T}"/>.
     /// </summary>
     public Task<T> WriteStatementAsync<T>(Func<SqliteConnection, Task<T>> statement, CancellationToken ct) =>
-        ExclusiveAsync(async () =>
+        AmbientFor(this) is { } ambient ? statement(ambient.Connection) : ExclusiveAsync(async () =>
         {
             await using var connection = Open();
             var result = await statement(connection);
@@ -110,6 +122,12 @@ public sealed class SqliteDatabase : IDisposable
     /// <summary>Runs work that is not one transaction (checkpoints, writing the file itself) with writers held off.</summary>
     internal async Task<T> ExclusiveAsync<T>(Func<Task<T>> work, CancellationToken ct)
     {
+        if (AmbientFor(this) is not null)
+        {
+            // A grouped unit already holds the writer lock (and its statements join its transaction).
+            return await work();
+        }
+
         await _writeLock.WaitAsync(ct);
         try
         {
@@ -186,7 +204,8 @@ internal static class SqliteCommandExtensions
     {
         var command = connection.CreateCommand();
         command.CommandText = sql;
-        command.Transaction = transaction;
+        // A lone statement or a read inside a grouped unit runs in the unit's transaction (SQLite requires it on that connection).
+        command.Transaction = transaction ?? SqliteDatabase.AmbientTransactionOf(connection);
         foreach (var (name, value) in parameters)
         {
             command.Parameters.AddWithValue(name, value ?? DBNull.Value);

@@ -14,8 +14,8 @@ public sealed class SqliteLeadStore(SqliteDatabase db) : ILeadStore
     public Task<(Lead Lead, bool Created)> GetOrCreateByIdentityAsync(string clientId, IdentityKind kind, string value, Func<Lead> newLead, CancellationToken ct) =>
         db.WriteAsync(async (c, t) =>
         {
-            var owner = await OwnerAsync(c, t, clientId, kind, value);
-            if (owner is not null && await GetAsync(c, t, clientId, owner) is { } existing)
+            var (owner, existing) = await OwnerWithLeadAsync(c, t, clientId, kind, value);
+            if (existing is not null)
             {
                 return (existing, false);
             }
@@ -195,6 +195,17 @@ public sealed class SqliteLeadStore(SqliteDatabase db) : ILeadStore
             ("$c", clientId),
             ("$k", kind.ToString()),
             ("$v", value)).ScalarAsync();
+
+    /// <summary>The identity's owner and its lead record in one statement (the intake's first step on every message).</summary>
+    private static async Task<(string? Owner, Lead? Lead)> OwnerWithLeadAsync(SqliteConnection c, SqliteTransaction t, string clientId, IdentityKind kind, string value) =>
+        (await c.Command(
+            $"SELECT {JoinedColumns}, i.lead_id AS owner FROM identities i LEFT JOIN leads l ON l.client_id = i.client_id AND l.id = i.lead_id WHERE i.client_id = $c AND i.kind = $k AND i.value = $v",
+            t,
+            ("$c", clientId),
+            ("$k", kind.ToString()),
+            ("$v", value)).QueryAsync(r => (r.GetString(r.GetOrdinal("owner")), r.IsDBNull(1) ? null : Map(r)))).FirstOrDefault();
+
+    private static readonly string JoinedColumns = string.Join(", ", Columns.Split(", ").Select(column => $"l.{column} AS {column}"));
 
     private static async Task<Lead?> GetAsync(SqliteConnection c, SqliteTransaction? t, string clientId, string leadId) =>
         (await c.Command($"SELECT {Columns} FROM leads WHERE client_id = $c AND id = $id", t, ("$c", clientId), ("$id", leadId)).QueryAsync(Map)).FirstOrDefault();

@@ -47,7 +47,13 @@ public sealed class SqliteWorkQueue(SqliteDatabase db, TimeProvider clock) : IWo
                 ("$due", due.Ms()),
                 ("$now", now.Ms())).ExecAsync();
         }, ct);
-        Enqueued?.Invoke(queue);
+
+        // Wake the workers once the work is committed (inside a grouped intake: after the group's commit, once per queue).
+        // Work due later is found by their idle poll; a wake-up now would only cost them a claim that finds nothing.
+        if (delay <= TimeSpan.Zero)
+        {
+            db.AfterCommit("enqueued:" + queue, () => Enqueued?.Invoke(queue));
+        }
     }
 
     public Task<WorkItem?> ClaimAsync(string queue, TimeSpan lease, CancellationToken ct)

@@ -123,6 +123,20 @@ public sealed class ClientConfigOverHttpTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnAppSecretRotatedRightAfterAWebhookCountsOnTheNextWebhook()
+    {
+        // The webhooks keep the client's decrypted secrets for a moment; a change through the config API drops them at once.
+        using var anonymous = new HttpClient { BaseAddress = _app.BaseUrl };
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.SendAsync(Webhooks.SignedWhatsApp(Demo, Webhooks.WhatsAppText("4917012345673", "wamid.rot-1", "Hallo"), SalesFlowAppProcess.WhatsAppAppSecret))).StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, (await PatchAsync(_app.Http, Demo, """{ "whatsapp": { "appSecret": "the-rotated-meta-app-secret" } }""")).StatusCode);
+
+        var old = await anonymous.SendAsync(Webhooks.SignedWhatsApp(Demo, Webhooks.WhatsAppText("4917012345673", "wamid.rot-2", "Hallo"), SalesFlowAppProcess.WhatsAppAppSecret));
+        var rotated = await anonymous.SendAsync(Webhooks.SignedWhatsApp(Demo, Webhooks.WhatsAppText("4917012345673", "wamid.rot-3", "Hallo"), "the-rotated-meta-app-secret"));
+        Assert.Equal((HttpStatusCode.Unauthorized, HttpStatusCode.OK), (old.StatusCode, rotated.StatusCode));
+    }
+
+    [Fact]
     public async Task APatchWithAnOutdatedIfMatchIsRefusedAndOneWithTheCurrentETagLands()
     {
         var read = await _app.Http.GetAsync($"/api/clients/{Demo}/config");

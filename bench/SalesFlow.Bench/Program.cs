@@ -11,6 +11,7 @@ using SalesFlow.Bench;
 // Usage: dotnet run -c Release --project bench/SalesFlow.Bench -- [--requests N] [--write docs/benchmarks.md]
 // Analytics: dotnet run -c Release --project bench/SalesFlow.Bench -- --analytics [--requests N] [--write docs/benchmarks.md]
 // Console first view: dotnet run -c Release --project bench/SalesFlow.Bench -- --console [--loads N] [--verbose] [--write docs/benchmarks.md]
+// Intake under load: dotnet run -c Release --project bench/SalesFlow.Bench -- intake [--requests N] [--seconds S] [--write docs/benchmarks.md]
 // Speed to lead: dotnet run -c Release --project bench/SalesFlow.Bench -- --speed-to-lead [--requests N] [--concurrency C] [--write docs/benchmarks.md]
 var requests = ArgValue("--requests") is { } n ? int.Parse(n, CultureInfo.InvariantCulture) : 100;
 var write = ArgValue("--write");
@@ -37,6 +38,18 @@ if (args.Contains("--console"))
     if (write is not null)
     {
         WriteSection(Path.IsPathRooted(write) ? write : Path.Combine(root, write), consoleReport, ConsoleBench.Section);
+        Console.WriteLine($"Written to {write}");
+    }
+
+    return 0;
+}
+
+if (args.Contains("intake") || args.Contains(IntakeBench.CeilingMode))
+{
+    var intakeReport = await IntakeBench.RunAsync(args, appDll, configuration);
+    if (write is not null && intakeReport is not null)
+    {
+        WriteSection(Path.IsPathRooted(write) ? write : Path.Combine(root, write), intakeReport, IntakeBench.Section);
         Console.WriteLine($"Written to {write}");
     }
 
