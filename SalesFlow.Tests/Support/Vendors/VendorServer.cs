@@ -22,6 +22,12 @@ public sealed record VendorResponse(int Status, string? Json = null, IReadOnlyDi
     /// <summary>The server sends the status, headers and the start of the body, then closes the connection (a reset mid-response).</summary>
     public bool ResetMidResponse { get; init; }
 
+    /// <summary>
+    /// The vendor acts on the request (the subclass's success: a record created, a message taken) and then answers with
+    /// this instead of its success: the lost or unreadable answer to work that was done.
+    /// </summary>
+    public bool AfterActing { get; init; }
+
     /// <summary>A proxy's or load balancer's HTML error page instead of the vendor's JSON.</summary>
     public static VendorResponse HtmlPage(int status, IReadOnlyDictionary<string, string>? headers = null) => new(status, null, headers)
     {
@@ -47,6 +53,7 @@ public sealed record VendorResponse(int Status, string? Json = null, IReadOnlyDi
 public abstract class VendorServer : IAsyncDisposable
 {
     private readonly ConcurrentQueue<VendorResponse> _scripted = new();
+    private readonly ConcurrentQueue<(Func<ReceivedRequest, bool> When, VendorResponse Response)> _targeted = new();
     private readonly Lock _arrivals = new();
     private WebApplication _app = null!;
 
@@ -76,6 +83,31 @@ public abstract class VendorServer : IAsyncDisposable
         {
             _scripted.Enqueue(response);
         }
+    }
+
+    /// <summary>
+    /// The next answers to the authenticated calls that match <paramref name="when"/> (e.g. only the create of a record),
+    /// in order, before any <see cref="Enqueue"/>d ones; other calls pass.
+    /// </summary>
+    public void EnqueueWhen(Func<ReceivedRequest, bool> when, params VendorResponse[] responses)
+    {
+        foreach (var response in responses)
+        {
+            _targeted.Enqueue((when, response));
+        }
+    }
+
+    private VendorResponse? NextScripted(ReceivedRequest request)
+    {
+        lock (_targeted)
+        {
+            if (_targeted.TryPeek(out var next) && next.When(request) && _targeted.TryDequeue(out var taken))
+            {
+                return taken.Response;
+            }
+        }
+
+        return _scripted.TryDequeue(out var scripted) ? scripted : null;
     }
 
     protected static async Task<T> StartAsync<T>(T server)
@@ -111,7 +143,13 @@ public abstract class VendorServer : IAsyncDisposable
             ReceivedAt.Enqueue(DateTimeOffset.UtcNow);
         }
 
-        var answer = Reject(request) ?? (_scripted.TryDequeue(out var scripted) ? scripted : Success(request) with { Delay = SuccessDelay });
+        var answer = Reject(request) ?? NextScripted(request) ?? Success(request) with { Delay = SuccessDelay };
+        if (answer.AfterActing)
+        {
+            _ = Success(request);
+            Effects.Enqueue(request);
+        }
+
         if (answer.Delay > TimeSpan.Zero)
         {
             try
@@ -145,7 +183,7 @@ public abstract class VendorServer : IAsyncDisposable
             await context.Response.WriteAsync(content);
         }
 
-        if (answer.Status is >= 200 and < 300)
+        if (answer.Status is >= 200 and < 300 && !answer.AfterActing)
         {
             Effects.Enqueue(request);
         }
