@@ -17,7 +17,7 @@ public sealed class DeliveryOptions : IValidatableObject
     /// <summary>The longest wait between two attempts, a vendor's Retry-After included (a Retry-After of hours must not hold a reply that long).</summary>
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(10);
 
-    /// <summary>How long one vendor call may take before it counts as unanswered (in doubt); well under <see cref="SendingLease"/>.</summary>
+    /// <summary>How long one vendor call may take before it counts as unanswered (in doubt); keep it under <see cref="SendingLease"/>.</summary>
     public TimeSpan VendorCallTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
@@ -50,9 +50,9 @@ public sealed class DeliveryOptions : IValidatableObject
             yield return new ValidationResult("Delivery:SendingLease must be between 00:00:10 and 01:00:00.", [nameof(SendingLease)]);
         }
 
-        if (VendorCallTimeout < TimeSpan.FromMilliseconds(100) || VendorCallTimeout >= SendingLease)
+        if (VendorCallTimeout < TimeSpan.FromMilliseconds(100) || VendorCallTimeout > TimeSpan.FromMinutes(5))
         {
-            yield return new ValidationResult("Delivery:VendorCallTimeout must be at least 00:00:00.1 and shorter than Delivery:SendingLease.", [nameof(VendorCallTimeout)]);
+            yield return new ValidationResult("Delivery:VendorCallTimeout must be between 00:00:00.1 and 00:05:00.", [nameof(VendorCallTimeout)]);
         }
 
         if (PerRecipientInterval < TimeSpan.Zero || PerRecipientInterval > TimeSpan.FromHours(1))

@@ -42,7 +42,7 @@ public sealed class CrmVendorFailureMatrixTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _bed = await CrmTestBed.StartAsync(callTimeout: TimeSpan.FromSeconds(1));
+        _bed = await CrmTestBed.StartAsync(callTimeout: TimeSpan.FromSeconds(3));
         await _bed.AddClientAsync(new HubSpotConfig(CrmTestBed.Token));
     }
 
@@ -118,7 +118,7 @@ public sealed class CrmVendorFailureMatrixTests : IAsyncLifetime
         Failure.RetryAfterHttpDate => [TooManyRequests(RetryAfterDate(now).ToString("r", CultureInfo.InvariantCulture))],
         Failure.RetryAfterBeyondTheCap => [TooManyRequests("86400")],
         Failure.StaysDown => [HubSpotApiServer.ServiceUnavailable(), HubSpotApiServer.ServiceUnavailable(), HubSpotApiServer.ServiceUnavailable()],
-        Failure.Timeout => [new VendorResponse(504, Delay: TimeSpan.FromSeconds(5)) { AfterActing = true }],
+        Failure.Timeout => [new VendorResponse(504, Delay: TimeSpan.FromSeconds(30)) { AfterActing = true }],
         Failure.ConnectionReset => [VendorResponse.ConnectionReset(201) with { AfterActing = true }],
         Failure.InvalidJsonOn2xx => [VendorResponse.InvalidJson(201) with { AfterActing = true }],
         Failure.WrongShapeOn2xx => [new VendorResponse(201, """{"results":[{"objectId":1}]}""") { AfterActing = true }],

@@ -143,7 +143,7 @@ public sealed class DeliveryVendorFailureMatrixTests(DeliveryVendorFailureMatrix
         Failure.RetryAfterHttpDate => [vendor.TooManyRequests(DateTimeOffset.UtcNow.AddSeconds(2).ToString("r", CultureInfo.InvariantCulture))],
         Failure.RetryAfterBeyondTheCap => [vendor.TooManyRequests("86400")],
         Failure.StaysDown => [.. Enumerable.Range(0, MaxAttempts).Select(_ => VendorResponse.HtmlPage(503))],
-        Failure.Timeout => [new VendorResponse(504, Delay: TimeSpan.FromSeconds(5))],
+        Failure.Timeout => [new VendorResponse(504, Delay: TimeSpan.FromSeconds(30))],
         Failure.ConnectionReset => [VendorResponse.ConnectionReset(vendor.SuccessStatus)],
         Failure.InvalidJsonOn2xx => [VendorResponse.InvalidJson(vendor.SuccessStatus)],
         Failure.WrongShapeOn2xx => [new VendorResponse(vendor.SuccessStatus, """{"unexpected":{"shape":true}}""")],
@@ -215,7 +215,7 @@ public sealed class DeliveryVendorFailureMatrixTests(DeliveryVendorFailureMatrix
                 ["Delivery:MaxAttempts"] = MaxAttempts.ToString(CultureInfo.InvariantCulture),
                 ["Delivery:RetryBaseDelay"] = "00:00:00.1",
                 ["Delivery:RetryMaxDelay"] = "00:00:01",
-                ["Delivery:VendorCallTimeout"] = "00:00:01",
+                ["Delivery:VendorCallTimeout"] = "00:00:03", // long enough for a normal answer on a busy 2-core machine
                 ["Delivery:PerRecipientInterval"] = "00:00:00",
             });
             var config = $$"""

@@ -63,7 +63,7 @@ public sealed class ModelVendorFailureMatrixTests : IAsyncLifetime, IDisposable
             Failure.RetryAfterSeconds => (true, 2, [OpenAIReplayServer.Error(429, "Rate limit reached", "rate_limit_exceeded", RetryAfter("1")), answer]),
             Failure.RetryAfterHttpDate => (true, 2, [OpenAIReplayServer.Error(429, "Rate limit reached", "rate_limit_exceeded", RetryAfter(DateTimeOffset.UtcNow.AddSeconds(2).ToString("r", CultureInfo.InvariantCulture))), answer]),
             Failure.StaysDown => (false, 3, [OpenAIReplayServer.Error(503)]),
-            Failure.Timeout => (true, 2, [answer with { Delay = TimeSpan.FromSeconds(5) }, answer]),
+            Failure.Timeout => (true, 2, [answer with { Delay = TimeSpan.FromSeconds(30) }, answer]),
             Failure.ConnectionReset => (true, 2, [answer with { ResetMidResponse = true }, answer]),
             Failure.InvalidJsonOn200 => (false, 1, [ReplayResponse.Json(200, """{"id":"chatcmpl-1","choices":[{"message":{"content":"cut of""")]),
             Failure.WrongShapeOn200 => (false, 1, [ReplayResponse.Json(200, """{"id":"chatcmpl-1","object":"chat.completion","choices":[]}""")]),
@@ -73,7 +73,7 @@ public sealed class ModelVendorFailureMatrixTests : IAsyncLifetime, IDisposable
         _server.Script(Chat, script);
         var options = OpenAIChatClientAgainstReplayServerTests.OptionsFor(_server, o =>
         {
-            o.Timeout = TimeSpan.FromSeconds(1);
+            o.Timeout = TimeSpan.FromSeconds(3);
             o.MaxRetries = 2;
         });
         using var connection = new OpenAIConnection(options);
