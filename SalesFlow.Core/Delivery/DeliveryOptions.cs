@@ -14,7 +14,11 @@ public sealed class DeliveryOptions : IValidatableObject
     /// <summary>Backoff before the second attempt; it doubles per attempt (with jitter) up to <see cref="RetryMaxDelay"/>.</summary>
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>The longest wait between two attempts, a vendor's Retry-After included (a Retry-After of hours must not hold a reply that long).</summary>
     public TimeSpan RetryMaxDelay { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long one vendor call may take before it counts as unanswered (in doubt); keep it under <see cref="SendingLease"/>.</summary>
+    public TimeSpan VendorCallTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// How long a claim covers its vendor call. A claim older than this whose run never recorded the vendor's answer is
@@ -44,6 +48,11 @@ public sealed class DeliveryOptions : IValidatableObject
         if (SendingLease < TimeSpan.FromSeconds(10) || SendingLease > TimeSpan.FromHours(1))
         {
             yield return new ValidationResult("Delivery:SendingLease must be between 00:00:10 and 01:00:00.", [nameof(SendingLease)]);
+        }
+
+        if (VendorCallTimeout < TimeSpan.FromMilliseconds(100) || VendorCallTimeout > TimeSpan.FromMinutes(5))
+        {
+            yield return new ValidationResult("Delivery:VendorCallTimeout must be between 00:00:00.1 and 00:05:00.", [nameof(VendorCallTimeout)]);
         }
 
         if (PerRecipientInterval < TimeSpan.Zero || PerRecipientInterval > TimeSpan.FromHours(1))

@@ -177,14 +177,16 @@ public sealed class DeliveryService(
 
     /// <summary>
     /// Exponential backoff with equal jitter (half fixed, half random, so retries of a burst spread out), and never
-    /// sooner than the vendor's Retry-After.
+    /// sooner than the vendor's Retry-After, but never longer than <see cref="DeliveryOptions.RetryMaxDelay"/>: a
+    /// Retry-After of hours (or a date far off) would otherwise hold the lead's reply that long.
     /// </summary>
     internal TimeSpan RetryDelay(int attempt, TimeSpan? retryAfter)
     {
         var exponential = Options.RetryBaseDelay.Ticks * Math.Pow(2, Math.Max(0, attempt - 1));
         var capped = Math.Min(exponential, Options.RetryMaxDelay.Ticks);
         var jittered = TimeSpan.FromTicks((long)((capped / 2) + (Random.Shared.NextDouble() * capped / 2)));
-        return retryAfter is { } floor && floor > jittered ? floor : jittered;
+        var floor = retryAfter is { } vendorAsks && vendorAsks > jittered ? vendorAsks : jittered;
+        return floor < Options.RetryMaxDelay ? floor : Options.RetryMaxDelay;
     }
 
     /// <summary>A sending item found by another run: wait for its lease; past it, in doubt (never resent blindly).</summary>

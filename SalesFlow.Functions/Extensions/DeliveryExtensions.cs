@@ -7,9 +7,6 @@ namespace SalesFlow.Functions.Extensions;
 
 public static class DeliveryExtensions
 {
-    /// <summary>How long one vendor call may take before it counts as a (transient) timeout.</summary>
-    private static readonly TimeSpan VendorCallTimeout = TimeSpan.FromSeconds(30);
-
     /// <summary>
     /// The real channel senders behind <see cref="IChannelSender"/> (<see cref="RoutingChannelSender"/>): each vendor's base
     /// URL is a setting validated at start-up. The HttpClients have no retry handler on purpose: a retried POST after a
@@ -21,13 +18,13 @@ public static class DeliveryExtensions
         AddVendorOptions<TwilioApiOptions>(services, TwilioApiOptions.Section, o => o.Problems());
         AddVendorOptions<SendGridApiOptions>(services, SendGridApiOptions.Section, o => o.Problems());
 
-        services.AddHttpClient(WhatsAppCloudSender.HttpClientName, http => http.Timeout = VendorCallTimeout);
+        services.AddHttpClient(WhatsAppCloudSender.HttpClientName, VendorCallTimeout);
         services.AddTransient<TwilioBaseUrlHandler>();
-        services.AddHttpClient(TwilioMessageSender.HttpClientName, http => http.Timeout = VendorCallTimeout)
+        services.AddHttpClient(TwilioMessageSender.HttpClientName, VendorCallTimeout)
             // Like the SDK's own default client: a redirect is the answer, not something to follow with the credentials.
             .ConfigurePrimaryHttpMessageHandler(() => new HttpClientHandler { AllowAutoRedirect = false })
             .AddHttpMessageHandler<TwilioBaseUrlHandler>();
-        services.AddHttpClient(SendGridEmailSender.HttpClientName, http => http.Timeout = VendorCallTimeout);
+        services.AddHttpClient(SendGridEmailSender.HttpClientName, VendorCallTimeout);
 
         services.AddSingleton<WhatsAppCloudSender>();
         services.AddSingleton(sp => new TwilioMessageSender(
@@ -39,6 +36,10 @@ public static class DeliveryExtensions
         services.AddSingleton<IChannelSender, RoutingChannelSender>();
         return services;
     }
+
+    /// <summary>How long one vendor call may take before it counts as unanswered (Delivery:VendorCallTimeout).</summary>
+    private static void VendorCallTimeout(IServiceProvider services, HttpClient http) =>
+        http.Timeout = services.GetRequiredService<IOptions<DeliveryOptions>>().Value.VendorCallTimeout;
 
     /// <summary>Binds the section and fails the start with one line per problem, naming the setting.</summary>
     internal static void AddVendorOptions<T>(IServiceCollection services, string section, Func<T, IEnumerable<string>> problems)

@@ -82,10 +82,10 @@ public sealed partial class HubSpotCrmGateway(IHttpClientFactory http, IOptions<
         {
             // Search is eventually consistent: a contact created moments ago may not be found yet, but the e-mail is
             // unique, and HubSpot names the existing contact: "Contact already exists. Existing ID: 12345".
-            var existing = ExistingId().Match(json?["message"]?.GetValue<string>() ?? "");
+            var existing = ExistingId().Match(Text(json, "message") ?? "");
             if (!existing.Success)
             {
-                throw new CrmException($"HubSpot 409: {json?["message"]}", permanent: true, status: 409);
+                throw new CrmException($"HubSpot 409: {Text(json, "message")}", permanent: true, status: 409);
             }
 
             await UpdateAsync(account, "contacts", existing.Groups[1].Value, properties, ct);
@@ -159,8 +159,16 @@ public sealed partial class HubSpotCrmGateway(IHttpClientFactory http, IOptions<
             ["properties"] = new JsonArray("hs_object_id"),
             ["limit"] = 1,
         };
-        var (_, json) = await SendAsync(account, HttpMethod.Post, $"crm/v3/objects/{type}/search", body, search: true, ct);
-        return json?["results"] is JsonArray { Count: > 0 } results ? results[0]?["id"]?.GetValue<string>() : null;
+        var (status, json) = await SendAsync(account, HttpMethod.Post, $"crm/v3/objects/{type}/search", body, search: true, ct);
+
+        // Only a readable results array says "none": an unreadable answer (HTML, cut off, another shape) taken for "none"
+        // would create the contact or deal a second time, so it is a transient failure and the sync runs again.
+        if (json is not JsonObject { } answer || answer["results"] is not JsonArray results)
+        {
+            throw new CrmException($"HubSpot answered the {type} search ({(int)status}) without a results array.", permanent: false, status: (int)status);
+        }
+
+        return results.Count == 0 ? null : Text(results[0], "id") ?? throw new CrmException($"HubSpot answered the {type} search with a result without an id.", permanent: false, status: (int)status);
     }
 
     /// <summary>Sends one request; returns the status and JSON of a success or of one of <paramref name="accepted"/>, else throws <see cref="CrmException"/>.</summary>
@@ -195,11 +203,13 @@ public sealed partial class HubSpotCrmGateway(IHttpClientFactory http, IOptions<
             }
 
             var status = (int)response.StatusCode;
-            var what = $"HubSpot {status} {json?["category"]?.GetValue<string>() ?? response.ReasonPhrase}: {json?["message"]?.GetValue<string>() ?? Truncate(text)}"
-                + (json?["correlationId"]?.GetValue<string>() is { } correlation ? $" (correlationId {correlation})" : "");
+            var what = $"HubSpot {status} {Text(json, "category") ?? response.ReasonPhrase}: {Text(json, "message") ?? Truncate(text)}"
+                + (Text(json, "correlationId") is { } correlation ? $" (correlationId {correlation})" : "");
             if (status == 429)
             {
-                throw new CrmException(what, permanent: false, VendorErrors.RetryAfter(response.Headers, clock.GetUtcNow()) ?? DefaultThrottle, status);
+                // Honoured, but no longer than the sync's longest backoff: a Retry-After of a day would park the lead's record.
+                var wait = VendorErrors.RetryAfter(response.Headers, clock.GetUtcNow()) ?? DefaultThrottle;
+                throw new CrmException(what, permanent: false, wait < CrmSyncService.MaxBackoff ? wait : CrmSyncService.MaxBackoff, status);
             }
 
             throw new CrmException(what, permanent: !VendorErrors.IsTransientStatus(status), status: status);
@@ -223,8 +233,13 @@ public sealed partial class HubSpotCrmGateway(IHttpClientFactory http, IOptions<
         ["types"] = new JsonArray(new JsonObject { ["associationCategory"] = "HUBSPOT_DEFINED", ["associationTypeId"] = typeId }),
     };
 
+    /// <summary>The new object's id; without one (an unreadable answer) transient: the rerun's search finds what was created.</summary>
     private static string IdOf(JsonNode? json) =>
-        json?["id"]?.GetValue<string>() is { Length: > 0 } id ? id : throw new CrmException("HubSpot answered without an object id.", permanent: false);
+        Text(json, "id") is { Length: > 0 } id ? id : throw new CrmException("HubSpot answered without an object id.", permanent: false);
+
+    /// <summary>The string property <paramref name="name"/> of a JSON object; null for any other shape (never throws).</summary>
+    private static string? Text(JsonNode? json, string name) =>
+        json is JsonObject o && o[name] is JsonValue v && v.TryGetValue<string>(out var text) ? text : null;
 
     private static JsonNode? ParseOrNull(string text)
     {

@@ -53,7 +53,7 @@ public sealed class SendGridEmailSender(IHttpClientFactory httpClients, IOptions
         {
             return response.Headers.TryGetValues("X-Message-Id", out var ids) && ids.FirstOrDefault() is { Length: > 0 } id
                 ? id
-                : throw new DeliveryException($"{Vendor} answered {status} without an X-Message-Id header.", permanent: false, VendorErrors.Status(response.StatusCode));
+                : throw VendorErrors.AcceptedWithoutId(Vendor, status, "an X-Message-Id header");
         }
 
         var body = response.Body is null ? "" : await response.Body.ReadAsStringAsync(ct);

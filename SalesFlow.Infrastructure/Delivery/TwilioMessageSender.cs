@@ -55,7 +55,12 @@ public sealed class TwilioMessageSender(IHttpClientFactory httpClients, TimeProv
         {
             // The SDK takes no CancellationToken; WaitAsync stops waiting (the request itself ends with the HttpClient's timeout).
             var message = await MessageResource.CreateAsync(options, client).WaitAsync(ct);
-            return message.Sid;
+            return message?.Sid is { Length: > 0 } sid ? sid : throw VendorErrors.AcceptedWithoutId(Vendor, (int?)http.LastResponse?.StatusCode ?? 0, "a message sid");
+        }
+        catch (ApiException e) when (http.LastResponse?.StatusCode is { } accepted && (int)accepted is >= 200 and < 300)
+        {
+            // The SDK could not read a 2xx answer (not JSON, an HTML page): Twilio created the message all the same.
+            throw VendorErrors.AcceptedWithoutId(Vendor, (int)accepted, $"a readable message resource ({e.Message})");
         }
         catch (ApiException e)
         {

@@ -45,5 +45,15 @@ internal static class VendorErrors
         _ => null,
     };
 
+    /// <summary>
+    /// A 2xx whose body or headers lack the message id (invalid JSON, another shape, an HTML page): the vendor accepted the
+    /// message, so sending it again would send it twice. In doubt, like a lost answer: the vendor's status report, which
+    /// names our outbox item, settles it.
+    /// </summary>
+    public static DeliveryException AcceptedWithoutId(string vendor, int status, string missing) =>
+        DeliveryException.Unanswered(
+            $"{vendor} answered HTTP {status} (accepted) without {missing}; it has the message, so it is not sent again.",
+            new FormatException($"{vendor}'s HTTP {status} answer has no {missing}."));
+
     public static string Status(HttpStatusCode status) => ((int)status).ToString(CultureInfo.InvariantCulture);
 }

@@ -58,7 +58,7 @@ public sealed class WhatsAppCloudSender(IHttpClientFactory httpClients, IOptions
             var text = await response.Content.ReadAsStringAsync(ct);
             if (response.IsSuccessStatusCode)
             {
-                return MessageId(text) ?? throw new DeliveryException($"{Vendor} answered {(int)response.StatusCode} without messages[0].id.", permanent: false, VendorErrors.Status(response.StatusCode));
+                return MessageId(text) ?? throw VendorErrors.AcceptedWithoutId(Vendor, (int)response.StatusCode, "messages[0].id");
             }
 
             throw Refusal((int)response.StatusCode, text, VendorErrors.RetryAfter(response.Headers, clock.GetUtcNow()));

@@ -36,16 +36,22 @@ internal static class CalComWire
         return Languages.TryGetValue(primary, out var general) ? general : null;
     }
 
+    /// <summary>The <c>data</c> of a success answer; an answer that is not a JSON object is a transient failure, not "nothing".</summary>
     public static JsonNode? Data(string text, string what)
     {
+        JsonNode? root;
         try
         {
-            return JsonNode.Parse(text)?["data"];
+            root = JsonNode.Parse(text);
         }
         catch (JsonException e)
         {
             throw new SchedulingException($"Cal.com answered {what} with something that is not JSON.", permanent: false, inner: e);
         }
+
+        return root is JsonObject answer
+            ? answer["data"]
+            : throw new SchedulingException($"Cal.com answered {what} with JSON that is not an object.", permanent: false);
     }
 
     public static string ErrorMessage(string text)
@@ -61,13 +67,12 @@ internal static class CalComWire
         }
     }
 
-    /// <summary>Every slot start of a 2024-09-04 slots answer, earliest first.</summary>
+    /// <summary>Every slot start of a 2024-09-04 slots answer, earliest first; a slot without a readable start is left out (never invented).</summary>
     public static IEnumerable<DateTimeOffset> SlotStarts(JsonNode? data) =>
         data is JsonObject days
             ? days.SelectMany(day => day.Value as JsonArray ?? [])
-                .Select(slot => slot?["start"]?.GetValue<string>())
-                .Where(start => start is not null)
-                .Select(start => Time(start!))
+                .Select(slot => Time(Text(slot, "start")))
+                .OfType<DateTimeOffset>()
                 .OrderBy(start => start)
             : throw new SchedulingException("Cal.com's slots answer has no data object.", permanent: false);
 
@@ -75,44 +80,53 @@ internal static class CalComWire
     {
         // Recurring bookings answer an array; ours are single, but read the first either way.
         var booking = data is JsonArray { Count: > 0 } many ? many[0] : data;
-        var uid = booking?["uid"]?.GetValue<string>() ?? throw new SchedulingException("Cal.com's booking answer has no uid.", permanent: false);
-        return new BookedMeeting(
-            MeetingProviders.CalCom,
-            uid,
-            Time(booking["start"]!.GetValue<string>()),
-            Time(booking["end"]!.GetValue<string>()),
-            Location(booking));
+        return Text(booking, "uid") is { } uid && Time(Text(booking, "start")) is { } start && Time(Text(booking, "end")) is { } end
+            ? new BookedMeeting(MeetingProviders.CalCom, uid, start, end, Location(booking!))
+            : throw new SchedulingException("Cal.com's booking answer has no uid, start or end it can be read by.", permanent: false);
     }
 
     public static bool IsCancelled(JsonNode? booking) =>
-        string.Equals(booking?["status"]?.GetValue<string>(), "cancelled", StringComparison.OrdinalIgnoreCase);
+        string.Equals(Text(booking, "status"), "cancelled", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>The active booking of the list that is this request's: same start, and our idempotency key, or the attendee's e-mail or phone.</summary>
+    /// <summary>
+    /// The active booking of the list that is this request's: same start, and our idempotency key, or the attendee's
+    /// e-mail or phone. A list that cannot be read is a transient failure: taken for "not booked", the caller would book twice.
+    /// </summary>
     public static BookedMeeting? FindBooking(JsonNode? data, BookingRequest request, string keyName)
     {
-        foreach (var booking in data as JsonArray ?? [])
+        if (data is not JsonArray bookings)
         {
-            if (booking is null || IsCancelled(booking) || booking["start"]?.GetValue<string>() is not { } start || Time(start) != request.Slot.Start)
+            throw new SchedulingException("Cal.com's bookings answer has no data array.", permanent: false);
+        }
+
+        foreach (var booking in bookings)
+        {
+            if (booking is not JsonObject found || IsCancelled(found) || Time(Text(found, "start")) != request.Slot.Start)
             {
                 continue;
             }
 
-            var ours = booking["metadata"]?[keyName]?.GetValue<string>() == request.IdempotencyKey
-                || (booking["attendees"] as JsonArray ?? []).Any(a => Same(a?["email"], request.Email) || Same(a?["phoneNumber"], request.Phone));
+            var ours = Text(found["metadata"], keyName) == request.IdempotencyKey
+                || (found["attendees"] as JsonArray ?? []).Any(a => Same(Text(a, "email"), request.Email) || Same(Text(a, "phoneNumber"), request.Phone));
             if (ours)
             {
-                return Booking(booking);
+                return Booking(found);
             }
         }
 
         return null;
     }
 
-    private static bool Same(JsonNode? value, string? expected) =>
-        !string.IsNullOrWhiteSpace(expected) && value?.GetValue<string>() is { } actual && string.Equals(actual.Trim(), expected.Trim(), StringComparison.OrdinalIgnoreCase);
+    private static bool Same(string? actual, string? expected) =>
+        !string.IsNullOrWhiteSpace(expected) && actual is not null && string.Equals(actual.Trim(), expected.Trim(), StringComparison.OrdinalIgnoreCase);
 
     private static string? Location(JsonNode booking) =>
-        booking["meetingUrl"]?.GetValue<string>() is { Length: > 0 } url ? url : booking["location"]?.GetValue<string>();
+        Text(booking, "meetingUrl") is { Length: > 0 } url ? url : Text(booking, "location");
 
-    private static DateTimeOffset Time(string value) => DateTimeOffset.Parse(value, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind).ToUniversalTime();
+    /// <summary>The string property <paramref name="name"/> of a JSON object; null for any other shape (never throws).</summary>
+    private static string? Text(JsonNode? node, string name) =>
+        node is JsonObject o && o[name] is JsonValue v && v.TryGetValue<string>(out var text) ? text : null;
+
+    private static DateTimeOffset? Time(string? value) =>
+        DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var time) ? time.ToUniversalTime() : null;
 }

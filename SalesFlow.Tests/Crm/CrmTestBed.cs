@@ -28,10 +28,13 @@ public sealed class CrmTestBed : IAsyncDisposable
     public const string Token = "pat-eu1-test-token-0a0a";
     public const string ClientId = "acme";
 
-    private readonly ServiceProvider _http = new ServiceCollection().AddHttpClient().BuildServiceProvider();
+    private readonly ServiceProvider _http;
 
-    private CrmTestBed(HubSpotApiServer server, IMeetingStore? meetings)
+    private CrmTestBed(HubSpotApiServer server, IMeetingStore? meetings, TimeSpan callTimeout)
     {
+        var http = new ServiceCollection();
+        http.AddHttpClient(HubSpotCrmGateway.HttpClientName, c => c.Timeout = callTimeout);
+        _http = http.BuildServiceProvider();
         Server = server;
         Clients = new SqliteClientStore(Temp.Db, Clock);
         Leads = new SqliteLeadStore(Temp.Db);
@@ -61,7 +64,10 @@ public sealed class CrmTestBed : IAsyncDisposable
     public CrmSyncService Sync { get; }
     public SyncCrmHandler Handler { get; }
 
-    public static async Task<CrmTestBed> StartAsync(IMeetingStore? meetings = null) => new(await HubSpotApiServer.StartAsync(Token), meetings);
+    public static async Task<CrmTestBed> StartAsync(IMeetingStore? meetings = null) => new(await HubSpotApiServer.StartAsync(Token), meetings, TimeSpan.FromSeconds(100));
+
+    /// <summary>With HubSpot calls that give up after <paramref name="callTimeout"/> (the app's is 30 s), for timeout tests.</summary>
+    public static async Task<CrmTestBed> StartAsync(TimeSpan callTimeout) => new(await HubSpotApiServer.StartAsync(Token), null, callTimeout);
 
     public async Task AddClientAsync(HubSpotConfig? hubspot, string clientId = ClientId) =>
         Assert.True(await Clients.TryCreateAsync(

@@ -16,6 +16,9 @@ namespace SalesFlow.Tests.Support;
 /// <summary>One scripted answer: status, content type, body, extra headers; SSE bodies are written in pieces, <see cref="EventDelay"/> apart.</summary>
 public sealed record ReplayResponse(int Status, string ContentType, string Body, IReadOnlyDictionary<string, string>? Headers = null, TimeSpan Delay = default, TimeSpan EventDelay = default)
 {
+    /// <summary>The status, headers and the first half of the body go out, then the connection closes (a reset mid-response).</summary>
+    public bool ResetMidResponse { get; init; }
+
     public static ReplayResponse Json(int status, string body, IReadOnlyDictionary<string, string>? headers = null) => new(status, "application/json", body, headers);
 }
 
@@ -230,6 +233,14 @@ public sealed class OpenAIReplayServer : IAsyncDisposable
                 }
             }
 
+            return;
+        }
+
+        if (response.ResetMidResponse)
+        {
+            await context.Response.WriteAsync(response.Body[..(response.Body.Length / 2)], context.RequestAborted);
+            await context.Response.Body.FlushAsync(context.RequestAborted);
+            context.Abort();
             return;
         }
 

@@ -12,7 +12,38 @@ using Microsoft.Extensions.Logging;
 namespace SalesFlow.Tests.Support.Vendors;
 
 /// <summary>One scripted answer of a vendor server: status, JSON body (null: empty), extra headers, and how long it takes.</summary>
-public sealed record VendorResponse(int Status, string? Json = null, IReadOnlyDictionary<string, string>? Headers = null, TimeSpan Delay = default);
+public sealed record VendorResponse(int Status, string? Json = null, IReadOnlyDictionary<string, string>? Headers = null, TimeSpan Delay = default)
+{
+    /// <summary>A body that is not the vendor's JSON (an HTML error page, a cut-off document), sent as <see cref="ContentType"/>; wins over <see cref="Json"/>.</summary>
+    public string? RawBody { get; init; }
+
+    public string ContentType { get; init; } = "application/json";
+
+    /// <summary>The server sends the status, headers and the start of the body, then closes the connection (a reset mid-response).</summary>
+    public bool ResetMidResponse { get; init; }
+
+    /// <summary>
+    /// The vendor acts on the request (the subclass's success: a record created, a message taken) and then answers with
+    /// this instead of its success: the lost or unreadable answer to work that was done.
+    /// </summary>
+    public bool AfterActing { get; init; }
+
+    /// <summary>A proxy's or load balancer's HTML error page instead of the vendor's JSON.</summary>
+    public static VendorResponse HtmlPage(int status, IReadOnlyDictionary<string, string>? headers = null) => new(status, null, headers)
+    {
+        RawBody = $"<!DOCTYPE html><html><head><title>{status} Error</title></head><body><h1>{status}</h1><p>The server encountered a temporary error.</p></body></html>",
+        ContentType = "text/html; charset=utf-8",
+    };
+
+    /// <summary>A body declared as JSON that does not parse (cut off, garbage).</summary>
+    public static VendorResponse InvalidJson(int status, IReadOnlyDictionary<string, string>? headers = null) => new(status, null, headers)
+    {
+        RawBody = "{\"id\": \"4711\", \"status\": ",
+    };
+
+    /// <summary>Headers and half a success body, then the connection closes: the vendor may have acted, the caller has no answer.</summary>
+    public static VendorResponse ConnectionReset(int status = 200) => new(status, """{"id":"half-an-answ""") { ResetMidResponse = true };
+}
 
 /// <summary>
 /// A real Kestrel server on 127.0.0.1 that speaks one vendor's API: the subclass routes and authenticates like the
@@ -22,6 +53,8 @@ public sealed record VendorResponse(int Status, string? Json = null, IReadOnlyDi
 public abstract class VendorServer : IAsyncDisposable
 {
     private readonly ConcurrentQueue<VendorResponse> _scripted = new();
+    private readonly ConcurrentQueue<(Func<ReceivedRequest, bool> When, VendorResponse Response)> _targeted = new();
+    private readonly Lock _arrivals = new();
     private WebApplication _app = null!;
 
     public Uri BaseUrl { get; private set; } = null!;
@@ -30,6 +63,15 @@ public abstract class VendorServer : IAsyncDisposable
     public string BaseUrlSetting => BaseUrl.ToString().TrimEnd('/');
 
     public ConcurrentQueue<ReceivedRequest> Received { get; } = new();
+
+    /// <summary>When each request of <see cref="Received"/> arrived, in the same order (for "no sooner than Retry-After").</summary>
+    public ConcurrentQueue<DateTimeOffset> ReceivedAt { get; } = new();
+
+    /// <summary>
+    /// The requests answered in full with a 2xx: what the vendor acted on (a message sent, a record created). A call the
+    /// caller gave up on, or whose answer was cut, is not counted: in these tests the vendor had not acted on it.
+    /// </summary>
+    public ConcurrentQueue<ReceivedRequest> Effects { get; } = new();
 
     /// <summary>How long every success answer takes (a slow vendor widens the window a crash can hit mid-call).</summary>
     public TimeSpan SuccessDelay { get; set; }
@@ -41,6 +83,31 @@ public abstract class VendorServer : IAsyncDisposable
         {
             _scripted.Enqueue(response);
         }
+    }
+
+    /// <summary>
+    /// The next answers to the authenticated calls that match <paramref name="when"/> (e.g. only the create of a record),
+    /// in order, before any <see cref="Enqueue"/>d ones; other calls pass.
+    /// </summary>
+    public void EnqueueWhen(Func<ReceivedRequest, bool> when, params VendorResponse[] responses)
+    {
+        foreach (var response in responses)
+        {
+            _targeted.Enqueue((when, response));
+        }
+    }
+
+    private VendorResponse? NextScripted(ReceivedRequest request)
+    {
+        lock (_targeted)
+        {
+            if (_targeted.TryPeek(out var next) && next.When(request) && _targeted.TryDequeue(out var taken))
+            {
+                return taken.Response;
+            }
+        }
+
+        return _scripted.TryDequeue(out var scripted) ? scripted : null;
     }
 
     protected static async Task<T> StartAsync<T>(T server)
@@ -69,9 +136,20 @@ public abstract class VendorServer : IAsyncDisposable
         var body = await reader.ReadToEndAsync();
         var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
         var request = new ReceivedRequest(context.Request.Method, context.Request.Path.Value ?? "", headers, body) { Query = context.Request.QueryString.Value ?? "" };
-        Received.Enqueue(request);
+        lock (_arrivals)
+        {
+            // One lock so Received and ReceivedAt stay in the same order.
+            Received.Enqueue(request);
+            ReceivedAt.Enqueue(DateTimeOffset.UtcNow);
+        }
 
-        var answer = Reject(request) ?? (_scripted.TryDequeue(out var scripted) ? scripted : Success(request) with { Delay = SuccessDelay });
+        var answer = Reject(request) ?? NextScripted(request) ?? Success(request) with { Delay = SuccessDelay };
+        if (answer.AfterActing)
+        {
+            _ = Success(request);
+            Effects.Enqueue(request);
+        }
+
         if (answer.Delay > TimeSpan.Zero)
         {
             try
@@ -90,10 +168,24 @@ public abstract class VendorServer : IAsyncDisposable
             context.Response.Headers[name] = value;
         }
 
-        if (answer.Json is not null)
+        if (answer.ResetMidResponse)
         {
-            context.Response.ContentType = "application/json";
-            await context.Response.WriteAsync(answer.Json);
+            // The start of the body reaches the wire, the rest never does: the client sees the connection end mid-answer.
+            await context.Response.WriteAsync(answer.Json ?? answer.RawBody ?? "{");
+            await context.Response.Body.FlushAsync();
+            context.Abort();
+            return;
+        }
+
+        if ((answer.RawBody ?? answer.Json) is { } content)
+        {
+            context.Response.ContentType = answer.RawBody is null ? "application/json" : answer.ContentType;
+            await context.Response.WriteAsync(content);
+        }
+
+        if (answer.Status is >= 200 and < 300 && !answer.AfterActing)
+        {
+            Effects.Enqueue(request);
         }
     }
 
