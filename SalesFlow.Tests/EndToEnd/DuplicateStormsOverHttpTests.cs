@@ -225,7 +225,8 @@ public sealed class DuplicateStormsOverHttpTests : IAsyncLifetime
         string Event(string kind, string eventId) =>
             $$"""{"email":"lead@example.com","event":"{{kind}}","sg_event_id":"{{eventId}}","sg_message_id":"{{messageId}}.filterdrecv-1","outbox_id":"{{item.Id}}","timestamp":1700000000}""";
         var body = Encoding.UTF8.GetBytes("[" + string.Join(",\r\n", Event("processed", "ev-1"), Event("delivered", "ev-2"), Event("open", "ev-3")) + "]\r\n");
-        const string timestamp = "1700000001";
+        // Signed now: a timestamp more than five minutes off is refused as a replay.
+        var timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
         var signature = Convert.ToBase64String(key.SignData([.. Encoding.UTF8.GetBytes(timestamp), .. body], HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence));
 
         var responses = await StormAsync(() =>
