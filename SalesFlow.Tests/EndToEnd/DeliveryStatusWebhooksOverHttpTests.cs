@@ -36,23 +36,7 @@ public sealed class DeliveryStatusWebhooksOverHttpTests : IAsyncLifetime
     {
         var leads = _app.Services.GetRequiredService<ILeadStore>();
         var (lead, _) = await leads.GetOrCreateByIdentityAsync(Demo, IdentityKind.Phone, "+4917" + Random.Shared.Next(10000000, 99999999), () => StoreContractTests.NewLead(Demo), default);
-        var id = Ids.New("out");
-        var now = DateTimeOffset.UtcNow;
-        return (await Outbox.AddAsync(new OutboxItem
-        {
-            Id = id,
-            ClientId = Demo,
-            LeadId = lead.Id,
-            ConversationId = "conv_1",
-            Channel = channel,
-            Recipient = recipient,
-            Text = "Thanks for your message",
-            IdempotencyKey = "key-" + id,
-            Status = status,
-            ProviderMessageId = providerId,
-            CreatedAt = now,
-            UpdatedAt = now,
-        }, default)).Item;
+        return (await Outbox.AddAsync(OutboxSeeds.Reply(Demo, lead.Id, status, providerId, channel, recipient), default)).Item;
     }
 
     private async Task<OutboxItem> StoredAsync(OutboxItem item) => (await Outbox.GetAsync(Demo, item.Id, default))!;

@@ -108,23 +108,7 @@ public sealed class DuplicateStormsOverHttpTests : IAsyncLifetime
     private async Task<OutboxItem> SeedAsync(string status, string? providerId, ChannelKind channel, string recipient)
     {
         var leadId = await NewLeadAsync();
-        var id = Ids.New("out");
-        var now = DateTimeOffset.UtcNow;
-        return (await Outbox.AddAsync(new OutboxItem
-        {
-            Id = id,
-            ClientId = Demo,
-            LeadId = leadId,
-            ConversationId = "conv_1",
-            Channel = channel,
-            Recipient = recipient,
-            Text = "Thanks for your message",
-            IdempotencyKey = "key-" + id,
-            Status = status,
-            ProviderMessageId = providerId,
-            CreatedAt = now,
-            UpdatedAt = now,
-        }, default)).Item;
+        return (await Outbox.AddAsync(OutboxSeeds.Reply(Demo, leadId, status, providerId, channel, recipient), default)).Item;
     }
 
     private async Task PatchConfigAsync(object config)
