@@ -124,6 +124,8 @@ public static class ReplyBench
     {
         var latencies = new List<double>();
         var lost = 0;
+        var appCpu = app.CpuTime;
+        var benchCpu = Process.GetCurrentProcess().TotalProcessorTime;
         var started = Stopwatch.GetTimestamp();
         var waIds = Enumerable.Range(0, leads).Select(_ => numbers.Next()).ToArray();
         await Task.WhenAll(waIds.Select(async waId =>
@@ -160,11 +162,12 @@ public static class ReplyBench
             }
         }));
         var elapsed = Stopwatch.GetElapsedTime(started);
+        var cpu = new Cpu(app.CpuTime - appCpu, Process.GetCurrentProcess().TotalProcessorTime - benchCpu);
 
         // A second reply to one message would arrive right after the first: give it the time to show.
         await Task.Delay(TimeSpan.FromSeconds(2));
         var doubled = waIds.Sum(w => stub.Unclaimed("+" + w));
-        return new Row("", leads * turns, latencies, lost, doubled, elapsed);
+        return new Row("", leads * turns, latencies, lost, doubled, elapsed, cpu);
     }
 
     private static TimeSpan Between(Random random, TimeSpan min, TimeSpan max) =>
@@ -215,12 +218,13 @@ public static class ReplyBench
         md.AppendLine("* **Vendor pacing off**: `Delivery__PerRecipientInterval=0` and `Delivery__PerSenderPerSecond=10000`. By default SalesFlow keeps WhatsApp's own limits (one message per ~6 s to one user, ~80/s per number) by deferring sends; with them on the bench would measure that pacing (a lead thinking 1–3 s would wait for its second reply until 6 s after the first).");
         md.AppendLine("* **Latency**: the bench's clock just before the webhook POST → the stub's clock when the send arrives (one process, one `Stopwatch`): intake, the queued turn (extraction, profile, state machine, knowledge, memory, reply, compliance, outbox, commit, score, analytics, next best actions, follow-up plan), the queued delivery and the vendor call.");
         md.AppendLine("* **Answered once**: every message's reply is awaited (60 s at most, else lost); after each row the stub is checked for a second send to any lead.");
+        md.AppendLine("* **CPU per turn**: the app process's CPU time (user + kernel, `/proc`) over the row divided by the turns answered (webhook, turn and delivery together), and the bench's own (its HTTP client, the stub, the signing). On a machine shared with other work, latency is noisy but CPU time per turn is not: 2 cores give at most about 2000 / (app + bench CPU ms per turn) turns/s.");
         md.AppendLine();
-        md.AppendLine("| Load | Turns | Turns/s | p50 | p90 | p99 | max | Lost | Answered twice |");
-        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        md.AppendLine("| Load | Turns | Turns/s | p50 | p90 | p99 | max | App CPU/turn | Bench CPU/turn | Lost | Answered twice |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in rows)
         {
-            md.AppendLine(CultureInfo.InvariantCulture, $"| {r.Name} | {r.Answered}/{r.Sent} | {r.TurnsPerSecond:0.0} | {r.P(50):0.0} ms | {r.P(90):0.0} ms | {r.P(99):0.0} ms | {r.P(100):0.0} ms | {r.Lost} | {r.Doubled} |");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {r.Name} | {r.Answered}/{r.Sent} | {r.TurnsPerSecond:0.0} | {r.P(50):0.0} ms | {r.P(90):0.0} ms | {r.P(99):0.0} ms | {r.P(100):0.0} ms | {r.AppCpuPerTurn:0.0} ms | {r.BenchCpuPerTurn:0.0} ms | {r.Lost} | {r.Doubled} |");
         }
 
         var head = rows.First(r => r.Headline);
@@ -236,8 +240,16 @@ public static class ReplyBench
     public static string Line(Row head, int leads) =>
         string.Create(CultureInfo.InvariantCulture, $"reply: {head.TurnsPerSecond:0.0} turns/s, p50 {head.P(50):0.0} ms, p99 {head.P(99):0.0} ms at {leads} leads");
 
-    public sealed record Row(string Name, int Sent, List<double> Latencies, int Lost, int Doubled, TimeSpan Elapsed)
+    /// <summary>CPU time used during a row: the app's, and the bench's own (its HTTP client and the Graph stub).</summary>
+    public sealed record Cpu(TimeSpan App, TimeSpan Bench);
+
+    public sealed record Row(string Name, int Sent, List<double> Latencies, int Lost, int Doubled, TimeSpan Elapsed, Cpu Cpu)
     {
+        /// <summary>The app's CPU milliseconds per answered turn (webhook, turn, delivery): robust to a busy machine, unlike latency.</summary>
+        public double AppCpuPerTurn => Cpu.App.TotalMilliseconds / Math.Max(1, Answered);
+
+        public double BenchCpuPerTurn => Cpu.Bench.TotalMilliseconds / Math.Max(1, Answered);
+
         public bool Headline { get; init; }
 
         public bool Saturation { get; init; }
