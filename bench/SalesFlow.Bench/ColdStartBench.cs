@@ -31,7 +31,9 @@ public static class ColdStartBench
     public static async Task<string> RunAsync(string root, string appDll, Options o, string configuration)
     {
         var builds = new List<(string Name, Launch Launch)> { ("framework-dependent (`dotnet SalesFlow.Functions.dll`)", new Launch("dotnet", $"\"{appDll}\"", Path.GetDirectoryName(appDll)!)) };
-        var (published, publishNote) = o.Published is { } dir ? (dir, $"the publish in `{dir}`") : await PublishAsync(root);
+        var (published, publishNote) = o.Published is { } dir
+            ? (dir, "made beforehand with `dotnet publish SalesFlow.Functions -c Release -r linux-x64 --self-contained -p:PublishReadyToRun=true -o <dir>` and passed as `--published <dir>` (the runtime packs and the ReadyToRun compiler pack, Crossgen2, restored from NuGet here)")
+            : await PublishAsync(root);
         if (published is not null)
         {
             var exe = Path.Combine(published, "SalesFlow.Functions");
