@@ -103,6 +103,9 @@ public sealed class ConversationEngine(
             return null; // erased meanwhile: nothing to answer
         }
 
+        // What the turn runs inline (the reactions to its integration events) uses this read of the client.
+        using var heldClient = TurnClient.Hold(client);
+
         var now = clock.GetUtcNow();
         // A plain read first: the lead's conversation nearly always exists (intake created it), and on the embedded store
         // the get-or-create is a write transaction that would queue behind every other writer just to read.
