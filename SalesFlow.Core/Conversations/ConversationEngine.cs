@@ -103,8 +103,14 @@ public sealed class ConversationEngine(
             return null; // erased meanwhile: nothing to answer
         }
 
+        // What the turn runs inline (the reactions to its integration events) uses this read of the client.
+        using var heldClient = TurnClient.Hold(client);
+
         var now = clock.GetUtcNow();
-        var conversation = await conversations.GetOrCreateForLeadAsync(clientId, leadId, ChannelKind.Web, now, ct);
+        // A plain read first: the lead's conversation nearly always exists (intake created it), and on the embedded store
+        // the get-or-create is a write transaction that would queue behind every other writer just to read.
+        var conversation = await conversations.FindForLeadAsync(clientId, leadId, ct)
+            ?? await conversations.GetOrCreateForLeadAsync(clientId, leadId, ChannelKind.Web, now, ct);
         var pending = await conversations.ListInboundAfterAsync(clientId, conversation.Id, conversation.AnsweredThroughSeq, ct);
         if (pending.Count == 0)
         {

@@ -18,7 +18,8 @@ public sealed class CrmSyncReaction(IClientStore clients, IWorkQueue queue) : II
             return;
         }
 
-        var client = await clients.GetAsync(integrationEvent.ClientId, ct);
+        // Inside a turn, the client it has just read (TurnClient); elsewhere (meetings, timers) from the store.
+        var client = Conversations.TurnClient.For(integrationEvent.ClientId) ?? await clients.GetAsync(integrationEvent.ClientId, ct);
         if (client?.Config?.HubSpot is not { IsComplete: true })
         {
             return;

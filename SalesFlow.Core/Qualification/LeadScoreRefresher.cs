@@ -55,12 +55,14 @@ public sealed class LeadScoreRefresher(
 
     private async Task<LeadScoreSnapshot> RefreshAsync(Lead lead, Conversation? conversation, LeadProfile? profile, IReadOnlyList<Message>? messages, CancellationToken ct)
     {
-        var before = await scores.GetAsync(lead.ClientId, lead.Id, ct);
         messages ??= conversation is null ? [] : await conversations.ListMessagesAsync(lead.ClientId, conversation.Id, LeadScoreReader.MessageWindow, ct);
         var model = await models.GetAsync(lead.ClientId, ct);
         var snapshot = Compute(lead, conversation, messages, profile, model, clock.GetUtcNow());
+        // Only a hot score can be a change to hot: the previous snapshot is read (before it is replaced) only then.
+        var hot = snapshot.Score.Temperature == "hot";
+        var before = hot ? await scores.GetAsync(lead.ClientId, lead.Id, ct) : null;
         await scores.SaveAsync(snapshot, ct);
-        if (snapshot.Score.Temperature == "hot" && before?.Score.Temperature != "hot")
+        if (hot && before?.Score.Temperature != "hot")
         {
             var throughSeq = messages.Count == 0 ? 0 : messages.Max(m => m.Seq);
             await integrationEvents.PublishBestEffortAsync(new LeadBecameHot(lead.ClientId, lead.Id, snapshot.ComputedAt, throughSeq, snapshot.Score.Probability), logger, ct);

@@ -17,9 +17,12 @@ public static class QualificationExtensions
         services.AddSingleton<ILeadScoreStore>(sp => sp.GetRequiredService<AdapterChoice>().Store == AdapterExtensions.Cosmos
             ? new CosmosLeadScoreStore(sp.GetRequiredService<CosmosStores>().Containers)
             : new SqliteLeadScoreStore(sp.GetRequiredService<SqliteDatabase>()));
-        services.AddSingleton<ILeadScoreModelStore>(sp => sp.GetRequiredService<AdapterChoice>().Store == AdapterExtensions.Cosmos
-            ? new CosmosLeadScoreModelStore(sp.GetRequiredService<CosmosStores>().Containers)
-            : new SqliteLeadScoreModelStore(sp.GetRequiredService<SqliteDatabase>()));
+        // Read by every turn's score refresh, changed only by a refit: cached per client for minutes.
+        services.AddSingleton<ILeadScoreModelStore>(sp => new CachedLeadScoreModels(
+            sp.GetRequiredService<AdapterChoice>().Store == AdapterExtensions.Cosmos
+                ? new CosmosLeadScoreModelStore(sp.GetRequiredService<CosmosStores>().Containers)
+                : new SqliteLeadScoreModelStore(sp.GetRequiredService<SqliteDatabase>()),
+            sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<LeadScoreRefresher>();
         services.AddSingleton<LeadScoreLearner>();
         services.AddSingleton<LeadScoreSweeper>();

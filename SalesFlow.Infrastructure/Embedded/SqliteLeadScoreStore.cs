@@ -15,8 +15,9 @@ public sealed class SqliteLeadScoreStore(SqliteDatabase db) : ILeadScoreStore
                 ("$c", clientId),
                 ("$l", leadId)).QueryAsync(Read)).FirstOrDefault());
 
+    /// <summary>One guarded upsert (no BEGIN/COMMIT around it: SQLite runs a lone statement atomically).</summary>
     public Task<bool> SaveAsync(LeadScoreSnapshot s, CancellationToken ct) =>
-        db.WriteAsync(async (c, t) => await c.Command(
+        db.WriteStatementAsync(async c => await c.Command(
             """
             INSERT INTO lead_scores (client_id, lead_id, temperature, state, search, sk_score, sk_updated, sk_created, sk_name, computed_at, snapshot_json)
             VALUES ($c, $l, $t, $s, $q, $k1, $k2, $k3, $k4, $at, $j)
@@ -25,7 +26,7 @@ public sealed class SqliteLeadScoreStore(SqliteDatabase db) : ILeadScoreStore
                 computed_at = excluded.computed_at, snapshot_json = excluded.snapshot_json
             WHERE excluded.computed_at >= lead_scores.computed_at
             """,
-            t,
+            null,
             ("$c", s.ClientId),
             ("$l", s.LeadId),
             ("$t", s.Score.Temperature),

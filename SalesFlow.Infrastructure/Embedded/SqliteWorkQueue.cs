@@ -16,7 +16,9 @@ public sealed class SqliteWorkQueue(SqliteDatabase db, TimeProvider clock) : IWo
     {
         var now = clock.GetUtcNow();
         var due = now + delay;
-        await db.WriteAsync(async (c, t) =>
+        // No BEGIN/COMMIT: each statement is atomic on its own, and the writer lock (one process owns the file) keeps
+        // another enqueue from slipping between the merge and the insert. A crash between them wrote nothing.
+        await db.WriteStatementAsync(async c =>
         {
             if (coalesceKey is not null)
             {
@@ -26,7 +28,7 @@ public sealed class SqliteWorkQueue(SqliteDatabase db, TimeProvider clock) : IWo
                     UPDATE jobs SET due_at = MAX(due_at, MIN($due, created_at + $cap))
                     WHERE id = (SELECT id FROM jobs WHERE queue = $q AND coalesce_key = $k AND (locked_until IS NULL OR locked_until < $now) ORDER BY id LIMIT 1)
                     """,
-                    t,
+                    null,
                     ("$due", due.Ms()),
                     ("$cap", (long)(delay.TotalMilliseconds * 4)),
                     ("$q", queue),
@@ -34,13 +36,13 @@ public sealed class SqliteWorkQueue(SqliteDatabase db, TimeProvider clock) : IWo
                     ("$now", now.Ms())).ExecAsync();
                 if (merged == 1)
                 {
-                    return;
+                    return merged;
                 }
             }
 
-            await c.Command(
+            return await c.Command(
                 "INSERT INTO jobs (queue, payload, coalesce_key, due_at, created_at) VALUES ($q, $p, $k, $due, $now)",
-                t,
+                null,
                 ("$q", queue),
                 ("$p", payload),
                 ("$k", coalesceKey),
@@ -48,12 +50,23 @@ public sealed class SqliteWorkQueue(SqliteDatabase db, TimeProvider clock) : IWo
                 ("$now", now.Ms())).ExecAsync();
         }, ct);
 
-        // Wake the workers once the work is committed (inside a grouped intake: after the group's commit, once per queue).
-        // Work due later is found by their idle poll; a wake-up now would only cost them a claim that finds nothing.
-        if (delay <= TimeSpan.Zero)
+        // Wake the workers once the work is committed (inside a grouped intake: after the group's commit, once per queue);
+        // delayed work (a burst window's turn) wakes them again when it falls due rather than at their next idle poll.
+        db.AfterCommit("enqueued:" + queue, () => Enqueued?.Invoke(queue));
+        if (delay > TimeSpan.Zero)
         {
-            db.AfterCommit("enqueued:" + queue, () => Enqueued?.Invoke(queue));
+            _ = WakeWhenDueAsync(queue, delay);
         }
+    }
+
+    /// <summary>
+    /// Tells the workers again when delayed work falls due, so it is claimed then rather than at their next idle poll.
+    /// A merge may have moved the job later; that wake then finds nothing and polling goes on.
+    /// </summary>
+    private async Task WakeWhenDueAsync(string queue, TimeSpan delay)
+    {
+        await Task.Delay(delay, clock);
+        Enqueued?.Invoke(queue);
     }
 
     public Task<WorkItem?> ClaimAsync(string queue, TimeSpan lease, CancellationToken ct)

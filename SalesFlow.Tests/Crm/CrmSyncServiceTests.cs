@@ -123,4 +123,27 @@ public sealed class CrmSyncServiceTests : IAsyncLifetime
         queue.Verify(q => q.EnqueueAsync(Queues.SyncCrm, It.Is<string>(p => SyncCrmWork.Parse(p) == new SyncCrmWork("acme", "lead_1")), TimeSpan.Zero, "crm/acme/lead_1", It.IsAny<CancellationToken>()), Times.Exactly(4));
         queue.VerifyNoOtherCalls();
     }
+
+    [Fact]
+    public async Task Inside_a_turn_the_reaction_uses_the_client_the_turn_read_and_never_another_clients()
+    {
+        var queue = new Mock<IWorkQueue>();
+        var clients = new Mock<IClientStore>();
+        clients.Setup(c => c.GetAsync("initech", It.IsAny<CancellationToken>())).ReturnsAsync(new Client("initech", "Initech", "h2", new ClientChannelSecrets("a", "b", "c", "d")));
+        var reaction = new CrmSyncReaction(clients.Object, queue.Object);
+        var at = DateTimeOffset.UtcNow;
+        var acme = new Client("acme", "Acme", "h", new ClientChannelSecrets("a", "b", "c", "d"), Config: new ClientConfig(HubSpot: new HubSpotConfig("pat-x")));
+
+        using (TurnClient.Hold(acme))
+        {
+            await reaction.ReactAsync(new LeadStateChanged("acme", "lead_1", at, "conv_1", 2, "initial_contact", "value_proposition", "need stated"), default);
+            await reaction.ReactAsync(new LeadStateChanged("initech", "lead_9", at, "conv_9", 2, "initial_contact", "value_proposition", "need stated"), default);
+        }
+
+        Assert.Null(TurnClient.For("acme"));
+        clients.Verify(c => c.GetAsync("acme", It.IsAny<CancellationToken>()), Times.Never);
+        clients.Verify(c => c.GetAsync("initech", It.IsAny<CancellationToken>()), Times.Once);
+        queue.Verify(q => q.EnqueueAsync(Queues.SyncCrm, It.IsAny<string>(), TimeSpan.Zero, "crm/acme/lead_1", It.IsAny<CancellationToken>()), Times.Once);
+        queue.VerifyNoOtherCalls();
+    }
 }

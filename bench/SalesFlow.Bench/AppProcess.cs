@@ -23,6 +23,16 @@ public sealed class AppProcess : IAsyncDisposable
 
     public HttpClient Http { get; }
 
+    /// <summary>CPU time the app's process has used so far (user and kernel).</summary>
+    public TimeSpan CpuTime
+    {
+        get
+        {
+            _process.Refresh();
+            return _process.TotalProcessorTime;
+        }
+    }
+
     /// <summary>The app's data directory (its SQLite file is salesflow.db there).</summary>
     public string DataDir => _dataDir;
 

@@ -12,12 +12,29 @@ using SalesFlow.Bench;
 // Analytics: dotnet run -c Release --project bench/SalesFlow.Bench -- --analytics [--requests N] [--write docs/benchmarks.md]
 // Console first view: dotnet run -c Release --project bench/SalesFlow.Bench -- --console [--loads N] [--verbose] [--write docs/benchmarks.md]
 // Intake under load: dotnet run -c Release --project bench/SalesFlow.Bench -- intake [--requests N] [--seconds S] [--write docs/benchmarks.md]
+// Reply under load: dotnet run -c Release --project bench/SalesFlow.Bench -- reply [--leads N] [--turns T] [--write docs/benchmarks.md]
+// Cold start and memory: dotnet run -c Release --project bench/SalesFlow.Bench -- coldstart [--runs N] [--leads N] [--write docs/benchmarks.md]
 // Speed to lead: dotnet run -c Release --project bench/SalesFlow.Bench -- --speed-to-lead [--requests N] [--concurrency C] [--write docs/benchmarks.md]
 var requests = ArgValue("--requests") is { } n ? int.Parse(n, CultureInfo.InvariantCulture) : 100;
 var write = ArgValue("--write");
 var root = RepoRoot();
 var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Release{Path.DirectorySeparatorChar}", StringComparison.Ordinal) ? "Release" : "Debug";
 var appDll = Path.Combine(root, "SalesFlow.Functions", "bin", configuration, "net10.0", "SalesFlow.Functions.dll");
+if (args.FirstOrDefault() is "reply" or "coldstart")
+{
+    var benchReport = args[0] == "reply"
+        ? await ReplyBench.RunAsync(appDll, ReplyBench.OptionsFrom(ArgValue), configuration)
+        : await ColdStartBench.RunAsync(root, appDll, ColdStartBench.OptionsFrom(ArgValue), configuration);
+    if (write is not null)
+    {
+        WriteSection(Path.IsPathRooted(write) ? write : Path.Combine(root, write), benchReport, args[0] == "reply" ? ReplyBench.Section : ColdStartBench.Section);
+        Console.Error.WriteLine($"Written to {write}");
+    }
+
+    Console.WriteLine(benchReport.TrimEnd()); // ends with the one-line result
+    return 0;
+}
+
 if (args.Contains("--analytics"))
 {
     var analyticsReport = await AnalyticsBench.RunAsync(appDll, ArgValue("--requests") is { } r ? int.Parse(r, CultureInfo.InvariantCulture) : 200, configuration);
