@@ -265,7 +265,12 @@ public static class ColdStartBench
         }
 
         md.AppendLine();
-        md.AppendLine("Reading it: most of a start is the runtime, ASP.NET Core and the app's composition (DI, options validation, the SQLite schema check, the rules brain's learnt models), not the store. ReadyToRun saves JIT time, but on this shared machine it did not show: the framework-dependent build runs on the shared framework that every other .NET process here keeps hot in the page cache, while the self-contained copy (about 250 MB of its own files) is warmed only by its one unmeasured start, and the machine's load (other builds) makes single starts vary by a second. Compare the two on a quiet machine before choosing; Flex Consumption, which the csproj's ReadyToRun setting is for, starts from a cold disk where the self-contained publish has no such handicap.");
+        md.AppendLine("Reading it: most of a start is the runtime, ASP.NET Core and the app's composition (DI, options validation, the SQLite schema check, the rules brain's learnt models), not the store.");
+        if (starts.Count == 2)
+        {
+            var (frameworkFirst, readyToRunFirst) = (starts[0].First.P(50), starts[1].First.P(50));
+            md.AppendLine(CultureInfo.InvariantCulture, $"ReadyToRun (no JIT for the app and framework code it carries) changed the first start's median by {readyToRunFirst - frameworkFirst:+0;-0} ms ({(readyToRunFirst - frameworkFirst) / frameworkFirst:+0%;-0%}) in this run. On a loaded machine the difference can vanish: the framework-dependent build runs on the shared framework that other .NET processes keep hot in the page cache, while the self-contained copy (about 250 MB of its own files) is warmed only by its one unmeasured start. Flex Consumption, which the csproj's ReadyToRun setting is for, starts from a cold disk.");
+        }
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"**Memory** (framework-dependent build): `VmRSS` from `/proc/<pid>/status` of the ready app, then after {memory.Leads:N0} leads each wrote one signed WhatsApp message (32 senders) and every turn and delivery ran (the queue empty; {memory.Took.TotalSeconds:0} s for all of it); `VmHWM` is the peak resident size over the run.");
         md.AppendLine();
