@@ -12,10 +12,11 @@ if [ -f tools/test-services.sh ]; then
 fi
 
 # The console's browser tests drive Debian's chromium (Playwright is told its path and never downloads a browser).
+# `env` carries the variable whether or not sudo is used (as root, "$sudo VAR=x cmd" would run "VAR=x" as a command).
 if [ ! -x /usr/bin/chromium ]; then
   sudo=""
   if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
-  if ! { $sudo apt-get update -qq && $sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >/dev/null; then
+  if ! { $sudo apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; } >/dev/null; then
     echo "tools/test.sh: could not install chromium with apt-get (needed by the browser tests in SalesFlow.Tests/Browser);" >&2
     echo "install it yourself: sudo apt-get install -y chromium (it must end up at /usr/bin/chromium)" >&2
     exit 1
