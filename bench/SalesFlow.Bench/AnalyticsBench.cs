@@ -66,8 +66,7 @@ public static class AnalyticsBench
         return Report(results, requests, configuration, rows, records, firstReply, seeding.Elapsed);
     }
 
-    private static double P(List<double> sorted, double percentile) =>
-        sorted[Math.Clamp((int)Math.Ceiling(percentile / 100 * sorted.Count) - 1, 0, sorted.Count - 1)];
+    private static double P(List<double> sorted, double percentile) => Percentiles.NearestRank(sorted, percentile);
 
     /// <summary>Counts in memory what the store would have added, record by record (the same aggregation code).</summary>
     private sealed class SummingStore : IAnalyticsStore

@@ -313,11 +313,6 @@ public static class ColdStartBench
 
         public void Add(double value) => _values.Add(value);
 
-        public double P(double percentile)
-        {
-            var sorted = _values.Order().ToArray();
-            var rank = (int)Math.Ceiling(percentile / 100 * sorted.Length) - 1;
-            return sorted[Math.Clamp(rank, 0, sorted.Length - 1)];
-        }
+        public double P(double percentile) => Percentiles.NearestRank(_values, percentile);
     }
 }

@@ -157,11 +157,7 @@ public static class ConsoleBench
         return depth.Values.DefaultIfEmpty(0).Max();
     }
 
-    private static double P(List<double> samples, double percentile)
-    {
-        var sorted = samples.Order().ToArray();
-        return sorted[Math.Clamp((int)Math.Ceiling(percentile / 100 * sorted.Length) - 1, 0, sorted.Length - 1)];
-    }
+    private static double P(List<double> samples, double percentile) => Percentiles.NearestRank(samples, percentile);
 
     private sealed record Transfer(string Name, double Start, double End, long Bytes);
 

@@ -260,7 +260,7 @@ public static class IntakeBench
 
         public double Rps => _sorted.Length / elapsed.TotalSeconds;
 
-        public double P(double percentile) => _sorted[Math.Clamp((int)Math.Ceiling(percentile / 100 * _sorted.Length) - 1, 0, _sorted.Length - 1)];
+        public double P(double percentile) => Percentiles.NearestRank(_sorted, percentile);
     }
 
     /// <summary>The ceiling endpoint as a child process: this exe in <see cref="CeilingMode"/>.</summary>

@@ -257,10 +257,5 @@ internal sealed class Stats
 
     public void Add(Sample sample) => _samples.Add(sample);
 
-    public double P(Func<Sample, double> pick, double percentile)
-    {
-        var sorted = _samples.Select(pick).Order().ToArray();
-        var rank = (int)Math.Ceiling(percentile / 100 * sorted.Length) - 1;
-        return sorted[Math.Clamp(rank, 0, sorted.Length - 1)];
-    }
+    public double P(Func<Sample, double> pick, double percentile) => Percentiles.NearestRank(_samples.Select(pick), percentile);
 }

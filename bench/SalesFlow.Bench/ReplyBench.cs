@@ -260,17 +260,7 @@ public static class ReplyBench
 
         public double TurnsPerSecond => Answered / Elapsed.TotalSeconds;
 
-        public double P(double percentile)
-        {
-            if (Latencies.Count == 0)
-            {
-                return double.NaN;
-            }
-
-            var sorted = Latencies.Order().ToArray();
-            var rank = (int)Math.Ceiling(percentile / 100 * sorted.Length) - 1;
-            return sorted[Math.Clamp(rank, 0, sorted.Length - 1)];
-        }
+        public double P(double percentile) => Percentiles.NearestRank(Latencies, percentile);
     }
 
     /// <summary>Distinct WhatsApp ids per run (a new lead each), random enough not to meet a previous run's data.</summary>

@@ -119,11 +119,6 @@ public static class SpeedToLeadBench
 
         public void Add(Sample sample) => _samples.Add(sample);
 
-        public double P(Func<Sample, double> pick, double percentile)
-        {
-            var sorted = _samples.Select(pick).Order().ToArray();
-            var rank = (int)Math.Ceiling(percentile / 100 * sorted.Length) - 1;
-            return sorted[Math.Clamp(rank, 0, sorted.Length - 1)];
-        }
+        public double P(Func<Sample, double> pick, double percentile) => Percentiles.NearestRank(_samples.Select(pick), percentile);
     }
 }
