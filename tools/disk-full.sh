@@ -12,24 +12,11 @@ fi
 messages="${1:-40}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="$(mktemp -d)"
-port=7399
-url="http://127.0.0.1:$port"
+port=7399 key=sf_disk secret=disksecret name=Disk
+source "$root/tools/lib/webhook-probe.sh"
 mount -t tmpfs -o size=24m tmpfs "$work"
-mkdir -p "$work/data"
-cd "$root/SalesFlow.Functions/bin/Release/net10.0"
-SALESFLOW_DATA_DIR="$work/data" ASPNETCORE_URLS="$url" SALESFLOW_DEMO_API_KEY=sf_disk SALESFLOW_DEMO_WHATSAPP_APP_SECRET=disksecret \
-  Conversation__BurstWindow=00:00:00.300 dotnet SalesFlow.Functions.dll > "$work.log" 2>&1 &
-app=$!
+start_app
 trap 'kill $app 2>/dev/null || true' EXIT
-for _ in $(seq 1 300); do [[ "$(curl -s -o /dev/null -w '%{http_code}' "$url/ready")" == 200 ]] && break; sleep 0.2; done
-
-send() { # waId wamid → HTTP status
-  local body sig
-  body=$(printf '{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"1","phone_number_id":"1"},"contacts":[{"profile":{"name":"Disk"},"wa_id":"%s"}],"messages":[{"from":"%s","id":"%s","timestamp":"1700000000","type":"text","text":{"body":"Hi, what does your CRM cost for 5 people?"}}]}}]}]}' "$1" "$1" "$2")
-  sig=$(printf '%s' "$body" | openssl dgst -sha256 -hmac disksecret | awk '{print $2}')
-  curl -s -o /dev/null -w '%{http_code}' -X POST "$url/api/webhooks/whatsapp/demo" -H 'Content-Type: application/json' -H "X-Hub-Signature-256: sha256=$sig" --data-binary "$body"
-}
-replies() { curl -s "$url/api/outbox?limit=1000" -H 'Authorization: Bearer sf_disk' | python3 -c 'import json,sys,collections;c=collections.Counter(i["recipient"] for i in json.load(sys.stdin)["items"]);print(len(c), max(c.values()) if c else 0)'; }
 
 # Leave 256 KiB: intake still fits now and then, a turn's writes mostly do not.
 dd if=/dev/zero of="$work/fill" bs=64k count=$(( ($(df --output=avail -k "$work" | tail -1) - 256) / 64 )) 2>/dev/null || true
@@ -47,6 +34,5 @@ echo "disk freed"
 for _ in $(seq 1 120); do read -r leads most < <(replies); [[ "$leads" -ge "$accepted" ]] && break; sleep 1; done
 read -r leads most < <(replies)
 echo "answered leads: $leads of $accepted acknowledged; most replies to one lead: $most"
-for _ in $(seq 1 60); do [[ "$(curl -s -o /dev/null -w '%{http_code}' "$url/ready")" == 200 ]] && break; sleep 1; done
-echo "ready after: $(curl -s -w ' (%{http_code})' "$url/ready")"
+wait_ready
 [[ "$leads" -ge "$accepted" && "$most" -le 1 ]]

@@ -13,23 +13,10 @@ messages="${1:-40}"
 half=$(( messages / 2 ))
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 work="$(mktemp -d -p /var/tmp)"
-port=7398
-url="http://127.0.0.1:$port"
-mkdir -p "$work/data"
-cd "$root/SalesFlow.Functions/bin/Release/net10.0"
-SALESFLOW_DATA_DIR="$work/data" ASPNETCORE_URLS="$url" SALESFLOW_DEMO_API_KEY=sf_ro SALESFLOW_DEMO_WHATSAPP_APP_SECRET=rosecret \
-  Conversation__BurstWindow=00:00:00.300 dotnet SalesFlow.Functions.dll > "$work.log" 2>&1 &
-app=$!
+port=7398 key=sf_ro secret=rosecret name=Ro
+source "$root/tools/lib/webhook-probe.sh"
+start_app
 trap 'kill $app 2>/dev/null || true; chattr -R -i "$work" 2>/dev/null || true; rm -rf "$work"' EXIT
-for _ in $(seq 1 300); do [[ "$(curl -s -o /dev/null -w '%{http_code}' "$url/ready")" == 200 ]] && break; sleep 0.2; done
-
-send() { # waId wamid → HTTP status
-  local body sig
-  body=$(printf '{"object":"whatsapp_business_account","entry":[{"id":"1","changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"1","phone_number_id":"1"},"contacts":[{"profile":{"name":"Ro"},"wa_id":"%s"}],"messages":[{"from":"%s","id":"%s","timestamp":"1700000000","type":"text","text":{"body":"Hi, what does your CRM cost for 5 people?"}}]}}]}]}' "$1" "$1" "$2")
-  sig=$(printf '%s' "$body" | openssl dgst -sha256 -hmac rosecret | awk '{print $2}')
-  curl -s -o /dev/null -w '%{http_code}' -X POST "$url/api/webhooks/whatsapp/demo" -H 'Content-Type: application/json' -H "X-Hub-Signature-256: sha256=$sig" --data-binary "$body"
-}
-replies() { curl -s "$url/api/outbox?limit=1000" -H 'Authorization: Bearer sf_ro' | python3 -c 'import json,sys,collections;c=collections.Counter(i["recipient"] for i in json.load(sys.stdin)["items"]);print(len(c), max(c.values()) if c else 0)'; }
 
 accepted=0
 refused=()
@@ -56,6 +43,5 @@ done
 for _ in $(seq 1 120); do read -r leads most < <(replies); [[ "$leads" -ge "$messages" ]] && break; sleep 1; done
 read -r leads most < <(replies)
 echo "answered leads: $leads of $messages sent, $accepted acknowledged in all; most replies to one lead: $most"
-for _ in $(seq 1 60); do [[ "$(curl -s -o /dev/null -w '%{http_code}' "$url/ready")" == 200 ]] && break; sleep 1; done
-echo "ready after: $(curl -s -w ' (%{http_code})' "$url/ready")"
+wait_ready
 [[ "$accepted" -eq "$messages" && "$leads" -ge "$messages" && "$most" -le 1 ]]
