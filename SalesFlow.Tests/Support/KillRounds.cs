@@ -173,8 +173,10 @@ public sealed class KillRounds : IAsyncDisposable
     public Dictionary<string, int> SendsPerOutboxId() =>
         Graph.Sends.GroupBy(s => s.Json?["biz_opaque_callback_data"]?.GetValue<string>() ?? "(none)").ToDictionary(g => g.Key, g => g.Count());
 
-    /// <summary>Each lead has exactly <paramref name="perLead"/> items of each purpose, and each item reached the vendor exactly once
-    /// (an item in doubt too: its send was cut off by the kill after the vendor had it).</summary>
+    /// <summary>Each lead has exactly <paramref name="perLead"/> items of each purpose; no item reached the vendor twice; each
+    /// item reached it once, except one cut off by the kill between its claim and its send: that one is in doubt with the
+    /// operator's resend named (no vendor takes an idempotency key, so a crash there cannot tell "never sent" from "sent";
+    /// SalesFlow does not resend blindly). Counted in the summary as "in doubt, never sent".</summary>
     private void AssertExactlyOnce(JsonElement[] items, IReadOnlyDictionary<string, int> perLead, string summary)
     {
         foreach (var (purpose, count) in perLead)
@@ -188,13 +190,15 @@ public sealed class KillRounds : IAsyncDisposable
         var sends = SendsPerOutboxId();
         Assert.All(sends, s => Assert.True(s.Value == 1, $"{s.Key} was sent {s.Value} times"));
         Assert.All(sends.Keys, id => Assert.Contains(items, i => i.Str("id") == id));
-        Assert.All(items, i => Assert.True(sends.ContainsKey(i.Str("id")), $"{i.Str("purpose")} {i.Str("id")} ({i.Str("status")}) never reached the vendor"));
+        Assert.All(items.Where(i => !sends.ContainsKey(i.Str("id"))), i => Assert.True(
+            i.Str("status") == "in_doubt" && i.Str("error").Contains("/resend", StringComparison.Ordinal),
+            $"{i.Str("purpose")} {i.Str("id")} ({i.Str("status")}) never reached the vendor and is not in doubt for an operator"));
     }
 
     private string Summary(JsonElement[] items) =>
         $"seed {Seed}: {Kills} kills, {_webhooks.Count} leads, {Acknowledged} webhooks acknowledged ({Redelivered} after a redelivery), "
         + $"{items.Length} outbox items ({string.Join(", ", items.GroupBy(i => i.Str("purpose")).Select(g => $"{g.Count()} {g.Key}"))}), "
-        + $"{Graph.Sends.Count} vendor sends, {items.Count(i => i.Str("status") == "in_doubt")} in doubt";
+        + $"{Graph.Sends.Count} vendor sends, {items.Count(i => i.Str("status") == "in_doubt")} in doubt ({items.Count(i => i.Str("status") == "in_doubt" && !SendsPerOutboxId().ContainsKey(i.Str("id")))} in doubt, never sent)";
 
     public async ValueTask DisposeAsync()
     {
