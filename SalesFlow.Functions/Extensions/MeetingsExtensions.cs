@@ -2,6 +2,7 @@ using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
 using SalesFlow.Core.Meetings;
+using SalesFlow.Infrastructure.Http;
 using SalesFlow.Infrastructure.Meetings;
 
 namespace SalesFlow.Functions.Extensions;
@@ -22,15 +23,16 @@ public static class MeetingsExtensions
     {
         services.AddOptions<CalComApiOptions>().BindConfiguration(CalComApiOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<CalComApiOptions>>(new CalComOptionsValidation());
-        services.AddHttpClient(CalComScheduler.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan) // the pipeline's total timeout bounds a call
-            .AddStandardResilienceHandler(o =>
-            {
-                o.Retry.DisableForUnsafeHttpMethods();
-                o.Retry.MaxRetryAttempts = 2;
-                o.Retry.Delay = TimeSpan.FromMilliseconds(200);
-                var fromHeader = o.Retry.DelayGenerator;
-                o.Retry.DelayGenerator = async args => fromHeader is not null && await fromHeader(args) is { } d ? (d < MaxRetryAfter ? d : MaxRetryAfter) : null;
-            });
+        var calCom = services.AddHttpClient(CalComScheduler.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan); // the pipeline's total timeout bounds a call
+        calCom.AddStandardResilienceHandler(o =>
+        {
+            o.Retry.DisableForUnsafeHttpMethods();
+            o.Retry.MaxRetryAttempts = 2;
+            o.Retry.Delay = TimeSpan.FromMilliseconds(200);
+            var fromHeader = o.Retry.DelayGenerator;
+            o.Retry.DelayGenerator = async args => fromHeader is not null && await fromHeader(args) is { } d ? (d < MaxRetryAfter ? d : MaxRetryAfter) : null;
+        });
+        calCom.AddHttpMessageHandler(() => new WholeAnswerHandler()); // a read cut off mid-body is retried like one cut off before the headers
         services.AddSingleton<CalComScheduler>();
         services.AddSingleton<EmbeddedMeetingScheduler>();
         services.AddSingleton<IMeetingScheduler, RoutingMeetingScheduler>();
