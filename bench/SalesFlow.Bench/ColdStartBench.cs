@@ -189,20 +189,8 @@ public static class ColdStartBench
                 while ((i = Interlocked.Increment(ref next)) < leads)
                 {
                     var waId = "4915" + (baseNumber + i).ToString("D8", CultureInfo.InvariantCulture);
-                    var body = JsonSerializer.SerializeToUtf8Bytes(new
-                    {
-                        @object = "whatsapp_business_account",
-                        entry = new[] { new { id = "102290129340398", changes = new[] { new { field = "messages", value = new
-                        {
-                            messaging_product = "whatsapp",
-                            metadata = new { display_phone_number = "15550783881", phone_number_id = "106540352242922" },
-                            contacts = new[] { new { profile = new { name = "Memory Lead" }, wa_id = waId } },
-                            messages = new[] { new { from = waId, id = "wamid.mem" + Guid.NewGuid().ToString("N"), timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), type = "text", text = new { body = "Hi, we keep losing track of our customers, what does your CRM cost?" } } },
-                        } } } } },
-                    });
-                    using var request = new HttpRequestMessage(HttpMethod.Post, "/api/webhooks/whatsapp/demo") { Content = new ByteArrayContent(body) };
-                    request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-                    request.Headers.Add(MetaSignature.HeaderName, MetaSignature.Compute(AppSecret, body));
+                    var body = WhatsAppDelivery.Text(waId, "wamid.mem" + Guid.NewGuid().ToString("N"), "Hi, we keep losing track of our customers, what does your CRM cost?", "Memory Lead");
+                    using var request = WhatsAppDelivery.SignedPost(body, MetaSignature.Compute(AppSecret, body));
                     using var response = await http.SendAsync(request);
                     response.EnsureSuccessStatusCode();
                 }

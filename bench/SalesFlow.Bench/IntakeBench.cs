@@ -213,41 +213,11 @@ public static class IntakeBench
         {
             var waId = "4917" + (20_000_000 + sequence % Leads).ToString(CultureInfo.InvariantCulture);
             var wamid = "wamid.HBgN" + sequence.ToString("D12", CultureInfo.InvariantCulture) + "bench";
-            var bytes = JsonSerializer.SerializeToUtf8Bytes(new
-            {
-                @object = "whatsapp_business_account",
-                entry = new[]
-                {
-                    new
-                    {
-                        id = "102290129340398",
-                        changes = new[]
-                        {
-                            new
-                            {
-                                field = "messages",
-                                value = new
-                                {
-                                    messaging_product = "whatsapp",
-                                    metadata = new { display_phone_number = "15550783881", phone_number_id = "106540352242922" },
-                                    contacts = new[] { new { profile = new { name = "Lead " + (sequence % Leads).ToString(CultureInfo.InvariantCulture) }, wa_id = waId } },
-                                    messages = new[] { new { from = waId, id = wamid, timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), type = "text", text = new { body = Texts[sequence % Texts.Length] } } },
-                                },
-                            },
-                        },
-                    },
-                },
-            });
+            var bytes = WhatsAppDelivery.Text(waId, wamid, Texts[sequence % Texts.Length], "Lead " + (sequence % Leads).ToString(CultureInfo.InvariantCulture));
             return new Body(bytes, MetaSignature.Compute(AppSecret, bytes));
         }
 
-        public HttpRequestMessage Request()
-        {
-            var request = new HttpRequestMessage(HttpMethod.Post, "/api/webhooks/whatsapp/" + ClientId) { Content = new ByteArrayContent(Bytes) };
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-            request.Headers.Add(MetaSignature.HeaderName, Signature);
-            return request;
-        }
+        public HttpRequestMessage Request() => WhatsAppDelivery.SignedPost(Bytes, Signature);
     }
 
     private sealed record Row(int Level, Run App, Run Ceiling);

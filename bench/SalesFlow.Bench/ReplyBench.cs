@@ -18,7 +18,7 @@ public static class ReplyBench
     public const string Section = "## Reply";
 
     private const string AppSecret = "bench-whatsapp-app-secret";
-    private const string PhoneNumberId = "106540352242922";
+    private const string PhoneNumberId = WhatsAppDelivery.PhoneNumberId;
     private const string AccessToken = "EAAG-bench-access-token";
     private static readonly TimeSpan ReplyTimeout = TimeSpan.FromSeconds(60);
 
@@ -134,10 +134,8 @@ public static class ReplyBench
             await Task.Delay(Between(random, TimeSpan.Zero, spread));
             for (var turn = 0; turn < turns; turn++)
             {
-                var body = WhatsAppText(waId, "wamid.bench" + Guid.NewGuid().ToString("N"), Script[turn % Script.Length]);
-                using var request = new HttpRequestMessage(HttpMethod.Post, "/api/webhooks/whatsapp/demo") { Content = new ByteArrayContent(body) };
-                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-                request.Headers.Add(MetaSignature.HeaderName, MetaSignature.Compute(AppSecret, body));
+                var body = WhatsAppDelivery.Text(waId, "wamid.bench" + Guid.NewGuid().ToString("N"), Script[turn % Script.Length], "Bench Lead");
+                using var request = WhatsAppDelivery.SignedPost(body, MetaSignature.Compute(AppSecret, body));
                 var sent = Stopwatch.GetTimestamp();
                 using (var response = await app.Http.SendAsync(request))
                 {
@@ -172,34 +170,6 @@ public static class ReplyBench
 
     private static TimeSpan Between(Random random, TimeSpan min, TimeSpan max) =>
         max <= min ? min : min + TimeSpan.FromMilliseconds(random.NextDouble() * (max - min).TotalMilliseconds);
-
-    /// <summary>A WhatsApp Cloud API delivery of one text message, in Meta's shape (as SalesFlow.Tests' Webhooks.WhatsAppText).</summary>
-    private static byte[] WhatsAppText(string waId, string wamid, string text) =>
-        JsonSerializer.SerializeToUtf8Bytes(new
-        {
-            @object = "whatsapp_business_account",
-            entry = new[]
-            {
-                new
-                {
-                    id = "102290129340398",
-                    changes = new[]
-                    {
-                        new
-                        {
-                            field = "messages",
-                            value = new
-                            {
-                                messaging_product = "whatsapp",
-                                metadata = new { display_phone_number = "15550783881", phone_number_id = PhoneNumberId },
-                                contacts = new[] { new { profile = new { name = "Bench Lead" }, wa_id = waId } },
-                                messages = new[] { new { from = waId, id = wamid, timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), type = "text", text = new { body = text } } },
-                            },
-                        },
-                    },
-                },
-            },
-        });
 
     private static string Report(List<Row> rows, Options o, string configuration)
     {
