@@ -65,10 +65,14 @@ public sealed class IntakeService(
     /// store inside a group-committed unit (<see cref="IWriteUnits"/>) and log after its commit, so the console write is
     /// not made while the writer holds the file for the whole group.
     /// </summary>
-    public async Task<IntakeResult> StoreAsync(Client client, InboundMessage inbound, CancellationToken ct)
+    public Task<IntakeResult> StoreAsync(Client client, InboundMessage inbound, CancellationToken ct) =>
+        StoreAsync(client, inbound, clock.GetUtcNow(), ct);
+
+    /// <summary><see cref="StoreAsync(Client, InboundMessage, CancellationToken)"/> for a message SalesFlow took at <paramref name="receivedAt"/> (a journaled webhook stored a moment later).</summary>
+    public async Task<IntakeResult> StoreAsync(Client client, InboundMessage inbound, DateTimeOffset receivedAt, CancellationToken ct)
     {
         var (kind, address) = ResolveAddress(client, inbound.Channel, inbound.From);
-        var now = clock.GetUtcNow();
+        var now = receivedAt;
 
         // Only the parser's negative verdict counts: messages from the API (key-authenticated) carry none.
         var untrusted = inbound.Channel == ChannelKind.Email
@@ -99,9 +103,7 @@ public sealed class IntakeService(
 
         var message = new Message
         {
-            Id = inbound.ProviderMessageId is { Length: > 0 } providerId
-                ? Ids.Deterministic("msg", client.Id, inbound.Channel.ToWire(), providerId)
-                : Ids.New("msg"),
+            Id = MessageIdOf(client.Id, inbound) ?? Ids.New("msg"),
             ClientId = client.Id,
             LeadId = lead.Id,
             ConversationId = conversation.Id,
@@ -130,6 +132,25 @@ public sealed class IntakeService(
         var queued = await QueueTurnAsync(stored, conversation, leadIsNew: created, ct);
 
         return new IntakeResult(lead.Id, conversation.Id, stored.Id, duplicate, queued, inbound.Channel, created);
+    }
+
+    /// <summary>
+    /// The id an inbound message is stored under when its provider gave it one: the same for every delivery of it, so a
+    /// repeated delivery finds it. Null for a message without a provider id (stored under a new id each time).
+    /// </summary>
+    public static string? MessageIdOf(string clientId, InboundMessage inbound) =>
+        inbound.ProviderMessageId is { Length: > 0 } providerId ? Ids.Deterministic("msg", clientId, inbound.Channel.ToWire(), providerId) : null;
+
+    /// <summary>Applies a delivery's status reports; returns how many named an outbound message of ours.</summary>
+    public async Task<int> ApplyStatusesAsync(Client client, IReadOnlyList<DeliveryStatusUpdate> statuses, CancellationToken ct)
+    {
+        var applied = 0;
+        foreach (var status in statuses)
+        {
+            applied += await ApplyStatusAsync(client, status, ct) ? 1 : 0;
+        }
+
+        return applied;
     }
 
     /// <summary>The one line per inbound message (ids only): how an operator finds a message by its correlation id.</summary>

@@ -12,6 +12,7 @@ public static class SalesFlowMetrics
     public static readonly Histogram<double> TurnDuration = Meter.CreateHistogram<double>("salesflow.turn.duration", "ms", "Time to analyse, transition and write one reply.");
     public static readonly Histogram<double> WorkDuration = Meter.CreateHistogram<double>("salesflow.work.duration", "ms", "Time a queue handler took, per queue.");
     public static readonly Counter<long> InboundMessages = Meter.CreateCounter<long>("salesflow.inbound.messages", description: "Inbound messages accepted, per channel.");
+    public static readonly Histogram<double> InboundJournalWait = Meter.CreateHistogram<double>("salesflow.inbound.journal.wait", "ms", "Embedded store: a webhook's message acknowledged to the provider to stored (lead, message, queued turn).");
     public static readonly Counter<long> DuplicateDeliveries = Meter.CreateCounter<long>("salesflow.inbound.duplicates", description: "Webhook deliveries dropped as duplicates.");
     public static readonly Counter<long> UnauthenticatedSenders = Meter.CreateCounter<long>("salesflow.inbound.unauthenticated", description: "Inbound messages stored but not acted on because their sender is not authenticated (e-mail without aligned DKIM or SPF), per channel.");
     public static readonly Counter<long> RejectedWebhooks = Meter.CreateCounter<long>("salesflow.webhooks.rejected", description: "Webhook deliveries refused (bad signature or body).");

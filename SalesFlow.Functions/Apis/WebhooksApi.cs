@@ -60,7 +60,7 @@ public static class WebhooksApi
         return TypedResults.Text(query["hub.challenge"].ToString(), "text/plain");
     }
 
-    private static async Task<IResult> WhatsAppAsync(string clientId, HttpContext http, CachingClientStore clients, IntakeService intake, CancellationToken ct)
+    private static async Task<IResult> WhatsAppAsync(string clientId, HttpContext http, CachingClientStore clients, IWebhookIntake intake, CancellationToken ct)
     {
         var client = await clients.GetRecentAsync(clientId, ct);
         if (client is null)
@@ -77,7 +77,7 @@ public static class WebhooksApi
         return await AcceptAsync(http, client, WhatsAppWebhookParser.Parse(body), intake, ct);
     }
 
-    private static async Task<IResult> TwilioAsync(string clientId, HttpContext http, CachingClientStore clients, IntakeService intake, IOptions<SalesFlowOptions> options, CancellationToken ct)
+    private static async Task<IResult> TwilioAsync(string clientId, HttpContext http, CachingClientStore clients, IWebhookIntake intake, IOptions<SalesFlowOptions> options, CancellationToken ct)
     {
         var client = await clients.GetRecentAsync(clientId, ct);
         if (client is null)
@@ -100,7 +100,7 @@ public static class WebhooksApi
         return TypedResults.Text("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response></Response>", "text/xml");
     }
 
-    private static async Task<IResult> EmailAsync(string clientId, HttpContext http, CachingClientStore clients, IntakeService intake, CancellationToken ct)
+    private static async Task<IResult> EmailAsync(string clientId, HttpContext http, CachingClientStore clients, IWebhookIntake intake, CancellationToken ct)
     {
         var client = await clients.GetRecentAsync(clientId, ct);
         if (client is null)
@@ -120,9 +120,8 @@ public static class WebhooksApi
         return await AcceptAsync(http, client, new WebhookBatch([message], []), intake, ct);
     }
 
-    private static async Task<IResult> AcceptAsync(HttpContext http, Client client, WebhookBatch batch, IntakeService intake, CancellationToken ct)
+    private static async Task<IResult> AcceptAsync(HttpContext http, Client client, WebhookBatch batch, IWebhookIntake intake, CancellationToken ct)
     {
-        var units = http.RequestServices.GetRequiredService<IWriteUnits>();
         var skipped = 0;
         foreach (var field in batch.Unreadable)
         {
@@ -137,32 +136,13 @@ public static class WebhooksApi
                 field.Skipped ? "skipped" : "left out");
         }
 
-        // One unit: the delivery's messages, turns and statuses commit together (with the deliveries arriving at the same
-        // time on the embedded store) before the provider gets its 200.
-        var (results, statuses) = await units.RunAsync(async () =>
-        {
-            var stored = new List<IntakeResult>(batch.Messages.Count);
-            foreach (var message in batch.Messages)
-            {
-                stored.Add(await intake.StoreAsync(client, message, ct));
-            }
-
-            var applied = 0;
-            foreach (var status in batch.Statuses)
-            {
-                applied += await intake.ApplyStatusAsync(client, status, ct) ? 1 : 0;
-            }
-
-            return (stored, applied);
-        }, ct);
-
+        var result = await intake.AcceptAsync(client, batch, http.Response.Headers[ObservabilityExtensions.CorrelationHeader].ToString(), ct);
         var accepted = 0;
         var duplicates = 0;
-        for (var i = 0; i < results.Count; i++)
+        for (var i = 0; i < batch.Messages.Count; i++)
         {
-            intake.LogAccepted(results[i]);
-            var channel = new KeyValuePair<string, object?>("channel", results[i].Channel.ToWire());
-            if (results[i].Duplicate)
+            var channel = new KeyValuePair<string, object?>("channel", batch.Messages[i].Channel.ToWire());
+            if (result.Duplicates[i])
             {
                 duplicates++;
                 SalesFlowMetrics.DuplicateDeliveries.Add(1, channel);
@@ -174,7 +154,7 @@ public static class WebhooksApi
             }
         }
 
-        return TypedResults.Ok(new WebhookAcceptedDto(accepted, duplicates, statuses, skipped));
+        return TypedResults.Ok(new WebhookAcceptedDto(accepted, duplicates, result.StatusesApplied, skipped));
     }
 
     /// <summary>

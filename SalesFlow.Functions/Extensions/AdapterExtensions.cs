@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using SalesFlow.Infrastructure.Security;
 using SalesFlow.Infrastructure.Azure.Cosmos;
 using SalesFlow.Infrastructure.Azure.StorageQueues;
+using SalesFlow.Core.Intake;
 using SalesFlow.Infrastructure.Embedded;
 using SalesFlow.Core.Ai.Usage;
 using SalesFlow.Core.Clients;
@@ -70,6 +71,20 @@ public static class AdapterExtensions
 
         // Group commit only when the store and the queue are both the SQLite file (see SqliteWriteUnits).
         services.AddSingleton<IWriteUnits>(sp => store == Embedded && queue == Embedded ? new SqliteWriteUnits(sp.GetRequiredService<SqliteDatabase>()) : new SeparateWriteUnits());
+        if (store == Embedded && queue == Embedded)
+        {
+            // The one SQLite writer takes a webhook's messages as journal entries and stores them right after (standalone
+            // only: under the Functions host the queue is a Storage queue).
+            services.AddSingleton<SqliteInboundJournal>();
+            services.AddSingleton<IWebhookIntake, JournaledWebhookIntake>();
+            services.AddSingleton<InboundJournalRunner>();
+            services.AddHostedService(sp => sp.GetRequiredService<InboundJournalRunner>());
+        }
+        else
+        {
+            services.AddSingleton<IWebhookIntake, DirectWebhookIntake>();
+        }
+
         services.AddChannelSenders();
         AddSecretProtection(services, configuration, store);
         return services;

@@ -14,10 +14,17 @@ public sealed partial class SqliteDatabase
     /// <summary>The most units one transaction takes; the rest wait for the next group.</summary>
     private const int MaxGroup = 256;
 
+    /// <summary>
+    /// Background units a group takes while foreground units wait: they keep moving under a burst, and a foreground
+    /// unit waits for at most this many of them (about a millisecond) ahead of it.
+    /// </summary>
+    private const int BackgroundPerBusyGroup = 4;
+
     // Static because AsyncLocal must be; the entry names its database so two files never share a transaction.
     private static readonly AsyncLocal<AmbientWrite?> Ambient = new();
 
     private readonly Queue<IGroupedUnit> _pending = new();
+    private readonly Queue<IGroupedUnit> _pendingBackground = new();
     private bool _draining;
 
     /// <summary>
@@ -25,7 +32,16 @@ public sealed partial class SqliteDatabase
     /// and <see cref="ReadAsync{T}"/> on this database inside it joins the group's transaction. Returns after the commit;
     /// throws the unit's own exception (its writes rolled back) or the commit's. Nested calls join the outer unit.
     /// </summary>
-    public Task<T> GroupAsync<T>(Func<Task<T>> work, CancellationToken ct)
+    public Task<T> GroupAsync<T>(Func<Task<T>> work, CancellationToken ct) => GroupAsync(work, background: false, ct);
+
+    /// <summary>
+    /// <see cref="GroupAsync{T}(Func{Task{T}}, CancellationToken)"/> for work nobody waits on (storing journaled webhooks):
+    /// while foreground units are waiting a group takes only a few of these, so a burst of webhooks is acknowledged at the
+    /// writer's speed and the background work catches up as soon as it eases.
+    /// </summary>
+    public Task<T> GroupInBackgroundAsync<T>(Func<Task<T>> work, CancellationToken ct) => GroupAsync(work, background: true, ct);
+
+    private Task<T> GroupAsync<T>(Func<Task<T>> work, bool background, CancellationToken ct)
     {
         if (AmbientFor(this) is not null)
         {
@@ -37,7 +53,7 @@ public sealed partial class SqliteDatabase
         bool lead;
         lock (_pending)
         {
-            _pending.Enqueue(unit);
+            (background ? _pendingBackground : _pending).Enqueue(unit);
             lead = !_draining;
             _draining = true;
         }
@@ -82,14 +98,20 @@ public sealed partial class SqliteDatabase
             List<IGroupedUnit> group;
             lock (_pending)
             {
-                if (_pending.Count == 0)
+                if (_pending.Count == 0 && _pendingBackground.Count == 0)
                 {
                     _draining = false;
                     return;
                 }
 
-                group = new List<IGroupedUnit>(Math.Min(_pending.Count, MaxGroup));
+                group = new List<IGroupedUnit>(Math.Min(_pending.Count + _pendingBackground.Count, MaxGroup));
                 while (group.Count < MaxGroup && _pending.TryDequeue(out var next))
+                {
+                    group.Add(next);
+                }
+
+                var background = group.Count == 0 ? MaxGroup : BackgroundPerBusyGroup;
+                while (background-- > 0 && group.Count < MaxGroup && _pendingBackground.TryDequeue(out var next))
                 {
                     group.Add(next);
                 }

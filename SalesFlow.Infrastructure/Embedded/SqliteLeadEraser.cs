@@ -23,6 +23,12 @@ public sealed class SqliteLeadEraser(SqliteDatabase db, SqliteMemoryIndex memory
             }
 
             var counts = new Dictionary<string, int>();
+            // Messages acknowledged to a provider but not yet stored name the lead only by its sender address.
+            counts["inbound_journal"] = await c.Command(
+                "DELETE FROM inbound_journal WHERE client_id = $c AND address IN (SELECT value FROM identities WHERE client_id = $c AND lead_id = $l)",
+                t,
+                ("$c", clientId),
+                ("$l", leadId)).ExecAsync();
             await c.Command("DELETE FROM outbox_redispatch WHERE client_id = $c AND outbox_id IN (SELECT id FROM outbox WHERE client_id = $c AND lead_id = $l)", t, ("$c", clientId), ("$l", leadId)).ExecAsync();
             foreach (var table in new[] { "messages", "outbox", "conversations", "identities", "ai_usage", "lead_profiles", "compliance_audit", "memory_summaries", "memory_vectors", "email_claims", "lead_merges", "follow_up_timers", "meetings", "slot_offers", "analytics_leads" })
             {

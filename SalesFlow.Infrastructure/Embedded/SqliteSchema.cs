@@ -212,6 +212,19 @@ internal static class SqliteSchema
         );
         CREATE INDEX IF NOT EXISTS ix_jobs_due ON jobs (queue, due_at);
         CREATE INDEX IF NOT EXISTS ix_jobs_coalesce ON jobs (queue, coalesce_key);
+        CREATE TABLE IF NOT EXISTS inbound_journal (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            message_id TEXT NOT NULL UNIQUE,
+            client_id TEXT NOT NULL,
+            address TEXT NOT NULL,
+            correlation_id TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            received_at INTEGER NOT NULL,
+            due_at INTEGER NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            last_error TEXT
+        );
+        CREATE INDEX IF NOT EXISTS ix_inbound_journal_address ON inbound_journal (client_id, address);
         CREATE TABLE IF NOT EXISTS ai_usage (
             client_id TEXT NOT NULL,
             id TEXT NOT NULL,

@@ -11,6 +11,7 @@ using SalesFlow.Core.Delivery;
 using SalesFlow.Core.Intake;
 using SalesFlow.Core.Leads;
 using SalesFlow.Functions.Extensions;
+using SalesFlow.Functions.Runners;
 using SalesFlow.Functions.Security;
 using SalesFlow.Tests.Support;
 
@@ -97,6 +98,8 @@ public sealed class EmailWebhookFunctionAgainstSqliteTests : IAsyncDisposable
             http.Response.Body = response;
 
             await endpoint.RequestDelegate!(http);
+            // The app is not started, so its journal runner is not either: store what the webhook journaled, as it would.
+            Assert.Equal(1, await app.Services.GetRequiredService<InboundJournalRunner>().StoreDueAsync(CancellationToken.None));
 
             Assert.Equal(StatusCodes.Status200OK, http.Response.StatusCode);
             return JsonDocument.Parse(response.ToArray()).RootElement.Clone();

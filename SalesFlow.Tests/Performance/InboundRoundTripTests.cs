@@ -104,7 +104,10 @@ public sealed class InboundRoundTripTests(AzuriteFixture azurite, CosmosStandInF
     // the previous snapshot only for a hot score; the CRM reaction to the turn's state change uses the client the turn
     // read (TurnClient): Cosmos 56 → 54. The learnt weights are cached per client for minutes (CachedLeadScoreModels); a
     // fresh process's first turn, measured here, still reads them. Both cuts together: SQLite 90 → 75.
-    private const int MaxSqliteStatements = 75;
+    // Issue 16 (intake throughput): the webhook journals the message (BEGIN, the append, COMMIT) and the journal runner
+    // reads it, stores it and removes the entry in its own transaction: 75 → 81, so the provider's 200 waits for one
+    // statement of the one SQLite writer instead of the whole intake.
+    private const int MaxSqliteStatements = 81;
     private const int MaxCosmosRequests = 54;
     private const int MaxQueueCalls = 6;
 
@@ -154,6 +157,11 @@ public sealed class InboundRoundTripTests(AzuriteFixture azurite, CosmosStandInF
             using var response = await http.SendAsync(Webhooks.SignedWhatsApp(DemoClientSeeder.DemoClientId, Webhooks.WhatsAppText("4915112345678", "wamid.roundtrip1", "Hi, what does the solar package cost?"), AppSecret));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         });
+        if (app.Services.GetService<InboundJournalRunner>() is { } journal)
+        {
+            await StepAsync("webhook (journaled message stored)", async () => Assert.Equal(1, await journal.StoreDueAsync(CancellationToken.None)));
+        }
+
         await StepAsync("turn (process-inbound)", () => RunOneAsync(consumer, handlers[Queues.ProcessInbound]));
         await StepAsync("delivery (deliver)", () => RunOneAsync(consumer, handlers[Queues.Deliver]));
 
@@ -178,7 +186,8 @@ public sealed class InboundRoundTripTests(AzuriteFixture azurite, CosmosStandInF
     {
         var background = services.Where(d => d.ServiceType == typeof(IHostedService)
             && (d.ImplementationFactory is not null || d.ImplementationType == typeof(TimerRunner))).ToList();
-        Assert.Equal(2, background.Count); // the queue runner (registered by factory) and the timer runner
+        // The queue runner and (embedded store) the inbound journal runner, both registered by factory, and the timer runner.
+        Assert.Equal(services.Any(d => d.ServiceType == typeof(InboundJournalRunner)) ? 3 : 2, background.Count);
         foreach (var descriptor in background)
         {
             services.Remove(descriptor);

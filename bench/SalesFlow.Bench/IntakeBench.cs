@@ -74,7 +74,16 @@ public static class IntakeBench
                 $"{level,3} concurrent: app {appRun.Rps,7:0} req/s p50 {appRun.P(50),6:0.0} ms p99 {appRun.P(99),6:0.0} ms ({appRun.Count} requests) | ceiling {ceilingRun.Rps,7:0} req/s p50 {ceilingRun.P(50),6:0.0} ms p99 {ceilingRun.P(99),6:0.0} ms ({ceilingRun.Count} requests)"));
         }
 
+        // The embedded store journals a webhook's message before the 200 and stores it right after: wait until it has.
+        var drain = Stopwatch.StartNew();
+        var journaled = await CountAsync(app.DataDir, "SELECT COUNT(*) FROM inbound_journal");
+        while (await CountAsync(app.DataDir, "SELECT COUNT(*) FROM inbound_journal") > 0 && drain.Elapsed < TimeSpan.FromMinutes(5))
+        {
+            await Task.Delay(100);
+        }
+
         var stored = await CountStoredAsync(app.DataDir);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"journal: {journaled} waiting after the last level, stored in {drain.Elapsed.TotalSeconds:0.0} s"));
         if (stored != sent)
         {
             throw new InvalidOperationException($"{sent} webhooks acknowledged, but {stored} inbound WhatsApp messages stored.");
@@ -118,6 +127,15 @@ public static class IntakeBench
         var elapsed = clock.Elapsed;
         // Bodies are claimed in order and every claimed one completed, so the first `completed` are the sent ones.
         return new Run(latencies[..completed], elapsed);
+    }
+
+    private static async Task<long> CountAsync(string dataDir, string sql)
+    {
+        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.Combine(dataDir, "salesflow.db"), Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 
     /// <summary>Inbound WhatsApp messages in the app's file (read beside the running app: WAL lets a reader in).</summary>

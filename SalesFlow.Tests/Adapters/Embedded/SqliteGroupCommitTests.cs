@@ -69,6 +69,39 @@ public sealed class SqliteGroupCommitTests : IDisposable
     }
 
     [Fact]
+    public async Task UnitsWaitingForAnAnswerRunBeforeBackgroundUnitsQueuedEarlier()
+    {
+        var order = new List<string>();
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Holds the writer inside a group while the others queue up, so they are all waiting when it takes the next one.
+        var blocker = _temp.Db.GroupAsync(async () =>
+        {
+            running.SetResult();
+            await gate.Task;
+            return 0;
+        }, default);
+        await running.Task;
+        Task<int> Unit(string name, bool background)
+        {
+            Task<int> Work()
+            {
+                order.Add(name);
+                return Task.FromResult(0);
+            }
+
+            return background ? _temp.Db.GroupInBackgroundAsync(Work, default) : _temp.Db.GroupAsync(Work, default);
+        }
+
+        var units = Enumerable.Range(1, 6).Select(i => Unit("background " + i, background: true))
+            .Concat(Enumerable.Range(1, 3).Select(i => Unit("webhook " + i, background: false))).ToList();
+        gate.SetResult();
+        await Task.WhenAll(units.Append(blocker));
+
+        Assert.Equal(["webhook 1", "webhook 2", "webhook 3", "background 1", "background 2", "background 3", "background 4", "background 5", "background 6"], order);
+    }
+
+    [Fact]
     public async Task AReadInsideAUnitSeesTheUnitsOwnWritesBeforeTheCommit()
     {
         var seen = await _temp.Db.GroupAsync(async () =>
