@@ -15,16 +15,18 @@ public sealed class JournaledWebhookIntake(SqliteInboundJournal journal, IntakeS
 {
     public async Task<WebhookIntakeResult> AcceptAsync(Client client, WebhookBatch batch, string correlationId, CancellationToken ct)
     {
-        // Checked before the unit: a delivery with an unusable sender is refused whole, as storing it would be.
-        var addresses = batch.Messages.Select(m => IntakeService.ResolveAddress(client, m.Channel, m.From).Address).ToList();
+        // Made before the unit, which holds the one writer: a delivery with an unusable sender is refused whole here, as
+        // storing it would be.
+        var entries = batch.Messages.Select(m => (
+            Id: IntakeService.MessageIdOf(client.Id, m) ?? Ids.New("msg"),
+            IntakeService.ResolveAddress(client, m.Channel, m.From).Address,
+            Payload: SqliteInboundJournal.Payload(m))).ToList();
         return await units.RunAsync(async () =>
         {
-            var duplicates = new List<bool>(batch.Messages.Count);
-            for (var i = 0; i < batch.Messages.Count; i++)
+            var duplicates = new List<bool>(entries.Count);
+            foreach (var (id, address, payload) in entries)
             {
-                var message = batch.Messages[i];
-                var id = IntakeService.MessageIdOf(client.Id, message) ?? Ids.New("msg");
-                duplicates.Add(!await journal.AppendAsync(client.Id, id, addresses[i], correlationId, message, ct));
+                duplicates.Add(!await journal.AppendAsync(client.Id, id, address, correlationId, payload, ct));
             }
 
             return new WebhookIntakeResult(duplicates, await intake.ApplyStatusesAsync(client, batch.Statuses, ct));

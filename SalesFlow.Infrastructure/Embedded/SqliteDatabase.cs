@@ -15,6 +15,9 @@ public sealed partial class SqliteDatabase : IDisposable
     private readonly string _unpooledConnectionString;
     private readonly Lazy<SqliteErasureScrubber> _scrubber;
     private readonly RuntimeHealth _health;
+    private readonly Timer _checkpoints;
+    private int _checkpointing;
+    private SqliteConnection? _checkpointConnection;
 
     /// <param name="health">Told the outcome of every write, so readiness sees a full or read-only disk.</param>
     public SqliteDatabase(string path, RuntimeHealth health)
@@ -36,7 +39,11 @@ public sealed partial class SqliteDatabase : IDisposable
         Execute(connection, "PRAGMA journal_mode=WAL;");
         AddMissingColumns(connection);
         Execute(connection, SqliteSchema.Ddl);
+        _checkpoints = new Timer(_ => CheckpointWal(), null, CheckpointInterval, CheckpointInterval);
     }
+
+    /// <summary>How often the WAL is copied into the file beside the writer (see <see cref="CheckpointWal"/>).</summary>
+    public static readonly TimeSpan CheckpointInterval = TimeSpan.FromSeconds(1);
 
     public string Path { get; }
 
@@ -58,7 +65,9 @@ public sealed partial class SqliteDatabase : IDisposable
         if (!Configured.TryGetValue(handle, out _))
         {
             SQLitePCL.raw.sqlite3_trace(handle, CountStatement, null);
-            Execute(connection, "PRAGMA busy_timeout=10000; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;");
+            // No automatic checkpoints: SQLite runs one inside the commit that crosses 1,000 WAL pages, so that commit (and
+            // every webhook and turn waiting for the writer) waits for the copy and its fsync; CheckpointWal does it beside.
+            Execute(connection, "PRAGMA busy_timeout=10000; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON; PRAGMA wal_autocheckpoint=0;");
             Configured.AddOrUpdate(handle, Marker);
         }
 
@@ -151,8 +160,56 @@ public sealed partial class SqliteDatabase : IDisposable
             return true;
         }, ct);
 
+    /// <summary>
+    /// Copies the WAL into the file without holding the writer: a PASSIVE checkpoint waits for no reader or writer, copies
+    /// what no reader still needs, and the next write starts the WAL over once all of it is copied. A failure (a full or
+    /// read-only disk) is left to the next tick; the writes report it to readiness.
+    /// </summary>
+    private void CheckpointWal()
+    {
+        if (Interlocked.Exchange(ref _checkpointing, 1) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            // Its own connection, kept, without the statement counter: housekeeping, not a store request of the app's.
+            _checkpointConnection ??= OpenCheckpointConnection();
+            Execute(_checkpointConnection, "PRAGMA wal_checkpoint(PASSIVE);");
+        }
+        catch (SqliteException)
+        {
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+        finally
+        {
+            Volatile.Write(ref _checkpointing, 0);
+        }
+    }
+
+    private SqliteConnection OpenCheckpointConnection()
+    {
+        var connection = new SqliteConnection(_unpooledConnectionString);
+        connection.Open();
+        return connection;
+    }
+
     public void Dispose()
     {
+        // Waits for a checkpoint under way, so no connection is opened after the pools are cleared.
+        using (var stopped = new ManualResetEvent(false))
+        {
+            if (_checkpoints.Dispose(stopped))
+            {
+                stopped.WaitOne();
+            }
+        }
+
+        _checkpointConnection?.Dispose();
+
         if (_scrubber.IsValueCreated)
         {
             _scrubber.Value.Dispose();

@@ -24,11 +24,15 @@ public sealed class SqliteInboundJournal(SqliteDatabase db, TimeProvider clock)
     /// <summary>Raised after entries are committed, so the runner need not poll fast.</summary>
     public event Action? Appended;
 
+    /// <summary>A message as the journal keeps it (made before the write unit, so not while holding the writer).</summary>
+    public static string Payload(InboundMessage message) => JsonSerializer.Serialize(message, Json);
+
     /// <summary>
-    /// Appends the message unless it is known (journaled or stored); false for a duplicate. Inside a grouped unit it joins
-    /// the unit's transaction. <paramref name="address"/> is the sender's normalised address (what lead erasure matches).
+    /// Appends the message (its <see cref="Payload"/>) unless it is known (journaled or stored); false for a duplicate.
+    /// Inside a grouped unit it joins the unit's transaction. <paramref name="address"/> is the sender's normalised address
+    /// (what lead erasure matches).
     /// </summary>
-    public async Task<bool> AppendAsync(string clientId, string messageId, string address, string correlationId, InboundMessage message, CancellationToken ct)
+    public async Task<bool> AppendAsync(string clientId, string messageId, string address, string correlationId, string payload, CancellationToken ct)
     {
         var now = clock.GetUtcNow().Ms();
         var appended = await db.WriteStatementAsync(c => c.Command(
@@ -42,7 +46,7 @@ public sealed class SqliteInboundJournal(SqliteDatabase db, TimeProvider clock)
             ("$c", clientId),
             ("$a", address),
             ("$corr", correlationId),
-            ("$p", JsonSerializer.Serialize(message, Json)),
+            ("$p", payload),
             ("$now", now)).ExecAsync(), ct);
         db.AfterCommit("inbound-journal", () => Appended?.Invoke());
         return appended == 1;

@@ -123,7 +123,7 @@ public sealed class InboundJournalTests : IAsyncDisposable
         await SeedClientAsync();
         // Journaled past the webhook's check (as an entry written by an older version might be): the intake refuses it.
         var journal = _app.Services.GetRequiredService<SqliteInboundJournal>();
-        Assert.True(await journal.AppendAsync("acme", "msg_broken", "x", "corr", WhatsApp("wamid.broken", "Hi", from: "not a number"), default));
+        Assert.True(await journal.AppendAsync("acme", "msg_broken", "x", "corr", SqliteInboundJournal.Payload(WhatsApp("wamid.broken", "Hi", from: "not a number")), default));
 
         Assert.Equal(1, await Runner.StoreDueAsync(default));
 
