@@ -16,9 +16,9 @@ public sealed partial class SqliteDatabase
 
     /// <summary>
     /// Background units a group takes while foreground units wait: they keep moving under a burst, and a foreground
-    /// unit waits for at most this many of them (about a millisecond) ahead of it.
+    /// unit waits for at most this many of them (a fraction of a millisecond) ahead of it.
     /// </summary>
-    private const int BackgroundPerBusyGroup = 4;
+    private const int BackgroundPerBusyGroup = 1;
 
     // Static because AsyncLocal must be; the entry names its database so two files never share a transaction.
     private static readonly AsyncLocal<AmbientWrite?> Ambient = new();

@@ -61,13 +61,35 @@ public sealed class SqliteWorkQueue(SqliteDatabase db, TimeProvider clock) : IWo
 
     /// <summary>
     /// Tells the workers again when delayed work falls due, so it is claimed then rather than at their next idle poll.
-    /// A merge may have moved the job later; that wake then finds nothing and polling goes on.
+    /// A merge may have moved the job later; that wake then finds nothing and polling goes on. One timer per queue and
+    /// <see cref="WakeSlot"/>: a burst of delayed work (every message's turn waits out the burst window) would otherwise
+    /// hold a timer each, and the runtime's timer queue costs CPU on every tick in proportion to them.
     /// </summary>
     private async Task WakeWhenDueAsync(string queue, TimeSpan delay)
     {
-        await Task.Delay(delay, clock);
+        var slot = ((clock.GetUtcNow() + delay).UtcTicks + WakeSlot.Ticks - 1) / WakeSlot.Ticks;
+        if (!_wakes.TryAdd((queue, slot), 0))
+        {
+            return;
+        }
+
+        try
+        {
+            var wait = new DateTimeOffset(slot * WakeSlot.Ticks, TimeSpan.Zero) - clock.GetUtcNow();
+            await Task.Delay(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, clock);
+        }
+        finally
+        {
+            _wakes.TryRemove((queue, slot), out _);
+        }
+
         Enqueued?.Invoke(queue);
     }
+
+    /// <summary>Delayed work due within the same slot shares one wake-up, at the slot's end.</summary>
+    private static readonly TimeSpan WakeSlot = TimeSpan.FromMilliseconds(10);
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Queue, long Slot), byte> _wakes = new();
 
     public Task<WorkItem?> ClaimAsync(string queue, TimeSpan lease, CancellationToken ct)
     {

@@ -66,12 +66,13 @@ public static class IntakeBench
         {
             var requests = level == 1 ? Math.Min(maxRequests, 2_000) : maxRequests;
             var bodies = Bodies(requests);
-            var ceilingRun = await DriveAsync(ceilingHttp, bodies, level, requests, TimeSpan.FromSeconds(maxSeconds), expectAccepted: false);
-            var appRun = await DriveAsync(appHttp, bodies, level, requests, TimeSpan.FromSeconds(maxSeconds), expectAccepted: true);
+            var (ceilingRun, ceilingCpu) = await MeasureCpuAsync(() => ceiling.CpuTime, () => DriveAsync(ceilingHttp, bodies, level, requests, TimeSpan.FromSeconds(maxSeconds), expectAccepted: false));
+            var (appRun, appCpu) = await MeasureCpuAsync(() => app.CpuTime, () => DriveAsync(appHttp, bodies, level, requests, TimeSpan.FromSeconds(maxSeconds), expectAccepted: true));
             sent += appRun.Count;
             rows.Add(new Row(level, appRun, ceilingRun));
+            // CPU per request (server process; and the load generator's, "client"): what the machine's own noise changes least.
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{level,3} concurrent: app {appRun.Rps,7:0} req/s p50 {appRun.P(50),6:0.0} ms p99 {appRun.P(99),6:0.0} ms ({appRun.Count} requests) | ceiling {ceilingRun.Rps,7:0} req/s p50 {ceilingRun.P(50),6:0.0} ms p99 {ceilingRun.P(99),6:0.0} ms ({ceilingRun.Count} requests)"));
+                $"{level,3} concurrent: app {appRun.Rps,7:0} req/s p50 {appRun.P(50),6:0.0} ms p99 {appRun.P(99),6:0.0} ms ({appRun.Count} requests, {appCpu.Server / appRun.Count:0} µs CPU each, client {appCpu.Client / appRun.Count:0} µs) | ceiling {ceilingRun.Rps,7:0} req/s p50 {ceilingRun.P(50),6:0.0} ms p99 {ceilingRun.P(99),6:0.0} ms ({ceilingRun.Count} requests, {ceilingCpu.Server / ceilingRun.Count:0} µs CPU each, client {ceilingCpu.Client / ceilingRun.Count:0} µs)"));
         }
 
         // The embedded store journals a webhook's message before the 200 and stores it right after: wait until it has.
@@ -95,6 +96,16 @@ public static class IntakeBench
         Console.WriteLine($"verified: {sent} webhooks acknowledged with 200 {{accepted: 1}}, {stored} inbound messages stored");
         Console.WriteLine(summary);
         return Report(rows, sent, stored, summary, configuration, maxRequests, maxSeconds);
+    }
+
+    /// <summary>Runs <paramref name="drive"/> and returns the CPU microseconds the server process and this process (the load generator) used meanwhile.</summary>
+    private static async Task<(Run Run, (double Server, double Client) Cpu)> MeasureCpuAsync(Func<TimeSpan> serverCpu, Func<Task<Run>> drive)
+    {
+        using var self = Process.GetCurrentProcess();
+        var (server, client) = (serverCpu(), self.TotalProcessorTime);
+        var run = await drive();
+        self.Refresh();
+        return (run, ((serverCpu() - server).TotalMicroseconds, (self.TotalProcessorTime - client).TotalMicroseconds));
     }
 
     /// <summary>One load level: closed loop, each sender sends its next request when the previous one answered.</summary>
@@ -263,6 +274,15 @@ public static class IntakeBench
         }
 
         public Uri BaseUrl { get; }
+
+        public TimeSpan CpuTime
+        {
+            get
+            {
+                _process.Refresh();
+                return _process.TotalProcessorTime;
+            }
+        }
 
         public static async Task<CeilingProcess> StartAsync()
         {
