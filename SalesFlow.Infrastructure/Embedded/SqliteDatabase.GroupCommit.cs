@@ -20,6 +20,12 @@ public sealed partial class SqliteDatabase
     /// </summary>
     private const int BackgroundPerBusyGroup = 1;
 
+    /// <summary>
+    /// Background units a group takes when no foreground unit waits: few enough (a millisecond or two of the writer) that
+    /// a webhook arriving meanwhile is not kept waiting behind a long group.
+    /// </summary>
+    private const int BackgroundPerIdleGroup = 8;
+
     // Static because AsyncLocal must be; the entry names its database so two files never share a transaction.
     private static readonly AsyncLocal<AmbientWrite?> Ambient = new();
 
@@ -110,7 +116,7 @@ public sealed partial class SqliteDatabase
                     group.Add(next);
                 }
 
-                var background = group.Count == 0 ? MaxGroup : BackgroundPerBusyGroup;
+                var background = group.Count == 0 ? BackgroundPerIdleGroup : BackgroundPerBusyGroup;
                 while (background-- > 0 && group.Count < MaxGroup && _pendingBackground.TryDequeue(out var next))
                 {
                     group.Add(next);
