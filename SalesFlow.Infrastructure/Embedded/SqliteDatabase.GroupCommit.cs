@@ -118,16 +118,17 @@ public sealed partial class SqliteDatabase
         await _writeLock.WaitAsync();
         try
         {
-            await using var connection = Open();
+            var connection = Writer();
             await using var transaction = connection.BeginTransaction();
             var ambient = new AmbientWrite(this, connection, transaction, []);
             // One unit alone needs no savepoint: if it fails, the whole transaction is its own to roll back.
             var savepoints = group.Count > 1;
             foreach (var unit in group)
             {
+                // On the writer's kept statements (transaction.Save and Release would prepare theirs for every unit).
                 if (savepoints)
                 {
-                    transaction.Save("unit");
+                    await connection.Command("SAVEPOINT unit", transaction).ExecAsync();
                 }
 
                 try
@@ -135,7 +136,7 @@ public sealed partial class SqliteDatabase
                     await unit.RunAsync(ambient);
                     if (savepoints)
                     {
-                        transaction.Release("unit");
+                        await connection.Command("RELEASE unit", transaction).ExecAsync();
                     }
 
                     done.Add(unit);
@@ -161,6 +162,7 @@ public sealed partial class SqliteDatabase
         {
             if (e is SqliteException sqlite)
             {
+                DropWriter();
                 _health.WriteFailed("sqlite", sqlite);
             }
 
