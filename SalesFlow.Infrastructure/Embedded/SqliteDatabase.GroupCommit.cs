@@ -71,9 +71,9 @@ public sealed partial class SqliteDatabase
     }
 
     internal static SqliteTransaction? AmbientTransactionOf(SqliteConnection connection) =>
-        Ambient.Value is { } ambient && ReferenceEquals(ambient.Connection, connection) ? ambient.Transaction : null;
+        Ambient.Value is { Ended: false } ambient && ReferenceEquals(ambient.Connection, connection) ? ambient.Transaction : null;
 
-    private static AmbientWrite? AmbientFor(SqliteDatabase db) => Ambient.Value is { } ambient && ReferenceEquals(ambient.Database, db) ? ambient : null;
+    private static AmbientWrite? AmbientFor(SqliteDatabase db) => Ambient.Value is { Ended: false } ambient && ReferenceEquals(ambient.Database, db) ? ambient : null;
 
     private async Task DrainAsync()
     {
@@ -115,12 +115,13 @@ public sealed partial class SqliteDatabase
     {
         var done = new List<IGroupedUnit>(group.Count);
         IEnumerable<Action> afterCommit = [];
+        AmbientWrite? ambient = null;
         await _writeLock.WaitAsync();
         try
         {
             var connection = Writer();
             await using var transaction = connection.BeginTransaction();
-            var ambient = new AmbientWrite(this, connection, transaction, []);
+            ambient = new AmbientWrite(this, connection, transaction, []);
             // One unit alone needs no savepoint: if it fails, the whole transaction is its own to roll back.
             var savepoints = group.Count > 1;
             foreach (var unit in group)
@@ -176,6 +177,9 @@ public sealed partial class SqliteDatabase
         }
         finally
         {
+            // Work a unit left running (a flow that captured the ambient write) must not reach the writer after the lock
+            // is released: the writer lives on, shared by the next writes.
+            ambient?.End();
             _writeLock.Release();
         }
 
@@ -190,7 +194,12 @@ public sealed partial class SqliteDatabase
         }
     }
 
-    private sealed record AmbientWrite(SqliteDatabase Database, SqliteConnection Connection, SqliteTransaction Transaction, Dictionary<string, Action> AfterCommit);
+    private sealed record AmbientWrite(SqliteDatabase Database, SqliteConnection Connection, SqliteTransaction Transaction, Dictionary<string, Action> AfterCommit)
+    {
+        public bool Ended { get; private set; }
+
+        public void End() => Ended = true;
+    }
 
     private interface IGroupedUnit
     {

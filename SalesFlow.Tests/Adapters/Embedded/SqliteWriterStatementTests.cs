@@ -169,6 +169,28 @@ public sealed class SqliteWriterStatementTests : IAsyncLifetime
         Assert.Equal([2], await RunsOfAsync(Insert)); // on a fresh writer since the failure
     }
 
+    [Fact]
+    public async Task WorkAUnitLeftRunningWritesOnItsOwnOnceTheGroupIsCommitted()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Task straggler = Task.CompletedTask;
+        await _temp.Db.GroupAsync(() =>
+        {
+            // Started inside the unit, so it carries the unit's ambient write; it writes after the group's commit.
+            straggler = Task.Run(async () =>
+            {
+                await release.Task;
+                await _temp.Db.WriteAsync((c, t) => InsertAsync(c, t, 2), default);
+            });
+            return _temp.Db.WriteAsync((c, t) => InsertAsync(c, t, 1), default);
+        }, default);
+
+        release.SetResult();
+        await straggler;
+
+        Assert.Equal(2, await CountAsync());
+    }
+
     private static Task<int> InsertAsync(SqliteConnection c, SqliteTransaction? t, int id) =>
         c.Command(Insert, t, ("$id", id), ("$note", "note " + id)).ExecAsync();
 
