@@ -19,7 +19,7 @@ internal sealed class SqliteWriterConnection(string connectionString) : SqliteCo
     private readonly Dictionary<string, CachedCommand> _commands = new(StringComparer.Ordinal);
 
     /// <summary>
-    /// The command that holds <paramref name="sql"/> prepared, its parameters cleared; a one-off command when a caller still
+    /// The command that holds <paramref name="sql"/> prepared, without parameters; a one-off command when a caller still
     /// holds that one (not disposed yet, e.g. while it reads its rows), so an open reader never blocks the next caller.
     /// </summary>
     internal SqliteCommand CommandFor(string sql)
@@ -34,7 +34,6 @@ internal sealed class SqliteWriterConnection(string connectionString) : SqliteCo
             }
 
             cached.InUse = true;
-            cached.Parameters.Clear();
             return cached;
         }
 
@@ -91,12 +90,16 @@ internal sealed class SqliteWriterConnection(string connectionString) : SqliteCo
             }
         }
 
-        /// <summary>Hands the command back (statement kept, merely reset); a reader its caller left open is closed first.</summary>
+        /// <summary>
+        /// Hands the command back (statement kept, merely reset); a reader its caller left open is closed first, and the
+        /// parameters go (they may hold a lead's text until the next write otherwise).
+        /// </summary>
         protected override void Dispose(bool disposing)
         {
             if (disposing && !_dropped)
             {
                 DataReader?.Dispose();
+                Parameters.Clear();
                 InUse = false;
                 return;
             }
