@@ -93,9 +93,9 @@ public sealed partial class SqliteDatabase
     }
 
     internal static SqliteTransaction? AmbientTransactionOf(SqliteConnection connection) =>
-        Ambient.Value is { } ambient && ReferenceEquals(ambient.Connection, connection) ? ambient.Transaction : null;
+        Ambient.Value is { Ended: false } ambient && ReferenceEquals(ambient.Connection, connection) ? ambient.Transaction : null;
 
-    private static AmbientWrite? AmbientFor(SqliteDatabase db) => Ambient.Value is { } ambient && ReferenceEquals(ambient.Database, db) ? ambient : null;
+    private static AmbientWrite? AmbientFor(SqliteDatabase db) => Ambient.Value is { Ended: false } ambient && ReferenceEquals(ambient.Database, db) ? ambient : null;
 
     private async Task DrainAsync()
     {
@@ -143,19 +143,21 @@ public sealed partial class SqliteDatabase
     {
         var done = new List<IGroupedUnit>(group.Count);
         IEnumerable<Action> afterCommit = [];
+        AmbientWrite? ambient = null;
         await _writeLock.WaitAsync();
         try
         {
-            await using var connection = Open();
+            var connection = Writer();
             await using var transaction = connection.BeginTransaction();
-            var ambient = new AmbientWrite(this, connection, transaction, []);
+            ambient = new AmbientWrite(this, connection, transaction, []);
             // One unit alone needs no savepoint: if it fails, the whole transaction is its own to roll back.
             var savepoints = group.Count > 1;
             foreach (var unit in group)
             {
+                // On the writer's kept statements (transaction.Save and Release would prepare theirs for every unit).
                 if (savepoints)
                 {
-                    transaction.Save("unit");
+                    await connection.Command("SAVEPOINT unit", transaction).ExecAsync();
                 }
 
                 try
@@ -163,7 +165,7 @@ public sealed partial class SqliteDatabase
                     await unit.RunAsync(ambient);
                     if (savepoints)
                     {
-                        transaction.Release("unit");
+                        await connection.Command("RELEASE unit", transaction).ExecAsync();
                     }
 
                     done.Add(unit);
@@ -189,6 +191,7 @@ public sealed partial class SqliteDatabase
         {
             if (e is SqliteException sqlite)
             {
+                DropWriter();
                 _health.WriteFailed("sqlite", sqlite);
             }
 
@@ -202,6 +205,9 @@ public sealed partial class SqliteDatabase
         }
         finally
         {
+            // Work a unit left running (a flow that captured the ambient write) must not reach the writer after the lock
+            // is released: the writer lives on, shared by the next writes.
+            ambient?.End();
             _writeLock.Release();
         }
 
@@ -216,7 +222,12 @@ public sealed partial class SqliteDatabase
         }
     }
 
-    private sealed record AmbientWrite(SqliteDatabase Database, SqliteConnection Connection, SqliteTransaction Transaction, Dictionary<string, Action> AfterCommit);
+    private sealed record AmbientWrite(SqliteDatabase Database, SqliteConnection Connection, SqliteTransaction Transaction, Dictionary<string, Action> AfterCommit)
+    {
+        public bool Ended { get; private set; }
+
+        public void End() => Ended = true;
+    }
 
     private interface IGroupedUnit
     {

@@ -6,7 +6,8 @@ namespace SalesFlow.Infrastructure.Embedded;
 /// <summary>
 /// The embedded store: one SQLite file. Writes are serialised in-process (one writer is what
 /// SQLite allows anyway, and it makes get-or-create races impossible); reads run in parallel
-/// thanks to WAL. One process owns a data directory.
+/// thanks to WAL. One process owns a data directory. Every write runs on one long-lived connection
+/// (<see cref="SqliteWriterConnection"/>) that keeps its statements prepared; reads outside a write use pooled ones.
 /// </summary>
 public sealed partial class SqliteDatabase : IDisposable
 {
@@ -18,6 +19,7 @@ public sealed partial class SqliteDatabase : IDisposable
     private readonly Timer _checkpoints;
     private int _checkpointing;
     private SqliteConnection? _checkpointConnection;
+    private SqliteWriterConnection? _writer;
 
     /// <param name="health">Told the outcome of every write, so readiness sees a full or read-only disk.</param>
     public SqliteDatabase(string path, RuntimeHealth health)
@@ -50,14 +52,14 @@ public sealed partial class SqliteDatabase : IDisposable
     /// <summary>The one scrubber of this file (see <see cref="SqliteErasureScrubber"/>).</summary>
     public SqliteErasureScrubber Scrubber => _scrubber.Value;
 
-    public SqliteConnection Open() => Open(_connectionString);
+    public SqliteConnection Open() => Open(new SqliteConnection(_connectionString));
 
     /// <summary>A connection with an empty page cache, closed for good when disposed (for the erasure scrub).</summary>
-    internal SqliteConnection OpenUnpooled() => Open(_unpooledConnectionString);
+    internal SqliteConnection OpenUnpooled() => Open(new SqliteConnection(_unpooledConnectionString));
 
-    private static SqliteConnection Open(string connectionString)
+    private static T Open<T>(T connection)
+        where T : SqliteConnection
     {
-        var connection = new SqliteConnection(connectionString);
         connection.Open();
         // A pooled connection keeps its native handle, and with it these settings and the hook: set them once per
         // handle, not on every checkout (three statements each time before).
@@ -72,6 +74,20 @@ public sealed partial class SqliteDatabase : IDisposable
         }
 
         return connection;
+    }
+
+    /// <summary>
+    /// The writer connection; only with the write lock held. Opened on first use and again after a write failed: unpooled,
+    /// so a dropped one is closed for good (SQLite opens the file read-only for good when it cannot write it, e.g. while
+    /// the folder is read-only, and a failure may leave a handle in a state no one wants to reuse).
+    /// </summary>
+    private SqliteWriterConnection Writer() => _writer ??= Open(new SqliteWriterConnection(_unpooledConnectionString));
+
+    /// <summary>After a failed write (write lock held): the next write opens a fresh writer, with no statements prepared.</summary>
+    private void DropWriter()
+    {
+        _writer?.Dispose();
+        _writer = null;
     }
 
     public async Task<T> ReadAsync<T>(Func<SqliteConnection, Task<T>> work)
@@ -97,7 +113,7 @@ public sealed partial class SqliteDatabase : IDisposable
         await _writeLock.WaitAsync(ct);
         try
         {
-            await using var connection = Open();
+            var connection = Writer();
             await using var transaction = connection.BeginTransaction();
             var result = await work(connection, transaction);
             await transaction.CommitAsync(ct);
@@ -106,6 +122,7 @@ public sealed partial class SqliteDatabase : IDisposable
         }
         catch (SqliteException e)
         {
+            DropWriter();
             _health.WriteFailed("sqlite", e);
             throw;
         }
@@ -122,8 +139,7 @@ public sealed partial class SqliteDatabase : IDisposable
     public Task<T> WriteStatementAsync<T>(Func<SqliteConnection, Task<T>> statement, CancellationToken ct) =>
         AmbientFor(this) is { } ambient ? statement(ambient.Connection) : ExclusiveAsync(async () =>
         {
-            await using var connection = Open();
-            var result = await statement(connection);
+            var result = await statement(Writer());
             _health.WriteSucceeded();
             return result;
         }, ct);
@@ -144,6 +160,7 @@ public sealed partial class SqliteDatabase : IDisposable
         }
         catch (SqliteException e)
         {
+            DropWriter();
             _health.WriteFailed("sqlite", e);
             throw;
         }
@@ -215,6 +232,7 @@ public sealed partial class SqliteDatabase : IDisposable
             _scrubber.Value.Dispose();
         }
 
+        _writer?.Dispose();
         _writeLock.Dispose();
         SqliteConnection.ClearAllPools();
     }
@@ -257,10 +275,23 @@ public sealed partial class SqliteDatabase : IDisposable
 /// <summary>Small helpers that keep the stores' SQL readable.</summary>
 internal static class SqliteCommandExtensions
 {
+    /// <summary>
+    /// A command for <paramref name="sql"/>: on the writer the one that keeps it prepared (<see cref="SqliteWriterConnection"/>;
+    /// never change its CommandText), else a new one. Disposing it (the helpers below do) hands a writer's command back.
+    /// </summary>
     public static SqliteCommand Command(this SqliteConnection connection, string sql, SqliteTransaction? transaction = null, params (string Name, object? Value)[] parameters)
     {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
+        SqliteCommand command;
+        if (connection is SqliteWriterConnection writer)
+        {
+            command = writer.CommandFor(sql);
+        }
+        else
+        {
+            command = connection.CreateCommand();
+            command.CommandText = sql;
+        }
+
         // A lone statement or a read inside a grouped unit runs in the unit's transaction (SQLite requires it on that connection).
         command.Transaction = transaction ?? SqliteDatabase.AmbientTransactionOf(connection);
         foreach (var (name, value) in parameters)
