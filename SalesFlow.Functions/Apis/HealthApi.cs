@@ -4,14 +4,18 @@ using SalesFlow.Core.Queue;
 using SalesFlow.Functions.Extensions;
 using SalesFlow.Functions.Hosting;
 using SalesFlow.Functions.Runners;
+using SalesFlow.Infrastructure.Embedded;
 
 namespace SalesFlow.Functions.Apis;
 
 public static class HealthApi
 {
+    /// <summary>The inbound journal's name among the queues of /health.</summary>
+    public const string InboundJournalQueueName = "inbound-journal";
+
     public static IEndpointRouteBuilder MapHealthApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/health", HealthAsync).WithName("Health").WithSummary("Liveness: the process answers; with each work queue's length and the age of its oldest item.")
+        app.MapGet("/health", HealthAsync).WithName("Health").WithSummary("Liveness: the process answers; with each work queue's length and the age of its oldest item (on the embedded store also the inbound journal: webhooks acknowledged, not stored yet).")
             .WithTags("Health")
             .Produces<HealthDto>();
         app.MapGet("/ready", ReadyAsync).WithName("Ready").WithSummary("Readiness: the store answers, storage takes writes and every worker loop runs (or the Functions host runs the queues); 503 with the reasons otherwise.")
@@ -22,16 +26,22 @@ public static class HealthApi
     }
 
     /// <summary>Always 200 while the process answers: a queue that cannot be read is reported, not turned into a failed liveness probe.</summary>
-    private static async Task<IResult> HealthAsync(IWorkQueueConsumer queue, TimeProvider clock, ILogger<QueueRunner> logger, CancellationToken ct)
+    private static async Task<IResult> HealthAsync(HttpContext http, IWorkQueueConsumer queue, TimeProvider clock, ILogger<QueueRunner> logger, CancellationToken ct)
     {
         try
         {
             var now = clock.GetUtcNow();
+            double? Age(DateTimeOffset? oldest) => oldest is { } at ? Math.Max(0, Math.Round((now - at).TotalSeconds, 1)) : null;
             var queues = new Dictionary<string, QueueHealthDto>();
             foreach (var name in Queues.All)
             {
-                var oldest = await queue.OldestEnqueuedAtAsync(name, ct);
-                queues[name] = new QueueHealthDto(await queue.CountAsync(name, ct), oldest is { } at ? Math.Max(0, Math.Round((now - at).TotalSeconds, 1)) : null);
+                queues[name] = new QueueHealthDto(await queue.CountAsync(name, ct), Age(await queue.OldestEnqueuedAtAsync(name, ct)));
+            }
+
+            // The embedded store's webhooks acknowledged but not stored yet (InboundJournalRunner catches up after a burst).
+            if (http.RequestServices.GetService<SqliteInboundJournal>() is { } journal)
+            {
+                queues[InboundJournalQueueName] = new QueueHealthDto(await journal.CountAsync(ct), Age(await journal.OldestReceivedAtAsync(ct)));
             }
 
             return TypedResults.Ok(new HealthDto("healthy", queues));

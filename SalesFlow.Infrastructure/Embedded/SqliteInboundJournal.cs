@@ -94,6 +94,12 @@ public sealed class SqliteInboundJournal(SqliteDatabase db, TimeProvider clock)
             ("$due", (clock.GetUtcNow() + retryAfter).Ms()),
             ("$s", seq)).ExecAsync(), ct);
 
+    /// <summary>When the oldest entry still waiting was acknowledged; null when the journal is empty.</summary>
+    public Task<DateTimeOffset?> OldestReceivedAtAsync(CancellationToken ct) =>
+        db.ReadAsync(async c => await c.Command("SELECT MIN(received_at) FROM inbound_journal", null).ScalarAsync() is long ms
+            ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
+            : (DateTimeOffset?)null);
+
     public Task<int> CountAsync(CancellationToken ct) =>
         db.ReadAsync(async c => Convert.ToInt32(await c.Command("SELECT COUNT(*) FROM inbound_journal", null).ScalarAsync(), System.Globalization.CultureInfo.InvariantCulture));
 }

@@ -1,4 +1,7 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using SalesFlow.Core.Channels;
@@ -34,6 +37,7 @@ public sealed class InboundJournalTests : IAsyncDisposable
         builder.Configuration["DemoClient:Enabled"] = "false";
         builder.AddSalesFlow(new SalesFlow.Functions.Hosting.HostingMode(UnderFunctionsHost: false));
         _app = builder.Build();
+        _app.MapSalesFlow();
     }
 
     private IWebhookIntake Intake => _app.Services.GetRequiredService<IWebhookIntake>();
@@ -151,6 +155,38 @@ public sealed class InboundJournalTests : IAsyncDisposable
         Assert.Equal(12, await Runner.StoreDueAsync(default));
 
         Assert.Equal(texts, (await MessagesOfAnnaAsync()).OrderBy(m => m.Seq).Select(m => m.Text));
+    }
+
+    /// <summary>GET /health through the app's own route (the app is not started).</summary>
+    private async Task<JsonElement> HealthQueueAsync(string name)
+    {
+        var endpoint = ((IEndpointRouteBuilder)_app).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>()
+            .Single(e => e.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName == "Health");
+        using var scope = _app.Services.CreateScope();
+        var http = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
+        http.Request.Method = HttpMethods.Get;
+        http.Request.Path = "/health";
+        var body = new MemoryStream();
+        http.Response.Body = body;
+        await endpoint.RequestDelegate!(http);
+        Assert.Equal(StatusCodes.Status200OK, http.Response.StatusCode);
+        return JsonDocument.Parse(body.ToArray()).RootElement.GetProperty("queues").GetProperty(name).Clone();
+    }
+
+    [Fact]
+    public async Task HealthShowsTheWebhooksAcknowledgedButNotStoredYet()
+    {
+        await SeedClientAsync();
+        await Intake.AcceptAsync(_client, new WebhookBatch([WhatsApp("wamid.h1", "One"), WhatsApp("wamid.h2", "Two")], []), "corr", default);
+
+        var waiting = await HealthQueueAsync("inbound-journal");
+        await Runner.StoreDueAsync(default);
+        var caughtUp = await HealthQueueAsync("inbound-journal");
+
+        Assert.Equal(2, waiting.GetProperty("length").GetInt32());
+        Assert.True(waiting.GetProperty("oldestAgeSeconds").GetDouble() >= 0);
+        Assert.Equal(0, caughtUp.GetProperty("length").GetInt32());
+        Assert.Equal(JsonValueKind.Null, caughtUp.GetProperty("oldestAgeSeconds").ValueKind);
     }
 
     [Fact]
