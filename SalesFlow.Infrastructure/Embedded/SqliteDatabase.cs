@@ -337,6 +337,10 @@ internal static class SqliteCommandExtensions
     public static DateTimeOffset Time(this SqliteDataReader reader, string column) =>
         DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(reader.GetOrdinal(column)));
 
+    /// <summary>A scalar time column (e.g. <c>MIN(due_at)</c>); null when the query found none.</summary>
+    public static async Task<DateTimeOffset?> TimeOrNullAsync(this SqliteCommand command) =>
+        await command.ScalarAsync() is long ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+
     public static DateTimeOffset? NullableTime(this SqliteDataReader reader, string column)
     {
         var ordinal = reader.GetOrdinal(column);

@@ -68,9 +68,7 @@ public sealed class SqliteInboundJournal(SqliteDatabase db, TimeProvider clock)
 
     /// <summary>When the next entry waiting out a retry falls due; null when none waits.</summary>
     public Task<DateTimeOffset?> NextDueAsync(CancellationToken ct) =>
-        db.ReadAsync(async c => await c.Command("SELECT MIN(due_at) FROM inbound_journal", null).ScalarAsync() is long ms
-            ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
-            : (DateTimeOffset?)null);
+        db.ReadAsync(c => c.Command("SELECT MIN(due_at) FROM inbound_journal", null).TimeOrNullAsync());
 
     /// <summary>
     /// Runs <paramref name="store"/> (the entry's intake) and removes the entry in one write unit, so both commit or
@@ -96,9 +94,7 @@ public sealed class SqliteInboundJournal(SqliteDatabase db, TimeProvider clock)
 
     /// <summary>When the oldest entry still waiting was acknowledged; null when the journal is empty.</summary>
     public Task<DateTimeOffset?> OldestReceivedAtAsync(CancellationToken ct) =>
-        db.ReadAsync(async c => await c.Command("SELECT MIN(received_at) FROM inbound_journal", null).ScalarAsync() is long ms
-            ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
-            : (DateTimeOffset?)null);
+        db.ReadAsync(c => c.Command("SELECT MIN(received_at) FROM inbound_journal", null).TimeOrNullAsync());
 
     public Task<int> CountAsync(CancellationToken ct) =>
         db.ReadAsync(async c => Convert.ToInt32(await c.Command("SELECT COUNT(*) FROM inbound_journal", null).ScalarAsync(), System.Globalization.CultureInfo.InvariantCulture));

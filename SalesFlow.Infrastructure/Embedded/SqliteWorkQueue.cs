@@ -128,9 +128,7 @@ public sealed class SqliteWorkQueue(SqliteDatabase db, TimeProvider clock) : IWo
 
     /// <summary>A coalesced item keeps the creation time of its first enqueue: the oldest work it carries.</summary>
     public Task<DateTimeOffset?> OldestEnqueuedAtAsync(string queue, CancellationToken ct) =>
-        db.ReadAsync(async c => await c.Command("SELECT MIN(created_at) FROM jobs WHERE queue = $q", null, ("$q", queue)).ScalarAsync() is long ms
-            ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
-            : (DateTimeOffset?)null);
+        db.ReadAsync(c => c.Command("SELECT MIN(created_at) FROM jobs WHERE queue = $q", null, ("$q", queue)).TimeOrNullAsync());
 
     public Task<IReadOnlyList<PoisonMessage>> ListAsync(string queue, int max, CancellationToken ct) =>
         db.ReadAsync<IReadOnlyList<PoisonMessage>>(async c => await c.Command(

@@ -82,8 +82,7 @@ public sealed class EmailWebhookFunctionAgainstSqliteTests : IAsyncDisposable
     /// <summary>POSTs the form to the EmailWebhook route's own request delegate, with the client's secret as ?key=.</summary>
     private static async Task<JsonElement> PostAsync(WebApplication app, MultipartFormDataContent form)
     {
-        var endpoint = ((IEndpointRouteBuilder)app).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>()
-            .Single(e => e.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName == "EmailWebhook");
+        var endpoint = AppEndpoints.Named(app, "EmailWebhook");
         using var scope = app.Services.CreateScope();
         using (form)
         {
@@ -97,7 +96,7 @@ public sealed class EmailWebhookFunctionAgainstSqliteTests : IAsyncDisposable
             var response = new MemoryStream();
             http.Response.Body = response;
 
-            await endpoint.RequestDelegate!(http);
+            await endpoint(http);
             // The app is not started, so its journal runner is not either: store what the webhook journaled, as it would.
             Assert.Equal(1, await app.Services.GetRequiredService<InboundJournalRunner>().StoreDueAsync(CancellationToken.None));
 

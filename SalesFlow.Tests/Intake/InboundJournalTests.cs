@@ -15,6 +15,7 @@ using SalesFlow.Functions.Extensions;
 using SalesFlow.Functions.Runners;
 using SalesFlow.Functions.Security;
 using SalesFlow.Infrastructure.Embedded;
+using SalesFlow.Tests.Support;
 
 namespace SalesFlow.Tests.Intake;
 
@@ -160,15 +161,14 @@ public sealed class InboundJournalTests : IAsyncDisposable
     /// <summary>GET /health through the app's own route (the app is not started).</summary>
     private async Task<JsonElement> HealthQueueAsync(string name)
     {
-        var endpoint = ((IEndpointRouteBuilder)_app).DataSources.SelectMany(d => d.Endpoints).OfType<RouteEndpoint>()
-            .Single(e => e.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName == "Health");
+        var endpoint = AppEndpoints.Named(_app, "Health");
         using var scope = _app.Services.CreateScope();
         var http = new DefaultHttpContext { RequestServices = scope.ServiceProvider };
         http.Request.Method = HttpMethods.Get;
         http.Request.Path = "/health";
         var body = new MemoryStream();
         http.Response.Body = body;
-        await endpoint.RequestDelegate!(http);
+        await endpoint(http);
         Assert.Equal(StatusCodes.Status200OK, http.Response.StatusCode);
         return JsonDocument.Parse(body.ToArray()).RootElement.GetProperty("queues").GetProperty(name).Clone();
     }

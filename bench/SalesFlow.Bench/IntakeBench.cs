@@ -151,15 +151,8 @@ public static class IntakeBench
     }
 
     /// <summary>Inbound WhatsApp messages in the app's file (read beside the running app: WAL lets a reader in).</summary>
-    private static async Task<long> CountStoredAsync(string dataDir)
-    {
-        await using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.Combine(dataDir, "salesflow.db"), Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-        await connection.OpenAsync();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM messages WHERE client_id = $c AND direction = 'inbound' AND channel = 'whatsapp'";
-        command.Parameters.AddWithValue("$c", ClientId);
-        return (long)(await command.ExecuteScalarAsync())!;
-    }
+    private static Task<long> CountStoredAsync(string dataDir) =>
+        CountAsync(dataDir, $"SELECT COUNT(*) FROM messages WHERE client_id = '{ClientId}' AND direction = 'inbound' AND channel = 'whatsapp'");
 
     private static HttpClient LoadClient(Uri baseUrl) => new(new SocketsHttpHandler { MaxConnectionsPerServer = 1024, PooledConnectionLifetime = Timeout.InfiniteTimeSpan, UseProxy = false })
     {
