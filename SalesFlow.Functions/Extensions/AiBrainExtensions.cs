@@ -29,7 +29,7 @@ public static class AiBrainExtensions
         services.AddOptions<AiOptions>().BindConfiguration(AiOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AiOptions>, AiOptionsValidator>();
         // The learnt intent/sentiment model beside the rules (issue 14): loaded once, on first use.
-        services.AddSingleton<IUtteranceClassifier>(_ => MlNetUtteranceClassifier.LoadEmbedded());
+        services.AddSingleton<IUtteranceClassifier>(_ => MlNetUtteranceClassifier.Embedded);
         services.AddSingleton<MessageReader>();
         services.AddSingleton<RulesInsightsExtractor>();
         services.AddSingleton<RulesReplyGenerator>();

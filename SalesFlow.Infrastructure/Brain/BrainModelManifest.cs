@@ -6,7 +6,7 @@ namespace SalesFlow.Infrastructure.Brain;
 /// <summary>
 /// What the shipped models were trained from (models.json beside the zips): the hash of each data file, so a test fails
 /// when data/brain (or the rules' tuning set, also trained on) changed and the models were not retrained; the chosen configs and blend thresholds with their
-/// cross-validation accuracy.
+/// cross-validation accuracy, and the sentence-embedding model the features were computed with.
 /// </summary>
 public sealed record BrainModelManifest(
     string IntentsSha256,
@@ -19,7 +19,8 @@ public sealed record BrainModelManifest(
     double SentimentCvAccuracy,
     double IntentCvCombinedAccuracy,
     double SentimentCvCombinedAccuracy,
-    string RulesTuningSetSha256)
+    string RulesTuningSetSha256,
+    string EmbeddingModel)
 {
     /// <summary>SHA-256 of a data file with line endings normalised (a Windows checkout gives the same hash).</summary>
     public static string HashOf(string path)

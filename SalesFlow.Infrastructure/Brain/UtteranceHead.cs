@@ -19,9 +19,9 @@ public sealed class UtteranceHead
         _labels = UtteranceModel.ScoreLabels(model, ml.Data.LoadFromEnumerable(Array.Empty<UtteranceRow>()).Schema);
     }
 
-    /// <summary>The model's input for a text and the rules' reading of it.</summary>
-    public static UtteranceRow Row(string text, MessageAnalysis rules) =>
-        new() { Text = text, RulesIntent = rules.Intent.ToWire(), RulesSentiment = rules.Sentiment.ToWire() };
+    /// <summary>The model's input for a text, the rules' reading of it and its sentence embedding.</summary>
+    public static UtteranceRow Row(string text, MessageAnalysis rules, float[] embedding) =>
+        new() { Text = text, RulesIntent = rules.Intent.ToWire(), RulesSentiment = rules.Sentiment.ToWire(), Embedding = embedding };
 
     public (string Label, double Probability, Dictionary<string, double> Scores) Predict(UtteranceRow row)
     {

@@ -16,6 +16,10 @@ public sealed class UtteranceRow
 
     /// <summary>The rules' sentiment (wire name) for the same text.</summary>
     public string RulesSentiment { get; set; } = string.Empty;
+
+    /// <summary>The text's sentence embedding (<see cref="SentenceEmbedder"/>).</summary>
+    [VectorType(SentenceEmbedder.Dimensions)]
+    public float[] Embedding { get; set; } = new float[SentenceEmbedder.Dimensions];
 }
 
 /// <summary>What a trained model returns for one utterance.</summary>
@@ -32,9 +36,11 @@ public sealed class UtterancePrediction
 /// chooses between. Language-agnostic: word n-grams plus character n-grams of the lower-cased text, no stop-word list.
 /// </summary>
 /// <param name="RulesHint">Whether the rules' reading of the text is a feature (stacking).</param>
-public sealed record UtteranceModelConfig(int WordNgrams, int CharNgrams, string Trainer, float L2, bool RulesHint)
+/// <param name="Embedding">Whether the text's sentence embedding is a feature.</param>
+public sealed record UtteranceModelConfig(int WordNgrams, int CharNgrams, string Trainer, float L2, bool RulesHint, bool Embedding)
 {
-    public override string ToString() => $"words 1-{WordNgrams}, chars 1-{CharNgrams}, {Trainer}, l2 {L2}{(RulesHint ? ", rules as feature" : string.Empty)}";
+    public override string ToString() =>
+        $"words 1-{WordNgrams}, chars 1-{CharNgrams}, {Trainer}, l2 {L2}{(RulesHint ? ", rules as feature" : string.Empty)}{(Embedding ? ", sentence embedding" : string.Empty)}";
 }
 
 /// <summary>Builds and trains the ML.NET pipeline for a <see cref="UtteranceModelConfig"/>.</summary>
@@ -53,16 +59,22 @@ public static class UtteranceModel
             CharFeatureExtractor = new WordBagEstimator.Options { NgramLength = config.CharNgrams, UseAllLengths = true },
             Norm = TextFeaturizingEstimator.NormFunction.L2,
         };
-        var text = ml.Transforms.Conversion.MapValueToKey("Label", nameof(UtteranceRow.Label))
-            .Append(ml.Transforms.Text.FeaturizeText(config.RulesHint ? "TextFeatures" : "Features", features, nameof(UtteranceRow.Text)));
-        IEstimator<ITransformer> featurise = text;
+        IEstimator<ITransformer> featurise = ml.Transforms.Conversion.MapValueToKey("Label", nameof(UtteranceRow.Label))
+            .Append(ml.Transforms.Text.FeaturizeText("TextFeatures", features, nameof(UtteranceRow.Text)));
+        var columns = new List<string> { "TextFeatures" };
         if (config.RulesHint)
         {
             featurise = featurise.Append(ml.Transforms.Categorical.OneHotEncoding("RulesIntentVector", nameof(UtteranceRow.RulesIntent)))
-                .Append(ml.Transforms.Categorical.OneHotEncoding("RulesSentimentVector", nameof(UtteranceRow.RulesSentiment)))
-                .Append(ml.Transforms.Concatenate("Features", "TextFeatures", "RulesIntentVector", "RulesSentimentVector"));
+                .Append(ml.Transforms.Categorical.OneHotEncoding("RulesSentimentVector", nameof(UtteranceRow.RulesSentiment)));
+            columns.AddRange(["RulesIntentVector", "RulesSentimentVector"]);
         }
 
+        if (config.Embedding)
+        {
+            columns.Add(nameof(UtteranceRow.Embedding));
+        }
+
+        featurise = featurise.Append(ml.Transforms.Concatenate("Features", [.. columns]));
         featurise = featurise.AppendCacheCheckpoint(ml);
         var pipeline = config.Trainer == "lbfgs"
             ? featurise.Append(ml.MulticlassClassification.Trainers.LbfgsMaximumEntropy(new()

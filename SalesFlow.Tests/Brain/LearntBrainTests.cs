@@ -1,3 +1,4 @@
+using Moq;
 using SalesFlow.Core.Brain;
 using SalesFlow.Core.Brain.Learnt;
 using SalesFlow.Core.Brain.Rules;
@@ -130,6 +131,19 @@ public sealed class LearntBrainTests
         var rules = Rules(Intent.Other, confidence: 0.3);
 
         Assert.Equal(rules, MessageReader.Combine(rules, Model(Intent.Interest, 0.99, Sentiment.Positive, 0.99, 0.99, 0), "passt", Blend));
+    }
+
+    [Fact]
+    public void ABareShortAnswerIsReadWithoutRunningTheModel()
+    {
+        var model = new Mock<IUtteranceClassifier>(MockBehavior.Strict);
+        model.SetupGet(m => m.Thresholds).Returns(Blend);
+
+        var read = new MessageReader(model.Object).Read("passt");
+
+        var rules = RulesInsightsExtractor.Analyze("passt");
+        Assert.Equal((rules.Intent, rules.Sentiment, rules.Confidence), (read.Intent, read.Sentiment, read.Confidence));
+        model.Verify(m => m.Classify(It.IsAny<string>(), It.IsAny<MessageAnalysis>()), Times.Never);
     }
 
     [Fact]

@@ -4,12 +4,10 @@ using SalesFlow.Infrastructure.Brain;
 
 namespace SalesFlow.Tests.Support;
 
-/// <summary>The embedded brain as production wires it (rules + the shipped learnt models), loaded once per test run.</summary>
+/// <summary>The embedded brain as production wires it (rules + the shipped learnt models), loaded once per process.</summary>
 public static class TestBrain
 {
-    private static readonly Lazy<MlNetUtteranceClassifier> Models = new(MlNetUtteranceClassifier.LoadEmbedded);
-
-    public static IUtteranceClassifier Classifier => Models.Value;
+    public static IUtteranceClassifier Classifier => MlNetUtteranceClassifier.Embedded;
 
     public static MessageReader Reader { get; } = new(new LazyClassifier());
 
@@ -32,8 +30,8 @@ public static class TestBrain
     /// <summary>Loads the models on the first reading, not when a test bed is built.</summary>
     private sealed class LazyClassifier : IUtteranceClassifier
     {
-        public BlendThresholds Thresholds => Models.Value.Thresholds;
+        public BlendThresholds Thresholds => MlNetUtteranceClassifier.Embedded.Thresholds;
 
-        public LearntReading Classify(string text, SalesFlow.Core.Brain.MessageAnalysis rules) => Models.Value.Classify(text, rules);
+        public LearntReading Classify(string text, SalesFlow.Core.Brain.MessageAnalysis rules) => MlNetUtteranceClassifier.Embedded.Classify(text, rules);
     }
 }

@@ -18,7 +18,7 @@ public static class BrainEvaluation
     public static string Run()
     {
         var root = BrainData.Root();
-        var classifier = MlNetUtteranceClassifier.LoadEmbedded();
+        var classifier = MlNetUtteranceClassifier.Embedded;
         var intents = BrainData.Load(Path.Combine(root, "data/brain/intents.tsv"));
         var sentiment = BrainData.Load(Path.Combine(root, "data/brain/sentiment.tsv"));
         var fixtures = Path.Combine(root, "SalesFlow.Tests/Fixtures/Brain");
@@ -56,7 +56,7 @@ public static class BrainEvaluation
     /// <summary>The rules', the model's and the combined reading of each text, one line each.</summary>
     public static string Explain(IEnumerable<string> texts)
     {
-        var classifier = MlNetUtteranceClassifier.LoadEmbedded();
+        var classifier = MlNetUtteranceClassifier.Embedded;
         var lines = new StringBuilder();
         foreach (var text in texts)
         {

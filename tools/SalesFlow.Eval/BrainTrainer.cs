@@ -20,15 +20,18 @@ public static class BrainTrainer
 
     public const string TuningSet = "SalesFlow.Tests/Fixtures/Brain/lead_utterances.tsv";
 
-    /// <summary>The grid searched (SDCA and coarser grids were tried first and scored below L-BFGS; see docs/brain-accuracy.md).</summary>
+    /// <summary>
+    /// The grid searched (SDCA, coarser n-gram grids and a sentence embedding scaled ×2 or ×3 were tried first and scored
+    /// below these; see docs/brain-accuracy.md).
+    /// </summary>
     public static readonly UtteranceModelConfig[] Candidates =
     [
-        new(2, 4, "lbfgs", 0.01f, false),
-        new(2, 4, "lbfgs", 0.03f, true),
-        new(2, 4, "lbfgs", 0.01f, true),
-        new(2, 4, "lbfgs", 0.003f, true),
-        new(2, 4, "lbfgs", 0.001f, true),
-        new(2, 3, "lbfgs", 0.003f, true),
+        new(2, 4, "lbfgs", 0.03f, true, false),
+        new(2, 4, "lbfgs", 0.003f, true, false),
+        new(2, 4, "lbfgs", 0.03f, true, true),
+        new(2, 4, "lbfgs", 0.01f, true, true),
+        new(2, 4, "lbfgs", 0.003f, true, true),
+        new(2, 4, "lbfgs", 0.001f, true, true),
     ];
 
     private static readonly double[] ThresholdGrid = [0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01];
@@ -39,9 +42,14 @@ public static class BrainTrainer
         var intents = TrainingRows(root, "data/brain/intents.tsv", sentimentTask: false);
         var sentiment = TrainingRows(root, "data/brain/sentiment.tsv", sentimentTask: true);
         var ml = new MLContext(seed: 1);
+        using var embedder = new SentenceEmbedder();
+        var clock = Stopwatch.StartNew();
+        var intentVectors = embedder.EmbedAll(intents.Select(r => r.Text).ToList());
+        var sentimentVectors = embedder.EmbedAll(sentiment.Select(r => r.Text).ToList());
+        log.WriteLine($"embedded {intents.Count + sentiment.Count} texts in {clock.Elapsed.TotalSeconds:F0} s");
 
-        var (intentModel, intentConfig, intentCv, intentT, intentCombined) = Choose(ml, intents, sentimentTask: false, log);
-        var (sentimentModel, sentimentConfig, sentimentCv, sentimentT, sentimentCombined) = Choose(ml, sentiment, sentimentTask: true, log);
+        var (intentModel, intentConfig, intentCv, intentT, intentCombined) = Choose(ml, intents, intentVectors, sentimentTask: false, log);
+        var (sentimentModel, sentimentConfig, sentimentCv, sentimentT, sentimentCombined) = Choose(ml, sentiment, sentimentVectors, sentimentTask: true, log);
 
         var dir = Path.Combine(root, "SalesFlow.Infrastructure/Brain/Models");
         Directory.CreateDirectory(dir);
@@ -53,7 +61,8 @@ public static class BrainTrainer
             BrainModelManifest.HashOf(Path.Combine(root, "data/brain/sentiment.tsv")),
             intentConfig.ToString(), sentimentConfig.ToString(), intentT, sentimentT,
             Math.Round(intentCv, 4), Math.Round(sentimentCv, 4), Math.Round(intentCombined, 4), Math.Round(sentimentCombined, 4),
-            BrainModelManifest.HashOf(Path.Combine(root, TuningSet)));
+            BrainModelManifest.HashOf(Path.Combine(root, TuningSet)),
+            SentenceEmbedder.ModelName);
         File.WriteAllText(Path.Combine(dir, "models.json"), JsonSerializer.Serialize(manifest, new JsonSerializerOptions { WriteIndented = true }) + "\n");
         log.WriteLine($"wrote {dir}");
         return 0;
@@ -74,7 +83,7 @@ public static class BrainTrainer
     }
 
     private static (ITransformer Model, UtteranceModelConfig Config, double Cv, double Threshold, double Combined) Choose(
-        MLContext ml, List<BrainRow> rows, bool sentimentTask, TextWriter log)
+        MLContext ml, List<BrainRow> rows, float[][] vectors, bool sentimentTask, TextWriter log)
     {
         var task = sentimentTask ? "sentiment" : "intent";
         var rules = rows.Select(r => RulesInsightsExtractor.Analyze(r.Text)).ToArray();
@@ -82,7 +91,7 @@ public static class BrainTrainer
         foreach (var config in Candidates)
         {
             var clock = Stopwatch.StartNew();
-            var oof = OutOfFold(ml, rows, rules, config, sentimentTask);
+            var oof = OutOfFold(ml, rows, rules, vectors, config, sentimentTask);
             var accuracy = LanguageMean(rows, i => Label(oof[i], sentimentTask));
             log.WriteLine($"{task} cv {config}: {accuracy:P1} (en {Accuracy(rows, "en", i => Label(oof[i], sentimentTask)):P1}, de {Accuracy(rows, "de", i => Label(oof[i], sentimentTask)):P1}; {clock.Elapsed.TotalSeconds:F0} s)");
             if (best is null || accuracy > best.Value.Accuracy)
@@ -111,18 +120,19 @@ public static class BrainTrainer
         }
 
         log.WriteLine($"{task}: chose {chosen.Config}, threshold {threshold}");
-        var model = UtteranceModel.Train(ml, rows.Select((r, i) => Row(r, rules[i])), chosen.Config);
+        var model = UtteranceModel.Train(ml, rows.Select((r, i) => Row(r, rules[i], vectors[i])), chosen.Config);
         return (model, chosen.Config, chosen.Accuracy, threshold, combined);
     }
 
     /// <summary>Each row predicted by a model trained on the other folds (fold = a stable hash of the text).</summary>
-    private static LearntReading[] OutOfFold(MLContext ml, List<BrainRow> rows, MessageAnalysis[] rules, UtteranceModelConfig config, bool sentimentTask)
+    private static LearntReading[] OutOfFold(
+        MLContext ml, List<BrainRow> rows, MessageAnalysis[] rules, float[][] vectors, UtteranceModelConfig config, bool sentimentTask)
     {
         var fold = rows.Select(r => (int)(StableHash(r.Text) % Folds)).ToArray();
         var result = new LearntReading[rows.Count];
         for (var k = 0; k < Folds; k++)
         {
-            var training = Enumerable.Range(0, rows.Count).Where(i => fold[i] != k).Select(i => Row(rows[i], rules[i]));
+            var training = Enumerable.Range(0, rows.Count).Where(i => fold[i] != k).Select(i => Row(rows[i], rules[i], vectors[i]));
             var model = UtteranceModel.Train(ml, training, config);
             var head = new UtteranceHead(ml, model);
             for (var i = 0; i < rows.Count; i++)
@@ -132,7 +142,7 @@ public static class BrainTrainer
                     continue;
                 }
 
-                var (label, p, scores) = head.Predict(Row(rows[i], rules[i]));
+                var (label, p, scores) = head.Predict(Row(rows[i], rules[i], vectors[i]));
                 result[i] = sentimentTask
                     ? new LearntReading(rules[i].Intent, 0, Enum.Parse<Sentiment>(label, true), p, scores.GetValueOrDefault("positive"), scores.GetValueOrDefault("negative"))
                     : new LearntReading(IntentNames.IntentFromWire(label), p, rules[i].Sentiment, 0, 0, 0);
@@ -142,9 +152,9 @@ public static class BrainTrainer
         return result;
     }
 
-    private static UtteranceRow Row(BrainRow row, MessageAnalysis rules)
+    private static UtteranceRow Row(BrainRow row, MessageAnalysis rules, float[] embedding)
     {
-        var input = UtteranceHead.Row(row.Text, rules);
+        var input = UtteranceHead.Row(row.Text, rules, embedding);
         input.Label = row.Label;
         return input;
     }

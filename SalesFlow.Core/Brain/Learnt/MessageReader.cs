@@ -26,7 +26,9 @@ public sealed class MessageReader(IUtteranceClassifier model)
     public MessageAnalysis Read(string text)
     {
         var rules = RulesInsightsExtractor.Analyze(text);
-        return Combine(rules, model.Classify(text, rules), text, model.Thresholds);
+        // A bare short answer keeps the rules' reading (Combine's first check), so the model (a sentence embedding,
+        // ~6 ms) is not run for it.
+        return DialogueContext.Read(text) != ShortAnswer.None ? rules : Combine(rules, model.Classify(text, rules), text, model.Thresholds);
     }
 
     /// <summary>The combined reading from both halves (also what the trainer's cross-validation scores).</summary>

