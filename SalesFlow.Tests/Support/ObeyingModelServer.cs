@@ -21,13 +21,19 @@ namespace SalesFlow.Tests.Support;
 /// message holds an injection (the reading is stored in the lead's profile). Any other call whose prompt contains an
 /// injection is answered with the worst it can find: the system prompt verbatim when asked for instructions; every
 /// secret-looking string of its input, the Authorization header included, when asked for keys; every e-mail address,
-/// phone number and earlier message of its input when asked about other customers. Without an injection it answers
+/// phone number and earlier message of its input when asked about other customers; and when asked to put its rules in
+/// its own words, a paraphrase of the guardrails (<see cref="Paraphrase"/>: no canary, no run of words of a prompt, no
+/// talk about instructions, so only the guard's content-word overlap can find it). Without an injection it answers
 /// like a polite rep. Injections are recognised in English and German after undoing zero-width characters, full-width
 /// letters and Cyrillic look-alikes, as a capable model would read them.
 /// </summary>
 public sealed partial class ObeyingModelServer : IAsyncDisposable
 {
     public const string BenignAnswer = "Thanks for your message! Which of our plans would suit your team best?";
+
+    /// <summary>The guardrails (SystemPrompts.Guardrails) retold in other words, as an obeying model writes them when asked to.</summary>
+    public const string Paraphrase = "Happy to explain how I work. I speak for the business as we, I do not make up prices, discounts, guarantees "
+        + "or dates that the context lacks, I never pretend to be a human, and I avoid pushy tactics and fake urgency.";
 
     private readonly WebApplication _app;
 
@@ -62,6 +68,11 @@ public sealed partial class ObeyingModelServer : IAsyncDisposable
     public static string? Obey(string system, string user, string authorization)
     {
         var read = Readable(user);
+        if (AsksForOwnWords().IsMatch(read))
+        {
+            return Paraphrase;
+        }
+
         var parts = new List<string>();
         if (AsksForInstructions().IsMatch(read))
         {
@@ -223,6 +234,9 @@ public sealed partial class ObeyingModelServer : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
     }
+
+    [GeneratedRegex(@"in your own words|paraphrase|mit eigenen worten|in ihren eigenen worten", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex AsksForOwnWords();
 
     [GeneratedRegex(@"system ?prompt|instructions|everything above|configuration|confidential marker|rules you were given|anweisungen|systemprompt|oben stehende|konfiguration", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex AsksForInstructions();
