@@ -147,7 +147,8 @@ public sealed class LlmSalesCoach(
 
             if (facts.Count > 0)
             {
-                context.AppendLine("Facts: " + string.Join(", ", facts));
+                // The facts were read from the lead's words: data, fenced.
+                context.AppendLine("Facts:").AppendLine(PromptFence.Fence("facts", string.Join(", ", facts)));
             }
 
             context.AppendLine($"Sentiment: {p.Sentiment.Label} (trend {p.Sentiment.Trend:0.00}).");
