@@ -1,8 +1,10 @@
 using SalesFlow.Core.Brain;
 using SalesFlow.Core.Brain.Rules;
 using SalesFlow.Core.Channels;
+using SalesFlow.Core.Coaching;
 using SalesFlow.Core.Compliance;
 using SalesFlow.Core.Conversations;
+using SalesFlow.Core.Qualification;
 using Xunit.Abstractions;
 
 namespace SalesFlow.Tests.Compliance;
@@ -87,6 +89,19 @@ public sealed class PromptLeakParaphraseTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void NoLineOfARulesSalesScriptIsBlocked()
+    {
+        // Scripts are vetted line by line by the compliance filter (SalesScriptService), so the full guard judges them.
+        var lines = ScriptLines().Distinct().ToList();
+
+        var blocked = lines.Where(t => PromptLeak.Find(t, []).Count > 0).ToList();
+
+        output.WriteLine($"sales script lines checked: {lines.Count}, blocked: {blocked.Count}");
+        Assert.True(lines.Count > 100, $"only {lines.Count} lines");
+        Assert.Empty(blocked);
+    }
+
+    [Fact]
     public void NoSafeMessageOfTheRedTeamSetIsBlockedAsALeak()
     {
         var safe = RedTeamAccuracyTests.Load().Where(r => !r.Unsafe).ToList();
@@ -113,6 +128,34 @@ public sealed class PromptLeakParaphraseTests(ITestOutputHelper output)
         var normal = PromptLeak.Normalise(text);
         var scores = PromptParaphrase.Sentences(normal).Select(PromptParaphrase.Score).Select(s => $"{s.Shared}/{s.Content}");
         return $"[{PromptParaphrase.MetaTalkIn(normal) ?? "no meta"}; overlap {string.Join(" ", scores)}]";
+    }
+
+    /// <summary>Every line of every rules script: goals × channels × languages × stages × DISC styles (and none), all objections raised.</summary>
+    private static IEnumerable<string> ScriptLines()
+    {
+        var styles = new DiscProfile?[] { null, new(0.9, 0.1, 0.1, 0.1, 5, 0.9), new(0.1, 0.9, 0.1, 0.1, 5, 0.9), new(0.1, 0.1, 0.9, 0.1, 5, 0.9), new(0.1, 0.1, 0.1, 0.9, 5, 0.9) };
+        var objections = RulesScriptWriter.ObjectionNames.Values.ToList();
+        foreach (var goal in Enum.GetValues<ScriptGoal>())
+        {
+            foreach (var channel in Enum.GetValues<ScriptChannel>())
+            {
+                foreach (var lang in new[] { "en", "de" })
+                {
+                    foreach (var state in Enum.GetValues<ConversationState>())
+                    {
+                        foreach (var disc in styles)
+                        {
+                            var profile = disc is null ? null : LeadProfile.New("acme", "lead-1") with { Disc = disc };
+                            var script = RulesScriptWriter.Write(new ScriptRequest(goal, channel, lang, "Anna", "Acme", state, profile, objections));
+                            foreach (var line in script.Sections.SelectMany(s => s.Lines))
+                            {
+                                yield return line;
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// <summary>Every template of the rules brain, in both languages, placeholders filled.</summary>
