@@ -113,6 +113,28 @@ public sealed class PromptLeakParaphraseTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void NoLeadUtteranceOfTheBrainAndDialogueSetsIsTakenForALeak()
+    {
+        // A model's summary and reading quote the lead's own words: those must not make the guard drop them.
+        var brain = Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Fixtures", "Brain"), "*.tsv")
+            .SelectMany(f => File.ReadAllLines(f).Skip(1))
+            .Select(l => l.Split('\t')[0]);
+        var dialogues = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Fixtures", "Dialogues", "sgd-test.tsv")).Skip(1).Select(l => l.Split('\t')[^1]);
+        var utterances = brain.Concat(dialogues).Where(t => t.Length > 0).Distinct().ToList();
+
+        var blocked = utterances.Where(t => PromptLeak.Find(t, []).Count > 0).ToList();
+
+        output.WriteLine($"lead utterances checked: {utterances.Count}, taken for a leak: {blocked.Count}");
+        foreach (var t in blocked)
+        {
+            output.WriteLine($"  {Explain(t)} {t}");
+        }
+
+        Assert.True(utterances.Count > 800, $"only {utterances.Count} utterances");
+        Assert.Empty(blocked);
+    }
+
+    [Fact]
     public void TheCoachsLiteralCheckLeavesSalesMethodAloneButNotMetaTalk()
     {
         // The rules coach's own playbook line for objections (RulesSalesCoach): the Firefighter prompt's method, rightly.
