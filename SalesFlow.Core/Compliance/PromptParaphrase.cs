@@ -10,7 +10,7 @@ namespace SalesFlow.Core.Compliance;
 /// function words and everyday sales words removed, crudely stemmed) that all belong to one single sentence of a system
 /// prompt; a sentence of at least <see cref="MinContentWords"/> such words of which at least <see cref="MinShared"/> and
 /// <see cref="MinShare"/> of them are in one prompt sentence is a retelling. The thresholds were chosen on
-/// Fixtures/Injection/paraphrase-tuning.tsv and measured on paraphrase-held-out rows (docs/reliability.md, issue 16).
+/// Fixtures/Injection/paraphrase-tuning.tsv and measured on paraphrase-heldout.tsv (docs/reliability.md, issue 16).
 /// Prompt sentences are indexed once (word → sentences), so a check is linear in the output's words; no regex.
 /// A hand-rolled stemmer on purpose: a full Snowball stemmer is not in the allowed package list, and suffix stripping
 /// is enough to make "prices"/"price" and "invented"/"invent" meet.
@@ -51,7 +51,7 @@ public static class PromptParaphrase
         our ours you your yours he him his she her they them their what which who whom whose when where why how all any
         each every both few more most other some such not nor only own same too very can could will would shall should may
         might must just also there here now again once let lets get gets got make makes made s t ve re ll d m one yes ok
-        whether while because since until though although either neither one's
+        whether while because since until though although either neither
         der die das den dem des ein eine einer einen einem eines und oder aber wenn dann als wie so zu zum zur im in am an
         auf aus bei mit nach von vom vor für über unter um durch ist sind war waren sein seine bin bist wird werden wurde
         würde würden hat haben hatte hätte ich mir mich mein meine wir uns unser unsere sie ihr ihnen ihre ihren ihrem es er

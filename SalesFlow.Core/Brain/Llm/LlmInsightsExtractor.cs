@@ -48,15 +48,20 @@ public sealed class LlmInsightsExtractor(
             // The reading is stored in the lead's profile and synced to the CRM: one that repeats our instructions or
             // holds a key (an obeyed injection) is dropped for the rules' reading. The JSON is checked literally (its field
             // names are the extraction prompt's words); what the model wrote in its fields also for a retold prompt.
-            var reading = Compliance.PromptLeak.FindLiteral(response.Text, []) is { Count: 0 } ? Parse(response.Text, fallback.Analysis, text) : null;
-            if (reading is null || Compliance.PromptLeak.Find(WrittenText(reading), []) is { Count: > 0 })
+            var leaks = Compliance.PromptLeak.FindLiteral(response.Text, []);
+            if (leaks.Count == 0)
             {
-                logger.LogWarning("Model analysis dropped (prompt_leak or secret); the rules answer");
-                SalesFlowMetrics.AiFallbacks.Add(1, new TagList { { "reason", "analysis leak" } });
-                return fallback;
+                var reading = Parse(response.Text, fallback.Analysis, text);
+                leaks = Compliance.PromptLeak.Find(WrittenText(reading), []);
+                if (leaks.Count == 0)
+                {
+                    return reading;
+                }
             }
 
-            return reading;
+            logger.LogWarning("Model analysis dropped ({Rules}); the rules answer", string.Join(", ", leaks.Select(l => l.RuleId)));
+            SalesFlowMetrics.AiFallbacks.Add(1, new TagList { { "reason", "analysis leak" } });
+            return fallback;
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
