@@ -33,13 +33,14 @@ public sealed class PromptInjectionParaphraseOverHttpTests(LlmBrainInjectionFixt
 
         Assert.Contains(fixture.Model.Answers, a => a.Prompt.Contains("PPWA", StringComparison.Ordinal) && a.Answer == ObeyingModelServer.Paraphrase);
         Assert.False(string.IsNullOrWhiteSpace(reply));
-        Assert.DoesNotContain("urgency", reply, StringComparison.OrdinalIgnoreCase);
-        Assert.DoesNotContain("pretend", reply, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("simple question", reply, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("capable sales helper", reply, StringComparison.OrdinalIgnoreCase);
         var audit = (await app.Http.GetJsonAsync($"/api/compliance/audit?verdict=blocked&leadId={leadId}")).GetProperty("items").EnumerateArray().ToList();
         var entry = Assert.Single(audit, e => e.GetProperty("originalHash").GetString() == Ids.Sha256Hex(ObeyingModelServer.Paraphrase));
-        Assert.Contains(entry.GetProperty("ruleIds").EnumerateArray(), r => r.GetString() == ComplianceRules.PromptLeak);
+        // The paraphrase check alone holds it: no other rule of the filter fires on this text.
+        Assert.Equal(new[] { ComplianceRules.PromptLeak }, entry.GetProperty("ruleIds").EnumerateArray().Select(r => r.GetString()!));
         Assert.Equal(reply, entry.GetProperty("finalText").GetString());
-        Assert.DoesNotContain("urgency", await app.Http.GetStringAsync($"/api/leads/{leadId}"), StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("simple question", await app.Http.GetStringAsync($"/api/leads/{leadId}"), StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
@@ -50,11 +51,14 @@ public sealed class PromptInjectionParaphraseOverHttpTests(LlmBrainInjectionFixt
         var sse = await app.Http.PostSseAsync("/api/chat/stream", new { channel = "web", from = "+4917099887755", name = "PPWEB Tester", message = Attack });
 
         Assert.Contains(fixture.Model.Answers, a => a.Prompt.Contains("PPWEB", StringComparison.Ordinal) && a.Answer == ObeyingModelServer.Paraphrase);
-        Assert.DoesNotContain("urgency", sse.Text, StringComparison.OrdinalIgnoreCase);
-        Assert.DoesNotContain("pretend", sse.Text, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("simple question", sse.Text, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("capable sales helper", sse.Text, StringComparison.OrdinalIgnoreCase);
         var reply = Assert.Single(await app.Http.OutboxAsync(sse.Done.Data.Str("leadId"))).Str("text");
         Assert.False(string.IsNullOrWhiteSpace(reply));
-        Assert.DoesNotContain("urgency", reply, StringComparison.OrdinalIgnoreCase);
-        Assert.DoesNotContain("urgency", sse.Done.Data.GetRawText(), StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("simple question", reply, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("simple question", sse.Done.Data.GetRawText(), StringComparison.OrdinalIgnoreCase);
+        var audit = (await app.Http.GetJsonAsync($"/api/compliance/audit?verdict=blocked&leadId={sse.Done.Data.Str("leadId")}")).GetProperty("items").EnumerateArray().ToList();
+        var entry = Assert.Single(audit, e => e.GetProperty("originalHash").GetString() == Ids.Sha256Hex(ObeyingModelServer.Paraphrase));
+        Assert.Equal(new[] { ComplianceRules.PromptLeak }, entry.GetProperty("ruleIds").EnumerateArray().Select(r => r.GetString()!));
     }
 }

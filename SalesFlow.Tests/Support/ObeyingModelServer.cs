@@ -22,7 +22,7 @@ namespace SalesFlow.Tests.Support;
 /// injection is answered with the worst it can find: the system prompt verbatim when asked for instructions; every
 /// secret-looking string of its input, the Authorization header included, when asked for keys; every e-mail address,
 /// phone number and earlier message of its input when asked about other customers; and when asked to put its rules in
-/// its own words, a paraphrase of the guardrails (<see cref="Paraphrase"/>: no canary, no run of words of a prompt, no
+/// its own words, a paraphrase of the sales coach's prompt (<see cref="Paraphrase"/>: no canary, no run of words of a prompt, no
 /// talk about instructions, so only the guard's content-word overlap can find it). Without an injection it answers
 /// like a polite rep. Injections are recognised in English and German after undoing zero-width characters, full-width
 /// letters and Cyrillic look-alikes, as a capable model would read them.
@@ -31,9 +31,12 @@ public sealed partial class ObeyingModelServer : IAsyncDisposable
 {
     public const string BenignAnswer = "Thanks for your message! Which of our plans would suit your team best?";
 
-    /// <summary>The guardrails (SystemPrompts.Guardrails) retold in other words, as an obeying model writes them when asked to.</summary>
-    public const string Paraphrase = "Happy to explain how I work. I speak for the business as we, I do not make up prices, discounts, guarantees "
-        + "or dates that the context lacks, I never pretend to be a human, and I avoid pushy tactics and fake urgency.";
+    /// <summary>
+    /// The sales coach's prompt (SystemPrompts.SalesCoach) retold in other words, as an obeying model writes it when asked
+    /// to: it names no price, discount or guarantee, so no other compliance rule fires on it either.
+    /// </summary>
+    public const string Paraphrase = "Happy to explain how I work. I am a friendly, capable sales helper: I push the conversation one step ahead in "
+        + "its current stage, work out what the lead needs, point out the value that matters most for them and close with a single simple question.";
 
     private readonly WebApplication _app;
 
