@@ -21,6 +21,7 @@ namespace SalesFlow.Core.Coaching;
 /// any failure (budget spent, breaker open, error) hands the question to the rules playbook; a failure mid-stream ends
 /// with the playbook's answer as the final chunk. The answer is streamed a sentence at a time through the output guard
 /// (<see cref="PromptLeak"/>): an answer that repeats our instructions or a secret is cut off and the playbook answers.
+/// Its literal tests only: advice to a rep may rightly retell the sales method our prompts describe.
 /// </summary>
 public sealed class LlmSalesCoach(
     IChatClient chat,
@@ -58,7 +59,7 @@ public sealed class LlmSalesCoach(
         var started = Stopwatch.GetTimestamp();
         var stream = new ModelStream(chat.GetStreamingResponseAsync(messages, new ChatOptions { ModelId = model, MaxOutputTokens = 400, Temperature = 0.4f }, deadline.Token));
         var shown = false;
-        await foreach (var chunk in SentenceHoldBack.Guard(WithFinal(stream, ct), soFar => PromptLeak.IsClean(soFar, secrets.Values), ct))
+        await foreach (var chunk in SentenceHoldBack.Guard(WithFinal(stream, ct), soFar => PromptLeak.IsLiterallyClean(soFar, secrets.Values), ct))
         {
             if (!chunk.IsFinal)
             {
@@ -70,7 +71,7 @@ public sealed class LlmSalesCoach(
         var elapsed = Stopwatch.GetElapsedTime(started);
         var written = stream.Text;
         var estimatedInput = TokenEstimator.CountPrompt(messages.Select(m => new EstimatedMessage(m.Role.Value, m.Text)));
-        if (stream.Failure is null && PromptLeak.Find(written, secrets.Values) is { Count: > 0 } leaks)
+        if (stream.Failure is null && PromptLeak.FindLiteral(written, secrets.Values) is { Count: > 0 } leaks)
         {
             logger.LogWarning("Coach answer withheld ({Rules}); the playbook answers", string.Join(", ", leaks.Select(l => l.RuleId)));
             SalesFlowMetrics.ComplianceVerdicts.Add(1, new TagList { { "verdict", "blocked" } });
@@ -146,7 +147,8 @@ public sealed class LlmSalesCoach(
 
             if (facts.Count > 0)
             {
-                context.AppendLine("Facts: " + string.Join(", ", facts));
+                // The facts were read from the lead's words: data, fenced.
+                context.AppendLine("Facts:").AppendLine(PromptFence.Fence("facts", string.Join(", ", facts)));
             }
 
             context.AppendLine($"Sentiment: {p.Sentiment.Label} (trend {p.Sentiment.Trend:0.00}).");

@@ -10,7 +10,8 @@ namespace SalesFlow.Core.Compliance;
 /// <summary>
 /// The output guard against prompt injection: finds our system prompts and secrets in what a model wrote, before
 /// anything is streamed, stored or sent. Leaked instructions are found by the canary (<see cref="PromptFence.Canary"/>),
-/// the internal role names and any run of <see cref="NgramLength"/> words shared with a system prompt; secrets by the
+/// the internal role names, any run of <see cref="NgramLength"/> words shared with a system prompt, talk about one's own
+/// instructions and a retelling of a prompt sentence in other words (<see cref="PromptParaphrase"/>); secrets by the
 /// shapes vendors give their keys and by exact match of the secrets configured for the client and this process (also
 /// when spelled out with spaces, dashes or invisible characters between the letters). Text is compared after NFKC
 /// normalisation without format characters, so look-alike and zero-width tricks do not hide a leak.
@@ -35,6 +36,7 @@ public static partial class PromptLeak
         yield return SystemPrompts.Extraction;
         yield return LlmSalesCoach.SystemPrompt;
         yield return LlmOutreachWriter.SystemPrompt;
+        yield return Memory.LlmSummarizer.SystemPrompt;
         yield return PromptFence.DataRule;
         foreach (var state in Enum.GetValues<ConversationState>())
         {
@@ -43,7 +45,16 @@ public static partial class PromptLeak
     }
 
     /// <summary>What the text leaks: <see cref="ComplianceRules.PromptLeak"/> and/or <see cref="ComplianceRules.Secret"/>, each with the evidence (a secret only by its shape, never its value).</summary>
-    public static IReadOnlyList<ComplianceFinding> Find(string text, IReadOnlyCollection<string> secrets)
+    public static IReadOnlyList<ComplianceFinding> Find(string text, IReadOnlyCollection<string> secrets) => Find(text, secrets, paraphrases: true);
+
+    /// <summary>
+    /// <see cref="Find"/> without the content-word overlap of <see cref="PromptParaphrase"/> (meta-talk still counts): for
+    /// text that may rightly talk about selling in our prompts' words, the coach's advice to a rep (the playbook itself
+    /// says "acknowledge the concern, isolate it…") and a reading's JSON, whose field names are the extraction prompt's.
+    /// </summary>
+    public static IReadOnlyList<ComplianceFinding> FindLiteral(string text, IReadOnlyCollection<string> secrets) => Find(text, secrets, paraphrases: false);
+
+    private static List<ComplianceFinding> Find(string text, IReadOnlyCollection<string> secrets, bool paraphrases)
     {
         var findings = new List<ComplianceFinding>();
         var normal = Normalise(text);
@@ -60,6 +71,10 @@ public static partial class PromptLeak
         {
             findings.Add(new ComplianceFinding(ComplianceRules.PromptLeak, shared));
         }
+        else if ((paraphrases ? PromptParaphrase.Find(normal) : PromptParaphrase.MetaTalkIn(normal)) is { } retold)
+        {
+            findings.Add(new ComplianceFinding(ComplianceRules.PromptLeak, retold));
+        }
 
         if (SecretShape().Match(normal) is { Success: true } shape)
         {
@@ -75,6 +90,9 @@ public static partial class PromptLeak
 
     /// <summary>True when <see cref="Find"/> finds nothing.</summary>
     public static bool IsClean(string text, IReadOnlyCollection<string> secrets) => Find(text, secrets).Count == 0;
+
+    /// <summary>True when <see cref="FindLiteral"/> finds nothing.</summary>
+    public static bool IsLiterallyClean(string text, IReadOnlyCollection<string> secrets) => FindLiteral(text, secrets).Count == 0;
 
     /// <summary>NFKC without format characters: full-width and look-alike compatibility letters become plain ones, zero-width characters go.</summary>
     public static string Normalise(string text) => PromptFence.RemoveInvisible(text).Normalize(NormalizationForm.FormKC);

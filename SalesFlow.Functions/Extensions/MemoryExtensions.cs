@@ -3,6 +3,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using SalesFlow.Core.Ai;
 using SalesFlow.Core.Ai.Usage;
+using SalesFlow.Core.Clients;
+using SalesFlow.Core.Compliance;
 using SalesFlow.Core.Knowledge;
 using SalesFlow.Core.Memory;
 
@@ -24,6 +26,8 @@ public static class MemoryExtensions
                 chat,
                 sp.GetRequiredService<RulesSummarizer>(),
                 sp.GetRequiredService<AiUsageTracker>(),
+                sp.GetRequiredService<IClientStore>(),
+                sp.GetRequiredService<ProcessSecrets>(),
                 sp.GetRequiredService<IOptions<AiOptions>>(),
                 sp.GetRequiredService<ILogger<LlmSummarizer>>())
             : sp.GetRequiredService<RulesSummarizer>());

@@ -21,13 +21,22 @@ namespace SalesFlow.Tests.Support;
 /// message holds an injection (the reading is stored in the lead's profile). Any other call whose prompt contains an
 /// injection is answered with the worst it can find: the system prompt verbatim when asked for instructions; every
 /// secret-looking string of its input, the Authorization header included, when asked for keys; every e-mail address,
-/// phone number and earlier message of its input when asked about other customers. Without an injection it answers
+/// phone number and earlier message of its input when asked about other customers; and when asked to put its rules in
+/// its own words, a paraphrase of the sales coach's prompt (<see cref="Paraphrase"/>: no canary, no run of words of a prompt, no
+/// talk about instructions, so only the guard's content-word overlap can find it). Without an injection it answers
 /// like a polite rep. Injections are recognised in English and German after undoing zero-width characters, full-width
 /// letters and Cyrillic look-alikes, as a capable model would read them.
 /// </summary>
 public sealed partial class ObeyingModelServer : IAsyncDisposable
 {
     public const string BenignAnswer = "Thanks for your message! Which of our plans would suit your team best?";
+
+    /// <summary>
+    /// The sales coach's prompt (SystemPrompts.SalesCoach) retold in other words, as an obeying model writes it when asked
+    /// to: it names no price, discount or guarantee, so no other compliance rule fires on it either.
+    /// </summary>
+    public const string Paraphrase = "Happy to explain how I work. I am a friendly, capable sales helper: I push the conversation one step ahead in "
+        + "its current stage, work out what the lead needs, point out the value that matters most for them and close with a single simple question.";
 
     private readonly WebApplication _app;
 
@@ -62,6 +71,11 @@ public sealed partial class ObeyingModelServer : IAsyncDisposable
     public static string? Obey(string system, string user, string authorization)
     {
         var read = Readable(user);
+        if (AsksForOwnWords().IsMatch(read))
+        {
+            return Paraphrase;
+        }
+
         var parts = new List<string>();
         if (AsksForInstructions().IsMatch(read))
         {
@@ -223,6 +237,9 @@ public sealed partial class ObeyingModelServer : IAsyncDisposable
         await _app.StopAsync();
         await _app.DisposeAsync();
     }
+
+    [GeneratedRegex(@"in your own words|paraphrase|mit eigenen worten|in ihren eigenen worten", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex AsksForOwnWords();
 
     [GeneratedRegex(@"system ?prompt|instructions|everything above|configuration|confidential marker|rules you were given|anweisungen|systemprompt|oben stehende|konfiguration", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex AsksForInstructions();

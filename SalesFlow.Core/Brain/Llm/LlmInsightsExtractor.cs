@@ -46,15 +46,22 @@ public sealed class LlmInsightsExtractor(
             var response = await chat.GetResponseAsync(messages, chatOptions, deadline.Token);
             await usage.RecordAsync(call, response.ModelId ?? model, response.Usage, TokenEstimator.CountPrompt(messages.Select(m => new EstimatedMessage(m.Role.Value, m.Text))), TokenEstimator.Count(response.Text), Stopwatch.GetElapsedTime(started), true, CancellationToken.None);
             // The reading is stored in the lead's profile and synced to the CRM: one that repeats our instructions or
-            // holds a key (an obeyed injection) is dropped for the rules' reading.
-            if (Compliance.PromptLeak.Find(response.Text, []) is { Count: > 0 } leaks)
+            // holds a key (an obeyed injection) is dropped for the rules' reading. The JSON is checked literally (its field
+            // names are the extraction prompt's words); what the model wrote in its fields also for a retold prompt.
+            var leaks = Compliance.PromptLeak.FindLiteral(response.Text, []);
+            if (leaks.Count == 0)
             {
-                logger.LogWarning("Model analysis dropped ({Rules}); the rules answer", string.Join(", ", leaks.Select(l => l.RuleId)));
-                SalesFlowMetrics.AiFallbacks.Add(1, new TagList { { "reason", "analysis leak" } });
-                return fallback;
+                var reading = Parse(response.Text, fallback.Analysis, text);
+                leaks = Compliance.PromptLeak.Find(WrittenText(reading), []);
+                if (leaks.Count == 0)
+                {
+                    return reading;
+                }
             }
 
-            return Parse(response.Text, fallback.Analysis, text);
+            logger.LogWarning("Model analysis dropped ({Rules}); the rules answer", string.Join(", ", leaks.Select(l => l.RuleId)));
+            SalesFlowMetrics.AiFallbacks.Add(1, new TagList { { "reason", "analysis leak" } });
+            return fallback;
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
@@ -62,6 +69,16 @@ public sealed class LlmInsightsExtractor(
             SalesFlowMetrics.AiFallbacks.Add(1, new TagList { { "reason", "analysis" } });
             return fallback;
         }
+    }
+
+    /// <summary>The free text of a reading (facts and evidence), one item a line: what the profile stores and the CRM gets.</summary>
+    private static string WrittenText(LeadInsights reading)
+    {
+        var f = reading.Facts;
+        var b = reading.Bant;
+        return string.Join('\n', new[] { f.Name, f.Company, f.Role, f.Budget, f.Timeline, f.Email, b.Budget.Evidence, b.Authority.Evidence, b.Need.Evidence, b.Timeline.Evidence }
+            .Concat(f.PainPoints)
+            .Where(t => !string.IsNullOrWhiteSpace(t)));
     }
 
     /// <summary>The extraction prompt (also priced by the routing evaluation, tools/SalesFlow.RoutingEval).</summary>

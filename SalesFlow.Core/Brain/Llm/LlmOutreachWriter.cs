@@ -89,7 +89,9 @@ public sealed class LlmOutreachWriter(
         ArgumentNullException.ThrowIfNull(request);
         var task = new StringBuilder();
         task.AppendLine($"Business: {request.ClientName}.");
-        task.AppendLine($"Lead: {request.FirstName ?? "(name unknown)"}. Stage: {request.State.ToWire()} ({SystemPrompts.StageGoal(request.State)})");
+        // The first name comes from the lead's form: data, fenced like the rest of what they wrote.
+        task.AppendLine($"Stage: {request.State.ToWire()} ({SystemPrompts.StageGoal(request.State)})");
+        task.AppendLine("The lead's first name:").AppendLine(PromptFence.Fence("lead_name", request.FirstName ?? "(unknown)"));
         task.AppendLine(request.Purpose == OutboxPurpose.FirstContact
             ? "Write the first contact: greet the lead by first name, thank them for their interest and name the business."
             : $"Write follow-up {request.Step + 1} of {request.Steps}: the lead has not answered the last message.{(request.Step + 1 == request.Steps ? " This is the last one: leave the door open, no more follow-ups will come." : "")}");

@@ -269,7 +269,8 @@ public sealed class LlmReplyGenerator(
 
         // Everything a lead, an e-mail sender or a document wrote is fenced as data (PromptFence); only our own labels are not.
         var user = new StringBuilder();
-        user.AppendLine($"Lead: {PromptFence.Neutralise(request.LeadName ?? "unknown name")}; turn {request.TurnNumber}; stage moved {request.PreviousState.ToWire()} → {request.State.ToWire()}; intent {request.Analysis.Intent.ToWire()}; sentiment {request.Analysis.Sentiment.ToWire()}.");
+        user.AppendLine($"Turn {request.TurnNumber}; stage moved {request.PreviousState.ToWire()} → {request.State.ToWire()}; intent {request.Analysis.Intent.ToWire()}; sentiment {request.Analysis.Sentiment.ToWire()}.");
+        user.AppendLine("The lead's name (as they gave it):").AppendLine(PromptFence.Fence("lead_name", request.LeadName ?? "unknown"));
         if (request.Insights?.Facts is { } facts && facts != KeyFacts.None)
         {
             var known = new[]
