@@ -58,6 +58,28 @@ public sealed class SentenceEmbedderTests : IClassFixture<SentenceEmbedderTests.
         }
     }
 
+    [Fact]
+    public void ALongMessageIsEmbeddedByItsOpeningOnly()
+    {
+        var opening = string.Join(' ', Enumerable.Repeat("We would like a demo of the premium plan for our sales team.", 6));
+        var email = opening + " " + string.Join(' ', Enumerable.Repeat("Unrelated signature and legal disclaimer text follows here.", 60));
+
+        Assert.True(SentenceEmbedder.Head(email).Length <= SentenceEmbedder.MaxCharacters);
+        Assert.StartsWith(SentenceEmbedder.Head(email), email, StringComparison.Ordinal);
+        Assert.Equal(_embedder.Embed(SentenceEmbedder.Head(email)), _embedder.Embed(email));
+        Assert.Equal(_embedder.Embed(email), _embedder.EmbedAll([email])[0]);
+    }
+
+    [Fact]
+    public void NoTrainingTextIsCutByTheEmbedding()
+    {
+        var longest = new[] { "intents.tsv", "sentiment.tsv" }
+            .SelectMany(f => File.ReadLines(Path.Combine(Support.TestBrain.RepositoryRoot(), "data", "brain", f)).Skip(1))
+            .Max(line => line.Split('\t')[0].Length);
+
+        Assert.True(longest <= SentenceEmbedder.MaxCharacters, $"a training text has {longest} characters: retrain with the cut or raise it");
+    }
+
     private static double Cosine(float[] a, float[] b) => a.Zip(b).Sum(p => (double)p.First * p.Second);
 
     /// <summary>One embedder for the class (loading the model takes a moment).</summary>
