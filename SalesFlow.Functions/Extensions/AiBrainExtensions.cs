@@ -28,8 +28,9 @@ public static class AiBrainExtensions
         var services = builder.Services;
         services.AddOptions<AiOptions>().BindConfiguration(AiOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<AiOptions>, AiOptionsValidator>();
-        // The learnt intent/sentiment model beside the rules (issue 14): loaded once, on first use.
-        services.AddSingleton<IUtteranceClassifier>(_ => MlNetUtteranceClassifier.Embedded);
+        // The learnt intent/sentiment model beside the rules (issue 14): loaded once, by the first reading; BrainWarmUp
+        // reads one message in the background right after start.
+        services.AddSingleton<IUtteranceClassifier, DeferredUtteranceClassifier>();
         services.AddSingleton<MessageReader>();
         services.AddSingleton<RulesInsightsExtractor>();
         services.AddSingleton<RulesReplyGenerator>();

@@ -9,7 +9,7 @@ public static class TestBrain
 {
     public static IUtteranceClassifier Classifier => MlNetUtteranceClassifier.Embedded;
 
-    public static MessageReader Reader { get; } = new(new LazyClassifier());
+    public static MessageReader Reader { get; } = new(new DeferredUtteranceClassifier());
 
     public static RulesInsightsExtractor Extractor() => new(Reader);
 
@@ -25,13 +25,5 @@ public static class TestBrain
         }
 
         throw new DirectoryNotFoundException("data/brain not found above " + AppContext.BaseDirectory);
-    }
-
-    /// <summary>Loads the models on the first reading, not when a test bed is built.</summary>
-    private sealed class LazyClassifier : IUtteranceClassifier
-    {
-        public BlendThresholds Thresholds => MlNetUtteranceClassifier.Embedded.Thresholds;
-
-        public LearntReading Classify(string text, SalesFlow.Core.Brain.MessageAnalysis rules) => MlNetUtteranceClassifier.Embedded.Classify(text, rules);
     }
 }
