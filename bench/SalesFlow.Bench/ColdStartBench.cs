@@ -240,7 +240,7 @@ public static class ColdStartBench
         var md = new StringBuilder();
         md.AppendLine(Section);
         md.AppendLine();
-        md.AppendLine(CultureInfo.InvariantCulture, $"Measured by `bench/SalesFlow.Bench coldstart` ({configuration}; {DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}). Standalone app on the embedded default (SQLite store and queue, rules brain).");
+        md.AppendLine(CultureInfo.InvariantCulture, $"Measured by `bench/SalesFlow.Bench coldstart` ({configuration}; {DateTime.UtcNow:yyyy-MM-dd}, {Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}). Standalone app on the embedded default (SQLite store and queue, the embedded brain: rules + learnt models with the sentence embedding).");
         md.AppendLine();
         md.AppendLine("* **Cold start**: `Process.Start` → the first 200 on `/ready` (polled every 5 ms; `/ready` answers 200 once the store answers, storage takes writes and every queue worker loop runs). **First start**: an empty data folder (the schema is created, the demo client seeded). **Restart**: the same folder again. One unmeasured start before each build warms the OS page cache.");
         md.AppendLine(CultureInfo.InvariantCulture, $"* **Self-contained ReadyToRun**: {publishNote}.");
@@ -253,14 +253,14 @@ public static class ColdStartBench
         }
 
         md.AppendLine();
-        md.AppendLine("Reading it: most of a start is the runtime, ASP.NET Core and the app's composition (DI, options validation, the SQLite schema check, the rules brain's learnt models), not the store.");
+        md.AppendLine("Reading it: most of a start is the runtime, ASP.NET Core and the app's composition (DI, options validation, the SQLite schema check), not the store. The learnt brain's models, the ~90 MB sentence-embedding model among them, load in the background right after start (`BrainWarmUp`), so `/ready` does not wait for them (2026-12-05: first start 1,264 → 859 ms framework-dependent, 1,083 → 684 ms ReadyToRun, when they stopped loading while the app was composed).");
         if (starts.Count == 2)
         {
             var (frameworkFirst, readyToRunFirst) = (starts[0].First.P(50), starts[1].First.P(50));
             md.AppendLine(CultureInfo.InvariantCulture, $"ReadyToRun (no JIT for the app and framework code it carries) changed the first start's median by {readyToRunFirst - frameworkFirst:+0;-0} ms ({(readyToRunFirst - frameworkFirst) / frameworkFirst:+0%;-0%}) in this run. On a loaded machine the difference can vanish: the framework-dependent build runs on the shared framework that other .NET processes keep hot in the page cache, while the self-contained copy (about 250 MB of its own files) is warmed only by its one unmeasured start. Flex Consumption, which the csproj's ReadyToRun setting is for, starts from a cold disk.");
         }
         md.AppendLine();
-        md.AppendLine(CultureInfo.InvariantCulture, $"**Memory** (framework-dependent build): `VmRSS` from `/proc/<pid>/status` of the ready app, then after {memory.Leads:N0} leads each wrote one signed WhatsApp message (32 senders) and every turn and delivery ran (the queue empty; {memory.Took.TotalSeconds:0} s for all of it); `VmHWM` is the peak resident size over the run.");
+        md.AppendLine(CultureInfo.InvariantCulture, $"**Memory** (framework-dependent build): `VmRSS` from `/proc/<pid>/status` of the ready app, then after {memory.Leads:N0} leads each wrote one signed WhatsApp message (32 senders) and every turn and delivery ran (the queue empty; {memory.Took.TotalSeconds:0} s for all of it); `VmHWM` is the peak resident size over the run. The sentence-embedding model (ONNX weights and runtime, loaded once per process after start) accounts for about 300 MiB of the loaded figures: 241 MiB with 10,000 leads before it (2026-12-04).");
         md.AppendLine();
         md.AppendLine("| State | RSS |");
         md.AppendLine("|---|---:|");
