@@ -10,6 +10,7 @@ public static class SalesFlowMetrics
     private static readonly Meter Meter = new(MeterName);
 
     public static readonly Histogram<double> TurnDuration = Meter.CreateHistogram<double>("salesflow.turn.duration", "ms", "Time to analyse, transition and write one reply.");
+    public static readonly Histogram<double> BrainReadDuration = Meter.CreateHistogram<double>("salesflow.brain.read.duration", "ms", "Time to read one message offline, by what read it (rules: a bare short answer; learnt: rules, sentence embedding and models).");
     public static readonly Histogram<double> WorkDuration = Meter.CreateHistogram<double>("salesflow.work.duration", "ms", "Time a queue handler took, per queue.");
     public static readonly Counter<long> InboundMessages = Meter.CreateCounter<long>("salesflow.inbound.messages", description: "Inbound messages accepted, per channel.");
     public static readonly Histogram<double> InboundJournalWait = Meter.CreateHistogram<double>("salesflow.inbound.journal.wait", "ms", "Embedded store: a webhook's message acknowledged to the provider to stored (lead, message, queued turn).");

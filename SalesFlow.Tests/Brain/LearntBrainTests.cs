@@ -1,7 +1,9 @@
+using System.Diagnostics.Metrics;
 using Moq;
 using SalesFlow.Core.Brain;
 using SalesFlow.Core.Brain.Learnt;
 using SalesFlow.Core.Brain.Rules;
+using SalesFlow.Core.Observability;
 using SalesFlow.Infrastructure.Brain;
 using SalesFlow.Tests.Support;
 
@@ -144,6 +146,38 @@ public sealed class LearntBrainTests
         var rules = RulesInsightsExtractor.Analyze("passt");
         Assert.Equal((rules.Intent, rules.Sentiment, rules.Confidence), (read.Intent, read.Sentiment, read.Confidence));
         model.Verify(m => m.Classify(It.IsAny<string>(), It.IsAny<MessageAnalysis>()), Times.Never);
+    }
+
+    [Fact]
+    public void EveryReadingIsTimedByWhatReadIt()
+    {
+        var model = new Mock<IUtteranceClassifier>();
+        model.SetupGet(m => m.Thresholds).Returns(Blend);
+        model.Setup(m => m.Classify(It.IsAny<string>(), It.IsAny<MessageAnalysis>())).Returns(Model(Intent.Pricing, 0.9));
+        var reader = new MessageReader(model.Object);
+        var mine = new AsyncLocal<bool> { Value = true };
+        var recorded = new List<string?>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Name == SalesFlowMetrics.MeterName && instrument.Name == "salesflow.brain.read.duration")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((_, value, tags, _) =>
+        {
+            if (mine.Value && value >= 0)
+            {
+                recorded.Add(tags.ToArray().Single(t => t.Key == "reader").Value as string);
+            }
+        });
+        listener.Start();
+
+        reader.Read("What would five seats cost per month?");
+        reader.Read("passt");
+
+        Assert.Equal(["learnt", "rules"], recorded);
     }
 
     [Fact]

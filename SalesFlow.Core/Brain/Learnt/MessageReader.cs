@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using SalesFlow.Core.Brain.Rules;
 using SalesFlow.Core.Conversations;
+using SalesFlow.Core.Observability;
 
 namespace SalesFlow.Core.Brain.Learnt;
 
@@ -25,10 +27,14 @@ public sealed class MessageReader(IUtteranceClassifier model)
 
     public MessageAnalysis Read(string text)
     {
+        var started = Stopwatch.GetTimestamp();
         var rules = RulesInsightsExtractor.Analyze(text);
         // A bare short answer keeps the rules' reading (Combine's first check), so the model (a sentence embedding,
-        // ~6 ms) is not run for it.
-        return DialogueContext.Read(text) != ShortAnswer.None ? rules : Combine(rules, model.Classify(text, rules), text, model.Thresholds);
+        // ~4 ms) is not run for it.
+        var shortAnswer = DialogueContext.Read(text) != ShortAnswer.None;
+        var read = shortAnswer ? rules : Combine(rules, model.Classify(text, rules), text, model.Thresholds);
+        SalesFlowMetrics.BrainReadDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, new KeyValuePair<string, object?>("reader", shortAnswer ? "rules" : "learnt"));
+        return read;
     }
 
     /// <summary>The combined reading from both halves (also what the trainer's cross-validation scores).</summary>
