@@ -142,7 +142,8 @@ public static partial class PromptLeak
         return set;
     }
 
-    private static List<string> Words(string text) => WordPattern().Matches(text).Select(m => m.Value.ToLowerInvariant()).ToList();
+    /// <summary>Lower-case runs of letters and digits: the words both this guard and <see cref="PromptParaphrase"/> compare.</summary>
+    internal static List<string> Words(string text) => WordPattern().Matches(text).Select(m => m.Value.ToLowerInvariant()).ToList();
 
     [GeneratedRegex(@"[\p{L}\p{N}]+", RegexOptions.CultureInvariant)]
     private static partial Regex WordPattern();

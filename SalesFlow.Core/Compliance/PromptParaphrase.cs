@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace SalesFlow.Core.Compliance;
 
 /// <summary>
@@ -69,7 +67,7 @@ public static class PromptParaphrase
         danke gerne gern hallo grüße viele heute woche bitte frage fragen gespräch team kunde kunden zeit tag nachricht
         """).Select(Stem));
 
-    private static readonly string[] MetaTalkPhrases = MetaTalk.Select(c => " " + string.Join(' ', Words(c)) + " ").ToArray();
+    private static readonly string[] MetaTalkPhrases = MetaTalk.Select(c => " " + string.Join(' ', PromptLeak.Words(c)) + " ").ToArray();
 
     private static readonly PromptIndex Index = new(PromptLeak.ProtectedTexts());
 
@@ -83,7 +81,7 @@ public static class PromptParaphrase
     /// <summary>The first phrase about one's own instructions in the text, or null.</summary>
     public static string? MetaTalkIn(string normalisedText)
     {
-        var joined = " " + string.Join(' ', Words(normalisedText)) + " ";
+        var joined = " " + string.Join(' ', PromptLeak.Words(normalisedText)) + " ";
         foreach (var phrase in MetaTalkPhrases)
         {
             if (joined.Contains(phrase, StringComparison.Ordinal))
@@ -138,7 +136,7 @@ public static class PromptParaphrase
     private static HashSet<string> ContentStems(string sentence)
     {
         var set = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var word in Words(sentence))
+        foreach (var word in PromptLeak.Words(sentence))
         {
             if (word.Length < 2 || char.IsDigit(word[0]))
             {
@@ -153,32 +151,6 @@ public static class PromptParaphrase
         }
 
         return set;
-    }
-
-    /// <summary>Lower-case runs of letters and digits (the same words <see cref="PromptLeak"/> compares).</summary>
-    private static List<string> Words(string text)
-    {
-        var words = new List<string>();
-        var sb = new StringBuilder();
-        foreach (var c in text)
-        {
-            if (char.IsLetterOrDigit(c))
-            {
-                sb.Append(char.ToLowerInvariant(c));
-            }
-            else if (sb.Length > 0)
-            {
-                words.Add(sb.ToString());
-                sb.Clear();
-            }
-        }
-
-        if (sb.Length > 0)
-        {
-            words.Add(sb.ToString());
-        }
-
-        return words;
     }
 
     private static IEnumerable<string> Split(string list) => list.Split((char[])[' ', '\n', '\r'], StringSplitOptions.RemoveEmptyEntries);
