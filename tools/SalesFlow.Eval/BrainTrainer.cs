@@ -22,16 +22,15 @@ public static class BrainTrainer
 
     /// <summary>
     /// The grid searched (SDCA, coarser n-gram grids and a sentence embedding scaled ×2 or ×3 were tried first and scored
-    /// below these; see docs/brain-accuracy.md).
+    /// below these; see docs/brain-accuracy.md): without an embedding, and with the embedding of the text as written or
+    /// of the English gloss of German, each at four L2 strengths.
     /// </summary>
     public static readonly UtteranceModelConfig[] Candidates =
     [
-        new(2, 4, "lbfgs", 0.03f, true, false),
-        new(2, 4, "lbfgs", 0.003f, true, false),
-        new(2, 4, "lbfgs", 0.03f, true, true),
-        new(2, 4, "lbfgs", 0.01f, true, true),
-        new(2, 4, "lbfgs", 0.003f, true, true),
-        new(2, 4, "lbfgs", 0.001f, true, true),
+        new(2, 4, "lbfgs", 0.03f, true, EmbeddingFeature.None),
+        new(2, 4, "lbfgs", 0.003f, true, EmbeddingFeature.None),
+        .. new[] { EmbeddingFeature.AsWritten, EmbeddingFeature.GermanGlossed }.SelectMany(embedding =>
+            new[] { 0.03f, 0.01f, 0.003f, 0.001f }.Select(l2 => new UtteranceModelConfig(2, 4, "lbfgs", l2, true, embedding))),
     ];
 
     private static readonly double[] ThresholdGrid = [0, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01];
@@ -44,9 +43,9 @@ public static class BrainTrainer
         var ml = new MLContext(seed: 1);
         using var embedder = new SentenceEmbedder();
         var clock = Stopwatch.StartNew();
-        var intentVectors = embedder.EmbedAll(intents.Select(r => r.Text).ToList());
-        var sentimentVectors = embedder.EmbedAll(sentiment.Select(r => r.Text).ToList());
-        log.WriteLine($"embedded {intents.Count + sentiment.Count} texts in {clock.Elapsed.TotalSeconds:F0} s");
+        var intentVectors = Embeddings.Of(embedder, intents);
+        var sentimentVectors = Embeddings.Of(embedder, sentiment);
+        log.WriteLine($"embedded {intents.Count + sentiment.Count} texts as written and glossed in {clock.Elapsed.TotalSeconds:F0} s");
 
         var (intentModel, intentConfig, intentCv, intentT, intentCombined) = Choose(ml, intents, intentVectors, sentimentTask: false, log);
         var (sentimentModel, sentimentConfig, sentimentCv, sentimentT, sentimentCombined) = Choose(ml, sentiment, sentimentVectors, sentimentTask: true, log);
@@ -62,7 +61,10 @@ public static class BrainTrainer
             intentConfig.ToString(), sentimentConfig.ToString(), intentT, sentimentT,
             Math.Round(intentCv, 4), Math.Round(sentimentCv, 4), Math.Round(intentCombined, 4), Math.Round(sentimentCombined, 4),
             BrainModelManifest.HashOf(Path.Combine(root, TuningSet)),
-            SentenceEmbedder.ModelName);
+            SentenceEmbedder.ModelName,
+            intentConfig.Embedding,
+            sentimentConfig.Embedding,
+            BrainModelManifest.HashOf(Path.Combine(dir, GermanGloss.ResourceName)));
         File.WriteAllText(Path.Combine(dir, "models.json"), JsonSerializer.Serialize(manifest, new JsonSerializerOptions { WriteIndented = true }) + "\n");
         log.WriteLine($"wrote {dir}");
         return 0;
@@ -83,7 +85,7 @@ public static class BrainTrainer
     }
 
     private static (ITransformer Model, UtteranceModelConfig Config, double Cv, double Threshold, double Combined) Choose(
-        MLContext ml, List<BrainRow> rows, float[][] vectors, bool sentimentTask, TextWriter log)
+        MLContext ml, List<BrainRow> rows, Embeddings vectors, bool sentimentTask, TextWriter log)
     {
         var task = sentimentTask ? "sentiment" : "intent";
         var rules = rows.Select(r => RulesInsightsExtractor.Analyze(r.Text)).ToArray();
@@ -91,7 +93,7 @@ public static class BrainTrainer
         foreach (var config in Candidates)
         {
             var clock = Stopwatch.StartNew();
-            var oof = OutOfFold(ml, rows, rules, vectors, config, sentimentTask);
+            var oof = OutOfFold(ml, rows, rules, vectors.For(config.Embedding), config, sentimentTask);
             var accuracy = LanguageMean(rows, i => Label(oof[i], sentimentTask));
             log.WriteLine($"{task} cv {config}: {accuracy:P1} (en {Accuracy(rows, "en", i => Label(oof[i], sentimentTask)):P1}, de {Accuracy(rows, "de", i => Label(oof[i], sentimentTask)):P1}; {clock.Elapsed.TotalSeconds:F0} s)");
             if (best is null || accuracy > best.Value.Accuracy)
@@ -120,7 +122,8 @@ public static class BrainTrainer
         }
 
         log.WriteLine($"{task}: chose {chosen.Config}, threshold {threshold}");
-        var model = UtteranceModel.Train(ml, rows.Select((r, i) => Row(r, rules[i], vectors[i])), chosen.Config);
+        var chosenVectors = vectors.For(chosen.Config.Embedding);
+        var model = UtteranceModel.Train(ml, rows.Select((r, i) => Row(r, rules[i], chosenVectors[i])), chosen.Config);
         return (model, chosen.Config, chosen.Accuracy, threshold, combined);
     }
 
@@ -174,6 +177,21 @@ public static class BrainTrainer
     {
         var subset = Enumerable.Range(0, rows.Count).Where(i => rows[i].Language == language).ToList();
         return subset.Count(i => predict(i) == rows[i].Label) / (double)subset.Count;
+    }
+
+    /// <summary>
+    /// Each row's embedding as written and as the app embeds it for a German-glossed model: the rules' language decides,
+    /// as in <see cref="MlNetUtteranceClassifier"/>, so training sees what serving computes.
+    /// </summary>
+    private sealed record Embeddings(float[][] AsWritten, float[][] GermanGlossed)
+    {
+        public static Embeddings Of(SentenceEmbedder embedder, List<BrainRow> rows)
+        {
+            var glossed = rows.Select(r => GermanGloss.Embedded.TextToEmbed(r.Text, RulesInsightsExtractor.Analyze(r.Text).Language, EmbeddingFeature.GermanGlossed)).ToList();
+            return new Embeddings(embedder.EmbedAll(rows.Select(r => r.Text).ToList()), embedder.EmbedAll(glossed));
+        }
+
+        public float[][] For(EmbeddingFeature feature) => feature == EmbeddingFeature.GermanGlossed ? GermanGlossed : AsWritten;
     }
 
     private static uint StableHash(string text)
