@@ -12,9 +12,10 @@ namespace SalesFlow.Core.Delivery;
 /// <list type="bullet">
 /// <item>the item is claimed (pending → sending, one conditional write) before the vendor call, so of two runs of the
 /// same delivery only one calls the vendor; the vendor's message id is stored after;</item>
-/// <item>a run that finds a claim younger than the lease looks again when it ends; an older claim whose run never
-/// recorded the vendor's answer (it died during or after the call) is marked in doubt, never resent blindly. A vendor
-/// report that echoes the outbox id still settles it (sent, delivered, …); an operator can resend it;</item>
+/// <item>a run that finds a claim younger than the lease looks again when it ends; an older claim whose run died before
+/// its vendor call (none recorded) is sent again, since nothing left the process; one whose run started the call but
+/// never recorded the vendor's answer is marked in doubt, never resent blindly. A vendor report that echoes the outbox
+/// id still settles it (sent, delivered, …); an operator can resend it;</item>
 /// <item>a retryable vendor failure (429, 5xx, timeout) puts the item back to pending with its attempt count and
 /// schedules the delivery again by a delayed enqueue (exponential backoff with jitter, never before the vendor's
 /// Retry-After), the same in both hosts; after <see cref="DeliveryOptions.MaxAttempts"/> it is failed with the reason;
@@ -99,6 +100,13 @@ public sealed class DeliveryService(
         {
             // Speed to lead: from the form accepted (or the end of the quiet hours it waited for) to the vendor call.
             SalesFlowMetrics.SpeedToLead.Record((clock.GetUtcNow() - claimed.CreatedAt).TotalMilliseconds, new KeyValuePair<string, object?>("channel", channel));
+        }
+
+        if (!await outbox.MarkVendorCallStartedAsync(claimed.ClientId, claimed.Id, claimedAt, clock.GetUtcNow(), ct))
+        {
+            Count(claimed, "claimed_elsewhere"); // this run outlived its lease and another run settled the item
+            logger.LogWarning("Outbox item {OutboxId}: the claim of {ClaimedAt} ran out before its vendor call; not sent here", claimed.Id, claimedAt);
+            return;
         }
 
         string providerId;
@@ -189,7 +197,10 @@ public sealed class DeliveryService(
         return floor < Options.RetryMaxDelay ? floor : Options.RetryMaxDelay;
     }
 
-    /// <summary>A sending item found by another run: wait for its lease; past it, in doubt (never resent blindly).</summary>
+    /// <summary>
+    /// A sending item found by another run: wait for its lease; past it, send again if the claiming run never started its
+    /// vendor call, else in doubt (never resent blindly).
+    /// </summary>
     private async Task ResolveClaimAsync(OutboxItem item, DateTimeOffset now, CancellationToken ct)
     {
         var claimedAt = item.ClaimedAt ?? item.UpdatedAt;
@@ -198,6 +209,19 @@ public sealed class DeliveryService(
         {
             // The claiming run may still be in its vendor call; if it died, this look after the lease settles the item.
             await EnqueueAgainAsync(item, leaseEnds - now + TimeSpan.FromSeconds(1), ct);
+            return;
+        }
+
+        if (item.VendorCallStartedAt is null)
+        {
+            var note = $"the delivery run that claimed it at {claimedAt:O} (attempt {item.Attempts}) stopped before its vendor call; sent again";
+            if (await outbox.ReleaseClaimAsync(item.ClientId, item.Id, claimedAt, OutboxStatus.Pending, note, null, now, ct))
+            {
+                Count(item, "reclaimed");
+                logger.LogWarning("Outbox item {OutboxId}: {Note}", item.Id, note);
+                await DeliverAsync(item.ClientId, item.Id, ct); // pending now: this run claims and sends it
+            }
+
             return;
         }
 

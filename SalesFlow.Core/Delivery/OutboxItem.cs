@@ -131,6 +131,12 @@ public sealed record OutboxItem
     /// <summary>When the current (or last) claim was taken; with <see cref="OutboxStatus.Sending"/> it dates the vendor call.</summary>
     public DateTimeOffset? ClaimedAt { get; init; }
 
+    /// <summary>
+    /// When the current claim's run was about to call the vendor (recorded just before the call). A claim that ran out
+    /// without it died before its call: nothing left the process, so the item is sent again instead of being in doubt.
+    /// </summary>
+    public DateTimeOffset? VendorCallStartedAt { get; init; }
+
     /// <summary>After a retryable failure: no new attempt before this time (backoff, the vendor's Retry-After).</summary>
     public DateTimeOffset? NextAttemptAt { get; init; }
 
@@ -227,9 +233,17 @@ public interface IOutboxStore
     /// <summary>
     /// Claims a pending item for one vendor call in one conditional write: pending → <see cref="OutboxStatus.Sending"/>,
     /// <see cref="OutboxItem.ClaimedAt"/> = <paramref name="now"/>, <see cref="OutboxItem.Attempts"/> + 1. Of concurrent
-    /// claims exactly one wins; the others (and a claim of an item that is not pending) get null.
+    /// claims exactly one wins; the others (and a claim of an item that is not pending) get null. Clears
+    /// <see cref="OutboxItem.VendorCallStartedAt"/> (a new claim has not called the vendor yet).
     /// </summary>
     Task<OutboxItem?> TryClaimAsync(string clientId, string id, DateTimeOffset now, CancellationToken ct);
+
+    /// <summary>
+    /// Records that the claim taken at <paramref name="claimedAt"/> is about to call the vendor
+    /// (<see cref="OutboxItem.VendorCallStartedAt"/>), in one conditional write that succeeds only while the item is still
+    /// sending under that claim. False when it is not (the claim ran out and another run settled the item).
+    /// </summary>
+    Task<bool> MarkVendorCallStartedAsync(string clientId, string id, DateTimeOffset claimedAt, DateTimeOffset now, CancellationToken ct);
 
     /// <summary>
     /// Ends the claim taken at <paramref name="claimedAt"/> without a send (retry later: pending with

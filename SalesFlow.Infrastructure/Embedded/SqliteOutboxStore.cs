@@ -8,7 +8,7 @@ namespace SalesFlow.Infrastructure.Embedded;
 
 public sealed class SqliteOutboxStore(SqliteDatabase db) : IOutboxStore
 {
-    private const string Columns = "client_id, id, lead_id, conversation_id, channel, recipient, text, idempotency_key, purpose, status, provider_message_id, error, created_at, updated_at, template_json, thread_json, attempts, claimed_at, next_attempt_at, html_body";
+    private const string Columns = "client_id, id, lead_id, conversation_id, channel, recipient, text, idempotency_key, purpose, status, provider_message_id, error, created_at, updated_at, template_json, thread_json, attempts, claimed_at, next_attempt_at, html_body, vendor_call_started_at";
 
     public Task<(OutboxItem Item, bool Created)> AddAsync(OutboxItem item, CancellationToken ct) =>
         db.WriteAsync(async (c, t) =>
@@ -20,7 +20,7 @@ public sealed class SqliteOutboxStore(SqliteDatabase db) : IOutboxStore
             }
 
             await c.Command(
-                $"INSERT INTO outbox ({Columns}) VALUES ($c, $id, $l, $conv, $ch, $to, $text, $k, $purpose, $status, $p, $err, $cre, $upd, $template, $thread, $attempts, $claimed, $next, $html)",
+                $"INSERT INTO outbox ({Columns}) VALUES ($c, $id, $l, $conv, $ch, $to, $text, $k, $purpose, $status, $p, $err, $cre, $upd, $template, $thread, $attempts, $claimed, $next, $html, $vendorCall)",
                 t,
                 ("$c", item.ClientId),
                 ("$id", item.Id),
@@ -41,7 +41,8 @@ public sealed class SqliteOutboxStore(SqliteDatabase db) : IOutboxStore
                 ("$attempts", item.Attempts),
                 ("$claimed", item.ClaimedAt?.Ms()),
                 ("$next", item.NextAttemptAt?.Ms()),
-                ("$html", item.HtmlBody)).ExecAsync();
+                ("$html", item.HtmlBody),
+                ("$vendorCall", item.VendorCallStartedAt?.Ms())).ExecAsync();
             return (item, true);
         }, ct);
 
@@ -185,13 +186,24 @@ public sealed class SqliteOutboxStore(SqliteDatabase db) : IOutboxStore
     /// <summary>One statement (the status condition makes it the conditional write; RETURNING reads the claimed row back).</summary>
     public Task<OutboxItem?> TryClaimAsync(string clientId, string id, DateTimeOffset now, CancellationToken ct) =>
         db.WriteStatementAsync(async c => (await c.Command(
-            $"UPDATE outbox SET status = $sending, claimed_at = $now, attempts = attempts + 1, updated_at = $now WHERE client_id = $c AND id = $id AND status = $pending RETURNING {Columns}",
+            $"UPDATE outbox SET status = $sending, claimed_at = $now, vendor_call_started_at = NULL, attempts = attempts + 1, updated_at = $now WHERE client_id = $c AND id = $id AND status = $pending RETURNING {Columns}",
             null,
             ("$sending", OutboxStatus.Sending),
             ("$pending", OutboxStatus.Pending),
             ("$now", now.Ms()),
             ("$c", clientId),
             ("$id", id)).QueryAsync(Map)).FirstOrDefault(), ct);
+
+    /// <summary>One statement, conditional on the claim (status and claim time).</summary>
+    public Task<bool> MarkVendorCallStartedAsync(string clientId, string id, DateTimeOffset claimedAt, DateTimeOffset now, CancellationToken ct) =>
+        db.WriteStatementAsync(async c => await c.Command(
+            "UPDATE outbox SET vendor_call_started_at = $now, updated_at = $now WHERE client_id = $c AND id = $id AND status = $sending AND claimed_at = $claimed",
+            null,
+            ("$now", now.Ms()),
+            ("$c", clientId),
+            ("$id", id),
+            ("$sending", OutboxStatus.Sending),
+            ("$claimed", claimedAt.Ms())).ExecAsync() == 1, ct);
 
     /// <summary>One statement, conditional on the claim (status and claim time).</summary>
     public Task<bool> ReleaseClaimAsync(string clientId, string id, DateTimeOffset claimedAt, string status, string? error, DateTimeOffset? nextAttemptAt, DateTimeOffset now, CancellationToken ct) =>
@@ -211,7 +223,7 @@ public sealed class SqliteOutboxStore(SqliteDatabase db) : IOutboxStore
         db.WriteAsync(async (c, t) =>
         {
             var resent = await c.Command(
-                "UPDATE outbox SET status = $pending, attempts = 0, claimed_at = NULL, next_attempt_at = NULL, error = $note, updated_at = $now WHERE client_id = $c AND id = $id AND status IN ($failed, $doubt)",
+                "UPDATE outbox SET status = $pending, attempts = 0, claimed_at = NULL, vendor_call_started_at = NULL, next_attempt_at = NULL, error = $note, updated_at = $now WHERE client_id = $c AND id = $id AND status IN ($failed, $doubt)",
                 t,
                 ("$pending", OutboxStatus.Pending),
                 ("$failed", OutboxStatus.Failed),
@@ -250,6 +262,7 @@ public sealed class SqliteOutboxStore(SqliteDatabase db) : IOutboxStore
             ClaimedAt = r.NullableTime("claimed_at"),
             NextAttemptAt = r.NullableTime("next_attempt_at"),
             HtmlBody = r.NullableString("html_body"),
+            VendorCallStartedAt = r.NullableTime("vendor_call_started_at"),
         };
     }
 }

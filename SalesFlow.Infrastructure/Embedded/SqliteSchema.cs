@@ -20,6 +20,7 @@ internal static class SqliteSchema
         ("outbox", "claimed_at", "INTEGER"),
         ("outbox", "next_attempt_at", "INTEGER"),
         ("outbox", "html_body", "TEXT"),
+        ("outbox", "vendor_call_started_at", "INTEGER"),
     ];
 
     public const string Ddl = """
@@ -140,6 +141,7 @@ internal static class SqliteSchema
             claimed_at INTEGER,
             next_attempt_at INTEGER,
             html_body TEXT,
+            vendor_call_started_at INTEGER,
             PRIMARY KEY (client_id, id),
             UNIQUE (client_id, idempotency_key)
         );

@@ -51,6 +51,26 @@ public abstract partial class StoreContractTests
     }
 
     [Fact]
+    public async Task AVendorCallIsRecordedOnlyUnderItsOwnClaimAndANewClaimStartsWithoutOne()
+    {
+        var item = await PendingItemAsync();
+        var first = (await _s.Outbox.TryClaimAsync(Acme, item.Id, NowMs, default))!;
+        Assert.Null(first.VendorCallStartedAt);
+
+        Assert.False(await _s.Outbox.MarkVendorCallStartedAsync(Acme, item.Id, first.ClaimedAt!.Value.AddSeconds(-1), NowMs, default));
+        Assert.False(await _s.Outbox.MarkVendorCallStartedAsync(Globex, item.Id, first.ClaimedAt!.Value, NowMs, default));
+        var started = first.ClaimedAt!.Value.AddSeconds(1);
+        Assert.True(await _s.Outbox.MarkVendorCallStartedAsync(Acme, item.Id, first.ClaimedAt!.Value, started, default));
+        Assert.Equal(started, (await _s.Outbox.GetAsync(Acme, item.Id, default))!.VendorCallStartedAt);
+
+        Assert.True(await _s.Outbox.ReleaseClaimAsync(Acme, item.Id, first.ClaimedAt!.Value, OutboxStatus.Pending, "attempt 1 failed: 429", null, NowMs, default));
+        var second = (await _s.Outbox.TryClaimAsync(Acme, item.Id, NowMs.AddSeconds(31), default))!;
+        Assert.Null(second.VendorCallStartedAt);
+        Assert.Null((await _s.Outbox.GetAsync(Acme, item.Id, default))!.VendorCallStartedAt);
+        Assert.False(await _s.Outbox.MarkVendorCallStartedAsync(Acme, item.Id, first.ClaimedAt!.Value, NowMs, default)); // the old claim's run
+    }
+
+    [Fact]
     public async Task AStatusByOurIdRecordsTheProviderIdMovesOnlyForwardsAndLaterReportsFindTheItemByThatId()
     {
         var item = await PendingItemAsync();

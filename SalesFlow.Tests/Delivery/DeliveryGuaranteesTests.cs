@@ -139,6 +139,30 @@ public abstract class DeliveryGuaranteesTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ACrashBeforeTheVendorCallIsSentOnceWhenTheClaimRunsOut()
+    {
+        var item = await PendingAsync();
+        var service = Service();
+        _outbox.CrashBeforeVendorCall = true; // claimed, then the process dies before its request leaves
+
+        await Assert.ThrowsAsync<IOException>(() => service.DeliverAsync(Client, item.Id, default));
+        _outbox.CrashBeforeVendorCall = false;
+        var claimed = await StoredAsync(item);
+        Assert.Equal((OutboxStatus.Sending, (DateTimeOffset?)null), (claimed.Status, claimed.VendorCallStartedAt));
+
+        await service.DeliverAsync(Client, item.Id, default); // the queue's redelivery, within the lease: waits
+        Assert.Equal(0, _sender.Calls);
+        _clock.Advance(new DeliveryOptions().SendingLease + TimeSpan.FromSeconds(1));
+        await service.DeliverAsync(Client, item.Id, default); // after the lease: nothing left the process, so it is sent
+        await service.DeliverAsync(Client, item.Id, default); // and once more: nothing changes
+
+        Assert.Equal(1, _sender.Calls);
+        var sent = await StoredAsync(item);
+        Assert.Equal((OutboxStatus.Sent, 2, _sender.ProviderIdOf(item)), (sent.Status, sent.Attempts, sent.ProviderMessageId));
+        Assert.NotNull(sent.VendorCallStartedAt);
+    }
+
+    [Fact]
     public async Task AnUnexpectedSenderErrorKeepsTheClaimSoTheItemIsNotResent()
     {
         var item = await PendingAsync();
@@ -358,6 +382,12 @@ public abstract class DeliveryGuaranteesTests : IAsyncLifetime
         public Task<bool> ApplyProviderStatusAsync(string clientId, string providerMessageId, string status, string? error, DateTimeOffset now, CancellationToken ct) => inner.ApplyProviderStatusAsync(clientId, providerMessageId, status, error, now, ct);
 
         public Task<OutboxItem?> TryClaimAsync(string clientId, string id, DateTimeOffset now, CancellationToken ct) => inner.TryClaimAsync(clientId, id, now, ct);
+
+        /// <summary>The process dies after its claim, before the vendor call (the call's start is never recorded).</summary>
+        public bool CrashBeforeVendorCall { get; set; }
+
+        public Task<bool> MarkVendorCallStartedAsync(string clientId, string id, DateTimeOffset claimedAt, DateTimeOffset now, CancellationToken ct) =>
+            CrashBeforeVendorCall ? throw new IOException("process killed") : inner.MarkVendorCallStartedAsync(clientId, id, claimedAt, now, ct);
 
         public Task<bool> ReleaseClaimAsync(string clientId, string id, DateTimeOffset claimedAt, string status, string? error, DateTimeOffset? nextAttemptAt, DateTimeOffset now, CancellationToken ct) =>
             inner.ReleaseClaimAsync(clientId, id, claimedAt, status, error, nextAttemptAt, now, ct);

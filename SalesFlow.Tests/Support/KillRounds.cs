@@ -174,9 +174,10 @@ public sealed class KillRounds : IAsyncDisposable
         Graph.Sends.GroupBy(s => s.Json?["biz_opaque_callback_data"]?.GetValue<string>() ?? "(none)").ToDictionary(g => g.Key, g => g.Count());
 
     /// <summary>Each lead has exactly <paramref name="perLead"/> items of each purpose; no item reached the vendor twice; each
-    /// item reached it once, except one cut off by the kill between its claim and its send: that one is in doubt with the
-    /// operator's resend named (no vendor takes an idempotency key, so a crash there cannot tell "never sent" from "sent";
-    /// SalesFlow does not resend blindly). Counted in the summary as "in doubt, never sent".</summary>
+    /// item reached it once, except one cut off by the kill between the record of its vendor call and the request leaving
+    /// the process: that one is in doubt with the operator's resend named (no vendor takes an idempotency key, so a crash
+    /// there cannot tell "never sent" from "sent"; SalesFlow does not resend blindly). A kill between the claim and that
+    /// record is sent again once the claim runs out. Counted in the summary as "in doubt, never sent".</summary>
     private void AssertExactlyOnce(JsonElement[] items, IReadOnlyDictionary<string, int> perLead, string summary)
     {
         foreach (var (purpose, count) in perLead)

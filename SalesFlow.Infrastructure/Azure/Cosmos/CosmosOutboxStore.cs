@@ -146,8 +146,13 @@ public sealed class CosmosOutboxStore(CosmosContainers containers) : IOutboxStor
 
     public async Task<OutboxItem?> TryClaimAsync(string clientId, string id, DateTimeOffset now, CancellationToken ct) =>
         await ChangeAsync(clientId, id, item => item.Status == OutboxStatus.Pending
-            ? item with { Status = OutboxStatus.Sending, ClaimedAt = now, Attempts = item.Attempts + 1, UpdatedAt = now }
+            ? item with { Status = OutboxStatus.Sending, ClaimedAt = now, VendorCallStartedAt = null, Attempts = item.Attempts + 1, UpdatedAt = now }
             : null, ct);
+
+    public async Task<bool> MarkVendorCallStartedAsync(string clientId, string id, DateTimeOffset claimedAt, DateTimeOffset now, CancellationToken ct) =>
+        await ChangeAsync(clientId, id, item => item.Status == OutboxStatus.Sending && item.ClaimedAt?.Ms() == claimedAt.Ms()
+            ? item with { VendorCallStartedAt = now, UpdatedAt = now }
+            : null, ct) is not null;
 
     public async Task<bool> ReleaseClaimAsync(string clientId, string id, DateTimeOffset claimedAt, string status, string? error, DateTimeOffset? nextAttemptAt, DateTimeOffset now, CancellationToken ct) =>
         await ChangeAsync(clientId, id, item => item.Status == OutboxStatus.Sending && item.ClaimedAt?.Ms() == claimedAt.Ms()
@@ -156,7 +161,7 @@ public sealed class CosmosOutboxStore(CosmosContainers containers) : IOutboxStor
 
     public Task<OutboxItem?> ResendAsync(string clientId, string id, string note, DateTimeOffset now, CancellationToken ct) =>
         ChangeAsync(clientId, id, item => item.Status is OutboxStatus.Failed or OutboxStatus.InDoubt
-            ? item with { Status = OutboxStatus.Pending, Attempts = 0, ClaimedAt = null, NextAttemptAt = null, Error = note, UpdatedAt = now }
+            ? item with { Status = OutboxStatus.Pending, Attempts = 0, ClaimedAt = null, VendorCallStartedAt = null, NextAttemptAt = null, Error = note, UpdatedAt = now }
             : null, ct);
 
     /// <summary>
