@@ -16,6 +16,21 @@ public sealed partial class GermanGloss
     /// <summary>The shortest part a compound is split into ("Preis|liste"), so short endings do not make false splits.</summary>
     private const int MinPart = 3;
 
+    /// <summary>
+    /// Longer "words" are not split: real compounds in messages are shorter, and the cost of trying every split grows
+    /// with the cube of the length (a crafted 320-letter word took 7 ms, a whole message's reading).
+    /// </summary>
+    private const int MaxCompoundLength = 40;
+
+    /// <summary>A compound is read as at most this many known parts ("Kunden|service|nummer").</summary>
+    private const int MaxCompoundParts = 3;
+
+    /// <summary>
+    /// Only the opening is glossed: the embedding reads the first <see cref="SentenceEmbedder.MaxCharacters"/> characters
+    /// of the gloss, and the gloss of twice as many German characters is always longer than that.
+    /// </summary>
+    private const int MaxGlossedCharacters = 2 * SentenceEmbedder.MaxCharacters;
+
     private readonly Dictionary<string, string> _glossary;
 
     public GermanGloss(Dictionary<string, string> glossary) => _glossary = glossary;
@@ -66,12 +81,13 @@ public sealed partial class GermanGloss
         feature == EmbeddingFeature.GermanGlossed && language == "de" ? Gloss(text) : text;
 
     /// <summary>The text with every German word the glossary knows (whole or as a compound) replaced by its English gloss.</summary>
-    public string Gloss(string text) => Word().Replace(text, match => Translate(match.Value) ?? match.Value);
+    public string Gloss(string text) =>
+        Word().Replace(text.Length > MaxGlossedCharacters ? text[..MaxGlossedCharacters] : text, match => Translate(match.Value) ?? match.Value);
 
     private string? Translate(string word)
     {
         var lower = word.ToLowerInvariant();
-        return Lookup(lower) ?? Lookup(WithUmlauts(lower)) ?? Hyphenated(lower) ?? Compound(lower);
+        return Lookup(lower) ?? Lookup(WithUmlauts(lower)) ?? Hyphenated(lower) ?? Compound(lower, MaxCompoundParts);
     }
 
     /// <summary>"preis-leistungs-verhältnis" → each part glossed where known.</summary>
@@ -82,7 +98,7 @@ public sealed partial class GermanGloss
             return null;
         }
 
-        var parts = word.Split('-').Select(part => Lookup(part) ?? Compound(part)).ToArray();
+        var parts = word.Split('-').Select(part => Lookup(part) ?? Compound(part, MaxCompoundParts)).ToArray();
         return parts.Any(part => part is not null)
             ? string.Join(' ', word.Split('-').Zip(parts, (part, gloss) => gloss ?? part))
             : null;
@@ -98,8 +114,13 @@ public sealed partial class GermanGloss
     /// A compound as its known head and a known (or itself compound) modifier, preferring the longest head:
     /// "kundennummer" → "customer number"; a linking s ("vertrags|laufzeit") is dropped when only the bare modifier is known.
     /// </summary>
-    private string? Compound(string word)
+    private string? Compound(string word, int parts)
     {
+        if (word.Length > MaxCompoundLength || parts < 2)
+        {
+            return null;
+        }
+
         for (var split = MinPart; split <= word.Length - MinPart; split++)
         {
             var head = Lookup(word[split..]);
@@ -111,7 +132,7 @@ public sealed partial class GermanGloss
             var modifier = word[..split];
             var modifierGloss = Lookup(modifier)
                 ?? (modifier.EndsWith('s') && modifier.Length > MinPart ? Lookup(modifier[..^1]) : null)
-                ?? (modifier.Length >= 2 * MinPart ? Compound(modifier) : null);
+                ?? Compound(modifier, parts - 1);
             if (modifierGloss is not null)
             {
                 return $"{modifierGloss} {head}";

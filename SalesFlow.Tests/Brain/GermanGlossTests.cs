@@ -8,7 +8,7 @@ public sealed class GermanGlossTests : IClassFixture<SentenceEmbedderTests.Embed
     private static readonly GermanGloss Small = GermanGloss.Parse(
         "# test glossary\nkönnen\tcan\nwir\twe\nnächste\tnext\nwoche\tweek\ntelefonieren\tphone\ntermin\tappointment\n" +
         "vorschlag\tsuggestion\nvertrag\tcontract\nlaufzeit\tterm\nkunden\tcustomer\nnummer\tnumber\nmöchte\twould like\n" +
-        "preis\tprice\nleistung\tperformance\nverhältnis\tratio\nmit\twith\n");
+        "preis\tprice\nleistung\tperformance\nverhältnis\tratio\nmit\twith\ndonaudampfschifffahrtsgesellschaft\tdanube shipping\n");
 
     private readonly SentenceEmbedder _embedder;
 
@@ -32,6 +32,21 @@ public sealed class GermanGlossTests : IClassFixture<SentenceEmbedderTests.Embed
     [Fact]
     public void UmlautsWrittenOutAreRecognised() =>
         Assert.Equal("would like appointment", Small.Gloss("moechte Termin"));
+
+    [Theory]
+    [InlineData("Kundennummervertragterminvorschlag")] // five parts: more than a message's compounds have
+    [InlineData("Donaudampfschifffahrtsgesellschafttelefonieren")] // two known parts, but longer than any real compound
+    public void AnOverlongOrManyPartedWordIsNotSplit(string word) =>
+        Assert.Equal(word, Small.Gloss(word));
+
+    [Fact]
+    public void OnlyTheOpeningOfALongMessageIsGlossed()
+    {
+        var gloss = Small.Gloss(string.Concat(Enumerable.Repeat("Können wir telefonieren? ", 200)));
+
+        Assert.InRange(gloss.Length, SentenceEmbedder.MaxCharacters, 2 * SentenceEmbedder.MaxCharacters);
+        Assert.StartsWith("can we phone? can we phone?", gloss, StringComparison.Ordinal);
+    }
 
     [Fact]
     public void AWordWithNoKnownPartsIsKeptAsWritten() =>
