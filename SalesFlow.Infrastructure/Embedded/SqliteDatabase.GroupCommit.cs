@@ -211,16 +211,9 @@ public sealed partial class SqliteDatabase
             _writeLock.Release();
         }
 
-        // Settled here, answered from one thread-pool item: each caller's continuation (the webhook's response) runs inline
-        // there, one after another, instead of one pool hand-off per caller, and the writer goes on to the next group.
         foreach (var unit in done)
         {
             unit.Commit();
-        }
-
-        if (done.Count > 0)
-        {
-            ThreadPool.UnsafeQueueUserWorkItem(static units => units.ForEach(unit => unit.Answer()), done, preferLocal: false);
         }
 
         foreach (var action in afterCommit)
@@ -240,23 +233,15 @@ public sealed partial class SqliteDatabase
     {
         Task RunAsync(AmbientWrite ambient);
 
-        /// <summary>Settles the unit as committed (a later <see cref="Fail"/> changes nothing); <see cref="Answer"/> tells the caller.</summary>
         void Commit();
 
-        /// <summary>Completes the caller's task with the committed result; its continuation runs inline, on this thread.</summary>
-        void Answer();
-
-        /// <summary>Settles the unit as failed unless it is settled already, and tells the caller from the thread pool.</summary>
         void Fail(Exception e);
     }
 
     private sealed class GroupedUnit<T>(Func<Task<T>> work, ExecutionContext? context) : IGroupedUnit
     {
-        // Continuations run synchronously, so the task is only ever completed off the writer: Answer from the group's one
-        // thread-pool item, Fail through an item of its own (a failure may be settled while the writer lock is held).
-        private readonly TaskCompletionSource<T> _completion = new();
+        private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private T? _result;
-        private int _settled;
 
         public Task<T> Completion => _completion.Task;
 
@@ -288,16 +273,8 @@ public sealed partial class SqliteDatabase
             _result = await task;
         }
 
-        public void Commit() => Interlocked.Exchange(ref _settled, 1);
+        public void Commit() => _completion.TrySetResult(_result!);
 
-        public void Answer() => _completion.TrySetResult(_result!);
-
-        public void Fail(Exception e)
-        {
-            if (Interlocked.Exchange(ref _settled, 1) == 0)
-            {
-                ThreadPool.UnsafeQueueUserWorkItem(static failed => failed.Completion.TrySetException(failed.Error), (Completion: _completion, Error: e), preferLocal: false);
-            }
-        }
+        public void Fail(Exception e) => _completion.TrySetException(e);
     }
 }
