@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net.Mail;
 using System.Text.RegularExpressions;
 using PhoneNumbers;
@@ -26,6 +27,44 @@ public static partial class ContactAddresses
             return null;
         }
 
+        // A lead writes many times from one number, and every inbound message is normalised twice (the webhook checks it
+        // before the 200, the journal runner again when it stores): libphonenumber's regexes were about 2 % of the app's
+        // CPU under the intake load. The answer depends only on the two strings (the metadata is compiled in), so it is
+        // remembered as it is, a refusal too; the client's calling code is part of the key.
+        // Only what can be a phone number is kept (so the memory stays small whatever senders put there).
+        if (raw.Length > MaxRememberedLength)
+        {
+            return NormalizePhoneUncached(raw, defaultCountryCode);
+        }
+
+        var key = (raw, defaultCountryCode);
+        if (NormalizedPhones.TryGetValue(key, out var known))
+        {
+            return known;
+        }
+
+        var normalized = NormalizePhoneUncached(raw, defaultCountryCode);
+        // Bounded by forgetting all at once (cheaper than tracking use): a flood of distinct numbers costs a re-parse.
+        if (Interlocked.Increment(ref _normalizedPhoneCount) > MaxNormalizedPhones)
+        {
+            NormalizedPhones.Clear();
+            Interlocked.Exchange(ref _normalizedPhoneCount, 1);
+        }
+
+        NormalizedPhones[key] = normalized;
+        return normalized;
+    }
+
+    /// <summary>How many (raw, calling code) answers <see cref="NormalizePhone"/> remembers at most (a few MB).</summary>
+    internal const int MaxNormalizedPhones = 20_000;
+
+    private const int MaxRememberedLength = 48;
+
+    private static readonly ConcurrentDictionary<(string Raw, string CountryCode), string?> NormalizedPhones = new();
+    private static int _normalizedPhoneCount;
+
+    private static string? NormalizePhoneUncached(string raw, string defaultCountryCode)
+    {
         var value = raw.Trim();
         if (value.StartsWith("whatsapp:", StringComparison.OrdinalIgnoreCase))
         {

@@ -115,4 +115,29 @@ public class ContactAddressesTests
     [InlineData("Hallo, ich heiße Jonas.", "Jonas")]
     [InlineData("How much does it cost?", null)]
     public void FindsANameTheLeadStates(string text, string? expected) => Assert.Equal(expected, LeadFacts.FindName(text));
+
+    [Fact]
+    public void TheSameNumberAskedAgainUnderAnotherCallingCodeIsReadInThatCountry()
+    {
+        // Remembered answers are keyed by the client's calling code too: a national number means another line elsewhere.
+        Assert.Equal("+491701234567", ContactAddresses.NormalizePhone("0170 1234567", "49"));
+        Assert.Null(ContactAddresses.NormalizePhone("0170 1234567", "1"));
+        Assert.Equal("+491701234567", ContactAddresses.NormalizePhone("0170 1234567", "49"));
+        Assert.Equal("+442079460958", ContactAddresses.NormalizePhone("020 7946 0958", "44"));
+    }
+
+    [Fact]
+    public void NumbersAreStillReadRightAfterMoreDistinctNumbersThanAreRemembered()
+    {
+        var first = ContactAddresses.NormalizePhone("+49 170 1234567", "49");
+        for (var i = 0; i <= ContactAddresses.MaxNormalizedPhones; i++)
+        {
+            ContactAddresses.NormalizePhone("+49 170 " + (1_000_000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture), "49");
+        }
+
+        Assert.Equal("+491701234567", first);
+        Assert.Equal("+491701234567", ContactAddresses.NormalizePhone("+49 170 1234567", "49"));
+        Assert.Equal("+491701000007", ContactAddresses.NormalizePhone("+49 170 1000007", "49"));
+        Assert.Null(ContactAddresses.NormalizePhone("call me: 0170 1234567", "49"));
+    }
 }
