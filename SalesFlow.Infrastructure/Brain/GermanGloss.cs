@@ -27,7 +27,7 @@ public sealed partial class GermanGloss
 
     /// <summary>
     /// Only the opening is glossed: the embedding reads the first <see cref="SentenceEmbedder.MaxCharacters"/> characters
-    /// of the gloss, and the gloss of twice as many German characters is always longer than that.
+    /// of the gloss, and a gloss is about as long as its German, so twice as many German characters leave ample margin.
     /// </summary>
     private const int MaxGlossedCharacters = 2 * SentenceEmbedder.MaxCharacters;
 

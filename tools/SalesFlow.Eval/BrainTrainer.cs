@@ -43,12 +43,14 @@ public static class BrainTrainer
         var ml = new MLContext(seed: 1);
         using var embedder = new SentenceEmbedder();
         var clock = Stopwatch.StartNew();
-        var intentVectors = Embeddings.Of(embedder, intents);
-        var sentimentVectors = Embeddings.Of(embedder, sentiment);
+        var intentRules = intents.Select(r => RulesInsightsExtractor.Analyze(r.Text)).ToArray();
+        var sentimentRules = sentiment.Select(r => RulesInsightsExtractor.Analyze(r.Text)).ToArray();
+        var intentVectors = Embeddings.Of(embedder, intents, intentRules);
+        var sentimentVectors = Embeddings.Of(embedder, sentiment, sentimentRules);
         log.WriteLine($"embedded {intents.Count + sentiment.Count} texts as written and glossed in {clock.Elapsed.TotalSeconds:F0} s");
 
-        var (intentModel, intentConfig, intentCv, intentT, intentCombined) = Choose(ml, intents, intentVectors, sentimentTask: false, log);
-        var (sentimentModel, sentimentConfig, sentimentCv, sentimentT, sentimentCombined) = Choose(ml, sentiment, sentimentVectors, sentimentTask: true, log);
+        var (intentModel, intentConfig, intentCv, intentT, intentCombined) = Choose(ml, intents, intentRules, intentVectors, sentimentTask: false, log);
+        var (sentimentModel, sentimentConfig, sentimentCv, sentimentT, sentimentCombined) = Choose(ml, sentiment, sentimentRules, sentimentVectors, sentimentTask: true, log);
 
         var dir = Path.Combine(root, "SalesFlow.Infrastructure/Brain/Models");
         Directory.CreateDirectory(dir);
@@ -85,10 +87,9 @@ public static class BrainTrainer
     }
 
     private static (ITransformer Model, UtteranceModelConfig Config, double Cv, double Threshold, double Combined) Choose(
-        MLContext ml, List<BrainRow> rows, Embeddings vectors, bool sentimentTask, TextWriter log)
+        MLContext ml, List<BrainRow> rows, MessageAnalysis[] rules, Embeddings vectors, bool sentimentTask, TextWriter log)
     {
         var task = sentimentTask ? "sentiment" : "intent";
-        var rules = rows.Select(r => RulesInsightsExtractor.Analyze(r.Text)).ToArray();
         (UtteranceModelConfig Config, double Accuracy, LearntReading[] Oof)? best = null;
         foreach (var config in Candidates)
         {
@@ -185,10 +186,20 @@ public static class BrainTrainer
     /// </summary>
     private sealed record Embeddings(float[][] AsWritten, float[][] GermanGlossed)
     {
-        public static Embeddings Of(SentenceEmbedder embedder, List<BrainRow> rows)
+        /// <summary>Only the texts the gloss changes (German ones) are embedded a second time.</summary>
+        public static Embeddings Of(SentenceEmbedder embedder, List<BrainRow> rows, MessageAnalysis[] rules)
         {
-            var glossed = rows.Select(r => GermanGloss.Embedded.TextToEmbed(r.Text, RulesInsightsExtractor.Analyze(r.Text).Language, EmbeddingFeature.GermanGlossed)).ToList();
-            return new Embeddings(embedder.EmbedAll(rows.Select(r => r.Text).ToList()), embedder.EmbedAll(glossed));
+            var asWritten = embedder.EmbedAll(rows.Select(r => r.Text).ToList());
+            var glossed = rows.Select((r, i) => GermanGloss.Embedded.TextToEmbed(r.Text, rules[i].Language, EmbeddingFeature.GermanGlossed)).ToList();
+            var changed = Enumerable.Range(0, rows.Count).Where(i => glossed[i] != rows[i].Text).ToList();
+            var glossedVectors = (float[][])asWritten.Clone();
+            var changedVectors = embedder.EmbedAll(changed.Select(i => glossed[i]).ToList());
+            for (var k = 0; k < changed.Count; k++)
+            {
+                glossedVectors[changed[k]] = changedVectors[k];
+            }
+
+            return new Embeddings(asWritten, glossedVectors);
         }
 
         public float[][] For(EmbeddingFeature feature) => feature == EmbeddingFeature.GermanGlossed ? GermanGlossed : AsWritten;

@@ -32,19 +32,18 @@ public sealed class MessageReader(IUtteranceClassifier model)
         // A bare short answer keeps the rules' reading (Combine's first check), so the model (a sentence embedding,
         // ~4 ms) is not run for it.
         var shortAnswer = DialogueContext.Read(text) != ShortAnswer.None;
-        var read = shortAnswer ? rules : Combine(rules, model.Classify(text, rules), text, model.Thresholds);
+        var read = shortAnswer ? rules : Blend(rules, model.Classify(text, rules), model.Thresholds);
         SalesFlowMetrics.BrainReadDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, new KeyValuePair<string, object?>("reader", shortAnswer ? "rules" : "learnt"));
         return read;
     }
 
     /// <summary>The combined reading from both halves (also what the trainer's cross-validation scores).</summary>
-    public static MessageAnalysis Combine(MessageAnalysis rules, LearntReading learnt, string text, BlendThresholds thresholds)
-    {
-        if (DialogueContext.Read(text) != ShortAnswer.None)
-        {
-            return rules;
-        }
+    public static MessageAnalysis Combine(MessageAnalysis rules, LearntReading learnt, string text, BlendThresholds thresholds) =>
+        DialogueContext.Read(text) != ShortAnswer.None ? rules : Blend(rules, learnt, thresholds);
 
+    /// <summary>The combination for a message that is not a bare short answer.</summary>
+    private static MessageAnalysis Blend(MessageAnalysis rules, LearntReading learnt, BlendThresholds thresholds)
+    {
         var (intent, confidence) = RulesAreCertain(rules) || learnt.IntentProbability < thresholds.Intent || learnt.Intent == Intent.OptOut
                 || (learnt.Intent == Intent.Human && learnt.IntentProbability < ModelHandOver)
             ? (rules.Intent, rules.Confidence)
