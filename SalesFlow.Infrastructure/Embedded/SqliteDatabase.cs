@@ -44,8 +44,14 @@ public sealed partial class SqliteDatabase : IDisposable
         _checkpoints = new Timer(_ => CheckpointWal(), null, CheckpointInterval, CheckpointInterval);
     }
 
-    /// <summary>The size the WAL file is cut back to when a write starts it over after a complete checkpoint.</summary>
+    /// <summary>
+    /// The WAL's size past which the writer copies it into the file itself, and what the WAL file is cut back to when a
+    /// write starts it over after a complete checkpoint.
+    /// </summary>
     public const long WalSizeLimitBytes = 64L * 1024 * 1024;
+
+    /// <summary>SQLite's default page size, which this file is created with.</summary>
+    private const long DefaultPageSize = 4096;
 
     /// <summary>How often the WAL is copied into the file beside the writer (see <see cref="CheckpointWal"/>).</summary>
     public static readonly TimeSpan CheckpointInterval = TimeSpan.FromSeconds(1);
@@ -70,15 +76,20 @@ public sealed partial class SqliteDatabase : IDisposable
         if (!Configured.TryGetValue(handle, out _))
         {
             SQLitePCL.raw.sqlite3_profile(handle, CountStatement, null);
-            // No automatic checkpoints: SQLite runs one inside the commit that crosses 1,000 WAL pages, so that commit (and
-            // every webhook and turn waiting for the writer) waits for the copy and its fsync; CheckpointWal does it beside.
-            // journal_size_limit: after a burst the WAL file keeps the size it grew to (past 1 GB in 40 s of sustained
-            // intake load) unless SQLite truncates it when the next write starts it over.
+            // Automatic checkpoints only past four times the WAL's limit: SQLite runs one inside the commit that crosses
+            // it, so that commit (and every webhook and turn waiting for the writer) waits for the copy; CheckpointWal
+            // copies beside the writer. At SQLite's default of 1,000 pages every few commits waited. With none at all, a
+            // sustained burst outpaced the copy beside: the WAL starts over only after a complete copy, so it grew
+            // without end (19 GB in a minute of the intake bench). Past the mark the writer copies the rest (what the
+            // copy beside has not yet) and the next write starts the WAL over: at most ~300 MB in that bench. At the
+            // limit itself the writer waited too often (intake p99 at 64 senders 17–32 ms instead of 12–15 ms).
+            // journal_size_limit: after a burst the WAL file keeps the size it grew to unless SQLite truncates it when
+            // the next write starts it over.
             // temp_store=MEMORY: a grouped commit's savepoints need statement journals, which SQLite otherwise writes to a
             // new, at once unlinked file in /var/tmp (open, writes, unlink: 5,400 files for 47,000 webhooks) — a lead's
             // message text on disk outside the database, where erasure cannot reach it. No VACUUM runs here, so nothing
             // copies the whole file into memory.
-            Execute(connection, $"PRAGMA busy_timeout=10000; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON; PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit={WalSizeLimitBytes};");
+            Execute(connection, $"PRAGMA busy_timeout=10000; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON; PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint={4 * WalSizeLimitBytes / DefaultPageSize}; PRAGMA journal_size_limit={WalSizeLimitBytes};");
             Configured.AddOrUpdate(handle, Marker);
         }
 
