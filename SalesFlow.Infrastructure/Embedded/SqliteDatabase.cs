@@ -44,11 +44,14 @@ public sealed partial class SqliteDatabase : IDisposable
         _checkpoints = new Timer(_ => CheckpointWal(), null, CheckpointInterval, CheckpointInterval);
     }
 
-    /// <summary>
-    /// The WAL's size past which the writer copies it into the file itself, and what the WAL file is cut back to when a
-    /// write starts it over after a complete checkpoint.
-    /// </summary>
+    /// <summary>The size the WAL file is cut back to when a write starts it over after a complete checkpoint.</summary>
     public const long WalSizeLimitBytes = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// The WAL's size past which the writer copies it into the file itself: the checkpoint beside it alone never completes
+    /// while writes keep coming (the comment where it is set says more).
+    /// </summary>
+    public const long WriterCheckpointBytes = 4 * WalSizeLimitBytes;
 
     /// <summary>SQLite's default page size, which this file is created with.</summary>
     private const long DefaultPageSize = 4096;
@@ -76,20 +79,20 @@ public sealed partial class SqliteDatabase : IDisposable
         if (!Configured.TryGetValue(handle, out _))
         {
             SQLitePCL.raw.sqlite3_profile(handle, CountStatement, null);
-            // Automatic checkpoints only past four times the WAL's limit: SQLite runs one inside the commit that crosses
-            // it, so that commit (and every webhook and turn waiting for the writer) waits for the copy; CheckpointWal
-            // copies beside the writer. At SQLite's default of 1,000 pages every few commits waited. With none at all, a
-            // sustained burst outpaced the copy beside: the WAL starts over only after a complete copy, so it grew
-            // without end (19 GB in a minute of the intake bench). Past the mark the writer copies the rest (what the
-            // copy beside has not yet) and the next write starts the WAL over: at most ~300 MB in that bench. At the
-            // limit itself the writer waited too often (intake p99 at 64 senders 17–32 ms instead of 12–15 ms).
+            // wal_autocheckpoint: SQLite checkpoints inside the commit that crosses the mark, and that commit (with every
+            // webhook and turn waiting for the writer) waits for the copy, so CheckpointWal copies beside the writer. At
+            // SQLite's default mark (1,000 pages) every few commits waited; with none at all a sustained burst outpaced
+            // the copy beside, and the WAL, which starts over only after a complete copy, grew without end (19 GB in a
+            // minute of the intake bench). Past WriterCheckpointBytes the writer copies what the copy beside has not yet
+            // and the next write starts the WAL over (at most ~300 MB in that bench; at 64 MB the writer waited too
+            // often: intake p99 at 64 senders 17–32 ms instead of 12–15 ms).
             // journal_size_limit: after a burst the WAL file keeps the size it grew to unless SQLite truncates it when
             // the next write starts it over.
             // temp_store=MEMORY: a grouped commit's savepoints need statement journals, which SQLite otherwise writes to a
             // new, at once unlinked file in /var/tmp (open, writes, unlink: 5,400 files for 47,000 webhooks) — a lead's
             // message text on disk outside the database, where erasure cannot reach it. No VACUUM runs here, so nothing
             // copies the whole file into memory.
-            Execute(connection, $"PRAGMA busy_timeout=10000; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON; PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint={4 * WalSizeLimitBytes / DefaultPageSize}; PRAGMA journal_size_limit={WalSizeLimitBytes};");
+            Execute(connection, $"PRAGMA busy_timeout=10000; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON; PRAGMA temp_store=MEMORY; PRAGMA wal_autocheckpoint={WriterCheckpointBytes / DefaultPageSize}; PRAGMA journal_size_limit={WalSizeLimitBytes};");
             Configured.AddOrUpdate(handle, Marker);
         }
 

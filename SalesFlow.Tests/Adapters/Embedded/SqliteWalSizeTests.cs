@@ -47,10 +47,10 @@ public sealed class SqliteWalSizeTests : IDisposable
         var outgrown = false;
         var cutBack = false;
         const int BodyBytes = 512 * 1024;
-        var bodiesLeft = (int)(8 * SqliteDatabase.WalSizeLimitBytes / BodyBytes);
+        var bodiesLeft = (int)(2 * SqliteDatabase.WriterCheckpointBytes / BodyBytes);
 
-        // Four writers with no pause, eight times the limit in all: the copy beside them alone rarely catches up, so
-        // the WAL would keep growing.
+        // Four writers with no pause, twice the writer's checkpoint mark in all: the copy beside them alone rarely
+        // catches up, so the WAL would keep growing.
         async Task WriteAsync()
         {
             var body = new byte[BodyBytes];
