@@ -256,6 +256,8 @@ public sealed class RulesInsightsExtractorTests
     [InlineData("I'm furious, my lawyer will hear about this")]
     [InlineData("Das ist Betrug, ich schalte meinen Anwalt ein")]
     [InlineData("THIS IS RIDICULOUS GIVE ME MY MONEY BACK")]
+    [InlineData("Ich werde Anzeige gegen Sie erstatten")]
+    [InlineData("Ich erstatte Anzeige")]
     public void InsultsAndThreatsAreStronglyNegative(string text)
     {
         var analysis = RulesInsightsExtractor.Analyze(text);

@@ -56,7 +56,7 @@ internal static class SentimentLexicon
         "rip off", "fuck*", "*fuck*", "shit*", "crap", "pathetic", "disgusting", "police", "report you", "liars",
         "=betrug*", "betrüger*", "abzocke*", "abzocker*", // "=": not "Betrag" (amount)
         "mein|meinen|meinem|meine|unser|unseren|unserem|unsere|einen|den|dem|zum & anwalt|anwaeltin|rechtsanwalt|rechtsanwaeltin & ein*|einschalt*|einge*|informier*|uebergeb*|geb*|hoer*|kuemmer*|schreib*|meld*|geh*|wend*",
-        "anwaltlich*|rechtliche schritte|gerichtlich*|vor gericht", "anzeige erstatten|anzeige gegen", "verklagen", "polizei",
+        "anwaltlich*|rechtliche schritte|gerichtlich*|vor gericht", "anzeige erstatten|anzeige gegen|erstatte anzeige|erstatten anzeige", "verklagen", "polizei",
         "schlechteste*", "scheiß*", "scheiss*", "idioten", "verarsch*", "unverschämt*", "frechheit");
 
     /// <summary>Exasperation that carries no single negative word.</summary>
