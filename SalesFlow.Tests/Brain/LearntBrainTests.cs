@@ -69,6 +69,25 @@ public sealed class LearntBrainTests
     public void TheCombinedReadingKeepsTheRulesOptOutAndHandOver(string text, Intent expected) =>
         Assert.Equal(expected, TestBrain.Reader.Read(text).Intent);
 
+    /// <summary>A lead describing its own sales staff while qualifying was read as asking for ours and handed over.</summary>
+    [Theory]
+    [InlineData("Wir sind ein Autohaus mit 8 Verkäufern")]
+    [InlineData("Wir haben 8 Verkäufer")]
+    [InlineData("We are a car dealer with 8 salespeople")]
+    [InlineData("we have a sales team of 12")]
+    [InlineData("We need a CRM for 10 salespeople")]
+    [InlineData("Wir brauchen das für 5 Vertriebler")]
+    public void ALeadDescribingItsOwnSalesStaffIsNotHandedOver(string text) =>
+        Assert.NotEqual(Intent.Human, TestBrain.Reader.Read(text).Intent);
+
+    [Theory]
+    [InlineData("can I talk to your sales people")]
+    [InlineData("I want a sales rep")]
+    [InlineData("Kann ich mit dem Vertrieb sprechen?")]
+    [InlineData("Können Sie mich an einen Kollegen aus dem Vertrieb weiterleiten?")]
+    public void ALeadAskingForOurSalesPeopleIsHandedOver(string text) =>
+        Assert.Equal(Intent.Human, TestBrain.Reader.Read(text).Intent);
+
     /// <summary>"Anzeige" is an advertisement far more often than a criminal complaint in what leads write (the glossary
     /// once glossed it "complaint", and a lead answering an ad was apologised to and handed to a colleague).</summary>
     [Theory]

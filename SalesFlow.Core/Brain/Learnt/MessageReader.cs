@@ -32,20 +32,20 @@ public sealed class MessageReader(IUtteranceClassifier model)
         // A bare short answer keeps the rules' reading (Combine's first check), so the model (a sentence embedding,
         // ~4 ms) is not run for it.
         var shortAnswer = DialogueContext.Read(text) != ShortAnswer.None;
-        var read = shortAnswer ? rules : Blend(rules, model.Classify(text, rules), model.Thresholds);
+        var read = shortAnswer ? rules : Blend(rules, model.Classify(text, rules), text, model.Thresholds);
         SalesFlowMetrics.BrainReadDuration.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds, new KeyValuePair<string, object?>("reader", shortAnswer ? "rules" : "learnt"));
         return read;
     }
 
     /// <summary>The combined reading from both halves (also what the trainer's cross-validation scores).</summary>
     public static MessageAnalysis Combine(MessageAnalysis rules, LearntReading learnt, string text, BlendThresholds thresholds) =>
-        DialogueContext.Read(text) != ShortAnswer.None ? rules : Blend(rules, learnt, thresholds);
+        DialogueContext.Read(text) != ShortAnswer.None ? rules : Blend(rules, learnt, text, thresholds);
 
     /// <summary>The combination for a message that is not a bare short answer.</summary>
-    private static MessageAnalysis Blend(MessageAnalysis rules, LearntReading learnt, BlendThresholds thresholds)
+    private static MessageAnalysis Blend(MessageAnalysis rules, LearntReading learnt, string text, BlendThresholds thresholds)
     {
         var (intent, confidence) = RulesAreCertain(rules) || learnt.IntentProbability < thresholds.Intent || learnt.Intent == Intent.OptOut
-                || (learnt.Intent == Intent.Human && learnt.IntentProbability < ModelHandOver)
+                || (learnt.Intent == Intent.Human && !ModelMayHandOver(learnt, text))
             ? (rules.Intent, rules.Confidence)
             : (learnt.Intent, Math.Round(learnt.IntentProbability, 2));
 
@@ -62,6 +62,13 @@ public sealed class MessageReader(IUtteranceClassifier model)
     /// </summary>
     private static bool RulesAreCertain(MessageAnalysis rules) =>
         rules.Intent == Intent.OptOut || (rules.Intent == Intent.Human && rules.Confidence >= CertainHandOver) || rules.IsStronglyNegative;
+
+    /// <summary>
+    /// The model alone hands a lead over only when very sure, and never for a lead describing its own sales staff: it
+    /// learnt "your sales people" as a hand-over and read "wir haben 8 Verkäufer" as one (1.00).
+    /// </summary>
+    private static bool ModelMayHandOver(LearntReading learnt, string text) =>
+        learnt.IntentProbability >= ModelHandOver && !IntentRules.DescribesOwnStaff(LeadText.Parse(text));
 
     /// <summary>P(positive) − P(negative), kept inside the band of the model's label so label and score agree.</summary>
     private static double ScoreIn(LearntReading learnt)

@@ -23,6 +23,28 @@ internal static class IntentRules
 {
     private sealed record Cues(Intent Intent, double Weight, PhraseRuleSet Rules);
 
+    /// <summary>The sales or service people, named by their department.</summary>
+    private const string Departments =
+        "sales people|salespeople|salesperson|sales rep|sales reps|sales representative|sales team|sales department|sales guy|sales guys|sales staff|customer service|customer care|kundendienst|kundenservice|vertrieb|vertriebler|verkaeufer|verkaeufern|verkaufsteam|vertriebsmitarbeiter*|vertriebsteam";
+
+    /// <summary>
+    /// A lead describing its own company and staff: "we are a dealership with 8 salespeople", "wir haben 12 Vertriebler".
+    /// Read as a hand-over, such a message silenced the bot mid-qualification.
+    /// </summary>
+    private static readonly string OwnStaffCues = string.Join('|', new[]
+    {
+        "we are", "were a", "were an", "we have", "weve", "we employ", "team of", "wir sind", "sind wir", "wir haben",
+        "haben wir", "team von", "beschaeftig*",
+    }.Concat(
+        from before in new[] { "with", "of", "have", "for", "mit", "von", "haben", "fuer" }
+        from digit in "123456789"
+        select $"{before} {digit}*"));
+
+    private static readonly PhraseRuleSet OwnStaff = new($"{Departments} & {OwnStaffCues}");
+
+    /// <summary>Whether the lead talks about its own sales or service staff rather than asking for ours.</summary>
+    public static bool DescribesOwnStaff(LeadText lead) => OwnStaff.IsMatch(lead.Words);
+
     /// <summary>Bonus per additional matching cue list of the same intent.</summary>
     private const double ExtraCueBonus = 0.25;
 
@@ -69,9 +91,10 @@ internal static class IntentRules
             "mit wem & schreibe|spreche|chatte", "bist du & bot|ki|roboter|mensch|echt", "ist das & ki|bot|automatisch|roboter",
             "irgendwer|irgendjemand & helfen", "kundendienst|kundenservice & durch|verbind*|sprech*", "keinen roboter|keine maschine")),
         // Asking for the sales or service people by their department (issue 14): a hand-over, unless the lead describes
-        // its own job ("I work in sales", "ich leite den Vertrieb") or complains about them.
+        // its own job ("I work in sales", "ich leite den Vertrieb") or its own staff ("wir haben 8 Verkäufer"), or
+        // complains about them.
         new(Intent.Human, 7, new(
-            "sales people|salespeople|salesperson|sales rep|sales reps|sales representative|sales team|sales department|sales guy|sales guys|customer service|customer care|kundendienst|kundenservice|vertrieb|vertriebler|verkaeufer|verkaufsteam & !work|working|head|leite|leiten|arbeite|taetig|bin im|sind im|our|unser|unserem|unseren|useless|terrible|awful|worst|schlecht|miserabel")),
+            $"{Departments} & !work|working|head|leite|leiten|arbeite|taetig|bin im|sind im|our|unser|unserem|unseren|useless|terrible|awful|worst|schlecht|miserabel & !{OwnStaffCues}")),
         // A bare "bot"/"chatbot" mention is weak: "difference between you and a chatbot?" is a question.
         new(Intent.Human, 2.9, new("bot", "chatbot", "robot", "roboter")),
 
