@@ -5,6 +5,19 @@ namespace SalesFlow.Tests.Brain;
 public class LeadSignalRulesTests
 {
     [Theory]
+    [InlineData("Wir sind ein Autohaus mit 8 Verkäufern", true)]
+    [InlineData("we are a team of 12", true)]
+    [InlineData("We need a CRM for 10 salespeople", true)]
+    [InlineData("Was kostet das für 5 Nutzer?", true)]
+    [InlineData("Wir sind ein 6-köpfiges Team", true)]
+    [InlineData("We have 3 sales reps", true)]
+    [InlineData("Was kostet das?", false)]
+    [InlineData("Können wir am 8. telefonieren?", false)]
+    [InlineData("We have 2 questions", false)]
+    public void ATeamSizeIsRecognisedWhereTheLeadGivesIt(string text, bool expected) =>
+        Assert.Equal(expected, LeadSignalRules.StatesTeamSize(text));
+
+    [Theory]
     [InlineData("I'm Anna Schmidt, Head of Sales at Acme GmbH.", "Head of Sales", "Acme GmbH")]
     [InlineData("Hi, Tom here, CEO of Brightline Labs", "CEO", "Brightline Labs")]
     [InlineData("Ich bin Jonas Weber, Vertriebsleiter bei Müller Logistik.", "Vertriebsleiter", "Müller Logistik")]

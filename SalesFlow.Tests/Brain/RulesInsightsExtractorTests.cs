@@ -81,6 +81,7 @@ public sealed class RulesInsightsExtractorTests
     [InlineData("Puh, das ist erstmal ein ordentlicher Schluck.")]
     [InlineData("Ist das nicht ein bisschen viel für so eine kleine Praxis?")]
     [InlineData("Das ist deutlich mehr, als wir bisher ausgeben.")]
+    [InlineData("Hmm, das ist mehr als wir dachten")]
     public void PricePushbackWithoutAPriceWordIsAnObjection(string text) =>
         Assert.Equal(Intent.Objection, RulesInsightsExtractor.Analyze(text).Intent);
 

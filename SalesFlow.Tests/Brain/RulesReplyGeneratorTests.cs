@@ -215,6 +215,47 @@ public sealed class RulesReplyGeneratorTests
         Assert.All(replies, reply => Assert.EndsWith("?", reply));
     }
 
+    /// <summary>A lead that has said its team's size is not asked for it again, whatever variant the turn would pick.</summary>
+    [Theory]
+    [InlineData("Wir sind ein Autohaus mit 8 Verkäufern", "de", Intent.Other)]
+    [InlineData("We are a team of 12 and need this", "en", Intent.Interest)]
+    [InlineData("Was kostet das für 5 Nutzer?", "de", Intent.Pricing)]
+    public async Task ATeamSizeTheLeadGaveIsNotAskedForAgain(string text, string language, Intent intent)
+    {
+        for (var turn = 1; turn <= 12; turn++)
+        {
+            foreach (var state in new[] { ConversationState.InterestQualification, ConversationState.PriceNegotiation })
+            {
+                var reply = await _generator.GenerateAsync(Request(state, intent, language, "Anna", ChannelKind.WhatsApp, turn, text, "Acme GmbH"), CancellationToken.None);
+
+                Assert.False(ReplyTemplates.AsksTeamSize(reply), reply);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task ATeamSizeGivenEarlierInTheConversationIsNotAskedForAgain()
+    {
+        var history = new[] { new HistoryMessage(true, "Wir haben 8 Verkäufer", ChannelKind.WhatsApp, DateTimeOffset.UnixEpoch) };
+        for (var turn = 2; turn <= 12; turn++)
+        {
+            var request = Request(ConversationState.PriceNegotiation, Intent.Pricing, "de", "Anna", ChannelKind.WhatsApp, turn, "Was kostet das?", "Acme GmbH") with { History = history };
+
+            var reply = await _generator.GenerateAsync(request, CancellationToken.None);
+
+            Assert.False(ReplyTemplates.AsksTeamSize(reply), reply);
+        }
+    }
+
+    [Fact]
+    public void EveryPricingQuestionAsksForTheTeamSize()
+    {
+        foreach (var german in new[] { false, true })
+        {
+            Assert.All(ReplyTemplates.IntentQuestions[Intent.Pricing].For(german), question => Assert.True(ReplyTemplates.AsksTeamSize(question), question));
+        }
+    }
+
     private Task<string> Generate(ConversationState state, Intent intent, string language, string? name, ChannelKind channel, int turn, string text) =>
         _generator.GenerateAsync(Request(state, intent, language, name, channel, turn, text, "Acme GmbH"), CancellationToken.None);
 

@@ -158,7 +158,7 @@ internal static class IntentRules
             "thats a lot|that is a lot|its a lot|thats quite a lot|thats a bit much|bit much for & !of|thanks|thank",
             "more expensive than|pricier",
             "=happig*", "schluck", "viel fuer|viel geld & !wie viel|wieviel|wie|vielen", "bisschen viel|etwas viel|ganz schoen viel|ziemlich viel|recht viel",
-            "mehr & als wir bisher|als wir jetzt|als wir zahlen|als wir ausgeben|als wir bezahlen|als bisher|als gedacht|als erwartet|als geplant|als ich dachte|als ich gedacht|als wir gedacht",
+            "mehr & als wir bisher|als wir jetzt|als wir zahlen|als wir ausgeben|als wir bezahlen|als bisher|als gedacht|als erwartet|als geplant|als ich dachte|als ich gedacht|als wir gedacht|als wir dachten|als wir erwartet|als wir geplant|als wir eingeplant",
             "ueber unserem budget|ueber dem budget|ueber budget|uebersteigt & budget|rahmen", "sprengt|sprengen & budget|rahmen",
             "teurer als", "billiger", "schwer zu stemmen", "liegt|liegen & ueber & wettbewerb*|mitbewerb*|anbieter|konkurrenz|budget|dem des|dem von",
             // A competitor's lower offer, or a request to match it.

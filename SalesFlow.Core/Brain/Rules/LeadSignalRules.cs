@@ -114,4 +114,10 @@ public static partial class LeadSignalRules
 
     [GeneratedRegex(@"\bdetails?\b|\bspecifications?\b|\bspecs\b|\bdata\b|\bhow exactly\b|\bcompar\w*|\bdocumentation\b|\bnumbers\b|\bin detail\b|\bgenau\b|\bDetails?\b|\bDaten\b|\bSpezifikation\w*|\bVergleich\w*|\bDokumentation\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ConscientiousnessPattern();
+
+    /// <summary>Whether the text gives a team's size: "we are 8 salespeople", "a team of 12", "mit 8 Verkäufern", "für 5 Nutzer".</summary>
+    public static bool StatesTeamSize(string text) => TeamSize().IsMatch(text);
+
+    [GeneratedRegex(@"\b(?:team of|team von|teams? (?:mit|with))\s+\d+|\b\d+\s*(?:-\s*)?(?:people|persons?|users|seats|employees|staff|sales\s?(?:people|reps|persons?)|salespeople|reps|agents|colleagues|licen[cs]es|person team|Leute|Personen|Nutzer\w*|Mitarbeiter\w*|Verkäufer\w*|Verkaeufer\w*|Vertriebler\w*|Kolleg\w*|Lizenzen|Plätze|köpfig\w*|er[- ]Team)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex TeamSize();
 }

@@ -97,6 +97,18 @@ internal static class ReplyTemplates
             ["Gibt es etwas, das ich vorab weitergeben soll?"]),
     };
 
+    /// <summary>Whether a question template asks for the team size (skipped once the lead has said it).</summary>
+    public static bool AsksTeamSize(string question) =>
+        TeamSizeAsks.Any(ask => question.Contains(ask, StringComparison.OrdinalIgnoreCase));
+
+    private static readonly string[] TeamSizeAsks =
+        ["team size", "how big is", "how many people", "teamgröße", "wie groß ist", "wie viele personen"];
+
+    /// <summary>What to ask when every question of the turn's kind would ask for the team size the lead already gave.</summary>
+    public static readonly Variants TeamSizeKnownQuestion = new(
+        ["What would you mainly use {client} for?", "Shall I put together the exact pricing for your setup?"],
+        ["Wofür möchten Sie {client} hauptsächlich nutzen?", "Soll ich Ihnen die genauen Preise für Ihr Setup zusammenstellen?"]);
+
     /// <summary>Forward questions by stage, for greetings, interest, questions and everything else.</summary>
     public static readonly Dictionary<ConversationState, Variants> StateQuestions = new()
     {

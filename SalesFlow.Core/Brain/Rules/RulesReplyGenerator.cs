@@ -87,6 +87,21 @@ public sealed class RulesReplyGenerator : IReplyGenerator
     {
         var intent = request.Analysis.Intent;
         var state = request.State;
+        var teamSizeKnown = LeadSignalRules.StatesTeamSize(request.LeadText) || (request.History ?? []).Any(h => h.FromLead && LeadSignalRules.StatesTeamSize(h.Text));
+
+        // The one question that moves on; never the team size again once the lead has said it ("we are 8 salespeople").
+        string Ask(Variants questions)
+        {
+            if (!teamSizeKnown)
+            {
+                return Pick(questions, german, seed >> 3);
+            }
+
+            var open = questions.For(german).Where(q => !ReplyTemplates.AsksTeamSize(q)).ToArray();
+            return open.Length > 0
+                ? open[(int)((seed >> 3) % (uint)open.Length)]
+                : Pick(ReplyTemplates.TeamSizeKnownQuestion, german, seed >> 3);
+        }
 
         if (intent == Intent.OptOut)
         {
@@ -102,7 +117,7 @@ public sealed class RulesReplyGenerator : IReplyGenerator
         if (intent is Intent.Question or Intent.Pricing or Intent.Interest or Intent.Greeting or Intent.Other or Intent.Support && KnowledgeAnswer.From(request.Knowledge, email ? 600 : 200) is { } answer)
         {
             var follow = intent == Intent.Pricing ? IntentQuestions[Intent.Pricing] : StateQuestions[state];
-            return (answer.Replace("{", "(", StringComparison.Ordinal).Replace("}", ")", StringComparison.Ordinal), Pick(follow, german, seed >> 3));
+            return (answer.Replace("{", "(", StringComparison.Ordinal).Replace("}", ")", StringComparison.Ordinal), Ask(follow));
         }
 
         switch (intent)
@@ -111,23 +126,23 @@ public sealed class RulesReplyGenerator : IReplyGenerator
             case Intent.Support:
             case Intent.Pricing:
             case Intent.Meeting:
-                return (Pick(Openers[intent], german, seed), Pick(IntentQuestions[intent], german, seed >> 3));
+                return (Pick(Openers[intent], german, seed), Ask(IntentQuestions[intent]));
 
             case Intent.Purchase when request.PreviousState == ConversationState.PostPurchase:
-                return (Pick(PostPurchaseThanks, german, seed), Pick(StateQuestions[ConversationState.PostPurchase], german, seed >> 3));
+                return (Pick(PostPurchaseThanks, german, seed), Ask(StateQuestions[ConversationState.PostPurchase]));
 
             case Intent.Purchase:
-                return (Pick(Openers[intent], german, seed), Pick(IntentQuestions[intent], german, seed >> 3));
+                return (Pick(Openers[intent], german, seed), Ask(IntentQuestions[intent]));
 
             case Intent.Objection:
                 var (objectionOpener, objectionQuestion) = Objections[ClassifyObjection(request.LeadText)];
-                return (Pick(objectionOpener, german, seed), Pick(objectionQuestion, german, seed >> 3));
+                return (Pick(objectionOpener, german, seed), Ask(objectionQuestion));
 
             default:
                 var opener = intent == Intent.Greeting && email
                     ? Pick(EmailGreetingOpeners, german, seed)
                     : Pick(Openers.TryGetValue(intent, out var variants) ? variants : Openers[Intent.Other], german, seed);
-                return (opener, Pick(StateQuestions[state], german, seed >> 3));
+                return (opener, Ask(StateQuestions[state]));
         }
     }
 
