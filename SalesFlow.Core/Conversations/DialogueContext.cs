@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using SalesFlow.Core.Meetings;
 using SalesFlow.Core.Brain;
 
 namespace SalesFlow.Core.Conversations;
@@ -14,6 +15,10 @@ public enum PendingPrompt
     PricingOffer,
     /// <summary>Any other question: a yes/no alone answers nothing the brain can act on.</summary>
     OpenQuestion,
+    /// <summary>Times to choose from ("Tue 10:00, Wed 09:00 or …?"): a bare yes has not chosen one yet.</summary>
+    SlotOffer,
+    /// <summary>"Booked: Tue 8 Dec 10:00": a yes or thanks after it needs no sales question.</summary>
+    MeetingBooked,
 }
 
 /// <summary>A lead's message of a few words that only makes sense against the last prompt.</summary>
@@ -60,13 +65,29 @@ public static class DialogueContext
     /// <summary>The prompt in SalesFlow's own last message.</summary>
     public static PendingPrompt PromptOf(string? lastOutbound)
     {
-        if (string.IsNullOrWhiteSpace(lastOutbound) || !lastOutbound.Contains('?', StringComparison.Ordinal))
+        if (string.IsNullOrWhiteSpace(lastOutbound))
+        {
+            return PendingPrompt.None;
+        }
+
+        if (SlotText.IsConfirmation(lastOutbound))
+        {
+            return PendingPrompt.MeetingBooked;
+        }
+
+        if (SlotText.IsOffer(lastOutbound))
+        {
+            return PendingPrompt.SlotOffer;
+        }
+
+        if (!lastOutbound.Contains('?', StringComparison.Ordinal))
         {
             return PendingPrompt.None;
         }
 
         // The question is the last sentence that ends in "?": an opener's words ("let's book a call") are no offer.
         var question = LastQuestion(lastOutbound).ToLower(CultureInfo.InvariantCulture);
+
         bool Any(params string[] cues) => cues.Any(c => question.Contains(c, StringComparison.Ordinal));
         if (Any("demo", "call", "meeting", "see how it works", "walk you through", "gespräch", "termin", "vorführ", "telefonat", "funktioniert"))
         {
@@ -101,6 +122,15 @@ public static class DialogueContext
         var you = string.IsNullOrWhiteSpace(name) ? string.Empty : ", " + name.Trim();
         return (answer, prompt) switch
         {
+            (ShortAnswer.Yes or ShortAnswer.Acknowledged, PendingPrompt.SlotOffer) => new(null, german
+                ? $"Gern{you}! Welche der genannten Zeiten passt Ihnen am besten?"
+                : $"Great{you}! Which of those times suits you best?"),
+            (ShortAnswer.No, PendingPrompt.SlotOffer) => new(null, german
+                ? $"Kein Problem{you}. Welcher Tag und welche Uhrzeit würden Ihnen besser passen?"
+                : $"No problem{you}. Which day and time would suit you better?"),
+            (ShortAnswer.Yes or ShortAnswer.Acknowledged, PendingPrompt.MeetingBooked) => new(null, german
+                ? $"Prima{you}, dann bis zum Termin! Falls vorher Fragen aufkommen, schreiben Sie mir einfach."
+                : $"Great{you}, talk to you then! If anything comes up before, just message me."),
             (ShortAnswer.Yes, PendingPrompt.MeetingOffer) => new(Intent.Meeting, null),
             (ShortAnswer.Yes, PendingPrompt.PricingOffer) => new(Intent.Pricing, null),
             (ShortAnswer.No, _) => new(null, german

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 
 namespace SalesFlow.Core.Meetings;
 
@@ -6,7 +7,7 @@ namespace SalesFlow.Core.Meetings;
 /// Slots as the lead reads them: in the lead's zone and language, day and month names from the framework's culture
 /// data ("Tue 3 Dec 14:00", "Di., 3. Dez. 14:00"). Everything not German is written in English.
 /// </summary>
-public static class SlotText
+public static partial class SlotText
 {
     private static readonly CultureInfo English = CultureInfo.GetCultureInfo("en-GB");
     private static readonly CultureInfo German = CultureInfo.GetCultureInfo("de-DE");
@@ -83,6 +84,25 @@ public static class SlotText
 
         return line;
     }
+
+    /// <summary>Whether SalesFlow's message offered times to choose from (<see cref="OfferReply"/>, <see cref="OtherSlotsReply"/>, <see cref="WhichReply"/>…).</summary>
+    public static bool IsOffer(string text) =>
+        ZoneTail().IsMatch(text)
+        || ((text.StartsWith("Welcher Termin soll es sein: ", StringComparison.Ordinal) || text.StartsWith("Which one would you like: ", StringComparison.Ordinal)
+            || text.StartsWith("Passt Ihnen ", StringComparison.Ordinal) || text.StartsWith("Would ", StringComparison.Ordinal))
+            && text.EndsWith('?') && ClockTime().IsMatch(text));
+
+    /// <summary>An offer's closing "? (Zeiten in Europe/Berlin)".</summary>
+    [GeneratedRegex(@"\?\s*\((?:Zeiten|Times) in [^)]+\)\s*$", RegexOptions.CultureInvariant)]
+    private static partial Regex ZoneTail();
+
+    [GeneratedRegex(@"\b\d{1,2}:\d{2}\b", RegexOptions.CultureInvariant)]
+    private static partial Regex ClockTime();
+
+    /// <summary>Whether SalesFlow's message confirmed a booking or a move (<see cref="Confirmation"/>, <see cref="Rescheduled"/>).</summary>
+    public static bool IsConfirmation(string text) =>
+        text.StartsWith("Gebucht: ", StringComparison.Ordinal) || text.StartsWith("Booked: ", StringComparison.Ordinal)
+        || text.StartsWith("Verschoben auf ", StringComparison.Ordinal) || text.StartsWith("Moved to ", StringComparison.Ordinal);
 
     public static string Rescheduled(Meeting meeting, TimeZoneInfo zone) => IsGerman(meeting.Language)
         ? $"Verschoben auf {Format(meeting.Start, zone, meeting.Language)} ({zone.Id})."

@@ -27,8 +27,30 @@ public sealed class DialogueContextTests
     [InlineData("Soll ich Ihnen die genauen Preise für Ihr Setup zusammenstellen?", PendingPrompt.PricingOffer)]
     [InlineData("Great idea, let's book a short call. How big is your team?", PendingPrompt.OpenQuestion)]
     [InlineData("Thanks, a colleague will be in touch.", PendingPrompt.None)]
+    [InlineData("Diese Zeit ist leider nicht frei. Wie wäre es mit Di., 8. Dez. 09:00, Di., 8. Dez. 09:30 oder Di., 8. Dez. 10:30? (Zeiten in Europe/Berlin)", PendingPrompt.SlotOffer)]
+    [InlineData("Happy to set up a demo. Would Mon 7 Dec 09:00 or Tue 8 Dec 12:00 work? (Times in Europe/London)", PendingPrompt.SlotOffer)]
+    [InlineData("Gebucht: Di., 8. Dez. 10:00 (Europe/Berlin).", PendingPrompt.MeetingBooked)]
+    [InlineData("Booked: Tue 8 Dec 10:00 (Europe/London). You'll also get a confirmation by e-mail.", PendingPrompt.MeetingBooked)]
     public void The_prompt_is_the_last_question_salesflow_asked(string outbound, PendingPrompt expected) =>
         Assert.Equal(expected, DialogueContext.PromptOf(outbound));
+
+    [Fact]
+    public void A_bare_yes_to_several_offered_times_asks_which_one()
+    {
+        var reading = DialogueContext.Interpret("Wie wäre es mit Di., 8. Dez. 09:00 oder Mi., 9. Dez. 09:00? (Zeiten in Europe/Berlin)", "passt", true, "Anna")!;
+
+        Assert.Null(reading.Intent);
+        Assert.Equal("Gern, Anna! Welche der genannten Zeiten passt Ihnen am besten?", reading.FixedReply);
+    }
+
+    [Fact]
+    public void Thanks_after_a_booking_is_answered_without_another_sales_question()
+    {
+        var reading = DialogueContext.Interpret("Booked: Tue 8 Dec 10:00 (Europe/London).", "thanks", false, null)!;
+
+        Assert.Null(reading.Intent);
+        Assert.Equal("Great, talk to you then! If anything comes up before, just message me.", reading.FixedReply);
+    }
 
     [Fact]
     public void Yes_to_a_demo_offer_is_a_meeting_wish() =>
