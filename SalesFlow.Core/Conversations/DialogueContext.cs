@@ -58,7 +58,7 @@ public static class DialogueContext
 
     private static readonly HashSet<string> Acknowledged = new(StringComparer.Ordinal)
     {
-        "thanks", "thank you", "thx", "ty", "got it", "cool", "great", "alright", "fine", "noted", "ok thanks", "okay thanks",
+        "thanks", "thank you", "thx", "ty", "cheers", "got it", "cool", "great", "alright", "fine", "noted", "ok thanks", "okay thanks",
         "danke", "danke schoen", "vielen dank", "alles klar", "verstanden", "super", "prima", "ok danke", "okay danke", "gut",
     };
 

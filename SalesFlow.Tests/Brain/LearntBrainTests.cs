@@ -77,6 +77,7 @@ public sealed class LearntBrainTests
     [InlineData("we have a sales team of 12")]
     [InlineData("We need a CRM for 10 salespeople")]
     [InlineData("Wir brauchen das für 5 Vertriebler")]
+    [InlineData("we're a 15 person agency")]
     public void ALeadDescribingItsOwnSalesStaffIsNotHandedOver(string text) =>
         Assert.NotEqual(Intent.Human, TestBrain.Reader.Read(text).Intent);
 

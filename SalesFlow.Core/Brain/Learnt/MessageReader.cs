@@ -64,11 +64,15 @@ public sealed class MessageReader(IUtteranceClassifier model)
         rules.Intent == Intent.OptOut || (rules.Intent == Intent.Human && rules.Confidence >= CertainHandOver) || rules.IsStronglyNegative;
 
     /// <summary>
-    /// The model alone hands a lead over only when very sure, and never for a lead describing its own sales staff: it
-    /// learnt "your sales people" as a hand-over and read "wir haben 8 Verkäufer" as one (1.00).
+    /// The model alone hands a lead over only when very sure, only for a message with a word of asking for or reaching
+    /// someone, and never for a lead describing its own sales staff: it learnt "your sales people" and "a real person" as
+    /// hand-overs and read "wir haben 8 Verkäufer" (1.00) and "we're a 15 person agency" (0.97) as ones.
     /// </summary>
-    private static bool ModelMayHandOver(LearntReading learnt, string text) =>
-        learnt.IntentProbability >= ModelHandOver && !IntentRules.DescribesOwnStaff(LeadText.Parse(text));
+    private static bool ModelMayHandOver(LearntReading learnt, string text)
+    {
+        var lead = LeadText.Parse(text);
+        return learnt.IntentProbability >= ModelHandOver && IntentRules.AsksForSomeone(lead) && !IntentRules.DescribesOwnStaff(lead);
+    }
 
     /// <summary>P(positive) − P(negative), kept inside the band of the model's label so label and score agree.</summary>
     private static double ScoreIn(LearntReading learnt)

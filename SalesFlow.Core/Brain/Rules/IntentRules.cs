@@ -45,6 +45,20 @@ internal static class IntentRules
     /// <summary>Whether the lead talks about its own sales or service staff rather than asking for ours.</summary>
     public static bool DescribesOwnStaff(LeadText lead) => OwnStaff.IsMatch(lead.Words);
 
+    /// <summary>
+    /// Words of asking for or reaching someone, or of doubting a machine: without any of them a message is no hand-over
+    /// request, however the model reads it ("we're a 15 person agency" read 0.97 human).
+    /// </summary>
+    private static readonly PhraseRuleSet ReachingSomeone = new(
+        "talk*", "speak*", "chat with", "connect*", "transfer*", "call*", "phone*", "contact*", "reach*", "put me through",
+        "get me", "want", "need", "would like", "id like", "can i", "could i", "human*", "real", "bot", "robot", "ai",
+        "machine", "agent", "someone", "somebody", "anyone", "anybody", "sprech*", "=rede*", "reden", "verbind*", "anruf*",
+        "ruf* & an", "zurueckruf*", "kontakt*", "erreich*", "weiterleit*", "durchstell*", "=moecht*", "will", "brauche*",
+        "haett* & gern*", "kann ich", "koennte ich", "mensch*", "echt*", "ki", "roboter", "maschine", "jemand*");
+
+    /// <summary>Whether the message has any word of asking for, reaching or doubting someone (see <see cref="ReachingSomeone"/>).</summary>
+    public static bool AsksForSomeone(LeadText lead) => ReachingSomeone.IsMatch(lead.Words);
+
     /// <summary>Bonus per additional matching cue list of the same intent.</summary>
     private const double ExtraCueBonus = 0.25;
 
