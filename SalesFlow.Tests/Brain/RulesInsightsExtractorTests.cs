@@ -252,6 +252,15 @@ public sealed class RulesInsightsExtractorTests
         Assert.Equal(expected, RulesInsightsExtractor.Analyze(text).Language);
 
     [Theory]
+    [InlineData("Danke, ich melde mich", Intent.Objection)]
+    [InlineData("Wir melden uns nächste Woche wieder", Intent.Objection)]
+    [InlineData("Ich melde mich gleich an", Intent.Purchase)]
+    [InlineData("Wir suchen was für die Terminvergabe per WhatsApp", Intent.Interest)]
+    [InlineData("Können wir einen Termin machen?", Intent.Meeting)]
+    public void AStallAndAProductForAppointmentsAreNotReadAsBuyingOrBooking(string text, Intent expected) =>
+        Assert.Equal(expected, RulesInsightsExtractor.Analyze(text).Intent);
+
+    [Theory]
     [InlineData("This is a scam")]
     [InlineData("You are the worst company ever")]
     [InlineData("I'm furious, my lawyer will hear about this")]

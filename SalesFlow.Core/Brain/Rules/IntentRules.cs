@@ -185,6 +185,8 @@ internal static class IntentRules
             "dont have time", "busy", "happy with", "satisfied with", "fine with", "already use", "already using",
             "already have", "already work with", "not a priority", "maybe next year", "maybe later",
             "not right now", "not now", "get back to you", "talk to my", "check with my", "discuss with my",
+            // "Ich melde mich" (I'll be in touch) stalls; "ich melde mich an" signs up.
+            "ich melde mich|wir melden uns|melde mich wieder|melden uns wieder|melde ich mich|melden wir uns & !an|anmelden",
             "run this past|run it past|run this by|run it by", "tried & before",
             "dont see a reason", "no reason to switch", "mitbewerber*", "wettbewerber*", "=bedenken", "concerns about|concerned about", "too risky|zu riskant", "not convinced", "doesnt fit", "not the right time",
             "too complicated", "no need", "dont need", "dont see the need|dont really see the need", "dont trust",
@@ -223,7 +225,9 @@ internal static class IntentRules
             "minutes|mins|min & set up|go through|chat|talk", "ring me|give me a ring", "video call|videocall",
             "walkthrough|walk through", "when suits you|when works for you|when are you free|are you free|when do you have time",
             "book a slot|a slot", "quick chat", "in person",
-            "termin*", "rueckruf", "zurueckruf*", "ruf*|rufen & zurueck", "anruf*", "anrufen", "telefon*", "gespraech",
+            // Not the product a practice or shop looks for: "Terminvergabe per WhatsApp", "Online-Terminbuchung".
+            "termin* & !terminvergabe|terminbuchung*|terminverwaltung|terminmanagement|terminerinnerung*|terminsoftware|terminplaner|online termin*",
+            "rueckruf", "zurueckruf*", "ruf*|rufen & zurueck", "anruf*", "anrufen", "telefon*", "gespraech",
             "treffen", "zusammensetzen", "einladung", "videocall", "minuten & sprechen|durchgehen|austauschen|fuer mich",
             "ruf* & an", "vorfuehrung", "wann haben sie zeit|haetten sie & zeit", "besprechen & teams|zoom|telefon*",
             "zeit fuer & gespraech|call|austausch")),
