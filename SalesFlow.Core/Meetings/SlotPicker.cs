@@ -1,17 +1,29 @@
 namespace SalesFlow.Core.Meetings;
 
 /// <summary>
-/// Chooses the few slots to offer from the calendar's free ones: different days first, and on each new day a time of
-/// day unlike those already chosen (a morning after an afternoon), so the lead gets a real choice, earliest first.
+/// Chooses the few slots to offer from the calendar's free ones: within the lead's day where the calendar allows it,
+/// different days first, and on each new day a time of day unlike those already chosen (a morning after an afternoon),
+/// so the lead gets a real choice, earliest first.
 /// </summary>
 public static class SlotPicker
 {
     public const int MaxOffered = 3;
 
+    /// <summary>The lead's day in its own time zone: a Californian lead was offered the client's Berlin mornings at 00:00.</summary>
+    private static readonly TimeSpan DayStarts = TimeSpan.FromHours(8);
+
+    private static readonly TimeSpan DayEnds = TimeSpan.FromHours(20);
+
+    /// <summary>When no free slot falls in the lead's day: the ones at most this far outside it beyond the nearest.</summary>
+    private const double NightToleranceMinutes = 60;
+
+    /// <param name="zone">The lead's time zone.</param>
     public static IReadOnlyList<MeetingSlot> Spread(IReadOnlyList<MeetingSlot> free, TimeZoneInfo zone, int count = MaxOffered)
     {
         ArgumentNullException.ThrowIfNull(free);
-        var local = free.OrderBy(s => s.Start).Select(s => (Slot: s, At: TimeZoneInfo.ConvertTime(s.Start, zone).DateTime)).ToList();
+        var all = free.OrderBy(s => s.Start).Select(s => (Slot: s, At: TimeZoneInfo.ConvertTime(s.Start, zone).DateTime)).ToList();
+        var nearest = all.Count == 0 ? 0 : all.Min(s => MinutesOutsideDay(s.At));
+        var local = all.Where(s => MinutesOutsideDay(s.At) <= (nearest == 0 ? 0 : nearest + NightToleranceMinutes)).ToList();
         var chosen = new List<(MeetingSlot Slot, DateTime At)>();
         foreach (var day in local.GroupBy(s => s.At.Date))
         {
@@ -39,6 +51,12 @@ public static class SlotPicker
 
         return chosen.OrderBy(c => c.Slot.Start).Select(c => c.Slot).ToList();
     }
+
+    /// <summary>How far a start lies outside the lead's day (0 inside it).</summary>
+    private static double MinutesOutsideDay(DateTime at) =>
+        at.TimeOfDay < DayStarts ? (DayStarts - at.TimeOfDay).TotalMinutes
+        : at.TimeOfDay >= DayEnds ? (at.TimeOfDay - DayEnds).TotalMinutes
+        : 0;
 
     /// <summary>The free slots nearest to <paramref name="wanted"/>, in time order (the answer to a time that is taken).</summary>
     public static IReadOnlyList<MeetingSlot> Nearest(IReadOnlyList<MeetingSlot> free, DateTimeOffset wanted, int count = MaxOffered) =>

@@ -60,6 +60,26 @@ public sealed class SlotTextTests
     }
 
     [Fact]
+    public void Slot_picker_offers_times_in_the_leads_own_day()
+    {
+        var losAngeles = TimeZoneInfo.FindSystemTimeZoneById("America/Los_Angeles");
+        // Berlin 9:00–16:30 is 0:00–7:30 in Los Angeles, 18:00 Berlin is 9:00 there.
+        IReadOnlyList<MeetingSlot> free = [At(8, 9), At(8, 10), At(8, 18), At(9, 9), At(9, 18), At(10, 9)];
+
+        Assert.Equal([At(8, 18), At(9, 18)], SlotPicker.Spread(free, losAngeles));
+    }
+
+    [Fact]
+    public void Slot_picker_without_a_time_in_the_leads_day_offers_the_nearest_to_it()
+    {
+        var losAngeles = TimeZoneInfo.FindSystemTimeZoneById("America/Los_Angeles");
+        // 16:00 and 16:30 Berlin are 7:00 and 7:30 in Los Angeles; 9:00 Berlin is midnight there.
+        IReadOnlyList<MeetingSlot> free = [At(8, 9), At(8, 16), At(9, 9), At(9, 16, 30), At(10, 9)];
+
+        Assert.Equal([At(8, 16), At(9, 16, 30)], SlotPicker.Spread(free, losAngeles));
+    }
+
+    [Fact]
     public void Slot_picker_on_a_single_day_takes_times_far_apart()
     {
         IReadOnlyList<MeetingSlot> free = [At(8, 9), At(8, 9, 30), At(8, 10), At(8, 16)];
