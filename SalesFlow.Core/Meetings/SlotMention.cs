@@ -271,7 +271,7 @@ public sealed partial record SlotMention
     [GeneratedRegex(@"\b(?:not|never|neither|none|nor|cannot|nicht|kein|keine|keiner|keinen|keines|weder)\b|n't\b|\b(?:dont|doesnt|cant|wont)\b")]
     private static partial Regex Negation();
 
-    [GeneratedRegex(@"\b(?:next week|the week after|following week|nächste[n]? woche|naechste[n]? woche|kommende[n]? woche|übernächste[n]? woche)\b")]
+    [GeneratedRegex(@"\b(?:next week|the week after|following week|not this week|this week (?:doesn't|doesnt|won't|wont) work|this week is (?:bad|full|busy|no good)|nächste[n]? woche|naechste[n]? woche|kommende[n]? woche|übernächste[n]? woche|diese woche (?:nicht|leider nicht|geht nicht|klappt nicht|passt nicht)|nicht (?:mehr )?diese woche)\b")]
     private static partial Regex NextWeekPattern();
 
     [GeneratedRegex(@"\b(?:yes|yeah|yep|sure|ok|okay|sounds good|works|perfect|great|fine|deal|ja|passt|gerne|gern|klingt gut|perfekt|super|einverstanden|prima)\b")]

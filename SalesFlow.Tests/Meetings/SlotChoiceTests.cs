@@ -196,6 +196,19 @@ public sealed class SlotChoiceTests(ITestOutputHelper output)
         Assert.Equal(new TimeOnly(11, 0), choice.Time);
     }
 
+    [Theory]
+    [InlineData("nah not this week")]
+    [InlineData("this week doesn't work for me")]
+    [InlineData("Diese Woche leider nicht")]
+    [InlineData("Diese Woche geht nicht, eher danach")]
+    public void Turning_down_this_week_asks_for_next_weeks_times(string text)
+    {
+        var choice = SlotChoice.Read(text, Offer, false, Now, Berlin);
+
+        Assert.Equal(SlotChoiceKind.OtherTimes, choice.Kind);
+        Assert.True(choice.NextWeek);
+    }
+
     [Fact]
     public void Without_an_active_meeting_cancel_words_are_no_cancellation() =>
         Assert.Equal(SlotChoiceKind.None, SlotChoice.Read("I can't make it", [], hasActiveMeeting: false, Now, Berlin).Kind);
