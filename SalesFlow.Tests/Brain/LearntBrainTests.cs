@@ -69,6 +69,14 @@ public sealed class LearntBrainTests
     public void TheCombinedReadingKeepsTheRulesOptOutAndHandOver(string text, Intent expected) =>
         Assert.Equal(expected, TestBrain.Reader.Read(text).Intent);
 
+    /// <summary>Asking what the business does is a question for it, not off-topic small talk.</summary>
+    [Theory]
+    [InlineData("what do you guys actually do?")]
+    [InlineData("ok and who uses it?")]
+    [InlineData("Was macht ihr eigentlich genau?")]
+    public void AQuestionAboutTheBusinessIsAQuestion(string text) =>
+        Assert.Equal(Intent.Question, TestBrain.Reader.Read(text).Intent);
+
     /// <summary>A lead describing its own sales staff while qualifying was read as asking for ours and handed over.</summary>
     [Theory]
     [InlineData("Wir sind ein Autohaus mit 8 Verkäufern")]

@@ -46,6 +46,7 @@ public sealed class MessageReader(IUtteranceClassifier model)
     {
         var (intent, confidence) = RulesAreCertain(rules) || learnt.IntentProbability < thresholds.Intent || learnt.Intent == Intent.OptOut
                 || (learnt.Intent == Intent.Human && !ModelMayHandOver(learnt, text))
+                || (rules.Intent == Intent.Question && learnt.Intent == Intent.Other && IntentRules.AsksAboutTheBusiness(LeadText.Parse(text)))
             ? (rules.Intent, rules.Confidence)
             : (learnt.Intent, Math.Round(learnt.IntentProbability, 2));
 

@@ -56,6 +56,20 @@ internal static class IntentRules
         "ruf* & an", "zurueckruf*", "kontakt*", "erreich*", "weiterleit*", "durchstell*", "=moecht*", "will", "brauche*",
         "haett* & gern*", "kann ich", "koennte ich", "mensch*", "echt*", "ki", "roboter", "maschine", "jemand*");
 
+    /// <summary>
+    /// A question about the business itself — what it does, who uses it: never off-topic for a sales assistant, though the
+    /// model read "what do you guys actually do?" (0.48) and "Was macht ihr eigentlich genau?" (0.79) as other.
+    /// </summary>
+    private static readonly PhraseRuleSet AboutTheBusiness = new(
+        "what do you & do|offer|sell", "what does it do", "what does & your & do", "what is this|whats this|what is it exactly",
+        "what exactly is|what exactly do", "who uses it|who uses this|who is it for|who is this for|who are your customers",
+        "how does it work|how does this work", "was macht ihr|was machen sie|was macht ihre|was macht eure",
+        "was bietet ihr|was bieten sie|was ist das genau|was genau ist|was genau macht", "wer nutzt|wer verwendet|fuer wen ist",
+        "wie funktioniert das|wie funktioniert es");
+
+    /// <summary>Whether the message asks what the business does or who uses it (<see cref="AboutTheBusiness"/>).</summary>
+    public static bool AsksAboutTheBusiness(LeadText lead) => AboutTheBusiness.IsMatch(lead.Words);
+
     /// <summary>Whether the message has any word of asking for, reaching or doubting someone (see <see cref="ReachingSomeone"/>).</summary>
     public static bool AsksForSomeone(LeadText lead) => ReachingSomeone.IsMatch(lead.Words);
 
