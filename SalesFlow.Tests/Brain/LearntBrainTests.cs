@@ -77,6 +77,12 @@ public sealed class LearntBrainTests
     public void AQuestionAboutTheBusinessIsAQuestion(string text) =>
         Assert.Equal(Intent.Question, TestBrain.Reader.Read(text).Intent);
 
+    [Theory]
+    [InlineData("Wie geht es jetzt weiter?")]
+    [InlineData("Und wie geht es dann weiter?")]
+    public void AskingForTheNextStepIsNoGreeting(string text) =>
+        Assert.NotEqual(Intent.Greeting, TestBrain.Reader.Read(text).Intent);
+
     /// <summary>A lead describing its own sales staff while qualifying was read as asking for ours and handed over.</summary>
     [Theory]
     [InlineData("Wir sind ein Autohaus mit 8 Verkäufern")]

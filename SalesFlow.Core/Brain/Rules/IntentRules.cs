@@ -385,7 +385,8 @@ internal static class IntentRules
         "after the webinar|nach dem webinar", "demo yesterday|demo gestern|call yesterday|call today|gespraech heute");
 
     private static readonly PhraseRuleSet SmallTalk = new(
-        "how are you", "how are ya", "hows it going", "how is it going", "whats up", "wie geht es", "wie geht es dir",
+        // "Wie geht es jetzt weiter?" asks for the next step, not how SalesFlow is.
+        "how are you", "how are ya", "hows it going", "how is it going", "whats up", "wie geht es & !weiter", "wie geht es dir",
         "alles gut", "wie laeufts", "hi na|hallo na|hey na|na du");
 
     private static readonly HashSet<string> GreetingOpeners = new(StringComparer.Ordinal)
