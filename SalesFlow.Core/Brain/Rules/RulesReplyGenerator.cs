@@ -87,14 +87,14 @@ public sealed class RulesReplyGenerator : IReplyGenerator
     {
         var intent = request.Analysis.Intent;
         var state = request.State;
-        var teamSizeKnown = LeadSignalRules.StatesTeamSize(request.LeadText) || (request.History ?? []).Any(h => h.FromLead && LeadSignalRules.StatesTeamSize(h.Text));
-
         // The one question that moves on; never the team size again once the lead has said it ("we are 8 salespeople").
+        // The lead's messages are searched only when the question picked would ask for it.
         string Ask(Variants questions)
         {
-            if (!teamSizeKnown)
+            var picked = Pick(questions, german, seed >> 3);
+            if (!ReplyTemplates.AsksTeamSize(picked) || !TeamSizeKnown(request))
             {
-                return Pick(questions, german, seed >> 3);
+                return picked;
             }
 
             var open = questions.For(german).Where(q => !ReplyTemplates.AsksTeamSize(q)).ToArray();
@@ -145,6 +145,9 @@ public sealed class RulesReplyGenerator : IReplyGenerator
                 return (opener, Ask(StateQuestions[state]));
         }
     }
+
+    private static bool TeamSizeKnown(ReplyRequest request) =>
+        LeadSignalRules.StatesTeamSize(request.LeadText) || (request.History ?? []).Any(h => h.FromLead && LeadSignalRules.StatesTeamSize(h.Text));
 
     internal static ObjectionKind ClassifyObjection(string text)
     {
