@@ -74,6 +74,8 @@ public sealed class LearntBrainTests
     [InlineData("what do you guys actually do?")]
     [InlineData("ok and who uses it?")]
     [InlineData("Was macht ihr eigentlich genau?")]
+    [InlineData("how does your thing fix that?")]
+    [InlineData("Und wie löst ihr das?")]
     public void AQuestionAboutTheBusinessIsAQuestion(string text) =>
         Assert.Equal(Intent.Question, TestBrain.Reader.Read(text).Intent);
 
@@ -102,6 +104,35 @@ public sealed class LearntBrainTests
     [InlineData("Können Sie mich an einen Kollegen aus dem Vertrieb weiterleiten?")]
     public void ALeadAskingForOurSalesPeopleIsHandedOver(string text) =>
         Assert.Equal(Intent.Human, TestBrain.Reader.Read(text).Intent);
+
+    /// <summary>A lead describing a pain in its own work states a need: the model read these as objections, support cases
+    /// and questions, and the lead got "I'll check that with the team" or an apology for a fault.</summary>
+    [Theory]
+    [InlineData("we lose track of leads in spreadsheets, it's a mess")]
+    [InlineData("Our reps spend hours every day copying WhatsApp chats into the CRM")]
+    [InlineData("Hallo, wir nutzen aktuell Excel für unsere Leads und verlieren ständig den Überblick")]
+    [InlineData("Die Anfragen gehen bei uns oft unter")]
+    public void ALeadDescribingAPainInItsOwnWorkStatesANeed(string text) =>
+        Assert.Equal(Intent.Interest, TestBrain.Reader.Read(text).Intent);
+
+    [Theory]
+    [InlineData("your app doesn't work, I keep losing track of my messages")]
+    [InlineData("Die App funktioniert nicht, wir verlieren Anfragen")]
+    [InlineData("your system is so slow we miss leads")]
+    public void AFaultInTheProductIsNoPainToSellAgainst(string text) =>
+        Assert.NotEqual(Intent.Interest, TestBrain.Reader.Read(text).Intent);
+
+    [Fact]
+    public void AskingHowAFaultWillBeFixedStaysASupportCase() =>
+        Assert.Equal(Intent.Support, TestBrain.Reader.Read("how can you fix my broken login?").Intent);
+
+    /// <summary>An answer to the team-size question is information, not an objection (read 0.62–0.78 objection).</summary>
+    [Theory]
+    [InlineData("Wir sind ca. 12 Leute im Vertrieb")]
+    [InlineData("We have 5 people in sales")]
+    [InlineData("We're about 20 people, mostly field sales")]
+    public void ALeadGivingItsTeamSizeIsNeitherObjectingNorAsking(string text) =>
+        Assert.DoesNotContain(TestBrain.Reader.Read(text).Intent, new[] { Intent.Objection, Intent.Question, Intent.Support });
 
     /// <summary>"Anzeige" is an advertisement far more often than a criminal complaint in what leads write (the glossary
     /// once glossed it "complaint", and a lead answering an ad was apologised to and handed to a colleague).</summary>

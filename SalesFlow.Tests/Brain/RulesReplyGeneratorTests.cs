@@ -203,6 +203,7 @@ public sealed class RulesReplyGeneratorTests
     [InlineData("That's too expensive", "budget")]
     [InlineData("We already use HubSpot", "already")]
     [InlineData("I need to think about it", "time you need")]
+    [InlineData("ok let me talk to my boss and get back to you", "time you need")]
     public async Task ObjectionRepliesAcknowledgeTheKindOfObjection(string leadText, string expected)
     {
         var replies = new List<string>();
@@ -213,6 +214,34 @@ public sealed class RulesReplyGeneratorTests
 
         Assert.Contains(replies, reply => reply.Contains(expected, StringComparison.OrdinalIgnoreCase));
         Assert.All(replies, reply => Assert.EndsWith("?", reply));
+    }
+
+    [Fact]
+    public async Task ALeadSayingItWillGetBackIsGivenTime()
+    {
+        var replies = new List<string>();
+        for (var turn = 1; turn <= 4; turn++)
+        {
+            replies.Add(await Generate(ConversationState.PriceNegotiation, Intent.Objection, "de", "Tom", ChannelKind.WhatsApp, turn, "Okay, danke, ich melde mich"));
+        }
+
+        Assert.All(replies, reply => Assert.DoesNotContain("Was müsste erfüllt sein", reply));
+        Assert.Contains(replies, reply => reply.Contains("Zeit", StringComparison.Ordinal) || reply.Contains("überlegt", StringComparison.Ordinal));
+    }
+
+    /// <summary>A described pain is acknowledged: "we lose track of leads" was answered "Great to hear!".</summary>
+    [Theory]
+    [InlineData("we lose track of leads in spreadsheets, it's a mess", "en")]
+    [InlineData("Wir verlieren ständig den Überblick über unsere Anfragen", "de")]
+    public async Task ADescribedPainIsAcknowledgedNotCheeredAt(string text, string language)
+    {
+        for (var turn = 1; turn <= 6; turn++)
+        {
+            var reply = await Generate(ConversationState.InterestQualification, Intent.Interest, language, "Tom", ChannelKind.WhatsApp, turn, text);
+
+            Assert.Contains(ReplyTemplates.PainOpeners.For(language == "de"), opener => reply.StartsWith(opener.Replace("{, name}", ", Tom", StringComparison.Ordinal), StringComparison.Ordinal));
+            Assert.EndsWith("?", reply);
+        }
     }
 
     /// <summary>A lead that has said its team's size is not asked for it again, whatever variant the turn would pick.</summary>
@@ -244,6 +273,25 @@ public sealed class RulesReplyGeneratorTests
             var reply = await _generator.GenerateAsync(request, CancellationToken.None);
 
             Assert.False(ReplyTemplates.AsksTeamSize(reply), reply);
+        }
+    }
+
+    /// <summary>"Was ist die größte Herausforderung?" right after "wir verlieren ständig den Überblick".</summary>
+    [Fact]
+    public async Task ALeadThatHasDescribedItsPainIsNotAskedForItsChallenge()
+    {
+        var history = new[] { new HistoryMessage(true, "Wir verlieren ständig den Überblick über unsere Anfragen", ChannelKind.WhatsApp, DateTimeOffset.UnixEpoch) };
+        for (var turn = 2; turn <= 12; turn++)
+        {
+            foreach (var state in new[] { ConversationState.InitialContact, ConversationState.InterestQualification })
+            {
+                var request = Request(state, Intent.Other, "de", "Anna", ChannelKind.WhatsApp, turn, "Wir sind ca. 12 Leute im Vertrieb", "Acme GmbH") with { History = history };
+
+                var reply = await _generator.GenerateAsync(request, CancellationToken.None);
+
+                Assert.False(ReplyTemplates.AsksForTheNeed(reply), reply);
+                Assert.False(ReplyTemplates.AsksTeamSize(reply), reply);
+            }
         }
     }
 

@@ -25,6 +25,9 @@ public sealed class MessageReader(IUtteranceClassifier model)
     /// <summary>A model can move a reading into the negative band, never into the strongly negative one that escalates.</summary>
     private const double ModelNegativeFloor = -0.55;
 
+    /// <summary>The confidence of a need read from a described pain: a clear cue, not a certain one.</summary>
+    private const double PainAsNeed = 0.6;
+
     public MessageAnalysis Read(string text)
     {
         var started = Stopwatch.GetTimestamp();
@@ -44,18 +47,58 @@ public sealed class MessageReader(IUtteranceClassifier model)
     /// <summary>The combination for a message that is not a bare short answer.</summary>
     private static MessageAnalysis Blend(MessageAnalysis rules, LearntReading learnt, string text, BlendThresholds thresholds)
     {
-        var (intent, confidence) = RulesAreCertain(rules) || learnt.IntentProbability < thresholds.Intent || learnt.Intent == Intent.OptOut
-                || (learnt.Intent == Intent.Human && !ModelMayHandOver(learnt, text))
-                || (rules.Intent == Intent.Question && learnt.Intent == Intent.Other && IntentRules.AsksAboutTheBusiness(LeadText.Parse(text)))
-            ? (rules.Intent, rules.Confidence)
-            : (learnt.Intent, Math.Round(learnt.IntentProbability, 2));
-
+        var (intent, confidence) = ChooseIntent(rules, learnt, text, thresholds);
         var (sentiment, score) = rules.IsStronglyNegative || learnt.SentimentProbability < thresholds.Sentiment || learnt.Sentiment == rules.Sentiment
             ? (rules.Sentiment, rules.SentimentScore)
             : (learnt.Sentiment, ScoreIn(learnt));
 
         return rules with { Intent = intent, Confidence = confidence, Sentiment = sentiment, SentimentScore = score };
     }
+
+    private static (Intent Intent, double Confidence) ChooseIntent(MessageAnalysis rules, LearntReading learnt, string text, BlendThresholds thresholds)
+    {
+        if (RulesAreCertain(rules))
+        {
+            return (rules.Intent, rules.Confidence);
+        }
+
+        var lead = LeadText.Parse(text);
+        if (IsPainStatement(rules, learnt, lead))
+        {
+            return (Intent.Interest, Math.Max(rules.Confidence, PainAsNeed));
+        }
+
+        if (AsksAboutTheBusiness(rules, learnt, lead))
+        {
+            return (Intent.Question, rules.Confidence);
+        }
+
+        // "We have 5 people in sales", "Wir sind ca. 12 Leute im Vertrieb": an answer to the team-size question, which the
+        // model read as an objection (0.62–0.78); with no cue of their own the rules' plain reading stands. A booking or
+        // an order for a number of people ("a table for 4 people") keeps the model's reading.
+        var keepRules = learnt.IntentProbability < thresholds.Intent || learnt.Intent == Intent.OptOut
+            || (learnt.Intent == Intent.Human && !ModelMayHandOver(learnt, lead))
+            || (rules.Intent == Intent.Other && (learnt.Intent is Intent.Objection or Intent.Support or Intent.Question) && LeadSignalRules.StatesTeamSize(text));
+        return keepRules ? (rules.Intent, rules.Confidence) : (learnt.Intent, Math.Round(learnt.IntentProbability, 2));
+    }
+
+    /// <summary>
+    /// A lead describing a pain in its own work (<see cref="IntentRules.DescribesPain"/>) states a need, whatever weaker
+    /// reading the model gives it; a price, meeting, purchase or hand-over reading of either half still counts.
+    /// </summary>
+    private static bool IsPainStatement(MessageAnalysis rules, LearntReading learnt, LeadText lead) =>
+        rules.Intent is Intent.Other or Intent.Greeting or Intent.Interest or Intent.Question
+        && learnt.Intent is Intent.Objection or Intent.Support or Intent.Question or Intent.Other or Intent.Greeting or Intent.Interest
+        && IntentRules.DescribesPain(lead);
+
+    /// <summary>
+    /// A question about the business itself — what it does, how it would solve the lead's problem — stays a question when
+    /// the model reads small talk or a support case: "how does your thing fix that?" was apologised to as a fault (the
+    /// rules' "fix" cue agreed). A question that names a fault in the product is left to the others.
+    /// </summary>
+    private static bool AsksAboutTheBusiness(MessageAnalysis rules, LearntReading learnt, LeadText lead) =>
+        (rules.Intent is Intent.Question or Intent.Support) && (learnt.Intent is Intent.Other or Intent.Support)
+        && IntentRules.AsksAboutTheBusiness(lead) && !IntentRules.ReportsAFault(lead);
 
     /// <summary>
     /// An opt-out, an explicit hand-over, or a threat or insult (a lawyer, "scam"): the rules' reading stands. The model
@@ -69,11 +112,8 @@ public sealed class MessageReader(IUtteranceClassifier model)
     /// someone, and never for a lead describing its own sales staff: it learnt "your sales people" and "a real person" as
     /// hand-overs and read "wir haben 8 Verkäufer" (1.00) and "we're a 15 person agency" (0.97) as ones.
     /// </summary>
-    private static bool ModelMayHandOver(LearntReading learnt, string text)
-    {
-        var lead = LeadText.Parse(text);
-        return learnt.IntentProbability >= ModelHandOver && IntentRules.AsksForSomeone(lead) && !IntentRules.DescribesOwnStaff(lead);
-    }
+    private static bool ModelMayHandOver(LearntReading learnt, LeadText lead) =>
+        learnt.IntentProbability >= ModelHandOver && IntentRules.AsksForSomeone(lead) && !IntentRules.DescribesOwnStaff(lead);
 
     /// <summary>P(positive) − P(negative), kept inside the band of the model's label so label and score agree.</summary>
     private static double ScoreIn(LearntReading learnt)

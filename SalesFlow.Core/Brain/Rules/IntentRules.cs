@@ -57,21 +57,55 @@ internal static class IntentRules
         "haett* & gern*", "kann ich", "koennte ich", "mensch*", "echt*", "ki", "roboter", "maschine", "jemand*");
 
     /// <summary>
-    /// A question about the business itself — what it does, who uses it: never off-topic for a sales assistant, though the
-    /// model read "what do you guys actually do?" (0.48) and "Was macht ihr eigentlich genau?" (0.79) as other.
+    /// A question about the business itself — what it does, who uses it, how it solves the lead's problem: never off-topic
+    /// and never a fault report for a sales assistant, though the model read "what do you guys actually do?" (0.48) and
+    /// "Was macht ihr eigentlich genau?" (0.79) as other and "how does your thing fix that?" as a support case.
     /// </summary>
     private static readonly PhraseRuleSet AboutTheBusiness = new(
         "what do you & do|offer|sell", "what does it do", "what does & your & do", "what is this|whats this|what is it exactly",
         "what exactly is|what exactly do", "who uses it|who uses this|who is it for|who is this for|who are your customers",
         "how does it work|how does this work", "was macht ihr|was machen sie|was macht ihre|was macht eure",
         "was bietet ihr|was bieten sie|was ist das genau|was genau ist|was genau macht", "wer nutzt|wer verwendet|fuer wen ist",
-        "wie funktioniert das|wie funktioniert es");
+        "wie funktioniert das|wie funktioniert es", "how does|how would|how can|how will & your|it|this|you & fix*|solve*|help*|handle*",
+        "wie & loest|loesen & ihr|sie|das|es", "wie & hilft & das|es|ihr|euer|ihre");
 
     /// <summary>Whether the message asks what the business does or who uses it (<see cref="AboutTheBusiness"/>).</summary>
     public static bool AsksAboutTheBusiness(LeadText lead) => AboutTheBusiness.IsMatch(lead.Words);
 
     /// <summary>Whether the message has any word of asking for, reaching or doubting someone (see <see cref="ReachingSomeone"/>).</summary>
     public static bool AsksForSomeone(LeadText lead) => ReachingSomeone.IsMatch(lead.Words);
+
+    /// <summary>
+    /// A lead describing a pain in its own work — leads lost track of, hours of copying, enquiries that go under: a need,
+    /// the opening for a value proposition. The model read such statements as objections ("we lose track of leads in
+    /// spreadsheets" 0.78), support cases ("our reps spend hours copying WhatsApp chats into the CRM" 0.89) or questions.
+    /// </summary>
+    private static readonly PhraseRuleSet Pain = new(
+        "lose track|losing track|lost track|loose track & of & !time", "fall* through the cracks|slip* through the cracks|slipping through",
+        "a mess|messy|chaos|chaotic|chaotisch|durcheinander & lead*|enquiries|inquiries|pipeline|crm|spreadsheet*|process*|follow*|inbox|anfrage*|kunde*|vertrieb|prozess*|excel|tabelle*|postfach", "spend* hours|takes hours|take hours|takes forever",
+        "too much time|so much time & spend*|takes|take|cost*|lose|losing|wast*", "wasting time|time consuming",
+        "manually|by hand & enter*|copy*|typ*|track*|updat*|transfer*|everything", "copy paste|copy and paste",
+        "cant keep up|cannot keep up|overwhelm*|drowning in", "miss* & leads|enquiries|inquiries|opportunities|deals",
+        "forget* to follow|forgot to follow|nobody follows up|no one follows up|never follow up|slow to respond|slow to reply",
+        "verlier* & ueberblick|leads|anfragen|kunden|interessenten", "keinen ueberblick|ueberblick fehlt",
+        "geh* & unter & anfrage*|lead*|nachricht*|mails|kunde*|interessent*",
+        "stunden & kopier*|abtipp*|verbring*", "zu viel zeit & kostet|kosten|verlier*|verbring*|geht", "zeitaufw*",
+        "manuell|per hand|von hand|haendisch & eintrag*|eingeb*|kopier*|uebertrag*|pfleg*|alles", "abtipp*",
+        "nicht hinterher|ueberfordert|ueberlastet", "verpass* & anfragen|leads|kunden|chancen|auftraege",
+        "bleib* liegen|liegen bleiben|liegenbleiben", "vergess* & nachzufassen|nachfassen|zurueckzurufen", "zu langsam & antwort*|reagier*");
+
+    /// <summary>A fault in the product itself: a support case, not a pain to sell against.</summary>
+    private static readonly PhraseRuleSet ProductFault = new(
+        "doesnt work|does not work|not working|isnt working|stopped working|broken|=error*|bug|bugs|crash*",
+        "cant log*|cannot log*|login|log in|password|invoice|refund|charged|your app|your software|your system",
+        "funktioniert nicht|geht nicht|kaputt|fehler*|absturz|stuerzt|einloggen|passwort|rechnung|erstattung|abgebucht",
+        "ihre app|ihre software|ihr system|eure app|euer system");
+
+    /// <summary>Whether the lead describes a pain in its own work (<see cref="Pain"/>) rather than a fault in the product.</summary>
+    public static bool DescribesPain(LeadText lead) => Pain.IsMatch(lead.Words) && !ReportsAFault(lead);
+
+    /// <summary>Whether the message names a fault in the product (<see cref="ProductFault"/>).</summary>
+    public static bool ReportsAFault(LeadText lead) => ProductFault.IsMatch(lead.Words);
 
     /// <summary>Bonus per additional matching cue list of the same intent.</summary>
     private const double ExtraCueBonus = 0.25;

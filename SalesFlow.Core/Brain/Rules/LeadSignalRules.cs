@@ -37,7 +37,7 @@ public static partial class LeadSignalRules
             : sentences.FirstOrDefault(s => NotDeciderPattern().IsMatch(s)) is { } asks ? new BantSignal(0.2, Evidence(asks))
             : BantSignal.None;
 
-        var pains = sentences.Where(s => NeedPattern().IsMatch(s)).Select(Evidence).ToList();
+        var pains = sentences.Where(StatesNeed).Select(Evidence).ToList();
         var need = pains.Count == 0 ? BantSignal.None : new BantSignal(0.6, pains[0]);
 
         var words = text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
@@ -117,6 +117,9 @@ public static partial class LeadSignalRules
 
     /// <summary>Whether the text gives a team's size: "we are 8 salespeople", "a team of 12", "mit 8 Verkäufern", "für 5 Nutzer".</summary>
     public static bool StatesTeamSize(string text) => TeamSize().IsMatch(text);
+
+    /// <summary>Whether the text says what the lead needs ("we need", "looking for") or describes a pain in its work.</summary>
+    public static bool StatesNeed(string text) => NeedPattern().IsMatch(text) || IntentRules.DescribesPain(LeadText.Parse(text));
 
     [GeneratedRegex(@"\b(?:team of|team von|teams? (?:mit|with))\s+\d+|\b\d+\s*(?:-\s*)?(?:people|persons?|users|seats|employees|staff|sales\s?(?:people|reps|persons?)|salespeople|reps|agents|colleagues|licen[cs]es|person team|Leute|Personen|Nutzer\w*|Mitarbeiter\w*|Verkäufer\w*|Verkaeufer\w*|Vertriebler\w*|Kolleg\w*|Lizenzen|Plätze|köpfig\w*|er[- ]Team)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex TeamSize();

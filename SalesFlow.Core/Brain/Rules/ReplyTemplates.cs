@@ -64,6 +64,16 @@ internal static class ReplyTemplates
             ["Danke{, name}!", "Alles klar{, name}, danke.", "Danke für die Info{, name}."]),
     };
 
+    /// <summary>For a lead describing a pain in its own work: acknowledged, and no feature promised.</summary>
+    public static readonly Variants PainOpeners = new(
+        ["Thanks for explaining{, name}, that helps me understand what you need.", "That sounds frustrating{, name}, and it's worth fixing.", "Thanks for the context{, name}, you're not the only team dealing with that."],
+        ["Danke, dass Sie das so genau beschreiben{, name}, das hilft mir, Ihren Bedarf zu verstehen.", "Das klingt mühsam{, name}, und es lohnt sich, das zu lösen.", "Danke für den Einblick{, name}, damit sind Sie nicht allein."]);
+
+    /// <summary>What to ask after a described pain: its cost, its scale, or a look at how it is solved.</summary>
+    public static readonly Variants PainQuestions = new(
+        ["How much time does that cost your team each week?", "How big is the team that would use it?", "Would it help to see how it works for a case like yours?"],
+        ["Wie viel Zeit kostet Sie das pro Woche?", "Wie groß ist das Team, das es nutzen würde?", "Wäre es hilfreich zu sehen, wie es in einem Fall wie Ihrem funktioniert?"]);
+
     /// <summary>Greeting openers for e-mail, where the salutation line already says hello.</summary>
     public static readonly Variants EmailGreetingOpeners = new(
         ["Thanks for reaching out to {client}.", "Great to hear from you.", "Thank you for your message."],
@@ -104,7 +114,14 @@ internal static class ReplyTemplates
     private static readonly string[] TeamSizeAsks =
         ["team size", "how big is", "how many people", "teamgröße", "wie groß ist", "wie viele personen"];
 
-    /// <summary>What to ask when every question of the turn's kind would ask for the team size the lead already gave.</summary>
+    /// <summary>Whether a question template asks what the lead needs or struggles with (skipped once the lead has said it).</summary>
+    public static bool AsksForTheNeed(string question) =>
+        NeedAsks.Any(ask => question.Contains(ask, StringComparison.OrdinalIgnoreCase));
+
+    private static readonly string[] NeedAsks =
+        ["challenge", "hoping to improve", "handling this today", "Herausforderung", "aktuell verbessern", "Wie lösen Sie das heute"];
+
+    /// <summary>What to ask when every question of the turn's kind would ask for something the lead already said.</summary>
     public static readonly Variants TeamSizeKnownQuestion = new(
         ["What would you mainly use {client} for?", "Shall I put together the exact pricing for your setup?"],
         ["Wofür möchten Sie {client} hauptsächlich nutzen?", "Soll ich Ihnen die genauen Preise für Ihr Setup zusammenstellen?"]);

@@ -87,17 +87,17 @@ public sealed class RulesReplyGenerator : IReplyGenerator
     {
         var intent = request.Analysis.Intent;
         var state = request.State;
-        // The one question that moves on; never the team size again once the lead has said it ("we are 8 salespeople").
-        // The lead's messages are searched only when the question picked would ask for it.
+        // The one question that moves on; never one the lead has already answered ("we are 8 salespeople", "we lose
+        // track of leads"). The lead's messages are searched only when the question picked would ask for such a fact.
         string Ask(Variants questions)
         {
             var picked = Pick(questions, german, seed >> 3);
-            if (!ReplyTemplates.AsksTeamSize(picked) || !TeamSizeKnown(request))
+            if (!AlreadyAnswered(request, picked))
             {
                 return picked;
             }
 
-            var open = questions.For(german).Where(q => !ReplyTemplates.AsksTeamSize(q)).ToArray();
+            var open = questions.For(german).Where(q => !AlreadyAnswered(request, q)).ToArray();
             return open.Length > 0
                 ? open[(int)((seed >> 3) % (uint)open.Length)]
                 : Pick(ReplyTemplates.TeamSizeKnownQuestion, german, seed >> 3);
@@ -134,6 +134,10 @@ public sealed class RulesReplyGenerator : IReplyGenerator
             case Intent.Purchase:
                 return (Pick(Openers[intent], german, seed), Ask(IntentQuestions[intent]));
 
+            // "we lose track of leads in spreadsheets": a pain is acknowledged, not met with "Great to hear!".
+            case Intent.Interest when IntentRules.DescribesPain(LeadText.Parse(request.LeadText)):
+                return (Pick(PainOpeners, german, seed), Ask(PainQuestions));
+
             case Intent.Objection:
                 var (objectionOpener, objectionQuestion) = Objections[ClassifyObjection(request.LeadText)];
                 return (Pick(objectionOpener, german, seed), Ask(objectionQuestion));
@@ -146,8 +150,12 @@ public sealed class RulesReplyGenerator : IReplyGenerator
         }
     }
 
-    private static bool TeamSizeKnown(ReplyRequest request) =>
-        LeadSignalRules.StatesTeamSize(request.LeadText) || (request.History ?? []).Any(h => h.FromLead && LeadSignalRules.StatesTeamSize(h.Text));
+    private static bool AlreadyAnswered(ReplyRequest request, string question) =>
+        (ReplyTemplates.AsksTeamSize(question) && LeadSaid(request, LeadSignalRules.StatesTeamSize))
+        || (ReplyTemplates.AsksForTheNeed(question) && LeadSaid(request, LeadSignalRules.StatesNeed));
+
+    private static bool LeadSaid(ReplyRequest request, Func<string, bool> fact) =>
+        fact(request.LeadText) || (request.History ?? []).Any(h => h.FromLead && fact(h.Text));
 
     internal static ObjectionKind ClassifyObjection(string text)
     {
@@ -174,7 +182,7 @@ public sealed class RulesReplyGenerator : IReplyGenerator
             return ObjectionKind.Timing;
         }
 
-        return Any("think", "sure", "decide", "partner", "boss", "get back", "überleg", "sicher", "abklär", "entscheid", "chef")
+        return Any("think", "sure", "decide", "partner", "boss", "get back", "let you know", "überleg", "sicher", "abklär", "entscheid", "chef", "melde mich", "melden uns", "bescheid")
             ? ObjectionKind.Undecided
             : ObjectionKind.General;
     }
