@@ -67,12 +67,12 @@ public sealed class MeetingDialogue(MeetingService meetings, IMeetingStore store
                 SlotChoiceKind.Pick => await ReplyToAsync(turn, party, await BookOrMoveAsync(turn, party, active, choice.Slot!, ct), ct),
                 SlotChoiceKind.Ambiguous => new(SlotText.WhichReply(choice.Candidates!, party.Zone, party.Language), false),
                 // With a booked meeting, a new time asked for ("could we do Thursday at 11 instead?") moves it.
-                SlotChoiceKind.Requested when active is not null && wantsMeeting => await RequestedAsync(turn, party, active, choice, ct),
-                SlotChoiceKind.Requested when active is null && (open.Count > 0 || wantsMeeting) => await RequestedAsync(turn, party, active: null, choice, ct),
+                SlotChoiceKind.Requested when active is not null && wantsMeeting => await RequestedAsync(turn, party, active, choice, open, ct),
+                SlotChoiceKind.Requested when active is null && (open.Count > 0 || wantsMeeting) => await RequestedAsync(turn, party, active: null, choice, open, ct),
                 SlotChoiceKind.OtherTimes => await OfferAsync(turn, party, choice.NextWeek, [.. open.Select(s => s.Start)], moving: false, ct),
                 SlotChoiceKind.Cancel when cancellable is not null => await CancelAsync(turn, party, cancellable, ct),
                 SlotChoiceKind.Reschedule when active is not null => choice.Date is not null || choice.Time is not null
-                    ? await RequestedAsync(turn, party, active, choice, ct)
+                    ? await RequestedAsync(turn, party, active, choice, [], ct)
                     : await OfferAsync(turn, party, choice.NextWeek, [active.Start], moving: true, ct),
                 _ when settled is not null => await ReplyToAsync(turn, party, settled, ct),
                 _ when wantsMeeting && active is not null && turn.Analysis.Intent == Intent.Meeting => new(SlotText.AlreadyBooked(active, party.Zone), false),
@@ -92,13 +92,17 @@ public sealed class MeetingDialogue(MeetingService meetings, IMeetingStore store
             ? meetings.BookAsync(turn.Client, party, turn.Lead.Id, slot, turn.Answered.Seq, turn.Answered.ConversationId, ct)
             : meetings.RescheduleAsync(turn.Client, party, active, slot, "moved by the lead in the conversation", turn.Answered.ConversationId, ct);
 
-    /// <summary>A day or time the lead named: booked (or the meeting moved) when free, else the nearest free times offered.</summary>
-    private async Task<MeetingTurn> RequestedAsync(MeetingTurnContext turn, MeetingParty party, Meeting? active, SlotChoice choice, CancellationToken ct)
+    /// <summary>
+    /// A day or time the lead named: booked (or the meeting moved) when free, else the nearest free times offered. A bare
+    /// time answering an offer ("3pm works" to Thursday's times) means the day offered first, not today.
+    /// </summary>
+    private async Task<MeetingTurn> RequestedAsync(MeetingTurnContext turn, MeetingParty party, Meeting? active, SlotChoice choice, IReadOnlyList<MeetingSlot> offered, CancellationToken ct)
     {
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), party.Zone).DateTime);
-        var date = choice.Date ?? (choice.NextWeek ? SlotChoice.NextMonday(today) : today);
+        var offeredDay = offered.Count > 0 && !choice.NextWeek ? DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(offered.Min(s => s.Start), party.Zone).DateTime) : (DateOnly?)null;
+        var date = choice.Date ?? offeredDay ?? (choice.NextWeek ? SlotChoice.NextMonday(today) : today);
         var (free, alternatives) = await meetings.CheckRequestedAsync(turn.Client, party, turn.Lead.Id, turn.Answered.Seq, date, choice.Time, ct);
-        if (free is null && choice.Date is null && choice.Time is { } time)
+        if (free is null && choice.Date is null && offeredDay is null && choice.Time is { } time)
         {
             // Only a time, and today's is too soon or taken: tomorrow's.
             (free, var later) = await meetings.CheckRequestedAsync(turn.Client, party, turn.Lead.Id, turn.Answered.Seq, date.AddDays(1), time, ct);

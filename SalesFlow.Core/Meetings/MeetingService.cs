@@ -90,7 +90,7 @@ public sealed class MeetingService(
         var from = Max(wanted.AddDays(-3), earliest);
         var slots = await scheduler.FindSlotsAsync(client, from, Max(wanted.AddDays(4), from + Horizon), party.TimeZone, ct);
         var onDay = time is null ? slots.Where(s => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(s.Start, zone).DateTime) == date).ToList() : [];
-        var chosen = onDay.Count > 0 ? SlotPicker.Spread(onDay, zone) : SlotPicker.Nearest(slots.Where(s => s.Start >= earliest).ToList(), wanted);
+        var chosen = onDay.Count > 0 ? SlotPicker.Spread(onDay, zone) : SlotPicker.Nearest(slots.Where(s => s.Start >= earliest).ToList(), wanted, zone);
         return (null, chosen.Count == 0 ? null : await SaveOfferAsync(client, party, leadId, throughSeq, chosen, ct));
     }
 

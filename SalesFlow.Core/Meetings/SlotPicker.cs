@@ -21,9 +21,7 @@ public static class SlotPicker
     public static IReadOnlyList<MeetingSlot> Spread(IReadOnlyList<MeetingSlot> free, TimeZoneInfo zone, int count = MaxOffered)
     {
         ArgumentNullException.ThrowIfNull(free);
-        var all = free.OrderBy(s => s.Start).Select(s => (Slot: s, At: TimeZoneInfo.ConvertTime(s.Start, zone).DateTime)).ToList();
-        var nearest = all.Count == 0 ? 0 : all.Min(s => MinutesOutsideDay(s.At));
-        var local = all.Where(s => MinutesOutsideDay(s.At) <= (nearest == 0 ? 0 : nearest + NightToleranceMinutes)).ToList();
+        var local = InLeadsDay(free, zone);
         var chosen = new List<(MeetingSlot Slot, DateTime At)>();
         foreach (var day in local.GroupBy(s => s.At.Date))
         {
@@ -52,13 +50,28 @@ public static class SlotPicker
         return chosen.OrderBy(c => c.Slot.Start).Select(c => c.Slot).ToList();
     }
 
+    /// <summary>
+    /// The free slots within the lead's day, earliest first, with their local times; when none is, those nearest to it
+    /// (at most <see cref="NightToleranceMinutes"/> beyond the nearest).
+    /// </summary>
+    private static List<(MeetingSlot Slot, DateTime At)> InLeadsDay(IReadOnlyList<MeetingSlot> free, TimeZoneInfo zone)
+    {
+        var all = free.OrderBy(s => s.Start).Select(s => (Slot: s, At: TimeZoneInfo.ConvertTime(s.Start, zone).DateTime)).ToList();
+        var nearest = all.Count == 0 ? 0 : all.Min(s => MinutesOutsideDay(s.At));
+        return all.Where(s => MinutesOutsideDay(s.At) <= (nearest == 0 ? 0 : nearest + NightToleranceMinutes)).ToList();
+    }
+
     /// <summary>How far a start lies outside the lead's day (0 inside it).</summary>
     private static double MinutesOutsideDay(DateTime at) =>
         at.TimeOfDay < DayStarts ? (DayStarts - at.TimeOfDay).TotalMinutes
         : at.TimeOfDay >= DayEnds ? (at.TimeOfDay - DayEnds).TotalMinutes
         : 0;
 
-    /// <summary>The free slots nearest to <paramref name="wanted"/>, in time order (the answer to a time that is taken).</summary>
-    public static IReadOnlyList<MeetingSlot> Nearest(IReadOnlyList<MeetingSlot> free, DateTimeOffset wanted, int count = MaxOffered) =>
-        free.OrderBy(s => Math.Abs((s.Start - wanted).TotalMinutes)).Take(count).OrderBy(s => s.Start).ToList();
+    /// <summary>
+    /// The free slots nearest to <paramref name="wanted"/> within the lead's day, in time order (the answer to a time that is
+    /// taken): a Californian asking for 3 pm was offered midnight, the nearest in absolute time.
+    /// </summary>
+    /// <param name="zone">The lead's time zone.</param>
+    public static IReadOnlyList<MeetingSlot> Nearest(IReadOnlyList<MeetingSlot> free, DateTimeOffset wanted, TimeZoneInfo zone, int count = MaxOffered) =>
+        InLeadsDay(free, zone).Select(s => s.Slot).OrderBy(s => Math.Abs((s.Start - wanted).TotalMinutes)).Take(count).OrderBy(s => s.Start).ToList();
 }

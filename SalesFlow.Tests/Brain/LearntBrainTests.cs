@@ -112,6 +112,8 @@ public sealed class LearntBrainTests
     [InlineData("Our reps spend hours every day copying WhatsApp chats into the CRM")]
     [InlineData("Hallo, wir nutzen aktuell Excel für unsere Leads und verlieren ständig den Überblick")]
     [InlineData("Die Anfragen gehen bei uns oft unter")]
+    [InlineData("honestly our biggest issue is that people message us on whatsapp at night and nobody answers till morning")]
+    [InlineData("Bei uns kommen viele Probetraining-Anfragen per WhatsApp rein und wir schaffen es nicht alle zu beantworten")]
     public void ALeadDescribingAPainInItsOwnWorkStatesANeed(string text) =>
         Assert.Equal(Intent.Interest, TestBrain.Reader.Read(text).Intent);
 
@@ -119,6 +121,7 @@ public sealed class LearntBrainTests
     [InlineData("your app doesn't work, I keep losing track of my messages")]
     [InlineData("Die App funktioniert nicht, wir verlieren Anfragen")]
     [InlineData("your system is so slow we miss leads")]
+    [InlineData("I wrote to you twice and nobody answers")]
     public void AFaultInTheProductIsNoPainToSellAgainst(string text) =>
         Assert.NotEqual(Intent.Interest, TestBrain.Reader.Read(text).Intent);
 

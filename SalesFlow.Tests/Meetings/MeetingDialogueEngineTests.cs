@@ -114,6 +114,17 @@ public sealed class MeetingDialogueEngineTests : IDisposable
         _bed.Calendar.Verify(c => c.BookAsync(EngineTestBed.Acme, It.IsAny<BookingRequest>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
+    /// <summary>"3pm works" to Thursday's times meant Thursday, not today (which was taken, so other days were offered).</summary>
+    [Fact]
+    public async Task A_bare_time_answering_an_offer_means_the_day_offered_first()
+    {
+        await Turn("Can we book a demo?");
+
+        var turn = await Turn("14:30 works for me");
+
+        Assert.Equal("Booked: Tue 8 Dec 14:30 (Europe/Berlin).", turn.Reply!.Text);
+    }
+
     [Fact]
     public async Task None_of_these_gets_other_slots()
     {

@@ -80,6 +80,17 @@ public sealed class SlotTextTests
     }
 
     [Fact]
+    public void Slot_picker_answers_a_taken_time_with_the_nearest_times_in_the_leads_own_day()
+    {
+        var losAngeles = TimeZoneInfo.FindSystemTimeZoneById("America/Los_Angeles");
+        // 3 pm Tuesday in Los Angeles is midnight Berlin; 9:00 and 10:00 Berlin Wednesday are 0:00 and 1:00 there.
+        var wanted = new DateTimeOffset(2026, 12, 8, 15, 0, 0, TimeSpan.FromHours(-8));
+        IReadOnlyList<MeetingSlot> free = [At(8, 18), At(9, 9), At(9, 10), At(9, 18)];
+
+        Assert.Equal([At(8, 18), At(9, 18)], SlotPicker.Nearest(free, wanted, losAngeles));
+    }
+
+    [Fact]
     public void Slot_picker_on_a_single_day_takes_times_far_apart()
     {
         IReadOnlyList<MeetingSlot> free = [At(8, 9), At(8, 9, 30), At(8, 10), At(8, 16)];

@@ -83,11 +83,12 @@ public sealed class MessageReader(IUtteranceClassifier model)
     }
 
     /// <summary>
-    /// A lead describing a pain in its own work (<see cref="IntentRules.DescribesPain"/>) states a need, whatever weaker
-    /// reading the model gives it; a price, meeting, purchase or hand-over reading of either half still counts.
+    /// A lead describing a pain in its own work (<see cref="IntentRules.DescribesPain"/>, which leaves out faults in the
+    /// product) states a need, whatever weaker reading the model gives it — the rules' "issue"/"problem" cues read a
+    /// support case; a price, meeting, purchase or hand-over reading of either half still counts.
     /// </summary>
     private static bool IsPainStatement(MessageAnalysis rules, LearntReading learnt, LeadText lead) =>
-        rules.Intent is Intent.Other or Intent.Greeting or Intent.Interest or Intent.Question
+        rules.Intent is Intent.Other or Intent.Greeting or Intent.Interest or Intent.Question or Intent.Support
         && learnt.Intent is Intent.Objection or Intent.Support or Intent.Question or Intent.Other or Intent.Greeting or Intent.Interest
         && IntentRules.DescribesPain(lead);
 

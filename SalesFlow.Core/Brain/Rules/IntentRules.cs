@@ -86,7 +86,13 @@ internal static class IntentRules
         "too much time|so much time & spend*|takes|take|cost*|lose|losing|wast*", "wasting time|time consuming",
         "manually|by hand & enter*|copy*|typ*|track*|updat*|transfer*|everything", "copy paste|copy and paste",
         "cant keep up|cannot keep up|overwhelm*|drowning in", "miss* & leads|enquiries|inquiries|opportunities|deals",
-        "forget* to follow|forgot to follow|nobody follows up|no one follows up|never follow up|slow to respond|slow to reply",
+        "forget* to follow|forgot to follow|nobody follows up|no one follows up|never follow up",
+        "biggest issue|biggest problem|main issue|main problem|our problem is|our issue is|biggest headache & we|us|our|were",
+        // Unanswered messages are the lead's own pain only when its own team leaves them ("I wrote twice and nobody
+        // answers" is a complaint about the business).
+        "nobody answers|no one answers|nobody replies|no one replies|nobody responds|no one responds|go unanswered|goes unanswered|slow to respond|slow to reply & we|us|our|were",
+        "groesste problem|groesstes problem|hauptproblem|unser problem ist", "schaff* & nicht & alle|anfragen|beantwort*|antwort*|nachricht*",
+        "niemand antwortet|keiner antwortet|unbeantwortet & wir|uns|unser*",
         "verlier* & ueberblick|leads|anfragen|kunden|interessenten", "keinen ueberblick|ueberblick fehlt",
         "geh* & unter & anfrage*|lead*|nachricht*|mails|kunde*|interessent*",
         "stunden & kopier*|abtipp*|verbring*", "zu viel zeit & kostet|kosten|verlier*|verbring*|geht", "zeitaufw*",
