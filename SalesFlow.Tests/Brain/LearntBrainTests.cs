@@ -76,6 +76,7 @@ public sealed class LearntBrainTests
     [InlineData("Was macht ihr eigentlich genau?")]
     [InlineData("how does your thing fix that?")]
     [InlineData("Und wie löst ihr das?")]
+    [InlineData("how would that work with your tool?")]
     public void AQuestionAboutTheBusinessIsAQuestion(string text) =>
         Assert.Equal(Intent.Question, TestBrain.Reader.Read(text).Intent);
 

@@ -291,6 +291,7 @@ public sealed class RulesReplyGeneratorTests
 
                 Assert.False(ReplyTemplates.AsksForTheNeed(reply), reply);
                 Assert.False(ReplyTemplates.AsksTeamSize(reply), reply);
+                Assert.DoesNotContain("Preise", reply, StringComparison.Ordinal); // no price offer to a lead that has not asked
             }
         }
     }

@@ -67,6 +67,7 @@ internal static class IntentRules
         "how does it work|how does this work", "was macht ihr|was machen sie|was macht ihre|was macht eure",
         "was bietet ihr|was bieten sie|was ist das genau|was genau ist|was genau macht", "wer nutzt|wer verwendet|fuer wen ist",
         "wie funktioniert das|wie funktioniert es", "how does|how would|how can|how will & your|it|this|you & fix*|solve*|help*|handle*",
+        "how would|how does|how will & that|it|this & work|look", "wie & wuerde|wird & das|es & funktionier*|aussehen|laufen",
         "wie & loest|loesen & ihr|sie|das|es", "wie & hilft & das|es|ihr|euer|ihre");
 
     /// <summary>Whether the message asks what the business does or who uses it (<see cref="AboutTheBusiness"/>).</summary>

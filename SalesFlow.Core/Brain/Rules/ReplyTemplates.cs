@@ -121,10 +121,18 @@ internal static class ReplyTemplates
     private static readonly string[] NeedAsks =
         ["challenge", "hoping to improve", "handling this today", "Herausforderung", "aktuell verbessern", "Wie lösen Sie das heute"];
 
-    /// <summary>What to ask when every question of the turn's kind would ask for something the lead already said.</summary>
-    public static readonly Variants TeamSizeKnownQuestion = new(
-        ["What would you mainly use {client} for?", "Shall I put together the exact pricing for your setup?"],
-        ["Wofür möchten Sie {client} hauptsächlich nutzen?", "Soll ich Ihnen die genauen Preise für Ihr Setup zusammenstellen?"]);
+    /// <summary>
+    /// What to ask when every question of the turn's kind would ask for something the lead already said: at the price,
+    /// an offer of exact pricing; elsewhere a look at how it works (the lead has told its need and size).
+    /// </summary>
+    public static readonly Variants PricingWhenAllIsKnown = new(
+        ["Shall I put together the exact pricing for your setup?"],
+        ["Soll ich Ihnen die genauen Preise für Ihr Setup zusammenstellen?"]);
+
+    /// <inheritdoc cref="PricingWhenAllIsKnown"/>
+    public static readonly Variants NextStepWhenAllIsKnown = new(
+        ["Would it help to see how it works for a case like yours?", "Shall I show you how it would work for your team in a short call?"],
+        ["Wäre es hilfreich zu sehen, wie es in einem Fall wie Ihrem funktioniert?", "Soll ich Ihnen in einem kurzen Gespräch zeigen, wie es für Ihr Team funktionieren würde?"]);
 
     /// <summary>Forward questions by stage, for greetings, interest, questions and everything else.</summary>
     public static readonly Dictionary<ConversationState, Variants> StateQuestions = new()

@@ -100,7 +100,7 @@ public sealed class RulesReplyGenerator : IReplyGenerator
             var open = questions.For(german).Where(q => !AlreadyAnswered(request, q)).ToArray();
             return open.Length > 0
                 ? open[(int)((seed >> 3) % (uint)open.Length)]
-                : Pick(ReplyTemplates.TeamSizeKnownQuestion, german, seed >> 3);
+                : Pick(intent == Intent.Pricing || state == ConversationState.PriceNegotiation ? PricingWhenAllIsKnown : NextStepWhenAllIsKnown, german, seed >> 3);
         }
 
         if (intent == Intent.OptOut)
