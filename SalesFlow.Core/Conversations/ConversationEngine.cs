@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SalesFlow.Core.Brain;
+using SalesFlow.Core.Brain.Rules;
 using SalesFlow.Core.Channels;
 using SalesFlow.Core.Clients;
 using SalesFlow.Core.Common;
@@ -148,6 +149,7 @@ public sealed class ConversationEngine(
         var joined = string.Join('\n', answerable.Select(m => m.Text));
         var text = joined.Length > MaxTurnText ? joined[..MaxTurnText] : joined;
         var insights = await extractor.ExtractAsync(text, new AnalysisContext(clientId, leadId, conversation.State), ct);
+        insights = insights with { Analysis = insights.Analysis with { Language = RulesInsightsExtractor.LanguageFor(text, insights.Analysis.Language, lead.Language) } };
         var wasEscalated = lead.Escalated;
         (lead, var profile, var consent) = await leadUpdates.ApplyAsync(client.Name, lead, conversation.Id, answerable, insights, last.Seq, now, ct);
         if (consent == ConsentChange.OptedOut && insights.Analysis.Intent != Intent.OptOut)

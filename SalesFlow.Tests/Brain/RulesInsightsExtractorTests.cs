@@ -252,6 +252,32 @@ public sealed class RulesInsightsExtractorTests
         Assert.Equal(expected, RulesInsightsExtractor.Analyze(text).Language);
 
     [Theory]
+    [InlineData("ok", "en", "de", "de")]
+    [InlineData("Thanks!", "en", "de", "de")]
+    [InlineData("Danke", "de", "en", "en")]
+    [InlineData("Could we continue in English please?", "en", "de", "en")]
+    [InlineData("Können wir auf Deutsch weitermachen?", "de", "en", "de")]
+    [InlineData("ok", "en", null, "en")]
+    public void ALeadKeepsItsLanguageUnlessAMessageIsClearlyInTheOther(string text, string read, string? leadLanguage, string expected) =>
+        Assert.Equal(expected, RulesInsightsExtractor.LanguageFor(text, read, leadLanguage));
+
+    /// <summary>An Austrian carpenter's messages: read as German, the price question as one, the go-ahead as a purchase.</summary>
+    [Theory]
+    [InlineData("Mia san a Tischlerei mit 4 Leit", null)]
+    [InlineData("Wos kost des im Monat?", Intent.Pricing)]
+    [InlineData("Guat, dann mach ma des", Intent.Purchase)]
+    public void AustrianDialectIsReadAsGerman(string text, Intent? intent)
+    {
+        var analysis = RulesInsightsExtractor.Analyze(text);
+
+        Assert.Equal("de", analysis.Language);
+        if (intent is { } expected)
+        {
+            Assert.Equal(expected, analysis.Intent);
+        }
+    }
+
+    [Theory]
     [InlineData("Danke, ich melde mich", Intent.Objection)]
     [InlineData("Wir melden uns nächste Woche wieder", Intent.Objection)]
     [InlineData("Ich melde mich gleich an", Intent.Purchase)]

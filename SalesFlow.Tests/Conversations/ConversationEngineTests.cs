@@ -42,6 +42,36 @@ public sealed class ConversationEngineTests : IDisposable
         Assert.Equal("America/Chicago", SalesFlow.Core.Reach.LeadTimeZone.For(lead, EngineTestBed.Acme));
     }
 
+    /// <summary>An Austrian lead's "Mia san a Tischlerei mit 4 Leit" (one word each way) was answered in English.</summary>
+    [Theory]
+    [InlineData("Mia san a Tischlerei mit 4 Leit")]
+    [InlineData("ok")]
+    [InlineData("👍")]
+    public async Task A_message_without_clear_language_is_answered_in_the_language_the_lead_writes_in(string text)
+    {
+        var first = await Say("Guten Tag, ich hätte gerne Infos zu Ihrem Angebot", "wamid.de1");
+        await Engine().ProcessLeadAsync("acme", first.LeadId, default);
+        var second = await Say(text, "wamid.de2");
+
+        var turn = await Engine().ProcessLeadAsync("acme", second.LeadId, default);
+
+        Assert.Equal("de", turn!.Analysis.Language);
+        Assert.Equal("de", RulesInsightsExtractor.DetectLanguage(turn.Reply!.Text));
+        Assert.Equal("de", (await _bed.Leads.GetAsync("acme", second.LeadId, default))!.Language);
+    }
+
+    [Fact]
+    public async Task A_lead_who_clearly_switches_language_is_answered_in_the_new_one()
+    {
+        var first = await Say("Guten Tag, ich hätte gerne Infos zu Ihrem Angebot", "wamid.de1");
+        await Engine().ProcessLeadAsync("acme", first.LeadId, default);
+        var second = await Say("Sorry, could we continue in English? My colleague doesn't speak German", "wamid.en2");
+
+        var turn = await Engine().ProcessLeadAsync("acme", second.LeadId, default);
+
+        Assert.Equal("en", turn!.Analysis.Language);
+    }
+
     [Fact]
     public async Task ACrashBeforeTheCommitLeavesOneReplyAfterTheRetry()
     {

@@ -181,7 +181,7 @@ internal static class IntentRules
             "accept* & quote|offer|proposal", "decided to go with|go with you|going with you", "ball rolling",
             "sign up", "please proceed|proceed with",
             "ich nehme es", "nehmen wir es", "wir nehmen es", "nehme ich", "nehme es", "machen wir so", "machen wir es",
-            "wir machen das|machen wir das", "das machen wir & !nicht|kein*|wenn|falls|ob|lieber|selbst|weiterhin|intern|erst|spaeter", "unterschreib*", "bestellen", "bestelle", "wir sind dabei",
+            "wir machen das|machen wir das|machen wir des", "das machen wir & !nicht|kein*|wenn|falls|ob|lieber|selbst|weiterhin|intern|erst|spaeter", "unterschreib*", "bestellen", "bestelle", "wir sind dabei",
             "ich bin dabei", "legen wir los", "loslegen", "moechten starten|wollen starten|koennen starten",
             "buchen & paket|*paket|lizenz*|tarif|abo|plan", "book & plan|package|license*|licence*",
             "schick*|send* & vertrag|rechnung|auftragsbestaetigung|bestellformular", "bestellformular",

@@ -32,6 +32,7 @@ internal static class LanguageDetector
         "euer", "eure", "euch", "unsere", "uns", "sich", "sowas", "etwas", "grad", "gerade", "bisschen", "na", "jo",
         "gude", "huhu", "tach", "mahlzeit", "tschüß", "ciao", "wiedersehen", "grüße", "gruß", "grüezi", "salü",
         "hoi", "zäme", "mitenand", "merci", "vielmal", "nöd", "isch", "goht", "gohts", "chönd", "griaß", "baba",
+        "wos", "wia", "kost", "mia", "leit", "guat", "hob", "kummt", "ois", "pfiat",
         "habt", "hast", "wäre", "wären", "lässt", "muss", "soll", "sollen", "wollen", "dürfen", "kein", "keine",
         "frage", "kurze", "antwort", "nachricht", "mail", "mails", "bestellung", "zahlung", "abo", "vielen", "dank",
         "woche", "monat", "jahr", "uhr", "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "später",
@@ -64,7 +65,29 @@ internal static class LanguageDetector
         "error", "broken", "account", "password", "expensive", "budget", "sounds", "info",
     };
 
+    /// <summary>Evidence a lead needs to have changed language: two words more for the other one (see <see cref="SwitchesFrom"/>).</summary>
+    private const double SwitchMargin = 2;
+
     public static string Detect(LeadText lead)
+    {
+        var (de, en) = Evidence(lead);
+
+        // Ties and messages without evidence (emoji, "ok", "STOP") default to English.
+        return de > en ? "de" : "en";
+    }
+
+    /// <summary>
+    /// Whether a lead who wrote in <paramref name="known"/> so far clearly writes in the other language now. "ok", "👍",
+    /// "Top" or "Mia san a Tischlerei mit 4 Leit" (one word each way) is no such evidence: an Austrian lead was answered
+    /// in English mid-conversation.
+    /// </summary>
+    public static bool SwitchesFrom(LeadText lead, string known)
+    {
+        var (de, en) = Evidence(lead);
+        return known == "de" ? en - de >= SwitchMargin : de - en >= SwitchMargin;
+    }
+
+    private static (double De, double En) Evidence(LeadText lead)
     {
         double de = 0, en = 0;
         foreach (var token in lead.Tokens)
@@ -95,7 +118,6 @@ internal static class LanguageDetector
             }
         }
 
-        // Ties and messages without evidence (emoji, "ok", "STOP") default to English.
-        return de > en ? "de" : "en";
+        return (de, en);
     }
 }

@@ -145,7 +145,8 @@ internal sealed class LeadText
         ["sali"] = ["salue"], ["gruessech"] = ["gruezi"], ["grueezi"] = ["gruezi"],
         // Austrian / Bavarian
         ["griass"] = ["gruess"], ["griasdi"] = ["gruess", "di"], ["pfiat"] = ["tschuess"], ["baba"] = ["tschuess"],
-        ["ois"] = ["alles"]
+        ["ois"] = ["alles"], ["wos"] = ["was"], ["wia"] = ["wie"], ["kost"] = ["kostet"], ["mia"] = ["wir"], ["san"] = ["sind"],
+        ["leit"] = ["leute"], ["guat"] = ["gut"], ["hob"] = ["habe"], ["kummt"] = ["kommt"], ["ma"] = ["wir"], ["mach"] = ["machen"],
     };
 
     private static List<string> Normalise(List<string> tokens)

@@ -41,4 +41,13 @@ public sealed class RulesInsightsExtractor(MessageReader reader) : ILeadInsights
 
     /// <summary>Only the language, for callers that need nothing else.</summary>
     public static string DetectLanguage(string text) => LanguageDetector.Detect(LeadText.Parse(text));
+
+    /// <summary>
+    /// The language to answer a lead in: the one it has written in so far (English or German) unless this message is
+    /// clearly in the other; else what the reading found.
+    /// </summary>
+    public static string LanguageFor(string text, string readLanguage, string? leadLanguage) =>
+        leadLanguage is "en" or "de" && readLanguage != leadLanguage && !LanguageDetector.SwitchesFrom(LeadText.Parse(text), leadLanguage)
+            ? leadLanguage
+            : readLanguage;
 }
