@@ -29,6 +29,8 @@ public enum ShortAnswer
     No,
     /// <summary>"ok", "thanks", "alles klar": heard, no decision.</summary>
     Acknowledged,
+    /// <summary>"??": the lead did not understand, or waits for an answer.</summary>
+    Puzzled,
 }
 
 /// <summary>How a short answer reads against the last prompt: a new intent for the brain, or a fixed reply that moves on.</summary>
@@ -47,7 +49,8 @@ public static class DialogueContext
         "yes", "yeah", "yep", "yup", "sure", "ok", "okay", "k", "please", "yes please", "sure thing", "of course", "absolutely",
         "definitely", "sounds good", "go ahead", "why not", "ja", "jo", "jep", "gerne", "gern", "ja gerne", "ja gern",
         "ja bitte", "bitte", "klar", "na klar", "passt", "passt gut", "okay passt", "ok passt", "gerne doch", "sehr gerne",
-        "warum nicht", "auf jeden fall", "unbedingt", "ja klar", "yes sure", "ok sure", "sure why not",
+        "warum nicht", "auf jeden fall", "unbedingt", "ja klar", "yes sure", "ok sure", "sure why not", "ok cool", "ok great",
+        "ok super", "ok perfect", "sounds great", "ok gerne", "ok gern", "ja passt", "jo passt",
     };
 
     private static readonly HashSet<string> No = new(StringComparer.Ordinal)
@@ -60,6 +63,7 @@ public static class DialogueContext
     {
         "thanks", "thank you", "thx", "ty", "cheers", "got it", "cool", "great", "alright", "fine", "noted", "ok thanks", "okay thanks",
         "danke", "danke schoen", "vielen dank", "alles klar", "verstanden", "super", "prima", "ok danke", "okay danke", "gut",
+        "cool thanks", "great thanks", "perfect", "nice", "awesome", "perfekt", "top", "super danke", "danke dir",
     };
 
     /// <summary>The prompt in SalesFlow's own last message.</summary>
@@ -102,6 +106,11 @@ public static class DialogueContext
     /// <summary>A yes, a no or an acknowledgement of at most a few words; anything longer says more and is read as it is.</summary>
     public static ShortAnswer Read(string text)
     {
+        if (text.Contains('?', StringComparison.Ordinal) && text.All(c => c is '?' or '!' || char.IsWhiteSpace(c)))
+        {
+            return ShortAnswer.Puzzled;
+        }
+
         var folded = Fold(text);
         return Yes.Contains(folded) ? ShortAnswer.Yes
             : No.Contains(folded) ? ShortAnswer.No
@@ -122,7 +131,7 @@ public static class DialogueContext
         var you = string.IsNullOrWhiteSpace(name) ? string.Empty : ", " + name.Trim();
         return (answer, prompt) switch
         {
-            (ShortAnswer.Yes or ShortAnswer.Acknowledged, PendingPrompt.SlotOffer) => new(null, german
+            (ShortAnswer.Yes or ShortAnswer.Acknowledged or ShortAnswer.Puzzled, PendingPrompt.SlotOffer) => new(null, german
                 ? $"Gern{you}! Welche der genannten Zeiten passt Ihnen am besten?"
                 : $"Great{you}! Which of those times suits you best?"),
             (ShortAnswer.No, PendingPrompt.SlotOffer) => new(null, german
@@ -132,7 +141,13 @@ public static class DialogueContext
                 ? $"Prima{you}, dann bis zum Termin! Falls vorher Fragen aufkommen, schreiben Sie mir einfach."
                 : $"Great{you}, talk to you then! If anything comes up before, just message me."),
             (ShortAnswer.Yes, PendingPrompt.MeetingOffer) => new(Intent.Meeting, null),
-            (ShortAnswer.Yes, PendingPrompt.PricingOffer) => new(Intent.Pricing, null),
+            // A yes to "Shall I put together the exact pricing?" was asked the same question again: prices come from people.
+            (ShortAnswer.Yes, PendingPrompt.PricingOffer) => new(Intent.Pricing, german
+                ? $"Prima{you}! Ein Kollege stellt Ihnen die genauen Preise für Ihr Setup zusammen und schickt sie Ihnen. An welche E-Mail-Adresse dürfen wir sie senden?"
+                : $"Great{you}! A colleague will put together the exact pricing for your setup and send it to you. Which e-mail address should it go to?"),
+            (ShortAnswer.Puzzled, _) => new(null, german
+                ? $"Entschuldigung{you}, da war ich wohl unklar. {OpenQuestionOf(lastOutbound) ?? "Wobei kann ich Ihnen helfen?"}"
+                : $"Sorry{you}, I wasn't clear. {OpenQuestionOf(lastOutbound) ?? "What can I help you with?"}"),
             (ShortAnswer.No, _) => new(null, german
                 ? $"Kein Problem{you}. Was würde Ihnen gerade am meisten weiterhelfen: ein paar Details zum Lesen oder eine konkrete Frage, die ich beantworten kann?"
                 : $"No problem{you}. What would help you most right now: a few details to read, or a specific question I can answer?"),
@@ -144,6 +159,10 @@ public static class DialogueContext
                 : $"Happy to help{you}! Would you like to see the pricing next, or book a short call where I show you everything?"),
         };
     }
+
+    /// <summary>The question SalesFlow's last message asked, to ask again; null when it asked none.</summary>
+    private static string? OpenQuestionOf(string? lastOutbound) =>
+        string.IsNullOrWhiteSpace(lastOutbound) || !lastOutbound.Contains('?', StringComparison.Ordinal) ? null : LastQuestion(lastOutbound).Trim();
 
     private static string LastQuestion(string text)
     {

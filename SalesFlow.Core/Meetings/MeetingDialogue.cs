@@ -57,8 +57,10 @@ public sealed class MeetingDialogue(MeetingService meetings, IMeetingStore store
         var offer = await store.GetOfferAsync(client.Id, lead.Id, ct);
         var open = offer is not null && offer.ThroughSeq < answered.Seq ? offer.Slots.Where(s => s.Start > now).ToList() : [];
         var choice = SlotChoice.Read(turn.Text, open, cancellable is not null, now, party.Zone);
+        // A buyer's go-ahead ("dann machen wir das") also turns into the closing attempt, but it gets the purchase reply's
+        // next step (the contract details), not "Happy to set up a demo".
         var wantsMeeting = turn.Analysis.Intent == Intent.Meeting
-            || (turn.To == ConversationState.ClosingAttempt && turn.From != ConversationState.ClosingAttempt);
+            || (turn.To == ConversationState.ClosingAttempt && turn.From != ConversationState.ClosingAttempt && turn.Analysis.Intent != Intent.Purchase);
 
         try
         {

@@ -15,6 +15,11 @@ public sealed class DialogueContextTests
     [InlineData("Nein.", ShortAnswer.No)]
     [InlineData("thanks", ShortAnswer.Acknowledged)]
     [InlineData("Alles klar", ShortAnswer.Acknowledged)]
+    [InlineData("ok cool", ShortAnswer.Yes)]
+    [InlineData("perfekt", ShortAnswer.Acknowledged)]
+    [InlineData("??", ShortAnswer.Puzzled)]
+    [InlineData("?!?", ShortAnswer.Puzzled)]
+    [InlineData("!", ShortAnswer.None)]
     [InlineData("yes, how much is it for 5 people?", ShortAnswer.None)]
     public void Short_answers_are_recognised_in_english_and_german(string text, ShortAnswer expected) =>
         Assert.Equal(expected, DialogueContext.Read(text));
@@ -59,6 +64,28 @@ public sealed class DialogueContextTests
     [Fact]
     public void Ja_to_a_pricing_offer_asks_for_the_prices() =>
         Assert.Equal(Intent.Pricing, DialogueContext.Interpret("Soll ich Ihnen die genauen Preise zusammenstellen?", "ja gerne", true, null)!.Intent);
+
+    /// <summary>"ok cool" to the pricing offer was asked "Shall I put together the exact pricing?" once more.</summary>
+    [Fact]
+    public void Yes_to_a_pricing_offer_is_answered_with_the_next_step_not_the_same_offer()
+    {
+        var reading = DialogueContext.Interpret("Got it, thanks. Shall I put together the exact pricing for your setup?", "ok cool", false, "Sam")!;
+
+        Assert.Equal(Intent.Pricing, reading.Intent);
+        Assert.Equal(PendingPrompt.OpenQuestion, DialogueContext.PromptOf(reading.FixedReply));
+        Assert.Contains("colleague", reading.FixedReply, StringComparison.Ordinal);
+        Assert.Contains("e-mail", reading.FixedReply, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Question_marks_alone_get_an_apology_and_the_last_question_again()
+    {
+        var reading = DialogueContext.Interpret("Thanks! What's the main challenge you'd like to solve?", "??", false, "Sam")!;
+
+        Assert.Null(reading.Intent);
+        Assert.Equal("Sorry, Sam, I wasn't clear. What's the main challenge you'd like to solve?", reading.FixedReply);
+        Assert.Equal("Entschuldigung, da war ich wohl unklar. Wobei kann ich Ihnen helfen?", DialogueContext.Interpret("Danke für die Info.", "??", true, null)!.FixedReply);
+    }
 
     [Fact]
     public void No_is_acknowledged_with_a_question_what_would_help()

@@ -125,6 +125,18 @@ public sealed class MeetingDialogueEngineTests : IDisposable
         Assert.Equal("Booked: Tue 8 Dec 14:30 (Europe/Berlin).", turn.Reply!.Text);
     }
 
+    /// <summary>"Guat, dann mach ma des" was answered "Happy to set up a demo" with times: a buyer gets the purchase's next step.</summary>
+    [Fact]
+    public async Task A_buyers_go_ahead_gets_the_purchase_reply_not_demo_slots()
+    {
+        var turn = await Turn("Great, let's do it. Where do I sign?");
+
+        Assert.Equal(Intent.Purchase, turn.Analysis.Intent);
+        Assert.Equal(ConversationState.ClosingAttempt, turn.Conversation.State);
+        Assert.DoesNotContain("demo", turn.Reply!.Text, StringComparison.OrdinalIgnoreCase);
+        Assert.Null(await _bed.Meetings.GetOfferAsync("acme", turn.Lead.Id, default));
+    }
+
     [Fact]
     public async Task None_of_these_gets_other_slots()
     {
