@@ -151,7 +151,7 @@ public sealed class ConversationEngine(
         var insights = await extractor.ExtractAsync(text, new AnalysisContext(clientId, leadId, conversation.State), ct);
         insights = insights with { Analysis = insights.Analysis with { Language = RulesInsightsExtractor.LanguageFor(text, insights.Analysis.Language, lead.Language) } };
         var wasEscalated = lead.Escalated;
-        (lead, var profile, var consent) = await leadUpdates.ApplyAsync(client.Name, lead, conversation.Id, answerable, insights, last.Seq, now, ct);
+        (lead, var profile, var consent, var email) = await leadUpdates.ApplyAsync(client.Name, lead, conversation.Id, answerable, insights, last.Seq, now, ct);
         if (consent == ConsentChange.OptedOut && insights.Analysis.Intent != Intent.OptOut)
         {
             // A carrier keyword the brain read otherwise ("CANCEL", "END"): the state machine and the reply treat it as the opt-out it is.
@@ -159,7 +159,8 @@ public sealed class ConversationEngine(
         }
 
         // A short answer ("yes", "passt", "no", "ok") is read against what SalesFlow last asked (DialogueContext).
-        var reading = await ReadAgainstLastPromptAsync(conversation, text, insights.Analysis, lead.FirstName, lead.Language, ct);
+        var reading = await ReadAgainstLastPromptAsync(conversation, text, insights.Analysis, lead.FirstName, lead.Language, ct)
+            ?? EmailTexts.ReadingFor(email, text, lead.Language == "de", lead.FirstName);
         if (reading?.Intent is { } contextual)
         {
             insights = insights with { Analysis = insights.Analysis with { Intent = contextual, Confidence = Math.Max(insights.Analysis.Confidence, 0.9) } };

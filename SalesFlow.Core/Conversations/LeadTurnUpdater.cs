@@ -20,15 +20,15 @@ public sealed class LeadTurnUpdater(ILeadStore leads, IOptOutLedger optOuts, Ema
 
     /// <param name="answerable">The messages the turn answers.</param>
     /// <param name="throughSeq">The last message the turn reads: the profile records how far it is merged.</param>
-    /// <returns>The lead as written, its profile, and whether this turn opted the lead out or back in (each confirmed once).</returns>
-    public async Task<(Lead Lead, LeadProfile Profile, ConsentChange Consent)> ApplyAsync(string clientName, Lead lead, string conversationId, IReadOnlyList<Message> answerable, LeadInsights insights, long throughSeq, DateTimeOffset now, CancellationToken ct)
+    /// <returns>The lead as written, its profile, whether this turn opted the lead out or back in (each confirmed once), and what it did to the lead's e-mail address.</returns>
+    public async Task<(Lead Lead, LeadProfile Profile, ConsentChange Consent, EmailTurn Email)> ApplyAsync(string clientName, Lead lead, string conversationId, IReadOnlyList<Message> answerable, LeadInsights insights, long throughSeq, DateTimeOffset now, CancellationToken ct)
     {
-        var verifiedEmail = await emailVerification.HandleTurnAsync(clientName, lead, conversationId, answerable, now, ct);
+        var email = await emailVerification.HandleTurnAsync(clientName, lead, conversationId, answerable, now, ct);
         var consent = await ApplyConsentAsync(lead, answerable, insights.Analysis, now, ct);
-        var updated = await UpdateLeadAsync(lead, answerable, insights.Analysis, verifiedEmail, consent, throughSeq, now, ct);
+        var updated = await UpdateLeadAsync(lead, answerable, insights.Analysis, email.Verified, consent, throughSeq, now, ct);
         // The lead turning hot is published by LeadScoreRefresher after the turn commits: the stored score's temperature is the lead's.
         var (_, profile) = await profiles.MergeTurnAsync(lead.ClientId, lead.Id, insights, throughSeq, now, ct);
-        return (updated, profile, consent.Change);
+        return (updated, profile, consent.Change, email);
     }
 
     /// <summary>A turn that hands the lead to a human: they asked for one, or wrote something strongly negative.</summary>

@@ -9,6 +9,14 @@ using SalesFlow.Core.Delivery;
 
 namespace SalesFlow.Core.Leads;
 
+/// <summary>What a turn's messages did to the lead's e-mail address.</summary>
+/// <param name="Verified">The address a code in this turn proved, if any.</param>
+/// <param name="ConfirmationSentTo">The address typed in chat this turn whose confirmation e-mail is out (a new or still open claim).</param>
+public sealed record EmailTurn(string? Verified, string? ConfirmationSentTo)
+{
+    public static readonly EmailTurn None = new(null, null);
+}
+
 /// <summary>What opening a confirmation link did.</summary>
 public enum EmailLinkOutcome
 {
@@ -44,16 +52,17 @@ public sealed partial class EmailVerification(ILeadStore leads, IOutboxStore out
     /// e-mail. Addresses in an e-mail's body are not read as claims: its sender is proved by its own channel, and the
     /// body's addresses are mostly other people's (signatures, colleagues in copy).
     /// </summary>
-    public async Task<string?> HandleTurnAsync(string clientName, Lead lead, string conversationId, IReadOnlyList<Conversations.Message> messages, DateTimeOffset now, CancellationToken ct)
+    public async Task<EmailTurn> HandleTurnAsync(string clientName, Lead lead, string conversationId, IReadOnlyList<Conversations.Message> messages, DateTimeOffset now, CancellationToken ct)
     {
         var verified = await VerifyCodesAsync(lead, messages.Select(m => m.Text).ToList(), now, ct);
         var chat = messages.Where(m => m.Channel != ChannelKind.Email).Select(m => ContactAddresses.FindEmailIn(m.Text));
         if (chat.FirstOrDefault(e => e is not null) is { } address && address != verified)
         {
-            await ClaimAsync(clientName, lead, conversationId, address, now, ct);
+            var claim = await ClaimAsync(clientName, lead, conversationId, address, now, ct);
+            return new(verified, claim is { Status: EmailClaimStatus.Pending } ? claim.Address : null);
         }
 
-        return verified;
+        return new(verified, null);
     }
 
     /// <summary>Records the claim and writes its confirmation e-mail; a repeated address while its claim is open changes nothing.</summary>

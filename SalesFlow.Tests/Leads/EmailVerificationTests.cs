@@ -52,6 +52,32 @@ public sealed class EmailVerificationTests : IDisposable
         Assert.Null(await _bed.Leads.FindIdentityOwnerAsync("acme", IdentityKind.Email, Address, default));
     }
 
+    private async Task<string> LastReplyAsync(string leadId) =>
+        (await _bed.Outbox.ListAsync("acme", leadId, null, 50, default)).Where(i => i.Purpose == OutboxPurpose.Reply).OrderBy(i => i.CreatedAt).Last().Text;
+
+    /// <summary>"sam@example.com" got "Thanks for letting me know. Shall I put together the exact pricing?" and, unexplained, an e-mail with a code.</summary>
+    [Fact]
+    public async Task ALeadThatSendsItsAddressIsToldAboutTheConfirmationAndThenThatTheCodeConfirmedIt()
+    {
+        var leadId = await TurnAsync("Hi, I'd like the pricing please");
+        await TurnAsync($"my email is {Address}");
+
+        Assert.Equal($"Thanks, Anna! I've sent a short confirmation to {Address}. Send me the code from it here (or open its link) and we'll use that address.", await LastReplyAsync(leadId));
+
+        await TurnAsync((await ClaimAsync(leadId)).Code);
+
+        Assert.Equal($"Thanks, Anna, {Address} is confirmed. What can I help you with next?", await LastReplyAsync(leadId));
+    }
+
+    [Fact]
+    public async Task AnAddressInAMessageThatSaysMoreGetsTheNormalReply()
+    {
+        var leadId = await TurnAsync($"Hi, my e-mail is {Address}, and could you tell me what the premium plan costs per month?");
+
+        Assert.DoesNotContain("confirmation", await LastReplyAsync(leadId), StringComparison.Ordinal);
+        Assert.Single(await ConfirmationsAsync(leadId));
+    }
+
     [Fact]
     public async Task TheCodeReturnedInChatLinksTheAddressAndAReRunOfThatTurnChangesNothing()
     {
