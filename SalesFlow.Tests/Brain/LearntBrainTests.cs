@@ -130,6 +130,21 @@ public sealed class LearntBrainTests
     public void AskingHowAFaultWillBeFixedStaysASupportCase() =>
         Assert.Equal(Intent.Support, TestBrain.Reader.Read("how can you fix my broken login?").Intent);
 
+    /// <summary>A lead putting the decision off stalls, however warmly (the model read these as interest, 1.00).</summary>
+    [Theory]
+    [InlineData("Sounds good but I need to discuss it with my team first")]
+    [InlineData("Klingt gut, aber wir müssen das erst intern besprechen")]
+    [InlineData("ok, let me run it by my boss")]
+    [InlineData("Ich muss das noch mit meinem Chef abstimmen")]
+    public void ALeadPuttingTheDecisionOffIsStalling(string text) =>
+        Assert.Equal(Intent.Objection, TestBrain.Reader.Read(text).Intent);
+
+    [Theory]
+    [InlineData("Can we book a call with my team next week?", Intent.Meeting)]
+    [InlineData("What does it cost? I need to discuss the budget with my boss", Intent.Pricing)]
+    public void AMeetingOrPriceQuestionBesideADeferralKeepsItsReading(string text, Intent expected) =>
+        Assert.Equal(expected, TestBrain.Reader.Read(text).Intent);
+
     /// <summary>An answer to the team-size question is information, not an objection (read 0.62–0.78 objection).</summary>
     [Theory]
     [InlineData("Wir sind ca. 12 Leute im Vertrieb")]

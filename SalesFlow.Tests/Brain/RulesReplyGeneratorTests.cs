@@ -296,6 +296,28 @@ public sealed class RulesReplyGeneratorTests
         }
     }
 
+    /// <summary>A tax office was asked "Was würde für Sie gerade den größten Unterschied machen?" three turns in a row.</summary>
+    [Fact]
+    public async Task TheQuestionAskedLastTimeIsNotAskedAgain()
+    {
+        foreach (var german in new[] { true, false })
+        {
+            foreach (var question in ReplyTemplates.StateQuestions[ConversationState.ValueProposition].For(german))
+            {
+                var history = new[] { new HistoryMessage(false, "Danke! " + question, ChannelKind.WhatsApp, DateTimeOffset.UnixEpoch) };
+                for (var turn = 2; turn <= 10; turn++)
+                {
+                    var request = Request(ConversationState.ValueProposition, Intent.Question, german ? "de" : "en", "Anna", ChannelKind.WhatsApp, turn, "Und wie unterscheidet ihr euch von anderen Anbietern?", "Acme GmbH") with { History = history };
+
+                    var reply = await _generator.GenerateAsync(request, CancellationToken.None);
+
+                    Assert.DoesNotContain(question, reply, StringComparison.Ordinal);
+                    Assert.EndsWith("?", reply);
+                }
+            }
+        }
+    }
+
     [Fact]
     public void EveryPricingQuestionAsksForTheTeamSize()
     {

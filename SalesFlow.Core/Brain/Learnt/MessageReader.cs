@@ -25,8 +25,8 @@ public sealed class MessageReader(IUtteranceClassifier model)
     /// <summary>A model can move a reading into the negative band, never into the strongly negative one that escalates.</summary>
     private const double ModelNegativeFloor = -0.55;
 
-    /// <summary>The confidence of a need read from a described pain: a clear cue, not a certain one.</summary>
-    private const double PainAsNeed = 0.6;
+    /// <summary>The confidence of a need read from a described pain, or a stall from a deferral: a clear cue, not a certain one.</summary>
+    private const double ClearCue = 0.6;
 
     public MessageAnalysis Read(string text)
     {
@@ -65,7 +65,12 @@ public sealed class MessageReader(IUtteranceClassifier model)
         var lead = LeadText.Parse(text);
         if (IsPainStatement(rules, learnt, lead))
         {
-            return (Intent.Interest, Math.Max(rules.Confidence, PainAsNeed));
+            return (Intent.Interest, Math.Max(rules.Confidence, ClearCue));
+        }
+
+        if (PutsTheDecisionOff(rules, learnt, lead))
+        {
+            return (Intent.Objection, Math.Max(rules.Confidence, ClearCue));
         }
 
         if (AsksAboutTheBusiness(rules, learnt, lead))
@@ -88,9 +93,19 @@ public sealed class MessageReader(IUtteranceClassifier model)
     /// support case; a price, meeting, purchase or hand-over reading of either half still counts.
     /// </summary>
     private static bool IsPainStatement(MessageAnalysis rules, LearntReading learnt, LeadText lead) =>
-        rules.Intent is Intent.Other or Intent.Greeting or Intent.Interest or Intent.Question or Intent.Support
-        && learnt.Intent is Intent.Objection or Intent.Support or Intent.Question or Intent.Other or Intent.Greeting or Intent.Interest
+        (rules.Intent is Intent.Other or Intent.Greeting or Intent.Interest or Intent.Question or Intent.Support)
+        && (learnt.Intent is Intent.Objection or Intent.Support or Intent.Question or Intent.Other or Intent.Greeting or Intent.Interest)
         && IntentRules.DescribesPain(lead);
+
+    /// <summary>
+    /// A lead putting the decision off (<see cref="IntentRules.DefersDecision"/>) stalls, however warmly: a stall is met
+    /// as an objection ("take the time you need; what would help you decide?"). A price, meeting or purchase reading of
+    /// either half still counts ("can we book a call with my team?").
+    /// </summary>
+    private static bool PutsTheDecisionOff(MessageAnalysis rules, LearntReading learnt, LeadText lead) =>
+        (rules.Intent is Intent.Other or Intent.Greeting or Intent.Interest or Intent.Question or Intent.Objection)
+        && (learnt.Intent is Intent.Other or Intent.Greeting or Intent.Interest or Intent.Question or Intent.Objection)
+        && IntentRules.DefersDecision(lead);
 
     /// <summary>
     /// A question about the business itself — what it does, how it would solve the lead's problem — stays a question when

@@ -114,6 +114,21 @@ internal static class IntentRules
     /// <summary>Whether the message names a fault in the product (<see cref="ProductFault"/>).</summary>
     public static bool ReportsAFault(LeadText lead) => ProductFault.IsMatch(lead.Words);
 
+    /// <summary>
+    /// A lead putting the decision off — to talk it over with its team or boss, to think about it: a stall, however
+    /// warmly put. The model read "Sounds good but I need to discuss it with my team first" as interest (1.00), and the
+    /// lead was cheered at and asked what would make the biggest difference.
+    /// </summary>
+    private static readonly PhraseRuleSet Deferral = new(
+        "discuss & internally|team|boss|manager|partner*|colleagues|cofounder", "discuss it first|discuss this first", "run it by|run this by",
+        "check with|talk to|speak to|speak with|talk with & my|our & team|boss|manager|partner*|colleagues|cofounder|wife|husband",
+        "think about it|think it over|sleep on it|mull it over",
+        "besprech*|abstimm*|abklaer*|klaer* & intern|team|chef*|kolleg*|partner*|geschaeftsfuehr*",
+        "intern & besprech*|abstimm*|klaer*|entscheid*", "drueber schlafen|darueber schlafen", "ueberleg* & noch|erst|mal|kurz");
+
+    /// <summary>Whether the lead puts the decision off (<see cref="Deferral"/>).</summary>
+    public static bool DefersDecision(LeadText lead) => Deferral.IsMatch(lead.Words);
+
     /// <summary>Bonus per additional matching cue list of the same intent.</summary>
     private const double ExtraCueBonus = 0.25;
 

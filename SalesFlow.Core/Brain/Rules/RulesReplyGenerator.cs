@@ -88,19 +88,25 @@ public sealed class RulesReplyGenerator : IReplyGenerator
         var intent = request.Analysis.Intent;
         var state = request.State;
         // The one question that moves on; never one the lead has already answered ("we are 8 salespeople", "we lose
-        // track of leads"). The lead's messages are searched only when the question picked would ask for such a fact.
+        // track of leads") nor the one SalesFlow asked last time (a lead was asked "what would make the biggest
+        // difference?" three turns in a row). The lead's messages are searched only when the question picked would ask
+        // for such a fact.
         string Ask(Variants questions)
         {
             var picked = Pick(questions, german, seed >> 3);
-            if (!AlreadyAnswered(request, picked))
+            if (!AlreadyAsked(request, picked))
             {
                 return picked;
             }
 
-            var open = questions.For(german).Where(q => !AlreadyAnswered(request, q)).ToArray();
-            return open.Length > 0
-                ? open[(int)((seed >> 3) % (uint)open.Length)]
-                : Pick(intent == Intent.Pricing || state == ConversationState.PriceNegotiation ? PricingWhenAllIsKnown : NextStepWhenAllIsKnown, german, seed >> 3);
+            var open = questions.For(german).Where(q => !AlreadyAsked(request, q)).ToArray();
+            if (open.Length == 0)
+            {
+                var next = intent == Intent.Pricing || state == ConversationState.PriceNegotiation ? PricingWhenAllIsKnown : NextStepWhenAllIsKnown;
+                open = next.For(german).Where(q => !AskedLastTime(request, q)).ToArray();
+            }
+
+            return open.Length > 0 ? open[(int)((seed >> 3) % (uint)open.Length)] : picked;
         }
 
         if (intent == Intent.OptOut)
@@ -150,9 +156,15 @@ public sealed class RulesReplyGenerator : IReplyGenerator
         }
     }
 
-    private static bool AlreadyAnswered(ReplyRequest request, string question) =>
-        (ReplyTemplates.AsksTeamSize(question) && LeadSaid(request, LeadSignalRules.StatesTeamSize))
+    private static bool AlreadyAsked(ReplyRequest request, string question) =>
+        AskedLastTime(request, question)
+        || (ReplyTemplates.AsksTeamSize(question) && LeadSaid(request, LeadSignalRules.StatesTeamSize))
         || (ReplyTemplates.AsksForTheNeed(question) && LeadSaid(request, LeadSignalRules.StatesNeed));
+
+    /// <summary>Whether SalesFlow's last message asked this question.</summary>
+    private static bool AskedLastTime(ReplyRequest request, string question) =>
+        request.History?.LastOrDefault(m => !m.FromLead) is { } last
+        && last.Text.Contains(question.Replace("{client}", request.ClientName?.Trim(), StringComparison.Ordinal), StringComparison.Ordinal);
 
     private static bool LeadSaid(ReplyRequest request, Func<string, bool> fact) =>
         fact(request.LeadText) || (request.History ?? []).Any(h => h.FromLead && fact(h.Text));
@@ -182,7 +194,7 @@ public sealed class RulesReplyGenerator : IReplyGenerator
             return ObjectionKind.Timing;
         }
 
-        return Any("think", "sure", "decide", "partner", "boss", "get back", "let you know", "überleg", "sicher", "abklär", "entscheid", "chef", "melde mich", "melden uns", "bescheid")
+        return Any("think", "sure", "decide", "partner", "boss", "get back", "let you know", "überleg", "sicher", "abklär", "entscheid", "chef", "melde mich", "melden uns", "bescheid", "discuss", "run it by", "team", "besprech", "intern", "abstimm")
             ? ObjectionKind.Undecided
             : ObjectionKind.General;
     }
