@@ -318,6 +318,25 @@ public sealed class RulesReplyGeneratorTests
         }
     }
 
+    /// <summary>"Können Sie mir Unterlagen per Mail schicken?" was told a colleague would be asked for an accurate answer.</summary>
+    [Theory]
+    [InlineData("Können Sie mir Unterlagen per Mail schicken?", "de", Intent.Question)]
+    [InlineData("can you email me some info?", "en", Intent.Interest)]
+    public async Task ALeadAskingForMaterialIsPromisedItAndAskedWhereTo(string text, string language, Intent intent)
+    {
+        var german = language == "de";
+        var where = ReplyTemplates.MaterialsWhereQuestion.For(german)[0];
+
+        var reply = await Generate(ConversationState.ValueProposition, intent, language, "Anna", ChannelKind.WhatsApp, 3, text);
+        var known = await _generator.GenerateAsync(Request(ConversationState.ValueProposition, intent, language, "Anna", ChannelKind.WhatsApp, 3, text, "Acme GmbH") with { KeyFacts = ["email: anna@example.com"] }, CancellationToken.None);
+        var byEmail = await Generate(ConversationState.ValueProposition, intent, language, "Anna", ChannelKind.Email, 3, text);
+
+        Assert.Contains(ReplyTemplates.MaterialsOpeners.For(german), opener => reply.StartsWith(opener.Replace("{, name}", ", Anna", StringComparison.Ordinal), StringComparison.Ordinal));
+        Assert.EndsWith(where, reply, StringComparison.Ordinal);
+        Assert.DoesNotContain(where, known, StringComparison.Ordinal);
+        Assert.DoesNotContain(where, byEmail, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void EveryPricingQuestionAsksForTheTeamSize()
     {

@@ -129,6 +129,17 @@ internal static class IntentRules
     /// <summary>Whether the lead puts the decision off (<see cref="Deferral"/>).</summary>
     public static bool DefersDecision(LeadText lead) => Deferral.IsMatch(lead.Words);
 
+    /// <summary>
+    /// A request to be sent material to read: "Können Sie mir Unterlagen per Mail schicken?" was told a colleague would be
+    /// asked for "an accurate answer".
+    /// </summary>
+    private static readonly PhraseRuleSet MaterialsRequest = new(
+        "send|email|mail|forward & me|us & info|infos|information|details|brochure|material*|documents|docs|deck|case stud*|one pager|pdf|overview",
+        "schick*|send*|zusend*|mail* & unterlagen|infos|informationen|infomaterial|broschuere|prospekt|material*|datenblatt|referenzen|praesentation|pdf|uebersicht|details");
+
+    /// <summary>Whether the lead asks to be sent material to read (<see cref="MaterialsRequest"/>).</summary>
+    public static bool AsksForMaterials(LeadText lead) => MaterialsRequest.IsMatch(lead.Words);
+
     /// <summary>Bonus per additional matching cue list of the same intent.</summary>
     private const double ExtraCueBonus = 0.25;
 

@@ -74,6 +74,16 @@ internal static class ReplyTemplates
         ["How much time does that cost your team each week?", "How big is the team that would use it?", "Would it help to see how it works for a case like yours?"],
         ["Wie viel Zeit kostet Sie das pro Woche?", "Wie groß ist das Team, das es nutzen würde?", "Wäre es hilfreich zu sehen, wie es in einem Fall wie Ihrem funktioniert?"]);
 
+    /// <summary>For a lead asking to be sent material: a colleague sends it (no template invents its content).</summary>
+    public static readonly Variants MaterialsOpeners = new(
+        ["Gladly{, name}! A colleague will send you the details.", "Of course{, name}, a colleague will put the details together for you."],
+        ["Gerne{, name}! Ein Kollege schickt Ihnen die Unterlagen.", "Natürlich{, name}, ein Kollege stellt Ihnen die Unterlagen zusammen."]);
+
+    /// <summary>Where the material should go, when SalesFlow knows no address of the lead.</summary>
+    public static readonly Variants MaterialsWhereQuestion = new(
+        ["Which e-mail address should they go to?"],
+        ["An welche E-Mail-Adresse dürfen wir sie senden?"]);
+
     /// <summary>Greeting openers for e-mail, where the salutation line already says hello.</summary>
     public static readonly Variants EmailGreetingOpeners = new(
         ["Thanks for reaching out to {client}.", "Great to hear from you.", "Thank you for your message."],

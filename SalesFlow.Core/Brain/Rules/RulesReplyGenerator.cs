@@ -126,6 +126,11 @@ public sealed class RulesReplyGenerator : IReplyGenerator
             return (answer.Replace("{", "(", StringComparison.Ordinal).Replace("}", ")", StringComparison.Ordinal), Ask(follow));
         }
 
+        if ((intent is Intent.Question or Intent.Interest or Intent.Other) && IntentRules.AsksForMaterials(LeadText.Parse(request.LeadText)))
+        {
+            return (Pick(MaterialsOpeners, german, seed), email || KnowsAnEmailAddress(request) ? Ask(StateQuestions[state]) : Pick(MaterialsWhereQuestion, german, seed));
+        }
+
         switch (intent)
         {
             case Intent.Human:
@@ -155,6 +160,9 @@ public sealed class RulesReplyGenerator : IReplyGenerator
                 return (opener, Ask(StateQuestions[state]));
         }
     }
+
+    private static bool KnowsAnEmailAddress(ReplyRequest request) =>
+        request.Insights?.Facts.Email is not null || (request.KeyFacts ?? []).Any(f => f.StartsWith("email:", StringComparison.Ordinal));
 
     private static bool AlreadyAsked(ReplyRequest request, string question) =>
         AskedLastTime(request, question)
