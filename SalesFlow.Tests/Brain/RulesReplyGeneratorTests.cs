@@ -337,6 +337,19 @@ public sealed class RulesReplyGeneratorTests
         Assert.DoesNotContain(where, byEmail, StringComparison.Ordinal);
     }
 
+    /// <summary>"Is this an AI bot?" was answered "Of course! A colleague will take over", leaving the question open.</summary>
+    [Theory]
+    [InlineData("Is this an AI bot? I don't want my customers talking to a robot", "en", "I'm an AI assistant")]
+    [InlineData("Bist du ein Mensch oder ein Bot?", "de", "Ich bin ein KI-Assistent")]
+    public async Task ALeadAskingWhetherItTalksToAMachineIsToldTheTruthBeforeTheHandOver(string text, string language, string disclosure)
+    {
+        var reply = await Generate(ConversationState.InitialContact, Intent.Human, language, "Mike", ChannelKind.WhatsApp, 2, text);
+        var plain = await Generate(ConversationState.InitialContact, Intent.Human, language, "Mike", ChannelKind.WhatsApp, 2, "I want to talk to a real person");
+
+        Assert.Contains(disclosure, reply, StringComparison.Ordinal);
+        Assert.DoesNotContain(disclosure, plain, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void EveryPricingQuestionAsksForTheTeamSize()
     {

@@ -92,6 +92,7 @@ internal static class IntentRules
         // Unanswered messages are the lead's own pain only when its own team leaves them ("I wrote twice and nobody
         // answers" is a complaint about the business).
         "nobody answers|no one answers|nobody replies|no one replies|nobody responds|no one responds|go unanswered|goes unanswered|slow to respond|slow to reply & we|us|our|were",
+        "cant answer|cannot answer|cant reply|cant respond|cant pick up|cant get back & we|us|our|were|my guys|my team|my staff|my people|my reps|my techs|my crew",
         "groesste problem|groesstes problem|hauptproblem|unser problem ist", "schaff* & nicht & alle|anfragen|beantwort*|antwort*|nachricht*",
         "niemand antwortet|keiner antwortet|unbeantwortet & wir|uns|unser*",
         "verlier* & ueberblick|leads|anfragen|kunden|interessenten", "keinen ueberblick|ueberblick fehlt",
@@ -139,6 +140,13 @@ internal static class IntentRules
 
     /// <summary>Whether the lead asks to be sent material to read (<see cref="MaterialsRequest"/>).</summary>
     public static bool AsksForMaterials(LeadText lead) => MaterialsRequest.IsMatch(lead.Words);
+
+    /// <summary>Whether the lead asks if it is talking to a machine ("Is this an AI bot?", "Bist du ein Mensch?").</summary>
+    public static bool AsksIfBot(LeadText lead) => BotQuestion.IsMatch(lead.Words);
+
+    private static readonly PhraseRuleSet BotQuestion = new(
+        "is this|is it|are you|am i talking to|am i chatting with|am i speaking to|am i writing to & bot|chatbot|robot|ai|automated|machine|human|real person",
+        "bist du|sind sie|ist das|rede ich mit|schreibe ich mit|spreche ich mit|chatte ich mit & bot|chatbot|ki|roboter|automatisch|maschine|mensch|echt*");
 
     /// <summary>Bonus per additional matching cue list of the same intent.</summary>
     private const double ExtraCueBonus = 0.25;

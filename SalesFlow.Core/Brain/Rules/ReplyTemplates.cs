@@ -84,6 +84,11 @@ internal static class ReplyTemplates
         ["Which e-mail address should they go to?"],
         ["An welche E-Mail-Adresse dürfen wir sie senden?"]);
 
+    /// <summary>A hand-over after "Is this a bot?": the question is answered truthfully before a colleague takes over.</summary>
+    public static readonly Variants BotDisclosure = new(
+        ["Good question{, name}: I'm an AI assistant. A colleague from the {client} team will take over and get back to you personally."],
+        ["Gute Frage{, name}: Ich bin ein KI-Assistent. Ein Kollege aus dem {client}-Team übernimmt und meldet sich persönlich bei Ihnen."]);
+
     /// <summary>Greeting openers for e-mail, where the salutation line already says hello.</summary>
     public static readonly Variants EmailGreetingOpeners = new(
         ["Thanks for reaching out to {client}.", "Great to hear from you.", "Thank you for your message."],

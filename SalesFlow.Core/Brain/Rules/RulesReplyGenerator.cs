@@ -133,6 +133,10 @@ public sealed class RulesReplyGenerator : IReplyGenerator
 
         switch (intent)
         {
+            // "Is this an AI bot?" was answered "Of course! A colleague will take over": a lead that asks gets the truth.
+            case Intent.Human when IntentRules.AsksIfBot(LeadText.Parse(request.LeadText)):
+                return (Pick(BotDisclosure, german, seed), Ask(IntentQuestions[intent]));
+
             case Intent.Human:
             case Intent.Support:
             case Intent.Pricing:
