@@ -83,6 +83,8 @@ public sealed class RulesSalesCoach : ISalesCoach
         (ObjectionKind.Undecided, true) => "Der Lead ist unentschlossen: Finden Sie heraus, wer mitentscheidet, und bieten Sie Material zum internen Teilen an.",
         (ObjectionKind.NotInterested, false) => "They said they are not interested: respect it, ask one question about what would change that, and leave the door open.",
         (ObjectionKind.NotInterested, true) => "Der Lead hat kein Interesse: Respektieren Sie das, fragen Sie einmal nach, was das ändern würde, und lassen Sie die Tür offen.",
+        (ObjectionKind.Commitment, false) => "They fear being locked in: give the exact contract terms and notice period, and offer a smaller start.",
+        (ObjectionKind.Commitment, true) => "Der Lead scheut die Bindung: Nennen Sie die genauen Vertragsbedingungen und Kündigungsfristen und bieten Sie einen kleinen Einstieg an.",
         (_, false) => "They raised a concern: ask what exactly worries them before answering.",
         (_, true) => "Der Lead hat Bedenken: Fragen Sie nach, was genau ihn beschäftigt, bevor Sie antworten.",
     };

@@ -42,6 +42,7 @@ public static class RulesScriptWriter
         [ObjectionKind.StatusQuo] = "status_quo",
         [ObjectionKind.Undecided] = "undecided",
         [ObjectionKind.NotInterested] = "not_interested",
+        [ObjectionKind.Commitment] = "commitment",
     };
 
     /// <summary>The BANT criteria still open, in the order a conversation asks about them.</summary>
@@ -122,6 +123,8 @@ public static class RulesScriptWriter
         (ObjectionKind.Undecided, true) => "Wer sollte das noch sehen? Ich kann eine kurze Zusammenfassung zum internen Weitergeben schicken.",
         (ObjectionKind.NotInterested, false) => "I respect that. May I ask what would have to change for this to become interesting?",
         (ObjectionKind.NotInterested, true) => "Das respektiere ich. Darf ich fragen, was sich ändern müsste, damit es interessant wird?",
+        (ObjectionKind.Commitment, false) => "On commitment: here are the exact terms and notice period. Would a smaller start help you try it first?",
+        (ObjectionKind.Commitment, true) => "Zur Bindung: Das sind die genauen Bedingungen und Kündigungsfristen. Hilft Ihnen ein kleiner Einstieg zum Ausprobieren?",
         (_, false) => "You mentioned a concern: what exactly worries you about it?",
         (_, true) => "Sie hatten Bedenken erwähnt: Was genau beschäftigt Sie dabei?",
     };

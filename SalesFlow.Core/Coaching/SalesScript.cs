@@ -55,7 +55,7 @@ public static class ScriptNames
 }
 
 /// <summary>What the script is written from: the lead as SalesFlow knows it.</summary>
-/// <param name="Objections">The kinds of objection the lead raised lately, oldest first, as wire names (price, timing, status_quo, undecided, not_interested, general).</param>
+/// <param name="Objections">The kinds of objection the lead raised lately, oldest first, as wire names (price, timing, status_quo, undecided, not_interested, commitment, general).</param>
 public sealed record ScriptRequest(
     ScriptGoal Goal,
     ScriptChannel Channel,

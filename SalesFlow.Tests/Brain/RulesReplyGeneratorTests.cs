@@ -204,6 +204,7 @@ public sealed class RulesReplyGeneratorTests
     [InlineData("We already use HubSpot", "already")]
     [InlineData("I need to think about it", "time you need")]
     [InlineData("ok let me talk to my boss and get back to you", "time you need")]
+    [InlineData("how long is the contract? I don't want to be locked in", "contract terms")]
     public async Task ObjectionRepliesAcknowledgeTheKindOfObjection(string leadText, string expected)
     {
         var replies = new List<string>();

@@ -183,6 +183,8 @@ internal static class ReplyTemplates
         StatusQuo,
         Undecided,
         NotInterested,
+        /// <summary>Being tied down: contract length, notice, lock-in.</summary>
+        Commitment,
     }
 
     /// <summary>Acknowledge + reframe, then a question, per kind of objection.</summary>
@@ -213,6 +215,11 @@ internal static class ReplyTemplates
                 ["Danke für Ihre offene Antwort{, name}.", "Verstanden{, name}, danke für die Rückmeldung."]),
             new(["Just so I understand: is it the timing, or is it not a fit at all?", "May I ask what would have made it relevant for you?"],
                 ["Darf ich fragen, ob es am Zeitpunkt liegt oder ob es grundsätzlich nicht passt?", "Darf ich fragen, was es für Sie interessant gemacht hätte?"])),
+        [ObjectionKind.Commitment] = (
+            new(["Understandable{, name}, nobody likes being locked in. I'll get you the exact contract terms from the team rather than guess.", "Fair point{, name}, flexibility matters. I'll confirm the exact terms and notice period with the team."],
+                ["Verständlich{, name}, niemand möchte sich unnötig binden. Ich hole Ihnen die genauen Vertragsbedingungen vom Team, statt zu raten.", "Berechtigter Punkt{, name}, Flexibilität ist wichtig. Ich kläre die genauen Bedingungen und Kündigungsfristen mit dem Team."]),
+            new(["Apart from flexibility, is there anything else that matters to you?", "Would a smaller start help you try it without a long commitment?"],
+                ["Gibt es außer der Flexibilität noch etwas, das Ihnen wichtig ist?", "Würde Ihnen ein kleiner Einstieg helfen, es ohne lange Bindung auszuprobieren?"])),
         [ObjectionKind.General] = (
             new(["I understand{, name}, that's a fair point.", "Thanks for sharing that{, name}, it helps me understand where you stand."],
                 ["Ich verstehe{, name}, das ist ein berechtigter Punkt.", "Danke für die offene Einschätzung{, name}, das hilft mir weiter."]),

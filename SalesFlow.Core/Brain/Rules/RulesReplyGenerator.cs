@@ -191,6 +191,12 @@ public sealed class RulesReplyGenerator : IReplyGenerator
             return ObjectionKind.NotInterested;
         }
 
+        if (Any("locked in", "lock in", "lock-in", "contract length", "long is the contract", "notice period", "cancel anytime", "cancel at any time",
+                "laufzeit", "vertragsbindung", "kündigungsfrist", "monatlich kündbar", "jederzeit kündbar"))
+        {
+            return ObjectionKind.Commitment;
+        }
+
         if (Any("expensive", "price", "cost", "budget", "afford", "cheaper", "money", "teuer", "preis", "kosten", "günstiger", "leisten", "geld"))
         {
             return ObjectionKind.Price;
