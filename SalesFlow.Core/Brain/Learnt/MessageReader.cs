@@ -9,7 +9,10 @@ namespace SalesFlow.Core.Brain.Learnt;
 /// The one place that reads a lead's message offline: the rules and the learnt model together (issue 14). The rules keep
 /// the final word where they are certain — an opt-out, an explicit hand-over, a threat or insult (strong negativity
 /// escalates), a bare short answer that only the dialogue context can interpret — and only they can read an opt-out;
-/// elsewhere the model decides when it is at least as sure as <see cref="BlendThresholds"/>, the rules otherwise.
+/// elsewhere the model decides when it is at least as sure as <see cref="BlendThresholds"/>, the rules otherwise. A few
+/// kinds of message the model misread in dialogues are settled by cues whatever it says (<see cref="ChooseIntent"/>): a
+/// pain in the lead's own work is a need, a deferred decision a stall, a question about the business a question, a bare
+/// team size no objection.
 /// </summary>
 public sealed class MessageReader(IUtteranceClassifier model)
 {
