@@ -323,6 +323,7 @@ public sealed class RulesReplyGeneratorTests
     [Theory]
     [InlineData("Können Sie mir Unterlagen per Mail schicken?", "de", Intent.Question)]
     [InlineData("can you email me some info?", "en", Intent.Interest)]
+    [InlineData("Our board meets next month to decide. Could you send a proposal before then?", "en", Intent.Question)]
     public async Task ALeadAskingForMaterialIsPromisedItAndAskedWhereTo(string text, string language, Intent intent)
     {
         var german = language == "de";
@@ -349,6 +350,27 @@ public sealed class RulesReplyGeneratorTests
 
         Assert.Contains(disclosure, reply, StringComparison.Ordinal);
         Assert.DoesNotContain(disclosure, plain, StringComparison.Ordinal);
+    }
+
+    /// <summary>A dental chain was asked "What would make the biggest difference?" again two replies later.</summary>
+    [Fact]
+    public async Task AQuestionAskedTwoRepliesAgoIsNotAskedAgain()
+    {
+        foreach (var question in ReplyTemplates.StateQuestions[ConversationState.ValueProposition].For(false))
+        {
+            var history = new[]
+            {
+                new HistoryMessage(false, "Fair question. " + question, ChannelKind.WhatsApp, DateTimeOffset.UnixEpoch),
+                new HistoryMessage(true, "ops@smiles.example", ChannelKind.WhatsApp, DateTimeOffset.UnixEpoch),
+                new HistoryMessage(false, "Thanks! I've sent a short confirmation to ops@smiles.example.", ChannelKind.WhatsApp, DateTimeOffset.UnixEpoch),
+            };
+            for (var turn = 4; turn <= 10; turn++)
+            {
+                var request = Request(ConversationState.ValueProposition, Intent.Question, "en", "Anna", ChannelKind.WhatsApp, turn, "Also, is it GDPR compliant?", "Acme GmbH") with { History = history };
+
+                Assert.DoesNotContain(question, await _generator.GenerateAsync(request, CancellationToken.None), StringComparison.Ordinal);
+            }
+        }
     }
 
     [Fact]

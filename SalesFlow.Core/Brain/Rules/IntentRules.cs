@@ -131,12 +131,13 @@ internal static class IntentRules
     public static bool DefersDecision(LeadText lead) => Deferral.IsMatch(lead.Words);
 
     /// <summary>
-    /// A request to be sent material to read: "Können Sie mir Unterlagen per Mail schicken?" was told a colleague would be
-    /// asked for "an accurate answer".
+    /// A request to be sent material to read or a proposal: "Können Sie mir Unterlagen per Mail schicken?" and "Could you
+    /// send a proposal before then?" were told a colleague would be asked for "an accurate answer".
     /// </summary>
     private static readonly PhraseRuleSet MaterialsRequest = new(
-        "send|email|mail|forward & me|us & info|infos|information|details|brochure|material*|documents|docs|deck|case stud*|one pager|pdf|overview",
-        "schick*|send*|zusend*|mail* & unterlagen|infos|informationen|infomaterial|broschuere|prospekt|material*|datenblatt|referenzen|praesentation|pdf|uebersicht|details");
+        "send|email|mail|forward & me|us & info|infos|information|details|brochure|material*|documents|docs|deck|case stud*|one pager|pdf|overview|proposal|quote",
+        "send|prepare & a proposal|a quote|an offer",
+        "schick*|send*|zusend*|mail* & unterlagen|infos|informationen|infomaterial|broschuere|prospekt|material*|datenblatt|referenzen|praesentation|pdf|uebersicht|details|angebot");
 
     /// <summary>Whether the lead asks to be sent material to read (<see cref="MaterialsRequest"/>).</summary>
     public static bool AsksForMaterials(LeadText lead) => MaterialsRequest.IsMatch(lead.Words);

@@ -76,8 +76,8 @@ internal static class ReplyTemplates
 
     /// <summary>For a lead asking to be sent material: a colleague sends it (no template invents its content).</summary>
     public static readonly Variants MaterialsOpeners = new(
-        ["Gladly{, name}! A colleague will send you the details.", "Of course{, name}, a colleague will put the details together for you."],
-        ["Gerne{, name}! Ein Kollege schickt Ihnen die Unterlagen.", "Natürlich{, name}, ein Kollege stellt Ihnen die Unterlagen zusammen."]);
+        ["Gladly{, name}! A colleague will put it together and send it to you.", "Of course{, name}, a colleague will prepare it and send it over."],
+        ["Gerne{, name}! Ein Kollege stellt es Ihnen zusammen und schickt es Ihnen.", "Natürlich{, name}, ein Kollege bereitet es vor und schickt es Ihnen."]);
 
     /// <summary>Where the material should go, when SalesFlow knows no address of the lead.</summary>
     public static readonly Variants MaterialsWhereQuestion = new(

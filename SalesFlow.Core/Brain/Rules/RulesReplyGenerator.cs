@@ -103,7 +103,7 @@ public sealed class RulesReplyGenerator : IReplyGenerator
             if (open.Length == 0)
             {
                 var next = intent == Intent.Pricing || state == ConversationState.PriceNegotiation ? PricingWhenAllIsKnown : NextStepWhenAllIsKnown;
-                open = next.For(german).Where(q => !AskedLastTime(request, q)).ToArray();
+                open = next.For(german).Where(q => !AskedRecently(request, q)).ToArray();
             }
 
             return open.Length > 0 ? open[(int)((seed >> 3) % (uint)open.Length)] : picked;
@@ -169,14 +169,19 @@ public sealed class RulesReplyGenerator : IReplyGenerator
         request.Insights?.Facts.Email is not null || (request.KeyFacts ?? []).Any(f => f.StartsWith("email:", StringComparison.Ordinal));
 
     private static bool AlreadyAsked(ReplyRequest request, string question) =>
-        AskedLastTime(request, question)
+        AskedRecently(request, question)
         || (ReplyTemplates.AsksTeamSize(question) && LeadSaid(request, LeadSignalRules.StatesTeamSize))
         || (ReplyTemplates.AsksForTheNeed(question) && LeadSaid(request, LeadSignalRules.StatesNeed));
 
-    /// <summary>Whether SalesFlow's last message asked this question.</summary>
-    private static bool AskedLastTime(ReplyRequest request, string question) =>
-        request.History?.LastOrDefault(m => !m.FromLead) is { } last
-        && last.Text.Contains(question.Replace("{client}", request.ClientName?.Trim(), StringComparison.Ordinal), StringComparison.Ordinal);
+    /// <summary>How many of SalesFlow's latest messages a question is not repeated from.</summary>
+    private const int RecentReplies = 2;
+
+    /// <summary>Whether one of SalesFlow's latest messages asked this question.</summary>
+    private static bool AskedRecently(ReplyRequest request, string question)
+    {
+        var rendered = question.Replace("{client}", request.ClientName?.Trim(), StringComparison.Ordinal);
+        return (request.History ?? []).Where(m => !m.FromLead).TakeLast(RecentReplies).Any(m => m.Text.Contains(rendered, StringComparison.Ordinal));
+    }
 
     private static bool LeadSaid(ReplyRequest request, Func<string, bool> fact) =>
         fact(request.LeadText) || (request.History ?? []).Any(h => h.FromLead && fact(h.Text));
