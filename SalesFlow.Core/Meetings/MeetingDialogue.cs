@@ -103,11 +103,11 @@ public sealed class MeetingDialogue(MeetingService meetings, IMeetingStore store
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), party.Zone).DateTime);
         var offeredDay = offered.Count > 0 && !choice.NextWeek ? DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(offered.Min(s => s.Start), party.Zone).DateTime) : (DateOnly?)null;
         var date = choice.Date ?? offeredDay ?? (choice.NextWeek ? SlotChoice.NextMonday(today) : today);
-        var (free, alternatives) = await meetings.CheckRequestedAsync(turn.Client, party, turn.Lead.Id, turn.Answered.Seq, date, choice.Time, ct);
+        var (free, alternatives) = await meetings.CheckRequestedAsync(turn.Client, party, turn.Lead.Id, turn.Answered.Seq, date, choice.Time, choice.Part, ct);
         if (free is null && choice.Date is null && offeredDay is null && choice.Time is { } time)
         {
             // Only a time, and today's is too soon or taken: tomorrow's.
-            (free, var later) = await meetings.CheckRequestedAsync(turn.Client, party, turn.Lead.Id, turn.Answered.Seq, date.AddDays(1), time, ct);
+            (free, var later) = await meetings.CheckRequestedAsync(turn.Client, party, turn.Lead.Id, turn.Answered.Seq, date.AddDays(1), time, choice.Part, ct);
             alternatives = later ?? alternatives;
         }
 

@@ -68,9 +68,10 @@ public sealed class MeetingService(
 
     /// <summary>
     /// A day and/or time the lead asked for: the free slot starting then (to be booked), or else an offer of the free
-    /// slots nearest to it (saved; null when the calendar has none).
+    /// slots nearest to it (saved; null when the calendar has none). A day named with a part of it ("Dienstag Vormittag")
+    /// is offered that part's times when it has any.
     /// </summary>
-    public async Task<(MeetingSlot? Free, SlotOffer? Alternatives)> CheckRequestedAsync(Client client, MeetingParty party, string leadId, long throughSeq, DateOnly date, TimeOnly? time, CancellationToken ct)
+    public async Task<(MeetingSlot? Free, SlotOffer? Alternatives)> CheckRequestedAsync(Client client, MeetingParty party, string leadId, long throughSeq, DateOnly date, TimeOnly? time, DayPart? part, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(party);
         var zone = party.Zone;
@@ -90,6 +91,8 @@ public sealed class MeetingService(
         var from = Max(wanted.AddDays(-3), earliest);
         var slots = await scheduler.FindSlotsAsync(client, from, Max(wanted.AddDays(4), from + Horizon), party.TimeZone, ct);
         var onDay = time is null ? slots.Where(s => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(s.Start, zone).DateTime) == date).ToList() : [];
+        var inPart = onDay.Where(s => SlotChoice.InPart(TimeZoneInfo.ConvertTime(s.Start, zone).DateTime, part)).ToList();
+        onDay = inPart.Count > 0 ? inPart : onDay;
         var chosen = onDay.Count > 0 ? SlotPicker.Spread(onDay, zone) : SlotPicker.Nearest(slots.Where(s => s.Start >= earliest).ToList(), wanted, zone);
         return (null, chosen.Count == 0 ? null : await SaveOfferAsync(client, party, leadId, throughSeq, chosen, ct));
     }

@@ -35,7 +35,8 @@ public sealed partial record SlotChoice(
     IReadOnlyList<MeetingSlot>? Candidates = null,
     DateOnly? Date = null,
     TimeOnly? Time = null,
-    bool NextWeek = false)
+    bool NextWeek = false,
+    DayPart? Part = null)
 {
     public static readonly SlotChoice Nothing = new(SlotChoiceKind.None);
 
@@ -55,7 +56,7 @@ public sealed partial record SlotChoice(
             var move = Reschedule().IsMatch(lower);
             if (move || (Cancel().IsMatch(lower) && (Instead().IsMatch(lower) || mention.NamesTime)))
             {
-                return new(SlotChoiceKind.Reschedule, Date: day, Time: mention.Time, NextWeek: mention.NextWeek);
+                return new(SlotChoiceKind.Reschedule, Date: day, Time: mention.Time, NextWeek: mention.NextWeek, Part: mention.Part);
             }
 
             if (Cancel().IsMatch(lower))
@@ -67,7 +68,7 @@ public sealed partial record SlotChoice(
         if (offeredSlots.Count == 0)
         {
             // No open offer: a named day or time is a wish the caller may check when the lead asks for a meeting.
-            return mention.NamesDay || mention.NamesTime ? new(SlotChoiceKind.Requested, Date: day, Time: mention.Time, NextWeek: mention.NextWeek) : Nothing;
+            return mention.NamesDay || mention.NamesTime ? new(SlotChoiceKind.Requested, Date: day, Time: mention.Time, NextWeek: mention.NextWeek, Part: mention.Part) : Nothing;
         }
 
         var turnsDown = OtherTimes().IsMatch(lower) || mention.NextWeek;
@@ -94,7 +95,7 @@ public sealed partial record SlotChoice(
         {
             // "Tuesday doesn't work", "none of these, how about Friday at 9?": a day or time not offered is the lead's own proposal.
             return (mention.NamesDay || mention.NamesTime) && !offeredDayOrTime && mention.Position is null && !mention.Last
-                ? new(SlotChoiceKind.Requested, Date: day, Time: mention.Time, NextWeek: mention.NextWeek)
+                ? new(SlotChoiceKind.Requested, Date: day, Time: mention.Time, NextWeek: mention.NextWeek, Part: mention.Part)
                 : new(SlotChoiceKind.OtherTimes, NextWeek: mention.NextWeek);
         }
 
@@ -134,7 +135,7 @@ public sealed partial record SlotChoice(
             > 1 => new(SlotChoiceKind.Ambiguous, Candidates: fitting),
             // Only a part of the day that nothing offered fits ("mornings are better"): other times.
             _ when !mention.NamesDay && !mention.NamesTime => new(SlotChoiceKind.OtherTimes),
-            _ => new(SlotChoiceKind.Requested, Date: day, Time: mention.Time, NextWeek: mention.NextWeek),
+            _ => new(SlotChoiceKind.Requested, Date: day, Time: mention.Time, NextWeek: mention.NextWeek, Part: mention.Part),
         };
     }
 
@@ -195,14 +196,17 @@ public sealed partial record SlotChoice(
             return false;
         }
 
-        return mention.Part switch
-        {
-            DayPart.Morning => at.Hour < 12,
-            DayPart.Afternoon => at.Hour is >= 12 and < 18,
-            DayPart.Evening => at.Hour >= 17,
-            _ => true,
-        };
+        return InPart(at, mention.Part);
     }
+
+    /// <summary>Whether a local time lies in the part of the day named (any time when none is).</summary>
+    public static bool InPart(DateTime at, DayPart? part) => part switch
+    {
+        DayPart.Morning => at.Hour < 12,
+        DayPart.Afternoon => at.Hour is >= 12 and < 18,
+        DayPart.Evening => at.Hour >= 17,
+        _ => true,
+    };
 
     [GeneratedRegex(@"\b(?:cancel\w*|call (?:it|the \w+) off|can'?t make it|cannot make it|won'?t make it|can'?t come|won'?t be able to (?:make|attend|come|join)|unable to (?:make|attend|come|join)|can'?t attend|not able to (?:make|attend|come)|absagen|absage|sag\w*(?: \w+){0,3} ab|storn\w*|nicht kommen|nicht teilnehmen|kann nicht dabei sein|schaffe? (?:es|das|den termin) nicht|schaff'?s nicht)\b")]
     private static partial Regex Cancel();

@@ -115,6 +115,7 @@ public sealed class LearntBrainTests
     [InlineData("Die Anfragen gehen bei uns oft unter")]
     [InlineData("honestly our biggest issue is that people message us on whatsapp at night and nobody answers till morning")]
     [InlineData("Bei uns kommen viele Probetraining-Anfragen per WhatsApp rein und wir schaffen es nicht alle zu beantworten")]
+    [InlineData("Wir haben das Problem, dass Interessenten abends schreiben und erst am nächsten Tag eine Antwort bekommen")]
     [InlineData("Hello, I run a roofing company in Austin. We get a lot of leads from Google ads but my guys are on roofs all day and can't answer.")]
     public void ALeadDescribingAPainInItsOwnWorkStatesANeed(string text) =>
         Assert.Equal(Intent.Interest, TestBrain.Reader.Read(text).Intent);

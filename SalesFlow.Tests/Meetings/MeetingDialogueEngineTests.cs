@@ -137,6 +137,18 @@ public sealed class MeetingDialogueEngineTests : IDisposable
         Assert.Null(await _bed.Meetings.GetOfferAsync("acme", turn.Lead.Id, default));
     }
 
+    /// <summary>"Dienstag Vormittag wäre gut" was offered Tuesday 09:00, 16:00 and 16:30.</summary>
+    [Fact]
+    public async Task A_day_asked_for_with_a_part_of_it_is_offered_that_parts_times()
+    {
+        Free = [At(8, 9), At(8, 16), At(8, 16, 30), At(9, 10, 30)];
+
+        var turn = await Turn("Could we have a call on Tuesday afternoon?");
+
+        Assert.Contains("Tue 8 Dec 16:00", turn.Reply!.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("09:00", turn.Reply.Text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task None_of_these_gets_other_slots()
     {

@@ -266,7 +266,7 @@ public sealed class MeetingServiceTests : IDisposable
     {
         FreeSlots(At(10, 11), At(10, 11, 30));
 
-        var (free, alternatives) = await _service.CheckRequestedAsync(Acme, Anna, "lead1", 8, new DateOnly(2026, 12, 10), new TimeOnly(11, 0), default);
+        var (free, alternatives) = await _service.CheckRequestedAsync(Acme, Anna, "lead1", 8, new DateOnly(2026, 12, 10), new TimeOnly(11, 0), null, default);
 
         Assert.Equal(At(10, 11), free);
         Assert.Null(alternatives);
@@ -277,7 +277,7 @@ public sealed class MeetingServiceTests : IDisposable
     {
         FreeSlots(At(8, 9), At(10, 10), At(10, 13), At(11, 9), At(14, 9));
 
-        var (free, alternatives) = await _service.CheckRequestedAsync(Acme, Anna, "lead1", 8, new DateOnly(2026, 12, 10), new TimeOnly(11, 0), default);
+        var (free, alternatives) = await _service.CheckRequestedAsync(Acme, Anna, "lead1", 8, new DateOnly(2026, 12, 10), new TimeOnly(11, 0), null, default);
 
         Assert.Null(free);
         Assert.Equal([At(10, 10), At(10, 13), At(11, 9)], alternatives!.Slots);
