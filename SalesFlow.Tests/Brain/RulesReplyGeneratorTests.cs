@@ -373,6 +373,23 @@ public sealed class RulesReplyGeneratorTests
         }
     }
 
+    /// <summary>"whats the cheapest plan" after "we're a 2 person startup" and a pricing offer was asked for the team size.</summary>
+    [Fact]
+    public async Task AKnownTeamSizeIsNotAskedForEvenWhenEveryOtherQuestionWasAskedRecently()
+    {
+        var history = new[]
+        {
+            new HistoryMessage(true, "cool. we're a 2 person startup so budget is tight", ChannelKind.WhatsApp, DateTimeOffset.UnixEpoch),
+            new HistoryMessage(false, "Thanks for asking. Shall I put together the exact pricing for your setup?", ChannelKind.WhatsApp, DateTimeOffset.UnixEpoch),
+        };
+        for (var turn = 3; turn <= 10; turn++)
+        {
+            var request = Request(ConversationState.PriceNegotiation, Intent.Pricing, "en", "Anna", ChannelKind.WhatsApp, turn, "whats the cheapest plan", "Acme GmbH") with { History = history };
+
+            Assert.False(ReplyTemplates.AsksTeamSize(await _generator.GenerateAsync(request, CancellationToken.None)));
+        }
+    }
+
     [Fact]
     public void EveryPricingQuestionAsksForTheTeamSize()
     {

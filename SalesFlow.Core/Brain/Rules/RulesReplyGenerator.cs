@@ -102,11 +102,13 @@ public sealed class RulesReplyGenerator : IReplyGenerator
             var open = questions.For(german).Where(q => !AlreadyAsked(request, q)).ToArray();
             if (open.Length == 0)
             {
-                var next = intent == Intent.Pricing || state == ConversationState.PriceNegotiation ? PricingWhenAllIsKnown : NextStepWhenAllIsKnown;
-                open = next.For(german).Where(q => !AskedRecently(request, q)).ToArray();
+                // Asking again beats asking for what the lead already said.
+                var next = (intent == Intent.Pricing || state == ConversationState.PriceNegotiation ? PricingWhenAllIsKnown : NextStepWhenAllIsKnown).For(german);
+                open = next.Where(q => !AskedRecently(request, q)).ToArray();
+                open = open.Length > 0 ? open : next;
             }
 
-            return open.Length > 0 ? open[(int)((seed >> 3) % (uint)open.Length)] : picked;
+            return open[(int)((seed >> 3) % (uint)open.Length)];
         }
 
         if (intent == Intent.OptOut)
