@@ -148,6 +148,13 @@ public sealed class LearntBrainTests
     public void AMeetingOrPriceQuestionBesideADeferralKeepsItsReading(string text, Intent expected) =>
         Assert.Equal(expected, TestBrain.Reader.Read(text).Intent);
 
+    /// <summary>"ok lets try it" after the pricing talk was read as other and asked for the team size.</summary>
+    [Theory]
+    [InlineData("ok lets try it")]
+    [InlineData("Ok, dann probieren wir es")]
+    public void ALeadDecidingToTryItIsBuying(string text) =>
+        Assert.Equal(Intent.Purchase, TestBrain.Reader.Read(text).Intent);
+
     /// <summary>An answer to the team-size question is information, not an objection (read 0.62–0.78 objection).</summary>
     [Theory]
     [InlineData("Wir sind ca. 12 Leute im Vertrieb")]

@@ -390,6 +390,20 @@ public sealed class RulesReplyGeneratorTests
         }
     }
 
+    [Theory]
+    [InlineData("cool. we're a 2 person startup so budget is tight", "en")]
+    [InlineData("Unser Budget ist leider begrenzt", "de")]
+    public async Task ATightBudgetIsMetAsAPriceConcernNotThankedForAsAQuestion(string text, string language)
+    {
+        var german = language == "de";
+        for (var turn = 1; turn <= 4; turn++)
+        {
+            var reply = await Generate(ConversationState.PriceNegotiation, Intent.Pricing, language, "Anna", ChannelKind.WhatsApp, turn, text);
+
+            Assert.Contains(ReplyTemplates.Objections[ReplyTemplates.ObjectionKind.Price].Opener.For(german), opener => reply.StartsWith(opener.Replace("{, name}", ", Anna", StringComparison.Ordinal), StringComparison.Ordinal));
+        }
+    }
+
     [Fact]
     public void EveryPricingQuestionAsksForTheTeamSize()
     {

@@ -150,6 +150,17 @@ internal static class IntentRules
         "is this|is it|are you|am i talking to|am i chatting with|am i speaking to|am i writing to & bot|chatbot|robot|ai|automated|machine|human|real person",
         "bist du|sind sie|ist das|rede ich mit|schreibe ich mit|spreche ich mit|chatte ich mit & bot|chatbot|ki|roboter|automatisch|maschine|mensch|echt*");
 
+    /// <summary>
+    /// A lead saying its budget is tight: a price concern, not a price question ("we're a 2 person startup so budget is
+    /// tight" was answered "Glad you asked").
+    /// </summary>
+    private static readonly PhraseRuleSet TightBudget = new(
+        "budget|money|cash|geld|mittel & tight|limited|small|low|short|knapp|begrenzt|klein|gering|beschraenkt",
+        "cant afford|cannot afford|koennen uns & nicht leisten");
+
+    /// <summary>Whether the lead says its budget is tight (<see cref="TightBudget"/>).</summary>
+    public static bool StatesTightBudget(LeadText lead) => TightBudget.IsMatch(lead.Words);
+
     /// <summary>Bonus per additional matching cue list of the same intent.</summary>
     private const double ExtraCueBonus = 0.25;
 
@@ -206,6 +217,8 @@ internal static class IntentRules
         // ---------------------------------------------------------------- purchase
         new(Intent.Purchase, 7, new(
             "ill take it", "well take it", "lets do it", "lets do this", "where do i sign", "where can i sign",
+            "lets try it|lets give it a try|lets give it a go|well give it a try|ill give it a try|well try it",
+            "probieren wir es|wir probieren es|probieren wirs|testen wir es|wir testen es & !nicht|wenn|falls|ob|spaeter",
             "sign us up", "sign me up", "count me in", "count us in", "go ahead", "move forward",
             // "We're in!" is a yes; "we're in the middle of a restructuring" is not.
             "were in & !were in the|were in a|were in an|were in talks|were in touch|were in contact",

@@ -139,6 +139,9 @@ public sealed class RulesReplyGenerator : IReplyGenerator
             case Intent.Human when IntentRules.AsksIfBot(LeadText.Parse(request.LeadText)):
                 return (Pick(BotDisclosure, german, seed), Ask(IntentQuestions[intent]));
 
+            case Intent.Pricing when IntentRules.StatesTightBudget(LeadText.Parse(request.LeadText)):
+                return (Pick(Objections[ObjectionKind.Price].Opener, german, seed), Ask(IntentQuestions[intent]));
+
             case Intent.Human:
             case Intent.Support:
             case Intent.Pricing:
