@@ -19,6 +19,8 @@ public enum PendingPrompt
     SlotOffer,
     /// <summary>"Booked: Tue 8 Dec 10:00": a yes or thanks after it needs no sales question.</summary>
     MeetingBooked,
+    /// <summary>"Which e-mail address should they go to?": a yes or thanks has not given one yet.</summary>
+    AddressRequest,
 }
 
 /// <summary>A lead's message of a few words that only makes sense against the last prompt.</summary>
@@ -93,6 +95,11 @@ public static class DialogueContext
         var question = LastQuestion(lastOutbound).ToLower(CultureInfo.InvariantCulture);
 
         bool Any(params string[] cues) => cues.Any(c => question.Contains(c, StringComparison.Ordinal));
+        if (Any("e-mail address", "email address", "e-mail-adresse"))
+        {
+            return PendingPrompt.AddressRequest;
+        }
+
         if (Any("demo", "call", "meeting", "see how it works", "walk you through", "gespräch", "termin", "vorführ", "telefonat", "funktioniert"))
         {
             return PendingPrompt.MeetingOffer;
@@ -140,6 +147,10 @@ public static class DialogueContext
             (ShortAnswer.Yes or ShortAnswer.Acknowledged, PendingPrompt.MeetingBooked) => new(null, german
                 ? $"Prima{you}, dann bis zum Termin! Falls vorher Fragen aufkommen, schreiben Sie mir einfach."
                 : $"Great{you}, talk to you then! If anything comes up before, just message me."),
+            // "thx" after "Which e-mail address should they go to?" was offered the pricing or a call, as if nothing was asked.
+            (ShortAnswer.Yes or ShortAnswer.Acknowledged, PendingPrompt.AddressRequest) => new(null, german
+                ? $"Gern{you}! {OpenQuestionOf(lastOutbound)}"
+                : $"You're welcome{you}! {OpenQuestionOf(lastOutbound)}"),
             (ShortAnswer.Yes, PendingPrompt.MeetingOffer) => new(Intent.Meeting, null),
             // A yes to "Shall I put together the exact pricing?" was asked the same question again: prices come from people.
             (ShortAnswer.Yes, PendingPrompt.PricingOffer) => new(Intent.Pricing, german

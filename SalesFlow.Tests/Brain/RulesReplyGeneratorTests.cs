@@ -386,7 +386,10 @@ public sealed class RulesReplyGeneratorTests
         {
             var request = Request(ConversationState.PriceNegotiation, Intent.Pricing, "en", "Anna", ChannelKind.WhatsApp, turn, "whats the cheapest plan", "Acme GmbH") with { History = history };
 
-            Assert.False(ReplyTemplates.AsksTeamSize(await _generator.GenerateAsync(request, CancellationToken.None)));
+            var reply = await _generator.GenerateAsync(request, CancellationToken.None);
+
+            Assert.False(ReplyTemplates.AsksTeamSize(reply), reply);
+            Assert.DoesNotContain("Shall I put together the exact pricing", reply, StringComparison.Ordinal); // offered a moment ago
         }
     }
 

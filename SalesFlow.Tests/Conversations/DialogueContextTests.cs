@@ -72,7 +72,7 @@ public sealed class DialogueContextTests
         var reading = DialogueContext.Interpret("Got it, thanks. Shall I put together the exact pricing for your setup?", "ok cool", false, "Sam")!;
 
         Assert.Equal(Intent.Pricing, reading.Intent);
-        Assert.Equal(PendingPrompt.OpenQuestion, DialogueContext.PromptOf(reading.FixedReply));
+        Assert.Equal(PendingPrompt.AddressRequest, DialogueContext.PromptOf(reading.FixedReply));
         Assert.Contains("colleague", reading.FixedReply, StringComparison.Ordinal);
         Assert.Contains("e-mail", reading.FixedReply, StringComparison.Ordinal);
     }
@@ -85,6 +85,15 @@ public sealed class DialogueContextTests
         Assert.Null(reading.Intent);
         Assert.Equal("Sorry, Sam, I wasn't clear. What's the main challenge you'd like to solve?", reading.FixedReply);
         Assert.Equal("Entschuldigung, da war ich wohl unklar. Wobei kann ich Ihnen helfen?", DialogueContext.Interpret("Danke für die Info.", "??", true, null)!.FixedReply);
+    }
+
+    [Fact]
+    public void Thanks_when_an_address_was_asked_for_asks_for_it_again()
+    {
+        var reading = DialogueContext.Interpret("Fantastic, thank you! Next, we'll send you the contract details to confirm. Which e-mail address should they go to?", "thx", false, "Sam")!;
+
+        Assert.Null(reading.Intent);
+        Assert.Equal("You're welcome, Sam! Which e-mail address should they go to?", reading.FixedReply);
     }
 
     [Fact]

@@ -102,10 +102,13 @@ public sealed class RulesReplyGenerator : IReplyGenerator
             var open = questions.For(german).Where(q => !AlreadyAsked(request, q)).ToArray();
             if (open.Length == 0)
             {
-                // Asking again beats asking for what the lead already said.
-                var next = (intent == Intent.Pricing || state == ConversationState.PriceNegotiation ? PricingWhenAllIsKnown : NextStepWhenAllIsKnown).For(german);
-                open = next.Where(q => !AskedRecently(request, q)).ToArray();
-                open = open.Length > 0 ? open : next;
+                // The next step the stage calls for (at the price: the pricing offer, then a look at how it works); asking
+                // again beats asking for what the lead already said.
+                var pricing = intent == Intent.Pricing || state == ConversationState.PriceNegotiation;
+                var first = (pricing ? PricingWhenAllIsKnown : NextStepWhenAllIsKnown).For(german);
+                open = first.Where(q => !AskedRecently(request, q)).ToArray();
+                open = open.Length > 0 || !pricing ? open : NextStepWhenAllIsKnown.For(german).Where(q => !AskedRecently(request, q)).ToArray();
+                open = open.Length > 0 ? open : first;
             }
 
             return open[(int)((seed >> 3) % (uint)open.Length)];
