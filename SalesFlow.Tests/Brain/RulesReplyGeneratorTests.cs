@@ -240,7 +240,7 @@ public sealed class RulesReplyGeneratorTests
         {
             var reply = await Generate(ConversationState.InterestQualification, Intent.Interest, language, "Tom", ChannelKind.WhatsApp, turn, text);
 
-            Assert.Contains(ReplyTemplates.PainOpeners.For(language == "de"), opener => reply.StartsWith(opener.Replace("{, name}", ", Tom", StringComparison.Ordinal), StringComparison.Ordinal));
+            AssertOpensWith(ReplyTemplates.PainOpeners, language == "de", "Tom", reply);
             Assert.EndsWith("?", reply);
         }
     }
@@ -333,7 +333,7 @@ public sealed class RulesReplyGeneratorTests
         var known = await _generator.GenerateAsync(Request(ConversationState.ValueProposition, intent, language, "Anna", ChannelKind.WhatsApp, 3, text, "Acme GmbH") with { KeyFacts = ["email: anna@example.com"] }, CancellationToken.None);
         var byEmail = await Generate(ConversationState.ValueProposition, intent, language, "Anna", ChannelKind.Email, 3, text);
 
-        Assert.Contains(ReplyTemplates.MaterialsOpeners.For(german), opener => reply.StartsWith(opener.Replace("{, name}", ", Anna", StringComparison.Ordinal), StringComparison.Ordinal));
+        AssertOpensWith(ReplyTemplates.MaterialsOpeners, german, "Anna", reply);
         Assert.EndsWith(where, reply, StringComparison.Ordinal);
         Assert.DoesNotContain(where, known, StringComparison.Ordinal);
         Assert.DoesNotContain(where, byEmail, StringComparison.Ordinal);
@@ -403,7 +403,7 @@ public sealed class RulesReplyGeneratorTests
         {
             var reply = await Generate(ConversationState.PriceNegotiation, Intent.Pricing, language, "Anna", ChannelKind.WhatsApp, turn, text);
 
-            Assert.Contains(ReplyTemplates.Objections[ReplyTemplates.ObjectionKind.Price].Opener.For(german), opener => reply.StartsWith(opener.Replace("{, name}", ", Anna", StringComparison.Ordinal), StringComparison.Ordinal));
+            AssertOpensWith(ReplyTemplates.Objections[ReplyTemplates.ObjectionKind.Price].Opener, german, "Anna", reply);
         }
     }
 
@@ -415,6 +415,10 @@ public sealed class RulesReplyGeneratorTests
             Assert.All(ReplyTemplates.IntentQuestions[Intent.Pricing].For(german), question => Assert.True(ReplyTemplates.AsksTeamSize(question), question));
         }
     }
+
+    /// <summary>The reply begins with one of <paramref name="openers"/>, addressed to <paramref name="name"/>.</summary>
+    private static void AssertOpensWith(ReplyTemplates.Variants openers, bool german, string name, string reply) =>
+        Assert.Contains(openers.For(german), opener => reply.StartsWith(opener.Replace("{, name}", ", " + name, StringComparison.Ordinal), StringComparison.Ordinal));
 
     private Task<string> Generate(ConversationState state, Intent intent, string language, string? name, ChannelKind channel, int turn, string text) =>
         _generator.GenerateAsync(Request(state, intent, language, name, channel, turn, text, "Acme GmbH"), CancellationToken.None);
