@@ -66,6 +66,7 @@ public static class DialogueContext
         "thanks", "thank you", "thx", "ty", "cheers", "got it", "cool", "great", "alright", "fine", "noted", "ok thanks", "okay thanks",
         "danke", "danke schoen", "vielen dank", "alles klar", "verstanden", "super", "prima", "ok danke", "okay danke", "gut",
         "cool thanks", "great thanks", "perfect", "nice", "awesome", "perfekt", "top", "super danke", "danke dir",
+        "perfect thanks", "perfect thank you", "great thank you", "perfekt danke", "top danke", "prima danke", "passt danke",
     };
 
     /// <summary>The prompt in SalesFlow's own last message.</summary>

@@ -116,6 +116,7 @@ public sealed class LearntBrainTests
     [InlineData("honestly our biggest issue is that people message us on whatsapp at night and nobody answers till morning")]
     [InlineData("Bei uns kommen viele Probetraining-Anfragen per WhatsApp rein und wir schaffen es nicht alle zu beantworten")]
     [InlineData("Wir haben das Problem, dass Interessenten abends schreiben und erst am nächsten Tag eine Antwort bekommen")]
+    [InlineData("hubspot doesn't do whatsapp well tbh")]
     [InlineData("Hello, I run a roofing company in Austin. We get a lot of leads from Google ads but my guys are on roofs all day and can't answer.")]
     public void ALeadDescribingAPainInItsOwnWorkStatesANeed(string text) =>
         Assert.Equal(Intent.Interest, TestBrain.Reader.Read(text).Intent);
@@ -126,6 +127,7 @@ public sealed class LearntBrainTests
     [InlineData("your system is so slow we miss leads")]
     [InlineData("I wrote to you twice and nobody answers")]
     [InlineData("I called three times and you can't answer a simple question")]
+    [InlineData("your app doesn't do exports properly")]
     public void AFaultInTheProductIsNoPainToSellAgainst(string text) =>
         Assert.NotEqual(Intent.Interest, TestBrain.Reader.Read(text).Intent);
 

@@ -17,6 +17,7 @@ public sealed class DialogueContextTests
     [InlineData("Alles klar", ShortAnswer.Acknowledged)]
     [InlineData("ok cool", ShortAnswer.Yes)]
     [InlineData("perfekt", ShortAnswer.Acknowledged)]
+    [InlineData("Perfekt, danke", ShortAnswer.Acknowledged)]
     [InlineData("??", ShortAnswer.Puzzled)]
     [InlineData("?!?", ShortAnswer.Puzzled)]
     [InlineData("!", ShortAnswer.None)]

@@ -93,7 +93,7 @@ internal static class IntentRules
         // answers" is a complaint about the business).
         "nobody answers|no one answers|nobody replies|no one replies|nobody responds|no one responds|go unanswered|goes unanswered|slow to respond|slow to reply & we|us|our|were",
         "cant answer|cannot answer|cant reply|cant respond|cant pick up|cant get back & we|us|our|were|my guys|my team|my staff|my people|my reps|my techs|my crew",
-        "groesste problem|groesstes problem|hauptproblem|unser problem ist", "problem & dass|that & wir|uns|unser*|we|us|our",
+        "doesnt do|does not do|dont do|cant do|cannot do & well|properly|good|great|reliably", "groesste problem|groesstes problem|hauptproblem|unser problem ist", "problem & dass|that & wir|uns|unser*|we|us|our",
         "erst am naechsten tag|erst am naechsten morgen|next day|next morning|till morning|until morning & antwort*|answer*|repl*|respon*", "schaff* & nicht & alle|anfragen|beantwort*|antwort*|nachricht*",
         "niemand antwortet|keiner antwortet|unbeantwortet & wir|uns|unser*",
         "verlier* & ueberblick|leads|anfragen|kunden|interessenten", "keinen ueberblick|ueberblick fehlt",
