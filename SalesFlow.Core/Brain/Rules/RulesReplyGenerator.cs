@@ -86,6 +86,7 @@ public sealed class RulesReplyGenerator : IReplyGenerator
     private static (string Opener, string Question) Choose(ReplyRequest request, bool german, uint seed, bool email)
     {
         var intent = request.Analysis.Intent;
+        var lead = LeadText.Parse(request.LeadText); // once per reply: several replies depend on what the lead wrote
         var state = request.State;
         // The one question that moves on; never one the lead has already answered ("we are 8 salespeople", "we lose
         // track of leads") nor the one SalesFlow asked last time (a lead was asked "what would make the biggest
@@ -131,7 +132,7 @@ public sealed class RulesReplyGenerator : IReplyGenerator
             return (answer.Replace("{", "(", StringComparison.Ordinal).Replace("}", ")", StringComparison.Ordinal), Ask(follow));
         }
 
-        if ((intent is Intent.Question or Intent.Interest or Intent.Other) && IntentRules.AsksForMaterials(LeadText.Parse(request.LeadText)))
+        if ((intent is Intent.Question or Intent.Interest or Intent.Other) && IntentRules.AsksForMaterials(lead))
         {
             return (Pick(MaterialsOpeners, german, seed), email || KnowsAnEmailAddress(request) ? Ask(StateQuestions[state]) : Pick(MaterialsWhereQuestion, german, seed));
         }
@@ -139,10 +140,10 @@ public sealed class RulesReplyGenerator : IReplyGenerator
         switch (intent)
         {
             // "Is this an AI bot?" was answered "Of course! A colleague will take over": a lead that asks gets the truth.
-            case Intent.Human when IntentRules.AsksIfBot(LeadText.Parse(request.LeadText)):
+            case Intent.Human when IntentRules.AsksIfBot(lead):
                 return (Pick(BotDisclosure, german, seed), Ask(IntentQuestions[intent]));
 
-            case Intent.Pricing when IntentRules.StatesTightBudget(LeadText.Parse(request.LeadText)):
+            case Intent.Pricing when IntentRules.StatesTightBudget(lead):
                 return (Pick(Objections[ObjectionKind.Price].Opener, german, seed), Ask(IntentQuestions[intent]));
 
             case Intent.Human:
@@ -158,7 +159,7 @@ public sealed class RulesReplyGenerator : IReplyGenerator
                 return (Pick(Openers[intent], german, seed), Ask(IntentQuestions[intent]));
 
             // "we lose track of leads in spreadsheets": a pain is acknowledged, not met with "Great to hear!".
-            case Intent.Interest when IntentRules.DescribesPain(LeadText.Parse(request.LeadText)):
+            case Intent.Interest when IntentRules.DescribesPain(lead):
                 return (Pick(PainOpeners, german, seed), Ask(PainQuestions));
 
             case Intent.Objection:
