@@ -30,7 +30,8 @@ public sealed record TurnResult(
     Client Client,
     LeadInsights? Insights = null,
     LeadProfile? Profile = null,
-    ComplianceResult? Compliance = null);
+    ComplianceResult? Compliance = null,
+    DateTimeOffset? CheckBackAt = null);
 
 /// <summary>Receives the reply's tokens as they are written (the streaming API); the stored reply follows in the <see cref="TurnResult"/>.</summary>
 public delegate ValueTask ReplyTokenSink(string token, CancellationToken ct);
@@ -161,6 +162,14 @@ public sealed class ConversationEngine(
         // A short answer ("yes", "passt", "no", "ok") is read against what SalesFlow last asked (DialogueContext).
         var reading = await ReadAgainstLastPromptAsync(conversation, text, insights.Analysis, lead.FirstName, lead.Language, ct)
             ?? EmailTexts.ReadingFor(email, text, lead.Language == "de", lead.FirstName);
+        // "can you text me again next week?": when we write again, said in the reply and kept by the follow-up (not a meeting wish).
+        var zone = FollowUps.FollowUpPlanner.ZoneOf(Reach.LeadTimeZone.For(lead, client));
+        var checkBackAt = await CheckBackAsync(conversation, text, insights.Analysis, answered.CreatedAt, zone, ct);
+        if (checkBackAt is { } checkBack)
+        {
+            reading = new DialogueReading(Intent.Objection, FollowUps.CheckBack.Confirmation(checkBack, zone, lead.Language ?? insights.Analysis.Language, lead.FirstName));
+        }
+
         if (reading?.Intent is { } contextual)
         {
             insights = insights with { Analysis = insights.Analysis with { Intent = contextual, Confidence = Math.Max(insights.Analysis.Confidence, 0.9) } };
@@ -177,7 +186,7 @@ public sealed class ConversationEngine(
         var policy = CompliancePolicy.For(client, firstMessage: conversation.TurnCount == 0);
 
         // Meetings first (offer, book, cancel, move), only where a normal reply would be written; a booking closes.
-        var meetingTurn = ReplyWriter.PurposeOf(lead, wasEscalated, consent) is OutboxPurpose.Reply
+        var meetingTurn = ReplyWriter.PurposeOf(lead, wasEscalated, consent) is OutboxPurpose.Reply && checkBackAt is null
             ? await meetings.TryHandleAsync(new MeetingTurnContext(client, lead, answered, text, analysis, conversation.State, turned.State), ct)
             : null;
         if (meetingTurn is not null)
@@ -225,7 +234,7 @@ public sealed class ConversationEngine(
         // The stored score (and the lead list row) reflects the committed turn; publishes LeadBecameHot when it turns hot.
         var score = recent is null ? null : await scores.RefreshAfterTurnAsync(lead, committed, profile, recent, ct);
 
-        var result = new TurnResult(committed, conversation.State, analysis, reply, lead, client, insights, profile, verdict);
+        var result = new TurnResult(committed, conversation.State, analysis, reply, lead, client, insights, profile, verdict, checkBackAt);
         // Analytics: one store call per turn; it logs its own failures and never fails the turn.
         await turnObserver.ObserveAsync(result, answerable, ct);
 
@@ -262,6 +271,22 @@ public sealed class ConversationEngine(
     }
 
     /// <summary>The short answer read against SalesFlow's newest message before this turn; null when the lead said more.</summary>
+    /// <summary>
+    /// When the lead asked us to write again (<see cref="FollowUps.CheckBack"/>); the last prompt is read only for a
+    /// message that names a time without asking in so many words (the answer to "When would be a better time…?").
+    /// </summary>
+    private async Task<DateTimeOffset?> CheckBackAsync(Conversation conversation, string text, MessageAnalysis analysis, DateTimeOffset writtenAt, TimeZoneInfo zone, CancellationToken ct)
+    {
+        if (analysis.Intent is Intent.OptOut or Intent.Human || !(FollowUps.CheckBack.IsRequested(text, null) || FollowUps.CheckBack.NamesATime(text)))
+        {
+            return null;
+        }
+
+        var recent = await conversations.ListMessagesAsync(conversation.ClientId, conversation.Id, 10, ct);
+        var lastOutbound = recent.LastOrDefault(m => m.Direction == MessageDirection.Outbound)?.Text;
+        return FollowUps.CheckBack.For(text, lastOutbound, writtenAt, zone);
+    }
+
     private async Task<DialogueReading?> ReadAgainstLastPromptAsync(Conversation conversation, string text, MessageAnalysis analysis, string? name, string? language, CancellationToken ct)
     {
         if (DialogueContext.Read(text) == ShortAnswer.None || analysis.Intent is Intent.OptOut or Intent.Human)

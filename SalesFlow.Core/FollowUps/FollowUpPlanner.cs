@@ -10,6 +10,7 @@ namespace SalesFlow.Core.FollowUps;
 /// <param name="LeadWroteAt">The lead's latest message (the conversation's last inbound time).</param>
 /// <param name="Won">The conversation reached a won outcome (post-purchase): no more selling.</param>
 /// <param name="TimeZone">The lead's IANA time zone (<see cref="Reach.LeadTimeZone"/>); null reads the quiet hours in UTC.</param>
+/// <param name="CheckBackAt">When the lead asked to be written to again (<see cref="CheckBack"/>): the cycle's first step waits until then.</param>
 public sealed record FollowUpFacts(
     string Cycle,
     DateTimeOffset RepliedAt,
@@ -19,7 +20,8 @@ public sealed record FollowUpFacts(
     bool OptedOut,
     bool Escalated,
     bool Won,
-    string? TimeZone);
+    string? TimeZone,
+    DateTimeOffset? CheckBackAt);
 
 public enum FollowUpAction
 {
@@ -96,7 +98,9 @@ public static class FollowUpPlanner
     public static DateTimeOffset DueAt(FollowUpFacts facts, FollowUpCadence cadence, QuietHours quiet)
     {
         var step = facts.StepsSent;
-        var due = facts.RepliedAt + cadence.Offsets[step];
+        // A lead that asked to hear from us next week gets the first step then, the rest spaced as the cadence spaces them.
+        var origin = facts.CheckBackAt is { } asked && asked - cadence.Offsets[0] > facts.RepliedAt ? asked - cadence.Offsets[0] : facts.RepliedAt;
+        var due = origin + cadence.Offsets[step];
         if (step > 0 && facts.LastStepAt is { } last)
         {
             var spaced = last + (cadence.Offsets[step] - cadence.Offsets[step - 1]);

@@ -57,6 +57,12 @@ public sealed class MeetingDialogue(MeetingService meetings, IMeetingStore store
         var offer = await store.GetOfferAsync(client.Id, lead.Id, ct);
         var open = offer is not null && offer.ThroughSeq < answered.Seq ? offer.Slots.Where(s => s.Start > now).ToList() : [];
         var choice = SlotChoice.Read(turn.Text, open, cancellable is not null, now, party.Zone);
+        if (choice.Kind is SlotChoiceKind.Requested or SlotChoiceKind.OtherTimes && choice.Date is null && choice.Time is null && Brain.Rules.IntentRules.DescribesPain(Brain.Rules.LeadText.Parse(turn.Text)))
+        {
+            // "Our customers write in the evenings and at weekends, nobody is there": a pain told, not a time asked for.
+            choice = SlotChoice.Nothing;
+        }
+
         // A buyer's go-ahead ("dann machen wir das") also turns into the closing attempt, but it gets the purchase reply's
         // next step (the contract details), not "Happy to set up a demo".
         var wantsMeeting = turn.Analysis.Intent == Intent.Meeting

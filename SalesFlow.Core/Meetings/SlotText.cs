@@ -24,6 +24,13 @@ public static partial class SlotText
             : local.ToString("ddd d MMM HH:mm", English);
     }
 
+    /// <summary>A day without a time: "Mon 14 Dec" / "Mo., 14. Dez.".</summary>
+    public static string FormatDay(DateTimeOffset at, TimeZoneInfo zone, string? language)
+    {
+        var local = TimeZoneInfo.ConvertTime(at, zone).DateTime;
+        return IsGerman(language) ? local.ToString("ddd'.', d. MMM", German) : local.ToString("ddd d MMM", English);
+    }
+
     /// <summary>The choice as a question: "Tue 3 Dec 14:00 or Wed 4 Dec 10:30?", "A, B oder C?".</summary>
     public static string Offer(IReadOnlyList<MeetingSlot> slots, TimeZoneInfo zone, string? language) => Choice(slots, zone, language) + "?";
 

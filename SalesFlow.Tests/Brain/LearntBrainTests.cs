@@ -118,6 +118,8 @@ public sealed class LearntBrainTests
     [InlineData("Wir haben das Problem, dass Interessenten abends schreiben und erst am nächsten Tag eine Antwort bekommen")]
     [InlineData("hubspot doesn't do whatsapp well tbh")]
     [InlineData("Hello, I run a roofing company in Austin. We get a lot of leads from Google ads but my guys are on roofs all day and can't answer.")]
+    [InlineData("Unsere Kunden schreiben uns oft abends und am Wochenende, da ist keiner da")]
+    [InlineData("Customers text us in the evening and on weekends when nobody is around")]
     public void ALeadDescribingAPainInItsOwnWorkStatesANeed(string text) =>
         Assert.Equal(Intent.Interest, TestBrain.Reader.Read(text).Intent);
 
@@ -134,6 +136,20 @@ public sealed class LearntBrainTests
     [Fact]
     public void AskingHowAFaultWillBeFixedStaysASupportCase() =>
         Assert.Equal(Intent.Support, TestBrain.Reader.Read("how can you fix my broken login?").Intent);
+
+    /// <summary>"hey who is this? how did you get my number" was read as an opt-out: the lead asked a question and was never answered.</summary>
+    [Theory]
+    [InlineData("hey who is this? how did you get my number")]
+    [InlineData("Woher haben Sie meine Nummer?")]
+    [InlineData("where did you get my contact details")]
+    public void ALeadAskingHowWeGotItsNumberHasNotOptedOut(string text) =>
+        Assert.NotEqual(Intent.OptOut, TestBrain.Reader.Read(text).Intent);
+
+    [Theory]
+    [InlineData("How did you get my number? Remove it now.")]
+    [InlineData("Woher haben Sie meine Nummer? Sofort löschen!")]
+    public void ALeadAskingHowWeGotItsNumberAndToRemoveItOptsOut(string text) =>
+        Assert.Equal(Intent.OptOut, TestBrain.Reader.Read(text).Intent);
 
     /// <summary>A lead putting the decision off stalls, however warmly (the model read these as interest, 1.00).</summary>
     [Theory]

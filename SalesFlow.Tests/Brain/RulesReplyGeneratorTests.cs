@@ -201,6 +201,8 @@ public sealed class RulesReplyGeneratorTests
 
     [Theory]
     [InlineData("That's too expensive", "budget")]
+    [InlineData("thats way too much for us", "budget")]
+    [InlineData("hmm that is a bit steep for a small shop", "budget")]
     [InlineData("We already use HubSpot", "already")]
     [InlineData("I need to think about it", "time you need")]
     [InlineData("ok let me talk to my boss and get back to you", "time you need")]
@@ -352,6 +354,20 @@ public sealed class RulesReplyGeneratorTests
         Assert.DoesNotContain(disclosure, plain, StringComparison.Ordinal);
     }
 
+    /// <summary>"who is this? how did you get my number" is answered with who writes and the way out, before any selling.</summary>
+    [Theory]
+    [InlineData("hey who is this? how did you get my number", "en", Intent.Other, "AI assistant of Acme", "reply STOP")]
+    [InlineData("Wer sind Sie? Woher haben Sie meine Nummer?", "de", Intent.Question, "KI-Assistent von Acme", "antworten Sie einfach STOP")]
+    public async Task ALeadAskingWhoWritesIsToldWhoAndHowToStop(string text, string language, Intent intent, string who, string stop)
+    {
+        var reply = await Generate(ConversationState.InitialContact, intent, language, "Mike", ChannelKind.WhatsApp, 2, text);
+        var plain = await Generate(ConversationState.InitialContact, intent, language, "Mike", ChannelKind.WhatsApp, 2, "hmm");
+
+        Assert.Contains(who, reply, StringComparison.Ordinal);
+        Assert.Contains(stop, reply, StringComparison.Ordinal);
+        Assert.DoesNotContain(who, plain, StringComparison.Ordinal);
+    }
+
     /// <summary>A dental chain was asked "What would make the biggest difference?" again two replies later.</summary>
     [Fact]
     public async Task AQuestionAskedTwoRepliesAgoIsNotAskedAgain()
@@ -404,6 +420,29 @@ public sealed class RulesReplyGeneratorTests
             var reply = await Generate(ConversationState.PriceNegotiation, Intent.Pricing, language, "Anna", ChannelKind.WhatsApp, turn, text);
 
             AssertOpensWith(ReplyTemplates.Objections[ReplyTemplates.ObjectionKind.Price].Opener, german, "Anna", reply);
+        }
+    }
+
+    /// <summary>"Could you tell me your team size?" and, a turn later, "How many people on your team would use it?"</summary>
+    [Fact]
+    public async Task TheTeamSizeAskedInOtherWordsLastTurnIsNotAskedAgain()
+    {
+        foreach (var asked in ReplyTemplates.IntentQuestions[Intent.Pricing].For(false))
+        {
+            var history = new[]
+            {
+                new HistoryMessage(true, "what does it cost", ChannelKind.WhatsApp, DateTimeOffset.UnixEpoch),
+                new HistoryMessage(false, "Happy to help with pricing. " + asked, ChannelKind.WhatsApp, DateTimeOffset.UnixEpoch),
+                new HistoryMessage(true, "can you do a discount if we pay yearly?", ChannelKind.WhatsApp, DateTimeOffset.UnixEpoch),
+            };
+            for (var turn = 3; turn <= 6; turn++)
+            {
+                var request = Request(ConversationState.PriceNegotiation, Intent.Pricing, "en", "Anna", ChannelKind.WhatsApp, turn, "can you do a discount if we pay yearly?", "Acme GmbH") with { History = history };
+
+                var reply = await _generator.GenerateAsync(request, CancellationToken.None);
+
+                Assert.False(ReplyTemplates.AsksTeamSize(reply), reply);
+            }
         }
     }
 

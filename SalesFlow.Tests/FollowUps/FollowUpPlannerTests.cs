@@ -12,8 +12,8 @@ public sealed class FollowUpPlannerTests
 
     private static DateTimeOffset At(string iso) => DateTimeOffset.Parse(iso, System.Globalization.CultureInfo.InvariantCulture);
 
-    private static FollowUpFacts Facts(DateTimeOffset? repliedAt = null, int stepsSent = 0, DateTimeOffset? lastStepAt = null, DateTimeOffset? leadWroteAt = null, string? zone = Berlin) =>
-        new(Cycle: "out_reply", repliedAt ?? RepliedAt, stepsSent, lastStepAt, leadWroteAt ?? (repliedAt ?? RepliedAt).AddMinutes(-5), OptedOut: false, Escalated: false, Won: false, zone);
+    private static FollowUpFacts Facts(DateTimeOffset? repliedAt = null, int stepsSent = 0, DateTimeOffset? lastStepAt = null, DateTimeOffset? leadWroteAt = null, string? zone = Berlin, DateTimeOffset? checkBackAt = null) =>
+        new(Cycle: "out_reply", repliedAt ?? RepliedAt, stepsSent, lastStepAt, leadWroteAt ?? (repliedAt ?? RepliedAt).AddMinutes(-5), OptedOut: false, Escalated: false, Won: false, zone, checkBackAt);
 
     private static FollowUpDecision Decide(FollowUpFacts facts, DateTimeOffset now, QuietHours? quiet = null) =>
         FollowUpPlanner.Decide(facts, FollowUpCadence.Default, quiet ?? QuietHours.Default, now);
@@ -41,6 +41,24 @@ public sealed class FollowUpPlannerTests
         Assert.Equal(FollowUpAction.Wait, decision.Action);
         Assert.Equal(stepsSent, decision.Step);
         Assert.Equal(RepliedAt.AddDays(days), decision.DueAt);
+    }
+
+    [Fact]
+    public void A_lead_that_asked_to_hear_from_us_next_week_gets_the_first_step_then_and_the_rest_spaced_after_it()
+    {
+        var asked = At("2026-06-15T10:00:00+02:00"); // the Monday after
+        var first = Decide(Facts(checkBackAt: asked), RepliedAt.AddHours(1));
+        Assert.Equal(new FollowUpDecision(FollowUpAction.Wait, 0, asked, "waiting"), first);
+
+        var second = Decide(Facts(stepsSent: 1, lastStepAt: asked, checkBackAt: asked), asked);
+        Assert.Equal(asked + (FollowUpCadence.Default.Offsets[1] - FollowUpCadence.Default.Offsets[0]), second.DueAt);
+    }
+
+    [Fact]
+    public void A_check_back_time_sooner_than_the_cadence_s_first_step_changes_nothing()
+    {
+        var decision = Decide(Facts(checkBackAt: RepliedAt.AddMinutes(10)), RepliedAt);
+        Assert.Equal(RepliedAt.AddHours(1), decision.DueAt);
     }
 
     [Fact]

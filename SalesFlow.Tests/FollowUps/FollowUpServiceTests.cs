@@ -167,6 +167,26 @@ public sealed class FollowUpServiceTests : IDisposable
         Assert.Equal(2, step.Progress.StepsSent);
     }
 
+    /// <summary>"Can you text me again next week?" was offered demo slots, and the cadence wrote an hour later.</summary>
+    [Fact]
+    public async Task A_lead_asking_to_be_written_to_next_week_is_told_the_day_and_the_first_step_waits_until_then()
+    {
+        var intake = await _bed.Say("Can you text me again next week? Busy right now", "wamid.later-please");
+        var turn = (await _bed.Engine().ProcessLeadAsync("acme", intake.LeadId, default))!;
+        var monday = new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.FromHours(1)); // the clock's Sunday, in Berlin
+        var followUps = _bed.FollowUps();
+
+        Assert.Contains("I'll write to you again on Mon 23 Nov", turn.Reply!.Text, StringComparison.Ordinal);
+        Assert.Equal(monday, turn.CheckBackAt);
+        var afterTurn = followUps.PlanAfterTurn(turn, turn.Reply.CreatedAt)!;
+        var swept = await followUps.PlanAsync("acme", intake.LeadId, FollowUpProgress.None, turn.Reply.CreatedAt.AddHours(1), default);
+        Assert.Equal((FollowUpAction.Wait, monday), (afterTurn.Decision.Action, afterTurn.Decision.DueAt));
+        Assert.Equal((FollowUpAction.Wait, monday), (swept.Decision.Action, swept.Decision.DueAt));
+        var early = await followUps.RunStepAsync("acme", intake.LeadId, swept.Progress, turn.Reply.CreatedAt.AddHours(1), default);
+        Assert.Equal(FollowUpStepOutcome.Skipped, early.Outcome);
+        Assert.Equal(FollowUpStepOutcome.Written, (await followUps.RunStepAsync("acme", intake.LeadId, swept.Progress, monday, default)).Outcome);
+    }
+
     [Fact]
     public async Task A_message_from_the_lead_before_the_step_skips_it_and_the_plan_cancels_the_cycle()
     {

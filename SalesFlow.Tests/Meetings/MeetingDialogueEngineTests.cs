@@ -149,6 +149,31 @@ public sealed class MeetingDialogueEngineTests : IDisposable
         Assert.DoesNotContain("09:00", turn.Reply.Text, StringComparison.Ordinal);
     }
 
+    /// <summary>"Unsere Kunden schreiben uns oft abends und am Wochenende, da ist keiner da" was offered other times.</summary>
+    [Fact]
+    public async Task A_pain_told_while_slots_are_open_is_no_request_for_other_times()
+    {
+        await Turn("Can we book a demo?");
+
+        var turn = await Turn("Our customers text us in the evenings and on weekends when nobody is around");
+
+        Assert.True(!turn.Reply!.Text.Contains("Dec", StringComparison.Ordinal), turn.Reply.Text);
+        Assert.Equal(Intent.Interest, turn.Analysis.Intent);
+    }
+
+    /// <summary>"Can you text me again next week?" with slots open was offered next week's slots.</summary>
+    [Fact]
+    public async Task A_lead_asking_to_be_written_to_next_week_while_slots_are_open_is_told_when_not_offered_slots()
+    {
+        await Turn("Can we book a demo?");
+
+        var turn = await Turn("Can you text me again next week?");
+
+        Assert.StartsWith("Of course, Anna! I'll write to you again on Mon ", turn.Reply!.Text, StringComparison.Ordinal);
+        Assert.NotNull(turn.CheckBackAt);
+        Assert.Empty(_bed.Meetings.All);
+    }
+
     [Fact]
     public async Task None_of_these_gets_other_slots()
     {

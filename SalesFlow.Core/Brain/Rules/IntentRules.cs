@@ -101,6 +101,7 @@ internal static class IntentRules
         "stunden & kopier*|abtipp*|verbring*", "zu viel zeit & kostet|kosten|verlier*|verbring*|geht", "zeitaufw*",
         "manuell|per hand|von hand|haendisch & eintrag*|eingeb*|kopier*|uebertrag*|pfleg*|alles", "abtipp*",
         "nicht hinterher|ueberfordert|ueberlastet", "verpass* & anfragen|leads|kunden|chancen|auftraege",
+        "keiner da|niemand da|keiner erreichbar|niemand erreichbar|nicht erreichbar|nobody there|no one there|nobody around|no one around|nobody available|no one available|nobody is around|no one is around|nobody is there|no one is there|nobody is available|no one is available|nobody in the office|no one in the office & abends|wochenende*|nachts|feierabend|evening*|weekend*|night*|after hours",
         "bleib* liegen|liegen bleiben|liegenbleiben", "vergess* & nachzufassen|nachfassen|zurueckzurufen", "zu langsam & antwort*|reagier*");
 
     /// <summary>A fault in the product itself: a support case, not a pain to sell against.</summary>
@@ -143,6 +144,42 @@ internal static class IntentRules
     /// <summary>Whether the lead asks to be sent material to read (<see cref="MaterialsRequest"/>).</summary>
     public static bool AsksForMaterials(LeadText lead) => MaterialsRequest.IsMatch(lead.Words);
 
+    /// <summary>
+    /// A lead asking who is writing or where its number comes from ("hey who is this? how did you get my number",
+    /// "Woher haben Sie meine Nummer?"): a question to answer truthfully, with the way out offered. It used to be read
+    /// as an opt-out, and the lead, who had asked a question, never heard from us again. "…Remove it now" still opts out.
+    /// </summary>
+    private static readonly PhraseRuleSet WhoWeAreQuestion = new(
+        "who is this|who are you|who is writing|who is texting|who is messaging|whos this|who dis",
+        "how|where & did you|do you & get|got|find|have & my number|my contact*|my details|my data|my email|my address",
+        "wer ist da|wer ist das|wer sind sie|wer seid ihr|wer bist du|wer schreibt",
+        "woher & haben sie|habt ihr|hast du|kennen sie|kennt ihr & meine nummer|meine daten|meinen kontakt|meine kontaktdaten|meine mail*|meine adresse");
+
+    /// <summary>Whether the lead asks who is writing or how we got its number (<see cref="WhoWeAreQuestion"/>).</summary>
+    public static bool AsksWhoWeAre(LeadText lead) => WhoWeAreQuestion.IsMatch(lead.Words);
+
+    /// <summary>
+    /// A lead asking to be written to again at a later time ("can you text me again next week?", "try me again in a couple
+    /// of weeks", "Können Sie mich nächste Woche nochmal anschreiben?"): not a meeting wish (it was offered demo slots).
+    /// "Call me next week" stays a meeting; "I'll get back to you next week" is the lead's own deferral.
+    /// </summary>
+    private static readonly PhraseRuleSet LaterContact = new(
+        "text me|text us|message me|message us|msg me|write me|write to me|write us|email me|email us|mail me|ping me|ping us|contact me|contact us|hit me up|try me|try us|get back to me|get back to us|reach out again|reach out to me|reach out to us|check back|check in with me|follow up with me|circle back|ask me again|remind me"
+            + " & later|next week|next month|next year|in a week|in a few|in a couple|in two|in three|in 2|in 3|in 4|in a month|after the|after christmas|after new year|tomorrow|monday|tuesday|wednesday|thursday|friday|january|february|march|april|june|july|august|september|october|november|december|end of the month|beginning of next"
+            + " & !dont|never|stop",
+        "melden sie sich|meld dich|meldet euch|melde dich|melden sie sich wieder|schreiben sie mir|schreib mir|schreibt mir|schreiben sie uns|kontaktieren sie mich|kontaktieren sie uns|anschreiben|schreiben sie mich|fragen sie mich|frag mich|fragen sie nochmal|erinnern sie mich"
+            + " & spaeter|naechste* woche|naechste* monat*|naechstes jahr|kommende* woche|kommende* monat*|in einer woche|in zwei|in drei|in 2|in 3|in ein paar|in einem monat|morgen wieder|morgen nochmal|morgen noch mal|erst morgen|dann morgen|nach den feiertagen|nach weihnachten|nach neujahr|im neuen jahr|montag|dienstag|mittwoch|donnerstag|freitag|januar|februar|maerz|april|juni|juli|august|september|oktober|november|dezember|ende des monats|anfang des monats"
+            + " & !nicht mehr|nie|keine");
+
+    /// <summary>Whether the lead asks to be written to again later (<see cref="LaterContact"/>).</summary>
+    public static bool AsksToBeContactedLater(LeadText lead) => LaterContact.IsMatch(lead.Words);
+
+    private static readonly PhraseRuleSet MeetingWord = new(
+        "call|meeting|demo|appointment|zoom|video|teams call|meet", "termin|gespraech|telefonat|anruf|treffen|videocall|vorfuehrung");
+
+    /// <summary>Whether the lead names a meeting of any kind (a call, a demo, ein Termin).</summary>
+    public static bool NamesAMeeting(LeadText lead) => MeetingWord.IsMatch(lead.Words);
+
     /// <summary>Whether the lead asks if it is talking to a machine ("Is this an AI bot?", "Bist du ein Mensch?").</summary>
     public static bool AsksIfBot(LeadText lead) => BotQuestion.IsMatch(lead.Words);
 
@@ -181,9 +218,9 @@ internal static class IntentRules
             "nicht mehr kontaktier*", "=loesch* & nummer|daten|kontakt*", "=stopp", "mich in ruhe|uns in ruhe", "nie wieder",
             "nicht mehr bekommen|nicht mehr erhalten|nicht mehr zugeschickt", "verteiler", "zuspam*", "zugespamt",
             "widersprech* & daten|nutzung|werbung|verarbeitung", "zusendung* & ein|einstellen", "=newsletter & abmeld*|aus",
-            "melde* & mich|uns & ab & !spaeter", "hoer*|hoert & auf & schreib*|schick*|nachricht*|mail*|spam*|whatsapp*|nerv*", "woher haben sie meine nummer")),
+            "melde* & mich|uns & ab & !spaeter", "hoer*|hoert & auf & schreib*|schick*|nachricht*|mail*|spam*|whatsapp*|nerv*")),
         // "hör auf": usually "stop messaging me", but "hören Sie auf mit dem Bot, ich will jemanden sprechen" is a hand-over.
-        new(Intent.OptOut, 7.5, new("hoeren sie & auf", "hoer & auf", "hoert & auf", "how did you get my number", "spam")),
+        new(Intent.OptOut, 7.5, new("hoeren sie & auf", "hoer & auf", "hoert & auf", "spam")),
 
         // ---------------------------------------------------------------- human
         new(Intent.Human, 9.5, new(

@@ -89,6 +89,15 @@ internal static class ReplyTemplates
         ["Good question{, name}: I'm an AI assistant. A colleague from the {client} team will take over and get back to you personally."],
         ["Gute Frage{, name}: Ich bin ein KI-Assistent. Ein Kollege aus dem {client}-Team übernimmt und meldet sich persönlich bei Ihnen."]);
 
+    /// <summary>Who is writing and what the number is used for, with the way out (after "who is this? how did you get my number").</summary>
+    public static readonly Variants WhoWeAre = new(
+        ["You're chatting with the AI assistant of {client}. We only use your contact details to answer you here; if you'd rather not hear from us, just reply STOP and we won't write again."],
+        ["Hier schreibt der KI-Assistent von {client}. Ihre Kontaktdaten nutzen wir nur, um Ihnen hier zu antworten; wenn Sie keine Nachrichten mehr möchten, antworten Sie einfach STOP, dann schreiben wir nicht mehr."]);
+
+    /// <summary>Our question when to write again: a time named in answer to it asks for a check-back (<see cref="FollowUps.CheckBack"/>).</summary>
+    public static readonly string[] CheckBackQuestions =
+        ["When would be a better time for me to check back?", "Wann wäre ein besserer Zeitpunkt, um mich noch einmal zu melden?"];
+
     /// <summary>Greeting openers for e-mail, where the salutation line already says hello.</summary>
     public static readonly Variants EmailGreetingOpeners = new(
         ["Thanks for reaching out to {client}.", "Great to hear from you.", "Thank you for your message."],
@@ -198,8 +207,8 @@ internal static class ReplyTemplates
         [ObjectionKind.Timing] = (
             new(["No problem{, name}, I know timing matters.", "Completely understand{, name}, there's never a perfect moment."],
                 ["Kein Problem{, name}, das Timing muss passen.", "Verstehe ich gut{, name}, den perfekten Zeitpunkt gibt es selten."]),
-            new(["When would be a better time for me to check back?", "Would a short call later this month be easier for you?"],
-                ["Wann wäre ein besserer Zeitpunkt, um mich noch einmal zu melden?", "Wäre ein kurzes Gespräch später im Monat für Sie einfacher?"])),
+            new([CheckBackQuestions[0], "Would a short call later this month be easier for you?"],
+                [CheckBackQuestions[1], "Wäre ein kurzes Gespräch später im Monat für Sie einfacher?"])),
         [ObjectionKind.StatusQuo] = (
             new(["Good to hear you already have something in place{, name}. It can still be worth checking whether there's a gap to close.", "Makes sense{, name}, switching only pays off if it's clearly better for you."],
                 ["Schön, dass Sie bereits eine Lösung haben{, name}. Es kann sich trotzdem lohnen zu prüfen, ob es noch Lücken gibt.", "Verständlich{, name}, ein Wechsel lohnt sich nur, wenn er Ihnen klar etwas bringt."]),

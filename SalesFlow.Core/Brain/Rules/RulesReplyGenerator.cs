@@ -125,6 +125,12 @@ public sealed class RulesReplyGenerator : IReplyGenerator
             return (Pick(ReplyTemplates.StronglyNegative, german, seed), string.Empty);
         }
 
+        // "who is this? how did you get my number": answered before anything is sold.
+        if (intent is Intent.Question or Intent.Other or Intent.Greeting or Intent.Interest or Intent.Objection or Intent.Support && IntentRules.AsksWhoWeAre(lead))
+        {
+            return (Pick(WhoWeAre, german, seed), Ask(StateQuestions[state]));
+        }
+
         // A question the client's knowledge base answers: say what it says (the only facts the rules brain states), then move on.
         if (intent is Intent.Question or Intent.Pricing or Intent.Interest or Intent.Greeting or Intent.Other or Intent.Support && KnowledgeAnswer.From(request.Knowledge, email ? 600 : 200) is { } answer)
         {
@@ -179,7 +185,7 @@ public sealed class RulesReplyGenerator : IReplyGenerator
 
     private static bool AlreadyAsked(ReplyRequest request, string question) =>
         AskedRecently(request, question)
-        || (ReplyTemplates.AsksTeamSize(question) && LeadSaid(request, LeadSignalRules.StatesTeamSize))
+        || (ReplyTemplates.AsksTeamSize(question) && (LeadSaid(request, LeadSignalRules.StatesTeamSize) || RecentlyAskedTeamSize(request)))
         || (ReplyTemplates.AsksForTheNeed(question) && LeadSaid(request, LeadSignalRules.StatesNeed));
 
     /// <summary>How many of SalesFlow's latest messages a question is not repeated from.</summary>
@@ -191,6 +197,13 @@ public sealed class RulesReplyGenerator : IReplyGenerator
         var rendered = question.Replace("{client}", request.ClientName?.Trim(), StringComparison.Ordinal);
         return (request.History ?? []).Where(m => !m.FromLead).TakeLast(RecentReplies).Any(m => m.Text.Contains(rendered, StringComparison.Ordinal));
     }
+
+    /// <summary>
+    /// Whether one of SalesFlow's latest messages asked the team size in any wording: "Could you tell me your team size?"
+    /// and, a turn later, "How many people on your team would use it?" is the same question twice.
+    /// </summary>
+    private static bool RecentlyAskedTeamSize(ReplyRequest request) =>
+        (request.History ?? []).Where(m => !m.FromLead).TakeLast(RecentReplies).Any(m => ReplyTemplates.AsksTeamSize(m.Text));
 
     private static bool LeadSaid(ReplyRequest request, Func<string, bool> fact) =>
         fact(request.LeadText) || (request.History ?? []).Any(h => h.FromLead && fact(h.Text));
@@ -211,7 +224,8 @@ public sealed class RulesReplyGenerator : IReplyGenerator
             return ObjectionKind.Commitment;
         }
 
-        if (Any("expensive", "price", "cost", "budget", "afford", "cheaper", "money", "teuer", "preis", "kosten", "günstiger", "leisten", "geld"))
+        if (Any("expensive", "price", "cost", "budget", "afford", "cheaper", "money", "too much", "overpriced", "pricey", "out of our range", "steep",
+                "teuer", "preis", "kosten", "günstiger", "leisten", "geld", "zu viel", "zu hoch", "überteuert"))
         {
             return ObjectionKind.Price;
         }

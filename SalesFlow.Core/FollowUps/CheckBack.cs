@@ -1,0 +1,175 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using SalesFlow.Core.Brain.Rules;
+using SalesFlow.Core.Meetings;
+
+namespace SalesFlow.Core.FollowUps;
+
+/// <summary>
+/// A lead asking to be written to again later ("can you text me again next week?", "Melden Sie sich nächsten Monat
+/// nochmal", or "in two weeks" in answer to our "When would be a better time for me to check back?"). It was read as a
+/// meeting wish and offered demo slots, and the cadence wrote again an hour later. Now the reply says when SalesFlow
+/// will write, and the cycle's first follow-up waits until then (<see cref="FollowUpFacts.CheckBackAt"/>). Derived
+/// from the lead's message, our question before it and when it was written, so the turn and a later sweep that reads
+/// the messages again find the same time and nothing more is stored.
+/// </summary>
+public static partial class CheckBack
+{
+    /// <summary>The local time of day the check-back is written, unless the lead named one.</summary>
+    public static readonly TimeOnly DefaultTime = new(10, 0);
+
+    /// <summary>How long "later" (no time named) waits: a few days, as a rep would.</summary>
+    public const int DaysWhenNoTimeIsNamed = 3;
+
+    /// <summary>When to write to the lead again, in the lead's zone; null when the message asks for no such thing.</summary>
+    public static DateTimeOffset? For(string leadText, string? lastPrompt, DateTimeOffset writtenAt, TimeZoneInfo zone) =>
+        IsRequested(leadText, lastPrompt) ? When(leadText, writtenAt, zone) : null;
+
+    /// <summary>Whether the lead asks to be written to later, in so many words or by naming a time after our check-back question.</summary>
+    public static bool IsRequested(string leadText, string? lastPrompt)
+    {
+        ArgumentNullException.ThrowIfNull(leadText);
+        var lead = LeadText.Parse(leadText);
+        if (IntentRules.AsksToBeContactedLater(lead))
+        {
+            return true;
+        }
+
+        // "next week" answers our question; "can we book a call next week?" after it still wants a meeting.
+        return lastPrompt is not null && AsksWhenToCheckBack(lastPrompt) && NamesATime(leadText) && !IntentRules.NamesAMeeting(lead);
+    }
+
+    /// <summary>The day the lead named (or <see cref="DaysWhenNoTimeIsNamed"/> later), on a weekday, at the time it named or <see cref="DefaultTime"/>.</summary>
+    public static DateTimeOffset When(string leadText, DateTimeOffset writtenAt, TimeZoneInfo zone)
+    {
+        ArgumentNullException.ThrowIfNull(leadText);
+        ArgumentNullException.ThrowIfNull(zone);
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(writtenAt, zone).DateTime);
+        var text = " " + leadText.ToLowerInvariant() + " ";
+        var mention = SlotMention.Read(leadText);
+        var day = Relative(text, today) ?? Named(mention, today) ?? today.AddDays(DaysWhenNoTimeIsNamed);
+        day = day.DayOfWeek switch
+        {
+            DayOfWeek.Saturday => day.AddDays(2),
+            DayOfWeek.Sunday => day.AddDays(1),
+            _ => day,
+        };
+        var local = day.ToDateTime(mention.Time ?? DefaultTime);
+        return new DateTimeOffset(local, zone.GetUtcOffset(local));
+    }
+
+    /// <summary>The reply that says when SalesFlow writes again ("Of course, Anna! I'll write to you again on Mon 14 Dec. …").</summary>
+    public static string Confirmation(DateTimeOffset at, TimeZoneInfo zone, string? language, string? name)
+    {
+        var day = SlotText.FormatDay(at, zone, language);
+        var to = string.IsNullOrWhiteSpace(name) ? "" : ", " + name.Trim();
+        return SlotText.IsGerman(language)
+            ? $"Gerne{to}! Ich melde mich am {day} wieder bei Ihnen. Falls vorher etwas ist, schreiben Sie einfach hier."
+            : $"Of course{to}! I'll write to you again on {day}. If anything comes up before then, just reply here.";
+    }
+
+    /// <summary>Our question when to write again, in the lead's language.</summary>
+    public static string QuestionFor(bool german) => ReplyTemplates.CheckBackQuestions[german ? 1 : 0];
+
+    /// <summary>Whether a text is our question when to check back (the timing objection's question, either language).</summary>
+    public static bool AsksWhenToCheckBack(string prompt) =>
+        ReplyTemplates.CheckBackQuestions.Any(q => prompt.Contains(q, StringComparison.Ordinal));
+
+    /// <summary>Whether the text names a day or a span ("next week", "in two weeks", "Friday"): only then can it answer our question when to check back.</summary>
+    public static bool NamesATime(string leadText)
+    {
+        var mention = SlotMention.Read(leadText);
+        return mention.NamesDay || mention.NextWeek || Relative(" " + leadText.ToLowerInvariant() + " ", DateOnly.MinValue) is not null; // any day will do: only whether one is named counts
+    }
+
+    private static DateOnly? Relative(string text, DateOnly today)
+    {
+        if (InSoMany().Match(text) is { Success: true } m)
+        {
+            var n = Count(m.Groups["n"].Value);
+            var unit = m.Groups["u"].Value;
+            return unit.StartsWith('m') ? today.AddMonths(n) : unit.StartsWith('d') || unit.StartsWith('t') ? today.AddDays(n) : today.AddDays(7 * n);
+        }
+
+        if (NextMonth().IsMatch(text))
+        {
+            return new DateOnly(today.Year, today.Month, 1).AddMonths(1);
+        }
+
+        if (AfterTheHolidays().IsMatch(text) || NextYear().IsMatch(text))
+        {
+            return new DateOnly(today.Year + (today.Month >= 2 ? 1 : 0), 1, 7);
+        }
+
+        if (MonthName().Match(text) is { Success: true } month)
+        {
+            var number = MonthNumbers[month.Groups["m"].Value];
+            return new DateOnly(today.Year + (number <= today.Month ? 1 : 0), number, 1);
+        }
+
+        return null;
+    }
+
+    private static DateOnly? Named(SlotMention mention, DateOnly today)
+    {
+        if (mention.Date is { } date)
+        {
+            var candidate = new DateOnly(today.Year, date.Month, Math.Min(date.Day, DateTime.DaysInMonth(today.Year, date.Month)));
+            return candidate > today ? candidate : candidate.AddYears(1);
+        }
+
+        if (mention.Weekdays.Count > 0 && !mention.NextWeek)
+        {
+            var ahead = ((int)mention.Weekdays[0] - (int)today.DayOfWeek + 7) % 7;
+            return today.AddDays(ahead == 0 ? 7 : ahead);
+        }
+
+        if (mention.RelativeDays is int days && days > 0)
+        {
+            return today.AddDays(days);
+        }
+
+        if (!mention.NextWeek)
+        {
+            return null;
+        }
+
+        // "next week" (its Monday), "next week Tuesday" (that day of it).
+        var toMonday = ((int)DayOfWeek.Monday - (int)today.DayOfWeek + 7) % 7;
+        var monday = today.AddDays(toMonday == 0 ? 7 : toMonday);
+        return mention.Weekdays.Count > 0 ? monday.AddDays(((int)mention.Weekdays[0] - (int)DayOfWeek.Monday + 7) % 7) : monday;
+    }
+
+    private static int Count(string word) => word switch
+    {
+        "a" or "an" or "one" or "ein" or "eine" or "einer" or "einem" => 1,
+        "two" or "zwei" or "couple of" or "a couple of" => 2,
+        "three" or "drei" or "a few" or "few" or "ein paar" => 3,
+        "four" or "vier" => 4,
+        "five" or "fünf" => 5,
+        "six" or "sechs" => 6,
+        _ => int.TryParse(word, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is > 0 and <= 24 ? n : 1,
+    };
+
+    private static readonly Dictionary<string, int> MonthNumbers = new()
+    {
+        ["january"] = 1, ["januar"] = 1, ["february"] = 2, ["februar"] = 2, ["march"] = 3, ["märz"] = 3, ["maerz"] = 3, ["april"] = 4,
+        ["may"] = 5, ["mai"] = 5, ["june"] = 6, ["juni"] = 6, ["july"] = 7, ["juli"] = 7, ["august"] = 8, ["september"] = 9,
+        ["october"] = 10, ["oktober"] = 10, ["november"] = 11, ["december"] = 12, ["dezember"] = 12,
+    };
+
+    [GeneratedRegex(@"\b(?:in|after|nach|about|ca\.?|etwa)\s+(?<n>\d{1,2}|an?|one|two|three|four|five|six|(?:a )?few|(?:a )?couple of|eine[mr]?|ein paar|zwei|drei|vier|fünf|sechs)\s+(?<u>days?|weeks?|months?|tagen|tag|wochen|woche|monaten|monat)\b")]
+    private static partial Regex InSoMany();
+
+    [GeneratedRegex(@"\b(?:next month|following month|nächste[nm]? monat|naechste[nm]? monat|kommende[nm]? monat|anfang nächste[nm]? monat)\b")]
+    private static partial Regex NextMonth();
+
+    [GeneratedRegex(@"\b(?:next year|new year|nächste[sn]? jahr|naechste[sn]? jahr|neue[nm]? jahr|neujahr)\b")]
+    private static partial Regex NextYear();
+
+    [GeneratedRegex(@"\b(?:after|nach) (?:the )?(?:holidays|christmas|xmas|new year|den feiertagen|weihnachten|neujahr|dem jahreswechsel)\b")]
+    private static partial Regex AfterTheHolidays();
+
+    [GeneratedRegex(@"\b(?:in|im|early|late|anfang|ende|mitte)\s+(?<m>january|januar|february|februar|march|märz|maerz|april|may|mai|june|juni|july|juli|august|september|october|oktober|november|december|dezember)\b")]
+    private static partial Regex MonthName();
+}

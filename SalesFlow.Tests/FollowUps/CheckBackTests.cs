@@ -1,0 +1,73 @@
+using SalesFlow.Core.FollowUps;
+
+namespace SalesFlow.Tests.FollowUps;
+
+/// <summary>A lead asking to be written to again later: recognised, and the day it named read in its own zone.</summary>
+public sealed class CheckBackTests
+{
+    private static readonly TimeZoneInfo Berlin = TimeZoneInfo.FindSystemTimeZoneById("Europe/Berlin");
+
+    /// <summary>Wednesday 9 December 2026, 15:00 in Berlin.</summary>
+    private static readonly DateTimeOffset Written = new(2026, 12, 9, 15, 0, 0, TimeSpan.FromHours(1));
+
+    private static DateTimeOffset Berlin10(int year, int month, int day) => new(year, month, day, 10, 0, 0, TimeSpan.FromHours(1));
+
+    [Theory]
+    [InlineData("can you text me again next week?")]
+    [InlineData("message me next month, busy now")]
+    [InlineData("try me again in a couple of weeks")]
+    [InlineData("Please get back to me in January")]
+    [InlineData("Können Sie mich nächste Woche nochmal anschreiben?")]
+    [InlineData("Melden Sie sich bitte nächsten Monat wieder")]
+    [InlineData("Schreiben Sie mir nach den Feiertagen nochmal")]
+    public void ALeadAskingToBeWrittenToLaterIsACheckBack(string text) =>
+        Assert.True(CheckBack.IsRequested(text, lastPrompt: null), text);
+
+    [Theory]
+    [InlineData("Can you call me next week?")]
+    [InlineData("I'll get back to you next week")]
+    [InlineData("Ich melde mich nächste Woche")]
+    [InlineData("Guten Morgen, schreiben Sie mir bitte Infos per Mail")]
+    [InlineData("don't text me again next week or ever")]
+    [InlineData("Can we book a demo next Tuesday?")]
+    public void AMeetingWishTheLeadsOwnPromiseOrAnOptOutIsNoCheckBack(string text) =>
+        Assert.False(CheckBack.IsRequested(text, lastPrompt: null), text);
+
+    [Theory]
+    [InlineData("next week")]
+    [InlineData("in 2 weeks please")]
+    [InlineData("Nächsten Monat")]
+    public void ATimeNamedInAnswerToOurQuestionWhenToCheckBackIsACheckBack(string text)
+    {
+        Assert.True(CheckBack.IsRequested(text, "No problem, I know timing matters. " + CheckBack.QuestionFor(german: false)), text);
+        Assert.False(CheckBack.IsRequested(text, "Which day suits you best?"), text);
+    }
+
+    [Fact]
+    public void AMeetingWishAfterOurQuestionWhenToCheckBackStaysAMeetingWish() =>
+        Assert.False(CheckBack.IsRequested("Can we book a call next Tuesday?", CheckBack.QuestionFor(german: false)));
+
+    [Theory]
+    [InlineData("can you text me again next week?", 2026, 12, 14)] // the Monday of next week
+    [InlineData("try me again in two weeks", 2026, 12, 23)]
+    [InlineData("message me next month", 2027, 1, 1)]
+    [InlineData("write me on Friday", 2026, 12, 11)]
+    [InlineData("text me next week Tuesday", 2026, 12, 15)]
+    [InlineData("Melden Sie sich in einer Woche nochmal", 2026, 12, 16)]
+    [InlineData("Schreiben Sie mir nach Weihnachten nochmal", 2027, 1, 7)]
+    [InlineData("Please get back to me in March", 2027, 3, 1)]
+    [InlineData("text me later", 2026, 12, 14)] // three days on is a Saturday: the Monday after
+    public void TheDayTheLeadNamedIsReadInItsZoneAtTenOnAWeekday(string text, int year, int month, int day) =>
+        Assert.Equal(Berlin10(year, month, day), CheckBack.When(text, Written, Berlin));
+
+    [Fact]
+    public void ATimeTheLeadNamedIsKept() =>
+        Assert.Equal(new DateTimeOffset(2026, 12, 10, 15, 0, 0, TimeSpan.FromHours(1)), CheckBack.When("text me tomorrow at 3pm", Written, Berlin));
+
+    [Fact]
+    public void TheConfirmationSaysTheDayInTheLeadsLanguage()
+    {
+        Assert.Equal("Of course, Anna! I'll write to you again on Mon 14 Dec. If anything comes up before then, just reply here.", CheckBack.Confirmation(Berlin10(2026, 12, 14), Berlin, "en", "Anna"));
+        Assert.Contains("Ich melde mich am Mo., 14. Dez. wieder bei Ihnen", CheckBack.Confirmation(Berlin10(2026, 12, 14), Berlin, "de", "Anna"), StringComparison.Ordinal);
+    }
+}
