@@ -191,7 +191,7 @@ public sealed class ConversationEngine(
             : null;
         if (meetingTurn is not null)
         {
-            (reply, verdict) = await replies.WriteFixedAsync(lead, answered, OutboxPurpose.Reply, meetingTurn.Text, policy, now, ct);
+            (reply, verdict) = await replies.WriteFixedAsync(lead, answered, OutboxPurpose.Reply, meetingTurn.Text, client.Name, policy, now, ct);
             if (meetingTurn.Booked && turned.State != ConversationState.ClosingAttempt && SalesStateMachine.IsAllowed(turned.State, ConversationState.ClosingAttempt))
             {
                 (next, reason) = (ConversationState.ClosingAttempt, "meeting booked");
@@ -200,11 +200,11 @@ public sealed class ConversationEngine(
         }
         else if (reading?.FixedReply is { } shortReply && ReplyWriter.PurposeOf(lead, wasEscalated, consent) is OutboxPurpose.Reply)
         {
-            (reply, verdict) = await replies.WriteFixedAsync(lead, answered, OutboxPurpose.Reply, shortReply, policy, now, ct);
+            (reply, verdict) = await replies.WriteFixedAsync(lead, answered, OutboxPurpose.Reply, shortReply, client.Name, policy, now, ct);
         }
         else if (ReplyWriter.PurposeOf(lead, wasEscalated, consent) is OutboxPurpose.OptInConfirmation)
         {
-            (reply, verdict) = await replies.WriteFixedAsync(lead, answered, OutboxPurpose.OptInConfirmation, ConsentTexts.OptIn(lead.Language, lead.FirstName, client.Name), policy, now, ct);
+            (reply, verdict) = await replies.WriteFixedAsync(lead, answered, OutboxPurpose.OptInConfirmation, ConsentTexts.OptIn(lead.Language, lead.FirstName, client.Name), client.Name, policy, now, ct);
         }
         else if (ReplyWriter.PurposeOf(lead, wasEscalated, consent) is { } purpose)
         {

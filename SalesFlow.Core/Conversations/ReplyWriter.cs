@@ -48,8 +48,9 @@ public sealed class ReplyWriter(IReplyGenerator replies, ComplianceGate complian
     /// Stores a fixed text SalesFlow writes itself (not the brain), such as the opt-in confirmation, through the
     /// compliance filter, under the same id and key a brain reply to <paramref name="answered"/> would get.
     /// </summary>
-    public async Task<(OutboxItem Reply, ComplianceResult Verdict)> WriteFixedAsync(Lead lead, Message answered, string purpose, string text, CompliancePolicy policy, DateTimeOffset now, CancellationToken ct)
+    public async Task<(OutboxItem Reply, ComplianceResult Verdict)> WriteFixedAsync(Lead lead, Message answered, string purpose, string text, string clientName, CompliancePolicy policy, DateTimeOffset now, CancellationToken ct)
     {
+        text = answered.Channel.IsShortForm() ? text : ReplyText.AsEmail(text, lead.FirstName, clientName, string.Equals(lead.Language, "de", StringComparison.OrdinalIgnoreCase));
         var input = new ComplianceInput(text, answered.Channel, purpose, answered.Text, [], ContactsOf(lead, answered), text, policy);
         var verdict = compliance.Check(input);
         var reply = await StoreAsync(lead, answered, verdict.Text, purpose, now, ct);

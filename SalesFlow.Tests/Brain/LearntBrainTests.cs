@@ -151,6 +151,38 @@ public sealed class LearntBrainTests
     public void ALeadAskingHowWeGotItsNumberAndToRemoveItOptsOut(string text) =>
         Assert.Equal(Intent.OptOut, TestBrain.Reader.Read(text).Intent);
 
+    /// <summary>"can it hand over to a real person when needed?" was handed over, and the conversation ended.</summary>
+    [Theory]
+    [InlineData("can it hand over to a real person when needed?")]
+    [InlineData("Does your bot escalate to a human if it gets stuck?")]
+    [InlineData("Kann das System an einen echten Mitarbeiter übergeben?")]
+    public void AQuestionWhetherTheProductHandsOverIsAQuestion(string text) =>
+        Assert.Equal(Intent.Question, TestBrain.Reader.Read(text).Intent);
+
+    [Theory]
+    [InlineData("Can you transfer me to a human?")]
+    [InlineData("I want to talk to a real person")]
+    public void AskingForAPersonStillHandsOver(string text) =>
+        Assert.Equal(Intent.Human, TestBrain.Reader.Read(text).Intent);
+
+    /// <summary>"wir hatten letzte Woche telefoniert" (a call that took place) was offered demo slots.</summary>
+    [Theory]
+    [InlineData("Hallo, wir hatten letzte Woche telefoniert, ich wollte mich nochmal melden")]
+    [InlineData("Hi, we spoke on the phone last week about the CRM")]
+    [InlineData("following up on our call from Tuesday")]
+    public void ACallThatTookPlaceIsNoMeetingWish(string text) =>
+        Assert.NotEqual(Intent.Meeting, TestBrain.Reader.Read(text).Intent);
+
+    [Fact]
+    public void APriceQuestionAfterAPastCallIsAPriceQuestion() =>
+        Assert.Equal(Intent.Pricing, TestBrain.Reader.Read("Wie besprochen im Telefonat von gestern: was kostet das für 5 Nutzer?").Intent);
+
+    [Theory]
+    [InlineData("Can we have another call next week?")]
+    [InlineData("Thanks for the call! Can we book a follow-up demo for the team on Friday?")]
+    public void ANewMeetingAfterAPastOneIsStillAMeetingWish(string text) =>
+        Assert.Equal(Intent.Meeting, TestBrain.Reader.Read(text).Intent);
+
     /// <summary>A lead putting the decision off stalls, however warmly (the model read these as interest, 1.00).</summary>
     [Theory]
     [InlineData("Sounds good but I need to discuss it with my team first")]
@@ -170,6 +202,8 @@ public sealed class LearntBrainTests
     [Theory]
     [InlineData("ok lets try it")]
     [InlineData("Ok, dann probieren wir es")]
+    [InlineData("Na gut, dann lass mal testen")]
+    [InlineData("alright, let's give it a shot")]
     public void ALeadDecidingToTryItIsBuying(string text) =>
         Assert.Equal(Intent.Purchase, TestBrain.Reader.Read(text).Intent);
 

@@ -326,6 +326,9 @@ public sealed class RulesReplyGeneratorTests
     [InlineData("Können Sie mir Unterlagen per Mail schicken?", "de", Intent.Question)]
     [InlineData("can you email me some info?", "en", Intent.Interest)]
     [InlineData("Our board meets next month to decide. Could you send a proposal before then?", "en", Intent.Question)]
+    [InlineData("Hmm, I'll need to think about it. Can you send me something in writing?", "en", Intent.Objection)]
+    [InlineData("Ich muss noch überlegen. Können Sie mir das schriftlich schicken?", "de", Intent.Objection)]
+    [InlineData("Wir haben 40 Vertriebsmitarbeiter. Können Sie mir ein Angebot zukommen lassen?", "de", Intent.Pricing)]
     public async Task ALeadAskingForMaterialIsPromisedItAndAskedWhereTo(string text, string language, Intent intent)
     {
         var german = language == "de";

@@ -187,6 +187,22 @@ public sealed class FollowUpServiceTests : IDisposable
         Assert.Equal(FollowUpStepOutcome.Written, (await followUps.RunStepAsync("acme", intake.LeadId, swept.Progress, monday, default)).Outcome);
     }
 
+    /// <summary>A fixed reply (here the check-back) went out by e-mail as one bare line, without salutation or sign-off.</summary>
+    [Fact]
+    public async Task A_check_back_asked_for_by_e_mail_is_answered_as_a_letter()
+    {
+        var meta = new Dictionary<string, string> { ["subject"] = "Anfrage", [Core.Channels.EmailAuthentication.AuthenticatedKey] = "true" };
+        var intake = await _bed.Intake.AcceptAsync(
+            EngineTestBed.Acme,
+            new InboundMessage(ChannelKind.Email, "m1@mail.kunde.example", "jonas@kunde.example", "Jonas Weber", "sales@acme.example", "Im Moment passt es nicht. Melden Sie sich bitte nächsten Monat nochmal.", "email", _bed.Clock.GetUtcNow(), Metadata: meta),
+            default);
+
+        var reply = (await _bed.Engine().ProcessLeadAsync("acme", intake.LeadId, default))!.Reply!;
+
+        Assert.StartsWith("Hallo Jonas,\n\nGerne, Jonas! Ich melde mich am Di., 1. Dez. wieder bei Ihnen.", reply.Text, StringComparison.Ordinal);
+        Assert.EndsWith("Viele Grüße\nAcme", reply.Text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_message_from_the_lead_before_the_step_skips_it_and_the_plan_cancels_the_cycle()
     {

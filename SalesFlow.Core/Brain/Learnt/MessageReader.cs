@@ -81,10 +81,13 @@ public sealed class MessageReader(IUtteranceClassifier model)
             return (Intent.Question, rules.Confidence);
         }
 
+        // A call that took place ("wir hatten letzte Woche telefoniert") is no wish for one: the model learnt call words
+        // as meeting wishes (0.99), the rules weigh the past down (IntentRules.RefersToAPastMeeting).
         // "We have 5 people in sales", "Wir sind ca. 12 Leute im Vertrieb": an answer to the team-size question, which the
         // model read as an objection (0.62–0.78); with no cue of their own the rules' plain reading stands. A booking or
         // an order for a number of people ("a table for 4 people") keeps the model's reading.
         var keepRules = learnt.IntentProbability < thresholds.Intent || learnt.Intent == Intent.OptOut
+            || (learnt.Intent == Intent.Meeting && rules.Intent != Intent.Meeting && IntentRules.RefersToAPastMeeting(lead))
             || (learnt.Intent == Intent.Human && !ModelMayHandOver(learnt, lead))
             || (rules.Intent == Intent.Other && (learnt.Intent is Intent.Objection or Intent.Support or Intent.Question) && LeadSignalRules.StatesTeamSize(text));
         return keepRules ? (rules.Intent, rules.Confidence) : (learnt.Intent, Math.Round(learnt.IntentProbability, 2));

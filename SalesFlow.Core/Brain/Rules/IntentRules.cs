@@ -138,8 +138,8 @@ internal static class IntentRules
     /// </summary>
     private static readonly PhraseRuleSet MaterialsRequest = new(
         "send|email|mail|forward & me|us & info|infos|information|details|brochure|material*|documents|docs|deck|case stud*|one pager|pdf|overview|proposal|quote",
-        "send|prepare & a proposal|a quote|an offer",
-        "schick*|send*|zusend*|mail* & unterlagen|infos|informationen|infomaterial|broschuere|prospekt|material*|datenblatt|referenzen|praesentation|pdf|uebersicht|details|angebot");
+        "send|prepare & a proposal|a quote|an offer", "send|put & something|it|that|this|everything|details & in writing", "schriftlich & schick*|send*|geben|bekommen|zukommen|haben",
+        "schick*|send*|zusend*|mail*|zukommen|uebermittel* & unterlagen|infos|informationen|infomaterial|broschuere|prospekt|material*|datenblatt|referenzen|praesentation|pdf|uebersicht|details|angebot");
 
     /// <summary>Whether the lead asks to be sent material to read (<see cref="MaterialsRequest"/>).</summary>
     public static bool AsksForMaterials(LeadText lead) => MaterialsRequest.IsMatch(lead.Words);
@@ -179,6 +179,9 @@ internal static class IntentRules
 
     /// <summary>Whether the lead names a meeting of any kind (a call, a demo, ein Termin).</summary>
     public static bool NamesAMeeting(LeadText lead) => MeetingWord.IsMatch(lead.Words);
+
+    /// <summary>Whether the lead refers to a call or meeting that already took place (<see cref="PastMeeting"/>).</summary>
+    public static bool RefersToAPastMeeting(LeadText lead) => PastMeeting.IsMatch(lead.Words);
 
     /// <summary>Whether the lead asks if it is talking to a machine ("Is this an AI bot?", "Bist du ein Mensch?").</summary>
     public static bool AsksIfBot(LeadText lead) => BotQuestion.IsMatch(lead.Words);
@@ -255,7 +258,8 @@ internal static class IntentRules
         new(Intent.Purchase, 7, new(
             "ill take it", "well take it", "lets do it", "lets do this", "where do i sign", "where can i sign",
             "lets try it|lets give it a try|lets give it a go|well give it a try|ill give it a try|well try it",
-            "probieren wir es|wir probieren es|probieren wirs|testen wir es|wir testen es & !nicht|wenn|falls|ob|spaeter",
+            "probieren wir es|wir probieren es|probieren wirs|testen wir es|wir testen es|lass mal testen|lass uns testen|lasst uns testen|dann testen wir|dann probieren wir|lass es uns testen|lass es uns probieren & !nicht|wenn|falls|ob|spaeter",
+            "lets test it|lets try it out|lets give it a shot|ill give it a shot|well give it a shot|happy to give it a try|ready to give it a try",
             "sign us up", "sign me up", "count me in", "count us in", "go ahead", "move forward",
             // "We're in!" is a yes; "we're in the middle of a restructuring" is not.
             "were in & !were in the|were in a|were in an|were in talks|were in touch|were in contact",
@@ -509,7 +513,24 @@ internal static class IntentRules
     private static readonly PhraseRuleSet PastMeeting = new(
         "thanks for the|thank you for the|danke fuer die|danke fuer das & demo|call|meeting|gespraech|termin|webinar|vorfuehrung",
         "great call|good call|nice call|gutes gespraech|super gespraech|tolles gespraech",
-        "after the webinar|nach dem webinar", "demo yesterday|demo gestern|call yesterday|call today|gespraech heute");
+        "after the webinar|nach dem webinar", "demo yesterday|demo gestern|call yesterday|call today|gespraech heute",
+        // A call that took place ("wir hatten letzte Woche telefoniert", "we spoke on the phone last week"): it was offered
+        // demo slots as a meeting wish.
+        "hatten|haben|hab|habe & telefoniert|gesprochen|geredet|ein gespraech|ein telefonat|einen termin",
+        "wie besprochen|wie vereinbart|wie am telefon|telefonat von|telefonat am|gespraech von|gespraech am|unserem telefonat|unserem gespraech|unseres gespraechs|unseres telefonats",
+        "we spoke|we talked|we had a call|we had a chat|we met|spoke on the phone|talked on the phone|as discussed|as agreed|call from last|our call from",
+        "following up on|follow up on|further to|regarding|about & our call|our chat|our conversation|our meeting|our demo|the call|the demo|the meeting",
+        "our call|our chat|our conversation|our meeting|our demo & last week|yesterday|earlier|this morning|from|on monday|on tuesday|on wednesday|on thursday|on friday");
+
+    /// <summary>
+    /// A question whether the product hands over ("can it hand over to a real person when needed?", "Kann das System an
+    /// einen Mitarbeiter übergeben?"): a question about a feature, not a request for a person. It was handed over, and
+    /// the conversation ended. "Can you transfer me to a human?" still asks for one.
+    /// </summary>
+    private static readonly PhraseRuleSet HandOverFeature = new(
+        "can it|does it|will it|could it|would it|is it able|can the|does the|will the|can your|does your|can this|does this|is there|kann es|kann das|kann der|kann die|kann ihr|kann euer|kann man|geht das|gibt es|funktioniert"
+            + " & hand over|hand off|handover|handoff|hand it over|transfer*|escalat*|pass it|pass on|pass the|forward*|route*|switch to|uebergeb*|uebergab*|weiterleit*|eskalier*"
+            + " & !me|us|mich|uns");
 
     private static readonly PhraseRuleSet SmallTalk = new(
         // "Wie geht es jetzt weiter?" asks for the next step, not how SalesFlow is.
@@ -586,9 +607,9 @@ internal static class IntentRules
             Add(Intent.OptOut, 9); // "pls stop", "bitte stopp"
         }
 
-        if (PastMeeting.IsMatch(words) && scores.TryGetValue(Intent.Meeting, out var meeting))
+        if (isQuestion && HandOverFeature.IsMatch(words))
         {
-            scores[Intent.Meeting] = meeting - 3.5;
+            scores.Remove(Intent.Human);
         }
 
         if (TimeSlot.IsMatch(words) || HasClockTime(words))
@@ -598,6 +619,20 @@ internal static class IntentRules
                 || (words[0] is "how" or "wie" && !Availability.IsMatch(words));
             var proposal = Availability.IsMatch(words) || (isQuestion && !openQuestion);
             Add(Intent.Meeting, proposal ? 5.8 : 1.6);
+        }
+
+        if (PastMeeting.IsMatch(words) && scores.TryGetValue(Intent.Meeting, out var meeting))
+        {
+            // A call mentioned only as one that took place is no wish for one; a question or an availability beside it
+            // ("can we book a follow-up demo on Friday?") may still ask for another.
+            if (!isQuestion && !Availability.IsMatch(words))
+            {
+                scores.Remove(Intent.Meeting);
+            }
+            else
+            {
+                scores[Intent.Meeting] = meeting - 3.5;
+            }
         }
 
         // "Hi, thanks for reaching out": a short message that opens with a greeting is a greeting.

@@ -121,6 +121,6 @@ public static partial class LeadSignalRules
     /// <summary>Whether the text says what the lead needs ("we need", "looking for") or describes a pain in its work.</summary>
     public static bool StatesNeed(string text) => NeedPattern().IsMatch(text) || IntentRules.DescribesPain(LeadText.Parse(text));
 
-    [GeneratedRegex(@"\b(?:team of|team von|teams? (?:mit|with))\s+\d+|\b\d+\s*(?:-\s*)?(?:people|persons?|users|seats|employees|staff|sales\s?(?:people|reps|persons?)|salespeople|reps|agents|colleagues|licen[cs]es|person team|Leute|Leit|Mann|Personen|Nutzer\w*|Mitarbeiter\w*|Verkäufer\w*|Verkaeufer\w*|Vertriebler\w*|Kolleg\w*|Lizenzen|Plätze|köpfig\w*|er[- ]Team)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b(?:team of|team von|teams? (?:mit|with))\s+\d+|\b\d+\s*(?:-\s*)?(?:people|persons?|users|seats|employees|staff|sales\s?(?:people|reps|persons?)|salespeople|reps|agents|colleagues|licen[cs]es|person team|consultants|advisors|advisers|brokers|recruiters|realtors|technicians|techs|engineers|developers|employees|workers|members|guys|Leute|Leit|Mann|Personen|Nutzer\w*|\w*mitarbeiter\w*|Verkäufer\w*|Verkaeufer\w*|Vertriebler\w*|Kolleg\w*|Berater\w*|Makler\w*|Angestellte\w*|Beschäftigte\w*|Techniker\w*|Monteure|Köpfe|Lizenzen|Plätze|köpfig\w*|er[- ]Team)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex TeamSize();
 }

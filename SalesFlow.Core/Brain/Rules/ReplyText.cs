@@ -1,10 +1,22 @@
 namespace SalesFlow.Core.Brain.Rules;
 
-/// <summary>Length guard for replies on short-form channels.</summary>
+/// <summary>Length guard for replies on short-form channels, and the letter form of an e-mail reply.</summary>
 public static class ReplyText
 {
     /// <summary>The limit on WhatsApp, SMS and the web channel.</summary>
     public const int ShortFormLimit = 280;
+
+    /// <summary>
+    /// An e-mail reply as a letter: a salutation (by first name when known), the body and the client's sign-off. The
+    /// fixed replies (meeting times, a check-back) went out by e-mail as one bare line.
+    /// </summary>
+    public static string AsEmail(string body, string? name, string client, bool german)
+    {
+        var salutation = german
+            ? (string.IsNullOrWhiteSpace(name) ? "Guten Tag," : $"Hallo {name.Trim()},")
+            : (string.IsNullOrWhiteSpace(name) ? "Hello," : $"Hi {name.Trim()},");
+        return $"{salutation}\n\n{body}\n\n{(german ? "Viele Grüße" : "Best regards,")}\n{client}";
+    }
 
     /// <summary>
     /// Cuts <paramref name="text"/> to at most <paramref name="max"/> characters: at the last sentence end that keeps

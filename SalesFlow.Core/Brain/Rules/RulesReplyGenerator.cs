@@ -55,13 +55,9 @@ public sealed class RulesReplyGenerator : IReplyGenerator
 
         if (email)
         {
-            var salutation = german
-                ? (name is null ? "Guten Tag," : $"Hallo {name},")
-                : (name is null ? "Hello," : $"Hi {name},");
             var body = Render(Join(opener, question), name: null, client, german);
             var extra = request.Analysis.Intent == Intent.OptOut ? string.Empty : "\n\n" + Render(Pick(EmailExtra, german, seed), null, client, german);
-            var signOff = german ? "Viele Grüße" : "Best regards,";
-            return $"{salutation}\n\n{body}{extra}\n\n{signOff}\n{client}";
+            return ReplyText.AsEmail(body + extra, name, client, german);
         }
 
         var reply = Render(Join(opener, question), name, client, german);
@@ -138,7 +134,9 @@ public sealed class RulesReplyGenerator : IReplyGenerator
             return (answer.Replace("{", "(", StringComparison.Ordinal).Replace("}", ")", StringComparison.Ordinal), Ask(follow));
         }
 
-        if ((intent is Intent.Question or Intent.Interest or Intent.Other) && IntentRules.AsksForMaterials(lead))
+        // Also beside a stall ("I'll need to think about it. Can you send me something in writing?") and for a quote ("Können
+        // Sie mir ein Angebot zukommen lassen?", which was asked for the team size it had just given): the request is answered.
+        if ((intent is Intent.Question or Intent.Interest or Intent.Other or Intent.Objection or Intent.Pricing) && IntentRules.AsksForMaterials(lead))
         {
             return (Pick(MaterialsOpeners, german, seed), email || KnowsAnEmailAddress(request) ? Ask(StateQuestions[state]) : Pick(MaterialsWhereQuestion, german, seed));
         }
