@@ -191,7 +191,7 @@ public sealed class ConversationEngine(
             : null;
         if (meetingTurn is not null)
         {
-            (reply, verdict) = await replies.WriteFixedAsync(lead, answered, OutboxPurpose.Reply, meetingTurn.Text, client.Name, policy, now, ct);
+            (reply, verdict) = await replies.WriteFixedAsync(lead, answered, OutboxPurpose.Reply, meetingTurn.Text, client.Name, null, policy, now, ct);
             if (meetingTurn.Booked && turned.State != ConversationState.ClosingAttempt && SalesStateMachine.IsAllowed(turned.State, ConversationState.ClosingAttempt))
             {
                 (next, reason) = (ConversationState.ClosingAttempt, "meeting booked");
@@ -200,11 +200,11 @@ public sealed class ConversationEngine(
         }
         else if (reading?.FixedReply is { } shortReply && ReplyWriter.PurposeOf(lead, wasEscalated, consent) is OutboxPurpose.Reply)
         {
-            (reply, verdict) = await replies.WriteFixedAsync(lead, answered, OutboxPurpose.Reply, shortReply, client.Name, policy, now, ct);
+            (reply, verdict) = await replies.WriteFixedAsync(lead, answered, OutboxPurpose.Reply, shortReply, client.Name, checkBackAt is { } promised ? FollowUps.CheckBack.MetadataFor(promised) : null, policy, now, ct);
         }
         else if (ReplyWriter.PurposeOf(lead, wasEscalated, consent) is OutboxPurpose.OptInConfirmation)
         {
-            (reply, verdict) = await replies.WriteFixedAsync(lead, answered, OutboxPurpose.OptInConfirmation, ConsentTexts.OptIn(lead.Language, lead.FirstName, client.Name), client.Name, policy, now, ct);
+            (reply, verdict) = await replies.WriteFixedAsync(lead, answered, OutboxPurpose.OptInConfirmation, ConsentTexts.OptIn(lead.Language, lead.FirstName, client.Name), client.Name, null, policy, now, ct);
         }
         else if (ReplyWriter.PurposeOf(lead, wasEscalated, consent) is { } purpose)
         {
@@ -234,7 +234,9 @@ public sealed class ConversationEngine(
         // The stored score (and the lead list row) reflects the committed turn; publishes LeadBecameHot when it turns hot.
         var score = recent is null ? null : await scores.RefreshAfterTurnAsync(lead, committed, profile, recent, ct);
 
-        var result = new TurnResult(committed, conversation.State, analysis, reply, lead, client, insights, profile, verdict, checkBackAt);
+        // A check-back promised this turn or an earlier one ("thx" after it) still holds for this reply's follow-ups.
+        var checkBackHolds = checkBackAt ?? (recent is null ? null : FollowUps.CheckBack.Promised(recent, now));
+        var result = new TurnResult(committed, conversation.State, analysis, reply, lead, client, insights, profile, verdict, checkBackHolds);
         // Analytics: one store call per turn; it logs its own failures and never fails the turn.
         await turnObserver.ObserveAsync(result, answerable, ct);
 

@@ -19,6 +19,8 @@ public enum PendingPrompt
     SlotOffer,
     /// <summary>"Booked: Tue 8 Dec 10:00": a yes or thanks after it needs no sales question.</summary>
     MeetingBooked,
+    /// <summary>"Of course! I'll write to you again on Mon 14 Dec.": a thanks after it needs no sales question.</summary>
+    CheckBackPromised,
     /// <summary>"Which e-mail address should they go to?": a yes or thanks has not given one yet.</summary>
     AddressRequest,
 }
@@ -75,6 +77,11 @@ public static class DialogueContext
         if (string.IsNullOrWhiteSpace(lastOutbound))
         {
             return PendingPrompt.None;
+        }
+
+        if (FollowUps.CheckBack.IsConfirmation(lastOutbound))
+        {
+            return PendingPrompt.CheckBackPromised;
         }
 
         if (SlotText.IsConfirmation(lastOutbound))
@@ -148,6 +155,10 @@ public static class DialogueContext
             (ShortAnswer.Yes or ShortAnswer.Acknowledged, PendingPrompt.MeetingBooked) => new(null, german
                 ? $"Prima{you}, dann bis zum Termin! Falls vorher Fragen aufkommen, schreiben Sie mir einfach."
                 : $"Great{you}, talk to you then! If anything comes up before, just message me."),
+            // "thx" after "I'll write to you again on Mon 14 Dec" was offered the pricing or a call.
+            (ShortAnswer.Yes or ShortAnswer.Acknowledged, PendingPrompt.CheckBackPromised) => new(null, german
+                ? $"Gern{you}, bis dann!"
+                : $"You're welcome{you}, talk soon!"),
             // "thx" after "Which e-mail address should they go to?" was offered the pricing or a call, as if nothing was asked.
             (ShortAnswer.Yes or ShortAnswer.Acknowledged, PendingPrompt.AddressRequest) => new(null, german
                 ? $"Gern{you}! {OpenQuestionOf(lastOutbound)}"

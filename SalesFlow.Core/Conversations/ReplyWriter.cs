@@ -48,12 +48,13 @@ public sealed class ReplyWriter(IReplyGenerator replies, ComplianceGate complian
     /// Stores a fixed text SalesFlow writes itself (not the brain), such as the opt-in confirmation, through the
     /// compliance filter, under the same id and key a brain reply to <paramref name="answered"/> would get.
     /// </summary>
-    public async Task<(OutboxItem Reply, ComplianceResult Verdict)> WriteFixedAsync(Lead lead, Message answered, string purpose, string text, string clientName, CompliancePolicy policy, DateTimeOffset now, CancellationToken ct)
+    /// <param name="metadata">Kept on the reply's copy in the conversation (a promised check-back time); null for none.</param>
+    public async Task<(OutboxItem Reply, ComplianceResult Verdict)> WriteFixedAsync(Lead lead, Message answered, string purpose, string text, string clientName, IReadOnlyDictionary<string, string>? metadata, CompliancePolicy policy, DateTimeOffset now, CancellationToken ct)
     {
         text = answered.Channel.IsShortForm() ? text : ReplyText.AsEmail(text, lead.FirstName, clientName, string.Equals(lead.Language, "de", StringComparison.OrdinalIgnoreCase));
         var input = new ComplianceInput(text, answered.Channel, purpose, answered.Text, [], ContactsOf(lead, answered), text, policy);
         var verdict = compliance.Check(input);
-        var reply = await StoreAsync(lead, answered, verdict.Text, purpose, now, ct);
+        var reply = await StoreAsync(lead, answered, verdict.Text, purpose, metadata, now, ct);
         await compliance.RecordAsync(reply, input, verdict, "rules", now, ct);
         return (reply, verdict);
     }
@@ -68,7 +69,7 @@ public sealed class ReplyWriter(IReplyGenerator replies, ComplianceGate complian
         var written = onToken is null ? await replies.GenerateAsync(request, ct) : await StreamAsync(request, input, onToken, ct);
         input = input with { Text = written };
         var verdict = compliance.Check(input);
-        var reply = await StoreAsync(lead, answered, verdict.Text, purpose, now, ct);
+        var reply = await StoreAsync(lead, answered, verdict.Text, purpose, null, now, ct);
         await compliance.RecordAsync(reply, input, verdict, written == vetted ? "rules" : "llm", now, ct);
         return (reply, verdict);
     }
@@ -98,7 +99,7 @@ public sealed class ReplyWriter(IReplyGenerator replies, ComplianceGate complian
         return contacts;
     }
 
-    private async Task<OutboxItem> StoreAsync(Lead lead, Message answered, string text, string purpose, DateTimeOffset now, CancellationToken ct)
+    private async Task<OutboxItem> StoreAsync(Lead lead, Message answered, string text, string purpose, IReadOnlyDictionary<string, string>? metadata, DateTimeOffset now, CancellationToken ct)
     {
         var recipient = answered.Metadata.TryGetValue("from", out var from) ? from : lead.Phone ?? lead.Email ?? lead.Id;
         var (item, created) = await outbox.AddAsync(
@@ -120,7 +121,7 @@ public sealed class ReplyWriter(IReplyGenerator replies, ComplianceGate complian
             ct);
         // The conversation's copy has the outbox item's id and is written only after it: a reply created just now has
         // none yet (a re-run that finds its reply stored checks first).
-        var copy = Message.OutboundCopyOf(item);
+        var copy = Message.OutboundCopyOf(item, metadata);
         await (created ? conversations.AddNewOutboundAsync(copy, ct) : conversations.AddOutboundAsync(copy, ct));
         return item;
     }

@@ -9,9 +9,9 @@ namespace SalesFlow.Core.FollowUps;
 /// A lead asking to be written to again later ("can you text me again next week?", "Melden Sie sich nächsten Monat
 /// nochmal", or "in two weeks" in answer to our "When would be a better time for me to check back?"). It was read as a
 /// meeting wish and offered demo slots, and the cadence wrote again an hour later. Now the reply says when SalesFlow
-/// will write, and the cycle's first follow-up waits until then (<see cref="FollowUpFacts.CheckBackAt"/>). Derived
-/// from the lead's message, our question before it and when it was written, so the turn and a later sweep that reads
-/// the messages again find the same time and nothing more is stored.
+/// will write, and the follow-ups wait until then (<see cref="FollowUpFacts.CheckBackAt"/>): the time is kept on the
+/// reply's copy in the conversation (<see cref="MetadataKey"/>), so a later cycle ("thx" after the promise) keeps it too,
+/// and both drivers read it from the messages (<see cref="Promised"/>).
 /// </summary>
 public static partial class CheckBack
 {
@@ -20,6 +20,24 @@ public static partial class CheckBack
 
     /// <summary>How long "later" (no time named) waits: a few days, as a rep would.</summary>
     public const int DaysWhenNoTimeIsNamed = 3;
+
+    /// <summary>The key of the promised time (round-trip ISO 8601) on the metadata of the reply that promised it.</summary>
+    public const string MetadataKey = "checkBackAt";
+
+    /// <summary>The metadata of a reply that promises to write again at <paramref name="at"/>.</summary>
+    public static IReadOnlyDictionary<string, string> MetadataFor(DateTimeOffset at) =>
+        new Dictionary<string, string> { [MetadataKey] = at.ToString("O", CultureInfo.InvariantCulture) };
+
+    /// <summary>The latest time SalesFlow promised to write again among <paramref name="messages"/>, if it is after <paramref name="after"/>.</summary>
+    public static DateTimeOffset? Promised(IEnumerable<Conversations.Message> messages, DateTimeOffset after)
+    {
+        ArgumentNullException.ThrowIfNull(messages);
+        var latest = messages
+            .Where(m => m.Direction == Conversations.MessageDirection.Outbound)
+            .Select(m => m.Metadata.TryGetValue(MetadataKey, out var value) && DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var at) ? at : (DateTimeOffset?)null)
+            .LastOrDefault(at => at is not null);
+        return latest > after ? latest : null;
+    }
 
     /// <summary>When to write to the lead again, in the lead's zone; null when the message asks for no such thing.</summary>
     public static DateTimeOffset? For(string leadText, string? lastPrompt, DateTimeOffset writtenAt, TimeZoneInfo zone) =>
@@ -48,12 +66,12 @@ public static partial class CheckBack
         var text = " " + leadText.ToLowerInvariant() + " ";
         var mention = SlotMention.Read(leadText);
         var day = Relative(text, today) ?? Named(mention, today) ?? today.AddDays(DaysWhenNoTimeIsNamed);
-        day = day.DayOfWeek switch
+        // A weekday, and not one of the holidays nearly every client keeps ("in January" is not New Year's Day).
+        while (day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday || (day.Month, day.Day) is (1, 1) or (12, 25) or (12, 26))
         {
-            DayOfWeek.Saturday => day.AddDays(2),
-            DayOfWeek.Sunday => day.AddDays(1),
-            _ => day,
-        };
+            day = day.AddDays(1);
+        }
+
         var local = day.ToDateTime(mention.Time ?? DefaultTime);
         return new DateTimeOffset(local, zone.GetUtcOffset(local));
     }
@@ -70,6 +88,10 @@ public static partial class CheckBack
 
     /// <summary>Our question when to write again, in the lead's language.</summary>
     public static string QuestionFor(bool german) => ReplyTemplates.CheckBackQuestions[german ? 1 : 0];
+
+    /// <summary>Whether a text of ours is a <see cref="Confirmation"/> (a letter by e-mail included).</summary>
+    public static bool IsConfirmation(string text) =>
+        text.Contains("I'll write to you again on ", StringComparison.Ordinal) || text.Contains("Ich melde mich am ", StringComparison.Ordinal);
 
     /// <summary>Whether a text is our question when to check back (the timing objection's question, either language).</summary>
     public static bool AsksWhenToCheckBack(string prompt) =>

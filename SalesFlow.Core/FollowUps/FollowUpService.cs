@@ -279,29 +279,20 @@ public sealed class FollowUpService(
             lead = (await optOuts.FindAsync(clientId, addresses, ct)).Any(e => e.OptedOut) ? lead with { OptedOut = true } : lead;
         }
 
-        var checkBackAt = await CheckBackAtAsync(client, lead, reply, ct);
+        var checkBackAt = await CheckBackAtAsync(client, reply, ct);
         var facts = FactsOf(client, lead, conversation, reply, progress, leadWroteAt, checkBackAt);
         return new(client, lead, conversation, reply, facts);
     }
 
     /// <summary>
-    /// When the messages the reply answered asked us to write again (<see cref="CheckBack"/>), read again from the
-    /// conversation: the lead's messages just before the reply and our message before them, as the turn read them.
+    /// The time SalesFlow promised to write again (<see cref="CheckBack.Promised"/>), on the reply or a message before it,
+    /// when it is still after the reply: the cycle's first step waits until then.
     /// </summary>
-    private async Task<DateTimeOffset?> CheckBackAtAsync(Client client, Lead lead, OutboxItem reply, CancellationToken ct)
+    private async Task<DateTimeOffset?> CheckBackAtAsync(Client client, OutboxItem reply, CancellationToken ct)
     {
-        // The messages stored before the reply's own copy (same id); by time when the copy is not among them.
         var messages = await conversations.ListMessagesAsync(client.Id, reply.ConversationId, RecentMessages, ct);
         var copy = messages.ToList().FindIndex(m => m.Id == reply.Id);
-        var before = copy >= 0 ? messages.Take(copy).ToList() : messages.Where(m => m.CreatedAt <= reply.CreatedAt).ToList();
-        var answered = before.AsEnumerable().Reverse().TakeWhile(m => m.Direction == MessageDirection.Inbound).Reverse().Where(m => !m.IsUntrusted()).ToList();
-        if (answered.Count == 0)
-        {
-            return null;
-        }
-
-        var prompt = before.LastOrDefault(m => m.Direction == MessageDirection.Outbound && m.CreatedAt <= answered[0].CreatedAt)?.Text;
-        return CheckBack.For(string.Join('\n', answered.Select(m => m.Text)), prompt, answered[^1].CreatedAt, FollowUpPlanner.ZoneOf(LeadTimeZone.For(lead, client)));
+        return CheckBack.Promised(copy >= 0 ? messages.Take(copy + 1) : messages.Where(m => m.CreatedAt <= reply.CreatedAt), reply.CreatedAt);
     }
 
     private static FollowUpFacts FactsOf(Client client, Lead lead, Conversation conversation, OutboxItem reply, FollowUpProgress progress, DateTimeOffset? leadWroteAt, DateTimeOffset? checkBackAt)

@@ -80,6 +80,25 @@ public sealed class MlNetUtteranceClassifier : IUtteranceClassifier
         return ml.Model.Load(stream, out _);
     }
 
+    /// <summary>
+    /// Whether the models built into this assembly are those in <paramref name="modelsDirectory"/> (the repository's
+    /// Brain/Models): a tool run without a build after a training would otherwise measure the previous models.
+    /// </summary>
+    public static bool BuiltInModelsMatch(string modelsDirectory)
+    {
+        foreach (var name in new[] { "intent.zip", "sentiment.zip", "models.json" })
+        {
+            using var builtIn = Resource(name);
+            using var onDisk = File.OpenRead(Path.Combine(modelsDirectory, name));
+            if (!System.Security.Cryptography.SHA256.HashData(builtIn).AsSpan().SequenceEqual(System.Security.Cryptography.SHA256.HashData(onDisk)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     internal static Stream Resource(string name) =>
         typeof(MlNetUtteranceClassifier).Assembly.GetManifestResourceStream(ResourcePrefix + name)
         ?? throw new InvalidOperationException($"The brain model resource {name} is missing from {typeof(MlNetUtteranceClassifier).Assembly.GetName().Name}.");

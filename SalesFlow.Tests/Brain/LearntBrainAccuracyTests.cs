@@ -12,6 +12,12 @@ namespace SalesFlow.Tests.Brain;
 /// </summary>
 public sealed class LearntBrainAccuracyTests(ITestOutputHelper output)
 {
+    [Fact]
+    public void TheModelsBuiltInAreTheRepositorysModels() =>
+        Assert.True(
+            Infrastructure.Brain.MlNetUtteranceClassifier.BuiltInModelsMatch(Path.Combine(TestBrain.RepositoryRoot(), "SalesFlow.Infrastructure", "Brain", "Models")),
+            "the embedded models differ from SalesFlow.Infrastructure/Brain/Models");
+
     [Theory]
     [InlineData("intents.tsv", "en", 0.88)]
     [InlineData("intents.tsv", "de", 0.78)]

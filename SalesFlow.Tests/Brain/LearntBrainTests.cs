@@ -120,6 +120,7 @@ public sealed class LearntBrainTests
     [InlineData("Hello, I run a roofing company in Austin. We get a lot of leads from Google ads but my guys are on roofs all day and can't answer.")]
     [InlineData("Unsere Kunden schreiben uns oft abends und am Wochenende, da ist keiner da")]
     [InlineData("Customers text us in the evening and on weekends when nobody is around")]
+    [InlineData("We get orders by WhatsApp and it's chaos")]
     public void ALeadDescribingAPainInItsOwnWorkStatesANeed(string text) =>
         Assert.Equal(Intent.Interest, TestBrain.Reader.Read(text).Intent);
 
@@ -182,6 +183,18 @@ public sealed class LearntBrainTests
     [InlineData("Thanks for the call! Can we book a follow-up demo for the team on Friday?")]
     public void ANewMeetingAfterAPastOneIsStillAMeetingWish(string text) =>
         Assert.Equal(Intent.Meeting, TestBrain.Reader.Read(text).Intent);
+
+    /// <summary>"hey, interested but swamped right now" was cheered at; "super busy at the moment" was offered slots.</summary>
+    [Theory]
+    [InlineData("hey, interested but swamped right now")]
+    [InlineData("super busy at the moment")]
+    [InlineData("Klingt spannend, aber gerade ist bei uns Land unter")]
+    public void ALeadWithNoTimeNowIsStalling(string text) =>
+        Assert.Equal(Intent.Objection, TestBrain.Reader.Read(text).Intent);
+
+    [Fact]
+    public void ABusyLeadAskingForACallStillWantsAMeeting() =>
+        Assert.Equal(Intent.Meeting, TestBrain.Reader.Read("super busy this week, can we do a call next Tuesday?").Intent);
 
     /// <summary>A lead putting the decision off stalls, however warmly (the model read these as interest, 1.00).</summary>
     [Theory]

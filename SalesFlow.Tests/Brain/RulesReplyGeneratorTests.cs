@@ -205,6 +205,7 @@ public sealed class RulesReplyGeneratorTests
     [InlineData("hmm that is a bit steep for a small shop", "budget")]
     [InlineData("We already use HubSpot", "already")]
     [InlineData("I need to think about it", "time you need")]
+    [InlineData("interested, but we're slammed this month", "timing")]
     [InlineData("ok let me talk to my boss and get back to you", "time you need")]
     [InlineData("how long is the contract? I don't want to be locked in", "contract terms")]
     public async Task ObjectionRepliesAcknowledgeTheKindOfObjection(string leadText, string expected)
@@ -369,6 +370,18 @@ public sealed class RulesReplyGeneratorTests
         Assert.Contains(who, reply, StringComparison.Ordinal);
         Assert.Contains(stop, reply, StringComparison.Ordinal);
         Assert.DoesNotContain(who, plain, StringComparison.Ordinal);
+    }
+
+    /// <summary>"Bonjour, do you speak English? I run a small bakery in Lyon" was thanked and asked what we could help with.</summary>
+    [Theory]
+    [InlineData("Bonjour, do you speak English? I run a small bakery in Lyon", "en", "English or German, whichever you prefer")]
+    [InlineData("Hallo, sprechen Sie Deutsch?", "de", "Deutsch oder Englisch, ganz wie Sie möchten")]
+    public async Task ALeadAskingWhichLanguageWeSpeakIsAnsweredFirst(string text, string language, string answer)
+    {
+        var reply = await Generate(ConversationState.InitialContact, Intent.Question, language, "Mike", ChannelKind.WhatsApp, 1, text);
+
+        Assert.Contains(answer, reply, StringComparison.Ordinal);
+        Assert.EndsWith("?", reply, StringComparison.Ordinal);
     }
 
     /// <summary>A dental chain was asked "What would make the biggest difference?" again two replies later.</summary>

@@ -37,6 +37,8 @@ public sealed class DialogueContextTests
     [InlineData("Happy to set up a demo. Would Mon 7 Dec 09:00 or Tue 8 Dec 12:00 work? (Times in Europe/London)", PendingPrompt.SlotOffer)]
     [InlineData("Gebucht: Di., 8. Dez. 10:00 (Europe/Berlin).", PendingPrompt.MeetingBooked)]
     [InlineData("Booked: Tue 8 Dec 10:00 (Europe/London). You'll also get a confirmation by e-mail.", PendingPrompt.MeetingBooked)]
+    [InlineData("Of course, Anna! I'll write to you again on Mon 14 Dec. If anything comes up before then, just reply here.", PendingPrompt.CheckBackPromised)]
+    [InlineData("Gerne! Ich melde mich am Mo., 14. Dez. wieder bei Ihnen. Falls vorher etwas ist, schreiben Sie einfach hier.", PendingPrompt.CheckBackPromised)]
     public void The_prompt_is_the_last_question_salesflow_asked(string outbound, PendingPrompt expected) =>
         Assert.Equal(expected, DialogueContext.PromptOf(outbound));
 

@@ -20,6 +20,8 @@ public sealed class CheckBackTests
     [InlineData("Können Sie mich nächste Woche nochmal anschreiben?")]
     [InlineData("Melden Sie sich bitte nächsten Monat wieder")]
     [InlineData("Schreiben Sie mir nach den Feiertagen nochmal")]
+    [InlineData("maybe after the holidays")]
+    [InlineData("vielleicht nächsten Monat")]
     public void ALeadAskingToBeWrittenToLaterIsACheckBack(string text) =>
         Assert.True(CheckBack.IsRequested(text, lastPrompt: null), text);
 
@@ -30,6 +32,8 @@ public sealed class CheckBackTests
     [InlineData("Guten Morgen, schreiben Sie mir bitte Infos per Mail")]
     [InlineData("don't text me again next week or ever")]
     [InlineData("Can we book a demo next Tuesday?")]
+    [InlineData("maybe next week")]
+    [InlineData("maybe a call after the holidays?")]
     public void AMeetingWishTheLeadsOwnPromiseOrAnOptOutIsNoCheckBack(string text) =>
         Assert.False(CheckBack.IsRequested(text, lastPrompt: null), text);
 
@@ -43,6 +47,11 @@ public sealed class CheckBackTests
         Assert.False(CheckBack.IsRequested(text, "Which day suits you best?"), text);
     }
 
+    /// <summary>"in zwei Wochen" to "Wäre ein kurzes Gespräch später im Monat für Sie einfacher?" was thanked for and ignored.</summary>
+    [Fact]
+    public void ATimeNamedInAnswerToOurOfferOfALaterCallIsACheckBack() =>
+        Assert.True(CheckBack.IsRequested("in zwei Wochen", "Kein Problem, das Timing muss passen. Wäre ein kurzes Gespräch später im Monat für Sie einfacher?"));
+
     [Fact]
     public void AMeetingWishAfterOurQuestionWhenToCheckBackStaysAMeetingWish() =>
         Assert.False(CheckBack.IsRequested("Can we book a call next Tuesday?", CheckBack.QuestionFor(german: false)));
@@ -50,14 +59,14 @@ public sealed class CheckBackTests
     [Theory]
     [InlineData("can you text me again next week?", 2026, 12, 14)] // the Monday of next week
     [InlineData("try me again in two weeks", 2026, 12, 23)]
-    [InlineData("message me next month", 2027, 1, 1)]
+    [InlineData("message me next month", 2027, 1, 4)] // 1 January is a holiday, then the weekend
     [InlineData("write me on Friday", 2026, 12, 11)]
     [InlineData("text me next week Tuesday", 2026, 12, 15)]
     [InlineData("Melden Sie sich in einer Woche nochmal", 2026, 12, 16)]
     [InlineData("Schreiben Sie mir nach Weihnachten nochmal", 2027, 1, 7)]
     [InlineData("Please get back to me in March", 2027, 3, 1)]
     [InlineData("text me later", 2026, 12, 14)] // three days on is a Saturday: the Monday after
-    public void TheDayTheLeadNamedIsReadInItsZoneAtTenOnAWeekday(string text, int year, int month, int day) =>
+    public void TheDayTheLeadNamedIsReadInItsZoneAtTenOnAWorkingDay(string text, int year, int month, int day) =>
         Assert.Equal(Berlin10(year, month, day), CheckBack.When(text, Written, Berlin));
 
     [Fact]

@@ -187,6 +187,24 @@ public sealed class FollowUpServiceTests : IDisposable
         Assert.Equal(FollowUpStepOutcome.Written, (await followUps.RunStepAsync("acme", intake.LeadId, swept.Progress, monday, default)).Outcome);
     }
 
+    /// <summary>A "thx" after the promise started a new cycle whose first step came an hour later, and was offered the pricing.</summary>
+    [Fact]
+    public async Task A_thanks_after_the_promised_check_back_keeps_the_follow_ups_waiting_until_then()
+    {
+        var intake = await _bed.Say("Can you text me again next week? Busy right now", "wamid.later-please");
+        await _bed.Engine().ProcessLeadAsync("acme", intake.LeadId, default);
+        _bed.Clock.Advance(TimeSpan.FromMinutes(10));
+        await _bed.Say("thx", "wamid.thx");
+
+        var turn = (await _bed.Engine().ProcessLeadAsync("acme", intake.LeadId, default))!;
+        var monday = new DateTimeOffset(2026, 11, 23, 10, 0, 0, TimeSpan.FromHours(1));
+        var followUps = _bed.FollowUps();
+
+        Assert.Equal("You're welcome, Anna, talk soon!", turn.Reply!.Text);
+        Assert.Equal(monday, followUps.PlanAfterTurn(turn, turn.Reply.CreatedAt)!.Decision.DueAt);
+        Assert.Equal(monday, (await followUps.PlanAsync("acme", intake.LeadId, FollowUpProgress.None, turn.Reply.CreatedAt, default)).Decision.DueAt);
+    }
+
     /// <summary>A fixed reply (here the check-back) went out by e-mail as one bare line, without salutation or sign-off.</summary>
     [Fact]
     public async Task A_check_back_asked_for_by_e_mail_is_answered_as_a_letter()

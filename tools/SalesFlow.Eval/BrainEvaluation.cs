@@ -18,6 +18,12 @@ public static class BrainEvaluation
     public static string Run()
     {
         var root = BrainData.Root();
+        if (!MlNetUtteranceClassifier.BuiltInModelsMatch(Path.Combine(root, "SalesFlow.Infrastructure/Brain/Models")))
+        {
+            // Run 27 was first measured so: `--no-build` right after brain-train measured the models of the training before.
+            throw new InvalidOperationException("The models built into this tool are not those in SalesFlow.Infrastructure/Brain/Models (trained since the last build): build again (dotnet build tools/SalesFlow.Eval -c Release) and rerun brain-eval.");
+        }
+
         var classifier = MlNetUtteranceClassifier.Embedded;
         var intents = BrainData.Load(Path.Combine(root, "data/brain/intents.tsv"));
         var sentiment = BrainData.Load(Path.Combine(root, "data/brain/sentiment.tsv"));

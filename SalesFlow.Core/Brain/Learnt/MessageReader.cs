@@ -76,6 +76,11 @@ public sealed class MessageReader(IUtteranceClassifier model)
             return (Intent.Objection, Math.Max(rules.Confidence, ClearCue));
         }
 
+        if (StallsForTime(rules, learnt, lead))
+        {
+            return (Intent.Objection, Math.Max(rules.Confidence, ClearCue));
+        }
+
         if (AsksAboutTheBusiness(rules, learnt, lead))
         {
             return (Intent.Question, rules.Confidence);
@@ -112,6 +117,16 @@ public sealed class MessageReader(IUtteranceClassifier model)
         (rules.Intent is Intent.Other or Intent.Greeting or Intent.Interest or Intent.Question or Intent.Objection)
         && (learnt.Intent is Intent.Other or Intent.Greeting or Intent.Interest or Intent.Question or Intent.Objection)
         && IntentRules.DefersDecision(lead);
+
+    /// <summary>
+    /// A lead with no time now (<see cref="IntentRules.StallsForTime"/>) stalls, however interested: "interested but
+    /// swamped right now" was cheered at, "super busy at the moment" offered slots. Naming a meeting keeps the reading
+    /// ("super busy, can we do a call next week?"), and so do a price or purchase reading.
+    /// </summary>
+    private static bool StallsForTime(MessageAnalysis rules, LearntReading learnt, LeadText lead) =>
+        (rules.Intent is Intent.Other or Intent.Greeting or Intent.Interest or Intent.Question or Intent.Objection)
+        && (learnt.Intent is Intent.Other or Intent.Greeting or Intent.Interest or Intent.Question or Intent.Objection or Intent.Meeting)
+        && IntentRules.StallsForTime(lead) && !IntentRules.NamesAMeeting(lead);
 
     /// <summary>
     /// A question about the business itself — what it does, how it would solve the lead's problem — stays a question when

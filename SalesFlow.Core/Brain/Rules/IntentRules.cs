@@ -83,7 +83,7 @@ internal static class IntentRules
     /// </summary>
     private static readonly PhraseRuleSet Pain = new(
         "lose track|losing track|lost track|loose track & of & !time", "fall* through the cracks|slip* through the cracks|slipping through",
-        "a mess|messy|chaos|chaotic|chaotisch|durcheinander & lead*|enquiries|inquiries|pipeline|crm|spreadsheet*|process*|follow*|inbox|anfrage*|kunde*|vertrieb|prozess*|excel|tabelle*|postfach", "spend* hours|takes hours|take hours|takes forever",
+        "a mess|messy|chaos|chaotic|chaotisch|durcheinander & lead*|enquiries|inquiries|pipeline|crm|spreadsheet*|process*|follow*|inbox|anfrage*|kunde*|vertrieb|prozess*|excel|tabelle*|postfach|orders|bookings|appointments|messages|chats|whatsapp|bestellung*|auftraege|buchung*|termine|nachrichten", "spend* hours|takes hours|take hours|takes forever",
         "too much time|so much time & spend*|takes|take|cost*|lose|losing|wast*", "wasting time|time consuming",
         "manually|by hand & enter*|copy*|typ*|track*|updat*|transfer*|everything", "copy paste|copy and paste",
         "cant keep up|cannot keep up|overwhelm*|drowning in", "miss* & leads|enquiries|inquiries|opportunities|deals",
@@ -171,8 +171,28 @@ internal static class IntentRules
             + " & spaeter|naechste* woche|naechste* monat*|naechstes jahr|kommende* woche|kommende* monat*|in einer woche|in zwei|in drei|in 2|in 3|in ein paar|in einem monat|morgen wieder|morgen nochmal|morgen noch mal|erst morgen|dann morgen|nach den feiertagen|nach weihnachten|nach neujahr|im neuen jahr|montag|dienstag|mittwoch|donnerstag|freitag|januar|februar|maerz|april|juni|juli|august|september|oktober|november|dezember|ende des monats|anfang des monats"
             + " & !nicht mehr|nie|keine");
 
+    /// <summary>
+    /// A lead putting us off to a later time without asking in so many words ("maybe after the holidays", "vielleicht
+    /// nächsten Monat"): a span of weeks or more, so "maybe next week" (a meeting time as often as not) is left out.
+    /// </summary>
+    private static readonly PhraseRuleSet LaterStall = new(
+        "maybe|perhaps|probably|rather|better|only|vielleicht|eher|lieber|besser|erst|wohl"
+            + " & after the holidays|after christmas|after new year|next month|next year|in a few weeks|in a couple of weeks|in two weeks|in 2 weeks|in three weeks|in a month|in january|in february|in march|in april|in june|in july|in august|in september|in october|in november|in december|nach den feiertagen|nach weihnachten|nach neujahr|naechste* monat*|naechstes jahr|im neuen jahr|in ein paar wochen|in zwei wochen|in 2 wochen|in drei wochen|in einem monat|im januar|im februar|im maerz|im april|im mai|im juni|im juli|im august|im september|im oktober|im november|im dezember"
+            + " & !call|meeting|demo|termin|gespraech|telefonat|dont|never|nicht mehr|nie");
+
     /// <summary>Whether the lead asks to be written to again later (<see cref="LaterContact"/>).</summary>
-    public static bool AsksToBeContactedLater(LeadText lead) => LaterContact.IsMatch(lead.Words);
+    public static bool AsksToBeContactedLater(LeadText lead) => LaterContact.IsMatch(lead.Words) || LaterStall.IsMatch(lead.Words);
+
+    /// <summary>
+    /// A lead with no time for this now ("interested but swamped right now", "super busy at the moment", "gerade ist
+    /// bei uns Land unter"): a timing stall. Read as interest (1.00) and cheered at, or as a meeting (0.51).
+    /// </summary>
+    private static readonly PhraseRuleSet TimeStall = new(
+        "swamped|slammed|snowed under|too busy|very busy|super busy|so busy|really busy|crazy busy|hectic|no time|no bandwidth|no capacity|bad timing|not the right time|not a good time|bad time",
+        "keine zeit|stressig|viel los|land unter|ausgelastet|keine kapazitaet*|schlechter zeitpunkt|nicht der richtige zeitpunkt|gerade schlecht|passt gerade nicht|passt im moment nicht|keinen kopf");
+
+    /// <summary>Whether the lead has no time for this now (<see cref="TimeStall"/>).</summary>
+    public static bool StallsForTime(LeadText lead) => TimeStall.IsMatch(lead.Words);
 
     private static readonly PhraseRuleSet MeetingWord = new(
         "call|meeting|demo|appointment|zoom|video|teams call|meet", "termin|gespraech|telefonat|anruf|treffen|videocall|vorfuehrung");
@@ -182,6 +202,14 @@ internal static class IntentRules
 
     /// <summary>Whether the lead refers to a call or meeting that already took place (<see cref="PastMeeting"/>).</summary>
     public static bool RefersToAPastMeeting(LeadText lead) => PastMeeting.IsMatch(lead.Words);
+
+    /// <summary>"Bonjour, do you speak English?", "Sprechen Sie Deutsch?": a question about the language, answered first.</summary>
+    private static readonly PhraseRuleSet LanguageQuestion = new(
+        "do you|can you|can we|could we|could you & speak|write|talk|chat|continue & english|german|in english|in german",
+        "sprechen sie|sprichst du|sprecht ihr|koennen sie|koennen wir|kannst du|schreiben sie & englisch|deutsch|auf englisch|auf deutsch");
+
+    /// <summary>Whether the lead asks which language we speak (<see cref="LanguageQuestion"/>).</summary>
+    public static bool AsksAboutTheLanguage(LeadText lead) => LanguageQuestion.IsMatch(lead.Words);
 
     /// <summary>Whether the lead asks if it is talking to a machine ("Is this an AI bot?", "Bist du ein Mensch?").</summary>
     public static bool AsksIfBot(LeadText lead) => BotQuestion.IsMatch(lead.Words);

@@ -94,9 +94,21 @@ internal static class ReplyTemplates
         ["You're chatting with the AI assistant of {client}. We only use your contact details to answer you here; if you'd rather not hear from us, just reply STOP and we won't write again."],
         ["Hier schreibt der KI-Assistent von {client}. Ihre Kontaktdaten nutzen wir nur, um Ihnen hier zu antworten; wenn Sie keine Nachrichten mehr möchten, antworten Sie einfach STOP, dann schreiben wir nicht mehr."]);
 
-    /// <summary>Our question when to write again: a time named in answer to it asks for a check-back (<see cref="FollowUps.CheckBack"/>).</summary>
+    /// <summary>
+    /// The timing objection's questions (English, German, English, German): a time named in answer to one asks for a
+    /// check-back (<see cref="FollowUps.CheckBack"/>), also "in two weeks" to "Would a short call later this month be
+    /// easier?" (it was thanked for, and the lead asked for its challenge); a yes to that one still wants the call.
+    /// </summary>
     public static readonly string[] CheckBackQuestions =
-        ["When would be a better time for me to check back?", "Wann wäre ein besserer Zeitpunkt, um mich noch einmal zu melden?"];
+    [
+        "When would be a better time for me to check back?", "Wann wäre ein besserer Zeitpunkt, um mich noch einmal zu melden?",
+        "Would a short call later this month be easier for you?", "Wäre ein kurzes Gespräch später im Monat für Sie einfacher?",
+    ];
+
+    /// <summary>The answer to "do you speak English?" / "Können wir auf Englisch schreiben?": either language, whichever it asked for.</summary>
+    public static readonly Variants LanguageAnswer = new(
+        ["Yes, of course{, name}: English or German, whichever you prefer."],
+        ["Ja, natürlich{, name}: Deutsch oder Englisch, ganz wie Sie möchten."]);
 
     /// <summary>Greeting openers for e-mail, where the salutation line already says hello.</summary>
     public static readonly Variants EmailGreetingOpeners = new(
@@ -207,8 +219,7 @@ internal static class ReplyTemplates
         [ObjectionKind.Timing] = (
             new(["No problem{, name}, I know timing matters.", "Completely understand{, name}, there's never a perfect moment."],
                 ["Kein Problem{, name}, das Timing muss passen.", "Verstehe ich gut{, name}, den perfekten Zeitpunkt gibt es selten."]),
-            new([CheckBackQuestions[0], "Would a short call later this month be easier for you?"],
-                [CheckBackQuestions[1], "Wäre ein kurzes Gespräch später im Monat für Sie einfacher?"])),
+            new([CheckBackQuestions[0], CheckBackQuestions[2]], [CheckBackQuestions[1], CheckBackQuestions[3]])),
         [ObjectionKind.StatusQuo] = (
             new(["Good to hear you already have something in place{, name}. It can still be worth checking whether there's a gap to close.", "Makes sense{, name}, switching only pays off if it's clearly better for you."],
                 ["Schön, dass Sie bereits eine Lösung haben{, name}. Es kann sich trotzdem lohnen zu prüfen, ob es noch Lücken gibt.", "Verständlich{, name}, ein Wechsel lohnt sich nur, wenn er Ihnen klar etwas bringt."]),

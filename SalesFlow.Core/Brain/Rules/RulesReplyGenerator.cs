@@ -127,6 +127,12 @@ public sealed class RulesReplyGenerator : IReplyGenerator
             return (Pick(WhoWeAre, german, seed), Ask(StateQuestions[state]));
         }
 
+        // "Bonjour, do you speak English? I run a small bakery" was thanked and asked what we could help with.
+        if (intent is Intent.Question or Intent.Other or Intent.Greeting or Intent.Interest && IntentRules.AsksAboutTheLanguage(lead))
+        {
+            return (Pick(LanguageAnswer, german, seed), Ask(StateQuestions[state]));
+        }
+
         // A question the client's knowledge base answers: say what it says (the only facts the rules brain states), then move on.
         if (intent is Intent.Question or Intent.Pricing or Intent.Interest or Intent.Greeting or Intent.Other or Intent.Support && KnowledgeAnswer.From(request.Knowledge, email ? 600 : 200) is { } answer)
         {
@@ -233,7 +239,8 @@ public sealed class RulesReplyGenerator : IReplyGenerator
             return ObjectionKind.StatusQuo;
         }
 
-        if (Any("time", "busy", "later", "next year", "right now", "priority", "zeit", "später", "nächstes jahr", "moment", "gerade"))
+        if (Any("time", "busy", "later", "next year", "right now", "priority", "swamped", "slammed", "snowed under", "hectic", "bandwidth", "capacity",
+                "zeit", "später", "nächstes jahr", "moment", "gerade", "stressig", "land unter", "ausgelastet", "kapazität"))
         {
             return ObjectionKind.Timing;
         }
