@@ -330,6 +330,8 @@ public sealed class RulesReplyGeneratorTests
     [InlineData("Hmm, I'll need to think about it. Can you send me something in writing?", "en", Intent.Objection)]
     [InlineData("Ich muss noch überlegen. Können Sie mir das schriftlich schicken?", "de", Intent.Objection)]
     [InlineData("Wir haben 40 Vertriebsmitarbeiter. Können Sie mir ein Angebot zukommen lassen?", "de", Intent.Pricing)]
+    [InlineData("Habt ihr Referenzen aus der Autobranche?", "de", Intent.Question)]
+    [InlineData("Do you have any case studies from dental clinics?", "en", Intent.Question)]
     public async Task ALeadAskingForMaterialIsPromisedItAndAskedWhereTo(string text, string language, Intent intent)
     {
         var german = language == "de";

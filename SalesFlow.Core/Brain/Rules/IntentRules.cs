@@ -138,6 +138,8 @@ internal static class IntentRules
     /// </summary>
     private static readonly PhraseRuleSet MaterialsRequest = new(
         "send|email|mail|forward & me|us & info|infos|information|details|brochure|material*|documents|docs|deck|case stud*|one pager|pdf|overview|proposal|quote",
+        // "Habt ihr Referenzen aus der Autobranche?" was thanked "for the info".
+        "do you have|have you got|got any|any|can you share|could you share|habt ihr|haben sie|gibt es|koennen sie & references|reference customers|case stud*|testimonials|success stories|customer stories|referenzen|referenzkunden|kundenbeispiele|erfahrungsberichte|fallstudie*",
         "send|prepare & a proposal|a quote|an offer", "send|put & something|it|that|this|everything|details & in writing", "schriftlich & schick*|send*|geben|bekommen|zukommen|haben",
         "schick*|send*|zusend*|mail*|zukommen|uebermittel* & unterlagen|infos|informationen|infomaterial|broschuere|prospekt|material*|datenblatt|referenzen|praesentation|pdf|uebersicht|details|angebot");
 
