@@ -212,7 +212,8 @@ public sealed class ConversationEngine(
             var passages = purpose == OutboxPurpose.Reply ? await knowledge.ForAsync(clientId, text, ct) : [];
             var request = new ReplyRequest(turned.State, conversation.State, replyAnalysis, lead.FirstName, answered.Channel, text, turned.TurnCount, client.Name, ClientId: clientId, LeadId: leadId, Insights: insights, Knowledge: passages, DealValue: BudgetAmount.Parse(profile.Facts.Budget));
             request = await memory.WithMemoryAsync(request, conversation.Id, pending[0].Seq, profile, ct);
-            (reply, verdict) = await replies.WriteAsync(request, lead, answered, purpose, policy, onToken, now, ct);
+            var supportCase = purpose == OutboxPurpose.Reply && analysis.Intent == Intent.Support ? SupportCase.Metadata : null;
+            (reply, verdict) = await replies.WriteAsync(request, lead, answered, purpose, supportCase, policy, onToken, now, ct);
         }
 
         var committed = await conversations.ReplaceAsync(turned, ct);
@@ -291,13 +292,15 @@ public sealed class ConversationEngine(
 
     private async Task<DialogueReading?> ReadAgainstLastPromptAsync(Conversation conversation, string text, MessageAnalysis analysis, string? name, string? language, CancellationToken ct)
     {
-        if (DialogueContext.Read(text) == ShortAnswer.None || analysis.Intent is Intent.OptOut or Intent.Human)
+        if (analysis.Intent is Intent.OptOut or Intent.Human)
         {
             return null;
         }
 
         var recent = await conversations.ListMessagesAsync(conversation.ClientId, conversation.Id, 10, ct);
         var lastOutbound = recent.LastOrDefault(m => m.Direction == MessageDirection.Outbound)?.Text;
-        return DialogueContext.Interpret(lastOutbound, text, string.Equals(language ?? analysis.Language, "de", StringComparison.OrdinalIgnoreCase), name);
+        var german = string.Equals(language ?? analysis.Language, "de", StringComparison.OrdinalIgnoreCase);
+        return DialogueContext.AfterSupportDetails(lastOutbound, analysis.Intent, german, name)
+            ?? (DialogueContext.Read(text) == ShortAnswer.None ? null : DialogueContext.Interpret(lastOutbound, text, german, name));
     }
 }

@@ -21,6 +21,8 @@ public enum PendingPrompt
     MeetingBooked,
     /// <summary>"Of course! I'll write to you again on Mon 14 Dec.": a thanks after it needs no sales question.</summary>
     CheckBackPromised,
+    /// <summary>"Could you share any details, like an order number or a screenshot?": what follows is for the colleague.</summary>
+    SupportDetails,
     /// <summary>"Which e-mail address should they go to?": a yes or thanks has not given one yet.</summary>
     AddressRequest,
 }
@@ -103,6 +105,11 @@ public static class DialogueContext
         var question = LastQuestion(lastOutbound).ToLower(CultureInfo.InvariantCulture);
 
         bool Any(params string[] cues) => cues.Any(c => question.Contains(c, StringComparison.Ordinal));
+        if (Any("order number", "screenshot", "sort it out", "bestellnummer", "um es schnell zu lösen"))
+        {
+            return PendingPrompt.SupportDetails;
+        }
+
         if (Any("e-mail address", "email address", "e-mail-adresse"))
         {
             return PendingPrompt.AddressRequest;
@@ -131,6 +138,24 @@ public static class DialogueContext
             : No.Contains(folded) ? ShortAnswer.No
             : Acknowledged.Contains(folded) ? ShortAnswer.Acknowledged
             : ShortAnswer.None;
+    }
+
+    /// <summary>
+    /// The lead's answer to our request for a support case's details ("Kundennummer 48213", "when will someone get back
+    /// to me?"): thanked, and told again that the colleague has it. It was asked "what brings you to us?" and what it
+    /// wanted to improve. A new wish of its own (a price, a meeting, a person, a purchase, an opt-out) reads as usual.
+    /// </summary>
+    public static DialogueReading? AfterSupportDetails(string? lastOutbound, Intent intent, bool german, string? name)
+    {
+        if (PromptOf(lastOutbound) != PendingPrompt.SupportDetails || intent is not (Intent.Other or Intent.Support or Intent.Greeting or Intent.Question or Intent.Interest))
+        {
+            return null;
+        }
+
+        var you = string.IsNullOrWhiteSpace(name) ? string.Empty : ", " + name.Trim();
+        return new(Intent.Support, german
+            ? $"Danke{you}, das habe ich an den Kollegen weitergegeben. Er meldet sich so schnell wie möglich persönlich bei Ihnen."
+            : $"Thanks{you}, I've passed that on to the colleague. They'll get back to you personally as soon as they can.");
     }
 
     /// <summary>How <paramref name="leadText"/> reads against SalesFlow's last message; null when it is no short answer.</summary>

@@ -61,7 +61,8 @@ public sealed class ReplyWriter(IReplyGenerator replies, ComplianceGate complian
 
     /// <summary>Writes, vets and stores the reply to <paramref name="answered"/>, the newest message the turn read.</summary>
     /// <param name="onToken">Gets the reply's tokens as they are written; null writes it whole.</param>
-    public async Task<(OutboxItem Reply, ComplianceResult Verdict)> WriteAsync(ReplyRequest request, Lead lead, Message answered, string purpose, CompliancePolicy policy, ReplyTokenSink? onToken, DateTimeOffset now, CancellationToken ct)
+    /// <param name="metadata">Kept on the reply's copy in the conversation (a support case); null for none.</param>
+    public async Task<(OutboxItem Reply, ComplianceResult Verdict)> WriteAsync(ReplyRequest request, Lead lead, Message answered, string purpose, IReadOnlyDictionary<string, string>? metadata, CompliancePolicy policy, ReplyTokenSink? onToken, DateTimeOffset now, CancellationToken ct)
     {
         // The rules brain is deterministic: its reply is both the safe fallback and the test of who wrote this one.
         var vetted = RulesReplyGenerator.Generate(request);
@@ -69,7 +70,7 @@ public sealed class ReplyWriter(IReplyGenerator replies, ComplianceGate complian
         var written = onToken is null ? await replies.GenerateAsync(request, ct) : await StreamAsync(request, input, onToken, ct);
         input = input with { Text = written };
         var verdict = compliance.Check(input);
-        var reply = await StoreAsync(lead, answered, verdict.Text, purpose, null, now, ct);
+        var reply = await StoreAsync(lead, answered, verdict.Text, purpose, metadata, now, ct);
         await compliance.RecordAsync(reply, input, verdict, written == vetted ? "rules" : "llm", now, ct);
         return (reply, verdict);
     }

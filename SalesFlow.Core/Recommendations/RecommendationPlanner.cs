@@ -23,7 +23,8 @@ public sealed record PlannerInput(
     bool MeetingBooked,
     string? Outcome,
     int Turns,
-    ContactWindow? Window);
+    ContactWindow? Window,
+    DateTimeOffset? SupportCaseAt);
 
 /// <summary>
 /// Derives a lead's next best actions from its state, pure and deterministic: the same input gives the same
@@ -54,6 +55,12 @@ public static class RecommendationPlanner
         if (input.Escalated)
         {
             Add(RecommendationKinds.HandToHuman, "escalated", 95, $"The lead is waiting for a person ({input.EscalationReason ?? "escalated"}); SalesFlow no longer answers it automatically.");
+        }
+
+        // The reply told the lead a colleague would look into its problem (Conversations.SupportCase): someone has to.
+        if (input.SupportCaseAt is { } supportAt && !input.Escalated)
+        {
+            Add(RecommendationKinds.HandToHuman, $"support:{supportAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture)}", 90, "The lead reported a problem (a support case) and was told a colleague would look into it: have support get back to it.");
         }
 
         if (input.UnansweredInboundSeq is { } seq)

@@ -100,7 +100,8 @@ public sealed class RecommendationService(
             meetingBooked,
             outcome,
             conversation?.TurnCount ?? 0,
-            WindowFor(client, lead, ordered));
+            WindowFor(client, lead, ordered),
+            SupportCase.LatestIn(trusted));
     }
 
     private async Task PlanAsync(Client client, Lead lead, LeadProfile? profile, Conversation? conversation, IReadOnlyList<Message> messages, LeadScoreResult? score, CancellationToken ct)

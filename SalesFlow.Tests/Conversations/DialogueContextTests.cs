@@ -38,6 +38,8 @@ public sealed class DialogueContextTests
     [InlineData("Gebucht: Di., 8. Dez. 10:00 (Europe/Berlin).", PendingPrompt.MeetingBooked)]
     [InlineData("Booked: Tue 8 Dec 10:00 (Europe/London). You'll also get a confirmation by e-mail.", PendingPrompt.MeetingBooked)]
     [InlineData("Of course, Anna! I'll write to you again on Mon 14 Dec. If anything comes up before then, just reply here.", PendingPrompt.CheckBackPromised)]
+    [InlineData("Sorry to hear that. I've passed this on to a colleague. Could you share any details, like an order number or a screenshot, to speed things up?", PendingPrompt.SupportDetails)]
+    [InlineData("Das tut mir leid! Ein Kollege schaut sich das an. Können Sie mir noch Details schicken, zum Beispiel eine Bestellnummer oder einen Screenshot?", PendingPrompt.SupportDetails)]
     [InlineData("Gerne! Ich melde mich am Mo., 14. Dez. wieder bei Ihnen. Falls vorher etwas ist, schreiben Sie einfach hier.", PendingPrompt.CheckBackPromised)]
     public void The_prompt_is_the_last_question_salesflow_asked(string outbound, PendingPrompt expected) =>
         Assert.Equal(expected, DialogueContext.PromptOf(outbound));

@@ -20,7 +20,7 @@ public sealed class RecommendationPlannerTests
         "acme", "lead_1", Now, state, Bant(need: 0.4, authority: 0.4, budget: 0.4, timeline: 0.4), Cold,
         OptedOut: false, Escalated: false, EscalationReason: null, UnansweredInboundSeq: null,
         LastInboundAt: Now.AddHours(-1), LastOutboundAt: Now.AddHours(-1).AddSeconds(5),
-        MeetingBooked: false, Outcome: null, Turns: 1, Window: null);
+        MeetingBooked: false, Outcome: null, Turns: 1, Window: null, SupportCaseAt: null);
 
     private static IReadOnlyList<string> Kinds(PlannerInput input) => [.. RecommendationPlanner.Plan(input).Select(r => r.Kind).Order()];
 
@@ -48,6 +48,19 @@ public sealed class RecommendationPlannerTests
         Assert.Equal([RecommendationKinds.HandToHuman, RecommendationKinds.ReplyNow], plan.Select(r => r.Kind));
         Assert.Contains("lead asked for a human", plan[0].Reason, StringComparison.Ordinal);
         Assert.True(plan[0].BasePriority > plan[1].BasePriority);
+    }
+
+    /// <summary>A support case was told "a colleague will look into it", and nobody was told.</summary>
+    [Fact]
+    public void A_support_case_is_handed_to_a_person_keyed_by_when_it_was_answered()
+    {
+        var answered = Now.AddMinutes(-5);
+        var plan = RecommendationPlanner.Plan(Quiet() with { SupportCaseAt = answered });
+
+        var hand = Assert.Single(plan, r => r.Kind == RecommendationKinds.HandToHuman);
+        Assert.Equal(("support:2026-12-04T13:55:00", 90), (hand.Trigger, hand.BasePriority));
+        Assert.Contains("support case", hand.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain(RecommendationPlanner.Plan(Quiet() with { SupportCaseAt = answered, Escalated = true, EscalationReason = "lead asked for a human" }), r => r.Trigger.StartsWith("support:", StringComparison.Ordinal));
     }
 
     [Fact]
