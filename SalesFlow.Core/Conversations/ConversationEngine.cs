@@ -292,7 +292,11 @@ public sealed class ConversationEngine(
 
     private async Task<DialogueReading?> ReadAgainstLastPromptAsync(Conversation conversation, string text, MessageAnalysis analysis, string? name, string? language, CancellationToken ct)
     {
-        if (analysis.Intent is Intent.OptOut or Intent.Human)
+        // Read only what may answer a prompt: a short answer, or (after a first turn) what may be a support case's details;
+        // a first price question costs no read (docs/benchmarks.md, round trips of one inbound message).
+        var shortAnswer = DialogueContext.Read(text) != ShortAnswer.None;
+        var mayBeDetails = conversation.TurnCount > 0 && analysis.Intent is Intent.Other or Intent.Support or Intent.Greeting or Intent.Question or Intent.Interest;
+        if (analysis.Intent is Intent.OptOut or Intent.Human || !(shortAnswer || mayBeDetails))
         {
             return null;
         }
@@ -301,6 +305,6 @@ public sealed class ConversationEngine(
         var lastOutbound = recent.LastOrDefault(m => m.Direction == MessageDirection.Outbound)?.Text;
         var german = string.Equals(language ?? analysis.Language, "de", StringComparison.OrdinalIgnoreCase);
         return DialogueContext.AfterSupportDetails(lastOutbound, analysis.Intent, german, name)
-            ?? (DialogueContext.Read(text) == ShortAnswer.None ? null : DialogueContext.Interpret(lastOutbound, text, german, name));
+            ?? (shortAnswer ? DialogueContext.Interpret(lastOutbound, text, german, name) : null);
     }
 }

@@ -347,31 +347,24 @@ public sealed class RulesReplyGeneratorTests
         Assert.DoesNotContain(where, byEmail, StringComparison.Ordinal);
     }
 
-    /// <summary>"Is this an AI bot?" was answered "Of course! A colleague will take over", leaving the question open.</summary>
+    /// <summary>
+    /// A question about who writes is answered before anything else: "Is this an AI bot?" was answered "Of course! A
+    /// colleague will take over" (the question left open); "who is this? how did you get my number" was an opt-out.
+    /// </summary>
     [Theory]
-    [InlineData("Is this an AI bot? I don't want my customers talking to a robot", "en", "I'm an AI assistant")]
-    [InlineData("Bist du ein Mensch oder ein Bot?", "de", "Ich bin ein KI-Assistent")]
-    public async Task ALeadAskingWhetherItTalksToAMachineIsToldTheTruthBeforeTheHandOver(string text, string language, string disclosure)
-    {
-        var reply = await Generate(ConversationState.InitialContact, Intent.Human, language, "Mike", ChannelKind.WhatsApp, 2, text);
-        var plain = await Generate(ConversationState.InitialContact, Intent.Human, language, "Mike", ChannelKind.WhatsApp, 2, "I want to talk to a real person");
-
-        Assert.Contains(disclosure, reply, StringComparison.Ordinal);
-        Assert.DoesNotContain(disclosure, plain, StringComparison.Ordinal);
-    }
-
-    /// <summary>"who is this? how did you get my number" is answered with who writes and the way out, before any selling.</summary>
-    [Theory]
-    [InlineData("hey who is this? how did you get my number", "en", Intent.Other, "AI assistant of Acme", "reply STOP")]
-    [InlineData("Wer sind Sie? Woher haben Sie meine Nummer?", "de", Intent.Question, "KI-Assistent von Acme", "antworten Sie einfach STOP")]
-    public async Task ALeadAskingWhoWritesIsToldWhoAndHowToStop(string text, string language, Intent intent, string who, string stop)
+    [InlineData("Is this an AI bot? I don't want my customers talking to a robot", "en", Intent.Human, "I'm an AI assistant")]
+    [InlineData("Bist du ein Mensch oder ein Bot?", "de", Intent.Human, "Ich bin ein KI-Assistent")]
+    [InlineData("hey who is this? how did you get my number", "en", Intent.Other, "AI assistant of Acme")]
+    [InlineData("hey who is this? how did you get my number", "en", Intent.Other, "reply STOP")]
+    [InlineData("Wer sind Sie? Woher haben Sie meine Nummer?", "de", Intent.Question, "KI-Assistent von Acme")]
+    [InlineData("Wer sind Sie? Woher haben Sie meine Nummer?", "de", Intent.Question, "antworten Sie einfach STOP")]
+    public async Task ALeadAskingWhoWritesIsToldTheTruthFirst(string text, string language, Intent intent, string answer)
     {
         var reply = await Generate(ConversationState.InitialContact, intent, language, "Mike", ChannelKind.WhatsApp, 2, text);
         var plain = await Generate(ConversationState.InitialContact, intent, language, "Mike", ChannelKind.WhatsApp, 2, "hmm");
 
-        Assert.Contains(who, reply, StringComparison.Ordinal);
-        Assert.Contains(stop, reply, StringComparison.Ordinal);
-        Assert.DoesNotContain(who, plain, StringComparison.Ordinal);
+        Assert.Contains(answer, reply, StringComparison.Ordinal);
+        Assert.DoesNotContain(answer, plain, StringComparison.Ordinal);
     }
 
     /// <summary>"Bonjour, do you speak English? I run a small bakery in Lyon" was thanked and asked what we could help with.</summary>
