@@ -196,6 +196,18 @@ public sealed class LearntBrainTests
     public void ABusyLeadAskingForACallStillWantsAMeeting() =>
         Assert.Equal(Intent.Meeting, TestBrain.Reader.Read("super busy this week, can we do a call next Tuesday?").Intent);
 
+    /// <summary>"Können mehrere Mitarbeiter gleichzeitig auf die Chats zugreifen?" was read as a pain ("chats" is one typo from "chaos").</summary>
+    [Fact]
+    public void AQuestionAboutChatsIsNoPain() =>
+        Assert.Equal(Intent.Question, TestBrain.Reader.Read("Können mehrere Mitarbeiter gleichzeitig auf die Chats zugreifen?").Intent);
+
+    /// <summary>"Und was passiert mit unseren Daten, wenn wir kündigen?" was a support case.</summary>
+    [Theory]
+    [InlineData("Und was passiert mit unseren Daten, wenn wir kündigen?")]
+    [InlineData("What happens to our data if we cancel?")]
+    public void AWhatIfQuestionIsAQuestion(string text) =>
+        Assert.Equal(Intent.Question, TestBrain.Reader.Read(text).Intent);
+
     /// <summary>A lead putting the decision off stalls, however warmly (the model read these as interest, 1.00).</summary>
     [Theory]
     [InlineData("Sounds good but I need to discuss it with my team first")]

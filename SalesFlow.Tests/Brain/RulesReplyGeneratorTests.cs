@@ -367,6 +367,13 @@ public sealed class RulesReplyGeneratorTests
         Assert.DoesNotContain(answer, plain, StringComparison.Ordinal);
     }
 
+    /// <summary>"Guten Abend, ich habe eine Frage zu Ihrem Produkt" was told the team would be asked, and asked for the team size.</summary>
+    [Theory]
+    [InlineData("Guten Abend, ich habe eine Frage zu Ihrem Produkt", "de", "Gerne, Mike! Was möchten Sie wissen?")]
+    [InlineData("hi, quick question", "en", "Sure, Mike! What would you like to know?")]
+    public async Task AQuestionAnnouncedButNotAskedIsInvited(string text, string language, string expected) =>
+        Assert.Equal(expected, await Generate(ConversationState.InitialContact, Intent.Question, language, "Mike", ChannelKind.WhatsApp, 1, text));
+
     /// <summary>"Bonjour, do you speak English? I run a small bakery in Lyon" was thanked and asked what we could help with.</summary>
     [Theory]
     [InlineData("Bonjour, do you speak English? I run a small bakery in Lyon", "en", "English or German, whichever you prefer")]

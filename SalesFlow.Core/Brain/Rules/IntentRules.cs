@@ -68,7 +68,9 @@ internal static class IntentRules
         "was bietet ihr|was bieten sie|was ist das genau|was genau ist|was genau macht", "wer nutzt|wer verwendet|fuer wen ist",
         "wie funktioniert das|wie funktioniert es", "how does|how would|how can|how will & your|it|this|you & fix*|solve*|help*|handle*",
         "how would|how does|how will & that|it|this & work|look", "wie & wuerde|wird & das|es & funktionier*|aussehen|laufen",
-        "wie & loest|loesen & ihr|sie|das|es", "wie & hilft & das|es|ihr|euer|ihre");
+        "wie & loest|loesen & ihr|sie|das|es", "wie & hilft & das|es|ihr|euer|ihre",
+        // "Und was passiert mit unseren Daten, wenn wir kündigen?" was a support case (its "kündigen" cue).
+        "what happens|what would happen|was passiert|was geschieht & if|when|wenn|falls");
 
     /// <summary>Whether the message asks what the business does or who uses it (<see cref="AboutTheBusiness"/>).</summary>
     public static bool AsksAboutTheBusiness(LeadText lead) => AboutTheBusiness.IsMatch(lead.Words);
@@ -83,7 +85,7 @@ internal static class IntentRules
     /// </summary>
     private static readonly PhraseRuleSet Pain = new(
         "lose track|losing track|lost track|loose track & of & !time", "fall* through the cracks|slip* through the cracks|slipping through",
-        "a mess|messy|chaos|chaotic|chaotisch|durcheinander & lead*|enquiries|inquiries|pipeline|crm|spreadsheet*|process*|follow*|inbox|anfrage*|kunde*|vertrieb|prozess*|excel|tabelle*|postfach|orders|bookings|appointments|messages|chats|whatsapp|bestellung*|auftraege|buchung*|termine|nachrichten", "spend* hours|takes hours|take hours|takes forever",
+        "a mess|messy|=chaos|chaotic|chaotisch|durcheinander & lead*|enquiries|inquiries|pipeline|crm|spreadsheet*|process*|follow*|inbox|anfrage*|kunde*|vertrieb|prozess*|excel|tabelle*|postfach|orders|bookings|appointments|messages|chats|whatsapp|bestellung*|auftraege|buchung*|termine|nachrichten", "spend* hours|takes hours|take hours|takes forever",
         "too much time|so much time & spend*|takes|take|cost*|lose|losing|wast*", "wasting time|time consuming",
         "manually|by hand & enter*|copy*|typ*|track*|updat*|transfer*|everything", "copy paste|copy and paste",
         "cant keep up|cannot keep up|overwhelm*|drowning in", "miss* & leads|enquiries|inquiries|opportunities|deals",
@@ -212,6 +214,14 @@ internal static class IntentRules
 
     /// <summary>Whether the lead asks which language we speak (<see cref="LanguageQuestion"/>).</summary>
     public static bool AsksAboutTheLanguage(LeadText lead) => LanguageQuestion.IsMatch(lead.Words);
+
+    /// <summary>"Guten Abend, ich habe eine Frage zu Ihrem Produkt": a question announced, not yet asked.</summary>
+    private static readonly PhraseRuleSet AnnouncedQuestion = new(
+        "i have a question|ive got a question|i have a quick question|quick question|i have some questions|a few questions",
+        "ich habe eine frage|hab eine frage|habe da eine frage|hab da eine frage|kurze frage|ich haette eine frage|ich haette da eine frage|ich habe ein paar fragen|habe einige fragen");
+
+    /// <summary>Whether the lead only announces a question (<see cref="AnnouncedQuestion"/>, a short message without a question mark).</summary>
+    public static bool AnnouncesAQuestion(LeadText lead) => lead.QuestionMarks == 0 && lead.Words.Count <= 12 && AnnouncedQuestion.IsMatch(lead.Words);
 
     /// <summary>Whether the lead asks if it is talking to a machine ("Is this an AI bot?", "Bist du ein Mensch?").</summary>
     public static bool AsksIfBot(LeadText lead) => BotQuestion.IsMatch(lead.Words);

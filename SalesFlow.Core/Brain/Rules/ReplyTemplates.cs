@@ -110,6 +110,11 @@ internal static class ReplyTemplates
         ["Yes, of course{, name}: English or German, whichever you prefer."],
         ["Ja, natürlich{, name}: Deutsch oder Englisch, ganz wie Sie möchten."]);
 
+    /// <summary>The answer to a question announced but not asked yet ("ich habe eine Frage zu Ihrem Produkt").</summary>
+    public static readonly Variants WhatWouldYouLikeToKnow = new(
+        ["Sure{, name}! What would you like to know?"],
+        ["Gerne{, name}! Was möchten Sie wissen?"]);
+
     /// <summary>Greeting openers for e-mail, where the salutation line already says hello.</summary>
     public static readonly Variants EmailGreetingOpeners = new(
         ["Thanks for reaching out to {client}.", "Great to hear from you.", "Thank you for your message."],

@@ -127,6 +127,12 @@ public sealed class RulesReplyGenerator : IReplyGenerator
             return (Pick(WhoWeAre, german, seed), Ask(StateQuestions[state]));
         }
 
+        // "Guten Abend, ich habe eine Frage zu Ihrem Produkt" was told the team would be asked, and asked for the team size.
+        if (intent is Intent.Question or Intent.Other or Intent.Greeting or Intent.Interest or Intent.Support && IntentRules.AnnouncesAQuestion(lead))
+        {
+            return (Pick(WhatWouldYouLikeToKnow, german, seed), string.Empty);
+        }
+
         // "Bonjour, do you speak English? I run a small bakery" was thanked and asked what we could help with.
         if (intent is Intent.Question or Intent.Other or Intent.Greeting or Intent.Interest && IntentRules.AsksAboutTheLanguage(lead))
         {
