@@ -208,6 +208,19 @@ public sealed class LearntBrainTests
     public void AWhatIfQuestionIsAQuestion(string text) =>
         Assert.Equal(Intent.Question, TestBrain.Reader.Read(text).Intent);
 
+    /// <summary>"we're a salon with 4 stylists, clients book via insta and whatsapp" was offered demo slots.</summary>
+    [Theory]
+    [InlineData("we're a salon with 4 stylists, clients book via insta and whatsapp")]
+    [InlineData("Wir sind eine Zahnarztpraxis, die Patienten buchen per Telefon")]
+    public void TheLeadsCustomersBookingIsNoMeetingWish(string text) =>
+        Assert.NotEqual(Intent.Meeting, TestBrain.Reader.Read(text).Intent);
+
+    [Theory]
+    [InlineData("Can we book a demo? Our clients book via WhatsApp")]
+    [InlineData("I'd like to book a call, our customers book online")]
+    public void AskingToBookBesideCustomersBookingIsStillAMeetingWish(string text) =>
+        Assert.Equal(Intent.Meeting, TestBrain.Reader.Read(text).Intent);
+
     /// <summary>A lead putting the decision off stalls, however warmly (the model read these as interest, 1.00).</summary>
     [Theory]
     [InlineData("Sounds good but I need to discuss it with my team first")]

@@ -76,6 +76,12 @@ public sealed class MessageReader(IUtteranceClassifier model)
             return (Intent.Objection, Math.Max(rules.Confidence, ClearCue));
         }
 
+        // "clients book via insta and whatsapp": how the lead's business works, not a meeting with us.
+        if ((rules.Intent == Intent.Meeting || learnt.Intent == Intent.Meeting) && IntentRules.DescribesCustomersBooking(lead))
+        {
+            return (Intent.Interest, Math.Max(rules.Confidence, ClearCue));
+        }
+
         if (StallsForTime(rules, learnt, lead))
         {
             return (Intent.Objection, Math.Max(rules.Confidence, ClearCue));

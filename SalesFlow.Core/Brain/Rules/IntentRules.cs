@@ -223,6 +223,17 @@ internal static class IntentRules
     /// <summary>Whether the lead only announces a question (<see cref="AnnouncedQuestion"/>, a short message without a question mark).</summary>
     public static bool AnnouncesAQuestion(LeadText lead) => lead.QuestionMarks == 0 && lead.Words.Count <= 12 && AnnouncedQuestion.IsMatch(lead.Words);
 
+    /// <summary>
+    /// The lead's own customers booking ("we're a salon with 4 stylists, clients book via insta and whatsapp"): how its
+    /// business works, not a wish for a meeting with us (it was offered demo slots).
+    /// </summary>
+    private static readonly PhraseRuleSet CustomersBooking = new(
+        "clients|customers|patients|guests|people|kunden|kundinnen|patienten|gaeste|leute & book|books|booking|schedule|reserve|buchen|bucht|reservieren|vereinbaren"
+            + " & !can we|can i|could we|could i|id like|i would like|we would like|want to|lets|koennen wir|kann ich|moechte|moechten|wuerde gern|wuerden gern|demo|call with you");
+
+    /// <summary>Whether the lead describes its own customers booking (<see cref="CustomersBooking"/>).</summary>
+    public static bool DescribesCustomersBooking(LeadText lead) => CustomersBooking.IsMatch(lead.Words);
+
     /// <summary>Whether the lead asks if it is talking to a machine ("Is this an AI bot?", "Bist du ein Mensch?").</summary>
     public static bool AsksIfBot(LeadText lead) => BotQuestion.IsMatch(lead.Words);
 
