@@ -63,6 +63,9 @@ public static class DialogueContext
     {
         "no", "nope", "nah", "no thanks", "no thank you", "not really", "not yet", "nein", "nee", "ne", "nein danke",
         "eher nicht", "noch nicht", "lieber nicht",
+        // "nah im good" after "Shall I show you how it works?" was asked for the team size.
+        "nah im good", "im good", "no im good", "nah thanks", "nah thx", "no thx", "not for me", "im good thanks", "were good",
+        "passt schon", "nein passt schon", "brauchen wir nicht", "brauche ich nicht", "lass mal", "ne lass mal", "nee lass mal",
     };
 
     private static readonly HashSet<string> Acknowledged = new(StringComparer.Ordinal)

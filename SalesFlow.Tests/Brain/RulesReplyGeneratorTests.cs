@@ -430,14 +430,19 @@ public sealed class RulesReplyGeneratorTests
     [Theory]
     [InlineData("cool. we're a 2 person startup so budget is tight", "en")]
     [InlineData("Unser Budget ist leider begrenzt", "de")]
+    [InlineData("lol thats alot", "en")]
+    [InlineData("Hm, das ist ganz schön viel", "de")]
     public async Task ATightBudgetIsMetAsAPriceConcernNotThankedForAsAQuestion(string text, string language)
     {
         var german = language == "de";
         for (var turn = 1; turn <= 4; turn++)
         {
-            var reply = await Generate(ConversationState.PriceNegotiation, Intent.Pricing, language, "Anna", ChannelKind.WhatsApp, turn, text);
+            foreach (var intent in new[] { Intent.Pricing, Intent.Other })
+            {
+                var reply = await Generate(ConversationState.PriceNegotiation, intent, language, "Anna", ChannelKind.WhatsApp, turn, text);
 
-            AssertOpensWith(ReplyTemplates.Objections[ReplyTemplates.ObjectionKind.Price].Opener, german, "Anna", reply);
+                AssertOpensWith(ReplyTemplates.Objections[ReplyTemplates.ObjectionKind.Price].Opener, german, "Anna", reply);
+            }
         }
     }
 

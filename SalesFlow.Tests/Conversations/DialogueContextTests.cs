@@ -13,6 +13,8 @@ public sealed class DialogueContextTests
     [InlineData("Ja, gerne! 👍", ShortAnswer.Yes)]
     [InlineData("no", ShortAnswer.No)]
     [InlineData("Nein.", ShortAnswer.No)]
+    [InlineData("nah im good", ShortAnswer.No)]
+    [InlineData("Ne, lass mal", ShortAnswer.No)]
     [InlineData("thanks", ShortAnswer.Acknowledged)]
     [InlineData("Alles klar", ShortAnswer.Acknowledged)]
     [InlineData("ok cool", ShortAnswer.Yes)]

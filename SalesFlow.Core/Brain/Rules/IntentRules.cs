@@ -247,7 +247,10 @@ internal static class IntentRules
     /// </summary>
     private static readonly PhraseRuleSet TightBudget = new(
         "budget|money|cash|geld|mittel & tight|limited|small|low|short|knapp|begrenzt|klein|gering|beschraenkt",
-        "cant afford|cannot afford|koennen uns & nicht leisten");
+        "cant afford|cannot afford|koennen uns & nicht leisten",
+        // "lol thats alot" after the price talk was thanked and offered a call.
+        "thats a lot|thats alot|that is a lot|a lot of money|quite a lot|kind of steep|bit steep|pretty steep|too pricey|so expensive|way too much",
+        "ganz schoen viel|ziemlich viel|ganz schoen teuer|ziemlich teuer|ganz schoen happig|happig|recht teuer");
 
     /// <summary>Whether the lead says its budget is tight (<see cref="TightBudget"/>).</summary>
     public static bool StatesTightBudget(LeadText lead) => TightBudget.IsMatch(lead.Words);

@@ -159,8 +159,8 @@ public sealed class RulesReplyGenerator : IReplyGenerator
             case Intent.Human when IntentRules.AsksIfBot(lead):
                 return (Pick(BotDisclosure, german, seed), Ask(IntentQuestions[intent]));
 
-            case Intent.Pricing when IntentRules.StatesTightBudget(lead):
-                return (Pick(Objections[ObjectionKind.Price].Opener, german, seed), Ask(IntentQuestions[intent]));
+            case Intent.Pricing or Intent.Other or Intent.Interest when IntentRules.StatesTightBudget(lead):
+                return (Pick(Objections[ObjectionKind.Price].Opener, german, seed), Ask(IntentQuestions[Intent.Pricing]));
 
             case Intent.Human:
             case Intent.Support:
