@@ -160,11 +160,14 @@ public sealed class ConversationEngine(
         }
 
         // A short answer ("yes", "passt", "no", "ok") is read against what SalesFlow last asked (DialogueContext).
-        var reading = await ReadAgainstLastPromptAsync(conversation, text, insights.Analysis, lead.FirstName, lead.Language, ct)
+        // SalesFlow's last message, read at most once per turn and only by a reading that needs it.
+        Task<string?>? lastPromptRead = null;
+        Task<string?> LastPrompt() => lastPromptRead ??= LastOutboundTextAsync(conversation, ct);
+        var reading = await ReadAgainstLastPromptAsync(text, insights.Analysis, conversation.TurnCount, lead.FirstName, lead.Language, LastPrompt)
             ?? EmailTexts.ReadingFor(email, text, lead.Language == "de", lead.FirstName);
         // "can you text me again next week?": when we write again, said in the reply and kept by the follow-up (not a meeting wish).
         var zone = FollowUps.FollowUpPlanner.ZoneOf(Reach.LeadTimeZone.For(lead, client));
-        var checkBackAt = await CheckBackAsync(conversation, text, insights.Analysis, answered.CreatedAt, zone, ct);
+        var checkBackAt = await CheckBackAsync(text, insights.Analysis, answered.CreatedAt, zone, LastPrompt);
         if (checkBackAt is { } checkBack)
         {
             reading = new DialogueReading(Intent.Objection, FollowUps.CheckBack.Confirmation(checkBack, zone, lead.Language ?? insights.Analysis.Language, lead.FirstName));
@@ -278,31 +281,31 @@ public sealed class ConversationEngine(
     /// When the lead asked us to write again (<see cref="FollowUps.CheckBack"/>); the last prompt is read only for a
     /// message that names a time without asking in so many words (the answer to "When would be a better time…?").
     /// </summary>
-    private async Task<DateTimeOffset?> CheckBackAsync(Conversation conversation, string text, MessageAnalysis analysis, DateTimeOffset writtenAt, TimeZoneInfo zone, CancellationToken ct)
+    private static async Task<DateTimeOffset?> CheckBackAsync(string text, MessageAnalysis analysis, DateTimeOffset writtenAt, TimeZoneInfo zone, Func<Task<string?>> lastPrompt)
     {
         if (analysis.Intent is Intent.OptOut or Intent.Human || !(FollowUps.CheckBack.IsRequested(text, null) || FollowUps.CheckBack.NamesATime(text)))
         {
             return null;
         }
 
-        var recent = await conversations.ListMessagesAsync(conversation.ClientId, conversation.Id, 10, ct);
-        var lastOutbound = recent.LastOrDefault(m => m.Direction == MessageDirection.Outbound)?.Text;
-        return FollowUps.CheckBack.For(text, lastOutbound, writtenAt, zone);
+        return FollowUps.CheckBack.For(text, await lastPrompt(), writtenAt, zone);
     }
 
-    private async Task<DialogueReading?> ReadAgainstLastPromptAsync(Conversation conversation, string text, MessageAnalysis analysis, string? name, string? language, CancellationToken ct)
+    private async Task<string?> LastOutboundTextAsync(Conversation conversation, CancellationToken ct) =>
+        (await conversations.ListMessagesAsync(conversation.ClientId, conversation.Id, 10, ct)).LastOrDefault(m => m.Direction == MessageDirection.Outbound)?.Text;
+
+    private static async Task<DialogueReading?> ReadAgainstLastPromptAsync(string text, MessageAnalysis analysis, int turnCount, string? name, string? language, Func<Task<string?>> lastPrompt)
     {
         // Read only what may answer a prompt: a short answer, or (after a first turn) what may be a support case's details;
         // a first price question costs no read (docs/benchmarks.md, round trips of one inbound message).
         var shortAnswer = DialogueContext.Read(text) != ShortAnswer.None;
-        var mayBeDetails = conversation.TurnCount > 0 && analysis.Intent is Intent.Other or Intent.Support or Intent.Greeting or Intent.Question or Intent.Interest;
+        var mayBeDetails = turnCount > 0 && analysis.Intent is Intent.Other or Intent.Support or Intent.Greeting or Intent.Question or Intent.Interest;
         if (analysis.Intent is Intent.OptOut or Intent.Human || !(shortAnswer || mayBeDetails))
         {
             return null;
         }
 
-        var recent = await conversations.ListMessagesAsync(conversation.ClientId, conversation.Id, 10, ct);
-        var lastOutbound = recent.LastOrDefault(m => m.Direction == MessageDirection.Outbound)?.Text;
+        var lastOutbound = await lastPrompt();
         var german = string.Equals(language ?? analysis.Language, "de", StringComparison.OrdinalIgnoreCase);
         return DialogueContext.AfterSupportDetails(lastOutbound, analysis.Intent, german, name)
             ?? (shortAnswer ? DialogueContext.Interpret(lastOutbound, text, german, name) : null);

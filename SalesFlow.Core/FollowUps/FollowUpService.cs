@@ -159,7 +159,7 @@ public sealed class FollowUpService(
         }
 
         var (client, lead, reply) = (read.Client, read.Lead, read.Reply);
-        var route = await RouteAsync(client, lead, reply, now, ct);
+        var route = await RouteAsync(client, lead, reply, read.Messages, now, ct);
         var channel = route.Channel ?? reply.Channel;
         var request = new OutreachRequest(
             clientId,
@@ -215,12 +215,12 @@ public sealed class FollowUpService(
 
     /// <summary>
     /// The step's channel: the conversation's (the unanswered reply's), else SMS, else e-mail (issue 12: "the next
-    /// channel the lead has"), chosen by <see cref="OutboundRoute.Choose"/> with the lead's last message per channel.
+    /// channel the lead has"), chosen by <see cref="OutboundRoute.Choose"/> with the lead's last message per channel
+    /// (among the conversation's recent <paramref name="messages"/>, read once with the facts).
     /// </summary>
-    private async Task<OutboundRoute> RouteAsync(Client client, Lead lead, OutboxItem reply, DateTimeOffset now, CancellationToken ct)
+    private async Task<OutboundRoute> RouteAsync(Client client, Lead lead, OutboxItem reply, IReadOnlyList<Message> messages, DateTimeOffset now, CancellationToken ct)
     {
         var identities = await leads.ListIdentitiesAsync(client.Id, lead.Id, ct);
-        var messages = await conversations.ListMessagesAsync(client.Id, reply.ConversationId, RecentMessages, ct);
         var lastInbound = messages
             .Where(m => m.Direction == MessageDirection.Inbound && !m.IsUntrusted())
             .GroupBy(m => m.Channel)
@@ -248,7 +248,8 @@ public sealed class FollowUpService(
             ? queue.EnqueueAsync(Queues.Deliver, DeliverWork.Serialize(new DeliverWork(item.ClientId, item.Id)), TimeSpan.Zero, DeliverWork.CoalesceKey(item.Id), ct)
             : Task.CompletedTask;
 
-    private sealed record LeadFacts(Client Client, Lead Lead, Conversation Conversation, OutboxItem Reply, FollowUpFacts Facts);
+    /// <param name="Messages">The conversation's newest messages (<see cref="RecentMessages"/>), oldest first.</param>
+    private sealed record LeadFacts(Client Client, Lead Lead, Conversation Conversation, OutboxItem Reply, IReadOnlyList<Message> Messages, FollowUpFacts Facts);
 
     private async Task<LeadFacts?> ReadAsync(string clientId, string leadId, FollowUpProgress progress, CancellationToken ct)
     {
@@ -279,18 +280,17 @@ public sealed class FollowUpService(
             lead = (await optOuts.FindAsync(clientId, addresses, ct)).Any(e => e.OptedOut) ? lead with { OptedOut = true } : lead;
         }
 
-        var checkBackAt = await CheckBackAtAsync(client, reply, ct);
-        var facts = FactsOf(client, lead, conversation, reply, progress, leadWroteAt, checkBackAt);
-        return new(client, lead, conversation, reply, facts);
+        var messages = await conversations.ListMessagesAsync(clientId, reply.ConversationId, RecentMessages, ct);
+        var facts = FactsOf(client, lead, conversation, reply, progress, leadWroteAt, CheckBackAt(reply, messages));
+        return new(client, lead, conversation, reply, messages, facts);
     }
 
     /// <summary>
     /// The time SalesFlow promised to write again (<see cref="CheckBack.Promised"/>), on the reply or a message before it,
     /// when it is still after the reply: the cycle's first step waits until then.
     /// </summary>
-    private async Task<DateTimeOffset?> CheckBackAtAsync(Client client, OutboxItem reply, CancellationToken ct)
+    private static DateTimeOffset? CheckBackAt(OutboxItem reply, IReadOnlyList<Message> messages)
     {
-        var messages = await conversations.ListMessagesAsync(client.Id, reply.ConversationId, RecentMessages, ct);
         var copy = messages.ToList().FindIndex(m => m.Id == reply.Id);
         return CheckBack.Promised(copy >= 0 ? messages.Take(copy + 1) : messages.Where(m => m.CreatedAt <= reply.CreatedAt), reply.CreatedAt);
     }
