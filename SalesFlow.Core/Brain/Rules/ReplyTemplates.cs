@@ -91,8 +91,8 @@ internal static class ReplyTemplates
 
     /// <summary>Who is writing and what the number is used for, with the way out (after "who is this? how did you get my number").</summary>
     public static readonly Variants WhoWeAre = new(
-        ["You're chatting with the AI assistant of {client}. We only use your contact details to answer you here; if you'd rather not hear from us, just reply STOP and we won't write again."],
-        ["Hier schreibt der KI-Assistent von {client}. Ihre Kontaktdaten nutzen wir nur, um Ihnen hier zu antworten; wenn Sie keine Nachrichten mehr möchten, antworten Sie einfach STOP, dann schreiben wir nicht mehr."]);
+        ["You're chatting with the AI assistant of {client}. {client} uses your contact details only for its conversation with you; if you'd rather not hear from us, just reply STOP and we won't write again."],
+        ["Hier schreibt der KI-Assistent von {client}. {client} nutzt Ihre Kontaktdaten nur für das Gespräch mit Ihnen; wenn Sie keine Nachrichten mehr möchten, antworten Sie einfach STOP, dann schreiben wir nicht mehr."]);
 
     /// <summary>
     /// The timing objection's questions (English, German, English, German): a time named in answer to one asks for a
