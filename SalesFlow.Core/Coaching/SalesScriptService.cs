@@ -35,7 +35,7 @@ public sealed class SalesScriptService(ILeadProfileStore profiles, IConversation
             .ToList();
         var language = lead.Language ?? client.Config?.Language ?? "en";
         var script = RulesScriptWriter.Write(new ScriptRequest(
-            goal, channel, language.StartsWith("de", StringComparison.OrdinalIgnoreCase) ? "de" : "en", profile?.Facts.Name?.Split(' ')[0] ?? lead.FirstName, client.Name, conversation?.State ?? ConversationState.InitialContact, profile, objections));
+            goal, channel, language.StartsWith("de", StringComparison.OrdinalIgnoreCase) ? "de" : "en", PersonName.AddressOf(profile?.Facts.Name) ?? lead.AddressedAs, client.Name, conversation?.State ?? ConversationState.InitialContact, profile, objections));
         return Vet(script, client, lead, string.Join('\n', fromLead.Select(m => m.Text)));
     }
 

@@ -163,14 +163,14 @@ public sealed class ConversationEngine(
         // SalesFlow's last message, read at most once per turn and only by a reading that needs it.
         Task<string?>? lastPromptRead = null;
         Task<string?> LastPrompt() => lastPromptRead ??= LastOutboundTextAsync(conversation, ct);
-        var reading = await ReadAgainstLastPromptAsync(text, insights.Analysis, conversation.TurnCount, lead.FirstName, lead.Language, LastPrompt)
-            ?? EmailTexts.ReadingFor(email, text, lead.Language == "de", lead.FirstName);
+        var reading = await ReadAgainstLastPromptAsync(text, insights.Analysis, conversation.TurnCount, lead.AddressedAs, lead.Language, LastPrompt)
+            ?? EmailTexts.ReadingFor(email, text, lead.Language == "de", lead.AddressedAs);
         // "can you text me again next week?": when we write again, said in the reply and kept by the follow-up (not a meeting wish).
         var zone = FollowUps.FollowUpPlanner.ZoneOf(Reach.LeadTimeZone.For(lead, client));
         var checkBackAt = await CheckBackAsync(text, insights.Analysis, answered.CreatedAt, zone, LastPrompt);
         if (checkBackAt is { } checkBack)
         {
-            reading = new DialogueReading(Intent.Objection, FollowUps.CheckBack.Confirmation(checkBack, zone, lead.Language ?? insights.Analysis.Language, lead.FirstName));
+            reading = new DialogueReading(Intent.Objection, FollowUps.CheckBack.Confirmation(checkBack, zone, lead.Language ?? insights.Analysis.Language, lead.AddressedAs));
         }
 
         if (reading?.Intent is { } contextual)
@@ -207,13 +207,13 @@ public sealed class ConversationEngine(
         }
         else if (ReplyWriter.PurposeOf(lead, wasEscalated, consent) is OutboxPurpose.OptInConfirmation)
         {
-            (reply, verdict) = await replies.WriteFixedAsync(lead, answered, OutboxPurpose.OptInConfirmation, ConsentTexts.OptIn(lead.Language, lead.FirstName, client.Name), client.Name, null, policy, now, ct);
+            (reply, verdict) = await replies.WriteFixedAsync(lead, answered, OutboxPurpose.OptInConfirmation, ConsentTexts.OptIn(lead.Language, lead.AddressedAs, client.Name), client.Name, null, policy, now, ct);
         }
         else if (ReplyWriter.PurposeOf(lead, wasEscalated, consent) is { } purpose)
         {
             var replyAnalysis = purpose == OutboxPurpose.Handover ? analysis with { Intent = Intent.Human } : analysis;
-            var passages = purpose == OutboxPurpose.Reply ? await knowledge.ForAsync(clientId, text, ct) : [];
-            var request = new ReplyRequest(turned.State, conversation.State, replyAnalysis, lead.FirstName, answered.Channel, text, turned.TurnCount, client.Name, ClientId: clientId, LeadId: leadId, Insights: insights, Knowledge: passages, DealValue: BudgetAmount.Parse(profile.Facts.Budget));
+            var passages = purpose == OutboxPurpose.Reply ? await knowledge.ForAsync(clientId, text, replyAnalysis.Language, ct) : [];
+            var request = new ReplyRequest(turned.State, conversation.State, replyAnalysis, lead.AddressedAs, answered.Channel, text, turned.TurnCount, client.Name, ClientId: clientId, LeadId: leadId, Insights: insights, Knowledge: passages, DealValue: BudgetAmount.Parse(profile.Facts.Budget));
             request = await memory.WithMemoryAsync(request, conversation.Id, pending[0].Seq, profile, ct);
             var supportCase = purpose == OutboxPurpose.Reply && analysis.Intent == Intent.Support ? SupportCase.Metadata : null;
             (reply, verdict) = await replies.WriteAsync(request, lead, answered, purpose, supportCase, policy, onToken, now, ct);

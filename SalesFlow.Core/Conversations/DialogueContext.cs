@@ -57,6 +57,9 @@ public static class DialogueContext
         "ja bitte", "bitte", "klar", "na klar", "passt", "passt gut", "okay passt", "ok passt", "gerne doch", "sehr gerne",
         "warum nicht", "auf jeden fall", "unbedingt", "ja klar", "yes sure", "ok sure", "sure why not", "ok cool", "ok great",
         "ok super", "ok perfect", "sounds great", "ok gerne", "ok gern", "ja passt", "jo passt",
+        // "yes exactly" to "Shall I show you how it would work for your team in a short call?" was thanked and asked again.
+        "yes exactly", "exactly", "yes definitely", "yes absolutely", "yeah sure", "yes pls", "yes plz", "yea", "ya", "ja genau", "genau",
+        "ja unbedingt", "ja sehr gerne", "ja auf jeden fall",
     };
 
     private static readonly HashSet<string> No = new(StringComparer.Ordinal)

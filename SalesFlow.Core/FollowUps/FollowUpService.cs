@@ -166,7 +166,7 @@ public sealed class FollowUpService(
             client.Name,
             leadId,
             reply.ConversationId,
-            lead.FirstName,
+            lead.AddressedAs,
             lead.Language ?? client.Config?.Language ?? "en",
             channel,
             OutboxPurpose.FollowUp,

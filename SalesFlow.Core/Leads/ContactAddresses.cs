@@ -154,4 +154,16 @@ public sealed record PhoneFacts(string Country, IReadOnlyList<string> TimeZones)
 {
     /// <summary>The time zone when the number names exactly one, else null.</summary>
     public string? TimeZone => TimeZones.Count == 1 ? TimeZones[0] : null;
+
+    /// <summary>
+    /// The zone to assume when nothing else tells (null when none is known): the number's country's own zone among
+    /// them, else the first. A UK mobile maps to Guernsey, Isle of Man, Jersey and London alike, and a Leeds lead was
+    /// offered "Times in Europe/Guernsey"; the country's own zone comes from the CLDR data the runtime carries.
+    /// </summary>
+    public string? LikelyZone => TimeZones.FirstOrDefault(IsTheCountrysOwn) ?? TimeZones.FirstOrDefault();
+
+    private bool IsTheCountrysOwn(string zone) =>
+        TimeZoneInfo.TryConvertIanaIdToWindowsId(zone, out var windows)
+        && TimeZoneInfo.TryConvertWindowsIdToIanaId(windows, Country, out var own)
+        && string.Equals(own, zone, StringComparison.Ordinal);
 }

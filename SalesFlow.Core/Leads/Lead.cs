@@ -26,7 +26,8 @@ public sealed record Lead
     /// <summary>Opaque version for ETag-guarded writes.</summary>
     public string ETag { get; init; } = "";
 
-    public string? FirstName => string.IsNullOrWhiteSpace(Name) ? null : Name.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
+    /// <summary>How messages address the lead (<see cref="PersonName.AddressOf"/>): "Anna", "Dr. Patel".</summary>
+    public string? AddressedAs => PersonName.AddressOf(Name);
 
     public Lead Escalate(string reason, DateTimeOffset now) => this with { Escalated = true, EscalationReason = reason, UpdatedAt = now };
 

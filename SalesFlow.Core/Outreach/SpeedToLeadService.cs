@@ -184,7 +184,7 @@ public sealed class SpeedToLeadService(
             client.Name,
             lead.Id,
             conversation.Id,
-            lead.FirstName ?? FirstNameOf(valid.Name),
+            lead.AddressedAs ?? PersonName.AddressOf(valid.Name) ?? "",
             lead.Language ?? client.Config?.Language ?? "en",
             route.Channel,
             OutboxPurpose.FirstContact,
@@ -246,9 +246,6 @@ public sealed class SpeedToLeadService(
         Ids.Deterministic("out", clientId, leadId, "first-contact", window.ToString(CultureInfo.InvariantCulture));
 
     public static string IdempotencyKeyFor(string leadId, long window) => $"first-contact:{leadId}:{window.ToString(CultureInfo.InvariantCulture)}";
-
-    public static string FirstNameOf(string? name) =>
-        string.IsNullOrWhiteSpace(name) ? "" : name.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
 
     private static string SubjectFor(Client client, string language) =>
         RulesOutreachWriter.IsGerman(language) ? $"Ihre Anfrage bei {client.Name}" : $"Your enquiry at {client.Name}";

@@ -7,7 +7,7 @@ namespace SalesFlow.Core.Reach;
 /// The time zone the quiet hours are read in for one lead: the zone the lead said they are in (<see cref="Lead.TimeZone"/>,
 /// the most specific word there is: a German number may travel), else the phone number's (libphonenumber's zone map; a
 /// number of a country with several zones and no area-specific zone takes the client's zone when it is one of them,
-/// else the first), else the client's <c>timeZone</c> (config API, or the one set at onboarding, which defaults to UTC).
+/// else the country's own, <see cref="PhoneFacts.LikelyZone"/>), else the client's <c>timeZone</c> (config API, or the one set at onboarding, which defaults to UTC).
 /// </summary>
 public static class LeadTimeZone
 {
@@ -21,10 +21,10 @@ public static class LeadTimeZone
         }
 
         var clientZone = client.Config?.TimeZone ?? client.TimeZone;
-        var zones = ContactAddresses.DescribePhone(lead.Phone)?.TimeZones ?? [];
-        return zones.Count == 0 ? clientZone
-            : zones.Contains(clientZone, StringComparer.Ordinal) ? clientZone
-            : zones[0];
+        var phone = ContactAddresses.DescribePhone(lead.Phone);
+        return phone is null || phone.TimeZones.Contains(clientZone, StringComparer.Ordinal)
+            ? clientZone
+            : phone.LikelyZone ?? clientZone;
     }
 
     /// <summary>

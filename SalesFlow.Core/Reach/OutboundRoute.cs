@@ -96,7 +96,7 @@ public sealed record OutboundRoute(ChannelKind? Channel, string? Recipient, Temp
     /// greeting word when unknown: Meta rejects empty parameters), {{2}} the client's name.
     /// </summary>
     public static IReadOnlyList<string> TemplateParameters(Lead lead, Client client, string templateLanguage) =>
-        [lead.FirstName ?? (templateLanguage.StartsWith("de", StringComparison.OrdinalIgnoreCase) ? "zusammen" : "there"), client.Name];
+        [lead.AddressedAs ?? (templateLanguage.StartsWith("de", StringComparison.OrdinalIgnoreCase) ? "zusammen" : "there"), client.Name];
 
     /// <summary>
     /// Whether the client can send on the channel: a client that configured no vendor channel at all is in the embedded

@@ -38,6 +38,9 @@ public sealed class SalesFlowOptions
 public sealed class DemoClientOptions
 {
     public bool Enabled { get; set; } = true;
+
+    /// <summary>Give the demo client its knowledge base about SalesFlow (Demo/demo-knowledge.csv) when it is created.</summary>
+    public bool Knowledge { get; set; } = true;
     public string? ApiKey { get; set; }
     public string? WhatsAppAppSecret { get; set; }
     public string? WhatsAppVerifyToken { get; set; }

@@ -102,7 +102,7 @@ public sealed class LlmBrainAgainstReplayServerTests : IAsyncLifetime, IDisposab
         Assert.Equal("gpt-4o", sent["model"]!.GetValue<string>());
         var system = sent["messages"]![0]!["content"]!.GetValue<string>();
         Assert.Contains("FIREFIGHTER", system);
-        Assert.Contains("Reply in German (use the formal Sie-form)", system);
+        Assert.Contains("Reply in German (the formal Sie-form; if the lead writes to you with du, answer with du)", system);
         Assert.Contains("Channel: e-mail", system);
     }
 

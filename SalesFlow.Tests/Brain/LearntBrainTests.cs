@@ -174,6 +174,78 @@ public sealed class LearntBrainTests
     public void ACallThatTookPlaceIsNoMeetingWish(string text) =>
         Assert.NotEqual(Intent.Meeting, TestBrain.Reader.Read(text).Intent);
 
+    /// <summary>"Kannst du mir kurz erklären was ihr genau macht?" was thanked and asked what the lead wants to improve.</summary>
+    [Theory]
+    [InlineData("Moin! Wir sind ein kleiner Handwerksbetrieb, 6 Leute. Kannst du mir kurz erklären was ihr genau macht?")]
+    [InlineData("yo wat u guys do exactly??")]
+    public void AskingWhatTheBusinessDoesIsAQuestion(string text) =>
+        Assert.Equal(Intent.Question, TestBrain.Reader.Read(text).Intent);
+
+    /// <summary>"We get ~300 inbound quote requests a week" (the lead's own customers asking it for quotes) was answered about our pricing.</summary>
+    [Theory]
+    [InlineData("I'm the ops manager at a 40-person logistics company. We get ~300 inbound quote requests a week over email and WhatsApp")]
+    [InlineData("Wir bekommen jede Woche rund 200 Angebotsanfragen per Mail")]
+    public void TheLeadsOwnQuoteRequestsAreNoPriceQuestion(string text) =>
+        Assert.DoesNotContain(TestBrain.Reader.Read(text).Intent, new[] { Intent.Pricing, Intent.Support });
+
+    [Fact]
+    public void ACustomerIntroducingAFaultIsStillASupportCase() =>
+        Assert.Equal(Intent.Support, TestBrain.Reader.Read("I'm a customer and since yesterday our messages don't arrive").Intent);
+
+    [Fact]
+    public void AskingUsForAQuoteIsAPriceQuestion() =>
+        Assert.Equal(Intent.Pricing, TestBrain.Reader.Read("can you send me a quote for 10 users?").Intent);
+
+    /// <summary>"is there a contract or can I cancel anytime?" was apologised to as a fault ("sorry about the trouble").</summary>
+    [Theory]
+    [InlineData("is there a contract or can I cancel anytime?")]
+    [InlineData("Wie lange ist die Vertragslaufzeit?")]
+    [InlineData("Ist das jederzeit kündbar?")]
+    public void AQuestionAboutTheTermsIsAQuestion(string text) =>
+        Assert.Equal(Intent.Question, TestBrain.Reader.Read(text).Intent);
+
+    [Theory]
+    [InlineData("how do I cancel my contract? the app doesn't work")]
+    [InlineData("Wie kann ich meinen Vertrag kündigen?")]
+    public void ACustomerCancellingItsOwnContractIsNoTermsQuestion(string text) =>
+        Assert.NotEqual(Intent.Question, TestBrain.Reader.Read(text).Intent);
+
+    /// <summary>"sure, what times do you have?" after our offer of a call was thanked and asked again.</summary>
+    [Theory]
+    [InlineData("sure, what times do you have?")]
+    [InlineData("Ja gerne, welche Termine hätten Sie?")]
+    public void AskingWhichTimesWeHaveIsAMeetingWish(string text) =>
+        Assert.Equal(Intent.Meeting, TestBrain.Reader.Read(text).Intent);
+
+    /// <summary>"does it send appointment reminders?" (a dentist asking about the product) was offered demo slots.</summary>
+    [Theory]
+    [InlineData("does it send appointment reminders?")]
+    [InlineData("can it book appointments for my patients?")]
+    [InlineData("Kann das System Termine für unsere Kunden vereinbaren?")]
+    [InlineData("Verschickt es auch Terminerinnerungen per SMS?")]
+    public void AQuestionWhatTheProductDoesWithAppointmentsIsAQuestion(string text) =>
+        Assert.Equal(Intent.Question, TestBrain.Reader.Read(text).Intent);
+
+    [Theory]
+    [InlineData("can it be on thursday at 3?")]
+    [InlineData("could we book a call for Friday?")]
+    [InlineData("Können wir einen Termin vereinbaren?")]
+    public void AQuestionAboutOurMeetingIsStillAMeetingWish(string text) =>
+        Assert.Equal(Intent.Meeting, TestBrain.Reader.Read(text).Intent);
+
+    /// <summary>"sorry wrong number" was asked what brought it to us; a wrong number is no lead and hears no more.</summary>
+    [Theory]
+    [InlineData("sorry wrong number")]
+    [InlineData("I think you have the wrong person")]
+    [InlineData("Sie haben sich verwählt")]
+    [InlineData("Falsche Nummer, sorry")]
+    public void AWrongNumberOptsOut(string text) =>
+        Assert.Equal(Intent.OptOut, TestBrain.Reader.Read(text).Intent);
+
+    [Fact]
+    public void AWrongNumberWithTheRightOneIsNoOptOut() =>
+        Assert.NotEqual(Intent.OptOut, TestBrain.Reader.Read("oops I gave you the wrong number, use +44 7911 123456 instead").Intent);
+
     [Fact]
     public void APriceQuestionAfterAPastCallIsAPriceQuestion() =>
         Assert.Equal(Intent.Pricing, TestBrain.Reader.Read("Wie besprochen im Telefonat von gestern: was kostet das für 5 Nutzer?").Intent);

@@ -432,6 +432,8 @@ public sealed class RulesReplyGeneratorTests
     [InlineData("Unser Budget ist leider begrenzt", "de")]
     [InlineData("lol thats alot", "en")]
     [InlineData("Hm, das ist ganz schön viel", "de")]
+    [InlineData("hmm idk sounds pricey lol", "en")]
+    [InlineData("Klingt erstmal etwas teuer", "de")]
     public async Task ATightBudgetIsMetAsAPriceConcernNotThankedForAsAQuestion(string text, string language)
     {
         var german = language == "de";
@@ -444,6 +446,24 @@ public sealed class RulesReplyGeneratorTests
                 AssertOpensWith(ReplyTemplates.Objections[ReplyTemplates.ObjectionKind.Price].Opener, german, "Anna", reply);
             }
         }
+    }
+
+    /// <summary>
+    /// "Puh, das ist schon ne Menge Holz" (a price concern) was told "good that you already have a solution": "schon" and
+    /// "aktuell" alone are no existing solution.
+    /// </summary>
+    [Theory]
+    [InlineData("Puh, das ist schon ne Menge Holz", "de", "Price")]
+    [InlineData("Aktuell haben wir keine Zeit dafür", "de", "Timing")]
+    [InlineData("we're slammed currently", "en", "Timing")]
+    [InlineData("Wir haben schon eine Lösung dafür", "de", "StatusQuo")]
+    [InlineData("we're happy with our current provider", "en", "StatusQuo")]
+    public async Task AnObjectionIsMetByItsKind(string text, string language, string objection)
+    {
+        var kind = Enum.Parse<ReplyTemplates.ObjectionKind>(objection);
+        var reply = await Generate(ConversationState.ObjectionHandling, Intent.Objection, language, "Jens", ChannelKind.WhatsApp, 3, text);
+
+        AssertOpensWith(ReplyTemplates.Objections[kind].Opener, language == "de", "Jens", reply);
     }
 
     /// <summary>"Could you tell me your team size?" and, a turn later, "How many people on your team would use it?"</summary>

@@ -11,6 +11,8 @@ public sealed class DialogueContextTests
     [InlineData("ok", ShortAnswer.Yes)]
     [InlineData("Passt", ShortAnswer.Yes)]
     [InlineData("Ja, gerne! 👍", ShortAnswer.Yes)]
+    [InlineData("yes exactly", ShortAnswer.Yes)]
+    [InlineData("Ja genau!", ShortAnswer.Yes)]
     [InlineData("no", ShortAnswer.No)]
     [InlineData("Nein.", ShortAnswer.No)]
     [InlineData("nah im good", ShortAnswer.No)]

@@ -133,6 +133,8 @@ public sealed class InboundRoundTripTests(AzuriteFixture azurite, CosmosStandInF
             ["urls"] = "http://127.0.0.1:0",
             ["SalesFlow:DataDir"] = _dataDir,
             ["DemoClient:WhatsAppAppSecret"] = AppSecret,
+            // The recorded budgets are a client without knowledge (retrieval's own cost: docs/benchmarks.md#knowledge-retrieval).
+            ["DemoClient:Knowledge"] = "false",
             // The turn's job is visible at once, so it is claimed without polling an empty queue.
             ["Conversation:BurstWindow"] = "00:00:00",
         });

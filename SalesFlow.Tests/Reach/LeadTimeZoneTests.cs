@@ -21,7 +21,7 @@ public sealed class LeadTimeZoneTests
         Assert.Equal(zone, LeadTimeZone.For(WithPhone(phone), Acme));
 
     [Fact]
-    public void A_number_of_a_country_with_several_zones_takes_the_client_s_zone_when_it_is_one_of_them_else_the_first()
+    public void A_number_of_a_country_with_several_zones_takes_the_client_s_zone_when_it_is_one_of_them_else_the_country_s_own()
     {
         // A US toll-free number is tied to no area: libphonenumber names every US zone.
         var tollFree = WithPhone("+18002345678");
@@ -29,7 +29,17 @@ public sealed class LeadTimeZoneTests
         Assert.True(zones.Count > 1);
 
         Assert.Equal("America/Chicago", LeadTimeZone.For(tollFree, Acme with { TimeZone = "America/Chicago" }));
-        Assert.Equal(zones[0], LeadTimeZone.For(tollFree, Acme));
+        Assert.Equal(ContactAddresses.DescribePhone(tollFree.Phone)!.LikelyZone, LeadTimeZone.For(tollFree, Acme));
+    }
+
+    /// <summary>A UK mobile (+44 7400…) maps to Guernsey, Isle of Man, Jersey and London alike; a UK lead was offered "Times in Europe/Guernsey".</summary>
+    [Fact]
+    public void A_uk_mobile_is_in_london_not_in_a_crown_dependency_listed_first()
+    {
+        var mobile = WithPhone("+447400123456");
+        Assert.Contains("Europe/Guernsey", ContactAddresses.DescribePhone(mobile.Phone)!.TimeZones);
+
+        Assert.Equal("Europe/London", LeadTimeZone.For(mobile, Acme));
     }
 
     [Fact]

@@ -77,6 +77,8 @@ public sealed class InProcessApp : IAsyncDisposable
             ["DemoClient:WhatsAppVerifyToken"] = SalesFlowAppProcess.WhatsAppVerifyToken,
             ["DemoClient:TwilioAuthToken"] = SalesFlowAppProcess.TwilioAuthToken,
             ["DemoClient:EmailWebhookSecret"] = SalesFlowAppProcess.EmailWebhookSecret,
+            // The demo knowledge changes what the demo client answers and costs; its own tests turn it on.
+            ["DemoClient:Knowledge"] = "false",
             ["Conversation:BurstWindow"] = "00:00:00.100",
         });
         builder.Configuration.AddInMemoryCollection(settings);

@@ -160,6 +160,7 @@ public sealed class SalesFlowAppProcess : IAsyncDisposable
         info.Environment["SALESFLOW_DEMO_WHATSAPP_VERIFY_TOKEN"] = WhatsAppVerifyToken;
         info.Environment["SALESFLOW_DEMO_TWILIO_AUTH_TOKEN"] = TwilioAuthToken;
         info.Environment["SALESFLOW_DEMO_EMAIL_WEBHOOK_SECRET"] = EmailWebhookSecret;
+        info.Environment["DemoClient__Knowledge"] = "false"; // the demo knowledge's own tests turn it on
         info.Environment["Conversation__BurstWindow"] = "00:00:00.300";
         // Standalone, as `dotnet run`: never the worker started by a Functions host.
         info.Environment.Remove("Functions__Worker__HostEndpoint");

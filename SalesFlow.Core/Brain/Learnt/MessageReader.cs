@@ -92,14 +92,30 @@ public sealed class MessageReader(IUtteranceClassifier model)
             return (Intent.Question, rules.Confidence);
         }
 
-        // A call that took place ("wir hatten letzte Woche telefoniert") is no wish for one: the model learnt call words
-        // as meeting wishes (0.99), the rules weigh the past down (IntentRules.RefersToAPastMeeting).
+        // "is there a contract or can I cancel anytime?" asks about the terms; both halves read its "cancel" as a fault.
+        if ((rules.Intent == Intent.Support || learnt.Intent == Intent.Support) && IntentRules.AsksAboutTheTerms(lead))
+        {
+            return (Intent.Question, Math.Max(rules.Confidence, ClearCue));
+        }
+
+        // "sure, what times do you have?": a meeting wish, whatever small-talk or question reading either half gives it.
+        if (rules.Intent is Intent.Question or Intent.Other or Intent.Greeting or Intent.Interest
+            && learnt.Intent is Intent.Question or Intent.Other or Intent.Greeting or Intent.Interest && IntentRules.AsksForTimes(lead))
+        {
+            return (Intent.Meeting, Math.Max(rules.Confidence, ClearCue));
+        }
+
+        // A call that took place ("wir hatten letzte Woche telefoniert") is no wish for one, nor a question what the product
+        // does with appointments ("does it send appointment reminders?"): the model learnt call and appointment words as
+        // meeting wishes (0.89–0.99); the rules weigh them down (RefersToAPastMeeting, AsksWhatTheProductDoes).
         // "We have 5 people in sales", "Wir sind ca. 12 Leute im Vertrieb": an answer to the team-size question, which the
         // model read as an objection (0.62–0.78); with no cue of their own the rules' plain reading stands. A booking or
-        // an order for a number of people ("a table for 4 people") keeps the model's reading.
+        // an order for a number of people ("a table for 4 people") keeps the model's reading. A lead introducing its
+        // business ("I'm the ops manager at a 40-person logistics company…") is no support case without a fault.
         var keepRules = learnt.IntentProbability < thresholds.Intent || learnt.Intent == Intent.OptOut
-            || (learnt.Intent == Intent.Meeting && rules.Intent != Intent.Meeting && IntentRules.RefersToAPastMeeting(lead))
+            || (learnt.Intent == Intent.Meeting && rules.Intent != Intent.Meeting && (IntentRules.RefersToAPastMeeting(lead) || IntentRules.AsksWhatTheProductDoes(lead)))
             || (learnt.Intent == Intent.Human && !ModelMayHandOver(learnt, lead))
+            || (learnt.Intent == Intent.Support && rules.Intent is Intent.Greeting or Intent.Interest or Intent.Other && IntentRules.IntroducesItself(lead))
             || (rules.Intent == Intent.Other && (learnt.Intent is Intent.Objection or Intent.Support or Intent.Question) && LeadSignalRules.StatesTeamSize(text));
         return keepRules ? (rules.Intent, rules.Confidence) : (learnt.Intent, Math.Round(learnt.IntentProbability, 2));
     }
@@ -140,7 +156,7 @@ public sealed class MessageReader(IUtteranceClassifier model)
     /// rules' "fix" cue agreed). A question that names a fault in the product is left to the others.
     /// </summary>
     private static bool AsksAboutTheBusiness(MessageAnalysis rules, LearntReading learnt, LeadText lead) =>
-        (rules.Intent is Intent.Question or Intent.Support) && (learnt.Intent is Intent.Other or Intent.Support)
+        (rules.Intent is Intent.Question or Intent.Support) && (learnt.Intent is Intent.Other or Intent.Support or Intent.Greeting)
         && IntentRules.AsksAboutTheBusiness(lead) && !IntentRules.ReportsAFault(lead);
 
     /// <summary>

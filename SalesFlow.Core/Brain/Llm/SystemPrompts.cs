@@ -104,7 +104,7 @@ public static class SystemPrompts
 
     public static string LanguageName(string? code) => code?.ToLowerInvariant() switch
     {
-        "de" => "German (use the formal Sie-form)",
+        "de" => "German (the formal Sie-form; if the lead writes to you with du, answer with du)",
         "en" or null or "" => "English",
         "fr" => "French",
         "es" => "Spanish",

@@ -70,7 +70,10 @@ internal static class IntentRules
         "how would|how does|how will & that|it|this & work|look", "wie & wuerde|wird & das|es & funktionier*|aussehen|laufen",
         "wie & loest|loesen & ihr|sie|das|es", "wie & hilft & das|es|ihr|euer|ihre",
         // "Und was passiert mit unseren Daten, wenn wir kündigen?" was a support case (its "kündigen" cue).
-        "what happens|what would happen|was passiert|was geschieht & if|when|wenn|falls");
+        "what happens|what would happen|was passiert|was geschieht & if|when|wenn|falls",
+        // "Kannst du mir kurz erklären was ihr genau macht?" (a clause's word order) was thanked and asked what to improve.
+        "was ihr genau macht|was ihr macht|was ihr so macht|was ihr anbietet|was sie genau machen|was sie anbieten|was genau ihr",
+        "what|wat & you guys|u guys|yall|you all & do|offer|sell");
 
     /// <summary>Whether the message asks what the business does or who uses it (<see cref="AboutTheBusiness"/>).</summary>
     public static bool AsksAboutTheBusiness(LeadText lead) => AboutTheBusiness.IsMatch(lead.Words);
@@ -109,9 +112,24 @@ internal static class IntentRules
     /// <summary>A fault in the product itself: a support case, not a pain to sell against.</summary>
     private static readonly PhraseRuleSet ProductFault = new(
         "doesnt work|does not work|not working|isnt working|stopped working|broken|=error*|bug|bugs|crash*",
+        "dont arrive|do not arrive|not arriving|arent arriving|stopped arriving|kommen nicht an|kommt nicht an",
         "cant log*|cannot log*|login|log in|password|invoice|refund|charged|your app|your software|your system",
         "funktioniert nicht|geht nicht|kaputt|fehler*|absturz|stuerzt|einloggen|passwort|rechnung|erstattung|abgebucht",
         "ihre app|ihre software|ihr system|eure app|euer system");
+
+    /// <summary>
+    /// A lead introducing itself or its business ("I'm the ops manager at a 40-person logistics company", "Wir sind ein
+    /// Sanitärbetrieb mit 6 Leuten"): a first word about who writes, not a support case (the model read one as support).
+    /// </summary>
+    private static readonly PhraseRuleSet SelfIntroduction = new(
+        "im the|i am the|im a|i am a|i run|we run|we are a|were a|i own|we own|i work at|i work for|i manage|im head of|i head" + NotACustomer,
+        "wir sind ein*|ich bin & bei|ich bin & inhaber*|geschaeftsfuehrer*|ich leite|ich fuehre|wir betreiben|ich betreibe" + NotACustomer);
+
+    /// <summary>"I'm a customer and since yesterday our messages don't arrive" introduces a support case.</summary>
+    private const string NotACustomer = " & !customer|customers|client|user|subscriber|account|kunde|kundin|bestandskunde|nutzer|konto";
+
+    /// <summary>Whether the lead introduces itself or its business (<see cref="SelfIntroduction"/>) and names no fault in the product.</summary>
+    public static bool IntroducesItself(LeadText lead) => SelfIntroduction.IsMatch(lead.Words) && !ReportsAFault(lead);
 
     /// <summary>Whether the lead describes a pain in its own work (<see cref="Pain"/>) rather than a fault in the product.</summary>
     public static bool DescribesPain(LeadText lead) => Pain.IsMatch(lead.Words) && !ReportsAFault(lead);
@@ -250,6 +268,10 @@ internal static class IntentRules
         "cant afford|cannot afford|koennen uns & nicht leisten",
         // "lol thats alot" after the price talk was thanked and offered a call.
         "thats a lot|thats alot|that is a lot|a lot of money|quite a lot|kind of steep|bit steep|pretty steep|too pricey|so expensive|way too much",
+        // "hmm idk sounds pricey lol" was thanked for asking about pricing.
+        "sounds pricey|seems pricey|bit pricey|kinda pricey|quite pricey|pretty pricey|sounds expensive|seems expensive|bit expensive|kinda expensive|pretty expensive|quite expensive|rather expensive",
+        "klingt teuer|etwas teuer|bisschen teuer|ein wenig teuer|recht happig",
+        "menge holz|viel holz|stange geld|menge kohle|viel kohle|menge geld",
         "ganz schoen viel|ziemlich viel|ganz schoen teuer|ziemlich teuer|ganz schoen happig|happig|recht teuer");
 
     /// <summary>Whether the lead says its budget is tight (<see cref="TightBudget"/>).</summary>
@@ -276,6 +298,10 @@ internal static class IntentRules
             "nicht mehr bekommen|nicht mehr erhalten|nicht mehr zugeschickt", "verteiler", "zuspam*", "zugespamt",
             "widersprech* & daten|nutzung|werbung|verarbeitung", "zusendung* & ein|einstellen", "=newsletter & abmeld*|aus",
             "melde* & mich|uns & ab & !spaeter", "hoer*|hoert & auf & schreib*|schick*|nachricht*|mail*|spam*|whatsapp*|nerv*")),
+        // A wrong number ("sorry wrong number", "Sie haben sich verwählt") is no lead: it was asked what brought it to us.
+        new(Intent.OptOut, 8, new(
+            "wrong number|wrong person|wrong guy|wrong contact|falsche nummer|falsche person|falsch verbunden|verwaehlt"
+                + " & !correct|right|new|instead|use|my other|richtige|neue|stattdessen|andere nummer")),
         // "hör auf": usually "stop messaging me", but "hören Sie auf mit dem Bot, ich will jemanden sprechen" is a hand-over.
         new(Intent.OptOut, 7.5, new("hoeren sie & auf", "hoer & auf", "hoert & auf", "spam")),
 
@@ -439,7 +465,9 @@ internal static class IntentRules
         // ---------------------------------------------------------------- pricing
         // "=price*": with typo tolerance the stem matched "process", "procedure" and "PRINCE2".
         new(Intent.Pricing, 5.5, new(
-            "=price*", "pricing", "cost", "costs", "how much", "discount*", "budget", "fee", "fees", "=quote",
+            "=price*", "pricing", "cost", "costs", "how much", "discount*", "budget", "fee", "fees",
+            // "We get ~300 inbound quote requests a week": the lead's own customers asking it for quotes.
+            "=quote & !quote requests|quote request|requests for quotes|request for quotes|quotes a week|quotes per",
             "per month", "per user", "per seat", "per year", "rates", "rate", "=charge", "ballpark", "cheapest",
             "free tier|free plan|free version", "special offer*|any offers|any deals",
             "preis*", "*preis", "kostet", "kosten", "koscht*", "wie teuer", "teuer", "rabatt*", "*rabatt", "gebuehr*",
@@ -563,7 +591,49 @@ internal static class IntentRules
         "passt mir|passt ihnen|passt es", "ginge|geht bei mir|geht es|ginge bei mir", "wie waere es", "haette zeit|haben sie zeit",
         "koennen wir|could we|can we", "bei mir");
 
-    /// <summary>A meeting word in a thank-you for a meeting that already happened is no meeting request.</summary>
+    /// <summary>
+    /// A question whether the product does something with appointments or calls ("does it send appointment reminders?",
+    /// "can it book appointments for my patients?", "Kann das System Termine für unsere Kunden vereinbaren?"): a product
+    /// question, not a wish for a meeting with us (it was offered demo slots). Checked only when no time is named: "can it
+    /// be on Thursday?" is about our meeting.
+    /// </summary>
+    private static readonly PhraseRuleSet FeatureQuestion = new(
+        "does it|can it|will it|could it|would it|is it able|does the system|does your system|can the system|can your system|does the bot|can the bot|does the tool|does your tool|does your software|can your software|does the software"
+            + " & send|sends|remind|reminds|reminder|reminders|book|books|schedule|schedules|confirm|confirms|reschedule|cancel|call|calls|handle|handles|manage|manages"
+            + " & !be|suit|suits|work for you|works for you",
+        "kann es|kann das|kann das system|kann der bot|kann die software|kann das tool|macht es|macht das|schickt es|verschickt es|bucht es|kann man damit|koennen kunden|koennen patienten|koennen gaeste"
+            + " & termin*|erinner*|buch*|anruf*|rueckruf*|vereinbar*|absag*|verschieb*");
+
+    /// <summary>Whether the lead asks what the product does with appointments or calls (<see cref="FeatureQuestion"/>), naming no time.</summary>
+    public static bool AsksWhatTheProductDoes(LeadText lead) =>
+        FeatureQuestion.IsMatch(lead.Words) && !TimeSlot.IsMatch(lead.Words) && !HasClockTime(lead.Words);
+
+    /// <summary>
+    /// A lead asking which times we have ("sure, what times do you have?", "Welche Termine hätten Sie?"): a meeting wish.
+    /// The model read one as small talk after our offer of a call, and the lead was thanked and asked again.
+    /// </summary>
+    private static readonly PhraseRuleSet TimesQuestion = new(
+        "what times|which times|what time slots|which slots|what slots|what days|which days|what availability|any availability|your availability",
+        "welche zeiten|welche termine|welche tage|wann haetten sie|wann habt ihr|wann haettet ihr|wann passt es ihnen|wann passt es euch");
+
+    /// <summary>Whether the lead asks which times we have (<see cref="TimesQuestion"/>).</summary>
+    public static bool AsksForTimes(LeadText lead) => TimesQuestion.IsMatch(lead.Words);
+
+    /// <summary>
+    /// A question about the terms ("is there a contract or can I cancel anytime?", "Wie lange ist die Vertragslaufzeit?"):
+    /// a question, not a support case (its "cancel" cue read one as a fault to apologise for).
+    /// </summary>
+    private static readonly PhraseRuleSet TermsQuestion = new(
+        "cancel anytime|cancel at any time|cancel any time|contract|minimum term|notice period|lock in|locked in|commitment" + NotACustomersOwn,
+        "kuendbar|vertragslaufzeit|laufzeit|mindestlaufzeit|kuendigungsfrist|vertragsbindung|vertrag" + NotACustomersOwn);
+
+    /// <summary>A customer cancelling its own contract ("how do I cancel my contract?") is a support case.</summary>
+    private const string NotACustomersOwn = " & !my contract|our contract|meinen vertrag|unseren vertrag|mein vertrag|unser vertrag|how do i|how can i|wie kann ich|wie kuendige";
+
+    /// <summary>Whether the lead asks about contract terms (<see cref="TermsQuestion"/>) without naming a fault in the product.</summary>
+    public static bool AsksAboutTheTerms(LeadText lead) => lead.QuestionMarks > 0 && TermsQuestion.IsMatch(lead.Words) && !ReportsAFault(lead);
+
+
     private static readonly PhraseRuleSet PastMeeting = new(
         "thanks for the|thank you for the|danke fuer die|danke fuer das & demo|call|meeting|gespraech|termin|webinar|vorfuehrung",
         "great call|good call|nice call|gutes gespraech|super gespraech|tolles gespraech",
@@ -689,6 +759,11 @@ internal static class IntentRules
             }
         }
 
+        if (scores.ContainsKey(Intent.Meeting) && isQuestion && AsksWhatTheProductDoes(lead))
+        {
+            scores.Remove(Intent.Meeting);
+        }
+
         // "Hi, thanks for reaching out": a short message that opens with a greeting is a greeting.
         if (words.Count <= 6 && GreetingOpeners.Contains(words[0]))
         {
@@ -702,7 +777,8 @@ internal static class IntentRules
         }
         else if (isQuestion)
         {
-            Add(Intent.Question, lead.QuestionMarks > 0 ? 3 : 2.8);
+            // "yo wat u guys do exactly??" asks what the business does: more than the greeting around it.
+            Add(Intent.Question, AboutTheBusiness.IsMatch(words) ? 3.5 : lead.QuestionMarks > 0 ? 3 : 2.8);
         }
 
         var best = Intent.Other;

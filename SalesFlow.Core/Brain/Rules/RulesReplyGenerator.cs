@@ -235,12 +235,16 @@ public sealed class RulesReplyGenerator : IReplyGenerator
         }
 
         if (Any("expensive", "price", "cost", "budget", "afford", "cheaper", "money", "too much", "overpriced", "pricey", "out of our range", "steep",
-                "teuer", "preis", "kosten", "günstiger", "leisten", "geld", "zu viel", "zu hoch", "überteuert"))
+                "teuer", "preis", "kosten", "günstiger", "leisten", "geld", "zu viel", "zu hoch", "überteuert", "menge holz", "viel holz", "kohle", "happig"))
         {
             return ObjectionKind.Price;
         }
 
-        if (Any("already", "happy with", "satisfied", "current", "competitor", "provider", "bereits", "schon", "zufrieden", "anbieter", "konkurrenz", "aktuell", "jetzig"))
+        // "schon" and "aktuell" alone are intensifiers and time words: "das ist schon ne Menge Holz" (a price concern) was
+        // told "good that you already have a solution", "aktuell keine Zeit" would have been too.
+        if (Any("already", "happy with", "satisfied", "current provider", "current solution", "current system", "current tool", "currently use",
+                "competitor", "provider", "bereits", "haben schon", "nutzen schon", "schon ein", "verwenden schon", "arbeiten schon", "zufrieden",
+                "anbieter", "konkurrenz", "aktuelle lösung", "aktuellen lösung", "aktuell nutzen", "aktuell verwenden", "jetzig"))
         {
             return ObjectionKind.StatusQuo;
         }

@@ -1,0 +1,34 @@
+namespace SalesFlow.Core.Leads;
+
+/// <summary>
+/// How a message addresses a lead: by first name ("Anna Schmidt" → "Anna"), or, when the name starts with a title, by
+/// the title and the family name ("Dr. Patel" → "Dr. Patel", "Frau Dr. Weber" → "Frau Dr. Weber"): a dentist who gave
+/// "Dr. Patel" was greeted "Hi Dr.!".
+/// </summary>
+public static class PersonName
+{
+    private static readonly HashSet<string> Titles = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "herr", "frau", "hr", "fr",
+    };
+
+    /// <summary>The words to address the person by, or null when the name gives none (empty, or a title alone).</summary>
+    public static string? AddressOf(string? name)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            return null;
+        }
+
+        var words = name.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var titles = words.TakeWhile(IsTitle).Count();
+        if (titles == 0)
+        {
+            return words[0];
+        }
+
+        return titles == words.Length ? null : string.Join(' ', words[..titles].Append(words[^1]));
+    }
+
+    private static bool IsTitle(string word) => Titles.Contains(word.TrimEnd('.'));
+}

@@ -1,0 +1,45 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Moq;
+using SalesFlow.Core.Conversations;
+using SalesFlow.Core.Knowledge;
+
+namespace SalesFlow.Tests.Conversations;
+
+/// <summary>A German lead asking "Unterstützt ihr auch Salesforce?" was answered from the English FAQ, which scored a little higher than its German twin.</summary>
+public sealed class TurnKnowledgeTests
+{
+    private static readonly Passage English = new("crm-en", "kb", SourceKind.Faq, "CRM", "Q: Does it integrate with our CRM? A: SalesFlow keeps HubSpot in sync. Salesforce is not connected yet.", 0.37);
+    private static readonly Passage German = new("crm-de", "kb", SourceKind.Faq, "CRM", "Q: Gibt es eine Anbindung an unser CRM? A: SalesFlow hält HubSpot synchron. Salesforce ist noch nicht angebunden.", 0.35);
+
+    private static TurnKnowledge With(params Passage[] passages)
+    {
+        var retriever = new Mock<IKnowledgeRetriever>();
+        retriever.Setup(r => r.RetrieveAsync("acme", It.IsAny<string>(), It.IsAny<int>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync(new KnowledgeContext(passages));
+        return new TurnKnowledge(retriever.Object, NullLogger<TurnKnowledge>.Instance);
+    }
+
+    [Fact]
+    public async Task PassagesInTheRepliesLanguageComeFirst()
+    {
+        var passages = await With(English, German).ForAsync("acme", "Unterstützt ihr auch Salesforce?", "de", default);
+
+        Assert.Equal(["crm-de", "crm-en"], passages.Select(p => p[1..p.IndexOf(']')]));
+    }
+
+    [Fact]
+    public async Task WithoutAPassageInTheRepliesLanguageTheOthersStayInTheirOrder()
+    {
+        var passages = await With(English).ForAsync("acme", "Unterstützt ihr auch Salesforce?", "de", default);
+
+        Assert.Single(passages, p => p.StartsWith("[crm-en]", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task WithoutALanguageTheIndexsOrderStays()
+    {
+        var passages = await With(English, German).ForAsync("acme", "Salesforce?", null, default);
+
+        Assert.Equal(["crm-en", "crm-de"], passages.Select(p => p[1..p.IndexOf(']')]));
+    }
+}

@@ -1,0 +1,70 @@
+using SalesFlow.Core.Knowledge;
+using SalesFlow.Functions.Runners;
+using SalesFlow.Tests.Support;
+
+namespace SalesFlow.Tests.Hosting;
+
+/// <summary>
+/// The demo client sells SalesFlow and starts with a knowledge base about it: a first try answers product questions from
+/// knowledge ("does it integrate with Salesforce?" was "I'm checking the details with the team"), in the lead's
+/// language, and a question about something it does not know still retrieves nothing.
+/// </summary>
+public sealed class DemoKnowledgeOverHttpTests : IAsyncLifetime
+{
+    private InProcessApp _app = null!;
+
+    public async Task InitializeAsync() => _app = await InProcessApp.StandaloneAsync(new() { ["DemoClient:Knowledge"] = "true" });
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    private static IReadOnlyList<FaqInput> DemoFaqs() => FaqCsv.Parse(File.ReadAllText(DemoClientSeeder.KnowledgeFile));
+
+    [Fact]
+    public async Task TheDemoClientStartsWithItsKnowledgeBaseOfEnglishAndGermanFaqs()
+    {
+        var bases = await _app.Http.GetJsonAsync("/api/knowledge/bases");
+
+        var demo = Assert.Single(bases.GetProperty("items").EnumerateArray());
+        Assert.Equal("SalesFlow", demo.Str("name"));
+        var stats = await _app.Http.GetJsonAsync($"/api/knowledge/bases/{demo.Str("id")}/stats");
+        Assert.Equal(DemoFaqs().Count, stats.GetProperty("faqs").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("+447400123471", "Hi, does it integrate with Salesforce?", "Salesforce and other CRMs are not connected yet")]
+    [InlineData("+4915112345671", "Unterstützt ihr auch Salesforce?", "Salesforce und andere CRMs sind noch nicht angebunden")]
+    [InlineData("+4915112345672", "Ist das DSGVO-konform? Wo stehen die Server?", "in Ihrem eigenen Azure-Abonnement")]
+    public async Task AProductQuestionIsAnsweredFromTheDemoKnowledgeInTheLeadsLanguage(string from, string question, string answer)
+    {
+        var reply = await _app.Http.PostJsonAsync("/api/conversations", new { channel = "whatsapp", from, name = "Probe", message = question });
+
+        Assert.Contains(answer, reply.Str("reply"), StringComparison.Ordinal);
+    }
+
+    /// <summary>With a model whose embeddings endpoint refuses, the demo knowledge cannot be indexed: the app starts all the same.</summary>
+    [Fact]
+    public async Task AnEmbeddingsEndpointThatRefusesDoesNotStopTheStart()
+    {
+        await using var app = await InProcessApp.StandaloneAsync(new()
+        {
+            ["DemoClient:Knowledge"] = "true",
+            ["AI:Provider"] = "openai",
+            ["AI:Endpoint"] = "http://127.0.0.1:9/v1/",
+            ["AI:ApiKey"] = "sk-test-refused",
+            ["AI:MaxRetries"] = "0",
+        });
+
+        var reply = await app.Http.PostJsonAsync("/api/conversations", new { channel = "whatsapp", from = "+447400123474", name = "Probe", message = "Hi, does it integrate with Salesforce?" });
+
+        Assert.False(string.IsNullOrWhiteSpace(reply.Str("reply")));
+    }
+
+    [Fact]
+    public async Task AQuestionTheDemoKnowledgeDoesNotAnswerIsNotAnsweredFromIt()
+    {
+        var reply = await _app.Http.PostJsonAsync("/api/conversations", new { channel = "whatsapp", from = "+447400123473", name = "Probe", message = "do your solar panels come with a warranty?" });
+
+        var answers = DemoFaqs().Select(f => f.Answer![..40]);
+        Assert.All(answers, answer => Assert.DoesNotContain(answer, reply.Str("reply"), StringComparison.Ordinal));
+    }
+}
