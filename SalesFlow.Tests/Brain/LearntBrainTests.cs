@@ -217,6 +217,24 @@ public sealed class LearntBrainTests
     public void AskingWhichTimesWeHaveIsAMeetingWish(string text) =>
         Assert.Equal(Intent.Meeting, TestBrain.Reader.Read(text).Intent);
 
+    /// <summary>"inbound demo requests come via email and we're slow to respond" was offered demo slots.</summary>
+    [Theory]
+    [InlineData("we're a saas startup, 8 people, inbound demo requests come via email and we're slow to respond")]
+    [InlineData("Wir bekommen viele Terminanfragen per WhatsApp und kommen nicht hinterher")]
+    public void TheLeadsOwnDemoRequestsAreNoMeetingWish(string text) =>
+        Assert.NotEqual(Intent.Meeting, TestBrain.Reader.Read(text).Intent);
+
+    [Fact]
+    public void ADemoRequestWithUsIsStillAMeetingWish() =>
+        Assert.Equal(Intent.Meeting, TestBrain.Reader.Read("can we book a demo? we get lots of demo requests ourselves").Intent);
+
+    /// <summary>"Probetrainings werden über WhatsApp angefragt und oft vergessen wir zu antworten" was asked what brought the lead to us.</summary>
+    [Theory]
+    [InlineData("Hallo, ich leite ein Fitnessstudio mit 800 Mitgliedern. Probetrainings werden über WhatsApp angefragt und oft vergessen wir zu antworten")]
+    [InlineData("we run a gym and we often forget to reply to trial requests on whatsapp")]
+    public void ForgettingToAnswerIsAPain(string text) =>
+        Assert.Equal(Intent.Interest, TestBrain.Reader.Read(text).Intent);
+
     /// <summary>"does it send appointment reminders?" (a dentist asking about the product) was offered demo slots.</summary>
     [Theory]
     [InlineData("does it send appointment reminders?")]

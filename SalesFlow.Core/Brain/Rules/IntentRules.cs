@@ -93,6 +93,7 @@ internal static class IntentRules
         "manually|by hand & enter*|copy*|typ*|track*|updat*|transfer*|everything", "copy paste|copy and paste",
         "cant keep up|cannot keep up|overwhelm*|drowning in", "miss* & leads|enquiries|inquiries|opportunities|deals",
         "forget* to follow|forgot to follow|nobody follows up|no one follows up|never follow up",
+        "forget to reply|forget to respond|forget to answer|forgot to reply|forgot to respond|forgot to answer",
         "biggest issue|biggest problem|main issue|main problem|our problem is|our issue is|biggest headache & we|us|our|were",
         // Unanswered messages are the lead's own pain only when its own team leaves them ("I wrote twice and nobody
         // answers" is a complaint about the business).
@@ -107,7 +108,7 @@ internal static class IntentRules
         "manuell|per hand|von hand|haendisch & eintrag*|eingeb*|kopier*|uebertrag*|pfleg*|alles", "abtipp*",
         "nicht hinterher|ueberfordert|ueberlastet", "verpass* & anfragen|leads|kunden|chancen|auftraege",
         "keiner da|niemand da|keiner erreichbar|niemand erreichbar|nicht erreichbar|nobody there|no one there|nobody around|no one around|nobody available|no one available|nobody is around|no one is around|nobody is there|no one is there|nobody is available|no one is available|nobody in the office|no one in the office & abends|wochenende*|nachts|feierabend|evening*|weekend*|night*|after hours",
-        "bleib* liegen|liegen bleiben|liegenbleiben", "vergess* & nachzufassen|nachfassen|zurueckzurufen", "zu langsam & antwort*|reagier*");
+        "bleib* liegen|liegen bleiben|liegenbleiben", "vergess* & nachzufassen|nachfassen|zurueckzurufen|zu antworten|zurueckzuschreiben|zu reagieren", "zu langsam & antwort*|reagier*");
 
     /// <summary>A fault in the product itself: a support case, not a pain to sell against.</summary>
     private static readonly PhraseRuleSet ProductFault = new(
@@ -246,6 +247,10 @@ internal static class IntentRules
     /// business works, not a wish for a meeting with us (it was offered demo slots).
     /// </summary>
     private static readonly PhraseRuleSet CustomersBooking = new(
+        // "inbound demo requests come via email and we're slow to respond" (the lead's own prospects asking it for demos)
+        // was offered demo slots.
+        "demo requests|demo request|meeting requests|booking requests|appointment requests|call requests|terminanfragen|demoanfragen|buchungsanfragen"
+            + " & !can we|can i|could we|lets|koennen wir|with you|mit ihnen|mit euch",
         "clients|customers|patients|guests|people|kunden|kundinnen|patienten|gaeste|leute & book|books|booking|schedule|reserve|buchen|bucht|reservieren|vereinbaren"
             + " & !can we|can i|could we|could i|id like|i would like|we would like|want to|lets|koennen wir|kann ich|moechte|moechten|wuerde gern|wuerden gern|demo|call with you");
 
