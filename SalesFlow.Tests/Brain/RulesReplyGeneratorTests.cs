@@ -331,6 +331,8 @@ public sealed class RulesReplyGeneratorTests
     [InlineData("Ich muss noch überlegen. Können Sie mir das schriftlich schicken?", "de", Intent.Objection)]
     [InlineData("Wir haben 40 Vertriebsmitarbeiter. Können Sie mir ein Angebot zukommen lassen?", "de", Intent.Pricing)]
     [InlineData("Habt ihr Referenzen aus der Autobranche?", "de", Intent.Question)]
+    [InlineData("Hi, I'm interested but my boss decides. Can you send me something I can forward to him?", "en", Intent.Interest)]
+    [InlineData("Können Sie mir etwas zum Weiterleiten an meinen Chef schicken?", "de", Intent.Question)]
     [InlineData("Do you have any case studies from dental clinics?", "en", Intent.Question)]
     public async Task ALeadAskingForMaterialIsPromisedItAndAskedWhereTo(string text, string language, Intent intent)
     {

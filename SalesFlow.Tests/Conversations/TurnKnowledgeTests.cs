@@ -35,6 +35,14 @@ public sealed class TurnKnowledgeTests
         Assert.Single(passages, p => p.StartsWith("[crm-en]", StringComparison.Ordinal));
     }
 
+    /// <summary>A tax adviser's e-mail (greeting, story, question, signature) found nothing: its question was drowned.</summary>
+    [Theory]
+    [InlineData("Sehr geehrte Damen und Herren,\n\nwir sind eine Kanzlei mit 14 Mitarbeitern. Anfragen bleiben liegen. Könnten Sie mir erläutern, welche Kosten entstehen?\n\nMit freundlichen Grüßen\nLaura Fischer", "Könnten Sie mir erläutern, welche Kosten entstehen?")]
+    [InlineData("Thanks! Does it work with gmail.com? And is there a contract?", "Does it work with gmail.com? And is there a contract?")]
+    [InlineData("We lose leads every week.", "We lose leads every week.")]
+    public void TheLeadsQuestionsAreWhatIsSearchedFor(string text, string query) =>
+        Assert.Equal(query, TurnKnowledge.QuestionsIn(text));
+
     [Fact]
     public async Task WithoutALanguageTheIndexsOrderStays()
     {

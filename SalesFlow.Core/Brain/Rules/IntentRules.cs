@@ -161,6 +161,9 @@ internal static class IntentRules
         "send|email|mail|forward & me|us & info|infos|information|details|brochure|material*|documents|docs|deck|case stud*|one pager|pdf|overview|proposal|quote",
         // "Habt ihr Referenzen aus der Autobranche?" was thanked "for the info".
         "do you have|have you got|got any|any|can you share|could you share|habt ihr|haben sie|gibt es|koennen sie & references|reference customers|case stud*|testimonials|success stories|customer stories|referenzen|referenzkunden|kundenbeispiele|erfahrungsberichte|fallstudie*",
+        // "Can you send me something I can forward to him?" was cheered at and asked for the main challenge.
+        "send|email|mail & me|us & something|anything|stuff", "something|anything & to forward|i can forward|to share|i can share|to show",
+        "etwas|etwas zum & schick*|zuschick*|send*|weiterleit*|weitergeben",
         "send|prepare & a proposal|a quote|an offer", "send|put & something|it|that|this|everything|details & in writing", "schriftlich & schick*|send*|geben|bekommen|zukommen|haben",
         "schick*|send*|zusend*|mail*|zukommen|uebermittel* & unterlagen|infos|informationen|infomaterial|broschuere|prospekt|material*|datenblatt|referenzen|praesentation|pdf|uebersicht|details|angebot");
 
