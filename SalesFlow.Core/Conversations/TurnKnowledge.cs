@@ -6,10 +6,10 @@ namespace SalesFlow.Core.Conversations;
 
 /// <summary>
 /// The client's knowledge for one reply as "[sourceId] text" lines: the passages the reply may draw on and the
-/// compliance filter checks figures against, found for the lead's questions when it asks any (a long e-mail's greeting,
-/// story and signature drowned its question, and nothing was found), those in the lead's language first (a German lead asking about Salesforce
-/// was answered from the English FAQ, which scored a little higher than its German twin). A failing index never blocks
-/// a reply.
+/// compliance filter checks figures against. They are found for the lead's questions when it asks any (a long e-mail's
+/// greeting, story and signature drowned its question, and nothing was found), and those in the lead's language come
+/// first (a German lead asking about Salesforce was answered from the English FAQ, which scored a little higher than its
+/// German twin). A failing index never blocks a reply.
 /// </summary>
 public sealed class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger<TurnKnowledge> logger)
 {
