@@ -235,6 +235,18 @@ public sealed class LearntBrainTests
     public void ForgettingToAnswerIsAPain(string text) =>
         Assert.Equal(Intent.Interest, TestBrain.Reader.Read(text).Intent);
 
+    /// <summary>"we get like 50 whatsapp msgs a day asking about shipping" was apologised to as a fault; "ca. 2000 Anfragen pro Monat" got the pricing opener.</summary>
+    [Theory]
+    [InlineData("we get like 50 whatsapp msgs a day asking about shipping")]
+    [InlineData("Wir haben 3 Standorte und ca. 2000 Anfragen pro Monat")]
+    [InlineData("around 400 inbound leads per month, mostly from Meta ads")]
+    public void TheLeadsOwnTrafficIsNeitherAFaultNorAPriceQuestion(string text) =>
+        Assert.DoesNotContain(TestBrain.Reader.Read(text).Intent, new[] { Intent.Support, Intent.Pricing });
+
+    [Fact]
+    public void AVolumeWithAPriceQuestionIsAPriceQuestion() =>
+        Assert.Equal(Intent.Pricing, TestBrain.Reader.Read("we get 2000 requests per month, how much would that cost?").Intent);
+
     /// <summary>"does it send appointment reminders?" (a dentist asking about the product) was offered demo slots.</summary>
     [Theory]
     [InlineData("does it send appointment reminders?")]

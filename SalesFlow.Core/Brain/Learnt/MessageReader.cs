@@ -92,6 +92,12 @@ public sealed class MessageReader(IUtteranceClassifier model)
             return (Intent.Question, rules.Confidence);
         }
 
+        // "Wir haben 3 Standorte und ca. 2000 Anfragen pro Monat": the size of the lead's business, not a price question.
+        if ((rules.Intent == Intent.Pricing || learnt.Intent == Intent.Pricing) && IntentRules.StatesTrafficVolume(lead, text))
+        {
+            return (Intent.Interest, Math.Max(rules.Confidence, ClearCue));
+        }
+
         // "is there a contract or can I cancel anytime?" asks about the terms; both halves read its "cancel" as a fault.
         if ((rules.Intent == Intent.Support || learnt.Intent == Intent.Support) && IntentRules.AsksAboutTheTerms(lead))
         {

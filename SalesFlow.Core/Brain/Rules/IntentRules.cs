@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace SalesFlow.Core.Brain.Rules;
 
 /// <summary>
@@ -19,7 +21,7 @@ namespace SalesFlow.Core.Brain.Rules;
 /// Matching runs on <see cref="LeadText.Words"/> (folded, typo-tolerant, dialect and shorthand normalised), so "kostet",
 /// "Kosten" and "koschtet" or "Grüezi" and "Gruezi" hit the same cue.
 /// </summary>
-internal static class IntentRules
+internal static partial class IntentRules
 {
     private sealed record Cues(Intent Intent, double Weight, PhraseRuleSet Rules);
 
@@ -124,10 +126,24 @@ internal static class IntentRules
     /// </summary>
     private static readonly PhraseRuleSet SelfIntroduction = new(
         "im the|i am the|im a|i am a|i run|we run|we are a|were a|i own|we own|i work at|i work for|i manage|im head of|i head" + NotACustomer,
+        // "we get like 50 whatsapp msgs a day asking about shipping" (the lead's own customers' messages) was apologised to.
+        "we get|we receive|we have|we handle|wir bekommen|wir erhalten|wir haben & messages|msgs|enquiries|inquiries|requests|questions|emails|calls|leads|chats|nachrichten|anfragen|fragen|mails|anrufe|leads" + NotACustomer,
         "wir sind ein*|ich bin & bei|ich bin & inhaber*|geschaeftsfuehrer*|ich leite|ich fuehre|wir betreiben|ich betreibe" + NotACustomer);
 
     /// <summary>"I'm a customer and since yesterday our messages don't arrive" introduces a support case.</summary>
     private const string NotACustomer = " & !customer|customers|client|user|subscriber|account|kunde|kundin|bestandskunde|nutzer|konto";
+
+    /// <summary>
+    /// A volume of the lead's own traffic ("ca. 2000 Anfragen pro Monat", "50 whatsapp msgs a day"): how big its business
+    /// is, not a price question (its "pro Monat" read as one and got the pricing opener).
+    /// </summary>
+    [GeneratedRegex(@"\d[\d.,]*\s*(?:\+\s*)?(?:inbound\s+|new\s+|whatsapp\s+|e-?mail\s+)?(?:anfragen|nachrichten|leads|requests|enquiries|inquiries|messages|msgs|chats|mails|e-mails|emails|anrufe|calls|bestellungen|orders|buchungen|bookings)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex TrafficVolume();
+
+    private static readonly PhraseRuleSet PriceWords = new("=price*|pricing|cost|costs|how much|preis*|kostet|kosten|teuer|budget|=quote|angebot|tarif*|lizenz*|licence|license");
+
+    /// <summary>Whether the lead states a volume of its own traffic (<see cref="TrafficVolume"/>) and asks nothing about price.</summary>
+    public static bool StatesTrafficVolume(LeadText lead, string text) => TrafficVolume().IsMatch(text) && !PriceWords.IsMatch(lead.Words);
 
     /// <summary>Whether the lead introduces itself or its business (<see cref="SelfIntroduction"/>) and names no fault in the product.</summary>
     public static bool IntroducesItself(LeadText lead) => SelfIntroduction.IsMatch(lead.Words) && !ReportsAFault(lead);
