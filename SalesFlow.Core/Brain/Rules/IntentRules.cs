@@ -127,7 +127,7 @@ internal static partial class IntentRules
     private static readonly PhraseRuleSet SelfIntroduction = new(
         "im the|i am the|im a|i am a|i run|we run|we are a|were a|i own|we own|i work at|i work for|i manage|im head of|i head" + NotACustomer,
         // "we get like 50 whatsapp msgs a day asking about shipping" (the lead's own customers' messages) was apologised to.
-        "we get|we receive|we have|we handle|wir bekommen|wir erhalten|wir haben & messages|msgs|enquiries|inquiries|requests|questions|emails|calls|leads|chats|nachrichten|anfragen|fragen|mails|anrufe|leads" + NotACustomer,
+        "we get|we receive|we have|we handle|wir bekommen|wir erhalten|wir haben & messages|msgs|enquiries|inquiries|requests|questions|emails|calls|leads|chats|nachrichten|anfragen|fragen|mails|anrufe" + NotACustomer,
         "wir sind ein*|ich bin & bei|ich bin & inhaber*|geschaeftsfuehrer*|ich leite|ich fuehre|wir betreiben|ich betreibe" + NotACustomer);
 
     /// <summary>"I'm a customer and since yesterday our messages don't arrive" introduces a support case.</summary>
