@@ -215,8 +215,8 @@ public sealed class ConversationEngine(
             var passages = purpose == OutboxPurpose.Reply ? await knowledge.ForAsync(clientId, text, replyAnalysis.Language, ct) : [];
             var request = new ReplyRequest(turned.State, conversation.State, replyAnalysis, lead.AddressedAs, answered.Channel, text, turned.TurnCount, client.Name, ClientId: clientId, LeadId: leadId, Insights: insights, Knowledge: passages, DealValue: BudgetAmount.Parse(profile.Facts.Budget));
             request = await memory.WithMemoryAsync(request, conversation.Id, pending[0].Seq, profile, ct);
-            var supportCase = purpose == OutboxPurpose.Reply && analysis.Intent == Intent.Support ? SupportCase.Metadata : null;
-            (reply, verdict) = await replies.WriteAsync(request, lead, answered, purpose, supportCase, policy, onToken, now, ct);
+            var forAPerson = purpose == OutboxPurpose.Reply ? ColleagueFollowUps.MetadataFor(ColleagueFollowUps.For(request)) : null;
+            (reply, verdict) = await replies.WriteAsync(request, lead, answered, purpose, forAPerson, policy, onToken, now, ct);
         }
 
         var committed = await conversations.ReplaceAsync(turned, ct);

@@ -6,7 +6,9 @@ namespace SalesFlow.Core.Knowledge;
 /// <summary>Shared word handling for the embedder and the keyword query: lower-case, diacritics off, stop words out, light stemming.</summary>
 public static class TextTerms
 {
-    // English and German function words: they match everything and so carry no evidence.
+    // English and German function words, and the words a lead wraps a question in ("could I ask you a few questions?",
+    // "kurze Frage"): they match everything and so carry no evidence. Stored vectors made before a word joined the list
+    // still carry it; a query no longer does, which costs such a passage a little cosine and nothing else.
     private static readonly HashSet<string> StopWords = new(
         """
         a an the and or but if then else of to in on at by for with from as into onto about over under than so such
@@ -15,10 +17,16 @@ public static class TextTerms
         what which who whom whose when where why how there here all any each few more most other some no nor not only own same
         too very just also s t don now up down out off again further once both between through during before after above below
         please hi hello hey thanks thank ok okay get got want need know tell let like
+        ask asking asked question questions wondering wonder curious quick guys something anything really maybe
         der die das den dem des ein eine einen einem einer und oder aber wenn dann von zu im in am an auf mit für ist sind war
         ich du er sie es wir ihr mein dein sein unser euer was wer wie wo warum nicht kein keine auch nur noch schon bitte hallo
-        """.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries),
-        StringComparer.Ordinal);
+        bei beim vom zum zur aus nach um als ob dass so mal denn eigentlich gerne gern kurz kurze uns euch ihnen sich man ihre ihren
+        eure euren kann können könnt könnte habe hab haben hat habt wird werden gibt frage fragen
+        """.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Select(Fold),
+        StringComparer.Ordinal); // folded as the text is: "für" and "können" were never matched against "fur" and "konnen".
+
+    private static string Fold(string word) =>
+        new(word.Normalize(NormalizationForm.FormD).Where(c => CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark).Select(char.ToLowerInvariant).ToArray());
 
     /// <summary>Content words of <paramref name="text"/>, in order, normalised and (unless told otherwise) stemmed.</summary>
     public static List<string> Words(string text, bool stem = true)

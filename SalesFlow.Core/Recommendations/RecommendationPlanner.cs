@@ -7,6 +7,8 @@ namespace SalesFlow.Core.Recommendations;
 /// <summary>What the planner reads about one lead, all of it already loaded (the planner does no I/O).</summary>
 /// <param name="UnansweredInboundSeq">The lead's latest message when nothing of ours followed it; null when we spoke last.</param>
 /// <param name="Outcome">"won"/"lost" once the lead ended: nothing more to do.</param>
+/// <param name="SupportCaseAt">When SalesFlow last told the lead a colleague would look into its problem (<see cref="ColleagueFollowUp"/>).</param>
+/// <param name="OpenQuestionAt">When SalesFlow last answered a question the knowledge base had no answer to.</param>
 public sealed record PlannerInput(
     string ClientId,
     string LeadId,
@@ -24,7 +26,8 @@ public sealed record PlannerInput(
     string? Outcome,
     int Turns,
     ContactWindow? Window,
-    DateTimeOffset? SupportCaseAt);
+    DateTimeOffset? SupportCaseAt,
+    DateTimeOffset? OpenQuestionAt);
 
 /// <summary>
 /// Derives a lead's next best actions from its state, pure and deterministic: the same input gives the same
@@ -61,6 +64,13 @@ public static class RecommendationPlanner
         if (input.SupportCaseAt is { } supportAt && !input.Escalated)
         {
             Add(RecommendationKinds.HandToHuman, $"support:{supportAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture)}", 90, "The lead reported a problem (a support case) and was told a colleague would look into it: have support get back to it.");
+        }
+
+        // The reply said the team would check (the knowledge base had no answer): someone has to answer, and the answer
+        // belongs in the knowledge base so the next lead gets it at once.
+        if (input.OpenQuestionAt is { } questionAt && !input.Escalated)
+        {
+            Add(RecommendationKinds.ReplyNow, $"question:{questionAt.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ss", CultureInfo.InvariantCulture)}", 80, "The lead asked a question the knowledge base has no answer to and was told the team would check: answer it personally, and add the answer to the knowledge base.");
         }
 
         if (input.UnansweredInboundSeq is { } seq)

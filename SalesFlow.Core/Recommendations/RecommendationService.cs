@@ -101,7 +101,8 @@ public sealed class RecommendationService(
             outcome,
             conversation?.TurnCount ?? 0,
             WindowFor(client, lead, ordered),
-            SupportCase.LatestIn(trusted));
+            ColleagueFollowUps.LatestIn(trusted, ColleagueFollowUp.SupportCase),
+            ColleagueFollowUps.LatestIn(trusted, ColleagueFollowUp.OpenQuestion));
     }
 
     private async Task PlanAsync(Client client, Lead lead, LeadProfile? profile, Conversation? conversation, IReadOnlyList<Message> messages, LeadScoreResult? score, CancellationToken ct)

@@ -94,6 +94,51 @@ public sealed class RulesReplyGeneratorTests
         }
     }
 
+    /// <summary>Dialogues of 2026-12-05: leave to ask, another language, a direct question the model read as small talk.</summary>
+    [Theory]
+    [InlineData(Intent.Question, "Hi, I'm a student writing my thesis about AI chatbots in sales. Could I ask you a few questions?", "What would you like to know?")]
+    [InlineData(Intent.Question, "Darf ich Ihnen ein paar Fragen stellen?", "Was möchten Sie wissen?")]
+    [InlineData(Intent.Other, "Hola, ¿hablan español?", "I can only write in English or German")]
+    [InlineData(Intent.Question, "Do you speak French?", "I can only write in English or German")]
+    [InlineData(Intent.Other, "ok what about zapier?", "rather than guess|than a guess|my colleagues")]
+    [InlineData(Intent.Other, "und was ist mit Instagram?", "statt zu raten|Kollegen")]
+    public void TheReplyAnswersWhatTheLeadAsked(Intent intent, string text, string expected)
+    {
+        var language = text.Contains("Ihnen", StringComparison.Ordinal) || text.StartsWith("und", StringComparison.Ordinal) ? "de" : "en";
+        var reply = RulesReplyGenerator.Generate(Request(ConversationState.InterestQualification, intent, language, "Lisa", ChannelKind.WhatsApp, 1, text, "Acme"));
+
+        Assert.Matches(expected, reply);
+    }
+
+    [Theory]
+    [InlineData(Intent.Question, "Can I ask a question: does it integrate with Pipedrive?", "What would you like to know?")]
+    [InlineData(Intent.Question, "Do you speak German?", "only write")]
+    [InlineData(Intent.Other, "how are you doing today?", "rather than guess|than a guess|my colleagues")]
+    [InlineData(Intent.Other, "really?", "rather than guess|than a guess|my colleagues")]
+    public void AReplyDoesNotAnswerWhatWasNotAsked(Intent intent, string text, string unexpected)
+    {
+        var reply = RulesReplyGenerator.Generate(Request(ConversationState.InterestQualification, intent, "en", "Lisa", ChannelKind.WhatsApp, 1, text, "Acme"));
+
+        Assert.DoesNotMatch(unexpected, reply);
+    }
+
+    /// <summary>"Why should I switch?" and "what's different exactly?" were both answered "Good question, Emma! I'd rather…".</summary>
+    [Theory]
+    [InlineData("en", "Why should I switch?", "what's different exactly?")]
+    [InlineData("de", "Warum sollte ich wechseln?", "Was ist denn genau anders?")]
+    public async Task TwoQuestionsInARowDoNotGetTheSameOpeningSentence(string language, string first, string second)
+    {
+        for (var turn = 1; turn <= 6; turn++)
+        {
+            var before = await Generate(ConversationState.InterestQualification, Intent.Question, language, "Emma", ChannelKind.WhatsApp, turn, first);
+            var history = new[] { new HistoryMessage(true, first, ChannelKind.WhatsApp, DateTimeOffset.UnixEpoch), new HistoryMessage(false, before, ChannelKind.WhatsApp, DateTimeOffset.UnixEpoch) };
+            var after = RulesReplyGenerator.Generate(Request(ConversationState.ValueProposition, Intent.Question, language, "Emma", ChannelKind.WhatsApp, turn + 1, second, "Acme GmbH") with { History = history });
+
+            var opening = before[..(before.IndexOfAny(['.', '!'], 20) + 1)];
+            Assert.DoesNotContain(opening, after, StringComparison.Ordinal);
+        }
+    }
+
     [Theory]
     [InlineData("en", "Hi Clara,", "Best regards,\nAcme GmbH")]
     [InlineData("de", "Hallo Clara,", "Viele Grüße\nAcme GmbH")]

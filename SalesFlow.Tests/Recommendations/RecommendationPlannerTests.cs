@@ -20,7 +20,7 @@ public sealed class RecommendationPlannerTests
         "acme", "lead_1", Now, state, Bant(need: 0.4, authority: 0.4, budget: 0.4, timeline: 0.4), Cold,
         OptedOut: false, Escalated: false, EscalationReason: null, UnansweredInboundSeq: null,
         LastInboundAt: Now.AddHours(-1), LastOutboundAt: Now.AddHours(-1).AddSeconds(5),
-        MeetingBooked: false, Outcome: null, Turns: 1, Window: null, SupportCaseAt: null);
+        MeetingBooked: false, Outcome: null, Turns: 1, Window: null, SupportCaseAt: null, OpenQuestionAt: null);
 
     private static IReadOnlyList<string> Kinds(PlannerInput input) => [.. RecommendationPlanner.Plan(input).Select(r => r.Kind).Order()];
 
@@ -61,6 +61,19 @@ public sealed class RecommendationPlannerTests
         Assert.Equal(("support:2026-12-04T13:55:00", 90), (hand.Trigger, hand.BasePriority));
         Assert.Contains("support case", hand.Reason, StringComparison.Ordinal);
         Assert.DoesNotContain(RecommendationPlanner.Plan(Quiet() with { SupportCaseAt = answered, Escalated = true, EscalationReason = "lead asked for a human" }), r => r.Trigger.StartsWith("support:", StringComparison.Ordinal));
+    }
+
+    /// <summary>"I'm checking the details with the team" was a promise nobody was told about.</summary>
+    [Fact]
+    public void A_question_left_to_the_team_asks_for_a_personal_answer_keyed_by_when_it_was_answered()
+    {
+        var answered = Now.AddMinutes(-5);
+        var plan = RecommendationPlanner.Plan(Quiet() with { OpenQuestionAt = answered });
+
+        var reply = Assert.Single(plan, r => r.Trigger.StartsWith("question:", StringComparison.Ordinal));
+        Assert.Equal((RecommendationKinds.ReplyNow, "question:2026-12-04T13:55:00", 80), (reply.Kind, reply.Trigger, reply.BasePriority));
+        Assert.Contains("knowledge base", reply.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain(RecommendationPlanner.Plan(Quiet() with { OpenQuestionAt = answered, Escalated = true, EscalationReason = "lead asked for a human" }), r => r.Trigger.StartsWith("question:", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -253,13 +253,46 @@ internal static partial class IntentRules
     /// <summary>Whether the lead asks which language we speak (<see cref="LanguageQuestion"/>).</summary>
     public static bool AsksAboutTheLanguage(LeadText lead) => LanguageQuestion.IsMatch(lead.Words);
 
+    /// <summary>
+    /// A lead asking for a language we do not write ("Hola, ¿hablan español?", "do you speak French?"): it was thanked
+    /// "for letting me know". The rules brain writes English and German only, and says so.
+    /// </summary>
+    private static readonly PhraseRuleSet OtherLanguageQuestion = new(
+        "do you|can you|can we|could we|could you|is it|is there & speak|write|talk|chat|available|support|reply|answer & spanish|french|italian|portuguese|dutch|polish|turkish|arabic|russian|chinese",
+        "sprechen sie|sprichst du|sprecht ihr|koennen sie|koennen wir|kannst du|schreiben sie|gibt es & spanisch|franzoesisch|italienisch|portugiesisch|niederlaendisch|polnisch|tuerkisch|arabisch|russisch",
+        "hablan|habla|hablas|parlez|parles|parla|parlate|falam|fala|spreekt|spreken|mowicie|konusuyor* & espanol|ingles|aleman|francais|anglais|italiano|inglese|portugues|nederlands|engels|polsku|turkce|english|spanish");
+
+    /// <summary>Whether the lead asks for a language other than English or German (<see cref="OtherLanguageQuestion"/>).</summary>
+    public static bool AsksForAnotherLanguage(LeadText lead) => OtherLanguageQuestion.IsMatch(lead.Words);
+
     /// <summary>"Guten Abend, ich habe eine Frage zu Ihrem Produkt": a question announced, not yet asked.</summary>
     private static readonly PhraseRuleSet AnnouncedQuestion = new(
         "i have a question|ive got a question|i have a quick question|quick question|i have some questions|a few questions",
         "ich habe eine frage|hab eine frage|habe da eine frage|hab da eine frage|kurze frage|ich haette eine frage|ich haette da eine frage|ich habe ein paar fragen|habe einige fragen");
 
-    /// <summary>Whether the lead only announces a question (<see cref="AnnouncedQuestion"/>, a short message without a question mark).</summary>
-    public static bool AnnouncesAQuestion(LeadText lead) => lead.QuestionMarks == 0 && lead.Words.Count <= 12 && AnnouncedQuestion.IsMatch(lead.Words);
+    /// <summary>
+    /// "Hi, I'm a student writing my thesis about chatbots. Could I ask you a few questions?": leave to ask, the questions
+    /// still to come. It was answered with the trial FAQ (its answer said "ask for").
+    /// </summary>
+    private static readonly PhraseRuleSet PermissionToAsk = new(
+        "can i|could i|may i|mind if i|can we|could we & ask & question|questions",
+        "darf ich|kann ich|koennte ich|duerfte ich|duerfen wir|koennen wir & frage|fragen");
+
+    /// <summary>
+    /// Whether the lead only announces a question: a short message without a question mark (<see cref="AnnouncedQuestion"/>),
+    /// or leave to ask (<see cref="PermissionToAsk"/>) with no question after it ("Can I ask a question: does it do X?" asks it).
+    /// </summary>
+    public static bool AnnouncesAQuestion(LeadText lead)
+    {
+        var words = lead.Words;
+        if (lead.QuestionMarks == 0 && words.Count <= 12 && AnnouncedQuestion.IsMatch(words))
+        {
+            return true;
+        }
+
+        var last = words.FindLastIndex(w => w is "question" or "questions" or "frage" or "fragen");
+        return last >= 0 && PermissionToAsk.IsMatch(words) && words.Count - last <= 5 && !words.Skip(last + 1).Any(QuestionStarters.Contains);
+    }
 
     /// <summary>
     /// The lead's own customers booking ("we're a salon with 4 stylists, clients book via insta and whatsapp"): how its
@@ -679,6 +712,29 @@ internal static partial class IntentRules
         "can it|does it|will it|could it|would it|is it able|can the|does the|will the|can your|does your|can this|does this|is there|kann es|kann das|kann der|kann die|kann ihr|kann euer|kann man|geht das|gibt es|funktioniert"
             + " & hand over|hand off|handover|handoff|hand it over|transfer*|escalat*|pass it|pass on|pass the|forward*|route*|switch to|uebergeb*|uebergab*|weiterleit*|eskalier*"
             + " & !me|us|mich|uns");
+
+    /// <summary>Words a question may open with before its question word ("ok what about zapier?", "und was ist mit Instagram?").</summary>
+    private static readonly HashSet<string> QuestionLeadIns = new(StringComparer.Ordinal)
+    {
+        "ok", "okay", "and", "so", "but", "also", "hmm", "hm", "ah", "oh", "well", "cool", "great", "nice", "sure", "alright", "right",
+        "und", "aber", "gut", "super", "na", "achso", "aha", "noch", "ach",
+    };
+
+    /// <summary>
+    /// A direct question: a question mark, three words or more, a question word first (after "ok", "and", "und"…), no small
+    /// talk ("how are you?"). The model reads some as small talk ("what if a lead writes at night?"); the reply still answers.
+    /// </summary>
+    public static bool AsksAnOpenQuestion(LeadText lead)
+    {
+        var words = lead.Words;
+        if (lead.QuestionMarks == 0 || words.Count < 3 || SmallTalk.IsMatch(words))
+        {
+            return false;
+        }
+
+        var first = words.FirstOrDefault(w => !QuestionLeadIns.Contains(w));
+        return first is not null && QuestionStarters.Contains(first);
+    }
 
     private static readonly PhraseRuleSet SmallTalk = new(
         // "Wie geht es jetzt weiter?" asks for the next step, not how SalesFlow is.

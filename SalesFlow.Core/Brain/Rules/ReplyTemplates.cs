@@ -110,6 +110,11 @@ internal static class ReplyTemplates
         ["Yes, of course{, name}: English or German, whichever you prefer."],
         ["Ja, natürlich{, name}: Deutsch oder Englisch, ganz wie Sie möchten."]);
 
+    /// <summary>The answer to a lead asking for a language the rules brain does not write.</summary>
+    public static readonly Variants OtherLanguageAnswer = new(
+        ["Sorry{, name}, I can only write in English or German. Is English OK for you?"],
+        ["Entschuldigung{, name}, ich kann nur auf Deutsch oder Englisch schreiben. Passt Deutsch für Sie?"]);
+
     /// <summary>The answer to a question announced but not asked yet ("ich habe eine Frage zu Ihrem Produkt").</summary>
     public static readonly Variants WhatWouldYouLikeToKnow = new(
         ["Sure{, name}! What would you like to know?"],

@@ -41,9 +41,22 @@ public sealed class RulesReplyGenerator : IReplyGenerator
         return reply;
     }
 
-    private static bool SameText(string reply, string lastReply) =>
-        string.Equals(reply.Trim(), lastReply, StringComparison.Ordinal)
-        || lastReply.EndsWith(reply.Trim(), StringComparison.Ordinal); // a stored reply may carry a prefix (AI disclosure)
+    /// <summary>
+    /// The same reply, or one that opens with the same sentence: "Good question, Emma! I'd rather give you an accurate
+    /// answer than a guess…" twice in a row, with different questions after it, read as a loop too.
+    /// </summary>
+    private static bool SameText(string reply, string lastReply)
+    {
+        var trimmed = reply.Trim();
+        if (string.Equals(trimmed, lastReply, StringComparison.Ordinal) || lastReply.EndsWith(trimmed, StringComparison.Ordinal)) // a stored reply may carry a prefix (AI disclosure)
+        {
+            return true;
+        }
+
+        // From the first sentence end after 20 characters: "Thanks, Tom!" alone is no loop.
+        var end = trimmed.Length > 20 ? trimmed.IndexOfAny(['.', '!', '?'], 20) : -1;
+        return end > 0 && lastReply.Contains(trimmed[..(end + 1)], StringComparison.Ordinal);
+    }
 
     private static string Generate(ReplyRequest request, uint seed)
     {
@@ -139,6 +152,11 @@ public sealed class RulesReplyGenerator : IReplyGenerator
             return (Pick(LanguageAnswer, german, seed), Ask(StateQuestions[state]));
         }
 
+        if (intent is Intent.Question or Intent.Other or Intent.Greeting or Intent.Interest && IntentRules.AsksForAnotherLanguage(lead))
+        {
+            return (Pick(OtherLanguageAnswer, german, seed), string.Empty);
+        }
+
         // A question the client's knowledge base answers: say what it says (the only facts the rules brain states), then move on.
         if (intent is Intent.Question or Intent.Pricing or Intent.Interest or Intent.Greeting or Intent.Other or Intent.Support && KnowledgeAnswer.From(request.Knowledge, email ? 600 : 200) is { } answer)
         {
@@ -161,6 +179,11 @@ public sealed class RulesReplyGenerator : IReplyGenerator
 
             case Intent.Pricing or Intent.Other or Intent.Interest when IntentRules.StatesTightBudget(lead):
                 return (Pick(Objections[ObjectionKind.Price].Opener, german, seed), Ask(IntentQuestions[Intent.Pricing]));
+
+            // "ok what about zapier?", "what if a lead writes at night?": the model read them as small talk and the lead was
+            // thanked for a question. The team checks it (ColleagueFollowUp.OpenQuestion tells them).
+            case Intent.Other when IntentRules.AsksAnOpenQuestion(lead):
+                return (Pick(Openers[Intent.Question], german, seed), Ask(StateQuestions[state]));
 
             case Intent.Human:
             case Intent.Support:
@@ -188,6 +211,27 @@ public sealed class RulesReplyGenerator : IReplyGenerator
                     : Pick(Openers.TryGetValue(intent, out var variants) ? variants : Openers[Intent.Other], german, seed);
                 return (opener, Ask(StateQuestions[state]));
         }
+    }
+
+    /// <summary>
+    /// Whether the reply to this turn tells the lead the team will check its question: a question (or a direct question the
+    /// model read as small talk) that no passage of the knowledge base answers and no earlier reading of <see cref="Choose"/>
+    /// answers otherwise (who we are, an announced question, the language, materials, a tight budget). The engine marks such
+    /// a reply for a person (<see cref="Conversations.ColleagueFollowUp.OpenQuestion"/>), whichever brain writes it.
+    /// </summary>
+    public static bool LeavesTheQuestionToTheTeam(ReplyRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var intent = request.Analysis.Intent;
+        if (intent is not (Intent.Question or Intent.Other) || request.Analysis.IsStronglyNegative || KnowledgeAnswer.From(request.Knowledge, 200) is not null)
+        {
+            return false;
+        }
+
+        var lead = LeadText.Parse(request.LeadText);
+        return (intent == Intent.Question || (IntentRules.AsksAnOpenQuestion(lead) && !IntentRules.StatesTightBudget(lead)))
+            && !IntentRules.AsksWhoWeAre(lead) && !IntentRules.AnnouncesAQuestion(lead) && !IntentRules.AsksAboutTheLanguage(lead)
+            && !IntentRules.AsksForAnotherLanguage(lead) && !IntentRules.AsksForMaterials(lead);
     }
 
     private static bool KnowsAnEmailAddress(ReplyRequest request) =>

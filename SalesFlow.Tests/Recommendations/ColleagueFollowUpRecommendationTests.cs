@@ -5,8 +5,11 @@ using SalesFlow.Tests.Support;
 
 namespace SalesFlow.Tests.Recommendations;
 
-/// <summary>A support case is told a colleague will look into it: whole turns on the real stores hand it to a person.</summary>
-public sealed class SupportCaseRecommendationTests : IDisposable
+/// <summary>
+/// A support case is told a colleague will look into it, a question without an answer in the knowledge base that the
+/// team will check: whole turns on the real stores give it to a person.
+/// </summary>
+public sealed class ColleagueFollowUpRecommendationTests : IDisposable
 {
     private readonly EngineTestBed _bed = new();
 
@@ -38,6 +41,34 @@ public sealed class SupportCaseRecommendationTests : IDisposable
         var turn = (await _bed.Engine().ProcessLeadAsync("acme", intake.LeadId, default))!;
 
         Assert.Equal("Thanks, Anna, I've passed that on to the colleague. They'll get back to you personally as soon as they can.", turn.Reply!.Text);
+    }
+
+    [Theory]
+    [InlineData("Do you integrate with Zapier?")]
+    [InlineData("ok what about zapier?")] // the model reads it as small talk
+    [InlineData("what if a lead writes at night?")]
+    public async Task A_question_the_knowledge_base_cannot_answer_is_left_to_the_team_and_the_team_is_told(string question)
+    {
+        var intake = await _bed.Say(question, "wamid.question");
+
+        var turn = (await _bed.Engine().ProcessLeadAsync("acme", intake.LeadId, default))!;
+
+        Assert.Matches("team|colleagues", turn.Reply!.Text);
+        var actions = await new SqliteRecommendationStore(_bed.Temp.Db).ListAsync("acme", new RecommendationFilter(LeadId: intake.LeadId), 50, default);
+        Assert.Contains(actions, r => r.Kind == RecommendationKinds.ReplyNow && r.Trigger.StartsWith("question:", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("Hi, I'm looking for a way to answer our WhatsApp leads faster")]
+    [InlineData("how are you?")]
+    public async Task A_lead_that_asks_nothing_leaves_nothing_to_the_team(string text)
+    {
+        var intake = await _bed.Say(text, "wamid.statement");
+
+        await _bed.Engine().ProcessLeadAsync("acme", intake.LeadId, default);
+
+        var actions = await new SqliteRecommendationStore(_bed.Temp.Db).ListAsync("acme", new RecommendationFilter(LeadId: intake.LeadId), 50, default);
+        Assert.DoesNotContain(actions, r => r.Trigger.StartsWith("question:", StringComparison.Ordinal));
     }
 
     [Fact]

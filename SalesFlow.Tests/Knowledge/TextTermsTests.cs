@@ -1,0 +1,19 @@
+using SalesFlow.Core.Knowledge;
+
+namespace SalesFlow.Tests.Knowledge;
+
+public sealed class TextTermsTests
+{
+    /// <summary>"Could I ask you a few questions?" found the trial FAQ through its "ask for" and passed the threshold.</summary>
+    [Theory]
+    [InlineData("Could I ask you a few questions?")]
+    [InlineData("quick question guys")]
+    [InlineData("Kurze Frage: könnt ihr uns das mal bei euch zeigen?", "zeigen")]
+    public void The_words_a_question_is_wrapped_in_carry_no_evidence(string text, params string[] expected) =>
+        Assert.Equal(expected, TextTerms.Words(text));
+
+    /// <summary>The list is folded as the text is: "für" was listed and "fur" was indexed.</summary>
+    [Fact]
+    public void German_stop_words_with_umlauts_are_dropped() =>
+        Assert.Equal(["team", "tun"], TextTerms.Words("Was können wir für das Team tun?"));
+}
