@@ -355,6 +355,21 @@ public sealed class LearntBrainTests
     public void ALeadGivingItsTeamSizeIsNeitherObjectingNorAsking(string text) =>
         Assert.DoesNotContain(TestBrain.Reader.Read(text).Intent, new[] { Intent.Objection, Intent.Question, Intent.Support });
 
+    /// <summary>Dialogues of 2026-12-05: the lead's customers' questions and its volume are its business.</summary>
+    [Theory]
+    [InlineData("mostly people asking about class times and refunds on whatsapp")]
+    [InlineData("our customers ask about refunds and delivery times")]
+    [InlineData("Unsere Kunden fragen meistens nach Öffnungszeiten und Preisen")]
+    [InlineData("Wir bekommen ca. 400 Anfragen im Monat über mobile.de und WhatsApp")]
+    public void ALeadDescribingItsCustomersQuestionsShowsInterest(string text) =>
+        Assert.Equal(Intent.Interest, TestBrain.Reader.Read(text).Intent);
+
+    [Theory]
+    [InlineData("I'm a customer and I want a refund")]
+    [InlineData("my customers write that your widget is broken")]
+    public void AFaultOrARefundOfTheLeadsOwnStaysASupportCase(string text) =>
+        Assert.Equal(Intent.Support, TestBrain.Reader.Read(text).Intent);
+
     /// <summary>"Anzeige" is an advertisement far more often than a criminal complaint in what leads write (the glossary
     /// once glossed it "complaint", and a lead answering an ad was apologised to and handed to a colleague).</summary>
     [Theory]

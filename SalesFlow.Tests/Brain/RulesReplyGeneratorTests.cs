@@ -111,6 +111,19 @@ public sealed class RulesReplyGeneratorTests
     }
 
     [Theory]
+    [InlineData(Intent.Pricing, "Budget wären so 500 Euro im Monat", "de", "Budget")]
+    [InlineData(Intent.Pricing, "we can spend up to $2k a month", "en", "budget")]
+    [InlineData(Intent.Interest, "mostly people asking about class times and refunds on whatsapp", "en", "picture|Good to know|insight")]
+    [InlineData(Intent.Interest, "Wir bekommen ca. 400 Anfragen im Monat über mobile.de und WhatsApp", "de", "vorstellen|Gut zu wissen|Info")]
+    public void AStatementIsThankedForWhatItTells(Intent intent, string text, string language, string expected)
+    {
+        var reply = RulesReplyGenerator.Generate(Request(ConversationState.InterestQualification, intent, language, "Stefan", ChannelKind.WhatsApp, 1, text, "Acme"));
+
+        Assert.Matches(expected, reply);
+        Assert.DoesNotMatch("Gute Frage|Good question|Glad you asked|Love that|Great to hear", reply);
+    }
+
+    [Theory]
     [InlineData(Intent.Question, "Can I ask a question: does it integrate with Pipedrive?", "What would you like to know?")]
     [InlineData(Intent.Question, "Do you speak German?", "only write")]
     [InlineData(Intent.Other, "how are you doing today?", "rather than guess|than a guess|my colleagues")]

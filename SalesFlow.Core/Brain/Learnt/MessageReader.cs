@@ -92,8 +92,18 @@ public sealed class MessageReader(IUtteranceClassifier model)
             return (Intent.Question, rules.Confidence);
         }
 
-        // "Wir haben 3 Standorte und ca. 2000 Anfragen pro Monat": the size of the lead's business, not a price question.
-        if ((rules.Intent == Intent.Pricing || learnt.Intent == Intent.Pricing) && IntentRules.StatesTrafficVolume(lead, text))
+        // "Wir haben 3 Standorte und ca. 2000 Anfragen pro Monat": the size of the lead's business, not a price question;
+        // "Wir bekommen ca. 400 Anfragen im Monat über mobile.de und WhatsApp", asking nothing, was told "Gute Frage!".
+        if ((rules.Intent == Intent.Pricing || learnt.Intent == Intent.Pricing || (learnt.Intent == Intent.Question && lead.QuestionMarks == 0))
+            && IntentRules.StatesTrafficVolume(lead, text))
+        {
+            return (Intent.Interest, Math.Max(rules.Confidence, ClearCue));
+        }
+
+        // "mostly people asking about class times and refunds on whatsapp": the lead's customers' questions are its business,
+        // not a support case or a price question of its own.
+        if (rules.Intent is Intent.Support or Intent.Pricing or Intent.Question or Intent.Other or Intent.Interest
+            && learnt.Intent is Intent.Support or Intent.Pricing or Intent.Question or Intent.Other or Intent.Interest && IntentRules.DescribesCustomersQuestions(lead))
         {
             return (Intent.Interest, Math.Max(rules.Confidence, ClearCue));
         }

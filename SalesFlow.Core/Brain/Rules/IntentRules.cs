@@ -306,6 +306,29 @@ internal static partial class IntentRules
         "clients|customers|patients|guests|people|kunden|kundinnen|patienten|gaeste|leute & book|books|booking|schedule|reserve|buchen|bucht|reservieren|vereinbaren"
             + " & !can we|can i|could we|could i|id like|i would like|we would like|want to|lets|koennen wir|kann ich|moechte|moechten|wuerde gern|wuerden gern|demo|call with you");
 
+    /// <summary>
+    /// The lead's own customers asking it things ("mostly people asking about class times and refunds on whatsapp",
+    /// "Unsere Kunden fragen meistens nach Öffnungszeiten und Preisen"): how its business works. Their "refunds" read as a
+    /// support case to apologise for, their "Preisen" as a price question.
+    /// </summary>
+    private static readonly PhraseRuleSet CustomersAsking = new(
+        "customers|clients|people|students|patients|guests|members|users|buyers|visitors|leads|parents|tenants|shoppers|callers|folks|prospects"
+            + " & ask|asking|asks|want to know|wanting to know|enquire|enquiring|inquire|inquiring|write in|writing in|message us|messaging us|text us|texting us|dm us|email us|call us|calling us"
+            + " & !can i|could i|can we|could we|how do i|how can i|my account|my order|my booking|i was|i am a|im a" + NotAFaultOfOurs,
+        "kunden|kundinnen|leute|patienten|gaeste|mitglieder|interessenten|besucher|kaeufer|eltern|mieter|schueler|teilnehmer"
+            + " & fragen|fragt|fragend|schreiben|schreibt|wollen wissen|moechten wissen|melden sich|rufen an|rufen bei uns an"
+            + " & !kann ich|koennen wir|wie kann ich|mein konto|meine bestellung|ich bin kunde|ich bin kundin" + NotAFaultOfOurs);
+
+    /// <summary>
+    /// The customers' questions may name refunds or invoices (<see cref="ProductFault"/>'s words, theirs to the lead); a fault
+    /// in our product still makes a support case ("my customers write that your widget is broken").
+    /// </summary>
+    private const string NotAFaultOfOurs = " & !your app|your software|your system|your widget|your tool|your bot|broken|not working|doesnt work|dont arrive|"
+        + "funktioniert nicht|kaputt|kommen nicht an|ihre app|ihr system|eure app|euer system|euer tool";
+
+    /// <summary>Whether the lead describes its own customers' questions (<see cref="CustomersAsking"/>) and asks nothing itself.</summary>
+    public static bool DescribesCustomersQuestions(LeadText lead) => lead.QuestionMarks == 0 && CustomersAsking.IsMatch(lead.Words);
+
     /// <summary>Whether the lead describes its own customers booking (<see cref="CustomersBooking"/>).</summary>
     public static bool DescribesCustomersBooking(LeadText lead) => CustomersBooking.IsMatch(lead.Words);
 

@@ -115,6 +115,9 @@ public static partial class LeadSignalRules
     [GeneratedRegex(@"\bdetails?\b|\bspecifications?\b|\bspecs\b|\bdata\b|\bhow exactly\b|\bcompar\w*|\bdocumentation\b|\bnumbers\b|\bin detail\b|\bgenau\b|\bDetails?\b|\bDaten\b|\bSpezifikation\w*|\bVergleich\w*|\bDokumentation\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ConscientiousnessPattern();
 
+    /// <summary>Whether the text names a budget with an amount ("Budget wären so 500 Euro im Monat", "we can spend up to $2k").</summary>
+    public static bool StatesBudget(string text) => BudgetWord().IsMatch(text) && AmountPattern().IsMatch(text);
+
     /// <summary>Whether the text gives a team's size: "we are 8 salespeople", "a team of 12", "mit 8 Verkäufern", "für 5 Nutzer".</summary>
     public static bool StatesTeamSize(string text) => TeamSize().IsMatch(text);
 

@@ -69,6 +69,19 @@ internal static class ReplyTemplates
         ["Thanks for explaining{, name}, that helps me understand what you need.", "That sounds frustrating{, name}, and it's worth fixing.", "Thanks for the context{, name}, you're not the only team dealing with that."],
         ["Danke, dass Sie das so genau beschreiben{, name}, das hilft mir, Ihren Bedarf zu verstehen.", "Das klingt mühsam{, name}, und es lohnt sich, das zu lösen.", "Danke für den Einblick{, name}, damit sind Sie nicht allein."]);
 
+    /// <summary>
+    /// For a lead describing how its business works (its customers' questions, its volume, who it is): thanked for the
+    /// picture, not cheered at ("Love that, thanks for your interest" answered "people ask us about refunds").
+    /// </summary>
+    public static readonly Variants ContextOpeners = new(
+        ["Thanks{, name}, that helps me picture how it works for you.", "Good to know{, name}, thanks for the context.", "Thanks for the insight{, name}, that's useful to know."],
+        ["Danke{, name}, so kann ich mir gut vorstellen, wie es bei Ihnen läuft.", "Gut zu wissen{, name}, danke für den Einblick.", "Danke für die Info{, name}, das hilft mir weiter."]);
+
+    /// <summary>For a lead stating its budget ("Budget wären so 500 Euro im Monat"): it asked nothing, so no "good question".</summary>
+    public static readonly Variants BudgetOpeners = new(
+        ["Thanks for sharing your budget{, name}, that helps me suggest what fits.", "Good to know{, name}, thanks: that helps me put together what fits your budget."],
+        ["Danke für die Info zum Budget{, name}, das hilft mir, Ihnen das Passende vorzuschlagen.", "Gut zu wissen{, name}, danke: Damit kann ich zusammenstellen, was zu Ihrem Budget passt."]);
+
     /// <summary>What to ask after a described pain: its cost, its scale, or a look at how it is solved.</summary>
     public static readonly Variants PainQuestions = new(
         ["How much time does that cost your team each week?", "How big is the team that would use it?", "Would it help to see how it works for a case like yours?"],

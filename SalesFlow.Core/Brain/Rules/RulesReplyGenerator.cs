@@ -185,6 +185,9 @@ public sealed class RulesReplyGenerator : IReplyGenerator
             case Intent.Other when IntentRules.AsksAnOpenQuestion(lead):
                 return (Pick(Openers[Intent.Question], german, seed), Ask(StateQuestions[state]));
 
+            case Intent.Pricing when lead.QuestionMarks == 0 && LeadSignalRules.StatesBudget(request.LeadText):
+                return (Pick(BudgetOpeners, german, seed), Ask(IntentQuestions[Intent.Pricing]));
+
             case Intent.Human:
             case Intent.Support:
             case Intent.Pricing:
@@ -200,6 +203,9 @@ public sealed class RulesReplyGenerator : IReplyGenerator
             // "we lose track of leads in spreadsheets": a pain is acknowledged, not met with "Great to hear!".
             case Intent.Interest when IntentRules.DescribesPain(lead):
                 return (Pick(PainOpeners, german, seed), Ask(PainQuestions));
+
+            case Intent.Interest when IntentRules.DescribesCustomersQuestions(lead) || IntentRules.IntroducesItself(lead) || IntentRules.StatesTrafficVolume(lead, request.LeadText):
+                return (Pick(ContextOpeners, german, seed), Ask(StateQuestions[state]));
 
             case Intent.Objection:
                 var (objectionOpener, objectionQuestion) = Objections[ClassifyObjection(request.LeadText)];
