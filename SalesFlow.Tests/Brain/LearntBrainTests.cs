@@ -365,6 +365,17 @@ public sealed class LearntBrainTests
         Assert.Equal(Intent.Interest, TestBrain.Reader.Read(text).Intent);
 
     [Theory]
+    [InlineData("lol ok. how do i start")]
+    [InlineData("how do we get started?")]
+    public void AskingHowToBeginIsABuyingSignal(string text) =>
+        Assert.Equal(Intent.Purchase, TestBrain.Reader.Read(text).Intent);
+
+    /// <summary>It was read as an objection (0.83) and asked for its biggest concern.</summary>
+    [Fact]
+    public void AHappyNewCustomerIsNoObjection() =>
+        Assert.NotEqual(Intent.Objection, TestBrain.Reader.Read("We signed up last week, loving it so far!").Intent);
+
+    [Theory]
     [InlineData("I'm a customer and I want a refund")]
     [InlineData("my customers write that your widget is broken")]
     public void AFaultOrARefundOfTheLeadsOwnStaysASupportCase(string text) =>

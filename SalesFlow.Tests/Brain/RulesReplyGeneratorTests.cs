@@ -102,6 +102,7 @@ public sealed class RulesReplyGeneratorTests
     [InlineData(Intent.Question, "Do you speak French?", "I can only write in English or German")]
     [InlineData(Intent.Other, "ok what about zapier?", "rather than guess|than a guess|my colleagues")]
     [InlineData(Intent.Other, "und was ist mit Instagram?", "statt zu raten|Kollegen")]
+    [InlineData(Intent.Other, "quick one: how do I add a second WhatsApp number?", "rather than guess|than a guess|my colleagues")]
     public void TheReplyAnswersWhatTheLeadAsked(Intent intent, string text, string expected)
     {
         var language = text.Contains("Ihnen", StringComparison.Ordinal) || text.StartsWith("und", StringComparison.Ordinal) ? "de" : "en";
@@ -133,6 +134,22 @@ public sealed class RulesReplyGeneratorTests
         var reply = RulesReplyGenerator.Generate(Request(ConversationState.InterestQualification, intent, "en", "Lisa", ChannelKind.WhatsApp, 1, text, "Acme"));
 
         Assert.DoesNotMatch(unexpected, reply);
+    }
+
+    /// <summary>"ok and is there a setup fee" was given the licence-fee answer of the turn before word for word.</summary>
+    [Fact]
+    public void AKnowledgeAnswerJustGivenIsNotGivenAgainAndTheTeamChecks()
+    {
+        const string passage = "Q: What does it cost?\nA: It is open source, so there is no licence fee: you pay for your own Azure resources.";
+        var first = RulesReplyGenerator.Generate(Request(ConversationState.PriceNegotiation, Intent.Question, "en", "Kevin", ChannelKind.WhatsApp, 1, "how much", "Acme") with { Knowledge = [passage] });
+        var history = new[] { new HistoryMessage(true, "how much", ChannelKind.WhatsApp, DateTimeOffset.UnixEpoch), new HistoryMessage(false, first, ChannelKind.WhatsApp, DateTimeOffset.UnixEpoch) };
+        var request = Request(ConversationState.PriceNegotiation, Intent.Question, "en", "Kevin", ChannelKind.WhatsApp, 2, "ok and is there a setup fee?", "Acme") with { Knowledge = [passage], History = history };
+
+        var second = RulesReplyGenerator.Generate(request);
+
+        Assert.Contains("no licence fee", first, StringComparison.Ordinal);
+        Assert.DoesNotContain("no licence fee", second, StringComparison.Ordinal);
+        Assert.True(RulesReplyGenerator.LeavesTheQuestionToTheTeam(request));
     }
 
     /// <summary>"Why should I switch?" and "what's different exactly?" were both answered "Good question, Emma! I'd rather…".</summary>

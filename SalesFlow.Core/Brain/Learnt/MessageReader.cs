@@ -100,6 +100,22 @@ public sealed class MessageReader(IUtteranceClassifier model)
             return (Intent.Interest, Math.Max(rules.Confidence, ClearCue));
         }
 
+        // "lol ok. how do i start" after the price was read as an objection (the model at 0.26): asking how to begin is the
+        // buying signal "Wie legen wir los?" is to both halves.
+        if (rules.Intent is Intent.Other or Intent.Question or Intent.Interest && learnt.Intent is Intent.Objection or Intent.Other or Intent.Question or Intent.Interest
+            && IntentRules.AsksHowToStart(lead))
+        {
+            return (Intent.Purchase, Math.Max(rules.Confidence, ClearCue));
+        }
+
+        // "We signed up last week, loving it so far!" was read as an objection (0.83) and asked for its biggest concern: a
+        // customer praising what it bought raises nothing.
+        if (learnt.Intent == Intent.Objection && rules.Intent is Intent.Other or Intent.Greeting or Intent.Interest or Intent.Purchase
+            && IntentRules.PraisesWhatItBought(lead))
+        {
+            return (rules.Intent, rules.Confidence);
+        }
+
         // "mostly people asking about class times and refunds on whatsapp": the lead's customers' questions are its business,
         // not a support case or a price question of its own.
         if (rules.Intent is Intent.Support or Intent.Pricing or Intent.Question or Intent.Other or Intent.Interest

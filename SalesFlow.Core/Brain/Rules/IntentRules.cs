@@ -744,20 +744,50 @@ internal static partial class IntentRules
     };
 
     /// <summary>
-    /// A direct question: a question mark, three words or more, a question word first (after "ok", "and", "und"…), no small
-    /// talk ("how are you?"). The model reads some as small talk ("what if a lead writes at night?"); the reply still answers.
+    /// A direct question: a question mark, three words or more, a clause before a question mark that opens with a question
+    /// word (after "ok", "and", "und"…: "quick one: how do I add a second number?"), no small talk ("how are you?"). The
+    /// model reads some as small talk ("what if a lead writes at night?"); the reply still answers.
     /// </summary>
     public static bool AsksAnOpenQuestion(LeadText lead)
     {
-        var words = lead.Words;
-        if (lead.QuestionMarks == 0 || words.Count < 3 || SmallTalk.IsMatch(words))
+        if (lead.QuestionMarks == 0 || lead.Words.Count < 3 || SmallTalk.IsMatch(lead.Words))
         {
             return false;
         }
 
-        var first = words.FirstOrDefault(w => !QuestionLeadIns.Contains(w));
-        return first is not null && QuestionStarters.Contains(first);
+        var questions = lead.Original.Split('?');
+        foreach (var question in questions.Take(questions.Length - 1))
+        {
+            var clause = question.Split(['.', ':', '!', ';', '\n', '-', '–']).LastOrDefault(c => !string.IsNullOrWhiteSpace(c));
+            var first = clause is null ? null : LeadText.Parse(clause).Words.FirstOrDefault(w => !QuestionLeadIns.Contains(w));
+            if (first is not null && QuestionStarters.Contains(first))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
+
+    /// <summary>A customer praising what it bought ("We signed up last week, loving it so far!", "Wir nutzen es seit März und sind begeistert").</summary>
+    private static readonly PhraseRuleSet PraiseAfterBuying = new(
+        "signed up|subscribed|bought|purchased|started using|been using|we use it|using it|switched to you|went live|launched it"
+            + " & love|loving|loved|happy|great|enjoy|enjoying|awesome|amazing|works well|working well|works great|fantastic|impressed"
+            + " & !but|however|although|except|not|dont|doesnt|isnt|cant|problem|issue",
+        "angemeldet|gekauft|gebucht|nutzen es|nutzen euch|nutzen sie|im einsatz|umgestiegen|live gegangen"
+            + " & begeistert|zufrieden|super|toll|klasse|gefaellt|laeuft gut|funktioniert gut|genial|top"
+            + " & !aber|jedoch|allerdings|nicht|kein|keine|problem|fehler");
+
+    /// <summary>Whether the lead praises what it bought (<see cref="PraiseAfterBuying"/>) and raises nothing with it.</summary>
+    public static bool PraisesWhatItBought(LeadText lead) => PraiseAfterBuying.IsMatch(lead.Words);
+
+    /// <summary>"how do i start", "how do we get started?", "Wie legen wir los?": how to begin, a buying signal asked as a question.</summary>
+    private static readonly PhraseRuleSet HowToStart = new(
+        "how do i|how do we|how can i|how can we|how would i|how would we|what do i need to|where do i|where can i & start|get started|begin|sign up|signup|set it up|set up|onboard",
+        "wie fange ich|wie fangen wir|wie kann ich|wie koennen wir|wie starte ich|wie starten wir|wie legen wir|wie lege ich|was muss ich tun & an|anfangen|starten|los|loslegen|beginnen|einrichten|anmelden");
+
+    /// <summary>Whether the lead asks how to begin (<see cref="HowToStart"/>) without naming a fault in the product.</summary>
+    public static bool AsksHowToStart(LeadText lead) => HowToStart.IsMatch(lead.Words) && !ReportsAFault(lead);
 
     private static readonly PhraseRuleSet SmallTalk = new(
         // "Wie geht es jetzt weiter?" asks for the next step, not how SalesFlow is.

@@ -6,14 +6,32 @@ namespace SalesFlow.Core.Brain.Rules;
 /// </summary>
 internal static class KnowledgeAnswer
 {
-    public static string? From(IReadOnlyList<string>? knowledge, int maxChars)
+    /// <summary>
+    /// The answer of the best passage not given in one of <paramref name="recentReplies"/>: "ok and is there a setup fee"
+    /// was given the licence-fee answer of the turn before word for word; a follow-up the knowledge base answers no better
+    /// is the team's to answer.
+    /// </summary>
+    public static string? From(IReadOnlyList<string>? knowledge, int maxChars, IReadOnlyList<string> recentReplies)
     {
-        if (knowledge is not { Count: > 0 } || string.IsNullOrWhiteSpace(knowledge[0]))
+        foreach (var passage in knowledge ?? [])
+        {
+            if (Answer(passage, maxChars) is { } answer && !recentReplies.Any(r => r.Contains(answer[..Math.Min(answer.Length, 60)], StringComparison.Ordinal)))
+            {
+                return answer;
+            }
+        }
+
+        return null;
+    }
+
+    private static string? Answer(string passage, int maxChars)
+    {
+        if (string.IsNullOrWhiteSpace(passage))
         {
             return null;
         }
 
-        var text = knowledge[0].Trim();
+        var text = passage.Trim();
         if (text.StartsWith('[') && text.IndexOf("] ", StringComparison.Ordinal) is var close and > 0)
         {
             text = text[(close + 2)..];

@@ -158,7 +158,7 @@ public sealed class RulesReplyGenerator : IReplyGenerator
         }
 
         // A question the client's knowledge base answers: say what it says (the only facts the rules brain states), then move on.
-        if (intent is Intent.Question or Intent.Pricing or Intent.Interest or Intent.Greeting or Intent.Other or Intent.Support && KnowledgeAnswer.From(request.Knowledge, email ? 600 : 200) is { } answer)
+        if (intent is Intent.Question or Intent.Pricing or Intent.Interest or Intent.Greeting or Intent.Other or Intent.Support && KnowledgeAnswer.From(request.Knowledge, email ? 600 : 200, LatestReplies(request)) is { } answer)
         {
             var follow = intent == Intent.Pricing ? IntentQuestions[Intent.Pricing] : StateQuestions[state];
             return (answer.Replace("{", "(", StringComparison.Ordinal).Replace("}", ")", StringComparison.Ordinal), Ask(follow));
@@ -229,7 +229,7 @@ public sealed class RulesReplyGenerator : IReplyGenerator
     {
         ArgumentNullException.ThrowIfNull(request);
         var intent = request.Analysis.Intent;
-        if (intent is not (Intent.Question or Intent.Other) || request.Analysis.IsStronglyNegative || KnowledgeAnswer.From(request.Knowledge, 200) is not null)
+        if (intent is not (Intent.Question or Intent.Other) || request.Analysis.IsStronglyNegative || KnowledgeAnswer.From(request.Knowledge, 600, LatestReplies(request)) is not null)
         {
             return false;
         }
@@ -250,6 +250,9 @@ public sealed class RulesReplyGenerator : IReplyGenerator
 
     /// <summary>How many of SalesFlow's latest messages a question is not repeated from.</summary>
     private const int RecentReplies = 2;
+
+    private static IReadOnlyList<string> LatestReplies(ReplyRequest request) =>
+        [.. (request.History ?? []).Where(m => !m.FromLead).TakeLast(RecentReplies).Select(m => m.Text)];
 
     /// <summary>Whether one of SalesFlow's latest messages asked this question.</summary>
     private static bool AskedRecently(ReplyRequest request, string question)
