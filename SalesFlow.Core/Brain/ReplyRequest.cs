@@ -21,6 +21,7 @@ namespace SalesFlow.Core.Brain;
 /// <param name="Summary">The warm layer: a rolling summary of what left the hot window, when there is one.</param>
 /// <param name="Recalled">The cold layer: older messages relevant to this turn, oldest first.</param>
 /// <param name="KeyFacts">What the lead profile knows, as short "label: value" lines.</param>
+/// <param name="LeadFullName">The lead's whole name as given (a German e-mail's salutation uses it); null when unknown.</param>
 public sealed record ReplyRequest(
     ConversationState State,
     ConversationState PreviousState,
@@ -38,7 +39,8 @@ public sealed record ReplyRequest(
     decimal? DealValue = null,
     string? Summary = null,
     IReadOnlyList<HistoryMessage>? Recalled = null,
-    IReadOnlyList<string>? KeyFacts = null);
+    IReadOnlyList<string>? KeyFacts = null,
+    string? LeadFullName = null);
 
 /// <summary>One earlier message of the conversation as the brain sees it.</summary>
 /// <param name="FromLead">True for the lead's messages, false for replies sent to them.</param>

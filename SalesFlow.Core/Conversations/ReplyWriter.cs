@@ -51,7 +51,8 @@ public sealed class ReplyWriter(IReplyGenerator replies, ComplianceGate complian
     /// <param name="metadata">Kept on the reply's copy in the conversation (a promised check-back time); null for none.</param>
     public async Task<(OutboxItem Reply, ComplianceResult Verdict)> WriteFixedAsync(Lead lead, Message answered, string purpose, string text, string clientName, IReadOnlyDictionary<string, string>? metadata, CompliancePolicy policy, DateTimeOffset now, CancellationToken ct)
     {
-        text = answered.Channel.IsShortForm() ? text : ReplyText.AsEmail(text, lead.AddressedAs, clientName, string.Equals(lead.Language, "de", StringComparison.OrdinalIgnoreCase));
+        var german = string.Equals(lead.Language, "de", StringComparison.OrdinalIgnoreCase);
+        text = answered.Channel.IsShortForm() ? text : ReplyText.AsEmail(text, PersonName.SalutationOf(lead.Name, german), clientName, german);
         var input = new ComplianceInput(text, answered.Channel, purpose, answered.Text, [], ContactsOf(lead, answered), text, policy);
         var verdict = compliance.Check(input);
         var reply = await StoreAsync(lead, answered, verdict.Text, purpose, metadata, now, ct);

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using SalesFlow.Core.Brain.Rules;
 using SalesFlow.Core.Knowledge;
@@ -11,17 +12,31 @@ namespace SalesFlow.Core.Conversations;
 /// first (a German lead asking about Salesforce was answered from the English FAQ, which scored a little higher than its
 /// German twin). A failing index never blocks a reply.
 /// </summary>
-public sealed class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger<TurnKnowledge> logger)
+public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger<TurnKnowledge> logger)
 {
     private const int Passages = 3;
+
+    /// <summary>At most this many questions of one message are searched apart (each search costs under a millisecond).</summary>
+    private const int MaxQueries = 3;
 
     /// <param name="language">The reply's language, whose passages come first; null keeps the index's order (a compliance check, which reads them all).</param>
     public async Task<IReadOnlyList<string>> ForAsync(string clientId, string leadText, string? language, CancellationToken ct)
     {
         try
         {
-            var context = await knowledge.RetrieveAsync(clientId, QuestionsIn(leadText), Passages, ct);
-            return context.Passages
+            // Each question on its own, the best passages of all: "Ist das System DSGVO-konform und wo werden die Daten
+            // gespeichert?" as one query shared too few words with the GDPR answer to pass the threshold.
+            var found = new List<Passage>();
+            foreach (var query in QuestionsIn(leadText))
+            {
+                found.AddRange((await knowledge.RetrieveAsync(clientId, query, Passages, ct)).Passages);
+            }
+
+            return found
+                .GroupBy(p => (p.KnowledgeBaseId, p.SourceId, p.Text))
+                .Select(g => g.MaxBy(p => p.Score)!)
+                .OrderByDescending(p => p.Score)
+                .Take(Passages)
                 .OrderBy(p => language is null || LanguageDetector.Detect(LeadText.Parse(p.Text)) == language ? 0 : 1)
                 .Select(p => $"[{p.SourceId}] {p.Text}")
                 .ToList();
@@ -33,8 +48,12 @@ public sealed class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger<TurnKno
         }
     }
 
-    /// <summary>The sentences that end in a question mark, else the whole text.</summary>
-    internal static string QuestionsIn(string text)
+    /// <summary>
+    /// What to search for: each sentence that ends in a question mark, split where a second question is joined to it
+    /// ("…DSGVO-konform und wo werden die Daten gespeichert?"); the whole text when it asks nothing. At most
+    /// <see cref="MaxQueries"/>, the first ones.
+    /// </summary>
+    internal static IReadOnlyList<string> QuestionsIn(string text)
     {
         var questions = new List<string>();
         var start = 0;
@@ -45,13 +64,17 @@ public sealed class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger<TurnKno
             {
                 if (text[i] == '?' && text[start..(i + 1)].Trim() is { Length: > 1 } question)
                 {
-                    questions.Add(question);
+                    questions.AddRange(JoinedQuestions().Split(question).Select(q => q.Trim()).Where(q => q.Length > 1));
                 }
 
                 start = i + 1;
             }
         }
 
-        return questions.Count == 0 ? text : string.Join(' ', questions);
+        return questions.Count == 0 ? [text] : questions.Take(MaxQueries).ToList();
     }
+
+    /// <summary>"and"/"und"/"oder"/"or" (or a comma) followed by a question word: where a second question begins.</summary>
+    [GeneratedRegex(@"(?:,\s*|\s+)(?:and|or|und|oder)\s+(?=(?:what|how|where|when|which|who|why|is|are|do|does|can|could|will|would|was|wie|wo|wann|welche[rsnm]?|wer|warum|ist|sind|gibt|kann|können|muss|brauche[n]?)\b)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex JoinedQuestions();
 }

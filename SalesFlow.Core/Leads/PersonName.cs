@@ -30,5 +30,16 @@ public static class PersonName
         return titles == words.Length ? null : string.Join(' ', words[..titles].Append(words[^1]));
     }
 
+    /// <summary>
+    /// The name an e-mail's salutation uses: in German the whole name ("Guten Tag Laura Schmidt,", the neutral formal
+    /// form beside "Sie"; "Hallo Laura," answered a tax adviser's "Sehr geehrte Damen und Herren"), in English the
+    /// address (<see cref="AddressOf"/>).
+    /// </summary>
+    public static string? SalutationOf(string? name, bool german)
+    {
+        var address = AddressOf(name);
+        return german && address is not null ? string.Join(' ', name!.Split(' ', StringSplitOptions.RemoveEmptyEntries)) : address;
+    }
+
     private static bool IsTitle(string word) => Titles.Contains(word.TrimEnd('.'));
 }

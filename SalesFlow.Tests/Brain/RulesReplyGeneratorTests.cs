@@ -171,7 +171,7 @@ public sealed class RulesReplyGeneratorTests
 
     [Theory]
     [InlineData("en", "Hi Clara,", "Best regards,\nAcme GmbH")]
-    [InlineData("de", "Hallo Clara,", "Viele Grüße\nAcme GmbH")]
+    [InlineData("de", "Guten Tag Clara,", "Viele Grüße\nAcme GmbH")]
     public async Task EmailRepliesHaveSalutationAndSignOff(string language, string salutation, string signOff)
     {
         var email = await Generate(ConversationState.InterestQualification, Intent.Interest, language, "Clara", ChannelKind.Email, 1, "Tell me more");
@@ -181,6 +181,18 @@ public sealed class RulesReplyGeneratorTests
         Assert.EndsWith(signOff, email);
         Assert.True(email.Length > whatsApp.Length);
         Assert.DoesNotContain("{", email);
+    }
+
+    /// <summary>A tax adviser's "Sehr geehrte Damen und Herren" was answered "Hallo Laura,".</summary>
+    [Theory]
+    [InlineData("de", "Laura Schmidt", "Guten Tag Laura Schmidt,\n\n")]
+    [InlineData("de", "Frau Dr. Weber", "Guten Tag Frau Dr. Weber,\n\n")]
+    [InlineData("en", "Laura Schmidt", "Hi Laura,\n\n")]
+    public void AGermanEmailIsAddressedByTheWholeNameAnEnglishOneByTheFirst(string language, string fullName, string salutation)
+    {
+        var request = Request(ConversationState.InterestQualification, Intent.Question, language, Core.Leads.PersonName.AddressOf(fullName), ChannelKind.Email, 1, "Wie hilft es uns?", "Acme") with { LeadFullName = fullName };
+
+        Assert.StartsWith(salutation, RulesReplyGenerator.Generate(request), StringComparison.Ordinal);
     }
 
     [Fact]

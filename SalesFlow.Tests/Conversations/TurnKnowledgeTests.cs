@@ -38,10 +38,27 @@ public sealed class TurnKnowledgeTests
     /// <summary>A tax adviser's e-mail (greeting, story, question, signature) found nothing: its question was drowned.</summary>
     [Theory]
     [InlineData("Sehr geehrte Damen und Herren,\n\nwir sind eine Kanzlei mit 14 Mitarbeitern. Anfragen bleiben liegen. Könnten Sie mir erläutern, welche Kosten entstehen?\n\nMit freundlichen Grüßen\nLaura Fischer", "Könnten Sie mir erläutern, welche Kosten entstehen?")]
-    [InlineData("Thanks! Does it work with gmail.com? And is there a contract?", "Does it work with gmail.com? And is there a contract?")]
+    [InlineData("Thanks! Does it work with gmail.com? And is there a contract?", "Does it work with gmail.com?|And is there a contract?")]
     [InlineData("We lose leads every week.", "We lose leads every week.")]
-    public void TheLeadsQuestionsAreWhatIsSearchedFor(string text, string query) =>
-        Assert.Equal(query, TurnKnowledge.QuestionsIn(text));
+    [InlineData("Ist das System DSGVO-konform und wo werden die Daten gespeichert?", "Ist das System DSGVO-konform|wo werden die Daten gespeichert?")]
+    [InlineData("Could you explain how it helps, and what does it cost?", "Could you explain how it helps|what does it cost?")]
+    [InlineData("Do you have apples and pears?", "Do you have apples and pears?")]
+    public void TheLeadsQuestionsAreWhatIsSearchedFor(string text, string queries) =>
+        Assert.Equal(queries.Split('|'), TurnKnowledge.QuestionsIn(text));
+
+    /// <summary>Each question is searched on its own; the best passages of all come back.</summary>
+    [Fact]
+    public async Task EachQuestionIsSearchedAndTheBestPassagesOfAllAreKept()
+    {
+        var gdpr = new Passage("gdpr-de", "kb", SourceKind.Faq, "DSGVO", "Q: Ist es DSGVO-konform? A: Es läuft in Ihrem eigenen Azure-Abonnement.", 0.5);
+        var retriever = new Mock<IKnowledgeRetriever>();
+        retriever.Setup(r => r.RetrieveAsync("acme", "Ist das System DSGVO-konform", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([gdpr, German]));
+        retriever.Setup(r => r.RetrieveAsync("acme", "wo werden die Daten gespeichert?", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([gdpr with { Score = 0.4 }]));
+
+        var passages = await new TurnKnowledge(retriever.Object, NullLogger<TurnKnowledge>.Instance).ForAsync("acme", "Ist das System DSGVO-konform und wo werden die Daten gespeichert?", "de", default);
+
+        Assert.Equal(["gdpr-de", "crm-de"], passages.Select(p => p[1..p.IndexOf(']')]));
+    }
 
     [Fact]
     public async Task WithoutALanguageTheIndexsOrderStays()

@@ -217,7 +217,7 @@ public sealed class FollowUpServiceTests : IDisposable
 
         var reply = (await _bed.Engine().ProcessLeadAsync("acme", intake.LeadId, default))!.Reply!;
 
-        Assert.StartsWith("Hallo Jonas,\n\nGerne, Jonas! Ich melde mich am Di., 1. Dez. wieder bei Ihnen.", reply.Text, StringComparison.Ordinal);
+        Assert.StartsWith("Guten Tag Jonas Weber,\n\nGerne, Jonas! Ich melde mich am Di., 1. Dez. wieder bei Ihnen.", reply.Text, StringComparison.Ordinal);
         Assert.EndsWith("Viele Grüße\nAcme", reply.Text, StringComparison.Ordinal);
     }
 

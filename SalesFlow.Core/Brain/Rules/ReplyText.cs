@@ -13,7 +13,7 @@ public static class ReplyText
     public static string AsEmail(string body, string? name, string client, bool german)
     {
         var salutation = german
-            ? (string.IsNullOrWhiteSpace(name) ? "Guten Tag," : $"Hallo {name.Trim()},")
+            ? (string.IsNullOrWhiteSpace(name) ? "Guten Tag," : $"Guten Tag {name.Trim()},")
             : (string.IsNullOrWhiteSpace(name) ? "Hello," : $"Hi {name.Trim()},");
         return $"{salutation}\n\n{body}\n\n{(german ? "Viele Grüße" : "Best regards,")}\n{client}";
     }

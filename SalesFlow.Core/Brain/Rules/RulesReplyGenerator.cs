@@ -1,6 +1,7 @@
 using System.Globalization;
 using SalesFlow.Core.Channels;
 using SalesFlow.Core.Conversations;
+using SalesFlow.Core.Leads;
 using static SalesFlow.Core.Brain.Rules.ReplyTemplates;
 
 namespace SalesFlow.Core.Brain.Rules;
@@ -70,7 +71,7 @@ public sealed class RulesReplyGenerator : IReplyGenerator
         {
             var body = Render(Join(opener, question), name: null, client, german);
             var extra = request.Analysis.Intent == Intent.OptOut ? string.Empty : "\n\n" + Render(Pick(EmailExtra, german, seed), null, client, german);
-            return ReplyText.AsEmail(body + extra, name, client, german);
+            return ReplyText.AsEmail(body + extra, CleanName(PersonName.SalutationOf(request.LeadFullName, german)) ?? name, client, german);
         }
 
         var reply = Render(Join(opener, question), name, client, german);
