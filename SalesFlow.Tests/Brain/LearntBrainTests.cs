@@ -364,6 +364,13 @@ public sealed class LearntBrainTests
     public void ALeadDescribingItsCustomersQuestionsShowsInterest(string text) =>
         Assert.Equal(Intent.Interest, TestBrain.Reader.Read(text).Intent);
 
+    /// <summary>"nice. can it also send invoices?" was thanked "That's great news!" and asked where to send the contract.</summary>
+    [Theory]
+    [InlineData("nice. can it also send invoices?", Intent.Question)]
+    [InlineData("can it send me the invoice please?", Intent.Purchase)]
+    public void AQuestionWhatTheProductCanDoIsNoOrder(string text, Intent expected) =>
+        Assert.Equal(expected, TestBrain.Reader.Read(text).Intent);
+
     [Theory]
     [InlineData("lol ok. how do i start")]
     [InlineData("how do we get started?")]

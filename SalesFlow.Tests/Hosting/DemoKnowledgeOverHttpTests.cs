@@ -34,6 +34,9 @@ public sealed class DemoKnowledgeOverHttpTests : IAsyncLifetime
     [InlineData("+447400123471", "Hi, does it integrate with Salesforce?", "Salesforce and other CRMs are not connected yet")]
     [InlineData("+4915112345671", "Unterstützt ihr auch Salesforce?", "Salesforce und andere CRMs sind noch nicht angebunden")]
     [InlineData("+4915112345672", "Ist das DSGVO-konform? Wo stehen die Server?", "in Ihrem eigenen Azure-Abonnement")]
+    [InlineData("+4915112345673", "Vielen Dank. Ist das System DSGVO-konform und wo werden die Daten gespeichert?", "in Ihrem eigenen Azure-Abonnement")]
+    [InlineData("+447400123472", "and does it work at night when we're closed?", "day and night")]
+    [InlineData("+447400123473", "What model do you use?", "An AI key is optional")]
     public async Task AProductQuestionIsAnsweredFromTheDemoKnowledgeInTheLeadsLanguage(string from, string question, string answer)
     {
         var reply = await _app.Http.PostJsonAsync("/api/conversations", new { channel = "whatsapp", from, name = "Probe", message = question });

@@ -100,6 +100,13 @@ public sealed class MessageReader(IUtteranceClassifier model)
             return (Intent.Interest, Math.Max(rules.Confidence, ClearCue));
         }
 
+        // "nice. can it also send invoices?" was read as an order by both halves: a question what the product can do.
+        if ((rules.Intent == Intent.Purchase || learnt.Intent == Intent.Purchase) && rules.Intent is not (Intent.Pricing or Intent.Meeting)
+            && IntentRules.AsksWhatItCanDo(lead))
+        {
+            return (Intent.Question, Math.Max(rules.Confidence, ClearCue));
+        }
+
         // "lol ok. how do i start" after the price was read as an objection (the model at 0.26): asking how to begin is the
         // buying signal "Wie legen wir los?" is to both halves.
         if (rules.Intent is Intent.Other or Intent.Question or Intent.Interest && learnt.Intent is Intent.Objection or Intent.Other or Intent.Question or Intent.Interest

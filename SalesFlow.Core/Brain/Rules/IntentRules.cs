@@ -781,6 +781,21 @@ internal static partial class IntentRules
     /// <summary>Whether the lead praises what it bought (<see cref="PraiseAfterBuying"/>) and raises nothing with it.</summary>
     public static bool PraisesWhatItBought(LeadText lead) => PraiseAfterBuying.IsMatch(lead.Words);
 
+    /// <summary>
+    /// A question what the product can do, with the product as the subject ("can it also send invoices?", "Kann es auch
+    /// Rechnungen schreiben?"): no order, however much its verb ("send … invoices") sounds like one. It was thanked "That's
+    /// great news!" and asked where to send the contract.
+    /// </summary>
+    private static readonly PhraseRuleSet ProductAbilityQuestion = new(
+        "can it|does it|will it|could it|would it|is it able|can the system|does the system|can your system|does your system|can the bot|does the bot|can the tool|does the tool|can salesflow|does salesflow" + ForSomeoneElse,
+        "kann es|kann das|macht es|kann das system|kann der bot|kann das tool|kann salesflow|schafft es|geht es auch|unterstuetzt es" + ForSomeoneElse);
+
+    /// <summary>"can it send me the invoice please?" asks for the lead's own invoice: an order after all.</summary>
+    private const string ForSomeoneElse = " & !me the|us the|me a|us a|me an|us an|me my|us our|mir die|mir eine|mir den|uns die|uns eine|uns den|mir meine|uns unsere";
+
+    /// <summary>Whether the lead asks what the product can do (<see cref="ProductAbilityQuestion"/>, with a question mark).</summary>
+    public static bool AsksWhatItCanDo(LeadText lead) => lead.QuestionMarks > 0 && ProductAbilityQuestion.IsMatch(lead.Words);
+
     /// <summary>"how do i start", "how do we get started?", "Wie legen wir los?": how to begin, a buying signal asked as a question.</summary>
     private static readonly PhraseRuleSet HowToStart = new(
         "how do i|how do we|how can i|how can we|how would i|how would we|what do i need to|where do i|where can i & start|get started|begin|sign up|signup|set it up|set up|onboard",
