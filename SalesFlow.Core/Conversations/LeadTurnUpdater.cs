@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using SalesFlow.Core.Brain;
+using SalesFlow.Core.Brain.Rules;
 using SalesFlow.Core.Common;
 using SalesFlow.Core.Integration;
 using SalesFlow.Core.Leads;
@@ -31,8 +32,13 @@ public sealed class LeadTurnUpdater(ILeadStore leads, IOptOutLedger optOuts, Ema
         return (updated, profile, consent.Change, email);
     }
 
-    /// <summary>A turn that hands the lead to a human: they asked for one, or wrote something strongly negative.</summary>
-    public static bool IsEscalationTurn(MessageAnalysis analysis) => analysis.Intent == Intent.Human || analysis.IsStronglyNegative;
+    /// <summary>
+    /// A turn that hands the lead to a human: they asked for one, or wrote something strongly negative. A lead only asking
+    /// whether it writes to a bot ("is this the sales bot") is told and goes on: it was handed over, and its next five
+    /// messages went unanswered.
+    /// </summary>
+    public static bool IsEscalationTurn(MessageAnalysis analysis, string text) =>
+        (analysis.Intent == Intent.Human && !IntentRules.OnlyAsksIfBot(LeadText.Parse(text))) || analysis.IsStronglyNegative;
 
     /// <summary>
     /// Whether the person is opted out after these messages, read in order: an opt-out keyword opts out, an opt-in
@@ -131,7 +137,7 @@ public sealed class LeadTurnUpdater(ILeadStore leads, IOptOutLedger optOuts, Ema
             // The ledger's word: also an opt-out another lead of the same address gave, or one from before an erasure.
             updated = updated with { OptedOut = consent.OptedOut };
 
-            if (!updated.Escalated && IsEscalationTurn(analysis) && analysis.Intent != Intent.OptOut && !consent.OptedOut)
+            if (!updated.Escalated && IsEscalationTurn(analysis, string.Join('\n', messages.Select(m => m.Text))) && analysis.Intent != Intent.OptOut && !consent.OptedOut)
             {
                 updated = updated.Escalate(analysis.Intent == Intent.Human ? "lead asked for a human" : "strongly negative sentiment", now);
                 SalesFlowMetrics.Escalations.Add(1);

@@ -441,8 +441,9 @@ public sealed class RulesReplyGeneratorTests
     /// colleague will take over" (the question left open); "who is this? how did you get my number" was an opt-out.
     /// </summary>
     [Theory]
-    [InlineData("Is this an AI bot? I don't want my customers talking to a robot", "en", Intent.Human, "I'm an AI assistant")]
-    [InlineData("Bist du ein Mensch oder ein Bot?", "de", Intent.Human, "Ich bin ein KI-Assistent")]
+    [InlineData("Is this an AI bot? I don't want my customers talking to a robot", "en", Intent.Human, "I'm the AI assistant of Acme")]
+    [InlineData("are you a bot? I want to talk to a real person", "en", Intent.Human, "I'm an AI assistant. A colleague from the")]
+    [InlineData("Bist du ein Mensch oder ein Bot?", "de", Intent.Human, "Ich bin der KI-Assistent von Acme")]
     [InlineData("hey who is this? how did you get my number", "en", Intent.Other, "AI assistant of Acme")]
     [InlineData("hey who is this? how did you get my number", "en", Intent.Other, "reply STOP")]
     [InlineData("Wer sind Sie? Woher haben Sie meine Nummer?", "de", Intent.Question, "KI-Assistent von Acme")]

@@ -150,7 +150,7 @@ public sealed class RoutingEvaluator(AiOptions options, EvaluationSettings? sett
                 analysis = analysis with { Intent = Intent.OptOut };
             }
 
-            if (!escalated && LeadTurnUpdater.IsEscalationTurn(analysis) && analysis.Intent != Intent.OptOut && !optedOut)
+            if (!escalated && LeadTurnUpdater.IsEscalationTurn(analysis, gold.Text) && analysis.Intent != Intent.OptOut && !optedOut)
             {
                 escalated = true;
             }

@@ -335,6 +335,19 @@ internal static partial class IntentRules
     /// <summary>Whether the lead asks if it is talking to a machine ("Is this an AI bot?", "Bist du ein Mensch?").</summary>
     public static bool AsksIfBot(LeadText lead) => BotQuestion.IsMatch(lead.Words);
 
+    /// <summary>Asking to be put through to a person ("can I talk to a real person?", "Ich möchte mit einem Mitarbeiter sprechen").</summary>
+    private static readonly PhraseRuleSet WantsAPerson = new(
+        "talk to|speak to|speak with|talk with|chat with|connect me|transfer me|put me through|get me|pass me|hand me|give me|i want|i need|id like|i would like|can i have"
+            + " & human|person|someone|somebody|agent|rep|representative|colleague|manager|staff|sales team|salesperson",
+        "sprechen|reden|verbinden|durchstellen|weiterleiten|moechte|will|brauche|haette gern & mensch*|jemand*|mitarbeiter*|kollege*|kollegin|person|berater*|verkaeufer*");
+
+    /// <summary>
+    /// "is this the sales bot", "Bist du ein Mensch oder ein Bot?": a question who writes, not a wish for a person. It is
+    /// answered truthfully and the conversation goes on; "are you a bot? I want to talk to a person" still hands over.
+    /// (Its intent stays a hand-over: that is how the labelled data reads a bot question.)
+    /// </summary>
+    public static bool OnlyAsksIfBot(LeadText lead) => AsksIfBot(lead) && !WantsAPerson.IsMatch(lead.Words);
+
     private static readonly PhraseRuleSet BotQuestion = new(
         "is this|is it|are you|am i talking to|am i chatting with|am i speaking to|am i writing to & bot|chatbot|robot|ai|automated|machine|human|real person",
         "bist du|sind sie|ist das|rede ich mit|schreibe ich mit|spreche ich mit|chatte ich mit & bot|chatbot|ki|roboter|automatisch|maschine|mensch|echt*");

@@ -98,9 +98,14 @@ internal static class ReplyTemplates
         ["An welche E-Mail-Adresse dürfen wir sie senden?"]);
 
     /// <summary>A hand-over after "Is this a bot?": the question is answered truthfully before a colleague takes over.</summary>
-    public static readonly Variants BotDisclosure = new(
+    public static readonly Variants BotDisclosureAndHandOver = new(
         ["Good question{, name}: I'm an AI assistant. A colleague from the {client} team will take over and get back to you personally."],
         ["Gute Frage{, name}: Ich bin ein KI-Assistent. Ein Kollege aus dem {client}-Team übernimmt und meldet sich persönlich bei Ihnen."]);
+
+    /// <summary>The truth for a lead only asking who writes, with the way to a person open.</summary>
+    public static readonly Variants BotDisclosure = new(
+        ["Good question{, name}: I'm the AI assistant of {client}. I can answer most questions right away, and a colleague takes over whenever you like, just say so."],
+        ["Gute Frage{, name}: Ich bin der KI-Assistent von {client}. Die meisten Fragen beantworte ich sofort, und ein Kollege übernimmt, wann immer Sie möchten: Sagen Sie einfach Bescheid."]);
 
     /// <summary>Who is writing and what the number is used for, with the way out (after "who is this? how did you get my number").</summary>
     public static readonly Variants WhoWeAre = new(

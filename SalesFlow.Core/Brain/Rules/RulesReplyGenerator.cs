@@ -175,8 +175,11 @@ public sealed class RulesReplyGenerator : IReplyGenerator
         switch (intent)
         {
             // "Is this an AI bot?" was answered "Of course! A colleague will take over": a lead that asks gets the truth.
+            case Intent.Human when IntentRules.OnlyAsksIfBot(lead):
+                return (Pick(BotDisclosure, german, seed), Ask(StateQuestions[state]));
+
             case Intent.Human when IntentRules.AsksIfBot(lead):
-                return (Pick(BotDisclosure, german, seed), Ask(IntentQuestions[intent]));
+                return (Pick(BotDisclosureAndHandOver, german, seed), Ask(IntentQuestions[intent]));
 
             case Intent.Pricing or Intent.Other or Intent.Interest when IntentRules.StatesTightBudget(lead):
                 return (Pick(Objections[ObjectionKind.Price].Opener, german, seed), Ask(IntentQuestions[Intent.Pricing]));
