@@ -382,6 +382,13 @@ public sealed class LearntBrainTests
     public void AHappyNewCustomerIsNoObjection() =>
         Assert.NotEqual(Intent.Objection, TestBrain.Reader.Read("We signed up last week, loving it so far!").Intent);
 
+    /// <summary>Dialogues of 2026-12-05: a pain met as an objection, a business introduced read as a question.</summary>
+    [Theory]
+    [InlineData("we lose jobs because we take too long to reply to quote requests")]
+    [InlineData("Hallo! Wir sind eine Sprachschule in München und suchen was für unsere Anfragen über WhatsApp")]
+    public void ALeadDescribingItsBusinessOrItsPainShowsInterest(string text) =>
+        Assert.Equal(Intent.Interest, TestBrain.Reader.Read(text).Intent);
+
     [Theory]
     [InlineData("I'm a customer and I want a refund")]
     [InlineData("my customers write that your widget is broken")]

@@ -125,10 +125,32 @@ public sealed class RulesReplyGeneratorTests
     }
 
     [Theory]
+    [InlineData(Intent.Other, "what if we start small", "rather than guess|than a guess|my colleagues")]
+    [InlineData(Intent.Other, "cool. we're a 10 person roofing company in austin", "picture|Good to know|insight")]
+    [InlineData(Intent.Purchase, "lol ok. how do i start", "get started|get you started")]
+    public void AReplyMeetsWhatTheLeadSaid(Intent intent, string text, string expected)
+    {
+        var reply = RulesReplyGenerator.Generate(Request(ConversationState.PriceNegotiation, intent, "en", "Dan", ChannelKind.WhatsApp, 2, text, "Acme"));
+
+        Assert.Matches(expected, reply);
+        Assert.DoesNotMatch("welcome aboard|thank you for choosing|Thanks for letting me know", reply);
+    }
+
+    [Fact]
+    public void AskingHowToStartIsAnsweredFromTheKnowledgeWhenItSays()
+    {
+        var request = Request(ConversationState.ClosingAttempt, Intent.Purchase, "de", "Marie", ChannelKind.WhatsApp, 3, "Ok. Wie schnell könnten wir starten?", "Acme")
+            with { Knowledge = ["Q: Wie richten wir es ein?\nA: Mit einem Befehl (azd up) in Azure bereitstellen."] };
+
+        Assert.StartsWith("Mit einem Befehl (azd up)", RulesReplyGenerator.Generate(request), StringComparison.Ordinal);
+    }
+
+    [Theory]
     [InlineData(Intent.Question, "Can I ask a question: does it integrate with Pipedrive?", "What would you like to know?")]
     [InlineData(Intent.Question, "Do you speak German?", "only write")]
     [InlineData(Intent.Other, "how are you doing today?", "rather than guess|than a guess|my colleagues")]
     [InlineData(Intent.Other, "really?", "rather than guess|than a guess|my colleagues")]
+    [InlineData(Intent.Other, "what a great idea, thanks", "rather than guess|than a guess|my colleagues")]
     public void AReplyDoesNotAnswerWhatWasNotAsked(Intent intent, string text, string unexpected)
     {
         var reply = RulesReplyGenerator.Generate(Request(ConversationState.InterestQualification, intent, "en", "Lisa", ChannelKind.WhatsApp, 1, text, "Acme"));

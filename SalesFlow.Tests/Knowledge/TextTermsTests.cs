@@ -9,6 +9,7 @@ public sealed class TextTermsTests
     [InlineData("Could I ask you a few questions?")]
     [InlineData("quick question guys")]
     [InlineData("Kurze Frage: könnt ihr uns das mal bei euch zeigen?", "zeigen")]
+    [InlineData("Geht das auch auf Französisch?", "franzosisch")]
     public void The_words_a_question_is_wrapped_in_carry_no_evidence(string text, params string[] expected) =>
         Assert.Equal(expected, TextTerms.Words(text));
 

@@ -150,11 +150,13 @@ public sealed class MessageReader(IUtteranceClassifier model)
         // "We have 5 people in sales", "Wir sind ca. 12 Leute im Vertrieb": an answer to the team-size question, which the
         // model read as an objection (0.62–0.78); with no cue of their own the rules' plain reading stands. A booking or
         // an order for a number of people ("a table for 4 people") keeps the model's reading. A lead introducing its
-        // business ("I'm the ops manager at a 40-person logistics company…") is no support case without a fault.
+        // business ("I'm the ops manager at a 40-person logistics company…") is no support case without a fault, and asking
+        // nothing ("Wir sind eine Sprachschule in München und suchen was für unsere Anfragen") no question.
         var keepRules = learnt.IntentProbability < thresholds.Intent || learnt.Intent == Intent.OptOut
             || (learnt.Intent == Intent.Meeting && rules.Intent != Intent.Meeting && (IntentRules.RefersToAPastMeeting(lead) || IntentRules.AsksWhatTheProductDoes(lead)))
             || (learnt.Intent == Intent.Human && !ModelMayHandOver(learnt, lead))
             || (learnt.Intent == Intent.Support && rules.Intent is Intent.Greeting or Intent.Interest or Intent.Other && IntentRules.IntroducesItself(lead))
+            || (learnt.Intent == Intent.Question && rules.Intent is Intent.Greeting or Intent.Interest && lead.QuestionMarks == 0 && IntentRules.IntroducesItself(lead))
             || (rules.Intent == Intent.Other && (learnt.Intent is Intent.Objection or Intent.Support or Intent.Question) && LeadSignalRules.StatesTeamSize(text));
         return keepRules ? (rules.Intent, rules.Confidence) : (learnt.Intent, Math.Round(learnt.IntentProbability, 2));
     }

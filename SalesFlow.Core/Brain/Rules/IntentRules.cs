@@ -96,6 +96,9 @@ internal static partial class IntentRules
         "cant keep up|cannot keep up|overwhelm*|drowning in", "miss* & leads|enquiries|inquiries|opportunities|deals",
         "forget* to follow|forgot to follow|nobody follows up|no one follows up|never follow up",
         "forget to reply|forget to respond|forget to answer|forgot to reply|forgot to respond|forgot to answer",
+        // "we lose jobs because we take too long to reply to quote requests" was met as an objection.
+        "lose|losing|lost|verlier*|verloren & jobs|customers|clients|deals|sales|business|orders|work|auftraege|kunden|geschaeft|umsatz & because|when|since|weil|wenn|da",
+        "take too long|takes too long|took too long|too long to|too slow to|reply too late|respond too late|answer too late|zu lange|zu langsam|zu spaet & reply|respond|answer|get back|antwort*|reagier*|melden",
         "biggest issue|biggest problem|main issue|main problem|our problem is|our issue is|biggest headache & we|us|our|were",
         // Unanswered messages are the lead's own pain only when its own team leaves them ("I wrote twice and nobody
         // answers" is a complaint about the business).
@@ -128,7 +131,11 @@ internal static partial class IntentRules
         "im the|i am the|im a|i am a|i run|we run|we are a|were a|i own|we own|i work at|i work for|i manage|im head of|i head" + NotACustomer,
         // "we get like 50 whatsapp msgs a day asking about shipping" (the lead's own customers' messages) was apologised to.
         "we get|we receive|we have|we handle|wir bekommen|wir erhalten|wir haben & messages|msgs|enquiries|inquiries|requests|questions|emails|calls|leads|chats|nachrichten|anfragen|fragen|mails|anrufe" + NotACustomer,
-        "wir sind ein*|ich bin & bei|ich bin & inhaber*|geschaeftsfuehrer*|ich leite|ich fuehre|wir betreiben|ich betreibe" + NotACustomer);
+        // One rule each: written as one, its "&" demanded all of them at once, and "Wir sind eine Sprachschule" matched none.
+        "wir sind ein*" + NotACustomer,
+        "ich bin & bei" + NotACustomer,
+        "ich bin & inhaber*|geschaeftsfuehrer*|gruender*|leiter*" + NotACustomer,
+        "ich leite|ich fuehre|wir betreiben|ich betreibe" + NotACustomer);
 
     /// <summary>"I'm a customer and since yesterday our messages don't arrive" introduces a support case.</summary>
     private const string NotACustomer = " & !customer|customers|client|user|subscriber|account|kunde|kundin|bestandskunde|nutzer|konto";
@@ -763,9 +770,16 @@ internal static partial class IntentRules
     /// </summary>
     public static bool AsksAnOpenQuestion(LeadText lead)
     {
-        if (lead.QuestionMarks == 0 || lead.Words.Count < 3 || SmallTalk.IsMatch(lead.Words))
+        if (lead.Words.Count < 3 || SmallTalk.IsMatch(lead.Words))
         {
             return false;
+        }
+
+        // "what if we start small": a question word first and four words or more asks without a question mark; "what a
+        // great idea" and "how nice is that" exclaim.
+        if (lead.QuestionMarks == 0)
+        {
+            return lead.Words.Count >= 4 && OpenQuestionWords.Contains(lead.Words[0]) && !Exclamations.Contains(lead.Words[1]);
         }
 
         var questions = lead.Original.Split('?');
@@ -809,10 +823,22 @@ internal static partial class IntentRules
     /// <summary>Whether the lead asks what the product can do (<see cref="ProductAbilityQuestion"/>, with a question mark).</summary>
     public static bool AsksWhatItCanDo(LeadText lead) => lead.QuestionMarks > 0 && ProductAbilityQuestion.IsMatch(lead.Words);
 
+    private static readonly HashSet<string> OpenQuestionWords = new(StringComparer.Ordinal)
+    {
+        "what", "whats", "how", "why", "where", "when", "which", "who", "wie", "was", "warum", "wieso", "weshalb", "wo", "wann", "welche", "welcher", "welches",
+    };
+
+    private static readonly HashSet<string> Exclamations = new(StringComparer.Ordinal)
+    {
+        "a", "an", "great", "nice", "cool", "awesome", "lovely", "amazing", "wonderful", "fun", "kind", "sweet", "toll", "schoen", "super", "gut", "klasse", "fuer",
+    };
+
     /// <summary>"how do i start", "how do we get started?", "Wie legen wir los?": how to begin, a buying signal asked as a question.</summary>
     private static readonly PhraseRuleSet HowToStart = new(
         "how do i|how do we|how can i|how can we|how would i|how would we|what do i need to|where do i|where can i & start|get started|begin|sign up|signup|set it up|set up|onboard",
-        "wie fange ich|wie fangen wir|wie kann ich|wie koennen wir|wie starte ich|wie starten wir|wie legen wir|wie lege ich|was muss ich tun & an|anfangen|starten|los|loslegen|beginnen|einrichten|anmelden");
+        "wie fange ich|wie fangen wir|wie kann ich|wie koennen wir|wie starte ich|wie starten wir|wie legen wir|wie lege ich|was muss ich tun & an|anfangen|starten|los|loslegen|beginnen|einrichten|anmelden",
+        "how fast|how quickly|how soon & start|get started|go live|up and running",
+        "wie schnell|wie bald|ab wann & starten|anfangen|loslegen|live");
 
     /// <summary>Whether the lead asks how to begin (<see cref="HowToStart"/>) without naming a fault in the product.</summary>
     public static bool AsksHowToStart(LeadText lead) => HowToStart.IsMatch(lead.Words) && !ReportsAFault(lead);

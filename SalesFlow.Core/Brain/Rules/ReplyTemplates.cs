@@ -77,6 +77,16 @@ internal static class ReplyTemplates
         ["Thanks{, name}, that helps me picture how it works for you.", "Good to know{, name}, thanks for the context.", "Thanks for the insight{, name}, that's useful to know."],
         ["Danke{, name}, so kann ich mir gut vorstellen, wie es bei Ihnen läuft.", "Gut zu wissen{, name}, danke für den Einblick.", "Danke für die Info{, name}, das hilft mir weiter."]);
 
+    /// <summary>For a lead asking how to begin ("lol ok. how do i start"): glad, not yet "welcome aboard".</summary>
+    public static readonly Variants StartOpeners = new(
+        ["Great that you want to get started{, name}!", "Happy to get you started{, name}!"],
+        ["Schön, dass Sie loslegen möchten{, name}!", "Gerne bringe ich Sie an den Start{, name}!"]);
+
+    /// <summary>The next step after <see cref="StartOpeners"/>: a person sends what it takes.</summary>
+    public static readonly Variants StartNextStep = new(
+        ["A colleague will send you everything you need to get started. Which e-mail address should it go to?"],
+        ["Ein Kollege schickt Ihnen alles, was Sie für den Start brauchen. An welche E-Mail-Adresse darf es gehen?"]);
+
     /// <summary>For a lead stating its budget ("Budget wären so 500 Euro im Monat"): it asked nothing, so no "good question".</summary>
     public static readonly Variants BudgetOpeners = new(
         ["Thanks for sharing your budget{, name}, that helps me suggest what fits.", "Good to know{, name}, thanks: that helps me put together what fits your budget."],

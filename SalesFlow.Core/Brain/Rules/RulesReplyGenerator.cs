@@ -159,7 +159,9 @@ public sealed class RulesReplyGenerator : IReplyGenerator
         }
 
         // A question the client's knowledge base answers: say what it says (the only facts the rules brain states), then move on.
-        if (intent is Intent.Question or Intent.Pricing or Intent.Interest or Intent.Greeting or Intent.Other or Intent.Support && KnowledgeAnswer.From(request.Knowledge, email ? 600 : 200, LatestReplies(request)) is { } answer)
+        // "Wie schnell könnten wir starten?" (a buying signal, read as one) is answered with what the knowledge says about starting.
+        var asksHowToStart = intent == Intent.Purchase && IntentRules.AsksHowToStart(lead);
+        if ((intent is Intent.Question or Intent.Pricing or Intent.Interest or Intent.Greeting or Intent.Other or Intent.Support || asksHowToStart) && KnowledgeAnswer.From(request.Knowledge, email ? 600 : 200, LatestReplies(request)) is { } answer)
         {
             var follow = intent == Intent.Pricing ? IntentQuestions[Intent.Pricing] : StateQuestions[state];
             return (answer.Replace("{", "(", StringComparison.Ordinal).Replace("}", ")", StringComparison.Ordinal), Ask(follow));
@@ -198,6 +200,9 @@ public sealed class RulesReplyGenerator : IReplyGenerator
             case Intent.Meeting:
                 return (Pick(Openers[intent], german, seed), Ask(IntentQuestions[intent]));
 
+            case Intent.Purchase when asksHowToStart && request.PreviousState != ConversationState.PostPurchase:
+                return (Pick(StartOpeners, german, seed), email || KnowsAnEmailAddress(request) ? Ask(StateQuestions[state]) : Pick(StartNextStep, german, seed));
+
             case Intent.Purchase when request.PreviousState == ConversationState.PostPurchase:
                 return (Pick(PostPurchaseThanks, german, seed), Ask(StateQuestions[ConversationState.PostPurchase]));
 
@@ -208,7 +213,7 @@ public sealed class RulesReplyGenerator : IReplyGenerator
             case Intent.Interest when IntentRules.DescribesPain(lead):
                 return (Pick(PainOpeners, german, seed), Ask(PainQuestions));
 
-            case Intent.Interest when IntentRules.DescribesCustomersQuestions(lead) || IntentRules.IntroducesItself(lead) || IntentRules.StatesTrafficVolume(lead, request.LeadText):
+            case Intent.Interest or Intent.Other when IntentRules.DescribesCustomersQuestions(lead) || IntentRules.IntroducesItself(lead) || IntentRules.StatesTrafficVolume(lead, request.LeadText):
                 return (Pick(ContextOpeners, german, seed), Ask(StateQuestions[state]));
 
             case Intent.Objection:
