@@ -389,6 +389,16 @@ public sealed class LearntBrainTests
     public void ALeadDescribingItsBusinessOrItsPainShowsInterest(string text) =>
         Assert.Equal(Intent.Interest, TestBrain.Reader.Read(text).Intent);
 
+    /// <summary>Dialogues of 2026-12-05: a cancellation read as a greeting, a pleasant surprise as a price objection, a question without its mark as an objection.</summary>
+    [Theory]
+    [InlineData("Hello, I would like to cancel", Intent.Support)]
+    [InlineData("Das ist günstiger als gedacht 😄 Wie geht es weiter?", Intent.Interest)]
+    [InlineData("Und wie sieht es mit dem Datenschutz aus, wir sind eine Arztpraxis", Intent.Question)]
+    [InlineData("Can I cancel anytime?", Intent.Question)]
+    [InlineData("please cancel the meeting", Intent.Meeting)]
+    public void WhatTheLeadAskedForIsRead(string text, Intent expected) =>
+        Assert.Equal(expected, TestBrain.Reader.Read(text).Intent);
+
     [Theory]
     [InlineData("I'm a customer and I want a refund")]
     [InlineData("my customers write that your widget is broken")]

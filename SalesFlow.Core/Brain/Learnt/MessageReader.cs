@@ -100,6 +100,25 @@ public sealed class MessageReader(IUtteranceClassifier model)
             return (Intent.Interest, Math.Max(rules.Confidence, ClearCue));
         }
 
+        // "Hello, I would like to cancel" was read as a greeting: a customer asking to cancel is a support case.
+        if (rules.Intent is not (Intent.Support or Intent.Meeting or Intent.Human) && learnt.Intent is not (Intent.Support or Intent.Meeting or Intent.Human)
+            && IntentRules.AsksToCancel(lead) && !IntentRules.AsksAboutTheTerms(lead))
+        {
+            return (Intent.Support, Math.Max(rules.Confidence, ClearCue));
+        }
+
+        // "Das ist günstiger als gedacht 😄 Wie geht es weiter?" was answered as a price objection.
+        if ((rules.Intent == Intent.Objection || learnt.Intent == Intent.Objection) && IntentRules.IsPleasantlySurprised(lead))
+        {
+            return (Intent.Interest, Math.Max(rules.Confidence, ClearCue));
+        }
+
+        // "Und wie sieht es mit dem Datenschutz aus, wir sind eine Arztpraxis" was read as an objection (0.73).
+        if (rules.Intent is Intent.Other or Intent.Question && learnt.Intent is Intent.Objection or Intent.Other or Intent.Support && IntentRules.AsksHowItStands(lead))
+        {
+            return (Intent.Question, Math.Max(rules.Confidence, ClearCue));
+        }
+
         // "nice. can it also send invoices?" was read as an order by both halves: a question what the product can do.
         if ((rules.Intent == Intent.Purchase || learnt.Intent == Intent.Purchase) && rules.Intent is not (Intent.Pricing or Intent.Meeting)
             && IntentRules.AsksWhatItCanDo(lead))

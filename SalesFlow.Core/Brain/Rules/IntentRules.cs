@@ -833,6 +833,34 @@ internal static partial class IntentRules
         "a", "an", "great", "nice", "cool", "awesome", "lovely", "amazing", "wonderful", "fun", "kind", "sweet", "toll", "schoen", "super", "gut", "klasse", "fuer",
     };
 
+    /// <summary>
+    /// A customer asking to cancel ("Hello, I would like to cancel", "Ich möchte kündigen"): a support case for a person.
+    /// The first was read as a greeting. Cancelling a meeting is the calendar's (SlotChoice), a question about the terms
+    /// ("can I cancel anytime?") is no request.
+    /// </summary>
+    private static readonly PhraseRuleSet CancelRequest = new(
+        "i would like to|i want to|id like to|we would like to|we want to|wed like to|please|pls|how do i|how can i|i need to|we need to & =cancel|cancellation|unsubscribe from"
+            + " & !meeting|call|appointment|demo|booking|slot|anytime|any time|at any time|can i cancel|can we cancel",
+        "ich moechte|ich will|wir moechten|wir wollen|bitte|wie kann ich|ich muss|wir muessen & =kuendigen|kuendigung|stornieren|=abbestellen"
+            + " & !termin|gespraech|demo|buchung|jederzeit|monatlich");
+
+    /// <summary>Whether the lead asks to cancel what it has (<see cref="CancelRequest"/>).</summary>
+    public static bool AsksToCancel(LeadText lead) => CancelRequest.IsMatch(lead.Words);
+
+    /// <summary>"Das ist günstiger als gedacht 😄": a price below what the lead expected, which the price words read as an objection.</summary>
+    private static readonly PhraseRuleSet PleasantSurprise = new(
+        "cheaper|less|better|more affordable|lower & than & expected|i expected|i thought|we thought|we expected",
+        "guenstiger|billiger|besser|weniger & als & gedacht|erwartet|befuerchtet");
+
+    /// <summary>Whether the lead finds something cheaper or better than it expected (<see cref="PleasantSurprise"/>).</summary>
+    public static bool IsPleasantlySurprised(LeadText lead) => PleasantSurprise.IsMatch(lead.Words);
+
+    /// <summary>"Und wie sieht es mit dem Datenschutz aus, wir sind eine Arztpraxis": a question, with or without its question mark.</summary>
+    private static readonly PhraseRuleSet HowItStands = new("wie sieht es|wie siehts|wie schaut es|wie schauts|wie ist es & mit|bei & aus");
+
+    /// <summary>Whether the lead asks how something stands (<see cref="HowItStands"/>).</summary>
+    public static bool AsksHowItStands(LeadText lead) => HowItStands.IsMatch(lead.Words);
+
     /// <summary>"how do i start", "how do we get started?", "Wie legen wir los?": how to begin, a buying signal asked as a question.</summary>
     private static readonly PhraseRuleSet HowToStart = new(
         "how do i|how do we|how can i|how can we|how would i|how would we|what do i need to|where do i|where can i & start|get started|begin|sign up|signup|set it up|set up|onboard",
