@@ -136,6 +136,19 @@ public sealed class RulesReplyGeneratorTests
         Assert.DoesNotMatch("welcome aboard|thank you for choosing|Thanks for letting me know", reply);
     }
 
+    /// <summary>"Hello, I would like to cancel" was answered with the contract FAQ, and nobody said a colleague would act.</summary>
+    [Fact]
+    public void AskingToCancelIsPassedToAColleagueNotAnsweredFromTheTerms()
+    {
+        var request = Request(ConversationState.InitialContact, Intent.Support, "en", "Omar", ChannelKind.WhatsApp, 1, "Hello, I would like to cancel", "Acme")
+            with { Knowledge = ["Q: Is there a contract?\nA: There is no contract and no minimum term."] };
+
+        var reply = RulesReplyGenerator.Generate(request);
+
+        Assert.DoesNotContain("no minimum term", reply, StringComparison.Ordinal);
+        Assert.Contains("colleague", reply, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void AskingHowToStartIsAnsweredFromTheKnowledgeWhenItSays()
     {

@@ -160,8 +160,10 @@ public sealed class RulesReplyGenerator : IReplyGenerator
 
         // A question the client's knowledge base answers: say what it says (the only facts the rules brain states), then move on.
         // "Wie schnell könnten wir starten?" (a buying signal, read as one) is answered with what the knowledge says about starting.
+        // A customer asking to cancel is a colleague's case, not a question the terms in the knowledge answer.
         var asksHowToStart = intent == Intent.Purchase && IntentRules.AsksHowToStart(lead);
-        if ((intent is Intent.Question or Intent.Pricing or Intent.Interest or Intent.Greeting or Intent.Other or Intent.Support || asksHowToStart) && KnowledgeAnswer.From(request.Knowledge, email ? 600 : 200, LatestReplies(request)) is { } answer)
+        var cancels = intent == Intent.Support && IntentRules.AsksToCancel(lead);
+        if ((intent is Intent.Question or Intent.Pricing or Intent.Interest or Intent.Greeting or Intent.Other or Intent.Support || asksHowToStart) && !cancels && KnowledgeAnswer.From(request.Knowledge, email ? 600 : 200, LatestReplies(request)) is { } answer)
         {
             var follow = intent == Intent.Pricing ? IntentQuestions[Intent.Pricing] : StateQuestions[state];
             return (answer.Replace("{", "(", StringComparison.Ordinal).Replace("}", ")", StringComparison.Ordinal), Ask(follow));
