@@ -22,6 +22,7 @@ public static class TextTerms
         ich du er sie es wir ihr mein dein sein unser euer was wer wie wo warum nicht kein keine auch nur noch schon bitte hallo
         bei beim vom zum zur aus nach um als ob dass so mal denn eigentlich gerne gern kurz kurze uns euch ihnen sich man ihre ihren
         eure euren kann können könnt könnte habe hab haben hat habt wird werden gibt frage fragen geht gehts
+        brauch brauche brauchen braucht dafür dazu damit darauf
         """.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Select(Fold),
         StringComparer.Ordinal); // folded as the text is: "für" and "können" were never matched against "fur" and "konnen".
 

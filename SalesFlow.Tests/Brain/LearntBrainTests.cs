@@ -396,6 +396,7 @@ public sealed class LearntBrainTests
     [InlineData("Und wie sieht es mit dem Datenschutz aus, wir sind eine Arztpraxis", Intent.Question)]
     [InlineData("Can I cancel anytime?", Intent.Question)]
     [InlineData("please cancel the meeting", Intent.Meeting)]
+    [InlineData("Okay, klingt spannend. Ich überleg's mir.", Intent.Objection)]
     public void WhatTheLeadAskedForIsRead(string text, Intent expected) =>
         Assert.Equal(expected, TestBrain.Reader.Read(text).Intent);
 

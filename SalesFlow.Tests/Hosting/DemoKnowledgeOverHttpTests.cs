@@ -37,6 +37,7 @@ public sealed class DemoKnowledgeOverHttpTests : IAsyncLifetime
     [InlineData("+4915112345673", "Vielen Dank. Ist das System DSGVO-konform und wo werden die Daten gespeichert?", "in Ihrem eigenen Azure-Abonnement")]
     [InlineData("+447400123472", "and does it work at night when we're closed?", "day and night")]
     [InlineData("+447400123473", "What model do you use?", "An AI key is optional")]
+    [InlineData("+4915112345674", "Brauch ich dafür einen Programmierer?", "Programmieren ist nicht nötig")]
     public async Task AProductQuestionIsAnsweredFromTheDemoKnowledgeInTheLeadsLanguage(string from, string question, string answer)
     {
         var reply = await _app.Http.PostJsonAsync("/api/conversations", new { channel = "whatsapp", from, name = "Probe", message = question });

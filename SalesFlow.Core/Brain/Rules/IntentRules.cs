@@ -171,7 +171,9 @@ internal static partial class IntentRules
         "check with|talk to|speak to|speak with|talk with & my|our & team|boss|manager|partner*|colleagues|cofounder|wife|husband",
         "think about it|think it over|sleep on it|mull it over",
         "besprech*|abstimm*|abklaer*|klaer* & intern|team|chef*|kolleg*|partner*|geschaeftsfuehr*",
-        "intern & besprech*|abstimm*|klaer*|entscheid*", "drueber schlafen|darueber schlafen", "ueberleg* & noch|erst|mal|kurz");
+        "intern & besprech*|abstimm*|klaer*|entscheid*", "drueber schlafen|darueber schlafen", "ueberleg* & noch|erst|mal|kurz",
+        // "Okay, klingt spannend. Ich überleg's mir." was cheered at.
+        "ueberlege es|ueberleg es|ueberlegen es|ueberlege mir|ueberlegen uns|ueberlege ich mir|ueberlegen wir uns");
 
     /// <summary>Whether the lead puts the decision off (<see cref="Deferral"/>).</summary>
     public static bool DefersDecision(LeadText lead) => Deferral.IsMatch(lead.Words);
