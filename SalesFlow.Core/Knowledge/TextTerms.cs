@@ -26,24 +26,22 @@ public static class TextTerms
         """.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Select(Fold),
         StringComparer.Ordinal); // folded as the text is: "für" and "können" were never matched against "fur" and "konnen".
 
-    private static string Fold(string word) =>
-        new(word.Normalize(NormalizationForm.FormD).Where(c => CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark).Select(char.ToLowerInvariant).ToArray());
+    private static string Fold(string word) => new([.. Folded(word)]);
+
+    /// <summary>The text lower-case with its diacritics off ("für" → "fur"): how both the text and the stop words are compared.</summary>
+    private static IEnumerable<char> Folded(string text) =>
+        text.Normalize(NormalizationForm.FormD).Where(c => CharUnicodeInfo.GetUnicodeCategory(c) != UnicodeCategory.NonSpacingMark).Select(char.ToLowerInvariant);
 
     /// <summary>Content words of <paramref name="text"/>, in order, normalised and (unless told otherwise) stemmed.</summary>
     public static List<string> Words(string text, bool stem = true)
     {
         var words = new List<string>();
         var current = new StringBuilder();
-        foreach (var c in text.Normalize(NormalizationForm.FormD))
+        foreach (var c in Folded(text))
         {
-            if (CharUnicodeInfo.GetUnicodeCategory(c) == UnicodeCategory.NonSpacingMark)
-            {
-                continue;
-            }
-
             if (char.IsLetterOrDigit(c))
             {
-                current.Append(char.ToLowerInvariant(c));
+                current.Append(c);
             }
             else
             {
