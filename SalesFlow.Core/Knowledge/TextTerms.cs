@@ -7,7 +7,8 @@ namespace SalesFlow.Core.Knowledge;
 public static class TextTerms
 {
     // English and German function words, and the words a lead wraps a question in ("could I ask you a few questions?",
-    // "kurze Frage"): they match everything and so carry no evidence. Stored vectors made before a word joined the list
+    // "kurze Frage") or hedge it with ("aha und was kostet das ungefähr" missed the price answer): they match everything
+    // and so carry no evidence. Stored vectors made before a word joined the list
     // still carry it; a query no longer does, which costs such a passage a little cosine and nothing else.
     private static readonly HashSet<string> StopWords = new(
         """
@@ -23,6 +24,8 @@ public static class TextTerms
         bei beim vom zum zur aus nach um als ob dass so mal denn eigentlich gerne gern kurz kurze uns euch ihnen sich man ihre ihren
         eure euren kann können könnt könnte habe hab haben hat habt wird werden gibt frage fragen geht gehts
         brauch brauche brauchen braucht dafür dazu damit darauf
+        aha ah oh hmm hm ja yes yeah yep nope nee lol haha tbh btw exactly roughly approximately approx ungefähr etwa circa ca genau
+        halt eben überhaupt
         """.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Select(Fold),
         StringComparer.Ordinal); // folded as the text is: "für" and "können" were never matched against "fur" and "konnen".
 

@@ -400,6 +400,15 @@ public sealed class LearntBrainTests
     public void WhatTheLeadAskedForIsRead(string text, Intent expected) =>
         Assert.Equal(expected, TestBrain.Reader.Read(text).Intent);
 
+    /// <summary>Dialogues of 2026-12-05 (eighth session): each was answered as the wrong thing (see the reading guards).</summary>
+    [Theory]
+    [InlineData("wir sind ein kleines Fitnessstudio in München, ca 300 Mitglieder", Intent.Other)]
+    [InlineData("we currently use intercom but its expensive and the bot is dumb", Intent.Interest)]
+    [InlineData("hallo, ich hab eure seite gesehen. was unterscheidet euch von chatgpt?", Intent.Question)]
+    [InlineData("your bot is dumb, let me talk to a human", Intent.Human)]
+    public void WhatTheLeadMeantIsRead(string text, Intent expected) =>
+        Assert.Equal(expected, TestBrain.Reader.Read(text).Intent);
+
     [Theory]
     [InlineData("I'm a customer and I want a refund")]
     [InlineData("my customers write that your widget is broken")]

@@ -116,12 +116,15 @@ public sealed class RulesReplyGeneratorTests
     [InlineData(Intent.Pricing, "we can spend up to $2k a month", "en", "budget")]
     [InlineData(Intent.Interest, "mostly people asking about class times and refunds on whatsapp", "en", "picture|Good to know|insight")]
     [InlineData(Intent.Interest, "Wir bekommen ca. 400 Anfragen im Monat über mobile.de und WhatsApp", "de", "vorstellen|Gut zu wissen|Info")]
+    [InlineData(Intent.Other, "wir sind ein kleines Fitnessstudio in München, ca 300 Mitglieder", "de", "vorstellen|Gut zu wissen|Info")]
+    [InlineData(Intent.Other, "schade", "de", "^Verst")]
+    [InlineData(Intent.Other, "oh that's a shame", "en", "^(I understand|Understood)")]
     public void AStatementIsThankedForWhatItTells(Intent intent, string text, string language, string expected)
     {
         var reply = RulesReplyGenerator.Generate(Request(ConversationState.InterestQualification, intent, language, "Stefan", ChannelKind.WhatsApp, 1, text, "Acme"));
 
         Assert.Matches(expected, reply);
-        Assert.DoesNotMatch("Gute Frage|Good question|Glad you asked|Love that|Great to hear", reply);
+        Assert.DoesNotMatch("Gute Frage|Good question|Glad you asked|Love that|Great to hear|^Danke, Stefan!|^Thanks, Stefan!", reply);
     }
 
     [Theory]
@@ -134,6 +137,18 @@ public sealed class RulesReplyGeneratorTests
 
         Assert.Matches(expected, reply);
         Assert.DoesNotMatch("welcome aboard|thank you for choosing|Thanks for letting me know", reply);
+    }
+
+    /// <summary>"ok klingt gut, wie geht's weiter" was cheered at and asked what would make the biggest difference.</summary>
+    [Theory]
+    [InlineData("ok klingt gut, wie geht's weiter", "de", "Gespräch")]
+    [InlineData("sounds good, what are the next steps?", "en", "short call")]
+    public void ALeadAskingWhatHappensNextIsOfferedTheNextStep(string text, string language, string expected)
+    {
+        var reply = RulesReplyGenerator.Generate(Request(ConversationState.ValueProposition, Intent.Interest, language, "Jonas", ChannelKind.WhatsApp, 3, text, "Acme"));
+
+        Assert.Contains(expected, reply, StringComparison.Ordinal);
+        Assert.EndsWith("?", reply, StringComparison.Ordinal);
     }
 
     /// <summary>"Hello, I would like to cancel" was answered with the contract FAQ, and nobody said a colleague would act.</summary>

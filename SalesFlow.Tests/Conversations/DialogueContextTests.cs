@@ -32,6 +32,8 @@ public sealed class DialogueContextTests
     [Theory]
     [InlineData("Thanks! Would it help to see how it works for a case like yours?", PendingPrompt.MeetingOffer)]
     [InlineData("Would you like a demo?", PendingPrompt.MeetingOffer)]
+    [InlineData("Glad it sounds good! The next step is a short call where we look at your setup together. Shall I send you a few times for the call?", PendingPrompt.MeetingOffer)]
+    [InlineData("Freut mich! Als Nächstes schlage ich ein kurzes Gespräch vor, in dem wir uns Ihr Setup gemeinsam ansehen. Soll ich Ihnen ein paar Termine schicken?", PendingPrompt.MeetingOffer)]
     [InlineData("Danke! Hätten Sie Zeit für ein kurzes Gespräch?", PendingPrompt.MeetingOffer)]
     [InlineData("Shall I put together the exact pricing for your setup?", PendingPrompt.PricingOffer)]
     [InlineData("Soll ich Ihnen die genauen Preise für Ihr Setup zusammenstellen?", PendingPrompt.PricingOffer)]

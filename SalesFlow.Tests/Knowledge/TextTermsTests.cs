@@ -10,6 +10,8 @@ public sealed class TextTermsTests
     [InlineData("quick question guys")]
     [InlineData("Kurze Frage: könnt ihr uns das mal bei euch zeigen?", "zeigen")]
     [InlineData("Geht das auch auf Französisch?", "franzosisch")]
+    [InlineData("aha und was kostet das ungefähr", "kostet")]
+    [InlineData("hmm ok, roughly how much is it tbh", "much")]
     public void The_words_a_question_is_wrapped_in_carry_no_evidence(string text, params string[] expected) =>
         Assert.Equal(expected, TextTerms.Words(text));
 

@@ -170,11 +170,12 @@ public sealed class MessageReader(IUtteranceClassifier model)
         // model read as an objection (0.62–0.78); with no cue of their own the rules' plain reading stands. A booking or
         // an order for a number of people ("a table for 4 people") keeps the model's reading. A lead introducing its
         // business ("I'm the ops manager at a 40-person logistics company…") is no support case without a fault, and asking
-        // nothing ("Wir sind eine Sprachschule in München und suchen was für unsere Anfragen") no question.
+        // nothing ("Wir sind eine Sprachschule in München und suchen was für unsere Anfragen") no question, and raising nothing
+        // ("wir sind ein kleines Fitnessstudio in München, ca 300 Mitglieder", 0.88) no objection.
         var keepRules = learnt.IntentProbability < thresholds.Intent || learnt.Intent == Intent.OptOut
             || (learnt.Intent == Intent.Meeting && rules.Intent != Intent.Meeting && (IntentRules.RefersToAPastMeeting(lead) || IntentRules.AsksWhatTheProductDoes(lead)))
             || (learnt.Intent == Intent.Human && !ModelMayHandOver(learnt, lead))
-            || (learnt.Intent == Intent.Support && rules.Intent is Intent.Greeting or Intent.Interest or Intent.Other && IntentRules.IntroducesItself(lead))
+            || (learnt.Intent is Intent.Support or Intent.Objection && rules.Intent is Intent.Greeting or Intent.Interest or Intent.Other && IntentRules.IntroducesItself(lead))
             || (learnt.Intent == Intent.Question && rules.Intent is Intent.Greeting or Intent.Interest && lead.QuestionMarks == 0 && IntentRules.IntroducesItself(lead))
             || (rules.Intent == Intent.Other && (learnt.Intent is Intent.Objection or Intent.Support or Intent.Question) && LeadSignalRules.StatesTeamSize(text));
         return keepRules ? (rules.Intent, rules.Confidence) : (learnt.Intent, Math.Round(learnt.IntentProbability, 2));
@@ -186,7 +187,8 @@ public sealed class MessageReader(IUtteranceClassifier model)
     /// support case; a price, meeting, purchase or hand-over reading of either half still counts.
     /// </summary>
     private static bool IsPainStatement(MessageAnalysis rules, LearntReading learnt, LeadText lead) =>
-        (rules.Intent is Intent.Other or Intent.Greeting or Intent.Interest or Intent.Question or Intent.Support)
+        (rules.Intent is Intent.Other or Intent.Greeting or Intent.Interest or Intent.Question or Intent.Support
+            || (rules.Intent == Intent.Human && !IntentRules.AsksForAPerson(lead) && !IntentRules.AsksIfBot(lead))) // "…but the bot is dumb": the lead's own tool
         && (learnt.Intent is Intent.Objection or Intent.Support or Intent.Question or Intent.Other or Intent.Greeting or Intent.Interest)
         && IntentRules.DescribesPain(lead);
 

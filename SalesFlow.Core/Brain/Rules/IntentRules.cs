@@ -75,7 +75,11 @@ internal static partial class IntentRules
         "what happens|what would happen|was passiert|was geschieht & if|when|wenn|falls",
         // "Kannst du mir kurz erklären was ihr genau macht?" (a clause's word order) was thanked and asked what to improve.
         "was ihr genau macht|was ihr macht|was ihr so macht|was ihr anbietet|was sie genau machen|was sie anbieten|was genau ihr",
-        "what|wat & you guys|u guys|yall|you all & do|offer|sell");
+        "what|wat & you guys|u guys|yall|you all & do|offer|sell",
+        // "was unterscheidet euch von chatgpt?" was read as a support case (0.54) and apologised to.
+        // Only in a question's words: "better than", "anders als" are as often a statement ("unser altes Tool war besser als …").
+        "how are you different|how is it different|how is this different|what makes you different|what makes it different|how do you compare|how does it compare",
+        "was unterscheidet|worin unterscheidet|wie unterscheidet|was ist der unterschied|whats the difference|what is the difference|was macht euch anders|was macht sie anders");
 
     /// <summary>Whether the message asks what the business does or who uses it (<see cref="AboutTheBusiness"/>).</summary>
     public static bool AsksAboutTheBusiness(LeadText lead) => AboutTheBusiness.IsMatch(lead.Words);
@@ -113,6 +117,9 @@ internal static partial class IntentRules
         "manuell|per hand|von hand|haendisch & eintrag*|eingeb*|kopier*|uebertrag*|pfleg*|alles", "abtipp*",
         "nicht hinterher|ueberfordert|ueberlastet", "verpass* & anfragen|leads|kunden|chancen|auftraege",
         "keiner da|niemand da|keiner erreichbar|niemand erreichbar|nicht erreichbar|nobody there|no one there|nobody around|no one around|nobody available|no one available|nobody is around|no one is around|nobody is there|no one is there|nobody is available|no one is available|nobody in the office|no one in the office & abends|wochenende*|nachts|feierabend|evening*|weekend*|night*|after hours",
+        // "we currently use intercom but its expensive and the bot is dumb" was told "Fair question": the lead's current
+        // tool falling short is its pain.
+        "we use|we are using|were using|currently use|currently using|wir nutzen|wir verwenden|nutzen aktuell|nutzen derzeit & but|aber|though|however & expensive|pricey|dumb|stupid|useless|clunky|slow|annoying|sucks|limited|bad|terrible|teuer|dumm|umstaendlich|langsam|nervig|nervt|schlecht|begrenzt|veraltet|outdated",
         "bleib* liegen|liegen bleiben|liegenbleiben", "vergess* & nachzufassen|nachfassen|zurueckzurufen|zu antworten|zurueckzuschreiben|zu reagieren", "zu langsam & antwort*|reagier*");
 
     /// <summary>A fault in the product itself: a support case, not a pain to sell against.</summary>
@@ -356,6 +363,9 @@ internal static partial class IntentRules
     /// (Its intent stays a hand-over: that is how the labelled data reads a bot question.)
     /// </summary>
     public static bool OnlyAsksIfBot(LeadText lead) => AsksIfBot(lead) && !WantsAPerson.IsMatch(lead.Words);
+
+    /// <summary>Whether the lead asks for a person in words ("I'd like to talk to someone", "Ich möchte einen Mitarbeiter sprechen").</summary>
+    public static bool AsksForAPerson(LeadText lead) => WantsAPerson.IsMatch(lead.Words);
 
     private static readonly PhraseRuleSet BotQuestion = new(
         "is this|is it|are you|am i talking to|am i chatting with|am i speaking to|am i writing to & bot|chatbot|robot|ai|automated|machine|human|real person",
@@ -872,6 +882,23 @@ internal static partial class IntentRules
 
     /// <summary>Whether the lead asks how to begin (<see cref="HowToStart"/>) without naming a fault in the product.</summary>
     public static bool AsksHowToStart(LeadText lead) => HowToStart.IsMatch(lead.Words) && !ReportsAFault(lead);
+
+    /// <summary>
+    /// "ok klingt gut, wie geht's weiter", "what are the next steps?": the lead asks SalesFlow to lead on (it was cheered at and
+    /// asked what would make the biggest difference). Read as it is (mostly interest); the reply proposes the next step.
+    /// </summary>
+    private static readonly PhraseRuleSet NextStep = new(
+        "next step|next steps|what happens next|whats next|how do we proceed|how do i proceed|how to proceed|where do we go from here|how do we move forward",
+        "wie geht es weiter|wie gehts weiter|wie geht s weiter|wie gehen wir vor|wie machen wir weiter|naechste schritt|naechsten schritt|naechste schritte|naechsten schritte");
+
+    /// <summary>Whether the lead asks what happens next (<see cref="NextStep"/>).</summary>
+    public static bool AsksForTheNextStep(LeadText lead) => NextStep.IsMatch(lead.Words);
+
+    /// <summary>"schade", "too bad": a lead's disappointment, which was thanked for ("Danke, Lukas!").</summary>
+    private static readonly PhraseRuleSet Regret = new("schade|=bummer|too bad|what a pity|=pity|what a shame|thats a shame|thats a pity|sehr schade|echt schade");
+
+    /// <summary>Whether the lead voices disappointment (<see cref="Regret"/>).</summary>
+    public static bool ExpressesRegret(LeadText lead) => Regret.IsMatch(lead.Words);
 
     private static readonly PhraseRuleSet SmallTalk = new(
         // "Wie geht es jetzt weiter?" asks for the next step, not how SalesFlow is.

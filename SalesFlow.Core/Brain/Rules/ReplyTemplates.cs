@@ -73,6 +73,21 @@ internal static class ReplyTemplates
     /// For a lead describing how its business works (its customers' questions, its volume, who it is): thanked for the
     /// picture, not cheered at ("Love that, thanks for your interest" answered "people ask us about refunds").
     /// </summary>
+    /// <summary>For a lead asking what happens next ("ok klingt gut, wie geht's weiter"), before a meeting is set: SalesFlow leads on.</summary>
+    public static readonly Variants NextStepOpeners = new(
+        ["Glad it sounds good{, name}!", "Great that you'd like to move forward{, name}!"],
+        ["Freut mich, dass es gut klingt{, name}!", "Schön, dass Sie weitermachen möchten{, name}!"]);
+
+    /// <summary>The step after <see cref="NextStepOpeners"/>: a call, which a "yes" books (DialogueContext reads the offer).</summary>
+    public static readonly Variants NextStepOffer = new(
+        ["The next step is a short call where we look at your setup together. Shall I send you a few times for the call?"],
+        ["Als Nächstes schlage ich ein kurzes Gespräch vor, in dem wir uns Ihr Setup gemeinsam ansehen. Soll ich Ihnen ein paar Termine schicken?"]);
+
+    /// <summary>For a lead's disappointment ("schade" after hearing what is not there): understood, not thanked.</summary>
+    public static readonly Variants RegretOpeners = new(
+        ["I understand{, name}.", "Understood{, name}, and thanks for being open about it."],
+        ["Verstehe{, name}.", "Verständlich{, name}, danke für die offenen Worte."]);
+
     public static readonly Variants ContextOpeners = new(
         ["Thanks{, name}, that helps me picture how it works for you.", "Good to know{, name}, thanks for the context.", "Thanks for the insight{, name}, that's useful to know."],
         ["Danke{, name}, so kann ich mir gut vorstellen, wie es bei Ihnen läuft.", "Gut zu wissen{, name}, danke für den Einblick.", "Danke für die Info{, name}, das hilft mir weiter."]);

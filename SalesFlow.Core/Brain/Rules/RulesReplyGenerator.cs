@@ -158,6 +158,12 @@ public sealed class RulesReplyGenerator : IReplyGenerator
             return (Pick(OtherLanguageAnswer, german, seed), string.Empty);
         }
 
+        // "ok klingt gut, wie geht's weiter" was cheered at and asked what would make the biggest difference: SalesFlow leads on.
+        if (intent is Intent.Interest or Intent.Other or Intent.Question or Intent.Greeting && state < ConversationState.ClosingAttempt && IntentRules.AsksForTheNextStep(lead))
+        {
+            return (Pick(NextStepOpeners, german, seed), Pick(NextStepOffer, german, seed));
+        }
+
         // A question the client's knowledge base answers: say what it says (the only facts the rules brain states), then move on.
         // "Wie schnell könnten wir starten?" (a buying signal, read as one) is answered with what the knowledge says about starting.
         // A customer asking to cancel is a colleague's case, not a question the terms in the knowledge answer.
@@ -217,6 +223,9 @@ public sealed class RulesReplyGenerator : IReplyGenerator
 
             case Intent.Interest or Intent.Other when IntentRules.DescribesCustomersQuestions(lead) || IntentRules.IntroducesItself(lead) || IntentRules.StatesTrafficVolume(lead, request.LeadText):
                 return (Pick(ContextOpeners, german, seed), Ask(StateQuestions[state]));
+
+            case Intent.Other when IntentRules.ExpressesRegret(lead):
+                return (Pick(RegretOpeners, german, seed), Ask(StateQuestions[state]));
 
             case Intent.Objection:
                 var (objectionOpener, objectionQuestion) = Objections[ClassifyObjection(request.LeadText)];
