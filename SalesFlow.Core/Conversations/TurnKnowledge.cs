@@ -49,14 +49,16 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
     }
 
     /// <summary>
-    /// What to search for: each sentence that ends in a question mark, split where a second question is joined to it
-    /// ("…DSGVO-konform und wo werden die Daten gespeichert?"); the whole text when it asks nothing. At most
+    /// What to search for: each sentence that ends in a question mark (with the sentence before it when it names
+    /// nothing), split where a second question is joined to it ("…DSGVO-konform und wo werden die Daten
+    /// gespeichert?"); the whole text when it asks nothing. At most
     /// <see cref="MaxQueries"/>, the first ones.
     /// </summary>
     internal static IReadOnlyList<string> QuestionsIn(string text)
     {
         var questions = new List<string>();
         var start = 0;
+        var previous = 0;
         for (var i = 0; i < text.Length; i++)
         {
             // A full stop inside a word ("z.B.", "gmail.com", "2.5") ends no sentence.
@@ -64,9 +66,13 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
             {
                 if (text[i] == '?' && text[start..(i + 1)].Trim() is { Length: > 1 } question)
                 {
+                    // "Wir nutzen kein Cal.com sondern Doctolib. Geht das trotzdem?": a question that names nothing
+                    // asks about the sentence before it.
+                    question = TextTerms.Words(question).Count == 0 ? text[previous..(i + 1)].Trim() : question;
                     questions.AddRange(JoinedQuestions().Split(question).Select(q => q.Trim()).Where(q => q.Length > 1));
                 }
 
+                previous = start;
                 start = i + 1;
             }
         }

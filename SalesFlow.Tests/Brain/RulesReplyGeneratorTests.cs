@@ -202,6 +202,37 @@ public sealed class RulesReplyGeneratorTests
         Assert.True(RulesReplyGenerator.LeavesTheQuestionToTheTeam(request));
     }
 
+    /// <summary>A practice asking about Doctolib after the calendar answer was sent the calendar answer's English twin.</summary>
+    [Fact]
+    public void AGermanLeadIsNotSentTheEnglishTwinOfAnAnswerJustGiven()
+    {
+        string[] knowledge =
+        [
+            "[kalender-de] Q: Kann es Termine buchen?\nA: Es bietet echte freie Zeiten aus Ihrem Cal.com-Kalender an und bucht die gewählte. Ohne Cal.com nutzt es einen eigenen Kalender.",
+            "[calendar-en] Q: Can it book meetings?\nA: It offers real free slots from your Cal.com calendar and books the one the lead picks. Without Cal.com it uses its own calendar.",
+        ];
+        const string text = "Wir nutzen allerdings kein Cal.com sondern Doctolib. Geht das trotzdem?";
+        var first = RulesReplyGenerator.Generate(Request(ConversationState.InterestQualification, Intent.Question, "de", "Anna", ChannelKind.WhatsApp, 1, "Kann Ihr System Termine eintragen?", "Acme") with { Knowledge = knowledge });
+        var history = new[] { new HistoryMessage(true, "Kann Ihr System Termine eintragen?", ChannelKind.WhatsApp, DateTimeOffset.UnixEpoch), new HistoryMessage(false, first, ChannelKind.WhatsApp, DateTimeOffset.UnixEpoch) };
+        var request = Request(ConversationState.ValueProposition, Intent.Question, "de", "Anna", ChannelKind.WhatsApp, 2, text, "Acme") with { Knowledge = knowledge, History = history };
+
+        var second = RulesReplyGenerator.Generate(request);
+
+        Assert.Contains("Ohne Cal.com", first, StringComparison.Ordinal);
+        Assert.DoesNotContain("Cal.com calendar", second, StringComparison.Ordinal);
+        Assert.True(RulesReplyGenerator.LeavesTheQuestionToTheTeam(request));
+    }
+
+    /// <summary>An English-only knowledge base still answers a German lead (better an English fact than none).</summary>
+    [Fact]
+    public void AnAnswerOnlyInAnotherLanguageIsStillGiven()
+    {
+        var reply = RulesReplyGenerator.Generate(Request(ConversationState.InterestQualification, Intent.Question, "de", "Anna", ChannelKind.WhatsApp, 1, "Kann es Termine buchen?", "Acme")
+            with { Knowledge = ["[calendar-en] Q: Can it book meetings?\nA: It offers real free slots from your Cal.com calendar and books the one the lead picks."] });
+
+        Assert.Contains("Cal.com calendar", reply, StringComparison.Ordinal);
+    }
+
     /// <summary>"Why should I switch?" and "what's different exactly?" were both answered "Good question, Emma! I'd rather…".</summary>
     [Theory]
     [InlineData("en", "Why should I switch?", "what's different exactly?")]

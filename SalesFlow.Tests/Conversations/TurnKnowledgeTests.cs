@@ -43,6 +43,7 @@ public sealed class TurnKnowledgeTests
     [InlineData("Ist das System DSGVO-konform und wo werden die Daten gespeichert?", "Ist das System DSGVO-konform|wo werden die Daten gespeichert?")]
     [InlineData("Could you explain how it helps, and what does it cost?", "Could you explain how it helps|what does it cost?")]
     [InlineData("Do you have apples and pears?", "Do you have apples and pears?")]
+    [InlineData("Danke für die Info. Wir nutzen allerdings kein Cal.com sondern Doctolib. Geht das trotzdem?", "Wir nutzen allerdings kein Cal.com sondern Doctolib. Geht das trotzdem?")]
     public void TheLeadsQuestionsAreWhatIsSearchedFor(string text, string queries) =>
         Assert.Equal(queries.Split('|'), TurnKnowledge.QuestionsIn(text));
 

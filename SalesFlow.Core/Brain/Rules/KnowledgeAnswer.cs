@@ -11,17 +11,17 @@ internal static class KnowledgeAnswer
     /// was given the licence-fee answer of the turn before word for word; a follow-up the knowledge base answers no better
     /// is the team's to answer.
     /// </summary>
-    public static string? From(IReadOnlyList<string>? knowledge, int maxChars, IReadOnlyList<string> recentReplies)
+    /// <param name="language">The reply's language. A passage in another one is taken only when none in the reply's language
+    /// was found: a German lead whose German answer had just been given was sent its English twin.</param>
+    public static string? From(IReadOnlyList<string>? knowledge, int maxChars, IReadOnlyList<string> recentReplies, string language)
     {
-        foreach (var passage in knowledge ?? [])
-        {
-            if (Answer(passage, maxChars) is { } answer && !recentReplies.Any(r => r.Contains(answer[..Math.Min(answer.Length, 60)], StringComparison.Ordinal)))
-            {
-                return answer;
-            }
-        }
-
-        return null;
+        var answers = (knowledge ?? []).Select(p => Answer(p, maxChars)).OfType<string>()
+            .Select(a => (Text: a, SameLanguage: LanguageDetector.Detect(LeadText.Parse(a)) == language)).ToList();
+        var anyInLanguage = answers.Any(a => a.SameLanguage);
+        return answers
+            .Where(a => a.SameLanguage || !anyInLanguage)
+            .Select(a => a.Text)
+            .FirstOrDefault(a => !recentReplies.Any(r => r.Contains(a[..Math.Min(a.Length, 60)], StringComparison.Ordinal)));
     }
 
     private static string? Answer(string passage, int maxChars)

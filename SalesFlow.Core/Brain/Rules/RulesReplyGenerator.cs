@@ -61,7 +61,7 @@ public sealed class RulesReplyGenerator : IReplyGenerator
 
     private static string Generate(ReplyRequest request, uint seed)
     {
-        var german = string.Equals(request.Analysis.Language, "de", StringComparison.OrdinalIgnoreCase);
+        var german = ReplyLanguage(request) == "de";
         var name = CleanName(request.LeadName);
         var client = string.IsNullOrWhiteSpace(request.ClientName) ? (german ? "uns" : "us") : request.ClientName.Trim();
         var email = !request.Channel.IsShortForm();
@@ -169,7 +169,7 @@ public sealed class RulesReplyGenerator : IReplyGenerator
         // A customer asking to cancel is a colleague's case, not a question the terms in the knowledge answer.
         var asksHowToStart = intent == Intent.Purchase && IntentRules.AsksHowToStart(lead);
         var cancels = intent == Intent.Support && IntentRules.AsksToCancel(lead);
-        if ((intent is Intent.Question or Intent.Pricing or Intent.Interest or Intent.Greeting or Intent.Other or Intent.Support || asksHowToStart) && !cancels && KnowledgeAnswer.From(request.Knowledge, email ? 600 : 200, LatestReplies(request)) is { } answer)
+        if ((intent is Intent.Question or Intent.Pricing or Intent.Interest or Intent.Greeting or Intent.Other or Intent.Support || asksHowToStart) && !cancels && KnowledgeAnswer.From(request.Knowledge, email ? 600 : 200, LatestReplies(request), ReplyLanguage(request)) is { } answer)
         {
             var follow = intent == Intent.Pricing ? IntentQuestions[Intent.Pricing] : StateQuestions[state];
             return (answer.Replace("{", "(", StringComparison.Ordinal).Replace("}", ")", StringComparison.Ordinal), Ask(follow));
@@ -249,7 +249,7 @@ public sealed class RulesReplyGenerator : IReplyGenerator
     {
         ArgumentNullException.ThrowIfNull(request);
         var intent = request.Analysis.Intent;
-        if (intent is not (Intent.Question or Intent.Other) || request.Analysis.IsStronglyNegative || KnowledgeAnswer.From(request.Knowledge, 600, LatestReplies(request)) is not null)
+        if (intent is not (Intent.Question or Intent.Other) || request.Analysis.IsStronglyNegative || KnowledgeAnswer.From(request.Knowledge, 600, LatestReplies(request), ReplyLanguage(request)) is not null)
         {
             return false;
         }
@@ -259,6 +259,10 @@ public sealed class RulesReplyGenerator : IReplyGenerator
             && !IntentRules.AsksWhoWeAre(lead) && !IntentRules.AnnouncesAQuestion(lead) && !IntentRules.AsksAboutTheLanguage(lead)
             && !IntentRules.AsksForAnotherLanguage(lead) && !IntentRules.AsksForMaterials(lead);
     }
+
+    /// <summary>German for a German lead, English for everyone else (the rules brain writes these two).</summary>
+    private static string ReplyLanguage(ReplyRequest request) =>
+        string.Equals(request.Analysis.Language, "de", StringComparison.OrdinalIgnoreCase) ? "de" : "en";
 
     private static bool KnowsAnEmailAddress(ReplyRequest request) =>
         request.Insights?.Facts.Email is not null || (request.KeyFacts ?? []).Any(f => f.StartsWith("email:", StringComparison.Ordinal));
