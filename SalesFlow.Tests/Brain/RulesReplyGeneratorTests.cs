@@ -103,6 +103,7 @@ public sealed class RulesReplyGeneratorTests
     [InlineData(Intent.Other, "ok what about zapier?", "rather than guess|than a guess|my colleagues")]
     [InlineData(Intent.Other, "und was ist mit Instagram?", "statt zu raten|Kollegen")]
     [InlineData(Intent.Other, "quick one: how do I add a second WhatsApp number?", "rather than guess|than a guess|my colleagues")]
+    [InlineData(Intent.Other, "ok and whats the catch", "rather than guess|than a guess|my colleagues")]
     public void TheReplyAnswersWhatTheLeadAsked(Intent intent, string text, string expected)
     {
         var language = text.Contains("Ihnen", StringComparison.Ordinal) || text.StartsWith("und", StringComparison.Ordinal) ? "de" : "en";
@@ -179,6 +180,8 @@ public sealed class RulesReplyGeneratorTests
     [InlineData(Intent.Other, "how are you doing today?", "rather than guess|than a guess|my colleagues")]
     [InlineData(Intent.Other, "really?", "rather than guess|than a guess|my colleagues")]
     [InlineData(Intent.Other, "what a great idea, thanks", "rather than guess|than a guess|my colleagues")]
+    [InlineData(Intent.Other, "ok what a great idea", "rather than guess|than a guess|my colleagues")]
+    [InlineData(Intent.Other, "ok so what", "rather than guess|than a guess|my colleagues")]
     public void AReplyDoesNotAnswerWhatWasNotAsked(Intent intent, string text, string unexpected)
     {
         var reply = RulesReplyGenerator.Generate(Request(ConversationState.InterestQualification, intent, "en", "Lisa", ChannelKind.WhatsApp, 1, text, "Acme"));
@@ -627,6 +630,8 @@ public sealed class RulesReplyGeneratorTests
     [InlineData("Puh, das ist schon ne Menge Holz", "de", "Price")]
     [InlineData("Aktuell haben wir keine Zeit dafür", "de", "Timing")]
     [InlineData("we're slammed currently", "en", "Timing")]
+    [InlineData("we're not ready till Q2 probably", "en", "Timing")]
+    [InlineData("Wir sind noch nicht so weit, vielleicht im nächsten Quartal", "de", "Timing")]
     [InlineData("Wir haben schon eine Lösung dafür", "de", "StatusQuo")]
     [InlineData("we're happy with our current provider", "en", "StatusQuo")]
     public async Task AnObjectionIsMetByItsKind(string text, string language, string objection)

@@ -12,6 +12,7 @@ public sealed class TextTermsTests
     [InlineData("Geht das auch auf Französisch?", "franzosisch")]
     [InlineData("aha und was kostet das ungefähr", "kostet")]
     [InlineData("hmm ok, roughly how much is it tbh", "much")]
+    [InlineData("wat does it cost u guys", "cost")]
     [InlineData("Kann Ihr System Termine direkt in unseren Kalender eintragen?", "system", "termine", "kalender", "eintragen")]
     public void The_words_a_question_is_wrapped_in_carry_no_evidence(string text, params string[] expected) =>
         Assert.Equal(expected, TextTerms.Words(text));

@@ -787,11 +787,12 @@ internal static partial class IntentRules
             return false;
         }
 
-        // "what if we start small": a question word first and four words or more asks without a question mark; "what a
-        // great idea" and "how nice is that" exclaim.
+        // "what if we start small": a question word first (after "ok", "and"…: "ok and whats the catch") and three words
+        // or more from it asks without a question mark; "what a great idea" and "how nice is that" exclaim.
         if (lead.QuestionMarks == 0)
         {
-            return lead.Words.Count >= 4 && OpenQuestionWords.Contains(lead.Words[0]) && !Exclamations.Contains(lead.Words[1]);
+            var from = lead.Words.SkipWhile(QuestionLeadIns.Contains).ToList();
+            return from.Count >= 3 && lead.Words.Count >= 4 && OpenQuestionWords.Contains(from[0]) && !Exclamations.Contains(from[1]);
         }
 
         var questions = lead.Original.Split('?');

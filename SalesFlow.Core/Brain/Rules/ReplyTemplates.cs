@@ -119,8 +119,8 @@ internal static class ReplyTemplates
 
     /// <summary>Where the material should go, when SalesFlow knows no address of the lead.</summary>
     public static readonly Variants MaterialsWhereQuestion = new(
-        ["Which e-mail address should they go to?"],
-        ["An welche E-Mail-Adresse dürfen wir sie senden?"]);
+        ["Which e-mail address should we send it to?"],
+        ["An welche E-Mail-Adresse dürfen wir es senden?"]);
 
     /// <summary>A hand-over after "Is this a bot?": the question is answered truthfully before a colleague takes over.</summary>
     public static readonly Variants BotDisclosureAndHandOver = new(

@@ -326,8 +326,11 @@ public sealed class RulesReplyGenerator : IReplyGenerator
             return ObjectionKind.StatusQuo;
         }
 
+        // "we're not ready till Q2 probably" was asked for its biggest concern.
         if (Any("time", "busy", "later", "next year", "right now", "priority", "swamped", "slammed", "snowed under", "hectic", "bandwidth", "capacity",
-                "zeit", "später", "nächstes jahr", "moment", "gerade", "stressig", "land unter", "ausgelastet", "kapazität"))
+                "not ready", "next quarter", "next month", "few months", " q1", " q2", " q3", " q4",
+                "zeit", "später", "nächstes jahr", "moment", "gerade", "stressig", "land unter", "ausgelastet", "kapazität",
+                "nicht so weit", "nicht bereit", "quartal", "nächsten monat", "paar monaten"))
         {
             return ObjectionKind.Timing;
         }
