@@ -406,6 +406,9 @@ public sealed class LearntBrainTests
     [InlineData("we currently use intercom but its expensive and the bot is dumb", Intent.Interest)]
     [InlineData("hallo, ich hab eure seite gesehen. was unterscheidet euch von chatgpt?", Intent.Question)]
     [InlineData("your bot is dumb, let me talk to a human", Intent.Human)]
+    [InlineData("Wie viel Aufwand ist die Einrichtung für uns?", Intent.Question)]
+    [InlineData("how much time does the setup take?", Intent.Question)]
+    [InlineData("Wie viel kostet die Einrichtung?", Intent.Pricing)]
     public void WhatTheLeadMeantIsRead(string text, Intent expected) =>
         Assert.Equal(expected, TestBrain.Reader.Read(text).Intent);
 

@@ -44,6 +44,7 @@ public sealed class TurnKnowledgeTests
     [InlineData("Could you explain how it helps, and what does it cost?", "Could you explain how it helps|what does it cost?")]
     [InlineData("Do you have apples and pears?", "Do you have apples and pears?")]
     [InlineData("Danke für die Info. Wir nutzen allerdings kein Cal.com sondern Doctolib. Geht das trotzdem?", "Wir nutzen allerdings kein Cal.com sondern Doctolib. Geht das trotzdem?")]
+    [InlineData("Hello! I run a small online shop. Mostly Instagram DMs and emails. Could this help?", "Mostly Instagram DMs and emails. Could this help?")]
     public void TheLeadsQuestionsAreWhatIsSearchedFor(string text, string queries) =>
         Assert.Equal(queries.Split('|'), TurnKnowledge.QuestionsIn(text));
 

@@ -113,6 +113,12 @@ public sealed class MessageReader(IUtteranceClassifier model)
             return (Intent.Interest, Math.Max(rules.Confidence, ClearCue));
         }
 
+        // "Wie viel Aufwand ist die Einrichtung für uns?" was read as a price question (0.98): it asks the effort.
+        if ((rules.Intent == Intent.Pricing || learnt.Intent == Intent.Pricing) && IntentRules.AsksHowMuchEffort(lead))
+        {
+            return (Intent.Question, Math.Max(rules.Confidence, ClearCue));
+        }
+
         // "Und wie sieht es mit dem Datenschutz aus, wir sind eine Arztpraxis" was read as an objection (0.73).
         if (rules.Intent is Intent.Other or Intent.Question && learnt.Intent is Intent.Objection or Intent.Other or Intent.Support && IntentRules.AsksHowItStands(lead))
         {

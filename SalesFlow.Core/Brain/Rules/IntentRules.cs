@@ -895,6 +895,13 @@ internal static partial class IntentRules
     /// <summary>Whether the lead asks what happens next (<see cref="NextStep"/>).</summary>
     public static bool AsksForTheNextStep(LeadText lead) => NextStep.IsMatch(lead.Words);
 
+    /// <summary>"Wie viel Aufwand ist die Einrichtung für uns?" was read as a price question by both halves (its "wie viel").</summary>
+    private static readonly PhraseRuleSet HowMuchEffort = new(
+        "how much|wie viel|wieviel & effort|work|hassle|time|aufwand|arbeit|zeit & !cost|costs|price*|pricing|pay|money|kostet|kosten|preis*|geld|zahlen|euro|dollar|budget");
+
+    /// <summary>Whether the lead asks how much effort or time something takes, not what it costs (<see cref="HowMuchEffort"/>).</summary>
+    public static bool AsksHowMuchEffort(LeadText lead) => HowMuchEffort.IsMatch(lead.Words);
+
     /// <summary>"schade", "too bad": a lead's disappointment, which was thanked for ("Danke, Lukas!").</summary>
     private static readonly PhraseRuleSet Regret = new("schade|=bummer|too bad|what a pity|=pity|what a shame|thats a shame|thats a pity|sehr schade|echt schade");
 
