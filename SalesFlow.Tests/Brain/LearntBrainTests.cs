@@ -407,6 +407,9 @@ public sealed class LearntBrainTests
     [InlineData("hallo, ich hab eure seite gesehen. was unterscheidet euch von chatgpt?", Intent.Question)]
     [InlineData("your bot is dumb, let me talk to a human", Intent.Human)]
     [InlineData("Wie viel Aufwand ist die Einrichtung für uns?", Intent.Question)]
+    [InlineData("eh maybe. what does it even do", Intent.Question)]
+    [InlineData("Niemand hat unsere Anfrage beantwortet, ich warte seit einer Woche", Intent.Support)]
+    [InlineData("Hi, ich bin Markus von einer Immobilienfirma. Wir bekommen über Immoscout viele Anfragen, die keiner rechtzeitig beantwortet", Intent.Interest)]
     [InlineData("how much time does the setup take?", Intent.Question)]
     [InlineData("Wie viel kostet die Einrichtung?", Intent.Pricing)]
     public void WhatTheLeadMeantIsRead(string text, Intent expected) =>

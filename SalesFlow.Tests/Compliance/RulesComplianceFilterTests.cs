@@ -82,6 +82,7 @@ public sealed class RulesComplianceFilterTests
     [InlineData("Don't miss out, places are limited-time only.")]
     [InlineData("Das Angebot gilt nur heute.")]
     [InlineData("Letzte Chance, sofort zuschlagen!")]
+    [InlineData("Handeln Sie sofort.")]
     public void PressureIsRemoved(string pressure)
     {
         var result = Check($"Thanks, Anna. {pressure} When would a short call suit you?");
@@ -90,6 +91,13 @@ public sealed class RulesComplianceFilterTests
         Assert.Equal("Thanks, Anna. When would a short call suit you?", result.Text);
         Assert.Contains(ComplianceRules.Pressure, result.RuleIds);
     }
+
+    /// <summary>The demo FAQ's "Sie können es sofort ausprobieren" was cut from a reply as pressure: "sofort" alone urges nobody.</summary>
+    [Theory]
+    [InlineData("Sie können es sofort ausprobieren: Sie betreiben es selbst.")]
+    [InlineData("Ich melde mich sofort, wenn ich mehr weiß.")]
+    public void ImmediacyWithoutUrgingIsNoPressure(string text) =>
+        Assert.Equal(ComplianceVerdict.Pass, Check(text).Verdict);
 
     [Theory]
     [InlineData("You can also ask our customer jane.doe@othercompany.com about us.")]

@@ -224,7 +224,8 @@ public sealed class MessageReader(IUtteranceClassifier model)
     /// rules' "fix" cue agreed). A question that names a fault in the product is left to the others.
     /// </summary>
     private static bool AsksAboutTheBusiness(MessageAnalysis rules, LearntReading learnt, LeadText lead) =>
-        (rules.Intent is Intent.Question or Intent.Support) && (learnt.Intent is Intent.Other or Intent.Support or Intent.Greeting)
+        ((rules.Intent is Intent.Question or Intent.Support && learnt.Intent is Intent.Other or Intent.Support or Intent.Greeting)
+            || (rules.Intent == Intent.Other && learnt.Intent == Intent.Interest)) // "eh maybe. what does it even do" was cheered at
         && IntentRules.AsksAboutTheBusiness(lead) && !IntentRules.ReportsAFault(lead);
 
     /// <summary>

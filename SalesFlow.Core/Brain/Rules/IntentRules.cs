@@ -64,7 +64,7 @@ internal static partial class IntentRules
     /// "Was macht ihr eigentlich genau?" (0.79) as other and "how does your thing fix that?" as a support case.
     /// </summary>
     private static readonly PhraseRuleSet AboutTheBusiness = new(
-        "what do you & do|offer|sell", "what does it do", "what does & your & do", "what is this|whats this|what is it exactly",
+        "what do you & do|offer|sell", "what does it do", "what does it even do|what does it actually do|what does it really do|what does this even do", "what does & your & do", "what is this|whats this|what is it exactly",
         "what exactly is|what exactly do", "who uses it|who uses this|who is it for|who is this for|who are your customers",
         "how does it work|how does this work", "was macht ihr|was machen sie|was macht ihre|was macht eure",
         "was bietet ihr|was bieten sie|was ist das genau|was genau ist|was genau macht", "wer nutzt|wer verwendet|fuer wen ist",
@@ -111,6 +111,9 @@ internal static partial class IntentRules
         "doesnt do|does not do|dont do|cant do|cannot do & well|properly|good|great|reliably", "groesste problem|groesstes problem|hauptproblem|unser problem ist", "problem & dass|that & wir|uns|unser*|we|us|our",
         "erst am naechsten tag|erst am naechsten morgen|next day|next morning|till morning|until morning & antwort*|answer*|repl*|respon*", "schaff* & nicht & alle|anfragen|beantwort*|antwort*|nachricht*",
         "niemand antwortet|keiner antwortet|unbeantwortet & wir|uns|unser*",
+        // "Wir bekommen über Immoscout viele Anfragen, die keiner rechtzeitig beantwortet" was greeted and asked what brings it.
+        // (Only with what the lead receives: "niemand hat unsere Anfrage beantwortet" is a complaint about the business.)
+        "bekommen|erhalten|kriegen|viele & keiner|niemand & rechtzeitig|schnell genug|beantwortet|beantworten",
         "verlier* & ueberblick|leads|anfragen|kunden|interessenten", "keinen ueberblick|ueberblick fehlt",
         "geh* & unter & anfrage*|lead*|nachricht*|mails|kunde*|interessent*",
         "stunden & kopier*|abtipp*|verbring*", "zu viel zeit & kostet|kosten|verlier*|verbring*|geht", "zeitaufw*",
