@@ -170,7 +170,7 @@ public sealed class ConversationEngine(
         var checkBackAt = await CheckBackAsync(text, insights.Analysis, answered.CreatedAt, zone, LastPrompt);
         if (checkBackAt is { } checkBack)
         {
-            reading = new DialogueReading(Intent.Objection, FollowUps.CheckBack.Confirmation(checkBack, zone, lead.Language ?? insights.Analysis.Language, lead.AddressedAs));
+            reading = new DialogueReading(Intent.Objection, FollowUps.CheckBack.Confirmation(checkBack, zone, lead.Language ?? insights.Analysis.Language, lead.AddressedAs, text));
         }
 
         if (reading?.Intent is { } contextual)

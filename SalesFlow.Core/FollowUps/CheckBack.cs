@@ -48,7 +48,7 @@ public static partial class CheckBack
     {
         ArgumentNullException.ThrowIfNull(leadText);
         var lead = LeadText.Parse(leadText);
-        if (IntentRules.AsksToBeContactedLater(lead))
+        if (IntentRules.AsksToBeContactedLater(lead) || IntentRules.PromisesToGetBack(lead))
         {
             return true;
         }
@@ -77,13 +77,19 @@ public static partial class CheckBack
     }
 
     /// <summary>The reply that says when SalesFlow writes again ("Of course, Anna! I'll write to you again on Mon 14 Dec. …").</summary>
-    public static string Confirmation(DateTimeOffset at, TimeZoneInfo zone, string? language, string? name)
+    /// <param name="leadText">The lead's message: a lead that promised to write itself is told SalesFlow checks in only if it hears nothing.</param>
+    public static string Confirmation(DateTimeOffset at, TimeZoneInfo zone, string? language, string? name, string leadText)
     {
         var day = SlotText.FormatDay(at, zone, language);
         var to = string.IsNullOrWhiteSpace(name) ? "" : ", " + name.Trim();
-        return SlotText.IsGerman(language)
-            ? $"Gerne{to}! Ich melde mich am {day} wieder bei Ihnen. Falls vorher etwas ist, schreiben Sie einfach hier."
-            : $"Of course{to}! I'll write to you again on {day}. If anything comes up before then, just reply here.";
+        var leadWrites = IntentRules.PromisesToGetBack(LeadText.Parse(leadText));
+        return (SlotText.IsGerman(language), leadWrites) switch
+        {
+            (true, true) => $"Gerne{to}! Falls ich bis {day} nichts von Ihnen höre, melde ich mich dann kurz bei Ihnen. Falls vorher etwas ist, schreiben Sie einfach hier.",
+            (true, false) => $"Gerne{to}! Ich melde mich am {day} wieder bei Ihnen. Falls vorher etwas ist, schreiben Sie einfach hier.",
+            (false, true) => $"Sounds good{to}! If I haven't heard from you by {day}, I'll check in then. If anything comes up before, just reply here.",
+            _ => $"Of course{to}! I'll write to you again on {day}. If anything comes up before then, just reply here.",
+        };
     }
 
     /// <summary>Our question when to write again, in the lead's language.</summary>
@@ -91,7 +97,8 @@ public static partial class CheckBack
 
     /// <summary>Whether a text of ours is a <see cref="Confirmation"/> (a letter by e-mail included).</summary>
     public static bool IsConfirmation(string text) =>
-        text.Contains("I'll write to you again on ", StringComparison.Ordinal) || text.Contains("Ich melde mich am ", StringComparison.Ordinal);
+        text.Contains("I'll write to you again on ", StringComparison.Ordinal) || text.Contains("Ich melde mich am ", StringComparison.Ordinal)
+        || text.Contains("I'll check in then.", StringComparison.Ordinal) || text.Contains("melde ich mich dann kurz bei Ihnen", StringComparison.Ordinal);
 
     /// <summary>Whether a text is our question when to check back (the timing objection's question, either language).</summary>
     public static bool AsksWhenToCheckBack(string prompt) =>

@@ -27,14 +27,12 @@ public sealed class CheckBackTests
 
     [Theory]
     [InlineData("Can you call me next week?")]
-    [InlineData("I'll get back to you next week")]
-    [InlineData("Ich melde mich nächste Woche")]
     [InlineData("Guten Morgen, schreiben Sie mir bitte Infos per Mail")]
     [InlineData("don't text me again next week or ever")]
     [InlineData("Can we book a demo next Tuesday?")]
     [InlineData("maybe next week")]
     [InlineData("maybe a call after the holidays?")]
-    public void AMeetingWishTheLeadsOwnPromiseOrAnOptOutIsNoCheckBack(string text) =>
+    public void AMeetingWishOrAnOptOutIsNoCheckBack(string text) =>
         Assert.False(CheckBack.IsRequested(text, lastPrompt: null), text);
 
     [Theory]
@@ -76,7 +74,28 @@ public sealed class CheckBackTests
     [Fact]
     public void TheConfirmationSaysTheDayInTheLeadsLanguage()
     {
-        Assert.Equal("Of course, Anna! I'll write to you again on Mon 14 Dec. If anything comes up before then, just reply here.", CheckBack.Confirmation(Berlin10(2026, 12, 14), Berlin, "en", "Anna"));
-        Assert.Contains("Ich melde mich am Mo., 14. Dez. wieder bei Ihnen", CheckBack.Confirmation(Berlin10(2026, 12, 14), Berlin, "de", "Anna"), StringComparison.Ordinal);
+        Assert.Equal("Of course, Anna! I'll write to you again on Mon 14 Dec. If anything comes up before then, just reply here.", CheckBack.Confirmation(Berlin10(2026, 12, 14), Berlin, "en", "Anna", "text me next week"));
+        Assert.Contains("Ich melde mich am Mo., 14. Dez. wieder bei Ihnen", CheckBack.Confirmation(Berlin10(2026, 12, 14), Berlin, "de", "Anna", "Schreiben Sie mir nächste Woche"), StringComparison.Ordinal);
     }
+
+    /// <summary>"Ok, dann melde ich mich nächste Woche nochmal" was asked what would need to be true, as if it had said no.</summary>
+    [Theory]
+    [InlineData("I'll get back to you next week", "en", "If I haven't heard from you by Mon 14 Dec, I'll check in then.")]
+    [InlineData("Ok, dann melde ich mich nächste Woche nochmal", "de", "Falls ich bis Mo., 14. Dez. nichts von Ihnen höre, melde ich mich dann kurz bei Ihnen.")]
+    public void ALeadPromisingToWriteItselfIsToldSalesFlowChecksInOnlyIfItHearsNothing(string text, string language, string expected)
+    {
+        Assert.True(CheckBack.IsRequested(text, lastPrompt: null));
+        var at = CheckBack.When(text, Written, Berlin);
+        var confirmation = CheckBack.Confirmation(at, Berlin, language, "Anna", text);
+
+        Assert.Equal(Berlin10(2026, 12, 14), at);
+        Assert.Contains(expected, confirmation, StringComparison.Ordinal);
+        Assert.True(CheckBack.IsConfirmation(confirmation));
+    }
+
+    [Theory]
+    [InlineData("I won't get back to you, stop texting")]
+    [InlineData("Ich melde mich nicht mehr")]
+    public void ARefusalIsNoPromise(string text) =>
+        Assert.False(Core.Brain.Rules.IntentRules.PromisesToGetBack(Core.Brain.Rules.LeadText.Parse(text)));
 }

@@ -241,6 +241,20 @@ internal static partial class IntentRules
             + " & after the holidays|after christmas|after new year|next month|next year|in a few weeks|in a couple of weeks|in two weeks|in 2 weeks|in three weeks|in a month|in january|in february|in march|in april|in june|in july|in august|in september|in october|in november|in december|nach den feiertagen|nach weihnachten|nach neujahr|naechste* monat*|naechstes jahr|im neuen jahr|in ein paar wochen|in zwei wochen|in 2 wochen|in drei wochen|in einem monat|im januar|im februar|im maerz|im april|im mai|im juni|im juli|im august|im september|im oktober|im november|im dezember"
             + " & !call|meeting|demo|termin|gespraech|telefonat|dont|never|nicht mehr|nie");
 
+    /// <summary>
+    /// A lead promising to write again itself ("I'll get back to you next week", "Ok, dann melde ich mich nächste Woche
+    /// nochmal"): still a deferral, but it was asked what would need to be true, as if it had said no. SalesFlow says it
+    /// will check in if it hears nothing by then.
+    /// </summary>
+    private static readonly PhraseRuleSet GetBackPromise = new(
+        "ill get back to you|i will get back to you|well get back to you|we will get back to you|ill be in touch|i will be in touch|well be in touch|ill reach out|ill come back to you|ill circle back|ill let you know|i will let you know|ill text you|ill message you|ill write to you|ill contact you"
+            + " & !dont|never|stop|wont",
+        "ich melde mich|wir melden uns|melde mich|melden uns|melde ich mich|melden wir uns|gebe ich bescheid|geben wir bescheid|komme ich auf sie zurueck|schreibe ich ihnen|ich komme auf sie zurueck|ich komme auf euch zurueck|wir kommen auf sie zurueck|ich gebe bescheid|ich gebe ihnen bescheid|wir geben bescheid|ich schreibe ihnen|ich schreib dir|ich schreibe euch"
+            + " & !nicht mehr|nie|keine|bitte nicht");
+
+    /// <summary>Whether the lead promises to write again itself (<see cref="GetBackPromise"/>).</summary>
+    public static bool PromisesToGetBack(LeadText lead) => GetBackPromise.IsMatch(lead.Words);
+
     /// <summary>Whether the lead asks to be written to again later (<see cref="LaterContact"/>).</summary>
     public static bool AsksToBeContactedLater(LeadText lead) => LaterContact.IsMatch(lead.Words) || LaterStall.IsMatch(lead.Words);
 
