@@ -409,6 +409,8 @@ public sealed class LearntBrainTests
     [InlineData("Wie viel Aufwand ist die Einrichtung für uns?", Intent.Question)]
     [InlineData("eh maybe. what does it even do", Intent.Question)]
     [InlineData("Niemand hat unsere Anfrage beantwortet, ich warte seit einer Woche", Intent.Support)]
+    [InlineData("Hallo, klingt interessant, aber ich muss erst mit meinem Chef sprechen", Intent.Objection)]
+    [InlineData("Kann ich mit Ihrem Chef sprechen?", Intent.Human)]
     [InlineData("Hi, ich bin Markus von einer Immobilienfirma. Wir bekommen über Immoscout viele Anfragen, die keiner rechtzeitig beantwortet", Intent.Interest)]
     [InlineData("how much time does the setup take?", Intent.Question)]
     [InlineData("Wie viel kostet die Einrichtung?", Intent.Pricing)]

@@ -182,6 +182,8 @@ internal static partial class IntentRules
         "think about it|think it over|sleep on it|mull it over",
         "besprech*|abstimm*|abklaer*|klaer* & intern|team|chef*|kolleg*|partner*|geschaeftsfuehr*",
         "intern & besprech*|abstimm*|klaer*|entscheid*", "drueber schlafen|darueber schlafen", "ueberleg* & noch|erst|mal|kurz",
+        // "klingt interessant, aber ich muss erst mit meinem Chef sprechen" was cheered at and asked for the team size.
+        "sprechen|reden|absprechen|rede|spreche & chef*|chefin|geschaeftsfuehr*|partner*|team|kolleg*|vorgesetzt*|inhaber* & erst|noch|zuerst|vorher|muss|muessen",
         // "Okay, klingt spannend. Ich überleg's mir." was cheered at.
         "ueberlege es|ueberleg es|ueberlegen es|ueberlege mir|ueberlegen uns|ueberlege ich mir|ueberlegen wir uns");
 
