@@ -24,20 +24,32 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
     {
         try
         {
-            // Each question on its own, the best passages of all: "Ist das System DSGVO-konform und wo werden die Daten
-            // gespeichert?" as one query shared too few words with the GDPR answer to pass the threshold.
+            // Each question on its own: "Ist das System DSGVO-konform und wo werden die Daten gespeichert?" as one query
+            // shared too few words with the GDPR answer to pass the threshold. Each question's best passage (in the reply's
+            // language when there is one) comes first, in the order asked, so a two-question e-mail can answer both; then
+            // the best of the rest.
+            bool InLanguage(Passage p) => language is null || LanguageDetector.Detect(LeadText.Parse(p.Text)) == language;
             var found = new List<Passage>();
+            var firsts = new List<Passage>();
             foreach (var query in QuestionsIn(leadText))
             {
-                found.AddRange((await knowledge.RetrieveAsync(clientId, query, Passages, ct)).Passages);
+                var passages = (await knowledge.RetrieveAsync(clientId, query, Passages, ct)).Passages;
+                found.AddRange(passages);
+                if (passages.Count > 0)
+                {
+                    firsts.Add(passages.OrderByDescending(InLanguage).ThenByDescending(p => p.Score).First());
+                }
             }
 
-            return found
+            var best = found
                 .GroupBy(p => (p.KnowledgeBaseId, p.SourceId, p.Text))
                 .Select(g => g.MaxBy(p => p.Score)!)
-                .OrderByDescending(p => p.Score)
+                .ToDictionary(p => (p.KnowledgeBaseId, p.SourceId, p.Text));
+            return firsts.Select(p => best[(p.KnowledgeBaseId, p.SourceId, p.Text)])
+                .Concat(best.Values.OrderByDescending(p => p.Score))
+                .Distinct()
                 .Take(Passages)
-                .OrderBy(p => language is null || LanguageDetector.Detect(LeadText.Parse(p.Text)) == language ? 0 : 1)
+                .OrderBy(p => InLanguage(p) ? 0 : 1)
                 .Select(p => $"[{p.SourceId}] {p.Text}")
                 .ToList();
         }

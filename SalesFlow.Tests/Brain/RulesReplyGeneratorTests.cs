@@ -226,6 +226,24 @@ public sealed class RulesReplyGeneratorTests
         Assert.True(RulesReplyGenerator.LeavesTheQuestionToTheTeam(request));
     }
 
+    /// <summary>An e-mail asking two things gets both answers; a WhatsApp message stays short with the first.</summary>
+    [Theory]
+    [InlineData(ChannelKind.Email, true)]
+    [InlineData(ChannelKind.WhatsApp, false)]
+    public void AnEmailAskingTwoThingsGetsBothAnswers(ChannelKind channel, bool both)
+    {
+        string[] knowledge =
+        [
+            "[gdpr-en] Q: Is it GDPR compliant?\nA: It runs in your own Azure subscription, in the region you choose.",
+            "[calendar-en] Q: Can it book meetings?\nA: It offers real free slots from your Cal.com calendar and books the one the lead picks.",
+        ];
+        var reply = RulesReplyGenerator.Generate(Request(ConversationState.InterestQualification, Intent.Question, "en", "Olivia", channel, 1,
+            "Is your tool GDPR compliant, and can it book appointments into our system?", "Acme") with { Knowledge = knowledge });
+
+        Assert.Contains("your own Azure subscription", reply, StringComparison.Ordinal);
+        Assert.Equal(both, reply.Contains("free slots", StringComparison.Ordinal));
+    }
+
     /// <summary>An English-only knowledge base still answers a German lead (better an English fact than none).</summary>
     [Fact]
     public void AnAnswerOnlyInAnotherLanguageIsStillGiven()

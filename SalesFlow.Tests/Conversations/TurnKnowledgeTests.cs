@@ -48,6 +48,22 @@ public sealed class TurnKnowledgeTests
     public void TheLeadsQuestionsAreWhatIsSearchedFor(string text, string queries) =>
         Assert.Equal(queries.Split('|'), TurnKnowledge.QuestionsIn(text));
 
+    /// <summary>A dental practice asked about GDPR and booking in one e-mail and was answered about GDPR alone.</summary>
+    [Fact]
+    public async Task EachQuestionsBestPassageComesFirstInTheOrderAsked()
+    {
+        var gdpr = new Passage("gdpr-en", "kb", SourceKind.Faq, "GDPR", "Q: Is it GDPR compliant? A: It runs in your own Azure subscription.", 0.7);
+        var gdprNotes = new Passage("gdpr-notes", "kb", SourceKind.Faq, "GDPR", "Q: Where is data stored? A: In the region you choose.", 0.6);
+        var calendar = new Passage("calendar-en", "kb", SourceKind.Faq, "Calendar", "Q: Can it book meetings? A: It books free slots from your calendar.", 0.4);
+        var retriever = new Mock<IKnowledgeRetriever>();
+        retriever.Setup(r => r.RetrieveAsync("acme", "Is your tool GDPR compliant", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([gdpr, gdprNotes]));
+        retriever.Setup(r => r.RetrieveAsync("acme", "can it book appointments into our system?", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([calendar]));
+
+        var passages = await new TurnKnowledge(retriever.Object, NullLogger<TurnKnowledge>.Instance).ForAsync("acme", "Is your tool GDPR compliant, and can it book appointments into our system?", "en", default);
+
+        Assert.Equal(["gdpr-en", "calendar-en", "gdpr-notes"], passages.Select(p => p[1..p.IndexOf(']')]));
+    }
+
     /// <summary>Each question is searched on its own; the best passages of all come back.</summary>
     [Fact]
     public async Task EachQuestionIsSearchedAndTheBestPassagesOfAllAreKept()

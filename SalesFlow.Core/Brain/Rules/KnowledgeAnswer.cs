@@ -13,7 +13,14 @@ internal static class KnowledgeAnswer
     /// </summary>
     /// <param name="language">The reply's language. A passage in another one is taken only when none in the reply's language
     /// was found: a German lead whose German answer had just been given was sent its English twin.</param>
-    public static string? From(IReadOnlyList<string>? knowledge, int maxChars, IReadOnlyList<string> recentReplies, string language)
+    public static string? From(IReadOnlyList<string>? knowledge, int maxChars, IReadOnlyList<string> recentReplies, string language) =>
+        Several(knowledge, maxChars, recentReplies, language, 1).FirstOrDefault();
+
+    /// <summary>
+    /// Up to <paramref name="count"/> answers from different passages, in the knowledge's order (TurnKnowledge puts each
+    /// question's best passage first): an e-mail asking two things was answered one.
+    /// </summary>
+    public static IReadOnlyList<string> Several(IReadOnlyList<string>? knowledge, int maxChars, IReadOnlyList<string> recentReplies, string language, int count)
     {
         var answers = (knowledge ?? []).Select(p => Answer(p, maxChars)).OfType<string>()
             .Select(a => (Text: a, SameLanguage: LanguageDetector.Detect(LeadText.Parse(a)) == language)).ToList();
@@ -21,7 +28,10 @@ internal static class KnowledgeAnswer
         return answers
             .Where(a => a.SameLanguage || !anyInLanguage)
             .Select(a => a.Text)
-            .FirstOrDefault(a => !recentReplies.Any(r => r.Contains(a[..Math.Min(a.Length, 60)], StringComparison.Ordinal)));
+            .Where(a => !recentReplies.Any(r => r.Contains(a[..Math.Min(a.Length, 60)], StringComparison.Ordinal)))
+            .Distinct(StringComparer.Ordinal)
+            .Take(count)
+            .ToList();
     }
 
     private static string? Answer(string passage, int maxChars)

@@ -169,10 +169,13 @@ public sealed class RulesReplyGenerator : IReplyGenerator
         // A customer asking to cancel is a colleague's case, not a question the terms in the knowledge answer.
         var asksHowToStart = intent == Intent.Purchase && IntentRules.AsksHowToStart(lead);
         var cancels = intent == Intent.Support && IntentRules.AsksToCancel(lead);
-        if ((intent is Intent.Question or Intent.Pricing or Intent.Interest or Intent.Greeting or Intent.Other or Intent.Support || asksHowToStart) && !cancels && KnowledgeAnswer.From(request.Knowledge, email ? 600 : 200, LatestReplies(request), ReplyLanguage(request)) is { } answer)
+        // An e-mail asking two things gets both answers ("Is your tool GDPR compliant, and can it book appointments…?").
+        var answerCount = email ? Math.Min(2, TurnKnowledge.QuestionsIn(request.LeadText).Count) : 1;
+        if ((intent is Intent.Question or Intent.Pricing or Intent.Interest or Intent.Greeting or Intent.Other or Intent.Support || asksHowToStart) && !cancels
+            && KnowledgeAnswer.Several(request.Knowledge, email ? 600 / answerCount : 200, LatestReplies(request), ReplyLanguage(request), answerCount) is [_, ..] answers)
         {
             var follow = intent == Intent.Pricing ? IntentQuestions[Intent.Pricing] : StateQuestions[state];
-            return (answer.Replace("{", "(", StringComparison.Ordinal).Replace("}", ")", StringComparison.Ordinal), Ask(follow));
+            return (string.Join(" ", answers).Replace("{", "(", StringComparison.Ordinal).Replace("}", ")", StringComparison.Ordinal), Ask(follow));
         }
 
         // Also beside a stall ("I'll need to think about it. Can you send me something in writing?") and for a quote ("Können
