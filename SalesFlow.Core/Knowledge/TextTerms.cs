@@ -25,7 +25,7 @@ public static class TextTerms
         eure euren kann können könnt könnte habe hab haben hat habt wird werden gibt frage fragen geht gehts
         brauch brauche brauchen braucht dafür dazu damit darauf
         aha ah oh hmm hm ja yes yeah yep nope nee lol haha tbh btw exactly roughly approximately approx ungefähr etwa circa ca genau
-        wat wot u ur pls plz thx ya viel viele vielen help helfen läuft laufen
+        wat wot u ur pls plz thx ya viel viele vielen help helfen läuft laufen sowas etwas wäre wären würde würden hätte hätten
         halt eben überhaupt allerdings trotzdem sondern direkt directly
         unser unsere unseren unserem unserer unseres eurem eurer eures meine meinen meinem meiner deine deinen deinem deiner
         ihrem ihrer seine seinen seinem seiner

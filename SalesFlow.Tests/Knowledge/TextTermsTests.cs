@@ -13,6 +13,8 @@ public sealed class TextTermsTests
     [InlineData("aha und was kostet das ungefähr", "kostet")]
     [InlineData("hmm ok, roughly how much is it tbh", "much")]
     [InlineData("wat does it cost u guys", "cost")]
+    [InlineData("Was kostet sowas?", "kostet")]
+    [InlineData("Und wie schnell wäre das eingerichtet?", "schnell", "eingerichtet")]
     [InlineData("Kann Ihr System Termine direkt in unseren Kalender eintragen?", "system", "termine", "kalender", "eintragen")]
     public void The_words_a_question_is_wrapped_in_carry_no_evidence(string text, params string[] expected) =>
         Assert.Equal(expected, TextTerms.Words(text));

@@ -118,7 +118,7 @@ internal static partial class IntentRules
         "geh* & unter & anfrage*|lead*|nachricht*|mails|kunde*|interessent*",
         "stunden & kopier*|abtipp*|verbring*", "zu viel zeit & kostet|kosten|verlier*|verbring*|geht", "zeitaufw*",
         "manuell|per hand|von hand|haendisch & eintrag*|eingeb*|kopier*|uebertrag*|pfleg*|alles", "abtipp*",
-        "nicht hinterher|ueberfordert|ueberlastet", "verpass* & anfragen|leads|kunden|chancen|auftraege",
+        "nicht hinterher|kaum hinterher|nicht mehr hinterher|ueberfordert|ueberlastet", "kaum nach|nicht nach|nicht mehr nach & komm*", "verpass* & anfragen|leads|kunden|chancen|auftraege",
         "keiner da|niemand da|keiner erreichbar|niemand erreichbar|nicht erreichbar|nobody there|no one there|nobody around|no one around|nobody available|no one available|nobody is around|no one is around|nobody is there|no one is there|nobody is available|no one is available|nobody in the office|no one in the office & abends|wochenende*|nachts|feierabend|evening*|weekend*|night*|after hours",
         // "we currently use intercom but its expensive and the bot is dumb" was told "Fair question": the lead's current
         // tool falling short is its pain.
