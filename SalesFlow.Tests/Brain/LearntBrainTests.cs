@@ -411,6 +411,7 @@ public sealed class LearntBrainTests
     [InlineData("Niemand hat unsere Anfrage beantwortet, ich warte seit einer Woche", Intent.Support)]
     [InlineData("Hallo, klingt interessant, aber ich muss erst mit meinem Chef sprechen", Intent.Objection)]
     [InlineData("Moin! Wir sind ein Handwerksbetrieb (Elektro), 12 Leute. Bekommen viele Anfragen über WhatsApp, kommen aber kaum hinterher.", Intent.Interest)]
+    [InlineData("mostly they come by email and we miss some", Intent.Interest)]
     [InlineData("Kann ich mit Ihrem Chef sprechen?", Intent.Human)]
     [InlineData("Hi, ich bin Markus von einer Immobilienfirma. Wir bekommen über Immoscout viele Anfragen, die keiner rechtzeitig beantwortet", Intent.Interest)]
     [InlineData("how much time does the setup take?", Intent.Question)]

@@ -98,6 +98,8 @@ internal static partial class IntentRules
         "too much time|so much time & spend*|takes|take|cost*|lose|losing|wast*", "wasting time|time consuming",
         "manually|by hand & enter*|copy*|typ*|track*|updat*|transfer*|everything", "copy paste|copy and paste",
         "cant keep up|cannot keep up|overwhelm*|drowning in", "miss* & leads|enquiries|inquiries|opportunities|deals",
+        // "mostly they come by email and we miss some" was thanked and asked what brings the lead.
+        "we miss|we are missing|were missing|we keep missing & some|a few|a lot|many|lots|half|most|them|quite a few",
         "forget* to follow|forgot to follow|nobody follows up|no one follows up|never follow up",
         "forget to reply|forget to respond|forget to answer|forgot to reply|forgot to respond|forgot to answer",
         // "we lose jobs because we take too long to reply to quote requests" was met as an objection.
