@@ -96,6 +96,7 @@ public sealed class CheckBackTests
     [Theory]
     [InlineData("I won't get back to you, stop texting")]
     [InlineData("Ich melde mich nicht mehr")]
+    [InlineData("Ich melde mich hiermit ab")]
     public void ARefusalIsNoPromise(string text) =>
         Assert.False(Core.Brain.Rules.IntentRules.PromisesToGetBack(Core.Brain.Rules.LeadText.Parse(text)));
 }
