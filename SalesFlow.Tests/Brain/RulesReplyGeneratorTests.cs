@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using SalesFlow.Core.Brain;
 using SalesFlow.Core.Brain.Rules;
 using SalesFlow.Core.Channels;
@@ -225,6 +226,25 @@ public sealed class RulesReplyGeneratorTests
         Assert.DoesNotContain("Cal.com calendar", second, StringComparison.Ordinal);
         Assert.True(RulesReplyGenerator.LeavesTheQuestionToTheTeam(request));
     }
+
+    /// <summary>"We run 3 coffee shops, could you help with catering orders?" was thanked for the picture, its question left unanswered.</summary>
+    [Theory]
+    [InlineData("Hi! Got your number from a friend. We run 3 coffee shops, could you help with catering orders?", true)]
+    [InlineData("cool. we're a 10 person roofing company in austin", false)]
+    public void AQuestionBesideAnIntroductionIsLeftToTheTeamNotIgnored(string text, bool asks)
+    {
+        var request = Request(ConversationState.InitialContact, Intent.Interest, "en", "Amy", ChannelKind.Sms, 1, text, "Acme");
+
+        var reply = RulesReplyGenerator.Generate(request);
+
+        Assert.Equal(asks, Regex.IsMatch(reply, "rather than guess|than a guess|my colleagues"));
+        Assert.Equal(asks, RulesReplyGenerator.LeavesTheQuestionToTheTeam(request));
+    }
+
+    /// <summary>"what are the next steps?" is offered a call, not marked as a question for the team.</summary>
+    [Fact]
+    public void TheNextStepOfferedIsNoQuestionLeftToTheTeam() =>
+        Assert.False(RulesReplyGenerator.LeavesTheQuestionToTheTeam(Request(ConversationState.ValueProposition, Intent.Question, "en", "Amy", ChannelKind.WhatsApp, 3, "what are the next steps?", "Acme")));
 
     /// <summary>An e-mail asking two things gets both answers; a WhatsApp message stays short with the first.</summary>
     [Theory]

@@ -819,7 +819,8 @@ internal static partial class IntentRules
         var questions = lead.Original.Split('?');
         foreach (var question in questions.Take(questions.Length - 1))
         {
-            var clause = question.Split(['.', ':', '!', ';', '\n', '-', '–']).LastOrDefault(c => !string.IsNullOrWhiteSpace(c));
+            // A comma too: "We run 3 coffee shops, could you help with catering orders?"
+            var clause = question.Split(['.', ':', '!', ';', '\n', '-', '–', ',']).LastOrDefault(c => !string.IsNullOrWhiteSpace(c));
             var first = clause is null ? null : LeadText.Parse(clause).Words.FirstOrDefault(w => !QuestionLeadIns.Contains(w));
             if (first is not null && QuestionStarters.Contains(first))
             {

@@ -159,7 +159,7 @@ public sealed class RulesReplyGenerator : IReplyGenerator
         }
 
         // "ok klingt gut, wie geht's weiter" was cheered at and asked what would make the biggest difference: SalesFlow leads on.
-        if (intent is Intent.Interest or Intent.Other or Intent.Question or Intent.Greeting && state < ConversationState.ClosingAttempt && IntentRules.AsksForTheNextStep(lead))
+        if (intent is Intent.Interest or Intent.Other or Intent.Question or Intent.Greeting && OffersTheNextStep(request, lead))
         {
             return (Pick(NextStepOpeners, german, seed), Pick(NextStepOffer, german, seed));
         }
@@ -224,6 +224,11 @@ public sealed class RulesReplyGenerator : IReplyGenerator
             case Intent.Interest when IntentRules.DescribesPain(lead):
                 return (Pick(PainOpeners, german, seed), Ask(PainQuestions));
 
+            // "Got your number from a friend. We run 3 coffee shops, could you help with catering orders?" was thanked for the
+            // picture and its question left unanswered: the team checks it (ColleagueFollowUp.OpenQuestion tells them).
+            case Intent.Interest when AsksBesideIntroducing(lead):
+                return (Pick(Openers[Intent.Question], german, seed), Ask(StateQuestions[state]));
+
             case Intent.Interest or Intent.Other when IntentRules.DescribesCustomersQuestions(lead) || IntentRules.IntroducesItself(lead) || IntentRules.StatesTrafficVolume(lead, request.LeadText):
                 return (Pick(ContextOpeners, german, seed), Ask(StateQuestions[state]));
 
@@ -252,16 +257,25 @@ public sealed class RulesReplyGenerator : IReplyGenerator
     {
         ArgumentNullException.ThrowIfNull(request);
         var intent = request.Analysis.Intent;
-        if (intent is not (Intent.Question or Intent.Other) || request.Analysis.IsStronglyNegative || KnowledgeAnswer.From(request.Knowledge, 600, LatestReplies(request), ReplyLanguage(request)) is not null)
+        var lead = LeadText.Parse(request.LeadText);
+        if (intent is not (Intent.Question or Intent.Other or Intent.Interest) || (intent == Intent.Interest && !AsksBesideIntroducing(lead))
+            || request.Analysis.IsStronglyNegative || KnowledgeAnswer.From(request.Knowledge, 600, LatestReplies(request), ReplyLanguage(request)) is not null)
         {
             return false;
         }
 
-        var lead = LeadText.Parse(request.LeadText);
         return (intent == Intent.Question || (IntentRules.AsksAnOpenQuestion(lead) && !IntentRules.StatesTightBudget(lead)))
             && !IntentRules.AsksWhoWeAre(lead) && !IntentRules.AnnouncesAQuestion(lead) && !IntentRules.AsksAboutTheLanguage(lead)
-            && !IntentRules.AsksForAnotherLanguage(lead) && !IntentRules.AsksForMaterials(lead);
+            && !IntentRules.AsksForAnotherLanguage(lead) && !IntentRules.AsksForMaterials(lead) && !OffersTheNextStep(request, lead);
     }
+
+    /// <summary>Whether the reply proposes the next step for "what are the next steps?" (before a meeting is set).</summary>
+    private static bool OffersTheNextStep(ReplyRequest request, LeadText lead) =>
+        request.State < ConversationState.ClosingAttempt && IntentRules.AsksForTheNextStep(lead);
+
+    /// <summary>A lead introducing its business and asking a direct question beside it: the question is not left unanswered.</summary>
+    private static bool AsksBesideIntroducing(LeadText lead) =>
+        IntentRules.IntroducesItself(lead) && IntentRules.AsksAnOpenQuestion(lead) && !IntentRules.DescribesPain(lead) && !IntentRules.StatesTightBudget(lead);
 
     /// <summary>German for a German lead, English for everyone else (the rules brain writes these two).</summary>
     private static string ReplyLanguage(ReplyRequest request) =>
