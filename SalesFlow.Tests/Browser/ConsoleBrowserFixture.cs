@@ -34,6 +34,9 @@ public sealed class ConsoleBrowserFixture : IAsyncLifetime
             throw new InvalidOperationException($"The browser tests need Debian's chromium at {ChromiumPath}: run tools/test.sh (it installs it) or apt-get install -y chromium.");
         }
 
+        // Playwright's expectations wait 5 s by default; beside the rest of the suite on 2 cores the app answered a search
+        // later than that once (the table still showed every lead). A bound on waiting, not a timing assertion.
+        Assertions.SetDefaultExpectTimeout(20_000);
         App = await SalesFlowAppProcess.StartAsync();
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = ChromiumPath, Headless = true });
