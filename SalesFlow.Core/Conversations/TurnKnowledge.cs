@@ -28,7 +28,22 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
             // shared too few words with the GDPR answer to pass the threshold. Each question's best passage (in the reply's
             // language when there is one) comes first, in the order asked, so a two-question e-mail can answer both; then
             // the best of the rest.
-            bool InLanguage(Passage p) => language is null || LanguageDetector.Detect(LeadText.Parse(p.Text)) == language;
+            var detected = new Dictionary<string, string>(StringComparer.Ordinal); // each passage's language read once, not per ordering
+            bool InLanguage(Passage p)
+            {
+                if (language is null)
+                {
+                    return true;
+                }
+
+                if (!detected.TryGetValue(p.Text, out var found))
+                {
+                    detected[p.Text] = found = LanguageDetector.Detect(LeadText.Parse(p.Text));
+                }
+
+                return found == language;
+            }
+
             var found = new List<Passage>();
             var firsts = new List<Passage>();
             foreach (var query in QuestionsIn(leadText))
