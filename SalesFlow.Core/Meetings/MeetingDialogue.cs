@@ -109,11 +109,11 @@ public sealed class MeetingDialogue(MeetingService meetings, IMeetingStore store
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), party.Zone).DateTime);
         var offeredDay = offered.Count > 0 && !choice.NextWeek ? DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(offered.Min(s => s.Start), party.Zone).DateTime) : (DateOnly?)null;
         var date = choice.Date ?? offeredDay ?? (choice.NextWeek ? SlotChoice.NextMonday(today) : today);
-        var (free, alternatives) = await meetings.CheckRequestedAsync(turn.Client, party, turn.Lead.Id, turn.Answered.Seq, date, choice.Time, choice.Part, ct);
-        if (free is null && choice.Date is null && offeredDay is null && choice.Time is { } time)
+        var (free, alternatives, fits) = await meetings.CheckRequestedAsync(turn.Client, party, turn.Lead.Id, turn.Answered.Seq, date, choice.Time, choice.Bound, choice.Part, ct);
+        if (free is null && choice.Date is null && offeredDay is null && choice.Bound == TimeBound.At && choice.Time is { } time)
         {
             // Only a time, and today's is too soon or taken: tomorrow's.
-            (free, var later) = await meetings.CheckRequestedAsync(turn.Client, party, turn.Lead.Id, turn.Answered.Seq, date.AddDays(1), time, choice.Part, ct);
+            (free, var later, fits) = await meetings.CheckRequestedAsync(turn.Client, party, turn.Lead.Id, turn.Answered.Seq, date.AddDays(1), time, choice.Bound, choice.Part, ct);
             alternatives = later ?? alternatives;
         }
 
@@ -122,10 +122,20 @@ public sealed class MeetingDialogue(MeetingService meetings, IMeetingStore store
             return await ReplyToAsync(turn, party, await BookOrMoveAsync(turn, party, active, free, ct), ct);
         }
 
-        return alternatives is null
-            ? new(SlotText.NoSlots(party.Language), false)
-            : new(SlotText.OtherSlotsReply(alternatives.Slots, party.Zone, party.Language, requestedTaken: choice.Time is not null), false);
+        if (alternatives is null)
+        {
+            return new(SlotText.NoSlots(party.Language), false);
+        }
+
+        var text = choice is { Time: { } limit, Bound: not TimeBound.At }
+            ? SlotText.WindowReply(alternatives.Slots, party.Zone, party.Language, limit, choice.Bound, fits)
+            : SlotText.OtherSlotsReply(alternatives.Slots, party.Zone, party.Language, requestedTaken: choice.Time is not null);
+        return new(WithHostHours(text, alternatives.Slots, turn, party), false);
     }
+
+    /// <summary>The offer's text with the reason when its times lie outside the lead's day (<see cref="SlotText.HostHoursNote"/>).</summary>
+    private static string WithHostHours(string text, IReadOnlyList<MeetingSlot> slots, MeetingTurnContext turn, MeetingParty party) =>
+        text + SlotText.HostHoursNote(slots, party.Zone, turn.Client.Config?.TimeZone ?? turn.Client.TimeZone, party.Language);
 
     private async Task<MeetingTurn> OfferAsync(MeetingTurnContext turn, MeetingParty party, bool nextWeek, IReadOnlyCollection<DateTimeOffset> exclude, bool moving, CancellationToken ct)
     {
@@ -145,7 +155,7 @@ public sealed class MeetingDialogue(MeetingService meetings, IMeetingStore store
         var text = moving ? SlotText.MoveOffer(offer.Slots, party.Zone, party.Language)
             : exclude.Count > 0 || nextWeek ? SlotText.OtherSlotsReply(offer.Slots, party.Zone, party.Language, requestedTaken: false)
             : SlotText.OfferReply(offer.Slots, party.Zone, party.Language);
-        return new(text, false);
+        return new(WithHostHours(text, offer.Slots, turn, party), false);
     }
 
     private async Task<MeetingTurn> CancelAsync(MeetingTurnContext turn, MeetingParty party, Meeting active, CancellationToken ct)
@@ -165,7 +175,7 @@ public sealed class MeetingDialogue(MeetingService meetings, IMeetingStore store
                 return new(SlotText.Pending(new MeetingSlot(outcome.Meeting.Start, outcome.Meeting.End), party.Zone, party.Language), false);
             default:
                 var offer = await meetings.OfferAsync(turn.Client, party, turn.Lead.Id, turn.Answered.Seq, null, [outcome.Meeting.Start], ct);
-                return new(offer is null ? SlotText.NoSlots(party.Language) : SlotText.TakenReply(offer.Slots, party.Zone, party.Language), false);
+                return new(offer is null ? SlotText.NoSlots(party.Language) : WithHostHours(SlotText.TakenReply(offer.Slots, party.Zone, party.Language), offer.Slots, turn, party), false);
         }
     }
 }

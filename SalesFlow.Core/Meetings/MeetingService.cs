@@ -69,21 +69,33 @@ public sealed class MeetingService(
     /// <summary>
     /// A day and/or time the lead asked for: the free slot starting then (to be booked), or else an offer of the free
     /// slots nearest to it (saved; null when the calendar has none). A day named with a part of it ("Dienstag Vormittag")
-    /// is offered that part's times when it has any.
+    /// is offered that part's times when it has any. A window ("anytime after 10am", <paramref name="bound"/>) is offered
+    /// its free times, the named day's first; <c>FitsTheWish</c> says whether the offer lies in it (else it holds the
+    /// times nearest to it).
     /// </summary>
-    public async Task<(MeetingSlot? Free, SlotOffer? Alternatives)> CheckRequestedAsync(Client client, MeetingParty party, string leadId, long throughSeq, DateOnly date, TimeOnly? time, DayPart? part, CancellationToken ct)
+    public async Task<(MeetingSlot? Free, SlotOffer? Alternatives, bool FitsTheWish)> CheckRequestedAsync(Client client, MeetingParty party, string leadId, long throughSeq, DateOnly date, TimeOnly? time, TimeBound bound, DayPart? part, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(party);
         var zone = party.Zone;
         var dayStart = new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), zone.GetUtcOffset(date.ToDateTime(TimeOnly.MinValue)));
         var wanted = time is { } t ? new DateTimeOffset(date.ToDateTime(t), zone.GetUtcOffset(date.ToDateTime(t))) : dayStart.AddHours(12);
         var earliest = clock.GetUtcNow() + MinLead;
+        if (time is { } limit && bound != TimeBound.At)
+        {
+            var start = Max(dayStart, earliest);
+            var ahead = await scheduler.FindSlotsAsync(client, start, start + Horizon, party.TimeZone, ct);
+            var inWindow = ahead.Where(s => InWindow(s, zone, limit, bound, part)).ToList();
+            var onNamedDay = inWindow.Where(s => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(s.Start, zone).DateTime) == date).ToList();
+            var picked = inWindow.Count > 0 ? SlotPicker.Spread(onNamedDay.Count > 0 ? onNamedDay : inWindow, zone) : SlotPicker.Nearest(ahead, wanted, zone);
+            return (null, picked.Count == 0 ? null : await SaveOfferAsync(client, party, leadId, throughSeq, picked, ct), inWindow.Count > 0);
+        }
+
         if (time is not null && wanted >= earliest)
         {
             var around = await scheduler.FindSlotsAsync(client, wanted, wanted.AddDays(1), party.TimeZone, ct);
             if (around.FirstOrDefault(s => s.Start == wanted) is { } free)
             {
-                return (free, null);
+                return (free, null, true);
             }
         }
 
@@ -94,7 +106,13 @@ public sealed class MeetingService(
         var inPart = onDay.Where(s => SlotChoice.InPart(TimeZoneInfo.ConvertTime(s.Start, zone).DateTime, part)).ToList();
         onDay = inPart.Count > 0 ? inPart : onDay;
         var chosen = onDay.Count > 0 ? SlotPicker.Spread(onDay, zone) : SlotPicker.Nearest(slots.Where(s => s.Start >= earliest).ToList(), wanted, zone);
-        return (null, chosen.Count == 0 ? null : await SaveOfferAsync(client, party, leadId, throughSeq, chosen, ct));
+        return (null, chosen.Count == 0 ? null : await SaveOfferAsync(client, party, leadId, throughSeq, chosen, ct), time is null && onDay.Count > 0);
+    }
+
+    private static bool InWindow(MeetingSlot slot, TimeZoneInfo zone, TimeOnly limit, TimeBound bound, DayPart? part)
+    {
+        var local = TimeZoneInfo.ConvertTime(slot.Start, zone).DateTime;
+        return SlotChoice.Admits(TimeOnly.FromDateTime(local), limit, bound) && SlotChoice.InPart(local, part);
     }
 
     /// <summary>

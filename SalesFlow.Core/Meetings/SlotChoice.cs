@@ -36,7 +36,8 @@ public sealed partial record SlotChoice(
     DateOnly? Date = null,
     TimeOnly? Time = null,
     bool NextWeek = false,
-    DayPart? Part = null)
+    DayPart? Part = null,
+    TimeBound Bound = TimeBound.At)
 {
     public static readonly SlotChoice Nothing = new(SlotChoiceKind.None);
 
@@ -56,7 +57,7 @@ public sealed partial record SlotChoice(
             var move = Reschedule().IsMatch(lower);
             if (move || (Cancel().IsMatch(lower) && (Instead().IsMatch(lower) || mention.NamesTime)))
             {
-                return new(SlotChoiceKind.Reschedule, Date: day, Time: mention.Time, NextWeek: mention.NextWeek, Part: mention.Part);
+                return new(SlotChoiceKind.Reschedule, Date: day, Time: mention.Time, NextWeek: mention.NextWeek, Part: mention.Part, Bound: mention.Bound);
             }
 
             if (Cancel().IsMatch(lower))
@@ -68,7 +69,7 @@ public sealed partial record SlotChoice(
         if (offeredSlots.Count == 0)
         {
             // No open offer: a named day or time is a wish the caller may check when the lead asks for a meeting.
-            return mention.NamesDay || mention.NamesTime ? new(SlotChoiceKind.Requested, Date: day, Time: mention.Time, NextWeek: mention.NextWeek, Part: mention.Part) : Nothing;
+            return mention.NamesDay || mention.NamesTime ? new(SlotChoiceKind.Requested, Date: day, Time: mention.Time, NextWeek: mention.NextWeek, Part: mention.Part, Bound: mention.Bound) : Nothing;
         }
 
         var turnsDown = OtherTimes().IsMatch(lower) || mention.NextWeek;
@@ -95,7 +96,7 @@ public sealed partial record SlotChoice(
         {
             // "Tuesday doesn't work", "none of these, how about Friday at 9?": a day or time not offered is the lead's own proposal.
             return (mention.NamesDay || mention.NamesTime) && !offeredDayOrTime && mention.Position is null && !mention.Last
-                ? new(SlotChoiceKind.Requested, Date: day, Time: mention.Time, NextWeek: mention.NextWeek, Part: mention.Part)
+                ? new(SlotChoiceKind.Requested, Date: day, Time: mention.Time, NextWeek: mention.NextWeek, Part: mention.Part, Bound: mention.Bound)
                 : new(SlotChoiceKind.OtherTimes, NextWeek: mention.NextWeek);
         }
 
@@ -135,7 +136,7 @@ public sealed partial record SlotChoice(
             > 1 => new(SlotChoiceKind.Ambiguous, Candidates: fitting),
             // Only a part of the day that nothing offered fits ("mornings are better"): other times.
             _ when !mention.NamesDay && !mention.NamesTime => new(SlotChoiceKind.OtherTimes),
-            _ => new(SlotChoiceKind.Requested, Date: day, Time: mention.Time, NextWeek: mention.NextWeek, Part: mention.Part),
+            _ => new(SlotChoiceKind.Requested, Date: day, Time: mention.Time, NextWeek: mention.NextWeek, Part: mention.Part, Bound: mention.Bound),
         };
     }
 
@@ -191,13 +192,21 @@ public sealed partial record SlotChoice(
             return false;
         }
 
-        if (mention.Time is { } time && TimeOnly.FromDateTime(at) != time)
+        if (mention.Time is { } time && !Admits(TimeOnly.FromDateTime(at), time, mention.Bound))
         {
             return false;
         }
 
         return InPart(at, mention.Part);
     }
+
+    /// <summary>Whether a slot starting at <paramref name="start"/> (local) meets the time named: at it, from it on, or before it.</summary>
+    public static bool Admits(TimeOnly start, TimeOnly named, TimeBound bound) => bound switch
+    {
+        TimeBound.NotBefore => start >= named,
+        TimeBound.NotAfter => start < named,
+        _ => start == named,
+    };
 
     /// <summary>Whether a local time lies in the part of the day named (any time when none is).</summary>
     public static bool InPart(DateTime at, DayPart? part) => part switch

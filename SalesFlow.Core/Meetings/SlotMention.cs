@@ -11,6 +11,14 @@ public enum DayPart
     Evening,
 }
 
+/// <summary>How a named time binds: the time itself, or a window that starts or ends there ("anytime after 10am", "bis 14 Uhr").</summary>
+public enum TimeBound
+{
+    At,
+    NotBefore,
+    NotAfter,
+}
+
 /// <summary>
 /// What a message says about a time, in EN and DE: which offered slot by position ("the first one", "Nummer 2"), a
 /// weekday, a date, a clock time, a part of the day, and whether it turns something down. Dates are read before times
@@ -28,6 +36,8 @@ public sealed partial record SlotMention
     /// <summary>Days from today the lead named ("tomorrow", "morgen", "today").</summary>
     public int? RelativeDays { get; init; }
     public TimeOnly? Time { get; init; }
+    /// <summary>Whether <see cref="Time"/> is the time itself or where a window starts or ends.</summary>
+    public TimeBound Bound { get; init; }
     public DayPart? Part { get; init; }
     public bool Negated { get; init; }
     public bool NextWeek { get; init; }
@@ -45,7 +55,7 @@ public sealed partial record SlotMention
         ArgumentNullException.ThrowIfNull(text);
         var s = " " + text.ToLowerInvariant().Replace('’', '\'') + " ";
         var date = ReadDate(ref s);
-        var time = ReadTime(ref s);
+        var (time, bound) = ReadTime(ref s);
         var (position, last) = ReadPosition(ref s);
         var weekdays = Weekday().Matches(s).Select(m => DayNames[m.Groups["d"].Value.TrimEnd('.')]).Distinct().ToList();
         int? relative = Tomorrow().IsMatch(s) ? 1 : Today().IsMatch(s) ? 0 : null;
@@ -55,6 +65,7 @@ public sealed partial record SlotMention
         {
             Date = date,
             Time = time,
+            Bound = bound,
             Position = position,
             Last = last,
             Weekdays = weekdays,
@@ -87,15 +98,16 @@ public sealed partial record SlotMention
         return null;
     }
 
-    private static TimeOnly? ReadTime(ref string s)
+    private static (TimeOnly?, TimeBound) ReadTime(ref string s)
     {
         if (Noon().Match(s) is { Success: true } noon)
         {
+            var noonBound = BoundBefore(s, noon);
             s = Cut(s, noon);
-            return new TimeOnly(12, 0);
+            return (new TimeOnly(12, 0), noonBound);
         }
 
-        foreach (var m in new[] { ClockTime().Match(s), HourWithSuffix().Match(s), HourAfterWord().Match(s) })
+        foreach (var m in new[] { ClockTime().Match(s), HourWithSuffix().Match(s), HourAfterWord().Match(s), HourAfterBoundWord().Match(s) })
         {
             if (!m.Success)
             {
@@ -123,11 +135,19 @@ public sealed partial record SlotMention
                 continue;
             }
 
+            var bound = BoundBefore(s, m);
             s = Cut(s, m);
-            return new TimeOnly(hour, minute);
+            return (new TimeOnly(hour, minute), bound);
         }
 
-        return null;
+        return (null, TimeBound.At);
+    }
+
+    /// <summary>The window word just before a time, or in the match itself ("ab 10").</summary>
+    private static TimeBound BoundBefore(string s, Match time)
+    {
+        var lead = s[..time.Index] + time.Value[..Math.Max(0, time.Value.IndexOfAny("0123456789".ToCharArray()))];
+        return NotBeforeCue().IsMatch(lead) ? TimeBound.NotBefore : NotAfterCue().IsMatch(lead) ? TimeBound.NotAfter : TimeBound.At;
     }
 
     private static (int?, bool) ReadPosition(ref string s)
@@ -231,6 +251,18 @@ public sealed partial record SlotMention
 
     [GeneratedRegex(@"\b(?:at|around|by|um|gegen|ab)\s+(?<h>\d{1,2})(?![\d.:/])")]
     private static partial Regex HourAfterWord();
+
+    /// <summary>A bare hour after a window word ("after 10", "bis 3"), not a span ("after 3 months", "vor 2 Wochen").</summary>
+    [GeneratedRegex(@"\b(?:after|before|until|till|from|nach|vor|bis)\s+(?<h>\d{1,2})(?![\d.:/])(?!\s*(?:weeks?|days?|months?|years?|hours?|minutes?|mins?|people|users|seats|employees|staff|wochen?|tagen?|monaten?|jahren?|stunden?|minuten?|leute|nutzer|mitarbeiter|%))")]
+    private static partial Regex HourAfterBoundWord();
+
+    /// <summary>"after", "from", "ab", "frühestens" right before the time: the window starts there.</summary>
+    [GeneratedRegex(@"\b(?:after|from|later than|not before|no earlier than|ab|nach|frühestens|fruehestens|nicht vor)\s+(?:around\s+|about\s+|ca\.?\s+|circa\s+|gegen\s+|um\s+)?$")]
+    private static partial Regex NotBeforeCue();
+
+    /// <summary>"before", "until", "bis", "spätestens" right before the time: the window ends there.</summary>
+    [GeneratedRegex(@"\b(?:before|until|till|til|no later than|not after|vor|bis|spätestens|spaetestens)\s+(?:around\s+|about\s+|ca\.?\s+|circa\s+|gegen\s+|um\s+)?$")]
+    private static partial Regex NotAfterCue();
 
     [GeneratedRegex(@"\b(?:noon|midday|mittags?|12 uhr mittags)\b")]
     private static partial Regex Noon();

@@ -61,6 +61,9 @@ public static class SlotPicker
         return all.Where(s => MinutesOutsideDay(s.At) <= (nearest == 0 ? 0 : nearest + NightToleranceMinutes)).ToList();
     }
 
+    /// <summary>Whether a local start lies in the lead's working day (08:00–20:00 its time).</summary>
+    public static bool InLeadsDay(DateTime local) => MinutesOutsideDay(local) == 0;
+
     /// <summary>How far a start lies outside the lead's day (0 inside it).</summary>
     private static double MinutesOutsideDay(DateTime at) =>
         at.TimeOfDay < DayStarts ? (DayStarts - at.TimeOfDay).TotalMinutes

@@ -58,6 +58,49 @@ public static partial class SlotText
         ? $"{(requestedTaken ? "Diese Zeit ist leider nicht frei. " : "")}Wie wäre es mit {Offer(slots, zone, language)} (Zeiten in {zone.Id})"
         : $"{(requestedTaken ? "Sorry, that time isn't free. " : "")}How about {Offer(slots, zone, language)} (Times in {zone.Id})";
 
+    /// <summary>
+    /// The answer to a window the lead named ("anytime after 10am"): its free times, or when it has none in the next days,
+    /// the nearest ones, saying so.
+    /// </summary>
+    public static string WindowReply(IReadOnlyList<MeetingSlot> slots, TimeZoneInfo zone, string? language, TimeOnly limit, TimeBound bound, bool fits)
+    {
+        var german = IsGerman(language);
+        var window = (bound, german) switch
+        {
+            (TimeBound.NotAfter, true) => $"vor {limit:HH\\:mm} Uhr",
+            (TimeBound.NotAfter, false) => $"before {limit:HH\\:mm}",
+            (_, true) => $"ab {limit:HH\\:mm} Uhr",
+            _ => $"after {limit:HH\\:mm}",
+        };
+        return (fits, german) switch
+        {
+            (true, true) => $"Gerne! {Capitalised(window)} kann ich Ihnen {Choice(slots, zone, language)} anbieten. Was passt Ihnen? (Zeiten in {zone.Id})",
+            (true, false) => $"Sure! {Capitalised(window)} I can offer {Offer(slots, zone, language)} (Times in {zone.Id})",
+            (false, true) => $"{Capitalised(window)} ist in den nächsten Tagen leider nichts frei. Am nächsten dran: {Offer(slots, zone, language)} (Zeiten in {zone.Id})",
+            _ => $"Sorry, nothing is free {window} in the next days. The closest I have: {Offer(slots, zone, language)} (Times in {zone.Id})",
+        };
+    }
+
+    /// <summary>
+    /// Said when slots offered lie outside the lead's working day because the team works in another zone (a Californian
+    /// offered 06:30 by a Berlin calendar deserves the reason); empty otherwise.
+    /// </summary>
+    public static string HostHoursNote(IReadOnlyList<MeetingSlot> slots, TimeZoneInfo leadZone, string? hostZone, string? language)
+    {
+        ArgumentNullException.ThrowIfNull(slots);
+        ArgumentNullException.ThrowIfNull(leadZone);
+        if (hostZone is null || hostZone == leadZone.Id || slots.All(s => SlotPicker.InLeadsDay(TimeZoneInfo.ConvertTime(s.Start, leadZone).DateTime)))
+        {
+            return "";
+        }
+
+        return IsGerman(language)
+            ? $" Unser Team arbeitet nach {hostZone}-Zeit, daher sind das die Zeiten, die Ihrem Arbeitstag am nächsten liegen."
+            : $" Our team works on {hostZone} time, so these are the times closest to your working day.";
+    }
+
+    private static string Capitalised(string text) => string.Concat(text[..1].ToUpperInvariant(), text.AsSpan(1));
+
     /// <summary>The calendar refused the picked slot (taken meanwhile): new times.</summary>
     public static string TakenReply(IReadOnlyList<MeetingSlot> slots, TimeZoneInfo zone, string? language) => IsGerman(language)
         ? $"Dieser Termin ist leider gerade vergeben worden. Wie wäre es mit {Offer(slots, zone, language)} (Zeiten in {zone.Id})"

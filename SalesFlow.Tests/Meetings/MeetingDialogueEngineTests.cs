@@ -114,6 +114,28 @@ public sealed class MeetingDialogueEngineTests : IDisposable
         _bed.Calendar.Verify(c => c.BookAsync(EngineTestBed.Acme, It.IsAny<BookingRequest>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
+    /// <summary>"anytime after 5pm" with a calendar that ends before: told so, not "that time isn't free".</summary>
+    [Fact]
+    public async Task A_window_with_nothing_free_is_told_so_and_gets_the_nearest_times()
+    {
+        await Turn("Can we book a demo?");
+
+        var turn = await Turn("anytime after 5pm works");
+
+        Assert.StartsWith("Sorry, nothing is free after 17:00 in the next days. The closest I have: ", turn.Reply!.Text, StringComparison.Ordinal);
+        _bed.Calendar.Verify(c => c.BookAsync(EngineTestBed.Acme, It.IsAny<BookingRequest>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
+    public async Task A_window_on_a_named_day_is_offered_that_days_times_inside_it()
+    {
+        Free = [.. Offer, At(10, 14), At(10, 15), At(11, 9)];
+
+        var turn = await Turn("Können wir Donnerstag ab 14 Uhr einen Termin für eine Demo machen?");
+
+        Assert.Equal("Gerne! Ab 14:00 Uhr kann ich Ihnen Do., 10. Dez. 14:00, Do., 10. Dez. 15:00 oder Do., 10. Dez. 16:00 anbieten. Was passt Ihnen? (Zeiten in Europe/Berlin)", turn.Reply!.Text);
+    }
+
     /// <summary>"3pm works" to Thursday's times meant Thursday, not today (which was taken, so other days were offered).</summary>
     [Fact]
     public async Task A_bare_time_answering_an_offer_means_the_day_offered_first()

@@ -266,7 +266,7 @@ public sealed class MeetingServiceTests : IDisposable
     {
         FreeSlots(At(10, 11), At(10, 11, 30));
 
-        var (free, alternatives) = await _service.CheckRequestedAsync(Acme, Anna, "lead1", 8, new DateOnly(2026, 12, 10), new TimeOnly(11, 0), null, default);
+        var (free, alternatives, _) = await _service.CheckRequestedAsync(Acme, Anna, "lead1", 8, new DateOnly(2026, 12, 10), new TimeOnly(11, 0), TimeBound.At, null, default);
 
         Assert.Equal(At(10, 11), free);
         Assert.Null(alternatives);
@@ -277,11 +277,35 @@ public sealed class MeetingServiceTests : IDisposable
     {
         FreeSlots(At(8, 9), At(10, 10), At(10, 13), At(11, 9), At(14, 9));
 
-        var (free, alternatives) = await _service.CheckRequestedAsync(Acme, Anna, "lead1", 8, new DateOnly(2026, 12, 10), new TimeOnly(11, 0), null, default);
+        var (free, alternatives, _) = await _service.CheckRequestedAsync(Acme, Anna, "lead1", 8, new DateOnly(2026, 12, 10), new TimeOnly(11, 0), TimeBound.At, null, default);
 
         Assert.Null(free);
         Assert.Equal([At(10, 10), At(10, 13), At(11, 9)], alternatives!.Slots);
         Assert.Equal(alternatives, await _store.GetOfferAsync("acme", "lead1", default));
+    }
+
+    [Fact]
+    public async Task A_window_named_gets_its_free_times_with_the_named_day_first()
+    {
+        FreeSlots(At(10, 9), At(10, 10), At(10, 14), At(11, 9), At(11, 15), At(14, 11));
+
+        var (free, alternatives, fits) = await _service.CheckRequestedAsync(Acme, Anna, "lead1", 8, new DateOnly(2026, 12, 10), new TimeOnly(10, 0), TimeBound.NotBefore, null, default);
+
+        Assert.Null(free);
+        Assert.True(fits);
+        Assert.Equal([At(10, 10), At(10, 14)], alternatives!.Slots);
+    }
+
+    [Fact]
+    public async Task A_window_with_nothing_free_gets_the_nearest_times_and_says_they_miss_it()
+    {
+        FreeSlots(At(10, 9), At(10, 9, 30), At(11, 9));
+
+        var (free, alternatives, fits) = await _service.CheckRequestedAsync(Acme, Anna, "lead1", 8, new DateOnly(2026, 12, 10), new TimeOnly(12, 0), TimeBound.NotBefore, null, default);
+
+        Assert.Null(free);
+        Assert.False(fits);
+        Assert.Equal([At(10, 9), At(10, 9, 30), At(11, 9)], alternatives!.Slots);
     }
 
     [Fact]

@@ -111,6 +111,41 @@ public sealed class SlotChoiceTests(ITestOutputHelper output)
         Assert.Equal(new TimeOnly(hour, minute), choice.Time);
     }
 
+    /// <summary>A window ("anytime after 3pm") picks what the offer has inside it: Tue 14:00, Wed 10:30, Thu 16:00.</summary>
+    [Theory]
+    [InlineData("anytime after 3pm works", new[] { 2 })]
+    [InlineData("before noon please", new[] { 1 })]
+    [InlineData("bis 11 Uhr ginge es", new[] { 1 })]
+    [InlineData("ab 12 Uhr passt es mir", new[] { 0, 2 })]
+    [InlineData("nach 13 Uhr", new[] { 0, 2 })]
+    [InlineData("any time from 10:30 on", new[] { 0, 1, 2 })]
+    public void A_window_picks_the_offered_slots_inside_it(string text, int[] expected)
+    {
+        var choice = SlotChoice.Read(text, Offer, false, Now, Berlin);
+
+        var picked = choice.Kind == SlotChoiceKind.Pick ? [choice.Slot!] : choice.Candidates ?? [];
+        Assert.Equal(expected.Select(i => Offer[i]), picked);
+    }
+
+    [Theory]
+    [InlineData("anytime after 5pm works", 17, TimeBound.NotBefore)]
+    [InlineData("Donnerstag ab 17 Uhr?", 17, TimeBound.NotBefore)]
+    [InlineData("only before 9 am", 9, TimeBound.NotAfter)]
+    [InlineData("spätestens um 9 Uhr", 9, TimeBound.NotAfter)]
+    public void A_window_nothing_offered_fits_is_a_request_for_that_window(string text, int hour, TimeBound bound)
+    {
+        var choice = SlotChoice.Read(text, Offer, false, Now, Berlin);
+
+        Assert.Equal((SlotChoiceKind.Requested, new TimeOnly(hour, 0), bound), (choice.Kind, choice.Time, choice.Bound));
+    }
+
+    [Theory]
+    [InlineData("we want to start after 3 months")]
+    [InlineData("wir haben vor 2 Wochen angefangen")]
+    [InlineData("before 5 people join")]
+    public void A_span_after_a_window_word_is_no_time(string text) =>
+        Assert.Null(SlotMention.Read(text).Time);
+
     [Fact]
     public void A_day_not_offered_without_a_time_is_a_request_for_that_day()
     {

@@ -98,4 +98,15 @@ public sealed class SlotTextTests
         Assert.Equal([At(8, 9), At(8, 10), At(8, 16)], SlotPicker.Spread(free, Berlin));
         Assert.Equal([At(8, 9)], SlotPicker.Spread([At(8, 9)], Berlin));
     }
+
+    [Fact]
+    public void Times_outside_the_leads_day_say_the_team_works_in_another_zone()
+    {
+        var la = TimeZoneInfo.FindSystemTimeZoneById("America/Los_Angeles");
+        var lateBerlinAfternoon = new[] { MeetingTestData.At(8, 16) };
+
+        Assert.Equal(" Our team works on Europe/Berlin time, so these are the times closest to your working day.", SlotText.HostHoursNote(lateBerlinAfternoon, la, "Europe/Berlin", "en"));
+        Assert.Equal("", SlotText.HostHoursNote(lateBerlinAfternoon, MeetingTestData.Berlin, "Europe/Berlin", "de"));
+        Assert.Equal("", SlotText.HostHoursNote([MeetingTestData.At(8, 9)], TimeZoneInfo.FindSystemTimeZoneById("Europe/London"), "Europe/Berlin", "en"));
+    }
 }
