@@ -28,7 +28,7 @@ public static class TextTerms
         wat wot u ur pls plz thx ya viel viele vielen help helfen läuft laufen sowas etwas wäre wären würde würden hätte hätten
         halt eben überhaupt allerdings trotzdem sondern direkt directly
         unser unsere unseren unserem unserer unseres eurem eurer eures meine meinen meinem meiner deine deinen deinem deiner
-        ihrem ihrer seine seinen seinem seiner
+        ihrem ihrer seine seinen seinem seiner mir mich dir dich ihm ihn kannst könntest sag sagen
         """.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Select(Fold),
         StringComparer.Ordinal); // folded as the text is: "für" and "können" were never matched against "fur" and "konnen".
 

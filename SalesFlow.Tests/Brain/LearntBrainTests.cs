@@ -411,6 +411,9 @@ public sealed class LearntBrainTests
     [InlineData("Hi, ich bin Markus von einer Immobilienfirma. Wir bekommen über Immoscout viele Anfragen, die keiner rechtzeitig beantwortet", Intent.Interest)]
     [InlineData("how much time does the setup take?", Intent.Question)]
     [InlineData("Wie viel kostet die Einrichtung?", Intent.Pricing)]
+    [InlineData("Ja genau, vor allem Fragen zu Kurszeiten und Preisen", Intent.Interest)]
+    [InlineData("mostly questions about opening hours and prices", Intent.Interest)]
+    [InlineData("I have a few questions about pricing", Intent.Pricing)]
     public void WhatTheLeadAskedForIsRead(string text, Intent expected) =>
         Assert.Equal(expected, TestBrain.Reader.Read(text).Intent);
 

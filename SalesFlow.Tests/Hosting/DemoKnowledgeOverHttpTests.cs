@@ -38,6 +38,7 @@ public sealed class DemoKnowledgeOverHttpTests : IAsyncLifetime
     [InlineData("+447400123472", "and does it work at night when we're closed?", "day and night")]
     [InlineData("+447400123473", "What model do you use?", "An AI key is optional")]
     [InlineData("+4915112345674", "Brauch ich dafür einen Programmierer?", "Programmieren ist nicht nötig")]
+    [InlineData("+4915112345675", "Hey! Wir sind ein Yogastudio in Köln. Kannst du mir sagen wie das bei euch funktioniert?", "SalesFlow beantwortet Ihre Anfragen")]
     public async Task AProductQuestionIsAnsweredFromTheDemoKnowledgeInTheLeadsLanguage(string from, string question, string answer)
     {
         var reply = await _app.Http.PostJsonAsync("/api/conversations", new { channel = "whatsapp", from, name = "Probe", message = question });

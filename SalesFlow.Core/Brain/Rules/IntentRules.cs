@@ -364,7 +364,20 @@ internal static partial class IntentRules
         + "funktioniert nicht|kaputt|kommen nicht an|ihre app|ihr system|eure app|euer system|euer tool";
 
     /// <summary>Whether the lead describes its own customers' questions (<see cref="CustomersAsking"/>) and asks nothing itself.</summary>
-    public static bool DescribesCustomersQuestions(LeadText lead) => lead.QuestionMarks == 0 && CustomersAsking.IsMatch(lead.Words);
+    public static bool DescribesCustomersQuestions(LeadText lead) => lead.QuestionMarks == 0 && (CustomersAsking.IsMatch(lead.Words) || QuestionsItGets.IsMatch(lead.Words));
+
+    /// <summary>
+    /// The questions the lead's business gets, named without its customers ("Ja genau, vor allem Fragen zu Kurszeiten und
+    /// Preisen", "mostly questions about opening hours"): read as the lead's own price question, answered "thanks for your
+    /// question about pricing". The lead's own questions ("I have a few questions about pricing") are not.
+    /// </summary>
+    private static readonly PhraseRuleSet QuestionsItGets = new(
+        "mostly|mainly|usually|typically|lots of|loads of|a lot of|many|tons of|plenty of|the usual|the same"
+            + " & questions about|questions on|questions regarding|questions like|enquiries about|inquiries about"
+            + " & !i have|ive got|i got|we have|my question|quick question|our question|can i ask|i wanted to ask",
+        "vor allem|meistens|hauptsaechlich|ueberwiegend|viele|oft|typische|die ueblichen|immer wieder|immer die gleichen"
+            + " & fragen zu|fragen nach|fragen wegen|fragen ueber|anfragen zu|anfragen wegen|anfragen nach"
+            + " & !ich habe|ich haette|wir haben|wir haetten|habe ich|haette ich|haetten wir|meine frage|eine frage|kurze frage");
 
     /// <summary>Whether the lead describes its own customers booking (<see cref="CustomersBooking"/>).</summary>
     public static bool DescribesCustomersBooking(LeadText lead) => CustomersBooking.IsMatch(lead.Words);
