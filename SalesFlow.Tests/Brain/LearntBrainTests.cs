@@ -414,6 +414,7 @@ public sealed class LearntBrainTests
     [InlineData("Ja genau, vor allem Fragen zu Kurszeiten und Preisen", Intent.Interest)]
     [InlineData("mostly questions about opening hours and prices", Intent.Interest)]
     [InlineData("I have a few questions about pricing", Intent.Pricing)]
+    [InlineData("cool. we're a plumbing company, 8 vans. phones ring off the hook but half the time nobody picks up", Intent.Interest)]
     public void WhatTheLeadAskedForIsRead(string text, Intent expected) =>
         Assert.Equal(expected, TestBrain.Reader.Read(text).Intent);
 

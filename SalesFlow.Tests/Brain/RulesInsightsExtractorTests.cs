@@ -310,6 +310,14 @@ public sealed class RulesInsightsExtractorTests
     public void ALeadWhoIsALawyerIsNotAThreat(string text) =>
         Assert.False(RulesInsightsExtractor.Analyze(text).IsStronglyNegative);
 
+    /// <summary>"ok and what if it says something stupid to a customer" (a worry about the product) was handed to a person.</summary>
+    [Theory]
+    [InlineData("ok and what if it says something stupid to a customer", false)]
+    [InlineData("Was passiert, wenn der Bot etwas Dummes zu einem Kunden sagt?", false)]
+    [InlineData("your bot is stupid", true)]
+    public void AWorryAskedAboutIsNotAngerButAnInsultStillIs(string text, bool stronglyNegative) =>
+        Assert.Equal(stronglyNegative, RulesInsightsExtractor.Analyze(text).IsStronglyNegative);
+
     [Theory]
     [InlineData("You'll hear from our attorney")]
     [InlineData("I will get a lawyer involved if this isn't fixed")]

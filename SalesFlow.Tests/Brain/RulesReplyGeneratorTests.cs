@@ -579,6 +579,22 @@ public sealed class RulesReplyGeneratorTests
         Assert.DoesNotContain(answer, plain, StringComparison.Ordinal);
     }
 
+    /// <summary>"hi is this the right number for salesflow" was answered with the trial's FAQ, which shares its "right".</summary>
+    [Theory]
+    [InlineData("hi is this the right number for salesflow", "en", "Yes, you're in the right place, Mike: this is the AI assistant of Acme.|Hi Mike! Yes, you've reached Acme")]
+    [InlineData("Hallo, bin ich hier richtig bei Acme?", "de", "Ja, da sind Sie richtig, Mike|Hallo Mike! Ja, Sie sind hier richtig bei Acme")]
+    public void ALeadCheckingItReachedUsIsToldYesNotAnsweredFromTheKnowledge(string text, string language, string expected)
+    {
+        var request = Request(ConversationState.InitialContact, Intent.Greeting, language, "Mike", ChannelKind.WhatsApp, 1, text, "Acme")
+            with { Knowledge = ["Q: Is there a free trial?\nA: You can try it right away: it is open source."] };
+
+        var reply = RulesReplyGenerator.Generate(request);
+
+        Assert.Matches(expected, reply);
+        Assert.DoesNotContain("try it right away", reply, StringComparison.Ordinal);
+        Assert.False(RulesReplyGenerator.LeavesTheQuestionToTheTeam(request));
+    }
+
     /// <summary>"Guten Abend, ich habe eine Frage zu Ihrem Produkt" was told the team would be asked, and asked for the team size.</summary>
     [Theory]
     [InlineData("Guten Abend, ich habe eine Frage zu Ihrem Produkt", "de", "Gerne, Mike! Was möchten Sie wissen?")]

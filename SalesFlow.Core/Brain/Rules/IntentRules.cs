@@ -108,7 +108,7 @@ internal static partial class IntentRules
         "biggest issue|biggest problem|main issue|main problem|our problem is|our issue is|biggest headache & we|us|our|were",
         // Unanswered messages are the lead's own pain only when its own team leaves them ("I wrote twice and nobody
         // answers" is a complaint about the business).
-        "nobody answers|no one answers|nobody replies|no one replies|nobody responds|no one responds|go unanswered|goes unanswered|slow to respond|slow to reply & we|us|our|were",
+        "nobody answers|no one answers|nobody replies|no one replies|nobody responds|no one responds|go unanswered|goes unanswered|slow to respond|slow to reply|nobody picks up|no one picks up|miss calls|missed calls|missing calls & we|us|our|were",
         "cant answer|cannot answer|cant reply|cant respond|cant pick up|cant get back & we|us|our|were|my guys|my team|my staff|my people|my reps|my techs|my crew",
         "doesnt do|does not do|dont do|cant do|cannot do & well|properly|good|great|reliably", "groesste problem|groesstes problem|hauptproblem|unser problem ist", "problem & dass|that & wir|uns|unser*|we|us|our",
         "erst am naechsten tag|erst am naechsten morgen|next day|next morning|till morning|until morning & antwort*|answer*|repl*|respon*", "schaff* & nicht & alle|anfragen|beantwort*|antwort*|nachricht*",
@@ -219,6 +219,14 @@ internal static partial class IntentRules
         "how|where & did you|do you & get|got|find|have & my number|my contact*|my details|my data|my email|my address",
         "wer ist da|wer ist das|wer sind sie|wer seid ihr|wer bist du|wer schreibt",
         "woher & haben sie|habt ihr|hast du|kennen sie|kennt ihr & meine nummer|meine daten|meinen kontakt|meine kontaktdaten|meine mail*|meine adresse");
+
+    /// <summary>"hi is this the right number for salesflow", "Bin ich hier richtig bei …?": a check that it reached the business.</summary>
+    private static readonly PhraseRuleSet RightPlaceQuestion = new(
+        "is this|is that|am i|have i reached|did i reach|this is|is it & right number|right place|correct number|right company|right contact|right account|right chat",
+        "bin ich hier richtig|bin ich richtig|richtige nummer|richtig bei|richtigen nummer|richtige adresse");
+
+    /// <summary>Whether the lead asks if it reached the right business (<see cref="RightPlaceQuestion"/>).</summary>
+    public static bool AsksIfRightPlace(LeadText lead) => RightPlaceQuestion.IsMatch(lead.Words);
 
     /// <summary>Whether the lead asks who is writing or how we got its number (<see cref="WhoWeAreQuestion"/>).</summary>
     public static bool AsksWhoWeAre(LeadText lead) => WhoWeAreQuestion.IsMatch(lead.Words);

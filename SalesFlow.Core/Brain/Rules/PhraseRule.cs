@@ -235,6 +235,14 @@ internal sealed class PhraseRuleSet
         return false;
     }
 
+    /// <summary>Where the earliest matching rule starts (token index), or -1 when none matches.</summary>
+    public int FirstMatchStart(IReadOnlyList<string> tokens)
+    {
+        var starts = new List<int>();
+        CollectMatches(tokens, starts);
+        return starts.Count == 0 ? -1 : starts.Min();
+    }
+
     /// <summary>Start positions of every rule that matches (one per rule).</summary>
     public void CollectMatches(IReadOnlyList<string> tokens, List<int> starts)
     {

@@ -133,6 +133,11 @@ internal static class ReplyTemplates
         ["Gute Frage{, name}: Ich bin der KI-Assistent von {client}. Die meisten Fragen beantworte ich sofort, und ein Kollege übernimmt, wann immer Sie möchten: Sagen Sie einfach Bescheid."]);
 
     /// <summary>Who is writing and what the number is used for, with the way out (after "who is this? how did you get my number").</summary>
+    /// <summary>For "is this the right number for …?": yes, and who answers.</summary>
+    public static readonly Variants RightPlace = new(
+        ["Yes, you're in the right place{, name}: this is the AI assistant of {client}.", "{hi}! Yes, you've reached {client}; I'm its AI assistant."],
+        ["Ja, da sind Sie richtig{, name}: Hier schreibt der KI-Assistent von {client}.", "{hi}! Ja, Sie sind hier richtig bei {client}; ich bin der KI-Assistent."]);
+
     public static readonly Variants WhoWeAre = new(
         ["You're chatting with the AI assistant of {client}. {client} uses your contact details only for its conversation with you; if you'd rather not hear from us, just reply STOP and we won't write again."],
         ["Hier schreibt der KI-Assistent von {client}. {client} nutzt Ihre Kontaktdaten nur für das Gespräch mit Ihnen; wenn Sie keine Nachrichten mehr möchten, antworten Sie einfach STOP, dann schreiben wir nicht mehr."]);

@@ -141,6 +141,12 @@ public sealed class RulesReplyGenerator : IReplyGenerator
             return (Pick(WhoWeAre, german, seed), Ask(StateQuestions[state]));
         }
 
+        // "hi is this the right number for salesflow" was answered with the trial's FAQ ("You can try it right away").
+        if (intent is Intent.Question or Intent.Other or Intent.Greeting or Intent.Interest && ChecksItReachedUs(lead))
+        {
+            return (Pick(RightPlace, german, seed), Ask(StateQuestions[state]));
+        }
+
         // "Guten Abend, ich habe eine Frage zu Ihrem Produkt" was told the team would be asked, and asked for the team size.
         if (intent is Intent.Question or Intent.Other or Intent.Greeting or Intent.Interest or Intent.Support && IntentRules.AnnouncesAQuestion(lead))
         {
@@ -265,9 +271,12 @@ public sealed class RulesReplyGenerator : IReplyGenerator
         }
 
         return (intent == Intent.Question || (IntentRules.AsksAnOpenQuestion(lead) && !IntentRules.StatesTightBudget(lead)))
-            && !IntentRules.AsksWhoWeAre(lead) && !IntentRules.AnnouncesAQuestion(lead) && !IntentRules.AsksAboutTheLanguage(lead)
+            && !IntentRules.AsksWhoWeAre(lead) && !ChecksItReachedUs(lead) && !IntentRules.AnnouncesAQuestion(lead) && !IntentRules.AsksAboutTheLanguage(lead)
             && !IntentRules.AsksForAnotherLanguage(lead) && !IntentRules.AsksForMaterials(lead) && !OffersTheNextStep(request, lead);
     }
+
+    /// <summary>A short check that the lead reached us ("is this the right number for salesflow"); a longer message asks more.</summary>
+    private static bool ChecksItReachedUs(LeadText lead) => IntentRules.AsksIfRightPlace(lead) && lead.Words.Count <= 12;
 
     /// <summary>Whether the reply proposes the next step for "what are the next steps?" (before a meeting is set).</summary>
     private static bool OffersTheNextStep(ReplyRequest request, LeadText lead) =>

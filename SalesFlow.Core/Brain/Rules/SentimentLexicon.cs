@@ -59,6 +59,11 @@ internal static class SentimentLexicon
         "anwaltlich*|rechtliche schritte|gerichtlich*|vor gericht", "anzeige erstatten|anzeige gegen|erstatte anzeige|erstatten anzeige", "verklagen", "polizei",
         "schlechteste*", "scheiß*", "scheiss*", "idioten", "verarsch*", "unverschämt*", "frechheit");
 
+    /// <summary>A case imagined, not lived: "what if it…", "was passiert, wenn…", "und falls es…".</summary>
+    private static readonly PhraseRuleSet Hypothetical = new(
+        "what if|what happens if|what happens when|and if it|what about if|suppose|supposing|imagine",
+        "was wenn|was ist wenn|was passiert wenn|was passiert falls|was ist falls|und wenn es|und falls|angenommen");
+
     /// <summary>Exasperation that carries no single negative word.</summary>
     private static readonly PhraseRuleSet Exasperation = new(
         "how many times", "never signed up", "sick of", "fed up", "leave me alone", "wie oft noch", "nie angemeldet",
@@ -150,6 +155,7 @@ internal static class SentimentLexicon
     {
         var tokens = lead.Tokens;
         var lastContrast = tokens.FindLastIndex(Contrast.Contains);
+        var hypothetical = Hypothetical.FirstMatchStart(lead.Words);
         double sum = 0;
         for (var i = 0; i < tokens.Count; i++)
         {
@@ -161,6 +167,13 @@ internal static class SentimentLexicon
             if (lastContrast >= 0)
             {
                 weight *= i < lastContrast ? 0.5 : 1.3;
+            }
+
+            // "what if it says something stupid to a customer": a worry asked about, not the lead's own anger (it was handed
+            // to a person as strongly negative).
+            if (hypothetical >= 0 && i > hypothetical && weight < 0)
+            {
+                weight *= 0.5;
             }
 
             // Contractions like "doesnt" carry a small negative weight of their own but also act as negators.
