@@ -78,7 +78,9 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
     /// <summary>
     /// What to search for: each sentence that ends in a question mark (with the sentence before it when it names
     /// nothing), split where a second question is joined to it ("…DSGVO-konform und wo werden die Daten
-    /// gespeichert?"); the whole text when it asks nothing. At most
+    /// gespeichert?"); without a question mark, the clauses that open with a question word ("ah shame. what about whatsapp
+    /// then, most customers text us anyway" searched "shame" and "customers" beside "whatsapp" and missed the channels
+    /// answer); the whole text when it asks nothing. At most
     /// <see cref="MaxQueries"/>, the first ones.
     /// </summary>
     internal static IReadOnlyList<string> QuestionsIn(string text)
@@ -104,8 +106,20 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
             }
         }
 
+        if (questions.Count == 0)
+        {
+            questions.AddRange(ClauseBreak().Split(text).Select(c => c.Trim()).Where(c => QuestionOpening().IsMatch(c) && TextTerms.Words(c).Count > 0));
+        }
+
         return questions.Count == 0 ? [text] : questions.Take(MaxQueries).ToList();
     }
+
+    [GeneratedRegex(@"[.,;:!\n]+\s*")]
+    private static partial Regex ClauseBreak();
+
+    /// <summary>A clause that asks, written without a question mark: "what about whatsapp then", "wie lange dauert das".</summary>
+    [GeneratedRegex(@"^(?:(?:and|so|ok|okay|und|also|ok und)\s+)?(?:what|how|where|when|which|who|why|does|do|can|could|will|would|wie|was|wo|wann|welche[rsnm]?|wer|warum|gibt es|kann|können|koennen|funktioniert)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex QuestionOpening();
 
     /// <summary>"and"/"und"/"oder"/"or" (or a comma) followed by a question word: where a second question begins.</summary>
     [GeneratedRegex(@"(?:,\s*|\s+)(?:and|or|und|oder)\s+(?=(?:what|how|where|when|which|who|why|is|are|do|does|can|could|will|would|was|wie|wo|wann|welche[rsnm]?|wer|warum|ist|sind|gibt|kann|können|muss|brauche[n]?)\b)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]

@@ -45,6 +45,9 @@ public sealed class TurnKnowledgeTests
     [InlineData("Do you have apples and pears?", "Do you have apples and pears?")]
     [InlineData("Danke für die Info. Wir nutzen allerdings kein Cal.com sondern Doctolib. Geht das trotzdem?", "Wir nutzen allerdings kein Cal.com sondern Doctolib. Geht das trotzdem?")]
     [InlineData("Hello! I run a small online shop. Mostly Instagram DMs and emails. Could this help?", "Mostly Instagram DMs and emails. Could this help?")]
+    [InlineData("ah shame. what about whatsapp then, most customers text us anyway", "what about whatsapp then")]
+    [InlineData("ok und was kostet das bei 5 Leuten", "ok und was kostet das bei 5 Leuten")]
+    [InlineData("we are a bakery, we do cakes", "we are a bakery, we do cakes")]
     public void TheLeadsQuestionsAreWhatIsSearchedFor(string text, string queries) =>
         Assert.Equal(queries.Split('|'), TurnKnowledge.QuestionsIn(text));
 
