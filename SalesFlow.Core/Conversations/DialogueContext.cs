@@ -126,7 +126,7 @@ public static class DialogueContext
             return PendingPrompt.MeetingOffer;
         }
 
-        return Any("pricing", "price", "prices", "quote", "preise", "angebot") && Any("shall i", "should i", "would you like", "soll ich", "möchten sie", "darf ich")
+        return Any("pricing", "price", "prices", "quote", "preise", "angebot") && Any("shall i", "should i", "would you like", "soll ich", "möchten sie", "möchtest du", "darf ich")
             ? PendingPrompt.PricingOffer
             : PendingPrompt.OpenQuestion;
     }

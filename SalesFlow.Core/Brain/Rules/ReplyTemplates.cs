@@ -213,7 +213,7 @@ internal static class ReplyTemplates
         NeedAsks.Any(ask => question.Contains(ask, StringComparison.OrdinalIgnoreCase));
 
     private static readonly string[] NeedAsks =
-        ["challenge", "hoping to improve", "handling this today", "Herausforderung", "aktuell verbessern", "Wie lösen Sie das heute"];
+        ["challenge", "hoping to improve", "handling this today", "Herausforderung", "aktuell verbessern", "Wie lösen Sie das heute", "Wie löst du das heute"];
 
     /// <summary>
     /// What to ask when every question of the turn's kind would ask for something the lead already said: at the price,

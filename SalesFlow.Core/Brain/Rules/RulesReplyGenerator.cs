@@ -7,7 +7,8 @@ using static SalesFlow.Core.Brain.Rules.ReplyTemplates;
 namespace SalesFlow.Core.Brain.Rules;
 
 /// <summary>
-/// Template replies per conversation state and lead intent, in English or German (Sie-form). The variant is picked
+/// Template replies per conversation state and lead intent, in English or German (Sie-form, du-form to a lead who writes
+/// du: <see cref="GermanAddress"/>). The variant is picked
 /// from the turn number and a stable hash of the lead's text, so the same input always gives the same reply and
 /// the same text on consecutive turns gets a different variant. Short-form channels are held to 280 characters;
 /// e-mail gets a salutation, an extra line and a sign-off.
@@ -62,16 +63,26 @@ public sealed class RulesReplyGenerator : IReplyGenerator
     private static string Generate(ReplyRequest request, uint seed)
     {
         var german = ReplyLanguage(request) == "de";
+        var voice = new Voice(german, german && GermanAddress.LeadUsesDu(request.LeadText, request.History));
         var name = CleanName(request.LeadName);
         var client = string.IsNullOrWhiteSpace(request.ClientName) ? (german ? "uns" : "us") : request.ClientName.Trim();
         var email = !request.Channel.IsShortForm();
-        var (opener, question) = Choose(request, german, seed, email);
+        var (opener, question) = Choose(request, voice, seed, email);
+        if (voice.Du && GermanAddress.HasSieForm(opener + " " + question))
+        {
+            // The client's knowledge, quoted in the Sie-form ("Sie zahlen Ihre eigenen Azure-Ressourcen"): one message
+            // keeps one form of address, so this reply stays on Sie.
+            voice = voice with { Du = false };
+            (opener, question) = Choose(request, voice, seed, email);
+        }
 
         if (email)
         {
             var body = Render(Join(opener, question), name: null, client, german);
-            var extra = request.Analysis.Intent == Intent.OptOut ? string.Empty : "\n\n" + Render(Pick(EmailExtra, german, seed), null, client, german);
-            return ReplyText.AsEmail(body + extra, CleanName(PersonName.SalutationOf(request.LeadFullName, german)) ?? name, client, german);
+            var extra = request.Analysis.Intent == Intent.OptOut ? string.Empty : "\n\n" + Render(Pick(EmailExtra, voice, seed), null, client, german);
+            // A lead on du is greeted by its first name, not "Guten Tag Lisa Müller".
+            var salutation = voice.Du ? name : CleanName(PersonName.SalutationOf(request.LeadFullName, german)) ?? name;
+            return ReplyText.AsEmail(body + extra, salutation, client, german);
         }
 
         var reply = Render(Join(opener, question), name, client, german);
@@ -93,8 +104,9 @@ public sealed class RulesReplyGenerator : IReplyGenerator
         return reply;
     }
 
-    private static (string Opener, string Question) Choose(ReplyRequest request, bool german, uint seed, bool email)
+    private static (string Opener, string Question) Choose(ReplyRequest request, Voice voice, uint seed, bool email)
     {
+        var german = voice.German;
         var intent = request.Analysis.Intent;
         var lead = LeadText.Parse(request.LeadText); // once per reply: several replies depend on what the lead wrote
         var state = request.State;
@@ -104,21 +116,21 @@ public sealed class RulesReplyGenerator : IReplyGenerator
         // for such a fact.
         string Ask(Variants questions)
         {
-            var picked = Pick(questions, german, seed >> 3);
+            var picked = Pick(questions, voice, seed >> 3);
             if (!AlreadyAsked(request, picked))
             {
                 return picked;
             }
 
-            var open = questions.For(german).Where(q => !AlreadyAsked(request, q)).ToArray();
+            var open = Options(questions, voice).Where(q => !AlreadyAsked(request, q)).ToArray();
             if (open.Length == 0)
             {
                 // The next step the stage calls for (at the price: the pricing offer, then a look at how it works); asking
                 // again beats asking for what the lead already said.
                 var pricing = intent == Intent.Pricing || state == ConversationState.PriceNegotiation;
-                var first = (pricing ? PricingWhenAllIsKnown : NextStepWhenAllIsKnown).For(german);
+                var first = Options(pricing ? PricingWhenAllIsKnown : NextStepWhenAllIsKnown, voice);
                 open = first.Where(q => !AskedRecently(request, q)).ToArray();
-                open = open.Length > 0 || !pricing ? open : NextStepWhenAllIsKnown.For(german).Where(q => !AskedRecently(request, q)).ToArray();
+                open = open.Length > 0 || !pricing ? open : Options(NextStepWhenAllIsKnown, voice).Where(q => !AskedRecently(request, q)).ToArray();
                 open = open.Length > 0 ? open : first;
             }
 
@@ -127,47 +139,47 @@ public sealed class RulesReplyGenerator : IReplyGenerator
 
         if (intent == Intent.OptOut)
         {
-            return (Pick(Openers[Intent.OptOut], german, seed), string.Empty);
+            return (Pick(Openers[Intent.OptOut], voice, seed), string.Empty);
         }
 
         if (request.Analysis.IsStronglyNegative)
         {
-            return (Pick(ReplyTemplates.StronglyNegative, german, seed), string.Empty);
+            return (Pick(ReplyTemplates.StronglyNegative, voice, seed), string.Empty);
         }
 
         // "who is this? how did you get my number": answered before anything is sold.
         if (intent is Intent.Question or Intent.Other or Intent.Greeting or Intent.Interest or Intent.Objection or Intent.Support && IntentRules.AsksWhoWeAre(lead))
         {
-            return (Pick(WhoWeAre, german, seed), Ask(StateQuestions[state]));
+            return (Pick(WhoWeAre, voice, seed), Ask(StateQuestions[state]));
         }
 
         // "hi is this the right number for salesflow" was answered with the trial's FAQ ("You can try it right away").
         if (intent is Intent.Question or Intent.Other or Intent.Greeting or Intent.Interest && ChecksItReachedUs(lead))
         {
-            return (Pick(RightPlace, german, seed), Ask(StateQuestions[state]));
+            return (Pick(RightPlace, voice, seed), Ask(StateQuestions[state]));
         }
 
         // "Guten Abend, ich habe eine Frage zu Ihrem Produkt" was told the team would be asked, and asked for the team size.
         if (intent is Intent.Question or Intent.Other or Intent.Greeting or Intent.Interest or Intent.Support && IntentRules.AnnouncesAQuestion(lead))
         {
-            return (Pick(WhatWouldYouLikeToKnow, german, seed), string.Empty);
+            return (Pick(WhatWouldYouLikeToKnow, voice, seed), string.Empty);
         }
 
         // "Bonjour, do you speak English? I run a small bakery" was thanked and asked what we could help with.
         if (intent is Intent.Question or Intent.Other or Intent.Greeting or Intent.Interest && IntentRules.AsksAboutTheLanguage(lead))
         {
-            return (Pick(LanguageAnswer, german, seed), Ask(StateQuestions[state]));
+            return (Pick(LanguageAnswer, voice, seed), Ask(StateQuestions[state]));
         }
 
         if (intent is Intent.Question or Intent.Other or Intent.Greeting or Intent.Interest && IntentRules.AsksForAnotherLanguage(lead))
         {
-            return (Pick(OtherLanguageAnswer, german, seed), string.Empty);
+            return (Pick(OtherLanguageAnswer, voice, seed), string.Empty);
         }
 
         // "ok klingt gut, wie geht's weiter" was cheered at and asked what would make the biggest difference: SalesFlow leads on.
         if (intent is Intent.Interest or Intent.Other or Intent.Question or Intent.Greeting && OffersTheNextStep(request, lead))
         {
-            return (Pick(NextStepOpeners, german, seed), Pick(NextStepOffer, german, seed));
+            return (Pick(NextStepOpeners, voice, seed), Pick(NextStepOffer, voice, seed));
         }
 
         // A question the client's knowledge base answers: say what it says (the only facts the rules brain states), then move on.
@@ -188,67 +200,67 @@ public sealed class RulesReplyGenerator : IReplyGenerator
         // Sie mir ein Angebot zukommen lassen?", which was asked for the team size it had just given): the request is answered.
         if ((intent is Intent.Question or Intent.Interest or Intent.Other or Intent.Objection or Intent.Pricing) && IntentRules.AsksForMaterials(lead))
         {
-            return (Pick(MaterialsOpeners, german, seed), email || KnowsAnEmailAddress(request) ? Ask(StateQuestions[state]) : Pick(MaterialsWhereQuestion, german, seed));
+            return (Pick(MaterialsOpeners, voice, seed), email || KnowsAnEmailAddress(request) ? Ask(StateQuestions[state]) : Pick(MaterialsWhereQuestion, voice, seed));
         }
 
         switch (intent)
         {
             // "Is this an AI bot?" was answered "Of course! A colleague will take over": a lead that asks gets the truth.
             case Intent.Human when IntentRules.OnlyAsksIfBot(lead):
-                return (Pick(BotDisclosure, german, seed), Ask(StateQuestions[state]));
+                return (Pick(BotDisclosure, voice, seed), Ask(StateQuestions[state]));
 
             case Intent.Human when IntentRules.AsksIfBot(lead):
-                return (Pick(BotDisclosureAndHandOver, german, seed), Ask(IntentQuestions[intent]));
+                return (Pick(BotDisclosureAndHandOver, voice, seed), Ask(IntentQuestions[intent]));
 
             case Intent.Pricing or Intent.Other or Intent.Interest when IntentRules.StatesTightBudget(lead):
-                return (Pick(Objections[ObjectionKind.Price].Opener, german, seed), Ask(IntentQuestions[Intent.Pricing]));
+                return (Pick(Objections[ObjectionKind.Price].Opener, voice, seed), Ask(IntentQuestions[Intent.Pricing]));
 
             // "ok what about zapier?", "what if a lead writes at night?": the model read them as small talk and the lead was
             // thanked for a question. The team checks it (ColleagueFollowUp.OpenQuestion tells them).
             case Intent.Other when IntentRules.AsksAnOpenQuestion(lead):
-                return (Pick(Openers[Intent.Question], german, seed), Ask(StateQuestions[state]));
+                return (Pick(Openers[Intent.Question], voice, seed), Ask(StateQuestions[state]));
 
             case Intent.Pricing when lead.QuestionMarks == 0 && LeadSignalRules.StatesBudget(request.LeadText):
-                return (Pick(BudgetOpeners, german, seed), Ask(IntentQuestions[Intent.Pricing]));
+                return (Pick(BudgetOpeners, voice, seed), Ask(IntentQuestions[Intent.Pricing]));
 
             case Intent.Human:
             case Intent.Support:
             case Intent.Pricing:
             case Intent.Meeting:
-                return (Pick(Openers[intent], german, seed), Ask(IntentQuestions[intent]));
+                return (Pick(Openers[intent], voice, seed), Ask(IntentQuestions[intent]));
 
             case Intent.Purchase when asksHowToStart && request.PreviousState != ConversationState.PostPurchase:
-                return (Pick(StartOpeners, german, seed), email || KnowsAnEmailAddress(request) ? Ask(StateQuestions[state]) : Pick(StartNextStep, german, seed));
+                return (Pick(StartOpeners, voice, seed), email || KnowsAnEmailAddress(request) ? Ask(StateQuestions[state]) : Pick(StartNextStep, voice, seed));
 
             case Intent.Purchase when request.PreviousState == ConversationState.PostPurchase:
-                return (Pick(PostPurchaseThanks, german, seed), Ask(StateQuestions[ConversationState.PostPurchase]));
+                return (Pick(PostPurchaseThanks, voice, seed), Ask(StateQuestions[ConversationState.PostPurchase]));
 
             case Intent.Purchase:
-                return (Pick(Openers[intent], german, seed), Ask(IntentQuestions[intent]));
+                return (Pick(Openers[intent], voice, seed), Ask(IntentQuestions[intent]));
 
             // "we lose track of leads in spreadsheets": a pain is acknowledged, not met with "Great to hear!".
             case Intent.Interest when IntentRules.DescribesPain(lead):
-                return (Pick(PainOpeners, german, seed), Ask(PainQuestions));
+                return (Pick(PainOpeners, voice, seed), Ask(PainQuestions));
 
             // "Got your number from a friend. We run 3 coffee shops, could you help with catering orders?" was thanked for the
             // picture and its question left unanswered: the team checks it (ColleagueFollowUp.OpenQuestion tells them).
             case Intent.Interest when AsksBesideIntroducing(lead):
-                return (Pick(Openers[Intent.Question], german, seed), Ask(StateQuestions[state]));
+                return (Pick(Openers[Intent.Question], voice, seed), Ask(StateQuestions[state]));
 
             case Intent.Interest or Intent.Other when IntentRules.DescribesCustomersQuestions(lead) || IntentRules.IntroducesItself(lead) || IntentRules.StatesTrafficVolume(lead, request.LeadText):
-                return (Pick(ContextOpeners, german, seed), Ask(StateQuestions[state]));
+                return (Pick(ContextOpeners, voice, seed), Ask(StateQuestions[state]));
 
             case Intent.Other when IntentRules.ExpressesRegret(lead):
-                return (Pick(RegretOpeners, german, seed), Ask(StateQuestions[state]));
+                return (Pick(RegretOpeners, voice, seed), Ask(StateQuestions[state]));
 
             case Intent.Objection:
                 var (objectionOpener, objectionQuestion) = Objections[ClassifyObjection(request.LeadText)];
-                return (Pick(objectionOpener, german, seed), Ask(objectionQuestion));
+                return (Pick(objectionOpener, voice, seed), Ask(objectionQuestion));
 
             default:
                 var opener = intent == Intent.Greeting && email
-                    ? Pick(EmailGreetingOpeners, german, seed)
-                    : Pick(Openers.TryGetValue(intent, out var variants) ? variants : Openers[Intent.Other], german, seed);
+                    ? Pick(EmailGreetingOpeners, voice, seed)
+                    : Pick(Openers.TryGetValue(intent, out var variants) ? variants : Openers[Intent.Other], voice, seed);
                 return (opener, Ask(StateQuestions[state]));
         }
     }
@@ -366,11 +378,18 @@ public sealed class RulesReplyGenerator : IReplyGenerator
             : ObjectionKind.General;
     }
 
-    private static string Pick(Variants variants, bool german, uint seed)
+    /// <summary>How the reply speaks: German or English, and in German du or Sie.</summary>
+    private readonly record struct Voice(bool German, bool Du);
+
+    private static string Pick(Variants variants, Voice voice, uint seed)
     {
-        var options = variants.For(german);
-        return options[(int)(seed % (uint)options.Length)];
+        var options = variants.For(voice.German);
+        var picked = options[(int)(seed % (uint)options.Length)];
+        return voice.Du ? GermanAddress.ToDu(picked) : picked;
     }
+
+    private static string[] Options(Variants variants, Voice voice) =>
+        voice.Du ? [.. variants.For(true).Select(GermanAddress.ToDu)] : variants.For(voice.German);
 
     private static string Join(string opener, string question) =>
         question.Length == 0 ? opener : opener + " " + question;
