@@ -161,8 +161,15 @@ public sealed class ConversationEngine(
 
         // A short answer ("yes", "passt", "no", "ok") is read against what SalesFlow last asked (DialogueContext).
         // SalesFlow's last message, read at most once per turn and only by a reading that needs it.
-        Task<string?>? lastPromptRead = null;
-        Task<string?> LastPrompt() => lastPromptRead ??= LastOutboundTextAsync(conversation, ct);
+        Task<IReadOnlyList<Message>>? recentRead = null;
+        Task<IReadOnlyList<Message>> Recent() => recentRead ??= conversations.ListMessagesAsync(conversation.ClientId, conversation.Id, RecentMessages, ct);
+        async Task<string?> LastPrompt() => (await Recent()).LastOrDefault(m => m.Direction == MessageDirection.Outbound)?.Text;
+
+        // The fixed replies (times, short answers, check-backs) in the lead's form of address: du to a lead who writes du.
+        async Task<string> Addressed(string fixedText) =>
+            GermanAddress.HasSieForm(fixedText) && GermanAddress.LeadUsesDu(text, [.. (await Recent()).Where(m => m.Direction == MessageDirection.Inbound).Select(m => new HistoryMessage(true, m.Text, m.Channel, m.CreatedAt))])
+                ? GermanAddress.ToDu(fixedText)
+                : fixedText;
         var reading = await ReadAgainstLastPromptAsync(text, insights.Analysis, conversation.TurnCount, lead.AddressedAs, lead.Language, LastPrompt)
             ?? EmailTexts.ReadingFor(email, text, lead.Language == "de", lead.AddressedAs);
         // "can you text me again next week?": when we write again, said in the reply and kept by the follow-up (not a meeting wish).
@@ -194,7 +201,7 @@ public sealed class ConversationEngine(
             : null;
         if (meetingTurn is not null)
         {
-            (reply, verdict) = await replies.WriteFixedAsync(lead, answered, OutboxPurpose.Reply, meetingTurn.Text, client.Name, null, policy, now, ct);
+            (reply, verdict) = await replies.WriteFixedAsync(lead, answered, OutboxPurpose.Reply, await Addressed(meetingTurn.Text), client.Name, null, policy, now, ct);
             if (meetingTurn.Booked && turned.State != ConversationState.ClosingAttempt && SalesStateMachine.IsAllowed(turned.State, ConversationState.ClosingAttempt))
             {
                 (next, reason) = (ConversationState.ClosingAttempt, "meeting booked");
@@ -203,11 +210,11 @@ public sealed class ConversationEngine(
         }
         else if (reading?.FixedReply is { } shortReply && ReplyWriter.PurposeOf(lead, wasEscalated, consent) is OutboxPurpose.Reply)
         {
-            (reply, verdict) = await replies.WriteFixedAsync(lead, answered, OutboxPurpose.Reply, shortReply, client.Name, checkBackAt is { } promised ? FollowUps.CheckBack.MetadataFor(promised) : null, policy, now, ct);
+            (reply, verdict) = await replies.WriteFixedAsync(lead, answered, OutboxPurpose.Reply, await Addressed(shortReply), client.Name, checkBackAt is { } promised ? FollowUps.CheckBack.MetadataFor(promised) : null, policy, now, ct);
         }
         else if (ReplyWriter.PurposeOf(lead, wasEscalated, consent) is OutboxPurpose.OptInConfirmation)
         {
-            (reply, verdict) = await replies.WriteFixedAsync(lead, answered, OutboxPurpose.OptInConfirmation, ConsentTexts.OptIn(lead.Language, lead.AddressedAs, client.Name), client.Name, null, policy, now, ct);
+            (reply, verdict) = await replies.WriteFixedAsync(lead, answered, OutboxPurpose.OptInConfirmation, await Addressed(ConsentTexts.OptIn(lead.Language, lead.AddressedAs, client.Name)), client.Name, null, policy, now, ct);
         }
         else if (ReplyWriter.PurposeOf(lead, wasEscalated, consent) is { } purpose)
         {
@@ -291,8 +298,8 @@ public sealed class ConversationEngine(
         return FollowUps.CheckBack.For(text, await lastPrompt(), writtenAt, zone);
     }
 
-    private async Task<string?> LastOutboundTextAsync(Conversation conversation, CancellationToken ct) =>
-        (await conversations.ListMessagesAsync(conversation.ClientId, conversation.Id, 10, ct)).LastOrDefault(m => m.Direction == MessageDirection.Outbound)?.Text;
+    /// <summary>How many of the latest messages the turn reads for SalesFlow's last prompt and the lead's form of address.</summary>
+    private const int RecentMessages = 10;
 
     private static async Task<DialogueReading?> ReadAgainstLastPromptAsync(string text, MessageAnalysis analysis, int turnCount, string? name, string? language, Func<Task<string?>> lastPrompt)
     {

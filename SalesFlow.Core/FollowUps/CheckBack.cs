@@ -98,11 +98,12 @@ public static partial class CheckBack
     /// <summary>Whether a text of ours is a <see cref="Confirmation"/> (a letter by e-mail included).</summary>
     public static bool IsConfirmation(string text) =>
         text.Contains("I'll write to you again on ", StringComparison.Ordinal) || text.Contains("Ich melde mich am ", StringComparison.Ordinal)
-        || text.Contains("I'll check in then.", StringComparison.Ordinal) || text.Contains("melde ich mich dann kurz bei Ihnen", StringComparison.Ordinal);
+        || text.Contains("I'll check in then.", StringComparison.Ordinal) || text.Contains("melde ich mich dann kurz bei Ihnen", StringComparison.Ordinal)
+        || text.Contains("melde ich mich dann kurz bei dir", StringComparison.Ordinal);
 
     /// <summary>Whether a text is our question when to check back (the timing objection's question, either language).</summary>
     public static bool AsksWhenToCheckBack(string prompt) =>
-        ReplyTemplates.CheckBackQuestions.Any(q => prompt.Contains(q, StringComparison.Ordinal));
+        ReplyTemplates.CheckBackQuestions.Any(q => prompt.Contains(q, StringComparison.Ordinal) || prompt.Contains(GermanAddress.ToDu(q), StringComparison.Ordinal));
 
     /// <summary>Whether the text names a day or a span ("next week", "in two weeks", "Friday"): only then can it answer our question when to check back.</summary>
     public static bool NamesATime(string leadText)

@@ -139,7 +139,7 @@ public static partial class SlotText
     public static bool IsOffer(string text) =>
         ZoneTail().IsMatch(text)
         || ((text.StartsWith("Welcher Termin soll es sein: ", StringComparison.Ordinal) || text.StartsWith("Which one would you like: ", StringComparison.Ordinal)
-            || text.StartsWith("Passt Ihnen ", StringComparison.Ordinal) || text.StartsWith("Would ", StringComparison.Ordinal))
+            || text.StartsWith("Passt Ihnen ", StringComparison.Ordinal) || text.StartsWith("Passt dir ", StringComparison.Ordinal) || text.StartsWith("Would ", StringComparison.Ordinal))
             && text.EndsWith('?') && ClockTime().IsMatch(text));
 
     /// <summary>An offer's closing "? (Zeiten in Europe/Berlin)".</summary>

@@ -50,6 +50,22 @@ public sealed partial class GermanAddressTests
     public void ATemplateIsTurnedIntoTheDuForm(string formal, string informal) =>
         Assert.Equal(informal, GermanAddress.ToDu(formal));
 
+    /// <summary>The fixed replies (meetings, short answers, check-backs, consent, e-mail confirmation) as they read in German.</summary>
+    [Theory]
+    [InlineData("Der Termin am Di., 8. Dez. 14:00 ist abgesagt. Melden Sie sich gern, wenn Sie einen neuen möchten.")]
+    [InlineData("In den nächsten Tagen ist im Kalender leider nichts frei. Soll Sie jemand aus dem Team anrufen, um einen Termin zu finden?")]
+    [InlineData("Ich erreiche den Kalender gerade nicht. Ich melde mich gleich mit freien Terminen, oder jemand aus dem Team ruft Sie an.")]
+    [InlineData("Sie haben bereits einen Termin: Di., 8. Dez. 14:00 (Europe/Berlin). Möchten Sie ihn verschieben?")]
+    [InlineData("Ich erreiche den Kalender gerade nicht und konnte den Termin noch nicht ändern. Bitte versuchen Sie es in ein paar Minuten noch einmal, oder jemand aus dem Team hilft Ihnen.")]
+    [InlineData("Prima, Lisa, dann bis zum Termin! Falls vorher Fragen aufkommen, schreiben Sie mir einfach.")]
+    [InlineData("Prima, Lisa! Erzählen Sie mir kurz mehr dazu, dann schlage ich Ihnen den passenden nächsten Schritt vor. Oder möchten Sie direkt einen kurzen Termin?")]
+    [InlineData("Gerne, Lisa! Falls ich bis Di., 8. Dez. nichts von Ihnen höre, melde ich mich dann kurz bei Ihnen. Falls vorher etwas ist, schreiben Sie einfach hier.")]
+    [InlineData("Willkommen zurück, Lisa! Sie erhalten wieder Nachrichten von Acme. Mit STOPP melden Sie sich jederzeit ab.")]
+    [InlineData("Danke, Lisa! Ich habe Ihnen eine kurze Bestätigung an lisa@example.com geschickt. Senden Sie mir den Code daraus hier zurück (oder öffnen Sie den Link darin), dann nutzen wir diese Adresse.")]
+    [InlineData(" Unser Team arbeitet nach Europe/Berlin-Zeit, daher sind das die Zeiten, die Ihrem Arbeitstag am nächsten liegen.")]
+    public void EveryFixedGermanReplyHasADuForm(string formal) =>
+        Assert.DoesNotMatch(SieForm(), GermanAddress.ToDu(formal));
+
     [Fact]
     public void ALeadOnDuIsAnsweredWithDu()
     {

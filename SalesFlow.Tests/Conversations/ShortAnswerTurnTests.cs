@@ -104,4 +104,18 @@ public sealed class ShortAnswerTurnTests : IDisposable
         Assert.StartsWith("No problem", turn!.Reply!.Text, StringComparison.Ordinal);
         Assert.Contains("What would help you most", turn.Reply.Text, StringComparison.Ordinal);
     }
+
+    /// <summary>A lead on du gets the fixed answer to its "ja" on du too, as the generated replies before it.</summary>
+    [Fact]
+    public async Task Yes_from_a_lead_on_du_to_the_pricing_offer_is_answered_on_du()
+    {
+        var generator = new Offering("Soll ich dir die genauen Preise für dein Setup zusammenstellen?");
+        var first = await _bed.Say("Hey, was kostet das bei euch?", "wamid.1");
+        await _bed.Engine(replies: generator).ProcessLeadAsync("acme", first.LeadId, default);
+
+        await _bed.Say("ja", "wamid.2");
+        var turn = await _bed.Engine(replies: generator).ProcessLeadAsync("acme", first.LeadId, default);
+
+        Assert.Contains("Ein Kollege stellt dir die genauen Preise für dein Setup zusammen und schickt sie dir.", turn!.Reply!.Text, StringComparison.Ordinal);
+    }
 }

@@ -82,6 +82,16 @@ public sealed class MeetingDialogueEngineTests : IDisposable
     }
 
     [Fact]
+    public async Task A_German_lead_on_du_is_offered_times_on_du_and_books_the_one_picked()
+    {
+        var offer = await Turn("Hey, kannst du mir einen Termin für eine Vorführung geben?");
+        var booked = await Turn("Dienstag passt");
+
+        Assert.Equal("Gerne richte ich eine Demo ein. Passt dir Di., 8. Dez. 14:00, Mi., 9. Dez. 10:30 oder Do., 10. Dez. 16:00? (Zeiten in Europe/Berlin)", offer.Reply!.Text);
+        Assert.Equal("Gebucht: Di., 8. Dez. 14:00 (Europe/Berlin).", booked.Reply!.Text);
+    }
+
+    [Fact]
     public async Task Two_slots_on_the_named_day_are_asked_about_not_guessed()
     {
         Free = [.. TwoOnTuesday];
