@@ -172,7 +172,8 @@ public sealed class FollowUpService(
             OutboxPurpose.FollowUp,
             step,
             cadence.Count,
-            read.Conversation.State);
+            read.Conversation.State,
+            Brain.Rules.GermanAddress.LeadUsesDu(string.Empty, [.. read.Messages.Where(m => m.Direction == MessageDirection.Inbound).Select(m => new Brain.HistoryMessage(true, m.Text, m.Channel, m.CreatedAt))]));
 
         // A step that goes out as a template, or not at all, is recorded with the rules text: no model is paid for it.
         var rules = RulesOutreachWriter.Write(request);

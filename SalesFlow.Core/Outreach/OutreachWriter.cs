@@ -24,6 +24,7 @@ public sealed record OutreachRequest(
     int Step,
     int Steps,
     ConversationState State,
+    bool Du,
     string? Interest = null,
     string? FormMessage = null);
 
@@ -58,9 +59,11 @@ public sealed class RulesOutreachWriter : IOutreachWriter
         var text = request.Purpose == OutboxPurpose.FirstContact
             ? FirstContact(german, request.FirstName, client, request.Interest)
             : FollowUp(request, german, client);
-        return request.Channel == ChannelKind.Email
+        text = request.Channel == ChannelKind.Email
             ? text + (german ? $"\n\nViele Grüße\nIhr {client}-Team" : $"\n\nBest regards,\nThe {client} team")
             : text;
+        // A German lead who writes du is followed up on du (the replies before were).
+        return german && request.Du ? Brain.Rules.GermanAddress.ToDu(text) : text;
     }
 
     public static bool IsGerman(string? language) => language is not null && language.StartsWith("de", StringComparison.OrdinalIgnoreCase);

@@ -191,6 +191,7 @@ public sealed class SpeedToLeadService(
             Step: 0,
             Steps: 1,
             conversation.State,
+            Du: false, // a first contact: the form's words are too few to tell (and the form itself is formal)
             valid.Interest,
             valid.Message);
 

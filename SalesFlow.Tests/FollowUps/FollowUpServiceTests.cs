@@ -111,6 +111,18 @@ public sealed class FollowUpServiceTests : IDisposable
         Assert.StartsWith("Kurze Nachfrage, Anna", item!.Text);
     }
 
+    [Theory]
+    [InlineData("Hey, ich interessiere mich für euer Tool, könnt ihr mir mehr erzählen", "Kurze Nachfrage, Anna: Hat dir meine letzte Nachricht weitergeholfen?")]
+    [InlineData("Hallo, ich interessiere mich für Ihr Angebot und hätte gerne mehr Informationen", "Kurze Nachfrage, Anna: Hat Ihnen meine letzte Nachricht weitergeholfen?")]
+    public async Task A_german_lead_on_du_is_followed_up_on_du(string text, string expected)
+    {
+        var reply = await RepliedAsync(text);
+        var step = await _bed.FollowUps().RunStepAsync("acme", reply.LeadId, new FollowUpProgress(reply.Id, 0, null), reply.CreatedAt.AddHours(1), default);
+
+        var item = await _bed.Outbox.GetAsync("acme", step.OutboxId!, default);
+        Assert.StartsWith(expected, item!.Text, StringComparison.Ordinal);
+    }
+
     /// <summary>Runs step 1 within the window, then step 2 a day after the reply (outside WhatsApp's 24 hours).</summary>
     private async Task<(FollowUpStepResult Step, OutboxItem Item, int Queued)> SecondStepAsync(Client acme)
     {

@@ -49,7 +49,7 @@ public sealed class FirstContactChannelTests
     [Fact]
     public void The_rules_greeting_names_the_lead_the_interest_and_the_client_in_the_lead_s_language()
     {
-        var request = new OutreachRequest("acme", "Acme Solar", "lead_1", "conv_1", "Anna", "de", ChannelKind.Sms, OutboxPurpose.FirstContact, 0, 1, Core.Conversations.ConversationState.InitialContact, "Wärmepumpen");
+        var request = new OutreachRequest("acme", "Acme Solar", "lead_1", "conv_1", "Anna", "de", ChannelKind.Sms, OutboxPurpose.FirstContact, 0, 1, Core.Conversations.ConversationState.InitialContact, false, "Wärmepumpen");
         Assert.Equal("Hallo Anna, danke für Ihr Interesse an Wärmepumpen! Hier ist Acme Solar. Was möchten Sie wissen, oder wann passt Ihnen ein kurzes Gespräch?", RulesOutreachWriter.Write(request));
         var email = RulesOutreachWriter.Write(request with { Language = "en", Channel = ChannelKind.Email, Interest = null });
         Assert.Equal("Hi Anna, thanks for getting in touch with Acme Solar! How can we help you?\n\nBest regards,\nThe Acme Solar team", email);

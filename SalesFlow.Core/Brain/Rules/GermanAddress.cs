@@ -42,16 +42,22 @@ internal static partial class GermanAddress
             text = text.Replace(formal, informal, StringComparison.Ordinal);
         }
 
-        return Pronoun().Replace(text, m => m.Value switch
+        return Pronoun().Replace(text, m =>
         {
-            "Ihnen" => "dir",
-            "Ihr" => "dein",
-            "Ihre" => "deine",
-            "Ihren" => "deinen",
-            "Ihrem" => "deinem",
-            "Ihrer" => "deiner",
-            "Ihres" => "deines",
-            _ => m.Value,
+            var informal = m.Value switch
+            {
+                "Ihnen" => "dir",
+                "Ihr" => "dein",
+                "Ihre" => "deine",
+                "Ihren" => "deinen",
+                "Ihrem" => "deinem",
+                "Ihrer" => "deiner",
+                "Ihres" => "deines",
+                _ => m.Value,
+            };
+            // At a line's or sentence's start it keeps its capital ("Viele Grüße\nDein Acme-Team").
+            var opens = m.Index == 0 || text[m.Index - 1] == '\n' || (m.Index >= 2 && text[m.Index - 1] == ' ' && text[m.Index - 2] is '.' or '!' or '?' or ':');
+            return opens ? string.Concat(informal[..1].ToUpperInvariant(), informal.AsSpan(1)) : informal;
         });
     }
 
@@ -107,6 +113,7 @@ internal static partial class GermanAddress
         ("melden Sie sich jederzeit ab", "meldest du dich jederzeit ab"),
         ("Senden Sie mir", "Sende mir"),
         ("öffnen Sie den Link", "öffne den Link"),
+        ("antworten Sie einfach", "antworte einfach"),
         ("Möchten Sie", "Möchtest du"),
         ("möchten Sie", "möchtest du"),
         ("für Sie", "für dich"),
