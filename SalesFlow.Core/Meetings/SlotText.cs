@@ -142,8 +142,8 @@ public static partial class SlotText
             || text.StartsWith("Passt Ihnen ", StringComparison.Ordinal) || text.StartsWith("Passt dir ", StringComparison.Ordinal) || text.StartsWith("Would ", StringComparison.Ordinal))
             && text.EndsWith('?') && ClockTime().IsMatch(text));
 
-    /// <summary>An offer's closing "? (Zeiten in Europe/Berlin)".</summary>
-    [GeneratedRegex(@"\?\s*\((?:Zeiten|Times) in [^)]+\)\s*$", RegexOptions.CultureInvariant)]
+    /// <summary>An offer's closing "? (Zeiten in Europe/Berlin)", and the team's zone after it when it said so (<see cref="HostHoursNote"/>).</summary>
+    [GeneratedRegex(@"\?\s*\((?:Zeiten|Times) in [^)]+\)(?:\s+(?:Our team works on|Unser Team arbeitet nach) [^\n]*)?\s*$", RegexOptions.CultureInvariant)]
     private static partial Regex ZoneTail();
 
     [GeneratedRegex(@"\b\d{1,2}:\d{2}\b", RegexOptions.CultureInvariant)]

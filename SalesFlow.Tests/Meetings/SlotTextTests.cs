@@ -108,5 +108,7 @@ public sealed class SlotTextTests
         Assert.Equal(" Our team works on Europe/Berlin time, so these are the times closest to your working day.", SlotText.HostHoursNote(lateBerlinAfternoon, la, "Europe/Berlin", "en"));
         Assert.Equal("", SlotText.HostHoursNote(lateBerlinAfternoon, MeetingTestData.Berlin, "Europe/Berlin", "de"));
         Assert.Equal("", SlotText.HostHoursNote([MeetingTestData.At(8, 9)], TimeZoneInfo.FindSystemTimeZoneById("Europe/London"), "Europe/Berlin", "en"));
+        // Still read as our offer, so a "yes" answers it.
+        Assert.True(SlotText.IsOffer(SlotText.OfferReply(lateBerlinAfternoon, la, "en") + SlotText.HostHoursNote(lateBerlinAfternoon, la, "Europe/Berlin", "en")));
     }
 }
