@@ -415,6 +415,10 @@ public sealed class LearntBrainTests
     [InlineData("mostly questions about opening hours and prices", Intent.Interest)]
     [InlineData("I have a few questions about pricing", Intent.Pricing)]
     [InlineData("cool. we're a plumbing company, 8 vans. phones ring off the hook but half the time nobody picks up", Intent.Interest)]
+    [InlineData("hmm ok. we'd probably resell it to our clients too, we do marketing for other shops", Intent.Interest)]
+    [InlineData("I'm a customer and my invoice is wrong", Intent.Support)]
+    [InlineData("hi! we run a small candle shop, most of our customer messages come via instagram", Intent.Greeting)]
+    [InlineData("Wed works for me", Intent.Meeting)]
     public void WhatTheLeadAskedForIsRead(string text, Intent expected) =>
         Assert.Equal(expected, TestBrain.Reader.Read(text).Intent);
 

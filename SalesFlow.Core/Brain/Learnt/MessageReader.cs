@@ -148,6 +148,12 @@ public sealed class MessageReader(IUtteranceClassifier model)
             return (rules.Intent, rules.Confidence);
         }
 
+        // "we'd probably resell it to our clients too" (a marketing agency) was read as an objection (0.81): reselling is interest.
+        if (learnt.Intent == Intent.Objection && rules.Intent is Intent.Other or Intent.Interest or Intent.Greeting && IntentRules.WantsToResell(lead))
+        {
+            return (Intent.Interest, Math.Max(rules.Confidence, ClearCue));
+        }
+
         // "mostly people asking about class times and refunds on whatsapp": the lead's customers' questions are its business,
         // not a support case or a price question of its own.
         if (rules.Intent is Intent.Support or Intent.Pricing or Intent.Question or Intent.Other or Intent.Interest

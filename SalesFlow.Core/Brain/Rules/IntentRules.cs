@@ -150,7 +150,10 @@ internal static partial class IntentRules
         "ich leite|ich fuehre|wir betreiben|ich betreibe" + NotACustomer);
 
     /// <summary>"I'm a customer and since yesterday our messages don't arrive" introduces a support case.</summary>
-    private const string NotACustomer = " & !customer|customers|client|user|subscriber|account|kunde|kundin|bestandskunde|nutzer|konto";
+    // An existing customer of ours, not a business introducing itself: "im a customer", "my account". Its own customers
+    // are its business ("we run a small candle shop, most of our customer messages come via instagram" was a support case).
+    private const string NotACustomer = " & !im a customer|i am a customer|im an existing|i am an existing|existing customer|your customer|a customer of|as a customer|a client of|your client|im a user|i am a user|your user|subscriber|my account|our account|your account"
+        + "|bestandskunde|ich bin kunde|ich bin kundin|bin bei ihnen|bin bei euch|kunde bei ihnen|kunde bei euch|ihr kunde|euer kunde|nutzer ihrer|nutzer eurer|mein konto|unser konto|mein account";
 
     /// <summary>
     /// A volume of the lead's own traffic ("ca. 2000 Anfragen pro Monat", "50 whatsapp msgs a day"): how big its business
@@ -227,6 +230,14 @@ internal static partial class IntentRules
 
     /// <summary>Whether the lead asks if it reached the right business (<see cref="RightPlaceQuestion"/>).</summary>
     public static bool AsksIfRightPlace(LeadText lead) => RightPlaceQuestion.IsMatch(lead.Words);
+
+    /// <summary>"we'd probably resell it to our clients too", "wir würden es an unsere Kunden weiterverkaufen": a reseller's interest.</summary>
+    private static readonly PhraseRuleSet Reselling = new(
+        "resell|reselling|reseller|resellers|white label|whitelabel|white labelled|rebrand|partner program|partner programme|referral program",
+        "weiterverkauf*|wiederverkauf*|wiederverkaeufer*|white label|whitelabel|partnerprogramm|reseller");
+
+    /// <summary>Whether the lead speaks of reselling or white-labelling the product (<see cref="Reselling"/>).</summary>
+    public static bool WantsToResell(LeadText lead) => Reselling.IsMatch(lead.Words) && !ReportsAFault(lead);
 
     /// <summary>Whether the lead asks who is writing or how we got its number (<see cref="WhoWeAreQuestion"/>).</summary>
     public static bool AsksWhoWeAre(LeadText lead) => WhoWeAreQuestion.IsMatch(lead.Words);

@@ -1,10 +1,11 @@
 using System.Globalization;
 using System.Text;
+using System.Text.RegularExpressions;
 
 namespace SalesFlow.Core.Brain.Rules;
 
 /// <summary>A lead message split into lower-case tokens plus the surface features the rules need.</summary>
-internal sealed class LeadText
+internal sealed partial class LeadText
 {
     private LeadText(string original, List<string> tokens, List<string> originalTokens)
     {
@@ -55,7 +56,8 @@ internal sealed class LeadText
             }
         }
 
-        foreach (var c in text)
+        // "we'd" loses its apostrophe below and would read "wed" (Wednesday): "we'd probably resell it" was a meeting wish.
+        foreach (var c in WeWould().Replace(text, "we would"))
         {
             if (char.IsLetterOrDigit(c))
             {
@@ -199,4 +201,7 @@ internal sealed class LeadText
 
         return collapsed?.ToString() ?? word;
     }
+
+    [GeneratedRegex(@"\b[Ww]e['’]d\b", RegexOptions.CultureInvariant)]
+    private static partial Regex WeWould();
 }
