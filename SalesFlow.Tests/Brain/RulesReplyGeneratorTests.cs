@@ -121,12 +121,24 @@ public sealed class RulesReplyGeneratorTests
     [InlineData(Intent.Other, "wir sind ein kleines Fitnessstudio in München, ca 300 Mitglieder", "de", "vorstellen|Gut zu wissen|Info")]
     [InlineData(Intent.Other, "schade", "de", "^Verst")]
     [InlineData(Intent.Other, "oh that's a shame", "en", "^(I understand|Understood)")]
+    [InlineData(Intent.Interest, "Instagram is like 70% of our messages though", "en", "picture|Good to know|insight")]
     public void AStatementIsThankedForWhatItTells(Intent intent, string text, string language, string expected)
     {
         var reply = RulesReplyGenerator.Generate(Request(ConversationState.InterestQualification, intent, language, "Stefan", ChannelKind.WhatsApp, 1, text, "Acme"));
 
         Assert.Matches(expected, reply);
         Assert.DoesNotMatch("Gute Frage|Good question|Glad you asked|Love that|Great to hear|^Danke, Stefan!|^Thanks, Stefan!", reply);
+    }
+
+    [Theory]
+    [InlineData("Hi, I'm interested in your product")]
+    [InlineData("Das klingt spannend")]
+    public void AKeenLeadIsCheeredAt(string text)
+    {
+        var german = text.StartsWith("Das", StringComparison.Ordinal);
+        var reply = RulesReplyGenerator.Generate(Request(ConversationState.InterestQualification, Intent.Interest, german ? "de" : "en", "Stefan", ChannelKind.WhatsApp, 1, text, "Acme"));
+
+        Assert.Contains(ReplyTemplates.Openers[Intent.Interest].For(german), opener => reply.StartsWith(opener.Replace("{, name}", ", Stefan", StringComparison.Ordinal).Replace("{client}", "Acme", StringComparison.Ordinal), StringComparison.Ordinal));
     }
 
     [Theory]

@@ -231,6 +231,14 @@ internal static partial class IntentRules
     /// <summary>Whether the lead asks if it reached the right business (<see cref="RightPlaceQuestion"/>).</summary>
     public static bool AsksIfRightPlace(LeadText lead) => RightPlaceQuestion.IsMatch(lead.Words);
 
+    /// <summary>Words of a lead who is keen ("interested", "sounds good", "klingt spannend"): the interest openers cheer only at them.</summary>
+    private static readonly PhraseRuleSet Keen = new(
+        "interested|interest|interesting|sounds good|sounds great|sounds interesting|love|like it|like that|keen|excited|great|awesome|cool|nice|perfect|want|would like|id like|looking for|need|curious",
+        "interessiert|interesse|interessant|klingt gut|klingt spannend|spannend|super|toll|cool|klasse|perfekt|gerne|gern|moechte|moechten|wuerde|suchen|suche|brauchen|brauche|neugierig");
+
+    /// <summary>Whether the lead sounds keen (<see cref="Keen"/>).</summary>
+    public static bool SoundsKeen(LeadText lead) => Keen.IsMatch(lead.Words);
+
     /// <summary>"we'd probably resell it to our clients too", "wir würden es an unsere Kunden weiterverkaufen": a reseller's interest.</summary>
     private static readonly PhraseRuleSet Reselling = new(
         "resell|reselling|reseller|resellers|white label|whitelabel|white labelled|rebrand|partner program|partner programme|referral program",

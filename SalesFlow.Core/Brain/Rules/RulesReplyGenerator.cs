@@ -250,6 +250,11 @@ public sealed class RulesReplyGenerator : IReplyGenerator
             case Intent.Interest or Intent.Other when IntentRules.DescribesCustomersQuestions(lead) || IntentRules.IntroducesItself(lead) || IntentRules.StatesTrafficVolume(lead, request.LeadText):
                 return (Pick(ContextOpeners, voice, seed), Ask(StateQuestions[state]));
 
+            // "Instagram is like 70% of our messages though" was met with "Love that, thanks for your interest": a plain
+            // statement the model reads as interest is thanked for, not cheered at.
+            case Intent.Interest when lead.QuestionMarks == 0 && request.Analysis.Sentiment != Sentiment.Positive && !IntentRules.SoundsKeen(lead):
+                return (Pick(ContextOpeners, voice, seed), Ask(StateQuestions[state]));
+
             case Intent.Other when IntentRules.ExpressesRegret(lead):
                 return (Pick(RegretOpeners, voice, seed), Ask(StateQuestions[state]));
 
