@@ -14,22 +14,47 @@ public static partial class SlotText
 
     public static bool IsGerman(string? language) => string.Equals(language, "de", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>One slot's start: "Tue 3 Dec 14:00" / "Di., 3. Dez. 14:00".</summary>
+    /// <summary>One slot's start: "Tue 3 Dec 14:00" / "Di., 3. Dez. 14:00"; in the US and Canada "Tue Dec 3 at 2:00 PM".</summary>
     public static string Format(DateTimeOffset start, TimeZoneInfo zone, string? language)
     {
         var local = TimeZoneInfo.ConvertTime(start, zone).DateTime;
         // ICU writes the German weekday abbreviation without its dot ("Di"); the month's format form has one ("Dez.").
-        return IsGerman(language)
-            ? local.ToString("ddd'.', d. MMM HH:mm", German)
+        return IsGerman(language) ? local.ToString("ddd'.', d. MMM HH:mm", German)
+            : ReadsTwelveHours(zone) ? local.ToString("ddd MMM d 'at' h:mm tt", AmericanEnglish)
             : local.ToString("ddd d MMM HH:mm", English);
     }
 
-    /// <summary>A day without a time: "Mon 14 Dec" / "Mo., 14. Dez.".</summary>
+    /// <summary>A day without a time: "Mon 14 Dec" / "Mo., 14. Dez." / "Mon Dec 14".</summary>
     public static string FormatDay(DateTimeOffset at, TimeZoneInfo zone, string? language)
     {
         var local = TimeZoneInfo.ConvertTime(at, zone).DateTime;
-        return IsGerman(language) ? local.ToString("ddd'.', d. MMM", German) : local.ToString("ddd d MMM", English);
+        return IsGerman(language) ? local.ToString("ddd'.', d. MMM", German)
+            : ReadsTwelveHours(zone) ? local.ToString("ddd MMM d", AmericanEnglish)
+            : local.ToString("ddd d MMM", English);
     }
+
+    /// <summary>A time of day as the lead reads it: "14:00", in the US and Canada "2:00 PM".</summary>
+    public static string FormatTime(TimeOnly time, TimeZoneInfo zone, string? language) =>
+        !IsGerman(language) && ReadsTwelveHours(zone) ? time.ToString("h:mm tt", AmericanEnglish) : time.ToString("HH:mm", English);
+
+    /// <summary>
+    /// The US and Canada read a 12-hour clock: a Californian offered "Mon 7 Dec 06:30" read an unfamiliar form. The
+    /// zones are those of the two countries (IANA ids; Mexico and the Caribbean write 24 hours as often as not).
+    /// </summary>
+    private static bool ReadsTwelveHours(TimeZoneInfo zone) =>
+        NorthAmericanZones.Contains(zone.Id) || zone.Id.StartsWith("America/Indiana/", StringComparison.Ordinal)
+        || zone.Id.StartsWith("America/Kentucky/", StringComparison.Ordinal) || zone.Id.StartsWith("America/North_Dakota/", StringComparison.Ordinal)
+        || zone.Id.StartsWith("US/", StringComparison.Ordinal) || zone.Id.StartsWith("Canada/", StringComparison.Ordinal);
+
+    private static readonly HashSet<string> NorthAmericanZones = new(StringComparer.Ordinal)
+    {
+        "America/New_York", "America/Detroit", "America/Chicago", "America/Menominee", "America/Denver", "America/Boise", "America/Phoenix",
+        "America/Los_Angeles", "America/Anchorage", "America/Juneau", "America/Sitka", "America/Nome", "America/Adak", "Pacific/Honolulu",
+        "America/Toronto", "America/Vancouver", "America/Edmonton", "America/Winnipeg", "America/Regina", "America/Halifax", "America/St_Johns",
+        "America/Moncton", "America/Whitehorse", "America/Yellowknife", "America/Iqaluit",
+    };
+
+    private static readonly CultureInfo AmericanEnglish = CultureInfo.GetCultureInfo("en-US");
 
     /// <summary>The choice as a question: "Tue 3 Dec 14:00 or Wed 4 Dec 10:30?", "A, B oder C?".</summary>
     public static string Offer(IReadOnlyList<MeetingSlot> slots, TimeZoneInfo zone, string? language) => Choice(slots, zone, language) + "?";
@@ -67,10 +92,10 @@ public static partial class SlotText
         var german = IsGerman(language);
         var window = (bound, german) switch
         {
-            (TimeBound.NotAfter, true) => $"vor {limit:HH\\:mm} Uhr",
-            (TimeBound.NotAfter, false) => $"before {limit:HH\\:mm}",
-            (_, true) => $"ab {limit:HH\\:mm} Uhr",
-            _ => $"after {limit:HH\\:mm}",
+            (TimeBound.NotAfter, true) => $"vor {FormatTime(limit, zone, language)} Uhr",
+            (TimeBound.NotAfter, false) => $"before {FormatTime(limit, zone, language)}",
+            (_, true) => $"ab {FormatTime(limit, zone, language)} Uhr",
+            _ => $"after {FormatTime(limit, zone, language)}",
         };
         return (fits, german) switch
         {

@@ -23,8 +23,19 @@ public sealed class SlotTextTests
     [Fact]
     public void The_same_instant_is_shown_in_another_zone_as_that_zones_wall_clock()
     {
+        var london = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
+        Assert.Equal("Tue 8 Dec 13:00?", SlotText.Offer([At(8, 14)], london, "en"));
+    }
+
+    /// <summary>A Californian was offered "Mon 7 Dec 06:30": the US and Canada read a 12-hour clock, month first.</summary>
+    [Fact]
+    public void A_north_american_lead_reads_a_twelve_hour_clock_and_picks_by_it()
+    {
         var newYork = TimeZoneInfo.FindSystemTimeZoneById("America/New_York");
-        Assert.Equal("Tue 8 Dec 08:00?", SlotText.Offer([At(8, 14)], newYork, "en"));
+
+        Assert.Equal("Tue Dec 8 at 8:00 AM or Thu Dec 10 at 10:00 AM?", SlotText.Offer([At(8, 14), At(10, 16)], newYork, "en"));
+        Assert.Equal(At(10, 16), SlotChoice.Read("Dec 10 at 10:00 AM works", [At(8, 14), At(10, 16)], false, Now, newYork).Slot);
+        Assert.Equal("Di., 8. Dez. 08:00?", SlotText.Offer([At(8, 14)], newYork, "de"));
     }
 
     [Fact]
