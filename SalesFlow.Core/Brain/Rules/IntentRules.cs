@@ -280,7 +280,7 @@ internal static partial class IntentRules
     private static readonly PhraseRuleSet GetBackPromise = new(
         "ill get back to you|i will get back to you|well get back to you|we will get back to you|ill be in touch|i will be in touch|well be in touch|ill reach out|ill come back to you|ill circle back|ill let you know|i will let you know|ill text you|ill message you|ill write to you|ill contact you"
             + " & !dont|never|stop|wont",
-        "ich melde mich|wir melden uns|melde mich|melden uns|melde ich mich|melden wir uns|gebe ich bescheid|geben wir bescheid|komme ich auf sie zurueck|schreibe ich ihnen|ich komme auf sie zurueck|ich komme auf euch zurueck|wir kommen auf sie zurueck|ich gebe bescheid|ich gebe ihnen bescheid|wir geben bescheid|ich schreibe ihnen|ich schreib dir|ich schreibe euch"
+        "ich melde mich|wir melden uns|melde mich|melden uns|melde ich mich|meld mich|meld ich mich|ich meld mich|melden wir uns|gebe ich bescheid|geben wir bescheid|komme ich auf sie zurueck|schreibe ich ihnen|ich komme auf sie zurueck|ich komme auf euch zurueck|wir kommen auf sie zurueck|ich gebe bescheid|ich gebe ihnen bescheid|wir geben bescheid|ich schreibe ihnen|ich schreib dir|ich schreibe euch"
             + " & !nicht mehr|nie|keine|bitte nicht|=ab|abmelden");
 
     /// <summary>Whether the lead promises to write again itself (<see cref="GetBackPromise"/>).</summary>
