@@ -122,6 +122,6 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
     private static partial Regex QuestionOpening();
 
     /// <summary>"and"/"und"/"oder"/"or" (or a comma) followed by a question word: where a second question begins.</summary>
-    [GeneratedRegex(@"(?:,\s*|\s+)(?:and|or|und|oder)\s+(?=(?:what|how|where|when|which|who|why|is|are|do|does|can|could|will|would|was|wie|wo|wann|welche[rsnm]?|wer|warum|ist|sind|gibt|kann|können|muss|brauche[n]?)\b)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?:,\s*|\s+)(?:and|or|und|oder)\s+(?=(?:what|how|where|when|which|who|why|is|are|do|does|can|could|will|would|was|wie|wo|wann|welche[rsnm]?|wer|warum|ist|sind|gibt|kann|können|muss|brauche[n]?|geht|funktioniert|klappt|habt|hat|könnt|bietet|unterstützt)\b)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex JoinedQuestions();
 }

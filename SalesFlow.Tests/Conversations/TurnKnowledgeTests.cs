@@ -46,6 +46,7 @@ public sealed class TurnKnowledgeTests
     [InlineData("Danke für die Info. Wir nutzen allerdings kein Cal.com sondern Doctolib. Geht das trotzdem?", "Wir nutzen allerdings kein Cal.com sondern Doctolib. Geht das trotzdem?")]
     [InlineData("Hello! I run a small online shop. Mostly Instagram DMs and emails. Could this help?", "Mostly Instagram DMs and emails. Could this help?")]
     [InlineData("ah shame. what about whatsapp then, most customers text us anyway", "what about whatsapp then")]
+    [InlineData("Was kostet das bei Ihnen und geht das auch mit Instagram?", "Was kostet das bei Ihnen|geht das auch mit Instagram?")]
     [InlineData("ok und was kostet das bei 5 Leuten", "ok und was kostet das bei 5 Leuten")]
     [InlineData("we are a bakery, we do cakes", "we are a bakery, we do cakes")]
     public void TheLeadsQuestionsAreWhatIsSearchedFor(string text, string queries) =>
