@@ -37,12 +37,14 @@ public static class SalesStateMachine
     /// <summary>
     /// Decides the next state from the brain's insights: its suggested state when it is confident enough
     /// (<paramref name="minConfidence"/>) and an allowed edge (<see cref="LeadInsights.AllowedSuggestion"/>), else the
-    /// rules below. Opt-outs and requests for a human never move the funnel, whatever the suggestion.
+    /// rules below. Opt-outs and requests for a human never move the funnel, whatever the suggestion, and a strongly
+    /// negative message never follows one.
     /// </summary>
     public static (ConversationState Next, string Reason) Next(ConversationState current, LeadInsights insights, double minConfidence)
     {
         ArgumentNullException.ThrowIfNull(insights);
-        if (insights.Analysis.Intent is not (Intent.OptOut or Intent.Human) && insights.AllowedSuggestion(current, minConfidence) is { } suggested)
+        if (insights.Analysis.Intent is not (Intent.OptOut or Intent.Human) && !insights.Analysis.IsStronglyNegative
+            && insights.AllowedSuggestion(current, minConfidence) is { } suggested)
         {
             return (suggested, $"suggested by {insights.Source} ({insights.SuggestedStateConfidence:0.00})");
         }
@@ -53,6 +55,14 @@ public static class SalesStateMachine
     /// <summary>Decides the next state from what the lead just said.</summary>
     public static (ConversationState Next, string Reason) Next(ConversationState current, MessageAnalysis analysis)
     {
+        ArgumentNullException.ThrowIfNull(analysis);
+        if (analysis.IsStronglyNegative && analysis.Intent is Intent.Purchase or Intent.Meeting)
+        {
+            // An angry lead is handed to a person; its anger never closes a deal ("third time i'm asking… my invoice.
+            // ridiculous" moved to the closing attempt).
+            return (current, "stay: strongly negative");
+        }
+
         var target = Target(current, analysis);
         if (target == current || !IsAllowed(current, target))
         {

@@ -417,6 +417,8 @@ public sealed class LearntBrainTests
     [InlineData("cool. we're a plumbing company, 8 vans. phones ring off the hook but half the time nobody picks up", Intent.Interest)]
     [InlineData("hmm ok. we'd probably resell it to our clients too, we do marketing for other shops", Intent.Interest)]
     [InlineData("I'm a customer and my invoice is wrong", Intent.Support)]
+    [InlineData("this is the third time i'm asking, nobody replied to my email about my invoice. ridiculous", Intent.Support)]
+    [InlineData("please email the contract and the invoice", Intent.Purchase)]
     [InlineData("hi! we run a small candle shop, most of our customer messages come via instagram", Intent.Greeting)]
     [InlineData("Wed works for me", Intent.Meeting)]
     public void WhatTheLeadAskedForIsRead(string text, Intent expected) =>

@@ -54,6 +54,18 @@ public class SalesStateMachineTests
         Assert.Equal(expected, next);
     }
 
+    /// <summary>"third time i'm asking… my invoice. ridiculous" read as an order moved an angry lead to the closing attempt.</summary>
+    [Theory]
+    [InlineData(Intent.Purchase, InterestQualification)]
+    [InlineData(Intent.Meeting, InterestQualification)]
+    [InlineData(Intent.Objection, InterestQualification)]
+    public void AStronglyNegativeMessageNeverMovesTowardsAClose(Intent intent, ConversationState expected)
+    {
+        var (next, _) = SalesStateMachine.Next(InterestQualification, new MessageAnalysis("en", intent, Sentiment.Negative, -0.8, 0.9));
+
+        Assert.Equal(expected, next);
+    }
+
     [Fact]
     public void NeverLeavesTheAllowedEdgesWhateverIsSaid()
     {

@@ -520,7 +520,9 @@ internal static partial class IntentRules
             "ready to start|ready to sign|ready to buy|ready to go|ready to order", "purchase",
             "place an order|place the order|place my order", "like to order", "want to order",
             "how do i pay|how can i pay|where do i pay|how do i order|how can i order|how do we order|how can we order|where do i order|where can i order", "next step & get started|sign|start|buy",
-            "send*|email & contract|invoice|agreement|order form", "order form", "invoice us|bill us",
+            // "nobody replied to my email about my invoice. ridiculous" is a complaint, not an order.
+            "send*|email & contract|invoice|agreement|order form & !nobody|no one|replied|responded|answered|wrong|never|still|havent|hasnt|didnt|third time|second time|again",
+            "order form", "invoice us|bill us",
             "accept* & quote|offer|proposal", "decided to go with|go with you|going with you", "ball rolling",
             "sign up", "please proceed|proceed with",
             "ich nehme es", "nehmen wir es", "wir nehmen es", "nehme ich", "nehme es", "machen wir so", "machen wir es",
