@@ -29,6 +29,7 @@ public static class TextTerms
         halt eben überhaupt allerdings trotzdem sondern direkt directly
         unser unsere unseren unserem unserer unseres eurem eurer eures meine meinen meinem meiner deine deinen deinem deiner
         ihrem ihrer seine seinen seinem seiner mir mich dir dich ihm ihn kannst könntest sag sagen
+        whats hows wheres whens whys whos thats theres heres im ive youre youve theyre lets
         """.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Select(Fold),
         StringComparer.Ordinal); // folded as the text is: "für" and "können" were never matched against "fur" and "konnen".
 

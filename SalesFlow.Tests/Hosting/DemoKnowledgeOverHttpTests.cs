@@ -40,6 +40,7 @@ public sealed class DemoKnowledgeOverHttpTests : IAsyncLifetime
     [InlineData("+4915112345674", "Brauch ich dafür einen Programmierer?", "Programmieren ist nicht nötig")]
     [InlineData("+447400123474", "does it do voice calls?", "it does not take phone calls")]
     [InlineData("+4915112345676", "Was kostet das bei Ihnen und geht das auch mit Instagram?", "keine Lizenzgebühr")]
+    [InlineData("+447400123477", "hmm. whats the setup cost", "there is no licence fee")]
     [InlineData("+447400123476", "would it work with our booking software? we use Dentally", "real free slots from your Cal.com calendar")]
     [InlineData("+447400123475", "ok and what if it says something stupid to a customer", "every reply passes a compliance filter")]
     [InlineData("+4915112345675", "Hey! Wir sind ein Yogastudio in Köln. Kannst du mir sagen wie das bei euch funktioniert?", "SalesFlow beantwortet Ihre Anfragen")]
