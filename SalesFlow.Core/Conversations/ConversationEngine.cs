@@ -166,10 +166,19 @@ public sealed class ConversationEngine(
         async Task<string?> LastPrompt() => (await Recent()).LastOrDefault(m => m.Direction == MessageDirection.Outbound)?.Text;
 
         // The fixed replies (times, short answers, check-backs) in the lead's form of address: du to a lead who writes du.
-        async Task<string> Addressed(string fixedText) =>
-            GermanAddress.HasSieForm(fixedText) && GermanAddress.LeadUsesDu(text, [.. (await Recent()).Where(m => m.Direction == MessageDirection.Inbound).Select(m => new HistoryMessage(true, m.Text, m.Channel, m.CreatedAt))])
-                ? GermanAddress.ToDu(fixedText)
-                : fixedText;
+        // The earlier messages are read only when this turn's text shows no form of address.
+        async Task<string> Addressed(string fixedText)
+        {
+            if (!GermanAddress.HasSieForm(fixedText))
+            {
+                return fixedText;
+            }
+
+            var du = GermanAddress.ShowsAForm(text)
+                ? GermanAddress.LeadUsesDu(text, null)
+                : GermanAddress.LeadUsesDu(text, [.. (await Recent()).Where(m => m.Direction == MessageDirection.Inbound).Select(m => new HistoryMessage(true, m.Text, m.Channel, m.CreatedAt))]);
+            return du ? GermanAddress.ToDu(fixedText) : fixedText;
+        }
         var reading = await ReadAgainstLastPromptAsync(text, insights.Analysis, conversation.TurnCount, lead.AddressedAs, lead.Language, LastPrompt)
             ?? EmailTexts.ReadingFor(email, text, lead.Language == "de", lead.AddressedAs);
         // "can you text me again next week?": when we write again, said in the reply and kept by the follow-up (not a meeting wish).

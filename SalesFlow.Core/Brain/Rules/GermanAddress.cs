@@ -11,6 +11,9 @@ namespace SalesFlow.Core.Brain.Rules;
 /// </summary>
 internal static partial class GermanAddress
 {
+    /// <summary>Whether <paramref name="text"/> alone shows a form of address: then the history need not be read.</summary>
+    public static bool ShowsAForm(string text) => Formal().IsMatch(text) || Informal().IsMatch(text);
+
     /// <summary>Whether the lead addresses us with du (or ihr) in its latest message that shows a form of address.</summary>
     public static bool LeadUsesDu(string leadText, IReadOnlyList<HistoryMessage>? history)
     {

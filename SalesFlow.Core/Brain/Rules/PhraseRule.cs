@@ -238,9 +238,15 @@ internal sealed class PhraseRuleSet
     /// <summary>Where the earliest matching rule starts (token index), or -1 when none matches.</summary>
     public int FirstMatchStart(IReadOnlyList<string> tokens)
     {
-        var starts = new List<int>();
-        CollectMatches(tokens, starts);
-        return starts.Count == 0 ? -1 : starts.Min();
+        // Read on every message (the sentiment lexicon): no list, just the earliest start.
+        var first = -1;
+        foreach (var rule in _rules)
+        {
+            var at = rule.MatchStart(tokens);
+            first = at >= 0 && (first < 0 || at < first) ? at : first;
+        }
+
+        return first;
     }
 
     /// <summary>Start positions of every rule that matches (one per rule).</summary>
