@@ -139,6 +139,11 @@ public static class DialogueContext
             return ShortAnswer.Puzzled;
         }
 
+        if (Emoji(text) is { } emoji)
+        {
+            return emoji;
+        }
+
         var folded = Fold(text);
         return Yes.Contains(folded) ? ShortAnswer.Yes
             : No.Contains(folded) ? ShortAnswer.No
@@ -213,6 +218,34 @@ public static class DialogueContext
                 : $"Happy to help{you}! Would you like to see the pricing next, or book a short call where I show you everything?"),
         };
     }
+
+    /// <summary>
+    /// A message of emoji alone: "👍" after "I'll write to you again on Mon 21 Dec" was asked how the lead handles this
+    /// today. 👍 👌 ✅ are a yes (and thank for a promise), 👎 ❌ a no, 🙏 🙂 😊 a thank-you; skin tones and the emoji
+    /// presentation selector do not count. Null for anything else.
+    /// </summary>
+    private static ShortAnswer? Emoji(string text)
+    {
+        var marks = text.EnumerateRunes().Where(r => !Rune.IsWhiteSpace(r) && r.Value is not (0xFE0F or (>= 0x1F3FB and <= 0x1F3FF))).Select(r => r.Value).ToList();
+        if (marks.Count == 0 || marks.Count > 5)
+        {
+            return null;
+        }
+
+        return marks.All(YesMarks.Contains) ? ShortAnswer.Yes
+            : marks.All(NoMarks.Contains) ? ShortAnswer.No
+            : marks.All(m => YesMarks.Contains(m) || ThanksMarks.Contains(m)) ? ShortAnswer.Acknowledged
+            : null;
+    }
+
+    /// <summary>👍 👌 ✅ ✔ 💯</summary>
+    private static readonly HashSet<int> YesMarks = [0x1F44D, 0x1F44C, 0x2705, 0x2714, 0x1F4AF];
+
+    /// <summary>👎 ❌</summary>
+    private static readonly HashSet<int> NoMarks = [0x1F44E, 0x274C];
+
+    /// <summary>🙏 🙂 😊 😀 😁 😃 👏 ❤ 🤝</summary>
+    private static readonly HashSet<int> ThanksMarks = [0x1F64F, 0x1F642, 0x1F60A, 0x1F600, 0x1F601, 0x1F603, 0x1F44F, 0x2764, 0x1F91D];
 
     /// <summary>The question SalesFlow's last message asked, to ask again; null when it asked none.</summary>
     private static string? OpenQuestionOf(string? lastOutbound) =>

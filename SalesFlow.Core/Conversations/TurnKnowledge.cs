@@ -49,6 +49,11 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
             foreach (var query in QuestionsIn(leadText))
             {
                 var passages = (await knowledge.RetrieveAsync(clientId, query, Passages, ct)).Passages;
+                if (WithoutScope(query) is { } unscoped)
+                {
+                    passages = [.. passages, .. (await knowledge.RetrieveAsync(clientId, unscoped, Passages, ct)).Passages];
+                }
+
                 found.AddRange(passages);
                 if (passages.Count > 0)
                 {
@@ -113,6 +118,22 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
 
         return questions.Count == 0 ? [text] : questions.Take(MaxQueries).ToList();
     }
+
+    /// <summary>
+    /// The question without the size it is asked for ("Was kostet das für drei Standorte?", "how much for a team of 5"):
+    /// such a scope shares no word with the answer and halved its share of the question's words, so the price answer fell
+    /// under the threshold. Searched beside the whole question (an FAQ may be about locations); null when there is none or
+    /// nothing would be left.
+    /// </summary>
+    internal static string? WithoutScope(string question)
+    {
+        var unscoped = Scope().Replace(question, string.Empty).Trim();
+        return unscoped.Length == question.Trim().Length || TextTerms.Words(unscoped).Count == 0 ? null : unscoped;
+    }
+
+    /// <summary>"for 3 locations", "with 12 agents", "for a team of five", "bei 5 Leuten", "für drei Standorte", "mit ca. 20 Mitarbeitern".</summary>
+    [GeneratedRegex(@"\s*\b(?:for|with|across|bei|für|fuer|mit)\s+(?:a\s+team\s+of\s+|a\s+company\s+of\s+|teams\s+of\s+|einem\s+team\s+von\s+|about\s+|around\s+|roughly\s+|up\s+to\s+|like\s+|our\s+|all\s+|ca\.?\s+|etwa\s+|rund\s+|so\s+|unseren?\s+|allen\s+)?(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|fifty|hundred|a\s+few|several|multiple|zwei|drei|vier|fünf|fuenf|sechs|sieben|acht|neun|zehn|elf|zwölf|zwoelf|fünfzehn|zwanzig|dreißig|fünfzig|hundert|mehrere[nm]?|ein\s+paar)\b(?:\s+\p{L}+)?", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex Scope();
 
     [GeneratedRegex(@"[.,;:!\n]+\s*")]
     private static partial Regex ClauseBreak();

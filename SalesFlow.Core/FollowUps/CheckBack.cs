@@ -65,7 +65,11 @@ public static partial class CheckBack
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(writtenAt, zone).DateTime);
         var text = " " + leadText.ToLowerInvariant() + " ";
         var mention = SlotMention.Read(leadText);
-        var day = Relative(text, today) ?? Named(mention, today) ?? today.AddDays(DaysWhenNoTimeIsNamed);
+        var relative = Relative(text, today);
+        var dated = relative is null ? Named(mention, today) ?? DayOfTheMonth(text, today) : null;
+        var day = relative ?? dated ?? today.AddDays(DaysWhenNoTimeIsNamed);
+        // "on holiday till the 17th, ping me after": the day after the lead is back, not its last day away.
+        day = dated is not null && AwayUntil().IsMatch(text) ? day.AddDays(1) : day;
         // A weekday, and not one of the holidays nearly every client keeps ("in January" is not New Year's Day).
         while (day.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday || (day.Month, day.Day) is (1, 1) or (12, 25) or (12, 26))
         {
@@ -170,6 +174,22 @@ public static partial class CheckBack
         return mention.Weekdays.Count > 0 ? monday.AddDays(((int)mention.Weekdays[0] - (int)DayOfWeek.Monday + 7) % 7) : monday;
     }
 
+    /// <summary>"till the 20th", "bis zum 20.": that day of this month, or of the next once it has passed.</summary>
+    private static DateOnly? DayOfTheMonth(string text, DateOnly today)
+    {
+        if (OrdinalDay().Match(text) is not { Success: true } m || !int.TryParse(m.Groups["d"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n is < 1 or > 31)
+        {
+            return null;
+        }
+
+        var month = new DateOnly(today.Year, today.Month, 1);
+        month = n > today.Day ? month : month.AddMonths(1);
+        return new DateOnly(month.Year, month.Month, Math.Min(n, DateTime.DaysInMonth(month.Year, month.Month)));
+    }
+
+    [GeneratedRegex(@"\b(?:the\s+)?(?<d>[0-3]?\d)(?:st|nd|rd|th)\b|\b(?:zum|am|bis)\s+(?<d>[0-3]?\d)\.(?!\d)")]
+    private static partial Regex OrdinalDay();
+
     private static int Count(string word) => word switch
     {
         "a" or "an" or "one" or "ein" or "eine" or "einer" or "einem" => 1,
@@ -190,6 +210,9 @@ public static partial class CheckBack
 
     [GeneratedRegex(@"\b(?:in|after|nach|about|ca\.?|etwa)\s+(?<n>\d{1,2}|an?|one|two|three|four|five|six|(?:a )?few|(?:a )?couple of|eine[mr]?|ein paar|zwei|drei|vier|fünf|sechs)\s+(?<u>days?|weeks?|months?|tagen|tag|wochen|woche|monaten|monat)\b")]
     private static partial Regex InSoMany();
+
+    [GeneratedRegex(@"\b(?:till|until|til|bis)\s+(?:the\s+|zum\s+|einschließlich\s+)?\d{1,2}")]
+    private static partial Regex AwayUntil();
 
     [GeneratedRegex(@"\b(?:next month|following month|nächste[nm]? monat|naechste[nm]? monat|kommende[nm]? monat|anfang nächste[nm]? monat)\b")]
     private static partial Regex NextMonth();

@@ -8,7 +8,8 @@ public static class TextTerms
 {
     // English and German function words, and the words a lead wraps a question in ("could I ask you a few questions?",
     // "kurze Frage") or hedge it with ("aha und was kostet das ungefähr" missed the price answer): they match everything
-    // and so carry no evidence. Stored vectors made before a word joined the list
+    // and so carry no evidence ("who else uses this?" was answered with the AI-key FAQ, which says what model "you use";
+    // "was kostet das ding?" missed the price answer). Stored vectors made before a word joined the list
     // still carry it; a query no longer does, which costs such a passage a little cosine and nothing else.
     private static readonly HashSet<string> StopWords = new(
         """
@@ -30,6 +31,7 @@ public static class TextTerms
         unser unsere unseren unserem unserer unseres eurem eurer eures meine meinen meinem meiner deine deinen deinem deiner
         ihrem ihrer seine seinen seinem seiner mir mich dir dich ihm ihn kannst könntest sag sagen
         whats hows wheres whens whys whos thats theres heres im ive youre youve theyre lets
+        use uses using used nutzt nutze verwenden verwendet thing things stuff ding dinger
         """.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Select(Fold),
         StringComparer.Ordinal); // folded as the text is: "für" and "können" were never matched against "fur" and "konnen".
 

@@ -421,6 +421,8 @@ public sealed class LearntBrainTests
     [InlineData("please email the contract and the invoice", Intent.Purchase)]
     [InlineData("hi! we run a small candle shop, most of our customer messages come via instagram", Intent.Greeting)]
     [InlineData("Wed works for me", Intent.Meeting)]
+    [InlineData("Wir bekommen viele Anfragen über mobile.de und WhatsApp, die oft erst am nächsten Tag beantwortet werden.", Intent.Interest)]
+    [InlineData("they were robotic and couldnt answer anything real", Intent.Interest)]
     public void WhatTheLeadAskedForIsRead(string text, Intent expected) =>
         Assert.Equal(expected, TestBrain.Reader.Read(text).Intent);
 

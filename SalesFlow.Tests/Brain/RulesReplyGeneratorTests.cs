@@ -130,6 +130,87 @@ public sealed class RulesReplyGeneratorTests
         Assert.DoesNotMatch("Gute Frage|Good question|Glad you asked|Love that|Great to hear|^Danke, Stefan!|^Thanks, Stefan!", reply);
     }
 
+    /// <summary>
+    /// An operations director's e-mail asking whether "your system supports appointment booking" was read as a fault report
+    /// ("your system") rather than an introduction, cheered at ("Great to hear!") and its questions left unanswered.
+    /// </summary>
+    [Fact]
+    public void AnIntroductionAskingAboutTheSystemHasItsQuestionTakenToTheTeam()
+    {
+        const string text = "Dear team,\n\nI'm the operations director at a chain of 12 physiotherapy clinics in Ireland. We're evaluating tools to handle patient enquiries on WhatsApp and email. Could you tell me whether your system supports appointment booking with our existing practice management software (Cliniko), and what the typical implementation timeline is?\n\nBest regards,\nAoife Byrne";
+        var request = Request(ConversationState.InterestQualification, Intent.Interest, "en", "Aoife", ChannelKind.Email, 1, text, "Acme");
+
+        Assert.Matches("accurate answer|exact details|precise answer", RulesReplyGenerator.Generate(request));
+        Assert.True(RulesReplyGenerator.LeavesTheQuestionToTheTeam(request));
+    }
+
+    /// <summary>"is this the pizza place on 5th?" was promised a precise answer from the team.</summary>
+    [Theory]
+    [InlineData("is this the pizza place on 5th?", "en", "wrong number")]
+    [InlineData("hi am i talking to the dentist", "en", "wrong number")]
+    [InlineData("Ist das die Praxis Dr. Weber?", "de", "in der Nummer geirrt")]
+    public void ALeadAskingForAnotherBusinessIsToldWhoAnswers(string text, string language, string expected)
+    {
+        var request = Request(ConversationState.InitialContact, Intent.Question, language, "Sam", ChannelKind.WhatsApp, 1, text, "Acme Sales");
+        var reply = RulesReplyGenerator.Generate(request);
+
+        Assert.Contains(expected, reply, StringComparison.Ordinal);
+        Assert.Contains("Acme Sales", reply, StringComparison.Ordinal);
+        Assert.False(RulesReplyGenerator.LeavesTheQuestionToTheTeam(request));
+    }
+
+    [Theory]
+    [InlineData("is this a good fit for a dental practice?")]
+    [InlineData("is this the Acme office in Leeds?")]
+    [InlineData("Ist das für eine Praxis geeignet?")]
+    [InlineData("is this the right place to ask about the shop integration?")]
+    public void AQuestionAboutTheProductOrNamingTheClientIsNoWrongNumber(string text)
+    {
+        var reply = RulesReplyGenerator.Generate(Request(ConversationState.InitialContact, Intent.Question, "en", "Sam", ChannelKind.WhatsApp, 1, text, "Acme Sales"));
+
+        Assert.DoesNotContain("wrong number", reply, StringComparison.Ordinal);
+    }
+
+    /// <summary>"we r an estate agents in manchester, get loads of enquiries thru rightmove" was asked "What can I help you with?".</summary>
+    [Theory]
+    [InlineData("we r an estate agents in manchester, get loads of enquiries thru rightmove n whatsapp", "en", "challenge|handling this today|How big is the team")]
+    [InlineData("Wir sind ein Autohaus in Bielefeld mit 3 Standorten.", "de", "Herausforderung|Wie lösen Sie das heute|Wie groß ist das Team")]
+    public void ALeadThatSaidWhoItIsIsAskedAboutItsNeedOnFirstContact(string text, string language, string expected)
+    {
+        var reply = RulesReplyGenerator.Generate(Request(ConversationState.InitialContact, Intent.Other, language, "Dan", ChannelKind.WhatsApp, 1, text, "Acme"));
+
+        Assert.Matches(expected, reply);
+    }
+
+    [Fact]
+    public void ALeadThatSaidWhoItIsEarlierIsNotAskedWhatBringsIt()
+    {
+        var request = Request(ConversationState.InitialContact, Intent.Other, "en", "Dan", ChannelKind.Sms, 3, "abt 300 a month i reckon", "Acme") with
+        {
+            History =
+            [
+                new(true, "we r an estate agents in manchester, get loads of enquiries thru rightmove", ChannelKind.Sms, DateTimeOffset.UnixEpoch),
+                new(false, "Thanks for the insight, Dan. How are you handling this today?", ChannelKind.Sms, DateTimeOffset.UnixEpoch),
+            ],
+        };
+
+        Assert.DoesNotMatch("What brings you|What can I help you with|What are you hoping to improve", RulesReplyGenerator.Generate(request));
+    }
+
+    /// <summary>"ok what would switching look like" was read as interest and thanked for the insight.</summary>
+    [Theory]
+    [InlineData("ok what would switching look like")]
+    [InlineData("and how long does the setup take")]
+    public void AQuestionWithoutAQuestionMarkIsTakenToTheTeam(string text)
+    {
+        var request = Request(ConversationState.ValueProposition, Intent.Interest, "en", "Maria", ChannelKind.WhatsApp, 1, text, "Acme");
+        var reply = RulesReplyGenerator.Generate(request);
+
+        Assert.Matches("accurate answer|exact details|precise answer", reply);
+        Assert.DoesNotMatch("insight|picture|Good to know", reply);
+        Assert.True(RulesReplyGenerator.LeavesTheQuestionToTheTeam(request));
+    }
+
     [Theory]
     [InlineData("Hi, I'm interested in your product")]
     [InlineData("Das klingt spannend")]

@@ -26,6 +26,14 @@ public sealed class DialogueContextTests
     [InlineData("?!?", ShortAnswer.Puzzled)]
     [InlineData("!", ShortAnswer.None)]
     [InlineData("yes, how much is it for 5 people?", ShortAnswer.None)]
+    [InlineData("👍", ShortAnswer.Yes)]
+    [InlineData("👍🏽", ShortAnswer.Yes)]
+    [InlineData("👌 ✅", ShortAnswer.Yes)]
+    [InlineData("👎", ShortAnswer.No)]
+    [InlineData("🙏", ShortAnswer.Acknowledged)]
+    [InlineData("👍🙏", ShortAnswer.Acknowledged)]
+    [InlineData("🤔", ShortAnswer.None)]
+    [InlineData("😡", ShortAnswer.None)]
     public void Short_answers_are_recognised_in_english_and_german(string text, ShortAnswer expected) =>
         Assert.Equal(expected, DialogueContext.Read(text));
 
@@ -66,6 +74,16 @@ public sealed class DialogueContextTests
 
         Assert.Null(reading.Intent);
         Assert.Equal("Great, talk to you then! If anything comes up before, just message me.", reading.FixedReply);
+    }
+
+    /// <summary>"👍" after "I'll write to you again on Mon 21 Dec" was asked how the lead handles this today.</summary>
+    [Fact]
+    public void A_thumbs_up_after_a_promise_to_write_again_ends_the_exchange()
+    {
+        var reading = DialogueContext.Interpret("Of course, Chloe! I'll write to you again on Mon 21 Dec. If anything comes up before then, just reply here.", "👍", false, "Chloe")!;
+
+        Assert.Null(reading.Intent);
+        Assert.Equal("You're welcome, Chloe, talk soon!", reading.FixedReply);
     }
 
     [Fact]

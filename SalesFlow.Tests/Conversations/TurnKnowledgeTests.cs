@@ -82,6 +82,36 @@ public sealed class TurnKnowledgeTests
         Assert.Equal(["gdpr-de", "crm-de"], passages.Select(p => p[1..p.IndexOf(']')]));
     }
 
+    /// <summary>"Was kostet das für drei Standorte?" found no price answer: the size it asked for shares no word with it.</summary>
+    [Theory]
+    [InlineData("Was kostet das für drei Standorte?", "Was kostet das?")]
+    [InlineData("how much would it be for a team of 5", "how much would it be")]
+    [InlineData("ok und was kostet das bei 5 Leuten", "ok und was kostet das")]
+    [InlineData("what would it cost us with 12 agents?", "what would it cost us?")]
+    [InlineData("Was kostet es mit ca. 20 Mitarbeitern im Monat?", "Was kostet es im Monat?")]
+    public void TheSizeAQuestionIsAskedForIsAlsoLeftOut(string question, string unscoped) =>
+        Assert.Equal(unscoped, TurnKnowledge.WithoutScope(question));
+
+    [Theory]
+    [InlineData("How much is it?")]
+    [InlineData("for 5 users?")]
+    [InlineData("Does it work with Salesforce?")]
+    public void AQuestionWithoutASizeOrWithNothingElseIsSearchedAsItIs(string question) =>
+        Assert.Null(TurnKnowledge.WithoutScope(question));
+
+    [Fact]
+    public async Task AScopedQuestionFindsWhatItsQuestionWithoutTheScopeFinds()
+    {
+        var price = new Passage("price-en", "kb", SourceKind.Faq, "Price", "Q: What does it cost? A: There is no licence fee.", 0.6);
+        var retriever = new Mock<IKnowledgeRetriever>();
+        retriever.Setup(r => r.RetrieveAsync("acme", It.IsAny<string>(), It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([]));
+        retriever.Setup(r => r.RetrieveAsync("acme", "what does it cost?", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([price]));
+
+        var passages = await new TurnKnowledge(retriever.Object, NullLogger<TurnKnowledge>.Instance).ForAsync("acme", "what does it cost for 3 locations?", "en", default);
+
+        Assert.Equal(["price-en"], passages.Select(p => p[1..p.IndexOf(']')]));
+    }
+
     [Fact]
     public async Task WithoutALanguageTheIndexsOrderStays()
     {

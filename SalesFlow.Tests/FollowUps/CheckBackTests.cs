@@ -21,6 +21,7 @@ public sealed class CheckBackTests
     [InlineData("Melden Sie sich bitte nächsten Monat wieder")]
     [InlineData("Schreiben Sie mir nach den Feiertagen nochmal")]
     [InlineData("maybe after the holidays")]
+    [InlineData("Hi, I'm interested but I'm on holiday till the 20th, ping me after?")]
     [InlineData("vielleicht nächsten Monat")]
     public void ALeadAskingToBeWrittenToLaterIsACheckBack(string text) =>
         Assert.True(CheckBack.IsRequested(text, lastPrompt: null), text);
@@ -64,6 +65,8 @@ public sealed class CheckBackTests
     [InlineData("Schreiben Sie mir nach Weihnachten nochmal", 2027, 1, 7)]
     [InlineData("Please get back to me in March", 2027, 3, 1)]
     [InlineData("text me later", 2026, 12, 14)] // three days on is a Saturday: the Monday after
+    [InlineData("I'm on holiday till the 16th, ping me after?", 2026, 12, 17)] // the day after the lead is back
+    [InlineData("Hi, I'm interested but I'm on holiday till the 20th, ping me after?", 2026, 12, 21)] // the 21st is the Monday after
     public void TheDayTheLeadNamedIsReadInItsZoneAtTenOnAWorkingDay(string text, int year, int month, int day) =>
         Assert.Equal(Berlin10(year, month, day), CheckBack.When(text, Written, Berlin));
 

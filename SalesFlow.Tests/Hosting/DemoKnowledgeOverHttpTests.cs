@@ -43,6 +43,9 @@ public sealed class DemoKnowledgeOverHttpTests : IAsyncLifetime
     [InlineData("+447400123477", "hmm. whats the setup cost", "there is no licence fee")]
     [InlineData("+447400123476", "would it work with our booking software? we use Dentally", "real free slots from your Cal.com calendar")]
     [InlineData("+447400123475", "ok and what if it says something stupid to a customer", "every reply passes a compliance filter")]
+    [InlineData("+4915112345677", "Was kostet das für drei Standorte?", "keine Lizenzgebühr")]
+    [InlineData("+447400123478", "how much would it be for a team of 5", "there is no licence fee")]
+    [InlineData("+4915112345678", "hey, was kostet das ding?", "keine Lizenzgebühr")]
     [InlineData("+4915112345675", "Hey! Wir sind ein Yogastudio in Köln. Kannst du mir sagen wie das bei euch funktioniert?", "SalesFlow beantwortet Ihre Anfragen")]
     public async Task AProductQuestionIsAnsweredFromTheDemoKnowledgeInTheLeadsLanguage(string from, string question, string answer)
     {
@@ -69,10 +72,13 @@ public sealed class DemoKnowledgeOverHttpTests : IAsyncLifetime
         Assert.False(string.IsNullOrWhiteSpace(reply.Str("reply")));
     }
 
-    [Fact]
-    public async Task AQuestionTheDemoKnowledgeDoesNotAnswerIsNotAnsweredFromIt()
+    /// <summary>"who else uses this?" was answered with the AI-key FAQ, whose question asks what model "you use".</summary>
+    [Theory]
+    [InlineData("+447400123473", "do your solar panels come with a warranty?")]
+    [InlineData("+447400123479", "who else uses this?")]
+    public async Task AQuestionTheDemoKnowledgeDoesNotAnswerIsNotAnsweredFromIt(string from, string question)
     {
-        var reply = await _app.Http.PostJsonAsync("/api/conversations", new { channel = "whatsapp", from = "+447400123473", name = "Probe", message = "do your solar panels come with a warranty?" });
+        var reply = await _app.Http.PostJsonAsync("/api/conversations", new { channel = "whatsapp", from, name = "Probe", message = question });
 
         var answers = DemoFaqs().Select(f => f.Answer![..40]);
         Assert.All(answers, answer => Assert.DoesNotContain(answer, reply.Str("reply"), StringComparison.Ordinal));

@@ -103,6 +103,7 @@ internal static partial class GermanAddress
         ("wie Sie es sich wünschen", "wie du es dir wünschst"),
         ("nehmen Sie sich die Zeit, die Sie brauchen", "nimm dir die Zeit, die du brauchst"),
         ("Antworten Sie einfach", "Antworte einfach"),
+        ("Sie haben sich also vielleicht in der Nummer geirrt. Falls Sie doch {client} erreichen wollten", "du hast dich also vielleicht in der Nummer geirrt. Falls du doch {client} erreichen wolltest"),
         // The fixed replies: meeting times, short answers, check-backs, consent and e-mail confirmations.
         ("Melden Sie sich gern, wenn Sie einen neuen möchten", "Melde dich gern, wenn du einen neuen möchtest"),
         ("Soll Sie jemand", "Soll dich jemand"),

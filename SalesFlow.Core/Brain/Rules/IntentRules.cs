@@ -111,7 +111,7 @@ internal static partial class IntentRules
         "nobody answers|no one answers|nobody replies|no one replies|nobody responds|no one responds|go unanswered|goes unanswered|slow to respond|slow to reply|nobody picks up|no one picks up|miss calls|missed calls|missing calls & we|us|our|were",
         "cant answer|cannot answer|cant reply|cant respond|cant pick up|cant get back & we|us|our|were|my guys|my team|my staff|my people|my reps|my techs|my crew",
         "doesnt do|does not do|dont do|cant do|cannot do & well|properly|good|great|reliably", "groesste problem|groesstes problem|hauptproblem|unser problem ist", "problem & dass|that & wir|uns|unser*|we|us|our",
-        "erst am naechsten tag|erst am naechsten morgen|next day|next morning|till morning|until morning & antwort*|answer*|repl*|respon*", "schaff* & nicht & alle|anfragen|beantwort*|antwort*|nachricht*",
+        "erst am naechsten tag|erst am naechsten morgen|next day|next morning|till morning|until morning & antwort*|beantwort*|answer*|repl*|respon*", "schaff* & nicht & alle|anfragen|beantwort*|antwort*|nachricht*",
         "niemand antwortet|keiner antwortet|unbeantwortet & wir|uns|unser*",
         // "Wir bekommen über Immoscout viele Anfragen, die keiner rechtzeitig beantwortet" was greeted and asked what brings it.
         // (Only with what the lead receives: "niemand hat unsere Anfrage beantwortet" is a complaint about the business.)
@@ -125,22 +125,28 @@ internal static partial class IntentRules
         // "we currently use intercom but its expensive and the bot is dumb" was told "Fair question": the lead's current
         // tool falling short is its pain.
         "we use|we are using|were using|currently use|currently using|wir nutzen|wir verwenden|nutzen aktuell|nutzen derzeit & but|aber|though|however & expensive|pricey|dumb|stupid|useless|clunky|slow|annoying|sucks|limited|bad|terrible|teuer|dumm|umstaendlich|langsam|nervig|nervt|schlecht|begrenzt|veraltet|outdated",
+        // "we tried chatbots before … they were robotic and couldnt answer anything real" was apologised to as a fault of ours:
+        // a tool the lead had before falling short is its pain.
+        "they were|it was|they felt|it felt|they sounded|it sounded|sie waren|es war|die waren|der war & robotic|roboterhaft|useless|dumb|stupid|clunky|generic|nutzlos|dumm|generisch|unbrauchbar",
         "bleib* liegen|liegen bleiben|liegenbleiben", "vergess* & nachzufassen|nachfassen|zurueckzurufen|zu antworten|zurueckzuschreiben|zu reagieren", "zu langsam & antwort*|reagier*");
 
     /// <summary>A fault in the product itself: a support case, not a pain to sell against.</summary>
     private static readonly PhraseRuleSet ProductFault = new(
         "doesnt work|does not work|not working|isnt working|stopped working|broken|=error*|bug|bugs|crash*",
         "dont arrive|do not arrive|not arriving|arent arriving|stopped arriving|kommen nicht an|kommt nicht an",
-        "cant log*|cannot log*|login|log in|password|invoice|refund|charged|your app|your software|your system",
+        "cant log*|cannot log*|login|log in|password|invoice|refund|charged",
         "funktioniert nicht|geht nicht|kaputt|fehler*|absturz|stuerzt|einloggen|passwort|rechnung|erstattung|abgebucht",
-        "ihre app|ihre software|ihr system|eure app|euer system");
+        // Naming the product is no fault by itself: "could you tell me whether your system supports appointment booking"
+        // (an operations director introducing its clinics) was taken for a support case.
+        "your app|your software|your system|ihre app|ihre software|ihr system|eure app|euer system"
+            + " & not|doesnt|dont|didnt|cant|wont|isnt|stopped|broke|broken|down|slow|issue|issues|problem|problems|wrong|nicht|kein*|problem*|langsam|falsch");
 
     /// <summary>
     /// A lead introducing itself or its business ("I'm the ops manager at a 40-person logistics company", "Wir sind ein
     /// Sanitärbetrieb mit 6 Leuten"): a first word about who writes, not a support case (the model read one as support).
     /// </summary>
     private static readonly PhraseRuleSet SelfIntroduction = new(
-        "im the|i am the|im a|i am a|i run|we run|we are a|were a|i own|we own|i work at|i work for|i manage|im head of|i head" + NotACustomer,
+        "im the|i am the|im a|i am a|im an|i am an|i run|we run|we are a|were a|we are an|were an|i own|we own|i work at|i work for|i manage|im head of|i head" + NotACustomer,
         // "we get like 50 whatsapp msgs a day asking about shipping" (the lead's own customers' messages) was apologised to.
         "we get|we receive|we have|we handle|wir bekommen|wir erhalten|wir haben & messages|msgs|enquiries|inquiries|requests|questions|emails|calls|leads|chats|nachrichten|anfragen|fragen|mails|anrufe" + NotACustomer,
         // One rule each: written as one, its "&" demanded all of them at once, and "Wir sind eine Sprachschule" matched none.
@@ -231,6 +237,19 @@ internal static partial class IntentRules
     /// <summary>Whether the lead asks if it reached the right business (<see cref="RightPlaceQuestion"/>).</summary>
     public static bool AsksIfRightPlace(LeadText lead) => RightPlaceQuestion.IsMatch(lead.Words);
 
+    /// <summary>
+    /// "is this the pizza place on 5th?", "Ist das die Praxis Dr. Weber?": a lead asking whether it reached some other
+    /// business (a wrong number). Asking whether the product suits a kind of business ("is this a good fit for a dental
+    /// practice?") is a question about the product.
+    /// </summary>
+    private static readonly PhraseRuleSet OtherBusinessQuestion = new(
+        "is this|is that|am i talking to|am i speaking to|am i speaking with|am i chatting with|have i reached|ist das die|ist das der|ist das das|ist da die|ist da der|spreche ich mit|bin ich bei"
+            + " & place|shop|store|restaurant|pizza*|pizzeria|takeaway|cafe|office|clinic|practice|surgery|salon|bakery|hotel|garage|dentist|doctor|doctors|vet|pharmacy|laden|praxis|buero|geschaeft|friseur|werkstatt|baeckerei|apotheke|arzt|zahnarzt|kanzlei"
+            + " & !right|correct|richtig*|for|fuer|fit|suitable|geeignet|good|gut|work|works|funktioniert|use|nutzen");
+
+    /// <summary>Whether the lead asks if it reached some other business (<see cref="OtherBusinessQuestion"/>), in a short message.</summary>
+    public static bool AsksForAnotherBusiness(LeadText lead) => lead.Words.Count <= 12 && OtherBusinessQuestion.IsMatch(lead.Words);
+
     /// <summary>Words of a lead who is keen ("interested", "sounds good", "klingt spannend"): the interest openers cheer only at them.</summary>
     private static readonly PhraseRuleSet Keen = new(
         "interested|interest|interesting|sounds good|sounds great|sounds interesting|love|like it|like that|keen|excited|great|awesome|cool|nice|perfect|want|would like|id like|looking for|need|curious",
@@ -257,7 +276,7 @@ internal static partial class IntentRules
     /// </summary>
     private static readonly PhraseRuleSet LaterContact = new(
         "text me|text us|message me|message us|msg me|write me|write to me|write us|email me|email us|mail me|ping me|ping us|contact me|contact us|hit me up|try me|try us|get back to me|get back to us|reach out again|reach out to me|reach out to us|check back|check in with me|follow up with me|circle back|ask me again|remind me"
-            + " & later|next week|next month|next year|in a week|in a few|in a couple|in two|in three|in 2|in 3|in 4|in a month|after the|after christmas|after new year|tomorrow|monday|tuesday|wednesday|thursday|friday|january|february|march|april|june|july|august|september|october|november|december|end of the month|beginning of next"
+            + " & later|next week|next month|next year|in a week|in a few|in a couple|in two|in three|in 2|in 3|in 4|in a month|after the|after christmas|after new year|tomorrow|monday|tuesday|wednesday|thursday|friday|january|february|march|april|june|july|august|september|october|november|december|end of the month|beginning of next|after|when im back|when i am back|once im back|when i get back|once i get back"
             + " & !dont|never|stop",
         "melden sie sich|meld dich|meldet euch|melde dich|melden sie sich wieder|schreiben sie mir|schreib mir|schreibt mir|schreiben sie uns|kontaktieren sie mich|kontaktieren sie uns|anschreiben|schreiben sie mich|fragen sie mich|frag mich|fragen sie nochmal|erinnern sie mich"
             + " & spaeter|naechste* woche|naechste* monat*|naechstes jahr|kommende* woche|kommende* monat*|in einer woche|in zwei|in drei|in 2|in 3|in ein paar|in einem monat|morgen wieder|morgen nochmal|morgen noch mal|erst morgen|dann morgen|nach den feiertagen|nach weihnachten|nach neujahr|im neuen jahr|montag|dienstag|mittwoch|donnerstag|freitag|januar|februar|maerz|april|juni|juli|august|september|oktober|november|dezember|ende des monats|anfang des monats"
@@ -295,7 +314,9 @@ internal static partial class IntentRules
     /// </summary>
     private static readonly PhraseRuleSet TimeStall = new(
         "swamped|slammed|snowed under|too busy|very busy|super busy|so busy|really busy|crazy busy|hectic|no time|no bandwidth|no capacity|bad timing|not the right time|not a good time|bad time",
-        "keine zeit|stressig|viel los|land unter|ausgelastet|keine kapazitaet*|schlechter zeitpunkt|nicht der richtige zeitpunkt|gerade schlecht|passt gerade nicht|passt im moment nicht|keinen kopf");
+        "keine zeit|stressig|viel los|land unter|ausgelastet|keine kapazitaet*|schlechter zeitpunkt|nicht der richtige zeitpunkt|gerade schlecht|passt gerade nicht|passt im moment nicht|keinen kopf",
+        // "I'm interested but I'm on holiday till the 20th" was asked what brings the lead.
+        "on holiday|on vacation|on leave|out of office|away until|away till|im urlaub|in urlaub|verreist|nicht im buero");
 
     /// <summary>Whether the lead has no time for this now (<see cref="TimeStall"/>).</summary>
     public static bool StallsForTime(LeadText lead) => TimeStall.IsMatch(lead.Words);

@@ -138,6 +138,16 @@ internal static class ReplyTemplates
         ["Yes, you're in the right place{, name}: this is the AI assistant of {client}.", "{hi}! Yes, you've reached {client}; I'm its AI assistant."],
         ["Ja, da sind Sie richtig{, name}: Hier schreibt der KI-Assistent von {client}.", "{hi}! Ja, Sie sind hier richtig bei {client}; ich bin der KI-Assistent."]);
 
+    /// <summary>The first contact's question for a lead that has said who it is: its need, not what brings it.</summary>
+    public static readonly Variants QualifyingAfterIntroduction = new(
+        ["What's the main challenge you'd like to solve?", "How big is the team that would use it?"],
+        ["Was ist die größte Herausforderung, die Sie lösen möchten?", "Wie groß ist das Team, das es nutzen würde?"]);
+
+    /// <summary>For "is this the pizza place?": who answers, with no claim about whom the lead meant to reach.</summary>
+    public static readonly Variants WrongNumber = new(
+        ["This is the AI assistant of {client}{, name}, so you may have reached the wrong number. If you did mean to write to {client}, I'm happy to help."],
+        ["Hier schreibt der KI-Assistent von {client}{, name}, Sie haben sich also vielleicht in der Nummer geirrt. Falls Sie doch {client} erreichen wollten, helfe ich gerne weiter."]);
+
     public static readonly Variants WhoWeAre = new(
         ["You're chatting with the AI assistant of {client}. {client} uses your contact details only for its conversation with you; if you'd rather not hear from us, just reply STOP and we won't write again."],
         ["Hier schreibt der KI-Assistent von {client}. {client} nutzt Ihre Kontaktdaten nur für das Gespräch mit Ihnen; wenn Sie keine Nachrichten mehr möchten, antworten Sie einfach STOP, dann schreiben wir nicht mehr."]);

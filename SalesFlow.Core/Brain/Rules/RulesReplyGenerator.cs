@@ -109,7 +109,10 @@ public sealed class RulesReplyGenerator : IReplyGenerator
         var german = voice.German;
         var intent = request.Analysis.Intent;
         var lead = LeadText.Parse(request.LeadText); // once per reply: several replies depend on what the lead wrote
+        // A lead that has said who it is ("we r an estate agents in manchester…") was asked "What can I help you with?" on
+        // first contact, and again on the next turn: it is asked about its need.
         var state = request.State;
+        var stateQuestions = state == ConversationState.InitialContact && SaidWhoItIs(request, lead) ? QualifyingAfterIntroduction : StateQuestions[state];
         // The one question that moves on; never one the lead has already answered ("we are 8 salespeople", "we lose
         // track of leads") nor the one SalesFlow asked last time (a lead was asked "what would make the biggest
         // difference?" three turns in a row). The lead's messages are searched only when the question picked would ask
@@ -150,13 +153,19 @@ public sealed class RulesReplyGenerator : IReplyGenerator
         // "who is this? how did you get my number": answered before anything is sold.
         if (intent is Intent.Question or Intent.Other or Intent.Greeting or Intent.Interest or Intent.Objection or Intent.Support && IntentRules.AsksWhoWeAre(lead))
         {
-            return (Pick(WhoWeAre, voice, seed), Ask(StateQuestions[state]));
+            return (Pick(WhoWeAre, voice, seed), Ask(stateQuestions));
         }
 
         // "hi is this the right number for salesflow" was answered with the trial's FAQ ("You can try it right away").
         if (intent is Intent.Question or Intent.Other or Intent.Greeting or Intent.Interest && ChecksItReachedUs(lead))
         {
-            return (Pick(RightPlace, voice, seed), Ask(StateQuestions[state]));
+            return (Pick(RightPlace, voice, seed), Ask(stateQuestions));
+        }
+
+        // "is this the pizza place on 5th?" was promised a precise answer from the team.
+        if (intent is Intent.Question or Intent.Other or Intent.Greeting or Intent.Interest && AsksForSomeoneElse(request, lead))
+        {
+            return (Pick(WrongNumber, voice, seed), string.Empty);
         }
 
         // "Guten Abend, ich habe eine Frage zu Ihrem Produkt" was told the team would be asked, and asked for the team size.
@@ -168,7 +177,7 @@ public sealed class RulesReplyGenerator : IReplyGenerator
         // "Bonjour, do you speak English? I run a small bakery" was thanked and asked what we could help with.
         if (intent is Intent.Question or Intent.Other or Intent.Greeting or Intent.Interest && IntentRules.AsksAboutTheLanguage(lead))
         {
-            return (Pick(LanguageAnswer, voice, seed), Ask(StateQuestions[state]));
+            return (Pick(LanguageAnswer, voice, seed), Ask(stateQuestions));
         }
 
         if (intent is Intent.Question or Intent.Other or Intent.Greeting or Intent.Interest && IntentRules.AsksForAnotherLanguage(lead))
@@ -192,7 +201,7 @@ public sealed class RulesReplyGenerator : IReplyGenerator
         if ((intent is Intent.Question or Intent.Pricing or Intent.Interest or Intent.Greeting or Intent.Other or Intent.Support || asksHowToStart) && !cancels
             && KnowledgeAnswer.Several(request.Knowledge, email ? 600 / answerCount : 200, LatestReplies(request), ReplyLanguage(request), answerCount) is [_, ..] answers)
         {
-            var follow = intent == Intent.Pricing ? IntentQuestions[Intent.Pricing] : StateQuestions[state];
+            var follow = intent == Intent.Pricing ? IntentQuestions[Intent.Pricing] : stateQuestions;
             return (string.Join(" ", answers).Replace("{", "(", StringComparison.Ordinal).Replace("}", ")", StringComparison.Ordinal), Ask(follow));
         }
 
@@ -200,14 +209,14 @@ public sealed class RulesReplyGenerator : IReplyGenerator
         // Sie mir ein Angebot zukommen lassen?", which was asked for the team size it had just given): the request is answered.
         if ((intent is Intent.Question or Intent.Interest or Intent.Other or Intent.Objection or Intent.Pricing) && IntentRules.AsksForMaterials(lead))
         {
-            return (Pick(MaterialsOpeners, voice, seed), email || KnowsAnEmailAddress(request) ? Ask(StateQuestions[state]) : Pick(MaterialsWhereQuestion, voice, seed));
+            return (Pick(MaterialsOpeners, voice, seed), email || KnowsAnEmailAddress(request) ? Ask(stateQuestions) : Pick(MaterialsWhereQuestion, voice, seed));
         }
 
         switch (intent)
         {
             // "Is this an AI bot?" was answered "Of course! A colleague will take over": a lead that asks gets the truth.
             case Intent.Human when IntentRules.OnlyAsksIfBot(lead):
-                return (Pick(BotDisclosure, voice, seed), Ask(StateQuestions[state]));
+                return (Pick(BotDisclosure, voice, seed), Ask(stateQuestions));
 
             case Intent.Human when IntentRules.AsksIfBot(lead):
                 return (Pick(BotDisclosureAndHandOver, voice, seed), Ask(IntentQuestions[intent]));
@@ -218,7 +227,7 @@ public sealed class RulesReplyGenerator : IReplyGenerator
             // "ok what about zapier?", "what if a lead writes at night?": the model read them as small talk and the lead was
             // thanked for a question. The team checks it (ColleagueFollowUp.OpenQuestion tells them).
             case Intent.Other when IntentRules.AsksAnOpenQuestion(lead):
-                return (Pick(Openers[Intent.Question], voice, seed), Ask(StateQuestions[state]));
+                return (Pick(Openers[Intent.Question], voice, seed), Ask(stateQuestions));
 
             case Intent.Pricing when lead.QuestionMarks == 0 && LeadSignalRules.StatesBudget(request.LeadText):
                 return (Pick(BudgetOpeners, voice, seed), Ask(IntentQuestions[Intent.Pricing]));
@@ -230,7 +239,7 @@ public sealed class RulesReplyGenerator : IReplyGenerator
                 return (Pick(Openers[intent], voice, seed), Ask(IntentQuestions[intent]));
 
             case Intent.Purchase when asksHowToStart && request.PreviousState != ConversationState.PostPurchase:
-                return (Pick(StartOpeners, voice, seed), email || KnowsAnEmailAddress(request) ? Ask(StateQuestions[state]) : Pick(StartNextStep, voice, seed));
+                return (Pick(StartOpeners, voice, seed), email || KnowsAnEmailAddress(request) ? Ask(stateQuestions) : Pick(StartNextStep, voice, seed));
 
             case Intent.Purchase when request.PreviousState == ConversationState.PostPurchase:
                 return (Pick(PostPurchaseThanks, voice, seed), Ask(StateQuestions[ConversationState.PostPurchase]));
@@ -245,18 +254,22 @@ public sealed class RulesReplyGenerator : IReplyGenerator
             // "Got your number from a friend. We run 3 coffee shops, could you help with catering orders?" was thanked for the
             // picture and its question left unanswered: the team checks it (ColleagueFollowUp.OpenQuestion tells them).
             case Intent.Interest when AsksBesideIntroducing(lead):
-                return (Pick(Openers[Intent.Question], voice, seed), Ask(StateQuestions[state]));
+                return (Pick(Openers[Intent.Question], voice, seed), Ask(stateQuestions));
 
             case Intent.Interest or Intent.Other when IntentRules.DescribesCustomersQuestions(lead) || IntentRules.IntroducesItself(lead) || IntentRules.StatesTrafficVolume(lead, request.LeadText):
-                return (Pick(ContextOpeners, voice, seed), Ask(StateQuestions[state]));
+                return (Pick(ContextOpeners, voice, seed), Ask(stateQuestions));
 
             // "Instagram is like 70% of our messages though" was met with "Love that, thanks for your interest": a plain
             // statement the model reads as interest is thanked for, not cheered at.
+            // "ok what would switching look like" (no question mark) was thanked for the insight: the team checks it.
+            case Intent.Interest when AsksWithoutAQuestionMark(request, lead):
+                return (Pick(Openers[Intent.Question], voice, seed), Ask(stateQuestions));
+
             case Intent.Interest when lead.QuestionMarks == 0 && request.Analysis.Sentiment != Sentiment.Positive && !IntentRules.SoundsKeen(lead):
-                return (Pick(ContextOpeners, voice, seed), Ask(StateQuestions[state]));
+                return (Pick(ContextOpeners, voice, seed), Ask(stateQuestions));
 
             case Intent.Other when IntentRules.ExpressesRegret(lead):
-                return (Pick(RegretOpeners, voice, seed), Ask(StateQuestions[state]));
+                return (Pick(RegretOpeners, voice, seed), Ask(stateQuestions));
 
             case Intent.Objection:
                 var (objectionOpener, objectionQuestion) = Objections[ClassifyObjection(request.LeadText)];
@@ -266,7 +279,7 @@ public sealed class RulesReplyGenerator : IReplyGenerator
                 var opener = intent == Intent.Greeting && email
                     ? Pick(EmailGreetingOpeners, voice, seed)
                     : Pick(Openers.TryGetValue(intent, out var variants) ? variants : Openers[Intent.Other], voice, seed);
-                return (opener, Ask(StateQuestions[state]));
+                return (opener, Ask(stateQuestions));
         }
     }
 
@@ -281,16 +294,35 @@ public sealed class RulesReplyGenerator : IReplyGenerator
         ArgumentNullException.ThrowIfNull(request);
         var intent = request.Analysis.Intent;
         var lead = LeadText.Parse(request.LeadText);
-        if (intent is not (Intent.Question or Intent.Other or Intent.Interest) || (intent == Intent.Interest && !AsksBesideIntroducing(lead))
+        if (intent is not (Intent.Question or Intent.Other or Intent.Interest) || (intent == Intent.Interest && !AsksBesideIntroducing(lead) && !AsksWithoutAQuestionMark(request, lead))
             || request.Analysis.IsStronglyNegative || KnowledgeAnswer.From(request.Knowledge, 600, LatestReplies(request), ReplyLanguage(request)) is not null)
         {
             return false;
         }
 
         return (intent == Intent.Question || (IntentRules.AsksAnOpenQuestion(lead) && !IntentRules.StatesTightBudget(lead)))
-            && !IntentRules.AsksWhoWeAre(lead) && !ChecksItReachedUs(lead) && !IntentRules.AnnouncesAQuestion(lead) && !IntentRules.AsksAboutTheLanguage(lead)
+            && !IntentRules.AsksWhoWeAre(lead) && !ChecksItReachedUs(lead) && !AsksForSomeoneElse(request, lead) && !IntentRules.AnnouncesAQuestion(lead) && !IntentRules.AsksAboutTheLanguage(lead)
             && !IntentRules.AsksForAnotherLanguage(lead) && !IntentRules.AsksForMaterials(lead) && !OffersTheNextStep(request, lead);
     }
+
+    /// <summary>
+    /// A question without a question mark that the model read as interest ("ok what would switching look like"), from a lead
+    /// that neither sounds keen nor states its pain or business (those are answered as such).
+    /// </summary>
+    private static bool AsksWithoutAQuestionMark(ReplyRequest request, LeadText lead) =>
+        lead.QuestionMarks == 0 && request.Analysis.Sentiment != Sentiment.Positive && !IntentRules.SoundsKeen(lead) && IntentRules.AsksAnOpenQuestion(lead)
+        && !IntentRules.DescribesPain(lead) && !IntentRules.DescribesCustomersQuestions(lead) && !IntentRules.IntroducesItself(lead)
+        && !IntentRules.StatesTrafficVolume(lead, request.LeadText);
+
+    /// <summary>Whether the lead has introduced itself or its business, in this message or an earlier one.</summary>
+    private static bool SaidWhoItIs(ReplyRequest request, LeadText lead) =>
+        IntentRules.IntroducesItself(lead) || IntentRules.StatesTrafficVolume(lead, request.LeadText)
+        || (request.History ?? []).Any(h => h.FromLead && IntentRules.IntroducesItself(LeadText.Parse(h.Text)));
+
+    /// <summary>Whether the lead asks if it reached another business, naming none of the client's name.</summary>
+    private static bool AsksForSomeoneElse(ReplyRequest request, LeadText lead) =>
+        IntentRules.AsksForAnotherBusiness(lead)
+        && !LeadText.Parse(request.ClientName ?? string.Empty).Words.Any(w => w.Length >= 4 && lead.Words.Contains(w));
 
     /// <summary>A short check that the lead reached us ("is this the right number for salesflow"); a longer message asks more.</summary>
     private static bool ChecksItReachedUs(LeadText lead) => IntentRules.AsksIfRightPlace(lead) && lead.Words.Count <= 12;
