@@ -228,7 +228,7 @@ public sealed class ConversationEngine(
         else if (ReplyWriter.PurposeOf(lead, wasEscalated, consent) is { } purpose)
         {
             var replyAnalysis = purpose == OutboxPurpose.Handover ? analysis with { Intent = Intent.Human } : analysis;
-            var passages = purpose == OutboxPurpose.Reply ? await knowledge.ForAsync(clientId, text, replyAnalysis.Language, ct) : [];
+            var passages = purpose == OutboxPurpose.Reply ? await knowledge.ForAsync(clientId, client.Name, text, replyAnalysis.Language, ct) : [];
             var request = new ReplyRequest(turned.State, conversation.State, replyAnalysis, lead.AddressedAs, answered.Channel, text, turned.TurnCount, client.Name, ClientId: clientId, LeadId: leadId, Insights: insights, Knowledge: passages, DealValue: BudgetAmount.Parse(profile.Facts.Budget), LeadFullName: lead.Name);
             request = await memory.WithMemoryAsync(request, conversation.Id, pending[0].Seq, profile, ct);
             var forAPerson = purpose == OutboxPurpose.Reply ? ColleagueFollowUps.MetadataFor(ColleagueFollowUps.For(request)) : null;

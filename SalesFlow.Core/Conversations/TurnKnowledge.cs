@@ -19,8 +19,9 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
     /// <summary>At most this many questions of one message are searched apart (each search costs under a millisecond).</summary>
     private const int MaxQueries = 3;
 
+    /// <param name="clientName">The business's name: "hey whats this about" asks what it does.</param>
     /// <param name="language">The reply's language, whose passages come first; null keeps the index's order (a compliance check, which reads them all).</param>
-    public async Task<IReadOnlyList<string>> ForAsync(string clientId, string leadText, string? language, CancellationToken ct)
+    public async Task<IReadOnlyList<string>> ForAsync(string clientId, string clientName, string leadText, string? language, CancellationToken ct)
     {
         try
         {
@@ -59,6 +60,15 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
                 {
                     firsts.Add(passages.OrderByDescending(InLanguage).ThenByDescending(p => p.Score).First());
                 }
+            }
+
+            // "hey whats this about", "ok so how does it actually work": a question about the business that names nothing
+            // the knowledge holds is asked what the business does (its FAQ names it).
+            if (found.Count == 0 && IntentRules.AsksAboutTheBusiness(LeadText.Parse(leadText)) && !string.IsNullOrWhiteSpace(clientName))
+            {
+                var passages = (await knowledge.RetrieveAsync(clientId, language == "de" ? $"Was macht {clientName.Trim()}?" : $"What does {clientName.Trim()} do?", Passages, ct)).Passages;
+                found.AddRange(passages);
+                firsts.AddRange(passages.OrderByDescending(InLanguage).ThenByDescending(p => p.Score).Take(1));
             }
 
             var best = found

@@ -18,7 +18,7 @@ public static class TextTerms
         i me my mine we us our ours you your yours he him his she her hers it its they them their theirs this that these those
         what which who whom whose when where why how there here all any each few more most other some no nor not only own same
         too very just also s t don now up down out off again further once both between through during before after above below
-        please hi hello hey thanks thank ok okay get got want need know tell let like
+        please hi hello hey hiya heya moin servus thanks thank ok okay get got want need know tell let like
         ask asking asked question questions wondering wonder curious quick guys something anything really maybe
         der die das den dem des ein eine einen einem einer und oder aber wenn dann von zu im in am an auf mit für ist sind war
         ich du er sie es wir ihr mein dein sein unser euer was wer wie wo warum nicht kein keine auch nur noch schon bitte hallo

@@ -104,9 +104,10 @@ public sealed class MeetingService(
         var slots = await scheduler.FindSlotsAsync(client, from, Max(wanted.AddDays(4), from + Horizon), party.TimeZone, ct);
         var onDay = time is null ? slots.Where(s => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(s.Start, zone).DateTime) == date).ToList() : [];
         var inPart = onDay.Where(s => SlotChoice.InPart(TimeZoneInfo.ConvertTime(s.Start, zone).DateTime, part)).ToList();
+        var fits = time is null && onDay.Count > 0 && (part is null || inPart.Count > 0);
         onDay = inPart.Count > 0 ? inPart : onDay;
         var chosen = onDay.Count > 0 ? SlotPicker.Spread(onDay, zone) : SlotPicker.Nearest(slots.Where(s => s.Start >= earliest).ToList(), wanted, zone);
-        return (null, chosen.Count == 0 ? null : await SaveOfferAsync(client, party, leadId, throughSeq, chosen, ct), time is null && onDay.Count > 0);
+        return (null, chosen.Count == 0 ? null : await SaveOfferAsync(client, party, leadId, throughSeq, chosen, ct), fits);
     }
 
     private static bool InWindow(MeetingSlot slot, TimeZoneInfo zone, TimeOnly limit, TimeBound bound, DayPart? part)

@@ -281,7 +281,8 @@ public sealed partial record SlotMention
     [GeneratedRegex(@"^\W*(?:ok(?:ay)?\W+|ja\W+)?(?<n>[1-9])\W*(?:(?:please|pls|thanks|bitte|danke|gerne|works|passt)\W*)?$")]
     private static partial Regex BareNumber();
 
-    [GeneratedRegex(@"\b(?:tomorrow|(?<!guten |am |dienstag|montag|mittwoch|donnerstag|freitag)morgen(?! ?früh)(?=\W))")]
+    // "lets do a call tmrw afternoon" was offered three mornings: chat spellings of tomorrow count too.
+    [GeneratedRegex(@"\b(?:tomorrow|tmrw|tmr|2moro|tomorow|tommorow|tommorrow|(?<!guten |am |dienstag|montag|mittwoch|donnerstag|freitag)morgen(?! ?früh)(?=\W))")]
     private static partial Regex Tomorrow();
 
     [GeneratedRegex(@"\b(?:today|heute)\b")]

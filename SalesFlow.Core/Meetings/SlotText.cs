@@ -84,6 +84,19 @@ public static partial class SlotText
         : $"{(requestedTaken ? "Sorry, that time isn't free. " : "")}How about {Offer(slots, zone, language)} (Times in {zone.Id})";
 
     /// <summary>
+    /// A part of a day the lead named that has no free time ("lets do a call tmrw afternoon", offered three mornings as if
+    /// they were what it asked for): said so, with the nearest times.
+    /// </summary>
+    public static string PartTakenReply(IReadOnlyList<MeetingSlot> slots, TimeZoneInfo zone, string? language, DateOnly day, DayPart part)
+    {
+        var noon = day.ToDateTime(new TimeOnly(12, 0));
+        var named = FormatDay(new DateTimeOffset(noon, zone.GetUtcOffset(noon)), zone, language);
+        return IsGerman(language)
+            ? $"Am {named} ist {part switch { DayPart.Morning => "vormittags", DayPart.Afternoon => "nachmittags", _ => "abends" }} leider nichts frei. Am nächsten dran: {Offer(slots, zone, language)} (Zeiten in {zone.Id})"
+            : $"Sorry, nothing is free on {named} in the {part.ToString().ToLowerInvariant()}. The closest I have: {Offer(slots, zone, language)} (Times in {zone.Id})";
+    }
+
+    /// <summary>
     /// The answer to a window the lead named ("anytime after 10am"): its free times, or when it has none in the next days,
     /// the nearest ones, saying so.
     /// </summary>

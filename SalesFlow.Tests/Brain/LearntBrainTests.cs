@@ -423,8 +423,17 @@ public sealed class LearntBrainTests
     [InlineData("Wed works for me", Intent.Meeting)]
     [InlineData("Wir bekommen viele Anfragen über mobile.de und WhatsApp, die oft erst am nächsten Tag beantwortet werden.", Intent.Interest)]
     [InlineData("they were robotic and couldnt answer anything real", Intent.Interest)]
+    [InlineData("Moin, kurze Frage: könnt ihr auch Termine in unseren Google Kalender eintragen?", Intent.Question)]
+    [InlineData("yes exactly, mostly botox pricing questions and booking", Intent.Interest)]
     public void WhatTheLeadAskedForIsRead(string text, Intent expected) =>
         Assert.Equal(expected, TestBrain.Reader.Read(text).Intent);
+
+    /// <summary>"Hi there, I got a missed call from this number?" was offered demo slots.</summary>
+    [Theory]
+    [InlineData("Hi there, I got a missed call from this number?")]
+    [InlineData("Hallo, ich hatte einen verpassten Anruf von dieser Nummer")]
+    public void AMissedCallIsNoWishForACall(string text) =>
+        Assert.NotEqual(Intent.Meeting, TestBrain.Reader.Read(text).Intent);
 
     [Theory]
     [InlineData("I'm a customer and I want a refund")]

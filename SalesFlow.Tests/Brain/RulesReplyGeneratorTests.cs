@@ -144,6 +144,17 @@ public sealed class RulesReplyGeneratorTests
         Assert.True(RulesReplyGenerator.LeavesTheQuestionToTheTeam(request));
     }
 
+    [Theory]
+    [InlineData(Intent.Support, "Hi there, I got a missed call from this number?")]
+    [InlineData(Intent.Question, "Hi there, I got a missed call from this number?")]
+    public void ALeadWithAMissedCallIsToldWhoWrites(Intent intent, string text)
+    {
+        var reply = RulesReplyGenerator.Generate(Request(ConversationState.InitialContact, intent, "en", "Ben", ChannelKind.WhatsApp, 1, text, "Acme"));
+
+        Assert.Contains("AI assistant of Acme", reply, StringComparison.Ordinal);
+        Assert.DoesNotMatch("demo|Would .* work\\?", reply);
+    }
+
     /// <summary>"is this the pizza place on 5th?" was promised a precise answer from the team.</summary>
     [Theory]
     [InlineData("is this the pizza place on 5th?", "en", "wrong number")]

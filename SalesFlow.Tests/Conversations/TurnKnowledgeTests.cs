@@ -22,7 +22,7 @@ public sealed class TurnKnowledgeTests
     [Fact]
     public async Task PassagesInTheRepliesLanguageComeFirst()
     {
-        var passages = await With(English, German).ForAsync("acme", "Unterstützt ihr auch Salesforce?", "de", default);
+        var passages = await With(English, German).ForAsync("acme", "Acme", "Unterstützt ihr auch Salesforce?", "de", default);
 
         Assert.Equal(["crm-de", "crm-en"], passages.Select(p => p[1..p.IndexOf(']')]));
     }
@@ -30,7 +30,7 @@ public sealed class TurnKnowledgeTests
     [Fact]
     public async Task WithoutAPassageInTheRepliesLanguageTheOthersStayInTheirOrder()
     {
-        var passages = await With(English).ForAsync("acme", "Unterstützt ihr auch Salesforce?", "de", default);
+        var passages = await With(English).ForAsync("acme", "Acme", "Unterstützt ihr auch Salesforce?", "de", default);
 
         Assert.Single(passages, p => p.StartsWith("[crm-en]", StringComparison.Ordinal));
     }
@@ -63,7 +63,7 @@ public sealed class TurnKnowledgeTests
         retriever.Setup(r => r.RetrieveAsync("acme", "Is your tool GDPR compliant", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([gdpr, gdprNotes]));
         retriever.Setup(r => r.RetrieveAsync("acme", "can it book appointments into our system?", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([calendar]));
 
-        var passages = await new TurnKnowledge(retriever.Object, NullLogger<TurnKnowledge>.Instance).ForAsync("acme", "Is your tool GDPR compliant, and can it book appointments into our system?", "en", default);
+        var passages = await new TurnKnowledge(retriever.Object, NullLogger<TurnKnowledge>.Instance).ForAsync("acme", "Acme", "Is your tool GDPR compliant, and can it book appointments into our system?", "en", default);
 
         Assert.Equal(["gdpr-en", "calendar-en", "gdpr-notes"], passages.Select(p => p[1..p.IndexOf(']')]));
     }
@@ -77,7 +77,7 @@ public sealed class TurnKnowledgeTests
         retriever.Setup(r => r.RetrieveAsync("acme", "Ist das System DSGVO-konform", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([gdpr, German]));
         retriever.Setup(r => r.RetrieveAsync("acme", "wo werden die Daten gespeichert?", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([gdpr with { Score = 0.4 }]));
 
-        var passages = await new TurnKnowledge(retriever.Object, NullLogger<TurnKnowledge>.Instance).ForAsync("acme", "Ist das System DSGVO-konform und wo werden die Daten gespeichert?", "de", default);
+        var passages = await new TurnKnowledge(retriever.Object, NullLogger<TurnKnowledge>.Instance).ForAsync("acme", "Acme", "Ist das System DSGVO-konform und wo werden die Daten gespeichert?", "de", default);
 
         Assert.Equal(["gdpr-de", "crm-de"], passages.Select(p => p[1..p.IndexOf(']')]));
     }
@@ -107,15 +107,44 @@ public sealed class TurnKnowledgeTests
         retriever.Setup(r => r.RetrieveAsync("acme", It.IsAny<string>(), It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([]));
         retriever.Setup(r => r.RetrieveAsync("acme", "what does it cost?", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([price]));
 
-        var passages = await new TurnKnowledge(retriever.Object, NullLogger<TurnKnowledge>.Instance).ForAsync("acme", "what does it cost for 3 locations?", "en", default);
+        var passages = await new TurnKnowledge(retriever.Object, NullLogger<TurnKnowledge>.Instance).ForAsync("acme", "Acme", "what does it cost for 3 locations?", "en", default);
 
         Assert.Equal(["price-en"], passages.Select(p => p[1..p.IndexOf(']')]));
+    }
+
+    /// <summary>"hey whats this about" found nothing (it names nothing) and was greeted; it asks what the business does.</summary>
+    [Theory]
+    [InlineData("hey whats this about", "en", "What does Acme do?")]
+    [InlineData("ok so how does it actually work", "en", "What does Acme do?")]
+    [InlineData("Was macht ihr eigentlich?", "de", "Was macht Acme?")]
+    public async Task AQuestionAboutTheBusinessThatFindsNothingIsAskedWhatTheBusinessDoes(string text, string language, string query)
+    {
+        var what = new Passage("what", "kb", SourceKind.Faq, "What", "Q: What does Acme do? A: Acme answers your leads.", 0.5);
+        var retriever = new Mock<IKnowledgeRetriever>();
+        retriever.Setup(r => r.RetrieveAsync("acme", It.IsAny<string>(), It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([]));
+        retriever.Setup(r => r.RetrieveAsync("acme", query, It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([what]));
+
+        var passages = await new TurnKnowledge(retriever.Object, NullLogger<TurnKnowledge>.Instance).ForAsync("acme", "Acme", text, language, default);
+
+        Assert.Equal(["what"], passages.Select(p => p[1..p.IndexOf(']')]));
+    }
+
+    [Fact]
+    public async Task AQuestionThatIsNotAboutTheBusinessIsNotAskedWhatItDoes()
+    {
+        var retriever = new Mock<IKnowledgeRetriever>();
+        retriever.Setup(r => r.RetrieveAsync("acme", It.IsAny<string>(), It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([]));
+
+        var passages = await new TurnKnowledge(retriever.Object, NullLogger<TurnKnowledge>.Instance).ForAsync("acme", "Acme", "do your solar panels come with a warranty?", "en", default);
+
+        Assert.Empty(passages);
+        retriever.Verify(r => r.RetrieveAsync("acme", "What does Acme do?", It.IsAny<int>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Fact]
     public async Task WithoutALanguageTheIndexsOrderStays()
     {
-        var passages = await With(English, German).ForAsync("acme", "Salesforce?", null, default);
+        var passages = await With(English, German).ForAsync("acme", "Acme", "Salesforce?", null, default);
 
         Assert.Equal(["crm-en", "crm-de"], passages.Select(p => p[1..p.IndexOf(']')]));
     }

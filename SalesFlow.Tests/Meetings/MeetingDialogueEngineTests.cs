@@ -181,6 +181,19 @@ public sealed class MeetingDialogueEngineTests : IDisposable
         Assert.DoesNotContain("09:00", turn.Reply.Text, StringComparison.Ordinal);
     }
 
+    /// <summary>"lets do a call tmrw afternoon" was offered three mornings as if they were what it asked for.</summary>
+    [Fact]
+    public async Task A_part_of_a_day_without_free_times_is_told_so_with_the_nearest()
+    {
+        Free = [At(8, 9), At(8, 9, 30), At(9, 10, 30)];
+
+        var turn = await Turn("Could we have a call on Tuesday afternoon?");
+
+        Assert.StartsWith("Sorry, nothing is free on Tue 8 Dec in the afternoon. The closest I have: ", turn.Reply!.Text, StringComparison.Ordinal);
+        Assert.Contains("09:00", turn.Reply.Text, StringComparison.Ordinal);
+        Assert.True(SlotText.IsOffer(turn.Reply.Text)); // so "the first one" picks from it
+    }
+
     /// <summary>"Unsere Kunden schreiben uns oft abends und am Wochenende, da ist keiner da" was offered other times.</summary>
     [Fact]
     public async Task A_pain_told_while_slots_are_open_is_no_request_for_other_times()

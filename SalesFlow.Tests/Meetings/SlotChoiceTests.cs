@@ -139,6 +139,14 @@ public sealed class SlotChoiceTests(ITestOutputHelper output)
         Assert.Equal((SlotChoiceKind.Requested, new TimeOnly(hour, 0), bound), (choice.Kind, choice.Time, choice.Bound));
     }
 
+    /// <summary>"lets do a call tmrw afternoon" was offered three mornings.</summary>
+    [Theory]
+    [InlineData("great, lets do a call tmrw afternoon")]
+    [InlineData("call tomorow?")]
+    [InlineData("tomorrow works")]
+    public void Tomorrow_in_chat_spellings_is_tomorrow(string text) =>
+        Assert.Equal(1, SlotMention.Read(text).RelativeDays);
+
     [Theory]
     [InlineData("we want to start after 3 months")]
     [InlineData("wir haben vor 2 Wochen angefangen")]

@@ -66,7 +66,7 @@ internal static partial class IntentRules
     private static readonly PhraseRuleSet AboutTheBusiness = new(
         "what do you & do|offer|sell", "what does it do", "what does it even do|what does it actually do|what does it really do|what does this even do", "what does & your & do", "what is this|whats this|what is it exactly",
         "what exactly is|what exactly do", "who uses it|who uses this|who is it for|who is this for|who are your customers",
-        "how does it work|how does this work", "was macht ihr|was machen sie|was macht ihre|was macht eure",
+        "how does it work|how does this work|how does it actually work|how does this actually work|how would it work", "was macht ihr|was machen sie|was macht ihre|was macht eure",
         "was bietet ihr|was bieten sie|was ist das genau|was genau ist|was genau macht", "wer nutzt|wer verwendet|fuer wen ist",
         "wie funktioniert das|wie funktioniert es", "how does|how would|how can|how will & your|it|this|you & fix*|solve*|help*|handle*",
         "how would|how does|how will & that|it|this & work|look", "wie & wuerde|wird & das|es & funktionier*|aussehen|laufen",
@@ -227,7 +227,9 @@ internal static partial class IntentRules
         "who is this|who are you|who is writing|who is texting|who is messaging|whos this|who dis",
         "how|where & did you|do you & get|got|find|have & my number|my contact*|my details|my data|my email|my address",
         "wer ist da|wer ist das|wer sind sie|wer seid ihr|wer bist du|wer schreibt",
-        "woher & haben sie|habt ihr|hast du|kennen sie|kennt ihr & meine nummer|meine daten|meinen kontakt|meine kontaktdaten|meine mail*|meine adresse");
+        "woher & haben sie|habt ihr|hast du|kennen sie|kennt ihr & meine nummer|meine daten|meinen kontakt|meine kontaktdaten|meine mail*|meine adresse",
+        // "Hi there, I got a missed call from this number?" was offered demo slots.
+        "missed call|missed a call|missed your call|call from this number|called me from|verpassten anruf|anruf verpasst|anruf von dieser nummer|von dieser nummer angerufen");
 
     /// <summary>"hi is this the right number for salesflow", "Bin ich hier richtig bei …?": a check that it reached the business.</summary>
     private static readonly PhraseRuleSet RightPlaceQuestion = new(
@@ -327,8 +329,12 @@ internal static partial class IntentRules
     /// <summary>Whether the lead names a meeting of any kind (a call, a demo, ein Termin).</summary>
     public static bool NamesAMeeting(LeadText lead) => MeetingWord.IsMatch(lead.Words);
 
-    /// <summary>Whether the lead refers to a call or meeting that already took place (<see cref="PastMeeting"/>).</summary>
-    public static bool RefersToAPastMeeting(LeadText lead) => PastMeeting.IsMatch(lead.Words);
+    /// <summary>Whether the lead refers to a call or meeting that already took place (<see cref="PastMeeting"/>, <see cref="MissedCall"/>).</summary>
+    public static bool RefersToAPastMeeting(LeadText lead) => PastMeeting.IsMatch(lead.Words) || MissedCall.IsMatch(lead.Words);
+
+    /// <summary>A call the lead missed from this number: who called, not a wish for a call.</summary>
+    private static readonly PhraseRuleSet MissedCall = new(
+        "missed call|missed a call|missed your call|missed calls|call from this number|called me from|verpassten anruf|anruf verpasst|anruf von dieser nummer|von dieser nummer angerufen");
 
     /// <summary>"Bonjour, do you speak English?", "Sprechen Sie Deutsch?": a question about the language, answered first.</summary>
     private static readonly PhraseRuleSet LanguageQuestion = new(
@@ -421,8 +427,8 @@ internal static partial class IntentRules
     /// </summary>
     private static readonly PhraseRuleSet QuestionsItGets = new(
         "mostly|mainly|usually|typically|lots of|loads of|a lot of|many|tons of|plenty of|the usual|the same"
-            + " & questions about|questions on|questions regarding|questions like|enquiries about|inquiries about"
-            + " & !i have|ive got|i got|we have|my question|quick question|our question|can i ask|i wanted to ask",
+            + " & questions about|questions on|questions regarding|questions like|enquiries about|inquiries about|=questions|=enquiries|=inquiries"
+            + " & !i have|ive got|i got|we have|my question|quick question|our question|can i ask|i wanted to ask|have a few|have some|have a couple",
         "vor allem|meistens|hauptsaechlich|ueberwiegend|viele|oft|typische|die ueblichen|immer wieder|immer die gleichen"
             + " & fragen zu|fragen nach|fragen wegen|fragen ueber|anfragen zu|anfragen wegen|anfragen nach"
             + " & !ich habe|ich haette|wir haben|wir haetten|habe ich|haette ich|haetten wir|meine frage|eine frage|kurze frage");
@@ -798,7 +804,10 @@ internal static partial class IntentRules
             + " & send|sends|remind|reminds|reminder|reminders|book|books|schedule|schedules|confirm|confirms|reschedule|cancel|call|calls|handle|handles|manage|manages"
             + " & !be|suit|suits|work for you|works for you",
         "kann es|kann das|kann das system|kann der bot|kann die software|kann das tool|macht es|macht das|schickt es|verschickt es|bucht es|kann man damit|koennen kunden|koennen patienten|koennen gaeste"
-            + " & termin*|erinner*|buch*|anruf*|rueckruf*|vereinbar*|absag*|verschieb*");
+            + " & termin*|erinner*|buch*|anruf*|rueckruf*|vereinbar*|absag*|verschieb*",
+        // "könnt ihr auch Termine in unseren Google Kalender eintragen?" was offered demo slots.
+        "koennt ihr|koennen sie|kannst du|can you|could you|do you & google kalender|outlook|kalender eintrag*|in unseren kalender|in unserem kalender|eintragen|synchronisier*|google calendar|our calendar|sync*"
+            + " & !mir|mich|me|invite|einladung");
 
     /// <summary>Whether the lead asks what the product does with appointments or calls (<see cref="FeatureQuestion"/>), naming no time.</summary>
     public static bool AsksWhatTheProductDoes(LeadText lead) =>
@@ -1080,6 +1089,12 @@ internal static partial class IntentRules
                 || (words[0] is "how" or "wie" && !Availability.IsMatch(words));
             var proposal = Availability.IsMatch(words) || (isQuestion && !openQuestion);
             Add(Intent.Meeting, proposal ? 5.8 : 1.6);
+        }
+
+        // "I got a missed call from this number?" asks who called, not for a call (it was offered demo slots).
+        if (MissedCall.IsMatch(words))
+        {
+            scores.Remove(Intent.Meeting);
         }
 
         if (PastMeeting.IsMatch(words) && scores.TryGetValue(Intent.Meeting, out var meeting))
