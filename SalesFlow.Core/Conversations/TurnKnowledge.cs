@@ -126,6 +126,12 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
             questions.AddRange(ClauseBreak().Split(text).Select(c => c.Trim()).Where(c => QuestionOpening().IsMatch(c) && TextTerms.Words(c).Count > 0));
         }
 
+        if (questions.Count == 0)
+        {
+            // "wir sind ein Steuerbüro und möchten wissen, ob das System auch auf Deutsch antwortet." asks without asking.
+            questions.AddRange(IndirectQuestion().Matches(text).Select(m => m.Groups["q"].Value.Trim()).Where(q => TextTerms.Words(q).Count > 0));
+        }
+
         return questions.Count == 0 ? [text] : questions.Take(MaxQueries).ToList();
     }
 
@@ -151,6 +157,10 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
     /// <summary>A clause that asks, written without a question mark: "what about whatsapp then", "wie lange dauert das".</summary>
     [GeneratedRegex(@"^(?:(?:and|so|ok|okay|und|also|ok und)\s+)?(?:what|how|where|when|which|who|why|does|do|can|could|will|would|wie|was|wo|wann|welche[rsnm]?|wer|warum|gibt es|kann|können|koennen|funktioniert)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex QuestionOpening();
+
+    /// <summary>A question asked as a wish to know: "möchten wissen, ob …", "I'd like to know whether …", "wondering how …".</summary>
+    [GeneratedRegex(@"\b(?:wissen|erfahren|know|wondering|wonder)\b,?\s+(?<q>(?:ob|whether|if|wie|was|wann|wo|welche[rsnm]?|how|what|when|where|which)\b[^.!?\n]+)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex IndirectQuestion();
 
     /// <summary>"and"/"und"/"oder"/"or" (or a comma) followed by a question word: where a second question begins.</summary>
     [GeneratedRegex(@"(?:,\s*|\s+)(?:and|or|und|oder)\s+(?=(?:what|how|where|when|which|who|why|is|are|do|does|can|could|will|would|was|wie|wo|wann|welche[rsnm]?|wer|warum|ist|sind|gibt|kann|können|muss|brauche[n]?|geht|funktioniert|klappt|habt|hat|könnt|bietet|unterstützt)\b)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]

@@ -49,6 +49,8 @@ public sealed class TurnKnowledgeTests
     [InlineData("Was kostet das bei Ihnen und geht das auch mit Instagram?", "Was kostet das bei Ihnen|geht das auch mit Instagram?")]
     [InlineData("ok und was kostet das bei 5 Leuten", "ok und was kostet das bei 5 Leuten")]
     [InlineData("we are a bakery, we do cakes", "we are a bakery, we do cakes")]
+    [InlineData("Guten Tag, wir sind ein Steuerbüro und möchten wissen, ob das System auch auf Deutsch antwortet.", "ob das System auch auf Deutsch antwortet")]
+    [InlineData("Hi, I'd like to know whether it answers in German", "whether it answers in German")]
     public void TheLeadsQuestionsAreWhatIsSearchedFor(string text, string queries) =>
         Assert.Equal(queries.Split('|'), TurnKnowledge.QuestionsIn(text));
 

@@ -242,6 +242,22 @@ public sealed class MeetingDialogueEngineTests : IDisposable
         _bed.IntegrationEvents.Verify(e => e.PublishAsync(It.IsAny<MeetingCancelled>(), It.IsAny<CancellationToken>()), Times.Once);
     }
 
+    /// <summary>"actually can we make it 3pm instead" (booked for Thursday) was moved to Monday 15:00.</summary>
+    [Fact]
+    public async Task A_time_alone_moves_a_booked_meeting_on_its_own_day()
+    {
+        Free = [.. Offer, At(4, 15), At(7, 15), At(10, 15)];
+        _bed.Calendar.Setup(c => c.RescheduleAsync(EngineTestBed.Acme, It.IsAny<Meeting>(), It.IsAny<MeetingSlot>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((Core.Clients.Client _, Meeting _, MeetingSlot s, string _, CancellationToken _) => new BookedMeeting(MeetingProviders.CalCom, "uid-moved", s.Start, s.End, null));
+        var booked = await Turn("Hi! Can I book a demo for Thursday at 4pm?");
+
+        var moved = await Turn("actually can we make it 3pm instead");
+
+        Assert.Equal("Booked: Thu 10 Dec 16:00 (Europe/Berlin).", booked.Reply!.Text);
+        Assert.Equal(At(10, 15).Start, _bed.Meetings.All.Single().Start);
+        Assert.Contains("Thu 10 Dec 15:00", moved.Reply!.Text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_German_lead_who_wants_to_move_is_offered_new_times_and_moved_to_the_pick()
     {
