@@ -208,6 +208,18 @@ public sealed class RulesReplyGeneratorTests
         Assert.DoesNotMatch("What brings you|What can I help you with|What are you hoping to improve", RulesReplyGenerator.Generate(request));
     }
 
+    /// <summary>"sup. saw your post on linkedin" was told "that helps me picture how it works for you".</summary>
+    [Theory]
+    [InlineData(Intent.Interest, "sup. saw your post on linkedin", "en", "Thanks for reaching out|great to hear from you|Nice to hear from you", "What brings you|What can I help you with|What are you hoping to improve")]
+    [InlineData(Intent.Other, "Hab eure Anzeige auf Instagram gesehen", "de", "melden|schön, von|Freut mich", "Was führt|Wobei kann ich|Was möchte")]
+    public void ALeadSayingWhereItFoundUsIsGreeted(Intent intent, string text, string language, string opener, string question)
+    {
+        var reply = RulesReplyGenerator.Generate(Request(ConversationState.InterestQualification, intent, language, "Ryan", ChannelKind.WhatsApp, 1, text, "Acme"));
+
+        Assert.Matches(opener, reply);
+        Assert.Matches(question, reply);
+    }
+
     /// <summary>"ok what would switching look like" was read as interest and thanked for the insight.</summary>
     [Theory]
     [InlineData("ok what would switching look like")]

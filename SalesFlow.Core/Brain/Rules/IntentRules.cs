@@ -252,6 +252,14 @@ internal static partial class IntentRules
     /// <summary>Whether the lead asks if it reached some other business (<see cref="OtherBusinessQuestion"/>), in a short message.</summary>
     public static bool AsksForAnotherBusiness(LeadText lead) => lead.Words.Count <= 12 && OtherBusinessQuestion.IsMatch(lead.Words);
 
+    /// <summary>"sup. saw your post on linkedin", "Hab eure Anzeige auf Instagram gesehen": where the lead found us, a first hello.</summary>
+    private static readonly PhraseRuleSet WhereItFoundUs = new(
+        "saw|seen|found|came across|spotted|noticed|read & your|ur|this|the & post|ad|ads|advert|advertisement|video|reel|page|website|site|profile|article|listing",
+        "gesehen|gefunden|gelesen|entdeckt|gestossen & ihre|eure|euren|ihren|euer|ihr|die|den|das & anzeige|beitrag|post|video|seite|webseite|website|profil|artikel|werbung");
+
+    /// <summary>Whether the lead only says where it found us (<see cref="WhereItFoundUs"/>): a short first message that asks nothing.</summary>
+    public static bool SaysWhereItFoundUs(LeadText lead) => lead.QuestionMarks == 0 && lead.Words.Count <= 12 && WhereItFoundUs.IsMatch(lead.Words);
+
     /// <summary>Words of a lead who is keen ("interested", "sounds good", "klingt spannend"): the interest openers cheer only at them.</summary>
     private static readonly PhraseRuleSet Keen = new(
         "interested|interest|interesting|sounds good|sounds great|sounds interesting|love|like it|like that|keen|excited|great|awesome|cool|nice|perfect|want|would like|id like|looking for|need|curious",

@@ -133,7 +133,7 @@ internal sealed partial class LeadText
         ["asap"] = ["as", "soon", "as", "possible"], ["q"] = ["question"], ["abt"] = ["about"],
         ["msg"] = ["message"], ["msgs"] = ["messages"], ["txt"] = ["text"], ["cuz"] = ["because"], ["bc"] = ["because"],
         ["ppl"] = ["people"], ["tbh"] = ["honestly"], ["ya"] = ["you"], ["yr"] = ["your"],
-        ["hiya"] = ["hi"], ["heya"] = ["hey"], ["cannot"] = ["cant"], ["thru"] = ["through"], ["tho"] = ["though"],
+        ["hiya"] = ["hi"], ["heya"] = ["hey"], ["cannot"] = ["cant"], ["thru"] = ["through"], ["tho"] = ["though"], ["sup"] = ["hi"], ["wassup"] = ["hi"], ["whatsup"] = ["hi"],
         // German chat shorthand and colloquial forms
         ["grad"] = ["gerade"], ["nen"] = ["einen"], ["ne"] = ["eine"], ["gibts"] = ["gibt", "es"],
         ["gehts"] = ["geht", "es"], ["hab"] = ["habe"], ["bissl"] = ["bisschen"], ["nix"] = ["nichts"],

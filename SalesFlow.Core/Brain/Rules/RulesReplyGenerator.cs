@@ -256,6 +256,10 @@ public sealed class RulesReplyGenerator : IReplyGenerator
             case Intent.Interest when AsksBesideIntroducing(lead):
                 return (Pick(Openers[Intent.Question], voice, seed), Ask(stateQuestions));
 
+            // "sup. saw your post on linkedin" was told "that helps me picture how it works for you": it says hello.
+            case Intent.Interest or Intent.Other or Intent.Greeting when IntentRules.SaysWhereItFoundUs(lead) && !SaidWhoItIs(request, lead) && !IntentRules.DescribesPain(lead):
+                return (Pick(Openers[Intent.Greeting], voice, seed), Ask(StateQuestions[ConversationState.InitialContact]));
+
             case Intent.Interest or Intent.Other when IntentRules.DescribesCustomersQuestions(lead) || IntentRules.IntroducesItself(lead) || IntentRules.StatesTrafficVolume(lead, request.LeadText):
                 return (Pick(ContextOpeners, voice, seed), Ask(stateQuestions));
 
