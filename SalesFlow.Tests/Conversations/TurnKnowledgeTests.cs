@@ -11,6 +11,14 @@ public sealed class TurnKnowledgeTests
     private static readonly Passage English = new("crm-en", "kb", SourceKind.Faq, "CRM", "Q: Does it integrate with our CRM? A: SalesFlow keeps HubSpot in sync. Salesforce is not connected yet.", 0.37);
     private static readonly Passage German = new("crm-de", "kb", SourceKind.Faq, "CRM", "Q: Gibt es eine Anbindung an unser CRM? A: SalesFlow hält HubSpot synchron. Salesforce ist noch nicht angebunden.", 0.35);
 
+    /// <summary>A retriever that finds nothing unless a test sets up a query of its own.</summary>
+    private static Mock<IKnowledgeRetriever> FindingNothing()
+    {
+        var retriever = new Mock<IKnowledgeRetriever>();
+        retriever.Setup(r => r.RetrieveAsync("acme", It.IsAny<string>(), It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([]));
+        return retriever;
+    }
+
     private static TurnKnowledge With(params Passage[] passages)
     {
         var retriever = new Mock<IKnowledgeRetriever>();
@@ -105,8 +113,7 @@ public sealed class TurnKnowledgeTests
     public async Task AScopedQuestionFindsWhatItsQuestionWithoutTheScopeFinds()
     {
         var price = new Passage("price-en", "kb", SourceKind.Faq, "Price", "Q: What does it cost? A: There is no licence fee.", 0.6);
-        var retriever = new Mock<IKnowledgeRetriever>();
-        retriever.Setup(r => r.RetrieveAsync("acme", It.IsAny<string>(), It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([]));
+        var retriever = FindingNothing();
         retriever.Setup(r => r.RetrieveAsync("acme", "what does it cost?", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([price]));
 
         var passages = await new TurnKnowledge(retriever.Object, NullLogger<TurnKnowledge>.Instance).ForAsync("acme", "Acme", "what does it cost for 3 locations?", "en", default);
@@ -122,8 +129,7 @@ public sealed class TurnKnowledgeTests
     public async Task AQuestionAboutTheBusinessThatFindsNothingIsAskedWhatTheBusinessDoes(string text, string language, string query)
     {
         var what = new Passage("what", "kb", SourceKind.Faq, "What", "Q: What does Acme do? A: Acme answers your leads.", 0.5);
-        var retriever = new Mock<IKnowledgeRetriever>();
-        retriever.Setup(r => r.RetrieveAsync("acme", It.IsAny<string>(), It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([]));
+        var retriever = FindingNothing();
         retriever.Setup(r => r.RetrieveAsync("acme", query, It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([what]));
 
         var passages = await new TurnKnowledge(retriever.Object, NullLogger<TurnKnowledge>.Instance).ForAsync("acme", "Acme", text, language, default);
@@ -134,8 +140,7 @@ public sealed class TurnKnowledgeTests
     [Fact]
     public async Task AQuestionThatIsNotAboutTheBusinessIsNotAskedWhatItDoes()
     {
-        var retriever = new Mock<IKnowledgeRetriever>();
-        retriever.Setup(r => r.RetrieveAsync("acme", It.IsAny<string>(), It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([]));
+        var retriever = FindingNothing();
 
         var passages = await new TurnKnowledge(retriever.Object, NullLogger<TurnKnowledge>.Instance).ForAsync("acme", "Acme", "do your solar panels come with a warranty?", "en", default);
 
