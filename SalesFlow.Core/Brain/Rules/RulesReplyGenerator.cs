@@ -109,9 +109,9 @@ public sealed class RulesReplyGenerator : IReplyGenerator
         var german = voice.German;
         var intent = request.Analysis.Intent;
         var lead = LeadText.Parse(request.LeadText); // once per reply: several replies depend on what the lead wrote
+        var state = request.State;
         // A lead that has said who it is ("we r an estate agents in manchester…") was asked "What can I help you with?" on
         // first contact, and again on the next turn: it is asked about its need.
-        var state = request.State;
         var stateQuestions = state == ConversationState.InitialContact && SaidWhoItIs(request, lead) ? QualifyingAfterIntroduction : StateQuestions[state];
         // The one question that moves on; never one the lead has already answered ("we are 8 salespeople", "we lose
         // track of leads") nor the one SalesFlow asked last time (a lead was asked "what would make the biggest
@@ -263,12 +263,12 @@ public sealed class RulesReplyGenerator : IReplyGenerator
             case Intent.Interest or Intent.Other when IntentRules.DescribesCustomersQuestions(lead) || IntentRules.IntroducesItself(lead) || IntentRules.StatesTrafficVolume(lead, request.LeadText):
                 return (Pick(ContextOpeners, voice, seed), Ask(stateQuestions));
 
-            // "Instagram is like 70% of our messages though" was met with "Love that, thanks for your interest": a plain
-            // statement the model reads as interest is thanked for, not cheered at.
             // "ok what would switching look like" (no question mark) was thanked for the insight: the team checks it.
             case Intent.Interest when AsksWithoutAQuestionMark(request, lead):
                 return (Pick(Openers[Intent.Question], voice, seed), Ask(stateQuestions));
 
+            // "Instagram is like 70% of our messages though" was met with "Love that, thanks for your interest": a plain
+            // statement the model reads as interest is thanked for, not cheered at.
             case Intent.Interest when lead.QuestionMarks == 0 && request.Analysis.Sentiment != Sentiment.Positive && !IntentRules.SoundsKeen(lead):
                 return (Pick(ContextOpeners, voice, seed), Ask(stateQuestions));
 
