@@ -208,6 +208,16 @@ public sealed class RulesReplyGeneratorTests
         Assert.DoesNotMatch("What brings you|What can I help you with|What are you hoping to improve", RulesReplyGenerator.Generate(request));
     }
 
+    /// <summary>"Und was ist, wenn jemand einen Kurs absagen will?" was thanked with "Alles klar".</summary>
+    [Fact]
+    public void AQuestionWhoseQuestionWordOpensTheSentenceBeforeACommaGoesToTheTeam()
+    {
+        var request = Request(ConversationState.ValueProposition, Intent.Other, "de", "Laura", ChannelKind.WhatsApp, 1, "Und was ist, wenn jemand einen Kurs absagen will?", "Acme");
+
+        Assert.Matches("Frage|Antwort", RulesReplyGenerator.Generate(request));
+        Assert.True(RulesReplyGenerator.LeavesTheQuestionToTheTeam(request));
+    }
+
     /// <summary>"sup. saw your post on linkedin" was told "that helps me picture how it works for you".</summary>
     [Theory]
     [InlineData(Intent.Interest, "sup. saw your post on linkedin", "en", "Thanks for reaching out|great to hear from you|Nice to hear from you", "What brings you|What can I help you with|What are you hoping to improve")]

@@ -48,6 +48,7 @@ public sealed class DemoKnowledgeOverHttpTests : IAsyncLifetime
     [InlineData("+4915112345678", "hey, was kostet das ding?", "keine Lizenzgebühr")]
     [InlineData("+447400123480", "hey whats this about", "SalesFlow answers your leads")]
     [InlineData("+447400123482", "interesting. is it expensive?", "there is no licence fee")]
+    [InlineData("+4915112345680", "Wie schnell antwortet das System denn?", "in Sekunden")]
     [InlineData("+4915112345679", "ok, und was passiert wenn jemand nachts schreibt?", "Tag und Nacht")]
     [InlineData("+4915112345675", "Hey! Wir sind ein Yogastudio in Köln. Kannst du mir sagen wie das bei euch funktioniert?", "SalesFlow beantwortet Ihre Anfragen")]
     public async Task AProductQuestionIsAnsweredFromTheDemoKnowledgeInTheLeadsLanguage(string from, string question, string answer)

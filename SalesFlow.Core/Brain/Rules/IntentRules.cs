@@ -899,10 +899,11 @@ internal static partial class IntentRules
         var questions = lead.Original.Split('?');
         foreach (var question in questions.Take(questions.Length - 1))
         {
-            // A comma too: "We run 3 coffee shops, could you help with catering orders?"
-            var clause = question.Split(['.', ':', '!', ';', '\n', '-', '–', ',']).LastOrDefault(c => !string.IsNullOrWhiteSpace(c));
-            var first = clause is null ? null : LeadText.Parse(clause).Words.FirstOrDefault(w => !QuestionLeadIns.Contains(w));
-            if (first is not null && QuestionStarters.Contains(first))
+            // A comma too: "We run 3 coffee shops, could you help with catering orders?"; and the sentence's own start: "Und
+            // was ist, wenn jemand einen Kurs absagen will?" was thanked with "Alles klar".
+            var sentence = question.Split(['.', ':', '!', ';', '\n']).LastOrDefault(c => !string.IsNullOrWhiteSpace(c));
+            var clause = sentence?.Split(['-', '–', ',']).LastOrDefault(c => !string.IsNullOrWhiteSpace(c));
+            if (StartsWithAQuestionWord(clause) || StartsWithAQuestionWord(sentence))
             {
                 return true;
             }
@@ -910,6 +911,9 @@ internal static partial class IntentRules
 
         return false;
     }
+
+    private static bool StartsWithAQuestionWord(string? text) =>
+        text is not null && LeadText.Parse(text).Words.FirstOrDefault(w => !QuestionLeadIns.Contains(w)) is { } first && QuestionStarters.Contains(first);
 
     /// <summary>A customer praising what it bought ("We signed up last week, loving it so far!", "Wir nutzen es seit März und sind begeistert").</summary>
     private static readonly PhraseRuleSet PraiseAfterBuying = new(
