@@ -435,6 +435,10 @@ public sealed class LearntBrainTests
     public void AMissedCallIsNoWishForACall(string text) =>
         Assert.NotEqual(Intent.Meeting, TestBrain.Reader.Read(text).Intent);
 
+    [Fact]
+    public void MissedCallsAsThePainOfTheLeadLeaveItsWishForACall() =>
+        Assert.Equal(Intent.Meeting, TestBrain.Reader.Read("we have missed calls every day, can we book a call on Friday?").Intent);
+
     [Theory]
     [InlineData("I'm a customer and I want a refund")]
     [InlineData("my customers write that your widget is broken")]

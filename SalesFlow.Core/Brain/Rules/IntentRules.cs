@@ -227,9 +227,7 @@ internal static partial class IntentRules
         "who is this|who are you|who is writing|who is texting|who is messaging|whos this|who dis",
         "how|where & did you|do you & get|got|find|have & my number|my contact*|my details|my data|my email|my address",
         "wer ist da|wer ist das|wer sind sie|wer seid ihr|wer bist du|wer schreibt",
-        "woher & haben sie|habt ihr|hast du|kennen sie|kennt ihr & meine nummer|meine daten|meinen kontakt|meine kontaktdaten|meine mail*|meine adresse",
-        // "Hi there, I got a missed call from this number?" was offered demo slots.
-        "missed call|missed a call|missed your call|call from this number|called me from|verpassten anruf|anruf verpasst|anruf von dieser nummer|von dieser nummer angerufen");
+        "woher & haben sie|habt ihr|hast du|kennen sie|kennt ihr & meine nummer|meine daten|meinen kontakt|meine kontaktdaten|meine mail*|meine adresse");
 
     /// <summary>"hi is this the right number for salesflow", "Bin ich hier richtig bei …?": a check that it reached the business.</summary>
     private static readonly PhraseRuleSet RightPlaceQuestion = new(
@@ -276,8 +274,11 @@ internal static partial class IntentRules
     /// <summary>Whether the lead speaks of reselling or white-labelling the product (<see cref="Reselling"/>).</summary>
     public static bool WantsToResell(LeadText lead) => Reselling.IsMatch(lead.Words) && !ReportsAFault(lead);
 
-    /// <summary>Whether the lead asks who is writing or how we got its number (<see cref="WhoWeAreQuestion"/>).</summary>
-    public static bool AsksWhoWeAre(LeadText lead) => WhoWeAreQuestion.IsMatch(lead.Words);
+    /// <summary>
+    /// Whether the lead asks who is writing or how we got its number (<see cref="WhoWeAreQuestion"/>), or who called it
+    /// (<see cref="MissedCall"/>: "Hi there, I got a missed call from this number?" was offered demo slots).
+    /// </summary>
+    public static bool AsksWhoWeAre(LeadText lead) => WhoWeAreQuestion.IsMatch(lead.Words) || MissedCall.IsMatch(lead.Words);
 
     /// <summary>
     /// A lead asking to be written to again at a later time ("can you text me again next week?", "try me again in a couple
@@ -340,9 +341,12 @@ internal static partial class IntentRules
     /// <summary>Whether the lead refers to a call or meeting that already took place (<see cref="PastMeeting"/>, <see cref="MissedCall"/>).</summary>
     public static bool RefersToAPastMeeting(LeadText lead) => PastMeeting.IsMatch(lead.Words) || MissedCall.IsMatch(lead.Words);
 
-    /// <summary>A call the lead missed from this number: who called, not a wish for a call.</summary>
+    /// <summary>
+    /// A call the lead missed from this number: who called, not a wish for a call. Not "missed calls": that is the lead's own
+    /// pain ("we have missed calls every day, can we book a call?" still wants one).
+    /// </summary>
     private static readonly PhraseRuleSet MissedCall = new(
-        "missed call|missed a call|missed your call|missed calls|call from this number|called me from|verpassten anruf|anruf verpasst|anruf von dieser nummer|von dieser nummer angerufen");
+        "missed call|missed a call|missed your call|call from this number|called me from|verpassten anruf|anruf verpasst|anruf von dieser nummer|von dieser nummer angerufen");
 
     /// <summary>"Bonjour, do you speak English?", "Sprechen Sie Deutsch?": a question about the language, answered first.</summary>
     private static readonly PhraseRuleSet LanguageQuestion = new(
