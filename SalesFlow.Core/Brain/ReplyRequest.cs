@@ -22,6 +22,7 @@ namespace SalesFlow.Core.Brain;
 /// <param name="Recalled">The cold layer: older messages relevant to this turn, oldest first.</param>
 /// <param name="KeyFacts">What the lead profile knows, as short "label: value" lines.</param>
 /// <param name="LeadFullName">The lead's whole name as given (a German e-mail's salutation uses it); null when unknown.</param>
+/// <param name="UnansweredQuestions">The lead's questions <paramref name="Knowledge"/> holds nothing on while it answers another one of this turn (<see cref="KnowledgeForReply.Unanswered"/>).</param>
 public sealed record ReplyRequest(
     ConversationState State,
     ConversationState PreviousState,
@@ -40,7 +41,8 @@ public sealed record ReplyRequest(
     string? Summary = null,
     IReadOnlyList<HistoryMessage>? Recalled = null,
     IReadOnlyList<string>? KeyFacts = null,
-    string? LeadFullName = null);
+    string? LeadFullName = null,
+    IReadOnlyList<string>? UnansweredQuestions = null);
 
 /// <summary>One earlier message of the conversation as the brain sees it.</summary>
 /// <param name="FromLead">True for the lead's messages, false for replies sent to them.</param>

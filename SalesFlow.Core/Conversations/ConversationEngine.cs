@@ -228,8 +228,8 @@ public sealed class ConversationEngine(
         else if (ReplyWriter.PurposeOf(lead, wasEscalated, consent) is { } purpose)
         {
             var replyAnalysis = purpose == OutboxPurpose.Handover ? analysis with { Intent = Intent.Human } : analysis;
-            var passages = purpose == OutboxPurpose.Reply ? await knowledge.ForAsync(clientId, client.Name, text, replyAnalysis.Language, ct) : [];
-            var request = new ReplyRequest(turned.State, conversation.State, replyAnalysis, lead.AddressedAs, answered.Channel, text, turned.TurnCount, client.Name, ClientId: clientId, LeadId: leadId, Insights: insights, Knowledge: passages, DealValue: BudgetAmount.Parse(profile.Facts.Budget), LeadFullName: lead.Name);
+            var found = purpose == OutboxPurpose.Reply ? await knowledge.ForAsync(clientId, client.Name, text, replyAnalysis.Language, ct) : KnowledgeForReply.None;
+            var request = new ReplyRequest(turned.State, conversation.State, replyAnalysis, lead.AddressedAs, answered.Channel, text, turned.TurnCount, client.Name, ClientId: clientId, LeadId: leadId, Insights: insights, Knowledge: found.Passages, DealValue: BudgetAmount.Parse(profile.Facts.Budget), LeadFullName: lead.Name, UnansweredQuestions: found.Unanswered);
             request = await memory.WithMemoryAsync(request, conversation.Id, pending[0].Seq, profile, ct);
             var forAPerson = purpose == OutboxPurpose.Reply ? ColleagueFollowUps.MetadataFor(ColleagueFollowUps.For(request)) : null;
             (reply, verdict) = await replies.WriteAsync(request, lead, answered, purpose, forAPerson, policy, onToken, now, ct);

@@ -21,7 +21,7 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
 
     /// <param name="clientName">The business's name: "hey whats this about" asks what it does.</param>
     /// <param name="language">The reply's language, whose passages come first; null keeps the index's order (a compliance check, which reads them all).</param>
-    public async Task<IReadOnlyList<string>> ForAsync(string clientId, string clientName, string leadText, string? language, CancellationToken ct)
+    public async Task<KnowledgeForReply> ForAsync(string clientId, string clientName, string leadText, string? language, CancellationToken ct)
     {
         try
         {
@@ -47,18 +47,23 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
 
             var found = new List<Passage>();
             var firsts = new List<Passage>();
+            var unanswered = new List<string>();
             foreach (var query in QuestionsIn(leadText))
             {
                 var passages = (await knowledge.RetrieveAsync(clientId, query, Passages, ct)).Passages;
-                if (WithoutScope(query) is { } unscoped)
+                foreach (var variant in new[] { WithoutScope(query), AfterPreamble(query) }.OfType<string>())
                 {
-                    passages = [.. passages, .. (await knowledge.RetrieveAsync(clientId, unscoped, Passages, ct)).Passages];
+                    passages = [.. passages, .. (await knowledge.RetrieveAsync(clientId, variant, Passages, ct)).Passages];
                 }
 
                 found.AddRange(passages);
                 if (passages.Count > 0)
                 {
                     firsts.Add(passages.OrderByDescending(InLanguage).ThenByDescending(p => p.Score).First());
+                }
+                else if (AsksTheKnowledge(query))
+                {
+                    unanswered.Add(query);
                 }
             }
 
@@ -75,19 +80,33 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
                 .GroupBy(p => (p.KnowledgeBaseId, p.SourceId, p.Text))
                 .Select(g => g.MaxBy(p => p.Score)!)
                 .ToDictionary(p => (p.KnowledgeBaseId, p.SourceId, p.Text));
-            return firsts.Select(p => best[(p.KnowledgeBaseId, p.SourceId, p.Text)])
+            var lines = firsts.Select(p => best[(p.KnowledgeBaseId, p.SourceId, p.Text)])
                 .Concat(best.Values.OrderByDescending(p => p.Score))
                 .Distinct()
                 .Take(Passages)
                 .OrderBy(p => InLanguage(p) ? 0 : 1)
                 .Select(p => $"[{p.SourceId}] {p.Text}")
                 .ToList();
+            return new KnowledgeForReply(lines, firsts.Count > 0 ? unanswered : []);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             logger.LogWarning(e, "Knowledge retrieval failed; the reply is written without it");
-            return [];
+            return KnowledgeForReply.None;
         }
+    }
+
+    /// <summary>
+    /// Whether a question asks for facts the knowledge would hold: "Can we do a call on Friday?", "could you send me a
+    /// brochure?" or "can I talk to a person?" beside a product question are the meeting's, the materials' and the hand-over's,
+    /// not questions the team has to look up.
+    /// </summary>
+    private static bool AsksTheKnowledge(string question)
+    {
+        var lead = LeadText.Parse(question);
+        return TextTerms.Words(question).Count > 0 && !IntentRules.NamesAMeeting(lead) && !IntentRules.AsksForTimes(lead) && !IntentRules.AsksForAPerson(lead)
+            && !IntentRules.AsksForMaterials(lead) && !IntentRules.AsksForTheNextStep(lead) && !IntentRules.AsksIfBot(lead) && !IntentRules.AsksWhoWeAre(lead)
+            && !IntentRules.AsksHowItStands(lead) && !IntentRules.AsksToBeContactedLater(lead);
     }
 
     /// <summary>
@@ -145,6 +164,18 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
     {
         var unscoped = Scope().Replace(question, string.Empty).Trim();
         return unscoped.Length == question.Trim().Length || TextTerms.Words(unscoped).Count == 0 ? null : unscoped;
+    }
+
+    /// <summary>
+    /// The question after an announcement ending in a colon ("Two questions before we go further: does your assistant work
+    /// with WhatsApp", "Kurze Frage: …"): the announcement's words outweighed the question's and the channels answer was not
+    /// found. Searched beside the whole question (the part before may name the topic: "Frage zu WhatsApp: geht das auch mit
+    /// Gruppen?"); null when there is no colon or nothing would be left.
+    /// </summary>
+    internal static string? AfterPreamble(string question)
+    {
+        var colon = question.LastIndexOf(": ", StringComparison.Ordinal);
+        return colon > 0 && question[(colon + 2)..].Trim() is { } rest && TextTerms.Words(rest).Count > 0 ? rest : null;
     }
 
     /// <summary>"for 3 locations", "with 12 agents", "for a team of five", "bei 5 Leuten", "für drei Standorte", "mit ca. 20 Mitarbeitern".</summary>

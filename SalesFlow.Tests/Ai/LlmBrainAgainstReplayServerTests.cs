@@ -122,6 +122,21 @@ public sealed class LlmBrainAgainstReplayServerTests : IAsyncLifetime, IDisposab
     }
 
     [Fact]
+    public void The_questions_the_knowledge_holds_nothing_on_are_given_to_the_model_as_the_teams_to_check()
+    {
+        var request = Request("is it GDPR compliant? Also do you offer a discount for charities?", intent: Intent.Question) with
+        {
+            Knowledge = ["[gdpr-en] Q: GDPR? A: It runs in your own Azure subscription."],
+            UnansweredQuestions = ["Also do you offer a discount for charities?"],
+        };
+
+        var prompt = LlmReplyGenerator.BuildMessages(request)[1].Text;
+        Assert.Contains("do not guess, say the team will check them", prompt);
+        Assert.Contains("- Also do you offer a discount for charities?", prompt);
+        Assert.DoesNotContain("say the team will check", LlmReplyGenerator.BuildMessages(request with { UnansweredQuestions = [] })[1].Text);
+    }
+
+    [Fact]
     public async Task A_401_falls_back_to_the_rules_reply_and_records_the_failed_call()
     {
         _server.Script(Chat, OpenAIReplayServer.FromRecord("ChatTests_AuthFailure.json"));

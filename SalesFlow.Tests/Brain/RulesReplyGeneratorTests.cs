@@ -372,11 +372,11 @@ public sealed class RulesReplyGeneratorTests
     public void TheNextStepOfferedIsNoQuestionLeftToTheTeam() =>
         Assert.False(RulesReplyGenerator.LeavesTheQuestionToTheTeam(Request(ConversationState.ValueProposition, Intent.Question, "en", "Amy", ChannelKind.WhatsApp, 3, "what are the next steps?", "Acme")));
 
-    /// <summary>An e-mail asking two things gets both answers; a WhatsApp message stays short with the first.</summary>
+    /// <summary>An e-mail asking two things gets both answers; so does a chat message when both fit whole.</summary>
     [Theory]
-    [InlineData(ChannelKind.Email, true)]
-    [InlineData(ChannelKind.WhatsApp, false)]
-    public void AnEmailAskingTwoThingsGetsBothAnswers(ChannelKind channel, bool both)
+    [InlineData(ChannelKind.Email)]
+    [InlineData(ChannelKind.WhatsApp)]
+    public void AMessageAskingTwoThingsGetsBothAnswers(ChannelKind channel)
     {
         string[] knowledge =
         [
@@ -387,7 +387,72 @@ public sealed class RulesReplyGeneratorTests
             "Is your tool GDPR compliant, and can it book appointments into our system?", "Acme") with { Knowledge = knowledge });
 
         Assert.Contains("your own Azure subscription", reply, StringComparison.Ordinal);
-        Assert.Equal(both, reply.Contains("free slots", StringComparison.Ordinal));
+        Assert.Contains("free slots", reply, StringComparison.Ordinal);
+    }
+
+    /// <summary>"is your tool GDPR compliant? Also do you offer a discount for charities?" was answered on GDPR alone: the rest is checked with the team, and the team is told.</summary>
+    [Theory]
+    [InlineData(ChannelKind.Email, "en", "Tom", "is your tool GDPR compliant? Also do you offer a discount for charities?", "As for your other question, I'm checking that with the team")]
+    [InlineData(ChannelKind.WhatsApp, "en", "Tom", "is your tool GDPR compliant? Also do you offer a discount for charities?", "As for your other question, I'm checking that with the team")]
+    [InlineData(ChannelKind.Email, "de", "Lena", "Ist das DSGVO-konform? Gibt es einen Rabatt für Vereine?", "Ihre andere Frage kläre ich gerade mit dem Team")]
+    [InlineData(ChannelKind.WhatsApp, "de", "Lena", "Hey, ist das bei euch DSGVO-konform? Habt ihr einen Rabatt für Vereine?", "Deine andere Frage kläre ich gerade mit dem Team")]
+    public void AQuestionTheKnowledgeCannotAnswerBesideOneItAnswersIsLeftToTheTeamAndSaidSo(ChannelKind channel, string language, string name, string text, string promise)
+    {
+        var answer = language == "de" ? "[gdpr-de] Q: DSGVO? A: Alles läuft in einem eigenen Azure-Abonnement." : "[gdpr-en] Q: GDPR? A: It runs in your own Azure subscription.";
+        var request = Request(ConversationState.InterestQualification, Intent.Question, language, name, channel, 2, text, "Acme")
+            with { Knowledge = [answer], UnansweredQuestions = [text[(text.IndexOf('?') + 2)..]] };
+
+        var reply = RulesReplyGenerator.Generate(request);
+
+        Assert.Contains(language == "de" ? "eigenen Azure-Abonnement" : "your own Azure subscription", reply, StringComparison.Ordinal);
+        Assert.Contains(promise, reply, StringComparison.Ordinal);
+        Assert.True(reply.Length <= ReplyText.ShortFormLimit || channel == ChannelKind.Email, reply);
+        Assert.True(RulesReplyGenerator.LeavesTheQuestionToTheTeam(request));
+        Assert.False(RulesReplyGenerator.LeavesTheQuestionToTheTeam(request with { UnansweredQuestions = [] }));
+        Assert.DoesNotContain(promise, RulesReplyGenerator.Generate(request with { UnansweredQuestions = [] }), StringComparison.Ordinal);
+    }
+
+    /// <summary>"how does it handle after hours messages? also, is there a free trial?" in a chat got the first answer only.</summary>
+    [Fact]
+    public void AChatMessageAskingTwoThingsGetsBothAnswersWhenEachFitsWhole()
+    {
+        var request = Request(ConversationState.InterestQualification, Intent.Question, "en", "Sam", ChannelKind.WhatsApp, 2, "how does it handle after hours messages? also, is there a free trial?", "Acme")
+            with { Knowledge = ["[hours-en] Q: At night? A: It answers every lead within seconds, day and night.", "[trial-en] Q: Trial? A: You can try it right away. It is open source."] };
+
+        var reply = RulesReplyGenerator.Generate(request);
+
+        Assert.Equal("It answers every lead within seconds, day and night. You can try it right away. It is open source.", reply);
+    }
+
+    /// <summary>Two answers that would be cut mid-sentence to share a chat message leave the second to the lead's next question.</summary>
+    [Fact]
+    public void AChatMessageGetsOneAnswerWhenTwoWouldNotFitWhole()
+    {
+        var longAnswer = "It answers every lead within seconds, day and night, weekends included, on every channel you connect to it, and only the follow-ups wait for the lead's quiet hours";
+        var request = Request(ConversationState.InterestQualification, Intent.Question, "en", "Sam", ChannelKind.WhatsApp, 2, "how does it handle after hours messages? also, is there a free trial?", "Acme")
+            with { Knowledge = [$"[hours-en] Q: At night? A: {longAnswer}.", "[trial-en] Q: Trial? A: You can try it right away."] };
+
+        var reply = RulesReplyGenerator.Generate(request);
+
+        Assert.StartsWith(longAnswer, reply, StringComparison.Ordinal);
+        Assert.DoesNotContain("try it right away", reply, StringComparison.Ordinal);
+    }
+
+    /// <summary>Another passage the knowledge found for the first question does not stand in for the answer to the second.</summary>
+    [Fact]
+    public void AnUnansweredQuestionsPlaceIsNotFilledWithAnotherPassage()
+    {
+        var request = Request(ConversationState.InterestQualification, Intent.Question, "en", "Tom", ChannelKind.Email, 2, "is your tool GDPR compliant? Also do you offer a discount for charities?", "Acme")
+            with
+            {
+                Knowledge = ["[gdpr-en] Q: GDPR? A: It runs in your own Azure subscription.", "[setup-en] Q: How is it set up? A: One command deploys it."],
+                UnansweredQuestions = ["Also do you offer a discount for charities?"],
+            };
+
+        var reply = RulesReplyGenerator.Generate(request);
+
+        Assert.Contains("your own Azure subscription", reply, StringComparison.Ordinal);
+        Assert.DoesNotContain("One command", reply, StringComparison.Ordinal);
     }
 
     /// <summary>An English-only knowledge base still answers a German lead (better an English fact than none).</summary>

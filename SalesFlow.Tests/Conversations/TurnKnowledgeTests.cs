@@ -30,7 +30,7 @@ public sealed class TurnKnowledgeTests
     [Fact]
     public async Task PassagesInTheRepliesLanguageComeFirst()
     {
-        var passages = await With(English, German).ForAsync("acme", "Acme", "Unterstützt ihr auch Salesforce?", "de", default);
+        var passages = (await With(English, German).ForAsync("acme", "Acme", "Unterstützt ihr auch Salesforce?", "de", default)).Passages;
 
         Assert.Equal(["crm-de", "crm-en"], passages.Select(p => p[1..p.IndexOf(']')]));
     }
@@ -38,7 +38,7 @@ public sealed class TurnKnowledgeTests
     [Fact]
     public async Task WithoutAPassageInTheRepliesLanguageTheOthersStayInTheirOrder()
     {
-        var passages = await With(English).ForAsync("acme", "Acme", "Unterstützt ihr auch Salesforce?", "de", default);
+        var passages = (await With(English).ForAsync("acme", "Acme", "Unterstützt ihr auch Salesforce?", "de", default)).Passages;
 
         Assert.Single(passages, p => p.StartsWith("[crm-en]", StringComparison.Ordinal));
     }
@@ -73,7 +73,7 @@ public sealed class TurnKnowledgeTests
         retriever.Setup(r => r.RetrieveAsync("acme", "Is your tool GDPR compliant", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([gdpr, gdprNotes]));
         retriever.Setup(r => r.RetrieveAsync("acme", "can it book appointments into our system?", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([calendar]));
 
-        var passages = await new TurnKnowledge(retriever.Object, NullLogger<TurnKnowledge>.Instance).ForAsync("acme", "Acme", "Is your tool GDPR compliant, and can it book appointments into our system?", "en", default);
+        var passages = (await new TurnKnowledge(retriever.Object, NullLogger<TurnKnowledge>.Instance).ForAsync("acme", "Acme", "Is your tool GDPR compliant, and can it book appointments into our system?", "en", default)).Passages;
 
         Assert.Equal(["gdpr-en", "calendar-en", "gdpr-notes"], passages.Select(p => p[1..p.IndexOf(']')]));
     }
@@ -87,7 +87,7 @@ public sealed class TurnKnowledgeTests
         retriever.Setup(r => r.RetrieveAsync("acme", "Ist das System DSGVO-konform", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([gdpr, German]));
         retriever.Setup(r => r.RetrieveAsync("acme", "wo werden die Daten gespeichert?", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([gdpr with { Score = 0.4 }]));
 
-        var passages = await new TurnKnowledge(retriever.Object, NullLogger<TurnKnowledge>.Instance).ForAsync("acme", "Acme", "Ist das System DSGVO-konform und wo werden die Daten gespeichert?", "de", default);
+        var passages = (await new TurnKnowledge(retriever.Object, NullLogger<TurnKnowledge>.Instance).ForAsync("acme", "Acme", "Ist das System DSGVO-konform und wo werden die Daten gespeichert?", "de", default)).Passages;
 
         Assert.Equal(["gdpr-de", "crm-de"], passages.Select(p => p[1..p.IndexOf(']')]));
     }
@@ -116,7 +116,7 @@ public sealed class TurnKnowledgeTests
         var retriever = FindingNothing();
         retriever.Setup(r => r.RetrieveAsync("acme", "what does it cost?", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([price]));
 
-        var passages = await new TurnKnowledge(retriever.Object, NullLogger<TurnKnowledge>.Instance).ForAsync("acme", "Acme", "what does it cost for 3 locations?", "en", default);
+        var passages = (await new TurnKnowledge(retriever.Object, NullLogger<TurnKnowledge>.Instance).ForAsync("acme", "Acme", "what does it cost for 3 locations?", "en", default)).Passages;
 
         Assert.Equal(["price-en"], passages.Select(p => p[1..p.IndexOf(']')]));
     }
@@ -132,7 +132,7 @@ public sealed class TurnKnowledgeTests
         var retriever = FindingNothing();
         retriever.Setup(r => r.RetrieveAsync("acme", query, It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([what]));
 
-        var passages = await new TurnKnowledge(retriever.Object, NullLogger<TurnKnowledge>.Instance).ForAsync("acme", "Acme", text, language, default);
+        var passages = (await new TurnKnowledge(retriever.Object, NullLogger<TurnKnowledge>.Instance).ForAsync("acme", "Acme", text, language, default)).Passages;
 
         Assert.Equal(["what"], passages.Select(p => p[1..p.IndexOf(']')]));
     }
@@ -142,7 +142,7 @@ public sealed class TurnKnowledgeTests
     {
         var retriever = FindingNothing();
 
-        var passages = await new TurnKnowledge(retriever.Object, NullLogger<TurnKnowledge>.Instance).ForAsync("acme", "Acme", "do your solar panels come with a warranty?", "en", default);
+        var passages = (await new TurnKnowledge(retriever.Object, NullLogger<TurnKnowledge>.Instance).ForAsync("acme", "Acme", "do your solar panels come with a warranty?", "en", default)).Passages;
 
         Assert.Empty(passages);
         retriever.Verify(r => r.RetrieveAsync("acme", "What does Acme do?", It.IsAny<int>(), It.IsAny<CancellationToken>()), Times.Never);
@@ -151,8 +151,76 @@ public sealed class TurnKnowledgeTests
     [Fact]
     public async Task WithoutALanguageTheIndexsOrderStays()
     {
-        var passages = await With(English, German).ForAsync("acme", "Acme", "Salesforce?", null, default);
+        var passages = (await With(English, German).ForAsync("acme", "Acme", "Salesforce?", null, default)).Passages;
 
         Assert.Equal(["crm-en", "crm-de"], passages.Select(p => p[1..p.IndexOf(']')]));
+    }
+
+    /// <summary>"is your tool GDPR compliant? Also do you offer a discount for charities?" was answered on GDPR and the discount went unmentioned.</summary>
+    [Fact]
+    public async Task AQuestionNothingIsFoundForBesideOneThatIsAnsweredIsReportedUnanswered()
+    {
+        var gdpr = new Passage("gdpr-en", "kb", SourceKind.Faq, "GDPR", "Q: Is it GDPR compliant? A: It runs in your own Azure subscription.", 0.7);
+        var retriever = FindingNothing();
+        retriever.Setup(r => r.RetrieveAsync("acme", "Hi, is your tool GDPR compliant?", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([gdpr]));
+
+        var found = await new TurnKnowledge(retriever.Object, NullLogger<TurnKnowledge>.Instance).ForAsync("acme", "Acme", "Hi, is your tool GDPR compliant? Also do you offer a discount for charities?\n\nThanks, Tom", "en", default);
+
+        Assert.Equal(["[gdpr-en] Q: Is it GDPR compliant? A: It runs in your own Azure subscription."], found.Passages);
+        Assert.Equal(["Also do you offer a discount for charities?"], found.Unanswered);
+    }
+
+    /// <summary>A meeting, a person or material asked for beside a question is not a question for the team to look up.</summary>
+    [Theory]
+    [InlineData("Is it GDPR compliant? Can we do a call on Friday?")]
+    [InlineData("Is it GDPR compliant? Could you send me a brochure?")]
+    [InlineData("Is it GDPR compliant? Can I speak to a real person?")]
+    public async Task AWishBesideAnAnsweredQuestionIsNotReportedUnanswered(string text)
+    {
+        var gdpr = new Passage("gdpr-en", "kb", SourceKind.Faq, "GDPR", "Q: Is it GDPR compliant? A: It runs in your own Azure subscription.", 0.7);
+        var retriever = FindingNothing();
+        retriever.Setup(r => r.RetrieveAsync("acme", "Is it GDPR compliant?", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([gdpr]));
+
+        var found = await new TurnKnowledge(retriever.Object, NullLogger<TurnKnowledge>.Instance).ForAsync("acme", "Acme", text, "en", default);
+
+        Assert.Single(found.Passages);
+        Assert.Empty(found.Unanswered);
+    }
+
+    /// <summary>When nothing was found at all the reply already leaves the question to the team; nothing is reported apart.</summary>
+    [Fact]
+    public async Task QuestionsOfWhichNoneIsAnsweredAreNotReportedApart()
+    {
+        var found = await new TurnKnowledge(FindingNothing().Object, NullLogger<TurnKnowledge>.Instance).ForAsync("acme", "Acme", "Do you offer a discount for charities? And is there a trial?", "en", default);
+
+        Assert.Empty(found.Passages);
+        Assert.Empty(found.Unanswered);
+    }
+
+    /// <summary>"Two questions before we go further: does your assistant work with WhatsApp" did not find the channels answer.</summary>
+    [Theory]
+    [InlineData("Two questions before we go further: does your assistant work with WhatsApp", "does your assistant work with WhatsApp")]
+    [InlineData("Kurze Frage: geht das auch mit Instagram?", "geht das auch mit Instagram?")]
+    public void TheQuestionAfterAnAnnouncementIsAlsoSearchedAlone(string question, string after) =>
+        Assert.Equal(after, TurnKnowledge.AfterPreamble(question));
+
+    [Theory]
+    [InlineData("Does it work with WhatsApp?")]
+    [InlineData("Is the meeting at 10:30?")]
+    [InlineData("Frage:")]
+    public void AQuestionWithoutAnAnnouncementIsSearchedAsItIs(string question) =>
+        Assert.Null(TurnKnowledge.AfterPreamble(question));
+
+    [Fact]
+    public async Task AnAnnouncedQuestionFindsWhatTheQuestionAloneFinds()
+    {
+        var channels = new Passage("channels-en", "kb", SourceKind.Faq, "Channels", "Q: Which channels? A: WhatsApp, SMS and e-mail.", 0.4);
+        var retriever = FindingNothing();
+        retriever.Setup(r => r.RetrieveAsync("acme", "does your assistant work with WhatsApp", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([channels]));
+
+        var found = await new TurnKnowledge(retriever.Object, NullLogger<TurnKnowledge>.Instance).ForAsync("acme", "Acme", "Two questions before we go further: does your assistant work with WhatsApp, and can it integrate with Dentally?", "en", default);
+
+        Assert.Equal(["channels-en"], found.Passages.Select(p => p[1..p.IndexOf(']')]));
+        Assert.Equal(["can it integrate with Dentally?"], found.Unanswered);
     }
 }

@@ -50,6 +50,9 @@ public sealed class DemoKnowledgeOverHttpTests : IAsyncLifetime
     [InlineData("+447400123482", "interesting. is it expensive?", "there is no licence fee")]
     [InlineData("+4915112345680", "Wie schnell antwortet das System denn?", "in Sekunden")]
     [InlineData("+4915112345679", "ok, und was passiert wenn jemand nachts schreibt?", "Tag und Nacht")]
+    [InlineData("+447400123483", "how does it handle after hours messages? also, is there a free trial?", "day and night")]
+    [InlineData("+447400123484", "how does it handle after hours messages? also, is there a free trial?", "You can try it right away")]
+    [InlineData("+4915112345681", "Hey, geht das auch mit WhatsApp?", "WhatsApp (Cloud API oder Twilio)")]
     [InlineData("+4915112345675", "Hey! Wir sind ein Yogastudio in Köln. Kannst du mir sagen wie das bei euch funktioniert?", "SalesFlow beantwortet Ihre Anfragen")]
     public async Task AProductQuestionIsAnsweredFromTheDemoKnowledgeInTheLeadsLanguage(string from, string question, string answer)
     {
@@ -86,5 +89,17 @@ public sealed class DemoKnowledgeOverHttpTests : IAsyncLifetime
 
         var answers = DemoFaqs().Select(f => f.Answer![..40]);
         Assert.All(answers, answer => Assert.DoesNotContain(answer, reply.Str("reply"), StringComparison.Ordinal));
+    }
+
+    /// <summary>"is your tool GDPR compliant? Also do you offer a discount for charities?" was answered on GDPR, and the discount went unmentioned.</summary>
+    [Theory]
+    [InlineData("tom@brightroofing.example", "Hi, is your tool GDPR compliant? Also do you offer a discount for charities?\n\nThanks, Tom", "your own Azure subscription", "As for your other question, I'm checking that with the team")]
+    [InlineData("maria@dublinsmiles.example", "Hello,\n\nwe run four dental clinics in Dublin. Two questions before we go further: does your assistant work with WhatsApp, and can it integrate with Dentally?\n\nKind regards,\nMaria", "WhatsApp (Cloud API or Twilio)", "As for your other question, I'm checking that with the team")]
+    public async Task AnEMailIsAnsweredWhatTheKnowledgeSaysAndToldTheRestIsCheckedWithTheTeam(string from, string message, string answer, string promise)
+    {
+        var reply = (await _app.Http.PostJsonAsync("/api/conversations", new { channel = "email", from, name = "Probe", message })).Str("reply");
+
+        Assert.Contains(answer, reply, StringComparison.Ordinal);
+        Assert.Contains(promise, reply, StringComparison.Ordinal);
     }
 }

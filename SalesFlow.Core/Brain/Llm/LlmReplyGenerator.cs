@@ -287,6 +287,12 @@ public sealed class LlmReplyGenerator(
             user.AppendLine(PromptFence.Fence("knowledge", string.Join("\n", passages.Select(p => "- " + p.Trim()))));
         }
 
+        if (request.UnansweredQuestions is { Count: > 0 } unanswered)
+        {
+            user.AppendLine("Our knowledge base has nothing on these questions of the lead; do not guess, say the team will check them:");
+            user.AppendLine(PromptFence.Fence("unanswered", string.Join("\n", unanswered.Select(q => "- " + q.Trim()))));
+        }
+
         if (request.KeyFacts is { Count: > 0 } profileFacts)
         {
             user.AppendLine("What we know about the lead:").AppendLine(PromptFence.Fence("profile", string.Join("; ", profileFacts)));

@@ -148,6 +148,15 @@ internal static class ReplyTemplates
         ["This is the AI assistant of {client}{, name}, so you may have reached the wrong number. If you did mean to write to {client}, I'm happy to help."],
         ["Hier schreibt der KI-Assistent von {client}{, name}, Sie haben sich also vielleicht in der Nummer geirrt. Falls Sie doch {client} erreichen wollten, helfe ich gerne weiter."]);
 
+    /// <summary>After the answers an e-mail or message got: what the knowledge holds nothing on is checked (KnowledgeForReply.Unanswered).</summary>
+    public static readonly Variants OtherQuestionToTheTeam = new(
+        ["As for your other question, I'm checking that with the team and will get back to you."],
+        ["Ihre andere Frage kläre ich gerade mit dem Team und melde mich dazu."]);
+
+    public static readonly Variants OtherQuestionsToTheTeam = new(
+        ["As for your other questions, I'm checking those with the team and will get back to you."],
+        ["Ihre anderen Fragen kläre ich gerade mit dem Team und melde mich dazu."]);
+
     public static readonly Variants WhoWeAre = new(
         ["You're chatting with the AI assistant of {client}. {client} uses your contact details only for its conversation with you; if you'd rather not hear from us, just reply STOP and we won't write again."],
         ["Hier schreibt der KI-Assistent von {client}. {client} nutzt Ihre Kontaktdaten nur für das Gespräch mit Ihnen; wenn Sie keine Nachrichten mehr möchten, antworten Sie einfach STOP, dann schreiben wir nicht mehr."]);

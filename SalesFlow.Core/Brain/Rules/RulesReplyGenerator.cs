@@ -196,13 +196,34 @@ public sealed class RulesReplyGenerator : IReplyGenerator
         // A customer asking to cancel is a colleague's case, not a question the terms in the knowledge answer.
         var asksHowToStart = intent == Intent.Purchase && IntentRules.AsksHowToStart(lead);
         var cancels = intent == Intent.Support && IntentRules.AsksToCancel(lead);
-        // An e-mail asking two things gets both answers ("Is your tool GDPR compliant, and can it book appointments…?").
-        var answerCount = email ? Math.Min(2, TurnKnowledge.QuestionsIn(request.LeadText).Count) : 1;
-        if ((intent is Intent.Question or Intent.Pricing or Intent.Interest or Intent.Greeting or Intent.Other or Intent.Support || asksHowToStart) && !cancels
+        // An e-mail asking two things gets both answers ("Is your tool GDPR compliant, and can it book appointments…?"); what
+        // the knowledge holds nothing on is said to be checked with the team ("…do you offer a discount for charities?" went
+        // unmentioned), and no other passage stands in for its answer.
+        var unanswered = request.UnansweredQuestions?.Count ?? 0;
+        var answered = Math.Clamp(TurnKnowledge.QuestionsIn(request.LeadText).Count - unanswered, 1, 2);
+        var answerCount = email ? answered : 1;
+        if (AnswersFromTheKnowledge(intent, lead) && !cancels
             && KnowledgeAnswer.Several(request.Knowledge, email ? 600 / answerCount : 200, LatestReplies(request), ReplyLanguage(request), answerCount) is [_, ..] answers)
         {
+            // "how does it handle after hours messages? also, is there a free trial?" in a chat got the first answer only:
+            // both are given when each fits whole to a sentence's end in half a message, and they are the message.
+            if (!email && answered == 2 && unanswered == 0
+                && KnowledgeAnswer.Several(request.Knowledge, (ReplyText.ShortFormLimit / 2) - 1, LatestReplies(request), ReplyLanguage(request), 2) is [var first, var second]
+                && !first.EndsWith('…') && !second.EndsWith('…'))
+            {
+                return (Literal(first + " " + second), string.Empty);
+            }
+
             var follow = intent == Intent.Pricing ? IntentQuestions[Intent.Pricing] : stateQuestions;
-            return (string.Join(" ", answers).Replace("{", "(", StringComparison.Ordinal).Replace("}", ")", StringComparison.Ordinal), Ask(follow));
+            var said = Literal(string.Join(" ", answers));
+            if (unanswered == 0)
+            {
+                return (said, Ask(follow));
+            }
+
+            // In a chat message the promise takes the follow-up question's place: both did not fit beside the answer.
+            var promise = Pick(unanswered == 1 ? OtherQuestionToTheTeam : OtherQuestionsToTheTeam, voice, seed);
+            return email ? (said + " " + promise, Ask(follow)) : (said, promise);
         }
 
         // Also beside a stall ("I'll need to think about it. Can you send me something in writing?") and for a quote ("Können
@@ -298,8 +319,14 @@ public sealed class RulesReplyGenerator : IReplyGenerator
         ArgumentNullException.ThrowIfNull(request);
         var intent = request.Analysis.Intent;
         var lead = LeadText.Parse(request.LeadText);
+        var answer = KnowledgeAnswer.From(request.Knowledge, 600, LatestReplies(request), ReplyLanguage(request));
+        if (request.UnansweredQuestions is { Count: > 0 } && AnswersFromTheKnowledge(intent, lead) && answer is not null)
+        {
+            return true; // one question answered, the other checked with the team
+        }
+
         if (intent is not (Intent.Question or Intent.Other or Intent.Interest) || (intent == Intent.Interest && !AsksBesideIntroducing(lead) && !AsksWithoutAQuestionMark(request, lead))
-            || request.Analysis.IsStronglyNegative || KnowledgeAnswer.From(request.Knowledge, 600, LatestReplies(request), ReplyLanguage(request)) is not null)
+            || request.Analysis.IsStronglyNegative || answer is not null)
         {
             return false;
         }
@@ -308,6 +335,14 @@ public sealed class RulesReplyGenerator : IReplyGenerator
             && !IntentRules.AsksWhoWeAre(lead) && !ChecksItReachedUs(lead) && !AsksForSomeoneElse(request, lead) && !IntentRules.AnnouncesAQuestion(lead) && !IntentRules.AsksAboutTheLanguage(lead)
             && !IntentRules.AsksForAnotherLanguage(lead) && !IntentRules.AsksForMaterials(lead) && !OffersTheNextStep(request, lead);
     }
+
+    /// <summary>The client's text inside a template: its braces are no placeholders.</summary>
+    private static string Literal(string text) => text.Replace("{", "(", StringComparison.Ordinal).Replace("}", ")", StringComparison.Ordinal);
+
+    /// <summary>Whether a reading is answered from the knowledge when it holds an answer: a question of any kind, and "Wie schnell könnten wir starten?" (a buying signal).</summary>
+    private static bool AnswersFromTheKnowledge(Intent intent, LeadText lead) =>
+        intent is Intent.Question or Intent.Pricing or Intent.Interest or Intent.Greeting or Intent.Other or Intent.Support
+        || (intent == Intent.Purchase && IntentRules.AsksHowToStart(lead));
 
     /// <summary>
     /// A question without a question mark that the model read as interest ("ok what would switching look like"), from a lead
