@@ -425,6 +425,10 @@ public sealed class LearntBrainTests
     [InlineData("they were robotic and couldnt answer anything real", Intent.Interest)]
     [InlineData("Moin, kurze Frage: könnt ihr auch Termine in unseren Google Kalender eintragen?", Intent.Question)]
     [InlineData("yes exactly, mostly botox pricing questions and booking", Intent.Interest)]
+    [InlineData("ok cool. can i see it working somewhere?", Intent.Meeting)]
+    [InlineData("I'd love to see it in action", Intent.Meeting)]
+    [InlineData("Können Sie mir zeigen, wie das funktioniert?", Intent.Meeting)]
+    [InlineData("Gibt es gerade eine Aktion?", Intent.Pricing)]
     public void WhatTheLeadAskedForIsRead(string text, Intent expected) =>
         Assert.Equal(expected, TestBrain.Reader.Read(text).Intent);
 

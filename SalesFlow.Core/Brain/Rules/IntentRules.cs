@@ -664,6 +664,9 @@ internal static partial class IntentRules
             "minutes|mins|min & set up|go through|chat|talk", "ring me|give me a ring", "video call|videocall",
             "walkthrough|walk through", "when suits you|when works for you|when are you free|are you free|when do you have time",
             "book a slot|a slot", "quick chat", "in person",
+            // A demo asked for as seeing it work ("ok cool. can i see it working somewhere?" was left to the team).
+            "see it in action|see it working|see it work|see it live|see how it works live", "show me|show us & how it works|it in action|it live|it working",
+            "in aktion sehen|live sehen|live erleben|live zeigen", "zeig*|zeigen & wie es funktioniert|wie das funktioniert|wie das aussieht",
             // Not the product a practice or shop looks for: "Terminvergabe per WhatsApp", "Online-Terminbuchung".
             "termin* & !terminvergabe|terminbuchung*|terminverwaltung|terminmanagement|terminerinnerung*|terminsoftware|terminplaner|online termin*",
             "rueckruf", "zurueckruf*", "ruf*|rufen & zurueck", "anruf*", "anrufen", "telefon*", "gespraech",
@@ -685,7 +688,7 @@ internal static partial class IntentRules
             "per month", "per user", "per seat", "per year", "rates", "rate", "=charge", "ballpark", "cheapest",
             "free tier|free plan|free version", "special offer*|any offers|any deals",
             "preis*", "*preis", "kostet", "kosten", "koscht*", "wie teuer", "teuer", "rabatt*", "*rabatt", "gebuehr*",
-            "wie viel", "wieviel", "monatlich*", "kostenlos* & !test*|ausprobier*", "gratis", "aktion*",
+            "wie viel", "wieviel", "monatlich*", "kostenlos* & !test*|ausprobier*", "gratis", "=aktion*",
             // Amounts on payment terms: "Leasingrate", "Monatsrate", "monthly payment", a cost estimate.
             "*leasingrate*|*monatsrate*|leasingangebot*|leasingkondition*|kostenvoranschlag",
             "monthly payment*|monthly cost*|monthly fee*|monthly price|pro monat",
