@@ -68,10 +68,12 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
             }
 
             // "hey whats this about", "ok so how does it actually work": a question about the business that names nothing
-            // the knowledge holds is asked what the business does (its FAQ names it).
-            if (found.Count == 0 && IntentRules.AsksAboutTheBusiness(LeadText.Parse(leadText)) && !string.IsNullOrWhiteSpace(clientName))
+            // the knowledge holds is asked what the business does (its FAQ names it); "i'm not techy at all tho" asks
+            // whether it takes a developer.
+            if (found.Count == 0 && FallbackQuestion(LeadText.Parse(leadText), clientName, language) is { } fallback)
             {
-                var passages = (await knowledge.RetrieveAsync(clientId, language == "de" ? $"Was macht {clientName.Trim()}?" : $"What does {clientName.Trim()} do?", Passages, ct)).Passages;
+                var passages = (await knowledge.RetrieveAsync(clientId, fallback, Passages, ct)).Passages;
+                unanswered.Clear(); // what is found answers the message as a whole
                 found.AddRange(passages);
                 firsts.AddRange(passages.OrderByDescending(InLanguage).ThenByDescending(p => p.Score).Take(1));
             }
@@ -95,6 +97,12 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
             return KnowledgeForReply.None;
         }
     }
+
+    /// <summary>What a message that names nothing the knowledge holds is taken to ask, if anything.</summary>
+    private static string? FallbackQuestion(LeadText lead, string clientName, string? language) =>
+        IntentRules.AsksAboutTheBusiness(lead) && !string.IsNullOrWhiteSpace(clientName) ? (language == "de" ? $"Was macht {clientName.Trim()}?" : $"What does {clientName.Trim()} do?")
+        : IntentRules.SaysItIsNotTechnical(lead) ? (language == "de" ? "Brauchen wir einen Entwickler oder Programmierer?" : "Do we need a developer or programmer?")
+        : null;
 
     /// <summary>
     /// Whether a question asks for facts the knowledge would hold: "Can we do a call on Friday?", "could you send me a

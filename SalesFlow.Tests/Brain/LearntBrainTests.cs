@@ -429,6 +429,7 @@ public sealed class LearntBrainTests
     [InlineData("I'd love to see it in action", Intent.Meeting)]
     [InlineData("Können Sie mir zeigen, wie das funktioniert?", Intent.Meeting)]
     [InlineData("Gibt es gerade eine Aktion?", Intent.Pricing)]
+    [InlineData("we get a ton of calls and texts after hours and miss most of em", Intent.Interest)]
     public void WhatTheLeadAskedForIsRead(string text, Intent expected) =>
         Assert.Equal(expected, TestBrain.Reader.Read(text).Intent);
 

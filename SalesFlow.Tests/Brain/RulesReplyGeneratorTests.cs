@@ -193,6 +193,17 @@ public sealed class RulesReplyGeneratorTests
         Assert.Matches(expected, reply);
     }
 
+    /// <summary>"hi this is dave from dave's plumbing in oakland. got ur info from a friend" was asked what brought it.</summary>
+    [Theory]
+    [InlineData("hi this is dave from dave's plumbing in oakland. got ur info from a friend", "en", "challenge|handling this today|How big is the team")]
+    [InlineData("Hallo, hier ist Jana von der Kanzlei Roth in Mainz.", "de", "Herausforderung|Wie lösen Sie das heute|Wie groß ist das Team")]
+    public void AGreetingThatSaysWhoWritesAndWhereItWorksIsAskedAboutItsNeed(string text, string language, string expected)
+    {
+        var reply = RulesReplyGenerator.Generate(Request(ConversationState.InitialContact, Intent.Greeting, language, "Dan", ChannelKind.Sms, 1, text, "Acme"));
+
+        Assert.Matches(expected, reply);
+    }
+
     [Fact]
     public void ALeadThatSaidWhoItIsEarlierIsNotAskedWhatBringsIt()
     {

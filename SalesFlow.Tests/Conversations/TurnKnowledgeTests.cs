@@ -121,20 +121,26 @@ public sealed class TurnKnowledgeTests
         Assert.Equal(["price-en"], passages.Select(p => p[1..p.IndexOf(']')]));
     }
 
-    /// <summary>"hey whats this about" found nothing (it names nothing) and was greeted; it asks what the business does.</summary>
+    /// <summary>
+    /// "hey whats this about" found nothing (it names nothing) and was greeted; it asks what the business does. "i'm not
+    /// techy at all tho" was thanked: it asks whether it takes a developer.
+    /// </summary>
     [Theory]
     [InlineData("hey whats this about", "en", "What does Acme do?")]
     [InlineData("ok so how does it actually work", "en", "What does Acme do?")]
     [InlineData("Was macht ihr eigentlich?", "de", "Was macht Acme?")]
-    public async Task AQuestionAboutTheBusinessThatFindsNothingIsAskedWhatTheBusinessDoes(string text, string language, string query)
+    [InlineData("i'm not techy at all tho", "en", "Do we need a developer or programmer?")]
+    [InlineData("Wir haben keine IT, ehrlich gesagt.", "de", "Brauchen wir einen Entwickler oder Programmierer?")]
+    public async Task AMessageThatFindsNothingIsSearchedForWhatItIsTakenToAsk(string text, string language, string query)
     {
         var what = new Passage("what", "kb", SourceKind.Faq, "What", "Q: What does Acme do? A: Acme answers your leads.", 0.5);
         var retriever = FindingNothing();
         retriever.Setup(r => r.RetrieveAsync("acme", query, It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([what]));
 
-        var passages = (await new TurnKnowledge(retriever.Object, NullLogger<TurnKnowledge>.Instance).ForAsync("acme", "Acme", text, language, default)).Passages;
+        var found = await new TurnKnowledge(retriever.Object, NullLogger<TurnKnowledge>.Instance).ForAsync("acme", "Acme", text, language, default);
 
-        Assert.Equal(["what"], passages.Select(p => p[1..p.IndexOf(']')]));
+        Assert.Equal(["what"], found.Passages.Select(p => p[1..p.IndexOf(']')]));
+        Assert.Empty(found.Unanswered);
     }
 
     [Fact]

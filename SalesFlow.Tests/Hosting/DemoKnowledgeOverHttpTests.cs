@@ -52,6 +52,8 @@ public sealed class DemoKnowledgeOverHttpTests : IAsyncLifetime
     [InlineData("+4915112345679", "ok, und was passiert wenn jemand nachts schreibt?", "Tag und Nacht")]
     [InlineData("+447400123483", "how does it handle after hours messages? also, is there a free trial?", "day and night")]
     [InlineData("+447400123484", "how does it handle after hours messages? also, is there a free trial?", "You can try it right away")]
+    [InlineData("+447400123485", "i'm not techy at all tho", "No programming")]
+    [InlineData("+4915112345686", "Wir haben keine IT, ehrlich gesagt.", "Programmieren ist nicht nötig")]
     [InlineData("+4915112345681", "Hey, geht das auch mit WhatsApp?", "WhatsApp (Cloud API oder Twilio)")]
     [InlineData("+4915112345675", "Hey! Wir sind ein Yogastudio in Köln. Kannst du mir sagen wie das bei euch funktioniert?", "SalesFlow beantwortet Ihre Anfragen")]
     public async Task AProductQuestionIsAnsweredFromTheDemoKnowledgeInTheLeadsLanguage(string from, string question, string answer)

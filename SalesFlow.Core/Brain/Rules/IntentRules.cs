@@ -100,6 +100,8 @@ internal static partial class IntentRules
         "cant keep up|cannot keep up|overwhelm*|drowning in", "miss* & leads|enquiries|inquiries|opportunities|deals",
         // "mostly they come by email and we miss some" was thanked and asked what brings the lead.
         "we miss|we are missing|were missing|we keep missing & some|a few|a lot|many|lots|half|most|them|quite a few",
+        // "we get a ton of calls and texts after hours and miss most of em" was thanked for the insight.
+        "miss most|miss half|miss a lot|miss lots|miss many|missing most|missing half|missing a lot & of|calls|texts|messages|leads|enquiries|them|em",
         "forget* to follow|forgot to follow|nobody follows up|no one follows up|never follow up",
         "forget to reply|forget to respond|forget to answer|forgot to reply|forgot to respond|forgot to answer",
         // "we lose jobs because we take too long to reply to quote requests" was met as an objection.
@@ -174,7 +176,25 @@ internal static partial class IntentRules
     public static bool StatesTrafficVolume(LeadText lead, string text) => TrafficVolume().IsMatch(text) && !PriceWords.IsMatch(lead.Words);
 
     /// <summary>Whether the lead introduces itself or its business (<see cref="SelfIntroduction"/>) and names no fault in the product.</summary>
-    public static bool IntroducesItself(LeadText lead) => SelfIntroduction.IsMatch(lead.Words) && !ReportsAFault(lead);
+    public static bool IntroducesItself(LeadText lead) => (SelfIntroduction.IsMatch(lead.Words) || IntroducedByName().IsMatch(lead.Original)) && !ReportsAFault(lead);
+
+    /// <summary>
+    /// "hi this is dave from dave's plumbing in oakland", "Hier ist Jana von der Kanzlei Roth": a name and where it works
+    /// (it was asked what brought it, as if it had said nothing about itself).
+    /// </summary>
+    [GeneratedRegex(@"\b(?:this\s+is|it'?s|hier\s+ist|hier\s+spricht|hier\s+schreibt)\s+(?!(?:great|good|nice|cool|awesome|interesting|exactly|what|not|the|a|an|just|really|so|very|about|coming|all|only|mostly|also|still|more|less|different|weird|strange|gut|toll|super|nicht|so|ja|nur|auch)\b)\p{L}[\p{L}'-]*(?:\s+\p{L}[\p{L}'-]*)?\s+(?:from|at|with|von|vom|bei)\s+\S", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex IntroducedByName();
+
+    /// <summary>
+    /// "i'm not techy at all tho", "wir haben keine IT": a worry about the skills it takes, which the knowledge answers as
+    /// the question whether a developer is needed (TurnKnowledge).
+    /// </summary>
+    public static bool SaysItIsNotTechnical(LeadText lead) => NotTechnical.IsMatch(lead.Words);
+
+    private static readonly PhraseRuleSet NotTechnical = new(
+        "not techy|not technical|not tech savvy|not very techy|not very technical|not a tech person|not a techie|not good with tech|not good with computers|not great with tech|not great with computers|no tech skills|no technical skills|no technical background",
+        "no it department|no it person|no it team|no developers|no developer|no programmer|no programmers|dont have a developer|dont have developers|dont have an it|dont have any developers|no coding|cant code|cannot code|dont code",
+        "keine ahnung von technik|nicht technisch|technisch nicht so|technisch nicht fit|kein techniker|keine techniker|keine it|keinen entwickler|keine entwickler|keinen programmierer|keine programmierer|nicht programmieren|kann nicht programmieren|koennen nicht programmieren");
 
     /// <summary>Whether the lead describes a pain in its own work (<see cref="Pain"/>) rather than a fault in the product.</summary>
     public static bool DescribesPain(LeadText lead) => Pain.IsMatch(lead.Words) && !ReportsAFault(lead);

@@ -339,10 +339,15 @@ public sealed class RulesReplyGenerator : IReplyGenerator
     /// <summary>The client's text inside a template: its braces are no placeholders.</summary>
     private static string Literal(string text) => text.Replace("{", "(", StringComparison.Ordinal).Replace("}", ")", StringComparison.Ordinal);
 
-    /// <summary>Whether a reading is answered from the knowledge when it holds an answer: a question of any kind, and "Wie schnell könnten wir starten?" (a buying signal).</summary>
+    /// <summary>
+    /// Whether a reading is answered from the knowledge when it holds an answer: a question of any kind, "Wie schnell
+    /// könnten wir starten?" (a buying signal) and "Wir haben keine IT" (a worry the developer FAQ answers; it was met
+    /// with "what would have to be true for it to fit?").
+    /// </summary>
     private static bool AnswersFromTheKnowledge(Intent intent, LeadText lead) =>
         intent is Intent.Question or Intent.Pricing or Intent.Interest or Intent.Greeting or Intent.Other or Intent.Support
-        || (intent == Intent.Purchase && IntentRules.AsksHowToStart(lead));
+        || (intent == Intent.Purchase && IntentRules.AsksHowToStart(lead))
+        || (intent == Intent.Objection && IntentRules.SaysItIsNotTechnical(lead));
 
     /// <summary>
     /// A question without a question mark that the model read as interest ("ok what would switching look like"), from a lead
