@@ -430,6 +430,14 @@ public sealed class LearntBrainTests
     [InlineData("Können Sie mir zeigen, wie das funktioniert?", Intent.Meeting)]
     [InlineData("Gibt es gerade eine Aktion?", Intent.Pricing)]
     [InlineData("we get a ton of calls and texts after hours and miss most of em", Intent.Interest)]
+    [InlineData("our admin team of 2 answers everything manually and it's a lot", Intent.Interest)]
+    [InlineData("we do everything by hand and it takes hours every day", Intent.Interest)]
+    [InlineData("hmm it's a lot", Intent.Objection)]
+    [InlineData("Hi, ich hab ein kleines Tattoo-Studio in Leipzig. Leute schreiben mir ständig auf Insta und WhatsApp wegen Terminen", Intent.Interest)]
+    [InlineData("customers keep messaging us for appointments", Intent.Interest)]
+    [InlineData("Können wir einen Termin ausmachen? Meine Kunden fragen mich oft danach", Intent.Meeting)]
+    [InlineData("kannst du mir das mal zeigen?", Intent.Meeting)]
+    [InlineData("hm ok, klingt trotzdem kompliziert für mich", Intent.Objection)]
     public void WhatTheLeadAskedForIsRead(string text, Intent expected) =>
         Assert.Equal(expected, TestBrain.Reader.Read(text).Intent);
 

@@ -423,6 +423,21 @@ public sealed class RulesReplyGeneratorTests
         Assert.DoesNotContain(promise, RulesReplyGenerator.Generate(request with { UnansweredQuestions = [] }), StringComparison.Ordinal);
     }
 
+    /// <summary>An estate agent's e-mail numbered three questions; the knowledge answered all three and the reply gave two.</summary>
+    [Fact]
+    public void AnEMailAskingThreeThingsGetsThreeAnswers()
+    {
+        var request = Request(ConversationState.InterestQualification, Intent.Question, "de", "Stefan", ChannelKind.Email, 1,
+            "Ich hätte drei Fragen:\n1. Ist das DSGVO-konform?\n2. Was kostet das im Monat?\n3. Wie lange dauert die Einrichtung?", "Acme")
+            with { Knowledge = ["[gdpr-de] Q: DSGVO? A: Es läuft in Ihrem eigenen Azure-Abonnement.", "[preis-de] Q: Preis? A: Es gibt keine Lizenzgebühr.", "[setup-de] Q: Einrichtung? A: Mit einem Befehl bereitstellen."] };
+
+        var reply = RulesReplyGenerator.Generate(request);
+
+        Assert.Contains("eigenen Azure-Abonnement", reply, StringComparison.Ordinal);
+        Assert.Contains("keine Lizenzgebühr", reply, StringComparison.Ordinal);
+        Assert.Contains("Mit einem Befehl", reply, StringComparison.Ordinal);
+    }
+
     /// <summary>"how does it handle after hours messages? also, is there a free trial?" in a chat got the first answer only.</summary>
     [Fact]
     public void AChatMessageAskingTwoThingsGetsBothAnswersWhenEachFitsWhole()

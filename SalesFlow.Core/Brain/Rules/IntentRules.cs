@@ -186,14 +186,15 @@ internal static partial class IntentRules
     private static partial Regex IntroducedByName();
 
     /// <summary>
-    /// "i'm not techy at all tho", "wir haben keine IT": a worry about the skills it takes, which the knowledge answers as
-    /// the question whether a developer is needed (TurnKnowledge).
+    /// "i'm not techy at all tho", "wir haben keine IT", "klingt kompliziert für mich": a worry about the skills it takes,
+    /// which the knowledge answers as the question whether a developer is needed (TurnKnowledge).
     /// </summary>
     public static bool SaysItIsNotTechnical(LeadText lead) => NotTechnical.IsMatch(lead.Words);
 
     private static readonly PhraseRuleSet NotTechnical = new(
         "not techy|not technical|not tech savvy|not very techy|not very technical|not a tech person|not a techie|not good with tech|not good with computers|not great with tech|not great with computers|no tech skills|no technical skills|no technical background",
         "no it department|no it person|no it team|no developers|no developer|no programmer|no programmers|dont have a developer|dont have developers|dont have an it|dont have any developers|no coding|cant code|cannot code|dont code",
+        "sounds complicated|seems complicated|looks complicated|sounds too technical|sounds technical|klingt kompliziert|klingt ziemlich kompliziert|klingt sehr kompliziert|wirkt kompliziert|zu kompliziert fuer mich|kompliziert fuer mich|kompliziert fuer uns|klingt technisch",
         "keine ahnung von technik|nicht technisch|technisch nicht so|technisch nicht fit|kein techniker|keine techniker|keine it|keinen entwickler|keine entwickler|keinen programmierer|keine programmierer|nicht programmieren|kann nicht programmieren|koennen nicht programmieren");
 
     /// <summary>Whether the lead describes a pain in its own work (<see cref="Pain"/>) rather than a fault in the product.</summary>
@@ -427,6 +428,9 @@ internal static partial class IntentRules
         "demo requests|demo request|meeting requests|booking requests|appointment requests|call requests|terminanfragen|demoanfragen|buchungsanfragen"
             + " & !can we|can i|could we|lets|koennen wir|with you|mit ihnen|mit euch",
         "clients|customers|patients|guests|people|kunden|kundinnen|patienten|gaeste|leute & book|books|booking|schedule|reserve|buchen|bucht|reservieren|vereinbaren"
+            + " & !can we|can i|could we|could i|id like|i would like|we would like|want to|lets|koennen wir|kann ich|moechte|moechten|wuerde gern|wuerden gern|demo|call with you",
+        // "Leute schreiben mir ständig auf Insta und WhatsApp wegen Terminen" was offered demo slots.
+        "clients|customers|patients|guests|people|kunden|kundinnen|patienten|gaeste|leute & schreiben|schreibt|fragen|fragt|message|messages|messaging|ask|asking|text|texting|write|writing|dm & termin*|appointment*|booking*|reservation*|slots"
             + " & !can we|can i|could we|could i|id like|i would like|we would like|want to|lets|koennen wir|kann ich|moechte|moechten|wuerde gern|wuerden gern|demo|call with you");
 
     /// <summary>
@@ -628,7 +632,8 @@ internal static partial class IntentRules
             "well above|way above|far above|well over|way over|far over|way more|a lot more|big jump|quite a jump & what we|what i|we pay|we spend|we paid|our budget|we had|we budgeted|planned",
             "more than we|more than i & pay|spend|paid|expected|thought|budgeted|planned|had in mind|can afford",
             "over our budget|over budget|above our budget|exceeds our budget|beyond our budget|outside our budget",
-            "thats a lot|that is a lot|its a lot|thats quite a lot|thats a bit much|bit much for & !of|thanks|thank",
+            // Not the lead's own workload: "our admin team of 2 answers everything manually and it's a lot".
+            "thats a lot|that is a lot|its a lot|thats quite a lot|thats a bit much|bit much for & !of|thanks|thank|manually|by hand|answers|answer|answering|handle|handling|work|messages|enquiries|inquiries|emails|requests",
             "more expensive than|pricier",
             "=happig*", "schluck", "viel fuer|viel geld & !wie viel|wieviel|wie|vielen", "bisschen viel|etwas viel|ganz schoen viel|ziemlich viel|recht viel",
             "mehr & als wir bisher|als wir jetzt|als wir zahlen|als wir ausgeben|als wir bezahlen|als bisher|als gedacht|als erwartet|als geplant|als ich dachte|als ich gedacht|als wir gedacht|als wir dachten|als wir erwartet|als wir geplant|als wir eingeplant",
@@ -648,9 +653,10 @@ internal static partial class IntentRules
             "ich melde mich|wir melden uns|melde mich wieder|melden uns wieder|melde ich mich|melden wir uns & !an|anmelden",
             "run this past|run it past|run this by|run it by", "tried & before",
             "dont see a reason", "no reason to switch", "mitbewerber*", "wettbewerber*", "=bedenken", "concerns about|concerned about", "too risky|zu riskant", "not convinced", "doesnt fit", "not the right time",
-            "too complicated", "no need", "dont need", "dont see the need|dont really see the need", "dont trust",
+            "too complicated", "zu kompliziert|klingt kompliziert|kompliziert fuer mich|kompliziert fuer uns", "no need", "dont need", "dont see the need|dont really see the need", "dont trust",
             "skeptic*", "sceptic*", "locked into|tied into|under contract", "too small",
-            "manually|by hand",
+            // "we do it manually" keeps what it has; "answers everything manually and it's a lot" is its pain.
+            "manually|by hand & !its a lot|a lot of work|too much|takes forever|takes ages|hours|overwhelm*|cant keep up|nightmare|exhausting|painful",
             "ueberleg*", "keine zeit", "nicht sicher", "abklaer*", "konkurrenz", "lieber nicht",
             "zufrieden", "passt nicht", "kein bedarf", "keinen bedarf", "brauchen wir nicht", "nicht ueberzeugt",
             "jetzigen|aktuellen|bisherigen & anbieter|loesung|tool", "skeptisch", "vertraglich gebunden|gebunden",
@@ -687,6 +693,7 @@ internal static partial class IntentRules
             // A demo asked for as seeing it work ("ok cool. can i see it working somewhere?" was left to the team).
             "see it in action|see it working|see it work|see it live|see how it works live", "show me|show us & how it works|it in action|it live|it working",
             "in aktion sehen|live sehen|live erleben|live zeigen", "zeig*|zeigen & wie es funktioniert|wie das funktioniert|wie das aussieht",
+            "mir das mal zeigen|uns das mal zeigen|mir das zeigen|uns das zeigen|zeig mir mal|zeigen sie mir mal|zeigst du mir|zeigt ihr mir|zeigt mir mal",
             // Not the product a practice or shop looks for: "Terminvergabe per WhatsApp", "Online-Terminbuchung".
             "termin* & !terminvergabe|terminbuchung*|terminverwaltung|terminmanagement|terminerinnerung*|terminsoftware|terminplaner|online termin*",
             "rueckruf", "zurueckruf*", "ruf*|rufen & zurueck", "anruf*", "anrufen", "telefon*", "gespraech",

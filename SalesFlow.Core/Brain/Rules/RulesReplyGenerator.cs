@@ -196,18 +196,18 @@ public sealed class RulesReplyGenerator : IReplyGenerator
         // A customer asking to cancel is a colleague's case, not a question the terms in the knowledge answer.
         var asksHowToStart = intent == Intent.Purchase && IntentRules.AsksHowToStart(lead);
         var cancels = intent == Intent.Support && IntentRules.AsksToCancel(lead);
-        // An e-mail asking two things gets both answers ("Is your tool GDPR compliant, and can it book appointments…?"); what
+        // An e-mail asking two or three things gets each answer ("Is your tool GDPR compliant, and can it book appointments…?"); what
         // the knowledge holds nothing on is said to be checked with the team ("…do you offer a discount for charities?" went
         // unmentioned), and no other passage stands in for its answer.
         var unanswered = request.UnansweredQuestions?.Count ?? 0;
-        var answered = Math.Clamp(TurnKnowledge.QuestionsIn(request.LeadText).Count - unanswered, 1, 2);
-        var answerCount = email ? answered : 1;
+        var answered = TurnKnowledge.QuestionsIn(request.LeadText).Count - unanswered;
+        var answerCount = email ? Math.Clamp(answered, 1, 3) : 1;
         if (AnswersFromTheKnowledge(intent, lead) && !cancels
             && KnowledgeAnswer.Several(request.Knowledge, email ? 600 / answerCount : 200, LatestReplies(request), ReplyLanguage(request), answerCount) is [_, ..] answers)
         {
             // "how does it handle after hours messages? also, is there a free trial?" in a chat got the first answer only:
             // both are given when each fits whole to a sentence's end in half a message, and they are the message.
-            if (!email && answered == 2 && unanswered == 0
+            if (!email && answered >= 2 && unanswered == 0
                 && KnowledgeAnswer.Several(request.Knowledge, (ReplyText.ShortFormLimit / 2) - 1, LatestReplies(request), ReplyLanguage(request), 2) is [var first, var second]
                 && !first.EndsWith('…') && !second.EndsWith('…'))
             {
