@@ -438,6 +438,9 @@ public sealed class LearntBrainTests
     [InlineData("Können wir einen Termin ausmachen? Meine Kunden fragen mich oft danach", Intent.Meeting)]
     [InlineData("kannst du mir das mal zeigen?", Intent.Meeting)]
     [InlineData("hm ok, klingt trotzdem kompliziert für mich", Intent.Objection)]
+    [InlineData("nah thats too much hassle for us rn", Intent.Objection)]
+    [InlineData("Klingt nach viel Aufwand ehrlich gesagt", Intent.Objection)]
+    [InlineData("hmm. so what CAN it do exactly", Intent.Question)]
     public void WhatTheLeadAskedForIsRead(string text, Intent expected) =>
         Assert.Equal(expected, TestBrain.Reader.Read(text).Intent);
 

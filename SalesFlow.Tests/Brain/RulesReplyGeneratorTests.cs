@@ -438,6 +438,17 @@ public sealed class RulesReplyGeneratorTests
         Assert.Contains("Mit einem Befehl", reply, StringComparison.Ordinal);
     }
 
+    /// <summary>"nah thats too much hassle for us rn" was told "budget matters": an effort worry is no price objection.</summary>
+    [Theory]
+    [InlineData("nah thats too much hassle for us rn")]
+    [InlineData("Das ist uns zu viel Aufwand.")]
+    public void AnEffortWorryIsNotMetAsAPriceObjection(string text)
+    {
+        var reply = RulesReplyGenerator.Generate(Request(ConversationState.ObjectionHandling, Intent.Objection, text.StartsWith("Das", StringComparison.Ordinal) ? "de" : "en", "Sam", ChannelKind.WhatsApp, 3, text, "Acme"));
+
+        Assert.DoesNotMatch("budget|Budget|Preis|price", reply);
+    }
+
     /// <summary>"how does it handle after hours messages? also, is there a free trial?" in a chat got the first answer only.</summary>
     [Fact]
     public void AChatMessageAskingTwoThingsGetsBothAnswersWhenEachFitsWhole()

@@ -131,6 +131,9 @@ public sealed class TurnKnowledgeTests
     [InlineData("Was macht ihr eigentlich?", "de", "Was macht Acme?")]
     [InlineData("i'm not techy at all tho", "en", "Do we need a developer or programmer?")]
     [InlineData("Wir haben keine IT, ehrlich gesagt.", "de", "Brauchen wir einen Entwickler oder Programmierer?")]
+    [InlineData("nah thats too much hassle for us rn", "en", "How much effort is it to set up?")]
+    [InlineData("Klingt nach viel Aufwand ehrlich gesagt", "de", "Wie viel Aufwand ist die Einrichtung?")]
+    [InlineData("hmm. so what CAN it do exactly", "en", "What does Acme do?")]
     public async Task AMessageThatFindsNothingIsSearchedForWhatItIsTakenToAsk(string text, string language, string query)
     {
         var what = new Passage("what", "kb", SourceKind.Faq, "What", "Q: What does Acme do? A: Acme answers your leads.", 0.5);

@@ -56,6 +56,8 @@ public sealed class DemoKnowledgeOverHttpTests : IAsyncLifetime
     [InlineData("+447400123486", "so who hosts it then? we dont have an azure account", "You host it yourself")]
     [InlineData("+4915112345688", "Wer hostet das eigentlich? Wir haben kein Azure.", "Sie betreiben es selbst")]
     [InlineData("+4915112345689", "hm ok, klingt trotzdem kompliziert für mich", "Programmieren ist nicht nötig")]
+    [InlineData("+447400123487", "nah thats too much hassle for us rn", "one command (azd up)")]
+    [InlineData("+447400123488", "hmm. so what CAN it do exactly", "SalesFlow answers your leads")]
     [InlineData("+4915112345686", "Wir haben keine IT, ehrlich gesagt.", "Programmieren ist nicht nötig")]
     [InlineData("+4915112345681", "Hey, geht das auch mit WhatsApp?", "WhatsApp (Cloud API oder Twilio)")]
     [InlineData("+4915112345675", "Hey! Wir sind ein Yogastudio in Köln. Kannst du mir sagen wie das bei euch funktioniert?", "SalesFlow beantwortet Ihre Anfragen")]

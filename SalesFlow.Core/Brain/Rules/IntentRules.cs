@@ -65,7 +65,10 @@ internal static partial class IntentRules
     /// </summary>
     private static readonly PhraseRuleSet AboutTheBusiness = new(
         "what do you & do|offer|sell", "what does it do", "what does it even do|what does it actually do|what does it really do|what does this even do", "what does & your & do", "what is this|whats this|what is it exactly",
-        "what exactly is|what exactly do", "who uses it|who uses this|who is it for|who is this for|who are your customers",
+        "what exactly is|what exactly do",
+        // "hmm. so what CAN it do exactly" was cheered at ("Love that, thanks for your interest").
+        "what can it do|what can this do|what can it actually do|what can this thing do|was kann es|was kann das|was kann das ding|was kann euer tool|was kann ihr tool",
+        "who uses it|who uses this|who is it for|who is this for|who are your customers",
         "how does it work|how does this work|how does it actually work|how does this actually work|how would it work", "was macht ihr|was machen sie|was macht ihre|was macht eure",
         "was bietet ihr|was bieten sie|was ist das genau|was genau ist|was genau macht", "wer nutzt|wer verwendet|fuer wen ist",
         "wie funktioniert das|wie funktioniert es", "how does|how would|how can|how will & your|it|this|you & fix*|solve*|help*|handle*",
@@ -190,6 +193,16 @@ internal static partial class IntentRules
     /// which the knowledge answers as the question whether a developer is needed (TurnKnowledge).
     /// </summary>
     public static bool SaysItIsNotTechnical(LeadText lead) => NotTechnical.IsMatch(lead.Words);
+
+    /// <summary>
+    /// "nah thats too much hassle for us rn", "klingt nach viel Aufwand": a worry about the effort, which the knowledge
+    /// answers as the question how much effort the set-up is (TurnKnowledge); it was told "budget matters".
+    /// </summary>
+    public static bool WorriesAboutTheEffort(LeadText lead) => TooMuchEffort.IsMatch(lead.Words);
+
+    private static readonly PhraseRuleSet TooMuchEffort = new(
+        "too much hassle|too much effort|too much work|too much trouble|a lot of hassle|lot of work to set up|sounds like a lot of work|sounds like work|seems like a lot of work|too much of a hassle",
+        "zu viel aufwand|zu aufwendig|zu aufwaendig|viel aufwand|nach aufwand|nach viel arbeit|zu viel arbeit|zu umstaendlich|klingt aufwendig|klingt aufwaendig");
 
     private static readonly PhraseRuleSet NotTechnical = new(
         "not techy|not technical|not tech savvy|not very techy|not very technical|not a tech person|not a techie|not good with tech|not good with computers|not great with tech|not great with computers|no tech skills|no technical skills|no technical background",
@@ -653,7 +666,8 @@ internal static partial class IntentRules
             "ich melde mich|wir melden uns|melde mich wieder|melden uns wieder|melde ich mich|melden wir uns & !an|anmelden",
             "run this past|run it past|run this by|run it by", "tried & before",
             "dont see a reason", "no reason to switch", "mitbewerber*", "wettbewerber*", "=bedenken", "concerns about|concerned about", "too risky|zu riskant", "not convinced", "doesnt fit", "not the right time",
-            "too complicated", "zu kompliziert|klingt kompliziert|kompliziert fuer mich|kompliziert fuer uns", "no need", "dont need", "dont see the need|dont really see the need", "dont trust",
+            "too complicated", "zu kompliziert|klingt kompliziert|kompliziert fuer mich|kompliziert fuer uns", "no need",
+            "too much hassle|too much effort|too much work|too much of a hassle|zu viel aufwand|klingt nach viel aufwand|ganz schoen viel aufwand|ziemlich viel aufwand|zu aufwendig|zu aufwaendig|klingt aufwendig|klingt aufwaendig|zu umstaendlich", "dont need", "dont see the need|dont really see the need", "dont trust",
             "skeptic*", "sceptic*", "locked into|tied into|under contract", "too small",
             // "we do it manually" keeps what it has; "answers everything manually and it's a lot" is its pain.
             "manually|by hand & !its a lot|a lot of work|too much|takes forever|takes ages|hours|overwhelm*|cant keep up|nightmare|exhausting|painful",

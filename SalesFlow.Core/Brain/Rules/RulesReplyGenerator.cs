@@ -341,13 +341,13 @@ public sealed class RulesReplyGenerator : IReplyGenerator
 
     /// <summary>
     /// Whether a reading is answered from the knowledge when it holds an answer: a question of any kind, "Wie schnell
-    /// könnten wir starten?" (a buying signal) and "Wir haben keine IT" (a worry the developer FAQ answers; it was met
-    /// with "what would have to be true for it to fit?").
+    /// könnten wir starten?" (a buying signal), "Wir haben keine IT" and "too much hassle for us" (worries the developer
+    /// and set-up FAQs answer; they were met with "what would have to be true for it to fit?" and "budget matters").
     /// </summary>
     private static bool AnswersFromTheKnowledge(Intent intent, LeadText lead) =>
         intent is Intent.Question or Intent.Pricing or Intent.Interest or Intent.Greeting or Intent.Other or Intent.Support
         || (intent == Intent.Purchase && IntentRules.AsksHowToStart(lead))
-        || (intent == Intent.Objection && IntentRules.SaysItIsNotTechnical(lead));
+        || (intent == Intent.Objection && (IntentRules.SaysItIsNotTechnical(lead) || IntentRules.WorriesAboutTheEffort(lead)));
 
     /// <summary>
     /// A question without a question mark that the model read as interest ("ok what would switching look like"), from a lead
@@ -428,6 +428,13 @@ public sealed class RulesReplyGenerator : IReplyGenerator
                 "laufzeit", "vertragsbindung", "kündigungsfrist", "monatlich kündbar", "jederzeit kündbar"))
         {
             return ObjectionKind.Commitment;
+        }
+
+        // "nah thats too much hassle for us rn" was told "budget matters": effort is no price.
+        if (Any("hassle", "too much effort", "too much work", "too much trouble", "aufwand", "aufwendig", "aufwändig", "umständlich")
+            && !Any("expensive", "price", "cost", "budget", "afford", "money", "teuer", "preis", "kosten", "geld"))
+        {
+            return ObjectionKind.General;
         }
 
         if (Any("expensive", "price", "cost", "budget", "afford", "cheaper", "money", "too much", "overpriced", "pricey", "out of our range", "steep",
