@@ -183,9 +183,10 @@ internal static partial class IntentRules
 
     /// <summary>
     /// "hi this is dave from dave's plumbing in oakland", "Hier ist Jana von der Kanzlei Roth": a name and where it works
-    /// (it was asked what brought it, as if it had said nothing about itself).
+    /// (it was asked what brought it, as if it had said nothing about itself). Only "from"/"von": "it's busy at the moment"
+    /// and "this is fine with me" name no one.
     /// </summary>
-    [GeneratedRegex(@"\b(?:this\s+is|it'?s|hier\s+ist|hier\s+spricht|hier\s+schreibt)\s+(?!(?:great|good|nice|cool|awesome|interesting|exactly|what|not|the|a|an|just|really|so|very|about|coming|all|only|mostly|also|still|more|less|different|weird|strange|gut|toll|super|nicht|so|ja|nur|auch)\b)\p{L}[\p{L}'-]*(?:\s+\p{L}[\p{L}'-]*)?\s+(?:from|at|with|von|vom|bei)\s+\S", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b(?:this\s+is|it'?s|hier\s+ist|hier\s+spricht|hier\s+schreibt)\s+(?!(?:great|good|nice|cool|awesome|interesting|exactly|what|not|the|a|an|just|really|so|very|about|coming|all|only|mostly|also|still|more|less|different|far|away|apart|free|safe|made|sent|written|copied|taken|based|weird|strange|gut|toll|super|nicht|so|ja|nur|auch|weit|anders)\b)\p{L}[\p{L}'-]*(?:\s+\p{L}[\p{L}'-]*)?\s+(?:from|von|vom)\s+\S", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex IntroducedByName();
 
     /// <summary>

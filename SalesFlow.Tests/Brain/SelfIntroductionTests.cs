@@ -1,0 +1,18 @@
+using SalesFlow.Core.Brain.Rules;
+
+namespace SalesFlow.Tests.Brain;
+
+/// <summary>"hi this is dave from dave's plumbing in oakland" was asked what brought it, as if it had said nothing about itself.</summary>
+public sealed class SelfIntroductionTests
+{
+    [Theory]
+    [InlineData("hi this is dave from dave's plumbing in oakland", true)]
+    [InlineData("hey its mike from abc roofing", true)]
+    [InlineData("Hallo, hier ist Jana von der Kanzlei Roth in Mainz.", true)]
+    [InlineData("it's busy at the moment", false)]
+    [InlineData("this is fine with me", false)]
+    [InlineData("this is far from what we need", false)]
+    [InlineData("this is different from our old tool", false)]
+    public void ANameAndWhereItWorksIsASelfIntroduction(string text, bool introduces) =>
+        Assert.Equal(introduces, IntentRules.IntroducesItself(LeadText.Parse(text)));
+}
