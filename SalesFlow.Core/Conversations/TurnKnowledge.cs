@@ -108,12 +108,12 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
     /// <summary>
     /// Whether a question asks for facts the knowledge would hold: "Can we do a call on Friday?", "could you send me a
     /// brochure?" or "can I talk to a person?" beside a product question are the meeting's, the materials' and the hand-over's,
-    /// not questions the team has to look up.
+    /// not questions the team has to look up; "Can it send appointment reminders?" names an appointment and is one.
     /// </summary>
     private static bool AsksTheKnowledge(string question)
     {
         var lead = LeadText.Parse(question);
-        return TextTerms.Words(question).Count > 0 && !IntentRules.NamesAMeeting(lead) && !IntentRules.AsksForTimes(lead) && !IntentRules.AsksForAPerson(lead)
+        return TextTerms.Words(question).Count > 0 && (!IntentRules.NamesAMeeting(lead) || IntentRules.AsksWhatTheProductDoes(lead)) && !IntentRules.AsksForTimes(lead) && !IntentRules.AsksForAPerson(lead)
             && !IntentRules.AsksForMaterials(lead) && !IntentRules.AsksForTheNextStep(lead) && !IntentRules.AsksIfBot(lead) && !IntentRules.AsksWhoWeAre(lead)
             && !IntentRules.AsksHowItStands(lead) && !IntentRules.AsksToBeContactedLater(lead);
     }
@@ -141,7 +141,8 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
                     // "Wir nutzen kein Cal.com sondern Doctolib. Geht das trotzdem?": a question that names nothing
                     // asks about the sentence before it.
                     question = TextTerms.Words(question).Count == 0 ? text[previous..(i + 1)].Trim() : question;
-                    questions.AddRange(JoinedQuestions().Split(question).Select(q => q.Trim()).Where(q => q.Length > 1));
+                    // A list's bullet ("- Does it integrate with Fresha?") is no part of the question.
+                    questions.AddRange(JoinedQuestions().Split(question).Select(q => q.Trim().TrimStart('-', '*', '•', '–').Trim()).Where(q => q.Length > 1));
                 }
 
                 previous = start;

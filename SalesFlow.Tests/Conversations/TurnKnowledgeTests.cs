@@ -179,6 +179,19 @@ public sealed class TurnKnowledgeTests
         Assert.Equal(["Also do you offer a discount for charities?"], found.Unanswered);
     }
 
+    /// <summary>A clinic asked about reminders, Fresha and languages; only the languages were found, and "your other question" was told of one.</summary>
+    [Fact]
+    public async Task AQuestionWhatTheProductDoesWithAppointmentsIsReportedUnanswered()
+    {
+        var languages = new Passage("languages-en", "kb", SourceKind.Faq, "Languages", "Q: Which languages? A: English or German.", 0.7);
+        var retriever = FindingNothing();
+        retriever.Setup(r => r.RetrieveAsync("acme", "What languages does it support?", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([languages]));
+
+        var found = await new TurnKnowledge(retriever.Object, NullLogger<TurnKnowledge>.Instance).ForAsync("acme", "Acme", "Hi,\n- Can it send appointment reminders?\n- Does it integrate with Fresha?\n- What languages does it support?", "en", default);
+
+        Assert.Equal(["Can it send appointment reminders?", "Does it integrate with Fresha?"], found.Unanswered);
+    }
+
     /// <summary>A meeting, a person or material asked for beside a question is not a question for the team to look up.</summary>
     [Theory]
     [InlineData("Is it GDPR compliant? Can we do a call on Friday?")]
