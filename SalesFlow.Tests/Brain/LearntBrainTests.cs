@@ -441,6 +441,9 @@ public sealed class LearntBrainTests
     [InlineData("nah thats too much hassle for us rn", Intent.Objection)]
     [InlineData("Klingt nach viel Aufwand ehrlich gesagt", Intent.Objection)]
     [InlineData("hmm. so what CAN it do exactly", Intent.Question)]
+    [InlineData("Our problem is people call after 5pm and nobody answers, we lose those jobs", Intent.Interest)]
+    [InlineData("Kunden rufen abends an und keiner geht ran", Intent.Interest)]
+    [InlineData("Can you call me after 5pm?", Intent.Meeting)]
     public void WhatTheLeadAskedForIsRead(string text, Intent expected) =>
         Assert.Equal(expected, TestBrain.Reader.Read(text).Intent);
 

@@ -58,6 +58,8 @@ public sealed class DemoKnowledgeOverHttpTests : IAsyncLifetime
     [InlineData("+4915112345689", "hm ok, klingt trotzdem kompliziert für mich", "Programmieren ist nicht nötig")]
     [InlineData("+447400123487", "nah thats too much hassle for us rn", "one command (azd up)")]
     [InlineData("+447400123488", "hmm. so what CAN it do exactly", "SalesFlow answers your leads")]
+    [InlineData("+447400123489", "And what if a customer asks something it doesn't know?", "It does not guess")]
+    [InlineData("+4915112345691", "Was passiert, wenn ein Kunde etwas fragt, was das System nicht weiß?", "Es rät nicht")]
     [InlineData("+4915112345686", "Wir haben keine IT, ehrlich gesagt.", "Programmieren ist nicht nötig")]
     [InlineData("+4915112345681", "Hey, geht das auch mit WhatsApp?", "WhatsApp (Cloud API oder Twilio)")]
     [InlineData("+4915112345675", "Hey! Wir sind ein Yogastudio in Köln. Kannst du mir sagen wie das bei euch funktioniert?", "SalesFlow beantwortet Ihre Anfragen")]

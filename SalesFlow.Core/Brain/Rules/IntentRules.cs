@@ -443,6 +443,9 @@ internal static partial class IntentRules
             + " & !can we|can i|could we|lets|koennen wir|with you|mit ihnen|mit euch",
         "clients|customers|patients|guests|people|kunden|kundinnen|patienten|gaeste|leute & book|books|booking|schedule|reserve|buchen|bucht|reservieren|vereinbaren"
             + " & !can we|can i|could we|could i|id like|i would like|we would like|want to|lets|koennen wir|kann ich|moechte|moechten|wuerde gern|wuerden gern|demo|call with you",
+        // "Our problem is people call after 5pm and nobody answers, we lose those jobs" was offered slots after 5 PM.
+        "clients|customers|patients|guests|people|callers|kunden|kundinnen|patienten|leute|anrufer & call|calls|calling|ring|phone|anrufen|ruft|rufen & after|before|at night|nobody|no one|noone|niemand|keiner|nach|abends|nachts|and we|und wir"
+            + " & !can we|can i|could we|could i|id like|i would like|we would like|want to|lets|koennen wir|kann ich|moechte|moechten|wuerde gern|wuerden gern|demo|call with you|call me|ruf mich|rufen sie mich",
         // "Leute schreiben mir ständig auf Insta und WhatsApp wegen Terminen" was offered demo slots.
         "clients|customers|patients|guests|people|kunden|kundinnen|patienten|gaeste|leute & schreiben|schreibt|fragen|fragt|message|messages|messaging|ask|asking|text|texting|write|writing|dm & termin*|appointment*|booking*|reservation*|slots"
             + " & !can we|can i|could we|could i|id like|i would like|we would like|want to|lets|koennen wir|kann ich|moechte|moechten|wuerde gern|wuerden gern|demo|call with you");
