@@ -19,6 +19,8 @@ public sealed class TurnKnowledgeTests
         return retriever;
     }
 
+    private static TurnKnowledge Over(Mock<IKnowledgeRetriever> retriever) => new(retriever.Object, NullLogger<TurnKnowledge>.Instance);
+
     private static TurnKnowledge With(params Passage[] passages)
     {
         var retriever = new Mock<IKnowledgeRetriever>();
@@ -73,7 +75,7 @@ public sealed class TurnKnowledgeTests
         retriever.Setup(r => r.RetrieveAsync("acme", "Is your tool GDPR compliant", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([gdpr, gdprNotes]));
         retriever.Setup(r => r.RetrieveAsync("acme", "can it book appointments into our system?", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([calendar]));
 
-        var passages = (await new TurnKnowledge(retriever.Object, NullLogger<TurnKnowledge>.Instance).ForAsync("acme", "Acme", "Is your tool GDPR compliant, and can it book appointments into our system?", "en", default)).Passages;
+        var passages = (await Over(retriever).ForAsync("acme", "Acme", "Is your tool GDPR compliant, and can it book appointments into our system?", "en", default)).Passages;
 
         Assert.Equal(["gdpr-en", "calendar-en", "gdpr-notes"], passages.Select(p => p[1..p.IndexOf(']')]));
     }
@@ -87,7 +89,7 @@ public sealed class TurnKnowledgeTests
         retriever.Setup(r => r.RetrieveAsync("acme", "Ist das System DSGVO-konform", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([gdpr, German]));
         retriever.Setup(r => r.RetrieveAsync("acme", "wo werden die Daten gespeichert?", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([gdpr with { Score = 0.4 }]));
 
-        var passages = (await new TurnKnowledge(retriever.Object, NullLogger<TurnKnowledge>.Instance).ForAsync("acme", "Acme", "Ist das System DSGVO-konform und wo werden die Daten gespeichert?", "de", default)).Passages;
+        var passages = (await Over(retriever).ForAsync("acme", "Acme", "Ist das System DSGVO-konform und wo werden die Daten gespeichert?", "de", default)).Passages;
 
         Assert.Equal(["gdpr-de", "crm-de"], passages.Select(p => p[1..p.IndexOf(']')]));
     }
@@ -116,7 +118,7 @@ public sealed class TurnKnowledgeTests
         var retriever = FindingNothing();
         retriever.Setup(r => r.RetrieveAsync("acme", "what does it cost?", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([price]));
 
-        var passages = (await new TurnKnowledge(retriever.Object, NullLogger<TurnKnowledge>.Instance).ForAsync("acme", "Acme", "what does it cost for 3 locations?", "en", default)).Passages;
+        var passages = (await Over(retriever).ForAsync("acme", "Acme", "what does it cost for 3 locations?", "en", default)).Passages;
 
         Assert.Equal(["price-en"], passages.Select(p => p[1..p.IndexOf(']')]));
     }
@@ -140,7 +142,7 @@ public sealed class TurnKnowledgeTests
         var retriever = FindingNothing();
         retriever.Setup(r => r.RetrieveAsync("acme", query, It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([what]));
 
-        var found = await new TurnKnowledge(retriever.Object, NullLogger<TurnKnowledge>.Instance).ForAsync("acme", "Acme", text, language, default);
+        var found = await Over(retriever).ForAsync("acme", "Acme", text, language, default);
 
         Assert.Equal(["what"], found.Passages.Select(p => p[1..p.IndexOf(']')]));
         Assert.Empty(found.Unanswered);
@@ -151,7 +153,7 @@ public sealed class TurnKnowledgeTests
     {
         var retriever = FindingNothing();
 
-        var passages = (await new TurnKnowledge(retriever.Object, NullLogger<TurnKnowledge>.Instance).ForAsync("acme", "Acme", "do your solar panels come with a warranty?", "en", default)).Passages;
+        var passages = (await Over(retriever).ForAsync("acme", "Acme", "do your solar panels come with a warranty?", "en", default)).Passages;
 
         Assert.Empty(passages);
         retriever.Verify(r => r.RetrieveAsync("acme", "What does Acme do?", It.IsAny<int>(), It.IsAny<CancellationToken>()), Times.Never);
@@ -173,7 +175,7 @@ public sealed class TurnKnowledgeTests
         var retriever = FindingNothing();
         retriever.Setup(r => r.RetrieveAsync("acme", "Hi, is your tool GDPR compliant?", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([gdpr]));
 
-        var found = await new TurnKnowledge(retriever.Object, NullLogger<TurnKnowledge>.Instance).ForAsync("acme", "Acme", "Hi, is your tool GDPR compliant? Also do you offer a discount for charities?\n\nThanks, Tom", "en", default);
+        var found = await Over(retriever).ForAsync("acme", "Acme", "Hi, is your tool GDPR compliant? Also do you offer a discount for charities?\n\nThanks, Tom", "en", default);
 
         Assert.Equal(["[gdpr-en] Q: Is it GDPR compliant? A: It runs in your own Azure subscription."], found.Passages);
         Assert.Equal(["Also do you offer a discount for charities?"], found.Unanswered);
@@ -187,7 +189,7 @@ public sealed class TurnKnowledgeTests
         var retriever = FindingNothing();
         retriever.Setup(r => r.RetrieveAsync("acme", "What languages does it support?", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([languages]));
 
-        var found = await new TurnKnowledge(retriever.Object, NullLogger<TurnKnowledge>.Instance).ForAsync("acme", "Acme", "Hi,\n- Can it send appointment reminders?\n- Does it integrate with Fresha?\n- What languages does it support?", "en", default);
+        var found = await Over(retriever).ForAsync("acme", "Acme", "Hi,\n- Can it send appointment reminders?\n- Does it integrate with Fresha?\n- What languages does it support?", "en", default);
 
         Assert.Equal(["Can it send appointment reminders?", "Does it integrate with Fresha?"], found.Unanswered);
     }
@@ -203,7 +205,7 @@ public sealed class TurnKnowledgeTests
         var retriever = FindingNothing();
         retriever.Setup(r => r.RetrieveAsync("acme", "Is it GDPR compliant?", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([gdpr]));
 
-        var found = await new TurnKnowledge(retriever.Object, NullLogger<TurnKnowledge>.Instance).ForAsync("acme", "Acme", text, "en", default);
+        var found = await Over(retriever).ForAsync("acme", "Acme", text, "en", default);
 
         Assert.Single(found.Passages);
         Assert.Empty(found.Unanswered);
@@ -213,7 +215,7 @@ public sealed class TurnKnowledgeTests
     [Fact]
     public async Task QuestionsOfWhichNoneIsAnsweredAreNotReportedApart()
     {
-        var found = await new TurnKnowledge(FindingNothing().Object, NullLogger<TurnKnowledge>.Instance).ForAsync("acme", "Acme", "Do you offer a discount for charities? And is there a trial?", "en", default);
+        var found = await Over(FindingNothing()).ForAsync("acme", "Acme", "Do you offer a discount for charities? And is there a trial?", "en", default);
 
         Assert.Empty(found.Passages);
         Assert.Empty(found.Unanswered);
@@ -240,7 +242,7 @@ public sealed class TurnKnowledgeTests
         var retriever = FindingNothing();
         retriever.Setup(r => r.RetrieveAsync("acme", "does your assistant work with WhatsApp", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([channels]));
 
-        var found = await new TurnKnowledge(retriever.Object, NullLogger<TurnKnowledge>.Instance).ForAsync("acme", "Acme", "Two questions before we go further: does your assistant work with WhatsApp, and can it integrate with Dentally?", "en", default);
+        var found = await Over(retriever).ForAsync("acme", "Acme", "Two questions before we go further: does your assistant work with WhatsApp, and can it integrate with Dentally?", "en", default);
 
         Assert.Equal(["channels-en"], found.Passages.Select(p => p[1..p.IndexOf(']')]));
         Assert.Equal(["can it integrate with Dentally?"], found.Unanswered);

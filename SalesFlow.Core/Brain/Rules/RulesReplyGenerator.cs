@@ -319,14 +319,16 @@ public sealed class RulesReplyGenerator : IReplyGenerator
         ArgumentNullException.ThrowIfNull(request);
         var intent = request.Analysis.Intent;
         var lead = LeadText.Parse(request.LeadText);
-        var answer = KnowledgeAnswer.From(request.Knowledge, 600, LatestReplies(request), ReplyLanguage(request));
-        if (request.UnansweredQuestions is { Count: > 0 } && AnswersFromTheKnowledge(intent, lead) && answer is not null)
+        // Every turn asks this (ColleagueFollowUps): the knowledge's answer, which reads each passage's language, only when needed and once.
+        bool? answers = null;
+        bool Answers() => answers ??= KnowledgeAnswer.From(request.Knowledge, 600, LatestReplies(request), ReplyLanguage(request)) is not null;
+        if (request.UnansweredQuestions is { Count: > 0 } && AnswersFromTheKnowledge(intent, lead) && Answers())
         {
             return true; // one question answered, the other checked with the team
         }
 
         if (intent is not (Intent.Question or Intent.Other or Intent.Interest) || (intent == Intent.Interest && !AsksBesideIntroducing(lead) && !AsksWithoutAQuestionMark(request, lead))
-            || request.Analysis.IsStronglyNegative || answer is not null)
+            || request.Analysis.IsStronglyNegative || Answers())
         {
             return false;
         }
