@@ -164,6 +164,7 @@ public sealed class ConversationEngine(
         Task<IReadOnlyList<Message>>? recentRead = null;
         Task<IReadOnlyList<Message>> Recent() => recentRead ??= conversations.ListMessagesAsync(conversation.ClientId, conversation.Id, RecentMessages, ct);
         async Task<string?> LastPrompt() => (await Recent()).LastOrDefault(m => m.Direction == MessageDirection.Outbound)?.Text;
+        async Task<string?> EarlierLeadText() => (await Recent()).LastOrDefault(m => m.Direction == MessageDirection.Inbound && m.Seq < pending[0].Seq && !m.IsUntrusted())?.Text;
 
         // The fixed replies (times, short answers, check-backs) in the lead's form of address: du to a lead who writes du.
         // The earlier messages are read only when this turn's text shows no form of address.
@@ -228,7 +229,7 @@ public sealed class ConversationEngine(
         else if (ReplyWriter.PurposeOf(lead, wasEscalated, consent) is { } purpose)
         {
             var replyAnalysis = purpose == OutboxPurpose.Handover ? analysis with { Intent = Intent.Human } : analysis;
-            var found = purpose == OutboxPurpose.Reply ? await knowledge.ForAsync(clientId, client.Name, text, replyAnalysis.Language, ct) : KnowledgeForReply.None;
+            var found = purpose == OutboxPurpose.Reply ? await knowledge.ForAsync(clientId, client.Name, text, replyAnalysis.Language, EarlierLeadText, ct) : KnowledgeForReply.None;
             var request = new ReplyRequest(turned.State, conversation.State, replyAnalysis, lead.AddressedAs, answered.Channel, text, turned.TurnCount, client.Name, ClientId: clientId, LeadId: leadId, Insights: insights, Knowledge: found.Passages, DealValue: BudgetAmount.Parse(profile.Facts.Budget), LeadFullName: lead.Name, UnansweredQuestions: found.Unanswered);
             request = await memory.WithMemoryAsync(request, conversation.Id, pending[0].Seq, profile, ct);
             var forAPerson = purpose == OutboxPurpose.Reply ? ColleagueFollowUps.MetadataFor(ColleagueFollowUps.For(request)) : null;

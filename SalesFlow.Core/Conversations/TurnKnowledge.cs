@@ -19,9 +19,13 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
     /// <summary>At most this many questions of one message are searched apart (each search costs under a millisecond).</summary>
     private const int MaxQueries = 3;
 
+    /// <summary>For a check without a conversation: there is no earlier message to ask a follow-up about.</summary>
+    public static readonly Func<Task<string?>> NoEarlierText = () => Task.FromResult<string?>(null);
+
     /// <param name="clientName">The business's name: "hey whats this about" asks what it does.</param>
     /// <param name="language">The reply's language, whose passages come first; null keeps the index's order (a compliance check, which reads them all).</param>
-    public async Task<KnowledgeForReply> ForAsync(string clientId, string clientName, string leadText, string? language, CancellationToken ct)
+    /// <param name="earlierLeadText">The lead's message before this turn's, read only for a follow-up ("and spanish?") that finds nothing on its own.</param>
+    public async Task<KnowledgeForReply> ForAsync(string clientId, string clientName, string leadText, string? language, Func<Task<string?>> earlierLeadText, CancellationToken ct)
     {
         try
         {
@@ -65,6 +69,16 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
                 {
                     unanswered.Add(query);
                 }
+            }
+
+            // "and spanish?" after "does it speak other languages?" asks that question again about Spanish.
+            if (found.Count == 0 && FollowUpQuestion.TermOf(leadText) is { } term && AsksTheKnowledge(leadText) && await earlierLeadText() is { } earlier
+                && QuestionsIn(earlier)[^1] is var asked && AsksTheKnowledge(asked))
+            {
+                var passages = (await knowledge.RetrieveAsync(clientId, asked + " " + term, Passages, ct)).Passages;
+                unanswered.Clear(); // what is found answers it
+                found.AddRange(passages);
+                firsts.AddRange(passages.OrderByDescending(InLanguage).ThenByDescending(p => p.Score).Take(1));
             }
 
             // "hey whats this about", "ok so how does it actually work": a question about the business that names nothing

@@ -93,7 +93,7 @@ public static class ComplianceApi
             }
         }
 
-        var passages = (await knowledge.ForAsync(client.Id, client.Name, leadText.Length > 0 ? leadText : text, null, ct)).Passages;
+        var passages = (await knowledge.ForAsync(client.Id, client.Name, leadText.Length > 0 ? leadText : text, null, TurnKnowledge.NoEarlierText, ct)).Passages;
         var policy = CompliancePolicy.For(client, firstMessage);
         var result = filter.Check(new ComplianceInput(text, channel, OutboxPurpose.Reply, leadText, passages, contacts, "", policy));
         return TypedResults.Ok(new ComplianceCheckDto(CheckVerdict(result.Verdict), RuleViews(result.RuleIds), result.Verdict == ComplianceVerdict.Blocked ? "" : result.Text));

@@ -32,7 +32,7 @@ public sealed class TurnKnowledgeTests
     [Fact]
     public async Task PassagesInTheRepliesLanguageComeFirst()
     {
-        var passages = (await With(English, German).ForAsync("acme", "Acme", "Unterstützt ihr auch Salesforce?", "de", default)).Passages;
+        var passages = (await With(English, German).ForAsync("acme", "Acme", "Unterstützt ihr auch Salesforce?", "de", TurnKnowledge.NoEarlierText, default)).Passages;
 
         Assert.Equal(["crm-de", "crm-en"], passages.Select(p => p[1..p.IndexOf(']')]));
     }
@@ -40,7 +40,7 @@ public sealed class TurnKnowledgeTests
     [Fact]
     public async Task WithoutAPassageInTheRepliesLanguageTheOthersStayInTheirOrder()
     {
-        var passages = (await With(English).ForAsync("acme", "Acme", "Unterstützt ihr auch Salesforce?", "de", default)).Passages;
+        var passages = (await With(English).ForAsync("acme", "Acme", "Unterstützt ihr auch Salesforce?", "de", TurnKnowledge.NoEarlierText, default)).Passages;
 
         Assert.Single(passages, p => p.StartsWith("[crm-en]", StringComparison.Ordinal));
     }
@@ -75,7 +75,7 @@ public sealed class TurnKnowledgeTests
         retriever.Setup(r => r.RetrieveAsync("acme", "Is your tool GDPR compliant", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([gdpr, gdprNotes]));
         retriever.Setup(r => r.RetrieveAsync("acme", "can it book appointments into our system?", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([calendar]));
 
-        var passages = (await Over(retriever).ForAsync("acme", "Acme", "Is your tool GDPR compliant, and can it book appointments into our system?", "en", default)).Passages;
+        var passages = (await Over(retriever).ForAsync("acme", "Acme", "Is your tool GDPR compliant, and can it book appointments into our system?", "en", TurnKnowledge.NoEarlierText, default)).Passages;
 
         Assert.Equal(["gdpr-en", "calendar-en", "gdpr-notes"], passages.Select(p => p[1..p.IndexOf(']')]));
     }
@@ -89,7 +89,7 @@ public sealed class TurnKnowledgeTests
         retriever.Setup(r => r.RetrieveAsync("acme", "Ist das System DSGVO-konform", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([gdpr, German]));
         retriever.Setup(r => r.RetrieveAsync("acme", "wo werden die Daten gespeichert?", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([gdpr with { Score = 0.4 }]));
 
-        var passages = (await Over(retriever).ForAsync("acme", "Acme", "Ist das System DSGVO-konform und wo werden die Daten gespeichert?", "de", default)).Passages;
+        var passages = (await Over(retriever).ForAsync("acme", "Acme", "Ist das System DSGVO-konform und wo werden die Daten gespeichert?", "de", TurnKnowledge.NoEarlierText, default)).Passages;
 
         Assert.Equal(["gdpr-de", "crm-de"], passages.Select(p => p[1..p.IndexOf(']')]));
     }
@@ -118,7 +118,7 @@ public sealed class TurnKnowledgeTests
         var retriever = FindingNothing();
         retriever.Setup(r => r.RetrieveAsync("acme", "what does it cost?", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([price]));
 
-        var passages = (await Over(retriever).ForAsync("acme", "Acme", "what does it cost for 3 locations?", "en", default)).Passages;
+        var passages = (await Over(retriever).ForAsync("acme", "Acme", "what does it cost for 3 locations?", "en", TurnKnowledge.NoEarlierText, default)).Passages;
 
         Assert.Equal(["price-en"], passages.Select(p => p[1..p.IndexOf(']')]));
     }
@@ -142,7 +142,7 @@ public sealed class TurnKnowledgeTests
         var retriever = FindingNothing();
         retriever.Setup(r => r.RetrieveAsync("acme", query, It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([what]));
 
-        var found = await Over(retriever).ForAsync("acme", "Acme", text, language, default);
+        var found = await Over(retriever).ForAsync("acme", "Acme", text, language, TurnKnowledge.NoEarlierText, default);
 
         Assert.Equal(["what"], found.Passages.Select(p => p[1..p.IndexOf(']')]));
         Assert.Empty(found.Unanswered);
@@ -153,7 +153,7 @@ public sealed class TurnKnowledgeTests
     {
         var retriever = FindingNothing();
 
-        var passages = (await Over(retriever).ForAsync("acme", "Acme", "do your solar panels come with a warranty?", "en", default)).Passages;
+        var passages = (await Over(retriever).ForAsync("acme", "Acme", "do your solar panels come with a warranty?", "en", TurnKnowledge.NoEarlierText, default)).Passages;
 
         Assert.Empty(passages);
         retriever.Verify(r => r.RetrieveAsync("acme", "What does Acme do?", It.IsAny<int>(), It.IsAny<CancellationToken>()), Times.Never);
@@ -162,7 +162,7 @@ public sealed class TurnKnowledgeTests
     [Fact]
     public async Task WithoutALanguageTheIndexsOrderStays()
     {
-        var passages = (await With(English, German).ForAsync("acme", "Acme", "Salesforce?", null, default)).Passages;
+        var passages = (await With(English, German).ForAsync("acme", "Acme", "Salesforce?", null, TurnKnowledge.NoEarlierText, default)).Passages;
 
         Assert.Equal(["crm-en", "crm-de"], passages.Select(p => p[1..p.IndexOf(']')]));
     }
@@ -175,7 +175,7 @@ public sealed class TurnKnowledgeTests
         var retriever = FindingNothing();
         retriever.Setup(r => r.RetrieveAsync("acme", "Hi, is your tool GDPR compliant?", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([gdpr]));
 
-        var found = await Over(retriever).ForAsync("acme", "Acme", "Hi, is your tool GDPR compliant? Also do you offer a discount for charities?\n\nThanks, Tom", "en", default);
+        var found = await Over(retriever).ForAsync("acme", "Acme", "Hi, is your tool GDPR compliant? Also do you offer a discount for charities?\n\nThanks, Tom", "en", TurnKnowledge.NoEarlierText, default);
 
         Assert.Equal(["[gdpr-en] Q: Is it GDPR compliant? A: It runs in your own Azure subscription."], found.Passages);
         Assert.Equal(["Also do you offer a discount for charities?"], found.Unanswered);
@@ -189,7 +189,7 @@ public sealed class TurnKnowledgeTests
         var retriever = FindingNothing();
         retriever.Setup(r => r.RetrieveAsync("acme", "What languages does it support?", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([languages]));
 
-        var found = await Over(retriever).ForAsync("acme", "Acme", "Hi,\n- Can it send appointment reminders?\n- Does it integrate with Fresha?\n- What languages does it support?", "en", default);
+        var found = await Over(retriever).ForAsync("acme", "Acme", "Hi,\n- Can it send appointment reminders?\n- Does it integrate with Fresha?\n- What languages does it support?", "en", TurnKnowledge.NoEarlierText, default);
 
         Assert.Equal(["Can it send appointment reminders?", "Does it integrate with Fresha?"], found.Unanswered);
     }
@@ -205,7 +205,7 @@ public sealed class TurnKnowledgeTests
         var retriever = FindingNothing();
         retriever.Setup(r => r.RetrieveAsync("acme", "Is it GDPR compliant?", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([gdpr]));
 
-        var found = await Over(retriever).ForAsync("acme", "Acme", text, "en", default);
+        var found = await Over(retriever).ForAsync("acme", "Acme", text, "en", TurnKnowledge.NoEarlierText, default);
 
         Assert.Single(found.Passages);
         Assert.Empty(found.Unanswered);
@@ -215,7 +215,7 @@ public sealed class TurnKnowledgeTests
     [Fact]
     public async Task QuestionsOfWhichNoneIsAnsweredAreNotReportedApart()
     {
-        var found = await Over(FindingNothing()).ForAsync("acme", "Acme", "Do you offer a discount for charities? And is there a trial?", "en", default);
+        var found = await Over(FindingNothing()).ForAsync("acme", "Acme", "Do you offer a discount for charities? And is there a trial?", "en", TurnKnowledge.NoEarlierText, default);
 
         Assert.Empty(found.Passages);
         Assert.Empty(found.Unanswered);
@@ -242,9 +242,38 @@ public sealed class TurnKnowledgeTests
         var retriever = FindingNothing();
         retriever.Setup(r => r.RetrieveAsync("acme", "does your assistant work with WhatsApp", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([channels]));
 
-        var found = await Over(retriever).ForAsync("acme", "Acme", "Two questions before we go further: does your assistant work with WhatsApp, and can it integrate with Dentally?", "en", default);
+        var found = await Over(retriever).ForAsync("acme", "Acme", "Two questions before we go further: does your assistant work with WhatsApp, and can it integrate with Dentally?", "en", TurnKnowledge.NoEarlierText, default);
 
         Assert.Equal(["channels-en"], found.Passages.Select(p => p[1..p.IndexOf(']')]));
         Assert.Equal(["can it integrate with Dentally?"], found.Unanswered);
+    }
+
+    /// <summary>"and spanish?" after "does it speak other languages?" found nothing on its own and got "Got it, thanks".</summary>
+    [Fact]
+    public async Task AFollowUpThatFindsNothingAloneIsSearchedWithTheQuestionBeforeIt()
+    {
+        var languages = new Passage("languages-en", "kb", SourceKind.Faq, "Languages", "Q: Which languages? A: English or German; others with an OpenAI key.", 0.5);
+        var retriever = FindingNothing();
+        retriever.Setup(r => r.RetrieveAsync("acme", "does it speak other languages? spanish", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([languages]));
+
+        var found = await Over(retriever).ForAsync("acme", "Acme", "and spanish?", "en", () => Task.FromResult<string?>("hi! does it speak other languages? we have polish patients"), default);
+
+        Assert.Equal(["languages-en"], found.Passages.Select(p => p[1..p.IndexOf(']')]));
+        Assert.Empty(found.Unanswered);
+    }
+
+    [Theory]
+    [InlineData("and hubspot?")] // found on its own
+    [InlineData("how much is it?")] // no follow-up
+    public async Task TheEarlierMessageIsReadOnlyForAFollowUpThatFindsNothing(string text)
+    {
+        var crm = new Passage("crm-en", "kb", SourceKind.Faq, "CRM", "Q: Which CRM? A: HubSpot.", 0.5);
+        var retriever = FindingNothing();
+        retriever.Setup(r => r.RetrieveAsync("acme", "and hubspot?", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([crm]));
+        var read = false;
+
+        await Over(retriever).ForAsync("acme", "Acme", text, "en", () => { read = true; return Task.FromResult<string?>("does it work with salesforce?"); }, default);
+
+        Assert.False(read);
     }
 }

@@ -114,4 +114,17 @@ public sealed class DemoKnowledgeOverHttpTests : IAsyncLifetime
         Assert.Contains(answer, reply, StringComparison.Ordinal);
         Assert.Contains(promise, reply, StringComparison.Ordinal);
     }
+
+    /// <summary>"and spanish?" after the languages answer was met with "Got it, thanks", "und mit Pipedrive?" after the CRM answer likewise.</summary>
+    [Theory]
+    [InlineData("+447400123491", "does it speak other languages? we have a lot of polish patients", "and spanish?", "Spanish? It replies in English or German")]
+    [InlineData("+4915112345694", "Läuft das mit HubSpot?", "und mit Pipedrive?", "Pipedrive? SalesFlow hält HubSpot synchron")]
+    public async Task AFollowUpAboutSomethingElseIsAnsweredWithWhatTheKnowledgeSaysOnTheQuestionBefore(string from, string question, string followUp, string answer)
+    {
+        var first = await _app.Http.PostJsonAsync("/api/conversations", new { channel = "whatsapp", from, name = "Probe", message = question });
+
+        var reply = await _app.Http.PostJsonAsync($"/api/conversations/{first.Str("conversationId")}/messages", new { message = followUp });
+
+        Assert.StartsWith(answer, reply.Str("reply"), StringComparison.Ordinal);
+    }
 }

@@ -215,7 +215,7 @@ public sealed class RulesReplyGenerator : IReplyGenerator
             }
 
             var follow = intent == Intent.Pricing ? IntentQuestions[Intent.Pricing] : stateQuestions;
-            var said = Literal(string.Join(" ", answers));
+            var said = Literal((FollowUpQuestion.TermOf(request.LeadText) is { } term ? FollowUpQuestion.Echo(term) : "") + string.Join(" ", answers));
             if (unanswered == 0)
             {
                 return (said, Ask(follow));
@@ -396,8 +396,9 @@ public sealed class RulesReplyGenerator : IReplyGenerator
     /// <summary>How many of SalesFlow's latest messages a question is not repeated from.</summary>
     private const int RecentReplies = 2;
 
+    /// <remarks>None for a follow-up ("and spanish?"): the answer just given may be the one that applies to it as well.</remarks>
     private static IReadOnlyList<string> LatestReplies(ReplyRequest request) =>
-        [.. (request.History ?? []).Where(m => !m.FromLead).TakeLast(RecentReplies).Select(m => m.Text)];
+        FollowUpQuestion.TermOf(request.LeadText) is not null ? [] : [.. (request.History ?? []).Where(m => !m.FromLead).TakeLast(RecentReplies).Select(m => m.Text)];
 
     /// <summary>Whether one of SalesFlow's latest messages asked this question.</summary>
     private static bool AskedRecently(ReplyRequest request, string question)

@@ -1,0 +1,43 @@
+using System.Text.RegularExpressions;
+
+namespace SalesFlow.Core.Brain.Rules;
+
+/// <summary>
+/// A question that asks the previous one again about something else: "and spanish?" after "does it speak other
+/// languages?", "what about zoho?" after the CRM answer, "und Französisch?", "spanish too?". On its own it shares no word
+/// with the answer ("and spanish?" got "Got it, thanks"), so it is searched with the question before it, and the answer
+/// may be the one just given (it applies to the new thing as well).
+/// </summary>
+public static partial class FollowUpQuestion
+{
+    /// <summary>What the follow-up asks about ("spanish", "auf Französisch"), or null when the text is not one.</summary>
+    public static string? TermOf(string text)
+    {
+        var match = Opened().Match(text.Trim());
+        if (!match.Success)
+        {
+            match = Trailed().Match(text.Trim());
+        }
+
+        var term = match.Success ? match.Groups["term"].Value.Trim() : null;
+        return term is { Length: > 0 } && !NotAThing().IsMatch(term) && term.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length <= 4 ? term : null;
+    }
+
+    /// <summary>
+    /// "and spanish?", "what about zoho?", "how about for 10 users?", "und auf Französisch?", "was ist mit Pipedrive?"; not a
+    /// question of its own after "and" ("ok and is there a setup fee?" asks something new).
+    /// </summary>
+    [GeneratedRegex(@"^(?:(?:ok(?:ay)?|hm+|ah|cool|nice|great|gut|super|alles\s+klar|klar)[,.!]?\s+)?(?:and\s+what\s+about|and\s+how\s+about|what\s+about|how\s+about|and\s+also|and|also|plus|und\s+was\s+ist\s+mit|was\s+ist\s+mit|wie\s+ist\s+es\s+mit|wie\s+sieht'?s\s+mit|und\s+wie\s+sieht'?s\s+mit|und\s+mit|und|oder)\s+(?!(?:is|are|was|were|do|does|did|can|could|will|would|should|has|have|what|how|where|when|which|who|why|ist|sind|gibt|kann|können|muss|wie|wo|wann|welche\w*|wer|warum|geht|hat|habt|bietet|läuft|klappt|funktioniert|i|we|my|our|ich|wir|mein\w*|unser\w*)\b)(?<term>[^?.!,;:\n]{1,40}?)(?:\s+aus)?\s*\?+\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex Opened();
+
+    /// <summary>"spanish too?", "french as well?", "Spanisch auch?", "geht Französisch auch?".</summary>
+    [GeneratedRegex(@"^(?:(?:and|und|geht|gibt\s+es)\s+)?(?<term>[^?.!,;:\n]{1,30}?)\s+(?:too|as\s+well|also|auch|ebenfalls)\s*\?+\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex Trailed();
+
+    /// <summary>A person, a time or a filler is no topic of the knowledge: "and you?", "what about tomorrow?", "and then?".</summary>
+    [GeneratedRegex(@"^(?:you|u|yours|your\s+side|me|us|we|it|that|this|them|then|now|so|du|dir|dich|sie|ihnen|ihr|euch|wir|uns|das|dann|jetzt|so|today|tomorrow|tonight|next\s+\w+|this\s+\w+|monday|tuesday|wednesday|thursday|friday|saturday|sunday|morgen|heute|übermorgen|nächste\s+\w+|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|\d.*(?:am|pm|uhr)|the\s+(?:morning|afternoon|evening|weekend)|am\s+\w+|later|später|after|danach|vorher|before)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex NotAThing();
+
+    /// <summary>How a reply opens when it answers a follow-up: the thing asked about, as a question ("Spanish? …").</summary>
+    public static string Echo(string term) => char.ToUpperInvariant(term[0]) + term[1..] + "? ";
+}

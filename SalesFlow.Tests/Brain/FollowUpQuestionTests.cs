@@ -1,0 +1,51 @@
+using SalesFlow.Core.Brain;
+using SalesFlow.Core.Brain.Rules;
+using SalesFlow.Core.Channels;
+using SalesFlow.Core.Conversations;
+
+namespace SalesFlow.Tests.Brain;
+
+/// <summary>"and spanish?" after the languages answer was met with "Got it, thanks", "and what about zoho?" after the CRM answer with the team.</summary>
+public sealed class FollowUpQuestionTests
+{
+    [Theory]
+    [InlineData("and spanish?", "spanish")]
+    [InlineData("and what about zoho?", "zoho")]
+    [InlineData("ok how about for 10 users?", "for 10 users")]
+    [InlineData("und auf Französisch?", "auf Französisch")]
+    [InlineData("und mit Pipedrive?", "Pipedrive")]
+    [InlineData("Was ist mit Instagram?", "Instagram")]
+    [InlineData("wie sieht's mit Outlook aus?", "Outlook")]
+    [InlineData("spanish too?", "spanish")]
+    [InlineData("Spanisch auch?", "Spanisch")]
+    public void AQuestionAskedAgainAboutSomethingElseNamesIt(string text, string term) =>
+        Assert.Equal(term, FollowUpQuestion.TermOf(text));
+
+    [Theory]
+    [InlineData("ok and is there a setup fee?")]
+    [InlineData("and how long does the setup take?")]
+    [InlineData("und gibt es eine Testphase?")]
+    [InlineData("ok and you?")]
+    [InlineData("what about tomorrow?")]
+    [InlineData("how about thursday?")]
+    [InlineData("and then?")]
+    [InlineData("does it speak spanish?")]
+    [InlineData("and we have five people in the team, is that enough for it to be worth it?")]
+    public void AQuestionOfItsOwnATimeOrAPersonIsNoFollowUp(string text) =>
+        Assert.Null(FollowUpQuestion.TermOf(text));
+
+    [Fact]
+    public void AFollowUpIsAnsweredWithTheAnswerJustGivenWhenItAppliesToo()
+    {
+        const string passage = "[languages-en] Q: Which languages does it speak?\nA: It replies in English or German. With an OpenAI key it can answer in other languages as well.";
+        var first = RulesReplyGenerator.Generate(Request("does it speak other languages?", []) with { Knowledge = [passage] });
+        var history = new[] { new HistoryMessage(true, "does it speak other languages?", ChannelKind.WhatsApp, DateTimeOffset.UnixEpoch), new HistoryMessage(false, first, ChannelKind.WhatsApp, DateTimeOffset.UnixEpoch) };
+
+        var second = RulesReplyGenerator.Generate(Request("and spanish?", history) with { Knowledge = [passage] });
+
+        Assert.StartsWith("Spanish? It replies in English or German.", second, StringComparison.Ordinal);
+    }
+
+    private static ReplyRequest Request(string text, IReadOnlyList<HistoryMessage> history) =>
+        new(ConversationState.InterestQualification, ConversationState.InterestQualification, new MessageAnalysis("en", Intent.Other, Sentiment.Neutral, 0, 0.8), "Sophie", ChannelKind.WhatsApp, text, history.Count + 1, "Acme") { History = history };
+}
