@@ -52,8 +52,9 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
             var found = new List<Passage>();
             var firsts = new List<Passage>();
             var unanswered = new List<string>();
-            foreach (var query in QuestionsIn(leadText))
+            foreach (var question in QuestionsIn(leadText))
             {
+                var query = FactsSourceQuestion(question, language) ?? question;
                 var passages = (await knowledge.RetrieveAsync(clientId, query, Passages, ct)).Passages;
                 foreach (var variant in new[] { WithoutScope(query), AfterPreamble(query) }.OfType<string>())
                 {
@@ -65,9 +66,9 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
                 {
                     firsts.Add(passages.OrderByDescending(InLanguage).ThenByDescending(p => p.Score).First());
                 }
-                else if (AsksTheKnowledge(query))
+                else if (AsksTheKnowledge(question))
                 {
-                    unanswered.Add(query);
+                    unanswered.Add(question);
                 }
             }
 
@@ -111,6 +112,15 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
             return KnowledgeForReply.None;
         }
     }
+
+    /// <summary>
+    /// "how does it know our prices tho" is searched as what it asks, where the answers come from: its only content word,
+    /// "prices", found the price answer.
+    /// </summary>
+    private static string? FactsSourceQuestion(string question, string? language) =>
+        IntentRules.AsksWhereItsFactsComeFrom(LeadText.Parse(question))
+            ? (language == "de" ? "Woher kommen die Antworten? Kann es unsere Produkte lernen? Wissensdatenbank, FAQ, Dokumente" : "Where do the answers come from? Can it learn about our products? Knowledge base, FAQ, documents")
+            : null;
 
     /// <summary>What a message that names nothing the knowledge holds is taken to ask, if anything.</summary>
     private static string? FallbackQuestion(LeadText lead, string clientName, string? language) =>

@@ -27,7 +27,7 @@ public static class TextTerms
         brauch brauche brauchen braucht dafür dazu damit darauf
         aha ah oh hmm hm ja yes yeah yep nope nee lol haha tbh btw exactly roughly approximately approx ungefähr etwa circa ca genau
         wat wot u ur pls plz thx ya viel viele vielen help helfen läuft laufen sowas etwas wäre wären würde würden hätte hätten
-        halt eben überhaupt allerdings trotzdem sondern direkt directly
+        halt eben überhaupt allerdings trotzdem sondern direkt directly tho though
         unser unsere unseren unserem unserer unseres eurem eurer eures meine meinen meinem meiner deine deinen deinem deiner
         ihrem ihrer seine seinen seinem seiner mir mich dir dich ihm ihn kannst könntest sag sagen
         whats hows wheres whens whys whos thats theres heres im ive youre youve theyre lets

@@ -444,6 +444,11 @@ public sealed class LearntBrainTests
     [InlineData("Our problem is people call after 5pm and nobody answers, we lose those jobs", Intent.Interest)]
     [InlineData("Kunden rufen abends an und keiner geht ran", Intent.Interest)]
     [InlineData("Can you call me after 5pm?", Intent.Meeting)]
+    [InlineData("honestly we lose a ton of leads cuz we're out detailing and can't text back", Intent.Interest)]
+    [InlineData("ok cool. how long to set up", Intent.Question)]
+    [InlineData("how does it know our prices tho", Intent.Question)]
+    [InlineData("Woher kennt der Bot unsere Preise?", Intent.Question)]
+    [InlineData("how much does it cost tho", Intent.Pricing)]
     public void WhatTheLeadAskedForIsRead(string text, Intent expected) =>
         Assert.Equal(expected, TestBrain.Reader.Read(text).Intent);
 

@@ -276,4 +276,19 @@ public sealed class TurnKnowledgeTests
 
         Assert.False(read);
     }
+
+    /// <summary>"how does it know our prices tho" searched "prices" alone (the rest are stop words) and was given the price answer.</summary>
+    [Theory]
+    [InlineData("how does it know our prices tho", "en", "Where do the answers come from?")]
+    [InlineData("Woher kennt der Bot unsere Preise?", "de", "Woher kommen die Antworten?")]
+    public async Task AQuestionAboutWhereItsFactsComeFromIsSearchedAsThat(string text, string language, string searched)
+    {
+        var knowledgeBase = new Passage("knowledge", "kb", SourceKind.Faq, "Knowledge", "Q: Can it learn about our products? A: Upload your FAQs.", 0.7);
+        var retriever = FindingNothing();
+        retriever.Setup(r => r.RetrieveAsync("acme", It.Is<string>(q => q.StartsWith(searched, StringComparison.Ordinal)), It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([knowledgeBase]));
+
+        var found = await Over(retriever).ForAsync("acme", "Acme", text, language, TurnKnowledge.NoEarlierText, default);
+
+        Assert.Equal(["knowledge"], found.Passages.Select(p => p[1..p.IndexOf(']')]));
+    }
 }

@@ -65,6 +65,9 @@ public sealed class DemoKnowledgeOverHttpTests : IAsyncLifetime
     [InlineData("+4915112345691", "Was passiert, wenn ein Kunde etwas fragt, was das System nicht weiß?", "Es rät nicht")]
     [InlineData("+4915112345686", "Wir haben keine IT, ehrlich gesagt.", "Programmieren ist nicht nötig")]
     [InlineData("+4915112345681", "Hey, geht das auch mit WhatsApp?", "WhatsApp (Cloud API oder Twilio)")]
+    [InlineData("+447400123492", "how does it know our prices tho", "Upload your FAQs and documents")]
+    [InlineData("+4915112345695", "Woher kennt der Bot unsere Preise?", "Laden Sie Ihre FAQs und Dokumente")]
+    [InlineData("+447400123493", "ok cool. how long to set up", "one command (azd up)")]
     [InlineData("+4915112345675", "Hey! Wir sind ein Yogastudio in Köln. Kannst du mir sagen wie das bei euch funktioniert?", "SalesFlow beantwortet Ihre Anfragen")]
     public async Task AProductQuestionIsAnsweredFromTheDemoKnowledgeInTheLeadsLanguage(string from, string question, string answer)
     {

@@ -108,13 +108,15 @@ internal static partial class IntentRules
         "forget* to follow|forgot to follow|nobody follows up|no one follows up|never follow up",
         "forget to reply|forget to respond|forget to answer|forgot to reply|forgot to respond|forgot to answer",
         // "we lose jobs because we take too long to reply to quote requests" was met as an objection.
-        "lose|losing|lost|verlier*|verloren & jobs|customers|clients|deals|sales|business|orders|work|auftraege|kunden|geschaeft|umsatz & because|when|since|weil|wenn|da",
+        "lose|losing|lost|verlier*|verloren & jobs|customers|clients|deals|sales|business|orders|work|auftraege|kunden|geschaeft|umsatz & because|when|since|cuz|cause|coz|bc|weil|wenn|da",
+        // "honestly we lose a ton of leads cuz we're out detailing and can't text back" was met as an objection.
+        "we lose|we are losing|were losing|we lost|we keep losing|losing a lot of|losing lots of|losing so many & leads|enquiries|inquiries|prospects",
         "take too long|takes too long|took too long|too long to|too slow to|reply too late|respond too late|answer too late|zu lange|zu langsam|zu spaet & reply|respond|answer|get back|antwort*|reagier*|melden",
         "biggest issue|biggest problem|main issue|main problem|our problem is|our issue is|biggest headache & we|us|our|were",
         // Unanswered messages are the lead's own pain only when its own team leaves them ("I wrote twice and nobody
         // answers" is a complaint about the business).
         "nobody answers|no one answers|nobody replies|no one replies|nobody responds|no one responds|go unanswered|goes unanswered|slow to respond|slow to reply|nobody picks up|no one picks up|miss calls|missed calls|missing calls & we|us|our|were",
-        "cant answer|cannot answer|cant reply|cant respond|cant pick up|cant get back & we|us|our|were|my guys|my team|my staff|my people|my reps|my techs|my crew",
+        "cant answer|cannot answer|cant reply|cant respond|cant pick up|cant get back|cant text back|cant call back|cant write back & we|us|our|were|my guys|my team|my staff|my people|my reps|my techs|my crew",
         "doesnt do|does not do|dont do|cant do|cannot do & well|properly|good|great|reliably", "groesste problem|groesstes problem|hauptproblem|unser problem ist", "problem & dass|that & wir|uns|unser*|we|us|our",
         "erst am naechsten tag|erst am naechsten morgen|next day|next morning|till morning|until morning & antwort*|beantwort*|answer*|repl*|respon*", "schaff* & nicht & alle|anfragen|beantwort*|antwort*|nachricht*",
         "niemand antwortet|keiner antwortet|unbeantwortet & wir|uns|unser*",
@@ -869,6 +871,17 @@ internal static partial class IntentRules
         "koennt ihr|koennen sie|kannst du|can you|could you|do you & google kalender|outlook|kalender eintrag*|in unseren kalender|in unserem kalender|eintragen|synchronisier*|google calendar|our calendar|sync*"
             + " & !mir|mich|me|invite|einladung");
 
+    private static readonly PhraseRuleSet FactsSource = new(
+        "how does it know|how would it know|how will it know|how does the bot know|how does the system know|how does your bot know|how does the ai know|where does it get|where would it get"
+            + " & our|my|the",
+        "woher weiss|woher kennt|woher hat|woher nimmt|woher bekommt|wie kennt & es|das system|der bot|die ki|das tool");
+
+    /// <summary>
+    /// Whether the lead asks how the assistant knows its business ("how does it know our prices tho", "Woher kennt der
+    /// Bot unsere Preise?"): a question about the knowledge base, not about our price.
+    /// </summary>
+    public static bool AsksWhereItsFactsComeFrom(LeadText lead) => FactsSource.IsMatch(lead.Words);
+
     /// <summary>Whether the lead asks what the product does with appointments or calls (<see cref="FeatureQuestion"/>), naming no time.</summary>
     public static bool AsksWhatTheProductDoes(LeadText lead) =>
         FeatureQuestion.IsMatch(lead.Words) && !TimeSlot.IsMatch(lead.Words) && !HasClockTime(lead.Words);
@@ -1089,6 +1102,23 @@ internal static partial class IntentRules
         "wondering", "i wonder", "like to know", "want to know", "wuerde gerne wissen", "moechte wissen", "frage mich",
         "quick question", "kurze frage", "eine frage", "a question");
 
+    /// <summary>
+    /// A last sentence of three words or more that opens with a question word, asked without a question mark: "ok cool. how
+    /// long to set up" was read as nothing in particular and met with "that's a fair point".
+    /// </summary>
+    private static bool EndsWithAQuestion(LeadText lead)
+    {
+        var end = lead.Original.TrimEnd();
+        var breakAt = end.LastIndexOfAny(['.', '!', '\n']);
+        if (breakAt <= 0 || breakAt == end.Length - 1 || !char.IsWhiteSpace(end[breakAt + 1]))
+        {
+            return false;
+        }
+
+        var last = LeadText.Parse(end[(breakAt + 1)..]).Words;
+        return last.Count >= 3 && QuestionStarters.Contains(last[0]);
+    }
+
     public static (Intent Intent, double Confidence) Classify(LeadText lead)
     {
         var words = lead.Words;
@@ -1098,7 +1128,7 @@ internal static partial class IntentRules
         }
 
         var scores = new Dictionary<Intent, double>();
-        var isQuestion = lead.QuestionMarks > 0 || QuestionStarters.Contains(words[0]) || Wondering.IsMatch(words);
+        var isQuestion = lead.QuestionMarks > 0 || QuestionStarters.Contains(words[0]) || Wondering.IsMatch(words) || EndsWithAQuestion(lead);
         var starts = new List<int>();
 
         void Add(Intent intent, double weight, int cues = 1)
@@ -1177,6 +1207,13 @@ internal static partial class IntentRules
 
         if (scores.ContainsKey(Intent.Meeting) && isQuestion && AsksWhatTheProductDoes(lead))
         {
+            scores.Remove(Intent.Meeting);
+        }
+
+        // "how does it know our prices tho" asks where the assistant's facts come from, not what it costs.
+        if (isQuestion && AsksWhereItsFactsComeFrom(lead))
+        {
+            scores.Remove(Intent.Pricing);
             scores.Remove(Intent.Meeting);
         }
 
