@@ -449,6 +449,9 @@ public sealed class LearntBrainTests
     [InlineData("how does it know our prices tho", Intent.Question)]
     [InlineData("Woher kennt der Bot unsere Preise?", Intent.Question)]
     [InlineData("how much does it cost tho", Intent.Pricing)]
+    [InlineData("Die meisten Kunden rufen bei uns an, WhatsApp kommt aber immer mehr", Intent.Interest)]
+    [InlineData("most of our customers just call us tbh, but whatsapp is picking up", Intent.Interest)]
+    [InlineData("ok schade. Und was bringt mir das dann genau?", Intent.Question)]
     public void WhatTheLeadAskedForIsRead(string text, Intent expected) =>
         Assert.Equal(expected, TestBrain.Reader.Read(text).Intent);
 

@@ -68,6 +68,10 @@ public sealed class DemoKnowledgeOverHttpTests : IAsyncLifetime
     [InlineData("+447400123492", "how does it know our prices tho", "Upload your FAQs and documents")]
     [InlineData("+4915112345695", "Woher kennt der Bot unsere Preise?", "Laden Sie Ihre FAQs und Dokumente")]
     [InlineData("+447400123493", "ok cool. how long to set up", "one command (azd up)")]
+    [InlineData("+4915112345696", "Die meisten Kunden rufen bei uns an, WhatsApp kommt aber immer mehr", "Telefonanrufe nimmt es nicht an")]
+    [InlineData("+447400123494", "most of our customers just call us tbh, but whatsapp is picking up", "it does not take phone calls")]
+    [InlineData("+447400123495", "whats in it for me then", "SalesFlow answers your leads")]
+    [InlineData("+4915112345697", "Und wer richtet das ein? Ich hab keine Ahnung von Azure", "Mit einem Befehl (azd up)")]
     [InlineData("+4915112345675", "Hey! Wir sind ein Yogastudio in Köln. Kannst du mir sagen wie das bei euch funktioniert?", "SalesFlow beantwortet Ihre Anfragen")]
     public async Task AProductQuestionIsAnsweredFromTheDemoKnowledgeInTheLeadsLanguage(string from, string question, string answer)
     {

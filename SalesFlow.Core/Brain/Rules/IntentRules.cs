@@ -78,6 +78,8 @@ internal static partial class IntentRules
         "what happens|what would happen|was passiert|was geschieht & if|when|wenn|falls",
         // "Kannst du mir kurz erklären was ihr genau macht?" (a clause's word order) was thanked and asked what to improve.
         "was ihr genau macht|was ihr macht|was ihr so macht|was ihr anbietet|was sie genau machen|was sie anbieten|was genau ihr",
+        // "ok schade. Und was bringt mir das dann genau?" was told the team would be asked.
+        "was bringt mir das|was bringt uns das|was bringt mir das ding|was habe ich davon|was haben wir davon|whats in it for me|whats in it for us|what do i get out of it|what do we get out of it",
         "what|wat & you guys|u guys|yall|you all & do|offer|sell",
         // "was unterscheidet euch von chatgpt?" was read as a support case (0.54) and apologised to.
         // Only in a question's words: "better than", "anders als" are as often a statement ("unser altes Tool war besser als …").
@@ -211,6 +213,8 @@ internal static partial class IntentRules
         "not techy|not technical|not tech savvy|not very techy|not very technical|not a tech person|not a techie|not good with tech|not good with computers|not great with tech|not great with computers|no tech skills|no technical skills|no technical background",
         "no it department|no it person|no it team|no developers|no developer|no programmer|no programmers|dont have a developer|dont have developers|dont have an it|dont have any developers|no coding|cant code|cannot code|dont code",
         "sounds complicated|seems complicated|looks complicated|sounds too technical|sounds technical|klingt kompliziert|klingt ziemlich kompliziert|klingt sehr kompliziert|wirkt kompliziert|zu kompliziert fuer mich|kompliziert fuer mich|kompliziert fuer uns|klingt technisch",
+        // "Und wer richtet das ein? Ich hab keine Ahnung von Azure".
+        "keine ahnung von azure|keine ahnung von it|keine ahnung von computern|kenne mich mit azure nicht aus|kenn mich mit azure nicht aus|no idea about azure|dont know azure|never used azure|no clue about azure|dont know anything about azure",
         "keine ahnung von technik|nicht technisch|technisch nicht so|technisch nicht fit|kein techniker|keine techniker|keine it|keinen entwickler|keine entwickler|keinen programmierer|keine programmierer|nicht programmieren|kann nicht programmieren|koennen nicht programmieren");
 
     /// <summary>Whether the lead describes a pain in its own work (<see cref="Pain"/>) rather than a fault in the product.</summary>
@@ -448,6 +452,8 @@ internal static partial class IntentRules
         // "Our problem is people call after 5pm and nobody answers, we lose those jobs" was offered slots after 5 PM.
         "clients|customers|patients|guests|people|callers|kunden|kundinnen|patienten|leute|anrufer & call|calls|calling|ring|phone|anrufen|ruft|rufen & after|before|at night|nobody|no one|noone|niemand|keiner|nach|abends|nachts|and we|und wir"
             + " & !can we|can i|could we|could i|id like|i would like|we would like|want to|lets|koennen wir|kann ich|moechte|moechten|wuerde gern|wuerden gern|demo|call with you|call me|ruf mich|rufen sie mich",
+        // "Die meisten Kunden rufen bei uns an, WhatsApp kommt aber immer mehr" was a support case handed to a colleague.
+        CustomersCallingPhrase,
         // "Leute schreiben mir ständig auf Insta und WhatsApp wegen Terminen" was offered demo slots.
         "clients|customers|patients|guests|people|kunden|kundinnen|patienten|gaeste|leute & schreiben|schreibt|fragen|fragt|message|messages|messaging|ask|asking|text|texting|write|writing|dm & termin*|appointment*|booking*|reservation*|slots"
             + " & !can we|can i|could we|could i|id like|i would like|we would like|want to|lets|koennen wir|kann ich|moechte|moechten|wuerde gern|wuerden gern|demo|call with you");
@@ -487,6 +493,16 @@ internal static partial class IntentRules
         "vor allem|meistens|hauptsaechlich|ueberwiegend|viele|oft|typische|die ueblichen|immer wieder|immer die gleichen"
             + " & fragen zu|fragen nach|fragen wegen|fragen ueber|anfragen zu|anfragen wegen|anfragen nach"
             + " & !ich habe|ich haette|wir haben|wir haetten|habe ich|haette ich|haetten wir|meine frage|eine frage|kurze frage");
+
+    /// <summary>The lead's customers reaching it by phone: "Die meisten Kunden rufen bei uns an", "most customers just call us".</summary>
+    private const string CustomersCallingPhrase =
+        "clients|customers|patients|guests|people|callers|kunden|kundinnen|patienten|leute|anrufer & call us|calling us|phone us|ring us|call in|mostly call|usually call|just call|prefer to call|rufen uns an|rufen bei uns an|rufen meistens an|rufen meist an|rufen eher an|rufen lieber an|rufen halt an|telefonieren lieber"
+        + " & !can we|can i|could we|could i|id like|i would like|we would like|want to|lets|koennen wir|kann ich|moechte|moechten|wuerde gern|wuerden gern|demo|call with you|call me|ruf mich|rufen sie mich";
+
+    private static readonly PhraseRuleSet CustomersCalling = new(CustomersCallingPhrase);
+
+    /// <summary>Whether the lead's customers mostly call it (<see cref="CustomersCallingPhrase"/>): SalesFlow takes no calls, which it should hear.</summary>
+    public static bool DescribesCustomersCalling(LeadText lead) => CustomersCalling.IsMatch(lead.Words);
 
     /// <summary>Whether the lead describes its own customers booking (<see cref="CustomersBooking"/>).</summary>
     public static bool DescribesCustomersBooking(LeadText lead) => CustomersBooking.IsMatch(lead.Words);
