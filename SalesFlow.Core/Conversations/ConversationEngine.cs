@@ -62,7 +62,8 @@ public sealed class ConversationEngine(
     MeetingDialogue meetings,
     Recommendations.RecommendationService recommendations,
     LeadScoreRefresher scores,
-    Analytics.ITurnObserver turnObserver)
+    Analytics.ITurnObserver turnObserver,
+    LeadTurnGate gate)
 {
     /// <summary>The most characters of a turn (one message or a burst) the brain reads; the chat API takes messages of this size.</summary>
     public const int MaxTurnText = 4000;
@@ -76,6 +77,7 @@ public sealed class ConversationEngine(
     {
         using var scope = logger.BeginScope("client {ClientId} lead {LeadId}", clientId, leadId);
         var started = Stopwatch.GetTimestamp();
+        using var turn = await gate.EnterAsync(clientId, leadId, ct);
         for (var attempt = 1; ; attempt++)
         {
             try
@@ -211,7 +213,13 @@ public sealed class ConversationEngine(
             : null;
         if (meetingTurn is not null)
         {
-            (reply, verdict) = await replies.WriteFixedAsync(lead, answered, OutboxPurpose.Reply, await Addressed(meetingTurn.Text), client.Name, null, policy, now, ct);
+            // The product questions asked beside the meeting wish are answered before the times.
+            var asked = TurnKnowledge.ProductQuestionsIn(text);
+            var found = await knowledge.ForQuestionsAsync(clientId, client.Name, asked, analysis.Language, ct);
+            var meetingText = RulesReplyGenerator.AnswersBeside(found, asked.Count, analysis.Language, !answered.Channel.IsShortForm(), ReplyText.ShortFormLimit - meetingTurn.Text.Length - 2) is { } answers
+                ? answers + (answered.Channel.IsShortForm() ? " " : "\n\n") + meetingTurn.Text
+                : meetingTurn.Text;
+            (reply, verdict) = await replies.WriteFixedAsync(lead, answered, OutboxPurpose.Reply, await Addressed(meetingText), client.Name, found.Passages, null, policy, now, ct);
             if (meetingTurn.Booked && turned.State != ConversationState.ClosingAttempt && SalesStateMachine.IsAllowed(turned.State, ConversationState.ClosingAttempt))
             {
                 (next, reason) = (ConversationState.ClosingAttempt, "meeting booked");
@@ -220,11 +228,11 @@ public sealed class ConversationEngine(
         }
         else if (reading?.FixedReply is { } shortReply && ReplyWriter.PurposeOf(lead, wasEscalated, consent) is OutboxPurpose.Reply)
         {
-            (reply, verdict) = await replies.WriteFixedAsync(lead, answered, OutboxPurpose.Reply, await Addressed(shortReply), client.Name, checkBackAt is { } promised ? FollowUps.CheckBack.MetadataFor(promised) : null, policy, now, ct);
+            (reply, verdict) = await replies.WriteFixedAsync(lead, answered, OutboxPurpose.Reply, await Addressed(shortReply), client.Name, [], checkBackAt is { } promised ? FollowUps.CheckBack.MetadataFor(promised) : null, policy, now, ct);
         }
         else if (ReplyWriter.PurposeOf(lead, wasEscalated, consent) is OutboxPurpose.OptInConfirmation)
         {
-            (reply, verdict) = await replies.WriteFixedAsync(lead, answered, OutboxPurpose.OptInConfirmation, await Addressed(ConsentTexts.OptIn(lead.Language, lead.AddressedAs, client.Name)), client.Name, null, policy, now, ct);
+            (reply, verdict) = await replies.WriteFixedAsync(lead, answered, OutboxPurpose.OptInConfirmation, await Addressed(ConsentTexts.OptIn(lead.Language, lead.AddressedAs, client.Name)), client.Name, [], null, policy, now, ct);
         }
         else if (ReplyWriter.PurposeOf(lead, wasEscalated, consent) is { } purpose)
         {

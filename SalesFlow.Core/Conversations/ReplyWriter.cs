@@ -49,11 +49,12 @@ public sealed class ReplyWriter(IReplyGenerator replies, ComplianceGate complian
     /// compliance filter, under the same id and key a brain reply to <paramref name="answered"/> would get.
     /// </summary>
     /// <param name="metadata">Kept on the reply's copy in the conversation (a promised check-back time); null for none.</param>
-    public async Task<(OutboxItem Reply, ComplianceResult Verdict)> WriteFixedAsync(Lead lead, Message answered, string purpose, string text, string clientName, IReadOnlyDictionary<string, string>? metadata, CompliancePolicy policy, DateTimeOffset now, CancellationToken ct)
+    /// <param name="knowledge">The passages the text quotes (product answers beside meeting times), which the compliance filter checks figures against.</param>
+    public async Task<(OutboxItem Reply, ComplianceResult Verdict)> WriteFixedAsync(Lead lead, Message answered, string purpose, string text, string clientName, IReadOnlyList<string> knowledge, IReadOnlyDictionary<string, string>? metadata, CompliancePolicy policy, DateTimeOffset now, CancellationToken ct)
     {
         var german = string.Equals(lead.Language, "de", StringComparison.OrdinalIgnoreCase);
         text = answered.Channel.IsShortForm() ? text : ReplyText.AsEmail(text, PersonName.SalutationOf(lead.Name, german), clientName, german);
-        var input = new ComplianceInput(text, answered.Channel, purpose, answered.Text, [], ContactsOf(lead, answered), text, policy);
+        var input = new ComplianceInput(text, answered.Channel, purpose, answered.Text, knowledge, ContactsOf(lead, answered), text, policy);
         var verdict = compliance.Check(input);
         var reply = await StoreAsync(lead, answered, verdict.Text, purpose, metadata, now, ct);
         await compliance.RecordAsync(reply, input, verdict, "rules", now, ct);

@@ -115,6 +115,20 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
     }
 
     /// <summary>
+    /// The questions of a message that ask the knowledge, asked with a question mark: what is answered beside a wish the
+    /// reply meets with fixed text (meeting times). "Can we do a call on Tuesday?" is none (it finds the calendar FAQ, which
+    /// is no answer to it).
+    /// </summary>
+    public static IReadOnlyList<string> ProductQuestionsIn(string text) => [.. QuestionsIn(text).Where(q => q.EndsWith('?') && AsksTheKnowledge(q))];
+
+    /// <summary>
+    /// The knowledge for <see cref="ProductQuestionsIn"/>: an e-mail asking three things and for a call next week was sent
+    /// the times alone.
+    /// </summary>
+    public Task<KnowledgeForReply> ForQuestionsAsync(string clientId, string clientName, IReadOnlyList<string> questions, string? language, CancellationToken ct) =>
+        questions.Count == 0 ? Task.FromResult(KnowledgeForReply.None) : ForAsync(clientId, clientName, string.Join('\n', questions), language, NoEarlierText, ct);
+
+    /// <summary>
     /// "how does it know our prices tho" is searched as what it asks, where the answers come from: its only content word,
     /// "prices", found the price answer.
     /// </summary>

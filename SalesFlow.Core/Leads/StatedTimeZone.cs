@@ -34,6 +34,21 @@ public static partial class StatedTimeZone
         ["vancouver"] = "America/Vancouver", ["sydney"] = "Australia/Sydney", ["melbourne"] = "Australia/Melbourne",
         ["dubai"] = "Asia/Dubai", ["singapore"] = "Asia/Singapore", ["tokyo"] = "Asia/Tokyo", ["japan"] = "Asia/Tokyo",
         ["mumbai"] = "Asia/Kolkata", ["india"] = "Asia/Kolkata", ["sao paulo"] = "America/Sao_Paulo",
+        ["bristol"] = "Europe/London", ["birmingham"] = "Europe/London", ["leeds"] = "Europe/London", ["liverpool"] = "Europe/London",
+        ["sheffield"] = "Europe/London", ["nottingham"] = "Europe/London", ["leicester"] = "Europe/London", ["brighton"] = "Europe/London",
+        ["glasgow"] = "Europe/London", ["edinburgh"] = "Europe/London", ["cardiff"] = "Europe/London", ["belfast"] = "Europe/London",
+        ["newcastle"] = "Europe/London", ["scotland"] = "Europe/London", ["wales"] = "Europe/London", ["cork"] = "Europe/Dublin", ["galway"] = "Europe/Dublin",
+        ["bremen"] = "Europe/Berlin", ["hannover"] = "Europe/Berlin", ["hanover"] = "Europe/Berlin", ["nuernberg"] = "Europe/Berlin",
+        ["nuremberg"] = "Europe/Berlin", ["essen"] = "Europe/Berlin", ["dortmund"] = "Europe/Berlin", ["bonn"] = "Europe/Berlin",
+        ["mainz"] = "Europe/Berlin", ["freiburg"] = "Europe/Berlin", ["heidelberg"] = "Europe/Berlin", ["mannheim"] = "Europe/Berlin",
+        ["karlsruhe"] = "Europe/Berlin", ["augsburg"] = "Europe/Berlin", ["muenster"] = "Europe/Berlin", ["kiel"] = "Europe/Berlin",
+        ["rostock"] = "Europe/Berlin", ["potsdam"] = "Europe/Berlin", ["wiesbaden"] = "Europe/Berlin", ["graz"] = "Europe/Vienna",
+        ["salzburg"] = "Europe/Vienna", ["linz"] = "Europe/Vienna", ["innsbruck"] = "Europe/Vienna", ["genf"] = "Europe/Zurich",
+        ["geneva"] = "Europe/Zurich", ["luzern"] = "Europe/Zurich", ["lucerne"] = "Europe/Zurich", ["lausanne"] = "Europe/Zurich",
+        ["san diego"] = "America/Los_Angeles", ["oakland"] = "America/Los_Angeles", ["sacramento"] = "America/Los_Angeles",
+        ["las vegas"] = "America/Los_Angeles", ["philadelphia"] = "America/New_York", ["detroit"] = "America/Detroit",
+        ["minneapolis"] = "America/Chicago", ["nashville"] = "America/Chicago", ["new orleans"] = "America/Chicago",
+        ["salt lake city"] = "America/Denver", ["montreal"] = "America/Toronto", ["calgary"] = "America/Edmonton",
     };
 
     /// <summary>Written in capitals these name one zone; "CST" (China or US Central) and "IST" (India, Ireland, Israel) do not.</summary>
@@ -119,6 +134,10 @@ public static partial class StatedTimeZone
     [GeneratedRegex(@"\b(eastern|central|mountain|pacific|uk|london|berlin|german|deutscher)\s+(?:time|zeit)\b")]
     private static partial Regex RegionTime();
 
-    [GeneratedRegex(@"\b(?:i'?m|i am|we'?re|we are|i live|we live|living|based|located|ich wohne|wir wohnen|ich bin|wir sind|wir sitzen|ich lebe|wohnhaft)\s+(?:in|aus|near|bei)\s+(?<place>[a-z][a-z ]{1,40})")]
+    /// <summary>
+    /// "I'm in Chicago", "ich wohne in München", and where the lead's business is: "three clinics around Bristol", "a car
+    /// detailing biz in san diego", "Malerbetrieb in Hamburg" (an e-mail lead there was offered Berlin's times).
+    /// </summary>
+    [GeneratedRegex(@"\b(?:(?:i'?m|i am|we'?re|we are|i live|we live|living|based|located|here|ich wohne|wir wohnen|ich bin|wir sind|wir sitzen|ich lebe|wohnhaft)\s+(?:in|aus|near|bei)|[a-z]*(?:company|business|biz|shop|store|stores|clinic|clinics|practice|practices|office|offices|studio|studios|salon|firm|agency|restaurant|cafe|gym|school|locations|branches|betrieb|praxis|praxen|kanzlei|buero|laden|firma|standorte|filialen|geschaeft)\s+(?:in|around|near|across|outside|aus|bei|im raum))\s+(?<place>[a-z][a-z ]{1,40})")]
     private static partial Regex Location();
 }

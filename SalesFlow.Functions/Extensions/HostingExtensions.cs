@@ -60,6 +60,7 @@ public static class HostingExtensions
         services.AddSingleton<TurnKnowledge>();
         services.AddSingleton<TurnMemory>();
         services.AddSingleton<ReplyWriter>();
+        services.AddSingleton<LeadTurnGate>();
         services.AddSingleton<ConversationEngine>();
         services.AddMeetingDialogue();
         services.AddQualification();

@@ -452,6 +452,7 @@ public sealed class LearntBrainTests
     [InlineData("Die meisten Kunden rufen bei uns an, WhatsApp kommt aber immer mehr", Intent.Interest)]
     [InlineData("most of our customers just call us tbh, but whatsapp is picking up", Intent.Interest)]
     [InlineData("ok schade. Und was bringt mir das dann genau?", Intent.Question)]
+    [InlineData("Can it answer questions about our treatments and prices from our own info?", Intent.Question)]
     public void WhatTheLeadAskedForIsRead(string text, Intent expected) =>
         Assert.Equal(expected, TestBrain.Reader.Read(text).Intent);
 

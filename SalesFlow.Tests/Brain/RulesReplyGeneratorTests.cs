@@ -960,6 +960,21 @@ public sealed class RulesReplyGeneratorTests
     private Task<string> Generate(ConversationState state, Intent intent, string language, string? name, ChannelKind channel, int turn, string text) =>
         _generator.GenerateAsync(Request(state, intent, language, name, channel, turn, text, "Acme GmbH"), CancellationToken.None);
 
+    /// <summary>An e-mail asking about GDPR and for a call was sent the times alone: the answers go before them.</summary>
+    [Fact]
+    public void AnswersBesideAFixedReplyAreTheKnowledgesWithTheRestLeftToTheTeam()
+    {
+        var found = new KnowledgeForReply(["[gdpr] Q: Is it GDPR compliant? A: It runs in your own Azure subscription."], ["Does it work with Cliniko?"]);
+
+        var email = RulesReplyGenerator.AnswersBeside(found, 2, "en", email: true, room: 0);
+        var chat = RulesReplyGenerator.AnswersBeside(found, 2, "en", email: false, room: 200);
+
+        Assert.Equal("It runs in your own Azure subscription. As for your other question, I'm checking that with the team and will get back to you.", email);
+        Assert.Equal("It runs in your own Azure subscription.", chat);
+        Assert.Null(RulesReplyGenerator.AnswersBeside(found, 2, "en", email: false, room: 20)); // does not fit whole beside the times
+        Assert.Null(RulesReplyGenerator.AnswersBeside(KnowledgeForReply.None, 1, "en", email: true, room: 0));
+    }
+
     private static ReplyRequest Request(ConversationState state, Intent intent, string language, string? name, ChannelKind channel, int turn, string text, string client) =>
         new(state, state, new MessageAnalysis(language, intent, Sentiment.Neutral, 0, 0.8), name, channel, text, turn, client);
 }

@@ -134,4 +134,30 @@ public sealed class DemoKnowledgeOverHttpTests : IAsyncLifetime
 
         Assert.StartsWith(answer, reply.Str("reply"), StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// A physio group's e-mail asked three things and for a call next week, and was sent the times alone (in Berlin's time,
+    /// though it wrote from Bristol).
+    /// </summary>
+    [Fact]
+    public async Task AnEMailAskingForACallAndAboutTheProductGetsTheAnswersBeforeTheTimesInItsZone()
+    {
+        const string message = "Hi there,\n\nI run Northstar Physio, three clinics around Bristol.\n\n1) Is it GDPR compliant?\n2) Does it work with Cliniko?\n\nAlso, would it be possible to have a quick call next week?\n\nThanks,\nPriya";
+
+        var reply = (await _app.Http.PostJsonAsync("/api/conversations", new { channel = "email", from = "priya@northstar.example", name = "Priya Shah", message })).Str("reply");
+
+        Assert.Contains("your own Azure subscription", reply, StringComparison.Ordinal);
+        Assert.Contains("As for your other question, I'm checking that with the team", reply, StringComparison.Ordinal);
+        Assert.Contains("(Times in Europe/London)", reply, StringComparison.Ordinal);
+        Assert.True(reply.IndexOf("Azure subscription", StringComparison.Ordinal) < reply.IndexOf("(Times in", StringComparison.Ordinal), reply);
+    }
+
+    [Fact]
+    public async Task AChatMessageAskingAboutTheProductAndForATimeGetsTheAnswerWithTheMeeting()
+    {
+        var reply = (await _app.Http.PostJsonAsync("/api/conversations", new { channel = "whatsapp", from = "+447400123496", name = "Probe", message = "does it work with whatsapp? and can we do a call tomorrow?" })).Str("reply");
+
+        Assert.StartsWith("WhatsApp (Cloud API or Twilio)", reply, StringComparison.Ordinal);
+        Assert.Contains("(Times in Europe/London)", reply, StringComparison.Ordinal);
+    }
 }

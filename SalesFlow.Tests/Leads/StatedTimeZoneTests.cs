@@ -17,6 +17,10 @@ public sealed class StatedTimeZoneTests
     [InlineData("My time zone is Europe/Lisbon", "Europe/Lisbon")]
     [InlineData("I live in the UK", "Europe/London")]
     [InlineData("Termin um 10 Uhr MEZ?", "Europe/Berlin")]
+    [InlineData("I run Northstar Physio, three clinics around Bristol.", "Europe/London")]
+    [InlineData("yo whats up. we run a car detailing biz in san diego, 3 vans", "America/Los_Angeles")]
+    [InlineData("Moin! Wir sind ein Malerbetrieb in Hamburg, 8 Leute", "Europe/Berlin")]
+    [InlineData("hi we're a plumbing company in leeds", "Europe/London")]
     public void A_place_or_zone_the_lead_names_is_its_IANA_zone(string text, string zone) =>
         Assert.Equal(zone, StatedTimeZone.Find(text));
 
@@ -26,6 +30,8 @@ public sealed class StatedTimeZoneTests
     [InlineData("It's 3pm CST")] // China or US Central: ambiguous
     [InlineData("est-ce possible ?")] // lower case: a word, not a zone
     [InlineData("I'm in the United States")] // several zones
+    [InlineData("our company in the long run needs this")] // no place
+    [InlineData("we have a shop in town")]
     [InlineData("")]
     public void Nothing_or_an_ambiguous_zone_is_no_zone(string text) =>
         Assert.Null(StatedTimeZone.Find(text));

@@ -121,7 +121,8 @@ public sealed class EngineTestBed : IDisposable
             new SalesFlow.Core.Recommendations.RecommendationService(
                 new SqliteRecommendationStore(Temp.Db), turnStore, Profiles, Leads, clients.Object, Meetings, new SqliteLeadOutcomeStore(Temp.Db), Clock, NullLogger<SalesFlow.Core.Recommendations.RecommendationService>.Instance),
             new LeadScoreRefresher(Leads, turnStore, Profiles, Scores, new SqliteLeadScoreModelStore(Temp.Db), IntegrationEvents.Object, Clock, NullLogger<LeadScoreRefresher>.Instance),
-            new SalesFlow.Core.Analytics.AnalyticsRecorder(new SqliteAnalyticsStore(Temp.Db, Clock), Leads, NullLogger<SalesFlow.Core.Analytics.AnalyticsRecorder>.Instance));
+            new SalesFlow.Core.Analytics.AnalyticsRecorder(new SqliteAnalyticsStore(Temp.Db, Clock), Leads, NullLogger<SalesFlow.Core.Analytics.AnalyticsRecorder>.Instance),
+            new LeadTurnGate());
     }
 
     /// <summary>The follow-up service on the same stores (rules texts, real compliance gate).</summary>

@@ -890,11 +890,14 @@ internal static partial class IntentRules
     private static readonly PhraseRuleSet FactsSource = new(
         "how does it know|how would it know|how will it know|how does the bot know|how does the system know|how does your bot know|how does the ai know|where does it get|where would it get"
             + " & our|my|the",
-        "woher weiss|woher kennt|woher hat|woher nimmt|woher bekommt|wie kennt & es|das system|der bot|die ki|das tool");
+        "woher weiss|woher kennt|woher hat|woher nimmt|woher bekommt|wie kennt & es|das system|der bot|die ki|das tool",
+        // "Can it answer questions about our treatments and prices from our own info?" found the price answer.
+        "answer|answers|reply|respond|know|learn & from our|using our|based on our|with our own & info|information|data|website|site|documents|docs|faqs|faq|price list|menu|catalog|catalogue",
+        "antwort*|beantwort*|lernen|lernt|kennen & aus unseren|mit unseren|anhand unserer|auf basis unserer|aus unserer & infos|informationen|daten|webseite|website|dokumente*|faqs|preisliste*|unterlagen|speisekarte");
 
     /// <summary>
     /// Whether the lead asks how the assistant knows its business ("how does it know our prices tho", "Woher kennt der
-    /// Bot unsere Preise?"): a question about the knowledge base, not about our price.
+    /// Bot unsere Preise?", "can it answer … from our own info?"): a question about the knowledge base, not about our price.
     /// </summary>
     public static bool AsksWhereItsFactsComeFrom(LeadText lead) => FactsSource.IsMatch(lead.Words);
 
@@ -1226,11 +1229,11 @@ internal static partial class IntentRules
             scores.Remove(Intent.Meeting);
         }
 
-        // "how does it know our prices tho" asks where the assistant's facts come from, not what it costs.
-        if (isQuestion && AsksWhereItsFactsComeFrom(lead))
+        // "how does it know our prices tho" asks where the assistant's facts come from, not what it costs (one question:
+        // beside another, the price may be asked for as well).
+        if (isQuestion && lead.QuestionMarks <= 1 && AsksWhereItsFactsComeFrom(lead))
         {
             scores.Remove(Intent.Pricing);
-            scores.Remove(Intent.Meeting);
         }
 
         // "Hi, thanks for reaching out": a short message that opens with a greeting is a greeting.

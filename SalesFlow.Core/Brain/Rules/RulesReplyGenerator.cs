@@ -338,6 +338,28 @@ public sealed class RulesReplyGenerator : IReplyGenerator
             && !IntentRules.AsksForAnotherLanguage(lead) && !IntentRules.AsksForMaterials(lead) && !OffersTheNextStep(request, lead);
     }
 
+    /// <summary>
+    /// What the knowledge says to the <paramref name="asked"/> product questions beside a wish answered with fixed text
+    /// (meeting times), to go before it: up to three answers in an e-mail, the questions nothing was found for said to be
+    /// checked with the team; one in a chat message, when it fits whole in <paramref name="room"/> characters. Null when the
+    /// knowledge answers none.
+    /// </summary>
+    public static string? AnswersBeside(KnowledgeForReply found, int asked, string language, bool email, int room)
+    {
+        var count = email ? Math.Clamp(asked - found.Unanswered.Count, 1, 3) : 1;
+        var answers = KnowledgeAnswer.Several(found.Passages, email ? 600 / count : room, [], language, count);
+        if (answers.Count == 0 || (!email && answers[0].EndsWith('…')))
+        {
+            return null;
+        }
+
+        var said = string.Join(" ", answers);
+        var german = language == "de";
+        return email && found.Unanswered.Count > 0
+            ? said + " " + (found.Unanswered.Count == 1 ? OtherQuestionToTheTeam : OtherQuestionsToTheTeam).For(german)[0]
+            : said;
+    }
+
     /// <summary>The client's text inside a template: its braces are no placeholders.</summary>
     private static string Literal(string text) => text.Replace("{", "(", StringComparison.Ordinal).Replace("}", ")", StringComparison.Ordinal);
 
