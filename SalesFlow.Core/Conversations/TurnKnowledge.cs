@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
+using SalesFlow.Core.Brain;
 using SalesFlow.Core.Brain.Rules;
 using SalesFlow.Core.Knowledge;
 
@@ -24,7 +25,7 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
 
     /// <param name="clientName">The business's name: "hey whats this about" asks what it does.</param>
     /// <param name="language">The reply's language, whose passages come first; null keeps the index's order (a compliance check, which reads them all).</param>
-    /// <param name="earlierLeadText">The lead's message before this turn's, read only for a follow-up ("and spanish?") that finds nothing on its own.</param>
+    /// <param name="earlierLeadText">The lead's message before this turn's, read only for a follow-up ("and spanish?").</param>
     public async Task<KnowledgeForReply> ForAsync(string clientId, string clientName, string leadText, string? language, Func<Task<string?>> earlierLeadText, CancellationToken ct)
     {
         try
@@ -52,7 +53,28 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
             var found = new List<Passage>();
             var firsts = new List<Passage>();
             var unanswered = new List<string>();
-            foreach (var question in QuestionsIn(leadText))
+
+            // "and spanish?" after "does it speak other languages?" asks that question again about Spanish: searched so
+            // first ("schade. und per mail?" alone found the hand-over answer, which mentions e-mail). Unless nothing found
+            // so names the new thing in the reply's language while a search for it alone does ("and hubspot?" after the
+            // price answer found only the German CRM answer above the threshold): then as usual.
+            if (FollowUpQuestion.TermOf(leadText) is { } term && AsksTheKnowledge(leadText) && await earlierLeadText() is { } earlier
+                && QuestionsIn(earlier)[^1] is var asked && AsksTheKnowledge(asked))
+            {
+                var termWords = TextTerms.Words(term);
+                bool NamesTheTerm(Passage p) => TextTerms.Coverage(termWords, p.Text) > 0;
+                bool Answers(Passage p) => InLanguage(p) && NamesTheTerm(p);
+                var passages = (await knowledge.RetrieveAsync(clientId, asked + " " + term, Passages, ct)).Passages;
+                if (!passages.Any(Answers) && (await knowledge.RetrieveAsync(clientId, leadText, Passages, ct)).Passages.Any(Answers))
+                {
+                    passages = [];
+                }
+
+                found.AddRange(passages);
+                firsts.AddRange(passages.OrderByDescending(InLanguage).ThenByDescending(NamesTheTerm).ThenByDescending(p => p.Score).Take(1));
+            }
+
+            foreach (var question in found.Count > 0 ? [] : QuestionsIn(leadText))
             {
                 var query = FactsSourceQuestion(question, language) ?? question;
                 var passages = (await knowledge.RetrieveAsync(clientId, query, Passages, ct)).Passages;
@@ -70,16 +92,6 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
                 {
                     unanswered.Add(question);
                 }
-            }
-
-            // "and spanish?" after "does it speak other languages?" asks that question again about Spanish.
-            if (found.Count == 0 && FollowUpQuestion.TermOf(leadText) is { } term && AsksTheKnowledge(leadText) && await earlierLeadText() is { } earlier
-                && QuestionsIn(earlier)[^1] is var asked && AsksTheKnowledge(asked))
-            {
-                var passages = (await knowledge.RetrieveAsync(clientId, asked + " " + term, Passages, ct)).Passages;
-                unanswered.Clear(); // what is found answers it
-                found.AddRange(passages);
-                firsts.AddRange(passages.OrderByDescending(InLanguage).ThenByDescending(p => p.Score).Take(1));
             }
 
             // "hey whats this about", "ok so how does it actually work": a question about the business that names nothing
@@ -116,10 +128,11 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
 
     /// <summary>
     /// The questions of a message that ask the knowledge, asked with a question mark: what is answered beside a wish the
-    /// reply meets with fixed text (meeting times). "Can we do a call on Tuesday?" is none (it finds the calendar FAQ, which
-    /// is no answer to it).
+    /// reply meets with fixed text (meeting times). "Can we do a call on Tuesday?" and "kannst du mir das mal zeigen?" are
+    /// none (they found the calendar FAQ and the set-up FAQ's "zeigen", no answer to them).
     /// </summary>
-    public static IReadOnlyList<string> ProductQuestionsIn(string text) => [.. QuestionsIn(text).Where(q => q.EndsWith('?') && AsksTheKnowledge(q))];
+    public static IReadOnlyList<string> ProductQuestionsIn(string text) =>
+        [.. QuestionsIn(text).Where(q => q.EndsWith('?') && AsksTheKnowledge(q) && IntentRules.Classify(LeadText.Parse(q)).Intent != Intent.Meeting)];
 
     /// <summary>
     /// The knowledge for <see cref="ProductQuestionsIn"/>: an e-mail asking three things and for a call next week was sent
@@ -148,14 +161,15 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
     /// <summary>
     /// Whether a question asks for facts the knowledge would hold: "Can we do a call on Friday?", "could you send me a
     /// brochure?" or "can I talk to a person?" beside a product question are the meeting's, the materials' and the hand-over's,
-    /// not questions the team has to look up; "Can it send appointment reminders?" names an appointment and is one.
+    /// not questions the team has to look up, nor is "Wirklich?" (checking what was just said); "Can it send appointment
+    /// reminders?" names an appointment and is one.
     /// </summary>
     private static bool AsksTheKnowledge(string question)
     {
         var lead = LeadText.Parse(question);
         return TextTerms.Words(question).Count > 0 && (!IntentRules.NamesAMeeting(lead) || IntentRules.AsksWhatTheProductDoes(lead)) && !IntentRules.AsksForTimes(lead) && !IntentRules.AsksForAPerson(lead)
             && !IntentRules.AsksForMaterials(lead) && !IntentRules.AsksForTheNextStep(lead) && !IntentRules.AsksIfBot(lead) && !IntentRules.AsksWhoWeAre(lead)
-            && !IntentRules.AsksHowItStands(lead) && !IntentRules.AsksToBeContactedLater(lead);
+            && !IntentRules.AsksHowItStands(lead) && !IntentRules.AsksToBeContactedLater(lead) && !IntentRules.ChecksWhatWasSaid(lead);
     }
 
     /// <summary>

@@ -85,9 +85,21 @@ public static class TextTerms
         current.Clear();
         if (!StopWords.Contains(word))
         {
+            word = ChatSpellings.GetValueOrDefault(word, word);
             words.Add(stem ? Stem(word) : word);
         }
     }
+
+    /// <summary>
+    /// Chat shorthand and spellings of one word, on both the query's and the passage's side: "die meisten fragen kommen über
+    /// insta, geht das auch?" missed the channels answer's "Instagram", "does it work with email" its "e-mail" (split at the
+    /// hyphen, so "mail").
+    /// </summary>
+    private static readonly Dictionary<string, string> ChatSpellings = new(StringComparer.Ordinal)
+    {
+        ["insta"] = "instagram", ["ig"] = "instagram", ["fb"] = "facebook", ["email"] = "mail", ["emails"] = "mail", ["mails"] = "mail",
+        ["msg"] = "message", ["msgs"] = "messages", ["appt"] = "appointment", ["appts"] = "appointments", ["whatsap"] = "whatsapp",
+    };
 
     /// <summary>Strips the commonest English inflections so "prices"/"price" and "shipping"/"ship" meet.</summary>
     internal static string Stem(string word)

@@ -18,6 +18,7 @@ public sealed class FollowUpQuestionTests
     [InlineData("wie sieht's mit Outlook aus?", "Outlook")]
     [InlineData("spanish too?", "spanish")]
     [InlineData("Spanisch auch?", "Spanisch")]
+    [InlineData("schade. und per mail?", "per mail")]
     public void AQuestionAskedAgainAboutSomethingElseNamesIt(string text, string term) =>
         Assert.Equal(term, FollowUpQuestion.TermOf(text));
 

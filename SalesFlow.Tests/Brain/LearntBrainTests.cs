@@ -453,6 +453,7 @@ public sealed class LearntBrainTests
     [InlineData("most of our customers just call us tbh, but whatsapp is picking up", Intent.Interest)]
     [InlineData("ok schade. Und was bringt mir das dann genau?", Intent.Question)]
     [InlineData("Can it answer questions about our treatments and prices from our own info?", Intent.Question)]
+    [InlineData("we got like 200 leads a month from google ads and half never hear back", Intent.Interest)]
     public void WhatTheLeadAskedForIsRead(string text, Intent expected) =>
         Assert.Equal(expected, TestBrain.Reader.Read(text).Intent);
 

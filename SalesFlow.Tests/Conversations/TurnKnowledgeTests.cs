@@ -262,20 +262,53 @@ public sealed class TurnKnowledgeTests
         Assert.Empty(found.Unanswered);
     }
 
-    [Theory]
-    [InlineData("and hubspot?")] // found on its own
-    [InlineData("how much is it?")] // no follow-up
-    public async Task TheEarlierMessageIsReadOnlyForAFollowUpThatFindsNothing(string text)
+    [Fact]
+    public async Task TheEarlierMessageIsNotReadForAMessageThatIsNoFollowUp()
     {
-        var crm = new Passage("crm-en", "kb", SourceKind.Faq, "CRM", "Q: Which CRM? A: HubSpot.", 0.5);
-        var retriever = FindingNothing();
-        retriever.Setup(r => r.RetrieveAsync("acme", "and hubspot?", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([crm]));
         var read = false;
 
-        await Over(retriever).ForAsync("acme", "Acme", text, "en", () => { read = true; return Task.FromResult<string?>("does it work with salesforce?"); }, default);
+        await Over(FindingNothing()).ForAsync("acme", "Acme", "how much is it?", "en", () => { read = true; return Task.FromResult<string?>("does it work with salesforce?"); }, default);
 
         Assert.False(read);
     }
+
+    /// <summary>"schade. und per mail?" after the channels answer was searched alone and answered with the hand-over FAQ, which mentions e-mail.</summary>
+    [Fact]
+    public async Task AFollowUpIsSearchedWithTheQuestionBeforeItFirst()
+    {
+        var channels = new Passage("kanaele-de", "kb", SourceKind.Faq, "Kanäle", "Q: Welche Kanäle? A: WhatsApp, SMS und E-Mail; Instagram noch nicht.", 0.43);
+        var handover = new Passage("mensch-de", "kb", SourceKind.Faq, "Mensch", "Q: Übergabe? A: SalesFlow benachrichtigt Ihr Team per E-Mail.", 0.5);
+        var retriever = FindingNothing();
+        retriever.Setup(r => r.RetrieveAsync("acme", "die meisten fragen kommen über insta, geht das auch? per mail", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([channels]));
+        retriever.Setup(r => r.RetrieveAsync("acme", "schade. und per mail?", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([handover]));
+
+        var found = await Over(retriever).ForAsync("acme", "Acme", "schade. und per mail?", "de", () => Task.FromResult<string?>("die meisten fragen kommen über insta, geht das auch?"), default);
+
+        Assert.Equal(["kanaele-de"], found.Passages.Select(p => p[1..p.IndexOf(']')]));
+    }
+
+    /// <summary>"and hubspot?" after the price question found only the German CRM answer with it; alone, the English one.</summary>
+    [Fact]
+    public async Task AFollowUpNamingATopicOfItsOwnIsSearchedAloneWhenTheQuestionBeforeFindsItInNoReplyLanguagePassage()
+    {
+        var crmDe = new Passage("crm-de", "kb", SourceKind.Faq, "CRM", "Q: Welches CRM? A: SalesFlow hält HubSpot synchron.", 0.35);
+        var crmEn = new Passage("crm-en", "kb", SourceKind.Faq, "CRM", "Q: Which CRM? A: SalesFlow keeps HubSpot in sync.", 0.64);
+        var retriever = FindingNothing();
+        retriever.Setup(r => r.RetrieveAsync("acme", "how much is it? hubspot", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([crmDe]));
+        retriever.Setup(r => r.RetrieveAsync("acme", "and hubspot?", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([crmEn, crmDe]));
+
+        var found = await Over(retriever).ForAsync("acme", "Acme", "and hubspot?", "en", () => Task.FromResult<string?>("how much is it?"), default);
+
+        Assert.Equal("crm-en", found.Passages[0][1..found.Passages[0].IndexOf(']')]);
+    }
+
+    /// <summary>"kannst du mir das mal zeigen?" beside the meeting times was answered with the set-up FAQ (its "zeigen").</summary>
+    [Theory]
+    [InlineData("Is it GDPR compliant? Can we do a call on Tuesday?", "Is it GDPR compliant?")]
+    [InlineData("cool, kannst du mir das mal zeigen?", "")]
+    [InlineData("Können wir morgen telefonieren? Ist das DSGVO-konform?", "Ist das DSGVO-konform?")]
+    public void TheProductQuestionsBesideAMeetingWishAreTheOnesThatAskTheKnowledge(string text, string questions) =>
+        Assert.Equal(questions.Length == 0 ? [] : questions.Split('|'), TurnKnowledge.ProductQuestionsIn(text));
 
     /// <summary>"how does it know our prices tho" searched "prices" alone (the rest are stop words) and was given the price answer.</summary>
     [Theory]

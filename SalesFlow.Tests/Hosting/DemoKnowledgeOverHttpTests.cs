@@ -72,6 +72,8 @@ public sealed class DemoKnowledgeOverHttpTests : IAsyncLifetime
     [InlineData("+447400123494", "most of our customers just call us tbh, but whatsapp is picking up", "it does not take phone calls")]
     [InlineData("+447400123495", "whats in it for me then", "SalesFlow answers your leads")]
     [InlineData("+4915112345697", "Und wer richtet das ein? Ich hab keine Ahnung von Azure", "Mit einem Befehl (azd up)")]
+    [InlineData("+447400123497", "does it work with email", "e-mail through SendGrid")]
+    [InlineData("+4915112345698", "die meisten fragen kommen über insta, geht das auch?", "Instagram und Messenger noch nicht")]
     [InlineData("+4915112345675", "Hey! Wir sind ein Yogastudio in Köln. Kannst du mir sagen wie das bei euch funktioniert?", "SalesFlow beantwortet Ihre Anfragen")]
     public async Task AProductQuestionIsAnsweredFromTheDemoKnowledgeInTheLeadsLanguage(string from, string question, string answer)
     {
@@ -126,6 +128,10 @@ public sealed class DemoKnowledgeOverHttpTests : IAsyncLifetime
     [Theory]
     [InlineData("+447400123491", "does it speak other languages? we have a lot of polish patients", "and spanish?", "Spanish? It replies in English or German")]
     [InlineData("+4915112345694", "Läuft das mit HubSpot?", "und mit Pipedrive?", "Pipedrive? SalesFlow hält HubSpot synchron")]
+    [InlineData("+4915112345699", "die meisten fragen kommen über insta, geht das auch?", "schade. und per mail?", "Per mail? WhatsApp (Cloud API oder Twilio)")]
+    [InlineData("+447400123498", "how much is it?", "and hubspot?", "Hubspot? SalesFlow keeps HubSpot in sync")]
+    [InlineData("+447400123499", "what would this cost us", "thats it? no monthly fee?", "Yes, that's right. SalesFlow is open source")]
+    [InlineData("+4915112345700", "Was kostet das?", "Wirklich? Keine monatlichen Kosten?", "Ja, genau. SalesFlow ist Open Source")]
     public async Task AFollowUpAboutSomethingElseIsAnsweredWithWhatTheKnowledgeSaysOnTheQuestionBefore(string from, string question, string followUp, string answer)
     {
         var first = await _app.Http.PostJsonAsync("/api/conversations", new { channel = "whatsapp", from, name = "Probe", message = question });

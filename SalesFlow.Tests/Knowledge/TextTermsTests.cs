@@ -23,4 +23,13 @@ public sealed class TextTermsTests
     [Fact]
     public void German_stop_words_with_umlauts_are_dropped() =>
         Assert.Equal(["team", "tun"], TextTerms.Words("Was können wir für das Team tun?"));
+
+    /// <summary>"die meisten fragen kommen über insta, geht das auch?" missed the channels answer's "Instagram", "does it work with email" its "e-mail".</summary>
+    [Theory]
+    [InlineData("die meisten fragen kommen über insta", "meisten", "kommen", "uber", "instagram")]
+    [InlineData("does it work with email", "work", "mail")]
+    [InlineData("WhatsApp, SMS und E-Mail", "whatsapp", "sms", "e", "mail")]
+    [InlineData("how does it know our prices tho", "price")]
+    public void Chat_spellings_meet_the_words_the_knowledge_uses(string text, params string[] expected) =>
+        Assert.Equal(expected, TextTerms.Words(text));
 }

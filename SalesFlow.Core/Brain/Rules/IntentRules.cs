@@ -111,6 +111,9 @@ internal static partial class IntentRules
         "forget to reply|forget to respond|forget to answer|forgot to reply|forgot to respond|forgot to answer",
         // "we lose jobs because we take too long to reply to quote requests" was met as an objection.
         "lose|losing|lost|verlier*|verloren & jobs|customers|clients|deals|sales|business|orders|work|auftraege|kunden|geschaeft|umsatz & because|when|since|cuz|cause|coz|bc|weil|wenn|da",
+        // "we got like 200 leads a month from google ads and half never hear back" was a support case handed to a colleague.
+        "never hear back|dont hear back|do not hear back|never get a reply|never get an answer|never get a response|never get called back|nie eine antwort|keine antwort bekommen|nie zurueckgerufen"
+            + " & half|most|many|a lot|lots|some|leads|enquiries|inquiries|customers|people|haelfte|viele|die meisten|leads|anfragen|kunden",
         // "honestly we lose a ton of leads cuz we're out detailing and can't text back" was met as an objection.
         "we lose|we are losing|were losing|we lost|we keep losing|losing a lot of|losing lots of|losing so many & leads|enquiries|inquiries|prospects",
         "take too long|takes too long|took too long|too long to|too slow to|reply too late|respond too late|answer too late|zu lange|zu langsam|zu spaet & reply|respond|answer|get back|antwort*|reagier*|melden",
@@ -503,6 +506,16 @@ internal static partial class IntentRules
 
     /// <summary>Whether the lead's customers mostly call it (<see cref="CustomersCallingPhrase"/>): SalesFlow takes no calls, which it should hear.</summary>
     public static bool DescribesCustomersCalling(LeadText lead) => CustomersCalling.IsMatch(lead.Words);
+
+    private static readonly PhraseRuleSet CheckingWhatWasSaid = new(
+        "thats it|is that it|thats all|is that all|really|seriously|for real|so its free|its free|its really free|no monthly|no fee|no fees|nothing else|no catch",
+        "wirklich|echt|ernsthaft|das wars|das ist alles|also kostenlos|also gratis|umsonst|keine gebuehr|keine gebuehren|keine monatlichen|sonst nichts|kein haken");
+
+    /// <summary>
+    /// A short question that checks what SalesFlow just said ("thats it? no monthly fee?", "wirklich? umsonst?"): it was
+    /// met with "I want to give you the exact pricing, not a ballpark", as if nothing had been said.
+    /// </summary>
+    public static bool ChecksWhatWasSaid(LeadText lead) => lead.QuestionMarks > 0 && lead.Words.Count <= 6 && CheckingWhatWasSaid.IsMatch(lead.Words);
 
     /// <summary>Whether the lead describes its own customers booking (<see cref="CustomersBooking"/>).</summary>
     public static bool DescribesCustomersBooking(LeadText lead) => CustomersBooking.IsMatch(lead.Words);

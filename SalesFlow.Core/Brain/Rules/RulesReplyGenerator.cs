@@ -215,7 +215,11 @@ public sealed class RulesReplyGenerator : IReplyGenerator
             }
 
             var follow = intent == Intent.Pricing ? IntentQuestions[Intent.Pricing] : stateQuestions;
-            var said = Literal((FollowUpQuestion.TermOf(request.LeadText) is { } term ? FollowUpQuestion.Echo(term) : "") + string.Join(" ", answers));
+            var opening = FollowUpQuestion.TermOf(request.LeadText) is { } term ? FollowUpQuestion.Echo(term)
+                : IntentRules.ChecksWhatWasSaid(lead) && (request.History ?? []).Any(m => !m.FromLead && m.Text.Contains(answers[0][..Math.Min(answers[0].Length, 60)], StringComparison.Ordinal))
+                    ? (voice.German ? "Ja, genau. " : "Yes, that's right. ")
+                    : "";
+            var said = Literal(opening + string.Join(" ", answers));
             if (unanswered == 0)
             {
                 return (said, Ask(follow));
@@ -418,9 +422,14 @@ public sealed class RulesReplyGenerator : IReplyGenerator
     /// <summary>How many of SalesFlow's latest messages a question is not repeated from.</summary>
     private const int RecentReplies = 2;
 
-    /// <remarks>None for a follow-up ("and spanish?"): the answer just given may be the one that applies to it as well.</remarks>
+    /// <remarks>
+    /// None for a follow-up ("and spanish?") or a check of what was said ("thats it? no monthly fee?"): the answer just
+    /// given may be the one that applies to it as well.
+    /// </remarks>
     private static IReadOnlyList<string> LatestReplies(ReplyRequest request) =>
-        FollowUpQuestion.TermOf(request.LeadText) is not null ? [] : [.. (request.History ?? []).Where(m => !m.FromLead).TakeLast(RecentReplies).Select(m => m.Text)];
+        FollowUpQuestion.TermOf(request.LeadText) is not null || IntentRules.ChecksWhatWasSaid(LeadText.Parse(request.LeadText))
+            ? []
+            : [.. (request.History ?? []).Where(m => !m.FromLead).TakeLast(RecentReplies).Select(m => m.Text)];
 
     /// <summary>Whether one of SalesFlow's latest messages asked this question.</summary>
     private static bool AskedRecently(ReplyRequest request, string question)
