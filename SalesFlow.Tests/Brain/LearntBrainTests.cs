@@ -454,6 +454,8 @@ public sealed class LearntBrainTests
     [InlineData("ok schade. Und was bringt mir das dann genau?", Intent.Question)]
     [InlineData("Can it answer questions about our treatments and prices from our own info?", Intent.Question)]
     [InlineData("we got like 200 leads a month from google ads and half never hear back", Intent.Interest)]
+    [InlineData("bin fitnesstrainer und hab keinen bock mehr auf die ganzen whatsapps", Intent.Interest)]
+    [InlineData("I'm so sick of answering the same questions on whatsapp all day", Intent.Interest)]
     public void WhatTheLeadAskedForIsRead(string text, Intent expected) =>
         Assert.Equal(expected, TestBrain.Reader.Read(text).Intent);
 

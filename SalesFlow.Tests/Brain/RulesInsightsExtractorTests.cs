@@ -181,6 +181,15 @@ public sealed class RulesInsightsExtractorTests
         Assert.False(analysis.IsStronglyNegative, $"score {analysis.SentimentScore}");
     }
 
+    /// <summary>"I'm so sick of answering the same questions on whatsapp all day" was taken for an upset lead: it is its pain.</summary>
+    [Theory]
+    [InlineData("I'm so sick of answering the same questions on whatsapp all day", false)]
+    [InlineData("fed up with chasing enquiries by hand", false)]
+    [InlineData("I'm sick of your messages", true)]
+    [InlineData("fed up with this, how many times do I have to ask", true)]
+    public void ExasperationAtTheLeadsOwnWorkloadIsNoAngerAtUs(string text, bool strongly) =>
+        Assert.Equal(strongly, RulesInsightsExtractor.Analyze(text).IsStronglyNegative);
+
     [Fact]
     public void FearWithABadExperienceIsStillNotStronglyNegative() =>
         Assert.False(RulesInsightsExtractor.Analyze("I am honestly terrified of needles, I had a bad experience last time.").IsStronglyNegative);

@@ -114,6 +114,10 @@ internal static partial class IntentRules
         // "we got like 200 leads a month from google ads and half never hear back" was a support case handed to a colleague.
         "never hear back|dont hear back|do not hear back|never get a reply|never get an answer|never get a response|never get called back|nie eine antwort|keine antwort bekommen|nie zurueckgerufen"
             + " & half|most|many|a lot|lots|some|leads|enquiries|inquiries|customers|people|haelfte|viele|die meisten|leads|anfragen|kunden",
+        // "bin fitnesstrainer und hab keinen bock mehr auf die ganzen whatsapps" was a support case handed to a colleague.
+        "keinen bock mehr|kein bock mehr|keine lust mehr|die nase voll|nervt mich|nerven mich|genervt von|sick of|tired of|fed up with|so done with|drives me crazy|driving me crazy|drive me crazy"
+            + " & whatsapp*|nachrichten|anfragen|mails|emails|messages|texts|dms|calls|anrufe*|telefon*|admin|papierkram|paperwork|questions|fragen|answering|beantworten|antworten|replying|follow*|nachfass*"
+            + " & !your|you guys|ihr system|euer|eure|ihre app|ihrem",
         // "honestly we lose a ton of leads cuz we're out detailing and can't text back" was met as an objection.
         "we lose|we are losing|were losing|we lost|we keep losing|losing a lot of|losing lots of|losing so many & leads|enquiries|inquiries|prospects",
         "take too long|takes too long|took too long|too long to|too slow to|reply too late|respond too late|answer too late|zu lange|zu langsam|zu spaet & reply|respond|answer|get back|antwort*|reagier*|melden",

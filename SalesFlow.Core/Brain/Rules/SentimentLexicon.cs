@@ -64,9 +64,15 @@ internal static class SentimentLexicon
         "what if|what happens if|what happens when|and if it|what about if|suppose|supposing|imagine",
         "was wenn|was ist wenn|was passiert wenn|was passiert falls|was ist falls|und wenn es|und falls|angenommen");
 
-    /// <summary>Exasperation that carries no single negative word.</summary>
+    /// <summary>
+    /// Exasperation that carries no single negative word. Not at the lead's own workload ("I'm so sick of answering the same
+    /// questions on whatsapp all day" is its pain, and was taken for an upset lead).
+    /// </summary>
     private static readonly PhraseRuleSet Exasperation = new(
-        "how many times", "never signed up", "sick of", "fed up", "leave me alone", "wie oft noch", "nie angemeldet",
+        "how many times", "never signed up",
+        "sick of|fed up & your|you|u|ur|this|these|it",
+        "sick of|fed up & !answering|replying|whatsapp*|messages|texts|emails|calls|phone|admin|paperwork|questions|enquiries|inquiries|follow*|chasing",
+        "leave me alone", "wie oft noch", "nie angemeldet",
         "hören sie auf", "reicht jetzt", "nicht zu fassen");
 
     /// <summary>Complaint and rejection phrases whose words are neutral on their own (−1 each).</summary>
