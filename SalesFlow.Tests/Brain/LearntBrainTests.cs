@@ -456,6 +456,8 @@ public sealed class LearntBrainTests
     [InlineData("we got like 200 leads a month from google ads and half never hear back", Intent.Interest)]
     [InlineData("bin fitnesstrainer und hab keinen bock mehr auf die ganzen whatsapps", Intent.Interest)]
     [InlineData("I'm so sick of answering the same questions on whatsapp all day", Intent.Interest)]
+    [InlineData("can it screen candidates too or just sales stuff?", Intent.Question)]
+    [InlineData("can I talk to your sales staff?", Intent.Human)]
     public void WhatTheLeadAskedForIsRead(string text, Intent expected) =>
         Assert.Equal(expected, TestBrain.Reader.Read(text).Intent);
 

@@ -27,7 +27,7 @@ internal static partial class IntentRules
 
     /// <summary>The sales or service people, named by their department.</summary>
     private const string Departments =
-        "sales people|salespeople|salesperson|sales rep|sales reps|sales representative|sales team|sales department|sales guy|sales guys|sales staff|customer service|customer care|kundendienst|kundenservice|vertrieb|vertriebler|verkaeufer|verkaeufern|verkaufsteam|vertriebsmitarbeiter*|vertriebsteam";
+        "sales people|salespeople|salesperson|sales rep|sales reps|sales representative|sales team|sales department|sales guy|sales guys|sales =staff|customer service|customer care|kundendienst|kundenservice|vertrieb|vertriebler|verkaeufer|verkaeufern|verkaufsteam|vertriebsmitarbeiter*|vertriebsteam";
 
     /// <summary>
     /// A lead describing its own company and staff: "we are a dealership with 8 salespeople", "wir haben 12 Vertriebler".
