@@ -458,6 +458,8 @@ public sealed class LearntBrainTests
     [InlineData("I'm so sick of answering the same questions on whatsapp all day", Intent.Interest)]
     [InlineData("can it screen candidates too or just sales stuff?", Intent.Question)]
     [InlineData("can I talk to your sales staff?", Intent.Human)]
+    [InlineData("can it send invoices", Intent.Question)]
+    [InlineData("can you send me the contract?", Intent.Purchase)]
     public void WhatTheLeadAskedForIsRead(string text, Intent expected) =>
         Assert.Equal(expected, TestBrain.Reader.Read(text).Intent);
 

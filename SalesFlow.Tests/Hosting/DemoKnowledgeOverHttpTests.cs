@@ -74,6 +74,9 @@ public sealed class DemoKnowledgeOverHttpTests : IAsyncLifetime
     [InlineData("+4915112345697", "Und wer richtet das ein? Ich hab keine Ahnung von Azure", "Mit einem Befehl (azd up)")]
     [InlineData("+447400123497", "does it work with email", "e-mail through SendGrid")]
     [InlineData("+4915112345698", "die meisten fragen kommen über insta, geht das auch?", "Instagram und Messenger noch nicht")]
+    [InlineData("+447400123510", "do you integrate with google calendar", "which can sync Google Calendar or Outlook")]
+    [InlineData("+447400123511", "what happens if the customer writes in french", "It replies in English or German")]
+    [InlineData("+4915112345710", "Wie sicher ist das System? Wir haben sensible Kundendaten.", "in Ihrem eigenen Azure-Abonnement")]
     [InlineData("+4915112345675", "Hey! Wir sind ein Yogastudio in Köln. Kannst du mir sagen wie das bei euch funktioniert?", "SalesFlow beantwortet Ihre Anfragen")]
     public async Task AProductQuestionIsAnsweredFromTheDemoKnowledgeInTheLeadsLanguage(string from, string question, string answer)
     {

@@ -636,7 +636,10 @@ internal static partial class IntentRules
             "place an order|place the order|place my order", "like to order", "want to order",
             "how do i pay|how can i pay|where do i pay|how do i order|how can i order|how do we order|how can we order|where do i order|where can i order", "next step & get started|sign|start|buy",
             // "nobody replied to my email about my invoice. ridiculous" is a complaint, not an order.
-            "send*|email & contract|invoice|agreement|order form & !nobody|no one|replied|responded|answered|wrong|never|still|havent|hasnt|didnt|third time|second time|again",
+            // "can it send invoices" asks what the product does (it was welcomed aboard); "can it send me the invoice" asks for ours.
+            "send*|email & contract|invoice|agreement|order form & !nobody|no one|replied|responded|answered|wrong|never|still|havent|hasnt|didnt|third time|second time|again"
+                + " & !can it|does it|will it|could it|would it|is it able|can the|does the|can your|does your|can this|does this",
+            "send*|email & contract|invoice|agreement|order form & me|us & !nobody|no one|replied|responded|answered|wrong|never|still|havent|hasnt|didnt|third time|second time|again",
             "order form", "invoice us|bill us",
             "accept* & quote|offer|proposal", "decided to go with|go with you|going with you", "ball rolling",
             "sign up", "please proceed|proceed with",
@@ -644,7 +647,7 @@ internal static partial class IntentRules
             "wir machen das|machen wir das|machen wir des", "das machen wir & !nicht|kein*|wenn|falls|ob|lieber|selbst|weiterhin|intern|erst|spaeter", "unterschreib*", "bestellen", "bestelle", "wir sind dabei",
             "ich bin dabei", "legen wir los", "loslegen", "moechten starten|wollen starten|koennen starten",
             "buchen & paket|*paket|lizenz*|tarif|abo|plan", "book & plan|package|license*|licence*",
-            "schick*|send* & vertrag|rechnung|auftragsbestaetigung|bestellformular", "bestellformular",
+            "schick*|send* & vertrag|rechnung|auftragsbestaetigung|bestellformular & !kann es|kann das|kann der|kann die|kann ihr|kann euer|macht es|schickt es|verschickt es|geht das", "bestellformular",
             "in rechnung stellen|stellen sie uns", "nehme* & angebot & an", "angebot & annehm*", "abgemacht",
             "fuer sie entschieden|fuer euch entschieden", "dazubuchen|dazu buchen|hinzubuchen", "freischalten",
             "abschliessen", "wie & melde* & an", "=anmelden & wie|wo",
