@@ -213,13 +213,15 @@ public sealed class ConversationEngine(
             : null;
         if (meetingTurn is not null)
         {
-            // The product questions asked beside the meeting wish are answered before the times.
+            // The product questions asked beside the meeting wish are answered before the times, in the client's words (the
+            // du-form is our templates' only: turning a client's Sie-form text pronoun by pronoun left "Sie können deine …").
             var asked = TurnKnowledge.ProductQuestionsIn(text);
             var found = await knowledge.ForQuestionsAsync(clientId, client.Name, asked, analysis.Language, ct);
-            var meetingText = RulesReplyGenerator.AnswersBeside(found, asked.Count, analysis.Language, !answered.Channel.IsShortForm(), ReplyText.ShortFormLimit - meetingTurn.Text.Length - 2) is { } answers
-                ? answers + (answered.Channel.IsShortForm() ? " " : "\n\n") + meetingTurn.Text
-                : meetingTurn.Text;
-            (reply, verdict) = await replies.WriteFixedAsync(lead, answered, OutboxPurpose.Reply, await Addressed(meetingText), client.Name, found.Passages, null, policy, now, ct);
+            var times = await Addressed(meetingTurn.Text);
+            var meetingText = RulesReplyGenerator.AnswersBeside(found, asked.Count, analysis.Language, !answered.Channel.IsShortForm(), ReplyText.ShortFormLimit - times.Length - 2) is { } answers
+                ? answers + (answered.Channel.IsShortForm() ? " " : "\n\n") + times
+                : times;
+            (reply, verdict) = await replies.WriteFixedAsync(lead, answered, OutboxPurpose.Reply, meetingText, client.Name, found.Passages, null, policy, now, ct);
             if (meetingTurn.Booked && turned.State != ConversationState.ClosingAttempt && SalesStateMachine.IsAllowed(turned.State, ConversationState.ClosingAttempt))
             {
                 (next, reason) = (ConversationState.ClosingAttempt, "meeting booked");

@@ -169,4 +169,14 @@ public sealed class DemoKnowledgeOverHttpTests : IAsyncLifetime
         Assert.StartsWith("WhatsApp (Cloud API or Twilio)", reply, StringComparison.Ordinal);
         Assert.Contains("(Times in Europe/London)", reply, StringComparison.Ordinal);
     }
+
+    /// <summary>The times follow the lead's du; the client's answer beside them keeps its own words ("Sie können deine …" otherwise).</summary>
+    [Fact]
+    public async Task ADuLeadAskingForADemoAndAboutTheProductGetsTheClientsAnswerAsWrittenAndTheTimesOnDu()
+    {
+        var reply = (await _app.Http.PostJsonAsync("/api/conversations", new { channel = "whatsapp", from = "+4915112345711", name = "Probe", message = "Hey, kannst du mir einen Termin für eine Vorführung geben? Und ist das DSGVO-konform?" })).Str("reply");
+
+        Assert.Contains("in Ihrem eigenen Azure-Abonnement", reply, StringComparison.Ordinal);
+        Assert.Contains("Passt dir", reply, StringComparison.Ordinal);
+    }
 }
