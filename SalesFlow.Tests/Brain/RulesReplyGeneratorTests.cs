@@ -975,6 +975,20 @@ public sealed class RulesReplyGeneratorTests
         Assert.Null(RulesReplyGenerator.AnswersBeside(KnowledgeForReply.None, 1, "en", email: true, room: 0));
     }
 
+    /// <summary>"do you have any customer references in real estate? And does it support … permissions?" left the second question unmentioned.</summary>
+    [Theory]
+    [InlineData("Do you have any customer references in real estate? And does it support multiple users with different permissions?", true)]
+    [InlineData("Do you have any customer references in real estate?", false)]
+    public void AProductQuestionBesideAWishForMaterialsIsCheckedWithTheTeam(string text, bool checks)
+    {
+        var request = Request(ConversationState.InterestQualification, Intent.Question, "en", "Mark", ChannelKind.Email, 1, text, "Acme");
+
+        var reply = RulesReplyGenerator.Generate(request);
+
+        Assert.Equal(checks, reply.Contains("As for your other question, I'm checking that with the team", StringComparison.Ordinal));
+        Assert.Equal(checks, RulesReplyGenerator.LeavesTheQuestionToTheTeam(request));
+    }
+
     private static ReplyRequest Request(ConversationState state, Intent intent, string language, string? name, ChannelKind channel, int turn, string text, string client) =>
         new(state, state, new MessageAnalysis(language, intent, Sentiment.Neutral, 0, 0.8), name, channel, text, turn, client);
 }

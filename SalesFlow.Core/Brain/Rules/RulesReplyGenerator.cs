@@ -232,9 +232,14 @@ public sealed class RulesReplyGenerator : IReplyGenerator
 
         // Also beside a stall ("I'll need to think about it. Can you send me something in writing?") and for a quote ("Können
         // Sie mir ein Angebot zukommen lassen?", which was asked for the team size it had just given): the request is answered.
+        // "do you have any customer references in real estate? And does it support multiple users with different
+        // permissions?" was promised the references, and the second question went unmentioned.
         if ((intent is Intent.Question or Intent.Interest or Intent.Other or Intent.Objection or Intent.Pricing) && IntentRules.AsksForMaterials(lead))
         {
-            return (Pick(MaterialsOpeners, voice, seed), email || KnowsAnEmailAddress(request) ? Ask(stateQuestions) : Pick(MaterialsWhereQuestion, voice, seed));
+            var opener = Pick(MaterialsOpeners, voice, seed);
+            var others = OtherQuestionsBesideMaterials(request, lead);
+            opener = others == 0 ? opener : opener + " " + Pick(others == 1 ? OtherQuestionToTheTeam : OtherQuestionsToTheTeam, voice, seed);
+            return (opener, email || KnowsAnEmailAddress(request) ? Ask(stateQuestions) : Pick(MaterialsWhereQuestion, voice, seed));
         }
 
         switch (intent)
@@ -331,6 +336,11 @@ public sealed class RulesReplyGenerator : IReplyGenerator
             return true; // one question answered, the other checked with the team
         }
 
+        if (IntentRules.AsksForMaterials(lead) && OtherQuestionsBesideMaterials(request, lead) > 0 && !Answers())
+        {
+            return true; // the materials promised, the product question beside them checked with the team
+        }
+
         if (intent is not (Intent.Question or Intent.Other or Intent.Interest) || (intent == Intent.Interest && !AsksBesideIntroducing(lead) && !AsksWithoutAQuestionMark(request, lead))
             || request.Analysis.IsStronglyNegative || Answers())
         {
@@ -363,6 +373,10 @@ public sealed class RulesReplyGenerator : IReplyGenerator
             ? said + " " + (found.Unanswered.Count == 1 ? OtherQuestionToTheTeam : OtherQuestionsToTheTeam).For(german)[0]
             : said;
     }
+
+    /// <summary>How many product questions a message asks beside its wish for materials (none when the knowledge answers them).</summary>
+    private static int OtherQuestionsBesideMaterials(ReplyRequest request, LeadText lead) =>
+        IntentRules.AsksForMaterials(lead) ? TurnKnowledge.ProductQuestionsIn(request.LeadText).Count : 0;
 
     /// <summary>The client's text inside a template: its braces are no placeholders.</summary>
     private static string Literal(string text) => text.Replace("{", "(", StringComparison.Ordinal).Replace("}", ")", StringComparison.Ordinal);
