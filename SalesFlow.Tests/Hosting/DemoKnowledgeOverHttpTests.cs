@@ -77,6 +77,13 @@ public sealed class DemoKnowledgeOverHttpTests : IAsyncLifetime
     [InlineData("+447400123510", "do you integrate with google calendar", "which can sync Google Calendar or Outlook")]
     [InlineData("+447400123511", "what happens if the customer writes in french", "It replies in English or German")]
     [InlineData("+447400123512", "What would the Azure running costs roughly be for our volume?", "there is no licence fee")]
+    [InlineData("+447400123513", "Is there an API?", "Yes: a REST API")]
+    [InlineData("+447400123514", "What's the setup like for someone who isn't technical?", "No programming")]
+    [InlineData("+447400123515", "how long does it take to reply?", "within seconds")]
+    [InlineData("+4915112345712", "Hallo! Kann man das auch für einen Friseursalon nutzen?", "Jedes Unternehmen, dessen Interessenten schreiben")]
+    [InlineData("+4915112345713", "Gibt es eine App dafür?", "Web-Konsole im Browser")]
+    [InlineData("+4915112345714", "Brauche ich dafür einen eigenen Server?", "Sie betreiben es selbst")]
+    [InlineData("+447400123516", "does it work for restaurants?", "Any business whose leads write in")]
     [InlineData("+4915112345710", "Wie sicher ist das System? Wir haben sensible Kundendaten.", "in Ihrem eigenen Azure-Abonnement")]
     [InlineData("+4915112345675", "Hey! Wir sind ein Yogastudio in Köln. Kannst du mir sagen wie das bei euch funktioniert?", "SalesFlow beantwortet Ihre Anfragen")]
     public async Task AProductQuestionIsAnsweredFromTheDemoKnowledgeInTheLeadsLanguage(string from, string question, string answer)

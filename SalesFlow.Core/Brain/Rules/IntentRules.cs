@@ -217,7 +217,7 @@ internal static partial class IntentRules
         "zu viel aufwand|zu aufwendig|zu aufwaendig|viel aufwand|nach aufwand|nach viel arbeit|zu viel arbeit|zu umstaendlich|klingt aufwendig|klingt aufwaendig");
 
     private static readonly PhraseRuleSet NotTechnical = new(
-        "not techy|not technical|not tech savvy|not very techy|not very technical|not a tech person|not a techie|not good with tech|not good with computers|not great with tech|not great with computers|no tech skills|no technical skills|no technical background",
+        "not techy|not technical|isnt technical|arent technical|non technical|nontechnical|not tech savvy|not very techy|not very technical|not a tech person|not a techie|not good with tech|not good with computers|not great with tech|not great with computers|no tech skills|no technical skills|no technical background",
         "no it department|no it person|no it team|no developers|no developer|no programmer|no programmers|dont have a developer|dont have developers|dont have an it|dont have any developers|no coding|cant code|cannot code|dont code",
         "sounds complicated|seems complicated|looks complicated|sounds too technical|sounds technical|klingt kompliziert|klingt ziemlich kompliziert|klingt sehr kompliziert|wirkt kompliziert|zu kompliziert fuer mich|kompliziert fuer mich|kompliziert fuer uns|klingt technisch",
         // "Und wer richtet das ein? Ich hab keine Ahnung von Azure".
