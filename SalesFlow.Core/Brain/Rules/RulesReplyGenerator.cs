@@ -374,7 +374,10 @@ public sealed class RulesReplyGenerator : IReplyGenerator
             : said;
     }
 
-    /// <summary>How many product questions a message asks beside its wish for materials (none when the knowledge answers them).</summary>
+    /// <summary>
+    /// How many product questions a message asks beside its wish for materials (what the knowledge answers of them is
+    /// answered before the materials are reached: the knowledge branch comes first).
+    /// </summary>
     private static int OtherQuestionsBesideMaterials(ReplyRequest request, LeadText lead) =>
         IntentRules.AsksForMaterials(lead) ? TurnKnowledge.ProductQuestionsIn(request.LeadText).Count : 0;
 
