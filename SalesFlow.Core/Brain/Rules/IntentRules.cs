@@ -212,9 +212,15 @@ internal static partial class IntentRules
     /// </summary>
     public static bool WorriesAboutTheEffort(LeadText lead) => TooMuchEffort.IsMatch(lead.Words);
 
+    /// <summary>The effort named as a reason not to go on: an objection (the intent table) and a worry the set-up FAQ answers.</summary>
+    private const string EffortObjection =
+        "too much hassle|too much effort|too much work|too much of a hassle|zu viel aufwand|klingt nach viel aufwand|ganz schoen viel aufwand|ziemlich viel aufwand|zu aufwendig|zu aufwaendig|klingt aufwendig|klingt aufwaendig|zu umstaendlich";
+
+    /// <summary>The effort objection and milder words for it ("Wie viel Aufwand ist das?" is only searched, never an objection).</summary>
     private static readonly PhraseRuleSet TooMuchEffort = new(
-        "too much hassle|too much effort|too much work|too much trouble|a lot of hassle|lot of work to set up|sounds like a lot of work|sounds like work|seems like a lot of work|too much of a hassle",
-        "zu viel aufwand|zu aufwendig|zu aufwaendig|viel aufwand|nach aufwand|nach viel arbeit|zu viel arbeit|zu umstaendlich|klingt aufwendig|klingt aufwaendig");
+        EffortObjection,
+        "too much trouble|a lot of hassle|lot of work to set up|sounds like a lot of work|sounds like work|seems like a lot of work",
+        "viel aufwand|nach aufwand|nach viel arbeit|zu viel arbeit");
 
     private static readonly PhraseRuleSet NotTechnical = new(
         "not techy|not technical|isnt technical|arent technical|non technical|nontechnical|not tech savvy|not very techy|not very technical|not a tech person|not a techie|not good with tech|not good with computers|not great with tech|not great with computers|no tech skills|no technical skills|no technical background",
@@ -709,7 +715,7 @@ internal static partial class IntentRules
             "run this past|run it past|run this by|run it by", "tried & before",
             "dont see a reason", "no reason to switch", "mitbewerber*", "wettbewerber*", "=bedenken", "concerns about|concerned about", "too risky|zu riskant", "not convinced", "doesnt fit", "not the right time",
             "too complicated", "zu kompliziert|klingt kompliziert|kompliziert fuer mich|kompliziert fuer uns", "no need",
-            "too much hassle|too much effort|too much work|too much of a hassle|zu viel aufwand|klingt nach viel aufwand|ganz schoen viel aufwand|ziemlich viel aufwand|zu aufwendig|zu aufwaendig|klingt aufwendig|klingt aufwaendig|zu umstaendlich", "dont need", "dont see the need|dont really see the need", "dont trust",
+            EffortObjection, "dont need", "dont see the need|dont really see the need", "dont trust",
             "skeptic*", "sceptic*", "locked into|tied into|under contract", "too small",
             // "we do it manually" keeps what it has; "answers everything manually and it's a lot" is its pain.
             "manually|by hand & !its a lot|a lot of work|too much|takes forever|takes ages|hours|overwhelm*|cant keep up|nightmare|exhausting|painful",
