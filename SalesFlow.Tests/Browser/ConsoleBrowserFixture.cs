@@ -37,6 +37,8 @@ public sealed class ConsoleBrowserFixture : IAsyncLifetime
         // Playwright's expectations wait 5 s by default; beside the rest of the suite on 2 cores the app answered a search
         // later than that once (the table still showed every lead). A bound on waiting, not a timing assertion.
         Assertions.SetDefaultExpectTimeout(20_000);
+        // URLs are checked with Expect(page).ToHaveURLAsync, which polls: WaitForURLAsync waits for a navigation event
+        // and once missed the console's hash change after sign-in on the CI machine (30 s timeout on a page at #/leads).
         App = await SalesFlowAppProcess.StartAsync();
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = ChromiumPath, Headless = true });

@@ -14,12 +14,12 @@ public sealed class ConsoleShellTests(ConsoleBrowserFixture browser)
     {
         var page = await browser.NewPageAsync();
         await page.GotoAsync("/");
-        await page.WaitForURLAsync(new Regex("#/signin$"));
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("#/signin$"));
 
         await page.GetByLabel("API key").FillAsync(SalesFlowAppProcess.ApiKey);
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
 
-        await page.WaitForURLAsync(new Regex("#/leads$"));
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("#/leads$"));
         await page.Locator("#nav").WaitForAsync();
         Assert.Equal(SalesFlowAppProcess.ApiKey, await page.EvaluateAsync<string>("() => sessionStorage.getItem('salesflow.apiKey')"));
         Assert.Null(await page.EvaluateAsync<string?>("() => localStorage.getItem('salesflow.apiKey')"));
@@ -99,7 +99,7 @@ public sealed class ConsoleShellTests(ConsoleBrowserFixture browser)
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
 
-        await page.WaitForURLAsync(new Regex("#/signin$"));
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("#/signin$"));
         Assert.Null(await page.EvaluateAsync<string?>("() => sessionStorage.getItem('salesflow.apiKey')"));
         // A hash change within the page (a goto to the same document may wait for a load event that never comes).
         await page.EvaluateAsync("() => { location.hash = '#/settings'; }");

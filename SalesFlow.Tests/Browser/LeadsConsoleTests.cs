@@ -39,7 +39,7 @@ public sealed class LeadsConsoleTests(ConsoleBrowserFixture browser)
 
         await page.GetByRole(AriaRole.Link, new() { Name = name }).ClickAsync();
 
-        await page.WaitForURLAsync(new Regex($"#/leads/{id}$"));
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex($"#/leads/{id}$"));
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync(name);
         var timeline = page.Locator("#timeline");
         await Assertions.Expect(timeline.Locator(".message.inbound .text")).ToHaveTextAsync("Hi, I need 20 licences by March, our budget is 5000 euros.");
@@ -86,7 +86,7 @@ public sealed class LeadsConsoleTests(ConsoleBrowserFixture browser)
         await page.GetByRole(AriaRole.Button, new() { Name = "Erase lead (GDPR)" }).ClickAsync();
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Erase for good" }).ClickAsync();
 
-        await page.WaitForURLAsync(new Regex("#/leads$"));
+        await Assertions.Expect(page).ToHaveURLAsync(new Regex("#/leads$"));
         await page.Locator("#leads-q").FillAsync(name);
         await page.Locator("#leads-q").PressAsync("Enter");
         await Assertions.Expect(page.Locator("#leads-table")).ToContainTextAsync("No leads match these filters.");
