@@ -57,8 +57,9 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
             // "and spanish?" after "does it speak other languages?" asks that question again about Spanish: searched so
             // first ("schade. und per mail?" alone found the hand-over answer, which mentions e-mail). Unless nothing found
             // so names the new thing in the reply's language while a search for it alone does ("and hubspot?" after the
-            // price answer found only the German CRM answer above the threshold): then as usual.
-            if (FollowUpQuestion.TermOf(leadText) is { } term && AsksTheKnowledge(leadText) && await earlierLeadText() is { } earlier
+            // price answer found only the German CRM answer above the threshold): then as usual. "we use square appointments
+            // tho" names a meeting word, but asks about the tool.
+            if (FollowUpQuestion.TermOf(leadText) is { } term && (FollowUpQuestion.ToolInUse(leadText) is not null || AsksTheKnowledge(leadText)) && await earlierLeadText() is { } earlier
                 && QuestionsIn(earlier)[^1] is var asked && AsksTheKnowledge(asked))
             {
                 var termWords = TextTerms.Words(term);

@@ -23,6 +23,26 @@ public sealed class FollowUpQuestionTests
         Assert.Equal(term, FollowUpQuestion.TermOf(text));
 
     [Theory]
+    [InlineData("we're on zoho tho", "zoho")]
+    [InlineData("but we use outlook", "outlook")]
+    [InlineData("we use square appointments tho", "square appointments")]
+    [InlineData("yeah but we’re using pipedrive", "pipedrive")]
+    [InlineData("wir nutzen aber Outlook", "Outlook")]
+    [InlineData("Wir haben halt Pipedrive.", "Pipedrive")]
+    public void TheToolTheLeadUsesSetAgainstTheAnswerIsAFollowUp(string text, string term) =>
+        Assert.Equal(term, FollowUpQuestion.TermOf(text));
+
+    [Theory]
+    [InlineData("we use hubspot")]
+    [InlineData("we already use calendly tho")]
+    [InlineData("but we have 5 people")]
+    [InlineData("we use it for bookings tho")]
+    [InlineData("wir nutzen Outlook")]
+    [InlineData("but we use whatsapp for everything and it is a mess")]
+    public void NoContrastAnAmountAPronounOrADescriptionIsNoToolFollowUp(string text) =>
+        Assert.Null(FollowUpQuestion.TermOf(text));
+
+    [Theory]
     [InlineData("ok and is there a setup fee?")]
     [InlineData("and how long does the setup take?")]
     [InlineData("und gibt es eine Testphase?")]

@@ -135,7 +135,10 @@ public sealed class DemoKnowledgeOverHttpTests : IAsyncLifetime
         Assert.Contains(promise, reply, StringComparison.Ordinal);
     }
 
-    /// <summary>"and spanish?" after the languages answer was met with "Got it, thanks", "und mit Pipedrive?" after the CRM answer likewise.</summary>
+    /// <summary>
+    /// "and spanish?" after the languages answer was met with "Got it, thanks", "und mit Pipedrive?" after the CRM answer
+    /// likewise; "we use square appointments tho" after the calendar answer was offered meeting times.
+    /// </summary>
     [Theory]
     [InlineData("+447400123491", "does it speak other languages? we have a lot of polish patients", "and spanish?", "Spanish? It replies in English or German")]
     [InlineData("+4915112345694", "Läuft das mit HubSpot?", "und mit Pipedrive?", "Pipedrive? SalesFlow hält HubSpot synchron")]
@@ -143,6 +146,9 @@ public sealed class DemoKnowledgeOverHttpTests : IAsyncLifetime
     [InlineData("+447400123498", "how much is it?", "and hubspot?", "Hubspot? SalesFlow keeps HubSpot in sync")]
     [InlineData("+447400123499", "what would this cost us", "thats it? no monthly fee?", "Yes, that's right. SalesFlow is open source")]
     [InlineData("+4915112345700", "Was kostet das?", "Wirklich? Keine monatlichen Kosten?", "Ja, genau. SalesFlow ist Open Source")]
+    [InlineData("+447400123517", "can it book appointments?", "we use square appointments tho", "Square appointments? It offers real free slots from your Cal.com calendar")]
+    [InlineData("+447400123518", "does it connect to a crm?", "we're on zoho tho", "Zoho? SalesFlow keeps HubSpot in sync")]
+    [InlineData("+4915112345715", "Kann es Termine buchen?", "wir nutzen aber Outlook", "Outlook? Es bietet echte freie Zeiten")]
     public async Task AFollowUpAboutSomethingElseIsAnsweredWithWhatTheKnowledgeSaysOnTheQuestionBefore(string from, string question, string followUp, string answer)
     {
         var first = await _app.Http.PostJsonAsync("/api/conversations", new { channel = "whatsapp", from, name = "Probe", message = question });

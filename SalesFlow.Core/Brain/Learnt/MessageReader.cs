@@ -76,6 +76,13 @@ public sealed class MessageReader(IUtteranceClassifier model)
             return (Intent.Objection, Math.Max(rules.Confidence, ClearCue));
         }
 
+        // "we're on zoho tho", "we use square appointments tho": whether the answer just given holds for the lead's own tool
+        // (read as an objection and as a meeting wish: "a fair point", and times offered).
+        if (FollowUpQuestion.ToolInUse(text) is not null)
+        {
+            return (Intent.Question, Math.Max(rules.Confidence, ClearCue));
+        }
+
         // "clients book via insta and whatsapp": how the lead's business works, not a meeting with us.
         if ((rules.Intent == Intent.Meeting || learnt.Intent == Intent.Meeting) && IntentRules.DescribesCustomersBooking(lead))
         {

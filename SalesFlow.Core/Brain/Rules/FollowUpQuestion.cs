@@ -10,8 +10,24 @@ namespace SalesFlow.Core.Brain.Rules;
 /// </summary>
 public static partial class FollowUpQuestion
 {
-    /// <summary>What the follow-up asks about ("spanish", "auf Französisch"), or null when the text is not one.</summary>
-    public static string? TermOf(string text)
+    /// <summary>What the follow-up asks about ("spanish", "auf Französisch", "zoho"), or null when the text is not one.</summary>
+    public static string? TermOf(string text) => AskedTerm(text) ?? ToolInUse(text);
+
+    /// <summary>
+    /// The tool the lead says it uses against the answer just given: "we're on zoho tho" after the CRM answer, "we use square
+    /// appointments tho" after the calendar answer, "wir nutzen aber Outlook". It asks whether the answer holds for that tool
+    /// (read as an objection and as a meeting wish, it was told "a fair point" and offered times). A contrast word makes it
+    /// one; "we already use calendly" says the lead has something in place (an objection of its own).
+    /// </summary>
+    public static string? ToolInUse(string text)
+    {
+        var match = UsesTool().Match(text.Trim());
+        var term = match.Success ? match.Groups["term"].Value.Trim() : null;
+        return term is { Length: > 0 } && !NotAThing().IsMatch(term) && Contrast().IsMatch(text) && !Already().IsMatch(text) && term.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length <= 3
+            ? term : null;
+    }
+
+    private static string? AskedTerm(string text)
     {
         var match = Opened().Match(text.Trim());
         if (!match.Success)
@@ -33,6 +49,21 @@ public static partial class FollowUpQuestion
     /// <summary>"spanish too?", "french as well?", "Spanisch auch?", "geht Französisch auch?".</summary>
     [GeneratedRegex(@"^(?:(?:and|und|geht|gibt\s+es)\s+)?(?<term>[^?.!,;:\n]{1,30}?)\s+(?:too|as\s+well|also|auch|ebenfalls)\s*\?+\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Trailed();
+
+    /// <summary>
+    /// "but we use outlook", "we're on zoho tho", "we use square appointments though", "wir nutzen aber Outlook", "wir haben
+    /// halt Pipedrive"; no amount or pronoun ("but we have 5 people", "we use it for bookings tho").
+    /// </summary>
+    [GeneratedRegex(@"^(?:(?:ok(?:ay)?|hm+|ah|oh|well|yeah|ja|naja|hmm?|but|aber)[,.!]*\s+){0,2}(?:(?:we|i)\s+(?:use|are\s+using|'?re\s+using|am\s+using|'?m\s+using|are\s+on|'?re\s+on|am\s+on|'?m\s+on|work\s+with|have|run)|(?:we|i)['’](?:re|m)\s+(?:using|on)|(?:wir|ich)\s+(?:nutze\w*|benutze\w*|verwende\w*|arbeite\w*\s+mit|habe\w*)(?=\s+(?:aber|allerdings|halt|eigentlich)\b))\s+(?:(?:aber|allerdings|halt|eigentlich)\s+)?(?!(?:\d|a|an|no|not|only|just|lots|many|few|some|it|that|this|them|ein\w*|kein\w*|nur|viele|wenig\w*|es|das|die)\b)(?<term>[^?.!,;:\n]{1,40}?)(?:\s+(?:tho|though|actually|btw|instead|for\s+(?:that|this|bookings?|scheduling|appointments|our\s+crm|the\s+crm)))*\s*[.!?]*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex UsesTool();
+
+    /// <summary>What sets the tool against the answer: "but", "tho", "aber".</summary>
+    [GeneratedRegex(@"\b(?:but|tho|though|actually|instead|aber|allerdings|halt|eigentlich)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex Contrast();
+
+    /// <summary>"we already use calendly": something in place, not a question about the answer.</summary>
+    [GeneratedRegex(@"\b(?:already|schon|bereits)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex Already();
 
     /// <summary>A person, a time or a filler is no topic of the knowledge: "and you?", "what about tomorrow?", "and then?".</summary>
     [GeneratedRegex(@"^(?:you|u|yours|your\s+side|me|us|we|it|that|this|them|then|now|so|du|dir|dich|sie|ihnen|ihr|euch|wir|uns|das|dann|jetzt|so|today|tomorrow|tonight|next\s+\w+|this\s+\w+|monday|tuesday|wednesday|thursday|friday|saturday|sunday|morgen|heute|übermorgen|nächste\s+\w+|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|\d.*(?:am|pm|uhr)|the\s+(?:morning|afternoon|evening|weekend)|am\s+\w+|later|später|after|danach|vorher|before)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]

@@ -118,12 +118,15 @@ public static partial class LeadSignalRules
     /// <summary>Whether the text names a budget with an amount ("Budget wären so 500 Euro im Monat", "we can spend up to $2k").</summary>
     public static bool StatesBudget(string text) => BudgetWord().IsMatch(text) && AmountPattern().IsMatch(text);
 
-    /// <summary>Whether the text gives a team's size: "we are 8 salespeople", "a team of 12", "mit 8 Verkäufern", "für 5 Nutzer".</summary>
+    /// <summary>
+    /// Whether the text gives a team's size: "we are 8 salespeople", "a team of 12", "mit 8 Verkäufern", "für 5 Nutzer", "2
+    /// groomers", "3 Maler" (a dog groomer naming its two groomers was asked how big the team was).
+    /// </summary>
     public static bool StatesTeamSize(string text) => TeamSize().IsMatch(text);
 
     /// <summary>Whether the text says what the lead needs ("we need", "looking for") or describes a pain in its work.</summary>
     public static bool StatesNeed(string text) => NeedPattern().IsMatch(text) || IntentRules.DescribesPain(LeadText.Parse(text));
 
-    [GeneratedRegex(@"\b(?:team of|team von|teams? (?:mit|with))\s+\d+|\b\d+\s*(?:-\s*)?(?:people|persons?|users|seats|employees|staff|sales\s?(?:people|reps|persons?)|salespeople|reps|agents|colleagues|licen[cs]es|person team|consultants|advisors|advisers|brokers|recruiters|realtors|technicians|techs|engineers|developers|employees|workers|members|guys|Leute|Leit|Mann|Personen|Nutzer\w*|\w*mitarbeiter\w*|Verkäufer\w*|Verkaeufer\w*|Vertriebler\w*|Kolleg\w*|Berater\w*|Makler\w*|Angestellte\w*|Beschäftigte\w*|Techniker\w*|Monteure|Köpfe|Lizenzen|Plätze|köpfig\w*|er[- ]Team)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b(?:team of|team von|teams? (?:mit|with))\s+\d+|\b\d+\s*(?:-\s*)?(?:people|persons?|users|seats|employees|staff|sales\s?(?:people|reps|persons?)|salespeople|reps|agents|colleagues|licen[cs]es|person team|consultants|advisors|advisers|brokers|recruiters|realtors|technicians|techs|engineers|developers|employees|workers|members|guys|groomers|stylists|hairdressers|barbers|therapists|physios|physiotherapists|trainers|coaches|cleaners|drivers|nurses|dentists|doctors|vets|hygienists|painters|electricians|plumbers|mechanics|installers|designers|lawyers|solicitors|accountants|tutors|teachers|instructors|chefs|receptionists|assistants|carers|beauticians|detailers|roofers|landscapers|gardeners|builders|contractors|dispatchers|setters|closers|Friseur\w*|Therapeut\w*|Physios?|Physiotherapeut\w*|Trainer\w*|Gesellen|Azubis|Pfleger\w*|Pflegekräfte|Ärzt\w*|Zahnärzt\w*|Maler|Handwerker\w*|Elektriker\w*|Installateur\w*|Fahrer\w*|Kosmetiker\w*|Anwält\w*|Steuerberater\w*|Lehrer\w*|Köch\w*|Leute|Leit|Mann|Personen|Nutzer\w*|\w*mitarbeiter\w*|Verkäufer\w*|Verkaeufer\w*|Vertriebler\w*|Kolleg\w*|Berater\w*|Makler\w*|Angestellte\w*|Beschäftigte\w*|Techniker\w*|Monteure|Köpfe|Lizenzen|Plätze|köpfig\w*|er[- ]Team)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex TeamSize();
 }
