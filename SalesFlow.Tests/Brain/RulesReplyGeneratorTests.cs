@@ -944,6 +944,29 @@ public sealed class RulesReplyGeneratorTests
         }
     }
 
+    /// <summary>A roofer who let "How big is the team that would use it?" pass in the first reply was asked it again three turns on.</summary>
+    [Fact]
+    public async Task TheTeamSizeTheLeadLetPassIsNotAskedAgainLater()
+    {
+        var history = new[]
+        {
+            new HistoryMessage(true, "hey we're a roofing company, 40 leads a week", ChannelKind.Sms, DateTimeOffset.UnixEpoch),
+            new HistoryMessage(false, "Hi Dan! Nice to hear from you. How big is the team that would use it?", ChannelKind.Sms, DateTimeOffset.UnixEpoch),
+            new HistoryMessage(true, "our guys are on roofs all day, nobody answers texts till evening", ChannelKind.Sms, DateTimeOffset.UnixEpoch),
+            new HistoryMessage(false, "That sounds frustrating, Dan. How much time does that cost your team each week?", ChannelKind.Sms, DateTimeOffset.UnixEpoch),
+            new HistoryMessage(true, "what does it say to them?", ChannelKind.Sms, DateTimeOffset.UnixEpoch),
+            new HistoryMessage(false, "Product facts come from your knowledge base. Would it help to see how it works for a case like yours?", ChannelKind.Sms, DateTimeOffset.UnixEpoch),
+        };
+        for (var turn = 4; turn <= 9; turn++)
+        {
+            var request = Request(ConversationState.InterestQualification, Intent.Question, "en", "Dan", ChannelKind.Sms, turn, "can it get the address and photos of the roof?", "Acme") with { History = history };
+
+            var reply = await _generator.GenerateAsync(request, CancellationToken.None);
+
+            Assert.False(ReplyTemplates.AsksTeamSize(reply), reply);
+        }
+    }
+
     [Fact]
     public void EveryPricingQuestionAsksForTheTeamSize()
     {

@@ -433,7 +433,7 @@ public sealed class RulesReplyGenerator : IReplyGenerator
 
     private static bool AlreadyAsked(ReplyRequest request, string question) =>
         AskedRecently(request, question)
-        || (ReplyTemplates.AsksTeamSize(question) && (LeadSaid(request, LeadSignalRules.StatesTeamSize) || RecentlyAskedTeamSize(request)))
+        || (ReplyTemplates.AsksTeamSize(question) && (LeadSaid(request, LeadSignalRules.StatesTeamSize) || AskedTeamSizeBefore(request)))
         || (ReplyTemplates.AsksForTheNeed(question) && LeadSaid(request, LeadSignalRules.StatesNeed));
 
     /// <summary>How many of SalesFlow's latest messages a question is not repeated from.</summary>
@@ -456,11 +456,12 @@ public sealed class RulesReplyGenerator : IReplyGenerator
     }
 
     /// <summary>
-    /// Whether one of SalesFlow's latest messages asked the team size in any wording: "Could you tell me your team size?"
-    /// and, a turn later, "How many people on your team would use it?" is the same question twice.
+    /// Whether SalesFlow asked the team size before in any wording: "Could you tell me your team size?" and, a turn later,
+    /// "How many people on your team would use it?" is the same question twice; a roofer who let it pass in the first
+    /// reply was asked it again three turns on.
     /// </summary>
-    private static bool RecentlyAskedTeamSize(ReplyRequest request) =>
-        (request.History ?? []).Where(m => !m.FromLead).TakeLast(RecentReplies).Any(m => ReplyTemplates.AsksTeamSize(m.Text));
+    private static bool AskedTeamSizeBefore(ReplyRequest request) =>
+        (request.History ?? []).Any(m => !m.FromLead && ReplyTemplates.AsksTeamSize(m.Text));
 
     private static bool LeadSaid(ReplyRequest request, Func<string, bool> fact) =>
         fact(request.LeadText) || (request.History ?? []).Any(h => h.FromLead && fact(h.Text));
