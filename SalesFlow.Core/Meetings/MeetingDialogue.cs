@@ -111,11 +111,11 @@ public sealed class MeetingDialogue(MeetingService meetings, IMeetingStore store
         // "actually can we make it 3pm instead" (booked for Thursday) moved the meeting to today: a time alone moves it on its day.
         var bookedDay = active is not null && choice.Time is not null && !choice.NextWeek ? DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(active.Start, party.Zone).DateTime) : (DateOnly?)null;
         var date = choice.Date ?? offeredDay ?? bookedDay ?? (choice.NextWeek ? SlotChoice.NextMonday(today) : today);
-        var (free, alternatives, fits) = await meetings.CheckRequestedAsync(turn.Client, party, turn.Lead.Id, turn.Answered.Seq, date, choice.Time, choice.Bound, choice.Part, ct);
+        var (free, alternatives, fits) = await meetings.CheckRequestedAsync(turn.Client, party, turn.Lead.Id, turn.Answered.Seq, date, choice.OtherDays, choice.Time, choice.Bound, choice.Part, ct);
         if (free is null && choice.Date is null && offeredDay is null && bookedDay is null && choice.Bound == TimeBound.At && choice.Time is { } time)
         {
             // Only a time, and today's is too soon or taken: tomorrow's.
-            (free, var later, fits) = await meetings.CheckRequestedAsync(turn.Client, party, turn.Lead.Id, turn.Answered.Seq, date.AddDays(1), time, choice.Bound, choice.Part, ct);
+            (free, var later, fits) = await meetings.CheckRequestedAsync(turn.Client, party, turn.Lead.Id, turn.Answered.Seq, date.AddDays(1), [], time, choice.Bound, choice.Part, ct);
             alternatives = later ?? alternatives;
         }
 

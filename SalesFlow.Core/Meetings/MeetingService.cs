@@ -71,21 +71,26 @@ public sealed class MeetingService(
     /// slots nearest to it (saved; null when the calendar has none). A day named with a part of it ("Dienstag Vormittag")
     /// is offered that part's times when it has any. A window ("anytime after 10am", <paramref name="bound"/>) is offered
     /// its free times, the named day's first; <c>FitsTheWish</c> says whether the offer lies in it (else it holds the
-    /// times nearest to it).
+    /// times nearest to it). <paramref name="otherDays"/> are the other days of a wish for one of several ("Tuesday or
+    /// Wednesday morning"): their times are offered beside <paramref name="date"/>'s.
     /// </summary>
-    public async Task<(MeetingSlot? Free, SlotOffer? Alternatives, bool FitsTheWish)> CheckRequestedAsync(Client client, MeetingParty party, string leadId, long throughSeq, DateOnly date, TimeOnly? time, TimeBound bound, DayPart? part, CancellationToken ct)
+    public async Task<(MeetingSlot? Free, SlotOffer? Alternatives, bool FitsTheWish)> CheckRequestedAsync(Client client, MeetingParty party, string leadId, long throughSeq, DateOnly date, IReadOnlyList<DateOnly> otherDays, TimeOnly? time, TimeBound bound, DayPart? part, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(party);
+        ArgumentNullException.ThrowIfNull(otherDays);
         var zone = party.Zone;
+        bool OnNamedDay(MeetingSlot s) => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(s.Start, zone).DateTime) is var d && (d == date || otherDays.Contains(d));
         var dayStart = new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), zone.GetUtcOffset(date.ToDateTime(TimeOnly.MinValue)));
+        var firstDay = otherDays.Append(date).Min().ToDateTime(TimeOnly.MinValue);
+        var firstDayStart = new DateTimeOffset(firstDay, zone.GetUtcOffset(firstDay));
         var wanted = time is { } t ? new DateTimeOffset(date.ToDateTime(t), zone.GetUtcOffset(date.ToDateTime(t))) : dayStart.AddHours(12);
         var earliest = clock.GetUtcNow() + MinLead;
         if (time is { } limit && bound != TimeBound.At)
         {
-            var start = Max(dayStart, earliest);
+            var start = Max(firstDayStart, earliest);
             var ahead = await scheduler.FindSlotsAsync(client, start, start + Horizon, party.TimeZone, ct);
             var inWindow = ahead.Where(s => InWindow(s, zone, limit, bound, part)).ToList();
-            var onNamedDay = inWindow.Where(s => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(s.Start, zone).DateTime) == date).ToList();
+            var onNamedDay = inWindow.Where(OnNamedDay).ToList();
             var picked = inWindow.Count > 0 ? SlotPicker.Spread(onNamedDay.Count > 0 ? onNamedDay : inWindow, zone) : SlotPicker.Nearest(ahead, wanted, zone);
             return (null, picked.Count == 0 ? null : await SaveOfferAsync(client, party, leadId, throughSeq, picked, ct), inWindow.Count > 0);
         }
@@ -100,9 +105,9 @@ public sealed class MeetingService(
         }
 
         // Not free (or only a day was named): the free times nearest to it, within a few days either side.
-        var from = Max(wanted.AddDays(-3), earliest);
+        var from = Max(wanted.AddDays(-3) < firstDayStart ? wanted.AddDays(-3) : firstDayStart, earliest);
         var slots = await scheduler.FindSlotsAsync(client, from, Max(wanted.AddDays(4), from + Horizon), party.TimeZone, ct);
-        var onDay = time is null ? slots.Where(s => DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(s.Start, zone).DateTime) == date).ToList() : [];
+        var onDay = time is null ? slots.Where(OnNamedDay).ToList() : [];
         var inPart = onDay.Where(s => SlotChoice.InPart(TimeZoneInfo.ConvertTime(s.Start, zone).DateTime, part)).ToList();
         var fits = time is null && onDay.Count > 0 && (part is null || inPart.Count > 0);
         onDay = inPart.Count > 0 ? inPart : onDay;

@@ -39,6 +39,12 @@ public sealed partial record SlotChoice(
     DayPart? Part = null,
     TimeBound Bound = TimeBound.At)
 {
+    /// <summary>
+    /// The other days of a wish for one of several ("Dienstag oder Mittwoch vormittag"; <see cref="Date"/> is the last
+    /// named): the calendar's times are offered across them all (they were all Wednesday's).
+    /// </summary>
+    public IReadOnlyList<DateOnly> OtherDays { get; init; } = [];
+
     public static readonly SlotChoice Nothing = new(SlotChoiceKind.None);
 
     /// <param name="offeredSlots">The offer's slots still ahead (empty when there is no open offer), in offered order.</param>
@@ -51,6 +57,11 @@ public sealed partial record SlotChoice(
         var mention = SlotMention.Read(text);
         var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, zone).DateTime);
         var day = DayOf(mention, today);
+        var requested = new SlotChoice(SlotChoiceKind.Requested, Date: day, Time: mention.Time, NextWeek: mention.NextWeek, Part: mention.Part, Bound: mention.Bound)
+        {
+            OtherDays = mention.Negated || mention.Date is not null || mention.RelativeDays is not null
+                ? [] : [.. mention.Weekdays.Select(w => WeekdayDate(w, mention.NextWeek, today)).Where(d => d != day).Distinct()],
+        };
 
         if (hasActiveMeeting)
         {
@@ -69,7 +80,7 @@ public sealed partial record SlotChoice(
         if (offeredSlots.Count == 0)
         {
             // No open offer: a named day or time is a wish the caller may check when the lead asks for a meeting.
-            return mention.NamesDay || mention.NamesTime ? new(SlotChoiceKind.Requested, Date: day, Time: mention.Time, NextWeek: mention.NextWeek, Part: mention.Part, Bound: mention.Bound) : Nothing;
+            return mention.NamesDay || mention.NamesTime ? requested : Nothing;
         }
 
         var turnsDown = OtherTimes().IsMatch(lower) || mention.NextWeek;
@@ -96,7 +107,7 @@ public sealed partial record SlotChoice(
         {
             // "Tuesday doesn't work", "none of these, how about Friday at 9?": a day or time not offered is the lead's own proposal.
             return (mention.NamesDay || mention.NamesTime) && !offeredDayOrTime && mention.Position is null && !mention.Last
-                ? new(SlotChoiceKind.Requested, Date: day, Time: mention.Time, NextWeek: mention.NextWeek, Part: mention.Part, Bound: mention.Bound)
+                ? requested
                 : new(SlotChoiceKind.OtherTimes, NextWeek: mention.NextWeek);
         }
 
@@ -136,7 +147,7 @@ public sealed partial record SlotChoice(
             > 1 => new(SlotChoiceKind.Ambiguous, Candidates: fitting),
             // Only a part of the day that nothing offered fits ("mornings are better"): other times.
             _ when !mention.NamesDay && !mention.NamesTime => new(SlotChoiceKind.OtherTimes),
-            _ => new(SlotChoiceKind.Requested, Date: day, Time: mention.Time, NextWeek: mention.NextWeek, Part: mention.Part, Bound: mention.Bound),
+            _ => requested,
         };
     }
 
@@ -155,22 +166,20 @@ public sealed partial record SlotChoice(
             return today.AddDays(days);
         }
 
-        if (mention.Weekdays.Count > 0)
-        {
-            var weekday = mention.Weekdays[^1];
-            // Today's weekday named means next week's: "today" says today.
-            var ahead = ((int)weekday - (int)today.DayOfWeek + 7) % 7;
-            var next = today.AddDays(ahead == 0 ? 7 : ahead);
-            if (mention.NextWeek)
-            {
-                // The weekday of the week after this one (weeks start on Monday).
-                next = NextMonday(today).AddDays(((int)weekday + 6) % 7);
-            }
+        return mention.Weekdays.Count > 0 ? WeekdayDate(mention.Weekdays[^1], mention.NextWeek, today) : null;
+    }
 
-            return next;
+    /// <summary>The next such weekday (today's named means next week's: "today" says today), next week's when they say so.</summary>
+    private static DateOnly WeekdayDate(DayOfWeek weekday, bool nextWeek, DateOnly today)
+    {
+        if (nextWeek)
+        {
+            // The weekday of the week after this one (weeks start on Monday).
+            return NextMonday(today).AddDays(((int)weekday + 6) % 7);
         }
 
-        return null;
+        var ahead = ((int)weekday - (int)today.DayOfWeek + 7) % 7;
+        return today.AddDays(ahead == 0 ? 7 : ahead);
     }
 
     /// <summary>The Monday that starts next week.</summary>

@@ -17,6 +17,8 @@ public class LeadSignalRulesTests
     [InlineData("I run a dog grooming salon in Leeds, 2 groomers", true)]
     [InlineData("Malerbetrieb, 3 Maler und 2 Azubis", true)]
     [InlineData("a clinic with 4 physios", true)]
+    [InlineData("wir sind zu dritt und schaffen es oft nicht", true)]
+    [InlineData("there are three of us", true)]
     [InlineData("we get 200 customers a week", false)]
     [InlineData("We have 5 minutes", false)]
     [InlineData("Was kostet das?", false)]

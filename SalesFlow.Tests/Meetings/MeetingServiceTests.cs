@@ -266,7 +266,7 @@ public sealed class MeetingServiceTests : IDisposable
     {
         FreeSlots(At(10, 11), At(10, 11, 30));
 
-        var (free, alternatives, _) = await _service.CheckRequestedAsync(Acme, Anna, "lead1", 8, new DateOnly(2026, 12, 10), new TimeOnly(11, 0), TimeBound.At, null, default);
+        var (free, alternatives, _) = await _service.CheckRequestedAsync(Acme, Anna, "lead1", 8, new DateOnly(2026, 12, 10), [], new TimeOnly(11, 0), TimeBound.At, null, default);
 
         Assert.Equal(At(10, 11), free);
         Assert.Null(alternatives);
@@ -277,11 +277,24 @@ public sealed class MeetingServiceTests : IDisposable
     {
         FreeSlots(At(8, 9), At(10, 10), At(10, 13), At(11, 9), At(14, 9));
 
-        var (free, alternatives, _) = await _service.CheckRequestedAsync(Acme, Anna, "lead1", 8, new DateOnly(2026, 12, 10), new TimeOnly(11, 0), TimeBound.At, null, default);
+        var (free, alternatives, _) = await _service.CheckRequestedAsync(Acme, Anna, "lead1", 8, new DateOnly(2026, 12, 10), [], new TimeOnly(11, 0), TimeBound.At, null, default);
 
         Assert.Null(free);
         Assert.Equal([At(10, 10), At(10, 13), At(11, 9)], alternatives!.Slots);
         Assert.Equal(alternatives, await _store.GetOfferAsync("acme", "lead1", default));
+    }
+
+    /// <summary>"Dienstag oder Mittwoch vormittag" was offered Wednesday's times only.</summary>
+    [Fact]
+    public async Task One_of_several_days_named_gets_times_on_each_of_them()
+    {
+        FreeSlots(At(8, 9), At(8, 14), At(9, 9), At(9, 10), At(9, 11), At(10, 9));
+
+        var (free, alternatives, fits) = await _service.CheckRequestedAsync(Acme, Anna, "lead1", 8, new DateOnly(2026, 12, 9), [new DateOnly(2026, 12, 8)], null, TimeBound.At, DayPart.Morning, default);
+
+        Assert.Null(free);
+        Assert.True(fits);
+        Assert.Equal([At(8, 9), At(9, 9), At(9, 11)], alternatives!.Slots);
     }
 
     [Fact]
@@ -289,7 +302,7 @@ public sealed class MeetingServiceTests : IDisposable
     {
         FreeSlots(At(10, 9), At(10, 10), At(10, 14), At(11, 9), At(11, 15), At(14, 11));
 
-        var (free, alternatives, fits) = await _service.CheckRequestedAsync(Acme, Anna, "lead1", 8, new DateOnly(2026, 12, 10), new TimeOnly(10, 0), TimeBound.NotBefore, null, default);
+        var (free, alternatives, fits) = await _service.CheckRequestedAsync(Acme, Anna, "lead1", 8, new DateOnly(2026, 12, 10), [], new TimeOnly(10, 0), TimeBound.NotBefore, null, default);
 
         Assert.Null(free);
         Assert.True(fits);
@@ -301,7 +314,7 @@ public sealed class MeetingServiceTests : IDisposable
     {
         FreeSlots(At(10, 9), At(10, 9, 30), At(11, 9));
 
-        var (free, alternatives, fits) = await _service.CheckRequestedAsync(Acme, Anna, "lead1", 8, new DateOnly(2026, 12, 10), new TimeOnly(12, 0), TimeBound.NotBefore, null, default);
+        var (free, alternatives, fits) = await _service.CheckRequestedAsync(Acme, Anna, "lead1", 8, new DateOnly(2026, 12, 10), [], new TimeOnly(12, 0), TimeBound.NotBefore, null, default);
 
         Assert.Null(free);
         Assert.False(fits);

@@ -164,6 +164,25 @@ public sealed class SlotChoiceTests(ITestOutputHelper output)
         Assert.Null(choice.Time);
     }
 
+    /// <summary>"können wir nächste Woche mal telefonieren? Dienstag oder Mittwoch vormittag" was offered Wednesday's times only.</summary>
+    [Fact]
+    public void Several_days_named_as_alternatives_are_all_requested()
+    {
+        var choice = SlotChoice.Read("können wir nächste Woche mal telefonieren? Dienstag oder Mittwoch vormittag", [], false, Now, Berlin);
+
+        Assert.Equal((SlotChoiceKind.Requested, new DateOnly(2026, 12, 9), DayPart.Morning), (choice.Kind, choice.Date, choice.Part));
+        Assert.Equal([new DateOnly(2026, 12, 8)], choice.OtherDays);
+    }
+
+    [Fact]
+    public void A_day_turned_down_beside_another_is_no_alternative()
+    {
+        var choice = SlotChoice.Read("Tuesday doesn't work for me, Wednesday?", [], false, Now, Berlin);
+
+        Assert.Equal((SlotChoiceKind.Requested, new DateOnly(2026, 12, 9)), (choice.Kind, choice.Date));
+        Assert.Empty(choice.OtherDays);
+    }
+
     [Fact]
     public void Next_week_with_a_weekday_means_that_weekday_of_next_week()
     {

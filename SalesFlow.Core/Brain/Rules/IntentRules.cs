@@ -164,7 +164,7 @@ internal static partial class IntentRules
     private static readonly PhraseRuleSet SelfIntroduction = new(
         "im the|i am the|im a|i am a|im an|i am an|i run|we run|we are a|were a|we are an|were an|i own|we own|i work at|i work for|i manage|im head of|i head" + NotACustomer,
         // "we get like 50 whatsapp msgs a day asking about shipping" (the lead's own customers' messages) was apologised to.
-        "we get|we receive|we have|we handle|wir bekommen|wir erhalten|wir haben & messages|msgs|enquiries|inquiries|requests|questions|emails|calls|leads|chats|nachrichten|anfragen|fragen|mails|anrufe" + NotACustomer,
+        "we get|we receive|we have|we handle|wir bekommen|wir kriegen|wir erhalten|wir haben & messages|msgs|enquiries|inquiries|requests|questions|emails|calls|leads|chats|nachrichten|anfragen|fragen|mails|anrufe" + NotACustomer,
         // One rule each: written as one, its "&" demanded all of them at once, and "Wir sind eine Sprachschule" matched none.
         "wir sind ein*" + NotACustomer,
         "ich bin & bei" + NotACustomer,
@@ -194,10 +194,11 @@ internal static partial class IntentRules
 
     /// <summary>
     /// "hi this is dave from dave's plumbing in oakland", "Hier ist Jana von der Kanzlei Roth": a name and where it works
-    /// (it was asked what brought it, as if it had said nothing about itself). Only "from"/"von": "it's busy at the moment"
-    /// and "this is fine with me" name no one.
+    /// (it was asked what brought it, as if it had said nothing about itself); "ich bin Lena von einer Tanzschule in Köln"
+    /// with a capital name (it was told its question would go to the team). Only "from"/"von": "it's busy at the moment"
+    /// and "this is fine with me" name no one, nor does "ich bin begeistert von Ihrem Angebot".
     /// </summary>
-    [GeneratedRegex(@"\b(?:this\s+is|it'?s|hier\s+ist|hier\s+spricht|hier\s+schreibt)\s+(?!(?:great|good|nice|cool|awesome|interesting|exactly|what|not|the|a|an|just|really|so|very|about|coming|all|only|mostly|also|still|more|less|different|far|away|apart|free|safe|made|sent|written|copied|taken|based|weird|strange|gut|toll|super|nicht|so|ja|nur|auch|weit|anders)\b)\p{L}[\p{L}'-]*(?:\s+\p{L}[\p{L}'-]*)?\s+(?:from|von|vom)\s+\S", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b(?:this\s+is|it'?s|hier\s+ist|hier\s+spricht|hier\s+schreibt)\s+(?!(?:great|good|nice|cool|awesome|interesting|exactly|what|not|the|a|an|just|really|so|very|about|coming|all|only|mostly|also|still|more|less|different|far|away|apart|free|safe|made|sent|written|copied|taken|based|weird|strange|gut|toll|super|nicht|so|ja|nur|auch|weit|anders)\b)\p{L}[\p{L}'-]*(?:\s+\p{L}[\p{L}'-]*)?\s+(?:from|von|vom)\s+\S|\b(?:ich\s+bin|i'?m|i\s+am)\s+(?!(?-i:Kunde|Kundin|Customer|Client)\b)(?-i:\p{Lu})\p{L}[\p{L}'-]*(?:\s+(?-i:\p{Lu})\p{L}[\p{L}'-]*)?\s+(?:from|von|vom)\s+\S", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex IntroducedByName();
 
     /// <summary>
