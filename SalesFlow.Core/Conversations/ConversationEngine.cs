@@ -218,7 +218,7 @@ public sealed class ConversationEngine(
             var asked = TurnKnowledge.ProductQuestionsIn(text);
             var found = await knowledge.ForQuestionsAsync(clientId, client.Name, asked, analysis.Language, ct);
             var times = await Addressed(meetingTurn.Text);
-            var meetingText = RulesReplyGenerator.AnswersBeside(found, asked.Count, analysis.Language, !answered.Channel.IsShortForm(), ReplyText.ShortFormLimit - times.Length - 2) is { } answers
+            var meetingText = RulesReplyGenerator.AnswersBeside(found, asked, analysis.Language, !answered.Channel.IsShortForm(), ReplyText.ShortFormLimit - times.Length - 2) is { } answers
                 ? answers + (answered.Channel.IsShortForm() ? " " : "\n\n") + times
                 : times;
             (reply, verdict) = await replies.WriteFixedAsync(lead, answered, OutboxPurpose.Reply, meetingText, client.Name, found.Passages, null, policy, now, ct);

@@ -284,6 +284,24 @@ public sealed class RulesReplyGeneratorTests
         Assert.EndsWith("?", reply, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// "who can see the conversations?" was sent the privacy answer's hosting sentence, its "Only your team sees the
+    /// conversations" cut off in the chat message; an answer that fits whole stays whole, and one whose opening says as
+    /// much about the question opens as written.
+    /// </summary>
+    [Theory]
+    [InlineData("who can see the conversations?", "Only your team sees the conversations, in the console signed in with your key.")]
+    [InlineData("is it gdpr compliant?", "It runs in your own Azure subscription, in the region you choose; secrets stay in Key Vault, and a lead is erased completely on request.")]
+    public void AnAnswerTooLongForAChatOpensAtItsSentenceAboutTheQuestion(string question, string answer)
+    {
+        const string passage = "[gdpr-en] Q: Is it GDPR compliant? Who can see the conversations?\nA: It runs in your own Azure subscription, in the region you choose; secrets stay in Key Vault, and a lead is erased completely on request. Only your team sees the conversations, in the console signed in with your key.";
+        var request = Request(ConversationState.InterestQualification, Intent.Question, "en", "Omar", ChannelKind.WhatsApp, 2, question, "Acme") with { Knowledge = [passage] };
+
+        var reply = RulesReplyGenerator.Generate(request);
+
+        Assert.StartsWith(answer, reply, StringComparison.Ordinal);
+    }
+
     /// <summary>"Hello, I would like to cancel" was answered with the contract FAQ, and nobody said a colleague would act.</summary>
     [Fact]
     public void AskingToCancelIsPassedToAColleagueNotAnsweredFromTheTerms()
@@ -989,13 +1007,14 @@ public sealed class RulesReplyGeneratorTests
     {
         var found = new KnowledgeForReply(["[gdpr] Q: Is it GDPR compliant? A: It runs in your own Azure subscription."], ["Does it work with Cliniko?"]);
 
-        var email = RulesReplyGenerator.AnswersBeside(found, 2, "en", email: true, room: 0);
-        var chat = RulesReplyGenerator.AnswersBeside(found, 2, "en", email: false, room: 200);
+        string[] asked = ["Is it GDPR compliant?", "Does it work with Cliniko?"];
+        var email = RulesReplyGenerator.AnswersBeside(found, asked, "en", email: true, room: 0);
+        var chat = RulesReplyGenerator.AnswersBeside(found, asked, "en", email: false, room: 200);
 
         Assert.Equal("It runs in your own Azure subscription. As for your other question, I'm checking that with the team and will get back to you.", email);
         Assert.Equal("It runs in your own Azure subscription.", chat);
-        Assert.Null(RulesReplyGenerator.AnswersBeside(found, 2, "en", email: false, room: 20)); // does not fit whole beside the times
-        Assert.Null(RulesReplyGenerator.AnswersBeside(KnowledgeForReply.None, 1, "en", email: true, room: 0));
+        Assert.Null(RulesReplyGenerator.AnswersBeside(found, asked, "en", email: false, room: 20)); // does not fit whole beside the times
+        Assert.Null(RulesReplyGenerator.AnswersBeside(KnowledgeForReply.None, asked[..1], "en", email: true, room: 0));
     }
 
     /// <summary>"do you have any customer references in real estate? And does it support … permissions?" left the second question unmentioned.</summary>

@@ -85,6 +85,8 @@ public sealed class DemoKnowledgeOverHttpTests : IAsyncLifetime
     [InlineData("+4915112345714", "Brauche ich dafür einen eigenen Server?", "Sie betreiben es selbst")]
     [InlineData("+447400123516", "does it work for restaurants?", "Any business whose leads write in")]
     [InlineData("+447400123519", "how quickly can we get going?", "one command (azd up)")]
+    [InlineData("+447400123520", "who can see the conversations?", "Only your team sees the conversations")]
+    [InlineData("+4915112345717", "Wer kann die Gespräche eigentlich sehen?", "Die Gespräche sieht nur Ihr Team")]
     [InlineData("+4915112345716", "Wie bald können wir loslegen?", "Mit einem Befehl (azd up)")]
     [InlineData("+4915112345710", "Wie sicher ist das System? Wir haben sensible Kundendaten.", "in Ihrem eigenen Azure-Abonnement")]
     [InlineData("+4915112345675", "Hey! Wir sind ein Yogastudio in Köln. Kannst du mir sagen wie das bei euch funktioniert?", "SalesFlow beantwortet Ihre Anfragen")]

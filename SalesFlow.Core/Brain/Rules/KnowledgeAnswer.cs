@@ -1,10 +1,13 @@
+using System.Text.RegularExpressions;
+using SalesFlow.Core.Knowledge;
+
 namespace SalesFlow.Core.Brain.Rules;
 
 /// <summary>
 /// The answer the rules brain takes from the best knowledge passage: an FAQ's answer, or a
 /// document's first sentences, cut at a sentence to fit. Knowledge lines arrive as "[sourceId] text".
 /// </summary>
-internal static class KnowledgeAnswer
+internal static partial class KnowledgeAnswer
 {
     /// <summary>
     /// The answer of the best passage not given in one of <paramref name="recentReplies"/>: "ok and is there a setup fee"
@@ -13,16 +16,18 @@ internal static class KnowledgeAnswer
     /// </summary>
     /// <param name="language">The reply's language. A passage in another one is taken only when none in the reply's language
     /// was found: a German lead whose German answer had just been given was sent its English twin.</param>
-    public static string? From(IReadOnlyList<string>? knowledge, int maxChars, IReadOnlyList<string> recentReplies, string language) =>
-        Several(knowledge, maxChars, recentReplies, language, 1).FirstOrDefault();
+    public static string? From(IReadOnlyList<string>? knowledge, int maxChars, IReadOnlyList<string> recentReplies, string language, string question) =>
+        Several(knowledge, maxChars, recentReplies, language, 1, question).FirstOrDefault();
 
     /// <summary>
     /// Up to <paramref name="count"/> answers from different passages, in the knowledge's order (TurnKnowledge puts each
-    /// question's best passage first): an e-mail asking two things was answered one.
+    /// question's best passage first): an e-mail asking two things was answered one. An answer too long for the room
+    /// opens at its sentence that says most about <paramref name="question"/> when that is not its first.
     /// </summary>
-    public static IReadOnlyList<string> Several(IReadOnlyList<string>? knowledge, int maxChars, IReadOnlyList<string> recentReplies, string language, int count)
+    public static IReadOnlyList<string> Several(IReadOnlyList<string>? knowledge, int maxChars, IReadOnlyList<string> recentReplies, string language, int count, string question)
     {
-        var answers = (knowledge ?? []).Select(p => Answer(p, maxChars)).OfType<string>()
+        var questionWords = TextTerms.Words(question).Distinct(StringComparer.Ordinal).ToList();
+        var answers = (knowledge ?? []).Select(p => Answer(p, maxChars, questionWords)).OfType<string>()
             .Select(a => (Text: a, SameLanguage: LanguageDetector.Detect(LeadText.Parse(a)) == language)).ToList();
         var anyInLanguage = answers.Any(a => a.SameLanguage);
         return answers
@@ -34,7 +39,7 @@ internal static class KnowledgeAnswer
             .ToList();
     }
 
-    private static string? Answer(string passage, int maxChars)
+    private static string? Answer(string passage, int maxChars, IReadOnlyCollection<string> questionWords)
     {
         if (string.IsNullOrWhiteSpace(passage))
         {
@@ -54,6 +59,28 @@ internal static class KnowledgeAnswer
         }
 
         text = string.Join(' ', text.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-        return text.Length == 0 ? null : ReplyText.FitToLength(text, maxChars);
+        return text.Length == 0 ? null : ReplyText.FitToLength(MostAboutTheQuestion(text, maxChars, questionWords), maxChars);
     }
+
+    /// <summary>
+    /// The answer from its sentence that shares most words with the question on, when it does not fit whole and that
+    /// sentence is not its first: "who can see the conversations?" was sent the hosting sentence of the privacy answer,
+    /// its "Only your team sees the conversations" cut off in a chat message.
+    /// </summary>
+    private static string MostAboutTheQuestion(string text, int maxChars, IReadOnlyCollection<string> questionWords)
+    {
+        if (text.Length <= maxChars || questionWords.Count == 0)
+        {
+            return text;
+        }
+
+        var sentences = SentenceBreak().Split(text);
+        var coverage = sentences.Select(sentence => TextTerms.Coverage(questionWords, sentence)).ToList();
+        var best = coverage.IndexOf(coverage.Max());
+        return best > 0 && coverage[best] > coverage[0] ? string.Join(' ', sentences[best..]) : text;
+    }
+
+    /// <summary>Between sentences: an end mark, space, a capital ("e.g. the" is no break).</summary>
+    [GeneratedRegex(@"(?<=[.!?])\s+(?=\p{Lu})", RegexOptions.CultureInvariant)]
+    private static partial Regex SentenceBreak();
 }

@@ -203,12 +203,12 @@ public sealed class RulesReplyGenerator : IReplyGenerator
         var answered = TurnKnowledge.QuestionsIn(request.LeadText).Count - unanswered;
         var answerCount = email ? Math.Clamp(answered, 1, 3) : 1;
         if (AnswersFromTheKnowledge(intent, lead) && !cancels
-            && KnowledgeAnswer.Several(request.Knowledge, email ? 600 / answerCount : 200, LatestReplies(request), ReplyLanguage(request), answerCount) is [_, ..] answers)
+            && KnowledgeAnswer.Several(request.Knowledge, email ? 600 / answerCount : 200, LatestReplies(request), ReplyLanguage(request), answerCount, request.LeadText) is [_, ..] answers)
         {
             // "how does it handle after hours messages? also, is there a free trial?" in a chat got the first answer only:
             // both are given when each fits whole to a sentence's end in half a message, and they are the message.
             if (!email && answered >= 2 && unanswered == 0
-                && KnowledgeAnswer.Several(request.Knowledge, (ReplyText.ShortFormLimit / 2) - 1, LatestReplies(request), ReplyLanguage(request), 2) is [var first, var second]
+                && KnowledgeAnswer.Several(request.Knowledge, (ReplyText.ShortFormLimit / 2) - 1, LatestReplies(request), ReplyLanguage(request), 2, request.LeadText) is [var first, var second]
                 && !first.EndsWith('…') && !second.EndsWith('…'))
             {
                 return (Literal(first + " " + second), string.Empty);
@@ -330,7 +330,7 @@ public sealed class RulesReplyGenerator : IReplyGenerator
         var lead = LeadText.Parse(request.LeadText);
         // Every turn asks this (ColleagueFollowUps): the knowledge's answer, which reads each passage's language, only when needed and once.
         bool? answers = null;
-        bool Answers() => answers ??= KnowledgeAnswer.From(request.Knowledge, 600, LatestReplies(request), ReplyLanguage(request)) is not null;
+        bool Answers() => answers ??= KnowledgeAnswer.From(request.Knowledge, 600, LatestReplies(request), ReplyLanguage(request), request.LeadText) is not null;
         if (request.UnansweredQuestions is { Count: > 0 } && AnswersFromTheKnowledge(intent, lead) && Answers())
         {
             return true; // one question answered, the other checked with the team
@@ -358,10 +358,10 @@ public sealed class RulesReplyGenerator : IReplyGenerator
     /// checked with the team; one in a chat message, when it fits whole in <paramref name="room"/> characters. Null when the
     /// knowledge answers none.
     /// </summary>
-    public static string? AnswersBeside(KnowledgeForReply found, int asked, string language, bool email, int room)
+    public static string? AnswersBeside(KnowledgeForReply found, IReadOnlyList<string> asked, string language, bool email, int room)
     {
-        var count = email ? Math.Clamp(asked - found.Unanswered.Count, 1, 3) : 1;
-        var answers = KnowledgeAnswer.Several(found.Passages, email ? 600 / count : room, [], language, count);
+        var count = email ? Math.Clamp(asked.Count - found.Unanswered.Count, 1, 3) : 1;
+        var answers = KnowledgeAnswer.Several(found.Passages, email ? 600 / count : room, [], language, count, string.Join(' ', asked));
         if (answers.Count == 0 || (!email && answers[0].EndsWith('…')))
         {
             return null;
