@@ -84,6 +84,16 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
                     passages = [.. passages, .. (await knowledge.RetrieveAsync(clientId, variant, Passages, ct)).Passages];
                 }
 
+                // "does it work with Reapit?" was answered with the industries FAQ ("works", "with"): a product the question
+                // asks to be connected is searched by its name when nothing found in the reply's language names it ("does it
+                // work with hubspot?" found the CRM answer under the threshold, "Funktioniert das mit Pipedrive?" only its
+                // English twin), and one no passage names is one the knowledge does not know.
+                if (ToolAskedFor(question) is { } tool && !passages.Any(p => InLanguage(p) && TextTerms.Coverage(tool, p.Text) > 0))
+                {
+                    bool Names(Passage p) => TextTerms.Coverage(tool, p.Text) > 0;
+                    passages = [.. passages.Where(Names), .. (await knowledge.RetrieveAsync(clientId, string.Join(' ', tool), Passages, ct)).Passages.Where(Names)];
+                }
+
                 found.AddRange(passages);
                 if (passages.Count > 0)
                 {
@@ -165,6 +175,17 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
     /// not questions the team has to look up, nor is "Wirklich?" (checking what was just said); "Can it send appointment
     /// reminders?" names an appointment and is one.
     /// </summary>
+    /// <summary>
+    /// The content words of the product a question asks to be connected to: "does it work with Reapit?", "can it sync
+    /// with zoho", "Lässt es sich an Pipedrive anbinden?", "Funktioniert das mit Shopware?"; null when it asks none.
+    /// </summary>
+    internal static IReadOnlyList<string>? ToolAskedFor(string question)
+    {
+        var match = ConnectsTo().Match(question);
+        var words = match.Success ? TextTerms.Words(match.Groups["tool"].Value) : [];
+        return words.Count > 0 ? words : null;
+    }
+
     private static bool AsksTheKnowledge(string question)
     {
         var lead = LeadText.Parse(question);
@@ -261,4 +282,9 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
     /// <summary>"and"/"und"/"oder"/"or" (or a comma) followed by a question word: where a second question begins.</summary>
     [GeneratedRegex(@"(?:,\s*|\s+)(?:and|or|und|oder)\s+(?=(?:what|how|where|when|which|who|why|is|are|do|does|can|could|will|would|was|wie|wo|wann|welche[rsnm]?|wer|warum|ist|sind|gibt|kann|können|muss|brauche[n]?|geht|funktioniert|klappt|habt|hat|könnt|bietet|unterstützt)\b)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex JoinedQuestions();
+
+    /// <summary>A verb of working together and the product it names (one or two words), in English or German (verb first
+    /// or last: "an Pipedrive anbinden").</summary>
+    [GeneratedRegex(@"\b(?:work|works|working|integrate|integrates|integration|connect|connects|connected|sync|syncs|plug|plugs|compatible|funktioniert|funktionieren|läuft|laeuft|geht|klappt|arbeitet|verbinden|anbinden|koppeln|integrieren|kompatibel|verknüpfen)\s+(?:\w+\s+){0,2}(?:with|to|into|mit|an|zu)\s+(?!(?:the|a|an|our|my|your|it|this|that|us|you|me|them|other|any|all|each|every|existing|unser\w*|mein\w*|ihr\w*|dein\w*|euer\w*|eure\w*|dem|der|den|das|die|einem|einer|jedem|anderen|allen|uns|mir|ihnen|dir|es)\b)(?<tool>\p{L}[\p{L}\d.-]*(?:\s+(?!(?:and|or|und|oder|too|also|auch|as|at|in|for|um|bei|so|then|dann|now|jetzt|already|schon|yet|noch|verbinden|anbinden|koppeln|integrieren|verknüpfen|synchronisieren)\b)\p{L}[\p{L}\d.-]*)?)|\b(?:mit|an)\s+(?!(?:the|a|an|our|my|your|it|this|that|us|you|me|them|other|any|all|each|every|existing|unser\w*|mein\w*|ihr\w*|dein\w*|euer\w*|eure\w*|dem|der|den|das|die|einem|einer|jedem|anderen|allen|uns|mir|ihnen|dir|es)\b)(?<tool>\p{L}[\p{L}\d.-]*(?:\s+(?!(?:and|or|und|oder|too|also|auch|as|at|in|for|um|bei|so|then|dann|now|jetzt|already|schon|yet|noch|verbinden|anbinden|koppeln|integrieren|verknüpfen|synchronisieren)\b)\p{L}[\p{L}\d.-]*)?)\s+(?:verbinden|anbinden|koppeln|integrieren|verknüpfen|synchronisieren)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex ConnectsTo();
 }

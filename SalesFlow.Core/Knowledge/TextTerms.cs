@@ -9,8 +9,9 @@ public static class TextTerms
     // English and German function words, and the words a lead wraps a question in ("could I ask you a few questions?",
     // "kurze Frage") or hedge it with ("aha und was kostet das ungefähr" missed the price answer): they match everything
     // and so carry no evidence ("who else uses this?" was answered with the AI-key FAQ, which says what model "you use";
-    // "was kostet das ding?" missed the price answer). Stored vectors made before a word joined the list
-    // still carry it; a query no longer does, which costs such a passage a little cosine and nothing else.
+    // "was kostet das ding?" missed the price answer). Stored vectors and keyword terms made before a word joined the
+    // list (or a stemming rule changed) still carry the old form until the passage is indexed again; a query no longer
+    // does, which costs such a passage a little cosine and that one keyword, nothing else.
     private static readonly HashSet<string> StopWords = new(
         """
         a an the and or but if then else of to in on at by for with from as into onto about over under than so such
@@ -112,6 +113,13 @@ public static class TextTerms
         if (word.EndsWith("ies", StringComparison.Ordinal) && word.Length > 4)
         {
             return word[..^3] + "y";
+        }
+
+        // "bookings" met "booking" as "booking" against "book" ("can SalesFlow handle viewing bookings" missed the
+        // calendar answer's "booking software").
+        if (word.EndsWith("ings", StringComparison.Ordinal) && word.Length > 6)
+        {
+            return Undouble(word[..^4]);
         }
 
         if (word.EndsWith("ing", StringComparison.Ordinal) && word.Length > 5)

@@ -144,6 +144,36 @@ public sealed class RulesReplyGeneratorTests
         Assert.True(RulesReplyGenerator.LeavesTheQuestionToTheTeam(request));
     }
 
+    /// <summary>
+    /// An estate agent asking what it would cost to build the integration it needs was told "I want to give you the exact
+    /// pricing, not a ballpark" and asked for its team size; a price list answers no work built for one lead.
+    /// </summary>
+    [Theory]
+    [InlineData("Thanks. Reapit is a must-have for us unfortunately. What would it cost to build that integration?", "en")]
+    [InlineData("how much would a custom integration cost", "en")]
+    [InlineData("Was würde es kosten, die Anbindung an unser CRM zu entwickeln?", "de")]
+    public void TheCostOfWorkBuiltForTheLeadIsLeftToTheTeam(string text, string language)
+    {
+        var request = Request(ConversationState.PriceNegotiation, Intent.Pricing, language, "Mark", ChannelKind.Email, 2, text, "Acme")
+            with { Knowledge = ["[price] Q: What does it cost?\nA: It is open source, so there is no licence fee: you pay for your own Azure resources."] };
+
+        var reply = RulesReplyGenerator.Generate(request);
+
+        Assert.Matches("accurate answer|exact details|precise answer|genaue Antwort|genauen Details|verlässliche Antwort|präzise Antwort", reply);
+        Assert.DoesNotContain("licence fee", reply, StringComparison.Ordinal);
+        Assert.True(RulesReplyGenerator.LeavesTheQuestionToTheTeam(request));
+    }
+
+    [Fact]
+    public void APlainPriceQuestionIsAnsweredFromTheKnowledge()
+    {
+        var request = Request(ConversationState.PriceNegotiation, Intent.Pricing, "en", "Mark", ChannelKind.WhatsApp, 2, "what does it cost?", "Acme")
+            with { Knowledge = ["[price] Q: What does it cost?\nA: It is open source, so there is no licence fee: you pay for your own Azure resources."] };
+
+        Assert.StartsWith("It is open source", RulesReplyGenerator.Generate(request), StringComparison.Ordinal);
+        Assert.False(RulesReplyGenerator.LeavesTheQuestionToTheTeam(request));
+    }
+
     [Theory]
     [InlineData(Intent.Support, "Hi there, I got a missed call from this number?")]
     [InlineData(Intent.Question, "Hi there, I got a missed call from this number?")]

@@ -181,6 +181,49 @@ public sealed class TurnKnowledgeTests
         Assert.Equal(["Also do you offer a discount for charities?"], found.Unanswered);
     }
 
+    /// <summary>
+    /// An estate agent's "does it work with Reapit?" was answered with the industries FAQ (it "works" for any business): a
+    /// product asked to be connected that no passage names is the team's question; one a passage names is answered (found
+    /// by its name when the question's search missed it).
+    /// </summary>
+    [Fact]
+    public async Task AProductToConnectThatNoPassageNamesIsLeftUnanswered()
+    {
+        var industries = new Passage("industries-en", "kb", SourceKind.Faq, "Industries", "Q: Does it work for my business? A: Any business whose leads write in can use it.", 0.5);
+        var crm = new Passage("crm-en", "kb", SourceKind.Faq, "CRM", "Q: Does it integrate with our CRM? A: SalesFlow keeps HubSpot in sync.", 0.5);
+        var retriever = FindingNothing();
+        retriever.Setup(r => r.RetrieveAsync("acme", "can it handle bookings?", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([industries]));
+        retriever.Setup(r => r.RetrieveAsync("acme", "and does it work with Reapit?", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([industries]));
+        retriever.Setup(r => r.RetrieveAsync("acme", "Does it work with HubSpot?", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([industries]));
+        retriever.Setup(r => r.RetrieveAsync("acme", "hubspot", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([crm, industries]));
+        retriever.Setup(r => r.RetrieveAsync("acme", "reapit", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([industries]));
+
+        var reapit = await Over(retriever).ForAsync("acme", "Acme", "can it handle bookings? and does it work with Reapit?", "en", TurnKnowledge.NoEarlierText, default);
+        var hubSpot = await Over(retriever).ForAsync("acme", "Acme", "Does it work with HubSpot?", "en", TurnKnowledge.NoEarlierText, default);
+
+        Assert.Equal(["and does it work with Reapit?"], reapit.Unanswered);
+        Assert.Equal(["[crm-en] Q: Does it integrate with our CRM? A: SalesFlow keeps HubSpot in sync."], hubSpot.Passages);
+    }
+
+    [Theory]
+    [InlineData("does it work with Reapit?", "reapit")]
+    [InlineData("Can it connect to HubSpot?", "hubspot")]
+    [InlineData("Funktioniert das mit Shopware?", "shopware")]
+    [InlineData("Lässt es sich an Pipedrive anbinden?", "pipedrive")]
+    [InlineData("geht das auch mit Google Kalender?", "google kalender")]
+    [InlineData("does it integrate with reapit at all", "reapit")]
+    public void TheProductAQuestionAsksToBeConnectedToIsNamed(string question, string words) =>
+        Assert.Equal(words.Split(' '), TurnKnowledge.ToolAskedFor(question));
+
+    [Theory]
+    [InlineData("does it work with our CRM?")]
+    [InlineData("can it talk to customers in spanish?")]
+    [InlineData("how does it work?")]
+    [InlineData("does it work for restaurants?")]
+    [InlineData("Kann ich das mit meinem Team nutzen?")]
+    public void AQuestionNamingNoProductToConnectNamesNone(string question) =>
+        Assert.Null(TurnKnowledge.ToolAskedFor(question));
+
     /// <summary>A clinic asked about reminders, Fresha and languages; only the languages were found, and "your other question" was told of one.</summary>
     [Fact]
     public async Task AQuestionWhatTheProductDoesWithAppointmentsIsReportedUnanswered()

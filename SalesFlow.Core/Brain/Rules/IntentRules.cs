@@ -1119,6 +1119,16 @@ internal static partial class IntentRules
     /// <summary>Whether the lead asks how much effort or time something takes, not what it costs (<see cref="HowMuchEffort"/>).</summary>
     public static bool AsksHowMuchEffort(LeadText lead) => HowMuchEffort.IsMatch(lead.Words);
 
+    /// <summary>"What would it cost to build that integration?", "Was kostet eine individuelle Anpassung?".</summary>
+    private static readonly PhraseRuleSet CostOfCustomWork = new(
+        "=cost|costs|how much|price*|pricing|kostet|kosten|preis* & =build|building|=built|=develop|developing|development|=custom|bespoke|tailor*|customi*|entwickeln|entwicklung|=bauen|individuell*|programmier*|anpassung*");
+
+    /// <summary>
+    /// Whether the lead asks what work built for it would cost (<see cref="CostOfCustomWork"/>): no price list answers
+    /// that ("What would it cost to build that integration?" was asked for its team size).
+    /// </summary>
+    public static bool AsksTheCostOfCustomWork(LeadText lead) => CostOfCustomWork.IsMatch(lead.Words);
+
     /// <summary>"schade", "too bad": a lead's disappointment, which was thanked for ("Danke, Lukas!").</summary>
     private static readonly PhraseRuleSet Regret = new("schade|=bummer|too bad|what a pity|=pity|what a shame|thats a shame|thats a pity|sehr schade|echt schade");
 

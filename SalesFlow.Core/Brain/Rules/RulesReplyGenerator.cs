@@ -191,6 +191,12 @@ public sealed class RulesReplyGenerator : IReplyGenerator
             return (Pick(NextStepOpeners, voice, seed), Pick(NextStepOffer, voice, seed));
         }
 
+        // "What would it cost to build that integration?": work built for the lead has no list price; the team quotes it.
+        if (intent is Intent.Pricing or Intent.Question && IntentRules.AsksTheCostOfCustomWork(lead))
+        {
+            return (Pick(Openers[Intent.Question], voice, seed), Ask(stateQuestions));
+        }
+
         // A question the client's knowledge base answers: say what it says (the only facts the rules brain states), then move on.
         // "Wie schnell könnten wir starten?" (a buying signal, read as one) is answered with what the knowledge says about starting.
         // A customer asking to cancel is a colleague's case, not a question the terms in the knowledge answer.
@@ -331,6 +337,11 @@ public sealed class RulesReplyGenerator : IReplyGenerator
         // Every turn asks this (ColleagueFollowUps): the knowledge's answer, which reads each passage's language, only when needed and once.
         bool? answers = null;
         bool Answers() => answers ??= KnowledgeAnswer.From(request.Knowledge, 600, LatestReplies(request), ReplyLanguage(request), request.LeadText) is not null;
+        if (intent is Intent.Pricing or Intent.Question && IntentRules.AsksTheCostOfCustomWork(lead))
+        {
+            return true; // the cost of work built for the lead: the team quotes it
+        }
+
         if (request.UnansweredQuestions is { Count: > 0 } && AnswersFromTheKnowledge(intent, lead) && Answers())
         {
             return true; // one question answered, the other checked with the team
