@@ -518,6 +518,20 @@ internal static partial class IntentRules
     /// <summary>Whether the lead's customers mostly call it (<see cref="CustomersCallingPhrase"/>): SalesFlow takes no calls, which it should hear.</summary>
     public static bool DescribesCustomersCalling(LeadText lead) => CustomersCalling.IsMatch(lead.Words);
 
+    /// <summary>
+    /// The social channel the lead's customers write on ("members ask about classes and memberships on insta all day",
+    /// "die meisten Anfragen kommen über Instagram"), or null: whether SalesFlow covers it is what the lead needs to hear
+    /// (it was thanked for the insight). A channel named without customers writing ("saw your ad on facebook") is none.
+    /// </summary>
+    public static string? ChannelItsCustomersWriteOn(LeadText lead) =>
+        SocialChannel().Match(lead.Original) is { Success: true } match && CustomersWriting().IsMatch(lead.Original) ? match.Groups["channel"].Value : null;
+
+    [GeneratedRegex(@"\b(?:on|via|through|over|in|from|über|ueber|per|auf|bei|aus)\s+(?:the\s+|dem\s+|der\s+)?(?<channel>insta(?:gram)?|ig|facebook|fb|messenger|tiktok|telegram|signal|linkedin|twitter|viber|wechat)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex SocialChannel();
+
+    [GeneratedRegex(@"\b(?:ask\w*|message\w*|msgs?|writ\w*|dms?|text\w*|chat\w*|reach\w*|contact\w*|enquir\w*|inquir\w*|request\w*|leads?|anfrage\w*|schreib\w*|frag\w*|meld\w*|nachricht\w*|kommen|kommt)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex CustomersWriting();
+
     private static readonly PhraseRuleSet CheckingWhatWasSaid = new(
         "thats it|is that it|thats all|is that all|really|seriously|for real|so its free|its free|its really free|no monthly|no fee|no fees|nothing else|no catch",
         "wirklich|echt|ernsthaft|das wars|das ist alles|also kostenlos|also gratis|umsonst|keine gebuehr|keine gebuehren|keine monatlichen|sonst nichts|kein haken");
