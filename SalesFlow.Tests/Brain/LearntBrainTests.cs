@@ -460,6 +460,11 @@ public sealed class LearntBrainTests
     [InlineData("can I talk to your sales staff?", Intent.Human)]
     [InlineData("can it send invoices", Intent.Question)]
     [InlineData("can you send me the contract?", Intent.Purchase)]
+    [InlineData("we use square appointments tho", Intent.Question)]
+    [InlineData("we're on zoho tho", Intent.Question)]
+    [InlineData("we already use calendly", Intent.Objection)]
+    [InlineData("Hi, ich bin Lena von einer Tanzschule in Köln. Wir kriegen viele Anfragen über Insta und WhatsApp für Probestunden", Intent.Greeting)]
+    [InlineData("can it send them a quote automatically?", Intent.Question)]
     public void WhatTheLeadAskedForIsRead(string text, Intent expected) =>
         Assert.Equal(expected, TestBrain.Reader.Read(text).Intent);
 

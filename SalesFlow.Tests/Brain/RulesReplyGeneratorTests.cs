@@ -164,6 +164,19 @@ public sealed class RulesReplyGeneratorTests
         Assert.True(RulesReplyGenerator.LeavesTheQuestionToTheTeam(request));
     }
 
+    /// <summary>"hello, do you guys do websites?", read as a greeting, was greeted back and its question ignored.</summary>
+    [Fact]
+    public void AGreetingThatAsksAQuestionOfItsOwnIsAnsweredAsTheQuestion()
+    {
+        var asks = Request(ConversationState.InitialContact, Intent.Greeting, "en", "Jo", ChannelKind.WhatsApp, 1, "hello, do you guys do websites?", "Acme");
+        var greets = Request(ConversationState.InitialContact, Intent.Greeting, "en", "Jo", ChannelKind.WhatsApp, 1, "hi, how are you?", "Acme");
+
+        Assert.Matches("accurate answer|exact details|precise answer", RulesReplyGenerator.Generate(asks));
+        Assert.True(RulesReplyGenerator.LeavesTheQuestionToTheTeam(asks));
+        Assert.DoesNotMatch("accurate answer|exact details|precise answer", RulesReplyGenerator.Generate(greets));
+        Assert.False(RulesReplyGenerator.LeavesTheQuestionToTheTeam(greets));
+    }
+
     [Fact]
     public void APlainPriceQuestionIsAnsweredFromTheKnowledge()
     {

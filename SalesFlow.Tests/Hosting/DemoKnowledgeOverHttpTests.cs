@@ -91,6 +91,8 @@ public sealed class DemoKnowledgeOverHttpTests : IAsyncLifetime
     [InlineData("+447400123522", "does it work with reapit?", "I'll confirm the exact details with my colleagues")]
     [InlineData("+447400123523", "we're a gym. members ask about classes and memberships on insta all day", "Instagram and Messenger are not connected yet")]
     [InlineData("+4915112345719", "Die meisten Anfragen kommen bei uns über Instagram rein", "Instagram und Messenger noch nicht")]
+    [InlineData("+447400123524", "ah ok so what is it then", "SalesFlow answers your leads")]
+    [InlineData("+447400123525", "ok. and if someone asks for a callback?", "SalesFlow hands over, alerts your team")]
     [InlineData("+4915112345717", "Wer kann die Gespräche eigentlich sehen?", "Die Gespräche sieht nur Ihr Team")]
     [InlineData("+4915112345716", "Wie bald können wir loslegen?", "Mit einem Befehl (azd up)")]
     [InlineData("+4915112345710", "Wie sicher ist das System? Wir haben sensible Kundendaten.", "in Ihrem eigenen Azure-Abonnement")]

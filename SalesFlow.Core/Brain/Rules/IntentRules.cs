@@ -64,7 +64,7 @@ internal static partial class IntentRules
     /// "Was macht ihr eigentlich genau?" (0.79) as other and "how does your thing fix that?" as a support case.
     /// </summary>
     private static readonly PhraseRuleSet AboutTheBusiness = new(
-        "what do you & do|offer|sell", "what does it do", "what does it even do|what does it actually do|what does it really do|what does this even do", "what does & your & do", "what is this|whats this|what is it exactly",
+        "what do you & do|offer|sell", "what does it do", "what does it even do|what does it actually do|what does it really do|what does this even do", "what does & your & do", "what is this|whats this|what is it exactly|so what is it|what is it then|whats it then|so whats it|was ist es dann|was ist das dann|also was ist das",
         "what exactly is|what exactly do",
         // "hmm. so what CAN it do exactly" was cheered at ("Love that, thanks for your interest").
         "what can it do|what can this do|what can it actually do|what can this thing do|was kann es|was kann das|was kann das ding|was kann euer tool|was kann ihr tool",
@@ -267,7 +267,8 @@ internal static partial class IntentRules
         // "Can you send me something I can forward to him?" was cheered at and asked for the main challenge.
         "send|email|mail & me|us & something|anything|stuff", "something|anything & to forward|i can forward|to share|i can share|to show",
         "etwas|etwas zum & schick*|zuschick*|send*|weiterleit*|weitergeben",
-        "send|prepare & a proposal|a quote|an offer", "send|put & something|it|that|this|everything|details & in writing", "schriftlich & schick*|send*|geben|bekommen|zukommen|haben",
+        // "can it send them a quote automatically?" asks what the product does for the lead's customers.
+        "send|prepare & a proposal|a quote|an offer & !can it|could it|does it|will it|would it|automatically|them|customers|clients", "send|put & something|it|that|this|everything|details & in writing", "schriftlich & schick*|send*|geben|bekommen|zukommen|haben",
         "schick*|send*|zusend*|mail*|zukommen|uebermittel* & unterlagen|infos|informationen|infomaterial|broschuere|prospekt|material*|datenblatt|referenzen|praesentation|pdf|uebersicht|details|angebot");
 
     /// <summary>Whether the lead asks to be sent material to read (<see cref="MaterialsRequest"/>).</summary>
@@ -1037,8 +1038,10 @@ internal static partial class IntentRules
         return false;
     }
 
+    /// <remarks>"if", "wenn", "falls" too, before a question mark: "ok. and if someone asks for a callback?" was thanked.</remarks>
     private static bool StartsWithAQuestionWord(string? text) =>
-        text is not null && LeadText.Parse(text).Words.FirstOrDefault(w => !QuestionLeadIns.Contains(w)) is { } first && QuestionStarters.Contains(first);
+        text is not null && LeadText.Parse(text).Words.FirstOrDefault(w => !QuestionLeadIns.Contains(w)) is { } first
+        && (QuestionStarters.Contains(first) || first is "if" or "wenn" or "falls");
 
     /// <summary>A customer praising what it bought ("We signed up last week, loving it so far!", "Wir nutzen es seit März und sind begeistert").</summary>
     private static readonly PhraseRuleSet PraiseAfterBuying = new(

@@ -107,8 +107,8 @@ public sealed class RulesReplyGenerator : IReplyGenerator
     private static (string Opener, string Question) Choose(ReplyRequest request, Voice voice, uint seed, bool email)
     {
         var german = voice.German;
-        var intent = request.Analysis.Intent;
         var lead = LeadText.Parse(request.LeadText); // once per reply: several replies depend on what the lead wrote
+        var intent = ReplyIntent(request, lead);
         var state = request.State;
         // A lead that has said who it is ("we r an estate agents in manchester…") was asked "What can I help you with?" on
         // first contact, and again on the next turn: it is asked about its need.
@@ -332,8 +332,8 @@ public sealed class RulesReplyGenerator : IReplyGenerator
     public static bool LeavesTheQuestionToTheTeam(ReplyRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var intent = request.Analysis.Intent;
         var lead = LeadText.Parse(request.LeadText);
+        var intent = ReplyIntent(request, lead);
         // Every turn asks this (ColleagueFollowUps): the knowledge's answer, which reads each passage's language, only when needed and once.
         bool? answers = null;
         bool Answers() => answers ??= KnowledgeAnswer.From(request.Knowledge, 600, LatestReplies(request), ReplyLanguage(request), request.LeadText) is not null;
@@ -434,6 +434,13 @@ public sealed class RulesReplyGenerator : IReplyGenerator
     /// <summary>A lead introducing its business and asking a direct question beside it: the question is not left unanswered.</summary>
     private static bool AsksBesideIntroducing(LeadText lead) =>
         IntentRules.IntroducesItself(lead) && IntentRules.AsksAnOpenQuestion(lead) && !IntentRules.DescribesPain(lead) && !IntentRules.StatesTightBudget(lead);
+
+    /// <summary>
+    /// The intent the reply answers: a greeting that asks a question of its own is answered as the question ("hello, do
+    /// you guys do websites?", read as a greeting, was greeted back and its question ignored).
+    /// </summary>
+    private static Intent ReplyIntent(ReplyRequest request, LeadText lead) =>
+        request.Analysis.Intent == Intent.Greeting && lead.QuestionMarks > 0 && IntentRules.AsksAnOpenQuestion(lead) ? Intent.Question : request.Analysis.Intent;
 
     /// <summary>German for a German lead, English for everyone else (the rules brain writes these two).</summary>
     private static string ReplyLanguage(ReplyRequest request) =>
