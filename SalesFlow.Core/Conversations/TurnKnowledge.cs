@@ -163,7 +163,7 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
 
     /// <summary>What a message that names nothing the knowledge holds is taken to ask, if anything.</summary>
     private static string? FallbackQuestion(LeadText lead, string clientName, string? language) =>
-        IntentRules.AsksAboutTheBusiness(lead) && !string.IsNullOrWhiteSpace(clientName) ? (language == "de" ? $"Was macht {clientName.Trim()}?" : $"What does {clientName.Trim()} do?")
+        IntentRules.AsksAboutTheBusiness(lead) && !IntentRules.AsksWhatHappensIf(lead) && !string.IsNullOrWhiteSpace(clientName) ? (language == "de" ? $"Was macht {clientName.Trim()}?" : $"What does {clientName.Trim()} do?")
         : IntentRules.SaysItIsNotTechnical(lead) ? (language == "de" ? "Brauchen wir einen Entwickler oder Programmierer?" : "Do we need a developer or programmer?")
         : IntentRules.WorriesAboutTheEffort(lead) ? (language == "de" ? "Wie viel Aufwand ist die Einrichtung?" : "How much effort is it to set up?")
         : IntentRules.DescribesCustomersCalling(lead) ? (language == "de" ? "Kann es Anrufe annehmen? Telefonanrufe" : "Can it take phone calls? Phone or voice calls")

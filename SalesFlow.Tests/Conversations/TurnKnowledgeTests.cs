@@ -205,6 +205,21 @@ public sealed class TurnKnowledgeTests
         Assert.Equal(["[crm-en] Q: Does it integrate with our CRM? A: SalesFlow keeps HubSpot in sync."], hubSpot.Passages);
     }
 
+    /// <summary>"what happens to our data if we stop using it?", which found nothing, was sent what the business does.</summary>
+    [Fact]
+    public async Task AQuestionWhatHappensInACaseIsNotAskedWhatTheBusinessDoes()
+    {
+        var what = new Passage("what-en", "kb", SourceKind.Faq, "What", "Q: What does Acme do? A: Acme answers your leads.", 0.8);
+        var retriever = FindingNothing();
+        retriever.Setup(r => r.RetrieveAsync("acme", "What does Acme do?", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([what]));
+
+        var found = await Over(retriever).ForAsync("acme", "Acme", "what happens to our data if we stop using it?", "en", TurnKnowledge.NoEarlierText, default);
+        var asked = await Over(retriever).ForAsync("acme", "Acme", "ah ok so what is it then", "en", TurnKnowledge.NoEarlierText, default);
+
+        Assert.Empty(found.Passages);
+        Assert.Equal(["[what-en] Q: What does Acme do? A: Acme answers your leads."], asked.Passages);
+    }
+
     [Theory]
     [InlineData("does it work with Reapit?", "reapit")]
     [InlineData("Can it connect to HubSpot?", "hubspot")]

@@ -75,7 +75,7 @@ internal static partial class IntentRules
         "how would|how does|how will & that|it|this & work|look", "wie & wuerde|wird & das|es & funktionier*|aussehen|laufen",
         "wie & loest|loesen & ihr|sie|das|es", "wie & hilft & das|es|ihr|euer|ihre",
         // "Und was passiert mit unseren Daten, wenn wir kündigen?" was a support case (its "kündigen" cue).
-        "what happens|what would happen|was passiert|was geschieht & if|when|wenn|falls",
+        WhatHappensIfPhrase,
         // "Kannst du mir kurz erklären was ihr genau macht?" (a clause's word order) was thanked and asked what to improve.
         "was ihr genau macht|was ihr macht|was ihr so macht|was ihr anbietet|was sie genau machen|was sie anbieten|was genau ihr",
         // "ok schade. Und was bringt mir das dann genau?" was told the team would be asked.
@@ -88,6 +88,16 @@ internal static partial class IntentRules
 
     /// <summary>Whether the message asks what the business does or who uses it (<see cref="AboutTheBusiness"/>).</summary>
     public static bool AsksAboutTheBusiness(LeadText lead) => AboutTheBusiness.IsMatch(lead.Words);
+
+    private const string WhatHappensIfPhrase = "what happens|what would happen|was passiert|was geschieht & if|when|wenn|falls";
+
+    private static readonly PhraseRuleSet WhatHappensIf = new(WhatHappensIfPhrase);
+
+    /// <summary>
+    /// Whether the message asks what happens in a case ("what happens to our data if we stop using it?"): a question about
+    /// the business, but not what it does (it was sent the "what SalesFlow does" answer).
+    /// </summary>
+    public static bool AsksWhatHappensIf(LeadText lead) => WhatHappensIf.IsMatch(lead.Words);
 
     /// <summary>Whether the message has any word of asking for, reaching or doubting someone (see <see cref="ReachingSomeone"/>).</summary>
     public static bool AsksForSomeone(LeadText lead) => ReachingSomeone.IsMatch(lead.Words);
