@@ -23,6 +23,8 @@ public sealed class CheckBackTests
     [InlineData("maybe after the holidays")]
     [InlineData("Hi, I'm interested but I'm on holiday till the 20th, ping me after?")]
     [InlineData("vielleicht nächsten Monat")]
+    [InlineData("Ich hab grad keine Zeit, schreib mir nächste Woche nochmal")]
+    [InlineData("I don't have time rn, text me next week")]
     public void ALeadAskingToBeWrittenToLaterIsACheckBack(string text) =>
         Assert.True(CheckBack.IsRequested(text, lastPrompt: null), text);
 
@@ -30,6 +32,7 @@ public sealed class CheckBackTests
     [InlineData("Can you call me next week?")]
     [InlineData("Guten Morgen, schreiben Sie mir bitte Infos per Mail")]
     [InlineData("don't text me again next week or ever")]
+    [InlineData("Bitte schreiben Sie mir keine Nachrichten mehr, auch nicht nächste Woche")]
     [InlineData("Can we book a demo next Tuesday?")]
     [InlineData("maybe next week")]
     [InlineData("maybe a call after the holidays?")]

@@ -354,10 +354,12 @@ internal static partial class IntentRules
     private static readonly PhraseRuleSet LaterContact = new(
         "text me|text us|message me|message us|msg me|write me|write to me|write us|email me|email us|mail me|ping me|ping us|contact me|contact us|hit me up|try me|try us|get back to me|get back to us|reach out again|reach out to me|reach out to us|check back|check in with me|follow up with me|circle back|ask me again|remind me"
             + " & later|next week|next month|next year|in a week|in a few|in a couple|in two|in three|in 2|in 3|in 4|in a month|after the|after christmas|after new year|tomorrow|monday|tuesday|wednesday|thursday|friday|january|february|march|april|june|july|august|september|october|november|december|end of the month|beginning of next|after|when im back|when i am back|once im back|when i get back|once i get back"
-            + " & !dont|never|stop",
+            // "I don't have time rn, text me next week" asks for later: only a "don't" about the contact itself turns it down.
+            + " & !dont text|dont message|dont write|dont email|dont contact|dont ping|never|stop",
         "melden sie sich|meld dich|meldet euch|melde dich|melden sie sich wieder|schreiben sie mir|schreib mir|schreibt mir|schreiben sie uns|kontaktieren sie mich|kontaktieren sie uns|anschreiben|schreiben sie mich|fragen sie mich|frag mich|fragen sie nochmal|erinnern sie mich"
             + " & spaeter|naechste* woche|naechste* monat*|naechstes jahr|kommende* woche|kommende* monat*|in einer woche|in zwei|in drei|in 2|in 3|in ein paar|in einem monat|morgen wieder|morgen nochmal|morgen noch mal|erst morgen|dann morgen|nach den feiertagen|nach weihnachten|nach neujahr|im neuen jahr|montag|dienstag|mittwoch|donnerstag|freitag|januar|februar|maerz|april|juni|juli|august|september|oktober|november|dezember|ende des monats|anfang des monats"
-            + " & !nicht mehr|nie|keine");
+            // "Ich hab grad keine Zeit, schreib mir nächste Woche nochmal" was asked when to write: "keine Zeit" turns nothing down.
+            + " & !nicht mehr|nie|keine nachricht*|keine mail*|keine werbung|kein interesse");
 
     /// <summary>
     /// A lead putting us off to a later time without asking in so many words ("maybe after the holidays", "vielleicht
