@@ -109,12 +109,16 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
             // the knowledge holds is asked what the business does (its FAQ names it); "i'm not techy at all tho" asks
             // whether it takes a developer, "too much hassle for us" how much effort the set-up is, "most customers call us"
             // whether it takes calls, "members ask about classes on insta all day" whether it covers Instagram.
-            if (found.Count == 0 && FallbackQuestion(LeadText.Parse(leadText), clientName, language) is { } fallback)
+            foreach (var fallback in found.Count == 0 ? FallbackQuestions(LeadText.Parse(leadText), clientName, language) : [])
             {
                 var passages = (await knowledge.RetrieveAsync(clientId, fallback, Passages, ct)).Passages;
-                unanswered.Clear(); // what is found answers the message as a whole
-                found.AddRange(passages);
-                firsts.AddRange(passages.OrderByDescending(InLanguage).ThenByDescending(p => p.Score).Take(1));
+                if (passages.Count > 0)
+                {
+                    unanswered.Clear(); // what is found answers the message as a whole
+                    found.AddRange(passages);
+                    firsts.AddRange(passages.OrderByDescending(InLanguage).ThenByDescending(p => p.Score).Take(1));
+                    break;
+                }
             }
 
             var best = found
@@ -161,7 +165,23 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
             ? (language == "de" ? "Woher kommen die Antworten? Kann es unsere Produkte lernen? Wissensdatenbank, FAQ, Dokumente" : "Where do the answers come from? Can it learn about our products? Knowledge base, FAQ, documents")
             : null;
 
-    /// <summary>What a message that names nothing the knowledge holds is taken to ask, if anything.</summary>
+    /// <summary>
+    /// What a message that names nothing the knowledge holds is taken to ask, if anything, the likeliest first: "how are you
+    /// different from tidio or intercom?" (the names unknown) asks what makes it different, else what the business does.
+    /// </summary>
+    private static IEnumerable<string> FallbackQuestions(LeadText lead, string clientName, string? language)
+    {
+        if (IntentRules.AsksHowItIsDifferent(lead))
+        {
+            yield return language == "de" ? "Was unterscheidet es von einem normalen Chatbot? Was macht es anders?" : "How is it different from a normal chatbot? What makes it different?";
+        }
+
+        if (FallbackQuestion(lead, clientName, language) is { } question)
+        {
+            yield return question;
+        }
+    }
+
     private static string? FallbackQuestion(LeadText lead, string clientName, string? language) =>
         IntentRules.AsksAboutTheBusiness(lead) && !IntentRules.AsksWhatHappensIf(lead) && !string.IsNullOrWhiteSpace(clientName) ? (language == "de" ? $"Was macht {clientName.Trim()}?" : $"What does {clientName.Trim()} do?")
         : IntentRules.SaysItIsNotTechnical(lead) ? (language == "de" ? "Brauchen wir einen Entwickler oder Programmierer?" : "Do we need a developer or programmer?")

@@ -220,6 +220,26 @@ public sealed class TurnKnowledgeTests
         Assert.Equal(["[what-en] Q: What does Acme do? A: Acme answers your leads."], asked.Passages);
     }
 
+    /// <summary>"how are you different from tidio or intercom?" found nothing on its own and was sent what the business does.</summary>
+    [Fact]
+    public async Task AQuestionHowItDiffersIsAskedWhatMakesItDifferentThenWhatTheBusinessDoes()
+    {
+        var what = new Passage("what-en", "kb", SourceKind.Faq, "What", "Q: What does Acme do? A: Acme answers your leads.", 0.8);
+        var different = new Passage("chatbot-en", "kb", SourceKind.Faq, "Chatbot", "Q: How is it different from a normal chatbot? A: It works like a sales rep.", 0.8);
+        var withDifference = FindingNothing();
+        withDifference.Setup(r => r.RetrieveAsync("acme", "What does Acme do?", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([what]));
+        withDifference.Setup(r => r.RetrieveAsync("acme", "How is it different from a normal chatbot? What makes it different?", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([different]));
+        var withoutDifference = FindingNothing();
+        withoutDifference.Setup(r => r.RetrieveAsync("acme", "What does Acme do?", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([what]));
+        const string question = "hi im looking at a few options for our clinic, how are you different from tidio or intercom?";
+
+        var found = await Over(withDifference).ForAsync("acme", "Acme", question, "en", TurnKnowledge.NoEarlierText, default);
+        var fallback = await Over(withoutDifference).ForAsync("acme", "Acme", question, "en", TurnKnowledge.NoEarlierText, default);
+
+        Assert.Equal(["[chatbot-en] Q: How is it different from a normal chatbot? A: It works like a sales rep."], found.Passages);
+        Assert.Equal(["[what-en] Q: What does Acme do? A: Acme answers your leads."], fallback.Passages);
+    }
+
     [Theory]
     [InlineData("does it work with Reapit?", "reapit")]
     [InlineData("Can it connect to HubSpot?", "hubspot")]

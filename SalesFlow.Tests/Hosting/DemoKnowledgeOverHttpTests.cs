@@ -96,6 +96,8 @@ public sealed class DemoKnowledgeOverHttpTests : IAsyncLifetime
     [InlineData("+447400123526", "do I need a whatsapp business account for this?", "WhatsApp (Cloud API or Twilio)")]
     [InlineData("+447400123527", "can your bot speak polish? half our customers are polish", "It replies in English or German")]
     [InlineData("+447400123528", "what happens to our data if we stop using it?", "your own Azure subscription")]
+    [InlineData("+447400123529", "hi im looking at a few options for our clinic, how are you different from tidio or intercom?", "It works like a sales rep")]
+    [InlineData("+447400123530", "is it hard to switch from tidio?", "one command (azd up)")]
     [InlineData("+4915112345717", "Wer kann die Gespräche eigentlich sehen?", "Die Gespräche sieht nur Ihr Team")]
     [InlineData("+4915112345716", "Wie bald können wir loslegen?", "Mit einem Befehl (azd up)")]
     [InlineData("+4915112345710", "Wie sicher ist das System? Wir haben sensible Kundendaten.", "in Ihrem eigenen Azure-Abonnement")]

@@ -82,9 +82,19 @@ internal static partial class IntentRules
         "was bringt mir das|was bringt uns das|was bringt mir das ding|was habe ich davon|was haben wir davon|whats in it for me|whats in it for us|what do i get out of it|what do we get out of it",
         "what|wat & you guys|u guys|yall|you all & do|offer|sell",
         // "was unterscheidet euch von chatgpt?" was read as a support case (0.54) and apologised to.
-        // Only in a question's words: "better than", "anders als" are as often a statement ("unser altes Tool war besser als …").
-        "how are you different|how is it different|how is this different|what makes you different|what makes it different|how do you compare|how does it compare",
-        "was unterscheidet|worin unterscheidet|wie unterscheidet|was ist der unterschied|whats the difference|what is the difference|was macht euch anders|was macht sie anders");
+        DifferenceInEnglish, DifferenceInGerman);
+
+    // Only in a question's words: "better than", "anders als" are as often a statement ("unser altes Tool war besser als …").
+    private const string DifferenceInEnglish =
+        "how are you different|how is it different|how is this different|what makes you different|what makes it different|how do you compare|how does it compare";
+
+    private const string DifferenceInGerman =
+        "was unterscheidet|worin unterscheidet|wie unterscheidet|was ist der unterschied|whats the difference|what is the difference|was macht euch anders|was macht sie anders";
+
+    private static readonly PhraseRuleSet Difference = new(DifferenceInEnglish, DifferenceInGerman);
+
+    /// <summary>Whether the lead asks how the product differs from others ("how are you different from tidio or intercom?").</summary>
+    public static bool AsksHowItIsDifferent(LeadText lead) => Difference.IsMatch(lead.Words);
 
     /// <summary>Whether the message asks what the business does or who uses it (<see cref="AboutTheBusiness"/>).</summary>
     public static bool AsksAboutTheBusiness(LeadText lead) => AboutTheBusiness.IsMatch(lead.Words);
