@@ -191,12 +191,6 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
         : null;
 
     /// <summary>
-    /// Whether a question asks for facts the knowledge would hold: "Can we do a call on Friday?", "could you send me a
-    /// brochure?" or "can I talk to a person?" beside a product question are the meeting's, the materials' and the hand-over's,
-    /// not questions the team has to look up, nor is "Wirklich?" (checking what was just said); "Can it send appointment
-    /// reminders?" names an appointment and is one.
-    /// </summary>
-    /// <summary>
     /// The content words of the product a question asks to be connected to: "does it work with Reapit?", "can it sync
     /// with zoho", "Lässt es sich an Pipedrive anbinden?", "Funktioniert das mit Shopware?"; null when it asks none.
     /// </summary>
@@ -207,6 +201,12 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
         return words.Count > 0 ? words : null;
     }
 
+    /// <summary>
+    /// Whether a question asks for facts the knowledge would hold: "Can we do a call on Friday?", "could you send me a
+    /// brochure?" or "can I talk to a person?" beside a product question are the meeting's, the materials' and the hand-over's,
+    /// not questions the team has to look up, nor is "Wirklich?" (checking what was just said); "Can it send appointment
+    /// reminders?" names an appointment and is one.
+    /// </summary>
     private static bool AsksTheKnowledge(string question)
     {
         var lead = LeadText.Parse(question);

@@ -191,8 +191,7 @@ public sealed class RulesReplyGenerator : IReplyGenerator
             return (Pick(NextStepOpeners, voice, seed), Pick(NextStepOffer, voice, seed));
         }
 
-        // "What would it cost to build that integration?": work built for the lead has no list price; the team quotes it.
-        if (intent is Intent.Pricing or Intent.Question && IntentRules.AsksTheCostOfCustomWork(lead))
+        if (AsksTheCostOfCustomWork(intent, lead))
         {
             return (Pick(Openers[Intent.Question], voice, seed), Ask(stateQuestions));
         }
@@ -337,9 +336,9 @@ public sealed class RulesReplyGenerator : IReplyGenerator
         // Every turn asks this (ColleagueFollowUps): the knowledge's answer, which reads each passage's language, only when needed and once.
         bool? answers = null;
         bool Answers() => answers ??= KnowledgeAnswer.From(request.Knowledge, 600, LatestReplies(request), ReplyLanguage(request), request.LeadText) is not null;
-        if (intent is Intent.Pricing or Intent.Question && IntentRules.AsksTheCostOfCustomWork(lead))
+        if (AsksTheCostOfCustomWork(intent, lead))
         {
-            return true; // the cost of work built for the lead: the team quotes it
+            return true;
         }
 
         if (request.UnansweredQuestions is { Count: > 0 } && AnswersFromTheKnowledge(intent, lead) && Answers())
@@ -434,6 +433,10 @@ public sealed class RulesReplyGenerator : IReplyGenerator
     /// <summary>A lead introducing its business and asking a direct question beside it: the question is not left unanswered.</summary>
     private static bool AsksBesideIntroducing(LeadText lead) =>
         IntentRules.IntroducesItself(lead) && IntentRules.AsksAnOpenQuestion(lead) && !IntentRules.DescribesPain(lead) && !IntentRules.StatesTightBudget(lead);
+
+    /// <summary>"What would it cost to build that integration?": work built for the lead has no list price; the team quotes it.</summary>
+    private static bool AsksTheCostOfCustomWork(Intent intent, LeadText lead) =>
+        intent is Intent.Pricing or Intent.Question && IntentRules.AsksTheCostOfCustomWork(lead);
 
     /// <summary>
     /// The intent the reply answers: a greeting that asks a question of its own is answered as the question ("hello, do
