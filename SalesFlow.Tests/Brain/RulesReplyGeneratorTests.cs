@@ -329,12 +329,13 @@ public sealed class RulesReplyGeneratorTests
 
     /// <summary>
     /// "who can see the conversations?" was sent the privacy answer's hosting sentence, its "Only your team sees the
-    /// conversations" cut off in the chat message; an answer that fits whole stays whole, and one whose opening says as
-    /// much about the question opens as written.
+    /// conversations" cut off in the chat message; an answer whose opening says as much about the question, or whose later
+    /// sentence shares a single word with it, opens as written.
     /// </summary>
     [Theory]
     [InlineData("who can see the conversations?", "Only your team sees the conversations, in the console signed in with your key.")]
     [InlineData("is it gdpr compliant?", "It runs in your own Azure subscription, in the region you choose; secrets stay in Key Vault, and a lead is erased completely on request.")]
+    [InlineData("which conversations does it keep?", "It runs in your own Azure subscription, in the region you choose; secrets stay in Key Vault, and a lead is erased completely on request.")]
     public void AnAnswerTooLongForAChatOpensAtItsSentenceAboutTheQuestion(string question, string answer)
     {
         const string passage = "[gdpr-en] Q: Is it GDPR compliant? Who can see the conversations?\nA: It runs in your own Azure subscription, in the region you choose; secrets stay in Key Vault, and a lead is erased completely on request. Only your team sees the conversations, in the console signed in with your key.";

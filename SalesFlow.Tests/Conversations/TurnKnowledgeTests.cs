@@ -247,6 +247,8 @@ public sealed class TurnKnowledgeTests
     [InlineData("Lässt es sich an Pipedrive anbinden?", "pipedrive")]
     [InlineData("geht das auch mit Google Kalender?", "google kalender")]
     [InlineData("does it integrate with reapit at all", "reapit")]
+    [InlineData("Does it support Instagram?", "instagram")]
+    [InlineData("Unterstützt ihr auch Salesforce?", "salesforce")]
     public void TheProductAQuestionAsksToBeConnectedToIsNamed(string question, string words) =>
         Assert.Equal(words.Split(' '), TurnKnowledge.ToolAskedFor(question));
 
@@ -256,6 +258,8 @@ public sealed class TurnKnowledgeTests
     [InlineData("how does it work?")]
     [InlineData("does it work for restaurants?")]
     [InlineData("Kann ich das mit meinem Team nutzen?")]
+    [InlineData("what channels does it support?")]
+    [InlineData("does it support our team?")]
     public void AQuestionNamingNoProductToConnectNamesNone(string question) =>
         Assert.Null(TurnKnowledge.ToolAskedFor(question));
 

@@ -63,21 +63,22 @@ internal static partial class KnowledgeAnswer
     }
 
     /// <summary>
-    /// The answer from its sentence that shares most words with the question on, when it does not fit whole and that
-    /// sentence is not its first: "who can see the conversations?" was sent the hosting sentence of the privacy answer,
-    /// its "Only your team sees the conversations" cut off in a chat message.
+    /// The answer from its sentence that shares most words with the question on, when it does not fit whole, that sentence
+    /// is not its first and shares two words or more: "who can see the conversations?" was sent the hosting sentence of the
+    /// privacy answer, its "Only your team sees the conversations" cut off in a chat message. One word is too little:
+    /// "what channels does it support?" would have opened the channels answer at "A lead on several channels…".
     /// </summary>
     private static string MostAboutTheQuestion(string text, int maxChars, IReadOnlyCollection<string> questionWords)
     {
-        if (text.Length <= maxChars || questionWords.Count == 0)
+        if (text.Length <= maxChars || questionWords.Count < 2)
         {
             return text;
         }
 
         var sentences = SentenceBreak().Split(text);
-        var coverage = sentences.Select(sentence => TextTerms.Coverage(questionWords, sentence)).ToList();
-        var best = coverage.IndexOf(coverage.Max());
-        return best > 0 && coverage[best] > coverage[0] ? string.Join(' ', sentences[best..]) : text;
+        var shared = sentences.Select(sentence => TextTerms.Words(sentence).ToHashSet(StringComparer.Ordinal)).Select(words => questionWords.Count(words.Contains)).ToList();
+        var best = shared.IndexOf(shared.Max());
+        return best > 0 && shared[best] >= 2 && shared[best] > shared[0] ? string.Join(' ', sentences[best..]) : text;
     }
 
     /// <summary>Between sentences: an end mark, space, a capital ("e.g. the" is no break).</summary>
