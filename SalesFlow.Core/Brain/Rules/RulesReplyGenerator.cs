@@ -207,13 +207,15 @@ public sealed class RulesReplyGenerator : IReplyGenerator
         var unanswered = request.UnansweredQuestions?.Count ?? 0;
         var answered = TurnKnowledge.QuestionsIn(request.LeadText).Count - unanswered;
         var answerCount = email ? Math.Clamp(answered, 1, 3) : 1;
+        IReadOnlyList<string>? latest = null; // read once, and only for an answer from the knowledge
+        IReadOnlyList<string> Latest() => latest ??= LatestReplies(request, lead);
         if (AnswersFromTheKnowledge(intent, lead) && !cancels
-            && KnowledgeAnswer.Several(request.Knowledge, email ? 600 / answerCount : 200, LatestReplies(request), ReplyLanguage(request), answerCount, request.LeadText) is [_, ..] answers)
+            && KnowledgeAnswer.Several(request.Knowledge, email ? 600 / answerCount : 200, Latest(), ReplyLanguage(request), answerCount, request.LeadText) is [_, ..] answers)
         {
             // "how does it handle after hours messages? also, is there a free trial?" in a chat got the first answer only:
             // both are given when each fits whole to a sentence's end in half a message, and they are the message.
             if (!email && answered >= 2 && unanswered == 0
-                && KnowledgeAnswer.Several(request.Knowledge, (ReplyText.ShortFormLimit / 2) - 1, LatestReplies(request), ReplyLanguage(request), 2, request.LeadText) is [var first, var second]
+                && KnowledgeAnswer.Several(request.Knowledge, (ReplyText.ShortFormLimit / 2) - 1, Latest(), ReplyLanguage(request), 2, request.LeadText) is [var first, var second]
                 && !first.EndsWith('…') && !second.EndsWith('…'))
             {
                 return (Literal(first + " " + second), string.Empty);
@@ -335,7 +337,7 @@ public sealed class RulesReplyGenerator : IReplyGenerator
         var intent = ReplyIntent(request, lead);
         // Every turn asks this (ColleagueFollowUps): the knowledge's answer, which reads each passage's language, only when needed and once.
         bool? answers = null;
-        bool Answers() => answers ??= KnowledgeAnswer.From(request.Knowledge, 600, LatestReplies(request), ReplyLanguage(request), request.LeadText) is not null;
+        bool Answers() => answers ??= KnowledgeAnswer.From(request.Knowledge, 600, LatestReplies(request, lead), ReplyLanguage(request), request.LeadText) is not null;
         if (AsksTheCostOfCustomWork(intent, lead))
         {
             return true;
@@ -464,8 +466,8 @@ public sealed class RulesReplyGenerator : IReplyGenerator
     /// None for a follow-up ("and spanish?") or a check of what was said ("thats it? no monthly fee?"): the answer just
     /// given may be the one that applies to it as well.
     /// </remarks>
-    private static IReadOnlyList<string> LatestReplies(ReplyRequest request) =>
-        FollowUpQuestion.TermOf(request.LeadText) is not null || IntentRules.ChecksWhatWasSaid(LeadText.Parse(request.LeadText))
+    private static IReadOnlyList<string> LatestReplies(ReplyRequest request, LeadText lead) =>
+        FollowUpQuestion.TermOf(request.LeadText) is not null || IntentRules.ChecksWhatWasSaid(lead)
             ? []
             : [.. (request.History ?? []).Where(m => !m.FromLead).TakeLast(RecentReplies).Select(m => m.Text)];
 
