@@ -11,7 +11,9 @@ public static class TextTerms
     // and so carry no evidence ("who else uses this?" was answered with the AI-key FAQ, which says what model "you use";
     // "was kostet das ding?" missed the price answer). Stored vectors and keyword terms made before a word joined the
     // list (or a stemming rule changed) still carry the old form until the passage is indexed again; a query no longer
-    // does, which costs such a passage a little cosine and that one keyword, nothing else.
+    // does, which costs such a passage a little cosine and that one keyword, nothing else. Negations written without their
+    // apostrophe are as empty as "can" and "t" ("so it cant answer the phone?" missed the channels answer that
+    // "can it answer the phone?" found).
     private static readonly HashSet<string> StopWords = new(
         """
         a an the and or but if then else of to in on at by for with from as into onto about over under than so such
@@ -32,6 +34,7 @@ public static class TextTerms
         unser unsere unseren unserem unserer unseres eurem eurer eures meine meinen meinem meiner deine deinen deinem deiner
         ihrem ihrer seine seinen seinem seiner mir mich dir dich ihm ihn kannst könntest sag sagen
         whats hows wheres whens whys whos thats theres heres im ive youre youve theyre lets
+        cant cannot dont doesnt didnt isnt arent wont wasnt werent aint either neither
         use uses using used nutzt nutze verwenden verwendet thing things stuff ding dinger
         """.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Select(Fold),
         StringComparer.Ordinal); // folded as the text is: "für" and "können" were never matched against "fur" and "konnen".

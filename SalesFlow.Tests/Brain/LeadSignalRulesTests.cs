@@ -19,6 +19,7 @@ public class LeadSignalRulesTests
     [InlineData("a clinic with 4 physios", true)]
     [InlineData("wir sind zu dritt und schaffen es oft nicht", true)]
     [InlineData("there are three of us", true)]
+    [InlineData("we're a plumbing firm in Bristol, 6 vans", true)]
     [InlineData("we get 200 customers a week", false)]
     [InlineData("We have 5 minutes", false)]
     [InlineData("Was kostet das?", false)]

@@ -399,6 +399,28 @@ public sealed class RulesReplyGeneratorTests
         Assert.True(RulesReplyGenerator.LeavesTheQuestionToTheTeam(request));
     }
 
+    /// <summary>
+    /// "so it cant answer the phone?" right after the channels answer said so was told the team would check: it is given the
+    /// sentence that says it again, in words that hold whichever way the lead put its check.
+    /// </summary>
+    [Theory]
+    [InlineData("en", "so it cant answer the phone?", "Just to be clear: Instagram and Messenger are not connected yet, and it does not take phone calls.")]
+    [InlineData("de", "also nimmt es keine Anrufe an?", "Nochmal kurz: Instagram und Messenger noch nicht, Telefonanrufe nimmt es nicht an.")]
+    public void AShortCheckOfTheAnswerJustGivenGetsItsSentenceAgain(string language, string text, string expected)
+    {
+        var passage = language == "de"
+            ? "[kanaele-de] Q: Welche Kanäle?\nA: WhatsApp, SMS und E-Mail. Instagram und Messenger noch nicht, Telefonanrufe nimmt es nicht an."
+            : "[channels-en] Q: Which channels?\nA: WhatsApp, SMS and e-mail. Instagram and Messenger are not connected yet, and it does not take phone calls.";
+        var first = RulesReplyGenerator.Generate(Request(ConversationState.InterestQualification, Intent.Question, language, "Gary", ChannelKind.WhatsApp, 1, "which channels?", "Acme") with { Knowledge = [passage] });
+        var history = new[] { new HistoryMessage(true, "which channels?", ChannelKind.WhatsApp, DateTimeOffset.UnixEpoch), new HistoryMessage(false, first, ChannelKind.WhatsApp, DateTimeOffset.UnixEpoch) };
+        var request = Request(ConversationState.InterestQualification, Intent.Question, language, "Gary", ChannelKind.WhatsApp, 2, text, "Acme") with { Knowledge = [passage], History = history };
+
+        var second = RulesReplyGenerator.Generate(request);
+
+        Assert.StartsWith(expected, second, StringComparison.Ordinal);
+        Assert.False(RulesReplyGenerator.LeavesTheQuestionToTheTeam(request));
+    }
+
     /// <summary>A practice asking about Doctolib after the calendar answer was sent the calendar answer's English twin.</summary>
     [Fact]
     public void AGermanLeadIsNotSentTheEnglishTwinOfAnAnswerJustGiven()

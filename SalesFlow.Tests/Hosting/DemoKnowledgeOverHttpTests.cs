@@ -155,7 +155,8 @@ public sealed class DemoKnowledgeOverHttpTests : IAsyncLifetime
 
     /// <summary>
     /// "and spanish?" after the languages answer was met with "Got it, thanks", "und mit Pipedrive?" after the CRM answer
-    /// likewise; "we use square appointments tho" after the calendar answer was offered meeting times.
+    /// likewise; "we use square appointments tho" after the calendar answer was offered meeting times; "so it cant answer
+    /// the phone?" after the channels answer was told the team would check.
     /// </summary>
     [Theory]
     [InlineData("+447400123491", "does it speak other languages? we have a lot of polish patients", "and spanish?", "Spanish? It replies in English or German")]
@@ -167,6 +168,8 @@ public sealed class DemoKnowledgeOverHttpTests : IAsyncLifetime
     [InlineData("+447400123517", "can it book appointments?", "we use square appointments tho", "Square appointments? It offers real free slots from your Cal.com calendar")]
     [InlineData("+447400123518", "does it connect to a crm?", "we're on zoho tho", "Zoho? SalesFlow keeps HubSpot in sync")]
     [InlineData("+4915112345715", "Kann es Termine buchen?", "wir nutzen aber Outlook", "Outlook? Es bietet echte freie Zeiten")]
+    [InlineData("+447400123536", "what channels do you support?", "so it cant answer the phone?", "Just to be clear: WhatsApp (Cloud API or Twilio)")]
+    [InlineData("+4915112345722", "Was kostet das?", "also ist es kostenlos?", "Nochmal kurz: SalesFlow ist Open Source")]
     public async Task AFollowUpAboutSomethingElseIsAnsweredWithWhatTheKnowledgeSaysOnTheQuestionBefore(string from, string question, string followUp, string answer)
     {
         var first = await _app.Http.PostJsonAsync("/api/conversations", new { channel = "whatsapp", from, name = "Probe", message = question });

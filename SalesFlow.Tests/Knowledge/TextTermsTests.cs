@@ -19,6 +19,14 @@ public sealed class TextTermsTests
     public void The_words_a_question_is_wrapped_in_carry_no_evidence(string text, params string[] expected) =>
         Assert.Equal(expected, TextTerms.Words(text));
 
+    /// <summary>"so it cant answer the phone?" missed the channels answer that "can it answer the phone?" found.</summary>
+    [Theory]
+    [InlineData("so it cant answer the phone?", "answer", "phone")]
+    [InlineData("ok so no instagram either?", "instagram")]
+    [InlineData("it doesnt work with outlook", "work", "outlook")]
+    public void Negations_without_their_apostrophe_are_as_empty_as_with_it(string text, params string[] expected) =>
+        Assert.Equal(expected, TextTerms.Words(text));
+
     /// <summary>The list is folded as the text is: "für" was listed and "fur" was indexed.</summary>
     [Fact]
     public void German_stop_words_with_umlauts_are_dropped() =>

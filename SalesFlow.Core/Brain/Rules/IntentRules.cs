@@ -565,6 +565,26 @@ internal static partial class IntentRules
     /// </summary>
     public static bool ChecksWhatWasSaid(LeadText lead) => lead.QuestionMarks > 0 && lead.Words.Count <= 6 && CheckingWhatWasSaid.IsMatch(lead.Words);
 
+    /// <summary>
+    /// A short question that puts what SalesFlow said in the lead's own words to check it ("so it cant answer the phone?",
+    /// "ok so no instagram?", "also keine Anrufe?"): after the channels answer had said so, it was told its question would
+    /// go to the team. "so what does it cost?" asks something new.
+    /// </summary>
+    public static bool RestatesToCheck(LeadText lead)
+    {
+        var words = lead.Words;
+        var at = words.Count > 0 && RestatingLeadIns.Contains(words[0]) ? 1 : 0;
+        return lead.QuestionMarks > 0 && words.Count <= 8 && words.Count >= at + 3 && words[at] is "so" or "also"
+            && !QuestionWordsAfterSo.Contains(words[at + 1]);
+    }
+
+    private static readonly HashSet<string> RestatingLeadIns = new(["ok", "okay", "wait", "ah", "oh", "aha", "hm", "hmm", "right", "alright", "achso", "ach"], StringComparer.Ordinal);
+
+    private static readonly HashSet<string> QuestionWordsAfterSo = new(
+        ["what", "how", "where", "when", "which", "who", "why", "whats", "hows", "and", "if", "far", "much", "many", "wie", "was", "wo", "wann", "welche", "welcher",
+         "welches", "welchen", "wer", "warum", "wieso", "weshalb", "und", "wenn", "lange"],
+        StringComparer.Ordinal);
+
     /// <summary>Whether the lead describes its own customers booking (<see cref="CustomersBooking"/>).</summary>
     public static bool DescribesCustomersBooking(LeadText lead) => CustomersBooking.IsMatch(lead.Words);
 

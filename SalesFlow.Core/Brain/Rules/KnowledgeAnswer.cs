@@ -81,6 +81,18 @@ internal static partial class KnowledgeAnswer
         return best > 0 && shared[best] >= 2 && shared[best] > shared[0] ? string.Join(' ', sentences[best..]) : text;
     }
 
+    /// <summary>
+    /// The sentence of <paramref name="answer"/> that shares most words with <paramref name="question"/> (the first on a
+    /// tie, the whole answer when none shares one): what a lead checking an answer it was just given asks about.
+    /// </summary>
+    public static string SentenceAbout(string answer, string question)
+    {
+        var questionWords = TextTerms.Words(question).ToHashSet(StringComparer.Ordinal);
+        var sentences = SentenceBreak().Split(answer);
+        var shared = sentences.Select(sentence => TextTerms.Words(sentence).Distinct(StringComparer.Ordinal).Count(questionWords.Contains)).ToList();
+        return shared.Max() == 0 ? answer : sentences[shared.IndexOf(shared.Max())];
+    }
+
     /// <summary>Between sentences: an end mark, space, a capital ("e.g. the" is no break).</summary>
     [GeneratedRegex(@"(?<=[.!?])\s+(?=\p{Lu})", RegexOptions.CultureInvariant)]
     private static partial Regex SentenceBreak();

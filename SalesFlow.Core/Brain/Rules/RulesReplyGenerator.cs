@@ -222,11 +222,17 @@ public sealed class RulesReplyGenerator : IReplyGenerator
             }
 
             var follow = intent == Intent.Pricing ? IntentQuestions[Intent.Pricing] : stateQuestions;
-            var opening = FollowUpQuestion.TermOf(request.LeadText) is { } term ? FollowUpQuestion.Echo(term)
-                : IntentRules.ChecksWhatWasSaid(lead) && (request.History ?? []).Any(m => !m.FromLead && m.Text.Contains(answers[0][..Math.Min(answers[0].Length, 60)], StringComparison.Ordinal))
-                    ? (voice.German ? "Ja, genau. " : "Yes, that's right. ")
-                    : "";
-            var said = Literal(opening + string.Join(" ", answers));
+            var term = FollowUpQuestion.TermOf(request.LeadText);
+            var restates = term is null && IntentRules.RestatesToCheck(lead);
+            var givenBefore = term is null && (restates || IntentRules.ChecksWhatWasSaid(lead))
+                && (request.History ?? []).Any(m => !m.FromLead && m.Text.Contains(answers[0][..Math.Min(answers[0].Length, 60)], StringComparison.Ordinal));
+            // "so it cant answer the phone?" right after the channels answer said so gets the sentence that says it again,
+            // in words that hold whichever way the lead put it ("Yes, that's right" would confirm "so it can?" as well).
+            var said = Literal(
+                term is not null ? FollowUpQuestion.Echo(term) + string.Join(" ", answers)
+                : givenBefore && restates ? (voice.German ? "Nochmal kurz: " : "Just to be clear: ") + KnowledgeAnswer.SentenceAbout(answers[0], request.LeadText)
+                : givenBefore ? (voice.German ? "Ja, genau. " : "Yes, that's right. ") + string.Join(" ", answers)
+                : string.Join(" ", answers));
             if (unanswered == 0)
             {
                 return (said, Ask(follow));
@@ -463,11 +469,11 @@ public sealed class RulesReplyGenerator : IReplyGenerator
     private const int RecentReplies = 2;
 
     /// <remarks>
-    /// None for a follow-up ("and spanish?") or a check of what was said ("thats it? no monthly fee?"): the answer just
+    /// None for a follow-up ("and spanish?") or a check of what was said ("thats it? no monthly fee?", "so no instagram?"): the answer just
     /// given may be the one that applies to it as well.
     /// </remarks>
     private static IReadOnlyList<string> LatestReplies(ReplyRequest request, LeadText lead) =>
-        FollowUpQuestion.TermOf(request.LeadText) is not null || IntentRules.ChecksWhatWasSaid(lead)
+        FollowUpQuestion.TermOf(request.LeadText) is not null || IntentRules.ChecksWhatWasSaid(lead) || IntentRules.RestatesToCheck(lead)
             ? []
             : [.. (request.History ?? []).Where(m => !m.FromLead).TakeLast(RecentReplies).Select(m => m.Text)];
 
