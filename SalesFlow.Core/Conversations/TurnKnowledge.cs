@@ -62,17 +62,19 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
             if (FollowUpQuestion.TermOf(leadText) is { } term && (FollowUpQuestion.ToolInUse(leadText) is not null || AsksTheKnowledge(leadText)) && await earlierLeadText() is { } earlier
                 && QuestionsIn(earlier)[^1] is var asked && AsksTheKnowledge(asked))
             {
+                // As usual also when the search alone finds a passage that names more of the new thing: "what about a free
+                // trial?" after "is there a setup fee?" found only the price answer ("Is it free?"), the trial answer alone.
                 var termWords = TextTerms.Words(term);
-                bool NamesTheTerm(Passage p) => TextTerms.Coverage(termWords, p.Text) > 0;
-                bool Answers(Passage p) => InLanguage(p) && NamesTheTerm(p);
+                double Names(Passage p) => TextTerms.Coverage(termWords, p.Text);
+                double NamedMost(IEnumerable<Passage> passages) => passages.Where(InLanguage).Select(Names).DefaultIfEmpty(0).Max();
                 var passages = (await knowledge.RetrieveAsync(clientId, asked + " " + term, Passages, ct)).Passages;
-                if (!passages.Any(Answers) && (await knowledge.RetrieveAsync(clientId, leadText, Passages, ct)).Passages.Any(Answers))
+                if (NamedMost(passages) < 1 && NamedMost((await knowledge.RetrieveAsync(clientId, leadText, Passages, ct)).Passages) > NamedMost(passages))
                 {
                     passages = [];
                 }
 
                 found.AddRange(passages);
-                firsts.AddRange(passages.OrderByDescending(InLanguage).ThenByDescending(NamesTheTerm).ThenByDescending(p => p.Score).Take(1));
+                firsts.AddRange(passages.OrderByDescending(InLanguage).ThenByDescending(Names).ThenByDescending(p => p.Score).Take(1));
             }
 
             foreach (var question in found.Count > 0 ? [] : QuestionsIn(leadText))
@@ -239,8 +241,10 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
                     // "Wir nutzen kein Cal.com sondern Doctolib. Geht das trotzdem?": a question that names nothing
                     // asks about the sentence before it.
                     question = TextTerms.Words(question).Count == 0 ? text[previous..(i + 1)].Trim() : question;
-                    // A list's bullet ("- Does it integrate with Fresha?") is no part of the question.
-                    questions.AddRange(JoinedQuestions().Split(question).Select(q => q.Trim().TrimStart('-', '*', '•', '–').Trim()).Where(q => q.Length > 1));
+                    // A list's bullet ("- Does it integrate with Fresha?") is no part of the question, nor is a part that
+                    // names nothing ("ok and is there a setup fee?" counted "ok" as a second question and was sent two answers).
+                    var parts = JoinedQuestions().Split(question).Select(q => q.Trim().TrimStart('-', '*', '•', '–').Trim()).Where(q => q.Length > 1).ToList();
+                    questions.AddRange(parts.Count > 1 ? parts.Where(q => TextTerms.Words(q).Count > 0) : parts);
                 }
 
                 previous = start;

@@ -55,6 +55,15 @@ public sealed class FollowUpQuestionTests
     public void AQuestionOfItsOwnATimeOrAPersonIsNoFollowUp(string text) =>
         Assert.Null(FollowUpQuestion.TermOf(text));
 
+    /// <summary>"was ist mit dem Datenschutz?" was echoed "Dem Datenschutz?": the article's case belonged to the lead's sentence.</summary>
+    [Theory]
+    [InlineData("dem Datenschutz", "Datenschutz? ")]
+    [InlineData("die Einrichtung", "Einrichtung? ")]
+    [InlineData("a free trial", "A free trial? ")]
+    [InlineData("spanish", "Spanish? ")]
+    public void AFollowUpIsEchoedWithoutTheGermanArticle(string term, string echo) =>
+        Assert.Equal(echo, FollowUpQuestion.Echo(term));
+
     [Fact]
     public void AFollowUpIsAnsweredWithTheAnswerJustGivenWhenItAppliesToo()
     {

@@ -465,6 +465,9 @@ public sealed class LearntBrainTests
     [InlineData("we already use calendly", Intent.Objection)]
     [InlineData("Hi, ich bin Lena von einer Tanzschule in Köln. Wir kriegen viele Anfragen über Insta und WhatsApp für Probestunden", Intent.Greeting)]
     [InlineData("can it send them a quote automatically?", Intent.Question)]
+    [InlineData("wer sieht die Gespräche?", Intent.Question)]
+    [InlineData("Hätten Sie Zeit für ein Gespräch", Intent.Meeting)]
+    [InlineData("Haben Sie Zeit für ein Gespräch", Intent.Meeting)]
     public void WhatTheLeadAskedForIsRead(string text, Intent expected) =>
         Assert.Equal(expected, TestBrain.Reader.Read(text).Intent);
 

@@ -421,6 +421,24 @@ public sealed class RulesReplyGeneratorTests
         Assert.False(RulesReplyGenerator.LeavesTheQuestionToTheTeam(request));
     }
 
+    /// <summary>
+    /// "Wo stehen die Server?" right after the privacy answer, whose FAQ lists that very question, was told the team would
+    /// check; a question the FAQ does not list is still the team's (see the setup-fee test above).
+    /// </summary>
+    [Fact]
+    public void AQuestionTheAnswerJustGivenListsIsAnsweredAgain()
+    {
+        const string passage = "[dsgvo-de] Q: Ist das DSGVO-konform? Wo stehen die Server?\nA: SalesFlow läuft in Ihrem eigenen Azure-Abonnement in der Region Ihrer Wahl. Die Gespräche sieht nur Ihr Team.";
+        var first = RulesReplyGenerator.Generate(Request(ConversationState.InterestQualification, Intent.Question, "de", "Sabine", ChannelKind.WhatsApp, 1, "Und der Datenschutz?", "Acme") with { Knowledge = [passage] });
+        var history = new[] { new HistoryMessage(true, "Und der Datenschutz?", ChannelKind.WhatsApp, DateTimeOffset.UnixEpoch), new HistoryMessage(false, first, ChannelKind.WhatsApp, DateTimeOffset.UnixEpoch) };
+        var request = Request(ConversationState.InterestQualification, Intent.Question, "de", "Sabine", ChannelKind.WhatsApp, 2, "Wo stehen die Server?", "Acme") with { Knowledge = [passage], History = history };
+
+        var second = RulesReplyGenerator.Generate(request);
+
+        Assert.StartsWith("Nochmal kurz: SalesFlow läuft in Ihrem eigenen Azure-Abonnement", second, StringComparison.Ordinal);
+        Assert.False(RulesReplyGenerator.LeavesTheQuestionToTheTeam(request));
+    }
+
     /// <summary>A practice asking about Doctolib after the calendar answer was sent the calendar answer's English twin.</summary>
     [Fact]
     public void AGermanLeadIsNotSentTheEnglishTwinOfAnAnswerJustGiven()

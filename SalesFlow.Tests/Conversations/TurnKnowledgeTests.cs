@@ -61,6 +61,7 @@ public sealed class TurnKnowledgeTests
     [InlineData("we are a bakery, we do cakes", "we are a bakery, we do cakes")]
     [InlineData("Guten Tag, wir sind ein Steuerbüro und möchten wissen, ob das System auch auf Deutsch antwortet.", "ob das System auch auf Deutsch antwortet")]
     [InlineData("Hi, I'd like to know whether it answers in German", "whether it answers in German")]
+    [InlineData("ok and is there a setup fee?", "is there a setup fee?")]
     public void TheLeadsQuestionsAreWhatIsSearchedFor(string text, string queries) =>
         Assert.Equal(queries.Split('|'), TurnKnowledge.QuestionsIn(text));
 
@@ -382,6 +383,21 @@ public sealed class TurnKnowledgeTests
         var found = await Over(retriever).ForAsync("acme", "Acme", "and hubspot?", "en", () => Task.FromResult<string?>("how much is it?"), default);
 
         Assert.Equal("crm-en", found.Passages[0][1..found.Passages[0].IndexOf(']')]);
+    }
+
+    /// <summary>"what about a free trial?" after "is there a setup fee?" found only the price answer ("Is it free?"); alone, the trial answer.</summary>
+    [Fact]
+    public async Task AFollowUpIsSearchedAloneWhenThatFindsAPassageNamingMoreOfIt()
+    {
+        var price = new Passage("price-en", "kb", SourceKind.Faq, "Price", "Q: What does it cost? Is it free? A: There is no licence fee.", 0.62);
+        var trial = new Passage("trial-en", "kb", SourceKind.Faq, "Trial", "Q: Is there a free trial? A: You can try it right away.", 0.66);
+        var retriever = FindingNothing();
+        retriever.Setup(r => r.RetrieveAsync("acme", "is there a setup fee? a free trial", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([price]));
+        retriever.Setup(r => r.RetrieveAsync("acme", "what about a free trial?", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([trial, price]));
+
+        var found = await Over(retriever).ForAsync("acme", "Acme", "what about a free trial?", "en", () => Task.FromResult<string?>("ok and is there a setup fee?"), default);
+
+        Assert.Equal("trial-en", found.Passages[0][1..found.Passages[0].IndexOf(']')]);
     }
 
     /// <summary>"kannst du mir das mal zeigen?" beside the meeting times was answered with the set-up FAQ (its "zeigen").</summary>

@@ -69,6 +69,17 @@ public static partial class FollowUpQuestion
     [GeneratedRegex(@"^(?:you|u|yours|your\s+side|me|us|we|it|that|this|them|then|now|so|du|dir|dich|sie|ihnen|ihr|euch|wir|uns|das|dann|jetzt|so|today|tomorrow|tonight|next\s+\w+|this\s+\w+|monday|tuesday|wednesday|thursday|friday|saturday|sunday|morgen|heute|übermorgen|nächste\s+\w+|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|\d.*(?:am|pm|uhr)|the\s+(?:morning|afternoon|evening|weekend)|am\s+\w+|later|später|after|danach|vorher|before)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex NotAThing();
 
-    /// <summary>How a reply opens when it answers a follow-up: the thing asked about, as a question ("Spanish? …").</summary>
-    public static string Echo(string term) => char.ToUpperInvariant(term[0]) + term[1..] + "? ";
+    /// <summary>
+    /// How a reply opens when it answers a follow-up: the thing asked about, as a question ("Spanish? …"), without a German
+    /// article, whose case belonged to the lead's sentence ("was ist mit dem Datenschutz?" was echoed "Dem Datenschutz?").
+    /// </summary>
+    public static string Echo(string term)
+    {
+        var thing = GermanArticle().Replace(term, string.Empty);
+        thing = thing.Length == 0 ? term : thing;
+        return char.ToUpperInvariant(thing[0]) + thing[1..] + "? ";
+    }
+
+    [GeneratedRegex(@"^(?:dem|den|der|die|das|des|einem|einen|einer|eines|ein|eine)\s+", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex GermanArticle();
 }

@@ -816,7 +816,8 @@ internal static partial class IntentRules
             "mir das mal zeigen|uns das mal zeigen|mir das zeigen|uns das zeigen|zeig mir mal|zeigen sie mir mal|zeigst du mir|zeigt ihr mir|zeigt mir mal",
             // Not the product a practice or shop looks for: "Terminvergabe per WhatsApp", "Online-Terminbuchung".
             "termin* & !terminvergabe|terminbuchung*|terminverwaltung|terminmanagement|terminerinnerung*|terminsoftware|terminplaner|online termin*",
-            "rueckruf", "zurueckruf*", "ruf*|rufen & zurueck", "anruf*", "anrufen", "telefon*", "gespraech",
+            // "=gespraech": one talk, not the conversations a lead asks about ("wer sieht die Gespräche?" was offered demo times).
+            "rueckruf", "zurueckruf*", "ruf*|rufen & zurueck", "anruf*", "anrufen", "telefon*", "=gespraech",
             "treffen", "zusammensetzen", "einladung", "videocall", "minuten & sprechen|durchgehen|austauschen|fuer mich",
             "ruf* & an", "vorfuehrung", "wann haben sie zeit|haetten sie & zeit", "besprechen & teams|zoom|telefon*",
             "zeit fuer & gespraech|call|austausch")),
@@ -1020,8 +1021,9 @@ internal static partial class IntentRules
         "great call|good call|nice call|gutes gespraech|super gespraech|tolles gespraech",
         "after the webinar|nach dem webinar", "demo yesterday|demo gestern|call yesterday|call today|gespraech heute",
         // A call that took place ("wir hatten letzte Woche telefoniert", "we spoke on the phone last week"): it was offered
-        // demo slots as a meeting wish.
-        "hatten|haben|hab|habe & telefoniert|gesprochen|geredet|ein gespraech|ein telefonat|einen termin",
+        // demo slots as a meeting wish. Not "haben/hätten Sie Zeit für ein Gespräch", which asks for one (it was read as a
+        // call that took place and answered as small talk): "ein Gespräch" is past only after "hatten".
+        "=hatten|haben|hab|habe & telefoniert|gesprochen|geredet", "=hatten & ein gespraech|ein telefonat|einen termin",
         "wie besprochen|wie vereinbart|wie am telefon|telefonat von|telefonat am|gespraech von|gespraech am|unserem telefonat|unserem gespraech|unseres gespraechs|unseres telefonats",
         "we spoke|we talked|we had a call|we had a chat|we met|spoke on the phone|talked on the phone|as discussed|as agreed|call from last|our call from",
         "following up on|follow up on|further to|regarding|about & our call|our chat|our conversation|our meeting|our demo|the call|the demo|the meeting",

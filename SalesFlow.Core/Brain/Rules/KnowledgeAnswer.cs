@@ -12,7 +12,8 @@ internal static partial class KnowledgeAnswer
     /// <summary>
     /// The answer of the best passage not given in one of <paramref name="recentReplies"/>: "ok and is there a setup fee"
     /// was given the licence-fee answer of the turn before word for word; a follow-up the knowledge base answers no better
-    /// is the team's to answer.
+    /// is the team's to answer. Unless the passage's FAQ question is the lead's (<see cref="ListsTheQuestion"/>): "Wo stehen
+    /// die Server?" right after the privacy answer, whose FAQ lists it, was told the team would check.
     /// </summary>
     /// <param name="language">The reply's language. A passage in another one is taken only when none in the reply's language
     /// was found: a German lead whose German answer had just been given was sent its English twin.</param>
@@ -27,13 +28,13 @@ internal static partial class KnowledgeAnswer
     public static IReadOnlyList<string> Several(IReadOnlyList<string>? knowledge, int maxChars, IReadOnlyList<string> recentReplies, string language, int count, string question)
     {
         var questionWords = TextTerms.Words(question).Distinct(StringComparer.Ordinal).ToList();
-        var answers = (knowledge ?? []).Select(p => Answer(p, maxChars, questionWords)).OfType<string>()
-            .Select(a => (Text: a, SameLanguage: LanguageDetector.Detect(LeadText.Parse(a)) == language)).ToList();
+        var answers = (knowledge ?? []).Select(p => (Text: Answer(p, maxChars, questionWords), Passage: p)).Where(a => a.Text is not null)
+            .Select(a => (Text: a.Text!, a.Passage, SameLanguage: LanguageDetector.Detect(LeadText.Parse(a.Text!)) == language)).ToList();
         var anyInLanguage = answers.Any(a => a.SameLanguage);
         return answers
             .Where(a => a.SameLanguage || !anyInLanguage)
+            .Where(a => !recentReplies.Any(r => r.Contains(a.Text[..Math.Min(a.Text.Length, 60)], StringComparison.Ordinal)) || ListsTheQuestion(a.Passage, questionWords))
             .Select(a => a.Text)
-            .Where(a => !recentReplies.Any(r => r.Contains(a[..Math.Min(a.Length, 60)], StringComparison.Ordinal)))
             .Distinct(StringComparer.Ordinal)
             .Take(count)
             .ToList();
@@ -79,6 +80,24 @@ internal static partial class KnowledgeAnswer
         var shared = sentences.Select(sentence => TextTerms.Words(sentence).ToHashSet(StringComparer.Ordinal)).Select(words => questionWords.Count(words.Contains)).ToList();
         var best = shared.IndexOf(shared.Max());
         return best > 0 && shared[best] >= 2 && shared[best] > shared[0] ? string.Join(' ', sentences[best..]) : text;
+    }
+
+    /// <summary>
+    /// Whether an FAQ passage's question part shares at least half of the question's words, and two when it has two: the
+    /// FAQ lists what the lead asks.
+    /// </summary>
+    private static bool ListsTheQuestion(string passage, IReadOnlyCollection<string> questionWords)
+    {
+        var asked = passage.IndexOf("Q: ", StringComparison.Ordinal);
+        var answered = passage.LastIndexOf("A: ", StringComparison.Ordinal);
+        if (asked < 0 || answered <= asked || questionWords.Count == 0)
+        {
+            return false;
+        }
+
+        var listed = TextTerms.Words(passage[(asked + 3)..answered]).ToHashSet(StringComparer.Ordinal);
+        var shared = questionWords.Count(listed.Contains);
+        return shared >= Math.Min(2, questionWords.Count) && shared * 2 >= questionWords.Count;
     }
 
     /// <summary>

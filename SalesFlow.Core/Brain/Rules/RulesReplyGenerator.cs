@@ -223,15 +223,14 @@ public sealed class RulesReplyGenerator : IReplyGenerator
 
             var follow = intent == Intent.Pricing ? IntentQuestions[Intent.Pricing] : stateQuestions;
             var term = FollowUpQuestion.TermOf(request.LeadText);
-            var restates = term is null && IntentRules.RestatesToCheck(lead);
-            var givenBefore = term is null && (restates || IntentRules.ChecksWhatWasSaid(lead))
-                && (request.History ?? []).Any(m => !m.FromLead && m.Text.Contains(answers[0][..Math.Min(answers[0].Length, 60)], StringComparison.Ordinal));
-            // "so it cant answer the phone?" right after the channels answer said so gets the sentence that says it again,
-            // in words that hold whichever way the lead put it ("Yes, that's right" would confirm "so it can?" as well).
+            var givenBefore = term is null && (request.History ?? []).Any(m => !m.FromLead && m.Text.Contains(answers[0][..Math.Min(answers[0].Length, 60)], StringComparison.Ordinal));
+            // An answer given before is said again by its sentence about the question, in words that hold whichever way the lead
+            // put it: "so it cant answer the phone?" right after the channels answer said so, "Wo stehen die Server?" after the
+            // privacy answer ("Yes, that's right" would confirm "so it can?" as well); "thats it? no monthly fee?" is confirmed.
             var said = Literal(
                 term is not null ? FollowUpQuestion.Echo(term) + string.Join(" ", answers)
-                : givenBefore && restates ? (voice.German ? "Nochmal kurz: " : "Just to be clear: ") + KnowledgeAnswer.SentenceAbout(answers[0], request.LeadText)
-                : givenBefore ? (voice.German ? "Ja, genau. " : "Yes, that's right. ") + string.Join(" ", answers)
+                : givenBefore && IntentRules.ChecksWhatWasSaid(lead) && !IntentRules.RestatesToCheck(lead) ? (voice.German ? "Ja, genau. " : "Yes, that's right. ") + string.Join(" ", answers)
+                : givenBefore ? (voice.German ? "Nochmal kurz: " : "Just to be clear: ") + KnowledgeAnswer.SentenceAbout(answers[0], request.LeadText)
                 : string.Join(" ", answers));
             if (unanswered == 0)
             {
