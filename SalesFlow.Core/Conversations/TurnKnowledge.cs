@@ -107,10 +107,29 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
                 }
             }
 
+            // "can it book them into our calendar? we use vagaro" was given the calendar answer, which names no Vagaro: a tool
+            // the lead says it uses beside its question is searched by its name when nothing found names it, and one no
+            // passage names is the team's question.
+            foreach (var tool in firsts.Count > 0 ? ToolsUsedBeside(leadText) : [])
+            {
+                if (found.Any(p => InLanguage(p) && TextTerms.Coverage(tool.Words, p.Text) > 0))
+                {
+                    continue;
+                }
+
+                var named = (await knowledge.RetrieveAsync(clientId, string.Join(' ', tool.Words), Passages, ct)).Passages.Where(p => TextTerms.Coverage(tool.Words, p.Text) > 0).ToList();
+                found.AddRange(named);
+                if (named.Count == 0)
+                {
+                    unanswered.Add(language == "de" ? $"Geht das mit {tool.Name}?" : $"Does it work with {tool.Name}?");
+                }
+            }
+
             // "hey whats this about", "ok so how does it actually work": a question about the business that names nothing
             // the knowledge holds is asked what the business does (its FAQ names it); "i'm not techy at all tho" asks
             // whether it takes a developer, "too much hassle for us" how much effort the set-up is, "most customers call us"
-            // whether it takes calls, "members ask about classes on insta all day" whether it covers Instagram.
+            // whether it takes calls, "members ask about classes on insta all day" whether it covers Instagram, "kann der bot
+            // auch fahrstunden buchen?" whether it books appointments.
             foreach (var fallback in found.Count == 0 ? FallbackQuestions(LeadText.Parse(leadText), clientName, language) : [])
             {
                 var passages = (await knowledge.RetrieveAsync(clientId, fallback, Passages, ct)).Passages;
@@ -185,7 +204,8 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
     }
 
     private static string? FallbackQuestion(LeadText lead, string clientName, string? language) =>
-        IntentRules.AsksAboutTheBusiness(lead) && !IntentRules.AsksWhatHappensIf(lead) && !string.IsNullOrWhiteSpace(clientName) ? (language == "de" ? $"Was macht {clientName.Trim()}?" : $"What does {clientName.Trim()} do?")
+        IntentRules.AsksIfItBooks(lead) ? (language == "de" ? "Kann es Termine buchen? Kalender" : "Can it book appointments? Calendar")
+        : IntentRules.AsksAboutTheBusiness(lead) && !IntentRules.AsksWhatHappensIf(lead) && !string.IsNullOrWhiteSpace(clientName) ? (language == "de" ? $"Was macht {clientName.Trim()}?" : $"What does {clientName.Trim()} do?")
         : IntentRules.SaysItIsNotTechnical(lead) ? (language == "de" ? "Brauchen wir einen Entwickler oder Programmierer?" : "Do we need a developer or programmer?")
         : IntentRules.WorriesAboutTheEffort(lead) ? (language == "de" ? "Wie viel Aufwand ist die Einrichtung?" : "How much effort is it to set up?")
         : IntentRules.DescribesCustomersCalling(lead) ? (language == "de" ? "Kann es Anrufe annehmen? Telefonanrufe" : "Can it take phone calls? Phone or voice calls")
@@ -203,6 +223,16 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
         var words = match.Success ? TextTerms.Words(match.Groups["tool"].Value) : [];
         return words.Count > 0 ? words : null;
     }
+
+    /// <summary>The tools a message that asks something says the lead uses, in sentences of their own ("…? we use vagaro").</summary>
+    private static IEnumerable<(string Name, List<string> Words)> ToolsUsedBeside(string text) =>
+        SentenceEnd().Split(text).Select(s => s.Trim()).Where(s => s.Length > 0 && !s.EndsWith('?'))
+            .Select(FollowUpQuestion.ToolUsed).OfType<string>()
+            .Select(name => (name, TextTerms.Words(name))).Where(t => t.Item2.Count > 0);
+
+    /// <summary>After a sentence's end mark (kept with its sentence) or a line break.</summary>
+    [GeneratedRegex(@"(?<=[.!?])\s+|\n+")]
+    private static partial Regex SentenceEnd();
 
     /// <summary>
     /// Whether a question asks for facts the knowledge would hold: "Can we do a call on Friday?", "could you send me a

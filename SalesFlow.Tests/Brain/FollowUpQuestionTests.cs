@@ -42,6 +42,18 @@ public sealed class FollowUpQuestionTests
     public void NoContrastAnAmountAPronounOrADescriptionIsNoToolFollowUp(string text) =>
         Assert.Null(FollowUpQuestion.TermOf(text));
 
+    /// <summary>"can it book them into our calendar? we use vagaro": the tool named beside a question, with or without a contrast.</summary>
+    [Theory]
+    [InlineData("we use vagaro", "vagaro")]
+    [InlineData("Wir nutzen Theorg.", "Theorg")]
+    [InlineData("we're on zoho tho", "zoho")]
+    [InlineData("we have customers", null)]
+    [InlineData("we run a salon", null)]
+    [InlineData("wir haben viele Anfragen", null)]
+    [InlineData("we use it for bookings", null)]
+    public void TheToolASentenceSaysTheLeadUsesIsNamed(string sentence, string? tool) =>
+        Assert.Equal(tool, FollowUpQuestion.ToolUsed(sentence));
+
     [Theory]
     [InlineData("ok and is there a setup fee?")]
     [InlineData("and how long does the setup take?")]

@@ -307,6 +307,8 @@ public sealed class RulesReplyGeneratorTests
     [InlineData(Intent.Other, "what if we start small", "rather than guess|than a guess|my colleagues")]
     [InlineData(Intent.Other, "cool. we're a 10 person roofing company in austin", "picture|Good to know|insight")]
     [InlineData(Intent.Purchase, "lol ok. how do i start", "get started|get you started")]
+    [InlineData(Intent.Question, "we get tons of DMs asking about botox pricing and availability and my front desk cant keep up", "frustrating|not the only team|what you need")]
+    [InlineData(Intent.Pricing, "we get tons of DMs asking about botox pricing and my front desk cant keep up", "frustrating|not the only team|what you need")]
     public void AReplyMeetsWhatTheLeadSaid(Intent intent, string text, string expected)
     {
         var reply = RulesReplyGenerator.Generate(Request(ConversationState.PriceNegotiation, intent, "en", "Dan", ChannelKind.WhatsApp, 2, text, "Acme"));

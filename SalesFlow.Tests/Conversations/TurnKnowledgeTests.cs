@@ -126,7 +126,8 @@ public sealed class TurnKnowledgeTests
 
     /// <summary>
     /// "hey whats this about" found nothing (it names nothing) and was greeted; it asks what the business does. "i'm not
-    /// techy at all tho" was thanked: it asks whether it takes a developer.
+    /// techy at all tho" was thanked: it asks whether it takes a developer. "kann der bot auch fahrstunden buchen?" was
+    /// left to the team: it asks whether it books appointments.
     /// </summary>
     [Theory]
     [InlineData("hey whats this about", "en", "What does Acme do?")]
@@ -137,6 +138,8 @@ public sealed class TurnKnowledgeTests
     [InlineData("nah thats too much hassle for us rn", "en", "How much effort is it to set up?")]
     [InlineData("Klingt nach viel Aufwand ehrlich gesagt", "de", "Wie viel Aufwand ist die Einrichtung?")]
     [InlineData("hmm. so what CAN it do exactly", "en", "What does Acme do?")]
+    [InlineData("kann der bot auch fahrstunden buchen?", "de", "Kann es Termine buchen? Kalender")]
+    [InlineData("can it book classes for my gym?", "en", "Can it book appointments? Calendar")]
     public async Task AMessageThatFindsNothingIsSearchedForWhatItIsTakenToAsk(string text, string language, string query)
     {
         var what = new Passage("what", "kb", SourceKind.Faq, "What", "Q: What does Acme do? A: Acme answers your leads.", 0.5);
@@ -408,10 +411,35 @@ public sealed class TurnKnowledgeTests
     public void TheProductQuestionsBesideAMeetingWishAreTheOnesThatAskTheKnowledge(string text, string questions) =>
         Assert.Equal(questions.Length == 0 ? [] : questions.Split('|'), TurnKnowledge.ProductQuestionsIn(text));
 
+    /// <summary>
+    /// "can it book them into our calendar? we use vagaro" was given the calendar answer, which names no Vagaro: the tool is
+    /// the team's question; one the knowledge names ("we use hubspot" beside a price question) is found by its name.
+    /// </summary>
+    [Fact]
+    public async Task AToolTheLeadUsesBesideItsQuestionIsSearchedByNameAndLeftToTheTeamWhenNoPassageNamesIt()
+    {
+        var calendar = new Passage("calendar-en", "kb", SourceKind.Faq, "Calendar", "Q: Can it book appointments? A: It offers free slots from your Cal.com calendar.", 0.6);
+        var price = new Passage("price-en", "kb", SourceKind.Faq, "Price", "Q: What does it cost? A: There is no licence fee.", 0.6);
+        var crm = new Passage("crm-en", "kb", SourceKind.Faq, "CRM", "Q: Which CRM? A: SalesFlow keeps HubSpot in sync.", 0.5);
+        var retriever = FindingNothing();
+        retriever.Setup(r => r.RetrieveAsync("acme", "can it book them into our calendar?", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([calendar]));
+        retriever.Setup(r => r.RetrieveAsync("acme", "what does it cost?", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([price]));
+        retriever.Setup(r => r.RetrieveAsync("acme", "hubspot", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([crm]));
+
+        var vagaro = await Over(retriever).ForAsync("acme", "Acme", "ok and can it book them into our calendar? we use vagaro", "en", TurnKnowledge.NoEarlierText, default);
+        var hubspot = await Over(retriever).ForAsync("acme", "Acme", "what does it cost? we use hubspot", "en", TurnKnowledge.NoEarlierText, default);
+
+        Assert.Equal(["Does it work with vagaro?"], vagaro.Unanswered);
+        Assert.Empty(hubspot.Unanswered);
+        Assert.Contains(hubspot.Passages, p => p.StartsWith("[crm-en]", StringComparison.Ordinal));
+    }
+
     /// <summary>"how does it know our prices tho" searched "prices" alone (the rest are stop words) and was given the price answer.</summary>
     [Theory]
     [InlineData("how does it know our prices tho", "en", "Where do the answers come from?")]
     [InlineData("Woher kennt der Bot unsere Preise?", "de", "Woher kommen die Antworten?")]
+    [InlineData("yes exactly. can it tell them our prices tho? they change every month", "en", "Where do the answers come from?")]
+    [InlineData("Kann der Bot unsere Preise nennen?", "de", "Woher kommen die Antworten?")]
     public async Task AQuestionAboutWhereItsFactsComeFromIsSearchedAsThat(string text, string language, string searched)
     {
         var knowledgeBase = new Passage("knowledge", "kb", SourceKind.Faq, "Knowledge", "Q: Can it learn about our products? A: Upload your FAQs.", 0.7);

@@ -19,13 +19,25 @@ public static partial class FollowUpQuestion
     /// (read as an objection and as a meeting wish, it was told "a fair point" and offered times). A contrast word makes it
     /// one; "we already use calendly" says the lead has something in place (an objection of its own).
     /// </summary>
-    public static string? ToolInUse(string text)
+    public static string? ToolInUse(string text) =>
+        Used(text, orHas: true) is { } term && Contrast().IsMatch(text) && !Already().IsMatch(text) ? term : null;
+
+    /// <summary>
+    /// The tool a sentence says the lead uses ("we use vagaro", "Wir nutzen Theorg."), or null; "we have customers" names
+    /// none (what the lead has or runs is a tool only set against an answer: <see cref="ToolInUse"/>).
+    /// </summary>
+    public static string? ToolUsed(string sentence) => Used(sentence, orHas: false);
+
+    private static string? Used(string text, bool orHas)
     {
         var match = UsesTool().Match(text.Trim());
         var term = match.Success ? match.Groups["term"].Value.Trim() : null;
-        return term is { Length: > 0 } && !NotAThing().IsMatch(term) && Contrast().IsMatch(text) && !Already().IsMatch(text) && term.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length <= 3
-            ? term : null;
+        return term is { Length: > 0 } && !NotAThing().IsMatch(term) && term.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length <= 3
+            && (orHas || !Has().IsMatch(match.Groups["verb"].Value)) ? term : null;
     }
+
+    [GeneratedRegex(@"^(?:have|run|habe\w*)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex Has();
 
     private static string? AskedTerm(string text)
     {
@@ -52,9 +64,9 @@ public static partial class FollowUpQuestion
 
     /// <summary>
     /// "but we use outlook", "we're on zoho tho", "we use square appointments though", "wir nutzen aber Outlook", "wir haben
-    /// halt Pipedrive"; no amount or pronoun ("but we have 5 people", "we use it for bookings tho").
+    /// halt Pipedrive", "Wir nutzen Theorg."; no amount or pronoun ("but we have 5 people", "we use it for bookings tho").
     /// </summary>
-    [GeneratedRegex(@"^(?:(?:ok(?:ay)?|hm+|ah|oh|well|yeah|ja|naja|hmm?|but|aber)[,.!]*\s+){0,2}(?:(?:we|i)\s+(?:use|are\s+using|'?re\s+using|am\s+using|'?m\s+using|are\s+on|'?re\s+on|am\s+on|'?m\s+on|work\s+with|have|run)|(?:we|i)['’](?:re|m)\s+(?:using|on)|(?:wir|ich)\s+(?:nutze\w*|benutze\w*|verwende\w*|arbeite\w*\s+mit|habe\w*)(?=\s+(?:aber|allerdings|halt|eigentlich)\b))\s+(?:(?:aber|allerdings|halt|eigentlich)\s+)?(?!(?:\d|a|an|no|not|only|just|lots|many|few|some|it|that|this|them|ein\w*|kein\w*|nur|viele|wenig\w*|es|das|die)\b)(?<term>[^?.!,;:\n]{1,40}?)(?:\s+(?:tho|though|actually|btw|instead|for\s+(?:that|this|bookings?|scheduling|appointments|our\s+crm|the\s+crm)))*\s*[.!?]*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?:(?:ok(?:ay)?|hm+|ah|oh|well|yeah|ja|naja|hmm?|but|aber)[,.!]*\s+){0,2}(?:(?:we|i)\s+(?<verb>use|are\s+using|'?re\s+using|am\s+using|'?m\s+using|are\s+on|'?re\s+on|am\s+on|'?m\s+on|work\s+with|have|run)|(?:we|i)['’](?:re|m)\s+(?<verb>using|on)|(?:wir|ich)\s+(?<verb>nutze\w*|benutze\w*|verwende\w*|arbeite\w*\s+mit|habe\w*))\s+(?:(?:aber|allerdings|halt|eigentlich)\s+)?(?!(?:\d|a|an|no|not|only|just|lots|many|few|some|it|that|this|them|ein\w*|kein\w*|nur|viele|wenig\w*|es|das|die)\b)(?<term>[^?.!,;:\n]{1,40}?)(?:\s+(?:tho|though|actually|btw|instead|for\s+(?:that|this|bookings?|scheduling|appointments|our\s+crm|the\s+crm)))*\s*[.!?]*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex UsesTool();
 
     /// <summary>What sets the tool against the answer: "but", "tho", "aber".</summary>

@@ -972,13 +972,26 @@ internal static partial class IntentRules
         "koennt ihr|koennen sie|kannst du|can you|could you|do you & google kalender|outlook|kalender eintrag*|in unseren kalender|in unserem kalender|eintragen|synchronisier*|google calendar|our calendar|sync*"
             + " & !mir|mich|me|invite|einladung");
 
+    /// <summary>
+    /// Whether the lead asks if the product books what its customers book ("kann der bot auch fahrstunden buchen?", "can it
+    /// book classes?"): the calendar's answer, which names appointments, not the lead's lessons (it was left to the team).
+    /// </summary>
+    public static bool AsksIfItBooks(LeadText lead) => lead.QuestionMarks > 0 && ItBooks.IsMatch(lead.Words);
+
+    private static readonly PhraseRuleSet ItBooks = new(
+        "does it|can it|will it|could it|can the bot|can your bot|does the bot|can the system|can your system|does your system|can you|could you & book|books|schedule|schedules|reserve|take bookings|take reservations & !a call|a demo|a meeting|me in|us in",
+        "kann es|kann das|kann der bot|kann das system|kann die software|koennt ihr|kann man damit|bucht es|bucht der bot & buchen|vereinbaren|eintragen|reservieren|ausmachen|planen & !mir|uns einen|einen termin mit|eine demo");
+
     private static readonly PhraseRuleSet FactsSource = new(
         "how does it know|how would it know|how will it know|how does the bot know|how does the system know|how does your bot know|how does the ai know|where does it get|where would it get"
             + " & our|my|the",
         "woher weiss|woher kennt|woher hat|woher nimmt|woher bekommt|wie kennt & es|das system|der bot|die ki|das tool",
         // "Can it answer questions about our treatments and prices from our own info?" found the price answer.
         "answer|answers|reply|respond|know|learn & from our|using our|based on our|with our own & info|information|data|website|site|documents|docs|faqs|faq|price list|menu|catalog|catalogue",
-        "antwort*|beantwort*|lernen|lernt|kennen & aus unseren|mit unseren|anhand unserer|auf basis unserer|aus unserer & infos|informationen|daten|webseite|website|dokumente*|faqs|preisliste*|unterlagen|speisekarte");
+        "antwort*|beantwort*|lernen|lernt|kennen & aus unseren|mit unseren|anhand unserer|auf basis unserer|aus unserer & infos|informationen|daten|webseite|website|dokumente*|faqs|preisliste*|unterlagen|speisekarte",
+        // "can it tell them our prices tho?" was sent SalesFlow's own price.
+        "can it|could it|will it|would it|does it|can the bot|can your bot|can the ai|can you & tell|give|quote|explain|share|send & our prices|our pricing|our price list|our rates|our services|our treatments|our menu|our products|our opening hours",
+        "kann es|kann das|kann der bot|kann die ki|kann das system|koennt ihr & unsere preise|unsere preisliste|unsere leistungen|unsere behandlungen|unsere produkte|unsere oeffnungszeiten & nennen|sagen|erklaeren|mitteilen|schicken|weitergeben|ausgeben");
 
     /// <summary>
     /// Whether the lead asks how the assistant knows its business ("how does it know our prices tho", "Woher kennt der

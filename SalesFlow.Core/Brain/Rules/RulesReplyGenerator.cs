@@ -447,10 +447,16 @@ public sealed class RulesReplyGenerator : IReplyGenerator
 
     /// <summary>
     /// The intent the reply answers: a greeting that asks a question of its own is answered as the question ("hello, do
-    /// you guys do websites?", read as a greeting, was greeted back and its question ignored).
+    /// you guys do websites?", read as a greeting, was greeted back and its question ignored); a pain told without asking
+    /// anything is met as one ("we get tons of DMs asking about botox pricing … my front desk cant keep up", read as a
+    /// question about prices, was told the team would check).
     /// </summary>
-    private static Intent ReplyIntent(ReplyRequest request, LeadText lead) =>
-        request.Analysis.Intent == Intent.Greeting && lead.QuestionMarks > 0 && IntentRules.AsksAnOpenQuestion(lead) ? Intent.Question : request.Analysis.Intent;
+    private static Intent ReplyIntent(ReplyRequest request, LeadText lead) => request.Analysis.Intent switch
+    {
+        Intent.Greeting when lead.QuestionMarks > 0 && IntentRules.AsksAnOpenQuestion(lead) => Intent.Question,
+        Intent.Question or Intent.Pricing when lead.QuestionMarks == 0 && IntentRules.DescribesPain(lead) && !IntentRules.AsksAnOpenQuestion(lead) => Intent.Interest,
+        var intent => intent,
+    };
 
     /// <summary>German for a German lead, English for everyone else (the rules brain writes these two).</summary>
     private static string ReplyLanguage(ReplyRequest request) =>
