@@ -90,16 +90,17 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
                 // asks to be connected is searched by its name when nothing found in the reply's language names it ("does it
                 // work with hubspot?" found the CRM answer under the threshold, "Funktioniert das mit Pipedrive?" only its
                 // English twin), and one no passage names is one the knowledge does not know.
-                if (ToolAskedFor(question) is { } tool && !passages.Any(p => InLanguage(p) && TextTerms.Coverage(tool, p.Text) > 0))
+                if (ToolAskedFor(question) is { } tool && !passages.Any(p => InLanguage(p) && TextTerms.Coverage(tool, p.Text) >= 1))
                 {
-                    bool Names(Passage p) => TextTerms.Coverage(tool, p.Text) > 0;
+                    // All of its name: "Does it integrate with Follow Up Boss?" was answered with the follow-up FAQ ("follows up").
+                    bool Names(Passage p) => TextTerms.Coverage(tool, p.Text) >= 1;
                     passages = [.. passages.Where(Names), .. (await knowledge.RetrieveAsync(clientId, string.Join(' ', tool), Passages, ct)).Passages.Where(Names)];
                 }
 
                 found.AddRange(passages);
                 if (passages.Count > 0)
                 {
-                    firsts.Add(passages.OrderByDescending(InLanguage).ThenByDescending(p => p.Score).First());
+                    firsts.Add(BestFor(question, passages, InLanguage));
                 }
                 else if (AsksTheKnowledge(question))
                 {
@@ -160,6 +161,24 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
             logger.LogWarning(e, "Knowledge retrieval failed; the reply is written without it");
             return KnowledgeForReply.None;
         }
+    }
+
+    /// <summary>How close to the best score a passage whose FAQ question names more of the lead's words is taken instead.</summary>
+    private const double NearlyAsGood = 0.05;
+
+    /// <summary>
+    /// A question's best passage, in the reply's language first: of those scoring nearly as well as the best, the one whose FAQ
+    /// question names most of its words ("does it do follow ups?" was answered with the "how is it different" FAQ, whose
+    /// answer says "follows" twice, a little above the FAQ that asks "Does it follow up …?").
+    /// </summary>
+    private static Passage BestFor(string question, IReadOnlyList<Passage> passages, Func<Passage, bool> inLanguage)
+    {
+        var ranked = passages.OrderByDescending(inLanguage).ThenByDescending(p => p.Score).ToList();
+        var top = ranked[0];
+        var words = TextTerms.Words(question);
+        double Asked(Passage p) => KnowledgeAnswer.FaqQuestion(p.Text) is { } asked ? TextTerms.Coverage(words, asked) : 0;
+        return ranked.Where(p => inLanguage(p) == inLanguage(top) && top.Score - p.Score <= NearlyAsGood)
+            .OrderByDescending(Asked).ThenByDescending(p => p.Score).First();
     }
 
     /// <summary>
@@ -339,9 +358,9 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
     [GeneratedRegex(@"(?:,\s*|\s+)(?:and|or|und|oder)\s+(?=(?:what|how|where|when|which|who|why|is|are|do|does|can|could|will|would|was|wie|wo|wann|welche[rsnm]?|wer|warum|ist|sind|gibt|kann|können|muss|brauche[n]?|geht|funktioniert|klappt|habt|hat|könnt|bietet|unterstützt)\b)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex JoinedQuestions();
 
-    /// <summary>A verb of working together and the product it names (one or two words), in English or German (verb first
+    /// <summary>A verb of working together and the product it names (one to three words), in English or German (verb first
     /// or last: "an Pipedrive anbinden"), or "support" and what it names ("Does it support Instagram?", "Unterstützt ihr
     /// Salesforce?").</summary>
-    [GeneratedRegex(@"\b(?:work|works|working|integrate|integrates|integration|connect|connects|connected|sync|syncs|plug|plugs|compatible|funktioniert|funktionieren|läuft|laeuft|geht|klappt|arbeitet|verbinden|anbinden|koppeln|integrieren|kompatibel|verknüpfen)\s+(?:\w+\s+){0,2}(?:with|to|into|mit|an|zu)\s+(?!(?:the|a|an|our|my|your|it|this|that|us|you|me|them|other|any|all|each|every|existing|unser\w*|mein\w*|ihr\w*|dein\w*|euer\w*|eure\w*|dem|der|den|das|die|einem|einer|jedem|anderen|allen|uns|mir|ihnen|dir|es)\b)(?<tool>\p{L}[\p{L}\d.-]*(?:\s+(?!(?:and|or|und|oder|too|also|auch|as|at|in|for|um|bei|so|then|dann|now|jetzt|already|schon|yet|noch|verbinden|anbinden|koppeln|integrieren|verknüpfen|synchronisieren)\b)\p{L}[\p{L}\d.-]*)?)|\b(?:mit|an)\s+(?!(?:the|a|an|our|my|your|it|this|that|us|you|me|them|other|any|all|each|every|existing|unser\w*|mein\w*|ihr\w*|dein\w*|euer\w*|eure\w*|dem|der|den|das|die|einem|einer|jedem|anderen|allen|uns|mir|ihnen|dir|es)\b)(?<tool>\p{L}[\p{L}\d.-]*(?:\s+(?!(?:and|or|und|oder|too|also|auch|as|at|in|for|um|bei|so|then|dann|now|jetzt|already|schon|yet|noch|verbinden|anbinden|koppeln|integrieren|verknüpfen|synchronisieren)\b)\p{L}[\p{L}\d.-]*)?)\s+(?:verbinden|anbinden|koppeln|integrieren|verknüpfen|synchronisieren)\b|\b(?:support|supports|unterstützt|unterstützen|unterstuetzt)\s+(?:(?:ihr|ihr\s+auch|sie|es|das|auch)\s+)?(?!(?:the|a|an|our|my|your|it|this|that|us|you|me|them|other|any|all|each|every|existing|unser\w*|mein\w*|ihr\w*|dein\w*|euer\w*|eure\w*|dem|der|den|das|die|einem|einer|jedem|anderen|allen|uns|mir|ihnen|dir|es)\b)(?<tool>\p{L}[\p{L}\d.-]*(?:\s+(?!(?:and|or|und|oder|too|also|auch|as|at|in|for|um|bei|so|then|dann|now|jetzt|already|schon|yet|noch|verbinden|anbinden|koppeln|integrieren|verknüpfen|synchronisieren)\b)\p{L}[\p{L}\d.-]*)?)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b(?:work|works|working|integrate|integrates|integration|connect|connects|connected|sync|syncs|plug|plugs|compatible|funktioniert|funktionieren|läuft|laeuft|geht|klappt|arbeitet|verbinden|anbinden|koppeln|integrieren|kompatibel|verknüpfen)\s+(?:\w+\s+){0,2}(?:with|to|into|mit|an|zu)\s+(?!(?:the|a|an|our|my|your|it|this|that|us|you|me|them|other|any|all|each|every|existing|unser\w*|mein\w*|ihr\w*|dein\w*|euer\w*|eure\w*|dem|der|den|das|die|einem|einer|jedem|anderen|allen|uns|mir|ihnen|dir|es)\b)(?<tool>\p{L}[\p{L}\d.-]*(?:\s+(?!(?:and|or|und|oder|too|also|auch|as|at|in|for|um|bei|so|then|dann|now|jetzt|already|schon|yet|noch|verbinden|anbinden|koppeln|integrieren|verknüpfen|synchronisieren)\b)\p{L}[\p{L}\d.-]*){0,2})|\b(?:mit|an)\s+(?!(?:the|a|an|our|my|your|it|this|that|us|you|me|them|other|any|all|each|every|existing|unser\w*|mein\w*|ihr\w*|dein\w*|euer\w*|eure\w*|dem|der|den|das|die|einem|einer|jedem|anderen|allen|uns|mir|ihnen|dir|es)\b)(?<tool>\p{L}[\p{L}\d.-]*(?:\s+(?!(?:and|or|und|oder|too|also|auch|as|at|in|for|um|bei|so|then|dann|now|jetzt|already|schon|yet|noch|verbinden|anbinden|koppeln|integrieren|verknüpfen|synchronisieren)\b)\p{L}[\p{L}\d.-]*){0,2})\s+(?:verbinden|anbinden|koppeln|integrieren|verknüpfen|synchronisieren)\b|\b(?:support|supports|unterstützt|unterstützen|unterstuetzt)\s+(?:(?:ihr|ihr\s+auch|sie|es|das|auch)\s+)?(?!(?:the|a|an|our|my|your|it|this|that|us|you|me|them|other|any|all|each|every|existing|unser\w*|mein\w*|ihr\w*|dein\w*|euer\w*|eure\w*|dem|der|den|das|die|einem|einer|jedem|anderen|allen|uns|mir|ihnen|dir|es)\b)(?<tool>\p{L}[\p{L}\d.-]*(?:\s+(?!(?:and|or|und|oder|too|also|auch|as|at|in|for|um|bei|so|then|dann|now|jetzt|already|schon|yet|noch|verbinden|anbinden|koppeln|integrieren|verknüpfen|synchronisieren)\b)\p{L}[\p{L}\d.-]*){0,2})", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ConnectsTo();
 }

@@ -13,7 +13,8 @@ public static class TextTerms
     // list (or a stemming rule changed) still carry the old form until the passage is indexed again; a query no longer
     // does, which costs such a passage a little cosine and that one keyword, nothing else. Negations written without their
     // apostrophe are as empty as "can" and "t" ("so it cant answer the phone?" missed the channels answer that
-    // "can it answer the phone?" found). "per" ("per mail", "per month") is a preposition in both languages.
+    // "can it answer the phone?" found). "per" ("per mail", "per month") is a preposition in both languages; "ups" is
+    // "up" ("does it do follow ups?" found the opening-hours answer's "follow-ups" above the follow-up answer's "follow up").
     private static readonly HashSet<string> StopWords = new(
         """
         a an the and or but if then else of to in on at by for with from as into onto about over under than so such
@@ -34,7 +35,7 @@ public static class TextTerms
         unser unsere unseren unserem unserer unseres eurem eurer eures meine meinen meinem meiner deine deinen deinem deiner
         ihrem ihrer seine seinen seinem seiner mir mich dir dich ihm ihn kannst könntest sag sagen
         whats hows wheres whens whys whos thats theres heres im ive youre youve theyre lets
-        cant cannot dont doesnt didnt isnt arent wont wasnt werent aint either neither per
+        cant cannot dont doesnt didnt isnt arent wont wasnt werent aint either neither per ups
         use uses using used nutzt nutze verwenden verwendet thing things stuff ding dinger
         """.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Select(Fold),
         StringComparer.Ordinal); // folded as the text is: "für" and "können" were never matched against "fur" and "konnen".
@@ -102,7 +103,7 @@ public static class TextTerms
     private static readonly Dictionary<string, string> ChatSpellings = new(StringComparer.Ordinal)
     {
         ["insta"] = "instagram", ["ig"] = "instagram", ["fb"] = "facebook", ["email"] = "mail", ["emails"] = "mail", ["mails"] = "mail",
-        ["msg"] = "message", ["msgs"] = "messages", ["appt"] = "appointment", ["appts"] = "appointments", ["whatsap"] = "whatsapp",
+        ["msg"] = "message", ["msgs"] = "messages", ["followup"] = "follow", ["followups"] = "follow", ["appt"] = "appointment", ["appts"] = "appointments", ["whatsap"] = "whatsapp",
     };
 
     /// <summary>Strips the commonest English inflections so "prices"/"price" and "shipping"/"ship" meet.</summary>

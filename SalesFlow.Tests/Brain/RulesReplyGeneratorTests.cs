@@ -563,14 +563,31 @@ public sealed class RulesReplyGeneratorTests
     [Fact]
     public void AChatMessageGetsOneAnswerWhenTwoWouldNotFitWhole()
     {
-        var longAnswer = "It answers every lead within seconds, day and night, weekends included, on every channel you connect to it, and only the follow-ups wait for the lead's quiet hours";
+        const string longAnswer = "It answers every lead within seconds, day and night, weekends included, on every channel you connect to it, and only the follow-ups wait for the lead's quiet hours";
+        const string longTrial = "You can try it right away on a laptop with dotnet run or in your own Azure subscription with azd up, with your own FAQs and documents, before you decide anything at all";
         var request = Request(ConversationState.InterestQualification, Intent.Question, "en", "Sam", ChannelKind.WhatsApp, 2, "how does it handle after hours messages? also, is there a free trial?", "Acme")
-            with { Knowledge = [$"[hours-en] Q: At night? A: {longAnswer}.", "[trial-en] Q: Trial? A: You can try it right away."] };
+            with { Knowledge = [$"[hours-en] Q: At night? A: {longAnswer}.", $"[trial-en] Q: Trial? A: {longTrial}."] };
 
         var reply = RulesReplyGenerator.Generate(request);
 
         Assert.StartsWith(longAnswer, reply, StringComparison.Ordinal);
         Assert.DoesNotContain("try it right away", reply, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// A long first answer (163 characters) and a short second one were given as the first alone: each had half the message,
+    /// and the first did not fit in its half. The first takes more room when the second is short.
+    /// </summary>
+    [Fact]
+    public void AChatMessageGetsBothAnswersWhenTheSecondIsShortBesideALongFirst()
+    {
+        const string longAnswer = "It answers every lead within seconds, day and night, weekends included, on every channel you connect to it, and only the follow-ups wait for the lead's quiet hours";
+        var request = Request(ConversationState.InterestQualification, Intent.Question, "en", "Sam", ChannelKind.WhatsApp, 2, "how does it handle after hours messages? also, is there a free trial?", "Acme")
+            with { Knowledge = [$"[hours-en] Q: At night? A: {longAnswer}.", "[trial-en] Q: Trial? A: You can try it right away."] };
+
+        var reply = RulesReplyGenerator.Generate(request);
+
+        Assert.Equal(longAnswer + ". You can try it right away.", reply);
     }
 
     /// <summary>Another passage the knowledge found for the first question does not stand in for the answer to the second.</summary>

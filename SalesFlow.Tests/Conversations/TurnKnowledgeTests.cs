@@ -253,6 +253,7 @@ public sealed class TurnKnowledgeTests
     [InlineData("does it integrate with reapit at all", "reapit")]
     [InlineData("Does it support Instagram?", "instagram")]
     [InlineData("Unterstützt ihr auch Salesforce?", "salesforce")]
+    [InlineData("Does it integrate with Follow Up Boss?", "follow boss")]
     public void TheProductAQuestionAsksToBeConnectedToIsNamed(string question, string words) =>
         Assert.Equal(words.Split(' '), TurnKnowledge.ToolAskedFor(question));
 
@@ -266,6 +267,38 @@ public sealed class TurnKnowledgeTests
     [InlineData("does it support our team?")]
     public void AQuestionNamingNoProductToConnectNamesNone(string question) =>
         Assert.Null(TurnKnowledge.ToolAskedFor(question));
+
+    /// <summary>
+    /// "does it do follow ups?" was answered with the "how is it different" FAQ (its answer says "follows" twice), a little
+    /// above the FAQ that asks "Does it follow up …?"; a passage far below the best is not taken for its question's words.
+    /// </summary>
+    [Theory]
+    [InlineData(0.66, "followups-en")]
+    [InlineData(0.50, "chatbot-en")]
+    public async Task OfPassagesScoringNearlyAsWellTheOneWhoseFaqAsksTheQuestionComesFirst(double followUpScore, string first)
+    {
+        var chatbot = new Passage("chatbot-en", "kb", SourceKind.Faq, "Chatbot", "Q: How is it different from a chatbot? A: It follows the sales stages and follows up.", 0.69);
+        var followUps = new Passage("followups-en", "kb", SourceKind.Faq, "Follow-ups", "Q: Does it follow up with leads who go quiet? A: It follows up after 1 hour.", followUpScore);
+        var retriever = FindingNothing();
+        retriever.Setup(r => r.RetrieveAsync("acme", "does it do follow ups?", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([chatbot, followUps]));
+
+        var found = await Over(retriever).ForAsync("acme", "Acme", "does it do follow ups?", "en", TurnKnowledge.NoEarlierText, default);
+
+        Assert.Equal(first, found.Passages[0][1..found.Passages[0].IndexOf(']')]);
+    }
+
+    /// <summary>"Does it integrate with Follow Up Boss?" was answered with the follow-up FAQ: it names "follow", not the product.</summary>
+    [Fact]
+    public async Task AProductIsNamedByAPassageOnlyWithAllOfItsName()
+    {
+        var followUps = new Passage("followups-en", "kb", SourceKind.Faq, "Follow-ups", "Q: Does it follow up? A: When a lead goes quiet, SalesFlow follows up.", 0.5);
+        var retriever = FindingNothing();
+        retriever.Setup(r => r.RetrieveAsync("acme", It.IsAny<string>(), It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([followUps]));
+
+        var found = await Over(retriever).ForAsync("acme", "Acme", "Does it integrate with Follow Up Boss?", "en", TurnKnowledge.NoEarlierText, default);
+
+        Assert.Empty(found.Passages); // nothing answers it: the reply leaves it to the team
+    }
 
     /// <summary>A clinic asked about reminders, Fresha and languages; only the languages were found, and "your other question" was told of one.</summary>
     [Fact]

@@ -24,6 +24,8 @@ public sealed class TextTermsTests
     [InlineData("so it cant answer the phone?", "answer", "phone")]
     [InlineData("ok so no instagram either?", "instagram")]
     [InlineData("it doesnt work with outlook", "work", "outlook")]
+    [InlineData("does it do follow ups?", "follow")]
+    [InlineData("what about followups", "follow")]
     public void Negations_without_their_apostrophe_are_as_empty_as_with_it(string text, params string[] expected) =>
         Assert.Equal(expected, TextTerms.Words(text));
 

@@ -88,16 +88,22 @@ internal static partial class KnowledgeAnswer
     /// </summary>
     private static bool ListsTheQuestion(string passage, IReadOnlyCollection<string> questionWords)
     {
-        var asked = passage.IndexOf("Q: ", StringComparison.Ordinal);
-        var answered = passage.LastIndexOf("A: ", StringComparison.Ordinal);
-        if (asked < 0 || answered <= asked || questionWords.Count == 0)
+        if (FaqQuestion(passage) is not { } listedText || questionWords.Count == 0)
         {
             return false;
         }
 
-        var listed = TextTerms.Words(passage[(asked + 3)..answered]).ToHashSet(StringComparer.Ordinal);
+        var listed = TextTerms.Words(listedText).ToHashSet(StringComparer.Ordinal);
         var shared = questionWords.Count(listed.Contains);
         return shared >= Math.Min(2, questionWords.Count) && shared * 2 >= questionWords.Count;
+    }
+
+    /// <summary>The question part of an FAQ passage ("Q: … A: …"), or null for a document's passage.</summary>
+    public static string? FaqQuestion(string passage)
+    {
+        var asked = passage.IndexOf("Q: ", StringComparison.Ordinal);
+        var answered = passage.LastIndexOf("A: ", StringComparison.Ordinal);
+        return asked < 0 || answered <= asked ? null : passage[(asked + 3)..answered];
     }
 
     /// <summary>

@@ -213,12 +213,10 @@ public sealed class RulesReplyGenerator : IReplyGenerator
             && KnowledgeAnswer.Several(request.Knowledge, email ? 600 / answerCount : 200, Latest(), ReplyLanguage(request), answerCount, request.LeadText) is [_, ..] answers)
         {
             // "how does it handle after hours messages? also, is there a free trial?" in a chat got the first answer only:
-            // both are given when each fits whole to a sentence's end in half a message, and they are the message.
-            if (!email && answered >= 2 && unanswered == 0
-                && KnowledgeAnswer.Several(request.Knowledge, (ReplyText.ShortFormLimit / 2) - 1, Latest(), ReplyLanguage(request), 2, request.LeadText) is [var first, var second]
-                && !first.EndsWith('…') && !second.EndsWith('…'))
+            // both are given when each fits whole to a sentence's end in the message, and they are the message.
+            if (!email && answered >= 2 && unanswered == 0 && BothAnswers(request, Latest()) is { } both)
             {
-                return (Literal(first + " " + second), string.Empty);
+                return (Literal(both), string.Empty);
             }
 
             var follow = intent == Intent.Pricing ? IntentQuestions[Intent.Pricing] : stateQuestions;
@@ -440,6 +438,25 @@ public sealed class RulesReplyGenerator : IReplyGenerator
     /// <summary>A lead introducing its business and asking a direct question beside it: the question is not left unanswered.</summary>
     private static bool AsksBesideIntroducing(LeadText lead) =>
         IntentRules.IntroducesItself(lead) && IntentRules.AsksAnOpenQuestion(lead) && !IntentRules.DescribesPain(lead) && !IntentRules.StatesTightBudget(lead);
+
+    /// <summary>
+    /// Two answers that fit a chat message whole, each cut at a sentence's end: half the room each, or the first taking
+    /// more when the second is short ("does it do follow ups? and can it book meetings?" lost the second, a 60-character
+    /// answer, beside a first answer of 160).
+    /// </summary>
+    private static string? BothAnswers(ReplyRequest request, IReadOnlyList<string> latest)
+    {
+        foreach (var firstRoom in new[] { (ReplyText.ShortFormLimit / 2) - 1, ReplyText.ShortFormLimit - 80 })
+        {
+            if (KnowledgeAnswer.Several(request.Knowledge, firstRoom, latest, ReplyLanguage(request), 2, request.LeadText) is [var first, _] && !first.EndsWith('…')
+                && KnowledgeAnswer.Several(request.Knowledge, ReplyText.ShortFormLimit - first.Length - 1, latest, ReplyLanguage(request), 2, request.LeadText) is [_, var second] && !second.EndsWith('…'))
+            {
+                return first + " " + second;
+            }
+        }
+
+        return null;
+    }
 
     /// <summary>"What would it cost to build that integration?": work built for the lead has no list price; the team quotes it.</summary>
     private static bool AsksTheCostOfCustomWork(Intent intent, LeadText lead) =>
