@@ -79,8 +79,9 @@ public sealed class MeetingDialogue(MeetingService meetings, IMeetingStore store
                 SlotChoiceKind.Requested when active is null && (open.Count > 0 || wantsMeeting) => await RequestedAsync(turn, party, active: null, choice, open, ct),
                 SlotChoiceKind.OtherTimes => await OfferAsync(turn, party, choice.NextWeek, [.. open.Select(s => s.Start)], moving: false, ct),
                 SlotChoiceKind.Cancel when cancellable is not null => await CancelAsync(turn, party, cancellable, ct),
+                SlotChoiceKind.PickAfterBooking when active is not null => new(SlotText.AlreadyBooked(active, party.Zone), false),
                 SlotChoiceKind.Reschedule when active is not null => choice.Date is not null || choice.Time is not null
-                    ? await RequestedAsync(turn, party, active, choice, [], ct)
+                    ? await RequestedAsync(turn, party, active, choice.SameTime ? choice with { Time = TimeOnly.FromDateTime(TimeZoneInfo.ConvertTime(active.Start, party.Zone).DateTime) } : choice, [], ct)
                     : await OfferAsync(turn, party, choice.NextWeek, [active.Start], moving: true, ct),
                 _ when settled is not null => await ReplyToAsync(turn, party, settled, ct),
                 _ when wantsMeeting && active is not null && turn.Analysis.Intent == Intent.Meeting => new(SlotText.AlreadyBooked(active, party.Zone), false),

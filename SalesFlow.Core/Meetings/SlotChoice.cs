@@ -23,6 +23,9 @@ public enum SlotChoiceKind
 
     /// <summary>Move the active meeting; to <see cref="SlotChoice.Date"/>/<see cref="SlotChoice.Time"/> when the lead named one.</summary>
     Reschedule,
+
+    /// <summary>A pick by position ("the first one") with no open offer and a meeting booked: the booking stands.</summary>
+    PickAfterBooking,
 }
 
 /// <summary>
@@ -44,6 +47,12 @@ public sealed partial record SlotChoice(
     /// named): the calendar's times are offered across them all (they were all Wednesday's).
     /// </summary>
     public IReadOnlyList<DateOnly> OtherDays { get; init; } = [];
+
+    /// <summary>
+    /// A move to another day at the meeting's own time ("can we push it to friday same time?", "geht Freitag zur selben
+    /// Zeit?"): it was offered Friday's first times instead of its own.
+    /// </summary>
+    public bool SameTime { get; init; }
 
     public static readonly SlotChoice Nothing = new(SlotChoiceKind.None);
 
@@ -68,7 +77,10 @@ public sealed partial record SlotChoice(
             var move = Reschedule().IsMatch(lower);
             if (move || (Cancel().IsMatch(lower) && (Instead().IsMatch(lower) || mention.NamesTime)))
             {
-                return new(SlotChoiceKind.Reschedule, Date: day, Time: mention.Time, NextWeek: mention.NextWeek, Part: mention.Part, Bound: mention.Bound);
+                return new(SlotChoiceKind.Reschedule, Date: day, Time: mention.Time, NextWeek: mention.NextWeek, Part: mention.Part, Bound: mention.Bound)
+                {
+                    SameTime = mention.Time is null && SameTimeOfDay().IsMatch(lower),
+                };
             }
 
             if (Cancel().IsMatch(lower))
@@ -79,8 +91,11 @@ public sealed partial record SlotChoice(
 
         if (offeredSlots.Count == 0)
         {
-            // No open offer: a named day or time is a wish the caller may check when the lead asks for a meeting.
-            return mention.NamesDay || mention.NamesTime ? requested : Nothing;
+            // No open offer: a named day or time is a wish the caller may check when the lead asks for a meeting. "the first
+            // one" right after its pick was booked was answered from the knowledge (the channels answer's "one lead").
+            return mention.NamesDay || mention.NamesTime ? requested
+                : hasActiveMeeting && (mention.Position is not null || mention.Last) ? new(SlotChoiceKind.PickAfterBooking)
+                : Nothing;
         }
 
         var turnsDown = OtherTimes().IsMatch(lower) || mention.NextWeek;
@@ -228,6 +243,9 @@ public sealed partial record SlotChoice(
 
     [GeneratedRegex(@"\b(?:cancel\w*|call (?:it|the \w+) off|can'?t make it|cannot make it|won'?t make it|can'?t come|won'?t be able to (?:make|attend|come|join)|unable to (?:make|attend|come|join)|can'?t attend|not able to (?:make|attend|come)|absagen|absage|sag\w*(?: \w+){0,3} ab|storn\w*|nicht kommen|nicht teilnehmen|kann nicht dabei sein|schaffe? (?:es|das|den termin) nicht|schaff'?s nicht)\b")]
     private static partial Regex Cancel();
+
+    [GeneratedRegex(@"\b(?:(?:the )?same (?:time|slot|hour)|(?:zur |zu der )?(?:selben|gleichen) (?:zeit|uhrzeit|stunde)|gleiche (?:zeit|uhrzeit))\b")]
+    private static partial Regex SameTimeOfDay();
 
     [GeneratedRegex(@"\b(?:re-?schedul\w*|re-?book\w*|move (?:it|the|our|my)|push (?:it|the|our|my)|postpone\w*|another (?:time|day|slot|date)|different (?:time|day|slot|date)|change the (?:time|date|day)|other time|verschieb\w*|verleg\w*|umbuch\w*|umleg\w*|andere[nr]? (?:termin|zeit|tag|uhrzeit)|neue[nr]? (?:termin|zeit))\b")]
     private static partial Regex Reschedule();

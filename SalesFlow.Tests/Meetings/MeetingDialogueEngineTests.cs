@@ -258,6 +258,33 @@ public sealed class MeetingDialogueEngineTests : IDisposable
         Assert.Contains("Thu 10 Dec 15:00", moved.Reply!.Text, StringComparison.Ordinal);
     }
 
+    /// <summary>"actually can we push it to friday same time?" was offered Friday's first times, not its own hour.</summary>
+    [Fact]
+    public async Task A_move_to_another_day_at_the_same_time_keeps_the_meetings_hour()
+    {
+        Free = [.. Offer, At(10, 16), At(11, 9), At(11, 16)];
+        _bed.Calendar.Setup(c => c.RescheduleAsync(EngineTestBed.Acme, It.IsAny<Meeting>(), It.IsAny<MeetingSlot>(), It.IsAny<string>(), It.IsAny<CancellationToken>()))
+            .ReturnsAsync((Core.Clients.Client _, Meeting _, MeetingSlot s, string _, CancellationToken _) => new BookedMeeting(MeetingProviders.CalCom, "uid-moved", s.Start, s.End, null));
+        await Turn("Hi! Can I book a demo for Thursday at 4pm?");
+
+        var moved = await Turn("actually can we push it to friday same time?");
+
+        Assert.Contains("Fri 11 Dec 16:00", moved.Reply!.Text, StringComparison.Ordinal);
+        Assert.Equal(At(11, 16).Start, _bed.Meetings.All.Single().Start);
+    }
+
+    /// <summary>"the first one" right after its pick was booked was answered from the knowledge base.</summary>
+    [Fact]
+    public async Task A_pick_by_position_after_the_booking_is_told_the_booking_stands()
+    {
+        await BookFirstSlot();
+
+        var again = await Turn("the first one");
+
+        Assert.StartsWith("You're already booked for Tue 8 Dec 14:00", again.Reply!.Text, StringComparison.Ordinal);
+        Assert.Single(_bed.Meetings.All);
+    }
+
     [Fact]
     public async Task A_German_lead_who_wants_to_move_is_offered_new_times_and_moved_to_the_pick()
     {

@@ -259,6 +259,26 @@ public sealed class SlotChoiceTests(ITestOutputHelper output)
     }
 
     [Theory]
+    [InlineData("actually can we push it to friday same time?", true)]
+    [InlineData("Können wir das auf Freitag zur selben Zeit verschieben?", true)]
+    [InlineData("can we move it to friday?", false)]
+    [InlineData("can we move it to friday at 3pm, not the same time?", false)]
+    public void A_move_at_the_same_time_says_so_when_no_time_is_named(string text, bool sameTime)
+    {
+        var choice = SlotChoice.Read(text, [], true, Now, Berlin);
+
+        Assert.Equal(SlotChoiceKind.Reschedule, choice.Kind);
+        Assert.Equal(sameTime, choice.SameTime);
+    }
+
+    [Theory]
+    [InlineData("the first one", true, SlotChoiceKind.PickAfterBooking)]
+    [InlineData("the 2nd one", true, SlotChoiceKind.PickAfterBooking)]
+    [InlineData("the first one", false, SlotChoiceKind.None)]
+    public void A_pick_without_an_open_offer_is_read_against_the_booking(string text, bool hasActiveMeeting, SlotChoiceKind kind) =>
+        Assert.Equal(kind, SlotChoice.Read(text, [], hasActiveMeeting, Now, Berlin).Kind);
+
+    [Theory]
     [InlineData("nah not this week")]
     [InlineData("this week doesn't work for me")]
     [InlineData("Diese Woche leider nicht")]
