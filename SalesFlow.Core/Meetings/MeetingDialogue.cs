@@ -57,9 +57,11 @@ public sealed class MeetingDialogue(MeetingService meetings, IMeetingStore store
         var offer = await store.GetOfferAsync(client.Id, lead.Id, ct);
         var open = offer is not null && offer.ThroughSeq < answered.Seq ? offer.Slots.Where(s => s.Start > now).ToList() : [];
         var choice = SlotChoice.Read(turn.Text, open, cancellable is not null, now, party.Zone);
-        if (choice.Kind is SlotChoiceKind.Requested or SlotChoiceKind.OtherTimes && choice.Date is null && choice.Time is null && Brain.Rules.IntentRules.DescribesPain(Brain.Rules.LeadText.Parse(turn.Text)))
+        if (choice.Kind is SlotChoiceKind.Requested or SlotChoiceKind.OtherTimes && choice.Date is null && choice.Time is null
+            && Brain.Rules.LeadText.Parse(turn.Text) is var said && (Brain.Rules.IntentRules.DescribesPain(said) || Brain.Rules.IntentRules.PromisesToGetBack(said)))
         {
-            // "Our customers write in the evenings and at weekends, nobody is there": a pain told, not a time asked for.
+            // "Our customers write in the evenings and at weekends, nobody is there": a pain told, not a time asked for;
+            // "I'll discuss with the partners and get back to you next week" beside offered times: a deferral, not a no to them.
             choice = SlotChoice.Nothing;
         }
 

@@ -15,4 +15,13 @@ public sealed class BookingQuestionTests
     [InlineData("what does it cost?", false)]
     public void AQuestionWhetherItBooksWhatTheLeadsCustomersBookIsRecognised(string text, bool expected) =>
         Assert.Equal(expected, IntentRules.AsksIfItBooks(LeadText.Parse(text)));
+
+    /// <summary>"What if a patient wants to cancel their appointment?" was offered demo times.</summary>
+    [Theory]
+    [InlineData("What if a patient wants to cancel their appointment?", false)]
+    [InlineData("Und wenn ein Kunde den Termin verschieben will?", false)]
+    [InlineData("what if we want a meeting?", true)]
+    [InlineData("can we book a meeting?", true)]
+    public void ACaseOfTheLeadsCustomersIsNoMeetingWish(string text, bool meeting) =>
+        Assert.Equal(meeting, RulesInsightsExtractor.Analyze(text).Intent == Core.Brain.Intent.Meeting);
 }

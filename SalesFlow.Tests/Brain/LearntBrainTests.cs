@@ -468,6 +468,7 @@ public sealed class LearntBrainTests
     [InlineData("wer sieht die Gespräche?", Intent.Question)]
     [InlineData("Hätten Sie Zeit für ein Gespräch", Intent.Meeting)]
     [InlineData("Haben Sie Zeit für ein Gespräch", Intent.Meeting)]
+    [InlineData("we get like 50 leads a week from angi and our website, half of them we never get back to", Intent.Interest)]
     public void WhatTheLeadAskedForIsRead(string text, Intent expected) =>
         Assert.Equal(expected, TestBrain.Reader.Read(text).Intent);
 

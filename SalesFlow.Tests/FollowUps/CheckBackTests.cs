@@ -89,6 +89,7 @@ public sealed class CheckBackTests
     [InlineData("I'll get back to you next week", "en", "If I haven't heard from you by Mon 14 Dec, I'll check in then.")]
     [InlineData("Ok, dann melde ich mich nächste Woche nochmal", "de", "Falls ich bis Mo., 14. Dez. nichts von Ihnen höre, melde ich mich dann kurz bei Ihnen.")]
     [InlineData("ok meld mich nächste woche nochmal", "de", "Falls ich bis Mo., 14. Dez. nichts von Ihnen höre, melde ich mich dann kurz bei Ihnen.")]
+    [InlineData("Great, I'll discuss with the partners and get back to you next week", "en", "If I haven't heard from you by Mon 14 Dec, I'll check in then.")]
     public void ALeadPromisingToWriteItselfIsToldSalesFlowChecksInOnlyIfItHearsNothing(string text, string language, string expected)
     {
         Assert.True(CheckBack.IsRequested(text, lastPrompt: null));

@@ -273,6 +273,18 @@ public sealed class MeetingDialogueEngineTests : IDisposable
         Assert.Equal(At(11, 16).Start, _bed.Meetings.All.Single().Start);
     }
 
+    /// <summary>"Great, I'll discuss with the partners and get back to you next week" beside offered times was offered next week's.</summary>
+    [Fact]
+    public async Task A_lead_who_will_get_back_next_week_is_not_offered_next_weeks_times()
+    {
+        await Turn("Can we book a demo?");
+
+        var turn = await Turn("Great, I'll discuss with the partners and get back to you next week");
+
+        Assert.DoesNotContain("How about", turn.Reply?.Text ?? string.Empty, StringComparison.Ordinal);
+        Assert.Empty(_bed.Meetings.All);
+    }
+
     /// <summary>"the first one" right after its pick was booked was answered from the knowledge base.</summary>
     [Fact]
     public async Task A_pick_by_position_after_the_booking_is_told_the_booking_stands()

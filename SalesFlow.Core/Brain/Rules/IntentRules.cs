@@ -104,6 +104,14 @@ internal static partial class IntentRules
     private static readonly PhraseRuleSet WhatHappensIf = new(WhatHappensIfPhrase);
 
     /// <summary>
+    /// A case of the lead's own customers ("What if a patient wants to cancel their appointment?", "Und wenn ein Kunde den
+    /// Termin verschieben will?"): a question what the product does then, not a meeting wish (it was offered demo times).
+    /// </summary>
+    private static readonly PhraseRuleSet CaseOfACustomer = new(
+        "what if|and if|what happens if|what happens when|what about if|what about when|how about if|was wenn|was ist wenn|und wenn|was passiert wenn|was passiert falls|und falls"
+            + " & someone|somebody|a patient|a customer|a client|a guest|a lead|a member|a student|a caller|a buyer|a tenant|people|customers|patients|clients|guests|they|jemand|ein kunde|eine kundin|ein patient|eine patientin|ein gast|kunden|patienten|gaeste|ein interessent");
+
+    /// <summary>
     /// Whether the message asks what happens in a case ("what happens to our data if we stop using it?"): a question about
     /// the business, but not what it does (it was sent the "what SalesFlow does" answer).
     /// </summary>
@@ -134,6 +142,9 @@ internal static partial class IntentRules
         // "we got like 200 leads a month from google ads and half never hear back" was a support case handed to a colleague.
         "never hear back|dont hear back|do not hear back|never get a reply|never get an answer|never get a response|never get called back|nie eine antwort|keine antwort bekommen|nie zurueckgerufen"
             + " & half|most|many|a lot|lots|some|leads|enquiries|inquiries|customers|people|haelfte|viele|die meisten|leads|anfragen|kunden",
+        // "we get like 50 leads a week … half of them we never get back to" was thanked for the picture.
+        "never get back to|dont get back to|cant get back to|dont always get back to|never respond to|never reply to|never answer|dont respond to|dont reply to|never call back|dont call back"
+            + " & half|most|many|a lot|lots|some|them|em|leads|enquiries|inquiries|customers|people|messages|calls",
         // "bin fitnesstrainer und hab keinen bock mehr auf die ganzen whatsapps" was a support case handed to a colleague.
         "keinen bock mehr|kein bock mehr|keine lust mehr|die nase voll|nervt mich|nerven mich|genervt von|sick of|tired of|fed up with|so done with|drives me crazy|driving me crazy|drive me crazy"
             + " & whatsapp*|nachrichten|anfragen|mails|emails|messages|texts|dms|calls|anrufe*|telefon*|admin|papierkram|paperwork|questions|fragen|answering|beantworten|antworten|replying|follow*|nachfass*"
@@ -386,7 +397,8 @@ internal static partial class IntentRules
     /// will check in if it hears nothing by then.
     /// </summary>
     private static readonly PhraseRuleSet GetBackPromise = new(
-        "ill get back to you|i will get back to you|well get back to you|we will get back to you|ill be in touch|i will be in touch|well be in touch|ill reach out|ill come back to you|ill circle back|ill let you know|i will let you know|ill text you|ill message you|ill write to you|ill contact you"
+        // "I'll discuss with the partners and get back to you next week" promises it with a verb between.
+        "ill get back to you|i will get back to you|well get back to you|we will get back to you|ill be in touch|i will be in touch|well be in touch|ill reach out|ill come back to you|ill circle back|ill let you know|i will let you know|ill text you|ill message you|ill write to you|ill contact you|and get back to you|and get back to u|then get back to you|and come back to you|and let you know|then let you know"
             + " & !dont|never|stop|wont",
         "ich melde mich|wir melden uns|melde mich|melden uns|melde ich mich|meld mich|meld ich mich|ich meld mich|melden wir uns|gebe ich bescheid|geben wir bescheid|komme ich auf sie zurueck|schreibe ich ihnen|ich komme auf sie zurueck|ich komme auf euch zurueck|wir kommen auf sie zurueck|ich gebe bescheid|ich gebe ihnen bescheid|wir geben bescheid|ich schreibe ihnen|ich schreib dir|ich schreibe euch"
             + " & !nicht mehr|nie|keine|bitte nicht|=ab|abmelden");
@@ -1335,7 +1347,7 @@ internal static partial class IntentRules
             }
         }
 
-        if (scores.ContainsKey(Intent.Meeting) && isQuestion && AsksWhatTheProductDoes(lead))
+        if (scores.ContainsKey(Intent.Meeting) && isQuestion && (AsksWhatTheProductDoes(lead) || CaseOfACustomer.IsMatch(words)))
         {
             scores.Remove(Intent.Meeting);
         }
