@@ -441,6 +441,21 @@ public sealed class RulesReplyGeneratorTests
         Assert.False(RulesReplyGenerator.LeavesTheQuestionToTheTeam(request));
     }
 
+    /// <summary>"Was passiert wenn das System eine Frage nicht beantworten kann?" shares only "passiert" and "System" with the privacy FAQ's questions: not the question it lists.</summary>
+    [Fact]
+    public void AQuestionSharingAFewWordsWithTheFaqOfTheAnswerJustGivenIsNotAnsweredWithItAgain()
+    {
+        const string passage = "[dsgvo-de] Q: Wie sicher ist das System? Was passiert mit unseren Daten, wenn wir aufhören?\nA: SalesFlow läuft in Ihrem eigenen Azure-Abonnement.";
+        var first = RulesReplyGenerator.Generate(Request(ConversationState.InterestQualification, Intent.Question, "de", "Petra", ChannelKind.WhatsApp, 1, "Und der Datenschutz?", "Acme") with { Knowledge = [passage] });
+        var history = new[] { new HistoryMessage(true, "Und der Datenschutz?", ChannelKind.WhatsApp, DateTimeOffset.UnixEpoch), new HistoryMessage(false, first, ChannelKind.WhatsApp, DateTimeOffset.UnixEpoch) };
+        var request = Request(ConversationState.InterestQualification, Intent.Question, "de", "Petra", ChannelKind.WhatsApp, 2, "Was passiert wenn das System eine Frage nicht beantworten kann?", "Acme") with { Knowledge = [passage], History = history };
+
+        var second = RulesReplyGenerator.Generate(request);
+
+        Assert.DoesNotContain("Azure-Abonnement", second, StringComparison.Ordinal);
+        Assert.True(RulesReplyGenerator.LeavesTheQuestionToTheTeam(request));
+    }
+
     /// <summary>A practice asking about Doctolib after the calendar answer was sent the calendar answer's English twin.</summary>
     [Fact]
     public void AGermanLeadIsNotSentTheEnglishTwinOfAnAnswerJustGiven()

@@ -170,6 +170,8 @@ public sealed class DemoKnowledgeOverHttpTests : IAsyncLifetime
     [InlineData("+4915112345715", "Kann es Termine buchen?", "wir nutzen aber Outlook", "Outlook? Es bietet echte freie Zeiten")]
     [InlineData("+447400123536", "what channels do you support?", "so it cant answer the phone?", "Just to be clear: WhatsApp (Cloud API or Twilio)")]
     [InlineData("+4915112345722", "Was kostet das?", "also ist es kostenlos?", "Nochmal kurz: SalesFlow ist Open Source")]
+    [InlineData("+4915112345733", "Und wie ist das mit der DSGVO?", "Wo stehen die Server?", "Nochmal kurz: SalesFlow läuft in Ihrem eigenen Azure-Abonnement")]
+    [InlineData("+4915112345734", "Und wie ist das mit der DSGVO?", "Was passiert wenn das System eine Frage nicht beantworten kann?", "Es rät nicht")]
     public async Task AFollowUpAboutSomethingElseIsAnsweredWithWhatTheKnowledgeSaysOnTheQuestionBefore(string from, string question, string followUp, string answer)
     {
         var first = await _app.Http.PostJsonAsync("/api/conversations", new { channel = "whatsapp", from, name = "Probe", message = question });

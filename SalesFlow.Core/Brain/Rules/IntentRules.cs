@@ -503,8 +503,10 @@ internal static partial class IntentRules
             + " & !can we|can i|could we|could i|id like|i would like|we would like|want to|lets|koennen wir|kann ich|moechte|moechten|wuerde gern|wuerden gern|demo|call with you|call me|ruf mich|rufen sie mich",
         // "Die meisten Kunden rufen bei uns an, WhatsApp kommt aber immer mehr" was a support case handed to a colleague.
         CustomersCallingPhrase,
-        // "Leute schreiben mir ständig auf Insta und WhatsApp wegen Terminen" was offered demo slots.
-        "clients|customers|patients|guests|people|kunden|kundinnen|patienten|gaeste|leute & schreiben|schreibt|fragen|fragt|message|messages|messaging|ask|asking|text|texting|write|writing|dm & termin*|appointment*|booking*|reservation*|slots"
+        // "Leute schreiben mir ständig auf Insta und WhatsApp wegen Terminen" was offered demo slots, "Interessenten fragen per
+        // WhatsApp nach Exposés und Besichtigungsterminen" likewise.
+        "clients|customers|patients|guests|people|kunden|kundinnen|patienten|gaeste|leute|interessenten|mieter|kaeufer|schueler|mitglieder|students|members|buyers|tenants|leads|prospects"
+            + " & schreiben|schreibt|fragen|fragt|message|messages|messaging|ask|asking|text|texting|write|writing|dm & termin*|appointment*|booking*|reservation*|slots|besichtigung*|viewing*|probestunde*|fahrstunde*|probetraining*"
             + " & !can we|can i|could we|could i|id like|i would like|we would like|want to|lets|koennen wir|kann ich|moechte|moechten|wuerde gern|wuerden gern|demo|call with you");
 
     /// <summary>

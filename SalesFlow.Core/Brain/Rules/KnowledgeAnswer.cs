@@ -83,8 +83,9 @@ internal static partial class KnowledgeAnswer
     }
 
     /// <summary>
-    /// Whether an FAQ passage's question part shares at least half of the question's words, and two when it has two: the
-    /// FAQ lists what the lead asks.
+    /// Whether an FAQ passage's question part shares at least three quarters of the question's words, and two when it has two:
+    /// the FAQ lists what the lead asks ("Was passiert wenn das System eine Frage nicht beantworten kann?" shares only
+    /// "passiert" and "System" with the privacy FAQ's questions).
     /// </summary>
     private static bool ListsTheQuestion(string passage, IReadOnlyCollection<string> questionWords)
     {
@@ -95,7 +96,7 @@ internal static partial class KnowledgeAnswer
 
         var listed = TextTerms.Words(listedText).ToHashSet(StringComparer.Ordinal);
         var shared = questionWords.Count(listed.Contains);
-        return shared >= Math.Min(2, questionWords.Count) && shared * 2 >= questionWords.Count;
+        return shared >= Math.Min(2, questionWords.Count) && shared * 4 >= questionWords.Count * 3;
     }
 
     /// <summary>The question part of an FAQ passage ("Q: … A: …"), or null for a document's passage.</summary>
