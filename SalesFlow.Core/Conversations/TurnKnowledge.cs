@@ -81,7 +81,7 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
             {
                 var query = FactsSourceQuestion(question, language) ?? question;
                 var passages = (await knowledge.RetrieveAsync(clientId, query, Passages, ct)).Passages;
-                foreach (var variant in new[] { WithoutScope(query), AfterPreamble(query) }.OfType<string>())
+                foreach (var variant in new[] { WithoutScope(query), AfterPreamble(query), AfterClause(query) }.OfType<string>())
                 {
                     passages = [.. passages, .. (await knowledge.RetrieveAsync(clientId, variant, Passages, ct)).Passages];
                 }
@@ -239,9 +239,13 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
     internal static IReadOnlyList<string>? ToolAskedFor(string question)
     {
         var match = ConnectsTo().Match(question);
-        var words = match.Success ? TextTerms.Words(match.Groups["tool"].Value) : [];
+        var words = match.Success && !KindOfBusiness().IsMatch(match.Groups["tool"].Value) ? TextTerms.Words(match.Groups["tool"].Value) : [];
         return words.Count > 0 ? words : null;
     }
+
+    /// <summary>A kind of business, not a product: "do you work with food businesses?" was left to the team (no passage names them).</summary>
+    [GeneratedRegex(@"\b(?:business(?:es)?|compan(?:y|ies)|firms?|shops?|stores?|restaurants?|clinics?|practices?|agenc(?:y|ies)|salons?|gyms?|studios?|brands?|industr(?:y|ies)|sectors?|customers?|clients?|teams?|startups?|retailers?|dealers?|dealerships?|schools?|hotels?|cafes?|baker(?:y|ies)|landlords?|realtors?|contractors?|Firm\w*|Laden|Kunden|Hotels?|\w*(?:betrieb|unternehmen|praxen|praxis|geschäft|läden|kliniken|agentur|branche|händler|schulen|bäckerei|restaurant)\w*)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex KindOfBusiness();
 
     /// <summary>The tools a message that asks something says the lead uses, in sentences of their own ("…? we use vagaro").</summary>
     private static IEnumerable<(string Name, List<string> Words)> ToolsUsedBeside(string text) =>
@@ -337,6 +341,17 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
     {
         var colon = question.LastIndexOf(": ", StringComparison.Ordinal);
         return colon > 0 && question[(colon + 2)..].Trim() is { } rest && TextTerms.Words(rest).Count > 0 ? rest : null;
+    }
+
+    /// <summary>
+    /// The question after a clause that tells something, when it opens with a question word ("we're a small bakery, do you
+    /// work with food businesses?": the bakery's words halved the industries answer's share and it fell under the
+    /// threshold). Searched beside the whole question; null when there is no such clause.
+    /// </summary>
+    internal static string? AfterClause(string question)
+    {
+        var comma = question.LastIndexOf(", ", StringComparison.Ordinal);
+        return comma > 0 && question[(comma + 2)..].Trim() is { } rest && QuestionOpening().IsMatch(rest) && TextTerms.Words(rest).Count > 0 ? rest : null;
     }
 
     /// <summary>"for 3 locations", "with 12 agents", "for a team of five", "bei 5 Leuten", "für drei Standorte", "mit ca. 20 Mitarbeitern".</summary>

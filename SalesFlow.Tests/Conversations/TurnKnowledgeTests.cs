@@ -265,6 +265,8 @@ public sealed class TurnKnowledgeTests
     [InlineData("Kann ich das mit meinem Team nutzen?")]
     [InlineData("what channels does it support?")]
     [InlineData("does it support our team?")]
+    [InlineData("do you work with food businesses?")]
+    [InlineData("Arbeitet ihr auch mit Handwerksbetrieben?")]
     public void AQuestionNamingNoProductToConnectNamesNone(string question) =>
         Assert.Null(TurnKnowledge.ToolAskedFor(question));
 
@@ -286,6 +288,14 @@ public sealed class TurnKnowledgeTests
 
         Assert.Equal(first, found.Passages[0][1..found.Passages[0].IndexOf(']')]);
     }
+
+    [Theory]
+    [InlineData("we're a small bakery, do you work with food businesses?", "do you work with food businesses?")]
+    [InlineData("We run 3 coffee shops, could you help with catering orders?", "could you help with catering orders?")]
+    [InlineData("ok, thanks", null)]
+    [InlineData("does it work with WhatsApp, SMS and e-mail?", null)]
+    public void TheQuestionAfterATellingClauseIsSearchedToo(string question, string? clause) =>
+        Assert.Equal(clause, TurnKnowledge.AfterClause(question));
 
     /// <summary>"Does it integrate with Follow Up Boss?" was answered with the follow-up FAQ: it names "follow", not the product.</summary>
     [Fact]

@@ -891,6 +891,11 @@ internal static partial class IntentRules
         new(Intent.Support, 5, new(
             "cancel* & subscription|account|contract|plan|order|membership", "kuendig*", "stornier*",
             "app|system|tool|dashboard|programm|software & stops|freez*|hangs|stuck|haengt|friert")),
+        // "this is the 3rd time ive messaged, nobody has got back to me. what a joke" was thanked and asked what brought it.
+        new(Intent.Support, 6, new(
+            "nobody|no one|noone|nobodys|niemand|keiner & got back to me|gotten back to me|got back to us|replied to me|answered me|responded to me|answered my|replied to my|called me back|rang me back|hat sich gemeldet|hat mir geantwortet|hat uns geantwortet|hat mich zurueckgerufen|meldet sich bei mir",
+            "still waiting for|still no reply|still no answer|still no response|still havent heard|warte immer noch|immer noch keine antwort|noch immer keine antwort",
+            "this is the|thats the|its the|for the|das ist das|zum & third time|3rd time|second time|2nd time|fourth time|dritte mal|dritten mal|zweite mal|zweiten mal & ive|i have|ich habe|ich hab|hab ich|habe ich & messag*|writ*|wrote|text*|email*|call*|contact*|asked|geschrieben|angerufen|gefragt|nachricht*")),
         new(Intent.Support, 4, new(
             "invoice*", "billing", "receipt", "rechnung*", "add & new user|a user|new user", "hinzufueg*|fuege & hinzu",
             "neuen benutzer|neuen nutzer")),
