@@ -109,16 +109,16 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
             }
 
             // "can it book them into our calendar? we use vagaro" was given the calendar answer, which names no Vagaro: a tool
-            // the lead says it uses beside its question is searched by its name when nothing found names it, and one no
-            // passage names is the team's question.
+            // the lead says it uses beside its question is searched by its name when nothing found names all of it, and one
+            // no passage names is the team's question.
             foreach (var tool in firsts.Count > 0 ? ToolsUsedBeside(leadText) : [])
             {
-                if (found.Any(p => InLanguage(p) && TextTerms.Coverage(tool.Words, p.Text) > 0))
+                if (found.Any(p => InLanguage(p) && TextTerms.Coverage(tool.Words, p.Text) >= 1))
                 {
                     continue;
                 }
 
-                var named = (await knowledge.RetrieveAsync(clientId, string.Join(' ', tool.Words), Passages, ct)).Passages.Where(p => TextTerms.Coverage(tool.Words, p.Text) > 0).ToList();
+                var named = (await knowledge.RetrieveAsync(clientId, string.Join(' ', tool.Words), Passages, ct)).Passages.Where(p => TextTerms.Coverage(tool.Words, p.Text) >= 1).ToList();
                 found.AddRange(named);
                 if (named.Count == 0)
                 {
@@ -251,7 +251,7 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
     private static IEnumerable<(string Name, List<string> Words)> ToolsUsedBeside(string text) =>
         SentenceEnd().Split(text).Select(s => s.Trim()).Where(s => s.Length > 0 && !s.EndsWith('?'))
             .Select(FollowUpQuestion.ToolUsed).OfType<string>()
-            .Select(name => (name, TextTerms.Words(name))).Where(t => t.Item2.Count > 0);
+            .Select(name => (Name: name, Words: TextTerms.Words(name))).Where(tool => tool.Words.Count > 0);
 
     /// <summary>After a sentence's end mark (kept with its sentence) or a line break.</summary>
     [GeneratedRegex(@"(?<=[.!?])\s+|\n+")]
