@@ -470,6 +470,7 @@ public sealed class LearntBrainTests
     [InlineData("Haben Sie Zeit für ein Gespräch", Intent.Meeting)]
     [InlineData("we get like 50 leads a week from angi and our website, half of them we never get back to", Intent.Interest)]
     [InlineData("this is the 3rd time ive messaged, nobody has got back to me. what a joke", Intent.Support)]
+    [InlineData("ok what if a customer wants to change their booking?", Intent.Question)]
     [InlineData("Ich warte immer noch auf eine Antwort, niemand hat sich gemeldet", Intent.Support)]
     [InlineData("Guten Abend, wir sind ein Immobilienbüro in München mit 4 Maklern. Interessenten fragen per WhatsApp nach Exposés und Besichtigungsterminen.", Intent.Interest)]
     public void WhatTheLeadAskedForIsRead(string text, Intent expected) =>

@@ -193,6 +193,8 @@ public sealed class MessageReader(IUtteranceClassifier model)
         // ("wir sind ein kleines Fitnessstudio in München, ca 300 Mitglieder", 0.88) no objection.
         var keepRules = learnt.IntentProbability < thresholds.Intent || learnt.Intent == Intent.OptOut
             || (learnt.Intent == Intent.Meeting && rules.Intent != Intent.Meeting && (IntentRules.RefersToAPastMeeting(lead) || IntentRules.AsksWhatTheProductDoes(lead)))
+            // "ok what if a customer wants to change their booking?" asks what the product does then (the model: a support case).
+            || (learnt.Intent is Intent.Support or Intent.Meeting && rules.Intent == Intent.Question && IntentRules.AsksAboutACustomersCase(lead))
             || (learnt.Intent == Intent.Human && !ModelMayHandOver(learnt, lead))
             || (learnt.Intent is Intent.Support or Intent.Objection && rules.Intent is Intent.Greeting or Intent.Interest or Intent.Other && IntentRules.IntroducesItself(lead))
             || (learnt.Intent == Intent.Question && rules.Intent is Intent.Greeting or Intent.Interest && lead.QuestionMarks == 0 && IntentRules.IntroducesItself(lead))
