@@ -21,6 +21,7 @@ public class LeadSignalRulesTests
     [InlineData("there are three of us", true)]
     [InlineData("we're a plumbing firm in Bristol, 6 vans", true)]
     [InlineData("Wir sind ein Handwerksbetrieb (Sanitär) mit 8 Leuten.", true)]
+    [InlineData("wir sind eine Zahnarztpraxis in Stuttgart mit 3 Behandlern", true)]
     [InlineData("we get 200 customers a week", false)]
     [InlineData("We have 5 minutes", false)]
     [InlineData("Was kostet das?", false)]

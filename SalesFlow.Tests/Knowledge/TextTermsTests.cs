@@ -26,6 +26,7 @@ public sealed class TextTermsTests
     [InlineData("it doesnt work with outlook", "work", "outlook")]
     [InlineData("does it do follow ups?", "follow")]
     [InlineData("what about followups", "follow")]
+    [InlineData("Welche Kosten kommen monatlich auf uns zu?", "kosten", "kommen", "monatlich")]
     public void Negations_without_their_apostrophe_are_as_empty_as_with_it(string text, params string[] expected) =>
         Assert.Equal(expected, TextTerms.Words(text));
 
