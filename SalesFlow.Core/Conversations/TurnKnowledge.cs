@@ -249,13 +249,9 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
 
     /// <summary>The tools a message that asks something says the lead uses, in sentences of their own ("…? we use vagaro").</summary>
     private static IEnumerable<(string Name, List<string> Words)> ToolsUsedBeside(string text) =>
-        SentenceEnd().Split(text).Select(s => s.Trim()).Where(s => s.Length > 0 && !s.EndsWith('?'))
+        Common.Sentences.Of(text).Where(s => !s.EndsWith('?'))
             .Select(FollowUpQuestion.ToolUsed).OfType<string>()
             .Select(name => (Name: name, Words: TextTerms.Words(name))).Where(tool => tool.Words.Count > 0);
-
-    /// <summary>After a sentence's end mark (kept with its sentence) or a line break.</summary>
-    [GeneratedRegex(@"(?<=[.!?])\s+|\n+")]
-    private static partial Regex SentenceEnd();
 
     /// <summary>
     /// Whether a question asks for facts the knowledge would hold: "Can we do a call on Friday?", "could you send me a

@@ -62,7 +62,7 @@ public sealed partial class RulesSummarizer : ISummarizer
     }
 
     private static IEnumerable<string> Sentences(string text) =>
-        SentenceEnd().Split(text).Select(s => s.Trim()).Where(s => s.Length >= 3);
+        Common.Sentences.Of(text).Where(s => s.Length >= 3);
 
     private static string Shorten(string sentence) =>
         sentence.Length <= MaxItemChars ? sentence : sentence[..(MaxItemChars - 1)].TrimEnd() + "…";
@@ -82,9 +82,6 @@ public sealed partial class RulesSummarizer : ISummarizer
 
         return sb.ToString();
     }
-
-    [GeneratedRegex(@"(?<=[.!?])\s+|\n+")]
-    private static partial Regex SentenceEnd();
 
     [GeneratedRegex(@"\b(too (expensive|pricey|much|slow|complicated)|expensive|not sure|concern(ed)?|worried|already (use|have)|no budget|can't afford|cannot afford|don't need|do not need|competitor|cheaper|zu teuer|teuer|keine zeit|kein budget|bedenken|nicht sicher|schon (einen|eine|ein))\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Objection();

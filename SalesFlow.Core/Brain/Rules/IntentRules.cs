@@ -103,12 +103,13 @@ internal static partial class IntentRules
 
     private static readonly PhraseRuleSet WhatHappensIf = new(WhatHappensIfPhrase);
 
+    /// <summary>Whether the lead asks about a case of its own customers (<see cref="CaseOfACustomer"/>).</summary>
+    public static bool AsksAboutACustomersCase(LeadText lead) => lead.QuestionMarks > 0 && CaseOfACustomer.IsMatch(lead.Words);
+
     /// <summary>
     /// A case of the lead's own customers ("What if a patient wants to cancel their appointment?", "Und wenn ein Kunde den
     /// Termin verschieben will?"): a question what the product does then, not a meeting wish (it was offered demo times).
     /// </summary>
-    public static bool AsksAboutACustomersCase(LeadText lead) => lead.QuestionMarks > 0 && CaseOfACustomer.IsMatch(lead.Words);
-
     private static readonly PhraseRuleSet CaseOfACustomer = new(
         "what if|and if|what happens if|what happens when|what about if|what about when|how about if|was wenn|was ist wenn|und wenn|was passiert wenn|was passiert falls|und falls"
             + " & someone|somebody|a patient|a customer|a client|a guest|a lead|a member|a student|a caller|a buyer|a tenant|people|customers|patients|clients|guests|they|jemand|ein kunde|eine kundin|ein patient|eine patientin|ein gast|kunden|patienten|gaeste|ein interessent");

@@ -28,8 +28,9 @@ internal static partial class KnowledgeAnswer
     public static IReadOnlyList<string> Several(IReadOnlyList<string>? knowledge, int maxChars, IReadOnlyList<string> recentReplies, string language, int count, string question)
     {
         var questionWords = TextTerms.Words(question).Distinct(StringComparer.Ordinal).ToList();
-        var answers = (knowledge ?? []).Select(p => (Text: Answer(p, maxChars, questionWords), Passage: p)).Where(a => a.Text is not null)
-            .Select(a => (Text: a.Text!, a.Passage, SameLanguage: LanguageDetector.Detect(LeadText.Parse(a.Text!)) == language)).ToList();
+        var answers = (knowledge ?? []).SelectMany(p => Answer(p, maxChars, questionWords) is { } text
+                ? [(Text: text, Passage: p, SameLanguage: LanguageDetector.Detect(LeadText.Parse(text)) == language)]
+                : Array.Empty<(string Text, string Passage, bool SameLanguage)>()).ToList();
         var anyInLanguage = answers.Any(a => a.SameLanguage);
         return answers
             .Where(a => a.SameLanguage || !anyInLanguage)
