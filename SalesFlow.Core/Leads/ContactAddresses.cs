@@ -158,12 +158,18 @@ public sealed record PhoneFacts(string Country, IReadOnlyList<string> TimeZones)
     /// <summary>
     /// The zone to assume when nothing else tells (null when none is known): the number's country's own zone among
     /// them, else the first. A UK mobile maps to Guernsey, Isle of Man, Jersey and London alike, and a Leeds lead was
-    /// offered "Times in Europe/Guernsey"; the country's own zone comes from the CLDR data the runtime carries.
+    /// offered "Times in Europe/Guernsey"; the country's own zone comes from the CLDR data the runtime carries. An Irish
+    /// number is listed with those four and not with Dublin: the country's own zone in the same Windows zone stands in.
     /// </summary>
-    public string? LikelyZone => TimeZones.FirstOrDefault(IsTheCountrysOwn) ?? TimeZones.FirstOrDefault();
+    public string? LikelyZone =>
+        TimeZones.FirstOrDefault(zone => string.Equals(CountrysOwn(zone), zone, StringComparison.Ordinal))
+        ?? TimeZones.Select(CountrysOwn).FirstOrDefault(zone => zone is not null)
+        ?? TimeZones.FirstOrDefault();
 
-    private bool IsTheCountrysOwn(string zone) =>
+    /// <summary>The country's zone that keeps the same clock as <paramref name="zone"/> (CLDR), or null when none is known.</summary>
+    private string? CountrysOwn(string zone) =>
         TimeZoneInfo.TryConvertIanaIdToWindowsId(zone, out var windows)
         && TimeZoneInfo.TryConvertWindowsIdToIanaId(windows, Country, out var own)
-        && string.Equals(own, zone, StringComparison.Ordinal);
+            ? own
+            : null;
 }

@@ -10,6 +10,7 @@ public sealed class CustomersChannelTests
     [InlineData("Die meisten Anfragen kommen bei uns über Instagram rein", "Instagram")]
     [InlineData("we get lots of enquiries via Facebook Messenger", "Facebook")]
     [InlineData("hi, saw your ad on facebook", null)]
+    [InlineData("we get loads of enquiries from facebook ads", null)]
     [InlineData("we're a gym in Leeds", null)]
     [InlineData("I found you in TikTok", null)]
     public void TheSocialChannelTheLeadsCustomersWriteOnIsNamed(string text, string? channel) =>

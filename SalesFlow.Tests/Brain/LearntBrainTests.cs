@@ -121,6 +121,9 @@ public sealed class LearntBrainTests
     [InlineData("Unsere Kunden schreiben uns oft abends und am Wochenende, da ist keiner da")]
     [InlineData("Customers text us in the evening and on weekends when nobody is around")]
     [InlineData("We get orders by WhatsApp and it's chaos")]
+    [InlineData("the lads are on roofs all day and cant reply fast enough to enquiries")]
+    [InlineData("we get loads of enquiries from facebook ads but nobody has time to answer them")]
+    [InlineData("Viele Mandanten fragen per WhatsApp nach Terminen und Unterlagen, das frisst viel Zeit")]
     public void ALeadDescribingAPainInItsOwnWorkStatesANeed(string text) =>
         Assert.Equal(Intent.Interest, TestBrain.Reader.Read(text).Intent);
 

@@ -483,6 +483,9 @@ public sealed class TurnKnowledgeTests
     [InlineData("Woher kennt der Bot unsere Preise?", "de", "Woher kommen die Antworten?")]
     [InlineData("yes exactly. can it tell them our prices tho? they change every month", "en", "Where do the answers come from?")]
     [InlineData("Kann der Bot unsere Preise nennen?", "de", "Woher kommen die Antworten?")]
+    [InlineData("what if someone asks about grants, can it explain the SEAI grant?", "en", "Where do the answers come from?")]
+    [InlineData("Hmm schade. Und wenn ein Mandant eine Frage zur Steuererklärung hat?", "de", "Woher kommen die Antworten?")]
+    [InlineData("and if a customer asks about our opening hours?", "en", "Where do the answers come from?")]
     public async Task AQuestionAboutWhereItsFactsComeFromIsSearchedAsThat(string text, string language, string searched)
     {
         var knowledgeBase = new Passage("knowledge", "kb", SourceKind.Faq, "Knowledge", "Q: Can it learn about our products? A: Upload your FAQs.", 0.7);

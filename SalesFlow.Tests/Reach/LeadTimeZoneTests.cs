@@ -16,6 +16,7 @@ public sealed class LeadTimeZoneTests
     [InlineData("+491701234567", "Europe/Berlin")]
     [InlineData("+12125550123", "America/New_York")]
     [InlineData("+61212345678", "Australia/Sydney")]
+    [InlineData("+353871234001", "Europe/Dublin")]
     [InlineData(null, "Europe/Berlin")]
     public void The_zone_comes_from_the_phone_number_s_country_else_the_client_s(string? phone, string zone) =>
         Assert.Equal(zone, LeadTimeZone.For(WithPhone(phone), Acme));

@@ -159,7 +159,9 @@ internal static partial class IntentRules
         // Unanswered messages are the lead's own pain only when its own team leaves them ("I wrote twice and nobody
         // answers" is a complaint about the business).
         "nobody answers|no one answers|nobody replies|no one replies|nobody responds|no one responds|go unanswered|goes unanswered|slow to respond|slow to reply|nobody picks up|no one picks up|miss calls|missed calls|missing calls & we|us|our|were",
-        "cant answer|cannot answer|cant reply|cant respond|cant pick up|cant get back|cant text back|cant call back|cant write back & we|us|our|were|my guys|my team|my staff|my people|my reps|my techs|my crew",
+        "cant answer|cannot answer|cant reply|cant respond|cant pick up|cant get back|cant text back|cant call back|cant write back & we|us|our|were|my guys|my team|my staff|my people|my reps|my techs|my crew|lads|the guys|the boys|the team|the crew|the staff|the techs",
+        // "we get loads of enquiries … but nobody has time to answer them" was shown the channels.
+        "nobody has time|no one has time|nobody has the time|no one has the time|no time to|dont have time to|dont have the time to|never have time to|havent got time to|keine zeit & answer*|repl*|respond*|get back|text back|call back|antwort*|beantwort*|zurueck*|melden & !your|you guys|ihre|ihren|deine|eure",
         "doesnt do|does not do|dont do|cant do|cannot do & well|properly|good|great|reliably", "groesste problem|groesstes problem|hauptproblem|unser problem ist", "problem & dass|that & wir|uns|unser*|we|us|our",
         "erst am naechsten tag|erst am naechsten morgen|next day|next morning|till morning|until morning & antwort*|beantwort*|answer*|repl*|respon*", "schaff* & nicht & alle|anfragen|beantwort*|antwort*|nachricht*",
         "niemand antwortet|keiner antwortet|unbeantwortet & wir|uns|unser*",
@@ -169,6 +171,8 @@ internal static partial class IntentRules
         "verlier* & ueberblick|leads|anfragen|kunden|interessenten", "keinen ueberblick|ueberblick fehlt",
         "geh* & unter & anfrage*|lead*|nachricht*|mails|kunde*|interessent*",
         "stunden & kopier*|abtipp*|verbring*", "zu viel zeit & kostet|kosten|verlier*|verbring*|geht", "zeitaufw*",
+        // "Viele Mandanten fragen per WhatsApp nach Terminen und Unterlagen, das frisst viel Zeit" was offered demo times.
+        "frisst|fressen|raubt|rauben|eats up|eat up|eating up & zeit|time|hours|stunden",
         "manuell|per hand|von hand|haendisch & eintrag*|eingeb*|kopier*|uebertrag*|pfleg*|alles", "abtipp*",
         "nicht hinterher|kaum hinterher|nicht mehr hinterher|ueberfordert|ueberlastet", "kaum nach|nicht nach|nicht mehr nach & komm*", "verpass* & anfragen|leads|kunden|chancen|auftraege",
         "keiner da|niemand da|keiner erreichbar|niemand erreichbar|nicht erreichbar|nobody there|no one there|nobody around|no one around|nobody available|no one available|nobody is around|no one is around|nobody is there|no one is there|nobody is available|no one is available|nobody in the office|no one in the office & abends|wochenende*|nachts|feierabend|evening*|weekend*|night*|after hours",
@@ -463,7 +467,7 @@ internal static partial class IntentRules
 
     /// <summary>"Guten Abend, ich habe eine Frage zu Ihrem Produkt": a question announced, not yet asked.</summary>
     private static readonly PhraseRuleSet AnnouncedQuestion = new(
-        "i have a question|ive got a question|i have a quick question|quick question|i have some questions|a few questions",
+        "i have a question|ive got a question|i have a quick question|quick question|i have some questions|a few questions|few qs|couple qs|some qs|couple of questions|couple questions|got some questions|got questions",
         "ich habe eine frage|hab eine frage|habe da eine frage|hab da eine frage|kurze frage|ich haette eine frage|ich haette da eine frage|ich habe ein paar fragen|habe einige fragen");
 
     /// <summary>
@@ -499,16 +503,16 @@ internal static partial class IntentRules
         // was offered demo slots.
         "demo requests|demo request|meeting requests|booking requests|appointment requests|call requests|terminanfragen|demoanfragen|buchungsanfragen"
             + " & !can we|can i|could we|lets|koennen wir|with you|mit ihnen|mit euch",
-        "clients|customers|patients|guests|people|kunden|kundinnen|patienten|gaeste|leute & book|books|booking|schedule|reserve|buchen|bucht|reservieren|vereinbaren"
+        "clients|customers|patients|guests|people|kunden|kundinnen|mandanten|klienten|patienten|gaeste|leute & book|books|booking|schedule|reserve|buchen|bucht|reservieren|vereinbaren"
             + " & !can we|can i|could we|could i|id like|i would like|we would like|want to|lets|koennen wir|kann ich|moechte|moechten|wuerde gern|wuerden gern|demo|call with you",
         // "Our problem is people call after 5pm and nobody answers, we lose those jobs" was offered slots after 5 PM.
-        "clients|customers|patients|guests|people|callers|kunden|kundinnen|patienten|leute|anrufer & call|calls|calling|ring|phone|anrufen|ruft|rufen & after|before|at night|nobody|no one|noone|niemand|keiner|nach|abends|nachts|and we|und wir"
+        "clients|customers|patients|guests|people|callers|kunden|kundinnen|mandanten|klienten|patienten|leute|anrufer & call|calls|calling|ring|phone|anrufen|ruft|rufen & after|before|at night|nobody|no one|noone|niemand|keiner|nach|abends|nachts|and we|und wir"
             + " & !can we|can i|could we|could i|id like|i would like|we would like|want to|lets|koennen wir|kann ich|moechte|moechten|wuerde gern|wuerden gern|demo|call with you|call me|ruf mich|rufen sie mich",
         // "Die meisten Kunden rufen bei uns an, WhatsApp kommt aber immer mehr" was a support case handed to a colleague.
         CustomersCallingPhrase,
         // "Leute schreiben mir ständig auf Insta und WhatsApp wegen Terminen" was offered demo slots, "Interessenten fragen per
         // WhatsApp nach Exposés und Besichtigungsterminen" likewise.
-        "clients|customers|patients|guests|people|kunden|kundinnen|patienten|gaeste|leute|interessenten|mieter|kaeufer|schueler|mitglieder|students|members|buyers|tenants|leads|prospects"
+        "clients|customers|patients|guests|people|kunden|kundinnen|mandanten|klienten|patienten|gaeste|leute|interessenten|mieter|kaeufer|schueler|mitglieder|students|members|buyers|tenants|leads|prospects"
             + " & schreiben|schreibt|fragen|fragt|message|messages|messaging|ask|asking|text|texting|write|writing|dm & termin*|appointment*|booking*|reservation*|slots|besichtigung*|viewing*|probestunde*|fahrstunde*|probetraining*"
             + " & !can we|can i|could we|could i|id like|i would like|we would like|want to|lets|koennen wir|kann ich|moechte|moechten|wuerde gern|wuerden gern|demo|call with you");
 
@@ -550,7 +554,7 @@ internal static partial class IntentRules
 
     /// <summary>The lead's customers reaching it by phone: "Die meisten Kunden rufen bei uns an", "most customers just call us".</summary>
     private const string CustomersCallingPhrase =
-        "clients|customers|patients|guests|people|callers|kunden|kundinnen|patienten|leute|anrufer & call us|calling us|phone us|ring us|call in|mostly call|usually call|just call|prefer to call|rufen uns an|rufen bei uns an|rufen meistens an|rufen meist an|rufen eher an|rufen lieber an|rufen halt an|telefonieren lieber"
+        "clients|customers|patients|guests|people|callers|kunden|kundinnen|mandanten|klienten|patienten|leute|anrufer & call us|calling us|phone us|ring us|call in|mostly call|usually call|just call|prefer to call|rufen uns an|rufen bei uns an|rufen meistens an|rufen meist an|rufen eher an|rufen lieber an|rufen halt an|telefonieren lieber"
         + " & !can we|can i|could we|could i|id like|i would like|we would like|want to|lets|koennen wir|kann ich|moechte|moechten|wuerde gern|wuerden gern|demo|call with you|call me|ruf mich|rufen sie mich";
 
     private static readonly PhraseRuleSet CustomersCalling = new(CustomersCallingPhrase);
@@ -561,12 +565,13 @@ internal static partial class IntentRules
     /// <summary>
     /// The social channel the lead's customers write on ("members ask about classes and memberships on insta all day",
     /// "die meisten Anfragen kommen über Instagram"), or null: whether SalesFlow covers it is what the lead needs to hear
-    /// (it was thanked for the insight). A channel named without customers writing ("saw your ad on facebook") is none.
+    /// (it was thanked for the insight). A channel named without customers writing ("saw your ad on facebook") is none, nor
+    /// is one whose ads or forms bring the enquiries ("we get loads of enquiries from facebook ads": a source, not a channel).
     /// </summary>
     public static string? ChannelItsCustomersWriteOn(LeadText lead) =>
         SocialChannel().Match(lead.Original) is { Success: true } match && CustomersWriting().IsMatch(lead.Original) ? match.Groups["channel"].Value : null;
 
-    [GeneratedRegex(@"\b(?:on|via|through|over|in|from|über|ueber|per|auf|bei|aus)\s+(?:the\s+|dem\s+|der\s+)?(?<channel>insta(?:gram)?|ig|facebook|fb|messenger|tiktok|telegram|signal|linkedin|twitter|viber|wechat)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b(?:on|via|through|over|in|from|über|ueber|per|auf|bei|aus)\s+(?:the\s+|dem\s+|der\s+)?(?<channel>insta(?:gram)?|ig|facebook|fb|messenger|tiktok|telegram|signal|linkedin|twitter|viber|wechat)\b(?!\s+(?:ads?|adverts?|advertising|campaigns?|lead\s+forms?|forms?|werbung|anzeigen?|kampagnen?))", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex SocialChannel();
 
     [GeneratedRegex(@"\b(?:ask\w*|message\w*|msgs?|writ\w*|dms?|text\w*|chat\w*|reach\w*|contact\w*|enquir\w*|inquir\w*|request\w*|leads?|anfrage\w*|schreib\w*|frag\w*|meld\w*|nachricht\w*|kommen|kommt)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
@@ -1013,7 +1018,13 @@ internal static partial class IntentRules
         "antwort*|beantwort*|lernen|lernt|kennen & aus unseren|mit unseren|anhand unserer|auf basis unserer|aus unserer & infos|informationen|daten|webseite|website|dokumente*|faqs|preisliste*|unterlagen|speisekarte",
         // "can it tell them our prices tho?" was sent SalesFlow's own price.
         "can it|could it|will it|would it|does it|can the bot|can your bot|can the ai|can you & tell|give|quote|explain|share|send & our prices|our pricing|our price list|our rates|our services|our treatments|our menu|our products|our opening hours",
-        "kann es|kann das|kann der bot|kann die ki|kann das system|koennt ihr & unsere preise|unsere preisliste|unsere leistungen|unsere behandlungen|unsere produkte|unsere oeffnungszeiten & nennen|sagen|erklaeren|mitteilen|schicken|weitergeben|ausgeben");
+        "kann es|kann das|kann der bot|kann die ki|kann das system|koennt ihr & unsere preise|unsere preisliste|unsere leistungen|unsere behandlungen|unsere produkte|unsere oeffnungszeiten & nennen|sagen|erklaeren|mitteilen|schicken|weitergeben|ausgeben",
+        // "what if someone asks about grants, can it explain the SEAI grant?" was told the team would check.
+        "can it|could it|will it|would it|can the bot|can your bot|can the ai|kann es|kann der bot|kann die ki|kann das system & explain|erklaeren|answer questions about|answer questions on|handle questions about|fragen zu|fragen ueber & !you|your|ihr|euer|eure",
+        // "Und wenn ein Mandant eine Frage zur Steuererklärung hat?" was told the team would check.
+        "what if|and if|if a|if someone|when a|when someone|wenn|falls & customer|client|patient|someone|somebody|lead|guest|kunde|kundin|mandant|mandantin|patient|patientin|jemand|gast|interessent"
+            + " & asks about|asks a question about|has a question about|has questions about|frage zu|frage zur|frage zum|fragen zu|fragen zur|fragen zum|fragt nach|frage ueber|fragen ueber"
+            + " & !doesnt know|does not know|dont know|cant answer|cannot answer|nicht weiss|nicht kennt|nicht beantworten|keine antwort");
 
     /// <summary>
     /// Whether the lead asks how the assistant knows its business ("how does it know our prices tho", "Woher kennt der
