@@ -84,7 +84,9 @@ public static partial class CheckBack
     /// <param name="leadText">The lead's message: a lead that promised to write itself is told SalesFlow checks in only if it hears nothing.</param>
     public static string Confirmation(DateTimeOffset at, TimeZoneInfo zone, string? language, string? name, string leadText)
     {
-        var day = SlotText.FormatDay(at, zone, language);
+        // The time too when the lead named one: "can you text me tomorrow around 2?" was told the day alone.
+        var day = SlotMention.Read(leadText).Time is null ? SlotText.FormatDay(at, zone, language)
+            : $"{SlotText.FormatDay(at, zone, language)} {(SlotText.IsGerman(language) ? "um" : "at")} {SlotText.FormatTime(TimeOnly.FromDateTime(TimeZoneInfo.ConvertTime(at, zone).DateTime), zone, language)}";
         var to = string.IsNullOrWhiteSpace(name) ? "" : ", " + name.Trim();
         var leadWrites = IntentRules.PromisesToGetBack(LeadText.Parse(leadText));
         return (SlotText.IsGerman(language), leadWrites) switch

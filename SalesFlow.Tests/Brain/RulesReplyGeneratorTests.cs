@@ -948,8 +948,9 @@ public sealed class RulesReplyGeneratorTests
     [Theory]
     [InlineData("Guten Abend, ich habe eine Frage zu Ihrem Produkt", "de", "Gerne, Mike! Was möchten Sie wissen?")]
     [InlineData("hi, quick question", "en", "Sure, Mike! What would you like to know?")]
+    [InlineData("Hi, this is Mike from Iron Temple Fitness in Toronto. Got a few q's", "en", "Sure, Mike! What would you like to know?")]
     public async Task AQuestionAnnouncedButNotAskedIsInvited(string text, string language, string expected) =>
-        Assert.Equal(expected, await Generate(ConversationState.InitialContact, Intent.Question, language, "Mike", ChannelKind.WhatsApp, 1, text));
+        Assert.Equal(expected, await Generate(ConversationState.InitialContact, Intent.Greeting, language, "Mike", ChannelKind.WhatsApp, 1, text));
 
     /// <summary>"Bonjour, do you speak English? I run a small bakery in Lyon" was thanked and asked what we could help with.</summary>
     [Theory]

@@ -73,9 +73,24 @@ public sealed class CheckBackTests
     public void TheDayTheLeadNamedIsReadInItsZoneAtTenOnAWorkingDay(string text, int year, int month, int day) =>
         Assert.Equal(Berlin10(year, month, day), CheckBack.When(text, Written, Berlin));
 
-    [Fact]
-    public void ATimeTheLeadNamedIsKept() =>
-        Assert.Equal(new DateTimeOffset(2026, 12, 10, 15, 0, 0, TimeSpan.FromHours(1)), CheckBack.When("text me tomorrow at 3pm", Written, Berlin));
+    [Theory]
+    [InlineData("text me tomorrow at 3pm", 15)]
+    [InlineData("can you text me tomorrow around 2? busy rn", 14)]
+    public void ATimeTheLeadNamedIsKept(string text, int hour) =>
+        Assert.Equal(new DateTimeOffset(2026, 12, 10, hour, 0, 0, TimeSpan.FromHours(1)), CheckBack.When(text, Written, Berlin));
+
+    /// <summary>"can you text me tomorrow around 2? busy rn" was told "I'll write to you again on Mon Dec 7", the time left out.</summary>
+    [Theory]
+    [InlineData("can you text me tomorrow around 2? busy rn", "en", "America/Toronto", "I'll write to you again on Thu Dec 10 at 2:00 PM.")]
+    [InlineData("text me tomorrow at 3pm", "en", "Europe/Berlin", "I'll write to you again on Thu 10 Dec at 15:00.")]
+    [InlineData("Schreiben Sie mir morgen um 15 Uhr", "de", "Europe/Berlin", "Ich melde mich am Do., 10. Dez. um 15:00 wieder bei Ihnen.")]
+    public void TheConfirmationSaysTheTimeTheLeadNamed(string text, string language, string zoneId, string expected)
+    {
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(zoneId);
+        var written = new DateTimeOffset(2026, 12, 9, 12, 0, 0, TimeSpan.Zero);
+
+        Assert.Contains(expected, CheckBack.Confirmation(CheckBack.When(text, written, zone), zone, language, "Anna", text), StringComparison.Ordinal);
+    }
 
     [Fact]
     public void TheConfirmationSaysTheDayInTheLeadsLanguage()

@@ -267,6 +267,9 @@ internal static partial class IntentRules
         "sounds complicated|seems complicated|looks complicated|sounds too technical|sounds technical|klingt kompliziert|klingt ziemlich kompliziert|klingt sehr kompliziert|wirkt kompliziert|zu kompliziert fuer mich|kompliziert fuer mich|kompliziert fuer uns|klingt technisch",
         // "Und wer richtet das ein? Ich hab keine Ahnung von Azure".
         "keine ahnung von azure|keine ahnung von it|keine ahnung von computern|kenne mich mit azure nicht aus|kenn mich mit azure nicht aus|no idea about azure|dont know azure|never used azure|no clue about azure|dont know anything about azure",
+        // "Hm, Azure sagt mir gar nix. Ist das kompliziert?" was told the team would check.
+        "azure sagt mir nichts|azure sagt mir nix|azure sagt mir gar nichts|azure sagt mir gar nix|never heard of azure|whats azure|what is azure|was ist azure",
+        "ist das kompliziert|ist es kompliziert|ist das schwierig|ist das schwer|is it complicated|is that complicated|is this complicated|is it difficult to use|is it hard to use",
         "keine ahnung von technik|nicht technisch|technisch nicht so|technisch nicht fit|kein techniker|keine techniker|keine it|keinen entwickler|keine entwickler|keinen programmierer|keine programmierer|nicht programmieren|kann nicht programmieren|koennen nicht programmieren");
 
     /// <summary>Whether the lead describes a pain in its own work (<see cref="Pain"/>) rather than a fault in the product.</summary>
@@ -480,17 +483,19 @@ internal static partial class IntentRules
 
     /// <summary>
     /// Whether the lead only announces a question: a short message without a question mark (<see cref="AnnouncedQuestion"/>),
-    /// or leave to ask (<see cref="PermissionToAsk"/>) with no question after it ("Can I ask a question: does it do X?" asks it).
+    /// or one that ends with the announcement ("Hi, this is Marcus from Iron Temple Fitness in Toronto. Got a few q's" was
+    /// asked its team size), or leave to ask (<see cref="PermissionToAsk"/>) with no question after it ("Can I ask a
+    /// question: does it do X?" asks it).
     /// </summary>
     public static bool AnnouncesAQuestion(LeadText lead)
     {
         var words = lead.Words;
-        if (lead.QuestionMarks == 0 && words.Count <= 12 && AnnouncedQuestion.IsMatch(words))
+        var last = words.FindLastIndex(w => w is "question" or "questions" or "qs" or "frage" or "fragen");
+        if (lead.QuestionMarks == 0 && (words.Count <= 12 || words.Count - last <= 3) && AnnouncedQuestion.IsMatch(words))
         {
             return true;
         }
 
-        var last = words.FindLastIndex(w => w is "question" or "questions" or "frage" or "fragen");
         return last >= 0 && PermissionToAsk.IsMatch(words) && words.Count - last <= 5 && !words.Skip(last + 1).Any(QuestionStarters.Contains);
     }
 
