@@ -423,6 +423,26 @@ public sealed class RulesReplyGeneratorTests
         Assert.False(RulesReplyGenerator.LeavesTheQuestionToTheTeam(request));
     }
 
+    /// <summary>"Wir nutzen Google Kalender" right after the calendar answer, which names it, was told the team would check.</summary>
+    [Theory]
+    [InlineData("de", "Wir nutzen Google Kalender", "Zu Google Kalender: Es bietet freie Zeiten aus Ihrem Cal.com-Kalender (der Google Kalender oder Outlook einbinden kann).")]
+    [InlineData("en", "we use google calendar", "As for google calendar: It offers free slots from your Cal.com calendar (which can sync Google Calendar or Outlook).")]
+    public void AToolTheAnswerJustGivenNamesGetsItsSentenceAgain(string language, string text, string expected)
+    {
+        var passage = language == "de"
+            ? "[kalender-de] Q: Kann es Termine buchen?\nA: Es bietet freie Zeiten aus Ihrem Cal.com-Kalender (der Google Kalender oder Outlook einbinden kann)."
+            : "[calendar-en] Q: Can it book meetings?\nA: It offers free slots from your Cal.com calendar (which can sync Google Calendar or Outlook).";
+        var asked = language == "de" ? "Kann der Bot Termine eintragen?" : "can it book appointments?";
+        var first = RulesReplyGenerator.Generate(Request(ConversationState.InterestQualification, Intent.Question, language, "Jonas", ChannelKind.WhatsApp, 1, asked, "Acme") with { Knowledge = [passage] });
+        var history = new[] { new HistoryMessage(true, asked, ChannelKind.WhatsApp, DateTimeOffset.UnixEpoch), new HistoryMessage(false, first, ChannelKind.WhatsApp, DateTimeOffset.UnixEpoch) };
+        var request = Request(ConversationState.InterestQualification, Intent.Question, language, "Jonas", ChannelKind.WhatsApp, 2, text, "Acme") with { Knowledge = [passage], History = history };
+
+        var second = RulesReplyGenerator.Generate(request);
+
+        Assert.StartsWith(expected, second, StringComparison.Ordinal);
+        Assert.False(RulesReplyGenerator.LeavesTheQuestionToTheTeam(request));
+    }
+
     /// <summary>
     /// "Wo stehen die Server?" right after the privacy answer, whose FAQ lists that very question, was told the team would
     /// check; "Was passiert wenn das System eine Frage nicht beantworten kann?" shares only "passiert" and "System" with

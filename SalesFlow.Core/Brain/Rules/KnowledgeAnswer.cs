@@ -32,14 +32,23 @@ internal static partial class KnowledgeAnswer
                 ? [(Text: text, Passage: p, SameLanguage: LanguageDetector.Detect(LeadText.Parse(text)) == language)]
                 : Array.Empty<(string Text, string Passage, bool SameLanguage)>()).ToList();
         var anyInLanguage = answers.Any(a => a.SameLanguage);
+        var tool = ToolWords(question);
         return answers
             .Where(a => a.SameLanguage || !anyInLanguage)
-            .Where(a => !recentReplies.Any(r => r.Contains(a.Text[..Math.Min(a.Text.Length, 60)], StringComparison.Ordinal)) || ListsTheQuestion(a.Passage, questionWords))
+            .Where(a => !recentReplies.Any(r => r.Contains(a.Text[..Math.Min(a.Text.Length, 60)], StringComparison.Ordinal)) || ListsTheQuestion(a.Passage, questionWords)
+                || (tool.Count > 0 && TextTerms.Coverage(tool, a.Passage) >= 1))
             .Select(a => a.Text)
             .Distinct(StringComparer.Ordinal)
             .Take(count)
             .ToList();
     }
+
+    /// <summary>
+    /// The words of the tool the lead says it uses ("Wir nutzen Google Kalender" right after the calendar answer, which names
+    /// it, was told the team would check): an answer given before that names it is what the lead needs to hear again.
+    /// </summary>
+    private static List<string> ToolWords(string text) =>
+        (FollowUpQuestion.ToolUsed(text) ?? FollowUpQuestion.ToolInUse(text)) is { } tool ? TextTerms.Words(tool) : [];
 
     private static string? Answer(string passage, int maxChars, IReadOnlyCollection<string> questionWords)
     {

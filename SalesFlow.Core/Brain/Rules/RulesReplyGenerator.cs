@@ -228,6 +228,7 @@ public sealed class RulesReplyGenerator : IReplyGenerator
             var said = Literal(
                 term is not null ? FollowUpQuestion.Echo(term) + string.Join(" ", answers)
                 : givenBefore && IntentRules.ChecksWhatWasSaid(lead) && !IntentRules.RestatesToCheck(lead) ? (voice.German ? "Ja, genau. " : "Yes, that's right. ") + string.Join(" ", answers)
+                : givenBefore && lead.QuestionMarks == 0 && FollowUpQuestion.ToolUsed(request.LeadText) is { } tool ? $"{(voice.German ? "Zu" : "As for")} {tool}: " + KnowledgeAnswer.SentenceAbout(answers[0], request.LeadText)
                 : givenBefore ? (voice.German ? "Nochmal kurz: " : "Just to be clear: ") + KnowledgeAnswer.SentenceAbout(answers[0], request.LeadText)
                 : string.Join(" ", answers));
             if (unanswered == 0)
