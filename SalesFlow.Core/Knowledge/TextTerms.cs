@@ -15,7 +15,8 @@ public static class TextTerms
     // apostrophe are as empty as "can" and "t" ("so it cant answer the phone?" missed the channels answer that
     // "can it answer the phone?" found). "per" ("per mail", "per month") is a preposition in both languages; "ups" is
     // "up" ("does it do follow ups?" found the opening-hours answer's "follow-ups" above the follow-up answer's "follow up");
-    // "welche" is "which" ("Welche Kosten kommen monatlich auf uns zu?" missed the price answer).
+    // "welche" is "which" ("Welche Kosten kommen monatlich auf uns zu?" missed the price answer); "look" frames a question
+    // ("What would pricing look like for 4 sites?" fell under the threshold).
     private static readonly HashSet<string> StopWords = new(
         """
         a an the and or but if then else of to in on at by for with from as into onto about over under than so such
@@ -37,7 +38,7 @@ public static class TextTerms
         ihrem ihrer seine seinen seinem seiner mir mich dir dich ihm ihn kannst könntest sag sagen
         whats hows wheres whens whys whos thats theres heres im ive youre youve theyre lets
         cant cannot dont doesnt didnt isnt arent wont wasnt werent aint either neither per ups welche welcher welches welchen welchem
-        use uses using used nutzt nutze verwenden verwendet thing things stuff ding dinger
+        use uses using used nutzt nutze verwenden verwendet thing things stuff ding dinger look looks
         """.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Select(Fold),
         StringComparer.Ordinal); // folded as the text is: "für" and "können" were never matched against "fur" and "konnen".
 

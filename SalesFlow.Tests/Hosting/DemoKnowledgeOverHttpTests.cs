@@ -84,6 +84,7 @@ public sealed class DemoKnowledgeOverHttpTests : IAsyncLifetime
     [InlineData("+4915112345736", "Und wenn ein Mandant eine Frage zur Steuererklärung hat?", "Laden Sie Ihre FAQs und Dokumente")]
     [InlineData("+4915112345737", "Hm, Azure sagt mir gar nix. Ist das kompliziert?", "Programmieren ist nicht nötig")]
     [InlineData("+447400123539", "is it complicated?", "No programming")]
+    [InlineData("+447400123540", "What would pricing look like for 4 sites?", "there is no licence fee")]
     [InlineData("+4915112345712", "Hallo! Kann man das auch für einen Friseursalon nutzen?", "Jedes Unternehmen, dessen Interessenten schreiben")]
     [InlineData("+4915112345713", "Gibt es eine App dafür?", "Web-Konsole im Browser")]
     [InlineData("+4915112345714", "Brauche ich dafür einen eigenen Server?", "Sie betreiben es selbst")]

@@ -16,6 +16,7 @@ public sealed class TextTermsTests
     [InlineData("Was kostet sowas?", "kostet")]
     [InlineData("Und wie schnell wäre das eingerichtet?", "schnell", "eingerichtet")]
     [InlineData("Kann Ihr System Termine direkt in unseren Kalender eintragen?", "system", "termine", "kalender", "eintragen")]
+    [InlineData("What would pricing look like?", "pric")]
     public void The_words_a_question_is_wrapped_in_carry_no_evidence(string text, params string[] expected) =>
         Assert.Equal(expected, TextTerms.Words(text));
 
