@@ -74,9 +74,14 @@ public static partial class SlotText
     }
 
     /// <summary>The reply that offers slots: a short lead-in and the choice.</summary>
-    public static string OfferReply(IReadOnlyList<MeetingSlot> slots, TimeZoneInfo zone, string? language) => IsGerman(language)
-        ? $"Gerne richte ich eine Demo ein. Passt Ihnen {Choice(slots, zone, language)}? (Zeiten in {zone.Id})"
-        : $"Happy to set up a demo. Would {Choice(slots, zone, language)} work? (Times in {zone.Id})";
+    /// <param name="callBack">The lead asked to be called ("Können Sie mich zurückrufen?" was told a demo would be set up).</param>
+    public static string OfferReply(IReadOnlyList<MeetingSlot> slots, TimeZoneInfo zone, string? language, bool callBack) => (IsGerman(language), callBack) switch
+    {
+        (true, true) => $"Gerne rufen wir Sie an. Passt Ihnen {Choice(slots, zone, language)}? (Zeiten in {zone.Id})",
+        (true, false) => $"Gerne richte ich eine Demo ein. Passt Ihnen {Choice(slots, zone, language)}? (Zeiten in {zone.Id})",
+        (false, true) => $"Happy to give you a call. Would {Choice(slots, zone, language)} work? (Times in {zone.Id})",
+        _ => $"Happy to set up a demo. Would {Choice(slots, zone, language)} work? (Times in {zone.Id})",
+    };
 
     /// <summary>New slots after the lead turned the last ones down, or a time they asked for was taken.</summary>
     public static string OtherSlotsReply(IReadOnlyList<MeetingSlot> slots, TimeZoneInfo zone, string? language, bool requestedTaken) => IsGerman(language)

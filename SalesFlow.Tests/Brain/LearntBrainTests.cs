@@ -475,6 +475,9 @@ public sealed class LearntBrainTests
     [InlineData("this is the 3rd time ive messaged, nobody has got back to me. what a joke", Intent.Support)]
     [InlineData("ok what if a customer wants to change their booking?", Intent.Question)]
     [InlineData("Ich warte immer noch auf eine Antwort, niemand hat sich gemeldet", Intent.Support)]
+    [InlineData("Hallo, ich habe gestern schon angefragt und keine Antwort bekommen", Intent.Support)]
+    [InlineData("hi, I messaged last week and never heard back", Intent.Support)]
+    [InlineData("we text our leads but half never reply", Intent.Interest)]
     [InlineData("Guten Abend, wir sind ein Immobilienbüro in München mit 4 Maklern. Interessenten fragen per WhatsApp nach Exposés und Besichtigungsterminen.", Intent.Interest)]
     public void WhatTheLeadAskedForIsRead(string text, Intent expected) =>
         Assert.Equal(expected, TestBrain.Reader.Read(text).Intent);

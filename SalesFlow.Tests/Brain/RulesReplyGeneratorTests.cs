@@ -423,6 +423,18 @@ public sealed class RulesReplyGeneratorTests
         Assert.False(RulesReplyGenerator.LeavesTheQuestionToTheTeam(request));
     }
 
+    /// <summary>"Hallo, ich habe gestern schon angefragt und keine Antwort bekommen" was asked for an order number or a screenshot.</summary>
+    [Theory]
+    [InlineData("de", "Hallo, ich habe gestern schon angefragt und keine Antwort bekommen", "Worum ging es in Ihrer Anfrage")]
+    [InlineData("en", "this is the 3rd time ive messaged, nobody has got back to me", "What was your question")]
+    public async Task ALeadThatWasNotAnsweredIsSorryForTheWaitAndAskedWhatItWanted(string language, string text, string question)
+    {
+        var reply = await Generate(ConversationState.InitialContact, Intent.Support, language, "Sabine", ChannelKind.WhatsApp, 1, text);
+
+        Assert.Contains(question, reply, StringComparison.Ordinal);
+        Assert.DoesNotContain(language == "de" ? "Bestellnummer" : "order number", reply, StringComparison.Ordinal);
+    }
+
     /// <summary>"Wir nutzen Google Kalender" right after the calendar answer, which names it, was told the team would check.</summary>
     [Theory]
     [InlineData("de", "Wir nutzen Google Kalender", "Zu Google Kalender: Es bietet freie Zeiten aus Ihrem Cal.com-Kalender (der Google Kalender oder Outlook einbinden kann).")]

@@ -56,6 +56,18 @@ public sealed class MeetingDialogueEngineTests : IDisposable
         Assert.Equal(Offer, (await _bed.Meetings.GetOfferAsync("acme", turn.Lead.Id, default))!.Slots);
     }
 
+    /// <summary>"Können Sie mich zurückrufen?" was told a demo would be set up.</summary>
+    [Theory]
+    [InlineData("Can someone call me back?", "Happy to give you a call. Would ")]
+    [InlineData("Schade. Können Sie mich zurückrufen? 0171 2345678", "Gerne rufen wir Sie an. Passt Ihnen ")]
+    public async Task A_lead_who_asks_to_be_called_is_offered_times_for_the_call(string text, string opening)
+    {
+        var turn = await Turn(text);
+
+        Assert.StartsWith(opening, turn.Reply!.Text, StringComparison.Ordinal);
+        Assert.NotNull(await _bed.Meetings.GetOfferAsync("acme", turn.Lead.Id, default));
+    }
+
     [Fact]
     public async Task The_first_one_works_books_the_first_offered_slot_confirms_it_and_closes()
     {

@@ -148,6 +148,9 @@ internal static partial class IntentRules
         // "we get like 50 leads a week … half of them we never get back to" was thanked for the picture.
         "never get back to|dont get back to|cant get back to|dont always get back to|never respond to|never reply to|never answer|dont respond to|dont reply to|never call back|dont call back"
             + " & half|most|many|a lot|lots|some|them|em|leads|enquiries|inquiries|customers|people|messages|calls",
+        // "we text our leads but half never reply": the lead's own leads going quiet.
+        "never reply|never respond|never write back|never text back|dont reply|dont respond|antworten nie|melden sich nie|nie zurueck"
+            + " & half|most|many|a lot|lots|haelfte|viele|die meisten & leads|our|we|wir|unsere|interessenten|kunden",
         // "bin fitnesstrainer und hab keinen bock mehr auf die ganzen whatsapps" was a support case handed to a colleague.
         "keinen bock mehr|kein bock mehr|keine lust mehr|die nase voll|nervt mich|nerven mich|genervt von|sick of|tired of|fed up with|so done with|drives me crazy|driving me crazy|drive me crazy"
             + " & whatsapp*|nachrichten|anfragen|mails|emails|messages|texts|dms|calls|anrufe*|telefon*|admin|papierkram|paperwork|questions|fragen|answering|beantworten|antworten|replying|follow*|nachfass*"
@@ -615,6 +618,13 @@ internal static partial class IntentRules
     /// <summary>Whether the lead describes its own customers booking (<see cref="CustomersBooking"/>).</summary>
     public static bool DescribesCustomersBooking(LeadText lead) => CustomersBooking.IsMatch(lead.Words);
 
+    private static readonly PhraseRuleSet CallMe = new(
+        "call me|ring me|give me a call|give me a ring|phone me|callback|call back|ruf* mich|rufen sie mich|rufst du mich|zurueckruf*|rueckruf|mich anrufen|mich mal anrufen"
+            + " & !dont|do not|never|nicht|kein|keinen|nie");
+
+    /// <summary>Whether the lead asks to be called ("Können Sie mich zurückrufen?", "can someone call me"): the call is offered as one, not as a demo.</summary>
+    public static bool AsksToBeCalled(LeadText lead) => CallMe.IsMatch(lead.Words);
+
     /// <summary>Whether the lead asks if it is talking to a machine ("Is this an AI bot?", "Bist du ein Mensch?").</summary>
     public static bool AsksIfBot(LeadText lead) => BotQuestion.IsMatch(lead.Words);
 
@@ -655,6 +665,22 @@ internal static partial class IntentRules
 
     /// <summary>Whether the lead says its budget is tight (<see cref="TightBudget"/>).</summary>
     public static bool StatesTightBudget(LeadText lead) => TightBudget.IsMatch(lead.Words);
+
+    /// <summary>
+    /// A lead complaining that it was not answered ("this is the 3rd time ive messaged, nobody has got back to me. what a
+    /// joke" was thanked and asked what brought it): a support case, met with an apology for the wait.
+    /// </summary>
+    private static readonly PhraseRuleSet NoAnswerComplaint = new(
+        "nobody|no one|noone|nobodys|niemand|keiner & got back to me|gotten back to me|got back to us|replied to me|answered me|responded to me|answered my|replied to my|called me back|rang me back|hat sich gemeldet|hat mir geantwortet|hat uns geantwortet|hat mich zurueckgerufen|meldet sich bei mir",
+        "still waiting for|still no reply|still no answer|still no response|still havent heard|warte immer noch|immer noch keine antwort|noch immer keine antwort",
+        // "Hallo, ich habe gestern schon angefragt und keine Antwort bekommen" was told it was nice to hear from it.
+        "ich habe|ich hab|hab ich|habe ich|i have|ive|i & angefragt|geschrieben|gefragt|asked|messaged|written|wrote|enquired|emailed|contacted|sent"
+            + " & keine antwort|nie eine antwort|keine rueckmeldung|nichts gehoert|no answer|no reply|no response|never heard back|didnt hear back|havent heard back|never got a reply|never got an answer|didnt get a reply|didnt get an answer"
+            + " & !leads|customers|clients|patients|kunden|interessenten|them|they",
+        "this is the|thats the|its the|for the|das ist das|zum & third time|3rd time|second time|2nd time|fourth time|dritte mal|dritten mal|zweite mal|zweiten mal & ive|i have|ich habe|ich hab|hab ich|habe ich & messag*|writ*|wrote|text*|email*|call*|contact*|asked|geschrieben|angerufen|gefragt|nachricht*");
+
+    /// <summary>Whether the lead complains that nobody answered it (<see cref="NoAnswerComplaint"/>).</summary>
+    public static bool ComplainsOfNoAnswer(LeadText lead) => NoAnswerComplaint.IsMatch(lead.Words);
 
     /// <summary>Bonus per additional matching cue list of the same intent.</summary>
     private const double ExtraCueBonus = 0.25;
@@ -904,11 +930,7 @@ internal static partial class IntentRules
         new(Intent.Support, 5, new(
             "cancel* & subscription|account|contract|plan|order|membership", "kuendig*", "stornier*",
             "app|system|tool|dashboard|programm|software & stops|freez*|hangs|stuck|haengt|friert")),
-        // "this is the 3rd time ive messaged, nobody has got back to me. what a joke" was thanked and asked what brought it.
-        new(Intent.Support, 6, new(
-            "nobody|no one|noone|nobodys|niemand|keiner & got back to me|gotten back to me|got back to us|replied to me|answered me|responded to me|answered my|replied to my|called me back|rang me back|hat sich gemeldet|hat mir geantwortet|hat uns geantwortet|hat mich zurueckgerufen|meldet sich bei mir",
-            "still waiting for|still no reply|still no answer|still no response|still havent heard|warte immer noch|immer noch keine antwort|noch immer keine antwort",
-            "this is the|thats the|its the|for the|das ist das|zum & third time|3rd time|second time|2nd time|fourth time|dritte mal|dritten mal|zweite mal|zweiten mal & ive|i have|ich habe|ich hab|hab ich|habe ich & messag*|writ*|wrote|text*|email*|call*|contact*|asked|geschrieben|angerufen|gefragt|nachricht*")),
+        new(Intent.Support, 6, NoAnswerComplaint),
         new(Intent.Support, 4, new(
             "invoice*", "billing", "receipt", "rechnung*", "add & new user|a user|new user", "hinzufueg*|fuege & hinzu",
             "neuen benutzer|neuen nutzer")),

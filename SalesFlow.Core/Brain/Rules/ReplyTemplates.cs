@@ -107,6 +107,16 @@ internal static class ReplyTemplates
         ["Thanks for sharing your budget{, name}, that helps me suggest what fits.", "Good to know{, name}, thanks: that helps me put together what fits your budget."],
         ["Danke für die Info zum Budget{, name}, das hilft mir, Ihnen das Passende vorzuschlagen.", "Gut zu wissen{, name}, danke: Damit kann ich zusammenstellen, was zu Ihrem Budget passt."]);
 
+    /// <summary>For a lead complaining that nobody answered it: sorry for the wait, and a colleague takes it (no order number asked for).</summary>
+    public static readonly Variants WaitedOpeners = new(
+        ["I'm sorry you had to wait{, name}! A colleague will get back to you personally very soon.", "Sorry for the wait{, name}, that shouldn't happen. I've passed this on to a colleague who will reply personally."],
+        ["Entschuldigen Sie, dass Sie warten mussten{, name}! Ein Kollege meldet sich zeitnah persönlich bei Ihnen.", "Das tut mir leid{, name}, das sollte nicht passieren. Ich habe es an einen Kollegen weitergegeben, der sich persönlich meldet."]);
+
+    /// <summary>What to ask a lead that waited: what it wanted, so the colleague can answer at once.</summary>
+    public static readonly Variants WaitedQuestions = new(
+        ["What was your question, so they can answer it right away?"],
+        ["Worum ging es in Ihrer Anfrage, damit er direkt antworten kann?"]);
+
     /// <summary>What to ask after a described pain: its cost, its scale, or a look at how it is solved.</summary>
     public static readonly Variants PainQuestions = new(
         ["How much time does that cost your team each week?", "How big is the team that would use it?", "Would it help to see how it works for a case like yours?"],

@@ -273,6 +273,10 @@ public sealed class RulesReplyGenerator : IReplyGenerator
             case Intent.Pricing when lead.QuestionMarks == 0 && LeadSignalRules.StatesBudget(request.LeadText):
                 return (Pick(BudgetOpeners, voice, seed), Ask(IntentQuestions[Intent.Pricing]));
 
+            // "Hallo, ich habe gestern schon angefragt und keine Antwort bekommen" was asked for an order number or a screenshot.
+            case Intent.Support when IntentRules.ComplainsOfNoAnswer(lead):
+                return (Pick(WaitedOpeners, voice, seed), Ask(WaitedQuestions));
+
             case Intent.Human:
             case Intent.Support:
             case Intent.Pricing:
