@@ -11,6 +11,7 @@ namespace SalesFlow.Core.FollowUps;
 /// <param name="Won">The conversation reached a won outcome (post-purchase): no more selling.</param>
 /// <param name="TimeZone">The lead's IANA time zone (<see cref="Reach.LeadTimeZone"/>); null reads the quiet hours in UTC.</param>
 /// <param name="CheckBackAt">When the lead asked to be written to again (<see cref="CheckBack"/>): the cycle's first step waits until then.</param>
+/// <param name="ReplyClosed">The reply closed the conversation (a vendor's pitch, a job application, a wrong number): nothing to follow up.</param>
 public sealed record FollowUpFacts(
     string Cycle,
     DateTimeOffset RepliedAt,
@@ -21,7 +22,8 @@ public sealed record FollowUpFacts(
     bool Escalated,
     bool Won,
     string? TimeZone,
-    DateTimeOffset? CheckBackAt);
+    DateTimeOffset? CheckBackAt,
+    bool ReplyClosed);
 
 public enum FollowUpAction
 {
@@ -34,13 +36,13 @@ public enum FollowUpAction
     /// <summary>The lead wrote back: this cycle's follow-ups are cancelled (their next reply starts a new cycle).</summary>
     Cancel,
 
-    /// <summary>Nothing more for this lead: opted out, escalated to a human, won, or the cadence is done.</summary>
+    /// <summary>Nothing more for this lead: opted out, escalated to a human, won, the reply closed the conversation, or the cadence is done.</summary>
     Finish,
 }
 
 /// <summary>The planner's answer; serialisable (a Durable activity returns it to the orchestrator).</summary>
 /// <param name="Step">The 0-based step the decision is about (for Wait and Send).</param>
-/// <param name="Reason">Why, in a word: due, waiting, lead_replied, opted_out, escalated, won, cadence_done.</param>
+/// <param name="Reason">Why, in a word: due, waiting, lead_replied, opted_out, escalated, won, closed, cadence_done.</param>
 public sealed record FollowUpDecision(FollowUpAction Action, int Step, DateTimeOffset? DueAt, string Reason);
 
 /// <summary>
@@ -66,6 +68,11 @@ public static class FollowUpPlanner
         if (facts.Won)
         {
             return new(FollowUpAction.Finish, facts.StepsSent, null, "won");
+        }
+
+        if (facts.ReplyClosed)
+        {
+            return new(FollowUpAction.Finish, facts.StepsSent, null, "closed");
         }
 
         if (facts.LeadWroteAt > facts.RepliedAt)

@@ -309,6 +309,7 @@ public sealed class FollowUpService(
             lead.Escalated,
             Won: conversation.State == ConversationState.PostPurchase,
             LeadTimeZone.For(lead, client),
-            checkBackAt);
+            checkBackAt,
+            Brain.Rules.ReplyTemplates.ClosesTheConversation(reply.Text));
     }
 }

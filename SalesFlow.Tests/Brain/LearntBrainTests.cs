@@ -477,6 +477,9 @@ public sealed class LearntBrainTests
     [InlineData("Ich warte immer noch auf eine Antwort, niemand hat sich gemeldet", Intent.Support)]
     [InlineData("Hallo, ich habe gestern schon angefragt und keine Antwort bekommen", Intent.Support)]
     [InlineData("hi, I messaged last week and never heard back", Intent.Support)]
+    [InlineData("Hi there! We are a digital marketing agency offering SEO and link building services. Would you be interested in growing your traffic?", Intent.Other)]
+    [InlineData("hi are you guys hiring? I'm a sales rep with 5 years experience", Intent.Other)]
+    [InlineData("Guten Tag, suchen Sie Mitarbeiter im Vertrieb? Ich würde mich gerne bewerben", Intent.Other)]
     [InlineData("we text our leads but half never reply", Intent.Interest)]
     [InlineData("Guten Abend, wir sind ein Immobilienbüro in München mit 4 Maklern. Interessenten fragen per WhatsApp nach Exposés und Besichtigungsterminen.", Intent.Interest)]
     public void WhatTheLeadAskedForIsRead(string text, Intent expected) =>

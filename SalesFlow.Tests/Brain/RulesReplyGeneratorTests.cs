@@ -423,6 +423,21 @@ public sealed class RulesReplyGeneratorTests
         Assert.False(RulesReplyGenerator.LeavesTheQuestionToTheTeam(request));
     }
 
+    /// <summary>A vendor's pitch and a job application were asked their team size, the weather promised an answer from the team.</summary>
+    [Theory]
+    [InlineData(Intent.Question, "en", "Hi there! We are a digital marketing agency offering SEO and link building services. Would you be interested in growing your traffic?", "I'm Acme's assistant for customer enquiries, so I can't take this further here.")]
+    [InlineData(Intent.Question, "en", "hi are you guys hiring? I'm a sales rep with 5 years experience", "I'm Acme's assistant for customer enquiries, so I can't take this further here.")]
+    [InlineData(Intent.Other, "de", "Guten Tag, suchen Sie Mitarbeiter im Vertrieb? Ich würde mich gerne bewerben", "Ich bin der Assistent von Acme für Kundenanfragen")]
+    [InlineData(Intent.Question, "en", "whats the weather like in london today", "I'm afraid I can't help with that one, Tom: I'm here for everything about Acme.")]
+    [InlineData(Intent.Other, "de", "Wie wird das Wetter morgen?", "Da kann ich leider nicht weiterhelfen, Tom, ich bin hier für alles rund um Acme da.")]
+    public void AMessageThatIsNoEnquiryOrOffTopicIsToldSoWithoutSelling(Intent intent, string language, string text, string expected)
+    {
+        var request = Request(ConversationState.InitialContact, intent, language, "Tom", ChannelKind.WhatsApp, 1, text, "Acme");
+
+        Assert.Contains(expected, RulesReplyGenerator.Generate(request), StringComparison.Ordinal);
+        Assert.False(RulesReplyGenerator.LeavesTheQuestionToTheTeam(request));
+    }
+
     /// <summary>"Hallo, ich habe gestern schon angefragt und keine Antwort bekommen" was asked for an order number or a screenshot.</summary>
     [Theory]
     [InlineData("de", "Hallo, ich habe gestern schon angefragt und keine Antwort bekommen", "Worum ging es in Ihrer Anfrage")]

@@ -13,7 +13,7 @@ public sealed class FollowUpPlannerTests
     private static DateTimeOffset At(string iso) => DateTimeOffset.Parse(iso, System.Globalization.CultureInfo.InvariantCulture);
 
     private static FollowUpFacts Facts(DateTimeOffset? repliedAt = null, int stepsSent = 0, DateTimeOffset? lastStepAt = null, DateTimeOffset? leadWroteAt = null, string? zone = Berlin, DateTimeOffset? checkBackAt = null) =>
-        new(Cycle: "out_reply", repliedAt ?? RepliedAt, stepsSent, lastStepAt, leadWroteAt ?? (repliedAt ?? RepliedAt).AddMinutes(-5), OptedOut: false, Escalated: false, Won: false, zone, checkBackAt);
+        new(Cycle: "out_reply", repliedAt ?? RepliedAt, stepsSent, lastStepAt, leadWroteAt ?? (repliedAt ?? RepliedAt).AddMinutes(-5), OptedOut: false, Escalated: false, Won: false, zone, checkBackAt, ReplyClosed: false);
 
     private static FollowUpDecision Decide(FollowUpFacts facts, DateTimeOffset now, QuietHours? quiet = null) =>
         FollowUpPlanner.Decide(facts, FollowUpCadence.Default, quiet ?? QuietHours.Default, now);
@@ -176,6 +176,14 @@ public sealed class FollowUpPlannerTests
         var facts = Facts() with { OptedOut = optedOut, Escalated = escalated, Won = won };
         var decision = Decide(facts, RepliedAt.AddHours(2));
         Assert.Equal((FollowUpAction.Finish, reason), (decision.Action, decision.Reason));
+    }
+
+    /// <summary>An SEO agency's pitch was told this chat is for customer enquiries, and would have been followed up all the same.</summary>
+    [Fact]
+    public void A_reply_that_closed_the_conversation_is_not_followed_up()
+    {
+        var decision = Decide(Facts() with { ReplyClosed = true }, RepliedAt.AddHours(2));
+        Assert.Equal((FollowUpAction.Finish, "closed"), (decision.Action, decision.Reason));
     }
 
     [Fact]

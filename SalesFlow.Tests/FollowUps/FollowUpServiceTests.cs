@@ -199,6 +199,21 @@ public sealed class FollowUpServiceTests : IDisposable
         Assert.Equal(FollowUpStepOutcome.Written, (await followUps.RunStepAsync("acme", intake.LeadId, swept.Progress, monday, default)).Outcome);
     }
 
+    /// <summary>An SEO agency's pitch was told this chat is for customer enquiries; the cadence would have checked in on it.</summary>
+    [Fact]
+    public async Task A_vendors_pitch_is_told_this_chat_is_for_enquiries_and_is_not_followed_up()
+    {
+        var intake = await _bed.Say("Hi there! We are a digital marketing agency offering SEO and link building services. Would you be interested in growing your traffic?", "wamid.seo-pitch");
+        var turn = (await _bed.Engine().ProcessLeadAsync("acme", intake.LeadId, default))!;
+        var followUps = _bed.FollowUps();
+
+        Assert.Contains("so I can't take this further here", turn.Reply!.Text, StringComparison.Ordinal);
+        var afterTurn = followUps.PlanAfterTurn(turn, turn.Reply.CreatedAt)!.Decision;
+        Assert.Equal((FollowUpAction.Finish, "closed"), (afterTurn.Action, afterTurn.Reason));
+        var swept = await followUps.PlanAsync("acme", intake.LeadId, FollowUpProgress.None, turn.Reply.CreatedAt.AddDays(1), default);
+        Assert.Equal(FollowUpAction.Finish, swept.Decision.Action);
+    }
+
     /// <summary>A "thx" after the promise started a new cycle whose first step came an hour later, and was offered the pricing.</summary>
     [Fact]
     public async Task A_thanks_after_the_promised_check_back_keeps_the_follow_ups_waiting_until_then()

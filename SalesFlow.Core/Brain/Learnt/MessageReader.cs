@@ -60,12 +60,19 @@ public sealed class MessageReader(IUtteranceClassifier model)
 
     private static (Intent Intent, double Confidence) ChooseIntent(MessageAnalysis rules, LearntReading learnt, string text, BlendThresholds thresholds)
     {
+        var lead = LeadText.Parse(text);
+        // "We are a digital marketing agency offering SEO … Would you be interested in growing your traffic?" (the model: interest)
+        // and "suchen Sie Mitarbeiter im Vertrieb? Ich würde mich gerne bewerben" (a hand-over, to the rules too: its "Mitarbeiter") are no enquiry.
+        if (rules.Intent != Intent.OptOut && learnt.Intent != Intent.OptOut && IntentRules.IsNoEnquiry(lead))
+        {
+            return (Intent.Other, Math.Max(rules.Confidence, ClearCue));
+        }
+
         if (RulesAreCertain(rules))
         {
             return (rules.Intent, rules.Confidence);
         }
 
-        var lead = LeadText.Parse(text);
         if (IsPainStatement(rules, learnt, lead))
         {
             return (Intent.Interest, Math.Max(rules.Confidence, ClearCue));

@@ -70,6 +70,7 @@ internal static partial class GermanAddress
         ("dass Sie schreiben", "dass du schreibst"),
         ("damit Sie eine verlässliche Antwort bekommen", "damit du eine verlässliche Antwort bekommst"),
         ("lassen Sie uns", "lass uns"),
+        ("dass Sie warten mussten", "dass du warten musstest"),
         ("Entschuldigen Sie", "Entschuldige"),
         ("Sie erhalten keine", "Du erhältst keine"),
         ("haben Sie ausgetragen", "haben dich ausgetragen"),

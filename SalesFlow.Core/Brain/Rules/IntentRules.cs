@@ -682,6 +682,32 @@ internal static partial class IntentRules
     /// <summary>Whether the lead complains that nobody answered it (<see cref="NoAnswerComplaint"/>).</summary>
     public static bool ComplainsOfNoAnswer(LeadText lead) => NoAnswerComplaint.IsMatch(lead.Words);
 
+    /// <summary>Small talk about the weather, sport or the time, a joke or a poem: no question about the business.</summary>
+    private static readonly PhraseRuleSet OffTopic = new(
+        "weather|=wetter", "=won & !deal|deals|award|customer*|client*", "wer & gewonnen", "what time is it|whats the time|wie spaet ist|wie viel uhr ist|wieviel uhr ist",
+        "tell me a joke|erzaehl mir einen witz|erzaehl einen witz|write me a poem|write a poem|schreib mir ein gedicht|schreib ein gedicht");
+
+    /// <summary>
+    /// Whether a short message asks something off-topic (<see cref="OffTopic"/>): "whats the weather like in london today"
+    /// was promised a precise answer from the team. (A longer one may say "weather" for "whether".)
+    /// </summary>
+    public static bool AsksSomethingOffTopic(LeadText lead) => lead.Words.Count <= 12 && OffTopic.IsMatch(lead.Words);
+
+    /// <summary>A message that is no enquiry: a vendor's pitch to the business, or someone asking for a job.</summary>
+    private static readonly PhraseRuleSet NoEnquiry = new(
+        "would you be interested in|are you interested in|interested in growing|haetten sie interesse an|haben sie interesse an"
+            + " & your traffic|your website|your ranking|your rankings|your seo|your online presence|your visibility|more traffic|ihre website|ihr ranking|ihre sichtbarkeit|mehr traffic",
+        "we offer|we provide|offering|wir bieten|bieten wir & seo|link building|backlinks|guest post*|web design|webdesign|suchmaschinenoptimierung & services|packages|dienstleistung*|pakete"
+            + " & !enquiries|inquiries|our clients|our customers|unsere kunden|anfragen",
+        "are you hiring|you guys hiring|r u hiring|are you looking for staff|any job openings|any openings|open positions|job opening*|looking for a job|apply for a job|send my cv|send you my cv|send my resume"
+            + "|stellt ihr ein|stellen sie ein|suchen sie mitarbeiter|sucht ihr mitarbeiter|stellenangebot*|initiativbewerbung|mich bewerben|offene stelle*");
+
+    /// <summary>
+    /// Whether the message is no enquiry (<see cref="NoEnquiry"/>): "We are a digital marketing agency offering SEO and link
+    /// building services…" and "are you guys hiring?" were asked their team size.
+    /// </summary>
+    public static bool IsNoEnquiry(LeadText lead) => NoEnquiry.IsMatch(lead.Words);
+
     /// <summary>Bonus per additional matching cue list of the same intent.</summary>
     private const double ExtraCueBonus = 0.25;
 
@@ -968,8 +994,8 @@ internal static partial class IntentRules
             "wrong number", "falsche nummer", "meant to send|war fuer & gedacht", "back on|wieder da|zurueck am")),
         new(Intent.Other, 6, new("no problem|no worries|kein problem|keine sorge*")),
         // Off-topic questions (issue 14): small talk about the weather, sport or the time is no product question.
-        new(Intent.Other, 4.5, new(
-            "weather|=wetter", "=won & !deal|deals|award|customer*|client*", "wer & gewonnen", "what time is it|whats the time|wie spaet ist|wie viel uhr ist|wieviel uhr ist")),
+        new(Intent.Other, 4.5, OffTopic),
+        new(Intent.Other, 6, NoEnquiry),
         new(Intent.Other, 5, new( "typo|tippfehler", "thanks for your patience|danke fuer ihre geduld")),
         new(Intent.Other, 3, new(
             "thanks for|thank you for|danke fuer|vielen dank fuer", "have a great|have a nice|schoenes wochenende|schoenen tag",

@@ -154,6 +154,26 @@ internal static class ReplyTemplates
         ["Was ist die größte Herausforderung, die Sie lösen möchten?", "Wie groß ist das Team, das es nutzen würde?"]);
 
     /// <summary>For "is this the pizza place?": who answers, with no claim about whom the lead meant to reach.</summary>
+    /// <summary>For a question that has nothing to do with the business ("whats the weather like in london today").</summary>
+    public static readonly Variants OffTopic = new(
+        ["I'm afraid I can't help with that one{, name}: I'm here for everything about {client}."],
+        ["Da kann ich leider nicht weiterhelfen{, name}, ich bin hier für alles rund um {client} da."]);
+
+    /// <summary>For a message that is no enquiry: a vendor's pitch or a job application.</summary>
+    public static readonly Variants NoEnquiry = new(
+        ["Thanks for your message{, name}! I'm {client}'s assistant for customer enquiries, so I can't take this further here."],
+        ["Danke für Ihre Nachricht{, name}! Ich bin der Assistent von {client} für Kundenanfragen und kann das hier leider nicht weiterverfolgen."]);
+
+    /// <summary>
+    /// Whether a reply of ours closed the conversation (<see cref="NoEnquiry"/>, <see cref="WrongNumber"/>): a vendor, a job
+    /// seeker or a wrong number is not followed up ("Just checking in" to an SEO agency's pitch).
+    /// </summary>
+    public static bool ClosesTheConversation(string reply) =>
+        ClosingPhrases.Any(phrase => reply.Contains(phrase, StringComparison.Ordinal));
+
+    private static readonly string[] ClosingPhrases =
+        ["so I can't take this further here", "kann das hier leider nicht weiterverfolgen", "you may have reached the wrong number", "in der Nummer geirrt"];
+
     public static readonly Variants WrongNumber = new(
         ["This is the AI assistant of {client}{, name}, so you may have reached the wrong number. If you did mean to write to {client}, I'm happy to help."],
         ["Hier schreibt der KI-Assistent von {client}{, name}, Sie haben sich also vielleicht in der Nummer geirrt. Falls Sie doch {client} erreichen wollten, helfe ich gerne weiter."]);

@@ -168,6 +168,18 @@ public sealed class RulesReplyGenerator : IReplyGenerator
             return (Pick(WrongNumber, voice, seed), string.Empty);
         }
 
+        // "We are a digital marketing agency offering SEO … Would you be interested in growing your traffic?" and "are you
+        // guys hiring?" were asked their team size; "whats the weather like in london today" was promised an answer from the team.
+        if (intent is Intent.Question or Intent.Other or Intent.Greeting or Intent.Interest or Intent.Objection && IntentRules.IsNoEnquiry(lead))
+        {
+            return (Pick(NoEnquiry, voice, seed), string.Empty);
+        }
+
+        if (intent is Intent.Question or Intent.Other or Intent.Greeting && IntentRules.AsksSomethingOffTopic(lead))
+        {
+            return (Pick(OffTopic, voice, seed), Ask(stateQuestions));
+        }
+
         // "Guten Abend, ich habe eine Frage zu Ihrem Produkt" was told the team would be asked, and asked for the team size.
         if (intent is Intent.Question or Intent.Other or Intent.Greeting or Intent.Interest or Intent.Support && IntentRules.AnnouncesAQuestion(lead))
         {
@@ -369,7 +381,8 @@ public sealed class RulesReplyGenerator : IReplyGenerator
 
         return (intent == Intent.Question || (IntentRules.AsksAnOpenQuestion(lead) && !IntentRules.StatesTightBudget(lead)))
             && !IntentRules.AsksWhoWeAre(lead) && !ChecksItReachedUs(lead) && !AsksForSomeoneElse(request, lead) && !IntentRules.AnnouncesAQuestion(lead) && !IntentRules.AsksAboutTheLanguage(lead)
-            && !IntentRules.AsksForAnotherLanguage(lead) && !IntentRules.AsksForMaterials(lead) && !OffersTheNextStep(request, lead);
+            && !IntentRules.AsksForAnotherLanguage(lead) && !IntentRules.AsksForMaterials(lead) && !OffersTheNextStep(request, lead)
+            && !IntentRules.IsNoEnquiry(lead) && !IntentRules.AsksSomethingOffTopic(lead);
     }
 
     /// <summary>
