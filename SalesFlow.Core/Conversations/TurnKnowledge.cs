@@ -282,8 +282,10 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
         var previous = 0;
         for (var i = 0; i < text.Length; i++)
         {
-            // A full stop inside a word ("z.B.", "gmail.com", "2.5") ends no sentence.
-            if (text[i] is '?' or '\n' || (text[i] is '.' or '!' && (i + 1 == text.Length || char.IsWhiteSpace(text[i + 1]))))
+            // A full stop inside a word ("z.B.", "gmail.com", "2.5") ends no sentence, nor does one after an abbreviation ("(e.g.
+            // flag them to our on-call tech)?" was counted as a question of its own, and its first half as another).
+            if (text[i] is '?' or '\n' || (text[i] is '!' && (i + 1 == text.Length || char.IsWhiteSpace(text[i + 1])))
+                || (text[i] == '.' && (i + 1 == text.Length || char.IsWhiteSpace(text[i + 1])) && !EndsAnAbbreviation(text, i)))
             {
                 if (text[i] == '?' && text[start..(i + 1)].Trim() is { Length: > 1 } question)
                 {
@@ -314,6 +316,20 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
 
         return questions.Count == 0 ? [text] : questions.Take(MaxQueries).ToList();
     }
+
+    /// <summary>Whether the full stop at <paramref name="at"/> ends an abbreviation ("e.g.", "i.e.", "z.B.", "bzw.", "ca.").</summary>
+    private static bool EndsAnAbbreviation(string text, int at)
+    {
+        var start = at;
+        while (start > 0 && (char.IsLetter(text[start - 1]) || text[start - 1] == '.'))
+        {
+            start--;
+        }
+
+        return Abbreviations.Contains(text[start..at]);
+    }
+
+    private static readonly HashSet<string> Abbreviations = new(["e.g", "eg", "i.e", "ie", "z.B", "z.b", "zB", "d.h", "u.a", "bzw", "ca", "vs", "inkl", "ggf", "evtl", "approx"], StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
     /// The question without the size it is asked for ("Was kostet das für drei Standorte?", "how much for a team of 5"):

@@ -423,6 +423,17 @@ public sealed class RulesReplyGeneratorTests
         Assert.False(RulesReplyGenerator.LeavesTheQuestionToTheTeam(request));
     }
 
+    /// <summary>An e-mail telling its pain and asking two things the knowledge holds nothing on got the acknowledgement alone.</summary>
+    [Fact]
+    public void QuestionsBesideAPainAreSaidToBeCheckedWithTheTeam()
+    {
+        const string text = "We're an HVAC company in Tampa with 15 techs. Our office gets slammed with calls and web form submissions during summer and we lose jobs because nobody gets back to people fast enough.\n\nDoes your system integrate with ServiceTitan? And can it handle emergency requests differently (e.g. flag them to our on-call tech)?";
+        var request = Request(ConversationState.InitialContact, Intent.Interest, "en", "Mark", ChannelKind.Email, 1, text, "Acme");
+
+        Assert.Contains("As for your questions, I'm checking those with the team", RulesReplyGenerator.Generate(request), StringComparison.Ordinal);
+        Assert.True(RulesReplyGenerator.LeavesTheQuestionToTheTeam(request));
+    }
+
     /// <summary>A vendor's pitch and a job application were asked their team size, the weather promised an answer from the team.</summary>
     [Theory]
     [InlineData(Intent.Question, "en", "Hi there! We are a digital marketing agency offering SEO and link building services. Would you be interested in growing your traffic?", "I'm Acme's assistant for customer enquiries, so I can't take this further here.")]

@@ -62,6 +62,7 @@ public sealed class TurnKnowledgeTests
     [InlineData("Guten Tag, wir sind ein Steuerbüro und möchten wissen, ob das System auch auf Deutsch antwortet.", "ob das System auch auf Deutsch antwortet")]
     [InlineData("Hi, I'd like to know whether it answers in German", "whether it answers in German")]
     [InlineData("ok and is there a setup fee?", "is there a setup fee?")]
+    [InlineData("Does it integrate with ServiceTitan? And can it handle emergency requests differently (e.g. flag them to our on-call tech)?", "Does it integrate with ServiceTitan?|And can it handle emergency requests differently (e.g. flag them to our on-call tech)?")]
     public void TheLeadsQuestionsAreWhatIsSearchedFor(string text, string queries) =>
         Assert.Equal(queries.Split('|'), TurnKnowledge.QuestionsIn(text));
 

@@ -179,6 +179,15 @@ internal static class ReplyTemplates
         ["Hier schreibt der KI-Assistent von {client}{, name}, Sie haben sich also vielleicht in der Nummer geirrt. Falls Sie doch {client} erreichen wollten, helfe ich gerne weiter."]);
 
     /// <summary>After the answers an e-mail or message got: what the knowledge holds nothing on is checked (KnowledgeForReply.Unanswered).</summary>
+    /// <summary>Beside an acknowledged pain, the questions the knowledge holds nothing on.</summary>
+    public static readonly Variants YourQuestionToTheTeam = new(
+        ["As for your question, I'm checking that with the team and will get back to you."],
+        ["Ihre Frage kläre ich gerade mit dem Team und melde mich dazu."]);
+
+    public static readonly Variants YourQuestionsToTheTeam = new(
+        ["As for your questions, I'm checking those with the team and will get back to you."],
+        ["Ihre Fragen kläre ich gerade mit dem Team und melde mich dazu."]);
+
     public static readonly Variants OtherQuestionToTheTeam = new(
         ["As for your other question, I'm checking that with the team and will get back to you."],
         ["Ihre andere Frage kläre ich gerade mit dem Team und melde mich dazu."]);

@@ -304,6 +304,11 @@ public sealed class RulesReplyGenerator : IReplyGenerator
             case Intent.Purchase:
                 return (Pick(Openers[intent], voice, seed), Ask(IntentQuestions[intent]));
 
+            // An e-mail telling its pain and asking "Does your system integrate with ServiceTitan?" got the acknowledgement
+            // alone: what the knowledge holds nothing on is said to be checked with the team.
+            case Intent.Interest when AsksBesideThePain(request, lead) is var asked and > 0:
+                return (Pick(PainOpeners, voice, seed) + " " + Pick(asked == 1 ? YourQuestionToTheTeam : YourQuestionsToTheTeam, voice, seed), Ask(PainQuestions));
+
             // "we lose track of leads in spreadsheets": a pain is acknowledged, not met with "Great to hear!".
             case Intent.Interest when IntentRules.DescribesPain(lead):
                 return (Pick(PainOpeners, voice, seed), Ask(PainQuestions));
@@ -373,7 +378,7 @@ public sealed class RulesReplyGenerator : IReplyGenerator
             return true; // the materials promised, the product question beside them checked with the team
         }
 
-        if (intent is not (Intent.Question or Intent.Other or Intent.Interest) || (intent == Intent.Interest && !AsksBesideIntroducing(lead) && !AsksWithoutAQuestionMark(request, lead))
+        if (intent is not (Intent.Question or Intent.Other or Intent.Interest) || (intent == Intent.Interest && !AsksBesideIntroducing(lead) && !AsksWithoutAQuestionMark(request, lead) && AsksBesideThePain(request, lead) == 0)
             || request.Analysis.IsStronglyNegative || Answers())
         {
             return false;
@@ -452,6 +457,10 @@ public sealed class RulesReplyGenerator : IReplyGenerator
     /// <summary>Whether the reply proposes the next step for "what are the next steps?" (before a meeting is set).</summary>
     private static bool OffersTheNextStep(ReplyRequest request, LeadText lead) =>
         request.State < ConversationState.ClosingAttempt && IntentRules.AsksForTheNextStep(lead);
+
+    /// <summary>How many product questions a lead describing its pain asks beside it (0 when it describes none).</summary>
+    private static int AsksBesideThePain(ReplyRequest request, LeadText lead) =>
+        IntentRules.DescribesPain(lead) ? TurnKnowledge.ProductQuestionsIn(request.LeadText).Count : 0;
 
     /// <summary>A lead introducing its business and asking a direct question beside it: the question is not left unanswered.</summary>
     private static bool AsksBesideIntroducing(LeadText lead) =>
