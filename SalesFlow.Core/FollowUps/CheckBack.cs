@@ -137,9 +137,10 @@ public static partial class CheckBack
             return new DateOnly(today.Year + (today.Month >= 2 ? 1 : 0), 1, 7);
         }
 
-        if (MonthName().Match(text) is { Success: true } month)
+        // "maybe in the spring": the first day of its first month ("im Frühjahr" in December is March).
+        if ((MonthName().Match(text) is { Success: true } month ? MonthNumbers[month.Groups["m"].Value]
+            : Season().Match(text) is { Success: true } season ? SeasonStarts[season.Groups["s"].Value] : 0) is var number and > 0)
         {
-            var number = MonthNumbers[month.Groups["m"].Value];
             return new DateOnly(today.Year + (number <= today.Month ? 1 : 0), number, 1);
         }
 
@@ -218,6 +219,15 @@ public static partial class CheckBack
 
     [GeneratedRegex(@"\b(?:next month|following month|nächste[nm]? monat|naechste[nm]? monat|kommende[nm]? monat|anfang nächste[nm]? monat)\b")]
     private static partial Regex NextMonth();
+
+    [GeneratedRegex(@"\b(?:in|im|this|next|early|late)\s+(?:the\s+)?(?<s>spring|summer|autumn|fall|frühling|fruehling|frühjahr|fruehjahr|sommer|herbst)\b")]
+    private static partial Regex Season();
+
+    private static readonly Dictionary<string, int> SeasonStarts = new()
+    {
+        ["spring"] = 3, ["frühling"] = 3, ["fruehling"] = 3, ["frühjahr"] = 3, ["fruehjahr"] = 3,
+        ["summer"] = 6, ["sommer"] = 6, ["autumn"] = 9, ["fall"] = 9, ["herbst"] = 9,
+    };
 
     [GeneratedRegex(@"\b(?:next year|new year|nächste[sn]? jahr|naechste[sn]? jahr|neue[nm]? jahr|neujahr)\b")]
     private static partial Regex NextYear();

@@ -1093,6 +1093,8 @@ public sealed class RulesReplyGeneratorTests
     [InlineData("Aktuell haben wir keine Zeit dafür", "de", "Timing")]
     [InlineData("we're slammed currently", "en", "Timing")]
     [InlineData("we're not ready till Q2 probably", "en", "Timing")]
+    [InlineData("nah not rn", "en", "Timing")]
+    [InlineData("maybe in the spring", "en", "Timing")]
     [InlineData("Wir sind noch nicht so weit, vielleicht im nächsten Quartal", "de", "Timing")]
     [InlineData("Wir haben schon eine Lösung dafür", "de", "StatusQuo")]
     [InlineData("we're happy with our current provider", "en", "StatusQuo")]

@@ -43,6 +43,7 @@ public sealed class CheckBackTests
     [InlineData("next week")]
     [InlineData("in 2 weeks please")]
     [InlineData("Nächsten Monat")]
+    [InlineData("maybe in the spring")]
     public void ATimeNamedInAnswerToOurQuestionWhenToCheckBackIsACheckBack(string text)
     {
         Assert.True(CheckBack.IsRequested(text, "No problem, I know timing matters. " + CheckBack.QuestionFor(german: false)), text);
@@ -67,6 +68,8 @@ public sealed class CheckBackTests
     [InlineData("Melden Sie sich in einer Woche nochmal", 2026, 12, 16)]
     [InlineData("Schreiben Sie mir nach Weihnachten nochmal", 2027, 1, 7)]
     [InlineData("Please get back to me in March", 2027, 3, 1)]
+    [InlineData("Please get back to me in the spring", 2027, 3, 1)]
+    [InlineData("Melden Sie sich im Frühjahr nochmal", 2027, 3, 1)]
     [InlineData("text me later", 2026, 12, 14)] // three days on is a Saturday: the Monday after
     [InlineData("I'm on holiday till the 16th, ping me after?", 2026, 12, 17)] // the day after the lead is back
     [InlineData("Hi, I'm interested but I'm on holiday till the 20th, ping me after?", 2026, 12, 21)] // the 21st is the Monday after

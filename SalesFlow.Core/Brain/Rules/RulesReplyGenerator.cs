@@ -582,11 +582,11 @@ public sealed class RulesReplyGenerator : IReplyGenerator
             return ObjectionKind.StatusQuo;
         }
 
-        // "we're not ready till Q2 probably" was asked for its biggest concern.
+        // "we're not ready till Q2 probably" was asked for its biggest concern, "nah not rn" what would need to be true.
         if (Any("time", "busy", "later", "next year", "right now", "priority", "swamped", "slammed", "snowed under", "hectic", "bandwidth", "capacity",
-                "not ready", "next quarter", "next month", "few months", " q1", " q2", " q3", " q4",
+                "not ready", "next quarter", "next month", "few months", " q1", " q2", " q3", " q4", "not rn", "not yet", "spring", "summer", "autumn",
                 "zeit", "später", "nächstes jahr", "moment", "gerade", "stressig", "land unter", "ausgelastet", "kapazität",
-                "nicht so weit", "nicht bereit", "quartal", "nächsten monat", "paar monaten"))
+                "nicht so weit", "nicht bereit", "quartal", "nächsten monat", "paar monaten", "noch nicht", "frühjahr", "frühling", "sommer", "herbst"))
         {
             return ObjectionKind.Timing;
         }
