@@ -119,15 +119,20 @@ internal static partial class KnowledgeAnswer
 
     /// <summary>
     /// The sentence of <paramref name="answer"/> that shares most words with <paramref name="question"/> (the first on a
-    /// tie, the whole answer when none shares one): what a lead checking an answer it was just given asks about.
+    /// tie, the whole answer when none shares one): what a lead checking an answer it was just given asks about. A clause
+    /// after a semicolon counts as a sentence ("what about facebook messenger?" right after the channels answer was sent
+    /// all of it again; its "Instagram and Messenger are not connected yet" is the part about it).
     /// </summary>
     public static string SentenceAbout(string answer, string question)
     {
         var questionWords = TextTerms.Words(question).ToHashSet(StringComparer.Ordinal);
-        var sentences = SentenceBreak().Split(answer);
+        var sentences = SentenceBreak().Split(answer).SelectMany(sentence => sentence.Split("; ", StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToList();
         var shared = sentences.Select(sentence => TextTerms.Words(sentence).Distinct(StringComparer.Ordinal).Count(questionWords.Contains)).ToList();
-        return shared.Max() == 0 ? answer : sentences[shared.IndexOf(shared.Max())];
+        return shared.Max() == 0 ? answer : AsSentence(sentences[shared.IndexOf(shared.Max())]);
     }
+
+    private static string AsSentence(string clause) =>
+        string.Concat(char.ToUpperInvariant(clause[0]).ToString(), clause[1..], clause[^1] is '.' or '!' or '?' or '…' ? "" : ".");
 
     /// <summary>Between sentences: an end mark, space, a capital ("e.g. the" is no break).</summary>
     [GeneratedRegex(@"(?<=[.!?])\s+(?=\p{Lu})", RegexOptions.CultureInvariant)]

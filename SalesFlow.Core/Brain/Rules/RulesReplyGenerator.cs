@@ -233,12 +233,15 @@ public sealed class RulesReplyGenerator : IReplyGenerator
 
             var follow = intent == Intent.Pricing ? IntentQuestions[Intent.Pricing] : stateQuestions;
             var term = FollowUpQuestion.TermOf(request.LeadText);
-            var givenBefore = term is null && (request.History ?? []).Any(m => !m.FromLead && m.Text.Contains(answers[0][..Math.Min(answers[0].Length, 60)], StringComparison.Ordinal));
+            var shownBefore = (request.History ?? []).Any(m => !m.FromLead && m.Text.Contains(answers[0][..Math.Min(answers[0].Length, 60)], StringComparison.Ordinal));
+            var givenBefore = term is null && shownBefore;
             // An answer given before is said again by its sentence about the question, in words that hold whichever way the lead
             // put it: "so it cant answer the phone?" right after the channels answer said so, "Wo stehen die Server?" after the
             // privacy answer ("Yes, that's right" would confirm "so it can?" as well); "thats it? no monthly fee?" is confirmed.
             var said = Literal(
-                term is not null ? FollowUpQuestion.Echo(term) + string.Join(" ", answers)
+                // "what about facebook messenger?" right after the channels answer was sent all of it again: its sentence about it.
+                term is not null && shownBefore ? FollowUpQuestion.Echo(term) + KnowledgeAnswer.SentenceAbout(answers[0], request.LeadText)
+                : term is not null ? FollowUpQuestion.Echo(term) + string.Join(" ", answers)
                 : givenBefore && IntentRules.ChecksWhatWasSaid(lead) && !IntentRules.RestatesToCheck(lead) ? (voice.German ? "Ja, genau. " : "Yes, that's right. ") + string.Join(" ", answers)
                 : givenBefore && lead.QuestionMarks == 0 && FollowUpQuestion.ToolUsed(request.LeadText) is { } tool ? $"{(voice.German ? "Zu" : "As for")} {tool}: " + KnowledgeAnswer.SentenceAbout(answers[0], request.LeadText)
                 : givenBefore ? (voice.German ? "Nochmal kurz: " : "Just to be clear: ") + KnowledgeAnswer.SentenceAbout(answers[0], request.LeadText)
