@@ -567,6 +567,16 @@ internal static partial class IntentRules
 
     private static readonly PhraseRuleSet CustomersCalling = new(CustomersCallingPhrase);
 
+    /// <summary>The lead's customers writing after hours: "die kundinnen schreiben oft spät abends wegen terminen", "people text us at 11pm".</summary>
+    private static readonly PhraseRuleSet CustomersWritingLate = new(
+        "clients|customers|patients|guests|people|members|leads|kunden|kundinnen|mandanten|klienten|patienten|leute|mitglieder|interessenten"
+            + " & write|writes|text|texts|message|messages|email|dm|dms|schreiben|schreibt|melden|fragen|anfragen|nachrichten"
+            + " & late|at night|in the evening|evenings|on weekends|at weekends|over the weekend|after hours|after work|11pm|midnight|abends|nachts|spaet|am wochenende|nach feierabend|nach ladenschluss"
+            + " & !can we|can i|could we|koennen wir|kann ich|demo|call with you");
+
+    /// <summary>Whether the lead's customers write to it after hours (<see cref="CustomersWritingLate"/>): whether SalesFlow answers then is what it needs to hear.</summary>
+    public static bool DescribesCustomersWritingLate(LeadText lead) => CustomersWritingLate.IsMatch(lead.Words);
+
     /// <summary>Whether the lead's customers mostly call it (<see cref="CustomersCallingPhrase"/>): SalesFlow takes no calls, which it should hear.</summary>
     public static bool DescribesCustomersCalling(LeadText lead) => CustomersCalling.IsMatch(lead.Words);
 
