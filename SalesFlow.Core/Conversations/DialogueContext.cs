@@ -25,6 +25,8 @@ public enum PendingPrompt
     SupportDetails,
     /// <summary>"Which e-mail address should they go to?": a yes or thanks has not given one yet.</summary>
     AddressRequest,
+    /// <summary>"Send me the code from it here": a thanks has not sent it yet.</summary>
+    CodeRequest,
 }
 
 /// <summary>A lead's message of a few words that only makes sense against the last prompt.</summary>
@@ -100,6 +102,11 @@ public static class DialogueContext
         if (SlotText.IsOffer(lastOutbound))
         {
             return PendingPrompt.SlotOffer;
+        }
+
+        if (Leads.EmailTexts.AsksForTheCode(lastOutbound))
+        {
+            return PendingPrompt.CodeRequest;
         }
 
         if (!lastOutbound.Contains('?', StringComparison.Ordinal))
@@ -199,6 +206,10 @@ public static class DialogueContext
             (ShortAnswer.Yes or ShortAnswer.Acknowledged, PendingPrompt.AddressRequest) => new(null, german
                 ? $"Gern{you}! {OpenQuestionOf(lastOutbound)}"
                 : $"You're welcome{you}! {OpenQuestionOf(lastOutbound)}"),
+            // "thanks!" after "Send me the code from it here" was offered the pricing or a call, after the lead had said it buys.
+            (ShortAnswer.Yes or ShortAnswer.Acknowledged, PendingPrompt.CodeRequest) => new(null, german
+                ? $"Gern{you}! Senden Sie mir einfach den Code aus der E-Mail hier, sobald Sie ihn haben."
+                : $"You're welcome{you}! Just send me the code from the e-mail here when you have it."),
             (ShortAnswer.Yes, PendingPrompt.MeetingOffer) => new(Intent.Meeting, null),
             // A yes to "Shall I put together the exact pricing?" was asked the same question again: prices come from people.
             (ShortAnswer.Yes, PendingPrompt.PricingOffer) => new(Intent.Pricing, german

@@ -225,7 +225,7 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
 
     private static string? FallbackQuestion(LeadText lead, string clientName, string? language) =>
         IntentRules.AsksIfItBooks(lead) ? (language == "de" ? "Kann es Termine buchen? Kalender" : "Can it book appointments? Calendar")
-        : IntentRules.AsksAboutTheBusiness(lead) && !IntentRules.AsksWhatHappensIf(lead) && !string.IsNullOrWhiteSpace(clientName) ? (language == "de" ? $"Was macht {clientName.Trim()}?" : $"What does {clientName.Trim()} do?")
+        : IntentRules.AsksAboutTheBusiness(lead) && !IntentRules.AsksWhatHappensIf(lead) && !IntentRules.AsksWhatWeNeed(lead) && !string.IsNullOrWhiteSpace(clientName) ? (language == "de" ? $"Was macht {clientName.Trim()}?" : $"What does {clientName.Trim()} do?")
         : IntentRules.SaysItIsNotTechnical(lead) ? (language == "de" ? "Brauchen wir einen Entwickler oder Programmierer?" : "Do we need a developer or programmer?")
         : IntentRules.WorriesAboutTheEffort(lead) ? (language == "de" ? "Wie viel Aufwand ist die Einrichtung?" : "How much effort is it to set up?")
         : IntentRules.DescribesCustomersCalling(lead) ? (language == "de" ? "Kann es Anrufe annehmen? Telefonanrufe" : "Can it take phone calls? Phone or voice calls")
@@ -376,7 +376,7 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
     private static partial Regex ClauseBreak();
 
     /// <summary>A clause that asks, written without a question mark: "what about whatsapp then", "wie lange dauert das".</summary>
-    [GeneratedRegex(@"^(?:(?:and|so|ok|okay|und|also|ok und)\s+)?(?:what|how|where|when|which|who|why|does|do|can|could|will|would|wie|was|wo|wann|welche[rsnm]?|wer|warum|gibt es|kann|können|koennen|funktioniert)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?:(?:and|so|ok|okay|und|also|ok und)\s+)?(?:what|whats|wat|how|hows|where|wheres|when|which|who|whos|why|does|do|can|could|will|would|wie|was|wo|wann|welche[rsnm]?|wer|warum|gibt es|kann|können|koennen|funktioniert)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex QuestionOpening();
 
     /// <summary>A question asked as a wish to know: "möchten wissen, ob …", "I'd like to know whether …", "wondering how …".</summary>

@@ -36,6 +36,10 @@ public static class EmailTexts
             : $"Thanks{you}! I've sent a short confirmation to {address}. Send me the code from it here (or open its link) and we'll use that address.");
     }
 
+    /// <summary>Whether a text of ours asks for the code of an address confirmation just sent (either language).</summary>
+    public static bool AsksForTheCode(string text) =>
+        text.Contains("Send me the code from it here", StringComparison.Ordinal) || text.Contains("den Code daraus hier zurück", StringComparison.Ordinal);
+
     private static bool IsEssentially(string text, string address)
     {
         var rest = text.Replace(address, " ", StringComparison.OrdinalIgnoreCase);

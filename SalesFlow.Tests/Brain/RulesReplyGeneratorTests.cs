@@ -423,6 +423,18 @@ public sealed class RulesReplyGeneratorTests
         Assert.False(RulesReplyGenerator.LeavesTheQuestionToTheTeam(request));
     }
 
+    /// <summary>"we want to go ahead" then "what do you need from me" was told what SalesFlow does.</summary>
+    [Theory]
+    [InlineData("en", "what do you need from me", "Which e-mail address should it go to?")]
+    [InlineData("de", "Was brauchen Sie von uns?", "An welche E-Mail-Adresse darf es gehen?")]
+    public void AskingWhatWeNeedAfterABuyingSignalIsToldTheNextStep(string language, string text, string next)
+    {
+        var request = Request(ConversationState.ClosingAttempt, Intent.Question, language, "Sam", ChannelKind.WhatsApp, 2, text, "Acme");
+
+        Assert.EndsWith(next, RulesReplyGenerator.Generate(request), StringComparison.Ordinal);
+        Assert.False(RulesReplyGenerator.LeavesTheQuestionToTheTeam(request));
+    }
+
     /// <summary>An e-mail telling its pain and asking two things the knowledge holds nothing on got the acknowledgement alone.</summary>
     [Fact]
     public void QuestionsBesideAPainAreSaidToBeCheckedWithTheTeam()

@@ -116,6 +116,18 @@ public sealed class DialogueContextTests
         Assert.Equal("Entschuldigung, da war ich wohl unklar. Wobei kann ich Ihnen helfen?", DialogueContext.Interpret("Danke für die Info.", "??", true, null)!.FixedReply);
     }
 
+    /// <summary>"thanks!" after the address confirmation was sent was offered the pricing or a call, after the lead had said it buys.</summary>
+    [Theory]
+    [InlineData("Thanks, Sam! I've sent a short confirmation to sam@example.com. Send me the code from it here (or open its link) and we'll use that address.", "thanks!", false, "You're welcome, Sam! Just send me the code from the e-mail here when you have it.")]
+    [InlineData("Danke, Sam! Ich habe Ihnen eine kurze Bestätigung an sam@example.com geschickt. Senden Sie mir den Code daraus hier zurück (oder öffnen Sie den Link darin), dann nutzen wir diese Adresse.", "danke", true, "Gern, Sam! Senden Sie mir einfach den Code aus der E-Mail hier, sobald Sie ihn haben.")]
+    public void Thanks_when_a_confirmation_code_was_asked_for_asks_for_it_again(string lastOutbound, string text, bool german, string expected)
+    {
+        var reading = DialogueContext.Interpret(lastOutbound, text, german, "Sam")!;
+
+        Assert.Equal(PendingPrompt.CodeRequest, DialogueContext.PromptOf(lastOutbound));
+        Assert.Equal(expected, reading.FixedReply);
+    }
+
     [Fact]
     public void Thanks_when_an_address_was_asked_for_asks_for_it_again()
     {

@@ -153,12 +153,15 @@ public sealed class TurnKnowledgeTests
         Assert.Empty(found.Unanswered);
     }
 
-    [Fact]
-    public async Task AQuestionThatIsNotAboutTheBusinessIsNotAskedWhatItDoes()
+    /// <summary>"what do you need from me", after "we want to go ahead", was told what SalesFlow does.</summary>
+    [Theory]
+    [InlineData("do your solar panels come with a warranty?")]
+    [InlineData("what do you need from me")]
+    public async Task AQuestionThatIsNotAboutTheBusinessIsNotAskedWhatItDoes(string text)
     {
         var retriever = FindingNothing();
 
-        var passages = (await Over(retriever).ForAsync("acme", "Acme", "do your solar panels come with a warranty?", "en", TurnKnowledge.NoEarlierText, default)).Passages;
+        var passages = (await Over(retriever).ForAsync("acme", "Acme", text, "en", TurnKnowledge.NoEarlierText, default)).Passages;
 
         Assert.Empty(passages);
         retriever.Verify(r => r.RetrieveAsync("acme", "What does Acme do?", It.IsAny<int>(), It.IsAny<CancellationToken>()), Times.Never);

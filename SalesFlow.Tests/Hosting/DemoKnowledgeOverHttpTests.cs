@@ -181,6 +181,7 @@ public sealed class DemoKnowledgeOverHttpTests : IAsyncLifetime
     [InlineData("+4915112345715", "Kann es Termine buchen?", "wir nutzen aber Outlook", "Outlook? Es bietet echte freie Zeiten")]
     [InlineData("+447400123536", "what channels do you support?", "so it cant answer the phone?", "Just to be clear: Instagram and Messenger are not connected yet, and it does not take phone calls.")]
     [InlineData("+447400123541", "Hi, quick one - does it work on iMessage?", "what about facebook messenger?", "Facebook messenger? Instagram and Messenger are not connected yet")]
+    [InlineData("+447400123545", "wat does it cost per mnth", "thats cheap lol. whats the catch", "Just to be clear: SalesFlow is open source")]
     [InlineData("+4915112345722", "Was kostet das?", "also ist es kostenlos?", "Nochmal kurz: SalesFlow ist Open Source")]
     [InlineData("+4915112345733", "Und wie ist das mit der DSGVO?", "Wo stehen die Server?", "Nochmal kurz: SalesFlow läuft in Ihrem eigenen Azure-Abonnement")]
     [InlineData("+4915112345734", "Und wie ist das mit der DSGVO?", "Was passiert wenn das System eine Frage nicht beantworten kann?", "Es rät nicht")]

@@ -1268,6 +1268,18 @@ internal static partial class IntentRules
         "how fast|how quickly|how soon & start|get started|go live|up and running",
         "wie schnell|wie bald|ab wann & starten|anfangen|loslegen|live");
 
+    /// <summary>
+    /// "what do you need from me", "Was brauchen Sie von uns?": what the lead has to give. After a buying signal it asks for
+    /// the next step ("we want to go ahead" then "what do you need from me" was told what SalesFlow does). A question, not an
+    /// order (as "what are the next steps?", run 41): the reply leads on.
+    /// </summary>
+    private static readonly PhraseRuleSet WhatWeNeed = new(
+        "what do you need from me|what do you need from us|what do you need from my side|what do you need from our side|what do i need to send|what do we need to send|what info do you need|what information do you need",
+        "was brauchen sie von mir|was brauchen sie von uns|was braucht ihr von mir|was braucht ihr von uns|was brauchst du von mir|welche infos brauchen sie|welche informationen brauchen sie|was muss ich ihnen schicken");
+
+    /// <summary>Whether the lead asks what it has to give (<see cref="WhatWeNeed"/>).</summary>
+    public static bool AsksWhatWeNeed(LeadText lead) => WhatWeNeed.IsMatch(lead.Words);
+
     /// <summary>Whether the lead asks how to begin (<see cref="HowToStart"/>) without naming a fault in the product.</summary>
     public static bool AsksHowToStart(LeadText lead) => HowToStart.IsMatch(lead.Words) && !ReportsAFault(lead);
 

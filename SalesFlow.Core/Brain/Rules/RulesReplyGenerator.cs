@@ -203,6 +203,13 @@ public sealed class RulesReplyGenerator : IReplyGenerator
             return (Pick(NextStepOpeners, voice, seed), Pick(NextStepOffer, voice, seed));
         }
 
+        // "we want to go ahead" then "what do you need from me" was told what SalesFlow does: after a buying signal it asks
+        // for the next step.
+        if (intent is Intent.Question or Intent.Other && AsksWhatWeNeedToGoAhead(request, lead))
+        {
+            return (Pick(StartOpeners, voice, seed), email || KnowsAnEmailAddress(request) ? Ask(stateQuestions) : Pick(StartNextStep, voice, seed));
+        }
+
         if (AsksTheCostOfCustomWork(intent, lead))
         {
             return (Pick(Openers[Intent.Question], voice, seed), Ask(stateQuestions));
@@ -390,7 +397,7 @@ public sealed class RulesReplyGenerator : IReplyGenerator
         return (intent == Intent.Question || (IntentRules.AsksAnOpenQuestion(lead) && !IntentRules.StatesTightBudget(lead)))
             && !IntentRules.AsksWhoWeAre(lead) && !ChecksItReachedUs(lead) && !AsksForSomeoneElse(request, lead) && !IntentRules.AnnouncesAQuestion(lead) && !IntentRules.AsksAboutTheLanguage(lead)
             && !IntentRules.AsksForAnotherLanguage(lead) && !IntentRules.AsksForMaterials(lead) && !OffersTheNextStep(request, lead)
-            && !IntentRules.IsNoEnquiry(lead) && !IntentRules.AsksSomethingOffTopic(lead);
+            && !IntentRules.IsNoEnquiry(lead) && !IntentRules.AsksSomethingOffTopic(lead) && !AsksWhatWeNeedToGoAhead(request, lead);
     }
 
     /// <summary>
@@ -460,6 +467,10 @@ public sealed class RulesReplyGenerator : IReplyGenerator
     /// <summary>Whether the reply proposes the next step for "what are the next steps?" (before a meeting is set).</summary>
     private static bool OffersTheNextStep(ReplyRequest request, LeadText lead) =>
         request.State < ConversationState.ClosingAttempt && IntentRules.AsksForTheNextStep(lead);
+
+    /// <summary>"what do you need from me" after a buying signal (closing, not yet bought): it asks for the next step.</summary>
+    private static bool AsksWhatWeNeedToGoAhead(ReplyRequest request, LeadText lead) =>
+        request.State == ConversationState.ClosingAttempt && IntentRules.AsksWhatWeNeed(lead);
 
     /// <summary>How many product questions a lead describing its pain asks beside it (0 when it describes none).</summary>
     private static int AsksBesideThePain(ReplyRequest request, LeadText lead) =>
