@@ -28,16 +28,26 @@ public sealed class InlineTurns(IntakeService intake, ConversationEngine engine,
     public async Task<LeadTurn> ContinueAsync(Client client, Conversation conversation, Lead lead, string text, string idempotencyKey, ReplyTokenSink? onToken, CancellationToken ct)
     {
         var from = conversation.LastChannel == ChannelKind.Email ? lead.Email ?? lead.Phone : lead.Phone ?? lead.Email;
-        var inbound = new InboundMessage(conversation.LastChannel, idempotencyKey, from!, null, null, text, "text", DateTimeOffset.UtcNow);
+        var inbound = AsWritten(new InboundMessage(conversation.LastChannel, idempotencyKey, from!, null, null, text, "text", DateTimeOffset.UtcNow));
         var turn = await AnswerAsync(client, inbound, onToken, ct);
-        return turn.Analysis is null ? turn with { Analysis = reader.Read(text) } : turn;
+        return turn.Analysis is null ? turn with { Analysis = reader.Read(inbound.Text) } : turn;
     }
+
+    /// <summary>
+    /// An e-mail's new text, as the inbound parse keeps it (<see cref="Channels.Parsing.EmailReplyText.StripQuoted"/>): a reply
+    /// pasted with its quoted history asked the quote's "Wie viele Personen … würden es nutzen?" too, and was told the team
+    /// would check that "other question". A message that is all quote stays as it is.
+    /// </summary>
+    private static InboundMessage AsWritten(InboundMessage inbound) =>
+        inbound.Channel == ChannelKind.Email && Channels.Parsing.EmailReplyText.StripQuoted(inbound.Text) is { Length: > 0 } written
+            ? inbound with { Text = written }
+            : inbound;
 
     /// <summary>Stores the message and runs the turn inline.</summary>
     /// <param name="onToken">Gets the reply's tokens; when the turn was answered elsewhere, the stored reply word by word.</param>
     public async Task<LeadTurn> AnswerAsync(Client client, InboundMessage inbound, ReplyTokenSink? onToken, CancellationToken ct)
     {
-        var accepted = await intake.AcceptAsync(client, inbound, ct);
+        var accepted = await intake.AcceptAsync(client, AsWritten(inbound), ct);
         var before = await conversations.GetAsync(client.Id, accepted.ConversationId, ct);
         var streamed = false;
         ReplyTokenSink? sink = onToken is null ? null : async (token, c) =>

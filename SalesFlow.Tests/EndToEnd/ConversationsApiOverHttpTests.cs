@@ -48,6 +48,23 @@ public sealed class ConversationsApiOverHttpTests(AppFixture fixture)
         Assert.Matches("(?i)\\b(Sie|Ihnen|Ihr|gerne|Danke)\\b", start.Str("reply"));
     }
 
+    /// <summary>An e-mail reply pasted with its quoted history was read with the quote's question, and told the team would check that "other question".</summary>
+    [Fact]
+    public async Task AnEmailsQuotedHistoryIsNotPartOfTheLeadsMessage()
+    {
+        var address = $"quote-{Guid.NewGuid():N}@example.com";
+        var start = await App.Http.PostJsonAsync("/api/conversations", new { channel = "email", from = address, message = "Hallo, was kostet das für ein Büro mit 5 Leuten?" });
+
+        await App.Http.PostJsonAsync($"/api/conversations/{start.Str("conversationId")}/messages", new
+        {
+            message = "Danke. Gibt es eine Mindestlaufzeit?\n\nAm 06.12.2026 um 16:45 schrieb Acme <demo@example.com>:\n> Wie viele Personen in Ihrem Team würden es nutzen?",
+        });
+
+        var conversation = await App.Http.GetJsonAsync($"/api/conversations/{start.Str("conversationId")}");
+        var inbound = conversation.GetProperty("messages").EnumerateArray().Where(m => m.Str("direction") == "inbound").Select(m => m.Str("text")).ToList();
+        Assert.Equal("Danke. Gibt es eine Mindestlaufzeit?", inbound[^1]);
+    }
+
     [Fact]
     public async Task AnEmailAddressGivenInChatLinksTheEmailChannelOnceTheConfirmationCodeComesBack()
     {
