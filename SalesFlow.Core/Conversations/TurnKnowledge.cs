@@ -81,7 +81,7 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
             {
                 var query = FactsSourceQuestion(question, language) ?? question;
                 var passages = (await knowledge.RetrieveAsync(clientId, query, Passages, ct)).Passages;
-                foreach (var variant in new[] { WithoutScope(query), AfterPreamble(query), AfterClause(query) }.OfType<string>())
+                foreach (var variant in new[] { WithoutScope(query), AfterPreamble(query), AfterClause(query), SoughtThing(query) }.OfType<string>())
                 {
                     passages = [.. passages, .. (await knowledge.RetrieveAsync(clientId, variant, Passages, ct)).Passages];
                 }
@@ -367,6 +367,23 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
         var comma = question.LastIndexOf(", ", StringComparison.Ordinal);
         return comma > 0 && question[(comma + 2)..].Trim() is { } rest && QuestionOpening().IsMatch(rest) && TextTerms.Words(rest).Count > 0 ? rest : null;
     }
+
+    /// <summary>
+    /// What the lead says it looks for, without what it is for ("im looking for a crm for my cleaning business": the cleaning
+    /// business's words left the CRM answer under the threshold). Searched beside the whole message; null when it names none.
+    /// </summary>
+    internal static string? SoughtThing(string text) =>
+        Sought().Match(text) is { Success: true } match && TextTerms.Words(match.Groups["thing"].Value, stem: false) is { Count: > 0 } words && !words.All(GenericThings.Contains)
+            ? match.Groups["thing"].Value.Trim()
+            : null;
+
+    /// <summary>What any product is ("wir suchen eine Software für unsere WhatsApp-Anfragen" found the calendar answer's "booking software").</summary>
+    private static readonly HashSet<string> GenericThings = new(
+        ["software", "tool", "tools", "solution", "solutions", "system", "systems", "app", "apps", "platform", "service", "services", "way", "option", "options", "provider", "programm", "losung", "losungen", "anbieter", "moglichkeit", "plattform", "dienst"],
+        StringComparer.Ordinal);
+
+    [GeneratedRegex(@"\b(?:looking for|searching for|in the market for|shopping around for|wir suchen|ich suche|suchen nach|sind auf der suche nach|bin auf der suche nach)\s+(?:a|an|some|a\s+good|a\s+new|eine[nm]?|ein|nach|einer?)?\s*(?<thing>\p{L}[\p{L}\d-]*(?:\s+(?!(?:for|to|that|which|so|and|because|für|fuer|um|damit|die|der|das|und|weil)\b)\p{L}[\p{L}\d-]*){0,2})", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex Sought();
 
     /// <summary>"for 3 locations", "with 12 agents", "for a team of five", "bei 5 Leuten", "für drei Standorte", "mit ca. 20 Mitarbeitern".</summary>
     [GeneratedRegex(@"\s*\b(?:for|with|across|bei|für|fuer|mit)\s+(?:a\s+team\s+of\s+|a\s+company\s+of\s+|teams\s+of\s+|einem\s+team\s+von\s+|about\s+|around\s+|roughly\s+|up\s+to\s+|like\s+|our\s+|all\s+|ca\.?\s+|etwa\s+|rund\s+|so\s+|unseren?\s+|allen\s+)?(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|fifty|hundred|a\s+few|several|multiple|zwei|drei|vier|fünf|fuenf|sechs|sieben|acht|neun|zehn|elf|zwölf|zwoelf|fünfzehn|zwanzig|dreißig|fünfzig|hundert|mehrere[nm]?|ein\s+paar)\b(?:\s+\p{L}+)?", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]

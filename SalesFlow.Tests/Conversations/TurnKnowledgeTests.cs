@@ -294,6 +294,15 @@ public sealed class TurnKnowledgeTests
     }
 
     [Theory]
+    [InlineData("hello, im looking for a crm for my cleaning business", "crm")]
+    [InlineData("Wir suchen eine Software für unsere Anfragen", null)]
+    [InlineData("we're looking for a booking system", "booking system")]
+    [InlineData("looking for something to answer whatsapp enquiries", null)]
+    [InlineData("we're a small bakery", null)]
+    public void WhatTheLeadLooksForIsSearchedToo(string text, string? thing) =>
+        Assert.Equal(thing, TurnKnowledge.SoughtThing(text));
+
+    [Theory]
     [InlineData("we're a small bakery, do you work with food businesses?", "do you work with food businesses?")]
     [InlineData("We run 3 coffee shops, could you help with catering orders?", "could you help with catering orders?")]
     [InlineData("ok, thanks", null)]
