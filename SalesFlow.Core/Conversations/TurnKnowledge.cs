@@ -129,7 +129,8 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
             // "hey whats this about", "ok so how does it actually work": a question about the business that names nothing
             // the knowledge holds is asked what the business does (its FAQ names it); "i'm not techy at all tho" asks
             // whether it takes a developer, "too much hassle for us" how much effort the set-up is, "most customers call us"
-            // whether it takes calls, "members ask about classes on insta all day" whether it covers Instagram, "die kundinnen
+            // whether it takes calls, "funktioniert das auch für Fitnessstudios?" whether it suits that business, "members ask
+            // about classes on insta all day" whether it covers Instagram, "die kundinnen
             // schreiben oft spät abends" whether it answers at night, "kann der bot auch fahrstunden buchen?" whether it books
             // appointments.
             foreach (var fallback in found.Count == 0 ? FallbackQuestions(LeadText.Parse(leadText), clientName, language) : [])
@@ -228,6 +229,7 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
         : IntentRules.AsksAboutTheBusiness(lead) && !IntentRules.AsksWhatHappensIf(lead) && !IntentRules.AsksWhatWeNeed(lead) && !string.IsNullOrWhiteSpace(clientName) ? (language == "de" ? $"Was macht {clientName.Trim()}?" : $"What does {clientName.Trim()} do?")
         : IntentRules.SaysItIsNotTechnical(lead) ? (language == "de" ? "Brauchen wir einen Entwickler oder Programmierer?" : "Do we need a developer or programmer?")
         : IntentRules.WorriesAboutTheEffort(lead) ? (language == "de" ? "Wie viel Aufwand ist die Einrichtung?" : "How much effort is it to set up?")
+        : IntentRules.AsksIfItSuitsABusiness(lead) ? (language == "de" ? "Passt das für unsere Branche? Für welche Unternehmen?" : "Is it suitable for our industry? Which businesses is it for?")
         : IntentRules.DescribesCustomersCalling(lead) ? (language == "de" ? "Kann es Anrufe annehmen? Telefonanrufe" : "Can it take phone calls? Phone or voice calls")
         : IntentRules.DescribesCustomersWritingLate(lead) ? (language == "de" ? "Antwortet es auch nachts und am Wochenende?" : "Does it answer at night and on weekends?")
         : IntentRules.ChannelItsCustomersWriteOn(lead) is { } channel ? (language == "de" ? $"Geht das mit {channel}? Kanäle" : $"Does it work with {channel}? Channels")

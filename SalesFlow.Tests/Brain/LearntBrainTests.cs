@@ -477,6 +477,7 @@ public sealed class LearntBrainTests
     [InlineData("Ich warte immer noch auf eine Antwort, niemand hat sich gemeldet", Intent.Support)]
     [InlineData("Hallo, ich habe gestern schon angefragt und keine Antwort bekommen", Intent.Support)]
     [InlineData("hi, I messaged last week and never heard back", Intent.Support)]
+    [InlineData("Danke, ich muss das mit meinem Geschäftspartner besprechen", Intent.Objection)]
     [InlineData("Hi there! We are a digital marketing agency offering SEO and link building services. Would you be interested in growing your traffic?", Intent.Other)]
     [InlineData("hi are you guys hiring? I'm a sales rep with 5 years experience", Intent.Other)]
     [InlineData("Guten Tag, suchen Sie Mitarbeiter im Vertrieb? Ich würde mich gerne bewerben", Intent.Other)]

@@ -774,6 +774,16 @@ public sealed class RulesReplyGeneratorTests
         Assert.DoesNotContain("thre…", cut);
     }
 
+    /// <summary>The industries answer was cut in mid-clause in a chat ("… und folgt Ihren…"), past a colon that ends a statement.</summary>
+    [Fact]
+    public void FitToLengthCutsAtAClausesEndInItsSecondHalfBeforeAWord()
+    {
+        const string text = "Any business whose leads write in can use it, from clinics and salons to trades and shops: it answers from your own FAQs and documents and follows your rules.";
+
+        Assert.Equal("Any business whose leads write in can use it, from clinics and salons to trades and shops.", ReplyText.FitToLength(text, 120));
+        Assert.EndsWith("…", ReplyText.FitToLength(text, 60), StringComparison.Ordinal); // its colon lies past the room
+    }
+
     [Fact]
     public async Task OptOutConfirmsAndAsksNothing()
     {

@@ -92,6 +92,8 @@ public sealed class DemoKnowledgeOverHttpTests : IAsyncLifetime
     [InlineData("+4915112345740", "Wie wird sichergestellt, dass keine medizinischen Ratschläge gegeben werden?", "Compliance-Filter")]
     [InlineData("+447400123544", "how do you make sure it doesn't give medical advice?", "compliance filter")]
     [InlineData("+447400123546", "hello, im looking for a crm for my cleaning business", "SalesFlow keeps HubSpot in sync")]
+    [InlineData("+4915112345741", "Hallo! Kurze Frage: funktioniert das auch für Fitnessstudios?", "Jedes Unternehmen, dessen Interessenten schreiben")]
+    [InlineData("+447400123547", "would this work for a dog groomer?", "Any business whose leads write in")]
     [InlineData("+4915112345712", "Hallo! Kann man das auch für einen Friseursalon nutzen?", "Jedes Unternehmen, dessen Interessenten schreiben")]
     [InlineData("+4915112345713", "Gibt es eine App dafür?", "Web-Konsole im Browser")]
     [InlineData("+4915112345714", "Brauche ich dafür einen eigenen Server?", "Sie betreiben es selbst")]

@@ -290,10 +290,11 @@ internal static partial class IntentRules
         "discuss & internally|team|boss|manager|partner*|colleagues|cofounder", "discuss it first|discuss this first", "run it by|run this by",
         "check with|talk to|speak to|speak with|talk with & my|our & team|boss|manager|partner*|colleagues|cofounder|wife|husband",
         "think about it|think it over|sleep on it|mull it over",
-        "besprech*|abstimm*|abklaer*|klaer* & intern|team|chef*|kolleg*|partner*|geschaeftsfuehr*",
+        // "ich muss das mit meinem Geschäftspartner besprechen" was cheered at (its partner inside a compound).
+        "besprech*|abstimm*|abklaer*|klaer* & intern|team|chef*|kolleg*|*partner*|geschaeftsfuehr*",
         "intern & besprech*|abstimm*|klaer*|entscheid*", "drueber schlafen|darueber schlafen", "ueberleg* & noch|erst|mal|kurz",
         // "klingt interessant, aber ich muss erst mit meinem Chef sprechen" was cheered at and asked for the team size.
-        "sprechen|reden|absprechen|rede|spreche & chef*|chefin|geschaeftsfuehr*|partner*|team|kolleg*|vorgesetzt*|inhaber* & erst|noch|zuerst|vorher|muss|muessen",
+        "sprechen|reden|absprechen|rede|spreche & chef*|chefin|geschaeftsfuehr*|*partner*|team|kolleg*|vorgesetzt*|inhaber* & erst|noch|zuerst|vorher|muss|muessen",
         // "Okay, klingt spannend. Ich überleg's mir." was cheered at.
         "ueberlege es|ueberleg es|ueberlegen es|ueberlege mir|ueberlegen uns|ueberlege ich mir|ueberlegen wir uns");
 
@@ -566,6 +567,15 @@ internal static partial class IntentRules
         + " & !can we|can i|could we|could i|id like|i would like|we would like|want to|lets|koennen wir|kann ich|moechte|moechten|wuerde gern|wuerden gern|demo|call with you|call me|ruf mich|rufen sie mich";
 
     private static readonly PhraseRuleSet CustomersCalling = new(CustomersCallingPhrase);
+
+    /// <summary>
+    /// Whether the lead asks if it suits a kind of business: "funktioniert das auch für Fitnessstudios?" (no German stemming
+    /// meets the industries answer's "Studio"), "would this work for a dog groomer?".
+    /// </summary>
+    public static bool AsksIfItSuitsABusiness(LeadText lead) => lead.QuestionMarks > 0 && SuitsABusiness().IsMatch(lead.Original);
+
+    [GeneratedRegex(@"\b(?:work|works|suitable|useful|good|geht|funktioniert|klappt|passt|geeignet|nutzbar|sinnvoll)\s+(?:(?:das|es|it|this|that)\s+)?(?:(?:auch|also|too|even)\s+)?(?:for|für|fuer)\s+(?:(?:a|an|my|our|ein|eine|einen|mein\w*|unser\w*)\s+)?(?:small\s+|kleine[nsr]?\s+)?\p{L}{3,}", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex SuitsABusiness();
 
     /// <summary>The lead's customers writing after hours: "die kundinnen schreiben oft spät abends wegen terminen", "people text us at 11pm".</summary>
     private static readonly PhraseRuleSet CustomersWritingLate = new(

@@ -45,6 +45,22 @@ public static class ReplyText
             return text[..sentenceEnd].TrimEnd();
         }
 
+        // Else at a clause's end (";" or ":") in its second half, as a full stop: "…Shop und Immobilien: Es antwortet aus
+        // Ihren eigenen FAQs und … folgt Ihren…" was cut in mid-clause.
+        var clauseEnd = -1;
+        for (var i = max / 2; i < max - 1; i++)
+        {
+            if (text[i] is ';' or ':' && char.IsWhiteSpace(text[i + 1]))
+            {
+                clauseEnd = i;
+            }
+        }
+
+        if (clauseEnd > 0)
+        {
+            return text[..clauseEnd].TrimEnd() + ".";
+        }
+
         var space = text.LastIndexOf(' ', max - 2);
         var head = space > 0 ? text[..space] : text[..(max - 1)];
         return head.TrimEnd(',', ';', ':', '-', '–', ' ') + "…";
