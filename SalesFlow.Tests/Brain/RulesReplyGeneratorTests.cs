@@ -423,6 +423,21 @@ public sealed class RulesReplyGeneratorTests
         Assert.False(RulesReplyGenerator.LeavesTheQuestionToTheTeam(request));
     }
 
+    /// <summary>"mostly get leads off checkatrade and facebook", a question to the model at 0.50, was told the team would check.</summary>
+    [Theory]
+    [InlineData("mostly get leads off checkatrade and facebook", 0.5, false)]
+    [InlineData("tell me about the pricing", 0.5, true)]
+    [InlineData("mostly get leads off checkatrade and facebook", 0.8, true)]
+    public void AStatementTheModelWasUnsureWasAQuestionIsNotLeftToTheTeam(string text, double confidence, bool toTheTeam)
+    {
+        var request = Request(ConversationState.InterestQualification, Intent.Question, "en", "Dan", ChannelKind.WhatsApp, 2, text, "Acme") with
+        {
+            Analysis = new MessageAnalysis("en", Intent.Question, Sentiment.Neutral, 0, confidence),
+        };
+
+        Assert.Equal(toTheTeam, RulesReplyGenerator.LeavesTheQuestionToTheTeam(request));
+    }
+
     /// <summary>"we want to go ahead" then "what do you need from me" was told what SalesFlow does.</summary>
     [Theory]
     [InlineData("en", "what do you need from me", "Which e-mail address should it go to?")]

@@ -1367,6 +1367,19 @@ internal static partial class IntentRules
         return last.Count >= 3 && QuestionStarters.Contains(last[0]);
     }
 
+    /// <summary>
+    /// Whether the message has a question's form or a request's (a question mark, a question word or "tell me" first, "I
+    /// wonder", a last sentence that asks): "mostly get leads off checkatrade and facebook", read as a question by the
+    /// model at 0.50, has neither.
+    /// </summary>
+    public static bool HasQuestionForm(LeadText lead) =>
+        lead.Words.Count == 0 || lead.QuestionMarks > 0 || QuestionStarters.Contains(lead.Words[0]) || RequestOpeners.Contains(lead.Words[0])
+        || Wondering.IsMatch(lead.Words) || EndsWithAQuestion(lead);
+
+    private static readonly HashSet<string> RequestOpeners = new(
+        ["tell", "explain", "show", "send", "give", "describe", "please", "pls", "plz", "erklaer", "erklaeren", "erzaehl", "erzaehlen", "zeig", "zeigen", "sag", "sagen", "schick", "schicken", "bitte"],
+        StringComparer.Ordinal);
+
     public static (Intent Intent, double Confidence) Classify(LeadText lead)
     {
         var words = lead.Words;

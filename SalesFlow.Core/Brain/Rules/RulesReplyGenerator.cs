@@ -507,14 +507,19 @@ public sealed class RulesReplyGenerator : IReplyGenerator
     /// The intent the reply answers: a greeting that asks a question of its own is answered as the question ("hello, do
     /// you guys do websites?", read as a greeting, was greeted back and its question ignored); a pain told without asking
     /// anything is met as one ("we get tons of DMs asking about botox pricing … my front desk cant keep up", read as a
-    /// question about prices, was told the team would check).
+    /// question about prices, was told the team would check), and so is a statement the model was unsure was a question.
     /// </summary>
     private static Intent ReplyIntent(ReplyRequest request, LeadText lead) => request.Analysis.Intent switch
     {
         Intent.Greeting when lead.QuestionMarks > 0 && IntentRules.AsksAnOpenQuestion(lead) => Intent.Question,
         Intent.Question or Intent.Pricing when lead.QuestionMarks == 0 && IntentRules.DescribesPain(lead) && !IntentRules.AsksAnOpenQuestion(lead) => Intent.Interest,
+        // "mostly get leads off checkatrade and facebook" (the model: a question at 0.50) was told the team would check.
+        Intent.Question when request.Analysis.Confidence < UnsureQuestion && !IntentRules.HasQuestionForm(lead) => Intent.Interest,
         var intent => intent,
     };
+
+    /// <summary>Below this confidence a question reading of a message without a question's form is taken for a statement.</summary>
+    private const double UnsureQuestion = 0.6;
 
     /// <summary>German for a German lead, English for everyone else (the rules brain writes these two).</summary>
     private static string ReplyLanguage(ReplyRequest request) =>
