@@ -97,6 +97,13 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
                     passages = [.. passages.Where(Names), .. (await knowledge.RetrieveAsync(clientId, string.Join(' ', tool), Passages, ct)).Passages.Where(Names)];
                 }
 
+                // "Can SalesFlow respond to Zillow leads?" was answered with the follow-up FAQ, "does it pull leads from
+                // realtor.com?" with the calendar's: a product the question names that no passage found names is the team's.
+                if (ToolAskedFor(question) is null && NamedProduct(question, clientName, language) is { } product && !passages.Any(p => InLanguage(p) && TextTerms.Coverage(product, p.Text) >= 1))
+                {
+                    passages = [];
+                }
+
                 found.AddRange(passages);
                 if (passages.Count > 0)
                 {
@@ -246,6 +253,34 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
         var words = match.Success && !KindOfBusiness().IsMatch(match.Groups["tool"].Value) ? TextTerms.Words(match.Groups["tool"].Value) : [];
         return words.Count > 0 ? words : null;
     }
+
+    /// <summary>
+    /// The words of a product a question names after a preposition: a web address ("from realtor.com") or, in English, a
+    /// capitalised name inside the sentence ("respond to Zillow leads"); not the client's own name, a weekday or a month,
+    /// nor a short abbreviation ("in the EU", "with SMS"). Null when it names none.
+    /// </summary>
+    /// <param name="language">The reply's language: German capitalises every noun, so there only a web address counts.</param>
+    internal static IReadOnlyList<string>? NamedProduct(string question, string clientName, string? language)
+    {
+        var own = TextTerms.Words(clientName).ToHashSet(StringComparer.Ordinal);
+        foreach (Match match in ProductAfterPreposition().Matches(question))
+        {
+            var name = match.Groups["name"].Value;
+            var words = TextTerms.Words(name);
+            if (words.Count > 0 && !words.Any(own.Contains) && !CommonName().IsMatch(name) && (name.Contains('.') || language != "de"))
+            {
+                return words;
+            }
+        }
+
+        return null;
+    }
+
+    [GeneratedRegex(@"\b(?:from|to|with|into|on|via|through|off|von|über|ueber|aus|mit)\s+(?<name>\p{L}[\p{L}\d-]*\.(?:com|de|io|co|net|org|at|ch|uk)\b|(?-i:\p{Lu}\p{Ll}{3,}[\p{L}\d]*))", RegexOptions.CultureInvariant)]
+    private static partial Regex ProductAfterPreposition();
+
+    [GeneratedRegex(@"^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|May|June|July|August|September|October|November|December|English|German|Spanish|French|Italian|Polish|Turkish|Arabic)$", RegexOptions.CultureInvariant)]
+    private static partial Regex CommonName();
 
     /// <summary>A kind of business, not a product: "do you work with food businesses?" was left to the team (no passage names them).</summary>
     [GeneratedRegex(@"\b(?:business(?:es)?|compan(?:y|ies)|firms?|shops?|stores?|restaurants?|clinics?|practices?|agenc(?:y|ies)|salons?|gyms?|studios?|brands?|industr(?:y|ies)|sectors?|customers?|clients?|teams?|startups?|retailers?|dealers?|dealerships?|schools?|hotels?|cafes?|baker(?:y|ies)|landlords?|realtors?|contractors?|Firm\w*|Laden|Kunden|Hotels?|\w*(?:betrieb|unternehmen|praxen|praxis|geschäft|läden|kliniken|agentur|branche|händler|schulen|bäckerei|restaurant)\w*)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]

@@ -294,6 +294,30 @@ public sealed class TurnKnowledgeTests
     }
 
     [Theory]
+    [InlineData("Can SalesFlow respond to Zillow leads?", "en", "zillow")]
+    [InlineData("does it pull leads from realtor.com?", "en", "realtor|com")]
+    [InlineData("Holt es die Anfragen von immobilienscout24.de?", "de", "immobilienscout24|de")]
+    [InlineData("Kann es Termine mit Kunden buchen?", "de", null)]
+    [InlineData("Can Acme reply on Monday?", "en", null)]
+    [InlineData("is the data stored in the EU?", "en", null)]
+    [InlineData("does it work with SMS?", "en", null)]
+    public void AProductAQuestionNamesIsFound(string question, string language, string? product) =>
+        Assert.Equal(product, TurnKnowledge.NamedProduct(question, "Acme", language) is { } words ? string.Join('|', words) : null);
+
+    /// <summary>"Can SalesFlow respond to Zillow leads?" was answered with the follow-up FAQ: a product no passage names is the team's.</summary>
+    [Fact]
+    public async Task AProductNoPassageNamesIsTheTeamsQuestion()
+    {
+        var followUps = new Passage("followups-en", "kb", SourceKind.Faq, "Follow-ups", "Q: Does it follow up with leads? A: It follows up after 1 hour.", 0.6);
+        var retriever = FindingNothing();
+        retriever.Setup(r => r.RetrieveAsync("acme", It.IsAny<string>(), It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([followUps]));
+
+        var found = await Over(retriever).ForAsync("acme", "Acme", "Can Acme respond to Zillow leads?", "en", TurnKnowledge.NoEarlierText, default);
+
+        Assert.Empty(found.Passages);
+    }
+
+    [Theory]
     [InlineData("hello, im looking for a crm for my cleaning business", "crm")]
     [InlineData("Wir suchen eine Software für unsere Anfragen", null)]
     [InlineData("we're looking for a booking system", "booking system")]
