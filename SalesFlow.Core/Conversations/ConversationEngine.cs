@@ -160,6 +160,11 @@ public sealed class ConversationEngine(
             // A carrier keyword the brain read otherwise ("CANCEL", "END"): the state machine and the reply treat it as the opt-out it is.
             insights = insights with { Analysis = insights.Analysis with { Intent = Intent.OptOut } };
         }
+        else if (consent == ConsentChange.OptedIn)
+        {
+            // "START" opts back in; it is no buying signal (it moved the conversation to closing, whose question followed).
+            insights = insights with { Analysis = insights.Analysis with { Intent = Intent.Other } };
+        }
 
         // A short answer ("yes", "passt", "no", "ok") is read against what SalesFlow last asked (DialogueContext).
         // SalesFlow's last message, read at most once per turn and only by a reading that needs it.

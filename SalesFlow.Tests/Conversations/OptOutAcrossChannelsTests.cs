@@ -79,6 +79,18 @@ public sealed class OptOutAcrossChannelsTests : IDisposable
         Assert.False(await _bed.OptOuts.IsOptedOutAsync("acme", Phone, default));
     }
 
+    /// <summary>"START" after an opt-out was read as a buying signal: the conversation moved to closing, whose question followed.</summary>
+    [Fact]
+    public async Task Start_after_an_opt_out_leaves_the_sales_stage_where_it_was()
+    {
+        var (leadId, _) = await TurnAsync("Hi, what does it cost?", "wamid.1");
+        var before = (await _bed.Conversations.FindForLeadAsync("acme", leadId, default))!.State;
+        await TurnAsync("STOP", "wamid.2");
+        await TurnAsync("START", "wamid.3");
+
+        Assert.Equal(before, (await _bed.Conversations.FindForLeadAsync("acme", leadId, default))!.State);
+    }
+
     [Fact]
     public async Task Yes_from_a_lead_who_never_opted_out_is_an_answer_not_an_opt_in()
     {
