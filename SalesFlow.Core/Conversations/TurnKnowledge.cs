@@ -136,7 +136,8 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
             // "hey whats this about", "ok so how does it actually work": a question about the business that names nothing
             // the knowledge holds is asked what the business does (its FAQ names it); "i'm not techy at all tho" asks
             // whether it takes a developer, "too much hassle for us" how much effort the set-up is, "most customers call us"
-            // whether it takes calls, "funktioniert das auch für Fitnessstudios?" whether it suits that business, "members ask
+            // whether it takes calls, "do you offer a discount for charities?" what it costs, "funktioniert das auch für
+            // Fitnessstudios?" whether it suits that business, "members ask
             // about classes on insta all day" whether it covers Instagram, "die kundinnen
             // schreiben oft spät abends" whether it answers at night, "kann der bot auch fahrstunden buchen?" whether it books
             // appointments.
@@ -236,6 +237,7 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
         : IntentRules.AsksAboutTheBusiness(lead) && !IntentRules.AsksWhatHappensIf(lead) && !IntentRules.AsksWhatWeNeed(lead) && !string.IsNullOrWhiteSpace(clientName) ? (language == "de" ? $"Was macht {clientName.Trim()}?" : $"What does {clientName.Trim()} do?")
         : IntentRules.SaysItIsNotTechnical(lead) ? (language == "de" ? "Brauchen wir einen Entwickler oder Programmierer?" : "Do we need a developer or programmer?")
         : IntentRules.WorriesAboutTheEffort(lead) ? (language == "de" ? "Wie viel Aufwand ist die Einrichtung?" : "How much effort is it to set up?")
+        : IntentRules.AsksForADiscount(lead) ? (language == "de" ? "Was kostet es? Preis" : "What does it cost? Pricing")
         : IntentRules.AsksIfItSuitsABusiness(lead) ? (language == "de" ? "Passt das für unsere Branche? Für welche Unternehmen?" : "Is it suitable for our industry? Which businesses is it for?")
         : IntentRules.DescribesCustomersCalling(lead) ? (language == "de" ? "Kann es Anrufe annehmen? Telefonanrufe" : "Can it take phone calls? Phone or voice calls")
         : IntentRules.DescribesCustomersWritingLate(lead) ? (language == "de" ? "Antwortet es auch nachts und am Wochenende?" : "Does it answer at night and on weekends?")

@@ -568,6 +568,12 @@ internal static partial class IntentRules
 
     private static readonly PhraseRuleSet CustomersCalling = new(CustomersCallingPhrase);
 
+    private static readonly PhraseRuleSet Discount = new(
+        "discount|discounts|discounted|special rate|reduced rate|reduced price|nonprofit pricing|non profit pricing|charity pricing|rabatt*|nachlass|sonderkondition*|sonderpreis*|ermaessigung*|verguenstigung*");
+
+    /// <summary>Whether the lead asks for a discount ("do you offer a discount for charities?"): what it costs answers it first.</summary>
+    public static bool AsksForADiscount(LeadText lead) => Discount.IsMatch(lead.Words);
+
     /// <summary>
     /// Whether the lead asks if it suits a kind of business: "funktioniert das auch für Fitnessstudios?" (no German stemming
     /// meets the industries answer's "Studio"), "would this work for a dog groomer?".
