@@ -478,6 +478,8 @@ public sealed class LearntBrainTests
     [InlineData("Hallo, ich habe gestern schon angefragt und keine Antwort bekommen", Intent.Support)]
     [InlineData("hi, I messaged last week and never heard back", Intent.Support)]
     [InlineData("Danke, ich muss das mit meinem Geschäftspartner besprechen", Intent.Objection)]
+    [InlineData("ok english is fine. I have a dental clinic in Valencia, many tourists write us on whatsapp", Intent.Other)]
+    [InlineData("I have a question about the pricing", Intent.Pricing)]
     [InlineData("Hi there! We are a digital marketing agency offering SEO and link building services. Would you be interested in growing your traffic?", Intent.Other)]
     [InlineData("hi are you guys hiring? I'm a sales rep with 5 years experience", Intent.Other)]
     [InlineData("Guten Tag, suchen Sie Mitarbeiter im Vertrieb? Ich würde mich gerne bewerben", Intent.Other)]

@@ -210,7 +210,11 @@ internal static partial class IntentRules
         "wir sind ein*" + NotACustomer,
         "ich bin & bei" + NotACustomer,
         "ich bin & inhaber*|geschaeftsfuehrer*|gruender*|leiter*" + NotACustomer,
-        "ich leite|ich fuehre|wir betreiben|ich betreibe" + NotACustomer);
+        "ich leite|ich fuehre|wir betreiben|ich betreibe" + NotACustomer,
+        // "I have a dental clinic in Valencia, many tourists write us on whatsapp" was apologised to as a support case.
+        "i have a|i have an|we have a|we have an|ich habe ein|ich habe eine|ich habe einen|ich hab ein|ich hab eine|ich hab einen|wir haben ein|wir haben eine|wir haben einen"
+            + " & clinic|practice|salon|shop|store|restaurant|cafe|studio|gym|agency|company|business|firm|office|bakery|garage|dealership|hotel|spa|school|praxis|kanzlei|laden|geschaeft|firma|betrieb|agentur|werkstatt|autohaus|schule|klinik|*praxis|*studio|*salon|*laden|*betrieb|*agentur|*werkstatt"
+            + NotACustomer);
 
     /// <summary>"I'm a customer and since yesterday our messages don't arrive" introduces a support case.</summary>
     // An existing customer of ours, not a business introducing itself: "im a customer", "my account". Its own customers
