@@ -96,6 +96,8 @@ public sealed class DemoKnowledgeOverHttpTests : IAsyncLifetime
     [InlineData("+447400123547", "would this work for a dog groomer?", "Any business whose leads write in")]
     [InlineData("+447400123548", "Hi, do you offer a discount for charities?", "there is no licence fee")]
     [InlineData("+4915112345742", "Gibt es Rabatt für Vereine?", "keine Lizenzgebühr")]
+    [InlineData("+12145550178", "does it text customers back automatically when they submit a form on our site?", "POST /api/leads")]
+    [InlineData("+4915112345743", "Meldet sich das System auch, wenn jemand unser Kontaktformular ausfüllt?", "POST /api/leads")]
     [InlineData("+4915112345712", "Hallo! Kann man das auch für einen Friseursalon nutzen?", "Jedes Unternehmen, dessen Interessenten schreiben")]
     [InlineData("+4915112345713", "Gibt es eine App dafür?", "Web-Konsole im Browser")]
     [InlineData("+4915112345714", "Brauche ich dafür einen eigenen Server?", "Sie betreiben es selbst")]
