@@ -75,7 +75,8 @@ public sealed partial record SlotChoice(
         if (hasActiveMeeting)
         {
             var move = Reschedule().IsMatch(lower);
-            if (move || (Cancel().IsMatch(lower) && (Instead().IsMatch(lower) || mention.NamesTime)))
+            // "Doch lieber absagen, sorry" (rather cancel) after a move's offer cancels: its "lieber" asks for no other time.
+            if (move || (Cancel().IsMatch(lower) && ((Instead().IsMatch(lower) && !RatherCancel().IsMatch(lower)) || mention.NamesTime)))
             {
                 return new(SlotChoiceKind.Reschedule, Date: day, Time: mention.Time, NextWeek: mention.NextWeek, Part: mention.Part, Bound: mention.Bound)
                 {
@@ -253,6 +254,9 @@ public sealed partial record SlotChoice(
     /// <summary>With a cancel word, a wish for another time makes it a move: "I can't make it, how about Thursday instead?".</summary>
     [GeneratedRegex(@"\b(?:instead|rather|how about|what about|could we do|can we do|stattdessen|lieber|wie wäre es|wie waere es|ginge auch|geht auch)\b")]
     private static partial Regex Instead();
+
+    [GeneratedRegex(@"\b(?:rather|lieber|doch)\s+(?:just\s+|ganz\s+|einfach\s+|den\s+termin\s+|the\s+meeting\s+)?(?:cancel\w*|absag\w*|storn\w*)\b")]
+    private static partial Regex RatherCancel();
 
     [GeneratedRegex(@"\b(?:none of (?:these|those|them|the)|neither|other (?:times?|slots?|options?|days?|dates?)|another (?:time|day|slot|option)|different (?:times?|days?|slots?)|something else|anything else|any other|later (?:in the|that|this)|other availability|andere[nr]? (?:termine?|zeit(?:en)?|tage?|uhrzeit(?:en)?|vorschläge|optionen)|keine[rsn]? davon|keiner der|passen (?:\w+ )?(?:alle|beide)? ?nicht|passt (?:beides|alles|keiner) nicht|sonst noch|weitere termine|später)\b")]
     private static partial Regex OtherTimes();

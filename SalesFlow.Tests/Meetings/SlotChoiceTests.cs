@@ -238,6 +238,13 @@ public sealed class SlotChoiceTests(ITestOutputHelper output)
     public void With_an_active_meeting_a_cancel_wish_cancels(string text) =>
         Assert.Equal(SlotChoiceKind.Cancel, SlotChoice.Read(text, [], hasActiveMeeting: true, Now, Berlin).Kind);
 
+    /// <summary>"Doch lieber absagen, sorry" after a move's offer was offered other times: "rather cancel" asks for none.</summary>
+    [Theory]
+    [InlineData("Doch lieber absagen, sorry")]
+    [InlineData("actually I'd rather just cancel it")]
+    public void Rather_cancelling_cancels_even_while_other_times_are_offered(string text) =>
+        Assert.Equal(SlotChoiceKind.Cancel, SlotChoice.Read(text, Offer, hasActiveMeeting: true, Now, Berlin).Kind);
+
     [Theory]
     [InlineData("can we move it?")]
     [InlineData("I need to reschedule")]
