@@ -423,6 +423,18 @@ public sealed class RulesReplyGeneratorTests
         Assert.False(RulesReplyGenerator.LeavesTheQuestionToTheTeam(request));
     }
 
+    /// <summary>"Is this SalesFlow?" was told what SalesFlow does; "is this salesflow expensive?" asks the price.</summary>
+    [Theory]
+    [InlineData("Is this Acme?", true)]
+    [InlineData("hi, ist das Acme?", true)]
+    [InlineData("is this acme expensive for a team of 5?", false)]
+    public void AShortQuestionNamingTheClientChecksItReachedUs(string text, bool rightPlace)
+    {
+        var reply = RulesReplyGenerator.Generate(Request(ConversationState.InitialContact, Intent.Question, text.Contains("ist das", StringComparison.Ordinal) ? "de" : "en", "Kyle", ChannelKind.Sms, 1, text, "Acme Sales"));
+
+        Assert.Equal(rightPlace, reply.Contains("Acme Sales", StringComparison.Ordinal) && (reply.Contains("right place", StringComparison.Ordinal) || reply.Contains("reached", StringComparison.Ordinal) || reply.Contains("richtig", StringComparison.Ordinal)));
+    }
+
     /// <summary>"mostly get leads off checkatrade and facebook", a question to the model at 0.50, was told the team would check.</summary>
     [Theory]
     [InlineData("mostly get leads off checkatrade and facebook", 0.5, false)]

@@ -339,6 +339,12 @@ internal static partial class IntentRules
         "is this|is that|am i|have i reached|did i reach|this is|is it & right number|right place|correct number|right company|right contact|right account|right chat",
         "bin ich hier richtig|bin ich richtig|richtige nummer|richtig bei|richtigen nummer|richtige adresse");
 
+    private static readonly PhraseRuleSet WhomItReached = new(
+        "is this|is that|is it|am i talking to|am i speaking to|am i speaking with|am i chatting with|have i reached|ist das|ist hier|spreche ich mit|bin ich bei|bin ich hier bei");
+
+    /// <summary>Whether the lead asks whom it reached ("Is this SalesFlow?"): the caller checks the name is the client's.</summary>
+    public static bool AsksWhomItReached(LeadText lead) => WhomItReached.IsMatch(lead.Words);
+
     /// <summary>Whether the lead asks if it reached the right business (<see cref="RightPlaceQuestion"/>).</summary>
     public static bool AsksIfRightPlace(LeadText lead) => RightPlaceQuestion.IsMatch(lead.Words);
 

@@ -157,7 +157,7 @@ public sealed class RulesReplyGenerator : IReplyGenerator
         }
 
         // "hi is this the right number for salesflow" was answered with the trial's FAQ ("You can try it right away").
-        if (intent is Intent.Question or Intent.Other or Intent.Greeting or Intent.Interest && ChecksItReachedUs(lead))
+        if (intent is Intent.Question or Intent.Other or Intent.Greeting or Intent.Interest && ChecksItReachedUs(request, lead))
         {
             return (Pick(RightPlace, voice, seed), Ask(stateQuestions));
         }
@@ -395,7 +395,7 @@ public sealed class RulesReplyGenerator : IReplyGenerator
         }
 
         return (intent == Intent.Question || (IntentRules.AsksAnOpenQuestion(lead) && !IntentRules.StatesTightBudget(lead)))
-            && !IntentRules.AsksWhoWeAre(lead) && !ChecksItReachedUs(lead) && !AsksForSomeoneElse(request, lead) && !IntentRules.AnnouncesAQuestion(lead) && !IntentRules.AsksAboutTheLanguage(lead)
+            && !IntentRules.AsksWhoWeAre(lead) && !ChecksItReachedUs(request, lead) && !AsksForSomeoneElse(request, lead) && !IntentRules.AnnouncesAQuestion(lead) && !IntentRules.AsksAboutTheLanguage(lead)
             && !IntentRules.AsksForAnotherLanguage(lead) && !IntentRules.AsksForMaterials(lead) && !OffersTheNextStep(request, lead)
             && !IntentRules.IsNoEnquiry(lead) && !IntentRules.AsksSomethingOffTopic(lead) && !AsksWhatWeNeedToGoAhead(request, lead);
     }
@@ -458,11 +458,17 @@ public sealed class RulesReplyGenerator : IReplyGenerator
 
     /// <summary>Whether the lead asks if it reached another business, naming none of the client's name.</summary>
     private static bool AsksForSomeoneElse(ReplyRequest request, LeadText lead) =>
-        IntentRules.AsksForAnotherBusiness(lead)
-        && !LeadText.Parse(request.ClientName ?? string.Empty).Words.Any(w => w.Length >= 4 && lead.Words.Contains(w));
+        IntentRules.AsksForAnotherBusiness(lead) && !NamesTheClient(request, lead);
 
-    /// <summary>A short check that the lead reached us ("is this the right number for salesflow"); a longer message asks more.</summary>
-    private static bool ChecksItReachedUs(LeadText lead) => IntentRules.AsksIfRightPlace(lead) && lead.Words.Count <= 12;
+    private static bool NamesTheClient(ReplyRequest request, LeadText lead) =>
+        LeadText.Parse(request.ClientName ?? string.Empty).Words.Any(w => w.Length >= 4 && lead.Words.Contains(w));
+
+    /// <summary>
+    /// A short check that the lead reached us ("is this the right number for salesflow", "Is this SalesFlow?", which was
+    /// told what SalesFlow does); a longer message asks more.
+    /// </summary>
+    private static bool ChecksItReachedUs(ReplyRequest request, LeadText lead) =>
+        (IntentRules.AsksIfRightPlace(lead) && lead.Words.Count <= 12) || (IntentRules.AsksWhomItReached(lead) && lead.Words.Count <= 5 && NamesTheClient(request, lead));
 
     /// <summary>Whether the reply proposes the next step for "what are the next steps?" (before a meeting is set).</summary>
     private static bool OffersTheNextStep(ReplyRequest request, LeadText lead) =>
