@@ -480,6 +480,8 @@ public sealed class LearntBrainTests
     [InlineData("Danke, ich muss das mit meinem Geschäftspartner besprechen", Intent.Objection)]
     [InlineData("ok english is fine. I have a dental clinic in Valencia, many tourists write us on whatsapp", Intent.Other)]
     [InlineData("I have a question about the pricing", Intent.Pricing)]
+    [InlineData("alright mate 👋", Intent.Greeting)]
+    [InlineData("hiya", Intent.Greeting)]
     [InlineData("Hi there! We are a digital marketing agency offering SEO and link building services. Would you be interested in growing your traffic?", Intent.Other)]
     [InlineData("hi are you guys hiring? I'm a sales rep with 5 years experience", Intent.Other)]
     [InlineData("Guten Tag, suchen Sie Mitarbeiter im Vertrieb? Ich würde mich gerne bewerben", Intent.Other)]

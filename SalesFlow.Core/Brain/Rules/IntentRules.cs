@@ -1350,7 +1350,7 @@ internal static partial class IntentRules
 
     private static readonly HashSet<string> GreetingOpeners = new(StringComparer.Ordinal)
     {
-        "hi", "hello", "hey", "hallo", "moin", "helo", "hii", "heyy", "servus", "gruezi", "salue", "hoi", "howdy", "yo", "gude", "huhu",
+        "hi", "hello", "hey", "hallo", "moin", "helo", "hii", "heyy", "servus", "gruezi", "salue", "hoi", "howdy", "yo", "gude", "huhu", "hiya", "heya",
     };
 
     private static readonly HashSet<string> QuestionStarters = new(StringComparer.Ordinal)
@@ -1495,7 +1495,8 @@ internal static partial class IntentRules
         }
 
         // "Hi, thanks for reaching out": a short message that opens with a greeting is a greeting.
-        if (words.Count <= 6 && GreetingOpeners.Contains(words[0]))
+        // "alright mate 👋" (a British hello) was thanked; "alright, sounds good" agrees.
+        if (words.Count <= 6 && (GreetingOpeners.Contains(words[0]) || (words.Count >= 2 && words[0] == "alright" && words[1] is "mate" or "there" or "pal" or "lads" or "guys" or "m8")))
         {
             Add(Intent.Greeting, 3.1);
         }
