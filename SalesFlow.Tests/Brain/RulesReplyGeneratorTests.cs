@@ -390,9 +390,7 @@ public sealed class RulesReplyGeneratorTests
     public void AKnowledgeAnswerJustGivenIsNotGivenAgainAndTheTeamChecks()
     {
         const string passage = "Q: What does it cost?\nA: It is open source, so there is no licence fee: you pay for your own Azure resources.";
-        var first = RulesReplyGenerator.Generate(Request(ConversationState.PriceNegotiation, Intent.Question, "en", "Kevin", ChannelKind.WhatsApp, 1, "how much", "Acme") with { Knowledge = [passage] });
-        var history = new[] { new HistoryMessage(true, "how much", ChannelKind.WhatsApp, DateTimeOffset.UnixEpoch), new HistoryMessage(false, first, ChannelKind.WhatsApp, DateTimeOffset.UnixEpoch) };
-        var request = Request(ConversationState.PriceNegotiation, Intent.Question, "en", "Kevin", ChannelKind.WhatsApp, 2, "ok and is there a setup fee?", "Acme") with { Knowledge = [passage], History = history };
+        var (first, request) = AfterAnswering(ConversationState.PriceNegotiation, passage, "how much", "ok and is there a setup fee?", "en", "Kevin");
 
         var second = RulesReplyGenerator.Generate(request);
 
@@ -413,9 +411,7 @@ public sealed class RulesReplyGeneratorTests
         var passage = language == "de"
             ? "[kanaele-de] Q: Welche Kanäle?\nA: WhatsApp, SMS und E-Mail. Instagram und Messenger noch nicht, Telefonanrufe nimmt es nicht an."
             : "[channels-en] Q: Which channels?\nA: WhatsApp, SMS and e-mail. Instagram and Messenger are not connected yet, and it does not take phone calls.";
-        var first = RulesReplyGenerator.Generate(Request(ConversationState.InterestQualification, Intent.Question, language, "Gary", ChannelKind.WhatsApp, 1, "which channels?", "Acme") with { Knowledge = [passage] });
-        var history = new[] { new HistoryMessage(true, "which channels?", ChannelKind.WhatsApp, DateTimeOffset.UnixEpoch), new HistoryMessage(false, first, ChannelKind.WhatsApp, DateTimeOffset.UnixEpoch) };
-        var request = Request(ConversationState.InterestQualification, Intent.Question, language, "Gary", ChannelKind.WhatsApp, 2, text, "Acme") with { Knowledge = [passage], History = history };
+        var (_, request) = AfterAnswering(ConversationState.InterestQualification, passage, "which channels?", text, language, "Gary");
 
         var second = RulesReplyGenerator.Generate(request);
 
@@ -510,9 +506,7 @@ public sealed class RulesReplyGeneratorTests
             ? "[kalender-de] Q: Kann es Termine buchen?\nA: Es bietet freie Zeiten aus Ihrem Cal.com-Kalender (der Google Kalender oder Outlook einbinden kann)."
             : "[calendar-en] Q: Can it book meetings?\nA: It offers free slots from your Cal.com calendar (which can sync Google Calendar or Outlook).";
         var asked = language == "de" ? "Kann der Bot Termine eintragen?" : "can it book appointments?";
-        var first = RulesReplyGenerator.Generate(Request(ConversationState.InterestQualification, Intent.Question, language, "Jonas", ChannelKind.WhatsApp, 1, asked, "Acme") with { Knowledge = [passage] });
-        var history = new[] { new HistoryMessage(true, asked, ChannelKind.WhatsApp, DateTimeOffset.UnixEpoch), new HistoryMessage(false, first, ChannelKind.WhatsApp, DateTimeOffset.UnixEpoch) };
-        var request = Request(ConversationState.InterestQualification, Intent.Question, language, "Jonas", ChannelKind.WhatsApp, 2, text, "Acme") with { Knowledge = [passage], History = history };
+        var (_, request) = AfterAnswering(ConversationState.InterestQualification, passage, asked, text, language, "Jonas");
 
         var second = RulesReplyGenerator.Generate(request);
 
@@ -531,9 +525,7 @@ public sealed class RulesReplyGeneratorTests
     public void AQuestionTheAnswerJustGivenListsIsAnsweredAgain(string text, bool listed)
     {
         const string passage = "[dsgvo-de] Q: Ist das DSGVO-konform? Wie sicher ist das System? Was passiert mit unseren Daten, wenn wir aufhören? Wo stehen die Server?\nA: SalesFlow läuft in Ihrem eigenen Azure-Abonnement in der Region Ihrer Wahl. Die Gespräche sieht nur Ihr Team.";
-        var first = RulesReplyGenerator.Generate(Request(ConversationState.InterestQualification, Intent.Question, "de", "Sabine", ChannelKind.WhatsApp, 1, "Und der Datenschutz?", "Acme") with { Knowledge = [passage] });
-        var history = new[] { new HistoryMessage(true, "Und der Datenschutz?", ChannelKind.WhatsApp, DateTimeOffset.UnixEpoch), new HistoryMessage(false, first, ChannelKind.WhatsApp, DateTimeOffset.UnixEpoch) };
-        var request = Request(ConversationState.InterestQualification, Intent.Question, "de", "Sabine", ChannelKind.WhatsApp, 2, text, "Acme") with { Knowledge = [passage], History = history };
+        var (_, request) = AfterAnswering(ConversationState.InterestQualification, passage, "Und der Datenschutz?", text, "de", "Sabine");
 
         var second = RulesReplyGenerator.Generate(request);
 
@@ -1245,6 +1237,17 @@ public sealed class RulesReplyGeneratorTests
 
         Assert.Equal(checks, reply.Contains("As for your other question, I'm checking that with the team", StringComparison.Ordinal));
         Assert.Equal(checks, RulesReplyGenerator.LeavesTheQuestionToTheTeam(request));
+    }
+
+    /// <summary>
+    /// The lead's second chat message after its first (<paramref name="asked"/>) was answered from <paramref name="passage"/>:
+    /// that answer, and the request for <paramref name="text"/> with both in its history.
+    /// </summary>
+    private static (string First, ReplyRequest Request) AfterAnswering(ConversationState state, string passage, string asked, string text, string language, string name)
+    {
+        var first = RulesReplyGenerator.Generate(Request(state, Intent.Question, language, name, ChannelKind.WhatsApp, 1, asked, "Acme") with { Knowledge = [passage] });
+        var history = new[] { new HistoryMessage(true, asked, ChannelKind.WhatsApp, DateTimeOffset.UnixEpoch), new HistoryMessage(false, first, ChannelKind.WhatsApp, DateTimeOffset.UnixEpoch) };
+        return (first, Request(state, Intent.Question, language, name, ChannelKind.WhatsApp, 2, text, "Acme") with { Knowledge = [passage], History = history });
     }
 
     private static ReplyRequest Request(ConversationState state, Intent intent, string language, string? name, ChannelKind channel, int turn, string text, string client) =>
