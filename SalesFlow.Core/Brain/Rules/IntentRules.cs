@@ -1389,8 +1389,11 @@ internal static partial class IntentRules
     /// model at 0.50, has neither.
     /// </summary>
     public static bool HasQuestionForm(LeadText lead) =>
-        lead.Words.Count == 0 || lead.QuestionMarks > 0 || QuestionStarters.Contains(lead.Words[0]) || RequestOpeners.Contains(lead.Words[0])
-        || Wondering.IsMatch(lead.Words) || EndsWithAQuestion(lead);
+        lead.Words.Count == 0 || IsAskedAsAQuestion(lead) || RequestOpeners.Contains(lead.Words[0]);
+
+    /// <summary>A question mark, a question word first, "I wonder", or a last sentence that asks (the words are not empty).</summary>
+    private static bool IsAskedAsAQuestion(LeadText lead) =>
+        lead.QuestionMarks > 0 || QuestionStarters.Contains(lead.Words[0]) || Wondering.IsMatch(lead.Words) || EndsWithAQuestion(lead);
 
     private static readonly HashSet<string> RequestOpeners = new(
         ["tell", "explain", "show", "send", "give", "describe", "please", "pls", "plz", "erklaer", "erklaeren", "erzaehl", "erzaehlen", "zeig", "zeigen", "sag", "sagen", "schick", "schicken", "bitte"],
@@ -1405,7 +1408,7 @@ internal static partial class IntentRules
         }
 
         var scores = new Dictionary<Intent, double>();
-        var isQuestion = lead.QuestionMarks > 0 || QuestionStarters.Contains(words[0]) || Wondering.IsMatch(words) || EndsWithAQuestion(lead);
+        var isQuestion = IsAskedAsAQuestion(lead);
         var starts = new List<int>();
 
         void Add(Intent intent, double weight, int cues = 1)

@@ -32,15 +32,21 @@ internal static partial class KnowledgeAnswer
                 ? [(Text: text, Passage: p, SameLanguage: LanguageDetector.Detect(LeadText.Parse(text)) == language)]
                 : Array.Empty<(string Text, string Passage, bool SameLanguage)>()).ToList();
         var anyInLanguage = answers.Any(a => a.SameLanguage);
-        var tool = ToolWords(question);
-        // Each question on its own too: "thats cheap lol. whats the catch" right after the price answer, whose FAQ lists
-        // "What's the catch?", shared one of its two words with it as a whole.
-        var asked = Conversations.TurnKnowledge.QuestionsIn(question).Select(q => TextTerms.Words(q).Distinct(StringComparer.Ordinal).ToList()).ToList();
+        // Read only for an answer given before (most turns have none).
+        List<string>? tool = null;
+        List<List<string>>? asked = null;
+        bool AskedAgain(string passage)
+        {
+            // Each question on its own too: "thats cheap lol. whats the catch" right after the price answer, whose FAQ lists
+            // "What's the catch?", shared one of its two words with it as a whole.
+            asked ??= [.. Conversations.TurnKnowledge.QuestionsIn(question).Select(q => TextTerms.Words(q).Distinct(StringComparer.Ordinal).ToList())];
+            tool ??= ToolWords(question);
+            return ListsTheQuestion(passage, questionWords) || asked.Any(words => ListsTheQuestion(passage, words)) || (tool.Count > 0 && TextTerms.Coverage(tool, passage) >= 1);
+        }
+
         return answers
             .Where(a => a.SameLanguage || !anyInLanguage)
-            .Where(a => !recentReplies.Any(r => r.Contains(a.Text[..Math.Min(a.Text.Length, 60)], StringComparison.Ordinal)) || ListsTheQuestion(a.Passage, questionWords)
-                || asked.Any(words => ListsTheQuestion(a.Passage, words))
-                || (tool.Count > 0 && TextTerms.Coverage(tool, a.Passage) >= 1))
+            .Where(a => !recentReplies.Any(r => r.Contains(a.Text[..Math.Min(a.Text.Length, 60)], StringComparison.Ordinal)) || AskedAgain(a.Passage))
             .Select(a => a.Text)
             .Distinct(StringComparer.Ordinal)
             .Take(count)
