@@ -262,7 +262,11 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
     /// nor a short abbreviation ("in the EU", "with SMS"). Null when it names none.
     /// </summary>
     /// <param name="language">The reply's language: German capitalises every noun, so there only a web address counts.</param>
-    internal static IReadOnlyList<string>? NamedProduct(string question, string clientName, string? language)
+    internal static IReadOnlyList<string>? NamedProduct(string question, string clientName, string? language) =>
+        ProductNamedIn(question, clientName, language) is { } name ? TextTerms.Words(name) : null;
+
+    /// <summary>The product <paramref name="question"/> names as written ("Dentally", "realtor.com"), or null (see <see cref="NamedProduct"/>).</summary>
+    public static string? ProductNamedIn(string question, string clientName, string? language)
     {
         var own = TextTerms.Words(clientName).ToHashSet(StringComparer.Ordinal);
         foreach (Match match in ProductAfterPreposition().Matches(question))
@@ -271,7 +275,7 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
             var words = TextTerms.Words(name);
             if (words.Count > 0 && !words.Any(own.Contains) && !CommonName().IsMatch(name) && (name.Contains('.') || language != "de"))
             {
-                return words;
+                return name;
             }
         }
 

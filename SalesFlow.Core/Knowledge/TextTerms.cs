@@ -16,7 +16,8 @@ public static class TextTerms
     // "can it answer the phone?" found). "per" ("per mail", "per month") is a preposition in both languages; "ups" is
     // "up" ("does it do follow ups?" found the opening-hours answer's "follow-ups" above the follow-up answer's "follow up");
     // "welche" is "which" ("Welche Kosten kommen monatlich auf uns zu?" missed the price answer); "look" frames a question
-    // ("What would pricing look like for 4 sites?" fell under the threshold).
+    // ("What would pricing look like for 4 sites?" fell under the threshold). "quick" wraps a question only before one
+    // ("quick question", "quick q"): see <see cref="WrapsAQuestion"/>.
     private static readonly HashSet<string> StopWords = new(
         """
         a an the and or but if then else of to in on at by for with from as into onto about over under than so such
@@ -25,7 +26,7 @@ public static class TextTerms
         what which who whom whose when where why how there here all any each few more most other some no nor not only own same
         too very just also s t don now up down out off again further once both between through during before after above below
         please hi hello hey hiya heya moin servus thanks thank ok okay get got want need know tell let like
-        ask asking asked question questions wondering wonder curious quick guys something anything really maybe
+        ask asking asked question questions q qs wondering wonder curious guys something anything really maybe
         der die das den dem des ein eine einen einem einer und oder aber wenn dann von zu im in am an auf mit für ist sind war
         ich du er sie es wir ihr mein dein sein unser euer was wer wie wo warum nicht kein keine auch nur noch schon bitte hallo
         bei beim vom zum zur aus nach um als ob dass so mal denn eigentlich gerne gern kurz kurze uns euch ihnen sich man ihre ihren
@@ -51,7 +52,7 @@ public static class TextTerms
     /// <summary>Content words of <paramref name="text"/>, in order, normalised and (unless told otherwise) stemmed.</summary>
     public static List<string> Words(string text, bool stem = true)
     {
-        var words = new List<string>();
+        var tokens = new List<string>();
         var current = new StringBuilder();
         foreach (var c in Folded(text))
         {
@@ -61,13 +62,31 @@ public static class TextTerms
             }
             else
             {
-                Take(words, current, stem);
+                Take(tokens, current);
             }
         }
 
-        Take(words, current, stem);
+        Take(tokens, current);
+        var words = new List<string>(tokens.Count);
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            var word = tokens[i];
+            if (!StopWords.Contains(word) && !WrapsAQuestion(word, i + 1 < tokens.Count ? tokens[i + 1] : null))
+            {
+                word = ChatSpellings.GetValueOrDefault(word, word);
+                words.Add(stem ? Stem(word) : word);
+            }
+        }
+
         return words;
     }
+
+    /// <summary>
+    /// "quick" before "question"/"q"/"one" only wraps the question ("quick question, does it do SMS?"); elsewhere it asks
+    /// about speed ("how quick does it reply?" had been searched as "reply" alone and found the languages answer).
+    /// </summary>
+    private static bool WrapsAQuestion(string word, string? next) =>
+        word == "quick" && next is "question" or "questions" or "q" or "qs" or "one";
 
     /// <summary>The share of the query's distinct content words (stemmed) that occur in <paramref name="text"/>: 0..1.</summary>
     public static double Coverage(IReadOnlyCollection<string> queryWords, string text)
@@ -81,31 +100,25 @@ public static class TextTerms
         return queryWords.Count(words.Contains) / (double)queryWords.Count;
     }
 
-    private static void Take(List<string> words, StringBuilder current, bool stem)
+    private static void Take(List<string> tokens, StringBuilder current)
     {
-        if (current.Length == 0)
+        if (current.Length > 0)
         {
-            return;
-        }
-
-        var word = current.ToString();
-        current.Clear();
-        if (!StopWords.Contains(word))
-        {
-            word = ChatSpellings.GetValueOrDefault(word, word);
-            words.Add(stem ? Stem(word) : word);
+            tokens.Add(current.ToString());
+            current.Clear();
         }
     }
 
     /// <summary>
     /// Chat shorthand and spellings of one word, on both the query's and the passage's side: "die meisten fragen kommen über
     /// insta, geht das auch?" missed the channels answer's "Instagram", "does it work with email" its "e-mail" (split at the
-    /// hyphen, so "mail").
+    /// hyphen, so "mail"). A British "diary" is a calendar ("can it see our instructors diaries?" was left to the team).
     /// </summary>
     private static readonly Dictionary<string, string> ChatSpellings = new(StringComparer.Ordinal)
     {
         ["insta"] = "instagram", ["ig"] = "instagram", ["fb"] = "facebook", ["email"] = "mail", ["emails"] = "mail", ["mails"] = "mail",
         ["msg"] = "message", ["msgs"] = "messages", ["followup"] = "follow", ["followups"] = "follow", ["appt"] = "appointment", ["appts"] = "appointments", ["whatsap"] = "whatsapp",
+        ["diary"] = "calendar", ["diaries"] = "calendar",
     };
 
     /// <summary>Strips the commonest English inflections so "prices"/"price" and "shipping"/"ship" meet.</summary>

@@ -431,11 +431,16 @@ public sealed class RulesReplyGeneratorTests
         Assert.Equal(rightPlace, reply.Contains("Acme Sales", StringComparison.Ordinal) && (reply.Contains("right place", StringComparison.Ordinal) || reply.Contains("reached", StringComparison.Ordinal) || reply.Contains("richtig", StringComparison.Ordinal)));
     }
 
-    /// <summary>"mostly get leads off checkatrade and facebook", a question to the model at 0.50, was told the team would check.</summary>
+    /// <summary>
+    /// "mostly get leads off checkatrade and facebook", a question to the model at 0.50, was told the team would check; so was
+    /// "we use a spreadsheet tbh" (0.76), the answer to how the lead handles it today.
+    /// </summary>
     [Theory]
     [InlineData("mostly get leads off checkatrade and facebook", 0.5, false)]
     [InlineData("tell me about the pricing", 0.5, true)]
     [InlineData("mostly get leads off checkatrade and facebook", 0.8, true)]
+    [InlineData("we use a spreadsheet tbh", 0.8, false)]
+    [InlineData("we use a spreadsheet, can it import it?", 0.8, true)]
     public void AStatementTheModelWasUnsureWasAQuestionIsNotLeftToTheTeam(string text, double confidence, bool toTheTeam)
     {
         var request = Request(ConversationState.InterestQualification, Intent.Question, "en", "Dan", ChannelKind.WhatsApp, 2, text, "Acme") with
@@ -591,12 +596,17 @@ public sealed class RulesReplyGeneratorTests
         Assert.Contains("free slots", reply, StringComparison.Ordinal);
     }
 
-    /// <summary>"is your tool GDPR compliant? Also do you offer a discount for charities?" was answered on GDPR alone: the rest is checked with the team, and the team is told.</summary>
+    /// <summary>
+    /// "is your tool GDPR compliant? Also do you offer a discount for charities?" was answered on GDPR alone: the rest is
+    /// checked with the team, and the team is told; one question about a product is named by it ("As for Dentally").
+    /// </summary>
     [Theory]
     [InlineData(ChannelKind.Email, "en", "Tom", "is your tool GDPR compliant? Also do you offer a discount for charities?", "As for your other question, I'm checking that with the team")]
     [InlineData(ChannelKind.WhatsApp, "en", "Tom", "is your tool GDPR compliant? Also do you offer a discount for charities?", "As for your other question, I'm checking that with the team")]
     [InlineData(ChannelKind.Email, "de", "Lena", "Ist das DSGVO-konform? Gibt es einen Rabatt für Vereine?", "Ihre andere Frage kläre ich gerade mit dem Team")]
     [InlineData(ChannelKind.WhatsApp, "de", "Lena", "Hey, ist das bei euch DSGVO-konform? Habt ihr einen Rabatt für Vereine?", "Deine andere Frage kläre ich gerade mit dem Team")]
+    [InlineData(ChannelKind.Email, "en", "Priya", "is your tool GDPR compliant? And does it integrate with Dentally?", "As for Dentally, I'm checking that with the team")]
+    [InlineData(ChannelKind.WhatsApp, "de", "Lena", "Ist das DSGVO-konform? Geht das mit doctolib.de?", "Zu doctolib.de kläre ich das gerade mit dem Team")]
     public void AQuestionTheKnowledgeCannotAnswerBesideOneItAnswersIsLeftToTheTeamAndSaidSo(ChannelKind channel, string language, string name, string text, string promise)
     {
         var answer = language == "de" ? "[gdpr-de] Q: DSGVO? A: Alles läuft in einem eigenen Azure-Abonnement." : "[gdpr-en] Q: GDPR? A: It runs in your own Azure subscription.";
@@ -861,6 +871,7 @@ public sealed class RulesReplyGeneratorTests
     [InlineData("I need to think about it", "time you need")]
     [InlineData("interested, but we're slammed this month", "timing")]
     [InlineData("ok let me talk to my boss and get back to you", "time you need")]
+    [InlineData("ok lemme talk to my husband first", "time you need")]
     [InlineData("how long is the contract? I don't want to be locked in", "contract terms")]
     public async Task ObjectionRepliesAcknowledgeTheKindOfObjection(string leadText, string expected)
     {

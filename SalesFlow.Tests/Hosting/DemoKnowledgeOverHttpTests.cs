@@ -162,7 +162,7 @@ public sealed class DemoKnowledgeOverHttpTests : IAsyncLifetime
     /// <summary>"is your tool GDPR compliant? Also do you offer a discount for charities?" was answered on GDPR, and the discount went unmentioned.</summary>
     [Theory]
     [InlineData("tom@brightroofing.example", "Hi, is your tool GDPR compliant? Also do you offer a discount for charities?\n\nThanks, Tom", "your own Azure subscription", "As for your other question, I'm checking that with the team")]
-    [InlineData("maria@dublinsmiles.example", "Hello,\n\nwe run four dental clinics in Dublin. Two questions before we go further: does your assistant work with WhatsApp, and can it integrate with Dentally?\n\nKind regards,\nMaria", "WhatsApp (Cloud API or Twilio)", "As for your other question, I'm checking that with the team")]
+    [InlineData("maria@dublinsmiles.example", "Hello,\n\nwe run four dental clinics in Dublin. Two questions before we go further: does your assistant work with WhatsApp, and can it integrate with Dentally?\n\nKind regards,\nMaria", "WhatsApp (Cloud API or Twilio)", "As for Dentally, I'm checking that with the team")]
     public async Task AnEMailIsAnsweredWhatTheKnowledgeSaysAndToldTheRestIsCheckedWithTheTeam(string from, string message, string answer, string promise)
     {
         var reply = (await _app.Http.PostJsonAsync("/api/conversations", new { channel = "email", from, name = "Probe", message })).Str("reply");

@@ -8,6 +8,7 @@ public sealed class TextTermsTests
     [Theory]
     [InlineData("Could I ask you a few questions?")]
     [InlineData("quick question guys")]
+    [InlineData("quick q, does it do sms", "sms")]
     [InlineData("Kurze Frage: könnt ihr uns das mal bei euch zeigen?", "zeigen")]
     [InlineData("Geht das auch auf Französisch?", "franzosisch")]
     [InlineData("aha und was kostet das ungefähr", "kostet")]
@@ -18,6 +19,13 @@ public sealed class TextTermsTests
     [InlineData("Kann Ihr System Termine direkt in unseren Kalender eintragen?", "system", "termine", "kalender", "eintragen")]
     [InlineData("What would pricing look like?", "pric")]
     public void The_words_a_question_is_wrapped_in_carry_no_evidence(string text, params string[] expected) =>
+        Assert.Equal(expected, TextTerms.Words(text));
+
+    /// <summary>"how quick does it reply?" was searched as "reply" alone and found the languages answer.</summary>
+    [Theory]
+    [InlineData("how quick does it reply?", "quick", "reply")]
+    [InlineData("is it quick to set up", "quick", "set")]
+    public void Quick_asks_about_speed_unless_it_wraps_a_question(string text, params string[] expected) =>
         Assert.Equal(expected, TextTerms.Words(text));
 
     /// <summary>"so it cant answer the phone?" missed the channels answer that "can it answer the phone?" found.</summary>
@@ -42,6 +50,7 @@ public sealed class TextTermsTests
     [InlineData("does it work with email", "work", "mail")]
     [InlineData("WhatsApp, SMS und E-Mail", "whatsapp", "sms", "e", "mail")]
     [InlineData("how does it know our prices tho", "price")]
+    [InlineData("can it see our instructors diaries?", "see", "instructor", "calendar")]
     public void Chat_spellings_meet_the_words_the_knowledge_uses(string text, params string[] expected) =>
         Assert.Equal(expected, TextTerms.Words(text));
 }

@@ -243,12 +243,13 @@ public sealed class MessageReader(IUtteranceClassifier model)
     /// <summary>
     /// A question about the business itself — what it does, how it would solve the lead's problem — stays a question when
     /// the model reads small talk or a support case: "how does your thing fix that?" was apologised to as a fault (the
-    /// rules' "fix" cue agreed). A question that names a fault in the product is left to the others.
+    /// rules' "fix" cue agreed); so was "Und wer hat Zugriff auf die Nachrichten?". A question that names a fault in the
+    /// product is left to the others.
     /// </summary>
     private static bool AsksAboutTheBusiness(MessageAnalysis rules, LearntReading learnt, LeadText lead) =>
         ((rules.Intent is Intent.Question or Intent.Support && learnt.Intent is Intent.Other or Intent.Support or Intent.Greeting)
             || (rules.Intent == Intent.Other && learnt.Intent == Intent.Interest)) // "eh maybe. what does it even do" was cheered at
-        && IntentRules.AsksAboutTheBusiness(lead) && !IntentRules.ReportsAFault(lead);
+        && (IntentRules.AsksAboutTheBusiness(lead) || IntentRules.AsksWhoSeesTheData(lead)) && !IntentRules.ReportsAFault(lead);
 
     /// <summary>
     /// An opt-out, an explicit hand-over, or a threat or insult (a lawyer, "scam"): the rules' reading stands. The model

@@ -84,6 +84,25 @@ internal static partial class IntentRules
         // "was unterscheidet euch von chatgpt?" was read as a support case (0.54) and apologised to.
         DifferenceInEnglish, DifferenceInGerman);
 
+    /// <summary>
+    /// Who sees the lead's data: "Und wer hat Zugriff auf die Nachrichten?" (a care service asking about privacy) was
+    /// apologised to as a fault (the model: support, 0.55).
+    /// </summary>
+    private static readonly PhraseRuleSet DataAccess = new(
+        "who has access|who can access|who gets access|who can see|who sees|who can read|who reads",
+        "wer hat zugriff|wer hat alles zugriff|wer bekommt zugriff|wer sieht|wer liest", "wer kann & sehen|lesen|einsehen|zugreifen");
+
+    /// <summary>The lead saying what it uses today: "we use a spreadsheet tbh", "wir arbeiten mit Excel".</summary>
+    private static readonly PhraseRuleSet WhatItUses = new(
+        "we use|we are using|were using|we just use|we currently use|we still use|currently using|we rely on|we work with|we are on|were on",
+        "wir nutzen|wir verwenden|wir benutzen|wir arbeiten mit|nutzen wir|verwenden wir|arbeiten wir mit");
+
+    /// <summary>Whether the lead says what it uses today (<see cref="WhatItUses"/>).</summary>
+    public static bool SaysWhatItUses(LeadText lead) => WhatItUses.IsMatch(lead.Words);
+
+    /// <summary>Whether the lead asks who can see its data or its customers' messages (<see cref="DataAccess"/>).</summary>
+    public static bool AsksWhoSeesTheData(LeadText lead) => DataAccess.IsMatch(lead.Words);
+
     // Only in a question's words: "better than", "anders als" are as often a statement ("unser altes Tool war besser als …").
     private const string DifferenceInEnglish =
         "how are you different|how is it different|how is this different|what makes you different|what makes it different|how do you compare|how does it compare";
@@ -946,8 +965,9 @@ internal static partial class IntentRules
         // "=price*": with typo tolerance the stem matched "process", "procedure" and "PRINCE2".
         new(Intent.Pricing, 5.5, new(
             "=price*", "pricing", "cost", "costs", "how much", "discount*", "budget", "fee", "fees",
-            // "We get ~300 inbound quote requests a week": the lead's own customers asking it for quotes.
-            "=quote & !quote requests|quote request|requests for quotes|request for quotes|quotes a week|quotes per",
+            // "We get ~300 inbound quote requests a week": the lead's own customers asking it for quotes; "we need to collect
+            // the date, size and flavor before we quote": the lead quoting its own customers.
+            "=quote & !quote requests|quote request|requests for quotes|request for quotes|quotes a week|quotes per|we quote|quote them|quote the customer|quote customers|quote our customers",
             "per month", "per user", "per seat", "per year", "rates", "rate", "=charge", "ballpark", "cheapest",
             "free tier|free plan|free version", "special offer*|any offers|any deals",
             "preis*", "*preis", "kostet", "kosten", "koscht*", "wie teuer", "teuer", "rabatt*", "*rabatt", "gebuehr*",

@@ -192,6 +192,11 @@ internal static class ReplyTemplates
         ["As for your other question, I'm checking that with the team and will get back to you."],
         ["Ihre andere Frage kläre ich gerade mit dem Team und melde mich dazu."]);
 
+    /// <summary>The one question the knowledge holds nothing on, by the product it names ("Whether your system integrates with Dentally?").</summary>
+    public static readonly Variants OtherProductToTheTeam = new(
+        ["As for {product}, I'm checking that with the team and will get back to you."],
+        ["Zu {product} kläre ich das gerade mit dem Team und melde mich dazu."]);
+
     public static readonly Variants OtherQuestionsToTheTeam = new(
         ["As for your other questions, I'm checking those with the team and will get back to you."],
         ["Ihre anderen Fragen kläre ich gerade mit dem Team und melde mich dazu."]);

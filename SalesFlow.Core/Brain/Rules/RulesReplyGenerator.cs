@@ -259,7 +259,9 @@ public sealed class RulesReplyGenerator : IReplyGenerator
             }
 
             // In a chat message the promise takes the follow-up question's place: both did not fit beside the answer.
-            var promise = Pick(unanswered == 1 ? OtherQuestionToTheTeam : OtherQuestionsToTheTeam, voice, seed);
+            var promise = unanswered == 1 && TurnKnowledge.ProductNamedIn(request.UnansweredQuestions![0], request.ClientName ?? string.Empty, ReplyLanguage(request)) is { } product
+                ? Pick(OtherProductToTheTeam, voice, seed).Replace("{product}", product, StringComparison.Ordinal)
+                : Pick(unanswered == 1 ? OtherQuestionToTheTeam : OtherQuestionsToTheTeam, voice, seed);
             return email ? (said + " " + promise, Ask(follow)) : (said, promise);
         }
 
@@ -511,16 +513,24 @@ public sealed class RulesReplyGenerator : IReplyGenerator
 
     /// <summary>
     /// The intent the reply answers: a greeting that asks a question of its own is answered as the question ("hello, do
-    /// you guys do websites?", read as a greeting, was greeted back and its question ignored); a pain told without asking
+    /// you guys do websites?", read as a greeting, was greeted back and its question ignored), one that introduces the
+    /// lead's business is met as the introduction; a pain told without asking
     /// anything is met as one ("we get tons of DMs asking about botox pricing … my front desk cant keep up", read as a
-    /// question about prices, was told the team would check), and so is a statement the model was unsure was a question.
+    /// question about prices, was told the team would check), and so is a statement the model was unsure was a question
+    /// or one that says what the lead uses.
     /// </summary>
     private static Intent ReplyIntent(ReplyRequest request, LeadText lead) => request.Analysis.Intent switch
     {
         Intent.Greeting when lead.QuestionMarks > 0 && IntentRules.AsksAnOpenQuestion(lead) => Intent.Question,
+        // "Evening. Run a driving school in Bristol, 4 instructors. Students message us constantly asking about availability"
+        // was greeted back and asked what it needed.
+        Intent.Greeting when IntentRules.IntroducesItself(lead) || IntentRules.DescribesCustomersQuestions(lead) || IntentRules.DescribesPain(lead) => Intent.Interest,
         Intent.Question or Intent.Pricing when lead.QuestionMarks == 0 && IntentRules.DescribesPain(lead) && !IntentRules.AsksAnOpenQuestion(lead) => Intent.Interest,
         // "mostly get leads off checkatrade and facebook" (the model: a question at 0.50) was told the team would check.
         Intent.Question when request.Analysis.Confidence < UnsureQuestion && !IntentRules.HasQuestionForm(lead) => Intent.Interest,
+        // "we use a spreadsheet tbh", the answer to how the lead handles it today (the model: a question at 0.76), was told the
+        // team would check; the tool set against an answer just given (FollowUpQuestion.ToolInUse) stays a question.
+        Intent.Question when !IntentRules.HasQuestionForm(lead) && IntentRules.SaysWhatItUses(lead) && FollowUpQuestion.ToolInUse(request.LeadText) is null => Intent.Interest,
         var intent => intent,
     };
 
@@ -616,7 +626,8 @@ public sealed class RulesReplyGenerator : IReplyGenerator
             return ObjectionKind.Timing;
         }
 
-        return Any("think", "sure", "decide", "partner", "boss", "get back", "let you know", "überleg", "sicher", "abklär", "entscheid", "chef", "melde mich", "melden uns", "bescheid", "discuss", "run it by", "team", "besprech", "intern", "abstimm")
+        // "ok lemme talk to my husband first" was asked for its biggest concern: every deferral the intent rules know is one.
+        return IntentRules.DefersDecision(LeadText.Parse(text)) || Any("think", "sure", "decide", "partner", "boss", "get back", "let you know", "überleg", "sicher", "abklär", "entscheid", "chef", "melde mich", "melden uns", "bescheid", "discuss", "run it by", "team", "besprech", "intern", "abstimm")
             ? ObjectionKind.Undecided
             : ObjectionKind.General;
     }
