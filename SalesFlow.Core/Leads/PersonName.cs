@@ -32,13 +32,15 @@ public static class PersonName
 
     /// <summary>
     /// The name an e-mail's salutation uses: in German the whole name ("Guten Tag Laura Schmidt,", the neutral formal
-    /// form beside "Sie"; "Hallo Laura," answered a tax adviser's "Sehr geehrte Damen und Herren"), in English the
-    /// address (<see cref="AddressOf"/>).
+    /// form beside "Sie"; "Hallo Laura," answered a tax adviser's "Sehr geehrte Damen und Herren"), unless it starts with a
+    /// title ("Guten Tag Dr. Keller,", "Guten Tag Frau Dr. Weber,": "Guten Tag Dr. Martin Keller," read like a form letter);
+    /// in English the address (<see cref="AddressOf"/>).
     /// </summary>
     public static string? SalutationOf(string? name, bool german)
     {
         var address = AddressOf(name);
-        return german && address is not null ? string.Join(' ', name!.Split(' ', StringSplitOptions.RemoveEmptyEntries)) : address;
+        var words = address is null ? [] : name!.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return german && address is not null && !IsTitle(words[0]) ? string.Join(' ', words) : address;
     }
 
     private static bool IsTitle(string word) => Titles.Contains(word.TrimEnd('.'));

@@ -124,6 +124,7 @@ public sealed class LearntBrainTests
     [InlineData("the lads are on roofs all day and cant reply fast enough to enquiries")]
     [InlineData("we get loads of enquiries from facebook ads but nobody has time to answer them")]
     [InlineData("Viele Mandanten fragen per WhatsApp nach Terminen und Unterlagen, das frisst viel Zeit")]
+    [InlineData("honestly we miss a ton of calls when we're out on jobs")]
     public void ALeadDescribingAPainInItsOwnWorkStatesANeed(string text) =>
         Assert.Equal(Intent.Interest, TestBrain.Reader.Read(text).Intent);
 

@@ -750,10 +750,11 @@ public sealed class RulesReplyGeneratorTests
         Assert.DoesNotContain("{", email);
     }
 
-    /// <summary>A tax adviser's "Sehr geehrte Damen und Herren" was answered "Hallo Laura,".</summary>
+    /// <summary>A tax adviser's "Sehr geehrte Damen und Herren" was answered "Hallo Laura,"; a dentist signing "Dr. Martin Keller" was greeted "Guten Tag Dr. Martin Keller,".</summary>
     [Theory]
     [InlineData("de", "Laura Schmidt", "Guten Tag Laura Schmidt,\n\n")]
     [InlineData("de", "Frau Dr. Weber", "Guten Tag Frau Dr. Weber,\n\n")]
+    [InlineData("de", "Dr. Martin Keller", "Guten Tag Dr. Keller,\n\n")]
     [InlineData("en", "Laura Schmidt", "Hi Laura,\n\n")]
     public void AGermanEmailIsAddressedByTheWholeNameAnEnglishOneByTheFirst(string language, string fullName, string salutation)
     {

@@ -228,9 +228,11 @@ public sealed class TurnKnowledgeTests
         Assert.Equal(["[what-en] Q: What does Acme do? A: Acme answers your leads."], asked.Passages);
     }
 
-    /// <summary>"how are you different from tidio or intercom?" found nothing on its own and was sent what the business does.</summary>
-    [Fact]
-    public async Task AQuestionHowItDiffersIsAskedWhatMakesItDifferentThenWhatTheBusinessDoes()
+    /// <summary>"how are you different from tidio or intercom?" found nothing on its own and was sent what the business does; "how's it different from podium" was left to the team.</summary>
+    [Theory]
+    [InlineData("hi im looking at a few options for our clinic, how are you different from tidio or intercom?")]
+    [InlineData("hmm ok. how's it different from podium")]
+    public async Task AQuestionHowItDiffersIsAskedWhatMakesItDifferentThenWhatTheBusinessDoes(string question)
     {
         var what = new Passage("what-en", "kb", SourceKind.Faq, "What", "Q: What does Acme do? A: Acme answers your leads.", 0.8);
         var different = new Passage("chatbot-en", "kb", SourceKind.Faq, "Chatbot", "Q: How is it different from a normal chatbot? A: It works like a sales rep.", 0.8);
@@ -239,8 +241,6 @@ public sealed class TurnKnowledgeTests
         withDifference.Setup(r => r.RetrieveAsync("acme", "How is it different from a normal chatbot? What makes it different?", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([different]));
         var withoutDifference = FindingNothing();
         withoutDifference.Setup(r => r.RetrieveAsync("acme", "What does Acme do?", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([what]));
-        const string question = "hi im looking at a few options for our clinic, how are you different from tidio or intercom?";
-
         var found = await Over(withDifference).ForAsync("acme", "Acme", question, "en", TurnKnowledge.NoEarlierText, default);
         var fallback = await Over(withoutDifference).ForAsync("acme", "Acme", question, "en", TurnKnowledge.NoEarlierText, default);
 
@@ -523,6 +523,7 @@ public sealed class TurnKnowledgeTests
     [InlineData("what if someone asks about grants, can it explain the SEAI grant?", "en", "Where do the answers come from?")]
     [InlineData("Hmm schade. Und wenn ein Mandant eine Frage zur Steuererklärung hat?", "de", "Woher kommen die Antworten?")]
     [InlineData("and if a customer asks about our opening hours?", "en", "Where do the answers come from?")]
+    [InlineData("ok how does it know which listings are available", "en", "Where do the answers come from?")]
     public async Task AQuestionAboutWhereItsFactsComeFromIsSearchedAsThat(string text, string language, string searched)
     {
         var knowledgeBase = new Passage("knowledge", "kb", SourceKind.Faq, "Knowledge", "Q: Can it learn about our products? A: Upload your FAQs.", 0.7);

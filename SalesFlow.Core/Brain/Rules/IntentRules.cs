@@ -105,7 +105,7 @@ internal static partial class IntentRules
 
     // Only in a question's words: "better than", "anders als" are as often a statement ("unser altes Tool war besser als …").
     private const string DifferenceInEnglish =
-        "how are you different|how is it different|how is this different|what makes you different|what makes it different|how do you compare|how does it compare";
+        "how are you different|how is it different|how is this different|hows it different|hows this different|what makes you different|what makes it different|how do you compare|how does it compare";
 
     private const string DifferenceInGerman =
         "was unterscheidet|worin unterscheidet|wie unterscheidet|was ist der unterschied|whats the difference|what is the difference|was macht euch anders|was macht sie anders";
@@ -157,6 +157,9 @@ internal static partial class IntentRules
         "we miss|we are missing|were missing|we keep missing & some|a few|a lot|many|lots|half|most|them|quite a few",
         // "we get a ton of calls and texts after hours and miss most of em" was thanked for the insight.
         "miss most|miss half|miss a lot|miss lots|miss many|missing most|missing half|missing a lot & of|calls|texts|messages|leads|enquiries|them|em",
+        // "honestly we miss a ton of calls when we're out on jobs" was thanked and asked whether a demo would help.
+        "miss a ton|miss tons|miss loads|miss so many|miss heaps|missing a ton|missing tons|missing loads|missing so many",
+        "we miss|we are missing|were missing|we keep missing|we missed & calls|texts|messages|bookings|jobs|customers|clients",
         "forget* to follow|forgot to follow|nobody follows up|no one follows up|never follow up",
         "forget to reply|forget to respond|forget to answer|forgot to reply|forgot to respond|forgot to answer",
         // "we lose jobs because we take too long to reply to quote requests" was met as an objection.
@@ -1120,7 +1123,7 @@ internal static partial class IntentRules
 
     private static readonly PhraseRuleSet FactsSource = new(
         "how does it know|how would it know|how will it know|how does the bot know|how does the system know|how does your bot know|how does the ai know|where does it get|where would it get"
-            + " & our|my|the",
+            + " & our|my|the|which|what|whether|when|about", // "ok how does it know which listings are available" was left to the team
         "woher weiss|woher kennt|woher hat|woher nimmt|woher bekommt|wie kennt & es|das system|der bot|die ki|das tool",
         // "Can it answer questions about our treatments and prices from our own info?" found the price answer.
         "answer|answers|reply|respond|know|learn & from our|using our|based on our|with our own & info|information|data|website|site|documents|docs|faqs|faq|price list|menu|catalog|catalogue",
