@@ -161,7 +161,7 @@ public sealed class MeetingDialogue(MeetingService meetings, IMeetingStore store
 
         var text = moving ? SlotText.MoveOffer(offer.Slots, party.Zone, party.Language)
             : exclude.Count > 0 || nextWeek ? SlotText.OtherSlotsReply(offer.Slots, party.Zone, party.Language, requestedTaken: false)
-            : SlotText.OfferReply(offer.Slots, party.Zone, party.Language, Brain.Rules.IntentRules.AsksToBeCalled(Brain.Rules.LeadText.Parse(turn.Text)));
+            : SlotText.OfferReply(offer.Slots, party.Zone, party.Language, Brain.Rules.IntentRules.MeetingWishOf(Brain.Rules.LeadText.Parse(turn.Text)));
         return new(WithHostHours(text, offer.Slots, turn, party), false);
     }
 

@@ -73,13 +73,18 @@ public static partial class SlotText
         return texts.Count == 1 ? texts[0] : string.Join(", ", texts[..^1]) + or + texts[^1];
     }
 
-    /// <summary>The reply that offers slots: a short lead-in and the choice.</summary>
-    /// <param name="callBack">The lead asked to be called ("Können Sie mich zurückrufen?" was told a demo would be set up).</param>
-    public static string OfferReply(IReadOnlyList<MeetingSlot> slots, TimeZoneInfo zone, string? language, bool callBack) => (IsGerman(language), callBack) switch
+    /// <summary>The reply that offers slots: a short lead-in for what the lead asked for, and the choice.</summary>
+    /// <param name="wish">
+    /// A call back ("Können Sie mich zurückrufen?") or a call ("Können wir nächste Woche mal telefonieren?") was told a demo
+    /// would be set up.
+    /// </param>
+    public static string OfferReply(IReadOnlyList<MeetingSlot> slots, TimeZoneInfo zone, string? language, MeetingWish wish) => (IsGerman(language), wish) switch
     {
-        (true, true) => $"Gerne rufen wir Sie an. Passt Ihnen {Choice(slots, zone, language)}? (Zeiten in {zone.Id})",
-        (true, false) => $"Gerne richte ich eine Demo ein. Passt Ihnen {Choice(slots, zone, language)}? (Zeiten in {zone.Id})",
-        (false, true) => $"Happy to give you a call. Would {Choice(slots, zone, language)} work? (Times in {zone.Id})",
+        (true, MeetingWish.CallBack) => $"Gerne rufen wir Sie an. Passt Ihnen {Choice(slots, zone, language)}? (Zeiten in {zone.Id})",
+        (true, MeetingWish.Call) => $"Gerne telefonieren wir. Passt Ihnen {Choice(slots, zone, language)}? (Zeiten in {zone.Id})",
+        (true, _) => $"Gerne richte ich eine Demo ein. Passt Ihnen {Choice(slots, zone, language)}? (Zeiten in {zone.Id})",
+        (false, MeetingWish.CallBack) => $"Happy to give you a call. Would {Choice(slots, zone, language)} work? (Times in {zone.Id})",
+        (false, MeetingWish.Call) => $"Happy to set up a call. Would {Choice(slots, zone, language)} work? (Times in {zone.Id})",
         _ => $"Happy to set up a demo. Would {Choice(slots, zone, language)} work? (Times in {zone.Id})",
     };
 

@@ -125,6 +125,8 @@ public sealed class LearntBrainTests
     [InlineData("we get loads of enquiries from facebook ads but nobody has time to answer them")]
     [InlineData("Viele Mandanten fragen per WhatsApp nach Terminen und Unterlagen, das frisst viel Zeit")]
     [InlineData("honestly we miss a ton of calls when we're out on jobs")]
+    [InlineData("Die meisten wollen einen Besichtigungstermin, aber viele sind gar nicht ernsthaft interessiert")]
+    [InlineData("half of them are tyre kickers tbh")]
     public void ALeadDescribingAPainInItsOwnWorkStatesANeed(string text) =>
         Assert.Equal(Intent.Interest, TestBrain.Reader.Read(text).Intent);
 
@@ -325,10 +327,12 @@ public sealed class LearntBrainTests
     public void AWhatIfQuestionIsAQuestion(string text) =>
         Assert.Equal(Intent.Question, TestBrain.Reader.Read(text).Intent);
 
-    /// <summary>"we're a salon with 4 stylists, clients book via insta and whatsapp" was offered demo slots.</summary>
+    /// <summary>"we're a salon with 4 stylists, clients book via insta and whatsapp" was offered demo slots; so was an estate agent's "Die meisten wollen einen Besichtigungstermin".</summary>
     [Theory]
     [InlineData("we're a salon with 4 stylists, clients book via insta and whatsapp")]
     [InlineData("Wir sind eine Zahnarztpraxis, die Patienten buchen per Telefon")]
+    [InlineData("Die meisten wollen einen Besichtigungstermin, aber viele sind gar nicht ernsthaft interessiert")]
+    [InlineData("most of them want a viewing asap but half never show up")]
     public void TheLeadsCustomersBookingIsNoMeetingWish(string text) =>
         Assert.NotEqual(Intent.Meeting, TestBrain.Reader.Read(text).Intent);
 

@@ -1039,6 +1039,23 @@ public sealed class RulesReplyGeneratorTests
         Assert.DoesNotContain(answer, plain, StringComparison.Ordinal);
     }
 
+    /// <summary>"how did you get my number", asked after "who is this?" by a lead who wrote first, was told who we are again, word for word.</summary>
+    [Theory]
+    [InlineData(ChannelKind.Sms, "en", "how did you get my number", "You wrote to Acme from this number yourself")]
+    [InlineData(ChannelKind.Email, "en", "where did you get my email address from?", "You wrote to Acme from this address yourself")]
+    [InlineData(ChannelKind.WhatsApp, "de", "Woher haben Sie meine Nummer?", "Sie haben Acme selbst von dieser Nummer aus geschrieben")]
+    [InlineData(ChannelKind.WhatsApp, "de", "woher hast du meine nummer??", "Du hast Acme selbst von dieser Nummer aus geschrieben")]
+    public void ALeadWhoWroteFirstAskingHowWeGotItsNumberIsToldItWroteToUs(ChannelKind channel, string language, string text, string expected)
+    {
+        var at = new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.Zero);
+        var request = Request(ConversationState.InitialContact, Intent.Question, language, "Dave", channel, 2, text, "Acme");
+        var wroteFirst = request with { History = [new HistoryMessage(true, "hi", channel, at), new HistoryMessage(false, "Hi Dave!", channel, at)] };
+        var wroteToFirst = request with { History = [new HistoryMessage(false, "Hi Dave, following up on your enquiry.", channel, at), new HistoryMessage(true, "hm", channel, at)] };
+
+        Assert.Contains(expected, RulesReplyGenerator.Generate(wroteFirst), StringComparison.Ordinal);
+        Assert.DoesNotContain(expected, RulesReplyGenerator.Generate(wroteToFirst), StringComparison.Ordinal);
+    }
+
     /// <summary>"hi is this the right number for salesflow" was answered with the trial's FAQ, which shares its "right".</summary>
     [Theory]
     [InlineData("hi is this the right number for salesflow", "en", "Yes, you're in the right place, Mike: this is the AI assistant of Acme.|Hi Mike! Yes, you've reached Acme")]

@@ -56,10 +56,13 @@ public sealed class MeetingDialogueEngineTests : IDisposable
         Assert.Equal(Offer, (await _bed.Meetings.GetOfferAsync("acme", turn.Lead.Id, default))!.Slots);
     }
 
-    /// <summary>"Können Sie mich zurückrufen?" was told a demo would be set up.</summary>
+    /// <summary>"Können Sie mich zurückrufen?" and "Können wir nächste Woche mal telefonieren?" were told a demo would be set up.</summary>
     [Theory]
     [InlineData("Can someone call me back?", "Happy to give you a call. Would ")]
     [InlineData("Schade. Können Sie mich zurückrufen? 0171 2345678", "Gerne rufen wir Sie an. Passt Ihnen ")]
+    [InlineData("Ok. Können wir nächste Woche mal telefonieren?", "Gerne telefonieren wir. Passt Ihnen ")]
+    [InlineData("could we hop on a quick call this week?", "Happy to set up a call. Would ")]
+    [InlineData("can we book a demo call?", "Happy to set up a demo. Would ")]
     public async Task A_lead_who_asks_to_be_called_is_offered_times_for_the_call(string text, string opening)
     {
         var turn = await Turn(text);

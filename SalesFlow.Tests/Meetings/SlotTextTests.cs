@@ -55,10 +55,12 @@ public sealed class SlotTextTests
     [Fact]
     public void The_offer_reply_leads_in_and_asks_about_the_real_slots()
     {
-        Assert.Equal("Happy to set up a demo. Would Tue 8 Dec 14:00 or Wed 9 Dec 10:30 work? (Times in Europe/Berlin)", SlotText.OfferReply([At(8, 14), At(9, 10, 30)], Berlin, "en", callBack: false));
-        Assert.StartsWith("Gerne richte ich eine Demo ein. Passt Ihnen Di., 8. Dez. 14:00 oder Mi., 9. Dez. 10:30?", SlotText.OfferReply([At(8, 14), At(9, 10, 30)], Berlin, "de", callBack: false), StringComparison.Ordinal);
-        Assert.StartsWith("Gerne rufen wir Sie an. Passt Ihnen Di., 8. Dez. 14:00", SlotText.OfferReply([At(8, 14), At(9, 10, 30)], Berlin, "de", callBack: true), StringComparison.Ordinal);
-        Assert.StartsWith("Happy to give you a call. Would Tue 8 Dec 14:00", SlotText.OfferReply([At(8, 14), At(9, 10, 30)], Berlin, "en", callBack: true), StringComparison.Ordinal);
+        Assert.Equal("Happy to set up a demo. Would Tue 8 Dec 14:00 or Wed 9 Dec 10:30 work? (Times in Europe/Berlin)", SlotText.OfferReply([At(8, 14), At(9, 10, 30)], Berlin, "en", MeetingWish.Demo));
+        Assert.StartsWith("Gerne richte ich eine Demo ein. Passt Ihnen Di., 8. Dez. 14:00 oder Mi., 9. Dez. 10:30?", SlotText.OfferReply([At(8, 14), At(9, 10, 30)], Berlin, "de", MeetingWish.Demo), StringComparison.Ordinal);
+        Assert.StartsWith("Gerne rufen wir Sie an. Passt Ihnen Di., 8. Dez. 14:00", SlotText.OfferReply([At(8, 14), At(9, 10, 30)], Berlin, "de", MeetingWish.CallBack), StringComparison.Ordinal);
+        Assert.StartsWith("Happy to give you a call. Would Tue 8 Dec 14:00", SlotText.OfferReply([At(8, 14), At(9, 10, 30)], Berlin, "en", MeetingWish.CallBack), StringComparison.Ordinal);
+        Assert.StartsWith("Gerne telefonieren wir. Passt Ihnen Di., 8. Dez. 14:00", SlotText.OfferReply([At(8, 14), At(9, 10, 30)], Berlin, "de", MeetingWish.Call), StringComparison.Ordinal);
+        Assert.StartsWith("Happy to set up a call. Would Tue 8 Dec 14:00", SlotText.OfferReply([At(8, 14), At(9, 10, 30)], Berlin, "en", MeetingWish.Call), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -122,6 +124,6 @@ public sealed class SlotTextTests
         Assert.Equal("", SlotText.HostHoursNote(lateBerlinAfternoon, MeetingTestData.Berlin, "Europe/Berlin", "de"));
         Assert.Equal("", SlotText.HostHoursNote([MeetingTestData.At(8, 9)], TimeZoneInfo.FindSystemTimeZoneById("Europe/London"), "Europe/Berlin", "en"));
         // Still read as our offer, so a "yes" answers it.
-        Assert.True(SlotText.IsOffer(SlotText.OfferReply(lateBerlinAfternoon, la, "en", callBack: false) + SlotText.HostHoursNote(lateBerlinAfternoon, la, "Europe/Berlin", "en")));
+        Assert.True(SlotText.IsOffer(SlotText.OfferReply(lateBerlinAfternoon, la, "en", MeetingWish.Demo) + SlotText.HostHoursNote(lateBerlinAfternoon, la, "Europe/Berlin", "en")));
     }
 }

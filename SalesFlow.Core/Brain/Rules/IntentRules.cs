@@ -157,6 +157,8 @@ internal static partial class IntentRules
         "we miss|we are missing|were missing|we keep missing & some|a few|a lot|many|lots|half|most|them|quite a few",
         // "we get a ton of calls and texts after hours and miss most of em" was thanked for the insight.
         "miss most|miss half|miss a lot|miss lots|miss many|missing most|missing half|missing a lot & of|calls|texts|messages|leads|enquiries|them|em",
+        // "Die meisten wollen einen Besichtigungstermin, aber viele sind gar nicht ernsthaft interessiert" was told "Das freut mich".
+        "nicht ernsthaft|nicht ernst gemeint|time wasters|timewasters|time wasting|tyre kickers|tire kickers|not serious|arent serious|never show up|dont show up|dont turn up|never turn up|no shows|noshows",
         // "honestly we miss a ton of calls when we're out on jobs" was thanked and asked whether a demo would help.
         "miss a ton|miss tons|miss loads|miss so many|miss heaps|missing a ton|missing tons|missing loads|missing so many",
         "we miss|we are missing|were missing|we keep missing|we missed & calls|texts|messages|bookings|jobs|customers|clients",
@@ -352,9 +354,17 @@ internal static partial class IntentRules
     /// </summary>
     private static readonly PhraseRuleSet WhoWeAreQuestion = new(
         "who is this|who are you|who is writing|who is texting|who is messaging|whos this|who dis",
-        "how|where & did you|do you & get|got|find|have & my number|my contact*|my details|my data|my email|my address",
         "wer ist da|wer ist das|wer sind sie|wer seid ihr|wer bist du|wer schreibt",
-        "woher & haben sie|habt ihr|hast du|kennen sie|kennt ihr & meine nummer|meine daten|meinen kontakt|meine kontaktdaten|meine mail*|meine adresse");
+        HowWeGotItInEnglish, HowWeGotItInGerman);
+
+    private const string HowWeGotItInEnglish = "how|where & did you|do you & get|got|find|have & my number|my contact*|my details|my data|my email|my address";
+
+    private const string HowWeGotItInGerman = "woher & haben sie|habt ihr|hast du|kennen sie|kennt ihr & meine nummer|meine daten|meinen kontakt|meine kontaktdaten|meine mail*|meine adresse";
+
+    private static readonly PhraseRuleSet HowWeGotItQuestion = new(HowWeGotItInEnglish, HowWeGotItInGerman);
+
+    /// <summary>Whether the lead asks how we got its number or address ("how did you get my number", "Woher haben Sie meine Nummer?").</summary>
+    public static bool AsksHowWeGotTheContact(LeadText lead) => HowWeGotItQuestion.IsMatch(lead.Words);
 
     /// <summary>"hi is this the right number for salesflow", "Bin ich hier richtig bei …?": a check that it reached the business.</summary>
     private static readonly PhraseRuleSet RightPlaceQuestion = new(
@@ -546,6 +556,11 @@ internal static partial class IntentRules
             + " & !can we|can i|could we|lets|koennen wir|with you|mit ihnen|mit euch",
         "clients|customers|patients|guests|people|kunden|kundinnen|mandanten|klienten|patienten|gaeste|leute & book|books|booking|schedule|reserve|buchen|bucht|reservieren|vereinbaren"
             + " & !can we|can i|could we|could i|id like|i would like|we would like|want to|lets|koennen wir|kann ich|moechte|moechten|wuerde gern|wuerden gern|demo|call with you",
+        // "Die meisten wollen einen Besichtigungstermin, aber viele sind gar nicht ernsthaft interessiert" (an estate agent's
+        // enquirers) was offered demo slots.
+        "die meisten|viele davon|viele von denen|die leute|most of them|most people|a lot of them|many of them|clients|customers|patients|guests|kunden|kundinnen|mandanten|patienten|interessenten|gaeste"
+            + " & wollen|moechten|suchen|want|wants|ask for|asking for|are after & termin*|besichtigung*|*termin|appointment*|viewing*|booking*|probetraining*|beratung*|consultation*"
+            + " & !can we|can i|could we|could i|id like|i would like|we would like|lets|koennen wir|kann ich|wuerde gern|wuerden gern|demo|call with you|mit ihnen|mit euch",
         // "Our problem is people call after 5pm and nobody answers, we lose those jobs" was offered slots after 5 PM.
         "clients|customers|patients|guests|people|callers|kunden|kundinnen|mandanten|klienten|patienten|leute|anrufer & call|calls|calling|ring|phone|anrufen|ruft|rufen & after|before|at night|nobody|no one|noone|niemand|keiner|nach|abends|nachts|and we|und wir"
             + " & !can we|can i|could we|could i|id like|i would like|we would like|want to|lets|koennen wir|kann ich|moechte|moechten|wuerde gern|wuerden gern|demo|call with you|call me|ruf mich|rufen sie mich",
@@ -682,6 +697,13 @@ internal static partial class IntentRules
 
     /// <summary>Whether the lead asks to be called ("Können Sie mich zurückrufen?", "can someone call me"): the call is offered as one, not as a demo.</summary>
     public static bool AsksToBeCalled(LeadText lead) => CallMe.IsMatch(lead.Words);
+
+    private static readonly PhraseRuleSet PhoneCall = new(
+        "telefonier*|telefonat|telefontermin|phone call|a call|quick call|short call|hop on a call|jump on a call|on the phone|am telefon & !demo*|vorfuehrung*|zoom|teams|video*");
+
+    /// <summary>What the lead asks to have: to be called back, a phone call, or (named or not) a demo.</summary>
+    public static Meetings.MeetingWish MeetingWishOf(LeadText lead) =>
+        AsksToBeCalled(lead) ? Meetings.MeetingWish.CallBack : PhoneCall.IsMatch(lead.Words) ? Meetings.MeetingWish.Call : Meetings.MeetingWish.Demo;
 
     /// <summary>Whether the lead asks if it is talking to a machine ("Is this an AI bot?", "Bist du ein Mensch?").</summary>
     public static bool AsksIfBot(LeadText lead) => BotQuestion.IsMatch(lead.Words);

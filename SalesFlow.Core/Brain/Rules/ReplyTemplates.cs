@@ -201,6 +201,11 @@ internal static class ReplyTemplates
         ["As for your other questions, I'm checking those with the team and will get back to you."],
         ["Ihre anderen Fragen kläre ich gerade mit dem Team und melde mich dazu."]);
 
+    /// <summary>How we got the lead's number or address ({contact}) when the lead wrote first: "how did you get my number" had been told who we are again.</summary>
+    public static readonly Variants WeGotItFromYou = new(
+        ["You wrote to {client} from this {contact} yourself, so that's where I reply; {client} uses it only for this conversation. If you'd rather not hear from us, just reply STOP and we won't write again."],
+        ["Sie haben {client} selbst von dieser {contact} aus geschrieben, deshalb antworte ich dorthin; {client} nutzt sie nur für dieses Gespräch, und wenn Sie keine Nachrichten mehr möchten, antworten Sie einfach STOP, dann schreiben wir nicht mehr."]);
+
     public static readonly Variants WhoWeAre = new(
         ["You're chatting with the AI assistant of {client}. {client} uses your contact details only for its conversation with you; if you'd rather not hear from us, just reply STOP and we won't write again."],
         ["Hier schreibt der KI-Assistent von {client}. {client} nutzt Ihre Kontaktdaten nur für das Gespräch mit Ihnen; wenn Sie keine Nachrichten mehr möchten, antworten Sie einfach STOP, dann schreiben wir nicht mehr."]);

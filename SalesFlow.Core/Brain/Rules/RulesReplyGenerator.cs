@@ -153,7 +153,10 @@ public sealed class RulesReplyGenerator : IReplyGenerator
         // "who is this? how did you get my number": answered before anything is sold.
         if (intent is Intent.Question or Intent.Other or Intent.Greeting or Intent.Interest or Intent.Objection or Intent.Support && IntentRules.AsksWhoWeAre(lead))
         {
-            return (Pick(WhoWeAre, voice, seed), Ask(stateQuestions));
+            // "how did you get my number" from a lead who wrote first: it gave us the number (it had been told who we are again).
+            return IntentRules.AsksHowWeGotTheContact(lead) && request.History is [{ FromLead: true }, ..]
+                ? (Pick(WeGotItFromYou, voice, seed).Replace("{contact}", ContactWord(request.Channel, voice.German), StringComparison.Ordinal), string.Empty)
+                : (Pick(WhoWeAre, voice, seed), Ask(stateQuestions));
         }
 
         // "hi is this the right number for salesflow" was answered with the trial's FAQ ("You can try it right away").
@@ -536,6 +539,14 @@ public sealed class RulesReplyGenerator : IReplyGenerator
 
     /// <summary>Below this confidence a question reading of a message without a question's form is taken for a statement.</summary>
     private const double UnsureQuestion = 0.6;
+
+    private static string ContactWord(ChannelKind channel, bool german) => (channel == ChannelKind.Email, german) switch
+    {
+        (true, true) => "Adresse",
+        (true, false) => "address",
+        (false, true) => "Nummer",
+        _ => "number",
+    };
 
     /// <summary>German for a German lead, English for everyone else (the rules brain writes these two).</summary>
     private static string ReplyLanguage(ReplyRequest request) =>
