@@ -53,6 +53,7 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
             var found = new List<Passage>();
             var firsts = new List<Passage>();
             var unanswered = new List<string>();
+            var namingUnknownProducts = new List<string>(); // stay the team's questions beside a fallback's answer
 
             // "and spanish?" after "does it speak other languages?" asks that question again about Spanish: searched so
             // first ("schade. und per mail?" alone found the hand-over answer, which mentions e-mail). Unless nothing found
@@ -90,11 +91,13 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
                 // asks to be connected is searched by its name when nothing found in the reply's language names it ("does it
                 // work with hubspot?" found the CRM answer under the threshold, "Funktioniert das mit Pipedrive?" only its
                 // English twin), and one no passage names is one the knowledge does not know.
+                var namesAProduct = false;
                 if (ToolAskedFor(question) is { } tool && !passages.Any(p => InLanguage(p) && TextTerms.Coverage(tool, p.Text) >= 1))
                 {
                     // All of its name: "Does it integrate with Follow Up Boss?" was answered with the follow-up FAQ ("follows up").
                     bool Names(Passage p) => TextTerms.Coverage(tool, p.Text) >= 1;
                     passages = [.. passages.Where(Names), .. (await knowledge.RetrieveAsync(clientId, string.Join(' ', tool), Passages, ct)).Passages.Where(Names)];
+                    namesAProduct = true;
                 }
 
                 // "Can SalesFlow respond to Zillow leads?" was answered with the follow-up FAQ, "does it pull leads from
@@ -102,6 +105,12 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
                 if (ToolAskedFor(question) is null && NamedProduct(question, clientName, language) is { } product && !passages.Any(p => InLanguage(p) && TextTerms.Coverage(product, p.Text) >= 1))
                 {
                     passages = [];
+                    namesAProduct = true;
+                }
+
+                if (namesAProduct && passages.Count == 0)
+                {
+                    namingUnknownProducts.Add(question);
                 }
 
                 found.AddRange(passages);
@@ -146,7 +155,9 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
                 var passages = (await knowledge.RetrieveAsync(clientId, fallback, Passages, ct)).Passages;
                 if (passages.Count > 0)
                 {
-                    unanswered.Clear(); // what is found answers the message as a whole
+                    // What is found answers the message as a whole, but not about a product no passage names: "can it book
+                    // directly into Jane?" was given the calendar answer, which names no Jane, and nothing more.
+                    unanswered.RemoveAll(q => !namingUnknownProducts.Contains(q));
                     found.AddRange(passages);
                     firsts.AddRange(passages.OrderByDescending(InLanguage).ThenByDescending(p => p.Score).Take(1));
                     break;

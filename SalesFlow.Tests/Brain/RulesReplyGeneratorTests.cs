@@ -1039,6 +1039,28 @@ public sealed class RulesReplyGeneratorTests
         Assert.DoesNotContain(answer, plain, StringComparison.Ordinal);
     }
 
+    /// <summary>"maybe, if you add it later let me know", after the answer lacked an integration, was asked what would make the lead confident.</summary>
+    [Theory]
+    [InlineData("maybe, if you add it later let me know", "en", Intent.Other, "we'll let you know when that changes")]
+    [InlineData("ok keep me posted when you support Jane", "en", Intent.Objection, "we'll let you know when that changes")]
+    [InlineData("Schade. Geben Sie mir Bescheid, wenn es das gibt?", "de", Intent.Question, "wir melden uns, sobald sich das ändert")]
+    [InlineData("meld dich, falls ihr das irgendwann anbindet", "de", Intent.Other, "Das Team sieht hier, was du brauchst")]
+    public void ALeadAskingToBeToldOnceItCanIsPromisedThatAndNotFollowedUp(string text, string language, Intent intent, string expected)
+    {
+        var reply = RulesReplyGenerator.Generate(Request(ConversationState.ObjectionHandling, intent, language, "Rachel", ChannelKind.WhatsApp, 4, text, "Acme"));
+
+        Assert.Contains(expected, reply, StringComparison.Ordinal);
+        Assert.True(ReplyTemplates.ClosesTheConversation(reply));
+        Assert.DoesNotContain(expected, RulesReplyGenerator.Generate(Request(ConversationState.ObjectionHandling, intent, language, "Rachel", ChannelKind.WhatsApp, 4, "let me know what it costs", "Acme")), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("let me know if that's possible")]
+    [InlineData("let me know when you have a free slot")]
+    [InlineData("Geben Sie mir Bescheid, wenn es einen freien Termin gibt")]
+    public void ALeadAskingToBeToldSomethingWeOfferNowIsNotPromisedLater(string text) =>
+        Assert.False(IntentRules.AsksToBeToldOnceItCan(LeadText.Parse(text)));
+
     /// <summary>"how did you get my number", asked after "who is this?" by a lead who wrote first, was told who we are again, word for word.</summary>
     [Theory]
     [InlineData(ChannelKind.Sms, "en", "how did you get my number", "You wrote to Acme from this number yourself")]

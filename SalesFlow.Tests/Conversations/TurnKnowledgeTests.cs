@@ -153,6 +153,20 @@ public sealed class TurnKnowledgeTests
         Assert.Empty(found.Unanswered);
     }
 
+    /// <summary>"can it book directly into Jane?" was given the calendar answer, which names no Jane, and nothing more.</summary>
+    [Fact]
+    public async Task AFallbacksAnswerLeavesAProductNoPassageNamesToTheTeam()
+    {
+        var calendar = new Passage("calendar", "kb", SourceKind.Faq, "Calendar", "Q: Can it book meetings? A: It books into your Cal.com calendar.", 0.5);
+        var retriever = FindingNothing();
+        retriever.Setup(r => r.RetrieveAsync("acme", "Can it book appointments? Calendar", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([calendar]));
+
+        var found = await Over(retriever).ForAsync("acme", "Acme", "can it book directly into Jane?", "en", TurnKnowledge.NoEarlierText, default);
+
+        Assert.Equal(["calendar"], found.Passages.Select(p => p[1..p.IndexOf(']')]));
+        Assert.Equal(["can it book directly into Jane?"], found.Unanswered);
+    }
+
     /// <summary>"what do you need from me", after "we want to go ahead", was told what SalesFlow does.</summary>
     [Theory]
     [InlineData("do your solar panels come with a warranty?")]

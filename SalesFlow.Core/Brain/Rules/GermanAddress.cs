@@ -87,6 +87,7 @@ internal static partial class GermanAddress
         ("Ja, Sie sind hier richtig", "Ja, du bist hier richtig"),
         ("wenn Sie keine Nachrichten mehr möchten, antworten Sie einfach", "wenn du keine Nachrichten mehr möchtest, antworte einfach"),
         ("Sie haben {client} selbst", "Du hast {client} selbst"),
+        ("was Sie brauchen", "was du brauchst"),
         ("ganz wie Sie möchten", "ganz wie du möchtest"),
         ("dass Sie bei {client} dabei sind", "dass du bei {client} dabei bist"),
         ("dass Sie dabei sind", "dass du dabei bist"),

@@ -363,6 +363,22 @@ internal static partial class IntentRules
 
     private static readonly PhraseRuleSet HowWeGotItQuestion = new(HowWeGotItInEnglish, HowWeGotItInGerman);
 
+    /// <summary>
+    /// The lead asking to be told once the product does what it lacks: "maybe, if you add it later let me know" (after "a
+    /// dealbreaker") was asked what it would need to feel confident.
+    /// </summary>
+    private static readonly PhraseRuleSet ToldOnceItCan = new(
+        "let me know|keep me posted|keep me updated|keep me in the loop|ping me|get back to me|reach out|tell me|give me a shout|hit me up"
+            + " & if|when|once|whenever & add|adds|added|support|supports|launch|integrate|integrates|connect|connects|release|build" + NoOfferOfOurs,
+        "bescheid|melden sie sich|meldet euch|meld dich|melden|auf dem laufenden"
+            + " & wenn|falls|sobald & gibt|unterstuetzt|unterstuetzen|anbindet|anbinden|integriert|integrieren|verfuegbar" + NoOfferOfOurs);
+
+    // "let me know when you have a slot", "Bescheid, wenn es einen freien Termin gibt": a wish for what we offer now.
+    private const string NoOfferOfOurs = " & !slot|slots|time|times|call|demo|meeting|quote|price|pricing|offer|termin*|zeit|angebot|preis*|gespraech";
+
+    /// <summary>Whether the lead asks to be told once the product can do what it lacks (<see cref="ToldOnceItCan"/>).</summary>
+    public static bool AsksToBeToldOnceItCan(LeadText lead) => ToldOnceItCan.IsMatch(lead.Words);
+
     /// <summary>Whether the lead asks how we got its number or address ("how did you get my number", "Woher haben Sie meine Nummer?").</summary>
     public static bool AsksHowWeGotTheContact(LeadText lead) => HowWeGotItQuestion.IsMatch(lead.Words);
 

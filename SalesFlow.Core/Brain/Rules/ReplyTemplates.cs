@@ -172,13 +172,21 @@ internal static class ReplyTemplates
         ClosingPhrases.Any(phrase => reply.Contains(phrase, StringComparison.Ordinal));
 
     private static readonly string[] ClosingPhrases =
-        ["so I can't take this further here", "kann das hier leider nicht weiterverfolgen", "you may have reached the wrong number", "in der Nummer geirrt"];
+        ["so I can't take this further here", "kann das hier leider nicht weiterverfolgen", "you may have reached the wrong number", "in der Nummer geirrt",
+            "we'll let you know when that changes", "wir melden uns, sobald sich das ändert"];
+
+    /// <summary>
+    /// To a lead asking to be told once the product can do what it lacks: the conversation rests until then (it is not
+    /// followed up with "just checking in").
+    /// </summary>
+    public static readonly Variants WillLetYouKnow = new(
+        ["Will do{, name}. The team can see what you need here, and we'll let you know when that changes. Thanks for your time!"],
+        ["Mache ich{, name}. Das Team sieht hier, was Sie brauchen, und wir melden uns, sobald sich das ändert. Danke für Ihre Zeit!"]);
 
     public static readonly Variants WrongNumber = new(
         ["This is the AI assistant of {client}{, name}, so you may have reached the wrong number. If you did mean to write to {client}, I'm happy to help."],
         ["Hier schreibt der KI-Assistent von {client}{, name}, Sie haben sich also vielleicht in der Nummer geirrt. Falls Sie doch {client} erreichen wollten, helfe ich gerne weiter."]);
 
-    /// <summary>After the answers an e-mail or message got: what the knowledge holds nothing on is checked (KnowledgeForReply.Unanswered).</summary>
     /// <summary>Beside an acknowledged pain, the questions the knowledge holds nothing on.</summary>
     public static readonly Variants YourQuestionToTheTeam = new(
         ["As for your question, I'm checking that with the team and will get back to you."],
@@ -188,6 +196,7 @@ internal static class ReplyTemplates
         ["As for your questions, I'm checking those with the team and will get back to you."],
         ["Ihre Fragen kläre ich gerade mit dem Team und melde mich dazu."]);
 
+    /// <summary>After the answers an e-mail or message got: what the knowledge holds nothing on is checked (KnowledgeForReply.Unanswered).</summary>
     public static readonly Variants OtherQuestionToTheTeam = new(
         ["As for your other question, I'm checking that with the team and will get back to you."],
         ["Ihre andere Frage kläre ich gerade mit dem Team und melde mich dazu."]);

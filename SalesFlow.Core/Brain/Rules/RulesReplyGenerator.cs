@@ -171,6 +171,12 @@ public sealed class RulesReplyGenerator : IReplyGenerator
             return (Pick(WrongNumber, voice, seed), string.Empty);
         }
 
+        // "maybe, if you add it later let me know", after an answer that lacked it, was asked what would make it confident.
+        if (intent is Intent.Question or Intent.Other or Intent.Interest or Intent.Objection && IntentRules.AsksToBeToldOnceItCan(lead))
+        {
+            return (Pick(WillLetYouKnow, voice, seed), string.Empty);
+        }
+
         // "We are a digital marketing agency offering SEO … Would you be interested in growing your traffic?" and "are you
         // guys hiring?" were asked their team size; "whats the weather like in london today" was promised an answer from the team.
         if (intent is Intent.Question or Intent.Other or Intent.Greeting or Intent.Interest or Intent.Objection && IntentRules.IsNoEnquiry(lead))
