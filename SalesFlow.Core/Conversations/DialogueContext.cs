@@ -62,6 +62,11 @@ public static class DialogueContext
         // "yes exactly" to "Shall I show you how it would work for your team in a short call?" was thanked and asked again.
         "yes exactly", "exactly", "yes definitely", "yes absolutely", "yeah sure", "yes pls", "yes plz", "yea", "ya", "ja genau", "genau",
         "ja unbedingt", "ja sehr gerne", "ja auf jeden fall",
+        // "yeah go on then" to "Shall I show you how it would work for your team in a short call?" was sent the follow-up FAQ.
+        "go on", "go on then", "yeah go on", "yeah go on then", "ok go on", "ok go on then", "go for it", "lets do it", "lets do that",
+        "yeah lets do it", "ok lets do it", "yeah ok", "ok then", "alright then", "yeah why not", "yes why not", "sure go ahead",
+        "yes go ahead", "yeah go ahead", "ok go ahead", "im in", "sounds good to me", "works for me", "klingt gut", "ja klingt gut",
+        "ok klingt gut", "machen wir", "ja machen wir", "gerne machen wir", "ok machen wir", "los gehts", "na dann los",
     };
 
     private static readonly HashSet<string> No = new(StringComparer.Ordinal)
@@ -281,6 +286,7 @@ public static class DialogueContext
                 'ö' => builder.Append("oe"),
                 'ü' => builder.Append("ue"),
                 'ß' => builder.Append("ss"),
+                '\'' or '’' => builder, // "I'm good", "let's do it" are listed as typed without it
                 _ when char.IsLetter(c) => builder.Append(c),
                 _ => builder.Append(' '),
             };

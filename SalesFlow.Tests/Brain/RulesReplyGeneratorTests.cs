@@ -1039,6 +1039,29 @@ public sealed class RulesReplyGeneratorTests
         Assert.DoesNotContain(answer, plain, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// "Evening. Run a driving school in Bristol, 4 instructors. Students message us constantly asking about availability"
+    /// and "Moin, wir sind n Barbershop in Hamburg, 3 Stühle", read as greetings, were welcomed and asked what brings them.
+    /// </summary>
+    [Theory]
+    [InlineData("en", "Evening. Run a driving school in Bristol, 4 instructors. Students message us constantly asking about availability")]
+    [InlineData("en", "Hi there! I run a small gym in Leeds")]
+    [InlineData("de", "Moin, wir sind n Barbershop in Hamburg, 3 Stühle")]
+    public async Task AGreetingThatIntroducesTheBusinessIsMetAsTheIntroduction(string language, string text)
+    {
+        string[] welcomes = language == "de"
+            ? ["Danke, dass Sie sich", "schön, von Ihnen zu hören", "Freut mich, dass Sie schreiben"]
+            : ["Thanks for reaching out", "great to hear from you", "Nice to hear from you"];
+        var greeted = await Generate(ConversationState.InitialContact, Intent.Greeting, language, "Tom", ChannelKind.WhatsApp, 1, "Hi there!");
+        Assert.Contains(welcomes, w => greeted.Contains(w, StringComparison.Ordinal));
+
+        for (var turn = 1; turn <= 3; turn++)
+        {
+            var reply = await Generate(ConversationState.InitialContact, Intent.Greeting, language, "Tom", ChannelKind.WhatsApp, turn, text);
+            Assert.DoesNotContain(welcomes, w => reply.Contains(w, StringComparison.Ordinal));
+        }
+    }
+
     /// <summary>"maybe, if you add it later let me know", after the answer lacked an integration, was asked what would make the lead confident.</summary>
     [Theory]
     [InlineData("maybe, if you add it later let me know", "en", Intent.Other, "we'll let you know when that changes")]

@@ -232,6 +232,8 @@ internal static partial class IntentRules
         "we get|we receive|we have|we handle|wir bekommen|wir kriegen|wir erhalten|wir haben & messages|msgs|enquiries|inquiries|requests|questions|emails|calls|leads|chats|nachrichten|anfragen|fragen|mails|anrufe" + NotACustomer,
         // One rule each: written as one, its "&" demanded all of them at once, and "Wir sind eine Sprachschule" matched none.
         "wir sind ein*" + NotACustomer,
+        // "Moin, wir sind n Barbershop in Hamburg, 3 Stühle" (spoken "n", "ne") was welcomed and asked what brings it.
+        "wir sind n|wir sind ne|wir sind nen|wir sind so n|wir sind so ne|ich bin n|ich hab n|ich hab ne|wir haben n|wir haben ne" + NotACustomer,
         "ich bin & bei" + NotACustomer,
         "ich bin & inhaber*|geschaeftsfuehrer*|gruender*|leiter*" + NotACustomer,
         "ich leite|ich fuehre|wir betreiben|ich betreibe" + NotACustomer,
