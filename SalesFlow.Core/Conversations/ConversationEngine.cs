@@ -226,7 +226,8 @@ public sealed class ConversationEngine(
             var meetingText = RulesReplyGenerator.AnswersBeside(found, asked, analysis.Language, !answered.Channel.IsShortForm(), ReplyText.ShortFormLimit - times.Length - 2) is { } answers
                 ? answers + (answered.Channel.IsShortForm() ? " " : "\n\n") + times
                 : times;
-            (reply, verdict) = await replies.WriteFixedAsync(lead, answered, OutboxPurpose.Reply, meetingText, client.Name, found.Passages, null, policy, now, ct);
+            var openQuestion = RulesReplyGenerator.LeftToTheTeamBeside(found, asked) ? ColleagueFollowUps.MetadataFor(ColleagueFollowUp.OpenQuestion) : null;
+            (reply, verdict) = await replies.WriteFixedAsync(lead, answered, OutboxPurpose.Reply, meetingText, client.Name, found.Passages, openQuestion, policy, now, ct);
             if (meetingTurn.Booked && turned.State != ConversationState.ClosingAttempt && SalesStateMachine.IsAllowed(turned.State, ConversationState.ClosingAttempt))
             {
                 (next, reason) = (ConversationState.ClosingAttempt, "meeting booked");

@@ -135,7 +135,7 @@ public sealed class MeetingDialogue(MeetingService meetings, IMeetingStore store
         var text = choice is { Time: { } limit, Bound: not TimeBound.At }
             ? SlotText.WindowReply(alternatives.Slots, party.Zone, party.Language, limit, choice.Bound, fits)
             : choice is { Time: null, Part: { } part } && !fits
-                ? SlotText.PartTakenReply(alternatives.Slots, party.Zone, party.Language, date, part)
+                ? SlotText.PartTakenReply(alternatives.Slots, party.Zone, party.Language, [date, .. choice.OtherDays], part)
                 : SlotText.OtherSlotsReply(alternatives.Slots, party.Zone, party.Language, requestedTaken: choice.Time is not null);
         return new(WithHostHours(text, alternatives.Slots, turn, party), false);
     }

@@ -95,12 +95,18 @@ public static partial class SlotText
 
     /// <summary>
     /// A part of a day the lead named that has no free time ("lets do a call tmrw afternoon", offered three mornings as if
-    /// they were what it asked for): said so, with the nearest times.
+    /// they were what it asked for): said so, with the nearest times. Every day named is said ("Thursday or Friday
+    /// afternoon" was told that Friday's was taken).
     /// </summary>
-    public static string PartTakenReply(IReadOnlyList<MeetingSlot> slots, TimeZoneInfo zone, string? language, DateOnly day, DayPart part)
+    public static string PartTakenReply(IReadOnlyList<MeetingSlot> slots, TimeZoneInfo zone, string? language, IReadOnlyList<DateOnly> days, DayPart part)
     {
-        var noon = day.ToDateTime(new TimeOnly(12, 0));
-        var named = FormatDay(new DateTimeOffset(noon, zone.GetUtcOffset(noon)), zone, language);
+        var names = days.Order().Select(day =>
+        {
+            var noon = day.ToDateTime(new TimeOnly(12, 0));
+            return FormatDay(new DateTimeOffset(noon, zone.GetUtcOffset(noon)), zone, language);
+        }).ToList();
+        var or = IsGerman(language) ? " oder " : " or ";
+        var named = names.Count == 1 ? names[0] : string.Join(", ", names[..^1]) + or + names[^1];
         return IsGerman(language)
             ? $"Am {named} ist {part switch { DayPart.Morning => "vormittags", DayPart.Afternoon => "nachmittags", _ => "abends" }} leider nichts frei. Am nächsten dran: {Offer(slots, zone, language)} (Zeiten in {zone.Id})"
             : $"Sorry, nothing is free on {named} in the {part.ToString().ToLowerInvariant()}. The closest I have: {Offer(slots, zone, language)} (Times in {zone.Id})";

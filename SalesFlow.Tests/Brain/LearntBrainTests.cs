@@ -277,6 +277,8 @@ public sealed class LearntBrainTests
     [InlineData("can it be on thursday at 3?")]
     [InlineData("could we book a call for Friday?")]
     [InlineData("Können wir einen Termin vereinbaren?")]
+    [InlineData("We're an HVAC company in Denver with about 25 techs. I'd like to set up a call to learn more. Also, can your system send appointment reminders to customers?")]
+    [InlineData("Ich würde gern ein Gespräch vereinbaren. Verschickt es auch Terminerinnerungen per SMS?")]
     public void AQuestionAboutOurMeetingIsStillAMeetingWish(string text) =>
         Assert.Equal(Intent.Meeting, TestBrain.Reader.Read(text).Intent);
 

@@ -1296,7 +1296,22 @@ public sealed class RulesReplyGeneratorTests
         Assert.Equal("It runs in your own Azure subscription. As for your other question, I'm checking that with the team and will get back to you.", email);
         Assert.Equal("It runs in your own Azure subscription.", chat);
         Assert.Null(RulesReplyGenerator.AnswersBeside(found, asked, "en", email: false, room: 20)); // does not fit whole beside the times
-        Assert.Null(RulesReplyGenerator.AnswersBeside(KnowledgeForReply.None, asked[..1], "en", email: true, room: 0));
+        Assert.True(RulesReplyGenerator.LeftToTheTeamBeside(found, asked));
+        Assert.False(RulesReplyGenerator.LeftToTheTeamBeside(found with { Unanswered = [] }, asked));
+    }
+
+    /// <summary>"Also, can your system send appointment reminders to customers?" beside a call wish found nothing and went unmentioned.</summary>
+    [Fact]
+    public void QuestionsBesideAFixedReplyThatTheKnowledgeHoldsNothingOnAreSaidToBeCheckedWithTheTeam()
+    {
+        string[] asked = ["Can your system send appointment reminders to customers?"];
+
+        Assert.Equal("As for your question, I'm checking that with the team and will get back to you.", RulesReplyGenerator.AnswersBeside(KnowledgeForReply.None, asked, "en", email: true, room: 0));
+        Assert.Equal("Ihre Fragen kläre ich gerade mit dem Team und melde mich dazu.", RulesReplyGenerator.AnswersBeside(KnowledgeForReply.None, [.. asked, "Und Rechnungen?"], "de", email: false, room: 200));
+        Assert.Null(RulesReplyGenerator.AnswersBeside(KnowledgeForReply.None, asked, "en", email: false, room: 20)); // does not fit beside the times
+        Assert.Null(RulesReplyGenerator.AnswersBeside(KnowledgeForReply.None, [], "en", email: true, room: 0));
+        Assert.True(RulesReplyGenerator.LeftToTheTeamBeside(KnowledgeForReply.None, asked));
+        Assert.False(RulesReplyGenerator.LeftToTheTeamBeside(KnowledgeForReply.None, []));
     }
 
     /// <summary>"do you have any customer references in real estate? And does it support … permissions?" left the second question unmentioned.</summary>

@@ -218,6 +218,18 @@ public sealed class DemoKnowledgeOverHttpTests : IAsyncLifetime
         Assert.True(reply.IndexOf("Azure subscription", StringComparison.Ordinal) < reply.IndexOf("(Times in", StringComparison.Ordinal), reply);
     }
 
+    /// <summary>An HVAC company's e-mail asked for a call and whether it sends appointment reminders, and was sent the times alone.</summary>
+    [Fact]
+    public async Task AnEMailAskingForACallAndSomethingTheKnowledgeHoldsNothingOnIsToldTheTeamChecksIt()
+    {
+        const string message = "Hi there,\n\nWe're an HVAC company in Denver with about 25 techs.\n\nI'd like to set up a call to learn more. Also, can your system send appointment reminders to customers?\n\nThanks,\nMark";
+
+        var reply = (await _app.Http.PostJsonAsync("/api/conversations", new { channel = "email", from = "mark@jensenhvac.example", name = "Mark Jensen", message })).Str("reply");
+
+        Assert.Contains("As for your question, I'm checking that with the team", reply, StringComparison.Ordinal);
+        Assert.Contains("(Times in ", reply, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task AChatMessageAskingAboutTheProductAndForATimeGetsTheAnswerWithTheMeeting()
     {

@@ -209,6 +209,17 @@ public sealed class MeetingDialogueEngineTests : IDisposable
         Assert.True(SlotText.IsOffer(turn.Reply.Text)); // so "the first one" picks from it
     }
 
+    /// <summary>"I'm free Thursday or Friday afternoon" was told that Friday afternoon was taken, Thursday unmentioned.</summary>
+    [Fact]
+    public async Task Every_day_named_without_free_times_in_that_part_is_told_so()
+    {
+        Free = [At(8, 9), At(9, 9, 30), At(10, 9, 30)];
+
+        var turn = await Turn("I'd like to set up a call. I'm free Tuesday or Wednesday afternoon.");
+
+        Assert.StartsWith("Sorry, nothing is free on Tue 8 Dec or Wed 9 Dec in the afternoon. The closest I have: ", turn.Reply!.Text, StringComparison.Ordinal);
+    }
+
     /// <summary>"Unsere Kunden schreiben uns oft abends und am Wochenende, da ist keiner da" was offered other times.</summary>
     [Fact]
     public async Task A_pain_told_while_slots_are_open_is_no_request_for_other_times()

@@ -1184,6 +1184,11 @@ internal static partial class IntentRules
     /// </summary>
     public static bool AsksWhereItsFactsComeFrom(LeadText lead) => FactsSource.IsMatch(lead.Words);
 
+    /// <summary>A meeting wished for in so many words: "I'd like to set up a call", "Ich würde gern ein Gespräch vereinbaren".</summary>
+    private static readonly PhraseRuleSet MeetingWish = new(
+        "id like|i would like|wed like|we would like|i want to|we want to|keen to|love to & call|demo|meeting|chat & set up|book|schedule|arrange|have|jump on|hop on",
+        "moechte|moechten|wuerde gern*|wuerden gern*|haette gern*|haetten gern* & termin|gespraech|demo|telefonat|call|vorfuehrung & vereinbaren|ausmachen|buchen|haben");
+
     /// <summary>Whether the lead asks what the product does with appointments or calls (<see cref="FeatureQuestion"/>), naming no time.</summary>
     public static bool AsksWhatTheProductDoes(LeadText lead) =>
         FeatureQuestion.IsMatch(lead.Words) && !TimeSlot.IsMatch(lead.Words) && !HasClockTime(lead.Words);
@@ -1548,7 +1553,9 @@ internal static partial class IntentRules
             }
         }
 
-        if (scores.ContainsKey(Intent.Meeting) && isQuestion && (AsksWhatTheProductDoes(lead) || CaseOfACustomer.IsMatch(words)))
+        // "I'd like to set up a call to learn more. Also, can your system send appointment reminders to customers?" still
+        // wishes the call (it was answered as a question, the call ignored).
+        if (scores.ContainsKey(Intent.Meeting) && isQuestion && (AsksWhatTheProductDoes(lead) || CaseOfACustomer.IsMatch(words)) && !MeetingWish.IsMatch(words))
         {
             scores.Remove(Intent.Meeting);
         }

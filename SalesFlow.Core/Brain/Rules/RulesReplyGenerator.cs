@@ -414,24 +414,31 @@ public sealed class RulesReplyGenerator : IReplyGenerator
     /// <summary>
     /// What the knowledge says to the <paramref name="asked"/> product questions beside a wish answered with fixed text
     /// (meeting times), to go before it: up to three answers in an e-mail, the questions nothing was found for said to be
-    /// checked with the team; one in a chat message, when it fits whole in <paramref name="room"/> characters. Null when the
-    /// knowledge answers none.
+    /// checked with the team; one in a chat message, when it fits whole in <paramref name="room"/> characters. When the
+    /// knowledge holds nothing on any of them, that they are checked with the team (in a chat message if it fits). Null when
+    /// nothing is said.
     /// </summary>
     public static string? AnswersBeside(KnowledgeForReply found, IReadOnlyList<string> asked, string language, bool email, int room)
     {
         var count = email ? Math.Clamp(asked.Count - found.Unanswered.Count, 1, 3) : 1;
         var answers = KnowledgeAnswer.Several(found.Passages, email ? 600 / count : room, [], language, count, string.Join(' ', asked));
+        var german = language == "de";
         if (answers.Count == 0 || (!email && answers[0].EndsWith('…')))
         {
-            return null;
+            // "Also, can your system send appointment reminders to customers?" beside a call wish found nothing and went unmentioned.
+            var promise = LeftToTheTeamBeside(found, asked) ? (asked.Count == 1 ? YourQuestionToTheTeam : YourQuestionsToTheTeam).For(german)[0] : null;
+            return found.Passages.Count == 0 && promise is not null && (email || promise.Length <= room) ? promise : null;
         }
 
         var said = string.Join(" ", answers);
-        var german = language == "de";
         return email && found.Unanswered.Count > 0
             ? said + " " + (found.Unanswered.Count == 1 ? OtherQuestionToTheTeam : OtherQuestionsToTheTeam).For(german)[0]
             : said;
     }
+
+    /// <summary>Whether product questions asked beside a wish answered with fixed text are left to the team, some or all of them.</summary>
+    public static bool LeftToTheTeamBeside(KnowledgeForReply found, IReadOnlyList<string> asked) =>
+        asked.Count > 0 && (found.Unanswered.Count > 0 || found.Passages.Count == 0);
 
     /// <summary>
     /// How many product questions a message asks beside its wish for materials (what the knowledge answers of them is
