@@ -71,11 +71,31 @@ public sealed partial record SlotMention
             Weekdays = weekdays,
             RelativeDays = relative,
             Part = part,
-            Negated = Negation().IsMatch(NotANegation().Replace(s, " ")),
+            Negated = Negates(" " + text.ToLowerInvariant().Replace('’', '\'') + " "),
             NextWeek = NextWeekPattern().IsMatch(s),
             Acceptance = words <= 6 && !s.Contains('?', StringComparison.Ordinal) && Yes().IsMatch(s),
         };
     }
+
+    /// <summary>
+    /// Whether the message turns a time down. When it names a day or time, only a sentence that names one counts: an
+    /// e-mail's "our office staff can't keep up" made "I'm free Thursday or Friday afternoon" a refusal, and Thursday was
+    /// dropped. "no, that doesn't work" (naming none) turns the offer down as before.
+    /// </summary>
+    private static bool Negates(string text)
+    {
+        var plain = NotANegation().Replace(text, " ");
+        var timed = SentenceEnd().Split(plain).Where(NamesATime).ToList();
+        return timed.Count == 0 ? Negation().IsMatch(plain) : timed.Any(Negation().IsMatch);
+    }
+
+    private static bool NamesATime(string sentence) =>
+        Weekday().IsMatch(sentence) || sentence.Any(char.IsDigit) || Tomorrow().IsMatch(sentence) || Today().IsMatch(sentence)
+        || Morning().IsMatch(sentence) || Afternoon().IsMatch(sentence) || Evening().IsMatch(sentence) || NextWeekPattern().IsMatch(sentence);
+
+    // Not after a digit: "am 3.12. geht es nicht" is one sentence.
+    [GeneratedRegex(@"(?<=\p{L}[.!?]|[!?])\s+|\n")]
+    private static partial Regex SentenceEnd();
 
     private static (int, int)? ReadDate(ref string s)
     {

@@ -335,6 +335,7 @@ public sealed class LearntBrainTests
     [InlineData("Wir sind eine Zahnarztpraxis, die Patienten buchen per Telefon")]
     [InlineData("Die meisten wollen einen Besichtigungstermin, aber viele sind gar nicht ernsthaft interessiert")]
     [InlineData("most of them want a viewing asap but half never show up")]
+    [InlineData("Vor allem Tischreservierungen und Fragen zu Öffnungszeiten")]
     public void TheLeadsCustomersBookingIsNoMeetingWish(string text) =>
         Assert.NotEqual(Intent.Meeting, TestBrain.Reader.Read(text).Intent);
 
@@ -418,6 +419,8 @@ public sealed class LearntBrainTests
     [InlineData("Can I cancel anytime?", Intent.Question)]
     [InlineData("please cancel the meeting", Intent.Meeting)]
     [InlineData("Okay, klingt spannend. Ich überleg's mir.", Intent.Objection)]
+    [InlineData("Ok cool, ich schau mir das mal an und melde mich", Intent.Objection)]
+    [InlineData("Super, dann melde ich mich an", Intent.Purchase)]
     [InlineData("wir sind ein kleines Fitnessstudio in München, ca 300 Mitglieder", Intent.Other)]
     [InlineData("we currently use intercom but its expensive and the bot is dumb", Intent.Interest)]
     [InlineData("hallo, ich hab eure seite gesehen. was unterscheidet euch von chatgpt?", Intent.Question)]

@@ -174,6 +174,18 @@ public sealed class SlotChoiceTests(ITestOutputHelper output)
         Assert.Equal([new DateOnly(2026, 12, 8)], choice.OtherDays);
     }
 
+    /// <summary>An e-mail's "our office staff can't keep up with service requests" made "I'm free Thursday or Friday afternoon" a refusal.</summary>
+    [Fact]
+    public void A_negation_in_a_sentence_naming_no_time_turns_no_day_down()
+    {
+        var choice = SlotChoice.Read("Our office staff can't keep up with requests.\n\nI'd like to set up a call. I'm free Tuesday or Wednesday afternoon.", [], false, Now, Berlin);
+
+        Assert.Equal((SlotChoiceKind.Requested, new DateOnly(2026, 12, 9), DayPart.Afternoon), (choice.Kind, choice.Date, choice.Part));
+        Assert.Equal([new DateOnly(2026, 12, 8)], choice.OtherDays);
+        Assert.True(SlotMention.Read("am 3.12. geht es nicht").Negated);
+        Assert.True(SlotMention.Read("no, that doesn't work").Negated);
+    }
+
     [Fact]
     public void A_day_turned_down_beside_another_is_no_alternative()
     {

@@ -325,6 +325,9 @@ internal static partial class IntentRules
         "intern & besprech*|abstimm*|klaer*|entscheid*", "drueber schlafen|darueber schlafen", "ueberleg* & noch|erst|mal|kurz",
         // "klingt interessant, aber ich muss erst mit meinem Chef sprechen" was cheered at and asked for the team size.
         "sprechen|reden|absprechen|rede|spreche & chef*|chefin|geschaeftsfuehr*|*partner*|team|kolleg*|vorgesetzt*|inhaber* & erst|noch|zuerst|vorher|muss|muessen",
+        // "Ok cool, ich schau mir das mal an und melde mich" was read as an order (the "an" of "anschauen").
+        "schau mir das|schaue mir das|schauen uns das|seh mir das|sehe mir das|sehen uns das|guck mir das|gucke mir das & an & melde*|melden|erst|in ruhe",
+        "ill have a look|i will have a look|ill take a look|i will take a look|let me have a look|let me look into it|ill look into it & get back|let you know|be in touch|come back|reach out",
         // "Okay, klingt spannend. Ich überleg's mir." was cheered at.
         "ueberlege es|ueberleg es|ueberlegen es|ueberlege mir|ueberlegen uns|ueberlege ich mir|ueberlegen wir uns");
 
@@ -574,6 +577,9 @@ internal static partial class IntentRules
             + " & !can we|can i|could we|lets|koennen wir|with you|mit ihnen|mit euch",
         "clients|customers|patients|guests|people|kunden|kundinnen|mandanten|klienten|patienten|gaeste|leute & book|books|booking|schedule|reserve|buchen|bucht|reservieren|vereinbaren"
             + " & !can we|can i|could we|could i|id like|i would like|we would like|want to|lets|koennen wir|kann ich|moechte|moechten|wuerde gern|wuerden gern|demo|call with you",
+        // "Vor allem Tischreservierungen und Fragen zu Öffnungszeiten" (what a café's guests write about) was offered demo slots.
+        "vor allem|hauptsaechlich|meistens|mostly|mainly|primarily & *reservierung*|reservierungen|reservations|bookings|table bookings|buchungsanfragen|terminanfragen|appointment requests|booking requests"
+            + " & !can we|can i|could we|could i|id like|i would like|we would like|lets|koennen wir|kann ich|moechte|wuerde gern|wuerden gern|demo|call with you|mit ihnen|mit euch",
         // "Die meisten wollen einen Besichtigungstermin, aber viele sind gar nicht ernsthaft interessiert" (an estate agent's
         // enquirers) was offered demo slots.
         "die meisten|viele davon|viele von denen|die leute|most of them|most people|a lot of them|many of them|clients|customers|patients|guests|kunden|kundinnen|mandanten|patienten|interessenten|gaeste"
@@ -897,7 +903,8 @@ internal static partial class IntentRules
             "nehmen wir & den|die|das|ihn|beide|alle|zwei|drei|vier|fuenf & !mit|wenn|falls|ob|an",
             "wir nehmen|ich nehme & den|die|das|ihn|beide|alle|zwei|drei|vier|fuenf & !mit|wenn|falls|ob|an|zurueck|ab|ernst|teil|kontakt|bezug",
             "ich buche|wir buchen|buche ich|buchen wir & !wenn|falls|ob|termin*|call|gespraech|beratung*|rueckruf|demo|probe*",
-            "melde mich|melden uns|melde ich mich|melden wir uns & an & !wenn|falls|ob|wie|wo|kann|muss|spaeter|bei|zurueck|wieder|sobald|nochmal",
+            // "ich schau mir das mal an und melde mich" (the "an" of "anschauen") was an order.
+            "melde mich|melden uns|melde ich mich|melden wir uns & an & !wenn|falls|ob|wie|wo|kann|muss|spaeter|bei|zurueck|wieder|sobald|nochmal|schau*|guck*|seh*|sieh*",
             "auftrag & erteil*|geben|vergeben & !wenn|falls|ob", "beauftragen & !wenn|falls|ob|mit", "kaufvertrag & !wenn|falls|ob",
             "lets go for it|well go for it|ill go for it|go for it", "lets sign|well sign|ill sign|happy to sign|can sign",
             "well go with|ill go with|were going with|we are going with|go ahead with & plan|package|option|tier|offer|quote|proposal|annual|monthly & !competitor*|another|other|someone else|elsewhere")),
