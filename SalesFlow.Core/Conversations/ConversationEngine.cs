@@ -332,7 +332,9 @@ public sealed class ConversationEngine(
         // Read only what may answer a prompt: a short answer, or (after a first turn) what may be a support case's details;
         // a first price question costs no read (docs/benchmarks.md, round trips of one inbound message).
         var shortAnswer = DialogueContext.Read(text) != ShortAnswer.None;
-        var mayBeDetails = turnCount > 0 && analysis.Intent is Intent.Other or Intent.Support or Intent.Greeting or Intent.Question or Intent.Interest;
+        // A question about the product is no case's details: "how do i know yours wont do the same" was thanked and told the colleague had it.
+        var mayBeDetails = turnCount > 0 && analysis.Intent is Intent.Other or Intent.Support or Intent.Greeting or Intent.Question or Intent.Interest
+            && !(analysis.Intent == Intent.Question && Brain.Rules.IntentRules.AsksAboutTheBusiness(Brain.Rules.LeadText.Parse(text)));
         if (analysis.Intent is Intent.OptOut or Intent.Human || !(shortAnswer || mayBeDetails))
         {
             return null;

@@ -125,6 +125,8 @@ public sealed class LearntBrainTests
     [InlineData("we get loads of enquiries from facebook ads but nobody has time to answer them")]
     [InlineData("Viele Mandanten fragen per WhatsApp nach Terminen und Unterlagen, das frisst viel Zeit")]
     [InlineData("honestly we miss a ton of calls when we're out on jobs")]
+    [InlineData("alright. we tried a chatbot last year n it was rubbish, customers hated it")]
+    [InlineData("it just gave canned answers and couldnt understand half the questions")]
     [InlineData("Die meisten wollen einen Besichtigungstermin, aber viele sind gar nicht ernsthaft interessiert")]
     [InlineData("half of them are tyre kickers tbh")]
     public void ALeadDescribingAPainInItsOwnWorkStatesANeed(string text) =>
@@ -187,10 +189,16 @@ public sealed class LearntBrainTests
     public void AskingWhatTheBusinessDoesIsAQuestion(string text) =>
         Assert.Equal(Intent.Question, TestBrain.Reader.Read(text).Intent);
 
-    /// <summary>"Und wer hat Zugriff auf die Nachrichten?" was apologised to as a fault (the model: support, 0.55).</summary>
+    /// <summary>
+    /// "Und wer hat Zugriff auf die Nachrichten?" was apologised to as a fault (the model: support, 0.55), "how do i know
+    /// yours wont do the same" (after a bad chatbot) likewise (0.99), and a bare "how" was welcomed as a greeting (0.92).
+    /// </summary>
     [Theory]
     [InlineData("Ok. Und wer hat Zugriff auf die Nachrichten?")]
     [InlineData("and who can see the messages on your side?")]
+    [InlineData("how do i know yours wont do the same")]
+    [InlineData("how")]
+    [InlineData("Wie denn?")]
     public void AskingWhoSeesTheDataIsAQuestion(string text) =>
         Assert.Equal(Intent.Question, TestBrain.Reader.Read(text).Intent);
 

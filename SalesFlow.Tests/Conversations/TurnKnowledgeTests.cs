@@ -141,6 +141,8 @@ public sealed class TurnKnowledgeTests
     [InlineData("hmm. so what CAN it do exactly", "en", "What does Acme do?")]
     [InlineData("kann der bot auch fahrstunden buchen?", "de", "Kann es Termine buchen? Kalender")]
     [InlineData("can it book classes for my gym?", "en", "Can it book appointments? Calendar")]
+    [InlineData("how", "en", "How do we set it up? How does setup work?")]
+    [InlineData("wie genau?", "de", "Wie richten wir es ein? Wie läuft die Einrichtung?")]
     public async Task AMessageThatFindsNothingIsSearchedForWhatItIsTakenToAsk(string text, string language, string query)
     {
         var what = new Passage("what", "kb", SourceKind.Faq, "What", "Q: What does Acme do? A: Acme answers your leads.", 0.5);
@@ -246,6 +248,7 @@ public sealed class TurnKnowledgeTests
     [Theory]
     [InlineData("hi im looking at a few options for our clinic, how are you different from tidio or intercom?")]
     [InlineData("hmm ok. how's it different from podium")]
+    [InlineData("how do i know yours wont do the same")]
     public async Task AQuestionHowItDiffersIsAskedWhatMakesItDifferentThenWhatTheBusinessDoes(string question)
     {
         var what = new Passage("what-en", "kb", SourceKind.Faq, "What", "Q: What does Acme do? A: Acme answers your leads.", 0.8);

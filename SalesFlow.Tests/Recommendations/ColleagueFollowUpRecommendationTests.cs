@@ -43,6 +43,22 @@ public sealed class ColleagueFollowUpRecommendationTests : IDisposable
         Assert.Equal("Thanks, Anna, I've passed that on to the colleague. They'll get back to you personally as soon as they can.", turn.Reply!.Text);
     }
 
+    /// <summary>"how do i know yours wont do the same", after a support reading, was thanked and told the colleague had it.</summary>
+    [Theory]
+    [InlineData("how do i know yours wont do the same")]
+    [InlineData("ok but what does your thing actually do?")]
+    public async Task A_question_about_the_product_after_the_request_for_details_is_answered_not_passed_on(string question)
+    {
+        var intake = await _bed.Say("I'm already a customer and since yesterday our WhatsApp messages don't arrive anymore", "wamid.support");
+        await _bed.Engine().ProcessLeadAsync("acme", intake.LeadId, default);
+        _bed.Clock.Advance(TimeSpan.FromMinutes(2));
+        await _bed.Say(question, "wamid.question");
+
+        var turn = (await _bed.Engine().ProcessLeadAsync("acme", intake.LeadId, default))!;
+
+        Assert.DoesNotContain("passed that on", turn.Reply!.Text, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("Do you integrate with Zapier?")]
     [InlineData("ok what about zapier?")] // the model reads it as small talk

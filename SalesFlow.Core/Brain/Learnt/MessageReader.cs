@@ -73,6 +73,11 @@ public sealed class MessageReader(IUtteranceClassifier model)
             return (rules.Intent, rules.Confidence);
         }
 
+        if (IntentRules.AsksJustHow(lead))
+        {
+            return (Intent.Question, Math.Max(rules.Confidence, ClearCue));
+        }
+
         if (IsPainStatement(rules, learnt, lead))
         {
             return (Intent.Interest, Math.Max(rules.Confidence, ClearCue));

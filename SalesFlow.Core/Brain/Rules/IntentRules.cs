@@ -100,15 +100,28 @@ internal static partial class IntentRules
     /// <summary>Whether the lead says what it uses today (<see cref="WhatItUses"/>).</summary>
     public static bool SaysWhatItUses(LeadText lead) => WhatItUses.IsMatch(lead.Words);
 
+    private static readonly HashSet<string> JustHow = new(
+        ["how", "how so", "like how", "how exactly", "how then", "and how", "but how", "ok how", "wie", "wie denn", "wie genau", "inwiefern", "und wie", "aber wie", "wie das", "ok wie"],
+        StringComparer.Ordinal);
+
+    /// <summary>
+    /// A bare "how?" after an answer ("You can try it right away: … dotnet run or azd up" → "how"): it asks how to go about
+    /// it. The model read "how" as a greeting (0.92) and the lead was welcomed.
+    /// </summary>
+    public static bool AsksJustHow(LeadText lead) => JustHow.Contains(string.Join(' ', lead.Words));
+
     /// <summary>Whether the lead asks who can see its data or its customers' messages (<see cref="DataAccess"/>).</summary>
     public static bool AsksWhoSeesTheData(LeadText lead) => DataAccess.IsMatch(lead.Words);
 
     // Only in a question's words: "better than", "anders als" are as often a statement ("unser altes Tool war besser als …").
+    // "how do i know yours wont do the same" (after a bad chatbot) asks what makes it different; the model read a support case.
     private const string DifferenceInEnglish =
-        "how are you different|how is it different|how is this different|hows it different|hows this different|what makes you different|what makes it different|how do you compare|how does it compare";
+        "how do i know yours|how do i know it wont|how do we know yours|how do we know it wont|how is yours better|how is yours any better|whats different about yours|what makes yours better|why is yours better|"
+        + "how are you different|how is it different|how is this different|hows it different|hows this different|what makes you different|what makes it different|how do you compare|how does it compare";
 
     private const string DifferenceInGerman =
-        "was unterscheidet|worin unterscheidet|wie unterscheidet|was ist der unterschied|whats the difference|what is the difference|was macht euch anders|was macht sie anders";
+        "woher weiss ich dass ihr|woher weiss ich dass es|woher wissen wir dass|was ist bei euch anders|was ist bei ihnen anders|warum ist eures besser|warum ist ihres besser|"
+        + "was unterscheidet|worin unterscheidet|wie unterscheidet|was ist der unterschied|whats the difference|what is the difference|was macht euch anders|was macht sie anders";
 
     private static readonly PhraseRuleSet Difference = new(DifferenceInEnglish, DifferenceInGerman);
 
@@ -208,7 +221,12 @@ internal static partial class IntentRules
         "we use|we are using|were using|currently use|currently using|wir nutzen|wir verwenden|nutzen aktuell|nutzen derzeit & but|aber|though|however & expensive|pricey|dumb|stupid|useless|clunky|slow|annoying|sucks|limited|bad|terrible|teuer|dumm|umstaendlich|langsam|nervig|nervt|schlecht|begrenzt|veraltet|outdated",
         // "we tried chatbots before … they were robotic and couldnt answer anything real" was apologised to as a fault of ours:
         // a tool the lead had before falling short is its pain.
-        "they were|it was|they felt|it felt|they sounded|it sounded|sie waren|es war|die waren|der war & robotic|roboterhaft|useless|dumb|stupid|clunky|generic|nutzlos|dumm|generisch|unbrauchbar",
+        "they were|it was|they felt|it felt|they sounded|it sounded|sie waren|es war|die waren|der war & robotic|roboterhaft|useless|dumb|stupid|clunky|generic|nutzlos|dumm|generisch|unbrauchbar|rubbish|crap|awful|terrible|garbage|a disaster|mist|schrott|eine katastrophe",
+        // "we tried a chatbot last year n it was rubbish, customers hated it", "it just gave canned answers and couldnt book
+        // anything" (that chatbot, in the past tense) were met as an objection and a fault of ours.
+        "customers hated|clients hated|people hated|patients hated|kunden hassten|kunden fanden & es|ihn|den & schrecklich|furchtbar",
+        "canned answers|canned responses|canned replies|generic answers|same answers|standardantworten|immer dieselben antworten",
+        "couldnt|could not|konnte nicht|konnte nichts|konnte keine & book|answer|understand|handle|buchen|beantworten|verstehen",
         "bleib* liegen|liegen bleiben|liegenbleiben", "vergess* & nachzufassen|nachfassen|zurueckzurufen|zu antworten|zurueckzuschreiben|zu reagieren", "zu langsam & antwort*|reagier*");
 
     /// <summary>A fault in the product itself: a support case, not a pain to sell against.</summary>
