@@ -404,6 +404,7 @@ public sealed class LearntBrainTests
     [Theory]
     [InlineData("lol ok. how do i start")]
     [InlineData("how do we get started?")]
+    [InlineData("ok und wie fang ich an?")]
     public void AskingHowToBeginIsABuyingSignal(string text) =>
         Assert.Equal(Intent.Purchase, TestBrain.Reader.Read(text).Intent);
 

@@ -1062,6 +1062,21 @@ public sealed class RulesReplyGeneratorTests
         }
     }
 
+    /// <summary>"azure hab ich schon" after the price answer ("your own Azure resources") was called a fair point and asked what would need to be true.</summary>
+    [Theory]
+    [InlineData("de", "azure hab ich schon", "SalesFlow ist Open Source: Sie zahlen Ihre eigenen Azure-Ressourcen.", "Prima, Tim, dann ist Azure schon da.")]
+    [InlineData("en", "we already have a twilio account", "SMS goes through Twilio and e-mail through SendGrid.", "Great, Tim, then Twilio is already in place.")]
+    [InlineData("de", "Cal.com haben wir bereits", "Es bietet freie Zeiten aus Ihrem Cal.com-Kalender an.", "Prima, Tim, dann ist Cal.com schon da.")]
+    public void ALeadAlreadyHavingWhatTheAnswerNamedIsToldItIsInPlace(string language, string text, string answer, string expected)
+    {
+        var at = new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.Zero);
+        var request = Request(ConversationState.PriceNegotiation, Intent.Objection, language, "Tim", ChannelKind.WhatsApp, 3, text, "Acme")
+            with { History = [new HistoryMessage(true, "was kostet das?", ChannelKind.WhatsApp, at), new HistoryMessage(false, answer, ChannelKind.WhatsApp, at)] };
+
+        Assert.StartsWith(expected, RulesReplyGenerator.Generate(request), StringComparison.Ordinal);
+        Assert.DoesNotContain(expected, RulesReplyGenerator.Generate(request with { History = [new HistoryMessage(false, "Hi Tim!", ChannelKind.WhatsApp, at)] }), StringComparison.Ordinal);
+    }
+
     /// <summary>"maybe, if you add it later let me know", after the answer lacked an integration, was asked what would make the lead confident.</summary>
     [Theory]
     [InlineData("maybe, if you add it later let me know", "en", Intent.Other, "we'll let you know when that changes")]

@@ -23,6 +23,21 @@ public static partial class FollowUpQuestion
         Used(text, orHas: true) is { } term && Contrast().IsMatch(text) && !Already().IsMatch(text) ? term : null;
 
     /// <summary>
+    /// What the lead says it already has ("azure hab ich schon", "we already have a twilio account", "Cal.com haben wir
+    /// bereits"), or null. Said of a thing our answer just named, it meets a requirement: "azure hab ich schon" after the
+    /// price answer ("your own Azure resources") was called a fair point and asked what would need to be true.
+    /// </summary>
+    public static string? AlreadyHad(string text) =>
+        (AlreadyHas().Match(text.Trim()) is { Success: true } m ? m : HasAlready().Match(text.Trim())) is { Success: true } match
+            && match.Groups["term"].Value.Trim() is { Length: > 1 } term && !NotAThing().IsMatch(term) && term.Split(' ').Length <= 3 ? term : null;
+
+    [GeneratedRegex(@"^(?:(?:ok(?:ay)?|oh|ah|well|yeah|ja|naja|achso|also|nice|cool)[,.!]*\s+){0,2}(?:(?:we|i)\s+(?:already\s+(?:have|use|got|run)|(?:have|'ve)\s+already\s+got|(?:have|'ve)\s+got)|(?:we|i)['’]ve\s+already\s+got|(?:wir|ich)\s+(?:haben?|hab|nutzen?|nutze)\s+(?:schon|bereits))\s+(?:(?:a|an|the|our|my|ein|eine|einen)\s+)?(?<term>[^?!,;:\n]{1,40}?)(?:\s+(?:already|too|as well|anyway|account|subscription|konto|abo|schon))*\s*[.!]*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex AlreadyHas();
+
+    [GeneratedRegex(@"^(?:(?:ok(?:ay)?|oh|ah|ja|naja|achso|also|cool)[,.!]*\s+){0,2}(?<term>[^?!,;:\n]{1,40}?)\s+(?:hab|habe|haben|nutze|nutzen)\s+(?:ich|wir)\s+(?:schon|bereits)(?:\s+\w+)?\s*[.!]*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex HasAlready();
+
+    /// <summary>
     /// The tool a sentence says the lead uses ("we use vagaro", "Wir nutzen Theorg."), or null; "we have customers" names
     /// none (what the lead has or runs is a tool only set against an answer: <see cref="ToolInUse"/>).
     /// </summary>

@@ -1383,7 +1383,8 @@ internal static partial class IntentRules
     /// <summary>"how do i start", "how do we get started?", "Wie legen wir los?": how to begin, a buying signal asked as a question.</summary>
     private static readonly PhraseRuleSet HowToStart = new(
         "how do i|how do we|how can i|how can we|how would i|how would we|what do i need to|where do i|where can i & start|get started|begin|sign up|signup|set it up|set up|onboard",
-        "wie fange ich|wie fangen wir|wie kann ich|wie koennen wir|wie starte ich|wie starten wir|wie legen wir|wie lege ich|was muss ich tun & an|anfangen|starten|los|loslegen|beginnen|einrichten|anmelden",
+        // "ok und wie fang ich an?" (spoken "fang") was told the team would check.
+        "wie fange ich|wie fang ich|wo fange ich|wo fang ich|womit fange ich|womit fang ich|wie fangen wir|wie kann ich|wie koennen wir|wie starte ich|wie starten wir|wie legen wir|wie lege ich|was muss ich tun & an|anfangen|starten|los|loslegen|beginnen|einrichten|anmelden",
         "how fast|how quickly|how soon & start|get started|go live|up and running",
         "wie schnell|wie bald|ab wann & starten|anfangen|loslegen|live");
 

@@ -210,6 +210,11 @@ internal static class ReplyTemplates
         ["As for your other questions, I'm checking those with the team and will get back to you."],
         ["Ihre anderen Fragen kläre ich gerade mit dem Team und melde mich dazu."]);
 
+    /// <summary>A requirement our answer named that the lead says it already has ({thing}): "azure hab ich schon".</summary>
+    public static readonly Variants AlreadyInPlace = new(
+        ["Great{, name}, then {thing} is already in place."],
+        ["Prima{, name}, dann ist {thing} schon da."]);
+
     /// <summary>How we got the lead's number or address ({contact}) when the lead wrote first: "how did you get my number" had been told who we are again.</summary>
     public static readonly Variants WeGotItFromYou = new(
         ["You wrote to {client} from this {contact} yourself, so that's where I reply; {client} uses it only for this conversation. If you'd rather not hear from us, just reply STOP and we won't write again."],

@@ -1,6 +1,7 @@
 using System.Globalization;
 using SalesFlow.Core.Channels;
 using SalesFlow.Core.Conversations;
+using SalesFlow.Core.Knowledge;
 using SalesFlow.Core.Leads;
 using static SalesFlow.Core.Brain.Rules.ReplyTemplates;
 
@@ -169,6 +170,15 @@ public sealed class RulesReplyGenerator : IReplyGenerator
         if (intent is Intent.Question or Intent.Other or Intent.Greeting or Intent.Interest && AsksForSomeoneElse(request, lead))
         {
             return (Pick(WrongNumber, voice, seed), string.Empty);
+        }
+
+        // "azure hab ich schon" after the price answer ("your own Azure resources") was called a fair point.
+        if (intent is Intent.Objection or Intent.Other or Intent.Interest && lead.QuestionMarks == 0 && FollowUpQuestion.AlreadyHad(request.LeadText) is { } had
+            && (request.History ?? []).LastOrDefault(m => !m.FromLead) is { } last && TextTerms.Coverage(TextTerms.Words(had), last.Text) >= 1)
+        {
+            // Spelt as our answer spelt it ("azure" → "Azure").
+            var at = last.Text.IndexOf(had, StringComparison.OrdinalIgnoreCase);
+            return (Pick(AlreadyInPlace, voice, seed).Replace("{thing}", at >= 0 ? last.Text.Substring(at, had.Length) : had, StringComparison.Ordinal), Ask(stateQuestions));
         }
 
         // "maybe, if you add it later let me know", after an answer that lacked it, was asked what would make it confident.
