@@ -11,7 +11,8 @@ namespace SalesFlow.Core.Conversations;
 
 /// <summary>What a lead's message through the API led to: the conversation after the turn and the reply as stored.</summary>
 /// <param name="Analysis">The turn's reading of the message; null when another worker ran the turn (see <see cref="InlineTurns.ContinueAsync"/>).</param>
-public sealed record LeadTurn(Conversation Conversation, ConversationState PreviousState, MessageAnalysis? Analysis, OutboxItem? Reply, ComplianceResult? Compliance);
+/// <param name="Lead">The lead as this turn left it; null when another worker ran the turn.</param>
+public sealed record LeadTurn(Conversation Conversation, ConversationState PreviousState, MessageAnalysis? Analysis, OutboxItem? Reply, ComplianceResult? Compliance, Leads.Lead? Lead);
 
 /// <summary>
 /// A lead writes through the API instead of a provider (the conversations API, the chat stream's lead mode): the
@@ -67,6 +68,6 @@ public sealed class InlineTurns(IntakeService intake, ConversationEngine engine,
             }
         }
 
-        return new LeadTurn(after, result?.PreviousState ?? before!.State, result?.Analysis, reply, result?.Compliance);
+        return new LeadTurn(after, result?.PreviousState ?? before!.State, result?.Analysis, reply, result?.Compliance, result?.Lead);
     }
 }

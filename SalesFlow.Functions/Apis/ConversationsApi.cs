@@ -22,7 +22,7 @@ public static class ConversationsApi
     public static IEndpointRouteBuilder MapConversationsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/conversations").WithTags("Conversations").RequireClientKey();
-        api.MapPost("/", StartAsync).WithName("StartConversation").WithSummary("A lead writes on a channel; returns the conversation and SalesFlow's reply.")
+        api.MapPost("/", StartAsync).WithName("StartConversation").WithSummary("A lead writes on a channel; returns the conversation and SalesFlow's reply, or in `silence` why there is none (opted_out, handed_over, pending).")
             .Produces<StartedConversationDto>()
             .ProducesProblem(StatusCodes.Status400BadRequest);
         api.MapGet("/{id}", GetAsync).WithName("GetConversation")
@@ -30,7 +30,7 @@ public static class ConversationsApi
             .Produces<ConversationDto>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
-        api.MapPost("/{id}/messages", PostMessageAsync).WithName("PostMessage").WithSummary("The lead writes again; returns the transition and the reply.")
+        api.MapPost("/{id}/messages", PostMessageAsync).WithName("PostMessage").WithSummary("The lead writes again; returns the transition and the reply, or in `silence` why there is none (opted_out, handed_over, pending).")
             .Produces<ConversationTurnDto>()
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status404NotFound);
@@ -72,7 +72,7 @@ public static class ConversationsApi
         var client = ClientAuthenticator.CurrentClient(http);
         var inbound = new InboundMessage(channel, IdempotencyKey(http), request.From, request.Name, null, request.Message!.Trim(), "text", DateTimeOffset.UtcNow);
         var turn = await turns.AnswerAsync(client, inbound, null, ct);
-        return TypedResults.Ok(new StartedConversationDto(turn.Conversation.Id, turn.Conversation.LeadId, turn.Conversation.State.ToWire(), turn.Reply?.Text));
+        return TypedResults.Ok(new StartedConversationDto(turn.Conversation.Id, turn.Conversation.LeadId, turn.Conversation.State.ToWire(), turn.Reply?.Text, ReplySilence.Of(turn)));
     }
 
     private static async Task<IResult> GetAsync(string id, string? cursor, string? limit, HttpContext http, IConversationStore conversations, CancellationToken ct)
@@ -110,7 +110,7 @@ public static class ConversationsApi
         }
 
         var turn = await turns.ContinueAsync(client, conversation, lead, request!.Message!.Trim(), IdempotencyKey(http), null, ct);
-        return TypedResults.Ok(new ConversationTurnDto(turn.Conversation.State.ToWire(), turn.PreviousState.ToWire(), turn.Analysis!.Intent.ToWire(), turn.Reply?.Text));
+        return TypedResults.Ok(new ConversationTurnDto(turn.Conversation.State.ToWire(), turn.PreviousState.ToWire(), turn.Analysis!.Intent.ToWire(), turn.Reply?.Text, ReplySilence.Of(turn)));
     }
 
     /// <summary>

@@ -39,6 +39,21 @@ public sealed class ConversationsApiOverHttpTests(AppFixture fixture)
         Assert.Equal(6, memory.GetProperty("hot").GetProperty("messages").GetArrayLength());
     }
 
+    /// <summary>Issue 14: a message left unanswered comes with the reason ("reply": null said nothing of why).</summary>
+    [Fact]
+    public async Task AMessageLeftUnansweredSaysWhy()
+    {
+        var handedOver = await App.Http.PostJsonAsync("/api/conversations", new { channel = "sms", from = NewPhone(), message = "i want to talk to a real person" });
+        Assert.False(string.IsNullOrEmpty(handedOver.Str("reply")));
+        Assert.Equal(JsonValueKind.Null, handedOver.GetProperty("silence").ValueKind);
+        var after = await App.Http.PostJsonAsync($"/api/conversations/{handedOver.Str("conversationId")}/messages", new { message = "hello??" });
+        Assert.Equal((JsonValueKind.Null, "handed_over"), (after.GetProperty("reply").ValueKind, after.Str("silence")));
+
+        var optedOut = await App.Http.PostJsonAsync("/api/conversations", new { channel = "sms", from = NewPhone(), message = "STOP" });
+        var later = await App.Http.PostJsonAsync($"/api/conversations/{optedOut.Str("conversationId")}/messages", new { message = "what does it cost?" });
+        Assert.Equal((JsonValueKind.Null, "opted_out"), (later.GetProperty("reply").ValueKind, later.Str("silence")));
+    }
+
     [Fact]
     public async Task AGermanLeadIsAnsweredInGerman()
     {
