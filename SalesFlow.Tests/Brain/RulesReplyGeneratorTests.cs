@@ -1062,6 +1062,16 @@ public sealed class RulesReplyGeneratorTests
         }
     }
 
+    /// <summary>"Instagram is actually our main one tbh" (an objection to the model) was called a fair point: the channels answer says where Instagram stands.</summary>
+    [Fact]
+    public void AChannelTheLeadCallsItsMainOneIsAnsweredFromTheKnowledge()
+    {
+        var request = Request(ConversationState.InterestQualification, Intent.Objection, "en", "Olivia", ChannelKind.WhatsApp, 3, "Instagram is actually our main one tbh", "Acme")
+            with { Knowledge = ["[channels-en] Q: Which channels does it work with? A: WhatsApp and SMS; Instagram is not connected yet."] };
+
+        Assert.StartsWith("WhatsApp and SMS; Instagram is not connected yet.", RulesReplyGenerator.Generate(request), StringComparison.Ordinal);
+    }
+
     /// <summary>"azure hab ich schon" after the price answer ("your own Azure resources") was called a fair point and asked what would need to be true.</summary>
     [Theory]
     [InlineData("de", "azure hab ich schon", "SalesFlow ist Open Source: Sie zahlen Ihre eigenen Azure-Ressourcen.", "Prima, Tim, dann ist Azure schon da.")]

@@ -692,7 +692,13 @@ internal static partial class IntentRules
     /// is one whose ads or forms bring the enquiries ("we get loads of enquiries from facebook ads": a source, not a channel).
     /// </summary>
     public static string? ChannelItsCustomersWriteOn(LeadText lead) =>
-        SocialChannel().Match(lead.Original) is { Success: true } match && CustomersWriting().IsMatch(lead.Original) ? match.Groups["channel"].Value : null;
+        SocialChannel().Match(lead.Original) is { Success: true } match && CustomersWriting().IsMatch(lead.Original) ? match.Groups["channel"].Value
+        : MainChannel().Match(lead.Original) is { Success: true } main ? main.Groups["channel"].Value
+        : null;
+
+    // "Instagram is actually our main one tbh" was called a fair point and asked what would need to be true.
+    [GeneratedRegex(@"\b(?<channel>insta(?:gram)?|facebook|messenger|tiktok|telegram|signal|linkedin|viber|wechat)\s+(?:is|ist)\s+(?:actually\s+|really\s+|honestly\s+|eigentlich\s+|ehrlich\s+gesagt\s+|tbh\s+)?(?:our|my|unser\w*|mein\w*)\s+(?:main|biggest|primary|most\s+important|busiest|wichtigste\w*|haupt\w*|groesste\w*|größte\w*)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex MainChannel();
 
     [GeneratedRegex(@"\b(?:on|via|through|over|in|from|über|ueber|per|auf|bei|aus)\s+(?:the\s+|dem\s+|der\s+)?(?<channel>insta(?:gram)?|ig|facebook|fb|messenger|tiktok|telegram|signal|linkedin|twitter|viber|wechat)\b(?!\s+(?:ads?|adverts?|advertising|campaigns?|lead\s+forms?|forms?|werbung|anzeigen?|kampagnen?))", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex SocialChannel();

@@ -468,7 +468,7 @@ public sealed class RulesReplyGenerator : IReplyGenerator
     private static bool AnswersFromTheKnowledge(Intent intent, LeadText lead) =>
         intent is Intent.Question or Intent.Pricing or Intent.Interest or Intent.Greeting or Intent.Other or Intent.Support
         || (intent == Intent.Purchase && IntentRules.AsksHowToStart(lead))
-        || (intent == Intent.Objection && (IntentRules.SaysItIsNotTechnical(lead) || IntentRules.WorriesAboutTheEffort(lead)));
+        || (intent == Intent.Objection && (IntentRules.SaysItIsNotTechnical(lead) || IntentRules.WorriesAboutTheEffort(lead) || IntentRules.ChannelItsCustomersWriteOn(lead) is not null));
 
     /// <summary>
     /// A question without a question mark that the model read as interest ("ok what would switching look like"), from a lead
