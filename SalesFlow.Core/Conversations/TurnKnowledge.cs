@@ -82,7 +82,7 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
             {
                 var query = FactsSourceQuestion(question, language) ?? question;
                 var passages = (await knowledge.RetrieveAsync(clientId, query, Passages, ct)).Passages;
-                foreach (var variant in new[] { WithoutScope(query), AfterPreamble(query), AfterClause(query), SoughtThing(query) }.OfType<string>())
+                foreach (var variant in new[] { WithoutScope(query), AfterPreamble(query), AfterClause(query), SoughtThing(query), BeforeQualifier(query) }.OfType<string>())
                 {
                     passages = [.. passages, .. (await knowledge.RetrieveAsync(clientId, variant, Passages, ct)).Passages];
                 }
@@ -399,6 +399,17 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
         var unscoped = Scope().Replace(question, string.Empty).Trim();
         return unscoped.Length == question.Trim().Length || TextTerms.Words(unscoped).Count == 0 ? null : unscoped;
     }
+
+    /// <summary>
+    /// The question before what narrows it ("Ist das DSGVO-konform, insbesondere wenn Mandanten Steuerunterlagen schicken?":
+    /// the qualifier's words left the privacy answer under the threshold). Searched beside the whole question; null when
+    /// it has no such qualifier.
+    /// </summary>
+    internal static string? BeforeQualifier(string question) =>
+        Qualifier().Match(question) is { Success: true, Index: > 0 } match && question[..match.Index].Trim() is { } main && TextTerms.Words(main).Count > 0 ? main + "?" : null;
+
+    [GeneratedRegex(@",\s*(?:especially|in particular|particularly|specifically|insbesondere|vor allem|besonders|speziell|gerade wenn|gerade bei)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex Qualifier();
 
     /// <summary>
     /// The question after an announcement ending in a colon ("Two questions before we go further: does your assistant work

@@ -190,6 +190,23 @@ public sealed class LearntBrainTests
         Assert.Equal(Intent.Question, TestBrain.Reader.Read(text).Intent);
 
     /// <summary>
+    /// "Ist das DSGVO-konform, …? Kann man einstellen, dass der Bot keine steuerlichen Auskünfte gibt?" (a tax adviser's two
+    /// questions) was read as asking whether it is a bot: its "ist das" and its "Bot" were two sentences apart.
+    /// </summary>
+    [Theory]
+    [InlineData("Ist das DSGVO-konform, insbesondere wenn Mandanten Steuerunterlagen schicken? Kann man einstellen, dass der Bot keine steuerlichen Auskünfte gibt?", false)]
+    [InlineData("is this gdpr compliant? and can the bot hand over to us?", false)]
+    [InlineData("Is this an AI bot?", true)]
+    [InlineData("hi, is this a real person?", true)]
+    [InlineData("Ist das eine KI?", true)]
+    [InlineData("Bist du ein Bot?", true)]
+    public void AskingWhetherItIsABotNeedsTheBotInTheQuestion(string text, bool asks)
+    {
+        Assert.Equal(asks, IntentRules.AsksIfBot(LeadText.Parse(text)));
+        Assert.Equal(asks, TestBrain.Reader.Read(text).Intent == Intent.Human);
+    }
+
+    /// <summary>
     /// "Und wer hat Zugriff auf die Nachrichten?" was apologised to as a fault (the model: support, 0.55), "how do i know
     /// yours wont do the same" (after a bad chatbot) likewise (0.99), and a bare "how" was welcomed as a greeting (0.92).
     /// </summary>

@@ -412,6 +412,15 @@ public sealed class TurnKnowledgeTests
     public void TheQuestionAfterAnAnnouncementIsAlsoSearchedAlone(string question, string after) =>
         Assert.Equal(after, TurnKnowledge.AfterPreamble(question));
 
+    /// <summary>"Ist das DSGVO-konform, insbesondere wenn Mandanten Steuerunterlagen schicken?" left the privacy answer under the threshold.</summary>
+    [Theory]
+    [InlineData("Ist das DSGVO-konform, insbesondere wenn Mandanten Steuerunterlagen schicken?", "Ist das DSGVO-konform?")]
+    [InlineData("is it GDPR compliant, especially for patient data?", "is it GDPR compliant?")]
+    [InlineData("is it GDPR compliant?", null)]
+    [InlineData(", especially for patient data?", null)]
+    public void TheQuestionBeforeWhatNarrowsItIsAlsoSearchedAlone(string question, string? main) =>
+        Assert.Equal(main, TurnKnowledge.BeforeQualifier(question));
+
     [Theory]
     [InlineData("Does it work with WhatsApp?")]
     [InlineData("Is the meeting at 10:30?")]

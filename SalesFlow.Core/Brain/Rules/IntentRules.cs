@@ -773,8 +773,12 @@ internal static partial class IntentRules
     public static bool AsksForAPerson(LeadText lead) => WantsAPerson.IsMatch(lead.Words);
 
     private static readonly PhraseRuleSet BotQuestion = new(
-        "is this|is it|are you|am i talking to|am i chatting with|am i speaking to|am i writing to & bot|chatbot|robot|ai|automated|machine|human|real person",
-        "bist du|sind sie|ist das|rede ich mit|schreibe ich mit|spreche ich mit|chatte ich mit & bot|chatbot|ki|roboter|automatisch|maschine|mensch|echt*");
+        "are you|am i talking to|am i chatting with|am i speaking to|am i writing to & bot|chatbot|robot|ai|automated|machine|human|real person",
+        "bist du|sind sie|rede ich mit|schreibe ich mit|spreche ich mit|chatte ich mit & bot|chatbot|ki|roboter|automatisch|maschine|mensch|echt*",
+        // "is this", "ist das" only with the bot in so many words: "Ist das DSGVO-konform? … dass der Bot keine steuerlichen
+        // Auskünfte gibt?" was told it was talking to the AI assistant, its two questions unanswered.
+        "is this a bot|is this the bot|is this the sales bot|is this your bot|is this a sales bot|is this the chatbot|is this your chatbot|is this the ai|is this your ai|is this a chatbot|is this an ai|is this ai|is this a robot|is this automated|is this automatic|is this an ai bot|is this actually a bot|is this actually ai|is this just a bot|is this a real person|is this a human|is this a machine|is this a computer|is it a bot|is it ai|is it an ai|is it a robot|is it automated|is it a real person|is it a human|is that a bot|is that ai",
+        "ist das ein bot|ist das der bot|ist das euer bot|ist das ihr bot|ist das ein ki bot|ist das eine ki|ist das ki|ist das ein roboter|ist das automatisch|ist das automatisiert|ist das ein chatbot|ist das hier ein bot|ist das hier eine ki|ist das eigentlich ein bot|ist das eigentlich eine ki|ist das nur ein bot|ist das ein mensch|ist das echt");
 
     /// <summary>
     /// A lead saying its budget is tight: a price concern, not a price question ("we're a 2 person startup so budget is
@@ -875,7 +879,9 @@ internal static partial class IntentRules
             "talk to someone|speak to someone|speak with someone|talk with someone & !someone who|customer*|client*|student*|alumni|reference*|graduate*", "not a machine", "not a robot",
             "an ai", "person & speak*|talk*", "your manager", "your boss", "account manager", "transfer me",
             "put me through", "connect me", "=colleague & take over", "someone on the phone",
-            "who am i & talking|chatting|speaking|writing", "is this & bot|robot|ai|automated|automatic",
+            "who am i & talking|chatting|speaking|writing",
+            // In so many words: "Ist das DSGVO-konform? … dass der Bot keine steuerlichen Auskünfte gibt?" (two questions) asked whether it is a bot.
+            "is this a bot|is this the bot|is this the sales bot|is this your bot|is this a sales bot|is this the chatbot|is this your chatbot|is this the ai|is this your ai|is this a chatbot|is this an ai|is this ai|is this a robot|is this automated|is this automatic|is this an ai bot|is this actually a bot|is this actually ai|is this just a bot|is this a real person|is this a human|is this a machine|is this a computer|is it a bot|is it ai|is it an ai|is it a robot|is it automated|is it a real person|is it a human|is that a bot|is that ai",
             "are you & bot|robot|ai|human|real", "written by & ai|bot|a machine", "anyone there|anybody there",
             "is there & anyone|anybody|somebody|someone & help*",
             "mensch", "menschen", "echte person|echten person|einer echten", "ansprechpartner*", "fleisch und blut",
@@ -883,7 +889,7 @@ internal static partial class IntentRules
             "einen mitarbeiter|eine mitarbeiterin|einen berater|eine beraterin", "berater* & weiterleit*|sprech*|verbind*",
             "ihrem chef|ihren chef|ihre chefin", "frau|herrn|herr & sprechen", "ihrem vorgesetzt*|ihren vorgesetzt*|vorgesetzt*", "persoenlich & sprech*|red*|anschreib*",
             "jemand* & sprech*|red*|persoenlich|echt*", "verbinden sie mich", "stellen sie mich & durch", "durchstell*",
-            "mit wem & schreibe|spreche|chatte", "bist du & bot|ki|roboter|mensch|echt", "ist das & ki|bot|automatisch|roboter",
+            "mit wem & schreibe|spreche|chatte", "bist du & bot|ki|roboter|mensch|echt", "ist das ein bot|ist das der bot|ist das euer bot|ist das ihr bot|ist das ein ki bot|ist das eine ki|ist das ki|ist das ein roboter|ist das automatisch|ist das automatisiert|ist das ein chatbot|ist das hier ein bot|ist das hier eine ki|ist das eigentlich ein bot|ist das eigentlich eine ki|ist das nur ein bot|ist das ein mensch|ist das echt",
             "irgendwer|irgendjemand & helfen", "kundendienst|kundenservice & durch|verbind*|sprech*", "keinen roboter|keine maschine")),
         // Asking for the sales or service people by their department (issue 14): a hand-over, unless the lead describes
         // its own job ("I work in sales", "ich leite den Vertrieb") or its own staff ("wir haben 8 Verkäufer"), or
