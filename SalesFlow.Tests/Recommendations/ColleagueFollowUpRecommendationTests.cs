@@ -33,12 +33,7 @@ public sealed class ColleagueFollowUpRecommendationTests : IDisposable
     [InlineData("when will someone get back to me?")]
     public async Task The_details_sent_for_a_support_case_are_acknowledged_as_passed_on(string details)
     {
-        var intake = await _bed.Say("I'm already a customer and since yesterday our WhatsApp messages don't arrive anymore", "wamid.support");
-        await _bed.Engine().ProcessLeadAsync("acme", intake.LeadId, default);
-        _bed.Clock.Advance(TimeSpan.FromMinutes(2));
-        await _bed.Say(details, "wamid.details");
-
-        var turn = (await _bed.Engine().ProcessLeadAsync("acme", intake.LeadId, default))!;
+        var turn = await AfterTheRequestForDetails(details);
 
         Assert.Equal("Thanks, Anna, I've passed that on to the colleague. They'll get back to you personally as soon as they can.", turn.Reply!.Text);
     }
@@ -49,12 +44,7 @@ public sealed class ColleagueFollowUpRecommendationTests : IDisposable
     [InlineData("ok but what does your thing actually do?")]
     public async Task A_question_about_the_product_after_the_request_for_details_is_answered_not_passed_on(string question)
     {
-        var intake = await _bed.Say("I'm already a customer and since yesterday our WhatsApp messages don't arrive anymore", "wamid.support");
-        await _bed.Engine().ProcessLeadAsync("acme", intake.LeadId, default);
-        _bed.Clock.Advance(TimeSpan.FromMinutes(2));
-        await _bed.Say(question, "wamid.question");
-
-        var turn = (await _bed.Engine().ProcessLeadAsync("acme", intake.LeadId, default))!;
+        var turn = await AfterTheRequestForDetails(question);
 
         Assert.DoesNotContain("passed that on", turn.Reply!.Text, StringComparison.Ordinal);
     }
@@ -96,5 +86,15 @@ public sealed class ColleagueFollowUpRecommendationTests : IDisposable
 
         var actions = await new SqliteRecommendationStore(_bed.Temp.Db).ListAsync("acme", new RecommendationFilter(LeadId: intake.LeadId), 50, default);
         Assert.DoesNotContain(actions, r => r.Kind == RecommendationKinds.HandToHuman);
+    }
+
+    /// <summary>A support case told a colleague will look into it, then <paramref name="text"/> from the lead.</summary>
+    private async Task<Core.Conversations.TurnResult> AfterTheRequestForDetails(string text)
+    {
+        var intake = await _bed.Say("I'm already a customer and since yesterday our WhatsApp messages don't arrive anymore", "wamid.support");
+        await _bed.Engine().ProcessLeadAsync("acme", intake.LeadId, default);
+        _bed.Clock.Advance(TimeSpan.FromMinutes(2));
+        await _bed.Say(text, "wamid.after");
+        return (await _bed.Engine().ProcessLeadAsync("acme", intake.LeadId, default))!;
     }
 }
