@@ -248,6 +248,7 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
         : IntentRules.AsksAboutTheBusiness(lead) && !IntentRules.AsksWhatHappensIf(lead) && !IntentRules.AsksWhatWeNeed(lead) && !string.IsNullOrWhiteSpace(clientName) ? (language == "de" ? $"Was macht {clientName.Trim()}?" : $"What does {clientName.Trim()} do?")
         : IntentRules.SaysItIsNotTechnical(lead) ? (language == "de" ? "Brauchen wir einen Entwickler oder Programmierer?" : "Do we need a developer or programmer?")
         : IntentRules.AsksJustHow(lead) ? (language == "de" ? "Wie richten wir es ein? Wie läuft die Einrichtung?" : "How do we set it up? How does setup work?")
+        : IntentRules.AsksHowSoonItStarts(lead) ? (language == "de" ? "Wie lange dauert die Einrichtung? Wie schnell können wir starten?" : "How long does setup take? How fast can we start?")
         : IntentRules.WorriesAboutTheEffort(lead) ? (language == "de" ? "Wie viel Aufwand ist die Einrichtung?" : "How much effort is it to set up?")
         : IntentRules.AsksForADiscount(lead) ? (language == "de" ? "Was kostet es? Preis" : "What does it cost? Pricing")
         : IntentRules.AsksIfItSuitsABusiness(lead) ? (language == "de" ? "Passt das für unsere Branche? Für welche Unternehmen?" : "Is it suitable for our industry? Which businesses is it for?")

@@ -422,6 +422,7 @@ public sealed class LearntBrainTests
     [InlineData("lol ok. how do i start")]
     [InlineData("how do we get started?")]
     [InlineData("ok und wie fang ich an?")]
+    [InlineData("how fast can we be live")]
     public void AskingHowToBeginIsABuyingSignal(string text) =>
         Assert.Equal(Intent.Purchase, TestBrain.Reader.Read(text).Intent);
 

@@ -1397,8 +1397,19 @@ internal static partial class IntentRules
         "how do i|how do we|how can i|how can we|how would i|how would we|what do i need to|where do i|where can i & start|get started|begin|sign up|signup|set it up|set up|onboard",
         // "ok und wie fang ich an?" (spoken "fang") was told the team would check.
         "wie fange ich|wie fang ich|wo fange ich|wo fang ich|womit fange ich|womit fang ich|wie fangen wir|wie kann ich|wie koennen wir|wie starte ich|wie starten wir|wie legen wir|wie lege ich|was muss ich tun & an|anfangen|starten|los|loslegen|beginnen|einrichten|anmelden",
-        "how fast|how quickly|how soon & start|get started|go live|up and running",
-        "wie schnell|wie bald|ab wann & starten|anfangen|loslegen|live");
+        HowSoonInEnglish, HowSoonInGerman);
+
+    private const string HowSoonInEnglish = "how fast|how quickly|how soon & start|get started|go live|be live|going live|up and running";
+
+    private const string HowSoonInGerman = "wie schnell|wie bald|ab wann & starten|anfangen|loslegen|live";
+
+    private static readonly PhraseRuleSet HowSoon = new(HowSoonInEnglish, HowSoonInGerman);
+
+    /// <summary>
+    /// Whether the lead asks how soon it can start ("how fast can we be live"): the set-up answer says it (it was told the
+    /// team would check); "how do i start" is led on to the next step.
+    /// </summary>
+    public static bool AsksHowSoonItStarts(LeadText lead) => HowSoon.IsMatch(lead.Words);
 
     /// <summary>
     /// "what do you need from me", "Was brauchen Sie von uns?": what the lead has to give. After a buying signal it asks for
