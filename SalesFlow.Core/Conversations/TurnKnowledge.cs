@@ -78,7 +78,8 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
                 firsts.AddRange(passages.OrderByDescending(InLanguage).ThenByDescending(Names).ThenByDescending(p => p.Score).Take(1));
             }
 
-            foreach (var question in found.Count > 0 ? [] : QuestionsIn(leadText))
+            // "Können Sie mir Unterlagen per Mail schicken?" asks for material, not the knowledge (it found the web-form answer's "schicken").
+            foreach (var question in found.Count > 0 ? [] : QuestionsIn(leadText).Where(q => !IntentRules.AsksForMaterials(LeadText.Parse(q))))
             {
                 var query = FactsSourceQuestion(question, language) ?? question;
                 var passages = (await knowledge.RetrieveAsync(clientId, query, Passages, ct)).Passages;

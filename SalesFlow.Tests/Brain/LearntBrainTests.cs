@@ -227,6 +227,8 @@ public sealed class LearntBrainTests
     [InlineData("I'm the ops manager at a 40-person logistics company. We get ~300 inbound quote requests a week over email and WhatsApp")]
     [InlineData("Wir bekommen jede Woche rund 200 Angebotsanfragen per Mail")]
     [InlineData("we need to collect the date, size and flavor before we quote")]
+    [InlineData("Unsere Preise stehen alle auf mobile.de")]
+    [InlineData("our prices are all on the website anyway")]
     public void TheLeadsOwnQuoteRequestsAreNoPriceQuestion(string text) =>
         Assert.DoesNotContain(TestBrain.Reader.Read(text).Intent, new[] { Intent.Pricing, Intent.Support });
 

@@ -157,6 +157,19 @@ public sealed class TurnKnowledgeTests
         Assert.Empty(found.Unanswered);
     }
 
+    /// <summary>"Können Sie mir Unterlagen per Mail schicken?" was searched and given the web-form answer's "schicken".</summary>
+    [Theory]
+    [InlineData("Ok, das klingt interessant. Können Sie mir Unterlagen per Mail schicken?")]
+    [InlineData("can you email me a brochure?")]
+    public async Task AWishForMaterialIsNotSearchedInTheKnowledge(string text)
+    {
+        var retriever = FindingNothing();
+
+        await Over(retriever).ForAsync("acme", "Acme", text, "de", TurnKnowledge.NoEarlierText, default);
+
+        retriever.Verify(r => r.RetrieveAsync("acme", It.Is<string>(q => q.Contains("schicken") || q.Contains("brochure")), It.IsAny<int>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
     /// <summary>"can it book directly into Jane?" was given the calendar answer, which names no Jane, and nothing more.</summary>
     [Fact]
     public async Task AFallbacksAnswerLeavesAProductNoPassageNamesToTheTeam()
@@ -551,6 +564,7 @@ public sealed class TurnKnowledgeTests
     [InlineData("what if someone asks about grants, can it explain the SEAI grant?", "en", "Where do the answers come from?")]
     [InlineData("Hmm schade. Und wenn ein Mandant eine Frage zur Steuererklärung hat?", "de", "Woher kommen die Antworten?")]
     [InlineData("and if a customer asks about our opening hours?", "en", "Where do the answers come from?")]
+    [InlineData("Und wenn der Kunde nach dem Preis für ein bestimmtes Auto fragt?", "de", "Woher kommen die Antworten?")]
     [InlineData("ok how does it know which listings are available", "en", "Where do the answers come from?")]
     public async Task AQuestionAboutWhereItsFactsComeFromIsSearchedAsThat(string text, string language, string searched)
     {

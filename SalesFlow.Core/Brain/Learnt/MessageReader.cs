@@ -119,6 +119,12 @@ public sealed class MessageReader(IUtteranceClassifier model)
             return (Intent.Interest, Math.Max(rules.Confidence, ClearCue));
         }
 
+        // "Unsere Preise stehen alle auf mobile.de": the lead's own prices, not a question about ours.
+        if ((rules.Intent == Intent.Pricing || learnt.Intent == Intent.Pricing) && IntentRules.TellsOfItsOwnPrices(lead))
+        {
+            return (Intent.Interest, Math.Max(rules.Confidence, ClearCue));
+        }
+
         // "Hello, I would like to cancel" was read as a greeting: a customer asking to cancel is a support case.
         if (rules.Intent is not (Intent.Support or Intent.Meeting or Intent.Human) && learnt.Intent is not (Intent.Support or Intent.Meeting or Intent.Human)
             && IntentRules.AsksToCancel(lead) && !IntentRules.AsksAboutTheTerms(lead))

@@ -97,6 +97,15 @@ internal static partial class IntentRules
         "we use|we are using|were using|we just use|we currently use|we still use|currently using|we rely on|we work with|we are on|were on",
         "wir nutzen|wir verwenden|wir benutzen|wir arbeiten mit|nutzen wir|verwenden wir|arbeiten wir mit");
 
+    private static readonly PhraseRuleSet OwnPrices = new(
+        "unsere preise|unsere preisliste|unsere tarife|unsere konditionen|meine preise|our prices|our pricing|our price list|our rates|my prices|my rates");
+
+    /// <summary>
+    /// Whether the lead tells of its own prices without asking ("Unsere Preise stehen alle auf mobile.de"): how its business
+    /// works, not a question about ours (it was offered "the exact pricing for your setup").
+    /// </summary>
+    public static bool TellsOfItsOwnPrices(LeadText lead) => lead.QuestionMarks == 0 && OwnPrices.IsMatch(lead.Words) && !HasQuestionForm(lead);
+
     /// <summary>Whether the lead says what it uses today (<see cref="WhatItUses"/>).</summary>
     public static bool SaysWhatItUses(LeadText lead) => WhatItUses.IsMatch(lead.Words);
 
@@ -1212,7 +1221,8 @@ internal static partial class IntentRules
         "can it|could it|will it|would it|can the bot|can your bot|can the ai|kann es|kann der bot|kann die ki|kann das system & explain|erklaeren|answer questions about|answer questions on|handle questions about|fragen zu|fragen ueber & !you|your|ihr|euer|eure",
         // "Und wenn ein Mandant eine Frage zur Steuererklärung hat?" was told the team would check.
         "what if|and if|if a|if someone|when a|when someone|wenn|falls & customer|client|patient|someone|somebody|lead|guest|kunde|kundin|mandant|mandantin|patient|patientin|jemand|gast|interessent"
-            + " & asks about|asks a question about|has a question about|has questions about|frage zu|frage zur|frage zum|fragen zu|fragen zur|fragen zum|fragt nach|frage ueber|fragen ueber"
+            // "Und wenn der Kunde nach dem Preis für ein bestimmtes Auto fragt?" was given our price (its "nach" apart from "fragt").
+            + " & asks about|asks a question about|has a question about|has questions about|frage zu|frage zur|frage zum|fragen zu|fragen zur|fragen zum|fragt nach|frage ueber|fragen ueber|fragt|fragen|wissen will|wissen moechte"
             + " & !doesnt know|does not know|dont know|cant answer|cannot answer|nicht weiss|nicht kennt|nicht beantworten|keine antwort");
 
     /// <summary>
