@@ -251,7 +251,7 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
         : IntentRules.AsksJustHow(lead) ? (language == "de" ? "Wie richten wir es ein? Wie läuft die Einrichtung?" : "How do we set it up? How does setup work?")
         : IntentRules.AsksHowSoonItStarts(lead) ? (language == "de" ? "Wie lange dauert die Einrichtung? Wie schnell können wir starten?" : "How long does setup take? How fast can we start?")
         : IntentRules.WorriesAboutTheEffort(lead) ? (language == "de" ? "Wie viel Aufwand ist die Einrichtung?" : "How much effort is it to set up?")
-        : IntentRules.AsksForADiscount(lead) ? (language == "de" ? "Was kostet es? Preis" : "What does it cost? Pricing")
+        : IntentRules.AsksForADiscount(lead) || IntentRules.AsksAboutPrice(lead) ? (language == "de" ? "Was kostet es? Preis" : "What does it cost? Pricing")
         : IntentRules.AsksIfItSuitsABusiness(lead) ? (language == "de" ? "Passt das für unsere Branche? Für welche Unternehmen?" : "Is it suitable for our industry? Which businesses is it for?")
         : IntentRules.DescribesCustomersCalling(lead) ? (language == "de" ? "Kann es Anrufe annehmen? Telefonanrufe" : "Can it take phone calls? Phone or voice calls")
         : IntentRules.DescribesCustomersWritingLate(lead) ? (language == "de" ? "Antwortet es auch nachts und am Wochenende?" : "Does it answer at night and on weekends?")
@@ -461,7 +461,8 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
     private static partial Regex ClauseBreak();
 
     /// <summary>A clause that asks, written without a question mark: "what about whatsapp then", "wie lange dauert das".</summary>
-    [GeneratedRegex(@"^(?:(?:and|so|ok|okay|und|also|ok und)\s+)?(?:what|whats|wat|how|hows|where|wheres|when|which|who|whos|why|does|do|can|could|will|would|wie|was|wo|wann|welche[rsnm]?|wer|warum|gibt es|kann|können|koennen|funktioniert)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    // Up to two fillers before it: "ok and can it handle multiple locations, we have 3 salons" was met with "Got it".
+    [GeneratedRegex(@"^(?:(?:and|so|ok|okay|oh|ah|hmm|und|also|ach|achso)[,]?\s+){0,2}(?:what|whats|wat|how|hows|where|wheres|when|which|who|whos|why|does|do|can|could|will|would|wie|was|wo|wann|welche[rsnm]?|wer|warum|gibt es|kann|können|koennen|funktioniert)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex QuestionOpening();
 
     /// <summary>A question asked as a wish to know: "möchten wissen, ob …", "I'd like to know whether …", "wondering how …".</summary>

@@ -214,6 +214,7 @@ public sealed class LearntBrainTests
     [InlineData("Ok. Und wer hat Zugriff auf die Nachrichten?")]
     [InlineData("and who can see the messages on your side?")]
     [InlineData("how do i know yours wont do the same")]
+    [InlineData("ok and can it handle multiple locations, we have 3 salons")]
     [InlineData("how")]
     [InlineData("Wie denn?")]
     public void AskingWhoSeesTheDataIsAQuestion(string text) =>

@@ -284,6 +284,12 @@ internal static partial class IntentRules
 
     private static readonly PhraseRuleSet PriceWords = new("=price*|pricing|cost|costs|how much|preis*|kostet|kosten|teuer|budget|=quote|angebot|tarif*|lizenz*|licence|license");
 
+    /// <summary>
+    /// Whether a question names a price ("got about £200 a month budget for something like this, would that cover it?"):
+    /// when the knowledge finds nothing for its words, it asks what it costs (it got the pricing opener alone).
+    /// </summary>
+    public static bool AsksAboutPrice(LeadText lead) => lead.QuestionMarks > 0 && PriceWords.IsMatch(lead.Words);
+
     /// <summary>Whether the lead states a volume of its own traffic (<see cref="TrafficVolume"/>) and asks nothing about price.</summary>
     public static bool StatesTrafficVolume(LeadText lead, string text) => TrafficVolume().IsMatch(text) && !PriceWords.IsMatch(lead.Words);
 
@@ -1520,7 +1526,13 @@ internal static partial class IntentRules
 
     /// <summary>A question mark, a question word first, "I wonder", or a last sentence that asks (the words are not empty).</summary>
     private static bool IsAskedAsAQuestion(LeadText lead) =>
-        lead.QuestionMarks > 0 || QuestionStarters.Contains(lead.Words[0]) || Wondering.IsMatch(lead.Words) || EndsWithAQuestion(lead);
+        lead.QuestionMarks > 0 || QuestionStarters.Contains(FirstAfterFillers(lead.Words)) || Wondering.IsMatch(lead.Words) || EndsWithAQuestion(lead);
+
+    private static readonly HashSet<string> Fillers = new(["and", "so", "ok", "okay", "oh", "ah", "hmm", "und", "also", "ach", "achso"], StringComparer.Ordinal);
+
+    /// <summary>The first word after up to two fillers ("ok and can it handle multiple locations": "can").</summary>
+    private static string FirstAfterFillers(List<string> words) =>
+        words.Take(2).TakeWhile(Fillers.Contains).Count() is var skip && skip < words.Count ? words[skip] : words[0];
 
     private static readonly HashSet<string> RequestOpeners = new(
         ["tell", "explain", "show", "send", "give", "describe", "please", "pls", "plz", "erklaer", "erklaeren", "erzaehl", "erzaehlen", "zeig", "zeigen", "sag", "sagen", "schick", "schicken", "bitte"],
