@@ -69,6 +69,7 @@ public sealed class DemoKnowledgeOverHttpTests : IAsyncLifetime
     [InlineData("+4915112345920", "Und was wenn jemand absagen will?", "Ein Kontakt kann seinen Termin im selben Chat verschieben oder absagen")]
     [InlineData("+447400123720", "hi, how quick does it reply to customers?", "It answers every lead within seconds")]
     [InlineData("+447400123721", "does it answer calls tho or just texts", "WhatsApp (Cloud API or Twilio)")]
+    [InlineData("+447400123722", "and if we don't like it can we just stop?", "There is no contract and no minimum term")]
     [InlineData("+4915112345695", "Woher kennt der Bot unsere Preise?", "Laden Sie Ihre FAQs und Dokumente")]
     [InlineData("+447400123493", "ok cool. how long to set up", "one command (azd up)")]
     [InlineData("+4915112345696", "Die meisten Kunden rufen bei uns an, WhatsApp kommt aber immer mehr", "Telefonanrufe nimmt es nicht an")]
