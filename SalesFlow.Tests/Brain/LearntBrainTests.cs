@@ -215,6 +215,8 @@ public sealed class LearntBrainTests
     [InlineData("and who can see the messages on your side?")]
     [InlineData("how do i know yours wont do the same")]
     [InlineData("ok and can it handle multiple locations, we have 3 salons")]
+    [InlineData("Schade. Und Angebote schreiben?")]
+    [InlineData("can it draft quotes for our customers?")]
     [InlineData("how")]
     [InlineData("Wie denn?")]
     public void AskingWhoSeesTheDataIsAQuestion(string text) =>
@@ -237,9 +239,11 @@ public sealed class LearntBrainTests
     public void ACustomerIntroducingAFaultIsStillASupportCase() =>
         Assert.Equal(Intent.Support, TestBrain.Reader.Read("I'm a customer and since yesterday our messages don't arrive").Intent);
 
-    [Fact]
-    public void AskingUsForAQuoteIsAPriceQuestion() =>
-        Assert.Equal(Intent.Pricing, TestBrain.Reader.Read("can you send me a quote for 10 users?").Intent);
+    [Theory]
+    [InlineData("can you send me a quote for 10 users?")]
+    [InlineData("Können Sie mir ein Angebot schreiben?")]
+    public void AskingUsForAQuoteIsAPriceQuestion(string text) =>
+        Assert.Equal(Intent.Pricing, TestBrain.Reader.Read(text).Intent);
 
     /// <summary>"is there a contract or can I cancel anytime?" was apologised to as a fault ("sorry about the trouble").</summary>
     [Theory]

@@ -158,6 +158,19 @@ public sealed class TurnKnowledgeTests
         Assert.Empty(found.Unanswered);
     }
 
+    /// <summary>"Schade. Und Angebote schreiben?" (whether it writes the lead's quotes) found nothing and was sent our price.</summary>
+    [Theory]
+    [InlineData("Schade. Und Angebote schreiben?", "de")]
+    [InlineData("can it draft quotes for our customers?", "en")]
+    public async Task AQuestionWhetherItWritesQuotesIsNotAskedWhatItCosts(string text, string language)
+    {
+        var retriever = FindingNothing();
+
+        await Over(retriever).ForAsync("acme", "Acme", text, language, TurnKnowledge.NoEarlierText, default);
+
+        retriever.Verify(r => r.RetrieveAsync("acme", It.Is<string>(q => q.StartsWith("Was kostet es?") || q.StartsWith("What does it cost?")), It.IsAny<int>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
     /// <summary>"Können Sie mir Unterlagen per Mail schicken?" was searched and given the web-form answer's "schicken".</summary>
     [Theory]
     [InlineData("Ok, das klingt interessant. Können Sie mir Unterlagen per Mail schicken?")]

@@ -125,6 +125,12 @@ public sealed class MessageReader(IUtteranceClassifier model)
             return (Intent.Interest, Math.Max(rules.Confidence, ClearCue));
         }
 
+        // "Schade. Und Angebote schreiben?" asks whether the product writes the lead's quotes (it was given our price).
+        if ((rules.Intent == Intent.Pricing || learnt.Intent == Intent.Pricing) && IntentRules.AsksIfItWritesQuotes(lead))
+        {
+            return (Intent.Question, Math.Max(rules.Confidence, ClearCue));
+        }
+
         // "Hello, I would like to cancel" was read as a greeting: a customer asking to cancel is a support case.
         if (rules.Intent is not (Intent.Support or Intent.Meeting or Intent.Human) && learnt.Intent is not (Intent.Support or Intent.Meeting or Intent.Human)
             && IntentRules.AsksToCancel(lead) && !IntentRules.AsksAboutTheTerms(lead))

@@ -97,6 +97,16 @@ internal static partial class IntentRules
         "we use|we are using|were using|we just use|we currently use|we still use|currently using|we rely on|we work with|we are on|were on",
         "wir nutzen|wir verwenden|wir benutzen|wir arbeiten mit|nutzen wir|verwenden wir|arbeiten wir mit");
 
+    private static readonly PhraseRuleSet WritesQuotes = new(
+        "angebote|angebot|quotes|quote|offers|kostenvoranschlaege|kostenvoranschlag & schreiben|schreibt|erstellen|erstellt|verschicken|verschickt|write|writes|create|creates|draft|drafts|prepare|prepares"
+            + " & !mir|me|us|uns|fuer mich|fuer uns|for me|for us|koennten sie|could you|can you|koennen sie");
+
+    /// <summary>
+    /// Whether the lead asks if the product writes its quotes ("Schade. Und Angebote schreiben?", "can it draft quotes?"):
+    /// a question what it does, not about our price (it was given the price answer).
+    /// </summary>
+    public static bool AsksIfItWritesQuotes(LeadText lead) => lead.QuestionMarks > 0 && WritesQuotes.IsMatch(lead.Words);
+
     private static readonly PhraseRuleSet OwnPrices = new(
         "unsere preise|unsere preisliste|unsere tarife|unsere konditionen|meine preise|our prices|our pricing|our price list|our rates|my prices|my rates");
 
@@ -288,7 +298,8 @@ internal static partial class IntentRules
     /// Whether a question names a price ("got about £200 a month budget for something like this, would that cover it?"):
     /// when the knowledge finds nothing for its words, it asks what it costs (it got the pricing opener alone).
     /// </summary>
-    public static bool AsksAboutPrice(LeadText lead) => lead.QuestionMarks > 0 && PriceWords.IsMatch(lead.Words);
+    public static bool AsksAboutPrice(LeadText lead) =>
+        lead.QuestionMarks > 0 && PriceWords.IsMatch(lead.Words) && !AsksIfItWritesQuotes(lead) && !AsksWhereItsFactsComeFrom(lead) && !AsksTheCostOfCustomWork(lead);
 
     /// <summary>Whether the lead states a volume of its own traffic (<see cref="TrafficVolume"/>) and asks nothing about price.</summary>
     public static bool StatesTrafficVolume(LeadText lead, string text) => TrafficVolume().IsMatch(text) && !PriceWords.IsMatch(lead.Words);
