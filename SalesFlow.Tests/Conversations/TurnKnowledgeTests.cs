@@ -343,17 +343,22 @@ public sealed class TurnKnowledgeTests
     public void AProductAQuestionNamesIsFound(string question, string language, string? product) =>
         Assert.Equal(product, TurnKnowledge.NamedProduct(question, "Acme", language) is { } words ? string.Join('|', words) : null);
 
-    /// <summary>"Can SalesFlow respond to Zillow leads?" was answered with the follow-up FAQ: a product no passage names is the team's.</summary>
-    [Fact]
-    public async Task AProductNoPassageNamesIsTheTeamsQuestion()
+    /// <summary>
+    /// "Can SalesFlow respond to Zillow leads?" and "Does it integrate with Follow Up Boss?" (which names "follow", not the
+    /// product) were answered with the follow-up FAQ: a product no passage names with all of its name is the team's.
+    /// </summary>
+    [Theory]
+    [InlineData("Can Acme respond to Zillow leads?", "Q: Does it follow up with leads? A: It follows up after 1 hour.")]
+    [InlineData("Does it integrate with Follow Up Boss?", "Q: Does it follow up? A: When a lead goes quiet, SalesFlow follows up.")]
+    public async Task AProductNoPassageNamesIsTheTeamsQuestion(string question, string followUpAnswer)
     {
-        var followUps = new Passage("followups-en", "kb", SourceKind.Faq, "Follow-ups", "Q: Does it follow up with leads? A: It follows up after 1 hour.", 0.6);
+        var followUps = new Passage("followups-en", "kb", SourceKind.Faq, "Follow-ups", followUpAnswer, 0.6);
         var retriever = FindingNothing();
         retriever.Setup(r => r.RetrieveAsync("acme", It.IsAny<string>(), It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([followUps]));
 
-        var found = await Over(retriever).ForAsync("acme", "Acme", "Can Acme respond to Zillow leads?", "en", TurnKnowledge.NoEarlierText, default);
+        var found = await Over(retriever).ForAsync("acme", "Acme", question, "en", TurnKnowledge.NoEarlierText, default);
 
-        Assert.Empty(found.Passages);
+        Assert.Empty(found.Passages); // nothing answers it: the reply leaves it to the team
     }
 
     [Theory]
@@ -372,19 +377,6 @@ public sealed class TurnKnowledgeTests
     [InlineData("does it work with WhatsApp, SMS and e-mail?", null)]
     public void TheQuestionAfterATellingClauseIsSearchedToo(string question, string? clause) =>
         Assert.Equal(clause, TurnKnowledge.AfterClause(question));
-
-    /// <summary>"Does it integrate with Follow Up Boss?" was answered with the follow-up FAQ: it names "follow", not the product.</summary>
-    [Fact]
-    public async Task AProductIsNamedByAPassageOnlyWithAllOfItsName()
-    {
-        var followUps = new Passage("followups-en", "kb", SourceKind.Faq, "Follow-ups", "Q: Does it follow up? A: When a lead goes quiet, SalesFlow follows up.", 0.5);
-        var retriever = FindingNothing();
-        retriever.Setup(r => r.RetrieveAsync("acme", It.IsAny<string>(), It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([followUps]));
-
-        var found = await Over(retriever).ForAsync("acme", "Acme", "Does it integrate with Follow Up Boss?", "en", TurnKnowledge.NoEarlierText, default);
-
-        Assert.Empty(found.Passages); // nothing answers it: the reply leaves it to the team
-    }
 
     /// <summary>A clinic asked about reminders, Fresha and languages; only the languages were found, and "your other question" was told of one.</summary>
     [Fact]
