@@ -83,7 +83,7 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
             {
                 var query = FactsSourceQuestion(question, language) ?? question;
                 var passages = (await knowledge.RetrieveAsync(clientId, query, Passages, ct)).Passages;
-                foreach (var variant in new[] { WithoutScope(query), AfterPreamble(query), AfterClause(query), SoughtThing(query), BeforeQualifier(query) }.OfType<string>())
+                foreach (var variant in new[] { WithoutScope(query), AfterPreamble(query), AfterClause(query), SoughtThing(query), BeforeQualifier(query), AsAppointments(query) }.OfType<string>())
                 {
                     passages = [.. passages, .. (await knowledge.RetrieveAsync(clientId, variant, Passages, ct)).Passages];
                 }
@@ -246,7 +246,7 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
 
     private static string? FallbackQuestion(LeadText lead, string clientName, string? language) =>
         IntentRules.AsksIfItBooks(lead) ? (language == "de" ? "Kann es Termine buchen? Kalender" : "Can it book appointments? Calendar")
-        : IntentRules.AsksAboutTheBusiness(lead) && !IntentRules.AsksWhatHappensIf(lead) && !IntentRules.AsksWhatWeNeed(lead) && !string.IsNullOrWhiteSpace(clientName) ? (language == "de" ? $"Was macht {clientName.Trim()}?" : $"What does {clientName.Trim()} do?")
+        : (IntentRules.AsksAboutTheBusiness(lead) && !IntentRules.AsksWhatHappensIf(lead) && !IntentRules.AsksWhatWeNeed(lead) || IntentRules.AsksForTheBenefit(lead)) && !string.IsNullOrWhiteSpace(clientName) ? (language == "de" ? $"Was macht {clientName.Trim()}?" : $"What does {clientName.Trim()} do?")
         : IntentRules.SaysItIsNotTechnical(lead) ? (language == "de" ? "Brauchen wir einen Entwickler oder Programmierer?" : "Do we need a developer or programmer?")
         : IntentRules.AsksJustHow(lead) ? (language == "de" ? "Wie richten wir es ein? Wie läuft die Einrichtung?" : "How do we set it up? How does setup work?")
         : IntentRules.AsksHowSoonItStarts(lead) ? (language == "de" ? "Wie lange dauert die Einrichtung? Wie schnell können wir starten?" : "How long does setup take? How fast can we start?")
@@ -412,6 +412,37 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
 
     [GeneratedRegex(@",\s*(?:especially|in particular|particularly|specifically|insbesondere|vor allem|besonders|speziell|gerade wenn|gerade bei)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Qualifier();
+
+    /// <summary>
+    /// The question with what the lead's customers book named as appointments ("Kann euer Ding auch Probetrainings buchen?",
+    /// "can it schedule viewings for us?": the trial's and the viewing's words are in no passage and the calendar answer
+    /// stayed under the threshold). Searched beside the whole question; null when it books nothing else, or a meeting with us.
+    /// </summary>
+    internal static string? AsAppointments(string question)
+    {
+        var english = BookedInEnglish().Match(question);
+        if (english.Success && !MeetingWords().IsMatch(english.Groups["thing"].Value))
+        {
+            return question[..english.Index] + english.Groups["verb"].Value + " appointments" + question[(english.Index + english.Length)..];
+        }
+
+        var german = BookedInGerman().Match(question);
+        return german.Success && !MeetingWords().IsMatch(german.Groups["thing"].Value)
+            ? question[..german.Index] + "Termine " + german.Groups["verb"].Value + question[(german.Index + german.Length)..]
+            : null;
+    }
+
+    // The thing booked: up to two words after the verb that are not a preposition ("book into our calendar") or a pronoun.
+    [GeneratedRegex(@"\b(?<verb>book|schedule|reserve)\s+(?<thing>(?:(?:a|an|the|our|their|my|your)\s+)?(?!(?:in|into|on|for|with|at|it|them|me|us|you|a|an|the)\b)\p{L}[\p{L}-]*(?:\s+(?!(?:in|into|on|for|with|at|and|or|from|via|through|automatically)\b)\p{L}[\p{L}-]*)?)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex BookedInEnglish();
+
+    // Leads write nouns in lower case too ("kann es probetrainings buchen"): what stands before the verb and is no noun is left out.
+    [GeneratedRegex(@"\b(?!(?:auch|mal|direkt|selbst|selber|automatisch|gleich|nicht|noch|online|dann|sofort|einfach|schon|gleichzeitig|bitte|wieder|jetzt|uns|euch|mir|dir|ihnen|man|wir|ihr)\b)(?<thing>\p{L}[\p{L}-]*)\s+(?<verb>buchen|reservieren|vereinbaren|einbuchen|eintragen)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex BookedInGerman();
+
+    /// <summary>What a lead books with us, or already names as appointments: asked as it is.</summary>
+    [GeneratedRegex(@"\b(?:demo|demos|call|calls|meeting|meetings|appointments?|termin|termine|gespräch|gespraech|anruf|rückruf|slot|slots|time|times|zeit|zeiten|ihn|sie|es|das|die|der|den)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex MeetingWords();
 
     /// <summary>
     /// The question after an announcement ending in a colon ("Two questions before we go further: does your assistant work

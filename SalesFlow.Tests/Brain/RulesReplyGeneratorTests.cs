@@ -1082,6 +1082,26 @@ public sealed class RulesReplyGeneratorTests
         Assert.DoesNotContain(expected, RulesReplyGenerator.Generate(request with { History = [new HistoryMessage(false, "Hi Tim!", ChannelKind.WhatsApp, at)] }), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// "Wir nutzen Eversports für die Buchungen", the answer to "Wie lösen Sie das heute?" (the model: an objection), was
+    /// thanked for its candour and asked for its biggest concern; a tool the lead says it is happy with stays an objection.
+    /// </summary>
+    [Theory]
+    [InlineData("de", "Wir nutzen Eversports für die Buchungen", "Wie lösen Sie das heute?", false)]
+    [InlineData("en", "we use mindbody for bookings", "How are you handling this today?", false)]
+    [InlineData("de", "Wir nutzen Eversports für die Buchungen", "Wie groß ist das Team, das es nutzen würde?", true)]
+    [InlineData("de", "Wir nutzen Eversports und sind damit zufrieden", "Wie lösen Sie das heute?", true)]
+    [InlineData("en", "we use mindbody and we're happy with it", "How are you handling this today?", true)]
+    public void WhatTheLeadUsesAfterBeingAskedHowItIsDoneTodayIsAnAnswer(string language, string text, string asked, bool objection)
+    {
+        var at = new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.Zero);
+        var request = Request(ConversationState.InterestQualification, Intent.Objection, language, "Lena", ChannelKind.WhatsApp, 2, text, "Acme")
+            with { History = [new HistoryMessage(true, "Kann es Probetrainings buchen?", ChannelKind.WhatsApp, at), new HistoryMessage(false, "Es bucht Termine. " + asked, ChannelKind.WhatsApp, at)] };
+
+        var objectionReply = RulesReplyGenerator.Generate(request with { History = [] });
+        Assert.Equal(objection, RulesReplyGenerator.Generate(request) == objectionReply);
+    }
+
     /// <summary>"maybe, if you add it later let me know", after the answer lacked an integration, was asked what would make the lead confident.</summary>
     [Theory]
     [InlineData("maybe, if you add it later let me know", "en", Intent.Other, "we'll let you know when that changes")]

@@ -128,7 +128,7 @@ public sealed class TurnKnowledgeTests
     /// <summary>
     /// "hey whats this about" found nothing (it names nothing) and was greeted; it asks what the business does. "i'm not
     /// techy at all tho" was thanked: it asks whether it takes a developer. "kann der bot auch fahrstunden buchen?" was
-    /// left to the team: it asks whether it books appointments.
+    /// left to the team: it asks whether it books appointments. "what's the main benefit?" asks what it does for the lead.
     /// </summary>
     [Theory]
     [InlineData("hey whats this about", "en", "What does Acme do?")]
@@ -146,6 +146,9 @@ public sealed class TurnKnowledgeTests
     [InlineData("how fast can we be live", "en", "How long does setup take? How fast can we start?")]
     [InlineData("hey, got about £200 a month budget for something like this, would that cover it?", "en", "What does it cost? Pricing")]
     [InlineData("wie genau?", "de", "Wie richten wir es ein? Wie läuft die Einrichtung?")]
+    [InlineData("hi we run 3 dental clinics, what's the main benefit?", "en", "What does Acme do?")]
+    [InlineData("Und was bringt mir das konkret?", "de", "Was macht Acme?")]
+    [InlineData("Wo liegt der Vorteil gegenüber einem normalen Postfach?", "de", "Was macht Acme?")]
     public async Task AMessageThatFindsNothingIsSearchedForWhatItIsTakenToAsk(string text, string language, string query)
     {
         var what = new Passage("what", "kb", SourceKind.Faq, "What", "Q: What does Acme do? A: Acme answers your leads.", 0.5);
@@ -433,6 +436,22 @@ public sealed class TurnKnowledgeTests
     [InlineData(", especially for patient data?", null)]
     public void TheQuestionBeforeWhatNarrowsItIsAlsoSearchedAlone(string question, string? main) =>
         Assert.Equal(main, TurnKnowledge.BeforeQualifier(question));
+
+    /// <summary>"Kann euer Ding auch Probetrainings buchen?" left the calendar answer under the threshold: trials are in no passage.</summary>
+    [Theory]
+    [InlineData("Kann euer Ding auch Probetrainings buchen?", "Kann euer Ding auch Termine buchen?")]
+    [InlineData("kann es tische reservieren?", "kann es Termine reservieren?")]
+    [InlineData("can it book trial classes for us?", "can it book appointments for us?")]
+    [InlineData("Can it schedule viewings?", "Can it schedule appointments?")]
+    [InlineData("can it book haircuts into our calendar", "can it book appointments into our calendar")]
+    [InlineData("can I book a demo?", null)]
+    [InlineData("can it book appointments?", null)]
+    [InlineData("can it book into our calendar?", null)]
+    [InlineData("Kann es auch direkt buchen?", null)]
+    [InlineData("Können wir einen Termin vereinbaren?", null)]
+    [InlineData("does it work with WhatsApp?", null)]
+    public void WhatTheLeadsCustomersBookIsAlsoSearchedAsAppointments(string question, string? asAppointments) =>
+        Assert.Equal(asAppointments, TurnKnowledge.AsAppointments(question));
 
     [Theory]
     [InlineData("Does it work with WhatsApp?")]

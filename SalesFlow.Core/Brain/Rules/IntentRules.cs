@@ -92,6 +92,18 @@ internal static partial class IntentRules
         "who has access|who can access|who gets access|who can see|who sees|who can read|who reads",
         "wer hat zugriff|wer hat alles zugriff|wer bekommt zugriff|wer sieht|wer liest", "wer kann & sehen|lesen|einsehen|zugreifen");
 
+    /// <summary>
+    /// The lead asking what it would gain: "what's the main benefit?", "was bringt mir das?" (no passage names a benefit, and
+    /// "we run 3 dental clinics, what's the main benefit?" was left to the team).
+    /// </summary>
+    private static readonly PhraseRuleSet Benefit = new(
+        "main benefit|the benefit|the benefits|key benefit|key benefits|biggest benefit|the advantage|the advantages|main advantage|biggest advantage",
+        "whats in it for|what would it do for|what will it do for|what does it do for|what do we gain|what do i gain|what do we get out of|what do i get out of",
+        "welche vorteile|welchen vorteil|was ist der vorteil|was sind die vorteile|wo ist der vorteil|wo liegt der vorteil|wo liegen die vorteile|der groesste vorteil|hauptvorteil", "was bringt|was bringen & mir|uns|das|es|ihr|euer", "was haben wir davon|was habe ich davon|was hab ich davon|wozu brauche|wozu brauchen");
+
+    /// <summary>Whether the lead asks what it would gain (<see cref="Benefit"/>).</summary>
+    public static bool AsksForTheBenefit(LeadText lead) => Benefit.IsMatch(lead.Words) && !AsksAboutPrice(lead);
+
     /// <summary>The lead saying what it uses today: "we use a spreadsheet tbh", "wir arbeiten mit Excel".</summary>
     private static readonly PhraseRuleSet WhatItUses = new(
         "we use|we are using|were using|we just use|we currently use|we still use|currently using|we rely on|we work with|we are on|were on",

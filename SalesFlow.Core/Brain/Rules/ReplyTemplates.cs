@@ -294,8 +294,15 @@ internal static class ReplyTemplates
     public static bool AsksForTheNeed(string question) =>
         NeedAsks.Any(ask => question.Contains(ask, StringComparison.OrdinalIgnoreCase));
 
+    // Before NeedAsks, which it is part of: static fields are set in the order written.
+    private static readonly string[] TodayAsks = ["handling this today", "Wie lösen Sie das heute", "Wie löst du das heute"];
+
     private static readonly string[] NeedAsks =
-        ["challenge", "hoping to improve", "handling this today", "Herausforderung", "aktuell verbessern", "Wie lösen Sie das heute", "Wie löst du das heute"];
+        ["challenge", "hoping to improve", "Herausforderung", "aktuell verbessern", .. TodayAsks];
+
+    /// <summary>Whether a reply asked how the lead does it today (what it then says it uses answers that).</summary>
+    public static bool AsksHowItIsDoneToday(string reply) =>
+        TodayAsks.Any(ask => reply.Contains(ask, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>
     /// What to ask when every question of the turn's kind would ask for something the lead already said: at the price,

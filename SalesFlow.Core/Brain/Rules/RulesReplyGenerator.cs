@@ -557,8 +557,14 @@ public sealed class RulesReplyGenerator : IReplyGenerator
         // "we use a spreadsheet tbh", the answer to how the lead handles it today (the model: a question at 0.76), was told the
         // team would check; the tool set against an answer just given (FollowUpQuestion.ToolInUse) stays a question.
         Intent.Question when !IntentRules.HasQuestionForm(lead) && IntentRules.SaysWhatItUses(lead) && FollowUpQuestion.ToolInUse(request.LeadText) is null => Intent.Interest,
+        // "Wir nutzen Eversports für die Buchungen", the answer to how it is done today (the model: an objection at 0.97), was
+        // thanked for its candour and asked for its concerns; "we're happy with X" (an objection to the rules too) stays one.
+        Intent.Objection when lead.QuestionMarks == 0 && IntentRules.SaysWhatItUses(lead) && AskedHowItIsDoneToday(request) && IntentRules.Classify(lead).Intent != Intent.Objection => Intent.Interest,
         var intent => intent,
     };
+
+    private static bool AskedHowItIsDoneToday(ReplyRequest request) =>
+        (request.History ?? []).LastOrDefault(m => !m.FromLead) is { } reply && ReplyTemplates.AsksHowItIsDoneToday(reply.Text);
 
     /// <summary>Below this confidence a question reading of a message without a question's form is taken for a statement.</summary>
     private const double UnsureQuestion = 0.6;
