@@ -316,6 +316,10 @@ public sealed class RulesInsightsExtractorTests
     [InlineData("I'm a lawyer with a small practice, do you have a plan for two seats?")]
     [InlineData("Wir sind eine Kanzlei mit drei Anwälten")]
     [InlineData("Our lawyers need access from home too")]
+    [InlineData("I'm a partner at a small family law practice in Leeds (6 solicitors). We get a lot of enquiries through our website and by email, many outside office hours, and we struggle to respond quickly.")]
+    [InlineData("our solicitors get dozens of enquiries a week")]
+    [InlineData("Ich bin Anwalt und habe eine Frage zu meinem Konto")]
+    [InlineData("Unsere Anwältin schreibt viele E-Mails an Mandanten")]
     public void ALeadWhoIsALawyerIsNotAThreat(string text) =>
         Assert.False(RulesInsightsExtractor.Analyze(text).IsStronglyNegative);
 
@@ -333,6 +337,10 @@ public sealed class RulesInsightsExtractorTests
     [InlineData("Das gebe ich meinem Anwalt")]
     [InlineData("Dann gehe ich zum Anwalt")]
     [InlineData("Wir behalten uns rechtliche Schritte vor")]
+    [InlineData("I'll call my lawyer")]
+    [InlineData("My solicitor will be in touch")]
+    [InlineData("Ich schalte meinen Anwalt ein")]
+    [InlineData("Unsere Rechtsabteilung wird sich bei Ihnen melden")]
     public void BringingInALawyerIsAThreat(string text) =>
         Assert.True(RulesInsightsExtractor.Analyze(text).IsStronglyNegative, text);
 

@@ -51,11 +51,17 @@ internal static class SentimentLexicon
     /// </summary>
     private static readonly PhraseRuleSet StronglyNegative = new(
         "scam*", "fraud*", "worst", "furious", "idiot*", "ripoff",
-        "my|our|a|the & lawyer*|attorney*|solicitor* & will|hear|involved|call*|contact*|get|gets|getting|take|handle*|letter|know|inform*",
+        // The lawyer named with its owner, and what brings it in, each as written together: the words anywhere in a message
+        // made "I'm a partner at a family law practice (6 solicitors). We get a lot of enquiries …" a threat, handed over.
+        "my lawyer*|my attorney*|my solicitor*|our lawyer|our attorney|our solicitor|a lawyer|an attorney|a solicitor|our legal team|our legal department|my legal team"
+            + " & will hear|hear from|hear about|hearing from|be hearing|involved|call my|calling my|contact my|contacting my|letter from|be in touch|informed|inform my|know about this"
+            + "|deal with this|take this further|talk to my|speak to my|speaking to my|go to my|going to my|get a|get my|getting a|hire a|hiring a|pass this|hand this|forward this|see a|see my|consult my|consulting my",
         "legal action|legal steps|take you to court|see you in court", "sue", "suing", "lawsuit",
         "rip off", "fuck*", "*fuck*", "shit*", "crap", "pathetic", "disgusting", "police", "report you", "liars",
         "=betrug*", "betrüger*", "abzocke*", "abzocker*", // "=": not "Betrag" (amount)
-        "mein|meinen|meinem|meine|unser|unseren|unserem|unsere|einen|den|dem|zum & anwalt|anwaeltin|rechtsanwalt|rechtsanwaeltin & ein*|einschalt*|einge*|informier*|uebergeb*|geb*|hoer*|kuemmer*|schreib*|meld*|geh*|wend*",
+        "mein anwalt|meinen anwalt|meinem anwalt|meine anwaeltin|meiner anwaeltin|unser anwalt|unseren anwalt|unserem anwalt|unsere anwaeltin|unserer anwaeltin|einen anwalt|den anwalt|dem anwalt|zum anwalt"
+            + "|mein rechtsanwalt|meinen rechtsanwalt|meinem rechtsanwalt|meine rechtsanwaeltin|einen rechtsanwalt|zum rechtsanwalt|unsere rechtsabteilung|unserer rechtsabteilung"
+            + " & einschalt*|eingeschaltet|schalte|schalten|schaltet|informier*|uebergeb*|gebe das|geb das|gebe ich|geben wir|hoeren von|hoeren sie|kuemmert sich|schreibt ihnen|melden|meldet sich|gehe|gehen|wende mich|wenden uns",
         "anwaltlich*|rechtliche schritte|gerichtlich*|vor gericht", "anzeige erstatten|anzeige gegen|erstatte anzeige|erstatten anzeige", "verklagen", "polizei",
         "schlechteste*", "scheiß*", "scheiss*", "idioten", "verarsch*", "unverschämt*", "frechheit");
 
