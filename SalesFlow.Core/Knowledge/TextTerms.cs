@@ -6,12 +6,18 @@ namespace SalesFlow.Core.Knowledge;
 /// <summary>Shared word handling for the embedder and the keyword query: lower-case, diacritics off, stop words out, light stemming.</summary>
 public static class TextTerms
 {
+    /// <summary>
+    /// Which way of making terms an index holds: raised whenever <see cref="Words"/> makes a word's term differently (a
+    /// stop word, a spelling fold, a stemming rule), so an index that stores terms makes them again from its passages.
+    /// </summary>
+    public const int Version = 2;
+
     // English and German function words, and the words a lead wraps a question in ("could I ask you a few questions?",
     // "kurze Frage") or hedge it with ("aha und was kostet das ungefähr" missed the price answer): they match everything
     // and so carry no evidence ("who else uses this?" was answered with the AI-key FAQ, which says what model "you use";
-    // "was kostet das ding?" missed the price answer). Stored vectors and keyword terms made before a word joined the
-    // list (or a stemming rule changed) still carry the old form until the passage is indexed again; a query no longer
-    // does, which costs such a passage a little cosine and that one keyword, nothing else. Negations written without their
+    // "was kostet das ding?" missed the price answer). Keyword terms stored before a word joined the list (or a
+    // stemming rule changed) are made again when an index opens (Version); vectors keep the old form until the
+    // passage is indexed again, which costs such a passage a little cosine, nothing else. Negations written without their
     // apostrophe are as empty as "can" and "t" ("so it cant answer the phone?" missed the channels answer that
     // "can it answer the phone?" found). "per" ("per mail", "per month") is a preposition in both languages; "ups" is
     // "up" ("does it do follow ups?" found the opening-hours answer's "follow-ups" above the follow-up answer's "follow up");
@@ -122,7 +128,17 @@ public static class TextTerms
     };
 
     /// <summary>Strips the commonest English inflections so "prices"/"price" and "shipping"/"ship" meet.</summary>
-    internal static string Stem(string word)
+    internal static string Stem(string word) => WithoutSilentE(Inflected(word));
+
+    /// <summary>
+    /// A final "e" after a consonant goes, so a stem whose ending took it meets the word that kept it: "avoid giving legal
+    /// advice" missed the control answer's "gives no legal advice" ("giv" against "give"); likewise "pricing"/"price",
+    /// "cases"/"case", and German "Termine"/"Termin". Not after a vowel: "fee", "free".
+    /// </summary>
+    private static string WithoutSilentE(string stem) =>
+        stem.Length >= 4 && stem[^1] == 'e' && !char.IsDigit(stem[0]) && "aeiouy".IndexOf(stem[^2]) < 0 ? stem[..^1] : stem;
+
+    private static string Inflected(string word)
     {
         if (word.Length <= 3 || char.IsDigit(word[0]))
         {
@@ -156,7 +172,8 @@ public static class TextTerms
             return word[..^2];
         }
 
-        if (word.EndsWith('s') && !word.EndsWith("ss", StringComparison.Ordinal) && !word.EndsWith("us", StringComparison.Ordinal))
+        // Not German "-eis": "Preis" lost its "s" and missed "Preise" ("preis" once its final "e" goes).
+        if (word.EndsWith('s') && !word.EndsWith("ss", StringComparison.Ordinal) && !word.EndsWith("us", StringComparison.Ordinal) && !word.EndsWith("eis", StringComparison.Ordinal))
         {
             return word[..^1];
         }

@@ -300,8 +300,8 @@ public sealed class TurnKnowledgeTests
     [InlineData("Does it support Instagram?", "instagram")]
     [InlineData("Unterstützt ihr auch Salesforce?", "salesforce")]
     [InlineData("Does it integrate with Follow Up Boss?", "follow boss")]
-    public void TheProductAQuestionAsksToBeConnectedToIsNamed(string question, string words) =>
-        Assert.Equal(words.Split(' '), TurnKnowledge.ToolAskedFor(question));
+    public void TheProductAQuestionAsksToBeConnectedToIsNamed(string question, string name) =>
+        Assert.Equal(TextTerms.Words(name), TurnKnowledge.ToolAskedFor(question));
 
     [Theory]
     [InlineData("does it work with our CRM?")]

@@ -1,5 +1,8 @@
+using Microsoft.Extensions.Options;
 using SalesFlow.Infrastructure.Embedded;
+using SalesFlow.Infrastructure.Embedded.Knowledge;
 using SalesFlow.Core.Common;
+using SalesFlow.Core.Observability;
 using SalesFlow.Core.Knowledge;
 using SalesFlow.Core.Knowledge.Chunking;
 using SalesFlow.Core.Queue;
@@ -203,6 +206,40 @@ public sealed class KnowledgeRetrievalAgainstSqliteTests : IDisposable
     {
         var error = await Assert.ThrowsAsync<ValidationException>(() => _h.Service.SearchAsync(ClientA, new KnowledgeQuery(query, null, top, minScore), default));
         Assert.Equal(field, error.Field);
+    }
+
+    /// <summary>
+    /// Terms stored before the stemmer dropped a final "e" ("case" kept, "cas" searched since) missed a keyword search
+    /// for "case": an index whose terms were made another way has them made again when it opens.
+    /// </summary>
+    [Fact]
+    public async Task KeywordTermsStoredAnotherWayAreMadeAgainWhenTheIndexOpens()
+    {
+        var kb = await _h.Service.CreateBaseAsync(ClientA, "Sales FAQ", null, default);
+        await _h.Service.ImportFaqsAsync(ClientA, kb.Id, [new FaqInput("faq-case", "Do you have a case study?", "Read our case study on the website.")], default);
+        var copy = Path.Combine(_h.Db.Directory, "earlier.db");
+        using (var connection = _h.Database.Open())
+        {
+            // As an earlier version left it: no terms version, each chunk's terms with the final "e" kept.
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                INSERT INTO knowledge_fts (knowledge_fts) VALUES ('delete-all');
+                INSERT INTO knowledge_fts (rowid, terms) SELECT id, 'case study read case study website' FROM knowledge_chunks;
+                DELETE FROM knowledge_meta;
+                """;
+            command.ExecuteNonQuery();
+            command.CommandText = "VACUUM INTO $copy";
+            command.Parameters.AddWithValue("$copy", copy);
+            command.ExecuteNonQuery();
+        }
+
+        Assert.Empty(await _h.Service.SearchAsync(ClientA, new KnowledgeQuery("case", MinScore: 0, Mode: SearchMode.Keyword), default));
+        using var reopened = new SqliteDatabase(copy, new RuntimeHealth());
+        var service = new KnowledgeService(new SqliteKnowledgeStore(reopened), new SqliteKnowledgeIndex(reopened), new HashedEmbedder(), _h.Queue.Object, Options.Create(new KnowledgeOptions()), TimeProvider.System);
+
+        var found = await service.SearchAsync(ClientA, new KnowledgeQuery("case", MinScore: 0, Mode: SearchMode.Keyword), default);
+
+        Assert.Equal("faq-case", Assert.Single(found).SourceId);
     }
 
     private int ChunkRows(string clientId)

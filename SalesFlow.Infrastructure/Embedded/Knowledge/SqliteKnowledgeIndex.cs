@@ -67,7 +67,7 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeIndex
                 vector.Value = MemoryMarshal.AsBytes(chunk.Vector.Span).ToArray();
                 var id = (long)(await insert.ExecuteScalarAsync(ct))!;
                 fts.Parameters["$id"].Value = id;
-                fts.Parameters["$terms"].Value = IndexTerms(source, chunk.Text);
+                fts.Parameters["$terms"].Value = SqliteKnowledgeSchema.IndexTerms(source.Title, chunk.Text);
                 await fts.ExecuteNonQueryAsync(ct);
             }
         }, ct);
@@ -187,8 +187,6 @@ public sealed class SqliteKnowledgeIndex : IKnowledgeIndex
     }
 
     /// <summary>The chunk's terms as the search sees them; the title is searchable too ("Refund policy" finds its chunks).</summary>
-    private static string IndexTerms(ChunkSource source, string text) => string.Join(' ', TextTerms.Words(source.Title is { Length: > 0 } title ? title + "\n" + text : text));
-
     private static async Task DeleteAsync(Microsoft.Data.Sqlite.SqliteConnection c, Microsoft.Data.Sqlite.SqliteTransaction t, string where, string clientId, params (string, object?)[] parameters)
     {
         var all = parameters.Append(("$c", clientId)).ToArray();
