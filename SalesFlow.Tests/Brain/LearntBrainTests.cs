@@ -235,6 +235,16 @@ public sealed class LearntBrainTests
     public void TheLeadsOwnQuoteRequestsAreNoPriceQuestion(string text) =>
         Assert.DoesNotContain(TestBrain.Reader.Read(text).Intent, new[] { Intent.Pricing, Intent.Support });
 
+    /// <summary>
+    /// A plumbing business introducing itself and asking what the product does with its enquiries and "bei einem Notfall,
+    /// etwa einem Rohrbruch" (its customers' emergency) was a support case to the model and told a colleague would look at it.
+    /// </summary>
+    [Fact]
+    public void ABusinessIntroducingItselfWithQuestionsIsNoSupportCase() =>
+        Assert.Equal(Intent.Question, TestBrain.Reader.Read(
+            "wir sind ein Sanitärbetrieb aus Augsburg mit 12 Mitarbeitern. Über unsere Webseite und WhatsApp kommen täglich Anfragen rein (Badsanierung, Notdienst, Wartung), die wir oft erst abends beantworten können. "
+            + "Kann Ihr System Anfragen vorqualifizieren, also z.B. nach Fotos vom Bad und der Postleitzahl fragen? Und was passiert bei einem Notfall, etwa einem Rohrbruch?").Intent);
+
     [Fact]
     public void ACustomerIntroducingAFaultIsStillASupportCase() =>
         Assert.Equal(Intent.Support, TestBrain.Reader.Read("I'm a customer and since yesterday our messages don't arrive").Intent);

@@ -221,6 +221,9 @@ public sealed class MessageReader(IUtteranceClassifier model)
             || (learnt.Intent is Intent.Support or Intent.Meeting && rules.Intent == Intent.Question && IntentRules.AsksAboutACustomersCase(lead))
             || (learnt.Intent == Intent.Human && !ModelMayHandOver(learnt, lead))
             || (learnt.Intent is Intent.Support or Intent.Objection && rules.Intent is Intent.Greeting or Intent.Interest or Intent.Other && IntentRules.IntroducesItself(lead))
+            // "wir sind ein Sanitärbetrieb aus Augsburg … Kann Ihr System Anfragen vorqualifizieren? Und was passiert bei
+            // einem Notfall, etwa einem Rohrbruch?" (the model: a support case at 0.63) was told a colleague would look at it.
+            || (learnt.Intent == Intent.Support && rules.Intent == Intent.Question && IntentRules.IntroducesItself(lead))
             || (learnt.Intent == Intent.Question && rules.Intent is Intent.Greeting or Intent.Interest && lead.QuestionMarks == 0 && IntentRules.IntroducesItself(lead))
             || (rules.Intent == Intent.Other && (learnt.Intent is Intent.Objection or Intent.Support or Intent.Question) && LeadSignalRules.StatesTeamSize(text));
         return keepRules ? (rules.Intent, rules.Confidence) : (learnt.Intent, Math.Round(learnt.IntentProbability, 2));
