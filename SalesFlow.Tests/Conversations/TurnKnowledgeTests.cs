@@ -148,6 +148,7 @@ public sealed class TurnKnowledgeTests
     [InlineData("wie genau?", "de", "Wie richten wir es ein? Wie läuft die Einrichtung?")]
     [InlineData("hi we run 3 dental clinics, what's the main benefit?", "en", "What does Acme do?")]
     [InlineData("Und was bringt mir das konkret?", "de", "Was macht Acme?")]
+    [InlineData("Ok. Wir haben schon eine Software für die Auftragsverwaltung, bringt das dann was?", "de", "Was macht Acme?")]
     [InlineData("Wo liegt der Vorteil gegenüber einem normalen Postfach?", "de", "Was macht Acme?")]
     public async Task AMessageThatFindsNothingIsSearchedForWhatItIsTakenToAsk(string text, string language, string query)
     {

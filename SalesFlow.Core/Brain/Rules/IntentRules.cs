@@ -99,7 +99,7 @@ internal static partial class IntentRules
     private static readonly PhraseRuleSet Benefit = new(
         "main benefit|the benefit|the benefits|key benefit|key benefits|biggest benefit|the advantage|the advantages|main advantage|biggest advantage",
         "whats in it for|what would it do for|what will it do for|what does it do for|what do we gain|what do i gain|what do we get out of|what do i get out of",
-        "welche vorteile|welchen vorteil|was ist der vorteil|was sind die vorteile|wo ist der vorteil|wo liegt der vorteil|wo liegen die vorteile|der groesste vorteil|hauptvorteil", "was bringt|was bringen & mir|uns|das|es|ihr|euer", "was haben wir davon|was habe ich davon|was hab ich davon|wozu brauche|wozu brauchen");
+        "welche vorteile|welchen vorteil|was ist der vorteil|was sind die vorteile|wo ist der vorteil|wo liegt der vorteil|wo liegen die vorteile|der groesste vorteil|hauptvorteil", "was bringt|was bringen & mir|uns|das|es|ihr|euer", "bringt das|bringt es|bringt mir das|bringt uns das & was|etwas|ueberhaupt|noch was|dann was", "was haben wir davon|was habe ich davon|was hab ich davon|wozu brauche|wozu brauchen");
 
     /// <summary>Whether the lead asks what it would gain (<see cref="Benefit"/>).</summary>
     public static bool AsksForTheBenefit(LeadText lead) => Benefit.IsMatch(lead.Words) && !AsksAboutPrice(lead);
