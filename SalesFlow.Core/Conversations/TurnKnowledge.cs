@@ -83,7 +83,7 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
             {
                 var query = FactsSourceQuestion(question, language) ?? question;
                 var passages = (await knowledge.RetrieveAsync(clientId, query, Passages, ct)).Passages;
-                foreach (var variant in new[] { WithoutScope(query), AfterPreamble(query), AfterClause(query), SoughtThing(query), BeforeQualifier(query), AsAppointments(query) }.OfType<string>())
+                foreach (var variant in new[] { WithoutScope(query), AfterPreamble(query), AfterClause(query), SoughtThing(query), BeforeQualifier(query), AsAppointments(query), IndustryQuestion(query, language) }.OfType<string>())
                 {
                     passages = [.. passages, .. (await knowledge.RetrieveAsync(clientId, variant, Passages, ct)).Passages];
                 }
@@ -252,7 +252,6 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
         : IntentRules.AsksHowSoonItStarts(lead) ? (language == "de" ? "Wie lange dauert die Einrichtung? Wie schnell können wir starten?" : "How long does setup take? How fast can we start?")
         : IntentRules.WorriesAboutTheEffort(lead) ? (language == "de" ? "Wie viel Aufwand ist die Einrichtung?" : "How much effort is it to set up?")
         : IntentRules.AsksForADiscount(lead) || IntentRules.AsksAboutPrice(lead) ? (language == "de" ? "Was kostet es? Preis" : "What does it cost? Pricing")
-        : IntentRules.AsksIfItSuitsABusiness(lead) ? (language == "de" ? "Passt das für unsere Branche? Für welche Unternehmen?" : "Is it suitable for our industry? Which businesses is it for?")
         : IntentRules.DescribesCustomersCalling(lead) ? (language == "de" ? "Kann es Anrufe annehmen? Telefonanrufe" : "Can it take phone calls? Phone or voice calls")
         : IntentRules.DescribesCustomersWritingLate(lead) ? (language == "de" ? "Antwortet es auch nachts und am Wochenende?" : "Does it answer at night and on weekends?")
         : IntentRules.ChannelItsCustomersWriteOn(lead) is { } channel ? (language == "de" ? $"Geht das mit {channel}? Kanäle" : $"Does it work with {channel}? Channels")
@@ -412,6 +411,16 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
 
     [GeneratedRegex(@",\s*(?:especially|in particular|particularly|specifically|insbesondere|vor allem|besonders|speziell|gerade wenn|gerade bei)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Qualifier();
+
+    /// <summary>
+    /// Whether it suits the lead's kind of business, asked in the words an industries answer uses: "funktioniert das auch
+    /// für Fitnessstudios?" names no industry a passage names, and the answer on what the product does ("Wie funktioniert
+    /// das?") passed the threshold instead. Searched beside the whole question; null when it asks no such thing.
+    /// </summary>
+    private static string? IndustryQuestion(string question, string? language) =>
+        IntentRules.AsksIfItSuitsABusiness(LeadText.Parse(question))
+            ? (language == "de" ? "Passt das für unsere Branche? Für welche Unternehmen?" : "Is it suitable for our industry? Which businesses is it for?")
+            : null;
 
     /// <summary>
     /// The question with what the lead's customers book named as appointments ("Kann euer Ding auch Probetrainings buchen?",

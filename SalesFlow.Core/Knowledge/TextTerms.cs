@@ -10,7 +10,7 @@ public static class TextTerms
     /// Which way of making terms an index holds: raised whenever <see cref="Words"/> makes a word's term differently (a
     /// stop word, a spelling fold, a stemming rule), so an index that stores terms makes them again from its passages.
     /// </summary>
-    public const int Version = 2;
+    public const int Version = 3;
 
     // English and German function words, and the words a lead wraps a question in ("could I ask you a few questions?",
     // "kurze Frage") or hedge it with ("aha und was kostet das ungefähr" missed the price answer): they match everything
@@ -168,6 +168,13 @@ public static class TextTerms
         }
 
         if (word.EndsWith("es", StringComparison.Ordinal) && word.Length > 4 && word[^3] is 's' or 'x' or 'z' or 'h')
+        {
+            return word[..^2];
+        }
+
+        // German plurals and inflections: "Kunden"/"Kunde", "Anfragen"/"Anfrage", "eigenen"/"eigene" (with the final "e" gone).
+        // Not "screen"; short words ("often", "token") keep theirs.
+        if (word.EndsWith("en", StringComparison.Ordinal) && word.Length > 5 && !word.EndsWith("een", StringComparison.Ordinal))
         {
             return word[..^2];
         }

@@ -163,6 +163,26 @@ public sealed class TurnKnowledgeTests
     }
 
     /// <summary>
+    /// "funktioniert das auch für Fitnessstudios?" names no industry a passage names: the answer on what the product does
+    /// ("Wie funktioniert das?") passed the threshold and was sent instead of the industries answer.
+    /// </summary>
+    [Theory]
+    [InlineData("Hallo! Kurze Frage: funktioniert das auch für Fitnessstudios?", "de", "Passt das für unsere Branche? Für welche Unternehmen?")]
+    [InlineData("would this work for a dog groomer?", "en", "Is it suitable for our industry? Which businesses is it for?")]
+    public async Task WhetherItSuitsABusinessIsAskedInTheIndustriesWords(string text, string language, string query)
+    {
+        var what = new Passage("what", "kb", SourceKind.Faq, "What", "Q: How does it work? A: Acme answers your leads.", 0.35);
+        var industries = new Passage("industries", "kb", SourceKind.Faq, "Industries", "Q: Which businesses is it for? A: Any business whose leads write.", 0.7);
+        var retriever = new Mock<IKnowledgeRetriever>();
+        retriever.Setup(r => r.RetrieveAsync("acme", It.IsAny<string>(), It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([what]));
+        retriever.Setup(r => r.RetrieveAsync("acme", query, It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([industries]));
+
+        var found = await Over(retriever).ForAsync("acme", "Acme", text, language, TurnKnowledge.NoEarlierText, default);
+
+        Assert.StartsWith("[industries]", found.Passages[0], StringComparison.Ordinal);
+    }
+
+    /// <summary>
     /// What a message does not ask is not searched: "Schade. Und Angebote schreiben?" (whether it writes the lead's quotes)
     /// found nothing and was sent our price ("Was kostet es?"); "Können Sie mir Unterlagen per Mail schicken?" was searched
     /// and given the web-form answer's "schicken".

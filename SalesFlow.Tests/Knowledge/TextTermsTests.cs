@@ -16,28 +16,28 @@ public sealed class TextTermsTests
     [InlineData("wat does it cost u guys", "cost")]
     [InlineData("Was kostet sowas?", "kostet")]
     [InlineData("Und wie schnell wäre das eingerichtet?", "schnell", "eingerichtet")]
-    [InlineData("Kann Ihr System Termine direkt in unseren Kalender eintragen?", "system", "termin", "kalender", "eintragen")]
-    [InlineData("What would pricing look like?", "pric")]
+    [InlineData("Kann Ihr System Termine direkt in unseren Kalender eintragen?", "system", "termine", "kalender", "eintragen")]
+    [InlineData("What would pricing look like?", "pricing")]
     public void The_words_a_question_is_wrapped_in_carry_no_evidence(string text, params string[] expected) =>
-        Assert.Equal(expected, TextTerms.Words(text));
+        Assert.Equal(TextTerms.Words(string.Join(' ', expected)), TextTerms.Words(text));
 
     /// <summary>"how quick does it reply?" was searched as "reply" alone and found the languages answer.</summary>
     [Theory]
     [InlineData("how quick does it reply?", "quick", "reply")]
     [InlineData("is it quick to set up", "quick", "set")]
     public void Quick_asks_about_speed_unless_it_wraps_a_question(string text, params string[] expected) =>
-        Assert.Equal(expected, TextTerms.Words(text));
+        Assert.Equal(TextTerms.Words(string.Join(' ', expected)), TextTerms.Words(text));
 
     /// <summary>"so it cant answer the phone?" missed the channels answer that "can it answer the phone?" found.</summary>
     [Theory]
-    [InlineData("so it cant answer the phone?", "answer", "phon")]
+    [InlineData("so it cant answer the phone?", "answer", "phone")]
     [InlineData("ok so no instagram either?", "instagram")]
     [InlineData("it doesnt work with outlook", "work", "outlook")]
     [InlineData("does it do follow ups?", "follow")]
     [InlineData("what about followups", "follow")]
     [InlineData("Welche Kosten kommen monatlich auf uns zu?", "kosten", "kommen", "monatlich")]
     public void Negations_without_their_apostrophe_are_as_empty_as_with_it(string text, params string[] expected) =>
-        Assert.Equal(expected, TextTerms.Words(text));
+        Assert.Equal(TextTerms.Words(string.Join(' ', expected)), TextTerms.Words(text));
 
     /// <summary>The list is folded as the text is: "für" was listed and "fur" was indexed.</summary>
     [Fact]
@@ -49,12 +49,15 @@ public sealed class TextTermsTests
     [InlineData("die meisten fragen kommen über insta", "meisten", "kommen", "uber", "instagram")]
     [InlineData("does it work with email", "work", "mail")]
     [InlineData("WhatsApp, SMS und E-Mail", "whatsapp", "sms", "e", "mail")]
-    [InlineData("how does it know our prices tho", "pric")]
+    [InlineData("how does it know our prices tho", "price")]
     [InlineData("can it see our instructors diaries?", "see", "instructor", "calendar")]
     public void Chat_spellings_meet_the_words_the_knowledge_uses(string text, params string[] expected) =>
-        Assert.Equal(expected, TextTerms.Words(text));
+        Assert.Equal(TextTerms.Words(string.Join(' ', expected)), TextTerms.Words(text));
 
-    /// <summary>"can it avoid giving legal advice" missed the control answer's "gives no legal advice" ("giv" against "give").</summary>
+    /// <summary>
+    /// "can it avoid giving legal advice" missed the control answer's "gives no legal advice" ("giv" against "give"); a
+    /// German plural its singular.
+    /// </summary>
     [Theory]
     [InlineData("giving", "gives")]
     [InlineData("pricing", "price")]
@@ -62,6 +65,9 @@ public sealed class TextTermsTests
     [InlineData("sizes", "size")]
     [InlineData("Termine", "Termin")]
     [InlineData("Preise", "Preis")]
+    [InlineData("Kunden", "Kunde")]
+    [InlineData("Anfragen", "Anfrage")]
+    [InlineData("Buchungen", "Buchung")]
     public void A_word_and_its_inflection_that_drops_a_final_e_meet(string inflected, string word) =>
         Assert.Equal(TextTerms.Words(word), TextTerms.Words(inflected));
 
