@@ -10,7 +10,7 @@ public static class TextTerms
     /// Which way of making terms an index holds: raised whenever <see cref="Words"/> makes a word's term differently (a
     /// stop word, a spelling fold, a stemming rule), so an index that stores terms makes them again from its passages.
     /// </summary>
-    public const int Version = 3;
+    public const int Version = 4;
 
     // English and German function words, and the words a lead wraps a question in ("could I ask you a few questions?",
     // "kurze Frage") or hedge it with ("aha und was kostet das ungefähr" missed the price answer): they match everything
@@ -19,7 +19,9 @@ public static class TextTerms
     // stemming rule changed) are made again when an index opens (Version); vectors keep the old form until the
     // passage is indexed again, which costs such a passage a little cosine, nothing else. Negations written without their
     // apostrophe are as empty as "can" and "t" ("so it cant answer the phone?" missed the channels answer that
-    // "can it answer the phone?" found). "per" ("per mail", "per month") is a preposition in both languages; "ups" is
+    // "can it answer the phone?" found), and so are the other halves of a contraction ("Do the customers know they're
+    // talking to a bot?" searched "re" and found the languages answer, not the disclosure answer). "per" ("per mail",
+    // "per month") is a preposition in both languages; "ups" is
     // "up" ("does it do follow ups?" found the opening-hours answer's "follow-ups" above the follow-up answer's "follow up");
     // "welche" is "which" ("Welche Kosten kommen monatlich auf uns zu?" missed the price answer); "look" frames a question
     // ("What would pricing look like for 4 sites?" fell under the threshold). "quick" wraps a question only before one
@@ -30,7 +32,7 @@ public static class TextTerms
         is are was were be been being am do does did doing have has had having will would shall should can could may might must
         i me my mine we us our ours you your yours he him his she her hers it its they them their theirs this that these those
         what which who whom whose when where why how there here all any each few more most other some no nor not only own same
-        too very just also s t don now up down out off again further once both between through during before after above below
+        too very just also s t re ll ve d m don now up down out off again further once both between through during before after above below
         please hi hello hey hiya heya moin servus thanks thank ok okay get got want need know tell let like
         ask asking asked question questions q qs wondering wonder curious guys something anything really maybe
         der die das den dem des ein eine einen einem einer und oder aber wenn dann von zu im in am an auf mit für ist sind war

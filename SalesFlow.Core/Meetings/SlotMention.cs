@@ -287,8 +287,11 @@ public sealed partial record SlotMention
     [GeneratedRegex(@"\b(?:noon|midday|mittags?|12 uhr mittags)\b")]
     private static partial Regex Noon();
 
-    /// <summary>Ordinal words that are no choice: "first of all", "at first", "one second".</summary>
-    [GeneratedRegex(@"\b(?:first of all|at first|first things first|first,? (?:i|we|let|you|i'll|i'd)|(?:a|one|just a) (?:second|sec)|zum ersten mal|erst mal|erstmal)\b")]
+    /// <summary>
+    /// Ordinal words that are no choice: "first of all", "at first", "one second", and "first" after something to do
+    /// before ("great, can I try it first?" booked the first of three offered slots).
+    /// </summary>
+    [GeneratedRegex(@"\b(?:first of all|at first|first things first|first,? (?:i|we|let|you|i'll|i'd)|(?:a|one|just a) (?:second|sec)|zum ersten mal|erst mal|erstmal)\b|(?<=\b(?:try|test|see|check|read|think|talk|speak|ask|discuss|look|trial|sleep|run)\b[^.?!]{0,30}?)\bfirst\b")]
     private static partial Regex NotAPosition();
 
     [GeneratedRegex(@"\b(?<o>first|1st|second|2nd|third|3rd|last|latter|former|erste[nrsm]?|zweite[nrsm]?|dritte[nrsm]?|letzte[nrsm]?)\b")]

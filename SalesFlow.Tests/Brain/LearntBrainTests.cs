@@ -371,19 +371,22 @@ public sealed class LearntBrainTests
     public void AWhatIfQuestionIsAQuestion(string text) =>
         Assert.Equal(Intent.Question, TestBrain.Reader.Read(text).Intent);
 
-    /// <summary>"we're a salon with 4 stylists, clients book via insta and whatsapp" was offered demo slots; so was an estate agent's "Die meisten wollen einen Besichtigungstermin".</summary>
+    /// <summary>"we're a salon with 4 stylists, clients book via insta and whatsapp" was offered demo slots; so was an estate agent's "Die meisten wollen einen Besichtigungstermin", and a bridal boutique whose brides "message us … to book fittings".</summary>
     [Theory]
     [InlineData("we're a salon with 4 stylists, clients book via insta and whatsapp")]
     [InlineData("Wir sind eine Zahnarztpraxis, die Patienten buchen per Telefon")]
     [InlineData("Die meisten wollen einen Besichtigungstermin, aber viele sind gar nicht ernsthaft interessiert")]
     [InlineData("most of them want a viewing asap but half never show up")]
     [InlineData("Vor allem Tischreservierungen und Fragen zu Öffnungszeiten")]
+    [InlineData("Hello! I own a small bridal boutique in Manchester. Brides message us on Instagram and WhatsApp to book fittings. Would your tool help?")]
+    [InlineData("Die Schüler schreiben uns meistens über WhatsApp, um Fahrstunden zu buchen")]
     public void TheLeadsCustomersBookingIsNoMeetingWish(string text) =>
         Assert.NotEqual(Intent.Meeting, TestBrain.Reader.Read(text).Intent);
 
     [Theory]
     [InlineData("Can we book a demo? Our clients book via WhatsApp")]
     [InlineData("I'd like to book a call, our customers book online")]
+    [InlineData("Can we set up a demo? People text us to book tables")]
     public void AskingToBookBesideCustomersBookingIsStillAMeetingWish(string text) =>
         Assert.Equal(Intent.Meeting, TestBrain.Reader.Read(text).Intent);
 

@@ -31,6 +31,8 @@ public sealed class TextTermsTests
     /// <summary>"so it cant answer the phone?" missed the channels answer that "can it answer the phone?" found.</summary>
     [Theory]
     [InlineData("so it cant answer the phone?", "answer", "phone")]
+    [InlineData("Do the customers know they're talking to a bot?", "customers", "talking", "bot")]
+    [InlineData("we'll see, you've been helpful, I'd say I'm in", "see", "helpful", "say")]
     [InlineData("ok so no instagram either?", "instagram")]
     [InlineData("it doesnt work with outlook", "work", "outlook")]
     [InlineData("does it do follow ups?", "follow")]

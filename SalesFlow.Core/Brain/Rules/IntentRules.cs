@@ -631,8 +631,13 @@ internal static partial class IntentRules
         // was offered demo slots.
         "demo requests|demo request|meeting requests|booking requests|appointment requests|call requests|terminanfragen|demoanfragen|buchungsanfragen"
             + " & !can we|can i|could we|lets|koennen wir|with you|mit ihnen|mit euch",
-        "clients|customers|patients|guests|people|kunden|kundinnen|mandanten|klienten|patienten|gaeste|leute & book|books|booking|schedule|reserve|buchen|bucht|reservieren|vereinbaren"
+        "clients|customers|patients|guests|people|brides|couples|students|members|parents|buyers|tenants|owners|families|diners|pupils|visitors|callers|leads|prospects"
+            + "|kunden|kundinnen|mandanten|klienten|patienten|gaeste|leute|schueler|mitglieder|eltern|paare|kaeufer|mieter|besucher|interessenten & book|books|booking|schedule|reserve|buchen|bucht|reservieren|vereinbaren"
             + " & !can we|can i|could we|could i|id like|i would like|we would like|want to|lets|koennen wir|kann ich|moechte|moechten|wuerde gern|wuerden gern|demo|call with you",
+        // "Brides message us on Instagram and WhatsApp to book fittings" (whoever writes in to book) was offered demo slots.
+        "message us|messages us|text us|texts us|write to us|write us|writes to us|dm us|dms us|email us|emails us|call us|calls us|contact us|contacts us|reach out|reaches out|ask us|asks us"
+            + "|schreiben uns|schreibt uns|melden sich|meldet sich|rufen uns an|ruft uns an|fragen uns|fragt uns & to book|to schedule|to reserve|to arrange|zu buchen|zu reservieren|zu vereinbaren|einen termin|nach terminen"
+            + " & !can we|can i|could we|could i|id like|i would like|we would like|lets|koennen wir|kann ich|moechte|moechten|wuerde gern|wuerden gern|demo|call with you|mit ihnen|mit euch",
         // "Vor allem Tischreservierungen und Fragen zu Öffnungszeiten" (what a café's guests write about) was offered demo slots.
         "vor allem|hauptsaechlich|meistens|mostly|mainly|primarily & *reservierung*|reservierungen|reservations|bookings|table bookings|buchungsanfragen|terminanfragen|appointment requests|booking requests"
             + " & !can we|can i|could we|could i|id like|i would like|we would like|lets|koennen wir|kann ich|moechte|wuerde gern|wuerden gern|demo|call with you|mit ihnen|mit euch",
