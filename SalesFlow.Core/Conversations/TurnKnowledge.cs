@@ -423,9 +423,9 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
             : null;
 
     /// <summary>
-    /// The question with what the lead's customers book named as appointments ("Kann euer Ding auch Probetrainings buchen?",
-    /// "can it schedule viewings for us?": the trial's and the viewing's words are in no passage and the calendar answer
-    /// stayed under the threshold). Searched beside the whole question; null when it books nothing else, or a meeting with us.
+    /// The question with what the lead's customers book, move or cancel named as appointments ("Kann euer Ding auch
+    /// Probetrainings buchen?", "can it schedule viewings for us?", "what if a bride wants to reschedule her fitting?": the
+    /// trial's, the viewing's and the fitting's words are in no passage and the calendar answers stayed under the threshold). Searched beside the whole question; null when it books nothing else, or a meeting with us.
     /// </summary>
     internal static string? AsAppointments(string question)
     {
@@ -442,11 +442,11 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
     }
 
     // The thing booked: up to two words after the verb that are not a preposition ("book into our calendar") or a pronoun.
-    [GeneratedRegex(@"\b(?<verb>book|schedule|reserve)\s+(?<thing>(?:(?:a|an|the|our|their|my|your)\s+)?(?!(?:in|into|on|for|with|at|it|them|me|us|you|a|an|the)\b)\p{L}[\p{L}-]*(?:\s+(?!(?:in|into|on|for|with|at|and|or|from|via|through|automatically)\b)\p{L}[\p{L}-]*)?)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b(?<verb>book|schedule|reserve|reschedule|rebook|cancel)\s+(?<thing>(?:(?:a|an|the|our|their|my|your|his|her)\s+)?(?!(?:in|into|on|for|with|at|it|them|me|us|you|a|an|the)\b)\p{L}[\p{L}-]*(?:\s+(?!(?:in|into|on|for|with|at|and|or|from|via|through|automatically)\b)\p{L}[\p{L}-]*)?)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex BookedInEnglish();
 
     // Leads write nouns in lower case too ("kann es probetrainings buchen"): what stands before the verb and is no noun is left out.
-    [GeneratedRegex(@"\b(?!(?:auch|mal|direkt|selbst|selber|automatisch|gleich|nicht|noch|online|dann|sofort|einfach|schon|gleichzeitig|bitte|wieder|jetzt|uns|euch|mir|dir|ihnen|man|wir|ihr)\b)(?<thing>\p{L}[\p{L}-]*)\s+(?<verb>buchen|reservieren|vereinbaren|einbuchen|eintragen)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b(?!(?:auch|mal|direkt|selbst|selber|automatisch|gleich|nicht|noch|online|dann|sofort|einfach|schon|gleichzeitig|bitte|wieder|jetzt|uns|euch|mir|dir|ihnen|man|wir|ihr)\b)(?<thing>\p{L}[\p{L}-]*)\s+(?<verb>buchen|reservieren|vereinbaren|einbuchen|eintragen|verschieben|absagen|stornieren)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex BookedInGerman();
 
     /// <summary>What a lead books with us, or already names as appointments: asked as it is.</summary>

@@ -465,6 +465,8 @@ public sealed class TurnKnowledgeTests
     [InlineData("can it book trial classes for us?", "can it book appointments for us?")]
     [InlineData("Can it schedule viewings?", "Can it schedule appointments?")]
     [InlineData("can it book haircuts into our calendar", "can it book appointments into our calendar")]
+    [InlineData("what if a bride wants to reschedule her fitting?", "what if a bride wants to reschedule appointments?")]
+    [InlineData("Und wenn ein Patient seine Behandlung absagen will?", "Und wenn ein Patient seine Termine absagen will?")]
     [InlineData("can I book a demo?", null)]
     [InlineData("can it book appointments?", null)]
     [InlineData("can it book into our calendar?", null)]
