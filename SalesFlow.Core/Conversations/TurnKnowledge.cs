@@ -83,7 +83,7 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
             {
                 var query = FactsSourceQuestion(question, language) ?? question;
                 var passages = (await knowledge.RetrieveAsync(clientId, query, Passages, ct)).Passages;
-                foreach (var variant in new[] { WithoutScope(query), AfterPreamble(query), AfterClause(query), SoughtThing(query), BeforeQualifier(query), AsAppointments(query), IndustryQuestion(query, language) }.OfType<string>())
+                foreach (var variant in new[] { WithoutScope(query), AfterPreamble(query), AfterClause(query), SoughtThing(query), BeforeQualifier(query), AsAppointments(query), IndustryQuestion(query, language), OverviewQuestion(query, clientName, language), RequestedThing(query) }.OfType<string>())
                 {
                     passages = [.. passages, .. (await knowledge.RetrieveAsync(clientId, variant, Passages, ct)).Passages];
                 }
@@ -352,7 +352,7 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
                     question = TextTerms.Words(question).Count == 0 ? text[previous..(i + 1)].Trim() : question;
                     // A list's bullet ("- Does it integrate with Fresha?") is no part of the question, nor is a part that
                     // names nothing ("ok and is there a setup fee?" counted "ok" as a second question and was sent two answers).
-                    var parts = JoinedQuestions().Split(question).Select(q => q.Trim().TrimStart('-', '*', '•', '–').Trim()).Where(q => q.Length > 1).ToList();
+                    var parts = JoinedQuestions().Split(question).SelectMany(q => JoinedRequests().Split(q)).Select(q => q.Trim().TrimStart('-', '*', '•', '–').Trim()).Where(q => q.Length > 1).ToList();
                     questions.AddRange(parts.Count > 1 ? parts.Where(q => TextTerms.Words(q).Count > 0) : parts);
                 }
 
@@ -411,6 +411,25 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
 
     [GeneratedRegex(@",\s*(?:especially|in particular|particularly|specifically|insbesondere|vor allem|besonders|speziell|gerade wenn|gerade bei)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Qualifier();
+
+    /// <summary>
+    /// What the lead asks to be sent or told, without the asking ("Could you send me pricing": its "send" found the web-form
+    /// answer, which sends leads to the API). Searched beside the whole question; null when it asks for nothing so.
+    /// </summary>
+    internal static string? RequestedThing(string question) =>
+        Requested().Match(question) is { Success: true } match && match.Groups["thing"].Value.Trim() is { Length: > 0 } thing && TextTerms.Words(thing).Count > 0 ? thing : null;
+
+    [GeneratedRegex(@"^(?:(?:could|can|would|will)\s+(?:you|u)\s+|(?:please|pls|plz)\s+|(?:schicken|senden|geben|nennen|mailen)\s+sie\s+|(?:schickt|sendet|gebt|nennt)\s+)?(?:(?:please|pls|bitte)\s+)?(?:send|email|e-mail|mail|give|tell|share|forward|schicken|senden|geben|nennen|mailen|schickt|sendet|gebt|nennt)?\s*(?:me|us|mir|uns)\s+(?:(?:please|bitte|mal|kurz)\s+)?(?:about\s+|some\s+|your\s+|the\s+|die\s+|den\s+|das\s+|eure\s+|ihre\s+)?(?<thing>[^?]+)\??$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex Requested();
+
+    /// <summary>
+    /// An overview asked for ("a short overview of what SalesFlow does", "einen kurzen Überblick") asks what the business
+    /// does: "short overview" left the answer on it under the threshold. Searched beside the whole question.
+    /// </summary>
+    private static string? OverviewQuestion(string question, string clientName, string? language) =>
+        IntentRules.AsksForAnOverview(LeadText.Parse(question)) && !string.IsNullOrWhiteSpace(clientName)
+            ? (language == "de" ? $"Was macht {clientName.Trim()}?" : $"What does {clientName.Trim()} do?")
+            : null;
 
     /// <summary>
     /// Whether it suits the lead's kind of business, asked in the words an industries answer uses: "funktioniert das auch
@@ -508,6 +527,13 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
     /// <summary>A question asked as a wish to know: "möchten wissen, ob …", "I'd like to know whether …", "wondering how …".</summary>
     [GeneratedRegex(@"\b(?:wissen|erfahren|know|wondering|wonder)\b,?\s+(?<q>(?:ob|whether|if|wie|was|wann|wo|welche[rsnm]?|how|what|when|where|which)\b[^.!?\n]+)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex IndirectQuestion();
+
+    /// <summary>
+    /// "and"/"und" between two things asked for ("Could you send me pricing and a short overview of what SalesFlow does?"
+    /// was sent the price alone): where the second thing begins.
+    /// </summary>
+    [GeneratedRegex(@"(?<=\b(?:send|email|mail|tell|give|share|provide|schicken|senden|schick|mailen|geben)\b[^?\n]*?)\s+(?:and|und)\s+(?=(?:a|an|some|the|your|any|ein|eine|einen|einige|einen|ihre|eure)\s+(?:short\s+|brief\s+|quick\s+|kurze[nrs]?\s+|grobe[nrs]?\s+)?\p{L}+)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex JoinedRequests();
 
     /// <summary>"and"/"und"/"oder"/"or" (or a comma) followed by a question word: where a second question begins.</summary>
     [GeneratedRegex(@"(?:,\s*|\s+)(?:and|or|und|oder)\s+(?=(?:what|how|where|when|which|who|why|is|are|do|does|can|could|will|would|was|wie|wo|wann|welche[rsnm]?|wer|warum|ist|sind|gibt|kann|können|muss|brauche[n]?|geht|funktioniert|klappt|habt|hat|könnt|bietet|unterstützt)\b)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]

@@ -63,6 +63,10 @@ public sealed class TurnKnowledgeTests
     [InlineData("Hi, I'd like to know whether it answers in German", "whether it answers in German")]
     [InlineData("ok and is there a setup fee?", "is there a setup fee?")]
     [InlineData("Does it integrate with ServiceTitan? And can it handle emergency requests differently (e.g. flag them to our on-call tech)?", "Does it integrate with ServiceTitan?|And can it handle emergency requests differently (e.g. flag them to our on-call tech)?")]
+    [InlineData("Could you send me pricing and a short overview of what SalesFlow does?", "Could you send me pricing|a short overview of what SalesFlow does?")]
+    [InlineData("Schicken Sie mir bitte die Preise und einen kurzen Überblick?", "Schicken Sie mir bitte die Preise|einen kurzen Überblick?")]
+    [InlineData("does it work with whatsapp and the instagram inbox?", "does it work with whatsapp and the instagram inbox?")]
+    [InlineData("can you send the pricing and the contract?", "can you send the pricing|the contract?")]
     public void TheLeadsQuestionsAreWhatIsSearchedFor(string text, string queries) =>
         Assert.Equal(queries.Split('|'), TurnKnowledge.QuestionsIn(text));
 
@@ -149,6 +153,8 @@ public sealed class TurnKnowledgeTests
     [InlineData("hi we run 3 dental clinics, what's the main benefit?", "en", "What does Acme do?")]
     [InlineData("Und was bringt mir das konkret?", "de", "Was macht Acme?")]
     [InlineData("Ok. Wir haben schon eine Software für die Auftragsverwaltung, bringt das dann was?", "de", "Was macht Acme?")]
+    [InlineData("a short overview of what it does?", "en", "What does Acme do?")]
+    [InlineData("Können Sie mir einen kurzen Überblick geben?", "de", "Was macht Acme?")]
     [InlineData("Wo liegt der Vorteil gegenüber einem normalen Postfach?", "de", "Was macht Acme?")]
     public async Task AMessageThatFindsNothingIsSearchedForWhatItIsTakenToAsk(string text, string language, string query)
     {
@@ -475,6 +481,17 @@ public sealed class TurnKnowledgeTests
     [InlineData("does it work with WhatsApp?", null)]
     public void WhatTheLeadsCustomersBookIsAlsoSearchedAsAppointments(string question, string? asAppointments) =>
         Assert.Equal(asAppointments, TurnKnowledge.AsAppointments(question));
+
+    /// <summary>"Could you send me pricing" found the web-form answer through its "send" and not the price answer.</summary>
+    [Theory]
+    [InlineData("Could you send me pricing", "pricing")]
+    [InlineData("can u tell me about the price?", "the price")]
+    [InlineData("Schicken Sie mir bitte die Preise", "Preise")]
+    [InlineData("please send us your case studies?", "case studies")]
+    [InlineData("Could you help us with bookings?", null)]
+    [InlineData("Does it send reminders?", null)]
+    public void WhatTheLeadAsksToBeSentIsAlsoSearchedAlone(string question, string? thing) =>
+        Assert.Equal(thing, TurnKnowledge.RequestedThing(question));
 
     [Theory]
     [InlineData("Does it work with WhatsApp?")]

@@ -104,6 +104,13 @@ internal static partial class IntentRules
     /// <summary>Whether the lead asks what it would gain (<see cref="Benefit"/>).</summary>
     public static bool AsksForTheBenefit(LeadText lead) => Benefit.IsMatch(lead.Words) && !AsksAboutPrice(lead);
 
+    /// <summary>An overview asked for: "a short overview of what SalesFlow does", "einen kurzen Überblick, was das kann".</summary>
+    private static readonly PhraseRuleSet Overview = new(
+        "overview|rundown|run down|summary of what|intro to what|introduction to what|ueberblick|uebersicht & !pricing|prices|price|preise|preis|kosten|costs");
+
+    /// <summary>Whether the lead asks for an overview of what the business does (<see cref="Overview"/>), not of its prices.</summary>
+    public static bool AsksForAnOverview(LeadText lead) => Overview.IsMatch(lead.Words);
+
     /// <summary>The lead saying what it uses today: "we use a spreadsheet tbh", "wir arbeiten mit Excel".</summary>
     private static readonly PhraseRuleSet WhatItUses = new(
         "we use|we are using|were using|we just use|we currently use|we still use|currently using|we rely on|we work with|we are on|were on",
