@@ -78,13 +78,30 @@ public static class DialogueContext
         "passt schon", "nein passt schon", "brauchen wir nicht", "brauche ich nicht", "lass mal", "ne lass mal", "nee lass mal",
     };
 
-    private static readonly HashSet<string> Acknowledged = new(StringComparer.Ordinal)
+    private static readonly HashSet<string> Acknowledged = new HashSet<string>(StringComparer.Ordinal)
     {
         "thanks", "thank you", "thx", "ty", "cheers", "got it", "cool", "great", "alright", "fine", "noted", "ok thanks", "okay thanks",
         "danke", "danke schoen", "vielen dank", "alles klar", "verstanden", "super", "prima", "ok danke", "okay danke", "gut",
         "cool thanks", "great thanks", "perfect", "nice", "awesome", "perfekt", "top", "super danke", "danke dir",
         "perfect thanks", "perfect thank you", "great thank you", "perfekt danke", "top danke", "prima danke", "passt danke",
-    };
+    }.Concat(Farewells()).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>
+    /// A goodbye, alone or after thanks: "Danke, bis dann" after the booking was searched ("bis" met the scoring answer's
+    /// "0 bis 100") and sent it.
+    /// </summary>
+    private static IEnumerable<string> Farewells()
+    {
+        string[] days = ["monday", "tuesday", "wednesday", "thursday", "friday", "montag", "dienstag", "mittwoch", "donnerstag", "freitag"];
+        string[] goodbyes =
+        [
+            "bis dann", "bis bald", "bis spaeter", "bis morgen", "bis zum termin", "tschuess", "ciao", "bye", "bye bye", "see you",
+            "see you then", "see you soon", "see you tomorrow", "talk then", "talk soon", "speak soon", "speak then", "until then",
+            .. days.Select(d => (d.EndsWith("day", StringComparison.Ordinal) ? "see you " : "bis ") + d),
+        ];
+        string[] thanks = ["", "danke ", "thanks ", "thank you ", "thx ", "ok ", "okay ", "super ", "prima ", "great ", "perfect ", "perfekt ", "cheers ", "alles klar ", "ok danke ", "ok thanks ", "vielen dank ", "great thanks "];
+        return thanks.SelectMany(t => goodbyes.Select(g => t + g));
+    }
 
     /// <summary>The prompt in SalesFlow's own last message.</summary>
     public static PendingPrompt PromptOf(string? lastOutbound)

@@ -10,7 +10,7 @@ public static class TextTerms
     /// Which way of making terms an index holds: raised whenever <see cref="Words"/> makes a word's term differently (a
     /// stop word, a spelling fold, a stemming rule), so an index that stores terms makes them again from its passages.
     /// </summary>
-    public const int Version = 4;
+    public const int Version = 5;
 
     // English and German function words, and the words a lead wraps a question in ("could I ask you a few questions?",
     // "kurze Frage") or hedge it with ("aha und was kostet das ungefähr" missed the price answer): they match everything
@@ -37,7 +37,7 @@ public static class TextTerms
         ask asking asked question questions q qs wondering wonder curious guys something anything really maybe
         der die das den dem des ein eine einen einem einer und oder aber wenn dann von zu im in am an auf mit für ist sind war
         ich du er sie es wir ihr mein dein sein unser euer was wer wie wo warum nicht kein keine auch nur noch schon bitte hallo
-        bei beim vom zum zur aus nach um als ob dass so mal denn eigentlich gerne gern kurz kurze uns euch ihnen sich man ihre ihren
+        bei beim vom zum zur aus nach um als ob dass so mal denn eigentlich gerne gern kurz kurze uns euch ihnen sich man ihre ihren bis
         eure euren kann können könnt könnte habe hab haben hat habt wird werden gibt frage fragen geht gehts
         brauch brauche brauchen braucht dafür dazu damit darauf
         aha ah oh hmm hm ja yes yeah yep nope nee lol haha tbh btw exactly roughly approximately approx ungefähr etwa circa ca genau

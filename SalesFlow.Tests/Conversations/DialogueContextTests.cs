@@ -80,6 +80,20 @@ public sealed class DialogueContextTests
         Assert.Equal("Great, talk to you then! If anything comes up before, just message me.", reading.FixedReply);
     }
 
+    /// <summary>"Danke, bis dann" after the booking was searched ("bis" met the scoring answer's "0 bis 100") and sent it.</summary>
+    [Theory]
+    [InlineData("Gebucht: Do., 10. Dez. 14:00 (Europe/Berlin).", "Danke, bis dann", true)]
+    [InlineData("Gebucht: Do., 10. Dez. 14:00 (Europe/Berlin).", "Super, bis Donnerstag!", true)]
+    [InlineData("Booked: Thu 10 Dec 14:00 (Europe/London).", "cheers, see you thursday", true)]
+    [InlineData("Booked: Thu 10 Dec 14:00 (Europe/London).", "thanks, bye", false)]
+    public void A_goodbye_after_a_booking_is_answered_without_another_sales_question(string booked, string text, bool german)
+    {
+        var reading = DialogueContext.Interpret(booked, text, german, null)!;
+
+        Assert.Null(reading.Intent);
+        Assert.StartsWith(german ? "Prima, dann bis zum Termin!" : "Great, talk to you then!", reading.FixedReply, StringComparison.Ordinal);
+    }
+
     /// <summary>"👍" after "I'll write to you again on Mon 21 Dec" was asked how the lead handles this today.</summary>
     [Fact]
     public void A_thumbs_up_after_a_promise_to_write_again_ends_the_exchange()
