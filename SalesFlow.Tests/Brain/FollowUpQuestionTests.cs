@@ -19,6 +19,9 @@ public sealed class FollowUpQuestionTests
     [InlineData("spanish too?", "spanish")]
     [InlineData("Spanisch auch?", "Spanisch")]
     [InlineData("schade. und per mail?", "per mail")]
+    [InlineData("what about zapier", "zapier")]
+    [InlineData("ok and what about calendly", "calendly")]
+    [InlineData("Was ist mit Pipedrive", "Pipedrive")]
     public void AQuestionAskedAgainAboutSomethingElseNamesIt(string text, string term) =>
         Assert.Equal(term, FollowUpQuestion.TermOf(text));
 
@@ -39,6 +42,8 @@ public sealed class FollowUpQuestionTests
     [InlineData("we use it for bookings tho")]
     [InlineData("wir nutzen Outlook")]
     [InlineData("but we use whatsapp for everything and it is a mess")]
+    [InlineData("what about tomorrow")]
+    [InlineData("how about we talk next week")]
     public void NoContrastAnAmountAPronounOrADescriptionIsNoToolFollowUp(string text) =>
         Assert.Null(FollowUpQuestion.TermOf(text));
 

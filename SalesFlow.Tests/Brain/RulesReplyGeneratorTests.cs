@@ -456,6 +456,22 @@ public sealed class RulesReplyGeneratorTests
         Assert.Equal(toTheTeam, RulesReplyGenerator.LeavesTheQuestionToTheTeam(request));
     }
 
+    /// <summary>"what about zapier" after a question answered (the model: small talk) was thanked and asked what would help.</summary>
+    [Theory]
+    [InlineData("what about zapier", true, true)]
+    [InlineData("what about zapier", false, false)]
+    [InlineData("ok cool", true, false)]
+    public void AFollowUpAboutSomethingElseIsAQuestionForTheTeam(string text, bool askedBefore, bool toTheTeam)
+    {
+        var at = new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.Zero);
+        var request = Request(ConversationState.InterestQualification, Intent.Other, "en", "Tim", ChannelKind.WhatsApp, 2, text, "Acme") with
+        {
+            History = askedBefore ? [new HistoryMessage(true, "can i push leads from typeform", ChannelKind.WhatsApp, at), new HistoryMessage(false, "Yes: send each form lead to our API.", ChannelKind.WhatsApp, at)] : [],
+        };
+
+        Assert.Equal(toTheTeam, RulesReplyGenerator.LeavesTheQuestionToTheTeam(request));
+    }
+
     /// <summary>"we want to go ahead" then "what do you need from me" was told what SalesFlow does.</summary>
     [Theory]
     [InlineData("en", "what do you need from me", "Which e-mail address should it go to?")]

@@ -557,6 +557,8 @@ public sealed class RulesReplyGenerator : IReplyGenerator
         // "we use a spreadsheet tbh", the answer to how the lead handles it today (the model: a question at 0.76), was told the
         // team would check; the tool set against an answer just given (FollowUpQuestion.ToolInUse) stays a question.
         Intent.Question when !IntentRules.HasQuestionForm(lead) && IntentRules.SaysWhatItUses(lead) && FollowUpQuestion.ToolInUse(request.LeadText) is null => Intent.Interest,
+        // "what about zapier" after a question answered (the model: small talk at 0.98) was thanked and asked what would help.
+        Intent.Other when FollowUpQuestion.TermOf(request.LeadText) is not null && (request.History ?? []).Any(m => m.FromLead) => Intent.Question,
         // "Wir nutzen Eversports für die Buchungen", the answer to how it is done today (the model: an objection at 0.97), was
         // thanked for its candour and asked for its concerns; "we're happy with X" (an objection to the rules too) stays one.
         Intent.Objection when lead.QuestionMarks == 0 && IntentRules.SaysWhatItUses(lead) && AskedHowItIsDoneToday(request) && IntentRules.Classify(lead).Intent != Intent.Objection => Intent.Interest,
