@@ -1041,7 +1041,8 @@ public sealed class RulesReplyGeneratorTests
 
     /// <summary>
     /// A question about who writes is answered before anything else: "Is this an AI bot?" was answered "Of course! A
-    /// colleague will take over" (the question left open); "who is this? how did you get my number" was an opt-out.
+    /// colleague will take over" (the question left open); "who is this? how did you get my number" was an opt-out;
+    /// "Hallo, Sie hatten mir geschrieben?" was glad the lead wrote and asked what it wanted to improve.
     /// </summary>
     [Theory]
     [InlineData("Is this an AI bot? I don't want my customers talking to a robot", "en", Intent.Human, "I'm the AI assistant of Acme")]
@@ -1051,6 +1052,8 @@ public sealed class RulesReplyGeneratorTests
     [InlineData("hey who is this? how did you get my number", "en", Intent.Other, "reply STOP")]
     [InlineData("Wer sind Sie? Woher haben Sie meine Nummer?", "de", Intent.Question, "KI-Assistent von Acme")]
     [InlineData("Wer sind Sie? Woher haben Sie meine Nummer?", "de", Intent.Question, "antworten Sie einfach STOP")]
+    [InlineData("Hallo, Sie hatten mir geschrieben?", "de", Intent.Greeting, "KI-Assistent von Acme")]
+    [InlineData("hi, did you text me?", "en", Intent.Other, "AI assistant of Acme")]
     public async Task ALeadAskingWhoWritesIsToldTheTruthFirst(string text, string language, Intent intent, string answer)
     {
         var reply = await Generate(ConversationState.InitialContact, intent, language, "Mike", ChannelKind.WhatsApp, 2, text);

@@ -423,6 +423,11 @@ internal static partial class IntentRules
     private static readonly PhraseRuleSet WhoWeAreQuestion = new(
         "who is this|who are you|who is writing|who is texting|who is messaging|whos this|who dis",
         "wer ist da|wer ist das|wer sind sie|wer seid ihr|wer bist du|wer schreibt",
+        // "Hallo, Sie hatten mir geschrieben?" was glad the lead wrote and asked what it wanted to improve.
+        "you wrote to me|you wrote me|you texted me|you messaged me|you emailed me|you contacted me|did you text me|did you write to me|did you message me|did you email me"
+            + "|message from this number|text from this number|messages from this number|texts from this number",
+        "sie hatten mir geschrieben|sie haben mir geschrieben|hatten sie mir geschrieben|haben sie mir geschrieben|ihr habt mir geschrieben|habt ihr mir geschrieben"
+            + "|du hast mir geschrieben|hast du mir geschrieben|nachricht von dieser nummer|sms von dieser nummer|nachrichten von dieser nummer",
         HowWeGotItInEnglish, HowWeGotItInGerman);
 
     private const string HowWeGotItInEnglish = "how|where & did you|do you & get|got|find|have & my number|my contact*|my details|my data|my email|my address";
