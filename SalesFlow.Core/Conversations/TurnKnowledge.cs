@@ -348,8 +348,10 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
                 if (text[i] == '?' && text[start..(i + 1)].Trim() is { Length: > 1 } question)
                 {
                     // "Wir nutzen kein Cal.com sondern Doctolib. Geht das trotzdem?": a question that names nothing
-                    // asks about the sentence before it.
-                    question = TextTerms.Words(question).Count == 0 ? text[previous..(i + 1)].Trim() : question;
+                    // asks about the sentence before it; so does one that names only the product and a doing ("Die Leute
+                    // fragen ständig … nach freien Plätzen. Kann euer Bot das übernehmen?" found the answer on what the bot
+                    // may say through "Bot").
+                    question = TextTerms.Words(question).All(GenericWords.Contains) ? text[previous..(i + 1)].Trim() : question;
                     // A list's bullet ("- Does it integrate with Fresha?") is no part of the question, nor is a part that
                     // names nothing ("ok and is there a setup fee?" counted "ok" as a second question and was sent two answers).
                     var parts = JoinedQuestions().Split(question).SelectMany(q => JoinedRequests().Split(q)).Select(q => q.Trim().TrimStart('-', '*', '•', '–').Trim()).Where(q => q.Length > 1).ToList();
@@ -374,6 +376,11 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
 
         return questions.Count == 0 ? [text] : questions.Take(MaxQueries).ToList();
     }
+
+    /// <summary>The product named as any product, and doing anything with it: a question of only these asks about what came before.</summary>
+    private static readonly HashSet<string> GenericWords = TextTerms.Words(
+        "bot bots chatbot system tool software assistant assistent ki ai app programm ding handle handles übernehmen übernimmt machen macht erledigen erledigt abdecken schaffen manage cover covers tun do does work works",
+        stem: true).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>Whether the full stop at <paramref name="at"/> ends an abbreviation ("e.g.", "i.e.", "z.B.", "bzw.", "ca.").</summary>
     private static bool EndsAnAbbreviation(string text, int at)

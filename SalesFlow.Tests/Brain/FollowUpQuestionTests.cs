@@ -43,6 +43,8 @@ public sealed class FollowUpQuestionTests
     [InlineData("wir nutzen Outlook")]
     [InlineData("but we use whatsapp for everything and it is a mess")]
     [InlineData("what about tomorrow")]
+    [InlineData("ok und kostet das was?")]
+    [InlineData("und dauert das lange?")]
     [InlineData("how about we talk next week")]
     public void NoContrastAnAmountAPronounOrADescriptionIsNoToolFollowUp(string text) =>
         Assert.Null(FollowUpQuestion.TermOf(text));
