@@ -229,11 +229,12 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
 
     /// <summary>
     /// What a message that names nothing the knowledge holds is taken to ask, if anything, the likeliest first: "how are you
-    /// different from tidio or intercom?" (the names unknown) asks what makes it different, else what the business does.
+    /// different from tidio or intercom?" (the names unknown) and a bot the lead had before ask what makes it different,
+    /// else what the business does.
     /// </summary>
     private static IEnumerable<string> FallbackQuestions(LeadText lead, string clientName, string? language)
     {
-        if (IntentRules.AsksHowItIsDifferent(lead))
+        if (IntentRules.AsksHowItIsDifferent(lead) || IntentRules.HadABotBefore(lead))
         {
             yield return language == "de" ? "Was unterscheidet es von einem normalen Chatbot? Was macht es anders?" : "How is it different from a normal chatbot? What makes it different?";
         }

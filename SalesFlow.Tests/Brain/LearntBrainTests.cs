@@ -208,12 +208,15 @@ public sealed class LearntBrainTests
 
     /// <summary>
     /// "Und wer hat Zugriff auf die Nachrichten?" was apologised to as a fault (the model: support, 0.55), "how do i know
-    /// yours wont do the same" (after a bad chatbot) likewise (0.99), and a bare "how" was welcomed as a greeting (0.92).
+    /// yours wont do the same" (after a bad chatbot) likewise (0.99), "how do i know this wont be the same" handed over
+    /// (0.85), and a bare "how" was welcomed as a greeting (0.92).
     /// </summary>
     [Theory]
     [InlineData("Ok. Und wer hat Zugriff auf die Nachrichten?")]
     [InlineData("and who can see the messages on your side?")]
     [InlineData("how do i know yours wont do the same")]
+    [InlineData("how do i know this wont be the same")]
+    [InlineData("Woher weiß ich, dass das nicht genauso wird?")]
     [InlineData("ok and can it handle multiple locations, we have 3 salons")]
     [InlineData("Schade. Und Angebote schreiben?")]
     [InlineData("can it draft quotes for our customers?")]

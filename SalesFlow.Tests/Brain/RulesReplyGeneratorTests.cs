@@ -670,6 +670,22 @@ public sealed class RulesReplyGeneratorTests
         Assert.DoesNotMatch("budget|Budget|Preis|price", reply);
     }
 
+    /// <summary>
+    /// "honestly we tried a chatbot before and customers hated it" was thanked and asked for its biggest concern, which it
+    /// had just named: what makes this one different answers it.
+    /// </summary>
+    [Theory]
+    [InlineData("honestly we tried a chatbot before and customers hated it", true)]
+    [InlineData("Wir hatten schon mal einen Chatbot, das war nix", true)]
+    [InlineData("we're happy with our current provider", false)]
+    public void ABotTheLeadHadBeforeIsAnsweredWithWhatMakesThisOneDifferent(string text, bool answered)
+    {
+        var request = Request(ConversationState.InterestQualification, Intent.Objection, text.StartsWith("Wir", StringComparison.Ordinal) ? "de" : "en", "Mark", ChannelKind.Sms, 2, text, "Acme")
+            with { Knowledge = ["[chatbot-en] Q: How is it different from a normal chatbot? A: It works like a sales rep."] };
+
+        Assert.Equal(answered, RulesReplyGenerator.Generate(request).Contains("It works like a sales rep.", StringComparison.Ordinal));
+    }
+
     /// <summary>"how does it handle after hours messages? also, is there a free trial?" in a chat got the first answer only.</summary>
     [Fact]
     public void AChatMessageAskingTwoThingsGetsBothAnswersWhenEachFitsWhole()

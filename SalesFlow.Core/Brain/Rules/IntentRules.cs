@@ -111,6 +111,16 @@ internal static partial class IntentRules
     /// <summary>Whether the lead asks for an overview of what the business does (<see cref="Overview"/>), not of its prices.</summary>
     public static bool AsksForAnOverview(LeadText lead) => Overview.IsMatch(lead.Words);
 
+    /// <summary>
+    /// A bot the lead had before: "honestly we tried a chatbot before and customers hated it" was thanked and asked for its
+    /// biggest concern, which it had just named; what makes this one different answers it.
+    /// </summary>
+    private static readonly PhraseRuleSet BotBefore = new(
+        "chatbot|chatbots|bot|bots|ki tool|ai tool|ki|ai & tried|had|used|hatten|probiert|ausprobiert|getestet|genutzt|before|vorher|frueher|damals|last year|letztes jahr");
+
+    /// <summary>Whether the lead tells of a bot it had before (<see cref="BotBefore"/>), not asking whether this is one.</summary>
+    public static bool HadABotBefore(LeadText lead) => BotBefore.IsMatch(lead.Words) && !AsksIfBot(lead);
+
     /// <summary>The lead saying what it uses today: "we use a spreadsheet tbh", "wir arbeiten mit Excel".</summary>
     private static readonly PhraseRuleSet WhatItUses = new(
         "we use|we are using|were using|we just use|we currently use|we still use|currently using|we rely on|we work with|we are on|were on",
@@ -155,10 +165,12 @@ internal static partial class IntentRules
     // "how do i know yours wont do the same" (after a bad chatbot) asks what makes it different; the model read a support case.
     private const string DifferenceInEnglish =
         "how do i know yours|how do i know it wont|how do we know yours|how do we know it wont|how is yours better|how is yours any better|whats different about yours|what makes yours better|why is yours better|"
+        // "how do i know this wont be the same" (after "we tried a chatbot before and customers hated it") was handed over.
+        + "how do i know this wont|how do we know this wont|how do i know you wont|how do we know you wont|what makes this different|how is that different|hows that different|"
         + "how are you different|how is it different|how is this different|hows it different|hows this different|what makes you different|what makes it different|how do you compare|how does it compare";
 
     private const string DifferenceInGerman =
-        "woher weiss ich dass ihr|woher weiss ich dass es|woher wissen wir dass|was ist bei euch anders|was ist bei ihnen anders|warum ist eures besser|warum ist ihres besser|"
+        "woher weiss ich dass ihr|woher weiss ich dass es|woher weiss ich dass das|woher wissen wir dass|was ist bei euch anders|was ist bei ihnen anders|warum ist eures besser|warum ist ihres besser|"
         + "was unterscheidet|worin unterscheidet|wie unterscheidet|was ist der unterschied|whats the difference|what is the difference|was macht euch anders|was macht sie anders";
 
     private static readonly PhraseRuleSet Difference = new(DifferenceInEnglish, DifferenceInGerman);
