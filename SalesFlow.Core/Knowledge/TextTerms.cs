@@ -10,7 +10,7 @@ public static class TextTerms
     /// Which way of making terms an index holds: raised whenever <see cref="Words"/> makes a word's term differently (a
     /// stop word, a spelling fold, a stemming rule), so an index that stores terms makes them again from its passages.
     /// </summary>
-    public const int Version = 5;
+    public const int Version = 6;
 
     // English and German function words, and the words a lead wraps a question in ("could I ask you a few questions?",
     // "kurze Frage") or hedge it with ("aha und was kostet das ungefähr" missed the price answer): they match everything
@@ -170,6 +170,12 @@ public static class TextTerms
         }
 
         if (word.EndsWith("es", StringComparison.Ordinal) && word.Length > 4 && word[^3] is 's' or 'x' or 'z' or 'h')
+        {
+            return word[..^2];
+        }
+
+        // German third persons: "arbeitet"/"arbeiten" (with its "en" gone), "beantwortet"/"beantworten".
+        if (word.EndsWith("et", StringComparison.Ordinal) && word.Length > 6)
         {
             return word[..^2];
         }

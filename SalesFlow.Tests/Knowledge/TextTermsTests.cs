@@ -70,6 +70,8 @@ public sealed class TextTermsTests
     [InlineData("Kunden", "Kunde")]
     [InlineData("Anfragen", "Anfrage")]
     [InlineData("Buchungen", "Buchung")]
+    [InlineData("arbeitet", "arbeiten")]
+    [InlineData("beantwortet", "beantworten")]
     public void A_word_and_its_inflection_that_drops_a_final_e_meet(string inflected, string word) =>
         Assert.Equal(TextTerms.Words(word), TextTerms.Words(inflected));
 
