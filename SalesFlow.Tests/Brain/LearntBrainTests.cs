@@ -95,6 +95,8 @@ public sealed class LearntBrainTests
     [InlineData("We need a CRM for 10 salespeople")]
     [InlineData("Wir brauchen das für 5 Vertriebler")]
     [InlineData("we're a 15 person agency")]
+    [InlineData("can it qualify leads before passing them to my sales guys?")]
+    [InlineData("Kann es die Anfragen vorsortieren, bevor sie an meine Verkäufer gehen?")]
     public void ALeadDescribingItsOwnSalesStaffIsNotHandedOver(string text) =>
         Assert.NotEqual(Intent.Human, TestBrain.Reader.Read(text).Intent);
 

@@ -686,6 +686,20 @@ public sealed class RulesReplyGeneratorTests
         Assert.Equal(answered, RulesReplyGenerator.Generate(request).Contains("It works like a sales rep.", StringComparison.Ordinal));
     }
 
+    /// <summary>"we're a 2 person team, is this overkill for us?" (the model: an objection) was asked for its biggest concern.</summary>
+    [Theory]
+    [InlineData("we're a 2 person team, is this overkill for us?", "en", true)]
+    [InlineData("Wir sind ein Autohaus mit 20 Verkäufern, lohnt sich das für uns?", "de", true)]
+    [InlineData("is it worth it for a small salon?", "en", true)]
+    [InlineData("that's too much for us", "en", false)]
+    public void WhetherItFitsTheLeadsSizeIsAnsweredWithWhomItSuits(string text, string language, bool answered)
+    {
+        var request = Request(ConversationState.InterestQualification, Intent.Objection, language, "Sam", ChannelKind.WhatsApp, 2, text, "Acme")
+            with { Knowledge = ["[industries] Q: Which businesses is it for? A: Any business whose leads write in can use it."] };
+
+        Assert.Equal(answered, RulesReplyGenerator.Generate(request).Contains("Any business whose leads write in", StringComparison.Ordinal));
+    }
+
     /// <summary>"how does it handle after hours messages? also, is there a free trial?" in a chat got the first answer only.</summary>
     [Fact]
     public void AChatMessageAskingTwoThingsGetsBothAnswersWhenEachFitsWhole()

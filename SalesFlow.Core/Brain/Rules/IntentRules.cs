@@ -37,10 +37,16 @@ internal static partial class IntentRules
     {
         "we are", "were a", "were an", "we have", "weve", "we employ", "team of", "wir sind", "sind wir", "wir haben",
         "haben wir", "team von", "beschaeftig*",
+        // "can it qualify leads before passing them to my sales guys?" was handed to a colleague.
+        MySalesStaff,
     }.Concat(
         from before in new[] { "with", "of", "have", "for", "mit", "von", "haben", "fuer" }
         from digit in "123456789"
         select $"{before} {digit}*"));
+
+    private const string MySalesStaff =
+        "my sales|my salespeople|my salesperson|my reps|my sales reps|my sales guys|my sales team|my customer service|mein vertrieb|meinem vertrieb|meine verkaeufer|meinen verkaeufern"
+        + "|meine vertriebler|meinen vertrieblern|mein verkaufsteam|meinem verkaufsteam|mein vertriebsteam|meinem vertriebsteam";
 
     private static readonly PhraseRuleSet OwnStaff = new($"{Departments} & {OwnStaffCues}");
 
@@ -734,7 +740,14 @@ internal static partial class IntentRules
     /// Whether the lead asks if it suits a kind of business: "funktioniert das auch für Fitnessstudios?" (no German stemming
     /// meets the industries answer's "Studio"), "would this work for a dog groomer?".
     /// </summary>
-    public static bool AsksIfItSuitsABusiness(LeadText lead) => lead.QuestionMarks > 0 && SuitsABusiness().IsMatch(lead.Original);
+    public static bool AsksIfItSuitsABusiness(LeadText lead) => lead.QuestionMarks > 0 && (SuitsABusiness().IsMatch(lead.Original) || FitsItsSize().IsMatch(lead.Original));
+
+    /// <summary>
+    /// Whether it is worth it or too much for the lead: "we're a 2 person team, is this overkill for us?", "Wir sind ein
+    /// Autohaus mit 20 Verkäufern, lohnt sich das für uns?" (the model: objections, met with "what is your biggest concern?").
+    /// </summary>
+    [GeneratedRegex(@"\b(?:lohnt\s+sich\s+(?:das|es)|rentiert\s+sich\s+(?:das|es)|worth\s+it|overkill|too\s+(?:big|much|complex|complicated|advanced)|zu\s+(?:groß|gross|viel|komplex|kompliziert|überdimensioniert)|übertrieben|uebertrieben|oversized|überdimensioniert)\s+(?:(?:auch|also|even|eigentlich|überhaupt|ueberhaupt)\s+)?(?:for|für|fuer)\s+(?:us|me|uns|mich|a|an|ein\w*|small|kleine\w*|so\s+\w+|our\w*|unser\w*)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex FitsItsSize();
 
     [GeneratedRegex(@"\b(?:work|works|suitable|useful|good|geht|funktioniert|klappt|passt|geeignet|nutzbar|sinnvoll)\s+(?:(?:das|es|it|this|that)\s+)?(?:(?:auch|also|too|even)\s+)?(?:for|für|fuer)\s+(?:(?:a|an|my|our|ein|eine|einen|mein\w*|unser\w*)\s+)?(?:small\s+|kleine[nsr]?\s+)?\p{L}{3,}", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex SuitsABusiness();

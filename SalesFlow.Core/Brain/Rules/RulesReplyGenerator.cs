@@ -464,12 +464,13 @@ public sealed class RulesReplyGenerator : IReplyGenerator
     /// Whether a reading is answered from the knowledge when it holds an answer: a question of any kind, "Wie schnell
     /// könnten wir starten?" (a buying signal), "Wir haben keine IT" and "too much hassle for us" (worries the developer
     /// and set-up FAQs answer; they were met with "what would have to be true for it to fit?" and "budget matters"), and
-    /// a bot the lead had before (what makes this one different).
+    /// a bot the lead had before (what makes this one different), and "is this overkill for us?" (whom it suits).
     /// </summary>
     private static bool AnswersFromTheKnowledge(Intent intent, LeadText lead) =>
         intent is Intent.Question or Intent.Pricing or Intent.Interest or Intent.Greeting or Intent.Other or Intent.Support
         || (intent == Intent.Purchase && IntentRules.AsksHowToStart(lead))
-        || (intent == Intent.Objection && (IntentRules.SaysItIsNotTechnical(lead) || IntentRules.WorriesAboutTheEffort(lead) || IntentRules.ChannelItsCustomersWriteOn(lead) is not null || IntentRules.HadABotBefore(lead)));
+        || (intent == Intent.Objection && (IntentRules.SaysItIsNotTechnical(lead) || IntentRules.WorriesAboutTheEffort(lead) || IntentRules.ChannelItsCustomersWriteOn(lead) is not null || IntentRules.HadABotBefore(lead)
+            || IntentRules.AsksIfItSuitsABusiness(lead)));
 
     /// <summary>
     /// A question without a question mark that the model read as interest ("ok what would switching look like"), from a lead
