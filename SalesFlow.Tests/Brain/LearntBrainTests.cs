@@ -385,6 +385,7 @@ public sealed class LearntBrainTests
     [InlineData("Vor allem Tischreservierungen und Fragen zu Öffnungszeiten")]
     [InlineData("Hello! I own a small bridal boutique in Manchester. Brides message us on Instagram and WhatsApp to book fittings. Would your tool help?")]
     [InlineData("Die Schüler schreiben uns meistens über WhatsApp, um Fahrstunden zu buchen")]
+    [InlineData("Hallo, wir sind ein kleines Hotel. Können Gäste darüber Zimmer anfragen?")]
     public void TheLeadsCustomersBookingIsNoMeetingWish(string text) =>
         Assert.NotEqual(Intent.Meeting, TestBrain.Reader.Read(text).Intent);
 

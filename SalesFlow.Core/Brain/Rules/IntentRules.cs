@@ -662,7 +662,7 @@ internal static partial class IntentRules
         "demo requests|demo request|meeting requests|booking requests|appointment requests|call requests|terminanfragen|demoanfragen|buchungsanfragen"
             + " & !can we|can i|could we|lets|koennen wir|with you|mit ihnen|mit euch",
         "clients|customers|patients|guests|people|brides|couples|students|members|parents|buyers|tenants|owners|families|diners|pupils|visitors|callers|leads|prospects"
-            + "|kunden|kundinnen|mandanten|klienten|patienten|gaeste|leute|schueler|mitglieder|eltern|paare|kaeufer|mieter|besucher|interessenten & book|books|booking|schedule|reserve|buchen|bucht|reservieren|vereinbaren"
+            + "|kunden|kundinnen|mandanten|klienten|patienten|gaeste|leute|schueler|mitglieder|eltern|paare|kaeufer|mieter|besucher|interessenten & book|books|booking|schedule|reserve|request|enquire|inquire|buchen|bucht|reservieren|vereinbaren|anfragen|fragen an|fragt an"
             + " & !can we|can i|could we|could i|id like|i would like|we would like|want to|lets|koennen wir|kann ich|moechte|moechten|wuerde gern|wuerden gern|demo|call with you",
         // "Brides message us on Instagram and WhatsApp to book fittings" (whoever writes in to book) was offered demo slots.
         "message us|messages us|text us|texts us|write to us|write us|writes to us|dm us|dms us|email us|emails us|call us|calls us|contact us|contacts us|reach out|reaches out|ask us|asks us"
