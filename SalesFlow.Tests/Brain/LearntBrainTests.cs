@@ -86,6 +86,37 @@ public sealed class LearntBrainTests
     public void AskingForTheNextStepIsNoGreeting(string text) =>
         Assert.NotEqual(Intent.Greeting, TestBrain.Reader.Read(text).Intent);
 
+    /// <summary>
+    /// "Also can it tell the difference between a real lead and spam?" opted the lead out for good (the rules' bare "spam"),
+    /// and "If a lead texts us at 2am, does your system reply right away?" was offered demo slots.
+    /// </summary>
+    [Theory]
+    [InlineData("Hey - quick question. If a lead texts us at 2am, does your system reply right away or wait until morning? Also can it tell the difference between a real lead and spam?")]
+    [InlineData("can it filter out spam?")]
+    [InlineData("does it stop spam enquiries?")]
+    [InlineData("Kann es Spam erkennen?")]
+    [InlineData("Was passiert, wenn ein Kunde um 23 Uhr schreibt?")]
+    public void AQuestionAboutSpamOrALeadsHourIsAQuestion(string text)
+    {
+        var reading = TestBrain.Reader.Read(text);
+
+        Assert.DoesNotContain(reading.Intent, new[] { Intent.OptOut, Intent.Meeting, Intent.Human });
+        Assert.False(reading.IsStronglyNegative);
+    }
+
+    [Theory]
+    [InlineData("this is spam")]
+    [InlineData("stop spamming me")]
+    [InlineData("Das ist Spam, hören Sie auf")]
+    public void CallingUsSpamStillOptsOut(string text) =>
+        Assert.Equal(Intent.OptOut, TestBrain.Reader.Read(text).Intent);
+
+    [Theory]
+    [InlineData("can we talk at 3pm?")]
+    [InlineData("if you're free at 3pm tomorrow, can we talk?")]
+    public void ALeadsOwnTimeIsStillAMeetingWish(string text) =>
+        Assert.Equal(Intent.Meeting, TestBrain.Reader.Read(text).Intent);
+
     /// <summary>A lead describing its own sales staff while qualifying was read as asking for ours and handed over.</summary>
     [Theory]
     [InlineData("Wir sind ein Autohaus mit 8 Verkäufern")]

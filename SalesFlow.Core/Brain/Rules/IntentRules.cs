@@ -930,7 +930,8 @@ internal static partial class IntentRules
             "unsubscrib*", "opt out", "optout", "remove me", "take me off", "dont contact me", "do not contact",
             "dont text me", "dont message me", "dont email me", "dont call me again|dont call again|do not call",
             "no more text*|no more message*|no more email*|no more mails", "no further message*|no further email*",
-            "dont want any more|do not want any more", "stop & text*|messag*|contact*|email*|writing|sending|spam*|offers|whatsapp*",
+            // "does it stop spam enquiries?" asks what the product does.
+            "dont want any more|do not want any more", "stop & text*|messag*|contact*|email*|writing|sending|spam*|offers|whatsapp* & !does it|can it|will it|could it|would it|is it able|kann es|kann das",
             "leave me alone", "off your list|off your database|off your mailing*|from your list|from your database",
             "remove & my number|my details|my data|it now", "delete & my details|my data|my number|my contact*",
             "data & deleted & gdpr|dsgvo", "never signed up", "spamming", "dont want them|dont want these",
@@ -946,7 +947,9 @@ internal static partial class IntentRules
             "wrong number|wrong person|wrong guy|wrong contact|falsche nummer|falsche person|falsch verbunden|verwaehlt"
                 + " & !correct|right|new|instead|use|my other|richtige|neue|stattdessen|andere nummer")),
         // "hör auf": usually "stop messaging me", but "hören Sie auf mit dem Bot, ich will jemanden sprechen" is a hand-over.
-        new(Intent.OptOut, 7.5, new("hoeren sie & auf", "hoer & auf", "hoert & auf", "spam")),
+        // "can it tell the difference between a real lead and spam?" asks about the product (it was opted out, for good).
+        new(Intent.OptOut, 7.5, new("hoeren sie & auf", "hoer & auf", "hoert & auf",
+            "spam & !filter*|detect*|tell|difference|block*|recogni*|identif*|sort*|weed*|catch*|handle*|deal with|real lead*|genuine|erkenn*|unterscheid*|aussortier*|herausfilter*|rausfilter*|echte*|fake*|bots|does it|can it|will it|could it|would it|kann es|kann das")),
 
         // ---------------------------------------------------------------- human
         new(Intent.Human, 9.5, new(
@@ -1664,7 +1667,7 @@ internal static partial class IntentRules
         {
             // "How about Friday?" proposes a slot; "What happens if a lead replies at 3am?" does not.
             var openQuestion = words[0] is "what" or "whats" or "why" or "where" or "who" or "was" or "warum" or "wo" or "wer"
-                || (words[0] is "how" or "wie" && !Availability.IsMatch(words));
+                || (words[0] is "how" or "wie" && !Availability.IsMatch(words)) || SomeonesCase.IsMatch(words);
             var proposal = Availability.IsMatch(words) || (isQuestion && !openQuestion);
             Add(Intent.Meeting, proposal ? 5.8 : 1.6);
         }
@@ -1786,6 +1789,13 @@ internal static partial class IntentRules
 
         return false;
     }
+
+    /// <summary>
+    /// A case of someone else's, at a time: "If a lead texts us at 2am, does your system reply right away?" was offered
+    /// demo slots.
+    /// </summary>
+    private static readonly PhraseRuleSet SomeonesCase = new(
+        "if|when|whenever|wenn|falls|sobald & a lead|a customer|a client|someone|somebody|a patient|a guest|people|customers|clients|leads|they|jemand|ein kunde|eine kundin|ein interessent|kunden|ein gast|gaeste|ein patient|leute");
 
     /// <summary>"3pm", "10am", "at 5", "um 14".</summary>
     private static bool HasClockTime(List<string> words)

@@ -121,8 +121,18 @@ internal static class SentimentLexicon
         "schön" => i > 0 && tokens[i - 1] is "ganz",
         // "wir sorgen dafür", "sorgt für": the verb (to take care of), not the noun (worry).
         "sorge" or "sorgen" => (i + 1 < tokens.Count && tokens[i + 1] is "dafür" or "für") || (i > 0 && tokens[i - 1] is "dafür" or "zu"),
+        // "can it filter out spam?": spam as a thing the product handles, not the lead calling us spam (strongly negative,
+        // handed over).
+        "spam" => tokens.Any(t => SpamHandling.Any(cue => t.StartsWith(cue, StringComparison.Ordinal))) || AsksWhatItDoes(tokens),
         _ => false,
     };
+
+    /// <summary>"does it …", "can it …", "kann es …": a question what the product does.</summary>
+    private static bool AsksWhatItDoes(List<string> tokens) =>
+        tokens.Zip(tokens.Skip(1)).Any(p => p.First is "does" or "can" or "will" or "could" or "would" or "kann" or "könnte" && p.Second is "it" or "es" or "das");
+
+    private static readonly string[] SpamHandling =
+        ["filter", "detect", "difference", "block", "recogni", "identif", "weed", "catch", "erkenn", "unterscheid", "aussortier", "herausfilter", "rausfilter", "fake", "genuine", "echt"];
 
     private static readonly HashSet<string> Negators = new(StringComparer.Ordinal)
     {
