@@ -480,6 +480,8 @@ public sealed class LearntBrainTests
     [InlineData("how do we get started?")]
     [InlineData("ok und wie fang ich an?")]
     [InlineData("how fast can we be live")]
+    [InlineData("Was müsste ich denn tun, um das zu starten?")]
+    [InlineData("what would we need to do to get started?")]
     public void AskingHowToBeginIsABuyingSignal(string text) =>
         Assert.Equal(Intent.Purchase, TestBrain.Reader.Read(text).Intent);
 

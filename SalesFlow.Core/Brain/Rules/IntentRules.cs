@@ -1478,7 +1478,9 @@ internal static partial class IntentRules
 
     /// <summary>"how do i start", "how do we get started?", "Wie legen wir los?": how to begin, a buying signal asked as a question.</summary>
     private static readonly PhraseRuleSet HowToStart = new(
-        "how do i|how do we|how can i|how can we|how would i|how would we|what do i need to|where do i|where can i & start|get started|begin|sign up|signup|set it up|set up|onboard",
+        "how do i|how do we|how can i|how can we|how would i|how would we|what do i need to|what do we need to|what would i need to|what would we need to|what would i have to|what would we have to|where do i|where can i & start|get started|begin|sign up|signup|set it up|set up|onboard",
+        // "Was müsste ich denn tun, um das zu starten?" was told the team would check.
+        "was muesste ich|was muessten wir|was muessen wir|was muss ich|was brauche ich|was brauchen wir & tun|machen & starten|anfangen|loslegen|beginnen|einrichten|einzurichten|zu starten|anzufangen",
         // "ok und wie fang ich an?" (spoken "fang") was told the team would check.
         "wie fange ich|wie fang ich|wo fange ich|wo fang ich|womit fange ich|womit fang ich|wie fangen wir|wie kann ich|wie koennen wir|wie starte ich|wie starten wir|wie legen wir|wie lege ich|was muss ich tun & an|anfangen|starten|los|loslegen|beginnen|einrichten|anmelden",
         HowSoonInEnglish, HowSoonInGerman);
