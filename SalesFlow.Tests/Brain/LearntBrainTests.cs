@@ -104,6 +104,35 @@ public sealed class LearntBrainTests
         Assert.False(reading.IsStronglyNegative);
     }
 
+    /// <summary>
+    /// Questions what the lead's customers can do: "can leads unsubscribe easily?" and "Können Kunden sich abmelden?" opted
+    /// the lead out for good, "can my customers talk to a real person if they want?" handed it over, and "what if an angry
+    /// customer threatens to sue?" and "can it detect scam messages?" were strongly negative (handed over).
+    /// </summary>
+    [Theory]
+    [InlineData("can leads unsubscribe easily?")]
+    [InlineData("Können Kunden sich abmelden?")]
+    [InlineData("how do customers opt out?")]
+    [InlineData("can my customers talk to a real person if they want?")]
+    [InlineData("Kann der Kunde auch mit einem Menschen sprechen?")]
+    [InlineData("what if an angry customer threatens to sue?")]
+    [InlineData("can it detect scam messages?")]
+    public void AQuestionWhatTheLeadsCustomersCanDoIsAQuestion(string text)
+    {
+        var reading = TestBrain.Reader.Read(text);
+
+        Assert.Equal(Intent.Question, reading.Intent);
+        Assert.False(reading.IsStronglyNegative);
+    }
+
+    [Theory]
+    [InlineData("can you unsubscribe me?", Intent.OptOut)]
+    [InlineData("Kann ich mich abmelden?", Intent.OptOut)]
+    [InlineData("can I talk to a real person?", Intent.Human)]
+    [InlineData("why do you keep texting my customers? stop", Intent.OptOut)]
+    public void TheLeadAskingForItselfStillOptsOutOrGetsAPerson(string text, Intent expected) =>
+        Assert.Equal(expected, TestBrain.Reader.Read(text).Intent);
+
     [Theory]
     [InlineData("this is spam")]
     [InlineData("stop spamming me")]

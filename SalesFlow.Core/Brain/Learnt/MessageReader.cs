@@ -284,7 +284,7 @@ public sealed class MessageReader(IUtteranceClassifier model)
     /// hand-overs and read "wir haben 8 Verkäufer" (1.00) and "we're a 15 person agency" (0.97) as ones.
     /// </summary>
     private static bool ModelMayHandOver(LearntReading learnt, LeadText lead) =>
-        learnt.IntentProbability >= ModelHandOver && IntentRules.AsksForSomeone(lead) && !IntentRules.DescribesOwnStaff(lead);
+        learnt.IntentProbability >= ModelHandOver && IntentRules.AsksForSomeone(lead) && !IntentRules.DescribesOwnStaff(lead) && !IntentRules.AsksWhatOthersCanDo(lead);
 
     /// <summary>P(positive) − P(negative), kept inside the band of the model's label so label and score agree.</summary>
     private static double ScoreIn(LearntReading learnt)

@@ -1363,6 +1363,20 @@ internal static partial class IntentRules
             + " & hand over|hand off|handover|handoff|hand it over|transfer*|escalat*|pass it|pass on|pass the|forward*|route*|switch to|uebergeb*|uebergab*|weiterleit*|eskalier*"
             + " & !me|us|mich|uns");
 
+    /// <summary>
+    /// A question what the lead's customers can do: "can leads unsubscribe easily?", "Können Kunden sich abmelden?" (both
+    /// opted the lead out for good), "can my customers talk to a real person if they want?" (handed over). The lead asking
+    /// for itself ("can you unsubscribe me?") still opts out.
+    /// </summary>
+    private static readonly PhraseRuleSet OthersOptingOutOrAskingForAPerson = new(
+        "can|could|do|does|will|would|how|what if|what happens|is it possible|kann|koennen|koennte|koennten|wie|was passiert|was wenn|ist es moeglich"
+            + " & leads|customers|clients|patients|guests|people|someone|somebody|customer|lead|client|patient|guest|kunden|kunde|jemand|interessenten|interessent|patienten|gaeste|gast|leute|mandanten|mandant"
+            + " & unsubscribe*|opt out|optout|abmeld*|austrag*|talk to|speak to|speak with|talk with|real person|a person|human|mensch*|mitarbeiter*"
+            + " & !me|mich|mir|you keep|ihr schreibt|sie schreiben mir|your|yours|euer|eure|eurem|euren|ihrem team|ihr team|can i|could i|may i|kann ich|koennte ich|darf ich");
+
+    /// <summary>Whether the lead asks what its customers can do about opting out or reaching a person (<see cref="OthersOptingOutOrAskingForAPerson"/>).</summary>
+    public static bool AsksWhatOthersCanDo(LeadText lead) => IsAskedAsAQuestion(lead) && OthersOptingOutOrAskingForAPerson.IsMatch(lead.Words);
+
     /// <summary>Words a question may open with before its question word ("ok what about zapier?", "und was ist mit Instagram?").</summary>
     private static readonly HashSet<string> QuestionLeadIns = new(StringComparer.Ordinal)
     {
@@ -1662,6 +1676,12 @@ internal static partial class IntentRules
 
         if (isQuestion && HandOverFeature.IsMatch(words))
         {
+            scores.Remove(Intent.Human);
+        }
+
+        if (isQuestion && OthersOptingOutOrAskingForAPerson.IsMatch(words))
+        {
+            scores.Remove(Intent.OptOut);
             scores.Remove(Intent.Human);
         }
 

@@ -123,9 +123,11 @@ internal static class SentimentLexicon
         "sorge" or "sorgen" => (i + 1 < tokens.Count && tokens[i + 1] is "dafür" or "für") || (i > 0 && tokens[i - 1] is "dafür" or "zu"),
         // "can it filter out spam?": spam as a thing the product handles, not the lead calling us spam (strongly negative,
         // handed over).
-        "spam" => tokens.Any(t => SpamHandling.Any(cue => t.StartsWith(cue, StringComparison.Ordinal))) || AsksWhatItDoes(tokens),
+        "spam" => NamesSpamHandling(tokens) || AsksWhatItDoes(tokens),
         _ => false,
     };
+
+    private static bool NamesSpamHandling(List<string> tokens) => tokens.Any(t => SpamHandling.Any(cue => t.StartsWith(cue, StringComparison.Ordinal)));
 
     /// <summary>"does it …", "can it …", "kann es …": a question what the product does.</summary>
     private static bool AsksWhatItDoes(List<string> tokens) =>
@@ -277,7 +279,9 @@ internal static class SentimentLexicon
         {
             score = Math.Min(score, DistressScore);
         }
-        if (StronglyNegative.IsMatch(lead.Words))
+        // "what if an angry customer threatens to sue?": a case asked about, not the lead's own threat (it was handed over);
+        // "can it detect scam messages?" asks what the product does.
+        if (StronglyNegative.FirstMatchStart(lead.Words) is var threat and >= 0 && !(hypothetical >= 0 && threat > hypothetical) && !NamesSpamHandling(tokens))
         {
             score = Math.Min(score, StronglyNegativeCeiling) - 0.1;
         }
