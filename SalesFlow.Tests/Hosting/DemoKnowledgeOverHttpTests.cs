@@ -104,6 +104,8 @@ public sealed class DemoKnowledgeOverHttpTests : IAsyncLifetime
     [InlineData("+4915112345922", "Kann euer Ding auch Probetrainings buchen?", "Cal.com-Kalender")]
     [InlineData("+447400123725", "hi we run 3 dental clinics, what's the main benefit?", "answers your leads")]
     [InlineData("+4915112345923", "Können mehrere Mitarbeiter gleichzeitig damit arbeiten?", "Web-Konsole im Browser")]
+    [InlineData("+447400123726", "can my customers talk to a real person if they want?", "hands over, alerts your team")]
+    [InlineData("+4915112345924", "Kann der Kunde auch mit einem Menschen sprechen?", "übergibt SalesFlow")]
     [InlineData("+447400123548", "Hi, do you offer a discount for charities?", "there is no licence fee")]
     [InlineData("+4915112345742", "Gibt es Rabatt für Vereine?", "keine Lizenzgebühr")]
     [InlineData("+12145550178", "does it text customers back automatically when they submit a form on our site?", "POST /api/leads")]
