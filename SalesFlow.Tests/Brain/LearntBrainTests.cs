@@ -117,6 +117,8 @@ public sealed class LearntBrainTests
     [InlineData("Kann der Kunde auch mit einem Menschen sprechen?")]
     [InlineData("what if an angry customer threatens to sue?")]
     [InlineData("can it detect scam messages?")]
+    [InlineData("what if someone texts STOP by mistake?")]
+    [InlineData("what if a customer wants a refund?")]
     public void AQuestionWhatTheLeadsCustomersCanDoIsAQuestion(string text)
     {
         var reading = TestBrain.Reader.Read(text);
@@ -125,11 +127,29 @@ public sealed class LearntBrainTests
         Assert.False(reading.IsStronglyNegative);
     }
 
+    /// <summary>
+    /// "we hate missing leads, can it help?" and "our customers are furious when nobody answers, can this fix it?" were
+    /// strongly negative and handed over: the lead's pain and its customers' anger, brought to the product, are no anger at us.
+    /// </summary>
+    [Theory]
+    [InlineData("we hate missing leads, can it help?")]
+    [InlineData("our customers are furious when nobody answers, can this fix it?")]
+    public void PainBroughtToTheProductIsNotStronglyNegative(string text) =>
+        Assert.False(TestBrain.Reader.Read(text).IsStronglyNegative);
+
+    [Theory]
+    [InlineData("I'm furious, my lawyer will hear about this")]
+    [InlineData("your bot is stupid")]
+    public void AngerAtUsIsStillStronglyNegative(string text) =>
+        Assert.True(TestBrain.Reader.Read(text).IsStronglyNegative);
+
     [Theory]
     [InlineData("can you unsubscribe me?", Intent.OptOut)]
     [InlineData("Kann ich mich abmelden?", Intent.OptOut)]
     [InlineData("can I talk to a real person?", Intent.Human)]
     [InlineData("why do you keep texting my customers? stop", Intent.OptOut)]
+    [InlineData("STOP", Intent.OptOut)]
+    [InlineData("I want a refund", Intent.Support)]
     public void TheLeadAskingForItselfStillOptsOutOrGetsAPerson(string text, Intent expected) =>
         Assert.Equal(expected, TestBrain.Reader.Read(text).Intent);
 

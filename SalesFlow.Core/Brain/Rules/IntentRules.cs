@@ -1371,7 +1371,7 @@ internal static partial class IntentRules
     private static readonly PhraseRuleSet OthersOptingOutOrAskingForAPerson = new(
         "can|could|do|does|will|would|how|what if|what happens|is it possible|kann|koennen|koennte|koennten|wie|was passiert|was wenn|ist es moeglich"
             + " & leads|customers|clients|patients|guests|people|someone|somebody|customer|lead|client|patient|guest|kunden|kunde|jemand|interessenten|interessent|patienten|gaeste|gast|leute|mandanten|mandant"
-            + " & unsubscribe*|opt out|optout|abmeld*|austrag*|talk to|speak to|speak with|talk with|real person|a person|human|mensch*|mitarbeiter*"
+            + " & unsubscribe*|opt out|optout|abmeld*|austrag*|stop|stopp|talk to|speak to|speak with|talk with|real person|a person|human|mensch*|mitarbeiter*"
             + " & !me|mich|mir|you keep|ihr schreibt|sie schreiben mir|your|yours|euer|eure|eurem|euren|ihrem team|ihr team|can i|could i|may i|kann ich|koennte ich|darf ich");
 
     /// <summary>Whether the lead asks what its customers can do about opting out or reaching a person (<see cref="OthersOptingOutOrAskingForAPerson"/>).</summary>
@@ -1683,6 +1683,12 @@ internal static partial class IntentRules
         {
             scores.Remove(Intent.OptOut);
             scores.Remove(Intent.Human);
+        }
+
+        // "what if a customer wants a refund?" asks what the product does in a customer's case; it is no case of the lead's.
+        if (isQuestion && CaseOfACustomer.IsMatch(words))
+        {
+            scores.Remove(Intent.Support);
         }
 
         if (TimeSlot.IsMatch(words) || HasClockTime(words))

@@ -129,9 +129,13 @@ internal static class SentimentLexicon
 
     private static bool NamesSpamHandling(List<string> tokens) => tokens.Any(t => SpamHandling.Any(cue => t.StartsWith(cue, StringComparison.Ordinal)));
 
+    /// <summary>The lead's customers' feelings: "our customers are furious", "die Kunden sind sauer".</summary>
+    private static readonly PhraseRuleSet OthersFeeling = new(
+        "customers|clients|patients|guests|people|leads|buyers|kunden|kundinnen|patienten|gaeste|leute|mandanten & are|were|get|gets|got|sind|waren|werden|wird & furious|angry|upset|annoyed|frustrated|mad|sauer|wuetend|veraergert|genervt|frustriert");
+
     /// <summary>"does it …", "can it …", "kann es …": a question what the product does.</summary>
     private static bool AsksWhatItDoes(List<string> tokens) =>
-        tokens.Zip(tokens.Skip(1)).Any(p => p.First is "does" or "can" or "will" or "could" or "would" or "kann" or "könnte" && p.Second is "it" or "es" or "das");
+        tokens.Zip(tokens.Skip(1)).Any(p => p.First is "does" or "can" or "will" or "could" or "would" or "kann" or "könnte" && p.Second is "it" or "es" or "das" or "this");
 
     private static readonly string[] SpamHandling =
         ["filter", "detect", "difference", "block", "recogni", "identif", "weed", "catch", "erkenn", "unterscheid", "aussortier", "herausfilter", "rausfilter", "fake", "genuine", "echt"];
@@ -281,9 +285,17 @@ internal static class SentimentLexicon
         }
         // "what if an angry customer threatens to sue?": a case asked about, not the lead's own threat (it was handed over);
         // "can it detect scam messages?" asks what the product does.
-        if (StronglyNegative.FirstMatchStart(lead.Words) is var threat and >= 0 && !(hypothetical >= 0 && threat > hypothetical) && !NamesSpamHandling(tokens))
+        if (StronglyNegative.FirstMatchStart(lead.Words) is var threat and >= 0 && !(hypothetical >= 0 && threat > hypothetical) && !NamesSpamHandling(tokens)
+            && !OthersFeeling.IsMatch(lead.Words))
         {
             score = Math.Min(score, StronglyNegativeCeiling) - 0.1;
+        }
+
+        // "our customers are furious when nobody answers, can this fix it?", "we hate missing leads, can it help?": the lead's
+        // customers' anger or its own pain, brought to the product, is no anger at us (both were handed over).
+        if (OthersFeeling.IsMatch(lead.Words) || (IntentRules.DescribesPain(lead) && AsksWhatItDoes(tokens)))
+        {
+            score = Math.Max(score, DistressScore);
         }
 
         return Math.Round(Math.Clamp(score, -1, 1), 3);
