@@ -452,7 +452,8 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
     /// <summary>
     /// The question with what the lead's customers book, move or cancel named as appointments ("Kann euer Ding auch
     /// Probetrainings buchen?", "can it schedule viewings for us?", "what if a bride wants to reschedule her fitting?": the
-    /// trial's, the viewing's and the fitting's words are in no passage and the calendar answers stayed under the threshold). Searched beside the whole question; null when it books nothing else, or a meeting with us.
+    /// trial's, the viewing's and the fitting's words are in no passage and the calendar answers stayed under the
+    /// threshold). Searched beside the whole question; null when it books nothing else, or a meeting with us.
     /// </summary>
     internal static string? AsAppointments(string question)
     {
@@ -540,7 +541,7 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
     /// "and"/"und" between two things asked for ("Could you send me pricing and a short overview of what SalesFlow does?"
     /// was sent the price alone): where the second thing begins.
     /// </summary>
-    [GeneratedRegex(@"(?<=\b(?:send|email|mail|tell|give|share|provide|schicken|senden|schick|mailen|geben)\b[^?\n]*?)\s+(?:and|und)\s+(?=(?:a|an|some|the|your|any|ein|eine|einen|einige|einen|ihre|eure)\s+(?:short\s+|brief\s+|quick\s+|kurze[nrs]?\s+|grobe[nrs]?\s+)?\p{L}+)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<=\b(?:send|email|mail|tell|give|share|provide|schicken|senden|schick|mailen|geben)\b[^?\n]*?)\s+(?:and|und)\s+(?=(?:a|an|some|the|your|any|ein|eine|einen|einige|ihre|eure)\s+(?:short\s+|brief\s+|quick\s+|kurze[nrs]?\s+|grobe[nrs]?\s+)?\p{L}+)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex JoinedRequests();
 
     /// <summary>"and"/"und"/"oder"/"or" (or a comma) followed by a question word: where a second question begins.</summary>
