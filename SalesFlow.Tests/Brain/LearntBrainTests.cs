@@ -119,6 +119,8 @@ public sealed class LearntBrainTests
     [InlineData("can it detect scam messages?")]
     [InlineData("what if someone texts STOP by mistake?")]
     [InlineData("what if a customer wants a refund?")]
+    [InlineData("Können Kunden über den Bot kündigen?")]
+    [InlineData("wie kann ich einen Kontakt löschen?")]
     public void AQuestionWhatTheLeadsCustomersCanDoIsAQuestion(string text)
     {
         var reading = TestBrain.Reader.Read(text);
@@ -134,12 +136,14 @@ public sealed class LearntBrainTests
     [Theory]
     [InlineData("we hate missing leads, can it help?")]
     [InlineData("our customers are furious when nobody answers, can this fix it?")]
+    [InlineData("does it escalate angry customers to us?")]
     public void PainBroughtToTheProductIsNotStronglyNegative(string text) =>
         Assert.False(TestBrain.Reader.Read(text).IsStronglyNegative);
 
     [Theory]
     [InlineData("I'm furious, my lawyer will hear about this")]
     [InlineData("your bot is stupid")]
+    [InlineData("I'm angry, your customer service is useless")]
     public void AngerAtUsIsStillStronglyNegative(string text) =>
         Assert.True(TestBrain.Reader.Read(text).IsStronglyNegative);
 
@@ -150,6 +154,8 @@ public sealed class LearntBrainTests
     [InlineData("why do you keep texting my customers? stop", Intent.OptOut)]
     [InlineData("STOP", Intent.OptOut)]
     [InlineData("I want a refund", Intent.Support)]
+    [InlineData("löschen Sie meinen Kontakt", Intent.OptOut)]
+    [InlineData("Bitte löschen Sie meine Daten", Intent.OptOut)]
     public void TheLeadAskingForItselfStillOptsOutOrGetsAPerson(string text, Intent expected) =>
         Assert.Equal(expected, TestBrain.Reader.Read(text).Intent);
 

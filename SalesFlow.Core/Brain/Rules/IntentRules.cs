@@ -938,7 +938,7 @@ internal static partial class IntentRules
             "=abmeld*", "austragen", "sie mich aus", "keine nachrichten mehr & !verschick*|versend*|gesend*|geschickt|ankomm*|update",
             "keine weiteren nachrichten|keine weiteren mails", "keine werbung", "keine newsletter",
             "keinen newsletter", "nicht mehr schreiben", "mir nicht mehr", "kontaktier* & nicht mehr",
-            "nicht mehr kontaktier*", "=loesch* & nummer|daten|kontakt*", "=stopp", "mich in ruhe|uns in ruhe", "nie wieder",
+            "nicht mehr kontaktier*", "=loesch* & nummer|daten|kontakt* & !einen kontakt|einen lead|einen kunden|einen interessenten|wie kann ich|wie koennen wir", "=stopp", "mich in ruhe|uns in ruhe", "nie wieder",
             "nicht mehr bekommen|nicht mehr erhalten|nicht mehr zugeschickt", "verteiler", "zuspam*", "zugespamt",
             "widersprech* & daten|nutzung|werbung|verarbeitung", "zusendung* & ein|einstellen", "=newsletter & abmeld*|aus",
             "melde* & mich|uns & ab & !spaeter", "hoer*|hoert & auf & schreib*|schick*|nachricht*|mail*|spam*|whatsapp*|nerv*")),
@@ -1365,13 +1365,13 @@ internal static partial class IntentRules
 
     /// <summary>
     /// A question what the lead's customers can do: "can leads unsubscribe easily?", "Können Kunden sich abmelden?" (both
-    /// opted the lead out for good), "can my customers talk to a real person if they want?" (handed over). The lead asking
-    /// for itself ("can you unsubscribe me?") still opts out.
+    /// opted the lead out for good), "can my customers talk to a real person if they want?" (handed over), "Können Kunden
+    /// über den Bot kündigen?" (a support case). The lead asking for itself ("can you unsubscribe me?") still opts out.
     /// </summary>
     private static readonly PhraseRuleSet OthersOptingOutOrAskingForAPerson = new(
         "can|could|do|does|will|would|how|what if|what happens|is it possible|kann|koennen|koennte|koennten|wie|was passiert|was wenn|ist es moeglich"
             + " & leads|customers|clients|patients|guests|people|someone|somebody|customer|lead|client|patient|guest|kunden|kunde|jemand|interessenten|interessent|patienten|gaeste|gast|leute|mandanten|mandant"
-            + " & unsubscribe*|opt out|optout|abmeld*|austrag*|stop|stopp|talk to|speak to|speak with|talk with|real person|a person|human|mensch*|mitarbeiter*"
+            + " & unsubscribe*|opt out|optout|abmeld*|austrag*|stop|stopp|cancel*|kuendig*|talk to|speak to|speak with|talk with|real person|a person|human|mensch*|mitarbeiter*"
             + " & !me|mich|mir|you keep|ihr schreibt|sie schreiben mir|your|yours|euer|eure|eurem|euren|ihrem team|ihr team|can i|could i|may i|kann ich|koennte ich|darf ich");
 
     /// <summary>Whether the lead asks what its customers can do about opting out or reaching a person (<see cref="OthersOptingOutOrAskingForAPerson"/>).</summary>
@@ -1683,6 +1683,7 @@ internal static partial class IntentRules
         {
             scores.Remove(Intent.OptOut);
             scores.Remove(Intent.Human);
+            scores.Remove(Intent.Support); // "Können Kunden über den Bot kündigen?" is no cancellation of the lead's
         }
 
         // "what if a customer wants a refund?" asks what the product does in a customer's case; it is no case of the lead's.

@@ -129,9 +129,14 @@ internal static class SentimentLexicon
 
     private static bool NamesSpamHandling(List<string> tokens) => tokens.Any(t => SpamHandling.Any(cue => t.StartsWith(cue, StringComparison.Ordinal)));
 
-    /// <summary>The lead's customers' feelings: "our customers are furious", "die Kunden sind sauer".</summary>
+    /// <summary>The lead's customers' feelings: "our customers are furious", "die Kunden sind sauer", "angry customers".</summary>
     private static readonly PhraseRuleSet OthersFeeling = new(
-        "customers|clients|patients|guests|people|leads|buyers|kunden|kundinnen|patienten|gaeste|leute|mandanten & are|were|get|gets|got|sind|waren|werden|wird & furious|angry|upset|annoyed|frustrated|mad|sauer|wuetend|veraergert|genervt|frustriert");
+        "customers|clients|patients|guests|people|leads|buyers|kunden|kundinnen|patienten|gaeste|leute|mandanten & are|were|get|gets|got|sind|waren|werden|wird & furious|angry|upset|annoyed|frustrated|mad|sauer|wuetend|veraergert|genervt|frustriert",
+        // "does it escalate angry customers to us?" was handed over; "I'm angry, your customer service …" is at us.
+        string.Join('|',
+            from feeling in new[] { "angry", "furious", "upset", "annoyed", "frustrated", "rude", "veraergerte", "veraergerten", "wuetende", "wuetenden", "genervte", "genervten", "unzufriedene", "unzufriedenen" }
+            from who in new[] { "customer", "customers", "client", "clients", "patients", "guests", "leads", "callers", "kunde", "kunden", "patienten", "gaeste", "anrufer" }
+            select feeling + " " + who));
 
     /// <summary>"does it …", "can it …", "kann es …": a question what the product does.</summary>
     private static bool AsksWhatItDoes(List<string> tokens) =>
