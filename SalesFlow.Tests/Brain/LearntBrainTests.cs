@@ -121,6 +121,8 @@ public sealed class LearntBrainTests
     [InlineData("what if a customer wants a refund?")]
     [InlineData("Können Kunden über den Bot kündigen?")]
     [InlineData("wie kann ich einen Kontakt löschen?")]
+    [InlineData("can it handle customers who complain a lot?")]
+    [InlineData("what if the system crashes?")]
     public void AQuestionWhatTheLeadsCustomersCanDoIsAQuestion(string text)
     {
         var reading = TestBrain.Reader.Read(text);
@@ -137,6 +139,7 @@ public sealed class LearntBrainTests
     [InlineData("we hate missing leads, can it help?")]
     [InlineData("our customers are furious when nobody answers, can this fix it?")]
     [InlineData("does it escalate angry customers to us?")]
+    [InlineData("I'm not happy with how slow we reply to leads, can this help?")]
     public void PainBroughtToTheProductIsNotStronglyNegative(string text) =>
         Assert.False(TestBrain.Reader.Read(text).IsStronglyNegative);
 
@@ -144,6 +147,7 @@ public sealed class LearntBrainTests
     [InlineData("I'm furious, my lawyer will hear about this")]
     [InlineData("your bot is stupid")]
     [InlineData("I'm angry, your customer service is useless")]
+    [InlineData("I'm furious, can you fix this now?")]
     public void AngerAtUsIsStillStronglyNegative(string text) =>
         Assert.True(TestBrain.Reader.Read(text).IsStronglyNegative);
 
@@ -156,6 +160,7 @@ public sealed class LearntBrainTests
     [InlineData("I want a refund", Intent.Support)]
     [InlineData("löschen Sie meinen Kontakt", Intent.OptOut)]
     [InlineData("Bitte löschen Sie meine Daten", Intent.OptOut)]
+    [InlineData("the app crashed and I lost all my leads", Intent.Support)]
     public void TheLeadAskingForItselfStillOptsOutOrGetsAPerson(string text, Intent expected) =>
         Assert.Equal(expected, TestBrain.Reader.Read(text).Intent);
 

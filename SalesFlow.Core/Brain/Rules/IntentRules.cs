@@ -1366,16 +1366,17 @@ internal static partial class IntentRules
     /// <summary>
     /// A question what the lead's customers can do: "can leads unsubscribe easily?", "Können Kunden sich abmelden?" (both
     /// opted the lead out for good), "can my customers talk to a real person if they want?" (handed over), "Können Kunden
-    /// über den Bot kündigen?" (a support case). The lead asking for itself ("can you unsubscribe me?") still opts out.
+    /// über den Bot kündigen?" and "can it handle customers who complain a lot?" (support cases). The lead asking for
+    /// itself ("can you unsubscribe me?") still opts out.
     /// </summary>
-    private static readonly PhraseRuleSet OthersOptingOutOrAskingForAPerson = new(
+    private static readonly PhraseRuleSet WhatTheLeadsCustomersDo = new(
         "can|could|do|does|will|would|how|what if|what happens|is it possible|kann|koennen|koennte|koennten|wie|was passiert|was wenn|ist es moeglich"
             + " & leads|customers|clients|patients|guests|people|someone|somebody|customer|lead|client|patient|guest|kunden|kunde|jemand|interessenten|interessent|patienten|gaeste|gast|leute|mandanten|mandant"
-            + " & unsubscribe*|opt out|optout|abmeld*|austrag*|stop|stopp|cancel*|kuendig*|talk to|speak to|speak with|talk with|real person|a person|human|mensch*|mitarbeiter*"
+            + " & unsubscribe*|opt out|optout|abmeld*|austrag*|stop|stopp|cancel*|kuendig*|complain*|beschwer*|talk to|speak to|speak with|talk with|real person|a person|human|mensch*|mitarbeiter*"
             + " & !me|mich|mir|you keep|ihr schreibt|sie schreiben mir|your|yours|euer|eure|eurem|euren|ihrem team|ihr team|can i|could i|may i|kann ich|koennte ich|darf ich");
 
-    /// <summary>Whether the lead asks what its customers can do about opting out or reaching a person (<see cref="OthersOptingOutOrAskingForAPerson"/>).</summary>
-    public static bool AsksWhatOthersCanDo(LeadText lead) => IsAskedAsAQuestion(lead) && OthersOptingOutOrAskingForAPerson.IsMatch(lead.Words);
+    /// <summary>Whether the lead asks what its customers can do about opting out, cancelling, complaining or reaching a person (<see cref="WhatTheLeadsCustomersDo"/>).</summary>
+    public static bool AsksWhatOthersCanDo(LeadText lead) => IsAskedAsAQuestion(lead) && WhatTheLeadsCustomersDo.IsMatch(lead.Words);
 
     /// <summary>Words a question may open with before its question word ("ok what about zapier?", "und was ist mit Instagram?").</summary>
     private static readonly HashSet<string> QuestionLeadIns = new(StringComparer.Ordinal)
@@ -1679,15 +1680,16 @@ internal static partial class IntentRules
             scores.Remove(Intent.Human);
         }
 
-        if (isQuestion && OthersOptingOutOrAskingForAPerson.IsMatch(words))
+        if (isQuestion && WhatTheLeadsCustomersDo.IsMatch(words))
         {
             scores.Remove(Intent.OptOut);
             scores.Remove(Intent.Human);
             scores.Remove(Intent.Support); // "Können Kunden über den Bot kündigen?" is no cancellation of the lead's
         }
 
-        // "what if a customer wants a refund?" asks what the product does in a customer's case; it is no case of the lead's.
-        if (isQuestion && CaseOfACustomer.IsMatch(words))
+        // "what if a customer wants a refund?" asks what the product does in a customer's case, "what if the system crashes?"
+        // in a case imagined; neither is a case of the lead's.
+        if (isQuestion && (CaseOfACustomer.IsMatch(words) || ImaginedCase.IsMatch(words)))
         {
             scores.Remove(Intent.Support);
         }
@@ -1818,6 +1820,10 @@ internal static partial class IntentRules
 
         return false;
     }
+
+    /// <summary>A case imagined as a question opens: "what if the system crashes?", "was passiert, wenn es ausfällt?".</summary>
+    private static readonly PhraseRuleSet ImaginedCase = new(
+        "what if|what happens if|what happens when|and if it|what about if|was wenn|was ist wenn|was passiert wenn|was passiert falls|und wenn es|und falls es");
 
     /// <summary>
     /// A case of someone else's, at a time: "If a lead texts us at 2am, does your system reply right away?" was offered

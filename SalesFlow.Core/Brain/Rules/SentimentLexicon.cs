@@ -138,6 +138,13 @@ internal static class SentimentLexicon
             from who in new[] { "customer", "customers", "client", "clients", "patients", "guests", "leads", "callers", "kunde", "kunden", "patienten", "gaeste", "anrufer" }
             select feeling + " " + who));
 
+    /// <summary>
+    /// Whether the message speaks to us ("you", "your", "euer"; German "Sie" is also "they" and is left out): "I'm not happy
+    /// with how slow we reply to leads, can this help?" is the lead's own trouble, not anger at us.
+    /// </summary>
+    private static bool AddressesUs(List<string> tokens) =>
+        tokens.Any(t => t is "you" or "your" or "yours" or "u" or "ur" or "ihr" or "euer" or "eure" or "euch" or "du" or "dein" or "deine");
+
     /// <summary>"does it …", "can it …", "kann es …": a question what the product does.</summary>
     private static bool AsksWhatItDoes(List<string> tokens) =>
         tokens.Zip(tokens.Skip(1)).Any(p => p.First is "does" or "can" or "will" or "could" or "would" or "kann" or "könnte" && p.Second is "it" or "es" or "das" or "this");
@@ -298,7 +305,7 @@ internal static class SentimentLexicon
 
         // "our customers are furious when nobody answers, can this fix it?", "we hate missing leads, can it help?": the lead's
         // customers' anger or its own pain, brought to the product, is no anger at us (both were handed over).
-        if (OthersFeeling.IsMatch(lead.Words) || (IntentRules.DescribesPain(lead) && AsksWhatItDoes(tokens)))
+        if (OthersFeeling.IsMatch(lead.Words) || ((IntentRules.DescribesPain(lead) || !AddressesUs(tokens)) && AsksWhatItDoes(tokens)))
         {
             score = Math.Max(score, DistressScore);
         }
