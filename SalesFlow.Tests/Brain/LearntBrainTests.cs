@@ -222,6 +222,8 @@ public sealed class LearntBrainTests
     [InlineData("it just gave canned answers and couldnt understand half the questions")]
     [InlineData("Die meisten wollen einen Besichtigungstermin, aber viele sind gar nicht ernsthaft interessiert")]
     [InlineData("half of them are tyre kickers tbh")]
+    [InlineData("I'm not happy with how slow we reply to leads, can this help?")]
+    [InlineData("we're too slow to reply to enquiries")]
     public void ALeadDescribingAPainInItsOwnWorkStatesANeed(string text) =>
         Assert.Equal(Intent.Interest, TestBrain.Reader.Read(text).Intent);
 
@@ -232,6 +234,7 @@ public sealed class LearntBrainTests
     [InlineData("I wrote to you twice and nobody answers")]
     [InlineData("I called three times and you can't answer a simple question")]
     [InlineData("your app doesn't do exports properly")]
+    [InlineData("your replies are too slow")]
     public void AFaultInTheProductIsNoPainToSellAgainst(string text) =>
         Assert.NotEqual(Intent.Interest, TestBrain.Reader.Read(text).Intent);
 

@@ -222,6 +222,8 @@ internal static partial class IntentRules
         "too much time|so much time & spend*|takes|take|cost*|lose|losing|wast*", "wasting time|time consuming",
         "manually|by hand & enter*|copy*|typ*|track*|updat*|transfer*|everything", "copy paste|copy and paste",
         "cant keep up|cannot keep up|overwhelm*|drowning in", "miss* & leads|enquiries|inquiries|opportunities|deals",
+        // "I'm not happy with how slow we reply to leads, can this help?" was met as an objection to switching.
+        "slow|slowly|too slow|too long & we reply|we respond|we answer|we get back|our replies|our response|our responses|to reply|to respond|to answer|to get back & !you|your|yours",
         // "mostly they come by email and we miss some" was thanked and asked what brings the lead.
         "we miss|we are missing|were missing|we keep missing & some|a few|a lot|many|lots|half|most|them|quite a few",
         // "we get a ton of calls and texts after hours and miss most of em" was thanked for the insight.
@@ -1062,7 +1064,7 @@ internal static partial class IntentRules
             "da mitgehen|mitgehen & sie|ihr|da", "fuer die haelfte")),
         new(Intent.Objection, 5, new(
             "not sure", "=unsure", "think about it", "think it over", "need to think", "competitor*", "no time",
-            "dont have time", "busy", "happy with", "satisfied with", "fine with", "already use", "already using",
+            "dont have time", "busy", "happy with & !not happy|not too happy|not that happy|not very happy|not really happy|unhappy", "satisfied with", "fine with", "already use", "already using",
             "already have", "already work with", "not a priority", "maybe next year", "maybe later",
             "not right now", "not now", "get back to you", "talk to my", "check with my", "discuss with my",
             // "Ich melde mich" (I'll be in touch) stalls; "ich melde mich an" signs up.
