@@ -157,6 +157,8 @@ public sealed class TurnKnowledgeTests
     [InlineData("Und was bringt mir das konkret?", "de", "Was macht Acme?")]
     [InlineData("Ok. Wir haben schon eine Software für die Auftragsverwaltung, bringt das dann was?", "de", "Was macht Acme?")]
     [InlineData("a short overview of what it does?", "en", "What does Acme do?")]
+    [InlineData("we hate missing leads, can it help?", "en", "What does Acme do?")]
+    [InlineData("our customers are furious when nobody answers, can this fix it?", "en", "What does Acme do?")]
     [InlineData("honestly we tried a chatbot before and customers hated it", "en", "How is it different from a normal chatbot? What makes it different?")]
     [InlineData("Können Sie mir einen kurzen Überblick geben?", "de", "Was macht Acme?")]
     [InlineData("Wo liegt der Vorteil gegenüber einem normalen Postfach?", "de", "Was macht Acme?")]

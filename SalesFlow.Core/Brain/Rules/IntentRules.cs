@@ -105,6 +105,9 @@ internal static partial class IntentRules
     private static readonly PhraseRuleSet Benefit = new(
         "main benefit|the benefit|the benefits|key benefit|key benefits|biggest benefit|the advantage|the advantages|main advantage|biggest advantage",
         "whats in it for|what would it do for|what will it do for|what does it do for|what do we gain|what do i gain|what do we get out of|what do i get out of",
+        // "we hate missing leads, can it help?", "our customers are furious when nobody answers, can this fix it?" were left to the team.
+        "can it help|could it help|can this help|could this help|would it help|would this help|will it help|can it fix|can this fix|could it fix|would it fix|can it solve|can this solve"
+            + "|kann das helfen|kann es helfen|hilft das|hilft uns das|hilft es|loest das|loest es|wuerde das helfen",
         "welche vorteile|welchen vorteil|was ist der vorteil|was sind die vorteile|wo ist der vorteil|wo liegt der vorteil|wo liegen die vorteile|der groesste vorteil|hauptvorteil", "was bringt|was bringen & mir|uns|das|es|ihr|euer", "bringt das|bringt es|bringt mir das|bringt uns das & was|etwas|ueberhaupt|noch was|dann was", "was haben wir davon|was habe ich davon|was hab ich davon|wozu brauche|wozu brauchen");
 
     /// <summary>Whether the lead asks what it would gain (<see cref="Benefit"/>).</summary>
