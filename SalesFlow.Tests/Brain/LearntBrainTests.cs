@@ -123,6 +123,8 @@ public sealed class LearntBrainTests
     [InlineData("wie kann ich einen Kontakt löschen?")]
     [InlineData("can it handle customers who complain a lot?")]
     [InlineData("what if the system crashes?")]
+    [InlineData("Was, wenn ein Kunde schreibt: bitte nicht mehr kontaktieren?")]
+    [InlineData("is it annoying for customers?")]
     public void AQuestionWhatTheLeadsCustomersCanDoIsAQuestion(string text)
     {
         var reading = TestBrain.Reader.Read(text);
@@ -161,8 +163,15 @@ public sealed class LearntBrainTests
     [InlineData("löschen Sie meinen Kontakt", Intent.OptOut)]
     [InlineData("Bitte löschen Sie meine Daten", Intent.OptOut)]
     [InlineData("the app crashed and I lost all my leads", Intent.Support)]
+    [InlineData("please remove me from your list", Intent.OptOut)]
+    [InlineData("bitte nicht mehr kontaktieren", Intent.OptOut)]
     public void TheLeadAskingForItselfStillOptsOutOrGetsAPerson(string text, Intent expected) =>
         Assert.Equal(expected, TestBrain.Reader.Read(text).Intent);
+
+    /// <summary>"what if a lead says remove me?" opted the lead out for good: the lead's customer's words, quoted.</summary>
+    [Fact]
+    public void ACustomersOptOutAskedAboutIsNoOptOut() =>
+        Assert.NotEqual(Intent.OptOut, TestBrain.Reader.Read("what if a lead says remove me?").Intent);
 
     [Theory]
     [InlineData("this is spam")]

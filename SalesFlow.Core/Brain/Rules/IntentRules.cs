@@ -1693,10 +1693,17 @@ internal static partial class IntentRules
         }
 
         // "what if a customer wants a refund?" asks what the product does in a customer's case, "what if the system crashes?"
-        // in a case imagined; neither is a case of the lead's.
+        // in a case imagined; neither is a case of the lead's. Nor is a customer's opt-out ("what if a lead says remove me?"
+        // opted the lead out for good).
         if (isQuestion && (CaseOfACustomer.IsMatch(words) || ImaginedCase.IsMatch(words)))
         {
             scores.Remove(Intent.Support);
+        }
+
+        if (isQuestion && CaseOfACustomer.IsMatch(words))
+        {
+            scores.Remove(Intent.OptOut);
+            scores.Remove(Intent.Human);
         }
 
         if (TimeSlot.IsMatch(words) || HasClockTime(words))

@@ -132,6 +132,9 @@ internal static class SentimentLexicon
     /// <summary>The lead's customers' feelings: "our customers are furious", "die Kunden sind sauer", "angry customers".</summary>
     private static readonly PhraseRuleSet OthersFeeling = new(
         "customers|clients|patients|guests|people|leads|buyers|kunden|kundinnen|patienten|gaeste|leute|mandanten & are|were|get|gets|got|sind|waren|werden|wird & furious|angry|upset|annoyed|frustrated|mad|sauer|wuetend|veraergert|genervt|frustriert",
+        // "is it annoying for customers?" and "do leads get annoyed by the follow ups?" ask about the lead's customers.
+        "annoying for|nervig fuer|laestig fuer & customers|clients|leads|people|patients|guests|kunden|patienten|gaeste|leute|interessenten",
+        "customers|clients|leads|people|patients|guests|kunden|patienten|gaeste|leute & get annoyed|gets annoyed|genervt sein|genervt werden",
         // "does it escalate angry customers to us?" was handed over; "I'm angry, your customer service …" is at us.
         string.Join('|',
             from feeling in new[] { "angry", "furious", "upset", "annoyed", "frustrated", "rude", "veraergerte", "veraergerten", "wuetende", "wuetenden", "genervte", "genervten", "unzufriedene", "unzufriedenen" }
