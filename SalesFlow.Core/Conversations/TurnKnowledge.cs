@@ -83,7 +83,8 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
             {
                 var query = FactsSourceQuestion(question, language) ?? question;
                 var passages = (await knowledge.RetrieveAsync(clientId, query, Passages, ct)).Passages;
-                foreach (var variant in new[] { WithoutScope(query), AfterPreamble(query), AfterClause(query), SoughtThing(query), BeforeQualifier(query), AsAppointments(query), IndustryQuestion(query, language), OverviewQuestion(query, clientName, language), RequestedThing(query) }.OfType<string>())
+                var parsed = LeadText.Parse(query); // read once for the cues below
+                foreach (var variant in new[] { WithoutScope(query), AfterPreamble(query), AfterClause(query), SoughtThing(query), BeforeQualifier(query), AsAppointments(query), IndustryQuestion(parsed, language), OverviewQuestion(parsed, clientName, language), RequestedThing(query) }.OfType<string>())
                 {
                     passages = [.. passages, .. (await knowledge.RetrieveAsync(clientId, variant, Passages, ct)).Passages];
                 }
@@ -434,8 +435,8 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
     /// An overview asked for ("a short overview of what SalesFlow does", "einen kurzen Überblick") asks what the business
     /// does: "short overview" left the answer on it under the threshold. Searched beside the whole question.
     /// </summary>
-    private static string? OverviewQuestion(string question, string clientName, string? language) =>
-        IntentRules.AsksForAnOverview(LeadText.Parse(question)) && !string.IsNullOrWhiteSpace(clientName)
+    private static string? OverviewQuestion(LeadText question, string clientName, string? language) =>
+        IntentRules.AsksForAnOverview(question) && !string.IsNullOrWhiteSpace(clientName)
             ? (language == "de" ? $"Was macht {clientName.Trim()}?" : $"What does {clientName.Trim()} do?")
             : null;
 
@@ -444,8 +445,8 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
     /// für Fitnessstudios?" names no industry a passage names, and the answer on what the product does ("Wie funktioniert
     /// das?") passed the threshold instead. Searched beside the whole question; null when it asks no such thing.
     /// </summary>
-    private static string? IndustryQuestion(string question, string? language) =>
-        IntentRules.AsksIfItSuitsABusiness(LeadText.Parse(question))
+    private static string? IndustryQuestion(LeadText question, string? language) =>
+        IntentRules.AsksIfItSuitsABusiness(question)
             ? (language == "de" ? "Passt das für unsere Branche? Für welche Unternehmen?" : "Is it suitable for our industry? Which businesses is it for?")
             : null;
 

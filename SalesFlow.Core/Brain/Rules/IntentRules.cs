@@ -108,9 +108,9 @@ internal static partial class IntentRules
         // "we hate missing leads, can it help?", "our customers are furious when nobody answers, can this fix it?" were left to the team.
         "can it help|could it help|can this help|could this help|would it help|would this help|will it help|can it fix|can this fix|could it fix|would it fix|can it solve|can this solve"
             + "|kann das helfen|kann es helfen|hilft das|hilft uns das|hilft es|loest das|loest es|wuerde das helfen",
-        "welche vorteile|welchen vorteil|was ist der vorteil|was sind die vorteile|wo ist der vorteil|wo liegt der vorteil|wo liegen die vorteile|der groesste vorteil|hauptvorteil", "was bringt|was bringen & mir|uns|das|es|ihr|euer", "bringt das|bringt es|bringt mir das|bringt uns das & was|etwas|ueberhaupt|noch was|dann was", "was haben wir davon|was habe ich davon|was hab ich davon|wozu brauche|wozu brauchen");
+        "welche vorteile|welchen vorteil|was ist der vorteil|was sind die vorteile|wo ist der vorteil|wo liegt der vorteil|wo liegen die vorteile|der groesste vorteil|hauptvorteil", "was bringt|was bringen & mir|uns|das|es|ihr|euer", "bringt das|bringt es|bringt mir das|bringt uns das & was|etwas|ueberhaupt|noch was|dann was", "was hab ich davon|wozu brauche|wozu brauchen");
 
-    /// <summary>Whether the lead asks what it would gain (<see cref="Benefit"/>).</summary>
+    /// <summary>Whether the lead asks what it would gain (<see cref="Benefit"/>; the phrases <see cref="AboutTheBusiness"/> already lists, "was habe ich davon", are read there).</summary>
     public static bool AsksForTheBenefit(LeadText lead) => Benefit.IsMatch(lead.Words) && !AsksAboutPrice(lead);
 
     /// <summary>An overview asked for: "a short overview of what SalesFlow does", "einen kurzen Überblick, was das kann".</summary>
@@ -1695,12 +1695,13 @@ internal static partial class IntentRules
         // "what if a customer wants a refund?" asks what the product does in a customer's case, "what if the system crashes?"
         // in a case imagined; neither is a case of the lead's. Nor is a customer's opt-out ("what if a lead says remove me?"
         // opted the lead out for good).
-        if (isQuestion && (CaseOfACustomer.IsMatch(words) || ImaginedCase.IsMatch(words)))
+        var customersCase = isQuestion && CaseOfACustomer.IsMatch(words);
+        if (customersCase || (isQuestion && ImaginedCase.IsMatch(words)))
         {
             scores.Remove(Intent.Support);
         }
 
-        if (isQuestion && CaseOfACustomer.IsMatch(words))
+        if (customersCase)
         {
             scores.Remove(Intent.OptOut);
             scores.Remove(Intent.Human);
@@ -1737,7 +1738,7 @@ internal static partial class IntentRules
 
         // "I'd like to set up a call to learn more. Also, can your system send appointment reminders to customers?" still
         // wishes the call (it was answered as a question, the call ignored).
-        if (scores.ContainsKey(Intent.Meeting) && isQuestion && (AsksWhatTheProductDoes(lead) || CaseOfACustomer.IsMatch(words)) && !MeetingWish.IsMatch(words))
+        if (scores.ContainsKey(Intent.Meeting) && isQuestion && (AsksWhatTheProductDoes(lead) || customersCase) && !MeetingWish.IsMatch(words))
         {
             scores.Remove(Intent.Meeting);
         }

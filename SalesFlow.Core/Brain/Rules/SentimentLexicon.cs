@@ -308,7 +308,8 @@ internal static class SentimentLexicon
 
         // "our customers are furious when nobody answers, can this fix it?", "we hate missing leads, can it help?": the lead's
         // customers' anger or its own pain, brought to the product, is no anger at us (both were handed over).
-        if (OthersFeeling.IsMatch(lead.Words) || ((IntentRules.DescribesPain(lead) || !AddressesUs(tokens)) && AsksWhatItDoes(tokens)))
+        // The cheap token checks first: the pain rules run only for a question what the product does.
+        if (OthersFeeling.IsMatch(lead.Words) || (AsksWhatItDoes(tokens) && (!AddressesUs(tokens) || IntentRules.DescribesPain(lead))))
         {
             score = Math.Max(score, DistressScore);
         }
