@@ -356,7 +356,7 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
                     question = TextTerms.Words(question).All(GenericWords.Contains) ? text[previous..(i + 1)].Trim() : question;
                     // A list's bullet ("- Does it integrate with Fresha?") is no part of the question, nor is a part that
                     // names nothing ("ok and is there a setup fee?" counted "ok" as a second question and was sent two answers).
-                    var parts = JoinedQuestions().Split(question).SelectMany(q => JoinedRequests().Split(q)).Select(q => q.Trim().TrimStart('-', '*', '•', '–').Trim()).Where(q => q.Length > 1).ToList();
+                    var parts = JoinedQuestions().Split(question).SelectMany(q => JoinedRequests().Split(q)).SelectMany(JoinedAsks).Select(q => q.Trim().TrimStart('-', '*', '•', '–').Trim()).Where(q => q.Length > 1).ToList();
                     questions.AddRange(parts.Count > 1 ? parts.Where(q => TextTerms.Words(q).Count > 0) : parts);
                 }
 
@@ -470,8 +470,9 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
             : null;
     }
 
-    // The thing booked: up to two words after the verb that are not a preposition ("book into our calendar") or a pronoun.
-    [GeneratedRegex(@"\b(?<verb>book|schedule|reserve|reschedule|rebook|cancel)\s+(?<thing>(?:(?:a|an|the|our|their|my|your|his|her)\s+)?(?!(?:in|into|on|for|with|at|it|them|me|us|you|a|an|the)\b)\p{L}[\p{L}-]*(?:\s+(?!(?:in|into|on|for|with|at|and|or|from|via|through|automatically)\b)\p{L}[\p{L}-]*)?)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    // The thing booked: up to two words after the verb that are not a preposition ("book into our calendar"), a pronoun,
+    // a time ("can I cancel anytime?" asks about the terms; it was given the answer on cancelling a meeting) or the terms.
+    [GeneratedRegex(@"\b(?<verb>book|schedule|reserve|reschedule|rebook|cancel)\s+(?<thing>(?:(?:a|an|the|our|their|my|your|his|her)\s+)?(?!(?:in|into|on|for|with|at|it|them|me|us|you|a|an|the|anytime|any|anything|whenever|now|later|easily|online|monthly|subscription|subscriptions|contract|contracts|plan|account|licence|license)\b)\p{L}[\p{L}-]*(?:\s+(?!(?:in|into|on|for|with|at|and|or|from|via|through|automatically)\b)\p{L}[\p{L}-]*)?)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex BookedInEnglish();
 
     // Leads write nouns in lower case too ("kann es probetrainings buchen"): what stands before the verb and is no noun is left out.
@@ -544,6 +545,28 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
     /// </summary>
     [GeneratedRegex(@"(?<=\b(?:send|email|mail|tell|give|share|provide|schicken|senden|schick|mailen|geben)\b[^?\n]*?)\s+(?:and|und)\s+(?=(?:a|an|some|the|your|any|ein|eine|einen|einige|ihre|eure)\s+(?:short\s+|brief\s+|quick\s+|kurze[nrs]?\s+|grobe[nrs]?\s+)?\p{L}+)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex JoinedRequests();
+
+    /// <summary>
+    /// Two things asked of the product under one opening ("Kann Ihr System Anfragen vorqualifizieren und Probefahrten
+    /// vereinbaren?" was left to the team, "can your system pre-qualify these enquiries and book test drives?" given the
+    /// calendar answer alone): each is asked with the opening. The second must open with a doing (English) or both end in
+    /// one (German, lower case), so "can it answer WhatsApp and SMS?" and "Kann es Anfragen und Termine verwalten?" stay whole.
+    /// What stands before the opening ("Hi, quick question - can your system …") is left out of both.
+    /// </summary>
+    internal static IEnumerable<string> JoinedAsks(string question)
+    {
+        var asks = TwoAsksInEnglish().Match(question) is { Success: true } english ? english : TwoAsksInGerman().Match(question);
+        return asks.Success
+            ? [$"{asks.Groups["head"].Value}{asks.Groups["first"].Value}?", $"{asks.Groups["head"].Value}{asks.Groups["second"].Value}?"]
+            : [question];
+    }
+
+    [GeneratedRegex(@"(?:^|[-–:,;]\s+)(?<head>\s*(?:(?:and|so|ok|okay|also)[,]?\s+)?(?:can|could|will|would|does|do)\s+(?:it|you|they|salesflow|(?:your|the|this)\s+\p{L}+)\s+(?:also\s+|even\s+)?)(?<first>\p{L}[^?\n]*?)\s+and\s+(?:also\s+|then\s+)?(?<second>(?:book|schedule|send|answer|reply|respond|qualify|pre-qualify|prequalify|follow|sync|update|track|remind|handle|collect|take|capture|score|route|forward|notify|alert|create|log|add|manage|filter|screen|translate|escalate|hand|pass|write|call|set|offer|confirm|cancel|reschedule|check|show|tell|ask|sort|tag|push|integrate|connect)\b[^?\n]*?)\s*\??\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex TwoAsksInEnglish();
+
+    // Case matters here (a German verb is written small, a noun large), so only the opening ignores it.
+    [GeneratedRegex(@"(?:^|[-–:,;]\s+)(?<head>\s*(?i:(?:und|also|ok)[,]?\s+)?(?i:kann|können|koennen|könnte|könnten|würde|wird)\s+(?i:(?:euer|eure|ihr|das|der|die|dein|deine)\s+\p{L}+|es|das|sie|ihr|man|salesflow)\s+(?i:(?:auch|dann|damit)\s+)?)(?<first>\p{L}[^?\n]*?\s\p{Ll}\p{L}*(?:en|ern|eln))\s+und\s+(?i:(?:auch|dann)\s+)?(?<second>\p{L}[^?\n]*?\p{Ll}\p{L}*(?:en|ern|eln))\s*\??\s*$", RegexOptions.CultureInvariant)]
+    private static partial Regex TwoAsksInGerman();
 
     /// <summary>"and"/"und"/"oder"/"or" (or a comma) followed by a question word: where a second question begins.</summary>
     [GeneratedRegex(@"(?:,\s*|\s+)(?:and|or|und|oder)\s+(?=(?:what|how|where|when|which|who|why|is|are|do|does|can|could|will|would|was|wie|wo|wann|welche[rsnm]?|wer|warum|ist|sind|gibt|kann|können|muss|brauche[n]?|geht|funktioniert|klappt|habt|hat|könnt|bietet|unterstützt)\b)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]

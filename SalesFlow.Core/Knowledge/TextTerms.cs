@@ -10,7 +10,7 @@ public static class TextTerms
     /// Which way of making terms an index holds: raised whenever <see cref="Words"/> makes a word's term differently (a
     /// stop word, a spelling fold, a stemming rule), so an index that stores terms makes them again from its passages.
     /// </summary>
-    public const int Version = 6;
+    public const int Version = 7;
 
     // English and German function words, and the words a lead wraps a question in ("could I ask you a few questions?",
     // "kurze Frage") or hedge it with ("aha und was kostet das ungefähr" missed the price answer): they match everything
@@ -24,7 +24,8 @@ public static class TextTerms
     // "per month") is a preposition in both languages; "ups" is
     // "up" ("does it do follow ups?" found the opening-hours answer's "follow-ups" above the follow-up answer's "follow up");
     // "welche" is "which" ("Welche Kosten kommen monatlich auf uns zu?" missed the price answer); "look" frames a question
-    // ("What would pricing look like for 4 sites?" fell under the threshold). "quick" wraps a question only before one
+    // ("What would pricing look like for 4 sites?" fell under the threshold); "pre" is the prefix a hyphen splits off
+    // ("pre-qualify"). "quick" wraps a question only before one
     // ("quick question", "quick q"): see <see cref="WrapsAQuestion"/>.
     private static readonly HashSet<string> StopWords = new(
         """
@@ -47,7 +48,7 @@ public static class TextTerms
         ihrem ihrer seine seinen seinem seiner mir mich dir dich ihm ihn kannst könntest sag sagen
         whats hows wheres whens whys whos thats theres heres im ive youre youve theyre lets
         cant cannot dont doesnt didnt isnt arent wont wasnt werent aint either neither per ups welche welcher welches welchen welchem
-        use uses using used nutzt nutze verwenden verwendet thing things stuff ding dinger look looks
+        use uses using used nutzt nutze verwenden verwendet thing things stuff ding dinger look looks pre
         """.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Select(Fold),
         StringComparer.Ordinal); // folded as the text is: "für" and "können" were never matched against "fur" and "konnen".
 
@@ -127,10 +128,21 @@ public static class TextTerms
         ["insta"] = "instagram", ["ig"] = "instagram", ["fb"] = "facebook", ["email"] = "mail", ["emails"] = "mail", ["mails"] = "mail",
         ["msg"] = "message", ["msgs"] = "messages", ["followup"] = "follow", ["followups"] = "follow", ["appt"] = "appointment", ["appts"] = "appointments", ["whatsap"] = "whatsapp",
         ["diary"] = "calendar", ["diaries"] = "calendar",
+        // A lead's enquiry is a lead ("Can your system pre-qualify these enquiries?" missed the answer on qualifying leads).
+        ["enquiry"] = "lead", ["enquiries"] = "leads", ["inquiry"] = "lead", ["inquiries"] = "leads",
     };
 
     /// <summary>Strips the commonest English inflections so "prices"/"price" and "shipping"/"ship" meet.</summary>
-    internal static string Stem(string word) => WithoutSilentE(Inflected(word));
+    internal static string Stem(string word) => WithoutSilentE(Inflected(WithoutPriorPrefix(word)));
+
+    /// <summary>
+    /// German "vor-" before a verb in "-ieren": what is done beforehand is what is done ("Kann Ihr System diese Anfragen
+    /// vorqualifizieren?" missed the scoring answer's "qualifizieren"; likewise "vorsortieren", "vorformuliert").
+    /// </summary>
+    private static string WithoutPriorPrefix(string word) =>
+        word.Length >= 11 && word.StartsWith("vor", StringComparison.Ordinal) && (word.EndsWith("ieren", StringComparison.Ordinal) || word.EndsWith("iert", StringComparison.Ordinal))
+            ? word[3..]
+            : word;
 
     /// <summary>
     /// A final "e" after a consonant goes, so a stem whose ending took it meets the word that kept it: "avoid giving legal
@@ -172,6 +184,12 @@ public static class TextTerms
         if (word.EndsWith("es", StringComparison.Ordinal) && word.Length > 4 && word[^3] is 's' or 'x' or 'z' or 'h')
         {
             return word[..^2];
+        }
+
+        // German verbs in "-ieren": "integriert"/"integrieren", "qualifiziert"/"qualifizieren" (both "…ier").
+        if (word.EndsWith("iert", StringComparison.Ordinal) && word.Length > 6)
+        {
+            return word[..^1];
         }
 
         // German third persons: "arbeitet"/"arbeiten" (with its "en" gone), "beantwortet"/"beantworten".

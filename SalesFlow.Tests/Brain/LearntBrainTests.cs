@@ -88,7 +88,8 @@ public sealed class LearntBrainTests
 
     /// <summary>
     /// "Also can it tell the difference between a real lead and spam?" opted the lead out for good (the rules' bare "spam"),
-    /// and "If a lead texts us at 2am, does your system reply right away?" was offered demo slots.
+    /// and "If a lead texts us at 2am, does your system reply right away?" was offered demo slots, and so was "What happens
+    /// with emergencies like a burst pipe at 2am?" (told 2am was not free).
     /// </summary>
     [Theory]
     [InlineData("Hey - quick question. If a lead texts us at 2am, does your system reply right away or wait until morning? Also can it tell the difference between a real lead and spam?")]
@@ -96,6 +97,7 @@ public sealed class LearntBrainTests
     [InlineData("does it stop spam enquiries?")]
     [InlineData("Kann es Spam erkennen?")]
     [InlineData("Was passiert, wenn ein Kunde um 23 Uhr schreibt?")]
+    [InlineData("Hi, we're a plumbing company. What happens with emergencies like a burst pipe at 2am?")]
     public void AQuestionAboutSpamOrALeadsHourIsAQuestion(string text)
     {
         var reading = TestBrain.Reader.Read(text);
@@ -479,7 +481,7 @@ public sealed class LearntBrainTests
     public void AWhatIfQuestionIsAQuestion(string text) =>
         Assert.Equal(Intent.Question, TestBrain.Reader.Read(text).Intent);
 
-    /// <summary>"we're a salon with 4 stylists, clients book via insta and whatsapp" was offered demo slots; so was an estate agent's "Die meisten wollen einen Besichtigungstermin", and a bridal boutique whose brides "message us … to book fittings".</summary>
+    /// <summary>"we're a salon with 4 stylists, clients book via insta and whatsapp" was offered demo slots; so was an estate agent's "Die meisten wollen einen Besichtigungstermin", a bridal boutique whose brides "message us … to book fittings", a roofer "slow to call back" (its own calls to its leads), and a practice that has "nur ein Telefon".</summary>
     [Theory]
     [InlineData("we're a salon with 4 stylists, clients book via insta and whatsapp")]
     [InlineData("Wir sind eine Zahnarztpraxis, die Patienten buchen per Telefon")]
@@ -489,6 +491,10 @@ public sealed class LearntBrainTests
     [InlineData("Hello! I own a small bridal boutique in Manchester. Brides message us on Instagram and WhatsApp to book fittings. Would your tool help?")]
     [InlineData("Die Schüler schreiben uns meistens über WhatsApp, um Fahrstunden zu buchen")]
     [InlineData("Hallo, wir sind ein kleines Hotel. Können Gäste darüber Zimmer anfragen?")]
+    [InlineData("Hello! We're a roofing company in Ohio, about 12 crews. Most leads come from our website form and Facebook ads. We lose a lot because we're slow to call back.")]
+    [InlineData("yeah mostly we call them back when we can, sometimes next day")]
+    [InlineData("Nein, wir haben nur ein Telefon und eine Website.")]
+    [InlineData("Nein, nur Telefon")]
     public void TheLeadsCustomersBookingIsNoMeetingWish(string text) =>
         Assert.NotEqual(Intent.Meeting, TestBrain.Reader.Read(text).Intent);
 
@@ -496,6 +502,9 @@ public sealed class LearntBrainTests
     [InlineData("Can we book a demo? Our clients book via WhatsApp")]
     [InlineData("I'd like to book a call, our customers book online")]
     [InlineData("Can we set up a demo? People text us to book tables")]
+    [InlineData("we're slow to call back on leads, could you call me tomorrow?")]
+    [InlineData("I'd appreciate a call back this week")]
+    [InlineData("we only have a phone, can we do a call on Friday?")]
     public void AskingToBookBesideCustomersBookingIsStillAMeetingWish(string text) =>
         Assert.Equal(Intent.Meeting, TestBrain.Reader.Read(text).Intent);
 
@@ -505,7 +514,16 @@ public sealed class LearntBrainTests
     [InlineData("Klingt gut, aber wir müssen das erst intern besprechen")]
     [InlineData("ok, let me run it by my boss")]
     [InlineData("Ich muss das noch mit meinem Chef abstimmen")]
+    [InlineData("Ok, ich bespreche das mit meinem Geschäftsführer und melde mich.")]
     public void ALeadPuttingTheDecisionOffIsStalling(string text) =>
+        Assert.Equal(Intent.Objection, TestBrain.Reader.Read(text).Intent);
+
+    /// <summary>"hmm thats a bit much for a 3 chair practice" after the price was read as small talk (0.66) and thanked for.</summary>
+    [Theory]
+    [InlineData("hmm thats a bit much for a 3 chair practice")]
+    [InlineData("thats a bit much for us")]
+    [InlineData("puh, bisschen viel für uns")]
+    public void PushbackOnThePriceIsAnObjection(string text) =>
         Assert.Equal(Intent.Objection, TestBrain.Reader.Read(text).Intent);
 
     [Theory]

@@ -1294,6 +1294,8 @@ public sealed class RulesReplyGeneratorTests
     /// </summary>
     [Theory]
     [InlineData("Puh, das ist schon ne Menge Holz", "de", "Price")]
+    [InlineData("thats a bit much for us", "en", "Price")]
+    [InlineData("puh, bisschen viel für uns", "de", "Price")]
     [InlineData("Aktuell haben wir keine Zeit dafür", "de", "Timing")]
     [InlineData("we're slammed currently", "en", "Timing")]
     [InlineData("we're not ready till Q2 probably", "en", "Timing")]

@@ -470,6 +470,18 @@ public sealed class TurnKnowledgeTests
     public void TheQuestionBeforeWhatNarrowsItIsAlsoSearchedAlone(string question, string? main) =>
         Assert.Equal(main, TurnKnowledge.BeforeQualifier(question));
 
+    /// <summary>"Kann Ihr System Anfragen vorqualifizieren und Probefahrten vereinbaren?" was left to the team.</summary>
+    [Theory]
+    [InlineData("Kann Ihr System diese Anfragen vorqualifizieren und Probefahrten vereinbaren?", "Kann Ihr System diese Anfragen vorqualifizieren?", "Kann Ihr System Probefahrten vereinbaren?")]
+    [InlineData("Can your system pre-qualify these enquiries and book test drives?", "Can your system pre-qualify these enquiries?", "Can your system book test drives?")]
+    [InlineData("can it qualify leads and then send them to hubspot", "can it qualify leads?", "can it send them to hubspot?")]
+    [InlineData("Hi, quick question - can your system qualify enquiries and book site visits?", "can your system qualify enquiries?", "can your system book site visits?")]
+    [InlineData("can it answer WhatsApp and SMS?", "can it answer WhatsApp and SMS?")]
+    [InlineData("Kann es Anfragen und Termine verwalten?", "Kann es Anfragen und Termine verwalten?")]
+    [InlineData("Können Sie mir Preise und Infos schicken?", "Können Sie mir Preise und Infos schicken?")]
+    public void TwoThingsAskedUnderOneOpeningAreAskedApart(string question, params string[] expected) =>
+        Assert.Equal(expected, TurnKnowledge.JoinedAsks(question));
+
     /// <summary>"Kann euer Ding auch Probetrainings buchen?" left the calendar answer under the threshold: trials are in no passage.</summary>
     [Theory]
     [InlineData("Kann euer Ding auch Probetrainings buchen?", "Kann euer Ding auch Termine buchen?")]
@@ -480,6 +492,8 @@ public sealed class TurnKnowledgeTests
     [InlineData("what if a bride wants to reschedule her fitting?", "what if a bride wants to reschedule appointments?")]
     [InlineData("Und wenn ein Patient seine Behandlung absagen will?", "Und wenn ein Patient seine Termine absagen will?")]
     [InlineData("can I book a demo?", null)]
+    [InlineData("can I cancel anytime?", null)]
+    [InlineData("can we cancel the subscription monthly?", null)]
     [InlineData("can it book appointments?", null)]
     [InlineData("can it book into our calendar?", null)]
     [InlineData("Kann es auch direkt buchen?", null)]

@@ -134,6 +134,10 @@ public sealed class DemoKnowledgeOverHttpTests : IAsyncLifetime
     [InlineData("+4915112345716", "Wie bald können wir loslegen?", "Mit einem Befehl (azd up)")]
     [InlineData("+4915112345710", "Wie sicher ist das System? Wir haben sensible Kundendaten.", "in Ihrem eigenen Azure-Abonnement")]
     [InlineData("+4915112345675", "Hey! Wir sind ein Yogastudio in Köln. Kannst du mir sagen wie das bei euch funktioniert?", "SalesFlow beantwortet Ihre Anfragen")]
+    [InlineData("+447400123807", "can it tell when something is urgent?", "It reads urgency")]
+    [InlineData("+4915112345930", "kann der bot auch erkennen, wenn es dringend ist?", "Es liest Dringlichkeit")]
+    [InlineData("+447400123808", "Hi, we're a car dealership. Can your system pre-qualify these enquiries?", "Each lead gets a HOT, WARM or COLD temperature")]
+    [InlineData("+447400123809", "can I cancel anytime?", "There is no contract and no minimum term")]
     public async Task AProductQuestionIsAnsweredFromTheDemoKnowledgeInTheLeadsLanguage(string from, string question, string answer)
     {
         var reply = await _app.Http.PostJsonAsync("/api/conversations", new { channel = "whatsapp", from, name = "Probe", message = question });

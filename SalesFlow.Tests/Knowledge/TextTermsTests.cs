@@ -53,6 +53,7 @@ public sealed class TextTermsTests
     [InlineData("WhatsApp, SMS und E-Mail", "whatsapp", "sms", "e", "mail")]
     [InlineData("how does it know our prices tho", "price")]
     [InlineData("can it see our instructors diaries?", "see", "instructor", "calendar")]
+    [InlineData("Can your system pre-qualify these enquiries?", "system", "qualify", "lead")]
     public void Chat_spellings_meet_the_words_the_knowledge_uses(string text, params string[] expected) =>
         Assert.Equal(TextTerms.Words(string.Join(' ', expected)), TextTerms.Words(text));
 
@@ -72,6 +73,10 @@ public sealed class TextTermsTests
     [InlineData("Buchungen", "Buchung")]
     [InlineData("arbeitet", "arbeiten")]
     [InlineData("beantwortet", "beantworten")]
+    [InlineData("integriert", "integrieren")]
+    [InlineData("qualifiziert", "qualifizieren")]
+    [InlineData("vorqualifizieren", "qualifizieren")]
+    [InlineData("vorsortiert", "sortieren")]
     public void A_word_and_its_inflection_that_drops_a_final_e_meet(string inflected, string word) =>
         Assert.Equal(TextTerms.Words(word), TextTerms.Words(inflected));
 

@@ -96,7 +96,7 @@ public sealed class MessageReader(IUtteranceClassifier model)
         }
 
         // "clients book via insta and whatsapp": how the lead's business works, not a meeting with us.
-        if ((rules.Intent == Intent.Meeting || learnt.Intent == Intent.Meeting) && IntentRules.DescribesCustomersBooking(lead))
+        if ((rules.Intent == Intent.Meeting || learnt.Intent == Intent.Meeting) && IntentRules.DescribesItsWorkWithCustomers(lead))
         {
             return (Intent.Interest, Math.Max(rules.Confidence, ClearCue));
         }
@@ -142,6 +142,14 @@ public sealed class MessageReader(IUtteranceClassifier model)
         if ((rules.Intent == Intent.Objection || learnt.Intent == Intent.Objection) && IntentRules.IsPleasantlySurprised(lead))
         {
             return (Intent.Interest, Math.Max(rules.Confidence, ClearCue));
+        }
+
+        // "hmm thats a bit much for a 3 chair practice" after the price was read as small talk (the model at 0.66) and thanked
+        // for: pushback on the price the rules read stays an objection under a milder reading of the model.
+        if (rules.Intent == Intent.Objection && learnt.Intent is Intent.Other or Intent.Greeting or Intent.Interest
+            && RulesReplyGenerator.ClassifyObjection(text) == ReplyTemplates.ObjectionKind.Price)
+        {
+            return (Intent.Objection, rules.Confidence);
         }
 
         // "Wie viel Aufwand ist die Einrichtung für uns?" was read as a price question (0.98): it asks the effort.
@@ -216,7 +224,7 @@ public sealed class MessageReader(IUtteranceClassifier model)
         // nothing ("Wir sind eine Sprachschule in München und suchen was für unsere Anfragen") no question, and raising nothing
         // ("wir sind ein kleines Fitnessstudio in München, ca 300 Mitglieder", 0.88) no objection.
         var keepRules = learnt.IntentProbability < thresholds.Intent || learnt.Intent == Intent.OptOut
-            || (learnt.Intent == Intent.Meeting && rules.Intent != Intent.Meeting && (IntentRules.RefersToAPastMeeting(lead) || IntentRules.AsksWhatTheProductDoes(lead)))
+            || (learnt.Intent == Intent.Meeting && rules.Intent != Intent.Meeting && (IntentRules.RefersToAPastMeeting(lead) || IntentRules.AsksWhatTheProductDoes(lead) || IntentRules.AsksWhatHappensThen(lead)))
             // "ok what if a customer wants to change their booking?" asks what the product does then (the model: a support case).
             || (learnt.Intent is Intent.Support or Intent.Meeting && rules.Intent == Intent.Question && IntentRules.AsksAboutACustomersCase(lead))
             || (learnt.Intent == Intent.Human && !ModelMayHandOver(learnt, lead))
@@ -243,11 +251,12 @@ public sealed class MessageReader(IUtteranceClassifier model)
     /// <summary>
     /// A lead putting the decision off (<see cref="IntentRules.DefersDecision"/>) stalls, however warmly: a stall is met
     /// as an objection ("take the time you need; what would help you decide?"). A price, meeting or purchase reading of
-    /// either half still counts ("can we book a call with my team?").
+    /// either half still counts ("can we book a call with my team?"); the model's support case does not ("Ok, ich bespreche
+    /// das mit meinem Geschäftsführer und melde mich.", 0.73), a fault the rules read does.
     /// </summary>
     private static bool PutsTheDecisionOff(MessageAnalysis rules, LearntReading learnt, LeadText lead) =>
         (rules.Intent is Intent.Other or Intent.Greeting or Intent.Interest or Intent.Question or Intent.Objection)
-        && (learnt.Intent is Intent.Other or Intent.Greeting or Intent.Interest or Intent.Question or Intent.Objection)
+        && (learnt.Intent is Intent.Other or Intent.Greeting or Intent.Interest or Intent.Question or Intent.Objection or Intent.Support)
         && IntentRules.DefersDecision(lead);
 
     /// <summary>

@@ -658,10 +658,10 @@ internal static partial class IntentRules
     }
 
     /// <summary>
-    /// The lead's own customers booking ("we're a salon with 4 stylists, clients book via insta and whatsapp"): how its
-    /// business works, not a wish for a meeting with us (it was offered demo slots).
+    /// How the lead's business works with its customers — they book ("we're a salon with 4 stylists, clients book via insta
+    /// and whatsapp"), call, or are called back; the phone it has: not a wish for a meeting with us (each was offered slots).
     /// </summary>
-    private static readonly PhraseRuleSet CustomersBooking = new(
+    private static readonly PhraseRuleSet WorkWithCustomers = new(
         // "inbound demo requests come via email and we're slow to respond" (the lead's own prospects asking it for demos)
         // was offered demo slots.
         "demo requests|demo request|meeting requests|booking requests|appointment requests|call requests|terminanfragen|demoanfragen|buchungsanfragen"
@@ -686,6 +686,15 @@ internal static partial class IntentRules
             + " & !can we|can i|could we|could i|id like|i would like|we would like|want to|lets|koennen wir|kann ich|moechte|moechten|wuerde gern|wuerden gern|demo|call with you|call me|ruf mich|rufen sie mich",
         // "Die meisten Kunden rufen bei uns an, WhatsApp kommt aber immer mehr" was a support case handed to a colleague.
         CustomersCallingPhrase,
+        // The lead calling its own leads: "We lose a lot because we're slow to call back." and "yeah mostly we call them back
+        // when we can" were offered call slots.
+        "we call|we ring|we phone|i call|we try to call|we usually call|we always call|we then call|we have to call|we need to call|slow to call|late to call|forget to call|call them|calling them|ring them|phone them|call our leads|call leads|calling leads|call our customers|call customers|calling customers"
+            + LeadsOwnCallsNotAWish,
+        "we|were|i|im|slow|late|forget|forgot|never & call back|calling back|ring back" + LeadsOwnCallsNotAWish,
+        // "Nein, wir haben nur ein Telefon und eine Website." (what it has, asked how leads reach it) was offered demo slots.
+        "wir haben|ich habe|haben wir|habe ich|we have|we only have|we just have|weve got|we got|ive got & ein telefon|nur ein telefon|das telefon|ein festnetz|a phone|one phone|the phone|a landline|a phone number|eine telefonnummer"
+            + LeadsOwnCallsNotAWish,
+        "nur telefon|nur per telefon|nur das telefon|nur ueber telefon|only phone|only by phone|just phone|just the phone|only the phone|phone only|by phone only" + LeadsOwnCallsNotAWish,
         // "Leute schreiben mir ständig auf Insta und WhatsApp wegen Terminen" was offered demo slots, "Interessenten fragen per
         // WhatsApp nach Exposés und Besichtigungsterminen" likewise.
         "clients|customers|patients|guests|people|kunden|kundinnen|mandanten|klienten|patienten|gaeste|leute|interessenten|mieter|kaeufer|schueler|mitglieder|students|members|buyers|tenants|leads|prospects"
@@ -729,6 +738,10 @@ internal static partial class IntentRules
             + " & !ich habe|ich haette|wir haben|wir haetten|habe ich|haette ich|haetten wir|meine frage|eine frage|kurze frage");
 
     /// <summary>The lead's customers reaching it by phone: "Die meisten Kunden rufen bei uns an", "most customers just call us".</summary>
+    /// <summary>What makes a call the lead names one it wants with us after all.</summary>
+    private const string LeadsOwnCallsNotAWish =
+        " & !can we|can i|could we|could i|id like|i would like|we would like|would love|want to talk|lets|call me|give me a call|call with you|with you|demo|can you|could you|please call|pls call|a call back|a callback|appreciate|phone call";
+
     private const string CustomersCallingPhrase =
         "clients|customers|patients|guests|people|callers|kunden|kundinnen|mandanten|klienten|patienten|leute|anrufer & call us|calling us|phone us|ring us|call in|mostly call|usually call|just call|prefer to call|rufen uns an|rufen bei uns an|rufen meistens an|rufen meist an|rufen eher an|rufen lieber an|rufen halt an|telefonieren lieber"
         + " & !can we|can i|could we|could i|id like|i would like|we would like|want to|lets|koennen wir|kann ich|moechte|moechten|wuerde gern|wuerden gern|demo|call with you|call me|ruf mich|rufen sie mich";
@@ -821,8 +834,8 @@ internal static partial class IntentRules
          "welches", "welchen", "wer", "warum", "wieso", "weshalb", "und", "wenn", "lange"],
         StringComparer.Ordinal);
 
-    /// <summary>Whether the lead describes its own customers booking (<see cref="CustomersBooking"/>).</summary>
-    public static bool DescribesCustomersBooking(LeadText lead) => CustomersBooking.IsMatch(lead.Words);
+    /// <summary>Whether the lead describes how its business works with its customers (<see cref="WorkWithCustomers"/>).</summary>
+    public static bool DescribesItsWorkWithCustomers(LeadText lead) => WorkWithCustomers.IsMatch(lead.Words);
 
     private static readonly PhraseRuleSet CallMe = new(
         "call me|ring me|give me a call|give me a ring|phone me|callback|call back|ruf* mich|rufen sie mich|rufst du mich|zurueckruf*|rueckruf|mich anrufen|mich mal anrufen"
@@ -1711,7 +1724,7 @@ internal static partial class IntentRules
         {
             // "How about Friday?" proposes a slot; "What happens if a lead replies at 3am?" does not.
             var openQuestion = words[0] is "what" or "whats" or "why" or "where" or "who" or "was" or "warum" or "wo" or "wer"
-                || (words[0] is "how" or "wie" && !Availability.IsMatch(words)) || SomeonesCase.IsMatch(words);
+                || (words[0] is "how" or "wie" && !Availability.IsMatch(words)) || SomeonesCase.IsMatch(words) || WhatHappensThen.IsMatch(words);
             var proposal = Availability.IsMatch(words) || (isQuestion && !openQuestion);
             Add(Intent.Meeting, proposal ? 5.8 : 1.6);
         }
@@ -1844,6 +1857,15 @@ internal static partial class IntentRules
     /// </summary>
     private static readonly PhraseRuleSet SomeonesCase = new(
         "if|when|whenever|wenn|falls|sobald & a lead|a customer|a client|someone|somebody|a patient|a guest|people|customers|clients|leads|they|jemand|ein kunde|eine kundin|ein interessent|kunden|ein gast|gaeste|ein patient|leute");
+
+    /// <summary>
+    /// What the product does then, asked anywhere in the message: "Hi, we're a plumbing company. What happens with emergencies
+    /// like a burst pipe at 2am?" was told 2am was not free and offered demo slots.
+    /// </summary>
+    private static readonly PhraseRuleSet WhatHappensThen = new("what happens|what would happen|what do you do with|what does it do with|was passiert|was geschieht|was macht ihr mit|was macht es mit");
+
+    /// <summary>Whether the lead asks what happens in a case (<see cref="WhatHappensThen"/>), not for a time.</summary>
+    public static bool AsksWhatHappensThen(LeadText lead) => lead.QuestionMarks > 0 && WhatHappensThen.IsMatch(lead.Words);
 
     /// <summary>"3pm", "10am", "at 5", "um 14".</summary>
     private static bool HasClockTime(List<string> words)

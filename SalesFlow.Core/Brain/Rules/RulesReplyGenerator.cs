@@ -647,7 +647,8 @@ public sealed class RulesReplyGenerator : IReplyGenerator
         }
 
         if (Any("expensive", "price", "cost", "budget", "afford", "cheaper", "money", "too much", "overpriced", "pricey", "out of our range", "steep",
-                "teuer", "preis", "kosten", "günstiger", "leisten", "geld", "zu viel", "zu hoch", "überteuert", "menge holz", "viel holz", "kohle", "happig"))
+                "a bit much", "bit much for", "a lot for", "teuer", "preis", "kosten", "günstiger", "leisten", "geld", "zu viel", "zu hoch", "überteuert", "menge holz", "viel holz",
+                "kohle", "happig", "bisschen viel", "etwas viel", "ziemlich viel", "recht viel", "schön viel", "viel für"))
         {
             return ObjectionKind.Price;
         }
