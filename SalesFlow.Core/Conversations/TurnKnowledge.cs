@@ -89,6 +89,14 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
                     passages = [.. passages, .. (await knowledge.RetrieveAsync(clientId, variant, Passages, ct)).Passages];
                 }
 
+                // Only to rank what the searches above found: with fewer words, a passage sharing one of them passed the
+                // threshold ("can your system send appointment reminders?" found the answer on moving a meeting).
+                if (AsTheProduct(query) is { } plain)
+                {
+                    var foundWhole = passages.Select(p => p.SourceId).ToHashSet(StringComparer.Ordinal);
+                    passages = [.. passages, .. (await knowledge.RetrieveAsync(clientId, plain, Passages, ct)).Passages.Where(p => foundWhole.Contains(p.SourceId))];
+                }
+
                 // "does it work with Reapit?" was answered with the industries FAQ ("works", "with"): a product the question
                 // asks to be connected is searched by its name when nothing found in the reply's language names it ("does it
                 // work with hubspot?" found the CRM answer under the threshold, "Funktioniert das mit Pipedrive?" only its
@@ -482,6 +490,20 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
     /// <summary>What a lead books with us, or already names as appointments: asked as it is.</summary>
     [GeneratedRegex(@"\b(?:demo|demos|call|calls|meeting|meetings|appointments?|termin|termine|gespräch|gespraech|anruf|rückruf|slot|slots|time|times|zeit|zeiten|ihn|sie|es|das|die|der|den)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex MeetingWords();
+
+    /// <summary>
+    /// The question with the product named as "it": "Can I stop the bot from replying on weekends?" found the languages
+    /// answer ("Can your bot speak Polish?") above the opening-hours answer, which "Can I stop it from replying on weekends?"
+    /// finds. Searched beside the whole question; null when it names the product no such way or nothing would be left.
+    /// </summary>
+    internal static string? AsTheProduct(string question)
+    {
+        var plain = TheProduct().Replace(question, "it");
+        return plain == question || TextTerms.Words(plain).Count == 0 ? null : plain;
+    }
+
+    [GeneratedRegex(@"\b(?:the|your|this|ur|der|den|dem|das|euer|eurem|euren|ihr|ihrem|ihren|dein|deinem|deinen|dieser|diesen|diesem|dieses)\s+(?:bot|chatbot|system|tool|software|assistant|assistent|assistenten|app|programm|platform|plattform)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex TheProduct();
 
     /// <summary>
     /// The question after an announcement ending in a colon ("Two questions before we go further: does your assistant work

@@ -167,8 +167,19 @@ public sealed class LearntBrainTests
     [InlineData("the app crashed and I lost all my leads", Intent.Support)]
     [InlineData("please remove me from your list", Intent.OptOut)]
     [InlineData("bitte nicht mehr kontaktieren", Intent.OptOut)]
+    [InlineData("please delete my data", Intent.OptOut)]
+    [InlineData("human please", Intent.Human)]
+    [InlineData("get me a human now", Intent.Human)]
     public void TheLeadAskingForItselfStillOptsOutOrGetsAPerson(string text, Intent expected) =>
         Assert.Equal(expected, TestBrain.Reader.Read(text).Intent);
+
+    /// <summary>"Can I delete all my data if I leave?" opted the lead out for good: a deletion asked about as one for later.</summary>
+    [Theory]
+    [InlineData("Can I delete all my data if I leave?")]
+    [InlineData("Kann ich meine Daten jederzeit löschen lassen?")]
+    [InlineData("can we remove our data at any time?")]
+    public void ADeletionAskedAboutForLaterIsNoOptOut(string text) =>
+        Assert.Equal(Intent.Question, TestBrain.Reader.Read(text).Intent);
 
     /// <summary>"what if a lead says remove me?" opted the lead out for good: the lead's customer's words, quoted.</summary>
     [Fact]
@@ -235,6 +246,8 @@ public sealed class LearntBrainTests
     [InlineData("half of them are tyre kickers tbh")]
     [InlineData("I'm not happy with how slow we reply to leads, can this help?")]
     [InlineData("we're too slow to reply to enquiries")]
+    [InlineData("we had a human answering before but she quit")]
+    [InlineData("our receptionist quit last month and now nobody answers")]
     public void ALeadDescribingAPainInItsOwnWorkStatesANeed(string text) =>
         Assert.Equal(Intent.Interest, TestBrain.Reader.Read(text).Intent);
 

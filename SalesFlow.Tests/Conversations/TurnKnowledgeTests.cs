@@ -80,7 +80,7 @@ public sealed class TurnKnowledgeTests
         var gdpr = new Passage("gdpr-en", "kb", SourceKind.Faq, "GDPR", "Q: Is it GDPR compliant? A: It runs in your own Azure subscription.", 0.7);
         var gdprNotes = new Passage("gdpr-notes", "kb", SourceKind.Faq, "GDPR", "Q: Where is data stored? A: In the region you choose.", 0.6);
         var calendar = new Passage("calendar-en", "kb", SourceKind.Faq, "Calendar", "Q: Can it book meetings? A: It books free slots from your calendar.", 0.4);
-        var retriever = new Mock<IKnowledgeRetriever>();
+        var retriever = FindingNothing();
         retriever.Setup(r => r.RetrieveAsync("acme", "Is your tool GDPR compliant", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([gdpr, gdprNotes]));
         retriever.Setup(r => r.RetrieveAsync("acme", "can it book appointments into our system?", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([calendar]));
 
@@ -94,7 +94,7 @@ public sealed class TurnKnowledgeTests
     public async Task EachQuestionIsSearchedAndTheBestPassagesOfAllAreKept()
     {
         var gdpr = new Passage("gdpr-de", "kb", SourceKind.Faq, "DSGVO", "Q: Ist es DSGVO-konform? A: Es läuft in Ihrem eigenen Azure-Abonnement.", 0.5);
-        var retriever = new Mock<IKnowledgeRetriever>();
+        var retriever = FindingNothing();
         retriever.Setup(r => r.RetrieveAsync("acme", "Ist das System DSGVO-konform", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([gdpr, German]));
         retriever.Setup(r => r.RetrieveAsync("acme", "wo werden die Daten gespeichert?", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([gdpr with { Score = 0.4 }]));
 
@@ -469,6 +469,15 @@ public sealed class TurnKnowledgeTests
     [InlineData(", especially for patient data?", null)]
     public void TheQuestionBeforeWhatNarrowsItIsAlsoSearchedAlone(string question, string? main) =>
         Assert.Equal(main, TurnKnowledge.BeforeQualifier(question));
+
+    /// <summary>"Can I stop the bot from replying on weekends?" found the languages answer ("Can your bot speak Polish?").</summary>
+    [Theory]
+    [InlineData("Can I stop the bot from replying on weekends?", "Can I stop it from replying on weekends?")]
+    [InlineData("Kann ich den Bot am Wochenende abschalten?", "Kann ich it am Wochenende abschalten?")]
+    [InlineData("Was kann euer Bot?", null)]
+    [InlineData("Do customers know they're talking to a bot?", null)]
+    public void TheProductNamedAsABotIsAlsoSearchedAsIt(string question, string? plain) =>
+        Assert.Equal(plain, TurnKnowledge.AsTheProduct(question));
 
     /// <summary>"Kann Ihr System Anfragen vorqualifizieren und Probefahrten vereinbaren?" was left to the team.</summary>
     [Theory]

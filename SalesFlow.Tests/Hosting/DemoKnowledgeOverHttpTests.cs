@@ -138,6 +138,7 @@ public sealed class DemoKnowledgeOverHttpTests : IAsyncLifetime
     [InlineData("+4915112345930", "kann der bot auch erkennen, wenn es dringend ist?", "Es liest Dringlichkeit")]
     [InlineData("+447400123808", "Hi, we're a car dealership. Can your system pre-qualify these enquiries?", "Each lead gets a HOT, WARM or COLD temperature")]
     [InlineData("+447400123809", "can I cancel anytime?", "There is no contract and no minimum term")]
+    [InlineData("+447400123853", "Can I stop the bot from replying on weekends?", "day and night, weekends included")]
     public async Task AProductQuestionIsAnsweredFromTheDemoKnowledgeInTheLeadsLanguage(string from, string question, string answer)
     {
         var reply = await _app.Http.PostJsonAsync("/api/conversations", new { channel = "whatsapp", from, name = "Probe", message = question });

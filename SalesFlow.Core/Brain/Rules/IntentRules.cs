@@ -237,6 +237,8 @@ internal static partial class IntentRules
         "miss a ton|miss tons|miss loads|miss so many|miss heaps|missing a ton|missing tons|missing loads|missing so many",
         "we miss|we are missing|were missing|we keep missing|we missed & calls|texts|messages|bookings|jobs|customers|clients",
         "forget* to follow|forgot to follow|nobody follows up|no one follows up|never follow up",
+        // "we had a human answering before but she quit" was a support case handed to a colleague.
+        "she quit|he quit|they quit|she left|he left|quit on us|left us|resigned|ist weg|hat gekuendigt|haben gekuendigt|aufgehoert & before|receptionist|assistant|human|person|someone|somebody|answering|answered|frontdesk|front desk|empfang|rezeption|sekretaerin|assistentin|mitarbeiterin|mitarbeiter",
         "forget to reply|forget to respond|forget to answer|forgot to reply|forgot to respond|forgot to answer",
         // "we lose jobs because we take too long to reply to quote requests" was met as an objection.
         "lose|losing|lost|verlier*|verloren & jobs|customers|clients|deals|sales|business|orders|work|auftraege|kunden|geschaeft|umsatz & because|when|since|cuz|cause|coz|bc|weil|wenn|da",
@@ -941,6 +943,9 @@ internal static partial class IntentRules
     /// <summary>Bonus per additional matching cue list of the same intent.</summary>
     private const double ExtraCueBonus = 0.25;
 
+    /// <summary>A deletion asked about as one the lead may want later, not asked for now.</summary>
+    private const string DeletionOneDay = " & !if i leave|if we leave|if i stop|if we stop|if i cancel|if we cancel|when i leave|when we leave|anytime|any time|at any point|later|one day|someday|in the future";
+
     private static readonly Cues[] Table =
     [
         // ---------------------------------------------------------------- opt_out
@@ -951,12 +956,14 @@ internal static partial class IntentRules
             // "does it stop spam enquiries?" asks what the product does.
             "dont want any more|do not want any more", "stop & text*|messag*|contact*|email*|writing|sending|spam*|offers|whatsapp* & !does it|can it|will it|could it|would it|is it able|kann es|kann das",
             "leave me alone", "off your list|off your database|off your mailing*|from your list|from your database",
-            "remove & my number|my details|my data|it now", "delete & my details|my data|my number|my contact*",
-            "data & deleted & gdpr|dsgvo", "never signed up", "spamming", "dont want them|dont want these",
+            // Asked as what the lead may do one day ("Can I delete all my data if I leave?", "Kann ich meine Daten jederzeit
+            // löschen lassen?"): a question about its rights, which opted it out for good.
+            "remove & my number|my details|my data|it now" + DeletionOneDay, "delete & my details|my data|my number|my contact*" + DeletionOneDay,
+            "data & deleted & gdpr|dsgvo" + DeletionOneDay, "never signed up", "spamming", "dont want them|dont want these",
             "=abmeld*", "austragen", "sie mich aus", "keine nachrichten mehr & !verschick*|versend*|gesend*|geschickt|ankomm*|update",
             "keine weiteren nachrichten|keine weiteren mails", "keine werbung", "keine newsletter",
             "keinen newsletter", "nicht mehr schreiben", "mir nicht mehr", "kontaktier* & nicht mehr",
-            "nicht mehr kontaktier*", "=loesch* & nummer|daten|kontakt* & !einen kontakt|einen lead|einen kunden|einen interessenten|wie kann ich|wie koennen wir", "=stopp", "mich in ruhe|uns in ruhe", "nie wieder",
+            "nicht mehr kontaktier*", "=loesch* & nummer|daten|kontakt* & !einen kontakt|einen lead|einen kunden|einen interessenten|wie kann ich|wie koennen wir|jederzeit|wenn ich|wenn wir|falls ich|falls wir|spaeter|irgendwann", "=stopp", "mich in ruhe|uns in ruhe", "nie wieder",
             "nicht mehr bekommen|nicht mehr erhalten|nicht mehr zugeschickt", "verteiler", "zuspam*", "zugespamt",
             "widersprech* & daten|nutzung|werbung|verarbeitung", "zusendung* & ein|einstellen", "=newsletter & abmeld*|aus",
             "melde* & mich|uns & ab & !spaeter", "hoer*|hoert & auf & schreib*|schick*|nachricht*|mail*|spam*|whatsapp*|nerv*")),
@@ -975,7 +982,9 @@ internal static partial class IntentRules
             "mensch* & sprech*|red*|schreib*", "echten person|echte person|einer echten|jemand echtes|jemanden echtes|jemand echten",
             "ihr team|ihrem team|euer team|eurem team & sprech*|red*", "wer & zustaendig & sprechen|reden")),
         new(Intent.Human, 8, new(
-            "human", "humans", "real person", "actual person", "actual human", "real people", "live person",
+            // Not a person the lead had or compares with: "we had a human answering before but she quit" was handed over.
+            "human|humans & !we had|had a|used to|before|quit|left|our|hired|hire|employ*|receptionist|answering|instead of|than a|better than|replace*|like a|sounds|as good as",
+            "real person", "actual person", "actual human", "real people", "live person",
             "live agent", "an agent", "representative", "someone from your", "someone real", "somebody real",
             "talk to someone|speak to someone|speak with someone|talk with someone & !someone who|customer*|client*|student*|alumni|reference*|graduate*", "not a machine", "not a robot",
             "an ai", "person & speak*|talk*", "your manager", "your boss", "account manager", "transfer me",
