@@ -367,6 +367,7 @@ public sealed class RulesReplyGeneratorTests
     /// </summary>
     [Theory]
     [InlineData(ConversationState.ClosingAttempt, Intent.Purchase, "de", "Ok. Wie schnell könnten wir starten?", "Q: Wie richten wir es ein?\nA: Mit einem Befehl (azd up) in Azure bereitstellen.", "Mit einem Befehl (azd up)")]
+    [InlineData(ConversationState.InterestQualification, Intent.Purchase, "en", "Thanks. How long until we could be up and running?", "Q: How do we set it up?\nA: Deploy it with one command (azd up).", "Deploy it with one command (azd up).")]
     [InlineData(ConversationState.InterestQualification, Intent.Objection, "en", "Instagram is actually our main one tbh", "[channels-en] Q: Which channels does it work with? A: WhatsApp and SMS; Instagram is not connected yet.", "WhatsApp and SMS; Instagram is not connected yet.")]
     public void AReadingTheKnowledgeAnswersIsAnsweredFromIt(ConversationState state, Intent intent, string language, string text, string passage, string answer)
     {
@@ -1190,10 +1191,12 @@ public sealed class RulesReplyGeneratorTests
         Assert.DoesNotContain(expected, RulesReplyGenerator.Generate(wroteToFirst), StringComparison.Ordinal);
     }
 
-    /// <summary>"hi is this the right number for salesflow" was answered with the trial's FAQ, which shares its "right".</summary>
+    /// <summary>"hi is this the right number for salesflow" was answered with the trial's FAQ, which shares its "right", and "hi is this the company with the ai texting thing" with the AI-disclosure FAQ.</summary>
     [Theory]
     [InlineData("hi is this the right number for salesflow", "en", "Yes, you're in the right place, Mike: this is the AI assistant of Acme.|Hi Mike! Yes, you've reached Acme")]
     [InlineData("Hallo, bin ich hier richtig bei Acme?", "de", "Ja, da sind Sie richtig, Mike|Hallo Mike! Ja, Sie sind hier richtig bei Acme")]
+    [InlineData("hi is this the company with the ai texting thing", "en", "Yes, you're in the right place, Mike: this is the AI assistant of Acme.|Hi Mike! Yes, you've reached Acme")]
+    [InlineData("Hallo, seid ihr die mit dem WhatsApp-Bot?", "de", "da bist du richtig, Mike|Hallo Mike! Ja, du bist hier richtig bei Acme")]
     public void ALeadCheckingItReachedUsIsToldYesNotAnsweredFromTheKnowledge(string text, string language, string expected)
     {
         var request = Request(ConversationState.InitialContact, Intent.Greeting, language, "Mike", ChannelKind.WhatsApp, 1, text, "Acme")

@@ -139,6 +139,8 @@ public sealed class DemoKnowledgeOverHttpTests : IAsyncLifetime
     [InlineData("+447400123808", "Hi, we're a car dealership. Can your system pre-qualify these enquiries?", "Each lead gets a HOT, WARM or COLD temperature")]
     [InlineData("+447400123809", "can I cancel anytime?", "There is no contract and no minimum term")]
     [InlineData("+447400123853", "Can I stop the bot from replying on weekends?", "day and night, weekends included")]
+    [InlineData("+447400123856", "Can your system follow up automatically and stop once someone replies?", "it stops as soon as the lead writes back")]
+    [InlineData("+447400123859", "Thanks. How long until we could be up and running?", "one command (azd up)")]
     public async Task AProductQuestionIsAnsweredFromTheDemoKnowledgeInTheLeadsLanguage(string from, string question, string answer)
     {
         var reply = await _app.Http.PostJsonAsync("/api/conversations", new { channel = "whatsapp", from, name = "Probe", message = question });

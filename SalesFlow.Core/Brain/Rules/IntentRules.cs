@@ -480,10 +480,13 @@ internal static partial class IntentRules
     /// <summary>Whether the lead asks how we got its number or address ("how did you get my number", "Woher haben Sie meine Nummer?").</summary>
     public static bool AsksHowWeGotTheContact(LeadText lead) => HowWeGotItQuestion.IsMatch(lead.Words);
 
-    /// <summary>"hi is this the right number for salesflow", "Bin ich hier richtig bei …?": a check that it reached the business.</summary>
+    /// <summary>"hi is this the right number for salesflow", "Bin ich hier richtig bei …?", "are you the guys with the …?": a check that it reached the business.</summary>
     private static readonly PhraseRuleSet RightPlaceQuestion = new(
         "is this|is that|am i|have i reached|did i reach|this is|is it & right number|right place|correct number|right company|right contact|right account|right chat",
-        "bin ich hier richtig|bin ich richtig|richtige nummer|richtig bei|richtigen nummer|richtige adresse");
+        "bin ich hier richtig|bin ich richtig|richtige nummer|richtig bei|richtigen nummer|richtige adresse",
+        // "hi is this the company with the ai texting thing" was sent the AI-disclosure answer.
+        "is this the company|is this the business|is this the firm|is this the place|are you the company|are you the guys|are you the ones|are you the people"
+            + "|ist das die firma|sind sie die firma|seid ihr die firma|sind sie die mit|seid ihr die mit");
 
     private static readonly PhraseRuleSet WhomItReached = new(
         "is this|is that|is it|am i talking to|am i speaking to|am i speaking with|am i chatting with|have i reached|ist das|ist hier|spreche ich mit|bin ich bei|bin ich hier bei");
@@ -1527,9 +1530,10 @@ internal static partial class IntentRules
         "wie fange ich|wie fang ich|wo fange ich|wo fang ich|womit fange ich|womit fang ich|wie fangen wir|wie kann ich|wie koennen wir|wie starte ich|wie starten wir|wie legen wir|wie lege ich|was muss ich tun & an|anfangen|starten|los|loslegen|beginnen|einrichten|anmelden",
         HowSoonInEnglish, HowSoonInGerman);
 
-    private const string HowSoonInEnglish = "how fast|how quickly|how soon & start|get started|go live|be live|going live|up and running";
+    // "How long until we could be up and running?" was thanked for the order and promised the contract details.
+    private const string HowSoonInEnglish = "how fast|how quickly|how soon|how long until|how long till|how long before|how long would it take|how long does it take & start|get started|go live|be live|going live|up and running|be running|running";
 
-    private const string HowSoonInGerman = "wie schnell|wie bald|ab wann & starten|anfangen|loslegen|live";
+    private const string HowSoonInGerman = "wie schnell|wie bald|ab wann|wie lange dauert es bis|wie lange bis|wie lange braucht es bis & starten|anfangen|loslegen|live|laeuft|einsatzbereit";
 
     private static readonly PhraseRuleSet HowSoon = new(HowSoonInEnglish, HowSoonInGerman);
 
