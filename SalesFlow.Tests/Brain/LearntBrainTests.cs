@@ -637,6 +637,8 @@ public sealed class LearntBrainTests
     [InlineData("Wir bekommen viele Anfragen über mobile.de und WhatsApp, die oft erst am nächsten Tag beantwortet werden.", Intent.Interest)]
     [InlineData("they were robotic and couldnt answer anything real", Intent.Interest)]
     [InlineData("Moin, kurze Frage: könnt ihr auch Termine in unseren Google Kalender eintragen?", Intent.Question)]
+    [InlineData("auch Termine in meinen Kalender eintragen? ich nutz google kalender", Intent.Question)]
+    [InlineData("Können Sie mir eine Einladung in meinen Kalender schicken?", Intent.Meeting)]
     [InlineData("yes exactly, mostly botox pricing questions and booking", Intent.Interest)]
     [InlineData("ok cool. can i see it working somewhere?", Intent.Meeting)]
     [InlineData("I'd love to see it in action", Intent.Meeting)]

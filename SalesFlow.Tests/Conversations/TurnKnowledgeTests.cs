@@ -151,6 +151,8 @@ public sealed class TurnKnowledgeTests
     [InlineData("how", "en", "How do we set it up? How does setup work?")]
     [InlineData("Instagram is actually our main one tbh", "en", "Does it work with Instagram? Channels")]
     [InlineData("how fast can we be live", "en", "How long does setup take? How fast can we start?")]
+    [InlineData("ok, wie fang ich an?", "de", "Wie richten wir es ein? Wie schnell können wir starten?")]
+    [InlineData("nee insta ist eigentlich das wichtigste", "de", "Geht das mit insta? Kanäle")]
     [InlineData("hey, got about £200 a month budget for something like this, would that cover it?", "en", "What does it cost? Pricing")]
     [InlineData("wie genau?", "de", "Wie richten wir es ein? Wie läuft die Einrichtung?")]
     [InlineData("hi we run 3 dental clinics, what's the main benefit?", "en", "What does Acme do?")]

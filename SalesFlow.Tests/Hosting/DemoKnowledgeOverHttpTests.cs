@@ -141,6 +141,7 @@ public sealed class DemoKnowledgeOverHttpTests : IAsyncLifetime
     [InlineData("+447400123853", "Can I stop the bot from replying on weekends?", "day and night, weekends included")]
     [InlineData("+447400123856", "Can your system follow up automatically and stop once someone replies?", "it stops as soon as the lead writes back")]
     [InlineData("+447400123859", "Thanks. How long until we could be up and running?", "one command (azd up)")]
+    [InlineData("+4917612345103", "ok, wie fang ich an?", "Mit einem Befehl (azd up)")]
     public async Task AProductQuestionIsAnsweredFromTheDemoKnowledgeInTheLeadsLanguage(string from, string question, string answer)
     {
         var reply = await _app.Http.PostJsonAsync("/api/conversations", new { channel = "whatsapp", from, name = "Probe", message = question });
@@ -211,6 +212,8 @@ public sealed class DemoKnowledgeOverHttpTests : IAsyncLifetime
     [InlineData("+4915112345722", "Was kostet das?", "also ist es kostenlos?", "Nochmal kurz: SalesFlow ist Open Source")]
     [InlineData("+4915112345733", "Und wie ist das mit der DSGVO?", "Wo stehen die Server?", "Nochmal kurz: SalesFlow läuft in Ihrem eigenen Azure-Abonnement")]
     [InlineData("+4915112345734", "Und wie ist das mit der DSGVO?", "Was passiert wenn das System eine Frage nicht beantworten kann?", "Es rät nicht")]
+    [InlineData("+447400123863", "hi! we run a small candle shop, most of our customer messages come via instagram and whatsapp", "Instagram is actually our main one tbh", "Just to be clear: Instagram and Messenger are not connected yet")]
+    [InlineData("+4917612345107", "Moin! Die Leute schreiben mir den ganzen Tag auf Insta und WhatsApp wegen Terminen", "nee insta ist eigentlich das wichtigste", "Nochmal kurz: Instagram und Messenger noch nicht")]
     public async Task AFollowUpAboutSomethingElseIsAnsweredWithWhatTheKnowledgeSaysOnTheQuestionBefore(string from, string question, string followUp, string answer)
     {
         var first = await _app.Http.PostJsonAsync("/api/conversations", new { channel = "whatsapp", from, name = "Probe", message = question });

@@ -799,8 +799,9 @@ internal static partial class IntentRules
         : MainChannel().Match(lead.Original) is { Success: true } main ? main.Groups["channel"].Value
         : null;
 
-    // "Instagram is actually our main one tbh" was called a fair point and asked what would need to be true.
-    [GeneratedRegex(@"\b(?<channel>insta(?:gram)?|facebook|messenger|tiktok|telegram|signal|linkedin|viber|wechat)\s+(?:is|ist)\s+(?:actually\s+|really\s+|honestly\s+|eigentlich\s+|ehrlich\s+gesagt\s+|tbh\s+)?(?:our|my|unser\w*|mein\w*)\s+(?:main|biggest|primary|most\s+important|busiest|wichtigste\w*|haupt\w*|groesste\w*|größte\w*)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    // "Instagram is actually our main one tbh" was called a fair point and asked what would need to be true; "nee insta ist
+    // eigentlich das wichtigste" asked for its biggest concern.
+    [GeneratedRegex(@"\b(?<channel>insta(?:gram)?|facebook|messenger|tiktok|telegram|signal|linkedin|viber|wechat)\s+(?:is|ist)\s+(?:actually\s+|really\s+|honestly\s+|eigentlich\s+|ehrlich\s+gesagt\s+|tbh\s+|halt\s+|aber\s+)?(?:our|my|the|unser\w*|mein\w*|das|der|die|am)\s+(?:main|biggest|big|primary|most\s+important|busiest|wichtigste\w*|haupt\w*|groesste\w*|größte\w*)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex MainChannel();
 
     [GeneratedRegex(@"\b(?:on|via|through|over|in|from|über|ueber|per|auf|bei|aus)\s+(?:the\s+|dem\s+|der\s+)?(?<channel>insta(?:gram)?|ig|facebook|fb|messenger|tiktok|telegram|signal|linkedin|twitter|viber|wechat)\b(?!\s+(?:ads?|adverts?|advertising|campaigns?|lead\s+forms?|forms?|werbung|anzeigen?|kampagnen?))", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
@@ -1299,7 +1300,11 @@ internal static partial class IntentRules
             + " & termin*|erinner*|buch*|anruf*|rueckruf*|vereinbar*|absag*|verschieb*",
         // "könnt ihr auch Termine in unseren Google Kalender eintragen?" was offered demo slots.
         "koennt ihr|koennen sie|kannst du|can you|could you|do you & google kalender|outlook|kalender eintrag*|in unseren kalender|in unserem kalender|eintragen|synchronisier*|google calendar|our calendar|sync*"
-            + " & !mir|mich|me|invite|einladung");
+            + " & !mir|mich|me|invite|einladung",
+        // Without naming the product, after an answer about it: "auch Termine in meinen Kalender eintragen? ich nutz google
+        // kalender" was offered demo slots. Not the invitation to a meeting with us ("can you add it to my calendar?").
+        "in meinen kalender|in meinem kalender|in unseren kalender|in unserem kalender|in den kalender|in my calendar|into my calendar|in our calendar|into our calendar|to my calendar|to our calendar"
+            + " & eintrag*|buch*|synchronisier*|uebertrag*|put|puts|add|adds|sync|syncs|book|books & !mir|mich|me|invite|einladung|add it|put it|send it|trag es|tragen sie es");
 
     /// <summary>
     /// Whether the lead asks if the product books what its customers book ("kann der bot auch fahrstunden buchen?", "can it

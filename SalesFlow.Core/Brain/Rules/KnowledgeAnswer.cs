@@ -55,10 +55,12 @@ internal static partial class KnowledgeAnswer
 
     /// <summary>
     /// The words of the tool the lead says it uses ("Wir nutzen Google Kalender" right after the calendar answer, which names
-    /// it, was told the team would check): an answer given before that names it is what the lead needs to hear again.
+    /// it, was told the team would check) or the channel its customers write on ("Instagram is actually our main one tbh"
+    /// right after the channels answer, which says where Instagram stands, was asked what would need to be true): an answer
+    /// given before that names it is what the lead needs to hear again.
     /// </summary>
     private static List<string> ToolWords(string text) =>
-        (FollowUpQuestion.ToolUsed(text) ?? FollowUpQuestion.ToolInUse(text)) is { } tool ? TextTerms.Words(tool) : [];
+        (FollowUpQuestion.ToolUsed(text) ?? FollowUpQuestion.ToolInUse(text) ?? IntentRules.ChannelItsCustomersWriteOn(LeadText.Parse(text))) is { } tool ? TextTerms.Words(tool) : [];
 
     private static string? Answer(string passage, int maxChars, IReadOnlyCollection<string> questionWords)
     {
