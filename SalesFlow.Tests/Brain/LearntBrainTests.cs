@@ -531,6 +531,26 @@ public sealed class LearntBrainTests
     public void ALeadPuttingTheDecisionOffIsStalling(string text) =>
         Assert.Equal(Intent.Objection, TestBrain.Reader.Read(text).Intent);
 
+    /// <summary>
+    /// A bare "bot" gave the rules a weak hand-over: "sounds like just another chatbot", "my nephew built us a bot already"
+    /// and "I don't want a robot talking to my clients" were handed over without asking for anyone.
+    /// </summary>
+    [Theory]
+    [InlineData("sounds like just another chatbot")]
+    [InlineData("my nephew built us a bot already")]
+    [InlineData("I don't want a robot talking to my clients, they're high-end")]
+    [InlineData("Ich will keinen Bot")]
+    public void DoubtAboutBotsIsNoHandOver(string text) =>
+        Assert.NotEqual(Intent.Human, TestBrain.Reader.Read(text).Intent);
+
+    [Theory]
+    [InlineData("is this a bot?")]
+    [InlineData("I want a real person")]
+    [InlineData("Mit einem Bot will ich nicht reden")]
+    [InlineData("I don't want to talk to a bot")]
+    public void AskingForAPersonOrWhetherItIsABotStillHandsOver(string text) =>
+        Assert.Equal(Intent.Human, TestBrain.Reader.Read(text).Intent);
+
     /// <summary>"hmm thats a bit much for a 3 chair practice" after the price was read as small talk (0.66) and thanked for.</summary>
     [Theory]
     [InlineData("hmm thats a bit much for a 3 chair practice")]

@@ -142,6 +142,7 @@ public sealed class DemoKnowledgeOverHttpTests : IAsyncLifetime
     [InlineData("+447400123856", "Can your system follow up automatically and stop once someone replies?", "it stops as soon as the lead writes back")]
     [InlineData("+447400123859", "Thanks. How long until we could be up and running?", "one command (azd up)")]
     [InlineData("+4917612345103", "ok, wie fang ich an?", "Mit einem Befehl (azd up)")]
+    [InlineData("+447400123941", "sounds like just another chatbot", "It works like a sales rep")]
     public async Task AProductQuestionIsAnsweredFromTheDemoKnowledgeInTheLeadsLanguage(string from, string question, string answer)
     {
         var reply = await _app.Http.PostJsonAsync("/api/conversations", new { channel = "whatsapp", from, name = "Probe", message = question });

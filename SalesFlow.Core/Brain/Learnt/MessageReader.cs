@@ -223,6 +223,21 @@ public sealed class MessageReader(IUtteranceClassifier model)
         // business ("I'm the ops manager at a 40-person logistics company…") is no support case without a fault, and asking
         // nothing ("Wir sind eine Sprachschule in München und suchen was für unsere Anfragen") no question, and raising nothing
         // ("wir sind ein kleines Fitnessstudio in München, ca 300 Mitglieder", 0.88) no objection.
+        // "sounds like just another chatbot", "my nephew built us a bot already", "I don't want a robot talking to my clients":
+        // a bare "bot" gives the rules a weak hand-over (below CertainHandOver), and each lead was handed over without asking
+        // for anyone. On such a cue only a lead asking for a person, or whether it writes with a bot, is handed over; the
+        // rest is the model's reading, or doubt about bots (an objection) where the model reads a hand-over too.
+        if (rules.Intent == Intent.Human && !IntentRules.AsksForAPerson(lead) && !IntentRules.AsksIfBot(lead))
+        {
+            return learnt.Intent is Intent.Human or Intent.OptOut ? (Intent.Objection, ClearCue) : (learnt.Intent, Math.Round(learnt.IntentProbability, 2));
+        }
+
+        // "Mit einem Bot will ich nicht reden" (the model: a support case at 0.60) refuses the bot: a person asked for in words.
+        if (rules.Intent == Intent.Human && IntentRules.AsksForAPerson(lead) && learnt.Intent is Intent.Support or Intent.Other or Intent.Objection or Intent.Question)
+        {
+            return (Intent.Human, rules.Confidence);
+        }
+
         var keepRules = learnt.IntentProbability < thresholds.Intent || learnt.Intent == Intent.OptOut
             || (learnt.Intent == Intent.Meeting && rules.Intent != Intent.Meeting && (IntentRules.RefersToAPastMeeting(lead) || IntentRules.AsksWhatTheProductDoes(lead) || IntentRules.AsksWhatHappensThen(lead)))
             // "ok what if a customer wants to change their booking?" asks what the product does then (the model: a support case).

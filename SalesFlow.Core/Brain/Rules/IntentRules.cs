@@ -125,9 +125,14 @@ internal static partial class IntentRules
     /// biggest concern, which it had just named; what makes this one different answers it.
     /// </summary>
     private static readonly PhraseRuleSet BotBefore = new(
-        "chatbot|chatbots|bot|bots|ki tool|ai tool|ki|ai & tried|had|used|hatten|probiert|ausprobiert|getestet|genutzt|before|vorher|frueher|damals|last year|letztes jahr");
+        "chatbot|chatbots|bot|bots|ki tool|ai tool|ki|ai & tried|had|used|hatten|probiert|ausprobiert|getestet|genutzt|before|vorher|frueher|damals|last year|letztes jahr",
+        // "sounds like just another chatbot" (what makes this one different is the answer).
+        "just another|yet another|only another|just a|nur ein|noch ein|noch so ein|schon wieder ein & chatbot|bot|ki tool|ai tool");
 
-    /// <summary>Whether the lead tells of a bot it had before (<see cref="BotBefore"/>), not asking whether this is one.</summary>
+    /// <summary>
+    /// Whether the lead tells of a bot it had before, or takes this for just another (<see cref="BotBefore"/>), not asking
+    /// whether this is one.
+    /// </summary>
     public static bool HadABotBefore(LeadText lead) => BotBefore.IsMatch(lead.Words) && !AsksIfBot(lead);
 
     /// <summary>The lead saying what it uses today: "we use a spreadsheet tbh", "wir arbeiten mit Excel".</summary>
@@ -864,7 +869,10 @@ internal static partial class IntentRules
     private static readonly PhraseRuleSet WantsAPerson = new(
         "talk to|speak to|speak with|talk with|chat with|connect me|transfer me|put me through|get me|pass me|hand me|give me|i want|i need|id like|i would like|can i have"
             + " & human|person|someone|somebody|agent|rep|representative|colleague|manager|staff|sales team|salesperson",
-        "sprechen|reden|verbinden|durchstellen|weiterleiten|moechte|will|brauche|haette gern & mensch*|jemand*|mitarbeiter*|kollege*|kollegin|person|berater*|verkaeufer*");
+        "sprechen|reden|verbinden|durchstellen|weiterleiten|moechte|will|brauche|haette gern & mensch*|jemand*|mitarbeiter*|kollege*|kollegin|person|berater*|verkaeufer*",
+        // Refusing to write with a bot: "Mit einem Bot will ich nicht reden", "I don't want to talk to a bot".
+        "dont want to|do not want to|wont|not going to|refuse to|rather not & talk|speak|chat|write|deal & to a bot|with a bot|to a robot|with a robot|to a machine|with a machine|to bots|with bots|to an ai|with an ai",
+        "mit einem bot|mit einer maschine|mit einem roboter|mit einer ki|mit bots|mit einem computer & nicht|keine lust & reden|sprechen|schreiben|chatten");
 
     /// <summary>
     /// "is this the sales bot", "Bist du ein Mensch oder ein Bot?": a question who writes, not a wish for a person. It is
