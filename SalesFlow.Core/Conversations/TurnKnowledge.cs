@@ -262,6 +262,7 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
         : IntentRules.AsksHowSoonItStarts(lead) ? (language == "de" ? "Wie lange dauert die Einrichtung? Wie schnell können wir starten?" : "How long does setup take? How fast can we start?")
         // "ok, wie fang ich an?" shares no word with the set-up answer's questions and was promised a colleague's e-mail.
         : IntentRules.AsksHowToStart(lead) ? (language == "de" ? "Wie richten wir es ein? Wie schnell können wir starten?" : "How do we set it up? How fast can we get started?")
+        : IntentRules.AsksWhatItMaySay(lead) ? (language == "de" ? "Können wir steuern, was es sagt? Was, wenn es etwas Falsches sagt?" : "Can we control what it says? What if it says something wrong?")
         : IntentRules.WorriesAboutTheEffort(lead) ? (language == "de" ? "Wie viel Aufwand ist die Einrichtung?" : "How much effort is it to set up?")
         : IntentRules.AsksForADiscount(lead) || IntentRules.AsksAboutPrice(lead) ? (language == "de" ? "Was kostet es? Preis" : "What does it cost? Pricing")
         : IntentRules.DescribesCustomersCalling(lead) ? (language == "de" ? "Kann es Anrufe annehmen? Telefonanrufe" : "Can it take phone calls? Phone or voice calls")

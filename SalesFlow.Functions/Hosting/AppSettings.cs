@@ -145,7 +145,7 @@ public static class AppSettings
         // ── Demo client (DemoClientOptions) ─────────────────────────────────────────────────
         new("DemoClient__Enabled", "Create the demo client on first start and print its keys to the console once. Off in the cloud: the host forwards stdout to the logs.",
             "true", SettingScope.Both, RequiredInCloud: true),
-        new("DemoClient__Knowledge", "Give the demo client, when it is created, a knowledge base about SalesFlow (56 FAQs, 28 topics in English and German, Demo/demo-knowledge.csv), indexed with the configured embeddings.",
+        new("DemoClient__Knowledge", "Give the demo client, when it is created, a knowledge base about SalesFlow (58 FAQs, 29 topics in English and German, Demo/demo-knowledge.csv), indexed with the configured embeddings.",
             "true", SettingScope.LocalOnly),
         new("SALESFLOW_DEMO_API_KEY", "Fixes the demo client's API key (scripting, tests); random when unset.",
             null, SettingScope.LocalOnly, Secret: true),

@@ -551,6 +551,14 @@ public sealed class LearntBrainTests
     public void AskingForAPersonOrWhetherItIsABotStillHandsOver(string text) =>
         Assert.Equal(Intent.Human, TestBrain.Reader.Read(text).Intent);
 
+    /// <summary>"Was, wenn der Bot Preise erfindet?" was a price question, "Wer haftet, wenn der Bot Mist erzählt?" interest.</summary>
+    [Theory]
+    [InlineData("Was, wenn der Bot Preise erfindet?")]
+    [InlineData("Wer haftet, wenn der Bot Mist erzählt?")]
+    [InlineData("what stops it from promising discounts we don't offer?")]
+    public void AskingWhatTheAssistantMaySayIsAQuestion(string text) =>
+        Assert.Equal(Intent.Question, TestBrain.Reader.Read(text).Intent);
+
     /// <summary>"hmm thats a bit much for a 3 chair practice" after the price was read as small talk (0.66) and thanked for.</summary>
     [Theory]
     [InlineData("hmm thats a bit much for a 3 chair practice")]

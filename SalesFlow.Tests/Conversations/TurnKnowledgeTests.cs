@@ -152,6 +152,8 @@ public sealed class TurnKnowledgeTests
     [InlineData("Instagram is actually our main one tbh", "en", "Does it work with Instagram? Channels")]
     [InlineData("how fast can we be live", "en", "How long does setup take? How fast can we start?")]
     [InlineData("ok, wie fang ich an?", "de", "Wie richten wir es ein? Wie schnell können wir starten?")]
+    [InlineData("what stops it from promising discounts we don't offer?", "en", "Can we control what it says? What if it says something wrong?")]
+    [InlineData("Was, wenn der Bot Preise erfindet?", "de", "Können wir steuern, was es sagt? Was, wenn es etwas Falsches sagt?")]
     [InlineData("nee insta ist eigentlich das wichtigste", "de", "Geht das mit insta? Kanäle")]
     [InlineData("hey, got about £200 a month budget for something like this, would that cover it?", "en", "What does it cost? Pricing")]
     [InlineData("wie genau?", "de", "Wie richten wir es ein? Wie läuft die Einrichtung?")]

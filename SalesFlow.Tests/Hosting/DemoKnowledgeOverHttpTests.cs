@@ -143,6 +143,8 @@ public sealed class DemoKnowledgeOverHttpTests : IAsyncLifetime
     [InlineData("+447400123859", "Thanks. How long until we could be up and running?", "one command (azd up)")]
     [InlineData("+4917612345103", "ok, wie fang ich an?", "Mit einem Befehl (azd up)")]
     [InlineData("+447400123941", "sounds like just another chatbot", "It works like a sales rep")]
+    [InlineData("+447400123942", "what stops it from promising discounts we don't offer?", "Product facts come from your knowledge base")]
+    [InlineData("+447400123943", "is my data used to train your AI?", "not sent to us")]
     public async Task AProductQuestionIsAnsweredFromTheDemoKnowledgeInTheLeadsLanguage(string from, string question, string answer)
     {
         var reply = await _app.Http.PostJsonAsync("/api/conversations", new { channel = "whatsapp", from, name = "Probe", message = question });

@@ -152,6 +152,14 @@ public sealed class MessageReader(IUtteranceClassifier model)
             return (Intent.Objection, rules.Confidence);
         }
 
+        // "Was, wenn der Bot Preise erfindet?" (both halves: a price question) and "Wer haftet, wenn der Bot Mist erzählt?"
+        // (interest, and was told "Das freut mich!") ask how what the assistant says is kept in bounds.
+        if (rules.Intent is Intent.Pricing or Intent.Interest or Intent.Other or Intent.Greeting or Intent.Question
+            && learnt.Intent is Intent.Pricing or Intent.Interest or Intent.Other or Intent.Greeting or Intent.Question && IntentRules.AsksWhatItMaySay(lead))
+        {
+            return (Intent.Question, Math.Max(rules.Confidence, ClearCue));
+        }
+
         // "Wie viel Aufwand ist die Einrichtung für uns?" was read as a price question (0.98): it asks the effort.
         if ((rules.Intent == Intent.Pricing || learnt.Intent == Intent.Pricing) && IntentRules.AsksHowMuchEffort(lead))
         {

@@ -762,7 +762,20 @@ internal static partial class IntentRules
         "discount|discounts|discounted|special rate|reduced rate|reduced price|nonprofit pricing|non profit pricing|charity pricing|rabatt*|nachlass|sonderkondition*|sonderpreis*|ermaessigung*|verguenstigung*");
 
     /// <summary>Whether the lead asks for a discount ("do you offer a discount for charities?"): what it costs answers it first.</summary>
-    public static bool AsksForADiscount(LeadText lead) => Discount.IsMatch(lead.Words);
+    public static bool AsksForADiscount(LeadText lead) => Discount.IsMatch(lead.Words) && !AsksWhatItMaySay(lead);
+
+    /// <summary>
+    /// A question whether the assistant may say what it should not ("what stops it from promising discounts we don't
+    /// offer?", which was sent the price answer for its "discounts"; "Was, wenn der Bot Preise erfindet?"): how what it says
+    /// is controlled.
+    /// </summary>
+    private static readonly PhraseRuleSet WhatItMaySay = new(
+        "promise|promises|promising|make up|makes up|making up|invent|invents|inventing|hallucinat*|verspricht|versprechen|zusagt|zusagen|erfindet|erfinden|ausdenkt"
+            + "|says something wrong|says the wrong thing|gets it wrong|wrong answer|wrong answers|mist erzaehlt|mist erzaehlen|unsinn erzaehlt|quatsch erzaehlt|falsches sagt|falsche antwort*|falsch antwortet"
+            + " & what stops|how do you stop|stop it|prevent*|make sure|ensure|what if|if it|if the bot|can it|could it|will it|does it|would it|who is liable|whos liable|verhinder*|sicherstell*|was wenn|was ist wenn|wenn es|wenn der bot|falls der bot|kann es|kann der|wer haftet");
+
+    /// <summary>Whether the lead asks how what the assistant says is kept in bounds (<see cref="WhatItMaySay"/>).</summary>
+    public static bool AsksWhatItMaySay(LeadText lead) => WhatItMaySay.IsMatch(lead.Words);
 
     /// <summary>
     /// Whether the lead asks if it suits a kind of business: "funktioniert das auch für Fitnessstudios?" (no German stemming
