@@ -551,12 +551,17 @@ public sealed class LearntBrainTests
     public void AskingForAPersonOrWhetherItIsABotStillHandsOver(string text) =>
         Assert.Equal(Intent.Human, TestBrain.Reader.Read(text).Intent);
 
-    /// <summary>"Was, wenn der Bot Preise erfindet?" was a price question, "Wer haftet, wenn der Bot Mist erzählt?" interest.</summary>
+    /// <summary>
+    /// "Was, wenn der Bot Preise erfindet?" was a price question, "Wer haftet, wenn der Bot Mist erzählt?" interest; so was
+    /// "Kann der Bot auch einen groben Preis nennen …?" (the lead's prices to its customers, not ours).
+    /// </summary>
     [Theory]
     [InlineData("Was, wenn der Bot Preise erfindet?")]
     [InlineData("Wer haftet, wenn der Bot Mist erzählt?")]
     [InlineData("what stops it from promising discounts we don't offer?")]
-    public void AskingWhatTheAssistantMaySayIsAQuestion(string text) =>
+    [InlineData("Kann der Bot auch einen groben Preis nennen, z.B. anhand der Zimmeranzahl?")]
+    [InlineData("can it give a rough price to customers based on room count?")]
+    public void AskingWhatTheAssistantMaySayOrQuotesIsAQuestion(string text) =>
         Assert.Equal(Intent.Question, TestBrain.Reader.Read(text).Intent);
 
     /// <summary>"hmm thats a bit much for a 3 chair practice" after the price was read as small talk (0.66) and thanked for.</summary>

@@ -145,6 +145,8 @@ public sealed class DemoKnowledgeOverHttpTests : IAsyncLifetime
     [InlineData("+447400123941", "sounds like just another chatbot", "It works like a sales rep")]
     [InlineData("+447400123942", "what stops it from promising discounts we don't offer?", "Product facts come from your knowledge base")]
     [InlineData("+447400123943", "is my data used to train your AI?", "not sent to us")]
+    [InlineData("+4915112345942", "Kann der Bot auch einen groben Preis nennen, z.B. anhand der Zimmeranzahl?", "Laden Sie Ihre FAQs und Dokumente")]
+    [InlineData("+4915112345943", "Gut. Was müssten wir technisch vorbereiten?", "Mit einem Befehl (azd up)")]
     public async Task AProductQuestionIsAnsweredFromTheDemoKnowledgeInTheLeadsLanguage(string from, string question, string answer)
     {
         var reply = await _app.Http.PostJsonAsync("/api/conversations", new { channel = "whatsapp", from, name = "Probe", message = question });

@@ -1347,6 +1347,10 @@ internal static partial class IntentRules
         // "can it tell them our prices tho?" was sent SalesFlow's own price.
         "can it|could it|will it|would it|does it|can the bot|can your bot|can the ai|can you & tell|give|quote|explain|share|send & our prices|our pricing|our price list|our rates|our services|our treatments|our menu|our products|our opening hours",
         "kann es|kann das|kann der bot|kann die ki|kann das system|koennt ihr & unsere preise|unsere preisliste|unsere leistungen|unsere behandlungen|unsere produkte|unsere oeffnungszeiten & nennen|sagen|erklaeren|mitteilen|schicken|weitergeben|ausgeben",
+        // "Kann der Bot auch einen groben Preis nennen, z.B. anhand der Zimmeranzahl?" (a removal firm's price to its
+        // customers) was sent SalesFlow's own price.
+        "kann es|kann das|kann der bot|kann die ki|kann das system|kann er & preis|preise|einen preis|einen groben preis|richtpreis|preisspanne|kosten & nennen|sagen|schaetzen|ausrechnen|berechnen|angeben|ausgeben|kalkulieren",
+        "can it|could it|will it|would it|does it|can the bot|can your bot|can the ai & quote|estimate|calculate|give|tell & a price|prices|an estimate|estimates|a quote|a rough price|a ballpark|price range",
         // "what if someone asks about grants, can it explain the SEAI grant?" was told the team would check.
         "can it|could it|will it|would it|can the bot|can your bot|can the ai|kann es|kann der bot|kann die ki|kann das system & explain|erklaeren|answer questions about|answer questions on|handle questions about|fragen zu|fragen ueber & !you|your|ihr|euer|eure",
         // "Und wenn ein Mandant eine Frage zur Steuererklärung hat?" was told the team would check.
@@ -1552,6 +1556,8 @@ internal static partial class IntentRules
         "how do i|how do we|how can i|how can we|how would i|how would we|what do i need to|what do we need to|what would i need to|what would we need to|what would i have to|what would we have to|where do i|where can i & start|get started|begin|sign up|signup|set it up|set up|onboard",
         // "Was müsste ich denn tun, um das zu starten?" was told the team would check.
         "was muesste ich|was muessten wir|was muessen wir|was muss ich|was brauche ich|was brauchen wir & tun|machen & starten|anfangen|loslegen|beginnen|einrichten|einzurichten|zu starten|anzufangen",
+        // "Gut. Was müssten wir technisch vorbereiten?" was asked what would make the biggest difference.
+        "was muesste ich|was muessten wir|was muessen wir|was muss ich|what do we need to|what would we need to|what do i need to|what would i need to & vorbereiten|technisch|bereitstellen|prepare|have ready|on our side|on our end",
         // "ok und wie fang ich an?" (spoken "fang") was told the team would check.
         "wie fange ich|wie fang ich|wo fange ich|wo fang ich|womit fange ich|womit fang ich|wie fangen wir|wie kann ich|wie koennen wir|wie starte ich|wie starten wir|wie legen wir|wie lege ich|was muss ich tun & an|anfangen|starten|los|loslegen|beginnen|einrichten|anmelden",
         HowSoonInEnglish, HowSoonInGerman);
