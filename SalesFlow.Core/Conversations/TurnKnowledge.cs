@@ -118,6 +118,13 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
                     namesAProduct = true;
                 }
 
+                // "Wie viele Kunden habt ihr schon?" names only "Kunden" and was sent the answer on questions it cannot
+                // answer: a count of our customers is answered only by a passage that gives a number.
+                if (CountOfOurs().IsMatch(question))
+                {
+                    passages = [.. passages.Where(p => p.Text.Any(char.IsDigit))];
+                }
+
                 if (namesAProduct && passages.Count == 0)
                 {
                     namingUnknownProducts.Add(question);
@@ -592,6 +599,10 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
     // Case matters here (a German verb is written small, a noun large), so only the opening ignores it.
     [GeneratedRegex(@"(?:^|[-–:,;]\s+)(?<head>\s*(?i:(?:und|also|ok)[,]?\s+)?(?i:kann|können|koennen|könnte|könnten|würde|wird)\s+(?i:(?:euer|eure|ihr|das|der|die|dein|deine)\s+\p{L}+|es|das|sie|ihr|man|salesflow)\s+(?i:(?:auch|dann|damit)\s+)?)(?<first>\p{L}[^?\n]*?\s\p{Ll}\p{L}*(?:en|ern|eln))\s+und\s+(?i:(?:auch|dann)\s+)?(?<second>\p{L}[^?\n]*?\p{Ll}\p{L}*(?:en|ern|eln))\s*\??\s*$", RegexOptions.CultureInvariant)]
     private static partial Regex TwoAsksInGerman();
+
+    /// <summary>How many customers or users we have: "how many clients do you have?", "Wie viele Kunden habt ihr schon?".</summary>
+    [GeneratedRegex(@"\b(?:how\s+many|wie\s*viele)\s+(?:customers|clients|users|companies|businesses|kunden|firmen|nutzer|unternehmen|betriebe)\s+(?:do\s+you\s+have|have\s+you|does\s+it\s+have|are\s+using|use\s+(?:it|this|you|salesflow)|habt\s+ihr|haben\s+sie|hat\s+es|nutzen|arbeiten\s+mit)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex CountOfOurs();
 
     /// <summary>"and"/"und"/"oder"/"or" (or a comma) followed by a question word: where a second question begins.</summary>
     [GeneratedRegex(@"(?:,\s*|\s+)(?:and|or|und|oder)\s+(?=(?:what|how|where|when|which|who|why|is|are|do|does|can|could|will|would|was|wie|wo|wann|welche[rsnm]?|wer|warum|ist|sind|gibt|kann|können|muss|brauche[n]?|geht|funktioniert|klappt|habt|hat|könnt|bietet|unterstützt)\b)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]

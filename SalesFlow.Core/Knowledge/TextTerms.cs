@@ -10,7 +10,7 @@ public static class TextTerms
     /// Which way of making terms an index holds: raised whenever <see cref="Words"/> makes a word's term differently (a
     /// stop word, a spelling fold, a stemming rule), so an index that stores terms makes them again from its passages.
     /// </summary>
-    public const int Version = 7;
+    public const int Version = 8;
 
     // English and German function words, and the words a lead wraps a question in ("could I ask you a few questions?",
     // "kurze Frage") or hedge it with ("aha und was kostet das ungefähr" missed the price answer): they match everything
@@ -130,6 +130,8 @@ public static class TextTerms
         ["diary"] = "calendar", ["diaries"] = "calendar",
         // A lead's enquiry is a lead ("Can your system pre-qualify these enquiries?" missed the answer on qualifying leads).
         ["enquiry"] = "lead", ["enquiries"] = "leads", ["inquiry"] = "lead", ["inquiries"] = "leads",
+        // "Kann ich das erstmal testen?" missed "Können wir es erst testen?".
+        ["erstmal"] = "erst", ["erstmals"] = "erst",
     };
 
     /// <summary>Strips the commonest English inflections so "prices"/"price" and "shipping"/"ship" meet.</summary>

@@ -147,6 +147,8 @@ public sealed class DemoKnowledgeOverHttpTests : IAsyncLifetime
     [InlineData("+447400123943", "is my data used to train your AI?", "not sent to us")]
     [InlineData("+4915112345942", "Kann der Bot auch einen groben Preis nennen, z.B. anhand der Zimmeranzahl?", "Laden Sie Ihre FAQs und Dokumente")]
     [InlineData("+4915112345943", "Gut. Was müssten wir technisch vorbereiten?", "Mit einem Befehl (azd up)")]
+    [InlineData("+4915112346022", "Ist das nicht dasselbe wie ChatGPT?", "Es arbeitet wie ein Vertriebler")]
+    [InlineData("+447400123945", "isn't this the same as chatgpt?", "It works like a sales rep")]
     public async Task AProductQuestionIsAnsweredFromTheDemoKnowledgeInTheLeadsLanguage(string from, string question, string answer)
     {
         var reply = await _app.Http.PostJsonAsync("/api/conversations", new { channel = "whatsapp", from, name = "Probe", message = question });
@@ -176,6 +178,8 @@ public sealed class DemoKnowledgeOverHttpTests : IAsyncLifetime
     [Theory]
     [InlineData("+447400123473", "do your solar panels come with a warranty?")]
     [InlineData("+447400123479", "who else uses this?")]
+    [InlineData("+4915112346021", "Wie viele Kunden habt ihr schon?")]
+    [InlineData("+447400123944", "how many customers do you have?")]
     public async Task AQuestionTheDemoKnowledgeDoesNotAnswerIsNotAnsweredFromIt(string from, string question)
     {
         var reply = await _app.Http.PostJsonAsync("/api/conversations", new { channel = "whatsapp", from, name = "Probe", message = question });

@@ -54,6 +54,7 @@ public sealed class TextTermsTests
     [InlineData("how does it know our prices tho", "price")]
     [InlineData("can it see our instructors diaries?", "see", "instructor", "calendar")]
     [InlineData("Can your system pre-qualify these enquiries?", "system", "qualify", "lead")]
+    [InlineData("Kann ich das erstmal testen?", "erst", "testen")]
     public void Chat_spellings_meet_the_words_the_knowledge_uses(string text, params string[] expected) =>
         Assert.Equal(TextTerms.Words(string.Join(' ', expected)), TextTerms.Words(text));
 

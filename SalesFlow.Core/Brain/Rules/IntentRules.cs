@@ -181,11 +181,14 @@ internal static partial class IntentRules
         "how do i know yours|how do i know it wont|how do we know yours|how do we know it wont|how is yours better|how is yours any better|whats different about yours|what makes yours better|why is yours better|"
         // "how do i know this wont be the same" (after "we tried a chatbot before and customers hated it") was handed over.
         + "how do i know this wont|how do we know this wont|how do i know you wont|how do we know you wont|what makes this different|how is that different|hows that different|"
-        + "how are you different|how is it different|how is this different|hows it different|hows this different|what makes you different|what makes it different|how do you compare|how does it compare";
+        + "how are you different|how is it different|how is this different|hows it different|hows this different|what makes you different|what makes it different|how do you compare|how does it compare|"
+        // "Ist das nicht dasselbe wie ChatGPT?" was told the team would check.
+        + "isnt this the same as|isnt it the same as|isnt that the same as|is this the same as|is it the same as|same thing as|any different from|any different to";
 
     private const string DifferenceInGerman =
         "woher weiss ich dass ihr|woher weiss ich dass es|woher weiss ich dass das|woher wissen wir dass|was ist bei euch anders|was ist bei ihnen anders|warum ist eures besser|warum ist ihres besser|"
-        + "was unterscheidet|worin unterscheidet|wie unterscheidet|was ist der unterschied|whats the difference|what is the difference|was macht euch anders|was macht sie anders";
+        + "was unterscheidet|worin unterscheidet|wie unterscheidet|was ist der unterschied|whats the difference|what is the difference|was macht euch anders|was macht sie anders|"
+        + "dasselbe wie|das selbe wie|das gleiche wie|genau wie|nicht einfach wie";
 
     private static readonly PhraseRuleSet Difference = new(DifferenceInEnglish, DifferenceInGerman);
 
