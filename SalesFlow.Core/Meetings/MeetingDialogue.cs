@@ -81,6 +81,7 @@ public sealed class MeetingDialogue(MeetingService meetings, IMeetingStore store
                 SlotChoiceKind.Requested when active is null && (open.Count > 0 || wantsMeeting) => await RequestedAsync(turn, party, active: null, choice, open, ct),
                 SlotChoiceKind.OtherTimes => await OfferAsync(turn, party, choice.NextWeek, [.. open.Select(s => s.Start)], moving: false, ct),
                 SlotChoiceKind.Cancel when cancellable is not null => await CancelAsync(turn, party, cancellable, ct),
+                SlotChoiceKind.Cancel when turn.Analysis.Intent == Intent.Meeting => new(SlotText.NoActiveMeeting(party.Language), false),
                 SlotChoiceKind.PickAfterBooking when active is not null => new(SlotText.AlreadyBooked(active, party.Zone), false),
                 SlotChoiceKind.Reschedule when active is not null => choice.Date is not null || choice.Time is not null
                     ? await RequestedAsync(turn, party, active, choice.SameTime ? choice with { Time = TimeOnly.FromDateTime(TimeZoneInfo.ConvertTime(active.Start, party.Zone).DateTime) } : choice, [], ct)

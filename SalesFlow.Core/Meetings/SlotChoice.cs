@@ -89,6 +89,11 @@ public sealed partial record SlotChoice(
                 return new(SlotChoiceKind.Cancel);
             }
         }
+        else if (offeredSlots.Count == 0 && Cancel().IsMatch(lower) && !Instead().IsMatch(lower) && !mention.NamesTime)
+        {
+            // "cancel my demo please" with nothing booked was offered demo slots: the caller says there is none.
+            return new(SlotChoiceKind.Cancel);
+        }
 
         if (offeredSlots.Count == 0)
         {

@@ -173,6 +173,11 @@ public sealed class LearntBrainTests
     public void TheLeadAskingForItselfStillOptsOutOrGetsAPerson(string text, Intent expected) =>
         Assert.Equal(expected, TestBrain.Reader.Read(text).Intent);
 
+    /// <summary>"stop me if I'm wrong, but this is for WhatsApp only?" opted the lead out for good (its leading "stop").</summary>
+    [Fact]
+    public void StopMeIfImWrongIsNoOptOut() =>
+        Assert.NotEqual(Intent.OptOut, TestBrain.Reader.Read("stop me if I'm wrong, but this is for WhatsApp only?").Intent);
+
     /// <summary>"Can I delete all my data if I leave?" opted the lead out for good: a deletion asked about as one for later.</summary>
     [Theory]
     [InlineData("Can I delete all my data if I leave?")]
@@ -528,6 +533,7 @@ public sealed class LearntBrainTests
     [InlineData("ok, let me run it by my boss")]
     [InlineData("Ich muss das noch mit meinem Chef abstimmen")]
     [InlineData("Ok, ich bespreche das mit meinem Geschäftsführer und melde mich.")]
+    [InlineData("I need to speak to my partner first")]
     public void ALeadPuttingTheDecisionOffIsStalling(string text) =>
         Assert.Equal(Intent.Objection, TestBrain.Reader.Read(text).Intent);
 
@@ -540,6 +546,7 @@ public sealed class LearntBrainTests
     [InlineData("my nephew built us a bot already")]
     [InlineData("I don't want a robot talking to my clients, they're high-end")]
     [InlineData("Ich will keinen Bot")]
+    [InlineData("Is there a human in the loop?")]
     public void DoubtAboutBotsIsNoHandOver(string text) =>
         Assert.NotEqual(Intent.Human, TestBrain.Reader.Read(text).Intent);
 

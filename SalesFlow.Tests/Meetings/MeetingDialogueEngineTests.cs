@@ -268,6 +268,17 @@ public sealed class MeetingDialogueEngineTests : IDisposable
         _bed.IntegrationEvents.Verify(e => e.PublishAsync(It.IsAny<MeetingCancelled>(), It.IsAny<CancellationToken>()), Times.Once);
     }
 
+    /// <summary>"cancel my demo please" with nothing booked was offered demo slots.</summary>
+    [Fact]
+    public async Task A_lead_cancelling_with_nothing_booked_is_told_there_is_no_meeting_not_offered_one()
+    {
+        var turn = await Turn("cancel my demo please");
+
+        Assert.Equal("I can't find a booked meeting for you. Would you like to set one up?", turn.Reply!.Text);
+        Assert.Null(await _bed.Meetings.GetOfferAsync("acme", turn.Lead.Id, default));
+        Assert.Empty(_bed.Meetings.All);
+    }
+
     /// <summary>"actually can we make it 3pm instead" (booked for Thursday) was moved to Monday 15:00.</summary>
     [Fact]
     public async Task A_time_alone_moves_a_booked_meeting_on_its_own_day()

@@ -253,6 +253,15 @@ public sealed class SlotChoiceTests(ITestOutputHelper output)
     public void With_an_active_meeting_a_cancel_wish_cancels(string text) =>
         Assert.Equal(SlotChoiceKind.Cancel, SlotChoice.Read(text, [], hasActiveMeeting: true, Now, Berlin).Kind);
 
+    /// <summary>"cancel my demo please" with nothing booked was offered demo slots: the dialogue says there is none.</summary>
+    [Theory]
+    [InlineData("cancel my demo please", SlotChoiceKind.Cancel)]
+    [InlineData("I can't make it", SlotChoiceKind.Cancel)]
+    [InlineData("Bitte den Termin stornieren", SlotChoiceKind.Cancel)]
+    [InlineData("I can't make Monday, could we do Tuesday?", SlotChoiceKind.Requested)]
+    public void Without_a_meeting_a_cancel_wish_is_read_for_the_dialogue_to_say_there_is_none(string text, SlotChoiceKind kind) =>
+        Assert.Equal(kind, SlotChoice.Read(text, [], hasActiveMeeting: false, Now, Berlin).Kind);
+
     /// <summary>"Doch lieber absagen, sorry" after a move's offer was offered other times: "rather cancel" asks for none.</summary>
     [Theory]
     [InlineData("Doch lieber absagen, sorry")]
@@ -312,10 +321,6 @@ public sealed class SlotChoiceTests(ITestOutputHelper output)
         Assert.Equal(SlotChoiceKind.OtherTimes, choice.Kind);
         Assert.True(choice.NextWeek);
     }
-
-    [Fact]
-    public void Without_an_active_meeting_cancel_words_are_no_cancellation() =>
-        Assert.Equal(SlotChoiceKind.None, SlotChoice.Read("I can't make it", [], hasActiveMeeting: false, Now, Berlin).Kind);
 
     [Fact]
     public void Without_an_offer_a_named_time_is_a_request_the_caller_may_check()

@@ -274,12 +274,13 @@ public sealed class MessageReader(IUtteranceClassifier model)
     /// <summary>
     /// A lead putting the decision off (<see cref="IntentRules.DefersDecision"/>) stalls, however warmly: a stall is met
     /// as an objection ("take the time you need; what would help you decide?"). A price, meeting or purchase reading of
-    /// either half still counts ("can we book a call with my team?"); the model's support case does not ("Ok, ich bespreche
-    /// das mit meinem Geschäftsführer und melde mich.", 0.73), a fault the rules read does.
+    /// either half still counts ("can we book a call with my team?"); the model's support case or hand-over does not ("Ok,
+    /// ich bespreche das mit meinem Geschäftsführer und melde mich.", 0.73; "I need to speak to my partner first"), a fault
+    /// or a hand-over the rules read does.
     /// </summary>
     private static bool PutsTheDecisionOff(MessageAnalysis rules, LearntReading learnt, LeadText lead) =>
         (rules.Intent is Intent.Other or Intent.Greeting or Intent.Interest or Intent.Question or Intent.Objection)
-        && (learnt.Intent is Intent.Other or Intent.Greeting or Intent.Interest or Intent.Question or Intent.Objection or Intent.Support)
+        && (learnt.Intent is Intent.Other or Intent.Greeting or Intent.Interest or Intent.Question or Intent.Objection or Intent.Support or Intent.Human)
         && IntentRules.DefersDecision(lead);
 
     /// <summary>

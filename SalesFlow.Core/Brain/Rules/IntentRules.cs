@@ -982,7 +982,7 @@ internal static partial class IntentRules
             "dont text me", "dont message me", "dont email me", "dont call me again|dont call again|do not call",
             "no more text*|no more message*|no more email*|no more mails", "no further message*|no further email*",
             // "does it stop spam enquiries?" asks what the product does.
-            "dont want any more|do not want any more", "stop & text*|messag*|contact*|email*|writing|sending|spam*|offers|whatsapp* & !does it|can it|will it|could it|would it|is it able|kann es|kann das",
+            "dont want any more|do not want any more", "stop & text*|messag*|contact*|email*|writing|sending|spam*|offers|whatsapp* & !does it|can it|will it|could it|would it|is it able|kann es|kann das|stop me if|stop me when|if im wrong|if i am wrong",
             "leave me alone", "off your list|off your database|off your mailing*|from your list|from your database",
             // Asked as what the lead may do one day ("Can I delete all my data if I leave?", "Kann ich meine Daten jederzeit
             // löschen lassen?"): a question about its rights, which opted it out for good.
@@ -1011,7 +1011,8 @@ internal static partial class IntentRules
             "ihr team|ihrem team|euer team|eurem team & sprech*|red*", "wer & zustaendig & sprechen|reden")),
         new(Intent.Human, 8, new(
             // Not a person the lead had or compares with: "we had a human answering before but she quit" was handed over.
-            "human|humans & !we had|had a|used to|before|quit|left|our|hired|hire|employ*|receptionist|answering|instead of|than a|better than|replace*|like a|sounds|as good as",
+            // Nor one asked about as part of the product: "Is there a human in the loop?" was handed over.
+            "human|humans & !we had|had a|used to|before|quit|left|our|hired|hire|employ*|receptionist|answering|instead of|than a|better than|replace*|like a|sounds|as good as|in the loop|oversight|review|approve|approves|check the|checks the",
             "real person", "actual person", "actual human", "real people", "live person",
             "live agent", "an agent", "representative", "someone from your", "someone real", "somebody real",
             "talk to someone|speak to someone|speak with someone|talk with someone & !someone who|customer*|client*|student*|alumni|reference*|graduate*", "not a machine", "not a robot",
@@ -1731,8 +1732,9 @@ internal static partial class IntentRules
             Add(cues.Intent, cues.Weight, starts.Count);
         }
 
-        // "STOP", "Stopp!!!", "stop pls": a leading stop word is an opt-out on SMS/WhatsApp.
-        if (words[0] is "stop" or "stopp" or "unsubscribe" or "abmelden" or "end")
+        // "STOP", "Stopp!!!", "stop pls": a leading stop word is an opt-out on SMS/WhatsApp; "stop me if I'm wrong, but …"
+        // (an idiom) is not.
+        if (words[0] is "stop" or "stopp" or "unsubscribe" or "abmelden" or "end" && !(words.Count > 2 && words[1] == "me" && words[2] is "if" or "when"))
         {
             Add(Intent.OptOut, words[0] == "end" ? 7 : 9);
         }
