@@ -10,7 +10,7 @@ public static class TextTerms
     /// Which way of making terms an index holds: raised whenever <see cref="Words"/> makes a word's term differently (a
     /// stop word, a spelling fold, a stemming rule), so an index that stores terms makes them again from its passages.
     /// </summary>
-    public const int Version = 8;
+    public const int Version = 9;
 
     // English and German function words, and the words a lead wraps a question in ("could I ask you a few questions?",
     // "kurze Frage") or hedge it with ("aha und was kostet das ungefähr" missed the price answer): they match everything
@@ -48,7 +48,7 @@ public static class TextTerms
         ihrem ihrer seine seinen seinem seiner mir mich dir dich ihm ihn kannst könntest sag sagen
         whats hows wheres whens whys whos thats theres heres im ive youre youve theyre lets
         cant cannot dont doesnt didnt isnt arent wont wasnt werent aint either neither per ups welche welcher welches welchen welchem
-        use uses using used nutzt nutze verwenden verwendet thing things stuff ding dinger look looks pre
+        use uses using used nutzt nutze nutzen benutzen benutzt genutzt verwenden verwendet thing things stuff ding dinger look looks pre
         """.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Select(Fold),
         StringComparer.Ordinal); // folded as the text is: "für" and "können" were never matched against "fur" and "konnen".
 

@@ -149,6 +149,8 @@ public sealed class DemoKnowledgeOverHttpTests : IAsyncLifetime
     [InlineData("+4915112345943", "Gut. Was müssten wir technisch vorbereiten?", "Mit einem Befehl (azd up)")]
     [InlineData("+4915112346022", "Ist das nicht dasselbe wie ChatGPT?", "Es arbeitet wie ein Vertriebler")]
     [InlineData("+447400123945", "isn't this the same as chatgpt?", "It works like a sales rep")]
+    [InlineData("+4915112346031", "Kann man das auch auf Englisch nutzen?", "Es antwortet auf Deutsch oder Englisch")]
+    [InlineData("+4915112346032", "Bekomme ich eine Benachrichtigung, wenn ein Lead heiß ist?", "wird er heiß, erfährt es Ihr Team")]
     public async Task AProductQuestionIsAnsweredFromTheDemoKnowledgeInTheLeadsLanguage(string from, string question, string answer)
     {
         var reply = await _app.Http.PostJsonAsync("/api/conversations", new { channel = "whatsapp", from, name = "Probe", message = question });

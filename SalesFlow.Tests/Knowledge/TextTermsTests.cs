@@ -55,6 +55,7 @@ public sealed class TextTermsTests
     [InlineData("can it see our instructors diaries?", "see", "instructor", "calendar")]
     [InlineData("Can your system pre-qualify these enquiries?", "system", "qualify", "lead")]
     [InlineData("Kann ich das erstmal testen?", "erst", "testen")]
+    [InlineData("Kann man das auch auf Englisch nutzen?", "englisch")]
     public void Chat_spellings_meet_the_words_the_knowledge_uses(string text, params string[] expected) =>
         Assert.Equal(TextTerms.Words(string.Join(' ', expected)), TextTerms.Words(text));
 
