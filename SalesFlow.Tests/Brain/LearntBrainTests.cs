@@ -599,6 +599,7 @@ public sealed class LearntBrainTests
     [InlineData("Wir sind ca. 12 Leute im Vertrieb")]
     [InlineData("We have 5 people in sales")]
     [InlineData("We're about 20 people, mostly field sales")]
+    [InlineData("Wir haben 6 Fahrlehrer")]
     public void ALeadGivingItsTeamSizeIsNeitherObjectingNorAsking(string text) =>
         Assert.DoesNotContain(TestBrain.Reader.Read(text).Intent, new[] { Intent.Objection, Intent.Question, Intent.Support });
 
