@@ -168,15 +168,21 @@ public sealed class LearntBrainTests
     [InlineData("please remove me from your list", Intent.OptOut)]
     [InlineData("bitte nicht mehr kontaktieren", Intent.OptOut)]
     [InlineData("please delete my data", Intent.OptOut)]
+    [InlineData("Bitte keine Werbung!", Intent.OptOut)]
     [InlineData("human please", Intent.Human)]
     [InlineData("get me a human now", Intent.Human)]
     public void TheLeadAskingForItselfStillOptsOutOrGetsAPerson(string text, Intent expected) =>
         Assert.Equal(expected, TestBrain.Reader.Read(text).Intent);
 
-    /// <summary>"stop me if I'm wrong, but this is for WhatsApp only?" opted the lead out for good (its leading "stop").</summary>
-    [Fact]
-    public void StopMeIfImWrongIsNoOptOut() =>
-        Assert.NotEqual(Intent.OptOut, TestBrain.Reader.Read("stop me if I'm wrong, but this is for WhatsApp only?").Intent);
+    /// <summary>
+    /// "stop me if I'm wrong, but this is for WhatsApp only?" (its leading "stop") and "Bitte keine Werbung, ich habe nur
+    /// eine Frage zum Datenschutz" opted the lead out for good, the question unanswered.
+    /// </summary>
+    [Theory]
+    [InlineData("stop me if I'm wrong, but this is for WhatsApp only?")]
+    [InlineData("Bitte keine Werbung, ich habe nur eine Frage zum Datenschutz")]
+    public void AQuestionBesideAnOptOutWordIsNoOptOut(string text) =>
+        Assert.NotEqual(Intent.OptOut, TestBrain.Reader.Read(text).Intent);
 
     /// <summary>"Can I delete all my data if I leave?" opted the lead out for good: a deletion asked about as one for later.</summary>
     [Theory]
@@ -568,6 +574,7 @@ public sealed class LearntBrainTests
     [InlineData("what stops it from promising discounts we don't offer?")]
     [InlineData("Kann der Bot auch einen groben Preis nennen, z.B. anhand der Zimmeranzahl?")]
     [InlineData("can it give a rough price to customers based on room count?")]
+    [InlineData("Ich möchte nicht, dass der Bot unseren Kunden Unsinn erzählt")]
     public void AskingWhatTheAssistantMaySayOrQuotesIsAQuestion(string text) =>
         Assert.Equal(Intent.Question, TestBrain.Reader.Read(text).Intent);
 

@@ -775,7 +775,9 @@ internal static partial class IntentRules
     private static readonly PhraseRuleSet WhatItMaySay = new(
         "promise|promises|promising|make up|makes up|making up|invent|invents|inventing|hallucinat*|verspricht|versprechen|zusagt|zusagen|erfindet|erfinden|ausdenkt"
             + "|says something wrong|says the wrong thing|gets it wrong|wrong answer|wrong answers|mist erzaehlt|mist erzaehlen|unsinn erzaehlt|quatsch erzaehlt|falsches sagt|falsche antwort*|falsch antwortet"
-            + " & what stops|how do you stop|stop it|prevent*|make sure|ensure|what if|if it|if the bot|can it|could it|will it|does it|would it|who is liable|whos liable|verhinder*|sicherstell*|was wenn|was ist wenn|wenn es|wenn der bot|falls der bot|kann es|kann der|wer haftet");
+            + " & what stops|how do you stop|stop it|prevent*|make sure|ensure|what if|if it|if the bot|can it|could it|will it|does it|would it|who is liable|whos liable|verhinder*|sicherstell*|was wenn|was ist wenn|wenn es|wenn der bot|falls der bot|kann es|kann der|wer haftet"
+            // "Ich möchte nicht, dass der Bot unseren Kunden Unsinn erzählt" was sent the AI-disclosure answer.
+            + "|dont want it to|dont want the bot to|do not want it to|moechte nicht dass|will nicht dass|wollen nicht dass|darf nicht");
 
     /// <summary>Whether the lead asks how what the assistant says is kept in bounds (<see cref="WhatItMaySay"/>).</summary>
     public static bool AsksWhatItMaySay(LeadText lead) => WhatItMaySay.IsMatch(lead.Words);
@@ -989,7 +991,9 @@ internal static partial class IntentRules
             "remove & my number|my details|my data|it now" + DeletionOneDay, "delete & my details|my data|my number|my contact*" + DeletionOneDay,
             "data & deleted & gdpr|dsgvo" + DeletionOneDay, "never signed up", "spamming", "dont want them|dont want these",
             "=abmeld*", "austragen", "sie mich aus", "keine nachrichten mehr & !verschick*|versend*|gesend*|geschickt|ankomm*|update",
-            "keine weiteren nachrichten|keine weiteren mails", "keine werbung", "keine newsletter",
+            "keine weiteren nachrichten|keine weiteren mails",
+            // "Bitte keine Werbung, ich habe nur eine Frage zum Datenschutz" asks its question (it was opted out, unanswered).
+            "keine werbung & !nur eine frage|eine frage zum|eine frage zur|eine frage zu|nur wissen", "keine newsletter",
             "keinen newsletter", "nicht mehr schreiben", "mir nicht mehr", "kontaktier* & nicht mehr",
             "nicht mehr kontaktier*", "=loesch* & nummer|daten|kontakt* & !einen kontakt|einen lead|einen kunden|einen interessenten|wie kann ich|wie koennen wir|jederzeit|wenn ich|wenn wir|falls ich|falls wir|spaeter|irgendwann", "=stopp", "mich in ruhe|uns in ruhe", "nie wieder",
             "nicht mehr bekommen|nicht mehr erhalten|nicht mehr zugeschickt", "verteiler", "zuspam*", "zugespamt",
