@@ -84,7 +84,7 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
                 var query = FactsSourceQuestion(question, language) ?? question;
                 var passages = (await knowledge.RetrieveAsync(clientId, query, Passages, ct)).Passages;
                 var parsed = LeadText.Parse(query); // read once for the cues below
-                foreach (var variant in new[] { WithoutScope(query), AfterPreamble(query), AfterClause(query), SoughtThing(query), BeforeQualifier(query), AsAppointments(query), IndustryQuestion(parsed, language), OverviewQuestion(parsed, clientName, language), RequestedThing(query) }.OfType<string>())
+                foreach (var variant in new[] { WithoutScope(query), AfterPreamble(query), AfterClause(query), SoughtThing(query), BeforeQualifier(query), AsAppointments(query), IndustryQuestion(parsed, language), ControlQuestion(parsed, language), OverviewQuestion(parsed, clientName, language), RequestedThing(query), TopicAskedAbout(query) }.OfType<string>())
                 {
                     passages = [.. passages, .. (await knowledge.RetrieveAsync(clientId, variant, Passages, ct)).Passages];
                 }
@@ -269,7 +269,6 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
         : IntentRules.AsksHowSoonItStarts(lead) ? (language == "de" ? "Wie lange dauert die Einrichtung? Wie schnell können wir starten?" : "How long does setup take? How fast can we start?")
         // "ok, wie fang ich an?" shares no word with the set-up answer's questions and was promised a colleague's e-mail.
         : IntentRules.AsksHowToStart(lead) ? (language == "de" ? "Wie richten wir es ein? Wie schnell können wir starten?" : "How do we set it up? How fast can we get started?")
-        : IntentRules.AsksWhatItMaySay(lead) ? (language == "de" ? "Können wir steuern, was es sagt? Was, wenn es etwas Falsches sagt?" : "Can we control what it says? What if it says something wrong?")
         : IntentRules.WorriesAboutTheEffort(lead) ? (language == "de" ? "Wie viel Aufwand ist die Einrichtung?" : "How much effort is it to set up?")
         : IntentRules.AsksForADiscount(lead) || IntentRules.AsksAboutPrice(lead) ? (language == "de" ? "Was kostet es? Preis" : "What does it cost? Pricing")
         : IntentRules.DescribesCustomersCalling(lead) ? (language == "de" ? "Kann es Anrufe annehmen? Telefonanrufe" : "Can it take phone calls? Phone or voice calls")
@@ -467,6 +466,28 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
         IntentRules.AsksIfItSuitsABusiness(question)
             ? (language == "de" ? "Passt das für unsere Branche? Für welche Unternehmen?" : "Is it suitable for our industry? Which businesses is it for?")
             : null;
+
+    /// <summary>
+    /// Whether the assistant may promise, invent or say something wrong, asked in the words an answer on controlling it
+    /// uses: "what stops it from promising discounts we don't offer?" found the price answer, "Ich möchte nicht, dass der Bot
+    /// unseren Kunden Unsinn erzählt" the AI-disclosure answer. Searched beside the whole question; null when it asks no
+    /// such thing.
+    /// </summary>
+    private static string? ControlQuestion(LeadText question, string? language) =>
+        IntentRules.AsksWhatItMaySay(question)
+            ? (language == "de" ? "Können wir steuern, was es sagt? Was, wenn es etwas Falsches sagt?" : "Can we control what it says? What if it says something wrong?")
+            : null;
+
+    /// <summary>
+    /// The topic of a question announced without being asked ("Bitte keine Werbung, ich habe nur eine Frage zum
+    /// Datenschutz", "quick question about pricing"): the announcement's and the rest's words kept the privacy answer
+    /// under the threshold. Searched beside the whole message; null when it names none.
+    /// </summary>
+    internal static string? TopicAskedAbout(string text) =>
+        TopicOfAQuestion().Match(text) is { Success: true } match && TextTerms.Words(match.Groups["topic"].Value).Count > 0 ? match.Groups["topic"].Value.Trim() : null;
+
+    [GeneratedRegex(@"\b(?:eine?\s+(?:kurze\s+)?frage|fragen|(?:a\s+)?(?:quick\s+)?question|questions)\s+(?:zu[mr]?|about|on|regarding|re|bezüglich|bezueglich|wegen)\s+(?<topic>[^.?!,;\n]+)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex TopicOfAQuestion();
 
     /// <summary>
     /// The question with what the lead's customers book, move or cancel named as appointments ("Kann euer Ding auch

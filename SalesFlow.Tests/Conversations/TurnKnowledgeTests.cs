@@ -152,8 +152,6 @@ public sealed class TurnKnowledgeTests
     [InlineData("Instagram is actually our main one tbh", "en", "Does it work with Instagram? Channels")]
     [InlineData("how fast can we be live", "en", "How long does setup take? How fast can we start?")]
     [InlineData("ok, wie fang ich an?", "de", "Wie richten wir es ein? Wie schnell können wir starten?")]
-    [InlineData("what stops it from promising discounts we don't offer?", "en", "Can we control what it says? What if it says something wrong?")]
-    [InlineData("Was, wenn der Bot Preise erfindet?", "de", "Können wir steuern, was es sagt? Was, wenn es etwas Falsches sagt?")]
     [InlineData("nee insta ist eigentlich das wichtigste", "de", "Geht das mit insta? Kanäle")]
     [InlineData("hey, got about £200 a month budget for something like this, would that cover it?", "en", "What does it cost? Pricing")]
     [InlineData("wie genau?", "de", "Wie richten wir es ein? Wie läuft die Einrichtung?")]
@@ -473,6 +471,14 @@ public sealed class TurnKnowledgeTests
     [InlineData(", especially for patient data?", null)]
     public void TheQuestionBeforeWhatNarrowsItIsAlsoSearchedAlone(string question, string? main) =>
         Assert.Equal(main, TurnKnowledge.BeforeQualifier(question));
+
+    /// <summary>"Bitte keine Werbung, ich habe nur eine Frage zum Datenschutz" left the privacy answer under the threshold.</summary>
+    [Theory]
+    [InlineData("Bitte keine Werbung, ich habe nur eine Frage zum Datenschutz", "Datenschutz")]
+    [InlineData("hi, quick question about pricing", "pricing")]
+    [InlineData("Ich habe eine Frage.", null)]
+    public void TheTopicOfAnAnnouncedQuestionIsAlsoSearchedAlone(string text, string? topic) =>
+        Assert.Equal(topic, TurnKnowledge.TopicAskedAbout(text));
 
     /// <summary>"Can I stop the bot from replying on weekends?" found the languages answer ("Can your bot speak Polish?").</summary>
     [Theory]
