@@ -84,10 +84,15 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
                 var query = FactsSourceQuestion(question, language) ?? question;
                 var passages = (await knowledge.RetrieveAsync(clientId, query, Passages, ct)).Passages;
                 var parsed = LeadText.Parse(query); // read once for the cues below
-                foreach (var variant in new[] { WithoutScope(query), AfterPreamble(query), AfterClause(query), SoughtThing(query), BeforeQualifier(query), AsAppointments(query), IndustryQuestion(parsed, language), ControlQuestion(parsed, language), OverviewQuestion(parsed, clientName, language), RequestedThing(query), TopicAskedAbout(query) }.OfType<string>())
+                foreach (var variant in new[] { WithoutScope(query), AfterPreamble(query), AfterClause(query), SoughtThing(query), BeforeQualifier(query), AsAppointments(query), IndustryQuestion(parsed, language), OverviewQuestion(parsed, clientName, language), RequestedThing(query), TopicAskedAbout(query) }.OfType<string>())
                 {
                     passages = [.. passages, .. (await knowledge.RetrieveAsync(clientId, variant, Passages, ct)).Passages];
                 }
+
+                // A worry's own answer comes first: "we've got no IT person" found the hand-over answer through "person",
+                // as well as the developer answer through the worry's question.
+                var worry = WorryQuestion(parsed, language) is { } worryQuestion ? (await knowledge.RetrieveAsync(clientId, worryQuestion, Passages, ct)).Passages : [];
+                passages = [.. passages, .. worry];
 
                 // Only to rank what the searches above found: with fewer words, a passage sharing one of them passed the
                 // threshold ("can your system send appointment reminders?" found the answer on moving a meeting).
@@ -133,7 +138,7 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
                 found.AddRange(passages);
                 if (passages.Count > 0)
                 {
-                    firsts.Add(BestFor(question, passages, InLanguage));
+                    firsts.Add(worry.Any(InLanguage) ? BestFor(question, worry, InLanguage) : BestFor(question, passages, InLanguage));
                 }
                 else if (AsksTheKnowledge(question))
                 {
@@ -264,7 +269,6 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
     private static string? FallbackQuestion(LeadText lead, string clientName, string? language) =>
         IntentRules.AsksIfItBooks(lead) ? (language == "de" ? "Kann es Termine buchen? Kalender" : "Can it book appointments? Calendar")
         : (IntentRules.AsksAboutTheBusiness(lead) && !IntentRules.AsksWhatHappensIf(lead) && !IntentRules.AsksWhatWeNeed(lead) || IntentRules.AsksForTheBenefit(lead)) && !string.IsNullOrWhiteSpace(clientName) ? (language == "de" ? $"Was macht {clientName.Trim()}?" : $"What does {clientName.Trim()} do?")
-        : IntentRules.SaysItIsNotTechnical(lead) ? (language == "de" ? "Brauchen wir einen Entwickler oder Programmierer?" : "Do we need a developer or programmer?")
         : IntentRules.AsksJustHow(lead) ? (language == "de" ? "Wie richten wir es ein? Wie läuft die Einrichtung?" : "How do we set it up? How does setup work?")
         : IntentRules.AsksHowSoonItStarts(lead) ? (language == "de" ? "Wie lange dauert die Einrichtung? Wie schnell können wir starten?" : "How long does setup take? How fast can we start?")
         // "ok, wie fang ich an?" shares no word with the set-up answer's questions and was promised a colleague's e-mail.
@@ -468,15 +472,16 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
             : null;
 
     /// <summary>
-    /// Whether the assistant may promise, invent or say something wrong, asked in the words an answer on controlling it
-    /// uses: "what stops it from promising discounts we don't offer?" found the price answer, "Ich möchte nicht, dass der Bot
-    /// unseren Kunden Unsinn erzählt" the AI-disclosure answer. Searched beside the whole question; null when it asks no
-    /// such thing.
+    /// A worry the knowledge answers under another question, asked in that question's words, searched beside the whole
+    /// message and its answer put first: whether the assistant may promise, invent or say something wrong ("what stops it from promising discounts we
+    /// don't offer?" found the price answer, "Ich möchte nicht, dass der Bot unseren Kunden Unsinn erzählt" the AI-disclosure
+    /// answer), or that the lead is not technical ("we've got no IT person" found the hand-over answer through "person",
+    /// "i'm not techy at all tho" nothing). Null when the message voices neither.
     /// </summary>
-    private static string? ControlQuestion(LeadText question, string? language) =>
-        IntentRules.AsksWhatItMaySay(question)
-            ? (language == "de" ? "Können wir steuern, was es sagt? Was, wenn es etwas Falsches sagt?" : "Can we control what it says? What if it says something wrong?")
-            : null;
+    private static string? WorryQuestion(LeadText question, string? language) =>
+        IntentRules.AsksWhatItMaySay(question) ? (language == "de" ? "Können wir steuern, was es sagt? Was, wenn es etwas Falsches sagt?" : "Can we control what it says? What if it says something wrong?")
+        : IntentRules.SaysItIsNotTechnical(question) ? (language == "de" ? "Brauchen wir einen Entwickler oder Programmierer?" : "Do we need a developer or programmer?")
+        : null;
 
     /// <summary>
     /// The topic of a question announced without being asked ("Bitte keine Werbung, ich habe nur eine Frage zum

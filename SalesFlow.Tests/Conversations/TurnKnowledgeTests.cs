@@ -472,6 +472,21 @@ public sealed class TurnKnowledgeTests
     public void TheQuestionBeforeWhatNarrowsItIsAlsoSearchedAlone(string question, string? main) =>
         Assert.Equal(main, TurnKnowledge.BeforeQualifier(question));
 
+    /// <summary>"we've got no IT person" found the hand-over answer ("a person") nearly as well as the developer answer, and got it.</summary>
+    [Fact]
+    public async Task AWorrysOwnAnswerComesFirst()
+    {
+        var human = new Passage("human-en", "kb", SourceKind.Faq, "Human", "Q: Can it hand over to a real person? A: It hands over to your team.", 0.66);
+        var developer = new Passage("developer-en", "kb", SourceKind.Faq, "Developer", "Q: Do we need a developer? A: No programming.", 0.70);
+        var retriever = FindingNothing();
+        retriever.Setup(r => r.RetrieveAsync("acme", "we've got no IT person", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([human]));
+        retriever.Setup(r => r.RetrieveAsync("acme", "Do we need a developer or programmer?", It.IsAny<int>(), It.IsAny<CancellationToken>())).ReturnsAsync(new KnowledgeContext([developer]));
+
+        var passages = (await Over(retriever).ForAsync("acme", "Acme", "we've got no IT person", "en", TurnKnowledge.NoEarlierText, default)).Passages;
+
+        Assert.StartsWith("[developer-en]", passages[0], StringComparison.Ordinal);
+    }
+
     /// <summary>"Bitte keine Werbung, ich habe nur eine Frage zum Datenschutz" left the privacy answer under the threshold.</summary>
     [Theory]
     [InlineData("Bitte keine Werbung, ich habe nur eine Frage zum Datenschutz", "Datenschutz")]
