@@ -578,6 +578,11 @@ public sealed class LearntBrainTests
     public void AskingWhatTheAssistantMaySayOrQuotesIsAQuestion(string text) =>
         Assert.Equal(Intent.Question, TestBrain.Reader.Read(text).Intent);
 
+    /// <summary>"hey, hab nen kleinen Onlineshop für Kaffee. Kunden fragen per Mail ständig nach Lieferzeiten …" was a support case handed to a colleague.</summary>
+    [Fact]
+    public void ALeadsCustomersQuestionsAfterAGreetingAreItsBusiness() =>
+        Assert.Equal(Intent.Interest, TestBrain.Reader.Read("hey, hab nen kleinen Onlineshop für Kaffee. Kunden fragen per Mail ständig nach Lieferzeiten und ob was auf Lager ist").Intent);
+
     /// <summary>"hmm thats a bit much for a 3 chair practice" after the price was read as small talk (0.66) and thanked for.</summary>
     [Theory]
     [InlineData("hmm thats a bit much for a 3 chair practice")]

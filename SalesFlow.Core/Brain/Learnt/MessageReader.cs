@@ -202,8 +202,9 @@ public sealed class MessageReader(IUtteranceClassifier model)
         }
 
         // "mostly people asking about class times and refunds on whatsapp": the lead's customers' questions are its business,
-        // not a support case or a price question of its own.
-        if (rules.Intent is Intent.Support or Intent.Pricing or Intent.Question or Intent.Other or Intent.Interest
+        // not a support case or a price question of its own; also after a greeting ("hey, hab nen kleinen Onlineshop für
+        // Kaffee. Kunden fragen per Mail ständig nach Lieferzeiten", the model: a support case at 0.91, handed to a colleague).
+        if (rules.Intent is Intent.Support or Intent.Pricing or Intent.Question or Intent.Other or Intent.Interest or Intent.Greeting
             && learnt.Intent is Intent.Support or Intent.Pricing or Intent.Question or Intent.Other or Intent.Interest && IntentRules.DescribesCustomersQuestions(lead))
         {
             return (Intent.Interest, Math.Max(rules.Confidence, ClearCue));
