@@ -259,6 +259,8 @@ public sealed class LearntBrainTests
     [InlineData("we're too slow to reply to enquiries")]
     [InlineData("we had a human answering before but she quit")]
     [InlineData("our receptionist quit last month and now nobody answers")]
+    [InlineData("I have a problem: too many leads and not enough staff")]
+    [InlineData("Issue is nobody answers after 6pm")]
     public void ALeadDescribingAPainInItsOwnWorkStatesANeed(string text) =>
         Assert.Equal(Intent.Interest, TestBrain.Reader.Read(text).Intent);
 
@@ -517,6 +519,7 @@ public sealed class LearntBrainTests
     [InlineData("Hallo, wir sind ein kleines Hotel. Können Gäste darüber Zimmer anfragen?")]
     [InlineData("Hello! We're a roofing company in Ohio, about 12 crews. Most leads come from our website form and Facebook ads. We lose a lot because we're slow to call back.")]
     [InlineData("yeah mostly we call them back when we can, sometimes next day")]
+    [InlineData("Unsere Patienten melden sich wegen Rezepten und Terminen")]
     [InlineData("Nein, wir haben nur ein Telefon und eine Website.")]
     [InlineData("Nein, nur Telefon")]
     public void TheLeadsCustomersBookingIsNoMeetingWish(string text) =>
@@ -582,6 +585,11 @@ public sealed class LearntBrainTests
     [Fact]
     public void ALeadsCustomersQuestionsAfterAGreetingAreItsBusiness() =>
         Assert.Equal(Intent.Interest, TestBrain.Reader.Read("hey, hab nen kleinen Onlineshop für Kaffee. Kunden fragen per Mail ständig nach Lieferzeiten und ob was auf Lager ist").Intent);
+
+    /// <summary>"We run a gym, members message about cancelling memberships a lot" was a support case handed to a colleague.</summary>
+    [Fact]
+    public void WhatTheLeadsCustomersMessageAboutIsNoSupportCase() =>
+        Assert.NotEqual(Intent.Support, TestBrain.Reader.Read("We run a gym, members message about cancelling memberships a lot").Intent);
 
     /// <summary>"hmm thats a bit much for a 3 chair practice" after the price was read as small talk (0.66) and thanked for.</summary>
     [Theory]

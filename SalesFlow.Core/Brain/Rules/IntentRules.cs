@@ -245,6 +245,11 @@ internal static partial class IntentRules
         "miss a ton|miss tons|miss loads|miss so many|miss heaps|missing a ton|missing tons|missing loads|missing so many",
         "we miss|we are missing|were missing|we keep missing|we missed & calls|texts|messages|bookings|jobs|customers|clients",
         "forget* to follow|forgot to follow|nobody follows up|no one follows up|never follow up",
+        // "I have a problem: too many leads and not enough staff" and "Issue is nobody answers after 6pm" were support cases.
+        "too many leads|too many enquiries|too many inquiries|too many messages|not enough staff|not enough people|understaffed|short staffed|zu viele anfragen|zu wenig personal|zu wenig leute",
+        // Not at us: "I wrote to you twice and nobody answers" is a complaint.
+        "nobody answers|no one answers|noone answers|nobody picks up|no one picks up|nobody replies|no one replies|niemand antwortet|keiner antwortet|keiner geht ran|niemand geht ran|niemand geht dran|keiner geht dran"
+            + " & !you|your|yours|ihnen|euch|ihr|eure|euer|bei ihnen|bei euch",
         // "we had a human answering before but she quit" was a support case handed to a colleague.
         "she quit|he quit|they quit|she left|he left|quit on us|left us|resigned|ist weg|hat gekuendigt|haben gekuendigt|aufgehoert & before|receptionist|assistant|human|person|someone|somebody|answering|answered|frontdesk|front desk|empfang|rezeption|sekretaerin|assistentin|mitarbeiterin|mitarbeiter",
         "forget to reply|forget to respond|forget to answer|forgot to reply|forgot to respond|forgot to answer",
@@ -711,7 +716,7 @@ internal static partial class IntentRules
         // "Leute schreiben mir ständig auf Insta und WhatsApp wegen Terminen" was offered demo slots, "Interessenten fragen per
         // WhatsApp nach Exposés und Besichtigungsterminen" likewise.
         "clients|customers|patients|guests|people|kunden|kundinnen|mandanten|klienten|patienten|gaeste|leute|interessenten|mieter|kaeufer|schueler|mitglieder|students|members|buyers|tenants|leads|prospects"
-            + " & schreiben|schreibt|fragen|fragt|message|messages|messaging|ask|asking|text|texting|write|writing|dm & termin*|appointment*|booking*|reservation*|slots|besichtigung*|viewing*|probestunde*|fahrstunde*|probetraining*"
+            + " & schreiben|schreibt|fragen|fragt|melden sich|meldet sich|message|messages|messaging|ask|asking|text|texting|write|writing|dm & termin*|appointment*|booking*|reservation*|slots|besichtigung*|viewing*|probestunde*|fahrstunde*|probetraining*"
             + " & !can we|can i|could we|could i|id like|i would like|we would like|want to|lets|koennen wir|kann ich|moechte|moechten|wuerde gern|wuerden gern|demo|call with you");
 
     /// <summary>
@@ -722,6 +727,8 @@ internal static partial class IntentRules
     private static readonly PhraseRuleSet CustomersAsking = new(
         "customers|clients|people|students|patients|guests|members|users|buyers|visitors|leads|parents|tenants|shoppers|callers|folks|prospects"
             + " & ask|asking|asks|want to know|wanting to know|enquire|enquiring|inquire|inquiring|write in|writing in|message us|messaging us|text us|texting us|dm us|email us|call us|calling us"
+            // "We run a gym, members message about cancelling memberships a lot" was a support case handed to a colleague.
+            + "|message about|messages about|messaging about|email about|emails about|text about|texts about|write about|writes about|call about|calls about"
             + " & !can i|could i|can we|could we|how do i|how can i|my account|my order|my booking|i was|i am a|im a" + NotAFaultOfOurs,
         "kunden|kundinnen|leute|patienten|gaeste|mitglieder|interessenten|besucher|kaeufer|eltern|mieter|schueler|teilnehmer"
             + " & fragen|fragt|fragend|schreiben|schreibt|wollen wissen|moechten wissen|melden sich|rufen an|rufen bei uns an"
