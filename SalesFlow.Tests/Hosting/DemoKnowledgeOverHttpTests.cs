@@ -154,6 +154,7 @@ public sealed class DemoKnowledgeOverHttpTests : IAsyncLifetime
     [InlineData("+4915112346042", "Bitte keine Werbung, ich habe nur eine Frage zum Datenschutz", "in Ihrem eigenen Azure-Abonnement")]
     [InlineData("+4915112346043", "Was, wenn der Bot Preise erfindet?", "Produktfakten kommen aus Ihrer Wissensdatenbank")]
     [InlineData("+447400124002", "we've got no IT person", "No programming")]
+    [InlineData("+4915112346051", "Kann ich einen Lead manuell übernehmen?", "übergibt SalesFlow")]
     [InlineData("+4915112346032", "Bekomme ich eine Benachrichtigung, wenn ein Lead heiß ist?", "wird er heiß, erfährt es Ihr Team")]
     public async Task AProductQuestionIsAnsweredFromTheDemoKnowledgeInTheLeadsLanguage(string from, string question, string answer)
     {
