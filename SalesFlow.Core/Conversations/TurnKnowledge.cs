@@ -400,9 +400,12 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
         return questions.Count == 0 ? [text] : questions.Take(MaxQueries).ToList();
     }
 
+    /// <summary>The words that name the product as any product ("the bot", "Ihr System"): one list for the cues below.</summary>
+    private const string ProductNouns = "bot|chatbot|system|tool|software|assistant|assistent|app|programm";
+
     /// <summary>The product named as any product, and doing anything with it: a question of only these asks about what came before.</summary>
     private static readonly HashSet<string> GenericWords = TextTerms.Words(
-        "bot bots chatbot system tool software assistant assistent ki ai app programm ding handle handles übernehmen übernimmt machen macht erledigen erledigt abdecken schaffen manage cover covers tun do does work works",
+        ProductNouns.Replace('|', ' ') + " bots ki ai ding handle handles übernehmen übernimmt machen macht erledigen erledigt abdecken schaffen manage cover covers tun do does work works",
         stem: true).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>Whether the full stop at <paramref name="at"/> ends an abbreviation ("e.g.", "i.e.", "z.B.", "bzw.", "ca.").</summary>
@@ -473,10 +476,10 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
 
     /// <summary>
     /// A worry the knowledge answers under another question, asked in that question's words, searched beside the whole
-    /// message and its answer put first: whether the assistant may promise, invent or say something wrong ("what stops it from promising discounts we
-    /// don't offer?" found the price answer, "Ich möchte nicht, dass der Bot unseren Kunden Unsinn erzählt" the AI-disclosure
-    /// answer), or that the lead is not technical ("we've got no IT person" found the hand-over answer through "person",
-    /// "i'm not techy at all tho" nothing). Null when the message voices neither.
+    /// message and its answer put first: whether the assistant may promise, invent or say something wrong ("what stops it
+    /// from promising discounts we don't offer?" found the price answer, "Ich möchte nicht, dass der Bot unseren Kunden
+    /// Unsinn erzählt" the AI-disclosure answer), or that the lead is not technical ("we've got no IT person" found the
+    /// hand-over answer through "person", "i'm not techy at all tho" nothing). Null when the message voices neither.
     /// </summary>
     private static string? WorryQuestion(LeadText question, string? language) =>
         IntentRules.AsksWhatItMaySay(question) ? (language == "de" ? "Können wir steuern, was es sagt? Was, wenn es etwas Falsches sagt?" : "Can we control what it says? What if it says something wrong?")
@@ -538,7 +541,7 @@ public sealed partial class TurnKnowledge(IKnowledgeRetriever knowledge, ILogger
         return plain == question || TextTerms.Words(plain).Count == 0 ? null : plain;
     }
 
-    [GeneratedRegex(@"\b(?:the|your|this|ur|der|den|dem|das|euer|eurem|euren|ihr|ihrem|ihren|dein|deinem|deinen|dieser|diesen|diesem|dieses)\s+(?:bot|chatbot|system|tool|software|assistant|assistent|assistenten|app|programm|platform|plattform)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\b(?:the|your|this|ur|der|den|dem|das|euer|eurem|euren|ihr|ihrem|ihren|dein|deinem|deinen|dieser|diesen|diesem|dieses)\s+(?:" + ProductNouns + @"|assistenten|platform|plattform)\b", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex TheProduct();
 
     /// <summary>

@@ -71,15 +71,18 @@ public static partial class FollowUpQuestion
         return term is { Length: > 0 } && !NotAThing().IsMatch(term) && term.Split(' ', StringSplitOptions.RemoveEmptyEntries).Length <= 4 ? term : null;
     }
 
+    /// <summary>What may stand before a follow-up: "ok", "hm", "schade", "na gut" (up to two).</summary>
+    private const string FollowUpOpener = @"^(?:(?:ok(?:ay)?|hm+|ah|oh|cool|nice|great|gut|super|alles\s+klar|klar|schade|shame|too\s+bad|pity|na\s+gut)[,.!]*\s+){0,2}";
+
     /// <summary>
     /// "and spanish?", "what about zoho?", "how about for 10 users?", "und auf Französisch?", "was ist mit Pipedrive?"; not a
     /// question of its own after "and" ("ok and is there a setup fee?" asks something new).
     /// </summary>
-    [GeneratedRegex(@"^(?:(?:ok(?:ay)?|hm+|ah|oh|cool|nice|great|gut|super|alles\s+klar|klar|schade|shame|too\s+bad|pity|na\s+gut)[,.!]*\s+){0,2}(?:and\s+what\s+about|and\s+how\s+about|what\s+about|how\s+about|and\s+also|and|also|plus|und\s+was\s+ist\s+mit|was\s+ist\s+mit|wie\s+ist\s+es\s+mit|wie\s+sieht'?s\s+mit|und\s+wie\s+sieht'?s\s+mit|und\s+mit|und|oder)\s+(?!(?:is|are|was|were|do|does|did|can|could|will|would|should|has|have|what|how|where|when|which|who|why|ist|sind|gibt|kann|können|muss|wie|wo|wann|welche\w*|wer|warum|geht|hat|habt|bietet|läuft|klappt|funktioniert|kostet|kosten|dauert|lohnt|bringt|braucht|brauche|passt|reicht|soll|darf|macht|i|we|my|our|ich|wir|mein\w*|unser\w*)\b)(?<term>[^?.!,;:\n]{1,40}?)(?:\s+aus)?\s*\?+\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(FollowUpOpener + @"(?:and\s+what\s+about|and\s+how\s+about|what\s+about|how\s+about|and\s+also|and|also|plus|und\s+was\s+ist\s+mit|was\s+ist\s+mit|wie\s+ist\s+es\s+mit|wie\s+sieht'?s\s+mit|und\s+wie\s+sieht'?s\s+mit|und\s+mit|und|oder)\s+(?!(?:is|are|was|were|do|does|did|can|could|will|would|should|has|have|what|how|where|when|which|who|why|ist|sind|gibt|kann|können|muss|wie|wo|wann|welche\w*|wer|warum|geht|hat|habt|bietet|läuft|klappt|funktioniert|kostet|kosten|dauert|lohnt|bringt|braucht|brauche|passt|reicht|soll|darf|macht|i|we|my|our|ich|wir|mein\w*|unser\w*)\b)(?<term>[^?.!,;:\n]{1,40}?)(?:\s+aus)?\s*\?+\s*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Opened();
 
     /// <summary>"what about zapier", "was ist mit Pipedrive": the opening asks, without a question mark (it was thanked).</summary>
-    [GeneratedRegex(@"^(?:(?:ok(?:ay)?|hm+|ah|oh|cool|nice|great|gut|super|alles\s+klar|klar|schade|shame|too\s+bad|pity|na\s+gut)[,.!]*\s+){0,2}(?:and\s+|und\s+)?(?:what\s+about|how\s+about|was\s+ist\s+mit|wie\s+ist\s+es\s+mit|wie\s+sieht'?s\s+(?:es\s+)?mit)\s+(?!(?:i|we|my|our|ich|wir|mein\w*|unser\w*)\b)(?<term>[^?.!,;:\n]{1,40}?)(?:\s+aus)?\s*[.!]*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(FollowUpOpener + @"(?:and\s+|und\s+)?(?:what\s+about|how\s+about|was\s+ist\s+mit|wie\s+ist\s+es\s+mit|wie\s+sieht'?s\s+(?:es\s+)?mit)\s+(?!(?:i|we|my|our|ich|wir|mein\w*|unser\w*)\b)(?<term>[^?.!,;:\n]{1,40}?)(?:\s+aus)?\s*[.!]*$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex AskedWithoutMark();
 
     /// <summary>"spanish too?", "french as well?", "Spanisch auch?", "geht Französisch auch?".</summary>
